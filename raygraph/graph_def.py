@@ -1,0 +1,146 @@
+"""Graphs as TensorFlow protobufs: Operation -> NodeDef, Graph -> GraphDef, numpy -> TensorProto.
+
+The messages are TensorFlow's own (as the tensorboard package ships them), so what raygraph writes is
+readable by TensorFlow's tools.
+"""
+import numpy as np
+from tensorboard.compat.proto import (attr_value_pb2, graph_pb2, node_def_pb2, tensor_pb2,
+                                      versions_pb2)
+
+from . import dtypes
+from .shape import TensorShape
+
+GRAPH_DEF_VERSION = 1882  # the producer version TF 2.21 writes
+GRAPH_DEF_VERSION_MIN_CONSUMER = 0
+
+_VALUE_FIELDS = {
+    dtypes.float16: "half_val", dtypes.float32: "float_val", dtypes.float64: "double_val",
+    dtypes.int8: "int_val", dtypes.int16: "int_val", dtypes.int32: "int_val", dtypes.uint8: "int_val",
+    dtypes.uint16: "int_val", dtypes.int64: "int64_val", dtypes.uint32: "uint32_val",
+    dtypes.uint64: "uint64_val", dtypes.bool_: "bool_val", dtypes.complex64: "scomplex_val",
+    dtypes.complex128: "dcomplex_val", dtypes.string: "string_val"}
+
+
+def shape_proto(shape):
+    return TensorShape(shape).as_proto()
+
+
+def tensor_proto(value, dtype=None):
+    """A TensorProto holding `value` (TF's layout: raw bytes for numeric arrays, typed fields otherwise)."""
+    arr = np.asarray(value)
+    dtype = dtypes.as_dtype(arr.dtype) if dtype is None else dtypes.as_dtype(dtype).base_dtype
+    proto = tensor_pb2.TensorProto(dtype=dtype.as_datatype_enum, tensor_shape=shape_proto(arr.shape))
+    if dtype is dtypes.string:
+        proto.string_val.extend(v if isinstance(v, bytes) else str(v).encode() for v in arr.reshape(-1))
+    elif arr.size > 1:
+        proto.tensor_content = np.ascontiguousarray(arr, dtype=dtype.as_numpy_dtype).tobytes()
+    elif arr.size == 1:
+        field = _VALUE_FIELDS[dtype]
+        v = arr.reshape(-1)[0]
+        if dtype is dtypes.float16:
+            getattr(proto, field).append(int(np.asarray(v, np.float16).view(np.uint16)))
+        elif dtype.is_complex:
+            getattr(proto, field).extend([float(v.real), float(v.imag)])
+        else:
+            getattr(proto, field).append(v.item())
+    return proto
+
+
+def tensor_value(proto):
+    """The numpy value of a TensorProto (the inverse of `tensor_proto`)."""
+    dtype = dtypes.as_dtype(proto.dtype)
+    shape = [d.size for d in proto.tensor_shape.dim]
+    n = int(np.prod(shape, dtype=np.int64))
+    if dtype is dtypes.string:
+        flat = np.empty(len(proto.string_val), dtype=object)
+        flat[:] = list(proto.string_val)
+    elif proto.tensor_content:
+        return np.frombuffer(proto.tensor_content, dtype=dtype.as_numpy_dtype).copy().reshape(shape)
+    else:
+        raw = list(getattr(proto, _VALUE_FIELDS[dtype]))
+        if dtype is dtypes.float16:
+            flat = np.asarray(raw, np.uint16).view(np.float16)
+        elif dtype.is_complex:
+            flat = np.asarray(raw[0::2], np.float64) + 1j * np.asarray(raw[1::2], np.float64)
+            flat = flat.astype(dtype.as_numpy_dtype)
+        else:
+            flat = np.asarray(raw, dtype=dtype.as_numpy_dtype)
+    if flat.size == n:
+        return flat.reshape(shape)
+    out = np.empty(n, dtype=flat.dtype)
+    if flat.size:
+        out[:flat.size] = flat
+        out[flat.size:] = flat[-1]  # a short list repeats its last value
+    else:
+        out[:] = b"" if dtype is dtypes.string else 0
+    return out.reshape(shape)
+
+
+def attr_value(value):
+    """A Python attr value as an AttrValue message."""
+    if isinstance(value, attr_value_pb2.AttrValue):
+        return value
+    if isinstance(value, dtypes.DType):
+        return attr_value_pb2.AttrValue(type=value.as_datatype_enum)
+    if isinstance(value, TensorShape):
+        return attr_value_pb2.AttrValue(shape=value.as_proto())
+    if isinstance(value, (bool, np.bool_)):
+        return attr_value_pb2.AttrValue(b=bool(value))
+    if isinstance(value, (int, np.integer)):
+        return attr_value_pb2.AttrValue(i=int(value))
+    if isinstance(value, (float, np.floating)):
+        return attr_value_pb2.AttrValue(f=float(value))
+    if isinstance(value, str):
+        return attr_value_pb2.AttrValue(s=value.encode())
+    if isinstance(value, bytes):
+        return attr_value_pb2.AttrValue(s=value)
+    if isinstance(value, np.ndarray):
+        return attr_value_pb2.AttrValue(tensor=tensor_proto(value))
+    if isinstance(value, (list, tuple)):
+        out = attr_value_pb2.AttrValue(list=attr_value_pb2.AttrValue.ListValue())
+        for v in value:
+            if isinstance(v, dtypes.DType):
+                out.list.type.append(v.as_datatype_enum)
+            elif isinstance(v, TensorShape):
+                out.list.shape.append(v.as_proto())
+            elif isinstance(v, (bool, np.bool_)):
+                out.list.b.append(bool(v))
+            elif isinstance(v, (int, np.integer)):
+                out.list.i.append(int(v))
+            elif isinstance(v, (float, np.floating)):
+                out.list.f.append(float(v))
+            elif isinstance(v, (str, bytes)):
+                out.list.s.append(v.encode() if isinstance(v, str) else v)
+        return out
+    raise TypeError(f"Cannot convert attr value {value!r} to an AttrValue")
+
+
+def node_def(op):
+    """The NodeDef of an Operation: name, op type, inputs (`^name` for control inputs), device, attrs."""
+    inputs = [t._as_node_def_input() for t in op._inputs] + ["^" + c._name for c in op._control_inputs]
+    nd = node_def_pb2.NodeDef(name=op._name, op=op._type, input=inputs, device=op._device)
+    for key, value in op._attrs.items():
+        if value is None:
+            continue
+        if key == "value" and op._type == "Const":
+            nd.attr[key].CopyFrom(attr_value_pb2.AttrValue(tensor=tensor_proto(value, op._attrs["dtype"])))
+        else:
+            nd.attr[key].CopyFrom(attr_value(value))
+    return nd
+
+
+def graph_to_graph_def(graph, from_version=None, add_shapes=False):
+    """The GraphDef of `graph` (ops created after version `from_version` only, if given)."""
+    gd = graph_pb2.GraphDef(versions=versions_pb2.VersionDef(producer=GRAPH_DEF_VERSION,
+                                                             min_consumer=GRAPH_DEF_VERSION_MIN_CONSUMER))
+    for op in graph.get_operations():
+        if from_version is not None and op._id <= from_version:
+            continue
+        nd = gd.node.add()
+        nd.CopyFrom(node_def(op))
+        if add_shapes:
+            nd.attr["_output_shapes"].CopyFrom(attr_value_pb2.AttrValue(list=attr_value_pb2.AttrValue.ListValue(
+                shape=[t.shape.as_proto() for t in op._outputs])))
+    return gd
+
+

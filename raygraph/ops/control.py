@@ -1,0 +1,115 @@
+"""Control ops: `no_op`, `group`, `tuple`, and the assertion/printing ops that only order execution."""
+import sys
+
+import numpy as np
+
+from ..convert import convert_to_tensor
+from ..graph import get_default_graph, name_scope
+from .registry import NOT_DIFFERENTIABLE, apply_op, op, same_shape
+
+op("NoOp", kernel=lambda a: None, shape=None, grad=NOT_DIFFERENTIABLE)
+
+
+def no_op(name=None):
+    """An op that does nothing; useful as a control-dependency target."""
+    return apply_op("NoOp", [], {}, name=name)
+
+
+def _group_deps(device, deps, name=None):
+    g = get_default_graph()
+    with g.control_dependencies(deps):
+        if not device:
+            return no_op(name=name)
+        with g.device(device):
+            return no_op(name=name)
+
+
+def group(*inputs, **kwargs):
+    """An op that runs after all `inputs` (ops or tensors) have run; one NoOp per device, then a root NoOp."""
+    name = kwargs.pop("name", None)
+    if kwargs:
+        raise ValueError("Unknown keyword arguments: " + ", ".join(kwargs.keys()))
+    flat = list(_flatten(inputs))
+    with name_scope(name, "group_deps", flat) as scope:
+        if not flat:
+            return no_op(name=scope)
+        by_device = {}
+        for inp in flat:
+            if not hasattr(inp, "device"):
+                raise TypeError(f"'inputs' should be zero or more (nested) Tensors. Received '{inp}' with type "
+                                f"'{type(inp)}'.")
+            by_device.setdefault(inp.device, []).append(inp)
+        if len(by_device) == 1:
+            (device, deps), = by_device.items()
+            return _group_deps(device, deps, name=scope)
+        deps = [_group_deps(dev, by_device[dev]) for dev in sorted(by_device, key=lambda d: d or "")]
+        with get_default_graph().control_dependencies(deps):
+            return no_op(name=scope)
+
+
+def _flatten(items):
+    for item in items:
+        if isinstance(item, (list, tuple)):
+            yield from _flatten(item)
+        elif isinstance(item, dict):
+            yield from _flatten([item[k] for k in sorted(item)])
+        else:
+            yield item
+
+
+def tuple(tensors, name=None, control_inputs=None):  # noqa: A001 - TF's name
+    """The same tensors, each available only after all of them (and `control_inputs`) are computed."""
+    from .array import identity
+    with name_scope(name, "tuple", tensors) as scope:
+        tensors = [t if t is None else convert_to_tensor(t) for t in tensors]
+        gating = [t.op for t in tensors if t is not None] + list(control_inputs or [])
+        gate = group(*gating)
+        g = get_default_graph()
+        out = []
+        for t in tensors:
+            if t is None:
+                out.append(None)
+                continue
+            with g.control_dependencies([gate]):
+                out.append(identity(t))
+        del scope
+        return out
+
+
+def with_dependencies(dependencies, output_tensor, name=None):
+    from .array import identity
+    with name_scope(name, "control_dependency", list(dependencies) + [output_tensor]) as scope:
+        with get_default_graph().control_dependencies(dependencies):
+            return identity(convert_to_tensor(output_tensor), name=scope)
+
+
+def _assert_kernel(a, cond, *data):
+    if not np.all(cond):
+        from ..errors import InvalidArgumentError
+        shown = [np.asarray(d).tolist() for d in data[:a.get("summarize", 3) or len(data)]]
+        raise InvalidArgumentError(None, None, "assertion failed: " + " ".join(
+            d.decode() if isinstance(d, bytes) else str(d) for d in shown))
+
+
+op("Assert", "condition:bool, data:+T", kernel=_assert_kernel, shape=None, grad=NOT_DIFFERENTIABLE, stateful=True)
+
+
+def Assert(condition, data, summarize=None, name=None):  # noqa: N802 - TF's name
+    """Fails the step with InvalidArgumentError (showing `data`) when `condition` is false."""
+    data = [convert_to_tensor(d) for d in data]
+    attrs = {"summarize": summarize or 3}
+    return apply_op("Assert", [condition, data], attrs, name=name)
+
+
+def _print_kernel(a, x, *data):
+    parts = [str(np.asarray(d).tolist()) for d in data]
+    print(a.get("message", "") + " ".join(parts), file=sys.stderr)
+    return x
+
+
+op("Print", "input:T, data:+U", kernel=_print_kernel, shape=same_shape, stateful=True, grad=lambda op, g: [g] + [None] * (len(op.inputs) - 1))
+
+
+def Print(input_, data, message=None, first_n=None, summarize=None, name=None):  # noqa: N802 - TF's name
+    """Identity on `input_` that prints `data` (to the device's stderr) when it runs."""
+    return apply_op("Print", [input_, list(data)], {"message": message or ""}, name=name)

@@ -1,0 +1,397 @@
+"""The op table: one `OpDef` per op type, holding its inputs, kernel, shape function and gradient.
+
+`op(...)` defines an entry; `apply_op(...)` builds an Operation from an entry the way TF1's
+`_apply_op_helper` does: a name scope for the op, inputs converted under it (`mul/y`), type attributes
+inferred from the inputs and checked, static shapes computed, shape errors reported with the node.
+
+Kernels are plain numpy functions `kernel(attrs, *inputs)`; stateful ones are called
+`kernel(attrs, resources, *inputs)` with the device's resource store. Gradients build graph ops:
+`grad(op, *output_grads) -> [input_grad, ...]`.
+"""
+import numpy as np
+
+from .. import dtypes
+from ..convert import convert_to_tensor
+from ..graph import get_default_graph
+from ..operation import Operation
+from ..shape import TensorShape, unknown_shape
+from ..tensor import Tensor
+
+REGISTRY = {}
+NOT_DIFFERENTIABLE = "not differentiable"
+
+FLOATS = (dtypes.float16, dtypes.float32, dtypes.float64)
+COMPLEX = (dtypes.complex64, dtypes.complex128)
+INTS = (dtypes.uint8, dtypes.uint16, dtypes.uint32, dtypes.uint64,
+        dtypes.int8, dtypes.int16, dtypes.int32, dtypes.int64)
+REALS = FLOATS + INTS
+NUMBERS = REALS + COMPLEX
+ANY = None
+
+
+class Arg:
+    """One input of an op: its name, its type (an attr like 'T' or a fixed DType), list-ness, ref-ness."""
+
+    __slots__ = ("name", "type_attr", "fixed", "is_list", "is_ref", "default", "mixed")
+
+    def __init__(self, spec):
+        name, _, typ = spec.partition(":")
+        self.name = name.strip()
+        typ = typ.strip()
+        self.is_list = typ.startswith(("*", "+"))
+        self.mixed = typ.startswith("+")  # a list whose elements may differ in dtype (Assert's data)
+        self.is_ref = typ.startswith("&")
+        typ = typ.lstrip("*+&")
+        typ, _, default = typ.partition("=")
+        self.default = dtypes.as_dtype(default) if default else None
+        if typ in dtypes._BY_NAME:
+            self.fixed, self.type_attr = dtypes.as_dtype(typ), None
+        else:
+            self.fixed, self.type_attr = None, typ
+
+
+class OpDef:
+    """One op type: everything raygraph knows about it, in one place."""
+
+    __slots__ = ("type", "args", "allowed", "kernel", "shape", "grad", "stateful", "has_ref")
+
+    def __init__(self, type, args, allowed, kernel, shape, grad, stateful):
+        self.type = type
+        self.args = args
+        self.allowed = allowed
+        self.kernel = kernel
+        self.shape = shape
+        self.grad = grad
+        self.stateful = stateful
+        self.has_ref = any(a.is_ref for a in args)
+
+    def __repr__(self):
+        return f"<OpDef {self.type}>"
+
+
+def op(type, inputs="", kernel=None, shape=None, grad=None, stateful=False, **allowed):
+    """Defines (or redefines) the op `type`; `inputs` is like "x:T, y:T", "values:*T", "ref:&T"."""
+    args = tuple(Arg(s) for s in inputs.split(",") if s.strip())
+    entry = OpDef(type, args, {k: tuple(v) for k, v in allowed.items()}, kernel, shape, grad, stateful)
+    REGISTRY[type] = entry
+    return entry
+
+
+def get(op_type):
+    try:
+        return REGISTRY[op_type]
+    except KeyError:
+        raise KeyError(f"No op named {op_type} in the raygraph op table.") from None
+
+
+# ----- building an op ----------------------------------------------------------------------------
+def graph_of(values, graph=None):
+    """The graph that ops over `values` belong to (TF's _get_graph_from_inputs); ValueError if mixed."""
+    first = None
+    for v in values:
+        if isinstance(v, (list, tuple)):
+            for w in v:
+                first, graph = _check_same_graph(w, first, graph)
+        else:
+            first, graph = _check_same_graph(v, first, graph)
+    return graph or get_default_graph()
+
+
+def _check_same_graph(v, first, graph):
+    if isinstance(v, (Tensor, Operation)):
+        element = v
+    else:
+        as_element = getattr(v, "_as_graph_element", None)
+        if as_element is None or isinstance(v, type):
+            return first, graph
+        element = as_element()
+        if element is None:
+            return first, graph
+    if first is None:
+        if graph is None:
+            return element, element.graph
+        if element.graph is not graph:
+            raise ValueError(f"{element} is not from the passed-in graph.")
+        return first, graph
+    if element.graph is not first.graph:
+        raise ValueError(f"{element} must be from the same graph as {first} (graphs are "
+                         f"{element.graph} and {first.graph}).")
+    return first, graph
+
+
+def apply_op(op_type, inputs, attrs=None, name=None, graph=None, num_outputs=None):
+    """Creates an op of `op_type` over `inputs` (Tensors or convertibles); returns its output(s).
+
+    A single output comes back as a Tensor, several as a list, none as the Operation.
+    """
+    entry = REGISTRY[op_type]
+    attrs = {} if attrs is None else attrs
+    g = graph_of(inputs, graph)
+    old_stack = g._name_stack
+    scope = g._scope_for(name or op_type)
+    g._name_stack = scope
+    try:
+        tensors = _convert_inputs(entry, inputs, attrs)
+        flat = _flatten(tensors)
+        try:
+            specs = entry.shape(flat, attrs) if entry.shape is not None else ()
+        except ValueError as e:
+            raise ValueError(f"{e} for '{{{{node {scope}}}}} = {op_type}[{_attr_text(attrs)}]"
+                             f"({', '.join(t.op.name for t in flat)})' with input shapes: "
+                             f"{', '.join(_shape_text(t) for t in flat)}.") from None
+        if type(specs) is tuple:
+            specs = [specs]
+        refs = [t.op for arg, t in zip(entry.args, tensors) if arg.is_ref] if entry.has_ref else ()
+        if refs:  # ops writing through a ref live with the variable (TF's _MaybeColocateWith)
+            op = _colocated(g, refs, lambda: Operation(g, op_type, g._op_name(scope + "/"), flat, specs, attrs,
+                                                       entry))
+        else:
+            op = Operation(g, op_type, g._op_name(scope + "/"), flat, specs, attrs, entry)
+    finally:
+        g._name_stack = old_stack
+    outputs = op._outputs
+    if not outputs:
+        return op
+    return outputs[0] if len(outputs) == 1 else outputs
+
+
+def _colocated(g, ops, build):
+    if not ops:
+        return build()
+    with g.colocate_with(ops[0]):
+        return _colocated(g, ops[1:], build)
+
+
+def _flatten(tensors):
+    if not any(type(t) is list for t in tensors):
+        return tensors
+    out = []
+    for t in tensors:
+        if type(t) is list:
+            out.extend(t)
+        else:
+            out.append(t)
+    return out
+
+
+def _convert_inputs(entry, inputs, attrs):
+    """Converts inputs in order, inferring each type attr from the first input that fixes it."""
+    if len(inputs) != len(entry.args):
+        raise TypeError(f"{entry.type} takes {len(entry.args)} inputs, got {len(inputs)}.")
+    out, inferred_from = [], {}
+    for arg, value in zip(entry.args, inputs):
+        dtype = arg.fixed or attrs.get(arg.type_attr)
+        if arg.is_list:
+            if not isinstance(value, (list, tuple)):
+                raise TypeError(f"Expected list for '{arg.name}' argument to '{entry.type}' Op, not {value}.")
+            if arg.mixed:
+                converted = [convert_to_tensor(v) for v in value]
+                attrs[arg.type_attr] = [t.dtype.base_dtype for t in converted]
+                out.append(converted)
+                continue
+            converted = [_convert_one(entry, arg, v, dtype, attrs, inferred_from) for v in value]
+            kinds = {t.dtype.base_dtype for t in converted}
+            if len(kinds) > 1:
+                raise TypeError(f"Tensors in list passed to '{arg.name}' of '{entry.type}' Op have types "
+                                f"[{', '.join(t.dtype.base_dtype.name for t in converted)}] that don't all match.")
+            if not converted and arg.type_attr and arg.type_attr not in attrs and arg.default:
+                attrs[arg.type_attr] = arg.default
+            out.append(converted)
+            if converted:
+                _record_type(entry, arg, converted[0], attrs, inferred_from)
+        else:
+            t = _convert_one(entry, arg, value, dtype, attrs, inferred_from)
+            _record_type(entry, arg, t, attrs, inferred_from)
+            out.append(t)
+    return out
+
+
+def _convert_one(entry, arg, value, dtype, attrs, inferred_from):
+    if type(value) is Tensor and not arg.is_ref:
+        if dtype is not None and value._dtype is not dtype and value._dtype.base_dtype is not dtype:
+            raise TypeError(_mismatch(entry, arg, value.dtype.base_dtype, dtype, inferred_from))
+        return value
+    try:
+        t = convert_to_tensor(value, dtype=dtype, name=arg.name, as_ref=arg.is_ref,
+                              preferred_dtype=None if dtype else arg.default)
+    except TypeError as e:
+        if dtype is None:
+            raise
+        raise TypeError(f"Expected {dtype.name} passed to parameter '{arg.name}' of op '{entry.type}', "
+                        f"got {value!r} of type '{type(value).__name__}' instead. Error: {e}") from None
+    except ValueError:
+        observed = convert_to_tensor(value, as_ref=arg.is_ref).dtype.base_dtype
+        raise TypeError(_mismatch(entry, arg, observed, dtype, inferred_from)) from None
+    if arg.is_ref and not t.dtype.is_ref_dtype:
+        raise TypeError(f"'{entry.type}' Op requires that input '{arg.name}' be a mutable tensor "
+                        f"(e.g.: a tf.Variable)")
+    return t
+
+
+def _mismatch(entry, arg, observed, dtype, inferred_from):
+    prefix = f"Input '{arg.name}' of '{entry.type}' Op has type {observed.name} that does not match"
+    if arg.type_attr in inferred_from:
+        return f"{prefix} type {dtype.name} of argument '{inferred_from[arg.type_attr]}'."
+    return f"{prefix} expected type of {dtype.name}."
+
+
+def _record_type(entry, arg, t, attrs, inferred_from):
+    if arg.type_attr is None or arg.type_attr in inferred_from:
+        return
+    base = t.dtype.base_dtype
+    allowed = entry.allowed.get(arg.type_attr)
+    if allowed and base not in allowed:
+        raise TypeError(f"Value passed to parameter '{arg.name}' has DataType {base.name} not in list of "
+                        f"allowed values: {', '.join(d.name for d in allowed)}")
+    attrs[arg.type_attr] = base
+    inferred_from[arg.type_attr] = arg.name
+
+
+def _attr_text(attrs):
+    parts = []
+    for k in sorted(attrs):
+        v = attrs[k]
+        if isinstance(v, dtypes.DType):
+            parts.append(f"{k}=DT_{v.name.upper()}")
+        elif isinstance(v, bool):
+            parts.append(f"{k}={'true' if v else 'false'}")
+        elif isinstance(v, (int, float, str)):
+            parts.append(f"{k}={v}")
+    return ", ".join(parts)
+
+
+def _shape_text(t):
+    dims = t.shape._dims
+    return "?" if dims is None else "[" + ",".join("?" if d is None else str(d) for d in dims) + "]"
+
+
+# ----- shape-function helpers ---------------------------------------------------------------------
+def dims(t):
+    """The raw dims tuple of a tensor's static shape (None for unknown rank)."""
+    return t._shape._dims
+
+
+def same_shape(inputs, attrs):
+    """Output like the first input (unary elementwise ops)."""
+    x = inputs[0]
+    return x.dtype.base_dtype, x._shape
+
+
+def broadcast_dims(a, b):
+    """Static broadcast of two raw dims tuples, with TF's error for incompatible dimensions."""
+    if a is None or b is None:
+        return None
+    if a == b:
+        return a
+    n = max(len(a), len(b))
+    a = (1,) * (n - len(a)) + a
+    b = (1,) * (n - len(b)) + b
+    out = []
+    for x, y in zip(a, b):
+        if x == 1:
+            out.append(y)
+        elif y == 1:
+            out.append(x)
+        elif x is None:
+            out.append(y if y is not None and y > 1 else None)
+        elif y is None:
+            out.append(x)
+        elif x == y:
+            out.append(x)
+        else:
+            raise ValueError(f"Dimensions must be equal, but are {x} and {y}")
+    return tuple(out)
+
+
+def broadcast_shape(inputs, attrs):
+    """Output of a broadcasting binary op: dtype of the first input, broadcast shape."""
+    x, y = inputs
+    return x.dtype.base_dtype, TensorShape._raw(broadcast_dims(x._shape._dims, y._shape._dims))
+
+
+def bool_broadcast_shape(inputs, attrs):
+    return dtypes.bool_, broadcast_shape(inputs, attrs)[1]
+
+
+def with_rank(t, rank):
+    d = t._shape._dims
+    if d is not None and len(d) != rank:
+        raise ValueError(f"Shape must be rank {rank} but is rank {len(d)}")
+    return d if d is not None else (None,) * rank
+
+
+def constant_value(t):
+    """The value of `t` if it can be known while building the graph, else None."""
+    op = t.op
+    kind = op.type
+    if kind == "Const":
+        return op._attrs["value"]
+    if kind == "Shape":
+        d = dims(op.inputs[0])
+        if d is not None and None not in d:
+            return np.array(d, dtype=op._attrs["out_type"].as_numpy_dtype)
+    elif kind == "Size":
+        shape = op.inputs[0].shape
+        if shape.is_fully_defined():
+            return np.array(shape.num_elements(), dtype=op._attrs["out_type"].as_numpy_dtype)
+    elif kind == "Rank":
+        d = dims(op.inputs[0])
+        if d is not None:
+            return np.array(len(d), dtype=np.int32)
+    elif kind == "Pack":
+        values = [constant_value(x) for x in op.inputs]
+        if all(v is not None for v in values):
+            return np.stack(values, axis=op._attrs["axis"])
+    elif kind == "ConcatV2":
+        values = [constant_value(x) for x in op.inputs]
+        if all(v is not None for v in values):
+            return np.concatenate(values[:-1], axis=int(values[-1]))
+    elif kind in ("Identity", "StopGradient"):
+        return constant_value(op.inputs[0])
+    elif kind == "Cast":
+        v = constant_value(op.inputs[0])
+        if v is not None:
+            return np.asarray(v).astype(op._attrs["DstT"].as_numpy_dtype)
+    elif kind == "Fill":
+        d, v = constant_value(op.inputs[0]), constant_value(op.inputs[1])
+        if d is not None and v is not None:
+            return np.full(d, v)
+    return None
+
+
+def constant_value_as_shape(t):
+    """A 1-D shape tensor's partially known value, as a TensorShape (TF's constant_value_as_shape)."""
+    d = dims(t)
+    if d is not None and len(d) == 0:
+        v = constant_value(t)
+        if v is not None:
+            return unknown_shape(int(v))
+    op = t.op
+    if op.type == "Shape":
+        return op.inputs[0].shape
+    if op.type == "Pack":
+        out = []
+        for x in op.inputs:
+            v = constant_value(x)
+            out.append(None if v is None or int(v) < 0 else int(v))
+        return TensorShape._raw(tuple(out))
+    if op.type == "ConcatV2":
+        out = TensorShape._raw(())
+        for x in op.inputs[:-1]:
+            out = out.concatenate(constant_value_as_shape(x))
+        return out
+    if op.type == "StridedSlice" and op.inputs[0].op.type == "Shape":
+        begin, end, strides = (constant_value(x) for x in op.inputs[1:])
+        attrs = op._attrs
+        if begin is not None and end is not None and strides is not None and not (
+                attrs["ellipsis_mask"] or attrs["new_axis_mask"] or attrs["shrink_axis_mask"]) and len(begin) == 1:
+            src = op.inputs[0].op.inputs[0].shape
+            if src._dims is not None:
+                b = None if attrs["begin_mask"] & 1 else int(begin[0])
+                e = None if attrs["end_mask"] & 1 else int(end[0])
+                return TensorShape._raw(src._dims[b:e:int(strides[0])])
+    v = constant_value(t)
+    if v is not None:
+        return TensorShape._raw(tuple(None if int(x) < 0 else int(x) for x in np.ravel(v)))
+    n = d[0] if d is not None and len(d) == 1 else None
+    return unknown_shape(n)

@@ -1,0 +1,133 @@
+"""Variable ops (TF1 RefVariables): `VariableV2` yields a ref to a value held by its device; `Assign*`
+write through the ref; any non-ref consumer reads the value (FailedPreconditionError if uninitialized).
+
+Values are never updated in place: a write stores a new array, so a value read earlier in a step (or
+fetched) is never changed under its reader.
+"""
+import numpy as np
+
+from ..errors import FailedPreconditionError, InvalidArgumentError
+from ..shape import TensorShape
+from .registry import NOT_DIFFERENTIABLE, NUMBERS, op
+
+
+class Ref:
+    """A reference to one variable in a device's variable store: what a ref-typed tensor carries."""
+
+    __slots__ = ("store", "key", "name")
+
+    def __init__(self, store, key, name):
+        self.store = store
+        self.key = key
+        self.name = name
+
+    def read(self):
+        value = self.store.get(self.key)
+        if value is None:
+            raise FailedPreconditionError(None, None, f"Attempting to use uninitialized value {self.name}")
+        return value
+
+    def write(self, value):
+        self.store[self.key] = value
+
+    def __reduce__(self):
+        raise TypeError(f"the variable ref {self.name} cannot leave its device; read its value instead")
+
+
+def _variable_key(a, name):
+    return (a.get("container") or "", a.get("shared_name") or name)
+
+
+def _variable_kernel(a, res):
+    return Ref(res.variables, _variable_key(a, res.name), res.name)
+
+
+def _assign_kernel(a, res, ref, value):
+    if a.get("validate_shape", True):
+        old = ref.store.get(ref.key)
+        if old is not None and np.shape(old) != np.shape(value):
+            raise InvalidArgumentError(None, None, "Assign requires shapes of both tensors to match. lhs shape= "
+                                       f"{list(np.shape(old))} rhs shape= {list(np.shape(value))}")
+    ref.write(np.array(value, dtype=a["T"].as_numpy_dtype))
+    return ref
+
+
+def _update_kernel(fn):
+    def kernel(a, res, ref, value):
+        old = ref.read()
+        if np.shape(old) != np.shape(value) and np.size(value) != 1:
+            raise InvalidArgumentError(None, None, f"Must have updates.shape = ref.shape, got ref.shape = "
+                                       f"{list(np.shape(old))} updates.shape = {list(np.shape(value))}")
+        ref.write(np.asarray(fn(old, value)).astype(old.dtype, copy=False))
+        return ref
+    return kernel
+
+
+def _ref_shape(inputs, a):
+    ref = inputs[0]
+    return ref.dtype, ref.shape
+
+
+def _assign_shape(inputs, a):
+    ref, value = inputs
+    if a.get("validate_shape", True):
+        if not ref.shape.is_compatible_with(value.shape):
+            raise ValueError(f"Shapes {ref.shape} and {value.shape} are incompatible")
+        return ref.dtype, ref.shape.merge_with(value.shape)
+    return ref.dtype, value.shape
+
+
+def _update_shape(inputs, a):
+    ref, value = inputs
+    if not ref.shape.is_compatible_with(value.shape) and value.shape.ndims != 0:
+        raise ValueError(f"Shapes {ref.shape} and {value.shape} are incompatible")
+    return ref.dtype, ref.shape
+
+
+op("VariableV2", kernel=_variable_kernel, stateful=True, grad=NOT_DIFFERENTIABLE,
+   shape=lambda i, a: (a["dtype"]._as_ref, a["shape"]))
+op("Assign", "ref:&T, value:T", kernel=_assign_kernel, stateful=True, shape=_assign_shape, grad=NOT_DIFFERENTIABLE)
+op("AssignAdd", "ref:&T, value:T", kernel=_update_kernel(np.add), stateful=True, shape=_update_shape,
+   grad=NOT_DIFFERENTIABLE, T=NUMBERS)
+op("AssignSub", "ref:&T, value:T", kernel=_update_kernel(np.subtract), stateful=True, shape=_update_shape,
+   grad=NOT_DIFFERENTIABLE, T=NUMBERS)
+op("IsVariableInitialized", "ref:&dtype", kernel=lambda a, res, ref: np.bool_(ref.store.get(ref.key) is not None),
+   stateful=True, grad=NOT_DIFFERENTIABLE, shape=lambda i, a: (_bool(), TensorShape._raw(())))
+
+
+def _bool():
+    from ..dtypes import bool_
+    return bool_
+
+
+def _report_kernel(a, flags, names):
+    return np.asarray([n for f, n in zip(flags, names) if not f], dtype=object)
+
+
+op("ReportUninitialized", "flags:bool, names:string", kernel=_report_kernel, grad=NOT_DIFFERENTIABLE,
+   shape=lambda i, a: (_string(), TensorShape._raw((None,))))
+
+
+def _string():
+    from ..dtypes import string
+    return string
+
+
+def _apply(op_type, inputs, attrs, name):
+    from .registry import apply_op
+    return apply_op(op_type, inputs, attrs, name=name)
+
+
+def assign(ref, value, validate_shape=None, use_locking=None, name=None):
+    """Writes `value` into the variable `ref`; returns the ref (its value after the write)."""
+    attrs = {"validate_shape": True if validate_shape is None else validate_shape,
+             "use_locking": True if use_locking is None else use_locking}
+    return _apply("Assign", [ref, value], attrs, name)
+
+
+def assign_add(ref, value, use_locking=None, name=None):
+    return _apply("AssignAdd", [ref, value], {"use_locking": bool(use_locking)}, name)
+
+
+def assign_sub(ref, value, use_locking=None, name=None):
+    return _apply("AssignSub", [ref, value], {"use_locking": bool(use_locking)}, name)

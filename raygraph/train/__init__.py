@@ -1,0 +1,3 @@
+"""`tf.train`: device placement for replicas, cluster specs (and, with training, optimizers and savers)."""
+from .cluster import ClusterSpec  # noqa: F401
+from .device_setter import replica_device_setter  # noqa: F401

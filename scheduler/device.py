@@ -1,0 +1,193 @@
+"""A device: the Ray actor that holds one device's variables and runs its partition of each step.
+
+It keeps installed partitions by plan id, the steps in flight by step id, and an inbox for tensors that
+other devices sent before this device started the step. Steps arrive over the step channel (or as
+actor calls when no channel can be opened); tensors from other devices arrive as `deliver` calls
+carrying object refs.
+"""
+import collections
+import os
+import pickle
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from .executor import Step, StepError, ThreadedDispatch
+from .resources import Resources
+from .wire import decode, encode, register_serializers
+
+
+class Aborted(Exception):
+    """The client cancelled this step (another device failed, or the deadline passed)."""
+
+
+class Device:
+    """One device's state and step handling (the body of the device actor)."""
+
+    def __init__(self, name, threads=0, blas_threads=0):
+        self.name = name
+        self.resources = Resources()
+        self.partitions = {}     # plan id -> (Partition, {device name: actor handle})
+        self.steps = {}          # step id -> Step, while running
+        self.inbox = {}          # step id -> {key: value} that came before the step
+        self.ended = collections.OrderedDict()  # recently ended step ids: late deliveries are dropped
+        self.lock = threading.Lock()
+        self.threads = threads or os.cpu_count() or 1
+        self.pool = ThreadPoolExecutor(self.threads, thread_name_prefix=f"raygraph-{name.split('/')[-1]}")
+        self.dispatch = ThreadedDispatch(self.pool)
+        self.server = None
+        if blas_threads:
+            _set_blas_threads(blas_threads)
+        try:
+            register_serializers()
+        except Exception:  # noqa: BLE001 - outside Ray (unit tests) there is nothing to register
+            pass
+
+    # ----- lifecycle ---------------------------------------------------------------------------------
+    def info(self):
+        """Where this device runs: node id, IP, process id, and its device name."""
+        import ray
+        ctx = ray.get_runtime_context()
+        return {"node_id": ctx.get_node_id(), "ip": ray.util.get_node_ip_address(), "pid": os.getpid(),
+                "device": self.name}
+
+    def channel(self):
+        """Opens (once) and describes the step channel: (addresses, authkey, hostname)."""
+        if self.server is None:
+            from .channel import ChannelServer
+            import ray
+            self.server = ChannelServer(self.handle, ray.util.get_node_ip_address())
+        return self.server.addresses, self.server.authkey, self.server.host
+
+    def rename(self, name):
+        self.name = name
+
+    def install(self, plan_id, partition, peers):
+        self.partitions[plan_id] = (partition, peers)
+
+    def uninstall(self, plan_ids):
+        for plan_id in plan_ids:
+            self.partitions.pop(plan_id, None)
+
+    def reset(self, containers=None):
+        """Forgets variables (all, or those of the given containers) and, when all, installed plans."""
+        self.resources.clear(containers)
+        if containers is None:
+            self.partitions.clear()
+            with self.lock:
+                self.inbox.clear()
+
+    def ping(self):
+        return self.name
+
+    # ----- steps ---------------------------------------------------------------------------------------
+    def handle(self, message):
+        """A step message -> its reply; never raises (failures are replies)."""
+        kind, plan_id, step_id, feeds, trace, timeout = message
+        try:
+            values, stats = self.run_step(plan_id, step_id, feeds, trace, timeout)
+            return ("ok", values, stats)
+        except StepError as e:
+            return ("error", e.node_name, _portable(e.error))
+        except TimeoutError:
+            return ("timeout", None, None)
+        except Aborted:
+            return ("aborted", None, None)
+        except Exception as e:  # noqa: BLE001 - reported to the client, which raises it
+            return ("error", None, _portable(e))
+
+    run = handle  # the actor-call route to the same thing
+
+    def run_step(self, plan_id, step_id, feeds, trace, timeout):
+        part, peers = self.partitions[plan_id]
+        send = (lambda key, value: self._send(peers, part, step_id, key, value)) if part.send_targets else None
+        step = Step(part, self.resources.bind, feeds, send, trace)
+        with self.lock:
+            if step_id in self.ended:
+                raise Aborted()
+            self.steps[step_id] = step
+            early = self.inbox.pop(step_id, {})
+        try:
+            for key, value in early.items():
+                self.dispatch(step, step.receive(key, value))
+            self.dispatch(step, part.roots)
+            if not step.done.wait(timeout):
+                raise TimeoutError()
+            if isinstance(step.error, StepError) and isinstance(step.error.error, Aborted):
+                raise step.error.error
+            values = step.results()
+        finally:
+            with self.lock:
+                self.steps.pop(step_id, None)
+                self._ended(step_id)
+        stats = None
+        if trace:
+            nodes = part.nodes
+            stats = [(nodes[i].name, nodes[i].op_type, start, end, thread) for i, start, end, thread in step.stats]
+        return values, stats
+
+    def _send(self, peers, part, step_id, key, value):
+        if value is not None and hasattr(value, "read"):
+            value = value.read()  # a variable ref leaves its device as its value
+        peer = peers[part.send_targets[key]]
+        if value is None:
+            peer.deliver.remote(step_id, key, None)
+            return
+        import ray
+        peer.deliver.remote(step_id, key, [ray.put(encode(value))])
+
+    def deliver(self, step_id, key, refs):
+        """A tensor (as [object ref]) or a control token (None) for `key` of step `step_id`."""
+        if refs is None:
+            value = None
+        else:
+            import ray
+            value = decode(ray.get(refs[0]))
+        with self.lock:
+            step = self.steps.get(step_id)
+            if step is None:
+                if step_id not in self.ended:
+                    self.inbox.setdefault(step_id, {})[key] = value
+                return
+        self.dispatch(step, step.receive(key, value))
+
+    def _ended(self, step_id):
+        self.ended[step_id] = True
+        while len(self.ended) > 4096:
+            self.ended.popitem(last=False)
+
+    def abort(self, step_id):
+        """Ends step `step_id` here with Aborted (and drops anything that arrived for it)."""
+        with self.lock:
+            step = self.steps.get(step_id)
+            self.inbox.pop(step_id, None)
+            self._ended(step_id)
+        if step is not None:
+            with step.lock:
+                if step.error is None:
+                    step.error = StepError(None, Aborted())
+            step.done.set()
+
+    def variables(self):
+        """{(container, name): value} of this device (for tests and checkpoints)."""
+        return {k: v for k, v in self.resources.variables.items()}
+
+    def sleep(self, seconds):
+        time.sleep(seconds)
+
+
+def _portable(error):
+    """The error itself if it survives pickling, else a RuntimeError with its text."""
+    try:
+        pickle.loads(pickle.dumps(error))
+        return error
+    except Exception:  # noqa: BLE001
+        return RuntimeError(f"{type(error).__name__}: {error}")
+
+
+def _set_blas_threads(n):
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return
+    threadpool_limits(n)

@@ -1,0 +1,237 @@
+"""The in-device executor: runs one partition of a step, ops as soon as their inputs are ready.
+
+A partition (`Partition`, plain data made by `plan.py`) is a list of nodes over numbered value slots.
+Running it keeps one `Step` state table:
+
+    values     slot -> value          filled by feeds, by received tensors and by node outputs
+    waiting    node -> int            how many of the node's producer nodes have not finished
+    remaining  int                    nodes not yet finished; the step is done at 0
+    left       slot -> int            consumers still to read the slot; at 0 the value is dropped
+    error      exception or None      the first failure; later work is skipped
+    stats      list                   (node, start, end, thread) when tracing
+
+`finish(node, outputs)` stores the outputs, frees spent inputs and returns the dependents that became
+ready. Who runs a ready node is the `dispatch` function handed to `Step.run`: `run_inline` runs
+everything in the calling thread (for tests); `ThreadedDispatch` keeps one ready node for the thread
+that finished its producer and gives the others to a worker pool, so independent ops run concurrently.
+Received tensors (from other devices) complete their pseudo-nodes through `Step.receive`.
+"""
+import threading
+import time
+
+from .resources import DEAD
+
+_MISSING = object()
+
+
+class Node:
+    """One op of a partition, as plain data (no raygraph objects)."""
+
+    __slots__ = ("name", "op_type", "kernel", "attrs", "stateful", "inputs", "deref", "outputs",
+                 "dependents", "n_deps", "conditional")
+
+    def __init__(self, name, op_type, kernel, attrs, stateful, inputs, deref, outputs, conditional=False):
+        self.name = name
+        self.op_type = op_type
+        self.kernel = kernel            # kernel(attrs, *values) or, if stateful, kernel(attrs, res, *values)
+        self.attrs = attrs
+        self.stateful = stateful
+        self.inputs = inputs            # slot per input
+        self.deref = deref              # input positions whose value is a variable ref to read
+        self.outputs = outputs          # slot per output
+        self.dependents = ()            # node indices (filled by Partition)
+        self.n_deps = 0
+        self.conditional = conditional  # may see dead inputs (inside a cond)
+
+    def __repr__(self):
+        return f"<Node {self.name} {self.op_type}>"
+
+
+class Partition:
+    """A device's share of a plan: nodes in an order where producers come first, over `n_slots` slots.
+
+    `deps[i]` lists the nodes node i waits for (data producers and control inputs, in this partition);
+    `feeds` and `recvs` name the slots filled from outside; `fetches` the slots returned; `sends` the
+    slots other devices receive (slot -> keys); `keep` slots never dropped early.
+    """
+
+    def __init__(self, nodes, deps, n_slots, feeds=(), recvs=(), fetches=(), sends=None, recv_nodes=None,
+                 fetch_deref=(), control_sends=None, send_targets=None):
+        self.nodes = nodes
+        self.n_slots = n_slots
+        self.feeds = dict(feeds)          # key -> slot
+        self.recvs = dict(recvs)          # key -> slot
+        self.fetches = list(fetches)      # slots, in fetch order
+        self.sends = dict(sends or {})    # slot -> [send key, ...]
+        self.recv_nodes = dict(recv_nodes or {})  # key -> pseudo-node index (a node with no kernel)
+        self.fetch_deref = tuple(fetch_deref)      # fetch positions holding variable refs to read
+        self.control_sends = dict(control_sends or {})  # node index -> [send key] (control edges)
+        self.send_targets = dict(send_targets or {})    # send key -> device name
+        dependents = [[] for _ in nodes]
+        for i, ds in enumerate(deps):
+            nodes[i].n_deps = len(ds)
+            for d in ds:
+                dependents[d].append(i)
+        for node, ds in zip(nodes, dependents):
+            node.dependents = tuple(ds)
+        self.roots = [i for i, n in enumerate(nodes) if n.n_deps == 0 and n.kernel is not None]
+        readers = [0] * n_slots
+        for node in nodes:
+            for s in node.inputs:
+                readers[s] += 1
+        for s in list(self.fetches) + list(self.sends):
+            readers[s] += 1 << 30  # never dropped before the step ends
+        self.readers = readers
+
+
+class StepError(Exception):
+    """A kernel failure, tagged with the node that raised it."""
+
+    def __init__(self, node_name, error):
+        super().__init__(node_name, error)
+        self.node_name = node_name
+        self.error = error
+
+
+class Step:
+    """The state table of one run of a Partition (see the module docstring)."""
+
+    def __init__(self, part, res_for, feeds, send=None, trace=False):
+        self.part = part
+        self.res_for = res_for          # node -> resource binding for stateful kernels
+        self.send = send                # send(key, value) for values other devices wait for
+        self.values = [_MISSING] * part.n_slots
+        for key, value in feeds.items():
+            self.values[part.feeds[key]] = value
+        self.waiting = [n.n_deps for n in part.nodes]
+        self.remaining = len(part.nodes)
+        self.left = list(part.readers)
+        self.lock = threading.Lock()
+        self.done = threading.Event()
+        self.error = None
+        self.stats = [] if trace else None
+        if self.remaining == 0:
+            self.done.set()
+
+    # ----- the mechanism ---------------------------------------------------------------------------
+    def execute(self, i):
+        """Runs node i's kernel; returns its outputs (a tuple)."""
+        node = self.part.nodes[i]
+        values = self.values
+        args = [values[s] for s in node.inputs]
+        for p in node.deref:
+            args[p] = args[p].read() if args[p] is not DEAD else DEAD
+        if node.conditional and (DEAD in args):
+            if node.op_type != "Merge" or all(a is DEAD for a in args):
+                return (DEAD,) * len(node.outputs)
+        if node.stateful:
+            out = node.kernel(node.attrs, self.res_for(node), *args)
+        else:
+            out = node.kernel(node.attrs, *args)
+        n = len(node.outputs)
+        if n == 1:
+            return (out,)
+        return () if n == 0 else tuple(out)
+
+    def finish(self, i, outputs):
+        """Stores node i's outputs and returns the nodes that became ready."""
+        part = self.part
+        node = part.nodes[i]
+        values, left = self.values, self.left
+        for slot, value in zip(node.outputs, outputs):
+            values[slot] = value
+        ready = []
+        with self.lock:
+            for s in node.inputs:
+                left[s] -= 1
+                if left[s] == 0:
+                    values[s] = None
+            waiting = self.waiting
+            for d in node.dependents:
+                waiting[d] -= 1
+                if waiting[d] == 0:
+                    ready.append(d)
+            self.remaining -= 1
+            if self.remaining == 0:
+                self.done.set()
+        if self.send is not None:
+            for slot in node.outputs:
+                for key in part.sends.get(slot, ()):
+                    self.send(key, values[slot])
+            for key in part.control_sends.get(i, ()):
+                self.send(key, None)
+        return ready
+
+    def fail(self, i, error):
+        with self.lock:
+            if self.error is None:
+                self.error = StepError(self.part.nodes[i].name, error)
+        self.done.set()
+
+    def receive(self, key, value):
+        """A tensor from another device arrived: fill its slot and release what waited for it."""
+        i = self.part.recv_nodes[key]
+        return self.finish(i, (value,))
+
+    def run_node(self, i):
+        """Executes node i and finishes it; returns the newly ready nodes ([] after a failure)."""
+        if self.error is not None:
+            return []
+        if self.stats is not None:
+            start = time.time()
+        try:
+            outputs = self.execute(i)
+        except Exception as e:  # noqa: BLE001 - every kernel failure is reported with its node
+            self.fail(i, e)
+            return []
+        if self.stats is not None:
+            self.stats.append((i, start, time.time(), threading.get_ident()))
+        return self.finish(i, outputs)
+
+    def results(self):
+        if self.error is not None:
+            raise self.error
+        out = [self.values[s] for s in self.part.fetches]
+        for p in self.part.fetch_deref:
+            out[p] = out[p].read()
+        return out
+
+
+def run_inline(step, ready):
+    """Dispatch that runs every ready node in the calling thread (deterministic; for tests)."""
+    stack = list(ready)
+    while stack:
+        stack.extend(step.run_node(stack.pop()))
+
+
+class ThreadedDispatch:
+    """Runs ready nodes on a thread pool; a finishing thread keeps one newly ready node for itself."""
+
+    def __init__(self, pool):
+        self.pool = pool
+
+    def __call__(self, step, ready):
+        for i in ready[1:]:
+            self.pool.submit(self._chain, step, i)
+        if ready:
+            self._chain(step, ready[0])
+
+    def _chain(self, step, i):
+        while i is not None:
+            ready = step.run_node(i)
+            if not ready:
+                return
+            for j in ready[1:]:
+                self.pool.submit(self._chain, step, j)
+            i = ready[0]
+
+
+def run_step(part, feeds, res_for, dispatch=run_inline, send=None, trace=False, timeout=None):
+    """Runs a partition to completion; returns (fetched values, step). Raises StepError or TimeoutError."""
+    step = Step(part, res_for, feeds, send, trace)
+    dispatch(step, part.roots)
+    if not step.done.wait(timeout):
+        step.error = step.error or TimeoutError()
+        step.done.set()
+        raise TimeoutError()
+    return step.results(), step

@@ -1,0 +1,55 @@
+"""What a device keeps between steps: its variables and each stateful op's private state."""
+
+
+class _Dead:
+    """The value of a tensor on the untaken side of a conditional (Switch/Merge)."""
+
+    _instance = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __reduce__(self):
+        return _Dead, ()
+
+    def __repr__(self):
+        return "DEAD"
+
+
+DEAD = _Dead()
+
+
+class Binding:
+    """What a stateful kernel sees: the device's variables, and a dict of state private to its op."""
+
+    __slots__ = ("name", "variables", "state")
+
+    def __init__(self, name, variables, state):
+        self.name = name
+        self.variables = variables
+        self.state = state
+
+
+class Resources:
+    """A device's variables (keyed by (container, name)) and per-op state, persisting across steps."""
+
+    def __init__(self):
+        self.variables = {}
+        self._bindings = {}
+
+    def bind(self, node):
+        b = self._bindings.get(node.name)
+        if b is None:
+            b = self._bindings[node.name] = Binding(node.name, self.variables, {})
+        return b
+
+    def clear(self, containers=None):
+        """Drops all state, or only the variables of the given containers."""
+        if containers is None:
+            self.variables.clear()
+            self._bindings.clear()
+            return
+        for key in [k for k in self.variables if k[0] in containers]:
+            del self.variables[key]

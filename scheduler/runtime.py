@@ -1,0 +1,157 @@
+"""The Ray side of sessions: starting or joining a Ray runtime, and the device actors.
+
+`ensure_ray()` starts an embedded runtime on first use (quietly, sized to the machine) or joins the one
+this process already has (or the cluster `RAY_ADDRESS` names). `DeviceHandle` is a client's view of one
+device actor: its actor handle, and per client thread one step channel to it. Released local device
+actors go back, emptied, to a small warm pool, so a new Session does not wait for a new process.
+"""
+import logging
+import os
+import threading
+
+from .channel import Channel, ChannelClosed
+from .device import Device
+
+_lock = threading.RLock()
+_pool = []             # (pool key, DeviceHandle) of idle local device actors
+POOL_SIZE = int(os.environ.get("RAYGRAPH_ACTOR_POOL", "4"))
+
+
+def ensure_ray(address=None, **init_kwargs):
+    """Makes sure this process is connected to Ray; starts a local runtime if nothing else is asked."""
+    import ray
+    with _lock:
+        if ray.is_initialized():
+            return
+        os.environ.setdefault("RAY_DEDUP_LOGS", "0")
+        kwargs = dict(include_dashboard=False, configure_logging=True, logging_level=logging.WARNING,
+                      log_to_driver=True, ignore_reinit_error=True)
+        if address is None and not os.environ.get("RAY_ADDRESS"):
+            kwargs["num_cpus"] = os.cpu_count() or 1
+        if address is not None:
+            kwargs["address"] = address
+        kwargs.update(init_kwargs)
+        ray.init(**kwargs)
+
+
+def node_id():
+    import ray
+    return ray.get_runtime_context().get_node_id()
+
+
+def node_resources(node=None):
+    """The total resources of a node (default: this process's node)."""
+    import ray
+    node = node or node_id()
+    for n in ray.nodes():
+        if n["NodeID"] == node and n.get("Alive", True):
+            return n.get("Resources", {})
+    return {}
+
+
+class DeviceHandle:
+    """A device actor seen from a client: Ray calls for setup, a step channel per client thread."""
+
+    def __init__(self, name, actor):
+        import ray
+        self.name = name
+        self.actor = actor
+        self.installed = set()
+        self._local = threading.local()
+        self._channels = []
+        self._channel_lock = threading.Lock()
+        try:
+            self._channel_info = ray.get(actor.channel.remote(), timeout=60)
+        except Exception:  # noqa: BLE001 - no channel: steps go through actor calls
+            self._channel_info = None
+        self.node_id = None
+
+    def channel(self):
+        """This thread's channel to the device, or None when steps must use actor calls."""
+        ch = getattr(self._local, "channel", None)
+        if ch is None and self._channel_info is not None:
+            import socket
+            addresses, authkey, host = self._channel_info
+            try:
+                ch = Channel(addresses, authkey, host == socket.gethostname())
+            except ChannelClosed:
+                self._channel_info = None
+                return None
+            self._local.channel = ch
+            with self._channel_lock:
+                self._channels.append(ch)
+        return ch
+
+    def drop_channel(self):
+        ch = getattr(self._local, "channel", None)
+        if ch is not None:
+            ch.close()
+            self._local.channel = None
+
+    def close_channels(self):
+        with self._channel_lock:
+            for ch in self._channels:
+                ch.close()
+            self._channels = []
+        self._local = threading.local()
+
+
+def _actor_class():
+    import ray
+    return ray.remote(Device)
+
+
+def acquire_local_device(name, kind, threads=0, blas_threads=0):
+    """A device actor on this node for device `name` (a warm one from the pool when possible)."""
+    key = (kind, threads, blas_threads)
+    with _lock:
+        for i, (k, handle) in enumerate(_pool):
+            if k == key:
+                del _pool[i]
+                handle.name = name
+                handle.installed = set()
+                handle.actor.rename.remote(name)
+                return handle
+    import ray
+    from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+    options = dict(num_cpus=0, max_concurrency=64, max_restarts=0,
+                   scheduling_strategy=NodeAffinitySchedulingStrategy(node_id(), soft=False))
+    if kind == "GPU":
+        options["num_gpus"] = 1
+    actor = _actor_class().options(**options).remote(name, threads, blas_threads)
+    handle = DeviceHandle(name, actor)
+    handle.pool_key = key
+    return handle
+
+
+def release_local_device(handle):
+    """Returns an emptied device actor to the warm pool (or kills it when the pool is full)."""
+    import ray
+    handle.close_channels()
+    try:
+        ray.get(handle.actor.reset.remote(), timeout=10)
+    except Exception:  # noqa: BLE001 - a dead or stuck actor is not worth keeping
+        _kill(handle)
+        return
+    with _lock:
+        if len(_pool) < POOL_SIZE and getattr(handle, "pool_key", None) is not None:
+            _pool.append((handle.pool_key, handle))
+            return
+    _kill(handle)
+
+
+def _kill(handle):
+    import ray
+    try:
+        ray.kill(handle.actor)
+    except Exception:  # noqa: BLE001
+        pass
+
+
+def drain_pool():
+    """Kills the idle pooled device actors."""
+    with _lock:
+        idle = [h for _, h in _pool]
+        _pool.clear()
+    for handle in idle:
+        _kill(handle)
