@@ -1,0 +1,27 @@
+"""Replays the cases recorded from real TensorFlow 1 (tests/tf_recorded) against raygraph."""
+import glob
+import json
+import os
+
+import pytest
+
+from tf_recorded.runner import load_cases, plain, run_case, same  # noqa: F401
+
+HERE = os.path.join(os.path.dirname(__file__), "tf_recorded")
+
+
+def _all_cases():
+    out = []
+    for path in sorted(glob.glob(os.path.join(HERE, "cases_*.py"))):
+        area = os.path.basename(path)[len("cases_"):-3]
+        with open(os.path.join(HERE, f"expected_{area}.json")) as f:
+            expected = json.load(f)
+        for name, fn in load_cases(path):
+            out.append(pytest.param(fn, expected.get(name, {"missing": name}), id=f"{area}:{name}"))
+    return out
+
+
+@pytest.mark.parametrize("fn,want", _all_cases())
+def test_matches_tensorflow(rtf, fn, want):
+    got = run_case(rtf, fn)
+    assert same(want, got), f"want {json.dumps(want)[:500]}\n got {json.dumps(got)[:500]}"
