@@ -17,6 +17,9 @@ from .resources import Resources
 from .wire import decode, encode, register_serializers
 
 
+_CLOCK = time.time() - time.perf_counter()  # perf_counter -> seconds since the epoch
+
+
 class Aborted(Exception):
     """The client cancelled this step (another device failed, or the deadline passed)."""
 
@@ -123,7 +126,8 @@ class Device:
         stats = None
         if trace:
             nodes = part.nodes
-            stats = [(nodes[i].name, nodes[i].op_type, start, end, thread) for i, start, end, thread in step.stats]
+            stats = [(nodes[i].name, nodes[i].op_type, start + _CLOCK, end + _CLOCK, thread)
+                     for i, start, end, thread in step.stats]
         return values, stats
 
     def _send(self, peers, part, step_id, key, value):

@@ -1,9 +1,9 @@
-"""The in-device executor: runs one partition of a step, ops as soon as their inputs are ready.
+"""The in-device executor: runs one partition of a step, each op as soon as its inputs are ready.
 
 A partition (`Partition`, plain data made by `plan.py`) is a list of nodes over numbered value slots.
 Running it keeps one `Step` state table:
 
-    values     slot -> value          filled by feeds, by received tensors and by node outputs
+    values     slot -> value          filled by feeds, constants, received tensors and node outputs
     waiting    node -> int            how many of the node's producer nodes have not finished
     remaining  int                    nodes not yet finished; the step is done at 0
     left       slot -> int            consumers still to read the slot; at 0 the value is dropped
@@ -11,10 +11,11 @@ Running it keeps one `Step` state table:
     stats      list                   (node, start, end, thread) when tracing
 
 `finish(node, outputs)` stores the outputs, frees spent inputs and returns the dependents that became
-ready. Who runs a ready node is the `dispatch` function handed to `Step.run`: `run_inline` runs
-everything in the calling thread (for tests); `ThreadedDispatch` keeps one ready node for the thread
-that finished its producer and gives the others to a worker pool, so independent ops run concurrently.
-Received tensors (from other devices) complete their pseudo-nodes through `Step.receive`.
+ready. Who runs a ready node is the `dispatch` function handed to `run_step`: `run_inline` runs
+everything in the calling thread (for tests); `ThreadedDispatch` keeps cheap nodes in the thread that
+made them ready and gives expensive ones (by their measured cost) to a worker pool, so independent
+heavy ops run concurrently while chains of small ops pay no thread hand-offs. Tensors from other
+devices complete their receive pseudo-nodes through `Step.receive`.
 """
 import threading
 import time
@@ -22,13 +23,14 @@ import time
 from .resources import DEAD
 
 _MISSING = object()
+EXPENSIVE = 30e-6  # seconds: nodes slower than this are worth a thread hand-off
 
 
 class Node:
     """One op of a partition, as plain data (no raygraph objects)."""
 
     __slots__ = ("name", "op_type", "kernel", "attrs", "stateful", "inputs", "deref", "outputs",
-                 "dependents", "n_deps", "conditional")
+                 "dependents", "n_deps", "conditional", "cost")
 
     def __init__(self, name, op_type, kernel, attrs, stateful, inputs, deref, outputs, conditional=False):
         self.name = name
@@ -42,29 +44,30 @@ class Node:
         self.dependents = ()            # node indices (filled by Partition)
         self.n_deps = 0
         self.conditional = conditional  # may see dead inputs (inside a cond)
+        self.cost = None                # measured seconds per run (None: not run yet, assumed expensive)
 
     def __repr__(self):
         return f"<Node {self.name} {self.op_type}>"
 
 
 class Partition:
-    """A device's share of a plan: nodes in an order where producers come first, over `n_slots` slots.
+    """A device's share of a plan: nodes (producers first) over `n_slots` slots.
 
-    `deps[i]` lists the nodes node i waits for (data producers and control inputs, in this partition);
-    `feeds` and `recvs` name the slots filled from outside; `fetches` the slots returned; `sends` the
-    slots other devices receive (slot -> keys); `keep` slots never dropped early.
+    `deps[i]` lists the nodes node i waits for (data producers and control inputs in this partition);
+    `feeds` and `recvs` map keys to the slots filled from outside; `consts` pre-fills slots;
+    `fetches` are the slots returned; `sends` the slots other devices receive (slot -> send keys).
     """
 
     def __init__(self, nodes, deps, n_slots, feeds=(), recvs=(), fetches=(), sends=None, recv_nodes=None,
-                 fetch_deref=(), control_sends=None, send_targets=None):
+                 fetch_deref=(), control_sends=None, send_targets=None, consts=None):
         self.nodes = nodes
         self.n_slots = n_slots
-        self.feeds = dict(feeds)          # key -> slot
-        self.recvs = dict(recvs)          # key -> slot
-        self.fetches = list(fetches)      # slots, in fetch order
-        self.sends = dict(sends or {})    # slot -> [send key, ...]
-        self.recv_nodes = dict(recv_nodes or {})  # key -> pseudo-node index (a node with no kernel)
-        self.fetch_deref = tuple(fetch_deref)      # fetch positions holding variable refs to read
+        self.feeds = dict(feeds)                        # key -> slot
+        self.recvs = dict(recvs)                        # key -> slot
+        self.fetches = list(fetches)                    # slots, in fetch order
+        self.sends = dict(sends or {})                  # slot -> [send key]
+        self.recv_nodes = dict(recv_nodes or {})        # key -> pseudo-node index (a node with no kernel)
+        self.fetch_deref = tuple(fetch_deref)           # fetch positions holding variable refs to read
         self.control_sends = dict(control_sends or {})  # node index -> [send key] (control edges)
         self.send_targets = dict(send_targets or {})    # send key -> device name
         dependents = [[] for _ in nodes]
@@ -75,13 +78,18 @@ class Partition:
         for node, ds in zip(nodes, dependents):
             node.dependents = tuple(ds)
         self.roots = [i for i, n in enumerate(nodes) if n.n_deps == 0 and n.kernel is not None]
+        self.initial_waiting = [n.n_deps for n in nodes]
+        self.initial_values = [_MISSING] * n_slots
+        for slot, value in (consts or {}).items():
+            self.initial_values[slot] = value
         readers = [0] * n_slots
         for node in nodes:
             for s in node.inputs:
                 readers[s] += 1
-        for s in list(self.fetches) + list(self.sends):
+        for s in list(self.fetches) + list(self.sends) + list(consts or ()):
             readers[s] += 1 << 30  # never dropped before the step ends
         self.readers = readers
+        self.signals = bool(self.sends or self.control_sends)
 
 
 class StepError(Exception):
@@ -98,14 +106,16 @@ class Step:
 
     def __init__(self, part, res_for, feeds, send=None, trace=False):
         self.part = part
+        self.nodes = part.nodes
         self.res_for = res_for          # node -> resource binding for stateful kernels
-        self.send = send                # send(key, value) for values other devices wait for
-        self.values = [_MISSING] * part.n_slots
+        self.send = send if part.signals else None
+        self.values = values = part.initial_values.copy()
+        slots = part.feeds
         for key, value in feeds.items():
-            self.values[part.feeds[key]] = value
-        self.waiting = [n.n_deps for n in part.nodes]
+            values[slots[key]] = value
+        self.waiting = part.initial_waiting.copy()
         self.remaining = len(part.nodes)
-        self.left = list(part.readers)
+        self.left = part.readers.copy()
         self.lock = threading.Lock()
         self.done = threading.Event()
         self.error = None
@@ -114,14 +124,14 @@ class Step:
             self.done.set()
 
     # ----- the mechanism ---------------------------------------------------------------------------
-    def execute(self, i):
-        """Runs node i's kernel; returns its outputs (a tuple)."""
-        node = self.part.nodes[i]
+    def execute(self, node):
+        """Runs a node's kernel; returns its outputs (a tuple)."""
         values = self.values
         args = [values[s] for s in node.inputs]
         for p in node.deref:
-            args[p] = args[p].read() if args[p] is not DEAD else DEAD
-        if node.conditional and (DEAD in args):
+            if args[p] is not DEAD:
+                args[p] = args[p].read()
+        if node.conditional and DEAD in args:
             if node.op_type != "Merge" or all(a is DEAD for a in args):
                 return (DEAD,) * len(node.outputs)
         if node.stateful:
@@ -135,8 +145,7 @@ class Step:
 
     def finish(self, i, outputs):
         """Stores node i's outputs and returns the nodes that became ready."""
-        part = self.part
-        node = part.nodes[i]
+        node = self.nodes[i]
         values, left = self.values, self.left
         for slot, value in zip(node.outputs, outputs):
             values[slot] = value
@@ -155,37 +164,43 @@ class Step:
             if self.remaining == 0:
                 self.done.set()
         if self.send is not None:
-            for slot in node.outputs:
-                for key in part.sends.get(slot, ()):
-                    self.send(key, values[slot])
-            for key in part.control_sends.get(i, ()):
-                self.send(key, None)
+            self._signal(i, node)
         return ready
+
+    def _signal(self, i, node):
+        part = self.part
+        for slot in node.outputs:
+            for key in part.sends.get(slot, ()):
+                self.send(key, self.values[slot])
+        for key in part.control_sends.get(i, ()):
+            self.send(key, None)
 
     def fail(self, i, error):
         with self.lock:
             if self.error is None:
-                self.error = StepError(self.part.nodes[i].name, error)
+                self.error = StepError(self.nodes[i].name if i is not None else None, error)
         self.done.set()
 
     def receive(self, key, value):
         """A tensor from another device arrived: fill its slot and release what waited for it."""
-        i = self.part.recv_nodes[key]
-        return self.finish(i, (value,))
+        return self.finish(self.part.recv_nodes[key], (value,))
 
     def run_node(self, i):
         """Executes node i and finishes it; returns the newly ready nodes ([] after a failure)."""
         if self.error is not None:
             return []
-        if self.stats is not None:
-            start = time.time()
+        node = self.nodes[i]
+        start = time.perf_counter()
         try:
-            outputs = self.execute(i)
+            outputs = self.execute(node)
         except Exception as e:  # noqa: BLE001 - every kernel failure is reported with its node
             self.fail(i, e)
             return []
+        end = time.perf_counter()
+        cost = node.cost
+        node.cost = end - start if cost is None else 0.8 * cost + 0.2 * (end - start)
         if self.stats is not None:
-            self.stats.append((i, start, time.time(), threading.get_ident()))
+            self.stats.append((i, start, end, threading.get_ident()))
         return self.finish(i, outputs)
 
     def results(self):
@@ -197,6 +212,7 @@ class Step:
         return out
 
 
+# ----- dispatch --------------------------------------------------------------------------------------
 def run_inline(step, ready):
     """Dispatch that runs every ready node in the calling thread (deterministic; for tests)."""
     stack = list(ready)
@@ -205,25 +221,31 @@ def run_inline(step, ready):
 
 
 class ThreadedDispatch:
-    """Runs ready nodes on a thread pool; a finishing thread keeps one newly ready node for itself."""
+    """Runs cheap ready nodes in the current thread and hands expensive ones to a thread pool."""
 
     def __init__(self, pool):
         self.pool = pool
 
     def __call__(self, step, ready):
-        for i in ready[1:]:
-            self.pool.submit(self._chain, step, i)
         if ready:
-            self._chain(step, ready[0])
+            self._work(step, self._share(step, list(ready), []))
 
-    def _chain(self, step, i):
-        while i is not None:
-            ready = step.run_node(i)
-            if not ready:
-                return
-            for j in ready[1:]:
-                self.pool.submit(self._chain, step, j)
-            i = ready[0]
+    def _share(self, step, ready, queue):
+        """Keeps cheap nodes (and one expensive one if nothing else) for this thread; submits the rest."""
+        nodes = step.nodes
+        for j in ready:
+            cost = nodes[j].cost
+            if (cost is None or cost > EXPENSIVE) and (queue or len(ready) > 1 and j != ready[-1]):
+                self.pool.submit(self._work, step, [j])
+            else:
+                queue.append(j)
+        return queue
+
+    def _work(self, step, queue):
+        while queue:
+            ready = step.run_node(queue.pop())
+            if ready:
+                self._share(step, ready, queue)
 
 
 def run_step(part, feeds, res_for, dispatch=run_inline, send=None, trace=False, timeout=None):
@@ -231,7 +253,6 @@ def run_step(part, feeds, res_for, dispatch=run_inline, send=None, trace=False, 
     step = Step(part, res_for, feeds, send, trace)
     dispatch(step, part.roots)
     if not step.done.wait(timeout):
-        step.error = step.error or TimeoutError()
-        step.done.set()
+        step.fail(None, TimeoutError())
         raise TimeoutError()
     return step.results(), step

@@ -304,8 +304,19 @@ class _PartitionBuilder:
         return position
 
     def finish(self):
-        control_sends = {}
-        for name, keys in self.control_sends.items():
-            control_sends[self.index[name]] = keys
-        return Partition(self.nodes, self.deps, self.n_slots, self.feeds, self.recvs, self.fetches, self.sends,
-                         self.recv_nodes, tuple(self.fetch_deref), control_sends, dict(self.send_targets))
+        """The Partition, with constants folded into pre-filled slots where nothing else needs their node."""
+        sent = set(self.sends)
+        fold = {i for i, (node, deps) in enumerate(zip(self.nodes, self.deps))
+                if node.op_type == "Const" and not deps and node.outputs[0] not in sent
+                and node.name not in self.control_sends}
+        consts = {self.nodes[i].outputs[0]: self.nodes[i].attrs["value"] for i in fold}
+        renumber, nodes = {}, []
+        for i, node in enumerate(self.nodes):
+            if i not in fold:
+                renumber[i] = len(nodes)
+                nodes.append(node)
+        deps = [tuple(renumber[d] for d in self.deps[i] if d not in fold) for i in renumber]
+        control_sends = {renumber[self.index[name]]: keys for name, keys in self.control_sends.items()}
+        recv_nodes = {key: renumber[i] for key, i in self.recv_nodes.items()}
+        return Partition(nodes, deps, self.n_slots, self.feeds, self.recvs, self.fetches, self.sends, recv_nodes,
+                         tuple(self.fetch_deref), control_sends, dict(self.send_targets), consts)

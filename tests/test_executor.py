@@ -1,0 +1,120 @@
+"""The in-device executor on hand-written partitions: no graph building, no Ray."""
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+
+from scheduler.executor import Node, Partition, Step, StepError, ThreadedDispatch, run_inline, run_step
+from scheduler.resources import Resources
+
+
+def _node(name, kernel, inputs, outputs, stateful=False, deref=()):
+    return Node(name, name, kernel, {}, stateful, tuple(inputs), deref, tuple(outputs))
+
+
+def _diamond():
+    """x (fed, slot 0) -> a = x+1 (1), b = x*2 (2) -> c = a+b (3)."""
+    nodes = [_node("a", lambda at, x: x + 1, [0], [1]), _node("b", lambda at, x: x * 2, [0], [2]),
+             _node("c", lambda at, a, b: a + b, [1, 2], [3])]
+    return Partition(nodes, [(), (), (0, 1)], 4, feeds={"x": 0}, fetches=[3])
+
+
+def test_start_state():
+    part = _diamond()
+    step = Step(part, None, {"x": 5})
+    assert step.waiting == [0, 0, 2]
+    assert step.remaining == 3
+    assert part.roots == [0, 1]
+    assert step.values[0] == 5
+
+
+def test_finish_releases_dependents_and_frees_inputs():
+    part = _diamond()
+    step = Step(part, None, {"x": 5})
+    assert step.finish(0, (6,)) == []
+    assert step.left[0] == 1          # b still has to read x
+    assert step.finish(1, (10,)) == [2]
+    assert step.values[0] is None     # x dropped after its last reader
+    assert step.run_node(2) == []
+    assert step.done.is_set()
+    assert step.results() == [16]
+
+
+def test_run_inline_and_threaded_agree():
+    part = _diamond()
+    assert run_step(part, {"x": 3}, None)[0] == [10]
+    with ThreadPoolExecutor(2) as pool:
+        assert run_step(part, {"x": 3}, None, ThreadedDispatch(pool), timeout=5)[0] == [10]
+
+
+def test_kernel_error_names_the_node():
+    nodes = [_node("bad", lambda at, x: 1 / 0, [0], [1]), _node("after", lambda at, x: x, [1], [2])]
+    part = Partition(nodes, [(), (0,)], 3, feeds={"x": 0}, fetches=[2])
+    with pytest.raises(StepError) as info:
+        run_step(part, {"x": 1}, None)
+    assert info.value.node_name == "bad"
+    assert isinstance(info.value.error, ZeroDivisionError)
+
+
+def test_independent_heavy_nodes_run_concurrently():
+    """Two sleeping nodes (numpy-like GIL release) overlap on the pool."""
+    def slow(at, x):
+        time.sleep(0.2)
+        return x
+    nodes = [_node("s1", slow, [0], [1]), _node("s2", slow, [0], [2]),
+             _node("j", lambda at, a, b: a + b, [1, 2], [3])]
+    part = Partition(nodes, [(), (), (0, 1)], 4, feeds={"x": 0}, fetches=[3])
+    with ThreadPoolExecutor(2) as pool:
+        start = time.perf_counter()
+        values, step = run_step(part, {"x": 1}, None, ThreadedDispatch(pool), trace=True, timeout=5)
+    assert values == [2]
+    spans = {part.nodes[i].name: (s, e) for i, s, e, _ in step.stats}
+    assert spans["s1"][0] < spans["s2"][1] and spans["s2"][0] < spans["s1"][1]
+    assert time.perf_counter() - start < 0.39
+
+
+def test_stateful_kernels_get_their_binding():
+    res = Resources()
+
+    def count(at, b):
+        b.state["n"] = b.state.get("n", 0) + 1
+        return np.int32(b.state["n"])
+    part = Partition([_node("counter", count, [], [0], stateful=True)], [()], 1, fetches=[0])
+    assert run_step(part, {}, res.bind)[0] == [1]
+    assert run_step(part, {}, res.bind)[0] == [2]
+
+
+def test_constants_are_prefilled_and_receives_complete_pseudo_nodes():
+    recv = Node("_recv/k", "_Recv", None, {}, False, (), (), (1,))
+    add = _node("add", lambda at, c, r: c + r, [0, 1], [2])
+    part = Partition([recv, add], [(), (0,)], 3, fetches=[2], recv_nodes={"k": 0}, consts={0: 40})
+    step = Step(part, None, {})
+    run_inline(step, part.roots)
+    assert not step.done.is_set()
+    run_inline(step, step.receive("k", 2))
+    assert step.done.is_set() and step.results() == [42]
+
+
+def test_timeout_reports_and_stops():
+    recv = Node("_recv/never", "_Recv", None, {}, False, (), (), (0,))
+    part = Partition([recv], [()], 1, fetches=[0], recv_nodes={"never": 0})
+    with pytest.raises(TimeoutError):
+        run_step(part, {}, None, timeout=0.05)
+
+
+def test_many_threads_share_one_partition():
+    part = _diamond()
+    out, errors = [], []
+    with ThreadPoolExecutor(2) as pool:
+        def worker(v):
+            try:
+                out.append((v, run_step(part, {"x": v}, None, ThreadedDispatch(pool), timeout=5)[0][0]))
+            except Exception as e:  # noqa: BLE001
+                errors.append(e)
+        threads = [threading.Thread(target=worker, args=(v,)) for v in range(8)]
+        [t.start() for t in threads]
+        [t.join() for t in threads]
+    assert not errors
+    assert sorted(out) == [(v, 3 * v + 1) for v in range(8)]

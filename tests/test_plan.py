@@ -1,0 +1,105 @@
+"""Planning on hand-written node tables: pruning, placement, partitioning (no graph, no Ray)."""
+import pytest
+
+from scheduler.executor import run_inline, Step
+from scheduler.plan import NodeSpec, PlanError, build_plan, place, prune
+
+CPU0 = ("/job:localhost/replica:0/task:0/device:CPU:0", ("localhost", 0, 0, "CPU", 0))
+CPU1 = ("/job:localhost/replica:0/task:0/device:CPU:1", ("localhost", 0, 0, "CPU", 1))
+GPU0 = ("/job:localhost/replica:0/task:0/device:GPU:0", ("localhost", 0, 0, "GPU", 0))
+ANY = (None, None, None, None, None)
+
+
+def spec(name, inputs=(), control=(), device=ANY, colocate=(), kernel=None, op_type="Op", text=""):
+    kernel = kernel or (lambda at, *xs: sum(xs) if xs else 1)
+    return NodeSpec(name, op_type, kernel, {}, False, tuple(inputs), tuple(control), device, tuple(colocate), 1,
+                    device_text=text)
+
+
+def table(*specs):
+    return {s.name: s for s in specs}
+
+
+def test_prune_keeps_only_what_fetches_need_and_stops_at_feeds():
+    t = table(spec("a"), spec("b", [("a", 0)]), spec("c", [("b", 0)]), spec("unused", [("a", 0)]),
+              spec("ctl"), spec("d", [("c", 0)], control=["ctl"]))
+    assert set(prune(t, [("d", 0)], [], [])) == {"a", "b", "c", "d", "ctl"}
+    assert set(prune(t, [("d", 0)], [], [("b", 0)])) == {"c", "d", "ctl"}
+    assert prune(t, [("b", 0)], [], [("b", 0)]) == []
+    order = prune(t, [("d", 0)], [], [])
+    assert order.index("a") < order.index("b") < order.index("c") < order.index("d")
+
+
+def test_prune_detects_cycles():
+    t = table(spec("a", [("b", 0)]), spec("b", [("a", 0)]))
+    with pytest.raises(PlanError, match="cycle"):
+        prune(t, [("a", 0)], [], [])
+
+
+def test_place_honours_requests_colocation_and_soft_placement():
+    t = table(spec("v", device=("localhost", None, None, "CPU", 1), text="/device:CPU:1"),
+              spec("read", [("v", 0)], colocate=["v"]), spec("free"))
+    out = place(t, ["v", "read", "free"], [CPU0, CPU1])
+    assert out == {"v": CPU1[0], "read": CPU1[0], "free": CPU0[0]}
+    gpu = table(spec("g", device=(None, None, None, "GPU", 0), text="/device:GPU:0"))
+    with pytest.raises(PlanError, match="Cannot assign a device for operation g"):
+        place(gpu, ["g"], [CPU0])
+    assert place(gpu, ["g"], [CPU0], soft=True) == {"g": CPU0[0]}
+    assert place(table(spec("x")), ["x"], [CPU0, GPU0]) == {"x": GPU0[0]}  # TF1 prefers the GPU
+
+
+def test_colocation_conflict_is_an_error_unless_soft():
+    t = table(spec("a", device=(None, None, None, "CPU", 0), text="/cpu:0"),
+              spec("b", colocate=["a"], device=(None, None, None, "CPU", 1), text="/cpu:1"))
+    with pytest.raises(PlanError, match="Cannot colocate"):
+        place(t, ["a", "b"], [CPU0, CPU1])
+    assert place(t, ["a", "b"], [CPU0, CPU1], soft=True) == {"a": CPU0[0], "b": CPU0[0]}
+
+
+def test_partitions_exchange_tensors_and_control_edges():
+    t = table(spec("x", device=(None, None, None, "CPU", 0)),
+              spec("y", [("x", 0)], device=(None, None, None, "CPU", 1)),
+              spec("z", [("y", 0)], control=["x"], device=(None, None, None, "CPU", 0)))
+    plan = build_plan(t, [("z", 0)], [], [], [CPU0, CPU1])
+    p0, p1 = plan.partitions[CPU0[0]], plan.partitions[CPU1[0]]
+    assert sorted(p0.send_targets) == ["x:0"] and p0.send_targets["x:0"] == CPU1[0]
+    assert sorted(p1.recv_nodes) == ["x:0"] and sorted(p1.send_targets) == ["y:0"]
+    # run both partitions by hand, delivering sends as receives
+    steps = {}
+    mailbox = []
+    for dev, part in plan.partitions.items():
+        steps[dev] = Step(part, None, {}, send=lambda k, v, dev=dev: mailbox.append((k, v)))
+    for dev, step in steps.items():
+        run_inline(step, step.part.roots)
+    while mailbox:
+        key, value = mailbox.pop()
+        for dev, step in steps.items():
+            if key in step.part.recv_nodes:
+                run_inline(step, step.receive(key, value))
+    assert plan.fetch_routes == [(CPU0[0], 0)]
+    assert steps[CPU0[0]].results() == [1]
+
+
+def test_feeds_route_to_every_consuming_device_and_fetching_a_feed_returns_it():
+    t = table(spec("p"), spec("a", [("p", 0)], device=(None, None, None, "CPU", 0)),
+              spec("b", [("p", 0)], device=(None, None, None, "CPU", 1)))
+    plan = build_plan(t, [("a", 0), ("b", 0), ("p", 0)], [], [("p", 0)], [CPU0, CPU1])
+    assert sorted(plan.feed_routes[("p", 0)]) == sorted([CPU0[0], CPU1[0]])
+    assert plan.fetch_routes[2] == ("fed", ("p", 0))
+
+
+def test_unfed_placeholder_is_reported_at_plan_time():
+    t = table(NodeSpec("ph", "Placeholder", None, {}, False, (), (), source_only="You must feed ph"),
+              spec("use", [("ph", 0)]))
+    with pytest.raises(PlanError, match="You must feed ph"):
+        build_plan(t, [("use", 0)], [], [], [CPU0])
+    build_plan(t, [("use", 0)], [], [("ph", 0)], [CPU0])
+
+
+def test_constants_fold_into_prefilled_slots():
+    t = table(spec("c", op_type="Const"), spec("use", [("c", 0)]))
+    t["c"].attrs["value"] = 41
+    plan = build_plan(t, [("use", 0)], [], [], [CPU0])
+    part = plan.partitions[CPU0[0]]
+    assert [n.name for n in part.nodes] == ["use"]
+    assert 41 in part.initial_values
