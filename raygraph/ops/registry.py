@@ -53,7 +53,7 @@ class Arg:
 class OpDef:
     """One op type: everything raygraph knows about it, in one place."""
 
-    __slots__ = ("type", "args", "allowed", "kernel", "shape", "grad", "stateful", "has_ref")
+    __slots__ = ("type", "args", "allowed", "kernel", "shape", "grad", "stateful", "has_ref", "attr_checks")
 
     def __init__(self, type, args, allowed, kernel, shape, grad, stateful):
         self.type = type
@@ -64,15 +64,22 @@ class OpDef:
         self.grad = grad
         self.stateful = stateful
         self.has_ref = any(a.is_ref for a in args)
+        inferred = {a.type_attr for a in args}
+        self.attr_checks = tuple(k for k in allowed if k not in inferred)  # type attrs the caller sets
 
     def __repr__(self):
         return f"<OpDef {self.type}>"
 
 
 def op(type, inputs="", kernel=None, shape=None, grad=None, stateful=False, **allowed):
-    """Defines (or redefines) the op `type`; `inputs` is like "x:T, y:T", "values:*T", "ref:&T"."""
+    """Defines (or redefines) the op `type`; `inputs` is like "x:T, y:T", "values:*T", "ref:&T".
+
+    Each keyword lists the dtypes a type attr allows: DTypes, or a string of TF's names in TF's order
+    (which TF's error messages show), e.g. T="bfloat16 float16 float32 float64".
+    """
     args = tuple(Arg(s) for s in inputs.split(",") if s.strip())
-    entry = OpDef(type, args, {k: tuple(v) for k, v in allowed.items()}, kernel, shape, grad, stateful)
+    names = {k: tuple(v.split()) if isinstance(v, str) else tuple(d.name for d in v) for k, v in allowed.items()}
+    entry = OpDef(type, args, names, kernel, shape, grad, stateful)
     REGISTRY[type] = entry
     return entry
 
@@ -133,12 +140,12 @@ def apply_op(op_type, inputs, attrs=None, name=None, graph=None, num_outputs=Non
     try:
         tensors = _convert_inputs(entry, inputs, attrs)
         flat = _flatten(tensors)
+        if entry.attr_checks:
+            _check_attr_types(entry, attrs)
         try:
-            specs = entry.shape(flat, attrs) if entry.shape is not None else ()
+            specs = entry.shape(flat, attrs) if entry.shape is not None else []
         except ValueError as e:
-            raise ValueError(f"{e} for '{{{{node {scope}}}}} = {op_type}[{_attr_text(attrs)}]"
-                             f"({', '.join(t.op.name for t in flat)})' with input shapes: "
-                             f"{', '.join(_shape_text(t) for t in flat)}.") from None
+            raise ValueError(_shape_error(e, entry, scope, flat, attrs)) from None
         if type(specs) is tuple:
             specs = [specs]
         refs = [t.op for arg, t in zip(entry.args, tensors) if arg.is_ref] if entry.has_ref else ()
@@ -212,8 +219,11 @@ def _convert_one(entry, arg, value, dtype, attrs, inferred_from):
             raise TypeError(_mismatch(entry, arg, value.dtype.base_dtype, dtype, inferred_from))
         return value
     try:
-        t = convert_to_tensor(value, dtype=dtype, name=arg.name, as_ref=arg.is_ref,
-                              preferred_dtype=None if dtype else arg.default)
+        if dtype is None and arg.default is not None and arg.type_attr in entry.allowed:
+            t = _convert_preferring_allowed(entry, arg, value)
+        else:
+            t = convert_to_tensor(value, dtype=dtype, name=arg.name, as_ref=arg.is_ref,
+                                  preferred_dtype=None if dtype else arg.default)
     except TypeError as e:
         if dtype is None:
             raise
@@ -228,6 +238,18 @@ def _convert_one(entry, arg, value, dtype, attrs, inferred_from):
     return t
 
 
+def _convert_preferring_allowed(entry, arg, value):
+    """TF's rule for an input whose type attr has a default: the value's own dtype if allowed, else the
+    default (so `[]` becomes a float32 Const, unused, then an int32 one, as in TF)."""
+    try:
+        t = convert_to_tensor(value, name=arg.name, as_ref=arg.is_ref)
+    except TypeError:
+        t = None
+    if t is not None and t.dtype.base_dtype._name in entry.allowed[arg.type_attr]:
+        return t
+    return convert_to_tensor(value, name=arg.name, as_ref=arg.is_ref, preferred_dtype=arg.default)
+
+
 def _mismatch(entry, arg, observed, dtype, inferred_from):
     prefix = f"Input '{arg.name}' of '{entry.type}' Op has type {observed.name} that does not match"
     if arg.type_attr in inferred_from:
@@ -240,11 +262,28 @@ def _record_type(entry, arg, t, attrs, inferred_from):
         return
     base = t.dtype.base_dtype
     allowed = entry.allowed.get(arg.type_attr)
-    if allowed and base not in allowed:
+    if allowed and base._name not in allowed:
         raise TypeError(f"Value passed to parameter '{arg.name}' has DataType {base.name} not in list of "
-                        f"allowed values: {', '.join(d.name for d in allowed)}")
+                        f"allowed values: {', '.join(allowed)}")
     attrs[arg.type_attr] = base
     inferred_from[arg.type_attr] = arg.name
+
+
+def _check_attr_types(entry, attrs):
+    for key in entry.attr_checks:
+        value = attrs.get(key)
+        if isinstance(value, dtypes.DType) and value._name not in entry.allowed[key]:
+            raise TypeError(f"Value passed to parameter '{key}' has DataType {value.name} not in list of "
+                            f"allowed values: {', '.join(entry.allowed[key])}")
+
+
+# ----- TF's text for a node whose shape function failed ----------------------------------------------
+_DT = {dtypes.float32: "DT_FLOAT", dtypes.float64: "DT_DOUBLE", dtypes.float16: "DT_HALF"}
+_requests = None  # while explaining a shape error: the [(tensor, kind)] the shape function looked at
+
+
+def _dt_name(d):
+    return _DT.get(d) or "DT_" + d.name.upper()
 
 
 def _attr_text(attrs):
@@ -252,16 +291,57 @@ def _attr_text(attrs):
     for k in sorted(attrs):
         v = attrs[k]
         if isinstance(v, dtypes.DType):
-            parts.append(f"{k}=DT_{v.name.upper()}")
+            parts.append(f"{k}={_dt_name(v)}")
         elif isinstance(v, bool):
             parts.append(f"{k}={'true' if v else 'false'}")
-        elif isinstance(v, (int, float, str)):
+        elif isinstance(v, (int, float)):
             parts.append(f"{k}={v}")
+        elif isinstance(v, str):
+            parts.append(f'{k}="{v}"')
+        elif isinstance(v, TensorShape):
+            parts.append(f"{k}={_dims_text(v._dims)}")
+        elif isinstance(v, list):
+            parts.append(f"{k}=[{', '.join(_dt_name(x) if isinstance(x, dtypes.DType) else str(x) for x in v)}]")
     return ", ".join(parts)
 
 
-def _shape_text(t):
-    dims = t.shape._dims
+def _shape_error(e, entry, scope, flat, attrs):
+    """TF's message for a failed shape function: the node, its input shapes and the input values used."""
+    global _requests
+    _requests = []
+    try:
+        entry.shape(flat, attrs)
+    except ValueError:
+        pass
+    finally:
+        requested, _requests = _requests, None
+    values, partial = [], []
+    for i, t in enumerate(flat):
+        kinds = {kind for r, kind in requested if r is t}
+        if "shape" in kinds and constant_value_as_shape(t)._dims is not None:
+            partial.append(f"input[{i}] = {_dims_text(constant_value_as_shape(t)._dims)}")
+        elif kinds:
+            v = constant_value(t)
+            if v is not None:
+                values.append(f"input[{i}] = <{_summarize(v)}>")
+    text = (f"{e} for '{{{{node {scope}}}}} = {entry.type}[{_attr_text(attrs)}]"
+            f"({', '.join(t._as_node_def_input() for t in flat)})' with input shapes: "
+            f"{', '.join(_dims_text(t._shape._dims) for t in flat)}")
+    if values:
+        text += " and with computed input tensors: " + ", ".join(values)
+    if partial:
+        text += " and with input tensors computed as partial shapes: " + ", ".join(partial)
+    return text + "."
+
+
+def _summarize(v):
+    v = np.asarray(v)
+    if v.ndim <= 1:
+        return " ".join(str(x) for x in v.reshape(-1))
+    return "".join("[" + _summarize(x) + "]" for x in v)
+
+
+def _dims_text(dims):
     return "?" if dims is None else "[" + ",".join("?" if d is None else str(d) for d in dims) + "]"
 
 
@@ -303,6 +383,23 @@ def broadcast_dims(a, b):
     return tuple(out)
 
 
+def merge_dims(a, b):
+    """TF's Merge of two raw dims tuples (the more known of each dim), with TF's errors on conflict."""
+    if a is None:
+        return b
+    if b is None or a == b:
+        return a
+    if len(a) != len(b):
+        raise ValueError(f"Shapes must be equal rank, but are {len(a)} and {len(b)}")
+    out = []
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x is not None and y is not None and x != y:
+            raise ValueError(f"Dimension {i} in both shapes must be equal, but are {x} and {y}. Shapes are "
+                             f"{_dims_text(a)} and {_dims_text(b)}.")
+        out.append(y if x is None else x)
+    return tuple(out)
+
+
 def broadcast_shape(inputs, attrs):
     """Output of a broadcasting binary op: dtype of the first input, broadcast shape."""
     x, y = inputs
@@ -322,6 +419,8 @@ def with_rank(t, rank):
 
 def constant_value(t):
     """The value of `t` if it can be known while building the graph, else None."""
+    if _requests is not None:
+        _requests.append((t, "value"))
     op = t.op
     kind = op.type
     if kind == "Const":
@@ -361,6 +460,8 @@ def constant_value(t):
 
 def constant_value_as_shape(t):
     """A 1-D shape tensor's partially known value, as a TensorShape (TF's constant_value_as_shape)."""
+    if _requests is not None:
+        _requests.append((t, "shape"))
     d = dims(t)
     if d is not None and len(d) == 0:
         v = constant_value(t)

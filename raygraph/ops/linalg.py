@@ -1,0 +1,127 @@
+"""Matrix products: `MatMul` (rank 2, transpose flags) and `BatchMatMulV2` (batched, broadcasting)."""
+import numpy as np
+
+from ..convert import convert_to_tensor
+from ..errors import InvalidArgumentError
+from ..graph import name_scope
+from ..shape import TensorShape, unknown_shape
+from .registry import apply_op, broadcast_dims, dims, op, with_rank
+
+_raw = TensorShape._raw
+
+
+def _text(shape):
+    return "[" + ",".join(str(d) for d in shape) + "]"
+
+
+# ----- MatMul -----------------------------------------------------------------------------------------------
+def _matmul_shape(inputs, a):
+    x, y = inputs
+    xd, yd = with_rank(x, 2), with_rank(y, 2)
+    m, k1 = (xd[1], xd[0]) if a["transpose_a"] else xd
+    k2, n = (yd[1], yd[0]) if a["transpose_b"] else yd
+    if k1 is not None and k2 is not None and k1 != k2:
+        raise ValueError(f"Dimensions must be equal, but are {k1} and {k2}")
+    return x.dtype.base_dtype, _raw((m, n))
+
+
+def _matmul_kernel(a, x, y):
+    for i, v in enumerate((x, y)):
+        if np.ndim(v) != 2:
+            raise InvalidArgumentError(None, None, f"In[{i}] is not a matrix. Instead it has shape {_text(v.shape)}")
+    x = x.T if a["transpose_a"] else x
+    y = y.T if a["transpose_b"] else y
+    if x.shape[1] != y.shape[0]:
+        raise InvalidArgumentError(None, None, f"Matrix size-incompatible: In[0]: {_text(x.shape)}, In[1]: "
+                                               f"{_text(y.shape)}")
+    return np.matmul(x, y)
+
+
+def _mm(x, y, ta=False, tb=False, which="grad_a"):
+    attrs = {"transpose_a": ta, "transpose_b": tb, "grad_a": which == "grad_a", "grad_b": which == "grad_b"}
+    return apply_op("MatMul", [x, y], attrs)
+
+
+def _matmul_grad(op, g):
+    ta, tb = op._attrs["transpose_a"], op._attrs["transpose_b"]
+    a, b = op.inputs
+    if not ta and not tb:
+        return [_mm(g, b, tb=True), _mm(a, g, ta=True, which="grad_b")]
+    if not ta and tb:
+        return [_mm(g, b), _mm(g, a, ta=True, which="grad_b")]
+    if ta and not tb:
+        return [_mm(b, g, tb=True), _mm(a, g, which="grad_b")]
+    return [_mm(b, g, ta=True, tb=True), _mm(g, a, ta=True, tb=True, which="grad_b")]
+
+
+_MATMUL_T = "bfloat16 float16 float32 float64 int32 int64 uint8 uint16 uint32 uint64 complex64 complex128"
+op("MatMul", "a:T, b:T", kernel=_matmul_kernel, shape=_matmul_shape, grad=_matmul_grad, T=_MATMUL_T)
+
+
+# ----- BatchMatMulV2 ----------------------------------------------------------------------------------------
+def _batch_matmul_shape(inputs, a):
+    x, y = inputs
+    xd, yd = dims(x), dims(y)
+    for d in (xd, yd):
+        if d is not None and len(d) < 2:
+            raise ValueError(f"Shape must be at least rank 2 but is rank {len(d)}")
+    if xd is None or yd is None:
+        return x.dtype.base_dtype, unknown_shape()
+    m, k1 = (xd[-1], xd[-2]) if a["adj_x"] else xd[-2:]
+    k2, n = (yd[-1], yd[-2]) if a["adj_y"] else yd[-2:]
+    if k1 is not None and k2 is not None and k1 != k2:
+        raise ValueError(f"Dimensions must be equal, but are {k1} and {k2}")
+    return x.dtype.base_dtype, _raw(broadcast_dims(xd[:-2], yd[:-2]) + (m, n))
+
+
+def _batch_matmul_kernel(a, x, y):
+    x = np.swapaxes(x, -1, -2) if a["adj_x"] else x
+    y = np.swapaxes(y, -1, -2) if a["adj_y"] else y
+    if x.shape[-1] != y.shape[-2]:
+        raise InvalidArgumentError(None, None, f"Matrix size-incompatible: In[0]: {_text(x.shape)}, In[1]: "
+                                               f"{_text(y.shape)}")
+    try:
+        return np.matmul(x, y)
+    except ValueError:
+        raise InvalidArgumentError(None, None, f"In[0] and In[1] must have compatible batch dimensions: "
+                                               f"{_text(x.shape)} vs. {_text(y.shape)}") from None
+
+
+def _bmm(x, y, adj_x, adj_y):
+    return apply_op("BatchMatMulV2", [x, y], {"adj_x": adj_x, "adj_y": adj_y, "grad_x": False, "grad_y": False})
+
+
+def _batch_matmul_grad(op, g):
+    from .math import _sum_to
+    x, y = op.inputs
+    adj_x, adj_y = op._attrs["adj_x"], op._attrs["adj_y"]
+    if not adj_x:
+        gx, gy = (_bmm(g, y, False, True), _bmm(x, g, True, False)) if not adj_y else \
+            (_bmm(g, y, False, False), _bmm(g, x, True, False))
+    else:
+        gx, gy = (_bmm(y, g, False, True), _bmm(x, g, False, False)) if not adj_y else \
+            (_bmm(y, g, True, True), _bmm(g, x, True, True))
+    return [_sum_to(gx, x), _sum_to(gy, y)]
+
+
+op("BatchMatMulV2", "x:T, y:T", kernel=_batch_matmul_kernel, shape=_batch_matmul_shape, grad=_batch_matmul_grad,
+   T="bfloat16 float16 float32 float64 int16 int32 int64 uint8 uint16 uint32 uint64 complex64 complex128")
+
+
+def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False, a_is_sparse=False,
+           b_is_sparse=False, output_type=None, name=None):
+    """Matrix product a @ b (MatMul for rank 2, BatchMatMulV2 for higher or unknown ranks)."""
+    with name_scope(name, "MatMul", [a, b]) as scope:
+        if transpose_a and adjoint_a:
+            raise ValueError("Only one of transpose_a and adjoint_a can be True.")
+        if transpose_b and adjoint_b:
+            raise ValueError("Only one of transpose_b and adjoint_b can be True.")
+        a = convert_to_tensor(a, name="a")
+        b = convert_to_tensor(b, name="b", dtype_hint=a.dtype.base_dtype)
+        ta, tb = transpose_a or adjoint_a, transpose_b or adjoint_b
+        ra, rb = a.shape.ndims, b.shape.ndims
+        if (ra is None or ra > 2) or (rb is None or rb > 2):
+            return apply_op("BatchMatMulV2", [a, b], {"adj_x": ta, "adj_y": tb, "grad_x": False, "grad_y": False},
+                            name=scope)
+        return apply_op("MatMul", [a, b], {"transpose_a": ta, "transpose_b": tb, "grad_a": False, "grad_b": False},
+                        name=scope)

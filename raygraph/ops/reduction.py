@@ -1,0 +1,354 @@
+"""Reductions (`Sum`, `Mean`, `Max`, `Min`, `Prod`, `All`, `Any`), `ArgMax`/`ArgMin`, `AddN`, segment sums."""
+import numpy as np
+
+from .. import dtypes
+from ..convert import constant, convert_to_tensor
+from ..errors import InvalidArgumentError
+from ..graph import name_scope
+from ..shape import TensorShape, unknown_shape
+from ..tensor import Tensor
+from .array import range as range_, rank, reshape, shape
+from .math import cast, equal, exp, log, not_equal, truediv
+from .registry import NOT_DIFFERENTIABLE, apply_op, constant_value, dims, merge_dims, op
+
+_raw = TensorShape._raw
+INDEX = (dtypes.int32, dtypes.int64)
+SUMMABLE = ("float32 float64 int32 uint8 int16 int8 complex64 int64 qint8 quint8 qint32 bfloat16 qint16 quint16 "
+            "uint16 complex128 float16 uint32 uint64")
+ORDERED = "float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64 qint8 quint8 qint32 " \
+          "qint16 quint16"
+
+
+# ----- AddN -----------------------------------------------------------------------------------------------
+def _add_n_shape(inputs, a):
+    """Merges the inputs' shapes from the last one back, as TF's shape function does."""
+    cur = dims(inputs[-1])
+    for i in range(len(inputs) - 2, -1, -1):
+        try:
+            cur = merge_dims(dims(inputs[i]), cur)
+        except ValueError as e:
+            raise ValueError(f"{e} From merging shape {i} with other shapes.") from None
+    return inputs[0].dtype.base_dtype, _raw(cur)
+
+
+def _add_n_kernel(a, *xs):
+    for i, x in enumerate(xs[1:], 1):
+        if np.shape(x) != np.shape(xs[0]):
+            raise InvalidArgumentError(None, None, "Inputs to operation AddN of type AddN must have the same size "
+                                       f"and shape.  Input 0: {_text(np.shape(xs[0]))} != input {i}: "
+                                       f"{_text(np.shape(x))}")
+    out = np.add(xs[0], xs[1])
+    for x in xs[2:]:
+        out = np.add(out, x)
+    return out
+
+
+def _text(shape_):
+    return "[" + ",".join(str(d) for d in shape_) + "]"
+
+
+op("AddN", "inputs:*T", kernel=_add_n_kernel, shape=_add_n_shape, grad=lambda op, g: [g] * len(op.inputs),
+   T=SUMMABLE + " variant")
+
+
+def add_n(inputs, name=None):
+    """The elementwise sum of a list of same-shaped tensors."""
+    if not inputs or not isinstance(inputs, (list, tuple)):
+        raise ValueError("Inputs must be an iterable of at least one Tensor/IndexedSlices with the same dtype "
+                         "and shape.")
+    inputs = [convert_to_tensor(x) for x in inputs]
+    if len(inputs) == 1:
+        from .array import identity
+        return identity(inputs[0], name=name) if name else inputs[0]
+    return apply_op("AddN", [inputs], {"N": len(inputs)}, name=name)
+
+
+# ----- reductions --------------------------------------------------------------------------------------------
+def _reduce_shape(inputs, a):
+    x, axes_t = inputs
+    d, ad = dims(x), dims(axes_t)
+    if ad is not None and len(ad) > 1:
+        raise ValueError(f"Shape must be at most rank 1 but is rank {len(ad)}")
+    axes = constant_value(axes_t)
+    keep = a["keep_dims"]
+    dtype = x.dtype.base_dtype
+    if axes is None or d is None:
+        return dtype, unknown_shape(len(d)) if keep and d is not None else unknown_shape()
+    n = len(d)
+    picked = set()
+    for ax in np.ravel(axes):
+        ax = int(ax)
+        if not -n <= ax < n:
+            raise ValueError(f"Invalid reduction dimension {ax} for input with {n} dimensions.")
+        picked.add(ax % n)
+    if keep:
+        return dtype, _raw(tuple(1 if i in picked else v for i, v in enumerate(d)))
+    return dtype, _raw(tuple(v for i, v in enumerate(d) if i not in picked))
+
+
+def _axes(x, axes):
+    """The reduction axes as non-negative ints, checked as TF's kernels check them."""
+    n = np.ndim(x)
+    out = []
+    for ax in np.ravel(axes):
+        ax = int(ax)
+        if not -n <= ax < n:
+            raise InvalidArgumentError(None, None, f"Invalid reduction dimension ({ax} for input with {n} "
+                                                   f"dimension(s)")
+        if ax % n in out:
+            raise InvalidArgumentError(None, None, f"Invalid reduction arguments: Axes contains duplicate "
+                                                   f"dimension: {ax % n}")
+        out.append(ax % n)
+    return tuple(out)
+
+
+def _reduce_kernel(fn):
+    def kernel(a, x, axes):
+        return np.asarray(fn(x, _axes(x, axes), a["keep_dims"])).astype(x.dtype, copy=False)
+    return kernel
+
+
+def _mean(x, axis, keep):
+    count = int(np.prod([x.shape[i] for i in axis]))
+    if x.dtype.kind not in "iu":
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.mean(x, axis=axis, keepdims=keep, dtype=x.dtype)
+    total = np.sum(x, axis=axis, keepdims=keep, dtype=x.dtype)
+    if count == 0:
+        return np.zeros_like(total)
+    return np.where(total < 0, -(-total // count), total // count)  # C++ integer division truncates
+
+
+def _extreme(reduce, pick):
+    def fn(x, axis, keep):
+        if x.dtype.kind == "f":
+            edge = -np.inf if pick == "min" else np.inf
+        else:
+            edge = getattr(np.iinfo(x.dtype), pick)
+        return reduce(x, axis=axis, keepdims=keep, initial=edge)
+    return fn
+
+
+def _reduced_grad_shape(op):
+    """The shape of the input with reduced axes set to 1 (to broadcast a reduction's gradient back)."""
+    x, axes = op.inputs
+    xd = dims(x)
+    v = constant_value(axes)
+    if xd is not None and None not in xd and v is not None:
+        picked = {int(i) % max(len(xd), 1) for i in np.ravel(v)}
+        return [1 if i in picked else n for i, n in enumerate(xd)]
+    return apply_op("ReducedShape", [shape(x), axes], {})
+
+
+def _reduced_shape_kernel(a, s, axes):
+    out = np.array(s)
+    out[[int(i) % max(len(s), 1) for i in np.ravel(axes)]] = 1
+    return out
+
+
+op("ReducedShape", "input_shape:int32, axes:Tidx=int32", kernel=_reduced_shape_kernel, Tidx=INDEX,
+   shape=lambda i, a: (dtypes.int32, i[0].shape), grad=NOT_DIFFERENTIABLE)
+
+
+def _sum_grad(op, g):
+    return [apply_op("BroadcastTo", [reshape(g, _reduced_grad_shape(op)), shape(op.inputs[0])], {}), None]
+
+
+def _mean_grad(op, g):
+    x = op.inputs[0]
+    (gsum, _) = _sum_grad(op, g)
+    xs, ys = x.shape, op.outputs[0].shape
+    if xs.is_fully_defined() and ys.is_fully_defined():
+        factor = constant(max(xs.num_elements() // max(ys.num_elements(), 1), 1), dtype=g.dtype.base_dtype)
+    else:
+        sizes = [apply_op("Prod", [shape(t), [0]], {"keep_dims": False}) for t in (x, op.outputs[0])]
+        factor = cast(sizes[0] // apply_op("Maximum", [sizes[1], 1], {}), g.dtype.base_dtype)
+    return [truediv(gsum, factor), None]
+
+
+def _min_max_grad(op, g):
+    x, y = op.inputs[0], op.outputs[0]
+    kept = _reduced_grad_shape(op)
+    y = reshape(y, kept)
+    g = reshape(g, kept)
+    indicators = cast(equal(y, x), g.dtype.base_dtype)
+    num_selected = reshape(apply_op("Sum", [indicators, op.inputs[1]], {"keep_dims": False}), kept)
+    return [truediv(indicators, num_selected) * g, None]
+
+
+def _prod_grad_kernel(a, x, axes, g):
+    """d prod / d x_i = product of the other elements (exclusive cumulative products, so zeros are exact)."""
+    axis = _axes(x, axes)
+    others = [i for i in range(np.ndim(x)) if i not in axis]
+    perm = others + list(axis)
+    xt = np.transpose(x, perm).reshape([x.shape[i] for i in others] + [-1])
+    ones = np.ones_like(xt[..., :1])
+    before = np.cumprod(np.concatenate([ones, xt[..., :-1]], -1), -1)
+    after = np.flip(np.cumprod(np.concatenate([ones, np.flip(xt, -1)[..., :-1]], -1), -1), -1)
+    res = np.transpose((before * after).reshape([x.shape[i] for i in perm]), np.argsort(perm))
+    kept = tuple(1 if i in axis else n for i, n in enumerate(np.shape(x)))
+    return (res * np.reshape(g, kept)).astype(x.dtype)
+
+
+op("ProdGrad", "x:T, axes:Tidx=int32, dy:T", kernel=_prod_grad_kernel, Tidx=INDEX, grad=None,
+   shape=lambda i, a: (i[0].dtype.base_dtype, i[0].shape))
+
+_REDUCE = "input:T, reduction_indices:Tidx=int32"
+op("Sum", _REDUCE, Tidx=INDEX, T=SUMMABLE, shape=_reduce_shape, grad=_sum_grad,
+   kernel=_reduce_kernel(lambda x, ax, k: np.sum(x, axis=ax, keepdims=k, dtype=x.dtype)))
+op("Mean", _REDUCE, Tidx=INDEX, T=SUMMABLE, shape=_reduce_shape, grad=_mean_grad, kernel=_reduce_kernel(_mean))
+op("Prod", _REDUCE, Tidx=INDEX, T=SUMMABLE, shape=_reduce_shape,
+   grad=lambda op, g: [apply_op("ProdGrad", [op.inputs[0], op.inputs[1], g], {}), None],
+   kernel=_reduce_kernel(lambda x, ax, k: np.prod(x, axis=ax, keepdims=k, dtype=x.dtype)))
+op("Max", _REDUCE, Tidx=INDEX, T=ORDERED, shape=_reduce_shape, grad=_min_max_grad,
+   kernel=_reduce_kernel(_extreme(np.max, "min")))
+op("Min", _REDUCE, Tidx=INDEX, T=ORDERED, shape=_reduce_shape, grad=_min_max_grad,
+   kernel=_reduce_kernel(_extreme(np.min, "max")))
+op("All", "input:bool, reduction_indices:Tidx=int32", Tidx=INDEX, shape=_reduce_shape, grad=None,
+   kernel=_reduce_kernel(lambda x, ax, k: np.all(x, axis=ax, keepdims=k)))
+op("Any", "input:bool, reduction_indices:Tidx=int32", Tidx=INDEX, shape=_reduce_shape, grad=None,
+   kernel=_reduce_kernel(lambda x, ax, k: np.any(x, axis=ax, keepdims=k)))
+
+
+def _reduction_dims(x, axis):
+    """TF's _ReductionDims: all axes as a Const when the rank is known and non-zero, else range(0, rank(x))."""
+    if axis is not None:
+        return axis
+    r = x.shape.ndims if isinstance(x, Tensor) else None
+    if r:
+        return constant(np.arange(r, dtype=np.int32))
+    return range_(0, rank(x))
+
+
+def _reducer(type):
+    def reduce(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None):
+        if axis is not None and reduction_indices is not None:
+            raise ValueError("Cannot specify both 'axis' and 'reduction_indices'.")
+        if keepdims is not None and keep_dims is not None:
+            raise ValueError("Cannot specify both 'keepdims' and 'keep_dims'.")
+        axis = reduction_indices if axis is None else axis
+        keep = bool(keepdims if keepdims is not None else keep_dims)
+        out = apply_op(type, [input_tensor, _reduction_dims(input_tensor, axis)], {"keep_dims": keep}, name=name)
+        if axis is None and not keep and not out.shape.is_fully_defined():
+            out.set_shape(())  # reducing over every axis gives a scalar, whatever the rank
+        return out
+    reduce.__name__ = f"reduce_{type.lower()}"
+    reduce.__doc__ = f"Reduces along `axis` (all axes if None) with op type `{type}`."
+    return reduce
+
+
+reduce_sum = _reducer("Sum")
+reduce_mean = _reducer("Mean")
+reduce_prod = _reducer("Prod")
+reduce_max = _reducer("Max")
+reduce_min = _reducer("Min")
+reduce_all = _reducer("All")
+reduce_any = _reducer("Any")
+
+
+def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None, reduction_indices=None, keep_dims=None):
+    """log(sum(exp(x))) along `axis`, computed stably (the max is subtracted first, as in TF)."""
+    keep = bool(keepdims or keep_dims)
+    axis = reduction_indices if axis is None else axis
+    with name_scope(name, "ReduceLogSumExp", [input_tensor]) as scope:
+        x = convert_to_tensor(input_tensor)
+        raw_max = reduce_max(x, axis, keepdims=True)
+        finite = apply_op("IsFinite", [raw_max], {})
+        my_max = apply_op("StopGradient", [apply_op("SelectV2", [finite, raw_max, 0], {})], {})
+        result = log(reduce_sum(exp(x - my_max), axis, keepdims=keep))
+        if not keep:
+            my_max = reshape(my_max, shape(result))
+        out = apply_op("AddV2", [result, my_max], {}, name=scope)
+        if axis is None and not keep and not out.shape.is_fully_defined():
+            out.set_shape(())
+        return out
+
+
+def count_nonzero(input_tensor, axis=None, keepdims=False, dtype=dtypes.int64, name=None):
+    with name_scope(name, "count_nonzero", [input_tensor]):
+        x = convert_to_tensor(input_tensor)
+        zero = constant(0, dtype=x.dtype.base_dtype) if x.dtype.base_dtype != dtypes.bool_ else False
+        return cast(reduce_sum(cast(not_equal(x, zero), dtypes.int64), axis, keepdims=keepdims), dtype)
+
+
+# ----- ArgMax / ArgMin ----------------------------------------------------------------------------------------
+def _arg_shape(inputs, a):
+    x, dim = inputs
+    d, dd = dims(x), dims(dim)
+    if dd is not None and len(dd) > 0:
+        raise ValueError(f"Shape must be rank 0 but is rank {len(dd)}")
+    if d is None:
+        return a["output_type"], unknown_shape()
+    if len(d) <= 1:
+        return a["output_type"], _raw(())
+    ax = constant_value(dim)
+    if ax is None:
+        return a["output_type"], unknown_shape(len(d) - 1)
+    ax = int(ax)
+    if not -len(d) <= ax < len(d):
+        raise ValueError(f"Dimension ({ax}) must be in the range [{-len(d)}, {len(d)}), where {len(d)} is the "
+                         f"number of dimensions in the input.")
+    ax %= len(d)
+    return a["output_type"], _raw(d[:ax] + d[ax + 1:])
+
+
+def _arg_kernel(fn):
+    def kernel(a, x, dim):
+        n, ax = np.ndim(x), int(dim)
+        if not -n <= ax < n:
+            raise InvalidArgumentError(None, None, f"Expected dimension in the range [{-n}, {n}), but got {ax}")
+        if x.shape[ax] == 0:
+            raise InvalidArgumentError(None, None, f"Reduction axis {ax} is empty in shape {_text(x.shape)}")
+        return fn(x, axis=ax).astype(a["output_type"].as_numpy_dtype)
+    return kernel
+
+
+_ARG_T = ORDERED + " bool"
+op("ArgMax", "input:T, dimension:Tidx=int32", Tidx="int16 int32 int64", T=_ARG_T, shape=_arg_shape,
+   grad=lambda op, g: [None, None], output_type="int16 uint16 int32 int64", kernel=_arg_kernel(np.argmax))
+op("ArgMin", "input:T, dimension:Tidx=int32", Tidx=INDEX, T=_ARG_T, shape=_arg_shape,
+   grad=lambda op, g: [None, None], output_type=INDEX, kernel=_arg_kernel(np.argmin))
+
+
+def _arg(type):
+    def fn(input, axis=None, name=None, dimension=None, output_type=dtypes.int64):
+        if axis is not None and dimension is not None:
+            raise ValueError("Cannot specify both 'axis' and 'dimension'.")
+        axis = dimension if axis is None else axis
+        return apply_op(type, [input, 0 if axis is None else axis],
+                        {"output_type": dtypes.as_dtype(output_type)}, name=name)
+    fn.__name__ = type.lower()
+    fn.__doc__ = f"Index of the {'largest' if type == 'ArgMax' else 'smallest'} value along `axis` (0 if None)."
+    return fn
+
+
+argmax = _arg("ArgMax")
+argmin = _arg("ArgMin")
+
+
+# ----- segment sums (gather's gradient) ---------------------------------------------------------------------
+def _segment_sum_kernel(a, data, ids, n):
+    n = int(n)
+    if np.any((ids < 0) | (ids >= n)):
+        bad = int(np.ravel(ids[(ids < 0) | (ids >= n)])[0])
+        raise InvalidArgumentError(None, None, f"segment_ids[...] = {bad} is out of range [0, {n})")
+    out = np.zeros((n,) + data.shape[ids.ndim:], dtype=data.dtype)
+    np.add.at(out, ids, data)
+    return out
+
+
+def _segment_sum_shape(inputs, a):
+    data, ids, n = inputs
+    if dims(data) is None or dims(ids) is None:
+        return data.dtype.base_dtype, unknown_shape()
+    v = constant_value(n)
+    return data.dtype.base_dtype, _raw((None if v is None else int(v),) + dims(data)[len(dims(ids)):])
+
+
+op("UnsortedSegmentSum", "data:T, segment_ids:Tindices, num_segments:Tnumsegments=int32",
+   kernel=_segment_sum_kernel, shape=_segment_sum_shape, T=SUMMABLE, Tindices="int16 int32 int64",
+   Tnumsegments=INDEX, grad=lambda op, g: [apply_op("GatherV2", [g, op.inputs[1], 0], {"batch_dims": 0}), None, None])
+
+
+def unsorted_segment_sum(data, segment_ids, num_segments, name=None):
+    return apply_op("UnsortedSegmentSum", [data, segment_ids, num_segments], {}, name=name)
