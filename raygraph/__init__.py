@@ -16,6 +16,7 @@ from .ops.array import (broadcast_to, concat, expand_dims, fill, gather, identit
                         reverse, shape, size, slice, split, squeeze, stack, stop_gradient, strided_slice, tile,
                         transpose, unstack, where, where_v2, zeros, zeros_like)
 from .ops.control import Assert, Print, group, no_op, tuple, with_dependencies  # noqa: F401
+from .ops.control_flow import cond  # noqa: F401
 from .ops.io import decode_jpeg, decode_png, read_file, write_file  # noqa: F401
 from .ops.math import (abs, add, add_n, argmax, argmin, atan2, cast, ceil, cos, count_nonzero, div,  # noqa: F401
                        div_no_nan, divide, equal, exp, expm1, floor, floordiv, floormod, greater, greater_equal,
@@ -40,3 +41,10 @@ neg = negative
 sub = subtract
 mul = multiply
 __version__ = "0.1.0"
+
+from . import initializers  # noqa: E402,F401
+from .initializers import (constant_initializer, glorot_normal_initializer, glorot_uniform_initializer,  # noqa: E402,F401
+                           ones_initializer, random_normal_initializer, random_uniform_initializer,
+                           truncated_normal_initializer, variance_scaling_initializer, zeros_initializer)
+from .variable_scope import (AUTO_REUSE, VariableScope, get_local_variable, get_variable,  # noqa: E402,F401
+                             get_variable_scope, variable_op_scope, variable_scope)

@@ -239,7 +239,7 @@ def _autopacking_conversion(value, dtype=None, name=None, as_ref=False):
 
 
 def _autopack(values, dtype, name):
-    from .ops.array import stack
+    from .ops.array import pack_tensors
     g = get_default_graph()
     old = g._name_stack
     scope = g._scope_for(name)
@@ -261,7 +261,7 @@ def _autopack(values, dtype, name):
             return converted
         tensors = [e if isinstance(e, Tensor) else constant(e, dtype=dtype, name=str(i))
                    for i, e in enumerate(converted)]
-        return stack(tensors, name=scope + "/")
+        return pack_tensors(tensors, name=scope + "/")
     finally:
         g._name_stack = old
 

@@ -37,8 +37,8 @@ class DType:
 
     @property
     def size(self):
-        if self.base_dtype is string:
-            return 1
+        if self.base_dtype in (string, resource, variant):
+            return 0
         return np.dtype(self.as_numpy_dtype).itemsize
 
     @property
@@ -46,18 +46,18 @@ class DType:
         base = self.base_dtype
         if base in _FLOATS:
             return float(np.finfo(base._np).min)
-        if base in _INTS or base is bool_:
-            return int(np.iinfo(base._np).min) if base is not bool_ else False
-        raise TypeError(f"Cannot find minimum value of {self}.")
+        if base in _INTS:
+            return int(np.iinfo(base._np).min)
+        raise TypeError(f"Cannot find minimum value of {self} with type {self}.")
 
     @property
     def max(self):
         base = self.base_dtype
         if base in _FLOATS:
             return float(np.finfo(base._np).max)
-        if base in _INTS or base is bool_:
-            return int(np.iinfo(base._np).max) if base is not bool_ else True
-        raise TypeError(f"Cannot find maximum value of {self}.")
+        if base in _INTS:
+            return int(np.iinfo(base._np).max)
+        raise TypeError(f"Cannot find maximum value of {self} with type {self}.")
 
     @property
     def limits(self):
@@ -141,19 +141,21 @@ def as_dtype(type_value):
     if isinstance(type_value, int) and not isinstance(type_value, bool):
         if type_value in _BY_ENUM:
             return _BY_ENUM[type_value]
-        raise TypeError(f"Cannot convert value {type_value!r} to a TensorFlow DType.")
+        raise TypeError(f"Cannot convert the argument `type_value`: {type_value!r} to a TensorFlow DType.")
     if isinstance(type_value, str):
         if type_value in _BY_NAME:
             return _BY_NAME[type_value]
-        raise TypeError(f"Cannot convert value {type_value!r} to a TensorFlow DType.")
+        raise TypeError(f"Cannot convert the argument `type_value`: {type_value!r} to a TensorFlow DType.")
     if isinstance(type_value, type) and type_value in _PYTHON:
         return _PYTHON[type_value]
+    if isinstance(type_value, type) and not issubclass(type_value, np.generic):
+        raise TypeError(f"Cannot convert the argument `type_value`: {type_value!r} to a TensorFlow DType.")
     try:
         np_dtype = np.dtype(type_value)
     except TypeError:
-        raise TypeError(f"Cannot convert value {type_value!r} to a TensorFlow DType.") from None
+        raise TypeError(f"Cannot convert the argument `type_value`: {type_value!r} to a TensorFlow DType.") from None
     if np_dtype.kind in "USO":
         return string
     if np_dtype in _BY_NP:
         return _BY_NP[np_dtype]
-    raise TypeError(f"Cannot convert value {type_value!r} to a TensorFlow DType.")
+    raise TypeError(f"Cannot convert the argument `type_value`: {type_value!r} to a TensorFlow DType.")

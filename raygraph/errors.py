@@ -110,6 +110,10 @@ def error_code_from_exception_type(cls):
     return UNKNOWN
 
 
+class InaccessibleTensorError(ValueError):
+    """A tensor that cannot be fetched or used here (e.g. made inside a cond branch)."""
+
+
 class OperatorNotAllowedInGraphError(TypeError):
     """Raised for Python operations on symbolic tensors that graph mode cannot support (bool(t), iter(t))."""
 

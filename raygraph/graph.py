@@ -89,6 +89,8 @@ class Graph:
         self._gradient_override_map = {}
         self._container = ""
         self._building_function = False
+        self._cond_context = None     # the cond branch being built (ops/control_flow.py), if any
+        self._unfetchable = set()
 
     # ----- identity and lifecycle -----------------------------------------------------------------
     @property
@@ -297,7 +299,11 @@ class Graph:
         return getattr(tensor, "_unfeedable", False) is False
 
     def is_fetchable(self, tensor_or_op):
-        return True
+        op = getattr(tensor_or_op, "op", tensor_or_op)
+        return op not in self._unfetchable
+
+    def prevent_fetching(self, op):
+        self._unfetchable.add(op)
 
     def prevent_feeding(self, tensor):
         tensor._unfeedable = True

@@ -7,12 +7,13 @@ class Operation:
     """A graph node; made by the op table's `apply_op`, not by hand."""
 
     __slots__ = ("_graph", "_type", "_name", "_inputs", "_outputs", "_control_inputs", "_device",
-                 "_attrs", "_def", "_id", "_traceback", "_control_outputs", "__weakref__")
+                 "_attrs", "_def", "_id", "_traceback", "_control_outputs", "_cond_context", "__weakref__")
 
     def __init__(self, graph, op_type, name, inputs, output_specs, attrs, op_def):
         self._graph = graph
         self._type = op_type
         self._name = name
+        ctx = self._cond_context = graph._cond_context
         self._inputs = tuple(inputs)
         self._attrs = attrs
         self._def = op_def
@@ -22,11 +23,17 @@ class Operation:
         self._outputs = [Tensor(self, i, dtype, shape) for i, (dtype, shape) in enumerate(output_specs)]
         input_ops = [t._op for t in self._inputs]
         self._control_inputs = graph._control_inputs_for(input_ops) if graph._control_stack else []
+        graph._add_op(self)
+        if ctx is not None:  # inside a cond branch: outside inputs come through a Switch, made after the op
+            self._inputs = tuple(ctx.route_inputs(self._inputs))
+            if not self._inputs and ctx.pivot.op not in self._control_inputs:
+                self._control_inputs.append(ctx.pivot.op)
+            ctx.ops.add(self)
+            graph._unfetchable.add(self)
         for t in self._inputs:
             t._consumers.append(self)
         for c in self._control_inputs:
             c._control_outputs.append(self)
-        graph._add_op(self)
 
     # ----- structure -------------------------------------------------------------------------------
     name = property(lambda self: self._name)

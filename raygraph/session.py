@@ -9,6 +9,7 @@ import threading
 import uuid
 
 import numpy as np
+from scheduler.resources import DEAD
 from tensorboard.compat.proto import config_pb2
 
 from . import errors
@@ -57,6 +58,12 @@ def _flatten_fetches(graph, fetches, out):
                         f"string or Tensor. ({e})") from None
     except (ValueError, KeyError) as e:
         raise ValueError(f"Argument `fetch` = {fetches} cannot be interpreted as a Tensor. ({e})") from None
+    if not graph.is_fetchable(element):
+        op = getattr(element, "op", element)
+        raise errors.InaccessibleTensorError(
+            f"Operation {op.name} has been marked as not fetchable. Typically this happens when it is defined in "
+            f"another function or code block. Use return values, explicit Python locals or TensorFlow "
+            f"collections to access it.")
     index = len(out)
     out.append(element)
     return lambda values: values[index]
@@ -215,7 +222,9 @@ class BaseSession:
             from .metadata import fill_run_metadata
             fill_run_metadata(run_metadata, stats, plan, self._graph, options)
         by_tensor = {}
-        for t, route, v in zip(tensors, plan.fetch_routes, values):
+        for i, (t, route, v) in enumerate(zip(tensors, plan.fetch_routes, values)):
+            if v is DEAD:
+                raise errors.InvalidArgumentError(None, t.op, f"Retval[{i}] does not have value")
             by_tensor[t] = v if route[0] == "fed" else _fetch_value(v, t.dtype)
         return [by_tensor[e] if type(e) is Tensor else None for e in flat]
 

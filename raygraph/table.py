@@ -14,9 +14,7 @@ def spec_of(op):
     """The NodeSpec of one Operation."""
     entry = op._def
     inputs = tuple((t._op._name, t._value_index) for t in op._inputs)
-    ref_args = [a.is_ref for a in entry.args] if entry.has_ref else None
-    deref = tuple(i for i, t in enumerate(op._inputs)
-                  if t._dtype.is_ref_dtype and not (ref_args and i < len(ref_args) and ref_args[i]))
+    ref_args = tuple(i for i, a in enumerate(entry.args) if a.is_ref) if entry.has_ref else ()
     colocate = tuple(g[4:] for g in op._attrs.get("_class", ()) if g.startswith("loc:@") and g[4:] != op._name)
     source_only = None
     if op._type == "Placeholder":
@@ -27,7 +25,7 @@ def spec_of(op):
             source_only += " and shape [" + ",".join("?" if d is None else str(d) for d in shape._dims) + "]"
     return NodeSpec(op._name, op._type, entry.kernel, op._attrs, entry.stateful, inputs,
                     tuple(c._name for c in op._control_inputs), parse_device(op._device), colocate,
-                    len(op._outputs), deref, tuple(i for i, t in enumerate(op._outputs) if t._dtype.is_ref_dtype),
+                    len(op._outputs), ref_args, tuple(i for i, t in enumerate(op._outputs) if t._dtype.is_ref_dtype),
                     source_only, op._device)
 
 

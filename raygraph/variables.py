@@ -52,12 +52,24 @@ class Variable:
         if dtype is not None:
             dtype = dtypes.as_dtype(dtype)
         if callable(initial_value):
-            true_name = name_from_scope_name(scope)
-            with g._attr_scope_ctx({"_class": ["loc:@" + true_name]}):
+            # The initializer ops and the variable op share the variable's colocation group (TF1).
+            with g._attr_scope_ctx({"_class": ["loc:@" + name_from_scope_name(scope)]}):
                 with name_scope("Initializer"), g.device(None):
                     initial_value = convert_to_tensor(initial_value(), name="initial_value", dtype=dtype)
+                self._make_variable(scope, initial_value, validate_shape, shape)
         else:
             initial_value = convert_to_tensor(initial_value, name="initial_value", dtype=dtype)
+            self._make_variable(scope, initial_value, validate_shape, shape)
+        self._initializer_op = _apply("Assign", [self._variable, initial_value],
+                                      {"validate_shape": validate_shape, "use_locking": True}).op
+        if caching_device is not None:
+            with g.device(caching_device):
+                self._snapshot = _apply("Identity", [self._variable], name="read")
+        else:
+            with g.colocate_with(self._variable_op):
+                self._snapshot = _apply("Identity", [self._variable], name="read")
+
+    def _make_variable(self, scope, initial_value, validate_shape, shape):
         self._initial_value = initial_value
         var_shape = initial_value.shape if validate_shape else unknown_shape()
         if shape is not None:
@@ -67,14 +79,6 @@ class Variable:
         self._variable = _apply("VariableV2", [], {"shape": var_shape, "dtype": initial_value.dtype.base_dtype,
                                                    "container": "", "shared_name": ""}, name=scope)
         self._variable_op = self._variable.op
-        self._initializer_op = _apply("Assign", [self._variable, initial_value],
-                                      {"validate_shape": validate_shape, "use_locking": True}).op
-        if caching_device is not None:
-            with g.device(caching_device):
-                self._snapshot = _apply("Identity", [self._variable], name="read")
-        else:
-            with g.colocate_with(self._variable_op):
-                self._snapshot = _apply("Identity", [self._variable], name="read")
 
     def _init_from_def(self, variable_def, import_scope):
         g = get_default_graph()

@@ -13,7 +13,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from .executor import Step, StepError, ThreadedDispatch
-from .resources import Resources
+from .resources import DEAD, Resources
 from .wire import decode, encode, register_serializers
 
 
@@ -134,16 +134,16 @@ class Device:
         if value is not None and hasattr(value, "read"):
             value = value.read()  # a variable ref leaves its device as its value
         peer = peers[part.send_targets[key]]
-        if value is None:
-            peer.deliver.remote(step_id, key, None)
+        if value is None or value is DEAD:
+            peer.deliver.remote(step_id, key, "dead" if value is DEAD else None)
             return
         import ray
         peer.deliver.remote(step_id, key, [ray.put(encode(value))])
 
     def deliver(self, step_id, key, refs):
         """A tensor (as [object ref]) or a control token (None) for `key` of step `step_id`."""
-        if refs is None:
-            value = None
+        if refs is None or refs == "dead":
+            value = None if refs is None else DEAD
         else:
             import ray
             value = decode(ray.get(refs[0]))

@@ -30,20 +30,22 @@ class Node:
     """One op of a partition, as plain data (no raygraph objects)."""
 
     __slots__ = ("name", "op_type", "kernel", "attrs", "stateful", "inputs", "deref", "outputs",
-                 "dependents", "n_deps", "conditional", "cost")
+                 "dependents", "n_deps", "conditional", "controls", "cost")
 
-    def __init__(self, name, op_type, kernel, attrs, stateful, inputs, deref, outputs, conditional=False):
+    def __init__(self, name, op_type, kernel, attrs, stateful, inputs, deref, outputs, conditional=False,
+                 controls=()):
         self.name = name
         self.op_type = op_type
         self.kernel = kernel            # kernel(attrs, *values) or, if stateful, kernel(attrs, res, *values)
         self.attrs = attrs
         self.stateful = stateful
         self.inputs = inputs            # slot per input
-        self.deref = deref              # input positions whose value is a variable ref to read
+        self.deref = deref              # input positions that may hold a variable ref, read when the node runs
         self.outputs = outputs          # slot per output
         self.dependents = ()            # node indices (filled by Partition)
         self.n_deps = 0
-        self.conditional = conditional  # may see dead inputs (inside a cond)
+        self.conditional = conditional  # may see dead inputs (downstream of a Switch)
+        self.controls = controls        # node indices of its control inputs (a dead one makes it dead)
         self.cost = None                # measured seconds per run (None: not run yet, assumed expensive)
 
     def __repr__(self):
@@ -120,6 +122,7 @@ class Step:
         self.done = threading.Event()
         self.error = None
         self.stats = [] if trace else None
+        self.dead = set()
         if self.remaining == 0:
             self.done.set()
 
@@ -129,11 +132,8 @@ class Step:
         values = self.values
         args = [values[s] for s in node.inputs]
         for p in node.deref:
-            if args[p] is not DEAD:
+            if hasattr(args[p], "read"):
                 args[p] = args[p].read()
-        if node.conditional and DEAD in args:
-            if node.op_type != "Merge" or all(a is DEAD for a in args):
-                return (DEAD,) * len(node.outputs)
         if node.stateful:
             out = node.kernel(node.attrs, self.res_for(node), *args)
         else:
@@ -173,7 +173,7 @@ class Step:
             for key in part.sends.get(slot, ()):
                 self.send(key, self.values[slot])
         for key in part.control_sends.get(i, ()):
-            self.send(key, None)
+            self.send(key, DEAD if i in self.dead else None)
 
     def fail(self, i, error):
         with self.lock:
@@ -183,7 +183,20 @@ class Step:
 
     def receive(self, key, value):
         """A tensor from another device arrived: fill its slot and release what waited for it."""
-        return self.finish(self.part.recv_nodes[key], (value,))
+        i = self.part.recv_nodes[key]
+        if value is DEAD:
+            self.dead.add(i)
+        return self.finish(i, (value,))
+
+    def _is_dead(self, i, node):
+        """Whether a node downstream of a Switch must not run: a dead control input, or dead data inputs
+        (all of them, for a Merge)."""
+        dead = self.dead
+        if dead and any(c in dead for c in node.controls):
+            return True
+        values = self.values
+        flags = [values[s] is DEAD for s in node.inputs]
+        return all(flags) if node.op_type == "Merge" and flags else any(flags)
 
     def run_node(self, i):
         """Executes node i and finishes it; returns the newly ready nodes ([] after a failure)."""
@@ -192,7 +205,11 @@ class Step:
         node = self.nodes[i]
         start = time.perf_counter()
         try:
-            outputs = self.execute(node)
+            if node.conditional and self._is_dead(i, node):
+                self.dead.add(i)
+                outputs = (DEAD,) * len(node.outputs)
+            else:
+                outputs = self.execute(node)
         except Exception as e:  # noqa: BLE001 - every kernel failure is reported with its node
             self.fail(i, e)
             return []
@@ -208,7 +225,8 @@ class Step:
             raise self.error
         out = [self.values[s] for s in self.part.fetches]
         for p in self.part.fetch_deref:
-            out[p] = out[p].read()
+            if hasattr(out[p], "read"):
+                out[p] = out[p].read()
         return out
 
 

@@ -8,16 +8,17 @@ data too, cached by the client and shipped once to each device.
 from .executor import Node, Partition
 
 _ANY = (None, None, None, None, None)
+_SWITCHES = ("Switch", "RefSwitch")
 
 
 class NodeSpec:
     """A graph node as the scheduler sees it."""
 
     __slots__ = ("name", "op_type", "kernel", "attrs", "stateful", "inputs", "control", "device",
-                 "device_text", "colocate", "n_outputs", "deref", "ref_outputs", "source_only")
+                 "device_text", "colocate", "n_outputs", "ref_args", "ref_outputs", "source_only")
 
     def __init__(self, name, op_type, kernel, attrs, stateful, inputs, control, device=_ANY, colocate=(),
-                 n_outputs=1, deref=(), ref_outputs=(), source_only=None, device_text=""):
+                 n_outputs=1, ref_args=(), ref_outputs=(), source_only=None, device_text=""):
         self.name = name
         self.op_type = op_type
         self.kernel = kernel
@@ -29,7 +30,7 @@ class NodeSpec:
         self.device_text = device_text  # the requested device as the user wrote it, for messages
         self.colocate = colocate        # names this node must share a device with
         self.n_outputs = n_outputs
-        self.deref = deref              # input positions that read a variable through its ref
+        self.ref_args = ref_args        # input positions that take a variable ref (writers: Assign...)
         self.ref_outputs = ref_outputs  # output positions that are variable refs
         self.source_only = source_only  # if not None: the error message for running it unfed
 
@@ -162,7 +163,7 @@ def place(table, names, devices, soft=False):
 def _choose(spec, devices, soft, node, raw):
     matches = [d for d in devices if _matches(spec, d[1])]
     if not matches and soft:
-        matches = [d for d in devices if _matches(spec[:3] + (None, None), d[1])] or devices
+        matches = [d for d in devices if _matches(spec[:3] + (None, None), d[1])]  # only type/index relax
     if not matches:
         kind = spec[3]
         if kind and not any(d[1][3] == kind for d in devices):
@@ -197,11 +198,16 @@ def build_plan(table, fetches, targets, feeds, devices, soft=False):
             builders[device] = _PartitionBuilder()
         return builders[device]
 
+    conditional = set()  # nodes downstream of a Switch may see dead values
+    carrying = set()     # tensors that may hold a variable ref: ref outputs, and Identity's of them
     for name in names:  # producers before consumers
         spec = table[name]
+        if any(k[0] in conditional or table[k[0]].op_type in _SWITCHES for k in spec.inputs if k not in fed) or \
+                any(c in conditional or table[c].op_type in _SWITCHES for c in spec.control):
+            conditional.add(name)
         dev = placement[name]
         b = builder(dev)
-        inputs, deps, local = [], set(), set()
+        inputs, deps, local, controls = [], set(), set(), []
         for pos, key in enumerate(spec.inputs):
             if key in fed:
                 slot = b.feed(key)
@@ -218,14 +224,23 @@ def build_plan(table, fetches, targets, feeds, devices, soft=False):
             inputs.append(slot)
         for c in spec.control:
             if placement[c] == dev:
-                deps.add(b.index[c])
+                producer = b.index[c]
             else:
                 b_src = builder(placement[c])
                 send_key = "^" + c
                 b_src.control_send(c, send_key, dev)
-                _, recv = b.recv(send_key)
-                deps.add(recv)
-        b.add(spec, inputs, deps, tuple(p for p in spec.deref if p in local))
+                _, producer = b.recv(send_key)
+            deps.add(producer)
+            controls.append(producer)
+        # An Identity of a variable passes the ref on, so its readers see the variable when they run
+        # (TF's buffer aliasing: `with control_dependencies([assign]): identity(v)` reads the new value).
+        aliases = spec.op_type == "Identity" and spec.inputs and spec.inputs[0] in carrying and 0 in local
+        deref = () if aliases else tuple(p for p in sorted(local)
+                                                if spec.inputs[p] in carrying and p not in spec.ref_args)
+        carrying.update((name, i) for i in spec.ref_outputs)
+        if aliases:
+            carrying.add((name, 0))
+        b.add(spec, inputs, deps, deref, name in conditional, controls)
     feed_routes = {}
     for b_dev, b in builders.items():
         for key in b.feeds:
@@ -237,7 +252,7 @@ def build_plan(table, fetches, targets, feeds, devices, soft=False):
             continue
         dev = placement[key[0]]
         b = builder(dev)
-        fetch_routes.append((dev, b.fetch(key, key[1] in table[key[0]].ref_outputs)))
+        fetch_routes.append((dev, b.fetch(key, key in carrying)))
     partitions = {dev: b.finish() for dev, b in builders.items()}
     return Plan(partitions, feed_routes, fetch_routes, placement)
 
@@ -287,12 +302,13 @@ class _PartitionBuilder:
             keys.append(send_key)
         self.send_targets[send_key] = device
 
-    def add(self, spec, inputs, deps, deref):
+    def add(self, spec, inputs, deps, deref, conditional=False, controls=()):
         outputs = tuple(self._new_slot() for _ in range(spec.n_outputs))
         for i, slot in enumerate(outputs):
             self.slots[(spec.name, i)] = slot
         self.index[spec.name] = len(self.nodes)
-        node = Node(spec.name, spec.op_type, spec.kernel, spec.attrs, spec.stateful, tuple(inputs), deref, outputs)
+        node = Node(spec.name, spec.op_type, spec.kernel, spec.attrs, spec.stateful, tuple(inputs), deref, outputs,
+                    conditional, tuple(controls))
         self.nodes.append(node)
         self.deps.append(tuple(sorted(deps)))
 
@@ -316,6 +332,8 @@ class _PartitionBuilder:
                 renumber[i] = len(nodes)
                 nodes.append(node)
         deps = [tuple(renumber[d] for d in self.deps[i] if d not in fold) for i in renumber]
+        for node in nodes:
+            node.controls = tuple(renumber[c] for c in node.controls if c not in fold)
         control_sends = {renumber[self.index[name]]: keys for name, keys in self.control_sends.items()}
         recv_nodes = {key: renumber[i] for key, i in self.recv_nodes.items()}
         return Partition(nodes, deps, self.n_slots, self.feeds, self.recvs, self.fetches, self.sends, recv_nodes,

@@ -1,0 +1,168 @@
+"""`cond` with TF1's dataflow control flow: Switch routes a value to one branch, Merge takes whichever
+branch produced a value. The untaken branch's tensors are *dead*: ops fed a dead value do not run and
+produce dead values themselves (the executor handles that), so only the taken branch's ops execute.
+
+While a branch is built, a `CondContext` is active on the graph: every op created in it that reads a
+tensor from outside gets that tensor through a Switch on the predicate, and ops without inputs get a
+control input on the branch's pivot, so nothing in the branch runs unless the branch is taken.
+"""
+import numpy as np
+from scheduler.resources import DEAD
+
+from .. import dtypes
+from ..convert import convert_to_tensor
+from ..graph import name_scope
+from ..shape import unknown_shape
+from ..tensor import Tensor
+from .registry import apply_op, op
+
+
+def _switch_kernel(a, data, pred):
+    if pred is DEAD:
+        return DEAD, DEAD
+    return (DEAD, data) if pred else (data, DEAD)
+
+
+def _merge_kernel(a, *inputs):
+    for i, x in enumerate(inputs):
+        if x is not DEAD:
+            return x, np.int32(i)
+    return DEAD, DEAD
+
+
+def _switch_shape(inputs, a):
+    x = inputs[0]
+    return [(x.dtype, x.shape)] * 2
+
+
+def _merge_shape(inputs, a):
+    shape = inputs[0].shape
+    for t in inputs[1:]:
+        shape = shape.most_specific_compatible_shape(t.shape)
+    return [(inputs[0].dtype.base_dtype, shape), (dtypes.int32, unknown_shape(0))]
+
+
+def _switch_grad(op, g_false, g_true):
+    """The gradient of a Switch merges the gradients of its two branches."""
+    grads = [g for g in (g_false, g_true) if g is not None]
+    if not grads:
+        return [None, None]
+    if len(grads) == 1:
+        return [grads[0], None]
+    return [apply_op("Merge", [[g_false, g_true]], {"N": 2})[0], None]
+
+
+def _merge_grad(op, g, _g_index=None):
+    """The gradient of a Merge is switched back to the branch that was taken."""
+    ctx = op.inputs[0].op._cond_context or op.inputs[1].op._cond_context
+    false_g, true_g = apply_op("Switch", [g, ctx.pred], {})
+    return [false_g, true_g]
+
+
+op("Switch", "data:T, pred:bool", kernel=_switch_kernel, shape=_switch_shape, grad=_switch_grad)
+op("RefSwitch", "data:&T, pred:bool", kernel=_switch_kernel, shape=_switch_shape, grad=_switch_grad, stateful=False)
+op("Merge", "inputs:*T", kernel=_merge_kernel, shape=_merge_shape, grad=_merge_grad)
+
+
+class CondContext:
+    """The branch of a `cond` being built: its predicate, pivot and branch index (0 false, 1 true)."""
+
+    def __init__(self, pred, pivot, branch):
+        self.pred = pred
+        self.pivot = pivot
+        self.branch = branch
+        self.ops = set()
+        self.external = {}  # outside tensor -> its Switch output for this branch
+
+    def route_inputs(self, inputs):
+        """Inputs for an op created in this branch: outside tensors come through a Switch."""
+        return [self._route(t) for t in inputs]
+
+    def _route(self, t):
+        if t.op in self.ops or t is self.pivot:
+            return t
+        routed = self.external.get(t)
+        if routed is None:
+            g = t.graph
+            saved, g._cond_context = g._cond_context, None
+            try:
+                with g.control_dependencies(None):
+                    kind = "RefSwitch" if t.dtype.is_ref_dtype else "Switch"
+                    routed = apply_op(kind, [t, self.pred], {})[self.branch]
+            finally:
+                g._cond_context = saved
+            self.external[t] = routed
+        return routed
+
+
+def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, fn2=None):
+    """`true_fn()` if pred else `false_fn()`, as graph ops; only the taken branch runs."""
+    true_fn = true_fn or fn1
+    false_fn = false_fn or fn2
+    if not callable(true_fn):
+        raise TypeError("true_fn must be callable.")
+    if not callable(false_fn):
+        raise TypeError("false_fn must be callable.")
+    if isinstance(pred, bool):
+        raise TypeError("pred must not be a Python bool")
+    with name_scope(name, "cond", [pred]):
+        pred = convert_to_tensor(pred)
+        g = pred.graph
+        p_false, p_true = apply_op("Switch", [pred, pred], {})
+        pivot_t = apply_op("Identity", [p_true], {}, name="switch_t")
+        pivot_f = apply_op("Identity", [p_false], {}, name="switch_f")
+        pred_id = apply_op("Identity", [pred], {}, name="pred_id")
+        for t in (p_true, p_false, pivot_t, pivot_f, pred_id):
+            g.prevent_fetching(t.op)
+        res_t = _build_branch(g, CondContext(pred_id, pivot_t, 1), true_fn)
+        res_f = _build_branch(g, CondContext(pred_id, pivot_f, 0), false_fn)
+        flat_t, flat_f = _flatten(res_t), _flatten(res_f)
+        if len(flat_t) != len(flat_f):
+            raise ValueError(f"true_fn and false_fn must return the same number of results: {len(flat_t)} vs "
+                             f"{len(flat_f)}")
+        merges = []
+        for f, t in zip(flat_f, flat_t):
+            if f.dtype.base_dtype != t.dtype.base_dtype:
+                raise ValueError(f"Outputs of true_fn and false_fn must have the same type: "
+                                 f"{t.dtype.name}, {f.dtype.name}")
+            merges.append(apply_op("Merge", [[f, t]], {"N": 2})[0])
+        return _pack_like(res_t, merges)
+
+
+def _build_branch(g, ctx, fn):
+    saved, g._cond_context = g._cond_context, ctx
+    try:
+        result = fn()
+        if result is None:
+            raise ValueError("true_fn and false_fn must have a return value.")
+        out = []
+        for r in _flatten(result):
+            if isinstance(r, Tensor) and r.op in ctx.ops:
+                out.append(r)
+            elif isinstance(r, Tensor) or not hasattr(r, "type"):
+                out.append(apply_op("Identity", [convert_to_tensor(r)], {}))
+            else:  # an Operation: the branch's value is the pivot, after the op
+                with g.control_dependencies([r]):
+                    out.append(apply_op("Identity", [ctx.pivot], {}))
+        for t in out:
+            g.prevent_fetching(t.op)
+        return _pack_like(result, out)
+    finally:
+        g._cond_context = saved
+
+
+def _flatten(x):
+    if isinstance(x, (list, tuple)):
+        return [y for item in x for y in _flatten(item)]
+    return [x]
+
+
+def _pack_like(structure, flat):
+    it = iter(flat)
+
+    def pack(s):
+        if isinstance(s, (list, tuple)):
+            return type(s)(pack(x) for x in s)
+        return next(it)
+    return pack(structure)
+

@@ -1,0 +1,261 @@
+"""`variable_scope` and `get_variable`: TF1's named variable sharing.
+
+Each graph keeps a variable store (full name -> Variable) and a current VariableScope (name, reuse,
+default initializer...). `get_variable` names variables by variable scope only (name scopes are
+ignored), creates them when allowed and returns the existing one when reuse is on.
+"""
+import contextlib
+
+from . import dtypes
+from .graph import GraphKeys, get_default_graph, name_scope
+from .shape import as_shape
+from .variables import Variable
+
+
+class _ReuseMode:
+    def __repr__(self):
+        return "AUTO_REUSE"
+
+
+AUTO_REUSE = _ReuseMode()
+
+
+class VariableScope:
+    """A variable scope: its name and the defaults get_variable uses inside it."""
+
+    def __init__(self, reuse, name="", initializer=None, regularizer=None, caching_device=None, partitioner=None,
+                 custom_getter=None, name_scope="", dtype=dtypes.float32, use_resource=None, constraint=None):
+        self._name = name
+        self._reuse = reuse
+        self._initializer = initializer
+        self._regularizer = regularizer
+        self._caching_device = caching_device
+        self._partitioner = partitioner
+        self._custom_getter = custom_getter
+        self._name_scope = name_scope
+        self._dtype = dtype
+        self._use_resource = use_resource
+        self._constraint = constraint
+
+    name = property(lambda self: self._name)
+    original_name_scope = property(lambda self: self._name_scope)
+    reuse = property(lambda self: self._reuse)
+    initializer = property(lambda self: self._initializer)
+    regularizer = property(lambda self: self._regularizer)
+    caching_device = property(lambda self: self._caching_device)
+    partitioner = property(lambda self: self._partitioner)
+    custom_getter = property(lambda self: self._custom_getter)
+    dtype = property(lambda self: self._dtype)
+    use_resource = property(lambda self: self._use_resource)
+    constraint = property(lambda self: self._constraint)
+
+    def reuse_variables(self):
+        self._reuse = True
+
+    def set_initializer(self, initializer):
+        self._initializer = initializer
+
+    def set_regularizer(self, regularizer):
+        self._regularizer = regularizer
+
+    def set_dtype(self, dtype):
+        self._dtype = dtype
+
+    def set_caching_device(self, caching_device):
+        self._caching_device = caching_device
+
+    def set_partitioner(self, partitioner):
+        self._partitioner = partitioner
+
+    def set_custom_getter(self, custom_getter):
+        self._custom_getter = custom_getter
+
+    def global_variables(self):
+        return get_default_graph().get_collection(GraphKeys.GLOBAL_VARIABLES, self._name)
+
+    def trainable_variables(self):
+        return get_default_graph().get_collection(GraphKeys.TRAINABLE_VARIABLES, self._name)
+
+    def local_variables(self):
+        return get_default_graph().get_collection(GraphKeys.LOCAL_VARIABLES, self._name)
+
+    def get_variable(self, name, shape=None, dtype=None, initializer=None, regularizer=None, reuse=None,
+                     trainable=None, collections=None, caching_device=None, partitioner=None,
+                     validate_shape=True, use_resource=None, custom_getter=None, constraint=None, **kwargs):
+        full_name = self._name + "/" + name if self._name else name
+        if reuse is None or reuse is False:
+            reuse = self._reuse
+        dtype = dtypes.as_dtype(dtype if dtype is not None else self._dtype)
+        initializer = initializer if initializer is not None else self._initializer
+        regularizer = regularizer if regularizer is not None else self._regularizer
+        caching_device = caching_device if caching_device is not None else self._caching_device
+        getter = custom_getter or self._custom_getter
+        with name_scope(None):
+            store = _store()
+            kwargs = dict(shape=shape, dtype=dtype, initializer=initializer, regularizer=regularizer, reuse=reuse,
+                          trainable=trainable, collections=collections, caching_device=caching_device,
+                          validate_shape=validate_shape, constraint=constraint)
+            if getter is not None:
+                return getter(store.get_variable, full_name, **kwargs)
+            return store.get_variable(full_name, **kwargs)
+
+
+class _VariableStore:
+    """The variables made by get_variable in one graph, by full name."""
+
+    def __init__(self):
+        self.vars = {}
+        self.scope_counts = {}
+
+    def get_variable(self, name, shape=None, dtype=dtypes.float32, initializer=None, regularizer=None,
+                     reuse=None, trainable=None, collections=None, caching_device=None, validate_shape=True,
+                     constraint=None, **kwargs):
+        if name in self.vars:
+            return self._existing(name, shape, dtype, reuse)
+        if reuse is True:
+            raise ValueError(f"Variable {name} does not exist, or was not created with tf.get_variable(). Did "
+                             f"you mean to set reuse=tf.AUTO_REUSE in VarScope?")
+        from_value = initializer is not None and not callable(initializer)
+        if from_value and shape is not None:
+            raise ValueError("If initializer is a constant, do not specify shape.")
+        shape = as_shape(shape)
+        if not from_value and not shape.is_fully_defined() and validate_shape:
+            raise ValueError(f"Shape of a new variable ({name}) must be fully defined, but instead was {shape}.")
+        if initializer is None:
+            initializer = _default_initializer(name, dtype)
+        if from_value:
+            init_val, var_dtype = initializer, None
+        else:
+            if isinstance(initializer, type):
+                initializer = initializer(dtype=dtype)
+            init_val = (lambda: initializer(shape.as_list(), dtype=dtype))
+            var_dtype = dtype.base_dtype
+        if trainable is None:
+            trainable = True
+        v = Variable(initial_value=init_val, name=name, trainable=trainable, collections=collections,
+                     caching_device=caching_device, dtype=var_dtype, validate_shape=validate_shape,
+                     constraint=constraint)
+        self.vars[name] = v
+        if regularizer is not None:
+            with name_scope(name + "/Regularizer/"):
+                loss = regularizer(v)
+            if loss is not None:
+                get_default_graph().add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss)
+        return v
+
+    def _existing(self, name, shape, dtype, reuse):
+        v = self.vars[name]
+        if reuse is not True and reuse is not AUTO_REUSE:
+            where = "".join(f'  File "{f}", line {n}, in {fn}\n' for f, n, fn in v.op._traceback[-3:])
+            raise ValueError(f"Variable {name} already exists, disallowed. Did you mean to set reuse=True or "
+                             f"reuse=tf.AUTO_REUSE in VarScope? Originally defined at:\n\n{where}")
+        if shape is not None and not as_shape(shape).is_compatible_with(v.shape):
+            raise ValueError(f"Trying to share variable {name}, but specified shape {as_shape(shape)} and found "
+                             f"shape {v.shape}.")
+        if dtype is not None and not dtypes.as_dtype(dtype).is_compatible_with(v.dtype.base_dtype):
+            raise ValueError(f"Trying to share variable {name}, but specified dtype {dtypes.as_dtype(dtype).name} "
+                             f"and found dtype {v.dtype.base_dtype.name}.")
+        return v
+
+
+def _default_initializer(name, dtype):
+    from .initializers import GlorotUniform, Zeros
+    if dtype.is_floating:
+        return GlorotUniform()
+    if dtype.is_integer or dtype.is_bool or dtype == dtypes.string:
+        return Zeros(dtype=dtype)
+    raise ValueError(f"An initializer for variable {name} of {dtype.base_dtype} is required")
+
+
+def _store():
+    ref = get_default_graph().get_collection_ref(("__variable_store",))
+    if not ref:
+        ref.append(_VariableStore())
+    return ref[0]
+
+
+def get_variable_scope():
+    """The current VariableScope (the root scope, named "", if none was entered)."""
+    ref = get_default_graph().get_collection_ref(("__varscope",))
+    if not ref:
+        ref.append(VariableScope(False))
+    return ref[0]
+
+
+def _set_scope(scope):
+    ref = get_default_graph().get_collection_ref(("__varscope",))
+    if ref:
+        ref[0] = scope
+    else:
+        ref.append(scope)
+
+
+def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=None, trainable=None,
+                 collections=None, caching_device=None, partitioner=None, validate_shape=True, use_resource=None,
+                 custom_getter=None, constraint=None, **kwargs):
+    """The variable `name` in the current variable scope: created, or shared when the scope reuses."""
+    return get_variable_scope().get_variable(
+        name, shape=shape, dtype=dtype, initializer=initializer, regularizer=regularizer, trainable=trainable,
+        collections=collections, caching_device=caching_device, partitioner=partitioner,
+        validate_shape=validate_shape, use_resource=use_resource, custom_getter=custom_getter,
+        constraint=constraint)
+
+
+def get_local_variable(name, shape=None, dtype=None, initializer=None, **kwargs):
+    kwargs.pop("trainable", None)
+    collections = list(kwargs.pop("collections", None) or []) + [GraphKeys.LOCAL_VARIABLES]
+    return get_variable(name, shape, dtype, initializer, trainable=False, collections=collections, **kwargs)
+
+
+@contextlib.contextmanager
+def variable_scope(name_or_scope, default_name=None, values=None, initializer=None, regularizer=None,
+                   caching_device=None, partitioner=None, custom_getter=None, reuse=None, dtype=None,
+                   use_resource=None, constraint=None, auxiliary_name_scope=True):
+    """Enters a variable scope (and a name scope): names and sharing rules for get_variable."""
+    if name_or_scope is None and default_name is None:
+        raise TypeError("If default_name is None then name_or_scope is required")
+    if reuse is False:
+        reuse = None
+    parent = get_variable_scope()
+    if isinstance(name_or_scope, VariableScope):
+        name = name_or_scope.name
+        ns_name = name.split("/")[-1]
+        template = name_or_scope
+    else:
+        if name_or_scope is None:
+            base = (parent.name + "/" + default_name) if parent.name else default_name
+            count = _store().scope_counts
+            n = count.get(base, 0)
+            count[base] = n + 1
+            ns_name = default_name if n == 0 else f"{default_name}_{n}"
+        else:
+            ns_name = name_or_scope
+        name = (parent.name + "/" + ns_name) if parent.name else ns_name
+        template = parent
+    reuse = True if parent.reuse is True else (reuse if reuse is not None else
+                                                (template.reuse if template is not parent else parent.reuse))
+    scope_cm = name_scope(ns_name, values=values) if auxiliary_name_scope else _keep_scope(template)
+    with scope_cm as entered:
+        scope = VariableScope(
+            reuse, name, initializer if initializer is not None else template.initializer,
+            regularizer if regularizer is not None else template.regularizer,
+            caching_device if caching_device is not None else template.caching_device,
+            partitioner if partitioner is not None else template.partitioner,
+            custom_getter if custom_getter is not None else template.custom_getter,
+            entered if auxiliary_name_scope else template.original_name_scope,
+            dtypes.as_dtype(dtype) if dtype is not None else template.dtype,
+            use_resource if use_resource is not None else template.use_resource,
+            constraint if constraint is not None else template.constraint)
+        _set_scope(scope)
+        try:
+            yield scope
+        finally:
+            _set_scope(parent)
+
+
+@contextlib.contextmanager
+def _keep_scope(template):
+    yield template.original_name_scope
+
+
+variable_op_scope = variable_scope
