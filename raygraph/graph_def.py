@@ -10,6 +10,10 @@ from tensorboard.compat.proto import (attr_value_pb2, graph_pb2, node_def_pb2, t
 from . import dtypes
 from .shape import TensorShape
 
+GraphDef = graph_pb2.GraphDef
+NodeDef = node_def_pb2.NodeDef
+AttrValue = attr_value_pb2.AttrValue
+
 GRAPH_DEF_VERSION = 1882  # the producer version TF 2.21 writes
 GRAPH_DEF_VERSION_MIN_CONSUMER = 0
 
@@ -113,6 +117,46 @@ def attr_value(value):
                 out.list.s.append(v.encode() if isinstance(v, str) else v)
         return out
     raise TypeError(f"Cannot convert attr value {value!r} to an AttrValue")
+
+
+def shape_from_proto(proto):
+    """The TensorShape of a TensorShapeProto (-1 dimensions are unknown)."""
+    if proto.unknown_rank:
+        return TensorShape(None)
+    return TensorShape([None if d.size < 0 else d.size for d in proto.dim])
+
+
+def _text(b):
+    try:
+        return b.decode()
+    except UnicodeDecodeError:
+        return b
+
+
+_LIST_FIELDS = (("s", _text), ("i", int), ("f", float), ("b", bool), ("type", dtypes.as_dtype),
+                ("shape", shape_from_proto), ("tensor", tensor_value))
+
+
+def attr_python(value):
+    """The Python value of an AttrValue, as raygraph keeps attrs (the inverse of `attr_value`)."""
+    kind = value.WhichOneof("value")
+    if kind == "type":
+        return dtypes.as_dtype(value.type)
+    if kind == "shape":
+        return shape_from_proto(value.shape)
+    if kind == "tensor":
+        return tensor_value(value.tensor)
+    if kind == "s":
+        return _text(value.s)
+    if kind in ("b", "i", "f"):
+        return getattr(value, kind)
+    if kind == "list":
+        for field, convert in _LIST_FIELDS:
+            items = getattr(value.list, field)
+            if len(items):
+                return [convert(v) for v in items]
+        return []
+    return value  # func / placeholder attrs stay protos
 
 
 def node_def(op):
