@@ -1,5 +1,12 @@
-"""RunMetadata: the step's trace (StepStats, one DeviceStepStats per device) and its partition graphs."""
-from tensorboard.compat.proto import graph_pb2
+"""RunMetadata: the step's trace (StepStats, one DeviceStepStats per device) and its partition graphs.
+
+The device actors report, per traced node, (name, op type, start, end, thread). Here that becomes TF's
+NodeExecStats: times in micro- and nanoseconds, a `timeline_label` "name = Op(inputs)" naming the inputs
+as the NodeDef does, and one NodeOutput per output describing the tensor (dtype, static shape, bytes when
+known), which is what `client.timeline` needs to draw data flowing between devices.
+"""
+from tensorboard.compat.proto import (allocation_description_pb2, graph_pb2, step_stats_pb2,
+                                      tensor_description_pb2)
 
 from .graph_def import GRAPH_DEF_VERSION, node_def
 
@@ -7,40 +14,152 @@ from .graph_def import GRAPH_DEF_VERSION, node_def
 def fill_run_metadata(run_metadata, stats, plan, graph, options):
     """Fills `run_metadata` (a RunMetadata proto) for one step run with `options`."""
     if options.trace_level > 0 and stats:
-        for device, records in stats.items():
+        for device in sorted(stats):
             dev = run_metadata.step_stats.dev_stats.add(device=device)
-            for name, op_type, start, end, thread in records or ():
-                op = graph._ops_by_name.get(name)
-                inputs = ", ".join(t.name.split(":")[0] if t.value_index == 0 else t.name for t in op.inputs) \
-                    if op is not None else ""
-                start_us, end_us = int(start * 1e6), int(end * 1e6)
-                dev.node_stats.add(node_name=name, all_start_micros=start_us, op_start_rel_micros=0,
-                                   op_end_rel_micros=end_us - start_us, all_end_rel_micros=end_us - start_us,
-                                   thread_id=thread % (2 ** 32), timeline_label=f"{name} = {op_type}({inputs})")
+            for record in sorted(stats[device] or (), key=lambda r: (r[2], r[3])):
+                dev.node_stats.add().CopyFrom(node_exec_stats(record, graph))
     if options.output_partition_graphs:
+        edges = _Edges(plan)
         for device in plan.partitions:
-            run_metadata.partition_graphs.add().CopyFrom(partition_graph(plan, device, graph))
+            run_metadata.partition_graphs.add().CopyFrom(partition_graph(plan, device, graph, edges))
 
 
-def partition_graph(plan, device, graph):
+def node_exec_stats(record, graph):
+    """The NodeExecStats of one traced node: (name, op type, start, end, thread), times in seconds."""
+    name, op_type, start, end, thread = record
+    op = graph._ops_by_name.get(name)
+    inputs = [t._as_node_def_input() for t in op._inputs] + ["^" + c._name for c in op._control_inputs] \
+        if op is not None else []
+    start_ns, end_ns = int(start * 1e9), int(end * 1e9)
+    ns = step_stats_pb2.NodeExecStats(
+        node_name=name, all_start_micros=start_ns // 1000, op_start_rel_micros=0,
+        op_end_rel_micros=(end_ns - start_ns) // 1000, all_end_rel_micros=(end_ns - start_ns) // 1000,
+        all_start_nanos=start_ns, op_start_rel_nanos=0, op_end_rel_nanos=end_ns - start_ns,
+        all_end_rel_nanos=end_ns - start_ns, scheduled_micros=start_ns // 1000, scheduled_nanos=start_ns,
+        thread_id=thread % (2 ** 32), timeline_label=f"{name} = {op_type}({', '.join(inputs)})")
+    for slot, t in enumerate(op._outputs if op is not None else ()):
+        ns.output.add(slot=slot, tensor_description=tensor_description(t))
+    return ns
+
+
+def tensor_description(t):
+    """A TensorDescription of tensor `t` from its static dtype and shape (bytes only if fully known)."""
+    shape = t._shape
+    dtype = t._dtype.base_dtype
+    size = 0
+    if shape.is_fully_defined() and dtype.as_numpy_dtype is not object:
+        import numpy as np
+        size = int(np.prod(shape.as_list(), dtype=np.int64)) * np.dtype(dtype.as_numpy_dtype).itemsize
+    return tensor_description_pb2.TensorDescription(
+        dtype=dtype.as_datatype_enum, shape=shape.as_proto(),
+        allocation_description=allocation_description_pb2.AllocationDescription(
+            requested_bytes=size, allocated_bytes=size, allocator_name="cpu"))
+
+
+# ----- partition graphs ----------------------------------------------------------------------------------
+class _Edges:
+    """Numbers the plan's cross-device transfers, so a _Send and its _Recv share names as in TF:
+    node `<producer>/_<2k>` sends, `<producer>/_<2k+1>` receives, over `edge_<k>_<producer>`."""
+
+    def __init__(self, plan):
+        self.ids = {}  # (send key, receiving device) -> k
+        for device in sorted(plan.partitions):
+            for key, target in sorted(plan.partitions[device].send_targets.items()):
+                self.ids[(key, target)] = len(self.ids)
+
+    def names(self, key, recv_device):
+        k = self.ids[(key, recv_device)]
+        producer = _producer(key)
+        return f"{producer}/_{2 * k}", f"{producer}/_{2 * k + 1}", f"edge_{k}_{producer}"
+
+
+def _transfer_attrs(nd, tensor_name, send_device, recv_device):
+    nd.attr["tensor_name"].s = tensor_name.encode()
+    nd.attr["send_device"].s = send_device.encode()
+    nd.attr["send_device_incarnation"].i = 1
+    nd.attr["recv_device"].s = recv_device.encode()
+    nd.attr["client_terminated"].b = False
+
+
+def partition_graph(plan, device, graph, edges=None):
     """The GraphDef of the part of the step that ran on `device`, with its _Send/_Recv nodes."""
+    edges = edges or _Edges(plan)
     gd = graph_pb2.GraphDef()
     gd.versions.producer = GRAPH_DEF_VERSION
     part = plan.partitions[device]
+    received = {}  # send key -> name of the _Recv node here
     for node in part.nodes:
         if node.op_type == "_Recv":
             key = node.name[len("_recv/"):]
-            nd = gd.node.add(name=node.name, op="_Recv", device=device)
-            nd.attr["tensor_name"].s = key.encode()
-            continue
-        op = graph._ops_by_name[node.name]
+            received[key] = _add_recv(gd, key, device, plan, graph, edges)
+    ops = [graph._ops_by_name[node.name] for node in part.nodes if node.op_type != "_Recv"]
+    for op in _with_local_sources(ops, plan, device, received):
         nd = gd.node.add()
         nd.CopyFrom(node_def(op))
         nd.device = device
-    for key, target in part.send_targets.items():
-        nd = gd.node.add(name="_send/" + key, op="_Send", device=device)
-        nd.attr["tensor_name"].s = key.encode()
-        nd.attr["recv_device"].s = target.encode()
+        _rewire(nd, received)
+    for key, target in sorted(part.send_targets.items()):
+        _add_send(gd, key, device, target, graph, edges)
     return gd
 
 
+def _with_local_sources(ops, plan, device, received):
+    """`ops` preceded by the local producers the executor does not run as nodes: constants it folded
+    into the partition, and fed tensors' ops (standing for the fed values)."""
+    present, sources = {op._name for op in ops}, []
+    for op in ops:
+        for t in op._inputs:
+            src = t._op
+            local = plan.placement.get(src._name, device) == device
+            if local and src._name not in present and f"{src._name}:{t._value_index}" not in received:
+                present.add(src._name)
+                sources.append(src)
+    return sources + ops
+
+
+def _producer(key):
+    """The op a send key ('op:i' for a tensor, '^op' for a control edge) comes from."""
+    return key[1:] if key.startswith("^") else key.rsplit(":", 1)[0]
+
+
+def _sender(plan, key):
+    return plan.placement[_producer(key)]
+
+
+def _add_recv(gd, key, device, plan, graph, edges):
+    _, recv_name, tensor_name = edges.names(key, device)
+    nd = gd.node.add(name=recv_name, op="_Recv", device=device)
+    if key.startswith("^"):
+        nd.attr["tensor_type"].type = 1  # a control edge carries a dummy float (DT_FLOAT), as in TF
+    else:
+        nd.attr["tensor_type"].type = graph.get_tensor_by_name(key).dtype.base_dtype.as_datatype_enum
+    _transfer_attrs(nd, tensor_name, _sender(plan, key), device)
+    return recv_name
+
+
+def _add_send(gd, key, device, target, graph, edges):
+    send_name, _, tensor_name = edges.names(key, target)
+    if key.startswith("^"):  # a control edge: send a dummy constant that runs after the producer
+        dummy = gd.node.add(name=send_name + "/control", op="Const", device=device, input=[key])
+        dummy.attr["dtype"].type = 1
+        dummy.attr["value"].tensor.dtype = 1
+        dummy.attr["value"].tensor.float_val.append(0.0)
+        nd = gd.node.add(name=send_name, op="_Send", device=device, input=[dummy.name])
+        nd.attr["T"].type = 1
+    else:
+        t = graph.get_tensor_by_name(key)
+        nd = gd.node.add(name=send_name, op="_Send", device=device, input=[t._as_node_def_input()])
+        nd.attr["T"].type = t.dtype.base_dtype.as_datatype_enum
+    _transfer_attrs(nd, tensor_name, device, target)
+
+
+def _rewire(nd, received):
+    """Points inputs made on other devices at the _Recv nodes that brought them here."""
+    for i, inp in enumerate(nd.input):
+        if inp.startswith("^"):
+            if inp in received:
+                nd.input[i] = "^" + received[inp]
+            continue
+        key = inp if ":" in inp else inp + ":0"
+        if key in received:
+            nd.input[i] = received[key]
