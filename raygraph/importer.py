@@ -143,7 +143,9 @@ class _Importer:
         names = {n.name for n in nodes}
         for nd in nodes:
             for inp in nd.input:
-                if inp.lstrip("^").split(":")[0] not in names:
+                mapped = inp in self.input_map if inp.startswith("^") else \
+                    "%s:%d" % parse_tensor_name(inp) in self.input_map
+                if inp.lstrip("^").split(":")[0] not in names and not mapped:
                     raise ValueError(f"Node '{nd.name}': Unknown input node '{inp}'")
         created = []
         with self.graph.device(None):  # devices are set by _place, once every op exists

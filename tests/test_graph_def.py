@@ -177,7 +177,7 @@ def test_round_trip_gives_the_same_outputs(rtf):
     x, y, z = small_graph(tf)
     feed = np.array([[1.0, -1.0], [2.0, 0.5]], np.float32)
     with tf.Session() as sess:
-        sess.run(tf.global_variables_initializer())
+        sess.run([v.initializer for v in tf.global_variables()])
         want = sess.run(z, {x: feed})
     gd = tf.get_default_graph().as_graph_def()
     with tf.Graph().as_default() as g:

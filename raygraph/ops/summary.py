@@ -1,0 +1,128 @@
+"""Summary ops: each yields a serialized `Summary` protobuf as a scalar string tensor, for a FileWriter.
+
+ScalarSummary, HistogramSummary (TensorFlow's exponential buckets) and TensorSummaryV2 make one;
+MergeSummary concatenates several. The Python API (`tf.summary.scalar` ...) is in raygraph/summary.
+"""
+import sys
+
+import numpy as np
+from tensorboard.compat.proto import summary_pb2
+
+from .. import dtypes
+from ..errors import InvalidArgumentError
+from ..shape import TensorShape
+from .registry import NOT_DIFFERENTIABLE, REALS, op
+
+
+def _text(tag):
+    if isinstance(tag, np.ndarray):
+        tag = tag.reshape(-1)[0] if tag.size == 1 else tag
+    return tag.decode() if isinstance(tag, bytes) else str(tag)
+
+
+def _string_scalar(inputs, attrs):
+    return dtypes.string, TensorShape._raw(())
+
+
+def _serialized(summary):
+    return np.array(summary.SerializeToString(), dtype=object)
+
+
+# ----- scalars -----------------------------------------------------------------------------------------
+def _scalar_kernel(a, tags, values):
+    tags, values = np.asarray(tags, dtype=object), np.asarray(values)
+    if tags.shape != values.shape:
+        raise InvalidArgumentError(None, None, f"tags and values are not the same shape: {list(tags.shape)} != "
+                                   f"{list(values.shape)}")
+    summary = summary_pb2.Summary()
+    for tag, value in zip(tags.reshape(-1), values.reshape(-1)):
+        summary.value.add(tag=_text(tag), simple_value=float(value))
+    return _serialized(summary)
+
+
+op("ScalarSummary", "tags:string, values:T", kernel=_scalar_kernel, shape=_string_scalar, grad=NOT_DIFFERENTIABLE,
+   T=REALS)
+
+
+# ----- histograms --------------------------------------------------------------------------------------
+def _default_bucket_limits():
+    """TensorFlow's histogram bucket edges: +-1e-12 growing by 10% up to +-1e20, 0, and +-DBL_MAX."""
+    positive = []
+    v = 1.0e-12
+    while v < 1.0e20:
+        positive.append(v)
+        v *= 1.1
+    positive.append(sys.float_info.max)
+    return np.array([-x for x in reversed(positive)] + [0.0] + positive)
+
+
+_LIMITS = _default_bucket_limits()
+
+
+def histogram_proto(values):
+    """A HistogramProto of `values` as TensorFlow's Histogram encodes it (runs of empty buckets merged)."""
+    v = np.asarray(values, dtype=np.float64).reshape(-1)
+    counts = np.bincount(np.searchsorted(_LIMITS, v, side="right"), minlength=len(_LIMITS))
+    proto = summary_pb2.HistogramProto(
+        min=float(v.min()) if v.size else sys.float_info.max, max=float(v.max()) if v.size else -sys.float_info.max,
+        num=float(v.size), sum=float(np.cumsum(v)[-1]) if v.size else 0.0,
+        sum_squares=float(np.cumsum(v * v)[-1]) if v.size else 0.0)
+    i, n = 0, len(_LIMITS)
+    while i < n:
+        end, count = _LIMITS[i], counts[i]
+        i += 1
+        while count <= 0 and i < n and counts[i] <= 0:  # a run of empty buckets becomes its last one
+            end, count = _LIMITS[i], counts[i]
+            i += 1
+        proto.bucket_limit.append(float(end))
+        proto.bucket.append(float(count))
+    return proto
+
+
+def _histogram_kernel(a, tag, values):
+    v = np.asarray(values, dtype=np.float64)
+    if np.isnan(v).any():
+        raise InvalidArgumentError(None, None, f"Nan in summary histogram for: {_text(tag)}")
+    if np.isinf(v).any():
+        raise InvalidArgumentError(None, None, f"Infinity in summary histogram for: {_text(tag)}")
+    summary = summary_pb2.Summary()
+    summary.value.add(tag=_text(tag), histo=histogram_proto(v))
+    return _serialized(summary)
+
+
+op("HistogramSummary", "tag:string, values:T", kernel=_histogram_kernel, shape=_string_scalar,
+   grad=NOT_DIFFERENTIABLE, T=REALS)
+
+
+# ----- tensors (text) and merging ----------------------------------------------------------------------
+def _tensor_summary_kernel(a, tag, tensor, serialized_metadata):
+    from ..graph_def import tensor_proto
+    summary = summary_pb2.Summary()
+    value = summary.value.add(tag=_text(tag))
+    value.metadata.ParseFromString(bytes(np.asarray(serialized_metadata, dtype=object)[()]))
+    value.tensor.CopyFrom(tensor_proto(np.asarray(tensor), a["T"]))
+    return _serialized(summary)
+
+
+op("TensorSummaryV2", "tag:string, tensor:T, serialized_summary_metadata:string", kernel=_tensor_summary_kernel,
+   shape=_string_scalar, grad=NOT_DIFFERENTIABLE)
+
+
+def _merge_kernel(a, *inputs):
+    merged, seen = summary_pb2.Summary(), set()
+    for serialized in inputs:
+        for item in np.asarray(serialized, dtype=object).reshape(-1):
+            summary = summary_pb2.Summary()
+            try:
+                summary.ParseFromString(bytes(item))
+            except Exception:  # noqa: BLE001 - protobuf's DecodeError
+                raise InvalidArgumentError(None, None, "Could not parse one of the summary inputs") from None
+            for value in summary.value:
+                if value.tag in seen:
+                    raise InvalidArgumentError(None, None, f"Duplicate tag {value.tag} found in summary inputs")
+                seen.add(value.tag)
+                merged.value.add().CopyFrom(value)
+    return _serialized(merged)
+
+
+op("MergeSummary", "inputs:*string", kernel=_merge_kernel, shape=_string_scalar, grad=NOT_DIFFERENTIABLE)
