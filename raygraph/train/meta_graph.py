@@ -176,7 +176,7 @@ def write_graph(graph_or_graph_def, logdir, name, as_text=True):
     proto = graph_or_graph_def.as_graph_def() if isinstance(graph_or_graph_def, Graph) else graph_or_graph_def
     os.makedirs(logdir, exist_ok=True)
     path = os.path.join(logdir, name)
-    data = text_format.MessageToString(proto, float_format="").encode() if as_text else \
+    data = text_format.MessageToString(proto).encode() if as_text else \
         proto.SerializeToString(deterministic=True)
     fd, tmp = tempfile.mkstemp(dir=logdir, prefix=f".{name}.tmp")
     with os.fdopen(fd, "wb") as f:

@@ -1,0 +1,6 @@
+"""Tags naming the MetaGraphDefs of a SavedModel."""
+SERVING = "serve"
+TRAINING = "train"
+EVAL = "eval"
+GPU = "gpu"
+TPU = "tpu"
