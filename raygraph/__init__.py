@@ -6,10 +6,11 @@ from .dtypes import (DType, as_dtype, bool_ as bool, complex64, complex128, doub
                      float64, half, int8, int16, int32, int64, resource, string, uint8, uint16, uint32, uint64,
                      variant)
 from .errors import OpError  # noqa: F401
-from .gradients import NotDifferentiable, RegisterGradient, UnconnectedGradients, gradients, no_gradient  # noqa: F401
+from .gradients import (AggregationMethod, NotDifferentiable, RegisterGradient, UnconnectedGradients,  # noqa: F401
+                        gradients, no_gradient)
 from .graph_def import AttrValue, GraphDef, NodeDef  # noqa: F401
 from .importer import import_graph_def  # noqa: F401
-from . import client, saved_model, summary  # noqa: F401,E402
+from . import client, summary  # noqa: F401,E402
 from .graph import (Graph, GraphKeys, add_to_collection, add_to_collections, colocate_with,  # noqa: F401
                     container, control_dependencies, device, get_collection, get_collection_ref,
                     get_default_graph, get_name_scope, name_scope, reset_default_graph)

@@ -1,13 +1,25 @@
 """`gradients`: reverse-mode differentiation that builds graph ops, with TF1's algorithm and names.
 
-Ops between `xs` and `ys` are visited from the ys back, each once all its consumers have given their
-gradients (summed with AddN when there are several). An op's gradient function comes from its entry
-in the op table, or from `RegisterGradient` under the name `gradient_override_map` gives it.
+The state of one call, as in TF1's gradients_util:
+
+    reached   ops reachable forward from the xs through float (backpropagatable) tensors
+    between   the reached ops that some y depends on: the only ops that get gradient functions called
+    pending   op -> how many of its consumers in `between` have not yet given it their gradients
+    grads     op -> per output, the list of gradient contributions received so far
+    queue     ops whose consumers have all contributed (pending 0), visited first in, first out
+
+Visiting an op sums each output's contributions (AddN, colocated with the first contribution), calls
+the op's gradient function under `<op>_grad`, and adds the results to its inputs' lists. An op's
+gradient function comes from its entry in the op table, or from `RegisterGradient` under the name
+`gradient_override_map` gives it.
 """
 import collections
+import contextlib
+
+import numpy as np
 
 from . import dtypes
-from .convert import convert_to_tensor
+from .convert import constant, convert_to_tensor
 from .graph import get_default_graph, name_scope
 from .ops.registry import NOT_DIFFERENTIABLE, REGISTRY, apply_op
 from .tensor import Tensor
@@ -44,6 +56,8 @@ no_gradient = NotDifferentiable
 
 def gradient_function(op):
     """The gradient function of `op`, None if it is not differentiable; LookupError if there is none."""
+    if not op.inputs:
+        return None
     name = op._attrs.get("_gradient_op_type", op.type)
     if name in _registered:
         return _registered[name]
@@ -58,13 +72,33 @@ def gradient_function(op):
                       f"may insert `tf.stop_gradient`.")
 
 
+class UnconnectedGradients:
+    NONE = "none"
+    ZERO = "zero"
+
+
+class AggregationMethod:
+    """How several gradient contributions to one tensor are summed (TF1 accepts all three)."""
+    ADD_N = 0
+    DEFAULT = ADD_N
+    EXPERIMENTAL_TREE = 1
+    EXPERIMENTAL_ACCUMULATE_N = 2
+
+
 def _is_trainable(t):
     return t.dtype.base_dtype in (dtypes.float16, dtypes.float32, dtypes.float64, dtypes.complex64,
                                   dtypes.complex128, dtypes.resource, dtypes.variant)
 
 
+def _as_list(x):
+    if x is None:
+        return []
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+# ----- the subgraph between xs and ys ---------------------------------------------------------------
 def _reached(from_ops):
-    """Ops reachable forward (through consumers) from `from_ops`."""
+    """Ops reachable forward from `from_ops` through backpropagatable tensors."""
     reached, stack = set(), list(from_ops)
     while stack:
         op = stack.pop()
@@ -72,7 +106,8 @@ def _reached(from_ops):
             continue
         reached.add(op)
         for t in op._outputs:
-            stack.extend(t._consumers)
+            if _is_trainable(t):
+                stack.extend(t._consumers)
     return reached
 
 
@@ -94,146 +129,227 @@ def _pending_counts(to_ops, from_ops):
     return between, pending
 
 
+def _stop_ops(from_ops, stop_gradient_ops, pending):
+    """xs ops that no other x depends on, plus the ops the caller named in `stop_gradients`."""
+    stop = {op for op in from_ops if all(pending[t.op] <= 0 for t in op.inputs)}
+    stop.update(stop_gradient_ops)
+    return stop
+
+
+# ----- the public function ----------------------------------------------------------------------------
 def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_ops=False, gate_gradients=False,
               aggregation_method=None, stop_gradients=None, unconnected_gradients="none"):
     """d(sum of ys)/d(x) for each x in `xs`: a list of tensors (None where x does not affect ys)."""
-    ys = list(ys) if isinstance(ys, (list, tuple)) else [ys]
-    xs = list(xs) if isinstance(xs, (list, tuple)) else [xs]
-    stop_gradients = [] if stop_gradients is None else (
-        list(stop_gradients) if isinstance(stop_gradients, (list, tuple)) else [stop_gradients])
-    grad_ys = [None] * len(ys) if grad_ys is None else (
-        list(grad_ys) if isinstance(grad_ys, (list, tuple)) else [grad_ys])
+    ys, xs, stop_gradients = _as_list(ys), _as_list(xs), _as_list(stop_gradients)
+    grad_ys = [None] * len(ys) if grad_ys is None else _as_list(grad_ys)
+    if len(grad_ys) != len(ys):
+        raise ValueError(f"Passed {len(grad_ys)} grad_ys for {len(ys)} ys")
     unconnected = getattr(unconnected_gradients, "value", unconnected_gradients)
     if unconnected not in ("none", "zero"):
         raise ValueError(f"Unknown value for unconnected_gradients: {unconnected_gradients!r}")
-    g = get_default_graph()
-    with name_scope(name, "gradients", ys + xs + stop_gradients + [y for y in grad_ys if y is not None]):
+    if aggregation_method is None:
+        aggregation_method = AggregationMethod.DEFAULT
+    if aggregation_method not in (0, 1, 2):
+        raise ValueError(f"Invalid aggregation_method specified {aggregation_method}.")
+    values = ys + xs + stop_gradients + [y for y in grad_ys if y is not None]
+    with name_scope(name, "gradients", values):
         ys = [convert_to_tensor(y, name="y") for y in ys]
         xs = [convert_to_tensor(x, name="x", as_ref=True) if hasattr(x, "_variable_op") else
               convert_to_tensor(x, name="x") for x in xs]
-        grad_ys = _default_grad_ys(grad_ys, ys)
-        g = ys[0].graph if ys else g
-        to_ops = [t.op for t in ys]
-        from_ops = [t.op for t in xs]
-        between, pending = _pending_counts(to_ops, from_ops)
-        grads = {}
-        for y, gy in zip(ys, grad_ys):
-            _add_grad(grads, y, gy)
-        stop_ops = _stop_ops(from_ops, [t.op if isinstance(t, Tensor) else t for t in stop_gradients], pending)
-        queue = collections.deque()
-        seen = set()
-        for op in to_ops:
-            if op in between and pending[op] == 0 and op not in seen:
-                seen.add(op)
-                queue.append(op)
-        while queue:
-            op = queue.popleft()
-            _backprop_op(g, op, grads, stop_ops, between, colocate_gradients_with_ops, gate_gradients)
-            for t in op.inputs:
-                pending[t.op] -= 1
-                if pending[t.op] == 0 and t.op in between:
-                    queue.append(t.op)
-        return [_final_grad(grads, x, unconnected) for x in xs]
+        grad_ys = _default_grad_ys(grad_ys, ys, colocate_gradients_with_ops)
+        walk = _Backprop(ys[0].graph if ys else get_default_graph(), colocate_gradients_with_ops,
+                         gate_gradients, aggregation_method)
+        walk.run(ys, grad_ys, xs, [t.op if isinstance(t, Tensor) else t for t in stop_gradients])
+        return [walk.final_grad(x, unconnected) for x in xs]
 
 
-def _default_grad_ys(grad_ys, ys):
+def _default_grad_ys(grad_ys, ys, colocate):
+    """The given grad_ys, checked, or ones shaped like each y (`gradients/grad_ys_<i>`)."""
     out = []
     for i, (y, gy) in enumerate(zip(ys, grad_ys)):
-        if gy is None:
-            if y.dtype.is_complex:
-                raise TypeError(f"Gradients of complex tensors ({y}) must set grad_ys (y.dtype = {y.dtype.name})")
-            from .ops.array import ones, shape
-            out.append(ones(shape(y), dtype=y.dtype.base_dtype, name=f"grad_ys_{i}"))
-        else:
-            gy = convert_to_tensor(gy, dtype=y.dtype.base_dtype, name=f"grad_ys_{i}")
+        with _colocated(y.op, colocate):
+            if gy is None:
+                if y.dtype.is_complex:
+                    raise TypeError(f"Gradients of complex tensors ({y}) must set grad_ys (y.dtype = "
+                                    f"{y.dtype.name})")
+                out.append(_ones_like(y, f"grad_ys_{i}"))
+                continue
+            gy = convert_to_tensor(gy, name=f"grad_ys_{i}")
+            _check_grad_y_dtype(y, gy)
             if not gy.shape.is_compatible_with(y.shape):
                 raise ValueError(f"Incompatible shapes between op input and calculated input gradient.")
             out.append(gy)
     return out
 
 
-class _null:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-
-def _stop_ops(from_ops, stop_gradient_ops, pending):
-    stop = {op for op in from_ops if all(pending[t.op] <= 0 for t in op.inputs)}
-    stop.update(stop_gradient_ops)
-    return stop
+def _ones_like(y, name):
+    from .ops.array import fill, shape
+    if y.shape.is_fully_defined():  # TF's array_ops.shape folds a known shape to a constant
+        dims = constant(np.array(y.shape.as_list(), dtype=np.int32), name="Shape")
+    else:
+        dims = shape(y)
+    with name_scope(name) as scope:
+        one = constant(1, dtype=y.dtype.base_dtype)
+        return fill(dims, one, name=scope)
 
 
-def _add_grad(grads, t, grad):
-    grads.setdefault(t.op, [[] for _ in t.op.outputs])[t.value_index].append(grad)
+def _check_grad_y_dtype(y, gy):
+    yd, gd = y.dtype.base_dtype, gy.dtype.base_dtype
+    if yd.is_floating or yd.is_integer:
+        if not (gd.is_floating or gd.is_integer):
+            raise TypeError(f"Gradient type {gd.name} generated for real or integer-valued tensor {y} with type "
+                            f"{yd.name} must be real or integer")
+    elif yd.is_complex and not gd.is_complex:
+        raise TypeError(f"Gradient type {gd.name} generated for complex-valued tensor {y} with type {yd.name} "
+                        f"must be real")
 
 
-def _aggregate(grads, op):
-    out = []
-    for contributions in grads.get(op, [[] for _ in op.outputs]):
-        contributions = [c for c in contributions if c is not None]
-        if not contributions:
-            out.append(None)
-        elif len(contributions) == 1:
-            out.append(contributions[0])
-        else:
-            out.append(apply_op("AddN", [contributions], {"N": len(contributions)}))
-    return out
+@contextlib.contextmanager
+def _colocated(op, colocate, ignore_existing=False):
+    if not colocate:
+        yield
+        return
+    with op.graph.colocate_with(op, ignore_existing=ignore_existing):
+        yield
 
 
-def _backprop_op(g, op, grads, stop_ops, between, colocate, gate):
-    ctx = g.colocate_with(op) if colocate else _null()
-    with ctx:
-        out_grads = _aggregate(grads, op)
-        in_grads = [None] * len(op.inputs)
-        if any(x is not None for x in out_grads) and op not in stop_ops:
-            fn = gradient_function(op)
-            if fn is not None:
-                for i, og in enumerate(out_grads):
-                    if og is None and _is_trainable(op.outputs[i]):
-                        from .ops.array import zeros_like
-                        out_grads[i] = zeros_like(op.outputs[i])
-                with name_scope(op.name + "_grad"):
-                    in_grads = fn(op, *out_grads)
-                    in_grads = list(in_grads) if isinstance(in_grads, (list, tuple)) else [in_grads]
-                    if len(in_grads) != len(op.inputs):
-                        raise ValueError(f"Num gradients {len(in_grads)} generated for op {op.node_def} do not "
-                                         f"match num inputs {len(op.inputs)}")
-                    if gate and sum(x is not None for x in in_grads) > 1:
-                        from .ops.control import tuple as tuple_
-                        with g.device(None):
-                            gated = tuple_([x for x in in_grads if x is not None])
-                        it = iter(gated)
-                        in_grads = [None if x is None else next(it) for x in in_grads]
+# ----- the walk -------------------------------------------------------------------------------------------
+class _Backprop:
+    """One gradients() call's walk from the ys back to the xs (state in the module docstring)."""
+
+    def __init__(self, graph, colocate, gate, aggregation_method):
+        self.graph = graph
+        self.colocate = colocate
+        self.gate = gate
+        self.aggregation_method = aggregation_method
+        self.grads = {}
+        self.between = set()
+
+    def add(self, t, grad):
+        self.grads.setdefault(t.op, [[] for _ in t.op.outputs])[t.value_index].append(grad)
+
+    def run(self, ys, grad_ys, xs, stop_gradient_ops):
+        to_ops, from_ops = [t.op for t in ys], [t.op for t in xs]
+        between, pending = _pending_counts(to_ops, from_ops)
+        self.between = between
+        for y, gy in zip(ys, grad_ys):
+            self.add(y, gy)
+        stop_ops = _stop_ops(from_ops, stop_gradient_ops, pending)
+        queue, queued = collections.deque(), set()
+        for op in to_ops:
+            if op in between and pending[op] == 0 and op not in queued:
+                queued.add(op)
+                queue.append(op)
+        while queue:
+            op = queue.popleft()
+            with _colocated(op, self.colocate):
+                out_grads = self.aggregate(op)
+                in_grads = self.op_grads(op, out_grads, stop_ops)
+                self.add_input_grads(op, in_grads)
+            for t in op.inputs:
+                pending[t.op] -= 1
+                if pending[t.op] == 0 and t.op in between:
+                    queue.append(t.op)
+
+    def aggregate(self, op):
+        """Sums each output's contributions in place (so an x's final gradient is the same tensor)."""
+        per_output = self.grads.setdefault(op, [[] for _ in op.outputs])
+        for i, contributions in enumerate(per_output):
+            if not isinstance(contributions, list):
+                continue
+            if not contributions:
+                per_output[i] = None
+            elif len(contributions) == 1:
+                per_output[i] = contributions[0]
+            elif self.aggregation_method == AggregationMethod.ADD_N:
+                per_output[i] = _multi_device_add_n(contributions)
+            else:
+                with name_scope(op.name + "_gradient_sum"):
+                    total = contributions[0]
+                    for c in contributions[1:]:
+                        total = apply_op("AddN", [[total, c]], {"N": 2})
+                    per_output[i] = total
+        return list(per_output)
+
+    def op_grads(self, op, out_grads, stop_ops):
+        """The gradients `op`'s gradient function gives its inputs (all None if it has none)."""
+        if all(g is None for g in out_grads) or op in stop_ops:
+            return [None] * len(op.inputs)
+        fn = gradient_function(op)
+        if fn is None:
+            return [None] * len(op.inputs)
+        for i, g in enumerate(out_grads):  # an output nothing used has gradient 0
+            if g is None and _is_trainable(op.outputs[i]):
+                from .ops.array import zeros_like
+                out_grads[i] = zeros_like(op.outputs[i])
+        with name_scope(op.name + "_grad"):
+            in_grads = _as_list(fn(op, *out_grads))
+            if len(in_grads) != len(op.inputs):
+                raise ValueError(f"Num gradients {len(in_grads)} generated for op {op.node_def} do not match num "
+                                 f"inputs {len(op.inputs)}")
+            if self.gate:
+                in_grads = self._gated(op, in_grads)
+        return in_grads
+
+    def _gated(self, op, in_grads):
+        """The gradients that flow on, each available only once all of them are (TF1's GATE_OP).
+
+        Unlike TF1, a gradient for an input outside the differentiated subgraph (the gradient of a
+        MatMul with respect to its input batch, say) is left out of the gate: nothing uses it, and
+        gating it would force it to be computed every step.
+        """
+        live = [i for i, x in enumerate(in_grads) if x is not None and op.inputs[i].op in self.between]
+        if len(live) < 2:
+            return in_grads
+        from .ops.control import tuple as tuple_
+        g = self.graph
+        with g.device(None), g.colocate_with(None, ignore_existing=True):
+            gated = tuple_([in_grads[i] for i in live])
+        out = list(in_grads)
+        for i, x in zip(live, gated):
+            out[i] = x
+        return out
+
+    def add_input_grads(self, op, in_grads):
         for i, (t, grad) in enumerate(zip(op.inputs, in_grads)):
             if grad is None:
                 continue
-            if isinstance(grad, Tensor):
+            if isinstance(grad, Tensor) and t.dtype.base_dtype is not dtypes.resource:
                 try:
                     grad.set_shape(t.shape)
                 except ValueError:
                     raise ValueError(f"Incompatible shapes between op input and calculated input gradient.  "
                                      f"Forward operation: {op.name}.  Input index: {i}. Original input shape: "
                                      f"{t.shape}.  Calculated input gradient shape: {grad.shape}") from None
-            _add_grad(grads, t, grad)
+            self.add(t, grad)
 
-
-def _final_grad(grads, x, unconnected):
-    per_output = grads.get(x.op)
-    contributions = [] if per_output is None else [c for c in per_output[x.value_index] if c is not None]
-    if not contributions:
-        if unconnected == "zero":
+    def final_grad(self, x, unconnected):
+        per_output = self.grads.get(x.op)
+        grad = None
+        if per_output is not None:
+            grad = per_output[x.value_index]
+            if isinstance(grad, list):  # x's op was never visited (not between): sum here
+                grad = [g for g in grad if g is not None]
+                grad = None if not grad else grad[0] if len(grad) == 1 else _multi_device_add_n(grad)
+        if grad is None and unconnected == "zero":
             from .ops.array import zeros_like
             return zeros_like(x)
-        return None
-    if len(contributions) == 1:
-        return contributions[0]
-    return apply_op("AddN", [contributions], {"N": len(contributions)})
+        return grad
 
 
-class UnconnectedGradients:
-    NONE = "none"
-    ZERO = "zero"
-
+def _multi_device_add_n(tensors):
+    """Sums per device first (each sum colocated with its first term), then the partial sums."""
+    by_device = collections.defaultdict(list)
+    for t in tensors:
+        by_device[t.device].append(t)
+    sums = []
+    for device in sorted(by_device, key=lambda d: d or ""):
+        group = by_device[device]
+        if len(group) == 1:  # TF's add_n of one tensor is that tensor
+            sums.append(group[0])
+            continue
+        with group[0].graph.colocate_with(group[0].op, ignore_existing=True):
+            sums.append(apply_op("AddN", [group], {"N": len(group)}))
+    if len(sums) == 1:
+        return sums[0]
+    return apply_op("AddN", [sums], {"N": len(sums)})

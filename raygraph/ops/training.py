@@ -1,0 +1,204 @@
+"""Training ops: the fused optimizer updates (`Apply*`) and the checkpoint ops (`SaveV2`, `RestoreV2`).
+
+An `Apply*` op takes its variable and slots by reference (so it runs in the device actor holding
+them), reads them, computes TF1's update formula in the variable's dtype and writes new arrays; its
+output is the variable's ref. One op per variable per step keeps the optimizer's graph lean.
+"""
+import numpy as np
+
+from .. import dtypes
+from ..errors import InvalidArgumentError
+from ..shape import TensorShape
+from .registry import NOT_DIFFERENTIABLE, NUMBERS, apply_op, op
+
+# ----- the update formulas (TF1's training_ops.cc), over numpy arrays ------------------------------------
+def _gradient_descent(a, var, alpha, delta):
+    new = delta * -alpha  # one fresh array, updated in place: the step's hottest kernel
+    new += var
+    return (new,)
+
+
+def _momentum(a, var, accum, lr, grad, momentum):
+    accum = accum * momentum + grad
+    if a.get("use_nesterov"):
+        return var - (grad * lr + accum * momentum * lr), accum
+    return var - lr * accum, accum
+
+
+def _adagrad(a, var, accum, lr, grad):
+    if a.get("update_slots", True):
+        accum = accum + grad * grad
+    return var - lr * grad / np.sqrt(accum), accum
+
+
+def _adam(a, var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, grad):
+    one = np.ones((), var.dtype)
+    alpha = lr * np.sqrt(one - beta2_power) / (one - beta1_power)
+    m = m + (grad - m) * (one - beta1)
+    v = v + (grad * grad - v) * (one - beta2)
+    if a.get("use_nesterov"):
+        return var - (grad * (one - beta1) + beta1 * m) * alpha / (np.sqrt(v) + epsilon), m, v
+    return var - m * alpha / (np.sqrt(v) + epsilon), m, v
+
+
+def _rmsprop(a, var, ms, mom, lr, rho, momentum, epsilon, grad):
+    one = np.ones((), var.dtype)
+    ms = ms + (grad * grad - ms) * (one - rho)
+    mom = mom * momentum + lr * grad / np.sqrt(ms + epsilon)
+    return var - mom, ms, mom
+
+
+def _centered_rmsprop(a, var, mg, ms, mom, lr, rho, momentum, epsilon, grad):
+    one = np.ones((), var.dtype)
+    ms = ms + (grad * grad - ms) * (one - rho)
+    mg = mg + (grad - mg) * (one - rho)
+    mom = mom * momentum + lr * grad / np.sqrt(ms - mg * mg + epsilon)
+    return var - mom, mg, ms, mom
+
+
+def _adadelta(a, var, accum, accum_update, lr, rho, epsilon, grad):
+    one = np.ones((), var.dtype)
+    accum = accum * rho + grad * grad * (one - rho)
+    update = np.sqrt(accum_update + epsilon) / np.sqrt(accum + epsilon) * grad
+    accum_update = accum_update * rho + update * update * (one - rho)
+    return var - update * lr, accum, accum_update
+
+
+# ----- kernels and shapes -----------------------------------------------------------------------------------
+def _apply_kernel(names, n_refs, grad_at, update):
+    """A stateful kernel reading its `n_refs` refs, applying `update` (inputs in op order), writing back."""
+    checked = names[1:n_refs] + [names[grad_at]]
+
+    def kernel(a, res, *args):
+        refs = args[:n_refs]
+        olds = [r.read() for r in refs]
+        var = olds[0]
+        for name, value in zip(checked, olds[1:] + [args[grad_at]]):
+            if np.shape(value) != np.shape(var):
+                raise InvalidArgumentError(None, None, f"var and {name} do not have the same shape"
+                                           f"{list(np.shape(var))} {list(np.shape(value))}")
+        dtype = var.dtype
+        news = update(a, *olds, *(np.asarray(v, dtype) for v in args[n_refs:]))
+        for r, new in zip(refs, news):
+            r.write(np.asarray(new, dtype))
+        return refs[0]
+    return kernel
+
+
+def _apply_shape(n_refs, grad_at):
+    """Scalars must be scalars; the slots and the gradient must match the variable's shape."""
+    def shape(inputs, a):
+        var = inputs[0]
+        out = var.shape
+        for t in inputs[1:n_refs] + [inputs[grad_at]]:
+            if not out.is_compatible_with(t.shape):
+                raise ValueError(f"Shapes must be equal rank, but are {out.ndims} and {t.shape.ndims}"
+                                 if out.ndims != t.shape.ndims else f"Shapes {out} and {t.shape} are incompatible")
+            out = out.merge_with(t.shape)
+        for i, t in enumerate(inputs[n_refs:], n_refs):
+            if i != grad_at and t.shape.ndims not in (None, 0):
+                raise ValueError(f"Shape must be rank 0 but is rank {t.shape.ndims}")
+        return var.dtype, out
+    return shape
+
+
+def _define(op_type, inputs, update):
+    """One Apply* entry: `inputs` in TF's order, refs marked with a leading '&'."""
+    names = [n.lstrip("&") for n in inputs]
+    n_refs = sum(n.startswith("&") for n in inputs)
+    grad_at = names.index("grad") if "grad" in names else names.index("delta")
+    spec = ", ".join(f"{n}:&T" if i < n_refs else f"{n}:T" for i, n in enumerate(names))
+    op(op_type, spec, kernel=_apply_kernel(names, n_refs, grad_at, update), shape=_apply_shape(n_refs, grad_at),
+       stateful=True, grad=NOT_DIFFERENTIABLE, T=NUMBERS)
+
+
+_define("ApplyGradientDescent", ["&var", "alpha", "delta"], _gradient_descent)
+_define("ApplyMomentum", ["&var", "&accum", "lr", "grad", "momentum"], _momentum)
+_define("ApplyAdagrad", ["&var", "&accum", "lr", "grad"], _adagrad)
+_define("ApplyAdam", ["&var", "&m", "&v", "beta1_power", "beta2_power", "lr", "beta1", "beta2", "epsilon", "grad"],
+        _adam)
+_define("ApplyRMSProp", ["&var", "&ms", "&mom", "lr", "rho", "momentum", "epsilon", "grad"], _rmsprop)
+_define("ApplyCenteredRMSProp", ["&var", "&mg", "&ms", "&mom", "lr", "rho", "momentum", "epsilon", "grad"],
+        _centered_rmsprop)
+_define("ApplyAdadelta", ["&var", "&accum", "&accum_update", "lr", "rho", "epsilon", "grad"], _adadelta)
+
+
+# ----- Python wrappers (TF's gen_training_ops names) --------------------------------------------------------
+def apply_gradient_descent(var, alpha, delta, use_locking=False, name=None):
+    return apply_op("ApplyGradientDescent", [var, alpha, delta], {"use_locking": use_locking}, name=name)
+
+
+def apply_momentum(var, accum, lr, grad, momentum, use_locking=False, use_nesterov=False, name=None):
+    return apply_op("ApplyMomentum", [var, accum, lr, grad, momentum],
+                    {"use_locking": use_locking, "use_nesterov": use_nesterov}, name=name)
+
+
+def apply_adagrad(var, accum, lr, grad, use_locking=False, update_slots=True, name=None):
+    return apply_op("ApplyAdagrad", [var, accum, lr, grad], {"use_locking": use_locking,
+                                                             "update_slots": update_slots}, name=name)
+
+
+def apply_adam(var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, grad, use_locking=False,
+               use_nesterov=False, name=None):
+    return apply_op("ApplyAdam", [var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, grad],
+                    {"use_locking": use_locking, "use_nesterov": use_nesterov}, name=name)
+
+
+def apply_rms_prop(var, ms, mom, lr, rho, momentum, epsilon, grad, use_locking=False, name=None):
+    return apply_op("ApplyRMSProp", [var, ms, mom, lr, rho, momentum, epsilon, grad],
+                    {"use_locking": use_locking}, name=name)
+
+
+def apply_centered_rms_prop(var, mg, ms, mom, lr, rho, momentum, epsilon, grad, use_locking=False, name=None):
+    return apply_op("ApplyCenteredRMSProp", [var, mg, ms, mom, lr, rho, momentum, epsilon, grad],
+                    {"use_locking": use_locking}, name=name)
+
+
+def apply_adadelta(var, accum, accum_update, lr, rho, epsilon, grad, use_locking=False, name=None):
+    return apply_op("ApplyAdadelta", [var, accum, accum_update, lr, rho, epsilon, grad],
+                    {"use_locking": use_locking}, name=name)
+
+
+# ----- checkpoints ------------------------------------------------------------------------------------------------
+def _text(x):
+    return x.decode() if isinstance(x, bytes) else str(x)
+
+
+def _save_kernel(a, res, prefix, tensor_names, shape_and_slices, *tensors):
+    from ..train import checkpoint_io
+    names = [_text(n) for n in np.ravel(tensor_names)]
+    if len(names) != len(tensors):
+        raise InvalidArgumentError(None, None, f"Got {len(names)} tensor names but {len(tensors)} tensors")
+    checkpoint_io.write(_text(np.asarray(prefix).item()), names, list(tensors), list(a["dtypes"]))
+
+
+def _restore_kernel(a, res, prefix, tensor_names, shape_and_slices):
+    from ..train import checkpoint_io
+    names = [_text(n) for n in np.ravel(tensor_names)]
+    values = checkpoint_io.read(_text(np.asarray(prefix).item()), names, list(a["dtypes"]), a.get("_shapes"))
+    return values[0] if len(values) == 1 else values  # the executor takes a single output as is
+
+
+def _restore_shape(inputs, a):
+    return [(d, TensorShape(None)) for d in a["dtypes"]]
+
+
+op("SaveV2", "prefix:string, tensor_names:string, shape_and_slices:string, tensors:+dtypes", kernel=_save_kernel,
+   stateful=True, grad=NOT_DIFFERENTIABLE, shape=lambda i, a: [])
+op("RestoreV2", "prefix:string, tensor_names:string, shape_and_slices:string", kernel=_restore_kernel,
+   stateful=True, grad=NOT_DIFFERENTIABLE, shape=_restore_shape)
+
+
+def save_v2(prefix, tensor_names, shape_and_slices, tensors, name=None):
+    """Writes `tensors` under `tensor_names` as the checkpoint `prefix` (see raygraph/train/checkpoint_io.py)."""
+    return apply_op("SaveV2", [prefix, tensor_names, shape_and_slices, list(tensors)], {}, name=name)
+
+
+def restore_v2(prefix, tensor_names, shape_and_slices, dtypes_, shapes=None, name=None):
+    """Reads the named tensors of the checkpoint `prefix`; with `shapes`, checks them all before any is used."""
+    attrs = {"dtypes": [dtypes.as_dtype(d) for d in dtypes_]}
+    if shapes is not None:
+        attrs["_shapes"] = [TensorShape(s) for s in shapes]
+    out = apply_op("RestoreV2", [prefix, tensor_names, shape_and_slices], attrs, name=name,
+                   num_outputs=len(dtypes_))
+    return out if isinstance(out, list) else [out]

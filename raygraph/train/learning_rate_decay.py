@@ -1,0 +1,99 @@
+"""Learning rates that follow the global step (TF1's tf.train.*_decay), as graph ops."""
+import math
+
+from ..convert import constant, convert_to_tensor
+from ..graph import name_scope
+from ..ops import array, math as math_ops
+
+
+def _start(name, default, fn_name, global_step):
+    """The decay's name scope; TF1 requires a global step."""
+    if global_step is None:
+        raise ValueError(f"global_step is required for {fn_name}.")
+    return name_scope(name or default)
+
+
+def _progress(learning_rate, global_step, decay_steps, staircase):
+    """(initial rate tensor, global_step / decay_steps in its dtype, floored when staircase)."""
+    lr = convert_to_tensor(learning_rate, name="initial_learning_rate")
+    steps = math_ops.cast(decay_steps, lr.dtype)
+    p = math_ops.cast(global_step, lr.dtype) / steps
+    return lr, (math_ops.floor(p) if staircase else p)
+
+
+def exponential_decay(learning_rate, global_step, decay_steps, decay_rate, staircase=False, name=None):
+    """learning_rate * decay_rate ^ (global_step / decay_steps)."""
+    with _start(name, "ExponentialDecay", "exponential_decay", global_step) as scope:
+        lr = convert_to_tensor(learning_rate, name="initial_learning_rate")
+        steps = math_ops.cast(decay_steps, lr.dtype)
+        rate = math_ops.cast(decay_rate, lr.dtype)
+        p = math_ops.cast(global_step, lr.dtype) / steps
+        if staircase:
+            p = math_ops.floor(p)
+        return math_ops.multiply(lr, math_ops.pow(rate, p), name=scope)
+
+
+def natural_exp_decay(learning_rate, global_step, decay_steps, decay_rate, staircase=False, name=None):
+    """learning_rate * exp(-decay_rate * global_step / decay_steps)."""
+    with _start(name, "NaturalExpDecay", "natural_exp_decay", global_step) as scope:
+        lr, p = _progress(learning_rate, global_step, decay_steps, staircase)
+        rate = math_ops.cast(decay_rate, lr.dtype)
+        return math_ops.multiply(lr, math_ops.exp(math_ops.negative(rate) * p), name=scope)
+
+
+def inverse_time_decay(learning_rate, global_step, decay_steps, decay_rate, staircase=False, name=None):
+    """learning_rate / (1 + decay_rate * global_step / decay_steps)."""
+    with _start(name, "InverseTimeDecay", "inverse_time_decay", global_step) as scope:
+        lr, p = _progress(learning_rate, global_step, decay_steps, staircase)
+        rate = math_ops.cast(decay_rate, lr.dtype)
+        return math_ops.truediv(lr, 1 + rate * p, name=scope)
+
+
+def polynomial_decay(learning_rate, global_step, decay_steps, end_learning_rate=0.0001, power=1.0, cycle=False,
+                     name=None):
+    """(learning_rate - end) * (1 - step / decay_steps) ^ power + end, the step capped (or cycled)."""
+    with _start(name, "PolynomialDecay", "polynomial_decay", global_step) as scope:
+        lr = convert_to_tensor(learning_rate, name="initial_learning_rate")
+        end = math_ops.cast(end_learning_rate, lr.dtype)
+        pw = math_ops.cast(power, lr.dtype)
+        step = math_ops.cast(global_step, lr.dtype)
+        steps = math_ops.cast(decay_steps, lr.dtype)
+        if cycle:
+            multiplier = array.where_v2(math_ops.equal(step, 0), constant(1.0, lr.dtype),
+                                        math_ops.ceil(step / steps))
+            steps = steps * multiplier
+        else:
+            step = math_ops.minimum(step, steps)
+        p = step / steps
+        return math_ops.add((lr - end) * math_ops.pow(1 - p, pw), end, name=scope)
+
+
+def cosine_decay(learning_rate, global_step, decay_steps, alpha=0.0, name=None):
+    """learning_rate * ((1 - alpha) * (1 + cos(pi * min(step, decay_steps) / decay_steps)) / 2 + alpha)."""
+    with _start(name, "CosineDecay", "cosine_decay", global_step) as scope:
+        lr = convert_to_tensor(learning_rate, name="initial_learning_rate")
+        steps = math_ops.cast(decay_steps, lr.dtype)
+        step = math_ops.minimum(math_ops.cast(global_step, lr.dtype), steps)
+        cosine = 0.5 * (1.0 + math_ops.cos(constant(math.pi, lr.dtype) * (step / steps)))
+        return math_ops.multiply(lr, (1 - alpha) * cosine + alpha, name=scope)
+
+
+def piecewise_constant(x, boundaries, values, name=None):
+    """values[0] while x <= boundaries[0], values[i] while boundaries[i-1] < x <= boundaries[i], then values[-1]."""
+    if len(boundaries) != len(values) - 1:
+        raise ValueError("The length of boundaries should be 1 less than the length of values")
+    with name_scope(name or "PiecewiseConstant") as scope:
+        x = convert_to_tensor(x)
+        values = [convert_to_tensor(v) for v in values]
+        if len({v.dtype.base_dtype for v in values}) > 1:
+            raise ValueError("Values must have elements all with the same dtype "
+                             f"({', '.join(v.dtype.name for v in values)}).")
+        bounds = []
+        for b in boundaries:
+            b = convert_to_tensor(b)
+            bounds.append(b if b.dtype.base_dtype is x.dtype.base_dtype else math_ops.cast(b, x.dtype.base_dtype))
+        out = values[-1]
+        for b, v in reversed(list(zip(bounds, values[:-1]))):  # the first boundary x is under wins
+            out = array.where_v2(math_ops.less_equal(x, b), v, out)
+        return array.identity(out, name=scope)
+
