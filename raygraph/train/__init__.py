@@ -9,4 +9,3 @@ from .optimizers import (AdadeltaOptimizer, AdagradOptimizer, AdamOptimizer, Gra
                          MomentumOptimizer, RMSPropOptimizer)
 from .training_util import (assert_global_step, create_global_step, get_global_step,  # noqa: F401
                             get_or_create_global_step, global_step)
-from .checkpoint_management import (CheckpointState, checkpoint_exists, generate_checkpoint_state_proto,  # noqa: F401
