@@ -9,3 +9,10 @@ from .optimizers import (AdadeltaOptimizer, AdagradOptimizer, AdamOptimizer, Gra
                          MomentumOptimizer, RMSPropOptimizer)
 from .training_util import (assert_global_step, create_global_step, get_global_step,  # noqa: F401
                             get_or_create_global_step, global_step)
+from .checkpoint_management import (CheckpointState, checkpoint_exists, generate_checkpoint_state_proto,  # noqa: F401
+                                    get_checkpoint_mtimes, get_checkpoint_state, latest_checkpoint,
+                                    meta_graph_filename, remove_checkpoint,
+                                    update_checkpoint_state)
+from .checkpoint_utils import (CheckpointReader, NewCheckpointReader, list_variables, load_checkpoint,  # noqa: F401
+                               load_variable)
+from .saver import Saver  # noqa: F401

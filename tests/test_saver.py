@@ -1,0 +1,237 @@
+"""Checkpoints: the Arrow format, atomic commits, all-or-nothing restores, and the Saver around them."""
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from raygraph import errors
+from raygraph.train import checkpoint_io
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+VALUES = {
+    "f32": np.array([[1.5, -0.0], [np.inf, 3.25e-20]], np.float32),
+    "f64/nested": np.linspace(-1, 1, 7),
+    "f16": np.array([0.5, 65504.0], np.float16),
+    "i8": np.array([-128, 127], np.int8),
+    "u64": np.array([2 ** 64 - 1], np.uint64),
+    "i64_scalar": np.array(-(2 ** 40), np.int64),
+    "bool": np.array([[True, False, True]]),
+    "strings": np.array([b"", "ä".encode(), b"a\x00b"], dtype=object),
+    "complex": np.array([1 + 2j, -3.5j], np.complex64),
+    "empty": np.zeros((0, 3), np.float32),
+}
+
+
+def _same_bits(a, b):
+    a, b = np.asarray(a), np.asarray(b)
+    if a.dtype == object:
+        return a.shape == b.shape and a.tolist() == b.tolist()
+    return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+
+
+# ----- the format, without Ray ------------------------------------------------------------------------
+def test_every_dtype_round_trips_bit_for_bit(tmp_path):
+    prefix = str(tmp_path / "ck")
+    names = list(VALUES)
+    checkpoint_io.write(prefix, names, [VALUES[n] for n in names])
+    got = checkpoint_io.read(prefix, names)
+    for name, value in zip(names, got):
+        assert _same_bits(VALUES[name], value), name
+    assert checkpoint_io.variables(prefix)["f32"] == ("float32", [2, 2])
+
+
+def test_the_data_file_is_plain_arrow_described_by_a_json_index(tmp_path):
+    prefix = str(tmp_path / "ck")
+    checkpoint_io.write(prefix, ["w", "b"], [np.arange(6, dtype=np.float32).reshape(2, 3), np.int32(4)])
+    with open(prefix + ".index") as f:
+        index = json.load(f)
+    assert [t["name"] for t in index["tensors"]] == ["b", "w"]
+    with pa.memory_map(str(tmp_path / index["data"])) as source:
+        table = pa.ipc.open_file(source).read_all()
+    w = table.column("w")[0].values.to_numpy().reshape(index["tensors"][1]["shape"])
+    assert table.schema.field("w").type == pa.large_list(pa.float32())
+    assert np.array_equal(w, np.arange(6).reshape(2, 3))
+
+
+def test_read_checks_everything_before_returning_anything(tmp_path):
+    prefix = str(tmp_path / "ck")
+    checkpoint_io.write(prefix, ["a", "b"], [np.zeros(2, np.float32), np.ones(3, np.float32)])
+    with pytest.raises(errors.NotFoundError, match="Key c not found in checkpoint"):
+        checkpoint_io.read(prefix, ["a", "c"])
+    with pytest.raises(errors.InvalidArgumentError, match="expected dtype int32 does not equal original dtype float"):
+        checkpoint_io.read(prefix, ["a", "b"], ["float32", "int32"])
+    with pytest.raises(errors.InvalidArgumentError, match=r"lhs shape= \[4\] rhs shape= \[3\]"):
+        checkpoint_io.read(prefix, ["a", "b"], shapes=[[2], [4]])
+    with pytest.raises(errors.NotFoundError):
+        checkpoint_io.read(str(tmp_path / "nothing"), ["a"])
+
+
+def test_a_corrupted_data_file_is_reported_not_loaded(tmp_path):
+    prefix = str(tmp_path / "ck")
+    checkpoint_io.write(prefix, ["w"], [np.arange(1000, dtype=np.float32)])
+    (data,) = checkpoint_io.data_files(prefix)
+    raw = bytearray(open(data, "rb").read())
+    at = raw.index(np.float32(500.0).tobytes())
+    raw[at] ^= 0xFF
+    open(data, "wb").write(bytes(raw))
+    with pytest.raises(errors.DataLossError, match="Checksum does not match"):
+        checkpoint_io.read(prefix, ["w"])
+
+
+@pytest.mark.parametrize("crash_at", ["data", "index", "cleanup"])
+def test_a_crash_mid_save_leaves_a_loadable_checkpoint(tmp_path, crash_at):
+    """Overwrite a checkpoint in a process that dies (os._exit) at each step of the commit."""
+    prefix = str(tmp_path / "model")
+    checkpoint_io.write(prefix, ["w"], [np.full(3, 1.0, np.float32)])
+    script = textwrap.dedent(f"""
+        import os, numpy as np
+        from raygraph.train import checkpoint_io
+        real_replace, real_remove = os.replace, os.remove
+        def replace(src, dst):
+            if {crash_at!r} == "data" and dst.endswith(".arrow") or {crash_at!r} == "index" and dst.endswith(".index"):
+                os._exit(3)
+            real_replace(src, dst)
+        def remove(path):
+            if {crash_at!r} == "cleanup":
+                os._exit(3)
+            real_remove(path)
+        os.replace, os.remove = replace, remove
+        checkpoint_io.write({prefix!r}, ["w"], [np.full(3, 2.0, np.float32)])
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 3, proc.stderr
+    (value,) = checkpoint_io.read(prefix, ["w"])
+    assert value.tolist() == ([2.0] * 3 if crash_at == "cleanup" else [1.0] * 3)
+    checkpoint_io.write(prefix, ["w"], [np.full(3, 5.0, np.float32)])  # the next save tidies up
+    assert checkpoint_io.read(prefix, ["w"])[0].tolist() == [5.0] * 3
+    assert len(checkpoint_io.data_files(prefix)) == 1
+    assert not [f for f in os.listdir(tmp_path) if ".tmp-" in f]
+
+
+def test_remove_deletes_index_first_and_all_data(tmp_path):
+    prefix = str(tmp_path / "m")
+    checkpoint_io.write(prefix, ["w"], [np.zeros(1)])
+    assert checkpoint_io.exists(prefix)
+    checkpoint_io.remove(prefix)
+    assert not checkpoint_io.exists(prefix) and os.listdir(tmp_path) == []
+
+
+# ----- Saver in sessions -----------------------------------------------------------------------------------
+def _two_variables(tf, shape_b=(3,)):
+    a = tf.Variable([1.0, 2.0], name="a")
+    b = tf.Variable(np.arange(np.prod(shape_b), dtype=np.float32).reshape(shape_b), name="b")
+    return a, b
+
+
+def test_failed_restores_change_no_variable(rtf, tmp_path):
+    tf = rtf
+    a, b = _two_variables(tf)
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        path = tf.train.Saver().save(s, str(tmp_path / "m"), write_meta_graph=False)
+    for shape_b, extra, error in (((4,), False, tf.errors.InvalidArgumentError),
+                                  ((3,), True, tf.errors.NotFoundError)):
+        tf.reset_default_graph()
+        a, b = _two_variables(tf, shape_b)
+        if extra:
+            tf.Variable(0.0, name="zzz_missing")
+        saver = tf.train.Saver()
+        with tf.Session() as s:
+            s.run(tf.global_variables_initializer())
+            s.run(tf.assign(a, [7.0, 7.0]))
+            with pytest.raises(error, match="Restoring from checkpoint failed"):
+                saver.restore(s, path)
+            assert s.run(a).tolist() == [7.0, 7.0]  # 'a' comes first in the checkpoint, yet was not assigned
+
+
+def test_variables_on_two_devices_save_and_restore(rtf, tmp_path):
+    tf = rtf
+    with tf.device("/cpu:0"):
+        a = tf.Variable([1.0, 2.0], name="a")
+    with tf.device("/cpu:1"):
+        b = tf.Variable([[3, 4]], name="b", dtype=tf.int64)
+    saver = tf.train.Saver()
+    with tf.Session(config=tf.ConfigProto(device_count={"CPU": 2})) as s:
+        s.run(tf.global_variables_initializer())
+        path = saver.save(s, str(tmp_path / "m"), global_step=1, write_meta_graph=False)
+        s.run([tf.assign(a, [0.0, 0.0]), tf.assign(b, [[0, 0]])])
+        saver.restore(s, path)
+        assert s.run(a).tolist() == [1.0, 2.0] and s.run(b).tolist() == [[3, 4]]
+
+
+def test_max_to_keep_deletes_old_files_and_recover_takes_over(rtf, tmp_path):
+    tf = rtf
+    tf.Variable([1.0], name="w")
+    saver = tf.train.Saver(max_to_keep=2)
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        for step in range(4):
+            saver.save(s, str(tmp_path / "m"), global_step=step, write_meta_graph=False)
+    kept = sorted(f for f in os.listdir(tmp_path) if f.endswith(".index"))
+    assert kept == ["m-2.index", "m-3.index"]
+    assert len([f for f in os.listdir(tmp_path) if f.endswith(".arrow")]) == 2
+    state = tf.train.get_checkpoint_state(str(tmp_path))
+    later = tf.train.Saver(max_to_keep=2)
+    later.recover_last_checkpoints(state.all_model_checkpoint_paths)
+    assert later.last_checkpoints == [str(tmp_path / "m-2"), str(tmp_path / "m-3")]
+
+
+def test_restore_through_an_imported_meta_graph(rtf, tmp_path):
+    tf = rtf
+    w = tf.Variable([1.0, 2.0], name="w")
+    loss = tf.reduce_sum(tf.square(w))
+    train = tf.train.GradientDescentOptimizer(0.25).minimize(loss)
+    tf.add_to_collection("train", train)
+    saver = tf.train.Saver()
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        s.run(train)
+        path = saver.save(s, str(tmp_path / "m"))
+        want = s.run(w)
+    assert os.path.exists(path + ".meta")
+    tf.reset_default_graph()
+    restorer = tf.train.import_meta_graph(path + ".meta")
+    with tf.Session() as s:
+        restorer.restore(s, tf.train.latest_checkpoint(str(tmp_path)))
+        assert _same_bits(s.run("w:0"), want)
+        s.run(tf.get_collection("train")[0])
+        assert s.run("w:0").tolist() == (want * 0.5).tolist()
+
+
+FRESH = textwrap.dedent("""
+    import sys, numpy as np, raygraph as tf
+    mode, prefix, out = sys.argv[1:4]
+    rng = np.random.default_rng(7)
+    w = tf.Variable(np.zeros((64, 33), np.float32), name="w")
+    d = tf.Variable(np.zeros(5), name="d")
+    s = tf.Variable(np.array([b""] * 2, dtype=object), name="s")
+    saver = tf.train.Saver()
+    with tf.Session() as sess:
+        if mode == "save":
+            sess.run(tf.global_variables_initializer())
+            sess.run([tf.assign(w, rng.standard_normal((64, 33)).astype(np.float32) * 1e-30),
+                      tf.assign(d, rng.standard_normal(5)), tf.assign(s, [b"x\\x00y", "ü".encode()])])
+            saver.save(sess, prefix, write_meta_graph=False)
+        else:
+            saver.restore(sess, prefix)
+        vw, vd, vs = sess.run([w, d, s])
+    np.save(out + "_w.npy", vw); np.save(out + "_d.npy", vd); np.save(out + "_s.npy", vs, allow_pickle=True)
+""")
+
+
+def test_restore_in_a_fresh_process_is_bit_identical(tmp_path):
+    prefix = str(tmp_path / "m")
+    for mode in ("save", "restore"):
+        proc = subprocess.run([sys.executable, "-c", FRESH, mode, prefix, str(tmp_path / mode)], cwd=ROOT,
+                              capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+    for part in ("w", "d", "s"):
+        saved = np.load(tmp_path / f"save_{part}.npy", allow_pickle=True)
+        restored = np.load(tmp_path / f"restore_{part}.npy", allow_pickle=True)
+        assert _same_bits(saved, restored), part
