@@ -10,7 +10,7 @@ from .gradients import (AggregationMethod, NotDifferentiable, RegisterGradient, 
                         gradients, no_gradient)
 from .graph_def import AttrValue, GraphDef, NodeDef  # noqa: F401
 from .importer import import_graph_def  # noqa: F401
-from . import client, summary  # noqa: F401,E402
+from . import client, saved_model, summary  # noqa: F401,E402
 from .graph import (Graph, GraphKeys, add_to_collection, add_to_collections, colocate_with,  # noqa: F401
                     container, control_dependencies, device, get_collection, get_collection_ref,
                     get_default_graph, get_name_scope, name_scope, reset_default_graph)
