@@ -34,11 +34,11 @@ def exponential_decay(learning_rate, global_step, decay_steps, decay_rate, stair
 
 
 def natural_exp_decay(learning_rate, global_step, decay_steps, decay_rate, staircase=False, name=None):
-    """learning_rate * exp(-decay_rate * global_step / decay_steps)."""
-    with _start(name, "NaturalExpDecay", "natural_exp_decay", global_step) as scope:
-        lr, p = _progress(learning_rate, global_step, decay_steps, staircase)
-        rate = math_ops.cast(decay_rate, lr.dtype)
-        return math_ops.multiply(lr, math_ops.exp(math_ops.negative(rate) * p), name=scope)
+    """learning_rate * exp(-decay_rate * global_step / decay_steps): TF1 builds it as an exponential decay."""
+    if global_step is None:
+        raise ValueError("global_step is required for natural_exp_decay.")
+    rate = math_ops.exp(math_ops.negative(decay_rate))
+    return exponential_decay(learning_rate, global_step, decay_steps, rate, staircase=staircase, name=name)
 
 
 def inverse_time_decay(learning_rate, global_step, decay_steps, decay_rate, staircase=False, name=None):
@@ -70,12 +70,13 @@ def polynomial_decay(learning_rate, global_step, decay_steps, end_learning_rate=
 
 def cosine_decay(learning_rate, global_step, decay_steps, alpha=0.0, name=None):
     """learning_rate * ((1 - alpha) * (1 + cos(pi * min(step, decay_steps) / decay_steps)) / 2 + alpha)."""
-    with _start(name, "CosineDecay", "cosine_decay", global_step) as scope:
+    with _start(name, "CosineDecay", "cosine_decay", global_step):
         lr = convert_to_tensor(learning_rate, name="initial_learning_rate")
+        mul = math_ops.multiply
         steps = math_ops.cast(decay_steps, lr.dtype)
         step = math_ops.minimum(math_ops.cast(global_step, lr.dtype), steps)
-        cosine = 0.5 * (1.0 + math_ops.cos(constant(math.pi, lr.dtype) * (step / steps)))
-        return math_ops.multiply(lr, (1 - alpha) * cosine + alpha, name=scope)
+        cosine = mul(0.5, 1.0 + math_ops.cos(mul(constant(math.pi, lr.dtype), step / steps)))
+        return mul(lr, mul(1 - alpha, cosine) + alpha)  # TF1 leaves this one unnamed: CosineDecay/Mul_3
 
 
 def piecewise_constant(x, boundaries, values, name=None):
