@@ -1,6 +1,7 @@
 """Summary ops: each yields a serialized `Summary` protobuf as a scalar string tensor, for a FileWriter.
 
-ScalarSummary, HistogramSummary (TensorFlow's exponential buckets) and TensorSummaryV2 make one;
+ScalarSummary, HistogramSummary (TensorFlow's exponential buckets), ImageSummary (PNGs) and
+TensorSummaryV2 make one;
 MergeSummary concatenates several. The Python API (`tf.summary.scalar` ...) is in raygraph/summary.
 """
 import sys
@@ -92,6 +93,55 @@ def _histogram_kernel(a, tag, values):
 
 op("HistogramSummary", "tag:string, values:T", kernel=_histogram_kernel, shape=_string_scalar,
    grad=NOT_DIFFERENTIABLE, T=REALS)
+
+
+# ----- images ------------------------------------------------------------------------------------------
+def _as_uint8(images, bad_color):
+    """TF's image scaling: uint8 as is; floats mapped by one affine map per image (max -> 255 when all
+    values are >= 0, else 0 -> 128 and the largest magnitude -> +-127); non-finite pixels get `bad_color`."""
+    if images.dtype == np.uint8:
+        return images
+    out = np.empty(images.shape, np.uint8)
+    for i, image in enumerate(images.astype(np.float32)):
+        finite = np.isfinite(image).all(axis=-1)
+        values = image[finite] if finite.any() else np.zeros(1, np.float32)
+        low, high = float(values.min()), float(values.max())
+        if low < 0:
+            biggest = max(abs(low), abs(high))
+            scale, offset = (0.0 if biggest < 1e-6 else 127.0 / biggest), 128.0
+        else:
+            scale, offset = (0.0 if high < 1e-6 else 255.0 / high), 0.0
+        scaled = np.where(np.isfinite(image), image, 0) * np.float32(scale) + np.float32(offset)
+        out[i] = scaled.astype(np.uint8)
+        out[i][~finite] = bad_color[:image.shape[-1]]
+    return out
+
+
+def _png(image):
+    import io
+    from PIL import Image
+    buffer = io.BytesIO()
+    Image.fromarray(image[:, :, 0] if image.shape[-1] == 1 else image).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _image_kernel(a, tag, tensor):
+    images = np.asarray(tensor)
+    if images.ndim != 4 or images.shape[-1] not in (1, 3, 4):
+        raise InvalidArgumentError(None, None, f"Tensor must be 4-D with last dim 1, 3, or 4, not "
+                                   f"{list(images.shape)}")
+    max_images, base = a.get("max_images", 3), _text(tag)
+    pixels = _as_uint8(images[:max_images], np.asarray(a.get("bad_color", [255, 0, 0, 255]), np.uint8))
+    summary = summary_pb2.Summary()
+    for i, image in enumerate(pixels):
+        value = summary.value.add(tag=f"{base}/image/{i}" if max_images > 1 else f"{base}/image")
+        value.image.height, value.image.width, value.image.colorspace = image.shape
+        value.image.encoded_image_string = _png(image)
+    return _serialized(summary)
+
+
+op("ImageSummary", "tag:string, tensor:T", kernel=_image_kernel, shape=_string_scalar, grad=NOT_DIFFERENTIABLE,
+   T=(dtypes.uint8, dtypes.float32, dtypes.float16, dtypes.float64))
 
 
 # ----- tensors (text) and merging ----------------------------------------------------------------------

@@ -3,5 +3,5 @@ from tensorboard.compat.proto.event_pb2 import Event, SessionLog, TaggedRunMetad
 from tensorboard.compat.proto.summary_pb2 import (HistogramProto, Summary, SummaryDescription,  # noqa: F401
                                                   SummaryMetadata)
 
-from .summaries import histogram, merge, merge_all, scalar, text  # noqa: F401
+from .summaries import histogram, image, merge, merge_all, scalar, text  # noqa: F401
 from .writer import FileWriter, FileWriterCache, summary_iterator  # noqa: F401

@@ -1,4 +1,4 @@
-"""`tf.summary.scalar`, `histogram`, `text`, `merge`, `merge_all`: graph ops yielding Summary protobufs.
+"""`tf.summary.scalar`, `histogram`, `image`, `text`, `merge`, `merge_all`: ops yielding Summary protobufs.
 
 Each summary op is named by its (name-scoped, uniquified) scope, which is also its tag, and joins the
 SUMMARIES collection unless `collections` says otherwise.
@@ -47,6 +47,17 @@ def histogram(name, values, collections=None, family=None):
     """A Summary with the histogram of `values` (TensorFlow's buckets), for TensorBoard's Histograms tab."""
     with summary_scope(name, family, default_name="HistogramSummary", values=[values]) as (tag, scope):
         val = apply_op("HistogramSummary", [constant(tag, name="tag"), values], {}, name=scope)
+        _collect(val, collections, [GraphKeys.SUMMARIES])
+    return val
+
+
+def image(name, tensor, max_outputs=3, collections=None, family=None):
+    """A Summary with up to `max_outputs` PNG images of the [batch, height, width, 1|3|4] `tensor` (uint8,
+    or floats scaled per image to 0..255), tagged `<tag>/image/<i>` (`<tag>/image` if max_outputs is 1)."""
+    import numpy as np
+    with summary_scope(name, family, values=[tensor]) as (tag, scope):
+        val = apply_op("ImageSummary", [constant(tag, name="tag"), tensor],
+                       {"max_images": max_outputs, "bad_color": np.array([255, 0, 0, 255], np.uint8)}, name=scope)
         _collect(val, collections, [GraphKeys.SUMMARIES])
     return val
 

@@ -82,3 +82,43 @@ def case_summary_run_errors(tf):
     with tf.Session() as sess:
         return [raises(lambda: sess.run(nan)), raises(lambda: sess.run(inf)), raises(lambda: sess.run(dup)),
                 raises(lambda: sess.run(vector))]
+
+
+def _png_pixels(data):
+    """The pixels of an 8-bit, non-interlaced PNG (gray, RGB or RGBA), decoded with zlib alone."""
+    import struct
+    import zlib
+    pos, chunks = 8, {}
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        chunks[kind] = chunks.get(kind, b"") + data[pos + 8:pos + 8 + length]
+        pos += 12 + length
+    width, height, _, color = struct.unpack(">IIBB", chunks[b"IHDR"][:10])
+    channels = {0: 1, 2: 3, 6: 4}[color]
+    raw, stride = zlib.decompress(chunks[b"IDAT"]), width * channels
+    rows, prev = [], [0] * stride
+    for y in range(height):
+        kind, line = raw[y * (stride + 1)], list(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for x in range(stride):
+            a = line[x - channels] if x >= channels else 0
+            b, c = prev[x], prev[x - channels] if x >= channels else 0
+            p = a + b - c
+            pred = [0, a, b, (a + b) // 2, a if abs(p - a) <= min(abs(p - b), abs(p - c)) else
+                    (b if abs(p - b) <= abs(p - c) else c)][kind]
+            line[x] = (line[x] + pred) % 256
+        rows.append(line)
+        prev = line
+    return np.array(rows, np.uint8).reshape(height, width, channels)
+
+
+def case_image_summaries(tf):
+    floats = np.array([[[[-1.0], [0.25]], [[2.0], [np.nan]]], [[[0.0], [1.0]], [[3.0], [0.5]]]], np.float32)
+    rgb = np.arange(2 * 3 * 3, dtype=np.uint8).reshape(1, 2, 3, 3) * 10
+    summaries = [tf.summary.image("floats", tf.constant(floats)), tf.summary.image("rgb", tf.constant(rgb), 1)]
+    with tf.Session() as sess:
+        out = []
+        for serialized in sess.run(summaries):
+            for v in tf.summary.Summary.FromString(serialized).value:
+                out.append([v.tag, v.image.height, v.image.width, v.image.colorspace,
+                            _png_pixels(v.image.encoded_image_string)])
+        return out
