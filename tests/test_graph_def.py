@@ -193,7 +193,7 @@ def _expected(name):
         return json.load(f)[name]
 
 
-@pytest.mark.parametrize("name", ["mlp", "train", "zoo"])
+@pytest.mark.parametrize("name", ["mlp", "train", "optimizers", "zoo"])
 def test_tensorflow_written_graphs_run_with_tensorflows_outputs(rtf, name):
     tf = rtf
     want = _expected(name)
