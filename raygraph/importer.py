@@ -59,6 +59,10 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
         raise TypeError(f"Argument `return_elements` must be a list of strings. Obtained {return_elements}.")
     graph = get_default_graph()
     values = [v for v in input_map.values() if isinstance(v, Tensor)]
+    for key, value in input_map.items():
+        if isinstance(value, (Tensor, Operation)) and value.graph is not graph:
+            raise ValueError(f"node '{getattr(value, 'op', value).name}' in input_map does not exist in graph "
+                             f"(input_map entry: {key}->{value.name})")
     with name_scope(name, "import", values) as scope:
         if not all(isinstance(v, (Tensor, Operation)) for v in input_map.values()):
             if name == "":

@@ -124,3 +124,12 @@ def case_round_trip_twice_is_stable(tf):
         tf.import_graph_def(gd, name="")
         again = g.as_graph_def()
     return [_nodes(gd) == _nodes(again), len(again.node)]
+
+
+def case_input_map_from_another_graph(tf):
+    gd = _model(tf)
+    other = tf.Graph()
+    with other.as_default():
+        c = tf.constant([[1.0, 2.0]], name="c")
+    with tf.Graph().as_default():
+        return raises(lambda: tf.import_graph_def(gd, input_map={"x:0": c}))
