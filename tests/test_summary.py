@@ -150,3 +150,14 @@ def test_add_graph_and_run_metadata_checks(tf, tmp_path):
     assert events[1].step == 3 and [n.name for n in graph.node] == ["c"]
     assert tf.summary.FileWriterCache.get(str(tmp_path)) is tf.summary.FileWriterCache.get(str(tmp_path))
     tf.summary.FileWriterCache.clear()
+
+
+def test_events_reach_the_file_within_flush_secs(tf, tmp_path):
+    import time
+    writer = tf.summary.FileWriter(str(tmp_path), flush_secs=1)
+    writer.add_summary(tf.summary.Summary(value=[tf.summary.Summary.Value(tag="a", simple_value=1.0)]))
+    deadline = time.time() + 10
+    while time.time() < deadline and len(list(tf.summary.summary_iterator(_event_file(tmp_path)))) < 2:
+        time.sleep(0.2)
+    assert len(list(tf.summary.summary_iterator(_event_file(tmp_path)))) == 2  # no flush() or close() called
+    writer.close()

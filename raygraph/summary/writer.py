@@ -2,8 +2,9 @@
 
 An event file is a sequence of TFRecords (records.py), each a serialized `Event`: first the file version,
 then graphs, summaries, run metadata and session logs, each stamped with wall time and, when given, the
-global step. Records go to a buffered file at once and reach the disk on `flush()`, `close()`, on the first
-event after `flush_secs`, or at interpreter exit.
+global step. Records go to a buffered file at once and reach the disk on `flush()`, `close()`, at
+interpreter exit, and within `flush_secs` of being added (one daemon thread checks every open writer
+each second, as TF's writer thread flushes on its timer).
 """
 import atexit
 import os
@@ -17,12 +18,27 @@ from tensorboard.compat.proto import event_pb2, summary_pb2
 from .records import encode_record, read_records
 
 _open_writers = weakref.WeakSet()
+_flusher = None
 
 
 @atexit.register
 def _flush_all():
     for writer in list(_open_writers):
         writer.flush()
+
+
+def _flush_due_writers():
+    while True:
+        time.sleep(1.0)
+        for writer in list(_open_writers):
+            writer._flush_if_due()
+
+
+def _start_flusher():
+    global _flusher
+    if _flusher is None:
+        _flusher = threading.Thread(target=_flush_due_writers, name="raygraph-event-flush", daemon=True)
+        _flusher.start()
 
 
 class EventFileWriter:
@@ -58,10 +74,12 @@ class EventFileWriter:
             self._path = self._new_path()
             self._file = open(self._path, "wb")
             self._closed = False
+            self._dirty = False
             self._last_flush = time.time()
             self._file.write(encode_record(event_pb2.Event(wall_time=time.time(),
                                                            file_version="brain.Event:2").SerializeToString()))
         _open_writers.add(self)
+        _start_flusher()
 
     def add_event(self, event):
         """Writes `event` (dropped after `close()`, as in TF)."""
@@ -69,16 +87,19 @@ class EventFileWriter:
             if self._closed:
                 return
             self._file.write(encode_record(event.SerializeToString()))
-            due = time.time() - self._last_flush >= self._flush_secs
-        if due:
-            self.flush()
+            self._dirty = True
 
     def flush(self):
         with self._lock:
             if self._closed:
                 return
             self._file.flush()
+            self._dirty = False
             self._last_flush = time.time()
+
+    def _flush_if_due(self):
+        if self._dirty and time.time() - self._last_flush >= self._flush_secs:
+            self.flush()
 
     def close(self):
         self.flush()
