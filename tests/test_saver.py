@@ -235,3 +235,18 @@ def test_restore_in_a_fresh_process_is_bit_identical(tmp_path):
         saved = np.load(tmp_path / f"save_{part}.npy", allow_pickle=True)
         restored = np.load(tmp_path / f"restore_{part}.npy", allow_pickle=True)
         assert _same_bits(saved, restored), part
+
+
+def test_the_mlp_example_resumes_after_a_kill_exactly(tmp_path):
+    """examples/train_mlp.py --demo: a run SIGKILLed mid-training resumes and ends like an unkilled run."""
+    proc = subprocess.run([sys.executable, os.path.join(ROOT, "examples", "train_mlp.py"), "--demo", "--steps", "120",
+                           "--save-every", "40", "--kill-at", "90"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=600)
+    out = proc.stdout
+    assert proc.returncode == 0, out + proc.stderr[-2000:]
+    assert "exit status -9" in out and "step 90: killed" in out
+    saved_80 = next(line for line in out.splitlines() if "step 80: loss" in line).split("loss ")[1].split()[0]
+    assert f"resumed model.ckpt-80 at step 80: loss {saved_80}" in out
+    losses = [float(line.split("loss ")[1].split()[0]) for line in out.splitlines() if "step " in line and "loss" in line]
+    assert losses[-1] < 0.5 * losses[0]
+    assert out.strip().endswith("True")
