@@ -1,10 +1,13 @@
 """Control ops: `no_op`, `group`, `tuple`, and the assertion/printing ops that only order execution."""
+import builtins
 import sys
 
 import numpy as np
 
 from ..convert import convert_to_tensor
 from ..graph import get_default_graph, name_scope
+from ..operation import Operation
+from ..tensor import Tensor
 from .registry import NOT_DIFFERENTIABLE, apply_op, op, same_shape
 
 op("NoOp", kernel=lambda a: None, shape=None, grad=NOT_DIFFERENTIABLE)
@@ -49,7 +52,7 @@ def group(*inputs, **kwargs):
 
 def _flatten(items):
     for item in items:
-        if isinstance(item, (list, tuple)):
+        if isinstance(item, (list, builtins.tuple)):
             yield from _flatten(item)
         elif isinstance(item, dict):
             yield from _flatten([item[k] for k in sorted(item)])
@@ -59,28 +62,31 @@ def _flatten(items):
 
 def tuple(tensors, name=None, control_inputs=None):  # noqa: A001 - TF's name
     """The same tensors, each available only after all of them (and `control_inputs`) are computed."""
-    from .array import identity
-    with name_scope(name, "tuple", tensors) as scope:
-        tensors = [t if t is None else convert_to_tensor(t) for t in tensors]
-        gating = [t.op for t in tensors if t is not None] + list(control_inputs or [])
+    with name_scope(name, "tuple", tensors):
+        tensors = [t if t is None or isinstance(t, Operation) else convert_to_tensor(t) for t in tensors]
+        gating = {t if isinstance(t, Operation) else t.op for t in tensors if t is not None}
+        gating = sorted(gating | set(control_inputs or ()), key=lambda o: o._id)
+        if not gating:
+            raise ValueError(f"'tensors' must have at least one Tensor. Received: {tensors}.")
         gate = group(*gating)
-        g = get_default_graph()
         out = []
         for t in tensors:
-            if t is None:
-                out.append(None)
-                continue
-            with g.control_dependencies([gate]):
-                out.append(identity(t))
-        del scope
+            if isinstance(t, Operation):
+                with get_default_graph().control_dependencies([gate]):
+                    out.append(group(t))
+            else:
+                out.append(None if t is None else with_dependencies([gate], t))
         return out
 
 
 def with_dependencies(dependencies, output_tensor, name=None):
+    """`output_tensor` (an Identity of it, colocated with it) computed only after `dependencies`."""
     from .array import identity
     with name_scope(name, "control_dependency", list(dependencies) + [output_tensor]) as scope:
-        with get_default_graph().control_dependencies(dependencies):
-            return identity(convert_to_tensor(output_tensor), name=scope)
+        g = get_default_graph()
+        with g.colocate_with(output_tensor.op if isinstance(output_tensor, Tensor) else output_tensor):
+            with g.control_dependencies(dependencies):
+                return identity(convert_to_tensor(output_tensor), name=scope)
 
 
 def _assert_kernel(a, cond, *data):

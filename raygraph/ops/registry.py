@@ -196,7 +196,8 @@ def _convert_inputs(entry, inputs, attrs):
                 attrs[arg.type_attr] = [t.dtype.base_dtype for t in converted]
                 out.append(converted)
                 continue
-            converted = [_convert_one(entry, arg, v, dtype, attrs, inferred_from) for v in value]
+            converted = [_convert_one(entry, arg, v, dtype, attrs, inferred_from, f"{arg.name}_{i}")
+                         for i, v in enumerate(value)]
             kinds = {t.dtype.base_dtype for t in converted}
             if len(kinds) > 1:
                 raise TypeError(f"Tensors in list passed to '{arg.name}' of '{entry.type}' Op have types "
@@ -213,7 +214,7 @@ def _convert_inputs(entry, inputs, attrs):
     return out
 
 
-def _convert_one(entry, arg, value, dtype, attrs, inferred_from):
+def _convert_one(entry, arg, value, dtype, attrs, inferred_from, name=None):
     if type(value) is Tensor and not arg.is_ref:
         if dtype is not None and value._dtype is not dtype and value._dtype.base_dtype is not dtype:
             raise TypeError(_mismatch(entry, arg, value.dtype.base_dtype, dtype, inferred_from))
@@ -222,7 +223,7 @@ def _convert_one(entry, arg, value, dtype, attrs, inferred_from):
         if dtype is None and arg.default is not None and arg.type_attr in entry.allowed:
             t = _convert_preferring_allowed(entry, arg, value)
         else:
-            t = convert_to_tensor(value, dtype=dtype, name=arg.name, as_ref=arg.is_ref,
+            t = convert_to_tensor(value, dtype=dtype, name=name or arg.name, as_ref=arg.is_ref,
                                   preferred_dtype=None if dtype else arg.default)
     except TypeError as e:
         if dtype is None:
@@ -279,7 +280,30 @@ def _check_attr_types(entry, attrs):
 
 # ----- TF's text for a node whose shape function failed ----------------------------------------------
 _DT = {dtypes.float32: "DT_FLOAT", dtypes.float64: "DT_DOUBLE", dtypes.float16: "DT_HALF"}
-_requests = None  # while explaining a shape error: the [(tensor, kind)] the shape function looked at
+_probe = None  # while explaining a shape error: a _Probe recording (or hiding) the input values used
+
+
+class _Probe:
+    """How TF's shape refiner runs a shape function: first with no input values, then again with the values
+    of the inputs the previous runs asked for, until it stops asking. `requests`: (input, "value"/"shape")."""
+
+    def __init__(self, inputs, known):
+        self.inputs = inputs
+        self.known = known
+        self.requests = []
+        self.error = None
+
+    def hides(self, t, kind):
+        """Records a request for `t`; True if `t` is an input whose value this run must not see."""
+        for x in self.inputs:
+            if x is t:
+                self.requests.append((t, kind))
+                return not any(k is t for k in self.known)
+        return False
+
+
+class BareShapeError(ValueError):
+    """A shape error TF reports without the node text (raised while evaluating a shape input)."""
 
 
 def _dt_name(d):
@@ -306,15 +330,25 @@ def _attr_text(attrs):
 
 
 def _shape_error(e, entry, scope, flat, attrs):
-    """TF's message for a failed shape function: the node, its input shapes and the input values used."""
-    global _requests
-    _requests = []
-    try:
-        entry.shape(flat, attrs)
-    except ValueError:
-        pass
-    finally:
-        requested, _requests = _requests, None
+    """TF's message for a failed shape function: the node, its input shapes and the input values used.
+
+    TF runs a shape function without input values first, then with the values it asked for (see _Probe);
+    the message lists the values known in the run that failed.
+    """
+    if isinstance(e, BareShapeError):
+        return str(e)
+    known, requested = [], []
+    for _ in range(len(flat) + 1):
+        probe = _run_probe(entry, flat, attrs, known)
+        if probe.error is not None:
+            e = probe.error
+            requested = [(t, kind) for t, kind in probe.requests if any(k is t for k in known)]
+            break
+        new = [t for t, _ in probe.requests if not any(k is t for k in known)]
+        if not new:
+            requested = probe.requests
+            break
+        known += new
     values, partial = [], []
     for i, t in enumerate(flat):
         kinds = {kind for r, kind in requested if r is t}
@@ -332,6 +366,18 @@ def _shape_error(e, entry, scope, flat, attrs):
     if partial:
         text += " and with input tensors computed as partial shapes: " + ", ".join(partial)
     return text + "."
+
+
+def _run_probe(entry, flat, attrs, known):
+    global _probe
+    _probe = probe = _Probe(flat, known)
+    try:
+        entry.shape(flat, attrs)
+    except ValueError as e:
+        probe.error = e
+    finally:
+        _probe = None
+    return probe
 
 
 def _summarize(v):
@@ -417,52 +463,90 @@ def with_rank(t, rank):
     return d if d is not None else (None,) * rank
 
 
-def constant_value(t):
-    """The value of `t` if it can be known while building the graph, else None."""
-    if _requests is not None:
-        _requests.append((t, "value"))
+_NEVER_FOLD = {"Placeholder", "PlaceholderWithDefault", "Switch", "Merge", "Enter", "Exit", "NextIteration",
+               "LoopCond", "Print", "Assert"}
+_FOLD_DEPTH = 8      # how far back constant_value evaluates (TF evaluates small constant subgraphs)
+_FOLD_SIZE = 10000   # and values up to this many elements
+
+
+def constant_value(t, _depth=0):
+    """The value of `t` if it can be known while building the graph, else None.
+
+    Like TF's shape refiner: Consts, shapes known statically (Shape, Size, Rank, slices of a Shape) and
+    small subgraphs of stateless ops over those, evaluated with their kernels.
+    """
+    if _probe is not None and _probe.hides(t, "value"):
+        return None
     op = t.op
     kind = op.type
     if kind == "Const":
         return op._attrs["value"]
-    if kind == "Shape":
+    if kind in ("Shape", "Size", "Rank"):
         d = dims(op.inputs[0])
-        if d is not None and None not in d:
-            return np.array(d, dtype=op._attrs["out_type"].as_numpy_dtype)
-    elif kind == "Size":
-        shape = op.inputs[0].shape
-        if shape.is_fully_defined():
-            return np.array(shape.num_elements(), dtype=op._attrs["out_type"].as_numpy_dtype)
-    elif kind == "Rank":
-        d = dims(op.inputs[0])
-        if d is not None:
-            return np.array(len(d), dtype=np.int32)
-    elif kind == "Pack":
-        values = [constant_value(x) for x in op.inputs]
-        if all(v is not None for v in values):
-            return np.stack(values, axis=op._attrs["axis"])
-    elif kind == "ConcatV2":
-        values = [constant_value(x) for x in op.inputs]
-        if all(v is not None for v in values):
-            return np.concatenate(values[:-1], axis=int(values[-1]))
-    elif kind in ("Identity", "StopGradient"):
-        return constant_value(op.inputs[0])
-    elif kind == "Cast":
-        v = constant_value(op.inputs[0])
-        if v is not None:
-            return np.asarray(v).astype(op._attrs["DstT"].as_numpy_dtype)
-    elif kind == "Fill":
-        d, v = constant_value(op.inputs[0]), constant_value(op.inputs[1])
-        if d is not None and v is not None:
-            return np.full(d, v)
-    return None
+        if d is None or (kind != "Rank" and None in d):
+            return None
+        out = len(d) if kind == "Rank" else d if kind == "Shape" else int(np.prod(d, dtype=np.int64))
+        return np.array(out, dtype=np.int32 if kind == "Rank" else op._attrs["out_type"].as_numpy_dtype)
+    if kind == "StridedSlice" and op.inputs[0].op.type == "Shape":
+        return _shape_slice(op, _depth)
+    return _fold(t, _depth)
+
+
+def _fold(t, depth):
+    """`t` computed by its op's kernel, if every input is known (and small) and the op is stateless."""
+    op = t.op
+    entry = op._def
+    if (depth >= _FOLD_DEPTH or entry is None or entry.stateful or entry.kernel is None
+            or op.type in _NEVER_FOLD or not op._outputs):
+        return None
+    values = []
+    for x in op._inputs:
+        v = constant_value(x, depth + 1)
+        if v is None or np.size(v) > _FOLD_SIZE:
+            return None
+        values.append(v)
+    try:
+        out = entry.kernel(op._attrs, *values)
+    except Exception:  # noqa: BLE001 - the run will report it; statically the value is just unknown
+        return None
+    return np.asarray(out[t._value_index] if len(op._outputs) > 1 else out)
+
+
+def _shape_slice(op, depth):
+    """A StridedSlice of a Shape, known where it selects only known dims (TF infers it from the shape)."""
+    d = dims(op.inputs[0].op.inputs[0])
+    parts = [constant_value(x, depth + 1) for x in op.inputs[1:]]
+    if d is None or any(p is None for p in parts):
+        return None
+    try:
+        picked = op._def.kernel(op._attrs, np.array(d, dtype=object), *parts)
+    except Exception:  # noqa: BLE001
+        return None
+    if any(v is None for v in np.ravel(picked)):
+        return None
+    return np.asarray(picked, dtype=op._outputs[0].dtype.as_numpy_dtype)
+
+
+def _partial_shape_slice(op):
+    """A 1-D StridedSlice of a Shape as a partial shape (the dims it selects, known or not)."""
+    d = dims(op.inputs[0].op.inputs[0])
+    parts = [constant_value(x) for x in op.inputs[1:]]
+    a = op._attrs
+    if d is None or any(p is None for p in parts) or a["ellipsis_mask"] or a["new_axis_mask"] or \
+            a["shrink_axis_mask"]:
+        return None
+    try:
+        picked = op._def.kernel(a, np.array(d, dtype=object), *parts)
+    except Exception:  # noqa: BLE001
+        return None
+    return TensorShape._raw(tuple(picked)) if np.ndim(picked) == 1 else None
 
 
 def constant_value_as_shape(t):
     """A 1-D shape tensor's partially known value, as a TensorShape (TF's constant_value_as_shape)."""
-    if _requests is not None:
-        _requests.append((t, "shape"))
     d = dims(t)
+    if _probe is not None and _probe.hides(t, "shape"):
+        return unknown_shape(d[0] if d is not None and len(d) == 1 else None)
     if d is not None and len(d) == 0:
         v = constant_value(t)
         if v is not None:
@@ -482,17 +566,14 @@ def constant_value_as_shape(t):
             out = out.concatenate(constant_value_as_shape(x))
         return out
     if op.type == "StridedSlice" and op.inputs[0].op.type == "Shape":
-        begin, end, strides = (constant_value(x) for x in op.inputs[1:])
-        attrs = op._attrs
-        if begin is not None and end is not None and strides is not None and not (
-                attrs["ellipsis_mask"] or attrs["new_axis_mask"] or attrs["shrink_axis_mask"]) and len(begin) == 1:
-            src = op.inputs[0].op.inputs[0].shape
-            if src._dims is not None:
-                b = None if attrs["begin_mask"] & 1 else int(begin[0])
-                e = None if attrs["end_mask"] & 1 else int(end[0])
-                return TensorShape._raw(src._dims[b:e:int(strides[0])])
+        partial = _partial_shape_slice(op)
+        if partial is not None:
+            return partial
     v = constant_value(t)
     if v is not None:
+        for x in np.ravel(v):
+            if int(x) < -1:
+                raise BareShapeError(f"Invalid value in tensor used for shape: {int(x)}")
         return TensorShape._raw(tuple(None if int(x) < 0 else int(x) for x in np.ravel(v)))
     n = d[0] if d is not None and len(d) == 1 else None
     return unknown_shape(n)

@@ -1,0 +1,422 @@
+"""Joining and splitting: ConcatV2, Pack (stack), Unpack (unstack), Split, SplitV, Tile, Pad."""
+import numpy as np
+
+from .. import dtypes
+from ..convert import convert_to_tensor
+from ..errors import InvalidArgumentError
+from ..graph import name_scope
+from ..shape import Dimension, TensorShape, unknown_shape
+from ..tensor import Tensor
+from .array import identity, rank, reshape, shape, transpose, zeros_like
+from .registry import apply_op, constant_value, constant_value_as_shape, dims, merge_dims, op, with_rank
+
+INDEX = (dtypes.int32, dtypes.int64)
+_raw = TensorShape._raw
+
+
+def _text(shape_):
+    return "[" + ",".join("?" if d is None else str(d) for d in shape_) + "]"
+
+
+def _error(message):
+    return InvalidArgumentError(None, None, message)
+
+
+def _single(outputs):
+    """A multi-output kernel's result: the array itself when there is one output (the executor's rule)."""
+    return outputs[0] if len(outputs) == 1 else tuple(outputs)
+
+
+def _filled_grads(op, grads):
+    return [g if g is not None else zeros_like(t) for g, t in zip(grads, op.outputs)]
+
+
+# ----- ConcatV2 --------------------------------------------------------------------------------------------
+def _concat_shape(inputs, a):
+    """TF's ConcatShapeHelper: equal ranks, then (with the axis known) merged non-axis dims, summed axis dim."""
+    values, axis_t = inputs[:-1], inputs[-1]
+    with_rank(axis_t, 0)
+    r = None
+    for t in values:
+        r = len(dims(t)) if r is None and dims(t) is not None else r
+        if r is not None:
+            with_rank(t, r)
+    axis = constant_value(axis_t)
+    dtype = values[0].dtype.base_dtype
+    if axis is None:
+        if r == 0:
+            raise ValueError("Can't concatenate scalars (use tf.stack instead)")
+        return dtype, unknown_shape(r)
+    axis = int(axis)
+    min_rank = -axis if axis < 0 else axis + 1
+    for t in values:
+        d = dims(t)
+        if d is not None and len(d) < min_rank:
+            raise ValueError(f"Shape must be at least rank {min_rank} but is rank {len(d)}")
+    if r is None:
+        return dtype, unknown_shape()
+    axis %= r
+    before, middle, after = _split_at(dims(values[-1]), axis)
+    for t in values[-2::-1]:
+        b, m, a = _split_at(dims(t), axis)
+        before = merge_dims(b, before)
+        middle = None if middle is None or m is None else middle + m
+        after = merge_dims(a, after)
+    if before is None or after is None:
+        return dtype, unknown_shape()
+    return dtype, _raw(before + (middle,) + after)
+
+
+def _split_at(d, axis):
+    return (None, None, None) if d is None else (d[:axis], d[axis], d[axis + 1:])
+
+
+def _concat_kernel(a, *xs):
+    values, axis = xs[:-1], int(xs[-1])
+    r = np.ndim(values[0])
+    if not -r <= axis < r:
+        raise _error(f"ConcatOp : Expected concatenating dimensions in the range [{-r}, {r}), but got {axis}")
+    axis %= r
+    for i, x in enumerate(values[1:], 1):
+        if np.ndim(x) != r:
+            raise _error(f"ConcatOp : Ranks of all input tensors should match: shape[0] = "
+                         f"{_text(np.shape(values[0]))} vs. shape[{i}] = {_text(np.shape(x))}")
+        for j in range(r):
+            if j != axis and x.shape[j] != values[0].shape[j]:
+                raise _error(f"ConcatOp : Dimension {j} in both shapes must be equal: shape[0] = "
+                             f"{_text(np.shape(values[0]))} vs. shape[{i}] = {_text(np.shape(x))}")
+    return np.concatenate(values, axis=axis)
+
+
+def _concat_grad(op, g):
+    values, axis = op.inputs[:-1], op.inputs[-1]
+    sizes = stack([apply_op("GatherV2", [shape(v), axis, 0], {"batch_dims": 0}) for v in values])
+    return list(split(g, sizes, axis, num=len(values))) + [None]
+
+
+op("ConcatV2", "values:*T, axis:Tidx=int32", kernel=_concat_kernel, Tidx=INDEX, shape=_concat_shape,
+   grad=_concat_grad)
+
+
+def concat(values, axis, name="concat"):
+    """Joins tensors along `axis` (one tensor: an Identity, as in TF1)."""
+    if not isinstance(values, (list, tuple)):
+        values = [values]
+    if len(values) == 1:
+        with name_scope(name) as scope:
+            t = convert_to_tensor(axis, name="concat_dim", dtype=dtypes.int32)
+            if t.shape.ndims not in (None, 0):
+                raise ValueError(f"Shape {t.shape} must have rank 0")
+            return identity(values[0], name=name)  # TF names it `name` inside the scope: concat/concat
+    return apply_op("ConcatV2", [list(values), axis], {"N": len(values)}, name=name)
+
+
+# ----- Pack / Unpack ---------------------------------------------------------------------------------------
+def _pack_shape(inputs, a):
+    cur = dims(inputs[-1])
+    for i in range(len(inputs) - 2, -1, -1):
+        try:
+            cur = merge_dims(dims(inputs[i]), cur)
+        except ValueError as e:
+            raise ValueError(f"{e} From merging shape {i} with other shapes.") from None
+    dtype = inputs[0].dtype.base_dtype
+    if cur is None:
+        return dtype, unknown_shape()
+    axis = _pack_axis(a["axis"], len(cur) + 1, ValueError)
+    return dtype, _raw(cur[:axis] + (len(inputs),) + cur[axis:])
+
+
+def _pack_axis(axis, r, error):
+    if not -r <= axis < r:
+        raise error(f"Invalid axis: {axis}; must be in [{-r},{r})")
+    return axis % r
+
+
+def _pack_kernel(a, *xs):
+    for i, x in enumerate(xs[1:], 1):
+        if np.shape(x) != np.shape(xs[0]):
+            raise _error(f"Shapes of all inputs must match: values[0].shape = {_text(np.shape(xs[0]))} != "
+                         f"values[{i}].shape = {_text(np.shape(x))}")
+    return np.stack(xs, axis=a["axis"])
+
+
+op("Pack", "values:*T", kernel=_pack_kernel, shape=_pack_shape,
+   grad=lambda op, g: unstack(g, num=op._attrs["N"], axis=op._attrs["axis"]))
+
+
+def stack(values, axis=0, name="stack"):
+    """Stacks rank-R tensors into one rank-(R+1) tensor (a Const when every value is a Python value)."""
+    if axis == 0:
+        try:
+            return convert_to_tensor(values, name=name)
+        except (TypeError, ValueError, NotImplementedError):
+            pass
+    first = dims(convert_to_tensor(values[0], name=name))
+    if first is not None:
+        n = len(first) + 1
+        if not -n <= axis < n:
+            raise ValueError(f"Argument `axis` = {axis} not in range [{-n}, {n})")
+    return apply_op("Pack", [list(values)], {"axis": axis, "N": len(values)}, name=name)
+
+
+def pack_tensors(tensors, name):
+    """A Pack of tensors (list autopacking in convert.py)."""
+    return apply_op("Pack", [tensors], {"axis": 0, "N": len(tensors)}, name=name)
+
+
+def _unpack_shape(inputs, a):
+    x = inputs[0]
+    d = dims(x)
+    n = a["num"]
+    if d is None:
+        return [(x.dtype.base_dtype, unknown_shape())] * n
+    axis = _pack_axis(a["axis"], len(d), ValueError)
+    if d[axis] is not None and d[axis] != n:
+        raise ValueError(f"Dimension must be {n} but is {d[axis]}")
+    return [(x.dtype.base_dtype, _raw(d[:axis] + d[axis + 1:]))] * n
+
+
+def _unpack_kernel(a, x):
+    axis = _pack_axis(a["axis"], np.ndim(x), _error)
+    if x.shape[axis] != a["num"]:
+        raise _error(f"Input shape axis {axis} must equal {a['num']}, got shape {_text(x.shape)}")
+    return _single(list(np.moveaxis(x, axis, 0)))
+
+
+op("Unpack", "value:T", kernel=_unpack_kernel, shape=_unpack_shape,
+   grad=lambda op, *gs: [stack(_filled_grads(op, gs), axis=op._attrs["axis"])])
+
+
+def unstack(value, num=None, axis=0, name="unstack"):
+    """Splits `value` along `axis` into a list of tensors of one rank less."""
+    if num is None:
+        value = convert_to_tensor(value)
+        d = dims(value)
+        if d is not None:
+            if not -len(d) <= axis < len(d):
+                raise ValueError(f"Argument `axis` = {axis} not in range [{-len(d)}, {len(d)})")
+            num = d[axis]
+        if num is None:
+            raise ValueError(f"Cannot infer argument `num` from shape {value.shape}")
+    out = apply_op("Unpack", [value], {"num": num, "axis": axis}, name=name)
+    return out if isinstance(out, list) else [out] if isinstance(out, Tensor) else []
+
+
+# ----- Split / SplitV --------------------------------------------------------------------------------------
+def _split_dim(axis_t, d, index):
+    """TF's MakeDimForScalarInputWithNegativeIndexing: the split axis, or None if unknown."""
+    with_rank(axis_t, 0)
+    v = constant_value(axis_t)
+    if v is None:
+        return None
+    v = int(v)
+    if v < 0 and d is not None:
+        v += len(d)
+        if v < 0:
+            raise ValueError(f"Dimension size, given by scalar input {index}, must be in range "
+                             f"[-{len(d)}, {len(d)})")
+    return v
+
+
+def _split_shape(inputs, a):
+    axis_t, x = inputs
+    n, d, dtype = a["num_split"], dims(x), x.dtype.base_dtype
+    axis = _split_dim(axis_t, d, 0)
+    if axis is None:
+        return [(dtype, unknown_shape(None if d is None else len(d)))] * n
+    if d is None:
+        return [(dtype, unknown_shape())] * n
+    if len(d) < axis + 1:
+        raise ValueError(f"Shape must be at least rank {axis + 1} but is rank {len(d)}")
+    if d[axis] is not None and d[axis] % n:
+        raise ValueError(f"Dimension size must be evenly divisible by {n} but is {d[axis]} Number of ways to "
+                         f"split should evenly divide the split dimension")
+    part = None if d[axis] is None else d[axis] // n
+    return [(dtype, _raw(d[:axis] + (part,) + d[axis + 1:]))] * n
+
+
+def _split_kernel(a, axis, x):
+    n, r = a["num_split"], np.ndim(x)
+    axis = int(axis)
+    if not -r <= axis < r:
+        raise _error(f"-input rank(-{r}) <= split_dim < input rank ({r}), but got {axis}")
+    axis %= r
+    if x.shape[axis] % n:
+        raise _error(f"Number of ways to split should evenly divide the split dimension, but got split_dim "
+                     f"{axis} (size = {x.shape[axis]}) and num_split {n}")
+    return _single(np.split(x, n, axis=axis))
+
+
+op("Split", "split_dim:int32, value:T", kernel=_split_kernel, shape=_split_shape,
+   grad=lambda op, *gs: [None, concat(_filled_grads(op, gs), op.inputs[0])])
+
+
+def _splitv_shape(inputs, a):
+    x, sizes_t, axis_t = inputs
+    n, d, dtype = a["num_split"], dims(x), x.dtype.base_dtype
+    axis = _split_dim(axis_t, d, 2)
+    sizes = constant_value(sizes_t)
+    if d is None:
+        return [(dtype, unknown_shape())] * n
+    if len(d) == 0:
+        raise ValueError("Can't split scalars")
+    if sizes is None:
+        if axis is None:
+            return [(dtype, unknown_shape(len(d)))] * n
+        return [(dtype, _raw(d[:axis] + (None,) + d[axis + 1:]))] * n
+    if len(d) < axis + 1:
+        raise ValueError(f"Shape must be at least rank {axis + 1} but is rank {len(d)}")
+    return [(dtype, _raw(d[:axis] + (s,) + d[axis + 1:])) for s in _split_sizes(sizes, d[axis], n)]
+
+
+def _split_sizes(sizes, total, n):
+    """TF's SplitV checks of `size_splits` against the axis size `total` (None if unknown)."""
+    sizes = [int(s) for s in np.ravel(sizes)]
+    if len(sizes) != n:
+        raise ValueError(f"Length of size_splits should be equal to num_outputs: {n} vs. {len(sizes)}")
+    if sizes.count(-1) > 1:
+        raise ValueError("size_splits can only have one -1")
+    known = sum(s for s in sizes if s != -1)
+    out = []
+    for i, s in enumerate(sizes):
+        if s == -1 and total is not None:
+            s = total - known
+        if s < -1 or (s == -1 and total is not None):
+            raise ValueError(f"Split size at index {i} must be >= 0. Got: {s}")
+        out.append(None if s == -1 else s)
+    if total is not None and (known > total if -1 in sizes else known != total):
+        raise ValueError(f"can't split axis of size {total} into pieces of size [{','.join(map(str, sizes))}]")
+    return out
+
+
+def _splitv_kernel(a, x, sizes, axis):
+    r = np.ndim(x)
+    axis = int(axis)
+    if not -r <= axis < r:
+        raise _error(f"-input rank(-{r}) <= split_dim < input rank ({r}), but got {axis}")
+    axis %= r
+    try:
+        sizes = _split_sizes(sizes, x.shape[axis], a["num_split"])
+    except ValueError as e:
+        raise _error(str(e)) from None
+    return _single(np.split(x, np.cumsum(sizes)[:-1], axis=axis))
+
+
+op("SplitV", "value:T, size_splits:Tlen=int64, split_dim:int32", kernel=_splitv_kernel, Tlen="int8 int32 int64",
+   shape=_splitv_shape, grad=lambda op, *gs: [concat(_filled_grads(op, gs), op.inputs[2]), None, None])
+
+
+def split(value, num_or_size_splits, axis=0, num=None, name="split"):
+    """Splits into `num_or_size_splits` equal parts (an int) or parts of the given sizes."""
+    if isinstance(num_or_size_splits, (int, np.integer, Dimension)) and not isinstance(num_or_size_splits, bool):
+        out = apply_op("Split", [axis, value], {"num_split": int(num_or_size_splits)}, name=name)
+        return out if isinstance(out, list) else [out]
+    sizes = convert_to_tensor(num_or_size_splits)
+    if sizes.shape.ndims == 0:
+        raise ValueError(f"Rank-0 tensors are not supported as the num_or_size_splits argument to split. "
+                         f"Argument provided: {num_or_size_splits}")
+    if num is None:
+        d = dims(sizes)
+        num = d[0] if d else None
+        if num is None:
+            raise ValueError(f"Cannot infer argument `num` from shape {num_or_size_splits}")
+    out = apply_op("SplitV", [value, sizes, axis], {"num_split": int(num)}, name=name)
+    return out if isinstance(out, list) else [out]
+
+
+def split_v(value, sizes, axis):
+    return split(value, sizes, axis=axis)
+
+
+# ----- Tile -------------------------------------------------------------------------------------------------
+def _tile_shape(inputs, a):
+    x, mult = inputs
+    d = dims(x)
+    m = constant_value_as_shape(mult)._dims
+    if d is not None:
+        if m is not None and len(m) != len(d):
+            raise ValueError(f"Shape must be rank {len(d)} but is rank {len(m)}")
+        md = dims(mult)
+        if md is not None and len(md) == 1 and md[0] is not None and md[0] != len(d):
+            raise ValueError(f"Dimension 0 in both shapes must be equal, but are {md[0]} and {len(d)}. Shapes "
+                             f"are [{md[0]}] and [{len(d)}].")
+        m = m if m is not None else (None,) * len(d)
+    if m is None:
+        return x.dtype.base_dtype, unknown_shape()
+    d = with_rank(x, len(m))
+    return x.dtype.base_dtype, _raw(tuple(None if v is None or k is None else v * k for v, k in zip(d, m)))
+
+
+def _tile_kernel(a, x, m):
+    if np.ndim(m) != 1 or len(m) != np.ndim(x):
+        raise _error(f"Expected multiples argument to be a vector of length {np.ndim(x)} but got length "
+                     f"{np.size(m)}")
+    for i, k in enumerate(m):
+        if k < 0:
+            raise _error(f"Expected multiples[{i}] >= 0, but got {k}")
+    return np.tile(x, m) if np.ndim(x) else x
+
+
+def _tile_grad(op, g):
+    from .reduction import reduce_sum
+    x, mult = op.inputs
+    split_shape = reshape(transpose(stack([mult, shape(x, out_type=mult.dtype.base_dtype)])), [-1])
+    axes = apply_op("Range", [0, apply_op("Size", [split_shape], {"out_type": dtypes.int32}), 2], {})
+    out = reduce_sum(reshape(g, split_shape), axes)
+    out.set_shape(x.shape)
+    return [out, None]
+
+
+op("Tile", "input:T, multiples:Tmultiples=int32", kernel=_tile_kernel, Tmultiples=INDEX, shape=_tile_shape,
+   grad=_tile_grad)
+
+
+def tile(input, multiples, name=None):
+    """`input` repeated `multiples[i]` times along each axis i."""
+    return apply_op("Tile", [input, multiples], {}, name=name)
+
+
+# ----- Pad --------------------------------------------------------------------------------------------------
+def _pad_shape(inputs, a):
+    x, pads = inputs[0], inputs[1]
+    d, p = dims(x), constant_value(pads)
+    pd = dims(pads)
+    if pd is not None and (len(pd) != 2 or pd[1] not in (None, 2)):
+        raise ValueError(f"Shape must be rank 2 but is rank {len(pd)}" if len(pd) != 2 else
+                         f"Dimension 1 in both shapes must be equal, but are {pd[1]} and 2")
+    if p is None:
+        n = pd[0] if pd is not None else None
+        return x.dtype.base_dtype, unknown_shape(len(d) if d is not None else n)
+    d = with_rank(x, len(p))
+    return x.dtype.base_dtype, _raw(tuple(None if n is None else n + int(lo) + int(hi) for n, (lo, hi) in zip(d, p)))
+
+
+def _pad_kernel(a, x, p, c=0):
+    if np.shape(p) != (np.ndim(x), 2):
+        raise _error(f"The first dimension of paddings must be the rank of inputs{_text(np.shape(p))}, "
+                     f"{_text(np.shape(x))}")
+    if np.any(np.asarray(p) < 0):
+        raise _error(f"Paddings must be non-negative: {int(np.min(p))}")
+    return np.pad(x, p, constant_values=c)
+
+
+def _pad_grad(op, g):
+    from .slicing import slice as slice_
+    x, pads = op.inputs[:2]
+    begin = reshape(slice_(pads, [0, 0], apply_op("Pack", [[rank(x), 1]], {"axis": 0, "N": 2})), [-1])
+    return [slice_(g, begin, shape(x)), None] + [None] * (len(op.inputs) - 2)
+
+
+op("Pad", "input:T, paddings:Tpaddings=int32", kernel=_pad_kernel, Tpaddings=INDEX, shape=_pad_shape,
+   grad=_pad_grad)
+op("PadV2", "input:T, paddings:Tpaddings=int32, constant_values:T", kernel=_pad_kernel, Tpaddings=INDEX,
+   shape=_pad_shape, grad=_pad_grad)
+
+
+def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
+    """Pads with `constant_values` (only the CONSTANT mode is supported)."""
+    if mode.upper() != "CONSTANT":
+        raise NotImplementedError(f"pad mode {mode} is not supported by raygraph yet")
+    if not isinstance(constant_values, Tensor) and constant_values == 0:
+        return apply_op("Pad", [tensor, paddings], {}, name=name)
+    return apply_op("PadV2", [tensor, paddings, constant_values], {}, name=name)

@@ -1,0 +1,424 @@
+"""Slicing and indexing: Slice, StridedSlice (`tensor[...]`), GatherV2, Select/SelectV2 (`where`), Where.
+
+StridedSlice follows TF's ValidateStridedSliceOp: the sparse spec (one entry per index item, with masks)
+becomes a dense spec (one entry per input dimension, the ellipsis expanded), which gives both the static
+shape (dims it cannot know are None) and, at run time, the numpy slices to take.
+"""
+from builtins import slice as _slice
+
+import numpy as np
+
+from .. import dtypes
+from ..convert import constant, convert_to_tensor
+from ..errors import InvalidArgumentError
+from ..graph import name_scope
+from ..shape import Dimension, TensorShape, unknown_shape
+from ..tensor import Tensor
+from .array import ones_like, shape, zeros_like
+from .joining import stack
+from .registry import (NOT_DIFFERENTIABLE, apply_op, broadcast_dims, constant_value, constant_value_as_shape, dims,
+                       merge_dims, op, with_rank)
+
+INDEX = (dtypes.int32, dtypes.int64)
+_raw = TensorShape._raw
+_MASKS = ("begin_mask", "end_mask", "ellipsis_mask", "new_axis_mask", "shrink_axis_mask")
+
+
+def _text(shape_):
+    return "[" + ",".join("?" if d is None else str(d) for d in shape_) + "]"
+
+
+def _error(message):
+    return InvalidArgumentError(None, None, message)
+
+
+# ----- Slice -----------------------------------------------------------------------------------------------
+def _slice_shape(inputs, a):
+    x, begin, size_t = inputs
+    nb, ns = with_rank(begin, 1), with_rank(size_t, 1)
+    n = merge_dims(nb, ns)[0]
+    if n is not None:
+        with_rank(x, n)
+    sizes = constant_value_as_shape(size_t)._dims
+    if sizes is None:
+        d = dims(x)
+        return x.dtype.base_dtype, unknown_shape(None if d is None else len(d))
+    b, s, d = constant_value(begin), constant_value(size_t), dims(x)
+    if s is not None and b is not None and d is not None:  # a size of -1 takes the rest of the dimension
+        sizes = tuple(None if k == -1 and d[i] is None else d[i] - int(b[i]) if k == -1 else int(k)
+                      for i, k in enumerate(s))
+    return x.dtype.base_dtype, _raw(sizes)
+
+
+def _slice_kernel(a, x, begin, size):
+    if np.ndim(begin) != 1 or np.shape(begin) != np.shape(size) or len(begin) != np.ndim(x):
+        raise _error(f"Expected begin and size arguments to be 1-D tensors of size {np.ndim(x)}, but got shapes "
+                     f"{_text(np.shape(begin))} and {_text(np.shape(size))} instead.")
+    index = []
+    for i, (b, s, n) in enumerate(zip(begin, size, np.shape(x))):
+        b, s = int(b), int(s)
+        s = n - b if s == -1 else s
+        if not 0 <= b <= n:
+            raise _error(f"Expected begin[{i}] in [0, {n}], but got {b}")
+        if not (0 <= s and b + s <= n):
+            raise _error(f"Expected size[{i}] in [0, {n - b}], but got {s}")
+        index.append(_slice(b, b + s))
+    return x[tuple(index)]
+
+
+def _slice_grad(op, g):
+    from .joining import concat
+    from .array import rank, reshape
+    x, begin, _ = op.inputs
+    index_dtype = begin.dtype.base_dtype
+    pack = stack([rank(x), 1])
+    before = reshape(begin, pack)
+    after = reshape(shape(x, out_type=index_dtype) - shape(op.outputs[0], out_type=index_dtype) - begin, pack)
+    return [apply_op("Pad", [g, concat([before, after], 1)], {}), None, None]
+
+
+op("Slice", "input:T, begin:Index=int32, size:Index", kernel=_slice_kernel, Index=INDEX, shape=_slice_shape,
+   grad=_slice_grad)
+
+
+def slice(input_, begin, size, name=None):  # noqa: A001 - TF's name
+    """The part of `input_` starting at `begin` of extent `size` (-1: to the end)."""
+    return apply_op("Slice", [input_, begin, size], {}, name=name)
+
+
+# ----- StridedSlice ---------------------------------------------------------------------------------------------
+def _dense_spec(rank, begin, end, strides, a):
+    """TF's BuildDenseSpec: per input dim (begin, end, stride, begin masked, end masked, shrink), and
+    `gather`, the output dims: an input dim index, or "new" for a new axis (shrunk dims are left out)."""
+    n = len(strides)
+    ell, new = a["ellipsis_mask"], a["new_axis_mask"]
+    if ell & (ell - 1):
+        raise ValueError("Multiple ellipses in slice spec not allowed")
+    if not ell:
+        ell |= 1 << n
+        n += 1
+    after_ellipsis = sum(1 for i in range(n) if new & (1 << i) and ell & ((1 << i) - 1))
+    dense, gather, full = [], [], 0
+    for i in range(n):
+        bit = 1 << i
+        if ell & bit:
+            stop = min(rank - (n - i) + 1 + after_ellipsis, rank)
+            while full < stop:
+                dense.append((0, 0, 1, True, True, False))
+                gather.append(full)
+                full += 1
+        elif new & bit:
+            gather.append("new")
+        else:
+            if full == rank:
+                raise ValueError("Attempting to slice scalar input." if rank == 0 else
+                                 f"Index out of range using input dim {full}; input has only {rank} dims")
+            shrink = bool(a["shrink_axis_mask"] & bit)
+            dense.append((None if begin is None else int(begin[i]), None if end is None else int(end[i]),
+                          int(strides[i]), bool(a["begin_mask"] & bit), bool(a["end_mask"] & bit), shrink))
+            if not shrink:
+                gather.append(full)
+            full += 1
+    return dense, gather
+
+
+def _processing(d, dense, error):
+    """TF's step 3: canonical (begin, end, stride) per dim where known, and the processing shape."""
+    spans, sizes = [], []
+    for i, (b, e, s, bm, em, shrink) in enumerate(dense):
+        n = d[i] if i < len(d) else None
+        if s == 0:
+            raise error(f"strides[{i}] must be non-zero")
+        if shrink and s <= 0:
+            raise error("only stride 1 allowed on non-range indexing.")
+        if n is None:
+            spans.append(None)
+            sizes.append(1 if shrink else None)
+            continue
+        if b is not None and e is not None:
+            if shrink:
+                b = b + n if b < 0 else b
+                if not 0 <= b < n:
+                    raise error(f"slice index {b} of dimension {i} out of bounds.")
+                e = b + 1
+            else:
+                b, e = _canonical(b, bm, 0, s, n), _canonical(e, em, 1, s, n)
+            length = e - b
+        elif shrink:
+            length = 1
+        elif bm and em:
+            length = -n if s < 0 else n
+        else:
+            spans.append(None)
+            sizes.append(None)
+            continue
+        spans.append((b, e, s))
+        sizes.append(0 if length == 0 or (length < 0) != (s < 0) else -(-length // s) if s > 0 else -(length // -s))
+    return spans, sizes
+
+
+def _canonical(x, masked, which, s, n):
+    lo, hi = (0, n) if s > 0 else (-1, n - 1)
+    if masked:
+        return (lo, hi)[which] if s > 0 else (hi, lo)[which]
+    x = x + n if x < 0 else x
+    return min(max(x, lo), hi)
+
+
+def _final_shape(gather, sizes):
+    return tuple(1 if g == "new" else sizes[g] for g in gather)
+
+
+def _strided_slice_shape(inputs, a):
+    x, begin, end, strides = inputs
+    n = merge_dims(merge_dims(with_rank(begin, 1), with_rank(end, 1)), with_rank(strides, 1))[0]
+    s = constant_value(strides)
+    d = dims(x)
+    if d is None or n is None or s is None:
+        return x.dtype.base_dtype, unknown_shape()
+    dense, gather = _dense_spec(len(d), constant_value(begin), constant_value(end), s, a)
+    return x.dtype.base_dtype, _raw(_final_shape(gather, _processing(d, dense, ValueError)[1]))
+
+
+def _numpy_index(x, begin, end, strides, a):
+    """The numpy slices (one per input dim) and the output shape of a StridedSlice over x."""
+    try:
+        dense, gather = _dense_spec(np.ndim(x), begin, end, strides, a)
+    except ValueError as e:
+        raise _error(str(e)) from None
+    spans, sizes = _processing(np.shape(x), dense, _error)
+    index = tuple(_slice(0, 0) if s < 0 and b < 0 else _slice(b, None if e < 0 else e, s) for b, e, s in spans)
+    return index, _final_shape(gather, sizes)
+
+
+def _strided_slice_kernel(a, x, begin, end, strides):
+    index, out_shape = _numpy_index(x, begin, end, strides, a)
+    return np.reshape(x[index], out_shape)
+
+
+def _strided_slice_grad_kernel(a, shp, begin, end, strides, dy):
+    out = np.zeros(tuple(int(n) for n in shp), dtype=dy.dtype)
+    index, _ = _numpy_index(out, begin, end, strides, a)
+    out[index] = np.reshape(dy, out[index].shape)
+    return out
+
+
+def _strided_slice_grad(op, g):
+    x, begin, end, strides = op.inputs
+    attrs = {k: op._attrs[k] for k in _MASKS}
+    return [apply_op("StridedSliceGrad", [shape(x, out_type=begin.dtype.base_dtype), begin, end, strides, g], attrs),
+            None, None, None]
+
+
+def _strided_slice_grad_grad(op, g):
+    attrs = {k: op._attrs[k] for k in _MASKS}
+    return [None, None, None, None, apply_op("StridedSlice", [g] + list(op.inputs[1:4]), attrs)]
+
+
+op("StridedSlice", "input:T, begin:Index=int32, end:Index, strides:Index", Index="int16 int32 int64",
+   kernel=_strided_slice_kernel, shape=_strided_slice_shape, grad=_strided_slice_grad)
+op("StridedSliceGrad", "shape:Index=int32, begin:Index, end:Index, strides:Index, dy:T", Index=INDEX,
+   kernel=_strided_slice_grad_kernel, grad=_strided_slice_grad_grad,
+   shape=lambda i, a: (i[4].dtype.base_dtype, constant_value_as_shape(i[0])))
+
+
+def strided_slice(input_, begin, end, strides=None, begin_mask=0, end_mask=0, ellipsis_mask=0, new_axis_mask=0,
+                  shrink_axis_mask=0, var=None, name=None):
+    """TF's strided_slice: `input_[begin:end:strides]` per dimension, shaped by the masks."""
+    if strides is None:
+        strides = ones_like(begin)
+    return apply_op("StridedSlice", [input_, begin, end, strides],
+                    {"begin_mask": begin_mask, "end_mask": end_mask, "ellipsis_mask": ellipsis_mask,
+                     "new_axis_mask": new_axis_mask, "shrink_axis_mask": shrink_axis_mask}, name=name)
+
+
+def slice_helper(tensor, slice_spec):
+    """`tensor[slice_spec]`: Python indexing as a StridedSlice named `strided_slice`."""
+    tensor = convert_to_tensor(tensor)
+    if not isinstance(slice_spec, (list, tuple)):
+        slice_spec = [slice_spec]
+    begin, end, strides = [], [], []
+    masks = dict.fromkeys(_MASKS, 0)
+    for index, s in enumerate(slice_spec):
+        bit = 1 << index
+        if isinstance(s, _slice):
+            _add_slice(s, bit, begin, end, strides, masks)
+        elif s is Ellipsis:
+            begin.append(0), end.append(0), strides.append(1)
+            masks["ellipsis_mask"] |= bit
+        elif s is None:
+            begin.append(0), end.append(0), strides.append(1)
+            masks["new_axis_mask"] |= bit
+        else:
+            _check_index(s)
+            begin.append(s)
+            end.append(s + 1)
+            wide = isinstance(s, Tensor) and s.dtype.base_dtype in (dtypes.int16, dtypes.int64)
+            strides.append(constant(1, dtype=s.dtype.base_dtype) if wide else 1)
+            masks["shrink_axis_mask"] |= bit
+    with name_scope(None, "strided_slice", [tensor] + begin + end + strides) as scope:
+        if begin:
+            packed = [stack(begin), stack(end), stack(strides)]
+            if any(t.dtype.base_dtype is dtypes.int64 for t in packed):
+                from .math import cast
+                packed = [cast(t, dtypes.int64) for t in packed]
+        else:
+            packed = [constant([], dtype=dtypes.int32)] * 3
+        return strided_slice(tensor, *packed, name=scope, **masks)
+
+
+def _add_slice(s, bit, begin, end, strides, masks):
+    """One `start:stop:step` item; missing parts are masked (zeros typed like any tensor part)."""
+    kinds = [t.dtype.base_dtype for t in (s.start, s.stop, s.step) if isinstance(t, Tensor)]
+    dtype = dtypes.int64 if dtypes.int64 in kinds else dtypes.int32 if dtypes.int32 in kinds else \
+        dtypes.int16 if dtypes.int16 in kinds else None
+    for part, out, mask, default in ((s.start, begin, "begin_mask", 0), (s.stop, end, "end_mask", 0),
+                                     (s.step, strides, None, 1)):
+        if part is not None and not (isinstance(part, Dimension) and part.value is None):
+            _check_index(part)
+            out.append(part)
+        else:
+            out.append(default if dtype is None else constant(default, dtype=dtype))
+            if mask:
+                masks[mask] |= bit
+
+
+def _check_index(idx):
+    if isinstance(idx, (int, np.integer, Dimension)):
+        return
+    dtype = getattr(idx, "dtype", None)
+    ok = (dtypes.int16, dtypes.int32, dtypes.int64)
+    if dtype is None or dtypes.as_dtype(dtype).base_dtype not in ok or idx.shape.ndims == 1:
+        raise TypeError("Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and scalar "
+                        f"tf.int32/tf.int64 tensors are valid indices, got {idx!r}")
+
+
+# ----- GatherV2 ----------------------------------------------------------------------------------------------
+def _gather_shape(inputs, a):
+    params, indices, axis_t = inputs
+    p, i = dims(params), dims(indices)
+    if p is not None and len(p) < 1:
+        raise ValueError("Shape must be at least rank 1 but is rank 0")
+    with_rank(axis_t, 0)
+    axis = constant_value(axis_t)
+    if axis is None:
+        if p is None or i is None:
+            return params.dtype.base_dtype, unknown_shape()
+        return params.dtype.base_dtype, unknown_shape(len(p) + len(i) - 1 - a["batch_dims"])
+    axis = int(axis)
+    if p is not None and len(p) < (-axis if axis < 0 else axis + 1):
+        raise ValueError(f"Shape must be at least rank {-axis if axis < 0 else axis + 1} but is rank {len(p)}")
+    if p is None or i is None:
+        return params.dtype.base_dtype, unknown_shape()
+    axis %= len(p)
+    return params.dtype.base_dtype, _raw(p[:axis] + i[a["batch_dims"]:] + p[axis + 1:])
+
+
+def _gather_kernel(a, params, indices, axis):
+    axis = int(axis)
+    if not -np.ndim(params) <= axis < np.ndim(params):
+        raise _error(f"Expected axis in the range [{-np.ndim(params)}, {np.ndim(params)}), but got {axis}")
+    n = params.shape[axis]
+    bad = (indices < 0) | (indices >= n)
+    if np.any(bad):
+        where = tuple(int(v) for v in np.argwhere(bad)[0])
+        raise _error(f"indices[{','.join(map(str, where))}] = {int(indices[where])} is not in [0, {n})")
+    return np.take(params, indices, axis=axis)
+
+
+def _gather_grad(op, g):
+    """A dense gradient: the output's slices summed into the gathered rows (TF gives IndexedSlices)."""
+    from .math import unsorted_segment_sum
+    from .array import transpose
+    params, indices, axis_t = op.inputs
+    axis, p, r = constant_value(axis_t), dims(params), dims(indices)
+    if op._attrs.get("batch_dims", 0) or axis is None or p is None or r is None:
+        raise NotImplementedError("GatherV2's gradient needs a constant axis, known ranks and batch_dims=0.")
+    axis, ri = int(axis) % len(p), len(r)
+    rg = len(p) + ri - 1
+    to_front = list(range(axis, axis + ri)) + list(range(axis)) + list(range(axis + ri, rg))
+    summed = unsorted_segment_sum(transpose(g, to_front), indices, shape(params)[axis])
+    back = list(range(1, axis + 1)) + [0] + list(range(axis + 1, len(p)))
+    return [transpose(summed, back) if axis else summed, None, None]
+
+
+op("GatherV2", "params:Tparams, indices:Tindices, axis:Taxis=int32", kernel=_gather_kernel,
+   Tindices="int16 int32 int64", Taxis=INDEX, shape=_gather_shape, grad=_gather_grad)
+
+
+def gather(params, indices, validate_indices=None, name=None, axis=None, batch_dims=0):
+    """The slices of `params` at `indices` along `axis` (0 by default)."""
+    attrs = {"batch_dims": batch_dims} if batch_dims else {"batch_dims": 0}
+    return apply_op("GatherV2", [params, indices, batch_dims if axis is None else axis], attrs, name=name)
+
+
+# ----- Select (TF1's where), SelectV2, Where ------------------------------------------------------------------
+def _select_shape(inputs, a):
+    cond, x, y = inputs
+    data = merge_dims(dims(x), dims(y))
+    c = dims(cond)
+    if c is not None and data is not None and len(c) != 0:
+        if len(c) != 1 or len(data) == 0:
+            data = merge_dims(data, c)
+        else:
+            merge_dims(c, data[:1])
+    return x.dtype.base_dtype, _raw(data)
+
+
+def _select_kernel(a, c, x, y):
+    if np.shape(x) != np.shape(y):
+        raise _error(f"'then' and 'else' must have the same size.  but received: {_text(np.shape(x))} vs. "
+                     f"{_text(np.shape(y))}")
+    if np.ndim(c) == 1 and np.ndim(x) > 1:
+        if len(c) != np.shape(x)[0]:
+            raise _error(f"Number of batches of 'then' must match size of 'condition', but saw: {np.shape(x)[0]} "
+                         f"vs. {len(c)}")
+        c = np.reshape(c, (-1,) + (1,) * (np.ndim(x) - 1))
+    elif np.ndim(c) and np.shape(c) != np.shape(x):
+        raise _error(f"'condition' and 'then' must have the same size.  but received: {_text(np.shape(c))} vs. "
+                     f"{_text(np.shape(x))}")
+    return np.where(c, x, y).astype(x.dtype, copy=False)
+
+
+def _select_grad(op, g):
+    c, x, _ = op.inputs
+    z = zeros_like(x)
+    return [None, where(c, g, z), where(c, z, g)]
+
+
+def _select_v2_grad(op, g):
+    from .math import _sum_to
+    c, x, y = op.inputs
+    z = constant(0, dtype=g.dtype.base_dtype)
+    return [None, _sum_to(where_v2(c, g, z), x), _sum_to(where_v2(c, z, g), y)]
+
+
+op("Select", "condition:bool, t:T, e:T", kernel=_select_kernel, shape=_select_shape, grad=_select_grad)
+op("SelectV2", "condition:bool, t:T, e:T", kernel=lambda a, c, x, y: np.where(c, x, y).astype(x.dtype, copy=False),
+   shape=lambda i, a: (i[1].dtype.base_dtype, _raw(broadcast_dims(broadcast_dims(dims(i[0]), dims(i[1])),
+                                                                  dims(i[2])))),
+   grad=_select_v2_grad)
+op("Where", "input:T=bool", kernel=lambda a, c: np.argwhere(c).astype(np.int64), grad=None,
+   T="float32 float64 int32 uint8 int16 int8 complex64 int64 qint8 quint8 qint32 bfloat16 qint16 quint16 uint16 "
+     "complex128 float16 uint32 uint64 bool",
+   shape=lambda i, a: (dtypes.int64, _raw((None, None if dims(i[0]) is None else len(dims(i[0]))))))
+
+
+def where(condition, x=None, y=None, name=None):
+    """Elements of x where condition is true, else of y (TF1's `Select`); or the true indices (`Where`)."""
+    if x is None and y is None:
+        with name_scope(name, "Where", [condition]) as scope:
+            condition = convert_to_tensor(condition, preferred_dtype=dtypes.bool_, name="condition")
+            return apply_op("Where", [condition], {}, name=scope)
+    if x is None or y is None:
+        raise ValueError("x and y must both be non-None or both be None.")
+    return apply_op("Select", [condition, x, y], {}, name=name)
+
+
+def where_v2(condition, x=None, y=None, name=None):
+    """Like `where`, broadcasting condition, x and y together (`SelectV2`)."""
+    if x is None and y is None:
+        return where(condition, name=name)
+    if x is None or y is None:
+        raise ValueError("x and y must both be non-None or both be None.")
+    return apply_op("SelectV2", [condition, x, y], {}, name=name)
