@@ -42,6 +42,16 @@ TF_DEFAULTS = {
 _TF_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "half"}
 
 
+def strip_default_attrs(graph_def):
+    """Removes, in place, attrs whose value is TF's default for their op (importing fills them back)."""
+    from .graph_def import attr_value
+    for node in graph_def.node:
+        for key, default in TF_DEFAULTS.get(node.op, {}).items():
+            if key in node.attr and node.attr[key] == attr_value(default):
+                del node.attr[key]
+    return graph_def
+
+
 def import_graph_def(graph_def, input_map=None, return_elements=None, name=None, op_dict=None,
                      producer_op_list=None):
     """Imports the nodes of `graph_def` into the default graph (under the name scope `name`, default

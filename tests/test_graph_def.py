@@ -212,3 +212,20 @@ def test_tensorflow_written_graphs_run_with_tensorflows_outputs(rtf, name):
         assert list(value.shape) == expected["shape"], fetch
         np.testing.assert_allclose(value, np.asarray(expected["value"], expected["dtype"]), rtol=1e-5, atol=1e-6,
                                    err_msg=fetch)
+
+
+def test_stripped_default_attrs_come_back_on_import(tf):
+    from raygraph.importer import strip_default_attrs
+    a = tf.constant([[1.0, 2.0]], name="a")
+    tf.matmul(a, a, transpose_b=True, name="mm")
+    tf.reduce_sum(a, name="total")
+    gd = strip_default_attrs(tf.get_default_graph().as_graph_def())
+    nodes = {n.name: n for n in gd.node}
+    assert "transpose_a" not in nodes["mm"].attr and nodes["mm"].attr["transpose_b"].b is True
+    assert "keep_dims" not in nodes["total"].attr
+    meta = tf.train.export_meta_graph(strip_default_attrs=True)
+    assert meta.meta_info_def.stripped_default_attrs
+    with tf.Graph().as_default():
+        mm, total = import_graph_def(meta.graph_def, return_elements=["mm:0", "total:0"])
+        assert mm.op.get_attr("transpose_a") is False and mm.shape.as_list() == [1, 1]
+        assert total.op.get_attr("keep_dims") is False and total.shape.as_list() == []

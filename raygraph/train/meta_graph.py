@@ -60,7 +60,7 @@ def _saver_class():
 
 # ----- export ---------------------------------------------------------------------------------------------
 def create_meta_graph_def(meta_info_def=None, graph_def=None, saver_def=None, collection_list=None, graph=None,
-                          export_scope=None, clear_devices=False):
+                          export_scope=None, clear_devices=False, strip_default_attrs=False):
     """The MetaGraphDef of `graph` (default graph): its GraphDef (with shapes), saver and collections."""
     if graph is not None and not isinstance(graph, Graph):
         raise TypeError(f"graph must be of type Graph. Received type: {type(graph)}.")
@@ -78,6 +78,10 @@ def create_meta_graph_def(meta_info_def=None, graph_def=None, saver_def=None, co
     if clear_devices:
         for node in meta.graph_def.node:
             node.device = ""
+    if strip_default_attrs:
+        from ..importer import strip_default_attrs as strip
+        strip(meta.graph_def)
+        meta.meta_info_def.stripped_default_attrs = True
     if saver_def is not None:
         meta.saver_def.MergeFrom(saver_def)
     keys = graph.get_all_collection_keys() if collection_list is None else collection_list
@@ -165,7 +169,7 @@ def export_meta_graph(filename=None, meta_info_def=None, graph_def=None, saver_d
                       clear_extraneous_savers=False, strip_default_attrs=False, save_debug_info=False, **kwargs):
     """The MetaGraphDef of the graph (also written to `filename` if given, as text if `as_text`)."""
     meta = create_meta_graph_def(meta_info_def, graph_def, saver_def, collection_list, graph, export_scope,
-                                 clear_devices)
+                                 clear_devices, strip_default_attrs)
     if filename:
         write_graph(meta, os.path.dirname(filename) or ".", os.path.basename(filename), as_text=as_text)
     return meta
