@@ -55,7 +55,8 @@ def strip_default_attrs(graph_def):
 def import_graph_def(graph_def, input_map=None, return_elements=None, name=None, op_dict=None,
                      producer_op_list=None):
     """Imports the nodes of `graph_def` into the default graph (under the name scope `name`, default
-    "import"); returns the Tensors/Operations named in `return_elements`, or None.
+    "import"); returns the Tensors/Operations named in `return_elements`, or None. `op_dict` and
+    `producer_op_list` (deprecated in TF1) are accepted and unused: attrs are checked by the op table.
 
     >>> y, = tf.import_graph_def(gd, input_map={"x:0": my_x}, return_elements=["y:0"])
     """
