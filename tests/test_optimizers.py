@@ -97,6 +97,21 @@ def test_a_gradient_of_the_wrong_shape_fails_the_step(rtf):
         assert sess.run(w).tolist() == [[0, 0], [0, 0]]
 
 
+def test_locked_updates_from_many_threads_lose_nothing(rtf):
+    import threading
+    tf = rtf
+    w = tf.Variable(0.0, name="w")
+    train = tf.train.MomentumOptimizer(1.0, 0.0, use_locking=True).apply_gradients([(tf.constant(-1.0), w)])
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        threads = [threading.Thread(target=lambda: [sess.run(train) for _ in range(25)]) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sess.run(w) == 100.0
+
+
 # ----- state and placement ------------------------------------------------------------------------------------
 def test_slots_are_created_once_and_found_by_variable(tf):
     w = tf.Variable([1.0, 2.0], name="w")
