@@ -204,6 +204,24 @@ def test_restore_through_an_imported_meta_graph(rtf, tmp_path):
         assert s.run("w:0").tolist() == (want * 0.5).tolist()
 
 
+def test_sharded_deferred_relative_saver_as_monitored_sessions_build_it(rtf, tmp_path):
+    tf = rtf
+    w = tf.Variable([1.0, 2.0], name="w")
+    saver = tf.train.Saver(sharded=True, defer_build=True, save_relative_paths=True)
+    with pytest.raises(RuntimeError, match="build"):
+        saver.save(None, str(tmp_path / "m"))
+    saver.build()
+    assert isinstance(saver.saver_def, tf.train.SaverDef) and saver.saver_def.sharded
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        path = saver.save(s, str(tmp_path / "m"), global_step=3, write_meta_graph=False)
+        s.run(tf.assign(w, [0.0, 0.0]))
+        saver.restore(s, path)
+        assert s.run(w).tolist() == [1.0, 2.0]
+    assert open(tmp_path / "checkpoint").read().splitlines()[0] == 'model_checkpoint_path: "m-3"'
+    assert tf.train.latest_checkpoint(str(tmp_path)) == path
+
+
 FRESH = textwrap.dedent("""
     import sys, numpy as np, raygraph as tf
     mode, prefix, out = sys.argv[1:4]

@@ -15,4 +15,4 @@ from .checkpoint_management import (CheckpointState, checkpoint_exists, generate
                                     update_checkpoint_state)
 from .checkpoint_utils import (CheckpointReader, NewCheckpointReader, list_variables, load_checkpoint,  # noqa: F401
                                load_variable)
-from .saver import Saver  # noqa: F401
+from .saver import Saver, SaverDef  # noqa: F401

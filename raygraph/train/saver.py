@@ -23,6 +23,8 @@ from ..tensor import Tensor
 from ..variables import Variable
 from . import checkpoint_management as management
 
+SaverDef = saver_pb2.SaverDef
+
 
 def _named_variables(var_list):
     """[(checkpoint name, Variable)] sorted by name, as TF1's op_list_to_dict names them."""
@@ -99,9 +101,9 @@ class Saver:
                  name=None, restore_sequentially=False, saver_def=None, builder=None, defer_build=False,
                  allow_empty=False, write_version=saver_pb2.SaverDef.V2, pad_step_number=False,
                  save_relative_paths=False, filename=None):
-        if sharded or reshape:
-            raise errors.UnimplementedError(None, None, "raygraph's Saver writes one file per checkpoint; "
-                                            "sharded=True and reshape=True are not supported")
+        if reshape:
+            raise errors.UnimplementedError(None, None, "Saver(reshape=True) is not supported by raygraph")
+        self._sharded = sharded  # recorded in the SaverDef; the checkpoint is one data file either way
         self._var_list = var_list
         self._max_to_keep = max_to_keep
         self._keep_checkpoint_every_n_hours = keep_checkpoint_every_n_hours
@@ -141,7 +143,7 @@ class Saver:
         filename_name, save_name, restore_name = _build_ops(_named_variables(var_list), self._name, self._filename)
         self.saver_def = saver_pb2.SaverDef(
             filename_tensor_name=filename_name, save_tensor_name=save_name, restore_op_name=restore_name,
-            max_to_keep=self._max_to_keep or 0, sharded=False,
+            max_to_keep=self._max_to_keep or 0, sharded=self._sharded,
             keep_checkpoint_every_n_hours=self._keep_checkpoint_every_n_hours, version=saver_pb2.SaverDef.V2)
         self._is_built = True
 
