@@ -9,8 +9,15 @@ from ..shape import TensorShape
 from .registry import NOT_DIFFERENTIABLE, apply_op, op
 
 
-def _read_file(a, filename):
-    path = filename.decode() if isinstance(filename, bytes) else str(filename)
+def _scalar_bytes(value):
+    """A scalar string tensor's value (bytes, or a 0-d object array holding bytes) as bytes."""
+    if isinstance(value, np.ndarray):
+        value = value.item()
+    return value if isinstance(value, bytes) else str(value).encode()
+
+
+def _read_file(a, res, filename):
+    path = _scalar_bytes(filename).decode()
     try:
         with open(path, "rb") as f:
             return f.read()
@@ -18,16 +25,26 @@ def _read_file(a, filename):
         raise NotFoundError(None, None, f"{path}; No such file or directory") from None
 
 
-def _write_file(a, filename, contents):
-    path = filename.decode() if isinstance(filename, bytes) else str(filename)
-    with open(path, "wb") as f:
-        f.write(contents)
+def _write_file(a, res, filename, contents):
+    with open(_scalar_bytes(filename).decode(), "wb") as f:
+        f.write(_scalar_bytes(contents))
 
 
-op("ReadFile", "filename:string", kernel=_read_file, stateful=True, grad=NOT_DIFFERENTIABLE,
-   shape=lambda i, a: (dtypes.string, TensorShape._raw(())))
+def _scalar_input(inputs, what):
+    d = inputs[0]._shape._dims
+    if d is not None and len(d) != 0:
+        raise ValueError(f"Shape must be rank 0 but is rank {len(d)}")
+
+
+def _read_file_shape(inputs, a):
+    _scalar_input(inputs, "filename")
+    return dtypes.string, TensorShape._raw(())
+
+
+# Stateful: a file is read (or written) each time the op runs, never folded into a constant.
+op("ReadFile", "filename:string", kernel=_read_file, stateful=True, grad=NOT_DIFFERENTIABLE, shape=_read_file_shape)
 op("WriteFile", "filename:string, contents:string", kernel=_write_file, stateful=True, grad=NOT_DIFFERENTIABLE,
-   shape=None)
+   shape=lambda i, a: _scalar_input(i, "filename") or ())
 
 
 def read_file(filename, name=None):
@@ -39,44 +56,60 @@ def write_file(filename, contents, name=None):
     return apply_op("WriteFile", [filename, contents], {}, name=name)
 
 
+def _open_image(fmt, contents, a):
+    """The decoded image. JPEGs go through libjpeg (Pillow) configured as close to TF's flags as Pillow allows:
+    Pillow's "draft" decoding is libjpeg's fast integer DCT without fancy upsampling, its normal decoding is the
+    accurate DCT with fancy upsampling. TF's default (fast DCT with fancy upsampling) has no exact equivalent:
+    it is decoded with the accurate DCT, which differs by a few levels."""
+    from PIL import Image
+    try:
+        img = Image.open(_io.BytesIO(contents))
+        if fmt == "JPEG" and img.format == "JPEG":
+            fast = a.get("dct_method", "") != "INTEGER_ACCURATE"
+            gray = a.get("channels", 0) == 1 or img.mode == "L"
+            if fast and (gray or not a.get("fancy_upscaling", True)):
+                img.draft("L" if gray else img.mode, img.size)
+                img.decoderconfig = (1, 1)
+        img.load()
+    except Exception as e:  # noqa: BLE001 - any decoder failure is invalid input
+        raise InvalidArgumentError(None, None, f"Invalid {fmt} data or crop window, data size "
+                                               f"{len(contents)}") from e
+    return img
+
+
 def _decode_image(fmt):
     def kernel(a, contents):
-        try:
-            from PIL import Image
-        except ImportError:  # pragma: no cover - Pillow is a dependency
-            from ..errors import UnimplementedError
-            raise UnimplementedError(None, None, "image decoding needs Pillow (pip install pillow)") from None
-        try:
-            img = Image.open(_io.BytesIO(contents))
-            img.load()
-        except Exception as e:  # noqa: BLE001 - any decoder failure is invalid input
-            raise InvalidArgumentError(None, None, f"Invalid {fmt} data or crop window, data size "
-                                       f"{len(contents)}: {e}") from None
         channels = a.get("channels", 0)
+        if channels not in (0, 1, 3, 4):
+            raise InvalidArgumentError(None, None, f"channels must be 0, 1, 3 or 4, got {channels}")
+        img = _open_image(fmt, _scalar_bytes(contents), a)
         mode = {1: "L", 3: "RGB", 4: "RGBA"}.get(channels)
         if mode is None:
             mode = img.mode if img.mode in ("L", "RGB", "RGBA") else "RGB"
-        arr = np.asarray(img.convert(mode), dtype=np.uint8)
+        arr = np.asarray(img.convert(mode) if img.mode != mode else img, dtype=np.uint8)
         return arr if arr.ndim == 3 else arr[:, :, None]
     return kernel
 
 
 def _image_shape(inputs, a):
+    _scalar_input(inputs, "contents")
     c = a.get("channels", 0)
     return dtypes.uint8, TensorShape._raw((None, None, c or None))
 
 
-op("DecodeJpeg", "contents:string", kernel=_decode_image("JPEG"), shape=_image_shape, grad=NOT_DIFFERENTIABLE)
-op("DecodePng", "contents:string", kernel=_decode_image("PNG"), shape=_image_shape, grad=NOT_DIFFERENTIABLE)
+op("DecodeJpeg", "contents:string", kernel=_decode_image("JPEG"), shape=_image_shape, grad=None)
+op("DecodePng", "contents:string", kernel=_decode_image("PNG"), shape=_image_shape, grad=None)
 
 
 def decode_jpeg(contents, channels=0, ratio=1, fancy_upscaling=True, try_recover_truncated=False,
                 acceptable_fraction=1, dct_method="", name=None):
     """A JPEG image as a uint8 tensor of shape [height, width, channels]."""
-    return apply_op("DecodeJpeg", [contents], {"channels": channels, "ratio": ratio}, name=name)
+    attrs = {"channels": channels, "ratio": ratio, "fancy_upscaling": fancy_upscaling,
+             "try_recover_truncated": try_recover_truncated, "acceptable_fraction": float(acceptable_fraction),
+             "dct_method": dct_method}
+    return apply_op("DecodeJpeg", [contents], attrs, name=name)
 
 
 def decode_png(contents, channels=0, dtype=dtypes.uint8, name=None):
-    return apply_op("DecodePng", [contents], {"channels": channels}, name=name)
-
-
+    """A PNG image as a uint8 tensor of shape [height, width, channels]."""
+    return apply_op("DecodePng", [contents], {"channels": channels, "dtype": dtypes.as_dtype(dtype)}, name=name)

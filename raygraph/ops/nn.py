@@ -4,15 +4,19 @@ import numpy as np
 from .. import dtypes
 from ..convert import convert_to_tensor
 from ..graph import name_scope
+from ..errors import InvalidArgumentError
 from ..shape import TensorShape, unknown_shape
 from .array import expand_dims, reshape, shape
-from .math import _sum_to, cast, exp, reduce_sum
-from .registry import FLOATS, NOT_DIFFERENTIABLE, REALS, apply_op, dims, op, same_shape
+from .math import cast, exp, reduce_sum
+from .registry import apply_op, broadcast_dims, dims, merge_dims, op, same_shape, with_rank
+
+HALF_UP = "float16 bfloat16 float32 float64"
+RELU_T = "float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64"
 
 _raw = TensorShape._raw
 
 
-def _unary(type, fn, grad, allowed=FLOATS):
+def _unary(type, fn, grad, allowed=HALF_UP):
     op(type, "features:T", kernel=lambda a, x: fn(x), shape=same_shape, grad=grad, T=allowed)
 
 
@@ -34,10 +38,11 @@ _SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804
 
 
 _unary("Relu", lambda x: np.maximum(x, 0).astype(x.dtype, copy=False),
-       lambda op, g: [apply_op("ReluGrad", [g, op.outputs[0]], {})], REALS)
-op("ReluGrad", "gradients:T, features:T", kernel=_relu_grad_kernel, shape=same_shape, grad=None, T=REALS)
+       lambda op, g: [apply_op("ReluGrad", [g, op.outputs[0]], {})], RELU_T + " qint8")
+op("ReluGrad", "gradients:T, features:T", kernel=_relu_grad_kernel, shape=same_shape, T=RELU_T,
+   grad=lambda op, g: [apply_op("ReluGrad", [g, op.inputs[1]], {}), apply_op("ZerosLike", [op.inputs[1]], {})])
 _unary("Relu6", lambda x: np.clip(x, 0, 6).astype(x.dtype, copy=False),
-       lambda op, g: [g * cast((op.inputs[0] > 0) & (op.inputs[0] < 6), g.dtype)], REALS)
+       lambda op, g: [g * cast((op.inputs[0] > 0) & (op.inputs[0] < 6), g.dtype)], RELU_T)
 _unary("Elu", _elu, lambda op, g: [apply_op("Select", [op.outputs[0] > 0, g, g * (op.outputs[0] + 1.0)], {})])
 _unary("Selu", lambda x: (_SELU_SCALE * np.where(x > 0, x, _SELU_ALPHA * np.expm1(np.minimum(x, 0)))).astype(x.dtype),
        lambda op, g: [apply_op("Select", [op.outputs[0] > 0, g * _SELU_SCALE,
@@ -46,7 +51,7 @@ _unary("Softplus", _softplus, lambda op, g: [g * apply_op("Sigmoid", [op.inputs[
 _unary("Softsign", lambda x: (x / (1 + np.abs(x))).astype(x.dtype, copy=False),
        lambda op, g: [g / apply_op("Square", [1.0 + apply_op("Abs", [op.inputs[0]], {})], {})])
 op("LeakyRelu", "features:T", kernel=lambda a, x: np.where(x > 0, x, x * np.asarray(a["alpha"], x.dtype)),
-   shape=same_shape, T=FLOATS,
+   shape=same_shape, T=HALF_UP,
    grad=lambda op, g: [apply_op("Select", [op.inputs[0] > 0, g, g * op._attrs["alpha"]], {})])
 
 
@@ -105,81 +110,151 @@ def _log_softmax_grad(op, g):
     return [g - reduce_sum(g, -1, keepdims=True) * exp(op.outputs[0])]
 
 
-op("Softmax", "logits:T", kernel=_softmax_kernel, shape=_softmax_shape, grad=_softmax_grad, T=FLOATS)
-op("LogSoftmax", "logits:T", kernel=_log_softmax_kernel, shape=_softmax_shape, grad=_log_softmax_grad, T=FLOATS)
+op("Softmax", "logits:T", kernel=_softmax_kernel, shape=_softmax_shape, grad=_softmax_grad, T=HALF_UP)
+op("LogSoftmax", "logits:T", kernel=_log_softmax_kernel, shape=_softmax_shape, grad=_log_softmax_grad, T=HALF_UP)
 
 
-def _along_last(type, logits, axis, name):
+def _along_axis(op_type, logits, axis, name):
+    """TF's _wrap_2d_function: op_type over the last axis, moving `axis` there and back with transposes."""
+    from .array import rank
+    from .math import subtract
     logits = convert_to_tensor(logits)
     r = logits.shape.ndims
-    if axis is None or axis == -1 or (r is not None and axis == r - 1):
-        return apply_op(type, [logits], {}, name=name)
-    from .array import transpose
-    if r is None:
-        raise ValueError(f"{type} over axis {axis} needs the rank of its input to be known")
-    axis %= r
-    perm = list(range(r))
-    perm[axis], perm[-1] = perm[-1], perm[axis]
-    with name_scope(name, type, [logits]) as scope:
-        return transpose(apply_op(type, [transpose(logits, perm)], {}), perm, name=scope)
+    if axis == -1 or axis == r - 1:
+        return apply_op(op_type, [logits], {}, name=name)
+    if not -r <= axis < r:
+        raise InvalidArgumentError(None, None, f"`dim` must be in the range [{-r}, {r}) where {r} is the number "
+                                               f"of dimensions in the input. Received: dim={axis}")
+    ndims = rank(logits)
+    dim = axis + ndims if axis < 0 else axis
+    input_rank = rank(logits)
+    dim_axis = dim % r
+    out = _swap_axis(apply_op(op_type, [_swap_axis(logits, dim_axis, subtract(input_rank, 1))], {}), dim_axis,
+                     subtract(input_rank, 1), name=name)
+    out.set_shape(logits.shape)
+    return out
+
+
+def _swap_axis(t, dim_index, last_index, name=None):
+    from .array import range as range_, transpose
+    from .joining import concat
+    perm = concat([range_(dim_index), [last_index], range_(dim_index + 1, last_index), [dim_index]], 0)
+    return transpose(t, perm, name=name)
 
 
 def softmax(logits, axis=None, name=None, dim=None):
     """exp(logits) / sum(exp(logits)) along `axis` (the last by default)."""
-    return _along_last("Softmax", logits, dim if axis is None else axis, name)
+    return _along_axis("Softmax", logits, _axis_arg(axis, dim), name)
 
 
 def log_softmax(logits, axis=None, name=None, dim=None):
-    return _along_last("LogSoftmax", logits, dim if axis is None else axis, name)
+    """logits - log(sum(exp(logits))) along `axis` (the last by default)."""
+    return _along_axis("LogSoftmax", logits, _axis_arg(axis, dim), name)
+
+
+def _axis_arg(axis, dim, default=-1):
+    if axis is not None and dim is not None:
+        raise ValueError("Cannot specify both 'axis' and 'dim'.")
+    axis = dim if axis is None else axis
+    return default if axis is None else axis
 
 
 # ----- cross entropies --------------------------------------------------------------------------------------
-def _xent_kernel(a, logits, labels):
+def _log_probs(logits):
     z = logits - np.max(logits, axis=-1, keepdims=True)
-    log_p = z - np.log(np.sum(np.exp(z), axis=-1, keepdims=True))
+    return z - np.log(np.sum(np.exp(z), axis=-1, keepdims=True))
+
+
+def _xent_kernel(a, logits, labels):
+    if np.ndim(logits) > 2 or np.ndim(labels) > 2:
+        raise InvalidArgumentError(None, None, "logits and labels must be either 2-dimensional, or broadcasted to "
+                                               "be 2-dimensional")
+    try:
+        logits, labels = np.broadcast_arrays(logits, labels)
+    except ValueError:
+        raise InvalidArgumentError(None, None, f"logits and labels must be broadcastable: logits_size="
+                                               f"{_text(np.shape(logits))} labels_size={_text(np.shape(labels))}")
+    log_p = _log_probs(logits)
     loss = -np.sum(labels * log_p, axis=-1)
     return loss.astype(logits.dtype, copy=False), (np.exp(log_p) - labels).astype(logits.dtype, copy=False)
 
 
+def _text(shape):
+    return "[" + ",".join(str(d) for d in shape) + "]"
+
+
 def _xent_shape(inputs, a):
     logits, labels = inputs
-    d = logits.shape.merge_with(labels.shape)._dims if logits.shape.is_compatible_with(labels.shape) else None
-    if d is None and logits.shape.ndims is not None and labels.shape.ndims is not None:
-        raise ValueError(f"logits and labels must be broadcastable: logits_size={logits.shape} "
-                         f"labels_size={labels.shape}")
     dt = logits.dtype.base_dtype
-    if d is None:
-        return [(dt, unknown_shape(1)), (dt, unknown_shape(2))]
-    if len(d) != 2:
-        raise ValueError(f"Shape must be rank 2 but is rank {len(d)}")
-    return [(dt, _raw(d[:1])), (dt, _raw(d))]
+    ld = dims(logits)
+    if ld is not None and len(ld) == 2:
+        try:
+            both = merge_dims(ld, dims(labels))
+        except ValueError:
+            both = None
+        if both is not None:
+            return [(dt, _raw(both[:1])), (dt, _raw(both))]
+    out = broadcast_dims(ld, dims(labels))
+    if out is None:
+        raise ValueError("Shape must be broadcasted with rank 2, but is rank is unknown.")
+    if len(out) != 2:
+        raise ValueError(f"Shape must be broadcasted with rank 2, but is rank {len(out)}")
+    return [(dt, _raw(out[:1])), (dt, _raw(out))]
 
 
 def _xent_grad(op, g_loss, g_backprop=None):
-    backprop = op.outputs[1]
-    g = expand_dims(g_loss, -1)
     logits = op.inputs[0]
-    return [g * backprop, g * -apply_op("LogSoftmax", [logits], {})]
+    return [expand_dims(g_loss, -1) * op.outputs[1],
+            expand_dims(g_loss, -1) * -apply_op("LogSoftmax", [logits], {})]
 
 
 op("SoftmaxCrossEntropyWithLogits", "features:T, labels:T", kernel=_xent_kernel, shape=_xent_shape,
-   grad=_xent_grad, T=FLOATS)
+   grad=_xent_grad, T=HALF_UP)
 
 
-def softmax_cross_entropy_with_logits_v2(labels, logits, axis=-1, name=None, dim=None):
+def _flatten_outer_dims(logits):
+    """[..., n] -> [-1, n], as TF writes it (Rank, Slice of Shape, concat, Reshape)."""
+    from .array import rank
+    from .joining import concat
+    from .math import subtract
+    from .slicing import slice as slice_
+    r = rank(logits)
+    last = slice_(shape(logits), [subtract(r, 1)], [1])
+    out = reshape(logits, concat([[-1], last], 0))
+    d = dims(logits)
+    if d is not None and None not in d[:-1]:
+        out.set_shape([int(np.prod(d[:-1], dtype=np.int64)), d[-1]])
+    return out
+
+
+def softmax_cross_entropy_with_logits_v2(labels, logits, axis=None, name=None, dim=None):
     """Per-example cross entropy between `labels` (a distribution) and softmax(`logits`)."""
+    from .array import rank, range as range_, transpose
+    from .joining import concat
+    from .math import subtract
+    from .slicing import slice as slice_
+    axis = _axis_arg(axis, dim)
     with name_scope(name, "softmax_cross_entropy_with_logits", [logits, labels]) as scope:
         logits = convert_to_tensor(logits, name="logits")
-        labels = convert_to_tensor(labels, name="labels", dtype=logits.dtype.base_dtype)
-        r = logits.shape.ndims
-        if r == 2 or r is None:
-            loss, _ = apply_op("SoftmaxCrossEntropyWithLogits", [logits, labels], {}, name=scope)
-            return loss
-        lead = shape(logits)[:-1]
-        flat = reshape(logits, [-1, logits.shape[-1].value if logits.shape[-1].value else -1])
-        flat_labels = reshape(labels, [-1, logits.shape[-1].value if logits.shape[-1].value else -1])
-        loss, _ = apply_op("SoftmaxCrossEntropyWithLogits", [flat, flat_labels], {})
-        return reshape(loss, lead, name=scope)
+        labels = convert_to_tensor(labels, name="labels")
+        half = logits.dtype.base_dtype is dtypes.float16
+        precise = cast(logits, dtypes.float32) if half else logits
+        labels = cast(labels, precise.dtype.base_dtype)
+        input_rank = rank(precise)
+        static = logits.shape
+        if axis != -1:
+            def to_end(t):
+                return transpose(t, concat([range_(axis), range_(axis + 1, input_rank), [axis]], 0))
+            precise, labels = to_end(precise), to_end(labels)
+        input_shape = shape(precise)
+        precise, labels = _flatten_outer_dims(precise), _flatten_outer_dims(labels)
+        cost, _ = apply_op("SoftmaxCrossEntropyWithLogits", [precise, labels], {}, name=scope)
+        cost = reshape(cost, slice_(input_shape, [0], [subtract(input_rank, 1)]))
+        if static.ndims is not None:
+            d = static.as_list()
+            del d[axis]
+            cost.set_shape(d)
+        return cast(cost, logits.dtype.base_dtype) if half else cost
 
 
 def softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, dim=-1, name=None, axis=None):
@@ -187,40 +262,47 @@ def softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, 
     if _sentinel is not None:
         raise ValueError("Only call `softmax_cross_entropy_with_logits` with named arguments (labels=..., "
                          "logits=..., ...).")
+    dim = _axis_arg(axis, dim)
+    if labels is None or logits is None:
+        raise ValueError(f"Both `labels` and `logits` must be provided for softmax_cross_entropy_with_logits"
+                         f"Received: labels={labels} and logits={logits}")
     with name_scope(name, "softmax_cross_entropy_with_logits_sg", [logits, labels]) as scope:
         labels = apply_op("StopGradient", [labels], {}, name="labels_stop_gradient")
-        return softmax_cross_entropy_with_logits_v2(labels=labels, logits=logits, name=scope)
+    return softmax_cross_entropy_with_logits_v2(labels=labels, logits=logits, axis=dim, name=scope)
 
 
 def _sparse_xent_kernel(a, logits, labels):
+    if np.ndim(logits) != 2:
+        raise InvalidArgumentError(None, None, f"logits must be 2-D, but got shape {_text(np.shape(logits))}")
+    if np.ndim(labels) != 1 or len(labels) != len(logits):
+        raise InvalidArgumentError(None, None, f"logits and labels must have the same first dimension, got logits "
+                                               f"shape {_text(np.shape(logits))} and labels shape "
+                                               f"{_text(np.shape(labels))}")
     n = logits.shape[-1]
     if np.any((labels < 0) | (labels >= n)):
-        from ..errors import InvalidArgumentError
         bad = labels[(labels < 0) | (labels >= n)]
         raise InvalidArgumentError(None, None, f"Received a label value of {int(bad.ravel()[0])} which is outside "
                                    f"the valid range of [0, {n}).  Label values: "
                                    + " ".join(str(int(v)) for v in np.ravel(labels)))
-    z = logits - np.max(logits, axis=-1, keepdims=True)
-    log_p = z - np.log(np.sum(np.exp(z), axis=-1, keepdims=True))
-    loss = -np.take_along_axis(log_p, labels[:, None].astype(np.int64), axis=-1)[:, 0]
+    log_p = _log_probs(logits)
+    rows = np.arange(len(labels))
     back = np.exp(log_p)
-    back[np.arange(len(labels)), labels] -= 1
-    return loss.astype(logits.dtype, copy=False), back.astype(logits.dtype, copy=False)
+    back[rows, labels] -= 1
+    return (-log_p[rows, labels]).astype(logits.dtype, copy=False), back.astype(logits.dtype, copy=False)
 
 
 def _sparse_xent_shape(inputs, a):
     logits, labels = inputs
-    ld = dims(logits)
+    ld, bd = with_rank(logits, 2), with_rank(labels, 1)
+    if ld[0] is not None and bd[0] is not None and ld[0] != bd[0]:
+        raise ValueError(f"Dimensions must be equal, but are {ld[0]} and {bd[0]}")
+    batch = ld[0] if ld[0] is not None else bd[0]
     dt = logits.dtype.base_dtype
-    if ld is None:
-        return [(dt, unknown_shape(1)), (dt, unknown_shape(2))]
-    if len(ld) != 2:
-        raise ValueError(f"Shape must be rank 2 but is rank {len(ld)}")
-    return [(dt, _raw(ld[:1])), (dt, _raw(ld))]
+    return [(dt, _raw((batch,))), (dt, _raw((batch, ld[1])))]
 
 
 op("SparseSoftmaxCrossEntropyWithLogits", "features:T, labels:Tlabels=int64", kernel=_sparse_xent_kernel,
-   shape=_sparse_xent_shape, T=FLOATS, Tlabels=(dtypes.int32, dtypes.int64),
+   shape=_sparse_xent_shape, T=HALF_UP, Tlabels=(dtypes.int32, dtypes.int64),
    grad=lambda op, g_loss, g_bp=None: [expand_dims(g_loss, -1) * op.outputs[1], None])
 
 
@@ -229,20 +311,53 @@ def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits
     if _sentinel is not None:
         raise ValueError("Only call `sparse_softmax_cross_entropy_with_logits` with named arguments "
                          "(labels=..., logits=..., ...).")
-    with name_scope(name, "SparseSoftmaxCrossEntropyWithLogits", [labels, logits]) as scope:
+    if labels is None or logits is None:
+        raise ValueError(f"Both `labels` and `logits` must be provided for sparse_softmax_cross_entropy_with_logits"
+                         f"Received: labels={labels} and logits={logits}")
+    with name_scope(name, "SparseSoftmaxCrossEntropyWithLogits", [labels, logits]):
         labels = convert_to_tensor(labels)
         logits = convert_to_tensor(logits)
-        ld, lb = logits.shape.ndims, labels.shape.ndims
-        if ld is not None and lb is not None and lb != ld - 1:
-            raise ValueError(f"Rank mismatch: Rank of labels (received {lb}) should equal rank of logits minus 1 "
-                             f"(received {ld}).")
-        if ld == 2 or ld is None:
-            loss, _ = apply_op("SparseSoftmaxCrossEntropyWithLogits", [logits, labels], {}, name=scope)
-            return loss
-        n = logits.shape[-1].value
-        loss, _ = apply_op("SparseSoftmaxCrossEntropyWithLogits",
-                           [reshape(logits, [-1, n]), reshape(labels, [-1])], {})
-        return reshape(loss, shape(labels), name=scope)
+        half = logits.dtype.base_dtype is dtypes.float16
+        precise = cast(logits, dtypes.float32) if half else logits
+        labels_shape = shape(labels)
+        _check_sparse_shapes(labels.shape, logits)
+        if logits.shape.ndims == 2:
+            cost, _ = apply_op("SparseSoftmaxCrossEntropyWithLogits", [precise, labels], {}, name=name)
+            return cast(cost, dtypes.float16) if half else cost
+        return _sparse_xent_any_rank(labels, labels_shape, logits, precise, half, name)
+
+
+def _check_sparse_shapes(lb, logits):
+    lg = logits.shape
+    if lg.ndims == 0:
+        raise ValueError(f"`logits` cannot be a scalar. Received logits={logits}`")
+    if lg.ndims is not None and lb.ndims is not None and lb.ndims != lg.ndims - 1:
+        raise ValueError(f"`labels.shape.rank` must equal `logits.shape.rank - 1`. Received: labels.shape={lb} of "
+                         f"rank {lb.ndims} and logits.shape={lg} of rank {lg.ndims}")
+    if lb.is_fully_defined() and lg[:-1].is_fully_defined() and lb.as_list() != lg[:-1].as_list():
+        raise ValueError(f"`labels.shape` must equal `logits.shape` except for the last dimension. Received: "
+                         f"labels.shape={lb} and logits.shape={lg}")
+
+
+def _sparse_xent_any_rank(labels, labels_shape, logits, precise, half, name):
+    """Rank != 2: flatten to [-1, classes] (asserting the shapes agree when not known statically)."""
+    from .array import rank
+    from ..graph import get_default_graph
+    checks = []
+    if not (labels.shape.is_fully_defined() and logits.shape[:-1].is_fully_defined()):
+        from .control import Assert
+        from .math import equal
+        from .reduction import reduce_all
+        checks.append(Assert(reduce_all(equal(shape(labels), shape(logits)[:-1])),
+                             ["Condition x == y did not hold element-wise:"]))
+    with get_default_graph().control_dependencies(checks):
+        classes = shape(logits)[rank(logits) - 1]
+        precise = reshape(precise, [-1, classes])
+        flat_labels = reshape(labels, [-1])
+        cost, _ = apply_op("SparseSoftmaxCrossEntropyWithLogits", [precise, flat_labels], {}, name=name)
+        cost = reshape(cost, labels_shape)
+        cost.set_shape(labels.shape)
+        return cast(cost, dtypes.float16) if half else cost
 
 
 def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, name=None):
@@ -286,7 +401,7 @@ def bias_add(value, bias, data_format=None, name=None):
         return apply_op("BiasAdd", [value, bias], {"data_format": data_format or "NHWC"}, name=scope)
 
 
-op("L2Loss", "t:T", kernel=lambda a, x: np.asarray(np.sum(np.square(x)) / 2, dtype=x.dtype), T=FLOATS,
+op("L2Loss", "t:T", kernel=lambda a, x: np.asarray(np.sum(np.square(x)) / 2, dtype=x.dtype), T=HALF_UP,
    shape=lambda i, a: (i[0].dtype.base_dtype, _raw(())), grad=lambda op, g: [op.inputs[0] * g])
 
 

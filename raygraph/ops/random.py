@@ -8,7 +8,7 @@ import numpy as np
 from .. import dtypes
 from ..convert import convert_to_tensor
 from ..graph import get_default_graph, name_scope
-from .registry import FLOATS, NOT_DIFFERENTIABLE, apply_op, constant_value_as_shape, op
+from .registry import FLOATS, NOT_DIFFERENTIABLE, apply_op, constant_value_as_shape, op, with_rank
 
 DEFAULT_GRAPH_SEED = 87654321
 _MAXINT32 = 2 ** 31 - 1
@@ -77,17 +77,22 @@ def _truncated(a, res, s):
 
 
 def _random_shape(inputs, a):
+    with_rank(inputs[0], 1)
+    for t in inputs[1:]:  # RandomUniformInt's minval and maxval
+        with_rank(t, 0)
     return a.get("dtype") or a["Tout"], constant_value_as_shape(inputs[0])
 
 
-op("RandomUniform", "shape:T=int32", kernel=_uniform, shape=_random_shape, stateful=True,
-   grad=NOT_DIFFERENTIABLE, T=(dtypes.int32, dtypes.int64))
-op("RandomUniformInt", "shape:T=int32, minval:Tout, maxval:Tout", kernel=_uniform_int, stateful=True,
-   shape=_random_shape, grad=NOT_DIFFERENTIABLE, T=(dtypes.int32, dtypes.int64))
-op("RandomStandardNormal", "shape:T=int32", kernel=_normal, shape=_random_shape, stateful=True,
-   grad=NOT_DIFFERENTIABLE, T=(dtypes.int32, dtypes.int64))
-op("TruncatedNormal", "shape:T=int32", kernel=_truncated, shape=_random_shape, stateful=True,
-   grad=NOT_DIFFERENTIABLE, T=(dtypes.int32, dtypes.int64))
+_INDEX = (dtypes.int32, dtypes.int64)
+_FLOAT = "float16 bfloat16 float32 float64"
+op("RandomUniform", "shape:T", kernel=_uniform, shape=_random_shape, stateful=True, grad=NOT_DIFFERENTIABLE,
+   T=_INDEX, dtype=_FLOAT)
+op("RandomUniformInt", "shape:T, minval:Tout, maxval:Tout", kernel=_uniform_int, stateful=True,
+   shape=_random_shape, grad=NOT_DIFFERENTIABLE, T=_INDEX, Tout=_INDEX)
+op("RandomStandardNormal", "shape:T", kernel=_normal, shape=_random_shape, stateful=True, grad=NOT_DIFFERENTIABLE,
+   T=_INDEX, dtype=_FLOAT)
+op("TruncatedNormal", "shape:T", kernel=_truncated, shape=_random_shape, stateful=True, grad=NOT_DIFFERENTIABLE,
+   T=_INDEX, dtype=_FLOAT)
 
 
 def _seed_attrs(dtype, seed):
@@ -117,7 +122,7 @@ def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None
             return apply_op("RandomUniformInt", [shape, minval, maxval], attrs, name=scope)
         result = apply_op("RandomUniform", [shape], attrs)
         if zero:
-            return result if one else result * maxval
+            return result if one else apply_op("Mul", [result, maxval], {})
         return apply_op("AddV2", [result * (maxval - minval), minval], {}, name=scope)
 
 
