@@ -207,6 +207,8 @@ class Saver:
         """Writes a checkpoint at `save_path[-global_step]` and returns that prefix (None if nothing to save)."""
         if not self._is_built:
             raise RuntimeError("`build()` should be called before save if defer_build==True")
+        if not callable(getattr(sess, "run", None)):
+            raise TypeError(f"'sess' must be a Session; {sess}")
         latest_filename = latest_filename or "checkpoint"
         if os.path.split(latest_filename)[0]:
             raise ValueError("'latest_filename' must not contain path components")
