@@ -184,6 +184,7 @@ GRAD_TABLE = [  # (op type, builder(tf, *inputs), input values)
     ("Relu6", lambda tf, x: tf.nn.relu6(x * 4.0), [M23]), ("Softplus", lambda tf, x: tf.nn.softplus(x), [M23]),
     ("Softsign", lambda tf, x: tf.nn.softsign(x), [M23]), ("L2Loss", lambda tf, x: tf.nn.l2_loss(x), [M23]),
     ("Softmax", lambda tf, x: tf.nn.softmax(x), [M23]), ("LogSoftmax", lambda tf, x: tf.nn.log_softmax(x), [M23]),
+    ("ReluGrad", lambda tf, dy, x: _op("ReluGrad", dy, x), [M23, SMALL]),
     ("SigmoidGrad", lambda tf, y, dy: _op("SigmoidGrad", y, dy), [SMALL + 0.5, M23]),
     ("TanhGrad", lambda tf, y, dy: _op("TanhGrad", y, dy), [SMALL, M23]),
     ("SqrtGrad", lambda tf, y, dy: _op("SqrtGrad", y, dy), [POS, M23]),
