@@ -21,6 +21,7 @@ from .ops.array import (broadcast_to, concat, expand_dims, fill, gather, identit
                         transpose, unstack, where, where_v2, zeros, zeros_like)
 from .ops.control import Assert, Print, group, no_op, tuple, with_dependencies  # noqa: F401
 from .ops.control_flow import cond  # noqa: F401
+from .ops.script import numpy_function, py_func  # noqa: F401
 from .ops.io import decode_jpeg, decode_png, read_file, write_file  # noqa: F401
 from .ops.math import (abs, add, add_n, argmax, argmin, atan2, cast, ceil, cos, count_nonzero, div,  # noqa: F401
                        div_no_nan, divide, equal, exp, expm1, floor, floordiv, floormod, greater, greater_equal,

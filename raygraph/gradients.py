@@ -280,8 +280,12 @@ class _Backprop:
             return [None] * len(op.inputs)
         for i, g in enumerate(out_grads):  # an output nothing used has gradient 0
             if g is None and _is_trainable(op.outputs[i]):
-                from .ops.array import zeros_like
-                out_grads[i] = zeros_like(op.outputs[i])
+                if op.type in ("Switch", "RefSwitch") or op._cond_context is not None:
+                    # computed from the output itself, so it is dead on the branch not taken (not a constant)
+                    out_grads[i] = apply_op("ZerosLike", [op.outputs[i]], {})
+                else:
+                    from .ops.array import zeros_like
+                    out_grads[i] = zeros_like(op.outputs[i])
         with name_scope(op.name + "_grad"):
             in_grads = _as_list(fn(op, *out_grads))
             if len(in_grads) != len(op.inputs):

@@ -6,7 +6,10 @@ device its step message — over the step channel when there is one — and coll
 failure on one device aborts the step on the others; a device that went away is reported as such.
 """
 import itertools
+import threading
+import time
 import uuid
+from multiprocessing.connection import wait
 
 from .channel import ChannelClosed
 from .plan import build_plan
@@ -40,13 +43,17 @@ class Client:
         self._acquire, self._release = acquire, release
         self.soft_placement = soft_placement
         self.handles = {}
+        self._lock = threading.Lock()  # several client threads may create handles or install plans
         self._ids = itertools.count()
         self._prefix = uuid.uuid4().hex[:8]
 
     def handle(self, device):
         h = self.handles.get(device)
         if h is None:
-            h = self.handles[device] = self._acquire(device)
+            with self._lock:
+                h = self.handles.get(device)
+                if h is None:
+                    h = self.handles[device] = self._acquire(device)
         return h
 
     def plan(self, table, fetches, targets, feeds):
@@ -57,6 +64,9 @@ class Client:
 
     def _install(self, plan):
         import ray
+        with self._lock:
+            if plan.installed:
+                return
         devices = list(plan.partitions)
         handles = {d: self.handle(d) for d in devices}
         peers = {d: handles[d].actor for d in devices}
@@ -71,9 +81,8 @@ class Client:
         parts = plan.partitions
         if len(parts) == 1:
             (device,) = parts
-            replies = {device: self._call(device, (
-                "run", plan.id, step_id, feeds if not plan.feed_routes or len(feeds) == len(plan.feed_routes)
-                else {k: feeds[k] for k in plan.feed_routes}, trace, timeout))}
+            used = feeds if len(feeds) == len(plan.feed_routes) else {k: feeds[k] for k in plan.feed_routes}
+            replies = {device: self._call(device, ("run", plan.id, step_id, used, trace, timeout))}
         else:
             replies = self._call_all(plan, step_id, feeds, trace, timeout)
         values, stats = {}, {}
@@ -110,8 +119,10 @@ class Client:
         return _check(device, reply)
 
     def _call_all(self, plan, step_id, feeds, trace, timeout):
+        """Sends every device its message, then takes replies as they come (any order). The first failure
+        aborts the step on the others; replies still missing soon after that drop their channel."""
         import ray
-        sent, pending_refs, replies, first_error = [], {}, {}, None
+        channels, refs, replies, errors = {}, {}, {}, []
         for device in plan.partitions:
             dev_feeds = {k: feeds[k] for k, devs in plan.feed_routes.items() if device in devs}
             message = ("run", plan.id, step_id, dev_feeds, trace, timeout)
@@ -119,37 +130,56 @@ class Client:
             ch = h.channel()
             try:
                 if ch is None:
-                    pending_refs[device] = h.actor.run.remote(message)
+                    refs[device] = h.actor.run.remote(message)
                 else:
                     ch.send(message)
-                    sent.append((device, ch))
+                    channels[ch.conn] = (device, ch)
             except ChannelClosed as e:
                 h.drop_channel()
-                first_error = first_error or DeviceUnavailable(device, str(e))
-        if first_error is not None:
+                errors.append(DeviceUnavailable(device, str(e)))
+        deadline = None if timeout is None else time.monotonic() + timeout + 5.0
+        if errors:
             self._abort(plan, step_id)
-        for device, ch in sent:
-            try:
-                replies[device] = _check(device, ch.receive())
-            except (StepFailed, StepTimeout, DeviceUnavailable) as e:
-                if first_error is None:
-                    first_error = e
-                    self._abort(plan, step_id)
-            except ChannelClosed as e:
-                self.handle(device).drop_channel()
-                if first_error is None:
-                    first_error = DeviceUnavailable(device, str(e))
-                    self._abort(plan, step_id)
-        for device, ref in pending_refs.items():
-            try:
-                replies[device] = _check(device, ray.get(ref))
-            except Exception as e:  # noqa: BLE001
-                if first_error is None:
-                    first_error = e if isinstance(e, (StepFailed, StepTimeout)) else DeviceUnavailable(device, str(e))
-                    self._abort(plan, step_id)
-        if first_error is not None:
-            raise first_error
+            deadline = time.monotonic() + 5.0
+        while channels or refs:
+            wait_for = 0.02 if refs else (None if deadline is None else max(0.0, deadline - time.monotonic()))
+            for conn in wait(list(channels), timeout=wait_for) if channels else ():
+                device, ch = channels.pop(conn)
+                self._take(device, lambda: ch.receive(), replies, errors, plan, step_id)
+            if refs:
+                done, _ = ray.wait(list(refs.values()), num_returns=len(refs), timeout=0 if channels else 0.02)
+                for device in [d for d, r in refs.items() if r in done]:
+                    ref = refs.pop(device)
+                    self._take(device, lambda: ray.get(ref), replies, errors, plan, step_id)
+            if errors and deadline is None:
+                deadline = time.monotonic() + 5.0
+            if deadline is not None and time.monotonic() > deadline and (channels or refs):
+                for device, ch in channels.values():
+                    self.handle(device).drop_channel()  # its late reply must not reach a later step
+                errors.append(StepTimeout())
+                self._abort(plan, step_id)
+                break
+        if errors:
+            raise errors[0]
         return replies
+
+    def _take(self, device, receive, replies, errors, plan, step_id):
+        """Records one device's reply, or its failure (aborting the step on the first one)."""
+        try:
+            replies[device] = _check(device, receive())
+            return
+        except (StepFailed, StepTimeout, DeviceUnavailable) as e:
+            error = e
+        except ChannelClosed as e:
+            self.handle(device).drop_channel()
+            error = DeviceUnavailable(device, str(e))
+        except Exception as e:  # noqa: BLE001 - Ray's actor errors
+            error = DeviceUnavailable(device, str(e))
+        if isinstance(error, StepFailed) and error.error is None and errors:
+            return  # "aborted" because of an earlier failure: report that one
+        if not errors:
+            self._abort(plan, step_id)
+        errors.append(error)
 
     def _abort(self, plan, step_id):
         for device in plan.partitions:

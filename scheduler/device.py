@@ -113,7 +113,10 @@ class Device:
         try:
             for key, value in early.items():
                 self.dispatch(step, step.receive(key, value))
-            self.dispatch(step, part.roots)
+            if timeout is None:
+                self.dispatch(step, part.roots)
+            else:  # with a deadline this thread only waits: a slow kernel cannot hold it past the deadline
+                self.pool.submit(self.dispatch, step, part.roots)
             if not step.done.wait(timeout):
                 raise TimeoutError()
             if isinstance(step.error, StepError) and isinstance(step.error.error, Aborted):

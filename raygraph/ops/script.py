@@ -1,0 +1,57 @@
+"""`py_func`: an op whose kernel is a Python function (shipped to the device that runs it)."""
+import itertools
+
+import numpy as np
+
+from .. import dtypes
+from ..errors import InvalidArgumentError, UnknownError
+from ..shape import unknown_shape
+from .registry import NOT_DIFFERENTIABLE, apply_op, op
+
+_tokens = itertools.count()
+
+
+def _py_func_kernel(a, res, *inputs):
+    try:
+        out = a["_func"](*inputs)
+    except Exception as e:  # noqa: BLE001 - TF reports a Python failure as UnknownError
+        raise UnknownError(None, None, f"{type(e).__name__}: {e}") from e
+    touts = a["Tout"]
+    if not a["_list"]:
+        out = [out]
+    if out is None:
+        out = []
+    if len(out) != len(touts):
+        raise InvalidArgumentError(None, None, f"{a['token']} returns {len(out)} values, but expects to see "
+                                   f"{len(touts)} values.")
+    results = []
+    for i, (value, dtype) in enumerate(zip(out, touts)):
+        arr = np.asarray(value)
+        if dtype is dtypes.string:
+            results.append(np.asarray(value, dtype=object))
+            continue
+        if arr.dtype != dtype.as_numpy_dtype and not (arr.dtype == np.float64 and isinstance(value, float)):
+            raise InvalidArgumentError(None, None, f"{i}-th value returned by {a['token']} is {arr.dtype}, but "
+                                       f"expects {dtype.name}")
+        results.append(arr.astype(dtype.as_numpy_dtype, copy=False))
+    return tuple(results) if len(results) != 1 else results[0]
+
+
+op("PyFunc", "input:+Tin", kernel=_py_func_kernel, stateful=True, grad=NOT_DIFFERENTIABLE,
+   shape=lambda i, a: [(d, unknown_shape()) for d in a["Tout"]])
+
+
+def py_func(func, inp, Tout, stateful=True, name=None):  # noqa: N803 - TF's argument name
+    """Wraps a Python function of numpy arrays as an op; it runs in the device actor that hosts the op."""
+    is_list = isinstance(Tout, (list, tuple))
+    touts = [dtypes.as_dtype(t) for t in (Tout if is_list else [Tout])]
+    attrs = {"Tout": touts, "token": f"pyfunc_{next(_tokens)}", "_func": func, "_list": is_list}
+    out = apply_op("PyFunc", [list(inp)], attrs, name=name)
+    if not is_list:
+        return out
+    if not touts:
+        return []
+    return out if isinstance(out, list) else [out]
+
+
+numpy_function = py_func

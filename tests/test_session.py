@@ -1,0 +1,222 @@
+"""Session on Ray: concurrency seen in traces, devices, threads, errors, deadlines, lifecycle."""
+import threading
+import time
+
+import numpy as np
+import pytest
+
+
+def _spans(md, device_suffix=None):
+    out = {}
+    for dev in md.step_stats.dev_stats:
+        if device_suffix and not dev.device.endswith(device_suffix):
+            continue
+        for n in dev.node_stats:
+            out[n.node_name] = (n.all_start_micros, n.all_start_micros + n.all_end_rel_micros, dev.device)
+    return out
+
+
+def _trace_options(tf):
+    return tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE)
+
+
+def test_independent_heavy_branches_overlap_on_one_device(rtf):
+    tf = rtf
+    x = tf.placeholder(tf.float32, [640, 640])
+    w = tf.constant(np.eye(640, dtype=np.float32))
+    a = tf.matmul(x, w, name="branch_a")
+    b = tf.matmul(x, w, name="branch_b")
+    total = tf.reduce_sum(a) + tf.reduce_sum(b)
+    value = np.ones((640, 640), np.float32)
+    with tf.Session() as s:
+        for _ in range(3):  # warm: the executor learns these nodes are expensive
+            s.run(total, {x: value})
+        for _ in range(5):
+            md = tf.RunMetadata()
+            s.run(total, {x: value}, options=_trace_options(tf), run_metadata=md)
+            spans = _spans(md)
+            (a0, a1, _), (b0, b1, _) = spans["branch_a"], spans["branch_b"]
+            if a0 < b1 and b0 < a1:
+                break
+        assert a0 < b1 and b0 < a1, f"branches did not overlap: a={spans['branch_a']} b={spans['branch_b']}"
+        assert len({d for _, _, d in spans.values()}) == 1
+
+
+def test_two_devices_two_dev_stats_and_tensors_cross_intact(rtf):
+    tf = rtf
+    with tf.device("/cpu:0"):
+        nums = tf.constant(np.arange(12, dtype=np.float64).reshape(3, 4)) * 2.0
+        words = tf.constant([["ä", "bb"], ["", "c\x00d"]])
+        ints = tf.constant(7, dtype=tf.int64)
+    with tf.device("/cpu:1"):
+        nums1 = tf.identity(nums)
+        words1 = tf.identity(words)
+        ints1 = ints + 1
+    with tf.Session(config=tf.ConfigProto(device_count={"CPU": 2})) as s:
+        md = tf.RunMetadata()
+        n, w, i = s.run([nums1, words1, ints1], options=_trace_options(tf), run_metadata=md)
+    assert len(md.step_stats.dev_stats) == 2
+    assert np.array_equal(n, np.arange(12, dtype=np.float64).reshape(3, 4) * 2.0) and n.dtype == np.float64
+    assert w.tolist() == [["ä".encode(), b"bb"], [b"", b"c\x00d"]]
+    assert i == 8 and i.dtype == np.int64
+    spans = _spans(md)
+    assert spans["Identity"][2].endswith("CPU:1")
+
+
+def test_many_threads_run_one_session(rtf):
+    tf = rtf
+    x = tf.placeholder(tf.float32, [])
+    y = x * 2.0 + 1.0
+    results, errors = {}, []
+    with tf.Session() as s:
+        def work(k):
+            try:
+                for j in range(20):
+                    results[(k, j)] = s.run(y, {x: float(k * 100 + j)})
+            except Exception as e:  # noqa: BLE001
+                errors.append(e)
+        threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+        [t.start() for t in threads]
+        [t.join() for t in threads]
+    assert not errors
+    assert all(v == 2.0 * (k * 100 + j) + 1.0 for (k, j), v in results.items()) and len(results) == 80
+
+
+def test_kernel_failure_is_an_op_error_naming_the_op_with_its_creation_trace(rtf):
+    tf = rtf
+    p = tf.placeholder(tf.float32, [None])
+    idx = tf.placeholder(tf.int32, [None])
+    g = tf.gather(p, idx, name="bad_gather")
+    with tf.Session() as s:
+        with pytest.raises(tf.errors.InvalidArgumentError) as info:
+            s.run(g, {p: [1.0], idx: [3]})
+    err = info.value
+    assert err.op is g.op and err.error_code == tf.errors.INVALID_ARGUMENT
+    assert "bad_gather" in str(err) and "test_session.py" in str(err)
+
+
+def test_deadline_exceeded_and_session_still_usable(rtf):
+    tf = rtf
+    x = tf.constant(1.0)
+    slow = tf.py_func(lambda v: (time.sleep(1.5), v)[1], [x], tf.float32)
+    fast = x + 1.0
+    with tf.Session() as s:
+        start = time.perf_counter()
+        with pytest.raises(tf.errors.DeadlineExceededError):
+            s.run(slow, options=tf.RunOptions(timeout_in_ms=200))
+        assert time.perf_counter() - start < 1.2
+        assert s.run(fast) == 2.0
+
+
+def test_operation_timeout_from_config(rtf):
+    tf = rtf
+    slow = tf.py_func(lambda: (time.sleep(1.0), np.float32(0))[1], [], tf.float32)
+    with tf.Session(config=tf.ConfigProto(operation_timeout_in_ms=100)) as s:
+        with pytest.raises(tf.errors.DeadlineExceededError):
+            s.run(slow)
+
+
+def test_dead_device_actor_is_unavailable(rtf):
+    tf = rtf
+    import ray
+    x = tf.constant(1.0) + 1.0
+    s = tf.Session()
+    assert s.run(x) == 2.0
+    (handle,) = s._runtime.client.handles.values()
+    ray.kill(handle.actor)
+    time.sleep(0.5)
+    with pytest.raises(tf.errors.UnavailableError):
+        s.run(x)
+    s.close()
+
+
+def test_close_releases_actors_and_is_idempotent(rtf):
+    tf = rtf
+    v = tf.Variable(3.0)
+    s = tf.Session()
+    s.run(v.initializer)
+    client = s._runtime.client
+    assert client.handles
+    s.close()
+    s.close()
+    assert not client.handles
+    with pytest.raises(RuntimeError):
+        s.run(v)
+    with tf.Session() as s2:  # a fresh session (perhaps on a recycled actor) starts empty
+        with pytest.raises(tf.errors.FailedPreconditionError):
+            s2.run(v)
+
+
+def test_failure_on_one_device_aborts_the_others(rtf):
+    tf = rtf
+    with tf.device("/cpu:0"):
+        bad = tf.py_func(lambda: (_ for _ in ()).throw(ValueError("boom")), [], tf.float32)
+    with tf.device("/cpu:1"):
+        waits = bad + 1.0
+    with tf.Session(config=tf.ConfigProto(device_count={"CPU": 2})) as s:
+        start = time.perf_counter()
+        with pytest.raises(tf.errors.UnknownError):
+            s.run(waits)
+        assert time.perf_counter() - start < 5
+        assert s.run(tf.constant(5.0)) == 5.0
+
+
+def test_gpu_pinned_op_without_gpu(rtf):
+    tf = rtf
+    with tf.device("/gpu:0"):
+        y = tf.constant(2.0) * 3.0
+    with tf.Session() as s:
+        with pytest.raises(tf.errors.InvalidArgumentError, match="Cannot assign a device"):
+            s.run(y)
+    with tf.Session(config=tf.ConfigProto(allow_soft_placement=True)) as s:
+        assert s.run(y) == 6.0
+
+
+def test_log_device_placement(rtf, capfd):
+    tf = rtf
+    y = tf.constant(1.0, name="c1") + 1.0
+    with tf.Session(config=tf.ConfigProto(log_device_placement=True)) as s:
+        s.run(y)
+    err = capfd.readouterr().err
+    assert "add: (AddV2): /job:localhost/replica:0/task:0/device:CPU:0" in err
+
+
+def test_partition_graphs_and_step_stats_fields(rtf):
+    tf = rtf
+    y = tf.matmul([[37.0, -23.0], [1.0, 4.0]], tf.random_uniform([2, 2], seed=3))
+    with tf.Session() as s:
+        options = tf.RunOptions(output_partition_graphs=True, trace_level=tf.RunOptions.FULL_TRACE)
+        md = tf.RunMetadata()
+        s.run(y, options=options, run_metadata=md)
+    assert len(md.partition_graphs) == 1
+    assert {n.op for n in md.partition_graphs[0].node} >= {"MatMul", "RandomUniform"}
+    (dev,) = md.step_stats.dev_stats
+    assert dev.device == "/job:localhost/replica:0/task:0/device:CPU:0"
+    mm = [n for n in dev.node_stats if n.node_name == "MatMul"][0]
+    assert mm.all_start_micros > 1.6e15 and mm.op_end_rel_micros >= mm.op_start_rel_micros
+    assert mm.timeline_label.startswith("MatMul = MatMul(") and mm.thread_id > 0
+
+
+def test_random_ops_advance_per_run_and_repeat_per_seeded_session(rtf):
+    tf = rtf
+    tf.set_random_seed(7)
+    r = tf.random_uniform([4])
+    with tf.Session() as s:
+        a, b = s.run(r), s.run(r)
+    with tf.Session() as s:
+        c = s.run(r)
+    assert not np.array_equal(a, b)
+    assert np.array_equal(a, c)
+
+
+def test_plans_are_cached_per_signature(rtf):
+    tf = rtf
+    x = tf.placeholder(tf.float32)
+    y = x + 1.0
+    with tf.Session() as s:
+        s.run(y, {x: 1.0})
+        s.run(y, {x: 2.0})
+        s.run([y], {x: 2.0})
+        assert len(s._plans) == 1
+        s.run(y, {y: 5.0})
+        assert len(s._plans) == 2
