@@ -89,7 +89,7 @@ def with_dependencies(dependencies, output_tensor, name=None):
                 return identity(convert_to_tensor(output_tensor), name=scope)
 
 
-def _assert_kernel(a, cond, *data):
+def _assert_kernel(a, res, cond, *data):
     if not np.all(cond):
         from ..errors import InvalidArgumentError
         shown = [np.asarray(d).tolist() for d in data[:a.get("summarize", 3) or len(data)]]
@@ -107,7 +107,7 @@ def Assert(condition, data, summarize=None, name=None):  # noqa: N802 - TF's nam
     return apply_op("Assert", [condition, data], attrs, name=name)
 
 
-def _print_kernel(a, x, *data):
+def _print_kernel(a, res, x, *data):
     parts = [str(np.asarray(d).tolist()) for d in data]
     print(a.get("message", "") + " ".join(parts), file=sys.stderr)
     return x

@@ -44,7 +44,7 @@ def _read_file_shape(inputs, a):
 # Stateful: a file is read (or written) each time the op runs, never folded into a constant.
 op("ReadFile", "filename:string", kernel=_read_file, stateful=True, grad=NOT_DIFFERENTIABLE, shape=_read_file_shape)
 op("WriteFile", "filename:string, contents:string", kernel=_write_file, stateful=True, grad=NOT_DIFFERENTIABLE,
-   shape=lambda i, a: _scalar_input(i, "filename") or ())
+   shape=lambda i, a: _scalar_input(i, "filename") or [])
 
 
 def read_file(filename, name=None):

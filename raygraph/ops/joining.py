@@ -90,6 +90,11 @@ def _concat_kernel(a, *xs):
 
 def _concat_grad(op, g):
     values, axis = op.inputs[:-1], op.inputs[-1]
+    r, a = dims(values[0]), constant_value(axis)
+    if r is not None and a is not None:
+        axis = int(a) % len(r)
+    else:
+        axis = apply_op("FloorMod", [axis, rank(values[0])], {})
     sizes = stack([apply_op("GatherV2", [shape(v), axis, 0], {"batch_dims": 0}) for v in values])
     return list(split(g, sizes, axis, num=len(values))) + [None]
 

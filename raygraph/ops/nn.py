@@ -202,10 +202,23 @@ def _xent_shape(inputs, a):
     return [(dt, _raw(out[:1])), (dt, _raw(out))]
 
 
+def _xent_logits_grad(op, g_loss, g_backprop):
+    """TF's gradient for the logits of either cross entropy: through the loss, and (second order) through the
+    backprop output, whose derivative is the softmax's."""
+    grad = expand_dims(g_loss, -1) * op.outputs[1]
+    if g_backprop is not None:
+        from .array import squeeze
+        from .linalg import matmul
+        softmax = apply_op("Softmax", [op.inputs[0]], {})
+        inner = squeeze(matmul(expand_dims(g_backprop, 1), expand_dims(softmax, 2)), axis=1)
+        grad += (g_backprop - inner) * softmax
+    return grad
+
+
 def _xent_grad(op, g_loss, g_backprop=None):
-    logits = op.inputs[0]
-    return [expand_dims(g_loss, -1) * op.outputs[1],
-            expand_dims(g_loss, -1) * -apply_op("LogSoftmax", [logits], {})]
+    """As TF: the labels' gradient comes from the loss only (the backprop output's is left out)."""
+    return [_xent_logits_grad(op, g_loss, g_backprop),
+            expand_dims(g_loss, -1) * -apply_op("LogSoftmax", [op.inputs[0]], {})]
 
 
 op("SoftmaxCrossEntropyWithLogits", "features:T, labels:T", kernel=_xent_kernel, shape=_xent_shape,
@@ -303,7 +316,7 @@ def _sparse_xent_shape(inputs, a):
 
 op("SparseSoftmaxCrossEntropyWithLogits", "features:T, labels:Tlabels=int64", kernel=_sparse_xent_kernel,
    shape=_sparse_xent_shape, T=HALF_UP, Tlabels=(dtypes.int32, dtypes.int64),
-   grad=lambda op, g_loss, g_bp=None: [expand_dims(g_loss, -1) * op.outputs[1], None])
+   grad=lambda op, g_loss, g_bp=None: [_xent_logits_grad(op, g_loss, g_bp), None])
 
 
 def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, name=None):
@@ -388,10 +401,34 @@ def _bias_add_kernel(a, x, b):
     return x + b
 
 
-op("BiasAdd", "value:T, bias:T", kernel=_bias_add_kernel, shape=_bias_add_shape,
+_SUMMABLE = ("float32 float64 int32 uint8 int16 int8 complex64 int64 qint8 quint8 qint32 bfloat16 qint16 quint16 "
+             "uint16 complex128 float16 uint32 uint64")
+op("BiasAdd", "value:T, bias:T", kernel=_bias_add_kernel, shape=_bias_add_shape, T=_SUMMABLE,
    grad=lambda op, g: [g, apply_op("BiasAddGrad", [g], {"data_format": op._attrs.get("data_format", "NHWC")})])
-op("BiasAddGrad", "out_backprop:T", shape=lambda i, a: (i[0].dtype.base_dtype, unknown_shape(1)), grad=None,
-   kernel=lambda a, g: np.sum(g, axis=tuple(range(np.ndim(g) - 1)), dtype=g.dtype))
+def _bias_add_grad_shape(inputs, a):
+    d = dims(inputs[0])
+    if d is not None and len(d) < 2:
+        raise ValueError(f"Shape must be at least rank 2 but is rank {len(d)}")
+    channels = None if d is None else d[1] if a.get("data_format") == "NCHW" else d[-1]
+    return inputs[0].dtype.base_dtype, _raw((channels,))
+
+
+def _bias_add_grad_kernel(a, g):
+    axis = 1 if a.get("data_format") == "NCHW" else np.ndim(g) - 1
+    return np.sum(g, axis=tuple(i for i in range(np.ndim(g)) if i != axis), dtype=g.dtype)
+
+
+def _bias_add_grad_grad(op, g):
+    """Each bias gradient came from every position of its channel: broadcast it back over them."""
+    from .array import broadcast_to
+    x = op.inputs[0]
+    if op._attrs.get("data_format") == "NCHW":
+        g = reshape(g, [-1] + [1] * (x.shape.ndims - 2))
+    return [broadcast_to(g, shape(x))]
+
+
+op("BiasAddGrad", "out_backprop:T", kernel=_bias_add_grad_kernel, shape=_bias_add_grad_shape,
+   grad=_bias_add_grad_grad, T=_SUMMABLE)
 
 
 def bias_add(value, bias, data_format=None, name=None):

@@ -1,0 +1,537 @@
+"""The rows of the table-driven op test (test_ops.py): one per op type in raygraph's op table.
+
+A `Row` builds its op from input tensors and gives the numpy reference; `cases` are input tuples covering
+several shapes and dtypes. `grad=True` rows get their gradients checked on their float64 cases.
+Ops checked by hand (stateful, random, file and control ops) are in CUSTOM: each setup(tf) builds a graph
+and returns {op type: check(session)}.
+"""
+import numpy as np
+
+_rng = np.random.RandomState(1234)
+F16, F32, F64 = np.float16, np.float32, np.float64
+I32, I64, U8, I8 = np.int32, np.int64, np.uint8, np.int8
+FLOATS = (F32, F64, F16)
+NUMERIC = (F32, F64, I32, I64)
+
+
+class Row:
+    """One op type: build(tf, *inputs) -> tensor(s); ref(*arrays) -> array(s)."""
+
+    def __init__(self, op, build, ref, cases, grad=False, dynamic=True, exact=True, grad_outputs=None,
+                 grad_inputs=None):
+        self.op, self.build, self.ref, self.cases = op, build, ref, list(cases)
+        self.grad = grad          # check tf.gradients against central differences on float64 cases
+        self.grad_outputs = grad_outputs  # the outputs whose gradient is checked (None: every float one)
+        self.grad_inputs = grad_inputs    # and the inputs (None: every float64 one)
+        self.dynamic = dynamic    # also build over placeholders of partially known shape
+        self.exact = exact        # with constant inputs the static shape is fully known
+
+
+def arr(shape, dtype=F64, lo=-2.0, hi=2.0):
+    if np.issubdtype(dtype, np.integer):
+        return _rng.randint(int(lo), int(hi) + 1, size=shape).astype(dtype)
+    if dtype is bool:
+        return _rng.rand(*shape) > 0.5
+    return _rng.uniform(lo, hi, size=shape).astype(dtype)
+
+
+def unary(dtypes=FLOATS, shapes=((), (3,), (2, 3)), lo=-2.0, hi=2.0):
+    return [(arr(s, d, lo, hi),) for d in dtypes for s in shapes]
+
+
+PAIRS = (((2, 3), (2, 3)), ((2, 3), (3,)), ((4, 1), (1, 3)), ((), (2,)))
+
+
+def binary(dtypes=NUMERIC, pairs=PAIRS, lo=-3.0, hi=3.0, lo2=None, hi2=None):
+    lo2, hi2 = lo if lo2 is None else lo2, hi if hi2 is None else hi2
+    return [(arr(a, d, lo, hi), arr(b, d, lo2, hi2)) for d in dtypes for a, b in pairs]
+
+
+def nonzero(x):
+    return np.where(np.abs(x) < 0.5, np.sign(x) + (x == 0) + 0.5 * np.sign(x), x).astype(x.dtype)
+
+
+def raw(tf, op_type, inputs, attrs=None):
+    from raygraph.ops.registry import apply_op
+    return apply_op(op_type, inputs, dict(attrs or {}))
+
+
+def _sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def _softmax(x, axis=-1):
+    e = np.exp(x - x.max(axis, keepdims=True))
+    return e / e.sum(axis, keepdims=True)
+
+
+def _log_softmax(x, axis=-1):
+    z = x - x.max(axis, keepdims=True)
+    return z - np.log(np.exp(z).sum(axis, keepdims=True))
+
+
+def _truncdiv(x, y):
+    q = np.abs(x) // np.abs(y)
+    return np.where((x < 0) != (y < 0), -q, q).astype(x.dtype)
+
+
+def _int_pair(lo=-9, hi=9):
+    return [(arr(a, d, lo, hi), nonzero(arr(b, d, 1, 4)) * np.where(arr(b, I32, 0, 1) > 0, 1, -1).astype(d))
+            for d in (I32, I64) for a, b in PAIRS]
+
+
+# ----- elementwise math ------------------------------------------------------------------------------------
+MATH = [
+    Row("AddV2", lambda tf, x, y: tf.add(x, y), np.add, binary(NUMERIC + (F16, U8)), grad=True),
+    Row("Add", lambda tf, x, y: tf.add(x, y), lambda x, y: np.char.add(x.astype(bytes), y.astype(bytes)),
+        [(np.array([b"ab", b"c"], object), np.array([b"x", b"yz"], object))], dynamic=False),
+    Row("Sub", lambda tf, x, y: x - y, np.subtract, binary(NUMERIC + (F16,)), grad=True),
+    Row("Mul", lambda tf, x, y: x * y, np.multiply, binary(NUMERIC + (F16, U8)), grad=True),
+    Row("RealDiv", lambda tf, x, y: x / y, np.true_divide, binary(FLOATS, lo2=0.5, hi2=3.0), grad=True),
+    Row("DivNoNan", lambda tf, x, y: tf.div_no_nan(x, y), lambda x, y: np.where(y == 0, 0, x / np.where(y == 0, 1, y)),
+        [(arr((2, 3)), np.array([[1.0, 0.0, 2.0], [0.0, -1.0, 4.0]]))]),
+    Row("FloorDiv", lambda tf, x, y: x // y, np.floor_divide, _int_pair() + binary((F32, F64), lo2=0.5, hi2=3.0)),
+    Row("FloorMod", lambda tf, x, y: x % y, np.mod, _int_pair() + binary((F64,), lo2=0.5, hi2=3.0), grad=True),
+    Row("TruncateDiv", lambda tf, x, y: tf.truncatediv(x, y), _truncdiv, _int_pair()),
+    Row("Pow", lambda tf, x, y: x ** y, np.power, binary((F32, F64), lo=0.5, hi=3.0) +
+        [(arr((3,), I32, 0, 4), arr((3,), I32, 0, 3))], grad=True),
+    Row("Maximum", lambda tf, x, y: tf.maximum(x, y), np.maximum, binary(NUMERIC + (F16, U8)), grad=True),
+    Row("Minimum", lambda tf, x, y: tf.minimum(x, y), np.minimum, binary(NUMERIC), grad=True),
+    Row("SquaredDifference", lambda tf, x, y: tf.squared_difference(x, y), lambda x, y: (x - y) ** 2,
+        binary((F32, F64, I32)), grad=True),
+    Row("Atan2", lambda tf, x, y: tf.atan2(x, y), np.arctan2, binary((F32, F64))),
+] + [Row(t, lambda tf, x, y, t=t: raw(tf, t, [x, y]), fn, binary(NUMERIC + (U8,)))
+     for t, fn in (("Less", np.less), ("LessEqual", np.less_equal), ("Greater", np.greater),
+                   ("GreaterEqual", np.greater_equal))] + [
+    Row("Equal", lambda tf, x, y: tf.equal(x, y), np.equal, binary(NUMERIC, lo=-1, hi=1) +
+        [(np.array([True, False]), np.array([True, True]))]),
+    Row("NotEqual", lambda tf, x, y: tf.not_equal(x, y), np.not_equal, binary(NUMERIC, lo=-1, hi=1)),
+    Row("LogicalAnd", lambda tf, x, y: x & y, np.logical_and, [(arr((2, 3), bool), arr((3,), bool))]),
+    Row("LogicalOr", lambda tf, x, y: x | y, np.logical_or, [(arr((2, 3), bool), arr((2, 3), bool))]),
+    Row("LogicalNot", lambda tf, x: ~x, np.logical_not, [(arr((4,), bool),), (np.array(True),)]),
+    Row("BitwiseAnd", lambda tf, x, y: x & y, np.bitwise_and, binary((I32, I64, U8), lo=0, hi=200)),
+    Row("BitwiseOr", lambda tf, x, y: x | y, np.bitwise_or, binary((I32, U8), lo=0, hi=200)),
+    Row("BitwiseXor", lambda tf, x, y: x ^ y, np.bitwise_xor, binary((I32, I64), lo=-50, hi=50)),
+    Row("Invert", lambda tf, x: ~x, np.invert, unary((I32, U8, I64), lo=0, hi=100)),
+]
+
+
+def _unary_row(op, fn, ref, dtypes=FLOATS, lo=-2.0, hi=2.0, grad=True):
+    return Row(op, lambda tf, x: getattr(tf, fn)(x) if isinstance(fn, str) else fn(tf, x), ref,
+               unary(dtypes, lo=lo, hi=hi), grad=grad)
+
+
+UNARY = [
+    _unary_row("Neg", "negative", np.negative, FLOATS + (I32, I64)),
+    _unary_row("Abs", "abs", np.abs, FLOATS + (I32, I64)),
+    _unary_row("Sign", "sign", np.sign, FLOATS + (I32,)),
+    _unary_row("Square", "square", np.square, FLOATS + (I32, U8)),
+    _unary_row("Sqrt", "sqrt", np.sqrt, lo=0.2, hi=4.0),
+    _unary_row("Rsqrt", "rsqrt", lambda x: 1 / np.sqrt(x), lo=0.2, hi=4.0),
+    _unary_row("Exp", "exp", np.exp),
+    _unary_row("Expm1", "expm1", np.expm1),
+    _unary_row("Log", "log", np.log, lo=0.2, hi=4.0),
+    _unary_row("Log1p", "log1p", np.log1p, lo=-0.5, hi=4.0),
+    _unary_row("Tanh", "tanh", np.tanh),
+    _unary_row("Sigmoid", "sigmoid", _sigmoid),
+    _unary_row("Reciprocal", "reciprocal", lambda x: 1 / x, lo=0.3, hi=3.0),
+    _unary_row("Sin", "sin", np.sin),
+    _unary_row("Cos", "cos", np.cos),
+    _unary_row("Floor", "floor", np.floor, grad=False),
+    _unary_row("Ceil", "ceil", np.ceil, grad=False),
+    _unary_row("Round", "round", np.round, lo=-4, hi=4, grad=False),
+    _unary_row("Rint", "rint", np.rint, lo=-4, hi=4, grad=False),
+    Row("IsNan", lambda tf, x: tf.is_nan(x), np.isnan, [(np.array([1.0, np.nan, np.inf], F32),)]),
+    Row("IsInf", lambda tf, x: tf.is_inf(x), np.isinf, [(np.array([1.0, np.nan, -np.inf]),)]),
+    Row("IsFinite", lambda tf, x: tf.is_finite(x), np.isfinite, [(np.array([1.0, np.nan, np.inf], F16),)]),
+    Row("Cast", lambda tf, x: tf.cast(x, tf.int32), lambda x: np.trunc(x).astype(I32), unary((F32, F64), lo=-9, hi=9)),
+    Row("TanhGrad", lambda tf, y, dy: raw(tf, "TanhGrad", [y, dy]), lambda y, dy: dy * (1 - y * y),
+        binary((F32, F64), pairs=(((2, 3), (2, 3)),)), grad=True),
+    Row("SigmoidGrad", lambda tf, y, dy: raw(tf, "SigmoidGrad", [y, dy]), lambda y, dy: dy * y * (1 - y),
+        binary((F64,), pairs=(((3,), (3,)),)), grad=True),
+    Row("SqrtGrad", lambda tf, y, dy: raw(tf, "SqrtGrad", [y, dy]), lambda y, dy: dy * 0.5 / y,
+        binary((F64,), pairs=(((3,), (3,)),), lo=0.5, hi=2.0), grad=True),
+    Row("RsqrtGrad", lambda tf, y, dy: raw(tf, "RsqrtGrad", [y, dy]), lambda y, dy: dy * -0.5 * y ** 3,
+        binary((F64,), pairs=(((3,), (3,)),)), grad=True),
+    Row("ReciprocalGrad", lambda tf, y, dy: raw(tf, "ReciprocalGrad", [y, dy]), lambda y, dy: -dy * y * y,
+        binary((F64,), pairs=(((3,), (3,)),)), grad=True),
+    Row("BroadcastGradientArgs", lambda tf, a, b: raw(tf, "BroadcastGradientArgs", [a, b]),
+        lambda a, b: [np.array([0, 2], I32), np.array([1], I32)], [(np.array([1, 4, 1], I32), np.array([2, 1, 5], I32))],
+        exact=False),
+]
+
+
+# ----- reductions, MatMul, AddN ---------------------------------------------------------------------------
+def _reduce_rows(op, fn, ref, dtypes, grad):
+    x = [arr((2, 3, 4), d) for d in dtypes]
+    return [Row(op, lambda tf, v, axis=axis, keep=keep: fn(tf)(v, axis, keepdims=keep),
+                lambda v, axis=axis, keep=keep: ref(v, axis=None if axis is None else tuple(np.atleast_1d(axis)),
+                                                    keepdims=keep).astype(v.dtype),
+                [(v,) for v in x], grad=grad)
+            for axis, keep in ((None, False), (1, False), ([0, 2], True), (-1, True))]
+
+
+def _mean(v, axis=None, keepdims=False):
+    return np.mean(v, axis=axis, keepdims=keepdims) if v.dtype.kind == "f" else \
+        np.trunc(np.sum(v, axis=axis, keepdims=keepdims) / max(v.size // max(np.sum(v, axis=axis).size, 1), 1))
+
+
+def _prod_grad_ref(x, axes, dy):
+    others = np.array([[np.prod(np.delete(x[i], j)) for j in range(x.shape[1])] for i in range(x.shape[0])])
+    return others * dy[:, None]
+
+
+REDUCE = (_reduce_rows("Sum", lambda tf: tf.reduce_sum, np.sum, (F32, F64, I32), True)
+          + _reduce_rows("Mean", lambda tf: tf.reduce_mean, _mean, (F32, F64, I32), True)
+          + _reduce_rows("Prod", lambda tf: tf.reduce_prod, np.prod, (F64, I64), True)
+          + _reduce_rows("Max", lambda tf: tf.reduce_max, np.max, (F32, F64, I32), True)
+          + _reduce_rows("Min", lambda tf: tf.reduce_min, np.min, (F64, I64), True)) + [
+    Row("All", lambda tf, x: tf.reduce_all(x, 1), lambda x: np.all(x, 1), [(arr((3, 4), bool),)]),
+    Row("Any", lambda tf, x: tf.reduce_any(x), lambda x: np.any(x), [(arr((3, 4), bool),)]),
+    Row("ArgMax", lambda tf, x: tf.argmax(x, 1), lambda x: np.argmax(x, 1), unary(NUMERIC, shapes=((3, 4),))),
+    Row("ArgMin", lambda tf, x: tf.argmin(x, 0, output_type=tf.int32), lambda x: np.argmin(x, 0).astype(I32),
+        unary(NUMERIC, shapes=((3, 4),))),
+    Row("AddN", lambda tf, x, y: tf.add_n([x, y, x]), lambda x, y: x + y + x,
+        binary((F32, F64, I32), pairs=(((2, 3), (2, 3)), ((), ()))), grad=True),
+    Row("MatMul", lambda tf, x, y: tf.matmul(x, y), np.matmul,
+        binary((F32, F64, I32), pairs=(((2, 3), (3, 4)), ((1, 2), (2, 1)))), grad=True),
+    Row("MatMul", lambda tf, x, y: tf.matmul(x, y, transpose_a=True, transpose_b=True), lambda x, y: x.T @ y.T,
+        binary((F64,), pairs=(((3, 2), (4, 3)),)), grad=True),
+    Row("MatMul", lambda tf, x, y: tf.matmul(x, y, transpose_b=True), lambda x, y: x @ y.T,
+        binary((F64,), pairs=(((2, 3), (4, 3)),)), grad=True),
+    Row("BatchMatMulV2", lambda tf, x, y: tf.matmul(x, y), np.matmul,
+        binary((F32, F64), pairs=(((2, 2, 3), (3, 4)), ((2, 1, 2, 3), (3, 3, 2)))), grad=True),
+    Row("BatchMatMulV2", lambda tf, x, y: tf.matmul(x, y, adjoint_a=True), lambda x, y: np.swapaxes(x, -1, -2) @ y,
+        binary((F64,), pairs=(((2, 3, 2), (2, 3, 4)),)), grad=True),
+    Row("ReducedShape", lambda tf, s, a: raw(tf, "ReducedShape", [s, a]), lambda s, a: np.array([2, 1, 4], I32),
+        [(np.array([2, 3, 4], I32), np.array([-2], I32))]),
+    Row("ProdGrad", lambda tf, x, dy: raw(tf, "ProdGrad", [x, [1], dy]), lambda x, dy: _prod_grad_ref(x, 1, dy),
+        [(np.array([[1.0, 2.0, 0.0], [3.0, -1.0, 2.0]]), np.array([0.5, 2.0]))]),
+    Row("UnsortedSegmentSum", lambda tf, d, i: raw(tf, "UnsortedSegmentSum", [d, i, 3]),
+        lambda d, i: np.stack([d[i == k].sum(0) for k in range(3)]).astype(d.dtype),
+        [(arr((4, 2), d), np.array([0, 2, 0, 1], I32)) for d in (F64, I32)], grad=True),
+]
+
+
+# ----- array ops ----------------------------------------------------------------------------------------------
+X = arr((2, 3, 4))
+
+
+def _strided_slice_grad_ref(dy):
+    out = np.zeros((3, 4), dy.dtype)
+    out[1:, 0::2] = dy
+    return out
+
+
+def _one_hot(i, depth=4, axis=-1):
+    out = (np.arange(depth) == np.asarray(i)[..., None]).astype(F32)
+    return np.moveaxis(out, -1, axis)
+
+
+ARRAY = [
+    Row("Identity", lambda tf, x: tf.identity(x), lambda x: x, unary(NUMERIC), grad=True),
+    Row("StopGradient", lambda tf, x: tf.stop_gradient(x), lambda x: x, unary((F32, I32))),
+    Row("PreventGradient", lambda tf, x: raw(tf, "PreventGradient", [x], {"message": "no"}), lambda x: x, unary((F32,))),
+    Row("Snapshot", lambda tf, x: raw(tf, "Snapshot", [x]), lambda x: x, unary((F64,)), grad=True),
+    Row("Shape", lambda tf, x: raw(tf, "Shape", [x], {"out_type": tf.int32}), lambda x: np.array(x.shape, I32),
+        unary((F32, I32))),
+    Row("Size", lambda tf, x: raw(tf, "Size", [x], {"out_type": tf.int64}), lambda x: np.array(x.size, I64),
+        unary((F32,))),
+    Row("Rank", lambda tf, x: raw(tf, "Rank", [x]), lambda x: np.array(x.ndim, I32), unary((F32, I64))),
+    Row("Reshape", lambda tf, x: tf.reshape(x, [4, -1]), lambda x: x.reshape(4, -1), [(X,), (X.astype(I32),)],
+        grad=True),
+    Row("Reshape", lambda tf, x: tf.reshape(x, []), lambda x: x.reshape(()), [(np.array([2.5]),)], grad=True),
+    Row("Transpose", lambda tf, x: tf.transpose(x), lambda x: x.T, [(X,), (X[0].astype(I32),)], grad=True),
+    Row("Transpose", lambda tf, x: tf.transpose(x, [1, 2, 0]), lambda x: x.transpose(1, 2, 0), [(X,)], grad=True),
+    Row("InvertPermutation", lambda tf, p: raw(tf, "InvertPermutation", [p]), lambda p: np.argsort(p).astype(p.dtype),
+        [(np.array([2, 0, 3, 1], I32),), (np.array([1, 0], I64),)]),
+    Row("ExpandDims", lambda tf, x: tf.expand_dims(x, -1), lambda x: x[..., None], unary(NUMERIC), grad=True),
+    Row("ExpandDims", lambda tf, x: tf.expand_dims(x, 1), lambda x: np.expand_dims(x, 1), [(X,)], grad=True),
+    Row("Squeeze", lambda tf, x: tf.squeeze(x), np.squeeze, [(arr((1, 3, 1)),), (arr((2, 1), I32),)], grad=True,
+        dynamic=False),
+    Row("Squeeze", lambda tf, x: tf.squeeze(x, [2]), lambda x: x[:, :, 0], [(arr((2, 3, 1)),)], grad=True),
+    Row("Fill", lambda tf, v: tf.fill([2, 3], v), lambda v: np.full((2, 3), v), unary(NUMERIC, shapes=((),)),
+        grad=True),
+    Row("ZerosLike", lambda tf, x: raw(tf, "ZerosLike", [x]), np.zeros_like, unary(NUMERIC)),
+    Row("OnesLike", lambda tf, x: raw(tf, "OnesLike", [x]), np.ones_like, unary(NUMERIC)),
+    Row("Range", lambda tf, a, b, d: tf.range(a, b, d), lambda a, b, d: np.arange(a, b, d).astype(np.asarray(a).dtype),
+        [(np.array(v[0], t), np.array(v[1], t), np.array(v[2], t)) for t in (I32, I64, F32, F64)
+         for v in ((0, 10, 3), (5, 1, -2), (2, 2, 1))], exact=False),
+    Row("OneHot", lambda tf, i: tf.one_hot(i, 4), _one_hot, [(np.array([0, 3, -1, 2], I32),),
+                                                           (np.array([[1, 0], [4, 2]], I64),)]),
+    Row("OneHot", lambda tf, i: tf.one_hot(i, 4, axis=0), lambda i: _one_hot(i, axis=0), [(np.array([1, 2], I32),)]),
+    Row("BroadcastTo", lambda tf, x: tf.broadcast_to(x, [2, 2, 3]), lambda x: np.broadcast_to(x, (2, 2, 3)),
+        [(arr((3,)),), (arr((2, 1, 3)),), (arr((), I32),)], grad=True),
+    Row("ReverseV2", lambda tf, x: tf.reverse(x, [0, -1]), lambda x: x[::-1, ..., ::-1], [(X,), (X[0].astype(I32),)],
+        grad=True),
+    Row("ConcatV2", lambda tf, x, y: tf.concat([x, y, x], 1), lambda x, y: np.concatenate([x, y, x], 1),
+        binary((F32, F64, I32), pairs=(((2, 3), (2, 1)), ((2, 0, 1), (2, 2, 1)))), grad=True),
+    Row("ConcatV2", lambda tf, x, y: tf.concat([x, y], -1), lambda x, y: np.concatenate([x, y], -1),
+        binary((F64,), pairs=(((2, 3), (2, 2)),)), grad=True),
+    Row("Pack", lambda tf, x, y: tf.stack([x, y], 1), lambda x, y: np.stack([x, y], 1),
+        binary((F32, F64, I32), pairs=(((2, 3), (2, 3)), ((3,), (3,)))), grad=True),
+    Row("Pack", lambda tf, x, y: tf.stack([x, y]), lambda x, y: np.stack([x, y]),
+        binary((F64,), pairs=(((), ()),)), grad=True),
+    Row("Unpack", lambda tf, x: tf.unstack(x, axis=1), lambda x: list(np.moveaxis(x, 1, 0)), [(X,), (X.astype(I64),)],
+        grad=True, dynamic=False),
+    Row("Unpack", lambda tf, x: tf.unstack(x, num=2), list, [(X,)], grad=True),
+    Row("Split", lambda tf, x: tf.split(x, 2, axis=2), lambda x: np.split(x, 2, 2), [(X,), (X.astype(I32),)],
+        grad=True),
+    Row("Split", lambda tf, x: tf.split(x, 1, axis=0), lambda x: [x], [(X,)], grad=True),
+    Row("SplitV", lambda tf, x: tf.split(x, [1, -1, 2], axis=2), lambda x: np.split(x, [1, 2], 2), [(X,)],
+        grad=True),
+    Row("Tile", lambda tf, x: tf.tile(x, [2, 1, 3]), lambda x: np.tile(x, (2, 1, 3)), [(X,), (X.astype(I32),)],
+        grad=True),
+    Row("Tile", lambda tf, x: tf.tile(x, [3]), lambda x: np.tile(x, 3), [(arr((2,)),)], grad=True),
+    Row("Pad", lambda tf, x: tf.pad(x, [[1, 0], [0, 2]]), lambda x: np.pad(x, [[1, 0], [0, 2]]),
+        unary(NUMERIC, shapes=((2, 3),)), grad=True),
+    Row("PadV2", lambda tf, x: tf.pad(x, [[0, 1], [2, 0]], constant_values=7), lambda x: np.pad(
+        x, [[0, 1], [2, 0]], constant_values=7), unary((F64, I32), shapes=((2, 2),)), grad=True),
+]
+
+SLICING = [
+    Row("Slice", lambda tf, x: tf.slice(x, [1, 0, 1], [1, -1, 2]), lambda x: x[1:2, :, 1:3], [(X,), (X.astype(I32),)],
+        grad=True),
+    Row("Slice", lambda tf, x, b: tf.slice(x, b, [2, 2]), lambda x, b: x[b[0]:b[0] + 2, b[1]:b[1] + 2],
+        [(arr((3, 4)), np.array([1, 2], I32))], grad=True),
+    Row("StridedSlice", lambda tf, x: x[1], lambda x: x[1], [(X,), (X.astype(U8),)], grad=True),
+    Row("StridedSlice", lambda tf, x: x[..., ::-2, tf.newaxis, 1:], lambda x: x[..., ::-2, None, 1:], [(X,)],
+        grad=True),
+    Row("StridedSlice", lambda tf, x: x[-1:0:-1, 2, :-1], lambda x: x[-1:0:-1, 2, :-1], [(X,)], grad=True),
+    Row("StridedSlice", lambda tf, x: x[::3, 5:], lambda x: x[::3, 5:], [(arr((7, 4)),)], grad=True),
+    Row("StridedSliceGrad", lambda tf, dy: raw(tf, "StridedSliceGrad", [[3, 4], [1, 0], [0, 4], [1, 2], dy],
+                                                 {"begin_mask": 0, "end_mask": 1, "ellipsis_mask": 0,
+                                                  "new_axis_mask": 0, "shrink_axis_mask": 0}),
+        lambda dy: _strided_slice_grad_ref(dy),
+        [(arr((2, 2)),)], grad=True),
+    Row("GatherV2", lambda tf, p, i: tf.gather(p, i), lambda p, i: p[i],
+        [(arr((4, 3), d), np.array([[3, 0], [1, 3]], I32)) for d in (F64, I32)], grad=True),
+    Row("GatherV2", lambda tf, p, i: tf.gather(p, i, axis=1), lambda p, i: np.take(p, i, 1),
+        [(X, np.array([2, 0, 2], I64))], grad=True),
+    Row("Select", lambda tf, c, x, y: tf.where(c, x, y), np.where,
+        [(arr((2, 3), bool), arr((2, 3), d), arr((2, 3), d)) for d in (F64, I32)], grad=True),
+    Row("Select", lambda tf, c, x, y: tf.where(c, x, y), lambda c, x, y: np.where(c[:, None], x, y),
+        [(arr((2,), bool), arr((2, 3)), arr((2, 3)))], grad=True),
+    Row("SelectV2", lambda tf, c, x, y: tf.where_v2(c, x, y), np.where,
+        [(arr((3,), bool), arr((2, 3)), arr((2, 1)))], grad=True),
+    Row("Where", lambda tf, c: tf.where(c), np.argwhere, [(arr((3, 4), bool),), (arr((5,), F32, -1, 1) > 0,)],
+        exact=False),
+]
+
+
+# ----- nn ------------------------------------------------------------------------------------------------------
+LOGITS = arr((3, 4))
+PROBS = _softmax(arr((3, 4)))
+_SELU = (1.6732632423543772848170429916717, 1.0507009873554804934193349852946)
+
+
+def _xent(logits, labels):
+    return [-(labels * _log_softmax(logits)).sum(-1), _softmax(logits) - labels]
+
+
+def _sparse_xent(logits, labels):
+    onehot = np.eye(logits.shape[1])[labels]
+    out = [-_log_softmax(logits)[np.arange(len(labels)), labels], _softmax(logits) - onehot]
+    return [o.astype(logits.dtype) for o in out]
+
+
+NN = [
+    _unary_row("Relu", lambda tf, x: tf.nn.relu(x), lambda x: np.maximum(x, 0).astype(x.dtype), FLOATS + (I32,)),
+    _unary_row("Relu6", lambda tf, x: tf.nn.relu6(x), lambda x: np.clip(x, 0, 6).astype(x.dtype), (F32, F64),
+               lo=-3, hi=9),
+    _unary_row("Elu", lambda tf, x: tf.nn.elu(x), lambda x: np.where(x > 0, x, np.expm1(x)).astype(x.dtype)),
+    _unary_row("Selu", lambda tf, x: tf.nn.selu(x),
+               lambda x: (_SELU[1] * np.where(x > 0, x, _SELU[0] * np.expm1(x))).astype(x.dtype), (F32, F64)),
+    _unary_row("Softplus", lambda tf, x: tf.nn.softplus(x), lambda x: np.log1p(np.exp(x)).astype(x.dtype), (F32, F64)),
+    _unary_row("Softsign", lambda tf, x: tf.nn.softsign(x), lambda x: x / (1 + np.abs(x)), (F32, F64)),
+    _unary_row("LeakyRelu", lambda tf, x: tf.nn.leaky_relu(x, 0.1),
+               lambda x: np.where(x > 0, x, x * x.dtype.type(0.1)).astype(x.dtype), (F32, F64)),
+    Row("ReluGrad", lambda tf, g, y: raw(tf, "ReluGrad", [g, y]), lambda g, y: g * (y > 0),
+        binary((F64, F32), pairs=(((2, 3), (2, 3)),)), grad=True),
+    Row("Softmax", lambda tf, x: tf.nn.softmax(x), _softmax, unary((F32, F64), shapes=((4,), (3, 4), (2, 2, 3))),
+        grad=True),
+    Row("Softmax", lambda tf, x: tf.nn.softmax(x, axis=0), lambda x: _softmax(x, 0), [(LOGITS,)], grad=True),
+    Row("LogSoftmax", lambda tf, x: tf.nn.log_softmax(x), _log_softmax, unary((F32, F64), shapes=((3, 4),)),
+        grad=True),
+    Row("SoftmaxCrossEntropyWithLogits", lambda tf, lg, lb: raw(tf, "SoftmaxCrossEntropyWithLogits", [lg, lb]), _xent,
+        [(LOGITS, PROBS), (LOGITS.astype(F32), PROBS.astype(F32))], grad=True, grad_inputs=(0,)),
+    Row("SoftmaxCrossEntropyWithLogits", lambda tf, lg, lb: raw(tf, "SoftmaxCrossEntropyWithLogits", [lg, lb]), _xent,
+        [(LOGITS, PROBS)], grad=True, grad_outputs=(0,)),  # TF leaves the labels' backprop-output term out
+    Row("SoftmaxCrossEntropyWithLogits", lambda tf, lg, lb: tf.nn.softmax_cross_entropy_with_logits_v2(
+        labels=lb, logits=lg), lambda lg, lb: _xent(lg, lb)[0], [(LOGITS, PROBS), (arr((2, 2, 3)), _softmax(arr((2, 2, 3))))],
+        grad=True),
+    Row("SparseSoftmaxCrossEntropyWithLogits", lambda tf, lg, lb: raw(tf, "SparseSoftmaxCrossEntropyWithLogits",
+                                                                      [lg, lb]), _sparse_xent,
+        [(LOGITS, np.array([0, 3, 1], I64)), (LOGITS.astype(F32), np.array([2, 2, 0], I32))], grad=True),
+    Row("SparseSoftmaxCrossEntropyWithLogits", lambda tf, lg, lb: tf.nn.sparse_softmax_cross_entropy_with_logits(
+        labels=lb, logits=lg), lambda lg, lb: _sparse_xent(lg.reshape(-1, 4), lb.reshape(-1))[0].reshape(lb.shape),
+        [(arr((2, 3, 4)), np.array([[0, 1, 3], [2, 2, 0]], I32))], grad=True),
+    Row("BiasAdd", lambda tf, x, b: tf.nn.bias_add(x, b), np.add, binary((F32, F64, I32), pairs=(((2, 3), (3,)),
+                                                                                               ((2, 2, 4), (4,)))),
+        grad=True),
+    Row("BiasAddGrad", lambda tf, g: raw(tf, "BiasAddGrad", [g], {"data_format": "NHWC"}),
+        lambda g: g.sum(tuple(range(g.ndim - 1))).astype(g.dtype), unary((F64, I32), shapes=((2, 3), (2, 2, 4))), grad=True,
+        exact=False),
+    Row("L2Loss", lambda tf, x: tf.nn.l2_loss(x), lambda x: (x * x).sum() / 2, unary((F32, F64)), grad=True),
+]
+
+
+# ----- custom rows: sources, randomness, files, control flow and the stateful ops of other modules ----------
+def _checks(*pairs):
+    """check(session) running each (fetch, feed, verify) pair."""
+    def check(s):
+        for fetch, feed, verify in pairs:
+            verify(s.run(fetch, feed))
+    return check
+
+
+def _equal(want):
+    def verify(got):
+        assert np.array_equal(np.asarray(got), np.asarray(want)), (got, want)
+    return verify
+
+
+def _sources(tf):
+    c = tf.constant([[1, 2]], dtype=tf.int64)
+    p = tf.placeholder(tf.float32, [None, 2])
+    d = tf.placeholder_with_default(np.float64(1.5), [])
+    return {"Const": _checks((c, None, _equal(np.array([[1, 2]], I64)))),
+            "Placeholder": _checks((p * 2, {p: [[1, 2]]}, _equal(np.array([[2, 4]], F32)))),
+            "PlaceholderWithDefault": _checks((d, None, _equal(1.5)), (d, {d: 3.0}, _equal(3.0))),
+            "NoOp": _checks((tf.no_op(), None, lambda v: v is None))}
+
+
+def _random(tf):
+    def stats(lo, hi, mean, tol, dtype):
+        def verify(v):
+            assert v.dtype == dtype and v.shape == (400, 50), (v.dtype, v.shape)
+            assert lo <= v.min() and v.max() < hi and abs(v.mean() - mean) < tol, (v.min(), v.max(), v.mean())
+        return verify
+    tf.set_random_seed(7)
+    u = tf.random_uniform([400, 50], dtype=tf.float64)
+    return {"RandomUniform": _checks((u, None, stats(0, 1, 0.5, 0.02, F64))),
+            "RandomUniformInt": _checks((tf.random_uniform([400, 50], -3, 7, dtype=tf.int64), None,
+                                         stats(-3, 7, 1.5, 0.1, I64))),
+            "RandomStandardNormal": _checks((tf.random_normal([400, 50], 2.0, 3.0), None,
+                                             stats(-30, 30, 2.0, 0.1, F32))),
+            "TruncatedNormal": _checks((tf.truncated_normal([400, 50]), None, stats(-2, 2.0001, 0.0, 0.05, F32)))}
+
+
+def _files(tf):
+    import io
+    import os
+    import tempfile
+    from PIL import Image
+    img = (np.arange(48).reshape(4, 4, 3) * 5).astype(U8)
+    png, jpg = io.BytesIO(), io.BytesIO()
+    Image.fromarray(img).save(png, format="PNG")
+    Image.fromarray(img).save(jpg, format="JPEG", quality=95)
+    path = os.path.join(tempfile.mkdtemp(), "data.bin")
+    write = tf.write_file(path, tf.constant(png.getvalue()))
+    read = tf.read_file(path)
+
+    def check(s):
+        s.run(write)
+        assert s.run(read) == png.getvalue()
+        assert np.array_equal(s.run(tf.decode_png(read)), img)
+        decoded = s.run(tf.decode_jpeg(jpg.getvalue(), channels=3))
+        assert decoded.shape == (4, 4, 3) and np.abs(decoded.astype(int) - img).max() < 20
+    return {"WriteFile": check, "ReadFile": check, "DecodePng": check, "DecodeJpeg": check}
+
+
+def _control(tf):
+    x = tf.placeholder(tf.float32, [])
+    ok = tf.Assert(x > 0, [x])
+    with tf.control_dependencies([ok]):
+        y = tf.identity(x)
+    printed = tf.Print(x, [x], "x=")
+    pred = tf.placeholder(tf.bool, [])
+    z = tf.cond(pred, lambda: x * 2.0, lambda: x - 1.0)
+    v = tf.Variable(1.0)
+    r = raw(tf, "RefSwitch", [v._variable if hasattr(v, "_variable") else v.op.outputs[0], pred])
+
+    def check(s):
+        from raygraph.errors import InvalidArgumentError
+        assert s.run(y, {x: 2.0}) == 2.0 and s.run(printed, {x: 3.0}) == 3.0
+        try:
+            s.run(y, {x: -1.0})
+            raise AssertionError("Assert did not fail")
+        except InvalidArgumentError:
+            pass
+        assert s.run(z, {x: 3.0, pred: True}) == 6.0 and s.run(z, {x: 3.0, pred: False}) == 2.0
+        s.run(v.initializer)
+        assert s.run(r[1] + 1.0, {pred: True}) == 2.0
+    return {"Assert": check, "Print": check, "Switch": check, "Merge": check, "RefSwitch": check}
+
+
+def _state(tf):
+    v = tf.Variable([1.0, 2.0], name="v")
+    w = tf.Variable(3, name="w")
+    add, sub = tf.assign_add(v, [1.0, 1.0]), tf.assign_sub(v, [0.5, 0.5])
+    reset = tf.assign(v, [0.0, 4.0])
+    report = tf.report_uninitialized_variables([v, w])
+    inited = tf.is_variable_initialized(w)
+    f = tf.py_func(lambda a: (a * 2).astype(np.float32), [v], tf.float32)
+
+    def check(s):
+        assert list(s.run(report)) == [b"v", b"w"] and not s.run(inited)
+        s.run([v.initializer, w.initializer])
+        assert list(s.run(report)) == [] and s.run(inited)
+        assert list(s.run(add)) == [2.0, 3.0] and list(s.run(sub)) == [1.5, 2.5]
+        assert list(s.run(reset)) == [0.0, 4.0] and list(s.run(f)) == [0.0, 8.0]
+    return dict.fromkeys(["VariableV2", "Assign", "AssignAdd", "AssignSub", "IsVariableInitialized",
+                          "ReportUninitialized", "PyFunc"], check)
+
+
+def _summaries(tf):
+    from tensorboard.compat.proto import summary_pb2
+    s1 = tf.summary.scalar("loss", tf.constant(1.5))
+    s2 = tf.summary.histogram("h", tf.constant([1.0, 2.0, 2.0]))
+    s3 = tf.summary.image("img", tf.zeros([1, 2, 2, 3]))
+    s4 = tf.summary.text("t", tf.constant("hello"))
+    merged = tf.summary.merge([s1, s2, s3, s4])
+
+    def check(s):
+        tags = [v.tag for v in summary_pb2.Summary.FromString(s.run(merged)).value]
+        assert tags == ["loss", "h", "img/image/0", "t"], tags
+    return dict.fromkeys(["ScalarSummary", "HistogramSummary", "ImageSummary", "TensorSummaryV2", "MergeSummary"],
+                         check)
+
+
+def _training(tf):
+    import os
+    import tempfile
+    from raygraph.ops import training as T
+    g, lr = np.array([0.5, -1.0]), 0.1
+    slots = {n: tf.Variable([0.2, 0.3], dtype=tf.float64, name=n) for n in ("var", "a", "b", "c")}
+    var, a, b, c = (slots[n] for n in ("var", "a", "b", "c"))
+    updates = {
+        "ApplyGradientDescent": (T.apply_gradient_descent(var, lr, g), lambda v, a, b, c: v - lr * g),
+        "ApplyMomentum": (T.apply_momentum(var, a, lr, g, 0.9), lambda v, a, b, c: v - lr * (a * 0.9 + g)),
+        "ApplyAdagrad": (T.apply_adagrad(var, a, lr, g), lambda v, a, b, c: v - lr * g / np.sqrt(a + g * g)),
+        "ApplyAdam": (T.apply_adam(var, a, b, 0.9, 0.99, lr, 0.9, 0.99, 1e-8, g), lambda v, a, b, c: v - (
+            a + (g - a) * 0.1) * lr * np.sqrt(0.01) / 0.1 / (np.sqrt(b + (g * g - b) * 0.01) + 1e-8)),
+        "ApplyRMSProp": (T.apply_rms_prop(var, a, b, lr, 0.9, 0.5, 1e-6, g), lambda v, a, b, c: v - (
+            b * 0.5 + lr * g / np.sqrt(a + (g * g - a) * 0.1 + 1e-6))),
+        "ApplyCenteredRMSProp": (T.apply_centered_rms_prop(var, a, b, c, lr, 0.9, 0.5, 1e-6, g), lambda v, a, b, c: v - (
+            c * 0.5 + lr * g / np.sqrt(b + (g * g - b) * 0.1 - (a + (g - a) * 0.1) ** 2 + 1e-6))),
+        "ApplyAdadelta": (T.apply_adadelta(var, a, b, 1.0, 0.9, 1e-6, g), lambda v, a, b, c: v - np.sqrt(
+            b + 1e-6) / np.sqrt(a * 0.9 + 0.1 * g * g + 1e-6) * g)}
+    prefix = os.path.join(tempfile.mkdtemp(), "ckpt")
+    save = T.save_v2(prefix, ["var"], [""], [var])
+    restored = T.restore_v2(prefix, ["var"], [""], [tf.float64])
+    init = tf.variables_initializer(list(slots.values()))
+
+    def check(s):
+        for update, ref in updates.values():
+            s.run(init)
+            before = s.run([var, a, b, c])
+            assert np.allclose(s.run(update), ref(*before)), update.op.type
+        s.run(init)
+        s.run(save)
+        assert np.allclose(s.run(restored), [0.2, 0.3])
+    return dict(dict.fromkeys(updates, check), SaveV2=check, RestoreV2=check)
+
+
+CUSTOM = [_sources, _random, _files, _control, _state, _summaries, _training]
+ROWS = MATH + UNARY + REDUCE + ARRAY + SLICING + NN
