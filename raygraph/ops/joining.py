@@ -123,7 +123,7 @@ def _pack_shape(inputs, a):
         try:
             cur = merge_dims(dims(inputs[i]), cur)
         except ValueError as e:
-            raise ValueError(f"{e} From merging shape {i} with other shapes.") from None
+            raise ValueError(f"{e}\n\tFrom merging shape {i} with other shapes.") from None
     dtype = inputs[0].dtype.base_dtype
     if cur is None:
         return dtype, unknown_shape()
@@ -234,7 +234,7 @@ def _split_shape(inputs, a):
     if len(d) < axis + 1:
         raise ValueError(f"Shape must be at least rank {axis + 1} but is rank {len(d)}")
     if d[axis] is not None and d[axis] % n:
-        raise ValueError(f"Dimension size must be evenly divisible by {n} but is {d[axis]} Number of ways to "
+        raise ValueError(f"Dimension size must be evenly divisible by {n} but is {d[axis]}\n\tNumber of ways to "
                          f"split should evenly divide the split dimension")
     part = None if d[axis] is None else d[axis] // n
     return [(dtype, _raw(d[:axis] + (part,) + d[axis + 1:]))] * n

@@ -27,7 +27,7 @@ def _add_n_shape(inputs, a):
         try:
             cur = merge_dims(dims(inputs[i]), cur)
         except ValueError as e:
-            raise ValueError(f"{e} From merging shape {i} with other shapes.") from None
+            raise ValueError(f"{e}\n\tFrom merging shape {i} with other shapes.") from None
     return inputs[0].dtype.base_dtype, _raw(cur)
 
 
@@ -111,8 +111,9 @@ def _reduce_kernel(fn):
 def _mean(x, axis, keep):
     count = int(np.prod([x.shape[i] for i in axis]))
     if x.dtype.kind not in "iu":
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.mean(x, axis=axis, keepdims=keep, dtype=x.dtype)
+        if count == 0:  # 0 / 0, without numpy's warning
+            return np.full(np.sum(x, axis=axis, keepdims=keep).shape, np.nan, x.dtype)
+        return np.mean(x, axis=axis, keepdims=keep, dtype=x.dtype)
     total = np.sum(x, axis=axis, keepdims=keep, dtype=x.dtype)
     if count == 0:
         return np.zeros_like(total)
