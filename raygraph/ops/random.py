@@ -1,13 +1,15 @@
 """Random ops, with TF1's graph-level and op-level seed rules (`set_random_seed`, `seed=`).
 
 Each random op keeps its generator in its device, so successive runs in one session draw new values,
-and two sessions of a graph with seeds set draw the same sequence.
+and two sessions of a graph with seeds set draw the same sequence: TF's own (philox.py).
 """
 import numpy as np
 
 from .. import dtypes
 from ..convert import convert_to_tensor
+from ..errors import InvalidArgumentError
 from ..graph import get_default_graph, name_scope
+from . import philox
 from .registry import FLOATS, NOT_DIFFERENTIABLE, apply_op, constant_value_as_shape, op, with_rank
 
 DEFAULT_GRAPH_SEED = 87654321
@@ -34,46 +36,33 @@ def get_seed(op_seed):
     return (0, _MAXINT32) if seeds == (0, 0) else seeds
 
 
-def _generator(res, a):
-    """The op's generator, made on first use: seeded by (seed, seed2), or from entropy when both are 0."""
-    rng = res.state.get("rng")
-    if rng is None:
-        seed, seed2 = a["seed"], a["seed2"]
-        if seed == 0 and seed2 == 0:
-            rng = np.random.Generator(np.random.Philox())
-        else:
-            rng = np.random.Generator(np.random.Philox(key=[seed, seed2]))
-        res.state["rng"] = rng
-    return rng
+def _draw(dist, a, res, s, *args):
+    """`dist` over the op's Philox stream: its generator lives in the device between runs (TF's
+    GuardedPhiloxRandom), seeded by (seed, seed2), or randomly when both are 0."""
+    gen = res.state.get("philox")
+    if gen is None:
+        gen = res.state["philox"] = philox.Philox(a["seed"], a["seed2"])
+    shape = _shape_of(s)
+    n = int(np.prod(shape, dtype=np.int64))
+    dtype = (a.get("dtype") or a["Tout"]).as_numpy_dtype
+    return dist(gen.key, gen.reserve(n), n, *args, dtype).reshape(shape)
 
 
 def _shape_of(s):
-    return tuple(int(d) for d in np.ravel(s))
-
-
-def _uniform(a, res, s):
-    return _generator(res, a).random(_shape_of(s), dtype=np.float64).astype(a["dtype"].as_numpy_dtype)
+    if np.ndim(s) != 1:
+        raise InvalidArgumentError(None, None, f"shape must be a vector of {{int32,int64}}, got shape "
+                                               f"[{','.join(map(str, np.shape(s)))}]")
+    if np.any(np.asarray(s) < 0):
+        raise InvalidArgumentError(None, None, f"Dimension {int(np.min(s))} must be >= 0")
+    return tuple(int(d) for d in s)
 
 
 def _uniform_int(a, res, s, lo, hi):
-    if lo >= hi:
-        from ..errors import InvalidArgumentError
-        raise InvalidArgumentError(None, None, f"Need minval < maxval, got {lo} >= {hi}")
-    return _generator(res, a).integers(lo, hi, _shape_of(s), dtype=a["Tout"].as_numpy_dtype)
-
-
-def _normal(a, res, s):
-    return _generator(res, a).standard_normal(_shape_of(s)).astype(a["dtype"].as_numpy_dtype)
-
-
-def _truncated(a, res, s):
-    rng, shape = _generator(res, a), _shape_of(s)
-    out = rng.standard_normal(shape)
-    bad = np.abs(out) > 2
-    while bad.any():  # redraw values more than two standard deviations out, as TF does
-        out[bad] = rng.standard_normal(int(bad.sum()))
-        bad = np.abs(out) > 2
-    return out.astype(a["dtype"].as_numpy_dtype)
+    if np.ndim(lo) or np.ndim(hi):
+        raise InvalidArgumentError(None, None, "minval and maxval must be 0-D")
+    if lo >= hi and np.prod(_shape_of(s)) > 0:
+        raise InvalidArgumentError(None, None, f"Need minval < maxval: {lo} >= {hi}")
+    return _draw(philox.uniform_int, a, res, s, lo, hi)
 
 
 def _random_shape(inputs, a):
@@ -85,13 +74,14 @@ def _random_shape(inputs, a):
 
 _INDEX = (dtypes.int32, dtypes.int64)
 _FLOAT = "float16 bfloat16 float32 float64"
-op("RandomUniform", "shape:T", kernel=_uniform, shape=_random_shape, stateful=True, grad=NOT_DIFFERENTIABLE,
+op("RandomUniform", "shape:T", kernel=lambda a, res, s: _draw(philox.uniform, a, res, s), shape=_random_shape, stateful=True, grad=NOT_DIFFERENTIABLE,
    T=_INDEX, dtype=_FLOAT)
 op("RandomUniformInt", "shape:T, minval:Tout, maxval:Tout", kernel=_uniform_int, stateful=True,
    shape=_random_shape, grad=NOT_DIFFERENTIABLE, T=_INDEX, Tout=_INDEX)
-op("RandomStandardNormal", "shape:T", kernel=_normal, shape=_random_shape, stateful=True, grad=NOT_DIFFERENTIABLE,
+op("RandomStandardNormal", "shape:T", kernel=lambda a, res, s: _draw(philox.normal, a, res, s), shape=_random_shape, stateful=True, grad=NOT_DIFFERENTIABLE,
    T=_INDEX, dtype=_FLOAT)
-op("TruncatedNormal", "shape:T", kernel=_truncated, shape=_random_shape, stateful=True, grad=NOT_DIFFERENTIABLE,
+op("TruncatedNormal", "shape:T", kernel=lambda a, res, s: _draw(philox.truncated_normal, a, res, s),
+   shape=_random_shape, stateful=True, grad=NOT_DIFFERENTIABLE,
    T=_INDEX, dtype=_FLOAT)
 
 

@@ -105,3 +105,51 @@ def case_random_seeded_runs_repeat(tf):
         second = [s.run(a), s.run(a)]
     return [bool(np.array_equal(first[0], second[0])), bool(np.array_equal(first[1], second[1])),
             bool(np.array_equal(first[0], first[1]))]
+
+
+# ----- values: raygraph's random ops are TF's Philox streams, bit for bit ------------------------------------
+def _two_runs(tf, outs):
+    with tf.Session() as s:
+        first = s.run(outs)
+        second = s.run(outs)
+    return [[v.dtype.name, v.tolist()] for v in first + second]
+
+
+def case_random_values_op_seed(tf):
+    outs = [tf.random_uniform([2, 3], seed=1), tf.random_normal([5], seed=2), tf.truncated_normal([6], seed=3),
+            tf.random_uniform([3], 5, 10, dtype=tf.int32, seed=4), tf.random_uniform([2], -3, 2 ** 40, dtype=tf.int64,
+                                                                                    seed=5)]
+    return _two_runs(tf, outs)
+
+
+def case_random_values_graph_seed(tf):
+    tf.set_random_seed(1234)
+    outs = [tf.random_uniform([3], -1.0, 1.0), tf.random_normal([2, 2], mean=3.0, stddev=0.5),
+            tf.truncated_normal([5], stddev=0.1), tf.random_uniform([3], dtype=tf.float64),
+            tf.random_normal([3], dtype=tf.float64), tf.truncated_normal([3], dtype=tf.float64)]
+    return _two_runs(tf, outs)
+
+
+def case_random_values_half_and_odd_sizes(tf):
+    tf.set_random_seed(9)
+    outs = [tf.random_uniform([5], dtype=tf.float16), tf.random_normal([3], dtype=tf.float16),
+            tf.truncated_normal([7], dtype=tf.float16), tf.random_uniform([1, 7]), tf.random_normal([7]),
+            tf.truncated_normal([1])]
+    return _two_runs(tf, outs)
+
+
+def case_random_values_statistics_large(tf):
+    tf.set_random_seed(3)
+    outs = [tf.random_uniform([20000]), tf.random_normal([20000]), tf.truncated_normal([20001])]
+    with tf.Session() as s:
+        vals = s.run(outs)
+    return [[float(v.sum()), float((v * v).sum()), v[-3:].tolist()] for v in vals]
+
+
+def case_random_values_in_variables(tf):
+    tf.set_random_seed(5)
+    w = tf.Variable(tf.truncated_normal([3, 2], stddev=0.1), name="w")
+    b = tf.Variable(tf.random_uniform([2], -0.5, 0.5), name="b")
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        return [s.run(w).tolist(), s.run(b).tolist()]
