@@ -139,7 +139,7 @@ UNARY = [
     _unary_row("Floor", "floor", np.floor, grad=False),
     _unary_row("Ceil", "ceil", np.ceil, grad=False),
     _unary_row("Round", "round", np.round, lo=-4, hi=4, grad=False),
-    _unary_row("Rint", "rint", np.rint, lo=-4, hi=4, grad=False),
+    _unary_row("Rint", "rint", np.rint, (F32, F64), lo=-4, hi=4, grad=False),  # TF has no float16 Rint kernel
     Row("IsNan", lambda tf, x: tf.is_nan(x), np.isnan, [(np.array([1.0, np.nan, np.inf], F32),)]),
     Row("IsInf", lambda tf, x: tf.is_inf(x), np.isinf, [(np.array([1.0, np.nan, -np.inf]),)]),
     Row("IsFinite", lambda tf, x: tf.is_finite(x), np.isfinite, [(np.array([1.0, np.nan, np.inf], F16),)]),

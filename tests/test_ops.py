@@ -201,6 +201,7 @@ def _errors(tf):
          {i: [0, 2]}, "InvalidArgumentError"),
         ("transpose with a repeated axis", tf.transpose(table, i), {i: [0, 0]}, "InvalidArgumentError"),
         ("unfed placeholder", p + 1.0, None, "InvalidArgumentError"),
+        ("a dtype with no CPU kernel", tf.reciprocal(i), {i: [2]}, "InvalidArgumentError"),
         ("missing file", tf.read_file("/nonexistent/raygraph"), None, "NotFoundError"),
     ]
 

@@ -7,8 +7,8 @@ from ..graph import name_scope
 from ..shape import TensorShape, as_shape, unknown_shape
 from ..tensor import Tensor
 from .array import _error, _shape_as_tensor, _text, reshape, shape_internal
-from .registry import NOT_DIFFERENTIABLE, apply_op, constant_value, constant_value_as_shape, dims, op, same_shape, \
-    with_rank
+from .registry import (NOT_DIFFERENTIABLE, apply_op, constant_value, constant_value_as_shape, cpu_kernel, dims, op,
+                       same_shape, with_rank)
 
 INDEX = (dtypes.int32, dtypes.int64)
 _raw = TensorShape._raw
@@ -152,7 +152,8 @@ def _range_kernel(a, start, limit, delta):
     return (start + np.arange(n, dtype=dtype) * delta).astype(dtype)  # TF computes start + i * delta
 
 
-op("Range", "start:Tidx=int32, limit:Tidx, delta:Tidx", kernel=_range_kernel, shape=_range_shape,
+op("Range", "start:Tidx=int32, limit:Tidx, delta:Tidx", shape=_range_shape,
+   kernel=cpu_kernel("Range", _range_kernel, "int8 int16 uint16 uint32 uint64", attr="Tidx"),
    Tidx="bfloat16 float16 float32 float64 int8 int16 int32 int64 uint16 uint32 uint64", grad=NOT_DIFFERENTIABLE)
 
 

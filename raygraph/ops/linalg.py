@@ -5,7 +5,7 @@ from ..convert import convert_to_tensor
 from ..errors import InvalidArgumentError
 from ..graph import name_scope
 from ..shape import TensorShape, unknown_shape
-from .registry import apply_op, broadcast_dims, dims, op, with_rank
+from .registry import apply_op, broadcast_dims, cpu_kernel, dims, op, with_rank
 
 _raw = TensorShape._raw
 
@@ -55,7 +55,8 @@ def _matmul_grad(op, g):
 
 
 _MATMUL_T = "bfloat16 float16 float32 float64 int32 int64 uint8 uint16 uint32 uint64 complex64 complex128"
-op("MatMul", "a:T, b:T", kernel=_matmul_kernel, shape=_matmul_shape, grad=_matmul_grad, T=_MATMUL_T)
+_NO_UNSIGNED = "uint8 uint16 uint32 uint64"
+op("MatMul", "a:T, b:T", kernel=cpu_kernel("MatMul", _matmul_kernel, _NO_UNSIGNED), shape=_matmul_shape, grad=_matmul_grad, T=_MATMUL_T)
 
 
 # ----- BatchMatMulV2 ----------------------------------------------------------------------------------------
@@ -104,7 +105,7 @@ def _batch_matmul_grad(op, g):
     return [_sum_to(gx, x), _sum_to(gy, y)]
 
 
-op("BatchMatMulV2", "x:T, y:T", kernel=_batch_matmul_kernel, shape=_batch_matmul_shape, grad=_batch_matmul_grad,
+op("BatchMatMulV2", "x:T, y:T", kernel=cpu_kernel("BatchMatMulV2", _batch_matmul_kernel, _NO_UNSIGNED), shape=_batch_matmul_shape, grad=_batch_matmul_grad,
    T="bfloat16 float16 float32 float64 int16 int32 int64 uint8 uint16 uint32 uint64 complex64 complex128")
 
 

@@ -12,7 +12,8 @@ from ..graph import name_scope
 from ..shape import unknown_shape
 from ..tensor import Tensor
 from .array import reshape, shape
-from .registry import NOT_DIFFERENTIABLE, apply_op, bool_broadcast_shape, broadcast_shape, dims, op, same_shape
+from .registry import (NOT_DIFFERENTIABLE, apply_op, bool_broadcast_shape, broadcast_shape, cpu_kernel, dims, op,
+                       same_shape)
 
 INDEX = (dtypes.int32, dtypes.int64)
 
@@ -140,8 +141,10 @@ def _sigmoid(x):
 
 
 # ----- elementwise binary ---------------------------------------------------------------------------------
-def _binary(type, fn, allowed, grad, out=broadcast_shape):
-    op(type, "x:T, y:T", kernel=lambda a, x, y: fn(x, y), shape=out, grad=grad, T=allowed)
+def _binary(type, fn, allowed, grad, out=broadcast_shape, no_cpu_kernel=""):
+    kernel = lambda a, x, y: fn(x, y)  # noqa: E731
+    op(type, "x:T, y:T", kernel=cpu_kernel(type, kernel, no_cpu_kernel) if no_cpu_kernel else kernel, shape=out,
+       grad=grad, T=allowed)
 
 
 _add_grad = _binary_grad(lambda op, g, x, y: g, lambda op, g, x, y: g)
@@ -152,13 +155,14 @@ _binary("Add", np.add, "bfloat16 float16 float32 float64 uint8 int8 int16 int32 
 _binary("Sub", np.subtract, "bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 int64 complex64 "
         "complex128 uint32 uint64", _binary_grad(lambda op, g, x, y: g, lambda op, g, x, y: -g))
 _binary("Mul", np.multiply, ARITH, _binary_grad(lambda op, g, x, y: g * y, lambda op, g, x, y: x * g))
-_binary("RealDiv", _realdiv, ARITH, _binary_grad(lambda op, g, x, y: g / y, lambda op, g, x, y: g * ((-x / y) / y)))
+_binary("RealDiv", _realdiv, ARITH, _binary_grad(lambda op, g, x, y: g / y, lambda op, g, x, y: g * ((-x / y) / y)),
+        no_cpu_kernel="uint8 int8 uint16 int16 int32 uint32 uint64 int64")
 _binary("DivNoNan", lambda x, y: np.where(y == 0, 0, _realdiv(x, np.where(y == 0, 1, y))).astype(x.dtype),
         "float16 float32 bfloat16 float64 complex64 complex128", None)
-_binary("FloorDiv", _floordiv, ARITH, _no_grads)
+_binary("FloorDiv", _floordiv, ARITH, _no_grads, no_cpu_kernel="complex64 complex128")
 _binary("FloorMod", _floormod, BITS + " " + FLOAT, _binary_grad(
     lambda op, g, x, y: g, lambda op, g, x, y: g * -floordiv(x, y)))
-_binary("TruncateDiv", _truncatediv, ARITH, _no_grads)
+_binary("TruncateDiv", _truncatediv, ARITH, _no_grads, no_cpu_kernel="complex64 complex128")
 _binary("Pow", _pow, "bfloat16 float32 float16 float64 int8 int16 int32 int64 complex64 complex128", _binary_grad(
     lambda op, g, x, y: g * y * pow(x, y - 1),
     lambda op, g, x, y: g * op.outputs[0] * _where_positive_log(x)))
@@ -188,8 +192,10 @@ for _type, _fn in (("BitwiseAnd", np.bitwise_and), ("BitwiseOr", np.bitwise_or),
 
 
 # ----- elementwise unary ------------------------------------------------------------------------------------
-def _unary(type, fn, allowed, grad):
-    op(type, "x:T", kernel=lambda a, x: fn(x), shape=same_shape, grad=grad, T=allowed)
+def _unary(type, fn, allowed, grad, no_cpu_kernel=""):
+    kernel = lambda a, x: fn(x)  # noqa: E731
+    op(type, "x:T", kernel=cpu_kernel(type, kernel, no_cpu_kernel) if no_cpu_kernel else kernel, shape=same_shape,
+       grad=grad, T=allowed)
 
 
 def _square_grad(op, g):
@@ -213,13 +219,13 @@ _unary("Tanh", np.tanh, FLOAT_COMPLEX, lambda op, g: [apply_op("TanhGrad", [op.o
 _unary("Sigmoid", _sigmoid, FLOAT_COMPLEX, lambda op, g: [apply_op("SigmoidGrad", [op.outputs[0], g], {})])
 _unary("Reciprocal", _quiet(lambda x: np.reciprocal(x) if x.dtype.kind not in "fc" else
                             (1 / x).astype(x.dtype, copy=False)), SIGNED,
-       lambda op, g: [apply_op("ReciprocalGrad", [op.outputs[0], g], {})])
+       lambda op, g: [apply_op("ReciprocalGrad", [op.outputs[0], g], {})], no_cpu_kernel="int8 int16 int32 int64")
 _unary("Sin", np.sin, FLOAT_COMPLEX, lambda op, g: [g * cos(op.inputs[0])])
 _unary("Cos", np.cos, FLOAT_COMPLEX, lambda op, g: [-(g * sin(op.inputs[0]))])
 _unary("Floor", np.floor, FLOAT, _no_grads)
 _unary("Ceil", np.ceil, FLOAT, _no_grads)
-_unary("Round", np.round, SIGNED, _no_grads)
-_unary("Rint", np.rint, FLOAT, _no_grads)
+_unary("Round", np.round, SIGNED, _no_grads, no_cpu_kernel="int8 int16 complex64 complex128")
+_unary("Rint", np.rint, FLOAT, _no_grads, no_cpu_kernel="float16")
 for _t, _fn in (("IsNan", np.isnan), ("IsInf", np.isinf), ("IsFinite", np.isfinite)):
     op(_t, "x:T", kernel=lambda a, x, fn=_fn: fn(x), shape=lambda i, a: (dtypes.bool_, i[0].shape), grad=None,
        T=FLOAT)

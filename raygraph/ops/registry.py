@@ -83,6 +83,21 @@ def op(type, inputs="", kernel=None, shape=None, grad=None, stateful=False, **al
     return entry
 
 
+def cpu_kernel(op_type, kernel, without, attr="T"):
+    """`kernel`, failing as TF does for the dtypes its op allows but no CPU kernel implements."""
+    missing = set(without.split())
+
+    def run(a, *inputs):
+        dtype = a[attr]
+        if dtype._name in missing:
+            from ..errors import InvalidArgumentError
+            from .shape_fns import _dt_name
+            raise InvalidArgumentError(None, None, f"No OpKernel was registered to support Op '{op_type}' with "
+                                                   f"these attrs: [{attr}={_dt_name(dtype)}]")
+        return kernel(a, *inputs)
+    return run
+
+
 def get(op_type):
     try:
         return REGISTRY[op_type]
