@@ -74,15 +74,13 @@ def _random_shape(inputs, a):
 
 _INDEX = (dtypes.int32, dtypes.int64)
 _FLOAT = "float16 bfloat16 float32 float64"
-op("RandomUniform", "shape:T", kernel=lambda a, res, s: _draw(philox.uniform, a, res, s), shape=_random_shape, stateful=True, grad=NOT_DIFFERENTIABLE,
-   T=_INDEX, dtype=_FLOAT)
-op("RandomUniformInt", "shape:T, minval:Tout, maxval:Tout", kernel=_uniform_int, stateful=True,
-   shape=_random_shape, grad=NOT_DIFFERENTIABLE, T=_INDEX, Tout=_INDEX)
-op("RandomStandardNormal", "shape:T", kernel=lambda a, res, s: _draw(philox.normal, a, res, s), shape=_random_shape, stateful=True, grad=NOT_DIFFERENTIABLE,
-   T=_INDEX, dtype=_FLOAT)
-op("TruncatedNormal", "shape:T", kernel=lambda a, res, s: _draw(philox.truncated_normal, a, res, s),
-   shape=_random_shape, stateful=True, grad=NOT_DIFFERENTIABLE,
-   T=_INDEX, dtype=_FLOAT)
+_RANDOM = dict(shape=_random_shape, stateful=True, grad=NOT_DIFFERENTIABLE, T=_INDEX)
+op("RandomUniform", "shape:T", kernel=lambda a, res, s: _draw(philox.uniform, a, res, s), dtype=_FLOAT, **_RANDOM)
+op("RandomUniformInt", "shape:T, minval:Tout, maxval:Tout", kernel=_uniform_int, Tout=_INDEX, **_RANDOM)
+op("RandomStandardNormal", "shape:T", kernel=lambda a, res, s: _draw(philox.normal, a, res, s), dtype=_FLOAT,
+   **_RANDOM)
+op("TruncatedNormal", "shape:T", kernel=lambda a, res, s: _draw(philox.truncated_normal, a, res, s), dtype=_FLOAT,
+   **_RANDOM)
 
 
 def _seed_attrs(dtype, seed):
