@@ -90,6 +90,7 @@ class Graph:
         self._container = ""
         self._building_function = False
         self._cond_context = None     # the cond branch being built (ops/control_flow.py), if any
+        self._cluster_spec = None     # set by replica_device_setter(cluster=...) for cluster sessions
         self._unfetchable = set()
 
     # ----- identity and lifecycle -----------------------------------------------------------------

@@ -64,8 +64,9 @@ class _Edges:
     def __init__(self, plan):
         self.ids = {}  # (send key, receiving device) -> k
         for device in sorted(plan.partitions):
-            for key, target in sorted(plan.partitions[device].send_targets.items()):
-                self.ids[(key, target)] = len(self.ids)
+            for key, targets in sorted(plan.partitions[device].send_targets.items()):
+                for target in targets:
+                    self.ids[(key, target)] = len(self.ids)
 
     def names(self, key, recv_device):
         k = self.ids[(key, recv_device)]
@@ -98,8 +99,9 @@ def partition_graph(plan, device, graph, edges=None):
         nd.CopyFrom(node_def(op))
         nd.device = device
         _rewire(nd, received)
-    for key, target in sorted(part.send_targets.items()):
-        _add_send(gd, key, device, target, graph, edges)
+    for key, targets in sorted(part.send_targets.items()):
+        for target in targets:
+            _add_send(gd, key, device, target, graph, edges)
     return gd
 
 

@@ -111,3 +111,9 @@ def connect(target, config, graph):
 
     return Runtime(graph, local_devices(config), acquire, ray_runtime.release_local_device,
                    config.allow_soft_placement)
+
+
+def reset(target, containers=None, config=None):
+    """`Session.reset`: clears the state kept for `containers` (all if None) on a cluster target."""
+    from .cluster import reset as cluster_reset
+    cluster_reset(target, containers, config)

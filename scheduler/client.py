@@ -71,6 +71,8 @@ class Client:
         handles = {d: self.handle(d) for d in devices}
         peers = {d: handles[d].actor for d in devices}
         ray.get([handles[d].actor.install.remote(plan.id, plan.partitions[d], peers) for d in devices])
+        for d in devices:
+            handles[d].installed.add(plan.id)
         plan.installed = True
 
     def run_step(self, plan, feeds, trace=False, timeout=None):

@@ -136,12 +136,14 @@ class Device:
     def _send(self, peers, part, step_id, key, value):
         if value is not None and hasattr(value, "read"):
             value = value.read()  # a variable ref leaves its device as its value
-        peer = peers[part.send_targets[key]]
+        targets = [peers[d] for d in part.send_targets[key]]
         if value is None or value is DEAD:
-            peer.deliver.remote(step_id, key, "dead" if value is DEAD else None)
-            return
-        import ray
-        peer.deliver.remote(step_id, key, [ray.put(encode(value))])
+            payload = "dead" if value is DEAD else None
+        else:
+            import ray
+            payload = [ray.put(encode(value))]  # one object, read by every receiving device
+        for peer in targets:
+            peer.deliver.remote(step_id, key, payload)
 
     def deliver(self, step_id, key, refs):
         """A tensor (as [object ref]) or a control token (None) for `key` of step `step_id`."""
@@ -193,8 +195,6 @@ def _portable(error):
 
 
 def _set_blas_threads(n):
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return
+    """Ray starts actors with one BLAS thread; a device gets `n` (intra-op parallelism)."""
+    from threadpoolctl import threadpool_limits
     threadpool_limits(n)

@@ -71,7 +71,7 @@ class Partition:
         self.recv_nodes = dict(recv_nodes or {})        # key -> pseudo-node index (a node with no kernel)
         self.fetch_deref = tuple(fetch_deref)           # fetch positions holding variable refs to read
         self.control_sends = dict(control_sends or {})  # node index -> [send key] (control edges)
-        self.send_targets = dict(send_targets or {})    # send key -> device name
+        self.send_targets = dict(send_targets or {})    # send key -> (receiving device, ...)
         dependents = [[] for _ in nodes]
         for i, ds in enumerate(deps):
             nodes[i].n_deps = len(ds)

@@ -267,7 +267,7 @@ class _PartitionBuilder:
         self.fetches, self.fetch_deref = [], []
         self.sends = {}          # slot -> [send key]
         self.control_sends = {}  # node name -> [send key]
-        self.send_targets = {}   # send key -> device
+        self.send_targets = {}   # send key -> [receiving device]
 
     def _new_slot(self):
         self.n_slots += 1
@@ -294,13 +294,17 @@ class _PartitionBuilder:
         keys = self.sends.setdefault(slot, [])
         if send_key not in keys:
             keys.append(send_key)
-        self.send_targets[send_key] = device
+        targets = self.send_targets.setdefault(send_key, [])
+        if device not in targets:
+            targets.append(device)
 
     def control_send(self, name, send_key, device):
         keys = self.control_sends.setdefault(name, [])
         if send_key not in keys:
             keys.append(send_key)
-        self.send_targets[send_key] = device
+        targets = self.send_targets.setdefault(send_key, [])
+        if device not in targets:
+            targets.append(device)
 
     def add(self, spec, inputs, deps, deref, conditional=False, controls=()):
         outputs = tuple(self._new_slot() for _ in range(spec.n_outputs))
@@ -337,4 +341,4 @@ class _PartitionBuilder:
         control_sends = {renumber[self.index[name]]: keys for name, keys in self.control_sends.items()}
         recv_nodes = {key: renumber[i] for key, i in self.recv_nodes.items()}
         return Partition(nodes, deps, self.n_slots, self.feeds, self.recvs, self.fetches, self.sends, recv_nodes,
-                         tuple(self.fetch_deref), control_sends, dict(self.send_targets), consts)
+                         tuple(self.fetch_deref), control_sends, {k: tuple(v) for k, v in self.send_targets.items()}, consts)

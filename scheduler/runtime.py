@@ -155,3 +155,54 @@ def drain_pool():
         _pool.clear()
     for handle in idle:
         _kill(handle)
+
+
+# ----- named device actors of cluster tasks (shared by clients, outliving sessions) -------------------------
+PLACEMENT_TIMEOUT = float(os.environ.get("RAYGRAPH_PLACEMENT_TIMEOUT", "60"))
+
+
+def acquire_named_device(name, actor_name, options, threads=0, blas_threads=0):
+    """The shared actor `actor_name` for device `name`, created with `options` if it does not exist yet.
+
+    Raises DeviceUnavailable when it cannot be placed (or reached) within RAYGRAPH_PLACEMENT_TIMEOUT."""
+    import ray
+    from .client import DeviceUnavailable
+    actor = _actor_class().options(name=actor_name, get_if_exists=True, **options).remote(name, threads,
+                                                                                            blas_threads)
+    try:
+        ray.get(actor.ping.remote(), timeout=PLACEMENT_TIMEOUT)
+    except Exception as e:  # noqa: BLE001 - pending forever (no such node) or dead
+        if type(e).__name__ == "GetTimeoutError":
+            ray.kill(actor)
+            raise DeviceUnavailable(name, f"its actor could not be placed within {PLACEMENT_TIMEOUT:.0f} s "
+                                          f"(is there a node for it?)") from None
+        raise DeviceUnavailable(name, str(e)) from None
+    return DeviceHandle(name, actor)
+
+
+def release_named_device(handle):
+    """A client is done with a shared device: forget its plans there, keep the actor and its variables."""
+    handle.close_channels()
+    if handle.installed:
+        try:
+            handle.actor.uninstall.remote(sorted(handle.installed))
+        except Exception:  # noqa: BLE001 - the actor may be gone
+            pass
+
+
+def reset_named_devices(prefix, namespace, containers=None):
+    """Clears the state of every named device actor whose name starts with `prefix`."""
+    import ray
+    refs = []
+    for entry in ray.util.list_named_actors(all_namespaces=True):
+        if entry.get("namespace") == namespace and entry.get("name", "").startswith(prefix):
+            try:
+                actor = ray.get_actor(entry["name"], namespace=namespace)
+                refs.append(actor.reset.remote(containers))
+            except ValueError:
+                continue
+    for ref in refs:
+        try:
+            ray.get(ref, timeout=30)
+        except Exception:  # noqa: BLE001 - a dead actor has nothing left to clear
+            pass

@@ -62,7 +62,7 @@ def test_partitions_exchange_tensors_and_control_edges():
               spec("z", [("y", 0)], control=["x"], device=(None, None, None, "CPU", 0)))
     plan = build_plan(t, [("z", 0)], [], [], [CPU0, CPU1])
     p0, p1 = plan.partitions[CPU0[0]], plan.partitions[CPU1[0]]
-    assert sorted(p0.send_targets) == ["x:0"] and p0.send_targets["x:0"] == CPU1[0]
+    assert sorted(p0.send_targets) == ["x:0"] and p0.send_targets["x:0"] == (CPU1[0],)
     assert sorted(p1.recv_nodes) == ["x:0"] and sorted(p1.send_targets) == ["y:0"]
     # run both partitions by hand, delivering sends as receives
     steps = {}
@@ -103,3 +103,11 @@ def test_constants_fold_into_prefilled_slots():
     part = plan.partitions[CPU0[0]]
     assert [n.name for n in part.nodes] == ["use"]
     assert 41 in part.initial_values
+
+
+def test_one_tensor_sent_to_several_devices():
+    t = table(spec("v", device=(None, None, None, "CPU", 0)),
+              spec("a", [("v", 0)], device=(None, None, None, "CPU", 1)),
+              spec("b", [("v", 0)], device=(None, None, None, "GPU", 0)))
+    plan = build_plan(t, [("a", 0), ("b", 0)], [], [], [CPU0, CPU1, GPU0])
+    assert sorted(plan.partitions[CPU0[0]].send_targets["v:0"]) == sorted([CPU1[0], GPU0[0]])

@@ -28,7 +28,10 @@ def _py_func_kernel(a, res, *inputs):
     for i, (value, dtype) in enumerate(zip(out, touts)):
         arr = np.asarray(value)
         if dtype is dtypes.string:
-            results.append(np.asarray(value, dtype=object))
+            strings = np.asarray(value, dtype=object)
+            results.append(np.vectorize(lambda v: v.encode() if isinstance(v, str) else v, otypes=[object])(strings)
+                           if strings.ndim else np.asarray(strings.item().encode() if isinstance(strings.item(), str)
+                                                           else strings.item(), dtype=object))
             continue
         if arr.dtype != dtype.as_numpy_dtype and not (arr.dtype == np.float64 and isinstance(value, float)):
             raise InvalidArgumentError(None, None, f"{i}-th value returned by {a['token']} is {arr.dtype}, but "

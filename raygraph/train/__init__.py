@@ -16,3 +16,4 @@ from .checkpoint_management import (CheckpointState, checkpoint_exists, generate
 from .checkpoint_utils import (CheckpointReader, NewCheckpointReader, list_variables, load_checkpoint,  # noqa: F401
                                load_variable)
 from .saver import Saver, SaverDef  # noqa: F401
+from .server import Server  # noqa: F401

@@ -50,8 +50,11 @@ def replica_device_setter(ps_tasks=0, ps_device="/job:ps", worker_device="/job:w
     """A device function for `tf.device`: variables on ps tasks in turn, other ops on the worker (or None
     when there are no ps tasks)."""
     if cluster is not None:
+        from ..graph import get_default_graph
         from .cluster import ClusterSpec
-        spec = cluster.as_dict() if isinstance(cluster, ClusterSpec) else ClusterSpec(cluster).as_dict()
+        cluster = cluster if isinstance(cluster, ClusterSpec) else ClusterSpec(cluster)
+        get_default_graph()._cluster_spec = cluster  # a cluster Session of this graph maps its jobs with it
+        spec = cluster.as_dict()
         ps_job = DeviceSpec.from_string(ps_device).job
         if ps_job not in spec or spec[ps_job] is None:
             return None

@@ -1,0 +1,233 @@
+"""Sessions on a Ray cluster: TF1 jobs and tasks (`/job:ps/task:0`) mapped onto the cluster's nodes.
+
+Targets: "auto" (or RAY_ADDRESS) joins the running cluster, "ray://host:port" connects as a Ray client,
+"host:port" names a cluster's GCS address, and a `train.Server`'s target ("raygraph://...") names a
+cluster spec and the server's own task.
+
+Each device of a cluster task is a named, detached Ray actor, shared by every client that uses the same
+cluster (so between-graph replicas update the same ps variables) and outliving client sessions until
+`Session.reset(target)`. Where a task's actor runs:
+
+1. on a node advertising the custom resource `"<job>:<task>"` (e.g. `ray start --resources='{"ps:0": 1}'`);
+2. else on the node whose IP is the host of the task's address in the ClusterSpec;
+3. else wherever Ray spreads it.
+
+A task that cannot be placed (its resource or node is gone, or a GPU is missing) fails at once with
+UnavailableError, never pends.
+"""
+import hashlib
+import json
+import os
+
+from scheduler import runtime as ray_runtime
+
+from . import errors
+from .device import device_string, parse_device
+from .train.cluster import ClusterSpec
+
+SERVER_SCHEME = "raygraph://"
+NAMESPACE = "raygraph"
+
+
+def cluster_key(spec):
+    """A stable name for a cluster spec, shared by every process that uses the same spec."""
+    if spec is None or not spec:
+        return "default"
+    text = json.dumps({j: {str(k): v for k, v in t.items()} for j, t in sorted(spec._spec.items())}, sort_keys=True)
+    return hashlib.sha1(text.encode()).hexdigest()[:12]
+
+
+def publish_cluster(spec):
+    """Stores the cluster spec in the Ray cluster (its internal KV) so that any client can find it."""
+    from ray.experimental import internal_kv
+    key = cluster_key(spec)
+    internal_kv._internal_kv_put(f"raygraph/cluster/{key}", json.dumps(spec.as_dict()), namespace=NAMESPACE)
+    return key
+
+
+def lookup_cluster(key):
+    from ray.experimental import internal_kv
+    raw = internal_kv._internal_kv_get(f"raygraph/cluster/{key}", namespace=NAMESPACE)
+    if raw is None:
+        raise errors.UnavailableError(None, None, f"no raygraph cluster {key!r} is published on this Ray cluster")
+    return ClusterSpec({j: ({int(k): v for k, v in t.items()} if isinstance(t, dict) else t)
+                        for j, t in json.loads(raw).items()})
+
+
+def parse_target(target):
+    """(ray address for ray.init, cluster key or None, default (job, task) or None)."""
+    if target.startswith(SERVER_SCHEME):
+        rest = target[len(SERVER_SCHEME):]
+        key, job, task = rest.split("/")
+        return None, key, (job, int(task))
+    if target == "auto":
+        return "auto", None, None
+    return target, None, None
+
+
+def connect_ray(address, timeout=30.0):
+    """Joins the Ray cluster at `address` (already joined: nothing to do); UnavailableError if unreachable."""
+    import ray
+    if ray.is_initialized():
+        return
+    if address not in (None, "auto") and not address.startswith("ray://"):
+        _check_reachable(address, timeout)
+    try:
+        ray_runtime.ensure_ray(address=address)
+    except (ConnectionError, TimeoutError, RuntimeError, ValueError) as e:
+        raise errors.UnavailableError(None, None, f"Cannot reach the Ray cluster at {address!r}: {e}") from None
+
+
+def _check_reachable(address, timeout):
+    import socket
+    host, _, port = address.rpartition(":")
+    try:
+        socket.create_connection((host, int(port)), timeout=min(timeout, 10.0)).close()
+    except (OSError, ValueError) as e:
+        raise errors.UnavailableError(None, None, f"Cannot reach the Ray cluster at {address!r}: {e}") from None
+
+
+class Placement:
+    """Where the device actors of each task go (see the module docstring)."""
+
+    def __init__(self, spec):
+        self.spec = spec
+
+    def options(self, job, task, kind):
+        import ray
+        nodes = [n for n in ray.nodes() if n.get("Alive")]
+        resource = f"{job}:{task}"
+        opts = {"num_cpus": 0, "max_concurrency": 64, "max_restarts": 0, "lifetime": "detached",
+                "namespace": NAMESPACE}
+        if kind == "GPU":
+            if not any(n["Resources"].get("GPU", 0) >= 1 for n in nodes):
+                raise errors.UnavailableError(None, None, f"/job:{job}/task:{task} asks for a GPU but no node "
+                                              f"of the Ray cluster has one")
+            opts["num_gpus"] = 1
+        if any(resource in n["Resources"] for n in nodes):
+            opts["resources"] = {resource: 0.001}
+            return opts
+        if any(resource in str(n.get("Resources", {})) for n in ray.nodes() if not n.get("Alive")):
+            raise errors.UnavailableError(None, None, f"Task /job:{job}/replica:0/task:{task} is unavailable: "
+                                          f"the node providing resource {resource!r} is gone")
+        host = self._host(job, task)
+        matching = [n for n in nodes if host and n["NodeManagerAddress"] == host]
+        if len(matching) == 1:
+            from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+            opts["scheduling_strategy"] = NodeAffinitySchedulingStrategy(matching[0]["NodeID"], soft=False)
+        else:
+            opts["scheduling_strategy"] = "SPREAD"
+        return opts
+
+    def _host(self, job, task):
+        if self.spec is None or job not in self.spec.jobs:
+            return None
+        try:
+            address = self.spec.task_address(job, task)
+        except ValueError:
+            return None
+        host = address.rsplit(":", 1)[0]
+        try:
+            import socket
+            return socket.gethostbyname(host)
+        except OSError:
+            return host
+
+
+def cluster_devices(spec, default_task, table):
+    """Device names a cluster session can use: every task of the spec, every task the graph names,
+    and the session's default task first (unconstrained ops run there)."""
+    tasks = []
+    if default_task is not None:
+        tasks.append(default_task)
+    if spec is not None:
+        for job in spec.jobs:
+            tasks.extend((job, i) for i in spec.task_indices(job))
+    for node in table.values():
+        job, _, task, _, _ = node.device
+        if job is not None:
+            tasks.append((job, task or 0))
+    seen, names = set(), []
+    for job, task in tasks or [("localhost", 0)]:
+        if (job, task) in seen:
+            continue
+        seen.add((job, task))
+        names.append(device_string(job, 0, task, "CPU", 0))
+    for node in table.values():  # GPUs the graph asks for (placed only where Ray has GPUs)
+        job, _, task, kind, index = node.device
+        if kind == "GPU" and job is not None:
+            name = device_string(job, 0, task or 0, "GPU", index or 0)
+            if name not in names:
+                names.append(name)
+    return names
+
+
+class ClusterRuntime:
+    """A cluster session's devices: named, shared actors per task, made on first use."""
+
+    def __init__(self, graph, config, key, spec, default_task):
+        from .runtime import Runtime
+        self.key, self.spec = key, spec
+        self.placement = Placement(spec)
+        self.default_task = default_task or ("localhost", 0)
+        self.graph = graph
+        self._runtime = Runtime(graph, [], self._acquire, self._release, config.allow_soft_placement)
+        self.threads = config.inter_op_parallelism_threads
+        self.blas = config.intra_op_parallelism_threads
+
+    def __getattr__(self, name):
+        return getattr(self._runtime, name)
+
+    @property
+    def devices(self):
+        return self._runtime.devices
+
+    def plan(self, table, tensors, targets, feeds):
+        table.refresh()
+        names = cluster_devices(self.spec, self.default_task, table)
+        self._runtime.devices = [(n, parse_device(n)) for n in names]
+        self._runtime.client.devices = self._runtime.devices
+        return self._runtime.plan(table, tensors, targets, feeds)
+
+    def _acquire(self, name):
+        job, _, task, kind, _ = parse_device(name)
+        actor_name = f"{self.key}{name}"
+        try:
+            options = self.placement.options(job, task, kind)
+        except errors.OpError:
+            raise
+        return ray_runtime.acquire_named_device(name, actor_name, options, self.threads, self.blas)
+
+    def _release(self, handle):
+        ray_runtime.release_named_device(handle)
+
+
+def connect_cluster(target, config, graph):
+    """The runtime of a session on a Ray cluster target."""
+    address, key, default_task = parse_target(target)
+    if address is None and key is not None:
+        ray_runtime.ensure_ray(address=os.environ.get("RAY_ADDRESS") or None)
+    else:
+        connect_ray(address)
+    spec = None
+    if key is not None:
+        spec = lookup_cluster(key)
+    elif config.HasField("cluster_def") and config.cluster_def.job:
+        spec = ClusterSpec(config.cluster_def)
+    elif getattr(graph, "_cluster_spec", None) is not None:
+        spec = graph._cluster_spec
+    if key is None:
+        key = publish_cluster(spec) if spec else "default"
+    return ClusterRuntime(graph, config, key, spec, default_task)
+
+
+def reset(target, containers=None, config=None):
+    """Clears the variables (of `containers`, or all) kept by the device actors of `target`'s cluster."""
+    address, key, _ = parse_target(target) if target else (None, None, None)
+    if target in ("", "local", None):
+        return
+    connect_ray(address) if address else ray_runtime.ensure_ray()
+    if key is None:
+        spec = ClusterSpec(config.cluster_def) if config is not None and config.cluster_def.job else None
+        key = cluster_key(spec)
+    ray_runtime.reset_named_devices(key, NAMESPACE, containers)
