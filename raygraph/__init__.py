@@ -10,13 +10,13 @@ from .gradients import (AggregationMethod, NotDifferentiable, RegisterGradient, 
                         gradients, no_gradient)
 from .graph_def import AttrValue, GraphDef, NodeDef  # noqa: F401
 from .importer import import_graph_def  # noqa: F401
-from . import client, saved_model, summary  # noqa: F401,E402
+from . import bitwise, client, compat, image, io, math, saved_model, summary  # noqa: F401,E402,A004
 from .graph import (Graph, GraphKeys, add_to_collection, add_to_collections, colocate_with,  # noqa: F401
                     container, control_dependencies, device, get_collection, get_collection_ref,
                     get_default_graph, get_name_scope, name_scope, reset_default_graph)
 from .operation import Operation  # noqa: F401
 from .ops.array import (broadcast_to, concat, expand_dims, fill, gather, identity, newaxis, one_hot,  # noqa: F401
-                        ones, ones_like, pad, placeholder, placeholder_with_default, range, rank, reshape,
+                        invert_permutation, ones, ones_like, pad, placeholder, placeholder_with_default, range, rank, reshape,
                         reverse, shape, size, slice, split, squeeze, stack, stop_gradient, strided_slice, tile,
                         transpose, unstack, where, where_v2, zeros, zeros_like)
 from .ops.control import Assert, Print, group, no_op, tuple, with_dependencies  # noqa: F401
@@ -30,6 +30,7 @@ from .ops.math import (abs, add, add_n, argmax, argmin, atan2, cast, ceil, cos, 
                        pow, reciprocal, reduce_all, reduce_any, reduce_logsumexp, reduce_max, reduce_mean,
                        reduce_min, reduce_prod, reduce_sum, rint, round, rsqrt, sigmoid, sign, sin, sqrt, square,
                        squared_difference, subtract, tanh, to_float, to_int32, to_int64, truediv, truncatediv)
+from .ops.reduction import unsorted_segment_sum  # noqa: F401
 from .ops.state import assign, assign_add, assign_sub  # noqa: F401
 from .ops.random import get_seed, random_normal, random_uniform, set_random_seed, truncated_normal  # noqa: F401
 from .session import (ConfigProto, GPUOptions, GraphOptions, InteractiveSession, OptimizerOptions,  # noqa: F401
@@ -46,6 +47,18 @@ neg = negative
 sub = subtract
 mul = multiply
 __version__ = "0.1.0"
+
+
+def disable_v2_behavior():
+    """raygraph only has TF1 behaviour; kept so TF1 programs run unchanged."""
+
+
+disable_eager_execution = disable_v2_behavior
+enable_resource_variables = disable_resource_variables = disable_v2_behavior
+
+
+def executing_eagerly():
+    return False
 
 from . import initializers  # noqa: E402,F401
 from .initializers import (constant_initializer, glorot_normal_initializer, glorot_uniform_initializer,  # noqa: E402,F401

@@ -68,14 +68,28 @@ def parse_target(target):
 def connect_ray(address, timeout=30.0):
     """Joins the Ray cluster at `address` (already joined: nothing to do); UnavailableError if unreachable."""
     import ray
-    if ray.is_initialized():
-        return
     if address not in (None, "auto") and not address.startswith("ray://"):
         _check_reachable(address, timeout)
+    if ray.is_initialized():
+        current = ray.get_runtime_context().gcs_address
+        if address not in (None, "auto") and not address.startswith("ray://") and \
+                _resolve(address) != _resolve(current):
+            raise errors.InvalidArgumentError(None, None, f"This process is connected to the Ray cluster at "
+                                              f"{current}; a Session cannot also use {address!r}.")
+        return
     try:
         ray_runtime.ensure_ray(address=address)
     except (ConnectionError, TimeoutError, RuntimeError, ValueError) as e:
         raise errors.UnavailableError(None, None, f"Cannot reach the Ray cluster at {address!r}: {e}") from None
+
+
+def _resolve(address):
+    import socket
+    host, _, port = address.rpartition(":")
+    try:
+        return socket.gethostbyname(host), port
+    except OSError:
+        return host, port
 
 
 def _check_reachable(address, timeout):

@@ -125,7 +125,9 @@ def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
     if dtype is not None:
         dtype = dtypes.as_dtype(dtype)
     arr, dt = to_numpy(value, dtype)
-    if shape is not None:
+    if shape is not None and int(np.prod(shape, dtype=np.int64)) == 0:
+        arr = np.zeros(tuple(int(d) for d in shape), dtype=arr.dtype)  # TF: an empty tensor of that shape
+    elif shape is not None:
         arr = _fit_shape(arr, shape, verify_shape)
     arr.flags.writeable = False
     g = get_default_graph()
@@ -278,7 +280,7 @@ def _shape_conversion(value, dtype=None, name=None, as_ref=False):
     if dtype is None:
         dtype = dtypes.int64 if any(d >= 2 ** 31 for d in dims) else dtypes.int32
     assert isinstance(value, TensorShape)
-    return constant(dims, dtype=dtype, name=name)
+    return constant(dims, dtype=dtype, name=name or "shape_as_tensor")
 
 
 def _register_builtins():

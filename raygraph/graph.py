@@ -499,7 +499,8 @@ class Graph:
     @property
     def graph_def_versions(self):
         from tensorboard.compat.proto import versions_pb2
-        return versions_pb2.VersionDef(producer=27)
+        from .graph_def import GRAPH_DEF_VERSION, GRAPH_DEF_VERSION_MIN_CONSUMER
+        return versions_pb2.VersionDef(producer=GRAPH_DEF_VERSION, min_consumer=GRAPH_DEF_VERSION_MIN_CONSUMER)
 
     def create_op(self, op_type, inputs, dtypes=None, input_types=None, name=None, attrs=None,
                   op_def=None, compute_shapes=True, compute_device=True):

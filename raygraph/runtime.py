@@ -58,7 +58,7 @@ class Runtime:
             cls = _ERROR_CLASSES.get(type(err).__name__, errors.InvalidArgumentError)
             message = f"{type(err).__name__}: {err}" if cls is not errors.InvalidArgumentError else str(err)
         if op is not None:
-            message = f"{message}\n\t [[{{{{node {op.name}}}}}]]"
+            message = message.replace("{name}", op.name) + f"\n\t [[{{{{node {op.name}}}}}]]"
         new = cls(None, op, message) if cls is not errors.OpError else errors.OpError(None, op, message)
         new.__cause__ = err
         return new

@@ -89,7 +89,7 @@ class Variable:
         self._snapshot = g.as_graph_element(prefix + variable_def.snapshot_name)
         self._initial_value = (g.as_graph_element(prefix + variable_def.initial_value_name)
                                if variable_def.initial_value_name else None)
-        self._trainable = variable_def.trainable if variable_def.HasField("trainable") else True
+        self._trainable = variable_def.trainable
         self._constraint = None
         self._save_slice_info = None
         self._caching_device = None

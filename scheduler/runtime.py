@@ -27,7 +27,9 @@ def ensure_ray(address=None, **init_kwargs):
         kwargs = dict(include_dashboard=False, configure_logging=True, logging_level=logging.WARNING,
                       log_to_driver=True, ignore_reinit_error=True)
         if address is None and not os.environ.get("RAY_ADDRESS"):
+            # our own embedded runtime, even if a `ray start` cluster happens to run on this machine
             kwargs["num_cpus"] = os.cpu_count() or 1
+            kwargs["address"] = "local"
         if address is not None:
             kwargs["address"] = address
         kwargs.update(init_kwargs)

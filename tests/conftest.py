@@ -12,7 +12,7 @@ def ray_runtime():
     import ray
     started = not ray.is_initialized()
     if started:
-        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=True, logging_level="ERROR")
+        ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=True, logging_level="ERROR")
     yield ray
     if started:
         from scheduler.runtime import drain_pool

@@ -261,6 +261,11 @@ op("InvertPermutation", "x:T=int32", kernel=lambda a, p: np.argsort(p).astype(p.
    shape=lambda i, a: (i[0].dtype.base_dtype, _raw(with_rank(i[0], 1))), grad=NOT_DIFFERENTIABLE)
 
 
+def invert_permutation(x, name=None):
+    """The inverse of the permutation `x`: y[x[i]] = i."""
+    return apply_op("InvertPermutation", [x], {}, name=name)
+
+
 def transpose(a, perm=None, name="transpose", conjugate=False):
     """Permutes the dimensions of `a` (reverses them when perm is None)."""
     with name_scope(name, "transpose", [a]) as scope:

@@ -504,3 +504,8 @@ def to_int64(x, name="ToInt64"):
 from .linalg import matmul  # noqa: E402,F401 - the rest of tf.math, defined over the ops above
 from .reduction import (add_n, argmax, argmin, count_nonzero, reduce_all, reduce_any, reduce_logsumexp,  # noqa: E402,F401
                         reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_sum, unsorted_segment_sum)
+
+
+bitwise_and = _binary_wrap("BitwiseAnd")
+bitwise_or = _binary_wrap("BitwiseOr")
+bitwise_xor = _binary_wrap("BitwiseXor")

@@ -28,26 +28,12 @@ def _proto_functions(key):
     if key in _VARIABLE_COLLECTIONS:
         from ..variables import Variable
         return (variable_pb2.VariableDef, lambda v, scope: v.to_proto(export_scope=scope),
-                lambda proto, import_scope: Variable.from_proto(_VariableDefView(proto), import_scope=import_scope))
+                lambda proto, import_scope: Variable.from_proto(proto, import_scope=import_scope))
     if key == GraphKeys.SAVERS:
         saver_class = _saver_class()
         if saver_class is not None and hasattr(saver_class, "to_proto"):
             return saver_pb2.SaverDef, lambda s, scope: s.to_proto(export_scope=scope), saver_class.from_proto
     return None
-
-
-class _VariableDefView:
-    """A VariableDef that answers `HasField("trainable")`: raygraph.variables asks, but in the proto3
-    VariableDef that field has no presence (protobuf raises); TF reads it as always present."""
-
-    def __init__(self, proto):
-        self._proto = proto
-
-    def __getattr__(self, name):
-        return getattr(self._proto, name)
-
-    def HasField(self, name):  # noqa: N802 - protobuf's name
-        return name == "trainable" or self._proto.HasField(name)
 
 
 def _saver_class():

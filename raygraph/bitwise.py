@@ -1,0 +1,2 @@
+"""`tf.bitwise`: integer bit operations."""
+from .ops.math import bitwise_and, bitwise_or, bitwise_xor, invert  # noqa: F401

@@ -1,0 +1,2 @@
+"""`tf.image`: image decoding."""
+from .ops.io import decode_jpeg, decode_png  # noqa: F401

@@ -1,0 +1,2 @@
+"""`tf.io`: file reading and writing, image decoding."""
+from .ops.io import decode_jpeg, decode_png, read_file, write_file  # noqa: F401
