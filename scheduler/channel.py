@@ -5,16 +5,120 @@ on a Unix socket (for clients on its machine) and a TCP port (for the others), a
 step's small message there. Ray still creates, places and supervises the actors and carries every
 tensor that crosses devices; when the channel cannot connect, the client falls back to actor calls.
 
-Each connection is served by its own thread; a message is a pickled tuple, the reply likewise. The
-HMAC challenge of `multiprocessing.connection` (with a per-actor random key handed out through Ray)
-keeps strangers out.
+Each connection is served by its own thread; a message is a pickled tuple, the reply likewise. Large
+array buffers (feeds, fetched values) travel beside the pickle, not inside it: from a client on the
+same machine through a shared-memory segment it owns (the device reads them in place, read-only, for
+the step), otherwise as raw frames on the socket. The HMAC challenge of `multiprocessing.connection`
+(with a per-actor random key handed out through Ray) keeps strangers out.
 """
 import os
 import pickle
 import socket
 import tempfile
 import threading
+from multiprocessing import resource_tracker, shared_memory
 from multiprocessing.connection import Connection, Listener, answer_challenge, deliver_challenge
+
+LARGE = 1 << 16  # buffers from this size travel beside the pickle
+
+
+# ----- framing: one frame b"I" + pickle, or b"S"/b"R" + header then the pickle ---------------------------
+def send_message(conn, obj, shm=None):
+    """Pickles `obj`; large buffers go into the shared-memory segment `shm` when given, else raw frames."""
+    large = []
+    body = pickle.dumps(obj, protocol=5, buffer_callback=lambda b: _keep_small(b, large))
+    if not large:
+        conn.send_bytes(b"I" + body)
+        return
+    views = [b.raw() for b in large]
+    sizes = [v.nbytes for v in views]
+    if shm is not None:
+        segment = shm.reserve(sum(sizes))
+        at = 0
+        for v, n in zip(views, sizes):
+            segment.buf[at:at + n] = v
+            at += n
+        conn.send_bytes(b"S" + pickle.dumps((segment.name, sizes)))
+    else:
+        conn.send_bytes(b"R" + pickle.dumps(sizes))
+        for v in views:
+            conn.send_bytes(v)
+    conn.send_bytes(body)
+
+
+def _keep_small(buffer, large):
+    if buffer.raw().nbytes < LARGE:
+        return True  # stays in the pickle
+    large.append(buffer)
+    return False
+
+
+def receive_message(conn, attached):
+    """The next object; `attached` caches the sender's shared-memory segments by name."""
+    first = conn.recv_bytes()
+    kind = first[:1]
+    if kind == b"I":
+        return pickle.loads(memoryview(first)[1:])
+    if kind == b"S":
+        name, sizes = pickle.loads(memoryview(first)[1:])
+        segment = attached.get(name)
+        if segment is None:  # the client grew its segment: retire the old one once no view uses it
+            retired = attached.setdefault("retired", [])
+            retired.extend(seg for key, seg in attached.items() if key != "retired")
+            for key in [k for k in attached if k != "retired"]:
+                del attached[key]
+            attached["retired"] = [seg for seg in retired if not _closed(seg)]
+            segment = attached[name] = _attach(name)
+        buffers, at = [], 0
+        for n in sizes:
+            buffers.append(segment.buf[at:at + n].toreadonly())
+            at += n
+    else:
+        buffers = []
+        for n in pickle.loads(memoryview(first)[1:]):
+            buf = bytearray(n)
+            conn.recv_bytes_into(buf)
+            buffers.append(buf)
+    return pickle.loads(conn.recv_bytes(), buffers=buffers)
+
+
+def _closed(segment):
+    try:
+        segment.close()
+        return True
+    except BufferError:  # arrays of a step still view it
+        return False
+
+
+def _attach(name):
+    segment = shared_memory.SharedMemory(name=name)
+    try:  # the client owns the segment: this process must not unlink it at exit
+        resource_tracker.unregister(segment._name, "shared_memory")
+    except Exception:  # noqa: BLE001
+        pass
+    return segment
+
+
+class SharedBuffer:
+    """A client's shared-memory segment for one channel, replaced by a bigger one when needed."""
+
+    def __init__(self):
+        self.segment = None
+
+    def reserve(self, size):
+        if self.segment is None or self.segment.size < size:
+            self.close()
+            self.segment = shared_memory.SharedMemory(create=True, size=max(size, 1 << 20) * 2)
+        return self.segment
+
+    def close(self):
+        if self.segment is not None:
+            self.segment.close()
+            try:
+                self.segment.unlink()
+            except FileNotFoundError:
+                pass
+            self.segment = None
 
 
 class ChannelServer:
@@ -45,10 +149,11 @@ class ChannelServer:
         try:
             deliver_challenge(conn, self.authkey)
             answer_challenge(conn, self.authkey)
+            attached = {}
             while True:
-                message = pickle.loads(conn.recv_bytes())
+                message = receive_message(conn, attached)
                 reply = self.handler(message)
-                conn.send_bytes(pickle.dumps(reply, protocol=5))
+                send_message(conn, reply)
         except (EOFError, OSError, Exception):  # noqa: BLE001 - a broken or hostile client ends its thread
             conn.close()
 
@@ -76,6 +181,7 @@ class Channel:
             try:
                 family = "AF_UNIX" if isinstance(address, str) else "AF_INET"
                 self.conn = _connect(address, family, authkey, timeout)
+                self.shm = SharedBuffer() if family == "AF_UNIX" else None
                 return
             except (OSError, EOFError) as e:
                 errors.append(e)
@@ -83,7 +189,7 @@ class Channel:
 
     def send(self, message):
         try:
-            self.conn.send_bytes(pickle.dumps(message, protocol=5))
+            send_message(self.conn, message, self.shm)
         except (OSError, EOFError) as e:
             raise ChannelClosed(str(e)) from None
 
@@ -92,7 +198,7 @@ class Channel:
         try:
             if timeout is not None and not self.conn.poll(timeout):
                 raise TimeoutError()
-            return pickle.loads(self.conn.recv_bytes())
+            return receive_message(self.conn, {})
         except (OSError, EOFError) as e:
             raise ChannelClosed(str(e)) from None
 
@@ -101,6 +207,8 @@ class Channel:
             self.conn.close()
         except OSError:
             pass
+        if self.shm is not None:
+            self.shm.close()
 
 
 def _connect(address, family, authkey, timeout):

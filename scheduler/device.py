@@ -39,8 +39,7 @@ class Device:
         self.pool = ThreadPoolExecutor(self.threads, thread_name_prefix=f"raygraph-{name.split('/')[-1]}")
         self.dispatch = ThreadedDispatch(self.pool)
         self.server = None
-        if blas_threads:
-            _set_blas_threads(blas_threads)
+        _set_blas_threads(blas_threads or int(os.environ.get("RAYGRAPH_BLAS_THREADS", "0")) or os.cpu_count() or 1)
         try:
             register_serializers()
         except Exception:  # noqa: BLE001 - outside Ray (unit tests) there is nothing to register

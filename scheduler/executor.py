@@ -214,8 +214,10 @@ class Step:
             self.fail(i, e)
             return []
         end = time.perf_counter()
+        # The cost estimate follows the fastest recent runs: wall time also counts waits for the GIL,
+        # which would make cheap nodes look expensive and send them to other threads (more waiting).
         cost = node.cost
-        node.cost = end - start if cost is None else 0.8 * cost + 0.2 * (end - start)
+        node.cost = end - start if cost is None else min(end - start, cost * 1.1)
         if self.stats is not None:
             self.stats.append((i, start, end, threading.get_ident()))
         return self.finish(i, outputs)

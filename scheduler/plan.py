@@ -324,21 +324,49 @@ class _PartitionBuilder:
         return position
 
     def finish(self):
-        """The Partition, with constants folded into pre-filled slots where nothing else needs their node."""
-        sent = set(self.sends)
-        fold = {i for i, (node, deps) in enumerate(zip(self.nodes, self.deps))
-                if node.op_type == "Const" and not deps and node.outputs[0] not in sent
-                and node.name not in self.control_sends}
-        consts = {self.nodes[i].outputs[0]: self.nodes[i].attrs["value"] for i in fold}
+        """The Partition, with constants folded into pre-filled slots, and Identity/NoOp nodes that only
+        pass a value or an ordering on spliced out (their consumers read and wait on what they did)."""
+        removed = self._foldable() | self._pass_through()
+        consts = {self.nodes[i].outputs[0]: self.nodes[i].attrs["value"] for i in removed
+                  if self.nodes[i].op_type == "Const"}
+        alias, inherited = {}, {}   # slot -> slot it passes on; removed node -> the nodes it waited for
         renumber, nodes = {}, []
         for i, node in enumerate(self.nodes):
-            if i not in fold:
-                renumber[i] = len(nodes)
-                nodes.append(node)
-        deps = [tuple(renumber[d] for d in self.deps[i] if d not in fold) for i in renumber]
+            waits = set()
+            for d in self.deps[i]:
+                waits.update(inherited[d] if d in removed else (d,))
+            if i in removed:
+                inherited[i] = waits
+                if node.op_type == "Identity":
+                    alias[node.outputs[0]] = alias.get(node.inputs[0], node.inputs[0])
+                continue
+            node.inputs = tuple(alias.get(s, s) for s in node.inputs)
+            renumber[i] = len(nodes)
+            nodes.append((node, waits))
+        deps = [tuple(sorted(renumber[d] for d in waits)) for _, waits in nodes]
+        nodes = [node for node, _ in nodes]
         for node in nodes:
-            node.controls = tuple(renumber[c] for c in node.controls if c not in fold)
+            node.controls = tuple(renumber[c] for c in node.controls if c not in removed)
+        fetches = [alias.get(s, s) for s in self.fetches]
         control_sends = {renumber[self.index[name]]: keys for name, keys in self.control_sends.items()}
         recv_nodes = {key: renumber[i] for key, i in self.recv_nodes.items()}
-        return Partition(nodes, deps, self.n_slots, self.feeds, self.recvs, self.fetches, self.sends, recv_nodes,
+        return Partition(nodes, deps, self.n_slots, self.feeds, self.recvs, fetches, self.sends, recv_nodes,
                          tuple(self.fetch_deref), control_sends, {k: tuple(v) for k, v in self.send_targets.items()}, consts)
+
+    def _foldable(self):
+        sent = set(self.sends)
+        return {i for i, (node, deps) in enumerate(zip(self.nodes, self.deps))
+                if node.op_type == "Const" and not deps and node.outputs[0] not in sent
+                and node.name not in self.control_sends}
+
+    def _pass_through(self):
+        sent = set(self.sends) | set(self.fetches)
+        out = set()
+        for i, node in enumerate(self.nodes):
+            if node.conditional or node.name in self.control_sends:
+                continue
+            if node.op_type == "NoOp":
+                out.add(i)
+            elif node.op_type == "Identity" and not node.deref and node.outputs[0] not in sent:
+                out.add(i)
+        return out

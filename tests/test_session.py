@@ -49,8 +49,8 @@ def test_two_devices_two_dev_stats_and_tensors_cross_intact(rtf):
         words = tf.constant([["ä", "bb"], ["", "c\x00d"]])
         ints = tf.constant(7, dtype=tf.int64)
     with tf.device("/cpu:1"):
-        nums1 = tf.identity(nums)
-        words1 = tf.identity(words)
+        nums1 = nums + 0.0
+        words1 = tf.reshape(words, [2, 2])
         ints1 = ints + 1
     with tf.Session(config=tf.ConfigProto(device_count={"CPU": 2})) as s:
         md = tf.RunMetadata()
@@ -60,7 +60,7 @@ def test_two_devices_two_dev_stats_and_tensors_cross_intact(rtf):
     assert w.tolist() == [["ä".encode(), b"bb"], [b"", b"c\x00d"]]
     assert i == 8 and i.dtype == np.int64
     spans = _spans(md)
-    assert spans["Identity"][2].endswith("CPU:1")
+    assert spans["Reshape"][2].endswith("CPU:1")
 
 
 def test_many_threads_run_one_session(rtf):

@@ -186,6 +186,15 @@ def _known_count(d):
 
 
 def _reshape_kernel(a, x, s):
+    if np.ndim(s) == 1 and np.all(s >= -1):
+        try:
+            return np.reshape(x, s.tolist())  # the common case; TF's checks below only explain failures
+        except ValueError:
+            pass
+    return _reshape_checked(x, s)
+
+
+def _reshape_checked(x, s):
     if np.ndim(s) != 1:
         raise _error(f"sizes input must be 1-D, not {_text(np.shape(s))}")
     s = [int(v) for v in s]

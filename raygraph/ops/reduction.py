@@ -89,6 +89,12 @@ def _reduce_shape(inputs, a):
 def _axes(x, axes):
     """The reduction axes as non-negative ints, checked as TF's kernels check them."""
     n = np.ndim(x)
+    if np.ndim(axes) <= 1 and np.size(axes) <= n:
+        flat = np.ravel(axes).tolist()
+        if all(-n <= ax < n for ax in flat):
+            out = tuple(sorted({ax % n for ax in flat}))
+            if len(out) == len(flat):
+                return out
     out = []
     for ax in np.ravel(axes):
         ax = int(ax)
