@@ -57,7 +57,7 @@ def main():
     args = parser.parse_args()
     if args.target == "auto" and not os.environ.get("RAY_ADDRESS"):
         import ray
-        ray.init(logging_level="ERROR")  # no cluster given: a local one, so the example runs anywhere
+        ray.init(address="local", logging_level="ERROR")  # no cluster given: a local one, so the example runs anywhere
     x, labels, loss, train, step = build()
     data, classes = make_data()
     feed = {x: data, labels: classes}

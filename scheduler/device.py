@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from .executor import Step, StepError, ThreadedDispatch
 from .resources import DEAD, Resources
-from .wire import decode, encode, register_serializers
+from .wire import decode, encode
 
 
 _CLOCK = time.time() - time.perf_counter()  # perf_counter -> seconds since the epoch
@@ -39,11 +39,8 @@ class Device:
         self.pool = ThreadPoolExecutor(self.threads, thread_name_prefix=f"raygraph-{name.split('/')[-1]}")
         self.dispatch = ThreadedDispatch(self.pool)
         self.server = None
+        self.sent_bytes = 0      # tensor bytes sent to other devices (for benchmarks)
         _set_blas_threads(blas_threads or int(os.environ.get("RAYGRAPH_BLAS_THREADS", "0")) or os.cpu_count() or 1)
-        try:
-            register_serializers()
-        except Exception:  # noqa: BLE001 - outside Ray (unit tests) there is nothing to register
-            pass
 
     # ----- lifecycle ---------------------------------------------------------------------------------
     def info(self):
@@ -141,6 +138,7 @@ class Device:
         else:
             import ray
             payload = [ray.put(encode(value))]  # one object, read by every receiving device
+            self.sent_bytes += getattr(value, "nbytes", 0) * len(targets)
         for peer in targets:
             peer.deliver.remote(step_id, key, payload)
 
@@ -175,6 +173,9 @@ class Device:
                 if step.error is None:
                     step.error = StepError(None, Aborted())
             step.done.set()
+
+    def counters(self):
+        return {"sent_bytes": self.sent_bytes}
 
     def variables(self):
         """{(container, name): value} of this device (for tests and checkpoints)."""

@@ -220,7 +220,11 @@ class Step:
         node.cost = end - start if cost is None else min(end - start, cost * 1.1)
         if self.stats is not None:
             self.stats.append((i, start, end, threading.get_ident()))
-        return self.finish(i, outputs)
+        try:
+            return self.finish(i, outputs)
+        except Exception as e:  # noqa: BLE001 - e.g. sending to another device failed: end the step
+            self.fail(i, e)
+            return []
 
     def results(self):
         if self.error is not None:

@@ -1,11 +1,26 @@
 """How tensors travel between devices: Arrow-backed values in the Ray object store.
 
-Numeric tensors become `pyarrow.Tensor` (zero-copy over the numpy buffer, and zero-copy again when
-read back on the same node); string tensors become an Arrow `large_binary` array plus their shape,
-which Ray moves without pickling each string.
+A numeric tensor travels as an Arrow buffer over its numpy memory plus dtype and shape: the buffer
+pickles out of band, so Ray moves it without copying it into the pickle, and the receiver's numpy view
+reads the object store's memory in place. A string tensor travels as an Arrow `large_binary` array
+plus its shape, which Ray moves without pickling each string.
 """
 import numpy as np
 import pyarrow as pa
+
+
+class NumericTensor:
+    """A numeric tensor as an Arrow buffer, a dtype and a shape."""
+
+    __slots__ = ("buffer", "dtype", "shape")
+
+    def __init__(self, buffer, dtype, shape):
+        self.buffer = buffer
+        self.dtype = dtype
+        self.shape = shape
+
+    def __reduce__(self):
+        return NumericTensor, (self.buffer, self.dtype, self.shape)
 
 
 class StringTensor:
@@ -21,18 +36,6 @@ class StringTensor:
         return StringTensor, (self.values, self.shape)
 
 
-class Scalar:
-    """A numpy scalar (pyarrow.Tensor needs at least one dimension)."""
-
-    __slots__ = ("array",)
-
-    def __init__(self, array):
-        self.array = array
-
-    def __reduce__(self):
-        return Scalar, (self.array,)
-
-
 def encode(value):
     """The Arrow-backed form of a tensor value (numpy array, numpy scalar, bytes or None)."""
     if value is None:
@@ -41,11 +44,9 @@ def encode(value):
     if arr.dtype.kind in "OSU":
         flat = [v if isinstance(v, bytes) else str(v).encode() for v in arr.reshape(-1).tolist()]
         return StringTensor(pa.array(flat, type=pa.large_binary()), arr.shape)
-    if arr.ndim == 0:
-        return Scalar(pa.Tensor.from_numpy(arr.reshape(1)))
     if not arr.flags.c_contiguous:
         arr = np.ascontiguousarray(arr)
-    return pa.Tensor.from_numpy(arr)
+    return NumericTensor(pa.py_buffer(arr.reshape(-1).view(np.uint8)), arr.dtype.str, arr.shape)
 
 
 def decode(obj):
@@ -56,12 +57,5 @@ def decode(obj):
         out = np.empty(len(obj.values), dtype=object)
         out[:] = obj.values.to_pylist()
         return out.reshape(obj.shape) if obj.shape else out[0]
-    if isinstance(obj, Scalar):
-        return obj.array.to_numpy()[0]
-    return obj.to_numpy()
-
-
-def register_serializers():
-    """Teach Ray (in this process) to move pyarrow.Tensor zero-copy, via its numpy view."""
-    import ray.util
-    ray.util.register_serializer(pa.Tensor, serializer=lambda t: t.to_numpy(), deserializer=pa.Tensor.from_numpy)
+    arr = np.frombuffer(obj.buffer, dtype=np.dtype(obj.dtype)).reshape(obj.shape)
+    return arr if obj.shape else arr[()]

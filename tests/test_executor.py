@@ -118,3 +118,15 @@ def test_many_threads_share_one_partition():
         [t.join() for t in threads]
     assert not errors
     assert sorted(out) == [(v, 3 * v + 1) for v in range(8)]
+
+
+def test_a_failure_after_the_kernel_ends_the_step_instead_of_hanging():
+    nodes = [_node("a", lambda at, x: x + 1, [0], [1])]
+    part = Partition(nodes, [()], 2, feeds={"x": 0}, fetches=[1], sends={1: ["a:0"]}, send_targets={"a:0": ("d",)})
+
+    def broken_send(key, value):
+        raise ConnectionError("peer gone")
+    with ThreadPoolExecutor(2) as pool:
+        with pytest.raises(StepError) as info:
+            run_step(part, {"x": 1}, None, ThreadedDispatch(pool), send=broken_send, timeout=5)
+    assert info.value.node_name == "a" and isinstance(info.value.error, ConnectionError)
