@@ -90,8 +90,18 @@ def _closed(segment):
         return False
 
 
+class _Attached(shared_memory.SharedMemory):
+    """A segment attached from the client; closing it may wait until no array views it."""
+
+    def __del__(self):
+        try:
+            super().__del__()
+        except BufferError:
+            pass
+
+
 def _attach(name):
-    segment = shared_memory.SharedMemory(name=name)
+    segment = _Attached(name=name)
     try:  # the client owns the segment: this process must not unlink it at exit
         resource_tracker.unregister(segment._name, "shared_memory")
     except Exception:  # noqa: BLE001

@@ -12,6 +12,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+from . import intra_op
 from .executor import Step, StepError, ThreadedDispatch
 from .resources import DEAD, Resources
 from .wire import decode, encode
@@ -35,12 +36,13 @@ class Device:
         self.inbox = {}          # step id -> {key: value} that came before the step
         self.ended = collections.OrderedDict()  # recently ended step ids: late deliveries are dropped
         self.lock = threading.Lock()
-        self.threads = threads or os.cpu_count() or 1
+        # the thread that takes a step's message runs nodes too: the pool adds one thread fewer than cores
+        self.threads = threads or max(1, (os.cpu_count() or 1) - 1)
         self.pool = ThreadPoolExecutor(self.threads, thread_name_prefix=f"raygraph-{name.split('/')[-1]}")
+        self.parallel = _IntraOp(blas_threads or os.cpu_count() or 1)
         self.dispatch = ThreadedDispatch(self.pool)
         self.server = None
         self.sent_bytes = 0      # tensor bytes sent to other devices (for benchmarks)
-        _set_blas_threads(blas_threads or int(os.environ.get("RAYGRAPH_BLAS_THREADS", "0")) or os.cpu_count() or 1)
 
     # ----- lifecycle ---------------------------------------------------------------------------------
     def info(self):
@@ -109,6 +111,9 @@ class Device:
         try:
             for key, value in early.items():
                 self.dispatch(step, step.receive(key, value))
+            split = len(self.steps) == 1 and self.parallel.split.get(id(part), False)
+            intra_op.enable(split)
+            step.spread = not split  # kernels that split themselves need no other threads
             if timeout is None:
                 self.dispatch(step, part.roots)
             else:  # with a deadline this thread only waits: a slow kernel cannot hold it past the deadline
@@ -118,6 +123,7 @@ class Device:
             if isinstance(step.error, StepError) and isinstance(step.error.error, Aborted):
                 raise step.error.error
             values = step.results()
+            self.parallel.split[id(part)] = step.peak_heavy <= 1
         finally:
             with self.lock:
                 self.steps.pop(step_id, None)
@@ -194,7 +200,17 @@ def _portable(error):
         return RuntimeError(f"{type(error).__name__}: {error}")
 
 
-def _set_blas_threads(n):
-    """Ray starts actors with one BLAS thread; a device gets `n` (intra-op parallelism)."""
-    from threadpoolctl import threadpool_limits
-    threadpool_limits(n)
+class _IntraOp:
+    """The device's intra-op parallelism (intra_op_parallelism_threads; default: the node's cores).
+
+    BLAS runs single-threaded (see intra_op.py); large products split over `threads` threads in steps
+    of partitions whose slow kernels ran one at a time (`split`: id(partition) -> allowed)."""
+
+    def __init__(self, threads):
+        self.split = {}
+        try:
+            from threadpoolctl import threadpool_limits
+            threadpool_limits(1, user_api="blas")
+        except Exception:  # noqa: BLE001 - no BLAS to control
+            pass
+        intra_op.configure(threads)

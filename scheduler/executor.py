@@ -17,13 +17,15 @@ made them ready and gives expensive ones (by their measured cost) to a worker po
 heavy ops run concurrently while chains of small ops pay no thread hand-offs. Tensors from other
 devices complete their receive pseudo-nodes through `Step.receive`.
 """
+import collections
 import threading
 import time
 
 from .resources import DEAD
 
 _MISSING = object()
-EXPENSIVE = 30e-6  # seconds: nodes slower than this are worth a thread hand-off
+EXPENSIVE = 150e-6  # seconds: nodes slower than this are worth a thread hand-off (and its GIL contention)
+SHARED_CORES = 200e-6  # seconds: nodes this slow, ready together, are better run in parallel than split
 
 
 class Node:
@@ -123,6 +125,9 @@ class Step:
         self.error = None
         self.stats = [] if trace else None
         self.dead = set()
+        self.shared = collections.deque()  # expensive ready nodes any dispatching thread may take
+        self.peak_heavy = 0
+        self.spread = True  # hand expensive nodes to other threads (off when its kernels split themselves)
         if self.remaining == 0:
             self.done.set()
 
@@ -245,7 +250,11 @@ def run_inline(step, ready):
 
 
 class ThreadedDispatch:
-    """Runs cheap ready nodes in the current thread and hands expensive ones to a thread pool."""
+    """Runs cheap ready nodes in the current thread and hands expensive ones to a thread pool.
+
+    It also records in `step.peak_heavy` how many very slow nodes became ready together (a device lets
+    kernels split their work over its cores only in partitions where that stays at one).
+    """
 
     def __init__(self, pool):
         self.pool = pool
@@ -255,19 +264,35 @@ class ThreadedDispatch:
             self._work(step, self._share(step, list(ready), []))
 
     def _share(self, step, ready, queue):
-        """Keeps cheap nodes (and one expensive one if nothing else) for this thread; submits the rest."""
+        """Keeps cheap nodes (and one expensive one if nothing else) for this thread; the other expensive
+        ones go to the step's shared queue, which pool threads (and idle callers) drain."""
         nodes = step.nodes
+        heavy = 0
         for j in ready:
             cost = nodes[j].cost
-            if (cost is None or cost > EXPENSIVE) and (queue or len(ready) > 1 and j != ready[-1]):
-                self.pool.submit(self._work, step, [j])
+            if cost is not None and cost > SHARED_CORES:
+                heavy += 1
+            if step.spread and (cost is None or cost > EXPENSIVE) and (queue or len(ready) > 1 and j != ready[-1]):
+                step.shared.append(j)
+                self.pool.submit(self._work, step, [])
             else:
                 queue.append(j)
+        if heavy > step.peak_heavy:
+            step.peak_heavy = heavy
         return queue
 
     def _work(self, step, queue):
-        while queue:
-            ready = step.run_node(queue.pop())
+        """Runs this thread's nodes, then helps with the shared queue until it is empty."""
+        shared = step.shared
+        while True:
+            if queue:
+                i = queue.pop()
+            else:
+                try:
+                    i = shared.popleft()
+                except IndexError:
+                    return
+            ready = step.run_node(i)
             if ready:
                 self._share(step, ready, queue)
 

@@ -130,3 +130,36 @@ def test_a_failure_after_the_kernel_ends_the_step_instead_of_hanging():
         with pytest.raises(StepError) as info:
             run_step(part, {"x": 1}, None, ThreadedDispatch(pool), send=broken_send, timeout=5)
     assert info.value.node_name == "a" and isinstance(info.value.error, ConnectionError)
+
+
+def test_expensive_ready_nodes_go_to_the_shared_queue_and_idle_callers_help():
+    """Eight slow independent nodes: the calling thread takes one, the rest go to the shared queue,
+    and the caller keeps draining it when its own chain is done (no node waits for a busy pool)."""
+    def slow(at, x):
+        time.sleep(0.05)
+        return x
+    nodes = [_node(f"s{i}", slow, [0], [i + 1]) for i in range(8)]
+    for n in nodes:
+        n.cost = 0.05  # measured earlier: expensive
+    part = Partition(nodes, [()] * 8, 9, feeds={"x": 0}, fetches=list(range(1, 9)))
+    with ThreadPoolExecutor(1) as pool:
+        start = time.perf_counter()
+        values, step = run_step(part, {"x": 1}, None, ThreadedDispatch(pool), trace=True, timeout=5)
+        elapsed = time.perf_counter() - start
+    assert values == [1] * 8
+    assert len({thread for *_, thread in step.stats}) == 2    # the caller and the one pool thread
+    assert elapsed < 0.35                                     # 8 x 50 ms over two threads, not one
+    assert step.peak_heavy >= 2
+
+
+def test_kernels_that_split_themselves_stay_in_one_thread():
+    nodes = [_node(f"s{i}", lambda at, x: x, [0], [i + 1]) for i in range(3)]
+    for n in nodes:
+        n.cost = 1.0
+    part = Partition(nodes, [()] * 3, 4, feeds={"x": 0}, fetches=[1, 2, 3])
+    with ThreadPoolExecutor(1) as pool:
+        step = Step(part, None, {"x": 1}, trace=True)
+        step.spread = False
+        ThreadedDispatch(pool)(step, part.roots)
+        assert step.done.is_set()
+    assert len({thread for *_, thread in step.stats}) == 1

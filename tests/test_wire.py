@@ -31,3 +31,19 @@ def test_strings_are_arrow_binary_with_a_shape():
     out = decode(pickle.loads(pickle.dumps(encoded, protocol=5)))
     assert out.tolist() == value.tolist()
     assert decode(encode(np.array(b"s", dtype=object))) == b"s"
+
+
+def test_intra_op_matmul_splits_rows_or_columns_exactly():
+    from scheduler import intra_op
+    intra_op.configure(2)
+    try:
+        rng = np.random.default_rng(0)
+        for shape_a, shape_b in (((400, 200), (200, 100)), ((100, 200), (200, 400)), ((3, 4), (4, 5))):
+            a, b = rng.standard_normal(shape_a), rng.standard_normal(shape_b)
+            intra_op.enable(True)
+            split = intra_op.matmul(a, b)
+            intra_op.enable(False)
+            assert np.allclose(split, a @ b) and split.shape == (shape_a[0], shape_b[1])
+    finally:
+        intra_op.enable(False)
+        intra_op.configure(1)

@@ -1,5 +1,6 @@
 """Matrix products: `MatMul` (rank 2, transpose flags) and `BatchMatMulV2` (batched, broadcasting)."""
 import numpy as np
+from scheduler import intra_op
 
 from ..convert import convert_to_tensor
 from ..errors import InvalidArgumentError
@@ -34,7 +35,7 @@ def _matmul_kernel(a, x, y):
     if x.shape[1] != y.shape[0]:
         raise InvalidArgumentError(None, None, f"Matrix size-incompatible: In[0]: {_text(x.shape)}, In[1]: "
                                                f"{_text(y.shape)}")
-    return np.matmul(x, y)
+    return intra_op.matmul(x, y)
 
 
 def _mm(x, y, ta=False, tb=False, which="grad_a"):

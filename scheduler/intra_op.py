@@ -1,0 +1,52 @@
+"""Intra-op parallelism: a large matrix product split over the device's cores by the device itself.
+
+Multi-threaded BLAS on a device that also runs independent kernels at once oversubscribes the cores,
+and its spinning threads made step times swing by half here. So devices run single-threaded BLAS, and
+a large product is cut into blocks computed on `threads` threads, in the steps of partitions whose
+slow kernels run one at a time (the device learns which, see device.py).
+"""
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+_pool = None
+_threads = 1
+_local = threading.local()
+MIN_WORK = 4e6     # multiply-adds below which splitting costs more than it saves
+
+
+def configure(threads):
+    """Sets this process's intra-op parallelism (1: none)."""
+    global _pool, _threads
+    _threads = max(1, int(threads))
+    _pool = ThreadPoolExecutor(_threads - 1, thread_name_prefix="raygraph-intra") if _threads > 1 else None
+
+
+def enable(on):
+    """Whether kernels of the step running in this thread (and its helpers) may split their work."""
+    global _enabled
+    _enabled = on
+
+
+_enabled = False
+
+
+def matmul(x, y):
+    """x @ y for 2-D arrays; in blocks on several threads when large and allowed. The longer side of
+    the result is cut: column blocks of y (joined at the end) or row blocks of x (written in place)."""
+    m, n = x.shape[0], y.shape[1]
+    if not _enabled or _threads == 1 or max(m, n) < 2 * _threads or m * x.shape[1] * n < MIN_WORK:
+        return np.matmul(x, y)
+    if n >= m:
+        bounds = np.linspace(0, n, _threads + 1).astype(int)
+        futures = [_pool.submit(np.matmul, x, y[:, lo:hi]) for lo, hi in zip(bounds[1:-1], bounds[2:])]
+        first = np.matmul(x, y[:, :bounds[1]])
+        return np.concatenate([first] + [f.result() for f in futures], axis=1)
+    out = np.empty((m, n), dtype=np.result_type(x, y))
+    bounds = np.linspace(0, m, _threads + 1).astype(int)
+    futures = [_pool.submit(np.matmul, x[lo:hi], y, out=out[lo:hi]) for lo, hi in zip(bounds[1:-1], bounds[2:])]
+    np.matmul(x[:bounds[1]], y, out=out[:bounds[1]])
+    for f in futures:
+        f.result()
+    return out
