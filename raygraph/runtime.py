@@ -3,6 +3,8 @@
 `connect(target, config)` returns a `Runtime`: the session's device names, and the engine client that
 plans and runs steps on their actors. Engine failures come back as TF1's error classes here.
 """
+import os
+
 from scheduler import runtime as ray_runtime
 from scheduler.client import Client, DeviceUnavailable, StepFailed, StepTimeout
 from scheduler.plan import PlanError
@@ -102,14 +104,17 @@ def connect(target, config, graph):
         from .cluster import connect_cluster
         return connect_cluster(target, config, graph)
     ray_runtime.ensure_ray()
+    devices = local_devices(config)
     threads = config.inter_op_parallelism_threads
-    blas = config.intra_op_parallelism_threads
+    # the machine's cores are shared by its CPU devices: each splits big kernels over its share
+    n_cpu = sum(1 for d in devices if parse_device(d)[3] == "CPU")
+    blas = config.intra_op_parallelism_threads or max(1, (os.cpu_count() or 1) // n_cpu)
 
     def acquire(name):
         kind = parse_device(name)[3]
         return ray_runtime.acquire_local_device(name, kind, threads, blas)
 
-    return Runtime(graph, local_devices(config), acquire, ray_runtime.release_local_device,
+    return Runtime(graph, devices, acquire, ray_runtime.release_local_device,
                    config.allow_soft_placement)
 
 

@@ -24,7 +24,7 @@ def ensure_ray(address=None, **init_kwargs):
         if ray.is_initialized():
             return
         os.environ.setdefault("RAY_DEDUP_LOGS", "0")
-        kwargs = dict(include_dashboard=False, configure_logging=True, logging_level=logging.WARNING,
+        kwargs = dict(include_dashboard=False, configure_logging=True, logging_level=logging.ERROR,
                       log_to_driver=True, ignore_reinit_error=True)
         if address is None and not os.environ.get("RAY_ADDRESS"):
             # our own embedded runtime, even if a `ray start` cluster happens to run on this machine
