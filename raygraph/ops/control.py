@@ -4,6 +4,7 @@ import sys
 
 import numpy as np
 
+from .. import dtypes
 from ..convert import convert_to_tensor
 from ..graph import get_default_graph, name_scope
 from ..operation import Operation
@@ -102,9 +103,18 @@ op("Assert", "condition:bool, data:+T", kernel=_assert_kernel, shape=None, grad=
 
 def Assert(condition, data, summarize=None, name=None):  # noqa: N802 - TF's name
     """Fails the step with InvalidArgumentError (showing `data`) when `condition` is false."""
-    data = [convert_to_tensor(d) for d in data]
-    attrs = {"summarize": summarize or 3}
-    return apply_op("Assert", [condition, data], attrs, name=name)
+    with name_scope(name, "Assert", [condition] + list(data)) as scope:
+        data = [convert_to_tensor(d) for d in data]
+        attrs = {"summarize": summarize or 3}
+        if all(d.dtype.base_dtype in (dtypes.string, dtypes.int32) for d in data):
+            return apply_op("Assert", [condition, data], attrs, name="Assert")
+        # TF1 guards the assertion with a cond, so its data is read only when it fails
+        from .control_flow import cond
+        condition = convert_to_tensor(condition, name="Condition")
+        guarded = cond(condition, no_op, lambda: apply_op("Assert", [condition, data], attrs, name="Assert"),
+                       name="AssertGuard")
+        del scope
+        return guarded.op
 
 
 def _print_kernel(a, res, x, *data):

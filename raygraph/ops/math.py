@@ -154,7 +154,8 @@ _binary("Add", np.add, "bfloat16 float16 float32 float64 uint8 int8 int16 int32 
         _add_grad)
 _binary("Sub", np.subtract, "bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 int64 complex64 "
         "complex128 uint32 uint64", _binary_grad(lambda op, g, x, y: g, lambda op, g, x, y: -g))
-_binary("Mul", np.multiply, ARITH, _binary_grad(lambda op, g, x, y: g * y, lambda op, g, x, y: x * g))
+_binary("Mul", np.multiply, ARITH, _binary_grad(lambda op, g, x, y: apply_op("Mul", [g, y], {}),
+                                                lambda op, g, x, y: apply_op("Mul", [x, g], {})))
 _binary("RealDiv", _realdiv, ARITH, _binary_grad(lambda op, g, x, y: g / y, lambda op, g, x, y: g * ((-x / y) / y)),
         no_cpu_kernel="uint8 int8 uint16 int16 int32 uint32 uint64 int64")
 _binary("DivNoNan", lambda x, y: np.where(y == 0, 0, _realdiv(x, np.where(y == 0, 1, y))).astype(x.dtype),
