@@ -177,7 +177,7 @@ def _default_grad_ys(grad_ys, ys, colocate):
             gy = convert_to_tensor(gy, name=f"grad_ys_{i}")
             _check_grad_y_dtype(y, gy)
             if not gy.shape.is_compatible_with(y.shape):
-                raise ValueError(f"Incompatible shapes between op input and calculated input gradient.")
+                raise ValueError("Incompatible shapes between op input and calculated input gradient.")
             out.append(gy)
     return out
 

@@ -114,7 +114,6 @@ def acquire_local_device(name, kind, threads=0, blas_threads=0):
                 handle.installed = set()
                 handle.actor.rename.remote(name)
                 return handle
-    import ray
     from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
     options = dict(num_cpus=0, max_concurrency=64, max_restarts=0,
                    scheduling_strategy=NodeAffinitySchedulingStrategy(node_id(), soft=False))

@@ -304,7 +304,7 @@ def _expand_dims_shape(inputs, a):
 
 def _expand_dims_kernel(a, x, dim):
     if np.size(dim) != 1:
-        raise _error(f"'dim' must be a tensor with a single value")
+        raise _error("'dim' must be a tensor with a single value")
     axis, r = int(np.ravel(dim)[0]), np.ndim(x)
     if not -r - 1 <= axis <= r:
         raise _error(f"Tried to expand dim index {axis} for tensor with {r} dimensions.")

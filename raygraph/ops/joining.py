@@ -8,7 +8,7 @@ from ..graph import name_scope
 from ..shape import Dimension, TensorShape, unknown_shape
 from ..tensor import Tensor
 from .array import identity, rank, reshape, shape, transpose, zeros_like
-from .registry import apply_op, constant_value, constant_value_as_shape, dims, merge_dims, op, with_rank
+from .registry import apply_op, constant_value, constant_value_as_shape, dims, merge_all_dims, merge_dims, op, with_rank
 
 INDEX = (dtypes.int32, dtypes.int64)
 _raw = TensorShape._raw
@@ -108,7 +108,7 @@ def concat(values, axis, name="concat"):
     if not isinstance(values, (list, tuple)):
         values = [values]
     if len(values) == 1:
-        with name_scope(name) as scope:
+        with name_scope(name):
             t = convert_to_tensor(axis, name="concat_dim", dtype=dtypes.int32)
             if t.shape.ndims not in (None, 0):
                 raise ValueError(f"Shape {t.shape} must have rank 0")
@@ -118,12 +118,7 @@ def concat(values, axis, name="concat"):
 
 # ----- Pack / Unpack ---------------------------------------------------------------------------------------
 def _pack_shape(inputs, a):
-    cur = dims(inputs[-1])
-    for i in range(len(inputs) - 2, -1, -1):
-        try:
-            cur = merge_dims(dims(inputs[i]), cur)
-        except ValueError as e:
-            raise ValueError(f"{e}\n\tFrom merging shape {i} with other shapes.") from None
+    cur = merge_all_dims(inputs)
     dtype = inputs[0].dtype.base_dtype
     if cur is None:
         return dtype, unknown_shape()

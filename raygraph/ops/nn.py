@@ -5,7 +5,7 @@ from .. import dtypes
 from ..convert import convert_to_tensor
 from ..graph import name_scope
 from ..errors import InvalidArgumentError
-from ..shape import TensorShape, unknown_shape
+from ..shape import TensorShape
 from .array import expand_dims, reshape, shape
 from .math import cast, exp, reduce_sum
 from .registry import apply_op, broadcast_dims, dims, merge_dims, op, same_shape, with_rank

@@ -9,7 +9,7 @@ from ..shape import TensorShape, unknown_shape
 from ..tensor import Tensor
 from .array import range as range_, rank, reshape, shape
 from .math import cast, equal, exp, log, not_equal, truediv
-from .registry import NOT_DIFFERENTIABLE, apply_op, constant_value, dims, merge_dims, op
+from .registry import NOT_DIFFERENTIABLE, apply_op, constant_value, dims, merge_all_dims, op
 
 _raw = TensorShape._raw
 INDEX = (dtypes.int32, dtypes.int64)
@@ -22,12 +22,7 @@ ORDERED = "float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 
 # ----- AddN -----------------------------------------------------------------------------------------------
 def _add_n_shape(inputs, a):
     """Merges the inputs' shapes from the last one back, as TF's shape function does."""
-    cur = dims(inputs[-1])
-    for i in range(len(inputs) - 2, -1, -1):
-        try:
-            cur = merge_dims(dims(inputs[i]), cur)
-        except ValueError as e:
-            raise ValueError(f"{e}\n\tFrom merging shape {i} with other shapes.") from None
+    cur = merge_all_dims(inputs)
     return inputs[0].dtype.base_dtype, _raw(cur)
 
 

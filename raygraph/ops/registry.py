@@ -14,7 +14,8 @@ from ..graph import get_default_graph
 from ..operation import Operation
 from ..tensor import Tensor
 from .shape_fns import (BareShapeError, bool_broadcast_shape, broadcast_dims, broadcast_shape,  # noqa: F401
-                        constant_value, constant_value_as_shape, dims, merge_dims, same_shape, shape_error, with_rank)
+                        constant_value, constant_value_as_shape, dims, merge_all_dims, merge_dims, same_shape,
+                        shape_error, with_rank)
 
 REGISTRY = {}
 NOT_DIFFERENTIABLE = "not differentiable"

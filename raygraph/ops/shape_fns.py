@@ -176,6 +176,17 @@ def merge_dims(a, b):
     return tuple(out)
 
 
+def merge_all_dims(tensors):
+    """The merge of several tensors' shapes, from the last one back (TF's AddN/Pack shape functions)."""
+    cur = tensors[-1]._shape._dims
+    for i in range(len(tensors) - 2, -1, -1):
+        try:
+            cur = merge_dims(tensors[i]._shape._dims, cur)
+        except ValueError as e:
+            raise ValueError(f"{e}\n\tFrom merging shape {i} with other shapes.") from None
+    return cur
+
+
 def broadcast_shape(inputs, attrs):
     """Output of a broadcasting binary op: dtype of the first input, broadcast shape."""
     x, y = inputs

@@ -16,7 +16,7 @@ from ..shape import Dimension, TensorShape, unknown_shape
 from ..tensor import Tensor
 from .array import ones_like, shape, zeros_like
 from .joining import stack
-from .registry import (NOT_DIFFERENTIABLE, apply_op, broadcast_dims, constant_value, constant_value_as_shape, dims,
+from .registry import (apply_op, broadcast_dims, constant_value, constant_value_as_shape, dims,
                        merge_dims, op, with_rank)
 
 INDEX = (dtypes.int32, dtypes.int64)
