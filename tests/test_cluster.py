@@ -123,3 +123,13 @@ def test_ray_job_submit_runs_the_ps_worker_example():
         assert "/job:ps/replica:0/task:1" in output and "/job:worker/replica:0/task:1" in output
     finally:
         _kill_processes_under(temp)
+
+
+def test_gpus_that_ray_reports_become_gpu_devices():
+    out = _scenario("fake_gpu.py", timeout=120)
+    gpu, cpu = "/job:localhost/replica:0/task:0/device:GPU:0", "/job:localhost/replica:0/task:0/device:CPU:0"
+    assert out["devices"] == sorted([cpu, gpu])
+    assert out["value"] == [3.0, 5.0]
+    assert out["dev_stats"] == sorted([cpu, gpu])
+    assert out["missing_gpu"] == "InvalidArgumentError"
+    assert out["soft"] == [9.0, 15.0]
