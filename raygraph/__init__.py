@@ -15,6 +15,7 @@ from .graph import (Graph, GraphKeys, add_to_collection, add_to_collections, col
                     container, control_dependencies, device, get_collection, get_collection_ref,
                     get_default_graph, get_name_scope, name_scope, reset_default_graph)
 from .operation import Operation  # noqa: F401
+from .ops.joining import dynamic_stitch  # noqa: F401
 from .ops.array import (broadcast_to, concat, expand_dims, fill, gather, identity, newaxis, one_hot,  # noqa: F401
                         invert_permutation, ones, ones_like, pad, placeholder, placeholder_with_default, range, rank, reshape,
                         reverse, shape, size, slice, split, squeeze, stack, stop_gradient, strided_slice, tile,

@@ -210,6 +210,7 @@ GRAD_TABLE = [  # (op type, builder(tf, *inputs), input values)
     ("ExpandDims", lambda tf, x: tf.expand_dims(x, 1), [M23]),
     ("Fill", lambda tf, v: tf.fill([2, 2], v), [np.array(1.5)]),
     ("GatherV2", lambda tf, x: tf.gather(x, [2, 0, 2], axis=1), [M23]),
+    ("DynamicStitch", lambda tf, a, b: tf.dynamic_stitch([[0, 2, 4], [1, 3, 5]], [a, b]), [V3, -V3]),
     ("Pack", lambda tf, x, y: tf.stack([x, y], axis=1), [M23, POS]),
     ("Unpack", lambda tf, x: tf.unstack(x, axis=1), [M23]),
     ("Pad", lambda tf, x: tf.pad(x, [[1, 0], [0, 2]]), [M23]),

@@ -420,3 +420,39 @@ def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
     if not isinstance(constant_values, Tensor) and constant_values == 0:
         return apply_op("Pad", [tensor, paddings], {}, name=name)
     return apply_op("PadV2", [tensor, paddings, constant_values], {}, name=name)
+
+
+# ----- DynamicStitch -----------------------------------------------------------------------------------------
+def _stitch_kernel(a, *args):
+    n = len(args) // 2
+    indices, data = args[:n], args[n:]
+    size = 1 + max((int(np.max(i)) for i in indices if np.size(i)), default=-1)
+    inner = np.shape(data[0])[np.ndim(indices[0]):]
+    out = np.zeros((size,) + inner, dtype=np.asarray(data[0]).dtype)
+    for idx, d in zip(indices, data):  # later inputs win where indices repeat, as in TF
+        out[np.ravel(idx)] = np.reshape(d, (-1,) + inner)
+    return out
+
+
+def _stitch_shape(inputs, a):
+    n = len(inputs) // 2
+    indices, data = inputs[:n], inputs[n:]
+    idx_d, data_d = dims(indices[0]), dims(data[0])
+    inner = None if idx_d is None or data_d is None else data_d[len(idx_d):]
+    size = None
+    values = [constant_value(i) for i in indices]
+    if all(v is not None for v in values):
+        size = 1 + max((int(np.max(v)) for v in values if np.size(v)), default=-1)
+    if inner is None:
+        return data[0].dtype.base_dtype, unknown_shape()
+    return data[0].dtype.base_dtype, TensorShape._raw((size,) + inner)
+
+
+op("DynamicStitch", "indices:*int32, data:*T", kernel=_stitch_kernel, shape=_stitch_shape,
+   grad=lambda op, g: [None] * (len(op.inputs) // 2) + [
+       apply_op("GatherV2", [g, i, 0], {"batch_dims": 0}) for i in op.inputs[:len(op.inputs) // 2]])
+
+
+def dynamic_stitch(indices, data, name=None):
+    """Interleaves `data` into one tensor: result[indices[m][i]] = data[m][i]."""
+    return apply_op("DynamicStitch", [list(indices), list(data)], {"N": len(indices)}, name=name)

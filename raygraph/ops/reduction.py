@@ -139,17 +139,16 @@ def _reduced_grad_shape(op):
     if xd is not None and None not in xd and v is not None:
         picked = {int(i) % max(len(xd), 1) for i in np.ravel(v)}
         return [1 if i in picked else n for i, n in enumerate(xd)]
-    return apply_op("ReducedShape", [shape(x), axes], {})
+    return reduced_shape(shape(x), axes)
 
 
-def _reduced_shape_kernel(a, s, axes):
-    out = np.array(s)
-    out[[int(i) % max(len(s), 1) for i in np.ravel(axes)]] = 1
-    return out
-
-
-op("ReducedShape", "input_shape:int32, axes:Tidx=int32", kernel=_reduced_shape_kernel, Tidx=INDEX,
-   shape=lambda i, a: (dtypes.int32, i[0].shape), grad=NOT_DIFFERENTIABLE)
+def reduced_shape(input_shape, axes):
+    """`input_shape` with the `axes` set to 1, built as TF builds it (a DynamicStitch)."""
+    from .filling import ones
+    from .joining import dynamic_stitch
+    input_rank = apply_op("Size", [input_shape], {"out_type": dtypes.int32})
+    axes = apply_op("FloorMod", [apply_op("AddV2", [axes, input_rank], {}), input_rank], {})
+    return dynamic_stitch([range_(input_rank), axes], [input_shape, ones(shape(axes), dtype=dtypes.int32)])
 
 
 def _sum_grad(op, g):
