@@ -8,26 +8,16 @@
    (what device actors send) against Ray's own transport of the same numpy array.
 """
 import os
-import statistics
 import sys
-import time
 
 import numpy as np
 import ray
 from ray.cluster_utils import Cluster
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples"))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:0] = [HERE, os.path.join(HERE, "..", "examples")]
 
-
-def median_time(fn, n, repeat=5):
-    fn()
-    out = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        for _ in range(n):
-            fn()
-        out.append((time.perf_counter() - t) / n)
-    return statistics.median(out)
+from workloads import timeit as median_time  # noqa: E402 - the shared workloads' timer
 
 
 def training_steps():
