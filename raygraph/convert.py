@@ -12,6 +12,8 @@ import numpy as np
 from . import dtypes
 from .graph import get_default_graph
 from .tensor import Tensor
+from .operation import Operation
+from .shape import Dimension, TensorShape
 
 _FAILED = ("Failed to convert elements of {!r} to Tensor. Consider casting elements to a supported type. "
            "See https://www.tensorflow.org/api_docs/python/tf/dtypes for supported TF dtypes.")
@@ -120,8 +122,6 @@ def _fit_shape(arr, shape, verify_shape):
 def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
     """A `Const` op holding `value` (converted with TF1's rules), in the default graph."""
     from .ops.registry import REGISTRY
-    from .operation import Operation
-    from .shape import TensorShape
     if dtype is not None:
         dtype = dtypes.as_dtype(dtype)
     arr, dt = to_numpy(value, dtype)
@@ -241,7 +241,7 @@ def _autopacking_conversion(value, dtype=None, name=None, as_ref=False):
 
 
 def _autopack(values, dtype, name):
-    from .ops.array import pack_tensors
+    from .ops.joining import pack_tensors
     g = get_default_graph()
     old = g._name_stack
     scope = g._scope_for(name)
@@ -269,7 +269,6 @@ def _autopack(values, dtype, name):
 
 
 def _shape_conversion(value, dtype=None, name=None, as_ref=False):
-    from .shape import Dimension, TensorShape
     if isinstance(value, Dimension):
         if value.value is None:
             raise ValueError("Cannot convert an unknown Dimension to a Tensor: ?")
@@ -284,7 +283,6 @@ def _shape_conversion(value, dtype=None, name=None, as_ref=False):
 
 
 def _register_builtins():
-    from .shape import Dimension, TensorShape
     register_tensor_conversion_function(Tensor, _tensor_conversion, 0)
     register_tensor_conversion_function((list, tuple), _autopacking_conversion, 99)
     register_tensor_conversion_function((list, tuple), _constant_conversion, 100)

@@ -1,90 +1,48 @@
-"""The default graph (a thread-local stack over one process-wide graph, as in TF1), `tf.name_scope`,
-op creation tracebacks, and the module-level forms of Graph's methods (`tf.add_to_collection`...)."""
+"""The default graph's module-level API: `tf.name_scope`, the graph that values belong to, and the
+module-level forms of Graph's methods (`tf.add_to_collection`, `tf.device`, ...)."""
 import contextlib
-import sys
-import threading
 
-# ----- the default graph ---------------------------------------------------------------------------
-class _DefaultStack(threading.local):
-    """A per-thread stack of defaults (graphs or sessions), entered and left in nesting order."""
-
-    def __init__(self):
-        super().__init__()
-        self.stack = []
-
-    def get_default(self):
-        return self.stack[-1] if self.stack else None
-
-    def reset(self):
-        self.stack = []
-
-    def is_cleared(self):
-        return not self.stack
-
-    @contextlib.contextmanager
-    def controller(self, default):
-        self.stack.append(default)
-        try:
-            yield default
-        finally:
-            if self.stack:  # reset() may have emptied it
-                if self.stack[-1] is not default:
-                    raise AssertionError(f"Nesting violated for default stack of {type(default)} objects")
-                self.stack.pop()
+from .graph import _default_graph_stack, get_default_graph
+from .operation import Operation
+from .tensor import Tensor
 
 
-class _DefaultGraphStack(_DefaultStack):
-    """The default-graph stack; below it, one global graph shared by all threads."""
-
-    global_graph = None
-
-    def get_default(self):
-        if self.stack:
-            return self.stack[-1]
-        if _DefaultGraphStack.global_graph is None:
-            from .graph import Graph
-            _DefaultGraphStack.global_graph = Graph()
-        return _DefaultGraphStack.global_graph
-
-    def reset(self):
-        super().reset()
-        _DefaultGraphStack.global_graph = None
+# ----- the graph of some values --------------------------------------------------------------------
+def graph_of(values, graph=None):
+    """The graph that ops over `values` belong to (TF's _get_graph_from_inputs); ValueError if mixed."""
+    first = None
+    for v in values:
+        if isinstance(v, (list, tuple)):
+            for w in v:
+                first, graph = _check_same_graph(w, first, graph)
+        else:
+            first, graph = _check_same_graph(v, first, graph)
+    return graph or get_default_graph()
 
 
-_default_graph_stack = _DefaultGraphStack()
+def _check_same_graph(v, first, graph):
+    if isinstance(v, (Tensor, Operation)):
+        element = v
+    else:
+        as_element = getattr(v, "_as_graph_element", None)
+        if as_element is None or isinstance(v, type):
+            return first, graph
+        element = as_element()
+        if element is None:
+            return first, graph
+    if first is None:
+        if graph is None:
+            return element, element.graph
+        if element.graph is not graph:
+            raise ValueError(f"{element} is not from the passed-in graph.")
+        return first, graph
+    if element.graph is not first.graph:
+        raise ValueError(f"{element} must be from the same graph as {first} (graphs are "
+                         f"{element.graph} and {first.graph}).")
+    return first, graph
 
 
-def get_default_graph():
-    """The default graph of the current thread (innermost `as_default()`, else the global graph)."""
-    stack = _default_graph_stack.stack
-    return stack[-1] if stack else _default_graph_stack.get_default()
-
-
-def reset_default_graph():
-    """Clears the default graph stack and the global default graph (not inside `as_default()`)."""
-    if not _default_graph_stack.is_cleared():
-        raise AssertionError("Do not use tf.reset_default_graph() to clear nested graphs. If you need a "
-                             "cleared graph, exit the nesting and create a new graph.")
-    _default_graph_stack.reset()
-
-
-# ----- creation tracebacks -------------------------------------------------------------------------
-_PACKAGE_DIR = __file__.rsplit("/", 1)[0]
-
-
-def creation_stack(limit=30):
-    """(filename, lineno, function) of the user frames that are creating an op, outermost first."""
-    frame = sys._getframe(2)
-    out = []
-    while frame is not None and len(out) < limit:
-        code = frame.f_code
-        if not code.co_filename.startswith(_PACKAGE_DIR):
-            out.append((code.co_filename, frame.f_lineno, code.co_name))
-        frame = frame.f_back
-    out.reverse()
-    return out
-
-
+# ----- name scopes ---------------------------------------------------------------------------------
 @contextlib.contextmanager
 def name_scope(name, default_name=None, values=None):
     """TF1's `tf.name_scope(name, default_name, values)`: enters the values' graph and a name scope.
@@ -96,7 +54,6 @@ def name_scope(name, default_name=None, values=None):
     name = default_name if name is None else name
     g = get_default_graph()
     if values:
-        from .ops.registry import graph_of
         g = graph_of(values)
     old = g._name_stack
     g._name_stack = g._scope_for(name)

@@ -20,9 +20,13 @@ import numpy as np
 
 from . import dtypes
 from .convert import constant, convert_to_tensor
-from .graph import get_default_graph, name_scope
+from .default_graph import name_scope
+from .graph import get_default_graph
 from .ops.registry import NOT_DIFFERENTIABLE, REGISTRY, apply_op
 from .tensor import Tensor
+from .ops.filling import fill, zeros_like
+from .ops.array import shape
+from .ops.control import tuple as tuple_
 
 _registered = {}  # user gradient functions by name (RegisterGradient); None marks NotDifferentiable
 
@@ -183,7 +187,6 @@ def _default_grad_ys(grad_ys, ys, colocate):
 
 
 def _ones_like(y, name):
-    from .ops.array import fill, shape
     if y.shape.is_fully_defined():  # TF's array_ops.shape folds a known shape to a constant
         dims = constant(np.array(y.shape.as_list(), dtype=np.int32), name="Shape")
     else:
@@ -284,7 +287,6 @@ class _Backprop:
                     # computed from the output itself, so it is dead on the branch not taken (not a constant)
                     out_grads[i] = apply_op("ZerosLike", [op.outputs[i]], {})
                 else:
-                    from .ops.array import zeros_like
                     out_grads[i] = zeros_like(op.outputs[i])
         with name_scope(op.name + "_grad"):
             in_grads = _as_list(fn(op, *out_grads))
@@ -305,7 +307,6 @@ class _Backprop:
         live = [i for i, x in enumerate(in_grads) if x is not None and op.inputs[i].op in self.between]
         if len(live) < 2:
             return in_grads
-        from .ops.control import tuple as tuple_
         g = self.graph
         with g.device(None), g.colocate_with(None, ignore_existing=True):
             gated = tuple_([in_grads[i] for i in live])
@@ -336,7 +337,6 @@ class _Backprop:
                 grad = [g for g in grad if g is not None]
                 grad = None if not grad else grad[0] if len(grad) == 1 else _multi_device_add_n(grad)
         if grad is None and unconnected == "zero":
-            from .ops.array import zeros_like
             return zeros_like(x)
         return grad
 

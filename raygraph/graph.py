@@ -8,7 +8,12 @@ import contextlib
 import re
 import threading
 
-from .device import DeviceSpec, merge_device
+from tensorboard.compat.proto import versions_pb2
+
+from .device_spec import DeviceSpec, merge_device
+from .graph_def import GRAPH_DEF_VERSION, GRAPH_DEF_VERSION_MIN_CONSUMER, graph_to_graph_def
+from .operation import Operation
+from .tensor import Tensor
 
 VALID_OP_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*$")
 VALID_SCOPE_NAME = re.compile(r"^[A-Za-z0-9_.\\/>-]*$")
@@ -50,6 +55,22 @@ class GraphKeys:
     COND_CONTEXT = "cond_context"
     WHILE_CONTEXT = "while_context"
     VARIABLES = GLOBAL_VARIABLES
+
+
+# Collections whose items a MetaGraphDef stores as protos (TF's ops.register_proto_function): the module
+# defining the items registers, meta graphs look up.
+_PROTO_FUNCTIONS = {}
+
+
+def register_proto_function(collection_name, proto_type=None, to_proto=None, from_proto=None):
+    """How a collection's items become protos in a MetaGraphDef: `to_proto(item, export_scope)` and
+    `from_proto(proto, import_scope=...)`."""
+    _PROTO_FUNCTIONS[collection_name] = (proto_type, to_proto, from_proto)
+
+
+def proto_functions(collection_name):
+    """(proto type, to_proto, from_proto) registered for a collection, or None."""
+    return _PROTO_FUNCTIONS.get(collection_name)
 
 
 def name_from_scope_name(name):
@@ -238,8 +259,6 @@ class Graph:
 
     def as_graph_element(self, obj, allow_tensor=True, allow_operation=True):
         """The Tensor or Operation that `obj` (an element, or its name) refers to in this graph."""
-        from .operation import Operation
-        from .tensor import Tensor
         if allow_tensor and allow_operation:
             kinds = "Tensor or Operation"
         elif allow_tensor:
@@ -354,8 +373,6 @@ class Graph:
         """Ops created in this block run after `control_inputs` (None clears outer blocks)."""
         if control_inputs is None:
             return self._control_block(None)
-        from .operation import Operation
-        from .tensor import Tensor
         ops, current = [], self._current_control_inputs()
         for c in control_inputs:
             if not isinstance(c, (Tensor, Operation)):
@@ -492,13 +509,10 @@ class Graph:
 
     def as_graph_def(self, from_version=None, add_shapes=False):
         """This graph as a TensorFlow `GraphDef` protobuf."""
-        from .graph_def import graph_to_graph_def
         return graph_to_graph_def(self, from_version, add_shapes)
 
     @property
     def graph_def_versions(self):
-        from tensorboard.compat.proto import versions_pb2
-        from .graph_def import GRAPH_DEF_VERSION, GRAPH_DEF_VERSION_MIN_CONSUMER
         return versions_pb2.VersionDef(producer=GRAPH_DEF_VERSION, min_consumer=GRAPH_DEF_VERSION_MIN_CONSUMER)
 
     def create_op(self, op_type, inputs, dtypes=None, input_types=None, name=None, attrs=None,
@@ -527,7 +541,6 @@ class _DeviceScope:
 
 
 def _op_to_colocate_with(v, graph):
-    from .operation import Operation
     if isinstance(v, Operation):
         return v
     variable_op = getattr(v, "_variable_op", None)
@@ -539,9 +552,64 @@ def _op_to_colocate_with(v, graph):
     return convert_to_tensor(v, as_ref=True).op
 
 
-# The default graph, creation tracebacks, tf.name_scope and the module-level forms of Graph's methods
-# live in default_graph.py; they are re-exported here, where most modules look for them.
-from .default_graph import (_default_graph_stack, _DefaultGraphStack, _DefaultStack,  # noqa: E402,F401
-                            add_to_collection, add_to_collections, colocate_with, container,
-                            control_dependencies, creation_stack, device, get_collection, get_collection_ref,
-                            get_default_graph, get_name_scope, name_scope, reset_default_graph)
+# ----- the default graph ---------------------------------------------------------------------------
+class _DefaultStack(threading.local):
+    """A per-thread stack of defaults (graphs or sessions), entered and left in nesting order."""
+
+    def __init__(self):
+        super().__init__()
+        self.stack = []
+
+    def get_default(self):
+        return self.stack[-1] if self.stack else None
+
+    def reset(self):
+        self.stack = []
+
+    def is_cleared(self):
+        return not self.stack
+
+    @contextlib.contextmanager
+    def controller(self, default):
+        self.stack.append(default)
+        try:
+            yield default
+        finally:
+            if self.stack:  # reset() may have emptied it
+                if self.stack[-1] is not default:
+                    raise AssertionError(f"Nesting violated for default stack of {type(default)} objects")
+                self.stack.pop()
+
+
+class _DefaultGraphStack(_DefaultStack):
+    """The default-graph stack; below it, one global graph shared by all threads."""
+
+    global_graph = None
+
+    def get_default(self):
+        if self.stack:
+            return self.stack[-1]
+        if _DefaultGraphStack.global_graph is None:
+            _DefaultGraphStack.global_graph = Graph()
+        return _DefaultGraphStack.global_graph
+
+    def reset(self):
+        super().reset()
+        _DefaultGraphStack.global_graph = None
+
+
+_default_graph_stack = _DefaultGraphStack()
+
+
+def get_default_graph():
+    """The default graph of the current thread (innermost `as_default()`, else the global graph)."""
+    stack = _default_graph_stack.stack
+    return stack[-1] if stack else _default_graph_stack.get_default()
+
+
+def reset_default_graph():
+    """Clears the default graph stack and the global default graph (not inside `as_default()`)."""
+    if not _default_graph_stack.is_cleared():
+        raise AssertionError("Do not use tf.reset_default_graph() to clear nested graphs. If you need a "
+                             "cleared graph, exit the nesting and create a new graph.")
+    _default_graph_stack.reset()

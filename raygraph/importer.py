@@ -8,11 +8,13 @@ from tensorboard.compat.proto import graph_pb2
 
 from . import dtypes, errors
 from .convert import convert_to_tensor
-from .graph import get_default_graph, name_scope
-from .graph_def import attr_python, shape_from_proto
+from .default_graph import name_scope
+from .graph import get_default_graph
+from .graph_def import attr_python, attr_value, shape_from_proto
 from .operation import Operation
 from .shape import TensorShape
 from .tensor import Tensor
+from .ops.registry import REGISTRY, apply_op
 
 # TF's default values for attrs the op table reads; a GraphDef written with `strip_default_attrs` or by an
 # older TensorFlow leaves them out.
@@ -44,7 +46,6 @@ _TF_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "half"}
 
 def strip_default_attrs(graph_def):
     """Removes, in place, attrs whose value is TF's default for their op (importing fills them back)."""
-    from .graph_def import attr_value
     for node in graph_def.node:
         for key, default in TF_DEFAULTS.get(node.op, {}).items():
             if key in node.attr and node.attr[key] == attr_value(default):
@@ -194,7 +195,6 @@ class _Importer:
                     break
 
     def _import_node(self, nd):
-        from .ops.registry import REGISTRY
         entry = REGISTRY.get(nd.op)
         if entry is None:
             raise errors.NotFoundError(None, None, f"Op type not registered '{nd.op}' in raygraph's op table "
@@ -258,7 +258,6 @@ class _Importer:
         return data, control
 
     def _create(self, entry, nd, name, data, attrs):
-        from .ops.registry import apply_op
         if nd.op == "Const":
             value = attrs["value"]
             value.flags.writeable = False

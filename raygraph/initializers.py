@@ -9,7 +9,7 @@ import numpy as np
 
 from . import dtypes
 from .convert import constant
-from .ops.array import ones as _ones, zeros as _zeros
+from .ops.filling import ones as _ones, zeros as _zeros
 from .ops.random import random_normal, random_uniform, truncated_normal
 
 

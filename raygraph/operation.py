@@ -1,6 +1,26 @@
 """`Operation`: a node of a Graph, with its type, inputs, outputs, control inputs, device and attrs."""
-from .graph import creation_stack
+import sys
+
+from .device_spec import DeviceSpec
+from .graph_def import node_def, tensor_proto
 from .tensor import Tensor
+
+
+# ----- creation tracebacks -------------------------------------------------------------------------
+_PACKAGE_DIR = __file__.rsplit("/", 1)[0]
+
+
+def creation_stack(limit=30):
+    """(filename, lineno, function) of the user frames that are creating an op, outermost first."""
+    frame = sys._getframe(2)
+    out = []
+    while frame is not None and len(out) < limit:
+        code = frame.f_code
+        if not code.co_filename.startswith(_PACKAGE_DIR):
+            out.append((code.co_filename, frame.f_lineno, code.co_name))
+        frame = frame.f_back
+    out.reverse()
+    return out
 
 
 class Operation:
@@ -55,7 +75,6 @@ class Operation:
 
     @property
     def node_def(self):
-        from .graph_def import node_def
         return node_def(self)
 
     @property
@@ -68,7 +87,6 @@ class Operation:
             raise ValueError(f"Operation '{self._name}' has no attr named '{name}'.")
         value = self._attrs[name]
         if name == "value" and self._type == "Const":
-            from .graph_def import tensor_proto
             return tensor_proto(value)
         if name == "_class":
             return [s.encode() if isinstance(s, str) else s for s in value]
@@ -85,7 +103,6 @@ class Operation:
         return groups or [b"loc:@" + self._name.encode()]
 
     def _set_device(self, device):
-        from .device import DeviceSpec
         self._device = device.to_string() if isinstance(device, DeviceSpec) else (device or "")
         self._graph._mutations += 1
 

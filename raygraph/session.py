@@ -13,10 +13,12 @@ from scheduler.resources import DEAD
 from tensorboard.compat.proto import config_pb2
 
 from . import errors
-from .graph import _DefaultStack, get_default_graph
+from .graph import _DefaultStack, _default_graph_stack, get_default_graph
 from .operation import Operation
 from .tensor import Tensor
 from .table import GraphTable
+from .targets import connect, reset
+from .metadata import fill_run_metadata
 
 ConfigProto = config_pb2.ConfigProto
 RunOptions = config_pb2.RunOptions
@@ -108,7 +110,6 @@ class BaseSession:
     """A connection to the devices that run a graph (see `Session`)."""
 
     def __init__(self, target="", graph=None, config=None):
-        from .runtime import connect
         if graph is None:
             graph = get_default_graph()
         if config is not None and not isinstance(config, config_pb2.ConfigProto):
@@ -219,7 +220,6 @@ class BaseSession:
         timeout = self._timeout(options)
         values, stats = self._runtime.run_step(plan, {t: v for t, v in feeds.items()}, trace, timeout)
         if run_metadata is not None and options is not None:
-            from .metadata import fill_run_metadata
             fill_run_metadata(run_metadata, stats, plan, self._graph, options)
         by_tensor = {}
         for i, (t, route, v) in enumerate(zip(tensors, plan.fetch_routes, values)):
@@ -262,7 +262,6 @@ class BaseSession:
     @staticmethod
     def reset(target, containers=None, config=None):
         """Clears the state (variables) kept for `containers` (all if None) on a cluster target's devices."""
-        from .runtime import reset
         reset(target, containers, config)
 
 
@@ -276,12 +275,10 @@ class InteractiveSession(BaseSession):
     def __init__(self, target="", graph=None, config=None):
         super().__init__(target, graph, config)
         _default_session_stack.stack.append(self)
-        from .graph import _default_graph_stack
         _default_graph_stack.stack.append(self._graph)
 
     def close(self):
         super().close()
-        from .graph import _default_graph_stack
         for stack, item in ((_default_session_stack.stack, self), (_default_graph_stack.stack, self._graph)):
             if item in stack:
                 stack.reverse()

@@ -5,7 +5,7 @@ existing op (a new control input, a new device...) bumps the graph's `_mutations
 """
 from scheduler.plan import NodeSpec
 
-from .device import parse_device
+from .device_spec import parse_device
 
 _TF_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "half"}
 

@@ -3,9 +3,9 @@ from .errors import OperatorNotAllowedInGraphError
 from .shape import TensorShape
 
 
-def _math():
-    from .ops import math as m
-    return m
+def _operators():
+    from .ops import operators  # a Tensor's operators build ops: the op table sits above tensors
+    return operators
 
 
 class Tensor:
@@ -94,97 +94,96 @@ class Tensor:
     def __index__(self):
         raise TypeError(f"Tensor {self._name} cannot be used as an index: only a Session can give its value.")
 
-    # ----- operators: each calls the op table through raygraph.ops.math -----------------------------
+    # ----- operators: each builds its op through raygraph.ops.operators -----------------------------
     def __add__(self, other):
-        return _math().operator("add", self, other)
+        return _operators().operator("add", self, other)
 
     def __radd__(self, other):
-        return _math().operator("add", self, other, reverse=True)
+        return _operators().operator("add", self, other, reverse=True)
 
     def __sub__(self, other):
-        return _math().operator("sub", self, other)
+        return _operators().operator("sub", self, other)
 
     def __rsub__(self, other):
-        return _math().operator("sub", self, other, reverse=True)
+        return _operators().operator("sub", self, other, reverse=True)
 
     def __mul__(self, other):
-        return _math().operator("mul", self, other)
+        return _operators().operator("mul", self, other)
 
     def __rmul__(self, other):
-        return _math().operator("mul", self, other, reverse=True)
+        return _operators().operator("mul", self, other, reverse=True)
 
     def __truediv__(self, other):
-        return _math().operator("truediv", self, other)
+        return _operators().operator("truediv", self, other)
 
     def __rtruediv__(self, other):
-        return _math().operator("truediv", self, other, reverse=True)
+        return _operators().operator("truediv", self, other, reverse=True)
 
     def __floordiv__(self, other):
-        return _math().operator("floordiv", self, other)
+        return _operators().operator("floordiv", self, other)
 
     def __rfloordiv__(self, other):
-        return _math().operator("floordiv", self, other, reverse=True)
+        return _operators().operator("floordiv", self, other, reverse=True)
 
     def __mod__(self, other):
-        return _math().operator("mod", self, other)
+        return _operators().operator("mod", self, other)
 
     def __rmod__(self, other):
-        return _math().operator("mod", self, other, reverse=True)
+        return _operators().operator("mod", self, other, reverse=True)
 
     def __pow__(self, other):
-        return _math().operator("pow", self, other)
+        return _operators().operator("pow", self, other)
 
     def __rpow__(self, other):
-        return _math().operator("pow", self, other, reverse=True)
+        return _operators().operator("pow", self, other, reverse=True)
 
     def __matmul__(self, other):
-        return _math().operator("matmul", self, other)
+        return _operators().operator("matmul", self, other)
 
     def __rmatmul__(self, other):
-        return _math().operator("matmul", self, other, reverse=True)
+        return _operators().operator("matmul", self, other, reverse=True)
 
     def __and__(self, other):
-        return _math().operator("and", self, other)
+        return _operators().operator("and", self, other)
 
     def __rand__(self, other):
-        return _math().operator("and", self, other, reverse=True)
+        return _operators().operator("and", self, other, reverse=True)
 
     def __or__(self, other):
-        return _math().operator("or", self, other)
+        return _operators().operator("or", self, other)
 
     def __ror__(self, other):
-        return _math().operator("or", self, other, reverse=True)
+        return _operators().operator("or", self, other, reverse=True)
 
     def __xor__(self, other):
-        return _math().operator("xor", self, other)
+        return _operators().operator("xor", self, other)
 
     def __rxor__(self, other):
-        return _math().operator("xor", self, other, reverse=True)
+        return _operators().operator("xor", self, other, reverse=True)
 
     def __lt__(self, other):
-        return _math().less(self, other)
+        return _operators().compare("lt", self, other)
 
     def __le__(self, other):
-        return _math().less_equal(self, other)
+        return _operators().compare("le", self, other)
 
     def __gt__(self, other):
-        return _math().greater(self, other)
+        return _operators().compare("gt", self, other)
 
     def __ge__(self, other):
-        return _math().greater_equal(self, other)
+        return _operators().compare("ge", self, other)
 
     def __neg__(self):
-        return _math().negative(self)
+        return _operators().unary("neg", self)
 
     def __abs__(self):
-        return _math().abs(self)
+        return _operators().unary("abs", self)
 
     def __invert__(self):
-        return _math().invert(self)
+        return _operators().unary("invert", self)
 
     def __getitem__(self, key):
-        from .ops import array
-        return array.slice_helper(self, key)
+        return _operators().getitem(self, key)
 
 
 class _Reference:

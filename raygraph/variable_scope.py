@@ -7,9 +7,11 @@ ignored), creates them when allowed and returns the existing one when reuse is o
 import contextlib
 
 from . import dtypes
-from .graph import GraphKeys, get_default_graph, name_scope
+from .default_graph import name_scope
+from .graph import GraphKeys, get_default_graph
 from .shape import as_shape
 from .variables import Variable
+from .initializers import GlorotUniform, Zeros
 
 
 class _ReuseMode:
@@ -159,7 +161,6 @@ class _VariableStore:
 
 
 def _default_initializer(name, dtype):
-    from .initializers import GlorotUniform, Zeros
     if dtype.is_floating:
         return GlorotUniform()
     if dtype.is_integer or dtype.is_bool or dtype == dtypes.string:

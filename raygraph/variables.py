@@ -3,15 +3,23 @@
 
 The value itself lives in the device that runs `<v>` and persists across `Session.run` calls.
 """
+from tensorboard.compat.proto import variable_pb2
+
 from . import dtypes
-from .convert import convert_to_tensor, register_tensor_conversion_function
-from .graph import GraphKeys, get_default_graph, name_from_scope_name, name_scope
+from .convert import constant, convert_to_tensor, register_tensor_conversion_function
+from .default_graph import name_scope
+from .graph import GraphKeys, get_default_graph, name_from_scope_name, register_proto_function
+from .session import get_default_session
 from .shape import as_shape, unknown_shape
 from .tensor import Tensor
+from .ops.registry import apply_op
+from .ops.control import Assert, group, no_op
+from .ops.reduction import reduce_all
+from .ops.joining import stack
+from .ops.control_flow import cond
 
 
 def _apply(op_type, inputs, attrs=None, name=None):
-    from .ops.registry import apply_op
     return apply_op(op_type, inputs, attrs or {}, name=name)
 
 
@@ -129,7 +137,6 @@ class Variable:
 
     def initialized_value(self):
         """The value, or the initial value if the variable is not initialized yet."""
-        from .ops.control_flow import cond
         with get_default_graph().control_dependencies(None):
             return cond(is_variable_initialized(self), self.read_value, lambda: self.initial_value)
 
@@ -154,7 +161,6 @@ class Variable:
 
     def load(self, value, session=None):
         """Sets the value by running the initializer with `value` fed in (no new ops)."""
-        from .session import get_default_session
         session = session or get_default_session()
         if session is None:
             raise ValueError("Either session argument should be provided or default session should be "
@@ -249,7 +255,6 @@ def moving_average_variables(scope=None):
 
 def variables_initializer(var_list, name="init"):
     """One op running the initializers of `var_list` (a NoOp if empty)."""
-    from .ops.control import group, no_op
     if var_list:
         return group(*[v.initializer for v in var_list], name=name)
     return no_op(name=name)
@@ -274,9 +279,6 @@ def is_variable_initialized(variable):
 
 
 def assert_variables_initialized(var_list=None):
-    from .ops.control import Assert, group
-    from .ops.math import reduce_all
-    from .ops.array import stack
     var_list = global_variables() if var_list is None else var_list
     if not var_list:
         return None
@@ -288,10 +290,14 @@ def report_uninitialized_variables(var_list=None, name="report_uninitialized_var
     """A 1-D string tensor naming the variables of `var_list` that are not initialized."""
     var_list = global_variables() + local_variables() if var_list is None else var_list
     with name_scope(name) as scope:
-        from .convert import constant
         if not var_list:
             return constant([], dtype=dtypes.string, name=scope)
-        from .ops.array import stack
         flags = stack([is_variable_initialized(v) for v in var_list])
         names = constant([v.op.name for v in var_list])
         return _apply("ReportUninitialized", [flags, names], name=scope)
+
+
+for _key in (GraphKeys.GLOBAL_VARIABLES, GraphKeys.TRAINABLE_VARIABLES, GraphKeys.MOVING_AVERAGE_VARIABLES,
+             GraphKeys.LOCAL_VARIABLES, GraphKeys.MODEL_VARIABLES, GraphKeys.GLOBAL_STEP, GraphKeys.METRIC_VARIABLES):
+    register_proto_function(_key, variable_pb2.VariableDef, lambda v, scope: v.to_proto(export_scope=scope),
+                            Variable.from_proto)

@@ -10,7 +10,7 @@ import pyarrow as pa
 import pytest
 
 from raygraph import errors
-from raygraph.train import checkpoint_io
+from raygraph import checkpoint_io
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -91,7 +91,7 @@ def test_a_crash_mid_save_leaves_a_loadable_checkpoint(tmp_path, crash_at):
     checkpoint_io.write(prefix, ["w"], [np.full(3, 1.0, np.float32)])
     script = textwrap.dedent(f"""
         import os, numpy as np
-        from raygraph.train import checkpoint_io
+        from raygraph import checkpoint_io
         real_replace, real_remove = os.replace, os.remove
         def replace(src, dst):
             if {crash_at!r} == "data" and dst.endswith(".arrow") or {crash_at!r} == "index" and dst.endswith(".index"):

@@ -1,8 +1,7 @@
 """Array ops: constants and placeholders, identity, shapes, reshaping, transposing, broadcast_to, reverse.
 
 Filling (fill, zeros, ones, *_like, range, one_hot) lives in filling.py, joining and splitting (concat, stack,
-split, tile, pad) in joining.py, slicing and indexing (slice, strided_slice, gather, where) in slicing.py; all
-are re-exported here.
+split, tile, pad) in joining.py, slicing and indexing (slice, strided_slice, gather, where) in slicing.py.
 """
 from builtins import range as _range
 
@@ -11,11 +10,11 @@ import numpy as np
 from .. import dtypes
 from ..convert import constant, convert_to_tensor
 from ..errors import InvalidArgumentError
-from ..graph import name_scope
+from ..default_graph import name_scope
 from ..shape import TensorShape, as_shape, unknown_shape
 from ..tensor import Tensor
-from .registry import (NOT_DIFFERENTIABLE, apply_op, constant_value, constant_value_as_shape, dims, merge_dims, op,
-                       same_shape, with_rank)
+from .registry import NOT_DIFFERENTIABLE, apply_op, op
+from .shape_fns import constant_value, constant_value_as_shape, dims, merge_dims, same_shape, with_rank
 
 INDEX = (dtypes.int32, dtypes.int64)
 _raw = TensorShape._raw
@@ -375,10 +374,23 @@ def squeeze(input, axis=None, name=None, squeeze_dims=None):
     return apply_op("Squeeze", [input], {"squeeze_dims": [int(v) for v in axis or []]}, name=name)
 
 
-# ----- broadcast_to, reverse ----------------------------------------------------------------------------
+# ----- broadcasting: broadcast_to, and summing a broadcast gradient back -------------------------------
+def sum_to(grad, x):
+    """Reduces a broadcast gradient back to the shape of input `x` (a Sum, then a Reshape if needed)."""
+    gs, xs = dims(grad), dims(x)
+    if gs is not None and gs == xs and None not in gs:
+        return grad
+    if gs is not None and xs is not None and None not in gs and None not in xs:
+        lead = len(gs) - len(xs)
+        axes = list(range(lead)) + [lead + i for i, d in enumerate(xs) if d == 1 and gs[lead + i] != 1]
+        out = apply_op("Sum", [grad, axes], {"keep_dims": False}) if axes else grad
+        return reshape(out, list(xs)) if dims(out) != xs else out
+    rx, _ = apply_op("BroadcastGradientArgs", [shape(x), shape(grad)], {})
+    return reshape(apply_op("Sum", [grad, rx], {"keep_dims": False}), shape(x))
+
+
 def _broadcast_to_grad(op, g):
-    from .math import _sum_to
-    return [_sum_to(g, op.inputs[0]), None]
+    return [sum_to(g, op.inputs[0]), None]
 
 
 op("BroadcastTo", "input:T, shape:Tidx=int32", kernel=lambda a, x, s: np.array(np.broadcast_to(x, tuple(s))),
@@ -398,7 +410,3 @@ def reverse(tensor, axis, name=None):
 
 
 newaxis = None
-
-from .filling import fill, one_hot, ones, ones_like, range, zeros, zeros_like  # noqa: E402,F401,A004
-from .joining import (concat, pack_tensors, pad, split, split_v, stack, tile, unstack)  # noqa: E402,F401
-from .slicing import (gather, slice, slice_helper, strided_slice, where, where_v2)  # noqa: E402,F401

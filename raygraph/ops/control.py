@@ -6,10 +6,15 @@ import numpy as np
 
 from .. import dtypes
 from ..convert import convert_to_tensor
-from ..graph import get_default_graph, name_scope
+from ..default_graph import name_scope
+from ..graph import get_default_graph
 from ..operation import Operation
 from ..tensor import Tensor
-from .registry import NOT_DIFFERENTIABLE, apply_op, op, same_shape
+from .registry import NOT_DIFFERENTIABLE, apply_op, op
+from .shape_fns import same_shape
+from .array import identity
+from ..errors import InvalidArgumentError
+from .control_flow import cond
 
 op("NoOp", kernel=lambda a: None, shape=None, grad=NOT_DIFFERENTIABLE)
 
@@ -82,7 +87,6 @@ def tuple(tensors, name=None, control_inputs=None):  # noqa: A001 - TF's name
 
 def with_dependencies(dependencies, output_tensor, name=None):
     """`output_tensor` (an Identity of it, colocated with it) computed only after `dependencies`."""
-    from .array import identity
     with name_scope(name, "control_dependency", list(dependencies) + [output_tensor]) as scope:
         g = get_default_graph()
         with g.colocate_with(output_tensor.op if isinstance(output_tensor, Tensor) else output_tensor):
@@ -92,7 +96,6 @@ def with_dependencies(dependencies, output_tensor, name=None):
 
 def _assert_kernel(a, res, cond, *data):
     if not np.all(cond):
-        from ..errors import InvalidArgumentError
         shown = [np.asarray(d).tolist() for d in data[:a.get("summarize", 3) or len(data)]]
         raise InvalidArgumentError(None, None, "assertion failed: " + " ".join(
             d.decode() if isinstance(d, bytes) else str(d) for d in shown))
@@ -109,7 +112,6 @@ def Assert(condition, data, summarize=None, name=None):  # noqa: N802 - TF's nam
         if all(d.dtype.base_dtype in (dtypes.string, dtypes.int32) for d in data):
             return apply_op("Assert", [condition, data], attrs, name="Assert")
         # TF1 guards the assertion with a cond, so its data is read only when it fails
-        from .control_flow import cond
         condition = convert_to_tensor(condition, name="Condition")
         guarded = cond(condition, no_op, lambda: apply_op("Assert", [condition, data], attrs, name="Assert"),
                        name="AssertGuard")

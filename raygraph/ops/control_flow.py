@@ -11,7 +11,7 @@ from scheduler.resources import DEAD
 
 from .. import dtypes
 from ..convert import convert_to_tensor
-from ..graph import name_scope
+from ..default_graph import name_scope
 from ..shape import unknown_shape
 from ..tensor import Tensor
 from .registry import apply_op, op

@@ -3,12 +3,13 @@ import numpy as np
 
 from .. import dtypes
 from ..convert import constant, convert_to_tensor
-from ..graph import name_scope
+from ..default_graph import name_scope
 from ..shape import TensorShape, as_shape, unknown_shape
 from ..tensor import Tensor
 from .array import _error, _shape_as_tensor, _text, reshape, shape_internal
-from .registry import (NOT_DIFFERENTIABLE, apply_op, constant_value, constant_value_as_shape, cpu_kernel, dims, op,
-                       same_shape, with_rank)
+from .registry import NOT_DIFFERENTIABLE, apply_op, cpu_kernel, op
+from .shape_fns import constant_value, constant_value_as_shape, dims, same_shape, with_rank
+from .math import cast
 
 INDEX = (dtypes.int32, dtypes.int64)
 _raw = TensorShape._raw
@@ -159,7 +160,6 @@ op("Range", "start:Tidx=int32, limit:Tidx, delta:Tidx", shape=_range_shape,
 
 def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001 - TF's name
     """Like Python's range, as a tensor: dtype inferred from the arguments (int32 for ints)."""
-    from .math import cast
     if limit is None:
         start, limit = 0, start
     with name_scope(name, "Range", [start, limit, delta]) as scope:

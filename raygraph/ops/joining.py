@@ -4,11 +4,13 @@ import numpy as np
 from .. import dtypes
 from ..convert import convert_to_tensor
 from ..errors import InvalidArgumentError
-from ..graph import name_scope
+from ..default_graph import name_scope
 from ..shape import Dimension, TensorShape, unknown_shape
 from ..tensor import Tensor
-from .array import identity, rank, reshape, shape, transpose, zeros_like
-from .registry import apply_op, constant_value, constant_value_as_shape, dims, merge_all_dims, merge_dims, op, with_rank
+from .array import identity, rank, reshape, shape, transpose
+from .filling import zeros_like
+from .registry import apply_op, op
+from .shape_fns import constant_value, constant_value_as_shape, dims, merge_all_dims, merge_dims, with_rank
 
 INDEX = (dtypes.int32, dtypes.int64)
 _raw = TensorShape._raw

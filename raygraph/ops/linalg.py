@@ -4,9 +4,11 @@ from scheduler import intra_op
 
 from ..convert import convert_to_tensor
 from ..errors import InvalidArgumentError
-from ..graph import name_scope
+from ..default_graph import name_scope
 from ..shape import TensorShape, unknown_shape
-from .registry import apply_op, broadcast_dims, cpu_kernel, dims, op, with_rank
+from .registry import apply_op, cpu_kernel, op
+from .shape_fns import broadcast_dims, dims, with_rank
+from .array import sum_to
 
 _raw = TensorShape._raw
 
@@ -94,7 +96,6 @@ def _bmm(x, y, adj_x, adj_y):
 
 
 def _batch_matmul_grad(op, g):
-    from .math import _sum_to
     x, y = op.inputs
     adj_x, adj_y = op._attrs["adj_x"], op._attrs["adj_y"]
     if not adj_x:
@@ -103,7 +104,7 @@ def _batch_matmul_grad(op, g):
     else:
         gx, gy = (_bmm(y, g, False, True), _bmm(x, g, False, False)) if not adj_y else \
             (_bmm(y, g, True, True), _bmm(g, x, True, True))
-    return [_sum_to(gx, x), _sum_to(gy, y)]
+    return [sum_to(gx, x), sum_to(gy, y)]
 
 
 op("BatchMatMulV2", "x:T, y:T", kernel=cpu_kernel("BatchMatMulV2", _batch_matmul_kernel, _NO_UNSIGNED), shape=_batch_matmul_shape, grad=_batch_matmul_grad,

@@ -7,13 +7,13 @@ import numpy as np
 
 from .. import dtypes
 from ..convert import convert_to_tensor
-from ..errors import InternalError, InvalidArgumentError
-from ..graph import name_scope
+from ..errors import InternalError, InvalidArgumentError, UnimplementedError
+from ..default_graph import name_scope
 from ..shape import unknown_shape
 from ..tensor import Tensor
-from .array import reshape, shape
-from .registry import (NOT_DIFFERENTIABLE, apply_op, bool_broadcast_shape, broadcast_shape, cpu_kernel, dims, op,
-                       same_shape)
+from .array import sum_to
+from .registry import NOT_DIFFERENTIABLE, apply_op, cpu_kernel, op
+from .shape_fns import bool_broadcast_shape, broadcast_shape, same_shape
 
 INDEX = (dtypes.int32, dtypes.int64)
 
@@ -28,20 +28,6 @@ BITS = "int8 int16 int32 int64 uint8 uint16 uint32 uint64"
 
 
 # ----- gradient helpers ------------------------------------------------------------------------------------
-def _sum_to(grad, x):
-    """Reduces a broadcast gradient back to the shape of input `x`."""
-    gs, xs = dims(grad), dims(x)
-    if gs is not None and gs == xs and None not in gs:
-        return grad
-    if gs is not None and xs is not None and None not in gs and None not in xs:
-        lead = len(gs) - len(xs)
-        axes = list(range(lead)) + [lead + i for i, d in enumerate(xs) if d == 1 and gs[lead + i] != 1]
-        out = reduce_sum(grad, axes) if axes else grad
-        return reshape(out, list(xs)) if dims(out) != xs else out
-    rx, _ = apply_op("BroadcastGradientArgs", [shape(x), shape(grad)], {})
-    return reshape(reduce_sum(grad, rx), shape(x))
-
-
 def _bga_kernel(a, s0, s1):
     n = max(len(s0), len(s1))
     p0 = [1] * (n - len(s0)) + list(s0)
@@ -63,8 +49,8 @@ def _binary_grad(gx, gy):
     """A broadcasting binary op's gradient from the unreduced gradients for x and y."""
     def grad(op, g):
         x, y = op.inputs
-        return [None if gx is None else _sum_to(gx(op, g, x, y), x),
-                None if gy is None else _sum_to(gy(op, g, x, y), y)]
+        return [None if gx is None else sum_to(gx(op, g, x, y), x),
+                None if gy is None else sum_to(gy(op, g, x, y), y)]
     return grad
 
 
@@ -370,7 +356,7 @@ def divide(x, y, name=None):
         return truediv(x, y, name=name)
     if not isinstance(x, Tensor):
         x = convert_to_tensor(x, dtype=y.dtype.base_dtype if isinstance(y, Tensor) else None)
-    return operator("truediv", x, y)
+    return x / y  # the `/` operator's ops and name scope
 
 
 def floordiv(x, y, name=None):
@@ -395,59 +381,10 @@ def invert(x, name=None):
     return apply_op("Invert", [x], {}, name=name)
 
 
-# ----- Python operators ----------------------------------------------------------------------------------
-def _add_operator(x, y, name=None):
-    if not isinstance(y, Tensor):
-        y = convert_to_tensor(y, dtype_hint=x.dtype.base_dtype, name="y")
-    return apply_op("Add" if x.dtype.base_dtype is dtypes.string else "AddV2", [x, y], {}, name=name)
-
-
-def _logical_or_bitwise(logical, bitwise):
-    def fn(x, y, name=None):
-        if x.dtype.base_dtype is dtypes.bool_:
-            return logical(x, y, name=name)
-        return apply_op(bitwise, [x, y], {})  # TF names the bitwise op by its type, inside the scope
-    return fn
-
-
-def _matmul_operator(x, y, name=None):
-    return matmul(x, y, name=name)
-
-
-_OPERATORS = {"add": _add_operator, "sub": subtract, "mul": multiply, "truediv": truediv,
-              "floordiv": floordiv, "mod": floormod, "pow": pow, "matmul": _matmul_operator,
-              "and": _logical_or_bitwise(logical_and, "BitwiseAnd"),
-              "or": _logical_or_bitwise(logical_or, "BitwiseOr"),
-              "xor": _logical_or_bitwise(logical_xor, "BitwiseXor")}
-
-
-def operator(op_name, x, y, reverse=False):
-    """`x <op> y` for a Tensor x (or `y <op> x` when reverse), in a name scope named after the operator."""
-    fn = _OPERATORS[op_name]
-    with name_scope(None, op_name, [x, y]) as scope:
-        if reverse:
-            left = convert_to_tensor(y, dtype=x.dtype.base_dtype, name="x")
-            return fn(left, x, name=scope)
-        try:
-            return fn(x, y, name=scope)
-        except (TypeError, ValueError) as e:
-            r_op = getattr(type(y), f"__r{op_name}__", None)
-            if r_op is None or isinstance(y, Tensor):
-                raise
-            try:
-                out = r_op(y, x)
-            except (TypeError, ValueError):
-                raise e from None
-            if out is NotImplemented:
-                raise
-            return out
-
-
 # ----- cast -------------------------------------------------------------------------------------------------
 def _cast_kernel(a, x):
     src, dst = a["SrcT"], a["DstT"]
     if dst is dtypes.string or src is dtypes.string:
-        from ..errors import UnimplementedError
         raise UnimplementedError(None, None, f"Cast {src.name} to {dst.name} is not supported")
     if src.is_floating and dst.is_integer:
         with np.errstate(invalid="ignore", over="ignore"):
@@ -500,11 +437,6 @@ def to_int32(x, name="ToInt32"):
 
 def to_int64(x, name="ToInt64"):
     return cast(x, dtypes.int64, name=name)
-
-
-from .linalg import matmul  # noqa: E402,F401 - the rest of tf.math, defined over the ops above
-from .reduction import (add_n, argmax, argmin, count_nonzero, reduce_all, reduce_any, reduce_logsumexp,  # noqa: E402,F401
-                        reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_sum, unsorted_segment_sum)
 
 
 bitwise_and = _binary_wrap("BitwiseAnd")

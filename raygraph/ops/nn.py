@@ -3,12 +3,21 @@ import numpy as np
 
 from .. import dtypes
 from ..convert import convert_to_tensor
-from ..graph import name_scope
+from ..default_graph import name_scope
 from ..errors import InvalidArgumentError
 from ..shape import TensorShape
-from .array import expand_dims, reshape, shape
-from .math import cast, exp, reduce_sum
-from .registry import apply_op, broadcast_dims, dims, merge_dims, op, same_shape, with_rank
+from .array import broadcast_to, expand_dims, rank, reshape, shape, squeeze, stop_gradient, transpose
+from .math import abs as abs_, cast, equal, exp, floor, log1p, maximum, multiply, rsqrt, squared_difference, subtract
+from .reduction import reduce_all, reduce_mean, reduce_sum
+from .registry import apply_op, op
+from .shape_fns import broadcast_dims, dims, merge_dims, same_shape, with_rank
+from .filling import range as range_
+from .joining import concat
+from .linalg import matmul
+from .slicing import slice as slice_
+from ..graph import get_default_graph
+from .control import Assert
+from .random import random_uniform
 
 HALF_UP = "float16 bfloat16 float32 float64"
 RELU_T = "float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64"
@@ -116,8 +125,6 @@ op("LogSoftmax", "logits:T", kernel=_log_softmax_kernel, shape=_softmax_shape, g
 
 def _along_axis(op_type, logits, axis, name):
     """TF's _wrap_2d_function: op_type over the last axis, moving `axis` there and back with transposes."""
-    from .array import rank
-    from .math import subtract
     logits = convert_to_tensor(logits)
     r = logits.shape.ndims
     if axis == -1 or axis == r - 1:
@@ -136,8 +143,6 @@ def _along_axis(op_type, logits, axis, name):
 
 
 def _swap_axis(t, dim_index, last_index, name=None):
-    from .array import range as range_, transpose
-    from .joining import concat
     perm = concat([range_(dim_index), [last_index], range_(dim_index + 1, last_index), [dim_index]], 0)
     return transpose(t, perm, name=name)
 
@@ -207,8 +212,6 @@ def _xent_logits_grad(op, g_loss, g_backprop):
     backprop output, whose derivative is the softmax's."""
     grad = expand_dims(g_loss, -1) * op.outputs[1]
     if g_backprop is not None:
-        from .array import squeeze
-        from .linalg import matmul
         softmax = apply_op("Softmax", [op.inputs[0]], {})
         inner = squeeze(matmul(expand_dims(g_backprop, 1), expand_dims(softmax, 2)), axis=1)
         grad += (g_backprop - inner) * softmax
@@ -227,10 +230,6 @@ op("SoftmaxCrossEntropyWithLogits", "features:T, labels:T", kernel=_xent_kernel,
 
 def _flatten_outer_dims(logits):
     """[..., n] -> [-1, n], as TF writes it (Rank, Slice of Shape, concat, Reshape)."""
-    from .array import rank
-    from .joining import concat
-    from .math import subtract
-    from .slicing import slice as slice_
     r = rank(logits)
     last = slice_(shape(logits), [subtract(r, 1)], [1])
     out = reshape(logits, concat([[-1], last], 0))
@@ -242,10 +241,6 @@ def _flatten_outer_dims(logits):
 
 def softmax_cross_entropy_with_logits_v2(labels, logits, axis=None, name=None, dim=None):
     """Per-example cross entropy between `labels` (a distribution) and softmax(`logits`)."""
-    from .array import rank, range as range_, transpose
-    from .joining import concat
-    from .math import subtract
-    from .slicing import slice as slice_
     axis = _axis_arg(axis, dim)
     with name_scope(name, "softmax_cross_entropy_with_logits", [logits, labels]) as scope:
         logits = convert_to_tensor(logits, name="logits")
@@ -354,13 +349,8 @@ def _check_sparse_shapes(lb, logits):
 
 def _sparse_xent_any_rank(labels, labels_shape, logits, precise, half, name):
     """Rank != 2: flatten to [-1, classes] (asserting the shapes agree when not known statically)."""
-    from .array import rank
-    from ..graph import get_default_graph
     checks = []
     if not (labels.shape.is_fully_defined() and logits.shape[:-1].is_fully_defined()):
-        from .control import Assert
-        from .math import equal
-        from .reduction import reduce_all
         checks.append(Assert(reduce_all(equal(shape(labels), shape(logits)[:-1])),
                              ["Condition x == y did not hold element-wise:"]))
     with get_default_graph().control_dependencies(checks):
@@ -378,7 +368,6 @@ def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, 
     with name_scope(name, "logistic_loss", [logits, labels]) as scope:
         logits = convert_to_tensor(logits, name="logits")
         labels = convert_to_tensor(labels, name="labels", dtype=logits.dtype.base_dtype)
-        from .math import abs as abs_, log1p, maximum
         relu_logits = maximum(logits, 0.0)
         neg_abs = -abs_(logits)
         return apply_op("AddV2", [relu_logits - logits * labels, log1p(exp(neg_abs))], {}, name=scope)
@@ -420,7 +409,6 @@ def _bias_add_grad_kernel(a, g):
 
 def _bias_add_grad_grad(op, g):
     """Each bias gradient came from every position of its channel: broadcast it back over them."""
-    from .array import broadcast_to
     x = op.inputs[0]
     if op._attrs.get("data_format") == "NCHW":
         g = reshape(g, [-1] + [1] * (x.shape.ndims - 2))
@@ -450,7 +438,6 @@ def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
     axis = dim if axis is None else axis
     with name_scope(name, "l2_normalize", [x]) as scope:
         x = convert_to_tensor(x, name="x")
-        from .math import maximum, multiply, rsqrt
         square_sum = reduce_sum(x * x, axis, keepdims=True)
         return multiply(x, rsqrt(maximum(square_sum, epsilon)), name=scope)
 
@@ -458,20 +445,15 @@ def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
 def moments(x, axes, shift=None, name=None, keep_dims=None, keepdims=None):
     keep = bool(keepdims or keep_dims)
     with name_scope(name, "moments", [x, axes]):
-        from .math import reduce_mean, squared_difference
-        from .array import stop_gradient
         mean = reduce_mean(x, axes, keepdims=True, name="mean")
         variance = reduce_mean(squared_difference(x, stop_gradient(mean)), axes, keepdims=True, name="variance")
         if not keep:
-            from .array import squeeze
             mean, variance = squeeze(mean, axes), squeeze(variance, axes)
         return mean, variance
 
 
 def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None):
     """Zeroes elements with probability `rate` (= 1 - keep_prob), scaling the rest by 1 / keep_prob."""
-    from .random import random_uniform
-    from .math import floor
     with name_scope(name, "dropout", [x]) as scope:
         x = convert_to_tensor(x, name="x")
         if rate is None:

@@ -8,9 +8,11 @@ import numpy as np
 from .. import dtypes
 from ..convert import convert_to_tensor
 from ..errors import InvalidArgumentError
-from ..graph import get_default_graph, name_scope
+from ..default_graph import name_scope
+from ..graph import get_default_graph
 from . import philox
-from .registry import FLOATS, NOT_DIFFERENTIABLE, apply_op, constant_value_as_shape, op, with_rank
+from .registry import FLOATS, NOT_DIFFERENTIABLE, apply_op, op
+from .shape_fns import constant_value_as_shape, with_rank
 
 DEFAULT_GRAPH_SEED = 87654321
 _MAXINT32 = 2 ** 31 - 1

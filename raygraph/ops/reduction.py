@@ -4,12 +4,15 @@ import numpy as np
 from .. import dtypes
 from ..convert import constant, convert_to_tensor
 from ..errors import InvalidArgumentError
-from ..graph import name_scope
+from ..default_graph import name_scope
 from ..shape import TensorShape, unknown_shape
 from ..tensor import Tensor
-from .array import range as range_, rank, reshape, shape
+from .array import identity, rank, reshape, shape
+from .filling import ones, range as range_
 from .math import cast, equal, exp, log, not_equal, truediv
-from .registry import NOT_DIFFERENTIABLE, apply_op, constant_value, dims, merge_all_dims, op
+from .registry import apply_op, op
+from .shape_fns import constant_value, dims, merge_all_dims
+from .joining import dynamic_stitch
 
 _raw = TensorShape._raw
 INDEX = (dtypes.int32, dtypes.int64)
@@ -53,7 +56,6 @@ def add_n(inputs, name=None):
                          "and shape.")
     inputs = [convert_to_tensor(x) for x in inputs]
     if len(inputs) == 1:
-        from .array import identity
         return identity(inputs[0], name=name) if name else inputs[0]
     return apply_op("AddN", [inputs], {"N": len(inputs)}, name=name)
 
@@ -144,8 +146,6 @@ def _reduced_grad_shape(op):
 
 def reduced_shape(input_shape, axes):
     """`input_shape` with the `axes` set to 1, built as TF builds it (a DynamicStitch)."""
-    from .filling import ones
-    from .joining import dynamic_stitch
     input_rank = apply_op("Size", [input_shape], {"out_type": dtypes.int32})
     axes = apply_op("FloorMod", [apply_op("AddV2", [axes, input_rank], {}), input_rank], {})
     return dynamic_stitch([range_(input_rank), axes], [input_shape, ones(shape(axes), dtype=dtypes.int32)])

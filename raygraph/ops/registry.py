@@ -10,10 +10,11 @@ Kernels are plain numpy functions `kernel(attrs, *inputs)`; stateful ones are ca
 """
 from .. import dtypes
 from ..convert import convert_to_tensor
-from ..graph import get_default_graph
+from ..default_graph import graph_of
+from ..errors import InvalidArgumentError
 from ..operation import Operation
 from ..tensor import Tensor
-from .shape_fns import (BareShapeError, bool_broadcast_shape, broadcast_dims, broadcast_shape,  # noqa: F401
+from .shape_fns import (BareShapeError, _dt_name, bool_broadcast_shape, broadcast_dims, broadcast_shape,  # noqa: F401
                         constant_value, constant_value_as_shape, dims, merge_all_dims, merge_dims, same_shape,
                         shape_error, with_rank)
 
@@ -91,8 +92,6 @@ def cpu_kernel(op_type, kernel, without, attr="T"):
     def run(a, *inputs):
         dtype = a[attr]
         if dtype._name in missing:
-            from ..errors import InvalidArgumentError
-            from .shape_fns import _dt_name
             raise InvalidArgumentError(None, None, f"No OpKernel was registered to support Op '{op_type}' with "
                                                    f"these attrs: [{attr}={_dt_name(dtype)}]")
         return kernel(a, *inputs)
@@ -107,40 +106,6 @@ def get(op_type):
 
 
 # ----- building an op ----------------------------------------------------------------------------
-def graph_of(values, graph=None):
-    """The graph that ops over `values` belong to (TF's _get_graph_from_inputs); ValueError if mixed."""
-    first = None
-    for v in values:
-        if isinstance(v, (list, tuple)):
-            for w in v:
-                first, graph = _check_same_graph(w, first, graph)
-        else:
-            first, graph = _check_same_graph(v, first, graph)
-    return graph or get_default_graph()
-
-
-def _check_same_graph(v, first, graph):
-    if isinstance(v, (Tensor, Operation)):
-        element = v
-    else:
-        as_element = getattr(v, "_as_graph_element", None)
-        if as_element is None or isinstance(v, type):
-            return first, graph
-        element = as_element()
-        if element is None:
-            return first, graph
-    if first is None:
-        if graph is None:
-            return element, element.graph
-        if element.graph is not graph:
-            raise ValueError(f"{element} is not from the passed-in graph.")
-        return first, graph
-    if element.graph is not first.graph:
-        raise ValueError(f"{element} must be from the same graph as {first} (graphs are "
-                         f"{element.graph} and {first.graph}).")
-    return first, graph
-
-
 def apply_op(op_type, inputs, attrs=None, name=None, graph=None, num_outputs=None):
     """Creates an op of `op_type` over `inputs` (Tensors or convertibles); returns its output(s).
 

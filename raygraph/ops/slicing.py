@@ -11,13 +11,15 @@ import numpy as np
 from .. import dtypes
 from ..convert import constant, convert_to_tensor
 from ..errors import InvalidArgumentError
-from ..graph import name_scope
+from ..default_graph import name_scope
 from ..shape import Dimension, TensorShape, unknown_shape
 from ..tensor import Tensor
-from .array import ones_like, shape, zeros_like
-from .joining import stack
-from .registry import (apply_op, broadcast_dims, constant_value, constant_value_as_shape, dims,
-                       merge_dims, op, with_rank)
+from .array import rank, reshape, shape, sum_to, transpose
+from .filling import ones_like, zeros_like
+from .joining import concat, stack
+from .registry import apply_op, op
+from .shape_fns import broadcast_dims, constant_value, constant_value_as_shape, dims, merge_dims, with_rank
+from .math import cast
 
 INDEX = (dtypes.int32, dtypes.int64)
 _raw = TensorShape._raw
@@ -67,8 +69,6 @@ def _slice_kernel(a, x, begin, size):
 
 
 def _slice_grad(op, g):
-    from .joining import concat
-    from .array import rank, reshape
     x, begin, _ = op.inputs
     index_dtype = begin.dtype.base_dtype
     pack = stack([rank(x), 1])
@@ -260,7 +260,6 @@ def slice_helper(tensor, slice_spec):
         if begin:
             packed = [stack(begin), stack(end), stack(strides)]
             if any(t.dtype.base_dtype is dtypes.int64 for t in packed):
-                from .math import cast
                 packed = [cast(t, dtypes.int64) for t in packed]
         else:
             packed = [constant([], dtype=dtypes.int32)] * 3
@@ -328,8 +327,7 @@ def _gather_kernel(a, params, indices, axis):
 
 def _gather_grad(op, g):
     """A dense gradient: the output's slices summed into the gathered rows (TF gives IndexedSlices)."""
-    from .math import unsorted_segment_sum
-    from .array import transpose
+    from .reduction import unsorted_segment_sum
     params, indices, axis_t = op.inputs
     axis, p, r = constant_value(axis_t), dims(params), dims(indices)
     if op._attrs.get("batch_dims", 0) or axis is None or p is None or r is None:
@@ -387,10 +385,9 @@ def _select_grad(op, g):
 
 
 def _select_v2_grad(op, g):
-    from .math import _sum_to
     c, x, y = op.inputs
     z = constant(0, dtype=g.dtype.base_dtype)
-    return [None, _sum_to(where_v2(c, g, z), x), _sum_to(where_v2(c, z, g), y)]
+    return [None, sum_to(where_v2(c, g, z), x), sum_to(where_v2(c, z, g), y)]
 
 
 op("Select", "condition:bool, t:T, e:T", kernel=_select_kernel, shape=_select_shape, grad=_select_grad)

@@ -8,7 +8,8 @@ import numpy as np
 
 from ..errors import FailedPreconditionError, InvalidArgumentError
 from ..shape import TensorShape
-from .registry import NOT_DIFFERENTIABLE, NUMBERS, op
+from .registry import NOT_DIFFERENTIABLE, NUMBERS, apply_op, op
+from ..dtypes import bool_, string
 
 
 class Ref:
@@ -96,7 +97,6 @@ op("IsVariableInitialized", "ref:&dtype", kernel=lambda a, res, ref: np.bool_(re
 
 
 def _bool():
-    from ..dtypes import bool_
     return bool_
 
 
@@ -109,12 +109,10 @@ op("ReportUninitialized", "flags:bool, names:string", kernel=_report_kernel, gra
 
 
 def _string():
-    from ..dtypes import string
     return string
 
 
 def _apply(op_type, inputs, attrs, name):
-    from .registry import apply_op
     return apply_op(op_type, inputs, attrs, name=name)
 
 

@@ -13,6 +13,7 @@ from .. import dtypes
 from ..errors import InvalidArgumentError
 from ..shape import TensorShape
 from .registry import NOT_DIFFERENTIABLE, REALS, op
+from ..graph_def import tensor_proto
 
 
 def _text(tag):
@@ -146,7 +147,6 @@ op("ImageSummary", "tag:string, tensor:T", kernel=_image_kernel, shape=_string_s
 
 # ----- tensors (text) and merging ----------------------------------------------------------------------
 def _tensor_summary_kernel(a, tag, tensor, serialized_metadata):
-    from ..graph_def import tensor_proto
     summary = summary_pb2.Summary()
     value = summary.value.add(tag=_text(tag))
     value.metadata.ParseFromString(bytes(np.asarray(serialized_metadata, dtype=object)[()]))

@@ -8,7 +8,7 @@ import threading
 
 import numpy as np
 
-from .. import dtypes
+from .. import checkpoint_io, dtypes
 from ..errors import InvalidArgumentError
 from ..shape import TensorShape
 from .registry import NOT_DIFFERENTIABLE, NUMBERS, apply_op, op
@@ -181,7 +181,6 @@ def _text(x):
 
 
 def _save_kernel(a, res, prefix, tensor_names, shape_and_slices, *tensors):
-    from ..train import checkpoint_io
     names = [_text(n) for n in np.ravel(tensor_names)]
     if len(names) != len(tensors):
         raise InvalidArgumentError(None, None, f"Got {len(names)} tensor names but {len(tensors)} tensors")
@@ -189,7 +188,6 @@ def _save_kernel(a, res, prefix, tensor_names, shape_and_slices, *tensors):
 
 
 def _restore_kernel(a, res, prefix, tensor_names, shape_and_slices):
-    from ..train import checkpoint_io
     names = [_text(n) for n in np.ravel(tensor_names)]
     values = checkpoint_io.read(_text(np.asarray(prefix).item()), names, list(a["dtypes"]), a.get("_shapes"))
     return values[0] if len(values) == 1 else values  # the executor takes a single output as is
@@ -206,7 +204,7 @@ op("RestoreV2", "prefix:string, tensor_names:string, shape_and_slices:string", k
 
 
 def save_v2(prefix, tensor_names, shape_and_slices, tensors, name=None):
-    """Writes `tensors` under `tensor_names` as the checkpoint `prefix` (see raygraph/train/checkpoint_io.py)."""
+    """Writes `tensors` under `tensor_names` as the checkpoint `prefix` (see raygraph/checkpoint_io.py)."""
     return apply_op("SaveV2", [prefix, tensor_names, shape_and_slices, list(tensors)], {}, name=name)
 
 

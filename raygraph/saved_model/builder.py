@@ -9,10 +9,13 @@ import shutil
 
 from tensorboard.compat.proto import meta_graph_pb2
 
-from ..graph import GraphKeys, get_collection, get_default_graph
+from ..default_graph import get_collection
+from ..graph import GraphKeys, get_default_graph
 from ..operation import Operation
 from . import constants, saved_model_pb2, signature_constants, signature_def_utils, tag_constants
 from .utils import build_tensor_info
+from ..train.saver import Saver
+from ..train.meta_graph import create_meta_graph_def
 
 
 class SavedModelBuilder:
@@ -71,7 +74,6 @@ class SavedModelBuilder:
         if saver is not None:
             meta = saver.export_meta_graph(clear_devices=clear_devices, strip_default_attrs=strip_default_attrs)
         else:
-            from ..train.meta_graph import create_meta_graph_def
             meta = create_meta_graph_def(clear_devices=clear_devices)
         self._copy_assets(meta, assets_collection)
         meta.meta_info_def.tags.extend(tags)
@@ -136,7 +138,6 @@ def _default_saver():
     g = get_default_graph()
     if not (g.get_collection(GraphKeys.GLOBAL_VARIABLES) or g.get_collection(GraphKeys.SAVEABLE_OBJECTS)):
         return None
-    from ..train.saver import Saver
     return Saver(allow_empty=True)
 
 

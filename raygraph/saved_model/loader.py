@@ -12,6 +12,7 @@ from google.protobuf import text_format
 
 from ..graph import GraphKeys
 from . import constants, saved_model_pb2
+from ..train.saver import import_meta_graph
 
 
 def parse_saved_model(export_dir):
@@ -63,7 +64,6 @@ class SavedModelLoader:
 
     def load_graph(self, graph, tags, import_scope=None, **saver_kwargs):
         """Imports the graph for `tags` into `graph`; returns (Saver or None, [])."""
-        from ..train.meta_graph import import_meta_graph
         with graph.as_default():
             return import_meta_graph(self.get_meta_graph_def_from_tags(tags), import_scope=import_scope,
                                      **saver_kwargs), []

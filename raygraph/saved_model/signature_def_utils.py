@@ -3,6 +3,7 @@ from tensorboard.compat.proto import meta_graph_pb2, types_pb2
 
 from . import signature_constants
 from .utils import build_tensor_info
+from ..tensor import Tensor
 
 
 def build_signature_def(inputs=None, outputs=None, method_name=None):
@@ -30,7 +31,6 @@ def predict_signature_def(inputs, outputs):
 
 def regression_signature_def(examples, predictions):
     """A Regress signature: serialized tf.Example strings in, float predictions out."""
-    from ..tensor import Tensor
     if examples is None:
         raise ValueError("Regression `examples` cannot be None.")
     if not isinstance(examples, Tensor):
@@ -52,7 +52,6 @@ def regression_signature_def(examples, predictions):
 
 def classification_signature_def(examples, classes, scores):
     """A Classify signature: serialized tf.Example strings in, string classes and/or float scores out."""
-    from ..tensor import Tensor
     if examples is None:
         raise ValueError("Classification `examples` cannot be None.")
     if not isinstance(examples, Tensor):

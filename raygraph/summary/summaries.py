@@ -7,7 +7,8 @@ import contextlib
 import re
 
 from ..convert import constant
-from ..graph import GraphKeys, add_to_collection, get_collection, name_scope
+from ..default_graph import add_to_collection, get_collection, name_scope
+from ..graph import GraphKeys
 from ..ops.registry import apply_op
 
 _INVALID_TAG_CHARACTERS = re.compile(r"[^-/\w\.]")

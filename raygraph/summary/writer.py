@@ -16,6 +16,9 @@ import weakref
 from tensorboard.compat.proto import event_pb2, summary_pb2
 
 from .records import encode_record, read_records
+from ..train.meta_graph import create_meta_graph_def
+from ..graph import Graph
+from ..graph_def import GraphDef
 
 _open_writers = weakref.WeakSet()
 _flusher = None
@@ -132,7 +135,6 @@ class FileWriter:
         self._session_run_tags = set()
         if graph is not None or graph_def is not None:
             self.add_graph(graph, graph_def=graph_def)
-            from ..train.meta_graph import create_meta_graph_def
             self.add_meta_graph(create_meta_graph_def(graph_def=self._last_graph_def))
 
     # ----- what gets written ---------------------------------------------------------------------------
@@ -151,8 +153,6 @@ class FileWriter:
 
     def add_graph(self, graph, global_step=None, graph_def=None):
         """Writes a Graph (with shapes, for TensorBoard's graph view) or a GraphDef."""
-        from ..graph import Graph
-        from ..graph_def import GraphDef
         if isinstance(graph, Graph):
             if graph_def is not None:
                 raise ValueError("Please pass only graph, or graph_def (deprecated), but not both.")

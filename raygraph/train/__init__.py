@@ -1,7 +1,7 @@
 """`tf.train`: device placement for replicas, cluster specs (and, with training, optimizers and savers)."""
-from .cluster import ClusterSpec  # noqa: F401
+from ..cluster_spec import ClusterSpec  # noqa: F401
 from .device_setter import replica_device_setter  # noqa: F401
-from .meta_graph import export_meta_graph, import_meta_graph, write_graph  # noqa: F401
+from .meta_graph import export_meta_graph, write_graph  # noqa: F401
 from .learning_rate_decay import (cosine_decay, exponential_decay, inverse_time_decay, natural_exp_decay,  # noqa: F401
                                   piecewise_constant, polynomial_decay)
 from .optimizer import Optimizer  # noqa: F401
@@ -15,5 +15,5 @@ from .checkpoint_management import (CheckpointState, checkpoint_exists, generate
                                     update_checkpoint_state)
 from .checkpoint_utils import (CheckpointReader, NewCheckpointReader, list_variables, load_checkpoint,  # noqa: F401
                                load_variable)
-from .saver import Saver, SaverDef  # noqa: F401
+from .saver import Saver, SaverDef, import_meta_graph  # noqa: F401
 from .server import Server  # noqa: F401

@@ -11,7 +11,7 @@ import json
 import os
 import re
 
-from . import checkpoint_io
+from .. import checkpoint_io
 
 
 class CheckpointState:

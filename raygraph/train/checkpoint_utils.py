@@ -3,7 +3,7 @@ import os
 
 from .. import dtypes
 from ..errors import NotFoundError
-from . import checkpoint_io
+from .. import checkpoint_io
 from .checkpoint_management import latest_checkpoint
 
 

@@ -1,5 +1,7 @@
 """`replica_device_setter`: TF1's data-parallel placement (variables round-robin over ps tasks)."""
-from ..device import DeviceSpec
+from ..cluster_spec import ClusterSpec
+from ..graph import get_default_graph
+from ..device_spec import DeviceSpec
 
 STANDARD_PS_OPS = ("Variable", "VariableV2", "AutoReloadVariable", "MutableHashTable", "MutableHashTableV2",
                    "MutableHashTableOfTensors", "MutableHashTableOfTensorsV2", "MutableDenseHashTable",
@@ -50,8 +52,6 @@ def replica_device_setter(ps_tasks=0, ps_device="/job:ps", worker_device="/job:w
     """A device function for `tf.device`: variables on ps tasks in turn, other ops on the worker (or None
     when there are no ps tasks)."""
     if cluster is not None:
-        from ..graph import get_default_graph
-        from .cluster import ClusterSpec
         cluster = cluster if isinstance(cluster, ClusterSpec) else ClusterSpec(cluster)
         get_default_graph()._cluster_spec = cluster  # a cluster Session of this graph maps its jobs with it
         spec = cluster.as_dict()

@@ -2,8 +2,9 @@
 import math
 
 from ..convert import constant, convert_to_tensor
-from ..graph import name_scope
+from ..default_graph import name_scope
 from ..ops import array, math as math_ops
+from ..ops.slicing import where_v2
 
 
 def _start(name, default, fn_name, global_step):
@@ -59,7 +60,7 @@ def polynomial_decay(learning_rate, global_step, decay_steps, end_learning_rate=
         step = math_ops.cast(global_step, lr.dtype)
         steps = math_ops.cast(decay_steps, lr.dtype)
         if cycle:
-            multiplier = array.where_v2(math_ops.equal(step, 0), constant(1.0, lr.dtype),
+            multiplier = where_v2(math_ops.equal(step, 0), constant(1.0, lr.dtype),
                                         math_ops.ceil(step / steps))
             steps = steps * multiplier
         else:
@@ -95,6 +96,6 @@ def piecewise_constant(x, boundaries, values, name=None):
             bounds.append(b if b.dtype.base_dtype is x.dtype.base_dtype else math_ops.cast(b, x.dtype.base_dtype))
         out = values[-1]
         for b, v in reversed(list(zip(bounds, values[:-1]))):  # the first boundary x is under wins
-            out = array.where_v2(math_ops.less_equal(x, b), v, out)
+            out = where_v2(math_ops.less_equal(x, b), v, out)
         return array.identity(out, name=scope)
 

@@ -2,8 +2,9 @@
 
 `export_meta_graph` writes what `import_meta_graph` needs to rebuild the graph elsewhere: the GraphDef,
 each collection as a CollectionDef (variables and savers as serialized protos, ops and tensors by name,
-plain values as lists) and the SaverDef. Importing re-creates the ops through `import_graph_def`, the
-Variable objects from their VariableDefs, and returns a Saver when there is something to restore.
+plain values as lists) and the SaverDef. Importing re-creates the ops through `import_graph_def` and the
+collections' items through the proto functions their modules registered (graph.register_proto_function);
+`train.import_meta_graph`, which also returns a Saver, lives in saver.py.
 """
 import logging
 import os
@@ -11,37 +12,17 @@ import re
 import tempfile
 
 from google.protobuf import text_format
-from tensorboard.compat.proto import meta_graph_pb2, saver_pb2, variable_pb2
+from tensorboard.compat.proto import meta_graph_pb2, saver_pb2
 
-from ..graph import Graph, GraphKeys, get_default_graph
+from ..graph import Graph, GraphKeys, get_default_graph, proto_functions
 from ..graph_def import GraphDef
 from ..importer import import_graph_def
+from ..importer import strip_default_attrs as strip_default_attrs_from
 
 _VARIABLE_COLLECTIONS = (GraphKeys.GLOBAL_VARIABLES, GraphKeys.TRAINABLE_VARIABLES,
                          GraphKeys.MOVING_AVERAGE_VARIABLES, GraphKeys.LOCAL_VARIABLES, GraphKeys.MODEL_VARIABLES,
                          GraphKeys.GLOBAL_STEP, GraphKeys.METRIC_VARIABLES)
 UNBOUND_INPUTS = "unbound_inputs"
-
-
-def _proto_functions(key):
-    """(proto type, to_proto, from_proto) for collections whose items are saved as protos, else None."""
-    if key in _VARIABLE_COLLECTIONS:
-        from ..variables import Variable
-        return (variable_pb2.VariableDef, lambda v, scope: v.to_proto(export_scope=scope),
-                lambda proto, import_scope: Variable.from_proto(proto, import_scope=import_scope))
-    if key == GraphKeys.SAVERS:
-        saver_class = _saver_class()
-        if saver_class is not None and hasattr(saver_class, "to_proto"):
-            return saver_pb2.SaverDef, lambda s, scope: s.to_proto(export_scope=scope), saver_class.from_proto
-    return None
-
-
-def _saver_class():
-    try:
-        from .saver import Saver
-    except ImportError:  # checkpoints not available in this build
-        return None
-    return Saver
 
 
 # ----- export ---------------------------------------------------------------------------------------------
@@ -65,8 +46,7 @@ def create_meta_graph_def(meta_info_def=None, graph_def=None, saver_def=None, co
         for node in meta.graph_def.node:
             node.device = ""
     if strip_default_attrs:
-        from ..importer import strip_default_attrs as strip
-        strip(meta.graph_def)
+        strip_default_attrs_from(meta.graph_def)
         meta.meta_info_def.stripped_default_attrs = True
     if saver_def is not None:
         meta.saver_def.MergeFrom(saver_def)
@@ -114,7 +94,7 @@ def add_collection_def(meta, key, graph=None, export_scope=None):
         return
     col = meta.collection_def[key]
     try:
-        functions = _proto_functions(key)
+        functions = proto_functions(key)
         if functions is not None:
             for item in items:
                 col.bytes_list.value.append(functions[1](item, export_scope).SerializeToString())
@@ -195,15 +175,6 @@ def read_meta_graph_file(filename):
     return meta
 
 
-def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None, **kwargs):
-    """Rebuilds a MetaGraphDef's graph and collections in the default graph; returns a Saver for its
-    variables (None if it has none to restore)."""
-    meta = meta_graph_or_file if isinstance(meta_graph_or_file, meta_graph_pb2.MetaGraphDef) else \
-        read_meta_graph_file(meta_graph_or_file)
-    variables = import_scoped_meta_graph(meta, clear_devices, import_scope, kwargs.get("input_map"))
-    return _saver_for(meta, import_scope, variables)
-
-
 def import_scoped_meta_graph(meta, clear_devices=False, import_scope=None, input_map=None):
     """Imports the graph and collections of `meta`; returns {name without scope: Variable}."""
     unbound = meta.collection_def.get(UNBOUND_INPUTS)
@@ -234,7 +205,7 @@ def _restore_collection(graph, key, col, scope, shared):
     if kind is None:
         logging.error("Cannot identify data type for collection %s. Skipping.", key)
         return
-    functions = _proto_functions(GraphKeys.GLOBAL_VARIABLES if key == GraphKeys.METRIC_VARIABLES else key)
+    functions = proto_functions(key)
     prefix = scope + "/" if scope else ""
     if functions is not None and kind == "bytes_list":
         proto_type, _, from_proto = functions
@@ -261,19 +232,3 @@ def _restore_collection(graph, key, col, scope, shared):
 def _prepend_scope(name, scope):
     """TF's prepend_name_scope: 'a' -> 'scope/a', '^a' -> '^scope/a', 'loc:@a' -> 'loc:@scope/a'."""
     return re.sub(r"([\^]|loc:@|^)(.*)", r"\1" + scope.rstrip("/") + r"/\2", name)
-
-
-def _saver_for(meta, import_scope, variables):
-    saver_class = _saver_class()
-    if meta.HasField("saver_def"):
-        if saver_class is None:
-            logging.warning("The MetaGraphDef has a SaverDef, but raygraph.train.saver is not available.")
-            return None
-        scope = import_scope
-        if variables:
-            key, var = next(iter(variables.items()))
-            scope = var.name[:-len(key)]
-        return saver_class(saver_def=meta.saver_def, name=scope)
-    if variables and saver_class is not None:
-        return saver_class()
-    return None

@@ -7,11 +7,16 @@ for each variable is one fused `Apply*` op under `<name>/update_<var>/`, colocat
 it runs in the device actor that holds the variable and its slots.
 """
 from .. import dtypes
-from ..graph import GraphKeys, get_default_graph, name_scope
-from ..ops.control import group
+from ..default_graph import name_scope
+from ..graph import GraphKeys, get_default_graph
+from ..ops.control import group, tuple as tuple_
 from ..ops.math import cast
 from ..tensor import Tensor
 from ..variables import Variable, trainable_variables
+from ..ops.filling import zeros, zeros_like
+from ..convert import convert_to_tensor
+from ..gradients import gradients
+from ..ops.state import assign_add
 
 _VALID_DTYPES = (dtypes.float32, dtypes.float64, dtypes.float16)
 
@@ -55,7 +60,6 @@ class Optimizer:
     def compute_gradients(self, loss, var_list=None, gate_gradients=GATE_OP, aggregation_method=None,
                           colocate_gradients_with_ops=False, grad_loss=None):
         """A list of (gradient or None, variable) for the variables in `var_list` (default: trainable)."""
-        from ..gradients import gradients
         if callable(loss):
             loss = loss()
         if gate_gradients not in (Optimizer.GATE_NONE, Optimizer.GATE_OP, Optimizer.GATE_GRAPH):
@@ -75,7 +79,6 @@ class Optimizer:
                           aggregation_method=aggregation_method,
                           colocate_gradients_with_ops=colocate_gradients_with_ops)
         if gate_gradients == Optimizer.GATE_GRAPH:
-            from ..ops.control import tuple as tuple_
             grads = tuple_(grads)
         grads_and_vars = list(zip(grads, var_list))
         self._assert_valid_dtypes([v for g, v in grads_and_vars if g is not None])
@@ -103,7 +106,6 @@ class Optimizer:
             else:
                 with g.control_dependencies([self._finish(update_ops, "update")]):
                     with g.colocate_with(global_step):
-                        from ..ops.state import assign_add
                         train_op = assign_add(global_step, 1, name=scope)
             if isinstance(train_op, Tensor):
                 train_op = train_op.op
@@ -152,7 +154,6 @@ class Optimizer:
         return sorted(out, key=lambda v: v.name)
 
     def _zeros_slot(self, var, slot_name, op_name):
-        from ..ops.array import zeros
         return self._make_slot(var, slot_name, op_name, lambda shape, dtype: zeros(shape, dtype))
 
     def _make_slot(self, var, slot_name, op_name, initializer):
@@ -192,7 +193,6 @@ class Optimizer:
 
 def create_slot(primary, initializer, op_name):
     """A slot variable for `primary`: named `<primary>/<op_name>` (made unique), colocated with it."""
-    from ..ops.array import zeros_like
     g = primary.graph
     shape = primary.shape
     with g.name_scope(None), g.control_dependencies(None), g.colocate_with(primary):
@@ -208,7 +208,6 @@ def _checked_pairs(grads_and_vars):
     pairs = tuple(grads_and_vars)
     if not pairs:
         raise ValueError("No variables provided.")
-    from ..convert import convert_to_tensor
     out = []
     for grad, var in pairs:
         if grad is not None and not isinstance(grad, Tensor):

@@ -10,9 +10,11 @@
                      var -= mom (centered: mg, the mean of g, and ms - mg^2 in the root)     ms starts at 1
     Adadelta         accum, accum_update: decayed g^2 and update^2; var -= lr * update
 """
-from ..convert import convert_to_tensor
+from ..convert import constant, convert_to_tensor
 from ..ops import training
 from .optimizer import Optimizer
+from ..ops.control import group
+from ..ops.filling import ones
 
 
 class GradientDescentOptimizer(Optimizer):
@@ -69,7 +71,6 @@ class AdagradOptimizer(Optimizer):
 
     def _create_slots(self, var_list):
         import numpy as np
-        from ..convert import constant
         value = self._initial_accumulator_value
         for v in var_list:
             self._make_slot(v, "accumulator", self._name, lambda shape, dtype: constant(
@@ -118,7 +119,6 @@ class AdamOptimizer(Optimizer):
                                    use_locking=self._use_locking).op
 
     def _finish(self, update_ops, name_scope):
-        from ..ops.control import group
         g = update_ops[0].graph if update_ops else None
         beta1_power, beta2_power = self._get_beta_accumulators()
         with g.control_dependencies(update_ops), g.colocate_with(beta1_power):
@@ -137,7 +137,6 @@ class RMSPropOptimizer(Optimizer):
         self._centered = centered
 
     def _create_slots(self, var_list):
-        from ..ops.array import ones
         for v in var_list:
             self._make_slot(v, "rms", self._name, lambda shape, dtype: ones(shape, dtype))
             if self._centered:

@@ -14,14 +14,21 @@ import os
 import time
 
 import numpy as np
-from tensorboard.compat.proto import saver_pb2
+from tensorboard.compat.proto import meta_graph_pb2, saver_pb2
 
 from .. import errors
 from ..convert import constant
-from ..graph import GraphKeys, get_default_graph, name_scope
+from ..default_graph import name_scope
+from ..graph import GraphKeys, get_default_graph, register_proto_function
 from ..tensor import Tensor
 from ..variables import Variable
 from . import checkpoint_management as management
+from . import meta_graph
+from ..ops.array import identity, placeholder_with_default
+from ..ops.control import group
+from ..ops.state import assign
+from ..ops.training import restore_v2, save_v2
+from .training_util import global_step as step_value
 
 SaverDef = saver_pb2.SaverDef
 
@@ -69,10 +76,6 @@ def _ref(v):
 
 def _build_ops(named, name, filename):
     """The save and restore ops for `named`; returns their SaverDef names (see the module docstring)."""
-    from ..ops.array import identity, placeholder_with_default
-    from ..ops.control import group
-    from ..ops.state import assign
-    from ..ops.training import restore_v2, save_v2
     g = get_default_graph()
     names = [n for n, _ in named]
     refs = [_ref(v) for _, v in named]
@@ -241,7 +244,6 @@ class Saver:
         if isinstance(global_step, (int, np.integer)):
             global_step = int(global_step)
         else:  # a global step tensor or variable: its current value
-            from .training_util import global_step as step_value
             global_step = step_value(sess, global_step)
         return f"{save_path}-{global_step:08d}" if self._pad_step_number else f"{save_path}-{global_step}"
 
@@ -265,16 +267,11 @@ class Saver:
                           clear_devices=False, clear_extraneous_savers=False, strip_default_attrs=False,
                           save_debug_info=False):
         """Writes the graph's MetaGraphDef (with this saver's SaverDef) to `filename`."""
-        export = _meta_graph_exporter()
-        if export is None:
-            raise errors.UnimplementedError(None, None, "MetaGraph export is not available in this raygraph")
-        return export(filename=filename, graph_def=None, saver_def=self.saver_def, collection_list=collection_list,
+        return meta_graph.export_meta_graph(filename=filename, graph_def=None, saver_def=self.saver_def, collection_list=collection_list,
                       as_text=as_text, export_scope=export_scope, clear_devices=clear_devices,
                       strip_default_attrs=strip_default_attrs)
 
     def _write_meta_graph(self, sess, path, strip_default_attrs):
-        if _meta_graph_exporter() is None:
-            return  # MetaGraph export comes with raygraph's meta_graph module; without it, no .meta file
         with sess.graph.as_default():
             self.export_meta_graph(path, strip_default_attrs=strip_default_attrs)
 
@@ -282,14 +279,6 @@ class Saver:
 def _for_devices(path):
     """The path the device actors should use: they do not share the client's working directory."""
     return os.path.abspath(path)
-
-
-def _meta_graph_exporter():
-    try:
-        from .meta_graph import export_meta_graph
-    except ImportError:
-        return None
-    return export_meta_graph
 
 
 def _prepend_scope(saver_def, scope):
@@ -306,3 +295,29 @@ def _restore_error(err, cause):
                f"ensure that you have not altered the graph expected based on the checkpoint. Original error:\n\n"
                f"{err.message}")
     return type(err)(err.node_def, err.op, message)
+
+
+# ----- MetaGraphDefs with a Saver -------------------------------------------------------------------------
+def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None, **kwargs):
+    """Rebuilds a MetaGraphDef's graph and collections in the default graph; returns a Saver for its
+    variables (None if it has none to restore)."""
+    meta = meta_graph_or_file if isinstance(meta_graph_or_file, meta_graph_pb2.MetaGraphDef) else \
+        meta_graph.read_meta_graph_file(meta_graph_or_file)
+    variables = meta_graph.import_scoped_meta_graph(meta, clear_devices, import_scope, kwargs.get("input_map"))
+    return _saver_for(meta, import_scope, variables)
+
+
+def _saver_for(meta, import_scope, variables):
+    if meta.HasField("saver_def"):
+        scope = import_scope
+        if variables:
+            key, var = next(iter(variables.items()))
+            scope = var.name[:-len(key)]
+        return Saver(saver_def=meta.saver_def, name=scope)
+    if variables:
+        return Saver()
+    return None
+
+
+register_proto_function(GraphKeys.SAVERS, saver_pb2.SaverDef, lambda s, scope: s.to_proto(export_scope=scope),
+                        Saver.from_proto)

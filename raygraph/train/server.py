@@ -3,10 +3,15 @@
 `Server(cluster, job_name, task_index).target` is a Session target for that cluster, whose unplaced ops
 run on this task; `join()` blocks, as TF1 ps tasks expect.
 """
+import os
 import time
 import types
 
-from .cluster import ClusterSpec
+from scheduler import runtime as ray_runtime
+
+from ..cluster_spec import ClusterSpec
+from ..cluster_targets import NAMESPACE, SERVER_SCHEME, publish_cluster
+from ..device_spec import device_string
 
 
 class Server:
@@ -25,9 +30,6 @@ class Server:
                 raise ValueError("Must specify an explicit `task_index`.")
             task_index = spec.task_indices(job_name)[0]
         spec.task_address(job_name, task_index)  # ValueError for a task the cluster does not have
-        from ..cluster import SERVER_SCHEME, publish_cluster
-        from scheduler import runtime as ray_runtime
-        import os
         ray_runtime.ensure_ray(address=os.environ.get("RAY_ADDRESS") or None)
         self._spec, self._job, self._task = spec, job_name, task_index
         self._key = publish_cluster(spec)
@@ -52,9 +54,6 @@ class Server:
         if self._handle is not None:
             return
         from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
-        from scheduler import runtime as ray_runtime
-        from ..cluster import NAMESPACE
-        from ..device import device_string
         name = device_string(self._job, 0, self._task, "CPU", 0)
         options = {"num_cpus": 0, "max_concurrency": 64, "max_restarts": 0, "lifetime": "detached",
                    "namespace": NAMESPACE,

@@ -3,6 +3,7 @@ from .. import dtypes
 from ..graph import GraphKeys, get_default_graph
 from ..tensor import Tensor
 from ..variables import Variable
+from ..ops.filling import zeros
 
 
 def global_step(sess, global_step_tensor):
@@ -43,7 +44,6 @@ def create_global_step(graph=None):
     graph = graph or get_default_graph()
     if get_global_step(graph) is not None:
         raise ValueError('"global_step" already exists.')
-    from ..ops.array import zeros
     with graph.as_default(), graph.name_scope(None), graph.control_dependencies(None):
         return Variable(lambda: zeros([], dtypes.int64), name=GraphKeys.GLOBAL_STEP, trainable=False,
                         dtype=dtypes.int64, collections=[GraphKeys.GLOBAL_VARIABLES, GraphKeys.GLOBAL_STEP])

@@ -25,9 +25,9 @@ import zlib
 import numpy as np
 import pyarrow as pa
 
-from .. import dtypes
-from ..errors import DataLossError, InvalidArgumentError, NotFoundError
-from ..shape import TensorShape
+from . import dtypes
+from .errors import DataLossError, InvalidArgumentError, NotFoundError
+from .shape import TensorShape
 
 FORMAT = "raygraph-checkpoint"
 VERSION = 1

@@ -1,25 +1,19 @@
-"""Where a session's devices come from: the session target and ConfigProto, turned into device actors.
+"""A session's engine: its devices and the engine client that plans and runs steps on their actors.
 
-`connect(target, config)` returns a `Runtime`: the session's device names, and the engine client that
-plans and runs steps on their actors. Engine failures come back as TF1's error classes here.
+Engine failures (plan errors, kernel errors, deadlines, lost devices) come out as TF1's error classes here.
 """
-import os
-
-from scheduler import runtime as ray_runtime
 from scheduler.client import Client, DeviceUnavailable, StepFailed, StepTimeout
 from scheduler.plan import PlanError
 
 from . import errors
-from .device import parse_device
-
-LOCAL_PREFIX = "/job:localhost/replica:0/task:0/device:"
+from .device_spec import parse_device
 
 
 def _key(t):
     return (t._op._name, t._value_index)
 
 
-class Runtime:
+class Engine:
     """A session's devices and engine client; errors come out as `raygraph.errors` classes."""
 
     def __init__(self, graph, devices, acquire, release, soft):
@@ -79,46 +73,3 @@ def _op_error(code, message, op):
            "UNAVAILABLE": errors.UnavailableError, "UNIMPLEMENTED": errors.UnimplementedError,
            "FAILED_PRECONDITION": errors.FailedPreconditionError}.get(code, errors.InternalError)
     return cls(None, op, message)
-
-
-def local_devices(config):
-    """Device names of a local session: CPU:0 (and more if device_count asks), plus the node's GPUs."""
-    counts = dict(config.device_count)
-    n_cpu = max(1, counts.get("CPU", 1))
-    names = [f"{LOCAL_PREFIX}CPU:{i}" for i in range(n_cpu)]
-    gpus = int(ray_runtime.node_resources().get("GPU", 0))
-    if "GPU" in counts:
-        gpus = min(gpus, counts["GPU"])
-    names += [f"{LOCAL_PREFIX}GPU:{i}" for i in range(gpus)]
-    return names
-
-
-def connect(target, config, graph):
-    """The Runtime for a session target ("" = the local machine)."""
-    if target.startswith("grpc://"):
-        raise errors.InvalidArgumentError(
-            None, None, f"raygraph sessions run on Ray, not on TensorFlow gRPC servers: got target {target!r}. "
-            "Use Session() for this machine, Session('auto') or the RAY_ADDRESS environment variable for a "
-            "running Ray cluster, Session('ray://<head>:10001') for Ray client, or a train.Server's target.")
-    if target not in ("", "local"):
-        from .cluster import connect_cluster
-        return connect_cluster(target, config, graph)
-    ray_runtime.ensure_ray()
-    devices = local_devices(config)
-    threads = config.inter_op_parallelism_threads
-    # the machine's cores are shared by its CPU devices: each splits big kernels over its share
-    n_cpu = sum(1 for d in devices if parse_device(d)[3] == "CPU")
-    blas = config.intra_op_parallelism_threads or max(1, (os.cpu_count() or 1) // n_cpu)
-
-    def acquire(name):
-        kind = parse_device(name)[3]
-        return ray_runtime.acquire_local_device(name, kind, threads, blas)
-
-    return Runtime(graph, devices, acquire, ray_runtime.release_local_device,
-                   config.allow_soft_placement)
-
-
-def reset(target, containers=None, config=None):
-    """`Session.reset`: clears the state kept for `containers` (all if None) on a cluster target."""
-    from .cluster import reset as cluster_reset
-    cluster_reset(target, containers, config)

@@ -22,8 +22,9 @@ import os
 from scheduler import runtime as ray_runtime
 
 from . import errors
-from .device import device_string, parse_device
-from .train.cluster import ClusterSpec
+from .device_spec import device_string, parse_device
+from .engine import Engine
+from .cluster_spec import ClusterSpec
 
 SERVER_SCHEME = "raygraph://"
 NAMESPACE = "raygraph"
@@ -176,32 +177,31 @@ def cluster_devices(spec, default_task, table):
     return names
 
 
-class ClusterRuntime:
+class ClusterEngine:
     """A cluster session's devices: named, shared actors per task, made on first use."""
 
     def __init__(self, graph, config, key, spec, default_task):
-        from .runtime import Runtime
         self.key, self.spec = key, spec
         self.placement = Placement(spec)
         self.default_task = default_task or ("localhost", 0)
         self.graph = graph
-        self._runtime = Runtime(graph, [], self._acquire, self._release, config.allow_soft_placement)
+        self._engine = Engine(graph, [], self._acquire, self._release, config.allow_soft_placement)
         self.threads = config.inter_op_parallelism_threads
         self.blas = config.intra_op_parallelism_threads
 
     def __getattr__(self, name):
-        return getattr(self._runtime, name)
+        return getattr(self._engine, name)
 
     @property
     def devices(self):
-        return self._runtime.devices
+        return self._engine.devices
 
     def plan(self, table, tensors, targets, feeds):
         table.refresh()
         names = cluster_devices(self.spec, self.default_task, table)
-        self._runtime.devices = [(n, parse_device(n)) for n in names]
-        self._runtime.client.devices = self._runtime.devices
-        return self._runtime.plan(table, tensors, targets, feeds)
+        self._engine.devices = [(n, parse_device(n)) for n in names]
+        self._engine.client.devices = self._engine.devices
+        return self._engine.plan(table, tensors, targets, feeds)
 
     def _acquire(self, name):
         job, _, task, kind, _ = parse_device(name)
@@ -217,7 +217,7 @@ class ClusterRuntime:
 
 
 def connect_cluster(target, config, graph):
-    """The runtime of a session on a Ray cluster target."""
+    """The Engine of a session on a Ray cluster target."""
     address, key, default_task = parse_target(target)
     if address is None and key is not None:
         ray_runtime.ensure_ray(address=os.environ.get("RAY_ADDRESS") or None)
@@ -232,7 +232,7 @@ def connect_cluster(target, config, graph):
         spec = graph._cluster_spec
     if key is None:
         key = publish_cluster(spec) if spec else "default"
-    return ClusterRuntime(graph, config, key, spec, default_task)
+    return ClusterEngine(graph, config, key, spec, default_task)
 
 
 def reset(target, containers=None, config=None):
