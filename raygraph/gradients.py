@@ -21,10 +21,10 @@ import numpy as np
 from . import dtypes
 from .convert import constant, convert_to_tensor
 from .graph import get_default_graph, name_scope
-from .ops.registry import NOT_DIFFERENTIABLE, REGISTRY, apply_op
+from .ops.registry import NO_GRADIENT_DEFINED, NOT_DIFFERENTIABLE, REGISTRY, apply_op
 from .tensor import Tensor
 
-_registered = {}  # user gradient functions by name (RegisterGradient); None marks NotDifferentiable
+_registered = {}  # user gradient functions by name (RegisterGradient), or NOT_DIFFERENTIABLE (NotDifferentiable)
 
 
 class RegisterGradient:
@@ -37,7 +37,7 @@ class RegisterGradient:
 
     def __call__(self, fn):
         entry = REGISTRY.get(self._op_type)
-        if self._op_type in _registered or (entry is not None and callable(entry.grad)):
+        if self._op_type in _registered or (entry is not None and entry.grad is not NO_GRADIENT_DEFINED):
             raise KeyError(f"Registering two gradient with name '{self._op_type}'! (Previous registration was "
                            f"in the raygraph op table)")
         _registered[self._op_type] = fn
@@ -48,7 +48,7 @@ def NotDifferentiable(op_type):  # noqa: N802 - TF's name
     """Declares that ops of `op_type` have no gradient (their inputs get None)."""
     if not isinstance(op_type, str):
         raise TypeError("op_type must be a string")
-    _registered[op_type] = None
+    _registered[op_type] = NOT_DIFFERENTIABLE
 
 
 no_gradient = NotDifferentiable
@@ -59,13 +59,12 @@ def gradient_function(op):
     if not op.inputs:
         return None
     name = op._attrs.get("_gradient_op_type", op.type)
-    if name in _registered:
-        return _registered[name]
     entry = REGISTRY.get(name)
-    if entry is not None and entry.grad is NOT_DIFFERENTIABLE:
+    grad = _registered.get(name, NO_GRADIENT_DEFINED if entry is None else entry.grad)
+    if grad is NOT_DIFFERENTIABLE:
         return None
-    if entry is not None and entry.grad is not None:
-        return entry.grad
+    if grad is not NO_GRADIENT_DEFINED:
+        return grad
     raise LookupError(f"No gradient defined for operation '{op.name}' (op type: {op.type}). In general every "
                       f"operation must have an associated `@tf.RegisterGradient` for correct autodiff, which this "
                       f"op is lacking. If you want to pretend this operation is a constant in your program, you "
