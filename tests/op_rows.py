@@ -1,7 +1,10 @@
 """The rows of the table-driven op test (test_ops.py): one per op type in raygraph's op table.
 
 A `Row` builds its op from input tensors and gives the numpy reference; `cases` are input tuples covering
-several shapes and dtypes. `grad=True` rows get their gradients checked on their float64 cases.
+several shapes and dtypes. `grad=True` rows also get their gradients checked on their float64 cases: tf.gradients
+against central differences of the reference, so one row checks an op both ways. Every op whose entry has a
+gradient function needs such a row (or a place in GRAD_EXEMPT); an op marked NOT_DIFFERENTIABLE may have one too,
+which checks that its None gradients are right (the reference's differences are zero).
 Ops checked by hand (stateful, random, file and control ops) are in op_rows_custom.CUSTOM.
 """
 import numpy as np
@@ -17,11 +20,12 @@ class Row:
     """One op type: build(tf, *inputs) -> tensor(s); ref(*arrays) -> array(s)."""
 
     def __init__(self, op, build, ref, cases, grad=False, dynamic=True, exact=True, grad_outputs=None,
-                 grad_inputs=None):
+                 grad_inputs=None, grad_step=1e-6, grad_tol=1e-6):
         self.op, self.build, self.ref, self.cases = op, build, ref, list(cases)
         self.grad = grad          # check tf.gradients against central differences on float64 cases
-        self.grad_outputs = grad_outputs  # the outputs whose gradient is checked (None: every float one)
+        self.grad_outputs = grad_outputs  # the outputs whose gradient is checked (None: every float64 one)
         self.grad_inputs = grad_inputs    # and the inputs (None: every float64 one)
+        self.grad_step, self.grad_tol = grad_step, grad_tol  # the differences' step; rtol and atol of the check
         self.dynamic = dynamic    # also build over placeholders of partially known shape
         self.exact = exact        # with constant inputs the static shape is fully known
 
@@ -84,14 +88,17 @@ MATH = [
     Row("AddV2", lambda tf, x, y: tf.add(x, y), np.add, binary(NUMERIC + (F16, U8)), grad=True),
     Row("Add", lambda tf, x, y: tf.add(x, y), lambda x, y: np.char.add(x.astype(bytes), y.astype(bytes)),
         [(np.array([b"ab", b"c"], object), np.array([b"x", b"yz"], object))], dynamic=False),
+    Row("Add", lambda tf, x, y: raw(tf, "Add", [x, y]), np.add, binary((F32, F64)), grad=True),
     Row("Sub", lambda tf, x, y: x - y, np.subtract, binary(NUMERIC + (F16,)), grad=True),
     Row("Mul", lambda tf, x, y: x * y, np.multiply, binary(NUMERIC + (F16, U8)), grad=True),
     Row("RealDiv", lambda tf, x, y: x / y, np.true_divide, binary(FLOATS, lo2=0.5, hi2=3.0), grad=True),
     Row("DivNoNan", lambda tf, x, y: tf.div_no_nan(x, y), lambda x, y: np.where(y == 0, 0, x / np.where(y == 0, 1, y)),
         [(arr((2, 3)), np.array([[1.0, 0.0, 2.0], [0.0, -1.0, 4.0]]))]),
-    Row("FloorDiv", lambda tf, x, y: x // y, np.floor_divide, _int_pair() + binary((F32, F64), lo2=0.5, hi2=3.0)),
+    Row("FloorDiv", lambda tf, x, y: x // y, np.floor_divide, _int_pair() + binary((F32, F64), lo2=0.5, hi2=3.0),
+        grad=True),
     Row("FloorMod", lambda tf, x, y: x % y, np.mod, _int_pair() + binary((F64,), lo2=0.5, hi2=3.0), grad=True),
-    Row("TruncateDiv", lambda tf, x, y: tf.truncatediv(x, y), _truncdiv, _int_pair()),
+    Row("TruncateDiv", lambda tf, x, y: tf.truncatediv(x, y), _truncdiv, _int_pair() + binary((F64,), lo2=0.5, hi2=3.0),
+        grad=True),
     Row("Pow", lambda tf, x, y: x ** y, np.power, binary((F32, F64), lo=0.5, hi=3.0) +
         [(arr((3,), I32, 0, 4), arr((3,), I32, 0, 3))], grad=True),
     Row("Maximum", lambda tf, x, y: tf.maximum(x, y), np.maximum, binary(NUMERIC + (F16, U8)), grad=True),
@@ -136,14 +143,16 @@ UNARY = [
     _unary_row("Reciprocal", "reciprocal", lambda x: 1 / x, lo=0.3, hi=3.0),
     _unary_row("Sin", "sin", np.sin),
     _unary_row("Cos", "cos", np.cos),
-    _unary_row("Floor", "floor", np.floor, grad=False),
-    _unary_row("Ceil", "ceil", np.ceil, grad=False),
-    _unary_row("Round", "round", np.round, lo=-4, hi=4, grad=False),
-    _unary_row("Rint", "rint", np.rint, (F32, F64), lo=-4, hi=4, grad=False),  # TF has no float16 Rint kernel
+    _unary_row("Floor", "floor", np.floor),
+    _unary_row("Ceil", "ceil", np.ceil),
+    _unary_row("Round", "round", np.round, lo=-4, hi=4),
+    _unary_row("Rint", "rint", np.rint, (F32, F64), lo=-4, hi=4),  # TF has no float16 Rint kernel
     Row("IsNan", lambda tf, x: tf.is_nan(x), np.isnan, [(np.array([1.0, np.nan, np.inf], F32),)]),
     Row("IsInf", lambda tf, x: tf.is_inf(x), np.isinf, [(np.array([1.0, np.nan, -np.inf]),)]),
     Row("IsFinite", lambda tf, x: tf.is_finite(x), np.isfinite, [(np.array([1.0, np.nan, np.inf], F16),)]),
     Row("Cast", lambda tf, x: tf.cast(x, tf.int32), lambda x: np.trunc(x).astype(I32), unary((F32, F64), lo=-9, hi=9)),
+    Row("Cast", lambda tf, x: tf.cast(tf.cast(x, tf.float32) * 2.0, tf.float64),
+        lambda x: (x.astype(F32) * F32(2)).astype(F64), unary((F64,)), grad=True, grad_step=1e-2, grad_tol=1e-4),
     Row("TanhGrad", lambda tf, y, dy: raw(tf, "TanhGrad", [y, dy]), lambda y, dy: dy * (1 - y * y),
         binary((F32, F64), pairs=(((2, 3), (2, 3)),)), grad=True),
     Row("SigmoidGrad", lambda tf, y, dy: raw(tf, "SigmoidGrad", [y, dy]), lambda y, dy: dy * y * (1 - y),
@@ -205,6 +214,9 @@ REDUCE = (_reduce_rows("Sum", lambda tf: tf.reduce_sum, np.sum, (F32, F64, I32),
     Row("DynamicStitch", lambda tf, i, j, d, e: tf.dynamic_stitch([i, j], [d, e]),
         lambda i, j, d, e: np.array([10, 1, 12, 1], I32),
         [(np.array([0, 1, 2, 3], I32), np.array([1, 3], I32), np.array([10, 11, 12, 13], I32), np.array([1, 1], I32))]),
+    Row("DynamicStitch", lambda tf, a, b: tf.dynamic_stitch([[0, 2, 4], [1, 3, 5]], [a, b]),
+        lambda a, b: np.stack([a, b], 1).reshape((6,) + a.shape[1:]), [(arr((3,)), arr((3,))), (arr((3, 2)), arr((3, 2)))],
+        grad=True),
     Row("ProdGrad", lambda tf, x, dy: raw(tf, "ProdGrad", [x, [1], dy]), lambda x, dy: _prod_grad_ref(x, 1, dy),
         [(np.array([[1.0, 2.0, 0.0], [3.0, -1.0, 2.0]]), np.array([0.5, 2.0]))]),
     Row("UnsortedSegmentSum", lambda tf, d, i: raw(tf, "UnsortedSegmentSum", [d, i, 3]),
@@ -233,6 +245,13 @@ ARRAY = [
     Row("StopGradient", lambda tf, x: tf.stop_gradient(x), lambda x: x, unary((F32, I32))),
     Row("PreventGradient", lambda tf, x: raw(tf, "PreventGradient", [x], {"message": "no"}), lambda x: x, unary((F32,))),
     Row("Snapshot", lambda tf, x: raw(tf, "Snapshot", [x]), lambda x: x, unary((F64,)), grad=True),
+    Row("PlaceholderWithDefault", lambda tf, x: tf.placeholder_with_default(x, x.shape), lambda x: x,
+        unary((F32, F64)), grad=True),
+    Row("Print", lambda tf, x: tf.Print(x, [x], "op_rows: "), lambda x: x, unary((F64,), shapes=((2,),)), grad=True),
+    Row("Switch", lambda tf, x: tf.cond(tf.constant(True), lambda: x * 2.0, lambda: x - 1.0), lambda x: x * 2.0,
+        unary((F32, F64)), grad=True),
+    Row("Merge", lambda tf, x: tf.cond(tf.constant(False), lambda: x * 2.0, lambda: tf.square(x)), np.square,
+        unary((F64,)), grad=True),
     Row("Shape", lambda tf, x: raw(tf, "Shape", [x], {"out_type": tf.int32}), lambda x: np.array(x.shape, I32),
         unary((F32, I32))),
     Row("Size", lambda tf, x: raw(tf, "Size", [x], {"out_type": tf.int64}), lambda x: np.array(x.size, I64),
@@ -379,3 +398,8 @@ NN = [
 from op_rows_custom import CUSTOM  # noqa: E402,F401 - the hand-checked rows
 
 ROWS = MATH + UNARY + REDUCE + ARRAY + SLICING + NN
+
+GRAD_EXEMPT = {  # ops with a gradient function but no grad row, and where their gradient is checked instead
+    "RefSwitch": "a ref input: tests/tf_recorded (cond over a variable)",
+    "PreventGradient": "its gradient raises by design: test_gradients.py test_prevent_gradient_raises",
+}
