@@ -22,13 +22,13 @@ from . import dtypes
 from .convert import constant, convert_to_tensor
 from .default_graph import name_scope
 from .graph import get_default_graph
-from .ops.registry import NOT_DIFFERENTIABLE, REGISTRY, apply_op
+from .ops.registry import NO_GRADIENT_DEFINED, NOT_DIFFERENTIABLE, REGISTRY, apply_op
 from .tensor import Tensor
 from .ops.filling import fill, zeros_like
 from .ops.array import shape
 from .ops.control import tuple as tuple_
 
-_registered = {}  # user gradient functions by name (RegisterGradient); None marks NotDifferentiable
+_registered = {}  # user gradient functions by name (RegisterGradient), or NOT_DIFFERENTIABLE (NotDifferentiable)
 
 
 class RegisterGradient:
@@ -41,7 +41,7 @@ class RegisterGradient:
 
     def __call__(self, fn):
         entry = REGISTRY.get(self._op_type)
-        if self._op_type in _registered or (entry is not None and callable(entry.grad)):
+        if self._op_type in _registered or (entry is not None and entry.grad is not NO_GRADIENT_DEFINED):
             raise KeyError(f"Registering two gradient with name '{self._op_type}'! (Previous registration was "
                            f"in the raygraph op table)")
         _registered[self._op_type] = fn
@@ -52,7 +52,7 @@ def NotDifferentiable(op_type):  # noqa: N802 - TF's name
     """Declares that ops of `op_type` have no gradient (their inputs get None)."""
     if not isinstance(op_type, str):
         raise TypeError("op_type must be a string")
-    _registered[op_type] = None
+    _registered[op_type] = NOT_DIFFERENTIABLE
 
 
 no_gradient = NotDifferentiable
@@ -63,13 +63,12 @@ def gradient_function(op):
     if not op.inputs:
         return None
     name = op._attrs.get("_gradient_op_type", op.type)
-    if name in _registered:
-        return _registered[name]
     entry = REGISTRY.get(name)
-    if entry is not None and entry.grad is NOT_DIFFERENTIABLE:
+    grad = _registered.get(name, NO_GRADIENT_DEFINED if entry is None else entry.grad)
+    if grad is NOT_DIFFERENTIABLE:
         return None
-    if entry is not None and entry.grad is not None:
-        return entry.grad
+    if grad is not NO_GRADIENT_DEFINED:
+        return grad
     raise LookupError(f"No gradient defined for operation '{op.name}' (op type: {op.type}). In general every "
                       f"operation must have an associated `@tf.RegisterGradient` for correct autodiff, which this "
                       f"op is lacking. If you want to pretend this operation is a constant in your program, you "

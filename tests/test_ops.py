@@ -5,14 +5,15 @@ For each row and input case:
   static dtype and (fully known) shape; built over placeholders of partially known shape, the value is the same
   and the static shape is compatible with it;
 - gradient (rows marked grad, float64 cases): tf.gradients of sum(w * outputs) equals central differences of
-  the numpy reference.
+  the numpy reference; where the op's entry is NOT_DIFFERENTIABLE, tf.gradients gives None and the differences
+  are zero.
 Every row is built into one graph and fetched in one run of one session; custom rows run after it.
 """
 import numpy as np
 import pytest
 
-from op_rows import CUSTOM, ROWS
-from raygraph.ops.registry import REGISTRY
+from op_rows import CUSTOM, GRAD_EXEMPT, ROWS
+from raygraph.ops.registry import NO_GRADIENT_DEFINED, NOT_DIFFERENTIABLE, REGISTRY
 
 TOLERANCE = {np.dtype(np.float16): 2e-3, np.dtype(np.float32): 2e-5, np.dtype(np.float64): 1e-10}
 
@@ -99,14 +100,18 @@ def _add_gradient(tf, row, case, label, checks, rng):
     for k, (a, g) in enumerate(zip(case, grads)):
         if a.dtype != np.float64 or (row.grad_inputs is not None and k not in row.grad_inputs):
             continue
+        want = _numeric_grad(row.ref, case, k, weights, floating, row.grad_step)
+        if g is None and REGISTRY[row.op].grad is NOT_DIFFERENTIABLE:
+            if not np.allclose(want, 0, atol=row.grad_tol):
+                checks.failures.append(f"{label}: None gradient for input {k}, but the differences are\n{want}")
+            continue
         if g is None:
             checks.failures.append(f"{label}: no gradient for input {k}")
             continue
-        want = _numeric_grad(row.ref, case, k, weights, floating)
-        checks.expect(f"{label} d/dinput{k}", [g], [want], False, tol=1e-6)
+        checks.expect(f"{label} d/dinput{k}", [g], [want], False, tol=row.grad_tol)
 
 
-def _numeric_grad(ref, case, k, weights, floating, h=1e-6):
+def _numeric_grad(ref, case, k, weights, floating, h):
     def f(args):
         outs = _as_list(ref(*args))
         return sum(float(np.sum(outs[i] * weights[i])) for i in floating)
@@ -154,6 +159,23 @@ def test_every_op_in_the_table_has_a_row(tf):
         covered.update(setup(tf))
     missing = sorted(set(REGISTRY) - covered)
     assert not missing, f"op types without a row in tests/op_rows.py: {missing}"
+
+
+def test_every_gradient_function_has_a_grad_row():
+    differentiable = {name for name, entry in REGISTRY.items() if callable(entry.grad)}
+    checked = {row.op for row in ROWS if row.grad and any(a.dtype == np.float64 for case in row.cases for a in case)}
+    missing = sorted(differentiable - checked - set(GRAD_EXEMPT))
+    assert not missing, f"ops with a gradient function but no grad=True row with a float64 case: {missing}"
+    assert sorted(set(GRAD_EXEMPT) - differentiable) == [], "GRAD_EXEMPT names an op without a gradient function"
+    assert sorted(set(GRAD_EXEMPT) & checked) == [], "GRAD_EXEMPT names an op that has a grad row"
+
+
+def test_every_entry_states_its_gradient():
+    undecided = sorted(name for name, entry in REGISTRY.items()
+                       if not (callable(entry.grad) or entry.grad in (NOT_DIFFERENTIABLE, NO_GRADIENT_DEFINED)))
+    assert not undecided
+    no_rule = {row.op for row in ROWS if row.grad and REGISTRY[row.op].grad is NO_GRADIENT_DEFINED}
+    assert not no_rule, f"grad rows for ops with no gradient defined (they would raise LookupError): {no_rule}"
 
 
 def test_forward_and_gradients(rtf):

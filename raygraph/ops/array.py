@@ -13,7 +13,7 @@ from ..errors import InvalidArgumentError
 from ..default_graph import name_scope
 from ..shape import TensorShape, as_shape, unknown_shape
 from ..tensor import Tensor
-from .registry import NOT_DIFFERENTIABLE, apply_op, op
+from .registry import NO_GRADIENT_DEFINED, NOT_DIFFERENTIABLE, apply_op, op
 from .shape_fns import constant_value, constant_value_as_shape, dims, merge_dims, same_shape, with_rank
 
 INDEX = (dtypes.int32, dtypes.int64)
@@ -47,7 +47,7 @@ def _placeholder_with_default_shape(inputs, a):
     return a["dtype"], a["shape"]
 
 
-op("Placeholder", kernel=_placeholder_kernel, grad=None, shape=lambda i, a: (a["dtype"], a["shape"]))
+op("Placeholder", kernel=_placeholder_kernel, grad=NO_GRADIENT_DEFINED, shape=lambda i, a: (a["dtype"], a["shape"]))
 op("PlaceholderWithDefault", "input:dtype", kernel=lambda a, x: x, grad=lambda op, g: [g],
    shape=_placeholder_with_default_shape)
 

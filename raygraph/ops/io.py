@@ -6,7 +6,7 @@ import numpy as np
 from .. import dtypes
 from ..errors import InvalidArgumentError, NotFoundError
 from ..shape import TensorShape
-from .registry import NOT_DIFFERENTIABLE, apply_op, op
+from .registry import NO_GRADIENT_DEFINED, NOT_DIFFERENTIABLE, apply_op, op
 
 
 def _scalar_bytes(value):
@@ -97,8 +97,8 @@ def _image_shape(inputs, a):
     return dtypes.uint8, TensorShape._raw((None, None, c or None))
 
 
-op("DecodeJpeg", "contents:string", kernel=_decode_image("JPEG"), shape=_image_shape, grad=None)
-op("DecodePng", "contents:string", kernel=_decode_image("PNG"), shape=_image_shape, grad=None)
+op("DecodeJpeg", "contents:string", kernel=_decode_image("JPEG"), shape=_image_shape, grad=NO_GRADIENT_DEFINED)
+op("DecodePng", "contents:string", kernel=_decode_image("PNG"), shape=_image_shape, grad=NO_GRADIENT_DEFINED)
 
 
 def decode_jpeg(contents, channels=0, ratio=1, fancy_upscaling=True, try_recover_truncated=False,

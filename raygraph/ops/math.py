@@ -12,7 +12,7 @@ from ..default_graph import name_scope
 from ..shape import unknown_shape
 from ..tensor import Tensor
 from .array import sum_to
-from .registry import NOT_DIFFERENTIABLE, apply_op, cpu_kernel, op
+from .registry import NO_GRADIENT_DEFINED, NOT_DIFFERENTIABLE, apply_op, cpu_kernel, op
 from .shape_fns import bool_broadcast_shape, broadcast_shape, same_shape
 
 INDEX = (dtypes.int32, dtypes.int64)
@@ -59,10 +59,6 @@ def _where_positive_log(x):
     positive = greater(x, 0)
     safe = apply_op("Select", [positive, x, apply_op("OnesLike", [x], {})], {})
     return apply_op("Select", [positive, log(safe), apply_op("ZerosLike", [x], {})], {})
-
-
-def _no_grads(op, *grads):
-    return [None] * len(op.inputs)
 
 
 # ----- kernels that differ from plain numpy ----------------------------------------------------------------
@@ -145,11 +141,11 @@ _binary("Mul", np.multiply, ARITH, _binary_grad(lambda op, g, x, y: apply_op("Mu
 _binary("RealDiv", _realdiv, ARITH, _binary_grad(lambda op, g, x, y: g / y, lambda op, g, x, y: g * ((-x / y) / y)),
         no_cpu_kernel="uint8 int8 uint16 int16 int32 uint32 uint64 int64")
 _binary("DivNoNan", lambda x, y: np.where(y == 0, 0, _realdiv(x, np.where(y == 0, 1, y))).astype(x.dtype),
-        "float16 float32 bfloat16 float64 complex64 complex128", None)
-_binary("FloorDiv", _floordiv, ARITH, _no_grads, no_cpu_kernel="complex64 complex128")
+        "float16 float32 bfloat16 float64 complex64 complex128", NO_GRADIENT_DEFINED)
+_binary("FloorDiv", _floordiv, ARITH, NOT_DIFFERENTIABLE, no_cpu_kernel="complex64 complex128")
 _binary("FloorMod", _floormod, BITS + " " + FLOAT, _binary_grad(
     lambda op, g, x, y: g, lambda op, g, x, y: g * -floordiv(x, y)))
-_binary("TruncateDiv", _truncatediv, ARITH, _no_grads, no_cpu_kernel="complex64 complex128")
+_binary("TruncateDiv", _truncatediv, ARITH, NOT_DIFFERENTIABLE, no_cpu_kernel="complex64 complex128")
 _binary("Pow", _pow, "bfloat16 float32 float16 float64 int8 int16 int32 int64 complex64 complex128", _binary_grad(
     lambda op, g, x, y: g * y * pow(x, y - 1),
     lambda op, g, x, y: g * op.outputs[0] * _where_positive_log(x)))
@@ -162,7 +158,7 @@ _binary("Minimum", np.minimum, MINMAX, _binary_grad(
 _binary("SquaredDifference", lambda x, y: np.square(x - y), FLOAT + " int32 int64 complex64 complex128",
         _binary_grad(lambda op, g, x, y: g * (2.0 * (x - y)) if g.dtype.is_floating else g * 2 * (x - y),
                      lambda op, g, x, y: -(g * (2.0 * (x - y)))))
-_binary("Atan2", np.arctan2, FLOAT, None)
+_binary("Atan2", np.arctan2, FLOAT, NO_GRADIENT_DEFINED)
 
 for _type, _fn in (("Equal", np.equal), ("NotEqual", np.not_equal)):
     op(_type, "x:T, y:T", kernel=lambda a, x, y, fn=_fn: fn(x, y), shape=bool_broadcast_shape,
@@ -209,12 +205,13 @@ _unary("Reciprocal", _quiet(lambda x: np.reciprocal(x) if x.dtype.kind not in "f
        lambda op, g: [apply_op("ReciprocalGrad", [op.outputs[0], g], {})], no_cpu_kernel="int8 int16 int32 int64")
 _unary("Sin", np.sin, FLOAT_COMPLEX, lambda op, g: [g * cos(op.inputs[0])])
 _unary("Cos", np.cos, FLOAT_COMPLEX, lambda op, g: [-(g * sin(op.inputs[0]))])
-_unary("Floor", np.floor, FLOAT, _no_grads)
-_unary("Ceil", np.ceil, FLOAT, _no_grads)
-_unary("Round", np.round, SIGNED, _no_grads, no_cpu_kernel="int8 int16 complex64 complex128")
-_unary("Rint", np.rint, FLOAT, _no_grads, no_cpu_kernel="float16")
+_unary("Floor", np.floor, FLOAT, NOT_DIFFERENTIABLE)
+_unary("Ceil", np.ceil, FLOAT, NOT_DIFFERENTIABLE)
+_unary("Round", np.round, SIGNED, NOT_DIFFERENTIABLE, no_cpu_kernel="int8 int16 complex64 complex128")
+_unary("Rint", np.rint, FLOAT, NOT_DIFFERENTIABLE, no_cpu_kernel="float16")
 for _t, _fn in (("IsNan", np.isnan), ("IsInf", np.isinf), ("IsFinite", np.isfinite)):
-    op(_t, "x:T", kernel=lambda a, x, fn=_fn: fn(x), shape=lambda i, a: (dtypes.bool_, i[0].shape), grad=None,
+    op(_t, "x:T", kernel=lambda a, x, fn=_fn: fn(x), shape=lambda i, a: (dtypes.bool_, i[0].shape),
+       grad=NO_GRADIENT_DEFINED,
        T=FLOAT)
 op("LogicalNot", "x:bool", kernel=lambda a, x: np.logical_not(x), shape=same_shape, grad=NOT_DIFFERENTIABLE)
 op("Invert", "x:T", kernel=lambda a, x: np.invert(x), shape=same_shape, grad=NOT_DIFFERENTIABLE, T=BITS)

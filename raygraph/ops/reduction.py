@@ -10,7 +10,7 @@ from ..tensor import Tensor
 from .array import identity, rank, reshape, shape
 from .filling import ones, range as range_
 from .math import cast, equal, exp, log, not_equal, truediv
-from .registry import apply_op, op
+from .registry import NO_GRADIENT_DEFINED, NOT_DIFFERENTIABLE, apply_op, op
 from .shape_fns import constant_value, dims, merge_all_dims
 from .joining import dynamic_stitch
 
@@ -191,7 +191,7 @@ def _prod_grad_kernel(a, x, axes, g):
     return (res * np.reshape(g, kept)).astype(x.dtype)
 
 
-op("ProdGrad", "x:T, axes:Tidx=int32, dy:T", kernel=_prod_grad_kernel, Tidx=INDEX, grad=None,
+op("ProdGrad", "x:T, axes:Tidx=int32, dy:T", kernel=_prod_grad_kernel, Tidx=INDEX, grad=NO_GRADIENT_DEFINED,
    shape=lambda i, a: (i[0].dtype.base_dtype, i[0].shape))
 
 _REDUCE = "input:T, reduction_indices:Tidx=int32"
@@ -205,9 +205,9 @@ op("Max", _REDUCE, Tidx=INDEX, T=ORDERED, shape=_reduce_shape, grad=_min_max_gra
    kernel=_reduce_kernel(_extreme(np.max, "min")))
 op("Min", _REDUCE, Tidx=INDEX, T=ORDERED, shape=_reduce_shape, grad=_min_max_grad,
    kernel=_reduce_kernel(_extreme(np.min, "max")))
-op("All", "input:bool, reduction_indices:Tidx=int32", Tidx=INDEX, shape=_reduce_shape, grad=None,
+op("All", "input:bool, reduction_indices:Tidx=int32", Tidx=INDEX, shape=_reduce_shape, grad=NO_GRADIENT_DEFINED,
    kernel=_reduce_kernel(lambda x, ax, k: np.all(x, axis=ax, keepdims=k)))
-op("Any", "input:bool, reduction_indices:Tidx=int32", Tidx=INDEX, shape=_reduce_shape, grad=None,
+op("Any", "input:bool, reduction_indices:Tidx=int32", Tidx=INDEX, shape=_reduce_shape, grad=NO_GRADIENT_DEFINED,
    kernel=_reduce_kernel(lambda x, ax, k: np.any(x, axis=ax, keepdims=k)))
 
 
@@ -306,9 +306,9 @@ def _arg_kernel(fn):
 
 _ARG_T = ORDERED + " bool"
 op("ArgMax", "input:T, dimension:Tidx=int32", Tidx="int16 int32 int64", T=_ARG_T, shape=_arg_shape,
-   grad=lambda op, g: [None, None], output_type="int16 uint16 int32 int64", kernel=_arg_kernel(np.argmax))
+   grad=NOT_DIFFERENTIABLE, output_type="int16 uint16 int32 int64", kernel=_arg_kernel(np.argmax))
 op("ArgMin", "input:T, dimension:Tidx=int32", Tidx=INDEX, T=_ARG_T, shape=_arg_shape,
-   grad=lambda op, g: [None, None], output_type=INDEX, kernel=_arg_kernel(np.argmin))
+   grad=NOT_DIFFERENTIABLE, output_type=INDEX, kernel=_arg_kernel(np.argmin))
 
 
 def _arg(type):

@@ -19,7 +19,10 @@ from .shape_fns import (BareShapeError, _dt_name, bool_broadcast_shape, broadcas
                         shape_error, with_rank)
 
 REGISTRY = {}
-NOT_DIFFERENTIABLE = "not differentiable"
+# Every entry states its gradient: a function, or one of these two markers (TF1's two kinds of "no gradient").
+NOT_DIFFERENTIABLE = "not differentiable"  # TF's NotDifferentiable: the op's inputs get None gradients
+NO_GRADIENT_DEFINED = "no gradient defined"  # no gradient registered: LookupError when one must flow through the op
+_GRAD_REQUIRED = object()
 
 FLOATS = (dtypes.float16, dtypes.float32, dtypes.float64)
 COMPLEX = (dtypes.complex64, dtypes.complex128)
@@ -72,12 +75,16 @@ class OpDef:
         return f"<OpDef {self.type}>"
 
 
-def op(type, inputs="", kernel=None, shape=None, grad=None, stateful=False, **allowed):
+def op(type, inputs="", kernel=None, shape=None, grad=_GRAD_REQUIRED, stateful=False, **allowed):
     """Defines (or redefines) the op `type`; `inputs` is like "x:T, y:T", "values:*T", "ref:&T".
+
+    `grad` is required: `fn(op, *output_grads) -> [input_grad, ...]`, NOT_DIFFERENTIABLE or NO_GRADIENT_DEFINED.
 
     Each keyword lists the dtypes a type attr allows: DTypes, or a string of TF's names in TF's order
     (which TF's error messages show), e.g. T="bfloat16 float16 float32 float64".
     """
+    if not (callable(grad) or grad is NOT_DIFFERENTIABLE or grad is NO_GRADIENT_DEFINED):
+        raise TypeError(f"op {type!r} needs grad=: a gradient function, NOT_DIFFERENTIABLE or NO_GRADIENT_DEFINED")
     args = tuple(Arg(s) for s in inputs.split(",") if s.strip())
     names = {k: tuple(v.split()) if isinstance(v, str) else tuple(d.name for d in v) for k, v in allowed.items()}
     entry = OpDef(type, args, names, kernel, shape, grad, stateful)

@@ -17,7 +17,7 @@ from ..tensor import Tensor
 from .array import rank, reshape, shape, sum_to, transpose
 from .filling import ones_like, zeros_like
 from .joining import concat, stack
-from .registry import apply_op, op
+from .registry import NO_GRADIENT_DEFINED, apply_op, op
 from .shape_fns import broadcast_dims, constant_value, constant_value_as_shape, dims, merge_dims, with_rank
 from .math import cast
 
@@ -395,7 +395,7 @@ op("SelectV2", "condition:bool, t:T, e:T", kernel=lambda a, c, x, y: np.where(c,
    shape=lambda i, a: (i[1].dtype.base_dtype, _raw(broadcast_dims(broadcast_dims(dims(i[0]), dims(i[1])),
                                                                   dims(i[2])))),
    grad=_select_v2_grad)
-op("Where", "input:T=bool", kernel=lambda a, c: np.argwhere(c).astype(np.int64), grad=None,
+op("Where", "input:T=bool", kernel=lambda a, c: np.argwhere(c).astype(np.int64), grad=NO_GRADIENT_DEFINED,
    T="float32 float64 int32 uint8 int16 int8 complex64 int64 qint8 quint8 qint32 bfloat16 qint16 quint16 uint16 "
      "complex128 float16 uint32 uint64 bool",
    shape=lambda i, a: (dtypes.int64, _raw((None, None if dims(i[0]) is None else len(dims(i[0]))))))
