@@ -10,10 +10,10 @@ GPU0 = ("/job:localhost/replica:0/task:0/device:GPU:0", ("localhost", 0, 0, "GPU
 ANY = (None, None, None, None, None)
 
 
-def spec(name, inputs=(), control=(), device=ANY, colocate=(), kernel=None, op_type="Op", text=""):
+def spec(name, inputs=(), control=(), device=ANY, colocate=(), kernel=None, op_type="Op", text="", **more):
     kernel = kernel or (lambda at, *xs: sum(xs) if xs else 1)
-    return NodeSpec(name, op_type, kernel, {}, False, tuple(inputs), tuple(control), device, tuple(colocate), 1,
-                    device_text=text)
+    return NodeSpec(name=name, op_type=op_type, kernel=kernel, inputs=tuple(inputs), control=tuple(control),
+                    device=device, colocate=tuple(colocate), device_text=text, **more)
 
 
 def table(*specs):
@@ -89,7 +89,7 @@ def test_feeds_route_to_every_consuming_device_and_fetching_a_feed_returns_it():
 
 
 def test_unfed_placeholder_is_reported_at_plan_time():
-    t = table(NodeSpec("ph", "Placeholder", None, {}, False, (), (), source_only="You must feed ph"),
+    t = table(NodeSpec(name="ph", op_type="Placeholder", role="must_feed", unfed_error="You must feed ph"),
               spec("use", [("ph", 0)]))
     with pytest.raises(PlanError, match="You must feed ph"):
         build_plan(t, [("use", 0)], [], [], [CPU0])
@@ -97,8 +97,8 @@ def test_unfed_placeholder_is_reported_at_plan_time():
 
 
 def test_constants_fold_into_prefilled_slots():
-    t = table(spec("c", op_type="Const"), spec("use", [("c", 0)]))
-    t["c"].attrs["value"] = 41
+    t = table(spec("c", op_type="Const", kernel=lambda at: at["value"], attrs={"value": 41}, role="constant"),
+              spec("use", [("c", 0)]))
     plan = build_plan(t, [("use", 0)], [], [], [CPU0])
     part = plan.partitions[CPU0[0]]
     assert [n.name for n in part.nodes] == ["use"]

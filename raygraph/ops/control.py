@@ -11,7 +11,7 @@ from ..operation import Operation
 from ..tensor import Tensor
 from .registry import NOT_DIFFERENTIABLE, apply_op, op, same_shape
 
-op("NoOp", kernel=lambda a: None, shape=None, grad=NOT_DIFFERENTIABLE)
+op("NoOp", kernel=lambda a: None, shape=None, grad=NOT_DIFFERENTIABLE, role="pass_through")
 
 
 def no_op(name=None):

@@ -5,13 +5,14 @@ Values are never updated in place: a write stores a new array, so a value read e
 fetched) is never changed under its reader.
 """
 import numpy as np
+from scheduler.resources import VariableRef
 
 from ..errors import FailedPreconditionError, InvalidArgumentError
 from ..shape import TensorShape
 from .registry import NOT_DIFFERENTIABLE, NUMBERS, op
 
 
-class Ref:
+class Ref(VariableRef):
     """A reference to one variable in a device's variable store: what a ref-typed tensor carries."""
 
     __slots__ = ("store", "key", "name")
