@@ -165,3 +165,35 @@ def test_kernels_that_split_themselves_stay_in_one_thread():
         ThreadedDispatch(pool)(step, part.roots)
         assert step.done.is_set()
     assert len({thread for *_, thread in step.stats}) == 1
+
+
+def test_a_merge_runs_unless_all_inputs_are_dead_other_nodes_if_any_is():
+    from scheduler.resources import DEAD
+    merge = Node(name="m", op_type="Merge", kernel=lambda at, *xs: next(x for x in xs if x is not DEAD),
+                 inputs=(0, 1), outputs=(2,), conditional=True, role="merge")
+    add = Node(name="add", op_type="AddV2", kernel=lambda at, a, b: a + b, inputs=(0, 1), outputs=(3,),
+               conditional=True)
+    part = Partition(nodes=[merge, add], deps=[(), ()], n_slots=4, feeds={"a": 0, "b": 1}, fetches=[2, 3])
+    assert run_step(part, {"a": DEAD, "b": 7}, None)[0] == [7, DEAD]
+    assert run_step(part, {"a": DEAD, "b": DEAD}, None)[0] == [DEAD, DEAD]
+    assert run_step(part, {"a": 1, "b": 2}, None)[0] == [1, 3]
+
+
+def test_variable_refs_are_read_where_a_consumer_wants_the_value():
+    from scheduler.resources import VariableRef
+
+    class Box(VariableRef):
+        __slots__ = ("value",)
+
+        def __init__(self, value):
+            self.value = value
+
+        def read(self):
+            return self.value
+    double = _node("double", lambda at, x: x * 2, [0], [1], deref=(0,))
+    keep = _node("keep", lambda at, x: x, [0], [2])
+    part = Partition(nodes=[double, keep], deps=[(), ()], n_slots=3, feeds={"v": 0}, fetches=[1, 2],
+                     fetch_deref=(1,))
+    assert run_step(part, {"v": Box(21)}, None)[0] == [42, 21]
+    from raygraph.ops.state import Ref
+    assert issubclass(Ref, VariableRef)  # what a VariableV2 yields
