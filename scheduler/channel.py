@@ -234,11 +234,11 @@ class Channel:
     def receive(self, timeout=None):
         """The next reply; TimeoutError after `timeout` seconds, ChannelClosed if the device died."""
         try:
-            if timeout is not None and not self.conn.poll(timeout):
-                raise TimeoutError()
-            return receive_message(self.conn, {})
+            if timeout is None or self.conn.poll(timeout):
+                return receive_message(self.conn, {})
         except (OSError, EOFError) as e:
             raise ChannelClosed(str(e)) from None
+        raise TimeoutError()  # outside the try: TimeoutError is an OSError, not a closed channel
 
     def close(self):
         try:
