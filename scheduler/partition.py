@@ -83,12 +83,12 @@ class Partition:
         values = [MISSING] * self.n_slots
         for slot, value in self.consts.items():
             values[slot] = value
-        derived = dict(dependents=tuple(tuple(ds) for ds in dependents),
-                       roots=[i for i, (n, ds) in enumerate(zip(self.nodes, self.deps))
-                              if not ds and n.kernel is not None],
-                       initial_waiting=[len(ds) for ds in self.deps], initial_values=values,
-                       readers=_readers(self), signals=bool(self.sends or self.control_sends),
-                       costs=[None] * len(self.nodes))
+        derived = {"dependents": tuple(tuple(ds) for ds in dependents),
+                   "roots": [i for i, (n, ds) in enumerate(zip(self.nodes, self.deps))
+                             if not ds and n.kernel is not None],
+                   "initial_waiting": [len(ds) for ds in self.deps], "initial_values": values,
+                   "readers": _readers(self), "signals": bool(self.sends or self.control_sends),
+                   "costs": [None] * len(self.nodes)}
         for name, value in derived.items():
             object.__setattr__(self, name, value)
 

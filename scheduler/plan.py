@@ -10,8 +10,8 @@ environment every partition planned is checked (`check_partition`; the tests do 
 import os
 from dataclasses import dataclass, field, replace
 
-from .partition import (CONSTANT, MUST_FEED, PASS_THROUGH, ROLES, SWITCH, Node, Partition,  # noqa: F401
-                        PartitionError, check_partition)
+from .partition import CONSTANT, MUST_FEED, PASS_THROUGH, ROLES, SWITCH, Node, Partition, PartitionError
+from .partition import check_partition
 
 _ANY = (None, None, None, None, None)
 

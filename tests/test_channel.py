@@ -6,8 +6,8 @@ from multiprocessing.connection import Connection
 import numpy as np
 import pytest
 
-from scheduler.channel import (LARGE, Channel, ChannelClosed, ChannelServer, SharedBuffer, StepMessage, StepReply,
-                               receive_message, send_message)
+from scheduler.channel import LARGE, Channel, ChannelClosed, ChannelServer, SharedBuffer, StepMessage, StepReply
+from scheduler.channel import receive_message, send_message
 
 
 @pytest.fixture

@@ -27,9 +27,9 @@ def _run(step_id, feeds=None, timeout=None, trace=False, plan_id="p"):
 
 
 def _install_square(device):
-    table = _table(x=dict(op_type="Placeholder"),
-                  sq=dict(op_type="Square", kernel=lambda at, x: np.square(x), inputs=(("x", 0),)),
-                  bad=dict(op_type="Div", kernel=lambda at, x: 1 // x, inputs=(("x", 0),)))
+    table = _table(x={"op_type": "Placeholder"},
+                   sq={"op_type": "Square", "kernel": lambda at, x: np.square(x), "inputs": (("x", 0),)},
+                   bad={"op_type": "Div", "kernel": lambda at, x: 1 // x, "inputs": (("x", 0),)})
     good = build_plan(table, [("sq", 0)], [], [("x", 0)], [CPU0], plan_id="p")
     failing = build_plan(table, [("bad", 0)], [], [("x", 0)], [CPU0], plan_id="q")
     for plan in (good, failing):
@@ -100,7 +100,7 @@ def test_control_tokens_and_dead_values_go_to_peers_without_the_object_store(dev
     sent = []
 
     class Peer:
-        class deliver:  # noqa: N801 - mimics an actor method
+        class deliver:  # mimics an actor method
             @staticmethod
             def remote(step_id, key, payload):
                 sent.append((step_id, key, payload))

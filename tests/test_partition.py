@@ -20,10 +20,9 @@ def _node(name, inputs, outputs, **more):
 
 def _chain(**changes):
     """x (fed, s0) -> a = x + 1 (s2, with the constant s1) -> b = a + a (s3), fetched."""
-    fields = dict(nodes=[_node("a", [0, 1], [2]), _node("b", [2, 2], [3])], deps=[(), (0,)], n_slots=4,
-                  feeds={("x", 0): 0}, consts={1: 1}, fetches=(3,))
-    fields.update(changes)
-    return Partition(**fields)
+    fields = {"nodes": [_node("a", [0, 1], [2]), _node("b", [2, 2], [3])], "deps": [(), (0,)], "n_slots": 4,
+              "feeds": {("x", 0): 0}, "consts": {1: 1}, "fetches": (3,)}
+    return Partition(**{**fields, **changes})
 
 
 def test_a_well_formed_partition_passes():
@@ -86,7 +85,7 @@ def test_records_are_frozen_and_built_by_keyword():
     with pytest.raises(dataclasses.FrozenInstanceError):
         node.inputs = (2,)
     with pytest.raises(TypeError):
-        Node("a", "AddV2", _add)  # noqa - positional construction is refused
+        Node("a", "AddV2", _add)  # positional construction is refused
     with pytest.raises(ValueError, match="unknown role"):
         NodeSpec(name="x", op_type="X", role="loop")
 

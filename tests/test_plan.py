@@ -115,8 +115,8 @@ def test_one_tensor_sent_to_several_devices():
 
 def test_a_cycle_error_names_the_whole_cycle():
     t = table(spec("a", [("c", 0)]), spec("b", [("a", 0)]), spec("c", [("b", 0)]), spec("out", [("c", 0)]))
-    with pytest.raises(PlanError, match=r"Graph is invalid, contains a cycle with 3 nodes: (\w) -> (\w) -> (\w) -> \1") \
-            as info:
+    pattern = r"Graph is invalid, contains a cycle with 3 nodes: (\w) -> (\w) -> (\w) -> \1"
+    with pytest.raises(PlanError, match=pattern) as info:
         prune(t, [("out", 0)], [], [])
     cycle = str(info.value).split(": ")[1].split(" -> ")
     assert sorted(cycle[:3]) == ["a", "b", "c"]

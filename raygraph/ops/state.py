@@ -5,6 +5,7 @@ Values are never updated in place: a write stores a new array, so a value read e
 fetched) is never changed under its reader.
 """
 import numpy as np
+
 from scheduler.resources import VariableRef
 
 from ..errors import FailedPreconditionError, InvalidArgumentError
