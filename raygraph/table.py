@@ -13,20 +13,26 @@ _TF_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "half"}
 def spec_of(op):
     """The NodeSpec of one Operation."""
     entry = op._def
-    inputs = tuple((t._op._name, t._value_index) for t in op._inputs)
-    ref_args = tuple(i for i, a in enumerate(entry.args) if a.is_ref) if entry.has_ref else ()
-    colocate = tuple(g[4:] for g in op._attrs.get("_class", ()) if g.startswith("loc:@") and g[4:] != op._name)
-    source_only = None
-    if op._type == "Placeholder":
-        dtype, shape = op._attrs["dtype"], op._attrs["shape"]
-        source_only = (f"You must feed a value for placeholder tensor '{op._name}' with dtype "
-                       f"{_TF_TYPE_NAMES.get(dtype.name, dtype.name)}")
-        if shape.ndims is not None:
-            source_only += " and shape [" + ",".join("?" if d is None else str(d) for d in shape._dims) + "]"
-    return NodeSpec(op._name, op._type, entry.kernel, op._attrs, entry.stateful, inputs,
-                    tuple(c._name for c in op._control_inputs), parse_device(op._device), colocate,
-                    len(op._outputs), ref_args, tuple(i for i, t in enumerate(op._outputs) if t._dtype.is_ref_dtype),
-                    source_only, op._device)
+    return NodeSpec(
+        name=op._name, op_type=op._type, kernel=entry.kernel, attrs=op._attrs, stateful=entry.stateful,
+        inputs=tuple((t._op._name, t._value_index) for t in op._inputs),
+        control=tuple(c._name for c in op._control_inputs), device=parse_device(op._device),
+        device_text=op._device,
+        colocate=tuple(g[4:] for g in op._attrs.get("_class", ()) if g.startswith("loc:@") and g[4:] != op._name),
+        n_outputs=len(op._outputs),
+        ref_args=tuple(i for i, a in enumerate(entry.args) if a.is_ref) if entry.has_ref else (),
+        ref_outputs=tuple(i for i, t in enumerate(op._outputs) if t._dtype.is_ref_dtype),
+        role=entry.role, unfed_error=_unfed_error(op) if entry.role == "must_feed" else None)
+
+
+def _unfed_error(op):
+    """TF's message for running a placeholder that was not fed."""
+    dtype, shape = op._attrs["dtype"], op._attrs["shape"]
+    text = (f"You must feed a value for placeholder tensor '{op._name}' with dtype "
+            f"{_TF_TYPE_NAMES.get(dtype.name, dtype.name)}")
+    if shape.ndims is not None:
+        text += " and shape [" + ",".join("?" if d is None else str(d) for d in shape._dims) + "]"
+    return text
 
 
 class GraphTable(dict):

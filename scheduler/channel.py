@@ -5,7 +5,8 @@ on a Unix socket (for clients on its machine) and a TCP port (for the others), a
 step's small message there. Ray still creates, places and supervises the actors and carries every
 tensor that crosses devices; when the channel cannot connect, the client falls back to actor calls.
 
-Each connection is served by its own thread; a message is a pickled tuple, the reply likewise. Large
+Each connection is served by its own thread; a message is a pickled `StepMessage`, the reply a
+`StepReply` (the actor-call route carries the same two records). Large
 array buffers (feeds, fetched values) travel beside the pickle, not inside it: from a client on the
 same machine through a shared-memory segment it owns (the device reads them in place, read-only, for
 the step), otherwise as raw frames on the socket. The HMAC challenge of `multiprocessing.connection`
@@ -18,8 +19,35 @@ import tempfile
 import threading
 from multiprocessing import resource_tracker, shared_memory
 from multiprocessing.connection import Connection, Listener, answer_challenge, deliver_challenge
+from typing import Any, NamedTuple
 
 LARGE = 1 << 16  # buffers from this size travel beside the pickle
+
+
+# ----- the step protocol -----------------------------------------------------------------------------------
+class StepMessage(NamedTuple):
+    """Run step `step_id` of the installed plan `plan_id` with `feeds` ({key: value})."""
+
+    kind: str              # "run"
+    plan_id: str
+    step_id: str
+    feeds: dict
+    trace: bool            # whether to return per-node timings
+    timeout: Any           # seconds, or None
+
+
+class StepReply(NamedTuple):
+    """A device's answer to a StepMessage; `kind` says which fields mean something.
+
+    "ok": `values` (the partition's fetches) and `stats` (timings, when traced); "error": `node` (None when
+    the failure is not a kernel's) and `error`; "timeout" and "aborted": nothing more.
+    """
+
+    kind: str
+    values: Any = None
+    stats: Any = None
+    node: Any = None
+    error: Any = None
 
 
 # ----- framing: one frame b"I" + pickle, or b"S"/b"R" + header then the pickle ---------------------------
@@ -206,11 +234,11 @@ class Channel:
     def receive(self, timeout=None):
         """The next reply; TimeoutError after `timeout` seconds, ChannelClosed if the device died."""
         try:
-            if timeout is not None and not self.conn.poll(timeout):
-                raise TimeoutError()
-            return receive_message(self.conn, {})
+            if timeout is None or self.conn.poll(timeout):
+                return receive_message(self.conn, {})
         except (OSError, EOFError) as e:
             raise ChannelClosed(str(e)) from None
+        raise TimeoutError()  # outside the try: TimeoutError is an OSError, not a closed channel
 
     def close(self):
         try:

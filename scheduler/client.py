@@ -11,7 +11,7 @@ import time
 import uuid
 from multiprocessing.connection import wait
 
-from .channel import ChannelClosed
+from .channel import ChannelClosed, StepMessage
 from .plan import build_plan
 
 
@@ -46,6 +46,7 @@ class Client:
         self._lock = threading.Lock()  # several client threads may create handles or install plans
         self._ids = itertools.count()
         self._prefix = uuid.uuid4().hex[:8]
+        self._installed = set()  # ids of the plans installed on their devices
 
     def handle(self, device):
         h = self.handles.get(device)
@@ -57,15 +58,13 @@ class Client:
         return h
 
     def plan(self, table, fetches, targets, feeds):
-        plan = build_plan(table, fetches, targets, feeds, self.devices, self.soft_placement)
-        plan.id = f"{self._prefix}-{next(self._ids)}"
-        plan.installed = False
-        return plan
+        return build_plan(table, fetches, targets, feeds, self.devices, self.soft_placement,
+                          plan_id=f"{self._prefix}-{next(self._ids)}")
 
     def _install(self, plan):
         import ray
         with self._lock:
-            if plan.installed:
+            if plan.id in self._installed:
                 return
         devices = list(plan.partitions)
         handles = {d: self.handle(d) for d in devices}
@@ -73,23 +72,24 @@ class Client:
         ray.get([handles[d].actor.install.remote(plan.id, plan.partitions[d], peers) for d in devices])
         for d in devices:
             handles[d].installed.add(plan.id)
-        plan.installed = True
+        self._installed.add(plan.id)
 
     def run_step(self, plan, feeds, trace=False, timeout=None):
         """Runs one step of `plan` with `feeds` ({(node, output): value}); returns (values, stats)."""
-        if not plan.installed:
+        if plan.id not in self._installed:
             self._install(plan)
         step_id = f"{plan.id}/{next(self._ids)}"
         parts = plan.partitions
         if len(parts) == 1:
             (device,) = parts
             used = feeds if len(feeds) == len(plan.feed_routes) else {k: feeds[k] for k in plan.feed_routes}
-            replies = {device: self._call(device, ("run", plan.id, step_id, used, trace, timeout))}
+            message = StepMessage(kind="run", plan_id=plan.id, step_id=step_id, feeds=used, trace=trace,
+                                  timeout=timeout)
+            replies = {device: self._call(device, message)}
         else:
             replies = self._call_all(plan, step_id, feeds, trace, timeout)
-        values, stats = {}, {}
-        for device, (kind, a, b) in replies.items():
-            values[device], stats[device] = a, b
+        values = {device: reply.values for device, reply in replies.items()}
+        stats = {device: reply.stats for device, reply in replies.items()}
         out = []
         for route in plan.fetch_routes:
             if route[0] == "fed":
@@ -107,7 +107,7 @@ class Client:
                 reply = ray.get(h.actor.run.remote(message))
             else:
                 ch.send(message)
-                reply = ch.receive(None if message[5] is None else message[5] + 5.0)
+                reply = ch.receive(None if message.timeout is None else message.timeout + 5.0)
         except TimeoutError:
             h.drop_channel()  # a late reply would desynchronize this connection
             raise StepTimeout() from None
@@ -127,7 +127,8 @@ class Client:
         channels, refs, replies, errors = {}, {}, {}, []
         for device in plan.partitions:
             dev_feeds = {k: feeds[k] for k, devs in plan.feed_routes.items() if device in devs}
-            message = ("run", plan.id, step_id, dev_feeds, trace, timeout)
+            message = StepMessage(kind="run", plan_id=plan.id, step_id=step_id, feeds=dev_feeds, trace=trace,
+                                  timeout=timeout)
             h = self.handle(device)
             ch = h.channel()
             try:
@@ -197,11 +198,12 @@ class Client:
 
 
 def _check(device, reply):
-    kind = reply[0]
+    """The reply if it is "ok"; else its failure, raised."""
+    kind = reply.kind
     if kind == "ok":
         return reply
     if kind == "error":
-        raise StepFailed(device, reply[1], reply[2])
+        raise StepFailed(device, reply.node, reply.error)
     if kind == "timeout":
         raise StepTimeout()
     if kind == "aborted":

@@ -13,8 +13,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from . import intra_op
+from .channel import ChannelServer, StepReply
 from .executor import Step, StepError, ThreadedDispatch
-from .resources import DEAD, Resources
+from .resources import DEAD, Resources, VariableRef
 from .wire import decode, encode
 
 
@@ -55,7 +56,6 @@ class Device:
     def channel(self):
         """Opens (once) and describes the step channel: (addresses, authkey, hostname)."""
         if self.server is None:
-            from .channel import ChannelServer
             import ray
             self.server = ChannelServer(self.handle, ray.util.get_node_ip_address())
         return self.server.addresses, self.server.authkey, self.server.host
@@ -83,19 +83,19 @@ class Device:
 
     # ----- steps ---------------------------------------------------------------------------------------
     def handle(self, message):
-        """A step message -> its reply; never raises (failures are replies)."""
-        kind, plan_id, step_id, feeds, trace, timeout = message
+        """A StepMessage -> its StepReply; never raises (failures are replies)."""
         try:
-            values, stats = self.run_step(plan_id, step_id, feeds, trace, timeout)
-            return ("ok", values, stats)
+            values, stats = self.run_step(message.plan_id, message.step_id, message.feeds, message.trace,
+                                          message.timeout)
+            return StepReply(kind="ok", values=values, stats=stats)
         except StepError as e:
-            return ("error", e.node_name, _portable(e.error))
+            return StepReply(kind="error", node=e.node_name, error=_portable(e.error))
         except TimeoutError:
-            return ("timeout", None, None)
+            return StepReply(kind="timeout")
         except Aborted:
-            return ("aborted", None, None)
+            return StepReply(kind="aborted")
         except Exception as e:  # noqa: BLE001 - reported to the client, which raises it
-            return ("error", None, _portable(e))
+            return StepReply(kind="error", error=_portable(e))
 
     run = handle  # the actor-call route to the same thing
 
@@ -136,7 +136,7 @@ class Device:
         return values, stats
 
     def _send(self, peers, part, step_id, key, value):
-        if value is not None and hasattr(value, "read"):
+        if isinstance(value, VariableRef):
             value = value.read()  # a variable ref leaves its device as its value
         targets = [peers[d] for d in part.send_targets[key]]
         if value is None or value is DEAD:

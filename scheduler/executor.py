@@ -1,6 +1,6 @@
 """The in-device executor: runs one partition of a step, each op as soon as its inputs are ready.
 
-A partition (`Partition`, plain data made by `plan.py`) is a list of nodes over numbered value slots.
+A partition (`Partition` in partition.py, made by `plan.py`) is a list of nodes over numbered value slots.
 Running it keeps one `Step` state table:
 
     values     slot -> value          filled by feeds, constants, received tensors and node outputs
@@ -21,79 +21,11 @@ import collections
 import threading
 import time
 
-from .resources import DEAD
+from .partition import MERGE
+from .resources import DEAD, VariableRef
 
-_MISSING = object()
 EXPENSIVE = 150e-6  # seconds: nodes slower than this are worth a thread hand-off (and its GIL contention)
 SHARED_CORES = 200e-6  # seconds: nodes this slow, ready together, are better run in parallel than split
-
-
-class Node:
-    """One op of a partition, as plain data (no raygraph objects)."""
-
-    __slots__ = ("name", "op_type", "kernel", "attrs", "stateful", "inputs", "deref", "outputs",
-                 "dependents", "n_deps", "conditional", "controls", "cost")
-
-    def __init__(self, name, op_type, kernel, attrs, stateful, inputs, deref, outputs, conditional=False,
-                 controls=()):
-        self.name = name
-        self.op_type = op_type
-        self.kernel = kernel            # kernel(attrs, *values) or, if stateful, kernel(attrs, res, *values)
-        self.attrs = attrs
-        self.stateful = stateful
-        self.inputs = inputs            # slot per input
-        self.deref = deref              # input positions that may hold a variable ref, read when the node runs
-        self.outputs = outputs          # slot per output
-        self.dependents = ()            # node indices (filled by Partition)
-        self.n_deps = 0
-        self.conditional = conditional  # may see dead inputs (downstream of a Switch)
-        self.controls = controls        # node indices of its control inputs (a dead one makes it dead)
-        self.cost = None                # measured seconds per run (None: not run yet, assumed expensive)
-
-    def __repr__(self):
-        return f"<Node {self.name} {self.op_type}>"
-
-
-class Partition:
-    """A device's share of a plan: nodes (producers first) over `n_slots` slots.
-
-    `deps[i]` lists the nodes node i waits for (data producers and control inputs in this partition);
-    `feeds` and `recvs` map keys to the slots filled from outside; `consts` pre-fills slots;
-    `fetches` are the slots returned; `sends` the slots other devices receive (slot -> send keys).
-    """
-
-    def __init__(self, nodes, deps, n_slots, feeds=(), recvs=(), fetches=(), sends=None, recv_nodes=None,
-                 fetch_deref=(), control_sends=None, send_targets=None, consts=None):
-        self.nodes = nodes
-        self.n_slots = n_slots
-        self.feeds = dict(feeds)                        # key -> slot
-        self.recvs = dict(recvs)                        # key -> slot
-        self.fetches = list(fetches)                    # slots, in fetch order
-        self.sends = dict(sends or {})                  # slot -> [send key]
-        self.recv_nodes = dict(recv_nodes or {})        # key -> pseudo-node index (a node with no kernel)
-        self.fetch_deref = tuple(fetch_deref)           # fetch positions holding variable refs to read
-        self.control_sends = dict(control_sends or {})  # node index -> [send key] (control edges)
-        self.send_targets = dict(send_targets or {})    # send key -> (receiving device, ...)
-        dependents = [[] for _ in nodes]
-        for i, ds in enumerate(deps):
-            nodes[i].n_deps = len(ds)
-            for d in ds:
-                dependents[d].append(i)
-        for node, ds in zip(nodes, dependents):
-            node.dependents = tuple(ds)
-        self.roots = [i for i, n in enumerate(nodes) if n.n_deps == 0 and n.kernel is not None]
-        self.initial_waiting = [n.n_deps for n in nodes]
-        self.initial_values = [_MISSING] * n_slots
-        for slot, value in (consts or {}).items():
-            self.initial_values[slot] = value
-        readers = [0] * n_slots
-        for node in nodes:
-            for s in node.inputs:
-                readers[s] += 1
-        for s in list(self.fetches) + list(self.sends) + list(consts or ()):
-            readers[s] += 1 << 30  # never dropped before the step ends
-        self.readers = readers
-        self.signals = bool(self.sends or self.control_sends)
 
 
 class StepError(Exception):
@@ -111,6 +43,8 @@ class Step:
     def __init__(self, part, res_for, feeds, send=None, trace=False):
         self.part = part
         self.nodes = part.nodes
+        self.dependents = part.dependents
+        self.costs = part.costs
         self.res_for = res_for          # node -> resource binding for stateful kernels
         self.send = send if part.signals else None
         self.values = values = part.initial_values.copy()
@@ -137,7 +71,7 @@ class Step:
         values = self.values
         args = [values[s] for s in node.inputs]
         for p in node.deref:
-            if hasattr(args[p], "read"):
+            if isinstance(args[p], VariableRef):
                 args[p] = args[p].read()
         if node.stateful:
             out = node.kernel(node.attrs, self.res_for(node), *args)
@@ -161,7 +95,7 @@ class Step:
                 if left[s] == 0:
                     values[s] = None
             waiting = self.waiting
-            for d in node.dependents:
+            for d in self.dependents[i]:
                 waiting[d] -= 1
                 if waiting[d] == 0:
                     ready.append(d)
@@ -194,14 +128,14 @@ class Step:
         return self.finish(i, (value,))
 
     def _is_dead(self, i, node):
-        """Whether a node downstream of a Switch must not run: a dead control input, or dead data inputs
-        (all of them, for a Merge)."""
+        """Whether a node downstream of a switch must not run: a dead control input, or dead data inputs
+        (all of them, for a merge)."""
         dead = self.dead
         if dead and any(c in dead for c in node.controls):
             return True
         values = self.values
         flags = [values[s] is DEAD for s in node.inputs]
-        return all(flags) if node.op_type == "Merge" and flags else any(flags)
+        return all(flags) if node.role == MERGE and flags else any(flags)
 
     def run_node(self, i):
         """Executes node i and finishes it; returns the newly ready nodes ([] after a failure)."""
@@ -221,8 +155,9 @@ class Step:
         end = time.perf_counter()
         # The cost estimate follows the fastest recent runs: wall time also counts waits for the GIL,
         # which would make cheap nodes look expensive and send them to other threads (more waiting).
-        cost = node.cost
-        node.cost = end - start if cost is None else min(end - start, cost * 1.1)
+        costs = self.costs
+        cost = costs[i]
+        costs[i] = end - start if cost is None else min(end - start, cost * 1.1)
         if self.stats is not None:
             self.stats.append((i, start, end, threading.get_ident()))
         try:
@@ -236,7 +171,7 @@ class Step:
             raise self.error
         out = [self.values[s] for s in self.part.fetches]
         for p in self.part.fetch_deref:
-            if hasattr(out[p], "read"):
+            if isinstance(out[p], VariableRef):
                 out[p] = out[p].read()
         return out
 
@@ -266,10 +201,10 @@ class ThreadedDispatch:
     def _share(self, step, ready, queue):
         """Keeps cheap nodes (and one expensive one if nothing else) for this thread; the other expensive
         ones go to the step's shared queue, which pool threads (and idle callers) drain."""
-        nodes = step.nodes
+        costs = step.costs
         heavy = 0
         for j in ready:
-            cost = nodes[j].cost
+            cost = costs[j]
             if cost is not None and cost > SHARED_CORES:
                 heavy += 1
             if step.spread and (cost is None or cost > EXPENSIVE) and (queue or len(ready) > 1 and j != ready[-1]):

@@ -1,38 +1,44 @@
 """Planning a step: prune the graph table to what the fetches need, place each node on a device, and
-cut the result into one `Partition` per device, joined by send/receive keys.
+cut the result into one `Partition` per device, joined by send/receive keys (folding constants into
+pre-filled slots and splicing out pass-throughs on the way).
 
 The input is plain data: a dict of `NodeSpec` by name (made by the client from its graph), fetch keys
 `(node, output)`, target names, fed keys, and the session's device names. The output `Plan` is plain
-data too, cached by the client and shipped once to each device.
+data too, cached by the client and shipped once to each device. With RAYGRAPH_CHECK_PLANS=1 in the
+environment every partition planned is checked (`check_partition`; the tests do that).
 """
-from .executor import Node, Partition
+import os
+from dataclasses import dataclass, field, replace
+
+from .partition import CONSTANT, MUST_FEED, PASS_THROUGH, ROLES, SWITCH, Node, Partition, PartitionError
+from .partition import check_partition
 
 _ANY = (None, None, None, None, None)
-_SWITCHES = ("Switch", "RefSwitch")
 
 
+@dataclass(slots=True, frozen=True, kw_only=True)
 class NodeSpec:
     """A graph node as the scheduler sees it."""
 
-    __slots__ = ("name", "op_type", "kernel", "attrs", "stateful", "inputs", "control", "device",
-                 "device_text", "colocate", "n_outputs", "ref_args", "ref_outputs", "source_only")
+    name: str
+    op_type: str
+    kernel: object = None
+    attrs: dict = field(default_factory=dict)
+    stateful: bool = False
+    inputs: tuple = ()          # [(producer name, output index)]
+    control: tuple = ()         # [producer name]
+    device: tuple = _ANY        # requested (job, replica, task, type, index), None = any
+    device_text: str = ""       # the requested device as the user wrote it, for messages
+    colocate: tuple = ()        # names this node must share a device with
+    n_outputs: int = 1
+    ref_args: tuple = ()        # input positions that take a variable ref (writers: Assign...)
+    ref_outputs: tuple = ()     # output positions that are variable refs
+    role: str = None            # what the engine treats specially (partition.ROLES), from the op's entry
+    unfed_error: str = None     # for a MUST_FEED node: the error message for running it unfed
 
-    def __init__(self, name, op_type, kernel, attrs, stateful, inputs, control, device=_ANY, colocate=(),
-                 n_outputs=1, ref_args=(), ref_outputs=(), source_only=None, device_text=""):
-        self.name = name
-        self.op_type = op_type
-        self.kernel = kernel
-        self.attrs = attrs
-        self.stateful = stateful
-        self.inputs = inputs            # [(producer name, output index)]
-        self.control = control          # [producer name]
-        self.device = device            # requested (job, replica, task, type, index), None = any
-        self.device_text = device_text  # the requested device as the user wrote it, for messages
-        self.colocate = colocate        # names this node must share a device with
-        self.n_outputs = n_outputs
-        self.ref_args = ref_args        # input positions that take a variable ref (writers: Assign...)
-        self.ref_outputs = ref_outputs  # output positions that are variable refs
-        self.source_only = source_only  # if not None: the error message for running it unfed
+    def __post_init__(self):
+        if self.role not in ROLES:
+            raise ValueError(f"node {self.name}: unknown role {self.role!r} (known: {ROLES})")
 
 
 class PlanError(Exception):
@@ -45,14 +51,15 @@ class PlanError(Exception):
         self.node = node
 
 
+@dataclass(slots=True, frozen=True, kw_only=True, eq=False)
 class Plan:
     """Per-device partitions and how the client routes feeds to them and fetches back."""
 
-    def __init__(self, partitions, feed_routes, fetch_routes, placement):
-        self.partitions = partitions      # device name -> Partition
-        self.feed_routes = feed_routes    # fed key -> [device name]
-        self.fetch_routes = fetch_routes  # per fetch: ("fed", key) or (device name, position)
-        self.placement = placement        # node name -> device name
+    partitions: dict     # device name -> Partition
+    feed_routes: dict    # fed key -> [device name]
+    fetch_routes: list   # per fetch: ("fed", key) or (device name, position)
+    placement: dict      # node name -> device name
+    id: str = ""         # the client's name for it (devices keep installed partitions by it)
 
 
 # ----- pruning ------------------------------------------------------------------------------------------
@@ -60,6 +67,7 @@ def prune(table, fetches, targets, feeds):
     """Names of the nodes the fetches and targets need, given the fed tensors (in dependency order)."""
     fed = set(feeds)
     order, state = [], {}
+    path = []  # the nodes being expanded, each needing the next: where a cycle shows up
     roots = [name for name, i in fetches if (name, i) not in fed] + list(targets)
     for root in roots:
         if root in state:
@@ -70,14 +78,15 @@ def prune(table, fetches, targets, feeds):
             if expanded:
                 state[name] = 2
                 order.append(name)
+                path.pop()
                 continue
             mark = state.get(name)
             if mark == 2:
                 continue
             if mark == 1:
-                raise PlanError("INVALID_ARGUMENT", f"Graph is invalid, contains a cycle through node '{name}'",
-                                name)
+                raise _cycle_error(path[path.index(name):])
             state[name] = 1
+            path.append(name)
             stack.append((name, True))
             spec = table[name]
             for key in spec.inputs:
@@ -87,6 +96,13 @@ def prune(table, fetches, targets, feeds):
                 if state.get(c) != 2:
                     stack.append((c, False))
     return order
+
+
+def _cycle_error(needs):
+    """`needs`: nodes each needing the next, the last needing the first; named in the data's direction."""
+    flow = needs[::-1]
+    return PlanError("INVALID_ARGUMENT", f"Graph is invalid, contains a cycle with {len(flow)} nodes: "
+                                         f"{' -> '.join(flow + [flow[0]])}", flow[0])
 
 
 # ----- placement -----------------------------------------------------------------------------------------
@@ -182,82 +198,117 @@ def _choose(spec, devices, soft, node, raw):
 
 
 # ----- partitioning --------------------------------------------------------------------------------------
-def build_plan(table, fetches, targets, feeds, devices, soft=False):
-    """The whole plan for one (fetches, targets, feeds) signature."""
+def build_plan(table, fetches, targets, feeds, devices, soft=False, plan_id=""):
+    """The whole plan for one (fetches, targets, feeds) signature: prune, place, cut, fold and splice."""
     feeds = list(feeds)
     fed = set(feeds)
     names = prune(table, fetches, targets, feeds)
     for name in names:
-        if table[name].source_only is not None:
-            raise PlanError("INVALID_ARGUMENT", table[name].source_only, name)
+        if table[name].role == MUST_FEED:
+            raise PlanError("INVALID_ARGUMENT", table[name].unfed_error or f"You must feed a value for {name}",
+                            name)
     placement = place(table, names, devices, soft)
-    builders = {}
-
-    def builder(device):
-        if device not in builders:
-            builders[device] = _PartitionBuilder()
-        return builders[device]
-
-    conditional = set()  # nodes downstream of a Switch may see dead values
-    carrying = set()     # tensors that may hold a variable ref: ref outputs, and Identity's of them
+    cut = _Cut(table, fed, placement)
     for name in names:  # producers before consumers
-        spec = table[name]
-        if any(k[0] in conditional or table[k[0]].op_type in _SWITCHES for k in spec.inputs if k not in fed) or \
-                any(c in conditional or table[c].op_type in _SWITCHES for c in spec.control):
-            conditional.add(name)
-        dev = placement[name]
-        b = builder(dev)
-        inputs, deps, local, controls = [], set(), set(), []
+        cut.add(table[name])
+    feed_routes = {}
+    for dev, b in cut.builders.items():
+        for key in b.feeds:
+            feed_routes.setdefault(key, []).append(dev)
+    fetch_routes = []
+    for key in fetches:
+        if key in fed:
+            fetch_routes.append(("fed", key))
+        else:
+            dev = placement[key[0]]
+            fetch_routes.append((dev, cut.builder(dev).fetch(key, key in cut.carrying)))
+    partitions = {dev: b.finish() for dev, b in cut.builders.items()}
+    if os.environ.get("RAYGRAPH_CHECK_PLANS") == "1":
+        for dev, part in partitions.items():
+            try:
+                check_partition(part)
+            except PartitionError as e:
+                raise PartitionError(f"the partition for {dev} is broken: {e}\n{part}", e.node) from None
+    return Plan(partitions=partitions, feed_routes=feed_routes, fetch_routes=fetch_routes, placement=placement,
+                id=plan_id)
+
+
+class _Cut:
+    """Cuts placed nodes into one partition builder per device, wiring cross-device edges as send/receive
+    pairs. It also tracks which nodes may see dead values, and which tensors may hold a variable ref."""
+
+    def __init__(self, table, fed, placement):
+        self.table, self.fed, self.placement = table, fed, placement
+        self.builders = {}       # device name -> _PartitionBuilder
+        self.conditional = set()  # nodes downstream of a switch may see dead values
+        self.carrying = set()     # tensors that may hold a variable ref: ref outputs, and pass-throughs of them
+
+    def builder(self, device):
+        if device not in self.builders:
+            self.builders[device] = _PartitionBuilder()
+        return self.builders[device]
+
+    def add(self, spec):
+        if self._may_see_dead(spec):
+            self.conditional.add(spec.name)
+        b = self.builder(self.placement[spec.name])
+        inputs, deps, local = self._wire_inputs(spec, b)
+        controls = self._wire_controls(spec, b)
+        deps.update(controls)
+        # A pass-through of a variable passes the ref on, so its readers see the variable when they run
+        # (TF's buffer aliasing: `with control_dependencies([assign]): identity(v)` reads the new value).
+        carrying = self.carrying
+        aliases = spec.role == PASS_THROUGH and spec.inputs and spec.inputs[0] in carrying and 0 in local
+        deref = () if aliases else tuple(p for p in sorted(local)
+                                                if spec.inputs[p] in carrying and p not in spec.ref_args)
+        carrying.update((spec.name, i) for i in spec.ref_outputs)
+        if aliases:
+            carrying.add((spec.name, 0))
+        b.add(spec, inputs, deps, deref, spec.name in self.conditional, controls)
+
+    def _may_see_dead(self, spec):
+        table, conditional = self.table, self.conditional
+        sources = [k[0] for k in spec.inputs if k not in self.fed] + list(spec.control)
+        return any(name in conditional or table[name].role == SWITCH for name in sources)
+
+    def _wire_inputs(self, spec, b):
+        """Per input: its slot here (fed, local, or received); the nodes waited for; positions read locally."""
+        dev, placement = self.placement[spec.name], self.placement
+        inputs, deps, local = [], set(), set()
         for pos, key in enumerate(spec.inputs):
-            if key in fed:
+            if key in self.fed:
                 slot = b.feed(key)
             elif placement[key[0]] == dev:
                 slot = b.slot_of(key)
                 deps.add(b.index[key[0]])
                 local.add(pos)
             else:
-                b_src = builder(placement[key[0]])
+                b_src = self.builder(placement[key[0]])
                 send_key = f"{key[0]}:{key[1]}"
                 b_src.send(b_src.slot_of(key), send_key, dev)
                 slot, recv = b.recv(send_key)
                 deps.add(recv)
             inputs.append(slot)
+        return inputs, deps, local
+
+    def _wire_controls(self, spec, b):
+        """The node indices, here, of the spec's control inputs (receives for those on other devices)."""
+        dev, placement = self.placement[spec.name], self.placement
+        controls = []
         for c in spec.control:
             if placement[c] == dev:
-                producer = b.index[c]
+                controls.append(b.index[c])
             else:
-                b_src = builder(placement[c])
+                b_src = self.builder(placement[c])
                 send_key = "^" + c
                 b_src.control_send(c, send_key, dev)
-                _, producer = b.recv(send_key)
-            deps.add(producer)
-            controls.append(producer)
-        # An Identity of a variable passes the ref on, so its readers see the variable when they run
-        # (TF's buffer aliasing: `with control_dependencies([assign]): identity(v)` reads the new value).
-        aliases = spec.op_type == "Identity" and spec.inputs and spec.inputs[0] in carrying and 0 in local
-        deref = () if aliases else tuple(p for p in sorted(local)
-                                                if spec.inputs[p] in carrying and p not in spec.ref_args)
-        carrying.update((name, i) for i in spec.ref_outputs)
-        if aliases:
-            carrying.add((name, 0))
-        b.add(spec, inputs, deps, deref, name in conditional, controls)
-    feed_routes = {}
-    for b_dev, b in builders.items():
-        for key in b.feeds:
-            feed_routes.setdefault(key, []).append(b_dev)
-    fetch_routes = []
-    for key in fetches:
-        if key in fed:
-            fetch_routes.append(("fed", key))
-            continue
-        dev = placement[key[0]]
-        b = builder(dev)
-        fetch_routes.append((dev, b.fetch(key, key in carrying)))
-    partitions = {dev: b.finish() for dev, b in builders.items()}
-    return Plan(partitions, feed_routes, fetch_routes, placement)
+                controls.append(b.recv(send_key)[1])
+        return controls
 
 
 class _PartitionBuilder:
+    """One device's nodes as they are cut, then `finish()`ed into a Partition."""
+
     def __init__(self):
         self.nodes, self.deps = [], []
         self.index = {}          # node name -> node index
@@ -286,34 +337,26 @@ class _PartitionBuilder:
             slot = self._new_slot()
             self.recvs[send_key] = slot
             self.recv_nodes[send_key] = len(self.nodes)
-            self.nodes.append(Node("_recv/" + send_key, "_Recv", None, {}, False, (), (), (slot,)))
+            self.nodes.append(Node(name="_recv/" + send_key, op_type="_Recv", kernel=None, outputs=(slot,)))
             self.deps.append(())
         return self.recvs[send_key], self.recv_nodes[send_key]
 
     def send(self, slot, send_key, device):
-        keys = self.sends.setdefault(slot, [])
-        if send_key not in keys:
-            keys.append(send_key)
-        targets = self.send_targets.setdefault(send_key, [])
-        if device not in targets:
-            targets.append(device)
+        _add_once(self.sends.setdefault(slot, []), send_key)
+        _add_once(self.send_targets.setdefault(send_key, []), device)
 
     def control_send(self, name, send_key, device):
-        keys = self.control_sends.setdefault(name, [])
-        if send_key not in keys:
-            keys.append(send_key)
-        targets = self.send_targets.setdefault(send_key, [])
-        if device not in targets:
-            targets.append(device)
+        _add_once(self.control_sends.setdefault(name, []), send_key)
+        _add_once(self.send_targets.setdefault(send_key, []), device)
 
     def add(self, spec, inputs, deps, deref, conditional=False, controls=()):
         outputs = tuple(self._new_slot() for _ in range(spec.n_outputs))
         for i, slot in enumerate(outputs):
             self.slots[(spec.name, i)] = slot
         self.index[spec.name] = len(self.nodes)
-        node = Node(spec.name, spec.op_type, spec.kernel, spec.attrs, spec.stateful, tuple(inputs), deref, outputs,
-                    conditional, tuple(controls))
-        self.nodes.append(node)
+        self.nodes.append(Node(name=spec.name, op_type=spec.op_type, kernel=spec.kernel, attrs=spec.attrs,
+                               stateful=spec.stateful, inputs=tuple(inputs), deref=deref, outputs=outputs,
+                               conditional=conditional, controls=tuple(controls), role=spec.role))
         self.deps.append(tuple(sorted(deps)))
 
     def fetch(self, key, is_ref):
@@ -324,49 +367,55 @@ class _PartitionBuilder:
         return position
 
     def finish(self):
-        """The Partition, with constants folded into pre-filled slots, and Identity/NoOp nodes that only
+        """The Partition, with constants folded into pre-filled slots, and pass-through nodes that only
         pass a value or an ordering on spliced out (their consumers read and wait on what they did)."""
         removed = self._foldable() | self._pass_through()
-        consts = {self.nodes[i].outputs[0]: self.nodes[i].attrs["value"] for i in removed
-                  if self.nodes[i].op_type == "Const"}
+        consts = {self.nodes[i].outputs[0]: self.nodes[i].kernel(self.nodes[i].attrs) for i in removed
+                  if self.nodes[i].role == CONSTANT}
+        nodes, deps, renumber, alias = self._splice(removed)
+        nodes = [replace(node, controls=tuple(renumber[c] for c in node.controls if c not in removed))
+                 for node in nodes]
+        return Partition(
+            nodes=tuple(nodes), deps=tuple(deps), n_slots=self.n_slots, feeds=dict(self.feeds),
+            recvs=dict(self.recvs), fetches=tuple(alias.get(s, s) for s in self.fetches),
+            sends={slot: tuple(keys) for slot, keys in self.sends.items()},
+            recv_nodes={key: renumber[i] for key, i in self.recv_nodes.items()},
+            fetch_deref=tuple(self.fetch_deref),
+            control_sends={renumber[self.index[name]]: tuple(keys) for name, keys in self.control_sends.items()},
+            send_targets={k: tuple(v) for k, v in self.send_targets.items()}, consts=consts)
+
+    def _splice(self, removed):
+        """The nodes left (inputs re-pointed past removed pass-throughs), their waits, old -> new index,
+        and slot -> the slot a removed pass-through passed on."""
         alias, inherited = {}, {}   # slot -> slot it passes on; removed node -> the nodes it waited for
-        renumber, nodes = {}, []
+        renumber, kept = {}, []
         for i, node in enumerate(self.nodes):
             waits = set()
             for d in self.deps[i]:
                 waits.update(inherited[d] if d in removed else (d,))
             if i in removed:
                 inherited[i] = waits
-                if node.op_type == "Identity":
+                if node.role == PASS_THROUGH and node.outputs:
                     alias[node.outputs[0]] = alias.get(node.inputs[0], node.inputs[0])
                 continue
-            node.inputs = tuple(alias.get(s, s) for s in node.inputs)
-            renumber[i] = len(nodes)
-            nodes.append((node, waits))
-        deps = [tuple(sorted(renumber[d] for d in waits)) for _, waits in nodes]
-        nodes = [node for node, _ in nodes]
-        for node in nodes:
-            node.controls = tuple(renumber[c] for c in node.controls if c not in removed)
-        fetches = [alias.get(s, s) for s in self.fetches]
-        control_sends = {renumber[self.index[name]]: keys for name, keys in self.control_sends.items()}
-        recv_nodes = {key: renumber[i] for key, i in self.recv_nodes.items()}
-        return Partition(nodes, deps, self.n_slots, self.feeds, self.recvs, fetches, self.sends, recv_nodes,
-                         tuple(self.fetch_deref), control_sends, {k: tuple(v) for k, v in self.send_targets.items()}, consts)
+            renumber[i] = len(kept)
+            kept.append((replace(node, inputs=tuple(alias.get(s, s) for s in node.inputs)), waits))
+        deps = [tuple(sorted(renumber[d] for d in waits)) for _, waits in kept]
+        return [node for node, _ in kept], deps, renumber, alias
 
     def _foldable(self):
         sent = set(self.sends)
         return {i for i, (node, deps) in enumerate(zip(self.nodes, self.deps))
-                if node.op_type == "Const" and not deps and node.outputs[0] not in sent
+                if node.role == CONSTANT and not deps and node.outputs[0] not in sent
                 and node.name not in self.control_sends}
 
     def _pass_through(self):
         sent = set(self.sends) | set(self.fetches)
-        out = set()
-        for i, node in enumerate(self.nodes):
-            if node.conditional or node.name in self.control_sends:
-                continue
-            if node.op_type == "NoOp":
-                out.add(i)
-            elif node.op_type == "Identity" and not node.deref and node.outputs[0] not in sent:
-                out.add(i)
-        return out
+        return {i for i, node in enumerate(self.nodes)
+                if node.role == PASS_THROUGH and not node.conditional and node.name not in self.control_sends
+                and not node.deref and not any(s in sent for s in node.outputs)}
+
+
+def _add_once(items, item):
+    if item not in items:
+        items.append(item)

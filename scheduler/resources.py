@@ -1,4 +1,5 @@
-"""What a device keeps between steps: its variables and each stateful op's private state."""
+"""What a device keeps between steps: its variables and each stateful op's private state; and the two
+kinds of value the engine treats specially: `DEAD` and a `VariableRef`."""
 
 
 class _Dead:
@@ -19,6 +20,18 @@ class _Dead:
 
 
 DEAD = _Dead()
+
+
+class VariableRef:
+    """What a ref-typed tensor carries: a handle on a variable in a device's store.
+
+    The engine reads it (`read()`) where a consumer wants the value, and never lets it leave its device.
+    """
+
+    __slots__ = ()
+
+    def read(self):
+        raise NotImplementedError
 
 
 class Binding:

@@ -4,6 +4,7 @@ import os
 import pytest
 
 os.environ.setdefault("RAY_DEDUP_LOGS", "0")
+os.environ.setdefault("RAYGRAPH_CHECK_PLANS", "1")  # every partition planned is checked (scheduler/partition.py)
 
 
 @pytest.fixture(scope="session")

@@ -6,19 +6,21 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from scheduler.executor import Node, Partition, Step, StepError, ThreadedDispatch, run_inline, run_step
+from scheduler.executor import Step, StepError, ThreadedDispatch, run_inline, run_step
+from scheduler.partition import Node, Partition
 from scheduler.resources import Resources
 
 
 def _node(name, kernel, inputs, outputs, stateful=False, deref=()):
-    return Node(name, name, kernel, {}, stateful, tuple(inputs), deref, tuple(outputs))
+    return Node(name=name, op_type=name, kernel=kernel, stateful=stateful, inputs=tuple(inputs), deref=deref,
+                outputs=tuple(outputs))
 
 
 def _diamond():
     """x (fed, slot 0) -> a = x+1 (1), b = x*2 (2) -> c = a+b (3)."""
     nodes = [_node("a", lambda at, x: x + 1, [0], [1]), _node("b", lambda at, x: x * 2, [0], [2]),
              _node("c", lambda at, a, b: a + b, [1, 2], [3])]
-    return Partition(nodes, [(), (), (0, 1)], 4, feeds={"x": 0}, fetches=[3])
+    return Partition(nodes=nodes, deps=[(), (), (0, 1)], n_slots=4, feeds={"x": 0}, fetches=[3])
 
 
 def test_start_state():
@@ -51,7 +53,7 @@ def test_run_inline_and_threaded_agree():
 
 def test_kernel_error_names_the_node():
     nodes = [_node("bad", lambda at, x: 1 / 0, [0], [1]), _node("after", lambda at, x: x, [1], [2])]
-    part = Partition(nodes, [(), (0,)], 3, feeds={"x": 0}, fetches=[2])
+    part = Partition(nodes=nodes, deps=[(), (0,)], n_slots=3, feeds={"x": 0}, fetches=[2])
     with pytest.raises(StepError) as info:
         run_step(part, {"x": 1}, None)
     assert info.value.node_name == "bad"
@@ -65,7 +67,7 @@ def test_independent_heavy_nodes_run_concurrently():
         return x
     nodes = [_node("s1", slow, [0], [1]), _node("s2", slow, [0], [2]),
              _node("j", lambda at, a, b: a + b, [1, 2], [3])]
-    part = Partition(nodes, [(), (), (0, 1)], 4, feeds={"x": 0}, fetches=[3])
+    part = Partition(nodes=nodes, deps=[(), (), (0, 1)], n_slots=4, feeds={"x": 0}, fetches=[3])
     with ThreadPoolExecutor(2) as pool:
         start = time.perf_counter()
         values, step = run_step(part, {"x": 1}, None, ThreadedDispatch(pool), trace=True, timeout=5)
@@ -81,15 +83,16 @@ def test_stateful_kernels_get_their_binding():
     def count(at, b):
         b.state["n"] = b.state.get("n", 0) + 1
         return np.int32(b.state["n"])
-    part = Partition([_node("counter", count, [], [0], stateful=True)], [()], 1, fetches=[0])
+    part = Partition(nodes=[_node("counter", count, [], [0], stateful=True)], deps=[()], n_slots=1, fetches=[0])
     assert run_step(part, {}, res.bind)[0] == [1]
     assert run_step(part, {}, res.bind)[0] == [2]
 
 
 def test_constants_are_prefilled_and_receives_complete_pseudo_nodes():
-    recv = Node("_recv/k", "_Recv", None, {}, False, (), (), (1,))
+    recv = Node(name="_recv/k", op_type="_Recv", kernel=None, outputs=(1,))
     add = _node("add", lambda at, c, r: c + r, [0, 1], [2])
-    part = Partition([recv, add], [(), (0,)], 3, fetches=[2], recv_nodes={"k": 0}, consts={0: 40})
+    part = Partition(nodes=[recv, add], deps=[(), (0,)], n_slots=3, fetches=[2], recv_nodes={"k": 0},
+                     consts={0: 40})
     step = Step(part, None, {})
     run_inline(step, part.roots)
     assert not step.done.is_set()
@@ -98,8 +101,8 @@ def test_constants_are_prefilled_and_receives_complete_pseudo_nodes():
 
 
 def test_timeout_reports_and_stops():
-    recv = Node("_recv/never", "_Recv", None, {}, False, (), (), (0,))
-    part = Partition([recv], [()], 1, fetches=[0], recv_nodes={"never": 0})
+    recv = Node(name="_recv/never", op_type="_Recv", kernel=None, outputs=(0,))
+    part = Partition(nodes=[recv], deps=[()], n_slots=1, fetches=[0], recv_nodes={"never": 0})
     with pytest.raises(TimeoutError):
         run_step(part, {}, None, timeout=0.05)
 
@@ -122,7 +125,8 @@ def test_many_threads_share_one_partition():
 
 def test_a_failure_after_the_kernel_ends_the_step_instead_of_hanging():
     nodes = [_node("a", lambda at, x: x + 1, [0], [1])]
-    part = Partition(nodes, [()], 2, feeds={"x": 0}, fetches=[1], sends={1: ["a:0"]}, send_targets={"a:0": ("d",)})
+    part = Partition(nodes=nodes, deps=[()], n_slots=2, feeds={"x": 0}, fetches=[1], sends={1: ["a:0"]},
+                     send_targets={"a:0": ("d",)})
 
     def broken_send(key, value):
         raise ConnectionError("peer gone")
@@ -139,9 +143,8 @@ def test_expensive_ready_nodes_go_to_the_shared_queue_and_idle_callers_help():
         time.sleep(0.05)
         return x
     nodes = [_node(f"s{i}", slow, [0], [i + 1]) for i in range(8)]
-    for n in nodes:
-        n.cost = 0.05  # measured earlier: expensive
-    part = Partition(nodes, [()] * 8, 9, feeds={"x": 0}, fetches=list(range(1, 9)))
+    part = Partition(nodes=nodes, deps=[()] * 8, n_slots=9, feeds={"x": 0}, fetches=list(range(1, 9)))
+    part.costs[:] = [0.05] * 8  # measured earlier: expensive
     with ThreadPoolExecutor(1) as pool:
         start = time.perf_counter()
         values, step = run_step(part, {"x": 1}, None, ThreadedDispatch(pool), trace=True, timeout=5)
@@ -154,12 +157,43 @@ def test_expensive_ready_nodes_go_to_the_shared_queue_and_idle_callers_help():
 
 def test_kernels_that_split_themselves_stay_in_one_thread():
     nodes = [_node(f"s{i}", lambda at, x: x, [0], [i + 1]) for i in range(3)]
-    for n in nodes:
-        n.cost = 1.0
-    part = Partition(nodes, [()] * 3, 4, feeds={"x": 0}, fetches=[1, 2, 3])
+    part = Partition(nodes=nodes, deps=[()] * 3, n_slots=4, feeds={"x": 0}, fetches=[1, 2, 3])
+    part.costs[:] = [1.0] * 3
     with ThreadPoolExecutor(1) as pool:
         step = Step(part, None, {"x": 1}, trace=True)
         step.spread = False
         ThreadedDispatch(pool)(step, part.roots)
         assert step.done.is_set()
     assert len({thread for *_, thread in step.stats}) == 1
+
+
+def test_a_merge_runs_unless_all_inputs_are_dead_other_nodes_if_any_is():
+    from scheduler.resources import DEAD
+    merge = Node(name="m", op_type="Merge", kernel=lambda at, *xs: next(x for x in xs if x is not DEAD),
+                 inputs=(0, 1), outputs=(2,), conditional=True, role="merge")
+    add = Node(name="add", op_type="AddV2", kernel=lambda at, a, b: a + b, inputs=(0, 1), outputs=(3,),
+               conditional=True)
+    part = Partition(nodes=[merge, add], deps=[(), ()], n_slots=4, feeds={"a": 0, "b": 1}, fetches=[2, 3])
+    assert run_step(part, {"a": DEAD, "b": 7}, None)[0] == [7, DEAD]
+    assert run_step(part, {"a": DEAD, "b": DEAD}, None)[0] == [DEAD, DEAD]
+    assert run_step(part, {"a": 1, "b": 2}, None)[0] == [1, 3]
+
+
+def test_variable_refs_are_read_where_a_consumer_wants_the_value():
+    from scheduler.resources import VariableRef
+
+    class Box(VariableRef):
+        __slots__ = ("value",)
+
+        def __init__(self, value):
+            self.value = value
+
+        def read(self):
+            return self.value
+    double = _node("double", lambda at, x: x * 2, [0], [1], deref=(0,))
+    keep = _node("keep", lambda at, x: x, [0], [2])
+    part = Partition(nodes=[double, keep], deps=[(), ()], n_slots=3, feeds={"v": 0}, fetches=[1, 2],
+                     fetch_deref=(1,))
+    assert run_step(part, {"v": Box(21)}, None)[0] == [42, 21]
+    from raygraph.ops.state import Ref
+    assert issubclass(Ref, VariableRef)  # what a VariableV2 yields

@@ -10,10 +10,10 @@ GPU0 = ("/job:localhost/replica:0/task:0/device:GPU:0", ("localhost", 0, 0, "GPU
 ANY = (None, None, None, None, None)
 
 
-def spec(name, inputs=(), control=(), device=ANY, colocate=(), kernel=None, op_type="Op", text=""):
+def spec(name, inputs=(), control=(), device=ANY, colocate=(), kernel=None, op_type="Op", text="", **more):
     kernel = kernel or (lambda at, *xs: sum(xs) if xs else 1)
-    return NodeSpec(name, op_type, kernel, {}, False, tuple(inputs), tuple(control), device, tuple(colocate), 1,
-                    device_text=text)
+    return NodeSpec(name=name, op_type=op_type, kernel=kernel, inputs=tuple(inputs), control=tuple(control),
+                    device=device, colocate=tuple(colocate), device_text=text, **more)
 
 
 def table(*specs):
@@ -89,7 +89,7 @@ def test_feeds_route_to_every_consuming_device_and_fetching_a_feed_returns_it():
 
 
 def test_unfed_placeholder_is_reported_at_plan_time():
-    t = table(NodeSpec("ph", "Placeholder", None, {}, False, (), (), source_only="You must feed ph"),
+    t = table(NodeSpec(name="ph", op_type="Placeholder", role="must_feed", unfed_error="You must feed ph"),
               spec("use", [("ph", 0)]))
     with pytest.raises(PlanError, match="You must feed ph"):
         build_plan(t, [("use", 0)], [], [], [CPU0])
@@ -97,8 +97,8 @@ def test_unfed_placeholder_is_reported_at_plan_time():
 
 
 def test_constants_fold_into_prefilled_slots():
-    t = table(spec("c", op_type="Const"), spec("use", [("c", 0)]))
-    t["c"].attrs["value"] = 41
+    t = table(spec("c", op_type="Const", kernel=lambda at: at["value"], attrs={"value": 41}, role="constant"),
+              spec("use", [("c", 0)]))
     plan = build_plan(t, [("use", 0)], [], [], [CPU0])
     part = plan.partitions[CPU0[0]]
     assert [n.name for n in part.nodes] == ["use"]
@@ -111,3 +111,34 @@ def test_one_tensor_sent_to_several_devices():
               spec("b", [("v", 0)], device=(None, None, None, "GPU", 0)))
     plan = build_plan(t, [("a", 0), ("b", 0)], [], [], [CPU0, CPU1, GPU0])
     assert sorted(plan.partitions[CPU0[0]].send_targets["v:0"]) == sorted([CPU1[0], GPU0[0]])
+
+
+def test_a_cycle_error_names_the_whole_cycle():
+    t = table(spec("a", [("c", 0)]), spec("b", [("a", 0)]), spec("c", [("b", 0)]), spec("out", [("c", 0)]))
+    pattern = r"Graph is invalid, contains a cycle with 3 nodes: (\w) -> (\w) -> (\w) -> \1"
+    with pytest.raises(PlanError, match=pattern) as info:
+        prune(t, [("out", 0)], [], [])
+    cycle = str(info.value).split(": ")[1].split(" -> ")
+    assert sorted(cycle[:3]) == ["a", "b", "c"]
+    assert cycle[cycle.index("a") + 1] == "b"  # named in the data's direction: a feeds b
+    assert info.value.code == "INVALID_ARGUMENT"
+
+
+def test_pass_throughs_are_spliced_out_unless_something_else_needs_them():
+    t = table(spec("x"), spec("id", [("x", 0)], role="pass_through", kernel=lambda at, x: x),
+              spec("order", role="pass_through", kernel=lambda at: None, control=["x"], n_outputs=0),
+              spec("use", [("id", 0)], control=["order"]))
+    part = build_plan(t, [("use", 0)], [], [], [CPU0]).partitions[CPU0[0]]
+    assert [n.name for n in part.nodes] == ["x", "use"]
+    assert part.nodes[1].inputs == part.nodes[0].outputs and part.deps[1] == (0,)
+    fetched = build_plan(t, [("id", 0)], [], [], [CPU0]).partitions[CPU0[0]]  # a fetched pass-through stays
+    assert [n.name for n in fetched.nodes] == ["x", "id"]
+
+
+def test_nodes_after_a_switch_are_conditional_and_merges_keep_their_role():
+    t = table(spec("p"), spec("sw", [("p", 0)], role="switch"), spec("f", [("sw", 0)]),
+              spec("m", [("f", 0), ("p", 0)], role="merge"), spec("free", [("p", 0)]))
+    part = build_plan(t, [("m", 0), ("free", 0)], [], [], [CPU0]).partitions[CPU0[0]]
+    flags = {n.name: (n.conditional, n.role) for n in part.nodes}
+    assert flags == {"p": (False, None), "sw": (False, "switch"), "f": (True, None), "m": (True, "merge"),
+                     "free": (False, None)}

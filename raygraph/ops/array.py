@@ -32,7 +32,7 @@ def _error(message):
 
 
 # ----- sources ----------------------------------------------------------------------------------------
-op("Const", kernel=lambda a: a["value"], shape=None, grad=NOT_DIFFERENTIABLE)
+op("Const", kernel=lambda a: a["value"], shape=None, grad=NOT_DIFFERENTIABLE, role="constant")
 
 
 def _placeholder_kernel(a):
@@ -47,7 +47,8 @@ def _placeholder_with_default_shape(inputs, a):
     return a["dtype"], a["shape"]
 
 
-op("Placeholder", kernel=_placeholder_kernel, grad=NO_GRADIENT_DEFINED, shape=lambda i, a: (a["dtype"], a["shape"]))
+op("Placeholder", kernel=_placeholder_kernel, grad=NO_GRADIENT_DEFINED, shape=lambda i, a: (a["dtype"], a["shape"]),
+   role="must_feed")
 op("PlaceholderWithDefault", "input:dtype", kernel=lambda a, x: x, grad=lambda op, g: [g],
    shape=_placeholder_with_default_shape)
 
@@ -67,7 +68,7 @@ def _prevent_gradient_grad(op, g):
     raise LookupError(f"Gradient explicitly disabled. Reason: {op._attrs.get('message', '')}")
 
 
-op("Identity", "input:T", kernel=lambda a, x: x, shape=same_shape, grad=lambda op, g: [g])
+op("Identity", "input:T", kernel=lambda a, x: x, shape=same_shape, grad=lambda op, g: [g], role="pass_through")
 op("StopGradient", "input:T", kernel=lambda a, x: x, shape=same_shape, grad=NOT_DIFFERENTIABLE)
 op("PreventGradient", "input:T", kernel=lambda a, x: x, shape=same_shape, grad=_prevent_gradient_grad)
 op("Snapshot", "input:T", kernel=lambda a, x: x, shape=same_shape, grad=lambda op, g: [g])

@@ -16,7 +16,7 @@ from .array import identity
 from ..errors import InvalidArgumentError
 from .control_flow import cond
 
-op("NoOp", kernel=lambda a: None, shape=None, grad=NOT_DIFFERENTIABLE)
+op("NoOp", kernel=lambda a: None, shape=None, grad=NOT_DIFFERENTIABLE, role="pass_through")
 
 
 def no_op(name=None):

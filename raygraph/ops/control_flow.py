@@ -59,9 +59,10 @@ def _merge_grad(op, g, _g_index=None):
     return [false_g, true_g]
 
 
-op("Switch", "data:T, pred:bool", kernel=_switch_kernel, shape=_switch_shape, grad=_switch_grad)
-op("RefSwitch", "data:&T, pred:bool", kernel=_switch_kernel, shape=_switch_shape, grad=_switch_grad, stateful=False)
-op("Merge", "inputs:*T", kernel=_merge_kernel, shape=_merge_shape, grad=_merge_grad)
+op("Switch", "data:T, pred:bool", kernel=_switch_kernel, shape=_switch_shape, grad=_switch_grad, role="switch")
+op("RefSwitch", "data:&T, pred:bool", kernel=_switch_kernel, shape=_switch_shape, grad=_switch_grad, stateful=False,
+   role="switch")
+op("Merge", "inputs:*T", kernel=_merge_kernel, shape=_merge_shape, grad=_merge_grad, role="merge")
 
 
 class CondContext:

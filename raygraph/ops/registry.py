@@ -55,11 +55,18 @@ class Arg:
 
 
 class OpDef:
-    """One op type: everything raygraph knows about it, in one place."""
+    """One op type: everything raygraph knows about it, in one place.
 
-    __slots__ = ("type", "args", "allowed", "kernel", "shape", "grad", "stateful", "has_ref", "attr_checks")
+    `role` is what the engine must know about it beyond its kernel (scheduler/partition.py's ROLES):
+    "constant" (folded when planning), "pass_through" (spliced out, passes a variable ref on), "switch"
+    (one output is dead), "merge" (runs unless all inputs are dead), "must_feed" (an error unless fed);
+    None for an ordinary op.
+    """
 
-    def __init__(self, type, args, allowed, kernel, shape, grad, stateful):
+    __slots__ = ("type", "args", "allowed", "kernel", "shape", "grad", "stateful", "has_ref", "attr_checks",
+                 "role")
+
+    def __init__(self, type, args, allowed, kernel, shape, grad, stateful, role=None):
         self.type = type
         self.args = args
         self.allowed = allowed
@@ -67,6 +74,7 @@ class OpDef:
         self.shape = shape
         self.grad = grad
         self.stateful = stateful
+        self.role = role
         self.has_ref = any(a.is_ref for a in args)
         inferred = {a.type_attr for a in args}
         self.attr_checks = tuple(k for k in allowed if k not in inferred)  # type attrs the caller sets
@@ -75,7 +83,7 @@ class OpDef:
         return f"<OpDef {self.type}>"
 
 
-def op(type, inputs="", kernel=None, shape=None, grad=_GRAD_REQUIRED, stateful=False, **allowed):
+def op(type, inputs="", kernel=None, shape=None, grad=_GRAD_REQUIRED, stateful=False, role=None, **allowed):
     """Defines (or redefines) the op `type`; `inputs` is like "x:T, y:T", "values:*T", "ref:&T".
 
     `grad` is required: `fn(op, *output_grads) -> [input_grad, ...]`, NOT_DIFFERENTIABLE or NO_GRADIENT_DEFINED.
@@ -87,7 +95,7 @@ def op(type, inputs="", kernel=None, shape=None, grad=_GRAD_REQUIRED, stateful=F
         raise TypeError(f"op {type!r} needs grad=: a gradient function, NOT_DIFFERENTIABLE or NO_GRADIENT_DEFINED")
     args = tuple(Arg(s) for s in inputs.split(",") if s.strip())
     names = {k: tuple(v.split()) if isinstance(v, str) else tuple(d.name for d in v) for k, v in allowed.items()}
-    entry = OpDef(type, args, names, kernel, shape, grad, stateful)
+    entry = OpDef(type, args, names, kernel, shape, grad, stateful, role)
     REGISTRY[type] = entry
     return entry
 

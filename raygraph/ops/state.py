@@ -6,13 +6,15 @@ fetched) is never changed under its reader.
 """
 import numpy as np
 
+from scheduler.resources import VariableRef
+
 from ..errors import FailedPreconditionError, InvalidArgumentError
 from ..shape import TensorShape
 from .registry import NOT_DIFFERENTIABLE, NUMBERS, apply_op, op
 from ..dtypes import bool_, string
 
 
-class Ref:
+class Ref(VariableRef):
     """A reference to one variable in a device's variable store: what a ref-typed tensor carries."""
 
     __slots__ = ("store", "key", "name")

@@ -267,9 +267,10 @@ class Saver:
                           clear_devices=False, clear_extraneous_savers=False, strip_default_attrs=False,
                           save_debug_info=False):
         """Writes the graph's MetaGraphDef (with this saver's SaverDef) to `filename`."""
-        return meta_graph.export_meta_graph(filename=filename, graph_def=None, saver_def=self.saver_def, collection_list=collection_list,
-                      as_text=as_text, export_scope=export_scope, clear_devices=clear_devices,
-                      strip_default_attrs=strip_default_attrs)
+        return meta_graph.export_meta_graph(filename=filename, graph_def=None, saver_def=self.saver_def,
+                                            collection_list=collection_list, as_text=as_text,
+                                            export_scope=export_scope, clear_devices=clear_devices,
+                                            strip_default_attrs=strip_default_attrs)
 
     def _write_meta_graph(self, sess, path, strip_default_attrs):
         with sess.graph.as_default():

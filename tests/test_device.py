@@ -1,0 +1,114 @@
+"""A device's step handling in-process (the Device class itself, no Ray actor): replies by kind."""
+import numpy as np
+import pytest
+
+from scheduler.channel import StepMessage
+from scheduler.device import Device
+from scheduler.partition import Node, Partition
+from scheduler.plan import NodeSpec, build_plan
+
+CPU0 = ("/job:localhost/replica:0/task:0/device:CPU:0", ("localhost", 0, 0, "CPU", 0))
+
+
+@pytest.fixture
+def device():
+    d = Device(CPU0[0], threads=2)
+    yield d
+    d.pool.shutdown()
+
+
+def _table(**specs):
+    return {name: NodeSpec(name=name, **fields) for name, fields in specs.items()}
+
+
+def _run(step_id, feeds=None, timeout=None, trace=False, plan_id="p"):
+    return StepMessage(kind="run", plan_id=plan_id, step_id=step_id, feeds=feeds or {}, trace=trace,
+                       timeout=timeout)
+
+
+def _install_square(device):
+    table = _table(x={"op_type": "Placeholder"},
+                   sq={"op_type": "Square", "kernel": lambda at, x: np.square(x), "inputs": (("x", 0),)},
+                   bad={"op_type": "Div", "kernel": lambda at, x: 1 // x, "inputs": (("x", 0),)})
+    good = build_plan(table, [("sq", 0)], [], [("x", 0)], [CPU0], plan_id="p")
+    failing = build_plan(table, [("bad", 0)], [], [("x", 0)], [CPU0], plan_id="q")
+    for plan in (good, failing):
+        device.install(plan.id, plan.partitions[CPU0[0]], {})
+
+
+def test_a_step_message_gets_its_values(device):
+    _install_square(device)
+    reply = device.handle(_run("p/1", {("x", 0): np.float32(3)}))
+    assert reply.kind == "ok" and reply.values == [9] and reply.stats is None
+    traced = device.handle(_run("p/2", {("x", 0): 2}, trace=True))
+    assert traced.values == [4]
+    assert [(name, op_type) for name, op_type, *_ in traced.stats] == [("sq", "Square")]
+
+
+def test_a_kernel_failure_is_an_error_reply_naming_the_node(device):
+    _install_square(device)
+    reply = device.handle(_run("q/1", {("x", 0): 0}, plan_id="q"))
+    assert reply.kind == "error" and reply.node == "bad" and isinstance(reply.error, ZeroDivisionError)
+
+
+def test_an_unknown_plan_is_an_error_reply_without_a_node(device):
+    reply = device.handle(_run("nope/1", plan_id="nope"))
+    assert reply.kind == "error" and reply.node is None and isinstance(reply.error, KeyError)
+
+
+def test_an_error_that_cannot_be_pickled_comes_back_as_its_text(device):
+    class Local(Exception):
+        pass
+    part = Partition(nodes=[Node(name="n", op_type="Raise", kernel=lambda at: (_ for _ in ()).throw(Local("x")),
+                                 outputs=(0,))], deps=[()], n_slots=1, fetches=(0,))
+    device.install("r", part, {})
+    reply = device.handle(_run("r/1", plan_id="r"))
+    assert reply.kind == "error" and reply.node == "n" and isinstance(reply.error, RuntimeError)
+    assert "Local: x" in str(reply.error)
+
+
+def _waiting_for(key):
+    """A partition whose only node waits for a receive of `key` (a control token from another device)."""
+    recv = Node(name="_recv/" + key, op_type="_Recv", kernel=None, outputs=(0,))
+    after = Node(name="after", op_type="Const", kernel=lambda at: 5, outputs=(1,))
+    return Partition(nodes=[recv, after], deps=[(), (0,)], n_slots=2, recvs={key: 0}, recv_nodes={key: 0},
+                     fetches=(1,))
+
+
+def test_a_deadline_is_a_timeout_reply(device):
+    device.install("w", _waiting_for("^x"), {})
+    assert device.handle(_run("w/1", plan_id="w", timeout=0.05)).kind == "timeout"
+
+
+def test_a_delivery_before_the_step_waits_in_the_inbox(device):
+    device.install("w", _waiting_for("^x"), {})
+    device.deliver("w/2", "^x", None)
+    assert device.handle(_run("w/2", plan_id="w")).values == [5]
+    assert "w/2" not in device.inbox
+
+
+def test_an_aborted_step_is_an_aborted_reply_and_late_deliveries_are_dropped(device):
+    device.install("w", _waiting_for("^x"), {})
+    device.abort("w/3")
+    assert device.handle(_run("w/3", plan_id="w", timeout=5)).kind == "aborted"
+    device.deliver("w/3", "^x", None)
+    assert "w/3" not in device.inbox
+
+
+def test_control_tokens_and_dead_values_go_to_peers_without_the_object_store(device):
+    from scheduler.resources import DEAD
+    sent = []
+
+    class Peer:
+        class deliver:  # mimics an actor method
+            @staticmethod
+            def remote(step_id, key, payload):
+                sent.append((step_id, key, payload))
+    node = Node(name="a", op_type="NoOp", kernel=lambda at: None)
+    part = Partition(nodes=[node], deps=[()], n_slots=0, control_sends={0: ("^a",)},
+                     send_targets={"^a": ("peer",)})
+    device.install("s", part, {"peer": Peer})
+    assert device.handle(_run("s/1", plan_id="s")).kind == "ok"
+    assert sent == [("s/1", "^a", None)]
+    device._send({"peer": Peer}, part, "s/2", "^a", DEAD)
+    assert sent[-1] == ("s/2", "^a", "dead")
