@@ -41,7 +41,7 @@ class Node:
     outputs: tuple = ()           # slot per output
     conditional: bool = False     # may see dead inputs (downstream of a switch)
     controls: tuple = ()          # node indices of its control inputs (a dead one makes it dead)
-    role: str = None              # one of ROLES
+    role: str | None = None       # one of ROLES
 
     def __repr__(self):
         return f"<Node {self.name} {self.op_type}>"

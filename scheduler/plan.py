@@ -33,8 +33,8 @@ class NodeSpec:
     n_outputs: int = 1
     ref_args: tuple = ()        # input positions that take a variable ref (writers: Assign...)
     ref_outputs: tuple = ()     # output positions that are variable refs
-    role: str = None            # what the engine treats specially (partition.ROLES), from the op's entry
-    unfed_error: str = None     # for a MUST_FEED node: the error message for running it unfed
+    role: str | None = None     # what the engine treats specially (partition.ROLES), from the op's entry
+    unfed_error: str | None = None  # for a MUST_FEED node: the error message for running it unfed
 
     def __post_init__(self):
         if self.role not in ROLES:
