@@ -3,6 +3,7 @@
 Specs are made once per op and kept; ops added later are appended on the next lookup. An edit to an
 existing op (a new control input, a new device...) bumps the graph's `_mutations`, which rebuilds it.
 """
+from scheduler.partition import MUST_FEED
 from scheduler.plan import NodeSpec
 
 from .device_spec import parse_device
@@ -22,7 +23,7 @@ def spec_of(op):
         n_outputs=len(op._outputs),
         ref_args=tuple(i for i, a in enumerate(entry.args) if a.is_ref) if entry.has_ref else (),
         ref_outputs=tuple(i for i, t in enumerate(op._outputs) if t._dtype.is_ref_dtype),
-        role=entry.role, unfed_error=_unfed_error(op) if entry.role == "must_feed" else None)
+        role=entry.role, unfed_error=_unfed_error(op) if entry.role == MUST_FEED else None)
 
 
 def _unfed_error(op):
