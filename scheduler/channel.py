@@ -189,9 +189,9 @@ class ChannelServer:
             answer_challenge(conn, self.authkey)
             attached = {}
             while True:
-                message = receive_message(conn, attached)
+                message = StepMessage._make(receive_message(conn, attached))
                 reply = self.handler(message)
-                send_message(conn, reply)
+                send_message(conn, tuple(reply))  # plain tuples on the wire: a named one pickles its class too
         except (EOFError, OSError, Exception):  # noqa: BLE001 - a broken or hostile client ends its thread
             conn.close()
 
@@ -227,7 +227,7 @@ class Channel:
 
     def send(self, message):
         try:
-            send_message(self.conn, message, self.shm)
+            send_message(self.conn, tuple(message), self.shm)
         except (OSError, EOFError) as e:
             raise ChannelClosed(str(e)) from None
 
@@ -235,7 +235,7 @@ class Channel:
         """The next reply; TimeoutError after `timeout` seconds, ChannelClosed if the device died."""
         try:
             if timeout is None or self.conn.poll(timeout):
-                return receive_message(self.conn, {})
+                return StepReply._make(receive_message(self.conn, {}))
         except (OSError, EOFError) as e:
             raise ChannelClosed(str(e)) from None
         raise TimeoutError()  # outside the try: TimeoutError is an OSError, not a closed channel
