@@ -327,6 +327,18 @@ argmax = _arg("ArgMax")
 argmin = _arg("ArgMin")
 
 
+def _raw_arg(type):
+    def fn(input, dimension, output_type=dtypes.int64, name=None):
+        return apply_op(type, [input, dimension], {"output_type": dtypes.as_dtype(output_type)}, name=name)
+    fn.__name__ = f"arg_{type[3:].lower()}"
+    fn.__doc__ = f"TF1's deprecated `tf.{fn.__name__}`: `{type}` along `dimension` (required)."
+    return fn
+
+
+arg_max = _raw_arg("ArgMax")
+arg_min = _raw_arg("ArgMin")
+
+
 # ----- segment sums (gather's gradient) ---------------------------------------------------------------------
 def _segment_sum_kernel(a, data, ids, n):
     n = int(n)
