@@ -104,7 +104,8 @@ MATH = [
     Row("RealDiv", lambda tf, x, y: x / y, np.true_divide, binary(FLOATS, lo2=0.5, hi2=3.0) + [(M23, V3)],
         grad=True),
     Row("DivNoNan", lambda tf, x, y: tf.div_no_nan(x, y), lambda x, y: np.where(y == 0, 0, x / np.where(y == 0, 1, y)),
-        [(arr((2, 3)), np.array([[1.0, 0.0, 2.0], [0.0, -1.0, 4.0]]))]),
+        [(arr((2, 3), F32), np.array([[1.0, 0.0, 2.0], [0.0, -1.0, 4.0]], F32)), (M23, POS), (M23, V3)],
+        grad=True),
     Row("FloorDiv", lambda tf, x, y: x // y, np.floor_divide, _int_pair() + binary((F32, F64), lo2=0.5, hi2=3.0) +
         [(M23 * 3.1 + 0.05, DIVISORS)], grad=True),
     Row("FloorMod", lambda tf, x, y: x % y, np.mod, _int_pair() + binary((F64,), lo2=0.5, hi2=3.0) +

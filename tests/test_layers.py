@@ -31,7 +31,7 @@ LAYERS = [
      "ops.operators", "ops.random", "ops.control_flow", "ops.control", "ops.nn", "ops.clip", "ops.state",
      "ops.io", "ops.script", "ops.summary", "ops.training", "ops"],
     # TF's namespaces over the op families
-    ["math", "nn", "bitwise", "image", "io"],
+    ["math", "nn", "bitwise", "image", "io", "losses"],
     # sessions: the graph as plain data for the engine, session targets, running steps
     ["table", "metadata", "engine", "cluster_targets", "targets", "session"],
     # variables, gradients, graph import

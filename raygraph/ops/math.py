@@ -141,7 +141,8 @@ _binary("Mul", np.multiply, ARITH, _binary_grad(lambda op, g, x, y: apply_op("Mu
 _binary("RealDiv", _realdiv, ARITH, _binary_grad(lambda op, g, x, y: g / y, lambda op, g, x, y: g * ((-x / y) / y)),
         no_cpu_kernel="uint8 int8 uint16 int16 int32 uint32 uint64 int64")
 _binary("DivNoNan", lambda x, y: np.where(y == 0, 0, _realdiv(x, np.where(y == 0, 1, y))).astype(x.dtype),
-        "float16 float32 bfloat16 float64 complex64 complex128", NO_GRADIENT_DEFINED)
+        "float16 float32 bfloat16 float64 complex64 complex128",
+        _binary_grad(lambda op, g, x, y: div_no_nan(g, y), lambda op, g, x, y: g * div_no_nan(div_no_nan(-x, y), y)))
 _binary("FloorDiv", _floordiv, ARITH, NOT_DIFFERENTIABLE, no_cpu_kernel="complex64 complex128")
 _binary("FloorMod", _floormod, BITS + " " + FLOAT, _binary_grad(
     lambda op, g, x, y: g, lambda op, g, x, y: g * -floordiv(x, y)))
@@ -284,7 +285,6 @@ less = _binary_wrap("Less")
 less_equal = _binary_wrap("LessEqual")
 greater = _binary_wrap("Greater")
 greater_equal = _binary_wrap("GreaterEqual")
-div_no_nan = _binary_wrap("DivNoNan")
 truncatediv = _binary_wrap("TruncateDiv")
 atan2 = _binary_wrap("Atan2")
 
@@ -335,6 +335,25 @@ def truediv(x, y, name=None):
         elif not (xd.is_floating or xd.is_complex):
             raise TypeError(f"Invalid dtype {xd!r} in __truediv__")
         return apply_op("RealDiv", [x, y], {}, name=scope)
+
+
+def div_no_nan(x, y, name=None):
+    """x / y, and 0 where y is 0; integer inputs are cast to floats first, as in `truediv`."""
+    with name_scope(name, "div_no_nan", [x, y]) as scope:
+        if not isinstance(x, Tensor) and isinstance(y, Tensor):
+            y = convert_to_tensor(y, name="y")
+            x = convert_to_tensor(x, dtype=y.dtype.base_dtype, name="x")
+        else:
+            x = convert_to_tensor(x, name="x")
+            y = convert_to_tensor(y, dtype_hint=x.dtype.base_dtype, name="y")
+        xd, yd = x.dtype.base_dtype, y.dtype.base_dtype
+        if xd != yd:
+            raise TypeError(f"`x` and `y` must have the same dtype, got {xd!r} != {yd!r}.")
+        if xd in _TRUEDIV:
+            x, y = cast(x, _TRUEDIV[xd]), cast(y, _TRUEDIV[xd])
+        elif not (xd.is_floating or xd.is_complex):
+            raise TypeError(f"Invalid dtype {xd!r} in tf.math.divide_no_nan.")
+        return apply_op("DivNoNan", [x, y], {}, name=scope)
 
 
 def div(x, y, name=None):

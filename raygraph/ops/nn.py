@@ -7,14 +7,14 @@ from ..default_graph import name_scope
 from ..errors import InvalidArgumentError
 from ..shape import TensorShape
 from .array import broadcast_to, expand_dims, rank, reshape, shape, squeeze, stop_gradient, transpose
-from .math import abs as abs_, cast, equal, exp, floor, log1p, maximum, multiply, rsqrt, squared_difference, subtract
+from .math import add, cast, equal, exp, floor, log1p, maximum, multiply, rsqrt, squared_difference, subtract
 from .reduction import reduce_all, reduce_mean, reduce_sum
 from .registry import apply_op, op
 from .shape_fns import broadcast_dims, dims, merge_dims, same_shape, with_rank
-from .filling import range as range_
+from .filling import range as range_, zeros_like
 from .joining import concat
 from .linalg import matmul
-from .slicing import slice as slice_
+from .slicing import slice as slice_, where
 from ..graph import get_default_graph
 from .control import Assert
 from .random import random_uniform
@@ -364,13 +364,20 @@ def _sparse_xent_any_rank(labels, labels_shape, logits, precise, half, name):
 
 
 def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, name=None):
-    """max(x, 0) - x * z + log(1 + exp(-|x|)), per element."""
+    """max(x, 0) - x * z + log(1 + exp(-|x|)), per element, with TF's selects (defined gradients at 0)."""
     with name_scope(name, "logistic_loss", [logits, labels]) as scope:
         logits = convert_to_tensor(logits, name="logits")
-        labels = convert_to_tensor(labels, name="labels", dtype=logits.dtype.base_dtype)
-        relu_logits = maximum(logits, 0.0)
-        neg_abs = -abs_(logits)
-        return apply_op("AddV2", [relu_logits - logits * labels, log1p(exp(neg_abs))], {}, name=scope)
+        labels = convert_to_tensor(labels, name="labels")
+        try:
+            labels.shape.assert_is_compatible_with(logits.shape)
+        except ValueError:
+            raise ValueError(f"`logits` and `labels` must have the same shape, received ({logits.shape} vs "
+                             f"{labels.shape}).") from None
+        zeros = zeros_like(logits, dtype=logits.dtype)
+        cond = logits >= zeros
+        relu_logits = where(cond, logits, zeros)
+        neg_abs_logits = where(cond, -logits, logits)
+        return add(relu_logits - logits * labels, log1p(exp(neg_abs_logits)), name=scope)
 
 
 # ----- bias_add, l2_loss ------------------------------------------------------------------------------------
