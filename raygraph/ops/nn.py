@@ -1,13 +1,16 @@
 """Neural-network ops (`tf.nn`): activations, softmax, cross entropies, bias_add, l2_loss."""
+import numbers
+
 import numpy as np
 
 from .. import dtypes
-from ..convert import convert_to_tensor
+from ..convert import constant, convert_to_tensor
 from ..default_graph import name_scope
 from ..errors import InvalidArgumentError
-from ..shape import TensorShape
+from ..tensor import Tensor
+from ..shape import TensorShape, as_shape
 from .array import broadcast_to, expand_dims, rank, reshape, shape, squeeze, stop_gradient, transpose
-from .math import add, cast, equal, exp, floor, log1p, maximum, multiply, rsqrt, squared_difference, subtract
+from .math import add, cast, equal, exp, log1p, maximum, multiply, rsqrt, squared_difference, subtract
 from .reduction import reduce_all, reduce_mean, reduce_sum
 from .registry import apply_op, op
 from .shape_fns import broadcast_dims, dims, merge_dims, same_shape, with_rank
@@ -460,17 +463,60 @@ def moments(x, axes, shift=None, name=None, keep_dims=None, keepdims=None):
 
 
 def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None):
-    """Zeroes elements with probability `rate` (= 1 - keep_prob), scaling the rest by 1 / keep_prob."""
-    with name_scope(name, "dropout", [x]) as scope:
+    """Zeroes elements with probability `rate` (or 1 - keep_prob), scaling the rest by 1 / (1 - rate); the graph
+    TF1's compat.v1 dropout builds (scale, uniform draw, GreaterEqual, SelectV2)."""
+    if keep_prob is not None:
+        if rate is not None:
+            raise ValueError("Cannot specify both 'rate' and 'keep_prob'.")
+        try:
+            rate = 1.0 - keep_prob
+        except TypeError:
+            raise ValueError(f"`keep_prob` must be a floating point number or Tensor. Received: keep_prob={keep_prob}"
+                             ) from None
+    if rate is None:
+        raise ValueError(f"`rate` must be provided. Received: rate={rate}")
+    with name_scope(name, "dropout", [x]):
+        is_number = isinstance(rate, numbers.Real)
+        if is_number and (rate < 0 or rate >= 1):
+            raise ValueError(f"`rate` must be a scalar tensor or a float in the range [0, 1). Received: rate={rate}")
         x = convert_to_tensor(x, name="x")
-        if rate is None:
-            if keep_prob is None:
-                raise ValueError("Either keep_prob or rate must be given")
-            keep = convert_to_tensor(keep_prob, dtype=x.dtype.base_dtype, name="keep_prob")
+        dtype = x.dtype
+        if not dtype.is_floating:
+            raise ValueError(f"`x.dtype` must be a floating point tensor as `x` will be scaled. Received: "
+                             f"x_dtype={dtype}")
+        if is_number and rate == 0:
+            return x
+        if not isinstance(rate, Tensor):
+            if not is_number:
+                raise ValueError(f"`rate` must be a scalar or scalar tensor. Received: rate={rate}")
+            ret = apply_op("Mul", [x, convert_to_tensor(1 / (1 - rate), dtype=dtype)], {})
         else:
-            keep = 1.0 - convert_to_tensor(rate, dtype=x.dtype.base_dtype, name="rate")
-        noise = shape(x) if noise_shape is None else noise_shape
-        mask = floor(keep + random_uniform(noise, seed=seed, dtype=x.dtype.base_dtype))
-        return apply_op("Mul", [x / keep, mask], {}, name=scope)
+            rate.shape.assert_has_rank(0)
+            if rate.dtype != dtype:
+                if not rate.dtype.is_compatible_with(dtype):
+                    raise ValueError(f"`x.dtype` must be compatible with `rate.dtype`. Received: x.dtype={dtype} "
+                                     f"and rate.dtype={rate.dtype}")
+                rate = apply_op("Cast", [rate], {"DstT": dtype.base_dtype, "Truncate": False}, name="rate")
+            one = constant(1, dtype=dtype)
+            ret = apply_op("RealDiv", [x, apply_op("Sub", [one, rate], {})], {})
+        random_tensor = random_uniform(_noise_shape(x, noise_shape), seed=seed, dtype=dtype)
+        keep_mask = random_tensor >= rate
+        ret = apply_op("SelectV2", [keep_mask, ret, constant(0, dtype=dtype)], {})
+        ret.set_shape(x.shape)
+        return ret
+
+
+def _noise_shape(x, noise_shape):
+    """TF's _get_noise_shape: the dims of `noise_shape` left None take x's known dims."""
+    if noise_shape is None:
+        return shape(x)
+    try:
+        wanted = as_shape(noise_shape)
+    except (TypeError, ValueError):
+        return noise_shape
+    if x.shape.dims is not None and wanted.dims is not None and len(x.shape.dims) == len(wanted.dims):
+        return TensorShape([w.value if w.value is not None or d.value is None else d.value
+                            for d, w in zip(x.shape.dims, wanted.dims)])
+    return noise_shape
 
 

@@ -116,3 +116,24 @@ def case_sparse_xent_runtime_errors(tf):
     loss = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=i, logits=tf.constant(LOGITS))
     return [run_error(tf, loss, {i: [0, 3]}), run_error(tf, loss, {i: [-1, 0]}),
             run_error(tf, loss, {i: [0, 1, 2]})]
+
+
+def case_dropout_graph_and_values(tf):
+    """TF1's compat.v1 dropout: a scale, a seeded uniform draw, GreaterEqual and SelectV2."""
+    tf.set_random_seed(3)
+    x = tf.placeholder(tf.float32, [None, 4], name="x")
+    a = tf.nn.dropout(x, rate=0.3)
+    b = tf.nn.dropout(x, keep_prob=0.75, seed=5, name="kp")
+    r = tf.placeholder(tf.float32, [])
+    c = tf.nn.dropout(x, rate=r, noise_shape=[1, 4])
+    d = tf.nn.dropout(x, rate=0.0)
+    with tf.Session() as s:
+        values = s.run([a, b, c], {x: np.arange(12, dtype=np.float32).reshape(3, 4) + 1, r: 0.5})
+    return [describe(tf), [sig(t) for t in (a, b, c, d)], values]
+
+
+def case_dropout_errors(tf):
+    x = tf.constant([1.0, 2.0])
+    return [error_text(lambda: tf.nn.dropout(x, rate=1.0)), error_text(lambda: tf.nn.dropout(x)),
+            error_text(lambda: tf.nn.dropout(tf.constant([1, 2]), rate=0.5)),
+            error(lambda: tf.nn.dropout(x, rate=tf.constant([0.5, 0.5])))]
