@@ -1,6 +1,6 @@
 """raygraph: TensorFlow 1's graphs and sessions, run on Ray. `import raygraph as tf`."""
-from . import (bitwise, client, compat, dtypes, errors, image, initializers, io, losses, math, nn,  # noqa: F401
-               ops, saved_model, summary, train)
+from . import (bitwise, client, compat, dtypes, errors, image, initializers, io, layers, losses, math,  # noqa: F401
+               nn, ops, saved_model, summary, train)
 from .convert import constant, convert_n_to_tensor, convert_to_tensor, register_tensor_conversion_function  # noqa: F401
 from .default_graph import (add_to_collection, add_to_collections, colocate_with, container,  # noqa: F401
                             control_dependencies, device, get_collection, get_collection_ref, get_name_scope,
@@ -19,8 +19,8 @@ from .initializers import (constant_initializer, glorot_normal_initializer, glor
                            truncated_normal_initializer, variance_scaling_initializer, zeros_initializer)
 from .operation import Operation  # noqa: F401
 from .ops.array import (broadcast_to, expand_dims, identity, invert_permutation, newaxis, placeholder,  # noqa: F401
-                        placeholder_with_default, rank, reshape, reverse, shape, size, squeeze, stop_gradient,
-                        transpose)
+                        placeholder_with_default, rank, reshape, reverse, setdiff1d, shape, size, squeeze,
+                        stop_gradient, transpose)
 from .ops.clip import (clip_by_average_norm, clip_by_global_norm, clip_by_norm, clip_by_value,  # noqa: F401
                         global_norm)
 from .ops.control import Assert, group, no_op, Print, tuple, with_dependencies  # noqa: F401
@@ -28,7 +28,7 @@ from .ops.control_flow import cond  # noqa: F401
 from .ops.filling import fill, one_hot, ones, ones_like, range, zeros, zeros_like  # noqa: F401
 from .ops.io import decode_jpeg, decode_png, read_file, write_file  # noqa: F401
 from .ops.joining import concat, dynamic_stitch, pad, split, stack, tile, unstack  # noqa: F401
-from .ops.linalg import matmul  # noqa: F401
+from .ops.linalg import matmul, tensordot  # noqa: F401
 from .ops.math import (abs, add, atan2, cast, ceil, cos, div, div_no_nan, divide, equal, exp, expm1,  # noqa: F401
                        floor, floordiv, floormod, greater, greater_equal, is_finite, is_inf, is_nan, less, less_equal,
                        log, log1p, logical_and, logical_not, logical_or, logical_xor, maximum, minimum, mod, multiply,

@@ -12,7 +12,7 @@ class Tensor:
     """One output of an Operation; a handle for a value computed when a Session runs the graph."""
 
     __slots__ = ("_op", "_value_index", "_dtype", "_shape", "_name", "_consumers", "_unfeedable",
-                 "__weakref__")
+                 "_explicit_index", "__weakref__")
 
     # Make numpy defer to our reflected operators (np.float32(2) * t -> t.__rmul__).
     __array_priority__ = 100
@@ -25,6 +25,7 @@ class Tensor:
         self._name = "%s:%d" % (op._name, value_index)
         self._consumers = []
         self._unfeedable = False
+        self._explicit_index = False  # NodeDefs name it "op:0" rather than "op" (inputs rewired by cond)
 
     op = property(lambda self: self._op)
     value_index = property(lambda self: self._value_index)
@@ -60,7 +61,7 @@ class Tensor:
     ref = experimental_ref
 
     def _as_node_def_input(self):
-        return self._op._name if self._value_index == 0 else self._name
+        return self._op._name if self._value_index == 0 and not self._explicit_index else self._name
 
     def __str__(self):
         return 'Tensor("%s"%s%s%s)' % (

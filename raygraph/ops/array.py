@@ -411,3 +411,23 @@ def reverse(tensor, axis, name=None):
 
 
 newaxis = None
+
+
+# ----- set difference ---------------------------------------------------------------------------------------
+def _list_diff_kernel(a, x, y):
+    keep = ~np.isin(x, y)
+    return x[keep], np.flatnonzero(keep).astype(a["out_idx"].as_numpy_dtype)
+
+
+def _list_diff_shape(inputs, a):
+    with_rank(inputs[0], 1)
+    with_rank(inputs[1], 1)
+    return [(inputs[0].dtype.base_dtype, _raw((None,))), (a["out_idx"], _raw((None,)))]
+
+
+op("ListDiff", "x:T, y:T", kernel=_list_diff_kernel, shape=_list_diff_shape, grad=NO_GRADIENT_DEFINED, out_idx=INDEX)
+
+
+def setdiff1d(x, y, index_dtype=dtypes.int32, name=None):
+    """(the values of 1-D `x` not in `y`, in order; their indices in `x`)."""
+    return apply_op("ListDiff", [x, y], {"out_idx": dtypes.as_dtype(index_dtype)}, name=name)

@@ -90,6 +90,7 @@ class CondContext:
                 with g.control_dependencies(None):
                     kind = "RefSwitch" if t.dtype.is_ref_dtype else "Switch"
                     routed = apply_op(kind, [t, self.pred], {})[self.branch]
+                    routed._explicit_index = True  # TF rewires the branch op's input: its NodeDef says ":0"
             finally:
                 g._cond_context = saved
             self.external[t] = routed

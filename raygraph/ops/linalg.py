@@ -2,13 +2,18 @@
 import numpy as np
 from scheduler import intra_op
 
+from .. import dtypes
 from ..convert import convert_to_tensor
 from ..errors import InvalidArgumentError
 from ..default_graph import name_scope
 from ..shape import TensorShape, unknown_shape
 from .registry import apply_op, cpu_kernel, op
 from .shape_fns import broadcast_dims, dims, with_rank
-from .array import sum_to
+from .array import rank, reshape, setdiff1d, shape, sum_to, transpose
+from .filling import range as range_
+from .joining import concat, stack
+from .reduction import reduce_prod
+from .slicing import gather, where
 
 _raw = TensorShape._raw
 
@@ -128,3 +133,89 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
                             name=scope)
         return apply_op("MatMul", [a, b], {"transpose_a": ta, "transpose_b": tb, "grad_a": False, "grad_b": False},
                         name=scope)
+
+
+# ----- tensordot --------------------------------------------------------------------------------------------
+def tensordot(a, b, axes, name=None):
+    """Sums the products of `a`'s and `b`'s elements over the given axes, as TF builds it: each side transposed
+    and reshaped to a matrix (statically where shapes are known), one MatMul, and a reshape to the free dims."""
+    with name_scope(name, "Tensordot", [a, b, axes]) as scope:
+        a = convert_to_tensor(a, name="a")
+        b = convert_to_tensor(b, name="b")
+        a_axes, b_axes = _tensordot_axes(a, axes)
+        a_matrix, a_free, a_free_static = _tensordot_reshape(a, a_axes)
+        b_matrix, b_free, b_free_static = _tensordot_reshape(b, b_axes, True)
+        product = matmul(a_matrix, b_matrix)
+        if isinstance(a_free, list) and isinstance(b_free, list):
+            if product.shape.is_fully_defined() and product.shape.as_list() == a_free + b_free:
+                return product
+            return reshape(product, a_free + b_free, name=scope)
+        a_free = convert_to_tensor(a_free, dtype=dtypes.int32)
+        b_free = convert_to_tensor(b_free, dtype=dtypes.int32)
+        out = reshape(product, concat([a_free, b_free], 0), name=scope)
+        if a_free_static is not None and b_free_static is not None:
+            out.set_shape(a_free_static + b_free_static)
+        return out
+
+
+def _tensordot_axes(a, axes):
+    if isinstance(axes, (int, np.integer)):
+        if axes < 0:
+            raise ValueError(f"`axes` must be at least 0. Received: {axes}.")
+        n = a.shape.ndims
+        if n is not None:
+            if axes > n:
+                raise ValueError(f"`axes` must not be larger than the number of dimensions of tensor {a}.  Received "
+                                 f"{axes}, vs tensor dimensions {n}.")
+            return list(range(n - axes, n)), list(range(axes))
+        r = rank(a)
+        return range_(r - axes, r, dtype=dtypes.int32), range_(axes, dtype=dtypes.int32)
+    if isinstance(axes, (list, tuple)):
+        if len(axes) != 2:
+            raise ValueError(f"`axes` must be an integer or have length 2. Received {axes}.")
+        a_axes, b_axes = axes
+        if isinstance(a_axes, (int, np.integer)) and isinstance(b_axes, (int, np.integer)):
+            a_axes, b_axes = [a_axes], [b_axes]
+        if len(a_axes) != len(b_axes):
+            raise ValueError(f"Different number of contraction axes `a` and `b`, {len(a_axes)} != {len(b_axes)}.")
+        return a_axes, b_axes
+    axes = convert_to_tensor(axes, name="axes", dtype=dtypes.int32)
+    return axes[0], axes[1]
+
+
+def _tensordot_reshape(a, axes, flipped=False):
+    """`a` as a matrix: free dims by contracted dims (or the other way round when flipped)."""
+    if a.shape.is_fully_defined() and isinstance(axes, (list, tuple)):
+        shape_a = a.shape.as_list()
+        axes = [i if i >= 0 else i + len(shape_a) for i in axes]
+        free = [i for i in range(len(shape_a)) if i not in axes]
+        free_dims = [shape_a[i] for i in free]
+        prod_free = int(np.prod([shape_a[i] for i in free]))
+        prod_axes = int(np.prod([shape_a[i] for i in axes]))
+        perm = list(axes) + free if flipped else free + list(axes)
+        new_shape = [prod_axes, prod_free] if flipped else [prod_free, prod_axes]
+        moved = transpose(a, perm) if perm != list(range(len(shape_a))) else a
+        return (reshape(moved, new_shape) if moved.shape.as_list() != new_shape else moved), free_dims, free_dims
+    if a.shape.ndims is not None and isinstance(axes, (list, tuple)):
+        shape_a = a.shape.as_list()
+        axes = [i if i >= 0 else i + len(shape_a) for i in axes]
+        free = [i for i in range(len(shape_a)) if i not in axes]
+        free_static = [shape_a[i] for i in free]
+        axes = convert_to_tensor(axes, dtype=dtypes.int32, name="axes")
+        free = convert_to_tensor(free, dtype=dtypes.int32, name="free")
+        shape_a = shape(a)
+    else:
+        free_static = None
+        shape_a = shape(a)
+        rank_a = rank(a)
+        axes = convert_to_tensor(axes, dtype=dtypes.int32, name="axes")
+        axes = where(axes >= 0, axes, axes + rank_a)
+        free, _ = setdiff1d(range_(rank_a), axes, dtypes.int32)
+    free_dims = gather(shape_a, free)
+    axes_dims = gather(shape_a, axes)
+    prod_free, prod_axes = reduce_prod(free_dims), reduce_prod(axes_dims)
+    if flipped:
+        perm, new_shape = concat([axes, free], 0), stack([prod_axes, prod_free])
+    else:
+        perm, new_shape = concat([free, axes], 0), stack([prod_free, prod_axes])
+    return reshape(transpose(a, perm), new_shape), free_dims, free_static

@@ -6,7 +6,6 @@ from ..convert import constant, convert_to_tensor
 from ..errors import InvalidArgumentError
 from ..default_graph import name_scope
 from ..shape import TensorShape, unknown_shape
-from ..tensor import Tensor
 from .array import identity, rank, reshape, shape
 from .filling import ones, range as range_
 from .math import cast, equal, exp, log, not_equal, truediv
@@ -215,7 +214,10 @@ def _reduction_dims(x, axis):
     """TF's _ReductionDims: all axes as a Const when the rank is known and non-zero, else range(0, rank(x))."""
     if axis is not None:
         return axis
-    r = x.shape.ndims if isinstance(x, Tensor) else None
+    try:
+        r = x.shape.ndims  # tensors and variables (TF reads `x.shape.rank`, so numpy arrays have no rank here)
+    except AttributeError:
+        r = None
     if r:
         return constant(np.arange(r, dtype=np.int32))
     return range_(0, rank(x))

@@ -84,6 +84,8 @@ def main():
     only = sys.argv[4:]
     cases = [c for c in load_cases(cases_path) if not only or c[0] in only]
     if mode == "record":
+        import os
+        os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")  # TF 2.21 serves tf.layers through tf_keras
         import tensorflow as tf_mod
         tf = tf_mod.compat.v1
         tf.disable_v2_behavior()
