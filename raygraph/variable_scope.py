@@ -218,24 +218,24 @@ def variable_scope(name_or_scope, default_name=None, values=None, initializer=No
     if reuse is False:
         reuse = None
     parent = get_variable_scope()
+    counts = _store().scope_counts  # full scope name -> times entered (TF's variable_scopes_count)
     if isinstance(name_or_scope, VariableScope):
         name = name_or_scope.name
         ns_name = name.split("/")[-1]
         template = name_or_scope
+    elif name_or_scope is not None:
+        ns_name = name_or_scope
+        name = _join(parent.name, name_or_scope)
+        template = parent
     else:
-        if name_or_scope is None:
-            base = (parent.name + "/" + default_name) if parent.name else default_name
-            count = _store().scope_counts
-            n = count.get(base, 0)
-            count[base] = n + 1
-            ns_name = default_name if n == 0 else f"{default_name}_{n}"
-        else:
-            ns_name = name_or_scope
-        name = (parent.name + "/" + ns_name) if parent.name else ns_name
+        if reuse:
+            raise ValueError("reuse=True cannot be used without a name_or_scope")
+        ns_name = default_name  # the name scope is uniquified by the graph, the variable scope by the counts
+        name = _join(parent.name, _unique_scope_name(parent.name, default_name, counts))
         template = parent
     reuse = True if parent.reuse is True else (reuse if reuse is not None else
                                                 (template.reuse if template is not parent else parent.reuse))
-    scope_cm = name_scope(ns_name, values=values) if auxiliary_name_scope else _keep_scope(template)
+    scope_cm = name_scope(ns_name, values=values) if auxiliary_name_scope else _current_name_scope()
     with scope_cm as entered:
         scope = VariableScope(
             reuse, name, initializer if initializer is not None else template.initializer,
@@ -243,20 +243,45 @@ def variable_scope(name_or_scope, default_name=None, values=None, initializer=No
             caching_device if caching_device is not None else template.caching_device,
             partitioner if partitioner is not None else template.partitioner,
             custom_getter if custom_getter is not None else template.custom_getter,
-            entered if auxiliary_name_scope else template.original_name_scope,
+            name_or_scope.original_name_scope if isinstance(name_or_scope, VariableScope) else entered,
             dtypes.as_dtype(dtype) if dtype is not None else template.dtype,
             use_resource if use_resource is not None else template.use_resource,
             constraint if constraint is not None else template.constraint)
+        counts[name] = counts.get(name, 0) + 1
+        saved = dict(counts) if isinstance(name_or_scope, VariableScope) else None
         _set_scope(scope)
         try:
             yield scope
         finally:
             _set_scope(parent)
+            if saved is not None:  # re-entering a scope object forgets the sub-scopes opened inside it
+                counts.clear()
+                counts.update(saved)
+            else:  # leaving a named scope: its sub-scope names start counting afresh next time
+                for key in counts:
+                    if key.startswith(name + "/"):
+                        counts[key] = 0
+
+
+def _join(parent, name):
+    return parent + "/" + name if parent else name
+
+
+def _unique_scope_name(parent, prefix, counts):
+    """`prefix`, or `prefix_<i>` with the first i whose scope was never entered (TF's _get_unique_variable_scope)."""
+    full = _join(parent, prefix)
+    if counts.get(full, 0) == 0:
+        return prefix
+    i = 1
+    while counts.get(f"{full}_{i}", 0) > 0:
+        i += 1
+    return f"{prefix}_{i}"
 
 
 @contextlib.contextmanager
-def _keep_scope(template):
-    yield template.original_name_scope
+def _current_name_scope():
+    current = get_default_graph().get_name_scope()
+    yield current + "/" if current else ""
 
 
 variable_op_scope = variable_scope

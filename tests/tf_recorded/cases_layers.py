@@ -174,3 +174,31 @@ def case_setdiff1d(tf):
     o64, i64 = tf.setdiff1d(tf.constant([5.0, 1.0, 5.0]), tf.constant([1.0]), index_dtype=tf.int64, name="d")
     return [describe(tf), [sig(t) for t in (out, idx, o64, i64)], run(tf, [out, idx, o64, i64]),
             error(lambda: tf.setdiff1d(tf.constant([[1]]), x))]
+
+
+def case_variable_scope_counts(tf):
+    """Default names count every entered scope of that name (named ones too); leaving a scope resets its
+    sub-scopes; re-entering a scope object forgets what was opened inside; name scopes uniquify apart."""
+    names = []
+    with tf.variable_scope("flatten"):
+        pass
+    with tf.name_scope("flat"):
+        with tf.variable_scope(None, default_name="flatten") as a:
+            names.append([a.name, a.original_name_scope, tf.constant(0.0).name])
+    for _ in range(2):
+        with tf.variable_scope("outer") as outer:
+            with tf.variable_scope(None, default_name="inner") as b:
+                names.append([b.name, b.original_name_scope])
+            with tf.variable_scope(None, default_name="inner") as c:
+                names.append([c.name, c.original_name_scope])
+    with tf.variable_scope(outer):
+        with tf.variable_scope(None, default_name="inner") as d:
+            names.append([d.name, d.original_name_scope])
+    with tf.variable_scope(outer):
+        with tf.variable_scope(None, default_name="inner") as e:
+            names.append([e.name, e.original_name_scope])
+    names.append(error_text(lambda: tf.variable_scope(None, default_name="x", reuse=True).__enter__()))
+    x = tf.placeholder(tf.float32, [None, 3])
+    layers = [tf.layers.dense(x, 1), tf.layers.flatten(x), tf.layers.dense(x, 1)]
+    taken = error(lambda: tf.layers.dense(x, 1, name="dense"))
+    return [names, [t.name for t in layers], [v.name for v in tf.global_variables()], taken]
