@@ -8,7 +8,6 @@ row-major order (TF's scan order), so a gradient goes to the first maximum of it
 import collections
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from .. import dtypes
 from ..convert import convert_to_tensor
@@ -117,23 +116,23 @@ def _lowest(dtype):
     return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
 
 
-def _windows(xp, g):
-    """The view [*out, *ksize] of every window of the padded input."""
-    return sliding_window_view(xp, g.ksize)[tuple(slice(None, None, s) for s in g.strides)]
+# Reducing over the window offsets (a strided slice of the padded input each) is 3-6x faster than reducing
+# over the window axes of numpy's sliding_window_view, whose inner loops run over the few cells of a window.
+def _window_reduce(xp, g, combine):
+    out = None
+    for sl in _offsets(g):
+        out = xp[sl].copy() if out is None else combine(out, xp[sl], out=out)
+    return out
 
 
-def _first_max(xp, g):
-    """Each window's maximum, and the row-major index of its first maximum among the window's cells."""
-    best, index = None, np.zeros(g.out, np.intp)
-    for i, sl in enumerate(_offsets(g)):
-        v = xp[sl]
-        if best is None:
-            best = v.copy()
-            continue
-        better = v > best
-        np.copyto(best, v, where=better)
-        index[better] = i
-    return best, index
+def _first_hits(xp, g, best):
+    """For each window offset, in order: its slice, and where it holds its window's first maximum."""
+    free = np.ones(g.out, bool)
+    for sl in _offsets(g):
+        hit = np.equal(xp[sl], best)
+        hit &= free
+        free &= ~hit
+        yield sl, hit
 
 
 def _counts(shape, g):
@@ -156,8 +155,7 @@ def _max_pool_kernel(op_type):
         g = _geometry(op_type, a, x.shape)
         if 0 in g.out or x.size == 0:
             return np.zeros(g.out, x.dtype)
-        window_axes = tuple(range(x.ndim, 2 * x.ndim))
-        return _windows(_padded(x, g.pads, _lowest(x.dtype)), g).max(axis=window_axes)
+        return _window_reduce(_padded(x, g.pads, _lowest(x.dtype)), g, np.maximum)
     return kernel
 
 
@@ -167,8 +165,7 @@ def _avg_pool_kernel(op_type):
         if 0 in g.out or x.size == 0:
             return np.zeros(g.out, x.dtype)
         xp = _padded(x.astype(_accumulator(x.dtype), copy=False), g.pads, 0)
-        sums = _windows(xp, g).sum(axis=tuple(range(x.ndim, 2 * x.ndim)))
-        return (sums / _counts(x.shape, g)).astype(x.dtype, copy=False)
+        return (_window_reduce(xp, g, np.add) / _counts(x.shape, g)).astype(x.dtype, copy=False)
     return kernel
 
 
@@ -185,10 +182,9 @@ def _max_pool_grad_kernel(op_type):
         if 0 in g.out or x.size == 0:
             return np.zeros(x.shape, grad.dtype)
         xp = _padded(x, g.pads, _lowest(x.dtype))
-        _, index = _first_max(xp, g)
-        dxp, zero = np.zeros(xp.shape, grad.dtype), grad.dtype.type(0)
-        for i, sl in enumerate(_offsets(g)):
-            dxp[sl] += np.where(index == i, grad, zero)
+        dxp = np.zeros(xp.shape, grad.dtype)
+        for sl, hit in _first_hits(xp, g, _window_reduce(xp, g, np.maximum)):
+            dxp[sl] += grad * hit
         return _cropped(dxp, g.pads)
     return kernel
 
@@ -198,13 +194,12 @@ def _max_pool_grad_grad_kernel(op_type):
         g = _geometry(op_type, a, x.shape)
         if grad.shape != x.shape:
             raise InvalidArgumentError(None, None, "grad must have the shape of orig_input")
-        out, zero = np.zeros(g.out, grad.dtype), grad.dtype.type(0)
+        out = np.zeros(g.out, grad.dtype)
         if 0 in g.out or x.size == 0:
             return out
         xp, gp = _padded(x, g.pads, _lowest(x.dtype)), _padded(grad, g.pads, 0)
-        _, index = _first_max(xp, g)
-        for i, sl in enumerate(_offsets(g)):
-            out += np.where(index == i, gp[sl], zero)
+        for sl, hit in _first_hits(xp, g, _window_reduce(xp, g, np.maximum)):
+            out += gp[sl] * hit
         return out
     return kernel
 
@@ -242,7 +237,10 @@ def _max_pool_with_argmax_kernel(a, x):
     argmax_type = a["Targmax"].as_numpy_dtype
     if 0 in g.out or x.size == 0:
         return np.zeros(g.out, x.dtype), np.zeros(g.out, argmax_type)
-    best, index = _first_max(_padded(x, g.pads, _lowest(x.dtype)), g)
+    xp = _padded(x, g.pads, _lowest(x.dtype))
+    best, index = _window_reduce(xp, g, np.maximum), np.zeros(g.out, np.intp)
+    for i, (_, hit) in enumerate(_first_hits(xp, g, best)):
+        np.copyto(index, i, where=hit)
     flat = _argmax_positions(g, index, x.shape)
     if not a.get("include_batch_in_index", False):
         flat -= (np.arange(x.shape[0]) * (x.size // x.shape[0])).reshape(-1, 1, 1, 1)
