@@ -437,3 +437,148 @@ GRAD_EXEMPT = {  # ops with a gradient function but no grad row, and where their
     "RefSwitch": "a ref input: tests/tf_recorded (cond over a variable)",
     "PreventGradient": "its gradient raises by design: test_gradients.py test_prevent_gradient_raises",
 }
+
+
+# ----- pooling and normalization (ops/pooling.py, ops/normalization.py) ------------------------------------------
+def _pool_pads(shape, ksize, strides, padding):
+    if padding == "VALID":
+        return [0] * len(shape), [(n - k) // s + 1 for n, k, s in zip(shape, ksize, strides)]
+    out = [-(-n // s) for n, s in zip(shape, strides)]
+    return [max((o - 1) * s + k - n, 0) // 2 for n, k, s, o in zip(shape, ksize, strides, out)], out
+
+
+def _pool_windows(shape, ksize, strides, padding):
+    """(output index, the input slice its window covers, padding excluded), by plain loops."""
+    before, out = _pool_pads(shape, ksize, strides, padding)
+    for idx in np.ndindex(*out):
+        yield idx, tuple(slice(max(o * s - b, 0), min(o * s - b + k, n))
+                         for o, s, b, k, n in zip(idx, strides, before, ksize, shape))
+
+
+def _pool_out(shape, ksize, strides, padding):
+    return tuple(_pool_pads(shape, ksize, strides, padding)[1])
+
+
+def _pool_ref(kind, ksize, strides, padding):
+    def ref(x):
+        out = np.zeros(_pool_out(x.shape, ksize, strides, padding), x.dtype)
+        for idx, sl in _pool_windows(x.shape, ksize, strides, padding):
+            out[idx] = x[sl].max() if kind == "max" else x[sl].astype(np.float64).mean()
+        return out
+    return ref
+
+
+def _first_max_at(x, sl):
+    """The input index of the first maximum (row-major) of a window."""
+    w = x[sl]
+    return tuple(s.start + i for s, i in zip(sl, np.unravel_index(np.argmax(w), w.shape)))
+
+
+def _max_pool_grad_ref(ksize, strides, padding):
+    def ref(x, g):
+        out = np.zeros(x.shape, g.dtype)
+        for idx, sl in _pool_windows(x.shape, ksize, strides, padding):
+            out[_first_max_at(x, sl)] += g[idx]
+        return out
+    return ref
+
+
+def _max_pool_grad_grad_ref(ksize, strides, padding):
+    def ref(x, gg):
+        out = np.zeros(_pool_out(x.shape, ksize, strides, padding), gg.dtype)
+        for idx, sl in _pool_windows(x.shape, ksize, strides, padding):
+            out[idx] = gg[_first_max_at(x, sl)]
+        return out
+    return ref
+
+
+def _avg_pool_grad_ref(ksize, strides, padding):
+    def ref(shape, g):
+        out = np.zeros(tuple(shape), g.dtype)
+        for idx, sl in _pool_windows(tuple(shape), ksize, strides, padding):
+            out[sl] += g[idx] / out[sl].size
+        return out
+    return ref
+
+
+def _argmax_ref(ksize, strides, padding, with_batch=False):
+    def ref(x):
+        values = _pool_ref("max", ksize, strides, padding)(x)
+        index = np.zeros(values.shape, np.int64)
+        for idx, sl in _pool_windows(x.shape, ksize, strides, padding):
+            at = _first_max_at(x, sl)
+            index[idx] = np.ravel_multi_index(at, x.shape) - (0 if with_batch else at[0] * (x.size // x.shape[0]))
+        return [values, index]
+    return ref
+
+
+def _argmax_grad_ref(ksize, strides, padding):
+    def ref(x, g):
+        out = np.zeros(x.shape, x.dtype)
+        for idx, sl in _pool_windows(x.shape, ksize, strides, padding):
+            out[_first_max_at(x, sl)] += g[idx]
+        return out
+    return ref
+
+
+_NCHW = [0, 3, 1, 2]
+_P4 = ([1, 3, 3, 1], [1, 2, 2, 1], "SAME")
+_P4V = ([1, 2, 3, 1], [1, 1, 2, 1], "VALID")
+_P5 = ([1, 2, 3, 2, 1], [1, 2, 1, 2, 1], "SAME")
+X4, X5 = arr((2, 5, 5, 3)), arr((2, 4, 3, 5, 2))
+
+
+def _attrs(k, s, p, fmt="NHWC"):
+    return {"ksize": k, "strides": s, "padding": p, "data_format": fmt}
+
+
+def _pool_rows(op_type, fn, kind, dtypes):
+    rows = []
+    for k, s, p in (_P4, _P4V):
+        rows.append(Row(op_type, lambda tf, x, k=k, s=s, p=p: fn(tf, x, k, s, p, "NHWC"), _pool_ref(kind, k, s, p),
+                        [(arr((2, 5, 5, 3), d),) for d in dtypes] + [(X4,)], grad=True))
+    k, s = [_P4[0][i] for i in _NCHW], [_P4[1][i] for i in _NCHW]
+    rows.append(Row(op_type, lambda tf, x: fn(tf, x, k, s, "SAME", "NCHW"), _pool_ref(kind, k, s, "SAME"),
+                    [(arr((2, 3, 5, 4)),)], grad=True))
+    return rows
+
+
+POOLING = _pool_rows("MaxPool", lambda tf, x, k, s, p, f: tf.nn.max_pool(x, k, s, p, data_format=f), "max",
+                     (F32, F16, I32)) + _pool_rows(
+    "AvgPool", lambda tf, x, k, s, p, f: tf.nn.avg_pool(x, k, s, p, data_format=f), "avg", (F32, F16)) + [
+    Row("MaxPoolGrad", lambda tf, x, g: raw(tf, "MaxPoolGrad", [x, tf.nn.max_pool(x, *_P4), g], _attrs(*_P4)),
+        _max_pool_grad_ref(*_P4), [(X4, arr((2, 3, 3, 3))), (X4.astype(F32), arr((2, 3, 3, 3), F32))], grad=True),
+    Row("MaxPoolGradGrad", lambda tf, x, gg: raw(tf, "MaxPoolGradGrad", [x, tf.nn.max_pool(x, *_P4V), gg],
+                                                 _attrs(*_P4V)),
+        _max_pool_grad_grad_ref(*_P4V), [(X4, arr((2, 5, 5, 3))), (X4.astype(F32), arr((2, 5, 5, 3), F32))],
+        grad=True),
+    Row("AvgPoolGrad", lambda tf, shape, g: raw(tf, "AvgPoolGrad", [shape, g], _attrs(*_P4)), _avg_pool_grad_ref(*_P4),
+        [(np.array([2, 5, 5, 3], I32), arr((2, 3, 3, 3))), (np.array([2, 5, 5, 3], I32), arr((2, 3, 3, 3), F32))],
+        grad=True, dynamic=False),
+    Row("MaxPool3D", lambda tf, x: tf.nn.max_pool3d(x, *_P5), _pool_ref("max", *_P5),
+        [(X5.astype(F32),), (X5.astype(F16),)]),
+    Row("AvgPool3D", lambda tf, x: tf.nn.avg_pool3d(x, *_P5), _pool_ref("avg", *_P5),
+        [(X5,), (X5.astype(F32),)], grad=True),
+    Row("MaxPool3DGrad", lambda tf, x, g: raw(tf, "MaxPool3DGrad", [x, tf.nn.max_pool3d(x, *_P5), g],
+                                              _attrs(*_P5, "NDHWC")),
+        _max_pool_grad_ref(*_P5), [(X5.astype(F32), arr((2, 2, 3, 3, 2), F32))]),
+    Row("MaxPool3DGradGrad", lambda tf, x, gg: raw(tf, "MaxPool3DGradGrad", [x, tf.nn.max_pool3d(x, *_P5), gg],
+                                                   _attrs(*_P5, "NDHWC")),
+        _max_pool_grad_grad_ref(*_P5), [(X5.astype(F32), arr((2, 4, 3, 5, 2), F32))]),
+    Row("AvgPool3DGrad", lambda tf, shape, g: raw(tf, "AvgPool3DGrad", [shape, g], _attrs(*_P5, "NDHWC")),
+        _avg_pool_grad_ref(*_P5), [(np.array([2, 4, 3, 5, 2], I32), arr((2, 2, 3, 3, 2)))], grad=True,
+        dynamic=False),
+    Row("MaxPoolWithArgmax", lambda tf, x: tf.nn.max_pool_with_argmax(x, *_P4), _argmax_ref(*_P4),
+        [(X4,), (X4.astype(F32),), (arr((2, 5, 5, 3), I32, -50, 50),)], grad=True),
+    Row("MaxPoolWithArgmax", lambda tf, x: tf.nn.max_pool_with_argmax(x, *_P4V, include_batch_in_index=True),
+        _argmax_ref(*_P4V, with_batch=True), [(X4,)]),
+    Row("MaxPoolGradWithArgmax", lambda tf, x, g: raw(tf, "MaxPoolGradWithArgmax", [
+        x, g, tf.nn.max_pool_with_argmax(x, *_P4)[1]], {"ksize": _P4[0], "strides": _P4[1], "padding": _P4[2]}),
+        _argmax_grad_ref(*_P4), [(X4, arr((2, 3, 3, 3))), (X4.astype(F32), arr((2, 3, 3, 3), F32))]),
+]
+ROWS += POOLING
+GRAD_EXEMPT.update({  # no float64 kernels: their gradients are checked in float32 by tests/tf_recorded/cases_nn_pool.py
+    "MaxPool3D": "float16/float32 only: tf_recorded nn_pool:pool3d_gradients",
+    "MaxPool3DGrad": "float16/float32 only: tf_recorded nn_pool:pool3d_gradients (its own gradient: forward row)",
+    "MaxPool3DGradGrad": "its gradient is MaxPool3DGrad, float16/float32 only",
+})
