@@ -22,7 +22,7 @@ from ..tensor import Tensor
 from .array import expand_dims, reshape, shape, shape_n, squeeze
 from .joining import concat
 from .registry import apply_op, op
-from .shape_fns import constant_value, constant_value_as_shape, dims, merge_dims, with_rank
+from .shape_fns import constant_value, constant_value_as_shape, with_rank
 
 _raw = TensorShape._raw
 CONV_T = "float16 bfloat16 float32 float64 int32"
@@ -195,9 +195,13 @@ class _Geometry:
 def _forward(x, w, geo):
     dt = _work_dtype(x.dtype)
     x, w = x.astype(dt, copy=False), w.astype(dt, copy=False)
-    y = np.empty((geo.n * geo.positions, geo.o), dt)
     rows = geo.positions
-    for lo, hi in _batches(geo.n, rows * geo.kk * geo.c):
+    chunks = _batches(geo.n, rows * geo.kk * geo.c)
+    if len(chunks) == 1 and geo.groups == 1:   # the common case: one product, no copy of its result
+        cols = geo.columns(geo.padded(x)).reshape(geo.n * rows, geo.kk * geo.c)
+        return intra_op.matmul(cols, w.reshape(geo.kk * geo.c, geo.o)).reshape((geo.n,) + geo.out + (geo.o,))
+    y = np.empty((geo.n * geo.positions, geo.o), dt)
+    for lo, hi in chunks:
         cols = geo.columns(geo.padded(x[lo:hi]))
         for g in range(geo.groups):
             cg = cols[:, :, g, :].reshape(len(cols), geo.kk * geo.cf)
@@ -221,6 +225,8 @@ def _backprop_input(w, dy, geo):
             cols[:, :, g, :] = intra_op.matmul(dyg, geo.group_filter(w, g).T).reshape(m, geo.kk, geo.cf)
         cols = cols.reshape((hi_b - lo_b,) + geo.out + geo.k + (geo.c,))
         target = dxp[lo_b:hi_b]
+        if geo.c == 1:   # one channel: drop it, so numpy's inner loops run along the rows, not over 1 element
+            cols, target = cols[..., 0], target[..., 0]
         for offset in product(*[range(k) for k in geo.k]):
             where = tuple(slice(i * d, i * d + s * (o - 1) + 1, s)
                           for i, d, s, o in zip(offset, geo.dil, geo.strides, geo.out))
@@ -354,6 +360,13 @@ def _conv_shape(nd, op_type):
     return shape_fn
 
 
+def _merge_dim(a, b):
+    """TF's Merge of two dims."""
+    if a is not None and b is not None and a != b:
+        raise ValueError(f"Dimensions must be equal, but are {a} and {b}")
+    return b if a is None else a
+
+
 def _backprop_input_shape(nd, op_type):
     def shape_fn(inputs, a):
         sizes, w, dy = inputs
@@ -364,17 +377,17 @@ def _backprop_input_shape(nd, op_type):
         if sd[0] is not None and sd[0] not in (nd, nd + 2):
             raise ValueError(f"{op_type} requires input_sizes to contain {nd + 2} values or {nd} values, but "
                              f"got: {sd[0]}")
-        merge_dims((_split_layout(dyd, fmt)[2],), (wd[-1],))
+        _merge_dim(_split_layout(dyd, fmt)[2], wd[-1])
         if sd[0] == nd:
             v = constant_value(sizes)
             spatial = [None] * nd if v is None else [int(s) for s in np.ravel(v)]
             return dy.dtype.base_dtype, _raw(_layout(fmt, dyd[0], spatial, wd[-2]))
-        out = constant_value_as_shape(sizes)
-        if out._dims is None:
-            return dy.dtype.base_dtype, unknown_shape(nd + 2)
-        if len(out._dims) != nd + 2:
-            raise ValueError(f"Shape must be rank {nd + 2} but is rank {len(out._dims)}")
-        return dy.dtype.base_dtype, out
+        out = constant_value_as_shape(sizes)._dims
+        out = (None,) * (nd + 2) if out is None else out
+        if len(out) != nd + 2:
+            raise ValueError(f"Shape must be rank {nd + 2} but is rank {len(out)}")
+        _merge_dim(out[0], dyd[0])   # checked, but the batch is out_backprop's, as TF's shape function has it
+        return dy.dtype.base_dtype, _raw((dyd[0],) + tuple(out[1:]))
     return shape_fn
 
 
@@ -419,14 +432,17 @@ def _conv2d_backprop_filter_grad(op_, g):
             apply_op("Conv2D", [op_.inputs[0], g], dict(a))]
 
 
+_CHOICES_2D = {"padding": _PADDINGS, "data_format": ("NHWC", "NCHW")}
 op("Conv2D", "input:T, filter:T", kernel=_conv_kernel(2), shape=_conv_shape(2, "Conv2D"), grad=_conv2d_grad,
-   T=CONV_T)
+   T=CONV_T, choices=_CHOICES_2D)
 op("Conv2DBackpropInput", "input_sizes:int32, filter:T, out_backprop:T",
    kernel=_backprop_input_kernel(2, "Conv2DCustomBackpropInput"),
-   shape=_backprop_input_shape(2, "Conv2DBackpropInput"), grad=_conv2d_backprop_input_grad, T=CONV_T)
+   shape=_backprop_input_shape(2, "Conv2DBackpropInput"), grad=_conv2d_backprop_input_grad, T=CONV_T,
+   choices=_CHOICES_2D)
 op("Conv2DBackpropFilter", "input:T, filter_sizes:int32, out_backprop:T",
    kernel=_backprop_filter_kernel(2, "Conv2DCustomBackpropFilter"),
-   shape=_backprop_filter_shape(2, "Conv2DBackpropFilter"), grad=_conv2d_backprop_filter_grad, T=FLOAT_T)
+   shape=_backprop_filter_shape(2, "Conv2DBackpropFilter"), grad=_conv2d_backprop_filter_grad, T=FLOAT_T,
+   choices=_CHOICES_2D)
 
 
 # ----- the Python API: TF's argument handling ---------------------------------------------------------------
@@ -487,13 +503,7 @@ def _conv_attrs(fn_name, op_type, strides, padding, explicit_paddings, data_form
     for attr, value in (("strides", strides), ("explicit_paddings", explicit_paddings), ("dilations", dilations)):
         if value is not None and not isinstance(value, (list, tuple)):
             raise TypeError(f"Expected list for '{attr}' argument to '{fn_name}' Op, not {value!r}.")
-    if padding not in _PADDINGS:
-        raise ValueError(f"Attr 'padding' of '{op_type}' Op passed string '{padding}' not in: "
-                         + ", ".join(f'"{p}"' for p in _PADDINGS) + ".")
     data_format = data_format or formats[0]
-    if data_format not in formats:
-        raise ValueError(f"Attr 'data_format' of '{op_type}' Op passed string '{data_format}' not in: "
-                         + ", ".join(f'"{f}"' for f in formats) + ".")
     a = {"strides": [int(s) for s in strides], "padding": padding}
     if use_cudnn_on_gpu is not None:
         a["use_cudnn_on_gpu"] = bool(use_cudnn_on_gpu)
