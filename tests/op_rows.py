@@ -582,3 +582,120 @@ GRAD_EXEMPT.update({  # no float64 kernels: their gradients are checked in float
     "MaxPool3DGrad": "float16/float32 only: tf_recorded nn_pool:pool3d_gradients (its own gradient: forward row)",
     "MaxPool3DGradGrad": "its gradient is MaxPool3DGrad, float16/float32 only",
 })
+
+
+# ----- convolutions (ops/conv.py) --------------------------------------------------------------------------
+def _window_pads(n, k, s, d, padding):
+    """TF's padding of one spatial dim: (before, after) for SAME / VALID / an explicit pair."""
+    eff = (k - 1) * d + 1
+    if padding == "VALID":
+        return 0, 0
+    if padding == "SAME":
+        need = max(0, (-(-n // s) - 1) * s + eff - n)
+        return need // 2, need - need // 2
+    return tuple(padding)
+
+
+def _conv_loops(x, w, strides, padding, dil, each):
+    """Walks a direct (loop) NHWC convolution: each(out index, window slices, group channels) per position."""
+    _, h, wd, c = x.shape
+    kh, kw, cf, o = w.shape
+    groups = c // cf
+    og = o // groups
+    pads = [_window_pads(n, k, s, d, p) for n, k, s, d, p in
+            zip((h, wd), (kh, kw), strides, dil, padding if isinstance(padding, list) else [padding] * 2)]
+    sizes = [(n + lo + hi - (k - 1) * d - 1) // s + 1 for n, (lo, hi), k, s, d in zip((h, wd), pads, (kh, kw),
+                                                                                    strides, dil)]
+    for i in range(sizes[0]):
+        for j in range(sizes[1]):
+            for g in range(groups):
+                rows = slice(i * strides[0], i * strides[0] + (kh - 1) * dil[0] + 1, dil[0])
+                cols = slice(j * strides[1], j * strides[1] + (kw - 1) * dil[1] + 1, dil[1])
+                each((i, j), rows, cols, slice(g * cf, (g + 1) * cf), slice(g * og, (g + 1) * og))
+    return pads, sizes
+
+
+def _conv_ref(x, w, strides=(1, 1), padding="SAME", dil=(1, 1)):
+    """A direct NHWC convolution in float64 (int64 for integers), cast back to x's dtype."""
+    work = np.int64 if x.dtype.kind == "i" else np.float64
+    pads = [_window_pads(n, k, s, d, p) for n, k, s, d, p in
+            zip(x.shape[1:3], w.shape[:2], strides, dil, padding if isinstance(padding, list) else [padding] * 2)]
+    xp = np.pad(x.astype(work), [(0, 0)] + pads + [(0, 0)])
+    out = {}
+
+    def each(at, rows, cols, cin, cout):
+        out[at + (cout.start,)] = np.einsum("nhwc,hwco->no", xp[:, rows, cols, cin], w[..., cout].astype(work))
+    _, sizes = _conv_loops(x, w, strides, padding, dil, each)
+    y = np.zeros((x.shape[0], *sizes, w.shape[3]), work)
+    og = w.shape[3] // (x.shape[3] // w.shape[2])
+    for (i, j, start), v in out.items():
+        y[:, i, j, start:start + og] = v
+    return y.astype(x.dtype)
+
+
+def _conv_input_ref(sizes, w, dy, strides=(1, 1), padding="SAME", dil=(1, 1)):
+    x = np.zeros(sizes)
+    pads = [_window_pads(n, k, s, d, p) for n, k, s, d, p in
+            zip(x.shape[1:3], w.shape[:2], strides, dil, padding if isinstance(padding, list) else [padding] * 2)]
+    dxp = np.pad(x, [(0, 0)] + pads + [(0, 0)])
+
+    def each(at, rows, cols, cin, cout):
+        dxp[:, rows, cols, cin] += np.einsum("no,hwco->nhwc", dy[:, at[0], at[1], cout], w[..., cout])
+    _conv_loops(x, w, strides, padding, dil, each)
+    return dxp[:, pads[0][0]:pads[0][0] + sizes[1], pads[1][0]:pads[1][0] + sizes[2]].astype(dy.dtype)
+
+
+def _conv_filter_ref(x, fsizes, dy, strides=(1, 1), padding="SAME", dil=(1, 1)):
+    w = np.zeros(fsizes)
+    pads = [_window_pads(n, k, s, d, p) for n, k, s, d, p in
+            zip(x.shape[1:3], w.shape[:2], strides, dil, padding if isinstance(padding, list) else [padding] * 2)]
+    xp = np.pad(x.astype(np.float64), [(0, 0)] + pads + [(0, 0)])
+
+    def each(at, rows, cols, cin, cout):
+        w[..., cout] += np.einsum("nhwc,no->hwco", xp[:, rows, cols, cin], dy[:, at[0], at[1], cout])
+    _conv_loops(x, w, strides, padding, dil, each)
+    return w.astype(x.dtype)
+
+
+def _nchw(f):
+    """A reference for NHWC data applied to NCHW data (first argument and result transposed)."""
+    return lambda x, *rest: np.transpose(f(np.transpose(x, (0, 2, 3, 1)), *rest), (0, 3, 1, 2))
+
+
+_EXPLICIT = [[0, 0], [1, 2], [0, 1], [0, 0]]
+CONV = [
+    Row("Conv2D", lambda tf, x, w: tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME"), _conv_ref,
+        [(arr((2, 5, 5, 3), d, -1, 1), arr((3, 3, 3, 4), d, -1, 1)) for d in (F64, F32, F16)] +
+        [(arr((1, 4, 4, 2), I32, -3, 3), arr((2, 2, 2, 3), I32, -3, 3))], grad=True),
+    Row("Conv2D", lambda tf, x, w: tf.nn.conv2d(x, w, [1, 2, 2, 1], "VALID"), lambda x, w: _conv_ref(x, w, (2, 2), "VALID"),
+        [(arr((1, 7, 6, 2)), arr((3, 2, 2, 3))), (arr((2, 8, 8, 2), F32), arr((3, 3, 2, 5), F32))], grad=True),
+    Row("Conv2D", lambda tf, x, w: tf.nn.conv2d(x, filters=w, strides=[1, 1, 2, 1], padding=_EXPLICIT, dilations=2),
+        lambda x, w: _conv_ref(x, w, (1, 2), [[1, 2], [0, 1]], (2, 2)), [(arr((1, 6, 6, 2)), arr((2, 2, 2, 2)))],
+        grad=True),
+    Row("Conv2D", lambda tf, x, w: tf.nn.conv2d(x, w, [1, 1, 2, 2], "SAME", data_format="NCHW"),
+        _nchw(lambda x, w: _conv_ref(x, w, (2, 2))), [(arr((1, 2, 5, 5)), arr((3, 3, 2, 3)))], grad=True),
+    Row("Conv2D", lambda tf, x, w: tf.nn.conv2d(x, w, 1, "SAME"), _conv_ref,    # grouped: 2 groups of 2 channels
+        [(arr((1, 4, 4, 4)), arr((2, 2, 2, 6)))], grad=True),
+    Row("Conv2D", lambda tf, x, w: tf.nn.conv1d(x, w, 2, "SAME"),
+        lambda x, w: _conv_ref(x[:, None], w[None], (1, 2))[:, 0], [(arr((2, 7, 3)), arr((3, 3, 4)))], grad=True),
+    Row("Conv2DBackpropInput", lambda tf, w, dy: tf.nn.conv2d_backprop_input([2, 5, 5, 3], w, dy, [1, 2, 2, 1], "SAME"),
+        lambda w, dy: _conv_input_ref((2, 5, 5, 3), w, dy, (2, 2)),
+        [(arr((3, 3, 3, 4)), arr((2, 3, 3, 4))), (arr((3, 3, 3, 4), F32), arr((2, 3, 3, 4), F32))], grad=True),
+    Row("Conv2DBackpropInput", lambda tf, x, w: tf.nn.conv2d_transpose(x, w, [1, 7, 6, 2], [1, 2, 2, 1], "VALID"),
+        lambda x, w: _conv_input_ref((1, 7, 6, 2), w, x, (2, 2), "VALID"), [(arr((1, 3, 3, 3)), arr((3, 2, 2, 3)))],
+        grad=True),
+    Row("Conv2DBackpropInput", lambda tf, w, dy: tf.nn.conv2d_backprop_input(
+        [1, 6, 6, 2], w, dy, [1, 1, 2, 1], _EXPLICIT, dilations=[1, 2, 2, 1]),
+        lambda w, dy: _conv_input_ref((1, 6, 6, 2), w, dy, (1, 2), [[1, 2], [0, 1]], (2, 2)),
+        [(arr((2, 2, 2, 2)), arr((1, 7, 3, 2)))], grad=True),
+    Row("Conv2DBackpropFilter", lambda tf, x, dy: tf.nn.conv2d_backprop_filter(x, [3, 3, 3, 4], dy, [1, 2, 2, 1], "SAME"),
+        lambda x, dy: _conv_filter_ref(x, (3, 3, 3, 4), dy, (2, 2)),
+        [(arr((2, 5, 5, 3)), arr((2, 3, 3, 4))), (arr((2, 5, 5, 3), F32), arr((2, 3, 3, 4), F32))], grad=True),
+    Row("Conv2DBackpropFilter", lambda tf, x, dy: tf.nn.conv2d_backprop_filter(x, [2, 2, 2, 6], dy, [1, 1, 1, 1], "VALID"),
+        lambda x, dy: _conv_filter_ref(x, (2, 2, 2, 6), dy, padding="VALID"),   # grouped
+        [(arr((1, 4, 4, 4)), arr((1, 3, 3, 6)))], grad=True),
+    Row("ShapeN", lambda tf, x, y: raw(tf, "ShapeN", [[x, y]], {"N": 2, "out_type": tf.int32}),
+        lambda x, y: [np.array(x.shape, I32), np.array(y.shape, I32)], [(arr((2, 3)), arr((4,))),
+                                                                         (arr((1, 2, 2), I32), arr((3,), I32))]),
+]
+ROWS = ROWS + CONV

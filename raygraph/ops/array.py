@@ -90,6 +90,13 @@ def _shape_kernel(a, x):
 
 op("Shape", "input:T", kernel=_shape_kernel, grad=NOT_DIFFERENTIABLE, out_type=INDEX,
    shape=lambda i, a: (a["out_type"], _raw((None if dims(i[0]) is None else len(dims(i[0])),))))
+def _one_or_tuple(outputs):
+    """A multi-output kernel's result: the array itself when there is one output (the executor's rule)."""
+    return outputs[0] if len(outputs) == 1 else tuple(outputs)
+
+
+op("ShapeN", "input:*T", kernel=lambda a, *xs: _one_or_tuple([_shape_kernel(a, x) for x in xs]), grad=NOT_DIFFERENTIABLE,
+   out_type=INDEX, shape=lambda i, a: [(a["out_type"], _raw((None if dims(x) is None else len(dims(x)),))) for x in i])
 op("Size", "input:T", kernel=lambda a, x: np.array(np.size(x), a["out_type"].as_numpy_dtype), out_type=INDEX,
    grad=NOT_DIFFERENTIABLE, shape=lambda i, a: (a["out_type"], _raw(())))
 op("Rank", "input:T", kernel=lambda a, x: np.array(np.ndim(x), np.int32), grad=NOT_DIFFERENTIABLE,
@@ -119,6 +126,12 @@ def _shape_as_tensor(shape_):
         raise ValueError(f"Cannot convert a partially known TensorShape {shape_} to a Tensor.")
     d = shape_.as_list()
     return constant(d, dtypes.int64 if any(v >= 2 ** 31 for v in d) else dtypes.int32, name="shape_as_tensor")
+
+
+def shape_n(input, out_type=dtypes.int32, name=None):
+    """The shapes of the tensors in `input`, one ShapeN op (never folded, as in TF1)."""
+    out = apply_op("ShapeN", [list(input)], {"N": len(input), "out_type": dtypes.as_dtype(out_type)}, name=name)
+    return out if isinstance(out, list) else [out]
 
 
 def size(input, name=None, out_type=dtypes.int32):

@@ -64,9 +64,9 @@ class OpDef:
     """
 
     __slots__ = ("type", "args", "allowed", "kernel", "shape", "grad", "stateful", "has_ref", "attr_checks",
-                 "role")
+                 "role", "choices")
 
-    def __init__(self, type, args, allowed, kernel, shape, grad, stateful, role=None):
+    def __init__(self, type, args, allowed, kernel, shape, grad, stateful, role=None, choices=None):
         self.type = type
         self.args = args
         self.allowed = allowed
@@ -75,6 +75,7 @@ class OpDef:
         self.grad = grad
         self.stateful = stateful
         self.role = role
+        self.choices = choices or {}   # string attr -> the values TF's OpDef allows ("padding": SAME, VALID)
         self.has_ref = any(a.is_ref for a in args)
         inferred = {a.type_attr for a in args}
         self.attr_checks = tuple(k for k in allowed if k not in inferred)  # type attrs the caller sets
@@ -83,8 +84,11 @@ class OpDef:
         return f"<OpDef {self.type}>"
 
 
-def op(type, inputs="", kernel=None, shape=None, grad=_GRAD_REQUIRED, stateful=False, role=None, **allowed):
+def op(type, inputs="", kernel=None, shape=None, grad=_GRAD_REQUIRED, stateful=False, role=None, choices=None,
+       **allowed):
     """Defines (or redefines) the op `type`; `inputs` is like "x:T, y:T", "values:*T", "ref:&T".
+
+    `choices` maps a string attr to the values it allows, in TF's order, e.g. {"padding": ("SAME", "VALID")}.
 
     `grad` is required: `fn(op, *output_grads) -> [input_grad, ...]`, NOT_DIFFERENTIABLE or NO_GRADIENT_DEFINED.
 
@@ -95,7 +99,7 @@ def op(type, inputs="", kernel=None, shape=None, grad=_GRAD_REQUIRED, stateful=F
         raise TypeError(f"op {type!r} needs grad=: a gradient function, NOT_DIFFERENTIABLE or NO_GRADIENT_DEFINED")
     args = tuple(Arg(s) for s in inputs.split(",") if s.strip())
     names = {k: tuple(v.split()) if isinstance(v, str) else tuple(d.name for d in v) for k, v in allowed.items()}
-    entry = OpDef(type, args, names, kernel, shape, grad, stateful, role)
+    entry = OpDef(type, args, names, kernel, shape, grad, stateful, role, choices)
     REGISTRY[type] = entry
     return entry
 
@@ -137,6 +141,8 @@ def apply_op(op_type, inputs, attrs=None, name=None, graph=None, num_outputs=Non
         flat = _flatten(tensors)
         if entry.attr_checks:
             _check_attr_types(entry, attrs)
+        if entry.choices:
+            _check_choices(entry, attrs)
         try:
             specs = entry.shape(flat, attrs) if entry.shape is not None else []
         except ValueError as e:
@@ -271,3 +277,12 @@ def _check_attr_types(entry, attrs):
         if isinstance(value, dtypes.DType) and value._name not in entry.allowed[key]:
             raise TypeError(f"Value passed to parameter '{key}' has DataType {value.name} not in list of "
                             f"allowed values: {', '.join(entry.allowed[key])}")
+
+
+def _check_choices(entry, attrs):
+    """TF's check of a string attr against its OpDef's allowed values (after the inputs, as TF does)."""
+    for key, allowed in entry.choices.items():
+        value = attrs.get(key)
+        if value is not None and value not in allowed:
+            raise ValueError(f"Attr '{key}' of '{entry.type}' Op passed string '{value}' not in: "
+                             + ", ".join(f'"{v}"' for v in allowed) + ".")

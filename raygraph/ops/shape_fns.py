@@ -293,8 +293,8 @@ def constant_value_as_shape(t):
         if v is not None:
             return unknown_shape(int(v))
     op = t.op
-    if op.type == "Shape":
-        return op.inputs[0].shape
+    if op.type in ("Shape", "ShapeN"):
+        return op.inputs[t.value_index].shape
     if op.type == "Pack":
         out = []
         for x in op.inputs:

@@ -1,0 +1,682 @@
+"""Convolutions (`tf.nn.conv2d`, `conv1d`, `conv2d_transpose`, `convolution`...): Conv2D and its two backprops.
+
+Kernels work channels-last on any number of spatial dims, as im2col: the padded input's sliding windows
+(a strided view) are copied once into a [positions, window * channels] matrix that meets the filter in one
+large matmul per batch chunk (`intra_op.matmul`, which splits itself over the device's cores). The input's
+backprop is the transposed product followed by col2im, a loop over the kernel's window (never over output
+positions); the filter's backprop is the columns' transposed product with the output gradient. NCHW
+data is transposed to NHWC and back. Grouped convolutions (input depth a multiple of the filter's) run
+one product per group, as TF's CPU kernels do.
+"""
+from itertools import product
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+from scheduler import intra_op
+
+from ..convert import convert_to_tensor
+from ..default_graph import name_scope
+from ..errors import InvalidArgumentError, UnimplementedError
+from ..shape import TensorShape, unknown_shape
+from ..tensor import Tensor
+from .array import expand_dims, reshape, shape, shape_n, squeeze
+from .joining import concat
+from .registry import apply_op, op
+from .shape_fns import constant_value, constant_value_as_shape, with_rank
+
+_raw = TensorShape._raw
+CONV_T = "float16 bfloat16 float32 float64 int32"
+FLOAT_T = "float16 bfloat16 float32 float64"
+_PADDINGS = ("SAME", "VALID", "EXPLICIT")
+_CHUNK = 1 << 24   # elements of im2col columns built at once (64 MiB of float32): batches are cut to fit
+
+
+def _text(shape):
+    return "[" + ",".join(str(d) for d in shape) + "]"
+
+
+def _error(message):
+    return InvalidArgumentError(None, None, message)
+
+
+# ----- geometry: attrs, windows, output sizes ---------------------------------------------------------------
+def _spatial_axes(data_format, nd):
+    """The spatial axes of a data_format's layout (NHWC: 1..nd; NCHW: 2..nd+1)."""
+    return tuple(range(2, nd + 2)) if data_format.startswith("NC") else tuple(range(1, nd + 1))
+
+
+def _channel_axis(data_format, nd):
+    return 1 if data_format.startswith("NC") else nd + 1
+
+
+def _window_attrs(a, nd):
+    """(strides, dilations, [(pad_before, pad_after)] or None) along the spatial dims."""
+    axes = _spatial_axes(a.get("data_format", "NHWC"), nd)
+    strides = [a["strides"][i] for i in axes]
+    dil = [a.get("dilations", [1] * (nd + 2))[i] for i in axes]
+    pads = None
+    if a["padding"] == "EXPLICIT":
+        ep = a["explicit_paddings"]
+        pads = [(ep[2 * i], ep[2 * i + 1]) for i in axes]
+    return strides, dil, pads
+
+
+def _output_size(n, k, stride, dil, padding, pads):
+    """TF's GetWindowedOutputSize for one dim: (output size, pad before, pad after); sizes may be None."""
+    if n is None or k is None:
+        return None, 0, 0
+    eff = (k - 1) * dil + 1
+    if padding == "VALID":
+        pads = (0, 0)
+    if padding == "SAME":
+        out = (n + stride - 1) // stride
+        need = max(0, (out - 1) * stride + eff - n)
+        return out, need // 2, need - need // 2
+    lo, hi = pads
+    num = n + lo + hi - eff + stride
+    return (num // stride if num >= 0 else -(-num // stride)), lo, hi   # C's division, as TF's kernels
+
+
+def _check_attrs_shape(a, nd, op_type):
+    """The shape-time checks of TF's Conv*ShapeImpl on strides, dilations and explicit paddings."""
+    n = nd + 2
+    if len(a["strides"]) != n:
+        raise ValueError(f"{op_type} requires the stride attribute to contain {n} values, but got: "
+                         f"{len(a['strides'])}")
+    dil = a.get("dilations", [1] * n)
+    if len(dil) != n:
+        raise ValueError(f"{op_type} requires the dilations attribute to contain {n} values, but got: {len(dil)}")
+    for s in a["strides"]:
+        if s <= 0:
+            raise ValueError(f"Stride must be > 0, but got {s}")
+    for d in dil:
+        if d <= 0:
+            raise ValueError(f"Dilated rate must be >= 1, but got {d}")
+    ep = a.get("explicit_paddings", [])
+    if a["padding"] == "EXPLICIT":
+        if len(ep) != 2 * n:
+            raise ValueError(f"explicit_paddings attribute must contain {2 * n} values, but got: {len(ep)}")
+        if any(p < 0 for p in ep):
+            raise ValueError("All elements of explicit_paddings must be nonnegative")
+        c = _channel_axis(a.get("data_format", "NHWC"), nd)
+        if ep[0] or ep[1] or ep[2 * c] or ep[2 * c + 1]:
+            raise ValueError("Nonzero explicit padding in the batch or depth dimensions is not supported")
+    elif ep:
+        raise ValueError("explicit_paddings attribute must be empty if the padding attribute is not EXPLICIT")
+
+
+def _spatial_out(in_dims, k_dims, a, nd):
+    """The output's spatial dims (None where unknown), with TF's shape-time error for a negative one."""
+    strides, dil, pads = _window_attrs(a, nd)
+    out = []
+    for n, k, s, d, p in zip(in_dims, k_dims, strides, dil, pads or [None] * nd):
+        size, lo, hi = _output_size(n, k, s, d, a["padding"], p)
+        if size is not None and a["padding"] != "SAME" and n + lo + hi < (k - 1) * d + 1:
+            raise ValueError(f"Negative dimension size caused by subtracting {(k - 1) * d + 1} from {n + lo + hi}")
+        out.append(size)
+    return out
+
+
+def _layout(data_format, batch, spatial, depth):
+    return (batch, depth, *spatial) if data_format.startswith("NC") else (batch, *spatial, depth)
+
+
+def _split_layout(d, data_format):
+    """(batch, spatial dims, depth) of a dims tuple in data_format."""
+    if data_format.startswith("NC"):
+        return d[0], d[2:], d[1]
+    return d[0], d[1:-1], d[-1]
+
+
+# ----- kernels: im2col, col2im ------------------------------------------------------------------------------
+def _work_dtype(dtype):
+    """What products are computed in: float32/float64 as they are, integers in int64, the rest in float32."""
+    if dtype in (np.float32, np.float64):
+        return dtype
+    return np.int64 if np.issubdtype(dtype, np.integer) else np.float32
+
+
+def _batches(n, per_item):
+    step = max(1, _CHUNK // max(1, per_item))
+    return [(lo, min(n, lo + step)) for lo in range(0, n, step)] or [(0, 0)]
+
+
+class _Geometry:
+    """One convolution's sizes, channels-last: input [N, *spatial, C], filter [*k, Cf, O], output [N, *out, O]."""
+
+    def __init__(self, in_shape, f_shape, a, nd, label):
+        self.nd = nd
+        self.n, self.spatial, self.c = in_shape[0], tuple(in_shape[1:-1]), in_shape[-1]
+        self.k, self.cf, self.o = tuple(f_shape[:-2]), f_shape[-2], f_shape[-1]
+        if self.cf == 0 or self.c % self.cf:
+            raise _error(f"{label}input depth must be evenly divisible by filter depth: {self.c} vs {self.cf}")
+        self.groups = self.c // self.cf
+        if self.o % self.groups:
+            raise _error(f"{label}output depth must be evenly divisible by the number of groups: {self.o} vs "
+                         f"{self.groups}")
+        self.strides, self.dil, pads = _window_attrs(a, nd)
+        self.out, self.pads = [], []
+        for n, k, s, d, p in zip(self.spatial, self.k, self.strides, self.dil, pads or [None] * nd):
+            size, lo, hi = _output_size(n, k, s, d, a["padding"], p)
+            if size < 0:
+                raise _error(f"Computed output size would be negative: {size} [input_size: {n}, "
+                             f"effective_filter_size: {(k - 1) * d + 1}, stride: {s}]")
+            self.out.append(size)
+            self.pads.append((lo, hi))
+        self.out = tuple(self.out)
+        self.kk = int(np.prod(self.k, dtype=np.int64))
+        self.positions = int(np.prod(self.out, dtype=np.int64))
+
+    def padded(self, x):
+        if not any(lo or hi for lo, hi in self.pads):
+            return x
+        return np.pad(x, [(0, 0)] + self.pads + [(0, 0)])
+
+    def columns(self, xp):
+        """im2col: [batch * positions, kk, groups, Cf] (one copy of the padded input's windows)."""
+        eff = [(k - 1) * d + 1 for k, d in zip(self.k, self.dil)]
+        if any(e > n for e, n in zip(eff, xp.shape[1:-1])):   # an empty output: no windows to take
+            return np.zeros((xp.shape[0] * self.positions, self.kk, self.groups, self.cf), xp.dtype)
+        win = sliding_window_view(xp, eff, axis=tuple(range(1, self.nd + 1)))   # [N, *pos, C, *eff]
+        pick = ((slice(None),) + tuple(slice(0, o * s, s) for o, s in zip(self.out, self.strides)) + (slice(None),)
+                + tuple(slice(None, None, d) for d in self.dil))
+        win = np.moveaxis(win[pick], self.nd + 1, -1)                                # [N, *out, *k, C]
+        return win.reshape(xp.shape[0] * self.positions, self.kk, self.groups, self.cf)
+
+    def group_filter(self, w, g):
+        og = self.o // self.groups
+        return w.reshape(self.kk * self.cf, self.o)[:, g * og:(g + 1) * og]
+
+    def group_out(self, y, g):
+        og = self.o // self.groups
+        return y[:, g * og:(g + 1) * og]
+
+
+def _forward(x, w, geo):
+    dt = _work_dtype(x.dtype)
+    x, w = x.astype(dt, copy=False), w.astype(dt, copy=False)
+    rows = geo.positions
+    chunks = _batches(geo.n, rows * geo.kk * geo.c)
+    if len(chunks) == 1 and geo.groups == 1:   # the common case: one product, no copy of its result
+        cols = geo.columns(geo.padded(x)).reshape(geo.n * rows, geo.kk * geo.c)
+        return intra_op.matmul(cols, w.reshape(geo.kk * geo.c, geo.o)).reshape((geo.n,) + geo.out + (geo.o,))
+    y = np.empty((geo.n * geo.positions, geo.o), dt)
+    for lo, hi in chunks:
+        cols = geo.columns(geo.padded(x[lo:hi]))
+        for g in range(geo.groups):
+            cg = cols[:, :, g, :].reshape(len(cols), geo.kk * geo.cf)
+            geo.group_out(y[lo * rows:hi * rows], g)[...] = intra_op.matmul(cg, geo.group_filter(w, g))
+    return y.reshape((geo.n,) + geo.out + (geo.o,))
+
+
+def _backprop_input(w, dy, geo):
+    """col2im of dy @ filter^T: each kernel offset adds its slab of columns into the padded input gradient."""
+    dt = _work_dtype(dy.dtype)
+    w, dy = w.astype(dt, copy=False), dy.astype(dt, copy=False).reshape(geo.n * geo.positions, geo.o)
+    size = [max(n + lo + hi, (o - 1) * s + (k - 1) * d + 1) if o > 0 else n + lo + hi
+            for n, (lo, hi), o, s, k, d in zip(geo.spatial, geo.pads, geo.out, geo.strides, geo.k, geo.dil)]
+    dxp = np.zeros([geo.n] + size + [geo.c], dt)
+    rows = geo.positions
+    for lo_b, hi_b in _batches(geo.n, rows * geo.kk * geo.c):
+        m = (hi_b - lo_b) * rows
+        cols = np.empty((m, geo.kk, geo.groups, geo.cf), dt)
+        for g in range(geo.groups):
+            dyg = geo.group_out(dy[lo_b * rows:hi_b * rows], g)
+            cols[:, :, g, :] = intra_op.matmul(dyg, geo.group_filter(w, g).T).reshape(m, geo.kk, geo.cf)
+        cols = cols.reshape((hi_b - lo_b,) + geo.out + geo.k + (geo.c,))
+        target = dxp[lo_b:hi_b]
+        if geo.c == 1:   # one channel: drop it, so numpy's inner loops run along the rows, not over 1 element
+            cols, target = cols[..., 0], target[..., 0]
+        for offset in product(*[range(k) for k in geo.k]):
+            where = tuple(slice(i * d, i * d + s * (o - 1) + 1, s)
+                          for i, d, s, o in zip(offset, geo.dil, geo.strides, geo.out))
+            target[(slice(None),) + where] += cols[(slice(None),) * (geo.nd + 1) + offset]
+    crop = tuple(slice(lo, lo + n) for (lo, _), n in zip(geo.pads, geo.spatial))
+    return dxp[(slice(None),) + crop]
+
+
+def _backprop_filter(x, dy, geo):
+    dt = _work_dtype(x.dtype)
+    x, dy = x.astype(dt, copy=False), dy.astype(dt, copy=False).reshape(geo.n * geo.positions, geo.o)
+    dw = np.zeros((geo.kk, geo.cf, geo.o), dt)
+    og, rows = geo.o // geo.groups, geo.positions
+    for lo, hi in _batches(geo.n, rows * geo.kk * geo.c):
+        cols = geo.columns(geo.padded(x[lo:hi]))
+        for g in range(geo.groups):
+            cg = cols[:, :, g, :].reshape(len(cols), geo.kk * geo.cf)
+            dyg = geo.group_out(dy[lo * rows:hi * rows], g)
+            dw[:, :, g * og:(g + 1) * og] += intra_op.matmul(cg.T, dyg).reshape(geo.kk, geo.cf, og)
+    return dw.reshape(geo.k + (geo.cf, geo.o))
+
+
+def _channels_last(x, a, nd):
+    return np.moveaxis(x, 1, -1) if a.get("data_format", "NHWC").startswith("NC") else x
+
+
+def _channels_back(y, a, nd):
+    return np.moveaxis(y, -1, 1) if a.get("data_format", "NHWC").startswith("NC") else y
+
+
+def _check_run(a, nd, shapes):
+    """The kernels' checks: ranks (shapes: {name: shape}), strides and dilations off the spatial dims."""
+    for name, s in shapes.items():
+        if len(s) != nd + 2:
+            raise _error(f"{name} must be {nd + 2}-dimensional{_text(s)}")
+    c = _channel_axis(a.get("data_format", "NHWC"), nd)
+    if a["strides"][0] != 1 or a["strides"][c] != 1:
+        raise UnimplementedError(None, None, "Current implementation does not yet support strides in the batch "
+                                             "and depth dimensions.")
+    dil = a.get("dilations", [1] * (nd + 2))
+    if dil[0] != 1 or dil[c] != 1:
+        raise _error("Current implementation does not yet support dilations in the batch and depth dimensions.")
+
+
+def _as_channels_last(shape_, a, nd):
+    s = [int(v) for v in shape_]
+    return s[:1] + s[2:] + s[1:2] if a.get("data_format", "NHWC").startswith("NC") else s
+
+
+def _result(y, dtype):
+    return y.astype(dtype, copy=False)
+
+
+def _conv_kernel(nd):
+    def kernel(a, x, w):
+        _check_run(a, nd, {"input": x.shape, "filter": w.shape})
+        xl = _channels_last(x, a, nd)
+        geo = _Geometry(xl.shape, w.shape, a, nd, "")
+        return _result(_channels_back(_forward(xl, w, geo), a, nd), x.dtype)
+    return kernel
+
+
+def _sizes(input_sizes, a, nd, dy, w, label):
+    """input_sizes as a full shape in the op's layout (TF accepts the spatial dims alone too)."""
+    s = [int(v) for v in np.ravel(input_sizes)]
+    if len(s) == nd:
+        fmt = a.get("data_format", "NHWC")
+        s = list(_layout(fmt, dy.shape[0], s, w.shape[-2]))
+    if len(s) != nd + 2:
+        raise _error(f"{label}: input_sizes must be {nd + 2}-dimensional, got: {len(s)}")
+    return s
+
+
+def _check_backprop(geo, dy_shape, label):
+    """dy must be the forward's output for these sizes."""
+    want = (geo.n,) + geo.out + (geo.o,)
+    if tuple(dy_shape) != want:
+        if dy_shape[0] != geo.n:
+            raise _error(f"{label}: input and out_backprop must have the same batch size. Input batch: {geo.n}, "
+                         f"outbackprop batch: {dy_shape[0]}")
+        if dy_shape[-1] != geo.o:
+            raise _error(f"{label}: filter and out_backprop must have the same out_depth")
+        for i, (got, o) in enumerate(zip(dy_shape[1:-1], geo.out)):
+            if got != o:
+                raise _error(f"{label}: Size of out_backprop doesn't match computed: actual = {got}, computed = "
+                             f"{o} spatial_dim: {i + 1} input: {geo.spatial[i]} filter: {geo.k[i]} output: {got} "
+                             f"stride: {geo.strides[i]} dilation: {geo.dil[i]}")
+
+
+def _backprop_input_kernel(nd, label):
+    def kernel(a, input_sizes, w, dy):
+        _check_run(a, nd, {"filter": w.shape, "out_backprop": dy.shape})
+        sizes = _as_channels_last(_sizes(input_sizes, a, nd, dy, w, label), a, nd)
+        dyl = _channels_last(dy, a, nd)
+        geo = _Geometry(sizes, w.shape, a, nd, label + ": ")
+        _check_backprop(geo, dyl.shape, label)
+        return _result(_channels_back(_backprop_input(w, dyl, geo), a, nd), dy.dtype)
+    return kernel
+
+
+def _backprop_filter_kernel(nd, label):
+    def kernel(a, x, filter_sizes, dy):
+        _check_run(a, nd, {"input": x.shape, "out_backprop": dy.shape})
+        f = [int(v) for v in np.ravel(filter_sizes)]
+        if len(f) != nd + 2:
+            raise _error(f"{label}: filter_sizes must be {nd + 2}-dimensional, got: {len(f)}")
+        xl, dyl = _channels_last(x, a, nd), _channels_last(dy, a, nd)
+        geo = _Geometry(xl.shape, f, a, nd, label + ": ")
+        _check_backprop(geo, dyl.shape, label)
+        return _result(_backprop_filter(xl, dyl, geo), x.dtype)
+    return kernel
+
+
+# ----- shape functions --------------------------------------------------------------------------------------
+def _conv_shape(nd, op_type):
+    def shape_fn(inputs, a):
+        x, w = inputs
+        xd, wd = with_rank(x, nd + 2), with_rank(w, nd + 2)
+        _check_attrs_shape(a, nd, op_type)
+        fmt = a.get("data_format", "NHWC")
+        batch, spatial, depth = _split_layout(xd, fmt)
+        cf, o = wd[-2], wd[-1]
+        if depth is not None and cf is not None:
+            if cf == 0 or depth % cf:
+                raise ValueError(f"Depth of input ({depth}) is not a multiple of input depth of filter ({cf})")
+            if o is not None and o % (depth // cf):
+                raise ValueError(f"Depth of output ({o}) is not a multiple of the number of groups "
+                                 f"({depth // cf})")
+        out = _spatial_out(spatial, wd[:-2], a, nd)
+        return x.dtype.base_dtype, _raw(_layout(fmt, batch, out, o))
+    return shape_fn
+
+
+def _merge_dim(a, b):
+    """TF's Merge of two dims."""
+    if a is not None and b is not None and a != b:
+        raise ValueError(f"Dimensions must be equal, but are {a} and {b}")
+    return b if a is None else a
+
+
+def _backprop_input_shape(nd, op_type):
+    def shape_fn(inputs, a):
+        sizes, w, dy = inputs
+        sd = with_rank(sizes, 1)
+        wd, dyd = with_rank(w, nd + 2), with_rank(dy, nd + 2)
+        _check_attrs_shape(a, nd, op_type)
+        fmt = a.get("data_format", "NHWC")
+        if sd[0] is not None and sd[0] not in (nd, nd + 2):
+            raise ValueError(f"{op_type} requires input_sizes to contain {nd + 2} values or {nd} values, but "
+                             f"got: {sd[0]}")
+        _merge_dim(_split_layout(dyd, fmt)[2], wd[-1])
+        if sd[0] == nd:
+            v = constant_value(sizes)
+            spatial = [None] * nd if v is None else [int(s) for s in np.ravel(v)]
+            return dy.dtype.base_dtype, _raw(_layout(fmt, dyd[0], spatial, wd[-2]))
+        out = constant_value_as_shape(sizes)._dims
+        out = (None,) * (nd + 2) if out is None else out
+        if len(out) != nd + 2:
+            raise ValueError(f"Shape must be rank {nd + 2} but is rank {len(out)}")
+        _merge_dim(out[0], dyd[0])   # checked, but the batch is out_backprop's, as TF's shape function has it
+        return dy.dtype.base_dtype, _raw((dyd[0],) + tuple(out[1:]))
+    return shape_fn
+
+
+def _backprop_filter_shape(nd, op_type):
+    def shape_fn(inputs, a):
+        x, sizes, dy = inputs
+        with_rank(x, nd + 2)
+        with_rank(sizes, 1)
+        with_rank(dy, nd + 2)
+        _check_attrs_shape(a, nd, op_type)
+        out = constant_value_as_shape(sizes)
+        if out._dims is None:
+            return x.dtype.base_dtype, unknown_shape(nd + 2)
+        if len(out._dims) != nd + 2:
+            raise ValueError(f"Shape must be rank {nd + 2} but is rank {len(out._dims)}")
+        return x.dtype.base_dtype, out
+    return shape_fn
+
+
+# ----- Conv2D and its backprops -----------------------------------------------------------------------------
+def _same_attrs(op_):
+    return {k: v for k, v in op_._attrs.items() if k != "T"}
+
+
+def _conv2d_grad(op_, g):
+    x, w = op_.inputs
+    shape_0, shape_1 = shape_n([x, w])
+    a = _same_attrs(op_)
+    return [apply_op("Conv2DBackpropInput", [shape_0, w, g], dict(a)),
+            apply_op("Conv2DBackpropFilter", [x, shape_1, g], dict(a))]
+
+
+def _conv2d_backprop_input_grad(op_, g):
+    a = _same_attrs(op_)
+    return [None, apply_op("Conv2DBackpropFilter", [g, shape(op_.inputs[1]), op_.inputs[2]], dict(a)),
+            apply_op("Conv2D", [g, op_.inputs[1]], dict(a))]
+
+
+def _conv2d_backprop_filter_grad(op_, g):
+    a = _same_attrs(op_)
+    return [apply_op("Conv2DBackpropInput", [shape(op_.inputs[0]), g, op_.inputs[2]], dict(a)), None,
+            apply_op("Conv2D", [op_.inputs[0], g], dict(a))]
+
+
+_CHOICES_2D = {"padding": _PADDINGS, "data_format": ("NHWC", "NCHW")}
+op("Conv2D", "input:T, filter:T", kernel=_conv_kernel(2), shape=_conv_shape(2, "Conv2D"), grad=_conv2d_grad,
+   T=CONV_T, choices=_CHOICES_2D)
+op("Conv2DBackpropInput", "input_sizes:int32, filter:T, out_backprop:T",
+   kernel=_backprop_input_kernel(2, "Conv2DCustomBackpropInput"),
+   shape=_backprop_input_shape(2, "Conv2DBackpropInput"), grad=_conv2d_backprop_input_grad, T=CONV_T,
+   choices=_CHOICES_2D)
+op("Conv2DBackpropFilter", "input:T, filter_sizes:int32, out_backprop:T",
+   kernel=_backprop_filter_kernel(2, "Conv2DCustomBackpropFilter"),
+   shape=_backprop_filter_shape(2, "Conv2DBackpropFilter"), grad=_conv2d_backprop_filter_grad, T=FLOAT_T,
+   choices=_CHOICES_2D)
+
+
+# ----- the Python API: TF's argument handling ---------------------------------------------------------------
+def _lookup(new_name, new_value, old_name, old_value):
+    """TF's deprecated_argument_lookup."""
+    if old_value is not None:
+        if new_value is not None:
+            raise ValueError(f"Cannot specify both '{old_name}' and '{new_name}'.")
+        return old_value
+    return new_value
+
+
+def _convert_padding(padding, expected_length=4):
+    """TF's convert_padding: a list of [before, after] pairs becomes EXPLICIT padding."""
+    explicit = []
+    if padding == "EXPLICIT":
+        raise ValueError("'EXPLICIT' is not a valid value for `padding`. To use explicit padding, `padding` must "
+                         "be a list.")
+    if isinstance(padding, (list, tuple)):
+        for i, pair in enumerate(padding):
+            if not isinstance(pair, (list, tuple)):
+                raise ValueError(f"When `padding` is a list, each element of `padding` must be a list/tuple of size "
+                                 f"2. Received: padding={padding} with element at index {i} of type {type(pair)}")
+            if len(pair) != 2:
+                raise ValueError(f"When `padding` is a list, each element of `padding` must be a list/tuple of size "
+                                 f"2. Received: padding={padding} with element at index {i} of size {len(pair)}")
+            explicit.extend(pair)
+        if len(padding) != expected_length:
+            raise ValueError(f"When padding is a list, it must be of size {expected_length}. Received: "
+                             f"padding={padding} of size {len(padding)}")
+        padding = "EXPLICIT"
+    return padding, explicit
+
+
+def _get_sequence(value, n, channel_index, name):
+    """TF's _get_sequence: strides or dilations for the spatial dims, completed with 1s."""
+    if value is None:
+        return [1] * (n + 2)
+    if isinstance(value, (list, tuple)):
+        value = list(value)
+    elif isinstance(value, int) or not hasattr(value, "__len__"):
+        value = [value]
+    else:
+        value = list(value)
+    if len(value) == n + 2:
+        return value
+    if len(value) == 1:
+        value = value * n
+    elif len(value) != n:
+        raise ValueError(f"{name} should be of length 1, {n} or {n + 2}. Received: {name}={value} of length "
+                         f"{len(value)}")
+    return [1, 1] + value if channel_index == 1 else [1] + value + [1]
+
+
+def _conv_attrs(fn_name, op_type, strides, padding, explicit_paddings, data_format, dilations, formats,
+                use_cudnn_on_gpu=None):
+    """The attrs gen_nn_ops builds, with its checks (lists, allowed strings), before anything is built."""
+    for attr, value in (("strides", strides), ("explicit_paddings", explicit_paddings), ("dilations", dilations)):
+        if value is not None and not isinstance(value, (list, tuple)):
+            raise TypeError(f"Expected list for '{attr}' argument to '{fn_name}' Op, not {value!r}.")
+    data_format = data_format or formats[0]
+    a = {"strides": [int(s) for s in strides], "padding": padding}
+    if use_cudnn_on_gpu is not None:
+        a["use_cudnn_on_gpu"] = bool(use_cudnn_on_gpu)
+    a["explicit_paddings"] = [int(p) for p in explicit_paddings or []]
+    a["data_format"] = data_format
+    a["dilations"] = [int(d) for d in (dilations if dilations is not None else [1] * len(strides))]
+    return a
+
+
+def _gen_conv2d(input, filter, strides, padding, explicit_paddings=None, data_format="NHWC", dilations=None,
+                use_cudnn_on_gpu=True, name=None):
+    a = _conv_attrs("conv2d", "Conv2D", strides, padding, explicit_paddings, data_format, dilations,
+                    ("NHWC", "NCHW"), use_cudnn_on_gpu)
+    return apply_op("Conv2D", [input, filter], a, name=name)
+
+
+def conv2d(input, filter=None, strides=None, padding=None, use_cudnn_on_gpu=True, data_format="NHWC",
+           dilations=[1, 1, 1, 1], name=None, filters=None):  # noqa: B006 - TF's signature
+    """2-D convolution of a 4-D `input` with a [height, width, in, out] `filter` (op Conv2D)."""
+    filter = _lookup("filters", filters, "filter", filter)
+    padding, explicit = _convert_padding(padding)
+    data_format = data_format or "NHWC"
+    channel_index = 1 if data_format.startswith("NC") else 3
+    strides = _get_sequence(strides, 2, channel_index, "strides")
+    dilations = _get_sequence(dilations, 2, channel_index, "dilations")
+    ndims = getattr(getattr(input, "shape", None), "ndims", -1)
+    if ndims == -1:
+        ndims = np.ndim(input)
+    if ndims is not None and ndims > 4:
+        return _squeeze_batch_dims(input, lambda x: _gen_conv2d(x, filter, strides, padding, explicit, data_format,
+                                                                dilations, use_cudnn_on_gpu), 3, name)
+    return _gen_conv2d(input, filter, strides, padding, explicit, data_format, dilations, use_cudnn_on_gpu,
+                       name=name)
+
+
+def _squeeze_batch_dims(inp, op_fn, inner_rank, name=None):
+    """TF's squeeze_batch_dims: folds the leading batch dims into one, runs op_fn, unfolds them."""
+    with name_scope(name, "squeeze_batch_dims", [inp]):
+        inp = convert_to_tensor(inp, name="input")
+        s = inp.shape
+        inner = s[-inner_rank:]
+        if not inner.is_fully_defined():
+            inner = shape(inp)[-inner_rank:]
+        batch = s[:-inner_rank]
+        if not batch.is_fully_defined():
+            batch = shape(inp)[:-inner_rank]
+        if isinstance(inner, TensorShape):
+            flat = reshape(inp, [-1] + inner.as_list())
+        else:
+            flat = reshape(inp, concat(([-1], inner), axis=-1))
+        out = op_fn(flat)
+        out_inner = out.shape[-inner_rank:]
+        if not out_inner.is_fully_defined():
+            out_inner = shape(out)[-inner_rank:]
+        result = reshape(out, concat((batch, out_inner), axis=-1))
+        result.set_shape(inp.shape[:-inner_rank] + result.shape[-inner_rank:])
+        return result
+
+
+def conv2d_backprop_input(input_sizes, filter=None, out_backprop=None, strides=None, padding=None,
+                          use_cudnn_on_gpu=True, data_format="NHWC", dilations=[1, 1, 1, 1], name=None,
+                          filters=None):  # noqa: B006 - TF's signature
+    """The gradient of conv2d with respect to its input (op Conv2DBackpropInput)."""
+    filter = _lookup("filters", filters, "filter", filter)
+    padding, explicit = _convert_padding(padding)
+    a = _conv_attrs("conv2d_backprop_input", "Conv2DBackpropInput", strides, padding, explicit, data_format,
+                    dilations, ("NHWC", "NCHW"), use_cudnn_on_gpu)
+    return apply_op("Conv2DBackpropInput", [input_sizes, filter, out_backprop], a, name=name)
+
+
+def conv2d_backprop_filter(input, filter_sizes, out_backprop, strides, padding, use_cudnn_on_gpu=True,
+                           data_format="NHWC", dilations=[1, 1, 1, 1], name=None):  # noqa: B006 - TF's signature
+    """The gradient of conv2d with respect to its filter (op Conv2DBackpropFilter)."""
+    padding, explicit = _convert_padding(padding)
+    a = _conv_attrs("conv2d_backprop_filter", "Conv2DBackpropFilter", strides, padding, explicit, data_format,
+                    dilations, ("NHWC", "NCHW"), use_cudnn_on_gpu)
+    return apply_op("Conv2DBackpropFilter", [input, filter_sizes, out_backprop], a, name=name)
+
+
+def conv2d_transpose(value=None, filter=None, output_shape=None, strides=None, padding="SAME", data_format="NHWC",
+                     name=None, input=None, filters=None, dilations=None):
+    """The transpose of conv2d (a Conv2DBackpropInput of `value` into `output_shape`)."""
+    value = _lookup("input", input, "value", value)
+    filter = _lookup("filters", filters, "filter", filter)
+    with name_scope(name, "conv2d_transpose", [value, filter, output_shape]) as name:
+        data_format = data_format or "NHWC"
+        channel_index = 1 if data_format.startswith("NC") else 3
+        strides = _get_sequence(strides, 2, channel_index, "strides")
+        dilations = _get_sequence(dilations, 2, channel_index, "dilations")
+        padding, explicit = _convert_padding(padding)
+        a = _conv_attrs("conv2d_backprop_input", "Conv2DBackpropInput", strides, padding, explicit, data_format,
+                        dilations, ("NHWC", "NCHW"), True)
+        return apply_op("Conv2DBackpropInput", [output_shape, filter, value], a, name=name)
+
+
+def conv1d(value=None, filters=None, stride=None, padding=None, use_cudnn_on_gpu=None, data_format=None, name=None,
+           input=None, dilations=None):
+    """1-D convolution, built as TF builds it: ExpandDims, Conv2D, Squeeze."""
+    value = _lookup("input", input, "value", value)
+    with name_scope(name, "conv1d", [value, filters]) as name:
+        if data_format is None or data_format in ("NHWC", "NWC"):
+            data_format, spatial_start_dim, channel_index = "NHWC", -3, 2
+        elif data_format in ("NCHW", "NCW"):
+            data_format, spatial_start_dim, channel_index = "NCHW", -2, 1
+        else:
+            raise ValueError(f"`data_format` must be 'NWC' or 'NCW'. Received: data_format={data_format}")
+        strides = [1] + _get_sequence(stride, 1, channel_index, "stride")
+        dilations = [1] + _get_sequence(dilations, 1, channel_index, "dilations")
+        value = expand_dims(value, spatial_start_dim)
+        filters = expand_dims(filters, 0)
+        if value.shape.ndims in (4, 3, 2, 1, 0, None):
+            result = _gen_conv2d(value, filters, strides, padding, None, data_format, dilations,
+                                 True if use_cudnn_on_gpu is None else use_cudnn_on_gpu, name=name)
+        else:
+            result = _squeeze_batch_dims(value, lambda x: _gen_conv2d(
+                x, filters, strides, padding, None, data_format, dilations,
+                True if use_cudnn_on_gpu is None else use_cudnn_on_gpu), 3, name=name)
+        return squeeze(result, [spatial_start_dim])
+
+
+_CHANNELS_LAST = frozenset({"NWC", "NHC", "NHWC", "NWHC", "NDHWC", "NDWHC", "NHDWC", "NHWDC", "NWDHC", "NWHDC"})
+
+
+def convolution(input, filter, padding, strides=None, dilation_rate=None, name=None, data_format=None, filters=None,
+                dilations=None):
+    """N-D convolution (1-D, 2-D; 3-D once Conv3D exists), TF1's `tf.nn.convolution`."""
+    filter = _lookup("filters", filters, "filter", filter)
+    dilation_rate = _lookup("dilations", dilations, "dilation_rate", dilation_rate)
+    return _convolution_internal(input, filter, strides, padding, data_format, dilation_rate, name)
+
+
+def _convolution_internal(input, filters, strides, padding, data_format, dilations, name):
+    if not isinstance(filters, Tensor):
+        with name_scope("convolution_internal", None, [filters, input]):
+            filters = convert_to_tensor(filters, name="filters")
+    if not isinstance(input, Tensor):
+        with name_scope("convolution_internal", None, [filters, input]):
+            input = convert_to_tensor(input, name="input")
+    filters_rank, inputs_rank = filters.shape.ndims, input.shape.ndims
+    if filters_rank:
+        num_spatial_dims = filters_rank - 2
+    elif inputs_rank:
+        num_spatial_dims = inputs_rank - 2
+    else:
+        raise ValueError(f"When `num_spatial_dims` is not set, one of `input.shape.rank` or `filters.shape.rank` "
+                         f"must be known. Received: input.shape={input.shape} of rank {inputs_rank} and "
+                         f"filters.shape={filters.shape} of rank {filters_rank}")
+    num_batch_dims = inputs_rank - num_spatial_dims - 1 if inputs_rank else 1
+    if num_spatial_dims not in (1, 2, 3):
+        raise ValueError(f"`num_spatial_dims` must be 1, 2, or 3. Received: num_spatial_dims={num_spatial_dims}.")
+    if data_format is None or data_format in _CHANNELS_LAST:
+        channel_index = num_batch_dims + num_spatial_dims
+    else:
+        channel_index = num_batch_dims
+    is_dilated = dilations is not None
+    dilations = _get_sequence(dilations, num_spatial_dims, channel_index, "dilations")
+    is_dilated = is_dilated and any(i != 1 for i in dilations)
+    strides = _get_sequence(strides, num_spatial_dims, channel_index, "strides")
+    with name_scope(name, None if name else "convolution", [input, filters]) as name:
+        if is_dilated:
+            raise NotImplementedError("raygraph: dilated tf.nn.convolution (space_to_batch) is not implemented yet")
+        if num_spatial_dims == 2:
+            if inputs_rank is None or inputs_rank < 5:
+                return _gen_conv2d(input, filters, strides, padding, None, data_format, dilations, name=name)
+            return _squeeze_batch_dims(input, lambda x: _gen_conv2d(x, filters, strides, padding, None, data_format,
+                                                                    dilations), 3, name=name)
+        if num_spatial_dims == 1:
+            return conv1d(value=input, filters=filters, stride=strides, padding=padding, data_format=data_format,
+                          dilations=dilations, name=name)
+        raise NotImplementedError("raygraph: 3-D convolution (Conv3D) is not implemented yet")
+
+
+def atrous_conv2d(value, filters, rate, padding, name=None):
+    """Dilated 2-D convolution: `convolution` with dilation_rate [rate, rate]."""
+    return convolution(input=value, filter=filters, padding=padding, dilation_rate=np.broadcast_to(rate, (2,)),
+                       name=name)
