@@ -9,6 +9,7 @@ import logging
 import os
 import threading
 
+from . import access
 from .channel import Channel, ChannelClosed
 from .device import Device
 
@@ -17,8 +18,11 @@ _pool = []             # (pool key, DeviceHandle) of idle local device actors
 POOL_SIZE = int(os.environ.get("RAYGRAPH_ACTOR_POOL", "4"))
 
 
-def ensure_ray(address=None, **init_kwargs):
-    """Makes sure this process is connected to Ray; starts a local runtime if nothing else is asked."""
+def ensure_ray(address=None, timeout=30.0, **init_kwargs):
+    """Makes sure this process is connected to Ray; starts a local runtime if nothing else is asked.
+
+    Joining a cluster (`address`, or RAY_ADDRESS) first checks, within `timeout` s, that it answers and
+    which auth mode it uses (access.py: raises access.Unreachable or access.Unauthenticated)."""
     import ray
     with _lock:
         if ray.is_initialized():
@@ -30,6 +34,8 @@ def ensure_ray(address=None, **init_kwargs):
             # our own embedded runtime, even if a `ray start` cluster happens to run on this machine
             kwargs["num_cpus"] = os.cpu_count() or 1
             kwargs["address"] = "local"
+        elif address != "local":
+            access.prepare(address, timeout)
         if address is not None:
             kwargs["address"] = address
         kwargs.update(init_kwargs)
