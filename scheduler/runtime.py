@@ -5,6 +5,7 @@ this process already has (or the cluster `RAY_ADDRESS` names). `DeviceHandle` is
 device actor: its actor handle, and per client thread one step channel to it. Released local device
 actors go back, emptied, to a small warm pool, so a new Session does not wait for a new process.
 """
+import atexit
 import logging
 import os
 import threading
@@ -40,6 +41,7 @@ def ensure_ray(address=None, timeout=30.0, **init_kwargs):
             kwargs["address"] = address
         kwargs.update(init_kwargs)
         ray.init(**kwargs)
+        atexit.register(drain_pool)  # runs before ray.init's own shutdown handler (atexit is last-in first-out)
 
 
 def node_id():
@@ -155,11 +157,17 @@ def _kill(handle):
         pass
 
 
-def drain_pool():
-    """Kills the idle pooled device actors."""
+def drain_pool(wait=2.0):
+    """Ends the idle pooled device actors: cleanly (they remove their socket directories) within `wait`
+    seconds, else killed."""
+    import ray
     with _lock:
         idle = [h for _, h in _pool]
         _pool.clear()
+    if not idle or not ray.is_initialized():
+        return
+    exits = [h.actor.__ray_terminate__.remote() for h in idle]
+    ray.wait(exits, num_returns=len(exits), timeout=wait)  # an exit's ref fails (is ready) once it is gone
     for handle in idle:
         _kill(handle)
 
