@@ -29,6 +29,7 @@ from .cluster_spec import ClusterSpec
 SERVER_SCHEME = "raygraph://"
 NAMESPACE = "raygraph"
 CONNECT_TIMEOUT = 30.0  # s, when the ConfigProto sets no operation_timeout_in_ms
+_joined = None          # (the address this process joined its Ray cluster with, that cluster's GCS address)
 
 
 def cluster_key(spec):
@@ -73,16 +74,18 @@ def connect_ray(address, timeout=30.0):
     Resolves within `timeout` s: UnavailableError when nothing answers, UnauthenticatedError when the
     cluster wants a token this process lacks (scheduler/access.py)."""
     import ray
+    global _joined
     try:
         if not ray.is_initialized():
             ray_runtime.ensure_ray(address=address, timeout=timeout)
+            _joined = (address, _gcs_address())
             return
-        if address in (None, "auto"):
+        if address in (None, "auto") or _joined == (address, _gcs_address()):
             return
         if address.startswith("ray://"):
             access.probe(address, None, timeout)  # an unreachable target fails even while connected
             return
-        current = ray.get_runtime_context().gcs_address
+        current = _gcs_address()
         if _resolve(address) == _resolve(current):
             return
         access.probe(address, None, timeout)
@@ -100,6 +103,14 @@ def connect_timeout(config):
     """How long joining a cluster may take: the config's operation_timeout_in_ms, else CONNECT_TIMEOUT."""
     ms = config.operation_timeout_in_ms if config is not None else 0
     return ms / 1000.0 if ms > 0 else CONNECT_TIMEOUT
+
+
+def _gcs_address():
+    import ray
+    try:
+        return ray.get_runtime_context().gcs_address
+    except Exception:  # noqa: BLE001 - a Ray client connection has no GCS address of its own
+        return None
 
 
 def _resolve(address):
