@@ -1,6 +1,8 @@
 """The guide's parameter-server program, trained on a Ray cluster.
 
-    ray job submit --address http://<head>:8265 --working-dir . -- python examples/ps_worker_training.py
+    RAY_AUTH_MODE=token ray job submit --address http://<head>:8265 --working-dir . -- \
+        python examples/ps_worker_training.py
+    python examples/ps_worker_training.py --target ray://<head>:10001   # a Ray client (finds the token itself)
     python examples/ps_worker_training.py            # no cluster: starts a local Ray runtime first
 
 Variables live on two ps tasks (`/job:ps/task:0`, `/job:ps/task:1`); two worker tasks each compute the

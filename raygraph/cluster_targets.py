@@ -17,8 +17,8 @@ UnavailableError, never pends.
 """
 import hashlib
 import json
-import os
 
+from scheduler import access
 from scheduler import runtime as ray_runtime
 
 from . import errors
@@ -28,6 +28,8 @@ from .cluster_spec import ClusterSpec
 
 SERVER_SCHEME = "raygraph://"
 NAMESPACE = "raygraph"
+CONNECT_TIMEOUT = 30.0  # s, when the ConfigProto sets no operation_timeout_in_ms
+_joined = None          # (the address this process joined its Ray cluster with, that cluster's GCS address)
 
 
 def cluster_key(spec):
@@ -67,21 +69,48 @@ def parse_target(target):
 
 
 def connect_ray(address, timeout=30.0):
-    """Joins the Ray cluster at `address` (already joined: nothing to do); UnavailableError if unreachable."""
+    """Joins the Ray cluster at `address` (None: RAY_ADDRESS; already joined: nothing to do).
+
+    Resolves within `timeout` s: UnavailableError when nothing answers, UnauthenticatedError when the
+    cluster wants a token this process lacks (scheduler/access.py)."""
     import ray
-    if address not in (None, "auto") and not address.startswith("ray://"):
-        _check_reachable(address, timeout)
-    if ray.is_initialized():
-        current = ray.get_runtime_context().gcs_address
-        if address not in (None, "auto") and not address.startswith("ray://") and \
-                _resolve(address) != _resolve(current):
-            raise errors.InvalidArgumentError(None, None, f"This process is connected to the Ray cluster at "
-                                              f"{current}; a Session cannot also use {address!r}.")
-        return
+    global _joined
     try:
-        ray_runtime.ensure_ray(address=address)
+        if not ray.is_initialized():
+            ray_runtime.ensure_ray(address=address, timeout=timeout)
+            _joined = (address, _gcs_address())
+            return
+        if address in (None, "auto") or _joined == (address, _gcs_address()):
+            return
+        if address.startswith("ray://"):
+            access.probe(address, None, timeout)  # an unreachable target fails even while connected
+            return
+        current = _gcs_address()
+        if _resolve(address) == _resolve(current):
+            return
+        access.probe(address, None, timeout)
+    except access.Unreachable as e:
+        raise errors.UnavailableError(None, None, f"Cannot reach the Ray cluster at {address!r}: {e}") from None
+    except access.Unauthenticated as e:
+        raise errors.UnauthenticatedError(None, None, str(e)) from None
     except (ConnectionError, TimeoutError, RuntimeError, ValueError) as e:
         raise errors.UnavailableError(None, None, f"Cannot reach the Ray cluster at {address!r}: {e}") from None
+    raise errors.InvalidArgumentError(None, None, f"This process is connected to the Ray cluster at {current}; "
+                                      f"a Session cannot also use {address!r}.")
+
+
+def connect_timeout(config):
+    """How long joining a cluster may take: the config's operation_timeout_in_ms, else CONNECT_TIMEOUT."""
+    ms = config.operation_timeout_in_ms if config is not None else 0
+    return ms / 1000.0 if ms > 0 else CONNECT_TIMEOUT
+
+
+def _gcs_address():
+    import ray
+    try:
+        return ray.get_runtime_context().gcs_address
+    except Exception:  # noqa: BLE001 - a Ray client connection has no GCS address of its own
+        return None
 
 
 def _resolve(address):
@@ -91,15 +120,6 @@ def _resolve(address):
         return socket.gethostbyname(host), port
     except OSError:
         return host, port
-
-
-def _check_reachable(address, timeout):
-    import socket
-    host, _, port = address.rpartition(":")
-    try:
-        socket.create_connection((host, int(port)), timeout=min(timeout, 10.0)).close()
-    except (OSError, ValueError) as e:
-        raise errors.UnavailableError(None, None, f"Cannot reach the Ray cluster at {address!r}: {e}") from None
 
 
 class Placement:
@@ -219,10 +239,7 @@ class ClusterEngine:
 def connect_cluster(target, config, graph):
     """The Engine of a session on a Ray cluster target."""
     address, key, default_task = parse_target(target)
-    if address is None and key is not None:
-        ray_runtime.ensure_ray(address=os.environ.get("RAY_ADDRESS") or None)
-    else:
-        connect_ray(address)
+    connect_ray(address, connect_timeout(config))
     spec = None
     if key is not None:
         spec = lookup_cluster(key)
@@ -240,7 +257,7 @@ def reset(target, containers=None, config=None):
     address, key, _ = parse_target(target) if target else (None, None, None)
     if target in ("", "local", None):
         return
-    connect_ray(address) if address else ray_runtime.ensure_ray()
+    connect_ray(address, connect_timeout(config))
     if key is None:
         spec = ClusterSpec(config.cluster_def) if config is not None and config.cluster_def.job else None
         key = cluster_key(spec)

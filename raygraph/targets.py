@@ -9,7 +9,7 @@ import os
 from scheduler import runtime as ray_runtime
 
 from . import errors
-from .cluster_targets import connect_cluster
+from .cluster_targets import connect_cluster, connect_ray, connect_timeout
 from .cluster_targets import reset as cluster_reset
 from .device_spec import parse_device
 from .engine import Engine
@@ -38,7 +38,7 @@ def connect(target, config, graph):
             "running Ray cluster, Session('ray://<head>:10001') for Ray client, or a train.Server's target.")
     if target not in ("", "local"):
         return connect_cluster(target, config, graph)
-    ray_runtime.ensure_ray()
+    connect_ray(None, connect_timeout(config))  # RAY_ADDRESS (in a `ray job`) joins that cluster
     devices = local_devices(config)
     threads = config.inter_op_parallelism_threads
     # the machine's cores are shared by its CPU devices: each splits big kernels over its share

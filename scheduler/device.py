@@ -5,14 +5,16 @@ other devices sent before this device started the step. Steps arrive over the st
 actor calls when no channel can be opened); tensors from other devices arrive as `deliver` calls
 carrying object refs.
 """
+import atexit
 import collections
 import os
 import pickle
 import threading
 import time
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 
-from . import intra_op
+from . import intra_op, socket_dirs
 from .channel import ChannelServer, StepReply
 from .executor import Step, StepError, ThreadedDispatch
 from .resources import DEAD, Resources, VariableRef
@@ -20,6 +22,12 @@ from .wire import decode, encode
 
 
 _CLOCK = time.time() - time.perf_counter()  # perf_counter -> seconds since the epoch
+
+
+def _close_at_exit(device_ref):
+    device = device_ref()
+    if device is not None:
+        device.close()
 
 
 class Aborted(Exception):
@@ -30,6 +38,8 @@ class Device:
     """One device's state and step handling (the body of the device actor)."""
 
     def __init__(self, name, threads=0, blas_threads=0):
+        socket_dirs.sweep()  # what killed device actors left on this host
+        atexit.register(_close_at_exit, weakref.ref(self))
         self.name = name
         self.resources = Resources()
         self.partitions = {}     # plan id -> (Partition, {device name: actor handle})
@@ -80,6 +90,13 @@ class Device:
 
     def ping(self):
         return self.name
+
+    def close(self):
+        """Closes the step channel and removes its socket directory (also done at the process's exit)."""
+        server, self.server = self.server, None
+        if server is not None:
+            server.close()
+            socket_dirs.remove(server.addresses[0])
 
     # ----- steps ---------------------------------------------------------------------------------------
     def handle(self, message):

@@ -5,10 +5,12 @@ this process already has (or the cluster `RAY_ADDRESS` names). `DeviceHandle` is
 device actor: its actor handle, and per client thread one step channel to it. Released local device
 actors go back, emptied, to a small warm pool, so a new Session does not wait for a new process.
 """
+import atexit
 import logging
 import os
 import threading
 
+from . import access
 from .channel import Channel, ChannelClosed
 from .device import Device
 
@@ -17,8 +19,11 @@ _pool = []             # (pool key, DeviceHandle) of idle local device actors
 POOL_SIZE = int(os.environ.get("RAYGRAPH_ACTOR_POOL", "4"))
 
 
-def ensure_ray(address=None, **init_kwargs):
-    """Makes sure this process is connected to Ray; starts a local runtime if nothing else is asked."""
+def ensure_ray(address=None, timeout=30.0, **init_kwargs):
+    """Makes sure this process is connected to Ray; starts a local runtime if nothing else is asked.
+
+    Joining a cluster (`address`, or RAY_ADDRESS) first checks, within `timeout` s, that it answers and
+    which auth mode it uses (access.py: raises access.Unreachable or access.Unauthenticated)."""
     import ray
     with _lock:
         if ray.is_initialized():
@@ -30,10 +35,13 @@ def ensure_ray(address=None, **init_kwargs):
             # our own embedded runtime, even if a `ray start` cluster happens to run on this machine
             kwargs["num_cpus"] = os.cpu_count() or 1
             kwargs["address"] = "local"
+        elif address != "local":
+            access.prepare(address, timeout)
         if address is not None:
             kwargs["address"] = address
         kwargs.update(init_kwargs)
         ray.init(**kwargs)
+        atexit.register(drain_pool)  # runs before ray.init's own shutdown handler (atexit is last-in first-out)
 
 
 def node_id():
@@ -149,11 +157,17 @@ def _kill(handle):
         pass
 
 
-def drain_pool():
-    """Kills the idle pooled device actors."""
+def drain_pool(wait=2.0):
+    """Ends the idle pooled device actors: cleanly (they remove their socket directories) within `wait`
+    seconds, else killed."""
+    import ray
     with _lock:
         idle = [h for _, h in _pool]
         _pool.clear()
+    if not idle or not ray.is_initialized():
+        return
+    exits = [h.actor.__ray_terminate__.remote() for h in idle]
+    ray.wait(exits, num_returns=len(exits), timeout=wait)  # an exit's ref fails (is ready) once it is gone
     for handle in idle:
         _kill(handle)
 

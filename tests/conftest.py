@@ -1,10 +1,39 @@
-"""Shared fixtures: one small Ray runtime for the whole test run (started only if a test needs it)."""
+"""Shared fixtures: one small Ray runtime for the whole test run (started only if a test needs it).
+
+Everything the run writes to the temp dir (Ray's session files, device actors' socket directories, the
+tests' own files, those of the processes they start) goes under one directory of its own, removed at the
+end; the run fails if a device actor's socket directory is still held there, so no run leaves
+/tmp/raygraph-* behind, and other runs on the machine are never mistaken for this one.
+"""
+import glob
 import os
+import shutil
+import tempfile
+import time
 
 import pytest
 
 os.environ.setdefault("RAY_DEDUP_LOGS", "0")
 os.environ.setdefault("RAYGRAPH_CHECK_PLANS", "1")  # every partition planned is checked (scheduler/partition.py)
+RUN_TMP = tempfile.mkdtemp(prefix="rg-tests-")
+os.environ["TMPDIR"] = RUN_TMP
+tempfile.tempdir = None  # re-read TMPDIR
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Removes the run's temp dir; fails the run if a device actor still holds a socket directory there."""
+    from scheduler import socket_dirs
+    deadline = time.monotonic() + 10  # the last actors' processes may still be exiting
+    while True:
+        socket_dirs.sweep(RUN_TMP, grace=0)
+        left = glob.glob(os.path.join(RUN_TMP, socket_dirs.PREFIX + "*"))
+        if not left or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    shutil.rmtree(RUN_TMP, ignore_errors=True)
+    if left:
+        print(f"\nsocket directories of device actors still alive after the run: {left}")
+        session.exitstatus = 1
 
 
 @pytest.fixture(scope="session")

@@ -3,14 +3,13 @@
 `Server(cluster, job_name, task_index).target` is a Session target for that cluster, whose unplaced ops
 run on this task; `join()` blocks, as TF1 ps tasks expect.
 """
-import os
 import time
 import types
 
 from scheduler import runtime as ray_runtime
 
 from ..cluster_spec import ClusterSpec
-from ..cluster_targets import NAMESPACE, SERVER_SCHEME, publish_cluster
+from ..cluster_targets import NAMESPACE, SERVER_SCHEME, connect_ray, connect_timeout, publish_cluster
 from ..device_spec import device_string
 
 
@@ -30,7 +29,7 @@ class Server:
                 raise ValueError("Must specify an explicit `task_index`.")
             task_index = spec.task_indices(job_name)[0]
         spec.task_address(job_name, task_index)  # ValueError for a task the cluster does not have
-        ray_runtime.ensure_ray(address=os.environ.get("RAY_ADDRESS") or None)
+        connect_ray(None, connect_timeout(config))  # RAY_ADDRESS, else this machine's own runtime
         self._spec, self._job, self._task = spec, job_name, task_index
         self._key = publish_cluster(spec)
         self._target = f"{SERVER_SCHEME}{self._key}/{job_name}/{task_index}"
