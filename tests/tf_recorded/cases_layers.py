@@ -202,3 +202,32 @@ def case_variable_scope_counts(tf):
     layers = [tf.layers.dense(x, 1), tf.layers.flatten(x), tf.layers.dense(x, 1)]
     taken = error(lambda: tf.layers.dense(x, 1, name="dense"))
     return [names, [t.name for t in layers], [v.name for v in tf.global_variables()], taken]
+
+
+# ----- pooling layers ---------------------------------------------------------------------------------------
+def case_pooling_layers(tf):
+    x4 = tf.placeholder(tf.float32, [None, 6, 6, 2], name="x4")
+    x3 = tf.placeholder(tf.float32, [None, 7, 2], name="x3")
+    x5 = tf.placeholder(tf.float32, [None, 4, 4, 4, 2], name="x5")
+    outs = [tf.layers.max_pooling2d(x4, 2, 2), tf.layers.average_pooling2d(x4, [3, 2], [1, 2], padding="same"),
+            tf.layers.MaxPooling2D(3, 2, name="mp")(x4), tf.layers.max_pooling1d(x3, 2, 2),
+            tf.layers.average_pooling1d(x3, 3, 1, padding="SAME", name="ap1"),
+            tf.layers.max_pooling1d(tf.placeholder(tf.float32, [None, 2, 7]), 2, 2, data_format="channels_first"),
+            tf.layers.max_pooling3d(x5, 2, 2), tf.layers.average_pooling3d(x5, 2, 1),
+            tf.layers.max_pooling3d(tf.placeholder(tf.float32, [None, 2, 4, 4, 4]), 2, 2, data_format="channels_first")]
+    v4 = np.arange(72, dtype=np.float32).reshape(1, 6, 6, 2)
+    v3 = np.arange(14, dtype=np.float32).reshape(1, 7, 2)
+    with tf.Session() as s:
+        values = s.run(outs[:5], {x4: v4, x3: v3})
+    return [describe(tf), [sig(t) for t in outs], values]
+
+
+def case_pooling_layer_errors(tf):
+    x4 = tf.placeholder(tf.float32, [None, 6, 6, 2])
+    return [error_text(lambda: tf.layers.max_pooling2d(x4, 2, None)),
+            error_text(lambda: tf.layers.max_pooling2d(x4, [2, 2, 2], 2)),
+            error_text(lambda: tf.layers.max_pooling2d(x4, 0, 2)),
+            error_text(lambda: tf.layers.max_pooling2d(x4, 2, 2, padding="full")),
+            error_text(lambda: tf.layers.max_pooling2d(x4, 2, 2, data_format="NHWC")),
+            error_text(lambda: tf.layers.max_pooling2d(tf.placeholder(tf.float32, [None, 6, 2]), 2, 2)),
+            error_text(lambda: tf.layers.max_pooling1d(x4, 2, 2))]
