@@ -88,7 +88,9 @@ class Operation:
         value = self._attrs[name]
         if name == "value" and self._type == "Const":
             return tensor_proto(value)
-        if name == "_class":
+        if isinstance(value, str):  # string attrs come back as bytes, as in TF
+            return value.encode()
+        if isinstance(value, list) and value and isinstance(value[0], str):
             return [s.encode() if isinstance(s, str) else s for s in value]
         return value
 

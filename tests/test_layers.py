@@ -38,7 +38,7 @@ LAYERS = [
     # variables, gradients, graph import
     ["initializers", "variables", "variable_scope", "gradients", "importer"],
     # TF1's layers
-    ["layers.arguments", "layers.base", "layers.core", "layers.pooling", "layers", "contrib.layers", "contrib"],
+    ["layers.arguments", "layers.base", "layers.core", "layers.convolutional", "layers.pooling", "layers", "contrib.layers", "contrib"],
     # training, summaries, SavedModels
     ["train.device_setter", "train.learning_rate_decay", "train.training_util", "train.optimizer",
      "train.optimizers", "train.checkpoint_management", "train.checkpoint_utils", "train.meta_graph", "train.saver",

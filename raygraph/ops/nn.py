@@ -389,8 +389,11 @@ def _bias_add_shape(inputs, a):
     d, bd = dims(x), dims(b)
     if bd is not None and len(bd) != 1:
         raise ValueError(f"Shape must be rank 1 but is rank {len(bd)}")
-    if d is not None and bd is not None and d and d[-1] is not None and bd[0] is not None and d[-1] != bd[0]:
-        raise ValueError(f"Dimensions must be equal, but are {d[-1]} and {bd[0]}")
+    channel = None
+    if d is not None and d:
+        channel = d[1] if a.get("data_format") == "NCHW" and len(d) > 2 else d[-1]
+    if channel is not None and bd is not None and bd[0] is not None and channel != bd[0]:
+        raise ValueError(f"Dimensions must be equal, but are {channel} and {bd[0]}")
     return x.dtype.base_dtype, x.shape
 
 
@@ -430,7 +433,16 @@ op("BiasAddGrad", "out_backprop:T", kernel=_bias_add_grad_kernel, shape=_bias_ad
 
 
 def bias_add(value, bias, data_format=None, name=None):
+    """`value + bias` along the channel dim; data_format "N...C" is NHWC, "NC..." is NCHW."""
     with name_scope(name, "BiasAdd", [value, bias]) as scope:
+        if data_format is not None:
+            if data_format.startswith("NC"):
+                data_format = "NCHW"
+            elif data_format.startswith("N") and data_format.endswith("C"):
+                data_format = "NHWC"
+            else:
+                raise ValueError(f"`data_format` must be of the form `N...C` or `NC...`. Received: "
+                                 f"data_format={data_format}")
         value = convert_to_tensor(value, name="input")
         bias = convert_to_tensor(bias, dtype=value.dtype.base_dtype, name="bias")
         return apply_op("BiasAdd", [value, bias], {"data_format": data_format or "NHWC"}, name=scope)

@@ -231,3 +231,58 @@ def case_pooling_layer_errors(tf):
             error_text(lambda: tf.layers.max_pooling2d(x4, 2, 2, data_format="NHWC")),
             error_text(lambda: tf.layers.max_pooling2d(tf.placeholder(tf.float32, [None, 6, 2]), 2, 2)),
             error_text(lambda: tf.layers.max_pooling1d(x4, 2, 2))]
+
+
+# ----- convolution layers -----------------------------------------------------------------------------------
+def case_conv_layers_graph(tf):
+    x = tf.placeholder(tf.float32, [None, 8, 8, 3], name="x")
+    y = tf.layers.conv2d(x, 4, 3, activation=tf.nn.relu)
+    z = tf.layers.conv2d(y, 2, [3, 3], strides=2, padding="same", use_bias=False, name="c2")
+    t = tf.layers.conv2d_transpose(z, 3, 3, strides=2, padding="same")
+    t2 = tf.layers.Conv2DTranspose(2, [2, 3], strides=(2, 1), padding="valid")(x)
+    x1 = tf.placeholder(tf.float32, [None, 10, 3], name="x1")
+    c1 = tf.layers.conv1d(x1, 4, 3)
+    causal = tf.layers.Conv1D(2, 3, padding="causal", dilation_rate=1, name="causal")(x1)
+    return [describe(tf), [sig(v) for v in (y, z, t, t2, c1, causal)], _names(tf.global_variables())]
+
+
+def case_conv_layers_values(tf):
+    tf.set_random_seed(11)
+    x = tf.constant(np.arange(2 * 5 * 5 * 2, dtype=np.float32).reshape(2, 5, 5, 2) / 50.0)
+    y = tf.layers.conv2d(x, 3, 2, padding="same", bias_initializer=tf.constant_initializer(0.1))
+    p = tf.layers.max_pooling2d(y, 2, 2)
+    t = tf.layers.conv2d_transpose(p, 2, 2, strides=2)
+    x1 = tf.constant(np.arange(2 * 6 * 2, dtype=np.float32).reshape(2, 6, 2) / 10.0)
+    c1 = tf.layers.conv1d(x1, 2, 2, padding="causal")
+    loss = tf.reduce_sum(t) + tf.reduce_sum(c1)
+    grads = tf.gradients(loss, tf.trainable_variables())
+    return _init_and_run(tf, [y, p, t, c1] + grads)
+
+
+def case_conv_layers_channels_first(tf):
+    x = tf.placeholder(tf.float32, [None, 3, 6, 6])
+    y = tf.layers.conv2d(x, 2, 3, data_format="channels_first")
+    x1 = tf.placeholder(tf.float32, [None, 3, 7])
+    c1 = tf.layers.conv1d(x1, 2, 3, data_format="channels_first")
+    graph = describe(tf)
+    # Keras asks a session for the GPUs here, which adds IsVariableInitialized ops to TF's graph: only shapes
+    t = tf.layers.conv2d_transpose(x, 2, 2, strides=2, data_format="channels_first")
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        value = s.run(t, {x: np.ones([1, 3, 6, 6], np.float32)})
+    return [graph, [sig(v) for v in (y, t, c1)], value.shape]
+
+
+def case_conv_layer_errors(tf):
+    x = tf.placeholder(tf.float32, [None, 8, 8, 3])
+    layer = tf.layers.Conv2D(2, 3)
+    layer(x)
+    return [error_text(lambda: tf.layers.conv2d(x, 0, 3)),
+            error_text(lambda: tf.layers.conv2d(x, 2, [3, 3, 3])),
+            error_text(lambda: tf.layers.conv2d(x, 2, 3, strides=0)),
+            error_text(lambda: tf.layers.conv2d(x, 2, 3, padding="causal")),
+            error_text(lambda: tf.layers.conv2d(tf.placeholder(tf.float32, [None, 8, 8, None]), 2, 3)),
+            error_text(lambda: tf.layers.conv2d(tf.placeholder(tf.float32, [None, 2, 2, 3]), 2, 3)),
+            error_text(lambda: layer(tf.placeholder(tf.float32, [None, 8, 8, 4]))),
+            error_text(lambda: tf.layers.conv2d(tf.placeholder(tf.float32, [8, 8, 3]), 2, 3)),
+            error_text(lambda: tf.layers.conv2d_transpose(tf.placeholder(tf.float32, [None, 4, 4, 4, 3]), 2, 3))]
