@@ -53,11 +53,14 @@ class Device:
         return {"node_id": ctx.get_node_id(), "ip": ray.util.get_node_ip_address(), "pid": os.getpid(),
                 "device": self.name}
 
-    def channel(self):
-        """Opens (once) and describes the step channel: (addresses, authkey, hostname)."""
-        if self.server is None:
-            import ray
-            self.server = ChannelServer(self.handle, ray.util.get_node_ip_address())
+    def channel(self, local=False):
+        """Opens (once) and describes the step channel: (addresses, authkey, hostname).
+
+        `local`: every client is on this node (a local session's device), so TCP listens on loopback only;
+        shared devices of a cluster listen on the node's address."""
+        with self.lock:
+            if self.server is None:
+                self.server = ChannelServer(self.handle, "127.0.0.1" if local else _node_address())
         return self.server.addresses, self.server.authkey, self.server.host
 
     def rename(self, name):
@@ -189,6 +192,11 @@ class Device:
 
     def sleep(self, seconds):
         time.sleep(seconds)
+
+
+def _node_address():
+    import ray
+    return ray.util.get_node_ip_address()
 
 
 def _portable(error):
