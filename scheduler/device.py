@@ -40,6 +40,9 @@ class Device:
         # the thread that takes a step's message runs nodes too: the pool adds one thread fewer than cores
         self.threads = threads or max(1, (os.cpu_count() or 1) - 1)
         self.pool = ThreadPoolExecutor(self.threads, thread_name_prefix=f"raygraph-{name.split('/')[-1]}")
+        # A step with a deadline starts in a thread of its own (its message's thread only waits), never
+        # queued behind the pool: a hung kernel there must not make other steps miss their deadlines.
+        self.starters = ThreadPoolExecutor(256, thread_name_prefix="raygraph-step")
         self.parallel = _IntraOp(blas_threads or os.cpu_count() or 1)
         self.dispatch = ThreadedDispatch(self.pool)
         self.server = None
@@ -120,8 +123,9 @@ class Device:
             if timeout is None:
                 self.dispatch(step, part.roots)
             else:  # with a deadline this thread only waits: a slow kernel cannot hold it past the deadline
-                self.pool.submit(self.dispatch, step, part.roots)
+                self.starters.submit(self.dispatch, step, part.roots)
             if not step.done.wait(timeout):
+                step.fail(None, TimeoutError())  # cancelled: nodes not started yet will not run
                 raise TimeoutError()
             if isinstance(step.error, StepError) and isinstance(step.error.error, Aborted):
                 raise step.error.error
