@@ -9,8 +9,9 @@ Each connection is served by its own thread; a message is a pickled `StepMessage
 `StepReply` (the actor-call route carries the same two records). Large
 array buffers (feeds, fetched values) travel beside the pickle, not inside it: from a client on the
 same machine through a shared-memory segment it owns (the device reads them in place, read-only, for
-the step), otherwise as raw frames on the socket. The HMAC challenge of `multiprocessing.connection`
-(with a per-actor random key handed out through Ray) keeps strangers out.
+the step; the mapping goes when the connection ends and no array views it), otherwise as raw frames on
+the socket. The HMAC challenge of `multiprocessing.connection` (with a per-actor random key handed out
+through Ray) keeps strangers out.
 
 Connecting must never hang and strangers must not exhaust the device: the listen queues are deep
 (a queue of 1 overflowed when a session's threads connected at once; the kernel then answered some TCP
@@ -141,11 +142,23 @@ class _Attached(shared_memory.SharedMemory):
 
 def _attach(name):
     segment = _Attached(name=name)
+    # The mapping is all this process needs: holding the descriptor as well kept one open per session
+    # (and the client's unlinked segment alive) whenever arrays still viewed it when the connection ended.
+    os.close(segment._fd)
+    segment._fd = -1
     try:  # the client owns the segment: this process must not unlink it at exit
         resource_tracker.unregister(segment._name, "shared_memory")
     except Exception:  # noqa: BLE001
         pass
     return segment
+
+
+def release_attached(attached):
+    """Closes the segments a connection attached (those still viewed unmap when their last view goes)."""
+    for key, seg in list(attached.items()):
+        for segment in (seg if key == "retired" else [seg]):
+            _closed(segment)
+    attached.clear()
 
 
 class SharedBuffer:
@@ -208,8 +221,8 @@ class ChannelServer:
             threading.Thread(target=self._serve, args=(sock,), daemon=True, name="raygraph-channel").start()
 
     def _serve(self, sock):
+        attached = {}
         try:
-            attached = {}
             try:
                 conn = _handshake(sock, self.handshake_timeout, deliver_challenge, answer_challenge, self.authkey)
             finally:
@@ -218,9 +231,13 @@ class ChannelServer:
                 while True:
                     message = StepMessage._make(receive_message(conn, attached))
                     reply = self.handler(message)
+                    del message  # its feeds may view a segment of `attached`
                     send_message(conn, tuple(reply))  # plain tuples on the wire: a named one pickles its class
+                    del reply
         except (EOFError, OSError, Exception):  # noqa: BLE001 - a broken, silent or hostile client ends its thread
             pass
+        finally:
+            release_attached(attached)
 
     def close(self):
         self._closed = True
