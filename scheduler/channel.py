@@ -9,19 +9,31 @@ Each connection is served by its own thread; a message is a pickled `StepMessage
 `StepReply` (the actor-call route carries the same two records). Large
 array buffers (feeds, fetched values) travel beside the pickle, not inside it: from a client on the
 same machine through a shared-memory segment it owns (the device reads them in place, read-only, for
-the step), otherwise as raw frames on the socket. The HMAC challenge of `multiprocessing.connection`
-(with a per-actor random key handed out through Ray) keeps strangers out.
+the step; the mapping goes when the connection ends and no array views it), otherwise as raw frames on
+the socket. The HMAC challenge of `multiprocessing.connection` (with a per-actor random key handed out
+through Ray) keeps strangers out.
+
+Connecting must never hang and strangers must not exhaust the device: the listen queues are deep
+(a queue of 1 overflowed when a session's threads connected at once; the kernel then answered some TCP
+connects with a SYN cookie and dropped their last ACK, leaving clients "connected" to nothing, waiting
+for the server's challenge forever), both ends bound the handshake in time, and at most `MAX_PENDING`
+unauthenticated connections are held at once (the rest wait in the kernel's queue).
 """
 import os
 import pickle
 import socket
+import struct
 import tempfile
 import threading
+import time
 from multiprocessing import resource_tracker, shared_memory
-from multiprocessing.connection import Connection, Listener, answer_challenge, deliver_challenge
+from multiprocessing.connection import Connection, answer_challenge, deliver_challenge
 from typing import Any, NamedTuple
 
 LARGE = 1 << 16  # buffers from this size travel beside the pickle
+HANDSHAKE_TIMEOUT = 10.0  # seconds either end waits for the other's part of the handshake
+MAX_PENDING = 16          # unauthenticated connections a device holds at once
+BACKLOG = socket.SOMAXCONN
 
 
 # ----- the step protocol -----------------------------------------------------------------------------------
@@ -130,11 +142,23 @@ class _Attached(shared_memory.SharedMemory):
 
 def _attach(name):
     segment = _Attached(name=name)
+    # The mapping is all this process needs: holding the descriptor as well kept one open per session
+    # (and the client's unlinked segment alive) whenever arrays still viewed it when the connection ended.
+    os.close(segment._fd)
+    segment._fd = -1
     try:  # the client owns the segment: this process must not unlink it at exit
         resource_tracker.unregister(segment._name, "shared_memory")
     except Exception:  # noqa: BLE001
         pass
     return segment
+
+
+def release_attached(attached):
+    """Closes the segments a connection attached (those still viewed unmap when their last view goes)."""
+    for key, seg in list(attached.items()):
+        for segment in (seg if key == "retired" else [seg]):
+            _closed(segment)
+    attached.clear()
 
 
 class SharedBuffer:
@@ -160,48 +184,109 @@ class SharedBuffer:
 
 
 class ChannelServer:
-    """Listens on a Unix socket and a TCP port; calls `handler(message)` for each message received."""
+    """Listens on a Unix socket and a TCP port on `host`; calls `handler(message)` for each message received.
 
-    def __init__(self, handler, host):
+    `host` is 127.0.0.1 when every client is on this node (a local session), the node's address otherwise.
+    """
+
+    def __init__(self, handler, host, handshake_timeout=HANDSHAKE_TIMEOUT, max_pending=MAX_PENDING):
         self.handler = handler
         self.authkey = os.urandom(32)
+        self.handshake_timeout = handshake_timeout
+        self._pending = threading.BoundedSemaphore(max_pending)  # a slot per connection not yet authenticated
         self._dir = tempfile.mkdtemp(prefix="raygraph-")
-        self._listeners = [Listener(os.path.join(self._dir, "step.sock"), family="AF_UNIX"),
-                           Listener((host, 0), family="AF_INET")]
-        self.addresses = [listener.address for listener in self._listeners]
+        self._path = os.path.join(self._dir, "step.sock")
+        self._sockets = [_listen(socket.AF_UNIX, self._path), _listen(socket.AF_INET, (host, 0))]
+        self.addresses = [self._path, self._sockets[1].getsockname()[:2]]
         self.host = socket.gethostname()
         self._closed = False
-        for listener in self._listeners:
-            threading.Thread(target=self._accept, args=(listener,), daemon=True,
+        for sock in self._sockets:
+            threading.Thread(target=self._accept, args=(sock,), daemon=True,
                              name="raygraph-channel-accept").start()
 
     def _accept(self, listener):
         while not self._closed:
             try:
-                conn = listener.accept()
+                sock, _ = listener.accept()
             except OSError:
-                return
-            threading.Thread(target=self._serve, args=(conn,), daemon=True, name="raygraph-channel").start()
+                if self._closed:
+                    return
+                time.sleep(0.01)  # e.g. out of descriptors for a moment, or a connection reset before accept
+                continue
+            # At the limit this thread waits, holding this one connection; the rest wait in the kernel's queue.
+            while not self._pending.acquire(timeout=0.5):
+                if self._closed:
+                    sock.close()
+                    return
+            threading.Thread(target=self._serve, args=(sock,), daemon=True, name="raygraph-channel").start()
 
-    def _serve(self, conn):
+    def _serve(self, sock):
+        attached = {}
         try:
-            deliver_challenge(conn, self.authkey)
-            answer_challenge(conn, self.authkey)
-            attached = {}
-            while True:
-                message = StepMessage._make(receive_message(conn, attached))
-                reply = self.handler(message)
-                send_message(conn, tuple(reply))  # plain tuples on the wire: a named one pickles its class too
-        except (EOFError, OSError, Exception):  # noqa: BLE001 - a broken or hostile client ends its thread
-            conn.close()
+            try:
+                conn = _handshake(sock, self.handshake_timeout, deliver_challenge, answer_challenge, self.authkey)
+            finally:
+                self._pending.release()
+            with conn:
+                while True:
+                    message = StepMessage._make(receive_message(conn, attached))
+                    reply = self.handler(message)
+                    del message  # its feeds may view a segment of `attached`
+                    send_message(conn, tuple(reply))  # plain tuples on the wire: a named one pickles its class
+                    del reply
+        except (EOFError, OSError, Exception):  # noqa: BLE001 - a broken, silent or hostile client ends its thread
+            pass
+        finally:
+            release_attached(attached)
 
     def close(self):
         self._closed = True
-        for listener in self._listeners:
+        for sock in self._sockets:
             try:
-                listener.close()
+                sock.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
             except OSError:
                 pass
+            sock.close()
+        for path in (self._path, self._dir):
+            try:
+                os.rmdir(path) if path == self._dir else os.unlink(path)
+            except OSError:
+                pass
+
+
+def _listen(family, address):
+    sock = socket.socket(family)
+    sock.bind(address)
+    sock.listen(BACKLOG)
+    return sock
+
+
+def _handshake(sock, timeout, first, second, authkey):
+    """The HMAC handshake on a connected socket, each read and write bounded by `timeout`; -> Connection.
+
+    `Connection` needs a blocking descriptor, so the bound is the socket's SO_RCVTIMEO/SO_SNDTIMEO for the
+    handshake, cleared afterwards. A peer that never speaks (or was dropped by the kernel) is an OSError."""
+    try:
+        sock.settimeout(None)
+        _io_timeout(sock, timeout)
+        conn = Connection(os.dup(sock.fileno()))
+        try:
+            first(conn, authkey)
+            second(conn, authkey)
+            _io_timeout(sock, 0)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+    finally:
+        sock.close()  # the Connection holds its own descriptor of the socket
+
+
+def _io_timeout(sock, seconds):
+    whole = int(seconds)
+    value = struct.pack("ll", whole, int((seconds - whole) * 1e6))
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, value)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, value)
 
 
 class ChannelClosed(Exception):
@@ -250,15 +335,15 @@ class Channel:
 
 
 def _connect(address, family, authkey, timeout):
-    """Client() with a bounded connect and handshake (a dead peer must not hang the caller)."""
+    """Client() with a bounded connect and handshake (a dead or silent peer must not hang the caller)."""
     sock = socket.socket(socket.AF_UNIX if family == "AF_UNIX" else socket.AF_INET)
-    sock.settimeout(timeout)
-    sock.connect(address)
-    if family == "AF_INET":
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    sock.settimeout(None)  # Connection needs a blocking descriptor; replies are awaited with poll()
-    conn = Connection(sock.detach())
-    answer_challenge(conn, authkey)
-    deliver_challenge(conn, authkey)
-    return conn
+    try:
+        sock.settimeout(timeout)
+        sock.connect(address)
+        if family == "AF_INET":
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    except BaseException:
+        sock.close()
+        raise
+    return _handshake(sock, timeout, answer_challenge, deliver_challenge, authkey)
 

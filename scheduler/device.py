@@ -50,6 +50,9 @@ class Device:
         # the thread that takes a step's message runs nodes too: the pool adds one thread fewer than cores
         self.threads = threads or max(1, (os.cpu_count() or 1) - 1)
         self.pool = ThreadPoolExecutor(self.threads, thread_name_prefix=f"raygraph-{name.split('/')[-1]}")
+        # A step with a deadline starts in a thread of its own (its message's thread only waits), never
+        # queued behind the pool: a hung kernel there must not make other steps miss their deadlines.
+        self.starters = ThreadPoolExecutor(256, thread_name_prefix="raygraph-step")
         self.parallel = _IntraOp(blas_threads or os.cpu_count() or 1)
         self.dispatch = ThreadedDispatch(self.pool)
         self.server = None
@@ -63,11 +66,14 @@ class Device:
         return {"node_id": ctx.get_node_id(), "ip": ray.util.get_node_ip_address(), "pid": os.getpid(),
                 "device": self.name}
 
-    def channel(self):
-        """Opens (once) and describes the step channel: (addresses, authkey, hostname)."""
-        if self.server is None:
-            import ray
-            self.server = ChannelServer(self.handle, ray.util.get_node_ip_address())
+    def channel(self, local=False):
+        """Opens (once) and describes the step channel: (addresses, authkey, hostname).
+
+        `local`: every client is on this node (a local session's device), so TCP listens on loopback only;
+        shared devices of a cluster listen on the node's address."""
+        with self.lock:
+            if self.server is None:
+                self.server = ChannelServer(self.handle, "127.0.0.1" if local else _node_address())
         return self.server.addresses, self.server.authkey, self.server.host
 
     def rename(self, name):
@@ -134,8 +140,9 @@ class Device:
             if timeout is None:
                 self.dispatch(step, part.roots)
             else:  # with a deadline this thread only waits: a slow kernel cannot hold it past the deadline
-                self.pool.submit(self.dispatch, step, part.roots)
+                self.starters.submit(self.dispatch, step, part.roots)
             if not step.done.wait(timeout):
+                step.fail(None, TimeoutError())  # cancelled: nodes not started yet will not run
                 raise TimeoutError()
             if isinstance(step.error, StepError) and isinstance(step.error.error, Aborted):
                 raise step.error.error
@@ -206,6 +213,11 @@ class Device:
 
     def sleep(self, seconds):
         time.sleep(seconds)
+
+
+def _node_address():
+    import ray
+    return ray.util.get_node_ip_address()
 
 
 def _portable(error):

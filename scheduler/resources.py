@@ -1,5 +1,6 @@
 """What a device keeps between steps: its variables and each stateful op's private state; and the two
 kinds of value the engine treats specially: `DEAD` and a `VariableRef`."""
+import threading
 
 
 class _Dead:
@@ -35,27 +36,36 @@ class VariableRef:
 
 
 class Binding:
-    """What a stateful kernel sees: the device's variables, and a dict of state private to its op."""
+    """What a stateful kernel sees: the device's variables, their locks, and a dict of state private to its op."""
 
-    __slots__ = ("name", "variables", "state")
+    __slots__ = ("name", "variables", "locks", "state")
 
-    def __init__(self, name, variables, state):
+    def __init__(self, name, variables, locks, state):
         self.name = name
         self.variables = variables
+        self.locks = locks
         self.state = state
 
 
+class Locks(dict):
+    """A lock per variable key, made on first use (what `use_locking=True` updates hold, as in TF1)."""
+
+    def __missing__(self, key):
+        return self.setdefault(key, threading.Lock())  # setdefault: two threads asking at once get one lock
+
+
 class Resources:
-    """A device's variables (keyed by (container, name)) and per-op state, persisting across steps."""
+    """A device's variables (keyed by (container, name)), their locks and per-op state, persisting across steps."""
 
     def __init__(self):
         self.variables = {}
+        self.locks = Locks()
         self._bindings = {}
 
     def bind(self, node):
         b = self._bindings.get(node.name)
         if b is None:
-            b = self._bindings[node.name] = Binding(node.name, self.variables, {})
+            b = self._bindings[node.name] = Binding(node.name, self.variables, self.locks, {})
         return b
 
     def clear(self, containers=None):

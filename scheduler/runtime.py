@@ -62,7 +62,7 @@ def node_resources(node=None):
 class DeviceHandle:
     """A device actor seen from a client: Ray calls for setup, a step channel per client thread."""
 
-    def __init__(self, name, actor):
+    def __init__(self, name, actor, local=False):
         import ray
         self.name = name
         self.actor = actor
@@ -71,7 +71,7 @@ class DeviceHandle:
         self._channels = []
         self._channel_lock = threading.Lock()
         try:
-            self._channel_info = ray.get(actor.channel.remote(), timeout=60)
+            self._channel_info = ray.get(actor.channel.remote(local), timeout=60)
         except Exception:  # noqa: BLE001 - no channel: steps go through actor calls
             self._channel_info = None
         self.node_id = None
@@ -128,7 +128,7 @@ def acquire_local_device(name, kind, threads=0, blas_threads=0):
     if kind == "GPU":
         options["num_gpus"] = 1
     actor = _actor_class().options(**options).remote(name, threads, blas_threads)
-    handle = DeviceHandle(name, actor)
+    handle = DeviceHandle(name, actor, local=True)  # only this node's clients use it
     handle.pool_key = key
     return handle
 

@@ -6,7 +6,7 @@ from multiprocessing.connection import Connection
 import numpy as np
 import pytest
 
-from scheduler.channel import LARGE, Channel, ChannelClosed, ChannelServer, SharedBuffer, StepMessage, StepReply
+from scheduler.channel import LARGE, MAX_PENDING, Channel, ChannelClosed, ChannelServer, SharedBuffer, StepMessage, StepReply
 from scheduler.channel import receive_message, send_message
 
 
@@ -126,3 +126,131 @@ def test_a_device_that_went_away_is_channel_closed(pair):
     with pytest.raises(ChannelClosed):
         for _ in range(100):  # the first sends may still fit the socket's buffer
             ch.send(_message({"x": np.zeros(LARGE)}))
+
+
+# ----- connecting never hangs; strangers cannot exhaust the device (issues 19 and 8) -------------------------
+def _in_thread(fn, deadline):
+    """fn() in a daemon thread; its result, or AssertionError if it has not returned by `deadline` s."""
+    out = {}
+
+    def target():
+        try:
+            out["value"] = fn()
+        except BaseException as e:  # noqa: BLE001 - handed to the test
+            out["error"] = e
+    t = threading.Thread(target=target, daemon=True)
+    t.start()
+    t.join(deadline)
+    assert not t.is_alive(), f"still blocked after {deadline} s"
+    if "error" in out:
+        raise out["error"]
+    return out["value"]
+
+
+def test_a_peer_that_never_speaks_cannot_hang_the_handshake():
+    """The state that hung issue 19: the client's connect succeeded (the kernel completed it: here a listener
+    that never accepts; there a SYN cookie whose last ACK the overflowing queue dropped), and no server ever
+    sends the challenge. The client must give up within its timeout, not wait forever."""
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    try:
+        with pytest.raises(ChannelClosed):
+            _in_thread(lambda: Channel([silent.getsockname()], b"k" * 32, False, timeout=0.5), deadline=10)
+    finally:
+        silent.close()
+
+
+@pytest.fixture
+def held(monkeypatch):
+    """A server whose accept loops wait until `server.gate` is set (a device busy at the moment clients connect)."""
+    gate = threading.Event()
+    accept = ChannelServer._accept
+
+    def held_accept(self, listener):
+        gate.wait(30)
+        accept(self, listener)
+    monkeypatch.setattr(ChannelServer, "_accept", held_accept)
+    srv = ChannelServer(lambda m: StepReply(kind="ok", values=[1]), "127.0.0.1")
+    srv.gate = gate
+    yield srv
+    gate.set()
+    srv.close()
+
+
+@pytest.mark.parametrize("family", [socket.AF_UNIX, socket.AF_INET], ids=["unix", "tcp"])
+def test_clients_connecting_while_the_device_is_busy_all_get_the_challenge(held, family):
+    """Issue 19's cause: a listen queue of 1. Clients connecting at once overflowed it: Unix connects failed
+    (EAGAIN) and TCP ones were dropped or half-opened. A deep queue holds them until the device accepts."""
+    address = held.addresses[0] if family == socket.AF_UNIX else held.addresses[1]
+    socks = []
+    try:
+        for _ in range(MAX_PENDING):
+            s = socket.socket(family)
+            socks.append(s)
+            s.settimeout(0.5)
+            s.connect(address)  # before the fix: the third one failed or timed out
+        held.gate.set()
+        for s in socks:
+            s.settimeout(5.0)
+            assert _challenged(s)
+    finally:
+        for s in socks:
+            s.close()
+
+
+def test_an_idle_unauthenticated_connection_is_dropped_after_the_handshake_timeout():
+    srv = ChannelServer(lambda m: StepReply(kind="ok"), "127.0.0.1", handshake_timeout=0.3)
+    try:
+        s = socket.create_connection(srv.addresses[1], timeout=5.0)
+        with s:
+            assert _challenged(s)
+            s.settimeout(5.0)  # the server gives up after 0.3 s and closes: end of file, not a timeout here
+            assert s.recv(64) == b""
+        ch = Channel(srv.addresses, srv.authkey, True)  # and the device still serves the others
+        ch.send(_message({}))
+        assert ch.receive(5.0).kind == "ok"
+        ch.close()
+    finally:
+        srv.close()
+
+
+def _challenged(sock):
+    """Whether the server sent this raw connection its challenge (a frame: 4 bytes of length, then it)."""
+    return sock.recv(64)[4:].startswith(b"#CHALLENGE#")
+
+
+def _channel_threads():
+    return {t for t in threading.enumerate() if t.name == "raygraph-channel"}
+
+
+def test_idle_connections_hold_a_bounded_number_of_threads():
+    before = _channel_threads()
+    srv = ChannelServer(lambda m: StepReply(kind="ok"), "127.0.0.1", handshake_timeout=30.0, max_pending=4)
+    socks = []
+    try:
+        for _ in range(100):
+            socks.append(socket.create_connection(srv.addresses[1], timeout=5.0))
+        for s in socks[:4]:  # the first four are being served (each got the challenge) ...
+            s.settimeout(5.0)
+            assert _challenged(s)
+        for s in socks[4:8]:  # ... the others wait (in the kernel's queue, one in the accept thread), unserved
+            s.settimeout(0.2)
+            with pytest.raises(TimeoutError):
+                s.recv(64)
+        assert len(_channel_threads() - before) == 4
+    finally:
+        for s in socks:
+            s.close()
+        srv.close()
+
+
+def test_a_local_device_listens_on_loopback_only():
+    from scheduler.device import Device
+    d = Device("/job:localhost/replica:0/task:0/device:CPU:0", threads=1)
+    try:
+        unix, (host, port) = d.channel(local=True)[0]
+        assert isinstance(unix, str) and host == "127.0.0.1"
+    finally:
+        d.server.close()
+        d.pool.shutdown()

@@ -2,8 +2,12 @@
 write through the ref; any non-ref consumer reads the value (FailedPreconditionError if uninitialized).
 
 Values are never updated in place: a write stores a new array, so a value read earlier in a step (or
-fetched) is never changed under its reader.
+fetched) is never changed under its reader. An update with `use_locking=True` holds its variable's lock
+from its read to its write, so concurrent locked updates are never lost (TF1's guarantee); unlocked ones
+may race and lose updates, as TF1 allows.
 """
+import contextlib
+
 import numpy as np
 
 from scheduler.resources import VariableRef
@@ -17,12 +21,18 @@ from ..dtypes import bool_, string
 class Ref(VariableRef):
     """A reference to one variable in a device's variable store: what a ref-typed tensor carries."""
 
-    __slots__ = ("store", "key", "name")
+    __slots__ = ("store", "key", "name", "locks")
 
-    def __init__(self, store, key, name):
+    def __init__(self, store, key, name, locks):
         self.store = store
         self.key = key
         self.name = name
+        self.locks = locks
+
+    @property
+    def lock(self):
+        """The variable's lock (held by updates with use_locking=True)."""
+        return self.locks[self.key]
 
     def read(self):
         value = self.store.get(self.key)
@@ -37,31 +47,45 @@ class Ref(VariableRef):
         raise TypeError(f"the variable ref {self.name} cannot leave its device; read its value instead")
 
 
+def locked(a, refs):
+    """A context holding the locks of `refs` (in one order, so two updates cannot deadlock) when the op's
+    `use_locking` attr is set; else nothing."""
+    if not a.get("use_locking"):
+        return contextlib.nullcontext()
+    stack = contextlib.ExitStack()
+    for ref in sorted({r.key: r for r in refs}.values(), key=lambda r: repr(r.key)):
+        stack.enter_context(ref.lock)
+    return stack
+
+
 def _variable_key(a, name):
     return (a.get("container") or "", a.get("shared_name") or name)
 
 
 def _variable_kernel(a, res):
-    return Ref(res.variables, _variable_key(a, res.name), res.name)
+    return Ref(res.variables, _variable_key(a, res.name), res.name, res.locks)
 
 
 def _assign_kernel(a, res, ref, value):
-    if a.get("validate_shape", True):
-        old = ref.store.get(ref.key)
-        if old is not None and np.shape(old) != np.shape(value):
-            raise InvalidArgumentError(None, None, "Assign requires shapes of both tensors to match. lhs shape= "
-                                       f"{list(np.shape(old))} rhs shape= {list(np.shape(value))}")
-    ref.write(np.array(value, dtype=a["T"].as_numpy_dtype))
+    new = np.array(value, dtype=a["T"].as_numpy_dtype)
+    with locked(a, [ref]):
+        if a.get("validate_shape", True):
+            old = ref.store.get(ref.key)
+            if old is not None and np.shape(old) != np.shape(value):
+                raise InvalidArgumentError(None, None, "Assign requires shapes of both tensors to match. lhs "
+                                           f"shape= {list(np.shape(old))} rhs shape= {list(np.shape(value))}")
+        ref.write(new)
     return ref
 
 
 def _update_kernel(fn):
     def kernel(a, res, ref, value):
-        old = ref.read()
-        if np.shape(old) != np.shape(value) and np.size(value) != 1:
-            raise InvalidArgumentError(None, None, f"Must have updates.shape = ref.shape, got ref.shape = "
-                                       f"{list(np.shape(old))} updates.shape = {list(np.shape(value))}")
-        ref.write(np.asarray(fn(old, value)).astype(old.dtype, copy=False))
+        with locked(a, [ref]):
+            old = ref.read()
+            if np.shape(old) != np.shape(value) and np.size(value) != 1:
+                raise InvalidArgumentError(None, None, f"Must have updates.shape = ref.shape, got ref.shape = "
+                                           f"{list(np.shape(old))} updates.shape = {list(np.shape(value))}")
+            ref.write(np.asarray(fn(old, value)).astype(old.dtype, copy=False))
         return ref
     return kernel
 

@@ -4,7 +4,6 @@ An `Apply*` op takes its variable and slots by reference (so it runs in the devi
 them), reads them, computes TF1's update formula in the variable's dtype and writes new arrays; its
 output is the variable's ref. One op per variable per step keeps the optimizer's graph lean.
 """
-import threading
 
 import numpy as np
 
@@ -12,6 +11,8 @@ from .. import checkpoint_io, dtypes
 from ..errors import InvalidArgumentError
 from ..shape import TensorShape
 from .registry import NOT_DIFFERENTIABLE, NUMBERS, apply_op, op
+from .state import locked
+
 
 # ----- the update formulas (TF1's training_ops.cc), over numpy arrays ------------------------------------
 def _gradient_descent(a, var, alpha, delta):
@@ -67,23 +68,13 @@ def _adadelta(a, var, accum, accum_update, lr, rho, epsilon, grad):
 
 
 # ----- kernels and shapes -----------------------------------------------------------------------------------
-_LOCK = threading.Lock()  # use_locking=True: such updates read and write their variables one at a time
-
-
-def _update_lock():
-    """The device process's lock (kernels are pickled by value; a module function travels by reference)."""
-    return _LOCK
-
-
 def _apply_kernel(names, n_refs, grad_at, update):
     """A stateful kernel reading its `n_refs` refs, applying `update` (inputs in op order), writing back."""
     checked = names[1:n_refs] + [names[grad_at]]
 
     def kernel(a, res, *args):
-        if a.get("use_locking"):
-            with _update_lock():
-                return apply(a, args)
-        return apply(a, args)
+        with locked(a, args[:n_refs]):  # use_locking=True: the variable and its slots, as in TF1
+            return apply(a, args)
 
     def apply(a, args):
         refs = args[:n_refs]
