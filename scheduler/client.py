@@ -193,6 +193,12 @@ class Client:
 
     def close(self):
         handles, self.handles = self.handles, {}
+        import ray
+        if not ray.is_initialized():
+            # Ray shut down (at exit, ray.shutdown's atexit hook runs before a garbage collection that may
+            # reach an unclosed session) and took this process's actors with it; calling into Ray now would
+            # start a new runtime during interpreter finalization and block forever.
+            return
         for h in handles.values():
             self._release(h)
 
