@@ -134,6 +134,20 @@ def test_dead_device_actor_is_unavailable(rtf):
     s.close()
 
 
+def test_dead_device_is_unavailable_when_a_new_signature_installs(rtf):
+    tf = rtf
+    import ray
+    x = tf.placeholder(tf.float32, name="x")
+    s = tf.Session()
+    assert s.run(x + 1.0, {x: 1.0}) == 2.0
+    (device, handle), = s._runtime.client.handles.items()
+    ray.kill(handle.actor)
+    time.sleep(0.5)
+    with pytest.raises(tf.errors.UnavailableError, match=device):  # a plan not yet installed on it
+        s.run(x * 2.0, {x: 1.0})
+    s.close()
+
+
 def test_close_releases_actors_and_is_idempotent(rtf):
     tf = rtf
     v = tf.Variable(3.0)
