@@ -207,8 +207,8 @@ class Client:
 
 
 def _unavailable(device, error):
-    """`error` from a Ray call to `device`'s actor as DeviceUnavailable if it says the actor is gone, else
-    `error` itself: raw Ray errors never leave the engine as such."""
+    """`error` from a Ray call to `device`'s actor: DeviceUnavailable if it says the actor is gone (died or
+    unreachable), else `error` unchanged."""
     from ray.exceptions import RayActorError
     if isinstance(error, RayActorError):
         return DeviceUnavailable(device, str(error))
