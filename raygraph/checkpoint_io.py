@@ -2,9 +2,11 @@
 
 A checkpoint `<prefix>` is two files:
 
-    <prefix>.index                      JSON: {"format": "raygraph-checkpoint", "version": 1,
+    <prefix>.index                      JSON: {"format": "raygraph-checkpoint", "version": 2,
                                                "data": "<basename>.data-<token>.arrow",
-                                               "tensors": [{"name", "dtype", "shape", "crc32"}, ...]}
+                                               "data_size": <bytes>, "data_crc32": <CRC32 of the data file>,
+                                               "tensors": [{"name", "dtype", "shape", "crc32"}, ...],
+                                               "index_crc32": <CRC32 of the rest, see _index_checksum>}
     <prefix>.data-<token>.arrow         Arrow IPC file: one record batch of one row, one column per tensor
                                         (named like the tensor), each a large_list of the flattened
                                         C-order values in the tensor's Arrow type
@@ -15,9 +17,15 @@ under a fresh name, then replaces the index, each written to a temporary file, f
 own, untouched data file) or the new one: never a mix. Data files no index points to, and temporary
 files a crashed save left, are removed after the commit. Strings are stored as large_binary, bool as Arrow booleans, complex numbers as
 interleaved (real, imaginary) pairs of floats.
+
+Reading trusts nothing it has not checked: the index's own checksum and fields, then the data file's size
+and CRC32 before pyarrow parses a byte of it (a damaged IPC file can crash pyarrow or make it allocate
+terabytes), then each tensor's element count and CRC32. Any damage is DataLossError. Version-1 files
+(no index or data-file checksum) are still read, with pyarrow's full validation instead.
 """
 import glob
 import json
+import math
 import os
 import uuid
 import zlib
@@ -30,7 +38,8 @@ from .errors import DataLossError, InvalidArgumentError, NotFoundError
 from .shape import TensorShape
 
 FORMAT = "raygraph-checkpoint"
-VERSION = 1
+VERSION = 2
+READABLE_VERSIONS = (1, 2)
 _COMPLEX_PARTS = {"complex64": np.float32, "complex128": np.float64}
 
 
@@ -53,20 +62,42 @@ def write(prefix, names, values, dtype_list=None):
         entries.append(entry)
     data_name = f"{os.path.basename(prefix)}.data-{uuid.uuid4().hex[:12]}.arrow"
     batch = pa.RecordBatch.from_arrays(columns, schema=pa.schema(fields, metadata={"format": FORMAT}))
-    _write_atomic(os.path.join(directory, data_name), lambda f: _write_ipc(f, batch))
+    data_path = os.path.join(directory, data_name)
+    _write_atomic(data_path, lambda f: _write_ipc(f, batch))
     _fsync_dir(directory)
-    _write_atomic(prefix + ".index", lambda f: f.write(_index_text(data_name, entries).encode()))
+    with open(data_path, "rb") as f:
+        size, crc = _file_checksum(f)
+    head = {"format": FORMAT, "version": VERSION, "data": data_name, "data_size": size, "data_crc32": crc}
+    _write_atomic(prefix + ".index", lambda f: f.write(_index_text(head, entries).encode()))
     _fsync_dir(directory)
     for stale in data_files(prefix) + glob.glob(glob.escape(prefix) + ".*.tmp-*"):  # older saves, crashed saves
         if os.path.basename(stale) != data_name:
             _remove(stale)
 
 
-def _index_text(data_name, entries):
-    """The index as JSON, one line per tensor."""
-    head = json.dumps({"format": FORMAT, "version": VERSION, "data": data_name})[:-1]
+def _index_text(head, entries):
+    """The index as JSON, one line per tensor, its checksum last."""
+    crc = _index_checksum(dict(head, tensors=entries))
     tensors = ",\n".join("  " + json.dumps(e) for e in entries)
-    return f"{head},\n \"tensors\": [\n{tensors}\n ]}}\n"
+    return f"{json.dumps(head)[:-1]},\n \"tensors\": [\n{tensors}\n ],\n \"index_crc32\": {crc}}}\n"
+
+
+def _index_checksum(index):
+    """CRC32 of the index's content without "index_crc32", as compact JSON with sorted keys (so it does
+    not depend on the file's whitespace)."""
+    rest = {k: v for k, v in index.items() if k != "index_crc32"}
+    return zlib.crc32(json.dumps(rest, sort_keys=True, separators=(",", ":")).encode())
+
+
+def _file_checksum(f, chunk=1 << 22):
+    """(size, CRC32) of an open file's contents."""
+    size, crc = 0, 0
+    while True:
+        block = f.read(chunk)
+        if not block:
+            return size, crc
+        size += len(block)
+        crc = zlib.crc32(block, crc)
 
 
 def _as_array(value, dtype):
@@ -134,18 +165,63 @@ def _remove(path):
 
 # ----- reading -----------------------------------------------------------------------------------------------------
 def read_index(prefix):
-    """The index of checkpoint `prefix` (NotFoundError if there is none)."""
+    """The index of checkpoint `prefix`, checked (NotFoundError if there is none, DataLossError if damaged)."""
     try:
         with open(prefix + ".index", "rb") as f:
             index = json.loads(f.read().decode())
     except FileNotFoundError:
         raise NotFoundError(None, None, f"Unsuccessful TensorSliceReader constructor: Failed to find any matching "
                             f"files for {prefix}") from None
-    except (ValueError, UnicodeDecodeError) as e:
+    except (ValueError, UnicodeDecodeError, RecursionError) as e:
         raise DataLossError(None, None, f"Unable to read the checkpoint index {prefix}.index: {e}") from None
-    if index.get("format") != FORMAT:
+    if not isinstance(index, dict) or index.get("format") != FORMAT:
         raise DataLossError(None, None, f"{prefix}.index is not a raygraph checkpoint index")
+    problem = _index_problem(index)
+    if problem:
+        raise DataLossError(None, None, f"The checkpoint index {prefix}.index is corrupted: {problem}")
     return index
+
+
+def _index_problem(index):
+    """What is wrong with a parsed index, or None."""
+    version = index.get("version")
+    if type(version) is not int or version not in READABLE_VERSIONS:
+        return f"unknown version {version!r}"
+    if ("index_crc32" in index or version >= 2) and index.get("index_crc32") != _index_checksum(index):
+        return "its checksum does not match"
+    data = index.get("data")
+    if not isinstance(data, str) or data in ("", ".", "..") or os.path.basename(data) != data or \
+            any(c in data for c in "/\\\0"):
+        return f"the data file {data!r} is not a file name beside the index"
+    if version >= 2 and not all(_is_count(index.get(k)) for k in ("data_size", "data_crc32")):
+        return "no valid data file size and checksum"
+    tensors = index.get("tensors")
+    if not isinstance(tensors, list) or not all(isinstance(e, dict) for e in tensors):
+        return "no valid tensor list"
+    names = set()
+    for e in tensors:
+        name, shape = e.get("name"), e.get("shape")
+        if not isinstance(name, str) or name in names or not _is_count(e.get("crc32")) or \
+                not isinstance(shape, list) or not all(_is_count(d) for d in shape) or \
+                _dtype_of(e.get("dtype")) is None:
+            return f"invalid tensor entry {json.dumps(e)[:200]}"
+        names.add(name)
+    return None
+
+
+def _is_count(x):
+    return type(x) is int and 0 <= x < 2 ** 63
+
+
+def _dtype_of(name):
+    """The DType a checkpoint entry names, or None if it is not one a checkpoint can hold."""
+    try:
+        dtype = dtypes.as_dtype(name) if isinstance(name, str) else None
+    except (TypeError, ValueError, KeyError):
+        return None
+    if dtype is None or dtype.is_ref_dtype or dtype.name != name:
+        return None
+    return dtype
 
 
 def variables(prefix):
@@ -171,25 +247,52 @@ def read(prefix, names, dtype_list=None, shapes=None):
                                        f"{_shape_text(shapes[i])} rhs shape= {entry['shape']} (tensor {name})")
     path = os.path.join(os.path.dirname(prefix) or ".", index["data"])
     try:
-        with pa.memory_map(path, "r") as source:
-            batch = pa.ipc.open_file(source).get_batch(0)
-            return [_decode(batch.column(name), entries[name]) for name in names]
+        batch = _read_batch(path, index)
+        return [_decode(batch.column(name), entries[name]) for name in names]
     except FileNotFoundError:
         raise NotFoundError(None, None, f"{path}; No such file or directory") from None
-    except (pa.ArrowInvalid, KeyError) as e:
+    except (pa.ArrowException, KeyError, ValueError, TypeError, IndexError, OverflowError, MemoryError) as e:
         raise DataLossError(None, None, f"Unable to read the checkpoint data file {path}: {e}") from None
+
+
+def _read_batch(path, index):
+    """The data file's record batch, parsed from memory; in version 2 only after the file's size and CRC32
+    match the index (version 1 has no file checksum: pyarrow's full validation is all there is)."""
+    with open(path, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        if index["version"] >= 2 and size != index["data_size"]:
+            raise DataLossError(None, None, f"Checksum does not match for the data file {path}: it has {size} "
+                                f"bytes, the index says {index['data_size']}")
+        raw = f.read()
+    if index["version"] >= 2 and zlib.crc32(raw) != index["data_crc32"]:
+        raise DataLossError(None, None, f"Checksum does not match for the data file {path}: the checkpoint is "
+                            f"corrupted")
+    reader = pa.ipc.open_file(pa.py_buffer(raw))
+    if reader.num_record_batches != 1:
+        raise ValueError(f"{reader.num_record_batches} record batches, not 1")
+    batch = reader.get_batch(0)
+    batch.validate(full=True)
+    return batch
 
 
 def _decode(column, entry):
     dtype = dtypes.as_dtype(entry["dtype"])
+    count = math.prod(entry["shape"]) * (2 if dtype.name in _COMPLEX_PARTS else 1)
+    if not pa.types.is_large_list(column.type) or len(column) != 1 or len(column.values) != count:
+        raise ValueError(f"tensor {entry['name']} is not a list of {count} values")
     values = column.values
     if dtype is dtypes.string:
+        if not pa.types.is_large_binary(values.type):
+            raise ValueError(f"tensor {entry['name']} is not stored as large_binary")
         raw = values.to_pylist()
         crc = zlib.crc32(b"".join(len(r).to_bytes(8, "little") + r for r in raw))
         flat = np.empty(len(raw), dtype=object)
         flat[:] = raw
     else:
-        flat = np.array(values.to_numpy(zero_copy_only=False), copy=True)  # detach from the mapped file
+        part = np.dtype(_COMPLEX_PARTS.get(dtype.name, dtype.as_numpy_dtype))
+        if values.type != pa.from_numpy_dtype(part):
+            raise ValueError(f"tensor {entry['name']} is stored as {values.type}, not {part}")
+        flat = np.array(values.to_numpy(zero_copy_only=False), copy=True)  # detach from the file's buffer
         crc = zlib.crc32(flat.tobytes())
         if dtype.name in _COMPLEX_PARTS:
             flat = flat.view(dtype.as_numpy_dtype)

@@ -216,6 +216,29 @@ class Graph:
         return name
 
     # ----- operations ------------------------------------------------------------------------------
+    def _mark(self):
+        """The graph's state now, for `_roll_back` (an all-or-nothing `import_graph_def`)."""
+        with self._lock:
+            return (len(self._ops), dict(self._names_in_use),
+                    {k: list(v) for k, v in self._collections.items()}, set(self._unfetchable))
+
+    def _roll_back(self, mark):
+        """Removes every op added since `mark` (which no op from before it may use) and its names."""
+        n, names, collections, unfetchable = mark
+        with self._lock:
+            removed = self._ops[n:]
+            del self._ops[n:]
+            gone = set(removed)
+            for op in removed:
+                del self._ops_by_name[op._name]
+                for t in op._inputs:
+                    t._consumers[:] = [c for c in t._consumers if c not in gone]
+                for c in op._control_inputs:
+                    c._control_outputs[:] = [o for o in c._control_outputs if o not in gone]
+            self._names_in_use, self._collections, self._unfetchable = names, collections, unfetchable
+            self._version = n
+            self._mutations += 1  # tables that saw the removed ops rebuild
+
     def _add_op(self, op):
         """Registers a newly built op and applies the graph's scopes to it (called by Operation)."""
         with self._lock:

@@ -29,7 +29,9 @@ TF_DEFAULTS = {
     "DecodeJpeg": {"channels": 0, "ratio": 1, "fancy_upscaling": True, "try_recover_truncated": False,
                    "acceptable_fraction": 1.0, "dct_method": ""},
     "DecodePng": {"channels": 0, "dtype": dtypes.uint8}, "Equal": {"incompatible_shape_error": True},
-    "NotEqual": {"incompatible_shape_error": True}, "GatherV2": {"batch_dims": 0}, "LeakyRelu": {"alpha": 0.2},
+    "NotEqual": {"incompatible_shape_error": True}, "GatherV2": {"batch_dims": 0},
+    "LeakyRelu": {"alpha": 0.2, "T": dtypes.float32}, "BroadcastGradientArgs": {"T": dtypes.int32},
+    "HistogramSummary": {"T": dtypes.float32}, "ImageSummary": {"T": dtypes.float32}, "Range": {"Tidx": dtypes.int32},
     "MatMul": {"transpose_a": False, "transpose_b": False}, "OneHot": {"axis": -1}, "Pack": {"axis": 0},
     "Unpack": {"axis": 0}, "Placeholder": {"shape": TensorShape(None)}, "PreventGradient": {"message": ""},
     "Print": {"message": "", "first_n": -1, "summarize": 3}, "RandomStandardNormal": {"seed": 0, "seed2": 0},
@@ -85,11 +87,15 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
                 input_map = {k: v if isinstance(v, (Tensor, Operation)) else convert_to_tensor(v)
                              for k, v in input_map.items()}
         importer = _Importer(graph, scope[:-1] if scope else "", input_map)
-        importer.add_nodes(graph_def.node)
-    importer.check_input_map_used()
-    if return_elements is None:
-        return None
-    return [importer.element(x) for x in return_elements]
+        mark = graph._mark()
+        try:  # as in TF, a GraphDef that cannot be imported (or named return elements) adds nothing
+            importer.add_nodes(graph_def.node)
+            elements = None if return_elements is None else [importer.element(x) for x in return_elements]
+        except BaseException:
+            graph._roll_back(mark)
+            raise
+    importer.check_input_map_used()  # TF checks this after importing, and keeps the import
+    return elements
 
 
 def _check_input_map(input_map):
@@ -156,7 +162,11 @@ class _Importer:
         self.ops = {}        # NodeDef name -> imported Operation
 
     def add_nodes(self, nodes):
-        names = {n.name for n in nodes}
+        names = set()
+        for nd in nodes:
+            if nd.name in names:
+                raise ValueError(f"Node '{nd.name}' is not unique")
+            names.add(nd.name)
         for nd in nodes:
             for inp in nd.input:
                 mapped = inp in self.input_map if inp.startswith("^") else \
@@ -208,9 +218,17 @@ class _Importer:
                 attrs[key] = [self._class_name(c) for c in value.list.s]
             else:
                 attrs[key] = attr_python(value)
+        _check_type_attrs(entry, nd, attrs)
         data, control = self._inputs(nd)
         name = self._name(nd.name)
-        op = self._create(entry, nd, name, data, attrs)
+        try:
+            op = self._create(entry, nd, name, data, attrs)
+        except KeyError as e:  # a kernel-less attr the op needs (a Placeholder's dtype, a Const's value)
+            raise ValueError(f"NodeDef missing attr {e.args[0]!r} from Op<name={nd.op}>; NodeDef: "
+                             f"{{{{node {nd.name}}}}}") from None
+        except (AttributeError, TypeError, IndexError) as e:  # an attr of the wrong kind
+            raise ValueError(f"Node '{nd.name}' ({nd.op}) has a malformed attr: {e}; NodeDef: "
+                             f"{{{{node {nd.name}}}}}") from None
         for c in control:
             op._add_control_input(c)
         if shapes and len(shapes) == len(op._outputs):
@@ -311,6 +329,20 @@ def _group_inputs(entry, data, nd):
             out.append(data[i])
             i += 1
     return out
+
+
+def _check_type_attrs(entry, nd, attrs):
+    """TF's errors for a type attr that the op's inputs need and the NodeDef lacks or gives another kind."""
+    for arg in entry.args:
+        key = arg.type_attr
+        if not key or arg.mixed or arg.default is not None:
+            continue
+        if key not in attrs:
+            raise ValueError(f"NodeDef missing attr '{key}' from Op<name={nd.op}>; NodeDef: {{{{node {nd.name}}}}}")
+        if not isinstance(attrs[key], dtypes.DType):
+            kind = nd.attr[key].WhichOneof("value") if key in nd.attr else type(attrs[key]).__name__
+            raise ValueError(f"AttrValue had value with type '{kind}' when 'type' expected\n\t for attr '{key}'\n"
+                             f"\t; NodeDef: {{{{node {nd.name}}}}}")
 
 
 def _check_input_types(entry, nd, name, data, attrs):

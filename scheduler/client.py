@@ -69,7 +69,12 @@ class Client:
         devices = list(plan.partitions)
         handles = {d: self.handle(d) for d in devices}
         peers = {d: handles[d].actor for d in devices}
-        ray.get([handles[d].actor.install.remote(plan.id, plan.partitions[d], peers) for d in devices])
+        refs = {d: handles[d].actor.install.remote(plan.id, plan.partitions[d], peers) for d in devices}
+        for d, ref in refs.items():
+            try:
+                ray.get(ref)
+            except Exception as e:  # noqa: BLE001 - Ray's actor errors
+                raise _unavailable(d, e) from None
         for d in devices:
             handles[d].installed.add(plan.id)
         self._installed.add(plan.id)
@@ -115,9 +120,7 @@ class Client:
             h.drop_channel()
             raise DeviceUnavailable(device, str(e)) from None
         except Exception as e:  # noqa: BLE001 - Ray's actor errors
-            if type(e).__name__ in ("RayActorError", "ActorDiedError", "ActorUnavailableError"):
-                raise DeviceUnavailable(device, str(e)) from None
-            raise
+            raise _unavailable(device, e) from None
         return _check(device, reply)
 
     def _call_all(self, plan, step_id, feeds, trace, timeout):
@@ -193,8 +196,23 @@ class Client:
 
     def close(self):
         handles, self.handles = self.handles, {}
+        import ray
+        if not ray.is_initialized():
+            # Ray shut down (at exit, ray.shutdown's atexit hook runs before a garbage collection that may
+            # reach an unclosed session) and took this process's actors with it; calling into Ray now would
+            # start a new runtime during interpreter finalization and block forever.
+            return
         for h in handles.values():
             self._release(h)
+
+
+def _unavailable(device, error):
+    """`error` from a Ray call to `device`'s actor: DeviceUnavailable if it says the actor is gone (died or
+    unreachable), else `error` unchanged."""
+    from ray.exceptions import RayActorError
+    if isinstance(error, RayActorError):
+        return DeviceUnavailable(device, str(error))
+    return error
 
 
 def _check(device, reply):

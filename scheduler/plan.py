@@ -7,6 +7,7 @@ The input is plain data: a dict of `NodeSpec` by name (made by the client from i
 data too, cached by the client and shipped once to each device. With RAYGRAPH_CHECK_PLANS=1 in the
 environment every partition planned is checked (`check_partition`; the tests do that).
 """
+import heapq
 import os
 from dataclasses import dataclass, field, replace
 
@@ -209,7 +210,7 @@ def build_plan(table, fetches, targets, feeds, devices, soft=False, plan_id=""):
                             name)
     placement = place(table, names, devices, soft)
     cut = _Cut(table, fed, placement)
-    for name in names:  # producers before consumers
+    for name in cut_order(table, names, fed):  # producers before consumers
         cut.add(table[name])
     feed_routes = {}
     for dev, b in cut.builders.items():
@@ -233,6 +234,34 @@ def build_plan(table, fetches, targets, feeds, devices, soft=False, plan_id=""):
                 id=plan_id)
 
 
+def cut_order(table, names, fed):
+    """The ordering policy: the order nodes are cut (and numbered) in. Producers come before consumers, and
+    a node that writes a variable (an input taking its ref) as late as that allows, so that the reads of
+    the variable that do not depend on the write come before it; `_Cut` then makes the write wait for
+    them. That is TF's usual order (a step reads a variable, e.g. in the backward pass, before an update
+    that nothing orders against those reads), and the waits only ever point forward in this order, so
+    they cannot form a cycle."""
+    position = {name: i for i, name in enumerate(names)}
+    waiting, users = {}, {name: [] for name in names}
+    for name in names:
+        spec = table[name]
+        sources = {k[0] for k in spec.inputs if k not in fed} | set(spec.control)
+        waiting[name] = len(sources)
+        for src in sources:
+            users[src].append(name)
+    ready = [(bool(table[n].ref_args), position[n], n) for n in names if not waiting[n]]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        name = heapq.heappop(ready)[2]
+        order.append(name)
+        for user in users[name]:
+            waiting[user] -= 1
+            if not waiting[user]:
+                heapq.heappush(ready, (bool(table[user].ref_args), position[user], user))
+    return order
+
+
 class _Cut:
     """Cuts placed nodes into one partition builder per device, wiring cross-device edges as send/receive
     pairs. It also tracks which nodes may see dead values, and which tensors may hold a variable ref."""
@@ -241,7 +270,9 @@ class _Cut:
         self.table, self.fed, self.placement = table, fed, placement
         self.builders = {}       # device name -> _PartitionBuilder
         self.conditional = set()  # nodes downstream of a switch may see dead values
-        self.carrying = set()     # tensors that may hold a variable ref: ref outputs, and pass-throughs of them
+        self.carrying = {}        # tensor that may hold a variable ref (ref outputs, pass-throughs of them)
+        #                           -> the variable's node
+        self.reads = {}           # (device, variable node) -> indices of the nodes there that read it
 
     def builder(self, device):
         if device not in self.builders:
@@ -261,9 +292,16 @@ class _Cut:
         aliases = spec.role == PASS_THROUGH and spec.inputs and spec.inputs[0] in carrying and 0 in local
         deref = () if aliases else tuple(p for p in sorted(local)
                                                 if spec.inputs[p] in carrying and p not in spec.ref_args)
-        carrying.update((spec.name, i) for i in spec.ref_outputs)
+        written = [carrying[spec.inputs[p]] for p in spec.ref_args if p in local and spec.inputs[p] in carrying]
+        dev = self.placement[spec.name]
+        for var in written:  # earlier reads of the variable that do not depend on this write (cut_order)
+            deps.update(self.reads.get((dev, var), ()))
+        for p in deref:
+            self.reads.setdefault((dev, carrying[spec.inputs[p]]), []).append(len(b.nodes))
+        origin = written[0] if written else spec.name
+        carrying.update(((spec.name, i), origin) for i in spec.ref_outputs)
         if aliases:
-            carrying.add((spec.name, 0))
+            carrying[(spec.name, 0)] = carrying[spec.inputs[0]]
         b.add(spec, inputs, deps, deref, spec.name in self.conditional, controls)
 
     def _may_see_dead(self, spec):

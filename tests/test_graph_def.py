@@ -229,3 +229,35 @@ def test_stripped_default_attrs_come_back_on_import(tf):
         mm, total = import_graph_def(meta.graph_def, return_elements=["mm:0", "total:0"])
         assert mm.op.get_attr("transpose_a") is False and mm.shape.as_list() == [1, 1]
         assert total.op.get_attr("keep_dims") is False and total.shape.as_list() == []
+
+
+@pytest.mark.parametrize("damage", ["no_dtype", "wrong_attr_kind", "missing_type_attr", "bad_return"])
+def test_a_failed_import_adds_nothing(tf, damage):
+    """A malformed node (or a missing return element) is TF's ValueError, and the graph is left as it was:
+    no op, no consumer on an input_map tensor, no name taken."""
+    with tf.Graph().as_default() as src:
+        x = tf.placeholder(tf.float32, [2], name="x")
+        tf.identity(tf.identity(x, name="y") * 2.0, name="z")
+    gd = src.as_graph_def()
+    bad = gd.node.add()
+    bad.name = "bad"
+    if damage == "no_dtype":
+        bad.op = "Placeholder"
+    elif damage == "wrong_attr_kind":
+        bad.op, bad.input[:] = "Identity", ["z"]
+        bad.attr["T"].shape.unknown_rank = True
+    elif damage == "missing_type_attr":
+        bad.op, bad.input[:] = "AddV2", ["y", "z"]
+    else:
+        del gd.node[-1]
+    with tf.Graph().as_default() as g:
+        mine = tf.constant([1.0, 2.0], name="mine")
+        before = [op.name for op in g.get_operations()]
+        with pytest.raises(ValueError):
+            import_graph_def(gd, input_map={"x:0": mine}, name="",
+                             return_elements=["nope:0"] if damage == "bad_return" else None)
+        assert [op.name for op in g.get_operations()] == before
+        assert mine.consumers() == []
+        assert g.version == len(before)
+        y, = import_graph_def(src.as_graph_def(), input_map={"x:0": mine}, name="", return_elements=["y:0"])
+        assert y.name == "y:0" and [c.name for c in mine.consumers()] == ["y"]

@@ -190,3 +190,19 @@ def test_every_optimizer_fits_a_linear_model(rtf, name, make):
         for _ in range(150):
             sess.run(train)
         assert sess.run(loss) < 0.2 * first
+
+
+def test_an_ungated_update_comes_after_the_backward_reads_of_its_variable(rtf):
+    """apply_gradients of tf.gradients results, with nothing ordering them: the backward pass reads each
+    variable before its update (TF's usual order; raygraph had it the other way round every time)."""
+    tf = rtf
+    x = tf.placeholder(tf.float32, [])
+    w = tf.Variable(1.0)
+    y = x * w * w                               # dy/dw = 2xw, dy/dx = w*w: reads w twice in the backward pass
+    gw, gx = tf.gradients(y, [w, x])
+    train = tf.train.GradientDescentOptimizer(1.0).apply_gradients([(gw, w)])
+    with tf.Session() as s:
+        for _ in range(5):
+            s.run(w.initializer)
+            assert s.run([gx, gw, train], {x: 1.0})[:2] == [1.0, 2.0]  # w*w with the old w, not 1 * -1
+            assert s.run(w) == -1.0

@@ -2,7 +2,9 @@
 import pytest
 
 from scheduler.executor import run_inline, Step
+from scheduler.partition import PASS_THROUGH
 from scheduler.plan import NodeSpec, PlanError, build_plan, place, prune
+from scheduler.resources import VariableRef
 
 CPU0 = ("/job:localhost/replica:0/task:0/device:CPU:0", ("localhost", 0, 0, "CPU", 0))
 CPU1 = ("/job:localhost/replica:0/task:0/device:CPU:1", ("localhost", 0, 0, "CPU", 1))
@@ -142,3 +144,43 @@ def test_nodes_after_a_switch_are_conditional_and_merges_keep_their_role():
     flags = {n.name: (n.conditional, n.role) for n in part.nodes}
     assert flags == {"p": (False, None), "sw": (False, "switch"), "f": (True, None), "m": (True, "merge"),
                      "free": (False, None)}
+
+
+class _Cell(VariableRef):
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+    def read(self):
+        return self.value
+
+
+def _update(at, ref, g):
+    ref.value = ref.value - g
+    return ref
+
+
+@pytest.mark.parametrize("listed_first", ["reader", "update"])
+def test_a_write_waits_for_the_reads_of_its_variable_that_do_not_depend_on_it(listed_first):
+    """TF's usual order for an ungated update (apply_gradients of tf.gradients): the backward pass's reads of
+    a variable come before the update. The update waits for them; a read that depends on it still follows."""
+    cell = _Cell(1.0)
+    t = table(
+        spec("w", kernel=lambda at: cell, ref_outputs=(0,), op_type="VariableV2"),
+        spec("read", [("w", 0)], kernel=lambda at, v: v, role=PASS_THROUGH, op_type="Identity"),
+        spec("grad", kernel=lambda at: 2.0),  # the gradient of w does not read w...
+        spec("reader", [("read", 0)], kernel=lambda at, v: v * 10.0),  # ...the gradient of another input does
+        spec("update", [("w", 0), ("grad", 0)], kernel=_update, ref_args=(0,), ref_outputs=(0,)),
+        spec("after", [("read", 0)], control=["update"], kernel=lambda at, v: v * 100.0),
+    )
+    targets = ["reader", "update"] if listed_first == "reader" else ["update", "reader"]
+    plan = build_plan(t, [("after", 0)], targets, [], [CPU0])
+    (part,) = plan.partitions.values()
+    names = [n.name for n in part.nodes]
+    assert names.index("reader") in part.deps[names.index("update")]
+    step = Step(part, None, {})
+    run_inline(step, part.roots)
+    assert cell.value == -1.0
+    assert step.values[part.nodes[names.index("reader")].outputs[0]] == 10.0   # read before the update
+    assert step.values[part.nodes[names.index("after")].outputs[0]] == -100.0  # read after it

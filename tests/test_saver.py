@@ -84,6 +84,80 @@ def test_a_corrupted_data_file_is_reported_not_loaded(tmp_path):
         checkpoint_io.read(prefix, ["w"])
 
 
+SWEEP_NAMES, SWEEP_DTYPES, SWEEP_SHAPES = ["s", "w"], ["string", "float32"], [[2], [2, 3]]
+SWEEP_VALUES = [np.array([b"ab", b"c"], dtype=object), np.arange(6, dtype=np.float32).reshape(2, 3)]
+
+
+@pytest.mark.parametrize("which", ["index", "data"])
+def test_every_flipped_byte_is_data_loss_never_a_crash(tmp_path, which):
+    """Each byte of a small checkpoint's files, flipped (all bits, then the lowest): the read is DataLossError
+    or (for a byte that does not matter) the saved values, never a crash, a huge allocation, or another
+    error. Before the data file's checksum was checked first, some flips crashed pyarrow (SIGSEGV)."""
+    prefix = str(tmp_path / "ck")
+    checkpoint_io.write(prefix, SWEEP_NAMES, SWEEP_VALUES)
+    path = prefix + ".index" if which == "index" else checkpoint_io.data_files(prefix)[0]
+    with open(path, "rb") as f:
+        original = f.read()
+    outcomes = {}
+    for at in range(len(original)):
+        for pattern in (0xFF, 0x01):
+            damaged = bytearray(original)
+            damaged[at] ^= pattern
+            with open(path, "wb") as f:
+                f.write(damaged)
+            try:
+                got = checkpoint_io.read(prefix, SWEEP_NAMES, SWEEP_DTYPES, SWEEP_SHAPES)
+                outcome = "restored" if all(_same_bits(w, g) for w, g in zip(SWEEP_VALUES, got)) else "WRONG"
+            except errors.DataLossError:
+                outcome = "DataLossError"
+            except Exception as e:  # noqa: BLE001 - any other outcome is the failure
+                outcome = type(e).__name__
+            if outcome not in ("DataLossError", "restored"):
+                outcomes.setdefault(outcome, []).append((at, pattern))
+    assert not outcomes, outcomes
+
+
+def test_the_data_file_must_lie_beside_its_index(tmp_path):
+    (tmp_path / "ck").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    prefix, other = str(tmp_path / "ck" / "m"), str(tmp_path / "elsewhere" / "x")
+    checkpoint_io.write(other, ["w"], [np.ones(2, np.float32)])
+    checkpoint_io.write(prefix, ["w"], [np.zeros(2, np.float32)])
+    (data,) = checkpoint_io.data_files(other)
+    for version in (1, 2):
+        index = _as_version(prefix, version)
+        index["data"] = "../elsewhere/" + os.path.basename(data)
+        if version == 2:
+            index["index_crc32"] = checkpoint_io._index_checksum(index)  # a consistent, hostile index
+        with open(prefix + ".index", "w") as f:
+            json.dump(index, f)
+        with pytest.raises(errors.DataLossError, match="not a file name beside the index"):
+            checkpoint_io.read(prefix, ["w"])
+
+
+def _as_version(prefix, version):
+    """The index of `prefix` rewritten as `version` wrote it (version 1: no size or checksums)."""
+    with open(prefix + ".index") as f:
+        index = json.load(f)
+    if version == 1:
+        for key in ("data_size", "data_crc32", "index_crc32"):
+            index.pop(key, None)
+        index["version"] = 1
+    return index
+
+
+def test_version_1_checkpoints_are_still_read(tmp_path):
+    prefix = str(tmp_path / "ck")
+    checkpoint_io.write(prefix, SWEEP_NAMES, SWEEP_VALUES)
+    index = _as_version(prefix, 1)
+    with open(prefix + ".index", "w") as f:
+        json.dump(index, f)
+    got = checkpoint_io.read(prefix, SWEEP_NAMES, SWEEP_DTYPES, SWEEP_SHAPES)
+    assert all(_same_bits(w, g) for w, g in zip(SWEEP_VALUES, got))
+    with open(prefix + ".index") as f:
+        assert json.load(f)["version"] == 1
+
+
 @pytest.mark.parametrize("crash_at", ["data", "index", "cleanup"])
 def test_a_crash_mid_save_leaves_a_loadable_checkpoint(tmp_path, crash_at):
     """Overwrite a checkpoint in a process that dies (os._exit) at each step of the commit."""
@@ -148,6 +222,27 @@ def test_failed_restores_change_no_variable(rtf, tmp_path):
             with pytest.raises(error, match="Restoring from checkpoint failed"):
                 saver.restore(s, path)
             assert s.run(a).tolist() == [7.0, 7.0]  # 'a' comes first in the checkpoint, yet was not assigned
+
+
+def test_a_corrupt_checkpoint_is_data_loss_and_the_device_survives(rtf, tmp_path):
+    tf = rtf
+    s_var = tf.Variable(SWEEP_VALUES[0], name="s")
+    w_var = tf.Variable(SWEEP_VALUES[1], name="w")
+    saver = tf.train.Saver()
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        path = saver.save(sess, str(tmp_path / "m"), write_meta_graph=False)
+        (data,) = checkpoint_io.data_files(path)
+        raw = bytearray(open(data, "rb").read())
+        raw[592] ^= 0xFF  # crashed the device actor inside pyarrow (SIGSEGV) before the file checksum
+        open(data, "wb").write(bytes(raw))
+        sess.run(tf.assign(w_var, tf.zeros([2, 3])))
+        (device, handle), = sess._runtime.client.handles.items()
+        with pytest.raises(tf.errors.DataLossError, match="Checksum does not match"):
+            saver.restore(sess, path)
+        assert sess.run(w_var).tolist() == [[0.0] * 3] * 2  # the same device, its variables untouched
+        assert sess._runtime.client.handles[device] is handle
+        assert sess.run(s_var).tolist() == [b"ab", b"c"]
 
 
 def test_variables_on_two_devices_save_and_restore(rtf, tmp_path):

@@ -1,4 +1,8 @@
 """Session on Ray: concurrency seen in traces, devices, threads, errors, deadlines, lifecycle."""
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 
@@ -130,6 +134,20 @@ def test_dead_device_actor_is_unavailable(rtf):
     s.close()
 
 
+def test_dead_device_is_unavailable_when_a_new_signature_installs(rtf):
+    tf = rtf
+    import ray
+    x = tf.placeholder(tf.float32, name="x")
+    s = tf.Session()
+    assert s.run(x + 1.0, {x: 1.0}) == 2.0
+    (device, handle), = s._runtime.client.handles.items()
+    ray.kill(handle.actor)
+    time.sleep(0.5)
+    with pytest.raises(tf.errors.UnavailableError, match=device):  # a plan not yet installed on it
+        s.run(x * 2.0, {x: 1.0})
+    s.close()
+
+
 def test_close_releases_actors_and_is_idempotent(rtf):
     tf = rtf
     v = tf.Variable(3.0)
@@ -155,7 +173,7 @@ def test_failure_on_one_device_aborts_the_others(rtf):
         waits = bad + 1.0
     with tf.Session(config=tf.ConfigProto(device_count={"CPU": 2})) as s:
         start = time.perf_counter()
-        with pytest.raises(tf.errors.UnknownError):
+        with pytest.raises(tf.errors.InvalidArgumentError):
             s.run(waits)
         assert time.perf_counter() - start < 5
         assert s.run(tf.constant(5.0)) == 5.0
@@ -220,3 +238,67 @@ def test_plans_are_cached_per_signature(rtf):
         assert len(s._plans) == 1
         s.run(y, {y: 5.0})
         assert len(s._plans) == 2
+
+
+_CYCLE_AT_EXIT = """
+import atexit, gc, sys, time
+gc.disable()                # the only collection is the one at exit, after Ray's own atexit shutdown
+atexit.register(gc.collect)
+import raygraph as tf
+
+def run_and_keep_error():
+    sess = tf.Session()     # never closed
+    bad = tf.py_func(lambda: (_ for _ in ()).throw(ValueError("boom")), [], tf.float32)
+    try:
+        sess.run(bad)
+    except tf.errors.OpError as e:
+        err = e             # err -> traceback -> this frame -> err (and sess): a reference cycle
+    return None
+
+run_and_keep_error()
+print("ready", flush=True)
+"""
+
+
+def _live_processes_in_group(pgid):
+    out = []
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == pgid and fields[0] != "Z":
+                out.append(int(pid))
+    return out
+
+
+def test_unclosed_session_in_a_cycle_does_not_block_exit():
+    """A session found by the garbage collector after Ray shut down must not call into Ray (which would
+    start a new runtime during finalization and block forever)."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]))
+    env.pop("RAY_ADDRESS", None)
+    proc = subprocess.Popen([sys.executable, "-c", _CYCLE_AT_EXIT], cwd=root, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        assert proc.stdout.readline().strip() == "ready", proc.stderr.read()  # bounded by the run's own time
+        start = time.monotonic()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pytest.fail("the process did not exit within 10 s of its last line")
+        assert proc.returncode == 0, proc.stderr.read()
+        assert time.monotonic() - start < 10
+        deadline = time.monotonic() + 5
+        while _live_processes_in_group(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _live_processes_in_group(proc.pid), "a Ray runtime started by the process was left behind"
+    finally:
+        if proc.poll() is None or _live_processes_in_group(proc.pid):
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)  # the child's own group: it and the Ray it started
+            except ProcessLookupError:
+                pass
+            proc.wait()

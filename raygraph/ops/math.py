@@ -66,8 +66,19 @@ def _is_int(x):
     return np.asarray(x).dtype.kind in "iu"
 
 
+def _divides_by_zero(x, y):
+    """Whether an integer division computes an output element from a zero divisor: TF checks each element
+    it computes, so an empty output (an empty x, or an empty y) is no error."""
+    if not _is_int(x) or not np.any(np.asarray(y) == 0):
+        return False
+    try:
+        return 0 not in np.broadcast_shapes(np.shape(x), np.shape(y))
+    except ValueError:  # shapes that do not broadcast fail in the kernel itself
+        return False
+
+
 def _check_int_divisor(x, y):
-    if _is_int(x) and np.any(np.asarray(y) == 0):
+    if _divides_by_zero(x, y):
         raise InvalidArgumentError(None, None, "Integer division by zero")
 
 
@@ -85,7 +96,7 @@ def _floormod(x, y):
 
 def _truncatediv(x, y):
     if _is_int(x):
-        if np.any(np.asarray(y) == 0):
+        if _divides_by_zero(x, y):
             raise InternalError(None, None, "Unexpected error in binary operator (only integer div and mod "
                                             "should have errors)")
         q = np.abs(x) // np.abs(y)

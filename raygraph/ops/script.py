@@ -1,21 +1,38 @@
 """`py_func`: an op whose kernel is a Python function (shipped to the device that runs it)."""
 import itertools
+import traceback
 
 import numpy as np
 
 from .. import dtypes
-from ..errors import InvalidArgumentError, UnknownError
+from ..errors import (InvalidArgumentError, OutOfRangeError, ResourceExhaustedError, UnimplementedError,
+                      UnknownError)
 from ..shape import unknown_shape
 from .registry import NOT_DIFFERENTIABLE, apply_op, op
 
 _tokens = itertools.count()
 
 
+# TF's py_func kernel (py_func.cc) gives a Python exception these codes (subclasses included), else UNKNOWN;
+# input loops rely on StopIteration becoming OutOfRangeError.
+_PYTHON_ERRORS = ((ValueError, InvalidArgumentError), (TypeError, InvalidArgumentError),
+                  (StopIteration, OutOfRangeError), (MemoryError, ResourceExhaustedError),
+                  (NotImplementedError, UnimplementedError))
+
+
+def _python_error(e):
+    """The OpError for exception `e` raised by a py_func's function, with TF's class and message layout."""
+    cls = next((c for kind, c in _PYTHON_ERRORS if isinstance(e, kind)), UnknownError)
+    frames = "".join(traceback.format_tb(e.__traceback__.tb_next if e.__traceback__ else None))
+    summary = "".join(traceback.format_exception_only(type(e), e))
+    return cls(None, None, f"{type(e).__name__}: {e}\nTraceback (most recent call last):\n{frames}{summary}")
+
+
 def _py_func_kernel(a, res, *inputs):
     try:
         out = a["_func"](*inputs)
-    except Exception as e:  # noqa: BLE001 - TF reports a Python failure as UnknownError
-        raise UnknownError(None, None, f"{type(e).__name__}: {e}") from e
+    except Exception as e:  # noqa: BLE001 - every Python failure becomes an OpError
+        raise _python_error(e) from e
     touts = a["Tout"]
     if not a["_list"]:
         out = [out]

@@ -133,3 +133,56 @@ def case_input_map_from_another_graph(tf):
         c = tf.constant([[1.0, 2.0]], name="c")
     with tf.Graph().as_default():
         return raises(lambda: tf.import_graph_def(gd, input_map={"x:0": c}))
+
+
+def _malformed_graph_defs(tf):
+    """A valid two-node GraphDef with one bad node (or input) added after them, one per kind of damage."""
+    with tf.Graph().as_default() as g:
+        x = tf.placeholder(tf.float32, [2], name="x")
+        tf.identity(x, name="y")
+    base = g.as_graph_def()
+
+    def with_node(op, name="bad", inputs=(), **attrs):
+        gd = type(base)()
+        gd.CopyFrom(base)
+        nd = gd.node.add()
+        nd.name, nd.op = name, op
+        nd.input.extend(inputs)
+        for key, fill in attrs.items():
+            fill(nd.attr[key])
+        return gd
+
+    def dtype(a):
+        a.type = 1  # DT_FLOAT
+
+    def shape(a):
+        a.shape.unknown_rank = True
+    out = {
+        "placeholder_without_dtype": with_node("Placeholder"),
+        "const_without_value": with_node("Const", dtype=dtype),
+        "add_with_one_input": with_node("AddV2", inputs=["y"], T=dtype),
+        "add_without_type_attr": with_node("AddV2", inputs=["x", "y"]),
+        "unknown_op": with_node("NoSuchOpType"),
+        "type_attr_of_wrong_kind": with_node("Identity", inputs=["x"], T=shape),
+        "duplicate_name": with_node("Identity", name="y", inputs=["x"], T=dtype),
+        "bad_output_index": with_node("Identity", inputs=["x:7"], T=dtype),
+        "unknown_input": with_node("Identity", inputs=["nowhere"], T=dtype),
+    }
+    return base, out
+
+
+def case_import_malformed_node_is_atomic_value_error(tf):
+    base, bad = _malformed_graph_defs(tf)
+    out = {}
+    for label, gd in bad.items():
+        with tf.Graph().as_default() as g:
+            tf.constant(1.0, name="c")
+            out[label] = [raises(lambda: tf.import_graph_def(gd, name="")), [op.name for op in g.get_operations()]]
+    with tf.Graph().as_default() as g:
+        out["bad_return_element"] = [raises(lambda: tf.import_graph_def(base, return_elements=["nope:0"])),
+                                     [op.name for op in g.get_operations()]]
+        out["unused_input_map"] = [raises(lambda: tf.import_graph_def(base, input_map={"zz:0": tf.constant(1.0)})),
+                                   [op.name for op in g.get_operations()]]
+        tf.import_graph_def(base)  # names taken by failed imports are free again
+        out["after"] = [op.name for op in g.get_operations()]
+    return out

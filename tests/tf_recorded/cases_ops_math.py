@@ -428,3 +428,24 @@ def case_argmax_shapes_and_errors(tf):
 def case_argmax_ties_and_ints(tf):
     x = tf.constant([[3, 3, 1], [2, 5, 5]])
     return run(tf, [tf.argmax(x, 1), tf.argmin(x, 1), tf.argmax(x, 0)])
+
+
+def case_integer_div_and_mod_by_zero_of_empty_tensors(tf):
+    """Integer FloorMod/FloorDiv by zero fail only when an output element is computed from a zero divisor."""
+    empty = tf.constant([], tf.int32)
+    zero = tf.constant(0)
+    rows = tf.zeros([0, 2], tf.int32)
+    out = []
+    for fn in (tf.floormod, tf.floordiv, tf.truncatediv):
+        out.append([fn(empty, zero).shape.as_list(), run_error(tf, fn(empty, zero)), run_error(tf, fn(zero, empty)),
+                    run_error(tf, fn(rows, tf.constant([0, 1]))), run_error(tf, fn(tf.constant([3, 4]), zero))])
+    with tf.Session() as s:
+        out.append(s.run([tf.floormod(empty, zero), tf.floordiv(rows, tf.constant([0, 0]))]))
+    return out
+
+
+def case_reduce_sum_of_unknown_rank_fed_a_scalar_and_its_gradient(tf):
+    x = tf.placeholder(tf.float32)
+    y = tf.reduce_sum(x * 3.0)
+    g, = tf.gradients(y, [x])
+    return run(tf, [y, g], {x: 2.0}) + run(tf, [y, g], {x: [[1.0, 2.0]]})

@@ -284,3 +284,35 @@ def case_timeout_in_ms(tf):
     q = tf.placeholder(tf.float32)
     with tf.Session() as s:
         return s.run(q * 2.0, {q: 1.0}, options=tf.RunOptions(timeout_in_ms=10000))
+
+
+def case_py_func_error_classes(tf):
+    def thrower(exc):
+        def f():
+            raise exc
+        return f
+    out = []
+    for exc in [StopIteration(), ValueError("v"), TypeError("t"), UnicodeDecodeError("utf-8", b"\xff", 0, 1, "u"),
+                MemoryError("m"), NotImplementedError("n"), KeyError("k"), RuntimeError("r"), ZeroDivisionError("z"),
+                IndexError("i"), FileNotFoundError("f")]:
+        p = tf.py_func(thrower(exc), [], tf.float32)
+        with tf.Session() as s:
+            try:
+                s.run(p)
+                out.append("no error")
+            except tf.errors.OpError as e:
+                out.append([type(e).__name__, e.error_code, type(exc).__name__ + ":" in e.message])
+    return out
+
+
+def case_py_func_stop_iteration_ends_an_input_loop(tf):
+    items = iter([1.0, 2.0, 3.0])
+    nxt = tf.py_func(lambda: np.float32(next(items)), [], tf.float32)
+    total = 0.0
+    with tf.Session() as s:
+        try:
+            while True:
+                total += s.run(nxt)
+        except tf.errors.OutOfRangeError:
+            pass
+    return total
