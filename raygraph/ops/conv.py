@@ -455,7 +455,7 @@ def _lookup(new_name, new_value, old_name, old_value):
     return new_value
 
 
-def _convert_padding(padding, expected_length=4):
+def convert_padding(padding, expected_length=4):
     """TF's convert_padding: a list of [before, after] pairs becomes EXPLICIT padding."""
     explicit = []
     if padding == "EXPLICIT":
@@ -477,13 +477,13 @@ def _convert_padding(padding, expected_length=4):
     return padding, explicit
 
 
-def _get_sequence(value, n, channel_index, name):
-    """TF's _get_sequence: strides or dilations for the spatial dims, completed with 1s."""
+def get_sequence(value, n, channel_index, name):
+    """TF's get_sequence: ksize, strides or dilations as n + 2 ints (one value, n spatial values, or all n + 2)."""
     if value is None:
         return [1] * (n + 2)
     if isinstance(value, (list, tuple)):
         value = list(value)
-    elif isinstance(value, int) or not hasattr(value, "__len__"):
+    elif isinstance(value, (int, np.integer)) or not hasattr(value, "__len__"):
         value = [value]
     else:
         value = list(value)
@@ -524,11 +524,11 @@ def conv2d(input, filter=None, strides=None, padding=None, use_cudnn_on_gpu=True
            dilations=[1, 1, 1, 1], name=None, filters=None):  # noqa: B006 - TF's signature
     """2-D convolution of a 4-D `input` with a [height, width, in, out] `filter` (op Conv2D)."""
     filter = _lookup("filters", filters, "filter", filter)
-    padding, explicit = _convert_padding(padding)
+    padding, explicit = convert_padding(padding)
     data_format = data_format or "NHWC"
     channel_index = 1 if data_format.startswith("NC") else 3
-    strides = _get_sequence(strides, 2, channel_index, "strides")
-    dilations = _get_sequence(dilations, 2, channel_index, "dilations")
+    strides = get_sequence(strides, 2, channel_index, "strides")
+    dilations = get_sequence(dilations, 2, channel_index, "dilations")
     ndims = getattr(getattr(input, "shape", None), "ndims", -1)
     if ndims == -1:
         ndims = np.ndim(input)
@@ -568,7 +568,7 @@ def conv2d_backprop_input(input_sizes, filter=None, out_backprop=None, strides=N
                           filters=None):  # noqa: B006 - TF's signature
     """The gradient of conv2d with respect to its input (op Conv2DBackpropInput)."""
     filter = _lookup("filters", filters, "filter", filter)
-    padding, explicit = _convert_padding(padding)
+    padding, explicit = convert_padding(padding)
     a = _conv_attrs("conv2d_backprop_input", "Conv2DBackpropInput", strides, padding, explicit, data_format,
                     dilations, ("NHWC", "NCHW"), use_cudnn_on_gpu)
     return apply_op("Conv2DBackpropInput", [input_sizes, filter, out_backprop], a, name=name)
@@ -577,7 +577,7 @@ def conv2d_backprop_input(input_sizes, filter=None, out_backprop=None, strides=N
 def conv2d_backprop_filter(input, filter_sizes, out_backprop, strides, padding, use_cudnn_on_gpu=True,
                            data_format="NHWC", dilations=[1, 1, 1, 1], name=None):  # noqa: B006 - TF's signature
     """The gradient of conv2d with respect to its filter (op Conv2DBackpropFilter)."""
-    padding, explicit = _convert_padding(padding)
+    padding, explicit = convert_padding(padding)
     a = _conv_attrs("conv2d_backprop_filter", "Conv2DBackpropFilter", strides, padding, explicit, data_format,
                     dilations, ("NHWC", "NCHW"), use_cudnn_on_gpu)
     return apply_op("Conv2DBackpropFilter", [input, filter_sizes, out_backprop], a, name=name)
@@ -591,9 +591,9 @@ def conv2d_transpose(value=None, filter=None, output_shape=None, strides=None, p
     with name_scope(name, "conv2d_transpose", [value, filter, output_shape]) as name:
         data_format = data_format or "NHWC"
         channel_index = 1 if data_format.startswith("NC") else 3
-        strides = _get_sequence(strides, 2, channel_index, "strides")
-        dilations = _get_sequence(dilations, 2, channel_index, "dilations")
-        padding, explicit = _convert_padding(padding)
+        strides = get_sequence(strides, 2, channel_index, "strides")
+        dilations = get_sequence(dilations, 2, channel_index, "dilations")
+        padding, explicit = convert_padding(padding)
         a = _conv_attrs("conv2d_backprop_input", "Conv2DBackpropInput", strides, padding, explicit, data_format,
                         dilations, ("NHWC", "NCHW"), True)
         return apply_op("Conv2DBackpropInput", [output_shape, filter, value], a, name=name)
@@ -610,8 +610,8 @@ def conv1d(value=None, filters=None, stride=None, padding=None, use_cudnn_on_gpu
             data_format, spatial_start_dim, channel_index = "NCHW", -2, 1
         else:
             raise ValueError(f"`data_format` must be 'NWC' or 'NCW'. Received: data_format={data_format}")
-        strides = [1] + _get_sequence(stride, 1, channel_index, "stride")
-        dilations = [1] + _get_sequence(dilations, 1, channel_index, "dilations")
+        strides = [1] + get_sequence(stride, 1, channel_index, "stride")
+        dilations = [1] + get_sequence(dilations, 1, channel_index, "dilations")
         value = expand_dims(value, spatial_start_dim)
         filters = expand_dims(filters, 0)
         if value.shape.ndims in (4, 3, 2, 1, 0, None):
@@ -659,9 +659,9 @@ def _convolution_internal(input, filters, strides, padding, data_format, dilatio
     else:
         channel_index = num_batch_dims
     is_dilated = dilations is not None
-    dilations = _get_sequence(dilations, num_spatial_dims, channel_index, "dilations")
+    dilations = get_sequence(dilations, num_spatial_dims, channel_index, "dilations")
     is_dilated = is_dilated and any(i != 1 for i in dilations)
-    strides = _get_sequence(strides, num_spatial_dims, channel_index, "strides")
+    strides = get_sequence(strides, num_spatial_dims, channel_index, "strides")
     with name_scope(name, None if name else "convolution", [input, filters]) as name:
         if is_dilated:
             raise NotImplementedError("raygraph: dilated tf.nn.convolution (space_to_batch) is not implemented yet")

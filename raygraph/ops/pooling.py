@@ -15,6 +15,7 @@ from ..default_graph import name_scope
 from ..errors import InvalidArgumentError, UnimplementedError
 from ..shape import TensorShape
 from .array import expand_dims, shape, squeeze, stop_gradient
+from .conv import convert_padding, get_sequence
 from .filling import zeros_like
 from .registry import NO_GRADIENT_DEFINED, apply_op, op
 from .shape_fns import BareShapeError, constant_value_as_shape, with_rank
@@ -419,48 +420,6 @@ op("MaxPoolGradWithArgmax", "input:T, grad:T, argmax:Targmax", kernel=_max_pool_
 
 
 # ----- tf.nn's pooling functions ----------------------------------------------------------------------------
-def _get_sequence(value, n, channel_index, name):
-    """TF's _get_sequence: ksize or strides as n + 2 ints (one value, n spatial values, or all n + 2)."""
-    if value is None:
-        return [1] * (n + 2)
-    if isinstance(value, (list, tuple)):
-        value = list(value)
-    elif isinstance(value, (int, np.integer)) or not hasattr(value, "__len__"):
-        value = [value]
-    else:
-        value = list(value)
-    if len(value) == n + 2:
-        return value
-    if len(value) == 1:
-        value = value * n
-    elif len(value) != n:
-        raise ValueError(f"{name} should be of length 1, {n} or {n + 2}. Received: {name}={value} of length "
-                         f"{len(value)}")
-    return [1, 1] + value if channel_index == 1 else [1] + value + [1]
-
-
-def _convert_padding(padding, expected_length=4):
-    """TF's convert_padding: a list of [before, after] pairs is EXPLICIT padding."""
-    if padding == "EXPLICIT":
-        raise ValueError("'EXPLICIT' is not a valid value for `padding`. To use explicit padding, `padding` must be "
-                         "a list.")
-    if not isinstance(padding, (list, tuple)):
-        return padding, []
-    explicit = []
-    for i, pair in enumerate(padding):
-        if not isinstance(pair, (list, tuple)):
-            raise ValueError(f"When `padding` is a list, each element of `padding` must be a list/tuple of size 2. "
-                             f"Received: padding={padding} with element at index {i} of type {type(pair)}")
-        if len(pair) != 2:
-            raise ValueError(f"When `padding` is a list, each element of `padding` must be a list/tuple of size 2. "
-                             f"Received: padding={padding} with element at index {i} of size {len(pair)}")
-        explicit.extend(pair)
-    if len(padding) != expected_length:
-        raise ValueError(f"When padding is a list, it must be of size {expected_length}. Received: "
-                         f"padding={padding} of size {len(padding)}")
-    return "EXPLICIT", explicit
-
-
 def _string_padding(op_type, padding):
     if not isinstance(padding, (str, bytes)):
         raise TypeError(f"Expected string for argument 'padding' not {padding!r}.")
@@ -471,14 +430,14 @@ def _pool2d(op_type, scope_name, value, ksize, strides, padding, data_format, na
     with name_scope(name, scope_name, [value]) as scope:
         data_format = data_format or "NHWC"
         channel = 1 if data_format.startswith("NC") else 3
-        ksize = _get_sequence(ksize, 2, channel, "ksize")
-        strides = _get_sequence(strides, 2, channel, "strides")
+        ksize = get_sequence(ksize, 2, channel, "ksize")
+        strides = get_sequence(strides, 2, channel, "strides")
         attrs = {"ksize": ksize, "strides": strides}
         if explicit:
             if isinstance(padding, (list, tuple)) and data_format == "NCHW_VECT_C":
                 raise ValueError(f"`data_format='NCHW_VECT_C'` is not supported with explicit padding. Received: "
                                  f"padding={padding}")
-            padding, attrs["explicit_paddings"] = _convert_padding(padding)
+            padding, attrs["explicit_paddings"] = convert_padding(padding)
         attrs.update(padding=_string_padding(op_type, padding), data_format=data_format)
         if scope_name == "MaxPool" and any(v == 0 for v in ksize):
             raise ValueError(f"`ksize` cannot be zero. Received: ksize={ksize}")
@@ -515,11 +474,11 @@ def _pool1d(op_type, scope_name, input, ksize, strides, padding, data_format, na
     with name_scope(name, scope_name, [input]) as scope:
         data_format = data_format or "NWC"
         channel = 1 if data_format.startswith("NC") else 2
-        ksize = [1] + _get_sequence(ksize, 1, channel, "ksize")
-        strides = [1] + _get_sequence(strides, 1, channel, "strides")
+        ksize = [1] + get_sequence(ksize, 1, channel, "ksize")
+        strides = [1] + get_sequence(strides, 1, channel, "strides")
         attrs = {"ksize": ksize, "strides": strides}
         if op_type == "MaxPool":
-            padding, explicit = _convert_padding(padding, 3)
+            padding, explicit = convert_padding(padding, 3)
             attrs["explicit_paddings"] = [0, 0] + explicit if padding == "EXPLICIT" else explicit
         expanding = 1 if data_format == "NWC" else 2
         attrs.update(padding=_string_padding(op_type, padding), data_format="NHWC" if data_format == "NWC" else "NCHW")
@@ -539,8 +498,8 @@ def _pool3d(op_type, input, ksize, strides, padding, data_format, name):
     with name_scope(name, op_type, [input]) as scope:
         data_format = data_format or "NDHWC"
         channel = 1 if data_format.startswith("NC") else 4
-        attrs = {"ksize": _get_sequence(ksize, 3, channel, "ksize"),
-                 "strides": _get_sequence(strides, 3, channel, "strides"),
+        attrs = {"ksize": get_sequence(ksize, 3, channel, "ksize"),
+                 "strides": get_sequence(strides, 3, channel, "strides"),
                  "padding": _string_padding(op_type, padding), "data_format": data_format}
         return apply_op(op_type, [convert_to_tensor(input, name="input")], attrs, name=scope)
 
@@ -572,8 +531,8 @@ def max_pool_v2(input, ksize, strides, padding, data_format=None, name=None):
     if isinstance(padding, (list, tuple)) and data_format == "NCHW_VECT_C":
         raise ValueError(f"`data_format='NCHW_VECT_C'` is not supported with explicit padding. Received: "
                          f"padding={padding}")
-    ksize = _get_sequence(ksize, n, channel, "ksize")
-    strides = _get_sequence(strides, n, channel, "strides")
+    ksize = get_sequence(ksize, n, channel, "ksize")
+    strides = get_sequence(strides, n, channel, "strides")
     if isinstance(padding, (list, tuple)) and n == 3:
         raise ValueError(f"Explicit padding is not supported with an input tensor of rank 5. Received: "
                          f"padding={padding}")
@@ -589,8 +548,8 @@ def avg_pool_v2(input, ksize, strides, padding, data_format=None, name=None):
     """TF2's tf.nn.avg_pool (TF1's avg_pool_v2): 1-, 2- or 3-D by the input's rank."""
     input, n = _rank_for(input)
     channel = n + 1 if data_format is None else 1 if data_format.startswith("NC") else n + 1
-    ksize = _get_sequence(ksize, n, channel, "ksize")
-    strides = _get_sequence(strides, n, channel, "strides")
+    ksize = get_sequence(ksize, n, channel, "ksize")
+    strides = get_sequence(strides, n, channel, "strides")
     if n == 1:
         return avg_pool1d(input, ksize, strides, padding, data_format, name)
     op_type = "AvgPool" if n == 2 else "AvgPool3D"
