@@ -2,7 +2,8 @@
 
 A Ray cluster with token authentication (`RAY_AUTH_MODE=token`) rejects every RPC that lacks its token.
 Ray 2.60 turns it on unless RAY_AUTH_MODE says otherwise: `ray.init()` starting a local runtime always
-(writing a new `~/.ray/auth_token` if there is none), `ray start --head` when a token exists. A client sends the token only in token mode, and a driver in
+(writing a new `~/.ray/auth_token` if there is none), `ray start --head` when a token exists. A client sends
+the token only in token mode, and a driver in
 token mode also demands the token from the cluster's own processes, so it cannot join a cluster without
 authentication: client and cluster must agree. Ray reads the token from `RAY_AUTH_TOKEN`, else the file
 `RAY_AUTH_TOKEN_PATH` names, else `~/.ray/auth_token`; but `ray.init(address=...)` never turns token mode

@@ -51,8 +51,9 @@ class StepMessage(NamedTuple):
 class StepReply(NamedTuple):
     """A device's answer to a StepMessage; `kind` says which fields mean something.
 
-    "ok": `values` (the partition's fetches) and `stats` (timings, when traced); "error": `node` (None when
-    the failure is not a kernel's) and `error`; "timeout" and "aborted": nothing more.
+    "ok": `values` (the partition's fetches), `stats` (timings, when traced) and `output` (what its kernels
+    printed, for the client's stderr); "error": `node` (None when the failure is not a kernel's) and `error`;
+    "timeout" and "aborted": nothing more.
     """
 
     kind: str
@@ -60,6 +61,7 @@ class StepReply(NamedTuple):
     stats: Any = None
     node: Any = None
     error: Any = None
+    output: str = ""
 
 
 # ----- framing: one frame b"I" + pickle, or b"S"/b"R" + header then the pickle ---------------------------

@@ -6,6 +6,7 @@ device its step message — over the step channel when there is one — and coll
 failure on one device aborts the step on the others; a device that went away is reported as such.
 """
 import itertools
+import sys
 import threading
 import time
 import uuid
@@ -93,6 +94,10 @@ class Client:
             replies = {device: self._call(device, message)}
         else:
             replies = self._call_all(plan, step_id, feeds, trace, timeout)
+        for reply in replies.values():
+            if reply.output:  # what tf.Print printed in the devices, before run returns, as TF1 prints it
+                sys.stderr.write(reply.output)
+                sys.stderr.flush()
         values = {device: reply.values for device, reply in replies.items()}
         stats = {device: reply.stats for device, reply in replies.items()}
         out = []

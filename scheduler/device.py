@@ -9,6 +9,7 @@ import atexit
 import collections
 import os
 import pickle
+import sys
 import threading
 import time
 import weakref
@@ -108,9 +109,9 @@ class Device:
     def handle(self, message):
         """A StepMessage -> its StepReply; never raises (failures are replies)."""
         try:
-            values, stats = self.run_step(message.plan_id, message.step_id, message.feeds, message.trace,
-                                          message.timeout)
-            return StepReply(kind="ok", values=values, stats=stats)
+            values, stats, output = self.run_step(message.plan_id, message.step_id, message.feeds, message.trace,
+                                                  message.timeout)
+            return StepReply(kind="ok", values=values, stats=stats, output=output)
         except StepError as e:
             return StepReply(kind="error", node=e.node_name, error=_portable(e.error))
         except TimeoutError:
@@ -148,6 +149,10 @@ class Device:
                 raise step.error.error
             values = step.results()
             self.parallel.split[id(part)] = step.peak_heavy <= 1
+        except BaseException:
+            if step.output:  # a failed step's printed output is not lost: it goes to this device's stderr
+                sys.stderr.write("".join(step.output))
+            raise
         finally:
             with self.lock:
                 self.steps.pop(step_id, None)
@@ -157,7 +162,7 @@ class Device:
             nodes = part.nodes
             stats = [(nodes[i].name, nodes[i].op_type, start + _CLOCK, end + _CLOCK, thread)
                      for i, start, end, thread in step.stats]
-        return values, stats
+        return values, stats, "".join(step.output)
 
     def _send(self, peers, part, step_id, key, value):
         if isinstance(value, VariableRef):

@@ -22,7 +22,7 @@ import threading
 import time
 
 from .partition import MERGE
-from .resources import DEAD, VariableRef
+from .resources import DEAD, VariableRef, collect_output
 
 EXPENSIVE = 150e-6  # seconds: nodes slower than this are worth a thread hand-off (and its GIL contention)
 SHARED_CORES = 200e-6  # seconds: nodes this slow, ready together, are better run in parallel than split
@@ -58,6 +58,7 @@ class Step:
         self.done = threading.Event()
         self.error = None
         self.stats = [] if trace else None
+        self.output = []                # what its kernels printed, in the order they printed it
         self.dead = set()
         self.shared = collections.deque()  # expensive ready nodes any dispatching thread may take
         self.peak_heavy = 0
@@ -74,7 +75,11 @@ class Step:
             if isinstance(args[p], VariableRef):
                 args[p] = args[p].read()
         if node.stateful:
-            out = node.kernel(node.attrs, self.res_for(node), *args)
+            collect_output(self.output)  # a stateful kernel may print (tf.Print): into this step's output
+            try:
+                out = node.kernel(node.attrs, self.res_for(node), *args)
+            finally:
+                collect_output(None)
         else:
             out = node.kernel(node.attrs, *args)
         n = len(node.outputs)

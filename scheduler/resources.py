@@ -1,5 +1,6 @@
-"""What a device keeps between steps: its variables and each stateful op's private state; and the two
-kinds of value the engine treats specially: `DEAD` and a `VariableRef`."""
+"""What a device keeps between steps: its variables and each stateful op's private state; the two kinds of
+value the engine treats specially, `DEAD` and a `VariableRef`; and where a kernel's printed output goes."""
+import sys
 import threading
 
 
@@ -76,3 +77,24 @@ class Resources:
             return
         for key in [k for k in self.variables if k[0] in containers]:
             del self.variables[key]
+
+
+# ----- printed output -----------------------------------------------------------------------------------
+_output = threading.local()
+
+
+def write_output(text):
+    """What a kernel prints (tf.Print): into the output of the step running it in this thread, which travels
+    back with the step's reply and is written to the client's stderr before `run` returns (so it appears in
+    program order, as TF1's in-process kernels print); to this process's stderr when no step collects it."""
+    sink = getattr(_output, "sink", None)
+    if sink is None:
+        sys.stderr.write(text)
+        sys.stderr.flush()
+    else:
+        sink.append(text)
+
+
+def collect_output(sink):
+    """Makes `write_output` in this thread append to `sink` (a list), or write to stderr again (None)."""
+    _output.sink = sink

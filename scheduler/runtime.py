@@ -17,6 +17,10 @@ from .device import Device
 _lock = threading.RLock()
 _pool = []             # (pool key, DeviceHandle) of idle local device actors
 POOL_SIZE = int(os.environ.get("RAYGRAPH_ACTOR_POOL", "4"))
+# What tf.Print and py_func write in a device reaches the client's streams without Ray's "(Device pid=...)"
+# prefix and colours, as TF1 prints it. Ray reads this when it is first imported, which is after this module
+# (raygraph never imports Ray at import time); set it to 0 to keep Ray's prefix.
+os.environ.setdefault("RAY_DISABLE_WORKER_LOG_PREFIX", "1")
 
 
 def ensure_ray(address=None, timeout=30.0, **init_kwargs):

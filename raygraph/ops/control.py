@@ -1,6 +1,6 @@
 """Control ops: `no_op`, `group`, `tuple`, and the assertion/printing ops that only order execution."""
 import builtins
-import sys
+import threading
 
 import numpy as np
 
@@ -14,6 +14,7 @@ from .registry import NOT_DIFFERENTIABLE, apply_op, op
 from .shape_fns import same_shape
 from .array import identity
 from ..errors import InvalidArgumentError
+from scheduler.resources import write_output
 from .control_flow import cond
 
 op("NoOp", kernel=lambda a: None, shape=None, grad=NOT_DIFFERENTIABLE, role="pass_through")
@@ -119,15 +120,80 @@ def Assert(condition, data, summarize=None, name=None):  # noqa: N802 - TF's nam
         return guarded.op
 
 
+_C_ESCAPES = {10: "\\n", 13: "\\r", 9: "\\t", 34: '\\"', 39: "\\'", 92: "\\\\"}  # absl's CEscape
+
+
+def _print_element(v):
+    """One element as TF's kernels print it: shortest %g that round-trips for floats, CEscape'd strings."""
+    if isinstance(v, (bytes, np.bytes_)):
+        return "".join(_C_ESCAPES.get(c) or (chr(c) if 32 <= c < 127 else "\\%03o" % c) for c in bytes(v))
+    if isinstance(v, (np.floating, float)):
+        v32 = isinstance(v, (np.float32, np.float16))
+        text = ("%.6g" if v32 else "%.15g") % v
+        if (np.float32(float(text)) if v32 else float(text)) != v:
+            text = ("%.9g" if v32 else "%.17g") % v
+        return text
+    if isinstance(v, (np.bool_, bool)):
+        return "1" if v else "0"
+    return str(v)
+
+
+def _summarize(value, limit):
+    """TF's Tensor::SummarizeValue: at most `limit` elements, nested in brackets by dimension, then '...'."""
+    a = np.asarray(value)
+    flat = a.reshape(-1)
+    n = flat.size
+    limit = n if limit < 0 else min(limit, n)
+    if a.ndim == 0:
+        return " ".join(_print_element(v) for v in flat[:limit]) + ("..." if n > limit else "")
+    out, index = [], [0]
+
+    def dim(d):
+        if index[0] >= limit:
+            return
+        if d == a.ndim - 1:
+            for i in range(a.shape[d]):
+                if index[0] >= limit:
+                    if d != 0:
+                        out.append("...")
+                    return
+                if i > 0:
+                    out.append(" ")
+                out.append(_print_element(flat[index[0]]))
+                index[0] += 1
+            return
+        for _ in range(a.shape[d]):
+            opened = index[0] < limit
+            if opened:
+                out.append("[")
+            dim(d + 1)
+            if index[0] < limit or opened:
+                out.append("]")
+
+    dim(0)
+    return "".join(out) + ("..." if n > limit else "")
+
+
 def _print_kernel(a, res, x, *data):
-    parts = [str(np.asarray(d).tolist()) for d in data]
-    print(a.get("message", "") + " ".join(parts), file=sys.stderr)
+    first_n = a.get("first_n", -1)
+    if first_n >= 0:
+        with _print_lock:
+            count = res.state.get("printed", 0)
+            if count >= first_n:
+                return x
+            res.state["printed"] = count + 1
+    text = a.get("message", "") + "".join(f"[{_summarize(d, a.get('summarize', 3))}]" for d in data)
+    write_output(text + "\n")
     return x
 
 
-op("Print", "input:T, data:+U", kernel=_print_kernel, shape=same_shape, stateful=True, grad=lambda op, g: [g] + [None] * (len(op.inputs) - 1))
+_print_lock = threading.Lock()
+op("Print", "input:T, data:+U", kernel=_print_kernel, shape=same_shape, stateful=True,
+   grad=lambda op, g: [g] + [None] * (len(op.inputs) - 1))
 
 
 def Print(input_, data, message=None, first_n=None, summarize=None, name=None):  # noqa: N802 - TF's name
-    """Identity on `input_` that prints `data` (to the device's stderr) when it runs."""
-    return apply_op("Print", [input_, list(data)], {"message": message or ""}, name=name)
+    """Identity on `input_` that prints `message` and `data` (to stderr, in the client) each time it runs."""
+    attrs = {"message": message or "", "first_n": -1 if first_n is None else int(first_n),
+             "summarize": 3 if summarize is None else int(summarize)}
+    return apply_op("Print", [input_, list(data)], attrs, name=name)

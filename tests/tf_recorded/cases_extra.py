@@ -232,3 +232,20 @@ def case_list_devices(tf):
     with tf.Session(config=tf.ConfigProto(device_count={"CPU": 2})) as s:
         devs = s.list_devices()
         return [sorted(d.name for d in devs if d.device_type == "CPU"), sorted({d.device_type for d in devs})]
+
+
+def case_print_output_format(tf):
+    """tf.Print writes TF's format (message, then each tensor summarized in brackets) once per run."""
+    import contextlib
+    import io
+    x = tf.constant([1.0, 2.5])
+    y = tf.Print(x, [x, tf.constant([[1, 2], [3, 4]]), "a\\tb", tf.constant(True)], message="x is ")
+    z = tf.Print(x, [tf.range(10), tf.constant(0.1, tf.float64)], summarize=4, first_n=2, name="limited")
+    g = tf.get_default_graph()
+    attrs = [[op.name, op.get_attr("message"), op.get_attr("first_n"), op.get_attr("summarize")]
+             for op in g.get_operations() if op.type == "Print"]
+    with tf.Session() as s:
+        s.run(y)
+        for _ in range(3):
+            s.run(z)
+    return attrs
