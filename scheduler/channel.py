@@ -52,7 +52,7 @@ class StepReply(NamedTuple):
     """A device's answer to a StepMessage; `kind` says which fields mean something.
 
     "ok": `values` (the partition's fetches), `stats` (timings, when traced) and `output` (what its kernels
-    printed, for the client's stderr); "error": `node` (None when the failure is not a kernel's) and `error`;
+    printed, for the client's stdout and stderr); "error": `node` (None when the failure is not a kernel's) and `error`;
     "timeout" and "aborted": nothing more.
     """
 
@@ -61,7 +61,7 @@ class StepReply(NamedTuple):
     stats: Any = None
     node: Any = None
     error: Any = None
-    output: str = ""
+    output: tuple = ()  # (stream name, text) pairs printed by its kernels, in order
 
 
 # ----- framing: one frame b"I" + pickle, or b"S"/b"R" + header then the pickle ---------------------------

@@ -95,8 +95,10 @@ class Client:
         else:
             replies = self._call_all(plan, step_id, feeds, trace, timeout)
         for reply in replies.values():
-            if reply.output:  # what tf.Print printed in the devices, before run returns, as TF1 prints it
-                sys.stderr.write(reply.output)
+            for stream, text in reply.output:  # what kernels printed in the devices, before run returns
+                getattr(sys, stream).write(text)
+            if reply.output:
+                sys.stdout.flush()
                 sys.stderr.flush()
         values = {device: reply.values for device, reply in replies.items()}
         stats = {device: reply.stats for device, reply in replies.items()}

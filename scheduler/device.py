@@ -9,7 +9,6 @@ import atexit
 import collections
 import os
 import pickle
-import sys
 import threading
 import time
 import weakref
@@ -18,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from . import intra_op, socket_dirs
 from .channel import ChannelServer, StepReply
 from .executor import Step, StepError, ThreadedDispatch
-from .resources import DEAD, Resources, VariableRef
+from .resources import DEAD, Resources, VariableRef, write_output
 from .wire import decode, encode
 
 
@@ -150,8 +149,8 @@ class Device:
             values = step.results()
             self.parallel.split[id(part)] = step.peak_heavy <= 1
         except BaseException:
-            if step.output:  # a failed step's printed output is not lost: it goes to this device's stderr
-                sys.stderr.write("".join(step.output))
+            for stream, text in step.output:  # a failed step's printed output is not lost: this device prints it
+                write_output(text, stream)
             raise
         finally:
             with self.lock:
@@ -162,7 +161,7 @@ class Device:
             nodes = part.nodes
             stats = [(nodes[i].name, nodes[i].op_type, start + _CLOCK, end + _CLOCK, thread)
                      for i, start, end, thread in step.stats]
-        return values, stats, "".join(step.output)
+        return values, stats, step.output
 
     def _send(self, peers, part, step_id, key, value):
         if isinstance(value, VariableRef):

@@ -83,18 +83,46 @@ class Resources:
 _output = threading.local()
 
 
-def write_output(text):
-    """What a kernel prints (tf.Print): into the output of the step running it in this thread, which travels
-    back with the step's reply and is written to the client's stderr before `run` returns (so it appears in
-    program order, as TF1's in-process kernels print); to this process's stderr when no step collects it."""
+def write_output(text, stream="stderr"):
+    """What a kernel prints (tf.Print to stderr, a py_func's print() to stdout): into the output of the step
+    running it in this thread, which travels back with the step's reply and is written to the client's stream
+    before `run` returns (so it appears in program order, as TF1's in-process kernels print); straight to this
+    process's stream when no step collects it."""
     sink = getattr(_output, "sink", None)
     if sink is None:
-        sys.stderr.write(text)
-        sys.stderr.flush()
+        target = getattr(sys, stream)
+        target = target._stream if isinstance(target, _Routed) else target
+        target.write(text)
+        target.flush()
     else:
-        sink.append(text)
+        sink.append((stream, text))
 
 
 def collect_output(sink):
-    """Makes `write_output` in this thread append to `sink` (a list), or write to stderr again (None)."""
+    """Makes `write_output` (and, in a device process, print()) in this thread append (stream, text) pairs to
+    `sink` (a list), or write to the process's streams again (None)."""
     _output.sink = sink
+
+
+class _Routed:
+    """sys.stdout/sys.stderr of a device process: a kernel thread's writes go into its step's output."""
+
+    def __init__(self, stream, name):
+        self._stream, self._name = stream, name
+
+    def write(self, text):
+        if getattr(_output, "sink", None) is None:
+            return self._stream.write(text)
+        write_output(text, self._name)
+        return len(text)
+
+    def __getattr__(self, attr):
+        return getattr(self._stream, attr)
+
+
+def route_streams():
+    """In a device process: what kernels print with print() (py_func) joins their step's output."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if not isinstance(stream, _Routed):
+            setattr(sys, name, _Routed(stream, name))

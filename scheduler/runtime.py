@@ -13,6 +13,7 @@ import threading
 from . import access
 from .channel import Channel, ChannelClosed
 from .device import Device
+from .resources import route_streams
 
 _lock = threading.RLock()
 _pool = []             # (pool key, DeviceHandle) of idle local device actors
@@ -110,9 +111,17 @@ class DeviceHandle:
         self._local = threading.local()
 
 
+class _DeviceProcess(Device):
+    """A Device in its own actor process, whose kernels' print() output goes back with their steps."""
+
+    def __init__(self, *args, **kwargs):
+        route_streams()
+        super().__init__(*args, **kwargs)
+
+
 def _actor_class():
     import ray
-    return ray.remote(Device)
+    return ray.remote(_DeviceProcess)
 
 
 def acquire_local_device(name, kind, threads=0, blas_threads=0):

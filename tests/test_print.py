@@ -21,3 +21,20 @@ def test_print_writes_tfs_text_in_program_order(rtf, capsys):
             s.run(z)
         s.run(w)
         assert capsys.readouterr().err == TF_TEXT  # all of it before the last run returned
+
+
+def test_what_a_py_func_prints_comes_back_in_program_order(rtf, capfd):
+    tf = rtf
+
+    def f(x):
+        print("py_func sees", x.tolist())
+        return x * 2
+
+    x = tf.constant([1.0, 2.5])
+    y = tf.Print(tf.py_func(f, [x], tf.float32), [x], message="then ")
+    with tf.Session() as s:
+        capfd.readouterr()
+        s.run(y)
+        out = capfd.readouterr()
+        assert out.out == "py_func sees [1.0, 2.5]\n"  # in this process's stdout before run returned
+        assert out.err == "then [1 2.5]\n"
