@@ -259,11 +259,11 @@ def MkDir(dirname):  # noqa: N802
 def MakeDirs(dirname):  # noqa: N802
     """Create a directory and any missing parents."""
     path = _path(dirname)
-    prefix = ""
-    for part in path.split("/"):
-        prefix = prefix + "/" + part if prefix or path.startswith("/") else part
-        if prefix and os.path.exists(prefix) and not os.path.isdir(prefix):
-            raise errors.FailedPreconditionError(None, None, f"{prefix} is not a directory")
+    existing = path
+    while existing and not os.path.exists(existing) and os.path.dirname(existing) != existing:
+        existing = os.path.dirname(existing)
+    if existing and os.path.exists(existing) and not os.path.isdir(existing):
+        raise errors.FailedPreconditionError(None, None, f"{existing} is not a directory")
     try:
         os.makedirs(path, exist_ok=True)
     except OSError as e:
