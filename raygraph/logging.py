@@ -145,3 +145,6 @@ def google2_log_prefix(level, timestamp=None, file_and_line=None):
     return "%c%02d%02d %02d:%02d:%02d.%06d %5d %s:%d] " % (
         severity, t[1], t[2], t[3], t[4], t[5], int(1e6 * (now % 1.0)), _thread.get_ident() & (2 * sys.maxsize + 1),
         filename.rsplit("/", 1)[-1], line)
+
+
+get_logger()  # as TF's import does: the handler goes on now, before anything (absl's app.run) configures root
