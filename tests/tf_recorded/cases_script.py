@@ -114,12 +114,14 @@ def case_gfile_directories(tf):
             with g.GFile(os.path.join(d, name), "w") as f:
                 f.write(name)
         rel = lambda paths: sorted(p.replace(d, "D") for p in paths)  # noqa: E731
-        walk = lambda top, order: [[t.replace(d, "D"), sorted(s), sorted(f)] for t, s, f in g.Walk(top, order)]  # noqa: E731
+        walk = lambda top, order: [[t.replace(d, "D"), sorted(s), sorted(f)]  # noqa: E731
+                                   for t, s, f in g.Walk(top, order)]
         out = [sorted(g.ListDirectory(d)), sorted(g.ListDirectory(os.path.join(d, "x"))),
                [g.IsDirectory(d), g.IsDirectory(os.path.join(d, "a.txt")), g.IsDirectory(os.path.join(d, "no"))],
                [g.Exists(d), g.Exists(os.path.join(d, "x/c.txt")), g.Exists(os.path.join(d, "no"))],
                rel(g.Glob(os.path.join(d, "*.txt"))), rel(g.Glob(os.path.join(d, "*/*"))),
-               rel(g.Glob(os.path.join(d, "?.t*"))), rel(g.Glob(os.path.join(d, "x/y"))), g.Glob(os.path.join(d, "no*")),
+               rel(g.Glob(os.path.join(d, "?.t*"))), rel(g.Glob(os.path.join(d, "x/y"))),
+               g.Glob(os.path.join(d, "no*")),
                rel(g.Glob([os.path.join(d, "a.*"), os.path.join(d, "x/*.txt")])),
                walk(d, True), walk(d, False), walk(os.path.join(d, "no"), True)]
         s = g.Stat(os.path.join(d, "a.txt"))
