@@ -1,6 +1,6 @@
 """raygraph: TensorFlow 1's graphs and sessions, run on Ray. `import raygraph as tf`."""
-from . import (bitwise, client, compat, contrib, dtypes, errors, image, initializers, io, layers,  # noqa: F401
-               losses, math, nn, ops, saved_model, summary, train)
+from . import (app, bitwise, client, compat, contrib, dtypes, errors, flags, gfile, image, initializers,  # noqa: F401
+               io, layers, logging, losses, math, nn, ops, saved_model, summary, train)
 from .convert import constant, convert_n_to_tensor, convert_to_tensor, register_tensor_conversion_function  # noqa: F401
 from .default_graph import (add_to_collection, add_to_collections, colocate_with, container,  # noqa: F401
                             control_dependencies, device, get_collection, get_collection_ref, get_name_scope,
@@ -13,6 +13,7 @@ from .gradients import (AggregationMethod, gradients, no_gradient, NotDifferenti
                         UnconnectedGradients)
 from .graph import get_default_graph, Graph, GraphKeys, reset_default_graph  # noqa: F401
 from .graph_def import AttrValue, GraphDef, NodeDef  # noqa: F401
+from .logging import get_logger  # noqa: F401
 from .importer import import_graph_def  # noqa: F401
 from .initializers import (constant_initializer, glorot_normal_initializer, glorot_uniform_initializer,  # noqa: F401
                            ones_initializer, random_normal_initializer, random_uniform_initializer,

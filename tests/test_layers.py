@@ -19,7 +19,8 @@ LAYERS = [
     # plain values, errors and file formats: no graph
     ["errors", "dtypes", "shape", "device_spec", "cluster_spec", "graph_def", "checkpoint_io", "ops.philox",
      "summary.records", "saved_model.saved_model_pb2", "saved_model.constants", "saved_model.tag_constants",
-     "saved_model.signature_constants", "client.timeline", "client", "compat"],
+     "saved_model.signature_constants", "client.timeline", "client", "compat",
+     "logging", "flags", "app", "gfile"],
     # the graph: tensors, operations, graphs, the default graph and its scopes
     ["tensor", "operation", "graph", "default_graph"],
     # values to tensors (a Python value becomes a Const op: the op table is imported where that happens)

@@ -6,7 +6,6 @@ plain values as lists) and the SaverDef. Importing re-creates the ops through `i
 collections' items through the proto functions their modules registered (graph.register_proto_function);
 `train.import_meta_graph`, which also returns a Saver, lives in saver.py.
 """
-import logging
 import os
 import re
 import tempfile
@@ -14,6 +13,7 @@ import tempfile
 from google.protobuf import text_format
 from tensorboard.compat.proto import meta_graph_pb2, saver_pb2
 
+from .. import logging as tf_logging
 from ..graph import Graph, GraphKeys, get_default_graph, proto_functions
 from ..graph_def import GraphDef
 from ..importer import import_graph_def
@@ -87,7 +87,7 @@ def _scoped(graph_def, scope, meta):
 def add_collection_def(meta, key, graph=None, export_scope=None):
     """Adds graph collection `key` to MetaGraphDef `meta` (skipped with a warning if it cannot be)."""
     if not isinstance(key, (str, bytes)):
-        logging.warning("Only collections with string type keys will be serialized. This key has %s", type(key))
+        tf_logging.warning("Only collections with string type keys will be serialized. This key has %s", type(key))
         return
     items = [x for x in (graph or get_default_graph()).get_collection(key) if _in_scope(x, export_scope)]
     if not items:
@@ -108,7 +108,7 @@ def add_collection_def(meta, key, graph=None, export_scope=None):
         else:
             getattr(col, kind).value.extend(items)
     except Exception as e:  # noqa: BLE001 - TF skips collections it cannot serialize
-        logging.warning("Issue encountered when serializing: %s.\n%s", key, e)
+        tf_logging.warning("Issue encountered when serializing: %s.\n%s", key, e)
         del meta.collection_def[key]
 
 
@@ -203,7 +203,7 @@ def import_scoped_meta_graph(meta, clear_devices=False, import_scope=None, input
 def _restore_collection(graph, key, col, scope, shared):
     kind = col.WhichOneof("kind")
     if kind is None:
-        logging.error("Cannot identify data type for collection %s. Skipping.", key)
+        tf_logging.error("Cannot identify data type for collection %s. Skipping.", key)
         return
     functions = proto_functions(key)
     prefix = scope + "/" if scope else ""
