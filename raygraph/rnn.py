@@ -6,10 +6,10 @@ its state through unchanged (a `cond` skips the cell once every row has ended).
 """
 from . import dtypes
 from .convert import convert_to_tensor
-from .ops.array import shape as shape_of
+from .ops.array import reverse_sequence, shape as shape_of
 from .ops.control_flow import cond
 from .ops.filling import zeros
-from .ops.joining import concat
+from .ops.joining import concat, stack, unstack
 from .ops.math import cast
 from .ops.reduction import reduce_max, reduce_min
 from .ops.slicing import where
@@ -131,9 +131,21 @@ def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=Non
 
 
 def _reverse_seq(input_seq, lengths):
+    """`input_seq` reversed in time, each row only up to its length when `lengths` is given."""
     if lengths is None:
         return list(reversed(input_seq))
-    raise NotImplementedError("static_bidirectional_rnn with sequence_length (needs ReverseSequence)")
+    flat_results = [[] for _ in input_seq]
+    for sequence in zip(*(flatten(input_) for input_ in input_seq)):
+        input_shape = TensorShape(None) if sequence[0].shape.ndims is None else TensorShape(
+            [None] * sequence[0].shape.ndims)
+        for input_ in sequence:
+            input_shape.assert_is_compatible_with(input_.shape)
+            input_.set_shape(input_shape)
+        reversed_ = unstack(reverse_sequence(stack(sequence), lengths, 0, 1))
+        for r, flat_result in zip(reversed_, flat_results):
+            r.set_shape(input_shape)
+            flat_result.append(r)
+    return [pack_sequence_as(input_, flat_result) for input_, flat_result in zip(input_seq, flat_results)]
 
 
 def static_bidirectional_rnn(cell_fw, cell_bw, inputs, initial_state_fw=None, initial_state_bw=None, dtype=None,

@@ -6,7 +6,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ops_helpers import describe, error_text, sig  # noqa: E402
+from ops_helpers import describe, error, error_text, sig  # noqa: E402
 
 X = (np.arange(24, dtype=np.float32).reshape(2, 3, 4) / 10.0 - 1.0)
 
@@ -185,3 +185,25 @@ def case_cell_called_directly(tf):
               error_text(lambda: tf.nn.rnn_cell.BasicRNNCell(2)(tf.constant([[1, 2]]), h0), 60),
               error_text(lambda: tf.nn.rnn_cell.BasicRNNCell(2, name="mine")(x, h0), 60)]
     return [describe(tf), _names(tf.global_variables()), cell.scope_name, errors, _run(tf, [a, b, c])]
+
+
+def case_reverse_sequence(tf):
+    x = tf.constant(X)
+    a = tf.reverse_sequence(x, [2, 3], seq_axis=1, batch_axis=0)
+    lengths = tf.placeholder(tf.int64, [None])
+    b = tf.reverse_sequence(tf.transpose(x, [1, 0, 2]), lengths, 0, 1, name="rs")
+    graph = describe(tf)  # before the gradient (raygraph has no grad_ys Identity yet)
+    g = tf.gradients(b, x, grad_ys=tf.constant(np.arange(24, dtype=np.float32).reshape(3, 2, 4)))
+    bad = error(lambda: tf.Session().run(b, {lengths: [4, 1]}))
+    with tf.Session() as s:
+        values = s.run([a, b, g], {lengths: [1, 3]})
+    return [graph, [sig(t) for t in (a, b)], values, bad]
+
+
+def case_static_bidirectional_rnn_sequence_length(tf):
+    x, xs = _inputs(tf)
+    lengths = tf.placeholder(tf.int32, [None], name="lengths")
+    fw, bw = tf.nn.rnn_cell.GRUCell(2), tf.nn.rnn_cell.BasicLSTMCell(2)
+    out, state_fw, state_bw = tf.nn.static_bidirectional_rnn(fw, bw, xs, dtype=tf.float32, sequence_length=lengths)
+    info = [[sig(t) for t in out], _names(tf.global_variables())]
+    return [info, _run(tf, [out, state_fw, state_bw], {x: X, lengths: [2, 3]})]
