@@ -20,8 +20,8 @@ from .initializers import (constant_initializer, glorot_normal_initializer, glor
                            truncated_normal_initializer, variance_scaling_initializer, zeros_initializer)
 from .operation import Operation  # noqa: F401
 from .ops.array import (broadcast_to, expand_dims, identity, invert_permutation, newaxis, placeholder,  # noqa: F401
-                        placeholder_with_default, rank, reshape, reverse, setdiff1d, shape, size, squeeze,
-                        stop_gradient, transpose)
+                        placeholder_with_default, rank, reshape, reverse, reverse_sequence, setdiff1d, shape, size,
+                        squeeze, stop_gradient, transpose)
 from .ops.clip import (clip_by_average_norm, clip_by_global_norm, clip_by_norm, clip_by_value,  # noqa: F401
                         global_norm)
 from .ops.control import Assert, group, no_op, Print, tuple, with_dependencies  # noqa: F401

@@ -412,8 +412,9 @@ class Graph:
 
     @contextlib.contextmanager
     def _control_block(self, ops):
-        if ops is None:
+        if ops is None:  # as in TF, clearing the control inputs also leaves any `cond` branch being built
             saved, self._control_stack = self._control_stack, [None]
+            saved_cond, self._cond_context = self._cond_context, None
         else:
             self._control_stack.append(_ControlDeps(ops))
         try:
@@ -421,6 +422,7 @@ class Graph:
         finally:
             if ops is None:
                 self._control_stack = saved
+                self._cond_context = saved_cond
             else:
                 self._control_stack.pop()
 

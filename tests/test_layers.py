@@ -33,13 +33,15 @@ LAYERS = [
      "ops.normalization", "ops.clip", "ops.state",
      "ops.io", "ops.script", "ops.summary", "ops.training", "ops"],
     # TF's namespaces over the op families
-    ["math", "nn", "bitwise", "image", "io", "losses"],
+    ["math", "bitwise", "image", "io", "losses"],
     # sessions: the graph as plain data for the engine, session targets, running steps
     ["table", "metadata", "engine", "cluster_targets", "targets", "session"],
     # variables, gradients, graph import
     ["initializers", "variables", "variable_scope", "gradients", "importer"],
     # TF1's layers
-    ["layers.arguments", "layers.base", "layers.core", "layers.convolutional", "layers.pooling", "layers", "contrib.layers", "contrib"],
+    ["layers.arguments", "layers.base", "layers.core", "layers.convolutional", "layers.pooling", "layers",
+     # RNN cells and the unrolled RNNs; `nn` (TF's namespace) comes after them since it holds `nn.rnn_cell`
+     "rnn_cell", "rnn", "nn", "contrib.layers", "contrib.rnn", "contrib"],
     # training, summaries, SavedModels
     ["train.device_setter", "train.learning_rate_decay", "train.training_util", "train.optimizer",
      "train.optimizers", "train.checkpoint_management", "train.checkpoint_utils", "train.meta_graph", "train.saver",

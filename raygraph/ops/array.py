@@ -423,6 +423,37 @@ def reverse(tensor, axis, name=None):
     return apply_op("ReverseV2", [tensor, axis], {}, name=name)
 
 
+def _reverse_sequence_kernel(a, x, lengths):
+    seq_dim, batch_dim = a["seq_dim"], a["batch_dim"]
+    if len(lengths) != x.shape[batch_dim]:
+        raise _error(f"Length of seq_lengths != input.dims({batch_dim}), ({len(lengths)} vs. "
+                       f"{x.shape[batch_dim]})")
+    out = np.array(x, copy=True)
+    flip_axis = seq_dim - (batch_dim < seq_dim)  # the seq axis once the batch axis is indexed away
+    for b, n in enumerate(lengths):
+        if not 0 <= n <= x.shape[seq_dim]:
+            raise _error(f"seq_lens({b}) > input.dims({seq_dim})" if n > 0 else f"seq_lens({b}) < 0")
+        index = [slice(None)] * x.ndim
+        index[batch_dim], index[seq_dim] = b, slice(0, int(n))
+        out[tuple(index)] = np.flip(x[tuple(index)], flip_axis)
+    return out
+
+
+op("ReverseSequence", "input:T, seq_lengths:Tlen=int64", kernel=_reverse_sequence_kernel, Tlen="int32 int64",
+   shape=same_shape,
+   grad=lambda op, g: [apply_op("ReverseSequence", [g, op.inputs[1]], {"seq_dim": op._attrs["seq_dim"],
+                                                                      "batch_dim": op._attrs["batch_dim"]}), None])
+
+
+def reverse_sequence(input, seq_lengths, seq_axis=None, batch_axis=None, name=None, seq_dim=None,  # noqa: A002
+                     batch_dim=None):
+    """Reverses the first `seq_lengths[i]` entries along `seq_axis` of each slice `i` along `batch_axis`."""
+    seq_axis = seq_dim if seq_axis is None else seq_axis
+    batch_axis = (0 if batch_dim is None else batch_dim) if batch_axis is None else batch_axis
+    return apply_op("ReverseSequence", [input, seq_lengths], {"seq_dim": seq_axis, "batch_dim": batch_axis},
+                    name=name)
+
+
 newaxis = None
 
 
