@@ -77,28 +77,26 @@ def _check_scale(scale):
     return True
 
 
-def l1_regularizer(scale, scope=None):
-    """weights -> scale * sum(|weights|) (None when scale is 0)."""
+def _scaled_regularizer(kind, penalty, scale, scope):
+    """weights -> scale * penalty(weights), in a `kind` name scope (None when scale is 0)."""
     if not _check_scale(scale):
         return lambda _: None
 
-    def l1(weights):
-        with name_scope(scope, "l1_regularizer", [weights]) as name:
+    def regularize(weights):
+        with name_scope(scope, kind, [weights]) as name:
             my_scale = convert_to_tensor(scale, dtype=weights.dtype.base_dtype, name="scale")
-            return multiply(my_scale, reduce_sum(abs_(weights)), name=name)
-    return l1
+            return multiply(my_scale, penalty(weights), name=name)
+    return regularize
+
+
+def l1_regularizer(scale, scope=None):
+    """weights -> scale * sum(|weights|) (None when scale is 0)."""
+    return _scaled_regularizer("l1_regularizer", lambda w: reduce_sum(abs_(w)), scale, scope)
 
 
 def l2_regularizer(scale, scope=None):
     """weights -> scale * sum(weights ** 2) / 2 (None when scale is 0)."""
-    if not _check_scale(scale):
-        return lambda _: None
-
-    def l2(weights):
-        with name_scope(scope, "l2_regularizer", [weights]) as name:
-            my_scale = convert_to_tensor(scale, dtype=weights.dtype.base_dtype, name="scale")
-            return multiply(my_scale, l2_loss(weights), name=name)
-    return l2
+    return _scaled_regularizer("l2_regularizer", l2_loss, scale, scope)
 
 
 def sum_regularizer(regularizer_list, scope=None):

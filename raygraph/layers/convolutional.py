@@ -57,16 +57,19 @@ class _Conv(Layer):
                              f"{input_shape}, where axis {channel_axis} (0-based) is the channel dimension, which "
                              f"found to be `None`.")
         self.compute_output_shape(input_shape)
-        self.kernel = self.add_weight(name="kernel", shape=self.kernel_size + (channels, self.filters),
-                                      initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint, trainable=True, dtype=self.dtype)
+        self._add_weights(self.kernel_size + (channels, self.filters))
+        self.input_spec = InputSpec(min_ndim=self.rank + 2, axes={channel_axis: channels})
+        self.built = True
+
+    def _add_weights(self, kernel_shape):
+        self.kernel = self.add_weight(name="kernel", shape=kernel_shape, initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint,
+                                      trainable=True, dtype=self.dtype)
         self.bias = None
         if self.use_bias:
             self.bias = self.add_weight(name="bias", shape=(self.filters,), initializer=self.bias_initializer,
                                         regularizer=self.bias_regularizer, constraint=self.bias_constraint,
                                         trainable=True, dtype=self.dtype)
-        self.input_spec = InputSpec(min_ndim=self.rank + 2, axes={channel_axis: channels})
-        self.built = True
 
     def call(self, inputs):
         input_shape = inputs.shape
@@ -160,14 +163,7 @@ class Conv2DTranspose(Conv2D):
                              f"input_shape received is {input_shape}, where axis {channel_axis} (0-based) is the "
                              f"channel dimension, which found to be `None`.")
         self.input_spec = InputSpec(ndim=4, axes={channel_axis: channels})
-        self.kernel = self.add_weight(name="kernel", shape=self.kernel_size + (self.filters, channels),
-                                      initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint, trainable=True, dtype=self.dtype)
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(name="bias", shape=(self.filters,), initializer=self.bias_initializer,
-                                        regularizer=self.bias_regularizer, constraint=self.bias_constraint,
-                                        trainable=True, dtype=self.dtype)
+        self._add_weights(self.kernel_size + (self.filters, channels))
         self.built = True
 
     def call(self, inputs):

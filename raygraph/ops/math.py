@@ -338,14 +338,7 @@ def truediv(x, y, name=None):
     with name_scope(name, "truediv", [x, y]) as scope:
         x = convert_to_tensor(x, name="x")
         y = convert_to_tensor(y, dtype_hint=x.dtype.base_dtype, name="y")
-        xd, yd = x.dtype.base_dtype, y.dtype.base_dtype
-        if xd != yd:
-            raise TypeError(f"`x` and `y` must have the same dtype, got {xd!r} != {yd!r}.")
-        if xd in _TRUEDIV:
-            x, y = cast(x, _TRUEDIV[xd]), cast(y, _TRUEDIV[xd])
-        elif not (xd.is_floating or xd.is_complex):
-            raise TypeError(f"Invalid dtype {xd!r} in __truediv__")
-        return apply_op("RealDiv", [x, y], {}, name=scope)
+        return _float_division("RealDiv", x, y, scope, "__truediv__")
 
 
 def div_no_nan(x, y, name=None):
@@ -357,14 +350,19 @@ def div_no_nan(x, y, name=None):
         else:
             x = convert_to_tensor(x, name="x")
             y = convert_to_tensor(y, dtype_hint=x.dtype.base_dtype, name="y")
-        xd, yd = x.dtype.base_dtype, y.dtype.base_dtype
-        if xd != yd:
-            raise TypeError(f"`x` and `y` must have the same dtype, got {xd!r} != {yd!r}.")
-        if xd in _TRUEDIV:
-            x, y = cast(x, _TRUEDIV[xd]), cast(y, _TRUEDIV[xd])
-        elif not (xd.is_floating or xd.is_complex):
-            raise TypeError(f"Invalid dtype {xd!r} in tf.math.divide_no_nan.")
-        return apply_op("DivNoNan", [x, y], {}, name=scope)
+        return _float_division("DivNoNan", x, y, scope, "tf.math.divide_no_nan")
+
+
+def _float_division(op_type, x, y, scope, caller):
+    """`op_type` over x and y of one dtype, integers cast to floats first (TF's _TRUEDIV_TABLE)."""
+    xd, yd = x.dtype.base_dtype, y.dtype.base_dtype
+    if xd != yd:
+        raise TypeError(f"`x` and `y` must have the same dtype, got {xd!r} != {yd!r}.")
+    if xd in _TRUEDIV:
+        x, y = cast(x, _TRUEDIV[xd]), cast(y, _TRUEDIV[xd])
+    elif not (xd.is_floating or xd.is_complex):
+        raise TypeError(f"Invalid dtype {xd!r} in {caller}")
+    return apply_op(op_type, [x, y], {}, name=scope)
 
 
 def div(x, y, name=None):
