@@ -54,7 +54,12 @@ def write(prefix, names, values, dtype_list=None, format=TENSORFLOW):  # noqa: A
         raise InvalidArgumentError(None, None, "Duplicate tensor names in a checkpoint: " + ", ".join(names))
     directory = os.path.dirname(prefix) or "."
     if not os.path.isdir(directory):
-        raise NotFoundError(None, None, f"{directory}; No such file or directory")
+        try:  # as TensorFlow's SaveV2: the prefix's own directory is made (a sharded save's `<prefix>_temp`)
+            os.mkdir(directory)
+        except FileNotFoundError:
+            raise NotFoundError(None, None, f"{directory}; No such file or directory") from None
+        except FileExistsError:
+            pass
     dtype_list = [dtypes.as_dtype(d).base_dtype for d in dtype_list] if dtype_list else \
         [dtypes.as_dtype(np.asarray(v).dtype) for v in values]
     arrays = [_as_array(v, d) for v, d in zip(values, dtype_list)]

@@ -33,7 +33,7 @@ import numpy as np
 from google.protobuf.message import DecodeError
 
 from . import atomic_files, dtypes, sstable
-from .errors import DataLossError, NotFoundError, UnimplementedError
+from .errors import DataLossError, InvalidArgumentError, NotFoundError, UnimplementedError
 from .tensor_bundle_pb2 import BundleEntryProto, BundleHeaderProto
 
 VERSION = 1  # TensorFlow's kTensorBundleVersion: written as the producer, the newest min_consumer read
@@ -82,6 +82,34 @@ def write(prefix, named_arrays):
     for stale in glob.glob(glob.escape(prefix) + ".data-*") + glob.glob(glob.escape(prefix) + ".*.tmp-*"):
         if stale not in paths:  # the older save's data, leftovers of crashed saves
             atomic_files.remove(stale)
+
+
+def merge(sources, destination, delete_old_dirs=True):
+    """Joins the bundles `sources` into one bundle `destination` whose data files are theirs, renamed (TF's
+    MergeV2Checkpoints, which a sharded save runs last). The destination's index, written last, commits it."""
+    indexes = [read_index(p) for p in sources]
+    num_shards, entries, moves = sum(i.num_shards for i in indexes), {}, []
+    for prefix, index in zip(sources, indexes):
+        base = len(moves)
+        moves += [(data_file(prefix, n, index.num_shards), data_file(destination, base + n, num_shards))
+                  for n in range(index.num_shards)]
+        for key, entry in index.entries.items():
+            if key in entries:
+                raise InvalidArgumentError(None, None, f"Duplicate tensor {key!r} in the bundles to merge")
+            entries[key] = BundleEntryProto()
+            entries[key].CopyFrom(entry)
+            entries[key].shard_id += base
+    for src, dst in moves:
+        os.replace(src, dst)
+    atomic_files.write_atomic(destination + ".index", lambda f: f.write(index_bytes(entries, num_shards)))
+    atomic_files.fsync_dir(os.path.dirname(destination) or ".")
+    for prefix in sources:
+        atomic_files.remove(prefix + ".index")
+        if delete_old_dirs and os.path.dirname(prefix) != os.path.dirname(destination):
+            try:
+                os.rmdir(os.path.dirname(prefix))
+            except OSError:  # not empty, or already gone: TF leaves it too
+                pass
 
 
 def index_bytes(entries, num_shards=1):
