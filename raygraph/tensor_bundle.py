@@ -210,25 +210,28 @@ def _read_tensor(prefix, index, key, files):
     if not entry.slices:
         return _read_bytes(prefix, index, key, entry, files)
     dtype, shape = _dtype(entry), [d.size for d in entry.shape.dim]
-    full = np.empty(shape, object if dtype is dtypes.string else dtype.as_numpy_dtype)
-    covered = 0
-    for tensor_slice in entry.slices:
+    parts, covered = [], 0
+    for tensor_slice in entry.slices:  # all checked before the whole tensor is allocated
         extents = [(e.start, e.length if e.HasField("length") else -1) for e in tensor_slice.extent]
         region = tuple(slice(s, s + n if n >= 0 else None) for s, n in extents)
         want = [len(range(d)[r]) for d, r in zip(shape, region)]
         part = index.entries.get(slice_key(key, extents))
-        if part is None or len(extents) != len(shape) or part.dtype != entry.dtype or \
-                [d.size for d in part.shape.dim] != want or any(s < 0 for s, _ in extents):
+        if part is None or len(extents) != len(shape) or part.dtype != entry.dtype or part.slices or \
+                [d.size for d in part.shape.dim] != want or any(s < 0 for s, _ in extents) or \
+                math.prod(want) > part.size or part.offset + part.size > _shard(prefix, index, part, files)[1]:
             raise DataLossError(None, None, f"{prefix}: slice {extents} of {key!r} is missing or does not fit")
-        full[region] = _read_bytes(prefix, index, key, part, files)
+        parts.append((region, part))
         covered += math.prod(want)
-    if covered != full.size:
+    if covered != math.prod(shape):
         raise DataLossError(None, None, f"{prefix}: the slices of {key!r} do not cover it")
+    full = np.empty(shape, object if dtype is dtypes.string else dtype.as_numpy_dtype)
+    for region, part in parts:
+        full[region] = _read_bytes(prefix, index, key, part, files)
     return full
 
 
-def _read_bytes(prefix, index, key, entry, files):
-    """One stored tensor, read from its data file and checked."""
+def _shard(prefix, index, entry, files):
+    """(open file, size) of the data file holding `entry`, opened once per read."""
     if entry.shard_id not in files:
         path = data_file(prefix, entry.shard_id, index.num_shards)
         try:
@@ -236,7 +239,12 @@ def _read_bytes(prefix, index, key, entry, files):
         except FileNotFoundError:
             raise NotFoundError(None, None, f"{path}; No such file or directory") from None
         files[entry.shard_id] = (f, os.fstat(f.fileno()).st_size)
-    f, file_size = files[entry.shard_id]
+    return files[entry.shard_id]
+
+
+def _read_bytes(prefix, index, key, entry, files):
+    """One stored tensor, read from its data file and checked."""
+    f, file_size = _shard(prefix, index, entry, files)
     dtype, shape = _dtype(entry), [d.size for d in entry.shape.dim]
     count = math.prod(shape)
     item = 0 if dtype is dtypes.string else np.dtype(dtype.as_numpy_dtype).itemsize

@@ -90,6 +90,27 @@ def test_damaged_tensorflow_files_are_data_loss(tmp_path):
             checkpoint_io.read(path, sorted(VALUES))
 
 
+def test_every_flipped_byte_of_a_partitioned_index_is_data_loss_or_harmless(tmp_path):
+    shutil.copytree(os.path.dirname(TF_PART), tmp_path / "ck")
+    prefix = str(tmp_path / "ck" / "model.ckpt")
+    original = open(prefix + ".index", "rb").read()
+    bad = []
+    for at in range(len(original)):
+        for pattern in (0xFF, 0x01):
+            damaged = bytearray(original)
+            damaged[at] ^= pattern
+            open(prefix + ".index", "wb").write(bytes(damaged))
+            try:
+                part, other = checkpoint_io.read(prefix, ["part", "other"])
+                if not (_same(part, PART) and _same(other, OTHER)):
+                    bad.append((at, pattern, "wrong values"))
+            except errors.DataLossError:
+                pass
+            except Exception as e:  # noqa: BLE001 - any other outcome is the failure
+                bad.append((at, pattern, repr(e)))
+    assert not bad, bad
+
+
 def test_a_sharded_tensorflow_save_merges(tmp_path):
     """What TF's sharded saver does (each device's shard to a temporary prefix, then MergeV2Checkpoints)."""
     (tmp_path / "tmp").mkdir()
