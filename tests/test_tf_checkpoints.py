@@ -145,6 +145,19 @@ def test_a_tensorflow_meta_graph_imports_and_restores(rtf):
             assert _same(sess.run(name + ":0"), VALUES[name]), name
 
 
+def test_restore_v2_reads_slices_as_partitioned_variables_do(rtf):
+    tf = rtf
+    from raygraph.ops.training import restore_v2
+    rows, cols, whole = restore_v2(os.path.abspath(TF_PART), ["part", "part", "other"], ["5 3 3,2:-", "5 3 -:1,2", ""],
+                                   [tf.float32] * 3)
+    bad = restore_v2(os.path.abspath(TF_PART), ["part"], ["4 3 0,1:-"], [tf.float32])
+    with tf.Session() as sess:
+        got = sess.run([rows, cols, whole])
+        with pytest.raises(tf.errors.InvalidArgumentError, match="does not match the shape"):
+            sess.run(bad)
+    assert [g.tolist() for g in got] == [PART[3:5].tolist(), PART[:, 1:3].tolist(), OTHER.tolist()]
+
+
 def test_init_from_checkpoint_follows_the_assignment_map(rtf):
     tf = rtf
     with tf.variable_scope("model"):
@@ -252,3 +265,34 @@ def test_tensorflow_serves_a_raygraph_saved_model(rtf, tmp_path):
             print(json.dumps(sess.run(sig.outputs["y"].name, {sig.inputs["x"].name: json.loads(sys.argv[2])}).tolist()))
     """, str(tmp_path / "model"), json.dumps(MLP_INPUT.tolist()))
     np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
+def test_bring_your_tf1_checkpoint_example(rtf, tmp_path):
+    """examples/bring_tf1_checkpoint.py: TF's weights restored and trained on; the SavedModel it exports serves
+    the same outputs in raygraph and (where installed) in TensorFlow."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("bring", os.path.join(FIXTURES, "..", "..", "examples",
+                                                                         "bring_tf1_checkpoint.py"))
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    before, after = example.main(example.DEFAULT, str(tmp_path / "model"))
+    assert after < 0.5 * before
+    tf = rtf
+    with tf.Session(graph=tf.Graph()) as sess:
+        meta = tf.saved_model.loader.load(sess, ["serve"], str(tmp_path / "model"))
+        signature = meta.signature_def["serving_default"]
+        want = sess.run(signature.outputs["probs"].name, {signature.inputs["x"].name: MLP_INPUT})
+    assert checkpoint_utils.load_variable(str(tmp_path), "dense_0/kernel/Adam").shape == (4, 8)
+    if os.path.exists(TF_PYTHON):
+        got = _run_tensorflow("""
+            import json, sys
+            import tensorflow as tf_mod
+            tf = tf_mod.compat.v1
+            tf.disable_v2_behavior()
+            with tf.Session(graph=tf.Graph()) as sess:
+                meta = tf.saved_model.loader.load(sess, ["serve"], sys.argv[1])
+                sig = meta.signature_def["serving_default"]
+                x = json.loads(sys.argv[2])
+                print(json.dumps(sess.run(sig.outputs["probs"].name, {sig.inputs["x"].name: x}).tolist()))
+        """, str(tmp_path / "model"), json.dumps(MLP_INPUT.tolist()))
+        np.testing.assert_allclose(got, want, rtol=1e-6)

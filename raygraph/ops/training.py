@@ -11,7 +11,7 @@ import numpy as np
 import re
 
 from .. import checkpoint_io, dtypes, tensor_bundle
-from ..errors import InvalidArgumentError
+from ..errors import InvalidArgumentError, UnimplementedError
 from ..shape import TensorShape
 from .registry import NOT_DIFFERENTIABLE, NUMBERS, apply_op, op
 from .state import locked
@@ -178,13 +178,32 @@ def _save_kernel(a, res, prefix, tensor_names, shape_and_slices, *tensors):
     names = [_text(n) for n in np.ravel(tensor_names)]
     if len(names) != len(tensors):
         raise InvalidArgumentError(None, None, f"Got {len(names)} tensor names but {len(tensors)} tensors")
+    if any(_text(s) for s in np.ravel(shape_and_slices)):
+        raise UnimplementedError(None, None, "SaveV2 of tensor slices (partitioned variables) is not supported")
     checkpoint_io.write(_text(np.asarray(prefix).item()), names, list(tensors), list(a["dtypes"]))
 
 
 def _restore_kernel(a, res, prefix, tensor_names, shape_and_slices):
     names = [_text(n) for n in np.ravel(tensor_names)]
     values = checkpoint_io.read(_text(np.asarray(prefix).item()), names, list(a["dtypes"]), a.get("_shapes"))
+    values = [_slice(v, _text(spec)) for v, spec in zip(values, np.ravel(shape_and_slices))]
     return values[0] if len(values) == 1 else values  # the executor takes a single output as is
+
+
+def _slice(value, spec):
+    """The part of `value` a shape-and-slice spec like "10 4 0,5:-" names (full shape, then start,length or -
+    per dimension; "" is the whole tensor)."""
+    if not spec:
+        return value
+    *full, extents = spec.split(" ")
+    if [int(d) for d in full] != list(np.shape(value)) or len(extents.split(":")) != len(full):
+        raise InvalidArgumentError(None, None, f"Shape in shape_and_slice spec {spec!r} does not match the shape "
+                                   f"stored in checkpoint: {list(np.shape(value))}")
+    region = []
+    for extent in extents.split(":"):
+        start, length = (0, None) if extent == "-" else (int(x) for x in extent.split(","))
+        region.append(slice(start, None if length is None else start + length))
+    return np.ascontiguousarray(value[tuple(region)])
 
 
 def _restore_shape(inputs, a):
