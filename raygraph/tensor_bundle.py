@@ -44,10 +44,6 @@ def data_file(prefix, shard, num_shards):
     return f"{prefix}.data-{shard:05d}-of-{num_shards:05d}"
 
 
-def is_bundle(index_bytes):
-    return index_bytes[-8:] == struct.pack("<Q", sstable.MAGIC)
-
-
 # ----- writing ---------------------------------------------------------------------------------------------------
 def write(prefix, named_arrays):
     """Writes `named_arrays` [(name, numpy array, DType)] as the bundle `prefix` (crash-safe, see above)."""
