@@ -5,7 +5,7 @@ A checkpoint `<prefix>` is committed once `<prefix>.index` exists; its first byt
 - TensorFlow's tensor bundle (tensor_bundle.py): `<prefix>.index` (an SSTable) and
   `<prefix>.data-00000-of-00001`. `write` writes this format: TensorFlow reads it, and it reads what
   TensorFlow writes (shards, partitioned tensors and strings included).
-- raygraph's Arrow format (version 1 and 2), read as before and written only on request (`format=ARROW`):
+- raygraph's Arrow format (version 1 and 2), read as before and written only on request (`fmt=ARROW`):
 
     <prefix>.index                      JSON: {"format": "raygraph-checkpoint", "version": 2,
                                                "data": "<basename>.data-<token>.arrow",
@@ -48,7 +48,7 @@ _COMPLEX_PARTS = {"complex64": np.float32, "complex128": np.float64}
 
 
 # ----- writing ---------------------------------------------------------------------------------------------------
-def write(prefix, names, values, dtype_list=None, format=TENSORFLOW):  # noqa: A002 - the format's name
+def write(prefix, names, values, dtype_list=None, fmt=TENSORFLOW):
     """Writes `values` under `names` as the checkpoint `prefix`, crash-safely, in TensorFlow's format (or ARROW)."""
     if len(set(names)) != len(names):
         raise InvalidArgumentError(None, None, "Duplicate tensor names in a checkpoint: " + ", ".join(names))
@@ -63,12 +63,12 @@ def write(prefix, names, values, dtype_list=None, format=TENSORFLOW):  # noqa: A
     dtype_list = [dtypes.as_dtype(d).base_dtype for d in dtype_list] if dtype_list else \
         [dtypes.as_dtype(np.asarray(v).dtype) for v in values]
     arrays = [_as_array(v, d) for v, d in zip(values, dtype_list)]
-    if format == TENSORFLOW:
+    if fmt == TENSORFLOW:
         tensor_bundle.write(prefix, list(zip(names, arrays, dtype_list)))
-    elif format == ARROW:
+    elif fmt == ARROW:
         _write_arrow(prefix, directory, names, arrays, dtype_list)
     else:
-        raise ValueError(f"Unknown checkpoint format {format!r}")
+        raise ValueError(f"Unknown checkpoint format {fmt!r}")
 
 
 def _write_arrow(prefix, directory, names, arrays, dtype_list):

@@ -44,7 +44,7 @@ FORMATS = [checkpoint_io.TENSORFLOW, checkpoint_io.ARROW]
 def test_every_dtype_round_trips_bit_for_bit(tmp_path, fmt):
     prefix = str(tmp_path / "ck")
     names = list(VALUES)
-    checkpoint_io.write(prefix, names, [VALUES[n] for n in names], format=fmt)
+    checkpoint_io.write(prefix, names, [VALUES[n] for n in names], fmt=fmt)
     got = checkpoint_io.read(prefix, names)
     for name, value in zip(names, got):
         assert _same_bits(VALUES[name], value), name
@@ -54,7 +54,7 @@ def test_every_dtype_round_trips_bit_for_bit(tmp_path, fmt):
 def test_the_data_file_is_plain_arrow_described_by_a_json_index(tmp_path):
     prefix = str(tmp_path / "ck")
     checkpoint_io.write(prefix, ["w", "b"], [np.arange(6, dtype=np.float32).reshape(2, 3), np.int32(4)],
-                        format=checkpoint_io.ARROW)
+                        fmt=checkpoint_io.ARROW)
     with open(prefix + ".index") as f:
         index = json.load(f)
     assert [t["name"] for t in index["tensors"]] == ["b", "w"]
@@ -68,7 +68,7 @@ def test_the_data_file_is_plain_arrow_described_by_a_json_index(tmp_path):
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_read_checks_everything_before_returning_anything(tmp_path, fmt):
     prefix = str(tmp_path / "ck")
-    checkpoint_io.write(prefix, ["a", "b"], [np.zeros(2, np.float32), np.ones(3, np.float32)], format=fmt)
+    checkpoint_io.write(prefix, ["a", "b"], [np.zeros(2, np.float32), np.ones(3, np.float32)], fmt=fmt)
     with pytest.raises(errors.NotFoundError, match="Key c not found in checkpoint"):
         checkpoint_io.read(prefix, ["a", "c"])
     with pytest.raises(errors.InvalidArgumentError, match="expected dtype int32 does not equal original dtype float"):
@@ -82,7 +82,7 @@ def test_read_checks_everything_before_returning_anything(tmp_path, fmt):
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_corrupted_data_file_is_reported_not_loaded(tmp_path, fmt):
     prefix = str(tmp_path / "ck")
-    checkpoint_io.write(prefix, ["w"], [np.arange(1000, dtype=np.float32)], format=fmt)
+    checkpoint_io.write(prefix, ["w"], [np.arange(1000, dtype=np.float32)], fmt=fmt)
     (data,) = checkpoint_io.data_files(prefix)
     raw = bytearray(open(data, "rb").read())
     at = raw.index(np.float32(500.0).tobytes())
@@ -103,7 +103,7 @@ def test_every_flipped_byte_is_data_loss_never_a_crash(tmp_path, which, fmt):
     or (for a byte that does not matter) the saved values, never a crash, a huge allocation, or another
     error. Before the data file's checksum was checked first, some flips crashed pyarrow (SIGSEGV)."""
     prefix = str(tmp_path / "ck")
-    checkpoint_io.write(prefix, SWEEP_NAMES, SWEEP_VALUES, format=fmt)
+    checkpoint_io.write(prefix, SWEEP_NAMES, SWEEP_VALUES, fmt=fmt)
     path = prefix + ".index" if which == "index" else checkpoint_io.data_files(prefix)[0]
     with open(path, "rb") as f:
         original = f.read()
@@ -130,8 +130,8 @@ def test_the_data_file_must_lie_beside_its_index(tmp_path):
     (tmp_path / "ck").mkdir()
     (tmp_path / "elsewhere").mkdir()
     prefix, other = str(tmp_path / "ck" / "m"), str(tmp_path / "elsewhere" / "x")
-    checkpoint_io.write(other, ["w"], [np.ones(2, np.float32)], format=checkpoint_io.ARROW)
-    checkpoint_io.write(prefix, ["w"], [np.zeros(2, np.float32)], format=checkpoint_io.ARROW)
+    checkpoint_io.write(other, ["w"], [np.ones(2, np.float32)], fmt=checkpoint_io.ARROW)
+    checkpoint_io.write(prefix, ["w"], [np.zeros(2, np.float32)], fmt=checkpoint_io.ARROW)
     (data,) = checkpoint_io.data_files(other)
     for version in (1, 2):
         index = _as_version(prefix, version)
@@ -157,7 +157,7 @@ def _as_version(prefix, version):
 
 def test_version_1_checkpoints_are_still_read(tmp_path):
     prefix = str(tmp_path / "ck")
-    checkpoint_io.write(prefix, SWEEP_NAMES, SWEEP_VALUES, format=checkpoint_io.ARROW)
+    checkpoint_io.write(prefix, SWEEP_NAMES, SWEEP_VALUES, fmt=checkpoint_io.ARROW)
     index = _as_version(prefix, 1)
     with open(prefix + ".index", "w") as f:
         json.dump(index, f)
@@ -173,12 +173,12 @@ def test_a_crash_mid_save_leaves_a_loadable_checkpoint(tmp_path, crash_at, fmt):
     """Overwrite a checkpoint in a process that dies (os._exit) at each step of the commit; twice, since a
     bundle overwriting a bundle alternates between one and two data files."""
     prefix = str(tmp_path / "model")
-    checkpoint_io.write(prefix, ["w"], [np.full(3, 1.0, np.float32)], format=fmt)
+    checkpoint_io.write(prefix, ["w"], [np.full(3, 1.0, np.float32)], fmt=fmt)
     for _ in range(2):
         _crash_while_overwriting(prefix, crash_at, fmt)
         (value,) = checkpoint_io.read(prefix, ["w"])
         assert value.tolist() == ([2.0] * 3 if crash_at == "cleanup" else [1.0] * 3)
-        checkpoint_io.write(prefix, ["w"], [np.full(3, 1.0, np.float32)], format=fmt)  # the next save tidies up
+        checkpoint_io.write(prefix, ["w"], [np.full(3, 1.0, np.float32)], fmt=fmt)  # the next save tidies up
         assert checkpoint_io.read(prefix, ["w"])[0].tolist() == [1.0] * 3
         data = checkpoint_io.data_files(prefix)
         assert len(data) == (1 if fmt == checkpoint_io.ARROW else tensor_bundle.read_index(prefix).num_shards)
@@ -199,7 +199,7 @@ def _crash_while_overwriting(prefix, crash_at, fmt):
                 os._exit(3)
             real_remove(path)
         os.replace, os.remove = replace, remove
-        checkpoint_io.write({prefix!r}, ["w"], [np.full(3, 2.0, np.float32)], format={fmt!r})
+        checkpoint_io.write({prefix!r}, ["w"], [np.full(3, 2.0, np.float32)], fmt={fmt!r})
     """)
     proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 3, proc.stderr
