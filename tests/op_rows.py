@@ -704,3 +704,9 @@ CONV = [
                                                                          (arr((1, 2, 2), I32), arr((3,), I32))]),
 ]
 ROWS = ROWS + CONV
+
+# ----- tf.debugging and tf.linalg ------------------------------------------------------------------------------
+LONGTAIL = [
+    Row("CheckNumerics", lambda tf, x: tf.check_numerics(x, "m"), lambda x: x, unary(), grad=True),
+]
+ROWS = ROWS + LONGTAIL
