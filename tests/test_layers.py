@@ -48,7 +48,7 @@ LAYERS = [
      "train.server", "train", "summary.summaries", "summary.writer", "summary", "saved_model.utils",
      "saved_model.signature_def_utils", "saved_model.builder", "saved_model.loader", "saved_model"],
     # TF1's tools for tests and frozen graphs
-    ["test"],
+    ["test", "graph_util"],
     # the package: `import raygraph as tf`
     [""],
 ]
