@@ -28,12 +28,12 @@ LAYERS = [
     # the op table: building an op from its entry
     ["ops.shape_fns", "ops.registry"],
     # op families, each importing only the families before it
-    ["ops.array", "ops.math", "ops.filling", "ops.joining", "ops.slicing", "ops.reduction", "ops.linalg",
+    ["ops.array", "ops.math", "ops.filling", "ops.joining", "ops.slicing", "ops.reduction", "ops.linalg", "ops.matrix",
      "ops.operators", "ops.random", "ops.control_flow", "ops.control", "ops.nn", "ops.conv", "ops.pooling",
      "ops.normalization", "ops.clip", "ops.checks", "ops.state",
      "ops.io", "ops.script", "ops.summary", "ops.training", "ops"],
     # TF's namespaces over the op families
-    ["math", "bitwise", "image", "io", "losses", "debugging"],
+    ["math", "bitwise", "image", "io", "losses", "debugging", "linalg"],
     # sessions: the graph as plain data for the engine, session targets, running steps
     ["table", "metadata", "engine", "cluster_targets", "targets", "session"],
     # variables, gradients, graph import
