@@ -1,5 +1,5 @@
 """raygraph: TensorFlow 1's graphs and sessions, run on Ray. `import raygraph as tf`."""
-from . import (app, bitwise, client, compat, contrib, debugging, dtypes, graph_util, linalg, errors, flags, gfile, image, initializers,  # noqa: F401
+from . import (app, bitwise, client, compat, contrib, debugging, dtypes, graph_util, linalg, random, errors, flags, gfile, image, initializers,  # noqa: F401
                io, layers, logging, losses, math, nn, ops, saved_model, summary, test, train)
 from .convert import constant, convert_n_to_tensor, convert_to_tensor, register_tensor_conversion_function  # noqa: F401
 from .default_graph import (add_to_collection, add_to_collections, colocate_with, container,  # noqa: F401
@@ -38,7 +38,7 @@ from .ops.joining import concat, dynamic_stitch, pad, split, stack, tile, unstac
 from .ops.linalg import matmul, tensordot  # noqa: F401
 from .ops.matrix import (cholesky, eye, matrix_band_part, matrix_determinant, matrix_diag,  # noqa: F401
                          matrix_diag_part, matrix_inverse, matrix_set_diag, matrix_solve, matrix_transpose,
-                         matrix_triangular_solve, self_adjoint_eig, self_adjoint_eigvals, trace)
+                         matrix_triangular_solve, norm, self_adjoint_eig, self_adjoint_eigvals, trace)
 from .ops.math import (abs, add, atan2, cast, ceil, cos, div, div_no_nan, divide, equal, exp, expm1,  # noqa: F401
                        floor, floordiv, floormod, greater, greater_equal, is_finite, is_inf, is_nan, less, less_equal,
                        log, log1p, logical_and, logical_not, logical_or, logical_xor, maximum, minimum, mod, multiply,

@@ -33,7 +33,7 @@ LAYERS = [
      "ops.normalization", "ops.clip", "ops.checks", "ops.state",
      "ops.io", "ops.script", "ops.summary", "ops.training", "ops"],
     # TF's namespaces over the op families
-    ["math", "bitwise", "image", "io", "losses", "debugging", "linalg"],
+    ["math", "bitwise", "image", "io", "losses", "debugging", "linalg", "random"],
     # sessions: the graph as plain data for the engine, session targets, running steps
     ["table", "metadata", "engine", "cluster_targets", "targets", "session"],
     # variables, gradients, graph import

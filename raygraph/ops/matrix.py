@@ -12,12 +12,12 @@ from ..errors import InvalidArgumentError
 from ..shape import TensorShape, unknown_shape
 from .registry import apply_op, op
 from .shape_fns import constant_value, dims
-from .array import expand_dims, reshape, shape, transpose
+from .array import expand_dims, reshape, shape, squeeze, transpose
 from .filling import ones, ones_like, zeros, zeros_like
 from .joining import concat
 from .linalg import matmul
-from .math import log, reciprocal
-from .reduction import reduce_sum
+from .math import abs as abs_, cast, log, pow as pow_, reciprocal, sqrt
+from .reduction import reduce_max, reduce_sum
 
 _raw = TensorShape._raw
 _T_INV = "float64 float32 float16 complex64 complex128"   # MatrixInverse, Cholesky, MatrixSolve, SelfAdjointEigV2
@@ -477,3 +477,61 @@ def self_adjoint_eig(tensor, name=None):
 def self_adjoint_eigvals(tensor, name=None):
     """The eigenvalues of each self-adjoint matrix, ascending."""
     return apply_op("SelfAdjointEigV2", [tensor], {"compute_v": False}, name=name)[0]
+
+
+# ----- norms and products -------------------------------------------------------------------------------------
+def _norm_args(ord, axis):  # noqa: A002 - TF's name
+    matrix = isinstance(axis, (tuple, list)) and len(axis) == 2
+    if matrix:
+        axis = tuple(axis)
+        if not all(isinstance(a, int) for a in axis) or axis[0] == axis[1]:
+            raise ValueError(f"'axis' must be None, an integer, or a tuple of 2 unique integers, got {axis}")
+        supported = ["euclidean", "fro", 1, 2, np.inf]
+        if ord not in supported:
+            raise ValueError(f"'ord' must be a supported matrix norm in {supported}, got {ord}")
+        return matrix, axis
+    if not (isinstance(axis, int) or axis is None):
+        raise ValueError(f"'axis' must be None, an integer, or a tuple of 2 unique integers, got {axis}")
+    if (not np.isreal(ord) or ord <= 0) and ord not in ["euclidean", 1, 2, np.inf]:
+        raise ValueError(f"'ord' must be a supported vector norm, got {ord}")
+    return matrix, (axis,) if axis is not None else None
+
+
+def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None, keep_dims=None):  # noqa: A002
+    """TF's vector and matrix norms (euclidean/fro, 1, inf, p > 0) over `axis` (an int or a pair)."""
+    keepdims = bool(keepdims if keepdims is not None else keep_dims)
+    matrix, axis = _norm_args(ord, axis)
+    with name_scope(name, "norm", [tensor]):
+        tensor = convert_to_tensor(tensor)
+        if ord in ("fro", "euclidean", 2, 2.0):
+            if matrix and ord in (2, 2.0):
+                raise NotImplementedError("tf.norm's matrix 2-norm needs singular values, which raygraph lacks")
+            result = sqrt(reduce_sum(tensor * tensor, axis, keepdims=True))
+        else:
+            result = abs_(tensor)
+            if ord == 1:
+                result = reduce_sum(result, None if axis is None else axis[0], keepdims=True)
+                if matrix:
+                    result = reduce_max(result, axis[-1], keepdims=True)
+            elif ord == np.inf:
+                if matrix:
+                    result = reduce_sum(result, axis[1], keepdims=True)
+                result = reduce_max(result, None if axis is None else axis[0], keepdims=True)
+            else:
+                result = pow_(reduce_sum(pow_(result, ord), axis, keepdims=True), 1.0 / ord)
+        return result if keepdims else squeeze(result, axis)
+
+
+def normalize(tensor, ord="euclidean", axis=None, name=None):  # noqa: A002
+    """(tensor / its norm, the norm kept in reduced dims)."""
+    with name_scope(name, "normalize", [tensor]):
+        tensor = convert_to_tensor(tensor)
+        n = cast(norm(tensor, ord, axis, keepdims=True), tensor.dtype)
+        return tensor / n, n
+
+
+def matvec(a, b, transpose_a=False, adjoint_a=False, a_is_sparse=False, b_is_sparse=False, name=None):
+    """Matrix-vector products a @ b over the leading (batch) dims."""
+    with name_scope(name, "MatVec", [a, b]):
+        out = matmul(a, expand_dims(b, -1), transpose_a=transpose_a, adjoint_a=adjoint_a)
+        return squeeze(out, -1)

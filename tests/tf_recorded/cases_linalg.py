@@ -104,3 +104,27 @@ def case_run_errors(tf):
             run_error(tf, tf.linalg.cholesky(x), {x: -np.eye(2)}),
             run_error(tf, tf.linalg.solve(x, tf.ones([2, 1], tf.float64)), {x: np.zeros((2, 2))}),
             run_error(tf, tf.linalg.inv(x), {x: np.zeros((2, 3))})]
+
+
+def case_norms_and_products(tf):
+    x = tf.constant(np.array([[3.0, -4.0, 1.0], [0.5, 2.0, -2.0]], np.float32))
+    outs = [tf.norm(x), tf.linalg.norm(x, axis=1), tf.norm(x, ord=1, axis=0, keepdims=True),
+            tf.norm(x, ord=np.inf, axis=-1), tf.norm(x, ord=3, axis=1), tf.norm(x, ord=1, axis=[0, 1]),
+            tf.norm(x, ord=np.inf, axis=(0, 1)), tf.norm(x, ord="fro", axis=(0, 1), keep_dims=True),
+            tf.linalg.matvec(tf.constant(M), tf.constant([1.0, 2.0, 3.0], tf.float64)),
+            tf.linalg.matvec(tf.constant(B), tf.constant([[1.0, -1.0], [2.0, 0.5]], tf.float64), adjoint_a=True)]
+    n, nn = tf.linalg.normalize(x, axis=1)
+    outs += [n, nn]
+    graph = describe(tf)  # (the gradient's graph is left out: only its values are compared)
+    errs = [error_text(lambda: tf.norm(x, ord="fro", axis=1)), error_text(lambda: tf.norm(x, axis=[0, 0])),
+            error_text(lambda: tf.norm(x, ord=-1)), error_text(lambda: tf.norm(x, ord=0.5, axis=(0, 1)))]
+    g = tf.gradients(tf.reduce_sum(outs[1]) + tf.reduce_sum(outs[4]), x)[0]
+    outs.append(tf.linalg.l2_normalize(x, axis=1))
+    return [graph, [sig(t) for t in outs], run(tf, outs + [g]), errs]
+
+
+def case_random_namespace(tf):
+    tf.set_random_seed(7)
+    outs = [tf.random.uniform([3], seed=1), tf.random.normal([2, 2], seed=2), tf.random.truncated_normal([2], seed=3),
+            tf.random.uniform([2], maxval=10, dtype=tf.int32, seed=4)]
+    return [[sig(t) for t in outs], run(tf, outs), tf.random.get_seed(5)]
