@@ -4,7 +4,8 @@ from .ops.checks import (add_check_numerics_ops, assert_equal, assert_greater, a
                          assert_non_negative, assert_non_positive, assert_none_equal, assert_positive,
                          assert_proper_iterable, assert_rank, assert_rank_at_least, assert_rank_in,
                          assert_same_float_dtype, assert_scalar, assert_type, check_numerics, is_non_decreasing,
-                         is_numeric_tensor, is_strictly_increasing, verify_tensor_all_finite as assert_all_finite)
+                         is_numeric_tensor, is_strictly_increasing, verify_tensor_all_finite as assert_all_finite,
+                         assert_shapes)
 from .ops.control import Assert  # noqa: F401
 from .ops.math import is_finite, is_inf, is_nan  # noqa: F401
 

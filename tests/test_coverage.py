@@ -6,7 +6,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
 import coverage as api_coverage  # noqa: E402
 
 # Namespaces raygraph covers whole: a name dropped from one of them fails here.
-COMPLETE = ("graph_util", "test")
+COMPLETE = ("debugging", "graph_util", "test")
 
 
 def test_counts_come_from_the_name_list():

@@ -354,3 +354,98 @@ def is_strictly_increasing(x, name=None):
     """A bool scalar: whether x (flattened) always increases."""
     with name_scope(name, "is_strictly_increasing", [x]):
         return reduce_all(_monotonic(x, greater))
+
+
+# ----- assert_shapes -----------------------------------------------------------------------------------------
+def _dim_sizes(x):
+    """x's dims: ints where static, else slices of its Shape; a scalar counts as shape [1]."""
+    dynamic = shape_of(x)
+    r = x.shape.ndims
+    if r == 0:
+        return (1,)
+    if r is not None:
+        return [int(d) if d is not None else dynamic[i] for i, d in enumerate(x.shape.as_list())]
+    return cond(equal(rank_of(x), 0), lambda: convert_to_tensor([1]), lambda: dynamic)
+
+
+def _known_int(v):
+    try:
+        int(v)
+        return v is not None
+    except (ValueError, TypeError):
+        return False
+
+
+def _shape_specs(shapes, prefix):
+    """(tensor, whether '...' leads, its dim sizes, the spec's dim symbols) per constrained tensor."""
+    out = []
+    for x, spec in shapes:
+        if spec is None:
+            continue
+        x = convert_to_tensor(x)
+        if not (hasattr(spec, "__iter__") or hasattr(spec, "__getitem__")):
+            raise ValueError(f"{prefix}Tensor {x.name}.  Specified shape must be an iterable.  An iterable has the "
+                             f"attribute `__iter__` or `__getitem__`.  Received specified shape: {spec}")
+        spec = tuple(spec)
+        for i, symbol in enumerate(spec):
+            if (symbol is Ellipsis or symbol == "*") and i != 0:
+                raise ValueError(f"{prefix}Tensor {x.name} specified shape index {i}.  Symbol `...` or `*` for a "
+                                 f"variable number of unspecified dimensions is only allowed as the first entry")
+        leading = bool(spec) and (spec[0] is Ellipsis or spec[0] == "*")
+        symbols = spec[1:] if leading else spec
+        out.append((x, leading, _dim_sizes(x), symbols or (1,)))
+    return out
+
+
+def _rank_checks(specs, data, summarize, message, name):
+    checks = []
+    for x, leading, _, symbols in specs:
+        r = len(symbols)
+        if leading:
+            if r in (0, 1):
+                continue
+            checks.append(assert_rank_at_least(x, r, data=data, summarize=summarize, message=message, name=name))
+        elif r in (0, 1):
+            checks.append(assert_rank_in(x, [0, 1], data=data, summarize=summarize, message=message, name=name))
+        else:
+            checks.append(assert_rank(x, r, data=data, summarize=summarize, message=message, name=name))
+    return checks
+
+
+def assert_shapes(shapes, data=None, summarize=None, message=None, name=None):
+    """Checks tensors' shapes against specs like (x, ('N', 3)), ('...', 'N'): ints, shared symbols, '.' for
+    any size; at build time where the sizes are known, else with Assert ops. Returns their group."""
+    shapes = shapes.items() if isinstance(shapes, dict) else shapes
+    prefix = _message_prefix(message)
+    g = get_default_graph()
+    with name_scope(name, "assert_shapes", [shapes, data]):
+        specs = _shape_specs(shapes, prefix)
+        ranks = _rank_checks(specs, data, summarize, message, name)
+        sizes, known = [], {}
+        for x, leading, actual_sizes, symbols in specs:
+            for i, symbol in enumerate(symbols):
+                if symbol is None or symbol == ".":
+                    continue
+                dim = i - len(symbols) if leading else i
+                if symbol not in known and not _known_int(symbol):
+                    with g.control_dependencies(ranks):
+                        known[symbol] = (actual_sizes[dim], x, dim)
+                    continue
+                if _known_int(symbol):
+                    wanted, how = int(symbol), "Specified explicitly"
+                else:
+                    wanted, by, at = known[symbol]
+                    how = f"Specified by tensor {by.name} dimension {at}"
+                with g.control_dependencies(ranks):
+                    actual = actual_sizes[dim]
+                if _known_int(actual) and _known_int(wanted):
+                    if int(actual) != int(wanted):
+                        raise ValueError(f"{prefix}{how}.  Tensor {x.name} dimension {dim} must have size "
+                                         f"{wanted}.  Received size {actual}, shape {x.shape}")
+                    continue
+                condition = equal(convert_to_tensor(actual), convert_to_tensor(wanted))
+                shown = data if data is not None else [prefix, how, f"Tensor {x.name} dimension", dim,
+                                                       "must have size", wanted, "Received shape: ", shape_of(x)]
+                sizes.append(Assert(condition, shown, summarize=summarize))
+    with g.control_dependencies(ranks):
+        return group(sizes)

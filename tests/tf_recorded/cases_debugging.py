@@ -194,3 +194,24 @@ def case_numeric_and_aliases(tf):
             sig(d.is_nan(tf.constant([1.0]))), sig(d.is_inf(tf.constant([1.0]))),
             sig(d.is_finite(tf.constant([1.0]))), d.Assert is tf.Assert, d.get_log_device_placement(),
             d.is_traceback_filtering_enabled()]
+
+
+def case_assert_shapes_static(tf):
+    x, y = tf.zeros([2, 3]), tf.zeros([3, 4])
+    ok = tf.debugging.assert_shapes([(x, ("N", "Q")), (y, ("Q", 4)), (tf.constant(1.0), ())])
+    ok2 = tf.debugging.assert_shapes({x: [".", 3], y: ("...", 4)})
+    errs = [error_text(lambda: tf.debugging.assert_shapes([(x, ("N", 3)), (y, ("N", 4))])),
+            error_text(lambda: tf.debugging.assert_shapes([(x, (2, 4))], message="m")),
+            error_text(lambda: tf.debugging.assert_shapes([(x, 3)])),
+            error_text(lambda: tf.debugging.assert_shapes([(x, (2, "...", 3))])),
+            error_text(lambda: tf.debugging.assert_shapes([(x, (2, 3, 1))]))]
+    return [ok.name, ok.type, ok2.name, errs, describe(tf)]
+
+
+def case_assert_shapes_dynamic(tf):
+    x = tf.placeholder(tf.float32, [None, 3])
+    y = tf.placeholder(tf.float32, [None, None])
+    check = tf.debugging.assert_shapes([(x, ("N", 3)), (y, ("N", "N"))])
+    return [describe(tf), check.name,
+            kernel_error(tf, check, {x: np.zeros((2, 3)), y: np.zeros((2, 2))}),
+            kernel_error(tf, check, {x: np.zeros((2, 3)), y: np.zeros((2, 5))})]
