@@ -781,5 +781,13 @@ LONGTAIL = [
         grad_tol=1e-5),
     Row("SelfAdjointEigV2", lambda tf, x: tf.linalg.eigvalsh(_spd(tf, x)), lambda x: np.linalg.eigvalsh(_spd_ref(x)),
         [(arr((3, 3)),)], grad=True, grad_tol=1e-5),
+    Row("Diag", lambda tf, x: tf.diag(x), lambda x: np.diag(x.reshape(-1)).reshape(x.shape + x.shape),
+        [(arr((3,)),), (arr((2, 2)),), (arr((2,), I32),)], grad=True),
+    Row("DiagPart", lambda tf, x: tf.linalg.tensor_diag_part(x), lambda x: np.diagonal(x).copy(),
+        [(arr((3, 3)),), (arr((2, 2), F32),)], grad=True),
+    Row("DiagPart", lambda tf, x: tf.diag_part(tf.reshape(x, [2, 3, 2, 3])),
+        lambda x: np.diagonal(x.reshape(6, 6)).reshape(2, 3), [(arr((6, 6)),)], grad=True),
+    Row("Cross", lambda tf, a, b: tf.cross(a, b), np.cross,
+        [(arr((3,)), arr((3,))), (arr((2, 3)), arr((2, 3))), (arr((2, 3), I32), arr((2, 3), I32))], grad=True),
 ]
 ROWS = ROWS + LONGTAIL

@@ -535,3 +535,108 @@ def matvec(a, b, transpose_a=False, adjoint_a=False, a_is_sparse=False, b_is_spa
     with name_scope(name, "MatVec", [a, b]):
         out = matmul(a, expand_dims(b, -1), transpose_a=transpose_a, adjoint_a=adjoint_a)
         return squeeze(out, -1)
+
+
+def cholesky_solve(chol, rhs, name=None):
+    """X with A @ X = rhs, given chol = cholesky(A): two triangular solves."""
+    with name_scope(name, "cholesky_solve", [chol, rhs]):
+        y = apply_op("MatrixTriangularSolve", [chol, rhs], {"lower": True, "adjoint": False})
+        return apply_op("MatrixTriangularSolve", [chol, y], {"lower": True, "adjoint": True})
+
+
+# ----- tensor diagonals and cross products ----------------------------------------------------------------------
+_T_DIAG = "bfloat16 float16 float32 float64 int32 int64 complex64 complex128"
+
+
+def _text(d):
+    return "[" + ",".join("?" if v is None else str(v) for v in d) + "]"
+
+
+def _tensor_diag_shape(inputs, a):
+    d = dims(inputs[0])
+    if d is not None and len(d) == 0:
+        raise ValueError("Shape must be at least rank 1 but is rank 0")
+    return inputs[0].dtype.base_dtype, unknown_shape() if d is None else _raw(tuple(d) + tuple(d))
+
+
+def _tensor_diag_kernel(a, x):
+    n = x.size
+    out = np.zeros((n, n), x.dtype)
+    out[np.arange(n), np.arange(n)] = x.reshape(-1)
+    return out.reshape(x.shape + x.shape)
+
+
+def _tensor_diag_part_shape(inputs, a):
+    d = dims(inputs[0])
+    if d is None:
+        return inputs[0].dtype.base_dtype, unknown_shape()
+    if len(d) % 2 or not d:
+        raise ValueError(f"Input must have even and non-zero rank, input rank is {len(d)}")
+    half = len(d) // 2
+    out = []
+    for p, q in zip(d[:half], d[half:]):
+        if p is not None and q is not None and p != q:
+            raise ValueError(f"Dimensions must be equal, but are {p} and {q}")
+        out.append(p if p is not None else q)
+    return inputs[0].dtype.base_dtype, _raw(tuple(out))
+
+
+def _tensor_diag_part_kernel(a, x):
+    half = x.ndim // 2
+    if x.ndim % 2 or x.shape[:half] != x.shape[half:]:
+        raise InvalidArgumentError(None, None, f"Invalid shape {list(x.shape)}: dimensions must match in pairs")
+    n = int(np.prod(x.shape[:half], dtype=np.int64))
+    return x.reshape(n, n)[np.arange(n), np.arange(n)].reshape(x.shape[:half])
+
+
+op("Diag", "diagonal:T", kernel=_tensor_diag_kernel, shape=_tensor_diag_shape, T=_T_DIAG,
+   grad=lambda op, g: [tensor_diag_part(g)])
+op("DiagPart", "input:T", kernel=_tensor_diag_part_kernel, shape=_tensor_diag_part_shape, T=_T_DIAG,
+   grad=lambda op, g: [tensor_diag(g)])
+
+
+def tensor_diag(diagonal, name=None):
+    """The tensor with `diagonal` on its diagonal: shape diagonal.shape * 2 (TF's tf.diag)."""
+    return apply_op("Diag", [diagonal], {}, name=name)
+
+
+def tensor_diag_part(input, name=None):  # noqa: A002
+    """The diagonal of a tensor of shape s + s (TF's tf.diag_part)."""
+    return apply_op("DiagPart", [input], {}, name=name)
+
+
+def _cross_shape(inputs, a):
+    x, y = dims(inputs[0]), dims(inputs[1])
+    if x is not None and y is not None:
+        if len(x) != len(y):
+            raise ValueError(f"Shapes must be equal rank, but are {len(x)} and {len(y)}")
+        for i, (p, q) in enumerate(zip(x, y)):
+            if p is not None and q is not None and p != q:
+                raise ValueError(f"Dimension {i} in both shapes must be equal, but are {p} and {q}. Shapes are "
+                                 f"{_text(x)} and {_text(y)}.")
+    d = x if x is not None else y
+    if d is not None:
+        if not d:
+            raise ValueError("Shape must be at least rank 1 but is rank 0")
+        if d[-1] is not None and d[-1] != 3:
+            raise ValueError(f"Dimension must be 3 but is {d[-1]}")
+    return inputs[0].dtype.base_dtype, unknown_shape() if d is None else _raw(d)
+
+
+def _cross_kernel(a, x, y):
+    if x.shape != y.shape:
+        raise InvalidArgumentError(None, None, f"Both inputs must be of same shape: {list(x.shape)} vs. "
+                                               f"{list(y.shape)}")
+    if x.ndim < 1 or x.shape[-1] != 3:
+        raise InvalidArgumentError(None, None, f"Trailing dimension must be of size 3: {list(x.shape)}")
+    return np.cross(x, y).astype(x.dtype, copy=False)
+
+
+op("Cross", "a:T, b:T", kernel=_cross_kernel, shape=_cross_shape,
+   T="float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64",
+   grad=lambda op, g: [cross(op.inputs[1], g), cross(g, op.inputs[0])])
+
+
+def cross(a, b, name=None):
+    """Pairwise cross products of 3-vectors along the last dimension."""
+    return apply_op("Cross", [a, b], {}, name=name)

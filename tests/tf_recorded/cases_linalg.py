@@ -128,3 +128,18 @@ def case_random_namespace(tf):
     outs = [tf.random.uniform([3], seed=1), tf.random.normal([2, 2], seed=2), tf.random.truncated_normal([2], seed=3),
             tf.random.uniform([2], maxval=10, dtype=tf.int32, seed=4)]
     return [[sig(t) for t in outs], run(tf, outs), tf.random.get_seed(5)]
+
+
+def case_tensor_diag_cross_cholesky_solve(tf):
+    d = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+    a = tf.constant([[1.0, 0.0, 2.0], [-1.0, 3.0, 0.5]])
+    b = tf.constant([[0.0, 1.0, 1.0], [2.0, -2.0, 1.0]])
+    chol = tf.linalg.cholesky(tf.constant(M))
+    outs = [tf.diag(d), tf.linalg.tensor_diag([1, 2, 3]), tf.diag_part(tf.diag(d)), tf.linalg.tensor_diag_part(M),
+            tf.cross(a, b), tf.linalg.cross(a[0], b[0]), tf.linalg.cholesky_solve(chol, tf.constant(R))]
+    errs = [error_text(lambda: tf.diag_part(tf.zeros([2, 3]))), error_text(lambda: tf.diag_part(tf.zeros([2, 2, 2]))),
+            error_text(lambda: tf.cross(tf.zeros([2, 3]), tf.zeros([3, 3]))),
+            error_text(lambda: tf.cross(tf.zeros([2, 2]), tf.zeros([2, 2]))), error(lambda: tf.diag(1.0))]
+    graph = describe(tf)
+    g = tf.gradients(tf.reduce_sum(outs[0] * 2.0) + tf.reduce_sum(outs[4] * tf.constant([1.0, 2.0, 3.0])), [d, a, b])
+    return [graph, [sig(t) for t in outs], run(tf, outs + g), errs]
