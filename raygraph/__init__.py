@@ -36,9 +36,10 @@ from .ops.filling import fill, one_hot, ones, ones_like, range, zeros, zeros_lik
 from .ops.io import decode_jpeg, decode_png, read_file, write_file  # noqa: F401
 from .ops.joining import concat, dynamic_stitch, pad, split, stack, tile, unstack  # noqa: F401
 from .ops.linalg import matmul, tensordot  # noqa: F401
-from .ops.matrix import (cholesky, cholesky_solve, cross, eye, tensor_diag as diag, tensor_diag_part as diag_part, matrix_band_part, matrix_determinant, matrix_diag,  # noqa: F401
+from .ops.products import cross, einsum, norm, tensor_diag as diag, tensor_diag_part as diag_part  # noqa: F401
+from .ops.matrix import (cholesky, cholesky_solve, eye, matrix_band_part, matrix_determinant, matrix_diag,  # noqa: F401
                          matrix_diag_part, matrix_inverse, matrix_set_diag, matrix_solve, matrix_transpose,
-                         matrix_triangular_solve, norm, self_adjoint_eig, self_adjoint_eigvals, trace)
+                         matrix_triangular_solve, self_adjoint_eig, self_adjoint_eigvals, trace)
 from .ops.math import (abs, add, atan2, cast, ceil, cos, div, div_no_nan, divide, equal, exp, expm1,  # noqa: F401
                        floor, floordiv, floormod, greater, greater_equal, is_finite, is_inf, is_nan, less, less_equal,
                        log, log1p, logical_and, logical_not, logical_or, logical_xor, maximum, minimum, mod, multiply,

@@ -789,5 +789,13 @@ LONGTAIL = [
         lambda x: np.diagonal(x.reshape(6, 6)).reshape(2, 3), [(arr((6, 6)),)], grad=True),
     Row("Cross", lambda tf, a, b: tf.cross(a, b), np.cross,
         [(arr((3,)), arr((3,))), (arr((2, 3)), arr((2, 3))), (arr((2, 3), I32), arr((2, 3), I32))], grad=True),
+    Row("Einsum", lambda tf, a, b: tf.einsum("ij,jk->ik", a, b), lambda a, b: a @ b,
+        [(arr((2, 3)), arr((3, 4))), (arr((2, 3), F32), arr((3, 2), F32))], grad=True),
+    Row("Einsum", lambda tf, a, b: tf.linalg.einsum("bij,bkj", a, b), lambda a, b: np.einsum("bij,bkj", a, b),
+        [(arr((2, 2, 3)), arr((2, 4, 3)))], grad=True),
+    Row("Einsum", lambda tf, a, b: tf.einsum("ij,k->i", a, b), lambda a, b: np.einsum("ij,k->i", a, b),
+        [(arr((2, 3)), arr((4,)))], grad=True),
+    Row("Einsum", lambda tf, a: tf.einsum("ijk->kj", a), lambda a: np.einsum("ijk->kj", a), [(arr((2, 3, 4)),)],
+        grad=True),
 ]
 ROWS = ROWS + LONGTAIL

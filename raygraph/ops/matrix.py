@@ -12,12 +12,12 @@ from ..errors import InvalidArgumentError
 from ..shape import TensorShape, unknown_shape
 from .registry import apply_op, op
 from .shape_fns import constant_value, dims
-from .array import expand_dims, reshape, shape, squeeze, transpose
+from .array import expand_dims, reshape, shape, transpose
 from .filling import ones, ones_like, zeros, zeros_like
 from .joining import concat
 from .linalg import matmul
-from .math import abs as abs_, cast, log, pow as pow_, reciprocal, sqrt
-from .reduction import reduce_max, reduce_sum
+from .math import log, reciprocal
+from .reduction import reduce_sum
 
 _raw = TensorShape._raw
 _T_INV = "float64 float32 float16 complex64 complex128"   # MatrixInverse, Cholesky, MatrixSolve, SelfAdjointEigV2
@@ -479,164 +479,8 @@ def self_adjoint_eigvals(tensor, name=None):
     return apply_op("SelfAdjointEigV2", [tensor], {"compute_v": False}, name=name)[0]
 
 
-# ----- norms and products -------------------------------------------------------------------------------------
-def _norm_args(ord, axis):  # noqa: A002 - TF's name
-    matrix = isinstance(axis, (tuple, list)) and len(axis) == 2
-    if matrix:
-        axis = tuple(axis)
-        if not all(isinstance(a, int) for a in axis) or axis[0] == axis[1]:
-            raise ValueError(f"'axis' must be None, an integer, or a tuple of 2 unique integers, got {axis}")
-        supported = ["euclidean", "fro", 1, 2, np.inf]
-        if ord not in supported:
-            raise ValueError(f"'ord' must be a supported matrix norm in {supported}, got {ord}")
-        return matrix, axis
-    if not (isinstance(axis, int) or axis is None):
-        raise ValueError(f"'axis' must be None, an integer, or a tuple of 2 unique integers, got {axis}")
-    if (not np.isreal(ord) or ord <= 0) and ord not in ["euclidean", 1, 2, np.inf]:
-        raise ValueError(f"'ord' must be a supported vector norm, got {ord}")
-    return matrix, (axis,) if axis is not None else None
-
-
-def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None, keep_dims=None):  # noqa: A002
-    """TF's vector and matrix norms (euclidean/fro, 1, inf, p > 0) over `axis` (an int or a pair)."""
-    keepdims = bool(keepdims if keepdims is not None else keep_dims)
-    matrix, axis = _norm_args(ord, axis)
-    with name_scope(name, "norm", [tensor]):
-        tensor = convert_to_tensor(tensor)
-        if ord in ("fro", "euclidean", 2, 2.0):
-            if matrix and ord in (2, 2.0):
-                raise NotImplementedError("tf.norm's matrix 2-norm needs singular values, which raygraph lacks")
-            result = sqrt(reduce_sum(tensor * tensor, axis, keepdims=True))
-        else:
-            result = abs_(tensor)
-            if ord == 1:
-                result = reduce_sum(result, None if axis is None else axis[0], keepdims=True)
-                if matrix:
-                    result = reduce_max(result, axis[-1], keepdims=True)
-            elif ord == np.inf:
-                if matrix:
-                    result = reduce_sum(result, axis[1], keepdims=True)
-                result = reduce_max(result, None if axis is None else axis[0], keepdims=True)
-            else:
-                result = pow_(reduce_sum(pow_(result, ord), axis, keepdims=True), 1.0 / ord)
-        return result if keepdims else squeeze(result, axis)
-
-
-def normalize(tensor, ord="euclidean", axis=None, name=None):  # noqa: A002
-    """(tensor / its norm, the norm kept in reduced dims)."""
-    with name_scope(name, "normalize", [tensor]):
-        tensor = convert_to_tensor(tensor)
-        n = cast(norm(tensor, ord, axis, keepdims=True), tensor.dtype)
-        return tensor / n, n
-
-
-def matvec(a, b, transpose_a=False, adjoint_a=False, a_is_sparse=False, b_is_sparse=False, name=None):
-    """Matrix-vector products a @ b over the leading (batch) dims."""
-    with name_scope(name, "MatVec", [a, b]):
-        out = matmul(a, expand_dims(b, -1), transpose_a=transpose_a, adjoint_a=adjoint_a)
-        return squeeze(out, -1)
-
-
 def cholesky_solve(chol, rhs, name=None):
     """X with A @ X = rhs, given chol = cholesky(A): two triangular solves."""
     with name_scope(name, "cholesky_solve", [chol, rhs]):
         y = apply_op("MatrixTriangularSolve", [chol, rhs], {"lower": True, "adjoint": False})
         return apply_op("MatrixTriangularSolve", [chol, y], {"lower": True, "adjoint": True})
-
-
-# ----- tensor diagonals and cross products ----------------------------------------------------------------------
-_T_DIAG = "bfloat16 float16 float32 float64 int32 int64 complex64 complex128"
-
-
-def _text(d):
-    return "[" + ",".join("?" if v is None else str(v) for v in d) + "]"
-
-
-def _tensor_diag_shape(inputs, a):
-    d = dims(inputs[0])
-    if d is not None and len(d) == 0:
-        raise ValueError("Shape must be at least rank 1 but is rank 0")
-    return inputs[0].dtype.base_dtype, unknown_shape() if d is None else _raw(tuple(d) + tuple(d))
-
-
-def _tensor_diag_kernel(a, x):
-    n = x.size
-    out = np.zeros((n, n), x.dtype)
-    out[np.arange(n), np.arange(n)] = x.reshape(-1)
-    return out.reshape(x.shape + x.shape)
-
-
-def _tensor_diag_part_shape(inputs, a):
-    d = dims(inputs[0])
-    if d is None:
-        return inputs[0].dtype.base_dtype, unknown_shape()
-    if len(d) % 2 or not d:
-        raise ValueError(f"Input must have even and non-zero rank, input rank is {len(d)}")
-    half = len(d) // 2
-    out = []
-    for p, q in zip(d[:half], d[half:]):
-        if p is not None and q is not None and p != q:
-            raise ValueError(f"Dimensions must be equal, but are {p} and {q}")
-        out.append(p if p is not None else q)
-    return inputs[0].dtype.base_dtype, _raw(tuple(out))
-
-
-def _tensor_diag_part_kernel(a, x):
-    half = x.ndim // 2
-    if x.ndim % 2 or x.shape[:half] != x.shape[half:]:
-        raise InvalidArgumentError(None, None, f"Invalid shape {list(x.shape)}: dimensions must match in pairs")
-    n = int(np.prod(x.shape[:half], dtype=np.int64))
-    return x.reshape(n, n)[np.arange(n), np.arange(n)].reshape(x.shape[:half])
-
-
-op("Diag", "diagonal:T", kernel=_tensor_diag_kernel, shape=_tensor_diag_shape, T=_T_DIAG,
-   grad=lambda op, g: [tensor_diag_part(g)])
-op("DiagPart", "input:T", kernel=_tensor_diag_part_kernel, shape=_tensor_diag_part_shape, T=_T_DIAG,
-   grad=lambda op, g: [tensor_diag(g)])
-
-
-def tensor_diag(diagonal, name=None):
-    """The tensor with `diagonal` on its diagonal: shape diagonal.shape * 2 (TF's tf.diag)."""
-    return apply_op("Diag", [diagonal], {}, name=name)
-
-
-def tensor_diag_part(input, name=None):  # noqa: A002
-    """The diagonal of a tensor of shape s + s (TF's tf.diag_part)."""
-    return apply_op("DiagPart", [input], {}, name=name)
-
-
-def _cross_shape(inputs, a):
-    x, y = dims(inputs[0]), dims(inputs[1])
-    if x is not None and y is not None:
-        if len(x) != len(y):
-            raise ValueError(f"Shapes must be equal rank, but are {len(x)} and {len(y)}")
-        for i, (p, q) in enumerate(zip(x, y)):
-            if p is not None and q is not None and p != q:
-                raise ValueError(f"Dimension {i} in both shapes must be equal, but are {p} and {q}. Shapes are "
-                                 f"{_text(x)} and {_text(y)}.")
-    d = x if x is not None else y
-    if d is not None:
-        if not d:
-            raise ValueError("Shape must be at least rank 1 but is rank 0")
-        if d[-1] is not None and d[-1] != 3:
-            raise ValueError(f"Dimension must be 3 but is {d[-1]}")
-    return inputs[0].dtype.base_dtype, unknown_shape() if d is None else _raw(d)
-
-
-def _cross_kernel(a, x, y):
-    if x.shape != y.shape:
-        raise InvalidArgumentError(None, None, f"Both inputs must be of same shape: {list(x.shape)} vs. "
-                                               f"{list(y.shape)}")
-    if x.ndim < 1 or x.shape[-1] != 3:
-        raise InvalidArgumentError(None, None, f"Trailing dimension must be of size 3: {list(x.shape)}")
-    return np.cross(x, y).astype(x.dtype, copy=False)
-
-
-op("Cross", "a:T, b:T", kernel=_cross_kernel, shape=_cross_shape,
-   T="float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64",
-   grad=lambda op, g: [cross(op.inputs[1], g), cross(g, op.inputs[0])])
-
-
-def cross(a, b, name=None):
-    """Pairwise cross products of 3-vectors along the last dimension."""
-    return apply_op("Cross", [a, b], {}, name=name)

@@ -143,3 +143,19 @@ def case_tensor_diag_cross_cholesky_solve(tf):
     graph = describe(tf)
     g = tf.gradients(tf.reduce_sum(outs[0] * 2.0) + tf.reduce_sum(outs[4] * tf.constant([1.0, 2.0, 3.0])), [d, a, b])
     return [graph, [sig(t) for t in outs], run(tf, outs + g), errs]
+
+
+def case_einsum(tf):
+    a = tf.placeholder(tf.float32, [None, 3])
+    b = tf.constant(np.arange(12.0, dtype=np.float32).reshape(3, 4))
+    c = tf.constant(np.arange(24.0).reshape(2, 4, 3))
+    outs = [tf.einsum("ij,jk->ik", a, b), tf.einsum("ij, jk", a, b, name="implicit"), tf.linalg.einsum("ij->j", a),
+            tf.einsum("bij,jk->bik", c, tf.cast(b, tf.float64)), tf.einsum("ijk->kji", c), tf.einsum("ij,ij->i", b, b)]
+    feed = {a: [[1.0, 2.0, 3.0], [0.5, -1.0, 2.0]]}
+    graph = describe(tf)
+    x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+    y = tf.constant([[1.0, 0.0, 2.0], [2.0, 1.0, -1.0]])
+    z = tf.einsum("ij,jk->ik", x, y)
+    g = tf.gradients(tf.reduce_sum(z * z) + tf.reduce_sum(tf.einsum("ij->i", y) * 2.0), [x, y])
+    return [graph, [sig(t) for t in outs], run(tf, outs + g, feed),
+            error_text(lambda: tf.einsum("ij,kj", a, b))]
