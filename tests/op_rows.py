@@ -795,6 +795,11 @@ LONGTAIL = [
         [(arr((2, 2, 3)), arr((2, 4, 3)))], grad=True),
     Row("Einsum", lambda tf, a, b: tf.einsum("ij,k->i", a, b), lambda a, b: np.einsum("ij,k->i", a, b),
         [(arr((2, 3)), arr((4,)))], grad=True),
+    Row("Qr", lambda tf, x: list(tf.linalg.qr(x)), lambda x: list(np.linalg.qr(x)),
+        [(arr((3, 3)),), (arr((4, 3)),), (arr((2, 4, 3)),), (arr((3, 5)),), (arr((3, 3), F32),)], grad=True,
+        grad_tol=1e-5),
+    Row("Qr", lambda tf, x: list(tf.qr(x, full_matrices=True)), lambda x: list(np.linalg.qr(x, mode="complete")),
+        [(arr((3, 3)),), (arr((2, 3)),)], grad=True, grad_tol=1e-5),
     Row("Einsum", lambda tf, a: tf.einsum("ijk->kj", a), lambda a: np.einsum("ijk->kj", a), [(arr((2, 3, 4)),)],
         grad=True),
 ]

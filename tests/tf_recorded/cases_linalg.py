@@ -159,3 +159,13 @@ def case_einsum(tf):
     g = tf.gradients(tf.reduce_sum(z * z) + tf.reduce_sum(tf.einsum("ij->i", y) * 2.0), [x, y])
     return [graph, [sig(t) for t in outs], run(tf, outs + g, feed),
             error_text(lambda: tf.einsum("ij,kj", a, b))]
+
+
+def case_qr(tf):
+    x = tf.constant(np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 10.0], [1.0, 0.0, 1.0]]))
+    p = tf.placeholder(tf.float32, [None, 4, 3])
+    outs = list(tf.linalg.qr(x)) + list(tf.qr(x, full_matrices=True)) + list(tf.linalg.qr(tf.transpose(x)))
+    shapes = [sig(t) for t in outs + list(tf.qr(p)) + list(tf.qr(p, full_matrices=True))]
+    graph = describe(tf)
+    g = tf.gradients(tf.reduce_sum(outs[0] * 2.0) + tf.reduce_sum(outs[1]) + tf.reduce_sum(outs[5] * 3.0), x)
+    return [graph, shapes, run(tf, outs + g), error(lambda: tf.gradients(tf.reduce_sum(outs[2]), x))]
