@@ -1,6 +1,7 @@
 """raygraph: TensorFlow 1's graphs and sessions, run on Ray. `import raygraph as tf`."""
-from . import (app, bitwise, client, compat, contrib, debugging, dtypes, graph_util, linalg, random, errors, flags, gfile, image, initializers,  # noqa: F401
-               io, layers, logging, losses, math, nn, ops, saved_model, summary, test, train)
+from . import (app, bitwise, client, compat, contrib, debugging, dtypes, errors, flags, gfile,  # noqa: F401
+               graph_util, image, initializers, io, layers, linalg, logging, losses, math, nn, ops, random,
+               saved_model, summary, test, train)
 from .convert import constant, convert_n_to_tensor, convert_to_tensor, register_tensor_conversion_function  # noqa: F401
 from .default_graph import (add_to_collection, add_to_collections, colocate_with, container,  # noqa: F401
                             control_dependencies, device, get_collection, get_collection_ref, get_name_scope,
