@@ -30,11 +30,12 @@ LAYERS = [
     ["ops.shape_fns", "ops.registry"],
     # op families, each importing only the families before it
     ["ops.array", "ops.math", "ops.filling", "ops.joining", "ops.slicing", "ops.reduction", "ops.linalg",
+     "ops.matrix", "ops.products", "ops.decompositions",
      "ops.operators", "ops.random", "ops.control_flow", "ops.control", "ops.nn", "ops.conv", "ops.pooling",
-     "ops.normalization", "ops.clip", "ops.state",
+     "ops.normalization", "ops.clip", "ops.checks", "ops.state",
      "ops.io", "ops.script", "ops.summary", "ops.training", "ops"],
     # TF's namespaces over the op families
-    ["math", "bitwise", "image", "io", "losses"],
+    ["math", "bitwise", "image", "io", "losses", "debugging", "linalg", "random"],
     # sessions: the graph as plain data for the engine, session targets, running steps
     ["table", "metadata", "engine", "cluster_targets", "targets", "session"],
     # variables, gradients, graph import
@@ -48,6 +49,8 @@ LAYERS = [
      "train.optimizers", "train.checkpoint_management", "train.checkpoint_utils", "train.meta_graph", "train.saver",
      "train.server", "train", "summary.summaries", "summary.writer", "summary", "saved_model.utils",
      "saved_model.signature_def_utils", "saved_model.builder", "saved_model.loader", "saved_model"],
+    # TF1's tools for tests and frozen graphs
+    ["test", "graph_util"],
     # the package: `import raygraph as tf`
     [""],
 ]

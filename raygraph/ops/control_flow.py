@@ -145,7 +145,7 @@ def _build_branch(g, ctx, fn):
                 out.append(apply_op("Identity", [convert_to_tensor(r)], {}))
             else:  # an Operation: the branch's value is the pivot, after the op
                 with g.control_dependencies([r]):
-                    out.append(apply_op("Identity", [ctx.pivot], {}))
+                    out.append(apply_op("Identity", [ctx.pivot], {}, name="control_dependency"))
         for t in out:
             g.prevent_fetching(t.op)
         return _pack_like(result, out)
