@@ -121,8 +121,9 @@ class Step:
 
     def fail(self, i, error):
         with self.lock:
-            if self.error is None:
-                self.error = StepError(self.nodes[i].name if i is not None else None, error)
+            if self.error is None:  # a loop node's failing body op is reported as itself (frames.py)
+                self.error = error if isinstance(error, StepError) else \
+                    StepError(self.nodes[i].name if i is not None else None, error)
         self.done.set()
 
     def receive(self, key, value):
