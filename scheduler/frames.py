@@ -78,7 +78,7 @@ def run_loop(attrs, binding, *inputs):
 
 def collapse(table, plan_sub, soft=False):
     """`table` with each outermost frame replaced by a loop node (see the module docstring); `table`
-    itself if it has no frame. `plan_sub(sub_table, fetches, feeds, ref_feeds, device)` plans a frame's ops
+    itself if it has no frame. `plan_sub(sub_table, fetches, feeds, ref_feeds, device, targets)` plans a frame's ops
     as one Partition."""
     enters = {}
     for name, spec in table.items():
@@ -152,7 +152,9 @@ def _replace(out, table, frame, enters, levels, plan_sub, soft):
     enter_keys = tuple((e, 0) for e in enters)
     fetch_keys = [(conds[0], 0)] + next_keys + [table[x].inputs[0] for x in exits]
     ref_feeds = {(e, 0) for e in enters if table[e].ref_outputs}
-    part, routes = plan_sub(sub, fetch_keys, list(enter_keys) + merge_keys, ref_feeds, device)
+    # what a NextIteration waits for runs once per iteration too (a gradient's pushes of forward values)
+    targets = sorted({c for n in own if table[n].role == NEXT_ITERATION for c in table[n].control})
+    part, routes = plan_sub(sub, fetch_keys, list(enter_keys) + merge_keys, ref_feeds, device, targets)
     loop = Loop(name=frame, part=part, enter_keys=enter_keys, merge_keys=tuple(merge_keys),
                 merge_inputs=tuple(merge_inputs), fetches=tuple(routes), n_exits=len(exits))
     for name in levels:

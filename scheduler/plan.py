@@ -241,10 +241,10 @@ def build_plan(table, fetches, targets, feeds, devices, soft=False, plan_id="", 
                 id=plan_id)
 
 
-def _plan_frame(table, fetches, feeds, ref_feeds, device):
+def _plan_frame(table, fetches, feeds, ref_feeds, device, targets):
     """A loop frame's ops as one partition on the loop's device, and per fetch its position there (or
     ("fed", key) for a fetch of a fed value)."""
-    plan = build_plan(table, fetches, (), feeds, [("loop", device)], soft=True, ref_feeds=ref_feeds)
+    plan = build_plan(table, fetches, targets, feeds, [("loop", device)], soft=True, ref_feeds=ref_feeds)
     part = plan.partitions.get("loop") or Partition(nodes=(), deps=(), n_slots=0)
     return part, [route if route[0] == "fed" else route[1] for route in plan.fetch_routes]
 

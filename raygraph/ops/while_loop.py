@@ -13,7 +13,7 @@ from .. import dtypes
 from ..convert import constant, convert_to_tensor
 from ..default_graph import name_scope
 from ..shape import TensorShape, as_shape
-from .registry import NO_GRADIENT_DEFINED, apply_op, op
+from .registry import NO_GRADIENT_DEFINED, NOT_DIFFERENTIABLE, apply_op, op
 
 
 def _same(inputs, a):
@@ -34,6 +34,28 @@ for _name, _arg, _role in (("Enter", "data:T", "enter"), ("RefEnter", "data:&T",
                            ("RefNextIteration", "data:&T", "next_iteration")):
     op(_name, _arg, kernel=_identity, shape=_same, grad=NO_GRADIENT_DEFINED, role=_role)
 op("LoopCond", "input:bool", kernel=_identity, shape=_loop_cond_shape, grad=NO_GRADIENT_DEFINED, role="loop_cond")
+
+
+# A stack's handle is the Python list itself: a fresh one each step, living on the device while the step runs.
+def _stack_push(a, stack, elem):
+    stack.append(elem)
+    return elem
+
+
+def _stack_pop(a, stack):
+    if not stack:
+        from ..errors import OutOfRangeError
+        raise OutOfRangeError(None, None, "Stack is empty.")
+    return stack.pop()
+
+
+op("StackV2", "max_size:int32", kernel=lambda a, n: [], shape=lambda inputs, a: [(dtypes.resource, TensorShape([]))],
+   grad=NOT_DIFFERENTIABLE)
+op("StackPushV2", "handle:resource, elem:T", kernel=_stack_push, shape=lambda inputs, a: [(inputs[1].dtype,
+                                                                                           inputs[1].shape)],
+   grad=NOT_DIFFERENTIABLE)
+op("StackPopV2", "handle:resource", kernel=_stack_pop,
+   shape=lambda inputs, a: [(a["elem_type"], TensorShape(None))], grad=NOT_DIFFERENTIABLE)
 
 
 # ----- nested structures (TF's nest: lists, tuples, namedtuples, dicts by sorted key) -----------------------
@@ -78,16 +100,19 @@ def _same_structure(a, b):
 class WhileContext:
     """The loop being built: its frame name, pivot, ops, and the Enter of each outside tensor it reads."""
 
-    def __init__(self, name, parallel_iterations, back_prop, outer):
+    def __init__(self, name, parallel_iterations, back_prop, outer, forward=None):
         self.name = name
         self.parallel_iterations = parallel_iterations
         self.back_prop = back_prop
         self.outer = outer
+        self.forward = forward  # for a gradient's loop: the loop it differentiates (its values come from stacks)
         self.pivot = None
         self.ops = set()
         self.external = {}   # outside tensor -> its Enter
-        self.enters = []     # the loop variables' Enters
-        self.exits = []
+        self.history = {}    # (gradient loops) forward tensor -> its value popped from a stack
+        self.enters = self.merges = self.switches = self.body_vars = self.nexts = self.exits = ()
+        self.loop_cond = None
+        self.counter = None  # the forward iteration count (made by the first gradient)
 
     def add_op(self, op):
         """Takes in an op created in the loop (see the module docstring)."""
@@ -106,12 +131,40 @@ class WhileContext:
     def _route(self, t):
         if t.op in self.ops:
             return t
+        forward = self.forward
+        if forward is not None and t.op in forward.ops:
+            if t.op._def.role == "enter" and t.op._attrs.get("is_constant"):
+                t = t.op._inputs[0]  # a loop-invariant value: the tensor outside
+            else:
+                return self._popped(t)
         routed = self.external.get(t)
         if routed is None:
             source = self.outer._route(t) if self.outer is not None else t
             routed = self.enter(source, is_constant=True)
             self.external[t] = routed
         return routed
+
+    def _popped(self, t):
+        """A forward tensor's value in this gradient loop's iteration: the forward loop pushes it onto a stack
+        each iteration (before its NextIteration), this loop pops it (TF1's accumulators)."""
+        popped = self.history.get(t)
+        if popped is None:
+            g, forward = t.graph, self.forward
+            saved = g._cond_context
+            try:
+                with g.control_dependencies(None):
+                    handle = apply_op("StackV2", [-1], {"elem_type": t.dtype.base_dtype, "stack_name": ""},
+                                      name="f_acc")
+                g._cond_context = forward
+                push = apply_op("StackPushV2", [handle, t], {"swap_memory": False})
+                _add_control(forward.nexts[0].op, push.op)
+                g._cond_context = self
+                popped = apply_op("StackPopV2", [handle], {"elem_type": t.dtype.base_dtype})
+                popped.set_shape(t.shape)
+            finally:
+                g._cond_context = saved
+            self.history[t] = popped
+        return popped
 
     def enter(self, t, is_constant, name=None):
         g = t.graph
@@ -163,6 +216,14 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
         ctx = WhileContext(scope + "while_context", parallel_iterations, back_prop, g._cond_context)
         result = _build(g, ctx, cond, body, loop_vars, shape_invariants, return_same_structure)
         return result[1] if maximum_iterations is not None else result
+
+
+def gradient_loop(cond, body, loop_vars, shape_invariants, forward, name):
+    """A loop computing the gradient of loop `forward`: forward values it reads come from stacks."""
+    with name_scope(name) as scope:
+        g = forward.pivot.graph
+        ctx = WhileContext(scope + "while_context", forward.parallel_iterations, True, g._cond_context, forward)
+        return _build(g, ctx, cond, body, loop_vars, shape_invariants, True)
 
 
 def _build(g, ctx, cond, body, loop_vars, shape_invariants, return_same_structure):
@@ -218,7 +279,8 @@ def _build(g, ctx, cond, body, loop_vars, shape_invariants, return_same_structur
         exits = [apply_op("RefExit" if s[0].dtype.is_ref_dtype else "Exit", [s[0]], {}) for s in switches]
     finally:
         g._cond_context = saved
-    ctx.exits = exits
+    ctx.merges, ctx.switches, ctx.body_vars, ctx.exits, ctx.loop_cond = merges, switches, body_vars, exits, pred
+    ctx.nexts = [m.op._inputs[1] for m in merges]
     if outer is None:
         for x in exits:
             g._unfetchable.discard(x.op)
@@ -257,4 +319,34 @@ def _set_back_edge(merge, value):
     old._consumers.remove(merge)
     merge._inputs = (merge._inputs[0], value)
     value._consumers.append(merge)
+    merge._graph._mutations = getattr(merge._graph, "_mutations", 0) + 1  # a made op changed: replan
+
+
+def _add_control(op, control):
+    op._control_inputs.append(control)
+    control._control_outputs.append(op)
+    op._graph._mutations = getattr(op._graph, "_mutations", 0) + 1
+
+
+def forward_count(ctx):
+    """The number of iterations loop `ctx` ran (a counter added to it once, as TF1's gradients do)."""
+    if ctx.counter is not None:
+        return ctx.counter
+    g = ctx.pivot.graph
+    saved = g._cond_context
+    try:
+        with g.control_dependencies(None), name_scope(ctx.name[:-len("while_context")] or None):
+            zero = constant(0, name="f_count")
+            enter = ctx.enter(ctx.outer._route(zero) if ctx.outer is not None else zero, is_constant=False,
+                              name="f_count")
+            g._cond_context = ctx
+            merge = apply_op("Merge", [[enter, enter]], {"N": 2}, name="f_count")[0]
+            switch = apply_op("Switch", [merge, ctx.loop_cond], {}, name="f_count")
+            step = apply_op("AddV2", [apply_op("Identity", [switch[1]], {}, name="f_count"),
+                                      constant(1, name="f_count/y")], {}, name="Add")
+            _set_back_edge(merge.op, apply_op("NextIteration", [step], {}, name="f_count"))
+            ctx.counter = apply_op("Exit", [switch[0]], {}, name="f_count")
+    finally:
+        g._cond_context = saved
+    return ctx.counter
 
