@@ -141,6 +141,7 @@ class WhileContext:
         if routed is None:
             source = self.outer._route(t) if self.outer is not None else t
             routed = self.enter(source, is_constant=True)
+            routed._explicit_index = True  # TF rewires the op's input: its NodeDef says ":0"
             self.external[t] = routed
         return routed
 
@@ -275,6 +276,7 @@ def _build(g, ctx, cond, body, loop_vars, shape_invariants, return_same_structur
             if n.dtype.base_dtype != m.dtype.base_dtype:
                 raise TypeError(f"Input '{m.op.name}' of 'Merge' Op has type {n.dtype.base_dtype.name} that does "
                                 f"not match type {m.dtype.base_dtype.name} of argument 'inputs'.")
+            n._explicit_index = True
             _set_back_edge(m.op, n)
         exits = [apply_op("RefExit" if s[0].dtype.is_ref_dtype else "Exit", [s[0]], {}) for s in switches]
     finally:
