@@ -95,6 +95,26 @@ def _control(tf):
     return {"Assert": check, "Print": check, "Switch": check, "Merge": check, "RefSwitch": check}
 
 
+def _loops(tf):
+    """A loop (Enter, Merge, LoopCond, Switch, NextIteration, Exit), one reading a variable (RefEnter), its
+    gradient (the stacks), and the Ref variants of NextIteration and Exit over a variable."""
+    x = tf.placeholder(tf.float64, [])
+    v = tf.Variable(2.0, dtype=tf.float64)
+    _, y = tf.while_loop(lambda i, a: i < 3, lambda i, a: (i + 1, a * x), [0, x])
+    _, z = tf.while_loop(lambda i, a: i < 2, lambda i, a: (i + 1, a + v), [0, x])
+    gx = tf.gradients(y, x)[0]
+    ref = v.op.outputs[0]
+    r_next, r_exit, r_enter = (raw(tf, kind, [ref]) for kind in ("RefNextIteration", "RefExit", "RefEnter"))
+
+    def check(s):
+        s.run(v.initializer)
+        assert s.run([y, gx], {x: 2.0}) == [16.0, 32.0]
+        assert s.run(z, {x: 1.0}) == 5.0
+        assert s.run(r_next.op.inputs[0]) == 2.0 and {r_exit.op.type, r_enter.op.type} == {"RefExit", "RefEnter"}
+    return {k: check for k in ("Enter", "RefEnter", "Exit", "RefExit", "NextIteration", "RefNextIteration",
+                               "LoopCond", "StackV2", "StackPushV2", "StackPopV2")}
+
+
 def _state(tf):
     v = tf.Variable([1.0, 2.0], name="v")
     w = tf.Variable(3, name="w")
@@ -164,4 +184,4 @@ def _training(tf):
     return dict(dict.fromkeys(updates, check), SaveV2=check, RestoreV2=check)
 
 
-CUSTOM = [_sources, _random, _files, _control, _state, _summaries, _training]
+CUSTOM = [_sources, _random, _files, _control, _loops, _state, _summaries, _training]
