@@ -13,6 +13,7 @@ from .. import dtypes
 from ..convert import constant, convert_to_tensor
 from ..default_graph import name_scope
 from ..shape import TensorShape, as_shape
+from .tensor_array import TensorArray
 from .registry import NO_GRADIENT_DEFINED, NOT_DIFFERENTIABLE, apply_op, op
 
 
@@ -192,7 +193,7 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
         raise TypeError("'parallel_iterations' must be a positive integer.")
     loop_vars = [v._AsTensor() if hasattr(v, "_variable_op") else v for v in loop_vars] \
         if isinstance(loop_vars, list) else loop_vars
-    with name_scope(name, "while", _flatten(loop_vars)) as scope:
+    with name_scope(name, "while", _flows(_flatten(loop_vars))) as scope:
         if not loop_vars:
             raise ValueError("'loop_vars' must be provided.")
         try_to_pack = len(loop_vars) == 1 and not return_same_structure
@@ -213,7 +214,7 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
             try_to_pack = False
             if shape_invariants is not None:
                 shape_invariants = (TensorShape([]), shape_invariants)
-        g = convert_to_tensor(_flatten(loop_vars)[0]).graph
+        g = convert_to_tensor(_flows(_flatten(loop_vars))[0]).graph
         ctx = WhileContext(scope + "while_context", parallel_iterations, back_prop, g._cond_context)
         result = _build(g, ctx, cond, body, loop_vars, shape_invariants, return_same_structure)
         return result[1] if maximum_iterations is not None else result
@@ -228,7 +229,8 @@ def gradient_loop(cond, body, loop_vars, shape_invariants, forward, name):
 
 
 def _build(g, ctx, cond, body, loop_vars, shape_invariants, return_same_structure):
-    flat = [convert_to_tensor(v) for v in _flatten(loop_vars)]
+    flat_orig = _flatten(loop_vars)
+    flat = [convert_to_tensor(v) for v in _flows(flat_orig)]
     invariants = [t.shape for t in flat] if shape_invariants is None else \
         [as_shape(s) for s in _flatten_invariants(shape_invariants, loop_vars)]
     if len(invariants) != len(flat):
@@ -250,19 +252,19 @@ def _build(g, ctx, cond, body, loop_vars, shape_invariants, return_same_structur
     try:
         merges = [apply_op("Merge", [[e, e]], {"N": 2})[0] for e in enters]
         ctx.pivot = merges[0]
-        c = convert_to_tensor(cond(*_pack(loop_vars, merges)))
+        c = convert_to_tensor(cond(*_pack(loop_vars, _arrays(flat_orig, merges))))
         pred = apply_op("LoopCond", [c], {}, name="LoopCond")
         switches = [apply_op("RefSwitch" if m.dtype.is_ref_dtype else "Switch", [m, pred], {}) for m in merges]
         body_vars = [apply_op("Identity", [s[1]], {}) for s in switches]
         ctx.pivot = body_vars[0]
-        packed = _pack(loop_vars, body_vars)
+        packed = _pack(loop_vars, _arrays(flat_orig, body_vars))
         result = body(*packed)
         if not _is_nested(result):
             result = [result]
         if not _same_structure(list(packed), list(result)):
             raise ValueError(f"The two structures don't have the same nested structure.\n\nFirst structure: "
                              f"{list(packed)}\n\nSecond structure: {list(result)}")
-        flat_result = [convert_to_tensor(r) for r in _flatten(result)]
+        flat_result = [convert_to_tensor(r) for r in _flows(_flatten(result))]
         if len(flat_result) != len(merges):
             raise ValueError(f"Number of inputs and outputs of 'body' must match 'loop_vars'. Got {len(merges)} "
                              f"for the number of inputs/outputs, and {len(flat_result)} for 'loop_vars'.")
@@ -286,10 +288,19 @@ def _build(g, ctx, cond, body, loop_vars, shape_invariants, return_same_structur
     if outer is None:
         for x in exits:
             g._unfetchable.discard(x.op)
-    packed_exits = _pack(result, exits)
+    packed_exits = _pack(result, _arrays(_flatten(result), exits))
     if return_same_structure:
         return packed_exits
     return packed_exits[0] if len(exits) == 1 else packed_exits
+
+
+def _flows(flat):
+    """A TensorArray travels through a loop as its flow."""
+    return [v.flow if isinstance(v, TensorArray) else v for v in flat]
+
+
+def _arrays(originals, tensors):
+    return [o._with_flow(t) if isinstance(o, TensorArray) else t for o, t in zip(originals, tensors)]
 
 
 def _flatten_invariants(invariants, loop_vars):
