@@ -11,16 +11,17 @@ and plans the frame's own ops, once, as a sub-partition (`plan_sub`, which colla
 the same way). Each iteration runs that sub-partition with the executor, fed with the Enters' values
 (constant over the loop) and the Merges' values (this iteration's loop variables); it fetches the
 LoopCond value, each NextIteration's input (the next loop variables) and each Exit's input (the loop's
-results, alive once the condition is false: the Switches make the body dead then). No state outlives
-an iteration but the loop variables, and no client round trip happens per iteration.
+results, alive once the condition is false: the Switches make the body dead then). An iteration runs its
+nodes in order in the device thread running the loop node (`run_in_order`: small steps, no hand-offs). No
+state outlives an iteration but the loop variables, and no client round trip happens per iteration.
 
 A frame whose ops ask for different devices is refused (PlanError) unless soft placement is on.
 """
 from dataclasses import dataclass, replace
 
-from .executor import run_inline, run_step
+from .executor import run_in_order
 from .partition import ENTER, EXIT, LOOP_COND, MERGE, NEXT_ITERATION, PASS_THROUGH
-from .resources import Binding, collect_output, current_output, write_output
+from .resources import Binding
 
 
 class LoopError(Exception):
@@ -59,17 +60,11 @@ def run_loop(attrs, binding, *inputs):
     feeds = {k: v for k, v in zip(loop.enter_keys, inputs) if k in used}
     current = [inputs[i] for i in loop.merge_inputs]
     n_vars = len(current)
-    sink = current_output()
     while True:
         for key, value in zip(loop.merge_keys, current):
             if key in used:
                 feeds[key] = value
-        try:
-            values, step = run_step(part, feeds, bind, run_inline)
-        finally:
-            collect_output(sink)
-        for stream, text in step.output:
-            write_output(text, stream)
+        values = run_in_order(part, feeds, bind)
         out = [feeds[f[1]] if isinstance(f, tuple) else values[f] for f in loop.fetches]
         if not out[0]:
             return tuple(out[1 + n_vars:]) if loop.n_exits != 1 else out[1 + n_vars]

@@ -98,11 +98,6 @@ def write_output(text, stream="stderr"):
         sink.append((stream, text))
 
 
-def current_output():
-    """The sink `collect_output` set for this thread (None: the process's streams)."""
-    return getattr(_output, "sink", None)
-
-
 def collect_output(sink):
     """Makes `write_output` (and, in a device process, print()) in this thread append (stream, text) pairs to
     `sink` (a list), or write to the process's streams again (None)."""

@@ -33,7 +33,7 @@ LAYERS = [
      "ops.normalization", "ops.clip", "ops.state",
      "ops.io", "ops.script", "ops.summary", "ops.training", "ops"],
     # TF's namespaces over the op families
-    ["math", "bitwise", "image", "io", "losses"],
+    ["math", "bitwise", "image", "io", "losses", "functional"],
     # sessions: the graph as plain data for the engine, session targets, running steps
     ["table", "metadata", "engine", "cluster_targets", "targets", "session"],
     # variables, gradients, graph import
