@@ -13,19 +13,22 @@ from ..convert import convert_to_tensor
 from ..default_graph import name_scope
 from ..errors import InvalidArgumentError
 from ..shape import TensorShape, as_shape, unknown_shape
+from ..tensor import Tensor
 from .array import shape
 from .filling import range as range_
-from .registry import NOT_DIFFERENTIABLE, apply_op, op
+from .registry import NOT_DIFFERENTIABLE, apply_op, constant_value, op
 from .slicing import strided_slice
 
 
 class _Store:
     """A TensorArray's elements on the device."""
 
-    __slots__ = ("values", "dynamic", "dtype", "element_shape", "grads", "accumulate")
+    __slots__ = ("values", "dynamic", "dtype", "element_shape", "grads", "accumulate", "clear_after_read", "cleared")
 
-    def __init__(self, size, dynamic, dtype, element_shape, accumulate=False):
+    def __init__(self, size, dynamic, dtype, element_shape, accumulate=False, clear_after_read=False):
         self.values = [None] * int(size)
+        self.clear_after_read = clear_after_read
+        self.cleared = set()
         self.dynamic = dynamic
         self.dtype = dtype
         self.element_shape = element_shape
@@ -55,6 +58,11 @@ class _Store:
             raise InvalidArgumentError(None, None, f"Tried to read from index {index} but array size is: "
                                                    f"{len(self.values)}")
         value = self.values[index]
+        if index in self.cleared:
+            raise InvalidArgumentError(None, None, f"Could not read index {index} twice because it was cleared after "
+                                                   f"a previous read (perhaps try setting clear_after_read = false?)")
+        if self.clear_after_read and value is not None:
+            self.cleared.add(index)
         if value is None:
             if self.accumulate and self.element_shape is not None:  # a gradient nothing flowed into: zero
                 return np.zeros(self.element_shape, self.dtype)
@@ -81,7 +89,8 @@ def _known(shape):
 
 
 def _create(a, size):
-    return _Store(size, a["dynamic_size"], _np(a["dtype"]), _known(a["element_shape"])), np.float32(0)
+    return _Store(size, a["dynamic_size"], _np(a["dtype"]), _known(a["element_shape"]),
+                  clear_after_read=a["clear_after_read"]), np.float32(0)
 
 
 def _stacked(store, indices, element_shape):
@@ -145,9 +154,7 @@ def _read_shape(inputs, a):
 
 def _gather_shape(inputs, a):
     element = a.get("element_shape", unknown_shape())
-    n = inputs[1].shape
-    lead = [n.as_list()[0]] if n.ndims == 1 else [None]
-    return [(a["dtype"], TensorShape(lead).concatenate(element) if element.ndims is not None else unknown_shape())]
+    return [(a["dtype"], TensorShape([None]).concatenate(element) if element.ndims is not None else unknown_shape())]
 
 
 def _concat_shape(inputs, a):
@@ -244,6 +251,7 @@ class TensorArray:
         self._infer_shape = infer_shape
         self._element_shape = [as_shape(element_shape) if element_shape is not None else unknown_shape()]
         self._dynamic_size = bool(dynamic_size)
+        self._size = None
         if handle is not None:
             if size is not None:
                 raise ValueError("Cannot provide both a handle and size at the same time")
@@ -252,9 +260,10 @@ class TensorArray:
             self._handle, self._flow = handle, flow
             return
         if size is None:
-            raise ValueError("Size must be provided if handle is not provided")
+            raise ValueError("Argument `size` must be provided if handle is not provided.")
         with name_scope(name, "TensorArray", [size]) as scope:
-            self._handle, self._flow = apply_op("TensorArrayV3", [convert_to_tensor(size, dtypes.int32)], {
+            self._size = size
+            self._handle, self._flow = apply_op("TensorArrayV3", [size], {
                 "dtype": self._dtype, "element_shape": self._element_shape[0], "dynamic_size": self._dynamic_size,
                 "clear_after_read": True if clear_after_read is None else clear_after_read,
                 "identical_element_shapes": infer_shape, "tensor_array_name": tensor_array_name or ""},
@@ -270,6 +279,7 @@ class TensorArray:
         ta = TensorArray(self._dtype, handle=self._handle, flow=flow, infer_shape=self._infer_shape)
         ta._element_shape = self._element_shape  # shared, as TF shares it between a write's input and output
         ta._dynamic_size = self._dynamic_size
+        ta._size = self._size
         return ta
 
     def _merge_shape(self, shape):
@@ -286,7 +296,7 @@ class TensorArray:
         return _grad_array(self._handle, self._flow if flow is None else flow, self._dtype, source)
 
     def read(self, index, name=None):
-        value = apply_op("TensorArrayReadV3", [self._handle, convert_to_tensor(index, dtypes.int32), self._flow],
+        value = apply_op("TensorArrayReadV3", [self._handle, index, self._flow],
                          {"dtype": self._dtype}, name=name)
         if self._element_shape[0].ndims is not None:
             value.set_shape(self._element_shape[0])
@@ -296,17 +306,21 @@ class TensorArray:
         with name_scope(name, "TensorArrayWrite", [self._handle, index, value]):
             value = convert_to_tensor(value, self._dtype, name="value")
             self._merge_shape(value.shape)
-            flow = apply_op("TensorArrayWriteV3", [self._handle, convert_to_tensor(index, dtypes.int32), value,
+            flow = apply_op("TensorArrayWriteV3", [self._handle, index, value,
                                                    self._flow], {}, name=name)
         return self._with_flow(flow)
 
     def stack(self, name=None):
         with name_scope(name, "TensorArrayStack", [self._handle]):
-            return self.gather(range_(0, self.size()), name=name)
+            value = self.gather(range_(0, self.size()), name=name)
+            size = constant_value(self._size) if isinstance(self._size, Tensor) else self._size
+            if self._element_shape[0].ndims is not None and not self._dynamic_size and size is not None:
+                value.set_shape(TensorShape([int(size)]).concatenate(self._element_shape[0]))
+            return value
 
     def gather(self, indices, name=None):
         attrs = {"dtype": self._dtype, "element_shape": self._element_shape[0]}
-        return apply_op("TensorArrayGatherV3", [self._handle, convert_to_tensor(indices, dtypes.int32), self._flow],
+        return apply_op("TensorArrayGatherV3", [self._handle, indices, self._flow],
                         attrs, name=name)
 
     def concat(self, name=None):
@@ -325,18 +339,20 @@ class TensorArray:
             value = convert_to_tensor(value, self._dtype, name="value")
             if value.shape.ndims:
                 self._merge_shape(value.shape[1:])
-            flow = apply_op("TensorArrayScatterV3", [self._handle, convert_to_tensor(indices, dtypes.int32), value,
+            flow = apply_op("TensorArrayScatterV3", [self._handle, indices, value,
                                                      self._flow], {}, name=name)
         return self._with_flow(flow)
 
     def split(self, value, lengths, name=None):
         with name_scope(name, "TensorArraySplit", [self._handle, value, lengths]):
             value = convert_to_tensor(value, self._dtype, name="value")
-            flow = apply_op("TensorArraySplitV3", [self._handle, value, convert_to_tensor(lengths, dtypes.int64),
+            flow = apply_op("TensorArraySplitV3", [self._handle, value, lengths,
                                                    self._flow], {}, name=name)
         return self._with_flow(flow)
 
     def size(self, name=None):
+        if not self._dynamic_size and self._size is not None:
+            return convert_to_tensor(self._size, dtypes.int32)
         return apply_op("TensorArraySizeV3", [self._handle, self._flow], {}, name=name)
 
     def close(self, name=None):

@@ -118,3 +118,148 @@ def case_gradients_two_loop_vars(tf):
     g = tf.gradients(tf.reduce_sum(p) * q, [x, y])
     with tf.Session() as s:
         return s.run([p, q, g])
+
+
+# ----- TensorArray ---------------------------------------------------------------------------------------------
+def case_tensor_array_methods(tf):
+    x = tf.constant(np.arange(12, dtype=np.float32).reshape(4, 3))
+    ta = tf.TensorArray(tf.float32, size=4).unstack(x)
+    keep = tf.TensorArray(tf.float32, size=4, clear_after_read=False).unstack(x)
+    r = tf.TensorArray(tf.float32, size=4).unstack(x).read(2)
+    st = ta.stack()
+    ga = keep.gather([3, 0])
+    sz = ta.size()
+    sp = tf.TensorArray(tf.float32, size=2, infer_shape=False).split(tf.constant([1.0, 2.0, 3.0, 4.0, 5.0]), [2, 3])
+    cc = sp.concat()
+    sc = tf.TensorArray(tf.int32, size=3, element_shape=[2]).scatter([2, 0, 1], tf.constant([[1, 2], [3, 4], [5, 6]]))
+    w = tf.TensorArray(tf.float32, size=0, dynamic_size=True).write(0, [1.0, 2.0]).write(2, [5.0, 6.0])
+    info = [sig(r), sig(st), sig(ga), sig(sz), sig(cc), sig(sc.stack()), sig(ta.handle), sig(ta.flow),
+            ta.element_shape.as_list(), sc.element_shape.as_list()]
+    with tf.Session() as s:
+        vals = s.run([r, st, ga, sz, cc, sc.stack(), w.size(), keep.read(1) + keep.read(1)])
+    return [info, vals]
+
+
+def case_tensor_array_errors(tf):
+    ta = tf.TensorArray(tf.float32, size=2)
+    unwritten = ta.read(1)
+    over = ta.write(3, 1.0).flow
+    twice = ta.write(0, 1.0).write(0, 2.0).flow
+    written = tf.TensorArray(tf.float32, size=1).write(0, 3.0)
+    read_twice = written.read(0) + written.read(0)
+
+    def shape_mismatch():
+        tf.TensorArray(tf.float32, size=2).write(0, [1.0]).write(1, [1.0, 2.0])
+
+    def no_size():
+        tf.TensorArray(tf.float32)
+    out = [error_text(shape_mismatch)[0], error_text(no_size)]
+    with tf.Session() as s:
+        for t in (unwritten, over, twice, read_twice):
+            try:
+                s.run(t)
+                out.append("no error")
+            except tf.errors.OpError as e:
+                out.append(type(e).__name__)
+    return out
+
+
+def case_tensor_array_in_loop_with_gradients(tf):
+    x = tf.constant(np.arange(12, dtype=np.float32).reshape(4, 3) / 10.0)
+    w = tf.Variable(np.ones((3, 3), np.float32) * 0.3)
+    inp = tf.TensorArray(tf.float32, size=4).unstack(x)
+    out = tf.TensorArray(tf.float32, size=4)
+
+    def body(t, h, o):
+        h = tf.tanh(tf.matmul(tf.expand_dims(inp.read(t), 0), w) + h)
+        return t + 1, h, o.write(t, tf.squeeze(h, 0))
+    _, h, o = tf.while_loop(lambda t, h, o: t < 4, body, [0, tf.zeros([1, 3]), out])
+    y = o.stack()
+    g = tf.gradients(tf.reduce_sum(y * y) + tf.reduce_sum(h), [x, w])
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        return [sig(y), s.run([y, h, g])]
+
+
+# ----- dynamic_rnn ---------------------------------------------------------------------------------------------
+X = (np.arange(24, dtype=np.float32).reshape(2, 3, 4) / 10.0 - 1.0)
+
+
+def _set_weights(tf, s):
+    for i, v in enumerate(tf.global_variables()):
+        shape = v.shape.as_list()
+        n = int(np.prod(shape))
+        s.run(v.assign(np.sin(np.arange(n, dtype=np.float32) * 0.7 + i).reshape(shape) * 0.5))
+
+
+def _run_rnn(tf, fetches, feed):
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        _set_weights(tf, s)
+        return s.run(fetches, feed)
+
+
+def case_dynamic_rnn_lstm(tf):
+    x = tf.placeholder(tf.float32, [2, 3, 4], name="x")
+    cell = tf.nn.rnn_cell.BasicLSTMCell(5)
+    out, st = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)
+    g = tf.gradients(tf.reduce_sum(out) + tf.reduce_sum(st.c), tf.trainable_variables() + [x])
+    info = [sig(out), sig(st.c), sig(st.h), type(st).__name__, [v.name for v in tf.global_variables()]]
+    return [info, _run_rnn(tf, [out, st, g], {x: X})]
+
+
+def case_dynamic_rnn_sequence_length_time_major_gru(tf):
+    x = tf.placeholder(tf.float32, [3, None, 4], name="x")
+    lengths = tf.placeholder(tf.int32, [None])
+    cell = tf.nn.rnn_cell.GRUCell(3)
+    init = tf.constant(np.full((2, 3), 0.1, np.float32))
+    out, st = tf.nn.dynamic_rnn(cell, x, sequence_length=lengths, initial_state=init, time_major=True)
+    g = tf.gradients(tf.reduce_sum(out * out) + tf.reduce_sum(st), tf.trainable_variables() + [init])
+    info = [sig(out), sig(st), [v.name for v in tf.global_variables()]]
+    return [info, _run_rnn(tf, [out, st, g], {x: X.transpose(1, 0, 2), lengths: [3, 1]})]
+
+
+def case_bidirectional_dynamic_rnn(tf):
+    x = tf.placeholder(tf.float32, [2, 3, 4], name="x")
+    fw, bw = tf.nn.rnn_cell.BasicRNNCell(3), tf.nn.rnn_cell.BasicLSTMCell(2)
+    (of, ob), (sf, sb) = tf.nn.bidirectional_dynamic_rnn(fw, bw, x, sequence_length=[2, 3], dtype=tf.float32)
+    g = tf.gradients(tf.reduce_sum(of) + tf.reduce_sum(ob) + tf.reduce_sum(sb.h), tf.trainable_variables())
+    info = [sig(of), sig(ob), sig(sf), sig(sb.c), [v.name for v in tf.global_variables()]]
+    return [info, _run_rnn(tf, [of, ob, sf, sb, g], {x: X})]
+
+
+# ----- map_fn, scan, foldl, foldr, case --------------------------------------------------------------------------
+def case_map_scan_fold(tf):
+    x = tf.constant(np.arange(6, dtype=np.float32).reshape(3, 2))
+    m = tf.map_fn(lambda r: r * r, x)
+    m2 = tf.map_fn(lambda r: (r[0], r[1] + 1), (x, x), dtype=(tf.float32, tf.float32))
+    sc = tf.scan(lambda a, r: a + r, x)
+    sc2 = tf.scan(lambda a, r: a * 2.0 + r, x, initializer=tf.zeros([2]), reverse=True)
+    fl = tf.foldl(lambda a, r: a + r, x)
+    fr = tf.foldr(lambda a, r: a * 2.0 + r, x, initializer=tf.zeros([2]))
+    g = tf.gradients(tf.reduce_sum(m) + tf.reduce_sum(sc * sc2) + tf.reduce_sum(fr * fl), x)
+    p = tf.placeholder(tf.float32, [None, 2])
+    mp = tf.map_fn(lambda r: tf.reduce_sum(r), p)
+    info = [sig(m), sig(m2[0]), sig(sc), sig(sc2), sig(fl), sig(fr), sig(mp)]
+    with tf.Session() as s:
+        return [info, s.run([m, m2, sc, sc2, fl, fr, g]), s.run(mp, {p: np.ones((4, 2), np.float32)})]
+
+
+def case_case(tf):
+    p = tf.placeholder(tf.int32, [])
+    c = tf.case([(tf.equal(p, 0), lambda: tf.constant(10)), (tf.equal(p, 1), lambda: tf.constant(11))],
+                default=lambda: tf.constant(-1))
+    c2 = tf.case({tf.less(p, 5): lambda: tf.constant(1), tf.greater(p, 3): lambda: tf.constant(2)},
+                 default=lambda: tf.constant(0), exclusive=True)
+    c3 = tf.case([(tf.equal(p, 0), lambda: tf.constant(10)), (tf.equal(p, 1), lambda: tf.constant(11))])
+    info = [sig(c), sig(c2), sig(c3)]
+    out = []
+    with tf.Session() as s:
+        out.append([s.run([c, c3], {p: v}) for v in (0, 1)] + [s.run(c, {p: 5}), s.run(c2, {p: 1}), s.run(c2, {p: 9})])
+        for f, v in ((c2, 4), (c3, 3)):
+            try:
+                s.run(f, {p: v})
+                out.append("no error")
+            except tf.errors.OpError as e:
+                out.append(type(e).__name__)
+    return [info, out]
