@@ -396,7 +396,7 @@ def _loop_grads(loop, exit_grads):
     if not loop.back_prop:
         return []
     float_vars = [k for k, x in enumerate(loop.exits) if _is_trainable(x)]
-    outside = [(t, e) for t, e in loop.external.items() if _is_trainable(t)]
+    outside = [(e.op._inputs[0], e) for e in loop.external.values() if _is_trainable(e)]  # (what each Enter reads)
     if not float_vars:
         return []
     count = forward_count(loop)

@@ -52,9 +52,12 @@ def _stack_pop(a, stack):
 
 op("StackV2", "max_size:int32", kernel=lambda a, n: [], shape=lambda inputs, a: [(dtypes.resource, TensorShape([]))],
    grad=NOT_DIFFERENTIABLE)
+# A push runs even for a dead value (role "merge": unless all its inputs are dead) and stacks it as dead: the
+# gradient loop pops it in the same iteration and the ops reading it are dead too, as the forward ones were
+# (a value inside a `cond` branch of the body is dead on the iterations that took the other branch).
 op("StackPushV2", "handle:resource, elem:T", kernel=_stack_push, shape=lambda inputs, a: [(inputs[1].dtype,
                                                                                            inputs[1].shape)],
-   grad=NOT_DIFFERENTIABLE)
+   grad=NOT_DIFFERENTIABLE, role="merge")
 op("StackPopV2", "handle:resource", kernel=_stack_pop,
    shape=lambda inputs, a: [(a["elem_type"], TensorShape(None))], grad=NOT_DIFFERENTIABLE)
 
@@ -159,6 +162,7 @@ class WhileContext:
                                       name="f_acc")
                 g._cond_context = forward
                 push = apply_op("StackPushV2", [handle, t], {"swap_memory": False})
+                _add_control(push.op, forward.body_vars[0].op)  # one push per iteration that runs the body
                 _add_control(forward.nexts[0].op, push.op)
                 g._cond_context = self
                 popped = apply_op("StackPopV2", [handle], {"elem_type": t.dtype.base_dtype})

@@ -263,3 +263,20 @@ def case_case(tf):
             except tf.errors.OpError as e:
                 out.append(type(e).__name__)
     return [info, out]
+
+
+def case_gradients_cond_in_loop_and_nested_loops(tf):
+    x = tf.constant(1.5)
+    _, a = tf.while_loop(lambda i, a: i < 5, lambda i, a: (
+        i + 1, tf.cond(tf.equal(i % 2, 0), lambda: a * a * x, lambda: tf.sin(a))), [0, x])
+
+    def outer_body(i, acc):
+        _, s = tf.while_loop(lambda j, s: j < i + 1, lambda j, s: (j + 1, s * x + tf.cast(j, tf.float32)), [0, acc])
+        return i + 1, s
+    _, n = tf.while_loop(lambda i, acc: i < 3, outer_body, [0, x])
+    p = tf.placeholder(tf.bool, [])
+    c = tf.cond(p, lambda: tf.while_loop(lambda i, v: i < 3, lambda i, v: (i + 1, v * x), [0, x])[1],
+                lambda: x * 2.0)
+    ga, gn, gc = tf.gradients(a, x), tf.gradients(n, x), tf.gradients(c, x)
+    with tf.Session() as s:
+        return [s.run([a, ga, n, gn]), s.run([c, gc], {p: True}), s.run([c, gc], {p: False})]
