@@ -261,11 +261,7 @@ def _dynamic_rnn_loop(cell, inputs, state, parallel_iterations, sequence_length,
     state_dtype = _infer_state_dtype(dtype, state)
     zero_output = pack_sequence_as(cell.output_size, [zeros(_concat_shape(batch_size, size), state_dtype)
                                                       for size in flat_output_size])
-    if sequence_length is not None:
-        min_sequence_length = reduce_min(sequence_length)
-        max_sequence_length = reduce_max(sequence_length)
-    else:
-        max_sequence_length = time_steps
+    max_sequence_length = time_steps if sequence_length is None else reduce_max(sequence_length)
     time = convert_to_tensor(0, dtypes.int32, name="time")
     with name_scope("dynamic_rnn") as base_name:
         pass
@@ -315,13 +311,13 @@ def bidirectional_dynamic_rnn(cell_fw, cell_bw, inputs, sequence_length=None, in
                                               parallel_iterations, swap_memory, time_major, scope=fw_scope)
         time_axis, batch_axis = (0, 1) if time_major else (1, 0)
 
-        def reverse(x):
+        def flip(x):
             if sequence_length is not None:
                 return reverse_sequence(x, sequence_length, seq_axis=time_axis, batch_axis=batch_axis)
             return reverse(x, axis=[time_axis])
         with variable_scope("bw") as bw_scope:
-            inputs_reverse = pack_sequence_as(inputs, [reverse(x) for x in flatten(inputs)])
+            inputs_reverse = pack_sequence_as(inputs, [flip(x) for x in flatten(inputs)])
             tmp, state_bw = dynamic_rnn(cell_bw, inputs_reverse, sequence_length, initial_state_bw, dtype,
                                         parallel_iterations, swap_memory, time_major, scope=bw_scope)
-    output_bw = pack_sequence_as(tmp, [reverse(x) for x in flatten(tmp)])
+    output_bw = pack_sequence_as(tmp, [flip(x) for x in flatten(tmp)])
     return (output_fw, output_bw), (state_fw, state_bw)

@@ -209,12 +209,12 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
             orig_cond, orig_body = cond, body
             if try_to_pack:
                 loop_vars = (counter, loop_vars[0])
-                cond = lambda i, lv: apply_op("LogicalAnd", [i < limit, orig_cond(lv)])  # noqa: E731
-                body = lambda i, lv: (i + 1, orig_body(lv))  # noqa: E731
+                cond = lambda i, lv: apply_op("LogicalAnd", [i < limit, orig_cond(lv)])
+                body = lambda i, lv: (i + 1, orig_body(lv))
             else:
                 loop_vars = (counter, loop_vars)
-                cond = lambda i, lv: apply_op("LogicalAnd", [i < limit, orig_cond(*lv)])  # noqa: E731
-                body = lambda i, lv: (i + 1, orig_body(*lv))  # noqa: E731
+                cond = lambda i, lv: apply_op("LogicalAnd", [i < limit, orig_cond(*lv)])
+                body = lambda i, lv: (i + 1, orig_body(*lv))
             try_to_pack = False
             if shape_invariants is not None:
                 shape_invariants = (TensorShape([]), shape_invariants)

@@ -98,7 +98,7 @@ def case_stateful_body(tf):
 def case_gradients(tf):
     x = tf.constant(2.0)
     w = tf.Variable(1.5)
-    i, a = tf.while_loop(lambda i, a: i < 3, lambda i, a: (i + 1, a * x * w), [0, x])
+    _, a = tf.while_loop(lambda i, a: i < 3, lambda i, a: (i + 1, a * x * w), [0, x])
     _, b = tf.while_loop(lambda i, b: i < 4, lambda i, b: (i + 1, tf.sin(b) * b), [0, x])
     m = tf.constant([[0.5, -0.2], [0.1, 0.3]])
     v0 = tf.constant([[1.0, 2.0]])
@@ -280,3 +280,12 @@ def case_gradients_cond_in_loop_and_nested_loops(tf):
     ga, gn, gc = tf.gradients(a, x), tf.gradients(n, x), tf.gradients(c, x)
     with tf.Session() as s:
         return [s.run([a, ga, n, gn]), s.run([c, gc], {p: True}), s.run([c, gc], {p: False})]
+
+
+def case_bidirectional_dynamic_rnn_full_length(tf):
+    x = tf.placeholder(tf.float32, [2, 3, 4], name="x")
+    fw, bw = tf.nn.rnn_cell.GRUCell(2), tf.nn.rnn_cell.GRUCell(2)
+    (of, ob), (sf, sb) = tf.nn.bidirectional_dynamic_rnn(fw, bw, x, dtype=tf.float32, scope="bi")
+    g = tf.gradients(tf.reduce_sum(of * ob) + tf.reduce_sum(sb), tf.trainable_variables())
+    info = [sig(of), sig(ob), sig(sf), sig(sb), [v.name for v in tf.global_variables()]]
+    return [info, _run_rnn(tf, [of, ob, sf, sb, g], {x: X})]
