@@ -11,6 +11,7 @@ for the pivot, and nested `cond`s and loops route outside tensors through it fir
 """
 from .. import dtypes
 from ..convert import constant, convert_to_tensor
+from ..errors import OutOfRangeError
 from ..default_graph import name_scope
 from ..shape import TensorShape, as_shape
 from .tensor_array import TensorArray
@@ -45,7 +46,6 @@ def _stack_push(a, stack, elem):
 
 def _stack_pop(a, stack):
     if not stack:
-        from ..errors import OutOfRangeError
         raise OutOfRangeError(None, None, "Stack is empty.")
     return stack.pop()
 
