@@ -33,6 +33,9 @@ from .ops.clip import (clip_by_average_norm, clip_by_global_norm, clip_by_norm, 
                         global_norm)
 from .ops.control import Assert, group, no_op, Print, tuple, with_dependencies  # noqa: F401
 from .ops.control_flow import cond  # noqa: F401
+from .ops.while_loop import while_loop  # noqa: F401
+from .ops.tensor_array import TensorArray  # noqa: F401
+from .functional import case, foldl, foldr, map_fn, scan  # noqa: F401
 from .ops.filling import fill, one_hot, ones, ones_like, range, zeros, zeros_like  # noqa: F401
 from .ops.io import decode_jpeg, decode_png, read_file, write_file  # noqa: F401
 from .ops.joining import concat, dynamic_stitch, pad, split, stack, tile, unstack  # noqa: F401

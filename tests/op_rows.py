@@ -442,6 +442,10 @@ GRAD_EXEMPT = {  # ops with a gradient function but no grad row, and where their
     "RefSwitch": "a ref input: tests/tf_recorded (cond over a variable)",
     "PreventGradient": "its gradient raises by design: test_gradients.py test_prevent_gradient_raises",
 }
+GRAD_EXEMPT.update({name: "a TensorArray handle input: tf_recorded loops (tensor_array_in_loop_with_gradients, "
+                          "dynamic_rnn_*, map_scan_fold)"
+                    for name in ("TensorArrayReadV3", "TensorArrayWriteV3", "TensorArrayGatherV3",
+                                 "TensorArrayScatterV3", "TensorArrayConcatV3", "TensorArraySplitV3")})
 
 
 # ----- pooling and normalization (ops/pooling.py, ops/normalization.py) ------------------------------------------

@@ -95,6 +95,38 @@ def _control(tf):
     return {"Assert": check, "Print": check, "Switch": check, "Merge": check, "RefSwitch": check}
 
 
+def _loops(tf):
+    """A loop (Enter, Merge, LoopCond, Switch, NextIteration, Exit), one reading a variable (RefEnter), its
+    gradient (the stacks), and the Ref variants of NextIteration and Exit over a variable."""
+    x = tf.placeholder(tf.float64, [])
+    v = tf.Variable(2.0, dtype=tf.float64)
+    _, y = tf.while_loop(lambda i, a: i < 3, lambda i, a: (i + 1, a * x), [0, x])
+    _, z = tf.while_loop(lambda i, a: i < 2, lambda i, a: (i + 1, a + v), [0, x])
+    gx = tf.gradients(y, x)[0]
+    ref = v.op.outputs[0]
+    r_next, r_exit, r_enter = (raw(tf, kind, [ref]) for kind in ("RefNextIteration", "RefExit", "RefEnter"))
+
+    ta = tf.TensorArray(tf.float64, size=2, clear_after_read=False).unstack(tf.constant([[1.0, 2.0], [3.0, 4.0]], tf.float64))
+    parts = tf.TensorArray(tf.float64, size=2, infer_shape=False).split(tf.constant([1.0, 2.0, 3.0], tf.float64), [1, 2])
+    arrays = [ta.read(1), ta.gather([1, 0]), ta.size(), ta.concat(), parts.concat(), ta.grad("g").flow]
+    closed = ta.close()
+
+    def check(s):
+        s.run(v.initializer)
+        got = s.run(arrays)
+        assert got[0].tolist() == [3.0, 4.0] and got[1].tolist() == [[3.0, 4.0], [1.0, 2.0]] and got[2] == 2
+        assert got[3].tolist() == [1.0, 2.0, 3.0, 4.0] and got[4].tolist() == [1.0, 2.0, 3.0]
+        assert s.run(closed) is None
+        assert s.run([y, gx], {x: 2.0}) == [16.0, 32.0]
+        assert s.run(z, {x: 1.0}) == 5.0
+        assert s.run(r_next.op.inputs[0]) == 2.0 and {r_exit.op.type, r_enter.op.type} == {"RefExit", "RefEnter"}
+    return {k: check for k in ("Enter", "RefEnter", "Exit", "RefExit", "NextIteration", "RefNextIteration",
+                               "LoopCond", "StackV2", "StackPushV2", "StackPopV2", "TensorArrayV3", "TensorArrayReadV3",
+                               "TensorArrayWriteV3", "TensorArrayGatherV3", "TensorArrayScatterV3",
+                               "TensorArrayConcatV3", "TensorArraySplitV3", "TensorArraySizeV3", "TensorArrayCloseV3",
+                               "TensorArrayGradV3")}
+
+
 def _state(tf):
     v = tf.Variable([1.0, 2.0], name="v")
     w = tf.Variable(3, name="w")
@@ -192,4 +224,4 @@ def _sharded_save(tf):
     return dict.fromkeys(["StaticRegexFullMatch", "StringJoin", "ShardedFilename", "MergeV2Checkpoints"], check)
 
 
-CUSTOM = [_sources, _random, _files, _control, _state, _summaries, _training, _sharded_save]
+CUSTOM = [_sources, _random, _files, _control, _loops, _state, _summaries, _training, _sharded_save]

@@ -31,11 +31,11 @@ LAYERS = [
     # op families, each importing only the families before it
     ["ops.array", "ops.math", "ops.filling", "ops.joining", "ops.slicing", "ops.reduction", "ops.linalg",
      "ops.matrix", "ops.products", "ops.decompositions",
-     "ops.operators", "ops.random", "ops.control_flow", "ops.control", "ops.nn", "ops.conv", "ops.pooling",
-     "ops.normalization", "ops.clip", "ops.checks", "ops.state",
+     "ops.operators", "ops.random", "ops.control_flow", "ops.tensor_array", "ops.while_loop", "ops.control",
+     "ops.nn", "ops.conv", "ops.pooling", "ops.normalization", "ops.clip", "ops.checks", "ops.state",
      "ops.io", "ops.script", "ops.summary", "ops.training", "ops"],
     # TF's namespaces over the op families
-    ["math", "bitwise", "image", "io", "losses", "debugging", "linalg", "random"],
+    ["math", "bitwise", "image", "io", "losses", "functional", "debugging", "linalg", "random"],
     # sessions: the graph as plain data for the engine, session targets, running steps
     ["table", "metadata", "engine", "cluster_targets", "targets", "session"],
     # variables, gradients, graph import
