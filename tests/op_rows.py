@@ -704,3 +704,38 @@ CONV = [
                                                                          (arr((1, 2, 2), I32), arr((3,), I32))]),
 ]
 ROWS = ROWS + CONV
+
+
+# ----- fused batch norm, top_k, LRN, space/depth moves, more convolutions (ops/normalization.py, nn.py, conv.py) ----
+def _bn_ref(x, scale, offset, mean=None, var=None, eps=1e-3, training=True):
+    """y, mean, var of FusedBatchNormV3 (NHWC); the variance output is Bessel-corrected when training."""
+    if training:
+        n = x.size // x.shape[-1]
+        mean, var = x.mean((0, 1, 2)), x.var((0, 1, 2))
+        return [((x - mean) / np.sqrt(var + eps) * scale + offset).astype(x.dtype), mean, var * n / (n - 1)]
+    return [((x - mean) / np.sqrt(var + eps) * scale + offset).astype(x.dtype), mean, var]
+
+
+def _bn_grad_ref(dy, x, scale, mean, var, eps=1e-3):
+    n = x.size // x.shape[-1]
+    inv = 1 / np.sqrt(var + eps)
+    xhat = (x - mean) * inv
+    d_off, d_scale = dy.sum((0, 1, 2)), (dy * xhat).sum((0, 1, 2))
+    return [(scale * inv * (dy - d_off / n - xhat * d_scale / n)).astype(dy.dtype), d_scale, d_off]
+
+
+_BN = (arr((2, 3, 2, 3), F32), arr((3,), F32, 0.5, 1.5), arr((3,), F32))
+_BN_POP = _BN + (arr((3,), F32), arr((3,), F32, 0.5, 2.0))
+NNREST = [
+    Row("FusedBatchNormV3", lambda tf, x, s, o: list(tf.nn.fused_batch_norm(x, s, o)), _bn_ref, [_BN], exact=True),
+    Row("FusedBatchNormV3", lambda tf, x, s, o, m, v: list(tf.nn.fused_batch_norm(x, s, o, m, v, is_training=False)),
+        lambda *a: _bn_ref(*a, training=False), [_BN_POP]),
+    Row("FusedBatchNormGradV3", lambda tf, dy, x, s, m, v: raw(tf, "FusedBatchNormGradV3", [
+        dy, x, s, m, v, tf.zeros([0])], {"epsilon": 1e-3, "data_format": "NHWC", "is_training": True})[:3],
+        _bn_grad_ref, [(arr((2, 3, 2, 3), F32), _BN[0], _BN[1], _BN[0].mean((0, 1, 2)), _BN[0].var((0, 1, 2)))]),
+]
+ROWS = ROWS + NNREST
+GRAD_EXEMPT.update({
+    "FusedBatchNormV3": "float16/float32 only: tf_recorded nn_rest:fused_batch_norm_gradients",
+    "FusedBatchNormGradV3": "float16/float32 only: tf_recorded nn_rest:fused_batch_norm_gradients (second order)",
+})
