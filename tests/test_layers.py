@@ -39,7 +39,7 @@ LAYERS = [
     # variables, gradients, graph import
     ["initializers", "variables", "variable_scope", "gradients", "importer"],
     # TF1's layers
-    ["layers.arguments", "layers.base", "layers.core", "layers.convolutional", "layers.pooling", "layers",
+    ["layers.arguments", "layers.base", "layers.core", "layers.convolutional", "layers.pooling", "layers.normalization", "layers",
      # RNN cells and the unrolled RNNs; `nn` (TF's namespace) comes after them since it holds `nn.rnn_cell`
      "rnn_cell", "rnn", "nn", "contrib.layers", "contrib.rnn", "contrib"],
     # training, summaries, SavedModels

@@ -291,7 +291,8 @@ def fused_batch_norm(x, scale, offset, mean=None, variance=None, epsilon=0.001, 
         mean = constant([])
     if variance is None:
         variance = constant([])
-    attrs = {"epsilon": float(epsilon), "exponential_avg_factor": float(exponential_avg_factor),
+    factor = 1.0 if exponential_avg_factor is None else float(exponential_avg_factor)   # None: the attr's default
+    attrs = {"epsilon": float(epsilon), "exponential_avg_factor": factor,
              "data_format": data_format, "is_training": bool(is_training)}
     y, running_mean, running_var, _, _, _ = apply_op("FusedBatchNormV3", [x, scale, offset, mean, variance], attrs,
                                                      name=name)
