@@ -42,6 +42,7 @@ from .ops.reduction import (add_n, arg_max, arg_min, argmax, argmin, count_nonze
 from .ops.script import numpy_function, py_func  # noqa: F401
 from .ops.slicing import gather, slice, strided_slice, where, where_v2  # noqa: F401
 from .ops.state import assign, assign_add, assign_sub  # noqa: F401
+from .ops.blocks import batch_to_space, batch_to_space_nd, depth_to_space, space_to_batch, space_to_batch_nd, space_to_depth  # noqa: F401,E501
 from .session import (ConfigProto, get_default_session, GPUOptions, GraphOptions, InteractiveSession,  # noqa: F401
                       OptimizerOptions, RunMetadata, RunOptions, Session)
 from .shape import Dimension, dimension_value, TensorShape  # noqa: F401

@@ -13,3 +13,8 @@ from .ops.normalization import batch_normalization, fused_batch_norm, normalize_
 from .ops.normalization import sufficient_statistics, weighted_moments  # noqa: F401
 from . import rnn_cell  # noqa: F401
 from .rnn import static_bidirectional_rnn, static_rnn  # noqa: F401
+from .ops.blocks import depth_to_space, space_to_batch, space_to_depth  # noqa: F401
+from .ops.normalization import local_response_normalization, lrn  # noqa: F401
+from .ops.nn_impl import (crelu, log_poisson_loss, relu_layer, silu, swish,  # noqa: F401
+                          weighted_cross_entropy_with_logits, xw_plus_b, zero_fraction)
+from .ops.ranking import in_top_k, top_k  # noqa: F401

@@ -29,8 +29,8 @@ LAYERS = [
     ["ops.shape_fns", "ops.registry"],
     # op families, each importing only the families before it
     ["ops.array", "ops.math", "ops.filling", "ops.joining", "ops.slicing", "ops.reduction", "ops.linalg",
-     "ops.operators", "ops.random", "ops.control_flow", "ops.control", "ops.nn", "ops.conv", "ops.pooling",
-     "ops.normalization", "ops.clip", "ops.state",
+     "ops.operators", "ops.random", "ops.control_flow", "ops.control", "ops.nn", "ops.blocks", "ops.conv", "ops.pooling",
+     "ops.normalization", "ops.ranking", "ops.nn_impl", "ops.clip", "ops.state",
      "ops.io", "ops.script", "ops.summary", "ops.training", "ops"],
     # TF's namespaces over the op families
     ["math", "bitwise", "image", "io", "losses"],

@@ -11,7 +11,7 @@ from .array import rank, reshape, shape, size, squeeze, stop_gradient, transpose
 from .filling import zeros_like
 from .math import add, cast, multiply, reciprocal, rsqrt, square, squared_difference, subtract
 from .reduction import reduce_mean, reduce_prod, reduce_sum
-from .registry import apply_op, op
+from .registry import NO_GRADIENT_DEFINED, apply_op, op
 from .shape_fns import merge_dims, with_rank
 from .slicing import gather
 
@@ -297,3 +297,53 @@ def fused_batch_norm(x, scale, offset, mean=None, variance=None, epsilon=0.001, 
     y, running_mean, running_var, _, _, _ = apply_op("FusedBatchNormV3", [x, scale, offset, mean, variance], attrs,
                                                      name=name)
     return y, running_mean, running_var
+
+
+# ----- LRN (local response normalization) and its gradient ------------------------------------------------------
+def _window_sum(v, r):
+    """Sums of v over [d - r, d + r] along the last axis (clipped at the ends), by a cumulative sum."""
+    c = np.cumsum(np.pad(v, [(0, 0)] * (v.ndim - 1) + [(r + 1, r)]), axis=-1)
+    return c[..., 2 * r + 1:] - c[..., :-2 * r - 1]
+
+
+def _lrn_norm(a, x):
+    if x.ndim != 4:
+        raise InvalidArgumentError(None, None, f"input must be 4-dimensional{list(x.shape)}")
+    return a["bias"] + a["alpha"] * _window_sum(np.square(x.astype(np.float64)), a["depth_radius"])
+
+
+def _lrn_kernel(a, x):
+    return (x / _lrn_norm(a, x) ** a["beta"]).astype(x.dtype)
+
+
+def _lrn_grad_kernel(a, dy, x, y):
+    if not dy.shape == x.shape == y.shape:
+        raise InvalidArgumentError(None, None, "input_grads, input_image, and out_image should have the same shape")
+    norm = _lrn_norm(a, x)
+    xf, dyf = x.astype(np.float64), dy.astype(np.float64)
+    back = _window_sum(dyf * xf * norm ** (-a["beta"] - 1), a["depth_radius"])
+    return (dyf * norm ** -a["beta"] - 2 * a["alpha"] * a["beta"] * xf * back).astype(dy.dtype)
+
+
+def _lrn_shape(inputs, a):
+    dims = None
+    for t in inputs:
+        dims = merge_dims(dims, with_rank(t, 4))
+    return inputs[0].dtype.base_dtype, TensorShape._raw(dims)
+
+
+_LRN_ATTRS = ("depth_radius", "bias", "alpha", "beta")
+op("LRN", "input:T", kernel=_lrn_kernel, shape=_lrn_shape, T="float16 bfloat16 float32",
+   grad=lambda op_, g: [apply_op("LRNGrad", [g, op_.inputs[0], op_.outputs[0]],
+                                 {k: op_._attrs[k] for k in _LRN_ATTRS})])
+op("LRNGrad", "input_grads:T, input_image:T, output_image:T", kernel=_lrn_grad_kernel, shape=_lrn_shape,
+   T="float16 bfloat16 float32", grad=NO_GRADIENT_DEFINED)
+
+
+def local_response_normalization(input, depth_radius=5, bias=1, alpha=1, beta=0.5, name=None):  # noqa: A002
+    """input / (bias + alpha * sum of squares over [d - r, d + r] of the last axis) ** beta (op LRN)."""
+    return apply_op("LRN", [input], {"depth_radius": int(depth_radius), "bias": float(bias), "alpha": float(alpha),
+                                     "beta": float(beta)}, name=name)
+
+
+lrn = local_response_normalization

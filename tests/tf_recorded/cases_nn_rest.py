@@ -5,7 +5,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ops_helpers import describe, error, error_text, run, sig  # noqa: E402
+from ops_helpers import describe, error, error_text, run, run_error, sig  # noqa: E402
 
 X4 = (np.sin(np.arange(2 * 3 * 4 * 2) * 1.3) * 2).reshape(2, 3, 4, 2).astype(np.float32)
 X5 = (np.cos(np.arange(2 * 2 * 3 * 2 * 3) * 0.7)).reshape(2, 2, 3, 2, 3).astype(np.float32)
@@ -138,3 +138,98 @@ def case_batch_norm_layer_errors(tf):
             error_text(lambda: tf.layers.batch_normalization(tf.placeholder(tf.float32, [None, None])), 80),
             error_text(lambda: tf.layers.batch_normalization(x, axis=2, fused=True), 80),
             error(lambda: tf.layers.BatchNormalization(axis="x"))]
+
+
+# ----- top_k, in_top_k, lrn -----------------------------------------------------------------------------------
+P = (np.sin(np.arange(3 * 6) * 2.1) * 2).reshape(3, 6).astype(np.float32)
+P[0, 2] = P[0, 4]
+
+
+def case_top_k_and_in_top_k(tf):
+    x = tf.placeholder(tf.float32, [None, 6], name="x")
+    v, i = tf.nn.top_k(x, 3)
+    v2, i2 = tf.nn.top_k(tf.constant([[3, 1, 3, 2]]), 4, name="tk")
+    v3, i3 = tf.nn.top_k(x, tf.placeholder_with_default(2, []), sorted=False)
+    r = tf.nn.in_top_k(x, tf.constant([2, 0, 5]), 2)
+    r2 = tf.nn.in_top_k(x, tf.constant([2, 0, 7], tf.int64), 1, name="itk")
+    g = tf.gradients(tf.reduce_sum(v * v), x)[0]
+    return [describe(tf, skip={o.name for o in tf.get_default_graph().get_operations() if "gradients" in o.name}),
+            [sig(t) for t in (v, i, v2, i2, v3, i3, r, r2)], sig(g)[1:], run(tf, [v, i, v2, i2, tf.reduce_sum(v3, 1), tf.reduce_sum(i3, 1), r, r2, g], {x: P})]   # unsorted: any order
+
+
+def case_top_k_errors(tf):
+    x = tf.placeholder(tf.float32, [None, 6])
+    k = tf.placeholder(tf.int32, [])
+    v, _ = tf.nn.top_k(x, k)
+    return [error_text(lambda: tf.nn.top_k(x, 7), 70), error(lambda: tf.nn.top_k(tf.constant(1.0), 1)),
+            error(lambda: tf.nn.in_top_k(x, tf.constant([1, 2]), 1)),
+            error(lambda: tf.nn.in_top_k(tf.constant([[1, 2]]), tf.constant([1]), 1)),
+            error_text(lambda: tf.nn.top_k(x, tf.constant(-1)), 60),
+            run_error(tf, v, {x: P, k: 9}), run_error(tf, v, {x: P, k: -1})]
+
+
+def case_lrn_and_gradients(tf):
+    x = tf.placeholder(tf.float32, [None, 2, 3, 6], name="x")
+    a = tf.nn.lrn(x)
+    b = tf.nn.local_response_normalization(x, depth_radius=2, bias=0.5, alpha=0.3, beta=0.75, name="norm")
+    c = tf.nn.lrn(tf.cast(x, tf.float16), 1)
+    loss = tf.reduce_sum(a * tf.sin(a)) + tf.reduce_sum(b * b)
+    g = tf.gradients(loss, x)[0]
+    grad_ops = sorted(op.type for op in tf.get_default_graph().get_operations() if "LRN" in op.name)
+    xv = np.concatenate([P.reshape(1, 3, 6), P.reshape(1, 3, 6) * 0.5], 0).reshape(1, 2, 3, 6).repeat(2, 0)
+    return [describe(tf, skip={o.name for o in tf.get_default_graph().get_operations() if "gradients" in o.name}),
+            grad_ops, [sig(t) for t in (a, b, c, g)], run(tf, [a, b, c, g], {x: xv}),
+            error(lambda: tf.nn.lrn(tf.zeros([2, 3]))), error(lambda: tf.nn.lrn(tf.zeros([1, 2, 2, 2], tf.float64)))]
+
+
+# ----- space/depth/batch moves ----------------------------------------------------------------------------------
+IMG = np.arange(2 * 4 * 6 * 3, dtype=np.float32).reshape(2, 4, 6, 3) / 10.0
+
+
+def case_space_depth_batch_graph(tf):
+    x = tf.placeholder(tf.float32, [None, 4, 6, 3], name="x")
+    a = tf.space_to_depth(x, 2)
+    b = tf.nn.depth_to_space(a, 2, name="d2s")
+    c = tf.space_to_batch_nd(x, [2, 3], [[1, 1], [0, 0]])
+    d = tf.batch_to_space_nd(c, [2, 3], [[1, 1], [0, 0]])
+    e = tf.space_to_batch(x, [[0, 0], [1, 1]], 2)
+    f = tf.nn.space_to_batch(x, [[0, 0], [1, 1]], block_size=2)
+    h = tf.batch_to_space(tf.constant(IMG), [[0, 0], [0, 1]], 1)
+    u = tf.space_to_batch_nd(x, tf.placeholder(tf.int32, [2]), [[0, 0], [0, 0]])
+    ts = (a, b, c, d, e, f, h, u)
+    loss = tf.reduce_sum(tf.sin(c)) + tf.reduce_sum(tf.cos(a))
+    g = tf.gradients(loss, x)[0]
+    return [describe(tf, skip={o.name for o in tf.get_default_graph().get_operations() if "gradients" in o.name}),
+            [sig(t) for t in ts + (g,)], run(tf, [a, b, c, d, e, f, h, g], {x: IMG})]
+
+
+def case_space_depth_batch_errors(tf):
+    x = tf.placeholder(tf.float32, [None, 4, 6, 3])
+    y = tf.space_to_depth(tf.placeholder(tf.float32, [None, None, None, 3]), 2)
+    z = tf.space_to_batch_nd(tf.placeholder(tf.float32, [2, None, 3]), [2], [[0, 0]])
+    return [error_text(lambda: tf.space_to_depth(x, 4), 60), error(lambda: tf.space_to_depth(x, 1)),
+            error_text(lambda: tf.nn.depth_to_space(x, 2), 60), error(lambda: tf.space_to_depth(tf.zeros([2, 2]), 2)),
+            error_text(lambda: tf.space_to_batch_nd(x, [3, 2], [[0, 0], [0, 0]]), 60),
+            error(lambda: tf.space_to_depth(x, 2, data_format="NWC")),
+            run_error(tf, y, {y.op.inputs[0]: np.zeros((1, 3, 4, 3))}),
+            run_error(tf, z, {z.op.inputs[0]: np.zeros((2, 3, 3))}),
+            run_error(tf, tf.space_to_depth(tf.transpose(x, [0, 3, 1, 2])[:, :2], 2, data_format="NCHW"), {x: IMG})]
+
+
+# ----- compositions: xw_plus_b, relu_layer, crelu, swish, log_poisson_loss, weighted_cross_entropy, zero_fraction --
+def case_nn_compositions(tf):
+    x = tf.placeholder(tf.float32, [None, 6], name="x")
+    w = tf.constant(np.cos(np.arange(12)).reshape(6, 2).astype(np.float32))
+    ts = [tf.nn.xw_plus_b(x, w, [1.0, 2.0]), tf.nn.xw_plus_b(x, w, [1.0, 2.0], name="xwb"),
+          tf.nn.relu_layer(x, w, [1.0, -2.0]), tf.nn.crelu(x), tf.nn.crelu(x, axis=0, name="cr"),
+          tf.nn.log_poisson_loss(tf.abs(x) * 2, x), tf.nn.log_poisson_loss(tf.abs(x) * 2, x, compute_full_loss=True),
+          tf.nn.weighted_cross_entropy_with_logits(labels=tf.sigmoid(x), logits=x, pos_weight=2.0),
+          tf.nn.zero_fraction(tf.nn.relu(x)), tf.nn.zero_fraction([0, 1, 2, 0], name="zf")]
+    g = tf.gradients(tf.add_n([tf.reduce_sum(t) for t in ts[:8]]), x)[0]
+    graph = describe(tf, skip={o.name for o in tf.get_default_graph().get_operations() if "gradients" in o.name})
+    sw = tf.nn.swish(x)   # (TF builds it under a custom gradient: values only)
+    gs = tf.gradients(tf.reduce_sum(sw * sw), x)[0]
+    return [graph, [sig(t) for t in ts], sig(g), run(tf, ts + [g, sw, gs], {x: P}),
+            error(lambda: tf.nn.log_poisson_loss(tf.zeros([2]), tf.zeros([3]))),
+            error(lambda: tf.nn.weighted_cross_entropy_with_logits(labels=tf.zeros([2]), logits=tf.zeros([3]),
+                                                                   pos_weight=1.0))]
