@@ -664,7 +664,8 @@ def _convolution_internal(input, filters, strides, padding, data_format, dilatio
     strides = get_sequence(strides, num_spatial_dims, channel_index, "strides")
     with name_scope(name, None if name else "convolution", [input, filters]) as name:
         if is_dilated:
-            raise NotImplementedError("raygraph: dilated tf.nn.convolution (space_to_batch) is not implemented yet")
+            return _dilated_by_space_to_batch(input, filters, strides, padding, data_format, dilations, channel_index,
+                                              num_spatial_dims, name)
         if num_spatial_dims == 2:
             if inputs_rank is None or inputs_rank < 5:
                 return _gen_conv2d(input, filters, strides, padding, None, data_format, dilations, name=name)
@@ -674,6 +675,54 @@ def _convolution_internal(input, filters, strides, padding, data_format, dilatio
             return conv1d(value=input, filters=filters, stride=strides, padding=padding, data_format=data_format,
                           dilations=dilations, name=name)
         raise NotImplementedError("raygraph: 3-D convolution (Conv3D) is not implemented yet")
+
+
+def _dilated_by_space_to_batch(input, filters, strides, padding, data_format, dilations, channel_index, nd, name):
+    """TF's _WithSpaceToBatch: pads and moves each dilation phase into the batch, convolves undilated (VALID), and
+    moves the result back, for static spatial shapes (the paddings and crops are constants)."""
+    strides = strides[2:] if channel_index == 1 else strides[1:-1]
+    rate = np.array(dilations[2:] if channel_index == 1 else dilations[1:-1])
+    if any(s != 1 for s in strides):
+        raise ValueError(f"`strides > 1` not supported in conjunction with `dilation_rate > 1`. Received: "
+                         f"strides={strides} and dilation_rate={list(rate)}")
+    if nd != 2:
+        raise NotImplementedError("raygraph: dilated convolutions other than 2-D are not implemented yet")
+    start = 2 if channel_index == 1 else 1
+    dims = input.shape.as_list() if input.shape.ndims is not None else None
+    spatial = None if dims is None else dims[start:start + nd]
+    k = filters.shape.as_list()[:nd] if filters.shape.ndims is not None else None
+    if spatial is None or None in spatial or k is None or None in k:
+        raise NotImplementedError("raygraph: dilated convolution needs static spatial and filter shapes")
+    convert_to_tensor(rate.astype(np.int32), name="dilation_rate")
+    if padding == "SAME":
+        convert_to_tensor(np.array(filters.shape.as_list(), np.int32), name="filter_shape")
+        extra = (np.array(k) - 1) * rate
+        base = np.stack([extra // 2, extra - extra // 2], axis=1).astype(np.int32)
+        convert_to_tensor(base, name="stack")
+    elif padding == "VALID":
+        base = np.zeros([nd, 2], np.int32)
+    else:
+        raise ValueError(f"`padding` must be one of 'SAME' or 'VALID'. Received: padding={padding}")
+    with name_scope(None, "required_space_to_batch_paddings"):
+        convert_to_tensor(np.array(spatial, np.int32), name="input_shape")
+        if padding != "SAME":
+            convert_to_tensor(base, name="base_paddings")
+        full = np.array(spatial) + base[:, 0] + base[:, 1]
+        end_extra = (rate - full % rate) % rate
+        paddings = np.stack([base[:, 0], base[:, 1] + end_extra], axis=1).astype(np.int32)
+        crops = np.stack([np.zeros(nd, np.int64), end_extra], axis=1).astype(np.int32)
+        convert_to_tensor(paddings, name="paddings")
+        convert_to_tensor(crops, name="crops")
+    rate32 = rate.astype(np.int32)
+    if channel_index == 1:   # the channel dim sits between batch and spatial dims: moved by a block of 1
+        rate32 = np.concatenate([[1], rate32]).astype(np.int32)
+        paddings, crops = (np.concatenate([np.zeros((1, 2), np.int32), v]) for v in (paddings, crops))
+    moved = apply_op("SpaceToBatchND", [input, rate32, paddings], {})
+    out = _gen_conv2d(moved, filters, [1, 1, 1, 1], "VALID", None, data_format, None, name=name)
+    result = apply_op("BatchToSpaceND", [out, rate32, crops], {})
+    if channel_index == 1 and result.shape.ndims is not None and result.shape.dims[1].value is None:
+        result.set_shape(result.shape.as_list()[:1] + [filters.shape.as_list()[-1]] + result.shape.as_list()[2:])
+    return result
 
 
 def atrous_conv2d(value, filters, rate, padding, name=None):

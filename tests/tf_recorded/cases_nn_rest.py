@@ -233,3 +233,23 @@ def case_nn_compositions(tf):
             error(lambda: tf.nn.log_poisson_loss(tf.zeros([2]), tf.zeros([3]))),
             error(lambda: tf.nn.weighted_cross_entropy_with_logits(labels=tf.zeros([2]), logits=tf.zeros([3]),
                                                                    pos_weight=1.0))]
+
+
+# ----- dilated convolutions through SpaceToBatchND ------------------------------------------------------------
+XC = np.sin(np.arange(2 * 7 * 8 * 2)).reshape(2, 7, 8, 2).astype(np.float32)
+WC = np.cos(np.arange(3 * 3 * 2 * 3)).reshape(3, 3, 2, 3).astype(np.float32)
+
+
+def case_dilated_convolution(tf):
+    x = tf.placeholder(tf.float32, [None, 7, 8, 2], name="x")
+    w = tf.constant(WC)
+    y = tf.nn.convolution(x, w, "SAME", dilation_rate=[2, 2])
+    y2 = tf.nn.atrous_conv2d(x, w, 2, "VALID")
+    y3 = tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME", dilations=[1, 2, 3, 1])
+    y4 = tf.nn.convolution(x, w, "SAME", dilation_rate=[3, 1], name="conv")
+    xc = tf.transpose(x, [0, 3, 1, 2])
+    y5 = tf.nn.convolution(xc, w, "VALID", dilation_rate=[2, 3], data_format="NCHW")
+    graph = describe(tf)
+    g = tf.gradients(tf.reduce_sum(y * y) + tf.reduce_sum(y2) + tf.reduce_sum(y3 * y3) + tf.reduce_sum(y4), [x, w])
+    return [graph, [sig(t) for t in (y, y2, y3, y4, y5)], run(tf, [y, y2, y3, y4] + g, {x: XC}),
+            error(lambda: tf.nn.convolution(x, w, "SAME", strides=[2, 2], dilation_rate=[2, 2]))]
