@@ -209,8 +209,31 @@ def _forward(x, w, geo):
     return y.reshape((geo.n,) + geo.out + (geo.o,))
 
 
+def _backprop_input_as_conv(w, dy, geo):
+    """Stride 1: the input gradient is dy, padded by what the window reaches past it, correlated with the filter
+    flipped in space and transposed in its channels (one im2col product, no col2im); None where it does not
+    apply (strides, groups, or explicit padding wider than the window)."""
+    if geo.groups != 1 or any(s != 1 for s in geo.strides):
+        return None
+    pads = []
+    for (lo, hi), k, d in zip(geo.pads, geo.k, geo.dil):
+        reach = (k - 1) * d
+        if lo > reach or hi > reach:
+            return None
+        pads += [reach - lo, reach - hi]
+    nd = geo.nd
+    flipped = np.ascontiguousarray(np.swapaxes(w[(slice(None, None, -1),) * nd], -1, -2))
+    a = {"strides": [1] * (nd + 2), "padding": "EXPLICIT", "explicit_paddings": [0, 0] + pads + [0, 0],
+         "dilations": [1] + list(geo.dil) + [1], "data_format": "NHWC"}
+    dyl = dy.reshape((geo.n,) + geo.out + (geo.o,))
+    return _forward(dyl, flipped, _Geometry(dyl.shape, flipped.shape, a, nd, ""))
+
+
 def _backprop_input(w, dy, geo):
     """col2im of dy @ filter^T: each kernel offset adds its slab of columns into the padded input gradient."""
+    as_conv = _backprop_input_as_conv(w, dy, geo)
+    if as_conv is not None:
+        return as_conv
     dt = _work_dtype(dy.dtype)
     w, dy = w.astype(dt, copy=False), dy.astype(dt, copy=False).reshape(geo.n * geo.positions, geo.o)
     size = [max(n + lo + hi, (o - 1) * s + (k - 1) * d + 1) if o > 0 else n + lo + hi
