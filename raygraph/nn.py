@@ -18,3 +18,7 @@ from .ops.normalization import local_response_normalization, lrn  # noqa: F401
 from .ops.nn_impl import (crelu, log_poisson_loss, relu_layer, silu, swish,  # noqa: F401
                           weighted_cross_entropy_with_logits, xw_plus_b, zero_fraction)
 from .ops.ranking import in_top_k, top_k  # noqa: F401
+from .ops.conv import (depthwise_conv2d, depthwise_conv2d_native, depthwise_conv2d_native_backprop_filter,  # noqa: F401
+                       depthwise_conv2d_native_backprop_input, separable_conv2d)
+depthwise_conv2d_backprop_filter = depthwise_conv2d_native_backprop_filter
+depthwise_conv2d_backprop_input = depthwise_conv2d_native_backprop_input

@@ -795,6 +795,23 @@ NNREST += [
         [(arr((8, 2, 3, 2)),)], grad=True),
 ]
 
+NNREST += [
+    Row("DepthwiseConv2dNative", lambda tf, x, w: tf.nn.depthwise_conv2d_native(x, w, [1, 1, 1, 1], "SAME"),
+        lambda x, w: _conv_ref(x, w.reshape(w.shape[0], w.shape[1], 1, -1)),
+        [(arr((2, 5, 5, 3)), arr((3, 3, 3, 2))), (arr((1, 4, 4, 2), F32), arr((2, 2, 2, 1), F32))], grad=True),
+    Row("DepthwiseConv2dNative", lambda tf, x, w: tf.nn.depthwise_conv2d(x, w, [1, 2, 2, 1], "VALID"),
+        lambda x, w: _conv_ref(x, w.reshape(3, 2, 1, -1), (2, 2), "VALID"), [(arr((1, 7, 6, 2)), arr((3, 2, 2, 3)))],
+        grad=True),
+    Row("DepthwiseConv2dNativeBackpropInput", lambda tf, w, dy: tf.nn.depthwise_conv2d_native_backprop_input(
+        [2, 5, 5, 3], w, dy, [1, 2, 2, 1], "SAME"),
+        lambda w, dy: _conv_input_ref((2, 5, 5, 3), w.reshape(3, 3, 1, 6), dy, (2, 2)),
+        [(arr((3, 3, 3, 2)), arr((2, 3, 3, 6)))], grad=True),
+    Row("DepthwiseConv2dNativeBackpropFilter", lambda tf, x, dy: tf.nn.depthwise_conv2d_native_backprop_filter(
+        x, [3, 3, 3, 2], dy, [1, 2, 2, 1], "SAME"),
+        lambda x, dy: _conv_filter_ref(x, (3, 3, 1, 6), dy, (2, 2)).reshape(3, 3, 3, 2),
+        [(arr((2, 5, 5, 3)), arr((2, 3, 3, 6)))], grad=True),
+]
+
 
 def _lrn_grad_ref(g, x, r=2, bias=1.0, alpha=0.5, beta=0.75):
     """Central differences of sum(g * lrn(x)), element by element (small inputs only)."""

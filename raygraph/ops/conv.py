@@ -752,3 +752,197 @@ def atrous_conv2d(value, filters, rate, padding, name=None):
     """Dilated 2-D convolution: `convolution` with dilation_rate [rate, rate]."""
     return convolution(input=value, filter=filters, padding=padding, dilation_rate=np.broadcast_to(rate, (2,)),
                        name=name)
+
+
+# ----- DepthwiseConv2dNative and its backprops: a loop over the window's offsets, each one broadcast product -------
+def _depthwise_geometry(x_shape, w_shape, a, label):
+    if x_shape[-1] != w_shape[2]:
+        raise _error(f"{label}input and filter must have the same depth: {x_shape[-1]} vs {w_shape[2]}")
+    flat = tuple(w_shape[:2]) + (1, w_shape[2] * w_shape[3])   # as a convolution with one group per channel
+    return _Geometry(x_shape, flat, a, 2, label)
+
+
+def _depthwise_slices(geo):
+    for offset in product(*[range(k) for k in geo.k]):
+        yield offset, (slice(None),) + tuple(slice(i * d, i * d + s * (o - 1) + 1, s) for i, d, s, o in
+                                             zip(offset, geo.dil, geo.strides, geo.out))
+
+
+def _depthwise_forward(x, w, geo):
+    dt = _work_dtype(x.dtype)
+    xp, w = geo.padded(x.astype(dt, copy=False)), w.astype(dt, copy=False)
+    out = np.zeros((geo.n,) + geo.out + w.shape[2:], dt)
+    if 0 not in geo.out:
+        for offset, where in _depthwise_slices(geo):
+            out += xp[where][..., None] * w[offset]
+    return out.reshape((geo.n,) + geo.out + (geo.o,))
+
+
+def _depthwise_backprop_input(w, dy, geo):
+    dt = _work_dtype(dy.dtype)
+    w = w.astype(dt, copy=False)
+    dy = dy.astype(dt, copy=False).reshape((geo.n,) + geo.out + w.shape[2:])
+    size = [n + lo + hi for n, (lo, hi) in zip(geo.spatial, geo.pads)]
+    dxp = np.zeros([geo.n] + size + [geo.c], dt)
+    if 0 not in geo.out:
+        for offset, where in _depthwise_slices(geo):
+            dxp[where] += np.einsum("...cm,cm->...c", dy, w[offset])
+    return dxp[(slice(None),) + tuple(slice(lo, lo + n) for (lo, _), n in zip(geo.pads, geo.spatial))]
+
+
+def _depthwise_backprop_filter(x, dy, geo, w_shape):
+    dt = _work_dtype(x.dtype)
+    xp = geo.padded(x.astype(dt, copy=False))
+    dy = dy.astype(dt, copy=False).reshape((geo.n,) + geo.out + tuple(w_shape[2:]))
+    dw = np.zeros(tuple(w_shape), dt)
+    if 0 not in geo.out:
+        for offset, where in _depthwise_slices(geo):
+            dw[offset] = np.einsum("nhwc,nhwcm->cm", xp[where], dy)
+    return dw
+
+
+def _depthwise_kernel(a, x, w):
+    _check_run(a, 2, {"input": x.shape, "filter": w.shape})
+    xl = _channels_last(x, a, 2)
+    geo = _depthwise_geometry(xl.shape, w.shape, a, "")
+    return _result(_channels_back(_depthwise_forward(xl, w, geo), a, 2), x.dtype)
+
+
+def _depthwise_input_kernel(a, input_sizes, w, dy):
+    label = "DepthwiseConv2dNativeBackpropInput"
+    _check_run(a, 2, {"filter": w.shape, "out_backprop": dy.shape})
+    sizes = _as_channels_last([int(v) for v in np.ravel(input_sizes)], a, 2)
+    dyl = _channels_last(dy, a, 2)
+    geo = _depthwise_geometry(sizes, w.shape, a, label + ": ")
+    _check_backprop(geo, dyl.shape, label)
+    return _result(_channels_back(_depthwise_backprop_input(w, dyl, geo), a, 2), dy.dtype)
+
+
+def _depthwise_filter_kernel(a, x, filter_sizes, dy):
+    label = "DepthwiseConv2dNativeBackpropFilter"
+    _check_run(a, 2, {"input": x.shape, "out_backprop": dy.shape})
+    f = [int(v) for v in np.ravel(filter_sizes)]
+    xl, dyl = _channels_last(x, a, 2), _channels_last(dy, a, 2)
+    geo = _depthwise_geometry(xl.shape, f, a, label + ": ")
+    _check_backprop(geo, dyl.shape, label)
+    return _result(_depthwise_backprop_filter(xl, dyl, geo, f), x.dtype)
+
+
+def _depthwise_shape(inputs, a):
+    x, w = inputs
+    xd, wd = with_rank(x, 4), with_rank(w, 4)
+    _check_attrs_shape(a, 2, "DepthwiseConv2dNative")
+    fmt = a.get("data_format", "NHWC")
+    batch, spatial, depth = _split_layout(xd, fmt)
+    _merge_dim(depth, wd[2])
+    depth = depth if depth is not None else wd[2]
+    out = _spatial_out(spatial, wd[:2], a, 2)
+    o = None if depth is None or wd[3] is None else depth * wd[3]
+    return x.dtype.base_dtype, _raw(_layout(fmt, batch, out, o))
+
+
+def _depthwise_grad(op_, g):
+    x, w = op_.inputs
+    a = _same_attrs(op_)
+    return [apply_op("DepthwiseConv2dNativeBackpropInput", [shape(x), w, g], dict(a)),
+            apply_op("DepthwiseConv2dNativeBackpropFilter", [x, shape(w), g], dict(a))]
+
+
+def _depthwise_input_grad(op_, g):
+    a = _same_attrs(op_)
+    return [None, apply_op("DepthwiseConv2dNativeBackpropFilter", [g, shape(op_.inputs[1]), op_.inputs[2]], dict(a)),
+            apply_op("DepthwiseConv2dNative", [g, op_.inputs[1]], dict(a))]
+
+
+def _depthwise_filter_grad(op_, g):
+    a = _same_attrs(op_)
+    return [apply_op("DepthwiseConv2dNativeBackpropInput", [shape(op_.inputs[0]), g, op_.inputs[2]], dict(a)), None,
+            apply_op("DepthwiseConv2dNative", [op_.inputs[0], g], dict(a))]
+
+
+def _depthwise_input_shape(inputs, a):
+    sizes, w, dy = inputs
+    with_rank(sizes, 1)
+    with_rank(w, 4)
+    with_rank(dy, 4)
+    _check_attrs_shape(a, 2, "DepthwiseConv2dNativeBackpropInput")
+    out = constant_value_as_shape(sizes)
+    if out._dims is None:
+        return dy.dtype.base_dtype, unknown_shape(4)
+    if len(out._dims) != 4:
+        raise ValueError(f"Shape must be rank 4 but is rank {len(out._dims)}")
+    return dy.dtype.base_dtype, out
+
+
+op("DepthwiseConv2dNative", "input:T, filter:T", kernel=_depthwise_kernel, shape=_depthwise_shape,
+   grad=_depthwise_grad, T=FLOAT_T, choices=_CHOICES_2D)
+op("DepthwiseConv2dNativeBackpropInput", "input_sizes:int32, filter:T, out_backprop:T",
+   kernel=_depthwise_input_kernel, shape=_depthwise_input_shape,
+   grad=_depthwise_input_grad, T=FLOAT_T, choices=_CHOICES_2D)
+op("DepthwiseConv2dNativeBackpropFilter", "input:T, filter_sizes:int32, out_backprop:T",
+   kernel=_depthwise_filter_kernel, shape=_backprop_filter_shape(2, "DepthwiseConv2dNativeBackpropFilter"),
+   grad=_depthwise_filter_grad, T=FLOAT_T, choices=_CHOICES_2D)
+
+
+def depthwise_conv2d_native(input, filter, strides, padding, data_format="NHWC", dilations=[1, 1, 1, 1],  # noqa: B006
+                            name=None):
+    """Each input channel convolved with its own `channel_multiplier` filters (op DepthwiseConv2dNative)."""
+    padding, explicit = convert_padding(padding)
+    a = _conv_attrs("depthwise_conv2d_native", "DepthwiseConv2dNative", strides, padding, explicit, data_format,
+                    dilations, ("NHWC", "NCHW"))
+    return apply_op("DepthwiseConv2dNative", [input, filter], a, name=name)
+
+
+def depthwise_conv2d_native_backprop_input(input_sizes, filter, out_backprop, strides, padding,  # noqa: A002
+                                           data_format="NHWC", dilations=[1, 1, 1, 1], name=None):  # noqa: B006
+    padding, explicit = convert_padding(padding)
+    a = _conv_attrs("depthwise_conv2d_native_backprop_input", "DepthwiseConv2dNativeBackpropInput", strides,
+                    padding, explicit, data_format, dilations, ("NHWC", "NCHW"))
+    return apply_op("DepthwiseConv2dNativeBackpropInput", [input_sizes, filter, out_backprop], a, name=name)
+
+
+def depthwise_conv2d_native_backprop_filter(input, filter_sizes, out_backprop, strides, padding,  # noqa: A002
+                                            data_format="NHWC", dilations=[1, 1, 1, 1], name=None):  # noqa: B006
+    padding, explicit = convert_padding(padding)
+    a = _conv_attrs("depthwise_conv2d_native_backprop_filter", "DepthwiseConv2dNativeBackpropFilter", strides,
+                    padding, explicit, data_format, dilations, ("NHWC", "NCHW"))
+    return apply_op("DepthwiseConv2dNativeBackpropFilter", [input, filter_sizes, out_backprop], a, name=name)
+
+
+def _undilated(rate, dilations, fn_name):
+    rate = _lookup("dilations", dilations, "rate", rate)
+    if rate is not None and any(r != 1 for r in np.broadcast_to(rate, (2,))):
+        raise NotImplementedError(f"raygraph: dilated {fn_name} is not implemented yet")
+
+
+def _space_to_batch_prologue(filter):  # noqa: A002
+    """The constants TF's with_space_to_batch makes even when it has nothing to do (rate 1)."""
+    shape(filter)
+    convert_to_tensor(np.array([1, 1], np.int32), name="dilation_rate")
+
+
+def depthwise_conv2d(input, filter, strides, padding, rate=None, name=None, data_format=None,  # noqa: A002
+                     dilations=None):
+    """`depthwise_conv2d_native` under a `depthwise` name scope (undilated)."""
+    _undilated(rate, dilations, "depthwise_conv2d")
+    with name_scope(name, "depthwise", [input, filter]) as name:
+        input = convert_to_tensor(input, name="tensor_in")
+        filter = convert_to_tensor(filter, name="filter_in")
+        _space_to_batch_prologue(filter)
+        return depthwise_conv2d_native(input, filter, strides, padding, data_format or "NHWC", name=name)
+
+
+def separable_conv2d(input, depthwise_filter, pointwise_filter, strides, padding, rate=None, name=None,  # noqa: A002
+                     data_format=None, dilations=None):
+    """A depthwise convolution followed by a 1x1 (pointwise) convolution (undilated)."""
+    _undilated(rate, dilations, "separable_conv2d")
+    with name_scope(name, "separable_conv2d", [input, depthwise_filter, pointwise_filter]) as name:
+        input = convert_to_tensor(input, name="tensor_in")
+        depthwise_filter = convert_to_tensor(depthwise_filter, name="depthwise_filter")
+        pointwise_filter = convert_to_tensor(pointwise_filter, name="pointwise_filter")
+        pointwise_filter.shape.with_rank(4)
+        _space_to_batch_prologue(depthwise_filter)
+        depthwise = depthwise_conv2d_native(input, depthwise_filter, strides, padding, data_format or "NHWC",
+                                            name="depthwise")
+        return _gen_conv2d(depthwise, pointwise_filter, [1, 1, 1, 1], "VALID", None, data_format or "NHWC", None,
+                           name=name)

@@ -253,3 +253,24 @@ def case_dilated_convolution(tf):
     g = tf.gradients(tf.reduce_sum(y * y) + tf.reduce_sum(y2) + tf.reduce_sum(y3 * y3) + tf.reduce_sum(y4), [x, w])
     return [graph, [sig(t) for t in (y, y2, y3, y4, y5)], run(tf, [y, y2, y3, y4] + g, {x: XC}),
             error(lambda: tf.nn.convolution(x, w, "SAME", strides=[2, 2], dilation_rate=[2, 2]))]
+
+
+# ----- depthwise and separable convolutions -----------------------------------------------------------------------
+XD = np.sin(np.arange(2 * 7 * 8 * 3)).reshape(2, 7, 8, 3).astype(np.float32)
+
+
+def case_depthwise_and_separable(tf):
+    x = tf.placeholder(tf.float32, [None, 7, 8, 3], name="x")
+    w = tf.constant(np.cos(np.arange(3 * 3 * 3 * 2)).reshape(3, 3, 3, 2).astype(np.float32))
+    pw = tf.constant(np.sin(np.arange(6 * 4)).reshape(1, 1, 6, 4).astype(np.float32))
+    y = tf.nn.depthwise_conv2d(x, w, [1, 1, 1, 1], "SAME")
+    y2 = tf.nn.depthwise_conv2d_native(x, w, [1, 2, 2, 1], "VALID", name="dw")
+    y3 = tf.nn.separable_conv2d(x, w, pw, [1, 1, 1, 1], "SAME")
+    y4 = tf.nn.depthwise_conv2d(tf.transpose(x, [0, 3, 1, 2]), w, [1, 1, 2, 1], "SAME", data_format="NCHW")
+    graph = describe(tf)
+    g = tf.gradients(tf.reduce_sum(y * y) + tf.reduce_sum(y2) + tf.reduce_sum(tf.sin(y3)) + tf.reduce_sum(y4 * y4),
+                     [x, w, pw])
+    types = sorted({o.type for o in tf.get_default_graph().get_operations() if "Depthwise" in o.type})
+    return [graph, types, [sig(t) for t in (y, y2, y3, y4)], run(tf, [y, y2, y3, y4] + g, {x: XD}),
+            error_text(lambda: tf.nn.depthwise_conv2d(x, tf.zeros([3, 3, 2, 2]), [1, 1, 1, 1], "SAME"), 40),
+            error(lambda: tf.nn.depthwise_conv2d(x, w, [1, 1, 1, 1], "FULL"))]
