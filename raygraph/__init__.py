@@ -65,3 +65,6 @@ disable_eager_execution = disable_v2_behavior
 enable_resource_variables = disable_resource_variables = disable_v2_behavior
 def executing_eagerly():
     return False
+# `tf.initializers`' names for the variable initializers (defined above it, in variables.py)
+initializers.global_variables, initializers.local_variables = global_variables_initializer, local_variables_initializer
+initializers.variables = variables_initializer

@@ -274,3 +274,26 @@ def case_depthwise_and_separable(tf):
     return [graph, types, [sig(t) for t in (y, y2, y3, y4)], run(tf, [y, y2, y3, y4] + g, {x: XD}),
             error_text(lambda: tf.nn.depthwise_conv2d(x, tf.zeros([3, 3, 2, 2]), [1, 1, 1, 1], "SAME"), 40),
             error(lambda: tf.nn.depthwise_conv2d(x, w, [1, 1, 1, 1], "FULL"))]
+
+
+# ----- tf.initializers' names ------------------------------------------------------------------------------------
+def case_initializers_namespace(tf):
+    names = ["he_normal", "he_uniform", "lecun_normal", "lecun_uniform", "glorot_normal", "glorot_uniform",
+             "variance_scaling", "uniform_unit_scaling", "zeros", "ones", "constant", "random_normal",
+             "random_uniform", "truncated_normal"]
+    shapes = []
+    for i, n in enumerate(names):
+        init = getattr(tf.initializers, n)
+        kwargs = {"seed": 3} if n not in ("zeros", "ones", "constant") else {}
+        v = tf.get_variable(f"v{i}", [4, 5], initializer=init(**kwargs))
+        shapes.append([v.name, v.shape.as_list(), type(init(**kwargs)).__name__])
+    tf.set_random_seed(1)
+    vals = [tf.get_variable("w1", [30, 20], initializer=tf.initializers.he_normal(seed=2)),
+            tf.get_variable("w2", [3, 3, 8, 4], initializer=tf.initializers.lecun_uniform(seed=2)),
+            tf.get_variable("w3", [30, 20], initializer=tf.initializers.uniform_unit_scaling(seed=2))]
+    with tf.Session() as s:
+        s.run(tf.initializers.global_variables())
+        s.run(tf.initializers.variables(vals))
+        out = s.run(vals)
+    return [shapes, [[float(np.round(a.std(), 3)), float(np.round(np.abs(a).max(), 3))] for a in out],
+            [a.ravel()[:4] for a in out]]
