@@ -297,3 +297,23 @@ def case_initializers_namespace(tf):
         out = s.run(vals)
     return [shapes, [[float(np.round(a.std(), 3)), float(np.round(np.abs(a).max(), 3))] for a in out],
             [a.ravel()[:4] for a in out]]
+
+
+# ----- tf.layers separable convolutions --------------------------------------------------------------------------
+def case_separable_conv_layers(tf):
+    tf.set_random_seed(5)
+    x = tf.placeholder(tf.float32, [None, 7, 8, 3], name="x")
+    x1 = tf.placeholder(tf.float32, [None, 9, 3], name="x1")
+    a = tf.layers.separable_conv2d(x, 4, 3, padding="same", depth_multiplier=2, activation=tf.nn.relu)
+    layer = tf.layers.SeparableConv2D(2, (2, 3), strides=(2, 1), use_bias=False, name="sep")
+    b = layer(x)
+    c = tf.layers.separable_conv1d(x1, 5, 3)
+    d = tf.layers.SeparableConv1D(2, 2, strides=2, padding="same", depth_multiplier=3)(x1)
+    graph = describe(tf)
+    loss = sum(tf.reduce_sum(t * t) for t in (a, b, c, d))
+    g = tf.gradients(loss, [x, x1] + tf.trainable_variables())
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        out = s.run([a, b, c, d] + g, {x: XD, x1: XD[:, :, :3, 0].reshape(2, 7, 3)[:, :, :].repeat(2, 1)[:, :9]})
+    return [graph, [sig(t) for t in (a, b, c, d)], _names(tf.trainable_variables()), _names(layer.weights),
+            [v.shape.as_list() for v in tf.trainable_variables()], out]
