@@ -22,3 +22,5 @@ from .ops.conv import (depthwise_conv2d, depthwise_conv2d_native, depthwise_conv
                        depthwise_conv2d_native_backprop_input, separable_conv2d)
 depthwise_conv2d_backprop_filter = depthwise_conv2d_native_backprop_filter
 depthwise_conv2d_backprop_input = depthwise_conv2d_native_backprop_input
+from .ops.conv import conv3d, conv3d_backprop_filter_v2, conv3d_transpose  # noqa: F401
+conv3d_backprop_filter = conv3d_backprop_filter_v2

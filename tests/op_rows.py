@@ -813,6 +813,48 @@ NNREST += [
 ]
 
 
+def _conv3d_ref(x, w, strides=(1, 1, 1), padding="SAME"):
+    """A direct NDHWC 3-D convolution (loops over output positions: small test inputs only)."""
+    pads = [_window_pads(n, k, s, 1, padding) for n, k, s in zip(x.shape[1:4], w.shape[:3], strides)]
+    xp = np.pad(x.astype(F64), [(0, 0)] + pads + [(0, 0)])
+    out = [(n - k) // s + 1 for n, k, s in zip(xp.shape[1:4], w.shape[:3], strides)]
+    y = np.zeros([x.shape[0]] + out + [w.shape[-1]])
+    for i, j, k in np.ndindex(*out):
+        win = xp[:, i * strides[0]:i * strides[0] + w.shape[0], j * strides[1]:j * strides[1] + w.shape[1],
+                 k * strides[2]:k * strides[2] + w.shape[2]]
+        y[:, i, j, k] = np.einsum("ndhwc,dhwco->no", win, w)
+    return y.astype(x.dtype)
+
+
+def _conv3d_vjp(x, w, dy, strides, padding, wrt):
+    """The input or filter gradient of _conv3d_ref: its transpose, by linearity (one basis vector at a time)."""
+    target = x if wrt == "input" else w
+    out = np.zeros(target.shape)
+    for idx in np.ndindex(*target.shape):
+        e = np.zeros(target.shape)
+        e[idx] = 1.0
+        y = _conv3d_ref(e, w, strides, padding) if wrt == "input" else _conv3d_ref(x, e, strides, padding)
+        out[idx] = np.sum(y * dy)
+    return out.astype(dy.dtype)
+
+
+NNREST += [
+    Row("Conv3D", lambda tf, x, w: tf.nn.conv3d(x, w, [1, 1, 1, 1, 1], "SAME"), _conv3d_ref,
+        [(arr((1, 3, 4, 3, 2)), arr((2, 3, 2, 2, 2))), (arr((2, 3, 3, 3, 1), F32), arr((2, 2, 2, 1, 3), F32))],
+        grad=True),
+    Row("Conv3D", lambda tf, x, w: tf.nn.conv3d(x, w, [1, 2, 1, 2, 1], "VALID"),
+        lambda x, w: _conv3d_ref(x, w, (2, 1, 2), "VALID"), [(arr((1, 4, 3, 5, 2)), arr((2, 2, 3, 2, 2)))], grad=True),
+    Row("Conv3DBackpropInputV2", lambda tf, w, dy: tf.nn.conv3d_transpose(dy, w, [1, 4, 3, 5, 2], [1, 2, 1, 2, 1],
+                                                                          "VALID"),
+        lambda w, dy: _conv3d_vjp(np.zeros((1, 4, 3, 5, 2)), w, dy, (2, 1, 2), "VALID", "input"),
+        [(arr((2, 2, 3, 2, 2)), arr((1, 2, 2, 2, 2)))], grad=True),
+    Row("Conv3DBackpropFilterV2", lambda tf, x, dy: tf.nn.conv3d_backprop_filter_v2(
+        x, [2, 2, 3, 2, 2], dy, [1, 2, 1, 2, 1], "VALID"),
+        lambda x, dy: _conv3d_vjp(x, np.zeros((2, 2, 3, 2, 2)), dy, (2, 1, 2), "VALID", "filter"),
+        [(arr((1, 4, 3, 5, 2)), arr((1, 2, 2, 2, 2)))], grad=True),
+]
+
+
 def _lrn_grad_ref(g, x, r=2, bias=1.0, alpha=0.5, beta=0.75):
     """Central differences of sum(g * lrn(x)), element by element (small inputs only)."""
     x64, out, eps = x.astype(F64), np.zeros(x.shape), 1e-5

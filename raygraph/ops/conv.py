@@ -697,7 +697,10 @@ def _convolution_internal(input, filters, strides, padding, data_format, dilatio
         if num_spatial_dims == 1:
             return conv1d(value=input, filters=filters, stride=strides, padding=padding, data_format=data_format,
                           dilations=dilations, name=name)
-        raise NotImplementedError("raygraph: 3-D convolution (Conv3D) is not implemented yet")
+        a = _attrs_3d(strides, padding, data_format, dilations, "conv3d")
+        if inputs_rank is None or inputs_rank < 6:
+            return apply_op("Conv3D", [input, filters], a, name=name)
+        return _squeeze_batch_dims(input, lambda x: apply_op("Conv3D", [x, filters], a), 4, name=name)
 
 
 def _dilated_by_space_to_batch(input, filters, strides, padding, data_format, dilations, channel_index, nd, name):
@@ -860,24 +863,27 @@ def _depthwise_filter_grad(op_, g):
             apply_op("DepthwiseConv2dNative", [op_.inputs[0], g], dict(a))]
 
 
-def _depthwise_input_shape(inputs, a):
-    sizes, w, dy = inputs
-    with_rank(sizes, 1)
-    with_rank(w, 4)
-    with_rank(dy, 4)
-    _check_attrs_shape(a, 2, "DepthwiseConv2dNativeBackpropInput")
-    out = constant_value_as_shape(sizes)
-    if out._dims is None:
-        return dy.dtype.base_dtype, unknown_shape(4)
-    if len(out._dims) != 4:
-        raise ValueError(f"Shape must be rank 4 but is rank {len(out._dims)}")
-    return dy.dtype.base_dtype, out
+def _sizes_shape(nd, op_type):
+    """The shape `input_sizes` holds (the shape functions of TF's depthwise and 3-D input backprops)."""
+    def shape_fn(inputs, a):
+        sizes, w, dy = inputs
+        with_rank(sizes, 1)
+        with_rank(w, nd + 2)
+        with_rank(dy, nd + 2)
+        _check_attrs_shape(a, nd, op_type)
+        out = constant_value_as_shape(sizes)
+        if out._dims is None:
+            return dy.dtype.base_dtype, unknown_shape(nd + 2)
+        if len(out._dims) != nd + 2:
+            raise ValueError(f"Shape must be rank {nd + 2} but is rank {len(out._dims)}")
+        return dy.dtype.base_dtype, out
+    return shape_fn
 
 
 op("DepthwiseConv2dNative", "input:T, filter:T", kernel=_depthwise_kernel, shape=_depthwise_shape,
    grad=_depthwise_grad, T=FLOAT_T, choices=_CHOICES_2D)
 op("DepthwiseConv2dNativeBackpropInput", "input_sizes:int32, filter:T, out_backprop:T",
-   kernel=_depthwise_input_kernel, shape=_depthwise_input_shape,
+   kernel=_depthwise_input_kernel, shape=_sizes_shape(2, "DepthwiseConv2dNativeBackpropInput"),
    grad=_depthwise_input_grad, T=FLOAT_T, choices=_CHOICES_2D)
 op("DepthwiseConv2dNativeBackpropFilter", "input:T, filter_sizes:int32, out_backprop:T",
    kernel=_depthwise_filter_kernel, shape=_backprop_filter_shape(2, "DepthwiseConv2dNativeBackpropFilter"),
@@ -946,3 +952,73 @@ def separable_conv2d(input, depthwise_filter, pointwise_filter, strides, padding
                                             name="depthwise")
         return _gen_conv2d(depthwise, pointwise_filter, [1, 1, 1, 1], "VALID", None, data_format or "NHWC", None,
                            name=name)
+
+
+# ----- Conv3D and its backprops (V2: input_sizes of any int type); the kernels are the N-D im2col ones ----------
+def _attrs_3d(strides, padding, data_format, dilations, fn_name):
+    for attr, value in (("strides", strides), ("dilations", dilations)):
+        if value is not None and not isinstance(value, (list, tuple)):
+            raise TypeError(f"Expected list for '{attr}' argument to '{fn_name}' Op, not {value!r}.")
+    return {"strides": [int(s) for s in strides], "padding": padding, "data_format": data_format or "NDHWC",
+            "dilations": [int(d) for d in (dilations if dilations is not None else [1] * 5)]}
+
+
+def _conv3d_grad(op_, g):
+    x, w = op_.inputs
+    shape_0, shape_1 = shape_n([x, w])
+    a = _same_attrs(op_)
+    return [apply_op("Conv3DBackpropInputV2", [shape_0, w, g], dict(a)),
+            apply_op("Conv3DBackpropFilterV2", [x, shape_1, g], dict(a))]
+
+
+def _conv3d_input_grad(op_, g):
+    a = {k: v for k, v in _same_attrs(op_).items() if k != "Tshape"}
+    return [None, apply_op("Conv3DBackpropFilterV2", [g, shape(op_.inputs[1]), op_.inputs[2]], dict(a)),
+            apply_op("Conv3D", [g, op_.inputs[1]], dict(a))]
+
+
+def _conv3d_filter_grad(op_, g):
+    a = _same_attrs(op_)
+    return [apply_op("Conv3DBackpropInputV2", [shape(op_.inputs[0]), g, op_.inputs[2]], dict(a)), None,
+            apply_op("Conv3D", [op_.inputs[0], g], dict(a))]
+
+
+_CHOICES_3D = {"padding": ("SAME", "VALID"), "data_format": ("NDHWC", "NCDHW")}
+op("Conv3D", "input:T, filter:T", kernel=_conv_kernel(3), shape=_conv_shape(3, "Conv3D"), grad=_conv3d_grad,
+   T=FLOAT_T, choices=_CHOICES_3D)
+op("Conv3DBackpropInputV2", "input_sizes:Tshape=int32, filter:T, out_backprop:T",
+   kernel=_backprop_input_kernel(3, "Conv3DBackpropInputOp"), shape=_sizes_shape(3, "Conv3DBackpropInputV2"),
+   grad=_conv3d_input_grad, T=FLOAT_T, Tshape="int32 int64", choices=_CHOICES_3D)
+op("Conv3DBackpropFilterV2", "input:T, filter_sizes:int32, out_backprop:T",
+   kernel=_backprop_filter_kernel(3, "Conv3DBackpropFilterOp"),
+   shape=_backprop_filter_shape(3, "Conv3DBackpropFilterV2"), grad=_conv3d_filter_grad, T=FLOAT_T,
+   choices=_CHOICES_3D)
+
+
+def conv3d(input, filter=None, strides=None, padding=None, data_format="NDHWC",  # noqa: A002
+           dilations=[1, 1, 1, 1, 1], name=None, filters=None):  # noqa: B006 - TF's signature
+    """3-D convolution of a 5-D `input` with a [depth, height, width, in, out] filter (op Conv3D)."""
+    filter = _lookup("filters", filters, "filter", filter)
+    return apply_op("Conv3D", [input, filter], _attrs_3d(strides, padding, data_format, dilations, "conv3d"),
+                    name=name)
+
+
+def conv3d_backprop_filter_v2(input, filter_sizes, out_backprop, strides, padding, data_format="NDHWC",  # noqa: A002
+                              dilations=[1, 1, 1, 1, 1], name=None):  # noqa: B006
+    """The gradient of conv3d with respect to its filter (op Conv3DBackpropFilterV2)."""
+    return apply_op("Conv3DBackpropFilterV2", [input, filter_sizes, out_backprop],
+                    _attrs_3d(strides, padding, data_format, dilations, "conv3d_backprop_filter_v2"), name=name)
+
+
+def conv3d_transpose(value=None, filter=None, output_shape=None, strides=None, padding="SAME",  # noqa: A002
+                     data_format="NDHWC", name=None, input=None, filters=None, dilations=None):
+    """The transpose of conv3d (a Conv3DBackpropInputV2 of `value` into `output_shape`)."""
+    value = _lookup("input", input, "value", value)
+    filter = _lookup("filters", filters, "filter", filter)
+    with name_scope(name, "conv3d_transpose", [value, filter, output_shape]) as name:
+        data_format = data_format or "NDHWC"
+        channel_index = 1 if data_format.startswith("NC") else 4
+        strides = get_sequence(strides, 3, channel_index, "strides")
+        dilations = get_sequence(dilations, 3, channel_index, "dilations")
+        return apply_op("Conv3DBackpropInputV2", [output_shape, filter, value],
+                        _attrs_3d(strides, padding, data_format, dilations, "conv3d_backprop_input_v2"), name=name)

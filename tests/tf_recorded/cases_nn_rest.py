@@ -317,3 +317,24 @@ def case_separable_conv_layers(tf):
         out = s.run([a, b, c, d] + g, {x: XD, x1: XD[:, :, :3, 0].reshape(2, 7, 3)[:, :, :].repeat(2, 1)[:, :9]})
     return [graph, [sig(t) for t in (a, b, c, d)], _names(tf.trainable_variables()), _names(layer.weights),
             [v.shape.as_list() for v in tf.trainable_variables()], out]
+
+
+# ----- 3-D convolutions -----------------------------------------------------------------------------------------
+X3 = np.sin(np.arange(2 * 4 * 5 * 6 * 2)).reshape(2, 4, 5, 6, 2).astype(np.float32)
+
+
+def case_conv3d(tf):
+    x = tf.placeholder(tf.float32, [None, 4, 5, 6, 2], name="x")
+    w = tf.constant(np.cos(np.arange(2 * 3 * 3 * 2 * 3)).reshape(2, 3, 3, 2, 3).astype(np.float32))
+    y = tf.nn.conv3d(x, w, [1, 1, 1, 1, 1], "SAME")
+    y2 = tf.nn.conv3d(x, w, [1, 2, 1, 2, 1], "VALID", name="c3")
+    y3 = tf.nn.conv3d_transpose(y2, w, [2, 4, 5, 6, 2], [1, 2, 1, 2, 1], "VALID")
+    y4 = tf.nn.convolution(x, w, "SAME")
+    graph = describe(tf)
+    g = tf.gradients(tf.reduce_sum(y * y) + tf.reduce_sum(tf.sin(y2)) + tf.reduce_sum(y3 * y3) + tf.reduce_sum(y4),
+                     [x, w])
+    types = sorted({o.type for o in tf.get_default_graph().get_operations() if "Conv3D" in o.type})
+    return [graph, types, [sig(t) for t in (y, y2, y3, y4)], run(tf, [y, y2, y3, y4] + g, {x: X3}),
+            error_text(lambda: tf.nn.conv3d(x, tf.zeros([2, 2, 2, 3, 1]), [1, 1, 1, 1, 1], "SAME"), 50),
+            error(lambda: tf.nn.conv3d(x, w, [1, 1, 1, 1, 1], "EXPLICIT")),
+            error(lambda: tf.nn.conv3d(x, w, [1, 1, 1, 1], "SAME"))]
