@@ -7,3 +7,4 @@ from .pooling import (AveragePooling1D, AveragePooling2D, AveragePooling3D, MaxP
                       max_pooling2d, max_pooling3d)
 from .normalization import BatchNormalization, batch_normalization  # noqa: F401
 from .convolutional import SeparableConv1D, SeparableConv2D, separable_conv1d, separable_conv2d  # noqa: F401
+from .convolutional import Conv3D, conv3d  # noqa: F401

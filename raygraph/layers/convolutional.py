@@ -137,6 +137,19 @@ class Conv2D(_Conv):
                          activity_regularizer, kernel_constraint, bias_constraint, trainable, name, **kwargs)
 
 
+class Conv3D(_Conv):
+    """3-D convolution over [batch, depth, height, width, channels] (or channels_first)."""
+
+    def __init__(self, filters, kernel_size, strides=(1, 1, 1), padding="valid", data_format="channels_last",
+                 dilation_rate=(1, 1, 1), activation=None, use_bias=True, kernel_initializer=None,
+                 bias_initializer=zeros_initializer(), kernel_regularizer=None, bias_regularizer=None,
+                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None, trainable=True, name=None,
+                 **kwargs):
+        super().__init__(3, filters, kernel_size, strides, padding, data_format, dilation_rate, activation, use_bias,
+                         kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer,
+                         activity_regularizer, kernel_constraint, bias_constraint, trainable, name, **kwargs)
+
+
 class Conv2DTranspose(Conv2D):
     """The transpose (gradient) of a 2-D convolution: kernel `kernel_size + (filters, input channels)`."""
 
@@ -317,9 +330,11 @@ def _layer_function(cls, signature_doc):
 conv1d = _layer_function(Conv1D, "variables <name or conv1d_n>/kernel and /bias")
 conv2d = _layer_function(Conv2D, "variables <name or conv2d_n>/kernel and /bias")
 conv2d_transpose = _layer_function(Conv2DTranspose, "variables <name or conv2d_transpose_n>/kernel and /bias")
+conv3d = _layer_function(Conv3D, "variables <name or conv3d_n>/kernel and /bias")
 separable_conv1d = _layer_function(SeparableConv1D, "depthwise_kernel, pointwise_kernel and bias")
 separable_conv2d = _layer_function(SeparableConv2D, "depthwise_kernel, pointwise_kernel and bias")
 Convolution1D, Convolution2D, Convolution2DTranspose, Deconvolution2D, Deconv2D = (
     Conv1D, Conv2D, Conv2DTranspose, Conv2DTranspose, Conv2DTranspose)
 convolution1d, convolution2d, convolution2d_transpose = conv1d, conv2d, conv2d_transpose
 SeparableConvolution1D, SeparableConvolution2D = SeparableConv1D, SeparableConv2D
+Convolution3D, convolution3d = Conv3D, conv3d

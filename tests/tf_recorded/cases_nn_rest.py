@@ -338,3 +338,18 @@ def case_conv3d(tf):
             error_text(lambda: tf.nn.conv3d(x, tf.zeros([2, 2, 2, 3, 1]), [1, 1, 1, 1, 1], "SAME"), 50),
             error(lambda: tf.nn.conv3d(x, w, [1, 1, 1, 1, 1], "EXPLICIT")),
             error(lambda: tf.nn.conv3d(x, w, [1, 1, 1, 1], "SAME"))]
+
+
+def case_conv3d_layer(tf):
+    tf.set_random_seed(4)
+    x = tf.placeholder(tf.float32, [None, 4, 5, 6, 2], name="x")
+    a = tf.layers.conv3d(x, 3, 2, padding="same", activation=tf.nn.relu)
+    layer = tf.layers.Conv3D(2, (2, 3, 2), strides=(2, 1, 2), name="c3")
+    b = layer(x)
+    c = tf.layers.conv3d(tf.transpose(x, [0, 4, 1, 2, 3]), 2, 2, data_format="channels_first", use_bias=False)
+    graph = describe(tf)
+    g = tf.gradients(tf.reduce_sum(a * a) + tf.reduce_sum(b) + tf.reduce_sum(c), [x] + tf.trainable_variables())
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        out = s.run([a, b] + g, {x: X3})
+    return [graph, [sig(t) for t in (a, b, c)], _names(tf.trainable_variables()), _names(layer.weights), out]
