@@ -57,6 +57,7 @@ from .ops.reduction import (add_n, arg_max, arg_min, argmax, argmin, count_nonze
 from .ops.script import numpy_function, py_func  # noqa: F401
 from .ops.slicing import gather, slice, strided_slice, where, where_v2  # noqa: F401
 from .ops.state import assign, assign_add, assign_sub  # noqa: F401
+from .ops.blocks import batch_to_space, batch_to_space_nd, depth_to_space, space_to_batch, space_to_batch_nd, space_to_depth  # noqa: F401,E501
 from .session import (ConfigProto, get_default_session, GPUOptions, GraphOptions, InteractiveSession,  # noqa: F401
                       OptimizerOptions, RunMetadata, RunOptions, Session)
 from .shape import Dimension, dimension_value, TensorShape  # noqa: F401
@@ -79,3 +80,6 @@ disable_eager_execution = disable_v2_behavior
 enable_resource_variables = disable_resource_variables = disable_v2_behavior
 def executing_eagerly():
     return False
+# `tf.initializers`' names for the variable initializers (defined above it, in variables.py)
+initializers.global_variables, initializers.local_variables = global_variables_initializer, local_variables_initializer
+initializers.variables = variables_initializer

@@ -8,9 +8,10 @@ import math
 import numpy as np
 
 from . import dtypes
-from .convert import constant
+from .convert import constant as _constant
 from .ops.filling import ones as _ones, zeros as _zeros
-from .ops.random import random_normal, random_uniform, truncated_normal
+from .ops.random import (random_normal as _random_normal, random_uniform as _random_uniform,
+                         truncated_normal as _truncated_normal)
 
 
 class Initializer:
@@ -64,7 +65,7 @@ class Constant(Initializer):
 
     def __call__(self, shape, dtype=None, partition_info=None, verify_shape=None):
         verify = self._verify_shape if verify_shape is None else verify_shape
-        return constant(self.value, dtype=_dtype(dtype, self.dtype), shape=shape, verify_shape=verify)
+        return _constant(self.value, dtype=_dtype(dtype, self.dtype), shape=shape, verify_shape=verify)
 
     def get_config(self):
         return {"value": self.value, "dtype": self.dtype.name}
@@ -75,7 +76,7 @@ class RandomUniform(Initializer):
         self.minval, self.maxval, self.seed, self.dtype = minval, maxval, seed, dtypes.as_dtype(dtype)
 
     def __call__(self, shape, dtype=None, partition_info=None):
-        return random_uniform(shape, self.minval, self.maxval, _dtype(dtype, self.dtype), seed=self.seed)
+        return _random_uniform(shape, self.minval, self.maxval, _dtype(dtype, self.dtype), seed=self.seed)
 
     def get_config(self):
         return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed, "dtype": self.dtype.name}
@@ -86,7 +87,7 @@ class RandomNormal(Initializer):
         self.mean, self.stddev, self.seed, self.dtype = mean, stddev, seed, dtypes.as_dtype(dtype)
 
     def __call__(self, shape, dtype=None, partition_info=None):
-        return random_normal(shape, self.mean, self.stddev, _dtype(dtype, self.dtype), seed=self.seed)
+        return _random_normal(shape, self.mean, self.stddev, _dtype(dtype, self.dtype), seed=self.seed)
 
     def get_config(self):
         return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed, "dtype": self.dtype.name}
@@ -94,7 +95,7 @@ class RandomNormal(Initializer):
 
 class TruncatedNormal(RandomNormal):
     def __call__(self, shape, dtype=None, partition_info=None):
-        return truncated_normal(shape, self.mean, self.stddev, _dtype(dtype, self.dtype), seed=self.seed)
+        return _truncated_normal(shape, self.mean, self.stddev, _dtype(dtype, self.dtype), seed=self.seed)
 
 
 class VarianceScaling(Initializer):
@@ -120,11 +121,11 @@ class VarianceScaling(Initializer):
         n = {"fan_in": fan_in, "fan_out": fan_out}.get(self.mode, (fan_in + fan_out) / 2.0)
         scale = self.scale / max(1.0, n)
         if self.distribution == "truncated_normal":
-            return truncated_normal(shape, 0.0, math.sqrt(scale) / .87962566103423978, dtype, seed=self.seed)
+            return _truncated_normal(shape, 0.0, math.sqrt(scale) / .87962566103423978, dtype, seed=self.seed)
         if self.distribution == "untruncated_normal":
-            return random_normal(shape, 0.0, math.sqrt(scale), dtype, seed=self.seed)
+            return _random_normal(shape, 0.0, math.sqrt(scale), dtype, seed=self.seed)
         limit = math.sqrt(3.0 * scale)
-        return random_uniform(shape, -limit, limit, dtype, seed=self.seed)
+        return _random_uniform(shape, -limit, limit, dtype, seed=self.seed)
 
     def get_config(self):
         return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution, "seed": self.seed,
@@ -170,3 +171,52 @@ glorot_uniform_initializer = GlorotUniform
 glorot_normal_initializer = GlorotNormal
 zeros = Zeros
 ones = Ones
+
+
+class UniformUnitScaling(Initializer):
+    """Uniform in +-sqrt(3 / fan_in) * factor (deprecated in TF1, kept for old programs)."""
+
+    def __init__(self, factor=1.0, seed=None, dtype=dtypes.float32):
+        self.factor, self.seed, self.dtype = factor, seed, dtypes.as_dtype(dtype)
+
+    def __call__(self, shape, dtype=None, partition_info=None):
+        fan_in = 1.0
+        for dim in list(shape)[:-1]:
+            fan_in *= float(dim)
+        limit = math.sqrt(3 / max(fan_in, 1.0)) * self.factor
+        return _random_uniform(shape, -limit, limit, _dtype(dtype, self.dtype), seed=self.seed)
+
+    def get_config(self):
+        return {"factor": self.factor, "seed": self.seed, "dtype": self.dtype.name}
+
+
+def lecun_normal(seed=None):
+    """VarianceScaling(1, fan_in, truncated normal)."""
+    return VarianceScaling(scale=1.0, mode="fan_in", distribution="truncated_normal", seed=seed)
+
+
+def lecun_uniform(seed=None):
+    """VarianceScaling(1, fan_in, uniform)."""
+    return VarianceScaling(scale=1.0, mode="fan_in", distribution="uniform", seed=seed)
+
+
+def he_normal(seed=None):
+    """VarianceScaling(2, fan_in, truncated normal)."""
+    return VarianceScaling(scale=2.0, mode="fan_in", distribution="truncated_normal", seed=seed)
+
+
+def he_uniform(seed=None):
+    """VarianceScaling(2, fan_in, uniform)."""
+    return VarianceScaling(scale=2.0, mode="fan_in", distribution="uniform", seed=seed)
+
+
+# `tf.initializers`' short names
+constant = Constant
+random_normal = RandomNormal
+random_uniform = RandomUniform
+truncated_normal = TruncatedNormal
+variance_scaling = VarianceScaling
+glorot_uniform = GlorotUniform
+glorot_normal = GlorotNormal
+uniform_unit_scaling = UniformUnitScaling
+uniform_unit_scaling_initializer = UniformUnitScaling

@@ -9,7 +9,18 @@ from .ops.nn import (bias_add, dropout, elu, l2_loss, l2_normalize, leaky_relu, 
 from .ops.pooling import avg_pool, avg_pool1d, avg_pool2d, avg_pool3d, avg_pool_v2  # noqa: F401
 from .ops.pooling import max_pool, max_pool1d, max_pool2d, max_pool3d, max_pool_v2  # noqa: F401
 from .ops.pooling import max_pool_with_argmax, pool  # noqa: F401
-from .ops.normalization import batch_normalization, normalize_moments  # noqa: F401
+from .ops.normalization import batch_normalization, fused_batch_norm, normalize_moments  # noqa: F401
 from .ops.normalization import sufficient_statistics, weighted_moments  # noqa: F401
 from . import rnn_cell  # noqa: F401
 from .rnn import bidirectional_dynamic_rnn, dynamic_rnn, static_bidirectional_rnn, static_rnn  # noqa: F401
+from .ops.blocks import depth_to_space, space_to_batch, space_to_depth  # noqa: F401
+from .ops.normalization import local_response_normalization, lrn  # noqa: F401
+from .ops.nn_impl import (crelu, log_poisson_loss, relu_layer, silu, swish,  # noqa: F401
+                          weighted_cross_entropy_with_logits, xw_plus_b, zero_fraction)
+from .ops.ranking import in_top_k, top_k  # noqa: F401
+from .ops.conv import (depthwise_conv2d, depthwise_conv2d_native, depthwise_conv2d_native_backprop_filter,  # noqa: F401
+                       depthwise_conv2d_native_backprop_input, separable_conv2d)
+depthwise_conv2d_backprop_filter = depthwise_conv2d_native_backprop_filter
+depthwise_conv2d_backprop_input = depthwise_conv2d_native_backprop_input
+from .ops.conv import conv3d, conv3d_backprop_filter_v2, conv3d_transpose  # noqa: F401
+conv3d_backprop_filter = conv3d_backprop_filter_v2

@@ -808,3 +808,170 @@ LONGTAIL = [
         grad=True),
 ]
 ROWS = ROWS + LONGTAIL
+
+# ----- fused batch norm, top_k, LRN, space/depth moves, more convolutions (ops/normalization.py, nn.py, conv.py) ----
+def _bn_ref(x, scale, offset, mean=None, var=None, eps=1e-3, training=True):
+    """y, mean, var of FusedBatchNormV3 (NHWC); the variance output is Bessel-corrected when training."""
+    if training:
+        n = x.size // x.shape[-1]
+        mean, var = x.mean((0, 1, 2)), x.var((0, 1, 2))
+        return [((x - mean) / np.sqrt(var + eps) * scale + offset).astype(x.dtype), mean, var * n / (n - 1)]
+    return [((x - mean) / np.sqrt(var + eps) * scale + offset).astype(x.dtype), mean, var]
+
+
+def _bn_grad_ref(dy, x, scale, mean, var, eps=1e-3):
+    n = x.size // x.shape[-1]
+    inv = 1 / np.sqrt(var + eps)
+    xhat = (x - mean) * inv
+    d_off, d_scale = dy.sum((0, 1, 2)), (dy * xhat).sum((0, 1, 2))
+    return [(scale * inv * (dy - d_off / n - xhat * d_scale / n)).astype(dy.dtype), d_scale, d_off]
+
+
+_BN = (arr((2, 3, 2, 3), F32), arr((3,), F32, 0.5, 1.5), arr((3,), F32))
+_BN_POP = _BN + (arr((3,), F32), arr((3,), F32, 0.5, 2.0))
+NNREST = [
+    Row("FusedBatchNormV3", lambda tf, x, s, o: list(tf.nn.fused_batch_norm(x, s, o)), _bn_ref, [_BN], exact=True),
+    Row("FusedBatchNormV3", lambda tf, x, s, o, m, v: list(tf.nn.fused_batch_norm(x, s, o, m, v, is_training=False)),
+        lambda *a: _bn_ref(*a, training=False), [_BN_POP]),
+    Row("FusedBatchNormGradV3", lambda tf, dy, x, s, m, v: raw(tf, "FusedBatchNormGradV3", [
+        dy, x, s, m, v, tf.zeros([0])], {"epsilon": 1e-3, "data_format": "NHWC", "is_training": True})[:3],
+        _bn_grad_ref, [(arr((2, 3, 2, 3), F32), _BN[0], _BN[1], _BN[0].mean((0, 1, 2)), _BN[0].var((0, 1, 2)))]),
+]
+
+
+def _top_k_ref(x, k):
+    order = np.argsort(-x, axis=-1, kind="stable")[..., :k]
+    return [np.take_along_axis(x, order, -1), order.astype(I32)]
+
+
+def _lrn_ref(x, r=2, bias=1.0, alpha=0.5, beta=0.75):
+    sq = np.pad(np.square(x.astype(F64)), [(0, 0)] * 3 + [(r, r)])
+    norm = bias + alpha * sum(sq[..., i:i + x.shape[-1]] for i in range(2 * r + 1))
+    return (x / norm ** beta).astype(x.dtype)
+
+
+def _s2d_ref(x, b=2):
+    n, h, w, c = x.shape
+    return x.reshape(n, h // b, b, w // b, b, c).transpose(0, 1, 3, 2, 4, 5).reshape(n, h // b, w // b, b * b * c)
+
+
+def _d2s_ref(x, b=2):
+    n, h, w, c = x.shape
+    return x.reshape(n, h, w, b, b, c // 4).transpose(0, 1, 3, 2, 4, 5).reshape(n, h * b, w * b, c // 4)
+
+
+def _s2b_ref(x):   # block [2, 2], paddings [[1, 1], [0, 0]], by the definition's loops
+    xp = np.pad(x, [(0, 0), (1, 1), (0, 0), (0, 0)])
+    n, h, w, c = xp.shape
+    out = np.zeros((4 * n, h // 2, w // 2, c), x.dtype)
+    for i in range(2):
+        for j in range(2):
+            out[(i * 2 + j) * n:(i * 2 + j + 1) * n] = xp[:, i::2, j::2]
+    return out
+
+
+def _b2s_ref(x):   # block [2, 2], crops [[1, 1], [0, 0]]
+    n = x.shape[0] // 4
+    out = np.zeros((n, x.shape[1] * 2, x.shape[2] * 2, x.shape[3]), x.dtype)
+    for i in range(2):
+        for j in range(2):
+            out[:, i::2, j::2] = x[(i * 2 + j) * n:(i * 2 + j + 1) * n]
+    return out[:, 1:-1]
+
+
+_LRN_ATTRS = {"depth_radius": 2, "bias": 1.0, "alpha": 0.5, "beta": 0.75}
+NNREST += [
+    Row("TopKV2", lambda tf, x: list(tf.nn.top_k(x, 3)), lambda x: _top_k_ref(x, 3),
+        [(arr((2, 5)),), (arr((4,), F32),), (arr((2, 2, 6), I32, -9, 9),)], grad=True, grad_outputs=[0]),
+    Row("InTopKV2", lambda tf, p, t: tf.nn.in_top_k(p, t, 2),
+        lambda p, t: (p > p[np.arange(len(t)), t][:, None]).sum(1) < 2,
+        [(arr((4, 5), F32), np.array([0, 3, 1, 4], I32)), (arr((3, 3), F32), np.array([2, 0, 1], np.int64))]),
+    Row("LRN", lambda tf, x: tf.nn.lrn(x, 2, 1.0, 0.5, 0.75), _lrn_ref, [(arr((2, 2, 3, 6), F32),)]),
+    Row("LRNGrad", lambda tf, g, x: raw(tf, "LRNGrad", [g, x, tf.nn.lrn(x, 2, 1.0, 0.5, 0.75)], _LRN_ATTRS),
+        lambda g, x: _lrn_grad_ref(g, x), [(arr((1, 2, 2, 5), F32), arr((1, 2, 2, 5), F32))]),
+    Row("SpaceToDepth", lambda tf, x: tf.space_to_depth(x, 2), _s2d_ref, [(arr((2, 4, 6, 3)),), (arr((1, 2, 2, 1), I32),)],
+        grad=True),
+    Row("DepthToSpace", lambda tf, x: tf.nn.depth_to_space(x, 2), _d2s_ref, [(arr((2, 2, 3, 8)),)], grad=True),
+    Row("SpaceToBatchND", lambda tf, x: tf.space_to_batch_nd(x, [2, 2], [[1, 1], [0, 0]]), _s2b_ref,
+        [(arr((2, 4, 6, 3)),), (arr((1, 2, 2, 1), I32),)], grad=True),
+    Row("BatchToSpaceND", lambda tf, x: tf.batch_to_space_nd(x, [2, 2], [[1, 1], [0, 0]]), _b2s_ref,
+        [(arr((8, 2, 3, 2)),)], grad=True),
+]
+
+NNREST += [
+    Row("DepthwiseConv2dNative", lambda tf, x, w: tf.nn.depthwise_conv2d_native(x, w, [1, 1, 1, 1], "SAME"),
+        lambda x, w: _conv_ref(x, w.reshape(w.shape[0], w.shape[1], 1, -1)),
+        [(arr((2, 5, 5, 3)), arr((3, 3, 3, 2))), (arr((1, 4, 4, 2), F32), arr((2, 2, 2, 1), F32))], grad=True),
+    Row("DepthwiseConv2dNative", lambda tf, x, w: tf.nn.depthwise_conv2d(x, w, [1, 2, 2, 1], "VALID"),
+        lambda x, w: _conv_ref(x, w.reshape(3, 2, 1, -1), (2, 2), "VALID"), [(arr((1, 7, 6, 2)), arr((3, 2, 2, 3)))],
+        grad=True),
+    Row("DepthwiseConv2dNativeBackpropInput", lambda tf, w, dy: tf.nn.depthwise_conv2d_native_backprop_input(
+        [2, 5, 5, 3], w, dy, [1, 2, 2, 1], "SAME"),
+        lambda w, dy: _conv_input_ref((2, 5, 5, 3), w.reshape(3, 3, 1, 6), dy, (2, 2)),
+        [(arr((3, 3, 3, 2)), arr((2, 3, 3, 6)))], grad=True),
+    Row("DepthwiseConv2dNativeBackpropFilter", lambda tf, x, dy: tf.nn.depthwise_conv2d_native_backprop_filter(
+        x, [3, 3, 3, 2], dy, [1, 2, 2, 1], "SAME"),
+        lambda x, dy: _conv_filter_ref(x, (3, 3, 1, 6), dy, (2, 2)).reshape(3, 3, 3, 2),
+        [(arr((2, 5, 5, 3)), arr((2, 3, 3, 6)))], grad=True),
+]
+
+
+def _conv3d_ref(x, w, strides=(1, 1, 1), padding="SAME"):
+    """A direct NDHWC 3-D convolution (loops over output positions: small test inputs only)."""
+    pads = [_window_pads(n, k, s, 1, padding) for n, k, s in zip(x.shape[1:4], w.shape[:3], strides)]
+    xp = np.pad(x.astype(F64), [(0, 0)] + pads + [(0, 0)])
+    out = [(n - k) // s + 1 for n, k, s in zip(xp.shape[1:4], w.shape[:3], strides)]
+    y = np.zeros([x.shape[0]] + out + [w.shape[-1]])
+    for i, j, k in np.ndindex(*out):
+        win = xp[:, i * strides[0]:i * strides[0] + w.shape[0], j * strides[1]:j * strides[1] + w.shape[1],
+                 k * strides[2]:k * strides[2] + w.shape[2]]
+        y[:, i, j, k] = np.einsum("ndhwc,dhwco->no", win, w)
+    return y.astype(x.dtype)
+
+
+def _conv3d_vjp(x, w, dy, strides, padding, wrt):
+    """The input or filter gradient of _conv3d_ref: its transpose, by linearity (one basis vector at a time)."""
+    target = x if wrt == "input" else w
+    out = np.zeros(target.shape)
+    for idx in np.ndindex(*target.shape):
+        e = np.zeros(target.shape)
+        e[idx] = 1.0
+        y = _conv3d_ref(e, w, strides, padding) if wrt == "input" else _conv3d_ref(x, e, strides, padding)
+        out[idx] = np.sum(y * dy)
+    return out.astype(dy.dtype)
+
+
+NNREST += [
+    Row("Conv3D", lambda tf, x, w: tf.nn.conv3d(x, w, [1, 1, 1, 1, 1], "SAME"), _conv3d_ref,
+        [(arr((1, 3, 4, 3, 2)), arr((2, 3, 2, 2, 2))), (arr((2, 3, 3, 3, 1), F32), arr((2, 2, 2, 1, 3), F32))],
+        grad=True),
+    Row("Conv3D", lambda tf, x, w: tf.nn.conv3d(x, w, [1, 2, 1, 2, 1], "VALID"),
+        lambda x, w: _conv3d_ref(x, w, (2, 1, 2), "VALID"), [(arr((1, 4, 3, 5, 2)), arr((2, 2, 3, 2, 2)))], grad=True),
+    Row("Conv3DBackpropInputV2", lambda tf, w, dy: tf.nn.conv3d_transpose(dy, w, [1, 4, 3, 5, 2], [1, 2, 1, 2, 1],
+                                                                          "VALID"),
+        lambda w, dy: _conv3d_vjp(np.zeros((1, 4, 3, 5, 2)), w, dy, (2, 1, 2), "VALID", "input"),
+        [(arr((2, 2, 3, 2, 2)), arr((1, 2, 2, 2, 2)))], grad=True),
+    Row("Conv3DBackpropFilterV2", lambda tf, x, dy: tf.nn.conv3d_backprop_filter_v2(
+        x, [2, 2, 3, 2, 2], dy, [1, 2, 1, 2, 1], "VALID"),
+        lambda x, dy: _conv3d_vjp(x, np.zeros((2, 2, 3, 2, 2)), dy, (2, 1, 2), "VALID", "filter"),
+        [(arr((1, 4, 3, 5, 2)), arr((1, 2, 2, 2, 2)))], grad=True),
+]
+
+
+def _lrn_grad_ref(g, x, r=2, bias=1.0, alpha=0.5, beta=0.75):
+    """Central differences of sum(g * lrn(x)), element by element (small inputs only)."""
+    x64, out, eps = x.astype(F64), np.zeros(x.shape), 1e-5
+    for idx in np.ndindex(x.shape):
+        hi, lo = x64.copy(), x64.copy()
+        hi[idx] += eps
+        lo[idx] -= eps
+        out[idx] = (np.sum(g * _lrn_ref(hi, r, bias, alpha, beta)) - np.sum(g * _lrn_ref(lo, r, bias, alpha, beta))) / (2 * eps)
+    return out.astype(x.dtype)
+
+
+ROWS = ROWS + NNREST
+GRAD_EXEMPT.update({
+    "LRN": "float16/float32 only: tf_recorded nn_rest:lrn_and_gradients",
+    "FusedBatchNormV3": "float16/float32 only: tf_recorded nn_rest:fused_batch_norm_gradients",
+    "FusedBatchNormGradV3": "float16/float32 only: tf_recorded nn_rest:fused_batch_norm_gradients (second order)",
+})

@@ -32,7 +32,8 @@ LAYERS = [
     ["ops.array", "ops.math", "ops.filling", "ops.joining", "ops.slicing", "ops.reduction", "ops.linalg",
      "ops.matrix", "ops.products", "ops.decompositions",
      "ops.operators", "ops.random", "ops.control_flow", "ops.tensor_array", "ops.while_loop", "ops.control",
-     "ops.nn", "ops.conv", "ops.pooling", "ops.normalization", "ops.clip", "ops.checks", "ops.state",
+     "ops.nn", "ops.blocks", "ops.conv", "ops.pooling", "ops.normalization", "ops.ranking", "ops.nn_impl",
+     "ops.clip", "ops.checks", "ops.state",
      "ops.io", "ops.script", "ops.summary", "ops.training", "ops"],
     # TF's namespaces over the op families
     ["math", "bitwise", "image", "io", "losses", "functional", "debugging", "linalg", "random"],
@@ -41,7 +42,7 @@ LAYERS = [
     # variables, gradients, graph import
     ["initializers", "variables", "variable_scope", "gradients", "importer"],
     # TF1's layers
-    ["layers.arguments", "layers.base", "layers.core", "layers.convolutional", "layers.pooling", "layers",
+    ["layers.arguments", "layers.base", "layers.core", "layers.convolutional", "layers.pooling", "layers.normalization", "layers",
      # RNN cells and the unrolled RNNs; `nn` (TF's namespace) comes after them since it holds `nn.rnn_cell`
      "rnn_cell", "rnn", "nn", "contrib.layers", "contrib.rnn", "contrib"],
     # training, summaries, SavedModels

@@ -5,3 +5,6 @@ from .core import Dense, Dropout, Flatten, dense, dropout, flatten  # noqa: F401
 from .pooling import (AveragePooling1D, AveragePooling2D, AveragePooling3D, MaxPooling1D, MaxPooling2D,  # noqa: F401
                       MaxPooling3D, average_pooling1d, average_pooling2d, average_pooling3d, max_pooling1d,
                       max_pooling2d, max_pooling3d)
+from .normalization import BatchNormalization, batch_normalization  # noqa: F401
+from .convolutional import SeparableConv1D, SeparableConv2D, separable_conv1d, separable_conv2d  # noqa: F401
+from .convolutional import Conv3D, conv3d  # noqa: F401

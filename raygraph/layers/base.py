@@ -217,7 +217,8 @@ class Layer:
     add_variable = add_weight
 
     def add_update(self, updates, inputs=None):
-        self._updates.extend(_flatten(updates))
+        """Adds update ops (a tensor stands for its op, as in TF1's layers)."""
+        self._updates.extend(u.op if isinstance(u, Tensor) else u for u in _flatten(updates))
 
     def add_loss(self, losses, inputs=None):
         new = [loss() if callable(loss) else loss for loss in _flatten(losses)]

@@ -1,8 +1,8 @@
 """`tf.layers` convolutions: Conv1D, Conv2D, Conv2DTranspose (classes and functions), as TF 2.21's legacy layers
 build them on top of `tf.nn.convolution` and `conv2d_transpose`."""
 from ..initializers import zeros_initializer
-from ..ops.array import reshape, shape, transpose
-from ..ops.conv import conv2d_transpose as nn_conv2d_transpose, convolution
+from ..ops.array import expand_dims, reshape, shape, squeeze, transpose
+from ..ops.conv import conv2d_transpose as nn_conv2d_transpose, convolution, separable_conv2d as nn_separable_conv2d
 from ..ops.joining import pad, stack
 from ..ops.nn import bias_add
 from ..shape import TensorShape
@@ -137,6 +137,19 @@ class Conv2D(_Conv):
                          activity_regularizer, kernel_constraint, bias_constraint, trainable, name, **kwargs)
 
 
+class Conv3D(_Conv):
+    """3-D convolution over [batch, depth, height, width, channels] (or channels_first)."""
+
+    def __init__(self, filters, kernel_size, strides=(1, 1, 1), padding="valid", data_format="channels_last",
+                 dilation_rate=(1, 1, 1), activation=None, use_bias=True, kernel_initializer=None,
+                 bias_initializer=zeros_initializer(), kernel_regularizer=None, bias_regularizer=None,
+                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None, trainable=True, name=None,
+                 **kwargs):
+        super().__init__(3, filters, kernel_size, strides, padding, data_format, dilation_rate, activation, use_bias,
+                         kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer,
+                         activity_regularizer, kernel_constraint, bias_constraint, trainable, name, **kwargs)
+
+
 class Conv2DTranspose(Conv2D):
     """The transpose (gradient) of a 2-D convolution: kernel `kernel_size + (filters, input channels)`."""
 
@@ -211,6 +224,101 @@ class Conv2DTranspose(Conv2D):
         return TensorShape(dims)
 
 
+class _SeparableConv(_Conv):
+    """A depthwise convolution (`depth_multiplier` filters per input channel), then a pointwise (1x1) one."""
+
+    def __init__(self, rank, filters, kernel_size, strides=1, padding="valid", data_format="channels_last",
+                 dilation_rate=1, depth_multiplier=1, activation=None, use_bias=True, depthwise_initializer=None,
+                 pointwise_initializer=None, bias_initializer=zeros_initializer(), depthwise_regularizer=None,
+                 pointwise_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 depthwise_constraint=None, pointwise_constraint=None, bias_constraint=None, trainable=True,
+                 name=None, **kwargs):
+        super().__init__(rank, filters, kernel_size, strides, padding, data_format, dilation_rate, activation,
+                         use_bias, None, bias_initializer, None, bias_regularizer, activity_regularizer, None,
+                         bias_constraint, trainable, name, **kwargs)
+        self.depth_multiplier = depth_multiplier
+        self.depthwise_initializer, self.pointwise_initializer = depthwise_initializer, pointwise_initializer
+        self.depthwise_regularizer, self.pointwise_regularizer = depthwise_regularizer, pointwise_regularizer
+        self.depthwise_constraint, self.pointwise_constraint = depthwise_constraint, pointwise_constraint
+
+    def build(self, input_shape):
+        input_shape = TensorShape(input_shape)
+        channel_axis = self._channel_axis()
+        if input_shape.dims[channel_axis].value is None:
+            raise ValueError("The channel dimension of the inputs should be defined. Found `None`.")
+        channels = int(input_shape.dims[channel_axis].value)
+        self.input_spec = InputSpec(ndim=self.rank + 2, axes={channel_axis: channels})
+        self.depthwise_kernel = self.add_weight(
+            name="depthwise_kernel", shape=self.kernel_size + (channels, self.depth_multiplier),
+            initializer=self.depthwise_initializer, regularizer=self.depthwise_regularizer,
+            constraint=self.depthwise_constraint, trainable=True, dtype=self.dtype)
+        self.pointwise_kernel = self.add_weight(
+            name="pointwise_kernel", shape=(1,) * self.rank + (self.depth_multiplier * channels, self.filters),
+            initializer=self.pointwise_initializer, regularizer=self.pointwise_regularizer,
+            constraint=self.pointwise_constraint, trainable=True, dtype=self.dtype)
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight(name="bias", shape=(self.filters,), initializer=self.bias_initializer,
+                                        regularizer=self.bias_regularizer, constraint=self.bias_constraint,
+                                        trainable=True, dtype=self.dtype)
+        self.built = True
+
+    def _separable(self, inputs, depthwise, pointwise, strides, rate):
+        fmt = "NCHW" if self.data_format == "channels_first" else "NHWC"
+        channels_last = self.data_format == "channels_last"
+        full = (1,) + strides + (1,) if channels_last else (1, 1) + strides
+        outputs = nn_separable_conv2d(inputs, depthwise, pointwise, strides=full, padding=self.padding.upper(),
+                                      rate=rate, data_format=fmt)
+        if self.use_bias:
+            outputs = bias_add(outputs, self.bias, data_format=fmt)
+        return outputs
+
+
+class SeparableConv1D(_SeparableConv):
+    """Depthwise-separable 1-D convolution (a 2-D one over an added spatial dim)."""
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format="channels_last", dilation_rate=1,
+                 depth_multiplier=1, activation=None, use_bias=True, depthwise_initializer=None,
+                 pointwise_initializer=None, bias_initializer=zeros_initializer(), depthwise_regularizer=None,
+                 pointwise_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 depthwise_constraint=None, pointwise_constraint=None, bias_constraint=None, trainable=True,
+                 name=None, **kwargs):
+        super().__init__(1, filters, kernel_size, strides, padding, data_format, dilation_rate, depth_multiplier,
+                         activation, use_bias, depthwise_initializer, pointwise_initializer, bias_initializer,
+                         depthwise_regularizer, pointwise_regularizer, bias_regularizer, activity_regularizer,
+                         depthwise_constraint, pointwise_constraint, bias_constraint, trainable, name, **kwargs)
+
+    def call(self, inputs):
+        start = 1 if self.data_format == "channels_last" else 2
+        if self.padding == "causal":
+            raise NotImplementedError("raygraph: causal SeparableConv1D is not implemented yet")
+        inputs = expand_dims(inputs, start)
+        depthwise, pointwise = expand_dims(self.depthwise_kernel, 0), expand_dims(self.pointwise_kernel, 0)
+        outputs = squeeze(self._separable(inputs, depthwise, pointwise, self.strides * 2, (1,) + self.dilation_rate),
+                          [start])
+        return self.activation(outputs) if self.activation is not None else outputs
+
+
+class SeparableConv2D(_SeparableConv):
+    """Depthwise-separable 2-D convolution: variables depthwise_kernel, pointwise_kernel, bias."""
+
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format="channels_last",
+                 dilation_rate=(1, 1), depth_multiplier=1, activation=None, use_bias=True, depthwise_initializer=None,
+                 pointwise_initializer=None, bias_initializer=zeros_initializer(), depthwise_regularizer=None,
+                 pointwise_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 depthwise_constraint=None, pointwise_constraint=None, bias_constraint=None, trainable=True,
+                 name=None, **kwargs):
+        super().__init__(2, filters, kernel_size, strides, padding, data_format, dilation_rate, depth_multiplier,
+                         activation, use_bias, depthwise_initializer, pointwise_initializer, bias_initializer,
+                         depthwise_regularizer, pointwise_regularizer, bias_regularizer, activity_regularizer,
+                         depthwise_constraint, pointwise_constraint, bias_constraint, trainable, name, **kwargs)
+
+    def call(self, inputs):
+        outputs = self._separable(inputs, self.depthwise_kernel, self.pointwise_kernel, self.strides,
+                                  self.dilation_rate)
+        return self.activation(outputs) if self.activation is not None else outputs
+
+
 def _layer_function(cls, signature_doc):
     def fn(inputs, filters, kernel_size, *args, reuse=None, name=None, **kwargs):
         layer = cls(filters, kernel_size, *args, name=name, _reuse=reuse, _scope=name, **kwargs)
@@ -222,6 +330,11 @@ def _layer_function(cls, signature_doc):
 conv1d = _layer_function(Conv1D, "variables <name or conv1d_n>/kernel and /bias")
 conv2d = _layer_function(Conv2D, "variables <name or conv2d_n>/kernel and /bias")
 conv2d_transpose = _layer_function(Conv2DTranspose, "variables <name or conv2d_transpose_n>/kernel and /bias")
+conv3d = _layer_function(Conv3D, "variables <name or conv3d_n>/kernel and /bias")
+separable_conv1d = _layer_function(SeparableConv1D, "depthwise_kernel, pointwise_kernel and bias")
+separable_conv2d = _layer_function(SeparableConv2D, "depthwise_kernel, pointwise_kernel and bias")
 Convolution1D, Convolution2D, Convolution2DTranspose, Deconvolution2D, Deconv2D = (
     Conv1D, Conv2D, Conv2DTranspose, Conv2DTranspose, Conv2DTranspose)
 convolution1d, convolution2d, convolution2d_transpose = conv1d, conv2d, conv2d_transpose
+SeparableConvolution1D, SeparableConvolution2D = SeparableConv1D, SeparableConv2D
+Convolution3D, convolution3d = Conv3D, conv3d

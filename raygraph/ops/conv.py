@@ -209,8 +209,31 @@ def _forward(x, w, geo):
     return y.reshape((geo.n,) + geo.out + (geo.o,))
 
 
+def _backprop_input_as_conv(w, dy, geo):
+    """Stride 1: the input gradient is dy, padded by what the window reaches past it, correlated with the filter
+    flipped in space and transposed in its channels (one im2col product, no col2im); None where it does not
+    apply (strides, groups, or explicit padding wider than the window)."""
+    if geo.groups != 1 or any(s != 1 for s in geo.strides):
+        return None
+    pads = []
+    for (lo, hi), k, d in zip(geo.pads, geo.k, geo.dil):
+        reach = (k - 1) * d
+        if lo > reach or hi > reach:
+            return None
+        pads += [reach - lo, reach - hi]
+    nd = geo.nd
+    flipped = np.ascontiguousarray(np.swapaxes(w[(slice(None, None, -1),) * nd], -1, -2))
+    a = {"strides": [1] * (nd + 2), "padding": "EXPLICIT", "explicit_paddings": [0, 0] + pads + [0, 0],
+         "dilations": [1] + list(geo.dil) + [1], "data_format": "NHWC"}
+    dyl = dy.reshape((geo.n,) + geo.out + (geo.o,))
+    return _forward(dyl, flipped, _Geometry(dyl.shape, flipped.shape, a, nd, ""))
+
+
 def _backprop_input(w, dy, geo):
     """col2im of dy @ filter^T: each kernel offset adds its slab of columns into the padded input gradient."""
+    as_conv = _backprop_input_as_conv(w, dy, geo)
+    if as_conv is not None:
+        return as_conv
     dt = _work_dtype(dy.dtype)
     w, dy = w.astype(dt, copy=False), dy.astype(dt, copy=False).reshape(geo.n * geo.positions, geo.o)
     size = [max(n + lo + hi, (o - 1) * s + (k - 1) * d + 1) if o > 0 else n + lo + hi
@@ -664,7 +687,8 @@ def _convolution_internal(input, filters, strides, padding, data_format, dilatio
     strides = get_sequence(strides, num_spatial_dims, channel_index, "strides")
     with name_scope(name, None if name else "convolution", [input, filters]) as name:
         if is_dilated:
-            raise NotImplementedError("raygraph: dilated tf.nn.convolution (space_to_batch) is not implemented yet")
+            return _dilated_by_space_to_batch(input, filters, strides, padding, data_format, dilations, channel_index,
+                                              num_spatial_dims, name)
         if num_spatial_dims == 2:
             if inputs_rank is None or inputs_rank < 5:
                 return _gen_conv2d(input, filters, strides, padding, None, data_format, dilations, name=name)
@@ -673,10 +697,328 @@ def _convolution_internal(input, filters, strides, padding, data_format, dilatio
         if num_spatial_dims == 1:
             return conv1d(value=input, filters=filters, stride=strides, padding=padding, data_format=data_format,
                           dilations=dilations, name=name)
-        raise NotImplementedError("raygraph: 3-D convolution (Conv3D) is not implemented yet")
+        a = _attrs_3d(strides, padding, data_format, dilations, "conv3d")
+        if inputs_rank is None or inputs_rank < 6:
+            return apply_op("Conv3D", [input, filters], a, name=name)
+        return _squeeze_batch_dims(input, lambda x: apply_op("Conv3D", [x, filters], a), 4, name=name)
+
+
+def _dilated_by_space_to_batch(input, filters, strides, padding, data_format, dilations, channel_index, nd, name):
+    """TF's _WithSpaceToBatch: pads and moves each dilation phase into the batch, convolves undilated (VALID), and
+    moves the result back, for static spatial shapes (the paddings and crops are constants)."""
+    strides = strides[2:] if channel_index == 1 else strides[1:-1]
+    rate = np.array(dilations[2:] if channel_index == 1 else dilations[1:-1])
+    if any(s != 1 for s in strides):
+        raise ValueError(f"`strides > 1` not supported in conjunction with `dilation_rate > 1`. Received: "
+                         f"strides={strides} and dilation_rate={list(rate)}")
+    if nd != 2:
+        raise NotImplementedError("raygraph: dilated convolutions other than 2-D are not implemented yet")
+    start = 2 if channel_index == 1 else 1
+    dims = input.shape.as_list() if input.shape.ndims is not None else None
+    spatial = None if dims is None else dims[start:start + nd]
+    k = filters.shape.as_list()[:nd] if filters.shape.ndims is not None else None
+    if spatial is None or None in spatial or k is None or None in k:
+        raise NotImplementedError("raygraph: dilated convolution needs static spatial and filter shapes")
+    convert_to_tensor(rate.astype(np.int32), name="dilation_rate")
+    if padding == "SAME":
+        convert_to_tensor(np.array(filters.shape.as_list(), np.int32), name="filter_shape")
+        extra = (np.array(k) - 1) * rate
+        base = np.stack([extra // 2, extra - extra // 2], axis=1).astype(np.int32)
+        convert_to_tensor(base, name="stack")
+    elif padding == "VALID":
+        base = np.zeros([nd, 2], np.int32)
+    else:
+        raise ValueError(f"`padding` must be one of 'SAME' or 'VALID'. Received: padding={padding}")
+    with name_scope(None, "required_space_to_batch_paddings"):
+        convert_to_tensor(np.array(spatial, np.int32), name="input_shape")
+        if padding != "SAME":
+            convert_to_tensor(base, name="base_paddings")
+        full = np.array(spatial) + base[:, 0] + base[:, 1]
+        end_extra = (rate - full % rate) % rate
+        paddings = np.stack([base[:, 0], base[:, 1] + end_extra], axis=1).astype(np.int32)
+        crops = np.stack([np.zeros(nd, np.int64), end_extra], axis=1).astype(np.int32)
+        convert_to_tensor(paddings, name="paddings")
+        convert_to_tensor(crops, name="crops")
+    rate32 = rate.astype(np.int32)
+    if channel_index == 1:   # the channel dim sits between batch and spatial dims: moved by a block of 1
+        rate32 = np.concatenate([[1], rate32]).astype(np.int32)
+        paddings, crops = (np.concatenate([np.zeros((1, 2), np.int32), v]) for v in (paddings, crops))
+    moved = apply_op("SpaceToBatchND", [input, rate32, paddings], {})
+    out = _gen_conv2d(moved, filters, [1, 1, 1, 1], "VALID", None, data_format, None, name=name)
+    result = apply_op("BatchToSpaceND", [out, rate32, crops], {})
+    if channel_index == 1 and result.shape.ndims is not None and result.shape.dims[1].value is None:
+        result.set_shape(result.shape.as_list()[:1] + [filters.shape.as_list()[-1]] + result.shape.as_list()[2:])
+    return result
 
 
 def atrous_conv2d(value, filters, rate, padding, name=None):
     """Dilated 2-D convolution: `convolution` with dilation_rate [rate, rate]."""
     return convolution(input=value, filter=filters, padding=padding, dilation_rate=np.broadcast_to(rate, (2,)),
                        name=name)
+
+
+# ----- DepthwiseConv2dNative and its backprops: a loop over the window's offsets, each one broadcast product -------
+def _depthwise_geometry(x_shape, w_shape, a, label):
+    if x_shape[-1] != w_shape[2]:
+        raise _error(f"{label}input and filter must have the same depth: {x_shape[-1]} vs {w_shape[2]}")
+    flat = tuple(w_shape[:2]) + (1, w_shape[2] * w_shape[3])   # as a convolution with one group per channel
+    return _Geometry(x_shape, flat, a, 2, label)
+
+
+def _depthwise_slices(geo):
+    for offset in product(*[range(k) for k in geo.k]):
+        yield offset, (slice(None),) + tuple(slice(i * d, i * d + s * (o - 1) + 1, s) for i, d, s, o in
+                                             zip(offset, geo.dil, geo.strides, geo.out))
+
+
+def _depthwise_forward(x, w, geo):
+    dt = _work_dtype(x.dtype)
+    xp, w = geo.padded(x.astype(dt, copy=False)), w.astype(dt, copy=False)
+    out = np.zeros((geo.n,) + geo.out + w.shape[2:], dt)
+    if 0 not in geo.out:
+        for offset, where in _depthwise_slices(geo):
+            out += xp[where][..., None] * w[offset]
+    return out.reshape((geo.n,) + geo.out + (geo.o,))
+
+
+def _depthwise_backprop_input(w, dy, geo):
+    dt = _work_dtype(dy.dtype)
+    w = w.astype(dt, copy=False)
+    dy = dy.astype(dt, copy=False).reshape((geo.n,) + geo.out + w.shape[2:])
+    size = [n + lo + hi for n, (lo, hi) in zip(geo.spatial, geo.pads)]
+    dxp = np.zeros([geo.n] + size + [geo.c], dt)
+    if 0 not in geo.out:
+        for offset, where in _depthwise_slices(geo):
+            dxp[where] += np.einsum("...cm,cm->...c", dy, w[offset])
+    return dxp[(slice(None),) + tuple(slice(lo, lo + n) for (lo, _), n in zip(geo.pads, geo.spatial))]
+
+
+def _depthwise_backprop_filter(x, dy, geo, w_shape):
+    dt = _work_dtype(x.dtype)
+    xp = geo.padded(x.astype(dt, copy=False))
+    dy = dy.astype(dt, copy=False).reshape((geo.n,) + geo.out + tuple(w_shape[2:]))
+    dw = np.zeros(tuple(w_shape), dt)
+    if 0 not in geo.out:
+        for offset, where in _depthwise_slices(geo):
+            dw[offset] = np.einsum("nhwc,nhwcm->cm", xp[where], dy)
+    return dw
+
+
+def _depthwise_kernel(a, x, w):
+    _check_run(a, 2, {"input": x.shape, "filter": w.shape})
+    xl = _channels_last(x, a, 2)
+    geo = _depthwise_geometry(xl.shape, w.shape, a, "")
+    return _result(_channels_back(_depthwise_forward(xl, w, geo), a, 2), x.dtype)
+
+
+def _depthwise_input_kernel(a, input_sizes, w, dy):
+    label = "DepthwiseConv2dNativeBackpropInput"
+    _check_run(a, 2, {"filter": w.shape, "out_backprop": dy.shape})
+    sizes = _as_channels_last([int(v) for v in np.ravel(input_sizes)], a, 2)
+    dyl = _channels_last(dy, a, 2)
+    geo = _depthwise_geometry(sizes, w.shape, a, label + ": ")
+    _check_backprop(geo, dyl.shape, label)
+    return _result(_channels_back(_depthwise_backprop_input(w, dyl, geo), a, 2), dy.dtype)
+
+
+def _depthwise_filter_kernel(a, x, filter_sizes, dy):
+    label = "DepthwiseConv2dNativeBackpropFilter"
+    _check_run(a, 2, {"input": x.shape, "out_backprop": dy.shape})
+    f = [int(v) for v in np.ravel(filter_sizes)]
+    xl, dyl = _channels_last(x, a, 2), _channels_last(dy, a, 2)
+    geo = _depthwise_geometry(xl.shape, f, a, label + ": ")
+    _check_backprop(geo, dyl.shape, label)
+    return _result(_depthwise_backprop_filter(xl, dyl, geo, f), x.dtype)
+
+
+def _depthwise_shape(inputs, a):
+    x, w = inputs
+    xd, wd = with_rank(x, 4), with_rank(w, 4)
+    _check_attrs_shape(a, 2, "DepthwiseConv2dNative")
+    fmt = a.get("data_format", "NHWC")
+    batch, spatial, depth = _split_layout(xd, fmt)
+    _merge_dim(depth, wd[2])
+    depth = depth if depth is not None else wd[2]
+    out = _spatial_out(spatial, wd[:2], a, 2)
+    o = None if depth is None or wd[3] is None else depth * wd[3]
+    return x.dtype.base_dtype, _raw(_layout(fmt, batch, out, o))
+
+
+def _depthwise_grad(op_, g):
+    x, w = op_.inputs
+    a = _same_attrs(op_)
+    return [apply_op("DepthwiseConv2dNativeBackpropInput", [shape(x), w, g], dict(a)),
+            apply_op("DepthwiseConv2dNativeBackpropFilter", [x, shape(w), g], dict(a))]
+
+
+def _depthwise_input_grad(op_, g):
+    a = _same_attrs(op_)
+    return [None, apply_op("DepthwiseConv2dNativeBackpropFilter", [g, shape(op_.inputs[1]), op_.inputs[2]], dict(a)),
+            apply_op("DepthwiseConv2dNative", [g, op_.inputs[1]], dict(a))]
+
+
+def _depthwise_filter_grad(op_, g):
+    a = _same_attrs(op_)
+    return [apply_op("DepthwiseConv2dNativeBackpropInput", [shape(op_.inputs[0]), g, op_.inputs[2]], dict(a)), None,
+            apply_op("DepthwiseConv2dNative", [op_.inputs[0], g], dict(a))]
+
+
+def _sizes_shape(nd, op_type):
+    """The shape `input_sizes` holds (the shape functions of TF's depthwise and 3-D input backprops)."""
+    def shape_fn(inputs, a):
+        sizes, w, dy = inputs
+        with_rank(sizes, 1)
+        with_rank(w, nd + 2)
+        with_rank(dy, nd + 2)
+        _check_attrs_shape(a, nd, op_type)
+        out = constant_value_as_shape(sizes)
+        if out._dims is None:
+            return dy.dtype.base_dtype, unknown_shape(nd + 2)
+        if len(out._dims) != nd + 2:
+            raise ValueError(f"Shape must be rank {nd + 2} but is rank {len(out._dims)}")
+        return dy.dtype.base_dtype, out
+    return shape_fn
+
+
+op("DepthwiseConv2dNative", "input:T, filter:T", kernel=_depthwise_kernel, shape=_depthwise_shape,
+   grad=_depthwise_grad, T=FLOAT_T, choices=_CHOICES_2D)
+op("DepthwiseConv2dNativeBackpropInput", "input_sizes:int32, filter:T, out_backprop:T",
+   kernel=_depthwise_input_kernel, shape=_sizes_shape(2, "DepthwiseConv2dNativeBackpropInput"),
+   grad=_depthwise_input_grad, T=FLOAT_T, choices=_CHOICES_2D)
+op("DepthwiseConv2dNativeBackpropFilter", "input:T, filter_sizes:int32, out_backprop:T",
+   kernel=_depthwise_filter_kernel, shape=_backprop_filter_shape(2, "DepthwiseConv2dNativeBackpropFilter"),
+   grad=_depthwise_filter_grad, T=FLOAT_T, choices=_CHOICES_2D)
+
+
+def depthwise_conv2d_native(input, filter, strides, padding, data_format="NHWC", dilations=[1, 1, 1, 1],  # noqa: B006
+                            name=None):
+    """Each input channel convolved with its own `channel_multiplier` filters (op DepthwiseConv2dNative)."""
+    padding, explicit = convert_padding(padding)
+    a = _conv_attrs("depthwise_conv2d_native", "DepthwiseConv2dNative", strides, padding, explicit, data_format,
+                    dilations, ("NHWC", "NCHW"))
+    return apply_op("DepthwiseConv2dNative", [input, filter], a, name=name)
+
+
+def depthwise_conv2d_native_backprop_input(input_sizes, filter, out_backprop, strides, padding,  # noqa: A002
+                                           data_format="NHWC", dilations=[1, 1, 1, 1], name=None):  # noqa: B006
+    padding, explicit = convert_padding(padding)
+    a = _conv_attrs("depthwise_conv2d_native_backprop_input", "DepthwiseConv2dNativeBackpropInput", strides,
+                    padding, explicit, data_format, dilations, ("NHWC", "NCHW"))
+    return apply_op("DepthwiseConv2dNativeBackpropInput", [input_sizes, filter, out_backprop], a, name=name)
+
+
+def depthwise_conv2d_native_backprop_filter(input, filter_sizes, out_backprop, strides, padding,  # noqa: A002
+                                            data_format="NHWC", dilations=[1, 1, 1, 1], name=None):  # noqa: B006
+    padding, explicit = convert_padding(padding)
+    a = _conv_attrs("depthwise_conv2d_native_backprop_filter", "DepthwiseConv2dNativeBackpropFilter", strides,
+                    padding, explicit, data_format, dilations, ("NHWC", "NCHW"))
+    return apply_op("DepthwiseConv2dNativeBackpropFilter", [input, filter_sizes, out_backprop], a, name=name)
+
+
+def _undilated(rate, dilations, fn_name):
+    rate = _lookup("dilations", dilations, "rate", rate)
+    if rate is not None and any(r != 1 for r in np.broadcast_to(rate, (2,))):
+        raise NotImplementedError(f"raygraph: dilated {fn_name} is not implemented yet")
+
+
+def _space_to_batch_prologue(filter):  # noqa: A002
+    """The constants TF's with_space_to_batch makes even when it has nothing to do (rate 1)."""
+    shape(filter)
+    convert_to_tensor(np.array([1, 1], np.int32), name="dilation_rate")
+
+
+def depthwise_conv2d(input, filter, strides, padding, rate=None, name=None, data_format=None,  # noqa: A002
+                     dilations=None):
+    """`depthwise_conv2d_native` under a `depthwise` name scope (undilated)."""
+    _undilated(rate, dilations, "depthwise_conv2d")
+    with name_scope(name, "depthwise", [input, filter]) as name:
+        input = convert_to_tensor(input, name="tensor_in")
+        filter = convert_to_tensor(filter, name="filter_in")
+        _space_to_batch_prologue(filter)
+        return depthwise_conv2d_native(input, filter, strides, padding, data_format or "NHWC", name=name)
+
+
+def separable_conv2d(input, depthwise_filter, pointwise_filter, strides, padding, rate=None, name=None,  # noqa: A002
+                     data_format=None, dilations=None):
+    """A depthwise convolution followed by a 1x1 (pointwise) convolution (undilated)."""
+    _undilated(rate, dilations, "separable_conv2d")
+    with name_scope(name, "separable_conv2d", [input, depthwise_filter, pointwise_filter]) as name:
+        input = convert_to_tensor(input, name="tensor_in")
+        depthwise_filter = convert_to_tensor(depthwise_filter, name="depthwise_filter")
+        pointwise_filter = convert_to_tensor(pointwise_filter, name="pointwise_filter")
+        pointwise_filter.shape.with_rank(4)
+        _space_to_batch_prologue(depthwise_filter)
+        depthwise = depthwise_conv2d_native(input, depthwise_filter, strides, padding, data_format or "NHWC",
+                                            name="depthwise")
+        return _gen_conv2d(depthwise, pointwise_filter, [1, 1, 1, 1], "VALID", None, data_format or "NHWC", None,
+                           name=name)
+
+
+# ----- Conv3D and its backprops (V2: input_sizes of any int type); the kernels are the N-D im2col ones ----------
+def _attrs_3d(strides, padding, data_format, dilations, fn_name):
+    for attr, value in (("strides", strides), ("dilations", dilations)):
+        if value is not None and not isinstance(value, (list, tuple)):
+            raise TypeError(f"Expected list for '{attr}' argument to '{fn_name}' Op, not {value!r}.")
+    return {"strides": [int(s) for s in strides], "padding": padding, "data_format": data_format or "NDHWC",
+            "dilations": [int(d) for d in (dilations if dilations is not None else [1] * 5)]}
+
+
+def _conv3d_grad(op_, g):
+    x, w = op_.inputs
+    shape_0, shape_1 = shape_n([x, w])
+    a = _same_attrs(op_)
+    return [apply_op("Conv3DBackpropInputV2", [shape_0, w, g], dict(a)),
+            apply_op("Conv3DBackpropFilterV2", [x, shape_1, g], dict(a))]
+
+
+def _conv3d_input_grad(op_, g):
+    a = {k: v for k, v in _same_attrs(op_).items() if k != "Tshape"}
+    return [None, apply_op("Conv3DBackpropFilterV2", [g, shape(op_.inputs[1]), op_.inputs[2]], dict(a)),
+            apply_op("Conv3D", [g, op_.inputs[1]], dict(a))]
+
+
+def _conv3d_filter_grad(op_, g):
+    a = _same_attrs(op_)
+    return [apply_op("Conv3DBackpropInputV2", [shape(op_.inputs[0]), g, op_.inputs[2]], dict(a)), None,
+            apply_op("Conv3D", [op_.inputs[0], g], dict(a))]
+
+
+_CHOICES_3D = {"padding": ("SAME", "VALID"), "data_format": ("NDHWC", "NCDHW")}
+op("Conv3D", "input:T, filter:T", kernel=_conv_kernel(3), shape=_conv_shape(3, "Conv3D"), grad=_conv3d_grad,
+   T=FLOAT_T, choices=_CHOICES_3D)
+op("Conv3DBackpropInputV2", "input_sizes:Tshape=int32, filter:T, out_backprop:T",
+   kernel=_backprop_input_kernel(3, "Conv3DBackpropInputOp"), shape=_sizes_shape(3, "Conv3DBackpropInputV2"),
+   grad=_conv3d_input_grad, T=FLOAT_T, Tshape="int32 int64", choices=_CHOICES_3D)
+op("Conv3DBackpropFilterV2", "input:T, filter_sizes:int32, out_backprop:T",
+   kernel=_backprop_filter_kernel(3, "Conv3DBackpropFilterOp"),
+   shape=_backprop_filter_shape(3, "Conv3DBackpropFilterV2"), grad=_conv3d_filter_grad, T=FLOAT_T,
+   choices=_CHOICES_3D)
+
+
+def conv3d(input, filter=None, strides=None, padding=None, data_format="NDHWC",  # noqa: A002
+           dilations=[1, 1, 1, 1, 1], name=None, filters=None):  # noqa: B006 - TF's signature
+    """3-D convolution of a 5-D `input` with a [depth, height, width, in, out] filter (op Conv3D)."""
+    filter = _lookup("filters", filters, "filter", filter)
+    return apply_op("Conv3D", [input, filter], _attrs_3d(strides, padding, data_format, dilations, "conv3d"),
+                    name=name)
+
+
+def conv3d_backprop_filter_v2(input, filter_sizes, out_backprop, strides, padding, data_format="NDHWC",  # noqa: A002
+                              dilations=[1, 1, 1, 1, 1], name=None):  # noqa: B006
+    """The gradient of conv3d with respect to its filter (op Conv3DBackpropFilterV2)."""
+    return apply_op("Conv3DBackpropFilterV2", [input, filter_sizes, out_backprop],
+                    _attrs_3d(strides, padding, data_format, dilations, "conv3d_backprop_filter_v2"), name=name)
+
+
+def conv3d_transpose(value=None, filter=None, output_shape=None, strides=None, padding="SAME",  # noqa: A002
+                     data_format="NDHWC", name=None, input=None, filters=None, dilations=None):
+    """The transpose of conv3d (a Conv3DBackpropInputV2 of `value` into `output_shape`)."""
+    value = _lookup("input", input, "value", value)
+    filter = _lookup("filters", filters, "filter", filter)
+    with name_scope(name, "conv3d_transpose", [value, filter, output_shape]) as name:
+        data_format = data_format or "NDHWC"
+        channel_index = 1 if data_format.startswith("NC") else 4
+        strides = get_sequence(strides, 3, channel_index, "strides")
+        dilations = get_sequence(dilations, 3, channel_index, "dilations")
+        return apply_op("Conv3DBackpropInputV2", [output_shape, filter, value],
+                        _attrs_3d(strides, padding, data_format, dilations, "conv3d_backprop_input_v2"), name=name)

@@ -1,0 +1,104 @@
+"""Ranking (`tf.nn.top_k`, `tf.nn.in_top_k`): TopKV2 and InTopKV2."""
+import numpy as np
+
+from .. import dtypes
+from ..default_graph import name_scope
+from ..errors import InvalidArgumentError
+from ..shape import TensorShape
+from .array import expand_dims, shape
+from .filling import zeros
+from .math import cast
+from .reduction import reduce_sum
+from .registry import NOT_DIFFERENTIABLE, REALS, apply_op, op
+from .shape_fns import constant_value, with_rank
+
+_raw = TensorShape._raw
+
+
+def _error(message):
+    return InvalidArgumentError(None, None, message)
+
+
+def _top_k_kernel(a, x, k):
+    k = int(k)
+    if np.ndim(x) < 1:
+        raise _error(f"input must be >= 1-D, got shape {list(np.shape(x))}")
+    if k < 0:
+        raise _error(f"Need k >= 0, got {k}")
+    if x.shape[-1] < k:
+        raise _error(f"input must have at least k columns. Had {x.shape[-1]}, needed {k}")
+    # Largest first; equal values keep their order (the lower index first), as TF's kernel does.
+    order = np.argsort(-x if x.dtype.kind != "u" else ~x, axis=-1, kind="stable")[..., :k]
+    return [np.take_along_axis(x, order, -1), order.astype(a["index_type"].as_numpy_dtype)]
+
+
+def _top_k_shape(inputs, a):
+    x, k = inputs
+    with_rank(k, 0)
+    d = x.shape._dims
+    if d is not None and len(d) < 1:
+        raise ValueError(f"Shape must be at least rank 1 but is rank {len(d)}")
+    value = constant_value(k)
+    kk = None if value is None else int(value)
+    if kk is not None and kk < 0:
+        raise ValueError(f"Dimension size, given by scalar input 1, must be non-negative but is {kk}")
+    if d is not None and kk is not None and d[-1] is not None and d[-1] < kk:
+        raise ValueError(f"input must have last dimension >= k = {kk} but is {d[-1]}")
+    out = None if d is None else _raw(d[:-1] + (kk,))
+    if out is None:
+        out = TensorShape(None)
+    return [(x.dtype.base_dtype, out), (a["index_type"], out)]
+
+
+def _top_k_grad(op_, grad, _):
+    """The values' gradient lands on the input positions the indices name (a one-hot product; each row's
+    indices are distinct)."""
+    depth = shape(op_.inputs[0])[-1]
+    hot = apply_op("OneHot", [op_.outputs[1], depth, 1.0, 0.0], {"axis": -1, "T": grad.dtype.base_dtype})
+    return [reduce_sum(hot * expand_dims(grad, -1), -2), zeros([], dtype=dtypes.int32)]
+
+
+op("TopKV2", "input:T, k:Tk=int32", kernel=_top_k_kernel, shape=_top_k_shape, grad=_top_k_grad, T=REALS,
+   Tk="int16 int32 int64", index_type="int16 int32 int64")
+
+
+def top_k(input, k=1, sorted=True, name=None, index_type=dtypes.int32):  # noqa: A002 - TF's names
+    """The `k` largest entries of the last dimension and their indices (op TopKV2)."""
+    return apply_op("TopKV2", [input, k], {"sorted": bool(sorted), "index_type": dtypes.as_dtype(index_type)},
+                    name=name)
+
+
+def _in_top_k_kernel(a, predictions, targets, k):
+    if predictions.ndim != 2:
+        raise _error(f"predictions must be 2-dimensional{list(predictions.shape)}")
+    if targets.ndim != 1:
+        raise _error(f"targets must be 1-dimensional{list(targets.shape)}")
+    if predictions.shape[0] != targets.shape[0]:
+        raise _error(f"First dimension of predictions {predictions.shape[0]} must match length of targets "
+                     f"{targets.shape[0]}")
+    n, classes = predictions.shape
+    ok = (targets >= 0) & (targets < classes)
+    rows = np.arange(n)
+    target = predictions[rows, np.clip(targets, 0, max(classes - 1, 0))] if classes else np.zeros(n)
+    finite = np.isfinite(target)
+    larger = (predictions > target[:, None]).sum(axis=1) if classes else np.zeros(n)
+    return ok & finite & (larger < int(k))
+
+
+def _in_top_k_shape(inputs, a):
+    p, t, k = inputs
+    pd, td = with_rank(p, 2), with_rank(t, 1)
+    with_rank(k, 0)
+    if pd[0] is not None and td[0] is not None and pd[0] != td[0]:
+        raise ValueError(f"Dimensions must be equal, but are {pd[0]} and {td[0]}")
+    return dtypes.bool_, _raw((pd[0] if pd[0] is not None else td[0],))
+
+
+op("InTopKV2", "predictions:float32, targets:T, k:T", kernel=_in_top_k_kernel, shape=_in_top_k_shape,
+   grad=NOT_DIFFERENTIABLE, T="int32 int64")
+
+
+def in_top_k(predictions, targets, k, name=None):
+    """Whether each target is among the `k` largest predictions of its row (op InTopKV2)."""
+    with name_scope(name, "in_top_k"):
+        return apply_op("InTopKV2", [predictions, targets, k], {}, name=name)
