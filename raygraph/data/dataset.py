@@ -119,6 +119,7 @@ class Dataset:
         out_structure = []
 
         def body(args):
+            args = [Dataset(a, s.inner) if s.inner is not None else a for a, s in zip(args, specs)]
             element = nest.pack(self._structure, args)
             result = fn(*element) if isinstance(element, tuple) and not hasattr(element, "_fields") else fn(element)
             if isinstance(result, Dataset):
@@ -194,6 +195,15 @@ class Dataset:
                                                 for sp, sh in zip(specs, shapes)])
         return self._apply("PaddedBatchDatasetV2", [self._variant_tensor, size, dims, pads, drop], structure,
                            {"_ranks": [len(s) for s in shapes], "parallel_copy": False})
+
+    def window(self, size, shift=None, stride=1, drop_remainder=False):
+        """Elements grouped into windows: each component becomes a dataset of up to `size` of its values,
+        windows starting `shift` elements apart, taking every `stride`-th element."""
+        inputs = [self._variant_tensor] + [_const(v, dtype, n) for v, dtype, n in (
+            (size, dtypes.int64, "size"), (size if shift is None else shift, dtypes.int64, "shift"),
+            (stride, dtypes.int64, "stride"), (drop_remainder, dtypes.bool_, "drop_remainder"))]
+        structure = nest.map_structure(lambda s: Spec(dtypes.variant, TensorShape([]), s), self._structure)
+        return self._apply("WindowDataset", inputs, structure)
 
     def unbatch(self):
         """Splits each element's components along their first dimension."""

@@ -6,7 +6,7 @@ placed on; `MakeIterator` and `IteratorGetNext` are colocated with it, so the pi
 training step that consumes `get_next()` there never ships elements through the client.
 """
 from .. import dtypes
-from ..default_graph import colocate_with
+from ..default_graph import colocate_with, name_scope
 from ..ops.registry import apply_op
 from ..shape import as_shape, unknown_shape
 from ..tensor import Tensor
@@ -66,6 +66,10 @@ class Iterator:
             if not a.shape.is_compatible_with(b.shape):
                 raise TypeError(f"Expected output shapes compatible with {self.output_shapes} but got dataset with "
                                 f"output shapes {dataset.output_shapes}.")
+        with colocate_with(self._iterator_resource.op), name_scope(name, "make_initializer") as scope:
+            return self._make_iterator(dataset, scope)
+
+    def _make_iterator(self, dataset, name=None):
         with colocate_with(self._iterator_resource.op):
             return apply_op("MakeIterator", [dataset._variant_tensor, self._iterator_resource], {}, name=name)
 
@@ -124,7 +128,7 @@ def make_initializable_iterator(dataset, shared_name=None):
     """An iterator with an `initializer` op that (re)starts it on `dataset` (which may use placeholders)."""
     resource = apply_op("IteratorV2", [], _attrs(dataset._structure, shared_name))
     it = Iterator(resource, None, dataset._structure)
-    it._initializer = it.make_initializer(dataset)
+    it._initializer = it._make_iterator(dataset)
     return it
 
 

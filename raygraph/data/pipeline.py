@@ -462,13 +462,29 @@ class Window(Recipe):
         self.input, self.size, self.shift, self.stride, self.drop = input, size, shift, stride, drop_remainder
 
     def iterate(self):
-        elements = list(self.input.iterate())
+        it, buf, at = self.input.iterate(), [], 0   # buf holds elements from index `at` on
         span = (self.size - 1) * self.stride + 1
-        for start in range(0, len(elements), self.shift):
-            rows = elements[start:start + span:self.stride]
+        start = 0
+        while True:
+            while len(buf) < start - at + span:
+                try:
+                    buf.append(next(it))
+                except StopIteration:
+                    break
+            rows = buf[start - at:start - at + span:self.stride]
             if not rows or (self.drop and len(rows) < self.size):
-                break
+                return
             yield tuple(Slices([np.stack([r[i] for r in rows])]) for i in range(len(rows[0])))
+            start += self.shift
+            drop = min(start - at, len(buf))
+            del buf[:drop]
+            at += drop
+            while at < start:   # a shift past the buffered elements skips input
+                try:
+                    next(it)
+                except StopIteration:
+                    return
+                at += 1
 
 
 class Prefetch(Recipe):

@@ -47,9 +47,10 @@ def same_structure(a, b):
 
 
 class Spec:
-    """A component's static type: dtype and shape."""
+    """A component's static type: dtype and shape; `inner`, for a component that is itself a dataset (the
+    elements of `window`), that dataset's element structure."""
 
-    __slots__ = ("dtype", "shape")
+    __slots__ = ("dtype", "shape", "inner")
 
-    def __init__(self, dtype, shape):
-        self.dtype, self.shape = dtype, shape
+    def __init__(self, dtype, shape, inner=None):
+        self.dtype, self.shape, self.inner = dtype, shape, inner
