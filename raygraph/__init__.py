@@ -1,6 +1,6 @@
 """raygraph: TensorFlow 1's graphs and sessions, run on Ray. `import raygraph as tf`."""
 from . import (app, bitwise, client, compat, contrib, data, dtypes, errors, flags, gfile, image, initializers,  # noqa: F401
-               io, layers, logging, losses, math, nn, ops, saved_model, summary, train)
+               io, layers, logging, losses, math, nn, ops, python_io, saved_model, summary, train)
 from .convert import constant, convert_n_to_tensor, convert_to_tensor, register_tensor_conversion_function  # noqa: F401
 from .default_graph import (add_to_collection, add_to_collections, colocate_with, container,  # noqa: F401
                             control_dependencies, device, get_collection, get_collection_ref, get_name_scope,

@@ -18,7 +18,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LAYERS = [
     # plain values, errors and file formats: no graph
     ["errors", "dtypes", "shape", "device_spec", "cluster_spec", "graph_def", "checkpoint_io", "ops.philox",
-     "summary.records", "saved_model.saved_model_pb2", "saved_model.constants", "saved_model.tag_constants",
+     "python_io", "summary.records", "saved_model.saved_model_pb2", "saved_model.constants", "saved_model.tag_constants",
      "saved_model.signature_constants", "client.timeline", "client", "compat",
      "logging", "flags", "app", "gfile"],
     # the graph: tensors, operations, graphs, the default graph and its scopes
@@ -36,7 +36,7 @@ LAYERS = [
     ["math", "bitwise", "image", "io", "losses"],
     # tf.data: dataset recipes (what a device iterates), graph functions, the dataset and iterator ops, the API
     ["data.pipeline", "data.structure", "data.function", "data.ops", "data.iterator", "data.dataset",
-     "data.experimental", "data"],
+     "data.readers", "data.experimental", "data"],
     # sessions: the graph as plain data for the engine, session targets, running steps
     ["table", "metadata", "engine", "cluster_targets", "targets", "session"],
     # variables, gradients, graph import

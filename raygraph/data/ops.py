@@ -133,3 +133,13 @@ op("IteratorToStringHandle", "resource_handle:resource", kernel=lambda a, res, i
    stateful=True, grad=NOT_DIFFERENTIABLE, shape=lambda i, a: (dtypes.string, _SCALAR))
 op("IteratorFromStringHandleV2", "string_handle:string", kernel=lambda a, res, h: pipeline.lookup(h),
    stateful=True, grad=NOT_DIFFERENTIABLE, shape=_resource)
+
+
+# ----- files ---------------------------------------------------------------------------------------------------
+_dataset("TFRecordDataset", "filenames:string, compression_type:string, buffer_size:int64",
+         lambda a, f, c, n: pipeline.FileRecords("tfrecord", f, c))
+_dataset("TextLineDataset", "filenames:string, compression_type:string, buffer_size:int64",
+         lambda a, f, c, n: pipeline.FileRecords("text", f, c))
+_dataset("FixedLengthRecordDatasetV2", "filenames:string, header_bytes:int64, record_bytes:int64, "
+         "footer_bytes:int64, buffer_size:int64, compression_type:string",
+         lambda a, f, h, r, t, n, c: pipeline.FileRecords("fixed", f, c, (_int(h), _int(r), _int(t))))

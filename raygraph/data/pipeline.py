@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from .. import python_io
 from ..errors import FailedPreconditionError, InvalidArgumentError, OutOfRangeError
 
 
@@ -599,3 +600,37 @@ def lookup(handle):
     if it is None:
         raise InvalidArgumentError(None, None, f"Unable to find the iterator of handle {key!r} on this device.")
     return it
+
+
+# ----- files ---------------------------------------------------------------------------------------------------
+class FileRecords(Recipe):
+    """The records of files, in order: `kind` "tfrecord", "text" (lines without their newline) or "fixed"
+    (`fixed` = (header_bytes, record_bytes, footer_bytes))."""
+
+    def __init__(self, kind, filenames, compression, fixed=None):
+        names = np.asarray(filenames, dtype=object).ravel()
+        self.files = [f.decode() if isinstance(f, bytes) else str(f) for f in names]
+        self.kind, self.compression, self.fixed = kind, _text(compression), fixed
+
+    def iterate(self):
+        return (element for path in self.files for element in self._records(path))
+
+    def _records(self, path):
+        data = python_io.read_bytes(path, self.compression)
+        if self.kind == "tfrecord":
+            records = python_io.parse_records(data, path)
+        elif self.kind == "text":
+            lines = data.split(b"\n")
+            if lines[-1] == b"":
+                lines.pop()
+            records = (line[:-1] if line.endswith(b"\r") else line for line in lines)
+        else:
+            header, size, footer = self.fixed
+            body = data[header:len(data) - footer]
+            records = (body[i:i + size] for i in range(0, len(body) - size + 1, size))
+        return ((np.asarray(r, dtype=object),) for r in records)
+
+
+def _text(value):
+    value = value.item() if isinstance(value, np.ndarray) else value
+    return value.decode() if isinstance(value, bytes) else str(value or "")
