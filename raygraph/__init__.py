@@ -28,6 +28,8 @@ from .ops.control import Assert, group, no_op, Print, tuple, with_dependencies  
 from .ops.control_flow import cond  # noqa: F401
 from .ops.filling import fill, one_hot, ones, ones_like, range, zeros, zeros_like  # noqa: F401
 from .ops.io import decode_jpeg, decode_png, read_file, write_file  # noqa: F401
+from .ops.parsing import (decode_csv, decode_raw, FixedLenFeature, parse_example, parse_single_example,  # noqa: F401
+                          VarLenFeature)
 from .ops.joining import concat, dynamic_stitch, pad, split, stack, tile, unstack  # noqa: F401
 from .ops.linalg import matmul, tensordot  # noqa: F401
 from .ops.math import (abs, add, atan2, cast, ceil, cos, div, div_no_nan, divide, equal, exp, expm1,  # noqa: F401

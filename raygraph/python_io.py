@@ -54,9 +54,6 @@ class TFRecordCompressionType:
     GZIP = 2
 
 
-_NAMES = {TFRecordCompressionType.NONE: "", TFRecordCompressionType.ZLIB: "ZLIB", TFRecordCompressionType.GZIP: "GZIP"}
-
-
 class TFRecordOptions:
     """How a TFRecord file is compressed: "", "ZLIB" or "GZIP" (or a TFRecordCompressionType)."""
 
@@ -66,20 +63,22 @@ class TFRecordOptions:
     def __init__(self, compression_type=None, flush_mode=None, input_buffer_size=None, output_buffer_size=None,
                  window_bits=None, compression_level=None, compression_method=None, mem_level=None,
                  compression_strategy=None):
-        if isinstance(compression_type, TFRecordOptions):
-            compression_type = compression_type.compression_type
-        self.compression_type = _NAMES.get(compression_type, compression_type) or ""
-        if self.compression_type not in ("", "ZLIB", "GZIP"):
-            raise ValueError(f'Unsupported compression type: {compression_type}')
+        self.get_compression_type_string(compression_type)  # checks it
+        self.compression_type = compression_type
         self.compression_level = -1 if compression_level is None else compression_level
 
     @classmethod
     def get_compression_type_string(cls, options):
+        """"ZLIB", "GZIP" or "" for options, a TFRecordCompressionType or a string; ValueError otherwise."""
         if not options:
             return ""
         if isinstance(options, TFRecordOptions):
-            return options.compression_type
-        return cls(options).compression_type
+            return cls.get_compression_type_string(options.compression_type)
+        if options in cls.compression_type_map:
+            return cls.compression_type_map[options]
+        if options in cls.compression_type_map.values():
+            return options
+        raise ValueError(f'Not a valid compression_type: "{options}"')
 
 
 def compression_of(options):

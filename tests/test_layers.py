@@ -18,7 +18,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LAYERS = [
     # plain values, errors and file formats: no graph
     ["errors", "dtypes", "shape", "device_spec", "cluster_spec", "graph_def", "checkpoint_io", "ops.philox",
-     "python_io", "summary.records", "saved_model.saved_model_pb2", "saved_model.constants", "saved_model.tag_constants",
+     "python_io", "example_pb2", "summary.records", "saved_model.saved_model_pb2", "saved_model.constants", "saved_model.tag_constants",
      "saved_model.signature_constants", "client.timeline", "client", "compat",
      "logging", "flags", "app", "gfile"],
     # the graph: tensors, operations, graphs, the default graph and its scopes
@@ -31,7 +31,7 @@ LAYERS = [
     ["ops.array", "ops.math", "ops.filling", "ops.joining", "ops.slicing", "ops.reduction", "ops.linalg",
      "ops.operators", "ops.random", "ops.control_flow", "ops.control", "ops.nn", "ops.conv", "ops.pooling",
      "ops.normalization", "ops.clip", "ops.state",
-     "ops.io", "ops.script", "ops.summary", "ops.training", "ops"],
+     "ops.io", "ops.parsing", "ops.script", "ops.summary", "ops.training", "ops"],
     # TF's namespaces over the op families
     ["math", "bitwise", "image", "io", "losses"],
     # tf.data: dataset recipes (what a device iterates), graph functions, the dataset and iterator ops, the API

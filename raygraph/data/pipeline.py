@@ -623,10 +623,14 @@ class FileRecords(Recipe):
             lines = data.split(b"\n")
             if lines[-1] == b"":
                 lines.pop()
-            records = (line[:-1] if line.endswith(b"\r") else line for line in lines)
+            records = (line.replace(b"\r", b"") for line in lines)  # TF's line reader drops every CR
         else:
             header, size, footer = self.fixed
             body = data[header:len(data) - footer]
+            if len(body) % size:
+                raise InvalidArgumentError(None, None, f"Excluding the header ({header} bytes) and footer ({footer} "
+                                           f"bytes), input file \"{path}\" has body length {len(body)}, which is not "
+                                           f"an exact multiple of the record length ({size} bytes).")
             records = (body[i:i + size] for i in range(0, len(body) - size + 1, size))
         return ((np.asarray(r, dtype=object),) for r in records)
 
