@@ -164,3 +164,16 @@ def test_from_generator_runs_in_the_device(rtf):
     with tf.Session() as s:
         got = s.run(nxt)
     assert got["a"].tolist() == [0, 1, 2] and got["b"].dtype == np.float32 and got["b"][2].tolist() == [2, 2]
+
+
+def test_dataset_graphs_serialize_with_function_attrs(tf):
+    def gen():
+        yield 1
+    ds = tf.data.Dataset.range(3).map(lambda x: x + 1).filter(lambda x: x > 1)
+    ds = ds.concatenate(tf.data.Dataset.from_generator(gen, tf.int64))
+    tf.data.make_one_shot_iterator(ds).get_next()
+    nodes = {n.op: n for n in tf.get_default_graph().as_graph_def().node}
+    assert nodes["MapDataset"].attr["f"].func.name.startswith("__inference_Dataset_map_")
+    assert nodes["FilterDataset"].attr["predicate"].func.name.startswith("__inference_Dataset_filter_")
+    assert nodes["OneShotIterator"].attr["dataset_factory"].func.name.startswith("__inference__make_dataset")
+    assert [t for t in nodes["IteratorGetNext"].attr["output_types"].list.type] == [9]  # DT_INT64

@@ -93,7 +93,8 @@ class Dataset:
         structure = nest.pack(output_types, [Spec(dtypes.as_dtype(t), as_shape(s)) for t, s in zip(types, shapes)])
         call_args = tuple(args or ())
         make = (lambda: generator(*call_args)) if call_args else generator
-        attrs = {"_generator": make, "_flatten": _Flattener(output_types)}
+        attrs = {"_generator": function.PythonFunction(make, "generator"),
+                 "_flatten": function.PythonFunction(_Flattener(output_types), "flatten")}
         return Dataset(None, None)._apply("GeneratorDataset", [], structure, attrs)
 
     @staticmethod
@@ -129,7 +130,7 @@ class Dataset:
                 result = tuple(result) if any(isinstance(r, Tensor) for r in result) else convert_to_tensor(result)
             out_structure.append(result)
             return nest.flatten(result)
-        f, outputs = function.trace(body, [(s.dtype, s.shape) for s in specs], f"{kind}_{type(fn).__name__}")
+        f, outputs = function.trace(body, [(s.dtype, s.shape) for s in specs], f"Dataset_{kind}_{getattr(fn, '__name__', 'fn')}")
         result = out_structure[0]
         if isinstance(result, Dataset):
             return f, result, outputs
@@ -139,9 +140,9 @@ class Dataset:
         """Applies `map_func` to each element (`num_parallel_calls` at once)."""
         f, structure, _ = self._trace(map_func, "map")
         if num_parallel_calls is None:
-            return self._apply("MapDataset", [self._variant_tensor], structure, {"_f": f})
+            return self._apply("MapDataset", [self._variant_tensor], structure, {"f": f})
         n = _const(num_parallel_calls, dtypes.int64, "num_parallel_calls")
-        return self._apply("ParallelMapDatasetV2", [self._variant_tensor, n], structure, {"_f": f})
+        return self._apply("ParallelMapDatasetV2", [self._variant_tensor, n], structure, {"f": f})
 
     def filter(self, predicate):
         """The elements for which `predicate` is true."""
@@ -150,13 +151,13 @@ class Dataset:
             spec = outputs[0] if outputs else None
             raise ValueError("Invalid `predicate`. `predicate` must return a `tf.bool` scalar tensor, but its return "
                              f"type was {spec}.")
-        return self._apply("FilterDataset", [self._variant_tensor], self._structure, {"_f": f})
+        return self._apply("FilterDataset", [self._variant_tensor], self._structure, {"predicate": f})
 
     def flat_map(self, map_func):
         """Maps each element to a dataset and flattens them in order."""
         f, inner, _ = self._trace(map_func, "flat_map")
         _check_dataset(inner, "flat_map")
-        return self._apply("FlatMapDataset", [self._variant_tensor], inner._structure, {"_f": f})
+        return self._apply("FlatMapDataset", [self._variant_tensor], inner._structure, {"f": f})
 
     def interleave(self, map_func, cycle_length=AUTOTUNE, block_length=1, num_parallel_calls=None):
         """Maps each element to a dataset; reads `cycle_length` of them in turn, `block_length` at a time."""
@@ -165,7 +166,7 @@ class Dataset:
         cycle = 4 if cycle_length in (None, AUTOTUNE) else cycle_length
         inputs = [self._variant_tensor, _const(cycle, dtypes.int64, "cycle_length"),
                   _const(block_length, dtypes.int64, "block_length")]
-        return self._apply("InterleaveDataset", inputs, inner._structure, {"_f": f})
+        return self._apply("InterleaveDataset", inputs, inner._structure, {"f": f})
 
     # ----- batching ----------------------------------------------------------------------------------------
     def batch(self, batch_size, drop_remainder=False):

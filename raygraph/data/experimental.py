@@ -17,7 +17,7 @@ def map_and_batch(map_func, batch_size, num_parallel_batches=None, drop_remainde
         drop = _const(drop_remainder, dtypes.bool_, "drop_remainder")
         dim = _batch_dim(size, drop)
         batched = nest.map_structure(lambda s: Spec(s.dtype, TensorShape([dim]).concatenate(s.shape)), structure)
-        return dataset._apply("MapAndBatchDataset", [dataset._variant_tensor, size, n, drop], batched, {"_f": f})
+        return dataset._apply("MapAndBatchDataset", [dataset._variant_tensor, size, n, drop], batched, {"f": f})
     return apply
 
 

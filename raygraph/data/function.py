@@ -7,12 +7,36 @@ A `Function` is the traced ops in order, each a kernel from the op table over nu
 Stateful kernels (random ops, py_func) get a resource binding private to the function, made in the
 device on first use.
 """
+import itertools
+
 from scheduler.resources import DEAD, Binding, Locks
+from tensorboard.compat.proto import attr_value_pb2
 
 from ..convert import convert_to_tensor
 from ..graph import Graph, get_default_graph
 from ..ops.array import placeholder
 from ..tensor import Tensor
+
+
+_ids = itertools.count(1)
+
+
+def _func_attr(name):
+    return attr_value_pb2.AttrValue(func=attr_value_pb2.NameAttrList(name=name))
+
+
+class PythonFunction:
+    """A Python callable as an op attr (from_generator's generator): shipped to the device with its op; in a
+    GraphDef, a function attr naming it."""
+
+    def __init__(self, fn, name):
+        self.fn, self.name = fn, f"{name}_{next(_ids)}"
+
+    def __call__(self, *args):
+        return self.fn(*args)
+
+    def as_attr_value(self):
+        return _func_attr(self.name)
 
 
 class FunctionNode:
@@ -30,6 +54,9 @@ class Function:
         self.name, self.nodes, self.constants = name, nodes, constants
         self.n_slots, self.n_args, self.outputs, self.conditional = n_slots, n_args, outputs, conditional
         self._bindings = None
+
+    def as_attr_value(self):
+        return _func_attr(self.name)
 
     def __getstate__(self):
         state = dict(self.__dict__)
@@ -98,7 +125,8 @@ def build(name, graph, args, outputs):
                                       inputs=tuple(slots[t] for t in op.inputs), stateful=entry.stateful, first=n,
                                       n_out=len(op.outputs), merge=role == "merge"))
         n += len(op.outputs)
-    return Function(name, nodes, constants, n, len(args), tuple(slots[t] for t in outputs), conditional)
+    return Function(f"__inference_{name}_{next(_ids)}", nodes, constants, n, len(args),
+                    tuple(slots[t] for t in outputs), conditional)
 
 
 def closure(name, tensors):

@@ -119,7 +119,7 @@ def make_one_shot_iterator(dataset):
     """An iterator that starts itself on `dataset` when first run (no placeholders in the dataset)."""
     factory = function.closure("_make_dataset", [dataset._variant_tensor])
     attrs = _attrs(dataset._structure, None)
-    attrs["_factory"] = factory
+    attrs["dataset_factory"] = factory
     resource = apply_op("OneShotIterator", [], attrs)
     return Iterator(resource, None, dataset._structure)
 

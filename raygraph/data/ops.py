@@ -1,7 +1,7 @@
 """The dataset and iterator ops of the op table, with TF's op types and inputs.
 
 A dataset op's output is a scalar `variant`: at run time, a `pipeline` recipe made from its inputs' values.
-Functions (map, filter, ...) are `function.Function`s in the `_f` attr, run by the device that iterates.
+Functions (map, filter, ...) are `function.Function`s in the op's function attr (`f`, `predicate`), run by the device that iterates.
 The iterator ops are stateful: `IteratorV2`/`OneShotIterator` keep an `IteratorResource` in their
 device (their private op state, like a variable's value), and the ops that use it are colocated with them.
 """
@@ -53,20 +53,20 @@ _dataset("GeneratorDataset", "", lambda a: pipeline.Generator(a["_generator"], [
 _dataset("ZipDataset", "input_datasets:*variant", lambda a, *ds: pipeline.Zip(ds))
 _dataset("ConcatenateDataset", "input_dataset:variant, another_dataset:variant",
          lambda a, x, y: pipeline.Concatenate(x, y))
-_dataset("MapDataset", "input_dataset:variant", lambda a, d: pipeline.Map(d, a["_f"]))
+_dataset("MapDataset", "input_dataset:variant", lambda a, d: pipeline.Map(d, a["f"]))
 _dataset("ParallelMapDatasetV2", "input_dataset:variant, num_parallel_calls:int64",
-         lambda a, d, n: pipeline.Map(d, a["_f"], _int(n) if _int(n) > 0 else 4))
-_dataset("FilterDataset", "input_dataset:variant", lambda a, d: pipeline.Filter(d, a["_f"]))
-_dataset("FlatMapDataset", "input_dataset:variant", lambda a, d: pipeline.FlatMap(d, a["_f"]))
+         lambda a, d, n: pipeline.Map(d, a["f"], _int(n) if _int(n) > 0 else 4))
+_dataset("FilterDataset", "input_dataset:variant", lambda a, d: pipeline.Filter(d, a["predicate"]))
+_dataset("FlatMapDataset", "input_dataset:variant", lambda a, d: pipeline.FlatMap(d, a["f"]))
 _dataset("InterleaveDataset", "input_dataset:variant, cycle_length:int64, block_length:int64",
-         lambda a, d, c, b: pipeline.FlatMap(d, a["_f"], _int(c), _int(b)))
+         lambda a, d, c, b: pipeline.FlatMap(d, a["f"], _int(c), _int(b)))
 _dataset("BatchDatasetV2", "input_dataset:variant, batch_size:int64, drop_remainder:bool",
          lambda a, d, n, drop: pipeline.Batch(d, _int(n), bool(drop)), _check_scalar("batch_size"))
 _dataset("PaddedBatchDatasetV2", "input_dataset:variant, batch_size:int64, padded_shapes:*int64, "
          "padding_values:+Toutput_types, drop_remainder:bool",
          lambda a, d, n, *rest: pipeline.Batch(d, _int(n), bool(rest[-1]), _padding(a, rest[:-1])))
 _dataset("MapAndBatchDataset", "input_dataset:variant, batch_size:int64, num_parallel_calls:int64, "
-         "drop_remainder:bool", lambda a, d, n, p, drop: pipeline.Batch(pipeline.Map(d, a["_f"], _int(p)), _int(n),
+         "drop_remainder:bool", lambda a, d, n, p, drop: pipeline.Batch(pipeline.Map(d, a["f"], _int(p)), _int(n),
                                                                          bool(drop)))
 _dataset("ShuffleDataset", "input_dataset:variant, buffer_size:int64, seed:int64, seed2:int64",
          lambda a, d, n, s, s2: pipeline.Shuffle(d, _int(n), _int(s), _int(s2), a["reshuffle_each_iteration"]))
@@ -105,7 +105,7 @@ def _one_shot(a, res):
     it = res.state.get("iterator")
     if it is None:
         it = pipeline.IteratorResource(res.name)
-        it.initialize(a["_factory"](())[0])
+        it.initialize(a["dataset_factory"](())[0])
         res.state["iterator"] = it
     return it
 
