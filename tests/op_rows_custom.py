@@ -204,6 +204,7 @@ def _data(tf):
         "TFRecordDataset": (tf.data.TFRecordDataset(rec), [b"ab"]),
         "TextLineDataset": (tf.data.TextLineDataset(txt), [b"line", b"xy"]),
         "FixedLengthRecordDatasetV2": (tf.data.FixedLengthRecordDataset(txt, 3, header_bytes=1), [b"ine", b"\nxy"]),
+        "MatchingFiles": (D.list_files(os.path.join(d, "*.txt")), [txt.encode()]),
     }
     one_shot = {k: tf.data.make_one_shot_iterator(ds).get_next() for k, (ds, _) in pipelines.items()}
     n = tf.placeholder(tf.int64, [])

@@ -7,6 +7,9 @@ Functions given to `map`, `filter`, `flat_map`, `interleave` are traced once int
 from .. import dtypes
 from ..convert import convert_to_tensor
 from ..default_graph import name_scope
+from ..ops.array import identity, size
+from ..ops.control import Assert
+from ..ops.math import greater
 from ..ops.random import get_seed
 from ..ops.registry import apply_op
 from ..ops.shape_fns import constant_value
@@ -96,6 +99,20 @@ class Dataset:
         attrs = {"_generator": function.PythonFunction(make, "generator"),
                  "_flatten": function.PythonFunction(_Flattener(output_types), "flatten")}
         return Dataset(None, None)._apply("GeneratorDataset", [], structure, attrs)
+
+    @staticmethod
+    def list_files(file_pattern, shuffle=None, seed=None):
+        """The file names matching `file_pattern` (a glob, or several), shuffled unless `shuffle=False`."""
+        with name_scope("file_pattern"):
+            matches = apply_op("MatchingFiles", [convert_to_tensor(file_pattern, dtype=dtypes.string)], {})
+            count = size(matches, out_type=dtypes.int64)
+            check = Assert(greater(count, 0), [convert_to_tensor(f"No files matched pattern: {file_pattern}")])
+            with matches.graph.control_dependencies([check]):
+                matches = identity(matches)
+        ds = Dataset.from_tensor_slices(matches)
+        if shuffle is None or shuffle:
+            ds = ds.shuffle(count, seed=seed)
+        return ds
 
     @staticmethod
     def zip(datasets):

@@ -1,4 +1,4 @@
-"""`tf.data.experimental`'s common part: AUTOTUNE, `map_and_batch`, `shuffle_and_repeat`."""
+"""`tf.data.experimental`'s common part: AUTOTUNE, `map_and_batch`, `parallel_interleave`, `shuffle_and_repeat`."""
 from .. import dtypes
 from .dataset import AUTOTUNE, Dataset, _batch_dim, _const
 from . import structure as nest
@@ -21,9 +21,15 @@ def map_and_batch(map_func, batch_size, num_parallel_batches=None, drop_remainde
     return apply
 
 
+def parallel_interleave(map_func, cycle_length, block_length=1, sloppy=False, buffer_output_elements=None,
+                        prefetch_input_elements=None):
+    """`interleave(map_func, cycle_length, block_length)`, for `Dataset.apply` (in order even if `sloppy`)."""
+    return lambda dataset: dataset.interleave(map_func, cycle_length, block_length)
+
+
 def shuffle_and_repeat(buffer_size, count=None, seed=None):
     """`shuffle(buffer_size, seed)` then `repeat(count)`, for `Dataset.apply` (as TF 2 builds it)."""
     return lambda dataset: dataset.shuffle(buffer_size, seed).repeat(count)
 
 
-__all__ = ["AUTOTUNE", "Dataset", "map_and_batch", "shuffle_and_repeat"]
+__all__ = ["AUTOTUNE", "Dataset", "map_and_batch", "parallel_interleave", "shuffle_and_repeat"]

@@ -234,3 +234,31 @@ def case_decode_csv_errors(tf):
     with tf.Session() as sess:
         return [failure(lambda: sess.run(cols, {p: ["1,2", "3"]})), failure(lambda: sess.run(cols, {p: ["1,"]})),
                 failure(lambda: sess.run(cols, {p: ["x,2"]})), sess.run(cols, {p: ["4,0.5"]})]
+
+
+def case_list_files(tf):
+    with TempDir() as d:
+        for name in ("b.txt", "a.txt", "c.csv"):
+            open(os.path.join(d, name), "w").write(name)
+        ordered = tf.data.Dataset.list_files(os.path.join(d, "*.txt"), shuffle=False)
+        shuffled = tf.data.Dataset.list_files([os.path.join(d, "*.txt"), os.path.join(d, "*.csv")], seed=1)
+        none = tf.data.Dataset.list_files(os.path.join(d, "*.none"))
+        a, b = (tf.data.make_one_shot_iterator(x).get_next() for x in (ordered, shuffled))
+        c = none.make_initializable_iterator()
+        with tf.Session() as sess:
+            got_a, got_b = drain(tf, sess, a), drain(tf, sess, b)
+            err = failure(lambda: sess.run(c.initializer))
+        return [ordered.output_shapes.as_list(), [os.path.basename(v) for v in got_a[:-1]],
+                sorted(os.path.basename(v) for v in got_b[:-1]), err]
+
+
+def case_parallel_interleave_over_files(tf):
+    with TempDir() as d:
+        for i in range(2):
+            with open(os.path.join(d, f"f{i}.txt"), "w") as f:
+                f.write("".join(f"{i}-{j}\n" for j in range(3)))
+        files = tf.data.Dataset.list_files(os.path.join(d, "*.txt"), shuffle=False)
+        ds = files.apply(tf.data.experimental.parallel_interleave(tf.data.TextLineDataset, cycle_length=2))
+        nxt = tf.data.make_one_shot_iterator(ds).get_next()
+        with tf.Session() as sess:
+            return drain(tf, sess, nxt)
