@@ -177,3 +177,14 @@ def test_dataset_graphs_serialize_with_function_attrs(tf):
     assert nodes["FilterDataset"].attr["predicate"].func.name.startswith("__inference_Dataset_filter_")
     assert nodes["OneShotIterator"].attr["dataset_factory"].func.name.startswith("__inference__make_dataset")
     assert [t for t in nodes["IteratorGetNext"].attr["output_types"].list.type] == [9]  # DT_INT64
+
+
+def test_crc32c_of_large_buffers_matches_the_bytewise_crc(tmp_path):
+    from raygraph import python_io
+    assert python_io.crc32c(b"123456789") == 0xE3069283  # the CRC-32C check value
+    data = np.random.RandomState(0).bytes(python_io._CHUNK * 20 + 13)
+    assert python_io.crc32c(data) == python_io._crc_bytes(0xFFFFFFFF, data) ^ 0xFFFFFFFF
+    path = str(tmp_path / "big.tfrecord")
+    with python_io.TFRecordWriter(path, options="GZIP") as w:
+        w.write(data)
+    assert list(python_io.tf_record_iterator(path, "GZIP")) == [data]
