@@ -3,7 +3,6 @@
 Each setup(tf) builds a graph and returns {op type: check(session)}; a check runs and asserts.
 """
 import numpy as np
-
 from op_rows import F32, F64, I64, U8, raw
 
 
@@ -52,6 +51,7 @@ def _files(tf):
     import io
     import os
     import tempfile
+
     from PIL import Image
     img = (np.arange(48).reshape(4, 4, 3) * 5).astype(U8)
     png, jpg = io.BytesIO(), io.BytesIO()
@@ -132,6 +132,7 @@ def _summaries(tf):
 def _training(tf):
     import os
     import tempfile
+
     from raygraph.ops import training as T
     g, lr = np.array([0.5, -1.0]), 0.1
     slots = {n: tf.Variable([0.2, 0.3], dtype=tf.float64, name=n) for n in ("var", "a", "b", "c")}

@@ -8,7 +8,7 @@ import time
 import numpy as np
 import pytest
 
-from raygraph.data import function, pipeline
+from raygraph.data import function, pipeline, resource, sources
 from raygraph.errors import FailedPreconditionError, InvalidArgumentError, OutOfRangeError
 
 
@@ -18,15 +18,15 @@ def _all(recipe):
 
 # ----- recipes, without a session --------------------------------------------------------------------------
 def test_recipes_compose():
-    r = pipeline.Repeat(pipeline.Batch(pipeline.Range(0, 5, 1, np.int64), 2, False), 2)
+    r = pipeline.Repeat(pipeline.Batch(sources.Range(0, 5, 1, np.int64), 2, False), 2)
     assert _all(r) == [([0, 1],), ([2, 3],), ([4],)] * 2
-    assert _all(pipeline.Batch(pipeline.Range(0, 5, 1, np.int64), 2, True)) == [([0, 1],), ([2, 3],)]
-    assert _all(pipeline.Skip(pipeline.Take(pipeline.Range(0, 9, 1, np.int64), 4), 2)) == [(2,), (3,)]
+    assert _all(pipeline.Batch(sources.Range(0, 5, 1, np.int64), 2, True)) == [([0, 1],), ([2, 3],)]
+    assert _all(pipeline.Skip(pipeline.Take(sources.Range(0, 9, 1, np.int64), 4), 2)) == [(2,), (3,)]
 
 
 def test_shuffle_is_seed_stable_and_reshuffles_each_pass():
     def order(seed, passes=1):
-        return [e[0] for e in _all(pipeline.Repeat(pipeline.Shuffle(pipeline.Range(0, 50, 1, np.int64), 10, seed, 5),
+        return [e[0] for e in _all(pipeline.Repeat(pipeline.Shuffle(sources.Range(0, 50, 1, np.int64), 10, seed, 5),
                                                    passes))]
     assert order(3) == order(3) and order(3) != order(4)
     assert sorted(order(3)) == list(range(50))
@@ -41,7 +41,7 @@ def test_map_error_ends_only_that_element():
         if element[0] == 1:
             raise InvalidArgumentError(None, None, "bad")
         return element
-    it = pipeline.Map(pipeline.Range(0, 3, 1, np.int64), fn).iterate()
+    it = pipeline.Map(sources.Range(0, 3, 1, np.int64), fn).iterate()
     assert next(it) == (0,)
     with pytest.raises(InvalidArgumentError):
         next(it)
@@ -52,31 +52,31 @@ def test_parallel_map_keeps_order():
     def slow(element):
         time.sleep(0.001 * (5 - element[0]))
         return (element[0] * 2,)
-    assert _all(pipeline.Map(pipeline.Range(0, 6, 1, np.int64), slow, parallel=4)) == [(v * 2,) for v in range(6)]
+    assert _all(pipeline.Map(sources.Range(0, 6, 1, np.int64), slow, parallel=4)) == [(v * 2,) for v in range(6)]
 
 
 def test_prefetch_thread_ends_when_its_iterator_is_dropped():
-    resource = pipeline.IteratorResource("it")
+    res = resource.IteratorResource("it")
     before = threading.active_count()
-    resource.initialize(pipeline.Prefetch(pipeline.Repeat(pipeline.Range(0, 3, 1, np.int64), -1), 2))
-    assert resource.get_next() == (0,)
+    res.initialize(pipeline.Prefetch(pipeline.Repeat(sources.Range(0, 3, 1, np.int64), -1), 2))
+    assert res.get_next() == (0,)
     assert threading.active_count() == before + 1
-    resource.initialize(pipeline.Range(0, 1, 1, np.int64))   # re-initialized: the old producer stops
+    res.initialize(sources.Range(0, 1, 1, np.int64))   # re-initialized: the old producer stops
     deadline = time.monotonic() + 5
     while threading.active_count() > before and time.monotonic() < deadline:
         time.sleep(0.05)
     assert threading.active_count() == before
-    assert resource.get_next() == (0,)
+    assert res.get_next() == (0,)
     with pytest.raises(OutOfRangeError):
-        resource.get_next()
+        res.get_next()
 
 
 def test_iterator_resource_before_initialization():
     with pytest.raises(FailedPreconditionError):
-        pipeline.IteratorResource("it").get_next()
+        resource.IteratorResource("it").get_next()
     with pytest.raises(TypeError):
         import pickle
-        pickle.dumps(pipeline.IteratorResource("it"))
+        pickle.dumps(resource.IteratorResource("it"))
 
 
 def test_traced_function_runs_without_a_session(tf):

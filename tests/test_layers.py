@@ -35,7 +35,7 @@ LAYERS = [
     # TF's namespaces over the op families
     ["math", "bitwise", "image", "io", "losses"],
     # tf.data: dataset recipes (what a device iterates), graph functions, the dataset and iterator ops, the API
-    ["data.pipeline", "data.structure", "data.function", "data.ops", "data.iterator", "data.dataset",
+    ["data.sources", "data.pipeline", "data.resource", "data.structure", "data.function", "data.ops", "data.iterator", "data.dataset",
      "data.readers", "data.experimental", "data"],
     # sessions: the graph as plain data for the engine, session targets, running steps
     ["table", "metadata", "engine", "cluster_targets", "targets", "session"],

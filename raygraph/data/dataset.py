@@ -163,7 +163,7 @@ class Dataset:
 
     def filter(self, predicate):
         """The elements for which `predicate` is true."""
-        f, structure, outputs = self._trace(predicate, "filter")
+        f, _, outputs = self._trace(predicate, "filter")
         if len(outputs) != 1 or outputs[0].dtype.base_dtype != dtypes.bool_ or outputs[0].shape.ndims not in (0, None):
             spec = outputs[0] if outputs else None
             raise ValueError("Invalid `predicate`. `predicate` must return a `tf.bool` scalar tensor, but its return "

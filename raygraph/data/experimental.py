@@ -1,9 +1,9 @@
 """`tf.data.experimental`'s common part: AUTOTUNE, `map_and_batch`, `parallel_interleave`, `shuffle_and_repeat`."""
 from .. import dtypes
-from .dataset import AUTOTUNE, Dataset, _batch_dim, _const
-from . import structure as nest
-from .structure import Spec
 from ..shape import TensorShape
+from . import structure as nest
+from .dataset import AUTOTUNE, Dataset, _batch_dim, _const
+from .structure import Spec
 
 
 def map_and_batch(map_func, batch_size, num_parallel_batches=None, drop_remainder=False, num_parallel_calls=None):

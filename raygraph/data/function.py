@@ -9,14 +9,14 @@ device on first use.
 """
 import itertools
 
-from scheduler.resources import DEAD, Binding, Locks
 from tensorboard.compat.proto import attr_value_pb2
+
+from scheduler.resources import DEAD, Binding, Locks
 
 from ..convert import convert_to_tensor
 from ..graph import Graph, get_default_graph
 from ..ops.array import placeholder
 from ..tensor import Tensor
-
 
 _ids = itertools.count(1)
 
@@ -40,7 +40,7 @@ class PythonFunction:
 
 
 class FunctionNode:
-    __slots__ = ("name", "op_type", "kernel", "attrs", "inputs", "stateful", "first", "n_out", "merge")
+    __slots__ = ("attrs", "first", "inputs", "kernel", "merge", "n_out", "name", "op_type", "stateful")
 
     def __init__(self, **kw):
         for k, v in kw.items():

@@ -1,6 +1,6 @@
 """The dataset and iterator ops of the op table, with TF's op types and inputs.
 
-A dataset op's output is a scalar `variant`: at run time, a `pipeline` recipe made from its inputs' values.
+A dataset op's output is a scalar `variant`: at run time, a recipe (sources.py, pipeline.py) made from its inputs' values.
 Functions (map, filter, ...) are `function.Function`s in the op's function attr (`f`, `predicate`), run by the device that iterates.
 The iterator ops are stateful: `IteratorV2`/`OneShotIterator` keep an `IteratorResource` in their
 device (their private op state, like a variable's value), and the ops that use it are colocated with them.
@@ -10,9 +10,9 @@ import glob
 import numpy as np
 
 from .. import dtypes
-from ..shape import TensorShape
 from ..ops.registry import NOT_DIFFERENTIABLE, op
-from . import pipeline
+from ..shape import TensorShape
+from . import pipeline, resource, sources
 
 _SCALAR = TensorShape._raw(())
 
@@ -43,11 +43,11 @@ def _int(x):
 
 
 # ----- sources ---------------------------------------------------------------------------------------------
-_dataset("TensorDataset", "components:+Toutput_types", lambda a, *cs: pipeline.Tensors(cs))
-_dataset("TensorSliceDataset", "components:+Toutput_types", lambda a, *cs: pipeline.Slices(cs))
+_dataset("TensorDataset", "components:+Toutput_types", lambda a, *cs: sources.Tensors(cs))
+_dataset("TensorSliceDataset", "components:+Toutput_types", lambda a, *cs: sources.Slices(cs))
 _dataset("RangeDataset", "start:int64, stop:int64, step:int64",
-         lambda a, start, stop, step: pipeline.Range(start, stop, step, a["output_types"][0].as_numpy_dtype))
-_dataset("GeneratorDataset", "", lambda a: pipeline.Generator(a["_generator"], [t.as_numpy_dtype or np.object_
+         lambda a, start, stop, step: sources.Range(start, stop, step, a["output_types"][0].as_numpy_dtype))
+_dataset("GeneratorDataset", "", lambda a: sources.Generator(a["_generator"], [t.as_numpy_dtype or np.object_
                                                                                   for t in a["output_types"]],
                                                                               a["_flatten"]))
 
@@ -99,14 +99,14 @@ def _padding(a, rest):
 def _iterator(a, res):
     it = res.state.get("iterator")
     if it is None:
-        it = res.state["iterator"] = pipeline.IteratorResource(res.name)
+        it = res.state["iterator"] = resource.IteratorResource(res.name)
     return it
 
 
 def _one_shot(a, res):
     it = res.state.get("iterator")
     if it is None:
-        it = pipeline.IteratorResource(res.name)
+        it = resource.IteratorResource(res.name)
         it.initialize(a["dataset_factory"](())[0])
         res.state["iterator"] = it
     return it
@@ -131,20 +131,20 @@ op("MakeIterator", "dataset:variant, iterator:resource", kernel=_make_iterator, 
    grad=NOT_DIFFERENTIABLE, shape=lambda i, a: [])
 op("IteratorGetNext", "iterator:resource", kernel=_get_next, stateful=True, grad=NOT_DIFFERENTIABLE,
    shape=_get_next_shape)
-op("IteratorToStringHandle", "resource_handle:resource", kernel=lambda a, res, it: pipeline.register(it),
+op("IteratorToStringHandle", "resource_handle:resource", kernel=lambda a, res, it: resource.register(it),
    stateful=True, grad=NOT_DIFFERENTIABLE, shape=lambda i, a: (dtypes.string, _SCALAR))
-op("IteratorFromStringHandleV2", "string_handle:string", kernel=lambda a, res, h: pipeline.lookup(h),
+op("IteratorFromStringHandleV2", "string_handle:string", kernel=lambda a, res, h: resource.lookup(h),
    stateful=True, grad=NOT_DIFFERENTIABLE, shape=_resource)
 
 
 # ----- files ---------------------------------------------------------------------------------------------------
 _dataset("TFRecordDataset", "filenames:string, compression_type:string, buffer_size:int64",
-         lambda a, f, c, n: pipeline.FileRecords("tfrecord", f, c))
+         lambda a, f, c, n: sources.FileRecords("tfrecord", f, c))
 _dataset("TextLineDataset", "filenames:string, compression_type:string, buffer_size:int64",
-         lambda a, f, c, n: pipeline.FileRecords("text", f, c))
+         lambda a, f, c, n: sources.FileRecords("text", f, c))
 _dataset("FixedLengthRecordDatasetV2", "filenames:string, header_bytes:int64, record_bytes:int64, "
          "footer_bytes:int64, buffer_size:int64, compression_type:string",
-         lambda a, f, h, r, t, n, c: pipeline.FileRecords("fixed", f, c, (_int(h), _int(r), _int(t))))
+         lambda a, f, h, r, t, n, c: sources.FileRecords("fixed", f, c, (_int(h), _int(r), _int(t))))
 
 
 

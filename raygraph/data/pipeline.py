@@ -1,105 +1,13 @@
-"""What a dataset is on a device: the value of a dataset op (TF's variant tensor) is a recipe, and
-iterating it (`iterate()`) yields elements, each a tuple of numpy arrays (the element's flat components).
-
-Recipes are plain picklable objects built by the dataset ops' kernels from their input values, so a
-placeholder-parameterized dataset is a recipe made from the fed values. Their iterators are classes
-(not generators) so that an element that fails (a map function raising) ends only that `next()`: the
-iterator stays usable, as TF's does.
-
-An `IteratorResource` is the state an iterator op keeps in its device between steps: the current
-iterator of the dataset it was initialized with.
-"""
+"""The dataset transformations (map, batch, shuffle, prefetch...) as recipes over other recipes (see
+sources.py): each `iterate()` makes an iterator class whose `__next__` pulls from its input's iterators."""
 import queue
 import threading
-import weakref
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from .. import python_io
-from ..errors import FailedPreconditionError, InvalidArgumentError, OutOfRangeError
-
-
-class Recipe:
-    """A dataset's value: `iterate()` -> an iterator of elements (tuples of arrays)."""
-
-    def iterate(self):
-        raise NotImplementedError
-
-
-class _Iter:
-    """Base of the element iterators: `__next__` raises StopIteration at the end, errors per element."""
-
-    def __iter__(self):
-        return self
-
-
-# ----- sources -----------------------------------------------------------------------------------------
-class Tensors(Recipe):
-    def __init__(self, components):
-        self.components = tuple(components)
-
-    def iterate(self):
-        return iter((self.components,))
-
-
-class Slices(Recipe):
-    def __init__(self, components):
-        self.components = tuple(np.asarray(c) for c in components)
-        lengths = {c.shape[0] if c.ndim else None for c in self.components}
-        if None in lengths:
-            raise InvalidArgumentError(None, None, "Input element must have a non-scalar value in each component.")
-        if len(lengths) > 1:
-            raise InvalidArgumentError(None, None, "All components must have the same size in the 0th dimension")
-        self.n = lengths.pop() if lengths else 0
-
-    def iterate(self):
-        cs = self.components
-        if len(cs) == 1:
-            c = cs[0]
-            return ((c[i],) for i in range(self.n))
-        return (tuple(c[i] for c in cs) for i in range(self.n))
-
-
-class Range(Recipe):
-    def __init__(self, start, stop, step, dtype):
-        if step == 0:
-            raise InvalidArgumentError(None, None, "step must be a non-zero integer.")
-        self.args, self.dtype = (int(start), int(stop), int(step)), dtype
-
-    def iterate(self):
-        t = np.dtype(self.dtype).type
-        return ((t(i),) for i in range(*self.args))
-
-
-class Generator(Recipe):
-    """`from_generator`: the generator function runs in the device that iterates."""
-
-    def __init__(self, make, dtypes, convert):
-        self.make, self.dtypes, self.convert = make, dtypes, convert
-
-    def iterate(self):
-        return _GeneratorIter(iter(self.make()), self.dtypes, self.convert)
-
-
-class _GeneratorIter(_Iter):
-    def __init__(self, it, dtypes, convert):
-        self.it, self.dtypes, self.convert = it, dtypes, convert
-
-    def __next__(self):
-        value = next(self.it)
-        flat = self.convert(value)
-        out = []
-        for v, dt in zip(flat, self.dtypes):
-            arr = np.asarray(v, dtype=object if dt is np.object_ else None)
-            if dt is not np.object_ and arr.dtype != dt:
-                if not np.can_cast(arr.dtype, dt, "same_kind"):
-                    raise InvalidArgumentError(None, None, f"TypeError: `generator` yielded an element that could "
-                                                           f"not be converted to the expected type. The expected type "
-                                                           f"was {np.dtype(dt).name}, but the yielded element was {v}.")
-                arr = arr.astype(dt)
-            out.append(arr)
-        return tuple(out)
+from ..errors import InvalidArgumentError
+from .sources import Recipe, Slices, _Iter
 
 
 # ----- combinators ---------------------------------------------------------------------------------------
@@ -308,7 +216,7 @@ def _pad_stack(parts, shape, value):
     out = np.full([len(parts)] + target, value, dtype=parts[0].dtype)
     for i, p in enumerate(parts):
         if any(s > t for s, t in zip(p.shape, target)):
-            raise InvalidArgumentError(None, None, f"Attempted to pad to a smaller size than the input element.")
+            raise InvalidArgumentError(None, None, "Attempted to pad to a smaller size than the input element.")
         out[(i,) + tuple(slice(0, s) for s in p.shape)] = p
     return out
 
@@ -544,97 +452,11 @@ def _produce(it, q, stop):
                 continue
         if item[1] is _END:
             return
-    _close(it)
+    close(it)
 
 
-# ----- the iterator resource ---------------------------------------------------------------------------------
-class IteratorResource:
-    """An iterator op's state in its device: the dataset it was initialized with and its position."""
-
-    def __init__(self, name):
-        self.name = name
-        self.lock = threading.Lock()
-        self.it = None
-
-    def initialize(self, recipe):
-        with self.lock:
-            old, self.it = self.it, recipe.iterate()
-        _close(old)
-
-    def get_next(self):
-        with self.lock:
-            if self.it is None:
-                raise FailedPreconditionError(None, None, "GetNext() failed because the iterator has not been "
-                                              "initialized. Ensure that you have run the initializer operation for "
-                                              "this iterator before getting the next element.")
-            try:
-                return next(self.it)
-            except StopIteration:
-                raise OutOfRangeError(None, None, "End of sequence") from None
-
-    def __reduce__(self):
-        raise TypeError(f"the iterator {self.name} cannot leave its device")
-
-
-def _close(it):
-    close = getattr(it, "close", None)
-    if close is not None:
-        close()
-
-
-# ----- string handles (feedable iterators) --------------------------------------------------------------------
-_HANDLES = weakref.WeakValueDictionary()
-
-
-def register(iterator):
-    """The string handle of an iterator of this device (`IteratorToStringHandle`)."""
-    key = f"{iterator.name}:{id(iterator):x}".encode()
-    _HANDLES[key] = iterator
-    return np.asarray(key, dtype=object)
-
-
-def lookup(handle):
-    key = handle.item() if isinstance(handle, np.ndarray) else handle
-    key = key.encode() if isinstance(key, str) else key
-    it = _HANDLES.get(key)
-    if it is None:
-        raise InvalidArgumentError(None, None, f"Unable to find the iterator of handle {key!r} on this device.")
-    return it
-
-
-# ----- files ---------------------------------------------------------------------------------------------------
-class FileRecords(Recipe):
-    """The records of files, in order: `kind` "tfrecord", "text" (lines without their newline) or "fixed"
-    (`fixed` = (header_bytes, record_bytes, footer_bytes))."""
-
-    def __init__(self, kind, filenames, compression, fixed=None):
-        names = np.asarray(filenames, dtype=object).ravel()
-        self.files = [f.decode() if isinstance(f, bytes) else str(f) for f in names]
-        self.kind, self.compression, self.fixed = kind, _text(compression), fixed
-
-    def iterate(self):
-        return (element for path in self.files for element in self._records(path))
-
-    def _records(self, path):
-        data = python_io.read_bytes(path, self.compression)
-        if self.kind == "tfrecord":
-            records = python_io.parse_records(data, path)
-        elif self.kind == "text":
-            lines = data.split(b"\n")
-            if lines[-1] == b"":
-                lines.pop()
-            records = (line.replace(b"\r", b"") for line in lines)  # TF's line reader drops every CR
-        else:
-            header, size, footer = self.fixed
-            body = data[header:len(data) - footer]
-            if len(body) % size:
-                raise InvalidArgumentError(None, None, f"Excluding the header ({header} bytes) and footer ({footer} "
-                                           f"bytes), input file \"{path}\" has body length {len(body)}, which is not "
-                                           f"an exact multiple of the record length ({size} bytes).")
-            records = (body[i:i + size] for i in range(0, len(body) - size + 1, size))
-        return ((np.asarray(r, dtype=object),) for r in records)
-
-
-def _text(value):
-    value = value.item() if isinstance(value, np.ndarray) else value
-    return value.decode() if isinstance(value, bytes) else str(value or "")
+def close(it):
+    """Stops what an iterator runs in the background (a prefetch thread), if anything."""
+    stop = getattr(it, "close", None)
+    if stop is not None:
+        stop()

@@ -7,7 +7,7 @@ from ..convert import convert_to_tensor
 from ..ops.array import reshape
 from ..ops.registry import apply_op
 from ..shape import TensorShape
-from .dataset import _const, Dataset
+from .dataset import Dataset, _const
 from .structure import Spec
 
 _RECORD = Spec(dtypes.string, TensorShape([]))

@@ -50,7 +50,7 @@ class Spec:
     """A component's static type: dtype and shape; `inner`, for a component that is itself a dataset (the
     elements of `window`), that dataset's element structure."""
 
-    __slots__ = ("dtype", "shape", "inner")
+    __slots__ = ("dtype", "inner", "shape")
 
     def __init__(self, dtype, shape, inner=None):
         self.dtype, self.shape, self.inner = dtype, shape, inner

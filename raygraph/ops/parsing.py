@@ -6,13 +6,13 @@ import csv
 import numpy as np
 
 from .. import dtypes
+from ..convert import convert_to_tensor
 from ..default_graph import name_scope
 from ..errors import InvalidArgumentError
 from ..example_pb2 import Example
 from ..shape import TensorShape, as_shape
 from .array import reshape
 from .registry import NOT_DIFFERENTIABLE, apply_op, op
-from ..convert import convert_to_tensor
 
 
 class FixedLenFeature(collections.namedtuple("FixedLenFeature", ["shape", "dtype", "default_value"])):
@@ -142,7 +142,7 @@ op("DecodeRaw", "bytes:string", kernel=_decode_raw_kernel, grad=NOT_DIFFERENTIAB
    shape=lambda i, a: (a["out_type"], i[0].shape.concatenate(TensorShape([None]))))
 
 
-def decode_raw(input_bytes=None, out_type=None, little_endian=True, name=None, bytes=None):  # noqa: A002 - TF's
+def decode_raw(input_bytes=None, out_type=None, little_endian=True, name=None, bytes=None):
     """Reinterprets the bytes of each string as a vector of `out_type` numbers."""
     data = input_bytes if input_bytes is not None else bytes
     return apply_op("DecodeRaw", [data], {"out_type": dtypes.as_dtype(out_type), "little_endian": little_endian},

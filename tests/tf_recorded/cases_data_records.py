@@ -10,7 +10,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(os.path.dirname(HERE), "fixtures")
 sys.path.insert(0, os.path.dirname(os.path.dirname(HERE)))
-from raygraph import python_io as rg_python_io  # noqa: E402 - pure Python, no TF or Ray: the writer under test
+from raygraph import python_io as rg_python_io
 
 
 def failure(fn):
