@@ -246,4 +246,32 @@ def _data(tf):
     return checks
 
 
-CUSTOM = [_sources, _random, _files, _control, _state, _summaries, _training, _data]
+def _sharded_save(tf):
+    """The ops TF's sharded savers add, as a SavedModel's saver runs them: a temporary prefix, its shard's
+    file name, then the shards merged into one bundle."""
+    import os
+    import tempfile
+    from raygraph.ops import training as T
+    from raygraph.ops.registry import apply_op
+    prefix = tf.constant(os.path.join(tempfile.mkdtemp(), "model"))
+    is_s3 = apply_op("StaticRegexFullMatch", [prefix], {"pattern": "^s3://.*"})
+    temp = apply_op("StringJoin", [[prefix, tf.where(is_s3, ".part", "_temp/part")]], {"N": 2, "separator": ""})
+    shard = apply_op("ShardedFilename", [temp, tf.constant(0), tf.constant(1)], {})
+    v = tf.Variable([1.5, 2.5], name="v")
+    with tf.control_dependencies([T.save_v2(shard, ["v"], [""], [v])]):
+        merge = apply_op("MergeV2Checkpoints", [tf.reshape(shard, [1]), prefix], {"delete_old_dirs": True})
+    joined = apply_op("StringJoin", [[tf.constant(["a", "b"]), tf.constant("c")]], {"N": 2, "separator": "-"})
+
+    def check(s):
+        s.run(v.initializer)
+        assert s.run(is_s3) == False and s.run(temp).endswith(b"model_temp/part")  # noqa: E712
+        assert s.run(shard).endswith(b"model_temp/part-00000-of-00001")
+        assert s.run(joined).tolist() == [b"a-c", b"b-c"]
+        s.run(merge)
+        path = s.run(prefix).decode()
+        assert sorted(os.listdir(os.path.dirname(path))) == ["model.data-00000-of-00001", "model.index"]
+        assert s.run(T.restore_v2(path, ["v"], [""], [tf.float32])[0]).tolist() == [1.5, 2.5]
+    return dict.fromkeys(["StaticRegexFullMatch", "StringJoin", "ShardedFilename", "MergeV2Checkpoints"], check)
+
+
+CUSTOM = [_sources, _random, _files, _control, _state, _summaries, _training, _sharded_save, _data]

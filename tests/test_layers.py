@@ -17,8 +17,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # raygraph's layers, lowest first; inside a layer, a module may import those listed before it.
 LAYERS = [
     # plain values, errors and file formats: no graph
-    ["errors", "dtypes", "shape", "device_spec", "cluster_spec", "graph_def", "checkpoint_io", "ops.philox",
-     "python_io", "example_pb2", "summary.records", "saved_model.saved_model_pb2", "saved_model.constants", "saved_model.tag_constants",
+    ["errors", "dtypes", "shape", "device_spec", "cluster_spec", "graph_def", "atomic_files", "sstable",
+     "tensor_bundle_pb2", "tensor_bundle", "checkpoint_io", "ops.philox", "python_io", "example_pb2",
+     "summary.records", "saved_model.saved_model_pb2", "saved_model.constants", "saved_model.tag_constants",
      "saved_model.signature_constants", "client.timeline", "client", "compat",
      "logging", "flags", "app", "gfile"],
     # the graph: tensors, operations, graphs, the default graph and its scopes
