@@ -1,98 +1,20 @@
 """`tf.python_io` (also in `tf.io`): TFRecord files, interchangeable with TensorFlow's.
 
-Each record is framed as in summary/records.py (length, masked CRC-32C of the length, data, masked CRC-32C
-of the data); a file may be compressed as a whole with GZIP or ZLIB (`TFRecordOptions`). A bad CRC or a
+Each record is framed as TF frames event files and TFRecords (uint64 length, masked CRC-32C of the length,
+data, masked CRC-32C of the data; the CRC is sstable.py's); a file may be compressed as a whole with GZIP or ZLIB (`TFRecordOptions`). A bad CRC or a
 truncated record is DataLossError, as in TF.
 """
 import gzip
 import struct
 import zlib
 
-import numpy as np
-
 from . import errors
-
-_MASK_DELTA = 0xA282EAD8
-
-
-def _table():
-    table = []
-    for byte in range(256):
-        crc = byte
-        for _ in range(8):
-            crc = (crc >> 1) ^ 0x82F63B78 if crc & 1 else crc >> 1
-        table.append(crc)
-    return tuple(table)
-
-
-_TABLE = _table()
-
-
-def crc32c(data):
-    """The CRC-32C (Castagnoli, reflected polynomial 0x82F63B78) of `data` (bytes)."""
-    if len(data) >= _CHUNK * 16:
-        return _crc_chunked(data) ^ 0xFFFFFFFF
-    return _crc_bytes(0xFFFFFFFF, data) ^ 0xFFFFFFFF
-
-
-def _crc_bytes(crc, data):
-    """The CRC register after `data`, from register value `crc` (one table step per byte)."""
-    table = _TABLE
-    for byte in data:
-        crc = table[(crc ^ byte) & 0xFF] ^ (crc >> 8)
-    return crc
-
-
-# Large buffers: the register update is linear over GF(2), so after k chunks of _CHUNK bytes, register
-# r = shift(r) ^ crc0(chunk) where crc0 is a chunk's CRC from a zero register (computed for all chunks at
-# once with numpy, one step per byte position) and shift(r) is r run through _CHUNK zero bytes (a linear
-# map, applied byte by byte through four 256-entry tables).
-_CHUNK = 1024
-_SHIFT = None
-
-
-def _shift_tables():
-    global _SHIFT
-    if _SHIFT is None:
-        table = np.asarray(_TABLE, dtype=np.uint32)
-        basis = np.left_shift(np.uint32(1), np.arange(32, dtype=np.uint32))
-        r = basis.copy()
-        for _ in range(_CHUNK):
-            r = table[r & 0xFF] ^ (r >> 8)
-        images = r.tolist()   # shift(1 << i)
-        tables = []
-        for b in range(4):
-            t = []
-            for v in range(256):
-                out = 0
-                for i in range(8):
-                    if v >> i & 1:
-                        out ^= images[8 * b + i]
-                t.append(out)
-            tables.append(t)
-        _SHIFT = tables
-    return _SHIFT
-
-
-def _crc_chunked(data):
-    table = np.asarray(_TABLE, dtype=np.uint32)
-    k = len(data) // _CHUNK
-    chunks = np.frombuffer(data, dtype=np.uint8, count=k * _CHUNK).reshape(k, _CHUNK).astype(np.uint32)
-    r = np.zeros(k, dtype=np.uint32)
-    for j in range(_CHUNK):
-        r = table[(r ^ chunks[:, j]) & 0xFF] ^ (r >> 8)
-    s0, s1, s2, s3 = _shift_tables()
-    crc = 0xFFFFFFFF
-    for c in r.tolist():
-        crc = s0[crc & 0xFF] ^ s1[crc >> 8 & 0xFF] ^ s2[crc >> 16 & 0xFF] ^ s3[crc >> 24] ^ c
-    return _crc_bytes(crc, data[k * _CHUNK:])
+from .sstable import crc32c, mask
 
 
 def masked_crc32c(data):
-    """TF's masked CRC: rotated right by 15 bits plus 0xa282ead8, so a CRC of data holding CRCs stays well
-    distributed."""
-    crc = crc32c(data)
-    return (((crc >> 15) | (crc << 17)) + _MASK_DELTA) & 0xFFFFFFFF
+    """TF's masked CRC-32C of `data` (the SSTable's, as checkpoints store it)."""
+    return mask(crc32c(data))
 
 
 def encode_record(data):

