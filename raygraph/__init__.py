@@ -1,6 +1,6 @@
 """raygraph: TensorFlow 1's graphs and sessions, run on Ray. `import raygraph as tf`."""
-from . import (app, bitwise, client, compat, contrib, debugging, dtypes, errors, flags, gfile,  # noqa: F401
-               graph_util, image, initializers, io, layers, linalg, logging, losses, math, nn, ops, random,
+from . import (app, bitwise, client, compat, contrib, data, debugging, dtypes, errors, flags, gfile,  # noqa: F401
+               graph_util, image, initializers, io, layers, linalg, logging, losses, math, nn, ops, python_io, random,
                saved_model, summary, test, train)
 from .convert import constant, convert_n_to_tensor, convert_to_tensor, register_tensor_conversion_function  # noqa: F401
 from .default_graph import (add_to_collection, add_to_collections, colocate_with, container,  # noqa: F401
@@ -38,6 +38,8 @@ from .ops.tensor_array import TensorArray  # noqa: F401
 from .functional import case, foldl, foldr, map_fn, scan  # noqa: F401
 from .ops.filling import fill, one_hot, ones, ones_like, range, zeros, zeros_like  # noqa: F401
 from .ops.io import decode_jpeg, decode_png, read_file, write_file  # noqa: F401
+from .ops.parsing import (decode_csv, decode_raw, FixedLenFeature, parse_example, parse_single_example,  # noqa: F401
+                          VarLenFeature)
 from .ops.joining import concat, dynamic_stitch, pad, split, stack, tile, unstack  # noqa: F401
 from .ops.linalg import matmul, tensordot  # noqa: F401
 from .ops.decompositions import qr  # noqa: F401

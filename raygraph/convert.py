@@ -89,7 +89,8 @@ def to_numpy(values, dtype=None):
             raise TypeError(_FAILED.format(values))
         if not all(isinstance(v, (str, bytes, np.str_, np.bytes_)) for v in _leaves(values)):
             raise TypeError(_FAILED.format(values))
-        return _to_bytes_array(arr), dtypes.string
+        # numpy's fixed-width bytes drop trailing NULs ("\x01\x00" -> "\x01"): keep each value whole
+        return _to_bytes_array(np.array(values, dtype=object) if kind == "S" else arr), dtypes.string
     if arr.dtype == np.float64:
         arr = arr.astype(np.float32)
     elif arr.dtype == np.int64:

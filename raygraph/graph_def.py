@@ -84,6 +84,8 @@ def attr_value(value):
     """A Python attr value as an AttrValue message."""
     if isinstance(value, attr_value_pb2.AttrValue):
         return value
+    if hasattr(value, "as_attr_value"):  # a function attr (tf.data's traced functions)
+        return value.as_attr_value()
     if isinstance(value, dtypes.DType):
         return attr_value_pb2.AttrValue(type=value.as_datatype_enum)
     if isinstance(value, TensorShape):

@@ -3,7 +3,6 @@
 Each setup(tf) builds a graph and returns {op type: check(session)}; a check runs and asserts.
 """
 import numpy as np
-
 from op_rows import F32, F64, I64, U8, raw
 
 
@@ -52,6 +51,7 @@ def _files(tf):
     import io
     import os
     import tempfile
+
     from PIL import Image
     img = (np.arange(48).reshape(4, 4, 3) * 5).astype(U8)
     png, jpg = io.BytesIO(), io.BytesIO()
@@ -164,6 +164,7 @@ def _summaries(tf):
 def _training(tf):
     import os
     import tempfile
+
     from raygraph.ops import training as T
     g, lr = np.array([0.5, -1.0]), 0.1
     slots = {n: tf.Variable([0.2, 0.3], dtype=tf.float64, name=n) for n in ("var", "a", "b", "c")}
@@ -196,6 +197,87 @@ def _training(tf):
     return dict(dict.fromkeys(updates, check), SaveV2=check, RestoreV2=check)
 
 
+def _data(tf):
+    """Every dataset and iterator op, each in a pipeline whose elements are checked (tf.data)."""
+    import os
+    import tempfile
+    D = tf.data.Dataset
+    d = tempfile.mkdtemp()
+    rec, txt = os.path.join(d, "r.tfrecord"), os.path.join(d, "t.txt")
+    with tf.python_io.TFRecordWriter(rec) as w:
+        w.write(b"ab")
+    with open(txt, "wb") as f:
+        f.write(b"line\nxy")
+
+    def gen():
+        yield 7
+    pipelines = {
+        "TensorDataset": (D.from_tensors([1, 2]), [[1, 2]]),
+        "TensorSliceDataset": (D.from_tensor_slices([1, 2]), [1, 2]),
+        "RangeDataset": (D.range(2), [0, 1]),
+        "GeneratorDataset": (D.from_generator(gen, tf.int64), [7]),
+        "ZipDataset": (D.zip((D.range(2), D.range(5, 7))).map(lambda a, b: a + b), [5, 7]),
+        "ConcatenateDataset": (D.range(1).concatenate(D.range(3, 4)), [0, 3]),
+        "MapDataset": (D.range(2).map(lambda x: x * 3), [0, 3]),
+        "ParallelMapDatasetV2": (D.range(3).map(lambda x: x + 1, num_parallel_calls=2), [1, 2, 3]),
+        "FilterDataset": (D.range(4).filter(lambda x: x > 1), [2, 3]),
+        "FlatMapDataset": (D.range(3).flat_map(lambda x: D.range(x)), [0, 0, 1]),
+        "InterleaveDataset": (D.range(2).interleave(lambda x: D.from_tensors(x).repeat(2), 2), [0, 1, 0, 1]),
+        "BatchDatasetV2": (D.range(3).batch(2), [[0, 1], [2]]),
+        "PaddedBatchDatasetV2": (D.range(1, 3).map(lambda x: tf.fill([x], x)).padded_batch(2, [None]), [[[1, 0], [2, 2]]]),
+        "MapAndBatchDataset": (D.range(3).apply(tf.data.experimental.map_and_batch(lambda x: -x, 3)), [[0, -1, -2]]),
+        "ShuffleDataset": (D.range(1).shuffle(4, seed=1), [0]),
+        "RepeatDataset": (D.range(1).repeat(2), [0, 0]),
+        "TakeDataset": (D.range(5).take(1), [0]),
+        "SkipDataset": (D.range(3).skip(2), [2]),
+        "CacheDataset": (D.range(2).cache().repeat(2), [0, 1, 0, 1]),
+        "PrefetchDataset": (D.range(2).prefetch(1), [0, 1]),
+        "UnbatchDataset": (D.from_tensors([4, 5]).unbatch(), [4, 5]),
+        "WindowDataset": (D.range(3).window(2).flat_map(lambda w: w.batch(2)), [[0, 1], [2]]),
+        "TFRecordDataset": (tf.data.TFRecordDataset(rec), [b"ab"]),
+        "TextLineDataset": (tf.data.TextLineDataset(txt), [b"line", b"xy"]),
+        "FixedLengthRecordDatasetV2": (tf.data.FixedLengthRecordDataset(txt, 3, header_bytes=1), [b"ine", b"\nxy"]),
+        "MatchingFiles": (D.list_files(os.path.join(d, "*.txt")), [txt.encode()]),
+    }
+    one_shot = {k: tf.data.make_one_shot_iterator(ds).get_next() for k, (ds, _) in pipelines.items()}
+    n = tf.placeholder(tf.int64, [])
+    init = D.range(n).make_initializable_iterator()
+    handle = tf.placeholder(tf.string, [])
+    feedable = tf.data.Iterator.from_string_handle(handle, tf.int64, [])
+    s_handle = init.string_handle()
+    feed_next, init_next = feedable.get_next(), init.get_next()
+    parsed = tf.parse_single_example(tf.train.Example(features=tf.train.Features(feature={"v": tf.train.Feature(
+        float_list=tf.train.FloatList(value=[1.5, 2.5]))})).SerializeToString(), {"v": tf.FixedLenFeature([2], tf.float32)})
+    raw = tf.decode_raw(tf.constant([b"\x01\x00"]), tf.int16)
+    csv = tf.decode_csv(tf.constant(["1,a"]), [[0], [""]])
+
+    def check_pipelines(s):
+        for key, (_, want) in pipelines.items():
+            got = []
+            while True:
+                try:
+                    got.append(s.run(one_shot[key]))
+                except tf.errors.OutOfRangeError:
+                    break
+            assert [np.asarray(g).tolist() for g in got] == [np.asarray(w).tolist() for w in want], (key, got)
+
+    def check_iterators(s):
+        s.run(init.initializer, {n: 3})
+        assert s.run(init_next) == 0
+        h = s.run(s_handle)
+        assert s.run(feed_next, {handle: h}) == 1 and s.run(init_next) == 2
+
+    def check_parsing(s):
+        assert np.array_equal(s.run(parsed["v"]), [1.5, 2.5])
+        assert s.run(raw).tolist() == [[1]]
+        assert [np.asarray(v).tolist() for v in s.run(csv)] == [[1], [b"a"]]
+    checks = dict.fromkeys(pipelines, check_pipelines)
+    checks.update(dict.fromkeys(["IteratorV2", "OneShotIterator", "MakeIterator", "IteratorGetNext",
+                                 "IteratorToStringHandle", "IteratorFromStringHandleV2"], check_iterators))
+    checks.update(dict.fromkeys(["ParseExampleV2", "DecodeRaw", "DecodeCSV"], check_parsing))
+    return checks
+
+
 def _sharded_save(tf):
     """The ops TF's sharded savers add, as a SavedModel's saver runs them: a temporary prefix, its shard's
     file name, then the shards merged into one bundle."""
@@ -224,4 +306,4 @@ def _sharded_save(tf):
     return dict.fromkeys(["StaticRegexFullMatch", "StringJoin", "ShardedFilename", "MergeV2Checkpoints"], check)
 
 
-CUSTOM = [_sources, _random, _files, _control, _loops, _state, _summaries, _training, _sharded_save]
+CUSTOM = [_sources, _random, _files, _control, _loops, _state, _summaries, _training, _sharded_save, _data]

@@ -2,47 +2,13 @@
 
     uint64 length (little-endian) | uint32 masked crc32c(length) | data | uint32 masked crc32c(data)
 
-crc32c is the Castagnoli CRC (reflected polynomial 0x82F63B78); TF "masks" it, rotating right by 15 bits
-and adding 0xa282ead8, so that a CRC of data holding CRCs stays well distributed.
+The framing and its CRC are python_io's (TFRecord files); this module reads event files.
 """
 import struct
 
 from .. import errors
 
-_MASK_DELTA = 0xA282EAD8
-
-
-def _table():
-    table = []
-    for byte in range(256):
-        crc = byte
-        for _ in range(8):
-            crc = (crc >> 1) ^ 0x82F63B78 if crc & 1 else crc >> 1
-        table.append(crc)
-    return tuple(table)
-
-
-_TABLE = _table()
-
-
-def crc32c(data):
-    """The CRC-32C of `data` (bytes)."""
-    crc = 0xFFFFFFFF
-    table = _TABLE
-    for byte in data:
-        crc = table[(crc ^ byte) & 0xFF] ^ (crc >> 8)
-    return crc ^ 0xFFFFFFFF
-
-
-def masked_crc32c(data):
-    crc = crc32c(data)
-    return (((crc >> 15) | (crc << 17)) + _MASK_DELTA) & 0xFFFFFFFF
-
-
-def encode_record(data):
-    """One framed record holding `data`."""
-    header = struct.pack("<Q", len(data))
-    return header + struct.pack("<I", masked_crc32c(header)) + data + struct.pack("<I", masked_crc32c(data))
+from ..python_io import crc32c, encode_record, masked_crc32c  # noqa: F401 - the framing is python_io's
 
 
 def read_records(path):

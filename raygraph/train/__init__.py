@@ -1,5 +1,7 @@
 """`tf.train`: device placement for replicas, cluster specs (and, with training, optimizers and savers)."""
 from ..cluster_spec import ClusterSpec  # noqa: F401
+from ..example_pb2 import (BytesList, Example, Feature, FeatureList, FeatureLists, Features, FloatList,  # noqa: F401
+                           Int64List, SequenceExample)
 from .device_setter import replica_device_setter  # noqa: F401
 from .meta_graph import export_meta_graph, write_graph  # noqa: F401
 from .learning_rate_decay import (cosine_decay, exponential_decay, inverse_time_decay, natural_exp_decay,  # noqa: F401

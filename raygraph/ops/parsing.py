@@ -1,0 +1,204 @@
+"""Parsing ops: `tf.train.Example` records (`parse_example`, `parse_single_example` with `FixedLenFeature`),
+`decode_raw` and `decode_csv`, with TF's op types (ParseExampleV2, DecodeRaw, DecodeCSV) and errors."""
+import collections
+import csv
+
+import numpy as np
+
+from .. import dtypes
+from ..convert import convert_to_tensor
+from ..default_graph import name_scope
+from ..errors import InvalidArgumentError
+from ..example_pb2 import Example
+from ..shape import TensorShape, as_shape
+from .array import reshape
+from .registry import NOT_DIFFERENTIABLE, apply_op, op
+
+
+class FixedLenFeature(collections.namedtuple("FixedLenFeature", ["shape", "dtype", "default_value"])):
+    """A feature of a known number of values, parsed into a dense tensor of `shape`."""
+
+    def __new__(cls, shape, dtype, default_value=None):
+        return super().__new__(cls, shape, dtype, default_value)
+
+
+class VarLenFeature(collections.namedtuple("VarLenFeature", ["dtype"])):
+    """A feature of any number of values (parsed into a SparseTensor, which raygraph does not have yet)."""
+
+
+# ----- ParseExampleV2 ------------------------------------------------------------------------------------------
+_KINDS = {"int64": "int64_list", "float32": "float_list", "string": "bytes_list"}
+_TF_NAMES = {"float32": "float", "string": "string", "int64": "int64"}
+
+
+def _texts(x):
+    return [v.decode() if isinstance(v, bytes) else str(v) for v in np.asarray(x, dtype=object).ravel()]
+
+
+def _parse(record, index):
+    try:
+        return Example.FromString(record if isinstance(record, bytes) else bytes(record))
+    except Exception:  # noqa: BLE001 - any decoding failure is bad input
+        raise InvalidArgumentError(None, None, f"Could not parse example input, value: '{record!r}'") from None
+
+
+def _feature_values(example, key, dtype, default, shape, index):
+    feature = example.features.feature.get(key)
+    kind = feature.WhichOneof("kind") if feature is not None else None
+    if kind is None:
+        if default.size == 0:
+            raise InvalidArgumentError(None, None, f"Feature: {key} (data type: {_TF_NAMES[dtype.name]}) is required "
+                                                   f"but could not be found.")
+        return default
+    if kind != _KINDS[dtype.name]:
+        raise InvalidArgumentError(None, None, f"Name: <unknown>, Key: {key}, Index: {index}.  Data types don't "
+                                               f"match. Expected type: {_TF_NAMES[dtype.name]}")
+    values = list(getattr(feature, kind).value)
+    size = int(np.prod(shape, dtype=np.int64))
+    if len(values) != size:
+        raise InvalidArgumentError(None, None, f"Name: <unknown>, Key: {key}, Index: {index}.  Number of "
+                                               f"{_TF_NAMES[dtype.name]} values != expected.  Values size: "
+                                               f"{len(values)} but output shape: [{','.join(map(str, shape))}]")
+    return np.asarray(values, dtype=object if dtype is dtypes.string else dtype.as_numpy_dtype).reshape(shape)
+
+
+def _parse_example_kernel(a, serialized, names, sparse_keys, dense_keys, ragged_keys, *defaults):
+    records = np.asarray(serialized, dtype=object)
+    examples = [_parse(r, i) for i, r in enumerate(records.ravel())]
+    outputs = []
+    for key, dtype, shape, default in zip(_texts(dense_keys), a["Tdense"], a["dense_shapes"], defaults):
+        shape = tuple(shape.as_list())
+        default = np.asarray(default)
+        rows = [_feature_values(ex, key, dtype, default, shape, i) for i, ex in enumerate(examples)]
+        np_type = object if dtype is dtypes.string else dtype.as_numpy_dtype
+        out = np.stack(rows).astype(np_type) if rows else np.zeros((0,) + shape, np_type)
+        outputs.append(out.reshape(records.shape + shape))
+    return outputs[0] if len(outputs) == 1 else outputs
+
+
+def _parse_example_shape(inputs, a):
+    batch = inputs[0].shape
+    return [(t, batch.concatenate(s)) for t, s in zip(a["Tdense"], a["dense_shapes"])]
+
+
+op("ParseExampleV2", "serialized:string, names:string, sparse_keys:string, dense_keys:string, ragged_keys:string, "
+   "dense_defaults:+Tdense", kernel=_parse_example_kernel, shape=_parse_example_shape, grad=NOT_DIFFERENTIABLE)
+
+
+def parse_example(serialized, features, name=None, example_names=None):
+    """Parses a batch of serialized `Example`s into {key: dense tensor [batch] + shape} (FixedLenFeature)."""
+    with name_scope(name, "ParseExample"):
+        return _parse_example(serialized, features)
+
+
+def parse_single_example(serialized, features, name=None, example_names=None):
+    """Parses one serialized `Example` into {key: dense tensor of the feature's shape} (FixedLenFeature)."""
+    with name_scope(name, "ParseSingleExample"), name_scope("ParseExample"):
+        return _parse_example(serialized, features)
+
+
+def _parse_example(serialized, features):
+    keys = sorted(features)
+    for k in keys:
+        if not isinstance(features[k], FixedLenFeature):
+            raise NotImplementedError(f"raygraph parses only FixedLenFeature features; {k} is "
+                                      f"{type(features[k]).__name__} (SparseTensor is not implemented)")
+    defaults = []
+    for k in keys:
+        f = features[k]
+        dtype = dtypes.as_dtype(f.dtype)
+        if f.default_value is None:
+            defaults.append(convert_to_tensor(np.zeros([0], dtype=object if dtype is dtypes.string else
+                                                       dtype.as_numpy_dtype), dtype=dtype, name="Const"))
+        else:
+            value = convert_to_tensor(f.default_value, dtype=dtype, name=f"key_{k}")
+            defaults.append(reshape(value, as_shape(f.shape).as_list()))
+    attrs = {"Tdense": [dtypes.as_dtype(features[k].dtype) for k in keys], "num_sparse": 0, "sparse_types": [],
+             "ragged_value_types": [], "ragged_split_types": [],
+             "dense_shapes": [as_shape(features[k].shape) for k in keys]}
+    out = apply_op("ParseExampleV2", [serialized, [], [], keys, [], defaults], attrs)
+    out = out if isinstance(out, list) else [out]
+    return dict(zip(keys, out))
+
+
+# ----- DecodeRaw -------------------------------------------------------------------------------------------------
+def _decode_raw_kernel(a, data):
+    items = np.asarray(data, dtype=object)
+    dtype = np.dtype(a["out_type"].as_numpy_dtype).newbyteorder("<" if a["little_endian"] else ">")
+    flat = [bytes(v) for v in items.ravel()]
+    size = len(flat[0]) if flat else 0
+    for i, v in enumerate(flat):
+        if len(v) != size:
+            raise InvalidArgumentError(None, None, f"DecodeRaw requires input strings to all be the same size, but "
+                                                   f"element {i} has size {len(v)} != {size}")
+    if size % dtype.itemsize:
+        raise InvalidArgumentError(None, None, f"Input to DecodeRaw has length {size} that is not a multiple of "
+                                               f"{dtype.itemsize}, the size of {a['out_type'].name}")
+    out = np.frombuffer(b"".join(flat), dtype=dtype).astype(dtype.newbyteorder("="))
+    return out.reshape(items.shape + (size // dtype.itemsize,))
+
+
+op("DecodeRaw", "bytes:string", kernel=_decode_raw_kernel, grad=NOT_DIFFERENTIABLE,
+   shape=lambda i, a: (a["out_type"], i[0].shape.concatenate(TensorShape([None]))))
+
+
+def decode_raw(input_bytes=None, out_type=None, little_endian=True, name=None, bytes=None):
+    """Reinterprets the bytes of each string as a vector of `out_type` numbers."""
+    data = input_bytes if input_bytes is not None else bytes
+    return apply_op("DecodeRaw", [data], {"out_type": dtypes.as_dtype(out_type), "little_endian": little_endian},
+                    name=name)
+
+
+# ----- DecodeCSV -------------------------------------------------------------------------------------------------
+def _csv_fields(record, a):
+    delim = a["field_delim"]
+    if a["use_quote_delim"]:
+        return next(csv.reader([record], delimiter=delim, quotechar='"', strict=True))
+    return record.split(delim)
+
+
+def _csv_value(text, default, dtype, column, row, na_value):
+    if text == "" or text == na_value:
+        if np.size(default) == 0:
+            raise InvalidArgumentError(None, None, f"Field {column} is required but missing in record {row}!")
+        return np.asarray(default).ravel()[0]
+    if dtype is dtypes.string:
+        return text.encode()
+    try:
+        return float(text) if dtype.is_floating else int(text)
+    except ValueError:
+        raise InvalidArgumentError(None, None, f"Field {column} in record {row} is not a valid "
+                                               f"{dtype.name}: {text}") from None
+
+
+def _decode_csv_kernel(a, records, *defaults):
+    items = np.asarray(records, dtype=object)
+    types, select = a["OUT_TYPE"], a.get("select_cols") or None
+    columns = [[] for _ in defaults]
+    for row, record in enumerate(items.ravel()):
+        text = record.decode() if isinstance(record, bytes) else str(record)
+        fields = _csv_fields(text, a)
+        if select:
+            fields = [fields[c] if c < len(fields) else "" for c in select]
+        if len(fields) != len(defaults):
+            raise InvalidArgumentError(None, None, f"Expect {len(defaults)} fields but have {len(fields)} in "
+                                                   f"record {row}")
+        for c, (field, default, dtype) in enumerate(zip(fields, defaults, types)):
+            columns[c].append(_csv_value(field, default, dtype, c, row, a["na_value"]))
+    return [np.asarray(col, dtype=object if t is dtypes.string else t.as_numpy_dtype).reshape(items.shape)
+            for col, t in zip(columns, types)]
+
+
+op("DecodeCSV", "records:string, record_defaults:+OUT_TYPE", kernel=_decode_csv_kernel, grad=NOT_DIFFERENTIABLE,
+   shape=lambda i, a: [(t, i[0].shape) for t in a["OUT_TYPE"]])
+
+
+def decode_csv(records, record_defaults, field_delim=",", use_quote_delim=True, name=None, na_value="",
+               select_cols=None):
+    """Splits CSV lines into one tensor per column, typed by `record_defaults` (empty default: required)."""
+    with name_scope(name, "DecodeCSV") as scope:
+        defaults = [convert_to_tensor(d, name=f"record_defaults_{i}") for i, d in enumerate(record_defaults)]
+        attrs = {"field_delim": field_delim, "use_quote_delim": use_quote_delim, "na_value": na_value,
+                 "select_cols": list(select_cols or [])}
+        out = apply_op("DecodeCSV", [records, defaults], attrs, name=scope)
+    return out if isinstance(out, list) else [out]
