@@ -25,6 +25,9 @@ from .ops.array import (broadcast_to, expand_dims, identity, invert_permutation,
 from .ops.clip import (clip_by_average_norm, clip_by_global_norm, clip_by_norm, clip_by_value,  # noqa: F401
                         global_norm)
 from .ops.control import Assert, group, no_op, Print, tuple, with_dependencies  # noqa: F401
+from .ops.indexed_slices import IndexedSlices, IndexedSlicesValue, convert_to_tensor_or_indexed_slices  # noqa: F401
+from .ops.scatter import (scatter_add, scatter_div, scatter_max, scatter_min, scatter_mul, scatter_sub,  # noqa: F401
+                          scatter_update, unique)
 from .ops.control_flow import cond  # noqa: F401
 from .ops.filling import fill, one_hot, ones, ones_like, range, zeros, zeros_like  # noqa: F401
 from .ops.io import decode_jpeg, decode_png, read_file, write_file  # noqa: F401
