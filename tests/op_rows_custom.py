@@ -209,7 +209,8 @@ def _sparse(tf):
                                 rows(lambda v, a, b, c, u: [
                                     v - np.sqrt(b + 1e-6) / np.sqrt(0.9 * a + 0.1 * u * u + 1e-6) * u,
                                     0.9 * a + 0.1 * u * u,
-                                    0.9 * b + 0.1 * (np.sqrt(b + 1e-6) / np.sqrt(0.9 * a + 0.1 * u * u + 1e-6) * u) ** 2
+                                    0.9 * b + 0.1 * (np.sqrt(b + 1e-6) / np.sqrt(0.9 * a + 0.1 * u * u + 1e-6)
+                                                     * u) ** 2
                                 ]))})
     uniq = S.unique(tf.constant([4, 1, 4, 7, 1], tf.int64), out_idx=tf.int64)
     init_op = tf.variables_initializer(list(slots.values()))

@@ -99,8 +99,9 @@ def aggregate(grads):
     if any(isinstance(g, Tensor) for g in grads):
         return apply_op("AddN", [grads], {"N": len(grads)})
     if len({g.indices.dtype.base_dtype for g in grads}) > 1:
-        grads = [IndexedSlices(g.values, apply_op("Cast", [g.indices], {"DstT": dtypes.int64}, name="Cast"), g.dense_shape)
-                 if g.indices.dtype.base_dtype is dtypes.int32 else g for g in grads]
+        grads = [g if g.indices.dtype.base_dtype is not dtypes.int32 else IndexedSlices(
+            g.values, apply_op("Cast", [g.indices], {"DstT": dtypes.int64}, name="Cast"), g.dense_shape)
+            for g in grads]
     values = apply_op("ConcatV2", [[g.values for g in grads], 0], {"N": len(grads)}, name="concat")
     indices = apply_op("ConcatV2", [[g.indices for g in grads], 0], {"N": len(grads)}, name="concat")
     return IndexedSlices(values, indices, grads[0].dense_shape)
