@@ -29,7 +29,7 @@ LAYERS = [
     ["ops.shape_fns", "ops.registry"],
     # op families, each importing only the families before it
     ["ops.indexed_slices", "ops.array", "ops.math", "ops.filling", "ops.joining", "ops.slicing", "ops.reduction", "ops.linalg",
-     "ops.operators", "ops.random", "ops.control_flow", "ops.control", "ops.nn", "ops.conv", "ops.pooling",
+     "ops.operators", "ops.random", "ops.candidate_sampling", "ops.control_flow", "ops.control", "ops.nn", "ops.conv", "ops.pooling",
      "ops.normalization", "ops.clip", "ops.state", "ops.scatter",
      "ops.io", "ops.script", "ops.summary", "ops.training", "ops"],
     # TF's namespaces over the op families
