@@ -13,7 +13,7 @@ from .. import dtypes
 from ..errors import InvalidArgumentError
 from ..shape import TensorShape
 from .registry import NO_GRADIENT_DEFINED, NOT_DIFFERENTIABLE, NUMBERS, REALS, apply_op, op
-from .shape_fns import dims, merge_dims, with_rank
+from .shape_fns import constant_value_as_shape, dims, merge_dims, with_rank
 from .state import locked
 
 _raw = TensorShape._raw
@@ -120,3 +120,44 @@ op("Unique", "x:T", kernel=_unique_kernel, out_idx="int32 int64", grad=NO_GRADIE
 def unique(x, out_idx=dtypes.int32, name=None):
     """The distinct values of the 1-D `x` in order of appearance, and for each element its value's index."""
     return apply_op("Unique", [x], {"out_idx": dtypes.as_dtype(out_idx)}, name=name)
+
+
+# ----- SparseToDense ------------------------------------------------------------------------------------------
+def _sparse_to_dense_kernel(a, indices, output_shape, values, default):
+    shape = tuple(int(d) for d in np.reshape(output_shape, -1))
+    idx = np.asarray(indices).reshape((-1, len(shape)) if np.ndim(indices) < 2 else np.shape(indices))
+    if np.ndim(indices) == 0:
+        idx = idx.reshape(1, -1)
+    n = idx.shape[0]
+    if np.ndim(values) not in (0, 1) or (np.ndim(values) == 1 and np.shape(values)[0] != n):
+        raise InvalidArgumentError(None, None, f"sparse_values has incorrect shape {list(np.shape(values))}, "
+                                   f"should be [] or [{n}]")
+    out = np.full(shape, default, dtype=np.asarray(values).dtype)
+    for i, row in enumerate(idx.tolist()):
+        if any(not 0 <= v < d for v, d in zip(row, shape)):
+            raise InvalidArgumentError(None, None, f"indices[{i}] = [{','.join(map(str, row))}] is out of bounds: "
+                                       f"need 0 <= index < [{','.join(map(str, shape))}]")
+        if a.get("validate_indices", True) and i and row <= idx[i - 1].tolist():
+            word = "repeated" if row == idx[i - 1].tolist() else "out of order"
+            raise InvalidArgumentError(None, None, f"indices[{i}] = [{','.join(map(str, row))}] is {word}. Many "
+                                       f"sparse ops require sorted indices.\n    Use `tf.sparse.reorder` to create "
+                                       f"a correctly ordered copy.\n\n")
+    if n:
+        out[tuple(idx.T)] = values
+    return out
+
+
+def _sparse_to_dense_shape(inputs, a):
+    return inputs[2].dtype.base_dtype, constant_value_as_shape(inputs[1])
+
+
+op("SparseToDense", "sparse_indices:Tindices, output_shape:Tindices, sparse_values:T, default_value:T",
+   kernel=_sparse_to_dense_kernel, shape=_sparse_to_dense_shape, Tindices="int32 int64",
+   grad=NO_GRADIENT_DEFINED)  # TF's gradient needs GatherNd, which raygraph does not have yet
+
+
+def sparse_to_dense(sparse_indices, output_shape, sparse_values, default_value=0, validate_indices=True,
+                    name=None):
+    """A dense tensor of `output_shape` holding `sparse_values` at `sparse_indices`, `default_value` elsewhere."""
+    return apply_op("SparseToDense", [sparse_indices, output_shape, sparse_values, default_value],
+                    {"validate_indices": validate_indices}, name=name)
