@@ -27,11 +27,11 @@ from .ops.clip import (clip_by_average_norm, clip_by_global_norm, clip_by_norm, 
 from .ops.control import Assert, group, no_op, Print, tuple, with_dependencies  # noqa: F401
 from .ops.indexed_slices import IndexedSlices, IndexedSlicesValue, convert_to_tensor_or_indexed_slices  # noqa: F401
 from .ops.scatter import (scatter_add, scatter_div, scatter_max, scatter_min, scatter_mul, scatter_sub,  # noqa: F401
-                          scatter_update, unique)
+                          scatter_update, sparse_to_dense, unique)
 from .ops.control_flow import cond  # noqa: F401
 from .ops.filling import fill, one_hot, ones, ones_like, range, zeros, zeros_like  # noqa: F401
 from .ops.io import decode_jpeg, decode_png, read_file, write_file  # noqa: F401
-from .ops.joining import concat, dynamic_stitch, pad, split, stack, tile, unstack  # noqa: F401
+from .ops.joining import concat, dynamic_partition, dynamic_stitch, pad, split, stack, tile, unstack  # noqa: F401
 from .ops.linalg import matmul, tensordot  # noqa: F401
 from .ops.math import (abs, add, atan2, cast, ceil, cos, div, div_no_nan, divide, equal, exp, expm1,  # noqa: F401
                        floor, floordiv, floormod, greater, greater_equal, is_finite, is_inf, is_nan, less, less_equal,

@@ -225,4 +225,26 @@ def _sparse(tf):
     return dict(dict.fromkeys(updates, check), Unique=check)
 
 
-CUSTOM = [_sources, _random, _files, _control, _state, _summaries, _training, _sparse]
+def _samplers(tf):
+    """Seeded candidate samplers: in range, distinct when unique, the same in a second session (their bit-for-bit
+    agreement with TF is in tests/tf_recorded/cases_embedding.py)."""
+    tf.set_random_seed(5)
+    true = tf.constant([[1, 3], [2, 0]], tf.int64)
+    ops = {"UniformCandidateSampler": tf.nn.uniform_candidate_sampler(true, 2, 6, True, 10),
+           "LogUniformCandidateSampler": tf.nn.log_uniform_candidate_sampler(true, 2, 5, False, 1000),
+           "AllCandidateSampler": tf.nn.all_candidate_sampler(true, 2, 4, True)}
+
+    def check(s):
+        first = s.run(ops)
+        (u, ut, us), (lg, lt, ls), (a, at, as_) = (first[k] for k in sorted(ops, key=list(ops).index))
+        assert sorted(set(u.tolist())) == sorted(u.tolist()) and u.min() >= 0 and u.max() < 10 and u.dtype == I64
+        assert ut.shape == (2, 2) and us.shape == (6,) and us.dtype == F32
+        assert lg.min() >= 0 and lg.max() < 1000
+        assert np.allclose(ls, 5 * np.log((lg + 2.0) / (lg + 1.0)) / np.log(1001.0))  # p * num_sampled
+        assert a.tolist() == [0, 1, 2, 3] and np.all(at == 1) and np.all(as_ == 1)
+        again = s.run(ops)
+        assert not np.array_equal(again["UniformCandidateSampler"][0], u)  # each run draws anew
+    return dict.fromkeys(ops, check)
+
+
+CUSTOM = [_sources, _random, _files, _control, _state, _summaries, _training, _sparse, _samplers]
