@@ -34,12 +34,26 @@ def first_bad(idx, n):
     return int(np.argmax(bad)) if bad.any() else None
 
 
-def add_rows(var, idx, rows):
-    """var[idx] += rows, duplicates adding up (fancy indexing when the indices are distinct)."""
-    if np.unique(idx).size == idx.size:
-        var[idx] += rows
-    else:
-        np.add.at(var, idx, rows)
+def in_order(idx):
+    """Positions of `idx` in batches whose indices are distinct: first every index's first occurrence, then each
+    repeat alone, in order. Applying the batches one after another updates each row in the order TF's
+    sequential kernels do, with one vectorized step when nothing repeats."""
+    _, first = np.unique(idx, return_index=True)
+    if first.size == idx.size:
+        return [slice(None)]
+    rest = np.ones(idx.size, bool)
+    rest[first] = False
+    return [np.sort(first)] + [slice(i, i + 1) for i in np.flatnonzero(rest).tolist()]
+
+
+def add_rows(var, idx, rows, subtract=False):
+    """var[idx] += rows (or -=), repeated indices adding up in order."""
+    for part in in_order(idx):
+        at = idx[part]
+        if subtract:
+            var[at] -= rows[part]
+        else:
+            var[at] += rows[part]
 
 
 # ----- the scatter ops ----------------------------------------------------------------------------------------
@@ -49,7 +63,7 @@ def _combine(kind, var, idx, rows):
     elif kind == "add":
         add_rows(var, idx, rows)
     elif kind == "sub":
-        add_rows(var, idx, -rows)
+        add_rows(var, idx, rows, subtract=True)
     else:
         getattr(np, {"mul": "multiply", "div": "divide", "min": "minimum", "max": "maximum"}[kind]).at(var, idx, rows)
 

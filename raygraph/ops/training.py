@@ -11,7 +11,7 @@ from .. import checkpoint_io, dtypes
 from ..errors import InvalidArgumentError
 from ..shape import TensorShape
 from .registry import NOT_DIFFERENTIABLE, NUMBERS, apply_op, op
-from .scatter import first_bad, writable
+from .scatter import first_bad, in_order, writable
 from .shape_fns import dims, merge_dims, with_rank
 from .state import locked
 
@@ -152,8 +152,7 @@ def _sparse_kernel(names, n_refs, update):
                 raise InvalidArgumentError(None, None, f"Index {int(idx[i])} at offset {i} in indices is out of range")
             scalars = [np.asarray(v, var.dtype) for v in args[n_refs:grad_at] + args[grad_at + 2:]]
             grad = np.asarray(grad, var.dtype)
-            steps = [slice(None)] if np.unique(idx).size == idx.size else [slice(i, i + 1) for i in range(idx.size)]
-            for step in steps:
+            for step in in_order(idx):
                 rows = idx[step]
                 news = update(a, *(x[rows] for x in arrays), *scalars[:grad_at - n_refs], grad[step],
                               *scalars[grad_at - n_refs:])
