@@ -45,19 +45,18 @@ _DISTRIBUTIONS = {"UniformCandidateSampler": _uniform, "LogUniformCandidateSampl
 
 
 def _sample(draw, key, start, num_sampled, unique):
-    """TF's RangeSampler::SampleBatchGetExpectedCountAvoid: the draws and how many tries they took."""
+    """TF's RangeSampler::SampleBatchGetExpectedCountAvoid: the draws and how many tries they took (with
+    `unique`, the first `num_sampled` distinct values of the stream of draws, found a batch of draws at a time)."""
     if not unique:
         return draw(_uint32_pairs(key, start, 0, num_sampled)), num_sampled
-    picked, used, tries = [], set(), 0
-    while len(picked) < num_sampled:
-        for v in draw(_uint32_pairs(key, start, tries, num_sampled)).tolist():
-            tries += 1
-            if v not in used:
-                used.add(v)
-                picked.append(v)
-                if len(picked) == num_sampled:
-                    break
-    return np.asarray(picked, np.int64), tries
+    n = 2 * num_sampled
+    while True:
+        values = draw(_uint32_pairs(key, start, 0, n))
+        _, first = np.unique(values, return_index=True)
+        if first.size >= num_sampled:
+            chosen = np.sort(first)[:num_sampled]
+            return values[chosen], int(chosen[-1]) + 1
+        n *= 2
 
 
 def _uint32_pairs(key, start, first, n):
