@@ -260,3 +260,20 @@ def case_fetch_indexed_slices(tf):
         nested = sess.run({"g": [g, s]})
     return {"type": type(v).__name__, "fields": list(v._fields), "v": list(v),
             "nested": [type(nested["g"][0]).__name__, list(nested["g"][1])]}
+
+
+def case_clip_indexed_slices(tf):
+    w = _table(tf)
+    v = tf.Variable([1.0, 2.0, 3.0], name="v")
+    loss = tf.reduce_sum(tf.gather(w, [1, 2, 1]) * v) * 3.0
+    grads = tf.gradients(loss, [w, v])
+    clipped, norm = tf.clip_by_global_norm(grads, 2.0)
+    by_norm = tf.clip_by_norm(grads[0], 1.0)
+    gn = tf.global_norm(grads)
+    train = tf.train.GradientDescentOptimizer(0.1).apply_gradients(zip(clipped, [w, v]))
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        out = s.run([clipped[0].values, clipped[0].indices, clipped[1], norm, by_norm.values, gn])
+        s.run(train)
+        return {"types": [_kind(tf, c) for c in clipped] + [_kind(tf, by_norm)],
+                "names": [clipped[0].values.name, by_norm.values.name, gn.name], "run": out, "w": s.run(w)}
