@@ -277,3 +277,15 @@ def case_clip_indexed_slices(tf):
         s.run(train)
         return {"types": [_kind(tf, c) for c in clipped] + [_kind(tf, by_norm)],
                 "names": [clipped[0].values.name, by_norm.values.name, gn.name], "run": out, "w": s.run(w)}
+
+
+def case_fetched_value_not_changed_by_later_scatter(tf):
+    v = tf.Variable([[1.0, 2.0], [3.0, 4.0]], name="v")
+    read = tf.identity(v)
+    add = tf.scatter_add(v, [1], [[10.0, 10.0]])
+    with tf.Session() as s:
+        s.run(v.initializer)
+        before, snapshot = s.run(v), s.run(read)
+        s.run(add)
+        s.run(tf.scatter_sub(v, [0], [[1.0, 1.0]]))
+        return [before, snapshot, s.run(v)]
