@@ -28,9 +28,9 @@ LAYERS = [
     # the op table: building an op from its entry
     ["ops.shape_fns", "ops.registry"],
     # op families, each importing only the families before it
-    ["ops.indexed_slices", "ops.array", "ops.math", "ops.filling", "ops.joining", "ops.slicing", "ops.reduction", "ops.linalg",
-     "ops.operators", "ops.random", "ops.candidate_sampling", "ops.control_flow", "ops.control", "ops.nn", "ops.conv", "ops.pooling",
-     "ops.normalization", "ops.clip", "ops.state", "ops.scatter", "ops.embedding",
+    ["ops.indexed_slices", "ops.array", "ops.math", "ops.filling", "ops.joining", "ops.slicing", "ops.reduction",
+     "ops.linalg", "ops.operators", "ops.random", "ops.candidate_sampling", "ops.control_flow", "ops.control", "ops.nn",
+     "ops.conv", "ops.pooling", "ops.normalization", "ops.clip", "ops.state", "ops.scatter", "ops.embedding",
      "ops.io", "ops.script", "ops.summary", "ops.training", "ops"],
     # TF's namespaces over the op families
     ["math", "bitwise", "image", "io", "losses"],

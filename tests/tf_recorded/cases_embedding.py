@@ -150,7 +150,7 @@ def case_nce_loss(tf):
 
 def case_nce_loss_partitioned_num_true_2_hits_removed(tf):
     tf.set_random_seed(2)
-    nw, nb, emb, inputs, _ = _nce_model(tf, partitioned=True)
+    nw, nb, _emb, inputs, _ = _nce_model(tf, partitioned=True)
     labels = tf.constant([[1, 2], [7, 0], [3, 3], [49, 48]], tf.int64)
     loss = tf.nn.nce_loss(nw, nb, labels, inputs, 8, 50, num_true=2, remove_accidental_hits=True,
                           partition_strategy="div")
@@ -159,7 +159,7 @@ def case_nce_loss_partitioned_num_true_2_hits_removed(tf):
 
 def case_sampled_softmax_loss(tf):
     tf.set_random_seed(4)
-    nw, nb, emb, inputs, labels = _nce_model(tf)
+    nw, nb, _emb, inputs, labels = _nce_model(tf)
     loss = tf.nn.sampled_softmax_loss(nw, nb, labels, inputs, 10, 50, seed=7)
     grads = tf.gradients(tf.reduce_sum(loss), [nw, nb])
     return {"ops": [t for _, t in _ops(tf, "sampled_softmax_loss")], "loss": [loss.name, loss.shape.as_list()],
@@ -167,7 +167,7 @@ def case_sampled_softmax_loss(tf):
 
 
 def case_sampled_softmax_given_sampled_values(tf):
-    nw, nb, emb, inputs, labels = _nce_model(tf)
+    nw, nb, _emb, inputs, labels = _nce_model(tf)
     values = tf.nn.uniform_candidate_sampler(labels, 1, 5, True, 50, seed=3)
     loss = tf.nn.sampled_softmax_loss(nw, nb, labels, inputs, 5, 50, sampled_values=values,
                                       remove_accidental_hits=False)
