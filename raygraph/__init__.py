@@ -1,6 +1,7 @@
 """raygraph: TensorFlow 1's graphs and sessions, run on Ray. `import raygraph as tf`."""
-from . import (app, bitwise, client, compat, contrib, dtypes, errors, flags, gfile, image, initializers,  # noqa: F401
-               io, layers, logging, losses, math, nn, ops, saved_model, summary, train)
+from . import (app, bitwise, client, compat, contrib, debugging, dtypes, errors, flags, gfile,  # noqa: F401
+               graph_util, image, initializers, io, layers, linalg, logging, losses, math, nn, ops, random,
+               saved_model, summary, test, train)
 from .convert import constant, convert_n_to_tensor, convert_to_tensor, register_tensor_conversion_function  # noqa: F401
 from .default_graph import (add_to_collection, add_to_collections, colocate_with, container,  # noqa: F401
                             control_dependencies, device, get_collection, get_collection_ref, get_name_scope,
@@ -22,6 +23,12 @@ from .operation import Operation  # noqa: F401
 from .ops.array import (broadcast_to, expand_dims, identity, invert_permutation, newaxis, placeholder,  # noqa: F401
                         placeholder_with_default, rank, reshape, reverse, reverse_sequence, setdiff1d, shape, size,
                         squeeze, stop_gradient, transpose)
+from .ops.checks import (add_check_numerics_ops, assert_equal, assert_greater, assert_greater_equal,  # noqa: F401
+                         assert_integer, assert_less, assert_less_equal, assert_near, assert_negative,
+                         assert_non_negative, assert_non_positive, assert_none_equal, assert_positive,
+                         assert_proper_iterable, assert_rank, assert_rank_at_least, assert_rank_in,
+                         assert_same_float_dtype, assert_scalar, assert_type, check_numerics, is_non_decreasing,
+                         is_numeric_tensor, is_strictly_increasing, verify_tensor_all_finite)
 from .ops.clip import (clip_by_average_norm, clip_by_global_norm, clip_by_norm, clip_by_value,  # noqa: F401
                         global_norm)
 from .ops.control import Assert, group, no_op, Print, tuple, with_dependencies  # noqa: F401
@@ -29,10 +36,18 @@ from .ops.indexed_slices import IndexedSlices, IndexedSlicesValue, convert_to_te
 from .ops.scatter import (scatter_add, scatter_div, scatter_max, scatter_min, scatter_mul, scatter_sub,  # noqa: F401
                           scatter_update, sparse_to_dense, unique)
 from .ops.control_flow import cond  # noqa: F401
+from .ops.while_loop import while_loop  # noqa: F401
+from .ops.tensor_array import TensorArray  # noqa: F401
+from .functional import case, foldl, foldr, map_fn, scan  # noqa: F401
 from .ops.filling import fill, one_hot, ones, ones_like, range, zeros, zeros_like  # noqa: F401
 from .ops.io import decode_jpeg, decode_png, read_file, write_file  # noqa: F401
 from .ops.joining import concat, dynamic_partition, dynamic_stitch, pad, split, stack, tile, unstack  # noqa: F401
 from .ops.linalg import matmul, tensordot  # noqa: F401
+from .ops.decompositions import qr  # noqa: F401
+from .ops.products import cross, einsum, norm, tensor_diag as diag, tensor_diag_part as diag_part  # noqa: F401
+from .ops.matrix import (cholesky, cholesky_solve, eye, matrix_band_part, matrix_determinant, matrix_diag,  # noqa: F401
+                         matrix_diag_part, matrix_inverse, matrix_set_diag, matrix_solve, matrix_transpose,
+                         matrix_triangular_solve, self_adjoint_eig, self_adjoint_eigvals, trace)
 from .ops.math import (abs, add, atan2, cast, ceil, cos, div, div_no_nan, divide, equal, exp, expm1,  # noqa: F401
                        floor, floordiv, floormod, greater, greater_equal, is_finite, is_inf, is_nan, less, less_equal,
                        log, log1p, logical_and, logical_not, logical_or, logical_xor, maximum, minimum, mod, multiply,

@@ -1,6 +1,11 @@
-"""The checkpoint format: one Arrow IPC data file plus a JSON index, committed atomically.
+"""The checkpoint files: TensorFlow's V2 format, which raygraph writes, and raygraph's earlier Arrow format, read.
 
-A checkpoint `<prefix>` is two files:
+A checkpoint `<prefix>` is committed once `<prefix>.index` exists; its first bytes say its format:
+
+- TensorFlow's tensor bundle (tensor_bundle.py): `<prefix>.index` (an SSTable) and
+  `<prefix>.data-00000-of-00001`. `write` writes this format: TensorFlow reads it, and it reads what
+  TensorFlow writes (shards, partitioned tensors and strings included).
+- raygraph's Arrow format (version 1 and 2), read as before and written only on request (`fmt=ARROW`):
 
     <prefix>.index                      JSON: {"format": "raygraph-checkpoint", "version": 2,
                                                "data": "<basename>.data-<token>.arrow",
@@ -11,17 +16,15 @@ A checkpoint `<prefix>` is two files:
                                         (named like the tensor), each a large_list of the flattened
                                         C-order values in the tensor's Arrow type
 
-The index is the commit record: a checkpoint exists once its index does. `write` puts the data file
-under a fresh name, then replaces the index, each written to a temporary file, fsynced and renamed
-(then the directory fsynced). A crash at any point leaves either the old index (still pointing to its
-own, untouched data file) or the new one: never a mix. Data files no index points to, and temporary
-files a crashed save left, are removed after the commit. Strings are stored as large_binary, bool as Arrow booleans, complex numbers as
-interleaved (real, imaginary) pairs of floats.
+  Its data file gets a fresh name on every save and the index, renamed over the old one last, is the commit.
+  Strings are stored as large_binary, bool as Arrow booleans, complex numbers as interleaved (real,
+  imaginary) pairs of floats. Reading checks the index's own checksum and fields, then the data file's size
+  and CRC32 before pyarrow parses a byte of it (a damaged IPC file can crash pyarrow or make it allocate
+  terabytes), then each tensor's element count and CRC32. Version-1 files (no index or data-file checksum)
+  get pyarrow's full validation instead.
 
-Reading trusts nothing it has not checked: the index's own checksum and fields, then the data file's size
-and CRC32 before pyarrow parses a byte of it (a damaged IPC file can crash pyarrow or make it allocate
-terabytes), then each tensor's element count and CRC32. Any damage is DataLossError. Version-1 files
-(no index or data-file checksum) are still read, with pyarrow's full validation instead.
+`read` checks every name, dtype and shape against the index before it reads any tensor, and every checksum
+before it returns: all or nothing. Damage is DataLossError in either format.
 """
 import glob
 import json
@@ -33,10 +36,11 @@ import zlib
 import numpy as np
 import pyarrow as pa
 
-from . import dtypes
+from . import atomic_files, dtypes, tensor_bundle
 from .errors import DataLossError, InvalidArgumentError, NotFoundError
 from .shape import TensorShape
 
+TENSORFLOW, ARROW = "tensorflow", "arrow"  # write's formats
 FORMAT = "raygraph-checkpoint"
 VERSION = 2
 READABLE_VERSIONS = (1, 2)
@@ -44,35 +48,50 @@ _COMPLEX_PARTS = {"complex64": np.float32, "complex128": np.float64}
 
 
 # ----- writing ---------------------------------------------------------------------------------------------------
-def write(prefix, names, values, dtype_list=None):
-    """Writes `values` under `names` as the checkpoint `prefix` (atomically; see the module docstring)."""
+def write(prefix, names, values, dtype_list=None, fmt=TENSORFLOW):
+    """Writes `values` under `names` as the checkpoint `prefix`, crash-safely, in TensorFlow's format (or ARROW)."""
     if len(set(names)) != len(names):
         raise InvalidArgumentError(None, None, "Duplicate tensor names in a checkpoint: " + ", ".join(names))
     directory = os.path.dirname(prefix) or "."
     if not os.path.isdir(directory):
-        raise NotFoundError(None, None, f"{directory}; No such file or directory")
-    dtype_list = dtype_list or [dtypes.as_dtype(np.asarray(v).dtype) for v in values]
+        try:  # as TensorFlow's SaveV2: the prefix's own directory is made (a sharded save's `<prefix>_temp`)
+            os.mkdir(directory)
+        except FileNotFoundError:
+            raise NotFoundError(None, None, f"{directory}; No such file or directory") from None
+        except FileExistsError:
+            pass
+    dtype_list = [dtypes.as_dtype(d).base_dtype for d in dtype_list] if dtype_list else \
+        [dtypes.as_dtype(np.asarray(v).dtype) for v in values]
     arrays = [_as_array(v, d) for v, d in zip(values, dtype_list)]
+    if fmt == TENSORFLOW:
+        tensor_bundle.write(prefix, list(zip(names, arrays, dtype_list)))
+    elif fmt == ARROW:
+        _write_arrow(prefix, directory, names, arrays, dtype_list)
+    else:
+        raise ValueError(f"Unknown checkpoint format {fmt!r}")
+
+
+def _write_arrow(prefix, directory, names, arrays, dtype_list):
     order = sorted(range(len(names)), key=lambda i: names[i])
     entries, columns, fields = [], [], []
     for i in order:
-        column, entry = _encode(names[i], arrays[i], dtypes.as_dtype(dtype_list[i]).base_dtype)
+        column, entry = _encode(names[i], arrays[i], dtype_list[i])
         columns.append(column)
         fields.append(pa.field(names[i], column.type))
         entries.append(entry)
     data_name = f"{os.path.basename(prefix)}.data-{uuid.uuid4().hex[:12]}.arrow"
     batch = pa.RecordBatch.from_arrays(columns, schema=pa.schema(fields, metadata={"format": FORMAT}))
     data_path = os.path.join(directory, data_name)
-    _write_atomic(data_path, lambda f: _write_ipc(f, batch))
-    _fsync_dir(directory)
+    atomic_files.write_atomic(data_path, lambda f: _write_ipc(f, batch))
+    atomic_files.fsync_dir(directory)
     with open(data_path, "rb") as f:
         size, crc = _file_checksum(f)
     head = {"format": FORMAT, "version": VERSION, "data": data_name, "data_size": size, "data_crc32": crc}
-    _write_atomic(prefix + ".index", lambda f: f.write(_index_text(head, entries).encode()))
-    _fsync_dir(directory)
+    atomic_files.write_atomic(prefix + ".index", lambda f: f.write(_index_text(head, entries).encode()))
+    atomic_files.fsync_dir(directory)
     for stale in data_files(prefix) + glob.glob(glob.escape(prefix) + ".*.tmp-*"):  # older saves, crashed saves
         if os.path.basename(stale) != data_name:
-            _remove(stale)
+            atomic_files.remove(stale)
 
 
 def _index_text(head, entries):
@@ -129,49 +148,24 @@ def _write_ipc(f, batch):
         writer.write_batch(batch)
 
 
-def _write_atomic(path, fill):
-    """Writes a file through a temporary name: fill it, flush, fsync, then rename over `path`."""
-    tmp = f"{path}.tmp-{uuid.uuid4().hex[:12]}"
-    try:
-        with open(tmp, "wb") as f:
-            fill(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        _remove(tmp)
-        raise
-
-
-def _fsync_dir(directory):
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:  # some platforms cannot open directories; the renames are still atomic
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _remove(path):
-    try:
-        os.remove(path)
-    except FileNotFoundError:
-        pass
-
-
 # ----- reading -----------------------------------------------------------------------------------------------------
-def read_index(prefix):
-    """The index of checkpoint `prefix`, checked (NotFoundError if there is none, DataLossError if damaged)."""
+def _open(prefix):
+    """(format, its checked index) of checkpoint `prefix`: NotFoundError if there is none, DataLossError if
+    damaged."""
     try:
         with open(prefix + ".index", "rb") as f:
-            index = json.loads(f.read().decode())
-    except FileNotFoundError:
+            raw = f.read()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         raise NotFoundError(None, None, f"Unsuccessful TensorSliceReader constructor: Failed to find any matching "
                             f"files for {prefix}") from None
+    if raw[:1] == b"{":
+        return ARROW, _arrow_index(prefix, raw)
+    return TENSORFLOW, tensor_bundle.read_index(prefix, raw)
+
+
+def _arrow_index(prefix, raw):
+    try:
+        index = json.loads(raw.decode())
     except (ValueError, UnicodeDecodeError, RecursionError) as e:
         raise DataLossError(None, None, f"Unable to read the checkpoint index {prefix}.index: {e}") from None
     if not isinstance(index, dict) or index.get("format") != FORMAT:
@@ -226,25 +220,38 @@ def _dtype_of(name):
 
 def variables(prefix):
     """{name: (dtype name, shape list)} of the tensors in checkpoint `prefix`."""
-    return {e["name"]: (e["dtype"], list(e["shape"])) for e in read_index(prefix)["tensors"]}
+    return _variables(*_open(prefix))
+
+
+def _variables(kind, index):
+    if kind == TENSORFLOW:
+        return {name: (dtype.name, shape) for name, (dtype, shape) in tensor_bundle.variables(index).items()}
+    return {e["name"]: (e["dtype"], list(e["shape"])) for e in index["tensors"]}
 
 
 def read(prefix, names, dtype_list=None, shapes=None):
     """The arrays saved under `names`, after checking every name, dtype and shape (all or nothing)."""
-    index = read_index(prefix)
-    entries = {e["name"]: e for e in index["tensors"]}
+    kind, index = _open(prefix)
+    found = _variables(kind, index)
     for i, name in enumerate(names):
-        entry = entries.get(name)
-        if entry is None:
+        if name not in found:
             raise NotFoundError(None, None, f"Key {name} not found in checkpoint")
+        dtype, shape = found[name]
         if dtype_list is not None:
             want = dtypes.as_dtype(dtype_list[i]).base_dtype
-            if want.name != entry["dtype"]:
+            if want.name != dtype:
                 raise InvalidArgumentError(None, None, f"tensor_name = {name}; expected dtype {_tf_name(want.name)} "
-                                           f"does not equal original dtype {_tf_name(entry['dtype'])}")
-        if shapes is not None and not TensorShape(shapes[i]).is_compatible_with(entry["shape"]):
+                                           f"does not equal original dtype {_tf_name(dtype)}")
+        if shapes is not None and not TensorShape(shapes[i]).is_compatible_with(shape):
             raise InvalidArgumentError(None, None, f"Assign requires shapes of both tensors to match. lhs shape= "
-                                       f"{_shape_text(shapes[i])} rhs shape= {entry['shape']} (tensor {name})")
+                                       f"{_shape_text(shapes[i])} rhs shape= {shape} (tensor {name})")
+    if kind == TENSORFLOW:
+        return tensor_bundle.read(prefix, index, names)
+    return _read_arrow(prefix, index, names)
+
+
+def _read_arrow(prefix, index, names):
+    entries = {e["name"]: e for e in index["tensors"]}
     path = os.path.join(os.path.dirname(prefix) or ".", index["data"])
     try:
         batch = _read_batch(path, index)
@@ -314,7 +321,8 @@ def _shape_text(shape):
 
 # ----- files of a checkpoint ---------------------------------------------------------------------------------------
 def data_files(prefix):
-    return glob.glob(glob.escape(prefix) + ".data-*.arrow")
+    """The data files of checkpoint `prefix` (either format's)."""
+    return glob.glob(glob.escape(prefix) + ".data-*")
 
 
 def exists(prefix):
@@ -324,6 +332,6 @@ def exists(prefix):
 
 def remove(prefix):
     """Deletes checkpoint `prefix` (its index first, so a half-deleted checkpoint does not look whole)."""
-    _remove(prefix + ".index")
+    atomic_files.remove(prefix + ".index")
     for path in data_files(prefix):
-        _remove(path)
+        atomic_files.remove(path)

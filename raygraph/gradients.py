@@ -27,6 +27,7 @@ from .tensor import Tensor
 from .ops.filling import fill, zeros_like
 from .ops.array import shape
 from .ops.control import tuple as tuple_
+from .ops.while_loop import forward_count, gradient_loop
 from .ops import indexed_slices
 
 _registered = {}  # user gradient functions by name (RegisterGradient), or NOT_DIFFERENTIABLE (NotDifferentiable)
@@ -101,8 +102,8 @@ def _as_list(x):
 
 
 # ----- the subgraph between xs and ys ---------------------------------------------------------------
-def _reached(from_ops):
-    """Ops reachable forward from `from_ops` through backpropagatable tensors."""
+def _reached(from_ops, within=None):
+    """Ops reachable forward from `from_ops` through backpropagatable tensors (and only through `within`)."""
     reached, stack = set(), list(from_ops)
     while stack:
         op = stack.pop()
@@ -111,13 +112,13 @@ def _reached(from_ops):
         reached.add(op)
         for t in op._outputs:
             if _is_trainable(t):
-                stack.extend(t._consumers)
+                stack.extend(c for c in t._consumers if within is None or c in within)
     return reached
 
 
-def _pending_counts(to_ops, from_ops):
+def _pending_counts(to_ops, from_ops, within=None):
     """The ops between from_ops and to_ops, and for each how many gradient contributions it awaits."""
-    reached = _reached(from_ops)
+    reached = _reached(from_ops, within)
     between, stack = set(), [op for op in to_ops if op in reached]
     while stack:
         op = stack.pop()
@@ -227,13 +228,15 @@ class _Backprop:
         self.aggregation_method = aggregation_method
         self.grads = {}
         self.between = set()
+        self.within = None      # a loop body's walk: only these ops (see _loop_grads)
+        self.loop_exits = {}    # loop context -> its exits visited so far
 
     def add(self, t, grad):
         self.grads.setdefault(t.op, [[] for _ in t.op.outputs])[t.value_index].append(grad)
 
     def run(self, ys, grad_ys, xs, stop_gradient_ops):
         to_ops, from_ops = [t.op for t in ys], [t.op for t in xs]
-        between, pending = _pending_counts(to_ops, from_ops)
+        between, pending = _pending_counts(to_ops, from_ops, self.within)
         self.between = between
         for y, gy in zip(ys, grad_ys):
             self.add(y, gy)
@@ -245,14 +248,34 @@ class _Backprop:
                 queue.append(op)
         while queue:
             op = queue.popleft()
-            with _colocated(op, self.colocate):
-                out_grads = self.aggregate(op)
-                in_grads = self.op_grads(op, out_grads, stop_ops)
-                self.add_input_grads(op, in_grads)
-            for t in op.inputs:
+            loop = _loop_of_exit(op)
+            if loop is not None:  # a while loop is differentiated as a whole, once all its exits are reached
+                inputs = self.loop_visited(loop, op)
+            else:
+                inputs = op.inputs
+                with _colocated(op, self.colocate):
+                    out_grads = self.aggregate(op)
+                    in_grads = self.op_grads(op, out_grads, stop_ops)
+                    self.add_input_grads(op, in_grads)
+            for t in inputs:
                 pending[t.op] -= 1
                 if pending[t.op] == 0 and t.op in between:
                     queue.append(t.op)
+
+    def loop_visited(self, loop, exit_op):
+        """Records a reached exit of `loop`; after its last one, builds the gradient loop and returns the
+        tensors entering the loop (whose ops then await one contribution less each)."""
+        seen = self.loop_exits.setdefault(loop, set())
+        seen.add(exit_op)
+        if any(x.op in self.between and x.op not in seen for x in loop.exits):
+            return []
+        exit_grads = []
+        for x in loop.exits:
+            grads = self.aggregate(x.op)[0] if x.op in self.between else None
+            exit_grads.append(grads)
+        for t, grad in _loop_grads(loop, exit_grads):
+            self.add(t, grad)
+        return [e.op._inputs[0] for e in (*loop.enters, *loop.external.values()) if e.op in self.between]
 
     def aggregate(self, op):
         """Sums each output's contributions in place (so an x's final gradient is the same tensor)."""
@@ -361,3 +384,45 @@ def _multi_device_add_n(tensors):
     if len(sums) == 1:
         return sums[0]
     return apply_op("AddN", [sums], {"N": len(sums)})
+
+
+# ----- while loops ------------------------------------------------------------------------------------------
+def _loop_of_exit(op):
+    ctx = op._cond_context
+    if op._def.role == "exit" and ctx is not None and getattr(ctx, "exits", None) and op in {x.op for x in ctx.exits}:
+        return ctx
+    return None
+
+
+def _loop_grads(loop, exit_grads):
+    """Gradients of the tensors entering `loop` (initial loop values and outside tensors its body reads)
+    given its exits' gradients: a gradient loop runs the body's gradient once per forward iteration, last
+    iteration first, with the forward values it needs pushed on stacks by the forward loop (TF1's scheme)."""
+    if not loop.back_prop:
+        return []
+    float_vars = [k for k, x in enumerate(loop.exits) if _is_trainable(x)]
+    outside = [(e.op._inputs[0], e) for e in loop.external.values() if _is_trainable(e)]  # (what each Enter reads)
+    if not float_vars:
+        return []
+    count = forward_count(loop)
+    g_init = [exit_grads[k] if exit_grads[k] is not None else zeros_like(loop.exits[k]) for k in float_vars]
+    acc_init = [zeros_like(t) for t, _ in outside]
+    ys = [loop.nexts[k].op._inputs[0] for k in float_vars]
+    xs = [loop.body_vars[k] for k in float_vars] + [e for _, e in outside]
+    own = {op for ctx_ops in (loop.merges, loop.switches, loop.body_vars, loop.exits, loop.enters, loop.nexts)
+           for op in (t.op if not isinstance(t, list) else t[0].op for t in ctx_ops)}
+    within = {op for op in loop.ops if op not in own} | {t.op for t in loop.body_vars}
+
+    def body(n, gs, accs):
+        walk = _Backprop(loop.pivot.graph, False, False, AggregationMethod.ADD_N)
+        walk.within = within
+        walk.run(ys, list(gs), xs, [])
+        grads = [walk.final_grad(x, "none") for x in xs]
+        new_gs = [g if g is not None else apply_op("ZerosLike", [old], {}) for g, old in zip(grads, gs)]
+        new_accs = [a + g if g is not None else a for a, g in zip(accs, grads[len(gs):])]
+        return n - 1, new_gs, new_accs
+    invariants = [count.shape, [loop.merges[k].shape for k in float_vars], [t.shape for t, _ in outside]]
+    _, gs, accs = gradient_loop(lambda n, gs, accs: n > 0, body, [count, g_init, acc_init], invariants, loop,
+                                loop.name[:-len("while_context")].rstrip("/").split("/")[-1] + "_grad")
+    return [(loop.enters[k].op._inputs[0], g) for k, g in zip(float_vars, gs)] + \
+        [(t, a) for (t, _), a in zip(outside, accs)]

@@ -146,9 +146,16 @@ def dependency_order(nodes):
             stack.append((node_name, True))
             for inp in by_name[node_name].input:
                 src = inp.lstrip("^").split(":")[0]
+                if src in by_name and _is_back_edge(by_name[src]):
+                    continue  # a while loop's NextIteration -> Merge: wired once both exist
                 if src in by_name and state.get(src) != 2:
                     stack.append((src, False))
     return order
+
+
+def _is_back_edge(nd):
+    entry = REGISTRY.get(nd.op)
+    return entry is not None and entry.role == "next_iteration"
 
 
 class _Importer:
@@ -160,6 +167,7 @@ class _Importer:
         self.input_map = input_map
         self.used = set()
         self.ops = {}        # NodeDef name -> imported Operation
+        self.back_edges = []  # (op, input position, source node, output index) wired after all ops exist
 
     def add_nodes(self, nodes):
         names = set()
@@ -177,6 +185,11 @@ class _Importer:
         with self.graph.device(None):  # devices are set by _place, once every op exists
             for nd in dependency_order(nodes):
                 created.append((self._import_node(nd), nd))
+        for op, position, src, index in self.back_edges:  # loops: each Merge's input from its NextIteration
+            old, new = op._inputs[position], self.ops[src]._outputs[index]
+            old._consumers.remove(op)
+            op._inputs = op._inputs[:position] + (new,) + op._inputs[position + 1:]
+            new._consumers.append(op)
         self._place(created)
         control = self.graph._current_control_inputs()
         for op, _ in created:  # TF makes every imported op wait for the enclosing control_dependencies
@@ -236,6 +249,7 @@ class _Importer:
                 if t.shape.is_compatible_with(shape):
                     t.set_shape(shape)
         self.ops[nd.name] = op
+        self.back_edges = [(op if e[0] is None else e[0], *e[1:]) for e in self.back_edges]
         return op
 
     def _class_name(self, group):
@@ -267,6 +281,10 @@ class _Importer:
             if key in self.input_map:
                 self.used.add(key)
                 data.append(self.input_map[key])
+                continue
+            if src not in self.ops:  # a back edge: the loop's first value stands in until the source exists
+                self.back_edges.append((None, len(data), src, index))
+                data.append(data[0])
                 continue
             outputs = self.ops[src]._outputs
             if index >= len(outputs):

@@ -15,4 +15,4 @@ from .ops.pooling import max_pool_with_argmax, pool  # noqa: F401
 from .ops.normalization import batch_normalization, normalize_moments  # noqa: F401
 from .ops.normalization import sufficient_statistics, weighted_moments  # noqa: F401
 from . import rnn_cell  # noqa: F401
-from .rnn import static_bidirectional_rnn, static_rnn  # noqa: F401
+from .rnn import bidirectional_dynamic_rnn, dynamic_rnn, static_bidirectional_rnn, static_rnn  # noqa: F401

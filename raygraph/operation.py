@@ -44,12 +44,8 @@ class Operation:
         input_ops = [t._op for t in self._inputs]
         self._control_inputs = graph._control_inputs_for(input_ops) if graph._control_stack else []
         graph._add_op(self)
-        if ctx is not None:  # inside a cond branch: outside inputs come through a Switch, made after the op
-            self._inputs = tuple(ctx.route_inputs(self._inputs))
-            if not self._inputs and ctx.pivot.op not in self._control_inputs:
-                self._control_inputs.append(ctx.pivot.op)
-            ctx.ops.add(self)
-            graph._unfetchable.add(self)
+        if ctx is not None:  # inside a cond branch or a loop: outside inputs come through a Switch or an Enter
+            ctx.add_op(self)
         for t in self._inputs:
             t._consumers.append(self)
         for c in self._control_inputs:

@@ -1,4 +1,5 @@
-"""`tf.nn.static_rnn` and `tf.nn.static_bidirectional_rnn`: TF1's RNNs unrolled in Python (TF's ops/rnn.py).
+"""TF1's RNNs (TF's ops/rnn.py): `static_rnn` and `static_bidirectional_rnn` unrolled in Python; `dynamic_rnn`
+and `bidirectional_dynamic_rnn` as a `while_loop` over time reading and writing TensorArrays.
 
 `static_rnn` calls the cell once per input in variable scope `rnn` (its variables are made on the first step
 and reused after). With `sequence_length`, each step past a row's length gives that row zero output and carries
@@ -6,13 +7,18 @@ its state through unchanged (a `cond` skips the cell once every row has ended).
 """
 from . import dtypes
 from .convert import convert_to_tensor
-from .ops.array import reverse_sequence, shape as shape_of
+from .default_graph import name_scope
+from .graph import get_default_graph
+from .ops.array import identity, rank, reverse, reverse_sequence, shape as shape_of, transpose
+from .ops.control import Assert
 from .ops.control_flow import cond
-from .ops.filling import zeros
+from .ops.filling import range as range_, zeros
 from .ops.joining import concat, stack, unstack
-from .ops.math import cast
-from .ops.reduction import reduce_max, reduce_min
+from .ops.math import cast, equal, maximum, minimum
+from .ops.reduction import reduce_all, reduce_max, reduce_min
 from .ops.slicing import where
+from .ops.tensor_array import TensorArray
+from .ops.while_loop import while_loop
 from .rnn_cell import _concat_shape, flatten, is_nested, pack_sequence_as
 from .shape import TensorShape, dimension_value
 from .variable_scope import variable_scope
@@ -169,3 +175,149 @@ def static_bidirectional_rnn(cell_fw, cell_bw, inputs, initial_state_fw=None, in
     output_bw = _reverse_seq(tmp, sequence_length)
     flat_outputs = tuple(concat([fw, bw], 1) for fw, bw in zip(flatten(output_fw), flatten(output_bw)))
     return pack_sequence_as(output_fw, flat_outputs), output_state_fw, output_state_bw
+
+
+# ----- dynamic RNNs -----------------------------------------------------------------------------------------
+def _transpose_batch_time(x):
+    """x with its first two dimensions swapped (static shape kept)."""
+    static = x.shape
+    if static.ndims is not None and static.ndims < 2:
+        return x
+    x_t = transpose(x, concat(([1, 0], range_(2, rank(x))), axis=0))
+    x_t.set_shape(TensorShape([static.dims[1], static.dims[0]]).concatenate(static[2:]) if static.ndims is not None
+                  else TensorShape(None))
+    return x_t
+
+
+def _time_major_batch_size(flat_input):
+    for x in flat_input:
+        if x.shape.ndims is None:
+            continue
+        if x.shape.ndims < 2:
+            raise ValueError(f"Input tensor should have rank >= 2. Received input={x} of rank {x.shape.ndims}")
+        value = dimension_value(x.shape.dims[1])
+        if value is not None:
+            return value
+    return shape_of(flat_input[0])[1]
+
+
+def dynamic_rnn(cell, inputs, sequence_length=None, initial_state=None, dtype=None, parallel_iterations=None,
+                swap_memory=False, time_major=False, scope=None):
+    """Runs `cell` over the time steps of `inputs` in a while loop: (outputs, final state)."""
+    _check_cell("cell", cell)
+    with variable_scope(scope or "rnn"):
+        flat_input = [convert_to_tensor(x) for x in flatten(inputs)]
+        if not time_major:
+            flat_input = [_transpose_batch_time(x) for x in flat_input]
+        parallel_iterations = parallel_iterations or 32
+        if sequence_length is not None:
+            sequence_length = cast(sequence_length, dtypes.int32)
+            if sequence_length.shape.ndims not in (None, 1):
+                raise ValueError(f"Argument sequence_length must be a vector of length batch_size. Received "
+                                 f"sequence_length={sequence_length} of shape: {sequence_length.shape}")
+            sequence_length = identity(sequence_length, name="sequence_length")
+        batch_size = _time_major_batch_size(flat_input)
+        if initial_state is not None:
+            state = initial_state
+        else:
+            if not dtype:
+                raise ValueError("If no initial_state is provided, argument `dtype` must be specified")
+            if getattr(cell, "get_initial_state", None) is not None:
+                state = cell.get_initial_state(inputs=None, batch_size=batch_size, dtype=dtype)
+            else:
+                state = cell.zero_state(batch_size, dtype)
+        if sequence_length is not None:
+            x_shape = shape_of(sequence_length)
+            packed = stack([batch_size])
+            check = Assert(reduce_all(equal(x_shape, packed)),
+                           [f"Expected shape for Tensor {sequence_length.name} is ", packed, " but saw shape: ",
+                            x_shape])
+            with get_default_graph().control_dependencies([check]):
+                sequence_length = identity(sequence_length, name="CheckSeqLen")
+        inputs = pack_sequence_as(inputs, flat_input)
+        outputs, final_state = _dynamic_rnn_loop(cell, inputs, state, parallel_iterations, sequence_length, dtype)
+        if not time_major:
+            outputs = pack_sequence_as(outputs, [_transpose_batch_time(o) for o in flatten(outputs)])
+        return outputs, final_state
+
+
+def _dynamic_rnn_loop(cell, inputs, state, parallel_iterations, sequence_length, dtype):
+    flat_input = flatten(inputs)
+    flat_output_size = flatten(cell.output_size)
+    time_steps = shape_of(flat_input[0])[0]
+    batch_size = _time_major_batch_size(flat_input)
+    got_shapes = [x.shape.with_rank_at_least(3) for x in flat_input]
+    const_time_steps, const_batch_size = got_shapes[0].as_list()[:2]
+    for x, got in zip(flat_input, got_shapes):
+        if not got[2:].is_fully_defined():
+            raise ValueError(f"Input size (depth of inputs) must be accessible via shape inference, but saw value "
+                             f"None for input={x}.")
+        if got.as_list()[0] != const_time_steps:
+            raise ValueError(f"Time steps is not the same for all the elements in the input in a batch. Received "
+                             f"time steps={got.as_list()[0]} for input={x}.")
+        if got.as_list()[1] != const_batch_size:
+            raise ValueError(f"Batch_size is not the same for all the elements in the input. Received batch "
+                             f"size={got.as_list()[1]} for input={x}.")
+    state_dtype = _infer_state_dtype(dtype, state)
+    zero_output = pack_sequence_as(cell.output_size, [zeros(_concat_shape(batch_size, size), state_dtype)
+                                                      for size in flat_output_size])
+    max_sequence_length = time_steps if sequence_length is None else reduce_max(sequence_length)
+    time = convert_to_tensor(0, dtypes.int32, name="time")
+    with name_scope("dynamic_rnn") as base_name:
+        pass
+    output_ta = tuple(TensorArray(state_dtype, size=time_steps, tensor_array_name=base_name + f"output_{i}",
+                                  element_shape=TensorShape(_concat_shape([const_batch_size], size, static=True)))
+                      for i, size in enumerate(flat_output_size))
+    input_ta = tuple(TensorArray(x.dtype, size=time_steps, tensor_array_name=base_name + f"input_{i}",
+                                 element_shape=x.shape[1:]).unstack(x) for i, x in enumerate(flat_input))
+
+    def time_step(time, output_ta_t, state):
+        input_t = [ta.read(time) for ta in input_ta]
+        for x, got in zip(input_t, got_shapes):
+            x.set_shape(got[1:])
+        input_t = pack_sequence_as(inputs, input_t)
+        new_output, new_state = cell(input_t, state)
+        if sequence_length is not None:
+            copy = time >= sequence_length
+            flat_new = [n if z.shape.ndims == 0 else where(copy, z, n)
+                        for z, n in zip(flatten(zero_output), flatten(new_output))]
+            flat_state = [n if o.shape.ndims == 0 else where(copy, o, n)
+                          for o, n in zip(flatten(state), flatten(new_state))]
+            for n, o in zip(flat_new + flat_state, flatten(zero_output) + flatten(state)):
+                n.set_shape(o.shape)
+            new_output, new_state = pack_sequence_as(zero_output, flat_new), pack_sequence_as(state, flat_state)
+        output_ta_t = tuple(ta.write(time, out) for ta, out in zip(output_ta_t, flatten(new_output)))
+        return time + 1, output_ta_t, new_state
+    loop_bound = minimum(time_steps, maximum(1, max_sequence_length))
+    _, final_ta, final_state = while_loop(lambda time, *_: time < loop_bound, time_step, (time, output_ta, state),
+                                          parallel_iterations=parallel_iterations, maximum_iterations=time_steps)
+    final_outputs = []
+    for ta, size in zip(final_ta, flat_output_size):
+        out = ta.stack()
+        out.set_shape(TensorShape(_concat_shape([const_time_steps, const_batch_size], size, static=True)))
+        final_outputs.append(out)
+    return pack_sequence_as(cell.output_size, final_outputs), final_state
+
+
+def bidirectional_dynamic_rnn(cell_fw, cell_bw, inputs, sequence_length=None, initial_state_fw=None,
+                              initial_state_bw=None, dtype=None, parallel_iterations=None, swap_memory=False,
+                              time_major=False, scope=None):
+    """A forward and a backward `dynamic_rnn`: ((output_fw, output_bw), (state_fw, state_bw))."""
+    _check_cell("cell_fw", cell_fw)
+    _check_cell("cell_bw", cell_bw)
+    with variable_scope(scope or "bidirectional_rnn"):
+        with variable_scope("fw") as fw_scope:
+            output_fw, state_fw = dynamic_rnn(cell_fw, inputs, sequence_length, initial_state_fw, dtype,
+                                              parallel_iterations, swap_memory, time_major, scope=fw_scope)
+        time_axis, batch_axis = (0, 1) if time_major else (1, 0)
+
+        def flip(x):
+            if sequence_length is not None:
+                return reverse_sequence(x, sequence_length, seq_axis=time_axis, batch_axis=batch_axis)
+            return reverse(x, axis=[time_axis])
+        with variable_scope("bw") as bw_scope:
+            inputs_reverse = pack_sequence_as(inputs, [flip(x) for x in flatten(inputs)])
+            tmp, state_bw = dynamic_rnn(cell_bw, inputs_reverse, sequence_length, initial_state_bw, dtype,
+                                        parallel_iterations, swap_memory, time_major, scope=bw_scope)
+    output_bw = pack_sequence_as(tmp, [flip(x) for x in flatten(tmp)])
+    return (output_fw, output_bw), (state_fw, state_bw)

@@ -28,6 +28,15 @@ EXPENSIVE = 150e-6  # seconds: nodes slower than this are worth a thread hand-of
 SHARED_CORES = 200e-6  # seconds: nodes this slow, ready together, are better run in parallel than split
 
 
+def is_dead(node, values, dead):
+    """Whether a node downstream of a switch must not run: a dead control input, or dead data inputs (all of
+    them, for a merge)."""
+    if dead and any(c in dead for c in node.controls):
+        return True
+    flags = [values[s] is DEAD for s in node.inputs]
+    return all(flags) if node.role == MERGE and flags else any(flags)
+
+
 class StepError(Exception):
     """A kernel failure, tagged with the node that raised it."""
 
@@ -121,8 +130,9 @@ class Step:
 
     def fail(self, i, error):
         with self.lock:
-            if self.error is None:
-                self.error = StepError(self.nodes[i].name if i is not None else None, error)
+            if self.error is None:  # a loop node's failing body op is reported as itself (frames.py)
+                self.error = error if isinstance(error, StepError) else \
+                    StepError(self.nodes[i].name if i is not None else None, error)
         self.done.set()
 
     def receive(self, key, value):
@@ -133,14 +143,7 @@ class Step:
         return self.finish(i, (value,))
 
     def _is_dead(self, i, node):
-        """Whether a node downstream of a switch must not run: a dead control input, or dead data inputs
-        (all of them, for a merge)."""
-        dead = self.dead
-        if dead and any(c in dead for c in node.controls):
-            return True
-        values = self.values
-        flags = [values[s] is DEAD for s in node.inputs]
-        return all(flags) if node.role == MERGE and flags else any(flags)
+        return is_dead(node, self.values, self.dead)
 
     def run_node(self, i):
         """Executes node i and finishes it; returns the newly ready nodes ([] after a failure)."""
@@ -235,6 +238,42 @@ class ThreadedDispatch:
             ready = step.run_node(i)
             if ready:
                 self._share(step, ready, queue)
+
+
+def run_in_order(part, feeds, res_for):
+    """Runs a partition's nodes one after the other in this thread (their order puts producers first), with no
+    waiting counts, locks or per-node timing: for the many small steps of a loop's iterations (frames.py).
+    Returns the fetched values; raises StepError. What stateful kernels print goes to this thread's sink."""
+    values = part.initial_values.copy()
+    slots = part.feeds
+    for key, value in feeds.items():
+        values[slots[key]] = value
+    dead = set()
+    for i, node in enumerate(part.nodes):
+        try:
+            if node.conditional and is_dead(node, values, dead):
+                dead.add(i)
+                outputs = (DEAD,) * len(node.outputs)
+            else:
+                args = [values[s] for s in node.inputs]
+                for p in node.deref:
+                    if isinstance(args[p], VariableRef):
+                        args[p] = args[p].read()
+                out = node.kernel(node.attrs, res_for(node), *args) if node.stateful else node.kernel(node.attrs,
+                                                                                                       *args)
+                n = len(node.outputs)
+                outputs = (out,) if n == 1 else () if n == 0 else out
+        except StepError:
+            raise
+        except Exception as e:  # noqa: BLE001 - every kernel failure is reported with its node
+            raise StepError(node.name, e) from None
+        for slot, value in zip(node.outputs, outputs):
+            values[slot] = value
+    out = [values[s] for s in part.fetches]
+    for p in part.fetch_deref:
+        if isinstance(out[p], VariableRef):
+            out[p] = out[p].read()
+    return out
 
 
 def run_step(part, feeds, res_for, dispatch=run_inline, send=None, trace=False, timeout=None):

@@ -24,7 +24,10 @@ PASS_THROUGH = "pass_through"  # passes its first input on (or only an ordering)
 SWITCH = "switch"              # one output is dead: what follows it may see dead values
 MERGE = "merge"                # runs unless all its inputs are dead (other ops are dead if any input is)
 MUST_FEED = "must_feed"        # cannot run: a step that needs it unfed is an error
-ROLES = (None, CONSTANT, PASS_THROUGH, SWITCH, MERGE, MUST_FEED)
+# A while loop's frame (frames.py): its Enter ops (attr frame_name) lead into it, its Exit ops out of it,
+# NextIteration passes a value to the next iteration, LoopCond is the loop's condition.
+ENTER, EXIT, NEXT_ITERATION, LOOP_COND = "enter", "exit", "next_iteration", "loop_cond"
+ROLES = (None, CONSTANT, PASS_THROUGH, SWITCH, MERGE, MUST_FEED, ENTER, EXIT, NEXT_ITERATION, LOOP_COND)
 
 
 @dataclass(slots=True, frozen=True, kw_only=True, eq=False)

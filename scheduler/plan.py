@@ -11,6 +11,7 @@ import heapq
 import os
 from dataclasses import dataclass, field, replace
 
+from . import frames
 from .partition import CONSTANT, MUST_FEED, PASS_THROUGH, ROLES, SWITCH, Node, Partition, PartitionError
 from .partition import check_partition
 
@@ -199,10 +200,15 @@ def _choose(spec, devices, soft, node, raw):
 
 
 # ----- partitioning --------------------------------------------------------------------------------------
-def build_plan(table, fetches, targets, feeds, devices, soft=False, plan_id=""):
-    """The whole plan for one (fetches, targets, feeds) signature: prune, place, cut, fold and splice."""
+def build_plan(table, fetches, targets, feeds, devices, soft=False, plan_id="", ref_feeds=()):
+    """The whole plan for one (fetches, targets, feeds) signature: collapse loops, prune, place, cut, fold and
+    splice. `ref_feeds`: fed keys whose values are variable refs (a loop's RefEnters, frames.py)."""
     feeds = list(feeds)
     fed = set(feeds)
+    try:
+        table = frames.collapse(table, _plan_frame, soft)
+    except frames.LoopError as e:
+        raise PlanError("UNIMPLEMENTED", str(e), e.node) from None
     names = prune(table, fetches, targets, feeds)
     for name in names:
         if table[name].role == MUST_FEED:
@@ -210,6 +216,7 @@ def build_plan(table, fetches, targets, feeds, devices, soft=False, plan_id=""):
                             name)
     placement = place(table, names, devices, soft)
     cut = _Cut(table, fed, placement)
+    cut.carrying.update((key, key[0]) for key in ref_feeds)
     for name in cut_order(table, names, fed):  # producers before consumers
         cut.add(table[name])
     feed_routes = {}
@@ -232,6 +239,14 @@ def build_plan(table, fetches, targets, feeds, devices, soft=False, plan_id=""):
                 raise PartitionError(f"the partition for {dev} is broken: {e}\n{part}", e.node) from None
     return Plan(partitions=partitions, feed_routes=feed_routes, fetch_routes=fetch_routes, placement=placement,
                 id=plan_id)
+
+
+def _plan_frame(table, fetches, feeds, ref_feeds, device, targets):
+    """A loop frame's ops as one partition on the loop's device, and per fetch its position there (or
+    ("fed", key) for a fetch of a fed value)."""
+    plan = build_plan(table, fetches, targets, feeds, [("loop", device)], soft=True, ref_feeds=ref_feeds)
+    part = plan.partitions.get("loop") or Partition(nodes=(), deps=(), n_slots=0)
+    return part, [route if route[0] == "fed" else route[1] for route in plan.fetch_routes]
 
 
 def cut_order(table, names, fed):
@@ -316,6 +331,8 @@ class _Cut:
         for pos, key in enumerate(spec.inputs):
             if key in self.fed:
                 slot = b.feed(key)
+                if key in self.carrying:  # a variable ref fed into a loop's iteration
+                    local.add(pos)
             elif placement[key[0]] == dev:
                 slot = b.slot_of(key)
                 deps.add(b.index[key[0]])

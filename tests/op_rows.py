@@ -453,6 +453,10 @@ GRAD_EXEMPT = {  # ops with a gradient function but no grad row, and where their
     "RefSwitch": "a ref input: tests/tf_recorded (cond over a variable)",
     "PreventGradient": "its gradient raises by design: test_gradients.py test_prevent_gradient_raises",
 }
+GRAD_EXEMPT.update({name: "a TensorArray handle input: tf_recorded loops (tensor_array_in_loop_with_gradients, "
+                          "dynamic_rnn_*, map_scan_fold)"
+                    for name in ("TensorArrayReadV3", "TensorArrayWriteV3", "TensorArrayGatherV3",
+                                 "TensorArrayScatterV3", "TensorArrayConcatV3", "TensorArraySplitV3")})
 
 
 # ----- pooling and normalization (ops/pooling.py, ops/normalization.py) ------------------------------------------
@@ -715,3 +719,103 @@ CONV = [
                                                                          (arr((1, 2, 2), I32), arr((3,), I32))]),
 ]
 ROWS = ROWS + CONV
+
+# ----- tf.debugging and tf.linalg ------------------------------------------------------------------------------
+def _spd(tf, x):  # a symmetric positive definite matrix from any square x
+    return tf.matmul(x, x, transpose_b=True) + 2.0 * np.eye(x.shape[-1] if x.shape[-1] is not None else 3)
+
+
+def _spd_ref(x):
+    return (x @ np.swapaxes(x, -1, -2) + 2.0 * np.eye(x.shape[-1])).astype(x.dtype)
+
+
+def _well(x):  # diagonally dominant: invertible and well conditioned
+    return (x + 4.0 * np.eye(x.shape[-1])).astype(x.dtype)
+
+
+def _diag_ref(d, k=0):
+    n = d.shape[-1] + abs(k)
+    out = np.zeros(d.shape[:-1] + (n, n), d.dtype)
+    idx = np.arange(d.shape[-1])
+    out[..., idx + max(-k, 0), idx + max(k, 0)] = d
+    return out
+
+
+def _set_diag_ref(x, d):
+    out = x.copy()
+    idx = np.arange(d.shape[-1])
+    out[..., idx, idx] = d
+    return out
+
+
+def _tri_ref(x, r, lower=True, adjoint=False):
+    t = np.tril(x) if lower else np.triu(x)
+    return np.linalg.solve(np.swapaxes(t, -1, -2) if adjoint else t, r)
+
+
+SQ = ((3, 3), (2, 3, 3))
+LONGTAIL = [
+    Row("CheckNumerics", lambda tf, x: tf.check_numerics(x, "m"), lambda x: x, unary(), grad=True),
+    Row("MatrixBandPart", lambda tf, x: tf.linalg.band_part(x, 1, 0), lambda x: np.tril(np.triu(x, -1)),
+        [(arr(s, d),) for d in (F64, F32) for s in ((3, 3), (2, 3, 4))], grad=True),
+    Row("MatrixBandPart", lambda tf, x: tf.matrix_band_part(x, -1, 1), lambda x: np.triu(x, -1) * 0 + np.tril(x, 1),
+        [(arr((3, 4), I32),), (arr((4, 3)),)], grad=True),
+    Row("MatrixDiagV3", lambda tf, d: tf.linalg.diag(d), _diag_ref, [(arr((3,)),), (arr((2, 3), F32),)], grad=True),
+    Row("MatrixDiagV3", lambda tf, d: tf.linalg.diag(d, k=1), lambda d: _diag_ref(d, 1), [(arr((2, 3)),)], grad=True),
+    Row("MatrixDiagPartV3", lambda tf, x: tf.linalg.diag_part(x), lambda x: np.diagonal(x, 0, -2, -1).copy(),
+        [(arr((3, 3)),), (arr((2, 3, 4)),), (arr((4, 2), I32),)], grad=True),
+    Row("MatrixDiagPartV3", lambda tf, x: tf.linalg.diag_part(x, k=-1), lambda x: np.diagonal(x, -1, -2, -1).copy(),
+        [(arr((3, 3)),)], grad=True),
+    Row("MatrixSetDiagV3", lambda tf, x, d: tf.linalg.set_diag(x, d), _set_diag_ref,
+        [(arr((3, 3)), arr((3,))), (arr((2, 3, 4)), arr((2, 3))), (arr((2, 2), F32), arr((2,), F32))], grad=True),
+    Row("MatrixInverse", lambda tf, x: tf.linalg.inv(x + 4.0 * np.eye(3)), lambda x: np.linalg.inv(_well(x)),
+        [(arr(s),) for s in SQ] + [(arr((3, 3), F32),)], grad=True, grad_tol=1e-5, exact=True),
+    Row("MatrixInverse", lambda tf, x: tf.matrix_inverse(x + 4.0 * np.eye(3), adjoint=True),
+        lambda x: np.linalg.inv(np.swapaxes(_well(x), -1, -2)), [(arr((3, 3)),)], grad=True, grad_tol=1e-5),
+    Row("MatrixDeterminant", lambda tf, x: tf.linalg.det(x + 4.0 * np.eye(3)), lambda x: np.linalg.det(_well(x)),
+        [(arr(s),) for s in SQ] + [(arr((3, 3), F32),)], grad=True, grad_tol=1e-5),
+    Row("LogMatrixDeterminant", lambda tf, x: list(tf.linalg.slogdet(x + 4.0 * np.eye(3))),
+        lambda x: list(np.linalg.slogdet(_well(x))), [(arr(s),) for s in SQ], grad=True, grad_outputs=[1],
+        grad_tol=1e-5),
+    Row("Cholesky", lambda tf, x: tf.cholesky(_spd(tf, x)), lambda x: np.linalg.cholesky(_spd_ref(x)),
+        [(arr(s),) for s in SQ] + [(arr((3, 3), F32),)], grad=True, grad_tol=1e-5),
+    Row("MatrixSolve", lambda tf, x, r: tf.linalg.solve(x + 4.0 * np.eye(3), r),
+        lambda x, r: np.linalg.solve(_well(x), r), [(arr((3, 3)), arr((3, 2))), (arr((2, 3, 3)), arr((2, 3, 1)))],
+        grad=True, grad_tol=1e-5),
+    Row("MatrixSolve", lambda tf, x, r: tf.matrix_solve(x + 4.0 * np.eye(3), r, adjoint=True),
+        lambda x, r: np.linalg.solve(np.swapaxes(_well(x), -1, -2), r), [(arr((3, 3)), arr((3, 2)))], grad=True,
+        grad_tol=1e-5),
+    Row("MatrixTriangularSolve", lambda tf, x, r: tf.linalg.triangular_solve(x + 4.0 * np.eye(3), r),
+        lambda x, r: _tri_ref(_well(x), r), [(arr((3, 3)), arr((3, 2))), (arr((2, 3, 3)), arr((2, 3, 2)))],
+        grad=True, grad_tol=1e-5),
+    Row("MatrixTriangularSolve", lambda tf, x, r: tf.matrix_triangular_solve(x + 4.0 * np.eye(3), r, lower=False,
+                                                                               adjoint=True),
+        lambda x, r: _tri_ref(_well(x), r, False, True), [(arr((3, 3)), arr((3, 2)))], grad=True, grad_tol=1e-5),
+    Row("SelfAdjointEigV2", lambda tf, x: list(tf.linalg.eigh(_spd(tf, x))),
+        lambda x: list(np.linalg.eigh(_spd_ref(x))), [(arr(s),) for s in SQ], grad=True, grad_outputs=[0],
+        grad_tol=1e-5),
+    Row("SelfAdjointEigV2", lambda tf, x: tf.linalg.eigvalsh(_spd(tf, x)), lambda x: np.linalg.eigvalsh(_spd_ref(x)),
+        [(arr((3, 3)),)], grad=True, grad_tol=1e-5),
+    Row("Diag", lambda tf, x: tf.diag(x), lambda x: np.diag(x.reshape(-1)).reshape(x.shape + x.shape),
+        [(arr((3,)),), (arr((2, 2)),), (arr((2,), I32),)], grad=True),
+    Row("DiagPart", lambda tf, x: tf.linalg.tensor_diag_part(x), lambda x: np.diagonal(x).copy(),
+        [(arr((3, 3)),), (arr((2, 2), F32),)], grad=True),
+    Row("DiagPart", lambda tf, x: tf.diag_part(tf.reshape(x, [2, 3, 2, 3])),
+        lambda x: np.diagonal(x.reshape(6, 6)).reshape(2, 3), [(arr((6, 6)),)], grad=True),
+    Row("Cross", lambda tf, a, b: tf.cross(a, b), np.cross,
+        [(arr((3,)), arr((3,))), (arr((2, 3)), arr((2, 3))), (arr((2, 3), I32), arr((2, 3), I32))], grad=True),
+    Row("Einsum", lambda tf, a, b: tf.einsum("ij,jk->ik", a, b), lambda a, b: a @ b,
+        [(arr((2, 3)), arr((3, 4))), (arr((2, 3), F32), arr((3, 2), F32))], grad=True),
+    Row("Einsum", lambda tf, a, b: tf.linalg.einsum("bij,bkj", a, b), lambda a, b: np.einsum("bij,bkj", a, b),
+        [(arr((2, 2, 3)), arr((2, 4, 3)))], grad=True),
+    Row("Einsum", lambda tf, a, b: tf.einsum("ij,k->i", a, b), lambda a, b: np.einsum("ij,k->i", a, b),
+        [(arr((2, 3)), arr((4,)))], grad=True),
+    Row("Qr", lambda tf, x: list(tf.linalg.qr(x)), lambda x: list(np.linalg.qr(x)),
+        [(arr((3, 3)),), (arr((4, 3)),), (arr((2, 4, 3)),), (arr((3, 5)),), (arr((3, 3), F32),)], grad=True,
+        grad_tol=1e-5),
+    Row("Qr", lambda tf, x: list(tf.qr(x, full_matrices=True)), lambda x: list(np.linalg.qr(x, mode="complete")),
+        [(arr((3, 3)),), (arr((2, 3)),)], grad=True, grad_tol=1e-5),
+    Row("Einsum", lambda tf, a: tf.einsum("ijk->kj", a), lambda a: np.einsum("ijk->kj", a), [(arr((2, 3, 4)),)],
+        grad=True),
+]
+ROWS = ROWS + LONGTAIL

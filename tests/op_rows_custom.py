@@ -95,6 +95,38 @@ def _control(tf):
     return {"Assert": check, "Print": check, "Switch": check, "Merge": check, "RefSwitch": check}
 
 
+def _loops(tf):
+    """A loop (Enter, Merge, LoopCond, Switch, NextIteration, Exit), one reading a variable (RefEnter), its
+    gradient (the stacks), and the Ref variants of NextIteration and Exit over a variable."""
+    x = tf.placeholder(tf.float64, [])
+    v = tf.Variable(2.0, dtype=tf.float64)
+    _, y = tf.while_loop(lambda i, a: i < 3, lambda i, a: (i + 1, a * x), [0, x])
+    _, z = tf.while_loop(lambda i, a: i < 2, lambda i, a: (i + 1, a + v), [0, x])
+    gx = tf.gradients(y, x)[0]
+    ref = v.op.outputs[0]
+    r_next, r_exit, r_enter = (raw(tf, kind, [ref]) for kind in ("RefNextIteration", "RefExit", "RefEnter"))
+
+    ta = tf.TensorArray(tf.float64, size=2, clear_after_read=False).unstack(tf.constant([[1.0, 2.0], [3.0, 4.0]], tf.float64))
+    parts = tf.TensorArray(tf.float64, size=2, infer_shape=False).split(tf.constant([1.0, 2.0, 3.0], tf.float64), [1, 2])
+    arrays = [ta.read(1), ta.gather([1, 0]), ta.size(), ta.concat(), parts.concat(), ta.grad("g").flow]
+    closed = ta.close()
+
+    def check(s):
+        s.run(v.initializer)
+        got = s.run(arrays)
+        assert got[0].tolist() == [3.0, 4.0] and got[1].tolist() == [[3.0, 4.0], [1.0, 2.0]] and got[2] == 2
+        assert got[3].tolist() == [1.0, 2.0, 3.0, 4.0] and got[4].tolist() == [1.0, 2.0, 3.0]
+        assert s.run(closed) is None
+        assert s.run([y, gx], {x: 2.0}) == [16.0, 32.0]
+        assert s.run(z, {x: 1.0}) == 5.0
+        assert s.run(r_next.op.inputs[0]) == 2.0 and {r_exit.op.type, r_enter.op.type} == {"RefExit", "RefEnter"}
+    return {k: check for k in ("Enter", "RefEnter", "Exit", "RefExit", "NextIteration", "RefNextIteration",
+                               "LoopCond", "StackV2", "StackPushV2", "StackPopV2", "TensorArrayV3", "TensorArrayReadV3",
+                               "TensorArrayWriteV3", "TensorArrayGatherV3", "TensorArrayScatterV3",
+                               "TensorArrayConcatV3", "TensorArraySplitV3", "TensorArraySizeV3", "TensorArrayCloseV3",
+                               "TensorArrayGradV3")}
+
+
 def _state(tf):
     v = tf.Variable([1.0, 2.0], name="v")
     w = tf.Variable(3, name="w")
@@ -247,4 +279,34 @@ def _samplers(tf):
     return dict.fromkeys(ops, check)
 
 
-CUSTOM = [_sources, _random, _files, _control, _state, _summaries, _training, _sparse, _samplers]
+
+def _sharded_save(tf):
+    """The ops TF's sharded savers add, as a SavedModel's saver runs them: a temporary prefix, its shard's
+    file name, then the shards merged into one bundle."""
+    import os
+    import tempfile
+    from raygraph.ops import training as T
+    from raygraph.ops.registry import apply_op
+    prefix = tf.constant(os.path.join(tempfile.mkdtemp(), "model"))
+    is_s3 = apply_op("StaticRegexFullMatch", [prefix], {"pattern": "^s3://.*"})
+    temp = apply_op("StringJoin", [[prefix, tf.where(is_s3, ".part", "_temp/part")]], {"N": 2, "separator": ""})
+    shard = apply_op("ShardedFilename", [temp, tf.constant(0), tf.constant(1)], {})
+    v = tf.Variable([1.5, 2.5], name="v")
+    with tf.control_dependencies([T.save_v2(shard, ["v"], [""], [v])]):
+        merge = apply_op("MergeV2Checkpoints", [tf.reshape(shard, [1]), prefix], {"delete_old_dirs": True})
+    joined = apply_op("StringJoin", [[tf.constant(["a", "b"]), tf.constant("c")]], {"N": 2, "separator": "-"})
+
+    def check(s):
+        s.run(v.initializer)
+        assert s.run(is_s3) == False and s.run(temp).endswith(b"model_temp/part")  # noqa: E712
+        assert s.run(shard).endswith(b"model_temp/part-00000-of-00001")
+        assert s.run(joined).tolist() == [b"a-c", b"b-c"]
+        s.run(merge)
+        path = s.run(prefix).decode()
+        assert sorted(os.listdir(os.path.dirname(path))) == ["model.data-00000-of-00001", "model.index"]
+        assert s.run(T.restore_v2(path, ["v"], [""], [tf.float32])[0]).tolist() == [1.5, 2.5]
+    return dict.fromkeys(["StaticRegexFullMatch", "StringJoin", "ShardedFilename", "MergeV2Checkpoints"], check)
+
+
+CUSTOM = [_sources, _random, _files, _control, _loops, _state, _summaries, _training, _sharded_save, _sparse,
+          _samplers]

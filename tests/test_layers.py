@@ -17,7 +17,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # raygraph's layers, lowest first; inside a layer, a module may import those listed before it.
 LAYERS = [
     # plain values, errors and file formats: no graph
-    ["errors", "dtypes", "shape", "device_spec", "cluster_spec", "graph_def", "checkpoint_io", "ops.philox",
+    ["errors", "dtypes", "shape", "device_spec", "cluster_spec", "graph_def", "atomic_files", "sstable",
+     "tensor_bundle_pb2", "tensor_bundle", "checkpoint_io", "ops.philox",
      "summary.records", "saved_model.saved_model_pb2", "saved_model.constants", "saved_model.tag_constants",
      "saved_model.signature_constants", "client.timeline", "client", "compat",
      "logging", "flags", "app", "gfile"],
@@ -29,11 +30,13 @@ LAYERS = [
     ["ops.shape_fns", "ops.registry"],
     # op families, each importing only the families before it
     ["ops.indexed_slices", "ops.array", "ops.math", "ops.filling", "ops.joining", "ops.slicing", "ops.reduction",
-     "ops.linalg", "ops.operators", "ops.random", "ops.candidate_sampling", "ops.control_flow", "ops.control", "ops.nn",
-     "ops.conv", "ops.pooling", "ops.normalization", "ops.clip", "ops.state", "ops.scatter", "ops.embedding",
+     "ops.linalg", "ops.matrix", "ops.products", "ops.decompositions",
+     "ops.operators", "ops.random", "ops.candidate_sampling", "ops.control_flow", "ops.tensor_array", "ops.while_loop",
+     "ops.control", "ops.nn", "ops.conv", "ops.pooling", "ops.normalization", "ops.clip", "ops.checks", "ops.state",
+     "ops.scatter", "ops.embedding",
      "ops.io", "ops.script", "ops.summary", "ops.training", "ops"],
     # TF's namespaces over the op families
-    ["math", "bitwise", "image", "io", "losses"],
+    ["math", "bitwise", "image", "io", "losses", "functional", "debugging", "linalg", "random"],
     # sessions: the graph as plain data for the engine, session targets, running steps
     ["table", "metadata", "engine", "cluster_targets", "targets", "session"],
     # variables, gradients, graph import
@@ -47,6 +50,8 @@ LAYERS = [
      "train.optimizers", "train.checkpoint_management", "train.checkpoint_utils", "train.meta_graph", "train.saver",
      "train.server", "train", "summary.summaries", "summary.writer", "summary", "saved_model.utils",
      "saved_model.signature_def_utils", "saved_model.builder", "saved_model.loader", "saved_model"],
+    # TF1's tools for tests and frozen graphs
+    ["test", "graph_util"],
     # the package: `import raygraph as tf`
     [""],
 ]

@@ -1,4 +1,5 @@
-"""Checkpoints: the Arrow format, atomic commits, all-or-nothing restores, and the Saver around them."""
+"""Checkpoints: both formats (TensorFlow's, written by default, and raygraph's older Arrow one), atomic commits,
+all-or-nothing restores, and the Saver around them. tests/test_tf_checkpoints.py checks TensorFlow's bytes."""
 import json
 import os
 import subprocess
@@ -10,7 +11,7 @@ import pyarrow as pa
 import pytest
 
 from raygraph import errors
-from raygraph import checkpoint_io
+from raygraph import checkpoint_io, tensor_bundle
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -35,11 +36,15 @@ def _same_bits(a, b):
     return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
 
 
-# ----- the format, without Ray ------------------------------------------------------------------------
-def test_every_dtype_round_trips_bit_for_bit(tmp_path):
+FORMATS = [checkpoint_io.TENSORFLOW, checkpoint_io.ARROW]
+
+
+# ----- the formats, without Ray ------------------------------------------------------------------------
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_dtype_round_trips_bit_for_bit(tmp_path, fmt):
     prefix = str(tmp_path / "ck")
     names = list(VALUES)
-    checkpoint_io.write(prefix, names, [VALUES[n] for n in names])
+    checkpoint_io.write(prefix, names, [VALUES[n] for n in names], fmt=fmt)
     got = checkpoint_io.read(prefix, names)
     for name, value in zip(names, got):
         assert _same_bits(VALUES[name], value), name
@@ -48,7 +53,8 @@ def test_every_dtype_round_trips_bit_for_bit(tmp_path):
 
 def test_the_data_file_is_plain_arrow_described_by_a_json_index(tmp_path):
     prefix = str(tmp_path / "ck")
-    checkpoint_io.write(prefix, ["w", "b"], [np.arange(6, dtype=np.float32).reshape(2, 3), np.int32(4)])
+    checkpoint_io.write(prefix, ["w", "b"], [np.arange(6, dtype=np.float32).reshape(2, 3), np.int32(4)],
+                        fmt=checkpoint_io.ARROW)
     with open(prefix + ".index") as f:
         index = json.load(f)
     assert [t["name"] for t in index["tensors"]] == ["b", "w"]
@@ -59,9 +65,10 @@ def test_the_data_file_is_plain_arrow_described_by_a_json_index(tmp_path):
     assert np.array_equal(w, np.arange(6).reshape(2, 3))
 
 
-def test_read_checks_everything_before_returning_anything(tmp_path):
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_read_checks_everything_before_returning_anything(tmp_path, fmt):
     prefix = str(tmp_path / "ck")
-    checkpoint_io.write(prefix, ["a", "b"], [np.zeros(2, np.float32), np.ones(3, np.float32)])
+    checkpoint_io.write(prefix, ["a", "b"], [np.zeros(2, np.float32), np.ones(3, np.float32)], fmt=fmt)
     with pytest.raises(errors.NotFoundError, match="Key c not found in checkpoint"):
         checkpoint_io.read(prefix, ["a", "c"])
     with pytest.raises(errors.InvalidArgumentError, match="expected dtype int32 does not equal original dtype float"):
@@ -72,9 +79,10 @@ def test_read_checks_everything_before_returning_anything(tmp_path):
         checkpoint_io.read(str(tmp_path / "nothing"), ["a"])
 
 
-def test_a_corrupted_data_file_is_reported_not_loaded(tmp_path):
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_corrupted_data_file_is_reported_not_loaded(tmp_path, fmt):
     prefix = str(tmp_path / "ck")
-    checkpoint_io.write(prefix, ["w"], [np.arange(1000, dtype=np.float32)])
+    checkpoint_io.write(prefix, ["w"], [np.arange(1000, dtype=np.float32)], fmt=fmt)
     (data,) = checkpoint_io.data_files(prefix)
     raw = bytearray(open(data, "rb").read())
     at = raw.index(np.float32(500.0).tobytes())
@@ -88,13 +96,14 @@ SWEEP_NAMES, SWEEP_DTYPES, SWEEP_SHAPES = ["s", "w"], ["string", "float32"], [[2
 SWEEP_VALUES = [np.array([b"ab", b"c"], dtype=object), np.arange(6, dtype=np.float32).reshape(2, 3)]
 
 
+@pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("which", ["index", "data"])
-def test_every_flipped_byte_is_data_loss_never_a_crash(tmp_path, which):
+def test_every_flipped_byte_is_data_loss_never_a_crash(tmp_path, which, fmt):
     """Each byte of a small checkpoint's files, flipped (all bits, then the lowest): the read is DataLossError
     or (for a byte that does not matter) the saved values, never a crash, a huge allocation, or another
     error. Before the data file's checksum was checked first, some flips crashed pyarrow (SIGSEGV)."""
     prefix = str(tmp_path / "ck")
-    checkpoint_io.write(prefix, SWEEP_NAMES, SWEEP_VALUES)
+    checkpoint_io.write(prefix, SWEEP_NAMES, SWEEP_VALUES, fmt=fmt)
     path = prefix + ".index" if which == "index" else checkpoint_io.data_files(prefix)[0]
     with open(path, "rb") as f:
         original = f.read()
@@ -121,8 +130,8 @@ def test_the_data_file_must_lie_beside_its_index(tmp_path):
     (tmp_path / "ck").mkdir()
     (tmp_path / "elsewhere").mkdir()
     prefix, other = str(tmp_path / "ck" / "m"), str(tmp_path / "elsewhere" / "x")
-    checkpoint_io.write(other, ["w"], [np.ones(2, np.float32)])
-    checkpoint_io.write(prefix, ["w"], [np.zeros(2, np.float32)])
+    checkpoint_io.write(other, ["w"], [np.ones(2, np.float32)], fmt=checkpoint_io.ARROW)
+    checkpoint_io.write(prefix, ["w"], [np.zeros(2, np.float32)], fmt=checkpoint_io.ARROW)
     (data,) = checkpoint_io.data_files(other)
     for version in (1, 2):
         index = _as_version(prefix, version)
@@ -148,7 +157,7 @@ def _as_version(prefix, version):
 
 def test_version_1_checkpoints_are_still_read(tmp_path):
     prefix = str(tmp_path / "ck")
-    checkpoint_io.write(prefix, SWEEP_NAMES, SWEEP_VALUES)
+    checkpoint_io.write(prefix, SWEEP_NAMES, SWEEP_VALUES, fmt=checkpoint_io.ARROW)
     index = _as_version(prefix, 1)
     with open(prefix + ".index", "w") as f:
         json.dump(index, f)
@@ -158,17 +167,31 @@ def test_version_1_checkpoints_are_still_read(tmp_path):
         assert json.load(f)["version"] == 1
 
 
+@pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("crash_at", ["data", "index", "cleanup"])
-def test_a_crash_mid_save_leaves_a_loadable_checkpoint(tmp_path, crash_at):
-    """Overwrite a checkpoint in a process that dies (os._exit) at each step of the commit."""
+def test_a_crash_mid_save_leaves_a_loadable_checkpoint(tmp_path, crash_at, fmt):
+    """Overwrite a checkpoint in a process that dies (os._exit) at each step of the commit; twice, since a
+    bundle overwriting a bundle alternates between one and two data files."""
     prefix = str(tmp_path / "model")
-    checkpoint_io.write(prefix, ["w"], [np.full(3, 1.0, np.float32)])
+    checkpoint_io.write(prefix, ["w"], [np.full(3, 1.0, np.float32)], fmt=fmt)
+    for _ in range(2):
+        _crash_while_overwriting(prefix, crash_at, fmt)
+        (value,) = checkpoint_io.read(prefix, ["w"])
+        assert value.tolist() == ([2.0] * 3 if crash_at == "cleanup" else [1.0] * 3)
+        checkpoint_io.write(prefix, ["w"], [np.full(3, 1.0, np.float32)], fmt=fmt)  # the next save tidies up
+        assert checkpoint_io.read(prefix, ["w"])[0].tolist() == [1.0] * 3
+        data = checkpoint_io.data_files(prefix)
+        assert len(data) == (1 if fmt == checkpoint_io.ARROW else tensor_bundle.read_index(prefix).num_shards)
+        assert not [f for f in os.listdir(tmp_path) if ".tmp-" in f]
+
+
+def _crash_while_overwriting(prefix, crash_at, fmt):
     script = textwrap.dedent(f"""
         import os, numpy as np
-        from raygraph import checkpoint_io
+        from raygraph import checkpoint_io, tensor_bundle
         real_replace, real_remove = os.replace, os.remove
         def replace(src, dst):
-            if {crash_at!r} == "data" and dst.endswith(".arrow") or {crash_at!r} == "index" and dst.endswith(".index"):
+            if {crash_at!r} == "data" and ".data-" in dst or {crash_at!r} == "index" and dst.endswith(".index"):
                 os._exit(3)
             real_replace(src, dst)
         def remove(path):
@@ -176,16 +199,10 @@ def test_a_crash_mid_save_leaves_a_loadable_checkpoint(tmp_path, crash_at):
                 os._exit(3)
             real_remove(path)
         os.replace, os.remove = replace, remove
-        checkpoint_io.write({prefix!r}, ["w"], [np.full(3, 2.0, np.float32)])
+        checkpoint_io.write({prefix!r}, ["w"], [np.full(3, 2.0, np.float32)], fmt={fmt!r})
     """)
     proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 3, proc.stderr
-    (value,) = checkpoint_io.read(prefix, ["w"])
-    assert value.tolist() == ([2.0] * 3 if crash_at == "cleanup" else [1.0] * 3)
-    checkpoint_io.write(prefix, ["w"], [np.full(3, 5.0, np.float32)])  # the next save tidies up
-    assert checkpoint_io.read(prefix, ["w"])[0].tolist() == [5.0] * 3
-    assert len(checkpoint_io.data_files(prefix)) == 1
-    assert not [f for f in os.listdir(tmp_path) if ".tmp-" in f]
 
 
 def test_remove_deletes_index_first_and_all_data(tmp_path):
@@ -234,7 +251,7 @@ def test_a_corrupt_checkpoint_is_data_loss_and_the_device_survives(rtf, tmp_path
         path = saver.save(sess, str(tmp_path / "m"), write_meta_graph=False)
         (data,) = checkpoint_io.data_files(path)
         raw = bytearray(open(data, "rb").read())
-        raw[592] ^= 0xFF  # crashed the device actor inside pyarrow (SIGSEGV) before the file checksum
+        raw[raw.index(np.float32(3.0).tobytes())] ^= 0xFF
         open(data, "wb").write(bytes(raw))
         sess.run(tf.assign(w_var, tf.zeros([2, 3])))
         (device, handle), = sess._runtime.client.handles.items()
@@ -270,7 +287,7 @@ def test_max_to_keep_deletes_old_files_and_recover_takes_over(rtf, tmp_path):
             saver.save(s, str(tmp_path / "m"), global_step=step, write_meta_graph=False)
     kept = sorted(f for f in os.listdir(tmp_path) if f.endswith(".index"))
     assert kept == ["m-2.index", "m-3.index"]
-    assert len([f for f in os.listdir(tmp_path) if f.endswith(".arrow")]) == 2
+    assert len([f for f in os.listdir(tmp_path) if ".data-00000-of-00001" in f]) == 2
     state = tf.train.get_checkpoint_state(str(tmp_path))
     later = tf.train.Saver(max_to_keep=2)
     later.recover_last_checkpoints(state.all_model_checkpoint_paths)

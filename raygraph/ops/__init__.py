@@ -1,5 +1,5 @@
 """The op table (see registry.py); importing this package loads every op family into it."""
 from . import (array, candidate_sampling, clip, control, control_flow, conv, embedding, filling,  # noqa: F401
                io, joining, linalg, math, nn, normalization, operators, pooling, random, reduction, scatter, script,
-               slicing, state, summary, training)
+               slicing, state, summary, tensor_array, training, while_loop)
 from .registry import REGISTRY, NOT_DIFFERENTIABLE, apply_op, op  # noqa: F401

@@ -101,10 +101,9 @@ def with_dependencies(dependencies, output_tensor, name=None):
 
 
 def _assert_kernel(a, res, cond, *data):
-    if not np.all(cond):
-        shown = [np.asarray(d).tolist() for d in data[:a.get("summarize", 3) or len(data)]]
+    if not np.all(cond):  # TF's AssertOp: each datum summarized in brackets, space-separated
         raise InvalidArgumentError(None, None, "assertion failed: " + " ".join(
-            d.decode() if isinstance(d, bytes) else str(d) for d in shown))
+            f"[{_summarize(d, a.get('summarize', 3))}]" for d in data))
 
 
 op("Assert", "condition:bool, data:+T", kernel=_assert_kernel, shape=None, grad=NOT_DIFFERENTIABLE, stateful=True)
@@ -113,9 +112,11 @@ op("Assert", "condition:bool, data:+T", kernel=_assert_kernel, shape=None, grad=
 def Assert(condition, data, summarize=None, name=None):  # noqa: N802 - TF's name
     """Fails the step with InvalidArgumentError (showing `data`) when `condition` is false."""
     with name_scope(name, "Assert", [condition] + list(data)) as scope:
-        data = [convert_to_tensor(d) for d in data]
+        # TF converts the data to check their dtypes, then hands the op the original values (converted again)
+        converted = [convert_to_tensor(d) for d in data]
+        data = list(data)
         attrs = {"summarize": summarize or 3}
-        if all(d.dtype.base_dtype in (dtypes.string, dtypes.int32) for d in data):
+        if all(d.dtype.base_dtype in (dtypes.string, dtypes.int32) for d in converted):
             return apply_op("Assert", [condition, data], attrs, name="Assert")
         # TF1 guards the assertion with a cond, so its data is read only when it fails
         condition = convert_to_tensor(condition, name="Condition")

@@ -68,31 +68,46 @@ op("Merge", "inputs:*T", kernel=_merge_kernel, shape=_merge_shape, grad=_merge_g
 class CondContext:
     """The branch of a `cond` being built: its predicate, pivot and branch index (0 false, 1 true)."""
 
-    def __init__(self, pred, pivot, branch):
+    def __init__(self, pred, pivot, branch, outer=None):
         self.pred = pred
         self.pivot = pivot
         self.branch = branch
+        self.outer = outer  # the context the cond was built in (a loop's or another branch's), or None
         self.ops = set()
         self.external = {}  # outside tensor -> its Switch output for this branch
 
-    def route_inputs(self, inputs):
-        """Inputs for an op created in this branch: outside tensors come through a Switch."""
-        return [self._route(t) for t in inputs]
+    def add_op(self, op):
+        """Takes in an op created in this branch: outside inputs come through a Switch (made after the op),
+        and an op without inputs waits for the pivot."""
+        op._inputs = tuple(self._route(t) for t in op._inputs)
+        if not op._inputs and self.pivot.op not in op._control_inputs:
+            op._control_inputs.append(self.pivot.op)
+        self.ops.add(op)
+        if self.outer is not None:
+            self.outer.add_inner(op)
+        op._graph._unfetchable.add(op)
+
+    def add_inner(self, op):
+        """An op of a context nested in this one belongs to this one too."""
+        self.ops.add(op)
+        if self.outer is not None:
+            self.outer.add_inner(op)
 
     def _route(self, t):
+        """`t` as this branch sees it: through the outer context's routing, then through a Switch."""
         if t.op in self.ops or t is self.pivot:
             return t
         routed = self.external.get(t)
         if routed is None:
+            source = self.outer._route(t) if self.outer is not None else t
             g = t.graph
-            saved, g._cond_context = g._cond_context, None
-            try:
-                with g.control_dependencies(None):
-                    kind = "RefSwitch" if t.dtype.is_ref_dtype else "Switch"
-                    routed = apply_op(kind, [t, self.pred], {})[self.branch]
-                    routed._explicit_index = True  # TF rewires the branch op's input: its NodeDef says ":0"
-            finally:
-                g._cond_context = saved
+            with g.control_dependencies(None):  # (this also leaves every context being built)
+                kind = "RefSwitch" if t.dtype.is_ref_dtype else "Switch"
+                routed = apply_op(kind, [source, self.pred], {})[self.branch]
+                routed._explicit_index = True  # TF rewires the branch op's input: its NodeDef says ":0"
+            if self.outer is not None:
+                routed.op._cond_context = self.outer
+                self.outer.add_inner(routed.op)
             self.external[t] = routed
         return routed
 
@@ -110,14 +125,15 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
     with name_scope(name, "cond", [pred]):
         pred = convert_to_tensor(pred)
         g = pred.graph
+        outer = g._cond_context
         p_false, p_true = apply_op("Switch", [pred, pred], {})
         pivot_t = apply_op("Identity", [p_true], {}, name="switch_t")
         pivot_f = apply_op("Identity", [p_false], {}, name="switch_f")
         pred_id = apply_op("Identity", [pred], {}, name="pred_id")
         for t in (p_true, p_false, pivot_t, pivot_f, pred_id):
             g.prevent_fetching(t.op)
-        res_t = _build_branch(g, CondContext(pred_id, pivot_t, 1), true_fn)
-        res_f = _build_branch(g, CondContext(pred_id, pivot_f, 0), false_fn)
+        res_t = _build_branch(g, CondContext(pred_id, pivot_t, 1, outer), true_fn)
+        res_f = _build_branch(g, CondContext(pred_id, pivot_f, 0, outer), false_fn)
         flat_t, flat_f = _flatten(res_t), _flatten(res_f)
         if len(flat_t) != len(flat_f):
             raise ValueError(f"true_fn and false_fn must return the same number of results: {len(flat_t)} vs "
@@ -145,7 +161,7 @@ def _build_branch(g, ctx, fn):
                 out.append(apply_op("Identity", [convert_to_tensor(r)], {}))
             else:  # an Operation: the branch's value is the pivot, after the op
                 with g.control_dependencies([r]):
-                    out.append(apply_op("Identity", [ctx.pivot], {}))
+                    out.append(apply_op("Identity", [ctx.pivot], {}, name="control_dependency"))
         for t in out:
             g.prevent_fetching(t.op)
         return _pack_like(result, out)

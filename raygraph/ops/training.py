@@ -1,4 +1,5 @@
-"""Training ops: the fused optimizer updates (`Apply*`) and the checkpoint ops (`SaveV2`, `RestoreV2`).
+"""Training ops: the fused optimizer updates (`Apply*`) and the checkpoint ops (`SaveV2`, `RestoreV2`, and the
+ops TensorFlow's sharded savers add: `ShardedFilename`, `MergeV2Checkpoints`, `StringJoin`, `StaticRegexFullMatch`).
 
 An `Apply*` op takes its variable and slots by reference (so it runs in the device actor holding
 them), reads them, computes TF1's update formula in the variable's dtype and writes new arrays; its
@@ -7,8 +8,10 @@ output is the variable's ref. One op per variable per step keeps the optimizer's
 
 import numpy as np
 
-from .. import checkpoint_io, dtypes
-from ..errors import InvalidArgumentError
+import re
+
+from .. import checkpoint_io, dtypes, tensor_bundle
+from ..errors import InvalidArgumentError, UnimplementedError
 from ..shape import TensorShape
 from .registry import NOT_DIFFERENTIABLE, NUMBERS, apply_op, op
 from .scatter import first_bad, in_order, writable
@@ -266,13 +269,32 @@ def _save_kernel(a, res, prefix, tensor_names, shape_and_slices, *tensors):
     names = [_text(n) for n in np.ravel(tensor_names)]
     if len(names) != len(tensors):
         raise InvalidArgumentError(None, None, f"Got {len(names)} tensor names but {len(tensors)} tensors")
+    if any(_text(s) for s in np.ravel(shape_and_slices)):
+        raise UnimplementedError(None, None, "SaveV2 of tensor slices (partitioned variables) is not supported")
     checkpoint_io.write(_text(np.asarray(prefix).item()), names, list(tensors), list(a["dtypes"]))
 
 
 def _restore_kernel(a, res, prefix, tensor_names, shape_and_slices):
     names = [_text(n) for n in np.ravel(tensor_names)]
     values = checkpoint_io.read(_text(np.asarray(prefix).item()), names, list(a["dtypes"]), a.get("_shapes"))
+    values = [_slice(v, _text(spec)) for v, spec in zip(values, np.ravel(shape_and_slices))]
     return values[0] if len(values) == 1 else values  # the executor takes a single output as is
+
+
+def _slice(value, spec):
+    """The part of `value` a shape-and-slice spec like "10 4 0,5:-" names (full shape, then start,length or -
+    per dimension; "" is the whole tensor)."""
+    if not spec:
+        return value
+    *full, extents = spec.split(" ")
+    if [int(d) for d in full] != list(np.shape(value)) or len(extents.split(":")) != len(full):
+        raise InvalidArgumentError(None, None, f"Shape in shape_and_slice spec {spec!r} does not match the shape "
+                                   f"stored in checkpoint: {list(np.shape(value))}")
+    region = []
+    for extent in extents.split(":"):
+        start, length = (0, None) if extent == "-" else (int(x) for x in extent.split(","))
+        region.append(slice(start, None if length is None else start + length))
+    return np.ascontiguousarray(value[tuple(region)])
 
 
 def _restore_shape(inputs, a):
@@ -298,3 +320,48 @@ def restore_v2(prefix, tensor_names, shape_and_slices, dtypes_, shapes=None, nam
     out = apply_op("RestoreV2", [prefix, tensor_names, shape_and_slices], attrs, name=name,
                    num_outputs=len(dtypes_))
     return out if isinstance(out, list) else [out]
+
+
+# TensorFlow's sharded savers (SavedModels' among them) name their temporary prefix and merge the shards' bundles
+# with these; a graph TF wrote holds them, so they import and run here too.
+def _string_join(a, *inputs):
+    values = np.broadcast_arrays(*[np.asarray(x, object) for x in inputs])
+    out = np.empty(values[0].shape, object)
+    sep = a.get("separator", "").encode() if isinstance(a.get("separator", ""), str) else a["separator"]
+    for i in np.ndindex(out.shape):
+        out[i] = sep.join(_bytes(v[i]) for v in values)
+    return out
+
+
+def _bytes(x):
+    return x if isinstance(x, bytes) else str(x).encode()
+
+
+def _string_join_shape(inputs, a):
+    shapes = [t.shape for t in inputs if t.shape.ndims != 0]
+    return dtypes.string, shapes[0] if shapes else TensorShape([])
+
+
+def _regex_full_match(a, x):
+    pattern = re.compile(_bytes(a["pattern"]))
+    flat = np.asarray(x, object)
+    return np.vectorize(lambda s: pattern.fullmatch(_bytes(s)) is not None, otypes=[bool])(flat) if flat.size \
+        else np.zeros(flat.shape, bool)
+
+
+def _sharded_filename(a, basename, shard, num_shards):
+    return np.array(f"{_text(np.asarray(basename).item())}-{int(shard):05d}-of-{int(num_shards):05d}".encode(), object)
+
+
+def _merge_kernel(a, res, checkpoint_prefixes, destination_prefix):
+    tensor_bundle.merge([_text(p) for p in np.ravel(checkpoint_prefixes)], _text(np.asarray(destination_prefix).item()),
+                        a.get("delete_old_dirs", True))
+
+
+op("StringJoin", "inputs:*string", kernel=_string_join, shape=_string_join_shape, grad=NOT_DIFFERENTIABLE)
+op("StaticRegexFullMatch", "input:string", kernel=_regex_full_match, grad=NOT_DIFFERENTIABLE,
+   shape=lambda i, a: (dtypes.bool_, i[0].shape))
+op("ShardedFilename", "basename:string, shard:int32, num_shards:int32", kernel=_sharded_filename,
+   grad=NOT_DIFFERENTIABLE, shape=lambda i, a: (dtypes.string, TensorShape([])))
+op("MergeV2Checkpoints", "checkpoint_prefixes:string, destination_prefix:string", kernel=_merge_kernel,
+   stateful=True, grad=NOT_DIFFERENTIABLE, shape=lambda i, a: [])

@@ -13,7 +13,7 @@ from .checkpoint_management import (CheckpointState, checkpoint_exists, generate
                                     get_checkpoint_mtimes, get_checkpoint_state, latest_checkpoint,
                                     meta_graph_filename, remove_checkpoint,
                                     update_checkpoint_state)
-from .checkpoint_utils import (CheckpointReader, NewCheckpointReader, list_variables, load_checkpoint,  # noqa: F401
-                               load_variable)
+from .checkpoint_utils import (CheckpointReader, NewCheckpointReader, init_from_checkpoint,  # noqa: F401
+                               list_variables, load_checkpoint, load_variable)
 from .saver import Saver, SaverDef, import_meta_graph  # noqa: F401
 from .server import Server  # noqa: F401

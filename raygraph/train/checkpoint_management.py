@@ -11,7 +11,7 @@ import json
 import os
 import re
 
-from .. import checkpoint_io
+from .. import atomic_files, checkpoint_io
 
 
 class CheckpointState:
@@ -90,7 +90,7 @@ def update_checkpoint_state(save_dir, model_checkpoint_path, all_model_checkpoin
     if path == state.model_checkpoint_path:
         raise RuntimeError(f"Save path '{model_checkpoint_path}' conflicts with path used for checkpoint state.  "
                            f"Please use a different save path.")
-    checkpoint_io._write_atomic(path, lambda f: f.write(state.to_text().encode()))
+    atomic_files.write_atomic(path, lambda f: f.write(state.to_text().encode()))
 
 
 def get_checkpoint_state(checkpoint_dir, latest_filename=None):

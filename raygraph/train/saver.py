@@ -1,13 +1,15 @@
 """`Saver`: checkpoints of variables, built as graph ops the way TF1 builds them.
 
     save/filename/input, save/filename, save/Const    the checkpoint prefix (a feedable string)
-    save/SaveV2 (+ tensor_names, shape_and_slices)    writes every variable (see checkpoint_io.py)
+    save/SaveV2 (+ tensor_names, shape_and_slices)    writes every variable, in TensorFlow's V2 checkpoint format
+                                                      (tensor_bundle.py), which TensorFlow restores
     save/control_dependency                           the prefix, once written: `save_tensor_name`
     save/RestoreV2 -> save/Assign, save/Assign_1...   reads them all, checked, then assigns each
     save/restore_all                                  `restore_op_name`
 
-`RestoreV2` checks every name, dtype and shape before returning anything, and every Assign waits for
-it, so a failed restore changes no variable. The Python side keeps the `checkpoint` state file and
+`RestoreV2` reads TensorFlow's format and raygraph's older Arrow one (checkpoint_io.py); it checks every name,
+dtype, shape and checksum before returning anything, and every Assign waits for it, so a failed restore
+changes no variable. The Python side keeps the `checkpoint` state file and
 deletes checkpoints beyond `max_to_keep`.
 """
 import os

@@ -1,0 +1,12 @@
+"""TF1's `tf.linalg` namespace."""
+from .ops.clip import global_norm  # noqa: F401
+from .ops.linalg import matmul, tensordot  # noqa: F401
+from .ops.array import transpose  # noqa: F401
+from .ops.matrix import (adjoint, cholesky, cholesky_solve, eye, logdet, matrix_band_part as band_part,  # noqa: F401
+                         matrix_determinant as det, matrix_diag as diag, matrix_diag_part as diag_part,
+                         matrix_inverse as inv, matrix_set_diag as set_diag, matrix_solve as solve, matrix_transpose,
+                         matrix_triangular_solve as triangular_solve, self_adjoint_eig as eigh,
+                         self_adjoint_eigvals as eigvalsh, slogdet, trace)
+from .ops.decompositions import qr  # noqa: F401
+from .ops.products import cross, einsum, matvec, norm, normalize, tensor_diag, tensor_diag_part  # noqa: F401
+from .ops.nn import l2_normalize  # noqa: F401
