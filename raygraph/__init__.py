@@ -32,6 +32,9 @@ from .ops.checks import (add_check_numerics_ops, assert_equal, assert_greater, a
 from .ops.clip import (clip_by_average_norm, clip_by_global_norm, clip_by_norm, clip_by_value,  # noqa: F401
                         global_norm)
 from .ops.control import Assert, group, no_op, Print, tuple, with_dependencies  # noqa: F401
+from .ops.indexed_slices import IndexedSlices, IndexedSlicesValue, convert_to_tensor_or_indexed_slices  # noqa: F401
+from .ops.scatter import (scatter_add, scatter_div, scatter_max, scatter_min, scatter_mul, scatter_sub,  # noqa: F401
+                          scatter_update, sparse_to_dense, unique)
 from .ops.control_flow import cond  # noqa: F401
 from .ops.while_loop import while_loop  # noqa: F401
 from .ops.tensor_array import TensorArray  # noqa: F401
@@ -40,7 +43,7 @@ from .ops.filling import fill, one_hot, ones, ones_like, range, zeros, zeros_lik
 from .ops.io import decode_jpeg, decode_png, read_file, write_file  # noqa: F401
 from .ops.parsing import (decode_csv, decode_raw, FixedLenFeature, parse_example, parse_single_example,  # noqa: F401
                           VarLenFeature)
-from .ops.joining import concat, dynamic_stitch, pad, split, stack, tile, unstack  # noqa: F401
+from .ops.joining import concat, dynamic_partition, dynamic_stitch, pad, split, stack, tile, unstack  # noqa: F401
 from .ops.linalg import matmul, tensordot  # noqa: F401
 from .ops.decompositions import qr  # noqa: F401
 from .ops.products import cross, einsum, norm, tensor_diag as diag, tensor_diag_part as diag_part  # noqa: F401

@@ -28,6 +28,7 @@ from .ops.filling import fill, zeros_like
 from .ops.array import shape
 from .ops.control import tuple as tuple_
 from .ops.while_loop import forward_count, gradient_loop
+from .ops import indexed_slices
 
 _registered = {}  # user gradient functions by name (RegisterGradient), or NOT_DIFFERENTIABLE (NotDifferentiable)
 
@@ -286,6 +287,8 @@ class _Backprop:
                 per_output[i] = None
             elif len(contributions) == 1:
                 per_output[i] = contributions[0]
+            elif not all(isinstance(c, Tensor) for c in contributions):
+                per_output[i] = indexed_slices.aggregate(contributions)
             elif self.aggregation_method == AggregationMethod.ADD_N:
                 per_output[i] = _multi_device_add_n(contributions)
             else:
@@ -357,7 +360,9 @@ class _Backprop:
             grad = per_output[x.value_index]
             if isinstance(grad, list):  # x's op was never visited (not between): sum here
                 grad = [g for g in grad if g is not None]
-                grad = None if not grad else grad[0] if len(grad) == 1 else _multi_device_add_n(grad)
+                grad = None if not grad else grad[0] if len(grad) == 1 else (
+                    _multi_device_add_n(grad) if all(isinstance(g, Tensor) for g in grad)
+                    else indexed_slices.aggregate(grad))
         if grad is None and unconnected == "zero":
             return zeros_like(x)
         return grad

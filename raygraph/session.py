@@ -15,6 +15,7 @@ from tensorboard.compat.proto import config_pb2
 from . import errors
 from .graph import _DefaultStack, _default_graph_stack, get_default_graph
 from .operation import Operation
+from .ops.indexed_slices import IndexedSlices, IndexedSlicesValue
 from .tensor import Tensor
 from .table import GraphTable
 from .targets import connect, reset
@@ -50,6 +51,10 @@ def _flatten_fetches(graph, fetches, out):
         parts = [_flatten_fetches(graph, fetches[k], out) for k in keys]
         kind = type(fetches)
         return lambda values: kind(zip(keys, [p(values) for p in parts]))
+    if isinstance(fetches, IndexedSlices):  # fetched as TF's IndexedSlicesValue(values, indices, dense_shape)
+        parts = [(lambda values: None) if t is None else _flatten_fetches(graph, t, out)
+                 for t in (fetches.values, fetches.indices, fetches.dense_shape)]
+        return lambda values: IndexedSlicesValue(*[p(values) for p in parts])
     if fetches is None:
         raise TypeError(f"Argument `fetch` = {fetches} has invalid type \"{type(fetches).__name__}\". "
                         f"Cannot be None")

@@ -17,6 +17,7 @@ from .ops.control import Assert, group, no_op
 from .ops.reduction import reduce_all
 from .ops.joining import stack
 from .ops.control_flow import cond
+from .ops.indexed_slices import IndexedSlices
 
 
 def _apply(op_type, inputs, attrs=None, name=None):
@@ -158,6 +159,24 @@ class Variable:
     def assign_sub(self, delta, use_locking=False, name=None, read_value=True):
         out = _apply("AssignSub", [self._variable, delta], {"use_locking": use_locking}, name=name)
         return out if read_value else out.op
+
+    def _scatter(self, op_type, sparse_delta, use_locking, name):
+        if not isinstance(sparse_delta, IndexedSlices):
+            raise TypeError(f"Argument `sparse_delta` must be a `tf.IndexedSlices`. Received arg: {sparse_delta}")
+        return _apply(op_type, [self._variable, sparse_delta.indices, sparse_delta.values],
+                      {"use_locking": use_locking}, name=name)
+
+    def scatter_add(self, sparse_delta, use_locking=False, name=None):
+        """Adds the IndexedSlices `sparse_delta` to the rows it names (ScatterAdd, in place)."""
+        return self._scatter("ScatterAdd", sparse_delta, use_locking, name)
+
+    def scatter_sub(self, sparse_delta, use_locking=False, name=None):
+        """Subtracts the IndexedSlices `sparse_delta` from the rows it names (ScatterSub, in place)."""
+        return self._scatter("ScatterSub", sparse_delta, use_locking, name)
+
+    def scatter_update(self, sparse_delta, use_locking=False, name=None):
+        """Writes the IndexedSlices `sparse_delta` into the rows it names (ScatterUpdate, in place)."""
+        return self._scatter("ScatterUpdate", sparse_delta, use_locking, name)
 
     def load(self, value, session=None):
         """Sets the value by running the initializer with `value` fed in (no new ops)."""

@@ -278,6 +278,90 @@ def _data(tf):
     return checks
 
 
+def _sparse(tf):
+    """Row updates in place (Scatter*, SparseApply*: duplicate rows applied once per occurrence) and Unique."""
+    from raygraph.ops import training as T
+    from raygraph.ops import scatter as S
+    init = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    slots = {n: tf.Variable(init * k, name=n) for n, k in (("var", 1), ("a", 0.5), ("b", 0.25), ("c", 0.125))}
+    var, a, b, c = (slots[n] for n in ("var", "a", "b", "c"))
+    idx, g, lr = [2, 0, 2], np.array([[1.0, -1.0], [0.5, 0.5], [2.0, 1.0]]), 0.1
+
+    def rows(fn, n=1):  # the dense formula `fn` applied to each (row, gradient row) in order
+        def ref(*arrays):
+            arrays = [x.copy() for x in arrays]
+            for i, r in enumerate(idx):
+                news = fn(*(x[r] for x in arrays), g[i])
+                for x, new in zip(arrays, news):
+                    x[r] = new
+            return arrays[0]
+        return ref
+    scatter = {"Update": lambda v, u: u, "Add": np.add, "Sub": np.subtract, "Mul": np.multiply,
+               "Div": np.divide, "Min": np.minimum, "Max": np.maximum}
+    updates = {f"Scatter{k}": (getattr(S, "scatter_" + k.lower())(var, idx, g),
+                               rows(lambda v, a, b, c, u, f=f: [f(v, u)])) for k, f in scatter.items()}
+    updates.update({
+        "SparseApplyMomentum": (T.sparse_apply("SparseApplyMomentum", [var, a, lr, g, idx, 0.9]),
+                                rows(lambda v, a, b, c, u: [v - lr * (a * 0.9 + u), a * 0.9 + u])),
+        "SparseApplyAdagrad": (T.sparse_apply("SparseApplyAdagrad", [var, a, lr, g, idx]),
+                               rows(lambda v, a, b, c, u: [v - lr * u / np.sqrt(a + u * u), a + u * u])),
+        "SparseApplyRMSProp": (T.sparse_apply("SparseApplyRMSProp", [var, a, b, lr, 0.9, 0.5, 1e-6, g, idx]),
+                               rows(lambda v, a, b, c, u: [v - (b * 0.5 + lr * u / np.sqrt(0.9 * a + 0.1 * u * u
+                                                                                          + 1e-6)),
+                                                           0.9 * a + 0.1 * u * u, b * 0.5 + lr * u / np.sqrt(
+                                                               0.9 * a + 0.1 * u * u + 1e-6)])),
+        "SparseApplyCenteredRMSProp": (T.sparse_apply("SparseApplyCenteredRMSProp",  # mg=c, ms=a, mom=b
+                                                      [var, c, a, b, lr, 0.9, 0.5, 1e-6, g, idx]),
+                                       rows(lambda v, ms, mom, mg, u: [
+                                           v - (mom * 0.5 + lr * u / np.sqrt(
+                                               0.9 * ms + 0.1 * u * u - (0.9 * mg + 0.1 * u) ** 2 + 1e-6)),
+                                           0.9 * ms + 0.1 * u * u,
+                                           mom * 0.5 + lr * u / np.sqrt(
+                                               0.9 * ms + 0.1 * u * u - (0.9 * mg + 0.1 * u) ** 2 + 1e-6),
+                                           0.9 * mg + 0.1 * u])),
+        "SparseApplyAdadelta": (T.sparse_apply("SparseApplyAdadelta", [var, a, b, 1.0, 0.9, 1e-6, g, idx]),
+                                rows(lambda v, a, b, c, u: [
+                                    v - np.sqrt(b + 1e-6) / np.sqrt(0.9 * a + 0.1 * u * u + 1e-6) * u,
+                                    0.9 * a + 0.1 * u * u,
+                                    0.9 * b + 0.1 * (np.sqrt(b + 1e-6) / np.sqrt(0.9 * a + 0.1 * u * u + 1e-6)
+                                                     * u) ** 2
+                                ]))})
+    uniq = S.unique(tf.constant([4, 1, 4, 7, 1], tf.int64), out_idx=tf.int64)
+    init_op = tf.variables_initializer(list(slots.values()))
+
+    def check(s):
+        for name, (update, ref) in updates.items():
+            s.run(init_op)
+            before = s.run([var, a, b, c])
+            assert np.allclose(s.run(update), ref(*before)), name
+        y, i = s.run(uniq)
+        assert y.tolist() == [4, 1, 7] and i.tolist() == [0, 1, 0, 2, 1] and i.dtype == I64
+    return dict(dict.fromkeys(updates, check), Unique=check)
+
+
+def _samplers(tf):
+    """Seeded candidate samplers: in range, distinct when unique, the same in a second session (their bit-for-bit
+    agreement with TF is in tests/tf_recorded/cases_embedding.py)."""
+    tf.set_random_seed(5)
+    true = tf.constant([[1, 3], [2, 0]], tf.int64)
+    ops = {"UniformCandidateSampler": tf.nn.uniform_candidate_sampler(true, 2, 6, True, 10),
+           "LogUniformCandidateSampler": tf.nn.log_uniform_candidate_sampler(true, 2, 5, False, 1000),
+           "AllCandidateSampler": tf.nn.all_candidate_sampler(true, 2, 4, True)}
+
+    def check(s):
+        first = s.run(ops)
+        (u, ut, us), (lg, lt, ls), (a, at, as_) = (first[k] for k in sorted(ops, key=list(ops).index))
+        assert sorted(set(u.tolist())) == sorted(u.tolist()) and u.min() >= 0 and u.max() < 10 and u.dtype == I64
+        assert ut.shape == (2, 2) and us.shape == (6,) and us.dtype == F32
+        assert lg.min() >= 0 and lg.max() < 1000
+        assert np.allclose(ls, 5 * np.log((lg + 2.0) / (lg + 1.0)) / np.log(1001.0))  # p * num_sampled
+        assert a.tolist() == [0, 1, 2, 3] and np.all(at == 1) and np.all(as_ == 1)
+        again = s.run(ops)
+        assert not np.array_equal(again["UniformCandidateSampler"][0], u)  # each run draws anew
+    return dict.fromkeys(ops, check)
+
+
+
 def _sharded_save(tf):
     """The ops TF's sharded savers add, as a SavedModel's saver runs them: a temporary prefix, its shard's
     file name, then the shards merged into one bundle."""
@@ -306,4 +390,5 @@ def _sharded_save(tf):
     return dict.fromkeys(["StaticRegexFullMatch", "StringJoin", "ShardedFilename", "MergeV2Checkpoints"], check)
 
 
-CUSTOM = [_sources, _random, _files, _control, _loops, _state, _summaries, _training, _sharded_save, _data]
+CUSTOM = [_sources, _random, _files, _control, _loops, _state, _summaries, _training, _sharded_save, _data,
+          _sparse, _samplers]

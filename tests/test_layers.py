@@ -29,11 +29,11 @@ LAYERS = [
     # the op table: building an op from its entry
     ["ops.shape_fns", "ops.registry"],
     # op families, each importing only the families before it
-    ["ops.array", "ops.math", "ops.filling", "ops.joining", "ops.slicing", "ops.reduction", "ops.linalg",
-     "ops.matrix", "ops.products", "ops.decompositions",
-     "ops.operators", "ops.random", "ops.control_flow", "ops.tensor_array", "ops.while_loop", "ops.control",
-     "ops.nn", "ops.blocks", "ops.conv", "ops.pooling", "ops.normalization", "ops.ranking", "ops.nn_impl",
-     "ops.clip", "ops.checks", "ops.state",
+    ["ops.indexed_slices", "ops.array", "ops.math", "ops.filling", "ops.joining", "ops.slicing", "ops.reduction",
+     "ops.linalg", "ops.matrix", "ops.products", "ops.decompositions",
+     "ops.operators", "ops.random", "ops.candidate_sampling", "ops.control_flow", "ops.tensor_array", "ops.while_loop",
+     "ops.control", "ops.nn", "ops.blocks", "ops.conv", "ops.pooling", "ops.normalization", "ops.ranking",
+     "ops.nn_impl", "ops.clip", "ops.checks", "ops.state", "ops.scatter", "ops.embedding",
      "ops.io", "ops.parsing", "ops.script", "ops.summary", "ops.training", "ops"],
     # TF's namespaces over the op families
     ["math", "bitwise", "image", "io", "losses", "functional", "debugging", "linalg", "random"],

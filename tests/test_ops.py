@@ -108,7 +108,7 @@ def _add_gradient(tf, row, case, label, checks, rng):
         if g is None:
             checks.failures.append(f"{label}: no gradient for input {k}")
             continue
-        checks.expect(f"{label} d/dinput{k}", [g], [want], False, tol=row.grad_tol)
+        checks.expect(f"{label} d/dinput{k}", [tf.convert_to_tensor(g)], [want], False, tol=row.grad_tol)  # densified
 
 
 def _numeric_grad(ref, case, k, weights, floating, h):

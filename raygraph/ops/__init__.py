@@ -1,6 +1,6 @@
 """The op table (see registry.py); importing this package loads every op family into it."""
 from . import blocks, nn_impl, ranking  # noqa: F401
-from . import (array, clip, control, control_flow, conv, filling, io, joining, linalg, math, nn,  # noqa: F401
-               normalization, operators, parsing, pooling, random, reduction, script, slicing, state, summary,
-               tensor_array, training, while_loop)
+from . import (array, candidate_sampling, clip, control, control_flow, conv, embedding, filling,  # noqa: F401
+               io, joining, linalg, math, nn, normalization, operators, parsing, pooling, random, reduction, scatter,
+               script, slicing, state, summary, tensor_array, training, while_loop)
 from .registry import REGISTRY, NOT_DIFFERENTIABLE, apply_op, op  # noqa: F401

@@ -10,6 +10,7 @@ from ..convert import constant, convert_to_tensor
 from ..default_graph import colocate_with, name_scope
 from .array import identity, rank, size
 from .filling import ones_like, range as range_
+from .indexed_slices import IndexedSlices
 from .joining import stack
 from .math import cast, maximum, minimum, rsqrt, sqrt
 from .nn import l2_loss
@@ -31,7 +32,7 @@ def clip_by_value(t, clip_value_min, clip_value_max, name=None):
 def clip_by_norm(t, clip_norm, axes=None, name=None):
     """`t * clip_norm / max(l2norm(t, axes), clip_norm)`: `t` scaled down to an L2-norm of at most `clip_norm`."""
     with name_scope(name, "clip_by_norm", [t, clip_norm]) as name:
-        values = convert_to_tensor(t, name="t")
+        values = convert_to_tensor(_values(t), name="t")
         if np.isscalar(clip_norm):
             clip_norm = max(clip_norm, 0)
         else:
@@ -42,7 +43,13 @@ def clip_by_norm(t, clip_norm, axes=None, name=None):
         l2norm = where(pred, sqrt(l2sum_safe), l2sum)
         intermediate = values * clip_norm
         values.shape.assert_is_compatible_with(intermediate.shape)
-        return identity(intermediate / maximum(l2norm, clip_norm), name=name)
+        clipped = identity(intermediate / maximum(l2norm, clip_norm), name=name)
+        return IndexedSlices(clipped, t.indices, t.dense_shape) if isinstance(t, IndexedSlices) else clipped
+
+
+def _values(t):
+    """What a clip reads of `t`: the values of IndexedSlices (which stay sparse), else `t`."""
+    return t.values if isinstance(t, IndexedSlices) else t
 
 
 def _sequence(t_list):
@@ -55,7 +62,8 @@ def global_norm(t_list, name=None):
     """sqrt(sum of the squared L2-norms of the tensors in `t_list`); None entries are skipped."""
     t_list = _sequence(t_list)
     with name_scope(name, "global_norm", t_list) as name:
-        values = [convert_to_tensor(t, name=f"t_{i}") if t is not None else None for i, t in enumerate(t_list)]
+        values = [convert_to_tensor(_values(t), name=f"t_{i}") if t is not None else None
+                  for i, t in enumerate(t_list)]
         half_squared_norms = []
         for v in values:
             if v is not None:
@@ -73,7 +81,8 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
     with name_scope(name, "clip_by_global_norm", t_list + [clip_norm]) as name:
         scale_for_finite = clip_norm * minimum(1.0 / use_norm, constant(1.0, dtype=use_norm.dtype) / clip_norm)
         scale = scale_for_finite + (use_norm - use_norm)  # NaN when the norm is not finite
-        values = [convert_to_tensor(t, name=f"t_{i}") if t is not None else None for i, t in enumerate(t_list)]
+        values = [convert_to_tensor(_values(t), name=f"t_{i}") if t is not None else None
+                  for i, t in enumerate(t_list)]
         clipped = []
         for i, v in enumerate(values):
             if v is None:
@@ -81,6 +90,8 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
                 continue
             with colocate_with(v):
                 clipped.append(identity(v * cast(scale, v.dtype), name=f"{name}_{i}"))
+        clipped = [IndexedSlices(c, t.indices, t.dense_shape) if isinstance(t, IndexedSlices) else c
+                   for c, t in zip(clipped, t_list)]
     return clipped, use_norm
 
 

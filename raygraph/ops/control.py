@@ -13,6 +13,7 @@ from ..tensor import Tensor
 from .registry import NOT_DIFFERENTIABLE, apply_op, op
 from .shape_fns import same_shape
 from .array import identity
+from .indexed_slices import IndexedSlices
 from ..errors import InvalidArgumentError
 from scheduler.resources import write_output
 from .control_flow import cond
@@ -70,7 +71,8 @@ def _flatten(items):
 def tuple(tensors, name=None, control_inputs=None):  # noqa: A001 - TF's name
     """The same tensors, each available only after all of them (and `control_inputs`) are computed."""
     with name_scope(name, "tuple", tensors):
-        tensors = [t if t is None or isinstance(t, Operation) else convert_to_tensor(t) for t in tensors]
+        tensors = [t if t is None or isinstance(t, (Operation, IndexedSlices)) else convert_to_tensor(t)
+                   for t in tensors]
         gating = {t if isinstance(t, Operation) else t.op for t in tensors if t is not None}
         gating = sorted(gating | set(control_inputs or ()), key=lambda o: o._id)
         if not gating:
@@ -92,6 +94,9 @@ def with_dependencies(dependencies, output_tensor, name=None):
         g = get_default_graph()
         with g.colocate_with(output_tensor.op if isinstance(output_tensor, Tensor) else output_tensor):
             with g.control_dependencies(dependencies):
+                if isinstance(output_tensor, IndexedSlices):
+                    return IndexedSlices(identity(output_tensor.values, name=scope), output_tensor.indices,
+                                         output_tensor.dense_shape)
                 return identity(convert_to_tensor(output_tensor), name=scope)
 
 

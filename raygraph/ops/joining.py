@@ -9,7 +9,7 @@ from ..shape import Dimension, TensorShape, unknown_shape
 from ..tensor import Tensor
 from .array import identity, rank, reshape, shape, transpose
 from .filling import zeros_like
-from .registry import apply_op, op
+from .registry import REGISTRY, apply_op, op
 from .shape_fns import constant_value, constant_value_as_shape, dims, merge_all_dims, merge_dims, with_rank
 
 INDEX = (dtypes.int32, dtypes.int64)
@@ -458,3 +458,52 @@ op("DynamicStitch", "indices:*int32, data:*T", kernel=_stitch_kernel, shape=_sti
 def dynamic_stitch(indices, data, name=None):
     """Interleaves `data` into one tensor: result[indices[m][i]] = data[m][i]."""
     return apply_op("DynamicStitch", [list(indices), list(data)], {"N": len(indices)}, name=name)
+
+
+# ----- DynamicPartition, ParallelDynamicStitch (the partitioned embedding lookup's pair) ----------------------
+def _partition_kernel(a, data, partitions):
+    n = a["num_partitions"]
+    bad = (partitions < 0) | (partitions >= n)
+    if np.any(bad):
+        where = tuple(int(v) for v in np.argwhere(bad)[0])
+        raise InvalidArgumentError(None, None, f"partitions[{','.join(map(str, where))}] = "
+                                   f"{int(partitions[where])} is not in [0, {n})")
+    if np.shape(data)[:np.ndim(partitions)] != np.shape(partitions):
+        raise InvalidArgumentError(None, None, f"data.shape must start with partitions.shape, got data.shape = "
+                                   f"{list(np.shape(data))}, partitions.shape = {list(np.shape(partitions))}")
+    return [np.asarray(data)[partitions == p] for p in range(n)]
+
+
+def _partition_shape(inputs, a):
+    data, partitions = dims(inputs[0]), dims(inputs[1])
+    if data is not None and partitions is not None:
+        merge_dims(data[:len(partitions)], partitions)
+    inner = None if data is None or partitions is None else (None,) + data[len(partitions):]
+    return [(inputs[0].dtype.base_dtype, TensorShape._raw(inner))] * a["num_partitions"]
+
+
+def _partition_grad(op, *grads):
+    indices = op.inputs[1]
+    prefix_shape = shape(indices)
+    size = apply_op("Prod", [prefix_shape, [0]], {"keep_dims": False})
+    original = reshape(apply_op("Range", [0, size, 1], {}, name="range"), prefix_shape)
+    partitioned = dynamic_partition(original, indices, op._attrs["num_partitions"])
+    stitched = parallel_dynamic_stitch(partitioned, list(grads))
+    return [reshape(stitched, shape(op.inputs[0])), None]
+
+
+op("DynamicPartition", "data:T, partitions:int32", kernel=_partition_kernel, shape=_partition_shape,
+   grad=_partition_grad)
+op("ParallelDynamicStitch", "indices:*int32, data:*T", kernel=_stitch_kernel, shape=_stitch_shape,
+   grad=REGISTRY["DynamicStitch"].grad)
+
+
+def dynamic_partition(data, partitions, num_partitions, name=None):
+    """The slices of `data` by partition: output p holds data[i] where partitions[i] == p, in order."""
+    out = apply_op("DynamicPartition", [data, partitions], {"num_partitions": num_partitions}, name=name)
+    return out if isinstance(out, list) else [out]
+
+
+def parallel_dynamic_stitch(indices, data, name=None):
+    """Like `dynamic_stitch` (merged with no fixed order where indices repeat)."""
+    return apply_op("ParallelDynamicStitch", [list(indices), list(data)], {"N": len(indices)}, name=name)

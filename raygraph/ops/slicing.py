@@ -14,7 +14,8 @@ from ..errors import InvalidArgumentError
 from ..default_graph import name_scope
 from ..shape import Dimension, TensorShape, unknown_shape
 from ..tensor import Tensor
-from .array import rank, reshape, shape, sum_to, transpose
+from .array import expand_dims, rank, reshape, shape, size as array_size, sum_to, transpose
+from .indexed_slices import IndexedSlices
 from .filling import ones_like, zeros_like
 from .joining import concat, stack
 from .registry import NO_GRADIENT_DEFINED, apply_op, op
@@ -326,16 +327,23 @@ def _gather_kernel(a, params, indices, axis):
 
 
 def _gather_grad(op, g):
-    """A dense gradient: the output's slices summed into the gathered rows (TF gives IndexedSlices)."""
+    """An IndexedSlices along axis 0 (as TF: the output's slices, one per index); otherwise the slices summed
+    into the gathered positions (a dense tensor)."""
     from .reduction import unsorted_segment_sum
     params, indices, axis_t = op.inputs
+    with op.graph.colocate_with(params.op):  # params can be large: its shape is computed where it lives
+        params_shape = shape(params)
     axis, p, r = constant_value(axis_t), dims(params), dims(indices)
+    if axis is not None and int(axis) == 0 and not op._attrs.get("batch_dims", 0):
+        size = expand_dims(array_size(indices), 0)
+        values = reshape(convert_to_tensor(g), concat([size, params_shape[1:]], 0))
+        return [IndexedSlices(values, reshape(indices, size), params_shape), None, None]
     if op._attrs.get("batch_dims", 0) or axis is None or p is None or r is None:
         raise NotImplementedError("GatherV2's gradient needs a constant axis, known ranks and batch_dims=0.")
     axis, ri = int(axis) % len(p), len(r)
     rg = len(p) + ri - 1
     to_front = list(range(axis, axis + ri)) + list(range(axis)) + list(range(axis + ri, rg))
-    summed = unsorted_segment_sum(transpose(g, to_front), indices, shape(params)[axis])
+    summed = unsorted_segment_sum(transpose(g, to_front), indices, params_shape[axis])
     back = list(range(1, axis + 1)) + [0] + list(range(axis + 1, len(p)))
     return [transpose(summed, back) if axis else summed, None, None]
 

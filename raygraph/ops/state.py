@@ -2,9 +2,10 @@
 write through the ref; any non-ref consumer reads the value (FailedPreconditionError if uninitialized).
 
 Values are never updated in place: a write stores a new array, so a value read earlier in a step (or
-fetched) is never changed under its reader. An update with `use_locking=True` holds its variable's lock
-from its read to its write, so concurrent locked updates are never lost (TF1's guarantee); unlocked ones
-may race and lose updates, as TF1 allows.
+fetched) is never changed under its reader. (The row updates of ops/scatter.py and the SparseApply* ops
+are the exception, as in TF: they write the rows they touch in place.) An update with `use_locking=True`
+holds its variable's lock from its read to its write, so concurrent locked updates are never lost (TF1's
+guarantee); unlocked ones may race and lose updates, as TF1 allows.
 """
 import contextlib
 

@@ -14,7 +14,11 @@ from .. import checkpoint_io, dtypes, tensor_bundle
 from ..errors import InvalidArgumentError, UnimplementedError
 from ..shape import TensorShape
 from .registry import NOT_DIFFERENTIABLE, NUMBERS, apply_op, op
+from .scatter import first_bad, in_order, writable
+from .shape_fns import dims, merge_dims, with_rank
 from .state import locked
+
+_raw = TensorShape._raw
 
 
 # ----- the update formulas (TF1's training_ops.cc), over numpy arrays ------------------------------------
@@ -131,6 +135,93 @@ _define("ApplyRMSProp", ["&var", "&ms", "&mom", "lr", "rho", "momentum", "epsilo
 _define("ApplyCenteredRMSProp", ["&var", "&mg", "&ms", "&mom", "lr", "rho", "momentum", "epsilon", "grad"],
         _centered_rmsprop)
 _define("ApplyAdadelta", ["&var", "&accum", "&accum_update", "lr", "rho", "epsilon", "grad"], _adadelta)
+
+
+# ----- the sparse updates (SparseApply*): the same formulas over the rows `indices` names, in place -----------
+def _sparse_kernel(names, n_refs, update):
+    """Like `_apply_kernel`, over rows: the variable's and slots' rows `indices` are updated in place (rows
+    repeated in `indices` are updated once per occurrence, in order, as TF's kernels loop)."""
+    grad_at = names.index("grad")
+
+    def kernel(a, res, *args):
+        refs = args[:n_refs]
+        with locked(a, refs):
+            arrays = [writable(r) for r in refs]
+            var, grad, indices = arrays[0], args[grad_at], args[grad_at + 1]
+            _check_sparse(names, arrays, grad, indices)
+            idx = np.asarray(indices).astype(np.int64, copy=False)
+            i = first_bad(idx, var.shape[0])
+            if i is not None:
+                raise InvalidArgumentError(None, None, f"Index {int(idx[i])} at offset {i} in indices is out of range")
+            scalars = [np.asarray(v, var.dtype) for v in args[n_refs:grad_at] + args[grad_at + 2:]]
+            grad = np.asarray(grad, var.dtype)
+            for step in in_order(idx):
+                rows = idx[step]
+                news = update(a, *(x[rows] for x in arrays), *scalars[:grad_at - n_refs], grad[step],
+                              *scalars[grad_at - n_refs:])
+                for x, new in zip(arrays, news):
+                    x[rows] = new
+        return refs[0]
+    return kernel
+
+
+def _check_sparse(names, arrays, grad, indices):
+    var = arrays[0]
+    for name, x in zip(names[1:], arrays[1:]):
+        if x.shape != var.shape:
+            raise InvalidArgumentError(None, None, f"var and {name} do not have the same shape"
+                                       f"{list(var.shape)} {list(x.shape)}")
+    if np.ndim(indices) != 1:
+        raise InvalidArgumentError(None, None, "indices must be one-dimensional")
+    if np.ndim(grad) < 1 or np.shape(grad)[1:] != var.shape[1:]:
+        raise InvalidArgumentError(None, None, f"var and grad must match in dimension 1 and beyond: "
+                                   f"{list(var.shape)} {list(np.shape(grad))}")
+    if np.shape(grad)[0] != np.shape(indices)[0]:
+        raise InvalidArgumentError(None, None, "grad must be the same size as indices in the first dimension.")
+
+
+def _sparse_shape(n_refs, grad_at):
+    def shape(inputs, a):
+        out = dims(inputs[0])
+        for t in inputs[1:n_refs]:
+            out = merge_dims(out, dims(t))
+        grad, indices = dims(inputs[grad_at]), with_rank(inputs[grad_at + 1], 1)
+        if grad is not None:
+            if len(grad) < 1:
+                raise ValueError("Shape must be at least rank 1 but is rank 0")
+            merge_dims(grad[:1], indices)
+            if out is not None:
+                merge_dims(grad[1:], out[1:])
+        for i, t in enumerate(inputs[n_refs:], n_refs):
+            if i not in (grad_at, grad_at + 1) and t.shape.ndims not in (None, 0):
+                raise ValueError(f"Shape must be rank 0 but is rank {t.shape.ndims}")
+        return inputs[0].dtype, _raw(out)
+    return shape
+
+
+def _define_sparse(op_type, inputs, update):
+    names = [n.lstrip("&") for n in inputs]
+    n_refs = sum(n.startswith("&") for n in inputs)
+    grad_at = names.index("grad")
+    spec = ", ".join(f"{n}:&T" if i < n_refs else f"{n}:Tindices" if n == "indices" else f"{n}:T"
+                     for i, n in enumerate(names))
+    op(op_type, spec, kernel=_sparse_kernel(names, n_refs, update), shape=_sparse_shape(n_refs, grad_at),
+       stateful=True, grad=NOT_DIFFERENTIABLE, T=NUMBERS, Tindices="int32 int64")
+
+
+_define_sparse("SparseApplyMomentum", ["&var", "&accum", "lr", "grad", "indices", "momentum"], _momentum)
+_define_sparse("SparseApplyAdagrad", ["&var", "&accum", "lr", "grad", "indices"], _adagrad)
+_define_sparse("SparseApplyRMSProp", ["&var", "&ms", "&mom", "lr", "rho", "momentum", "epsilon", "grad", "indices"],
+               _rmsprop)
+_define_sparse("SparseApplyCenteredRMSProp", ["&var", "&mg", "&ms", "&mom", "lr", "rho", "momentum", "epsilon",
+                                              "grad", "indices"], _centered_rmsprop)
+_define_sparse("SparseApplyAdadelta", ["&var", "&accum", "&accum_update", "lr", "rho", "epsilon", "grad", "indices"],
+               _adadelta)
+
+
+def sparse_apply(op_type, inputs, name=None, **attrs):
+    """A SparseApply* op over `inputs` in TF's order (gen_training_ops' sparse_apply_* functions)."""
+    return apply_op(op_type, list(inputs), dict(attrs), name=name)
 
 
 # ----- Python wrappers (TF's gen_training_ops names) --------------------------------------------------------

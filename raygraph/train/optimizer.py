@@ -17,6 +17,10 @@ from ..ops.filling import zeros, zeros_like
 from ..convert import convert_to_tensor
 from ..gradients import gradients
 from ..ops.state import assign_add
+from ..ops.array import shape
+from ..ops.indexed_slices import IndexedSlices
+from ..ops.reduction import unsorted_segment_sum
+from ..ops.scatter import unique
 
 _VALID_DTYPES = (dtypes.float32, dtypes.float64, dtypes.float16)
 
@@ -114,9 +118,10 @@ class Optimizer:
             return train_op
 
     def _update_op(self, grad, var):
-        if not isinstance(grad, Tensor):
-            raise NotImplementedError(f"Sparse (IndexedSlices) gradients are not supported; got {grad!r}")
-        update = self._apply_dense(grad, var)
+        if isinstance(grad, Tensor):
+            update = self._apply_dense(grad, var)
+        else:
+            update = self._apply_sparse_duplicate_indices(grad, var)
         if var.constraint is None:
             return update
         with get_default_graph().control_dependencies([update]):
@@ -131,6 +136,12 @@ class Optimizer:
 
     def _apply_dense(self, grad, var):
         raise NotImplementedError()
+
+    def _apply_sparse_duplicate_indices(self, grad, var):
+        """`_apply_sparse` of `grad` with its repeated indices summed first (TF1's default)."""
+        unique_indices, positions = unique(grad.indices)
+        summed = unsorted_segment_sum(grad.values, positions, shape(unique_indices)[0])
+        return self._apply_sparse(IndexedSlices(summed, unique_indices, grad.dense_shape), var)
 
     def _apply_sparse(self, grad, var):
         raise NotImplementedError()
@@ -210,7 +221,7 @@ def _checked_pairs(grads_and_vars):
         raise ValueError("No variables provided.")
     out = []
     for grad, var in pairs:
-        if grad is not None and not isinstance(grad, Tensor):
+        if grad is not None and not isinstance(grad, (Tensor, IndexedSlices)):
             try:
                 grad = convert_to_tensor(grad)
             except (TypeError, ValueError):

@@ -15,6 +15,11 @@ from ..ops import training
 from .optimizer import Optimizer
 from ..ops.control import group
 from ..ops.filling import ones
+from ..ops.indexed_slices import IndexedSlices
+from ..ops.math import sqrt
+from ..ops.scatter import scatter_add
+from ..ops.state import assign, assign_sub
+from ..graph import get_default_graph
 
 
 class GradientDescentOptimizer(Optimizer):
@@ -32,6 +37,11 @@ class GradientDescentOptimizer(Optimizer):
     def _apply_dense(self, grad, var):
         return training.apply_gradient_descent(var, self._cast(self._learning_rate_tensor, var), grad,
                                                use_locking=self._use_locking).op
+
+    def _apply_sparse_duplicate_indices(self, grad, var):
+        delta = IndexedSlices(grad.values * self._cast(self._learning_rate_tensor, var), grad.indices,
+                              grad.dense_shape)
+        return var.scatter_sub(delta, use_locking=self._use_locking)
 
 
 class MomentumOptimizer(Optimizer):
@@ -57,6 +67,12 @@ class MomentumOptimizer(Optimizer):
                                        self._cast(self._learning_rate_tensor, var), grad,
                                        self._cast(self._momentum_tensor, var), use_locking=self._use_locking,
                                        use_nesterov=self._use_nesterov).op
+
+    def _apply_sparse(self, grad, var):
+        return training.sparse_apply("SparseApplyMomentum", [
+            var, self.get_slot(var, "momentum"), self._cast(self._learning_rate_tensor, var), grad.values,
+            grad.indices, self._cast(self._momentum_tensor, var)], use_locking=self._use_locking,
+            use_nesterov=self._use_nesterov).op
 
 
 class AdagradOptimizer(Optimizer):
@@ -84,6 +100,11 @@ class AdagradOptimizer(Optimizer):
         return training.apply_adagrad(var, self.get_slot(var, "accumulator"),
                                       self._cast(self._learning_rate_tensor, var), grad,
                                       use_locking=self._use_locking).op
+
+    def _apply_sparse(self, grad, var):
+        return training.sparse_apply("SparseApplyAdagrad", [
+            var, self.get_slot(var, "accumulator"), self._cast(self._learning_rate_tensor, var), grad.values,
+            grad.indices], use_locking=self._use_locking).op
 
 
 class AdamOptimizer(Optimizer):
@@ -117,6 +138,28 @@ class AdamOptimizer(Optimizer):
                                    c(beta2_power, var), c(self._lr_t, var), c(self._beta1_t, var),
                                    c(self._beta2_t, var), c(self._epsilon_t, var), grad,
                                    use_locking=self._use_locking).op
+
+    def _apply_sparse(self, grad, var):
+        """TF1's sparse Adam: m and v decay whole, then the gradient's rows are added (ScatterAdd), and the
+        whole variable moves (so its numbers differ from the dense path's where rows were not touched)."""
+        beta1_power, beta2_power = self._get_beta_accumulators()
+        c = self._cast
+        beta1_power, beta2_power = c(beta1_power, var), c(beta2_power, var)
+        lr_t, beta1_t, beta2_t, epsilon_t = c(self._lr_t, var), c(self._beta1_t, var), c(self._beta2_t, var), \
+            c(self._epsilon_t, var)
+        lr = lr_t * sqrt(1 - beta2_power) / (1 - beta1_power)
+        m, v, g = self.get_slot(var, "m"), self.get_slot(var, "v"), grad.values
+        m_scaled_g_values = g * (1 - beta1_t)
+        m_t = assign(m, m * beta1_t, use_locking=self._use_locking)
+        with get_default_graph().control_dependencies([m_t]):
+            m_t = scatter_add(m, grad.indices, m_scaled_g_values, use_locking=self._use_locking)
+        v_scaled_g_values = (g * g) * (1 - beta2_t)
+        v_t = assign(v, v * beta2_t, use_locking=self._use_locking)
+        with get_default_graph().control_dependencies([v_t]):
+            v_t = scatter_add(v, grad.indices, v_scaled_g_values, use_locking=self._use_locking)
+        v_sqrt = sqrt(v_t)
+        var_update = assign_sub(var, lr * m_t / (v_sqrt + epsilon_t), use_locking=self._use_locking)
+        return group(var_update, m_t, v_t)
 
     def _finish(self, update_ops, name_scope):
         g = update_ops[0].graph if update_ops else None
@@ -160,6 +203,17 @@ class RMSPropOptimizer(Optimizer):
                                                     use_locking=self._use_locking).op
         return training.apply_rms_prop(var, rms, mom, *scalars, grad, use_locking=self._use_locking).op
 
+    def _apply_sparse(self, grad, var):
+        c = self._cast
+        scalars = [c(self._learning_rate_tensor, var), c(self._decay_tensor, var), c(self._momentum_tensor, var),
+                   c(self._epsilon_tensor, var), grad.values, grad.indices]
+        rms, mom = self.get_slot(var, "rms"), self.get_slot(var, "momentum")
+        if self._centered:
+            return training.sparse_apply("SparseApplyCenteredRMSProp", [var, self.get_slot(var, "mg"), rms, mom]
+                                         + scalars, use_locking=self._use_locking).op
+        return training.sparse_apply("SparseApplyRMSProp", [var, rms, mom] + scalars,
+                                     use_locking=self._use_locking).op
+
 
 class AdadeltaOptimizer(Optimizer):
     """Adadelta (Zeiler): slots `accum` and `accum_update`."""
@@ -183,3 +237,10 @@ class AdadeltaOptimizer(Optimizer):
         return training.apply_adadelta(var, self.get_slot(var, "accum"), self.get_slot(var, "accum_update"),
                                        c(self._lr_t, var), c(self._rho_t, var), c(self._epsilon_t, var), grad,
                                        use_locking=self._use_locking).op
+
+    def _apply_sparse(self, grad, var):
+        c = self._cast
+        return training.sparse_apply("SparseApplyAdadelta", [
+            var, self.get_slot(var, "accum"), self.get_slot(var, "accum_update"), c(self._lr_t, var),
+            c(self._rho_t, var), c(self._epsilon_t, var), grad.values, grad.indices],
+            use_locking=self._use_locking).op

@@ -1,0 +1,168 @@
+"""Candidate samplers (`UniformCandidateSampler`, `LogUniformCandidateSampler`, `AllCandidateSampler`) and
+`ComputeAccidentalHits`: the negative classes of sampled losses (nce_loss, sampled_softmax_loss).
+
+A sampler is a seeded random op with TF's algorithm, bit for bit: its generator (philox.py, kept in its
+device between runs) reserves 2048 * num_sampled uint32s per run, and TF's SimplePhilox reads them two per
+draw (`Uniform64(range) = Rand64 % range`; log-uniform: `int(exp(RandDouble * log(range + 1))) - 1`). With
+`unique=True`, a draw already taken is rejected and drawn again; expected counts are then TF's
+`1 - (1 - p)^tries` (else `p * num_sampled`).
+"""
+import numpy as np
+
+from .. import dtypes
+from ..errors import InvalidArgumentError
+from ..shape import TensorShape
+from . import philox
+from .random import get_seed
+from .registry import NO_GRADIENT_DEFINED, apply_op, op
+from .shape_fns import with_rank
+
+_raw = TensorShape._raw
+
+
+# ----- the base distributions ---------------------------------------------------------------------------------
+def _uniform(range_max):
+    def draw(u):  # pairs (lo, hi) of uint32s -> Rand64 % range
+        return ((u[:, 0].astype(np.uint64) | (u[:, 1].astype(np.uint64) << np.uint64(32)))
+                % np.uint64(range_max)).astype(np.int64)
+    return draw, lambda values: np.full(np.shape(values), 1.0 / range_max, np.float32)
+
+
+def _log_uniform(range_max):
+    log_range = np.log1p(float(range_max))
+
+    def draw(u):
+        x = philox.uint64_to_double(u[:, 0], u[:, 1])
+        return (np.exp(x * log_range).astype(np.int64) - 1) % range_max
+
+    def probability(values):
+        v = np.asarray(values, np.float64)
+        return (np.log((v + 2.0) / (v + 1.0)) / log_range).astype(np.float32)
+    return draw, probability
+
+
+_DISTRIBUTIONS = {"UniformCandidateSampler": _uniform, "LogUniformCandidateSampler": _log_uniform}
+
+
+def _sample(draw, key, start, num_sampled, unique):
+    """TF's RangeSampler::SampleBatchGetExpectedCountAvoid: the draws and how many tries they took (with
+    `unique`, the first `num_sampled` distinct values of the stream of draws, found a batch of draws at a time)."""
+    if not unique:
+        return draw(_uint32_pairs(key, start, 0, num_sampled)), num_sampled
+    n = 2 * num_sampled
+    while True:
+        values = draw(_uint32_pairs(key, start, 0, n))
+        _, first = np.unique(values, return_index=True)
+        if first.size >= num_sampled:
+            chosen = np.sort(first)[:num_sampled]
+            return values[chosen], int(chosen[-1]) + 1
+        n *= 2
+
+
+def _uint32_pairs(key, start, first, n):
+    """Draws first..first+n-1 of the stream: (n, 2) uint32s, four per Philox block, blocks from `start`."""
+    lo, hi = 2 * first, 2 * (first + n)
+    block = np.arange(lo // 4, (hi + 3) // 4)
+    return philox.blocks(key, start, block).reshape(-1)[lo - 4 * (lo // 4):][:hi - lo].reshape(n, 2)
+
+
+def _expected(p, num_sampled, tries):
+    p = np.asarray(p, np.float32)
+    if tries == num_sampled:
+        return p * np.float32(num_sampled)
+    return -np.expm1(np.float32(tries) * np.log1p(-p))
+
+
+# ----- the ops --------------------------------------------------------------------------------------------------
+def _sampler_kernel(op_type):
+    def kernel(a, res, true_classes):
+        num_true, num_sampled, unique = a["num_true"], a["num_sampled"], a["unique"]
+        if np.ndim(true_classes) != 2:
+            raise InvalidArgumentError(None, None, "true_classes must be a matrix")
+        if np.shape(true_classes)[1] != num_true:
+            raise InvalidArgumentError(None, None, f"true_classes must have num_true columns, expected: "
+                                       f"{np.shape(true_classes)[1]} was: {num_true}")
+        range_max = num_sampled if op_type == "AllCandidateSampler" else a["range_max"]
+        if unique and num_sampled > range_max:
+            raise InvalidArgumentError(None, None, "Sampler's range is too small.")
+        flat = np.asarray(true_classes).reshape(-1)
+        bad = (flat < 0) | (flat >= range_max)
+        if bad.any():
+            raise InvalidArgumentError(None, None, f"`true_candidate` out of range [0, {range_max}), received "
+                                       f"{int(flat[np.argmax(bad)])}")
+        gen = res.state.get("philox")
+        if gen is None:
+            gen = res.state["philox"] = philox.Philox(a["seed"], a["seed2"])
+        start = gen.counter  # TF reserves 2048 uint32s (512 blocks) per sample and run
+        gen.counter = (gen.counter + 512 * num_sampled) % 2 ** 128
+        if op_type == "AllCandidateSampler":  # every class once: expected counts 1
+            return (np.arange(num_sampled, dtype=np.int64), np.ones(np.shape(true_classes), np.float32),
+                    np.ones(num_sampled, np.float32))
+        draw, probability = _DISTRIBUTIONS[op_type](range_max)
+        sampled, tries = _sample(draw, gen.key, start, num_sampled, unique)
+        return (sampled, _expected(probability(true_classes), num_sampled, tries),
+                _expected(probability(sampled), num_sampled, tries))
+    return kernel
+
+
+def _sampler_shape(inputs, a):
+    batch = with_rank(inputs[0], 2)[0]
+    n = a["num_sampled"]
+    return [(dtypes.int64, _raw((n,))), (dtypes.float32, _raw((batch, a["num_true"]))), (dtypes.float32, _raw((n,)))]
+
+
+for _type in ("UniformCandidateSampler", "LogUniformCandidateSampler", "AllCandidateSampler"):
+    op(_type, "true_classes:int64", kernel=_sampler_kernel(_type), shape=_sampler_shape, stateful=True,
+       grad=NO_GRADIENT_DEFINED)
+
+
+def _sampler(op_type, true_classes, num_true, num_sampled, unique, range_max, seed, name):
+    seed1, seed2 = get_seed(seed)
+    attrs = {"num_true": num_true, "num_sampled": num_sampled, "unique": unique, "seed": seed1 or 0,
+             "seed2": seed2 or 0}
+    if range_max is not None:
+        attrs["range_max"] = range_max
+    return tuple(apply_op(op_type, [true_classes], attrs, name=name))
+
+
+def uniform_candidate_sampler(true_classes, num_true, num_sampled, unique, range_max, seed=None, name=None):
+    """`num_sampled` classes drawn uniformly from [0, range_max), with their expected counts."""
+    return _sampler("UniformCandidateSampler", true_classes, num_true, num_sampled, unique, range_max, seed, name)
+
+
+def log_uniform_candidate_sampler(true_classes, num_true, num_sampled, unique, range_max, seed=None, name=None):
+    """`num_sampled` classes drawn from the Zipfian P(c) = log((c + 2) / (c + 1)) / log(range_max + 1)."""
+    return _sampler("LogUniformCandidateSampler", true_classes, num_true, num_sampled, unique, range_max, seed,
+                    name)
+
+
+def all_candidate_sampler(true_classes, num_true, num_sampled, unique, seed=None, name=None):
+    """All classes [0, num_sampled), each with expected count 1."""
+    return _sampler("AllCandidateSampler", true_classes, num_true, num_sampled, unique, None, seed, name)
+
+
+# ----- ComputeAccidentalHits ------------------------------------------------------------------------------------
+def _hits_kernel(a, true_classes, sampled):
+    if np.ndim(true_classes) != 2 or np.shape(true_classes)[1] != a["num_true"]:
+        raise InvalidArgumentError(None, None, "true_candidates must be a batch_size * num_true matrix")
+    if np.ndim(sampled) != 1:
+        raise InvalidArgumentError(None, None, "sampled_candidates must be a vector, which is typically an output "
+                                               "from CandidateSampler")
+    position = {v: i for i, v in enumerate(np.asarray(sampled).tolist())}  # a repeated value: its last position
+    hits = [(i, position[v]) for i, row in enumerate(np.asarray(true_classes).tolist()) for v in row if v in position]
+    indices = np.array([h[0] for h in hits], np.int32)
+    ids = np.array([h[1] for h in hits], np.int64)
+    return indices, ids, np.full(len(hits), -np.finfo(np.float32).max, np.float32)
+
+
+op("ComputeAccidentalHits", "true_classes:int64, sampled_candidates:int64", kernel=_hits_kernel,
+   grad=NO_GRADIENT_DEFINED,
+   shape=lambda i, a: (with_rank(i[0], 2), with_rank(i[1], 1)) and [
+       (dtypes.int32, _raw((None,))), (dtypes.int64, _raw((None,))), (dtypes.float32, _raw((None,)))])
+
+
+def compute_accidental_hits(true_classes, sampled_candidates, num_true, seed=None, name=None):
+    """Where a sampled candidate equals a true class: (row, position in the sample, -FLT_MAX) triples."""
+    seed1, seed2 = get_seed(seed)
+    return tuple(apply_op("ComputeAccidentalHits", [true_classes, sampled_candidates],
+                          {"num_true": num_true, "seed": seed1 or 0, "seed2": seed2 or 0}, name=name))
