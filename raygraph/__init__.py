@@ -1,6 +1,6 @@
 """raygraph: TensorFlow 1's graphs and sessions, run on Ray. `import raygraph as tf`."""
 from . import (app, bitwise, client, compat, contrib, dtypes, errors, flags, gfile, image, initializers,  # noqa: F401
-               io, layers, logging, losses, math, nn, ops, saved_model, summary, train)
+               io, layers, logging, losses, math, metrics, nn, ops, saved_model, summary, train)
 from .convert import constant, convert_n_to_tensor, convert_to_tensor, register_tensor_conversion_function  # noqa: F401
 from .default_graph import (add_to_collection, add_to_collections, colocate_with, container,  # noqa: F401
                             control_dependencies, device, get_collection, get_collection_ref, get_name_scope,
@@ -42,6 +42,11 @@ from .ops.reduction import (add_n, arg_max, arg_min, argmax, argmin, count_nonze
 from .ops.script import numpy_function, py_func  # noqa: F401
 from .ops.slicing import gather, slice, strided_slice, where, where_v2  # noqa: F401
 from .ops.state import assign, assign_add, assign_sub  # noqa: F401
+from .metrics import confusion_matrix  # noqa: F401
+from .ops.array import diag, diag_part  # noqa: F401
+from .ops.reduction import cumsum  # noqa: F401
+from .ops.slicing import gather_nd, scatter_nd  # noqa: F401
+from .ops.state import scatter_add  # noqa: F401
 from .session import (ConfigProto, get_default_session, GPUOptions, GraphOptions, InteractiveSession,  # noqa: F401
                       OptimizerOptions, RunMetadata, RunOptions, Session)
 from .shape import Dimension, dimension_value, TensorShape  # noqa: F401

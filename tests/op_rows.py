@@ -704,3 +704,40 @@ CONV = [
                                                                          (arr((1, 2, 2), I32), arr((3,), I32))]),
 ]
 ROWS = ROWS + CONV
+
+
+def _cumsum_ref(x, axis, exclusive=False, reverse=False):
+    x = np.flip(x, axis) if reverse else x
+    out = np.cumsum(x, axis=axis, dtype=x.dtype)
+    if exclusive:
+        out = np.concatenate([np.zeros_like(np.take(out, [0], axis)), np.delete(out, -1, axis)], axis)
+    return np.flip(out, axis) if reverse else out
+
+
+def _scatter_nd_ref(i, u, shape):
+    out = np.zeros(shape, u.dtype)
+    np.add.at(out, tuple(np.moveaxis(i, -1, 0)), u)
+    return out
+
+
+# ----- rows for metrics' ops: running sums, diagonals, scatter/gather by index tuples ----------------------------
+METRIC_OPS = [
+    Row("Cumsum", lambda tf, x: tf.cumsum(x, 1), lambda x: _cumsum_ref(x, 1), unary(NUMERIC, ((2, 3), (1, 4))),
+        grad=True),
+    Row("Cumsum", lambda tf, x: tf.cumsum(x, exclusive=True, reverse=True), lambda x: _cumsum_ref(x, 0, True, True),
+        unary((F64, I64), ((4,), (3, 2))), grad=True),
+    Row("Diag", lambda tf, x: tf.diag(x), lambda x: np.diag(x.ravel()).reshape(x.shape * 2),
+        unary((F32, F64, I32), ((3,), (2, 2))), grad=True),
+    Row("DiagPart", lambda tf, x: tf.diag_part(x), lambda x: np.diagonal(x),
+        unary((F32, F64, I64), ((3, 3),)), grad=True),
+    Row("DiagPart", lambda tf, x: tf.diag_part(x), lambda x: np.diagonal(x.reshape(4, 4)).reshape(2, 2),
+        unary((F64,), ((2, 2, 2, 2),)), grad=True),
+    Row("ScatterNd", lambda tf, i, u: tf.scatter_nd(i, u, [3, 2]), lambda i, u: _scatter_nd_ref(i, u, (3, 2)),
+        [(np.array([[0, 1], [2, 0], [0, 1]], I32), arr((3,), d)) for d in (F64, I32)], grad=True),
+    Row("ScatterNd", lambda tf, i, u: tf.scatter_nd(i, u, np.array([3, 2], I64)),
+        lambda i, u: _scatter_nd_ref(i, u, (3, 2)), [(np.array([[2], [0]], I64), arr((2, 2)))], grad=True),
+    Row("GatherNd", lambda tf, p, i: tf.gather_nd(p, i), lambda p, i: p[tuple(np.moveaxis(i, -1, 0))],
+        [(arr((3, 2), d), np.array([[1, 0], [2, 1]], I32)) for d in (F64, I32)] +
+        [(arr((3, 2, 2)), np.array([[[2], [0]]], I64))], grad=True),
+]
+ROWS = ROWS + METRIC_OPS

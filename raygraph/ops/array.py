@@ -475,3 +475,55 @@ op("ListDiff", "x:T, y:T", kernel=_list_diff_kernel, shape=_list_diff_shape, gra
 def setdiff1d(x, y, index_dtype=dtypes.int32, name=None):
     """(the values of 1-D `x` not in `y`, in order; their indices in `x`)."""
     return apply_op("ListDiff", [x, y], {"out_idx": dtypes.as_dtype(index_dtype)}, name=name)
+
+
+# ----- Diag and DiagPart ---------------------------------------------------------------------------------------
+def _diag_kernel(a, x):
+    flat = np.ravel(x)
+    return np.diag(flat).reshape(np.shape(x) * 2) if flat.size else np.zeros(np.shape(x) * 2, x.dtype)
+
+
+def _diag_part_kernel(a, x):
+    half = np.ndim(x) // 2
+    if np.shape(x)[:half] != np.shape(x)[half:]:
+        raise InvalidArgumentError(None, None, "Invalid shape " + _text(np.shape(x)) + ": dimensions " +
+                                   "must match between the first half and the second half")
+    n = int(np.prod(np.shape(x)[:half]))
+    return np.diagonal(np.reshape(x, (n, n))).reshape(np.shape(x)[:half])
+
+
+def _diag_shape(inputs, a):
+    d = dims(inputs[0])
+    if d is not None and len(d) < 1:
+        raise ValueError("Shape must be at least rank 1 but is rank 0")
+    return inputs[0].dtype.base_dtype, unknown_shape() if d is None else TensorShape._raw(d * 2)
+
+
+def _diag_part_shape(inputs, a):
+    d = dims(inputs[0])
+    if d is None:
+        return inputs[0].dtype.base_dtype, unknown_shape()
+    if len(d) % 2 or not d:
+        raise ValueError(f"Input must have even and non-zero rank, input rank is {len(d)}")
+    half = len(d) // 2
+    out = merge_dims(d[:half], d[half:])
+    if out is None:
+        raise ValueError(f"Dimensions must be equal, but are {d[:half]} and {d[half:]}")
+    return inputs[0].dtype.base_dtype, TensorShape._raw(out)
+
+
+_DIAG_T = "bfloat16 float16 float32 float64 int32 int64 complex64 complex128"
+op("Diag", "diagonal:T", kernel=_diag_kernel, shape=_diag_shape, T=_DIAG_T,
+   grad=lambda op, g: [apply_op("DiagPart", [g], {})])
+op("DiagPart", "input:T", kernel=_diag_part_kernel, shape=_diag_part_shape, T=_DIAG_T,
+   grad=lambda op, g: [apply_op("Diag", [g], {})])
+
+
+def diag(diagonal, name=None):
+    """The tensor of rank 2k whose diagonal is `diagonal` (rank k), zeros elsewhere."""
+    return apply_op("Diag", [diagonal], {}, name=name)
+
+
+def diag_part(input, name=None):
+    """The diagonal of `input` (rank 2k, both halves of its shape equal): a tensor of rank k."""
+    return apply_op("DiagPart", [input], {}, name=name)

@@ -155,3 +155,43 @@ def assign_add(ref, value, use_locking=None, name=None):
 
 def assign_sub(ref, value, use_locking=None, name=None):
     return _apply("AssignSub", [ref, value], {"use_locking": bool(use_locking)}, name)
+
+
+# ----- ScatterAdd ------------------------------------------------------------------------------------------------
+def _scatter_add_kernel(a, res, ref, indices, updates):
+    with locked(a, [ref]):
+        old = ref.read()
+        n = old.shape[0] if old.ndim else 0
+        bad = (indices < 0) | (indices >= n)
+        if np.any(bad):
+            i = int(np.argmax(np.ravel(bad)))
+            raise InvalidArgumentError(None, None, f"indices[{i}] = {int(np.ravel(indices)[i])} is not in [0, {n})")
+        if np.shape(updates) != np.shape(indices) + old.shape[1:] and np.ndim(updates) != 0:
+            raise InvalidArgumentError(None, None, "Must have updates.shape = indices.shape + params.shape[1:] or "
+                                       f"updates.shape = [], got updates.shape {list(np.shape(updates))}, indices"
+                                       f".shape {list(np.shape(indices))}, params.shape {list(old.shape)}")
+        new = old.copy()
+        np.add.at(new, indices, updates)
+        ref.write(new)
+    return ref
+
+
+def _scatter_shape(inputs, a):
+    ref, indices, updates = inputs
+    ref_dims, ind_dims, upd_dims = (t.shape.as_list() if t.shape.ndims is not None else None
+                                    for t in (ref, indices, updates))
+    if ref_dims is not None and ind_dims is not None and upd_dims is not None and upd_dims:
+        want = TensorShape(ind_dims + ref_dims[1:])
+        if not want.is_compatible_with(TensorShape(upd_dims)):
+            raise ValueError(f"Shapes must be equal rank, or updates must be a scalar: updates {TensorShape(upd_dims)} "
+                             f"for indices {TensorShape(ind_dims)} into ref {TensorShape(ref_dims)}")
+    return ref.dtype, ref.shape
+
+
+op("ScatterAdd", "ref:&T, indices:Tindices, updates:T", kernel=_scatter_add_kernel, stateful=True,
+   shape=_scatter_shape, grad=NOT_DIFFERENTIABLE, T=NUMBERS, Tindices="int32 int64")
+
+
+def scatter_add(ref, indices, updates, use_locking=False, name=None):
+    """Adds `updates` into the rows of the variable `ref` at `indices` (duplicates summed); returns the ref."""
+    return _apply("ScatterAdd", [ref, indices, updates], {"use_locking": bool(use_locking)}, name)

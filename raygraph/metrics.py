@@ -1,0 +1,567 @@
+"""`tf.metrics`: TF1's streaming metrics, built from existing ops as TF1's metrics_impl.py builds them.
+
+Each metric keeps its running state in local variables (zeros, not trainable, in `LOCAL_VARIABLES` and
+`METRIC_VARIABLES`, named as TF names them: `accuracy/total`, `auc/true_positives`...) and returns a pair:
+the value read from that state, and an update op that adds a batch to the state and gives the new value.
+`tf.local_variables_initializer()` resets them. Weights are checked and broadcast as in `tf.losses` (whose
+run-time check raygraph builds from other ops than TF's, see losses.py).
+"""
+import numpy as np
+
+from . import dtypes
+from .convert import constant, convert_to_tensor
+from .default_graph import add_to_collections, control_dependencies, name_scope
+from .errors import InvalidArgumentError
+from .graph import GraphKeys
+from .logging import warning
+from .losses import _broadcast_weights, _remove_squeezable
+from .ops.array import diag_part, expand_dims, identity, rank, reshape, shape, size, squeeze, transpose
+from .ops.control import Assert, no_op, with_dependencies
+from .ops.control_flow import cond
+from .ops.filling import ones, ones_like, zeros, zeros_like
+from .ops.joining import stack, tile
+from .ops.math import (abs as abs_, add, cast, div_no_nan, divide, equal, greater, greater_equal, less,
+                       less_equal, log, logical_and, logical_not, logical_or, maximum, minimum, multiply,
+                       not_equal, sqrt, squared_difference, subtract)
+from .ops.reduction import argmax, argmin, cumsum, reduce_all, reduce_max, reduce_mean, reduce_min, reduce_sum
+from .ops.shape_fns import constant_value
+from .ops.slicing import scatter_nd, where
+from .ops.state import assign_add, scatter_add
+from .variable_scope import variable_scope
+from .variables import Variable
+
+
+def metric_variable(shape, dtype, validate_shape=True, name=None):
+    """A zero-initialized local variable in `LOCAL_VARIABLES` and `METRIC_VARIABLES`."""
+    return Variable(lambda: zeros(shape, dtype), trainable=False, validate_shape=validate_shape, name=name,
+                    collections=[GraphKeys.LOCAL_VARIABLES, GraphKeys.METRIC_VARIABLES])
+
+
+def _publish(collections, tensor):
+    if collections:
+        add_to_collections(collections, tensor)
+    return tensor
+
+
+# ----- TF's check_ops, as the metrics use them ---------------------------------------------------------------
+def _binary_assert(sym, opname, op_fn, np_fn, x, y, data=None, message=None, name=None):
+    with name_scope(name, opname, [x, y]):
+        x = convert_to_tensor(x, name="x")
+        y = convert_to_tensor(y, name="y")
+        if data is None:
+            data = [f"Condition x {sym} y did not hold element-wise:", f"x ({x.name}) = ", x, f"y ({y.name}) = ", y]
+        if message is not None:
+            data = [message] + list(data)
+        condition = reduce_all(op_fn(x, y))
+        xs, ys = constant_value(x), constant_value(y)
+        if xs is not None and ys is not None and not np.all(np_fn(xs, ys)):
+            raise InvalidArgumentError(None, None, "\n".join(str(d) if isinstance(d, str) else str(constant_value(d))
+                                                             for d in data))
+        return Assert(condition, data)
+
+
+def _assert_less(x, y, message=None):
+    return _binary_assert("<", "assert_less", less, np.less, x, y, message=message)
+
+
+def _assert_less_equal(x, y, data=None, message=None):
+    return _binary_assert("<=", "assert_less_equal", less_equal, np.less_equal, x, y, data, message)
+
+
+def _assert_greater_equal(x, y, message=None):
+    return _binary_assert(">=", "assert_greater_equal", greater_equal, np.greater_equal, x, y, message=message)
+
+
+def _assert_non_negative(x, message):
+    with name_scope(None, "assert_non_negative", [x]):
+        x = convert_to_tensor(x, name="x")
+        data = [f"{message}.  ", "Condition x >= 0 did not hold element-wise:", f"x ({x.name}) = ", x]
+        return _assert_less_equal(convert_to_tensor(0, dtype=x.dtype), x, data=data)
+
+
+def _assert_type(tensor, dtype):
+    with name_scope(None, "assert_type", [tensor]):
+        tensor = convert_to_tensor(tensor, name="tensor")
+        if tensor.dtype != dtype:
+            raise TypeError(f"{tensor.name} must be of type {dtype!r}; got {tensor.dtype!r}")
+        return no_op(name="statically_determined_correct_type")
+
+
+def _assert_rank_in(x, ranks):
+    """TF's assert_rank_in(x, ranks) where some rank may be a tensor."""
+    with name_scope(None, "assert_rank_in", (x,) + tuple(ranks)):
+        x = convert_to_tensor(x, name="x")
+        ranks = tuple(convert_to_tensor(r, name="rank") for r in ranks)
+        data = ["", f"Tensor {x.name} must have rank in"] + list(ranks) + ["Received shape: ", shape(x)]
+        for r in ranks:
+            _assert_type(r, dtypes.int32)
+        static = [constant_value(r) for r in ranks]
+        if all(s is not None for s in static) and x.shape.ndims is not None:
+            if x.shape.ndims not in [int(s) for s in static]:
+                raise ValueError(f"Tensor {x.name} must have rank in {tuple(int(s) for s in static)}.  Received "
+                                 f"rank {x.shape.ndims}, shape {x.shape}")
+            return no_op(name="static_checks_determined_all_ok")
+        x_rank = rank(x)
+        condition = equal(ranks[0], x_rank)
+        for r in ranks[1:]:
+            condition = logical_or(condition, equal(r, x_rank))
+        return Assert(condition, data)
+
+
+# ----- squeezing and weights ---------------------------------------------------------------------------------
+def _remove_squeezable_dimensions(predictions, labels, weights):
+    """Squeezes labels/predictions to the same rank, and weights to theirs (or expands them by one)."""
+    predictions = convert_to_tensor(predictions)
+    if labels is not None:
+        labels, predictions = _remove_squeezable(labels, predictions)
+        predictions.shape.assert_is_compatible_with(labels.shape)
+    if weights is None:
+        return predictions, labels, None
+    weights = convert_to_tensor(weights)
+    w_rank = weights.shape.ndims
+    if w_rank == 0:
+        return predictions, labels, weights
+    p_rank = predictions.shape.ndims
+    if p_rank is not None and w_rank is not None:
+        if w_rank - p_rank == 1:
+            weights = squeeze(weights, [-1])
+        elif p_rank - w_rank == 1:
+            weights = expand_dims(weights, [-1])
+        return predictions, labels, weights
+    w_rank_t = rank(weights)
+    rank_diff = w_rank_t - rank(predictions)
+    if w_rank is not None and not weights.shape.dims[-1].is_compatible_with(1):
+        maybe_squeeze = lambda: weights  # noqa: E731
+    else:
+        maybe_squeeze = lambda: squeeze(weights, [-1])  # noqa: E731
+
+    def maybe_expand():
+        return cond(equal(rank_diff, -1), lambda: expand_dims(weights, [-1]), lambda: weights)
+
+    weights = cond(equal(w_rank_t, 0), lambda: weights,
+                   lambda: cond(equal(rank_diff, 1), maybe_squeeze, maybe_expand))
+    return predictions, labels, weights
+
+
+# ----- means ---------------------------------------------------------------------------------------------------
+def mean(values, weights=None, metrics_collections=None, updates_collections=None, name=None):
+    """The (weighted) mean of every value seen: `total / count`."""
+    with variable_scope(name, "mean", (values, weights)):
+        values = cast(values, dtypes.float32)
+        total = metric_variable([], dtypes.float32, name="total")
+        count = metric_variable([], dtypes.float32, name="count")
+        if weights is None:
+            num_values = cast(size(values), dtypes.float32)
+        else:
+            values, _, weights = _remove_squeezable_dimensions(values, None, weights)
+            weights = _broadcast_weights(cast(weights, dtypes.float32), values)
+            values = multiply(values, weights)
+            num_values = reduce_sum(weights)
+        update_total = assign_add(total, reduce_sum(values))
+        with control_dependencies([values]):
+            update_count = assign_add(count, num_values)
+        value = _publish(metrics_collections, div_no_nan(total, maximum(count, 0), name="value"))
+        update = div_no_nan(update_total, maximum(update_count, 0), name="update_op")
+        return value, _publish(updates_collections, update)
+
+
+def mean_tensor(values, weights=None, metrics_collections=None, updates_collections=None, name=None):
+    """The elementwise (weighted) mean of every `values` seen."""
+    with variable_scope(name, "mean", (values, weights)):
+        values = cast(values, dtypes.float32)
+        total = metric_variable(values.shape, dtypes.float32, name="total_tensor")
+        count = metric_variable(values.shape, dtypes.float32, name="count_tensor")
+        num_values = ones_like(values)
+        if weights is not None:
+            values, _, weights = _remove_squeezable_dimensions(values, None, weights)
+            weights = _broadcast_weights(cast(weights, dtypes.float32), values)
+            values = multiply(values, weights)
+            num_values = multiply(num_values, weights)
+        update_total = assign_add(total, values)
+        with control_dependencies([values]):
+            update_count = assign_add(count, num_values)
+        value = _publish(metrics_collections, div_no_nan(total, maximum(count, 0), name="value"))
+        update = div_no_nan(update_total, maximum(update_count, 0), name="update_op")
+        return value, _publish(updates_collections, update)
+
+
+def accuracy(labels, predictions, weights=None, metrics_collections=None, updates_collections=None, name=None):
+    """How often `predictions` equal `labels`."""
+    predictions, labels, weights = _remove_squeezable_dimensions(predictions, labels, weights)
+    predictions.shape.assert_is_compatible_with(labels.shape)
+    if labels.dtype != predictions.dtype:
+        predictions = cast(predictions, labels.dtype)
+    is_correct = cast(equal(predictions, labels), dtypes.float32)
+    return mean(is_correct, weights, metrics_collections, updates_collections, name or "accuracy")
+
+
+def mean_absolute_error(labels, predictions, weights=None, metrics_collections=None, updates_collections=None,
+                        name=None):
+    predictions, labels, weights = _remove_squeezable_dimensions(predictions, labels, weights)
+    errors = abs_(predictions - labels)
+    return mean(errors, weights, metrics_collections, updates_collections, name or "mean_absolute_error")
+
+
+def mean_squared_error(labels, predictions, weights=None, metrics_collections=None, updates_collections=None,
+                       name=None):
+    predictions, labels, weights = _remove_squeezable_dimensions(predictions, labels, weights)
+    errors = squared_difference(labels, predictions)
+    return mean(errors, weights, metrics_collections, updates_collections, name or "mean_squared_error")
+
+
+def root_mean_squared_error(labels, predictions, weights=None, metrics_collections=None, updates_collections=None,
+                            name=None):
+    predictions, labels, weights = _remove_squeezable_dimensions(predictions, labels, weights)
+    mse, update_mse = mean_squared_error(labels, predictions, weights, None, None, name or "root_mean_squared_error")
+    return _publish(metrics_collections, sqrt(mse)), _publish(updates_collections, sqrt(update_mse))
+
+
+def mean_relative_error(labels, predictions, normalizer, weights=None, metrics_collections=None,
+                        updates_collections=None, name=None):
+    """The mean of `|labels - predictions| / normalizer` (0 where the normalizer is 0)."""
+    predictions, labels, weights = _remove_squeezable_dimensions(predictions, labels, weights)
+    predictions, normalizer = _remove_squeezable(predictions, normalizer)
+    predictions.shape.assert_is_compatible_with(normalizer.shape)
+    errors = where(equal(normalizer, 0.0), zeros_like(labels), divide(abs_(labels - predictions), normalizer))
+    return mean(errors, weights, metrics_collections, updates_collections, name or "mean_relative_error")
+
+
+def mean_cosine_distance(labels, predictions, dim, weights=None, metrics_collections=None, updates_collections=None,
+                         name=None):
+    """`1 -` the mean cosine similarity along `dim` (the inputs are expected to be unit-normalized)."""
+    predictions, labels, weights = _remove_squeezable_dimensions(predictions, labels, weights)
+    radial = reduce_sum(multiply(predictions, labels), axis=[dim], keepdims=True)
+    value, update = mean(radial, weights, None, None, name or "mean_cosine_distance")
+    return _publish(metrics_collections, subtract(1.0, value)), _publish(updates_collections, subtract(1.0, update))
+
+
+def percentage_below(values, threshold, weights=None, metrics_collections=None, updates_collections=None, name=None):
+    is_below = cast(less(values, threshold), dtypes.float32)
+    return mean(is_below, weights, metrics_collections, updates_collections, name or "percentage_below_threshold")
+
+
+def mean_per_class_accuracy(labels, predictions, num_classes, weights=None, metrics_collections=None,
+                            updates_collections=None, name=None):
+    """The mean over classes of each class's accuracy."""
+    with variable_scope(name, "mean_accuracy", (predictions, labels, weights)):
+        labels = cast(labels, dtypes.int64)
+        if labels.shape.ndims > 1:
+            labels = reshape(labels, [-1])
+        if predictions.shape.ndims > 1:
+            predictions = reshape(predictions, [-1])
+        predictions.shape.assert_is_compatible_with(labels.shape)
+        total = metric_variable([num_classes], dtypes.float32, name="total")
+        count = metric_variable([num_classes], dtypes.float32, name="count")
+        ones_ = ones([size(labels)], dtypes.float32)
+        if labels.dtype != predictions.dtype:
+            predictions = cast(predictions, labels.dtype)
+        is_correct = cast(equal(predictions, labels), dtypes.float32)
+        if weights is not None:
+            if weights.shape.ndims > 1:
+                weights = reshape(weights, [-1])
+            weights = cast(weights, dtypes.float32)
+            is_correct *= weights
+            ones_ *= weights
+        update_total = scatter_add(total, labels, ones_)
+        update_count = scatter_add(count, labels, is_correct)
+        per_class = div_no_nan(count, maximum(total, 0), name=None)
+        value = _publish(metrics_collections, reduce_mean(per_class, name="mean_accuracy"))
+        update = div_no_nan(update_count, maximum(update_total, 0), name="update_op")
+        return value, _publish(updates_collections, update)
+
+
+# ----- confusion matrices ------------------------------------------------------------------------------------
+def confusion_matrix(labels, predictions, num_classes=None, dtype=dtypes.int32, name=None, weights=None):
+    """The `num_classes` x `num_classes` matrix counting (or weighing) each (label, prediction) pair."""
+    with name_scope(name, "confusion_matrix", (predictions, labels, num_classes, weights)):
+        labels, predictions = _remove_squeezable(convert_to_tensor(labels, name="labels"),
+                                                 convert_to_tensor(predictions, name="predictions"))
+        predictions = cast(predictions, dtypes.int64)
+        labels = cast(labels, dtypes.int64)
+        labels = with_dependencies([_assert_non_negative(labels, "`labels` contains negative values")], labels)
+        predictions = with_dependencies(
+            [_assert_non_negative(predictions, "`predictions` contains negative values")], predictions)
+        if num_classes is None:
+            num_classes = maximum(reduce_max(predictions), reduce_max(labels)) + 1
+        else:
+            n64 = cast(num_classes, dtypes.int64)
+            labels = with_dependencies([_assert_less(labels, n64, message="`labels` out of bound")], labels)
+            predictions = with_dependencies([_assert_less(predictions, n64, message="`predictions` out of bound")],
+                                            predictions)
+        if weights is not None:
+            weights = convert_to_tensor(weights, name="weights")
+            predictions.shape.assert_is_compatible_with(weights.shape)
+            weights = cast(weights, dtype)
+        shape_ = stack([num_classes, num_classes])
+        indices = stack([labels, predictions], axis=1)
+        values = ones_like(predictions, dtype) if weights is None else weights
+        return scatter_nd(indices=indices, updates=values, shape=cast(shape_, dtypes.int64))
+
+
+def _streaming_confusion_matrix(labels, predictions, num_classes, weights=None):
+    total_cm = metric_variable([num_classes, num_classes], dtypes.float64, name="total_confusion_matrix")
+    predictions = cast(predictions, dtypes.int64)
+    labels = cast(labels, dtypes.int64)
+    num_classes = cast(num_classes, dtypes.int64)
+    if predictions.shape.ndims > 1:
+        predictions = reshape(predictions, [-1])
+    if labels.shape.ndims > 1:
+        labels = reshape(labels, [-1])
+    if weights is not None and weights.shape.ndims > 1:
+        weights = reshape(weights, [-1])
+    current = confusion_matrix(labels, predictions, num_classes, weights=weights, dtype=dtypes.float64)
+    return total_cm, assign_add(total_cm, current)
+
+
+def mean_iou(labels, predictions, num_classes, weights=None, metrics_collections=None, updates_collections=None,
+             name=None):
+    """The mean over classes of intersection-over-union, from a running confusion matrix."""
+    with variable_scope(name, "mean_iou", (predictions, labels, weights)):
+        predictions.shape.assert_is_compatible_with(labels.shape)
+        total_cm, update = _streaming_confusion_matrix(labels, predictions, num_classes, weights)
+        sum_over_row = cast(reduce_sum(total_cm, 0), dtypes.float32)
+        sum_over_col = cast(reduce_sum(total_cm, 1), dtypes.float32)
+        cm_diag = cast(diag_part(total_cm), dtypes.float32)
+        denominator = sum_over_row + sum_over_col - cm_diag
+        num_valid = reduce_sum(cast(not_equal(denominator, 0), dtype=dtypes.float32))
+        denominator = where(greater(denominator, 0), denominator, ones_like(denominator))
+        iou = divide(cm_diag, denominator)
+        value = where(greater(num_valid, 0), reduce_sum(iou, name="mean_iou") / num_valid, 0)
+        return _publish(metrics_collections, value), _publish(updates_collections, update)
+
+
+# ----- counts of true/false positives/negatives ----------------------------------------------------------------
+def _count_condition(values, weights=None, metrics_collections=None, updates_collections=None):
+    _assert_type(values, dtypes.bool_)
+    count = metric_variable([], dtypes.float32, name="count")
+    values = cast(values, dtypes.float32)
+    if weights is not None:
+        with control_dependencies((_assert_rank_in(weights, (0, rank(values))),)):
+            weights = cast(weights, dtypes.float32)
+            values = multiply(values, weights)
+    value = _publish(metrics_collections, identity(count))
+    update = assign_add(count, reduce_sum(values))
+    return value, _publish(updates_collections, update)
+
+
+def _counter(default_name, label_value, prediction_value):
+    def metric(labels, predictions, weights=None, metrics_collections=None, updates_collections=None, name=None):
+        with variable_scope(name, default_name, (predictions, labels, weights)):
+            predictions, labels, weights = _remove_squeezable_dimensions(
+                cast(predictions, dtype=dtypes.bool_), cast(labels, dtype=dtypes.bool_), weights)
+            hit = logical_and(equal(labels, label_value), equal(predictions, prediction_value))
+            return _count_condition(hit, weights, metrics_collections, updates_collections)
+    metric.__name__ = default_name
+    metric.__doc__ = f"The (weighted) number of {default_name.replace('_', ' ')}."
+    return metric
+
+
+true_positives = _counter("true_positives", True, True)
+false_positives = _counter("false_positives", False, True)
+true_negatives = _counter("true_negatives", False, False)
+false_negatives = _counter("false_negatives", True, False)
+
+
+def _ratio(default_name, first, second):
+    def metric(labels, predictions, weights=None, metrics_collections=None, updates_collections=None, name=None):
+        with variable_scope(name, default_name, (predictions, labels, weights)):
+            predictions, labels, weights = _remove_squeezable_dimensions(
+                cast(predictions, dtype=dtypes.bool_), cast(labels, dtype=dtypes.bool_), weights)
+            a, a_update = first(labels, predictions, weights)
+            b, b_update = second(labels, predictions, weights)
+
+            def ratio(x, y, name):
+                return where(greater(x + y, 0), divide(x, x + y), 0, name)
+            value = _publish(metrics_collections, ratio(a, b, "value"))
+            return value, _publish(updates_collections, ratio(a_update, b_update, "update_op"))
+    metric.__name__ = default_name
+    return metric
+
+
+precision = _ratio("precision", true_positives, false_positives)
+precision.__doc__ = "true positives / (true positives + false positives), 0 when there are none."
+recall = _ratio("recall", true_positives, false_negatives)
+recall.__doc__ = "true positives / (true positives + false negatives), 0 when there are none."
+
+
+# ----- counts at thresholds, and what is computed from them --------------------------------------------------
+_KINDS = {"tp": ("true_positives", True, True), "fn": ("false_negatives", True, False),
+          "tn": ("true_negatives", False, False), "fp": ("false_positives", False, True)}
+
+
+def _confusion_matrix_at_thresholds(labels, predictions, thresholds, weights=None, includes=None):
+    """Variables counting, per threshold, the tp/fn/tn/fp among predictions above the threshold; their updates."""
+    includes = tuple(_KINDS) if includes is None else includes
+    for key in includes:
+        if key not in _KINDS:
+            raise ValueError(f"Invalid key: {key}")
+    with control_dependencies([
+            _assert_greater_equal(predictions, cast(0.0, dtype=predictions.dtype),
+                                  message="predictions must be in [0, 1]"),
+            _assert_less_equal(predictions, cast(1.0, dtype=predictions.dtype),
+                               message="predictions must be in [0, 1]")]):
+        predictions, labels, weights = _remove_squeezable_dimensions(
+            cast(predictions, dtypes.float32), cast(labels, dtype=dtypes.bool_), weights)
+    n = len(thresholds)
+    predictions_2d = reshape(predictions, [-1, 1])
+    labels_2d = reshape(cast(labels, dtype=dtypes.bool_), [1, -1])
+    num_predictions = predictions_2d.shape.as_list()[0]
+    if num_predictions is None:
+        num_predictions = shape(predictions_2d)[0]
+    thresh_tiled = tile(expand_dims(constant(thresholds), [1]), stack([1, num_predictions]))
+    pred_is_pos = greater(tile(transpose(predictions_2d), [n, 1]), thresh_tiled)
+    pred_is_neg = logical_not(pred_is_pos) if ("fn" in includes or "tn" in includes) else None
+    label_is_pos = tile(labels_2d, [n, 1])
+    label_is_neg = logical_not(label_is_pos) if ("fp" in includes or "tn" in includes) else None
+    weights_tiled = None
+    if weights is not None:
+        weights = _broadcast_weights(cast(weights, dtypes.float32), predictions)
+        weights_tiled = tile(reshape(weights, [1, -1]), [n, 1])
+        thresh_tiled.shape.assert_is_compatible_with(weights_tiled.shape)
+    values, updates = {}, {}
+    for key in ("tp", "fn", "tn", "fp"):
+        if key not in includes:
+            continue
+        var_name, label_pos, pred_pos = _KINDS[key]
+        var = metric_variable([n], dtypes.float32, name=var_name)
+        hit = cast(logical_and(label_is_pos if label_pos else label_is_neg, pred_is_pos if pred_pos else pred_is_neg),
+                   dtypes.float32)
+        if weights_tiled is not None:
+            hit *= weights_tiled
+        updates[key] = assign_add(var, reduce_sum(hit, 1))
+        values[key] = var
+    return values, updates
+
+
+def _at_thresholds(key, default_name):
+    def metric(labels, predictions, thresholds, weights=None, metrics_collections=None, updates_collections=None,
+               name=None):
+        with variable_scope(name, default_name, (predictions, labels, weights)):
+            values, updates = _confusion_matrix_at_thresholds(labels, predictions, thresholds, weights=weights,
+                                                              includes=(key,))
+            value = _publish(metrics_collections, identity(values[key]))
+            return value, _publish(updates_collections, updates[key])
+    metric.__name__ = default_name + "_at_thresholds"
+    metric.__doc__ = f"The (weighted) number of {default_name.replace('_', ' ')} above each threshold."
+    return metric
+
+
+true_positives_at_thresholds = _at_thresholds("tp", "true_positives")
+false_positives_at_thresholds = _at_thresholds("fp", "false_positives")
+true_negatives_at_thresholds = _at_thresholds("tn", "true_negatives")
+false_negatives_at_thresholds = _at_thresholds("fn", "false_negatives")
+
+
+def _ratio_at_thresholds(default_name, other):
+    def metric(labels, predictions, thresholds, weights=None, metrics_collections=None, updates_collections=None,
+               name=None):
+        with variable_scope(name, default_name + "_at_thresholds", (predictions, labels, weights)):
+            values, updates = _confusion_matrix_at_thresholds(labels, predictions, thresholds, weights,
+                                                              includes=("tp", other))
+
+            def ratio(tp, x, suffix):
+                return divide(tp, 1e-7 + tp + x, name=f"{default_name}_{suffix}")
+            value = _publish(metrics_collections, ratio(values["tp"], values[other], "value"))
+            return value, _publish(updates_collections, ratio(updates["tp"], updates[other], "update_op"))
+    metric.__name__ = default_name + "_at_thresholds"
+    return metric
+
+
+precision_at_thresholds = _ratio_at_thresholds("precision", "fp")
+recall_at_thresholds = _ratio_at_thresholds("recall", "fn")
+
+
+def _interpolate_pr_auc(tp, fp, fn, n):
+    dtp = tp[:n - 1] - tp[1:]
+    p = tp + fp
+    prec_slope = div_no_nan(dtp, maximum(p[:n - 1] - p[1:], 0), name="prec_slope")
+    intercept = tp[1:] - multiply(prec_slope, p[1:])
+    safe_p_ratio = where(logical_and(p[:n - 1] > 0, p[1:] > 0),
+                         div_no_nan(p[:n - 1], maximum(p[1:], 0), name="recall_relative_ratio"), ones_like(p[1:]))
+    return reduce_sum(div_no_nan(prec_slope * (dtp + intercept * log(safe_p_ratio)), maximum(tp[1:] + fn[1:], 0),
+                                 name="pr_auc_increment"), name="interpolate_pr_auc")
+
+
+def _compute_auc(tp, fn, tn, fp, n, curve, summation_method, name):
+    if curve == "PR" and summation_method == "careful_interpolation":
+        return _interpolate_pr_auc(tp, fp, fn, n)
+    epsilon = 1.0e-6
+    rec = divide(tp + epsilon, tp + fn + epsilon)
+    if curve == "ROC":
+        x, y = divide(fp, fp + tn + epsilon), rec
+    else:
+        x, y = rec, divide(tp + epsilon, tp + fp + epsilon)
+    if summation_method not in ("trapezoidal", "careful_interpolation", "minoring", "majoring"):
+        raise ValueError(f"Invalid summation_method: {summation_method} summation_method should be 'trapezoidal', "
+                         "'careful_interpolation', 'minoring', or 'majoring'.")
+    widths = x[:n - 1] - x[1:]
+    if summation_method == "minoring":
+        heights = minimum(y[:n - 1], y[1:])
+    elif summation_method == "majoring":
+        heights = maximum(y[:n - 1], y[1:])
+    else:
+        heights = (y[:n - 1] + y[1:]) / 2.
+    return reduce_sum(multiply(widths, heights), name=name)
+
+
+def _thresholds(num_thresholds, last=1.0 + 1e-7):
+    inner = [(i + 1) * 1.0 / (num_thresholds - 1) for i in range(num_thresholds - 2)]
+    return [0.0 - 1e-7] + inner + [last]
+
+
+def auc(labels, predictions, weights=None, num_thresholds=200, metrics_collections=None, updates_collections=None,
+        curve="ROC", name=None, summation_method="trapezoidal", thresholds=None):
+    """The area under the ROC or PR curve, from counts at `num_thresholds` thresholds."""
+    with variable_scope(name, "auc", (labels, predictions, weights)):
+        if curve not in ("ROC", "PR"):
+            raise ValueError(f"Curve must be either ROC or PR. Curve {curve} is unknown.")
+        if thresholds is not None:
+            inner = sorted(thresholds)
+            num_thresholds = len(inner) + 2
+            thresholds = [0.0 - 1e-7] + inner + [1.0 + 1e-7]
+        else:
+            thresholds = _thresholds(num_thresholds)
+        values, updates = _confusion_matrix_at_thresholds(labels, predictions, thresholds, weights)
+        if curve == "PR" and summation_method == "trapezoidal":
+            warning('Trapezoidal rule is known to produce incorrect PR-AUCs; please switch to '
+                    '"careful_interpolation" instead.')
+
+        def compute(c, name):
+            return _compute_auc(c["tp"], c["fn"], c["tn"], c["fp"], num_thresholds, curve, summation_method, name)
+        value = _publish(metrics_collections, compute(values, "value"))
+        return value, _publish(updates_collections, compute(updates, "update_op"))
+
+
+def sensitivity_at_specificity(labels, predictions, specificity, weights=None, num_thresholds=200,
+                               metrics_collections=None, updates_collections=None, name=None):
+    """The sensitivity at the threshold whose specificity is nearest `specificity`."""
+    if specificity < 0 or specificity > 1:
+        raise ValueError(f"`specificity` must be in the range [0, 1]. Currently, `specificity` got {specificity}.")
+    with variable_scope(name, "sensitivity_at_specificity", (predictions, labels, weights)):
+        values, updates = _confusion_matrix_at_thresholds(labels, predictions, _thresholds(num_thresholds), weights)
+
+        def compute(c, name):
+            specificities = divide(c["tn"], c["tn"] + c["fp"] + 1e-7)
+            index = cast(argmin(abs_(specificities - specificity), 0), dtypes.int32)
+            return divide(c["tp"][index], c["tp"][index] + c["fn"][index] + 1e-7, name)
+        value = _publish(metrics_collections, compute(values, "value"))
+        return value, _publish(updates_collections, compute(updates, "update_op"))
+
+
+def specificity_at_sensitivity(labels, predictions, sensitivity, weights=None, num_thresholds=200,
+                               metrics_collections=None, updates_collections=None, name=None):
+    """The specificity at the (last) threshold whose sensitivity is nearest `sensitivity`."""
+    if sensitivity < 0 or sensitivity > 1:
+        raise ValueError(f"`sensitivity` must be in the range [0, 1]. Currently, `sensitivity` is {sensitivity}.")
+    with variable_scope(name, "specificity_at_sensitivity", (predictions, labels, weights)):
+        thresholds = _thresholds(num_thresholds, last=1.0 - 1e-7)
+        values, updates = _confusion_matrix_at_thresholds(labels, predictions, thresholds, weights)
+
+        def compute(c, name):
+            sensitivities = divide(c["tp"], c["tp"] + c["fn"] + 1e-7)
+            min_val = reduce_min(abs_(sensitivities - sensitivity))
+            at_min = cast(equal(abs_(sensitivities - sensitivity), min_val), dtypes.int64)
+            index = cast(argmax(cumsum(at_min), 0), dtypes.int32)
+            return divide(c["tn"][index], c["tn"][index] + c["fp"][index] + 1e-7, name)
+        value = _publish(metrics_collections, compute(values, "value"))
+        return value, _publish(updates_collections, compute(updates, "update_op"))
