@@ -14,7 +14,7 @@ from .default_graph import add_to_collections, control_dependencies, name_scope
 from .errors import InvalidArgumentError
 from .graph import GraphKeys
 from .logging import warning
-from .losses import _broadcast_weights, _remove_squeezable
+from .losses import _assert_broadcastable, _broadcast_weights, _remove_squeezable
 from .ops.array import diag_part, expand_dims, identity, rank, reshape, shape, size, squeeze, transpose
 from .ops.control import Assert, no_op, with_dependencies
 from .ops.control_flow import cond
@@ -25,6 +25,7 @@ from .ops.math import (abs as abs_, add, cast, div_no_nan, divide, equal, greate
                        not_equal, sqrt, squared_difference, subtract)
 from .ops.reduction import argmax, argmin, cumsum, reduce_all, reduce_max, reduce_mean, reduce_min, reduce_sum
 from .ops.shape_fns import constant_value
+from .ops.sets import set_difference, set_intersection, set_size
 from .ops.slicing import scatter_nd, where
 from .ops.state import assign_add, scatter_add
 from .variable_scope import variable_scope
@@ -565,3 +566,72 @@ def specificity_at_sensitivity(labels, predictions, sensitivity, weights=None, n
             return divide(c["tn"][index], c["tn"][index] + c["fp"][index] + 1e-7, name)
         value = _publish(metrics_collections, compute(values, "value"))
         return value, _publish(updates_collections, compute(updates, "update_op"))
+
+
+# ----- precision and recall of the top k predicted classes ------------------------------------------------------
+def _at_k_name(name, k=None, class_id=None):
+    name = f"{name}_at_{k}" if k is not None else f"{name}_at_k"
+    return name if class_id is None else f"{name}_class{class_id}"
+
+
+def _maybe_expand_labels(labels, predictions):
+    """`labels` with a last dim of 1 added when their rank is one less than `predictions`'."""
+    with name_scope(None, "expand_labels", (labels, predictions)) as scope:
+        labels = convert_to_tensor(labels)
+        labels_rank, predictions_rank = labels.shape.ndims, predictions.shape.ndims
+        if labels_rank is not None and predictions_rank is not None:
+            if predictions_rank == labels_rank:
+                return labels
+            if predictions_rank == labels_rank + 1:
+                return expand_dims(labels, -1, name=scope)
+            raise ValueError(f"Unexpected labels shape {labels.shape} for predictions shape {predictions.shape}. "
+                             "Predictions rank should be the same rank as labels rank or labels rank plus one .")
+        return cond(equal(rank(predictions), rank(labels) + 1), lambda: expand_dims(labels, -1, name=scope),
+                    lambda: labels)
+
+
+def _sparse_count_at_k(kind, labels, predictions_idx, class_id=None, weights=None, name=None):
+    """Per row, the (weighted) number of true positives, false negatives or false positives among the top k."""
+    scope_name = {"tp": "true_positives", "fn": "false_negatives", "fp": "false_positives"}[kind]
+    with name_scope(name, scope_name, (predictions_idx, labels, weights)):
+        if kind == "tp":
+            counted = set_size(set_intersection(predictions_idx, labels))
+        else:
+            counted = set_size(set_difference(predictions_idx, labels, aminusb=(kind == "fp")))
+        counted = cast(counted, dtypes.float64)
+        if weights is not None:
+            with control_dependencies((_assert_broadcastable(weights, counted),)):
+                counted = multiply(counted, cast(weights, dtypes.float64))
+        return counted
+
+
+def _streaming_count_at_k(kind, labels, predictions_idx, k=None, class_id=None, weights=None):
+    prefix = {"tp": "true_positive", "fn": "false_negative", "fp": "false_positive"}[kind]
+    with name_scope(None, _at_k_name(prefix, k, class_id=class_id), (predictions_idx, labels, weights)) as scope:
+        counted = _sparse_count_at_k(kind, labels, predictions_idx, class_id, weights)
+        batch_total = cast(reduce_sum(counted), dtypes.float64)
+        var = metric_variable([], dtypes.float64, name=scope)
+        return var, assign_add(var, batch_total, name="update")
+
+
+def _at_top_k(default_name, other):
+    def metric(labels, predictions_idx, k=None, class_id=None, weights=None, metrics_collections=None,
+               updates_collections=None, name=None):
+        if class_id is not None:
+            raise NotImplementedError("class_id needs set operations on sparse tensors, which raygraph lacks")
+        with name_scope(name, _at_k_name(default_name, k, class_id=class_id),
+                        (predictions_idx, labels, weights)) as scope:
+            labels = _maybe_expand_labels(labels, predictions_idx)
+            top_k_idx = cast(predictions_idx, dtypes.int64)
+            tp, tp_update = _streaming_count_at_k("tp", labels, top_k_idx, k, class_id, weights)
+            o, o_update = _streaming_count_at_k(other, labels, top_k_idx, k, class_id, weights)
+            value = _publish(metrics_collections, divide(tp, add(tp, o), name=scope))
+            return value, _publish(updates_collections, divide(tp_update, add(tp_update, o_update), name="update"))
+    metric.__name__ = default_name + "_at_top_k"
+    return metric
+
+
+precision_at_top_k = _at_top_k("precision", "fp")
+precision_at_top_k.__doc__ = "Precision of the predicted class ids `predictions_idx` against the label ids."
+recall_at_top_k = _at_top_k("recall", "fn")
+recall_at_top_k.__doc__ = "Recall of the predicted class ids `predictions_idx` against the label ids."

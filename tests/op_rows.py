@@ -740,4 +740,28 @@ METRIC_OPS = [
         [(arr((3, 2), d), np.array([[1, 0], [2, 1]], I32)) for d in (F64, I32)] +
         [(arr((3, 2, 2)), np.array([[[2], [0]]], I64))], grad=True),
 ]
+
+
+def _set_ref(op):
+    def ref(a, b):
+        rows = [sorted(op(set(x.tolist()), set(y.tolist()))) for x, y in zip(a, b)]
+        idx = [[i, j] for i, r in enumerate(rows) for j in range(len(r))]
+        return [np.array(idx, I64).reshape(-1, 2), np.array([v for r in rows for v in r], a.dtype),
+                np.array([len(rows), max(map(len, rows))], I64)]
+    return ref
+
+
+SETS = np.array([[1, 2, -1, 2], [3, 4, 5, 6]]), np.array([[2, -1], [7, 3]])
+METRIC_OPS += [
+    Row("DenseToDenseSetOperation", lambda tf, a, b: list(raw(tf, "DenseToDenseSetOperation", [a, b],
+                                                              {"set_operation": "intersection"})),
+        _set_ref(lambda x, y: x & y), [(SETS[0].astype(d), SETS[1].astype(d)) for d in (I32, I64)], exact=False),
+    Row("DenseToDenseSetOperation", lambda tf, a, b: list(raw(tf, "DenseToDenseSetOperation", [a, b],
+                                                              {"set_operation": "a-b"})),
+        _set_ref(lambda x, y: x - y), [(SETS[0].astype(I64), SETS[1].astype(I64))], exact=False),
+    Row("SetSize", lambda tf, a, b: raw(tf, "SetSize", list(raw(tf, "DenseToDenseSetOperation", [a, b],
+                                                                    {"set_operation": "union"}))),
+        lambda a, b: np.array([len(set(x) | set(y)) for x, y in zip(a.tolist(), b.tolist())], I32),
+        [(SETS[0].astype(I64), SETS[1].astype(I64))], exact=False),
+]
 ROWS = ROWS + METRIC_OPS

@@ -28,7 +28,7 @@ LAYERS = [
     # the op table: building an op from its entry
     ["ops.shape_fns", "ops.registry"],
     # op families, each importing only the families before it
-    ["ops.array", "ops.math", "ops.filling", "ops.joining", "ops.slicing", "ops.reduction", "ops.linalg",
+    ["ops.array", "ops.math", "ops.filling", "ops.joining", "ops.slicing", "ops.reduction", "ops.sets", "ops.linalg",
      "ops.operators", "ops.random", "ops.control_flow", "ops.control", "ops.nn", "ops.conv", "ops.pooling",
      "ops.normalization", "ops.clip", "ops.state",
      "ops.io", "ops.script", "ops.summary", "ops.training", "ops"],

@@ -184,3 +184,25 @@ def case_reset_with_local_initializer(tf):
         s.run(u, {x: [10.0]})
         second = s.run(v)
     return [typed(first), typed(second), [v.name for v in tf.local_variables()], tf.global_variables()]
+
+
+def case_precision_recall_at_top_k(tf):
+    lab = tf.placeholder(tf.int64, [None, 2])
+    idx = tf.placeholder(tf.int32, [None, 3])
+    ms = [tf.metrics.precision_at_top_k(lab, idx), tf.metrics.recall_at_top_k(lab, idx, k=3),
+          tf.metrics.precision_at_top_k(lab, idx, weights=tf.constant([1.0, 2.0, 0.5]), name="wp"),
+          tf.metrics.recall_at_top_k(tf.constant([1, 0, 4], tf.int64), idx[:, :1])]
+    feeds = [{lab: [[1, 2], [0, 3], [4, 4]], idx: [[1, 0, 3], [2, 3, 1], [4, 0, 2]]},
+             {lab: [[0, 0], [1, 2], [3, 4]], idx: [[0, 1, 2], [4, 3, 0], [1, 2, 3]]}]
+    return [[v.name for v in tf.local_variables()], [[sig(t) for t in m] for m in ms],
+            [steps(tf, m, feeds) for m in ms], error(lambda: tf.metrics.recall_at_top_k(lab, idx[0]))]
+
+
+def case_confusion_matrix(tf):
+    lab, pred = tf.placeholder(tf.int32, [None]), tf.placeholder(tf.int32, [None])
+    a = tf.confusion_matrix(lab, pred)
+    b = tf.confusion_matrix(lab, pred, num_classes=4, dtype=tf.float32, weights=[1.0, 2.0, 0.5])
+    feed = {lab: [0, 2, 1], pred: [0, 1, 1]}
+    with tf.Session() as s:
+        vals = [typed(v) for v in s.run([a, b], feed)]
+    return [sig(a), sig(b), vals, run_error(tf, b, {lab: [0, 5, 1], pred: [0, 1, 1]})]
