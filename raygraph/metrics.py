@@ -19,14 +19,35 @@ from .ops.array import diag_part, expand_dims, identity, rank, reshape, shape, s
 from .ops.control import Assert, no_op, with_dependencies
 from .ops.control_flow import cond
 from .ops.filling import ones, ones_like, zeros, zeros_like
-from .ops.joining import stack, tile
-from .ops.math import (abs as abs_, add, cast, div_no_nan, divide, equal, greater, greater_equal, less,
-                       less_equal, log, logical_and, logical_not, logical_or, maximum, minimum, multiply,
-                       not_equal, sqrt, squared_difference, subtract)
+from .ops.joining import concat, stack, tile
+from .ops.math import abs as abs_
+from .ops.math import (
+    add,
+    cast,
+    div_no_nan,
+    divide,
+    equal,
+    greater,
+    greater_equal,
+    less,
+    less_equal,
+    log,
+    logical_and,
+    logical_not,
+    logical_or,
+    maximum,
+    minimum,
+    multiply,
+    not_equal,
+    sqrt,
+    squared_difference,
+    subtract,
+)
 from .ops.reduction import argmax, argmin, cumsum, reduce_all, reduce_max, reduce_mean, reduce_min, reduce_sum
-from .ops.shape_fns import constant_value
+from .ops.registry import apply_op
 from .ops.sets import set_difference, set_intersection, set_size
-from .ops.slicing import scatter_nd, where
+from .ops.shape_fns import constant_value
+from .ops.slicing import scatter_nd, where, where_v2
 from .ops.state import assign_add, scatter_add
 from .variable_scope import variable_scope
 from .variables import Variable
@@ -635,3 +656,116 @@ precision_at_top_k = _at_top_k("precision", "fp")
 precision_at_top_k.__doc__ = "Precision of the predicted class ids `predictions_idx` against the label ids."
 recall_at_top_k = _at_top_k("recall", "fn")
 recall_at_top_k.__doc__ = "Recall of the predicted class ids `predictions_idx` against the label ids."
+
+
+def _top_k_indices(predictions, k):
+    """The indices of the k largest predictions per row (TopKV2, the op of `tf.nn.top_k`)."""
+    return apply_op("TopKV2", [predictions, k], {"sorted": True, "index_type": dtypes.int32})[1]
+
+
+def _at_k(default_name, at_top_k):
+    def metric(labels, predictions, k, class_id=None, weights=None, metrics_collections=None,
+               updates_collections=None, name=None):
+        with name_scope(name, _at_k_name(default_name, k, class_id=class_id),
+                        (predictions, labels, weights)) as scope:
+            return at_top_k(labels, _top_k_indices(predictions, k), k=k, class_id=class_id, weights=weights,
+                            metrics_collections=metrics_collections, updates_collections=updates_collections,
+                            name=scope)
+    metric.__name__ = default_name + "_at_k"
+    metric.__doc__ = f"{default_name.capitalize()} of the k highest-scored class ids against the label ids."
+    return metric
+
+
+precision_at_k = _at_k("precision", precision_at_top_k)
+recall_at_k = _at_k("recall", recall_at_top_k)
+sparse_precision_at_k = precision_at_k
+
+
+# ----- average precision at k --------------------------------------------------------------------------------------
+def _expand_and_tile(tensor, multiple, dim=0, name=None):
+    if multiple < 1:
+        raise ValueError(f"Invalid argument multiple={multiple} for expand_and_tile  call. `multiple` must be an "
+                         "integer > 0")
+    with name_scope(name, "expand_and_tile", (tensor, multiple, dim)) as scope:
+        tensor = convert_to_tensor(tensor)
+        expanded = expand_dims(tensor, dim if dim >= 0 else dim - 1, name="expand")
+        if multiple == 1:
+            return expanded
+        ones_ = ones_like(shape(tensor))
+        multiples = concat((ones_[:dim], (multiple,), ones_[dim:]), 0, name="multiples")
+        return tile(expanded, multiples, name=scope)
+
+
+def _num_relevant(labels, k):
+    if k < 1:
+        raise ValueError(f"Invalid k={k}")
+    with name_scope(None, "num_relevant", (labels,)) as scope:
+        labels = convert_to_tensor(labels)
+        num_labels = reduce_sum(where_v2(greater_equal(labels, 0), ones_like(labels), zeros_like(labels)), axis=-1)
+        return minimum(num_labels, k, name=scope)
+
+
+def _average_precision_per_row(labels, predictions_idx):
+    """Each row's average precision of its ranked predicted ids against its label ids."""
+    with name_scope(None, "average_precision", (predictions_idx, labels)) as scope:
+        predictions_idx = cast(predictions_idx, dtypes.int64, name="predictions_idx")
+        if predictions_idx.shape.ndims == 0:
+            raise ValueError("The rank of `predictions_idx` must be at least 1.")
+        k = predictions_idx.shape.as_list()[-1]
+        if k is None:
+            raise ValueError("The last dimension of predictions_idx must be set. Currently, it is None.")
+        labels = _maybe_expand_labels(labels, predictions_idx)
+        predictions_idx_per_k = expand_dims(predictions_idx, -1, name="predictions_idx_per_k")
+        labels_per_k = _expand_and_tile(labels, multiple=k, dim=-1, name="labels_per_k")
+        relevant_per_k = _sparse_count_at_k("tp", labels_per_k, predictions_idx_per_k, name="relevant_per_k")
+        tp_per_k = cumsum(relevant_per_k, axis=-1, name="tp_per_k")
+        retrieved_per_k = cumsum(ones_like(relevant_per_k), axis=-1, name="retrieved_per_k")
+        precision_per_k = divide(cast(tp_per_k, dtypes.float64), cast(retrieved_per_k, dtypes.float64),
+                                 name="precision_per_k")
+        relevant_precision_per_k = multiply(precision_per_k, cast(relevant_per_k, dtypes.float64),
+                                            name="relevant_precision_per_k")
+        precision_sum = reduce_sum(relevant_precision_per_k, axis=(-1,), name="precision_sum")
+        num_relevant_items = cast(_num_relevant(labels, k), dtypes.float64)
+        return divide(precision_sum, num_relevant_items, name=scope)
+
+
+def _streaming_average_precision(labels, predictions_idx, weights, metrics_collections, updates_collections, name):
+    with name_scope(name, "average_precision_at_top_k", (predictions_idx, labels, weights)) as scope:
+        average_precision = _average_precision_per_row(labels, predictions_idx)
+        if weights is not None:
+            weights = _broadcast_weights(cast(weights, dtypes.float64), average_precision)
+            average_precision = multiply(average_precision, weights)
+        with name_scope(None, "max", (average_precision,)) as max_scope:
+            max_var = metric_variable([], dtypes.float64, name=max_scope)
+            if weights is None:
+                batch_max = cast(size(average_precision, name="batch_max"), dtypes.float64)
+            else:
+                batch_max = reduce_sum(weights, name="batch_max")
+            max_update = assign_add(max_var, batch_max, name="update")
+        with name_scope(None, "total", (average_precision,)) as total_scope:
+            total_var = metric_variable([], dtypes.float64, name=total_scope)
+            total_update = assign_add(total_var, reduce_sum(average_precision, name="batch_total"), name="update")
+        value = _publish(metrics_collections, div_no_nan(total_var, max_var, name="mean"))
+        return value, _publish(updates_collections, div_no_nan(total_update, max_update, name=scope))
+
+
+def _clean_out_of_range_indices(labels, num_classes):
+    """`labels`, with those >= num_classes replaced by -1 (ignored)."""
+    def clean():
+        return where_v2(greater_equal(labels, num_classes), -1 * ones_like(labels), labels)
+    return cond(greater_equal(reduce_max(labels), num_classes), clean, lambda: labels)
+
+
+def average_precision_at_k(labels, predictions, k, weights=None, metrics_collections=None,
+                           updates_collections=None, name=None):
+    """The mean over rows of the average precision of the k highest-scored class ids."""
+    if k < 1:
+        raise ValueError(f"Invalid k={k}. `k` should be >= 1.")
+    with name_scope(name, _at_k_name("average_precision", k), (predictions, labels, weights)) as scope:
+        predictions_idx = _top_k_indices(predictions, k)
+        labels = _clean_out_of_range_indices(labels, cast(shape(predictions)[-1], dtypes.int64))
+        return _streaming_average_precision(labels, predictions_idx, weights, metrics_collections,
+                                            updates_collections, scope)
+
+
+sparse_average_precision_at_k = average_precision_at_k

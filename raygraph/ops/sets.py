@@ -42,7 +42,7 @@ def _set_operation_kernel(a, x, y):
 
 
 def _set_operation_shape(inputs, a):
-    x, y = inputs
+    x = inputs[0]
     d = dims(x)
     if d is not None and len(d) < 2:
         raise ValueError(f"Shape must be at least rank 2 but is rank {len(d)}")
