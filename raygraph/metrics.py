@@ -6,47 +6,25 @@ the value read from that state, and an update op that adds a batch to the state 
 `tf.local_variables_initializer()` resets them. Weights are checked and broadcast as in `tf.losses` (whose
 run-time check raygraph builds from other ops than TF's, see losses.py).
 """
-import numpy as np
-
 from . import dtypes
+from .check_ops import (assert_greater_equal, assert_less, assert_less_equal, assert_non_negative, assert_rank_in,
+                        assert_type)
 from .convert import constant, convert_to_tensor
 from .default_graph import add_to_collections, control_dependencies, name_scope
-from .errors import InvalidArgumentError
 from .graph import GraphKeys
 from .logging import warning
 from .losses import _assert_broadcastable, _broadcast_weights, _remove_squeezable
 from .ops.array import diag_part, expand_dims, identity, rank, reshape, shape, size, squeeze, transpose
-from .ops.control import Assert, no_op, with_dependencies
+from .ops.control import with_dependencies
 from .ops.control_flow import cond
 from .ops.filling import ones, ones_like, zeros, zeros_like
 from .ops.joining import concat, stack, tile
-from .ops.math import abs as abs_
-from .ops.math import (
-    add,
-    cast,
-    div_no_nan,
-    divide,
-    equal,
-    greater,
-    greater_equal,
-    less,
-    less_equal,
-    log,
-    logical_and,
-    logical_not,
-    logical_or,
-    maximum,
-    minimum,
-    multiply,
-    not_equal,
-    sqrt,
-    squared_difference,
-    subtract,
-)
-from .ops.reduction import argmax, argmin, cumsum, reduce_all, reduce_max, reduce_mean, reduce_min, reduce_sum
+from .ops.math import (abs as abs_, add, cast, div_no_nan, divide, equal, greater, greater_equal, less, log,
+                       logical_and, logical_not, maximum, minimum, multiply, not_equal, sqrt, squared_difference,
+                       subtract)
+from .ops.reduction import argmax, argmin, cumsum, reduce_max, reduce_mean, reduce_min, reduce_sum
 from .ops.registry import apply_op
 from .ops.sets import set_difference, set_intersection, set_size
-from .ops.shape_fns import constant_value
 from .ops.slicing import scatter_nd, where, where_v2
 from .ops.state import assign_add, scatter_add
 from .variable_scope import variable_scope
@@ -63,71 +41,6 @@ def _publish(collections, tensor):
     if collections:
         add_to_collections(collections, tensor)
     return tensor
-
-
-# ----- TF's check_ops, as the metrics use them ---------------------------------------------------------------
-def _binary_assert(sym, opname, op_fn, np_fn, x, y, data=None, message=None, name=None):
-    with name_scope(name, opname, [x, y]):
-        x = convert_to_tensor(x, name="x")
-        y = convert_to_tensor(y, name="y")
-        if data is None:
-            data = [f"Condition x {sym} y did not hold element-wise:", f"x ({x.name}) = ", x, f"y ({y.name}) = ", y]
-        if message is not None:
-            data = [message] + list(data)
-        condition = reduce_all(op_fn(x, y))
-        xs, ys = constant_value(x), constant_value(y)
-        if xs is not None and ys is not None and not np.all(np_fn(xs, ys)):
-            raise InvalidArgumentError(None, None, "\n".join(str(d) if isinstance(d, str) else str(constant_value(d))
-                                                             for d in data))
-        return Assert(condition, data)
-
-
-def _assert_less(x, y, message=None):
-    return _binary_assert("<", "assert_less", less, np.less, x, y, message=message)
-
-
-def _assert_less_equal(x, y, data=None, message=None):
-    return _binary_assert("<=", "assert_less_equal", less_equal, np.less_equal, x, y, data, message)
-
-
-def _assert_greater_equal(x, y, message=None):
-    return _binary_assert(">=", "assert_greater_equal", greater_equal, np.greater_equal, x, y, message=message)
-
-
-def _assert_non_negative(x, message):
-    with name_scope(None, "assert_non_negative", [x]):
-        x = convert_to_tensor(x, name="x")
-        data = [f"{message}.  ", "Condition x >= 0 did not hold element-wise:", f"x ({x.name}) = ", x]
-        return _assert_less_equal(convert_to_tensor(0, dtype=x.dtype), x, data=data)
-
-
-def _assert_type(tensor, dtype):
-    with name_scope(None, "assert_type", [tensor]):
-        tensor = convert_to_tensor(tensor, name="tensor")
-        if tensor.dtype != dtype:
-            raise TypeError(f"{tensor.name} must be of type {dtype!r}; got {tensor.dtype!r}")
-        return no_op(name="statically_determined_correct_type")
-
-
-def _assert_rank_in(x, ranks):
-    """TF's assert_rank_in(x, ranks) where some rank may be a tensor."""
-    with name_scope(None, "assert_rank_in", (x,) + tuple(ranks)):
-        x = convert_to_tensor(x, name="x")
-        ranks = tuple(convert_to_tensor(r, name="rank") for r in ranks)
-        data = ["", f"Tensor {x.name} must have rank in"] + list(ranks) + ["Received shape: ", shape(x)]
-        for r in ranks:
-            _assert_type(r, dtypes.int32)
-        static = [constant_value(r) for r in ranks]
-        if all(s is not None for s in static) and x.shape.ndims is not None:
-            if x.shape.ndims not in [int(s) for s in static]:
-                raise ValueError(f"Tensor {x.name} must have rank in {tuple(int(s) for s in static)}.  Received "
-                                 f"rank {x.shape.ndims}, shape {x.shape}")
-            return no_op(name="static_checks_determined_all_ok")
-        x_rank = rank(x)
-        condition = equal(ranks[0], x_rank)
-        for r in ranks[1:]:
-            condition = logical_or(condition, equal(r, x_rank))
-        return Assert(condition, data)
 
 
 # ----- squeezing and weights ---------------------------------------------------------------------------------
@@ -300,15 +213,15 @@ def confusion_matrix(labels, predictions, num_classes=None, dtype=dtypes.int32, 
                                                  convert_to_tensor(predictions, name="predictions"))
         predictions = cast(predictions, dtypes.int64)
         labels = cast(labels, dtypes.int64)
-        labels = with_dependencies([_assert_non_negative(labels, "`labels` contains negative values")], labels)
+        labels = with_dependencies([assert_non_negative(labels, message="`labels` contains negative values")], labels)
         predictions = with_dependencies(
-            [_assert_non_negative(predictions, "`predictions` contains negative values")], predictions)
+            [assert_non_negative(predictions, message="`predictions` contains negative values")], predictions)
         if num_classes is None:
             num_classes = maximum(reduce_max(predictions), reduce_max(labels)) + 1
         else:
             n64 = cast(num_classes, dtypes.int64)
-            labels = with_dependencies([_assert_less(labels, n64, message="`labels` out of bound")], labels)
-            predictions = with_dependencies([_assert_less(predictions, n64, message="`predictions` out of bound")],
+            labels = with_dependencies([assert_less(labels, n64, message="`labels` out of bound")], labels)
+            predictions = with_dependencies([assert_less(predictions, n64, message="`predictions` out of bound")],
                                             predictions)
         if weights is not None:
             weights = convert_to_tensor(weights, name="weights")
@@ -354,11 +267,11 @@ def mean_iou(labels, predictions, num_classes, weights=None, metrics_collections
 
 # ----- counts of true/false positives/negatives ----------------------------------------------------------------
 def _count_condition(values, weights=None, metrics_collections=None, updates_collections=None):
-    _assert_type(values, dtypes.bool_)
+    assert_type(values, dtypes.bool_)
     count = metric_variable([], dtypes.float32, name="count")
     values = cast(values, dtypes.float32)
     if weights is not None:
-        with control_dependencies((_assert_rank_in(weights, (0, rank(values))),)):
+        with control_dependencies((assert_rank_in(weights, (0, rank(values))),)):
             weights = cast(weights, dtypes.float32)
             values = multiply(values, weights)
     value = _publish(metrics_collections, identity(count))
@@ -418,9 +331,9 @@ def _confusion_matrix_at_thresholds(labels, predictions, thresholds, weights=Non
         if key not in _KINDS:
             raise ValueError(f"Invalid key: {key}")
     with control_dependencies([
-            _assert_greater_equal(predictions, cast(0.0, dtype=predictions.dtype),
+            assert_greater_equal(predictions, cast(0.0, dtype=predictions.dtype),
                                   message="predictions must be in [0, 1]"),
-            _assert_less_equal(predictions, cast(1.0, dtype=predictions.dtype),
+            assert_less_equal(predictions, cast(1.0, dtype=predictions.dtype),
                                message="predictions must be in [0, 1]")]):
         predictions, labels, weights = _remove_squeezable_dimensions(
             cast(predictions, dtypes.float32), cast(labels, dtype=dtypes.bool_), weights)

@@ -765,3 +765,86 @@ METRIC_OPS += [
         [(SETS[0].astype(I64), SETS[1].astype(I64))], exact=False),
 ]
 ROWS = ROWS + METRIC_OPS
+
+
+def _resize_ref(kind, size, align_corners=False, half_pixel=False):
+    """A loop-per-pixel reference for ResizeBilinear / ResizeNearestNeighbor (TF1's sampling rules)."""
+    def ref(x):
+        x = x if kind == "nearest" else x.astype(F32)  # TF interpolates in float32
+        n_in, out = x.shape[1:3], np.zeros((x.shape[0],) + tuple(size) + (x.shape[3],), x.dtype)
+        scale = [np.float32((i - 1) / (o - 1)) if align_corners and o > 1 else np.float32(i / o)
+                 for i, o in zip(n_in, size)]
+        for y in range(size[0]):
+            for z in range(size[1]):
+                if kind == "nearest":
+                    p = [(v + 0.5) * s if half_pixel else v * s for v, s in zip((y, z), scale)]
+                    p = [min(int(np.floor(q + 0.5) if align_corners else np.floor(q)), i - 1) for q, i in zip(p, n_in)]
+                    out[:, y, z] = x[:, max(p[0], 0), max(p[1], 0)]
+                    continue
+                p = [(v + 0.5) * s - 0.5 if half_pixel else v * s for v, s in zip((y, z), scale)]
+                lo = [max(int(np.floor(q)), 0) for q in p]
+                hi = [min(int(np.ceil(q)), i - 1) for q, i in zip(p, n_in)]
+                fy, fz = [q - np.floor(q) for q in p]
+                top = x[:, lo[0], lo[1]] + (x[:, lo[0], hi[1]] - x[:, lo[0], lo[1]]) * fz
+                bottom = x[:, hi[0], lo[1]] + (x[:, hi[0], hi[1]] - x[:, hi[0], lo[1]]) * fz
+                out[:, y, z] = top + (bottom - top) * fy
+        return out.astype(np.float32 if kind == "bilinear" else x.dtype)
+    return ref
+
+
+IMAGES = arr((2, 4, 5, 2))
+IMAGE_OPS = [
+    Row("ResizeBilinear", lambda tf, x: tf.image.resize_bilinear(x, [3, 7]), _resize_ref("bilinear", (3, 7)),
+        [(IMAGES,), (IMAGES.astype(F32),), (arr((1, 3, 3, 1), U8, 0, 255),)]),
+    # its output is float32 whatever the input: a cast to float64 lets the gradient check see it
+    Row("ResizeBilinear", lambda tf, x: tf.cast(tf.image.resize_bilinear(x, [3, 7]), tf.float64),
+        lambda x: _resize_ref("bilinear", (3, 7))(x).astype(F64), [(IMAGES,)], grad=True, grad_step=0.1, grad_tol=1e-5),
+    Row("ResizeBilinear", lambda tf, x: tf.cast(tf.image.resize_bilinear(x, [6, 2], align_corners=True), tf.float64),
+        lambda x: _resize_ref("bilinear", (6, 2), align_corners=True)(x).astype(F64), [(IMAGES,)], grad=True,
+        grad_step=0.1, grad_tol=1e-5),
+    Row("ResizeBilinear", lambda tf, x: tf.cast(tf.image.resize_bilinear(x, [5, 3], half_pixel_centers=True),
+                                                tf.float64),
+        lambda x: _resize_ref("bilinear", (5, 3), half_pixel=True)(x).astype(F64), [(IMAGES,)], grad=True,
+        grad_step=0.1, grad_tol=1e-5),
+    Row("ResizeNearestNeighbor", lambda tf, x: tf.image.resize_nearest_neighbor(x, [3, 8]),
+        _resize_ref("nearest", (3, 8)), [(IMAGES,), (arr((1, 3, 3, 2), I32),)], grad=True),
+    Row("ResizeNearestNeighbor", lambda tf, x: tf.image.resize_nearest_neighbor(x, [7, 3], align_corners=True),
+        _resize_ref("nearest", (7, 3), align_corners=True), [(IMAGES,)], grad=True),
+    Row("ResizeNearestNeighbor", lambda tf, x: tf.image.resize_nearest_neighbor(x, [3, 4], half_pixel_centers=True),
+        _resize_ref("nearest", (3, 4), half_pixel=True), [(IMAGES,)], grad=True),
+    Row("ResizeBilinearGrad", lambda tf, g, x: raw(tf, "ResizeBilinearGrad", [g, x], {"align_corners": False,
+                                                                                     "half_pixel_centers": False}),
+        lambda g, x: _bilinear_grad_ref(g, x.shape).astype(x.dtype),
+        [(np.arange(4, dtype=F32).reshape(1, 2, 2, 1), arr((1, 2, 2, 1)))]),
+    Row("ResizeNearestNeighborGrad", lambda tf, g: raw(tf, "ResizeNearestNeighborGrad", [g, [2, 3]],
+                                                       {"align_corners": False, "half_pixel_centers": False}),
+        lambda g: _nearest_grad_ref(g, (2, 3)), [(arr((1, 4, 5, 2)),), (arr((2, 1, 2, 1), F32),)]),
+    Row("ClipByValue", lambda tf, t, lo, hi: raw(tf, "ClipByValue", [t, lo, hi]),
+        lambda t, lo, hi: np.minimum(np.maximum(t, lo), hi).astype(t.dtype),
+        [(arr((2, 3), d), np.array(-1, d), np.array(1, d)) for d in (F64, I32)] +
+        [(M23, M23 - 0.25, np.full((2, 3), 0.75))], grad=True),
+]
+
+
+def _bilinear_grad_ref(g, shape):
+    """The gradient of bilinear resizing to g's size, as the transpose of the resize (by basis vectors)."""
+    ref, out = _resize_ref("bilinear", g.shape[1:3]), np.zeros(shape)
+    for i in np.ndindex(*shape):
+        e = np.zeros(shape)
+        e[i] = 1.0
+        out[i] = np.sum(ref(e) * g)
+    return out
+
+
+def _nearest_grad_ref(g, size):
+    ref = _resize_ref("nearest", g.shape[1:3])
+    shape, out = (g.shape[0],) + size + (g.shape[3],), None
+    out = np.zeros(shape)
+    for i in np.ndindex(*shape):
+        e = np.zeros(shape)
+        e[i] = 1.0
+        out[i] = np.sum(ref(e) * g)
+    return out.astype(g.dtype)
+
+
+ROWS = ROWS + IMAGE_OPS
