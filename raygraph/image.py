@@ -6,13 +6,18 @@ from . import dtypes
 from .convert import convert_to_tensor
 from .default_graph import name_scope
 from .check_ops import assert_greater_equal, assert_positive
-from .ops.array import expand_dims, identity, rank, reverse, shape, squeeze, transpose as _transpose
+from .ops.array import expand_dims, identity, rank, reshape, reverse, shape, squeeze, transpose as _transpose
 from .ops.control import with_dependencies
 from .ops.control_flow import cond
 from .ops.image import resize_bilinear, resize_nearest_neighbor
 from .ops.io import decode_jpeg, decode_png  # noqa: F401
 from .ops.linalg import tensordot
-from .ops.math import add, cast, equal, floordiv, multiply
+from .ops.filling import ones
+from .ops.joining import concat, tile
+from .ops.math import (add, cast, divide, equal, floordiv, less, maximum, multiply, round as round_, rsqrt, sqrt,
+                       square)
+from .ops.random import random_uniform
+from .ops.reduction import reduce_mean, reduce_prod
 from .ops.registry import apply_op
 from .ops.shape_fns import constant_value_as_shape
 
@@ -194,3 +199,82 @@ def rgb_to_grayscale(images, name=None):
         flt = convert_image_dtype(images, dtypes.float32)
         gray = expand_dims(tensordot(flt, [0.2989, 0.5870, 0.1140], [-1, -1]), -1)
         return convert_image_dtype(gray, orig_dtype, name=name)
+
+
+# ----- seeded random flips and brightness ----------------------------------------------------------------------
+def _random_flip(image, flip_index, seed, scope_name):
+    with name_scope(None, scope_name, [image]) as scope:
+        image = _at_least_3d(convert_to_tensor(image, name="image"))
+        ndims = image.shape.ndims
+
+        def rank3():
+            mirror = less(random_uniform(shape=[], minval=0, maxval=1.0, seed=seed), .5)
+            result = cond(mirror, lambda: reverse(image, [flip_index]), lambda: image, name=scope)
+            result.set_shape(image.shape if image.shape.ndims is not None else [None, None, None])
+            return result
+
+        def rank4():
+            batch_size = shape(image)[0]
+            uniform = random_uniform(shape=[batch_size], minval=0, maxval=1.0, seed=seed)
+            flips = cast(round_(reshape(uniform, [batch_size, 1, 1, 1])), image.dtype)
+            return flips * reverse(image, [flip_index + 1]) + (1 - flips) * image
+        if ndims is None:
+            return cond(equal(rank(image), 3), rank3, rank4)
+        if ndims in (3, 4):
+            return rank3() if ndims == 3 else rank4()
+        raise ValueError(f"'image' (shape {image.shape}) must have either 3 or 4 dimensions.")
+
+
+def random_flip_left_right(image, seed=None):
+    """`image` mirrored left to right with probability 1/2 (each image of a batch on its own)."""
+    return _random_flip(image, 1, seed, "random_flip_left_right")
+
+
+def random_flip_up_down(image, seed=None):
+    """`image` mirrored top to bottom with probability 1/2 (each image of a batch on its own)."""
+    return _random_flip(image, 0, seed, "random_flip_up_down")
+
+
+def random_brightness(image, max_delta, seed=None):
+    """`adjust_brightness` by a delta drawn uniformly from [-max_delta, max_delta)."""
+    if max_delta < 0:
+        raise ValueError("max_delta must be non-negative.")
+    return adjust_brightness(image, random_uniform([], -max_delta, max_delta, seed=seed))
+
+
+# ----- standardization and grayscale to RGB -----------------------------------------------------------------------
+def per_image_standardization(image):
+    """Each image scaled to mean 0 and variance 1 (its deviation floored at 1/sqrt(pixels))."""
+    with name_scope(None, "per_image_standardization", [image]) as scope:
+        image = _at_least_3d(convert_to_tensor(image, name="image"))
+        image = cast(image, dtype=dtypes.float32)
+        num_pixels = reduce_prod(shape(image)[-3:])
+        image_mean = reduce_mean(image, axis=[-1, -2, -3], keepdims=True)
+        with name_scope(None, "reduce_std", [image]):
+            with name_scope(None, "reduce_variance", [image]):
+                means = reduce_mean(image, axis=[-1, -2, -3], keepdims=True)
+                variance = reduce_mean(square(image - means), axis=[-1, -2, -3], keepdims=True)
+            stddev = sqrt(variance)
+        adjusted_stddev = maximum(stddev, rsqrt(cast(num_pixels, dtypes.float32)))
+        image -= image_mean
+        return divide(image, adjusted_stddev, name=scope)
+
+
+def grayscale_to_rgb(images, name=None):
+    """A grayscale image (last dim 1) repeated into three channels."""
+    with name_scope(name, "grayscale_to_rgb", [images]) as name:
+        images = convert_to_tensor(images)
+        s = images.shape
+        if s.ndims is not None and s.ndims < 2:
+            raise ValueError(f"A grayscale image (shape {s}) must be at least two-dimensional.")
+        if s.is_fully_defined() and s.as_list()[-1] != 1:
+            raise ValueError("Last dimension of a grayscale image should be size 1.")
+        if not s.is_fully_defined():
+            raise NotImplementedError("grayscale_to_rgb needs a fully known static shape")
+        images = with_dependencies([], images)
+        images = convert_to_tensor(images, name="images")
+        rank_1 = expand_dims(rank(images) - 1, 0)
+        multiples = concat([ones(rank_1, dtype=dtypes.int32), expand_dims(3, 0)], 0)
+        rgb = tile(images, multiples, name=name)
+        rgb.set_shape(images.shape[:-1].concatenate([3]))
+        return rgb

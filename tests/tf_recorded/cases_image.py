@@ -76,3 +76,24 @@ def case_convert_brightness_grayscale(tf):
             tf.image.adjust_brightness(img, 0.2), tf.image.adjust_brightness(f, -0.1),
             tf.image.rgb_to_grayscale(img), tf.image.rgb_to_grayscale(f)]
     return [describe(tf), [sig(t) for t in outs], run(tf, outs)]
+
+
+def case_random_flips_and_brightness_seeded(tf):
+    tf.set_random_seed(11)
+    img, batch = tf.constant(IMG), tf.constant(BATCH.astype(np.float32))
+    outs = [tf.image.random_flip_left_right(img, seed=3), tf.image.random_flip_up_down(img, seed=5),
+            tf.image.random_flip_left_right(batch, seed=7), tf.image.random_brightness(img, 0.3, seed=9),
+            tf.image.random_brightness(batch, 0.5)]
+    with tf.Session() as s:
+        runs = [s.run(outs) for _ in range(3)]
+    return [describe(tf), [sig(t) for t in outs], [[np.asarray(v).tolist() for v in r] for r in runs],
+            error(lambda: tf.image.random_brightness(img, -1.0))]
+
+
+def case_standardization_and_gray_to_rgb(tf):
+    img = tf.constant(IMG)
+    outs = [tf.image.per_image_standardization(img), tf.image.per_image_standardization(tf.constant(BATCH)),
+            tf.image.per_image_standardization(tf.ones([2, 2, 1])),
+            tf.image.grayscale_to_rgb(tf.image.rgb_to_grayscale(img)), tf.image.grayscale_to_rgb(tf.zeros([2, 1]))]
+    return [describe(tf), [sig(t) for t in outs], run(tf, outs),
+            error(lambda: tf.image.grayscale_to_rgb(tf.zeros([2, 2])))]
