@@ -17,14 +17,14 @@ from .losses import _assert_broadcastable, _broadcast_weights, _remove_squeezabl
 from .ops.array import diag_part, expand_dims, identity, rank, reshape, shape, size, squeeze, transpose
 from .ops.control import with_dependencies
 from .ops.control_flow import cond
-from .ops.filling import ones, ones_like, zeros, zeros_like
+from .ops.filling import fill, ones, ones_like, zeros, zeros_like
 from .ops.joining import concat, stack, tile
 from .ops.math import (abs as abs_, add, cast, div_no_nan, divide, equal, greater, greater_equal, less, log,
                        logical_and, logical_not, maximum, minimum, multiply, not_equal, sqrt, squared_difference,
                        subtract)
-from .ops.reduction import argmax, argmin, cumsum, reduce_max, reduce_mean, reduce_min, reduce_sum
+from .ops.reduction import argmax, argmin, cumsum, reduce_max, reduce_mean, reduce_min, reduce_sum, reduced_shape
 from .ops.registry import apply_op
-from .ops.sets import set_difference, set_intersection, set_size
+from .ops.sets import SparseSet, set_difference, set_intersection, set_size, sparse_set_operation
 from .ops.slicing import scatter_nd, where, where_v2
 from .ops.state import assign_add, scatter_add
 from .variable_scope import variable_scope
@@ -524,14 +524,33 @@ def _maybe_expand_labels(labels, predictions):
                     lambda: labels)
 
 
+def _select_class_id(ids, selected_id):
+    """The entries of each row of `ids` equal to `selected_id`, as a sparse set shaped like `ids`."""
+    ids = convert_to_tensor(ids)
+    ids_shape = shape(ids, out_type=dtypes.int64)
+    ids_last_dim = size(ids_shape) - 1
+    filled_shape = reduced_shape(cast(ids_shape, dtypes.int32), cast(reshape(ids_last_dim, [1]), dtypes.int32))
+    result = set_intersection(fill(filled_shape, cast(selected_id, dtypes.int64)), ids)
+    return SparseSet(result.indices, result.values, ids_shape)
+
+
+def _set_op(kind, predictions_idx, labels):
+    """The set whose size counts `kind` per row: dense sets, or the sparse ones of a selected class."""
+    operation = {"tp": "intersection", "fp": "a-b", "fn": "b-a"}[kind]
+    if isinstance(labels, SparseSet):
+        return sparse_set_operation(predictions_idx, labels, operation)
+    if kind == "tp":
+        return set_intersection(predictions_idx, labels)
+    return set_difference(predictions_idx, labels, aminusb=(kind == "fp"))
+
+
 def _sparse_count_at_k(kind, labels, predictions_idx, class_id=None, weights=None, name=None):
     """Per row, the (weighted) number of true positives, false negatives or false positives among the top k."""
     scope_name = {"tp": "true_positives", "fn": "false_negatives", "fp": "false_positives"}[kind]
     with name_scope(name, scope_name, (predictions_idx, labels, weights)):
-        if kind == "tp":
-            counted = set_size(set_intersection(predictions_idx, labels))
-        else:
-            counted = set_size(set_difference(predictions_idx, labels, aminusb=(kind == "fp")))
+        if class_id is not None:
+            labels, predictions_idx = _select_class_id(labels, class_id), _select_class_id(predictions_idx, class_id)
+        counted = set_size(_set_op(kind, predictions_idx, labels))
         counted = cast(counted, dtypes.float64)
         if weights is not None:
             with control_dependencies((_assert_broadcastable(weights, counted),)):
@@ -551,8 +570,6 @@ def _streaming_count_at_k(kind, labels, predictions_idx, k=None, class_id=None, 
 def _at_top_k(default_name, other):
     def metric(labels, predictions_idx, k=None, class_id=None, weights=None, metrics_collections=None,
                updates_collections=None, name=None):
-        if class_id is not None:
-            raise NotImplementedError("class_id needs set operations on sparse tensors, which raygraph lacks")
         with name_scope(name, _at_k_name(default_name, k, class_id=class_id),
                         (predictions_idx, labels, weights)) as scope:
             labels = _maybe_expand_labels(labels, predictions_idx)

@@ -764,6 +764,21 @@ METRIC_OPS += [
         lambda a, b: np.array([len(set(x) | set(y)) for x, y in zip(a.tolist(), b.tolist())], I32),
         [(SETS[0].astype(I64), SETS[1].astype(I64))], exact=False),
 ]
+
+
+def _sparse_sets(tf, a, b, operation):
+    """SparseToSparseSetOperation over the sparse forms of a and b (each one's intersection with itself)."""
+    dense = [raw(tf, "DenseToDenseSetOperation", [x, x], {"set_operation": "intersection"}) for x in (a, b)]
+    return list(raw(tf, "SparseToSparseSetOperation", list(dense[0]) + list(dense[1]), {"set_operation": operation}))
+
+
+METRIC_OPS += [
+    Row("SparseToSparseSetOperation", lambda tf, a, b: _sparse_sets(tf, a, b, "intersection"),
+        _set_ref(lambda x, y: x & y), [(SETS[0].astype(d), SETS[1].astype(d)) for d in (I32, I64)], exact=False,
+        dynamic=False),
+    Row("SparseToSparseSetOperation", lambda tf, a, b: _sparse_sets(tf, a, b, "b-a"),
+        _set_ref(lambda x, y: y - x), [(SETS[0].astype(I64), SETS[1].astype(I64))], exact=False, dynamic=False),
+]
 ROWS = ROWS + METRIC_OPS
 
 

@@ -87,3 +87,48 @@ def set_difference(a, b, aminusb=True, validate_indices=True):
 def set_size(a, validate_indices=True):
     """The number of elements of each row of the SparseSet `a`."""
     return apply_op("SetSize", list(a), {"validate_indices": validate_indices})
+
+
+def _sparse_rows(indices, values, shape_):
+    """Row position (all dims but the last) -> the set of that row's values."""
+    rows = {}
+    for idx, v in zip(np.asarray(indices).tolist(), np.asarray(values).tolist()):
+        rows.setdefault(tuple(idx[:-1]), set()).add(v)
+    return rows
+
+
+def _sparse_set_operation_kernel(a, i1, v1, s1, i2, v2, s2):
+    if a["set_operation"] not in _OPERATIONS:
+        raise InvalidArgumentError(None, None, f"Invalid set_operation {a['set_operation']}.")
+    if list(s1[:-1]) != list(s2[:-1]):
+        raise InvalidArgumentError(None, None, f"Shapes {list(s1)} and {list(s2)} do not match in all but the last "
+                                   "dimension")
+    fn = _OPERATIONS[a["set_operation"]]
+    r1, r2 = _sparse_rows(i1, v1, s1), _sparse_rows(i2, v2, s2)
+    indices, values, width = [], [], 0
+    for row in sorted(set(r1) | set(r2)):
+        result = sorted(fn(r1.get(row, set()), r2.get(row, set())))
+        width = max(width, len(result))
+        indices += [list(row) + [j] for j in range(len(result))]
+        values += result
+    return (np.asarray(indices, np.int64).reshape(-1, len(s1)), np.asarray(values, v1.dtype),
+            np.asarray(list(s1[:-1]) + [width], np.int64))
+
+
+def _sparse_set_operation_shape(inputs, a):
+    n = dims(inputs[2])
+    n = None if n is None else n[0]
+    return [(dtypes.int64, TensorShape._raw((None, n))), (inputs[1].dtype.base_dtype, TensorShape._raw((None,))),
+            (dtypes.int64, TensorShape._raw((n,)))]
+
+
+op("SparseToSparseSetOperation", "set1_indices:int64, set1_values:T, set1_shape:int64, set2_indices:int64, "
+   "set2_values:T, set2_shape:int64", kernel=_sparse_set_operation_kernel, shape=_sparse_set_operation_shape,
+   grad=NOT_DIFFERENTIABLE, T=_SET_T)
+
+
+def sparse_set_operation(a, b, set_operation, validate_indices=True):
+    """The per-row `set_operation` of two SparseSets, as a SparseSet."""
+    out = apply_op("SparseToSparseSetOperation", list(a) + list(b),
+                   {"set_operation": set_operation, "validate_indices": validate_indices})
+    return SparseSet(*out)

@@ -206,3 +206,14 @@ def case_confusion_matrix(tf):
     with tf.Session() as s:
         vals = [typed(v) for v in s.run([a, b], feed)]
     return [sig(a), sig(b), vals, run_error(tf, b, {lab: [0, 5, 1], pred: [0, 1, 1]})]
+
+
+def case_at_top_k_class_id(tf):
+    lab = tf.placeholder(tf.int64, [None, 2])
+    idx = tf.placeholder(tf.int64, [None, 3])
+    ms = [tf.metrics.precision_at_top_k(lab, idx, class_id=1), tf.metrics.recall_at_top_k(lab, idx, k=3, class_id=4),
+          tf.metrics.precision_at_top_k(lab, idx, class_id=0, weights=tf.constant([1.0, 2.0, 0.5]))]
+    feeds = [{lab: [[1, 2], [0, 3], [4, 4]], idx: [[1, 0, 3], [2, 3, 1], [4, 0, 2]]},
+             {lab: [[0, 0], [1, 2], [3, 4]], idx: [[0, 1, 2], [4, 3, 0], [1, 2, 3]]}]
+    return [[v.name for v in tf.local_variables()], [[sig(t) for t in m] for m in ms],
+            [steps(tf, m, feeds) for m in ms]]
