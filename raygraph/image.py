@@ -13,13 +13,14 @@ from .ops.image import resize_bilinear, resize_nearest_neighbor
 from .ops.io import decode_jpeg, decode_png  # noqa: F401
 from .ops.linalg import tensordot
 from .ops.filling import ones
-from .ops.joining import concat, tile
+from .ops.joining import concat, stack, tile
 from .ops.math import (add, cast, divide, equal, floordiv, less, maximum, multiply, round as round_, rsqrt, sqrt,
                        square)
 from .ops.random import random_uniform
 from .ops.reduction import reduce_mean, reduce_prod
 from .ops.registry import apply_op
 from .ops.shape_fns import constant_value_as_shape
+from .ops.slicing import slice as slice_
 
 
 class ResizeMethod:
@@ -278,3 +279,36 @@ def grayscale_to_rgb(images, name=None):
         rgb = tile(images, multiples, name=name)
         rgb.set_shape(images.shape[:-1].concatenate([3]))
         return rgb
+
+
+def central_crop(image, central_fraction):
+    """The central `central_fraction` of each image's height and width (a known fraction; a slice)."""
+    with name_scope(None, "central_crop", [image]):
+        image = convert_to_tensor(image, name="image")
+        if not isinstance(central_fraction, (int, float)):
+            raise NotImplementedError("central_crop needs central_fraction as a Python number")
+        if central_fraction <= 0.0 or central_fraction > 1.0:
+            raise ValueError("central_fraction must be within (0, 1]")
+        if central_fraction == 1.0:
+            return image
+        _at_least_3d(image)
+        ndims = image.shape.ndims
+        if ndims not in (3, 4):
+            raise ValueError(f"`image` should either be a Tensor with rank = 3 or rank = 4. Had rank = {ndims}.")
+        dims = image.shape.as_list()[-3:-1]
+        dynamic = [d is None for d in dims]
+        dims = [shape(image)[ndims - 3 + i] if d is None else d for i, d in enumerate(dims)]
+        starts = []
+        for d, dyn in zip(dims, dynamic):
+            if dyn:
+                df = cast(d, dtypes.float64)
+                starts.append(cast((df - df * cast(central_fraction, dtypes.float64)) / 2, dtypes.int32))
+            else:
+                starts.append(int((float(d) - float(d) * central_fraction) / 2))
+        sizes = [d - start * 2 for d, start in zip(dims, starts)]
+        lead_begin, lead_size = ([0], [-1]) if ndims == 4 else ([], [])
+        outer = image.shape.as_list()
+        image = slice_(image, stack(lead_begin + starts + [0]), stack(lead_size + sizes + [-1]))
+        known = [None if dyn else size for dyn, size in zip(dynamic, sizes)]
+        image.set_shape(outer[:1] * (ndims == 4) + known + outer[-1:])
+        return image

@@ -97,3 +97,12 @@ def case_standardization_and_gray_to_rgb(tf):
             tf.image.grayscale_to_rgb(tf.image.rgb_to_grayscale(img)), tf.image.grayscale_to_rgb(tf.zeros([2, 1]))]
     return [describe(tf), [sig(t) for t in outs], run(tf, outs),
             error(lambda: tf.image.grayscale_to_rgb(tf.zeros([2, 2])))]
+
+
+def case_central_crop(tf):
+    img, batch = tf.constant(IMG), tf.constant(BATCH)
+    p = tf.placeholder(tf.float32, [None, None, 2])
+    outs = [tf.image.central_crop(img, 0.5), tf.image.central_crop(batch, 0.6), tf.image.central_crop(p, 0.5)]
+    same = tf.image.central_crop(img, 1.0)
+    return [describe(tf), [sig(t) for t in outs], same.name,
+            run(tf, outs, {p: BATCH[0].astype(np.float32)}), error(lambda: tf.image.central_crop(img, 0.0))]
