@@ -1,7 +1,7 @@
 """raygraph: TensorFlow 1's graphs and sessions, run on Ray. `import raygraph as tf`."""
 from . import (app, bitwise, client, compat, contrib, data, debugging, dtypes, errors, flags, gfile,  # noqa: F401
-               graph_util, image, initializers, io, layers, linalg, logging, losses, math, nn, ops, python_io, random,
-               saved_model, summary, test, train)
+               graph_util, image, initializers, io, layers, linalg, logging, losses, math, metrics, nn, ops, python_io,
+               random, saved_model, summary, test, train)
 from .convert import constant, convert_n_to_tensor, convert_to_tensor, register_tensor_conversion_function  # noqa: F401
 from .default_graph import (add_to_collection, add_to_collections, colocate_with, container,  # noqa: F401
                             control_dependencies, device, get_collection, get_collection_ref, get_name_scope,
@@ -63,6 +63,9 @@ from .ops.script import numpy_function, py_func  # noqa: F401
 from .ops.slicing import gather, slice, strided_slice, where, where_v2  # noqa: F401
 from .ops.state import assign, assign_add, assign_sub  # noqa: F401
 from .ops.blocks import batch_to_space, batch_to_space_nd, depth_to_space, space_to_batch, space_to_batch_nd, space_to_depth  # noqa: F401,E501
+from .metrics import confusion_matrix  # noqa: F401
+from .ops.reduction import cumsum  # noqa: F401
+from .ops.slicing import gather_nd, scatter_nd  # noqa: F401
 from .session import (ConfigProto, get_default_session, GPUOptions, GraphOptions, InteractiveSession,  # noqa: F401
                       OptimizerOptions, RunMetadata, RunOptions, Session)
 from .shape import Dimension, dimension_value, TensorShape  # noqa: F401

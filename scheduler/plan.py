@@ -199,12 +199,21 @@ def _choose(spec, devices, soft, node, raw):
     return matches[0][0]
 
 
+def _feeds_stand_in(table, fed):
+    """`table`, less the control edges from fed placeholders: as in TF, the feed stands in for the node."""
+    fed_nodes = {name for name, _ in fed if table[name].role == MUST_FEED}
+    changed = {name: replace(spec, control=tuple(c for c in spec.control if c not in fed_nodes))
+               for name, spec in table.items() if fed_nodes.intersection(spec.control)}
+    return {**table, **changed} if changed else table
+
+
 # ----- partitioning --------------------------------------------------------------------------------------
 def build_plan(table, fetches, targets, feeds, devices, soft=False, plan_id="", ref_feeds=()):
     """The whole plan for one (fetches, targets, feeds) signature: collapse loops, prune, place, cut, fold and
     splice. `ref_feeds`: fed keys whose values are variable refs (a loop's RefEnters, frames.py)."""
     feeds = list(feeds)
     fed = set(feeds)
+    table = _feeds_stand_in(table, fed)
     try:
         table = frames.collapse(table, _plan_frame, soft)
     except frames.LoopError as e:

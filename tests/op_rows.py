@@ -986,3 +986,161 @@ GRAD_EXEMPT.update({
     "FusedBatchNormV3": "float16/float32 only: tf_recorded nn_rest:fused_batch_norm_gradients",
     "FusedBatchNormGradV3": "float16/float32 only: tf_recorded nn_rest:fused_batch_norm_gradients (second order)",
 })
+
+def _cumsum_ref(x, axis, exclusive=False, reverse=False):
+    x = np.flip(x, axis) if reverse else x
+    out = np.cumsum(x, axis=axis, dtype=x.dtype)
+    if exclusive:
+        out = np.concatenate([np.zeros_like(np.take(out, [0], axis)), np.delete(out, -1, axis)], axis)
+    return np.flip(out, axis) if reverse else out
+
+
+def _scatter_nd_ref(i, u, shape):
+    out = np.zeros(shape, u.dtype)
+    np.add.at(out, tuple(np.moveaxis(i, -1, 0)), u)
+    return out
+
+
+# ----- rows for metrics' ops: running sums, diagonals, scatter/gather by index tuples ----------------------------
+METRIC_OPS = [
+    Row("Cumsum", lambda tf, x: tf.cumsum(x, 1), lambda x: _cumsum_ref(x, 1), unary(NUMERIC, ((2, 3), (1, 4))),
+        grad=True),
+    Row("Cumsum", lambda tf, x: tf.cumsum(x, exclusive=True, reverse=True), lambda x: _cumsum_ref(x, 0, True, True),
+        unary((F64, I64), ((4,), (3, 2))), grad=True),
+    Row("Diag", lambda tf, x: tf.diag(x), lambda x: np.diag(x.ravel()).reshape(x.shape * 2),
+        unary((F32, F64, I32), ((3,), (2, 2))), grad=True),
+    Row("DiagPart", lambda tf, x: tf.diag_part(x), lambda x: np.diagonal(x),
+        unary((F32, F64, I64), ((3, 3),)), grad=True),
+    Row("DiagPart", lambda tf, x: tf.diag_part(x), lambda x: np.diagonal(x.reshape(4, 4)).reshape(2, 2),
+        unary((F64,), ((2, 2, 2, 2),)), grad=True),
+    Row("ScatterNd", lambda tf, i, u: tf.scatter_nd(i, u, [3, 2]), lambda i, u: _scatter_nd_ref(i, u, (3, 2)),
+        [(np.array([[0, 1], [2, 0], [0, 1]], I32), arr((3,), d)) for d in (F64, I32)], grad=True),
+    Row("ScatterNd", lambda tf, i, u: tf.scatter_nd(i, u, np.array([3, 2], I64)),
+        lambda i, u: _scatter_nd_ref(i, u, (3, 2)), [(np.array([[2], [0]], I64), arr((2, 2)))], grad=True),
+    Row("GatherNd", lambda tf, p, i: tf.gather_nd(p, i), lambda p, i: p[tuple(np.moveaxis(i, -1, 0))],
+        [(arr((3, 2), d), np.array([[1, 0], [2, 1]], I32)) for d in (F64, I32)] +
+        [(arr((3, 2, 2)), np.array([[[2], [0]]], I64))], grad=True),
+]
+
+
+def _set_ref(op):
+    def ref(a, b):
+        rows = [sorted(op(set(x.tolist()), set(y.tolist()))) for x, y in zip(a, b)]
+        idx = [[i, j] for i, r in enumerate(rows) for j in range(len(r))]
+        return [np.array(idx, I64).reshape(-1, 2), np.array([v for r in rows for v in r], a.dtype),
+                np.array([len(rows), max(map(len, rows))], I64)]
+    return ref
+
+
+SETS = np.array([[1, 2, -1, 2], [3, 4, 5, 6]]), np.array([[2, -1], [7, 3]])
+METRIC_OPS += [
+    Row("DenseToDenseSetOperation", lambda tf, a, b: list(raw(tf, "DenseToDenseSetOperation", [a, b],
+                                                              {"set_operation": "intersection"})),
+        _set_ref(lambda x, y: x & y), [(SETS[0].astype(d), SETS[1].astype(d)) for d in (I32, I64)], exact=False),
+    Row("DenseToDenseSetOperation", lambda tf, a, b: list(raw(tf, "DenseToDenseSetOperation", [a, b],
+                                                              {"set_operation": "a-b"})),
+        _set_ref(lambda x, y: x - y), [(SETS[0].astype(I64), SETS[1].astype(I64))], exact=False),
+    Row("SetSize", lambda tf, a, b: raw(tf, "SetSize", list(raw(tf, "DenseToDenseSetOperation", [a, b],
+                                                                    {"set_operation": "union"}))),
+        lambda a, b: np.array([len(set(x) | set(y)) for x, y in zip(a.tolist(), b.tolist())], I32),
+        [(SETS[0].astype(I64), SETS[1].astype(I64))], exact=False),
+]
+
+
+def _sparse_sets(tf, a, b, operation):
+    """SparseToSparseSetOperation over the sparse forms of a and b (each one's intersection with itself)."""
+    dense = [raw(tf, "DenseToDenseSetOperation", [x, x], {"set_operation": "intersection"}) for x in (a, b)]
+    return list(raw(tf, "SparseToSparseSetOperation", list(dense[0]) + list(dense[1]), {"set_operation": operation}))
+
+
+METRIC_OPS += [
+    Row("SparseToSparseSetOperation", lambda tf, a, b: _sparse_sets(tf, a, b, "intersection"),
+        _set_ref(lambda x, y: x & y), [(SETS[0].astype(d), SETS[1].astype(d)) for d in (I32, I64)], exact=False,
+        dynamic=False),
+    Row("SparseToSparseSetOperation", lambda tf, a, b: _sparse_sets(tf, a, b, "b-a"),
+        _set_ref(lambda x, y: y - x), [(SETS[0].astype(I64), SETS[1].astype(I64))], exact=False, dynamic=False),
+]
+ROWS = ROWS + METRIC_OPS
+
+
+def _resize_ref(kind, size, align_corners=False, half_pixel=False):
+    """A loop-per-pixel reference for ResizeBilinear / ResizeNearestNeighbor (TF1's sampling rules)."""
+    def ref(x):
+        x = x if kind == "nearest" else x.astype(F32)  # TF interpolates in float32
+        n_in, out = x.shape[1:3], np.zeros((x.shape[0],) + tuple(size) + (x.shape[3],), x.dtype)
+        scale = [np.float32((i - 1) / (o - 1)) if align_corners and o > 1 else np.float32(i / o)
+                 for i, o in zip(n_in, size)]
+        for y in range(size[0]):
+            for z in range(size[1]):
+                if kind == "nearest":
+                    p = [(v + 0.5) * s if half_pixel else v * s for v, s in zip((y, z), scale)]
+                    p = [min(int(np.floor(q + 0.5) if align_corners else np.floor(q)), i - 1) for q, i in zip(p, n_in)]
+                    out[:, y, z] = x[:, max(p[0], 0), max(p[1], 0)]
+                    continue
+                p = [(v + 0.5) * s - 0.5 if half_pixel else v * s for v, s in zip((y, z), scale)]
+                lo = [max(int(np.floor(q)), 0) for q in p]
+                hi = [min(int(np.ceil(q)), i - 1) for q, i in zip(p, n_in)]
+                fy, fz = [q - np.floor(q) for q in p]
+                top = x[:, lo[0], lo[1]] + (x[:, lo[0], hi[1]] - x[:, lo[0], lo[1]]) * fz
+                bottom = x[:, hi[0], lo[1]] + (x[:, hi[0], hi[1]] - x[:, hi[0], lo[1]]) * fz
+                out[:, y, z] = top + (bottom - top) * fy
+        return out.astype(np.float32 if kind == "bilinear" else x.dtype)
+    return ref
+
+
+IMAGES = arr((2, 4, 5, 2))
+IMAGE_OPS = [
+    Row("ResizeBilinear", lambda tf, x: tf.image.resize_bilinear(x, [3, 7]), _resize_ref("bilinear", (3, 7)),
+        [(IMAGES,), (IMAGES.astype(F32),), (arr((1, 3, 3, 1), U8, 0, 255),)]),
+    # its output is float32 whatever the input: a cast to float64 lets the gradient check see it
+    Row("ResizeBilinear", lambda tf, x: tf.cast(tf.image.resize_bilinear(x, [3, 7]), tf.float64),
+        lambda x: _resize_ref("bilinear", (3, 7))(x).astype(F64), [(IMAGES,)], grad=True, grad_step=0.1, grad_tol=1e-5),
+    Row("ResizeBilinear", lambda tf, x: tf.cast(tf.image.resize_bilinear(x, [6, 2], align_corners=True), tf.float64),
+        lambda x: _resize_ref("bilinear", (6, 2), align_corners=True)(x).astype(F64), [(IMAGES,)], grad=True,
+        grad_step=0.1, grad_tol=1e-5),
+    Row("ResizeBilinear", lambda tf, x: tf.cast(tf.image.resize_bilinear(x, [5, 3], half_pixel_centers=True),
+                                                tf.float64),
+        lambda x: _resize_ref("bilinear", (5, 3), half_pixel=True)(x).astype(F64), [(IMAGES,)], grad=True,
+        grad_step=0.1, grad_tol=1e-5),
+    Row("ResizeNearestNeighbor", lambda tf, x: tf.image.resize_nearest_neighbor(x, [3, 8]),
+        _resize_ref("nearest", (3, 8)), [(IMAGES,), (arr((1, 3, 3, 2), I32),)], grad=True),
+    Row("ResizeNearestNeighbor", lambda tf, x: tf.image.resize_nearest_neighbor(x, [7, 3], align_corners=True),
+        _resize_ref("nearest", (7, 3), align_corners=True), [(IMAGES,)], grad=True),
+    Row("ResizeNearestNeighbor", lambda tf, x: tf.image.resize_nearest_neighbor(x, [3, 4], half_pixel_centers=True),
+        _resize_ref("nearest", (3, 4), half_pixel=True), [(IMAGES,)], grad=True),
+    Row("ResizeBilinearGrad", lambda tf, g, x: raw(tf, "ResizeBilinearGrad", [g, x], {"align_corners": False,
+                                                                                     "half_pixel_centers": False}),
+        lambda g, x: _bilinear_grad_ref(g, x.shape).astype(x.dtype),
+        [(np.arange(4, dtype=F32).reshape(1, 2, 2, 1), arr((1, 2, 2, 1)))]),
+    Row("ResizeNearestNeighborGrad", lambda tf, g: raw(tf, "ResizeNearestNeighborGrad", [g, [2, 3]],
+                                                       {"align_corners": False, "half_pixel_centers": False}),
+        lambda g: _nearest_grad_ref(g, (2, 3)), [(arr((1, 4, 5, 2)),), (arr((2, 1, 2, 1), F32),)]),
+    Row("ClipByValue", lambda tf, t, lo, hi: raw(tf, "ClipByValue", [t, lo, hi]),
+        lambda t, lo, hi: np.minimum(np.maximum(t, lo), hi).astype(t.dtype),
+        [(arr((2, 3), d), np.array(-1, d), np.array(1, d)) for d in (F64, I32)] +
+        [(M23, M23 - 0.25, np.full((2, 3), 0.75))], grad=True),
+]
+
+
+def _bilinear_grad_ref(g, shape):
+    """The gradient of bilinear resizing to g's size, as the transpose of the resize (by basis vectors)."""
+    ref, out = _resize_ref("bilinear", g.shape[1:3]), np.zeros(shape)
+    for i in np.ndindex(*shape):
+        e = np.zeros(shape)
+        e[i] = 1.0
+        out[i] = np.sum(ref(e) * g)
+    return out
+
+
+def _nearest_grad_ref(g, size):
+    ref = _resize_ref("nearest", g.shape[1:3])
+    shape, out = (g.shape[0],) + size + (g.shape[3],), None
+    out = np.zeros(shape)
+    for i in np.ndindex(*shape):
+        e = np.zeros(shape)
+        e[i] = 1.0
+        out[i] = np.sum(ref(e) * g)
+    return out.astype(g.dtype)
+
+
+ROWS = ROWS + IMAGE_OPS

@@ -146,6 +146,25 @@ def _state(tf):
                           "ReportUninitialized", "PyFunc"], check)
 
 
+def _scatter_add(tf):
+    v = tf.Variable([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], dtype=tf.float64)
+    add = tf.scatter_add(v, [2, 0, 2], [[1.0, 1.0], [0.5, 0.5], [2.0, 2.0]])
+    scalar = tf.scatter_add(v, np.array([1], np.int64), 10.0)
+    bad = tf.scatter_add(v, [3], [[1.0, 1.0]])
+
+    def check(s):
+        s.run(v.initializer)
+        assert add.shape.as_list() == [3, 2] and add.dtype == tf.float64._as_ref
+        assert s.run(add).tolist() == [[1.5, 2.5], [3.0, 4.0], [8.0, 9.0]]
+        assert s.run(scalar).tolist() == [[1.5, 2.5], [13.0, 14.0], [8.0, 9.0]]
+        try:
+            s.run(bad)
+            raise AssertionError("an index out of range must fail")
+        except tf.errors.InvalidArgumentError as e:
+            assert "indices[0] = 3 is not in [0, 3)" in str(e)
+    return {"ScatterAdd": check}
+
+
 def _summaries(tf):
     from tensorboard.compat.proto import summary_pb2
     s1 = tf.summary.scalar("loss", tf.constant(1.5))
@@ -391,4 +410,4 @@ def _sharded_save(tf):
 
 
 CUSTOM = [_sources, _random, _files, _control, _loops, _state, _summaries, _training, _sharded_save, _data,
-          _sparse, _samplers]
+          _sparse, _samplers, _scatter_add]

@@ -30,20 +30,20 @@ LAYERS = [
     ["ops.shape_fns", "ops.registry"],
     # op families, each importing only the families before it
     ["ops.indexed_slices", "ops.array", "ops.math", "ops.filling", "ops.joining", "ops.slicing", "ops.reduction",
-     "ops.linalg", "ops.matrix", "ops.products", "ops.decompositions",
+     "ops.sets", "ops.linalg", "ops.matrix", "ops.products", "ops.decompositions",
      "ops.operators", "ops.random", "ops.candidate_sampling", "ops.control_flow", "ops.tensor_array", "ops.while_loop",
      "ops.control", "ops.nn", "ops.blocks", "ops.conv", "ops.pooling", "ops.normalization", "ops.ranking",
      "ops.nn_impl", "ops.clip", "ops.checks", "ops.state", "ops.scatter", "ops.embedding",
-     "ops.io", "ops.parsing", "ops.script", "ops.summary", "ops.training", "ops"],
+     "ops.io", "ops.image", "ops.parsing", "ops.script", "ops.summary", "ops.training", "ops"],
     # TF's namespaces over the op families
-    ["math", "bitwise", "image", "io", "losses", "functional", "debugging", "linalg", "random"],
+    ["math", "bitwise", "check_ops", "image", "io", "losses", "functional", "debugging", "linalg", "random"],
     # tf.data: dataset recipes (what a device iterates), graph functions, the dataset and iterator ops, the API
     ["data.sources", "data.pipeline", "data.resource", "data.structure", "data.function", "data.ops", "data.iterator",
      "data.dataset", "data.readers", "data.experimental", "data"],
     # sessions: the graph as plain data for the engine, session targets, running steps
     ["table", "metadata", "engine", "cluster_targets", "targets", "session"],
     # variables, gradients, graph import
-    ["initializers", "variables", "variable_scope", "gradients", "importer"],
+    ["initializers", "variables", "variable_scope", "metrics", "gradients", "importer"],
     # TF1's layers
     ["layers.arguments", "layers.base", "layers.core", "layers.convolutional", "layers.pooling", "layers.normalization", "layers",
      # RNN cells and the unrolled RNNs; `nn` (TF's namespace) comes after them since it holds `nn.rnn_cell`

@@ -8,13 +8,16 @@ import numpy as np
 from .. import dtypes
 from ..convert import constant, convert_to_tensor
 from ..default_graph import colocate_with, name_scope
-from .array import identity, rank, size
-from .filling import ones_like, range as range_
+from ..errors import InvalidArgumentError
+from .array import identity, rank, size, sum_to
+from .filling import ones_like, range as range_, zeros_like
 from .indexed_slices import IndexedSlices
 from .joining import stack
-from .math import cast, maximum, minimum, rsqrt, sqrt
+from .math import cast, greater, less, logical_or, maximum, minimum, rsqrt, sqrt
 from .nn import l2_loss
 from .reduction import reduce_sum
+from .registry import NUMBERS, op
+from .shape_fns import same_shape
 from .slicing import where
 
 
@@ -102,3 +105,24 @@ def clip_by_average_norm(t, clip_norm, name=None):
         n_element = cast(size(t), dtypes.float32)
         l2norm_inv = rsqrt(reduce_sum(t * t, range_(rank(t))))
         return identity(t * clip_norm * minimum(l2norm_inv * n_element, constant(1.0) / clip_norm), name=name)
+
+
+# ----- ClipByValue (the op TF's saturate_cast clamps with) -------------------------------------------------------
+def _clip_kernel(a, t, lo, hi):
+    for bound in (lo, hi):
+        if np.ndim(bound) != 0 and np.shape(bound) != np.shape(t):
+            raise InvalidArgumentError(None, None, "clip_value_min and clip_value_max must be either scalars or "
+                                       f"have the same shape as t: {list(np.shape(t))}")
+    return np.minimum(np.maximum(t, lo), hi).astype(t.dtype)
+
+
+def _clip_grad(op, g):
+    t, lo, hi = op.inputs
+    below, above = less(t, lo), greater(t, hi)
+    zeros = zeros_like(g)
+    return [where(logical_or(below, above), zeros, g), sum_to(where(below, g, zeros), lo),
+            sum_to(where(above, g, zeros), hi)]
+
+
+op("ClipByValue", "t:T, clip_value_min:T, clip_value_max:T", kernel=_clip_kernel, shape=same_shape,
+   grad=_clip_grad, T=NUMBERS)

@@ -111,12 +111,11 @@ op("Assert", "condition:bool, data:+T", kernel=_assert_kernel, shape=None, grad=
 
 def Assert(condition, data, summarize=None, name=None):  # noqa: N802 - TF's name
     """Fails the step with InvalidArgumentError (showing `data`) when `condition` is false."""
-    with name_scope(name, "Assert", [condition] + list(data)) as scope:
-        # TF converts the data to check their dtypes, then hands the op the original values (converted again)
-        converted = [convert_to_tensor(d) for d in data]
-        data = list(data)
+    data = list(data)
+    with name_scope(name, "Assert", [condition] + data) as scope:
+        xs = [convert_to_tensor(d) for d in data]  # TF converts them here, and again (as data_i) in the op
         attrs = {"summarize": summarize or 3}
-        if all(d.dtype.base_dtype in (dtypes.string, dtypes.int32) for d in converted):
+        if all(x.dtype.base_dtype in (dtypes.string, dtypes.int32) for x in xs):
             return apply_op("Assert", [condition, data], attrs, name="Assert")
         # TF1 guards the assertion with a cond, so its data is read only when it fails
         condition = convert_to_tensor(condition, name="Condition")

@@ -93,8 +93,9 @@ class CondContext:
         if self.outer is not None:
             self.outer.add_inner(op)
 
-    def _route(self, t):
-        """`t` as this branch sees it: through the outer context's routing, then through a Switch."""
+    def _route(self, t, as_input=True):
+        """`t` as this branch sees it: through the outer context's routing, then through a Switch. A tensor
+        a branch returns from outside comes out through its Switch too (`as_input=False`)."""
         if t.op in self.ops or t is self.pivot:
             return t
         routed = self.external.get(t)
@@ -104,7 +105,7 @@ class CondContext:
             with g.control_dependencies(None):  # (this also leaves every context being built)
                 kind = "RefSwitch" if t.dtype.is_ref_dtype else "Switch"
                 routed = apply_op(kind, [source, self.pred], {})[self.branch]
-                routed._explicit_index = True  # TF rewires the branch op's input: its NodeDef says ":0"
+                routed._explicit_index = as_input  # TF rewires a branch op's input: its NodeDef says ":0"
             if self.outer is not None:
                 routed.op._cond_context = self.outer
                 self.outer.add_inner(routed.op)
@@ -155,15 +156,15 @@ def _build_branch(g, ctx, fn):
             raise ValueError("true_fn and false_fn must have a return value.")
         out = []
         for r in _flatten(result):
-            if isinstance(r, Tensor) and r.op in ctx.ops:
-                out.append(r)
-            elif isinstance(r, Tensor) or not hasattr(r, "type"):
-                out.append(apply_op("Identity", [convert_to_tensor(r)], {}))
+            if isinstance(r, Tensor) or not hasattr(r, "type"):
+                # a tensor from outside the branch comes out through its Switch, as in TF
+                out.append(ctx._route(convert_to_tensor(r), as_input=False))
             else:  # an Operation: the branch's value is the pivot, after the op
                 with g.control_dependencies([r]):
                     out.append(apply_op("Identity", [ctx.pivot], {}, name="control_dependency"))
         for t in out:
-            g.prevent_fetching(t.op)
+            if t.op in ctx.ops:
+                g.prevent_fetching(t.op)
         return _pack_like(result, out)
     finally:
         g._cond_context = saved

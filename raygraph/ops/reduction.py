@@ -367,3 +367,38 @@ op("UnsortedSegmentSum", "data:T, segment_ids:Tindices, num_segments:Tnumsegment
 
 def unsorted_segment_sum(data, segment_ids, num_segments, name=None):
     return apply_op("UnsortedSegmentSum", [data, segment_ids, num_segments], {}, name=name)
+
+
+# ----- Cumsum ----------------------------------------------------------------------------------------------------
+def _cumsum_kernel(a, x, axis):
+    n, ax = np.ndim(x), int(axis)
+    if not -n <= ax < n:
+        raise InvalidArgumentError(None, None, f"ValueError: axis must be in range [{-n}, {n}), but got {ax}")
+    ax %= n
+    if a["reverse"]:
+        x = np.flip(x, ax)
+    out = np.cumsum(x, axis=ax, dtype=x.dtype)
+    if a["exclusive"]:
+        out = np.concatenate([np.zeros_like(np.take(out, [0], axis=ax)), np.delete(out, -1, axis=ax)], axis=ax)
+    return np.flip(out, ax) if a["reverse"] else out
+
+
+def _cumsum_shape(inputs, a):
+    x, axis = inputs
+    if dims(x) is not None and len(dims(x)) < 1:
+        raise ValueError("Shape must be at least rank 1 but is rank 0")
+    if dims(axis) not in (None, ()):
+        raise ValueError(f"Shape must be rank 0 but is rank {len(dims(axis))}")
+    return x.dtype.base_dtype, x.shape
+
+
+op("Cumsum", "x:T, axis:Tidx=int32", kernel=_cumsum_kernel, shape=_cumsum_shape, T=SUMMABLE, Tidx=INDEX,
+   grad=lambda op, g: [cumsum(g, op.inputs[1], exclusive=op._attrs["exclusive"], reverse=not op._attrs["reverse"]),
+                       None])
+
+
+def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
+    """The running sums of `x` along `axis` (from the end if `reverse`; each without itself if `exclusive`)."""
+    with name_scope(name, "Cumsum", [x]) as name:
+        x = convert_to_tensor(x, name="x")
+        return apply_op("Cumsum", [x, axis], {"exclusive": bool(exclusive), "reverse": bool(reverse)}, name=name)

@@ -86,7 +86,7 @@ class OpDef:
 
 def op(type, inputs="", kernel=None, shape=None, grad=_GRAD_REQUIRED, stateful=False, role=None, choices=None,
        **allowed):
-    """Defines (or redefines) the op `type`; `inputs` is like "x:T, y:T", "values:*T", "ref:&T".
+    """Defines the op `type` (once: a second definition is an error); `inputs` is like "x:T, y:T", "values:*T", "ref:&T".
 
     `choices` maps a string attr to the values it allows, in TF's order, e.g. {"padding": ("SAME", "VALID")}.
 
@@ -99,6 +99,8 @@ def op(type, inputs="", kernel=None, shape=None, grad=_GRAD_REQUIRED, stateful=F
         raise TypeError(f"op {type!r} needs grad=: a gradient function, NOT_DIFFERENTIABLE or NO_GRADIENT_DEFINED")
     args = tuple(Arg(s) for s in inputs.split(",") if s.strip())
     names = {k: tuple(v.split()) if isinstance(v, str) else tuple(d.name for d in v) for k, v in allowed.items()}
+    if type in REGISTRY:
+        raise ValueError(f"op {type!r} is defined twice: the op table holds one entry per op type")
     entry = OpDef(type, args, names, kernel, shape, grad, stateful, role, choices)
     REGISTRY[type] = entry
     return entry

@@ -427,3 +427,77 @@ def where_v2(condition, x=None, y=None, name=None):
     if x is None or y is None:
         raise ValueError("x and y must both be non-None or both be None.")
     return apply_op("SelectV2", [condition, x, y], {}, name=name)
+
+
+# ----- ScatterNd and GatherNd ------------------------------------------------------------------------------------
+def _nd_positions(indices, shape_, what):
+    """`indices`' last axis as positions into `shape_`'s leading dims; InvalidArgumentError when out of range."""
+    k = indices.shape[-1]
+    flat = indices.reshape(-1, k)
+    bad = np.any((flat < 0) | (flat >= np.asarray(shape_[:k])), axis=1)
+    if np.any(bad):
+        i = int(np.argmax(bad))
+        raise _error(f"indices[{i}] = [{', '.join(str(int(v)) for v in flat[i])}] does not index into {what} "
+                     f"{_text(tuple(shape_))}")
+    return tuple(flat.T)
+
+
+def _scatter_nd_kernel(a, indices, updates, shape_):
+    shape_ = tuple(int(v) for v in shape_)
+    out = np.zeros(shape_, dtype=updates.dtype)
+    where = _nd_positions(indices, shape_, "shape")
+    np.add.at(out, where, updates.reshape((-1,) + shape_[indices.shape[-1]:]))
+    return out
+
+
+def _gather_nd_kernel(a, params, indices):
+    where = _nd_positions(indices, params.shape, "param shape")
+    k = indices.shape[-1]
+    return params[where].reshape(indices.shape[:-1] + params.shape[k:])
+
+
+def _scatter_nd_shape(inputs, a):
+    indices, updates, shape_t = inputs
+    out = constant_value_as_shape(shape_t)
+    i, u = dims(indices), dims(updates)
+    if i is not None and len(i) < 1:
+        raise ValueError("Shape must be at least rank 1 but is rank 0")
+    if i is not None and u is not None and out.ndims is not None and i[-1] is not None:
+        want = i[:-1] + out._dims[i[-1]:]
+        if len(want) != len(u) or merge_dims(want, u) is None:
+            raise ValueError(f"Dimensions must be equal: updates {_text(u)} for indices {_text(i)} into "
+                             f"{_text(out._dims)}")
+    return updates.dtype.base_dtype, out
+
+
+def _gather_nd_shape(inputs, a):
+    params, indices = inputs
+    p, i = dims(params), dims(indices)
+    if i is None or p is None or i[-1] is None:
+        return params.dtype.base_dtype, unknown_shape()
+    if i[-1] > len(p):
+        raise ValueError(f"indices.shape[-1] must be <= params.rank, but saw indices shape: {_text(i)} and "
+                         f"params shape: {_text(p)}")
+    return params.dtype.base_dtype, TensorShape._raw(i[:-1] + p[i[-1]:])
+
+
+_ND_ATTRS = {"bad_indices_policy": ""}
+op("ScatterNd", "indices:Tindices, updates:T, shape:Tindices", kernel=_scatter_nd_kernel,
+   shape=_scatter_nd_shape, Tindices="int16 int32 int64",
+   grad=lambda op, g: [None, apply_op("GatherNd", [g, op.inputs[0]], dict(_ND_ATTRS)), None])
+op("GatherNd", "params:Tparams, indices:Tindices", kernel=_gather_nd_kernel, shape=_gather_nd_shape,
+   Tindices="int16 int32 int64",
+   grad=lambda op, g: [apply_op("ScatterNd", [op.inputs[1], g, shape(op.inputs[0], out_type=op.inputs[1].dtype)],
+                                dict(_ND_ATTRS)), None])
+
+
+def scatter_nd(indices, updates, shape, name=None):  # noqa: A002 - TF's argument name
+    """A zero tensor of `shape` with `updates` added at `indices` (duplicates summed)."""
+    return apply_op("ScatterNd", [indices, updates, shape], dict(_ND_ATTRS), name=name)
+
+
+def gather_nd(params, indices, name=None, batch_dims=0):
+    """The slices of `params` at the index tuples on `indices`' last axis."""
+    if batch_dims:
+        raise NotImplementedError("gather_nd with batch_dims is not supported")
+    return apply_op("GatherNd", [params, indices], dict(_ND_ATTRS), name=name)
