@@ -1,6 +1,6 @@
 """raygraph: TensorFlow 1's graphs and sessions, run on Ray. `import raygraph as tf`."""
 from . import (app, bitwise, client, compat, contrib, dtypes, errors, flags, gfile, image, initializers,  # noqa: F401
-               io, layers, logging, losses, math, nn, ops, saved_model, summary, train)
+               io, layers, logging, losses, math, nn, ops, queue, saved_model, summary, train)
 from .convert import constant, convert_n_to_tensor, convert_to_tensor, register_tensor_conversion_function  # noqa: F401
 from .default_graph import (add_to_collection, add_to_collections, colocate_with, container,  # noqa: F401
                             control_dependencies, device, get_collection, get_collection_ref, get_name_scope,
@@ -35,6 +35,7 @@ from .ops.math import (abs, add, atan2, cast, ceil, cos, div, div_no_nan, divide
                        log, log1p, logical_and, logical_not, logical_or, logical_xor, maximum, minimum, mod, multiply,
                        negative, not_equal, pow, reciprocal, rint, round, rsqrt, sigmoid, sign, sin, sqrt, square,
                        squared_difference, subtract, tanh, to_float, to_int32, to_int64, truediv, truncatediv)
+from .ops.queues import FIFOQueue, PaddingFIFOQueue, PriorityQueue, QueueBase, RandomShuffleQueue  # noqa: F401
 from .ops.random import get_seed, random_normal, random_uniform, set_random_seed, truncated_normal  # noqa: F401
 from .ops.reduction import (add_n, arg_max, arg_min, argmax, argmin, count_nonzero, reduce_all, reduce_any,  # noqa: F401
                             reduce_logsumexp, reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_sum,

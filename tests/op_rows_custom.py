@@ -164,4 +164,33 @@ def _training(tf):
     return dict(dict.fromkeys(updates, check), SaveV2=check, RestoreV2=check)
 
 
-CUSTOM = [_sources, _random, _files, _control, _state, _summaries, _training]
+def _queues(tf):
+    fifo = tf.FIFOQueue(4, [tf.float32, tf.int32], shapes=[[2], []])
+    shuffle = tf.RandomShuffleQueue(4, 0, tf.int32, shapes=[[]], seed=1)
+    padding = tf.PaddingFIFOQueue(4, tf.int32, shapes=[[None]])
+    prio = tf.PriorityQueue(4, [tf.string], shapes=[[]])
+    pairs = [(fifo.enqueue([[1.0, 2.0], 3]), None, lambda v: v is None),
+             (fifo.enqueue_many([[[3.0, 4.0], [5.0, 6.0]], [7, 8]]), None, lambda v: v is None),
+             (fifo.size(), None, _equal(np.int32(3))),
+             (fifo.dequeue(), None, lambda v: v[0].tolist() == [1.0, 2.0] and v[1] == 3),
+             (fifo.dequeue_many(1), None, lambda v: v[0].tolist() == [[3.0, 4.0]] and v[1].tolist() == [7]),
+             (fifo.close(), None, lambda v: v is None), (fifo.is_closed(), None, _equal(True)),
+             (fifo.dequeue_up_to(3), None, lambda v: v[1].tolist() == [8]),
+             (shuffle.enqueue_many([[5, 6]]), None, lambda v: v is None),
+             (shuffle.dequeue_many(2), None, lambda v: sorted(v.tolist()) == [5, 6]),
+             (padding.enqueue([[1, 2, 3]]), None, lambda v: v is None), (padding.enqueue([[4]]), None, lambda v: 1),
+             (padding.dequeue_many(2), None, _equal([[1, 2, 3], [4, 0, 0]])),
+             (prio.enqueue_many(([2, 1], ["b", "a"])), None, lambda v: v is None),
+             (prio.dequeue(), None, lambda v: v[0] == 1 and v[1] == b"a")]
+
+    def check(s):
+        for fetch, feed, verify in pairs:
+            got = s.run(fetch, feed)
+            ok = verify(got)  # _equal's verifiers assert themselves
+            assert ok is None or ok, (fetch, got)
+    return dict.fromkeys(["FIFOQueueV2", "RandomShuffleQueueV2", "PaddingFIFOQueueV2", "PriorityQueueV2",
+                          "QueueEnqueueV2", "QueueEnqueueManyV2", "QueueDequeueV2", "QueueDequeueManyV2",
+                          "QueueDequeueUpToV2", "QueueCloseV2", "QueueSizeV2", "QueueIsClosedV2"], check)
+
+
+CUSTOM = [_sources, _random, _files, _control, _state, _summaries, _training, _queues]

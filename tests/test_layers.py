@@ -31,9 +31,9 @@ LAYERS = [
     ["ops.array", "ops.math", "ops.filling", "ops.joining", "ops.slicing", "ops.reduction", "ops.linalg",
      "ops.operators", "ops.random", "ops.control_flow", "ops.control", "ops.nn", "ops.conv", "ops.pooling",
      "ops.normalization", "ops.clip", "ops.state",
-     "ops.io", "ops.script", "ops.summary", "ops.training", "ops"],
+     "ops.io", "ops.script", "ops.summary", "ops.training", "ops.queues", "ops"],
     # TF's namespaces over the op families
-    ["math", "bitwise", "image", "io", "losses"],
+    ["math", "bitwise", "image", "io", "losses", "queue"],
     # sessions: the graph as plain data for the engine, session targets, running steps
     ["table", "metadata", "engine", "cluster_targets", "targets", "session"],
     # variables, gradients, graph import
