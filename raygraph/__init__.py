@@ -36,13 +36,13 @@ from .ops.math import (abs, add, atan2, cast, ceil, cos, div, div_no_nan, divide
                        negative, not_equal, pow, reciprocal, rint, round, rsqrt, sigmoid, sign, sin, sqrt, square,
                        squared_difference, subtract, tanh, to_float, to_int32, to_int64, truediv, truncatediv)
 from .ops.queues import FIFOQueue, PaddingFIFOQueue, PriorityQueue, QueueBase, RandomShuffleQueue  # noqa: F401
-from .ops.random import get_seed, random_normal, random_uniform, set_random_seed, truncated_normal  # noqa: F401
+from .ops.random import get_seed, random_normal, random_shuffle, random_uniform, set_random_seed, truncated_normal  # noqa: F401
 from .ops.reduction import (add_n, arg_max, arg_min, argmax, argmin, count_nonzero, reduce_all, reduce_any,  # noqa: F401
                             reduce_logsumexp, reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_sum,
                             unsorted_segment_sum)
 from .ops.script import numpy_function, py_func  # noqa: F401
 from .ops.slicing import gather, slice, strided_slice, where, where_v2  # noqa: F401
-from .ops.state import assign, assign_add, assign_sub  # noqa: F401
+from .ops.state import assign, assign_add, assign_sub, count_up_to  # noqa: F401
 from .session import (ConfigProto, get_default_session, GPUOptions, GraphOptions, InteractiveSession,  # noqa: F401
                       OptimizerOptions, RunMetadata, RunOptions, Session)
 from .shape import Dimension, dimension_value, TensorShape  # noqa: F401

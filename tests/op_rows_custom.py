@@ -193,4 +193,21 @@ def _queues(tf):
                           "QueueDequeueUpToV2", "QueueCloseV2", "QueueSizeV2", "QueueIsClosedV2"], check)
 
 
-CUSTOM = [_sources, _random, _files, _control, _state, _summaries, _training, _queues]
+def _input_helpers(tf):
+    shuffled = tf.random_shuffle(tf.range(10), seed=5)
+    epochs = tf.Variable(0, dtype=tf.int64, name="epochs")
+    count = epochs.count_up_to(2)
+
+    def check(s):
+        assert s.run(shuffled).tolist() == [1, 3, 2, 7, 6, 9, 0, 5, 8, 4]  # TensorFlow's order for seed 5
+        s.run(epochs.initializer)
+        assert [s.run(count), s.run(count)] == [0, 1]
+        try:
+            s.run(count)
+            raise AssertionError("CountUpTo passed its limit")
+        except tf.errors.OutOfRangeError:
+            pass
+    return {"RandomShuffle": check, "CountUpTo": check}
+
+
+CUSTOM = [_sources, _random, _files, _control, _state, _summaries, _training, _queues, _input_helpers]
