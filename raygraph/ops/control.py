@@ -108,10 +108,10 @@ op("Assert", "condition:bool, data:+T", kernel=_assert_kernel, shape=None, grad=
 def Assert(condition, data, summarize=None, name=None):  # noqa: N802 - TF's name
     """Fails the step with InvalidArgumentError (showing `data`) when `condition` is false."""
     with name_scope(name, "Assert", [condition] + list(data)) as scope:
-        data = [convert_to_tensor(d) for d in data]
+        raw, data = data, [convert_to_tensor(d) for d in data]
         attrs = {"summarize": summarize or 3}
-        if all(d.dtype.base_dtype in (dtypes.string, dtypes.int32) for d in data):
-            return apply_op("Assert", [condition, data], attrs, name="Assert")
+        if all(d.dtype.base_dtype in (dtypes.string, dtypes.int32) for d in data):  # TF converts `raw` again
+            return apply_op("Assert", [condition, list(raw)], attrs, name="Assert")
         # TF1 guards the assertion with a cond, so its data is read only when it fails
         condition = convert_to_tensor(condition, name="Condition")
         guarded = cond(condition, no_op, lambda: apply_op("Assert", [condition, data], attrs, name="Assert"),

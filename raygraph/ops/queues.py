@@ -23,7 +23,7 @@ from .. import dtypes
 from ..convert import convert_to_tensor
 from ..default_graph import name_scope
 from ..errors import CancelledError, InvalidArgumentError, OutOfRangeError
-from ..shape import TensorShape, as_shape
+from ..shape import Dimension, TensorShape, as_shape
 from . import philox
 from .random import get_seed
 from .registry import NOT_DIFFERENTIABLE, apply_op, op
@@ -154,7 +154,7 @@ class _PaddingFIFOQueue(_Queue):
         for i, t in enumerate(self.types):
             parts = [np.asarray(item[i]) for item in items]
             shape = np.max([p.shape for p in parts], axis=0) if parts[0].ndim else ()
-            pad = np.full((len(parts),) + tuple(shape), b"" if t is object else 0, dtype=t)
+            pad = np.full((len(parts),) + tuple(shape), b"" if np.dtype(t).kind == "O" else 0, dtype=t)
             for j, p in enumerate(parts):
                 pad[(j,) + tuple(slice(0, d) for d in p.shape)] = p
             out.append(pad)
@@ -353,9 +353,9 @@ class QueueBase:
         """Enqueues the elements of a batch (each component's 0th dimension)."""
         with name_scope(name, f"{self._name}_EnqueueMany") as scope:
             vals = self._components(vals)
-            batch = TensorShape(None) if not vals else vals[0].shape.with_rank_at_least(1)[:1]
+            batch = Dimension(None)
             for v, shape in zip(vals, self._shapes):
-                batch = batch.merge_with(v.shape.with_rank_at_least(1)[:1])
+                batch = batch.merge_with(v.shape.with_rank_at_least(1)[0])
                 v.shape[1:].assert_is_compatible_with(shape)
             return apply_op("QueueEnqueueManyV2", [self._queue_ref, vals], {"timeout_ms": -1}, name=scope)
 
@@ -424,7 +424,7 @@ def _types_and_shapes(dtypes_, shapes, names, need_shapes=False):
 
 def _make(op_type, default_name, name, dtypes_, shapes, attrs):
     attrs = dict(component_types=list(dtypes_), shapes=list(shapes or []), **attrs)
-    return apply_op(op_type, [], attrs, name=name or default_name)
+    return apply_op(op_type, [], attrs, name=name)  # name=None: the op type, as TF's generated wrappers do
 
 
 class FIFOQueue(QueueBase):

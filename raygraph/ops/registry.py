@@ -193,7 +193,7 @@ def _convert_inputs(entry, inputs, attrs):
             if not isinstance(value, (list, tuple)):
                 raise TypeError(f"Expected list for '{arg.name}' argument to '{entry.type}' Op, not {value}.")
             if arg.mixed:
-                converted = [convert_to_tensor(v) for v in value]
+                converted = [convert_to_tensor(v, name=f"{arg.name}_{i}") for i, v in enumerate(value)]
                 attrs[arg.type_attr] = [t.dtype.base_dtype for t in converted]
                 out.append(converted)
                 continue

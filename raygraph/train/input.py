@@ -13,6 +13,7 @@ from ..ops.math import cast, greater, maximum
 from ..ops.queues import FIFOQueue, PaddingFIFOQueue, RandomShuffleQueue
 from ..ops.random import random_shuffle
 from ..ops.registry import apply_op
+from ..ops.shape_fns import constant_value
 from ..ops.array import size as size_of
 from ..ops.slicing import gather
 from ..shape import TensorShape, as_shape
@@ -54,9 +55,9 @@ def input_producer(input_tensor, element_shape=None, num_epochs=None, shuffle=Tr
         if not element_shape.is_fully_defined():
             raise ValueError("Either `input_tensor` must have a fully defined shape or `element_shape` must be "
                              "specified")
-        input_tensor = limit_epochs(input_tensor, num_epochs)
         if shuffle:
             input_tensor = random_shuffle(input_tensor, seed=seed)
+        input_tensor = limit_epochs(input_tensor, num_epochs)
         q = FIFOQueue(capacity=capacity, dtypes=[input_tensor.dtype.base_dtype], shapes=[element_shape],
                       shared_name=shared_name, name=name)
         enq = q.enqueue_many([input_tensor])
@@ -113,13 +114,11 @@ def _as_tensor_list(tensors):
 
 
 def _as_original_type(tensors, out):
-    if not isinstance(out, (list, tuple)):
-        out = [out]
+    """The dequeued tensors in the structure given (TF: a one-tensor list comes back as the tensor)."""
     if isinstance(tensors, dict):
+        out = out if isinstance(out, (list, tuple)) else [out]
         return dict(zip(sorted(tensors), out))
-    if isinstance(tensors, (list, tuple)):
-        return list(out)
-    return out[0]
+    return out
 
 
 def _shapes(tensor_lists, shapes, enqueue_many, dynamic_pad=False):
@@ -141,10 +140,13 @@ def _enqueue_ops(queue, tensor_lists, enqueue_many, keep_input, threads):
     enqueue = queue.enqueue_many if enqueue_many else queue.enqueue
     ops = []
     for tensors in tensor_lists:
-        if keep_input is None:
+        known = True if keep_input is None else constant_value(keep_input)  # TF's smart_cond
+        if known is None:
+            ops.append(cond(keep_input, lambda t=tensors: enqueue(t), no_op))
+        elif known:
             ops.append(enqueue(tensors))
         else:
-            ops.append(cond(keep_input, lambda t=tensors: enqueue(t), no_op))
+            ops.append(no_op())
     add_queue_runner(QueueRunner(queue, ops * threads))
 
 
