@@ -45,7 +45,8 @@ LAYERS = [
     # training, summaries, SavedModels
     ["train.device_setter", "train.learning_rate_decay", "train.training_util", "train.optimizer",
      "train.optimizers", "train.checkpoint_management", "train.checkpoint_utils", "train.meta_graph", "train.saver",
-     "train.server", "train.coordinator", "train.queue_runner", "train.input", "train", "summary.summaries", "summary.writer", "summary", "saved_model.utils",
+     "train.server", "train.coordinator", "train.queue_runner", "train.input",
+     "train.basic_session_run_hooks", "train.monitored_session", "train", "summary.summaries", "summary.writer", "summary", "saved_model.utils",
      "saved_model.signature_def_utils", "saved_model.builder", "saved_model.loader", "saved_model"],
     # the package: `import raygraph as tf`
     [""],
