@@ -120,7 +120,7 @@ class _RandomShuffleQueue(_Queue):
         self.items = []
         self.min_after = attrs.get("min_after_dequeue", 0)
         self.gen = philox.Philox(attrs.get("seed", 0), attrs.get("seed2", 0))
-        self.block, self.used = None, 4
+        self.block, self.used = [], 0
 
     def available(self):
         return self.size() if self.closed else max(0, self.size() - self.min_after)
@@ -136,9 +136,10 @@ class _RandomShuffleQueue(_Queue):
         return item
 
     def _next32(self):
-        if self.used == 4:
-            self.block = philox.blocks(self.gen.key, self.gen.counter, [0])[0]
-            self.gen.counter = (self.gen.counter + 1) % 2 ** 128
+        """The next uint32 of the queue's Philox stream (computed 256 blocks at a time)."""
+        if self.used == len(self.block):
+            self.block = philox.blocks(self.gen.key, self.gen.counter, np.arange(256)).reshape(-1).tolist()
+            self.gen.counter = (self.gen.counter + 256) % 2 ** 128
             self.used = 0
         self.used += 1
         return self.block[self.used - 1]
