@@ -1,7 +1,7 @@
 """raygraph: TensorFlow 1's graphs and sessions, run on Ray. `import raygraph as tf`."""
 from . import (app, bitwise, client, compat, contrib, data, debugging, dtypes, errors, flags, gfile,  # noqa: F401
                graph_util, image, initializers, io, layers, linalg, logging, losses, math, metrics, nn, ops, python_io,
-               random, saved_model, summary, test, train)
+               queue, random, saved_model, summary, test, train)
 from .convert import constant, convert_n_to_tensor, convert_to_tensor, register_tensor_conversion_function  # noqa: F401
 from .default_graph import (add_to_collection, add_to_collections, colocate_with, container,  # noqa: F401
                             control_dependencies, device, get_collection, get_collection_ref, get_name_scope,
@@ -55,13 +55,14 @@ from .ops.math import (abs, add, atan2, cast, ceil, cos, div, div_no_nan, divide
                        log, log1p, logical_and, logical_not, logical_or, logical_xor, maximum, minimum, mod, multiply,
                        negative, not_equal, pow, reciprocal, rint, round, rsqrt, sigmoid, sign, sin, sqrt, square,
                        squared_difference, subtract, tanh, to_float, to_int32, to_int64, truediv, truncatediv)
-from .ops.random import get_seed, random_normal, random_uniform, set_random_seed, truncated_normal  # noqa: F401
+from .ops.queues import FIFOQueue, PaddingFIFOQueue, PriorityQueue, QueueBase, RandomShuffleQueue  # noqa: F401
+from .ops.random import get_seed, random_normal, random_shuffle, random_uniform, set_random_seed, truncated_normal  # noqa: F401
 from .ops.reduction import (add_n, arg_max, arg_min, argmax, argmin, count_nonzero, reduce_all, reduce_any,  # noqa: F401
                             reduce_logsumexp, reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_sum,
                             unsorted_segment_sum)
 from .ops.script import numpy_function, py_func  # noqa: F401
 from .ops.slicing import gather, slice, strided_slice, where, where_v2  # noqa: F401
-from .ops.state import assign, assign_add, assign_sub  # noqa: F401
+from .ops.state import assign, assign_add, assign_sub, count_up_to  # noqa: F401
 from .ops.blocks import batch_to_space, batch_to_space_nd, depth_to_space, space_to_batch, space_to_batch_nd, space_to_depth  # noqa: F401,E501
 from .metrics import confusion_matrix  # noqa: F401
 from .ops.reduction import cumsum  # noqa: F401

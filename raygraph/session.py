@@ -223,7 +223,12 @@ class BaseSession:
             plan = self._plan(tensors, targets, feeds, key)
         trace = options is not None and options.trace_level > 0
         timeout = self._timeout(options)
-        values, stats = self._runtime.run_step(plan, {t: v for t, v in feeds.items()}, trace, timeout)
+        try:
+            values, stats = self._runtime.run_step(plan, {t: v for t, v in feeds.items()}, trace, timeout)
+        except errors.OpError:
+            if self._closed:  # close() cancelled this run (a dequeue that was waiting), as TF1's close does
+                raise errors.CancelledError(None, None, "Session has been closed.") from None
+            raise
         if run_metadata is not None and options is not None:
             fill_run_metadata(run_metadata, stats, plan, self._graph, options)
         by_tensor = {}

@@ -7,6 +7,7 @@ from scheduler.partition import MUST_FEED
 from scheduler.plan import NodeSpec
 
 from .device_spec import parse_device
+from .dtypes import resource
 
 _TF_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "half"}
 
@@ -19,11 +20,17 @@ def spec_of(op):
         inputs=tuple((t._op._name, t._value_index) for t in op._inputs),
         control=tuple(c._name for c in op._control_inputs), device=parse_device(op._device),
         device_text=op._device,
-        colocate=tuple(g[4:] for g in op._attrs.get("_class", ()) if g.startswith("loc:@") and g[4:] != op._name),
+        colocate=tuple(g[4:] for g in op._attrs.get("_class", ()) if g.startswith("loc:@") and g[4:] != op._name)
+        + _resource_producers(op),
         n_outputs=len(op._outputs),
         ref_args=tuple(i for i, a in enumerate(entry.args) if a.is_ref) if entry.has_ref else (),
         ref_outputs=tuple(i for i, t in enumerate(op._outputs) if t._dtype.is_ref_dtype),
         role=entry.role, unfed_error=_unfed_error(op) if entry.role == MUST_FEED else None)
+
+
+def _resource_producers(op):
+    """The ops whose resource handles `op` takes: it runs where they live (TF's placer rule for resources)."""
+    return tuple(t._op._name for t in op._inputs if t._dtype is resource and t._op is not op)
 
 
 def _unfed_error(op):

@@ -156,6 +156,10 @@ class Variable:
         out = _apply("AssignAdd", [self._variable, delta], {"use_locking": use_locking}, name=name)
         return out if read_value else out.op
 
+    def count_up_to(self, limit):
+        """Increments this int variable until `limit` (then OutOfRangeError); yields the value before."""
+        return _apply("CountUpTo", [self._variable], {"limit": limit})
+
     def assign_sub(self, delta, use_locking=False, name=None, read_value=True):
         out = _apply("AssignSub", [self._variable, delta], {"use_locking": use_locking}, name=name)
         return out if read_value else out.op

@@ -328,6 +328,11 @@ class Channel:
         raise TimeoutError()  # outside the try: TimeoutError is an OSError, not a closed channel
 
     def close(self):
+        try:  # shutdown first: it wakes a thread blocked in receive() (a session closing under a waiting run)
+            with socket.socket(fileno=os.dup(self.conn.fileno())) as sock:
+                sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
         try:
             self.conn.close()
         except OSError:

@@ -48,11 +48,14 @@ class Client:
         self._ids = itertools.count()
         self._prefix = uuid.uuid4().hex[:8]
         self._installed = set()  # ids of the plans installed on their devices
+        self.closed = False
 
     def handle(self, device):
         h = self.handles.get(device)
         if h is None:
             with self._lock:
+                if self.closed:  # a run racing with close() must not acquire devices nobody releases
+                    raise DeviceUnavailable(device, "the session was closed")
                 h = self.handles.get(device)
                 if h is None:
                     h = self.handles[device] = self._acquire(device)
@@ -202,7 +205,9 @@ class Client:
                 pass
 
     def close(self):
-        handles, self.handles = self.handles, {}
+        with self._lock:
+            self.closed = True
+            handles, self.handles = self.handles, {}
         import ray
         if not ray.is_initialized():
             # Ray shut down (at exit, ray.shutdown's atexit hook runs before a garbage collection that may

@@ -201,7 +201,7 @@ def _choose(spec, devices, soft, node, raw):
 
 def _feeds_stand_in(table, fed):
     """`table`, less the control edges from fed placeholders: as in TF, the feed stands in for the node."""
-    fed_nodes = {name for name, _ in fed if table[name].role == MUST_FEED}
+    fed_nodes = {name for name, _ in fed if name in table and table[name].role == MUST_FEED}
     changed = {name: replace(spec, control=tuple(c for c in spec.control if c not in fed_nodes))
                for name, spec in table.items() if fed_nodes.intersection(spec.control)}
     return {**table, **changed} if changed else table

@@ -39,13 +39,14 @@ class VariableRef:
 class Binding:
     """What a stateful kernel sees: the device's variables, their locks, and a dict of state private to its op."""
 
-    __slots__ = ("name", "variables", "locks", "state")
+    __slots__ = ("name", "variables", "locks", "state", "queues")
 
-    def __init__(self, name, variables, locks, state):
+    def __init__(self, name, variables, locks, state, queues=None):
         self.name = name
         self.variables = variables
         self.locks = locks
         self.state = state
+        self.queues = queues
 
 
 class Locks(dict):
@@ -61,22 +62,41 @@ class Resources:
     def __init__(self):
         self.variables = {}
         self.locks = Locks()
+        self.queues = {}  # (container, shared name) -> a queue (an object with cancel()), shared by every step
         self._bindings = {}
 
     def bind(self, node):
         b = self._bindings.get(node.name)
         if b is None:
-            b = self._bindings[node.name] = Binding(node.name, self.variables, self.locks, {})
+            b = self._bindings[node.name] = Binding(node.name, self.variables, self.locks, {}, self.queues)
         return b
 
     def clear(self, containers=None):
         """Drops all state, or only the variables of the given containers."""
+        for key in [k for k in self.queues if containers is None or k[0] in containers]:
+            self.queues.pop(key).cancel()  # steps blocked on it end (CancelledError)
         if containers is None:
             self.variables.clear()
             self._bindings.clear()
             return
         for key in [k for k in self.variables if k[0] in containers]:
             del self.variables[key]
+
+
+# ----- the step a kernel runs in -----------------------------------------------------------------------
+_running = threading.local()
+
+
+def running_step(step):
+    """Records the step whose stateful kernel this thread runs (None after it), for `step_cancelled`."""
+    _running.step = step
+
+
+def step_cancelled():
+    """Whether the step of the kernel running in this thread has ended (failed elsewhere, aborted, past its
+    deadline): a kernel that blocks (a queue's dequeue) polls this and gives up."""
+    step = getattr(_running, "step", None)
+    return step is not None and step.error is not None
 
 
 # ----- printed output -----------------------------------------------------------------------------------

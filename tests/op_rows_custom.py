@@ -409,5 +409,51 @@ def _sharded_save(tf):
     return dict.fromkeys(["StaticRegexFullMatch", "StringJoin", "ShardedFilename", "MergeV2Checkpoints"], check)
 
 
+def _queues(tf):
+    fifo = tf.FIFOQueue(4, [tf.float32, tf.int32], shapes=[[2], []])
+    shuffle = tf.RandomShuffleQueue(4, 0, tf.int32, shapes=[[]], seed=1)
+    padding = tf.PaddingFIFOQueue(4, tf.int32, shapes=[[None]])
+    prio = tf.PriorityQueue(4, [tf.string], shapes=[[]])
+    pairs = [(fifo.enqueue([[1.0, 2.0], 3]), None, lambda v: v is None),
+             (fifo.enqueue_many([[[3.0, 4.0], [5.0, 6.0]], [7, 8]]), None, lambda v: v is None),
+             (fifo.size(), None, _equal(np.int32(3))),
+             (fifo.dequeue(), None, lambda v: v[0].tolist() == [1.0, 2.0] and v[1] == 3),
+             (fifo.dequeue_many(1), None, lambda v: v[0].tolist() == [[3.0, 4.0]] and v[1].tolist() == [7]),
+             (fifo.close(), None, lambda v: v is None), (fifo.is_closed(), None, _equal(True)),
+             (fifo.dequeue_up_to(3), None, lambda v: v[1].tolist() == [8]),
+             (shuffle.enqueue_many([[5, 6]]), None, lambda v: v is None),
+             (shuffle.dequeue_many(2), None, lambda v: sorted(v.tolist()) == [5, 6]),
+             (padding.enqueue([[1, 2, 3]]), None, lambda v: v is None), (padding.enqueue([[4]]), None, lambda v: 1),
+             (padding.dequeue_many(2), None, _equal([[1, 2, 3], [4, 0, 0]])),
+             (prio.enqueue_many(([2, 1], ["b", "a"])), None, lambda v: v is None),
+             (prio.dequeue(), None, lambda v: v[0] == 1 and v[1] == b"a")]
+
+    def check(s):
+        for fetch, feed, verify in pairs:
+            got = s.run(fetch, feed)
+            ok = verify(got)  # _equal's verifiers assert themselves
+            assert ok is None or ok, (fetch, got)
+    return dict.fromkeys(["FIFOQueueV2", "RandomShuffleQueueV2", "PaddingFIFOQueueV2", "PriorityQueueV2",
+                          "QueueEnqueueV2", "QueueEnqueueManyV2", "QueueDequeueV2", "QueueDequeueManyV2",
+                          "QueueDequeueUpToV2", "QueueCloseV2", "QueueSizeV2", "QueueIsClosedV2"], check)
+
+
+def _input_helpers(tf):
+    shuffled = tf.random_shuffle(tf.range(10), seed=5)
+    epochs = tf.Variable(0, dtype=tf.int64, name="epochs")
+    count = epochs.count_up_to(2)
+
+    def check(s):
+        assert s.run(shuffled).tolist() == [1, 3, 2, 7, 6, 9, 0, 5, 8, 4]  # TensorFlow's order for seed 5
+        s.run(epochs.initializer)
+        assert [s.run(count), s.run(count)] == [0, 1]
+        try:
+            s.run(count)
+            raise AssertionError("CountUpTo passed its limit")
+        except tf.errors.OutOfRangeError:
+            pass
+    return {"RandomShuffle": check, "CountUpTo": check}
+
+
 CUSTOM = [_sources, _random, _files, _control, _loops, _state, _summaries, _training, _sharded_save, _data,
-          _sparse, _samplers, _scatter_add]
+          _sparse, _samplers, _scatter_add, _queues, _input_helpers]

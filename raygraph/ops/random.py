@@ -134,3 +134,35 @@ def random_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
     """Normal values, redrawn when more than two standard deviations from the mean."""
     return _scaled("TruncatedNormal", "truncated_normal", shape, mean, stddev, dtype, seed, name)
+
+
+# ----- RandomShuffle: TF's in-place Fisher-Yates over one uint32 per swap ---------------------------------------
+def _shuffle_kernel(a, res, value):
+    value = np.asarray(value)
+    n = value.shape[0] if value.ndim else 0
+    if n <= 1:
+        return value
+    gen = res.state.get("philox")
+    if gen is None:
+        gen = res.state["philox"] = philox.Philox(a["seed"], a["seed2"])
+    blocks = (n - 1 + 3) // 4  # TF's ReserveSamples32(n - 1): whole Philox blocks
+    draws = philox.blocks(gen.key, gen.counter, np.arange(blocks)).reshape(-1)
+    gen.counter = (gen.counter + blocks) % 2 ** 128
+    order = np.arange(n)
+    for i in range(n - 1):
+        j = i + int(draws[i]) % (n - i)
+        order[i], order[j] = order[j], order[i]
+    return value[order]
+
+
+def _shuffle_shape(inputs, a):
+    return inputs[0].dtype, inputs[0].shape
+
+
+op("RandomShuffle", "value:T", kernel=_shuffle_kernel, shape=_shuffle_shape, stateful=True, grad=NOT_DIFFERENTIABLE)
+
+
+def random_shuffle(value, seed=None, name=None):
+    """`value` with its first dimension in a random order."""
+    seed1, seed2 = get_seed(seed)
+    return apply_op("RandomShuffle", [value], {"seed": seed1 or 0, "seed2": seed2 or 0}, name=name)

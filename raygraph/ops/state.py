@@ -13,7 +13,7 @@ import numpy as np
 
 from scheduler.resources import VariableRef
 
-from ..errors import FailedPreconditionError, InvalidArgumentError
+from ..errors import FailedPreconditionError, InvalidArgumentError, OutOfRangeError
 from ..shape import TensorShape
 from .registry import NOT_DIFFERENTIABLE, NUMBERS, apply_op, op
 from ..dtypes import bool_, string
@@ -156,3 +156,21 @@ def assign_add(ref, value, use_locking=None, name=None):
 
 def assign_sub(ref, value, use_locking=None, name=None):
     return _apply("AssignSub", [ref, value], {"use_locking": bool(use_locking)}, name)
+
+
+def _count_up_to_kernel(a, res, ref):
+    with ref.lock:  # TF's CountUpTo holds the variable's lock: each value is handed out once
+        old = ref.read()
+        if old >= a["limit"]:
+            raise OutOfRangeError(None, None, f"Reached limit of {a['limit']}")
+        ref.write(np.asarray(old + 1, dtype=old.dtype))
+    return old
+
+
+op("CountUpTo", "ref:&T", kernel=_count_up_to_kernel, stateful=True, grad=NOT_DIFFERENTIABLE, T="int32 int64",
+   shape=lambda i, a: (i[0].dtype.base_dtype, i[0].shape))
+
+
+def count_up_to(ref, limit, name=None):
+    """Increments the variable `ref` until it reaches `limit` (then OutOfRangeError); returns its old value."""
+    return _apply("CountUpTo", [ref], {"limit": limit}, name)

@@ -1,0 +1,115 @@
+"""`tf.train.QueueRunner`: threads that keep running a queue's enqueue ops, and `start_queue_runners`.
+
+Each enqueue op gets a thread that runs it until it fails; a queue-closed error (OutOfRangeError from an
+exhausted input, CancelledError) ends the thread quietly, and the last one to end closes the queue so its
+consumers drain it and then see OutOfRangeError. A coordinator's stop request cancels the queue.
+"""
+import threading
+
+from .. import errors
+from ..graph import GraphKeys, get_default_graph
+from ..session import get_default_session
+
+
+class QueueRunner:
+    """Enqueue ops to run in threads for one queue (TF1's QueueRunner)."""
+
+    def __init__(self, queue=None, enqueue_ops=None, close_op=None, cancel_op=None,
+                 queue_closed_exception_types=None, queue_runner_def=None, import_scope=None):
+        if queue_runner_def is not None:
+            raise NotImplementedError("QueueRunner from a QueueRunnerDef is not supported")
+        if not queue or not enqueue_ops:
+            raise ValueError("Must provide queue and enqueue_ops.")
+        self._queue = queue
+        self._enqueue_ops = list(enqueue_ops)
+        self._close_op = close_op if close_op is not None else queue.close()
+        self._cancel_op = cancel_op if cancel_op is not None else queue.close(cancel_pending_enqueues=True)
+        self._queue_closed_exception_types = tuple(queue_closed_exception_types or
+                                                   (errors.OutOfRangeError, errors.CancelledError))
+        self._lock = threading.Lock()
+        self._runs_per_session = {}
+        self._exceptions_raised = []
+
+    queue = property(lambda self: self._queue)
+    enqueue_ops = property(lambda self: self._enqueue_ops)
+    close_op = property(lambda self: self._close_op)
+    cancel_op = property(lambda self: self._cancel_op)
+    queue_closed_exception_types = property(lambda self: self._queue_closed_exception_types)
+    exceptions_raised = property(lambda self: self._exceptions_raised)
+    name = property(lambda self: self._queue.name)
+
+    def _run(self, sess, enqueue_op, coord=None):
+        decremented = False
+        try:
+            enqueue_callable = sess.make_callable(enqueue_op)
+            while coord is None or not coord.should_stop():
+                try:
+                    enqueue_callable()
+                except self._queue_closed_exception_types:
+                    with self._lock:  # the last thread to end closes the queue
+                        self._runs_per_session[sess] -= 1
+                        decremented = True
+                        if self._runs_per_session[sess] == 0:
+                            try:
+                                sess.run(self._close_op)
+                            except Exception:  # noqa: BLE001 - the session may be closing
+                                pass
+                    return
+        except Exception as e:  # noqa: BLE001 - reported to the coordinator, as TF1 does
+            if getattr(sess, "_closed", False):
+                return  # the session closed under this thread: nothing to report
+            if coord:
+                coord.request_stop(e)
+            else:
+                with self._lock:
+                    self._exceptions_raised.append(e)
+                raise
+        finally:
+            if not decremented:
+                with self._lock:
+                    self._runs_per_session[sess] -= 1
+
+    def _close_on_stop(self, sess, cancel_op, coord):
+        coord.wait_for_stop()
+        try:
+            sess.run(cancel_op)
+        except Exception:  # noqa: BLE001 - the session may already be closed
+            pass
+
+    def create_threads(self, sess, coord=None, daemon=False, start=False):
+        """One thread per enqueue op (and one that cancels the queue when `coord` stops); started if `start`."""
+        with self._lock:
+            if self._runs_per_session.get(sess, 0) > 0:
+                return []  # already running for this session
+            self._runs_per_session[sess] = len(self._enqueue_ops)
+            self._exceptions_raised = []
+        threads = [threading.Thread(target=self._run, args=(sess, op, coord), daemon=daemon)
+                   for op in self._enqueue_ops]
+        if coord:
+            threads.append(threading.Thread(target=self._close_on_stop, args=(sess, self._cancel_op, coord),
+                                            daemon=daemon))
+        for t in threads:
+            if coord:
+                coord.register_thread(t)
+            if start:
+                t.start()
+        return threads
+
+
+def add_queue_runner(qr, collection=GraphKeys.QUEUE_RUNNERS):
+    """Adds `qr` to the graph's QUEUE_RUNNERS collection (what start_queue_runners starts)."""
+    get_default_graph().add_to_collection(collection, qr)
+
+
+def start_queue_runners(sess=None, coord=None, daemon=True, start=True, collection=GraphKeys.QUEUE_RUNNERS):
+    """Starts the threads of every queue runner of the graph's collection; returns them."""
+    if sess is None:
+        sess = get_default_session()
+        if not sess:
+            raise ValueError("Cannot start queue runners: No default session is registered. Use `with "
+                             "sess.as_default()` or pass an explicit session to tf.start_queue_runners(sess=sess)")
+    with sess.graph.as_default():
+        threads = []
+        for qr in sess.graph.get_collection(collection):
+            threads.extend(qr.create_threads(sess, coord=coord, daemon=daemon, start=start))
+    return threads
