@@ -267,6 +267,37 @@ def test_tensorflow_serves_a_raygraph_saved_model(rtf, tmp_path):
     np.testing.assert_allclose(got, want, rtol=1e-6)
 
 
+@needs_tensorflow
+def test_tensorflow_runs_a_graph_raygraph_froze(rtf, tmp_path):
+    """graph_util.convert_variables_to_constants' GraphDef imports in TensorFlow and gives raygraph's outputs."""
+    tf = rtf
+    x = tf.placeholder(tf.float32, [None, 4], name="x")
+    w = tf.Variable(np.linspace(-1, 1, 12, dtype=np.float32).reshape(4, 3), name="dense/w")
+    b = tf.Variable([0.1, 0.2, 0.3], name="dense/b")
+    y = tf.nn.relu(tf.matmul(x, w) + b, name="y")
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(tf.assign_add(w, tf.fill([4, 3], 0.25)))
+        frozen = tf.graph_util.convert_variables_to_constants(sess, sess.graph.as_graph_def(), ["y"])
+        want = sess.run(y, {x: MLP_INPUT})
+    assert not any(n.op.startswith("Variable") for n in frozen.node)
+    path = tmp_path / "frozen.pb"
+    path.write_bytes(frozen.SerializeToString())
+    got = _run_tensorflow("""
+        import json, sys
+        import tensorflow as tf_mod
+        tf = tf_mod.compat.v1
+        tf.disable_v2_behavior()
+        g = tf.GraphDef()
+        g.ParseFromString(open(sys.argv[1], "rb").read())
+        with tf.Graph().as_default() as graph:
+            tf.import_graph_def(g, name="")
+            with tf.Session(graph=graph) as sess:
+                print(json.dumps(sess.run("y:0", {"x:0": json.loads(sys.argv[2])}).tolist()))
+    """, str(path), json.dumps(MLP_INPUT.tolist()))
+    np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
 def test_bring_your_tf1_checkpoint_example(rtf, tmp_path):
     """examples/bring_tf1_checkpoint.py: TF's weights restored and trained on; the SavedModel it exports serves
     the same outputs in raygraph and (where installed) in TensorFlow."""
