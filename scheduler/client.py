@@ -15,6 +15,8 @@ from multiprocessing.connection import wait
 from .channel import ChannelClosed, StepMessage
 from .plan import build_plan
 
+INSTALL_TIMEOUT = 120.0  # seconds a device actor may take to accept a plan (its start included)
+
 
 class StepFailed(Exception):
     """A kernel raised `error` while running node `node` on `device`."""
@@ -76,7 +78,7 @@ class Client:
         refs = {d: handles[d].actor.install.remote(plan.id, plan.partitions[d], peers) for d in devices}
         for d, ref in refs.items():
             try:
-                ray.get(ref)
+                ray.get(ref, timeout=INSTALL_TIMEOUT)  # a device that cannot take its plan is lost, not waited for
             except Exception as e:  # noqa: BLE001 - Ray's actor errors
                 raise _unavailable(d, e) from None
         for d in devices:
