@@ -7,7 +7,6 @@ from ..errors import InvalidArgumentError
 from ..shape import TensorShape
 from .array import expand_dims, shape
 from .filling import zeros
-from .math import cast
 from .reduction import reduce_sum
 from .registry import NOT_DIFFERENTIABLE, REALS, apply_op, op
 from .shape_fns import constant_value, with_rank
