@@ -5,7 +5,7 @@ import numpy as np
 from . import dtypes
 from .convert import convert_to_tensor
 from .default_graph import name_scope
-from .check_ops import assert_greater_equal, assert_positive
+from .ops.checks import assert_greater_equal, assert_positive
 from .ops.array import expand_dims, identity, rank, reshape, reverse, shape, squeeze, transpose as _transpose
 from .ops.control import with_dependencies
 from .ops.control_flow import cond

@@ -7,8 +7,8 @@ the value read from that state, and an update op that adds a batch to the state 
 run-time check raygraph builds from other ops than TF's, see losses.py).
 """
 from . import dtypes
-from .check_ops import (assert_greater_equal, assert_less, assert_less_equal, assert_non_negative, assert_rank_in,
-                        assert_type)
+from .ops.checks import (assert_greater_equal, assert_less, assert_less_equal, assert_non_negative, assert_rank_in,
+                         assert_type)
 from .convert import constant, convert_to_tensor
 from .default_graph import add_to_collections, control_dependencies, name_scope
 from .graph import GraphKeys

@@ -36,7 +36,7 @@ LAYERS = [
      "ops.nn_impl", "ops.clip", "ops.checks", "ops.state", "ops.scatter", "ops.embedding",
      "ops.io", "ops.image", "ops.parsing", "ops.script", "ops.summary", "ops.training", "ops.queues", "ops"],
     # TF's namespaces over the op families
-    ["math", "bitwise", "check_ops", "image", "io", "losses", "functional", "debugging", "linalg", "random",
+    ["math", "bitwise", "image", "io", "losses", "functional", "debugging", "linalg", "random",
      "queue"],
     # tf.data: dataset recipes (what a device iterates), graph functions, the dataset and iterator ops, the API
     ["data.sources", "data.pipeline", "data.resource", "data.structure", "data.function", "data.ops", "data.iterator",
