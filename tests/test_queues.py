@@ -102,7 +102,7 @@ def test_blocking_ops_leave_the_device_free(rtf):
         with pytest.raises(tf.errors.DeadlineExceededError):
             sess.run(d, options=tf.RunOptions(timeout_in_ms=200))
         sess.run(e, {x: 4.0})  # the timed-out dequeue took nothing
-        assert sess.run(d) == 4.0
+        assert sess.run(d, options=tf.RunOptions(timeout_in_ms=10000)) == 4.0
 
 
 def test_close_cancels_pending_enqueues_and_session_close_cancels_blocked_runs(rtf):

@@ -65,9 +65,13 @@ class _Queue:
 
     # ----- blocking -------------------------------------------------------------------------------------
     def _wait(self, ready, what):
-        while not ready():
+        """Waits (holding `cond` between checks) until `ready()`; a step that ended meanwhile gives up first,
+        so a timed-out dequeue never takes an element enqueued after its deadline."""
+        while True:
             if self.cancelled or step_cancelled():
                 raise CancelledError(None, None, f"{what} operation was cancelled")
+            if ready():
+                return
             self.cond.wait(_POLL)
 
     def enqueue(self, items):
