@@ -13,7 +13,7 @@ import numbers
 
 from . import dtypes
 from .convert import convert_to_tensor
-from .default_graph import name_scope
+from .default_graph import device, name_scope
 from .initializers import constant_initializer, zeros_initializer
 from .layers.base import InputSpec, Layer
 from .ops.array import expand_dims
@@ -526,3 +526,68 @@ class DropoutWrapper(RNNCell):
         if should_dropout(self._output_keep_prob):
             output = self._dropout(output, "output", self._recurrent_output_noise, self._output_keep_prob)
         return output, new_state
+
+
+def _map2(fn, a, b):
+    """fn over the matching leaves of two nested tuples/lists (TF's nest.map_structure for two structures)."""
+    if isinstance(a, (tuple, list)):
+        if not isinstance(b, (tuple, list)) or len(a) != len(b):
+            raise ValueError(f"The two structures don't have the same nested structure: {a} and {b}")
+        out = [_map2(fn, x, y) for x, y in zip(a, b)]
+        return type(a)(*out) if hasattr(a, "_fields") else type(a)(out)
+    return fn(a, b)
+
+
+class ResidualWrapper(RNNCell):
+    """A cell whose output is its inputs plus the wrapped cell's output (or `residual_fn(inputs, outputs)`)."""
+
+    def __init__(self, cell, residual_fn=None, **kwargs):
+        super().__init__(**kwargs)
+        self.cell = cell
+        self._residual_fn = residual_fn
+
+    wrapped_cell = property(lambda self: self.cell)
+    state_size = property(lambda self: self.cell.state_size)
+    output_size = property(lambda self: self.cell.output_size)
+
+    def zero_state(self, batch_size, dtype):
+        with name_scope(type(self).__name__ + "ZeroState"):
+            return self.cell.zero_state(batch_size, dtype)
+
+    def build(self, input_shape):
+        self.cell.build(input_shape)
+        self.built = True
+
+    def __call__(self, inputs, state, scope=None):
+        outputs, new_state = self.cell(inputs, state, scope=scope)
+
+        def add(inp, out):
+            inp.shape.assert_is_compatible_with(out.shape)
+            return inp + out
+        residual = self._residual_fn or (lambda i, o: _map2(add, i, o))
+        return residual(inputs, outputs), new_state
+
+
+class DeviceWrapper(RNNCell):
+    """A cell whose ops (and zero state) are placed on `device`."""
+
+    def __init__(self, cell, device, **kwargs):
+        super().__init__(**kwargs)
+        self.cell = cell
+        self._device = device
+
+    wrapped_cell = property(lambda self: self.cell)
+    state_size = property(lambda self: self.cell.state_size)
+    output_size = property(lambda self: self.cell.output_size)
+
+    def zero_state(self, batch_size, dtype):
+        with name_scope(type(self).__name__ + "ZeroState"), device(self._device):
+            return self.cell.zero_state(batch_size, dtype)
+
+    def build(self, input_shape):
+        self.cell.build(input_shape)
+        self.built = True
+
+    def __call__(self, inputs, state, scope=None):
+        with device(self._device):
+            return self.cell(inputs, state, scope=scope)

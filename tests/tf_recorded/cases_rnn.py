@@ -207,3 +207,24 @@ def case_static_bidirectional_rnn_sequence_length(tf):
     out, state_fw, state_bw = tf.nn.static_bidirectional_rnn(fw, bw, xs, dtype=tf.float32, sequence_length=lengths)
     info = [[sig(t) for t in out], _names(tf.global_variables())]
     return [info, _run(tf, [out, state_fw, state_bw], {x: X, lengths: [2, 3]})]
+
+
+def case_residual_and_device_wrappers(tf):
+    x, xs = _inputs(tf)
+    cell = tf.nn.rnn_cell.ResidualWrapper(tf.nn.rnn_cell.BasicRNNCell(4))
+    outputs, state = tf.nn.static_rnn(cell, xs, dtype=tf.float32)
+    dev = tf.nn.rnn_cell.DeviceWrapper(tf.nn.rnn_cell.GRUCell(4), "/cpu:0")
+    d_out, d_state = tf.nn.static_rnn(dev, xs, dtype=tf.float32, scope="dev")
+    custom = tf.nn.rnn_cell.ResidualWrapper(tf.nn.rnn_cell.BasicRNNCell(4), residual_fn=lambda i, o: i * o)
+    c_out, _ = tf.nn.static_rnn(custom, xs, dtype=tf.float32, scope="custom")
+    info = [[sig(t) for t in outputs + [state] + d_out + c_out], cell.output_size, cell.state_size,
+            _names(tf.global_variables()), d_out[0].device]
+    used = [v for v in tf.trainable_variables() if not v.name.startswith("custom")]
+    grads = tf.gradients(tf.reduce_sum(outputs[-1]) + tf.reduce_sum(d_out[-1]), used)
+    return [info, _run(tf, [outputs, state, d_out, c_out, grads], {x: X})]
+
+
+def case_residual_wrapper_shape_mismatch(tf):
+    x, xs = _inputs(tf)
+    cell = tf.nn.rnn_cell.ResidualWrapper(tf.nn.rnn_cell.BasicRNNCell(3))
+    return error(lambda: tf.nn.static_rnn(cell, xs, dtype=tf.float32))
