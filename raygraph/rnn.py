@@ -24,6 +24,17 @@ from .shape import TensorShape, dimension_value
 from .variable_scope import variable_scope
 
 
+def _initial_state(cell, initial_state, batch_size, dtype):
+    """`initial_state`, or the cell's zero state (which needs `dtype`), as TF1's RNNs start."""
+    if initial_state is not None:
+        return initial_state
+    if not dtype:
+        raise ValueError("If no initial_state is provided, argument `dtype` must be specified")
+    if getattr(cell, "get_initial_state", None) is not None:
+        return cell.get_initial_state(inputs=None, batch_size=batch_size, dtype=dtype)
+    return cell.zero_state(batch_size, dtype)
+
+
 def _check_cell(name, cell):
     missing = [what for what, ok in (("'output_size' property is missing", hasattr(cell, "output_size")),
                                      ("'state_size' property is missing", hasattr(cell, "state_size")),
@@ -97,15 +108,7 @@ def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=Non
     outputs = []
     with variable_scope(scope or "rnn") as varscope:
         batch_size, fixed_batch_size = _batch_size(inputs)
-        if initial_state is not None:
-            state = initial_state
-        else:
-            if not dtype:
-                raise ValueError("If no initial_state is provided, argument `dtype` must be specified")
-            if getattr(cell, "get_initial_state", None) is not None:
-                state = cell.get_initial_state(inputs=None, batch_size=batch_size, dtype=dtype)
-            else:
-                state = cell.zero_state(batch_size, dtype)
+        state = _initial_state(cell, initial_state, batch_size, dtype)
         if sequence_length is not None:
             sequence_length = convert_to_tensor(sequence_length, name="sequence_length")
             if sequence_length.shape.ndims not in (None, 1):
@@ -217,15 +220,7 @@ def dynamic_rnn(cell, inputs, sequence_length=None, initial_state=None, dtype=No
                                  f"sequence_length={sequence_length} of shape: {sequence_length.shape}")
             sequence_length = identity(sequence_length, name="sequence_length")
         batch_size = _time_major_batch_size(flat_input)
-        if initial_state is not None:
-            state = initial_state
-        else:
-            if not dtype:
-                raise ValueError("If no initial_state is provided, argument `dtype` must be specified")
-            if getattr(cell, "get_initial_state", None) is not None:
-                state = cell.get_initial_state(inputs=None, batch_size=batch_size, dtype=dtype)
-            else:
-                state = cell.zero_state(batch_size, dtype)
+        state = _initial_state(cell, initial_state, batch_size, dtype)
         if sequence_length is not None:
             x_shape = shape_of(sequence_length)
             packed = stack([batch_size])

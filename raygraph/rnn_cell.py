@@ -430,14 +430,35 @@ def _enumerate_up_to(shallow, fn, *structures):
     return walk(shallow, *structures)
 
 
-class DropoutWrapper(RNNCell):
+class _Wrapper(RNNCell):
+    """A cell around another: its sizes, zero state (in a `<Wrapper>ZeroState` scope) and build are the
+    wrapped cell's."""
+
+    def __init__(self, cell, **kwargs):
+        super().__init__(**kwargs)
+        self.cell = cell
+
+    wrapped_cell = property(lambda self: self.cell)
+    state_size = property(lambda self: self.cell.state_size)
+    output_size = property(lambda self: self.cell.output_size)
+
+    def zero_state(self, batch_size, dtype):
+        with name_scope(type(self).__name__ + "ZeroState"):
+            return self.cell.zero_state(batch_size, dtype)
+
+    def build(self, input_shape):
+        self.cell.build(input_shape)
+        self.built = True
+
+
+class DropoutWrapper(_Wrapper):
     """Dropout on a cell's inputs, outputs and states (never on an LSTM's `c`), with a new mask each step or, with
     `variational_recurrent`, one mask per run."""
 
     def __init__(self, cell, input_keep_prob=1.0, output_keep_prob=1.0, state_keep_prob=1.0,
                  variational_recurrent=False, input_size=None, dtype=None, seed=None,
                  dropout_state_filter_visitor=None, **kwargs):
-        super().__init__(dtype=dtype, **kwargs)
+        super().__init__(cell, dtype=dtype, **kwargs)
         if not (hasattr(cell, "output_size") and hasattr(cell, "state_size") and callable(cell)):
             raise TypeError(f"The argument 'cell' ({cell}) is not an RNNCell: 'output_size' property is missing, "
                             f"'state_size' property is missing, either 'zero_state' or 'get_initial_state' method "
@@ -445,7 +466,6 @@ class DropoutWrapper(RNNCell):
         if dropout_state_filter_visitor is not None and not callable(dropout_state_filter_visitor):
             raise TypeError(f"dropout_state_filter_visitor must be callable. Received: "
                             f"{dropout_state_filter_visitor}")
-        self.cell = cell
         self._dropout_state_filter = dropout_state_filter_visitor or _default_dropout_state_filter
         with name_scope("DropoutWrapperInit"):
             for prob, attr in ((input_keep_prob, "input_keep_prob"), (state_keep_prob, "state_keep_prob"),
@@ -485,18 +505,6 @@ class DropoutWrapper(RNNCell):
             return None
         text = (str(self._seed) + f"{salt_prefix}_{index}").encode("utf-8")
         return int(hashlib.md5(text).hexdigest()[:8], 16) & 0x7FFFFFFF
-
-    wrapped_cell = property(lambda self: self.cell)
-    state_size = property(lambda self: self.cell.state_size)
-    output_size = property(lambda self: self.cell.output_size)
-
-    def zero_state(self, batch_size, dtype):
-        with name_scope(type(self).__name__ + "ZeroState"):
-            return self.cell.zero_state(batch_size, dtype)
-
-    def build(self, input_shape):
-        self.cell.build(input_shape)
-        self.built = True
 
     def _dropout(self, values, salt_prefix, recurrent_noise, keep_prob, shallow=None):
         shallow = values if shallow is None else shallow
@@ -538,25 +546,12 @@ def _map2(fn, a, b):
     return fn(a, b)
 
 
-class ResidualWrapper(RNNCell):
+class ResidualWrapper(_Wrapper):
     """A cell whose output is its inputs plus the wrapped cell's output (or `residual_fn(inputs, outputs)`)."""
 
     def __init__(self, cell, residual_fn=None, **kwargs):
-        super().__init__(**kwargs)
-        self.cell = cell
+        super().__init__(cell, **kwargs)
         self._residual_fn = residual_fn
-
-    wrapped_cell = property(lambda self: self.cell)
-    state_size = property(lambda self: self.cell.state_size)
-    output_size = property(lambda self: self.cell.output_size)
-
-    def zero_state(self, batch_size, dtype):
-        with name_scope(type(self).__name__ + "ZeroState"):
-            return self.cell.zero_state(batch_size, dtype)
-
-    def build(self, input_shape):
-        self.cell.build(input_shape)
-        self.built = True
 
     def __call__(self, inputs, state, scope=None):
         outputs, new_state = self.cell(inputs, state, scope=scope)
@@ -568,25 +563,16 @@ class ResidualWrapper(RNNCell):
         return residual(inputs, outputs), new_state
 
 
-class DeviceWrapper(RNNCell):
+class DeviceWrapper(_Wrapper):
     """A cell whose ops (and zero state) are placed on `device`."""
 
     def __init__(self, cell, device, **kwargs):
-        super().__init__(**kwargs)
-        self.cell = cell
+        super().__init__(cell, **kwargs)
         self._device = device
 
-    wrapped_cell = property(lambda self: self.cell)
-    state_size = property(lambda self: self.cell.state_size)
-    output_size = property(lambda self: self.cell.output_size)
-
     def zero_state(self, batch_size, dtype):
-        with name_scope(type(self).__name__ + "ZeroState"), device(self._device):
-            return self.cell.zero_state(batch_size, dtype)
-
-    def build(self, input_shape):
-        self.cell.build(input_shape)
-        self.built = True
+        with device(self._device):
+            return super().zero_state(batch_size, dtype)
 
     def __call__(self, inputs, state, scope=None):
         with device(self._device):

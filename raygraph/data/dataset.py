@@ -18,7 +18,7 @@ from ..tensor import Tensor
 from . import function, iterator
 from . import ops as _ops  # noqa: F401 - the dataset ops' table entries
 from . import structure as nest
-from .structure import Spec
+from .structure import Spec, Structured
 
 AUTOTUNE = -1
 
@@ -31,7 +31,7 @@ def _const(value, dtype, name):
     return convert_to_tensor(value, dtype=dtype, name=name)
 
 
-class Dataset:
+class Dataset(Structured):
     """A dataset: its variant tensor and its element structure (leaves are `Spec`s)."""
 
     def __init__(self, variant, structure):
@@ -45,18 +45,6 @@ class Dataset:
     def _type_attrs(self):
         specs = self._flat_specs()
         return {"output_types": [s.dtype for s in specs], "output_shapes": [s.shape for s in specs]}
-
-    @property
-    def output_types(self):
-        return nest.map_structure(lambda s: s.dtype, self._structure)
-
-    @property
-    def output_shapes(self):
-        return nest.map_structure(lambda s: s.shape, self._structure)
-
-    @property
-    def output_classes(self):
-        return nest.map_structure(lambda s: Tensor, self._structure)
 
     def _apply(self, op_type, inputs, structure, extra=None, name=None):
         specs = nest.flatten(structure)

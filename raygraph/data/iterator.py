@@ -13,10 +13,10 @@ from ..tensor import Tensor
 from . import function
 from . import ops as _ops  # noqa: F401 - the iterator ops' table entries
 from . import structure as nest
-from .structure import Spec
+from .structure import Spec, Structured
 
 
-class Iterator:
+class Iterator(Structured):
     """A dataset iterator: `get_next()` gives the next element's tensors; OutOfRangeError at the end."""
 
     def __init__(self, iterator_resource, initializer, structure):
@@ -29,18 +29,6 @@ class Iterator:
         if self._initializer is None:
             raise ValueError("Iterator does not have an initializer.")
         return self._initializer
-
-    @property
-    def output_types(self):
-        return nest.map_structure(lambda s: s.dtype, self._structure)
-
-    @property
-    def output_shapes(self):
-        return nest.map_structure(lambda s: s.shape, self._structure)
-
-    @property
-    def output_classes(self):
-        return nest.map_structure(lambda s: Tensor, self._structure)
 
     def _type_attrs(self):
         specs = nest.flatten(self._structure)

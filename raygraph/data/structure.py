@@ -1,5 +1,6 @@
 """An element's structure as tf.data sees it: tuples, namedtuples and dicts (sorted by key) nest; anything
 else (a list included, which tf.data turns into one tensor) is a leaf."""
+from ..tensor import Tensor
 
 
 def is_nested(x):
@@ -54,3 +55,12 @@ class Spec:
 
     def __init__(self, dtype, shape, inner=None):
         self.dtype, self.shape, self.inner = dtype, shape, inner
+
+
+class Structured:
+    """TF's `output_types`/`output_shapes`/`output_classes` of an object with a `_structure` of Specs (a
+    dataset's elements, an iterator's `get_next`)."""
+
+    output_types = property(lambda self: map_structure(lambda s: s.dtype, self._structure))
+    output_shapes = property(lambda self: map_structure(lambda s: s.shape, self._structure))
+    output_classes = property(lambda self: map_structure(lambda s: Tensor, self._structure))
