@@ -48,6 +48,16 @@ class StepMessage(NamedTuple):
     timeout: Any           # seconds, or None
 
 
+class TensorFrame(NamedTuple):
+    """One-way, device to device: the value of `key` for step `step_id` (wire.py's encoding; None is a
+    control token, "dead" a dead branch's token). No reply."""
+
+    kind: str              # "tensor"
+    step_id: str
+    key: Any
+    value: Any
+
+
 class StepReply(NamedTuple):
     """A device's answer to a StepMessage; `kind` says which fields mean something.
 
@@ -83,9 +93,29 @@ def send_message(conn, obj, shm=None):
         conn.send_bytes(b"S" + pickle.dumps((segment.name, sizes)))
     else:
         conn.send_bytes(b"R" + pickle.dumps(sizes))
+        fd = conn.fileno()
         for v in views:
-            conn.send_bytes(v)
+            _write_all(fd, v)
     conn.send_bytes(body)
+
+
+def _write_all(fd, view):
+    """Writes a whole buffer as one raw frame (its size was sent before it)."""
+    while view.nbytes:
+        view = view[os.write(fd, view):]
+
+
+def _read_into(fd, size):
+    """Reads one raw frame of `size` bytes straight into a new (uninitialized) array: no intermediate copies."""
+    import numpy as np
+    buf = np.empty(size, dtype=np.uint8)
+    view, got = memoryview(buf), 0
+    while got < size:
+        n = os.readv(fd, [view[got:got + (8 << 20)]])
+        if n == 0:
+            raise EOFError("the connection closed inside a frame")
+        got += n
+    return buf
 
 
 def _keep_small(buffer, large):
@@ -116,11 +146,8 @@ def receive_message(conn, attached):
             buffers.append(segment.buf[at:at + n].toreadonly())
             at += n
     else:
-        buffers = []
-        for n in pickle.loads(memoryview(first)[1:]):
-            buf = bytearray(n)
-            conn.recv_bytes_into(buf)
-            buffers.append(buf)
+        fd = conn.fileno()
+        buffers = [_read_into(fd, n) for n in pickle.loads(memoryview(first)[1:])]
     return pickle.loads(conn.recv_bytes(), buffers=buffers)
 
 
@@ -231,10 +258,13 @@ class ChannelServer:
                 self._pending.release()
             with conn:
                 while True:
-                    message = StepMessage._make(receive_message(conn, attached))
+                    raw = receive_message(conn, attached)
+                    message = (StepMessage if raw[0] == "run" else TensorFrame)._make(raw)
+                    del raw
                     reply = self.handler(message)
                     del message  # its feeds may view a segment of `attached`
-                    send_message(conn, tuple(reply))  # plain tuples on the wire: a named one pickles its class
+                    if reply is not None:  # tensor frames are one-way
+                        send_message(conn, tuple(reply))  # plain tuples on the wire: a named one pickles its class
                     del reply
         except (EOFError, OSError, Exception):  # noqa: BLE001 - a broken, silent or hostile client ends its thread
             pass
@@ -299,18 +329,8 @@ class Channel:
     """One client connection to a device: `call(message, timeout)` -> reply."""
 
     def __init__(self, addresses, authkey, same_host, timeout=10.0):
-        errors = []
-        for address in addresses:
-            if isinstance(address, str) and not same_host:
-                continue
-            try:
-                family = "AF_UNIX" if isinstance(address, str) else "AF_INET"
-                self.conn = _connect(address, family, authkey, timeout)
-                self.shm = SharedBuffer() if family == "AF_UNIX" else None
-                return
-            except (OSError, EOFError) as e:
-                errors.append(e)
-        raise ChannelClosed(f"could not connect to the device's step channel: {errors}")
+        self.conn, family = connect(addresses, authkey, same_host, timeout)
+        self.shm = SharedBuffer() if family == "AF_UNIX" else None
 
     def send(self, message):
         try:
@@ -339,6 +359,21 @@ class Channel:
             pass
         if self.shm is not None:
             self.shm.close()
+
+
+def connect(addresses, authkey, same_host, timeout=10.0):
+    """An authenticated connection to a channel server: its Unix socket when on the same host, else TCP.
+    -> (Connection, family); ChannelClosed when neither answers."""
+    errors = []
+    for address in addresses:
+        if isinstance(address, str) and not same_host:
+            continue
+        family = "AF_UNIX" if isinstance(address, str) else "AF_INET"
+        try:
+            return _connect(address, family, authkey, timeout), family
+        except (OSError, EOFError) as e:
+            errors.append(e)
+    raise ChannelClosed(f"could not connect to the device's step channel: {errors}")
 
 
 def _connect(address, family, authkey, timeout):

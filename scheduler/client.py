@@ -74,7 +74,7 @@ class Client:
                 return
         devices = list(plan.partitions)
         handles = {d: self.handle(d) for d in devices}
-        peers = {d: handles[d].actor for d in devices}
+        peers = {d: (handles[d].actor, handles[d].channel_info) for d in devices}  # links between devices
         refs = {d: handles[d].actor.install.remote(plan.id, plan.partitions[d], peers) for d in devices}
         for d, ref in refs.items():
             try:

@@ -107,8 +107,8 @@ def test_control_tokens_and_dead_values_go_to_peers_without_the_object_store(dev
     node = Node(name="a", op_type="NoOp", kernel=lambda at: None)
     part = Partition(nodes=[node], deps=[()], n_slots=0, control_sends={0: ("^a",)},
                      send_targets={"^a": ("peer",)})
-    device.install("s", part, {"peer": Peer})
+    device.install("s", part, {"peer": (Peer, None)})
     assert device.handle(_run("s/1", plan_id="s")).kind == "ok"
     assert sent == [("s/1", "^a", None)]
-    device._send({"peer": Peer}, part, "s/2", "^a", DEAD)
+    device._send({"peer": (Peer, None)}, part, "s/2", "^a", DEAD)
     assert sent[-1] == ("s/2", "^a", "dead")
