@@ -175,8 +175,8 @@ MASTER_JOBS = ("chief", "master", "worker")  # whose task 0 is a client's master
 def master_task(spec, table):
     """The task that runs a session's ops that ask for no device, as TF1's master does: the session's own
     task (a `train.Server`'s target names it); else task 0 of the chief, master or worker job of the cluster
-    spec (or, without a spec, of the jobs the graph names); else the first job's task 0; else
-    /job:localhost/task:0 (a graph that names no task at all)."""
+    spec (or, without a spec, the lowest task of those jobs that the graph names); else the first job's
+    first task; else /job:localhost/task:0 (a graph that names no task at all)."""
     jobs = list(spec.jobs) if spec is not None and spec.jobs else []
     for node in table.values():
         job = node.device[0]
@@ -184,16 +184,16 @@ def master_task(spec, table):
             jobs.append(job)
     for job in MASTER_JOBS:
         if job in jobs:
-            return job, _first_task(spec, job)
-    return (jobs[0], _first_task(spec, jobs[0])) if jobs else ("localhost", 0)
+            return job, _first_task(spec, table, job)
+    return (jobs[0], _first_task(spec, table, jobs[0])) if jobs else ("localhost", 0)
 
 
-def _first_task(spec, job):
+def _first_task(spec, table, job):
     if spec is not None and job in spec.jobs:
         indices = spec.task_indices(job)
         if indices:
             return min(indices)
-    return 0
+    return min((n.device[2] or 0 for n in table.values() if n.device[0] == job), default=0)
 
 
 def cluster_devices(spec, default_task, table):

@@ -31,6 +31,7 @@ from multiprocessing.connection import Connection, answer_challenge, deliver_cha
 from typing import Any, NamedTuple
 
 LARGE = 1 << 16  # buffers from this size travel beside the pickle
+KEEP = 64 << 20  # shared-memory segments up to this size are kept for reuse; a larger one only while steps need it
 HANDSHAKE_TIMEOUT = 10.0  # seconds either end waits for the other's part of the handshake
 MAX_PENDING = 16          # unauthenticated connections a device holds at once
 BACKLOG = socket.SOMAXCONN
@@ -80,6 +81,8 @@ def send_message(conn, obj, shm=None):
     large = []
     body = pickle.dumps(obj, protocol=5, buffer_callback=lambda b: _keep_small(b, large))
     if not large:
+        if shm is not None:
+            shm.trim()
         conn.send_bytes(b"I" + body)
         return
     views = [b.raw() for b in large]
@@ -129,6 +132,8 @@ def receive_message(conn, attached):
     """The next object; `attached` caches the sender's shared-memory segments by name."""
     first = conn.recv_bytes()
     kind = first[:1]
+    if kind != b"S" and attached:
+        _release_large(attached)  # the sender released its large segment
     if kind == b"I":
         return pickle.loads(memoryview(first)[1:])
     if kind == b"S":
@@ -182,6 +187,13 @@ def _attach(name):
     return segment
 
 
+def _release_large(attached):
+    """Unmaps attached segments larger than KEEP once no array views them: the client released them."""
+    for name in [k for k, seg in attached.items() if k != "retired" and seg.size > KEEP]:
+        if _closed(attached[name]):
+            del attached[name]
+
+
 def release_attached(attached):
     """Closes the segments a connection attached (those still viewed unmap when their last view goes)."""
     for key, seg in list(attached.items()):
@@ -197,10 +209,20 @@ class SharedBuffer:
         self.segment = None
 
     def reserve(self, size):
+        if self.segment is not None and self.segment.size > max(2 * size, KEEP):
+            self.close()  # a large segment that this message does not need
         if self.segment is None or self.segment.size < size:
             self.close()
-            self.segment = shared_memory.SharedMemory(create=True, size=max(size, 1 << 20) * 2)
+            # room to grow for segments kept between steps; an exact fit for one larger than KEEP (released after it)
+            self.segment = shared_memory.SharedMemory(create=True, size=size if size > KEEP else
+                                                      min(max(size, 1 << 20) * 2, KEEP))
         return self.segment
+
+    def trim(self):
+        """Releases a segment larger than KEEP: a message without large buffers came (the device unmaps its
+        side when it receives such a message, see `receive_message`)."""
+        if self.segment is not None and self.segment.size > KEEP:
+            self.close()
 
     def close(self):
         if self.segment is not None:
@@ -265,7 +287,7 @@ class ChannelServer:
                     del message  # its feeds may view a segment of `attached`
                     if reply is not None:  # tensor frames are one-way
                         send_message(conn, tuple(reply))  # plain tuples on the wire: a named one pickles its class
-                    del reply
+                        del reply
         except (EOFError, OSError, Exception):  # noqa: BLE001 - a broken, silent or hostile client ends its thread
             pass
         finally:
