@@ -13,30 +13,46 @@ import sys
 import time
 
 import numpy as np
-import psutil
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import raygraph as tf  # noqa: E402
 
 
 def ray_processes():
-    """{description: Process} of this session's Ray processes (children of the driver, and their children)."""
+    """{"pid command": pid} of this session's Ray processes: the driver's descendants (read from /proc)."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    parents[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+    mine, frontier = set(), {os.getpid()}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - mine
+        mine |= frontier
     procs = {}
-    for p in psutil.Process().children(recursive=True):
+    for pid in mine:
         try:
-            name = " ".join(p.cmdline()[:3])[-70:] or p.name()
-            procs[f"{p.pid} {name}"] = p
-        except psutil.Error:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                words = f.read().split(b"\0")
+            name = os.path.basename(words[0].decode(errors="replace"))
+            if name.startswith("python") and len(words) > 1:
+                name = os.path.basename(words[1].decode(errors="replace"))
+            procs[f"{pid} {name[:50]}"] = pid
+        except OSError:
             continue
     return procs
 
 
 def rss(procs):
     out = {}
-    for key, p in procs.items():
+    for key, pid in procs.items():
         try:
-            out[key] = p.memory_info().rss
-        except psutil.Error:
+            with open(f"/proc/{pid}/status") as f:
+                out[key] = next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmRSS:"))
+        except (OSError, StopIteration):
             pass
     return out
 
