@@ -65,7 +65,8 @@ class Engine:
 
 _ERROR_CLASSES = {"MemoryError": errors.ResourceExhaustedError, "NotImplementedError": errors.UnimplementedError,
                   "FileNotFoundError": errors.NotFoundError, "TimeoutError": errors.DeadlineExceededError,
-                  "RecursionError": errors.InternalError, "AssertionError": errors.InternalError}
+                  "RecursionError": errors.InternalError, "AssertionError": errors.InternalError,
+                  "ConnectionError": errors.UnavailableError}  # a link between devices broke under the step
 
 
 def _op_error(code, message, op):
