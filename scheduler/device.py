@@ -45,6 +45,7 @@ class Device:
         self.resources = Resources()
         self.partitions = {}     # plan id -> (Partition, {device name: (actor handle, channel info or None)})
         self.links = {}          # (device name, channel info) -> PeerLink, or None where none could be opened
+        self.use_links = os.environ.get("RAYGRAPH_DEVICE_LINKS", "1") != "0"  # 0: every tensor as an object ref
         self.steps = {}          # step id -> Step, while running
         self.inbox = {}          # step id -> {key: value} that came before the step
         self.ended = collections.OrderedDict()  # recently ended step ids: late deliveries are dropped
@@ -207,7 +208,7 @@ class Device:
             actor.deliver.remote(step_id, key, payload)
 
     def _link(self, device, info):
-        if info is None:
+        if info is None or not self.use_links:
             return None
         key = (device, info[2], tuple(map(str, info[0])))
         link = self.links.get(key, False)
