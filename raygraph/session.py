@@ -255,6 +255,21 @@ class BaseSession:
                 self._plans[key] = plan
             return plan
 
+    def _run_repeatedly(self, op):
+        """Runs `op` (a queue runner's enqueue) again and again inside its device, with no round trip per run,
+        until a run fails (raised, as `run` raises it) or the session closes (returns True). False when the
+        op's step spans several devices: the caller runs it itself."""
+        if self._closed:
+            raise RuntimeError("Attempted to use a closed Session.")
+        key = ((), (op,), frozenset())
+        plan = self._plans.get(key) or self._plan([], (op,), {}, key)
+        try:
+            return self._runtime.run_repeatedly(plan)
+        except errors.OpError:
+            if self._closed:
+                return True
+            raise
+
     def make_callable(self, fetches, feed_list=None, accept_options=False):
         """A function running `fetches` with positional feed values for `feed_list`."""
         feed_list = [self._graph.as_graph_element(f, allow_tensor=True, allow_operation=False)

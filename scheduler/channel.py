@@ -41,7 +41,7 @@ BACKLOG = socket.SOMAXCONN
 class StepMessage(NamedTuple):
     """Run step `step_id` of the installed plan `plan_id` with `feeds` ({key: value})."""
 
-    kind: str              # "run"
+    kind: str              # "run", or "repeat": run it again and again until a run fails (Device.repeat)
     plan_id: str
     step_id: str
     feeds: dict
@@ -281,7 +281,7 @@ class ChannelServer:
             with conn:
                 while True:
                     raw = receive_message(conn, attached)
-                    message = (StepMessage if raw[0] == "run" else TensorFrame)._make(raw)
+                    message = (TensorFrame if raw[0] == "tensor" else StepMessage)._make(raw)
                     del raw
                     reply = self.handler(message)
                     del message  # its feeds may view a segment of `attached`

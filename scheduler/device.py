@@ -45,6 +45,7 @@ class Device:
         self.resources = Resources()
         self.partitions = {}     # plan id -> (Partition, {device name: (actor handle, channel info or None)})
         self.links = {}          # (device name, channel info) -> PeerLink, or None where none could be opened
+        self.repeating = {}      # step id of a repeated step -> Event that stops it (see `repeat`)
         self.use_links = os.environ.get("RAYGRAPH_DEVICE_LINKS", "1") != "0"  # 0: every tensor as an object ref
         self.steps = {}          # step id -> Step, while running
         self.inbox = {}          # step id -> {key: value} that came before the step
@@ -61,6 +62,7 @@ class Device:
         self.server = None
         self.sent_bytes = 0      # tensor bytes sent to other devices (for benchmarks)
         self.sends = {"link": 0, "ref": 0}  # values and tokens sent over links / as Ray object refs
+        self.runs = {"messages": 0, "repeated": 0}  # step messages taken / steps run by `repeat`
 
     # ----- lifecycle ---------------------------------------------------------------------------------
     def info(self):
@@ -120,13 +122,16 @@ class Device:
     def handle(self, message):
         """A StepMessage -> its StepReply; never raises (failures are replies). A TensorFrame from another
         device is taken in (no reply)."""
-        if not isinstance(message, StepMessage):
+        if not isinstance(message, StepMessage):  # a TensorFrame
             value = message.value
             value = DEAD if isinstance(value, str) else decode(value)
             # The link's reader must go on reading: a kernel made ready here may block (a dequeue) until a
             # later frame on this same link arrives, so the ops it releases run in another thread.
             self.deliver_value(message.step_id, message.key, value, self.starters.submit)
             return None
+        if message.kind == "repeat":
+            return self.repeat(message)
+        self.runs["messages"] += 1
         try:
             values, stats, output = self.run_step(message.plan_id, message.step_id, message.feeds, message.trace,
                                                   message.timeout)
@@ -141,6 +146,28 @@ class Device:
             return StepReply(kind="error", error=_portable(e))
 
     run = handle  # the actor-call route to the same thing
+
+    def repeat(self, message):
+        """Runs the step of `message` again and again, here, until one fails or the client aborts it (a queue
+        runner's enqueue: no client round trip per element). -> the reply that ended it ("aborted" if stopped)."""
+        stop = threading.Event()
+        with self.lock:
+            self.repeating[message.step_id] = stop
+        try:
+            n = 0
+            while not stop.is_set():
+                reply = self.handle(message._replace(kind="run", step_id=f"{message.step_id}/{n}"))
+                n += 1
+                self.runs["messages"] -= 1
+                self.runs["repeated"] += 1
+                if reply.kind != "ok":
+                    return reply
+                for stream, text in reply.output:
+                    write_output(text, stream)
+            return StepReply(kind="aborted")
+        finally:
+            with self.lock:
+                self.repeating.pop(message.step_id, None)
 
     def run_step(self, plan_id, step_id, feeds, trace, timeout):
         part, peers = self.partitions[plan_id]
@@ -270,7 +297,18 @@ class Device:
             self.ended.popitem(last=False)
 
     def abort(self, step_id):
-        """Ends step `step_id` here with Aborted (and drops anything that arrived for it)."""
+        """Ends step `step_id` here with Aborted (and drops anything that arrived for it); a repeated step
+        stops, its running repetition aborted."""
+        with self.lock:
+            stop = self.repeating.get(step_id)
+            if stop is not None:
+                stop.set()
+                prefix = step_id + "/"
+                running = [k for k in self.steps if k.startswith(prefix)]
+        if stop is not None:
+            for key in running:
+                self.abort(key)
+            return
         with self.lock:
             step = self.steps.get(step_id)
             self.inbox.pop(step_id, None)
@@ -282,7 +320,8 @@ class Device:
             step.done.set()
 
     def counters(self):
-        return {"sent_bytes": self.sent_bytes, "link_sends": self.sends["link"], "ref_sends": self.sends["ref"]}
+        return {"sent_bytes": self.sent_bytes, "link_sends": self.sends["link"], "ref_sends": self.sends["ref"],
+                "step_messages": self.runs["messages"], "repeated_steps": self.runs["repeated"]}
 
     def variables(self):
         """{(container, name): value} of this device (for tests and checkpoints)."""
