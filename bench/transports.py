@@ -41,9 +41,12 @@ def main():
 
     def serve():
         conn = listener.accept()
-        while True:
-            receive_message(conn, {})
-            conn.send_bytes(b"k")
+        try:
+            while True:
+                receive_message(conn, {})
+                conn.send_bytes(b"k")
+        except (EOFError, OSError):  # the client went away at exit
+            pass
     threading.Thread(target=serve, daemon=True).start()
     conn = Client(listener.address, family="AF_UNIX")
 
