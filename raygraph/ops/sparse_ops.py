@@ -22,7 +22,7 @@ from .reduction import reduce_max, reduce_sum, reduced_shape
 from .registry import NO_GRADIENT_DEFINED, NOT_DIFFERENTIABLE, NUMBERS, REALS, apply_op, op
 from .shape_fns import constant_value, constant_value_as_shape, dims, with_rank
 from .slicing import gather, gather_nd
-from .sparse_tensor import SparseTensor, SparseTensorValue, is_sparse
+from .sparse_tensor import SparseTensor, SparseTensorValue, is_sparse, static_dense_shape
 
 _raw = TensorShape._raw
 _I64 = dtypes.int64
@@ -116,7 +116,7 @@ def sparse_tensor_dense_matmul(sp_a, b, adjoint_a=False, adjoint_b=False, name=N
     with name_scope(name, "SparseTensorDenseMatMul", [sp_a.indices, sp_a.values, b]) as scope:
         b = convert_to_tensor(b, name="b")
         return apply_op("SparseTensorDenseMatMul", [sp_a.indices, sp_a.values, sp_a.dense_shape, b],
-                        {"adjoint_a": adjoint_a, "adjoint_b": adjoint_b}, name=scope)
+                        {"adjoint_a": adjoint_a, "adjoint_b": adjoint_b})
 
 
 # ----- SparseReorder, SparseReshape -------------------------------------------------------------------------
@@ -181,23 +181,31 @@ op("SparseReshape", "input_indices:int64, input_shape:int64, new_shape:int64", k
 def sparse_reshape(sp_input, shape, name=None):
     """The SparseTensor with the same entries in a dense tensor of `shape` (one dim may be -1)."""
     sp_input = _sparse(sp_input)
+    shape = cast(shape, dtype=_I64)
     with name_scope(name, "SparseReshape", [sp_input]) as scope:
-        new = convert_to_tensor(shape, dtype=_I64, name="shape")
-        indices, out_shape = apply_op("SparseReshape", [sp_input.indices, sp_input.dense_shape, new], {}, name=scope)
-        known, wanted = sp_input.shape, constant_value(new)
-        if known.is_fully_defined() and wanted is not None:
-            total, wanted = known.num_elements(), [int(d) for d in wanted]
-            if -1 in wanted:
-                rest = int(np.prod([d for d in wanted if d != -1]))
-                if rest and total % rest == 0:
-                    wanted[wanted.index(-1)] = total // rest
-            elif int(np.prod(wanted)) != total:
-                raise ValueError(f"Cannot reshape a tensor with {total} elements to shape {wanted} "
-                                 f"({int(np.prod(wanted))} elements).")
-        result = SparseTensor(indices, identity(sp_input.values), out_shape)
-        if wanted is not None:
-            result.set_shape([None if d == -1 else d for d in wanted])
-        return result
+        indices, out_shape = apply_op("SparseReshape", [sp_input.indices, sp_input.dense_shape, shape], {}, name=scope)
+        wanted = static_dense_shape(shape)
+        if wanted.ndims is not None and sp_input.shape.is_fully_defined():
+            out_shape = _static_reshape(sp_input.shape.as_list(), wanted.as_list(), constant_value(shape), out_shape)
+        return SparseTensor(indices, identity(sp_input.values), out_shape)
+
+
+def _static_reshape(old, wanted, given, out_shape):
+    """TF's build-time check of a reshape whose shapes are known: the new dense shape as a constant."""
+    if given is not None and sum(int(d) == -1 for d in np.ravel(given)) > 1:
+        raise ValueError(f"At most one dimension can be inferred (-1). Found: {np.ravel(given)}")
+    size = int(np.prod(old))
+    implied = sum(d is None for d in wanted)
+    original = list(wanted)
+    if implied == 1 and 0 not in wanted:
+        rest = [d for d in wanted if d is not None]
+        wanted[wanted.index(None)] = int(size // np.prod(rest))
+    if implied == 0 or (implied == 1 and 0 not in wanted):
+        if int(np.prod(wanted)) != size:
+            raise ValueError(f"Cannot reshape a tensor with {size} elements to shape {original} "
+                             f"({int(np.prod(wanted))} elements).")
+        return convert_to_tensor(wanted, dtype=_I64, name="Const")
+    return out_shape
 
 
 # ----- SparseAdd, SparseTensorDenseAdd -----------------------------------------------------------------------
@@ -284,7 +292,7 @@ def sparse_add(a, b, threshold=None, thresh=None):
         thresh = convert_to_tensor(threshold, dtype=a.values.dtype.real_dtype.base_dtype, name="threshold")
         indices, values, out_shape = apply_op("SparseAdd", _parts(a) + _parts(b) + [thresh], {})
         a.shape.assert_is_compatible_with(b.shape)
-        static = a.shape.merge_with(b.shape)
+        static = a.shape.merge_with(b.shape) if None not in (a.shape.ndims, b.shape.ndims) else unknown_shape()
         return SparseTensor(indices, values, static.as_list() if static.is_fully_defined() else out_shape)
     if sparse[1]:
         a, b = b, a
@@ -363,7 +371,12 @@ def _concat_kernel(a, *parts):
 
 
 op("SparseConcat", "indices:*int64, values:*T, shapes:*int64", kernel=_concat_kernel, grad=NOT_DIFFERENTIABLE,
-   shape=lambda i, a: _sparse_parts(_rank_of(i[2 * a["N"]]), i[a["N"]].dtype.base_dtype))
+   shape=lambda i, a: _sparse_parts(_rank_of(i[2 * a["N"]]), i[a["N"]].dtype.base_dtype, _total_entries(i[:a["N"]])))
+
+
+def _total_entries(indices):
+    counts = [dims(x)[0] if dims(x) else None for x in indices]
+    return None if None in counts else sum(counts)
 
 
 def sparse_concat(axis, sp_inputs, name=None, expand_nonconcat_dim=False, concat_dim=None,
@@ -473,7 +486,13 @@ def _fill_grad(op, _, g, __, ___):
 
 op("SparseFillEmptyRows", "indices:int64, values:T, dense_shape:int64, default_value:T", kernel=_fill_kernel,
    grad=_fill_grad, shape=lambda i, a: _sparse_parts(_rank_of(i[2]), i[1].dtype.base_dtype)[:2] + [
-       (dtypes.bool_, _raw((None,))), (_I64, _raw((dims(i[1])[0] if dims(i[1]) else None,)))])
+       (dtypes.bool_, _raw((_first(i[2]),))), (_I64, _raw((dims(i[1])[0] if dims(i[1]) else None,)))])
+
+
+def _first(dense_shape):
+    """The dense shape's first dim if known while building (the number of rows)."""
+    v = constant_value(dense_shape)
+    return int(np.ravel(v)[0]) if v is not None and np.size(v) else None
 
 
 def _fill_grad_kernel(a, reverse, g):
@@ -652,7 +671,7 @@ def _union_kernel(fn):
 
 
 def _not_implemented(op_type):
-    def grad(op, *grads):
+    def grad(op, grad):  # takes one output's gradient, as TF's: on a two-output op that is a TypeError, as in TF
         raise NotImplementedError(f"Gradient for {op_type} is not implemented.")
     return grad
 
@@ -660,7 +679,7 @@ def _not_implemented(op_type):
 _PAIR = "a_indices:int64, a_values:T, a_shape:int64, b_indices:int64, b_values:T, b_shape:int64"
 for _type, _fn in (("SparseSparseMaximum", max), ("SparseSparseMinimum", min)):
     op(_type, _PAIR, kernel=_union_kernel(_fn), grad=_not_implemented(_type), T=REALS,
-       shape=lambda i, a: _sparse_parts(_rank_of(i[2]), i[1].dtype.base_dtype)[:2])
+       shape=lambda i, a: _sparse_parts(None, i[1].dtype.base_dtype)[:2])
 
 
 def _union(op_type):

@@ -7,13 +7,15 @@ SparseTensorValue or an (indices, values, dense_shape) tuple.
 """
 import collections
 
+import numpy as np
+
 from .. import dtypes
 from ..convert import convert_to_tensor, register_tensor_conversion_function
 from ..default_graph import name_scope
-from ..shape import as_shape, dimension_value
+from ..shape import as_shape, dimension_value, unknown_shape
 from .array import placeholder, placeholder_with_default
 from .registry import apply_op
-from .shape_fns import constant_value_as_shape
+from .shape_fns import constant_value, constant_value_as_shape
 
 SparseTensorValue = collections.namedtuple("SparseTensorValue", ["indices", "values", "dense_shape"])
 
@@ -30,7 +32,7 @@ class SparseTensor:
             values = convert_to_tensor(values, name="values")
             dense_shape = convert_to_tensor(dense_shape, name="dense_shape", dtype=dtypes.int64)
         self._indices, self._values, self._dense_shape = indices, values, dense_shape
-        self._dense_shape_default = constant_value_as_shape(dense_shape)
+        self._dense_shape_default = static_dense_shape(dense_shape)
         indices_shape = indices.shape.with_rank(2)
         values_shape = values.shape.with_rank(1)
         shape_shape = dense_shape.shape.with_rank(1)
@@ -96,13 +98,46 @@ _TRUEDIV = {dtypes.uint8: dtypes.float32, dtypes.int8: dtypes.float32, dtypes.ui
 def _cwise(op_type, sp, dense, name, truediv=False):
     with name_scope(None, name, [sp, dense]) as scope:
         values = sp.values
-        dense = convert_to_tensor(dense, dtype=None if truediv else sp.dtype.base_dtype, name="y")
+        dense = convert_to_tensor(dense, dtype=sp.dtype.base_dtype, name="y")
         target = _TRUEDIV.get(sp.dtype.base_dtype) if truediv else None
         if target is not None:
             values = apply_op("Cast", [values], {"DstT": target}, name="Cast")
             dense = apply_op("Cast", [dense], {"DstT": target}, name="Cast")
         out = apply_op(op_type, [sp.indices, values, sp.dense_shape, dense], {}, name=scope)
-    return SparseTensor(sp.indices, out, sp.dense_shape)
+        return SparseTensor(sp.indices, out, sp.dense_shape)
+
+
+# The op types whose values TF's Python `constant_value` knows: a SparseTensor's static shape comes from those
+# only (TF's `constant_value_as_shape`), not from the shape refiner's wider folding.
+_PYTHON_FOLDABLE = {"Const", "Shape", "Size", "Rank", "Range", "Cast", "ConcatV2", "Pack", "Fill", "Identity",
+                    "StopGradient", "Equal", "NotEqual"}
+
+
+def _foldable(t):
+    return t.op.type in _PYTHON_FOLDABLE and all(_foldable(x) for x in t.op.inputs)
+
+
+def static_dense_shape(dense_shape):
+    """The dense shape a 1-D shape tensor statically tells, as TF's Python `constant_value_as_shape` sees it."""
+    op = dense_shape.op
+    if op.type == "ConcatV2":
+        out = as_shape([])
+        for part in op.inputs[:-1]:
+            out = out.concatenate(static_dense_shape(part))
+        return out
+    if op.type == "Pack":
+        return as_shape([None if not _foldable(x) or int(constant_value(x)) < 0 else int(constant_value(x))
+                         for x in op.inputs])
+    if op.type == "StridedSlice" and all(_foldable(x) for x in op.inputs[1:]) and not (
+            op._attrs["ellipsis_mask"] or op._attrs["new_axis_mask"] or op._attrs["shrink_axis_mask"]):
+        whole = static_dense_shape(op.inputs[0])
+        if whole.ndims is not None:
+            picked = op._def.kernel(op._attrs, np.array(whole.as_list(), dtype=object),
+                                    *[constant_value(x) for x in op.inputs[1:]])
+            return as_shape(list(picked))
+    if _foldable(dense_shape) or op.type == "Shape":
+        return constant_value_as_shape(dense_shape)
+    return unknown_shape(dense_shape.shape[0].value if dense_shape.shape.ndims == 1 else None)
 
 
 def _no_conversion(value, dtype=None, name=None, as_ref=False):
