@@ -20,8 +20,8 @@ from .filling import range as range_
 from .indexed_slices import IndexedSlices
 from .joining import concat, dynamic_partition, parallel_dynamic_stitch, stack, tile
 from .linalg import matmul
-from .math import (cast, div_no_nan, greater, greater_equal, log, logical_and, maximum, multiply, pow as pow_,
-                   sqrt)
+from .math import cast, div_no_nan, greater, greater_equal, log, logical_and, maximum, multiply, sqrt
+from .math import pow as pow_
 from .nn import sigmoid_cross_entropy_with_logits, softmax_cross_entropy_with_logits_v2
 from .reduction import reduce_prod, reduce_sum
 from .scatter import sparse_to_dense, unique

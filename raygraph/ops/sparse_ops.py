@@ -13,11 +13,11 @@ from ..default_graph import name_scope
 from ..errors import InvalidArgumentError
 from ..shape import TensorShape, unknown_shape
 from .array import expand_dims, identity, invert_permutation, reshape, shape, transpose
-from .filling import range as range_
 from .filling import ones, zeros, zeros_like
+from .filling import range as range_
 from .indexed_slices import IndexedSlices
-from .math import cast
 from .joining import concat, stack
+from .math import cast
 from .reduction import reduce_max, reduce_sum, reduced_shape
 from .registry import NO_GRADIENT_DEFINED, NOT_DIFFERENTIABLE, NUMBERS, REALS, apply_op, op
 from .shape_fns import constant_value, constant_value_as_shape, dims, with_rank
@@ -113,7 +113,7 @@ def sparse_tensor_dense_matmul(sp_a, b, adjoint_a=False, adjoint_b=False, name=N
             return transpose(sparse_tensor_dense_matmul(b, sp_a, adjoint_a, adjoint_b))
         return transpose(sparse_tensor_dense_matmul(b, sp_a, adjoint_a=not adjoint_a, adjoint_b=not adjoint_b))
     sp_a = _sparse(sp_a)
-    with name_scope(name, "SparseTensorDenseMatMul", [sp_a.indices, sp_a.values, b]) as scope:
+    with name_scope(name, "SparseTensorDenseMatMul", [sp_a.indices, sp_a.values, b]):
         b = convert_to_tensor(b, name="b")
         return apply_op("SparseTensorDenseMatMul", [sp_a.indices, sp_a.values, sp_a.dense_shape, b],
                         {"adjoint_a": adjoint_a, "adjoint_b": adjoint_b})
@@ -583,7 +583,6 @@ def _reduce_sum_grad(op, g):
 
 
 _REDUCE = "input_indices:int64, input_values:T, input_shape:int64, reduction_axes:int32"
-_SPARSE_OUT = lambda i, a: _sparse_parts(None, i[1].dtype.base_dtype)  # noqa: E731 - TF gives them no shapes
 op("SparseReduceSum", _REDUCE, kernel=_reduce_dense(np.add, None), shape=_reduce_shape, grad=_reduce_sum_grad,
    T=NUMBERS)
 op("SparseReduceMax", _REDUCE, kernel=_reduce_dense(np.maximum, _lowest), shape=_reduce_shape,
@@ -728,7 +727,7 @@ def _cwise_grad(is_mul):
 
 
 _CWISE = "sp_indices:int64, sp_values:T, sp_shape:int64, dense:T"
-_cwise_shape = lambda i, a: (i[1].dtype.base_dtype, _raw((dims(i[0])[0] if dims(i[0]) else None,)))  # noqa: E731
+_cwise_shape = lambda i, a: (i[1].dtype.base_dtype, _raw((dims(i[0])[0] if dims(i[0]) else None,)))
 op("SparseDenseCwiseMul", _CWISE, kernel=_cwise_kernel(np.multiply), shape=_cwise_shape, grad=_cwise_grad(True),
    T=NUMBERS)
 op("SparseDenseCwiseDiv", _CWISE, kernel=_cwise_kernel(lambda x, y: x / y if x.dtype.kind in "fc"

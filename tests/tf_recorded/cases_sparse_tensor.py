@@ -46,8 +46,7 @@ def case_sparse_tensor_parts(tf):
     st = _sp(tf)
     ops = [[o.name, o.type] for o in tf.get_default_graph().get_operations()]
     return {"st": _st(st), "op": st.op.name, "dtype": st.dtype.name, "get_shape": st.get_shape().as_list(),
-            "graph": st.graph is tf.get_default_graph(), "ops": ops, "run": _run(tf, st),
-            "type": type(_run.__globals__["np"]).__name__}
+            "graph": st.graph is tf.get_default_graph(), "ops": ops, "run": _run(tf, st)}
 
 
 def case_sparse_tensor_value_and_eval(tf):
