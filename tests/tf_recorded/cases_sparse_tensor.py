@@ -367,3 +367,28 @@ def case_segment_reductions(tf):
                 raises(lambda: s.run(tf.sparse_segment_sum(d, [0, 5], [0, 0]))),
                 raises(lambda: s.run(tf.sparse_segment_sum(d, [0, 1], [1, 0])))]
     return {"shapes": [[o.name, o.shape.as_list()] for o in outs], "run": _run(tf, [outs, grads]), "errs": errs}
+
+
+def case_embedding_lookup_sparse_partitioned_and_max_norm(tf):
+    parts = [tf.constant(np.arange(9.0).reshape(3, 3) / 4), tf.constant(np.arange(9.0, 15.0).reshape(2, 3) / 4)]
+    ids = tf.SparseTensor([[0, 0], [0, 1], [1, 0], [2, 1]], tf.constant([1, 4, 0, 2], tf.int64), [3, 2])
+    wts = tf.SparseTensor(ids.indices, [2.0, 1.0, 0.5, 1.0], ids.dense_shape)
+    outs = [tf.nn.embedding_lookup_sparse(parts, ids, None, partition_strategy="div", combiner="sum"),
+            tf.nn.embedding_lookup_sparse(parts, ids, tf.SparseTensor(wts.indices, tf.cast(wts.values, tf.float64),
+                                                                      wts.dense_shape), combiner="mean",
+                                          partition_strategy="div"),
+            tf.nn.embedding_lookup_sparse(tf.concat(parts, 0), ids, None, max_norm=1.0)]
+    return {"shapes": [[o.name, o.shape.as_list()] for o in outs], "run": _run(tf, outs)}
+
+
+def case_sparse_feeds_and_callables(tf):
+    p = tf.sparse_placeholder(tf.float32, shape=[None, 3])
+    total = tf.sparse_reduce_sum(p, 1)
+    with tf.Session() as s:
+        value = tf.SparseTensorValue(np.array([[0, 0], [1, 2]]), np.array([1.5, 2.5], np.float32), np.array([2, 3]))
+        by_value = s.run(total, {p: value})
+        by_tuple = s.run(p, {p: ([[1, 1]], [4.0], [3, 3])})
+        parts = s.run([p.indices, p.values], {p.indices: [[0, 1]], p.values: [9.0], p.dense_shape: [1, 3]})
+        wrong_rank = raises(lambda: s.run(total, {p: ([[0, 0, 0]], [1.0], [2, 3, 4])}))
+    return {"value": by_value, "tuple": _plain(by_tuple), "parts": parts, "wrong_rank": wrong_rank,
+            "shape": _st(p)}
