@@ -1146,7 +1146,7 @@ def _nearest_grad_ref(g, size):
 ROWS = ROWS + IMAGE_OPS
 
 
-# ----- sparse tensors (ops/sparse_ops.py, ops/segments.py): indices fixed, values and dense operands the inputs ----
+# ----- sparse tensors (ops/sparse_*.py, ops/segments.py): indices fixed, values and dense operands the inputs -----
 _SI = np.array([[0, 1], [1, 0], [1, 2], [2, 3]], I64)  # sorted entries of a [3, 4] sparse tensor
 _SHAPE = np.array([3, 4], I64)
 

@@ -33,7 +33,8 @@ LAYERS = [
      "ops.sets", "ops.linalg", "ops.matrix", "ops.products", "ops.decompositions",
      "ops.operators", "ops.random", "ops.candidate_sampling", "ops.control_flow", "ops.tensor_array", "ops.while_loop",
      "ops.control", "ops.nn", "ops.blocks", "ops.conv", "ops.pooling", "ops.normalization", "ops.ranking",
-     "ops.nn_impl", "ops.clip", "ops.checks", "ops.state", "ops.scatter", "ops.segments", "ops.sparse_ops", "ops.embedding",
+     "ops.nn_impl", "ops.clip", "ops.checks", "ops.state", "ops.scatter", "ops.segments", "ops.sparse_ops", "ops.sparse_math", "ops.sparse_slicing",
+     "ops.embedding",
      "ops.io", "ops.image", "ops.parsing", "ops.script", "ops.summary", "ops.training", "ops.queues", "ops"],
     # TF's namespaces over the op families
     ["math", "sparse", "bitwise", "image", "io", "losses", "functional", "debugging", "linalg", "random",

@@ -28,7 +28,8 @@ from .scatter import sparse_to_dense, unique
 from .segments import segment_sum, sparse_segment_mean, sparse_segment_sqrt_n, sparse_segment_sum
 from .slicing import gather, where
 from .slicing import slice as slice_
-from .sparse_ops import sparse_fill_empty_rows, sparse_reshape, sparse_retain
+from .sparse_ops import sparse_reshape, sparse_retain
+from .sparse_slicing import sparse_fill_empty_rows
 from .sparse_tensor import SparseTensor
 
 

@@ -2,7 +2,7 @@
 elsewhere), held as three tensors: int64 `indices` [N, rank], `values` [N], int64 `dense_shape` [rank].
 
 It is not a Tensor: converting one to a Tensor is a TypeError, as in TF; ops over it take its three parts
-(ops/sparse_ops.py). A session fetches one as a `SparseTensorValue`, and a `sparse_placeholder` is fed a
+(ops/sparse_*.py). A session fetches one as a `SparseTensorValue`, and a `sparse_placeholder` is fed a
 SparseTensorValue or an (indices, values, dense_shape) tuple.
 """
 import collections
