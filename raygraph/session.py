@@ -16,6 +16,7 @@ from . import errors
 from .graph import _DefaultStack, _default_graph_stack, get_default_graph
 from .operation import Operation
 from .ops.indexed_slices import IndexedSlices, IndexedSlicesValue
+from .ops.sparse_tensor import SparseTensor, SparseTensorValue
 from .tensor import Tensor
 from .table import GraphTable
 from .targets import connect, reset
@@ -55,6 +56,9 @@ def _flatten_fetches(graph, fetches, out):
         parts = [(lambda values: None) if t is None else _flatten_fetches(graph, t, out)
                  for t in (fetches.values, fetches.indices, fetches.dense_shape)]
         return lambda values: IndexedSlicesValue(*[p(values) for p in parts])
+    if isinstance(fetches, SparseTensor):  # fetched as TF's SparseTensorValue(indices, values, dense_shape)
+        parts = [_flatten_fetches(graph, t, out) for t in (fetches.indices, fetches.values, fetches.dense_shape)]
+        return lambda values: SparseTensorValue(*[p(values) for p in parts])
     if fetches is None:
         raise TypeError(f"Argument `fetch` = {fetches} has invalid type \"{type(fetches).__name__}\". "
                         f"Cannot be None")
@@ -108,6 +112,15 @@ def _feed_value(tensor, value, key):
 def _fetch_value(value, dtype):
     arr = np.asarray(value, dtype=dtype.as_numpy_dtype)
     return arr[()] if arr.ndim == 0 else arr
+
+
+def _sparse_feeds_split(feed_dict):
+    """The feeds, a SparseTensor's (indices, values, dense_shape) value fed to its three tensors."""
+    for key, value in feed_dict.items():
+        if isinstance(key, SparseTensor):
+            yield from zip((key.indices, key.values, key.dense_shape), value)
+        else:
+            yield key, value
 
 
 # ----- the session ---------------------------------------------------------------------------------------------
@@ -198,7 +211,7 @@ class BaseSession:
 
     def _feeds(self, feed_dict):
         out = {}
-        for key, value in feed_dict.items():
+        for key, value in _sparse_feeds_split(feed_dict):
             try:
                 tensor = self._graph.as_graph_element(key, allow_tensor=True, allow_operation=False)
             except (TypeError, ValueError, KeyError) as e:
