@@ -50,3 +50,32 @@ def matmul(x, y):
     for f in futures:
         f.result()
     return out
+
+
+def rows(run, inputs, min_size):
+    """run(inputs) -> tuple of arrays, for an elementwise `run`: with its rows (axis 0 of the inputs'
+    broadcast shape) cut into blocks computed on the device's threads when large and allowed. Inputs
+    without those rows (broadcast along them) go whole to every block; a failing block reruns whole, so
+    that the error is the one the whole run raises."""
+    if not _enabled or _threads == 1:
+        return run(inputs)
+    try:
+        shape = np.broadcast_shapes(*(np.shape(a) for a in inputs))
+    except ValueError:
+        return run(inputs)
+    n, ndim = (shape[0], len(shape)) if shape else (0, 0)
+    if n < 2 * _threads or int(np.prod(shape)) < min_size:
+        return run(inputs)
+    whole = [not (isinstance(a, np.ndarray) and a.ndim == ndim and a.shape[0] == n) for a in inputs]
+    if any(w and np.size(a) >= min_size for w, a in zip(whole, inputs)):
+        return run(inputs)  # a large input broadcast along the rows would be recomputed per block
+    bounds = np.linspace(0, n, _threads + 1).astype(int)
+    blocks = [[a if w else a[lo:hi] for w, a in zip(whole, inputs)] for lo, hi in zip(bounds[:-1], bounds[1:])]
+    try:
+        futures = [_pool.submit(run, b) for b in blocks[1:]]
+        parts = [run(blocks[0])] + [f.result() for f in futures]
+    except Exception:  # noqa: BLE001 - the whole run raises the error the caller must see
+        return run(inputs)
+    first_rows = bounds[1] - bounds[0]
+    return tuple(np.concatenate([p[k] for p in parts]) if np.ndim(v) == ndim and np.shape(v)[0] == first_rows
+                 else v for k, v in enumerate(parts[0]))

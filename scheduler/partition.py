@@ -45,6 +45,7 @@ class Node:
     conditional: bool = False     # may see dead inputs (downstream of a switch)
     controls: tuple = ()          # node indices of its control inputs (a dead one makes it dead)
     role: str | None = None       # one of ROLES
+    elementwise: bool = False     # may be fused with its elementwise neighbours (fusion.py)
 
     def __repr__(self):
         return f"<Node {self.name} {self.op_type}>"
