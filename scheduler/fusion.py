@@ -63,23 +63,20 @@ def fuse(nodes, deps, keep):
     """(nodes, deps, renumber) with each elementwise region replaced by one fused node; `keep`: slots
     read outside the partition (sent, fetched). renumber maps each old index to the new index of the node
     itself or of the fused node that holds it."""
-    regions = _regions(nodes, deps)
-    if not regions:
-        return nodes, deps, {i: i for i in range(len(nodes))}
-    member_of = {i: r for r, members in enumerate(regions) for i in members}
+    for strict in (False, True):
+        regions = _regions(nodes, deps, strict)
+        if not regions:
+            return nodes, deps, {i: i for i in range(len(nodes))}
+        member_of = {i: r for r, members in enumerate(regions) for i in members}
+        items, waits, order = _order(len(nodes), deps, regions, member_of)
+        if order is not None:
+            break
     readers = {}
     for i, node in enumerate(nodes):
         for s in node.inputs:
             readers.setdefault(s, set()).add(i)
     fused = [_fused_node(nodes, members, readers, keep) for members in regions]
-    # the new list: kept nodes and fused nodes, ordered producers first (a fused node where its last member was)
-    old = [i for i in range(len(nodes)) if i not in member_of]
-    items = [("node", i) for i in old] + [("fused", r) for r in range(len(regions))]
-    waits = []
-    for kind, x in items:
-        ds = deps[x] if kind == "node" else {d for i in regions[x] for d in deps[i]}
-        waits.append({("fused", member_of[d]) if d in member_of else ("node", d) for d in ds} - {(kind, x)})
-    order = _topological(items, waits, lambda it: it[1] if it[0] == "node" else regions[it[1]][-1])
+    # the new list: kept nodes and fused nodes, producers first (a fused node where its last member was)
     position = {item: n for n, item in enumerate(order)}
     new_nodes = [nodes[x] if kind == "node" else fused[x] for kind, x in order]
     at = {item: n for n, item in enumerate(items)}
@@ -87,6 +84,18 @@ def fuse(nodes, deps, keep):
     renumber = {i: position[("fused", member_of[i])] if i in member_of else position[("node", i)]
                 for i in range(len(nodes))}
     return new_nodes, new_deps, renumber
+
+
+def _order(n, deps, regions, member_of):
+    """The kept nodes and fused regions as items ("node", i) and ("fused", r), what each waits for, and
+    their order, producers first (None if regions wait for each other: each region is convex, but two
+    grown greedily may still form a cycle; the strict rule of `_regions` cannot)."""
+    items = [("node", i) for i in range(n) if i not in member_of] + [("fused", r) for r in range(len(regions))]
+    waits = []
+    for kind, x in items:
+        ds = deps[x] if kind == "node" else {d for i in regions[x] for d in deps[i]}
+        waits.append({("fused", member_of[d]) if d in member_of else ("node", d) for d in ds} - {(kind, x)})
+    return items, waits, _topological(items, waits, lambda it: it[1] if it[0] == "node" else regions[it[1]][-1])
 
 
 def _topological(items, waits, priority):
@@ -106,14 +115,14 @@ def _topological(items, waits, priority):
             count[u] -= 1
             if not count[u]:
                 heapq.heappush(ready, (priority(items[u]), u))
-    assert len(order) == len(items), "fusion made a cycle"
-    return order
+    return order if len(order) == len(items) else None
 
 
-def _regions(nodes, deps):
+def _regions(nodes, deps, strict=False):
     """Lists of node indices (increasing), one per region of two or more fusable nodes. A node joins the
     region of its first producer it may join, and the regions of its other producers join that one too
-    when the union stays convex (no path leaves it and comes back)."""
+    when the union stays convex (no path leaves it and comes back); `strict`: only when what the union
+    waits for from outside all comes before its first member."""
     producer = {s: i for i, node in enumerate(nodes) for s in node.outputs}
     region_of, regions = {}, []
     for i, node in enumerate(nodes):
@@ -125,14 +134,17 @@ def _regions(nodes, deps):
                 continue
             members = regions[r]
             if target is None:
-                if not _reaches([d for d in deps[i] if region_of.get(d) != r], set(members), members[0], deps):
+                outside = [d for d in deps[i] if region_of.get(d) != r]
+                if all(d < members[0] for d in outside) if strict else \
+                        not _reaches(outside, set(members), members[0], deps):
                     target = r
                     members.append(i)
                     region_of[i] = r
                 continue
             union = set(members) | set(regions[target])
             lo = min(members[0], regions[target][0])
-            if not _reaches([d for m in union for d in deps[m] if d not in union], union, lo, deps):
+            outside = [d for m in union for d in deps[m] if d not in union]
+            if all(d < lo for d in outside) if strict else not _reaches(outside, union, lo, deps):
                 regions[target] = sorted(union)
                 for m in members:
                     region_of[m] = target

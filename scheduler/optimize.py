@@ -39,13 +39,14 @@ def from_config(opt_level=0, do_constant_folding=False, do_cse=False, jit_level=
     return Optimizations(fold_constants=on or do_constant_folding, eliminate_common=on or do_cse, fuse=fuse)
 
 
-def rewrite(table, names, fed, options):
-    """(table, names, rename) after the rewrites `options` asks for; `names` in dependency order."""
+def rewrite(table, names, fed, fetched, options):
+    """(table, names, rename) after the rewrites `options` asks for; `names` in dependency order. Fetched
+    nodes are not folded (they run, and show in traces, as in TF, where a folded node is a Const op)."""
     rename = {}
     if options.eliminate_common:
         table, names, rename = eliminate_common(table, names, fed)
     if options.fold_constants:
-        table = fold_constants(table, names, fed)
+        table = fold_constants(table, names, fed, {rename.get(n, n) for n in fetched})
     return table, names, rename
 
 
@@ -55,9 +56,10 @@ def folded_value(attrs):
     return attrs["value"]
 
 
-def fold_constants(table, names, fed):
-    """`table` with every foldable node whose inputs are all constants replaced by a constant node."""
-    fed_nodes = {key[0] for key in fed}
+def fold_constants(table, names, fed, keep=()):
+    """`table` with every foldable node whose inputs are all constants replaced by a constant node (but
+    those in `keep`)."""
+    fed_nodes = {key[0] for key in fed} | set(keep)
     changed = {}
     for name in names:
         spec = changed.get(name) or table[name]

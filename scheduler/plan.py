@@ -228,7 +228,7 @@ def build_plan(table, fetches, targets, feeds, devices, soft=False, plan_id="", 
         if table[name].role == MUST_FEED:
             raise PlanError("INVALID_ARGUMENT", table[name].unfed_error or f"You must feed a value for {name}",
                             name)
-    table, names, rename = optimize.rewrite(table, names, fed, opts)
+    table, names, rename = optimize.rewrite(table, names, fed, [key[0] for key in fetches], opts)
     if rename:  # a fetched duplicate is fetched from the node kept in its place
         fetches = [key if key in fed else (rename.get(key[0], key[0]), key[1]) for key in fetches]
     placement = place(table, names, devices, soft)
