@@ -5,8 +5,9 @@ the same broadcast position) costs the executor a dispatch, a waiting-count upda
 more than the arithmetic of a small tensor. `fuse` gathers connected elementwise nodes of a partition
 into regions and replaces each region of two or more nodes by one `_FusedElementwise` node whose kernel
 (`run_fused`) runs the members' own kernels in order, values passed in a list, each dropped after its
-last use: the same numbers as unfused, one dispatch. Large regions split their rows over the device's
-intra-op threads (intra_op.py) when the step lets kernels split themselves.
+last use: the same numbers as unfused, one dispatch. Large regions run in blocks of rows, whose
+temporaries stay in cache, shared among the device's intra-op threads when the step lets kernels split
+themselves (intra_op.py).
 
 A region never hides a value someone else needs: a member's output read outside the region, sent to
 another device or fetched is an output of the fused node. A node joins the region of one of its
@@ -22,7 +23,7 @@ from .partition import Node
 
 FUSED_OP = "_FusedElementwise"
 MAX_SEARCH = 4096    # nodes a cycle check may visit before it gives up (and refuses the join)
-MIN_SPLIT = 1 << 16  # elements of a region's output below which its rows are not split over threads
+BLOCK = 1 << 15     # elements per block of rows a large region is computed in (intra_op.rows)
 
 
 @dataclass(slots=True, frozen=True, kw_only=True, eq=False)
@@ -50,7 +51,7 @@ class Program:
 def run_fused(attrs, *inputs):
     """The fused node's kernel."""
     program = attrs["program"]
-    out = intra_op.rows(program.run, inputs, MIN_SPLIT)
+    out = intra_op.rows(program.run, inputs, BLOCK)
     return out if len(program.outputs) > 1 else out[0]
 
 
