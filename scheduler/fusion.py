@@ -38,13 +38,15 @@ class Program:
 
     def run(self, inputs):
         values = [None] * len(self.members)
-        for j, (name, kernel, attrs, args) in enumerate(self.members):
-            try:
+        drops = self.drops
+        j = 0
+        try:
+            for j, (_, kernel, attrs, args) in enumerate(self.members):
                 values[j] = kernel(attrs, *[inputs[a] if a >= 0 else values[~a] for a in args])
-            except Exception as e:  # noqa: BLE001 - reported as the member's failure, as unfused
-                raise StepError(name, e) from None
-            for k in self.drops[j]:
-                values[k] = None
+                for k in drops[j]:
+                    values[k] = None
+        except Exception as e:  # noqa: BLE001 - reported as the member's failure, as unfused
+            raise StepError(self.members[j][0], e) from None
         return tuple(values[j] for j in self.outputs)
 
 

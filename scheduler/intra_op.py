@@ -59,11 +59,13 @@ def rows(run, inputs, block):
     are shared among the device's threads when its step lets kernels split. Inputs without those rows
     (broadcast along them) go whole to every block; a failing block reruns whole, so that the error is
     the one the whole run raises."""
+    if max(map(np.size, inputs), default=0) < 2 * block:  # small (or grown only by broadcasting): whole
+        return run(inputs)
     try:
         shape = np.broadcast_shapes(*(np.shape(a) for a in inputs))
     except ValueError:
         return run(inputs)
-    size = int(np.prod(shape)) if shape else 1
+    size = int(np.prod(shape))
     n, ndim = (shape[0], len(shape)) if shape else (0, 0)
     per_block = max(2, block * n // size) if size else n
     if size < 2 * block or n < 2 * per_block:
