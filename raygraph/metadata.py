@@ -12,7 +12,7 @@ attr names them, its consumers reading its outputs.
 from tensorboard.compat.proto import (allocation_description_pb2, graph_pb2, step_stats_pb2,
                                       tensor_description_pb2)
 
-from .graph_def import GRAPH_DEF_VERSION, node_def
+from .graph_def import GRAPH_DEF_VERSION, attr_value, node_def, tensor_proto
 
 
 def fill_run_metadata(run_metadata, stats, plan, graph, options):
@@ -105,11 +105,18 @@ def partition_graph(plan, device, graph, edges=None):
     ops = [graph._ops_by_name[name] for node in part.nodes if node.op_type != "_Recv"
            for name in node.attrs.get("fused_ops", (node.name,))]
     outputs = _fused_outputs(fused, graph)
+    folded = {name: part.consts[slot] for slot, name in part.const_names.items()}
     for op in _with_local_sources(ops, plan, device, received):
         if op._name in held:
             continue
         nd = gd.node.add()
-        nd.CopyFrom(node_def(op))
+        if op._name in folded and op._inputs:  # computed when planning: a Const, as TF's constant folding makes
+            nd.name, nd.op = op._name, "Const"
+            dtype = op._outputs[0]._dtype.base_dtype
+            nd.attr["dtype"].CopyFrom(attr_value(dtype))
+            nd.attr["value"].tensor.CopyFrom(tensor_proto(folded[op._name], dtype))
+        else:
+            nd.CopyFrom(node_def(op))
         nd.device = device
         _rewire(nd, received, outputs)
     for node in fused:

@@ -73,7 +73,7 @@ def fold_constants(table, names, fed, keep=()):
             value = spec.kernel(spec.attrs, *args)
         except Exception:  # noqa: BLE001 - left to fail when it runs, reported with its node as usual
             continue
-        if isinstance(value, np.ndarray) and value.dtype != object and value.nbytes <= MAX_FOLDED_BYTES:
+        if isinstance(value, (np.ndarray, np.generic)) and value.dtype != object and value.nbytes <= MAX_FOLDED_BYTES:
             changed[name] = replace(spec, kernel=folded_value, attrs={"value": value}, inputs=(), role=CONSTANT)
     return {**table, **changed} if changed else table
 
@@ -85,7 +85,7 @@ def _may_fold(spec):
 
 def _constant_value(spec):
     value = spec.kernel(spec.attrs)
-    if not isinstance(value, np.ndarray):
+    if not isinstance(value, (np.ndarray, np.generic)):
         raise TypeError("not a tensor")
     return value
 

@@ -71,6 +71,7 @@ class Partition:
     control_sends: dict = field(default_factory=dict)  # node index -> (send key, ...) for control edges
     send_targets: dict = field(default_factory=dict)   # send key -> (receiving device, ...)
     consts: dict = field(default_factory=dict)         # slot -> constant value
+    const_names: dict = field(default_factory=dict)    # slot -> the node whose value it holds (folded or Const)
     dependents: tuple = field(init=False)        # per node: the nodes waiting for it
     roots: list = field(init=False)              # nodes ready at the start (receives are not: they arrive)
     initial_waiting: list = field(init=False)    # per node: len(deps[i])

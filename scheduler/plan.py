@@ -445,8 +445,8 @@ class _PartitionBuilder:
         """The Partition, with constants folded into pre-filled slots, and pass-through nodes that only
         pass a value or an ordering on spliced out (their consumers read and wait on what they did)."""
         removed = self._foldable() | self._pass_through()
-        consts = {self.nodes[i].outputs[0]: self.nodes[i].kernel(self.nodes[i].attrs) for i in removed
-                  if self.nodes[i].role == CONSTANT}
+        folded = [self.nodes[i] for i in sorted(removed) if self.nodes[i].role == CONSTANT]
+        consts = {node.outputs[0]: node.kernel(node.attrs) for node in folded}
         nodes, deps, renumber, alias = self._splice(removed)
         nodes = [replace(node, controls=tuple(renumber[c] for c in node.controls if c not in removed))
                  for node in nodes]
@@ -463,7 +463,8 @@ class _PartitionBuilder:
             recv_nodes={key: renumber[i] for key, i in self.recv_nodes.items()},
             fetch_deref=tuple(self.fetch_deref),
             control_sends={renumber[self.index[name]]: tuple(keys) for name, keys in self.control_sends.items()},
-            send_targets={k: tuple(v) for k, v in self.send_targets.items()}, consts=consts)
+            send_targets={k: tuple(v) for k, v in self.send_targets.items()}, consts=consts,
+            const_names={node.outputs[0]: node.name for node in folded})
 
     def _splice(self, removed):
         """The nodes left (inputs re-pointed past removed pass-throughs), their waits, old -> new index,

@@ -234,20 +234,24 @@ def test_fused_and_unfused_training_agree(rtf, monkeypatch, monkey):
 def test_traces_and_partition_graphs_show_the_fused_node(rtf, monkeypatch):
     monkeypatch.delenv("RAYGRAPH_FUSION", raising=False)
     x = rtf.placeholder(rtf.float32, [4], name="x")
-    y = rtf.tanh(x * 2.0 + 1.0, name="y")
+    k = rtf.constant(3.0, name="k") * 2.0   # folded when planning: a Const in the partition graph
+    y = rtf.tanh(x * k + 1.0, name="y")
     total = rtf.reduce_sum(y, name="total")
     opts = rtf.RunOptions(trace_level=rtf.RunOptions.FULL_TRACE, output_partition_graphs=True)
     meta = rtf.RunMetadata()
     with rtf.Session() as s:
         value = s.run(total, {x: np.arange(4, dtype=np.float32)}, options=opts, run_metadata=meta)
-    assert value == pytest.approx(np.tanh(np.arange(4) * 2.0 + 1.0).sum(), rel=1e-6)
+    assert value == pytest.approx(np.tanh(np.arange(4) * 6.0 + 1.0).sum(), rel=1e-6)
     labels = [n.timeline_label for d in meta.step_stats.dev_stats for n in d.node_stats]
-    assert f"fused/y = {FUSED_OP}(mul, add, y)" in labels
+    assert f"fused/y = {FUSED_OP}(mul_1, add, y)" in labels
     (gd,) = meta.partition_graphs
     nodes = {n.name: n for n in gd.node}
     fused = nodes["fused/y"]
-    assert fused.op == FUSED_OP and list(fused.attr["fused_ops"].list.s) == [b"mul", b"add", b"y"]
+    assert fused.op == FUSED_OP and list(fused.attr["fused_ops"].list.s) == [b"mul_1", b"add", b"y"]
     assert list(nodes["total"].input)[0] == "fused/y" and "y" not in nodes
+    assert nodes["mul"].op == "Const" and nodes["mul"].attr["value"].tensor.float_val == [6.0]
+    for nd in gd.node:  # a graph TF could import: every input names a node of it
+        assert all(i.lstrip("^").split(":")[0] in nodes for i in nd.input), nd.name
 
 
 def test_a_run_time_error_in_a_fused_op_names_that_op(rtf, monkeypatch):
