@@ -137,7 +137,8 @@ def format_node(node, deps=()):
     text = f"{node.name}: {outputs + ' = ' if outputs else ''}{node.op_type}({', '.join(f's{s}' for s in node.inputs)})"
     if deps:
         text += f" waits {list(deps)}"
-    notes = [f"controls {list(node.controls)}" if node.controls else "",
+    notes = [f"holds {', '.join(node.attrs['fused_ops'])}" if "fused_ops" in node.attrs else "",
+             f"controls {list(node.controls)}" if node.controls else "",
              f"reads refs at {list(node.deref)}" if node.deref else "",
              "conditional" if node.conditional else "", node.role or "", "stateful" if node.stateful else ""]
     notes = [n for n in notes if n]
