@@ -49,9 +49,10 @@ def main():
     for size in (16, 1024, 32768, 1 << 20):
         x, y = rng.random(size, dtype=np.float32), rng.random(size, dtype=np.float32)
         n = max(3, 20000 // max(1, size // 64))
-        ne = best(lambda: numexpr.evaluate(EXPR, local_dict={"x": x, "y": y, "h": H, "c": C}), n) if numexpr else float("nan")
-        print(f"{size:8d}  {best(lambda: by_numpy(x, y), n):8.1f}  {best(lambda: blocked(x, y), n):16.1f}  "
-              f"{ne:10.1f}")
+        local = {"x": x, "y": y, "h": H, "c": C}
+        ne = best(lambda d=local: numexpr.evaluate(EXPR, local_dict=d), n) if numexpr else float("nan")
+        plain = best(lambda x=x, y=y: by_numpy(x, y), n)
+        print(f"{size:8d}  {plain:8.1f}  {best(lambda x=x, y=y: blocked(x, y), n):16.1f}  {ne:10.1f}")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ and its spinning threads made step times swing by half here. So devices run sing
 a large product is cut into blocks computed on `threads` threads, in the steps of partitions whose
 slow kernels run one at a time (the device learns which, see device.py).
 """
+import itertools
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -84,7 +85,7 @@ def rows(run, inputs, block):
                 for out, s, v in zip(outs, sliced, run([a if w else a[lo:hi] for w, a in zip(whole, inputs)])):
                     if s:
                         out[lo:hi] = v
-        pairs = list(zip(bounds[:-1], bounds[1:]))
+        pairs = list(itertools.pairwise(bounds))
         for out, s, v in zip(outs, sliced, first):
             if s:
                 out[:bounds[1]] = v

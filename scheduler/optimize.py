@@ -9,6 +9,7 @@ which nodes compute their outputs from their inputs alone (a kernel that fails i
 its own error). A folded node becomes a constant-role node of the same name and device; a duplicate
 removed by CSE is renamed to the node it duplicates (`rename`), fetches and consumers included.
 """
+import math
 import os
 from dataclasses import dataclass, replace
 
@@ -71,7 +72,7 @@ def fold_constants(table, names, fed, keep=()):
         try:
             args = [_constant_value(s) for s in sources]
             value = spec.kernel(spec.attrs, *args)
-        except Exception:  # noqa: BLE001 - left to fail when it runs, reported with its node as usual
+        except Exception:  # noqa: BLE001, S112 - left to fail when it runs, reported with its node as usual
             continue
         if isinstance(value, (np.ndarray, np.generic)) and value.dtype != object and value.nbytes <= MAX_FOLDED_BYTES:
             changed[name] = replace(spec, kernel=folded_value, attrs={"value": value}, inputs=(), role=CONSTANT)
@@ -140,7 +141,7 @@ def _freeze(value):
         return ("dict", tuple(sorted((k, _freeze(v)) for k, v in value.items())))
     if isinstance(value, (list, tuple)):
         return (type(value).__name__, tuple(_freeze(v) for v in value))
-    if isinstance(value, float) and value != value:
+    if isinstance(value, float) and math.isnan(value):
         return ("nan",)
     hash(value)
     return (type(value), value)

@@ -248,7 +248,7 @@ def test_traces_and_partition_graphs_show_the_fused_node(rtf, monkeypatch):
     nodes = {n.name: n for n in gd.node}
     fused = nodes["fused/y"]
     assert fused.op == FUSED_OP and list(fused.attr["fused_ops"].list.s) == [b"mul_1", b"add", b"y"]
-    assert list(nodes["total"].input)[0] == "fused/y" and "y" not in nodes
+    assert nodes["total"].input[0] == "fused/y" and "y" not in nodes
     assert nodes["mul"].op == "Const" and nodes["mul"].attr["value"].tensor.float_val == [6.0]
     for nd in gd.node:  # a graph TF could import: every input names a node of it
         assert all(i.lstrip("^").split(":")[0] in nodes for i in nd.input), nd.name
@@ -259,9 +259,8 @@ def test_a_run_time_error_in_a_fused_op_names_that_op(rtf, monkeypatch):
     a = rtf.placeholder(rtf.float32, [None])
     b = rtf.placeholder(rtf.float32, [None])
     c = rtf.exp(rtf.add(a * 2.0, b, name="bad_add"))
-    with rtf.Session() as s:
-        with pytest.raises(rtf.errors.InvalidArgumentError, match="bad_add"):
-            s.run(c, {a: np.ones(3), b: np.ones(4)})
+    with rtf.Session() as s, pytest.raises(rtf.errors.InvalidArgumentError, match="bad_add"):
+        s.run(c, {a: np.ones(3), b: np.ones(4)})
 
 
 def test_constants_are_folded_in_sessions_too(rtf):
