@@ -9,6 +9,7 @@ import threading
 import uuid
 
 import numpy as np
+from scheduler.optimize import from_config
 from scheduler.resources import DEAD
 from tensorboard.compat.proto import config_pb2
 
@@ -123,6 +124,14 @@ def _sparse_feeds_split(feed_dict):
             yield key, value
 
 
+def optimizations_of(config):
+    """What planning does for a session's ConfigProto: graph_options.optimizer_options (constant folding and
+    CSE) and its global_jit_level (fusion of elementwise ops)."""
+    o = config.graph_options.optimizer_options
+    return from_config(o.opt_level, o.do_constant_folding, o.do_common_subexpression_elimination,
+                       o.global_jit_level)
+
+
 # ----- the session ---------------------------------------------------------------------------------------------
 class BaseSession:
     """A connection to the devices that run a graph (see `Session`)."""
@@ -140,7 +149,7 @@ class BaseSession:
         self._session_id = uuid.uuid4().hex[:12]
         self._plans = {}
         self._mutations = graph._mutations
-        self._table = GraphTable(graph)
+        self._table = GraphTable(graph, optimizations_of(self._config))
         self._default_graph_cm = None
         self._default_session_cm = None
         self._runtime = connect(self._target, self._config, graph)

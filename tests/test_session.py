@@ -29,7 +29,7 @@ def test_independent_heavy_branches_overlap_on_one_device(rtf):
     x = tf.placeholder(tf.float32, [640, 640])
     w = tf.constant(np.eye(640, dtype=np.float32))
     a = tf.matmul(x, w, name="branch_a")
-    b = tf.matmul(x, w, name="branch_b")
+    b = tf.matmul(x, w * 2.0, name="branch_b")  # not the same product: CSE would compute that once
     total = tf.reduce_sum(a) + tf.reduce_sum(b)
     value = np.ones((640, 640), np.float32)
     with tf.Session() as s:
