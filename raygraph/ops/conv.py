@@ -19,6 +19,7 @@ from ..default_graph import name_scope
 from ..errors import InvalidArgumentError, UnimplementedError
 from ..shape import TensorShape, unknown_shape
 from ..tensor import Tensor
+from . import conv_fourier
 from .array import expand_dims, reshape, shape, shape_n, squeeze
 from .joining import concat
 from .registry import apply_op, op
@@ -195,6 +196,9 @@ class _Geometry:
 def _forward(x, w, geo):
     dt = _work_dtype(x.dtype)
     x, w = x.astype(dt, copy=False), w.astype(dt, copy=False)
+    y = conv_fourier.forward(x, w, geo)
+    if y is not None:
+        return y
     rows = geo.positions
     chunks = _batches(geo.n, rows * geo.kk * geo.c)
     if len(chunks) == 1 and geo.groups == 1:   # the common case: one product, no copy of its result
@@ -231,11 +235,14 @@ def _backprop_input_as_conv(w, dy, geo):
 
 def _backprop_input(w, dy, geo):
     """col2im of dy @ filter^T: each kernel offset adds its slab of columns into the padded input gradient."""
-    as_conv = _backprop_input_as_conv(w, dy, geo)
+    dt = _work_dtype(dy.dtype)
+    w, dy = w.astype(dt, copy=False), dy.astype(dt, copy=False)
+    as_conv = conv_fourier.backprop_input(w, dy.reshape((geo.n,) + geo.out + (geo.o,)), geo)
+    if as_conv is None:
+        as_conv = _backprop_input_as_conv(w, dy, geo)
     if as_conv is not None:
         return as_conv
-    dt = _work_dtype(dy.dtype)
-    w, dy = w.astype(dt, copy=False), dy.astype(dt, copy=False).reshape(geo.n * geo.positions, geo.o)
+    dy = dy.reshape(geo.n * geo.positions, geo.o)
     size = [max(n + lo + hi, (o - 1) * s + (k - 1) * d + 1) if o > 0 else n + lo + hi
             for n, (lo, hi), o, s, k, d in zip(geo.spatial, geo.pads, geo.out, geo.strides, geo.k, geo.dil)]
     dxp = np.zeros([geo.n] + size + [geo.c], dt)
@@ -260,7 +267,11 @@ def _backprop_input(w, dy, geo):
 
 def _backprop_filter(x, dy, geo):
     dt = _work_dtype(x.dtype)
-    x, dy = x.astype(dt, copy=False), dy.astype(dt, copy=False).reshape(geo.n * geo.positions, geo.o)
+    x, dy = x.astype(dt, copy=False), dy.astype(dt, copy=False)
+    dw = conv_fourier.backprop_filter(x, dy.reshape((geo.n,) + geo.out + (geo.o,)), geo)
+    if dw is not None:
+        return dw
+    dy = dy.reshape(geo.n * geo.positions, geo.o)
     dw = np.zeros((geo.kk, geo.cf, geo.o), dt)
     og, rows = geo.o // geo.groups, geo.positions
     for lo, hi in _batches(geo.n, rows * geo.kk * geo.c):
