@@ -178,6 +178,12 @@ class _Geometry:
         eff = [(k - 1) * d + 1 for k, d in zip(self.k, self.dil)]
         if any(e > n for e, n in zip(eff, xp.shape[1:-1])):   # an empty output: no windows to take
             return np.zeros((xp.shape[0] * self.positions, self.kk, self.groups, self.cf), xp.dtype)
+        if self.c == 1:   # one channel: copy each window offset's rows whole (runs of a row, not of 1 element)
+            cols = np.empty((self.kk, xp.shape[0]) + self.out, xp.dtype)
+            for i, offset in enumerate(product(*[range(k) for k in self.k])):
+                cols[i] = xp[(slice(None),) + tuple(slice(j * d, j * d + s * (o - 1) + 1, s) for j, d, s, o in
+                                                    zip(offset, self.dil, self.strides, self.out)) + (0,)]
+            return cols.reshape(self.kk, -1).T.reshape(-1, self.kk, 1, 1)
         win = sliding_window_view(xp, eff, axis=tuple(range(1, self.nd + 1)))   # [N, *pos, C, *eff]
         pick = ((slice(None),) + tuple(slice(0, o * s, s) for o, s in zip(self.out, self.strides)) + (slice(None),)
                 + tuple(slice(None, None, d) for d in self.dil))
