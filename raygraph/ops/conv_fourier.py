@@ -7,7 +7,7 @@ per spatial dim (padded coordinates; x at p, filter tap at t, output at q with p
     input backprop   dx[p] = sum_{q + t = p} dy[q] w[t]   DX = DY * W
     filter backprop  dw[t] = sum_q x[q + t] dy[q]    DW = X  * conj(DY)
 
-On a circle of L points (L at least the span of the positions used, so nothing wraps) these are circular
+On a circle of L points (L large enough that no offset that occurs wraps onto a wanted one) these are circular
 correlations and convolutions, so each becomes one product per frequency, summed over channels: one batched
 matrix product [frequencies, batch, channels]. Transforms are taken only at the positions that hold data and
 inverted only at the positions wanted, as matrix products with small DFT matrices (the dims are small: no FFT,
@@ -97,7 +97,9 @@ def _plan(geo, dtypes, arrays):
     """(circle sizes, complex dtype) when the transform route applies and pays, else None."""
     if geo.groups != 1 or 0 in geo.out or 0 in geo.spatial or any(t not in (np.float32, np.float64) for t in dtypes):
         return None
-    sizes = [max(lo + n, (o - 1) * s + (k - 1) * d + 1)
+    # the smallest circle on which no offset that occurs lands on a wanted one (padding cells hold zeros, so
+    # they need no place of their own): lo + n for the input's cells, the last output's window past them
+    sizes = [max(lo + n, (o - 1) * s + (k - 1) * d - lo + 1)
              for n, (lo, _), o, s, k, d in zip(geo.spatial, geo.pads, geo.out, geo.strides, geo.k, geo.dil)]
     half = _half(sizes, ())
     work = (4 * int(np.prod(half)) * geo.c * geo.o + _transform_work(geo.spatial, half, geo.c)
