@@ -6,7 +6,8 @@ large matmul per batch chunk (`intra_op.matmul`, which splits itself over the de
 backprop is the transposed product followed by col2im, a loop over the kernel's window (never over output
 positions); the filter's backprop is the columns' transposed product with the output gradient. NCHW
 data is transposed to NHWC and back. Grouped convolutions (input depth a multiple of the filter's) run
-one product per group, as TF's CPU kernels do.
+one product per group, as TF's CPU kernels do. Where it is much less work (many channels, small planes, like
+LeNet's second convolution), all three kernels run through Fourier transforms instead (conv_fourier.py).
 """
 from itertools import product
 

@@ -27,12 +27,18 @@ GAIN = 1.5    # how much less work (estimated multiply-adds) than im2col pays fo
 
 
 # ----- DFT matrices and the transforms along the leading (spatial) dims of [*spatial, rest] arrays -----------------
+def _frozen(m):
+    """A cached matrix, shared by every kernel call: read-only."""
+    m.setflags(write=False)
+    return m
+
+
 @lru_cache(maxsize=256)
 def _analysis(size, start, step, count, sign, dtype):
     """[size, count]: exp(sign 2 pi i k p / size) at positions p = start + step * j."""
     k = np.arange(size)[:, None]
     p = start + step * np.arange(count)[None, :]
-    return np.exp(sign * 2j * np.pi * ((k * p) % size) / size).astype(dtype)
+    return _frozen(np.exp(sign * 2j * np.pi * ((k * p) % size) / size).astype(dtype))
 
 
 @lru_cache(maxsize=256)
@@ -40,7 +46,7 @@ def _synthesis(size, start, step, count, dtype):
     """[count, size]: the inverse DFT's rows at positions start + step * j."""
     k = np.arange(size)[None, :]
     q = start + step * np.arange(count)[:, None]
-    return (np.exp(2j * np.pi * ((k * q) % size) / size) / size).astype(dtype)
+    return _frozen((np.exp(2j * np.pi * ((k * q) % size) / size) / size).astype(dtype))
 
 
 @lru_cache(maxsize=256)
@@ -50,7 +56,7 @@ def _real_synthesis(size, start, step, count, dtype):
     parts, giving the real part."""
     m = _synthesis(size, start, step, count, np.complex128)[:, :size // 2 + 1].copy()
     m[:, 1:(size + 1) // 2] *= 2
-    return np.concatenate([m.real, -m.imag], axis=1).astype(dtype)
+    return _frozen(np.concatenate([m.real, -m.imag], axis=1).astype(dtype))
 
 
 def _along(z, axis, m):
