@@ -7,7 +7,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ops_helpers import run  # noqa: E402
+from ops_helpers import run
 
 _r = np.random.RandomState(11)
 X = _r.uniform(-1, 1, (2, 14, 13, 24)).astype(np.float32)
