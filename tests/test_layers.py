@@ -32,7 +32,7 @@ LAYERS = [
     ["ops.indexed_slices", "ops.array", "ops.sparse_tensor", "ops.math", "ops.filling", "ops.joining", "ops.slicing", "ops.reduction",
      "ops.sets", "ops.linalg", "ops.matrix", "ops.products", "ops.decompositions",
      "ops.operators", "ops.random", "ops.candidate_sampling", "ops.control_flow", "ops.tensor_array", "ops.while_loop",
-     "ops.control", "ops.nn", "ops.blocks", "ops.conv", "ops.pooling", "ops.normalization", "ops.ranking",
+     "ops.control", "ops.nn", "ops.blocks", "ops.conv_fourier", "ops.conv", "ops.pooling", "ops.normalization", "ops.ranking",
      "ops.nn_impl", "ops.clip", "ops.checks", "ops.state", "ops.scatter", "ops.segments", "ops.sparse_ops", "ops.sparse_math", "ops.sparse_slicing",
      "ops.embedding",
      "ops.io", "ops.image", "ops.parsing", "ops.script", "ops.summary", "ops.training", "ops.queues", "ops"],

@@ -6,7 +6,8 @@ large matmul per batch chunk (`intra_op.matmul`, which splits itself over the de
 backprop is the transposed product followed by col2im, a loop over the kernel's window (never over output
 positions); the filter's backprop is the columns' transposed product with the output gradient. NCHW
 data is transposed to NHWC and back. Grouped convolutions (input depth a multiple of the filter's) run
-one product per group, as TF's CPU kernels do.
+one product per group, as TF's CPU kernels do. Where it is much less work (many channels, small planes, like
+LeNet's second convolution), all three kernels run through Fourier transforms instead (conv_fourier.py).
 """
 from itertools import product
 
@@ -19,6 +20,7 @@ from ..default_graph import name_scope
 from ..errors import InvalidArgumentError, UnimplementedError
 from ..shape import TensorShape, unknown_shape
 from ..tensor import Tensor
+from . import conv_fourier
 from .array import expand_dims, reshape, shape, shape_n, squeeze
 from .joining import concat
 from .registry import apply_op, op
@@ -177,6 +179,12 @@ class _Geometry:
         eff = [(k - 1) * d + 1 for k, d in zip(self.k, self.dil)]
         if any(e > n for e, n in zip(eff, xp.shape[1:-1])):   # an empty output: no windows to take
             return np.zeros((xp.shape[0] * self.positions, self.kk, self.groups, self.cf), xp.dtype)
+        if self.c == 1:   # one channel: copy each window offset's rows whole (runs of a row, not of 1 element)
+            cols = np.empty((self.kk, xp.shape[0]) + self.out, xp.dtype)
+            for i, offset in enumerate(product(*[range(k) for k in self.k])):
+                cols[i] = xp[(slice(None),) + tuple(slice(j * d, j * d + s * (o - 1) + 1, s) for j, d, s, o in
+                                                    zip(offset, self.dil, self.strides, self.out)) + (0,)]
+            return cols.reshape(self.kk, -1).T.reshape(-1, self.kk, 1, 1)
         win = sliding_window_view(xp, eff, axis=tuple(range(1, self.nd + 1)))   # [N, *pos, C, *eff]
         pick = ((slice(None),) + tuple(slice(0, o * s, s) for o, s in zip(self.out, self.strides)) + (slice(None),)
                 + tuple(slice(None, None, d) for d in self.dil))
@@ -195,6 +203,9 @@ class _Geometry:
 def _forward(x, w, geo):
     dt = _work_dtype(x.dtype)
     x, w = x.astype(dt, copy=False), w.astype(dt, copy=False)
+    y = conv_fourier.forward(x, w, geo)
+    if y is not None:
+        return y
     rows = geo.positions
     chunks = _batches(geo.n, rows * geo.kk * geo.c)
     if len(chunks) == 1 and geo.groups == 1:   # the common case: one product, no copy of its result
@@ -231,11 +242,14 @@ def _backprop_input_as_conv(w, dy, geo):
 
 def _backprop_input(w, dy, geo):
     """col2im of dy @ filter^T: each kernel offset adds its slab of columns into the padded input gradient."""
-    as_conv = _backprop_input_as_conv(w, dy, geo)
+    dt = _work_dtype(dy.dtype)
+    w, dy = w.astype(dt, copy=False), dy.astype(dt, copy=False)
+    as_conv = conv_fourier.backprop_input(w, dy.reshape((geo.n,) + geo.out + (geo.o,)), geo)
+    if as_conv is None:
+        as_conv = _backprop_input_as_conv(w, dy, geo)
     if as_conv is not None:
         return as_conv
-    dt = _work_dtype(dy.dtype)
-    w, dy = w.astype(dt, copy=False), dy.astype(dt, copy=False).reshape(geo.n * geo.positions, geo.o)
+    dy = dy.reshape(geo.n * geo.positions, geo.o)
     size = [max(n + lo + hi, (o - 1) * s + (k - 1) * d + 1) if o > 0 else n + lo + hi
             for n, (lo, hi), o, s, k, d in zip(geo.spatial, geo.pads, geo.out, geo.strides, geo.k, geo.dil)]
     dxp = np.zeros([geo.n] + size + [geo.c], dt)
@@ -260,7 +274,11 @@ def _backprop_input(w, dy, geo):
 
 def _backprop_filter(x, dy, geo):
     dt = _work_dtype(x.dtype)
-    x, dy = x.astype(dt, copy=False), dy.astype(dt, copy=False).reshape(geo.n * geo.positions, geo.o)
+    x, dy = x.astype(dt, copy=False), dy.astype(dt, copy=False)
+    dw = conv_fourier.backprop_filter(x, dy.reshape((geo.n,) + geo.out + (geo.o,)), geo)
+    if dw is not None:
+        return dw
+    dy = dy.reshape(geo.n * geo.positions, geo.o)
     dw = np.zeros((geo.kk, geo.cf, geo.o), dt)
     og, rows = geo.o // geo.groups, geo.positions
     for lo, hi in _batches(geo.n, rows * geo.kk * geo.c):

@@ -132,7 +132,7 @@ def _first_hits(xp, g, best):
     for sl in _offsets(g):
         hit = np.equal(xp[sl], best)
         hit &= free
-        free &= ~hit
+        free ^= hit   # hit is within free
         yield sl, hit
 
 
@@ -183,9 +183,13 @@ def _max_pool_grad_kernel(op_type):
         if 0 in g.out or x.size == 0:
             return np.zeros(x.shape, grad.dtype)
         xp = _padded(x, g.pads, _lowest(x.dtype))
-        dxp = np.zeros(xp.shape, grad.dtype)
+        tiled = all(k == s and n == o * k for n, k, s, o in zip(xp.shape, g.ksize, g.strides, g.out))
+        dxp = (np.empty if tiled else np.zeros)(xp.shape, grad.dtype)
         for sl, hit in _first_hits(xp, g, _window_reduce(xp, g, np.maximum)):
-            dxp[sl] += grad * hit
+            if tiled:   # windows that tile the input write each cell once
+                np.multiply(grad, hit, out=dxp[sl])
+            else:
+                dxp[sl] += grad * hit
         return _cropped(dxp, g.pads)
     return kernel
 

@@ -1,4 +1,6 @@
 """Reductions (`Sum`, `Mean`, `Max`, `Min`, `Prod`, `All`, `Any`), `ArgMax`/`ArgMin`, `AddN`, segment sums."""
+import math
+
 import numpy as np
 
 from .. import dtypes
@@ -110,6 +112,20 @@ def _reduce_kernel(fn):
     return kernel
 
 
+def _sum(x, axis, keep):
+    """np.sum. A float array summed over its leading axes (a bias's gradient) is summed as rows `fold` times
+    wider, then folded: numpy sums columns a row at a time, slowly when rows are short (16 channels)."""
+    lead = len(axis)
+    if x.dtype in (np.float32, np.float64) and 0 < lead < x.ndim and axis == tuple(range(lead)) and x.size:
+        cols = int(np.prod(x.shape[lead:]))
+        rows = x.size // cols
+        fold = math.gcd(rows, 1 << max(0, (4096 // cols).bit_length() - 1))
+        if fold > 1 and x.flags.c_contiguous:
+            total = x.reshape(rows // fold, fold * cols).sum(0).reshape(fold, cols).sum(0)
+            return total.reshape((1,) * lead * keep + x.shape[lead:])
+    return np.sum(x, axis=axis, keepdims=keep, dtype=x.dtype)
+
+
 def _mean(x, axis, keep):
     count = int(np.prod([x.shape[i] for i in axis]))
     if x.dtype.kind not in "iu":
@@ -195,7 +211,7 @@ op("ProdGrad", "x:T, axes:Tidx=int32, dy:T", kernel=_prod_grad_kernel, Tidx=INDE
 
 _REDUCE = "input:T, reduction_indices:Tidx=int32"
 op("Sum", _REDUCE, Tidx=INDEX, T=SUMMABLE, shape=_reduce_shape, grad=_sum_grad,
-   kernel=_reduce_kernel(lambda x, ax, k: np.sum(x, axis=ax, keepdims=k, dtype=x.dtype)))
+   kernel=_reduce_kernel(_sum))
 op("Mean", _REDUCE, Tidx=INDEX, T=SUMMABLE, shape=_reduce_shape, grad=_mean_grad, kernel=_reduce_kernel(_mean))
 op("Prod", _REDUCE, Tidx=INDEX, T=SUMMABLE, shape=_reduce_shape,
    grad=lambda op, g: [apply_op("ProdGrad", [op.inputs[0], op.inputs[1], g], {}), None],

@@ -1,0 +1,193 @@
+"""Convolutions through discrete Fourier transforms: the kernels conv.py uses where they do much less work.
+
+Each of a convolution's three kernels sums products of two arrays over pairs of positions a fixed offset apart,
+per spatial dim (padded coordinates; x at p, filter tap at t, output at q with p = q * stride + t * dilation):
+
+    forward          y[q]  = sum_t x[q + t] w[t]     Y  = X  * conj(W)
+    input backprop   dx[p] = sum_{q + t = p} dy[q] w[t]   DX = DY * W
+    filter backprop  dw[t] = sum_q x[q + t] dy[q]    DW = X  * conj(DY)
+
+On a circle of L points (L large enough that no offset that occurs wraps onto a wanted one) these are circular
+correlations and convolutions, so each becomes one product per frequency, summed over channels: one batched
+matrix product [frequencies, batch, channels]. Transforms are taken only at the positions that hold data and
+inverted only at the positions wanted, as matrix products with small DFT matrices (the dims are small: no FFT,
+no padded copy). The last spatial dim keeps half the spectrum (real data); the inverse takes the real part.
+
+The product costs frequencies * batch * in * out complex multiply-adds against positions * window * batch * in
+* out for im2col, several times less for 5x5 windows. Rounding differs: a float32 sum over the whole plane,
+not over one window, so errors are ~1e-6 of the plane's scale; a non-finite value would spread over its plane.
+So these kernels run only on finite float32/float64 data, with one group, when the estimate says they are at
+least `GAIN` times cheaper; otherwise they return None and the im2col kernels run.
+"""
+from functools import lru_cache
+
+import numpy as np
+
+GAIN = 1.5    # how much less work (estimated multiply-adds) than im2col pays for the transforms' overheads
+
+
+# ----- DFT matrices and the transforms along the leading (spatial) dims of [*spatial, rest] arrays -----------------
+def _frozen(m):
+    """A cached matrix, shared by every kernel call: read-only."""
+    m.setflags(write=False)
+    return m
+
+
+@lru_cache(maxsize=256)
+def _analysis(size, start, step, count, sign, dtype):
+    """[size, count]: exp(sign 2 pi i k p / size) at positions p = start + step * j."""
+    k = np.arange(size)[:, None]
+    p = start + step * np.arange(count)[None, :]
+    return _frozen(np.exp(sign * 2j * np.pi * ((k * p) % size) / size).astype(dtype))
+
+
+@lru_cache(maxsize=256)
+def _synthesis(size, start, step, count, dtype):
+    """[count, size]: the inverse DFT's rows at positions start + step * j."""
+    k = np.arange(size)[None, :]
+    q = start + step * np.arange(count)[:, None]
+    return _frozen((np.exp(2j * np.pi * ((k * q) % size) / size) / size).astype(dtype))
+
+
+@lru_cache(maxsize=256)
+def _real_synthesis(size, start, step, count, dtype):
+    """[count, 2 * (size // 2 + 1)] real: the rows of `_synthesis` over a real signal's half spectrum (k and
+    size - k are conjugate terms: the half counts twice), acting on its real parts stacked over its imaginary
+    parts, giving the real part."""
+    m = _synthesis(size, start, step, count, np.complex128)[:, :size // 2 + 1].copy()
+    m[:, 1:(size + 1) // 2] *= 2
+    return _frozen(np.concatenate([m.real, -m.imag], axis=1).astype(dtype))
+
+
+def _along(z, axis, m):
+    """m @ z along `axis` (z is C-contiguous; m is [new, old])."""
+    shape = z.shape
+    out = np.matmul(m, z.reshape(int(np.prod(shape[:axis])), shape[axis], -1))
+    return out.reshape(shape[:axis] + (m.shape[0],) + shape[axis + 1:])
+
+
+def spectrum(a, sizes, places, ctype, sign=-1):
+    """a [*spatial, R] (real) at positions places[d] = (start, step) -> [L0, ..., L_last // 2 + 1, R] (complex);
+    sign +1 gives the conjugate spectrum."""
+    nd = len(sizes)
+    m = _analysis(sizes[-1], *places[-1], a.shape[nd - 1], sign, ctype)[:sizes[-1] // 2 + 1]
+    half = m.shape[0]
+    parts = _along(a, nd - 1, np.concatenate([m.real, m.imag]))   # real parts over imaginary parts
+    out = np.empty(a.shape[:nd - 1] + (half,) + a.shape[nd:], ctype)
+    out.real = parts[(slice(None),) * (nd - 1) + (slice(None, half),)]
+    out.imag = parts[(slice(None),) * (nd - 1) + (slice(half, None),)]
+    for d in range(nd - 1):
+        out = _along(out, d, _analysis(sizes[d], *places[d], a.shape[d], sign, ctype))
+    return out
+
+
+def inverse(z, sizes, places, counts, rtype):
+    """The real array [*counts, R] at positions places[d] whose half spectrum z [L0, ..., L_last // 2 + 1, R] is."""
+    nd = len(sizes)
+    for d in range(nd - 1):
+        z = _along(z, d, _synthesis(sizes[d], *places[d], counts[d], z.dtype))
+    return _along(_stacked(z, nd - 1), nd - 1, _real_synthesis(sizes[-1], *places[-1], counts[-1], rtype))
+
+
+def _stacked(z, axis):
+    """The real parts of z over its imaginary parts along `axis` (one real array, twice as long there)."""
+    half = z.shape[axis]
+    out = np.empty(z.shape[:axis] + (2 * half,) + z.shape[axis + 1:], z.real.dtype)
+    out[(slice(None),) * axis + (slice(None, half),)] = z.real
+    out[(slice(None),) * axis + (slice(half, None),)] = z.imag
+    return out
+
+
+# ----- the three kernels ---------------------------------------------------------------------------------------
+def _plan(geo, dtypes, arrays):
+    """(circle sizes, complex dtype) when the transform route applies and pays, else None."""
+    if geo.groups != 1 or 0 in geo.out or 0 in geo.spatial or any(t not in (np.float32, np.float64) for t in dtypes):
+        return None
+    # the smallest circle on which no offset that occurs lands on a wanted one (padding cells hold zeros, so
+    # they need no place of their own): lo + n for the input's cells, the last output's window past them
+    sizes = [max(lo + n, (o - 1) * s + (k - 1) * d - lo + 1)
+             for n, (lo, _), o, s, k, d in zip(geo.spatial, geo.pads, geo.out, geo.strides, geo.k, geo.dil)]
+    half = _half(sizes, ())
+    work = (4 * int(np.prod(half)) * geo.c * geo.o + _transform_work(geo.spatial, half, geo.c)
+            + _transform_work(geo.out, half, geo.o))
+    if GAIN * work > geo.positions * geo.kk * geo.c * geo.o:
+        return None
+    if not all(np.isfinite(a).all() for a in arrays):
+        return None
+    return sizes, np.complex64 if all(t == np.float32 for t in dtypes) else np.complex128
+
+
+def _transform_work(counts, half, channels):
+    """Multiply-adds (per batch item) of taking a [*counts, channels] array to its half spectrum or back."""
+    dims, work = list(counts), 0
+    for d, factor in [(len(counts) - 1, 2)] + [(d, 4) for d in range(len(counts) - 1)]:
+        work += factor * int(np.prod(dims)) * half[d] * channels
+        dims[d] = half[d]
+    return work
+
+
+def _places(geo):
+    """(input, filter, output) positions per spatial dim, as (start, step)."""
+    return ([(lo, 1) for lo, _ in geo.pads], [(0, d) for d in geo.dil], [(0, s) for s in geo.strides])
+
+
+def _spatial_first(a):
+    """[N, *spatial, C] -> [*spatial, N, C] (contiguous)."""
+    return np.ascontiguousarray(np.moveaxis(a, 0, -2))
+
+
+def _batch_first(a):
+    """[*spatial, N, C] -> [N, *spatial, C] (contiguous, as the kernels' other results)."""
+    return np.ascontiguousarray(np.moveaxis(a, -2, 0))
+
+
+def _by_frequency(a, sizes, places, ctype, sign=-1):
+    """[N, *spatial, C] -> its spectrum as [frequencies, N, C]."""
+    return spectrum(_spatial_first(a), sizes, places, ctype, sign).reshape(-1, a.shape[0], a.shape[-1])
+
+
+def _filter_spectrum(w, geo, sizes, ctype, sign):
+    """[frequencies, C, O]: the spectrum of the filter taps."""
+    return spectrum(w.reshape(geo.k + (-1,)), sizes, _places(geo)[1], ctype, sign).reshape(-1, geo.c, geo.o)
+
+
+def _half(sizes, rest):
+    return tuple(sizes[:-1]) + (sizes[-1] // 2 + 1,) + rest
+
+
+def forward(x, w, geo):
+    """The convolution y [N, *out, O] of x [N, *spatial, C] (channels last), or None."""
+    plan = _plan(geo, (x.dtype, w.dtype), (x, w))
+    if plan is None:
+        return None
+    sizes, ctype = plan
+    xs, _, ys = _places(geo)
+    product = np.matmul(_by_frequency(x, sizes, xs, ctype), _filter_spectrum(w, geo, sizes, ctype, +1))
+    y = inverse(product.reshape(_half(sizes, (geo.n, geo.o))), sizes, ys, geo.out, x.dtype)
+    return _batch_first(y)
+
+
+def backprop_input(w, dy, geo):
+    """The input's gradient [N, *spatial, C] from dy [N, *out, O], or None."""
+    plan = _plan(geo, (w.dtype, dy.dtype), (w, dy))
+    if plan is None:
+        return None
+    sizes, ctype = plan
+    xs, _, ys = _places(geo)
+    product = np.matmul(_by_frequency(dy, sizes, ys, ctype),
+                        _filter_spectrum(w, geo, sizes, ctype, -1).transpose(0, 2, 1))
+    dx = inverse(product.reshape(_half(sizes, (geo.n, geo.c))), sizes, xs, geo.spatial, dy.dtype)
+    return _batch_first(dx)
+
+
+def backprop_filter(x, dy, geo):
+    """The filter's gradient [*k, C, O] from x [N, *spatial, C] and dy [N, *out, O], or None."""
+    plan = _plan(geo, (x.dtype, dy.dtype), (x, dy))
+    if plan is None:
+        return None
+    sizes, ctype = plan
+    xs, ws, ys = _places(geo)
+    product = np.matmul(_by_frequency(x, sizes, xs, ctype).transpose(0, 2, 1),
+                        _by_frequency(dy, sizes, ys, ctype, +1))
+    dw = inverse(product.reshape(_half(sizes, (geo.c * geo.o,))), sizes, ws, geo.k, x.dtype)
+    return dw.reshape(geo.k + (geo.c, geo.o))
