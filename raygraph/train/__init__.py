@@ -7,8 +7,9 @@ from .meta_graph import export_meta_graph, write_graph  # noqa: F401
 from .learning_rate_decay import (cosine_decay, exponential_decay, inverse_time_decay, natural_exp_decay,  # noqa: F401
                                   piecewise_constant, polynomial_decay)
 from .optimizer import Optimizer  # noqa: F401
-from .optimizers import (AdadeltaOptimizer, AdagradOptimizer, AdamOptimizer, GradientDescentOptimizer,  # noqa: F401
-                         MomentumOptimizer, RMSPropOptimizer)
+from .optimizers import (AdadeltaOptimizer, AdagradOptimizer, AdamOptimizer, FtrlOptimizer,  # noqa: F401
+                         GradientDescentOptimizer, MomentumOptimizer, ProximalAdagradOptimizer,
+                         ProximalGradientDescentOptimizer, RMSPropOptimizer)
 from .training_util import (assert_global_step, create_global_step, get_global_step,  # noqa: F401
                             get_or_create_global_step, global_step)
 from .checkpoint_management import (CheckpointState, checkpoint_exists, generate_checkpoint_state_proto,  # noqa: F401
