@@ -44,7 +44,7 @@ LAYERS = [
     # sessions: the graph as plain data for the engine, session targets, running steps
     ["table", "metadata", "engine", "cluster_targets", "targets", "session"],
     # variables, gradients, graph import
-    ["initializers", "variables", "variable_scope", "metrics", "gradients", "importer"],
+    ["initializers", "variables", "variable_scope", "slot_creator", "moving_averages", "metrics", "gradients", "importer"],
     # TF1's layers
     ["layers.arguments", "layers.base", "layers.core", "layers.convolutional", "layers.pooling", "layers.normalization", "layers",
      # RNN cells and the unrolled RNNs; `nn` (TF's namespace) comes after them since it holds `nn.rnn_cell`

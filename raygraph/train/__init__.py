@@ -7,6 +7,7 @@ from .meta_graph import export_meta_graph, write_graph  # noqa: F401
 from .learning_rate_decay import (cosine_decay, exponential_decay, inverse_time_decay, natural_exp_decay,  # noqa: F401
                                   piecewise_constant, polynomial_decay)
 from .optimizer import Optimizer  # noqa: F401
+from ..moving_averages import ExponentialMovingAverage  # noqa: F401
 from .optimizers import (AdadeltaOptimizer, AdagradOptimizer, AdamOptimizer, FtrlOptimizer,  # noqa: F401
                          GradientDescentOptimizer, MomentumOptimizer, ProximalAdagradOptimizer,
                          ProximalGradientDescentOptimizer, RMSPropOptimizer)
