@@ -19,6 +19,7 @@ from .importer import import_graph_def  # noqa: F401
 from .initializers import (constant_initializer, glorot_normal_initializer, glorot_uniform_initializer,  # noqa: F401
                            ones_initializer, random_normal_initializer, random_uniform_initializer,
                            truncated_normal_initializer, variance_scaling_initializer, zeros_initializer)
+from .initializers import orthogonal_initializer  # noqa: F401
 from .operation import Operation  # noqa: F401
 from .ops.array import (broadcast_to, expand_dims, identity, invert_permutation, newaxis, placeholder,  # noqa: F401
                         placeholder_with_default, rank, reshape, reverse, reverse_sequence, setdiff1d, shape, size,
