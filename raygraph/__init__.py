@@ -93,3 +93,4 @@ def executing_eagerly():
 # `tf.initializers`' names for the variable initializers (defined above it, in variables.py)
 initializers.global_variables, initializers.local_variables = global_variables_initializer, local_variables_initializer
 initializers.variables = variables_initializer
+train.summary_iterator = summary.summary_iterator  # (defined in summary.writer, above tf.train)

@@ -32,3 +32,5 @@ from .basic_session_run_hooks import (CheckpointSaverHook, CheckpointSaverListen
                                       StepCounterHook, StopAtStepHook, SummarySaverHook)
 from .monitored_session import (ChiefSessionCreator, MonitoredSession, MonitoredTrainingSession,  # noqa: F401
                                 Scaffold, SessionCreator, SingularMonitoredSession, WorkerSessionCreator)
+from .session_manager import SessionManager  # noqa: F401
+from .supervisor import Supervisor  # noqa: F401
