@@ -56,6 +56,7 @@ from .ops.math import (abs, add, atan2, cast, ceil, cos, div, div_no_nan, divide
                        log, log1p, logical_and, logical_not, logical_or, logical_xor, maximum, minimum, mod, multiply,
                        negative, not_equal, pow, reciprocal, rint, round, rsqrt, sigmoid, sign, sin, sqrt, square,
                        squared_difference, subtract, tanh, to_float, to_int32, to_int64, truediv, truncatediv)
+from .ops.accumulators import ConditionalAccumulator, SparseConditionalAccumulator  # noqa: F401
 from .ops.queues import FIFOQueue, PaddingFIFOQueue, PriorityQueue, QueueBase, RandomShuffleQueue  # noqa: F401
 from .ops.random import get_seed, random_normal, random_shuffle, random_uniform, set_random_seed, truncated_normal  # noqa: F401
 from .ops.reduction import (add_n, arg_max, arg_min, argmax, argmin, count_nonzero, reduce_all, reduce_any,  # noqa: F401

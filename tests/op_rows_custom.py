@@ -461,6 +461,28 @@ def _queues(tf):
                           "QueueDequeueUpToV2", "QueueCloseV2", "QueueSizeV2", "QueueIsClosedV2"], check)
 
 
+def _accumulators(tf):
+    """Fresh gradients averaged (dense; sparse per row), stale ones (local step below the set step) dropped."""
+    acc = tf.ConditionalAccumulator(tf.float32, shape=[2])
+    sparse = tf.SparseConditionalAccumulator(tf.float32, shape=[3, 2])
+    pairs = [(acc.apply_grad([1.0, 2.0]), lambda v: v is None), (acc.apply_grad([3.0, 0.0]), lambda v: v is None),
+             (acc.num_accumulated(), lambda v: v == 2), (acc.take_grad(2), lambda v: v.tolist() == [2.0, 1.0]),
+             (acc.set_global_step(3), lambda v: v is None), (acc.apply_grad([9.0, 9.0], local_step=2), lambda v: 1),
+             (acc.num_accumulated(), lambda v: v == 0),
+             (sparse.apply_grad([0, 2], [[1.0, 1.0], [2.0, 2.0]], grad_shape=[3, 2]), lambda v: v is None),
+             (sparse.apply_grad([2], [[4.0, 0.0]]), lambda v: v is None),
+             (sparse.take_grad(2), lambda v: v[0].tolist() == [0, 2] and v[1].tolist() == [[1.0, 1.0], [3.0, 1.0]])]
+
+    def check(s):
+        for fetch, verify in pairs:
+            got = s.run(fetch)
+            assert verify(got), (fetch, got)
+    return dict.fromkeys(["ResourceConditionalAccumulator", "SparseConditionalAccumulator",
+                          "ResourceAccumulatorApplyGradient", "SparseAccumulatorApplyGradient",
+                          "ResourceAccumulatorTakeGradient", "SparseAccumulatorTakeGradient",
+                          "ResourceAccumulatorNumAccumulated", "ResourceAccumulatorSetGlobalStep"], check)
+
+
 def _input_helpers(tf):
     shuffled = tf.random_shuffle(tf.range(10), seed=5)
     epochs = tf.Variable(0, dtype=tf.int64, name="epochs")
@@ -479,4 +501,4 @@ def _input_helpers(tf):
 
 
 CUSTOM = [_sources, _random, _files, _control, _loops, _state, _summaries, _training, _sharded_save, _data,
-          _sparse, _samplers, _scatter_add, _queues, _input_helpers]
+          _sparse, _samplers, _scatter_add, _queues, _input_helpers, _accumulators]

@@ -34,7 +34,7 @@ LAYERS = [
      "ops.operators", "ops.random", "ops.candidate_sampling", "ops.control_flow", "ops.tensor_array", "ops.while_loop",
      "ops.control", "ops.nn", "ops.blocks", "ops.conv", "ops.pooling", "ops.normalization", "ops.ranking",
      "ops.nn_impl", "ops.clip", "ops.checks", "ops.state", "ops.scatter", "ops.embedding",
-     "ops.io", "ops.image", "ops.parsing", "ops.script", "ops.summary", "ops.training", "ops.queues", "ops"],
+     "ops.io", "ops.image", "ops.parsing", "ops.script", "ops.summary", "ops.training", "ops.queues", "ops.accumulators", "ops"],
     # TF's namespaces over the op families
     ["math", "bitwise", "image", "io", "losses", "functional", "debugging", "linalg", "random",
      "queue"],
@@ -53,7 +53,7 @@ LAYERS = [
     ["train.device_setter", "train.learning_rate_decay", "train.training_util", "train.optimizer",
      "train.optimizers", "train.checkpoint_management", "train.checkpoint_utils", "train.meta_graph", "train.saver",
      "train.server", "train.coordinator", "train.queue_runner", "train.input",
-     "train.basic_session_run_hooks", "train.monitored_session", "train.session_manager", "train.supervisor", "train", "summary.summaries", "summary.writer", "summary", "saved_model.utils",
+     "train.basic_session_run_hooks", "train.monitored_session", "train.session_manager", "train.supervisor", "train.sync_replicas_optimizer", "train", "summary.summaries", "summary.writer", "summary", "saved_model.utils",
      "saved_model.signature_def_utils", "saved_model.builder", "saved_model.loader", "saved_model"],
     # TF1's tools for tests and frozen graphs
     ["test", "graph_util"],

@@ -34,3 +34,4 @@ from .monitored_session import (ChiefSessionCreator, MonitoredSession, Monitored
                                 Scaffold, SessionCreator, SingularMonitoredSession, WorkerSessionCreator)
 from .session_manager import SessionManager  # noqa: F401
 from .supervisor import Supervisor  # noqa: F401
+from .sync_replicas_optimizer import SyncReplicasOptimizer  # noqa: F401

@@ -17,6 +17,21 @@ def _names(values):
     return ", ".join(v.decode() if isinstance(v, bytes) else str(v) for v in values)
 
 
+def _ready(op, sess, what):
+    """(True, None) if `op` reports no uninitialized variables, else (False, a message)."""
+    if op is None:
+        return True, None
+    try:
+        missing = sess.run(op)
+    except errors.FailedPreconditionError as e:
+        if "uninitialized" not in str(e):
+            raise
+        return False, str(e)
+    if missing is None or len(missing) == 0:
+        return True, None
+    return False, f"Variables not initialized: {_names(missing)}"
+
+
 class SessionManager:
     """Creates ready sessions (`prepare_session` for a chief, `wait_for_session` and `recover_session` for
     workers)."""
@@ -33,27 +48,13 @@ class SessionManager:
         self._local_init_run_options, self._local_init_feed_dict = local_init_run_options, local_init_feed_dict
 
     # ----- checks ------------------------------------------------------------------------------------------
-    def _ready(self, op, sess, what):
-        """(True, None) if `op` reports no uninitialized variables, else (False, a message)."""
-        if op is None:
-            return True, None
-        try:
-            missing = sess.run(op)
-        except errors.FailedPreconditionError as e:
-            if "uninitialized" not in str(e):
-                raise
-            return False, str(e)
-        if missing is None or len(missing) == 0:
-            return True, None
-        return False, f"Variables not initialized: {_names(missing)}"
-
     def _model_ready(self, sess):
-        return self._ready(self._ready_op, sess, "Model not ready")
+        return _ready(self._ready_op, sess, "Model not ready")
 
     def _try_run_local_init_op(self, sess):
         if self._local_init_op is None:
             return True, None
-        ready, msg = self._ready(self._ready_for_local_init_op, sess, "Model not ready for local init")
+        ready, msg = _ready(self._ready_for_local_init_op, sess, "Model not ready for local init")
         if not ready:
             return False, msg
         sess.run(self._local_init_op, feed_dict=self._local_init_feed_dict, options=self._local_init_run_options)
