@@ -19,6 +19,7 @@ from .importer import import_graph_def  # noqa: F401
 from .initializers import (constant_initializer, glorot_normal_initializer, glorot_uniform_initializer,  # noqa: F401
                            ones_initializer, random_normal_initializer, random_uniform_initializer,
                            truncated_normal_initializer, variance_scaling_initializer, zeros_initializer)
+from .initializers import orthogonal_initializer  # noqa: F401
 from .operation import Operation  # noqa: F401
 from .ops.array import (broadcast_to, expand_dims, identity, invert_permutation, newaxis, placeholder,  # noqa: F401
                         placeholder_with_default, rank, reshape, reverse, reverse_sequence, setdiff1d, shape, size,
@@ -64,6 +65,7 @@ from .ops.math import (abs, add, atan2, cast, ceil, cos, div, div_no_nan, divide
                        log, log1p, logical_and, logical_not, logical_or, logical_xor, maximum, minimum, mod, multiply,
                        negative, not_equal, pow, reciprocal, rint, round, rsqrt, sigmoid, sign, sin, sqrt, square,
                        squared_difference, subtract, tanh, to_float, to_int32, to_int64, truediv, truncatediv)
+from .ops.accumulators import ConditionalAccumulator, SparseConditionalAccumulator  # noqa: F401
 from .ops.queues import FIFOQueue, PaddingFIFOQueue, PriorityQueue, QueueBase, RandomShuffleQueue  # noqa: F401
 from .ops.random import get_seed, random_normal, random_shuffle, random_uniform, set_random_seed, truncated_normal  # noqa: F401
 from .ops.reduction import (add_n, arg_max, arg_min, argmax, argmin, count_nonzero, reduce_all, reduce_any,  # noqa: F401
@@ -101,3 +103,4 @@ def executing_eagerly():
 # `tf.initializers`' names for the variable initializers (defined above it, in variables.py)
 initializers.global_variables, initializers.local_variables = global_variables_initializer, local_variables_initializer
 initializers.variables = variables_initializer
+train.summary_iterator = summary.summary_iterator  # (defined in summary.writer, above tf.train)

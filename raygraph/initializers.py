@@ -9,7 +9,12 @@ import numpy as np
 
 from . import dtypes
 from .convert import constant as _constant
+from .ops.array import reshape as _reshape
+from .ops.decompositions import qr as _qr
 from .ops.filling import ones as _ones, zeros as _zeros
+from .ops.math import sign as _sign
+from .ops.matrix import eye as _eye, matrix_transpose as _matrix_transpose
+from .ops.products import tensor_diag_part as _diag_part
 from .ops.random import (random_normal as _random_normal, random_uniform as _random_uniform,
                          truncated_normal as _truncated_normal)
 
@@ -190,6 +195,56 @@ class UniformUnitScaling(Initializer):
         return {"factor": self.factor, "seed": self.seed, "dtype": self.dtype.name}
 
 
+def _float_dtype(dtype):
+    dtype = dtypes.as_dtype(dtype)
+    if not dtype.is_floating:
+        raise ValueError(f"Expected floating point type, got {dtype}.")
+    return dtype
+
+
+class Orthogonal(Initializer):
+    """A random orthogonal matrix (rows or columns orthonormal) times `gain`, reshaped to `shape`: the Q of a
+    normal sample's QR decomposition, its signs fixed by R's diagonal (so a seed gives TF's values)."""
+
+    def __init__(self, gain=1.0, seed=None, dtype=dtypes.float32):
+        self.gain, self.seed, self.dtype = gain, seed, _float_dtype(dtype)
+
+    def __call__(self, shape, dtype=None, partition_info=None):
+        dtype = _dtype(dtype, self.dtype)
+        if len(shape) < 2:
+            raise ValueError(f"The tensor to initialize, specified by argument `shape` must be at least "
+                             f"two-dimensional. Received shape={shape}")
+        num_rows, num_cols = int(np.prod(list(shape)[:-1])), int(shape[-1])
+        flat_shape = (num_cols, num_rows) if num_rows < num_cols else (num_rows, num_cols)
+        q, r = _qr(_random_normal(flat_shape, dtype=dtype, seed=self.seed), full_matrices=False)
+        q *= _sign(_diag_part(r))
+        if num_rows < num_cols:
+            q = _matrix_transpose(q)
+        return self.gain * _reshape(q, shape)
+
+    def get_config(self):
+        return {"gain": self.gain, "seed": self.seed, "dtype": self.dtype.name}
+
+
+class Identity(Initializer):
+    """The identity matrix times `gain` (2-D shapes only)."""
+
+    def __init__(self, gain=1.0, dtype=dtypes.float32):
+        self.gain, self.dtype = gain, _float_dtype(dtype)
+
+    def __call__(self, shape, dtype=None, partition_info=None):
+        if len(shape) != 2:
+            raise ValueError(f"The tensor to initialize, specified by argument `shape` must be at least "
+                             f"two-dimensional. Received shape={shape}")
+        return self.gain * _eye(*[int(d) for d in shape], dtype=_dtype(dtype, self.dtype))
+
+    def get_config(self):
+        return {"gain": self.gain, "dtype": self.dtype.name}
+
+
+orthogonal_initializer = Orthogonal
+
+
 def lecun_normal(seed=None):
     """VarianceScaling(1, fan_in, truncated normal)."""
     return VarianceScaling(scale=1.0, mode="fan_in", distribution="truncated_normal", seed=seed)
@@ -219,4 +274,6 @@ variance_scaling = VarianceScaling
 glorot_uniform = GlorotUniform
 glorot_normal = GlorotNormal
 uniform_unit_scaling = UniformUnitScaling
+orthogonal = Orthogonal
+identity = Identity
 uniform_unit_scaling_initializer = UniformUnitScaling

@@ -199,7 +199,15 @@ def _training(tf):
         "ApplyCenteredRMSProp": (T.apply_centered_rms_prop(var, a, b, c, lr, 0.9, 0.5, 1e-6, g), lambda v, a, b, c: v - (
             c * 0.5 + lr * g / np.sqrt(b + (g * g - b) * 0.1 - (a + (g - a) * 0.1) ** 2 + 1e-6))),
         "ApplyAdadelta": (T.apply_adadelta(var, a, b, 1.0, 0.9, 1e-6, g), lambda v, a, b, c: v - np.sqrt(
-            b + 1e-6) / np.sqrt(a * 0.9 + 0.1 * g * g + 1e-6) * g)}
+            b + 1e-6) / np.sqrt(a * 0.9 + 0.1 * g * g + 1e-6) * g),
+        "ApplyFtrl": (T.apply("ApplyFtrl", [var, a, b, g, lr, 0.0, 0.5, -0.5]), lambda v, a, b, c: -(
+            b + g - (np.sqrt(a + g * g) - np.sqrt(a)) / lr * v) / (np.sqrt(a + g * g) / lr + 1.0)),
+        "ApplyFtrlV2": (T.apply("ApplyFtrlV2", [var, a, b, g, lr, 0.0, 0.5, 0.25, -0.5]), lambda v, a, b, c: -(
+            b + g + 0.5 * v - (np.sqrt(a + g * g) - np.sqrt(a)) / lr * v) / (np.sqrt(a + g * g) / lr + 1.0)),
+        "ApplyProximalGradientDescent": (T.apply("ApplyProximalGradientDescent", [var, lr, 0.0, 0.5, g]),
+                                         lambda v, a, b, c: (v - lr * g) / (1 + lr * 0.5)),
+        "ApplyProximalAdagrad": (T.apply("ApplyProximalAdagrad", [var, a, lr, 0.0, 0.5, g]), lambda v, a, b, c: (
+            v - g * lr / np.sqrt(a + g * g)) / (1 + 0.5 * lr / np.sqrt(a + g * g)))}
     prefix = os.path.join(tempfile.mkdtemp(), "ckpt")
     save = T.save_v2(prefix, ["var"], [""], [var])
     restored = T.restore_v2(prefix, ["var"], [""], [tf.float64])
@@ -345,6 +353,21 @@ def _sparse(tf):
                                     0.9 * b + 0.1 * (np.sqrt(b + 1e-6) / np.sqrt(0.9 * a + 0.1 * u * u + 1e-6)
                                                      * u) ** 2
                                 ]))})
+    def ftrl(v, a, b, c, u, shrink=0.0):  # lr 0.1, l1 0, l2 0.5
+        new_a = a + u * u
+        lin = b + u + 2 * shrink * v - (np.sqrt(new_a) - np.sqrt(a)) / lr * v
+        return [-lin / (np.sqrt(new_a) / lr + 1.0), new_a, lin]
+    updates.update({
+        "SparseApplyFtrl": (T.sparse_apply("SparseApplyFtrl", [var, a, b, g, idx, lr, 0.0, 0.5, -0.5]), rows(ftrl)),
+        "SparseApplyFtrlV2": (T.sparse_apply("SparseApplyFtrlV2", [var, a, b, g, idx, lr, 0.0, 0.5, 0.25, -0.5]),
+                              rows(lambda *x: ftrl(*x, shrink=0.25))),
+        "SparseApplyProximalGradientDescent": (
+            T.sparse_apply("SparseApplyProximalGradientDescent", [var, lr, 0.0, 0.5, g, idx]),
+            rows(lambda v, a, b, c, u: [(v - lr * u) / (1 + lr * 0.5)])),
+        "SparseApplyProximalAdagrad": (
+            T.sparse_apply("SparseApplyProximalAdagrad", [var, a, lr, 0.0, 0.5, g, idx]),
+            rows(lambda v, a, b, c, u: [(v - u * lr / np.sqrt(a + u * u)) / (1 + 0.5 * lr / np.sqrt(a + u * u)),
+                                        a + u * u]))})
     uniq = S.unique(tf.constant([4, 1, 4, 7, 1], tf.int64), out_idx=tf.int64)
     init_op = tf.variables_initializer(list(slots.values()))
 
@@ -438,6 +461,28 @@ def _queues(tf):
                           "QueueDequeueUpToV2", "QueueCloseV2", "QueueSizeV2", "QueueIsClosedV2"], check)
 
 
+def _accumulators(tf):
+    """Fresh gradients averaged (dense; sparse per row), stale ones (local step below the set step) dropped."""
+    acc = tf.ConditionalAccumulator(tf.float32, shape=[2])
+    sparse = tf.SparseConditionalAccumulator(tf.float32, shape=[3, 2])
+    pairs = [(acc.apply_grad([1.0, 2.0]), lambda v: v is None), (acc.apply_grad([3.0, 0.0]), lambda v: v is None),
+             (acc.num_accumulated(), lambda v: v == 2), (acc.take_grad(2), lambda v: v.tolist() == [2.0, 1.0]),
+             (acc.set_global_step(3), lambda v: v is None), (acc.apply_grad([9.0, 9.0], local_step=2), lambda v: 1),
+             (acc.num_accumulated(), lambda v: v == 0),
+             (sparse.apply_grad([0, 2], [[1.0, 1.0], [2.0, 2.0]], grad_shape=[3, 2]), lambda v: v is None),
+             (sparse.apply_grad([2], [[4.0, 0.0]]), lambda v: v is None),
+             (sparse.take_grad(2), lambda v: v[0].tolist() == [0, 2] and v[1].tolist() == [[1.0, 1.0], [3.0, 1.0]])]
+
+    def check(s):
+        for fetch, verify in pairs:
+            got = s.run(fetch)
+            assert verify(got), (fetch, got)
+    return dict.fromkeys(["ResourceConditionalAccumulator", "SparseConditionalAccumulator",
+                          "ResourceAccumulatorApplyGradient", "SparseAccumulatorApplyGradient",
+                          "ResourceAccumulatorTakeGradient", "SparseAccumulatorTakeGradient",
+                          "ResourceAccumulatorNumAccumulated", "ResourceAccumulatorSetGlobalStep"], check)
+
+
 def _input_helpers(tf):
     shuffled = tf.random_shuffle(tf.range(10), seed=5)
     epochs = tf.Variable(0, dtype=tf.int64, name="epochs")
@@ -456,4 +501,4 @@ def _input_helpers(tf):
 
 
 CUSTOM = [_sources, _random, _files, _control, _loops, _state, _summaries, _training, _sharded_save, _data,
-          _sparse, _samplers, _scatter_add, _queues, _input_helpers]
+          _sparse, _samplers, _scatter_add, _queues, _input_helpers, _accumulators]

@@ -35,7 +35,7 @@ LAYERS = [
      "ops.control", "ops.nn", "ops.blocks", "ops.conv_fourier", "ops.conv", "ops.pooling", "ops.normalization", "ops.ranking",
      "ops.nn_impl", "ops.clip", "ops.checks", "ops.state", "ops.scatter", "ops.segments", "ops.sparse_ops", "ops.sparse_math", "ops.sparse_slicing",
      "ops.embedding",
-     "ops.io", "ops.image", "ops.parsing", "ops.script", "ops.summary", "ops.training", "ops.queues", "ops"],
+     "ops.io", "ops.image", "ops.parsing", "ops.script", "ops.summary", "ops.training", "ops.queues", "ops.accumulators", "ops"],
     # TF's namespaces over the op families
     ["math", "sparse", "bitwise", "image", "io", "losses", "functional", "debugging", "linalg", "random",
      "queue"],
@@ -45,7 +45,7 @@ LAYERS = [
     # sessions: the graph as plain data for the engine, session targets, running steps
     ["table", "metadata", "engine", "cluster_targets", "targets", "session"],
     # variables, gradients, graph import
-    ["initializers", "variables", "variable_scope", "metrics", "gradients", "importer"],
+    ["initializers", "variables", "variable_scope", "slot_creator", "moving_averages", "metrics", "gradients", "importer"],
     # TF1's layers
     ["layers.arguments", "layers.base", "layers.core", "layers.convolutional", "layers.pooling", "layers.normalization", "layers",
      # RNN cells and the unrolled RNNs; `nn` (TF's namespace) comes after them since it holds `nn.rnn_cell`
@@ -54,7 +54,7 @@ LAYERS = [
     ["train.device_setter", "train.learning_rate_decay", "train.training_util", "train.optimizer",
      "train.optimizers", "train.checkpoint_management", "train.checkpoint_utils", "train.meta_graph", "train.saver",
      "train.server", "train.coordinator", "train.queue_runner", "train.input",
-     "train.basic_session_run_hooks", "train.monitored_session", "train", "summary.summaries", "summary.writer", "summary", "saved_model.utils",
+     "train.basic_session_run_hooks", "train.monitored_session", "train.session_manager", "train.supervisor", "train.sync_replicas_optimizer", "train", "summary.summaries", "summary.writer", "summary", "saved_model.utils",
      "saved_model.signature_def_utils", "saved_model.builder", "saved_model.loader", "saved_model"],
     # TF1's tools for tests and frozen graphs
     ["test", "graph_util"],

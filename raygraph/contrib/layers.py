@@ -1,5 +1,6 @@
-"""`tf.contrib.layers`' everyday subset, as TF 1.15 built it: `flatten`, `fully_connected`, `xavier_initializer`,
-`variance_scaling_initializer`, `l1_regularizer`, `l2_regularizer`, `sum_regularizer`, `apply_regularization`.
+"""`tf.contrib.layers`' everyday subset, as TF 1.15 built it: `flatten`, `fully_connected`, `batch_norm`,
+`layer_norm`, `xavier_initializer`, `variance_scaling_initializer`, `l1_regularizer`, `l2_regularizer`,
+`sum_regularizer`, `apply_regularization`.
 
 TF 2.21 has no contrib, so these follow TF 1.15's sources (contrib/layers/python/layers/); `flatten` is TF's
 `tf.layers.flatten` inside a `Flatten` name scope, `fully_connected` a `tf.layers.Dense` whose variables are named
@@ -8,17 +9,22 @@ import math
 import numbers
 
 from .. import dtypes
-from ..convert import convert_to_tensor
+from ..convert import constant, convert_to_tensor
 from ..default_graph import add_to_collection, add_to_collections, get_collection, name_scope
-from ..graph import GraphKeys
-from ..initializers import zeros_initializer
+from ..graph import GraphKeys, get_default_graph
+from ..initializers import ones_initializer, zeros_initializer
 from ..layers.core import Dense
 from ..layers.core import flatten as _layers_flatten
+from ..layers.normalization import BatchNormalization, _smart_cond, _static
+from ..moving_averages import assign_moving_average
+from ..ops.array import identity, reshape, shape
+from ..ops.nn import moments
+from ..ops.normalization import batch_normalization as nn_batch_normalization, fused_batch_norm, weighted_moments
 from ..ops.math import abs as abs_, multiply
 from ..ops.nn import l2_loss, relu
 from ..ops.random import random_uniform, truncated_normal
 from ..ops.reduction import add_n, reduce_sum
-from ..variable_scope import variable_scope
+from ..variable_scope import get_variable, get_variable_scope, variable_scope
 
 
 def _collect_named_outputs(collections, alias, outputs):
@@ -174,6 +180,246 @@ def fully_connected(inputs, num_outputs, activation_fn=relu, normalizer_fn=None,
                         add_to_collection(collection, variable)
         if normalizer_fn is not None:
             outputs = normalizer_fn(outputs, **(normalizer_params or {}))
+        if activation_fn is not None:
+            outputs = activation_fn(outputs)
+        return _collect_named_outputs(outputs_collections, sc.name, outputs)
+
+
+# ----- normalization ----------------------------------------------------------------------------------------
+def _collections_for(variables_collections, name):
+    """contrib's get_variable_collections: a dict maps a variable's short name to its collections."""
+    if isinstance(variables_collections, dict):
+        return variables_collections.get(name)
+    return variables_collections
+
+
+def _model_variable(name, shape, dtype, initializer, collections=None, trainable=True, regularizer=None):
+    """A variable of the current variable scope also in MODEL_VARIABLES (contrib's `model_variable`)."""
+    collections = list(dict.fromkeys(list(collections or []) + [GraphKeys.GLOBAL_VARIABLES, GraphKeys.MODEL_VARIABLES]))
+    return get_variable(name, shape=shape, dtype=dtype, initializer=initializer, regularizer=regularizer,
+                        collections=collections, trainable=trainable)
+
+
+def _norm_params(params_shape, dtype, center, scale, initializers, regularizers, collections, trainable):
+    """(beta, gamma, moving_mean, moving_variance) as contrib's batch_norm creates them (beta or gamma may be
+    None: the caller decides what stands in for it)."""
+    beta = gamma = None
+    if center:
+        beta = _model_variable("beta", params_shape, dtype, initializers.get("beta", zeros_initializer()),
+                               _collections_for(collections, "beta"), trainable, regularizers.get("beta"))
+    if scale:
+        gamma = _model_variable("gamma", params_shape, dtype, initializers.get("gamma", ones_initializer()),
+                                _collections_for(collections, "gamma"), trainable, regularizers.get("gamma"))
+    with variable_scope(get_variable_scope()):  # TF1 re-enters the scope here (its name scope BatchNorm/BatchNorm)
+        moving_mean = _model_variable("moving_mean", params_shape, dtype,
+                                      initializers.get("moving_mean", zeros_initializer()),
+                                      _collections_for(collections, "moving_mean"), trainable=False)
+        moving_variance = _model_variable("moving_variance", params_shape, dtype,
+                                          initializers.get("moving_variance", ones_initializer()),
+                                          _collections_for(collections, "moving_variance"), trainable=False)
+    return beta, gamma, moving_mean, moving_variance
+
+
+def _moving_updates(is_training, updates_collections, moving_mean, moving_variance, mean, variance, decay,
+                    zero_debias, then):
+    """Moves the moving statistics towards (mean, variance) when training: at once, before `then(True)` runs, when
+    `updates_collections` is None; else by ops added to those collections (and `then(False)`)."""
+    def updates():
+        return (assign_moving_average(moving_mean, mean, decay, zero_debias=zero_debias),
+                assign_moving_average(moving_variance, variance, decay, zero_debias=False))
+    if updates_collections is None:
+        def forced():
+            with get_default_graph().control_dependencies(list(updates())):
+                return then(True)
+        return _smart_cond(is_training, forced, lambda: then(False, moving=True))
+    update_mean, update_variance = _smart_cond(is_training, updates, lambda: (moving_mean, moving_variance))
+    add_to_collections(updates_collections, update_mean)
+    add_to_collections(updates_collections, update_variance)
+    return then(False)
+
+
+def _fused_batch_norm(inputs, decay, center, scale, epsilon, activation_fn, param_initializers, param_regularizers,
+                      updates_collections, is_training, reuse, variables_collections, outputs_collections, trainable,
+                      data_format, zero_debias_moving_mean, scope):
+    """contrib's FusedBatchNormV3 path (ranks 2 and 4; a rank-2 input is normalized as [-1, 1, 1, C])."""
+    if data_format not in ("NCHW", "NHWC"):
+        raise ValueError("data_format has to be either NCHW or NHWC.")
+    with variable_scope(scope, "BatchNorm", [inputs], reuse=reuse) as sc:
+        inputs = convert_to_tensor(inputs)
+        original_inputs, rank = inputs, inputs.shape.ndims
+        if rank is None:
+            raise ValueError(f"Inputs {inputs.name} has undefined rank")
+        if rank not in (2, 4):
+            raise ValueError(f"Inputs {inputs.name} has unsupported rank. Expected 2 or 4 but got {rank}")
+        if rank == 2:
+            channels = inputs.shape.dims[-1].value
+            if channels is None:
+                raise ValueError("`C` dimension must be known but is None")
+            inputs = reshape(inputs, [-1, channels, 1, 1] if data_format == "NCHW" else [-1, 1, 1, channels])
+        inputs_shape = inputs.shape
+        params_shape = inputs_shape[1:2] if data_format == "NCHW" else inputs_shape[-1:]
+        if not params_shape.is_fully_defined():
+            raise ValueError(f"Inputs {inputs.name} has undefined `C` dimension {params_shape}.")
+        beta, gamma, moving_mean, moving_variance = _norm_params(
+            params_shape, dtypes.float32, center, scale, param_initializers or {}, param_regularizers or {},
+            variables_collections, trainable)
+        if beta is None:
+            beta = constant(0.0, dtype=dtypes.float32, shape=params_shape)
+        if gamma is None:
+            gamma = constant(1.0, dtype=dtypes.float32, shape=params_shape)
+        outputs, mean, variance = _smart_cond(
+            is_training, lambda: fused_batch_norm(inputs, gamma, beta, epsilon=epsilon, data_format=data_format),
+            lambda: fused_batch_norm(inputs, gamma, beta, mean=moving_mean, variance=moving_variance,
+                                     epsilon=epsilon, is_training=False, data_format=data_format))
+        if _static(is_training) is not False:
+            outputs = _moving_updates(is_training, updates_collections, moving_mean, moving_variance, mean, variance,
+                                      decay, zero_debias_moving_mean,
+                                      lambda forced, moving=False: identity(outputs) if forced else outputs)
+        outputs.set_shape(inputs_shape)
+        if rank == 2:
+            dims = [-1 if d is None else d for d in original_inputs.shape.as_list()]
+            outputs = reshape(outputs, dims if dims.count(-1) <= 1 else shape(original_inputs))
+        if activation_fn is not None:
+            outputs = activation_fn(outputs)
+        return _collect_named_outputs(outputs_collections, sc.name, outputs)
+
+
+def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001, activation_fn=None,
+               param_initializers=None, param_regularizers=None, updates_collections=GraphKeys.UPDATE_OPS,
+               is_training=True, reuse=None, variables_collections=None, outputs_collections=None, trainable=True,
+               batch_weights=None, fused=None, data_format="NHWC", zero_debias_moving_mean=False, scope=None,
+               renorm=False, renorm_clipping=None, renorm_decay=0.99, adjustment=None):
+    """contrib's batch norm in a `BatchNorm` variable scope: variables `beta` (and `gamma` when `scale`),
+    `moving_mean`, `moving_variance` (model variables); the moving statistics move by `1 - decay` through ops in
+    `updates_collections` (UPDATE_OPS), or at once when it is None. As TF1 chose: FusedBatchNormV3 for ranks 2 and
+    4 (rank 4 through `tf.layers.BatchNormalization`, unless updates are forced or zero-debiased), moments and
+    `tf.nn.batch_normalization` otherwise (and with `batch_weights`, weighted moments)."""
+    fused = True if fused is None else fused
+    inputs = convert_to_tensor(inputs)
+    rank = inputs.shape.ndims
+    possible_to_fuse = batch_weights is None and not renorm and rank in (2, 4) and adjustment is None
+    if fused and possible_to_fuse and (zero_debias_moving_mean or rank == 2
+                                       or updates_collections is not GraphKeys.UPDATE_OPS):
+        return _fused_batch_norm(inputs, decay, center, scale, epsilon, activation_fn, param_initializers,
+                                 param_regularizers, updates_collections, is_training, reuse, variables_collections,
+                                 outputs_collections, trainable, data_format, zero_debias_moving_mean, scope)
+    if data_format not in ("NCHW", "NHWC"):
+        raise ValueError("data_format has to be either NCHW or NHWC.")
+    with variable_scope(scope, "BatchNorm", [inputs], reuse=reuse, custom_getter=_renaming_getter({})) as sc:
+        inputs = convert_to_tensor(inputs)
+        if batch_weights is None and updates_collections is GraphKeys.UPDATE_OPS and not zero_debias_moving_mean:
+            inits, regs = param_initializers or {}, param_regularizers or {}
+            layer = BatchNormalization(
+                axis=1 if data_format == "NCHW" else -1, momentum=decay, epsilon=epsilon, center=center, scale=scale,
+                beta_initializer=inits.get("beta", zeros_initializer()),
+                gamma_initializer=inits.get("gamma", ones_initializer()),
+                moving_mean_initializer=inits.get("moving_mean", zeros_initializer()),
+                moving_variance_initializer=inits.get("moving_variance", ones_initializer()),
+                beta_regularizer=regs.get("beta"), gamma_regularizer=regs.get("gamma"), trainable=trainable,
+                renorm=renorm, renorm_clipping=renorm_clipping, renorm_momentum=renorm_decay, adjustment=adjustment,
+                name=sc.name, _scope=sc, _reuse=reuse, fused=fused)
+            outputs = layer.apply(inputs, training=is_training)
+            for variable, key in ((layer.moving_mean, "moving_mean"), (layer.moving_variance, "moving_variance"),
+                                  (layer.beta, "beta"), (layer.gamma, "gamma")):
+                if variable is not None:
+                    _add_to_named_collections(variable, _collections_for(variables_collections, key))
+        else:
+            if renorm:
+                raise ValueError("renorm is not supported with batch_weights, updates_collections or "
+                                 "zero_debias_moving_mean")
+            outputs = _moments_batch_norm(inputs, decay, center, scale, epsilon, param_initializers,
+                                          updates_collections, is_training, variables_collections, trainable,
+                                          batch_weights, data_format, zero_debias_moving_mean)
+        if activation_fn is not None:
+            outputs = activation_fn(outputs)
+        return _collect_named_outputs(outputs_collections, sc.name, outputs)
+
+
+def _add_to_named_collections(variable, collections):
+    for collection in ([collections] if isinstance(collections, str) else collections or []):
+        if variable not in get_collection(collection):
+            add_to_collection(collection, variable)
+
+
+def _moments_batch_norm(inputs, decay, center, scale, epsilon, param_initializers, updates_collections, is_training,
+                        variables_collections, trainable, batch_weights, data_format, zero_debias_moving_mean):
+    """contrib's unfused batch norm: (weighted) moments, then tf.nn.batch_normalization."""
+    inputs_shape = inputs.shape
+    rank = inputs_shape.ndims
+    if rank is None:
+        raise ValueError(f"Inputs {inputs.name} has undefined rank.")
+    if batch_weights is not None:
+        batch_weights = convert_to_tensor(batch_weights)
+        inputs_shape[0:1].assert_is_compatible_with(batch_weights.shape)
+        batch_weights = reshape(batch_weights, [-1] + [1] * (rank - 1))
+    nchw = data_format == "NCHW"
+    axes = [0] + list(range(2, rank)) if nchw else list(range(rank - 1))
+    params_shape = inputs_shape[1:2] if nchw else inputs_shape[-1:]
+    if not params_shape.is_fully_defined():
+        raise ValueError(f"Inputs {inputs.name} has undefined channels dimension {params_shape}.")
+    beta, gamma, moving_mean, moving_variance = _norm_params(
+        params_shape, inputs.dtype.base_dtype, center, scale, param_initializers or {}, {}, variables_collections,
+        trainable)
+    if _static(is_training) is False:
+        mean, variance = moving_mean, moving_variance
+    else:
+        if batch_weights is None:
+            mean, variance = moments(inputs, axes, keep_dims=nchw)
+        else:
+            mean, variance = weighted_moments(inputs, axes, batch_weights, keepdims=nchw)
+        if nchw:
+            mean, variance = reshape(mean, [-1]), reshape(variance, [-1])
+        batch = (mean, variance)
+
+        def then(forced, moving=False):
+            if moving:
+                return moving_mean, moving_variance
+            if forced:
+                return identity(batch[0]), identity(batch[1])
+            return _smart_cond(is_training, lambda: batch, lambda: (moving_mean, moving_variance))
+        mean, variance = _moving_updates(is_training, updates_collections, moving_mean, moving_variance, mean,
+                                         variance, decay, zero_debias_moving_mean, then)
+    if nchw:
+        broadcast = [1, inputs_shape.dims[1].value] + [1] * (rank - 2)
+        mean, variance = reshape(mean, broadcast), reshape(variance, broadcast)
+        beta = None if beta is None else reshape(beta, broadcast)
+        gamma = None if gamma is None else reshape(gamma, broadcast)
+    outputs = nn_batch_normalization(inputs, mean, variance, beta, gamma, epsilon)
+    outputs.set_shape(inputs_shape)
+    return outputs
+
+
+def layer_norm(inputs, center=True, scale=True, activation_fn=None, reuse=None, variables_collections=None,
+               outputs_collections=None, trainable=True, begin_norm_axis=1, begin_params_axis=-1, scope=None):
+    """Normalizes over the axes from `begin_norm_axis` on by their moments, then scales and shifts by `gamma` and
+    `beta` (shaped like the axes from `begin_params_axis` on), in a `LayerNorm` variable scope."""
+    with variable_scope(scope, "LayerNorm", [inputs], reuse=reuse) as sc:
+        inputs = convert_to_tensor(inputs)
+        inputs_shape = inputs.shape
+        rank = inputs_shape.ndims
+        if rank is None:
+            raise ValueError(f"Inputs {inputs.name} has undefined rank.")
+        dtype = inputs.dtype.base_dtype
+        if begin_norm_axis < 0:
+            begin_norm_axis = rank + begin_norm_axis
+        if begin_params_axis >= rank or begin_norm_axis >= rank:
+            raise ValueError(f"begin_params_axis ({begin_params_axis}) and begin_norm_axis ({begin_norm_axis}) must "
+                             f"be < rank(inputs) ({rank})")
+        params_shape = inputs_shape[begin_params_axis:]
+        if not params_shape.is_fully_defined():
+            raise ValueError(f"Inputs {inputs.name}: shape(inputs)[{begin_params_axis}:] is not fully defined: "
+                             f"{inputs_shape}")
+        beta = gamma = None
+        if center:
+            beta = _model_variable("beta", params_shape, dtype, zeros_initializer(),
+                                   _collections_for(variables_collections, "beta"), trainable)
+        if scale:
+            gamma = _model_variable("gamma", params_shape, dtype, ones_initializer(),
+                                    _collections_for(variables_collections, "gamma"), trainable)
+        mean, variance = moments(inputs, list(range(begin_norm_axis, rank)), keep_dims=True)
+        epsilon = 1e-12 if dtype != dtypes.float16 else 1e-3
+        outputs = nn_batch_normalization(inputs, mean, variance, offset=beta, scale=gamma, variance_epsilon=epsilon)
+        outputs.set_shape(inputs_shape)
         if activation_fn is not None:
             outputs = activation_fn(outputs)
         return _collect_named_outputs(outputs_collections, sc.name, outputs)

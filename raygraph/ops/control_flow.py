@@ -104,7 +104,7 @@ class CondContext:
             g = t.graph
             with g.control_dependencies(None):  # (this also leaves every context being built)
                 kind = "RefSwitch" if t.dtype.is_ref_dtype else "Switch"
-                routed = apply_op(kind, [source, self.pred], {})[self.branch]
+                routed = apply_op(kind, [source, self.pred], {}, name="Switch")[self.branch]  # TF names both so
                 routed._explicit_index = as_input  # TF rewires a branch op's input: its NodeDef says ":0"
             if self.outer is not None:
                 routed.op._cond_context = self.outer

@@ -413,9 +413,10 @@ class QueueBase:
 def _types_and_shapes(dtypes_, shapes, names, need_shapes=False):
     dtypes_ = [dtypes.as_dtype(d) for d in _as_list(dtypes_)]
     if shapes is not None:
-        shapes = [as_shape(s) for s in (shapes if isinstance(shapes, (list, tuple)) and
-                                        (not shapes or isinstance(shapes[0], (list, tuple, TensorShape))
-                                         or shapes[0] is None) else [shapes])]
+        if isinstance(shapes, TensorShape) or not isinstance(shapes, (list, tuple)) or all(
+                d is None or isinstance(d, int) for d in shapes):  # TF's rule: () or [2, None] is one shape
+            shapes = [shapes]
+        shapes = [as_shape(s) for s in shapes]
         if len(shapes) != len(dtypes_):
             raise ValueError(f"Queue shapes must have the same length as dtypes")
     elif need_shapes:

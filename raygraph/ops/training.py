@@ -74,6 +74,39 @@ def _adadelta(a, var, accum, accum_update, lr, rho, epsilon, grad):
     return var - update * lr, accum, accum_update
 
 
+def _ftrl(a, var, accum, linear, grad, lr, l1, l2, lr_power):
+    return _ftrl_v2(a, var, accum, linear, grad, lr, l1, l2, np.zeros((), var.dtype), lr_power)
+
+
+def _ftrl_v2(a, var, accum, linear, grad, lr, l1, l2, l2_shrinkage, lr_power):
+    """FTRL-proximal: `linear` gathers the (shrunk) gradients less the part the rate change explains; the variable
+    is the closed-form minimiser, 0 where |linear| <= l1."""
+    new_accum = accum + grad * grad
+    root = np.sqrt if lr_power == -0.5 else (lambda x: np.power(x, -lr_power))
+    shrunk = grad + 2 * l2_shrinkage * var if l2_shrinkage > 0 else grad
+    linear = linear + shrunk - (root(new_accum) - root(accum)) / lr * var
+    quadratic = root(new_accum) / lr + 2 * l2
+    var = np.where(np.abs(linear) > l1, (np.sign(linear) * l1 - linear) / quadratic, np.zeros((), var.dtype))
+    return var, new_accum, linear
+
+
+def _shrink(prox_var, rate, l1, l2):
+    """The proximal step of l1 and l2 regularisation at step size `rate`."""
+    if l1 > 0:
+        return np.sign(prox_var) * np.maximum(np.abs(prox_var) - rate * l1, 0) / (1 + rate * l2)
+    return prox_var / (1 + rate * l2)
+
+
+def _proximal_gradient_descent(a, var, alpha, l1, l2, delta):
+    return (_shrink(var - alpha * delta, alpha, l1, l2),)
+
+
+def _proximal_adagrad(a, var, accum, lr, l1, l2, grad):
+    accum = accum + grad * grad
+    rate = lr / np.sqrt(accum)
+    return _shrink(var - grad * rate, rate, l1, l2), accum
+
+
 # ----- kernels and shapes -----------------------------------------------------------------------------------
 def _apply_kernel(names, n_refs, grad_at, update):
     """A stateful kernel reading its `n_refs` refs, applying `update` (inputs in op order), writing back."""
@@ -135,6 +168,10 @@ _define("ApplyRMSProp", ["&var", "&ms", "&mom", "lr", "rho", "momentum", "epsilo
 _define("ApplyCenteredRMSProp", ["&var", "&mg", "&ms", "&mom", "lr", "rho", "momentum", "epsilon", "grad"],
         _centered_rmsprop)
 _define("ApplyAdadelta", ["&var", "&accum", "&accum_update", "lr", "rho", "epsilon", "grad"], _adadelta)
+_define("ApplyFtrl", ["&var", "&accum", "&linear", "grad", "lr", "l1", "l2", "lr_power"], _ftrl)
+_define("ApplyFtrlV2", ["&var", "&accum", "&linear", "grad", "lr", "l1", "l2", "l2_shrinkage", "lr_power"], _ftrl_v2)
+_define("ApplyProximalGradientDescent", ["&var", "alpha", "l1", "l2", "delta"], _proximal_gradient_descent)
+_define("ApplyProximalAdagrad", ["&var", "&accum", "lr", "l1", "l2", "grad"], _proximal_adagrad)
 
 
 # ----- the sparse updates (SparseApply*): the same formulas over the rows `indices` names, in place -----------
@@ -217,6 +254,12 @@ _define_sparse("SparseApplyCenteredRMSProp", ["&var", "&mg", "&ms", "&mom", "lr"
                                               "grad", "indices"], _centered_rmsprop)
 _define_sparse("SparseApplyAdadelta", ["&var", "&accum", "&accum_update", "lr", "rho", "epsilon", "grad", "indices"],
                _adadelta)
+_define_sparse("SparseApplyFtrl", ["&var", "&accum", "&linear", "grad", "indices", "lr", "l1", "l2", "lr_power"], _ftrl)
+_define_sparse("SparseApplyFtrlV2", ["&var", "&accum", "&linear", "grad", "indices", "lr", "l1", "l2", "l2_shrinkage",
+                                     "lr_power"], _ftrl_v2)
+_define_sparse("SparseApplyProximalGradientDescent", ["&var", "alpha", "l1", "l2", "grad", "indices"],
+               _proximal_gradient_descent)
+_define_sparse("SparseApplyProximalAdagrad", ["&var", "&accum", "lr", "l1", "l2", "grad", "indices"], _proximal_adagrad)
 
 
 def sparse_apply(op_type, inputs, name=None, **attrs):
@@ -253,6 +296,11 @@ def apply_rms_prop(var, ms, mom, lr, rho, momentum, epsilon, grad, use_locking=F
 def apply_centered_rms_prop(var, mg, ms, mom, lr, rho, momentum, epsilon, grad, use_locking=False, name=None):
     return apply_op("ApplyCenteredRMSProp", [var, mg, ms, mom, lr, rho, momentum, epsilon, grad],
                     {"use_locking": use_locking}, name=name)
+
+
+def apply(op_type, inputs, name=None, **attrs):
+    """An Apply* op over `inputs` in TF's order (gen_training_ops' apply_* functions)."""
+    return apply_op(op_type, list(inputs), dict(attrs), name=name)
 
 
 def apply_adadelta(var, accum, accum_update, lr, rho, epsilon, grad, use_locking=False, name=None):

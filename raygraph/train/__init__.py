@@ -7,8 +7,10 @@ from .meta_graph import export_meta_graph, write_graph  # noqa: F401
 from .learning_rate_decay import (cosine_decay, exponential_decay, inverse_time_decay, natural_exp_decay,  # noqa: F401
                                   piecewise_constant, polynomial_decay)
 from .optimizer import Optimizer  # noqa: F401
-from .optimizers import (AdadeltaOptimizer, AdagradOptimizer, AdamOptimizer, GradientDescentOptimizer,  # noqa: F401
-                         MomentumOptimizer, RMSPropOptimizer)
+from ..moving_averages import ExponentialMovingAverage  # noqa: F401
+from .optimizers import (AdadeltaOptimizer, AdagradOptimizer, AdamOptimizer, FtrlOptimizer,  # noqa: F401
+                         GradientDescentOptimizer, MomentumOptimizer, ProximalAdagradOptimizer,
+                         ProximalGradientDescentOptimizer, RMSPropOptimizer)
 from .training_util import (assert_global_step, create_global_step, get_global_step,  # noqa: F401
                             get_or_create_global_step, global_step)
 from .checkpoint_management import (CheckpointState, checkpoint_exists, generate_checkpoint_state_proto,  # noqa: F401
@@ -30,3 +32,6 @@ from .basic_session_run_hooks import (CheckpointSaverHook, CheckpointSaverListen
                                       StepCounterHook, StopAtStepHook, SummarySaverHook)
 from .monitored_session import (ChiefSessionCreator, MonitoredSession, MonitoredTrainingSession,  # noqa: F401
                                 Scaffold, SessionCreator, SingularMonitoredSession, WorkerSessionCreator)
+from .session_manager import SessionManager  # noqa: F401
+from .supervisor import Supervisor  # noqa: F401
+from .sync_replicas_optimizer import SyncReplicasOptimizer  # noqa: F401

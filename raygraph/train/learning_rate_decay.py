@@ -1,9 +1,11 @@
 """Learning rates that follow the global step (TF1's tf.train.*_decay), as graph ops."""
 import math
 
+from .. import dtypes
 from ..convert import constant, convert_to_tensor
+from ..functional import case
 from ..default_graph import name_scope
-from ..ops import array, math as math_ops
+from ..ops import math as math_ops
 from ..ops.slicing import where_v2
 
 
@@ -81,21 +83,25 @@ def cosine_decay(learning_rate, global_step, decay_steps, alpha=0.0, name=None):
 
 
 def piecewise_constant(x, boundaries, values, name=None):
-    """values[0] while x <= boundaries[0], values[i] while boundaries[i-1] < x <= boundaries[i], then values[-1]."""
+    """values[0] while x <= boundaries[0], values[i] while boundaries[i-1] < x <= boundaries[i], then values[-1]:
+    a `tf.case` of exclusive predicates, as TF1 builds it (its output is `PiecewiseConstant/case/cond/Merge`)."""
+    boundaries = [convert_to_tensor(b) for b in boundaries]
+    values = [convert_to_tensor(v) for v in values]
+    x = convert_to_tensor(x)
+    for i, b in enumerate(boundaries):  # only int32 -> int64 is safe to convert here
+        if b.dtype.base_dtype != x.dtype.base_dtype:
+            if b.dtype.base_dtype != dtypes.int32 or x.dtype.base_dtype != dtypes.int64:
+                raise ValueError(f"Boundaries ({b.dtype.base_dtype}) must have the same dtype as x "
+                                 f"({x.dtype.base_dtype}).")
+            boundaries[i] = math_ops.cast(b, x.dtype.base_dtype)
+    for v in values[1:]:
+        if v.dtype.base_dtype != values[0].dtype.base_dtype:
+            raise ValueError(f"Values must have elements all with the same dtype ({values[0].dtype.base_dtype} vs "
+                             f"{v.dtype.base_dtype}).")
     if len(boundaries) != len(values) - 1:
         raise ValueError("The length of boundaries should be 1 less than the length of values")
-    with name_scope(name or "PiecewiseConstant") as scope:
-        x = convert_to_tensor(x)
-        values = [convert_to_tensor(v) for v in values]
-        if len({v.dtype.base_dtype for v in values}) > 1:
-            raise ValueError("Values must have elements all with the same dtype "
-                             f"({', '.join(v.dtype.name for v in values)}).")
-        bounds = []
-        for b in boundaries:
-            b = convert_to_tensor(b)
-            bounds.append(b if b.dtype.base_dtype is x.dtype.base_dtype else math_ops.cast(b, x.dtype.base_dtype))
-        out = values[-1]
-        for b, v in reversed(list(zip(bounds, values[:-1]))):  # the first boundary x is under wins
-            out = where_v2(math_ops.less_equal(x, b), v, out)
-        return array.identity(out, name=scope)
-
+    with name_scope(name or "PiecewiseConstant"):
+        pairs = [(x <= boundaries[0], lambda: values[0]), (x > boundaries[-1], lambda: values[-1])]
+        for low, high, v in zip(boundaries[:-1], boundaries[1:], values[1:-1]):
+            pairs.append(((x > low) & (x <= high), lambda v=v: v))
+        return case(pairs, lambda: values[0], exclusive=True)

@@ -96,8 +96,8 @@ def _merge_all():
     summaries = get_default_graph().get_collection(GraphKeys.SUMMARIES)
     if not summaries:
         return None
-    with name_scope(None, "Merge", summaries) as scope:
-        return apply_op("MergeSummary", [summaries], {}, name=scope)
+    with name_scope(None, "Merge", summaries):  # tf.summary.merge_all's op: Merge/MergeSummary
+        return apply_op("MergeSummary", [summaries], {"N": len(summaries)})
 
 
 # ----- session creators --------------------------------------------------------------------------------------

@@ -13,8 +13,9 @@ from ..ops.control import group, tuple as tuple_
 from ..ops.math import cast
 from ..tensor import Tensor
 from ..variables import Variable, trainable_variables
-from ..ops.filling import zeros, zeros_like
+from ..ops.filling import zeros
 from ..convert import convert_to_tensor
+from ..slot_creator import create_slot
 from ..gradients import gradients
 from ..ops.state import assign_add
 from ..ops.array import shape
@@ -200,19 +201,6 @@ class Optimizer:
 
     def _cast(self, value, var):
         return cast(value, var.dtype.base_dtype)
-
-
-def create_slot(primary, initializer, op_name):
-    """A slot variable for `primary`: named `<primary>/<op_name>` (made unique), colocated with it."""
-    g = primary.graph
-    shape = primary.shape
-    with g.name_scope(None), g.control_dependencies(None), g.colocate_with(primary):
-        name = g.unique_name(primary.op.name + "/" + op_name, mark_as_used=False)
-        dtype = primary.dtype.base_dtype
-        if shape.is_fully_defined():
-            return Variable(lambda: initializer(shape.as_list(), dtype), name=name, trainable=False)
-        return Variable(lambda: zeros_like(primary.initial_value), name=name, trainable=False,
-                        validate_shape=False)
 
 
 def _checked_pairs(grads_and_vars):

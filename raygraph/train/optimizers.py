@@ -9,6 +9,9 @@
     RMSProp          ms = decay * ms + (1 - decay) g^2; mom = momentum * mom + lr g / sqrt(ms + epsilon);
                      var -= mom (centered: mg, the mean of g, and ms - mg^2 in the root)     ms starts at 1
     Adadelta         accum, accum_update: decayed g^2 and update^2; var -= lr * update
+    Ftrl             accum += g^2; linear += g - (accum^-p - old accum^-p) / lr * var;
+                     var = (sign(linear) l1 - linear) / (accum^-p / lr + 2 l2), 0 where |linear| <= l1
+    Proximal*        the GradientDescent or Adagrad step, then shrunk towards 0 by l1 and scaled by 1/(1 + rate l2)
 """
 from ..convert import constant, convert_to_tensor
 from ..ops import training
@@ -16,7 +19,7 @@ from .optimizer import Optimizer
 from ..ops.control import group
 from ..ops.filling import ones
 from ..ops.indexed_slices import IndexedSlices
-from ..ops.math import sqrt
+from ..ops.math import maximum, sqrt
 from ..ops.scatter import scatter_add
 from ..ops.state import assign, assign_sub
 from ..graph import get_default_graph
@@ -244,3 +247,117 @@ class AdadeltaOptimizer(Optimizer):
             var, self.get_slot(var, "accum"), self.get_slot(var, "accum_update"), c(self._lr_t, var),
             c(self._rho_t, var), c(self._epsilon_t, var), grad.values, grad.indices],
             use_locking=self._use_locking).op
+
+
+class FtrlOptimizer(Optimizer):
+    """FTRL-proximal (McMahan et al. 2013): slots `accum` (starting at `initial_accumulator_value`) and `linear`;
+    ApplyFtrlV2 when `l2_shrinkage_regularization_strength` is positive, ApplyFtrl otherwise."""
+
+    def __init__(self, learning_rate, learning_rate_power=-0.5, initial_accumulator_value=0.1,
+                 l1_regularization_strength=0.0, l2_regularization_strength=0.0, use_locking=False, name="Ftrl",
+                 accum_name=None, linear_name=None, l2_shrinkage_regularization_strength=0.0, beta=None):
+        super().__init__(use_locking, name)
+        for value, what, sign in ((initial_accumulator_value, "initial_accumulator_value", "positive or zero"),
+                                  (-learning_rate_power, "learning_rate_power", "negative or zero"),
+                                  (l1_regularization_strength, "l1_regularization_strength", "positive or zero"),
+                                  (l2_regularization_strength, "l2_regularization_strength", "positive or zero"),
+                                  (l2_shrinkage_regularization_strength, "l2_shrinkage_regularization_strength",
+                                   "positive or zero")):
+            if value < 0.0:
+                shown = -value if what == "learning_rate_power" else value
+                raise ValueError(f"{what} {shown:f} needs to be {sign}")
+        self._learning_rate, self._learning_rate_power = learning_rate, learning_rate_power
+        self._initial_accumulator_value = initial_accumulator_value
+        self._l1, self._l2, self._l2_shrinkage = (l1_regularization_strength, l2_regularization_strength,
+                                                  l2_shrinkage_regularization_strength)
+        self._beta = 0.0 if beta is None else beta
+        self._accum_name, self._linear_name = accum_name, linear_name
+
+    def _create_slots(self, var_list):
+        value = self._initial_accumulator_value
+        for v in var_list:
+            self._make_slot(v, "accum", self._accum_name or self._name,
+                            lambda shape, dtype: ones(shape, dtype) * value)
+            self._zeros_slot(v, "linear", self._linear_name or self._name)
+
+    def _prepare(self):
+        self._lr_t = convert_to_tensor(self._learning_rate, name="learning_rate")
+        self._l1_t = convert_to_tensor(self._l1, name="l1_regularization_strength")
+        self._l2_t = convert_to_tensor(self._l2 + self._beta / (2. * maximum(self._learning_rate, 1e-36)),
+                                       name="adjusted_l2_regularization_strength")
+        self._beta_t = convert_to_tensor(self._beta, name="beta")
+        self._l2_shrinkage_t = convert_to_tensor(self._l2_shrinkage, name="l2_shrinkage_regularization_strength")
+        self._lr_power_t = convert_to_tensor(self._learning_rate_power, name="learning_rate_power")
+
+    def _scalars(self, var):
+        c = self._cast
+        shrinkage = [c(self._l2_shrinkage_t, var)] if self._l2_shrinkage > 0.0 else []
+        return [c(self._lr_t, var), c(self._l1_t, var), c(self._l2_t, var)] + shrinkage + [c(self._lr_power_t, var)]
+
+    def _apply_dense(self, grad, var):
+        op_type = "ApplyFtrlV2" if self._l2_shrinkage > 0.0 else "ApplyFtrl"
+        return training.apply(op_type, [var, self.get_slot(var, "accum"), self.get_slot(var, "linear"), grad]
+                              + self._scalars(var), use_locking=self._use_locking)
+
+    def _apply_sparse(self, grad, var):
+        op_type = "SparseApplyFtrlV2" if self._l2_shrinkage > 0.0 else "SparseApplyFtrl"
+        return training.sparse_apply(op_type, [var, self.get_slot(var, "accum"), self.get_slot(var, "linear"),
+                                               grad.values, grad.indices] + self._scalars(var),
+                                     use_locking=self._use_locking)
+
+
+class _Proximal(Optimizer):
+    """The learning rate and the l1 and l2 strengths, as tensors."""
+
+    def __init__(self, learning_rate, l1_regularization_strength, l2_regularization_strength, use_locking, name):
+        super().__init__(use_locking, name)
+        self._learning_rate, self._l1, self._l2 = learning_rate, l1_regularization_strength, l2_regularization_strength
+
+    def _prepare(self):
+        self._learning_rate_tensor = convert_to_tensor(self._learning_rate, name="learning_rate")
+        self._l1_t = convert_to_tensor(self._l1, name="l1_regularization_strength")
+        self._l2_t = convert_to_tensor(self._l2, name="l2_regularization_strength")
+
+
+class ProximalGradientDescentOptimizer(_Proximal):
+    """Gradient descent followed by the proximal step of l1 and l2 regularisation."""
+
+    def __init__(self, learning_rate, l1_regularization_strength=0.0, l2_regularization_strength=0.0,
+                 use_locking=False, name="ProximalGradientDescent"):
+        super().__init__(learning_rate, l1_regularization_strength, l2_regularization_strength, use_locking, name)
+
+    def _apply_dense(self, grad, var):
+        return training.apply("ApplyProximalGradientDescent", [var, self._learning_rate_tensor, self._l1_t,
+                                                                self._l2_t, grad], use_locking=self._use_locking).op
+
+    def _apply_sparse(self, grad, var):
+        return training.sparse_apply("SparseApplyProximalGradientDescent", [
+            var, self._learning_rate_tensor, self._l1_t, self._l2_t, grad.values, grad.indices],
+            use_locking=self._use_locking).op
+
+
+class ProximalAdagradOptimizer(_Proximal):
+    """Adagrad followed by the proximal step of l1 and l2 regularisation (slot `accumulator`)."""
+
+    def __init__(self, learning_rate, initial_accumulator_value=0.1, l1_regularization_strength=0.0,
+                 l2_regularization_strength=0.0, use_locking=False, name="ProximalAdagrad"):
+        if initial_accumulator_value <= 0.0:
+            raise ValueError(f"initial_accumulator_value must be positive: {initial_accumulator_value}")
+        super().__init__(learning_rate, l1_regularization_strength, l2_regularization_strength, use_locking, name)
+        self._initial_accumulator_value = initial_accumulator_value
+
+    def _create_slots(self, var_list):
+        for v in var_list:
+            with v.graph.colocate_with(v):  # TF1 builds the value first, in the current name scope
+                value = constant(self._initial_accumulator_value, shape=v.shape, dtype=v.dtype.base_dtype)
+            self._make_slot(v, "accumulator", self._name, lambda shape, dtype, value=value: value)
+
+    def _apply_dense(self, grad, var):
+        return training.apply("ApplyProximalAdagrad", [var, self.get_slot(var, "accumulator"),
+                                                        self._learning_rate_tensor, self._l1_t, self._l2_t, grad],
+                              use_locking=self._use_locking)
+
+    def _apply_sparse(self, grad, var):
+        return training.sparse_apply("SparseApplyProximalAdagrad", [
+            var, self.get_slot(var, "accumulator"), self._learning_rate_tensor, self._l1_t, self._l2_t,
+            grad.values, grad.indices], use_locking=self._use_locking)

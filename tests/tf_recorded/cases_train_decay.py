@@ -27,8 +27,26 @@ def case_exponential_decay(tf):
 
 
 def case_piecewise_constant(tf):
-    """Values only: TF1 builds it from tf.case (PiecewiseConstant/case/cond/Merge), raygraph from selects."""
-    return _at_steps(tf, lambda g: tf.train.piecewise_constant(g, [5, 10, 25], [1.0, 0.5, 0.25, 0.125]))[1:]
+    """Built on tf.case: its output is PiecewiseConstant/case/cond/Merge."""
+    return _at_steps(tf, lambda g: tf.train.piecewise_constant(g, [5, 10, 25], [1.0, 0.5, 0.25, 0.125]))
+
+
+def case_piecewise_constant_ops_and_dtypes(tf):
+    step = tf.Variable(0, name="step")
+    n0 = len(tf.get_default_graph().get_operations())
+    lr = tf.train.piecewise_constant(step, [10, 20], [1.0, 0.5, 0.1], name="lr")
+    ops = [[o.name, o.type] for o in tf.get_default_graph().get_operations()[n0:]]
+    big = tf.Variable(0, dtype=tf.int64, name="big")
+    lr64 = tf.train.piecewise_constant(big, [3, 7], [1, 2, 3])
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        seen = []
+        for k in (0, 3, 4, 7, 8):
+            s.run(big.assign(k))
+            seen.append(s.run(lr64))
+        return {"ops": ops, "name": lr.name, "lr64": [lr64.name, lr64.dtype.name, seen],
+                "errors": [raises(lambda: tf.train.piecewise_constant(big, [1.5], [1, 2])),
+                           raises(lambda: tf.train.piecewise_constant(step, [tf.constant(1, tf.int64)], [1, 2]))]}
 
 
 def case_piecewise_constant_float_boundaries(tf):

@@ -1,0 +1,38 @@
+"""Slots: variables that shadow a primary variable or tensor, named `<primary>/<name>` (made unique) and, for a
+variable, colocated with it. Optimizers keep their accumulators in slots; ExponentialMovingAverage its averages."""
+import contextlib
+
+from .default_graph import name_scope
+from .ops.array import shape
+from .ops.filling import zeros, zeros_like
+from .tensor import Tensor
+from .variables import Variable
+
+_VARIABLE_OPS = ("Variable", "VariableV2", "VarHandleOp")
+
+
+def create_slot(primary, initializer, op_name, colocate=True):
+    """A slot for `primary` from `initializer(shape, dtype)`, or from a tensor value (which TF1 builds before the
+    slot, in the caller's name scope)."""
+    g = primary.graph
+    shape, dtype = primary.shape, primary.dtype.base_dtype
+    with g.control_dependencies(None), name_scope(None):
+        with g.colocate_with(primary) if colocate else contextlib.nullcontext():
+            name = g.unique_name(primary.op.name + "/" + op_name, mark_as_used=False)
+            if isinstance(initializer, Tensor):
+                return Variable(initializer, name=name, trainable=False,
+                                validate_shape=initializer.shape.is_fully_defined())
+            if shape.is_fully_defined():
+                return Variable(lambda: initializer(shape.as_list(), dtype), name=name, trainable=False)
+            return Variable(lambda: zeros_like(primary.initial_value), name=name, trainable=False,
+                            validate_shape=False)
+
+
+def create_zeros_slot(primary, op_name):
+    """A slot of zeros shaped like `primary` (a variable, or any tensor: colocated only with a variable)."""
+    colocate = primary.op.type in _VARIABLE_OPS
+    if primary.shape.is_fully_defined():
+        return create_slot(primary, lambda shape, dtype: zeros(shape, dtype), op_name, colocate)
+    with primary.graph.colocate_with(primary) if colocate else contextlib.nullcontext():
+        value = zeros(shape(primary), dtype=primary.dtype.base_dtype)
+    return create_slot(primary, value, op_name, colocate)
