@@ -74,7 +74,8 @@ def case_train_one_replica_sparse(tf):
 
 
 def case_two_workers_average(tf):
-    """Two workers (threads, one session) with replicas_to_aggregate=2: one update per two gradients, their mean."""
+    """Two workers (one after the other in one session: they share local_step, so threads would race on it)
+    with replicas_to_aggregate=2: one update per two fresh gradients, their mean; stale ones dropped."""
     step, w, x, loss = _model(tf)
     opt = tf.train.SyncReplicasOptimizer(tf.train.GradientDescentOptimizer(0.1), replicas_to_aggregate=2)
     train = opt.minimize(loss, global_step=step)
@@ -89,12 +90,9 @@ def case_two_workers_average(tf):
         coord = tf.train.Coordinator()
         threads = runner.create_threads(sess, coord=coord, daemon=True, start=True)
         values = []
-        for k in range(3):  # the second round's gradients are stale (computed at step 0): no update then
-            workers = [threading.Thread(target=sess.run, args=(train, f)) for f in feeds]
-            for t in workers:
-                t.start()
-            for t in workers:
-                t.join()
+        for k in range(3):  # round 2: the first gradient is stale (local step 0), the second counts
+            for f in feeds:
+                sess.run(train, f)
             _wait_for_step(sess, step, [1, 1, 2][k])
             values.append(sess.run([w, step]))
         coord.request_stop()
