@@ -7,17 +7,17 @@ from .convert import convert_to_tensor
 from .default_graph import name_scope
 from .ops.checks import assert_greater_equal, assert_positive
 from .ops.array import expand_dims, identity, rank, reshape, reverse, shape, squeeze, transpose as _transpose
-from .ops.control import with_dependencies
+from .ops.control import Assert, with_dependencies
 from .ops.control_flow import cond
 from .ops.image import resize_bilinear, resize_nearest_neighbor
 from .ops.io import decode_jpeg, decode_png  # noqa: F401
 from .ops.linalg import tensordot
 from .ops.filling import ones
 from .ops.joining import concat, stack, tile
-from .ops.math import (add, cast, divide, equal, floordiv, less, maximum, multiply, round as round_, rsqrt, sqrt,
+from .ops.math import (add, cast, divide, equal, floordiv, greater_equal, less, maximum, multiply, round as round_, rsqrt, sqrt,
                        square)
 from .ops.random import random_uniform
-from .ops.reduction import reduce_mean, reduce_prod
+from .ops.reduction import reduce_all, reduce_mean, reduce_prod
 from .ops.registry import apply_op
 from .ops.shape_fns import constant_value_as_shape
 from .ops.slicing import slice as slice_
@@ -312,3 +312,17 @@ def central_crop(image, central_fraction):
         known = [None if dyn else size for dyn, size in zip(dynamic, sizes)]
         image.set_shape(outer[:1] * (ndims == 4) + known + outer[-1:])
         return image
+
+
+def random_crop(value, size, seed=None, name=None):
+    """A random `size` slice of `value` (each dimension's offset drawn uniformly)."""
+    with name_scope(name, "random_crop", [value, size]) as scope:
+        value = convert_to_tensor(value, name="value")
+        size = convert_to_tensor(size, dtype=dtypes.int32, name="size")
+        shape_ = shape(value)
+        check = Assert(reduce_all(greater_equal(shape_, size)), ["Need value.shape >= size, got ", shape_, size],
+                       summarize=1000)
+        shape_ = with_dependencies([check], shape_)
+        limit = shape_ - size + 1
+        offset = random_uniform(shape(shape_), dtype=size.dtype, maxval=size.dtype.max, seed=seed) % limit
+        return slice_(value, offset, size, name=scope)

@@ -1144,3 +1144,38 @@ def _nearest_grad_ref(g, size):
 
 
 ROWS = ROWS + IMAGE_OPS
+
+
+# ----- random-op helpers: BroadcastArgs, RandomGammaGrad (ops/array.py, ops/random.py) ------------------------------
+def _gamma_cdf(a, x):
+    """The regularized lower incomplete gamma P(a, x) by its power series."""
+    from math import exp, lgamma, log
+    return sum(exp((a + n) * log(x) - x - lgamma(a + n + 1)) for n in range(int(x) + 200))
+
+
+def _gamma_der_ref(alpha, sample, h=1e-3):
+    """d sample / d alpha at a fixed CDF value: -(dP/da) / (dP/dx), dP/da by Richardson-extrapolated central
+    differences."""
+    from math import exp, lgamma, log
+
+    def d_alpha(a, x, h):
+        return (_gamma_cdf(a + h, x) - _gamma_cdf(a - h, x)) / (2 * h)
+    out = [-(4 * d_alpha(a, x, h / 2) - d_alpha(a, x, h)) / 3 / exp((a - 1) * log(x) - x - lgamma(a))
+           for a, x in map(lambda ax: (float(ax[0]), float(ax[1])), zip(np.ravel(np.broadcast_to(alpha, np.broadcast_shapes(np.shape(alpha), np.shape(sample)))),
+                           np.ravel(np.broadcast_to(sample, np.broadcast_shapes(np.shape(alpha), np.shape(sample))))))]
+    return np.array(out).reshape(np.broadcast_shapes(np.shape(alpha), np.shape(sample))).astype(np.asarray(alpha).dtype)
+
+
+RANDOM_HELPERS = [
+    Row("BroadcastArgs", lambda tf, a, b: raw(tf, "BroadcastArgs", [a, b]),
+        lambda a, b: np.array(np.broadcast_shapes(tuple(a), tuple(b)), a.dtype),
+        [(np.array([2, 1, 3], I32), np.array([4, 3], I32)), (np.array([5], I64), np.array([], I64)),
+         (np.array([1], I32), np.array([2, 1], I32))]),
+    Row("RandomGammaGrad", lambda tf, a, x: raw(tf, "RandomGammaGrad", [a, x]), _gamma_der_ref,
+        [(np.array([0.5, 1.0, 2.5, 7.0]), np.array([0.3, 1.7, 2.0, 9.5])),
+         (np.array([[1.5], [4.0]]), np.array([0.5, 3.0, 6.0])), (np.array([3.0], F32), np.array([2.5], F32))],
+        exact=False),
+]
+ROWS = ROWS + RANDOM_HELPERS
+GRAD_EXEMPT["RandomGamma"] = "random: its gradient (RandomGammaGrad) is checked against TF's in tf_recorded " \
+                             "random_more:gamma_gradient"
