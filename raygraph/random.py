@@ -1,6 +1,6 @@
 """TF1's `tf.random` namespace: Philox streams bit-identical to TF's (stateful, stateless and Generator),
 candidate samplers, and the seeds' rules."""
-from .image import random_crop  # noqa: F401
+from .image_core import random_crop  # noqa: F401
 from .ops.candidate_sampling import (all_candidate_sampler, fixed_unigram_candidate_sampler,  # noqa: F401
                                      learned_unigram_candidate_sampler, log_uniform_candidate_sampler,
                                      uniform_candidate_sampler)

@@ -34,9 +34,10 @@ LAYERS = [
      "ops.operators", "ops.random", "ops.stateless_random", "ops.candidate_sampling", "ops.control_flow", "ops.tensor_array", "ops.while_loop",
      "ops.control", "ops.nn", "ops.blocks", "ops.conv", "ops.pooling", "ops.normalization", "ops.ranking",
      "ops.nn_impl", "ops.clip", "ops.checks", "ops.state", "ops.scatter", "ops.embedding",
-     "ops.io", "ops.image", "ops.parsing", "ops.script", "ops.summary", "ops.training", "ops.queues", "ops"],
+     "ops.io", "ops.image", "ops.color", "ops.boxes", "ops.parsing", "ops.script", "ops.summary", "ops.training", "ops.queues", "ops"],
     # TF's namespaces over the op families
-    ["math", "bitwise", "image", "io", "losses", "functional", "debugging", "linalg", "queue"],
+    ["math", "bitwise", "io", "losses", "functional", "debugging", "linalg", "queue", "image_core", "image_color",
+     "image_geometry", "image"],
     # tf.data: dataset recipes (what a device iterates), graph functions, the dataset and iterator ops, the API
     ["data.sources", "data.pipeline", "data.resource", "data.structure", "data.function", "data.ops", "data.iterator",
      "data.dataset", "data.readers", "data.experimental", "data"],
