@@ -11,7 +11,7 @@ from .default_graph import name_scope
 from .ops.joining import stack
 from .ops.math import cast
 from .ops.reduction import reduce_prod
-from .ops.registry import NOT_DIFFERENTIABLE, apply_op, op
+from .ops.registry import NO_GRADIENT_DEFINED, apply_op, op
 from .ops.stateless_random import _FLOAT
 from .variables import Variable
 
@@ -63,7 +63,7 @@ def _read_and_skip_kernel(a, res, ref, alg, delta):
 
 
 op("RngReadAndSkip", "resource:&int64, alg:int32, delta:uint64", kernel=_read_and_skip_kernel, stateful=True,
-   grad=NOT_DIFFERENTIABLE, shape=lambda i, a: (dtypes.int64, i[0].shape))
+   grad=NO_GRADIENT_DEFINED, shape=lambda i, a: (dtypes.int64, i[0].shape))
 
 
 class Generator:

@@ -1354,7 +1354,7 @@ IMAGE_MORE = [
         [(IMAGES,), (IMAGES.astype(F32),), (arr((1, 5, 7, 1), U8, 0, 255),)]),
     Row("ResizeArea", lambda tf, x: tf.image.resize_area(x, [6, 7], align_corners=True),
         _area_ref((6, 7), align_corners=True), [(IMAGES,)]),
-    Row("RGBToHSV", lambda tf, x: tf.image.rgb_to_hsv(x), _per_pixel(_hsv), [(RGB,), (RGB.astype(F32),)]),
+    Row("RGBToHSV", lambda tf, x: tf.image.rgb_to_hsv(x), _per_pixel(_hsv), [(RGB,), (RGB.astype(F32),)], grad=True),
     Row("HSVToRGB", lambda tf, x: tf.image.hsv_to_rgb(x), _per_pixel(_rgb), [(RGB,), (RGB.astype(F32),)]),
     Row("AdjustContrastv2", lambda tf, x, f: raw(tf, "AdjustContrastv2", [x, f]), _contrast_ref,
         [(RGB.astype(F32), np.float32(1.7)), (RGB[0].astype(F32), np.float32(-0.4))]),
@@ -1380,4 +1380,5 @@ ROWS = ROWS + IMAGE_MORE
 GRAD_EXEMPT.update({  # float32 outputs whatever the input: their gradients are checked against TF's instead
     "ResizeBicubic": "float32 output: tf_recorded image_more:resize_bicubic_gradients (ResizeBicubicGrad)",
     "CropAndResize": "float32 output: tf_recorded image_more:crop_and_resize (image and box gradients)",
+    "StatelessRandomGammaV3": "random: tf_recorded random_more:stateless_gamma_gradient",
 })

@@ -11,7 +11,7 @@ from ..default_graph import name_scope
 from ..errors import InvalidArgumentError, OutOfRangeError
 from ..shape import TensorShape
 from .array import shape as shape_of
-from .registry import NO_GRADIENT_DEFINED, NOT_DIFFERENTIABLE, apply_op, op
+from .registry import NO_GRADIENT_DEFINED, apply_op, op
 from .shape_fns import constant_value, with_rank
 
 _F32 = np.float32
@@ -158,10 +158,10 @@ op("CropAndResize", "image:T, boxes:float32, box_ind:int32, crop_size:int32", ke
    shape=_crop_shape, grad=_crop_grad, T="uint8 uint16 int8 int16 int32 int64 float16 float32 float64",
    choices=_METHODS)
 op("CropAndResizeGradImage", "grads:float32, boxes:float32, box_ind:int32, image_size:int32",
-   kernel=_grad_image_kernel, shape=_grad_image_shape, grad=NOT_DIFFERENTIABLE, T="float16 float32 float64",
+   kernel=_grad_image_kernel, shape=_grad_image_shape, grad=NO_GRADIENT_DEFINED, T="float16 float32 float64",
    choices=_METHODS)
 op("CropAndResizeGradBoxes", "grads:float32, image:T, boxes:float32, box_ind:int32", kernel=_grad_boxes_kernel,
-   shape=lambda i, a: (dtypes.float32, i[2].shape), grad=NOT_DIFFERENTIABLE,
+   shape=lambda i, a: (dtypes.float32, i[2].shape), grad=NO_GRADIENT_DEFINED,
    T="uint8 uint16 int8 int16 int32 int64 float16 float32 float64", choices={"method": ("bilinear",)})
 
 

@@ -3,7 +3,10 @@
 import numpy as np
 
 from ..errors import InvalidArgumentError
-from .registry import NO_GRADIENT_DEFINED, op
+from .filling import ones_like
+from .joining import stack
+from .math import cast, div_no_nan, square
+from .registry import NO_GRADIENT_DEFINED, NOT_DIFFERENTIABLE, op
 from .shape_fns import same_shape, with_rank
 
 _F32 = np.float32
@@ -151,9 +154,46 @@ def _adjust_shape(inputs, a):
     return same_shape(inputs[:1], a)
 
 
-op("RGBToHSV", "images:T", kernel=_rgb_to_hsv_kernel, shape=_rgb_channels_shape, grad=NO_GRADIENT_DEFINED,
+def _rgb_to_hsv_grad(op, grad):
+    """TF's _RGBToHSVGrad: per channel, the value's, saturation's and hue's piecewise partial derivatives, each
+    selected by which channel is the pixel's largest / smallest (ties broken R, G, B)."""
+    x, hsv = op.inputs[0], op.outputs[0]
+    dtype = x.dtype.base_dtype
+    r, g, b = x[..., 0], x[..., 1], x[..., 2]
+    sat, val = hsv[..., 1], hsv[..., 2]
+    big = {"r": cast((r >= b) & (r >= g), dtype), "g": cast((g > r) & (g >= b), dtype),
+           "b": cast((b > r) & (b > g), dtype)}
+    small = {"r": cast((r < b) & (r < g), dtype), "g": cast((g <= r) & (g < b), dtype),
+             "b": cast((b <= r) & (b <= g), dtype)}
+    ch = {"r": r, "g": g, "b": b}
+    pos = {k: cast(v > 0, dtype) for k, v in ch.items()}
+
+    def rec(t):
+        return div_no_nan(ones_like(t), t)
+
+    def d_sat(c, o1, o2):
+        return pos[c] * (big[c] * (small[o1] * ch[o1] + small[o2] * ch[o2]) * rec(square(ch[c]))
+                         - small[c] * rec(big[o1] * ch[o1] + big[o2] * ch[o2]))
+
+    def d_hue(c, n, p, terms):
+        first = -pos[c] * big[c] * (ch[n] - ch[p]) * rec(square(sat)) * rec(square(val))
+        rest = [pos[w] * big[w] * small[s_] * num * (rec(square(den)) if sq else rec(den))
+                for w, s_, num, den, sq in terms]
+        return (60 * first + sum(60 * t for t in rest)) / 360
+
+    hue = {"r": d_hue("r", "g", "b", [("g", "r", b - g, r - g, True), ("g", "b", -1.0, g - b, False),
+                                      ("b", "r", b - g, b - r, True), ("b", "g", 1.0, b - g, False)]),
+           "g": d_hue("g", "b", "r", [("r", "g", r - b, r - g, True), ("r", "b", 1.0, r - b, False),
+                                      ("b", "g", r - b, b - g, True), ("b", "r", -1.0, b - r, False)]),
+           "b": d_hue("b", "r", "g", [("r", "b", g - r, r - b, True), ("r", "g", -1.0, r - g, False),
+                                      ("g", "b", g - r, g - b, True), ("g", "r", 1.0, g - r, False)])}
+    sats = {"r": d_sat("r", "g", "b"), "g": d_sat("g", "r", "b"), "b": d_sat("b", "g", "r")}
+    return [stack([grad[..., 2] * big[c] + grad[..., 1] * sats[c] + grad[..., 0] * hue[c] for c in "rgb"], axis=-1)]
+
+
+op("RGBToHSV", "images:T", kernel=_rgb_to_hsv_kernel, shape=_rgb_channels_shape, grad=_rgb_to_hsv_grad,
    T="float16 bfloat16 float32 float64")
-op("HSVToRGB", "images:T", kernel=_hsv_to_rgb_kernel, shape=_rgb_channels_shape, grad=NO_GRADIENT_DEFINED,
+op("HSVToRGB", "images:T", kernel=_hsv_to_rgb_kernel, shape=_rgb_channels_shape, grad=NOT_DIFFERENTIABLE,
    T="float16 bfloat16 float32 float64")
 op("AdjustContrastv2", "images:T, contrast_factor:float32", kernel=_contrast_kernel, shape=_adjust_shape,
    grad=NO_GRADIENT_DEFINED, T="float16 float32")

@@ -275,7 +275,7 @@ def _bicubic_grad(op, g):
 op("ResizeBicubic", "images:T, size:int32", kernel=_resize_bicubic_kernel, shape=_resized_shape(dtypes.float32),
    grad=_bicubic_grad, T=_RESIZE_T)
 op("ResizeBicubicGrad", "grads:float32, original_image:T", kernel=_resize_bicubic_grad_kernel,
-   shape=_bilinear_grad_shape, grad=NOT_DIFFERENTIABLE, T="float32 float64")
+   shape=_bilinear_grad_shape, grad=NO_GRADIENT_DEFINED, T="float32 float64")
 op("ResizeArea", "images:T, size:int32", kernel=_resize_area_kernel, shape=_resized_shape(dtypes.float32),
    grad=NO_GRADIENT_DEFINED, T=_RESIZE_T)
 

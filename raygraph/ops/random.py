@@ -17,7 +17,7 @@ from .filling import ones, range as math_range
 from .joining import concat
 from .math import maximum, truediv
 from .reduction import reduce_sum
-from .registry import FLOATS, NOT_DIFFERENTIABLE, REALS, apply_op, op
+from .registry import FLOATS, NO_GRADIENT_DEFINED, NOT_DIFFERENTIABLE, REALS, apply_op, op
 from .shape_fns import broadcast_shape, constant_value, constant_value_as_shape, with_rank
 
 DEFAULT_GRAPH_SEED = 87654321
@@ -246,15 +246,18 @@ def _prepended_shape(dtype_attr):
     return fn
 
 
+def gamma_grad_alpha(sample_dims, alpha, sample, grad):
+    """d loss / d alpha: RandomGammaGrad (d sample / d alpha) times `grad`, summed over the sample dimensions."""
+    lead = reshape(alpha, concat([ones([sample_dims], dtypes.int32), shape_of(alpha)], 0))
+    partial = apply_op("RandomGammaGrad", [lead, sample], {})
+    return reduce_sum(grad * partial, math_range(sample_dims))
+
+
 def _gamma_grad(op, grad):
-    """TF's _RandomGammaGrad: d sample / d alpha (RandomGammaGrad), summed over the sample dimensions."""
+    """TF's _RandomGammaGrad: the sample dimensions are all of `shape`'s."""
     shape, alpha = op.inputs
-    sample = op.outputs[0]
     with control_dependencies([grad]):
-        n = shape_of(shape)[0]
-        lead = reshape(alpha, concat([ones([n], dtypes.int32), shape_of(alpha)], 0))
-        partial = apply_op("RandomGammaGrad", [lead, sample], {})
-        return [None, reduce_sum(grad * partial, math_range(n))]
+        return [None, gamma_grad_alpha(shape_of(shape)[0], alpha, op.outputs[0], grad)]
 
 
 op("Multinomial", "logits:T, num_samples:int32", kernel=_multinomial_kernel, shape=multinomial_shape, stateful=True,
@@ -262,7 +265,7 @@ op("Multinomial", "logits:T, num_samples:int32", kernel=_multinomial_kernel, sha
 op("RandomGamma", "shape:S, alpha:T", kernel=_gamma_kernel, shape=_prepended_shape("T"), stateful=True,
    grad=_gamma_grad, S=_INDEX, T=_FLOAT)
 op("RandomPoissonV2", "shape:S, rate:R=float64", kernel=_poisson_kernel, shape=_prepended_shape("dtype"),
-   stateful=True, grad=NOT_DIFFERENTIABLE, S=_INDEX, R="float16 float32 float64 int32 int64",
+   stateful=True, grad=NO_GRADIENT_DEFINED, S=_INDEX, R="float16 float32 float64 int32 int64",
    dtype="float16 float32 float64 int32 int64")
 
 
@@ -314,5 +317,5 @@ def _gamma_der_kernel(a, alpha, sample):
         np.shape(alpha), np.shape(sample))).astype(np.result_type(alpha))
 
 
-op("RandomGammaGrad", "alpha:T, sample:T", kernel=_gamma_der_kernel, grad=NOT_DIFFERENTIABLE, T="float32 float64",
+op("RandomGammaGrad", "alpha:T, sample:T", kernel=_gamma_der_kernel, grad=NO_GRADIENT_DEFINED, T="float32 float64",
    shape=broadcast_shape)

@@ -10,15 +10,15 @@ import numpy as np
 
 from .. import dtypes
 from ..convert import convert_to_tensor
-from ..default_graph import name_scope
+from ..default_graph import control_dependencies, name_scope
 from ..errors import InvalidArgumentError
 from ..shape import TensorShape
 from . import distributions, philox
-from .array import broadcast_dynamic_shape, broadcast_to, shape as shape_of
+from .array import broadcast_dynamic_shape, broadcast_to, rank, shape as shape_of
 from .joining import stack
 from .math import maximum, truediv
-from .random import _INDEX, _shape_of, check_logits, multinomial_shape
-from .registry import NOT_DIFFERENTIABLE, REALS, apply_op, op
+from .random import _INDEX, _shape_of, check_logits, gamma_grad_alpha, multinomial_shape
+from .registry import NO_GRADIENT_DEFINED, NOT_DIFFERENTIABLE, REALS, apply_op, op
 from .shape_fns import constant_value_as_shape, with_rank
 
 _AUTO_SELECT, _ALGORITHMS = 3, {"philox": 1, "threefry": 2, "auto_select": 3}
@@ -50,7 +50,7 @@ def _key_counter_shape(inputs, a):
 
 
 op("StatelessRandomGetKeyCounter", "seed:Tseed", kernel=_key_counter_kernel, shape=_key_counter_shape,
-   grad=NOT_DIFFERENTIABLE, Tseed=_INDEX)
+   grad=NO_GRADIENT_DEFINED, Tseed=_INDEX)
 
 
 def _philox_of(key, counter, alg):
@@ -175,8 +175,16 @@ def _stateless_multinomial_shape(inputs, a):
 
 op("StatelessMultinomial", "logits:T, num_samples:int32, seed:Tseed", kernel=_stateless_multinomial_kernel,
    shape=_stateless_multinomial_shape, grad=NOT_DIFFERENTIABLE, T=REALS, Tseed=_INDEX, output_dtype=_INDEX)
+def _gamma_v3_grad(op, grad):
+    """TF's _StatelessRandomGammaV3Grad: the sample dimensions are those of `shape` before alpha's."""
+    shape, alpha = op.inputs[0], op.inputs[4]
+    with control_dependencies([grad]):
+        dims = shape_of(shape)[0] - rank(alpha)
+        return [None, None, None, None, gamma_grad_alpha(dims, alpha, op.outputs[0], grad)]
+
+
 op("StatelessRandomGammaV3", _V2.replace("Tshape", "shape_dtype") + ", alpha:dtype", kernel=_gamma_v3_kernel,
-   shape=_v2_shape, grad=NOT_DIFFERENTIABLE, dtype=_FLOAT, shape_dtype=_INDEX)
+   shape=_v2_shape, grad=_gamma_v3_grad, dtype=_FLOAT, shape_dtype=_INDEX)
 op("StatelessRandomPoisson", "shape:T, seed:Tseed, lam:Rtype", kernel=_poisson_kernel, shape=_seeded_shape("dtype"),
    grad=NOT_DIFFERENTIABLE, T=_INDEX, Tseed=_INDEX, Rtype="float16 float32 float64 int32 int64",
    dtype="float16 float32 float64 int32 int64")
@@ -184,7 +192,7 @@ op("StatelessRandomBinomial", "shape:S, seed:Tseed, counts:T=float64, probs:T", 
    shape=_seeded_shape("dtype"), grad=NOT_DIFFERENTIABLE, S=_INDEX, Tseed=_INDEX,
    T="float16 float32 float64 int32 int64", dtype="float16 float32 float64 int32 int64")
 op("StatelessParameterizedTruncatedNormal", "shape:S, seed:Tseed, means:dtype, stddevs:dtype, minvals:dtype, "
-   "maxvals:dtype", kernel=_truncated_kernel, shape=_seeded_shape("dtype"), grad=NOT_DIFFERENTIABLE, S=_INDEX,
+   "maxvals:dtype", kernel=_truncated_kernel, shape=_seeded_shape("dtype"), grad=NO_GRADIENT_DEFINED, S=_INDEX,
    Tseed=_INDEX, dtype="float16 float32 float64")
 
 

@@ -163,3 +163,14 @@ def case_differences(tf):
     grads = tf.gradients(tf.reduce_sum(tf.image.total_variation(x)), x)
     return [[sig(t) for t in outs], run(tf, outs + grads),
             error(lambda: tf.image.image_gradients(img)), error(lambda: tf.image.total_variation(tf.zeros([3])))]
+
+
+def case_rgb_to_hsv_gradient(tf):
+    img = BATCH.astype(np.float64).copy()
+    img[0, 0, :4] = [[0.5, 0.5, 0.5], [0.2, 0.7, 0.7], [0.9, 0.9, 0.1], [0.3, 0.1, 0.3]]
+    x = tf.constant(img)
+    weights = tf.constant(RNG.rand(*img.shape))
+    hsv = tf.image.rgb_to_hsv(x)
+    grad = tf.gradients(tf.reduce_sum(hsv * weights), x)[0]
+    back = tf.gradients(tf.reduce_sum(tf.image.hsv_to_rgb(x)), x)
+    return [sig(grad)[1:], run(tf, [grad]), back == [None]]  # (its name counts TF's own Add ops)

@@ -167,3 +167,11 @@ def case_candidate_samplers_in_random(tf):
     fixed, learned = vals[0], vals[1]
     return [[[sig(t) for t in o] for o in outs], list(fixed[0].shape), [list(v[0].shape) for v in vals],
             learned[1].tolist(), vals[2][0].tolist(), vals[3][0].tolist()]
+
+
+def case_stateless_gamma_gradient(tf):
+    a = tf.constant([[0.5, 1.0, 2.5], [7.0, 0.2, 3.0]], tf.float64)
+    g = tf.random.stateless_gamma([4, 2, 3], [5, 6], alpha=a, dtype=tf.float64)
+    grad = tf.gradients(tf.reduce_sum(g * g), a)[0]
+    binom = tf.random.stateless_poisson([3], [1, 2], lam=tf.constant([2.0, 3.0, 4.0]))
+    return [sig(grad), run(tf, [g, grad]), error(lambda: tf.gradients(tf.reduce_sum(binom), binom.op.inputs[2]))]
