@@ -10,6 +10,6 @@ from .image_core import (ResizeMethod, adjust_brightness, central_crop, convert_
                          resize_images, rgb_to_grayscale, transpose, transpose_image)
 from .image_geometry import (crop_and_resize, crop_to_bounding_box, image_gradients,  # noqa: F401
                              non_max_suppression, pad_to_bounding_box, psnr, resize_image_with_crop_or_pad,
-                             resize_image_with_pad, resize_with_crop_or_pad, rot90, sobel_edges, total_variation)
+                             resize_image_with_pad, resize_with_crop_or_pad, rot90, sobel_edges, ssim, total_variation)
 from .ops.image import resize_area, resize_bicubic, resize_bilinear, resize_nearest_neighbor  # noqa: F401
 from .ops.io import decode_jpeg, decode_png  # noqa: F401

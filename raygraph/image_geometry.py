@@ -15,8 +15,9 @@ from .ops.control_flow import cond
 from .ops.conv import depthwise_conv2d
 from .ops.filling import zeros
 from .ops.joining import concat, pad, stack, tile, unstack
-from .ops.math import abs as abs_, cast, equal, floor, log, maximum, minimum, squared_difference, subtract
-from .ops.reduction import reduce_mean, reduce_sum
+from .ops.math import (abs as abs_, cast, equal, floor, greater_equal, log, maximum, minimum, squared_difference,
+                       subtract)
+from .ops.reduction import reduce_all, reduce_mean, reduce_sum
 from .ops.slicing import slice as slice_
 from .tensor import Tensor
 
@@ -245,3 +246,40 @@ def psnr(a, b, max_val, name=None):
         mse = reduce_mean(squared_difference(a, b), [-3, -2, -1])
         value = subtract(20 * log(max_val) / log(10.0), np.float32(10 / np.log(10)) * log(mse), name="psnr")
         return identity(value)
+
+
+def _gaussian(size, sigma, dtype):
+    """An size x size Gaussian filter of width sigma, summing to 1, as a [size, size, 1, 1] array."""
+    coords = np.arange(size, dtype=np.float64) - (size - 1) / 2.0
+    g = -0.5 * coords ** 2 / sigma ** 2
+    g = np.exp(g[None, :] + g[:, None])
+    return (g / g.sum()).reshape(size, size, 1, 1).astype(dtype)
+
+
+def ssim(img1, img2, max_val, filter_size=11, filter_sigma=1.5, k1=0.01, k2=0.03, return_index_map=False):
+    """Structural similarity of two image batches (per image, averaged over channels), with Wang et al.'s
+    Gaussian window; `return_index_map` gives the local map instead of its mean."""
+    with name_scope(None, "SSIM", [img1, img2]):
+        img1 = convert_to_tensor(img1, name="img1")
+        img2 = convert_to_tensor(img2, name="img2")
+        max_val = convert_image_dtype(cast(max_val, img1.dtype), dtypes.float32)
+        img1 = convert_image_dtype(img1, dtypes.float32)
+        img2 = convert_image_dtype(img2, dtypes.float32)
+        shape1 = shape(img1)
+        checks = [Assert(reduce_all(greater_equal(shape(t)[-3:-1], filter_size)), [shape(t), filter_size],
+                         summarize=8) for t in (img1, img2)]
+        img1 = with_dependencies(checks, img1)
+        kernel = tile(constant(_gaussian(filter_size, filter_sigma, np.float32)), [1, 1, shape1[-1], 1])
+
+        def reducer(x):
+            s = shape(x)
+            y = depthwise_conv2d(reshape(x, concat([[-1], s[-3:]], 0)), kernel, [1, 1, 1, 1], "VALID")
+            return reshape(y, concat([s[:-3], shape(y)[1:]], 0))
+        c1, c2 = (k1 * max_val) ** 2, (k2 * max_val) ** 2
+        mean0, mean1 = reducer(img1), reducer(img2)
+        num0 = mean0 * mean1 * 2.0
+        den0 = mean0 * mean0 + mean1 * mean1
+        luminance = (num0 + c1) / (den0 + c1)
+        cs = (reducer(img1 * img2) * 2.0 - num0 + c2) / (reducer(img1 * img1 + img2 * img2) - den0 + c2)
+        per_channel = luminance * cs if return_index_map else reduce_mean(luminance * cs, [-3, -2])
+        return reduce_mean(per_channel, [-1])

@@ -174,3 +174,14 @@ def case_rgb_to_hsv_gradient(tf):
     grad = tf.gradients(tf.reduce_sum(hsv * weights), x)[0]
     back = tf.gradients(tf.reduce_sum(tf.image.hsv_to_rgb(x)), x)
     return [sig(grad)[1:], run(tf, [grad]), back == [None]]  # (its name counts TF's own Add ops)
+
+
+def case_ssim(tf):
+    a = RNG.rand(2, 16, 13, 3).astype(np.float32)
+    b = np.clip(a + RNG.normal(0, 0.1, a.shape), 0, 1).astype(np.float32)
+    x, y = tf.constant(a), tf.constant(b)
+    outs = [tf.image.ssim(x, y, 1.0), tf.image.ssim(x, x, 1.0), tf.image.ssim(x, y, 1.0, filter_size=5, filter_sigma=0.8),
+            tf.image.ssim(tf.constant((a * 255).astype(np.uint8)), tf.constant((b * 255).astype(np.uint8)), 255),
+            tf.image.ssim(x, y, 1.0, return_index_map=True)]
+    small = error(lambda: tf.image.ssim(tf.zeros([1, 5, 5, 1]), tf.zeros([1, 5, 5, 1]), 1.0))
+    return [[sig(t)[1:] for t in outs], run(tf, outs), small]
