@@ -1,9 +1,9 @@
-"""TF's samplers over a Philox stream, bit for bit: multinomial, gamma and Poisson draws (the kernels of
-`Multinomial`, `RandomGamma`, `RandomPoissonV2` and their stateless forms), and the stateless ops' key.
+"""TF's samplers over a Philox stream, bit for bit: multinomial, gamma, Poisson and binomial draws (the kernels
+of `Multinomial`, `RandomGamma`, `RandomPoissonV2` and their stateless forms), and the stateless ops' key.
 
-Every sampler takes a Philox (key, start counter) as philox.py does. Gamma and Poisson give each output
-its own 256-block stretch of the stream (output i starts at block start + 256 * i) and read it a block at
-a time, each block's values taken last first (TF's UNIFORM macro); multinomial reads one continuous stream
+Every sampler takes a Philox (key, start counter) as philox.py does. Gamma, Poisson and binomial give each
+output its own stretch of the stream (output i starts at block start + 256 * i; 42 * i for the binomial's
+inversion) and read it a block at a time, each block's values taken last first (TF's UNIFORM macro); multinomial reads one continuous stream
 of uint32 pairs, two per draw (TF's SimplePhilox::RandDouble).
 """
 import math
@@ -27,13 +27,13 @@ def stateless_key_counter(seed):
 class _Stream:
     """Each output's own stretch of blocks, the first few fetched for all outputs at once."""
 
-    def __init__(self, key, start, n):
-        self.key, self.start = key, start
+    def __init__(self, key, start, n, stretch=_STRETCH):
+        self.key, self.start, self.stretch = key, start, stretch
         self.cache = self._fetch(np.arange(n), 0, 4)
         self.used = np.zeros(n, np.int64)
 
     def _fetch(self, outputs, first, count):
-        offsets = (outputs[:, None].astype(np.uint64) * np.uint64(_STRETCH) + np.uint64(first)
+        offsets = (outputs[:, None].astype(np.uint64) * np.uint64(self.stretch) + np.uint64(first)
                    + np.arange(count, dtype=np.uint64)[None, :])
         return philox.blocks(self.key, self.start, offsets.reshape(-1)).reshape(len(outputs), count, 4)
 
@@ -188,3 +188,78 @@ def gamma_sample_der_alpha(alpha, sample):
     d_alpha = np.sum(term * (log_x - psi), axis=0)
     d_x = np.exp(-x + (a - 1) * log_x - (lg - np.log(a)))
     return -d_alpha / d_x
+
+
+# ----- binomial (inversion below count * p = 10, Hormann's BTRS above; in doubles) ------------------------------
+_TAIL = [0.0810614667953272, 0.0413406959554092, 0.0276779256849983, 0.02079067210376509, 0.0166446911898211,
+         0.0138761288230707, 0.0118967099458917, 0.0104112652619720, 0.00925546218271273, 0.00833056343336287]
+
+
+def _stirling_tail(k):
+    if k <= 9:
+        return _TAIL[int(k)]
+    kp1sq = (k + 1) * (k + 1)
+    return (1.0 / 12 - (1.0 / 360 - 1.0 / 1260 / kp1sq) / kp1sq) / (k + 1)
+
+
+def _binomial_inversion(n, p, i, stream):
+    buffer, total, hits = [], 0.0, 0
+    log_q = math.log1p(-p)
+    while True:
+        total += math.ceil(math.log(stream.pop(i, _uniform_doubles, buffer)) / log_q)
+        if total > n:
+            return hits
+        hits += 1
+
+
+def _btrs(n, p, i, stream):
+    buffer = []
+    stddev = math.sqrt(n * p * (1 - p))
+    b = 1.15 + 2.53 * stddev
+    a = -0.0873 + 0.0248 * b + 0.01 * p
+    c = n * p + 0.5
+    v_r = 0.92 - 4.2 / b
+    r = p / (1 - p)
+    alpha = (2.83 + 5.1 / b) * stddev
+    m = math.floor((n + 1) * p)
+    while True:
+        u = stream.pop(i, _uniform_doubles, buffer) - 0.5
+        v = stream.pop(i, _uniform_doubles, buffer)
+        us = 0.5 - abs(u)
+        k = math.floor((2 * a / us + b) * u + c)
+        if us >= 0.07 and v <= v_r:
+            return k
+        if k < 0 or k > n:
+            continue
+        v = math.log(v * alpha / (a / (us * us) + b))
+        bound = ((m + 0.5) * math.log((m + 1) / (r * (n - m + 1))) + (n + 1) * math.log((n - m + 1) / (n - k + 1))
+                 + (k + 0.5) * math.log(r * (n - k + 1) / (k + 1)) + _stirling_tail(m) + _stirling_tail(n - m)
+                 - _stirling_tail(k) - _stirling_tail(n - k))
+        if v <= bound:
+            return k
+
+
+def binomial(key, start, counts, probs, samples_per_batch, dtype):
+    """TF's RandomBinomial: output i = batch_idx * samples + sample_idx at [sample_idx, batch_idx]; inversion
+    (42 blocks per output) when count * p < 10, else BTRS (256 blocks), on p or 1 - p, whichever is <= 0.5."""
+    counts, probs = np.asarray(counts).reshape(-1), np.asarray(probs).reshape(-1)
+    n_out = counts.size * samples_per_batch
+    out = np.empty((samples_per_batch, counts.size), dtype)
+    streams = {42: _Stream(key, start, n_out, 42), _STRETCH: _Stream(key, start, n_out)}
+    for i in range(n_out):
+        count, prob = counts[i // samples_per_batch], probs[i // samples_per_batch]
+        n = float(count)
+        if n <= 0 or prob <= 0:
+            value = 0.0
+        elif prob >= 1:
+            value = n
+        elif np.isnan(prob):
+            value = np.nan
+        else:
+            flip = prob > 0.5
+            q = prob.dtype.type(1) - prob if flip else prob
+            big = count * q >= prob.dtype.type(10)
+            k = (_btrs if big else _binomial_inversion)(n, float(q), i, streams[_STRETCH if big else 42])
+            value = n - k if flip else k
+        out[i % samples_per_batch, i // samples_per_batch] = value
+    return out

@@ -2,9 +2,9 @@
 
 A seed of two integers becomes a Philox key and counter (`StatelessRandomGetKeyCounter`, TF's GenerateKey);
 the V2 ops fill their output from that key and counter with TF's distributions, so uniform, normal,
-truncated normal, integer, categorical, gamma and Poisson values are TF's bit for bit. Binomial and the
-parameterized truncated normal use numpy's own samplers seeded from the key and counter: stable for a
-seed, not TF's numbers.
+truncated normal, integer, categorical, gamma, Poisson and binomial values are TF's bit for bit. The
+parameterized truncated normal uses numpy's own sampler seeded from the key and counter: stable for a seed,
+not TF's numbers.
 """
 import numpy as np
 
@@ -139,9 +139,15 @@ def _numpy_generator(seed):
 
 def _binomial_kernel(a, s, seed, counts, probs):
     shape = _shape_of(s)
-    draws = _numpy_generator(seed).binomial(np.broadcast_to(counts, shape).astype(np.int64),
-                                            np.clip(np.broadcast_to(probs, shape), 0, 1))
-    return draws.astype(a["dtype"].as_numpy_dtype)
+    key, counter = _check_seed(seed)
+    try:
+        both = np.broadcast_shapes(np.shape(counts), np.shape(probs))
+    except ValueError:
+        raise InvalidArgumentError(None, None, "counts and probs must have compatible batch dimensions: "
+                                               f"{list(np.shape(counts))} vs. {list(np.shape(probs))}") from None
+    per = _params_per_sample(shape, np.zeros(both), "counts")
+    return distributions.binomial(key, counter, np.broadcast_to(counts, both), np.broadcast_to(probs, both), per,
+                                  a["dtype"].as_numpy_dtype).reshape(shape)
 
 
 def _truncated_kernel(a, s, seed, means, stddevs, minvals, maxvals):
@@ -303,7 +309,7 @@ def stateless_random_poisson(shape, seed, lam, dtype=dtypes.int32, name=None):
 
 
 def stateless_random_binomial(shape, seed, counts, probs, output_dtype=dtypes.int32, name=None):
-    """Binomial(counts, probs) values of `shape`: stable for a seed (numpy's sampler, not TF's numbers)."""
+    """Binomial(counts, probs) values of `shape` (which ends with counts and probs' broadcast shape)."""
     with name_scope(name, "stateless_random_binomial", [shape, seed, counts, probs]):
         shape = _shape_tensor(shape)
         probs = convert_to_tensor(probs, name="probs", preferred_dtype=dtypes.float32)

@@ -175,3 +175,12 @@ def case_stateless_gamma_gradient(tf):
     grad = tf.gradients(tf.reduce_sum(g * g), a)[0]
     binom = tf.random.stateless_poisson([3], [1, 2], lam=tf.constant([2.0, 3.0, 4.0]))
     return [sig(grad), run(tf, [g, grad]), error(lambda: tf.gradients(tf.reduce_sum(binom), binom.op.inputs[2]))]
+
+
+def case_stateless_binomial_values(tf):
+    outs = [tf.random.stateless_binomial([5, 6], [3, 4], counts=[1., 5., 20., 100., 40., 0.],
+                                         probs=[0.3, 0.9, 0.5, 0.2, 0.8, 0.5]),
+            tf.random.stateless_binomial([3, 2, 2], [1, 2], counts=[[10.], [50.]], probs=np.array([0.1, 0.7], np.float32),
+                                         output_dtype=tf.float32),
+            tf.random.stateless_binomial([4], [7, 7], counts=1000., probs=0.01, output_dtype=tf.int64)]
+    return [[sig(t) for t in outs], run(tf, outs)]
