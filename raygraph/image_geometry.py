@@ -7,16 +7,17 @@ from . import dtypes
 from .convert import constant, convert_to_tensor
 from .default_graph import name_scope
 from .functional import case
-from .image_core import at_least_3d_checks, convert_image_dtype, resize_images, ResizeMethod
-from .ops.array import expand_dims, identity, rank, reshape, reverse, shape, squeeze, transpose as _transpose
+from .image_core import ResizeMethod, at_least_3d_checks, convert_image_dtype, resize_images
+from .ops.array import expand_dims, identity, rank, reshape, reverse, shape, squeeze
+from .ops.array import transpose as _transpose
 from .ops.boxes import crop_and_resize, non_max_suppression  # noqa: F401 - tf.image names
 from .ops.control import Assert, with_dependencies
 from .ops.control_flow import cond
 from .ops.conv import depthwise_conv2d
 from .ops.filling import zeros
 from .ops.joining import concat, pad, stack, tile, unstack
-from .ops.math import (abs as abs_, cast, equal, floor, greater_equal, log, maximum, minimum, squared_difference,
-                       subtract)
+from .ops.math import abs as abs_
+from .ops.math import cast, equal, floor, greater_equal, log, maximum, minimum, squared_difference, subtract
 from .ops.reduction import reduce_all, reduce_mean, reduce_sum
 from .ops.slicing import slice as slice_
 from .tensor import Tensor

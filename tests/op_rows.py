@@ -1161,7 +1161,7 @@ def _gamma_der_ref(alpha, sample, h=1e-3):
     def d_alpha(a, x, h):
         return (_gamma_cdf(a + h, x) - _gamma_cdf(a - h, x)) / (2 * h)
     out = [-(4 * d_alpha(a, x, h / 2) - d_alpha(a, x, h)) / 3 / exp((a - 1) * log(x) - x - lgamma(a))
-           for a, x in map(lambda ax: (float(ax[0]), float(ax[1])), zip(np.ravel(np.broadcast_to(alpha, np.broadcast_shapes(np.shape(alpha), np.shape(sample)))),
+           for a, x in ((float(a), float(x)) for a, x in zip(np.ravel(np.broadcast_to(alpha, np.broadcast_shapes(np.shape(alpha), np.shape(sample)))),
                            np.ravel(np.broadcast_to(sample, np.broadcast_shapes(np.shape(alpha), np.shape(sample))))))]
     return np.array(out).reshape(np.broadcast_shapes(np.shape(alpha), np.shape(sample))).astype(np.asarray(alpha).dtype)
 

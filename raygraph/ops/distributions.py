@@ -62,7 +62,7 @@ def multinomial(key, start, logits, num_samples, out_dtype):
     (TF splits rows over threads only when batch * (50 * (samples * log2(classes) + classes)) reaches 20000
     per thread; below that, as here, all rows read one stream.)"""
     logits = np.asarray(logits)
-    batch, classes = logits.shape
+    batch = logits.shape[0]
     out = np.zeros((batch, num_samples), out_dtype)
     if out.size == 0:
         return out

@@ -14,7 +14,8 @@ from ..default_graph import control_dependencies, name_scope
 from ..errors import InvalidArgumentError
 from ..shape import TensorShape
 from . import distributions, philox
-from .array import broadcast_dynamic_shape, broadcast_to, rank, shape as shape_of
+from .array import broadcast_dynamic_shape, broadcast_to, rank
+from .array import shape as shape_of
 from .joining import stack
 from .math import maximum, truediv
 from .random import _INDEX, _shape_of, check_logits, gamma_grad_alpha, multinomial_shape
