@@ -101,6 +101,18 @@ class Generator:
     def key(self):
         return self._state_var[-1]
 
+    def reset(self, state):
+        """Builds an assignment of `state` to the state and returns None (as TF does: in a graph, nothing runs it)."""
+        self._state_var.assign(convert_to_tensor(state, dtypes.int64))
+
+    def reset_from_seed(self, seed):
+        self.reset(create_rng_state(seed, self._alg))
+
+    def reset_from_key_counter(self, key, counter):
+        counter = convert_to_tensor(counter, dtypes.int64)
+        self.reset(apply_op("ConcatV2", [[counter, apply_op("Reshape", [convert_to_tensor(key, dtypes.int64),
+                                                                               [1]], {})], 0], {}))
+
     def skip(self, delta):
         """Moves the counter on by 256 * delta; the state before."""
         return apply_op("RngReadAndSkip", [self._state_var, self._alg, cast(delta, dtypes.uint64)], {})

@@ -184,3 +184,16 @@ def case_stateless_binomial_values(tf):
                                          output_dtype=tf.float32),
             tf.random.stateless_binomial([4], [7, 7], counts=1000., probs=0.01, output_dtype=tf.int64)]
     return [[sig(t) for t in outs], run(tf, outs)]
+
+
+def case_generator_reset_and_seeds(tf):
+    g = tf.random.Generator.from_seed(99)
+    draw = g.uniform([3])
+    seeds = g.make_seeds(2)
+    resets = [g.reset_from_seed(99), g.reset_from_key_counter(5, [1, 2]), g.reset([1, 2, 3])]
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        first = s.run(draw)
+        made = s.run(seeds)
+        state = s.run(g.state)
+    return [first.tolist(), made.tolist(), state.tolist(), resets, sig(seeds)]
