@@ -68,6 +68,9 @@ from .ops.math import (abs, add, atan2, cast, ceil, cos, div, div_no_nan, divide
 from .ops.accumulators import ConditionalAccumulator, SparseConditionalAccumulator  # noqa: F401
 from .ops.queues import FIFOQueue, PaddingFIFOQueue, PriorityQueue, QueueBase, RandomShuffleQueue  # noqa: F401
 from .ops.random import get_seed, random_normal, random_shuffle, random_uniform, set_random_seed, truncated_normal  # noqa: F401
+from .ops.random import multinomial, random_gamma, random_poisson  # noqa: F401
+from .ops.array import broadcast_dynamic_shape  # noqa: F401
+from .image_core import random_crop  # noqa: F401
 from .ops.reduction import (add_n, arg_max, arg_min, argmax, argmin, count_nonzero, reduce_all, reduce_any,  # noqa: F401
                             reduce_logsumexp, reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_sum,
                             unsorted_segment_sum)

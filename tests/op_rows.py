@@ -1300,3 +1300,241 @@ SPARSE_OPS = [
 ROWS = ROWS + SPARSE_OPS
 GRAD_EXEMPT.update({name: "TF's gradient raises NotImplementedError by design: tf_recorded sparse_tensor"
                     for name in ("SparseSparseMaximum", "SparseSparseMinimum", "SparseDenseCwiseAdd")})
+
+
+# ----- random-op helpers: BroadcastArgs, RandomGammaGrad (ops/array.py, ops/random.py) ------------------------------
+def _gamma_cdf(a, x):
+    """The regularized lower incomplete gamma P(a, x) by its power series."""
+    from math import exp, lgamma, log
+    return sum(exp((a + n) * log(x) - x - lgamma(a + n + 1)) for n in range(int(x) + 200))
+
+
+def _gamma_der_ref(alpha, sample, h=1e-3):
+    """d sample / d alpha at a fixed CDF value: -(dP/da) / (dP/dx), dP/da by Richardson-extrapolated central
+    differences."""
+    from math import exp, lgamma, log
+
+    def d_alpha(a, x, h):
+        return (_gamma_cdf(a + h, x) - _gamma_cdf(a - h, x)) / (2 * h)
+    out = [-(4 * d_alpha(a, x, h / 2) - d_alpha(a, x, h)) / 3 / exp((a - 1) * log(x) - x - lgamma(a))
+           for a, x in ((float(a), float(x)) for a, x in zip(np.ravel(np.broadcast_to(alpha, np.broadcast_shapes(np.shape(alpha), np.shape(sample)))),
+                           np.ravel(np.broadcast_to(sample, np.broadcast_shapes(np.shape(alpha), np.shape(sample))))))]
+    return np.array(out).reshape(np.broadcast_shapes(np.shape(alpha), np.shape(sample))).astype(np.asarray(alpha).dtype)
+
+
+RANDOM_HELPERS = [
+    Row("BroadcastArgs", lambda tf, a, b: raw(tf, "BroadcastArgs", [a, b]),
+        lambda a, b: np.array(np.broadcast_shapes(tuple(a), tuple(b)), a.dtype),
+        [(np.array([2, 1, 3], I32), np.array([4, 3], I32)), (np.array([5], I64), np.array([], I64)),
+         (np.array([1], I32), np.array([2, 1], I32))]),
+    Row("RandomGammaGrad", lambda tf, a, x: raw(tf, "RandomGammaGrad", [a, x]), _gamma_der_ref,
+        [(np.array([0.5, 1.0, 2.5, 7.0]), np.array([0.3, 1.7, 2.0, 9.5])),
+         (np.array([[1.5], [4.0]]), np.array([0.5, 3.0, 6.0])), (np.array([3.0], F32), np.array([2.5], F32))],
+        exact=False),
+]
+ROWS = ROWS + RANDOM_HELPERS
+GRAD_EXEMPT["RandomGamma"] = "random: its gradient (RandomGammaGrad) is checked against TF's in tf_recorded " \
+                             "random_more:gamma_gradient"
+
+
+# ----- bicubic and area resizing, color ops, boxes (ops/image.py, ops/color.py, ops/boxes.py) ---------------------
+def _keys(t, a):
+    """Keys' cubic convolution weight at distance t."""
+    t = abs(t)
+    return ((a + 2) * t - (a + 3)) * t * t + 1 if t <= 1 else ((a * t - 5 * a) * t + 8 * a) * t - 4 * a
+
+
+def _bicubic_ref(size, align_corners=False, half_pixel=False):
+    """Per pixel: TF's taps at the fractional position rounded to 1/1024; half-pixel sampling (a = -0.5) drops
+    taps outside the image and renormalizes, legacy sampling (a = -0.75) repeats the border."""
+    a = -0.5 if half_pixel else -0.75
+
+    def taps(o, n_in, n_out):
+        s = np.float32((n_in - 1) / np.float32(n_out - 1)) if align_corners and n_out > 1 else np.float32(n_in / np.float32(n_out))
+        where = (np.float32(o) + np.float32(0.5)) * s - np.float32(0.5) if half_pixel else np.float32(o) * s
+        base = int(np.floor(where))
+        frac = round(float(where - np.float32(base)) * 1024) / 1024
+        out = [(min(max(base + j, 0), n_in - 1), _keys(frac - j, a), 0 <= base + j < n_in) for j in (-1, 0, 1, 2)]
+        if half_pixel:
+            out = [(i, w if inside else 0.0, inside) for i, w, inside in out]
+            total = sum(w for _, w, _ in out)
+            out = [(i, w / total, inside) for i, w, inside in out]
+        return [(i, w) for i, w, _ in out]
+
+    def ref(x):
+        x = x.astype(np.float64)
+        out = np.zeros((x.shape[0],) + tuple(size) + (x.shape[3],))
+        for y in range(size[0]):
+            for z in range(size[1]):
+                for i, wy in taps(y, x.shape[1], size[0]):
+                    for j, wz in taps(z, x.shape[2], size[1]):
+                        out[:, y, z] += wy * wz * x[:, i, j]
+        return out.astype(F32)
+    return ref
+
+
+def _area_ref(size, align_corners=False):
+    """Per output pixel: the mean of the input over the area it covers (exact overlaps, borders repeated)."""
+    def ref(x):
+        out = np.zeros((x.shape[0],) + tuple(size) + (x.shape[3],))
+        scales = [(i - 1) / (o - 1) if align_corners and o > 1 else i / o for i, o in zip(x.shape[1:3], size)]
+        for y in range(size[0]):
+            for z in range(size[1]):
+                total = 0
+                for i in range(int(np.floor(y * scales[0])), int(np.ceil((y + 1) * scales[0]))):
+                    wy = min(i + 1, (y + 1) * scales[0]) - max(i, y * scales[0])
+                    for j in range(int(np.floor(z * scales[1])), int(np.ceil((z + 1) * scales[1]))):
+                        wz = min(j + 1, (z + 1) * scales[1]) - max(j, z * scales[1])
+                        total = total + wy * wz * x[:, min(i, x.shape[1] - 1), min(j, x.shape[2] - 1)].astype(F64)
+                out[:, y, z] = total / (scales[0] * scales[1])
+        return out.astype(F32)
+    return ref
+
+
+def _per_pixel(fn):
+    def ref(x, *factor):
+        flat = x.reshape(-1, 3).astype(F64)
+        out = np.array([fn(p, *(float(f) for f in factor)) for p in flat]).reshape(x.shape)
+        return out.astype(x.dtype)
+    return ref
+
+
+def _hsv(p):
+    import colorsys
+    return colorsys.rgb_to_hsv(*p)
+
+
+def _rgb(p):
+    import colorsys
+    return colorsys.hsv_to_rgb(*p)
+
+
+def _saturate(p, scale):
+    h, s, v = _hsv(p)
+    return _rgb((h, min(max(s * scale, 0.0), 1.0), v))
+
+
+def _hue(p, delta):
+    h, s, v = _hsv(p)
+    return _rgb(((h + delta) % 1.0, s, v))
+
+
+def _contrast_ref(x, factor):
+    mean = x.astype(F64).mean(axis=(-3, -2), keepdims=True)
+    return ((x - mean) * factor + mean).astype(x.dtype)
+
+
+def _crop_ref(method="bilinear", extrapolation=0.0, dtype=F32):
+    """Per crop pixel: TF's sampling position y1 * (h - 1) + y * (y2 - y1) * (h - 1) / (crop_h - 1)."""
+    def ref(image, boxes, ind, size):
+        out = np.full((len(boxes),) + tuple(size) + (image.shape[3],), extrapolation)
+        h, w = image.shape[1:3]
+        for b, (y1, x1, y2, x2) in enumerate(boxes.astype(F64)):
+            for y in range(size[0]):
+                py = y1 * (h - 1) + y * (y2 - y1) * (h - 1) / (size[0] - 1) if size[0] > 1 else 0.5 * (y1 + y2) * (h - 1)
+                for z in range(size[1]):
+                    pz = x1 * (w - 1) + z * (x2 - x1) * (w - 1) / (size[1] - 1) if size[1] > 1 else 0.5 * (x1 + x2) * (w - 1)
+                    if not (0 <= py <= h - 1 and 0 <= pz <= w - 1):
+                        continue
+                    img = image[ind[b]].astype(F64)
+                    if method == "nearest":
+                        out[b, y, z] = img[int(np.floor(py + 0.5)), int(np.floor(pz + 0.5))]
+                        continue
+                    t, l = int(np.floor(py)), int(np.floor(pz))
+                    bt, r = int(np.ceil(py)), int(np.ceil(pz))
+                    fy, fz = py - t, pz - l
+                    top = img[t, l] + (img[t, r] - img[t, l]) * fz
+                    bottom = img[bt, l] + (img[bt, r] - img[bt, l]) * fz
+                    out[b, y, z] = top + (bottom - top) * fy
+        return out.astype(dtype)
+    return ref
+
+
+def _crop_grad_image_ref(grads, boxes, ind, image_size):
+    """The adjoint of the crop: each input pixel's gradient is the crop of its unit image dotted with grads."""
+    out = np.zeros(tuple(image_size))
+    for index in np.ndindex(*image_size):
+        unit = np.zeros(tuple(image_size))
+        unit[index] = 1
+        out[index] = np.sum(_crop_ref()(unit, boxes, ind, grads.shape[1:3]).astype(F64) * grads)
+    return out.astype(F32)
+
+
+def _crop_grad_boxes_ref(grads, image, boxes, ind, h=1e-4):
+    out = np.zeros(boxes.shape)
+    for index in np.ndindex(*boxes.shape):
+        up, down = boxes.astype(F64).copy(), boxes.astype(F64).copy()
+        up[index] += h
+        down[index] -= h
+        crop = _crop_ref(dtype=F64)
+        out[index] = np.sum((crop(image, up, ind, grads.shape[1:3]) - crop(image, down, ind, grads.shape[1:3]))
+                            * grads) / (2 * h)
+    return out.astype(F32)
+
+
+def _nms_ref(boxes, scores, max_out, iou, score_threshold):
+    def overlap(a, b):
+        ya, yb = sorted(a[0::2]), sorted(b[0::2])
+        xa, xb = sorted(a[1::2]), sorted(b[1::2])
+        area_a, area_b = (ya[1] - ya[0]) * (xa[1] - xa[0]), (yb[1] - yb[0]) * (xb[1] - xb[0])
+        if area_a <= 0 or area_b <= 0:
+            return 0.0
+        inter = max(min(ya[1], yb[1]) - max(ya[0], yb[0]), 0) * max(min(xa[1], xb[1]) - max(xa[0], xb[0]), 0)
+        return inter / (area_a + area_b - inter)
+    kept = []
+    for i in sorted(range(len(scores)), key=lambda i: (-scores[i], i)):
+        if scores[i] > score_threshold and len(kept) < max_out and all(overlap(boxes[i], boxes[j]) <= iou
+                                                                       for j in kept):
+            kept.append(i)
+    return np.array(kept, I32)
+
+
+RGB = _rng.uniform(0.05, 0.95, (2, 3, 4, 3))
+CROP_BOXES = np.array([[0.1, 0.15, 0.83, 0.9], [0.55, 0.5, 0.6, 0.55], [-0.2, 0.33, 1.3, 0.61]], F32)
+NMS_BOXES = np.array([[0, 0, 1, 1], [0, 0.1, 1, 1.1], [0, -0.1, 1, 0.9], [0, 10, 1, 11], [0, 10.1, 1, 11.1],
+                      [1, 1, 0, 0]], F32)
+NMS_SCORES = np.array([0.9, 0.75, 0.6, 0.95, 0.5, 0.8], F32)
+IMAGE_MORE = [
+    Row("ResizeBicubic", lambda tf, x: tf.image.resize_bicubic(x, [3, 7]), _bicubic_ref((3, 7)),
+        [(IMAGES,), (IMAGES.astype(F32),), (arr((1, 3, 3, 1), U8, 0, 255),)]),
+    Row("ResizeBicubic", lambda tf, x: tf.image.resize_bicubic(x, [6, 2], align_corners=True),
+        _bicubic_ref((6, 2), align_corners=True), [(IMAGES,)]),
+    Row("ResizeBicubic", lambda tf, x: tf.image.resize_bicubic(x, [5, 3], half_pixel_centers=True),
+        _bicubic_ref((5, 3), half_pixel=True), [(IMAGES,)]),
+    Row("ResizeBicubicGrad", lambda tf, g, x: raw(tf, "ResizeBicubicGrad", [g, x], {"align_corners": False,
+                                                                                   "half_pixel_centers": False}),
+        lambda g, x: np.array([[[[np.sum(_bicubic_ref((2, 3))(np.eye(6)[3 * i + j].reshape(1, 2, 3, 1)) * g)]
+                                  for j in range(3)] for i in range(2)]], F32),
+        [(np.arange(6, dtype=F32).reshape(1, 2, 3, 1), arr((1, 2, 3, 1), F32))]),
+    Row("ResizeArea", lambda tf, x: tf.image.resize_area(x, [3, 2]), _area_ref((3, 2)),
+        [(IMAGES,), (IMAGES.astype(F32),), (arr((1, 5, 7, 1), U8, 0, 255),)]),
+    Row("ResizeArea", lambda tf, x: tf.image.resize_area(x, [6, 7], align_corners=True),
+        _area_ref((6, 7), align_corners=True), [(IMAGES,)]),
+    Row("RGBToHSV", lambda tf, x: tf.image.rgb_to_hsv(x), _per_pixel(_hsv), [(RGB,), (RGB.astype(F32),)], grad=True),
+    Row("HSVToRGB", lambda tf, x: tf.image.hsv_to_rgb(x), _per_pixel(_rgb), [(RGB,), (RGB.astype(F32),)]),
+    Row("AdjustContrastv2", lambda tf, x, f: raw(tf, "AdjustContrastv2", [x, f]), _contrast_ref,
+        [(RGB.astype(F32), np.float32(1.7)), (RGB[0].astype(F32), np.float32(-0.4))]),
+    Row("AdjustSaturation", lambda tf, x, f: raw(tf, "AdjustSaturation", [x, f]), _per_pixel(_saturate),
+        [(RGB.astype(F32), np.float32(s)) for s in (0.0, 0.4, 2.5)]),
+    Row("AdjustHue", lambda tf, x, f: raw(tf, "AdjustHue", [x, f]), _per_pixel(_hue),
+        [(RGB.astype(F32), np.float32(d)) for d in (0.0, 0.25, -0.6)]),
+    Row("CropAndResize", lambda tf, x, b: tf.image.crop_and_resize(x, b, [0, 1, 1], [3, 4], extrapolation_value=-1.0),
+        lambda x, b: _crop_ref(extrapolation=-1.0)(x, b, [0, 1, 1], (3, 4)),
+        [(IMAGES, CROP_BOXES), (IMAGES.astype(F32), CROP_BOXES), (arr((2, 4, 5, 2), U8, 0, 255), CROP_BOXES)]),
+    Row("CropAndResize", lambda tf, x, b: tf.image.crop_and_resize(x, b, [1, 0, 1], [2, 3], method="nearest"),
+        lambda x, b: _crop_ref("nearest")(x, b, [1, 0, 1], (2, 3)), [(IMAGES.astype(F32), CROP_BOXES)]),
+    Row("CropAndResizeGradImage", lambda tf, g, b: raw(tf, "CropAndResizeGradImage", [g, b, [0, 1, 1], [2, 3, 4, 1]],
+                                                       {"T": tf.float32}),
+        lambda g, b: _crop_grad_image_ref(g, b, [0, 1, 1], (2, 3, 4, 1)), [(arr((3, 2, 3, 1), F32), CROP_BOXES)]),
+    Row("CropAndResizeGradBoxes", lambda tf, g, x, b: raw(tf, "CropAndResizeGradBoxes", [g, x, b, [0, 1, 1]]),
+        lambda g, x, b: _crop_grad_boxes_ref(g, x, b, [0, 1, 1]), [(arr((3, 2, 3, 1), F32), arr((2, 3, 4, 1), F32),
+                                                                    CROP_BOXES)]),
+    Row("NonMaxSuppressionV3", lambda tf, b, s: tf.image.non_max_suppression(b, s, 4, 0.5, 0.55),
+        lambda b, s: _nms_ref(b, s, 4, 0.5, 0.55), [(NMS_BOXES, NMS_SCORES)], exact=False),
+]
+ROWS = ROWS + IMAGE_MORE
+GRAD_EXEMPT.update({  # float32 outputs whatever the input: their gradients are checked against TF's instead
+    "ResizeBicubic": "float32 output: tf_recorded image_more:resize_bicubic_gradients (ResizeBicubicGrad)",
+    "CropAndResize": "float32 output: tf_recorded image_more:crop_and_resize (image and box gradients)",
+    "StatelessRandomGammaV3": "random: tf_recorded random_more:stateless_gamma_gradient",
+})

@@ -502,3 +502,69 @@ def _input_helpers(tf):
 
 CUSTOM = [_sources, _random, _files, _control, _loops, _state, _summaries, _training, _sharded_save, _data,
           _sparse, _samplers, _scatter_add, _queues, _input_helpers, _accumulators]
+
+
+def _more_random(tf):
+    """Multinomial, gamma, Poisson, the stateless ops, Generator's RngReadAndSkip and the unigram samplers: in
+    range, with the right moments, stateless ones the same every run (their values against TF's are in
+    tests/tf_recorded/cases_random_more.py)."""
+    tf.set_random_seed(3)
+    logits = np.log(np.array([[0.2, 0.3, 0.5]], np.float32))
+    seed = tf.constant([4, 5], tf.int64)
+    key, counter = raw(tf, "StatelessRandomGetKeyCounter", [seed])
+    ops = {"Multinomial": tf.random.categorical(logits, 20000),
+           "RandomGamma": tf.random.gamma([20000], [0.5, 4.0], dtype=tf.float64),
+           "RandomPoissonV2": tf.random.poisson([2.0, 30.0], [20000], dtype=tf.int64),
+           "StatelessRandomGetKeyCounter": key,
+           "StatelessRandomUniformV2": raw(tf, "StatelessRandomUniformV2", [[5000], key, counter, 1],
+                                           {"dtype": tf.float64}),
+           "StatelessRandomNormalV2": tf.random.stateless_normal([5000], seed),
+           "StatelessTruncatedNormalV2": tf.random.stateless_truncated_normal([5000], seed),
+           "StatelessRandomUniformIntV2": tf.random.stateless_uniform([5000], seed, -3, 4, tf.int32),
+           "StatelessRandomUniformFullIntV2": tf.random.stateless_uniform([5000], seed, None, None, tf.uint32),
+           "StatelessMultinomial": tf.random.stateless_categorical(logits, 20000, seed),
+           "StatelessRandomGammaV3": tf.random.stateless_gamma([20000, 2], seed, [0.5, 4.0], dtype=tf.float64),
+           "StatelessRandomPoisson": tf.random.stateless_poisson([20000, 2], seed, [2.0, 30.0]),
+           "StatelessRandomBinomial": tf.random.stateless_binomial([20000], seed, 10.0, 0.3),
+           "StatelessParameterizedTruncatedNormal": tf.random.stateless_parameterized_truncated_normal(
+               [20000], seed, 1.0, 2.0, 0.0, 4.0)}
+    gen = tf.random.Generator.from_seed(7)
+    draw = gen.normal([10000])
+    true = tf.constant([[0, 1], [2, 0]], tf.int64)
+    fixed = tf.random.fixed_unigram_candidate_sampler(true, 2, 3, True, 4, unigrams=[0.0, 1.0, 3.0, 6.0], seed=1)
+    learned = tf.random.learned_unigram_candidate_sampler(true, 2, 200, False, 3, seed=2)
+
+    def check(s):
+        v = s.run(ops)
+        assert abs(np.bincount(v["Multinomial"][0], minlength=3) / 20000 - [0.2, 0.3, 0.5]).max() < 0.02
+        for name in ("RandomGamma", "RandomPoissonV2"):
+            assert abs(v[name].mean(0) / [[0.5, 4.0], [2.0, 30.0]][name != "RandomGamma"] - 1).max() < 0.05, name
+        assert v["RandomGamma"].min() > 0 and v["RandomPoissonV2"].dtype == I64
+        assert v["StatelessRandomGetKeyCounter"][0].dtype == np.uint64
+        again = s.run(ops)
+        for name, value in v.items():
+            if name.startswith("Stateless"):
+                assert all(np.array_equal(a, b) for a, b in zip(np.atleast_1d(value), np.atleast_1d(again[name])))
+        assert 0 <= v["StatelessRandomUniformV2"].min() and v["StatelessRandomUniformV2"].max() < 1
+        assert abs(v["StatelessRandomNormalV2"].std() - 1) < 0.05 and abs(v["StatelessTruncatedNormalV2"]).max() < 2
+        assert v["StatelessRandomUniformIntV2"].min() == -3 and v["StatelessRandomUniformIntV2"].max() == 3
+        assert v["StatelessRandomUniformFullIntV2"].dtype == np.uint32
+        assert abs(np.bincount(v["StatelessMultinomial"][0], minlength=3) / 20000 - [0.2, 0.3, 0.5]).max() < 0.02
+        assert abs(v["StatelessRandomGammaV3"].mean(0) / [0.5, 4.0] - 1).max() < 0.05
+        assert abs(v["StatelessRandomPoisson"].mean(0) / [2.0, 30.0] - 1).max() < 0.05
+        assert abs(v["StatelessRandomBinomial"].mean() - 3.0) < 0.1
+        t = v["StatelessParameterizedTruncatedNormal"]
+        assert t.min() >= 0 and t.max() <= 4 and t.dtype == F32
+        s.run(gen.state.initializer)
+        first, second = s.run(draw), s.run(draw)
+        assert abs(first.mean()) < 0.05 and not np.array_equal(first, second)
+        assert s.run(gen.state).tolist() == [7 + 2 * 256 * 10000, 0, 0]
+        sampled, true_expected, _ = s.run(fixed)
+        assert sorted(sampled.tolist()) == [1, 2, 3] and true_expected.shape == (2, 2)
+        counts = np.bincount(s.run(learned[0]), minlength=3)
+        assert counts.sum() == 200 and counts.min() > 0
+    return dict.fromkeys(list(ops) + ["RngReadAndSkip", "FixedUnigramCandidateSampler",
+                                      "LearnedUnigramCandidateSampler"], check)
+
+
+CUSTOM.append(_more_random)

@@ -18,7 +18,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LAYERS = [
     # plain values, errors and file formats: no graph
     ["errors", "dtypes", "shape", "device_spec", "cluster_spec", "graph_def", "atomic_files", "sstable",
-     "tensor_bundle_pb2", "tensor_bundle", "checkpoint_io", "ops.philox", "python_io", "example_pb2",
+     "tensor_bundle_pb2", "tensor_bundle", "checkpoint_io", "ops.philox", "ops.distributions", "python_io", "example_pb2",
      "summary.records", "saved_model.saved_model_pb2", "saved_model.constants", "saved_model.tag_constants",
      "saved_model.signature_constants", "client.timeline", "client", "compat",
      "logging", "flags", "app", "gfile"],
@@ -31,21 +31,21 @@ LAYERS = [
     # op families, each importing only the families before it
     ["ops.indexed_slices", "ops.array", "ops.sparse_tensor", "ops.math", "ops.filling", "ops.joining", "ops.slicing", "ops.reduction",
      "ops.sets", "ops.linalg", "ops.matrix", "ops.products", "ops.decompositions",
-     "ops.operators", "ops.random", "ops.candidate_sampling", "ops.control_flow", "ops.tensor_array", "ops.while_loop",
+     "ops.operators", "ops.random", "ops.stateless_random", "ops.candidate_sampling", "ops.control_flow", "ops.tensor_array", "ops.while_loop",
      "ops.control", "ops.nn", "ops.blocks", "ops.conv_fourier", "ops.conv", "ops.pooling", "ops.normalization", "ops.ranking",
      "ops.nn_impl", "ops.clip", "ops.checks", "ops.state", "ops.scatter", "ops.segments", "ops.sparse_ops", "ops.sparse_math", "ops.sparse_slicing",
      "ops.embedding",
-     "ops.io", "ops.image", "ops.parsing", "ops.script", "ops.summary", "ops.training", "ops.queues", "ops.accumulators", "ops"],
+     "ops.io", "ops.image", "ops.color", "ops.boxes", "ops.parsing", "ops.script", "ops.summary", "ops.training", "ops.queues", "ops.accumulators", "ops"],
     # TF's namespaces over the op families
-    ["math", "sparse", "bitwise", "image", "io", "losses", "functional", "debugging", "linalg", "random",
-     "queue"],
+    ["math", "sparse", "bitwise", "io", "losses", "functional", "debugging", "linalg", "queue", "image_core",
+     "image_color", "image_geometry", "image"],
     # tf.data: dataset recipes (what a device iterates), graph functions, the dataset and iterator ops, the API
     ["data.sources", "data.pipeline", "data.resource", "data.structure", "data.function", "data.ops", "data.iterator",
      "data.dataset", "data.readers", "data.experimental", "data"],
     # sessions: the graph as plain data for the engine, session targets, running steps
     ["table", "metadata", "engine", "cluster_targets", "targets", "session"],
     # variables, gradients, graph import
-    ["initializers", "variables", "variable_scope", "slot_creator", "moving_averages", "metrics", "gradients", "importer"],
+    ["initializers", "variables", "random_generator", "random", "variable_scope", "slot_creator", "moving_averages", "metrics", "gradients", "importer"],
     # TF1's layers
     ["layers.arguments", "layers.base", "layers.core", "layers.convolutional", "layers.pooling", "layers.normalization", "layers",
      # RNN cells and the unrolled RNNs; `nn` (TF's namespace) comes after them since it holds `nn.rnn_cell`

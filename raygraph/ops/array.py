@@ -404,7 +404,14 @@ def sum_to(grad, x):
 
 
 def _broadcast_to_grad(op, g):
-    return [sum_to(g, op.inputs[0]), None]
+    """TF's _BroadcastToGrad: summed over BroadcastGradientArgs' axes, then reshaped to the input's shape."""
+    x, target = op.inputs
+    x_shape = shape(x, out_type=target.dtype)
+    known = constant_value(target)
+    if known is not None:
+        target = constant(np.asarray(known), target.dtype)
+    _, axes = apply_op("BroadcastGradientArgs", [target, x_shape], {})
+    return [reshape(apply_op("Sum", [g, axes], {"keep_dims": True}), x_shape), None]
 
 
 op("BroadcastTo", "input:T, shape:Tidx=int32", kernel=lambda a, x, s: np.array(np.broadcast_to(x, tuple(s))),
@@ -413,6 +420,28 @@ op("BroadcastTo", "input:T, shape:Tidx=int32", kernel=lambda a, x, s: np.array(n
 
 def broadcast_to(input, shape, name=None):
     return apply_op("BroadcastTo", [input, shape], {}, name=name)
+
+
+def _broadcast_args_kernel(a, s0, s1):
+    try:
+        return np.array(np.broadcast_shapes(tuple(s0), tuple(s1)), s0.dtype)
+    except ValueError:
+        raise InvalidArgumentError(None, None, f"Incompatible shapes: [{','.join(map(str, s0))}] vs. "
+                                               f"[{','.join(map(str, s1))}]") from None
+
+
+def _broadcast_args_shape(inputs, a):
+    n = [with_rank(t, 1)[0] for t in inputs]
+    return inputs[0].dtype.base_dtype, TensorShape._raw((None if None in n else max(n),))
+
+
+op("BroadcastArgs", "s0:T=int32, s1:T", kernel=_broadcast_args_kernel, shape=_broadcast_args_shape, T=INDEX,
+   grad=NOT_DIFFERENTIABLE)
+
+
+def broadcast_dynamic_shape(shape_x, shape_y):
+    """The broadcast of two shapes given as 1-D tensors."""
+    return apply_op("BroadcastArgs", [shape_x, shape_y], {})
 
 
 op("ReverseV2", "tensor:T, axis:Tidx=int32", kernel=lambda a, x, ax: np.flip(x, tuple(int(i) for i in ax)),

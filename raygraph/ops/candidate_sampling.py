@@ -166,3 +166,83 @@ def compute_accidental_hits(true_classes, sampled_candidates, num_true, seed=Non
     seed1, seed2 = get_seed(seed)
     return tuple(apply_op("ComputeAccidentalHits", [true_classes, sampled_candidates],
                           {"num_true": num_true, "seed": seed1 or 0, "seed2": seed2 or 0}, name=name))
+
+
+# ----- unigram samplers: fixed weights (a list or a vocabulary file), or learned from the true classes ---------
+# Their probabilities and expected counts are TF's; their draws are seed-stable inverse-CDF draws from the op's
+# Philox stream, not TF's alias-table draws.
+def _fixed_weights(a):
+    counts = list(a["unigrams"])
+    if a["vocab_file"]:
+        with open(a["vocab_file"]) as f:
+            counts = [float(line.rsplit(",", 1)[-1]) for line in f if line.strip()]
+    weights = [0.0] * a["num_reserved_ids"] + [float(c) ** a["distortion"] for c in counts]
+    if len(weights) != a["range_max"]:
+        raise InvalidArgumentError(None, None, f"range_max must be equal to the number of unigrams plus reserved "
+                                               f"ids: {a['range_max']} vs {len(weights)}")
+    ids = np.arange(len(weights))
+    return np.asarray(weights, np.float64)[ids % a["num_shards"] == a["shard"]]
+
+
+def _weighted(weights):
+    cdf = np.cumsum(weights)
+
+    def draw(u):
+        x = philox.uint64_to_double(u[:, 0], u[:, 1]) * cdf[-1]
+        return np.minimum(np.searchsorted(cdf, x, side="right"), len(cdf) - 1).astype(np.int64)
+
+    def probability(values):
+        v = np.asarray(values)
+        return (weights[np.clip(v, 0, len(weights) - 1)] / cdf[-1]).astype(np.float32)
+    return draw, probability
+
+
+def _unigram_kernel(op_type):
+    def kernel(a, res, true_classes):
+        num_sampled, unique = a["num_sampled"], a["unique"]
+        if np.ndim(true_classes) != 2 or np.shape(true_classes)[1] != a["num_true"]:
+            raise InvalidArgumentError(None, None, "true_classes must be a matrix with num_true columns")
+        if "weights" not in res.state:
+            res.state["weights"] = (_fixed_weights(a) if op_type == "FixedUnigramCandidateSampler" else
+                                    np.ones(a["range_max"], np.float64))
+        weights = res.state["weights"]
+        if unique and num_sampled > np.count_nonzero(weights):
+            raise InvalidArgumentError(None, None, "Sampler's range is too small.")
+        gen = res.state.get("philox")
+        if gen is None:
+            gen = res.state["philox"] = philox.Philox(a["seed"], a["seed2"])
+        start = gen.counter
+        gen.counter = (gen.counter + 512 * num_sampled) % 2 ** 128
+        draw, probability = _weighted(weights)
+        sampled, tries = _sample(draw, gen.key, start, num_sampled, unique)
+        out = (sampled, _expected(probability(true_classes), num_sampled, tries),
+               _expected(probability(sampled), num_sampled, tries))
+        if op_type == "LearnedUnigramCandidateSampler":  # TF updates the counts after sampling
+            np.add.at(weights, np.asarray(true_classes).reshape(-1), 1.0)
+        return out
+    return kernel
+
+
+for _type in ("FixedUnigramCandidateSampler", "LearnedUnigramCandidateSampler"):
+    op(_type, "true_classes:int64", kernel=_unigram_kernel(_type), shape=_sampler_shape, stateful=True,
+       grad=NO_GRADIENT_DEFINED)
+
+
+def learned_unigram_candidate_sampler(true_classes, num_true, num_sampled, unique, range_max, seed=None,
+                                      name=None):
+    """Classes drawn by how often they appeared as true classes so far (every class starts at count 1)."""
+    return _sampler("LearnedUnigramCandidateSampler", true_classes, num_true, num_sampled, unique, range_max, seed,
+                    name)
+
+
+def fixed_unigram_candidate_sampler(true_classes, num_true, num_sampled, unique, range_max, vocab_file="",
+                                    distortion=1.0, num_reserved_ids=0, num_shards=1, shard=0, unigrams=(),
+                                    seed=None, name=None):
+    """Classes drawn by given counts (`unigrams`, or a CSV `vocab_file` whose last column is the count),
+    raised to `distortion`."""
+    seed1, seed2 = get_seed(seed)
+    attrs = {"num_true": num_true, "num_sampled": num_sampled, "unique": unique, "range_max": range_max,
+             "vocab_file": vocab_file, "distortion": float(distortion), "num_reserved_ids": num_reserved_ids,
+             "num_shards": num_shards, "shard": shard, "unigrams": [float(u) for u in unigrams],
+             "seed": seed1 or 0, "seed2": seed2 or 0}
+    return tuple(apply_op("FixedUnigramCandidateSampler", [true_classes], attrs, name=name))

@@ -11,7 +11,7 @@ from .. import dtypes
 from ..errors import InvalidArgumentError
 from ..shape import TensorShape
 from .array import shape as shape_of
-from .registry import NOT_DIFFERENTIABLE, apply_op, op
+from .registry import NO_GRADIENT_DEFINED, NOT_DIFFERENTIABLE, apply_op, op
 from .shape_fns import constant_value, dims
 
 _RESIZE_T = "int8 uint8 int16 uint16 int32 int64 bfloat16 float16 float32 float64"
@@ -168,3 +168,124 @@ def resize_nearest_neighbor(images, size, align_corners=False, name=None, half_p
     """`images` (NHWC) resized to `size` by taking the nearest pixel; same dtype."""
     return apply_op("ResizeNearestNeighbor", [images, size],
                     {"align_corners": bool(align_corners), "half_pixel_centers": bool(half_pixel_centers)}, name=name)
+
+
+# ----- bicubic (Keys' cubic kernel, TF's 1024-entry coefficient table) and area resizing ----------------------
+_TABLE = 1024
+
+
+def _cubic_table(a):
+    x = np.arange(_TABLE + 1, dtype=np.float64) / _TABLE
+    near = (((a + 2) * x - (a + 3)) * x * x + 1).astype(np.float32)
+    x = x + 1.0
+    far = (((a * x - 5 * a) * x + 8 * a) * x - 4 * a).astype(np.float32)
+    return near, far
+
+
+_CUBIC = {False: _cubic_table(-0.75), True: _cubic_table(-0.5)}
+
+
+def _bicubic_table(n_in, n_out, a):
+    """Per output position: four input indices and their weights (TF's GetWeightsAndIndices): legacy edges
+    repeat the border pixel; half-pixel sampling drops outside taps and renormalizes."""
+    hp = a["half_pixel_centers"]
+    s = _scale(n_in, n_out, a["align_corners"])
+    pos = np.arange(n_out, dtype=np.float32)
+    where = ((pos + np.float32(0.5)) * s - np.float32(0.5)) if hp else pos * s
+    loc = np.floor(where).astype(np.int64)
+    offset = np.rint((where - loc.astype(np.float32)) * np.float32(_TABLE)).astype(np.int64)
+    near, far = _CUBIC[hp]
+    raw = [loc - 1, loc, loc + 1, loc + 2]
+    idx = [np.clip(i, 0, n_in - 1) for i in raw]
+    w = [far[offset], near[offset], near[_TABLE - offset], far[_TABLE - offset]]
+    if hp:
+        w = [np.where(i == r, wi, np.float32(0)) for i, r, wi in zip(idx, raw, w)]
+        total = w[0] + w[1] + w[2] + w[3]
+        ok = np.abs(total) >= np.float32(1000) * np.finfo(np.float32).tiny
+        inv = np.where(ok, np.float32(1) / np.where(ok, total, 1), np.float32(1))
+        w = [np.where(ok, wi * inv, wi) for wi in w]
+    return idx, w
+
+
+def _resize_bicubic_kernel(a, images, size):
+    _check_images(images, "ResizeBicubic")
+    h, w = _check_size(size)
+    ys, wy = _bicubic_table(images.shape[1], h, a)
+    xs, wx = _bicubic_table(images.shape[2], w, a)
+    img = images.astype(np.float32)
+    rows = []
+    for yi in ys:  # each of the four rows, interpolated along x first (as TF caches them)
+        r = img[:, yi]
+        rows.append(r[:, :, xs[0]] * wx[0][None, None, :, None] + r[:, :, xs[1]] * wx[1][None, None, :, None]
+                    + r[:, :, xs[2]] * wx[2][None, None, :, None] + r[:, :, xs[3]] * wx[3][None, None, :, None])
+    wy = [v[None, :, None, None] for v in wy]
+    return rows[0] * wy[0] + rows[1] * wy[1] + rows[2] * wy[2] + rows[3] * wy[3]
+
+
+def _resize_bicubic_grad_kernel(a, grads, original):
+    ys, wy = _bicubic_table(original.shape[1], grads.shape[1], a)
+    xs, wx = _bicubic_table(original.shape[2], grads.shape[2], a)
+    out = np.zeros(original.shape, np.float64)
+    g = grads.astype(np.float64)
+    for yi, wyi in zip(ys, wy):
+        for xi, wxi in zip(xs, wx):
+            np.add.at(out, (slice(None), yi[:, None], xi[None, :]), g * wyi[None, :, None, None] * wxi[None, None, :, None])
+    return out.astype(original.dtype)
+
+
+def _area_table(n_in, n_out, align_corners):
+    """Per output position: the input cells it covers (bounded) and how much of each (TF's ResizeArea)."""
+    s = _scale(n_in, n_out, align_corners)
+    out = []
+    for y in range(n_out):
+        lo, hi = np.float32(y) * s, np.float32(y + 1) * s
+        cells = np.arange(int(np.floor(lo)), int(np.ceil(hi)))
+        cover = [np.float32(s if i + 1 > hi else i + 1 - lo) if i < lo else np.float32(hi - i if i + 1 > hi else 1.0)
+                 for i in cells]
+        out.append((np.minimum(cells, n_in - 1), np.array(cover, np.float32)))
+    return out, s
+
+
+def _resize_area_kernel(a, images, size):
+    _check_images(images, "ResizeArea")
+    h, w = _check_size(size)
+    img = images.astype(np.float32)
+    rows, sy = _area_table(images.shape[1], h, a["align_corners"])
+    cols, sx = _area_table(images.shape[2], w, a["align_corners"])
+    scale = np.float32(1.0 / (sy * sx))
+    out = np.zeros((images.shape[0], h, w, images.shape[3]), np.float32)
+    for x, (xi, xw) in enumerate(cols):
+        across = img[:, :, xi[0]] * xw[0]  # first cell by its share, middle cells whole, last by its share
+        for j in range(1, len(xi) - 1):
+            across = across + img[:, :, xi[j]]
+        if len(xi) > 1:
+            across = across + img[:, :, xi[-1]] * xw[-1]
+        for y, (yi, yw) in enumerate(rows):
+            total = np.zeros((images.shape[0], images.shape[3]), np.float32)
+            for j in range(len(yi)):
+                total = total + across[:, yi[j]] * yw[j]
+            out[:, y, x] = total * scale
+    return out
+
+
+def _bicubic_grad(op, g):
+    return [apply_op("ResizeBicubicGrad", [g, op.inputs[0]], _attrs(op)), None]
+
+
+op("ResizeBicubic", "images:T, size:int32", kernel=_resize_bicubic_kernel, shape=_resized_shape(dtypes.float32),
+   grad=_bicubic_grad, T=_RESIZE_T)
+op("ResizeBicubicGrad", "grads:float32, original_image:T", kernel=_resize_bicubic_grad_kernel,
+   shape=_bilinear_grad_shape, grad=NO_GRADIENT_DEFINED, T="float32 float64")
+op("ResizeArea", "images:T, size:int32", kernel=_resize_area_kernel, shape=_resized_shape(dtypes.float32),
+   grad=NO_GRADIENT_DEFINED, T=_RESIZE_T)
+
+
+def resize_bicubic(images, size, align_corners=False, name=None, half_pixel_centers=False):
+    """`images` (NHWC) resized to `size` by bicubic interpolation; float32."""
+    return apply_op("ResizeBicubic", [images, size],
+                    {"align_corners": bool(align_corners), "half_pixel_centers": bool(half_pixel_centers)}, name=name)
+
+
+def resize_area(images, size, align_corners=False, name=None):
+    """`images` (NHWC) resized to `size` by averaging the input area each output pixel covers; float32."""
+    return apply_op("ResizeArea", [images, size], {"align_corners": bool(align_corners)}, name=name)

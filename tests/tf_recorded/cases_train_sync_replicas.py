@@ -1,7 +1,6 @@
 """tf.train.SyncReplicasOptimizer and the conditional accumulators as TF1 builds and runs them in one client: op
 names, local variables, the chief's queue runner and init ops, training through MonitoredSession with the hook
 (replicas_to_aggregate=1), two workers' gradients averaged (replicas_to_aggregate=2), stale gradients dropped."""
-import threading
 import time
 
 
