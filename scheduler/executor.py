@@ -116,10 +116,11 @@ class Step:
                 if waiting[d] == 0:
                     ready.append(d)
             self.remaining -= 1
-            if self.remaining == 0:
-                self.done.set()
+            last = self.remaining == 0
         if self.send is not None:
             self._signal(i, node)
+        if last:  # after the sends: a step is done only once its values are on their way to other devices
+            self.done.set()
         return ready
 
     def _signal(self, i, node):

@@ -147,6 +147,7 @@ def test_a_link_delivers_to_the_peer_device_and_its_answer_completes_the_step(de
 
 def test_a_peer_without_a_link_gets_object_refs_and_a_broken_link_fails_the_step(device):
     import socket
+    import threading
     sent = []
 
     class Peer:
@@ -166,6 +167,10 @@ def test_a_peer_without_a_link_gets_object_refs_and_a_broken_link_fails_the_step
         device.deliver("g/1", "^back", None)
         assert device.handle(_run("g/1", plan_id="g", timeout=10)).kind == "ok"  # opens the link
         (link,) = [v for v in device.links.values() if v is not None]
+        for _ in range(200):  # the token of g/1 has arrived: the link is idle (its sender wrote asynchronously)
+            if "g/1" in peer.inbox:
+                break
+            threading.Event().wait(0.01)
         link.conn.close()
         reply = device.handle(_run("g/2", plan_id="g", timeout=10))
         assert reply.kind == "error" and isinstance(reply.error, ConnectionError)
