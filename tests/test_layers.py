@@ -18,7 +18,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LAYERS = [
     # plain values, errors and file formats: no graph
     ["errors", "dtypes", "shape", "device_spec", "cluster_spec", "graph_def", "atomic_files", "sstable",
-     "tensor_bundle_pb2", "tensor_bundle", "checkpoint_io", "ops.philox", "python_io", "example_pb2",
+     "tensor_bundle_pb2", "tensor_bundle", "checkpoint_io", "ops.philox", "ops.fingerprints", "ops.unicode_scripts", "python_io", "example_pb2",
      "summary.records", "saved_model.saved_model_pb2", "saved_model.constants", "saved_model.tag_constants",
      "saved_model.signature_constants", "client.timeline", "client", "compat",
      "logging", "flags", "app", "gfile"],
@@ -34,10 +34,11 @@ LAYERS = [
      "ops.operators", "ops.random", "ops.candidate_sampling", "ops.control_flow", "ops.tensor_array", "ops.while_loop",
      "ops.control", "ops.nn", "ops.blocks", "ops.conv", "ops.pooling", "ops.normalization", "ops.ranking",
      "ops.nn_impl", "ops.clip", "ops.checks", "ops.state", "ops.scatter", "ops.embedding",
-     "ops.io", "ops.image", "ops.parsing", "ops.script", "ops.summary", "ops.training", "ops.queues", "ops"],
+     "ops.io", "ops.image", "ops.parsing", "ops.script", "ops.summary", "ops.strings", "ops.string_joins",
+     "ops.training", "ops.queues", "ops"],
     # TF's namespaces over the op families
     ["math", "bitwise", "image", "io", "losses", "functional", "debugging", "linalg", "random",
-     "queue"],
+     "queue", "sets", "strings"],
     # tf.data: dataset recipes (what a device iterates), graph functions, the dataset and iterator ops, the API
     ["data.sources", "data.pipeline", "data.resource", "data.structure", "data.function", "data.ops", "data.iterator",
      "data.dataset", "data.readers", "data.experimental", "data"],
