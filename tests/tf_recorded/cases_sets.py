@@ -42,7 +42,8 @@ def case_dense_dense(tf):
 def case_strings_and_int64(tf):
     a = tf.constant([["a", "b", "c"], ["d", "a", "a"]])
     b = tf.constant([["c", "x"], ["a", "d"]])
-    out = [tf.sets.union(a, b), tf.sets.difference(a, b), tf.sets.intersection(tf.constant(A, tf.int64), tf.constant(B, tf.int64))]
+    out = [tf.sets.union(a, b), tf.sets.difference(a, b),
+           tf.sets.intersection(tf.constant(A, tf.int64), tf.constant(B, tf.int64))]
     return [[_sparse(tf, s) for s in out], _run(tf, [_parts(s) for s in out])]
 
 

@@ -105,7 +105,7 @@ def case_reduce_join_errors(tf):
 
 
 def case_reduce_join_empty(tf):
-    x = tf.zeros([2, 0], tf.string) if hasattr(tf, "zeros") else None
+    x = tf.zeros([2, 0], tf.string)
     out = [tf.reduce_join(x, 1), tf.reduce_join(x, 0), tf.reduce_join(x)]
     return [[_desc(t) for t in out], _run(tf, out)]
 
