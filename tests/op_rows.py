@@ -1232,4 +1232,24 @@ STRING_OPS = [
     Row("DenseToSparseSetOperation", lambda tf, a, b: list(tf.sets.intersection(a, tf.sets.union(b, b))),
         _set_ref(lambda x, y: x & y), [(SETS[0].astype(d), SETS[1].astype(d)) for d in (I32, I64)], exact=False),
 ]
+
+
+def _split_ref(split):
+    def ref(x):
+        rows = [split(s) for s in x]
+        return [np.array([[i, j] for i, r in enumerate(rows) for j in range(len(r))], I64).reshape(-1, 2),
+                np.array([t for r in rows for t in r] + [None], object)[:-1],
+                np.array([len(rows), max(map(len, rows))], I64)]
+    return ref
+
+
+SENTENCES = _s("a b  c", " x,y ", "one")
+STRING_OPS += [
+    Row("StringSplit", lambda tf, x: raw(tf, "StringSplit", [x, " ,"], {"skip_empty": True}),
+        _split_ref(lambda s: [t for t in s.replace(b",", b" ").split(b" ") if t]), [(SENTENCES,)], exact=False),
+    Row("StringSplitV2", lambda tf, x: raw(tf, "StringSplitV2", [x, ""], {"maxsplit": -1}),
+        _split_ref(bytes.split), [(SENTENCES,)], exact=False),
+    Row("StringSplitV2", lambda tf, x: raw(tf, "StringSplitV2", [x, " "], {"maxsplit": 1}),
+        _split_ref(lambda s: s.split(b" ", 1)), [(SENTENCES,)], exact=False),
+]
 ROWS = ROWS + STRING_OPS

@@ -63,7 +63,8 @@ def _case(table):
 
 _define_unary("StringLower", _case(_LOWER))
 _define_unary("StringUpper", _case(_UPPER))
-_define_unary("StringStrip", lambda a, s: s.strip(b" \t\n\v\f\r"))
+_SPACE = b" \t\n\v\f\r"
+_define_unary("StringStrip", lambda a, s: s.strip(_SPACE))
 _define_unary("StringLength", lambda a, s: len(s) if _b(a.get("unit", b"BYTE")) == b"BYTE" else
               len(s.decode("utf-8", "surrogateescape")), out=dtypes.int32, otype=np.int32,
               choices={"unit": ("BYTE", "UTF8_CHAR")})
@@ -231,8 +232,12 @@ def _to_number(dtype, s):
         raise bad from None
 
 
-op("StringToNumber", "string_tensor:string", grad=NOT_DIFFERENTIABLE,
-   kernel=lambda a, x: _each(lambda s: _to_number(a["out_type"], s), x, a["out_type"].as_numpy_dtype),
+def _to_number_kernel(a, x):
+    with np.errstate(over="ignore"):  # a float beyond float32's range is inf, as in TF
+        return _each(lambda s: _to_number(a["out_type"], s), x, a["out_type"].as_numpy_dtype)
+
+
+op("StringToNumber", "string_tensor:string", grad=NOT_DIFFERENTIABLE, kernel=_to_number_kernel,
    shape=lambda i, a: (a["out_type"], i[0]._shape), out_type="float32 float64 int32 int64 uint32 uint64")
 
 
@@ -422,3 +427,62 @@ def _ragged(name):
 bytes_split, unicode_decode, unicode_decode_with_offsets, unicode_encode, unicode_split, unicode_split_with_offsets = [
     _ragged(n) for n in ("bytes_split", "unicode_decode", "unicode_decode_with_offsets", "unicode_encode",
                          "unicode_split", "unicode_split_with_offsets")]
+
+
+# ----- splitting (the ops only: TF's string_split and strings.split return a SparseTensor) -------------------
+def _sparse_tokens(rows):
+    """Rows of tokens as TF's (indices, values, dense_shape) of a [rows, longest row] sparse tensor."""
+    indices = [[i, j] for i, row in enumerate(rows) for j in range(len(row))]
+    values = [t for row in rows for t in row]
+    return (np.array(indices, np.int64).reshape(-1, 2), np.array(values + [None], object)[:-1],
+            np.array([len(rows), max((len(r) for r in rows), default=0)], np.int64))
+
+
+def _split_chars(s, delimiter, skip_empty):
+    if not s:
+        return []
+    if not delimiter:
+        return [s[i:i + 1] for i in range(len(s))]
+    tokens = re.split(b"[" + re.escape(delimiter) + b"]", s)
+    return [t for t in tokens if t or not skip_empty]
+
+
+def _string_split_kernel(a, x, delimiter):
+    if np.ndim(delimiter) != 0:
+        raise InvalidArgumentError(None, None, f"delimiter must be a scalar, got shape: {list(np.shape(delimiter))}")
+    delimiter = _b(np.asarray(delimiter).item())
+    return _sparse_tokens([_split_chars(_b(s), delimiter, a.get("skip_empty", True)) for s in np.ravel(x)])
+
+
+def _split_v2(text, sep, maxsplit):
+    """TF's SplitV2: Python's str.split, except that reaching `maxsplit` always adds the rest, even empty."""
+    if maxsplit == 0:
+        return [text]
+    if sep:
+        return text.split(sep, maxsplit if maxsplit > 0 else -1)
+    tokens, rest = [], text.lstrip(_SPACE)
+    while rest:
+        token = re.match(rb"[^ \t\n\v\f\r]*", rest).group()
+        tokens.append(token)
+        rest = rest[len(token):].lstrip(_SPACE)
+        if len(tokens) == maxsplit:
+            return tokens + [rest]
+    return tokens
+
+
+def _string_split_v2_kernel(a, x, sep):
+    sep = _b(np.asarray(sep).item())
+    return _sparse_tokens([_split_v2(_b(s), sep, a.get("maxsplit", -1)) for s in np.ravel(x)])
+
+
+def _split_shape(inputs, a):
+    with_rank(inputs[0], 1)
+    with_rank(inputs[1], 0)
+    return [(dtypes.int64, TensorShape([None, 2])), (dtypes.string, TensorShape([None])),
+            (dtypes.int64, TensorShape([2]))]
+
+
+op("StringSplit", "input:string, delimiter:string", kernel=_string_split_kernel, shape=_split_shape,
+   grad=NOT_DIFFERENTIABLE)
+op("StringSplitV2", "input:string, sep:string", kernel=_string_split_v2_kernel, shape=_split_shape,
+   grad=NOT_DIFFERENTIABLE)

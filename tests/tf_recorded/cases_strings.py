@@ -251,3 +251,50 @@ def case_ngrams_dense(tf):
     out = [tf.strings.ngrams(x, 2), tf.strings.ngrams(x, 3, separator="_"),
            tf.strings.ngrams(tf.constant(["a", "b", "c"]), 2)]
     return [[[t.dtype.name, t.shape.as_list()] for t in out], _run(tf, out)]
+
+
+def case_ngrams_options(tf):
+    x = tf.constant([["a", "b", "c"], ["d", "e", "f"]])
+    short = tf.constant([["a", "b"], ["c", "d"]])
+    out = [tf.strings.ngrams(x, (1, 2)), tf.strings.ngrams(x, 2, pad_values=("<", ">")),
+           tf.strings.ngrams(x, 3, pad_values="#", padding_width=1),
+           tf.strings.ngrams(short, 3, preserve_short_sequences=True), tf.strings.ngrams(short, 3),
+           tf.strings.ngrams(short, 4, pad_values=("<", ">"), padding_width=1, preserve_short_sequences=True),
+           tf.strings.ngrams(tf.constant([[["a", "b"]], [["c", "d"]]]), 2)]
+    return [[[t.dtype.name, t.shape.as_list()] for t in out], _run(tf, out)]
+
+
+def case_string_to_number_more(tf):
+    x = tf.constant(["1e40", "-0", "1.", ".5", "+3", "1e-50", "  -7  "])
+    ints = tf.constant(["-2147483648", "007", "+0"])
+    out = [tf.string_to_number(x), tf.string_to_number(x, tf.float64), tf.string_to_number(ints, tf.int32)]
+    got = _run(tf, out)
+    return [[str(v) for v in got[0]], [str(v) for v in got[1]], got[2],
+            raises(lambda: _run(tf, tf.string_to_number(tf.constant(["1 2"])))),
+            raises(lambda: _run(tf, tf.string_to_number(tf.constant(["1_0"])))),
+            raises(lambda: _run(tf, tf.string_to_number(tf.constant(["0x1A"]), tf.int32)))]
+
+
+def case_regex_unicode_and_anchors(tf):
+    x = tf.constant(["héllo wörld", "日本語", "aaa", "a.b"])
+    out = [tf.regex_replace(x, ".", "x"), tf.regex_replace(x, "^\\w+", "W"), tf.regex_replace(x, "\\.", "\\\\"),
+           tf.strings.regex_full_match(x, ".{3}"), tf.regex_replace(x, "(a)(a)?", "[\\2\\1]"),
+           tf.regex_replace(x, "\\s", "_"), tf.regex_replace(x, "a*?", "-")]
+    return [[_desc(t) for t in out], _run(tf, out)]
+
+
+def case_as_string_more(tf):
+    c = tf.constant([1.5 + 2j, -0.25j], tf.complex64)
+    h = tf.constant([0.1, 65504.0], tf.float16)
+    out = [tf.as_string(c), tf.as_string(c, precision=1), tf.as_string(h), tf.as_string(h, shortest=True),
+           tf.as_string(tf.constant([-5, 12], tf.int8), width=4, fill="-"),
+           tf.as_string(tf.constant([3, -4]), fill="+"), tf.as_string(tf.constant([2.5]), width=8, fill="#")]
+    return [[_desc(t) for t in out], _run(tf, out)]
+
+
+def case_format_floats_and_nested(tf):
+    out = [tf.strings.format("{}", tf.constant([1.0 / 3, 1e-20, 1e20], tf.float64)),
+           tf.strings.format("{}", tf.constant([[0.1, 2.0]], tf.float32)),
+           tf.strings.format("{} {}", [tf.constant("tab\there"), tf.constant(7, tf.int64)]),
+           tf.strings.format("{}", tf.reshape(tf.range(16), [2, 2, 2, 2]), summarize=1)]
+    return _run(tf, out)
