@@ -96,3 +96,4 @@ def executing_eagerly():
 # `tf.initializers`' names for the variable initializers (defined above it, in variables.py)
 initializers.global_variables, initializers.local_variables = global_variables_initializer, local_variables_initializer
 initializers.variables = variables_initializer
+dtypes.as_string = as_string  # `tf.dtypes.as_string` is the string op, defined above dtypes (ops/strings.py)
