@@ -112,19 +112,19 @@ def reduce_join(inputs, axis=None, keep_dims=None, separator="", name=None, redu
 def _segment_join_kernel(a, x, ids, num):
     x, ids, num = np.asarray(x, object), np.asarray(ids), int(num)
     rest = x.shape[ids.ndim:]
-    parts = [[[] for _ in range(int(np.prod(rest, dtype=np.int64)))] for _ in range(num)]
-    rows = x.reshape((ids.size, -1))
-    for k, s in enumerate(ids.reshape(-1)):
-        if not 0 <= s < num:
-            if s < 0:
-                continue
+    width = int(np.prod(rest, dtype=np.int64))
+    parts = [[[] for _ in range(width)] for _ in range(num)]
+    for k, (s, row) in enumerate(zip(ids.reshape(-1), x.reshape((ids.size, width)))):
+        if s >= num:
             raise InvalidArgumentError(None, None, f"segment_ids[{k}] = {s} is out of range [0, {num})")
-        for j, v in enumerate(rows[k]):
+        for j, v in enumerate(row if s >= 0 else ()):  # a negative id drops its row
             parts[s][j].append(_b(v))
     sep = _b(a.get("separator", b""))
-    out = np.empty((num,) + rest, object)
-    out.reshape(num, -1)[...] = [[sep.join(p) for p in row] for row in parts] if num else np.empty((0, 0), object)
-    return out
+    out = np.empty((num, width), object)
+    for s in range(num):
+        for j in range(width):
+            out[s, j] = sep.join(parts[s][j])
+    return out.reshape((num,) + rest)
 
 
 def _segment_join_shape(inputs, a):

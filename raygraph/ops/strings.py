@@ -82,33 +82,27 @@ def _decode_base64(a, s):
 _define_unary("DecodeBase64", _decode_base64)
 
 
-def _hash_bucket(hash_fn):
-    return lambda a, s: hash_fn(a, s) % a["num_buckets"]
-
-
-def _check_buckets(a):
-    if a["num_buckets"] < 1:
-        raise ValueError(f"Attr 'num_buckets' has value {a['num_buckets']} less than minimum 1")
-
-
 def _strong(a, s):
     if len(a["key"]) != 2:
         raise InvalidArgumentError(None, None, "Key must have 2 elements")
     return siphash(a["key"], s)
 
 
-for _type, _fn in (("StringToHashBucketFast", lambda a, s: fingerprint64(s)),
-                   ("StringToHashBucketStrong", _strong)):
-    _define_unary(_type, _hash_bucket(_fn), out=dtypes.int64, otype=np.int64)
-op("StringToHashBucket", "string_tensor:string", kernel=lambda a, x: _each(lambda s: hash64(s) % a["num_buckets"], x,
-                                                                           np.int64),
-   shape=lambda i, a: (dtypes.int64, i[0]._shape), grad=NOT_DIFFERENTIABLE)
+def _bucket_kernel(hash_fn):
+    return lambda a, x: _each(lambda s: hash_fn(a, s) % a["num_buckets"], x, np.int64)
 
 
-def _hash_op(op_type, input, num_buckets, name, **attrs):
-    attrs["num_buckets"] = num_buckets
-    _check_buckets(attrs)
-    return apply_op(op_type, [input], attrs, name=name)
+for _type, _input, _hash in (("StringToHashBucket", "string_tensor", lambda a, s: hash64(s)),
+                             ("StringToHashBucketFast", "input", lambda a, s: fingerprint64(s)),
+                             ("StringToHashBucketStrong", "input", _strong)):
+    op(_type, f"{_input}:string", kernel=_bucket_kernel(_hash), grad=NOT_DIFFERENTIABLE,
+       shape=lambda i, a: (dtypes.int64, i[0]._shape))
+
+
+def _hash_op(op_type, input, num_buckets, name, **attrs):  # noqa: A002 - TF's name
+    if num_buckets < 1:
+        raise ValueError(f"Attr 'num_buckets' of '{op_type}' Op passed {num_buckets} less than minimum 1.")
+    return apply_op(op_type, [input], dict(attrs, num_buckets=num_buckets), name=name)
 
 
 def string_to_hash_bucket(string_tensor=None, num_buckets=None, name=None, input=None):  # noqa: A002 - TF's name
@@ -154,8 +148,6 @@ def decode_base64(input, name=None):  # noqa: A002 - TF's name
 
 
 # ----- numbers to strings and back -------------------------------------------------------------------
-_INT_KINDS = "iub"
-
 
 def _as_string_format(a, dtype):
     """TF's AsString format: the `%` spec built from fill, width, precision and notation."""
