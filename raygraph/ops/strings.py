@@ -2,8 +2,8 @@
 substrings, parsing numbers, base64, hashing into buckets, transcoding.
 
 A string tensor's value is a numpy object array of `bytes`. Regexes follow RE2's rules where Python's `re` differs:
-patterns see UTF-8 text with ASCII classes, a rewrite's backslash escapes are \\0-\\9 and \\\\, and a global replace
-takes no empty match right after the previous match.
+patterns see UTF-8 text with ASCII classes (POSIX ones too), lookarounds and backreferences are errors, a rewrite's
+backslash escapes are \\0-\\9 and \\\\, and a global replace takes no empty match right after the previous match.
 """
 import base64
 import codecs
@@ -240,9 +240,43 @@ def string_to_number(string_tensor=None, out_type=dtypes.float32, name=None, inp
 
 
 # ----- regular expressions -------------------------------------------------------------------------
+_POSIX = {"alnum": "0-9A-Za-z", "alpha": "A-Za-z", "ascii": "\\x00-\\x7f", "blank": "\\t ", "cntrl": "\\x00-\\x1f\\x7f",
+          "digit": "0-9", "graph": "!-~", "lower": "a-z", "print": " -~", "punct": "!-/:-@\\[-`{-~",
+          "space": "\\t\\n\\v\\f\\r ", "upper": "A-Z", "word": "0-9A-Za-z_", "xdigit": "0-9A-Fa-f"}
+_POSIX_RE = re.compile(r"\[:(\w+):\]")
+
+
+def _from_re2(pattern):
+    """An RE2 pattern in Python's syntax: POSIX classes spelled out, \\z as \\Z; what RE2 lacks (lookarounds,
+    backreferences) is an error, as it is in TF."""
+    out, i, class_from = [], 0, None  # class_from: where the open bracket's members begin
+    while i < len(pattern):
+        c, nxt = pattern[i], pattern[i + 1:i + 2]
+        if c == "\\":
+            if class_from is None and nxt in "123456789" and nxt:
+                raise re.error("backreferences are not supported")
+            out.append("\\Z" if nxt == "z" and class_from is None else pattern[i:i + 2])
+            i += 2
+            continue
+        posix = _POSIX_RE.match(pattern, i) if class_from is not None else None
+        if posix and posix.group(1) in _POSIX:
+            out.append(_POSIX[posix.group(1)])
+            i = posix.end()
+            continue
+        if class_from is None and c == "[":
+            class_from = i + 1 + (pattern[i + 1:i + 2] == "^")
+        elif class_from is not None and c == "]" and i > class_from:
+            class_from = None
+        elif class_from is None and pattern.startswith(("(?=", "(?!", "(?<=", "(?<!"), i):
+            raise re.error("lookaround assertions are not supported")
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
 def _compile(pattern):
     try:
-        return re.compile(_b(pattern).decode("utf-8", "surrogateescape"), re.ASCII)
+        return re.compile(_from_re2(_b(pattern).decode("utf-8", "surrogateescape")), re.ASCII)
     except re.error as e:
         raise InvalidArgumentError(None, None, f"Invalid pattern: {_b(pattern).decode('utf-8', 'replace')}, "
                                                f"error: {e}") from None

@@ -298,3 +298,13 @@ def case_format_floats_and_nested(tf):
            tf.strings.format("{} {}", [tf.constant("tab\there"), tf.constant(7, tf.int64)]),
            tf.strings.format("{}", tf.reshape(tf.range(16), [2, 2, 2, 2]), summarize=1)]
     return _run(tf, out)
+
+
+def case_regex_re2_syntax(tf):
+    x = tf.constant(["ab12", "x9\n", "", "A-b"])
+    out = [tf.regex_replace(x, "[[:digit:]]+", "#"), tf.regex_replace(x, "[^[:alpha:]]", "."),
+           tf.regex_replace(x, "\\z", "$"), tf.strings.regex_full_match(x, "[[:alnum:]]*"),
+           tf.regex_replace(x, "[[:upper:][:space:]]", "_")]
+    return [_run(tf, out), raises(lambda: _run(tf, tf.regex_replace(x, "a(?=b)", "-"))),
+            raises(lambda: _run(tf, tf.regex_replace(x, "(a)\\1", "-"))),
+            raises(lambda: _run(tf, tf.strings.regex_full_match(x, "(?<!a)b")))]
