@@ -34,7 +34,7 @@ LAYERS = [
      "ops.operators", "ops.random", "ops.candidate_sampling", "ops.control_flow", "ops.tensor_array", "ops.while_loop",
      "ops.control", "ops.nn", "ops.blocks", "ops.conv", "ops.pooling", "ops.normalization", "ops.ranking",
      "ops.nn_impl", "ops.clip", "ops.checks", "ops.state", "ops.scatter", "ops.embedding",
-     "ops.io", "ops.image", "ops.parsing", "ops.script", "ops.summary", "ops.strings", "ops.string_joins",
+     "ops.io", "ops.image", "ops.parsing", "ops.script", "ops.summary", "ops.strings", "ops.regexes", "ops.string_joins",
      "ops.training", "ops.queues", "ops"],
     # TF's namespaces over the op families
     ["math", "bitwise", "image", "io", "losses", "functional", "debugging", "linalg", "random",
