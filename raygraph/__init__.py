@@ -1,7 +1,7 @@
 """raygraph: TensorFlow 1's graphs and sessions, run on Ray. `import raygraph as tf`."""
 from . import (app, bitwise, client, compat, contrib, data, debugging, dtypes, errors, flags, gfile,  # noqa: F401
                graph_util, image, initializers, io, layers, linalg, logging, losses, math, metrics, nn, ops, python_io,
-               queue, random, saved_model, sets, strings, summary, test, train)
+               queue, random, saved_model, sets, sparse, strings, summary, test, train)
 from .convert import constant, convert_n_to_tensor, convert_to_tensor, register_tensor_conversion_function  # noqa: F401
 from .default_graph import (add_to_collection, add_to_collections, colocate_with, container,  # noqa: F401
                             control_dependencies, device, get_collection, get_collection_ref, get_name_scope,
@@ -33,6 +33,15 @@ from .ops.clip import (clip_by_average_norm, clip_by_global_norm, clip_by_norm, 
                         global_norm)
 from .ops.control import Assert, group, no_op, Print, tuple, with_dependencies  # noqa: F401
 from .ops.indexed_slices import IndexedSlices, IndexedSlicesValue, convert_to_tensor_or_indexed_slices  # noqa: F401
+from .ops.segments import segment_sum, sparse_segment_mean, sparse_segment_sqrt_n, sparse_segment_sum  # noqa: F401
+from .ops.sparse_math import (sparse_maximum, sparse_minimum, sparse_reduce_max, sparse_reduce_max_sparse,  # noqa: F401
+                              sparse_reduce_sum, sparse_reduce_sum_sparse, sparse_softmax)
+from .ops.sparse_ops import (sparse_add, sparse_mask, sparse_merge, sparse_reorder, sparse_reset_shape,  # noqa: F401
+                             sparse_reshape, sparse_retain, sparse_tensor_dense_matmul, sparse_tensor_to_dense,
+                             sparse_to_indicator, sparse_transpose)
+from .ops.sparse_slicing import sparse_concat, sparse_fill_empty_rows, sparse_slice, sparse_split  # noqa: F401
+from .ops.sparse_tensor import (convert_to_tensor_or_sparse_tensor, sparse_placeholder, SparseTensor,  # noqa: F401
+                                SparseTensorValue)
 from .ops.scatter import (scatter_add, scatter_div, scatter_max, scatter_min, scatter_mul, scatter_sub,  # noqa: F401
                           scatter_update, sparse_to_dense, unique)
 from .ops.control_flow import cond  # noqa: F401

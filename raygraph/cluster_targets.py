@@ -169,12 +169,37 @@ class Placement:
             return host
 
 
+MASTER_JOBS = ("chief", "master", "worker")  # whose task 0 is a client's master when it names no task
+
+
+def master_task(spec, table):
+    """The task that runs a session's ops that ask for no device, as TF1's master does: the session's own
+    task (a `train.Server`'s target names it); else task 0 of the chief, master or worker job of the cluster
+    spec (or, without a spec, the lowest task of those jobs that the graph names); else the first job's
+    first task; else /job:localhost/task:0 (a graph that names no task at all)."""
+    jobs = list(spec.jobs) if spec is not None and spec.jobs else []
+    for node in table.values():
+        job = node.device[0]
+        if job is not None and job not in jobs:
+            jobs.append(job)
+    for job in MASTER_JOBS:
+        if job in jobs:
+            return job, _first_task(spec, table, job)
+    return (jobs[0], _first_task(spec, table, jobs[0])) if jobs else ("localhost", 0)
+
+
+def _first_task(spec, table, job):
+    if spec is not None and job in spec.jobs:
+        indices = spec.task_indices(job)
+        if indices:
+            return min(indices)
+    return min((n.device[2] or 0 for n in table.values() if n.device[0] == job), default=0)
+
+
 def cluster_devices(spec, default_task, table):
     """Device names a cluster session can use: every task of the spec, every task the graph names,
-    and the session's default task first (unconstrained ops run there)."""
-    tasks = []
-    if default_task is not None:
-        tasks.append(default_task)
+    and the session's master task first (unconstrained ops run there; see master_task)."""
+    tasks = [default_task or master_task(spec, table)]
     if spec is not None:
         for job in spec.jobs:
             tasks.extend((job, i) for i in spec.task_indices(job))
@@ -183,7 +208,7 @@ def cluster_devices(spec, default_task, table):
         if job is not None:
             tasks.append((job, task or 0))
     seen, names = set(), []
-    for job, task in tasks or [("localhost", 0)]:
+    for job, task in tasks:
         if (job, task) in seen:
             continue
         seen.add((job, task))
@@ -203,7 +228,7 @@ class ClusterEngine:
     def __init__(self, graph, config, key, spec, default_task):
         self.key, self.spec = key, spec
         self.placement = Placement(spec)
-        self.default_task = default_task or ("localhost", 0)
+        self.default_task = default_task  # None: the master task follows from the spec and graph
         self.graph = graph
         self._engine = Engine(graph, [], self._acquire, self._release, config.allow_soft_placement)
         self.threads = config.inter_op_parallelism_threads

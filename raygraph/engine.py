@@ -32,13 +32,26 @@ class Engine:
             raise _op_error(e.code, e.message, self._lookup(e.node)) from None
 
     def run_step(self, plan, feeds, trace, timeout):
+        return self._engine_errors(self.client.run_step, plan, {_key(t): v for t, v in feeds.items()}, trace,
+                                   timeout, deadline=timeout)
+
+    def run_repeatedly(self, plan):
+        """Runs a one-device plan's step in its device until a step fails (raised here); False for a plan of
+        several devices (the caller loops itself)."""
+        if len(plan.partitions) != 1:
+            return False
+        self._engine_errors(self.client.run_repeatedly, plan, {})
+        return True
+
+    def _engine_errors(self, call, *args, deadline=None):
+        """call(*args), its engine failures raised as TF1's error classes."""
         try:
-            return self.client.run_step(plan, {_key(t): v for t, v in feeds.items()}, trace, timeout)
+            return call(*args)
         except StepFailed as e:
             raise self._kernel_error(e) from None
         except StepTimeout:
             raise errors.DeadlineExceededError(None, None, "Timed out waiting for the step to finish "
-                                               f"(deadline {timeout} s)") from None
+                                               f"(deadline {deadline} s)") from None
         except DeviceUnavailable as e:
             raise errors.UnavailableError(None, None, f"Device {e.device} is unavailable: {e.detail}") from None
 
@@ -65,7 +78,8 @@ class Engine:
 
 _ERROR_CLASSES = {"MemoryError": errors.ResourceExhaustedError, "NotImplementedError": errors.UnimplementedError,
                   "FileNotFoundError": errors.NotFoundError, "TimeoutError": errors.DeadlineExceededError,
-                  "RecursionError": errors.InternalError, "AssertionError": errors.InternalError}
+                  "RecursionError": errors.InternalError, "AssertionError": errors.InternalError,
+                  "ConnectionError": errors.UnavailableError}  # a link between devices broke under the step
 
 
 def _op_error(code, message, op):

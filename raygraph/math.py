@@ -10,3 +10,4 @@ from .ops.reduction import (add_n, argmax, argmin, count_nonzero, reduce_all, re
 from .ops.nn import softplus  # noqa: F401
 from .ops.reduction import unsorted_segment_sum  # noqa: F401
 from .ops.checks import is_non_decreasing, is_strictly_increasing  # noqa: F401
+from .ops.segments import segment_sum  # noqa: F401

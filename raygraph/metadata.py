@@ -4,32 +4,39 @@ The device actors report, per traced node, (name, op type, start, end, thread). 
 NodeExecStats: times in micro- and nanoseconds, a `timeline_label` "name = Op(inputs)" naming the inputs
 as the NodeDef does, and one NodeOutput per output describing the tensor (dtype, static shape, bytes when
 known), which is what `client.timeline` needs to draw data flowing between devices.
+
+A node that planning fused from several elementwise ops (scheduler/fusion.py) is shown as itself: its
+label lists the ops it holds, and in a partition graph it is one `_FusedElementwise` node whose `fused_ops`
+attr names them, its consumers reading its outputs.
 """
 from tensorboard.compat.proto import (allocation_description_pb2, graph_pb2, step_stats_pb2,
                                       tensor_description_pb2)
 
-from .graph_def import GRAPH_DEF_VERSION, node_def
+from .graph_def import GRAPH_DEF_VERSION, attr_value, node_def, tensor_proto
 
 
 def fill_run_metadata(run_metadata, stats, plan, graph, options):
     """Fills `run_metadata` (a RunMetadata proto) for one step run with `options`."""
     if options.trace_level > 0 and stats:
+        fused = {node.name: node.attrs["fused_ops"] for part in plan.partitions.values() for node in part.nodes
+                 if "fused_ops" in node.attrs}
         for device in sorted(stats):
             dev = run_metadata.step_stats.dev_stats.add(device=device)
             for record in sorted(stats[device] or (), key=lambda r: (r[2], r[3])):
-                dev.node_stats.add().CopyFrom(node_exec_stats(record, graph))
+                dev.node_stats.add().CopyFrom(node_exec_stats(record, graph, fused.get(record[0])))
     if options.output_partition_graphs:
         edges = _Edges(plan)
         for device in plan.partitions:
             run_metadata.partition_graphs.add().CopyFrom(partition_graph(plan, device, graph, edges))
 
 
-def node_exec_stats(record, graph):
-    """The NodeExecStats of one traced node: (name, op type, start, end, thread), times in seconds."""
+def node_exec_stats(record, graph, fused_ops=None):
+    """The NodeExecStats of one traced node: (name, op type, start, end, thread), times in seconds; a fused
+    node's label lists the ops it holds (`fused_ops`)."""
     name, op_type, start, end, thread = record
     op = graph._ops_by_name.get(name)
     inputs = [t._as_node_def_input() for t in op._inputs] + ["^" + c._name for c in op._control_inputs] \
-        if op is not None else []
+        if op is not None else list(fused_ops or ())
     start_ns, end_ns = int(start * 1e9), int(end * 1e9)
     ns = step_stats_pb2.NodeExecStats(
         node_name=name, all_start_micros=start_ns // 1000, op_start_rel_micros=0,
@@ -93,12 +100,28 @@ def partition_graph(plan, device, graph, edges=None):
         if node.op_type == "_Recv":
             key = node.name[len("_recv/"):]
             received[key] = _add_recv(gd, key, device, plan, graph, edges)
-    ops = [graph._ops_by_name[node.name] for node in part.nodes if node.op_type != "_Recv"]
+    fused = [node for node in part.nodes if "fused_ops" in node.attrs]
+    held = {name: node for node in fused for name in node.attrs["fused_ops"]}
+    ops = [graph._ops_by_name[name] for node in part.nodes if node.op_type != "_Recv"
+           for name in node.attrs.get("fused_ops", (node.name,))]
+    outputs = _fused_outputs(fused, graph)
+    folded = {name: part.consts[slot] for slot, name in part.const_names.items()}
     for op in _with_local_sources(ops, plan, device, received):
+        if op._name in held:
+            continue
         nd = gd.node.add()
-        nd.CopyFrom(node_def(op))
+        if op._name in folded and op._inputs:  # computed when planning: a Const, as TF's constant folding makes
+            nd.name, nd.op = op._name, "Const"
+            dtype = op._outputs[0]._dtype.base_dtype
+            nd.attr["dtype"].CopyFrom(attr_value(dtype))
+            nd.attr["value"].tensor.CopyFrom(tensor_proto(folded[op._name], dtype))
+        else:
+            nd.CopyFrom(node_def(op))
         nd.device = device
-        _rewire(nd, received)
+        _rewire(nd, received, outputs)
+    for node in fused:
+        nd = _fused_node_def(gd, node, graph, device)
+        _rewire(nd, received, outputs)
     for key, targets in sorted(part.send_targets.items()):
         for target in targets:
             _add_send(gd, key, device, target, graph, edges)
@@ -155,13 +178,47 @@ def _add_send(gd, key, device, target, graph, edges):
     _transfer_attrs(nd, tensor_name, device, target)
 
 
-def _rewire(nd, received):
-    """Points inputs made on other devices at the _Recv nodes that brought them here."""
+def _rewire(nd, received, fused_outputs=None):
+    """Points inputs made on other devices at the _Recv nodes that brought them here, and inputs made by
+    ops held in fused nodes at those nodes' outputs."""
+    fused_outputs = fused_outputs or {}
     for i, inp in enumerate(nd.input):
         if inp.startswith("^"):
             if inp in received:
                 nd.input[i] = "^" + received[inp]
+            elif inp[1:] in fused_outputs:
+                nd.input[i] = "^" + fused_outputs[inp[1:]]
             continue
         key = inp if ":" in inp else inp + ":0"
         if key in received:
             nd.input[i] = received[key]
+        elif key in fused_outputs:
+            nd.input[i] = fused_outputs[key]
+
+
+def _fused_outputs(fused, graph):
+    """'op:0' of each op whose value leaves its fused node -> that node's output ('fused/x:1'); a control
+    edge from an op in a fused node ('op') -> the fused node."""
+    out = {}
+    for node in fused:
+        program = node.attrs["program"]
+        names = node.attrs["fused_ops"]
+        for k, j in enumerate(program.outputs):
+            out[names[j] + ":0"] = node.name if k == 0 else f"{node.name}:{k}"
+        out.update((name, node.name) for name in names)
+    return out
+
+
+def _fused_node_def(gd, node, graph, device):
+    """A fused node's NodeDef: its inputs are those of the ops it holds that come from outside it."""
+    names = node.attrs["fused_ops"]
+    inside = set(names)
+    inputs = []
+    for name in names:
+        for t in graph._ops_by_name[name]._inputs:
+            text = t._as_node_def_input()
+            if t._op._name not in inside and text not in inputs:
+                inputs.append(text)
+    nd = gd.node.add(name=node.name, op=node.op_type, device=device, input=inputs)
+    nd.attr["fused_ops"].list.s.extend(name.encode() for name in names)
+    return nd

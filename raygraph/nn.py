@@ -1,7 +1,8 @@
 """`tf.nn`: neural-network ops."""
 from .ops.candidate_sampling import (all_candidate_sampler, compute_accidental_hits,  # noqa: F401
                                       log_uniform_candidate_sampler, uniform_candidate_sampler)
-from .ops.embedding import embedding_lookup, nce_loss, sampled_softmax_loss  # noqa: F401
+from .ops.embedding import (embedding_lookup, embedding_lookup_sparse, nce_loss,  # noqa: F401
+                            safe_embedding_lookup_sparse, sampled_softmax_loss)
 from .ops.conv import (atrous_conv2d, conv1d, conv2d, conv2d_backprop_filter, conv2d_backprop_input,  # noqa: F401
                        conv2d_transpose, convolution)
 from .ops.math import sigmoid, tanh  # noqa: F401

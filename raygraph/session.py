@@ -9,6 +9,7 @@ import threading
 import uuid
 
 import numpy as np
+from scheduler.optimize import from_config
 from scheduler.resources import DEAD
 from tensorboard.compat.proto import config_pb2
 
@@ -16,6 +17,7 @@ from . import errors
 from .graph import _DefaultStack, _default_graph_stack, get_default_graph
 from .operation import Operation
 from .ops.indexed_slices import IndexedSlices, IndexedSlicesValue
+from .ops.sparse_tensor import SparseTensor, SparseTensorValue
 from .tensor import Tensor
 from .table import GraphTable
 from .targets import connect, reset
@@ -55,6 +57,9 @@ def _flatten_fetches(graph, fetches, out):
         parts = [(lambda values: None) if t is None else _flatten_fetches(graph, t, out)
                  for t in (fetches.values, fetches.indices, fetches.dense_shape)]
         return lambda values: IndexedSlicesValue(*[p(values) for p in parts])
+    if isinstance(fetches, SparseTensor):  # fetched as TF's SparseTensorValue(indices, values, dense_shape)
+        parts = [_flatten_fetches(graph, t, out) for t in (fetches.indices, fetches.values, fetches.dense_shape)]
+        return lambda values: SparseTensorValue(*[p(values) for p in parts])
     if fetches is None:
         raise TypeError(f"Argument `fetch` = {fetches} has invalid type \"{type(fetches).__name__}\". "
                         f"Cannot be None")
@@ -110,6 +115,23 @@ def _fetch_value(value, dtype):
     return arr[()] if arr.ndim == 0 else arr
 
 
+def _sparse_feeds_split(feed_dict):
+    """The feeds, a SparseTensor's (indices, values, dense_shape) value fed to its three tensors."""
+    for key, value in feed_dict.items():
+        if isinstance(key, SparseTensor):
+            yield from zip((key.indices, key.values, key.dense_shape), value)
+        else:
+            yield key, value
+
+
+def optimizations_of(config):
+    """What planning does for a session's ConfigProto: graph_options.optimizer_options (constant folding and
+    CSE) and its global_jit_level (fusion of elementwise ops)."""
+    o = config.graph_options.optimizer_options
+    return from_config(o.opt_level, o.do_constant_folding, o.do_common_subexpression_elimination,
+                       o.global_jit_level)
+
+
 # ----- the session ---------------------------------------------------------------------------------------------
 class BaseSession:
     """A connection to the devices that run a graph (see `Session`)."""
@@ -127,7 +149,7 @@ class BaseSession:
         self._session_id = uuid.uuid4().hex[:12]
         self._plans = {}
         self._mutations = graph._mutations
-        self._table = GraphTable(graph)
+        self._table = GraphTable(graph, optimizations_of(self._config))
         self._default_graph_cm = None
         self._default_session_cm = None
         self._runtime = connect(self._target, self._config, graph)
@@ -198,7 +220,7 @@ class BaseSession:
 
     def _feeds(self, feed_dict):
         out = {}
-        for key, value in feed_dict.items():
+        for key, value in _sparse_feeds_split(feed_dict):
             try:
                 tensor = self._graph.as_graph_element(key, allow_tensor=True, allow_operation=False)
             except (TypeError, ValueError, KeyError) as e:
@@ -254,6 +276,21 @@ class BaseSession:
                         print(f"{name}: ({op.type}): {device}", file=sys.stderr)
                 self._plans[key] = plan
             return plan
+
+    def _run_repeatedly(self, op):
+        """Runs `op` (a queue runner's enqueue) again and again inside its device, with no round trip per run,
+        until a run fails (raised, as `run` raises it) or the session closes (returns True). False when the
+        op's step spans several devices: the caller runs it itself."""
+        if self._closed:
+            raise RuntimeError("Attempted to use a closed Session.")
+        key = ((), (op,), frozenset())
+        plan = self._plans.get(key) or self._plan([], (op,), {}, key)
+        try:
+            return self._runtime.run_repeatedly(plan)
+        except errors.OpError:
+            if self._closed:
+                return True
+            raise
 
     def make_callable(self, fetches, feed_list=None, accept_options=False):
         """A function running `fetches` with positional feed values for `feed_list`."""

@@ -7,7 +7,7 @@ from scheduler.partition import MUST_FEED
 from scheduler.plan import NodeSpec
 
 from .device_spec import parse_device
-from .dtypes import resource
+from .dtypes import resource, variant
 
 _TF_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "half"}
 
@@ -25,7 +25,16 @@ def spec_of(op):
         n_outputs=len(op._outputs),
         ref_args=tuple(i for i, a in enumerate(entry.args) if a.is_ref) if entry.has_ref else (),
         ref_outputs=tuple(i for i, t in enumerate(op._outputs) if t._dtype.is_ref_dtype),
-        role=entry.role, unfed_error=_unfed_error(op) if entry.role == MUST_FEED else None)
+        role=entry.role, unfed_error=_unfed_error(op) if entry.role == MUST_FEED else None,
+        elementwise=entry.elementwise, pure=_pure(op))
+
+
+def _pure(op):
+    """Whether an op's outputs depend on its inputs alone (no state, no handles to state: a TensorArray's
+    creation is not stateful in the table, but two of them are two arrays)."""
+    entry = op._def
+    return not entry.stateful and not entry.has_ref and bool(op._outputs) and not any(
+        t._dtype.base_dtype in (resource, variant) for t in (*op._inputs, *op._outputs))
 
 
 def _resource_producers(op):
@@ -46,9 +55,10 @@ def _unfed_error(op):
 class GraphTable(dict):
     """name -> NodeSpec for every op of a graph, kept up to date lazily by `refresh()`."""
 
-    def __init__(self, graph):
+    def __init__(self, graph, optimizations=None):
         super().__init__()
         self.graph = graph
+        self.optimizations = optimizations  # the session's (scheduler.optimize.Optimizations), read by build_plan
         self._count = 0
         self._mutations = getattr(graph, "_mutations", 0)
 

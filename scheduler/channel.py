@@ -31,6 +31,7 @@ from multiprocessing.connection import Connection, answer_challenge, deliver_cha
 from typing import Any, NamedTuple
 
 LARGE = 1 << 16  # buffers from this size travel beside the pickle
+KEEP = 64 << 20  # shared-memory segments up to this size are kept for reuse; a larger one only while steps need it
 HANDSHAKE_TIMEOUT = 10.0  # seconds either end waits for the other's part of the handshake
 MAX_PENDING = 16          # unauthenticated connections a device holds at once
 BACKLOG = socket.SOMAXCONN
@@ -40,12 +41,22 @@ BACKLOG = socket.SOMAXCONN
 class StepMessage(NamedTuple):
     """Run step `step_id` of the installed plan `plan_id` with `feeds` ({key: value})."""
 
-    kind: str              # "run"
+    kind: str              # "run", or "repeat": run it again and again until a run fails (Device.repeat)
     plan_id: str
     step_id: str
     feeds: dict
     trace: bool            # whether to return per-node timings
     timeout: Any           # seconds, or None
+
+
+class TensorFrame(NamedTuple):
+    """One-way, device to device: the value of `key` for step `step_id` (wire.py's encoding; None is a
+    control token, "dead" a dead branch's token). No reply."""
+
+    kind: str              # "tensor"
+    step_id: str
+    key: Any
+    value: Any
 
 
 class StepReply(NamedTuple):
@@ -70,6 +81,8 @@ def send_message(conn, obj, shm=None):
     large = []
     body = pickle.dumps(obj, protocol=5, buffer_callback=lambda b: _keep_small(b, large))
     if not large:
+        if shm is not None:
+            shm.trim()
         conn.send_bytes(b"I" + body)
         return
     views = [b.raw() for b in large]
@@ -83,9 +96,29 @@ def send_message(conn, obj, shm=None):
         conn.send_bytes(b"S" + pickle.dumps((segment.name, sizes)))
     else:
         conn.send_bytes(b"R" + pickle.dumps(sizes))
+        fd = conn.fileno()
         for v in views:
-            conn.send_bytes(v)
+            _write_all(fd, v)
     conn.send_bytes(body)
+
+
+def _write_all(fd, view):
+    """Writes a whole buffer as one raw frame (its size was sent before it)."""
+    while view.nbytes:
+        view = view[os.write(fd, view):]
+
+
+def _read_into(fd, size):
+    """Reads one raw frame of `size` bytes straight into a new (uninitialized) array: no intermediate copies."""
+    import numpy as np
+    buf = np.empty(size, dtype=np.uint8)
+    view, got = memoryview(buf), 0
+    while got < size:
+        n = os.readv(fd, [view[got:got + (8 << 20)]])
+        if n == 0:
+            raise EOFError("the connection closed inside a frame")
+        got += n
+    return buf
 
 
 def _keep_small(buffer, large):
@@ -99,6 +132,8 @@ def receive_message(conn, attached):
     """The next object; `attached` caches the sender's shared-memory segments by name."""
     first = conn.recv_bytes()
     kind = first[:1]
+    if kind != b"S" and attached:
+        _release_large(attached)  # the sender released its large segment
     if kind == b"I":
         return pickle.loads(memoryview(first)[1:])
     if kind == b"S":
@@ -116,11 +151,8 @@ def receive_message(conn, attached):
             buffers.append(segment.buf[at:at + n].toreadonly())
             at += n
     else:
-        buffers = []
-        for n in pickle.loads(memoryview(first)[1:]):
-            buf = bytearray(n)
-            conn.recv_bytes_into(buf)
-            buffers.append(buf)
+        fd = conn.fileno()
+        buffers = [_read_into(fd, n) for n in pickle.loads(memoryview(first)[1:])]
     return pickle.loads(conn.recv_bytes(), buffers=buffers)
 
 
@@ -155,6 +187,13 @@ def _attach(name):
     return segment
 
 
+def _release_large(attached):
+    """Unmaps attached segments larger than KEEP once no array views them: the client released them."""
+    for name in [k for k, seg in attached.items() if k != "retired" and seg.size > KEEP]:
+        if _closed(attached[name]):
+            del attached[name]
+
+
 def release_attached(attached):
     """Closes the segments a connection attached (those still viewed unmap when their last view goes)."""
     for key, seg in list(attached.items()):
@@ -170,10 +209,20 @@ class SharedBuffer:
         self.segment = None
 
     def reserve(self, size):
+        if self.segment is not None and self.segment.size > max(2 * size, KEEP):
+            self.close()  # a large segment that this message does not need
         if self.segment is None or self.segment.size < size:
             self.close()
-            self.segment = shared_memory.SharedMemory(create=True, size=max(size, 1 << 20) * 2)
+            # room to grow for segments kept between steps; an exact fit for one larger than KEEP (released after it)
+            self.segment = shared_memory.SharedMemory(create=True, size=size if size > KEEP else
+                                                      min(max(size, 1 << 20) * 2, KEEP))
         return self.segment
+
+    def trim(self):
+        """Releases a segment larger than KEEP: a message without large buffers came (the device unmaps its
+        side when it receives such a message, see `receive_message`)."""
+        if self.segment is not None and self.segment.size > KEEP:
+            self.close()
 
     def close(self):
         if self.segment is not None:
@@ -231,11 +280,14 @@ class ChannelServer:
                 self._pending.release()
             with conn:
                 while True:
-                    message = StepMessage._make(receive_message(conn, attached))
+                    raw = receive_message(conn, attached)
+                    message = (TensorFrame if raw[0] == "tensor" else StepMessage)._make(raw)
+                    del raw
                     reply = self.handler(message)
                     del message  # its feeds may view a segment of `attached`
-                    send_message(conn, tuple(reply))  # plain tuples on the wire: a named one pickles its class
-                    del reply
+                    if reply is not None:  # tensor frames are one-way
+                        send_message(conn, tuple(reply))  # plain tuples on the wire: a named one pickles its class
+                        del reply
         except (EOFError, OSError, Exception):  # noqa: BLE001 - a broken, silent or hostile client ends its thread
             pass
         finally:
@@ -299,18 +351,8 @@ class Channel:
     """One client connection to a device: `call(message, timeout)` -> reply."""
 
     def __init__(self, addresses, authkey, same_host, timeout=10.0):
-        errors = []
-        for address in addresses:
-            if isinstance(address, str) and not same_host:
-                continue
-            try:
-                family = "AF_UNIX" if isinstance(address, str) else "AF_INET"
-                self.conn = _connect(address, family, authkey, timeout)
-                self.shm = SharedBuffer() if family == "AF_UNIX" else None
-                return
-            except (OSError, EOFError) as e:
-                errors.append(e)
-        raise ChannelClosed(f"could not connect to the device's step channel: {errors}")
+        self.conn, family = connect(addresses, authkey, same_host, timeout)
+        self.shm = SharedBuffer() if family == "AF_UNIX" else None
 
     def send(self, message):
         try:
@@ -339,6 +381,21 @@ class Channel:
             pass
         if self.shm is not None:
             self.shm.close()
+
+
+def connect(addresses, authkey, same_host, timeout=10.0):
+    """An authenticated connection to a channel server: its Unix socket when on the same host, else TCP.
+    -> (Connection, family); ChannelClosed when neither answers."""
+    errors = []
+    for address in addresses:
+        if isinstance(address, str) and not same_host:
+            continue
+        family = "AF_UNIX" if isinstance(address, str) else "AF_INET"
+        try:
+            return _connect(address, family, authkey, timeout), family
+        except (OSError, EOFError) as e:
+            errors.append(e)
+    raise ChannelClosed(f"could not connect to the device's step channel: {errors}")
 
 
 def _connect(address, family, authkey, timeout):

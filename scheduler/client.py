@@ -50,6 +50,7 @@ class Client:
         self._ids = itertools.count()
         self._prefix = uuid.uuid4().hex[:8]
         self._installed = set()  # ids of the plans installed on their devices
+        self._repeats = {}       # step id -> device of each step repeating in its device now
         self.closed = False
 
     def handle(self, device):
@@ -74,7 +75,7 @@ class Client:
                 return
         devices = list(plan.partitions)
         handles = {d: self.handle(d) for d in devices}
-        peers = {d: handles[d].actor for d in devices}
+        peers = {d: (handles[d].actor, handles[d].channel_info) for d in devices}  # links between devices
         refs = {d: handles[d].actor.install.remote(plan.id, plan.partitions[d], peers) for d in devices}
         for d, ref in refs.items():
             try:
@@ -114,6 +115,24 @@ class Client:
             else:
                 out.append(values[route[0]][route[1]])
         return out, stats
+
+    def run_repeatedly(self, plan, feeds):
+        """Runs a one-device plan's step again and again inside its device until a step fails (raised as in
+        `run_step`; "aborted" when `close` stopped it). For queue runners: no round trip per step."""
+        if plan.id not in self._installed:
+            self._install(plan)
+        (device,) = plan.partitions
+        step_id = f"{plan.id}/{next(self._ids)}"
+        with self._lock:
+            if self.closed:
+                raise DeviceUnavailable(device, "the session was closed")
+            self._repeats[step_id] = device
+        try:
+            self._call(device, StepMessage(kind="repeat", plan_id=plan.id, step_id=step_id,
+                                           feeds={k: feeds[k] for k in plan.feed_routes}, trace=False, timeout=None))
+        finally:
+            with self._lock:
+                self._repeats.pop(step_id, None)
 
     def _call(self, device, message):
         h = self.handle(device)
@@ -210,12 +229,18 @@ class Client:
         with self._lock:
             self.closed = True
             handles, self.handles = self.handles, {}
+            repeats = dict(self._repeats)
         import ray
         if not ray.is_initialized():
             # Ray shut down (at exit, ray.shutdown's atexit hook runs before a garbage collection that may
             # reach an unclosed session) and took this process's actors with it; calling into Ray now would
             # start a new runtime during interpreter finalization and block forever.
             return
+        for step_id, device in repeats.items():  # stop steps repeating in devices before letting them go
+            try:
+                handles[device].actor.abort.remote(step_id)
+            except Exception:  # noqa: BLE001 - a dead device repeats nothing
+                pass
         for h in handles.values():
             self._release(h)
 

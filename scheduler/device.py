@@ -2,8 +2,8 @@
 
 It keeps installed partitions by plan id, the steps in flight by step id, and an inbox for tensors that
 other devices sent before this device started the step. Steps arrive over the step channel (or as
-actor calls when no channel can be opened); tensors from other devices arrive as `deliver` calls
-carrying object refs.
+actor calls when no channel can be opened); tensors from other devices arrive as frames on links
+between the devices (peers.py), or as `deliver` calls carrying object refs where no link can be opened.
 """
 import atexit
 import collections
@@ -15,7 +15,8 @@ import weakref
 from concurrent.futures import ThreadPoolExecutor
 
 from . import intra_op, socket_dirs
-from .channel import ChannelServer, StepReply
+from .channel import ChannelServer, StepMessage, StepReply
+from .peers import PeerLink
 from .executor import Step, StepError, ThreadedDispatch
 from .resources import DEAD, Resources, VariableRef, write_output
 from .wire import decode, encode
@@ -42,7 +43,10 @@ class Device:
         atexit.register(_close_at_exit, weakref.ref(self))
         self.name = name
         self.resources = Resources()
-        self.partitions = {}     # plan id -> (Partition, {device name: actor handle})
+        self.partitions = {}     # plan id -> (Partition, {device name: (actor handle, channel info or None)})
+        self.links = {}          # (device name, channel info) -> PeerLink, or None where none could be opened
+        self.repeating = {}      # step id of a repeated step -> Event that stops it (see `repeat`)
+        self.use_links = os.environ.get("RAYGRAPH_DEVICE_LINKS", "1") != "0"  # 0: every tensor as an object ref
         self.steps = {}          # step id -> Step, while running
         self.inbox = {}          # step id -> {key: value} that came before the step
         self.ended = collections.OrderedDict()  # recently ended step ids: late deliveries are dropped
@@ -57,6 +61,8 @@ class Device:
         self.dispatch = ThreadedDispatch(self.pool)
         self.server = None
         self.sent_bytes = 0      # tensor bytes sent to other devices (for benchmarks)
+        self.sends = {"link": 0, "ref": 0}  # values and tokens sent over links / as Ray object refs
+        self.runs = {"messages": 0, "repeated": 0}  # step messages taken / steps run by `repeat`
 
     # ----- lifecycle ---------------------------------------------------------------------------------
     def info(self):
@@ -87,18 +93,26 @@ class Device:
             self.partitions.pop(plan_id, None)
 
     def reset(self, containers=None):
-        """Forgets variables (all, or those of the given containers) and, when all, installed plans."""
+        """Forgets variables (all, or those of the given containers) and, when all, installed plans and links."""
         self.resources.clear(containers)
         if containers is None:
             self.partitions.clear()
             with self.lock:
                 self.inbox.clear()
+                links, self.links = self.links, {}
+            for link in links.values():
+                if link is not None:
+                    link.close()
 
     def ping(self):
         return self.name
 
     def close(self):
         """Closes the step channel and removes its socket directory (also done at the process's exit)."""
+        for link in self.links.values():
+            if link is not None:
+                link.close()
+        self.links = {}
         server, self.server = self.server, None
         if server is not None:
             server.close()
@@ -106,7 +120,18 @@ class Device:
 
     # ----- steps ---------------------------------------------------------------------------------------
     def handle(self, message):
-        """A StepMessage -> its StepReply; never raises (failures are replies)."""
+        """A StepMessage -> its StepReply; never raises (failures are replies). A TensorFrame from another
+        device is taken in (no reply)."""
+        if not isinstance(message, StepMessage):  # a TensorFrame
+            value = message.value
+            value = DEAD if isinstance(value, str) else decode(value)
+            # The link's reader must go on reading: a kernel made ready here may block (a dequeue) until a
+            # later frame on this same link arrives, so the ops it releases run in another thread.
+            self.deliver_value(message.step_id, message.key, value, self.starters.submit)
+            return None
+        if message.kind == "repeat":
+            return self.repeat(message)
+        self.runs["messages"] += 1
         try:
             values, stats, output = self.run_step(message.plan_id, message.step_id, message.feeds, message.trace,
                                                   message.timeout)
@@ -121,6 +146,28 @@ class Device:
             return StepReply(kind="error", error=_portable(e))
 
     run = handle  # the actor-call route to the same thing
+
+    def repeat(self, message):
+        """Runs the step of `message` again and again, here, until one fails or the client aborts it (a queue
+        runner's enqueue: no client round trip per element). -> the reply that ended it ("aborted" if stopped)."""
+        stop = threading.Event()
+        with self.lock:
+            self.repeating[message.step_id] = stop
+        try:
+            n = 0
+            while not stop.is_set():
+                reply = self.handle(message._replace(kind="run", step_id=f"{message.step_id}/{n}"))
+                n += 1
+                self.runs["messages"] -= 1
+                self.runs["repeated"] += 1
+                if reply.kind != "ok":
+                    return reply
+                for stream, text in reply.output:
+                    write_output(text, stream)
+            return StepReply(kind="aborted")
+        finally:
+            with self.lock:
+                self.repeating.pop(message.step_id, None)
 
     def run_step(self, plan_id, step_id, feeds, trace, timeout):
         part, peers = self.partitions[plan_id]
@@ -164,32 +211,85 @@ class Device:
         return values, stats, step.output
 
     def _send(self, peers, part, step_id, key, value):
+        """Sends a value (or a control token) to the devices that read `key`: over their links, else as an
+        object ref in Ray's object store (one object, read by every such device)."""
         if isinstance(value, VariableRef):
             value = value.read()  # a variable ref leaves its device as its value
-        targets = [peers[d] for d in part.send_targets[key]]
-        if value is None or value is DEAD:
-            payload = "dead" if value is DEAD else None
+        token = value is None or value is DEAD
+        if token:
+            value = "dead" if value is DEAD else None
         else:
-            import ray
-            payload = [ray.put(encode(value))]  # one object, read by every receiving device
-            self.sent_bytes += getattr(value, "nbytes", 0) * len(targets)
-        for peer in targets:
-            peer.deliver.remote(step_id, key, payload)
+            self.sent_bytes += getattr(value, "nbytes", 0) * len(part.send_targets[key])
+        payload = None
+        for device in part.send_targets[key]:
+            actor, info = peers[device]
+            link = self._link(device, info)
+            if link is not None:
+                link.send(step_id, key, value)
+                self.sends["link"] += 1
+                continue
+            self.sends["ref"] += 1
+            if payload is None:
+                import ray
+                payload = value if token else [ray.put(encode(value))]
+            actor.deliver.remote(step_id, key, payload)
+
+    def _link(self, device, info):
+        if info is None or not self.use_links:
+            return None
+        key = (device, info[2], tuple(map(str, info[0])))
+        link = self.links.get(key, False)
+        if link is False:
+            with self.lock:
+                link = self.links.get(key, False)
+                if link is False:
+                    try:
+                        link = PeerLink(device, info, self._link_failed)
+                    except Exception:  # noqa: BLE001 - no link: this peer gets object refs
+                        link = None
+                    self.links[key] = link
+        elif link is not None and link.broken is not None:
+            with self.lock:
+                self.links.pop(key, None)
+            link.close()
+            return self._link(device, info)
+        return link
+
+    def _link_failed(self, step_id, device, error):
+        """A tensor of step `step_id` could not reach `device`: that step fails here (the client aborts the rest)."""
+        with self.lock:
+            step = self.steps.get(step_id)
+        if step is not None:
+            step.fail(None, ConnectionError(f"lost the connection to {device} sending a tensor: {error}"))
 
     def deliver(self, step_id, key, refs):
-        """A tensor (as [object ref]) or a control token (None) for `key` of step `step_id`."""
+        """A tensor (as [object ref]) or a control token (None, or "dead") for `key` of step `step_id`."""
         if refs is None or refs == "dead":
             value = None if refs is None else DEAD
         else:
             import ray
             value = decode(ray.get(refs[0]))
+        self.deliver_value(step_id, key, value)
+
+    def deliver_value(self, step_id, key, value, run=None):
+        """Takes in the value of `key` for step `step_id`; the ops it makes ready run in this thread (or
+        through `run(function, *args)`)."""
         with self.lock:
             step = self.steps.get(step_id)
             if step is None:
                 if step_id not in self.ended:
                     self.inbox.setdefault(step_id, {})[key] = value
                 return
-        self.dispatch(step, step.receive(key, value))
+        try:
+            ready = step.receive(key, value)
+        except Exception as e:  # noqa: BLE001 - e.g. a key this partition does not receive
+            step.fail(None, e)
+            return
+        if ready:
+            if run is None:
+                self.dispatch(step, ready)
+            else:
+                run(self.dispatch, step, ready)
 
     def _ended(self, step_id):
         self.ended[step_id] = True
@@ -197,7 +297,18 @@ class Device:
             self.ended.popitem(last=False)
 
     def abort(self, step_id):
-        """Ends step `step_id` here with Aborted (and drops anything that arrived for it)."""
+        """Ends step `step_id` here with Aborted (and drops anything that arrived for it); a repeated step
+        stops, its running repetition aborted."""
+        with self.lock:
+            stop = self.repeating.get(step_id)
+            if stop is not None:
+                stop.set()
+                prefix = step_id + "/"
+                running = [k for k in self.steps if k.startswith(prefix)]
+        if stop is not None:
+            for key in running:
+                self.abort(key)
+            return
         with self.lock:
             step = self.steps.get(step_id)
             self.inbox.pop(step_id, None)
@@ -209,7 +320,8 @@ class Device:
             step.done.set()
 
     def counters(self):
-        return {"sent_bytes": self.sent_bytes}
+        return {"sent_bytes": self.sent_bytes, "link_sends": self.sends["link"], "ref_sends": self.sends["ref"],
+                "step_messages": self.runs["messages"], "repeated_steps": self.runs["repeated"]}
 
     def variables(self):
         """{(container, name): value} of this device (for tests and checkpoints)."""

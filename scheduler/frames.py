@@ -15,7 +15,10 @@ results, alive once the condition is false: the Switches make the body dead then
 nodes in order in the device thread running the loop node (`run_in_order`: small steps, no hand-offs). No
 state outlives an iteration but the loop variables, and no client round trip happens per iteration.
 
-A frame whose ops ask for different devices is refused (PlanError) unless soft placement is on.
+A loop runs on one device: the merged request of its stateful ops (variables, queues, stacks...). Its
+stateless ops pinned elsewhere run there too (their values are the same anywhere; a variable read from
+another device enters the loop as its value at the loop's start). Stateful ops asking for different
+devices are refused (PlanError) unless soft placement is on.
 """
 from dataclasses import dataclass, replace
 
@@ -172,7 +175,7 @@ def _device(table, levels, frame, soft):
     """The merged device request of a frame's ops; LoopError if two of them conflict (the first one's, with
     soft placement)."""
     merged, first = None, None
-    for name in levels:
+    for name in sorted(levels, key=lambda n: not table[n].stateful):  # stateful ops first: they decide
         request = table[name].device
         if merged is None:
             merged, first = request, name
@@ -180,7 +183,7 @@ def _device(table, levels, frame, soft):
         both = []
         for a, b in zip(merged, request):
             if a is not None and b is not None and a != b:
-                if soft:
+                if soft or not table[name].stateful:
                     both = list(merged)
                     break
                 raise LoopError(f"while loop {frame} has ops on different devices ({first} on "

@@ -5,6 +5,7 @@ and its spinning threads made step times swing by half here. So devices run sing
 a large product is cut into blocks computed on `threads` threads, in the steps of partitions whose
 slow kernels run one at a time (the device learns which, see device.py).
 """
+import itertools
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -50,3 +51,50 @@ def matmul(x, y):
     for f in futures:
         f.result()
     return out
+
+
+
+def rows(run, inputs, block):
+    """run(inputs) -> tuple of arrays, for an elementwise `run`, computed in blocks of rows (axis 0 of the
+    inputs' broadcast shape) of about `block` elements: their temporaries stay in cache, and the blocks
+    are shared among the device's threads when its step lets kernels split. Inputs without those rows
+    (broadcast along them) go whole to every block; a failing block reruns whole, so that the error is
+    the one the whole run raises."""
+    if max(map(np.size, inputs), default=0) < 2 * block:  # small (or grown only by broadcasting): whole
+        return run(inputs)
+    try:
+        shape = np.broadcast_shapes(*(np.shape(a) for a in inputs))
+    except ValueError:
+        return run(inputs)
+    size = int(np.prod(shape))
+    n, ndim = (shape[0], len(shape)) if shape else (0, 0)
+    per_block = max(2, block * n // size) if size else n
+    if size < 2 * block or n < 2 * per_block:
+        return run(inputs)
+    whole = [not (isinstance(a, np.ndarray) and a.ndim == ndim and a.shape[0] == n) for a in inputs]
+    if any(w and np.size(a) >= block for w, a in zip(whole, inputs)):
+        return run(inputs)  # a large input broadcast along the rows would be recomputed per block
+    bounds = list(range(0, n, per_block)) + [n]
+    try:
+        first = run([a if w else a[:bounds[1]] for w, a in zip(whole, inputs)])
+        sliced = [np.ndim(v) == ndim and np.shape(v)[0] == bounds[1] for v in first]
+        outs = [np.empty((n,) + np.shape(v)[1:], np.asarray(v).dtype) if s else v for v, s in zip(first, sliced)]
+
+        def blocks(pairs):
+            for lo, hi in pairs:
+                for out, s, v in zip(outs, sliced, run([a if w else a[lo:hi] for w, a in zip(whole, inputs)])):
+                    if s:
+                        out[lo:hi] = v
+        pairs = list(itertools.pairwise(bounds))
+        for out, s, v in zip(outs, sliced, first):
+            if s:
+                out[:bounds[1]] = v
+        threads = _threads if _enabled and _pool is not None else 1
+        shares = [pairs[1 + k::threads] for k in range(threads)]
+        futures = [_pool.submit(blocks, share) for share in shares[1:] if share]
+        blocks(shares[0])
+        for f in futures:
+            f.result()
+    except Exception:  # noqa: BLE001 - the whole run raises the error the caller must see
+        return run(inputs)
+    return tuple(outs)

@@ -45,6 +45,7 @@ class Node:
     conditional: bool = False     # may see dead inputs (downstream of a switch)
     controls: tuple = ()          # node indices of its control inputs (a dead one makes it dead)
     role: str | None = None       # one of ROLES
+    elementwise: bool = False     # may be fused with its elementwise neighbours (fusion.py)
 
     def __repr__(self):
         return f"<Node {self.name} {self.op_type}>"
@@ -70,6 +71,7 @@ class Partition:
     control_sends: dict = field(default_factory=dict)  # node index -> (send key, ...) for control edges
     send_targets: dict = field(default_factory=dict)   # send key -> (receiving device, ...)
     consts: dict = field(default_factory=dict)         # slot -> constant value
+    const_names: dict = field(default_factory=dict)    # slot -> the node whose value it holds (folded or Const)
     dependents: tuple = field(init=False)        # per node: the nodes waiting for it
     roots: list = field(init=False)              # nodes ready at the start (receives are not: they arrive)
     initial_waiting: list = field(init=False)    # per node: len(deps[i])
@@ -135,7 +137,8 @@ def format_node(node, deps=()):
     text = f"{node.name}: {outputs + ' = ' if outputs else ''}{node.op_type}({', '.join(f's{s}' for s in node.inputs)})"
     if deps:
         text += f" waits {list(deps)}"
-    notes = [f"controls {list(node.controls)}" if node.controls else "",
+    notes = [f"holds {', '.join(node.attrs['fused_ops'])}" if "fused_ops" in node.attrs else "",
+             f"controls {list(node.controls)}" if node.controls else "",
              f"reads refs at {list(node.deref)}" if node.deref else "",
              "conditional" if node.conditional else "", node.role or "", "stateful" if node.stateful else ""]
     notes = [n for n in notes if n]

@@ -10,8 +10,9 @@ environment every partition planned is checked (`check_partition`; the tests do 
 import heapq
 import os
 from dataclasses import dataclass, field, replace
+from functools import partial
 
-from . import frames
+from . import frames, fusion, optimize
 from .partition import CONSTANT, MUST_FEED, PASS_THROUGH, ROLES, SWITCH, Node, Partition, PartitionError
 from .partition import check_partition
 
@@ -37,6 +38,8 @@ class NodeSpec:
     ref_outputs: tuple = ()     # output positions that are variable refs
     role: str | None = None     # what the engine treats specially (partition.ROLES), from the op's entry
     unfed_error: str | None = None  # for a MUST_FEED node: the error message for running it unfed
+    elementwise: bool = False   # its entry says each output element depends only on the inputs' at its position
+    pure: bool = False          # its outputs depend on its inputs alone: CSE may merge it, folding precompute it
 
     def __post_init__(self):
         if self.role not in ROLES:
@@ -208,14 +211,16 @@ def _feeds_stand_in(table, fed):
 
 
 # ----- partitioning --------------------------------------------------------------------------------------
-def build_plan(table, fetches, targets, feeds, devices, soft=False, plan_id="", ref_feeds=()):
-    """The whole plan for one (fetches, targets, feeds) signature: collapse loops, prune, place, cut, fold and
-    splice. `ref_feeds`: fed keys whose values are variable refs (a loop's RefEnters, frames.py)."""
+def build_plan(table, fetches, targets, feeds, devices, soft=False, plan_id="", ref_feeds=(), optimizations=None):
+    """The whole plan for one (fetches, targets, feeds) signature: collapse loops, prune, rewrite (optimize.py),
+    place, cut, fold, splice and fuse. `ref_feeds`: fed keys whose values are variable refs (a loop's
+    RefEnters, frames.py). `optimizations` (optimize.Optimizations): those of the table's session if None."""
+    opts = optimizations or getattr(table, "optimizations", None) or optimize.Optimizations()
     feeds = list(feeds)
     fed = set(feeds)
     table = _feeds_stand_in(table, fed)
     try:
-        table = frames.collapse(table, _plan_frame, soft)
+        table = frames.collapse(table, partial(_plan_frame, optimizations=opts), soft)
     except frames.LoopError as e:
         raise PlanError("UNIMPLEMENTED", str(e), e.node) from None
     names = prune(table, fetches, targets, feeds)
@@ -223,8 +228,11 @@ def build_plan(table, fetches, targets, feeds, devices, soft=False, plan_id="", 
         if table[name].role == MUST_FEED:
             raise PlanError("INVALID_ARGUMENT", table[name].unfed_error or f"You must feed a value for {name}",
                             name)
+    table, names, rename = optimize.rewrite(table, names, fed, [key[0] for key in fetches], opts)
+    if rename:  # a fetched duplicate is fetched from the node kept in its place
+        fetches = [key if key in fed else (rename.get(key[0], key[0]), key[1]) for key in fetches]
     placement = place(table, names, devices, soft)
-    cut = _Cut(table, fed, placement)
+    cut = _Cut(table, fed, placement, opts.fuse)
     cut.carrying.update((key, key[0]) for key in ref_feeds)
     for name in cut_order(table, names, fed):  # producers before consumers
         cut.add(table[name])
@@ -250,10 +258,11 @@ def build_plan(table, fetches, targets, feeds, devices, soft=False, plan_id="", 
                 id=plan_id)
 
 
-def _plan_frame(table, fetches, feeds, ref_feeds, device, targets):
+def _plan_frame(table, fetches, feeds, ref_feeds, device, targets, optimizations):
     """A loop frame's ops as one partition on the loop's device, and per fetch its position there (or
     ("fed", key) for a fetch of a fed value)."""
-    plan = build_plan(table, fetches, targets, feeds, [("loop", device)], soft=True, ref_feeds=ref_feeds)
+    plan = build_plan(table, fetches, targets, feeds, [("loop", device)], soft=True, ref_feeds=ref_feeds,
+                      optimizations=optimizations)
     part = plan.partitions.get("loop") or Partition(nodes=(), deps=(), n_slots=0)
     return part, [route if route[0] == "fed" else route[1] for route in plan.fetch_routes]
 
@@ -290,8 +299,8 @@ class _Cut:
     """Cuts placed nodes into one partition builder per device, wiring cross-device edges as send/receive
     pairs. It also tracks which nodes may see dead values, and which tensors may hold a variable ref."""
 
-    def __init__(self, table, fed, placement):
-        self.table, self.fed, self.placement = table, fed, placement
+    def __init__(self, table, fed, placement, fuse=False):
+        self.table, self.fed, self.placement, self.fuse = table, fed, placement, fuse
         self.builders = {}       # device name -> _PartitionBuilder
         self.conditional = set()  # nodes downstream of a switch may see dead values
         self.carrying = {}        # tensor that may hold a variable ref (ref outputs, pass-throughs of them)
@@ -300,7 +309,7 @@ class _Cut:
 
     def builder(self, device):
         if device not in self.builders:
-            self.builders[device] = _PartitionBuilder()
+            self.builders[device] = _PartitionBuilder(self.fuse)
         return self.builders[device]
 
     def add(self, spec):
@@ -373,7 +382,8 @@ class _Cut:
 class _PartitionBuilder:
     """One device's nodes as they are cut, then `finish()`ed into a Partition."""
 
-    def __init__(self):
+    def __init__(self, fuse=False):
+        self.fuse = fuse         # fuse elementwise regions (fusion.py) when finishing
         self.nodes, self.deps = [], []
         self.index = {}          # node name -> node index
         self.slots = {}          # (node, output) key -> slot
@@ -420,7 +430,8 @@ class _PartitionBuilder:
         self.index[spec.name] = len(self.nodes)
         self.nodes.append(Node(name=spec.name, op_type=spec.op_type, kernel=spec.kernel, attrs=spec.attrs,
                                stateful=spec.stateful, inputs=tuple(inputs), deref=deref, outputs=outputs,
-                               conditional=conditional, controls=tuple(controls), role=spec.role))
+                               conditional=conditional, controls=tuple(controls), role=spec.role,
+                               elementwise=spec.elementwise))
         self.deps.append(tuple(sorted(deps)))
 
     def fetch(self, key, is_ref):
@@ -434,19 +445,26 @@ class _PartitionBuilder:
         """The Partition, with constants folded into pre-filled slots, and pass-through nodes that only
         pass a value or an ordering on spliced out (their consumers read and wait on what they did)."""
         removed = self._foldable() | self._pass_through()
-        consts = {self.nodes[i].outputs[0]: self.nodes[i].kernel(self.nodes[i].attrs) for i in removed
-                  if self.nodes[i].role == CONSTANT}
+        folded = [self.nodes[i] for i in sorted(removed) if self.nodes[i].role == CONSTANT]
+        consts = {node.outputs[0]: node.kernel(node.attrs) for node in folded}
         nodes, deps, renumber, alias = self._splice(removed)
         nodes = [replace(node, controls=tuple(renumber[c] for c in node.controls if c not in removed))
                  for node in nodes]
+        fetches = tuple(alias.get(s, s) for s in self.fetches)
+        if self.fuse:
+            nodes, deps, again = fusion.fuse(nodes, deps, set(fetches) | set(self.sends))
+            renumber = {i: again[j] for i, j in renumber.items()}
+            nodes = [replace(node, controls=tuple(again[c] for c in node.controls)) if node.controls else node
+                     for node in nodes]
         return Partition(
             nodes=tuple(nodes), deps=tuple(deps), n_slots=self.n_slots, feeds=dict(self.feeds),
-            recvs=dict(self.recvs), fetches=tuple(alias.get(s, s) for s in self.fetches),
+            recvs=dict(self.recvs), fetches=fetches,
             sends={slot: tuple(keys) for slot, keys in self.sends.items()},
             recv_nodes={key: renumber[i] for key, i in self.recv_nodes.items()},
             fetch_deref=tuple(self.fetch_deref),
             control_sends={renumber[self.index[name]]: tuple(keys) for name, keys in self.control_sends.items()},
-            send_targets={k: tuple(v) for k, v in self.send_targets.items()}, consts=consts)
+            send_targets={k: tuple(v) for k, v in self.send_targets.items()}, consts=consts,
+            const_names={node.outputs[0]: node.name for node in folded})
 
     def _splice(self, removed):
         """The nodes left (inputs re-pointed past removed pass-throughs), their waits, old -> new index,

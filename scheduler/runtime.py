@@ -76,21 +76,21 @@ class DeviceHandle:
         self._channels = []
         self._channel_lock = threading.Lock()
         try:
-            self._channel_info = ray.get(actor.channel.remote(local), timeout=60)
+            self.channel_info = ray.get(actor.channel.remote(local), timeout=60)
         except Exception:  # noqa: BLE001 - no channel: steps go through actor calls
-            self._channel_info = None
+            self.channel_info = None
         self.node_id = None
 
     def channel(self):
         """This thread's channel to the device, or None when steps must use actor calls."""
         ch = getattr(self._local, "channel", None)
-        if ch is None and self._channel_info is not None:
+        if ch is None and self.channel_info is not None:
             import socket
-            addresses, authkey, host = self._channel_info
+            addresses, authkey, host = self.channel_info
             try:
                 ch = Channel(addresses, authkey, host == socket.gethostname())
             except ChannelClosed:
-                self._channel_info = None
+                self.channel_info = None
                 return None
             self._local.channel = ch
             with self._channel_lock:

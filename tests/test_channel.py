@@ -1,4 +1,5 @@
 """The step protocol without Ray: framing over a socket pair, and a ChannelServer with its Channel."""
+import os
 import socket
 import threading
 from multiprocessing.connection import Connection
@@ -254,3 +255,25 @@ def test_a_local_device_listens_on_loopback_only():
     finally:
         d.server.close()
         d.pool.shutdown()
+
+
+def test_a_large_shared_segment_lives_only_while_steps_need_it(server, monkeypatch):
+    """Exactly sized above KEEP (not doubled), reused by the next step that needs it, released by the
+    first step that does not."""
+    import numpy as np
+    from scheduler import channel
+    monkeypatch.setattr(channel, "KEEP", 1 << 20)
+    ch = Channel(server.addresses, server.authkey, True)
+    try:
+        big = np.ones(1 << 19, np.float32)  # 2 MiB
+        for _ in range(2):
+            ch.send(_message({"a": big}))
+            assert ch.receive(10.0).values[0].sum() == big.sum()
+            assert ch.shm.segment.size == big.nbytes
+        path = "/dev/shm/" + ch.shm.segment.name.lstrip("/")
+        assert os.path.exists(path)
+        ch.send(_message({"a": 1.0, "b": 2.0}))
+        assert ch.receive(10.0).values == [3.0]
+        assert ch.shm.segment is None and not os.path.exists(path)
+    finally:
+        ch.close()

@@ -248,3 +248,23 @@ def test_a_token_cluster_without_a_token_says_how_to_give_one_within_5s(token_he
         assert "requires token authentication" in message and "no token" in message
         assert "RAY_AUTH_TOKEN" in message and "~/.ray/auth_token" in message and "ray get-auth-token" in message
     assert run.stderr.count("InvalidAuthToken") < 2, run.stderr[-3000:]  # no log flood
+
+
+def test_ops_without_a_device_go_to_the_masters_task_as_in_tf1():
+    """No extra client device: the master is the session's own task, else task 0 of chief/master/worker."""
+    from types import SimpleNamespace
+    from raygraph.cluster_spec import ClusterSpec
+    from raygraph.cluster_targets import cluster_devices, master_task
+
+    def table(*jobs):
+        return {f"n{i}": SimpleNamespace(device=(job, None, task, None, None)) for i, (job, task) in enumerate(jobs)}
+    graph = table(("ps", 0), ("ps", 1), ("worker", 1), (None, None))
+    assert master_task(None, graph) == ("worker", 1)  # no spec: the lowest worker task the graph names
+    assert master_task(None, table(("worker", 2), ("worker", None))) == ("worker", 0)
+    assert cluster_devices(None, None, graph)[0] == "/job:worker/replica:0/task:1/device:CPU:0"
+    assert not any("localhost" in d for d in cluster_devices(None, None, graph))
+    assert cluster_devices(None, ("ps", 1), graph)[0].startswith("/job:ps/replica:0/task:1/")
+    spec = ClusterSpec({"ps": ["a:1"], "chief": ["b:1"], "worker": ["c:1", "d:1"]})
+    assert master_task(spec, graph) == ("chief", 0)
+    assert master_task(ClusterSpec({"trainer": {3: "a:1", 5: "b:1"}}), table()) == ("trainer", 3)
+    assert master_task(None, table((None, None))) == ("localhost", 0)

@@ -107,8 +107,69 @@ def test_control_tokens_and_dead_values_go_to_peers_without_the_object_store(dev
     node = Node(name="a", op_type="NoOp", kernel=lambda at: None)
     part = Partition(nodes=[node], deps=[()], n_slots=0, control_sends={0: ("^a",)},
                      send_targets={"^a": ("peer",)})
-    device.install("s", part, {"peer": Peer})
+    device.install("s", part, {"peer": (Peer, None)})
     assert device.handle(_run("s/1", plan_id="s")).kind == "ok"
     assert sent == [("s/1", "^a", None)]
-    device._send({"peer": Peer}, part, "s/2", "^a", DEAD)
+    device._send({"peer": (Peer, None)}, part, "s/2", "^a", DEAD)
     assert sent[-1] == ("s/2", "^a", "dead")
+
+
+def _sending_and_waiting():
+    """A partition that sends node a's control token to "peer" and then waits for "^back" from it."""
+    a = Node(name="a", op_type="NoOp", kernel=lambda at: None)
+    recv = Node(name="_recv/^back", op_type="_Recv", kernel=None, outputs=(0,))
+    after = Node(name="after", op_type="Const", kernel=lambda at: 5, outputs=(1,))
+    return Partition(nodes=[a, recv, after], deps=[(), (), (1,)], n_slots=2, recvs={"^back": 0},
+                     recv_nodes={"^back": 1}, fetches=(1,), control_sends={0: ("^a",)},
+                     send_targets={"^a": ("peer",)})
+
+
+def test_a_link_delivers_to_the_peer_device_and_its_answer_completes_the_step(device):
+    import threading
+    peer = Device("/job:localhost/replica:0/task:0/device:CPU:1", threads=1)
+    try:
+        peer.install("l", _waiting_for("^a"), {})
+        device.install("l", _sending_and_waiting(), {"peer": (None, peer.channel(local=True))})
+        replies = {}
+        threading.Thread(target=lambda: replies.setdefault("peer", peer.handle(_run("l/1", plan_id="l")))).start()
+        threading.Timer(0.3, lambda: device.deliver("l/1", "^back", None)).start()
+        assert device.handle(_run("l/1", plan_id="l", timeout=10)).values == [5]
+        for _ in range(100):
+            if "peer" in replies:
+                break
+            threading.Event().wait(0.05)
+        assert replies["peer"].values == [5]  # the control token arrived over the link
+        assert device.counters()["link_sends"] == 1 and device.counters()["ref_sends"] == 0
+    finally:
+        peer.close()
+        device.close()
+
+
+def test_a_peer_without_a_link_gets_object_refs_and_a_broken_link_fails_the_step(device):
+    import socket
+    sent = []
+
+    class Peer:
+        class deliver:
+            @staticmethod
+            def remote(step_id, key, payload):
+                sent.append((step_id, key, payload))
+    nowhere = (["/nonexistent/step.sock", ("127.0.0.1", 1)], b"key", socket.gethostname())
+    device.install("f", _sending_and_waiting(), {"peer": (Peer, nowhere)})
+    device.deliver("f/1", "^back", None)
+    assert device.handle(_run("f/1", plan_id="f", timeout=10)).values == [5]
+    assert sent == [("f/1", "^a", None)] and device.counters()["ref_sends"] == 1
+    # a link that breaks under a running step fails that step (the session reports UnavailableError)
+    peer = Device("/job:localhost/replica:0/task:0/device:CPU:1", threads=1)
+    try:
+        device.install("g", _sending_and_waiting(), {"peer": (Peer, peer.channel(local=True))})
+        device.deliver("g/1", "^back", None)
+        assert device.handle(_run("g/1", plan_id="g", timeout=10)).kind == "ok"  # opens the link
+        (link,) = [v for v in device.links.values() if v is not None]
+        link.conn.close()
+        reply = device.handle(_run("g/2", plan_id="g", timeout=10))
+        assert reply.kind == "error" and isinstance(reply.error, ConnectionError)
+        assert "lost the connection to peer" in str(reply.error)
+    finally:
+        peer.close()
+        device.close()

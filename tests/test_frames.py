@@ -30,19 +30,44 @@ def test_a_frame_becomes_one_loop_node(tf):
     assert not any(n.name.startswith("while/") and n.name != "while/Exit_1" and n not in loops for n in part.nodes)
 
 
-def test_a_loop_over_two_devices_is_refused(tf):
-    with tf.device("/cpu:0"):
-        x = tf.constant(2.0)
+CPU1 = ("/job:localhost/replica:0/task:0/device:CPU:1", ("localhost", 0, 0, "CPU", 1))
 
-    def body(i, a):
-        with tf.device("/cpu:0"):
-            j = i + 1
-        with tf.device("/cpu:1"):
-            return j, a * x
-    _, a = tf.while_loop(lambda i, a: i < 3, body, [0, 1.0])
-    devices = CPU + [("/job:localhost/replica:0/task:0/device:CPU:1", ("localhost", 0, 0, "CPU", 1))]
+
+def test_a_loop_runs_where_its_stateful_ops_are_and_its_stateless_ops_pinned_elsewhere_follow(rtf):
+    tf = rtf
+    with tf.device("/cpu:1"):
+        scale = tf.Variable(2.0)
+        count = tf.Variable(0.0)
+    with tf.device("/cpu:0"):
+        def body(i, x):
+            with tf.device("/cpu:0"):
+                j = i + 1
+            with tf.device("/cpu:1"):
+                y = x * scale  # a read of a variable from another device, in the body
+            with tf.control_dependencies([tf.assign_add(count, 1.0)]):  # colocated with count: cpu:1
+                return j, y + 0.0
+        i, x = tf.while_loop(lambda i, x: i < 5, body, [tf.constant(0), tf.constant(1.0)])
+    plan = build_plan(GraphTable(tf.get_default_graph()).refresh(), [(x.op.name, 0)], [], [], CPU + [CPU1])
+    (loop_device,) = [d for d, p in plan.partitions.items() if any(n.op_type == "_Loop" for n in p.nodes)]
+    assert loop_device == CPU1[0]
+    with tf.Session(config=tf.ConfigProto(device_count={"CPU": 2})) as s:
+        s.run(tf.global_variables_initializer())
+        assert s.run([i, x]) == [5, 32.0]
+        assert s.run(count) == 5.0
+
+
+def test_a_loop_whose_stateful_ops_ask_for_two_devices_is_refused(tf):
+    with tf.device("/cpu:0"):
+        a = tf.Variable(0.0)
+    with tf.device("/cpu:1"):
+        b = tf.Variable(0.0)
+
+    def body(i):
+        with tf.control_dependencies([tf.assign_add(a, 1.0), tf.assign_add(b, 1.0)]):
+            return i + 1
+    out = tf.while_loop(lambda i: i < 3, body, [0])
     with pytest.raises(PlanError, match="different devices"):
-        build_plan(GraphTable(tf.get_default_graph()).refresh(), [(a.op.name, 0)], [], [], devices)
+        build_plan(GraphTable(tf.get_default_graph()).refresh(), [(out.op.name, 0)], [], [], CPU + [CPU1])
 
 
 def test_tf_written_while_loops_import_and_run(rtf):

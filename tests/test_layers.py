@@ -29,15 +29,16 @@ LAYERS = [
     # the op table: building an op from its entry
     ["ops.shape_fns", "ops.registry"],
     # op families, each importing only the families before it
-    ["ops.indexed_slices", "ops.array", "ops.math", "ops.filling", "ops.joining", "ops.slicing", "ops.reduction",
+    ["ops.indexed_slices", "ops.array", "ops.sparse_tensor", "ops.math", "ops.filling", "ops.joining", "ops.slicing", "ops.reduction",
      "ops.sets", "ops.linalg", "ops.matrix", "ops.products", "ops.decompositions",
      "ops.operators", "ops.random", "ops.candidate_sampling", "ops.control_flow", "ops.tensor_array", "ops.while_loop",
      "ops.control", "ops.nn", "ops.blocks", "ops.conv", "ops.pooling", "ops.normalization", "ops.ranking",
-     "ops.nn_impl", "ops.clip", "ops.checks", "ops.state", "ops.scatter", "ops.embedding",
+     "ops.nn_impl", "ops.clip", "ops.checks", "ops.state", "ops.scatter", "ops.segments", "ops.sparse_ops", "ops.sparse_math", "ops.sparse_slicing",
+     "ops.embedding",
      "ops.io", "ops.image", "ops.parsing", "ops.script", "ops.summary", "ops.strings", "ops.regexes", "ops.string_joins",
      "ops.training", "ops.queues", "ops"],
     # TF's namespaces over the op families
-    ["math", "bitwise", "image", "io", "losses", "functional", "debugging", "linalg", "random",
+    ["math", "sparse", "bitwise", "image", "io", "losses", "functional", "debugging", "linalg", "random",
      "queue", "sets", "strings"],
     # tf.data: dataset recipes (what a device iterates), graph functions, the dataset and iterator ops, the API
     ["data.sources", "data.pipeline", "data.resource", "data.structure", "data.function", "data.ops", "data.iterator",

@@ -135,3 +135,35 @@ def test_a_queue_is_shared_by_the_sessions_of_a_device(rtf):
     with tf.Session() as sess:
         sess.run(q.enqueue_many([[1, 2, 3]]))
         assert sess.run(q.dequeue()) == 1
+
+
+def test_queue_runners_enqueue_inside_the_device_and_stop_with_the_coordinator(rtf):
+    """A queue runner's enqueue repeats in its device (no client round trip per element); the coordinator's
+    stop ends it (the queue is cancelled) and closing the session under a blocked enqueue ends it too."""
+    import ray
+    tf = rtf
+    images = np.arange(512 * 4, dtype=np.float32).reshape(512, 4)
+    image, label = tf.train.slice_input_producer([images, np.arange(512)], shuffle=False)
+    x, y = tf.train.batch([image, label], batch_size=32, capacity=64)
+    with tf.Session() as s:
+        s.run(tf.constant(0))
+        (h,) = s._runtime.client.handles.values()
+        before = ray.get(h.actor.counters.remote())  # a pooled device actor: its counters started earlier
+        coord = tf.train.Coordinator()
+        threads = tf.train.start_queue_runners(sess=s, coord=coord)
+        for i in range(10):
+            xv, yv = s.run([x, y])
+            assert yv.tolist() == list(range(32 * i, 32 * i + 32)) and np.array_equal(xv, images[yv])
+        counts = ray.get(h.actor.counters.remote())
+        assert counts["repeated_steps"] - before["repeated_steps"] >= 320
+        assert counts["step_messages"] - before["step_messages"] < 30
+        coord.request_stop()
+        coord.join(threads, stop_grace_period_secs=10)
+        assert not any(t.is_alive() for t in threads)
+    with tf.Session() as s:  # no coordinator: closing the session stops the runners, blocked on full queues
+        threads = tf.train.start_queue_runners(sess=s)
+        s.run(x)
+        time.sleep(0.3)
+    for t in threads:
+        t.join(10)
+        assert not t.is_alive()

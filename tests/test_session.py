@@ -29,7 +29,7 @@ def test_independent_heavy_branches_overlap_on_one_device(rtf):
     x = tf.placeholder(tf.float32, [640, 640])
     w = tf.constant(np.eye(640, dtype=np.float32))
     a = tf.matmul(x, w, name="branch_a")
-    b = tf.matmul(x, w, name="branch_b")
+    b = tf.matmul(x, w * 2.0, name="branch_b")  # not the same product: CSE would compute that once
     total = tf.reduce_sum(a) + tf.reduce_sum(b)
     value = np.ones((640, 640), np.float32)
     with tf.Session() as s:
@@ -302,3 +302,35 @@ def test_unclosed_session_in_a_cycle_does_not_block_exit():
             except ProcessLookupError:
                 pass
             proc.wait()
+
+
+def test_tensors_between_devices_travel_over_links_not_the_object_store(rtf):
+    """Values of every kind (large numeric buffers, strings, scalars), control tokens and a dead branch of a
+    cond go from device to device over the devices' own links; no send falls back to Ray's object store."""
+    import ray
+    tf = rtf
+    big = np.arange(1 << 17, dtype=np.float32).reshape(256, 512)  # 512 KiB: raw frames beside the pickle
+    with tf.device("/cpu:0"):
+        x = tf.placeholder(tf.float32, [256, 512])
+        words = tf.constant([b"a", b"\x00bc", "ä".encode()])
+        flag = tf.placeholder(tf.bool, [])
+        first = tf.assign_add(tf.Variable(0.0), 1.0)
+        doubled = x * 2.0
+    with tf.device("/cpu:1"):
+        total = tf.reduce_sum(doubled)
+        joined = tf.identity(words)
+        picked = tf.cond(flag, lambda: doubled[0, 1] + 1.0, lambda: doubled[0, 2] - 1.0)
+        with tf.control_dependencies([first]):
+            after = tf.constant(7.0) + 0.0
+    with tf.Session(config=tf.ConfigProto(device_count={"CPU": 2})) as s:
+        s.run(tf.global_variables_initializer())
+        for f in (True, False):
+            t, w, p, a = s.run([total, joined, picked, after], {x: big, flag: f})
+            assert np.isclose(t, big.astype(np.float64).sum() * 2, rtol=1e-6)
+            assert w.tolist() == [b"a", b"\x00bc", "ä".encode()]
+            assert p == (3.0 if f else 3.0) and a == 7.0
+        handles = s._runtime.client.handles.values()
+        counts = [ray.get(h.actor.counters.remote()) for h in handles]
+    # per step at least `doubled` and the control token of `first`
+    assert sum(c["link_sends"] for c in counts) >= 4
+    assert sum(c["ref_sends"] for c in counts) == 0

@@ -22,7 +22,9 @@ def two_device_step(tf):
             d = tf.identity(c, name="d")
     metadata = tf.RunMetadata()
     options = tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE, output_partition_graphs=True)
-    with tf.Session(config=tf.ConfigProto(device_count={"CPU": 2})) as sess:
+    config = tf.ConfigProto(device_count={"CPU": 2})
+    config.graph_options.optimizer_options.opt_level = tf.OptimizerOptions.L0  # no folding: b and c would be
+    with tf.Session(config=config) as sess:
         value = sess.run(d, options=options, run_metadata=metadata)
     np.testing.assert_allclose(value, np.array([[7.0, 10.0], [15.0, 22.0]]) + 1)
     return metadata

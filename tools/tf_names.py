@@ -7,7 +7,7 @@ import json
 import os
 import types
 
-NAMESPACES = ("math", "random", "linalg", "strings", "debugging", "io", "sets", "bitwise", "graph_util", "test",
+NAMESPACES = ("math", "random", "linalg", "strings", "debugging", "io", "sets", "bitwise", "graph_util", "test", "sparse",
               "dtypes")
 # Top-level names left out of the count: eager execution, TF2 behaviour switches and tf.function machinery.
 EXCLUDED_TOP = {

@@ -3,5 +3,6 @@ from . import blocks, nn_impl, ranking  # noqa: F401
 from . import (array, candidate_sampling, clip, control, control_flow, conv, embedding, filling,  # noqa: F401
                io, joining, linalg, math, nn, normalization, operators, parsing, pooling, queues, random, reduction,
                scatter, script, slicing, state, summary, tensor_array, training, while_loop)
-from . import image, regexes, sets, string_joins, strings  # noqa: F401
+from . import image, segments, sets, sparse_math, sparse_ops, sparse_slicing, sparse_tensor  # noqa: F401
+from . import regexes, string_joins, strings  # noqa: F401
 from .registry import REGISTRY, NOT_DIFFERENTIABLE, apply_op, op  # noqa: F401

@@ -1,5 +1,6 @@
 """Embeddings and sampled losses as TF1 builds them: `embedding_lookup` (one table, or a table split in
-partitions by the 'mod' or 'div' strategy, rows clipped to `max_norm`), `nce_loss` and
+partitions by the 'mod' or 'div' strategy, rows clipped to `max_norm`), the bag-of-ids lookups
+`embedding_lookup_sparse` and `safe_embedding_lookup_sparse` over SparseTensors of ids, `nce_loss` and
 `sampled_softmax_loss` (the true classes' and sampled classes' logits from one lookup).
 
 A lookup is a gather, so the gradient its table gets is an IndexedSlices: an optimizer then updates only
@@ -9,21 +10,27 @@ from .. import dtypes
 from ..convert import convert_to_tensor
 from ..default_graph import name_scope
 from ..graph import get_default_graph
-from ..shape import Dimension
+from ..shape import Dimension, unknown_shape
+from ..tensor import Tensor
 from .array import expand_dims, identity, rank, reshape, shape, size, stop_gradient
 from .candidate_sampling import compute_accidental_hits, log_uniform_candidate_sampler
 from .clip import clip_by_norm
 from .filling import ones, ones_like, zeros_like
 from .filling import range as range_
 from .indexed_slices import IndexedSlices
-from .joining import concat, dynamic_partition, parallel_dynamic_stitch, stack
+from .joining import concat, dynamic_partition, parallel_dynamic_stitch, stack, tile
 from .linalg import matmul
-from .math import cast, log, maximum, multiply
+from .math import cast, div_no_nan, greater, greater_equal, log, logical_and, maximum, multiply, sqrt
+from .math import pow as pow_
 from .nn import sigmoid_cross_entropy_with_logits, softmax_cross_entropy_with_logits_v2
-from .reduction import reduce_sum
-from .scatter import sparse_to_dense
+from .reduction import reduce_prod, reduce_sum
+from .scatter import sparse_to_dense, unique
+from .segments import segment_sum, sparse_segment_mean, sparse_segment_sqrt_n, sparse_segment_sum
 from .slicing import gather, where
 from .slicing import slice as slice_
+from .sparse_ops import sparse_reshape, sparse_retain
+from .sparse_slicing import sparse_fill_empty_rows
+from .sparse_tensor import SparseTensor
 
 
 def _clip(params, ids, max_norm):
@@ -195,3 +202,113 @@ def sampled_softmax_loss(weights, biases, labels, inputs, num_sampled, num_class
     labels = stop_gradient(labels, name="labels_stop_gradient")
     return softmax_cross_entropy_with_logits_v2(labels=labels, logits=logits)
 
+
+
+# ----- sparse lookups: a bag of ids per row, combined -----------------------------------------------------------
+def embedding_lookup_sparse(params, sp_ids, sp_weights, partition_strategy="mod", name=None, combiner=None,
+                            max_norm=None, allow_fast_lookup=False):
+    """Per row of the SparseTensor `sp_ids` [batch, k], its ids' embeddings combined: summed ('sum'),
+    averaged ('mean', the default) or summed / sqrt(count) ('sqrtn'), weighted by `sp_weights` if given."""
+    combiner = "mean" if combiner is None else combiner
+    if combiner not in ("mean", "sqrtn", "sum"):
+        raise ValueError(f"combiner must be one of 'mean', 'sqrtn' or 'sum', got {combiner}")
+    params = list(params) if isinstance(params, (list, tuple)) else [params]
+    if not isinstance(sp_ids, SparseTensor):
+        raise TypeError(f"sp_ids must be SparseTensor, got {type(sp_ids)}")
+    if sp_weights is not None:
+        if not isinstance(sp_weights, SparseTensor):
+            raise TypeError(f"sp_weights must be either None or SparseTensor,got {type(sp_weights)}")
+        for a, b in ((sp_ids.values, sp_weights.values), (sp_ids.indices, sp_weights.indices),
+                     (sp_ids.dense_shape, sp_weights.dense_shape)):
+            a.shape.assert_is_compatible_with(b.shape)
+    with name_scope(name, "embedding_lookup_sparse", params + [sp_ids]) as scope:
+        segment_ids = sp_ids.indices[:, 0]
+        return _combine(params, segment_ids, sp_weights, sp_ids.values, combiner, max_norm, allow_fast_lookup,
+                        partition_strategy, scope)
+
+
+def _combine(params, segment_ids, sp_weights, ids, combiner, max_norm, allow_fast_lookup, strategy, name):
+    segment_ids = convert_to_tensor(segment_ids, name="segment_ids")
+    if len(params) == 1 and not isinstance(params[0], (Tensor, IndexedSlices)):
+        params = [convert_to_tensor(params[0], name="params")]
+    if len(params) == 1 and params[0].device == segment_ids.device and max_norm is None and (
+            allow_fast_lookup or sp_weights is None):  # TF's fast path: no Unique, a sparse gradient
+        idx, embeddings, sparse_gradient = ids, params[0], not allow_fast_lookup
+    else:
+        ids, idx = unique(ids)
+        embeddings, sparse_gradient = embedding_lookup(params, ids, partition_strategy=strategy,
+                                                       max_norm=max_norm), False
+    if sp_weights is None:
+        if segment_ids.dtype not in (dtypes.int32, dtypes.int64):
+            segment_ids = cast(segment_ids, dtypes.int32)
+        reduce = {"sum": sparse_segment_sum, "mean": sparse_segment_mean, "sqrtn": sparse_segment_sqrt_n}[combiner]
+        return reduce(embeddings, idx, segment_ids, name=name, sparse_gradient=sparse_gradient)
+    if segment_ids.dtype != dtypes.int32:
+        segment_ids = cast(segment_ids, dtypes.int32)
+    weights = sp_weights.values
+    embeddings = gather(embeddings, idx)
+    original = embeddings.dtype
+    if embeddings.dtype in (dtypes.float16,):  # low precision is combined in float32, as in TF
+        embeddings = cast(embeddings, dtypes.float32)
+    if weights.dtype != embeddings.dtype:
+        weights = cast(weights, embeddings.dtype)
+    ones_shape = expand_dims(rank(embeddings) - 1, 0)
+    weights_shape = shape(weights)
+    bcast_shape = concat([weights_shape, ones(ones_shape, dtype=weights_shape.dtype)], 0)
+    static = weights.shape
+    weights = reshape(weights, bcast_shape)
+    if embeddings.shape.ndims is not None:
+        weights.set_shape(static.concatenate([1] * (embeddings.shape.ndims - 1)))
+    embeddings = embeddings * weights
+    if combiner == "sum":
+        embeddings = segment_sum(embeddings, segment_ids, name=name)
+    else:
+        embeddings = segment_sum(embeddings, segment_ids)
+        w = weights if combiner == "mean" else pow_(weights, 2)
+        total = segment_sum(w, segment_ids)
+        embeddings = div_no_nan(embeddings, total if combiner == "mean" else sqrt(total), name=name)
+    return cast(embeddings, original) if embeddings.dtype != original else embeddings
+
+
+def safe_embedding_lookup_sparse(embedding_weights, sparse_ids, sparse_weights=None, combiner="mean", default_id=None,
+                                 name=None, partition_strategy="div", max_norm=None, allow_fast_lookup=False):
+    """`embedding_lookup_sparse` for ids of any rank >= 2, dropping invalid ids (< 0) and, unless summing,
+    non-positive weights; a row left empty gets the embedding of `default_id`, or zeros."""
+    if embedding_weights is None:
+        raise ValueError(f"Missing embedding_weights {embedding_weights}.")
+    weights = list(embedding_weights) if isinstance(embedding_weights, (list, tuple)) else [embedding_weights]
+    if len(weights) < 1:
+        raise ValueError(f"Missing embedding_weights {embedding_weights}.")
+    dtype = sparse_weights.dtype if sparse_weights is not None else None
+    weights = [convert_to_tensor(w, dtype=dtype) for w in weights]
+    with name_scope(name, "embedding_lookup", weights + [sparse_ids, sparse_weights]) as scope:
+        original_shape = sparse_ids.dense_shape
+        rank_dim = sparse_ids.dense_shape.shape[0].value
+        original_rank = size(original_shape) if rank_dim is None else rank_dim
+        sparse_ids = sparse_reshape(sparse_ids, [reduce_prod(slice_(original_shape, [0], [original_rank - 1])),
+                                                 gather(original_shape, original_rank - 1)])
+        if sparse_weights is not None:
+            sparse_weights = SparseTensor(sparse_ids.indices, sparse_weights.values, sparse_ids.dense_shape)
+        valid = greater_equal(sparse_ids.values, 0)
+        if sparse_weights is not None:
+            valid = logical_and(valid, ones_like(sparse_weights.values, dtype=dtypes.bool_))
+        sparse_ids = sparse_retain(sparse_ids, valid)
+        if sparse_weights is not None:
+            sparse_weights = sparse_retain(sparse_weights, valid)
+            if combiner != "sum":
+                positive = greater(sparse_weights.values, 0)
+                sparse_ids, sparse_weights = sparse_retain(sparse_ids, positive), sparse_retain(sparse_weights, positive)
+        sparse_ids, is_row_empty = sparse_fill_empty_rows(sparse_ids, default_id or 0)
+        if sparse_weights is not None:
+            sparse_weights, _ = sparse_fill_empty_rows(sparse_weights, 1.0)
+        result = embedding_lookup_sparse(weights, sparse_ids, sparse_weights, combiner=combiner,
+                                         partition_strategy=partition_strategy,
+                                         name=None if default_id is None else scope, max_norm=max_norm,
+                                         allow_fast_lookup=allow_fast_lookup)
+        if default_id is None:
+            is_row_empty = tile(reshape(is_row_empty, [-1, 1]), stack([1, shape(result)[1]]))
+            result = where(is_row_empty, zeros_like(result), result, name=scope)
+        final = reshape(result, concat([slice_(cast(original_shape, dtypes.int32), [0], [original_rank - 1]),
+                                        slice_(shape(result), [1], [-1])], 0))
+        final.set_shape(unknown_shape(None if rank_dim is None else rank_dim - 1).concatenate(result.shape[1:]))
+        return final

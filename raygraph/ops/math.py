@@ -137,7 +137,7 @@ def _sigmoid(x):
 def _binary(type, fn, allowed, grad, out=broadcast_shape, no_cpu_kernel=""):
     kernel = lambda a, x, y: fn(x, y)  # noqa: E731
     op(type, "x:T, y:T", kernel=cpu_kernel(type, kernel, no_cpu_kernel) if no_cpu_kernel else kernel, shape=out,
-       grad=grad, T=allowed)
+       grad=grad, T=allowed, elementwise=True)
 
 
 _add_grad = _binary_grad(lambda op, g, x, y: g, lambda op, g, x, y: g)
@@ -174,14 +174,14 @@ _binary("Atan2", np.arctan2, FLOAT, NO_GRADIENT_DEFINED)
 
 for _type, _fn in (("Equal", np.equal), ("NotEqual", np.not_equal)):
     op(_type, "x:T, y:T", kernel=lambda a, x, y, fn=_fn: fn(x, y), shape=bool_broadcast_shape,
-       grad=NOT_DIFFERENTIABLE)
+       grad=NOT_DIFFERENTIABLE, elementwise=True)
 for _type, _fn in (("Less", np.less), ("LessEqual", np.less_equal), ("Greater", np.greater),
                    ("GreaterEqual", np.greater_equal)):
     op(_type, "x:T, y:T", kernel=lambda a, x, y, fn=_fn: fn(x, y), shape=bool_broadcast_shape,
-       grad=NOT_DIFFERENTIABLE, T=COMPARE)
+       grad=NOT_DIFFERENTIABLE, T=COMPARE, elementwise=True)
 for _type, _fn in (("LogicalAnd", np.logical_and), ("LogicalOr", np.logical_or)):
     op(_type, "x:bool, y:bool", kernel=lambda a, x, y, fn=_fn: fn(x, y), shape=bool_broadcast_shape,
-       grad=NOT_DIFFERENTIABLE)
+       grad=NOT_DIFFERENTIABLE, elementwise=True)
 for _type, _fn in (("BitwiseAnd", np.bitwise_and), ("BitwiseOr", np.bitwise_or), ("BitwiseXor", np.bitwise_xor)):
     _binary(_type, _fn, BITS, NOT_DIFFERENTIABLE)
 
@@ -190,7 +190,7 @@ for _type, _fn in (("BitwiseAnd", np.bitwise_and), ("BitwiseOr", np.bitwise_or),
 def _unary(type, fn, allowed, grad, no_cpu_kernel=""):
     kernel = lambda a, x: fn(x)  # noqa: E731
     op(type, "x:T", kernel=cpu_kernel(type, kernel, no_cpu_kernel) if no_cpu_kernel else kernel, shape=same_shape,
-       grad=grad, T=allowed)
+       grad=grad, T=allowed, elementwise=True)
 
 
 def _square_grad(op, g):
@@ -243,7 +243,7 @@ _GRAD_KERNELS = (
      lambda op, g: [g * -2.0 * op.inputs[1] * op.inputs[0], apply_op("ReciprocalGrad", [op.inputs[0], g], {})]))
 for _t, _fn, _grad in _GRAD_KERNELS:
     op(_t, "y:T, dy:T", kernel=lambda a, y, dy, fn=_fn: _quiet(lambda _: fn(y, dy))(None).astype(y.dtype, copy=False),
-       shape=same_shape, grad=_grad, T=FLOAT_COMPLEX)
+       shape=same_shape, grad=_grad, T=FLOAT_COMPLEX, elementwise=True)
 
 
 # ----- named functions --------------------------------------------------------------------------------------
@@ -437,7 +437,8 @@ def _cast_grad(op, g):
     return [None]
 
 
-op("Cast", "x:SrcT", kernel=_cast_kernel, shape=lambda i, a: (a["DstT"], i[0].shape), grad=_cast_grad)
+op("Cast", "x:SrcT", kernel=_cast_kernel, shape=lambda i, a: (a["DstT"], i[0].shape), grad=_cast_grad,
+   elementwise=True)
 
 
 def cast(x, dtype, name=None):

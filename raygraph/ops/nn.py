@@ -29,7 +29,7 @@ _raw = TensorShape._raw
 
 
 def _unary(type, fn, grad, allowed=HALF_UP):
-    op(type, "features:T", kernel=lambda a, x: fn(x), shape=same_shape, grad=grad, T=allowed)
+    op(type, "features:T", kernel=lambda a, x: fn(x), shape=same_shape, grad=grad, T=allowed, elementwise=True)
 
 
 def _relu_grad_kernel(a, g, y):
@@ -51,7 +51,7 @@ _SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804
 
 _unary("Relu", lambda x: np.maximum(x, 0).astype(x.dtype, copy=False),
        lambda op, g: [apply_op("ReluGrad", [g, op.outputs[0]], {})], RELU_T + " qint8")
-op("ReluGrad", "gradients:T, features:T", kernel=_relu_grad_kernel, shape=same_shape, T=RELU_T,
+op("ReluGrad", "gradients:T, features:T", kernel=_relu_grad_kernel, shape=same_shape, T=RELU_T, elementwise=True,
    grad=lambda op, g: [apply_op("ReluGrad", [g, op.inputs[1]], {}), apply_op("ZerosLike", [op.inputs[1]], {})])
 _unary("Relu6", lambda x: np.clip(x, 0, 6).astype(x.dtype, copy=False),
        lambda op, g: [g * cast((op.inputs[0] > 0) & (op.inputs[0] < 6), g.dtype)], RELU_T)
@@ -63,7 +63,7 @@ _unary("Softplus", _softplus, lambda op, g: [g * apply_op("Sigmoid", [op.inputs[
 _unary("Softsign", lambda x: (x / (1 + np.abs(x))).astype(x.dtype, copy=False),
        lambda op, g: [g / apply_op("Square", [1.0 + apply_op("Abs", [op.inputs[0]], {})], {})])
 op("LeakyRelu", "features:T", kernel=lambda a, x: np.where(x > 0, x, x * np.asarray(a["alpha"], x.dtype)),
-   shape=same_shape, T=HALF_UP,
+   shape=same_shape, T=HALF_UP, elementwise=True,
    grad=lambda op, g: [apply_op("Select", [op.inputs[0] > 0, g, g * op._attrs["alpha"]], {})])
 
 
@@ -405,7 +405,7 @@ def _bias_add_kernel(a, x, b):
 
 _SUMMABLE = ("float32 float64 int32 uint8 int16 int8 complex64 int64 qint8 quint8 qint32 bfloat16 qint16 quint16 "
              "uint16 complex128 float16 uint32 uint64")
-op("BiasAdd", "value:T, bias:T", kernel=_bias_add_kernel, shape=_bias_add_shape, T=_SUMMABLE,
+op("BiasAdd", "value:T, bias:T", kernel=_bias_add_kernel, shape=_bias_add_shape, T=_SUMMABLE, elementwise=True,
    grad=lambda op, g: [g, apply_op("BiasAddGrad", [g], {"data_format": op._attrs.get("data_format", "NHWC")})])
 def _bias_add_grad_shape(inputs, a):
     d = dims(inputs[0])

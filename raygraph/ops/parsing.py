@@ -1,4 +1,5 @@
-"""Parsing ops: `tf.train.Example` records (`parse_example`, `parse_single_example` with `FixedLenFeature`),
+"""Parsing ops: `tf.train.Example` records (`parse_example`, `parse_single_example` with `FixedLenFeature` and
+`VarLenFeature`, the latter as SparseTensors),
 `decode_raw` and `decode_csv`, with TF's op types (ParseExampleV2, DecodeRaw, DecodeCSV) and errors."""
 import collections
 import csv
@@ -13,6 +14,7 @@ from ..example_pb2 import Example
 from ..shape import TensorShape, as_shape
 from .array import reshape
 from .registry import NOT_DIFFERENTIABLE, apply_op, op
+from .sparse_tensor import SparseTensor
 
 
 class FixedLenFeature(collections.namedtuple("FixedLenFeature", ["shape", "dtype", "default_value"])):
@@ -23,7 +25,7 @@ class FixedLenFeature(collections.namedtuple("FixedLenFeature", ["shape", "dtype
 
 
 class VarLenFeature(collections.namedtuple("VarLenFeature", ["dtype"])):
-    """A feature of any number of values (parsed into a SparseTensor, which raygraph does not have yet)."""
+    """A feature of any number of values, parsed into a SparseTensor ([batch, position] -> value)."""
 
 
 # ----- ParseExampleV2 ------------------------------------------------------------------------------------------
@@ -62,10 +64,35 @@ def _feature_values(example, key, dtype, default, shape, index):
     return np.asarray(values, dtype=object if dtype is dtypes.string else dtype.as_numpy_dtype).reshape(shape)
 
 
+def _var_len_values(example, key, dtype, index):
+    feature = example.features.feature.get(key)
+    kind = feature.WhichOneof("kind") if feature is not None else None
+    if kind is None:
+        return []
+    if kind != _KINDS[dtype.name]:
+        raise InvalidArgumentError(None, None, f"Name: <unknown>, Key: {key}, Index: {index}.  Data types don't "
+                                               f"match. Expected type: {_TF_NAMES[dtype.name]}")
+    return list(getattr(feature, kind).value)
+
+
+def _sparse_outputs(examples, keys, types, batched):
+    """Each VarLenFeature as (indices [n, 1 or 2], values [n], dense shape): entry j of example b at [b, j]."""
+    indices, values, shapes = [], [], []
+    for key, dtype in zip(keys, types):
+        rows = [_var_len_values(ex, key, dtype, i) for i, ex in enumerate(examples)]
+        idx = [[b, j] if batched else [j] for b, row in enumerate(rows) for j in range(len(row))]
+        width = max([len(r) for r in rows], default=0)
+        indices.append(np.asarray(idx, np.int64).reshape(len(idx), 2 if batched else 1))
+        values.append(np.asarray([v for r in rows for v in r], object if dtype is dtypes.string else
+                                 dtype.as_numpy_dtype))
+        shapes.append(np.asarray([len(rows), width] if batched else [width], np.int64))
+    return indices + values + shapes
+
+
 def _parse_example_kernel(a, serialized, names, sparse_keys, dense_keys, ragged_keys, *defaults):
     records = np.asarray(serialized, dtype=object)
     examples = [_parse(r, i) for i, r in enumerate(records.ravel())]
-    outputs = []
+    outputs = _sparse_outputs(examples, _texts(sparse_keys), a["sparse_types"], records.ndim > 0)
     for key, dtype, shape, default in zip(_texts(dense_keys), a["Tdense"], a["dense_shapes"], defaults):
         shape = tuple(shape.as_list())
         default = np.asarray(default)
@@ -78,7 +105,11 @@ def _parse_example_kernel(a, serialized, names, sparse_keys, dense_keys, ragged_
 
 def _parse_example_shape(inputs, a):
     batch = inputs[0].shape
-    return [(t, batch.concatenate(s)) for t, s in zip(a["Tdense"], a["dense_shapes"])]
+    rank = None if batch.ndims is None else batch.ndims + 1
+    n = a["num_sparse"]
+    sparse = [(dtypes.int64, TensorShape([None, rank]))] * n + [(t, TensorShape([None])) for t in a["sparse_types"]] + \
+        [(dtypes.int64, TensorShape([rank]))] * n
+    return sparse + [(t, batch.concatenate(s)) for t, s in zip(a["Tdense"], a["dense_shapes"])]
 
 
 op("ParseExampleV2", "serialized:string, names:string, sparse_keys:string, dense_keys:string, ragged_keys:string, "
@@ -86,23 +117,28 @@ op("ParseExampleV2", "serialized:string, names:string, sparse_keys:string, dense
 
 
 def parse_example(serialized, features, name=None, example_names=None):
-    """Parses a batch of serialized `Example`s into {key: dense tensor [batch] + shape} (FixedLenFeature)."""
+    """Parses a batch of serialized `Example`s into {key: dense tensor [batch] + shape} (FixedLenFeature) or
+    {key: SparseTensor [batch, longest]} (VarLenFeature)."""
     with name_scope(name, "ParseExample"):
         return _parse_example(serialized, features)
 
 
 def parse_single_example(serialized, features, name=None, example_names=None):
-    """Parses one serialized `Example` into {key: dense tensor of the feature's shape} (FixedLenFeature)."""
-    with name_scope(name, "ParseSingleExample"), name_scope("ParseExample"):
-        return _parse_example(serialized, features)
+    """Parses one serialized `Example` into {key: dense tensor of the feature's shape} (FixedLenFeature) or
+    {key: 1-D SparseTensor} (VarLenFeature)."""
+    with name_scope(name, "ParseSingleExample"):
+        serialized = convert_to_tensor(serialized, name="serialized")
+        with name_scope("ParseExample"):
+            return _parse_example(serialized, features)
 
 
 def _parse_example(serialized, features):
-    keys = sorted(features)
-    for k in keys:
-        if not isinstance(features[k], FixedLenFeature):
-            raise NotImplementedError(f"raygraph parses only FixedLenFeature features; {k} is "
-                                      f"{type(features[k]).__name__} (SparseTensor is not implemented)")
+    for k in sorted(features):
+        if not isinstance(features[k], (FixedLenFeature, VarLenFeature)):
+            raise NotImplementedError(f"raygraph parses FixedLenFeature and VarLenFeature features; {k} is "
+                                      f"{type(features[k]).__name__}")
+    keys = sorted(k for k in features if isinstance(features[k], FixedLenFeature))
+    sparse_keys = sorted(k for k in features if isinstance(features[k], VarLenFeature))
     defaults = []
     for k in keys:
         f = features[k]
@@ -113,12 +149,16 @@ def _parse_example(serialized, features):
         else:
             value = convert_to_tensor(f.default_value, dtype=dtype, name=f"key_{k}")
             defaults.append(reshape(value, as_shape(f.shape).as_list()))
-    attrs = {"Tdense": [dtypes.as_dtype(features[k].dtype) for k in keys], "num_sparse": 0, "sparse_types": [],
-             "ragged_value_types": [], "ragged_split_types": [],
+    sparse_types = [dtypes.as_dtype(features[k].dtype) for k in sparse_keys]
+    attrs = {"Tdense": [dtypes.as_dtype(features[k].dtype) for k in keys], "num_sparse": len(sparse_keys),
+             "sparse_types": sparse_types, "ragged_value_types": [], "ragged_split_types": [],
              "dense_shapes": [as_shape(features[k].shape) for k in keys]}
-    out = apply_op("ParseExampleV2", [serialized, [], [], keys, [], defaults], attrs)
+    out = apply_op("ParseExampleV2", [serialized, [], sparse_keys, keys, [], defaults], attrs)
     out = out if isinstance(out, list) else [out]
-    return dict(zip(keys, out))
+    n = len(sparse_keys)
+    result = {k: SparseTensor(out[i], out[n + i], out[2 * n + i]) for i, k in enumerate(sparse_keys)}
+    result.update(zip(keys, out[3 * n:]))
+    return result
 
 
 # ----- DecodeRaw -------------------------------------------------------------------------------------------------

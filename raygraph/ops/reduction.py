@@ -45,7 +45,7 @@ def _text(shape_):
 
 
 op("AddN", "inputs:*T", kernel=_add_n_kernel, shape=_add_n_shape, grad=lambda op, g: [g] * len(op.inputs),
-   T=SUMMABLE + " variant")
+   T=SUMMABLE + " variant", elementwise=True)
 
 
 def add_n(inputs, name=None):

@@ -12,8 +12,11 @@ import numpy as np
 from .. import dtypes
 from ..errors import InvalidArgumentError
 from ..shape import TensorShape
+from .filling import zeros_like
+from .reduction import reduce_sum
 from .registry import NO_GRADIENT_DEFINED, NOT_DIFFERENTIABLE, NUMBERS, REALS, apply_op, op
 from .shape_fns import constant_value_as_shape, dims, merge_dims, with_rank
+from .slicing import gather_nd
 from .state import locked
 
 _raw = TensorShape._raw
@@ -165,9 +168,16 @@ def _sparse_to_dense_shape(inputs, a):
     return inputs[2].dtype.base_dtype, constant_value_as_shape(inputs[1])
 
 
+def _sparse_to_dense_grad(op, g):
+    indices, output_shape = op.inputs[0], op.inputs[1]
+    values_grad = gather_nd(g, indices)
+    default_grad = reduce_sum(g) - reduce_sum(values_grad)
+    return [zeros_like(indices), zeros_like(output_shape), values_grad, default_grad]
+
+
 op("SparseToDense", "sparse_indices:Tindices, output_shape:Tindices, sparse_values:T, default_value:T",
    kernel=_sparse_to_dense_kernel, shape=_sparse_to_dense_shape, Tindices="int32 int64",
-   grad=NO_GRADIENT_DEFINED)  # TF's gradient needs GatherNd, which raygraph does not have yet
+   grad=_sparse_to_dense_grad)
 
 
 def sparse_to_dense(sparse_indices, output_shape, sparse_values, default_value=0, validate_indices=True,

@@ -42,8 +42,16 @@ class QueueRunner:
         decremented = False
         try:
             enqueue_callable = sess.make_callable(enqueue_op)
+            # In the device, until an enqueue fails (the queue closed: the coordinator's stop cancels it), with
+            # no round trip per element; a step over several devices is run from here, one `run` at a time.
+            repeat = getattr(sess, "_run_repeatedly", None)
             while coord is None or not coord.should_stop():
                 try:
+                    if repeat is not None:
+                        if repeat(enqueue_op):
+                            return  # the session closed
+                        repeat = None
+                        continue
                     enqueue_callable()
                 except self._queue_closed_exception_types:
                     with self._lock:  # the last thread to end closes the queue

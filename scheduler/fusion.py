@@ -1,0 +1,208 @@
+"""Fusing elementwise regions of a partition into one node each, when planning (after gradients are built).
+
+An elementwise op (its table entry says so: each output element depends only on the input elements at
+the same broadcast position) costs the executor a dispatch, a waiting-count update and a timing per run,
+more than the arithmetic of a small tensor. `fuse` gathers connected elementwise nodes of a partition
+into regions and replaces each region of two or more nodes by one `_FusedElementwise` node whose kernel
+(`run_fused`) runs the members' own kernels in order, values passed in a list, each dropped after its
+last use: the same numbers as unfused, one dispatch. Large regions run in blocks of rows, whose
+temporaries stay in cache, shared among the device's intra-op threads when the step lets kernels split
+themselves (intra_op.py).
+
+A region never hides a value someone else needs: a member's output read outside the region, sent to
+another device or fetched is an output of the fused node. A node joins the region of one of its
+producers only if none of its other producers depends on that region (no cycle through an outside
+node). Members are plain nodes: not stateful, not downstream of a switch, no control sends.
+"""
+import heapq
+from dataclasses import dataclass
+
+from . import intra_op
+from .executor import StepError
+from .partition import Node
+
+FUSED_OP = "_FusedElementwise"
+MAX_SEARCH = 4096    # nodes a cycle check may visit before it gives up (and refuses the join)
+BLOCK = 1 << 15     # elements per block of rows a large region is computed in (intra_op.rows)
+
+
+@dataclass(slots=True, frozen=True, kw_only=True, eq=False)
+class Program:
+    """A fused region: its members in order, each (name, kernel, attrs, args); an arg >= 0 is the fused
+    node's input of that position, ~j the value of member j. `outputs`: the members whose values leave
+    the region; `drops[j]`: the member values no longer needed once member j ran."""
+
+    members: tuple
+    outputs: tuple
+    drops: tuple
+
+    def run(self, inputs):
+        values = [None] * len(self.members)
+        drops = self.drops
+        j = 0
+        try:
+            for j, (_, kernel, attrs, args) in enumerate(self.members):
+                values[j] = kernel(attrs, *[inputs[a] if a >= 0 else values[~a] for a in args])
+                for k in drops[j]:
+                    values[k] = None
+        except Exception as e:  # noqa: BLE001 - reported as the member's failure, as unfused
+            raise StepError(self.members[j][0], e) from None
+        return tuple(values[j] for j in self.outputs)
+
+
+def run_fused(attrs, *inputs):
+    """The fused node's kernel."""
+    program = attrs["program"]
+    out = intra_op.rows(program.run, inputs, BLOCK)
+    return out if len(program.outputs) > 1 else out[0]
+
+
+def fusable(node):
+    return node.elementwise and not node.stateful and not node.conditional and node.role is None \
+        and len(node.outputs) == 1
+
+
+def fuse(nodes, deps, keep):
+    """(nodes, deps, renumber) with each elementwise region replaced by one fused node; `keep`: slots
+    read outside the partition (sent, fetched). renumber maps each old index to the new index of the node
+    itself or of the fused node that holds it."""
+    for strict in (False, True):
+        regions = _regions(nodes, deps, strict)
+        if not regions:
+            return nodes, deps, {i: i for i in range(len(nodes))}
+        member_of = {i: r for r, members in enumerate(regions) for i in members}
+        items, waits, order = _order(len(nodes), deps, regions, member_of)
+        if order is not None:
+            break
+    readers = {}
+    for i, node in enumerate(nodes):
+        for s in node.inputs:
+            readers.setdefault(s, set()).add(i)
+    fused = [_fused_node(nodes, members, readers, keep) for members in regions]
+    # the new list: kept nodes and fused nodes, producers first (a fused node where its last member was)
+    position = {item: n for n, item in enumerate(order)}
+    new_nodes = [nodes[x] if kind == "node" else fused[x] for kind, x in order]
+    at = {item: n for n, item in enumerate(items)}
+    new_deps = [tuple(sorted(position[w] for w in waits[at[item]])) for item in order]
+    renumber = {i: position[("fused", member_of[i])] if i in member_of else position[("node", i)]
+                for i in range(len(nodes))}
+    return new_nodes, new_deps, renumber
+
+
+def _order(n, deps, regions, member_of):
+    """The kept nodes and fused regions as items ("node", i) and ("fused", r), what each waits for, and
+    their order, producers first (None if regions wait for each other: each region is convex, but two
+    grown greedily may still form a cycle; the strict rule of `_regions` cannot)."""
+    items = [("node", i) for i in range(n) if i not in member_of] + [("fused", r) for r in range(len(regions))]
+    waits = []
+    for kind, x in items:
+        ds = deps[x] if kind == "node" else {d for i in regions[x] for d in deps[i]}
+        waits.append({("fused", member_of[d]) if d in member_of else ("node", d) for d in ds} - {(kind, x)})
+    return items, waits, _topological(items, waits, lambda it: it[1] if it[0] == "node" else regions[it[1]][-1])
+
+
+def _topological(items, waits, priority):
+    index = {item: n for n, item in enumerate(items)}
+    users = [[] for _ in items]
+    count = [len(w) for w in waits]
+    for n, w in enumerate(waits):
+        for src in w:
+            users[index[src]].append(n)
+    ready = [(priority(items[n]), n) for n in range(len(items)) if not count[n]]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        n = heapq.heappop(ready)[1]
+        order.append(items[n])
+        for u in users[n]:
+            count[u] -= 1
+            if not count[u]:
+                heapq.heappush(ready, (priority(items[u]), u))
+    return order if len(order) == len(items) else None
+
+
+def _regions(nodes, deps, strict=False):
+    """Lists of node indices (increasing), one per region of two or more fusable nodes. A node joins the
+    region of its first producer it may join, and the regions of its other producers join that one too
+    when the union stays convex (no path leaves it and comes back); `strict`: only when what the union
+    waits for from outside all comes before its first member."""
+    producer = {s: i for i, node in enumerate(nodes) for s in node.outputs}
+    region_of, regions = {}, []
+    for i, node in enumerate(nodes):
+        if not fusable(node):
+            continue
+        target = None
+        for r in dict.fromkeys(region_of.get(producer.get(s)) for s in node.inputs):
+            if r is None or r == target:
+                continue
+            members = regions[r]
+            if target is None:
+                outside = [d for d in deps[i] if region_of.get(d) != r]
+                if all(d < members[0] for d in outside) if strict else \
+                        not _reaches(outside, set(members), members[0], deps):
+                    target = r
+                    members.append(i)
+                    region_of[i] = r
+                continue
+            union = set(members) | set(regions[target])
+            lo = min(members[0], regions[target][0])
+            outside = [d for m in union for d in deps[m] if d not in union]
+            if all(d < lo for d in outside) if strict else not _reaches(outside, union, lo, deps):
+                regions[target] = sorted(union)
+                for m in members:
+                    region_of[m] = target
+                regions[r] = []
+        if target is None:
+            region_of[i] = len(regions)
+            regions.append([i])
+    return [members for members in regions if len(members) > 1]
+
+
+def _reaches(starts, members, lo, deps):
+    """Whether any member is among `starts` or what they wait for (transitively), looking no further back
+    than node `lo` (members start there); True also when the search grows too large to finish."""
+    seen, stack = set(), list(starts)
+    while stack:
+        d = stack.pop()
+        if d < lo or d in seen:
+            continue
+        if d in members:
+            return True
+        seen.add(d)
+        if len(seen) > MAX_SEARCH:
+            return True
+        stack.extend(deps[d])
+    return False
+
+
+def _fused_node(nodes, members, readers, keep):
+    member_set = set(members)
+    made = {nodes[i].outputs[0]: j for j, i in enumerate(members)}
+    inputs, deref, specs, last_use = [], [], [], {}
+    for j, i in enumerate(members):
+        node = nodes[i]
+        args = []
+        for p, s in enumerate(node.inputs):
+            if s in made:
+                args.append(~made[s])
+                last_use[made[s]] = j
+                continue
+            if s not in inputs:
+                inputs.append(s)
+            args.append(inputs.index(s))
+            if p in node.deref and inputs.index(s) not in deref:
+                deref.append(inputs.index(s))
+        specs.append((node.name, node.kernel, node.attrs, tuple(args)))
+    outputs = tuple(j for j, i in enumerate(members)
+                    if nodes[i].outputs[0] in keep or readers.get(nodes[i].outputs[0], set()) - member_set)
+    drops = [[] for _ in members]
+    for k, j in last_use.items():
+        if k not in outputs:
+            drops[j].append(k)
+    last = nodes[members[-1]]
+    program = Program(members=tuple(specs), outputs=outputs, drops=tuple(tuple(d) for d in drops))
+    return Node(name=f"fused/{last.name}", op_type=FUSED_OP, kernel=run_fused,
+                attrs={"program": program, "fused_ops": tuple(nodes[i].name for i in members)},
+                inputs=tuple(inputs), deref=tuple(sorted(deref)),
+                outputs=tuple(nodes[members[j]].outputs[0] for j in outputs))
+

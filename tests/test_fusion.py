@@ -1,0 +1,274 @@
+"""Plan-time rewrites: constant folding, CSE and the fusion of elementwise regions (optimize.py, fusion.py).
+
+The first half plans hand-written node tables (no graph, no Ray); the second runs sessions and checks
+that fused and unfused steps give the same numbers, and what traces and partition graphs show."""
+import numpy as np
+import pytest
+
+from scheduler import intra_op
+from scheduler.executor import Step, run_inline, run_step
+from scheduler.fusion import FUSED_OP
+from scheduler.optimize import Optimizations, from_config
+from scheduler.partition import CONSTANT, check_partition
+from scheduler.plan import NodeSpec, build_plan
+
+CPU0 = ("/job:localhost/replica:0/task:0/device:CPU:0", ("localhost", 0, 0, "CPU", 0))
+CPU1 = ("/job:localhost/replica:0/task:0/device:CPU:1", ("localhost", 0, 0, "CPU", 1))
+ALL = Optimizations()
+NONE = Optimizations(fold_constants=False, eliminate_common=False, fuse=False)
+
+
+def const(name, value, **more):
+    return NodeSpec(name=name, op_type="Const", kernel=lambda a: a["value"], attrs={"value": np.asarray(value)},
+                    role=CONSTANT, pure=True, **more)
+
+
+def ew(name, fn, *inputs, **more):
+    """An elementwise node computing fn(*inputs)."""
+    return NodeSpec(name=name, op_type="Ew", kernel=lambda a, *xs: fn(*xs), inputs=tuple((i, 0) for i in inputs),
+                    elementwise=True, pure=True, **more)
+
+
+def other(name, fn, *inputs, stateful=False, **more):
+    kernel = (lambda a, res, *xs: fn(*xs)) if stateful else (lambda a, *xs: fn(*xs))
+    return NodeSpec(name=name, op_type="Other", kernel=kernel, inputs=tuple((i, 0) for i in inputs),
+                    stateful=stateful, pure=not stateful, **more)
+
+
+def feed(name):
+    return NodeSpec(name=name, op_type="Placeholder", kernel=None, role="must_feed")
+
+
+def table(*specs):
+    return {s.name: s for s in specs}
+
+
+def run(plan, feeds, device=CPU0[0]):
+    part = plan.partitions[device]
+    check_partition(part)
+    values, _ = run_step(part, feeds, lambda node: None, run_inline)
+    return values
+
+
+def kernels(plan, device=CPU0[0]):
+    return [n.op_type for n in plan.partitions[device].nodes if n.kernel is not None]
+
+
+# ----- fusion -------------------------------------------------------------------------------------------
+def test_a_chain_becomes_one_fused_node_with_the_same_values():
+    t = table(feed("x"), ew("a", np.tanh, "x"), ew("b", lambda v: v * 2, "a"), ew("c", lambda v: v + 1, "b"))
+    x = np.linspace(-1, 1, 5).astype(np.float32)
+    fused = build_plan(t, [("c", 0)], [], [("x", 0)], [CPU0], optimizations=ALL)
+    plain = build_plan(t, [("c", 0)], [], [("x", 0)], [CPU0], optimizations=NONE)
+    assert kernels(fused) == [FUSED_OP] and kernels(plain) == ["Ew"] * 3
+    assert fused.partitions[CPU0[0]].nodes[0].attrs["fused_ops"] == ("a", "b", "c")
+    np.testing.assert_array_equal(run(fused, {("x", 0): x})[0], run(plain, {("x", 0): x})[0])
+
+
+def test_values_needed_outside_a_region_are_its_outputs():
+    t = table(feed("x"), ew("a", np.exp, "x"), ew("b", lambda v: v * 2, "a"), other("s", np.sum, "a"),
+              ew("c", lambda v, s: v + s, "b", "s"))
+    x = np.arange(3, dtype=np.float32)
+    plan = build_plan(t, [("b", 0), ("c", 0)], [], [("x", 0)], [CPU0], optimizations=ALL)
+    b, c = run(plan, {("x", 0): x})
+    np.testing.assert_allclose(b, np.exp(x) * 2)
+    np.testing.assert_allclose(c, np.exp(x) * 2 + np.exp(x).sum())
+    # c needs s, which needs a: c cannot join a's region (a cycle through s); a and b fuse, b fetched
+    part = plan.partitions[CPU0[0]]
+    assert [n.attrs.get("fused_ops") for n in part.nodes] == [("a", "b"), None, None]
+    assert len(part.nodes[0].outputs) == 2
+
+
+def test_sibling_regions_merge_when_they_meet():
+    t = table(feed("x"), ew("a", np.tanh, "x"), ew("b", np.exp, "x"), ew("c", np.add, "a", "b"))
+    plan = build_plan(t, [("c", 0)], [], [("x", 0)], [CPU0], optimizations=ALL)
+    assert kernels(plan) == [FUSED_OP]
+    x = np.ones(2, np.float32)
+    np.testing.assert_allclose(run(plan, {("x", 0): x})[0], np.tanh(x) + np.exp(x))
+
+
+def test_regions_that_would_wait_for_each_other_are_not_made():
+    # a1 -> o1 -> b2 and b1 -> o2 -> a2: {a1, a2} and {b1, b2} are each convex, but would wait for each other
+    t = table(feed("x"), ew("a1", np.tanh, "x"), ew("b1", np.exp, "x"), other("o1", np.negative, "a1"),
+              other("o2", np.negative, "b1"), ew("b2", np.add, "b1", "o1"), ew("a2", np.add, "a1", "o2"),
+              ew("out", np.multiply, "a2", "b2"))
+    x = np.linspace(0, 1, 4)
+    plan = build_plan(t, [("out", 0)], [], [("x", 0)], [CPU0], optimizations=ALL)
+    want = (np.tanh(x) - np.exp(x)) * (np.exp(x) - np.tanh(x))
+    np.testing.assert_allclose(run(plan, {("x", 0): x})[0], want)
+    assert FUSED_OP in kernels(plan)
+
+
+def test_values_sent_to_another_device_stay_visible():
+    t = table(feed("x"), ew("a", np.tanh, "x", device=CPU0[1]), ew("b", lambda v: v * 3, "a", device=CPU0[1]),
+              other("remote", lambda v: v + 100, "a", device=CPU1[1]))
+    plan = build_plan(t, [("b", 0), ("remote", 0)], [], [("x", 0)], [CPU0, CPU1], optimizations=ALL)
+    part = plan.partitions[CPU0[0]]
+    assert kernels(plan) == [FUSED_OP]
+    sent = [slot for slot, keys in part.sends.items() if "a:0" in keys]
+    assert sent and sent[0] in part.nodes[0].outputs
+    check_partition(plan.partitions[CPU1[0]])
+
+
+def test_a_failing_member_is_reported_as_itself():
+    def boom(v):
+        raise ValueError("bad value")
+    t = table(feed("x"), ew("a", np.tanh, "x"), ew("b", boom, "a"), ew("c", np.exp, "b"))
+    plan = build_plan(t, [("c", 0)], [], [("x", 0)], [CPU0], optimizations=ALL)
+    step = Step(plan.partitions[CPU0[0]], lambda node: None, {("x", 0): np.ones(2)})
+    run_inline(step, plan.partitions[CPU0[0]].roots)
+    assert step.error.node_name == "b" and "bad value" in str(step.error.error)
+
+
+def test_stateful_and_non_elementwise_nodes_are_not_fused():
+    t = table(feed("x"), ew("a", np.tanh, "x"), other("st", np.exp, "a", stateful=True, elementwise=True),
+              ew("b", np.exp, "st"))
+    plan = build_plan(t, [("b", 0)], [], [("x", 0)], [CPU0], optimizations=ALL)
+    assert kernels(plan) == ["Ew", "Other", "Ew"]
+
+
+def test_large_regions_split_their_rows_over_threads_with_the_same_values():
+    t = table(feed("x"), feed("bias"), ew("a", np.add, "x", "bias"), ew("b", np.tanh, "a"),
+              ew("c", lambda v: v * v, "b"))
+    plan = build_plan(t, [("c", 0), ("a", 0)], [], [("x", 0), ("bias", 0)], [CPU0], optimizations=ALL)
+    rng = np.random.default_rng(0)
+    feeds = {("x", 0): rng.standard_normal((512, 256)).astype(np.float32),
+             ("bias", 0): rng.standard_normal(256).astype(np.float32)}
+    whole = run(plan, feeds)
+    intra_op.configure(2)
+    intra_op.enable(True)
+    try:
+        split = run(plan, feeds)
+    finally:
+        intra_op.enable(False)
+        intra_op.configure(1)
+    for w, s in zip(whole, split):
+        np.testing.assert_array_equal(w, s)
+
+
+# ----- constant folding and CSE -----------------------------------------------------------------------------
+def test_constant_subgraphs_are_folded_but_not_stateful_or_failing_nodes():
+    def fail(v):
+        raise ValueError("only at run time")
+    t = table(const("k", [1.0, 2.0]), ew("k2", lambda v: v * 10, "k"), other("rnd", lambda v: v + 1, "k2",
+              stateful=True), other("bad", fail, "k"), feed("x"), ew("y", np.add, "x", "k2"))
+    plan = build_plan(t, [("y", 0), ("rnd", 0)], [], [("x", 0)], [CPU0], optimizations=ALL)
+    part = plan.partitions[CPU0[0]]
+    assert any(np.array_equal(v, [10.0, 20.0]) for v in part.consts.values())  # k2 folded
+    assert "rnd" in [n.name for n in part.nodes]
+    np.testing.assert_array_equal(run(plan, {("x", 0): np.ones(2)})[0], [11.0, 21.0])
+    bad = build_plan(t, [("y", 0)], ["bad"], [("x", 0)], [CPU0], optimizations=ALL)
+    assert "bad" in [n.name for n in bad.partitions[CPU0[0]].nodes]
+
+
+def test_a_fed_node_is_not_folded():
+    t = table(const("k", 1.0), ew("k2", lambda v: v * 10, "k"), ew("y", lambda v: v + 1, "k2"))
+    plan = build_plan(t, [("y", 0)], [], [("k2", 0)], [CPU0], optimizations=ALL)
+    assert run(plan, {("k2", 0): np.float32(5)})[0] == 6
+
+
+def test_common_subexpressions_are_computed_once_and_fetched_by_either_name():
+    calls = []
+
+    def counted(attrs, *xs):
+        calls.append(1)
+        return xs[-1] * 2
+
+    def node(name, stateful=False):  # one kernel, as the op table gives all nodes of an op type
+        return NodeSpec(name=name, op_type="Twice", kernel=counted, inputs=(("x", 0),), stateful=stateful,
+                        pure=not stateful)
+    t = table(feed("x"), node("a1"), node("a2"), other("s", np.add, "a1", "a2"), node("st1", True),
+              node("st2", True))
+    plan = build_plan(t, [("s", 0), ("a2", 0), ("st1", 0), ("st2", 0)], [], [("x", 0)], [CPU0],
+                      optimizations=ALL)
+    s, a2, st1, st2 = run(plan, {("x", 0): np.float32(3)})
+    assert (s, a2, st1, st2) == (12, 6, 6, 6) and len(calls) == 3  # a2 merged into a1; stateful nodes kept
+
+
+def test_config_options_map_as_in_tf1(monkeypatch):
+    monkeypatch.delenv("RAYGRAPH_FUSION", raising=False)
+    assert from_config() == Optimizations()                  # L1 (0): folding and CSE on; fusion by default
+    assert from_config(opt_level=-1) == Optimizations(fold_constants=False, eliminate_common=False)
+    assert from_config(opt_level=-1, do_constant_folding=True).fold_constants
+    assert not from_config(jit_level=-1).fuse and from_config(jit_level=1).fuse
+    monkeypatch.setenv("RAYGRAPH_FUSION", "0")
+    assert not from_config(jit_level=2).fuse
+
+
+# ----- sessions -------------------------------------------------------------------------------------------
+def _config(tf, fuse):
+    config = tf.ConfigProto()
+    config.graph_options.optimizer_options.global_jit_level = 1 if fuse else -1
+    return config
+
+
+def _mlp(tf):
+    rng = np.random.default_rng(1)
+    x = tf.placeholder(tf.float32, [None, 8])
+    w = tf.Variable(rng.standard_normal((8, 16)).astype(np.float32) * 0.3)
+    b = tf.Variable(np.zeros(16, np.float32))
+    h = tf.nn.relu(tf.matmul(x, w) + b)
+    z = tf.sigmoid(h * 2.0 - 1.0) * tf.tanh(h) + tf.square(h - 0.5)
+    loss = tf.reduce_mean(z)
+    train = tf.train.GradientDescentOptimizer(0.5).minimize(loss)
+    return x, z, loss, train, rng.standard_normal((32, 8)).astype(np.float32)
+
+
+@pytest.mark.parametrize("monkey", [None])
+def test_fused_and_unfused_training_agree(rtf, monkeypatch, monkey):
+    monkeypatch.delenv("RAYGRAPH_FUSION", raising=False)
+    out = {}
+    for fuse in (True, False):
+        g = rtf.Graph()
+        with g.as_default():
+            x, z, loss, train, xs = _mlp(rtf)
+            init = rtf.global_variables_initializer()
+        with rtf.Session(graph=g, config=_config(rtf, fuse)) as s:
+            s.run(init)
+            losses = [s.run([loss, train], {x: xs})[0] for _ in range(5)]
+            out[fuse] = (losses, s.run(z, {x: xs}))
+    np.testing.assert_allclose(out[True][0], out[False][0], rtol=1e-6)
+    np.testing.assert_allclose(out[True][1], out[False][1], rtol=1e-6)
+
+
+def test_traces_and_partition_graphs_show_the_fused_node(rtf, monkeypatch):
+    monkeypatch.delenv("RAYGRAPH_FUSION", raising=False)
+    x = rtf.placeholder(rtf.float32, [4], name="x")
+    k = rtf.constant(3.0, name="k") * 2.0   # folded when planning: a Const in the partition graph
+    y = rtf.tanh(x * k + 1.0, name="y")
+    total = rtf.reduce_sum(y, name="total")
+    opts = rtf.RunOptions(trace_level=rtf.RunOptions.FULL_TRACE, output_partition_graphs=True)
+    meta = rtf.RunMetadata()
+    with rtf.Session() as s:
+        value = s.run(total, {x: np.arange(4, dtype=np.float32)}, options=opts, run_metadata=meta)
+    assert value == pytest.approx(np.tanh(np.arange(4) * 6.0 + 1.0).sum(), rel=1e-6)
+    labels = [n.timeline_label for d in meta.step_stats.dev_stats for n in d.node_stats]
+    assert f"fused/y = {FUSED_OP}(mul_1, add, y)" in labels
+    (gd,) = meta.partition_graphs
+    nodes = {n.name: n for n in gd.node}
+    fused = nodes["fused/y"]
+    assert fused.op == FUSED_OP and list(fused.attr["fused_ops"].list.s) == [b"mul_1", b"add", b"y"]
+    assert nodes["total"].input[0] == "fused/y" and "y" not in nodes
+    assert nodes["mul"].op == "Const" and nodes["mul"].attr["value"].tensor.float_val == [6.0]
+    for nd in gd.node:  # a graph TF could import: every input names a node of it
+        assert all(i.lstrip("^").split(":")[0] in nodes for i in nd.input), nd.name
+
+
+def test_a_run_time_error_in_a_fused_op_names_that_op(rtf, monkeypatch):
+    monkeypatch.setenv("RAYGRAPH_FUSION", "1")
+    a = rtf.placeholder(rtf.float32, [None])
+    b = rtf.placeholder(rtf.float32, [None])
+    c = rtf.exp(rtf.add(a * 2.0, b, name="bad_add"))
+    with rtf.Session() as s, pytest.raises(rtf.errors.InvalidArgumentError, match="bad_add"):
+        s.run(c, {a: np.ones(3), b: np.ones(4)})
+
+
+def test_constants_are_folded_in_sessions_too(rtf):
+    k = rtf.constant([1.0, 2.0]) * 3.0 + 1.0
+    y = rtf.matmul(rtf.reshape(k, [1, 2]), [[1.0], [1.0]])
+    with rtf.Session() as s:
+        np.testing.assert_array_equal(s.run(y), [[11.0]])
+        (plan,) = s._plans.values()
+        (part,) = plan.partitions.values()
+        assert [n.op_type for n in part.nodes] == ["MatMul"]  # fetched: it runs, as TF's folded Const does
+        assert any(np.array_equal(v, [[4.0, 7.0]]) for v in part.consts.values())
