@@ -73,7 +73,7 @@ from .ops.script import numpy_function, py_func  # noqa: F401
 from .ops.slicing import gather, slice, strided_slice, where, where_v2  # noqa: F401
 from .ops.string_joins import reduce_join, string_join  # noqa: F401
 from .ops.regexes import regex_replace  # noqa: F401
-from .ops.strings import (as_string, decode_base64, encode_base64, string_strip,  # noqa: F401
+from .ops.strings import (as_string, decode_base64, encode_base64, string_split, string_strip,  # noqa: F401
                           string_to_hash_bucket, string_to_hash_bucket_fast, string_to_hash_bucket_strong,
                           string_to_number, substr)
 from .ops.state import assign, assign_add, assign_sub, count_up_to  # noqa: F401

@@ -1334,6 +1334,10 @@ def _reduce_join_ref(x, axes):
     return out
 
 
+def _sparse_parts(s):
+    return [s.indices, s.values, s.dense_shape]
+
+
 def _format_ref(x, y):
     return np.array(("x=" + " ".join(str(v) for v in x.ravel()).join("[]") + " y=" + str(y)).encode(), object)
 
@@ -1385,7 +1389,7 @@ STRING_OPS = [
     Row("StringNGrams", lambda tf, x: tf.strings.ngrams(x, 2, separator="_"),
         lambda x: np.array([[a + b"_" + b for a, b in zip(r[:-1], r[1:])] for r in x], object).reshape(x.shape[0], -1),
         [(_s("a", "b", "c", "d", "e", "f", shape=(2, 3)),)], exact=False, dynamic=False),
-    Row("DenseToSparseSetOperation", lambda tf, a, b: list(tf.sets.intersection(a, tf.sets.union(b, b))),
+    Row("DenseToSparseSetOperation", lambda tf, a, b: _sparse_parts(tf.sets.intersection(a, tf.sets.union(b, b))),
         _set_ref(lambda x, y: x & y), [(SETS[0].astype(d), SETS[1].astype(d)) for d in (I32, I64)], exact=False),
 ]
 

@@ -83,6 +83,8 @@ def _as_set(x, name):
     """A Tensor, or a SparseSet of three tensors for a sparse input (SparseSet, SparseTensor or its value)."""
     if not _is_sparse(x):
         return convert_to_tensor(x, name=name)
+    if type(x).__name__ == "SparseTensor":
+        return SparseSet(x.indices, x.values, x.dense_shape)
     with name_scope(name):
         return SparseSet(convert_to_tensor(x.indices, dtypes.int64, name="indices"), convert_to_tensor(x.values,
                          name="values"), convert_to_tensor(x.dense_shape, dtypes.int64, name="dense_shape"))

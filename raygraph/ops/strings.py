@@ -11,11 +11,15 @@ import re
 import numpy as np
 
 from .. import dtypes
+from ..convert import convert_to_tensor
+from ..default_graph import name_scope
 from ..errors import InvalidArgumentError
 from ..shape import TensorShape
+from .array import expand_dims
 from .fingerprints import fingerprint64, hash64, siphash
 from .registry import NOT_DIFFERENTIABLE, apply_op, op
 from .shape_fns import broadcast_dims, dims, merge_dims, with_rank
+from .sparse_tensor import SparseTensor
 from .unicode_scripts import script_code
 
 
@@ -337,7 +341,7 @@ bytes_split, unicode_decode, unicode_decode_with_offsets, unicode_encode, unicod
                          "unicode_split", "unicode_split_with_offsets")]
 
 
-# ----- splitting (the ops only: TF's string_split and strings.split return a SparseTensor) -------------------
+# ----- splitting into SparseTensors ---------------------------------------------------------------------------
 def _sparse_tokens(rows):
     """Rows of tokens as TF's (indices, values, dense_shape) of a [rows, longest row] sparse tensor."""
     indices = [[i, j] for i, row in enumerate(rows) for j in range(len(row))]
@@ -394,3 +398,35 @@ op("StringSplit", "input:string, delimiter:string", kernel=_string_split_kernel,
    grad=NOT_DIFFERENTIABLE)
 op("StringSplitV2", "input:string, sep:string", kernel=_string_split_v2_kernel, shape=_split_shape,
    grad=NOT_DIFFERENTIABLE)
+
+
+def _sparse_result(result_type, function):
+    if result_type != "SparseTensor":
+        raise NotImplementedError(f"{function} with result_type={result_type!r} returns a RaggedTensor, which "
+                                  "raygraph does not implement.")
+
+
+def string_split(source, sep=None, skip_empty=True, delimiter=None, result_type="SparseTensor", name=None):
+    """Splits each string of the vector `source` at any of the characters of `sep` (" " by default; "" splits
+    into bytes), as a SparseTensor [len(source), most tokens]."""
+    _sparse_result(result_type, "tf.string_split")
+    with name_scope(name, "StringSplit", [source]):
+        delimiter = convert_to_tensor(" " if sep is None and delimiter is None else sep if sep is not None
+                                      else delimiter, dtypes.string)
+        source = convert_to_tensor(source, dtypes.string)
+        return SparseTensor(*apply_op("StringSplit", [source, delimiter], {"skip_empty": skip_empty}))
+
+
+def split(input=None, sep=None, maxsplit=-1, result_type="SparseTensor", source=None, name=None):  # noqa: A002
+    """tf.strings.split: splits each string at `sep` (at runs of whitespace when None), at most `maxsplit` times,
+    as a SparseTensor; a scalar is split as a vector of one."""
+    _sparse_result(result_type, "tf.strings.split")
+    with name_scope(name, "StringSplit", [input if input is not None else source]):
+        input = convert_to_tensor(input if input is not None else source, dtypes.string, name="input")
+        if input._shape.ndims == 0:
+            input = expand_dims(input, 0)
+        if input._shape.ndims != 1:
+            raise NotImplementedError("tf.strings.split of a tensor of rank other than 0 or 1 goes through a "
+                                      "RaggedTensor, which raygraph does not implement.")
+        sep = convert_to_tensor("" if sep is None else sep, dtypes.string)
+        return SparseTensor(*apply_op("StringSplitV2", [input, sep], {"maxsplit": maxsplit}))

@@ -81,3 +81,11 @@ def case_errors(tf):
             raises(lambda: tf.sets.size(a)),
             raises(lambda: _run(tf, _parts(tf.sets.union(a, tf.constant([[1], [2], [3]]))))),
             raises(lambda: tf.sets.intersection(a, [[1, 2]], validate_indices=False))]
+
+
+def case_results_are_sparse_tensors(tf):
+    a, b = tf.constant(A), tf.constant(B)
+    u = tf.sets.union(a, b)
+    v = _run(tf, u)
+    return [type(u).__name__, isinstance(u, tf.SparseTensor), type(v).__name__, u.dtype.name,
+            u.get_shape().as_list() if u.get_shape().ndims is not None else None, list(v)]

@@ -308,3 +308,31 @@ def case_regex_re2_syntax(tf):
     return [_run(tf, out), raises(lambda: _run(tf, tf.regex_replace(x, "a(?=b)", "-"))),
             raises(lambda: _run(tf, tf.regex_replace(x, "(a)\\1", "-"))),
             raises(lambda: _run(tf, tf.strings.regex_full_match(x, "(?<!a)b")))]
+
+
+def _st(tf, s):
+    return [type(s).__name__, _desc(s.indices), _desc(s.values), _desc(s.dense_shape)]
+
+
+def case_string_split(tf):
+    x = tf.constant(["hello world", "  a  b ", "", "a,b,,c"])
+    out = [tf.string_split(x), tf.string_split(x, ", "), tf.string_split(x, ",", skip_empty=False),
+           tf.string_split(x, delimiter=""), tf.string_split(["p q"], name="ss")]
+    names = [o.name for o in tf.get_default_graph().get_operations()]
+    got = _run(tf, out)
+    return [[_st(tf, s) for s in out], names, [type(v).__name__ for v in got], [list(v) for v in got]]
+
+
+def case_strings_split(tf):
+    x = tf.constant(["hello world", "  a  b ", "", "a,b,,c"])
+    out = [tf.strings.split(x), tf.strings.split(x, " "), tf.strings.split(x, ",", maxsplit=1),
+           tf.strings.split("a b c", maxsplit=1), tf.strings.split(source=x, sep=",,", name="sp"),
+           tf.strings.split(tf.placeholder(tf.string, [None]))]
+    names = [o.name for o in tf.get_default_graph().get_operations()]
+    return [[_st(tf, s) for s in out], names, [list(v) for v in _run(tf, out[:5])]]
+
+
+def case_split_errors(tf):
+    x = tf.constant([["a b"]])
+    return [raises(lambda: tf.string_split(x)), raises(lambda: tf.string_split(["a"], tf.constant([" "]))),
+            raises(lambda: tf.strings.split(["a b"], maxsplit=1.5))]
