@@ -1,7 +1,7 @@
 """raygraph: TensorFlow 1's graphs and sessions, run on Ray. `import raygraph as tf`."""
 from . import (app, bitwise, client, compat, contrib, data, debugging, dtypes, errors, flags, gfile,  # noqa: F401
                graph_util, image, initializers, io, layers, linalg, logging, losses, math, metrics, nn, ops, python_io,
-               queue, random, saved_model, sparse, summary, test, train)
+               queue, random, saved_model, sets, sparse, strings, summary, test, train)
 from .convert import constant, convert_n_to_tensor, convert_to_tensor, register_tensor_conversion_function  # noqa: F401
 from .default_graph import (add_to_collection, add_to_collections, colocate_with, container,  # noqa: F401
                             control_dependencies, device, get_collection, get_collection_ref, get_name_scope,
@@ -76,6 +76,11 @@ from .ops.reduction import (add_n, arg_max, arg_min, argmax, argmin, count_nonze
                             unsorted_segment_sum)
 from .ops.script import numpy_function, py_func  # noqa: F401
 from .ops.slicing import gather, slice, strided_slice, where, where_v2  # noqa: F401
+from .ops.string_joins import reduce_join, string_join  # noqa: F401
+from .ops.regexes import regex_replace  # noqa: F401
+from .ops.strings import (as_string, decode_base64, encode_base64, string_split, string_strip,  # noqa: F401
+                          string_to_hash_bucket, string_to_hash_bucket_fast, string_to_hash_bucket_strong,
+                          string_to_number, substr)
 from .ops.state import assign, assign_add, assign_sub, count_up_to  # noqa: F401
 from .ops.blocks import batch_to_space, batch_to_space_nd, depth_to_space, space_to_batch, space_to_batch_nd, space_to_depth  # noqa: F401,E501
 from .metrics import confusion_matrix  # noqa: F401
@@ -107,3 +112,4 @@ def executing_eagerly():
 initializers.global_variables, initializers.local_variables = global_variables_initializer, local_variables_initializer
 initializers.variables = variables_initializer
 train.summary_iterator = summary.summary_iterator  # (defined in summary.writer, above tf.train)
+dtypes.as_string = as_string  # `tf.dtypes.as_string` is the string op, defined above dtypes (ops/strings.py)

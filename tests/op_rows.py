@@ -1538,3 +1538,116 @@ GRAD_EXEMPT.update({  # float32 outputs whatever the input: their gradients are 
     "CropAndResize": "float32 output: tf_recorded image_more:crop_and_resize (image and box gradients)",
     "StatelessRandomGammaV3": "random: tf_recorded random_more:stateless_gamma_gradient",
 })
+
+
+# ----- string ops (raygraph/ops/strings.py, string_joins.py); their TF-recorded cases check the exact formats
+def _s(*words, shape=None):
+    a = np.array([w.encode() for w in words], object)
+    return a.reshape(shape) if shape else a
+
+
+def _each(fn, x, otype=object):
+    return np.vectorize(fn, otypes=[otype])(x) if x.size else np.zeros(x.shape, otype)
+
+
+WORDS = _s("Hello", " a B\t", "", "ß x1", shape=(2, 2))
+
+
+def _hash_ref(fn):
+    from raygraph.ops import fingerprints  # the algorithms under test; recorded TF cases check them bit for bit
+    return lambda x: _each(lambda s: fn(fingerprints, s) % 7, x, I64)
+
+
+def _b64(s):
+    import base64
+    return base64.urlsafe_b64encode(s).rstrip(b"=")
+
+
+def _reduce_join_ref(x, axes):
+    moved = np.moveaxis(x, list(axes[::-1]), list(range(-len(axes), 0)))  # the first listed axis varies fastest
+    rows = moved.reshape(moved.shape[:x.ndim - len(axes)] + (-1,))
+    out = np.empty(rows.shape[:-1], object)
+    for i in np.ndindex(out.shape):
+        out[i] = b",".join(rows[i])
+    return out
+
+
+def _sparse_parts(s):
+    return [s.indices, s.values, s.dense_shape]
+
+
+def _format_ref(x, y):
+    return np.array(("x=" + " ".join(str(v) for v in x.ravel()).join("[]") + " y=" + str(y)).encode(), object)
+
+
+STRING_OPS = [
+    Row("StringLower", lambda tf, x: tf.strings.lower(x), lambda x: _each(bytes.lower, x), [(WORDS,)]),
+    Row("StringUpper", lambda tf, x: tf.strings.upper(x, encoding="utf-8"),
+        lambda x: _each(lambda s: s.decode().upper().encode(), x), [(WORDS,)]),
+    Row("StringStrip", lambda tf, x: tf.strings.strip(x), lambda x: _each(bytes.strip, x), [(WORDS,)]),
+    Row("StringLength", lambda tf, x: tf.strings.length(x, unit="UTF8_CHAR"),
+        lambda x: _each(lambda s: len(s.decode()), x, I32), [(WORDS,), (_s("é"),)]),
+    Row("EncodeBase64", lambda tf, x: tf.encode_base64(x), lambda x: _each(_b64, x), [(WORDS,)]),
+    Row("DecodeBase64", lambda tf, x: tf.decode_base64(tf.encode_base64(x)), lambda x: x, [(WORDS,)]),
+    Row("StringToHashBucket", lambda tf, x: tf.string_to_hash_bucket(x, 7),
+        _hash_ref(lambda f, s: f.hash64(s)), [(WORDS,)]),
+    Row("StringToHashBucketFast", lambda tf, x: tf.string_to_hash_bucket_fast(x, 7),
+        _hash_ref(lambda f, s: f.fingerprint64(s)), [(WORDS,)]),
+    Row("StringToHashBucketStrong", lambda tf, x: tf.string_to_hash_bucket_strong(x, 7, [3, 4]),
+        _hash_ref(lambda f, s: f.siphash([3, 4], s)), [(WORDS,)]),
+    Row("StringToNumber", lambda tf, x: tf.string_to_number(x, tf.float64), lambda x: _each(float, x, F64),
+        [(_s("1.5", "-2", " 3e2 ", "inf"),)]),
+    Row("AsString", lambda tf, x: tf.as_string(x), lambda x: _each(lambda v: str(v).encode(), x),
+        [(arr((2, 3), I32, -50, 50),), (arr((3,), I64, -5, 5),)]),
+    Row("AsString", lambda tf, x: tf.as_string(x, precision=2), lambda x: _each(lambda v: b"%.2f" % v, x),
+        [(arr((2, 3)),)]),
+    Row("ReduceJoin", lambda tf, x: tf.reduce_join(x, [1, 0], separator=","), lambda x: _reduce_join_ref(x, [1, 0]),
+        [(WORDS,)]),
+    Row("ReduceJoin", lambda tf, x: tf.reduce_join(x, -1, separator=","), lambda x: _reduce_join_ref(x, [1]),
+        [(WORDS,), (_s("a", "b", "c", "d", "e", "f", shape=(3, 2)),)]),
+    Row("UnsortedSegmentJoin", lambda tf, x: tf.strings.unsorted_segment_join(x, [1, 1], 3, separator="+"),
+        lambda x: np.array([b"", b"+".join(x[:, 0]), b""] + [b"", b"+".join(x[:, 1]), b""], object).reshape(2, 3).T,
+        [(WORDS,)], dynamic=False),
+    Row("RegexFullMatch", lambda tf, x: tf.strings.regex_full_match(x, tf.constant("[a-zA-Z]+")),
+        lambda x: _each(lambda s: s.isalpha() and s.isascii(), x, bool), [(WORDS,)]),
+    Row("StaticRegexReplace", lambda tf, x: tf.regex_replace(x, "[a-z]", "#"),
+        lambda x: _each(lambda s: b"".join(b"#" if 97 <= c <= 122 else bytes([c]) for c in s), x), [(WORDS,)]),
+    Row("RegexReplace", lambda tf, x: tf.regex_replace(x, tf.constant("(l+)"), "<\\1>", replace_global=False),
+        lambda x: _each(lambda s: s.replace(b"ll", b"<ll>", 1), x), [(WORDS,)]),
+    Row("Substr", lambda tf, x, p: tf.substr(x, p, p * 0 + 2),
+        lambda x, p: np.vectorize(lambda s, i: s[i + len(s) if i < 0 else i:][:2], otypes=[object])(x, p),
+        [(_s("Hello", "World", "abc"), np.array([0, 1, 3], I32)), (_s("xyz"), np.array([-2, 0], I64))]),
+    Row("StringFormat", lambda tf, x, y: tf.strings.format("x={} y={}", [x, y]), _format_ref,
+        [(arr((3,), I32, 0, 9), np.array(4, I64))]),
+    Row("UnicodeTranscode", lambda tf, x: tf.strings.unicode_transcode(x, "UTF-8", "UTF-16-BE"),
+        lambda x: _each(lambda s: s.decode().encode("utf-16-be"), x), [(WORDS,)]),
+    Row("UnicodeScript", lambda tf, x: tf.strings.unicode_script(x),
+        lambda x: np.where(x == ord("a"), 25, np.where(x == ord("Я"), 8, np.where(x < 0, -1, 0))).astype(I32),
+        [(np.array([ord("a"), ord("Я"), ord(" "), -3], I32),)]),
+    Row("StringNGrams", lambda tf, x: tf.strings.ngrams(x, 2, separator="_"),
+        lambda x: np.array([[a + b"_" + b for a, b in zip(r[:-1], r[1:])] for r in x], object).reshape(x.shape[0], -1),
+        [(_s("a", "b", "c", "d", "e", "f", shape=(2, 3)),)], exact=False, dynamic=False),
+    Row("DenseToSparseSetOperation", lambda tf, a, b: _sparse_parts(tf.sets.intersection(a, tf.sets.union(b, b))),
+        _set_ref(lambda x, y: x & y), [(SETS[0].astype(d), SETS[1].astype(d)) for d in (I32, I64)], exact=False),
+]
+
+
+def _split_ref(split):
+    def ref(x):
+        rows = [split(s) for s in x]
+        return [np.array([[i, j] for i, r in enumerate(rows) for j in range(len(r))], I64).reshape(-1, 2),
+                np.array([t for r in rows for t in r] + [None], object)[:-1],
+                np.array([len(rows), max(map(len, rows))], I64)]
+    return ref
+
+
+SENTENCES = _s("a b  c", " x,y ", "one")
+STRING_OPS += [
+    Row("StringSplit", lambda tf, x: raw(tf, "StringSplit", [x, " ,"], {"skip_empty": True}),
+        _split_ref(lambda s: [t for t in s.replace(b",", b" ").split(b" ") if t]), [(SENTENCES,)], exact=False),
+    Row("StringSplitV2", lambda tf, x: raw(tf, "StringSplitV2", [x, ""], {"maxsplit": -1}),
+        _split_ref(bytes.split), [(SENTENCES,)], exact=False),
+    Row("StringSplitV2", lambda tf, x: raw(tf, "StringSplitV2", [x, " "], {"maxsplit": 1}),
+        _split_ref(lambda s: s.split(b" ", 1)), [(SENTENCES,)], exact=False),
+]
+ROWS = ROWS + STRING_OPS

@@ -18,7 +18,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LAYERS = [
     # plain values, errors and file formats: no graph
     ["errors", "dtypes", "shape", "device_spec", "cluster_spec", "graph_def", "atomic_files", "sstable",
-     "tensor_bundle_pb2", "tensor_bundle", "checkpoint_io", "ops.philox", "ops.distributions", "python_io", "example_pb2",
+     "tensor_bundle_pb2", "tensor_bundle", "checkpoint_io", "ops.philox", "ops.distributions", "ops.fingerprints", "ops.unicode_scripts", "python_io", "example_pb2",
      "summary.records", "saved_model.saved_model_pb2", "saved_model.constants", "saved_model.tag_constants",
      "saved_model.signature_constants", "client.timeline", "client", "compat",
      "logging", "flags", "app", "gfile"],
@@ -35,10 +35,11 @@ LAYERS = [
      "ops.control", "ops.nn", "ops.blocks", "ops.conv_fourier", "ops.conv", "ops.pooling", "ops.normalization", "ops.ranking",
      "ops.nn_impl", "ops.clip", "ops.checks", "ops.state", "ops.scatter", "ops.segments", "ops.sparse_ops", "ops.sparse_math", "ops.sparse_slicing",
      "ops.embedding",
-     "ops.io", "ops.image", "ops.color", "ops.boxes", "ops.parsing", "ops.script", "ops.summary", "ops.training", "ops.queues", "ops.accumulators", "ops"],
+     "ops.io", "ops.image", "ops.color", "ops.boxes", "ops.parsing", "ops.script", "ops.summary", "ops.strings",
+     "ops.regexes", "ops.string_joins", "ops.training", "ops.queues", "ops.accumulators", "ops"],
     # TF's namespaces over the op families
     ["math", "sparse", "bitwise", "io", "losses", "functional", "debugging", "linalg", "queue", "image_core",
-     "image_color", "image_geometry", "image"],
+     "image_color", "image_geometry", "image", "sets", "strings"],
     # tf.data: dataset recipes (what a device iterates), graph functions, the dataset and iterator ops, the API
     ["data.sources", "data.pipeline", "data.resource", "data.structure", "data.function", "data.ops", "data.iterator",
      "data.dataset", "data.readers", "data.experimental", "data"],

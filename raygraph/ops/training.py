@@ -1,5 +1,6 @@
 """Training ops: the fused optimizer updates (`Apply*`) and the checkpoint ops (`SaveV2`, `RestoreV2`, and the
-ops TensorFlow's sharded savers add: `ShardedFilename`, `MergeV2Checkpoints`, `StringJoin`, `StaticRegexFullMatch`).
+ops TensorFlow's sharded savers add: `ShardedFilename` and `MergeV2Checkpoints`;
+the `StringJoin` and `StaticRegexFullMatch` they also add are in strings.py and string_joins.py).
 
 An `Apply*` op takes its variable and slots by reference (so it runs in the device actor holding
 them), reads them, computes TF1's update formula in the variable's dtype and writes new arrays; its
@@ -7,8 +8,6 @@ output is the variable's ref. One op per variable per step keeps the optimizer's
 """
 
 import numpy as np
-
-import re
 
 from .. import checkpoint_io, dtypes, tensor_bundle
 from ..errors import InvalidArgumentError, UnimplementedError
@@ -372,31 +371,6 @@ def restore_v2(prefix, tensor_names, shape_and_slices, dtypes_, shapes=None, nam
 
 # TensorFlow's sharded savers (SavedModels' among them) name their temporary prefix and merge the shards' bundles
 # with these; a graph TF wrote holds them, so they import and run here too.
-def _string_join(a, *inputs):
-    values = np.broadcast_arrays(*[np.asarray(x, object) for x in inputs])
-    out = np.empty(values[0].shape, object)
-    sep = a.get("separator", "").encode() if isinstance(a.get("separator", ""), str) else a["separator"]
-    for i in np.ndindex(out.shape):
-        out[i] = sep.join(_bytes(v[i]) for v in values)
-    return out
-
-
-def _bytes(x):
-    return x if isinstance(x, bytes) else str(x).encode()
-
-
-def _string_join_shape(inputs, a):
-    shapes = [t.shape for t in inputs if t.shape.ndims != 0]
-    return dtypes.string, shapes[0] if shapes else TensorShape([])
-
-
-def _regex_full_match(a, x):
-    pattern = re.compile(_bytes(a["pattern"]))
-    flat = np.asarray(x, object)
-    return np.vectorize(lambda s: pattern.fullmatch(_bytes(s)) is not None, otypes=[bool])(flat) if flat.size \
-        else np.zeros(flat.shape, bool)
-
-
 def _sharded_filename(a, basename, shard, num_shards):
     return np.array(f"{_text(np.asarray(basename).item())}-{int(shard):05d}-of-{int(num_shards):05d}".encode(), object)
 
@@ -406,9 +380,6 @@ def _merge_kernel(a, res, checkpoint_prefixes, destination_prefix):
                         a.get("delete_old_dirs", True))
 
 
-op("StringJoin", "inputs:*string", kernel=_string_join, shape=_string_join_shape, grad=NOT_DIFFERENTIABLE)
-op("StaticRegexFullMatch", "input:string", kernel=_regex_full_match, grad=NOT_DIFFERENTIABLE,
-   shape=lambda i, a: (dtypes.bool_, i[0].shape))
 op("ShardedFilename", "basename:string, shard:int32, num_shards:int32", kernel=_sharded_filename,
    grad=NOT_DIFFERENTIABLE, shape=lambda i, a: (dtypes.string, TensorShape([])))
 op("MergeV2Checkpoints", "checkpoint_prefixes:string, destination_prefix:string", kernel=_merge_kernel,
