@@ -45,7 +45,7 @@ class Device:
         self.resources = Resources()
         self.partitions = {}     # plan id -> (Partition, {device name: (actor handle, channel info or None)})
         self.links = {}          # (device name, channel info) -> PeerLink, or None where none could be opened
-        self.repeating = {}      # step id of a repeated step -> Event that stops it (see `repeat`)
+        self.repeating = {}      # step id of a repeated step -> (Event that stops it, its current repetition's id)
         self.use_links = os.environ.get("RAYGRAPH_DEVICE_LINKS", "1") != "0"  # 0: every tensor as an object ref
         self.steps = {}          # step id -> Step, while running
         self.inbox = {}          # step id -> {key: value} that came before the step
@@ -150,13 +150,15 @@ class Device:
     def repeat(self, message):
         """Runs the step of `message` again and again, here, until one fails or the client aborts it (a queue
         runner's enqueue: no client round trip per element). -> the reply that ended it ("aborted" if stopped)."""
-        stop = threading.Event()
-        with self.lock:
-            self.repeating[message.step_id] = stop
+        stop, n = threading.Event(), 0
         try:
-            n = 0
-            while not stop.is_set():
-                reply = self.handle(message._replace(kind="run", step_id=f"{message.step_id}/{n}"))
+            while True:
+                with self.lock:  # `abort` sees the repetition about to run (or stops the loop before it)
+                    if stop.is_set():
+                        return StepReply(kind="aborted")
+                    inner = f"{message.step_id}/{n}"
+                    self.repeating[message.step_id] = (stop, inner)
+                reply = self.handle(message._replace(kind="run", step_id=inner))
                 n += 1
                 self.runs["messages"] -= 1
                 self.runs["repeated"] += 1
@@ -164,7 +166,6 @@ class Device:
                     return reply
                 for stream, text in reply.output:
                     write_output(text, stream)
-            return StepReply(kind="aborted")
         finally:
             with self.lock:
                 self.repeating.pop(message.step_id, None)
@@ -300,14 +301,11 @@ class Device:
         """Ends step `step_id` here with Aborted (and drops anything that arrived for it); a repeated step
         stops, its running repetition aborted."""
         with self.lock:
-            stop = self.repeating.get(step_id)
-            if stop is not None:
-                stop.set()
-                prefix = step_id + "/"
-                running = [k for k in self.steps if k.startswith(prefix)]
-        if stop is not None:
-            for key in running:
-                self.abort(key)
+            repeating = self.repeating.get(step_id)
+            if repeating is not None:
+                repeating[0].set()
+        if repeating is not None:
+            self.abort(repeating[1])  # running, or about to start (then it starts aborted: `ended`)
             return
         with self.lock:
             step = self.steps.get(step_id)
