@@ -453,24 +453,34 @@ def _same_attrs(op_):
     return {k: v for k, v in op_._attrs.items() if k != "T"}
 
 
-def _conv2d_grad(op_, g):
-    x, w = op_.inputs
-    shape_0, shape_1 = shape_n([x, w])
-    a = _same_attrs(op_)
-    return [apply_op("Conv2DBackpropInput", [shape_0, w, g], dict(a)),
-            apply_op("Conv2DBackpropFilter", [x, shape_1, g], dict(a))]
+def _forward_grad(backprop_input, backprop_filter):
+    """The gradient of a convolution (Conv2D, Conv3D): its two backprops over the inputs' ShapeN, as TF1 builds it."""
+    def grad(op_, g):
+        x, w = op_.inputs
+        shape_0, shape_1 = shape_n([x, w])
+        a = _same_attrs(op_)
+        return [apply_op(backprop_input, [shape_0, w, g], dict(a)), apply_op(backprop_filter, [x, shape_1, g], dict(a))]
+    return grad
 
 
-def _conv2d_backprop_input_grad(op_, g):
-    a = _same_attrs(op_)
-    return [None, apply_op("Conv2DBackpropFilter", [g, shape(op_.inputs[1]), op_.inputs[2]], dict(a)),
-            apply_op("Conv2D", [g, op_.inputs[1]], dict(a))]
+def _backprop_grads(forward, backprop_input, backprop_filter, input_drops=()):
+    """The gradients of a convolution's two backprop ops, as TF1 builds them: (input backprop's, filter
+    backprop's); `input_drops` are attrs of the input backprop that the other two ops do not take."""
+    def input_grad(op_, g):
+        a = {k: v for k, v in _same_attrs(op_).items() if k not in input_drops}
+        return [None, apply_op(backprop_filter, [g, shape(op_.inputs[1]), op_.inputs[2]], dict(a)),
+                apply_op(forward, [g, op_.inputs[1]], dict(a))]
+
+    def filter_grad(op_, g):
+        a = _same_attrs(op_)
+        return [apply_op(backprop_input, [shape(op_.inputs[0]), g, op_.inputs[2]], dict(a)), None,
+                apply_op(forward, [op_.inputs[0], g], dict(a))]
+    return input_grad, filter_grad
 
 
-def _conv2d_backprop_filter_grad(op_, g):
-    a = _same_attrs(op_)
-    return [apply_op("Conv2DBackpropInput", [shape(op_.inputs[0]), g, op_.inputs[2]], dict(a)), None,
-            apply_op("Conv2D", [op_.inputs[0], g], dict(a))]
+_conv2d_grad = _forward_grad("Conv2DBackpropInput", "Conv2DBackpropFilter")
+_conv2d_backprop_input_grad, _conv2d_backprop_filter_grad = _backprop_grads(
+    "Conv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter")
 
 
 _CHOICES_2D = {"padding": _PADDINGS, "data_format": ("NHWC", "NCHW")}
@@ -869,16 +879,8 @@ def _depthwise_grad(op_, g):
             apply_op("DepthwiseConv2dNativeBackpropFilter", [x, shape(w), g], dict(a))]
 
 
-def _depthwise_input_grad(op_, g):
-    a = _same_attrs(op_)
-    return [None, apply_op("DepthwiseConv2dNativeBackpropFilter", [g, shape(op_.inputs[1]), op_.inputs[2]], dict(a)),
-            apply_op("DepthwiseConv2dNative", [g, op_.inputs[1]], dict(a))]
-
-
-def _depthwise_filter_grad(op_, g):
-    a = _same_attrs(op_)
-    return [apply_op("DepthwiseConv2dNativeBackpropInput", [shape(op_.inputs[0]), g, op_.inputs[2]], dict(a)), None,
-            apply_op("DepthwiseConv2dNative", [op_.inputs[0], g], dict(a))]
+_depthwise_input_grad, _depthwise_filter_grad = _backprop_grads(
+    "DepthwiseConv2dNative", "DepthwiseConv2dNativeBackpropInput", "DepthwiseConv2dNativeBackpropFilter")
 
 
 def _sizes_shape(nd, op_type):
@@ -981,24 +983,9 @@ def _attrs_3d(strides, padding, data_format, dilations, fn_name):
             "dilations": [int(d) for d in (dilations if dilations is not None else [1] * 5)]}
 
 
-def _conv3d_grad(op_, g):
-    x, w = op_.inputs
-    shape_0, shape_1 = shape_n([x, w])
-    a = _same_attrs(op_)
-    return [apply_op("Conv3DBackpropInputV2", [shape_0, w, g], dict(a)),
-            apply_op("Conv3DBackpropFilterV2", [x, shape_1, g], dict(a))]
-
-
-def _conv3d_input_grad(op_, g):
-    a = {k: v for k, v in _same_attrs(op_).items() if k != "Tshape"}
-    return [None, apply_op("Conv3DBackpropFilterV2", [g, shape(op_.inputs[1]), op_.inputs[2]], dict(a)),
-            apply_op("Conv3D", [g, op_.inputs[1]], dict(a))]
-
-
-def _conv3d_filter_grad(op_, g):
-    a = _same_attrs(op_)
-    return [apply_op("Conv3DBackpropInputV2", [shape(op_.inputs[0]), g, op_.inputs[2]], dict(a)), None,
-            apply_op("Conv3D", [op_.inputs[0], g], dict(a))]
+_conv3d_grad = _forward_grad("Conv3DBackpropInputV2", "Conv3DBackpropFilterV2")
+_conv3d_input_grad, _conv3d_filter_grad = _backprop_grads("Conv3D", "Conv3DBackpropInputV2", "Conv3DBackpropFilterV2",
+                                                          input_drops=("Tshape",))
 
 
 _CHOICES_3D = {"padding": ("SAME", "VALID"), "data_format": ("NDHWC", "NCDHW")}
