@@ -132,6 +132,12 @@ class Device:
         if message.kind == "repeat":
             return self.repeat(message)
         self.runs["messages"] += 1
+        return self._reply(message)
+
+    run = handle  # the actor-call route to the same thing
+
+    def _reply(self, message):
+        """Runs the step of a StepMessage; -> its StepReply (failures are replies)."""
         try:
             values, stats, output = self.run_step(message.plan_id, message.step_id, message.feeds, message.trace,
                                                   message.timeout)
@@ -145,8 +151,6 @@ class Device:
         except Exception as e:  # noqa: BLE001 - reported to the client, which raises it
             return StepReply(kind="error", error=_portable(e))
 
-    run = handle  # the actor-call route to the same thing
-
     def repeat(self, message):
         """Runs the step of `message` again and again, here, until one fails or the client aborts it (a queue
         runner's enqueue: no client round trip per element). -> the reply that ended it ("aborted" if stopped)."""
@@ -158,9 +162,8 @@ class Device:
                         return StepReply(kind="aborted")
                     inner = f"{message.step_id}/{n}"
                     self.repeating[message.step_id] = (stop, inner)
-                reply = self.handle(message._replace(kind="run", step_id=inner))
+                reply = self._reply(message._replace(kind="run", step_id=inner))
                 n += 1
-                self.runs["messages"] -= 1
                 self.runs["repeated"] += 1
                 if reply.kind != "ok":
                     return reply
