@@ -251,11 +251,18 @@ def run_in_order(part, feeds, res_for):
     slots = part.feeds
     for key, value in feeds.items():
         values[slots[key]] = value
+    # Deadness by sets of dead slots and nodes (one C-level set test per conditional node): a loop's body
+    # sees a dead value every iteration, on the Switch output its Exit reads.
+    dead_slots = {slots[key] for key, value in feeds.items() if value is DEAD}
     dead = set()
     for i, node in enumerate(part.nodes):
         try:
-            if node.conditional and is_dead(node, values, dead):
+            if node.conditional and dead_slots and (
+                    (dead and not dead.isdisjoint(node.controls))
+                    or (dead_slots.issuperset(node.inputs) and node.inputs if node.role == MERGE
+                        else not dead_slots.isdisjoint(node.inputs))):
                 dead.add(i)
+                dead_slots.update(node.outputs)
                 outputs = (DEAD,) * len(node.outputs)
             else:
                 args = [values[s] for s in node.inputs]
@@ -265,7 +272,13 @@ def run_in_order(part, feeds, res_for):
                 out = node.kernel(node.attrs, res_for(node), *args) if node.stateful else node.kernel(node.attrs,
                                                                                                        *args)
                 n = len(node.outputs)
-                outputs = (out,) if n == 1 else () if n == 0 else out
+                if n == 1:
+                    outputs = (out,)
+                    if out is DEAD:  # a switch's untaken side, a merge of dead values, a popped dead value
+                        dead_slots.add(node.outputs[0])
+                else:
+                    outputs = () if n == 0 else out
+                    dead_slots.update(s for s, o in zip(node.outputs, outputs) if o is DEAD)
         except StepError:
             raise
         except Exception as e:  # noqa: BLE001 - every kernel failure is reported with its node

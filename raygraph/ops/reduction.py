@@ -108,6 +108,8 @@ def _axes(x, axes):
 
 def _reduce_kernel(fn):
     def kernel(a, x, axes):
+        if np.size(axes) == 0 and isinstance(x, np.ndarray):  # reduced over no axis: the input itself, as TF forwards it
+            return x
         return np.asarray(fn(x, _axes(x, axes), a["keep_dims"])).astype(x.dtype, copy=False)
     return kernel
 
