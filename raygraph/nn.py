@@ -17,7 +17,7 @@ from .ops.pooling import max_pool_with_argmax, pool  # noqa: F401
 from .ops.normalization import batch_normalization, fused_batch_norm, normalize_moments  # noqa: F401
 from .ops.normalization import sufficient_statistics, weighted_moments  # noqa: F401
 from . import rnn_cell  # noqa: F401
-from .rnn import bidirectional_dynamic_rnn, dynamic_rnn, static_bidirectional_rnn, static_rnn  # noqa: F401
+from .rnn import bidirectional_dynamic_rnn, dynamic_rnn, raw_rnn, static_bidirectional_rnn, static_rnn  # noqa: F401
 from .ops.blocks import depth_to_space, space_to_batch, space_to_depth  # noqa: F401
 from .ops.normalization import local_response_normalization, lrn  # noqa: F401
 from .ops.nn_impl import (crelu, log_poisson_loss, relu_layer, silu, swish,  # noqa: F401
