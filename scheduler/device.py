@@ -17,8 +17,9 @@ from concurrent.futures import ThreadPoolExecutor
 from . import intra_op, socket_dirs
 from .channel import ChannelServer, StepMessage, StepReply
 from .peers import PeerLink
-from .executor import run_in_order, Step, StepError, ThreadedDispatch
+from .executor import Step, StepError, ThreadedDispatch
 from .resources import collect_output, DEAD, Resources, running_step, VariableRef, write_output
+from .straight_line import run_in_order
 from .wire import decode, encode
 
 

@@ -243,55 +243,6 @@ class ThreadedDispatch:
                 self._share(step, ready, queue)
 
 
-def run_in_order(part, feeds, res_for):
-    """Runs a partition's nodes one after the other in this thread (their order puts producers first), with no
-    waiting counts, locks or per-node timing: for the many small steps of a loop's iterations (frames.py).
-    Returns the fetched values; raises StepError. What stateful kernels print goes to this thread's sink."""
-    values = part.initial_values.copy()
-    slots = part.feeds
-    for key, value in feeds.items():
-        values[slots[key]] = value
-    # Deadness by sets of dead slots and nodes (one C-level set test per conditional node): a loop's body
-    # sees a dead value every iteration, on the Switch output its Exit reads.
-    dead_slots = {slots[key] for key, value in feeds.items() if value is DEAD}
-    dead = set()
-    for i, node in enumerate(part.nodes):
-        try:
-            if node.conditional and dead_slots and (
-                    (dead and not dead.isdisjoint(node.controls))
-                    or (dead_slots.issuperset(node.inputs) and node.inputs if node.role == MERGE
-                        else not dead_slots.isdisjoint(node.inputs))):
-                dead.add(i)
-                dead_slots.update(node.outputs)
-                outputs = (DEAD,) * len(node.outputs)
-            else:
-                args = [values[s] for s in node.inputs]
-                for p in node.deref:
-                    if isinstance(args[p], VariableRef):
-                        args[p] = args[p].read()
-                out = node.kernel(node.attrs, res_for(node), *args) if node.stateful else node.kernel(node.attrs,
-                                                                                                       *args)
-                n = len(node.outputs)
-                if n == 1:
-                    outputs = (out,)
-                    if out is DEAD:  # a switch's untaken side, a merge of dead values, a popped dead value
-                        dead_slots.add(node.outputs[0])
-                else:
-                    outputs = () if n == 0 else out
-                    dead_slots.update(s for s, o in zip(node.outputs, outputs) if o is DEAD)
-        except StepError:
-            raise
-        except Exception as e:  # noqa: BLE001 - every kernel failure is reported with its node
-            raise StepError(node.name, e) from None
-        for slot, value in zip(node.outputs, outputs):
-            values[slot] = value
-    out = [values[s] for s in part.fetches]
-    for p in part.fetch_deref:
-        if isinstance(out[p], VariableRef):
-            out[p] = out[p].read()
-    return out
-
-
 def run_step(part, feeds, res_for, dispatch=run_inline, send=None, trace=False, timeout=None):
     """Runs a partition to completion; returns (fetched values, step). Raises StepError or TimeoutError."""
     step = Step(part, res_for, feeds, send, trace)
