@@ -223,7 +223,10 @@ class Device:
             split = len(self.steps) == 1 and self.parallel.split.get(id(part), False)
             intra_op.enable(split)
             step.spread = not split  # kernels that split themselves need no other threads
-            if timeout is None:
+            in_order = split and timeout is None and not trace and send is None and not part.recvs
+            if in_order:
+                self._in_order(step, feeds)  # every node would run in this thread: no executor needed
+            elif timeout is None:
                 self.dispatch(step, part.roots)
             else:  # with a deadline this thread only waits: a slow kernel cannot hold it past the deadline
                 self.starters.submit(self.dispatch, step, part.roots)
@@ -233,7 +236,8 @@ class Device:
             if isinstance(step.error, StepError) and isinstance(step.error.error, Aborted):
                 raise step.error.error
             values = step.results()
-            self.parallel.split[id(part)] = step.peak_heavy <= 1
+            if not in_order:  # (an in-order run counts no heavy nodes: the decision stands)
+                self.parallel.split[id(part)] = step.peak_heavy <= 1
         except BaseException:
             for stream, text in step.output:  # a failed step's printed output is not lost: this device prints it
                 write_output(text, stream)
@@ -248,6 +252,22 @@ class Device:
             stats = [(nodes[i].name, nodes[i].op_type, start + _CLOCK, end + _CLOCK, thread)
                      for i, start, end, thread in step.stats]
         return values, stats, step.output
+
+    def _in_order(self, step, feeds):
+        """Runs a step's partition compiled in order in this thread (straight_line.py), where the executor
+        would keep every node in this thread anyway: kernels that split themselves over the cores, one step
+        at a time. Its results and failure end up in `step`, as after the executor's run."""
+        collect_output(step.output)
+        running_step(step)  # a blocking kernel gives up when the step is aborted
+        try:
+            for slot, value in zip(step.part.fetches, run_in_order(step.part, feeds, self.resources.bind)):
+                step.values[slot] = value
+        except StepError as e:
+            step.fail(None, e)
+        finally:
+            collect_output(None)
+            running_step(None)
+        step.done.set()
 
     def _send(self, peers, part, step_id, key, value):
         """Sends a value (or a control token) to the devices that read `key`: over their links, else as an

@@ -13,6 +13,7 @@ node one line (kernels, attrs and nodes are the function's globals):
             s3 = DEAD; d1 = True
         else:
             s3 = K1(A1, R(N1), s2)     # a stateful kernel gets its resource binding
+        del s2                         # a value is dropped after its last reader
         return [s3]
 
 so a node costs its kernel call and a store, not a pass through an interpreter loop (a while loop's trivial
@@ -46,6 +47,15 @@ def compile_partition(part):
     lines = [f"    d{c} = False" for c in sorted(controls)]
     body = []
     read = set()
+    fetched_slots = set(part.fetches)
+    last = {}  # slot -> the last node reading it: the value is dropped after that node, as the executor drops it
+    for i, node in enumerate(part.nodes):
+        for s in node.inputs:
+            last[s] = i
+    drops = {}
+    for s, i in last.items():
+        if s not in fetched_slots:
+            drops.setdefault(i, []).append(f"s{s}")
     for i, node in enumerate(part.nodes):
         if node.kernel is None:
             raise ValueError(f"{node.name}: a partition with receives cannot run in order")
@@ -80,6 +90,8 @@ def compile_partition(part):
                 body += [f"    {line}" for line in run]
         else:
             body += [f"    {line}" for line in run]
+        if i in drops:
+            body.append(f"    del {', '.join(sorted(set(drops[i])))}")
         written.update(node.outputs)
     fetched = []
     for p, s in enumerate(part.fetches):
