@@ -32,3 +32,4 @@ depthwise_conv2d_backprop_input = depthwise_conv2d_native_backprop_input
 from .ops.conv import conv3d, conv3d_backprop_filter_v2, conv3d_transpose  # noqa: F401
 from .ops.conv import atrous_conv2d_transpose, conv1d_transpose, conv_transpose  # noqa: F401
 conv3d_backprop_filter = conv3d_backprop_filter_v2
+from .ops.morphology import dilation2d, erosion2d  # noqa: F401

@@ -1651,3 +1651,61 @@ STRING_OPS += [
         _split_ref(lambda s: s.split(b" ", 1)), [(SENTENCES,)], exact=False),
 ]
 ROWS = ROWS + STRING_OPS
+
+
+# ----- grayscale morphology (ops/morphology.py) -------------------------------------------------------------------
+def _dilation_ref(x, f, strides, rates, padding):
+    """Dilation2D by loops over every output cell and filter offset: (output, input grad of dy, filter grad of dy)
+    with each cell's gradient at its first maximum, as TF's kernels."""
+    b, h, w, c = x.shape
+    fh, fw, _ = f.shape
+    (sh, sw), (rh, rw) = strides, rates
+    eh, ew = (fh - 1) * rh + 1, (fw - 1) * rw + 1
+    if padding == "SAME":
+        oh, ow = -(-h // sh), -(-w // sw)
+        top, left = max(0, (oh - 1) * sh + eh - h) // 2, max(0, (ow - 1) * sw + ew - w) // 2
+    else:
+        oh, ow, top, left = (h - eh) // sh + 1, (w - ew) // sw + 1, 0, 0
+    out = np.zeros((b, oh, ow, c), x.dtype)
+    where = {}
+    for n, y, z, k in np.ndindex(b, oh, ow, c):
+        best, at = None, None
+        for i, j in np.ndindex(fh, fw):
+            r, s = y * sh - top + i * rh, z * sw - left + j * rw
+            if 0 <= r < h and 0 <= s < w and (best is None or x[n, r, s, k] + f[i, j, k] > best):
+                best, at = x[n, r, s, k] + f[i, j, k], (r, s, i, j)
+        out[n, y, z, k], where[n, y, z, k] = best, at
+    return out, where
+
+
+def _dilation_grads(x, f, dy, strides, rates, padding):
+    _, where = _dilation_ref(x, f, strides, rates, padding)
+    dx, df = np.zeros_like(x), np.zeros_like(f)
+    for (n, y, z, k), (r, s, i, j) in where.items():
+        dx[n, r, s, k] += dy[n, y, z, k]
+        df[i, j, k] += dy[n, y, z, k]
+    return dx, df
+
+
+_MORPH = ([1, 2, 1, 1], [1, 1, 2, 1], "SAME")
+MORPHOLOGY = [
+    Row("Dilation2D", lambda tf, x, f: tf.nn.dilation2d(x, f, *_MORPH),
+        lambda x, f: _dilation_ref(x, f, (2, 1), (1, 2), "SAME")[0],
+        [(arr((2, 5, 4, 3)), arr((2, 2, 3))), (arr((1, 4, 4, 2), F32), arr((3, 2, 2), F32)),
+         (arr((1, 4, 5, 2), I32, -20, 20), arr((2, 2, 2), I32, -5, 5))], grad=True),
+    Row("Dilation2D", lambda tf, x, f: tf.nn.dilation2d(x, f, [1, 1, 1, 1], [1, 1, 1, 1], "VALID"),
+        lambda x, f: _dilation_ref(x, f, (1, 1), (1, 1), "VALID")[0], [(arr((2, 4, 5, 2)), arr((2, 3, 2)))],
+        grad=True),
+    Row("Dilation2DBackpropInput", lambda tf, x, f, dy: raw(tf, "Dilation2DBackpropInput", [x, f, dy],
+                                                             {"strides": _MORPH[0], "rates": _MORPH[1],
+                                                              "padding": "SAME"}),
+        lambda x, f, dy: _dilation_grads(x, f, dy, (2, 1), (1, 2), "SAME")[0],
+        [(arr((2, 5, 4, 3)), arr((2, 2, 3)), arr((2, 3, 4, 3))),
+         (arr((1, 4, 4, 2), F32), arr((3, 2, 2), F32), arr((1, 2, 4, 2), F32))]),
+    Row("Dilation2DBackpropFilter", lambda tf, x, f, dy: raw(tf, "Dilation2DBackpropFilter", [x, f, dy],
+                                                              {"strides": _MORPH[0], "rates": _MORPH[1],
+                                                               "padding": "SAME"}),
+        lambda x, f, dy: _dilation_grads(x, f, dy, (2, 1), (1, 2), "SAME")[1],
+        [(arr((2, 5, 4, 3)), arr((2, 2, 3)), arr((2, 3, 4, 3)))]),
+]
+ROWS = ROWS + MORPHOLOGY

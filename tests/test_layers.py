@@ -33,7 +33,7 @@ LAYERS = [
      "ops.sets", "ops.linalg", "ops.matrix", "ops.products", "ops.decompositions",
      "ops.operators", "ops.random", "ops.stateless_random", "ops.candidate_sampling", "ops.control_flow", "ops.tensor_array", "ops.while_loop",
      "ops.control", "ops.nn", "ops.blocks", "ops.conv_fourier", "ops.conv", "ops.pooling", "ops.normalization", "ops.ranking",
-     "ops.nn_impl", "ops.clip", "ops.checks", "ops.replica_losses", "ops.state", "ops.scatter", "ops.segments", "ops.sparse_ops", "ops.sparse_math", "ops.sparse_slicing",
+     "ops.nn_impl", "ops.clip", "ops.checks", "ops.replica_losses", "ops.morphology", "ops.state", "ops.scatter", "ops.segments", "ops.sparse_ops", "ops.sparse_math", "ops.sparse_slicing",
      "ops.embedding",
      "ops.io", "ops.image", "ops.color", "ops.boxes", "ops.parsing", "ops.script", "ops.summary", "ops.strings",
      "ops.regexes", "ops.string_joins", "ops.training", "ops.queues", "ops.accumulators", "ops"],

@@ -84,3 +84,42 @@ def case_compute_average_loss_and_scaled_regularization(tf):
               error(lambda: tf.nn.compute_average_loss(per, global_batch_size=2.5)),
               error(lambda: tf.nn.compute_average_loss(per, global_batch_size=[4]))]
     return [[sig(t) for t in outs + [fed]], _run(tf, [outs, fed], {ph: [2.0, 4.0]}), errors]
+
+
+def _morph_inputs(dtype=np.float32):
+    x = (np.arange(2 * 5 * 6 * 3).reshape(2, 5, 6, 3) * 37 % 23 - 11).astype(dtype)
+    f = (np.arange(3 * 2 * 3).reshape(3, 2, 3) * 5 % 7 - 3).astype(dtype)
+    return x, f
+
+
+def case_dilation2d_values_shapes_and_gradients(tf):
+    xs, fs = _morph_inputs()
+    x, f = tf.constant(xs / 4), tf.constant(fs / 2)
+    outs = [tf.nn.dilation2d(x, f, [1, 1, 1, 1], [1, 1, 1, 1], "SAME"),
+            tf.nn.dilation2d(x, f, [1, 2, 1, 1], [1, 1, 2, 1], "SAME", name="strided"),
+            tf.nn.dilation2d(x, filters=f, strides=[1, 1, 2, 1], dilations=[1, 2, 1, 1], padding="VALID")]
+    grads = tf.gradients(tf.reduce_sum(outs[0] * outs[0]) + tf.reduce_sum(outs[1]) + tf.reduce_sum(outs[2] * 3.0),
+                         [x, f])
+    ints = tf.nn.dilation2d(tf.constant(xs.astype(np.int32)), tf.constant(fs.astype(np.int32)), [1, 1, 1, 1],
+                            [1, 1, 1, 1], "VALID")
+    ph = tf.placeholder(tf.float32, [None, None, 6, 3])
+    partial = tf.nn.dilation2d(ph, f, [1, 1, 1, 1], [1, 1, 1, 1], "VALID")
+    return [[sig(t) for t in outs + grads + [ints, partial]], _run(tf, [outs, grads, ints])]
+
+
+def case_erosion2d_and_errors(tf):
+    xs, fs = _morph_inputs(np.float64)
+    x, f = tf.constant(xs / 3), tf.constant(fs / 5)
+    e = tf.nn.erosion2d(x, f, [1, 1, 1, 1], [1, 1, 1, 1], "SAME")
+    e2 = tf.nn.erosion2d(x, f, [1, 2, 2, 1], [1, 2, 1, 1], "VALID", name="erode")
+    grads = tf.gradients(tf.reduce_sum(e * e2[:, :1, :1, :]), [x, f])
+    errors = [error(lambda: tf.nn.dilation2d(x, tf.ones([2, 2, 4], tf.float64), [1, 1, 1, 1], [1, 1, 1, 1], "SAME")),
+              error(lambda: tf.nn.dilation2d(x, f, [1, 1, 1], [1, 1, 1, 1], "SAME")),
+              error(lambda: tf.nn.dilation2d(x, f, [2, 1, 1, 1], [1, 1, 1, 1], "SAME")),
+              error(lambda: tf.nn.dilation2d(x, f, [1, 1, 1, 1], [1, 1, 1, 2], "SAME")),
+              error(lambda: tf.nn.dilation2d(x, f, [1, 1, 1, 1], [1, 1, 1, 1], "FULL")),
+              error(lambda: tf.nn.dilation2d(x, f, (1, 1, 1, 1), [1, 1, 1, 1], "SAME")),
+              error(lambda: tf.nn.dilation2d(x[:, :2], f, [1, 1, 1, 1], [1, 1, 1, 1], "VALID")),
+              error(lambda: tf.nn.dilation2d(tf.ones([1, 2, 2]), tf.ones([1, 1, 2]), [1, 1, 1, 1], [1, 1, 1, 1],
+                                             "SAME"))]
+    return [[sig(t) for t in [e, e2] + grads], _run(tf, [e, e2, grads]), errors]
