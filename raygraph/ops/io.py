@@ -1,4 +1,5 @@
-"""File and image ops the guide shows: `read_file`, `write_file`, `decode_jpeg` (and PNG)."""
+"""File and image ops the guide shows: `read_file`, `write_file`, `matching_files`, `decode_jpeg` (and PNG)."""
+import glob
 import io as _io
 
 import numpy as np
@@ -54,6 +55,22 @@ def read_file(filename, name=None):
 
 def write_file(filename, contents, name=None):
     return apply_op("WriteFile", [filename, contents], {}, name=name)
+
+
+def _matching_files(a, res, patterns):
+    names = sorted({f for p in np.asarray(patterns, dtype=object).ravel()
+                    for f in glob.glob(p.decode() if isinstance(p, bytes) else str(p))})
+    return np.asarray([f.encode() for f in names], dtype=object).reshape(len(names))
+
+
+# stateful: the file system is read each time it runs (never folded)
+op("MatchingFiles", "pattern:string", kernel=_matching_files, stateful=True, grad=NOT_DIFFERENTIABLE,
+   shape=lambda i, a: (dtypes.string, TensorShape._raw((None,))))
+
+
+def matching_files(pattern, name=None):
+    """The sorted names of the files matching a glob pattern (or several), as a string vector."""
+    return apply_op("MatchingFiles", [pattern], {}, name=name)
 
 
 def _open_image(fmt, contents, a):

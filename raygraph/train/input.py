@@ -9,6 +9,7 @@ from ..ops.array import identity, shape as shape_of
 from ..ops.control import Assert, no_op
 from ..ops.control_flow import cond
 from ..ops.filling import range as range_
+from ..ops.io import matching_files
 from ..ops.math import cast, greater, maximum
 from ..ops.queues import FIFOQueue, PaddingFIFOQueue, RandomShuffleQueue
 from ..ops.random import random_shuffle
@@ -31,6 +32,13 @@ def _fraction_summary(name, value):
 
 
 # ----- producers ------------------------------------------------------------------------------------------
+def match_filenames_once(pattern, name=None):
+    """A local variable holding the files matching `pattern`, listed once when it is initialized."""
+    with name_scope(name, "matching_filenames", [pattern]) as name:
+        return Variable(matching_files(pattern), name=name, trainable=False, validate_shape=False,
+                        collections=[GraphKeys.LOCAL_VARIABLES])
+
+
 def limit_epochs(tensor, num_epochs=None, name=None):
     """`tensor`, OutOfRangeError after it was produced `num_epochs` times (counted in a local variable)."""
     if num_epochs is None:
