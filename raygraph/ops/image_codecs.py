@@ -9,10 +9,11 @@ import io as _io
 import numpy as np
 
 from .. import dtypes
+from ..convert import convert_to_tensor
 from ..default_graph import name_scope
 from ..errors import InvalidArgumentError, UnimplementedError
 from ..shape import TensorShape
-from .io import _open_image, _scalar_bytes, _scalar_input
+from .io import _open_image, _scalar_bytes, _scalar_input, converted
 from .math import equal
 from .registry import NO_GRADIENT_DEFINED, NOT_DIFFERENTIABLE, apply_op, op
 from .shape_fns import constant_value
@@ -35,8 +36,7 @@ def _pixels(img, channels, allowed=(0, 1, 3, 4)):
         raise InvalidArgumentError(None, None, f"channels must be {', '.join(map(str, allowed))}, got {channels}")
     mode = _MODES.get(channels) or (img.mode if img.mode in ("L", "RGB", "RGBA") else
                                     "RGBA" if "transparency" in img.info or img.mode in ("LA", "PA") else "RGB")
-    arr = np.asarray(img.convert(mode) if img.mode != mode else img, dtype=np.uint8)
-    return arr if arr.ndim == 3 else arr[:, :, None]
+    return converted(img, mode)
 
 
 def _frames(fmt, contents, channels, allowed):
@@ -56,27 +56,55 @@ def _scaled(arr, dtype):
 
 
 # ----- kernels ----------------------------------------------------------------------------------------------------
+def _expect(contents, formats):
+    """The format of `contents`, which must be one of `formats` (TF's GIF decoder also takes JPEG and PNG)."""
+    fmt = _format(contents)
+    if fmt not in formats:
+        raise InvalidArgumentError(None, None, f"Trying to decode {fmt} format using a wrong op. Use "
+                                               f"`decode_{fmt.lower()}` or `decode_image` instead.")
+    return fmt
+
+
 def _decode_bmp(a, contents):
-    return _pixels(_open_image("BMP", _scalar_bytes(contents), {}), a.get("channels", 0))
+    contents = _scalar_bytes(contents)
+    _expect(contents, ("BMP",))
+    return _pixels(_open_image("BMP", contents, {}), a.get("channels", 0), (0, 3, 4))
 
 
 def _decode_gif(a, contents):
-    return _frames("GIF", _scalar_bytes(contents), 3, (3,))
+    contents = _scalar_bytes(contents)
+    fmt = _expect(contents, ("GIF", "JPEG", "PNG"))
+    if fmt != "GIF":
+        return _pixels(_open_image(fmt, contents, {"dct_method": "INTEGER_ACCURATE"}), 3)[None]
+    return _frames("GIF", contents, 3, (3,))
 
 
 def _decode_webp(a, contents):
-    return _scaled(_frames("WEBP", _scalar_bytes(contents), a.get("channels", 0), (0, 3, 4)), a["dtype"])
+    contents = _scalar_bytes(contents)
+    _expect(contents, ("WEBP",))
+    return _scaled(_webp_frames(contents, a.get("channels", 0)), a["dtype"])
+
+
+def _webp_frames(contents, channels):
+    """A WebP's frames, in the file's own channels: TF converts none (other `channels` are an error)."""
+    frames = _frames("WEBP", contents, 0, (0, 3, 4))
+    if channels not in (0, frames.shape[-1]):
+        raise InvalidArgumentError(None, None, f"WebP image has {frames.shape[-1]} channels but {channels} were "
+                                               f"requested")
+    return frames
 
 
 def _decode_image(a, contents):
     contents = _scalar_bytes(contents)
     fmt, channels = _format(contents), a.get("channels", 0)
     if fmt in ("GIF", "WEBP"):
+        frames = _frames("GIF", contents, 3, (0, 3)) if fmt == "GIF" else _webp_frames(contents, channels)
         if fmt == "GIF" and channels not in (0, 3):
             raise InvalidArgumentError(None, None, f"channels must be 0 or 3 for GIF, got {channels}")
-        frames = _frames(fmt, contents, channels or (3 if fmt == "GIF" else 0), (0, 3, 4))
         return _scaled(frames if a["expand_animations"] else frames[0], a["dtype"])
-    return _scaled(_pixels(_open_image(fmt, contents, {"dct_method": "INTEGER_ACCURATE"}), channels), a["dtype"])
+    allowed = (0, 3, 4) if fmt == "BMP" else (0, 1, 3, 4)
+    return _scaled(_pixels(_open_image(fmt, contents, {"dct_method": "INTEGER_ACCURATE"}), channels, allowed),
+                   a["dtype"])
 
 
 def _decode_jxl(a, contents):
@@ -178,9 +206,11 @@ def _encode_shape(inputs, a):
 op("DecodeBmp", "contents:string", kernel=_decode_bmp, shape=_channels_shape(3), grad=NO_GRADIENT_DEFINED)
 op("DecodeGif", "contents:string", kernel=_decode_gif, grad=NO_GRADIENT_DEFINED,
    shape=lambda i, a: _scalar_input(i, "contents") or (dtypes.uint8, TensorShape([None, None, None, 3])))
-op("DecodeWebP", "contents:string", kernel=_decode_webp, shape=_channels_shape(4, "dtype"), grad=NO_GRADIENT_DEFINED)
+op("DecodeWebP", "contents:string", kernel=_decode_webp, shape=_channels_shape(4, "dtype"), grad=NO_GRADIENT_DEFINED,
+   dtype="uint8")
 op("DecodeJxl", "contents:string", kernel=_decode_jxl, shape=_channels_shape(3, "dtype"), grad=NO_GRADIENT_DEFINED)
-op("DecodeImage", "contents:string", kernel=_decode_image, shape=_decode_image_shape, grad=NO_GRADIENT_DEFINED)
+op("DecodeImage", "contents:string", kernel=_decode_image, shape=_decode_image_shape, grad=NO_GRADIENT_DEFINED,
+   dtype="uint8 uint16 float32")
 op("DecodeAndCropJpeg", "contents:string, crop_window:int32", kernel=_decode_and_crop_jpeg, shape=_crop_shape,
    grad=NO_GRADIENT_DEFINED)
 op("ExtractJpegShape", "contents:string", kernel=_extract_jpeg_shape, grad=NOT_DIFFERENTIABLE,
@@ -240,7 +270,7 @@ def is_jpeg(contents, name=None):
 
 def encode_png(image, compression=-1, name=None):
     """A uint8 (or uint16) [height, width, channels] image as PNG bytes (zlib `compression` 0-9, -1 default)."""
-    return apply_op("EncodePng", [image], {"compression": compression}, name=name)
+    return apply_op("EncodePng", [convert_to_tensor(image)], {"compression": compression}, name=name)
 
 
 def encode_jpeg(image, format="", quality=95, progressive=False, optimize_size=False,  # noqa: A002 - TF's names
