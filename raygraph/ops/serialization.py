@@ -99,16 +99,10 @@ def _parse_tensor(a, serialized):
     return value
 
 
-def _scalar_input(inputs):
-    d = inputs[0].shape.ndims
-    if d not in (None, 0):
-        raise ValueError(f"Shape must be rank 0 but is rank {d}")
-
-
 op("SerializeTensor", "tensor:T", kernel=_serialize_tensor, grad=NOT_DIFFERENTIABLE,
    shape=lambda i, a: (dtypes.string, TensorShape([])))
 op("ParseTensor", "serialized:string", kernel=_parse_tensor, grad=NOT_DIFFERENTIABLE,
-   shape=lambda i, a: _scalar_input(i) or (a["out_type"], TensorShape(None)))
+   shape=lambda i, a: (a["out_type"], TensorShape(None)))
 
 
 def serialize_tensor(tensor, name=None):
