@@ -161,7 +161,7 @@ def _context_defaults(ctx, ctx_dense):
     return defaults
 
 
-def _parse_sequence(serialized, context_features, sequence_features):
+def _parse_sequence(serialized, context_features, sequence_features, name=None):
     ctx, ctx_sparse, ctx_dense = _split(context_features, (FixedLenFeature, VarLenFeature), "context")
     seq, fl_sparse, fl_dense = _split(sequence_features, (FixedLenSequenceFeature, VarLenFeature), "sequence")
     if not ctx and not seq:
@@ -180,9 +180,9 @@ def _parse_sequence(serialized, context_features, sequence_features):
              "feature_list_dense_shapes": [as_shape(seq[k].shape) for k in fl_dense]}
     inputs = [serialized, [], ctx_sparse, ctx_dense, [], fl_sparse, fl_dense, [],
               [bool(seq[k].allow_missing) for k in fl_dense], None]
-    with name_scope("ParseSequenceExample"):
+    with name_scope(name, "ParseSequenceExample"):
         inputs[-1] = _context_defaults(ctx, ctx_dense)
-        out = apply_op("ParseSequenceExampleV2", inputs, attrs)
+        out = apply_op("ParseSequenceExampleV2", inputs, attrs, name=name)
     out = out if isinstance(out, list) else [out]
     n, m, d = len(ctx_sparse), len(fl_sparse), len(fl_dense)
     context = {k: SparseTensor(out[i], out[n + i], out[2 * n + i]) for i, k in enumerate(ctx_sparse)}
@@ -199,7 +199,7 @@ def parse_single_sequence_example(serialized, context_features=None, sequence_fe
     with name_scope(name, "ParseSingleSequenceExample"):
         serialized = convert_to_tensor(serialized, dtype=dtypes.string, name="serialized")
         serialized.shape.with_rank(0)
-        context, lists, _ = _parse_sequence(serialized, context_features, sequence_features)
+        context, lists, _ = _parse_sequence(serialized, context_features, sequence_features, name)
         return context, lists
 
 
@@ -208,5 +208,4 @@ def parse_sequence_example(serialized, context_features=None, sequence_features=
     """Parses a vector of serialized `SequenceExample`s into (context, feature lists, dense lengths)."""
     with name_scope(name, "ParseSequenceExample"):
         serialized = convert_to_tensor(serialized, dtype=dtypes.string, name="serialized")
-        serialized.shape.with_rank(1)
-        return _parse_sequence(serialized, context_features, sequence_features)
+        return _parse_sequence(serialized, context_features, sequence_features, name)
