@@ -37,15 +37,18 @@ class _Reader:
 
     def reset(self):
         self.work, self.records, self.produced, self.completed, self.started = None, [], 0, 0, 0
+        self.current = b""  # the last work item taken (TF's current_work: kept once it is finished)
 
     def cancel(self):
         """The device dropped it (the queue it reads from ends its blocked reads itself)."""
 
     def read(self, queue, n):
-        """Up to n records (fewer only when the queue is closed and drained; OutOfRangeError if none)."""
+        """Up to n records of one work item (fewer at its end; OutOfRangeError if the queue has no more)."""
         out = []
         with self.lock:
             while len(out) < n:
+                if self.work is None and out:
+                    break
                 if self.work is None:
                     try:
                         item = queue.dequeue(1)[0]
@@ -54,7 +57,7 @@ class _Reader:
                             break
                         raise
                     value = np.asarray(item[0], dtype=object).item()
-                    self.work = value if isinstance(value, bytes) else str(value).encode()
+                    self.work = self.current = value if isinstance(value, bytes) else str(value).encode()
                     self.started += 1
                     self.records = list(self.records_of(self.work))
                     self.records.reverse()
@@ -72,7 +75,7 @@ class _Reader:
 
     def state(self):
         """TF's ReaderBaseState message, serialized (fields 1-3 int64, 4 bytes)."""
-        work = self.work or b""
+        work = self.current
         return (b"".join(_field_int(i, v) for i, v in ((1, self.started), (2, self.completed), (3, self.produced))
                          if v) + (b"\x22" + _varint(len(work)) + work if work else b""))
 
@@ -176,15 +179,15 @@ def _read(a, res, reader, queue):
 
 def _read_up_to(a, res, reader, queue, n):
     n = int(n)
-    if n <= 0:
-        raise InvalidArgumentError(None, None, f"num_records ({n}) must be > 0")
-    records = _reader(res, reader).read(_queue(res, queue), n)
+    if n < 0:
+        raise InvalidArgumentError(None, None, f"num_records ({n}) must be >= 0")
+    records = _reader(res, reader).read(_queue(res, queue), n) if n else []
     return [np.asarray([r[i] for r in records], dtype=object).reshape(len(records)) for i in range(2)]
 
 
 def _serialize_state(a, res, reader):
     r = _reader(res, reader)
-    if type(r) is not _Reader:
+    if type(r) not in (_Reader, _WholeFileReader):
         raise UnimplementedError(None, None, f"Reader SerializeState not implemented for "
                                              f"{type(r).__name__[1:]}")
     with r.lock:
@@ -193,7 +196,7 @@ def _serialize_state(a, res, reader):
 
 def _restore_state(a, res, reader, state):
     r = _reader(res, reader)
-    if type(r) is not _Reader:
+    if type(r) not in (_Reader, _WholeFileReader):
         raise UnimplementedError(None, None, f"Reader RestoreState not implemented for {type(r).__name__[1:]}")
     fields, data, pos = {}, np.asarray(state, dtype=object).item(), 0
     try:
@@ -213,7 +216,8 @@ def _restore_state(a, res, reader, state):
         raise InvalidArgumentError(None, None, f"Could not parse state for IdentityReader: {data!r}") from None
     with r.lock:
         r.started, r.completed, r.produced = fields.get(1, 0), fields.get(2, 0), fields.get(3, 0)
-        r.work = fields.get(4) or None
+        r.current = fields.get(4, b"")
+        r.work = r.current if r.completed < r.started else None
         r.records = [] if r.work is None else list(reversed(r.records_of(r.work)))
 
 
@@ -302,7 +306,7 @@ class WholeFileReader(ReaderBase):
     """Reads each file whole: (file name, contents)."""
 
     def __init__(self, name=None):
-        super().__init__(_make("WholeFileReaderV2", name))
+        super().__init__(_make("WholeFileReaderV2", name), supports_serialize=True)
 
 
 class TextLineReader(ReaderBase):
