@@ -14,7 +14,7 @@ from google.protobuf.descriptor import FieldDescriptor
 from tensorboard.compat.proto import summary_pb2  # noqa: F401 - registers TensorProto, Summary and their parts
 
 from .. import dtypes, example_pb2  # noqa: F401 - registers tensorflow.Example and friends in the default pool
-from ..errors import InvalidArgumentError, NotFoundError
+from ..errors import DataLossError, InvalidArgumentError, NotFoundError
 from ..shape import TensorShape
 from .registry import NOT_DIFFERENTIABLE, apply_op, op
 
@@ -83,14 +83,14 @@ def _decode_proto(a, data):
             else:
                 m.ParseFromString(bytes(raw))
         except Exception:  # noqa: BLE001 - any decoding failure is bad input
-            raise InvalidArgumentError(None, None, f"Unable to parse proto of type {cls.DESCRIPTOR.full_name} at "
+            raise DataLossError(None, None, f"Unable to parse proto of type {cls.DESCRIPTOR.full_name} at "
                                                    f"batch index {i}") from None
         messages.append(m)
     per_field = [[_values(m, f) for m in messages] for f in fields]
     sizes = np.asarray([[len(v[b]) for v in per_field] for b in range(len(messages))], np.int32)
     out = [sizes.reshape(items.shape + (len(fields),))]
     for f, t, rows in zip(fields, types, per_field):
-        width = max((len(r) for r in rows), default=0)
+        width = max([len(r) for r in rows] + [1])  # TF pads to at least one value
         np_type = object if t is dtypes.string else t.as_numpy_dtype
         arr = np.empty((len(rows), width), np_type)
         arr[...] = _default(f, t)
@@ -111,7 +111,7 @@ def _encode_proto(a, sizes, *values):
                                                f"{len(fields)}")
     batch = sizes.shape[:-1]
     flat_sizes = sizes.reshape(-1, len(fields))
-    flat_values = [np.asarray(v).reshape((-1, np.asarray(v).shape[-1] if np.ndim(v) else 1)) for v in values]
+    flat_values = [np.asarray(v).reshape((flat_sizes.shape[0], np.shape(v)[-1] if np.ndim(v) else 1)) for v in values]
     out = np.empty(flat_sizes.shape[0], dtype=object)
     for b in range(flat_sizes.shape[0]):
         m = cls()
