@@ -79,7 +79,7 @@ def string_input_producer(string_tensor, num_epochs=None, shuffle=True, seed=Non
                           name=None, cancel_op=None):
     """A queue of the strings (filenames) of `string_tensor`, for a reader."""
     not_null_err = "string_input_producer requires a non-null input tensor"
-    if not isinstance(string_tensor, Tensor) and not len(string_tensor):
+    if not isinstance(string_tensor, (Tensor, Variable)) and not len(string_tensor):  # a Variable: match_filenames_once
         raise ValueError(not_null_err)
     with name_scope(name, "input_producer", [string_tensor]) as name:
         string_tensor = convert_to_tensor(string_tensor, dtype=dtypes.string)
