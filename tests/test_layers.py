@@ -43,7 +43,7 @@ LAYERS = [
      "image_color", "image_geometry", "image", "sets", "strings"],
     # tf.data: dataset recipes (what a device iterates), graph functions, the dataset and iterator ops, the API
     ["data.sources", "data.pipeline", "data.resource", "data.structure", "data.function", "data.ops", "data.iterator",
-     "data.dataset", "data.readers", "data.experimental", "data"],
+     "data.dataset", "data.readers", "data.csv_dataset", "data.experimental", "data"],
     # sessions: the graph as plain data for the engine, session targets, running steps
     ["table", "metadata", "engine", "cluster_targets", "targets", "session"],
     # variables, gradients, graph import

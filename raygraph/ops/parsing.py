@@ -279,8 +279,9 @@ def _decode_csv_kernel(a, records, *defaults):
                                                    f"record {row}")
         for c, (field, default, dtype) in enumerate(zip(fields, defaults, types)):
             columns[c].append(_csv_value(field, default, dtype, c, row, a["na_value"]))
-    return [np.asarray(col, dtype=object if t is dtypes.string else t.as_numpy_dtype).reshape(items.shape)
-            for col, t in zip(columns, types)]
+    out = [np.asarray(col, dtype=object if t is dtypes.string else t.as_numpy_dtype).reshape(items.shape)
+           for col, t in zip(columns, types)]
+    return out[0] if len(out) == 1 else out  # one column: the op's one output itself
 
 
 op("DecodeCSV", "records:string, record_defaults:+OUT_TYPE", kernel=_decode_csv_kernel, grad=NOT_DIFFERENTIABLE,
