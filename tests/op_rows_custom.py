@@ -598,8 +598,9 @@ def _io_formats(tf):
     one = tf.io.serialize_sparse(st)
     tensor = tf.io.parse_tensor(tf.io.serialize_tensor(tf.constant([[1, 2]], tf.int64)), tf.int64)
     text = tf.io.decode_compressed([zlib.compress(b"abc")], "ZLIB")
-    json_ex = tf.io.parse_single_example(tf.io.decode_json_example(
-        '{"features": {"feature": {"a": {"int64List": {"value": ["3"]}}}}}'), {"a": tf.io.FixedLenFeature([], tf.int64)})
+    json_text = '{"features": {"feature": {"a": {"int64List": {"value": ["3"]}}}}}'
+    json_ex = tf.io.parse_single_example(tf.io.decode_json_example(json_text),
+                                         {"a": tf.io.FixedLenFeature([], tf.int64)})
     seq = tf.train.SequenceExample()
     seq.feature_lists.feature_list["f"].feature.add().float_list.value.extend([1.0, 2.0])
     _, lists = tf.io.parse_single_sequence_example(seq.SerializeToString(), sequence_features={
@@ -611,13 +612,15 @@ def _io_formats(tf):
         f.write(b"a\nb\n")
     q = tf.FIFOQueue(5, tf.string)
     enqueue, close = q.enqueue_many([[path, path]]), q.close()
-    readers = {k: cls() for k, cls in (("TextLineReaderV2", tf.TextLineReader), ("TFRecordReaderV2", tf.TFRecordReader),
-                                       ("WholeFileReaderV2", tf.WholeFileReader), ("IdentityReaderV2", tf.IdentityReader),
-                                       ("LMDBReader", tf.LMDBReader))}
+    kinds = (("TextLineReaderV2", tf.TextLineReader), ("TFRecordReaderV2", tf.TFRecordReader),
+             ("WholeFileReaderV2", tf.WholeFileReader), ("IdentityReaderV2", tf.IdentityReader),
+             ("LMDBReader", tf.LMDBReader))
+    readers = {k: cls() for k, cls in kinds}
     readers["FixedLengthRecordReaderV2"] = tf.FixedLengthRecordReader(2)
     line = readers["TextLineReaderV2"].read(q)
     lines = readers["TextLineReaderV2"].read_up_to(q, 5)
-    counts = [readers["TextLineReaderV2"].num_records_produced(), readers["TextLineReaderV2"].num_work_units_completed()]
+    text_reader = readers["TextLineReaderV2"]
+    counts = [text_reader.num_records_produced(), text_reader.num_work_units_completed()]
     ident = readers["IdentityReaderV2"]
     state = ident.serialize_state()
     lmdb_queue = tf.FIFOQueue(5, tf.string)

@@ -94,11 +94,12 @@ def case_top_level_names(tf):
 
 def case_missing_and_mismatched(tf):
     a, b = _records(tf)
-    missing = tf.io.parse_single_sequence_example(b, sequence_features={"w2": tf.io.FixedLenSequenceFeature([], tf.float32)})
+    fixed = tf.io.FixedLenSequenceFeature
+    missing = tf.io.parse_single_sequence_example(b, sequence_features={"w2": fixed([], tf.float32)})
     allowed = tf.io.parse_single_sequence_example(b, sequence_features={
         "w2": tf.io.FixedLenSequenceFeature([], tf.float32, allow_missing=True), "v": tf.io.VarLenFeature(tf.int64)})
-    size = tf.io.parse_single_sequence_example(a, sequence_features={"tok": tf.io.FixedLenSequenceFeature([3], tf.int64)})
-    kind = tf.io.parse_single_sequence_example(a, sequence_features={"tok": tf.io.FixedLenSequenceFeature([2], tf.float32)})
+    size = tf.io.parse_single_sequence_example(a, sequence_features={"tok": fixed([3], tf.int64)})
+    kind = tf.io.parse_single_sequence_example(a, sequence_features={"tok": fixed([2], tf.float32)})
     ctx_missing = tf.io.parse_single_sequence_example(b, context_features={"x": tf.io.FixedLenFeature([], tf.int64)})
     return [run_error(tf, missing[1]), _fetch(tf, allowed), run_error(tf, size[1]), run_error(tf, kind[1]),
             run_error(tf, ctx_missing[0]), run_error(tf, tf.io.parse_single_sequence_example(
@@ -122,5 +123,6 @@ def case_sparse_feature(tf):
     empty = tf.train.Example().SerializeToString()
     f = {"sp": tf.io.SparseFeature("ix", "val", tf.float32, 6), "val": tf.io.VarLenFeature(tf.float32)}
     one = tf.io.parse_single_example(ex, f)
-    many = tf.io.parse_example([ex, empty, ex], {"sp": tf.SparseFeature("ix", "val", tf.float32, 8, already_sorted=False)})
+    many = tf.io.parse_example([ex, empty, ex], {"sp": tf.SparseFeature("ix", "val", tf.float32, 8,
+                                                                       already_sorted=False)})
     return [sorted(one), sorted(many), _fetch(tf, [one, many])]

@@ -50,7 +50,8 @@ def case_parse_tensor(tf):
 
 def case_parse_tensor_errors(tf):
     ser = tf.io.serialize_tensor(tf.constant([1, 2]))
-    return [run_error(tf, tf.io.parse_tensor(ser, tf.float32)), run_error(tf, tf.io.parse_tensor(b"\xff\xff", tf.int32)),
+    return [run_error(tf, tf.io.parse_tensor(ser, tf.float32)),
+            run_error(tf, tf.io.parse_tensor(b"\xff\xff", tf.int32)),
             error(lambda: tf.io.parse_tensor([ser], tf.int32))]
 
 
