@@ -53,6 +53,13 @@ from .ops.filling import fill, one_hot, ones, ones_like, range, zeros, zeros_lik
 from .ops.io import decode_jpeg, decode_png, read_file, write_file  # noqa: F401
 from .ops.parsing import (decode_csv, decode_raw, FixedLenFeature, parse_example, parse_single_example,  # noqa: F401
                           VarLenFeature)
+from .ops.parsing import FixedLenSequenceFeature, SparseFeature  # noqa: F401
+from .ops.io import matching_files  # noqa: F401
+from .ops.readers import (FixedLengthRecordReader, IdentityReader, LMDBReader, ReaderBase,  # noqa: F401
+                          TextLineReader, TFRecordReader, WholeFileReader)
+from .ops.sequence_examples import parse_single_sequence_example  # noqa: F401
+from .ops.serialization import (decode_compressed, decode_json_example, deserialize_many_sparse,  # noqa: F401
+                                parse_tensor, serialize_many_sparse, serialize_sparse, serialize_tensor)
 from .ops.joining import concat, dynamic_partition, dynamic_stitch, pad, split, stack, tile, unstack  # noqa: F401
 from .ops.linalg import matmul, tensordot  # noqa: F401
 from .ops.decompositions import qr  # noqa: F401
@@ -112,4 +119,5 @@ def executing_eagerly():
 initializers.global_variables, initializers.local_variables = global_variables_initializer, local_variables_initializer
 initializers.variables = variables_initializer
 train.summary_iterator = summary.summary_iterator  # (defined in summary.writer, above tf.train)
+io.write_graph, io.match_filenames_once = train.write_graph, train.match_filenames_once  # (tf.train is above tf.io)
 dtypes.as_string = as_string  # `tf.dtypes.as_string` is the string op, defined above dtypes (ops/strings.py)
