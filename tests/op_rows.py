@@ -1709,3 +1709,32 @@ MORPHOLOGY = [
         [(arr((2, 5, 4, 3)), arr((2, 2, 3)), arr((2, 3, 4, 3)))]),
 ]
 ROWS = ROWS + MORPHOLOGY
+
+
+def _draw_ref(images, boxes, colors=None):
+    """The outlines TF's kernel draws, pixel by pixel."""
+    out = images.copy()
+    n, h, w, depth = images.shape
+    table = colors[:, :depth] if colors is not None else None
+    for b in range(n):
+        for k, (y0, x0, y1, x1) in enumerate(boxes[b]):
+            color = table[k % len(table)]
+            t, l_, bo, r = (int(np.float32(v) * np.float32(s - 1)) for v, s in ((y0, h), (x0, w), (y1, h), (x1, w)))
+            for i in range(h):
+                for j in range(w):
+                    on_row = (i == t or i == bo) and l_ <= j <= r
+                    on_col = (j == l_ or j == r) and t <= i <= bo
+                    if on_row or on_col:
+                        out[b, i, j] = color
+    return out
+
+
+_BOXES = np.array([[[0.1, 0.2, 0.7, 0.9], [0.5, 0.0, 1.0, 0.4]], [[0.0, 0.0, 1.0, 1.0], [0.3, 0.3, 0.6, 0.5]]], F32)
+_COLORS = np.array([[1.0, 0.5, 0.25, 1.0], [0.0, 0.75, 1.0, 0.5]], F32)
+ROWS = ROWS + [
+    Row("DrawBoundingBoxesV2", lambda tf, x, b, c: tf.image.draw_bounding_boxes(x, b, colors=c), _draw_ref,
+        [(arr((2, 6, 7, 3), F32), _BOXES, _COLORS), (arr((2, 5, 5, 4), F32), _BOXES, _COLORS)]),
+    Row("DrawBoundingBoxes", lambda tf, x, b: tf.image.draw_bounding_boxes(x, b),
+        lambda x, b: _draw_ref(x, b, np.array([[1, 1, 0, 1], [0, 0, 1, 1]], F32)),
+        [(arr((2, 6, 7, 3), F32), _BOXES)]),
+]

@@ -228,3 +228,77 @@ def non_max_suppression(boxes, scores, max_output_size, iou_threshold=0.5, score
         iou_threshold = convert_to_tensor(iou_threshold, name="iou_threshold")
         score_threshold = convert_to_tensor(score_threshold, name="score_threshold")
         return apply_op("NonMaxSuppressionV3", [boxes, scores, max_output_size, iou_threshold, score_threshold], {})
+
+
+# ----- drawing boxes -----------------------------------------------------------------------------------------------
+_DEFAULT_COLORS = np.array([[1, 1, 0, 1], [0, 0, 1, 1], [1, 0, 0, 1], [0, 1, 0, 1], [0.5, 0, 0.5, 1],
+                            [0.5, 0.5, 0, 1], [0.5, 0, 0, 1], [0, 0, 0.5, 1], [0, 1, 1, 1], [1, 0, 1, 1]], _F32)
+
+
+def _draw_boxes_kernel(a, images, boxes, colors=None):
+    if images.ndim != 4:
+        raise InvalidArgumentError(None, None, "The rank of the images should be 4")
+    if boxes.ndim != 3:
+        raise InvalidArgumentError(None, None, "The rank of the boxes tensor should be 3")
+    if images.shape[0] != boxes.shape[0]:
+        raise InvalidArgumentError(None, None, "The batch sizes should be the same")
+    n, height, width, depth = images.shape
+    if depth not in (1, 3, 4):
+        raise InvalidArgumentError(None, None, "Channel depth should be either 1 (GRY), 3 (RGB), or 4 (RGBA)")
+    if boxes.shape[2] != 4:
+        raise InvalidArgumentError(None, None, f"The size of the third dimension of the box must be 4. Received: "
+                                               f"{boxes.shape[2]}")
+    table = None
+    if colors is not None:
+        if colors.ndim != 2:
+            raise InvalidArgumentError(None, None, f"colors must be a 2-D matrix{list(colors.shape)}")
+        if colors.shape[1] < depth:
+            raise InvalidArgumentError(None, None, f"colors must have equal or more channels than the image "
+                                                   f"provided: {list(colors.shape)}")
+        if colors.size:
+            table = colors[:, :depth].astype(_F32)
+    if table is None:
+        table = _DEFAULT_COLORS.copy()
+        if depth == 1:
+            table[:, 0] = 1
+        table = table[:, :depth]
+    canvas = images.copy()
+    table = table.astype(images.dtype)
+    for b in range(n):
+        for k, box in enumerate(boxes[b].astype(_F32)):
+            color = table[k % len(table)]
+            # float32 products truncated toward zero, as the kernel's int conversions
+            top, left, bottom, right = (int(box[0] * _F32(height - 1)), int(box[1] * _F32(width - 1)),
+                                        int(box[2] * _F32(height - 1)), int(box[3] * _F32(width - 1)))
+            if top > bottom or left > right or top >= height or bottom < 0 or left >= width or right < 0:
+                continue  # inverted or wholly outside: not drawn
+            r0, r1, c0, c1 = max(top, 0), min(bottom, height - 1), max(left, 0), min(right, width - 1)
+            if top >= 0:
+                canvas[b, top, c0:c1 + 1] = color
+            if bottom < height:
+                canvas[b, bottom, c0:c1 + 1] = color
+            if left >= 0:
+                canvas[b, r0:r1 + 1, left] = color
+            if right < width:
+                canvas[b, r0:r1 + 1, right] = color
+    return canvas
+
+
+def _draw_boxes_shape(inputs, a):
+    d = with_rank(inputs[0], 4)
+    with_rank(inputs[1], 3)
+    return inputs[0].dtype.base_dtype, TensorShape._raw(d)
+
+
+op("DrawBoundingBoxes", "images:T, boxes:float32", kernel=_draw_boxes_kernel, shape=_draw_boxes_shape,
+   grad=NO_GRADIENT_DEFINED, T="float32 float16")
+op("DrawBoundingBoxesV2", "images:T, boxes:float32, colors:float32", kernel=_draw_boxes_kernel,
+   shape=_draw_boxes_shape, grad=NO_GRADIENT_DEFINED, T="float32 float16")
+
+
+def draw_bounding_boxes(images, boxes, name=None, colors=None):
+    """A copy of `images` with the outline of each box drawn (TF1's tf.image.draw_bounding_boxes): DrawBoundingBoxes,
+    or DrawBoundingBoxesV2 with a table of colors to cycle through."""
+    if colors is None:
+        return apply_op("DrawBoundingBoxes", [images, boxes], {}, name=name)
+    return apply_op("DrawBoundingBoxesV2", [images, boxes, colors], {}, name=name)
