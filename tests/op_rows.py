@@ -1738,3 +1738,21 @@ ROWS = ROWS + [
         lambda x, b: _draw_ref(x, b, np.array([[1, 1, 0, 1], [0, 0, 1, 1]], F32)),
         [(arr((2, 6, 7, 3), F32), _BOXES)]),
 ]
+
+
+def _overlap_nms_ref(overlaps, scores, max_out, threshold):
+    kept = []
+    for i in sorted(range(len(scores)), key=lambda i: (-scores[i], i)):
+        if len(kept) < max_out and all(overlaps[i, j] <= threshold for j in kept):
+            kept.append(i)
+    return np.array(kept, I32)
+
+
+_OVERLAPS = np.array([[1.0, 0.7, 0.2], [0.7, 1.0, 0.6], [0.2, 0.6, 1.0]], F32)
+ROWS = ROWS + [  # hard suppression; Soft-NMS's decayed scores are checked against TF in tf_recorded image_nms
+    Row("NonMaxSuppressionV5", lambda tf, b, s: tf.image.non_max_suppression_with_scores(b, s, 4, 0.5, 0.55),
+        lambda b, s: [_nms_ref(b, s, 4, 0.5, 0.55), s[_nms_ref(b, s, 4, 0.5, 0.55)]], [(NMS_BOXES, NMS_SCORES)],
+        exact=False),
+    Row("NonMaxSuppressionWithOverlaps", lambda tf, o, s: tf.image.non_max_suppression_overlaps(o, s, 3, 0.65),
+        lambda o, s: _overlap_nms_ref(o, s, 3, 0.65), [(_OVERLAPS, np.array([0.6, 0.9, 0.5], F32))], exact=False),
+]
