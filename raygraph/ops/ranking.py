@@ -101,3 +101,52 @@ def in_top_k(predictions, targets, k, name=None):
     """Whether each target is among the `k` largest predictions of its row (op InTopKV2)."""
     with name_scope(name, "in_top_k"):
         return apply_op("InTopKV2", [predictions, targets, k], {}, name=name)
+
+
+# ----- ApproxTopK (on a CPU TF computes the exact top k) ------------------------------------------------------
+def _approx_top_k_kernel(a, x):
+    axis, k = a["reduction_dimension"] % max(np.ndim(x), 1), a["k"]
+    if x.shape[axis] < k:
+        raise _error(f"k must be less than or equal to the reduction dimension size, got k = {k}")
+    key = -x if a["is_max_k"] else x
+    order = np.take(np.argsort(key, axis=axis, kind="stable"), np.arange(k), axis=axis)
+    return [np.take_along_axis(x, order, axis), order.astype(np.int32)]
+
+
+def _approx_top_k_shape(inputs, a):
+    d = inputs[0].shape._dims
+    if d is None:
+        return [(inputs[0].dtype.base_dtype, TensorShape(None)), (dtypes.int32, TensorShape(None))]
+    if not -len(d) <= a["reduction_dimension"] < len(d):
+        raise ValueError(f"Invalid reduction dimension {a['reduction_dimension']} for a rank {len(d)} input")
+    out = list(d)
+    out[a["reduction_dimension"] % len(d)] = a["k"]
+    return [(inputs[0].dtype.base_dtype, _raw(tuple(out))), (dtypes.int32, _raw(tuple(out)))]
+
+
+def _approx_top_k_grad(op_, grad, _):
+    """The values' gradient lands on the input positions the indices name along the reduction dimension."""
+    x = op_.inputs[0]
+    axis = op_._attrs["reduction_dimension"] % x.shape.ndims
+    depth = shape(x)[axis]
+    hot = apply_op("OneHot", [op_.outputs[1], depth, 1.0, 0.0], {"axis": axis + 1, "T": grad.dtype.base_dtype})
+    return [reduce_sum(hot * expand_dims(grad, axis + 1), axis)]
+
+
+op("ApproxTopK", "input:T", kernel=_approx_top_k_kernel, shape=_approx_top_k_shape, grad=_approx_top_k_grad,
+   T="float16 bfloat16 float32")
+
+
+def _approx_k(is_max_k):
+    def fn(operand, k, reduction_dimension=-1, recall_target=0.95, reduction_input_size_override=-1,
+           aggregate_to_topk=True, name=None):
+        attrs = {"k": int(k), "reduction_dimension": int(reduction_dimension), "recall_target": float(recall_target),
+                 "is_max_k": is_max_k, "reduction_input_size_override": int(reduction_input_size_override),
+                 "aggregate_to_topk": bool(aggregate_to_topk)}
+        return apply_op("ApproxTopK", [operand], attrs, name=name)
+    fn.__name__ = "approx_max_k" if is_max_k else "approx_min_k"
+    fn.__doc__ = f"The k {'largest' if is_max_k else 'smallest'} values along a dimension and their indices."
+    return fn
+
+
+approx_max_k, approx_min_k = _approx_k(True), _approx_k(False)

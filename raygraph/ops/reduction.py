@@ -359,12 +359,18 @@ arg_min = _raw_arg("ArgMin")
 
 # ----- segment sums (gather's gradient) ---------------------------------------------------------------------
 def _segment_sum_kernel(a, data, ids, n):
+    return unsorted_segment_reduce(np.add, 0, data, ids, n)
+
+
+def unsorted_segment_reduce(ufunc, empty, data, ids, n):
+    """TF's unsorted segment kernels: rows with a negative id are dropped, an id >= n is an error."""
     n = int(n)
-    if np.any((ids < 0) | (ids >= n)):
-        bad = int(np.ravel(ids[(ids < 0) | (ids >= n)])[0])
+    if np.any(ids >= n):
+        bad = int(np.ravel(ids[ids >= n])[0])
         raise InvalidArgumentError(None, None, f"segment_ids[...] = {bad} is out of range [0, {n})")
-    out = np.zeros((n,) + data.shape[ids.ndim:], dtype=data.dtype)
-    np.add.at(out, ids, data)
+    out = np.full((n,) + data.shape[ids.ndim:], empty, dtype=data.dtype)
+    keep = ids >= 0
+    ufunc.at(out, ids[keep], data[keep])
     return out
 
 
