@@ -44,7 +44,7 @@ def _dense_kernel(a, values, n, weights):
     n, dtype = _size_of(n), a["T"].as_numpy_dtype
     if np.size(weights) and np.shape(weights) != np.shape(values):
         raise InvalidArgumentError(None, None, "`weights` must be the same shape as `arr` or a length-0 `Tensor`, "
-                                               f"in which case it acts as all weights equal to 1.")
+                                               "in which case it acts as all weights equal to 1.")
     if np.ndim(values) == 1:
         return _counts(values, n, weights, dtype, a["binary_output"])
     rows = [_counts(v, n, w if np.size(weights) else None, dtype, a["binary_output"])

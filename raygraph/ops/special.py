@@ -9,11 +9,27 @@ import scipy.special as sc
 
 from ..convert import constant, convert_to_tensor
 from ..default_graph import name_scope
-from .array import sum_to
+from ..errors import InternalError
+from .array import reshape, shape
 from .complex import conj
 from .distributions import gamma_sample_der_alpha
-from .math import (FLOAT, FLOAT_COMPLEX, _binary_grad, _check_int_divisor, cast, cos, equal, exp, log,
-                   negative, not_equal, reciprocal, sign, sqrt, square)
+from .math import (
+    FLOAT,
+    FLOAT_COMPLEX,
+    _binary_grad,
+    _divides_by_zero,
+    cast,
+    cos,
+    equal,
+    exp,
+    log,
+    negative,
+    not_equal,
+    reciprocal,
+    sign,
+    sqrt,
+    square,
+)
 from .nn import softplus
 from .reduction import reduce_sum
 from .registry import NO_GRADIENT_DEFINED, apply_op, op
@@ -72,7 +88,7 @@ def _bessel_i1_grad(op, g):
 
 
 _unary("Lgamma", sc.gammaln, FLOAT, lambda op, g: [g * digamma(conj(op.inputs[0]))])
-_unary("Digamma", sc.psi, FLOAT,
+_unary("Digamma", lambda x: np.where((x <= 0) & (x == np.floor(x)), np.nan, sc.psi(x)), FLOAT,
        lambda op, g: [g * polygamma(constant(1, dtype=op.inputs[0].dtype.base_dtype), conj(op.inputs[0]))])
 _unary("Erf", sc.erf, FLOAT,
        lambda op, g: [g * _c(g, 2 / np.sqrt(np.pi)) * exp(-square(conj(op.inputs[0])))])
@@ -103,21 +119,43 @@ def _igamma_grad_a(a, x):
     return (-gamma_sample_der_alpha(a64, x64).reshape(a64.shape) * d_x).reshape(a64.shape)
 
 
+def _broadcast_args(x, y):
+    """TF's gradient prologue for two broadcast inputs: their shapes and the axes each was broadcast along."""
+    sx, sy = shape(x), shape(y)
+    rx, ry = apply_op("BroadcastGradientArgs", [sx, sy], {})
+    return sx, sy, rx, ry
+
+
+def _reduced(partial, r, s):
+    return None if partial is None else reshape(reduce_sum(partial, r), s)
+
+
 def _igamma_grad(sign_):
     def grad(op, g):
         a, x = op.inputs
+        sa, sx, ra, rx = _broadcast_args(a, x)
         partial_a = apply_op("IgammaGradA", [a, x], {})
         partial_x = exp(-x + (a - 1) * log(x) - lgamma(a))
-        ga, gx = sum_to(partial_a * g, a), sum_to(partial_x * g, x)
+        ga, gx = _reduced(partial_a * g, ra, sa), _reduced(partial_x * g, rx, sx)
         return [-ga, -gx] if sign_ < 0 else [ga, gx]
     return grad
 
 
 def _betainc_grad(op, g):
     a, b, x = op.inputs
+    _, sx, _, rx = _broadcast_args(a, x)
     log_beta = lgamma(a) + lgamma(b) - lgamma(a + b)
     partial_x = exp(xlog1py(b - 1, -x) + xlogy(a - 1, x) - log_beta)
-    return [None, None, sum_to(partial_x * g, x)]
+    return [None, None, _reduced(partial_x * g, rx, sx)]
+
+
+def _second_grad(partial):
+    """Polygamma's and Zeta's gradients: none for the first input, `partial(first, second)` for the second."""
+    def grad(op, g):
+        n, x = op.inputs
+        _, sx, _, rx = _broadcast_args(n, x)
+        return [None, _reduced(partial(conj(n), conj(x)) * g, rx, sx)]
+    return grad
 
 
 def _three_shape(inputs, a):
@@ -136,11 +174,8 @@ def _binary(type, fn, allowed, grad, names="x:T, y:T", kernel=None):
        elementwise=True)
 
 
-_binary("Polygamma", _polygamma, "float32 float64", lambda op, g: [
-    None, sum_to(polygamma(conj(op.inputs[0]) + 1, conj(op.inputs[1])) * g, op.inputs[1])], names="a:T, x:T")
-_binary("Zeta", sc.zeta, "float32 float64", lambda op, g: [
-    None, sum_to(-conj(op.inputs[0]) * zeta(conj(op.inputs[0]) + 1, conj(op.inputs[1])) * g, op.inputs[1])],
-    names="x:T, q:T")
+_binary("Polygamma", _polygamma, "float32 float64", _second_grad(lambda n, x: polygamma(n + 1, x)), names="a:T, x:T")
+_binary("Zeta", sc.zeta, "float32 float64", _second_grad(lambda x, q: -x * zeta(x + 1, q)), names="x:T, q:T")
 _binary("Igamma", sc.gammainc, FLOAT, _igamma_grad(1), names="a:T, x:T")
 _binary("Igammac", sc.gammaincc, FLOAT, _igamma_grad(-1), names="a:T, x:T")
 _binary("IgammaGradA", _igamma_grad_a, "float32 float64", NO_GRADIENT_DEFINED, names="a:T, x:T")
@@ -164,7 +199,8 @@ def _not_zero(x):
 def _x_grad(partial_x, partial_y):
     def grad(op, g):
         x, y = op.inputs
-        return [sum_to(partial_x(_not_zero(x), y) * g, x), sum_to(partial_y(x, y) * g, y)]
+        sx, sy, rx, ry = _broadcast_args(x, y)
+        return [_reduced(partial_x(_not_zero(x), y) * g, rx, sx), _reduced(partial_y(x, y) * g, ry, sy)]
     return grad
 
 
@@ -180,7 +216,9 @@ _binary("NextAfter", np.nextafter, "float64 float32", _binary_grad(
 
 
 def _truncate_mod(a, x, y):
-    _check_int_divisor(x, y)
+    if _divides_by_zero(x, y):  # TF's TruncateMod reports it as TruncateDiv does
+        raise InternalError(None, None, "Unexpected error in binary operator (only integer div and mod should have "
+                                        "errors)")
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.fmod(x, y)
 
@@ -203,9 +241,12 @@ def _wrap(type, scope=None):
     return fn
 
 
-def _wrap2(type, lower):
+def _wrap2(type, lower, scope=None):
     def fn(x, y, name=None):
-        return apply_op(type, [x, y], {}, name=name)
+        if scope is None:
+            return apply_op(type, [x, y], {}, name=name)
+        with name_scope(name, scope, [x]):
+            return apply_op(type, [x, y], {})
     fn.__name__ = lower
     fn.__doc__ = f"Elementwise {type} with broadcasting (op type `{type}`)."
     return fn
@@ -219,7 +260,7 @@ bessel_i0, bessel_i1 = _wrap("BesselI0", "bessel_i0"), _wrap("BesselI1", "bessel
 bessel_i0e, bessel_i1e = _wrap("BesselI0e", "bessel_i0e"), _wrap("BesselI1e", "bessel_i1e")
 polygamma, zeta = _wrap2("Polygamma", "polygamma"), _wrap2("Zeta", "zeta")
 igamma, igammac = _wrap2("Igamma", "igamma"), _wrap2("Igammac", "igammac")
-xlogy, xdivy, xlog1py = _wrap2("Xlogy", "xlogy"), _wrap2("Xdivy", "xdivy"), _wrap2("Xlog1py", "xlog1py")
+xlogy, xdivy, xlog1py = _wrap2("Xlogy", "xlogy"), _wrap2("Xdivy", "xdivy", "xdivy"), _wrap2("Xlog1py", "xlog1py", "xlog1py")
 truncatemod = _wrap2("TruncateMod", "truncatemod")
 
 
