@@ -19,8 +19,8 @@ from .array import expand_dims, rank, reshape, shape, shape_internal
 from .filling import ones, ones_like, zeros_like
 from .indexed_slices import IndexedSlices
 from .joining import concat
-from .math import cast, equal, greater, greater_equal, logical_and, maximum, sqrt
-from .reduction import _segment_sum_shape, unsorted_segment_reduce, unsorted_segment_sum
+from .math import cast, equal, greater, logical_and, maximum, sqrt
+from .reduction import _segment_sum_shape, gather_drop_negatives, unsorted_segment_reduce, unsorted_segment_sum
 from .registry import NOT_DIFFERENTIABLE, apply_op, op
 from .shape_fns import dims
 from .slicing import gather, where_v2
@@ -79,7 +79,7 @@ def _sorted_kernel(ufunc, empty, mean=False):
         if mean:
             out = out / np.maximum(counts, 1)
             out = (np.trunc(out) if data.dtype.kind in "iu" else out).astype(data.dtype)
-        return np.where(counts == 0, np.zeros((), data.dtype), out)
+        return np.where(counts == 0, np.zeros((), data.dtype), out) if empty != 1 else out
     return kernel
 
 
@@ -137,30 +137,18 @@ def _unsorted_kernel(ufunc, empty):
     return lambda a, data, ids, n: unsorted_segment_reduce(ufunc, _fill(empty, data.dtype), data, np.asarray(ids), n)
 
 
-def _gather_drop_negatives(params, ids, clipped=None, is_positive=None):
-    """TF's _GatherDropNegatives: params gathered at ids, zero where an id is negative."""
-    if clipped is None:
-        clipped = maximum(ids, zeros_like(ids))
-    gathered = gather(params, clipped)
-    if is_positive is None:
-        is_positive = greater_equal(ids, 0)
-        ones_shape = concat([shape(is_positive), ones([rank(gathered) - rank(is_positive)], dtype=dtypes.int32)], 0)
-        is_positive = logical_and(reshape(is_positive, ones_shape), ones_like(gathered, dtype=dtypes.bool_))
-    return where_v2(is_positive, gathered, zeros_like(gathered)), clipped, is_positive
-
-
 def _unsorted_min_max_grad(op, g):
     data, ids, n = op.inputs
-    gathered, clipped, is_positive = _gather_drop_negatives(op.outputs[0], ids)
+    gathered, clipped, is_positive = gather_drop_negatives(op.outputs[0], ids)
     is_selected = logical_and(equal(data, gathered), is_positive)
     num_selected = unsorted_segment_sum(cast(is_selected, g.dtype), ids, n)
-    grads, _, _ = _gather_drop_negatives(g / num_selected, None, clipped, is_positive)
+    grads, _, _ = gather_drop_negatives(g / num_selected, None, clipped, is_positive)
     return [where_v2(is_selected, grads, zeros_like(grads)), None, None]
 
 
 def _unsorted_prod_grad(op, g):
     data, ids, n = op.inputs
-    return [_prod_grad(data, ids, op.outputs[0], g, lambda t: _gather_drop_negatives(t, ids)[0],
+    return [_prod_grad(data, ids, op.outputs[0], g, lambda t: gather_drop_negatives(t, ids)[0],
                        lambda t: apply_op("UnsortedSegmentProd", [t, ids, n], {}),
                        lambda t: unsorted_segment_sum(t, ids, n)), None, None]
 
@@ -197,7 +185,7 @@ def _unsorted_segment_n(data, segment_ids, num_segments):
     """Each segment's row count (at least 1), shaped to broadcast against the segment sums."""
     num_segments = convert_to_tensor(num_segments)
     n = unsorted_segment_sum(ones(shape_internal(segment_ids), dtype=data.dtype), segment_ids, num_segments)
-    broadcastable = concat([expand_dims(num_segments, 0),
+    broadcastable = concat([num_segments[None],
                             ones([rank(data) - rank(segment_ids)], dtype=num_segments.dtype)], axis=0)
     return maximum(reshape(n, broadcastable), 1)
 
