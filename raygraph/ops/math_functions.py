@@ -24,7 +24,7 @@ def polyval(coeffs, x, name=None):
     """coeffs[0] * x**(n-1) + ... + coeffs[n-1], by Horner's method."""
     if not isinstance(coeffs, list):
         raise ValueError(f"Argument coeffs must be list type. Received type {type(coeffs)}.")
-    with name_scope(name, "polyval", coeffs + [x]):
+    with name_scope(name, "polyval", coeffs + [x]) as name:
         x = convert_to_tensor(x, name="x")
         if len(coeffs) < 1:
             return zeros_like(x, name=name)
