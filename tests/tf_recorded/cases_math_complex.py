@@ -83,3 +83,16 @@ def case_to_complex_casts(tf):
     outs = [tf.to_complex64(x), tf.to_complex128(x), tf.cast(tf.constant(Z), tf.float32),
             tf.saturate_cast(tf.constant(Z), tf.float32), tf.to_double(x)]
     return [describe(tf), [sig(t) for t in outs], parts(run(tf, outs))]
+
+
+def case_complex_gradients_of_elementwise_functions(tf):
+    x = tf.constant([0.5, -1.0, 2.0], tf.float64)
+    c = tf.complex(x, x * 0.5 + 0.25)
+    fns = [tf.sqrt, tf.math.rsqrt, tf.exp, tf.math.expm1, tf.math.log, tf.math.log1p, tf.tanh, tf.sigmoid,
+           tf.math.reciprocal, tf.sin, tf.cos, tf.square, tf.math.tan, tf.math.sinh, tf.math.cosh, tf.math.asinh,
+           tf.math.atan, tf.math.conj, lambda z: z / (z + 1.0), lambda z: tf.cast(tf.abs(z), tf.complex128) * z]
+    out = []
+    for f in fns:
+        y = tf.math.real(f(c) * tf.complex(tf.constant(1.0, tf.float64), tf.constant(-2.0, tf.float64)))
+        out.append(run(tf, tf.gradients(tf.reduce_sum(y), [x])))
+    return out
