@@ -1654,6 +1654,8 @@ ROWS = ROWS + STRING_OPS
 
 
 # ----- issue 16: tf.math's trigonometry, special functions, complex numbers, segments, counting ------------------
+import warnings  # noqa: E402
+
 import scipy.special as _sc  # noqa: E402
 from scipy.stats import qmc as _qmc  # noqa: E402
 
@@ -1661,7 +1663,6 @@ from scipy.stats import qmc as _qmc  # noqa: E402
 def _sobol_ref(dim, n, skip):
     engine = _qmc.Sobol(d=dim, scramble=False)
     engine.fast_forward(1 + skip)
-    import warnings
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return engine.random(n).astype(F32)
@@ -1684,6 +1685,10 @@ def _segment_mean_ref(d, ids):
     out = np.zeros((count,) + d.shape[1:])
     np.add.at(out, ids, d)
     return (out / np.maximum(np.bincount(ids, minlength=count), 1).reshape((-1,) + (1,) * (d.ndim - 1))).astype(d.dtype)
+
+
+def _igamma_grad_a_ref(a, x, h=1e-6):
+    return (_sc.gammainc(a + h, x) - _sc.gammainc(a - h, x)) / (2 * h)
 
 
 def _shift_ref(fn):
@@ -1735,19 +1740,22 @@ MATHX = [
         [(arr((2, 3), d, 0.5, 3.0), arr((2, 3), d, 0.2, 4.0)) for d in (F32, F64)] + [(POS, POS.T.reshape(2, 3))],
         grad=True, grad_step=1e-5, grad_tol=1e-5),
     Row("IgammaGradA", lambda tf, a, x: raw(tf, "IgammaGradA", [a, x]),
-        lambda a, x: ((_sc.gammainc(a.astype(F64) + 1e-6, x.astype(F64)) - _sc.gammainc(a.astype(F64) - 1e-6, x.astype(F64))) / 2e-6).astype(a.dtype),
+        lambda a, x: _igamma_grad_a_ref(a.astype(F64), x.astype(F64)).astype(a.dtype),
         [(POS.astype(F32), POS.T.reshape(2, 3).astype(F32))]),
     Row("Betainc", lambda tf, a, b, x: tf.math.betainc(a, b, x), lambda a, b, x: _sc.betainc(a, b, x).astype(x.dtype),
         [(arr((2, 3), d, 0.5, 3.0), arr((2, 3), d, 0.5, 3.0), arr((2, 3), d, 0.1, 0.9)) for d in (F32, F64)]
         + [(POS, POS[::-1], POS / 2.5)], grad=True, grad_inputs=[2]),
     Row("Xlogy", lambda tf, x, y: tf.math.xlogy(x, y), lambda x, y: np.where(x == 0, 0, x * np.log(y)).astype(x.dtype),
-        binary(FLOATS, lo=0.2, hi=3.0) + [(np.array([0.0, 1.5, -2.0], F32), np.array([0.5, 2.0, 1.5], F32)), (M23, POS)],
+        binary(FLOATS, lo=0.2, hi=3.0) + [(np.array([0.0, 1.5, -2.0], F32), np.array([0.5, 2.0, 1.5], F32)),
+                                          (M23, POS)],
         grad=True),
     Row("Xlog1py", lambda tf, x, y: tf.math.xlog1py(x, y),
-        lambda x, y: np.where(x == 0, 0, x * np.log1p(y)).astype(x.dtype), binary(FLOATS, lo=0.2, hi=3.0) + [(M23, POS)],
+        lambda x, y: np.where(x == 0, 0, x * np.log1p(y)).astype(x.dtype),
+        binary(FLOATS, lo=0.2, hi=3.0) + [(M23, POS)],
         grad=True),
     Row("Xdivy", lambda tf, x, y: tf.math.xdivy(x, y), lambda x, y: np.where(x == 0, 0, x / y).astype(x.dtype),
-        binary(FLOATS, lo=0.2, hi=3.0) + [(np.array([0.0, 1.5], F32), np.array([0.0, 2.0], F32)), (M23, POS)], grad=True),
+        binary(FLOATS, lo=0.2, hi=3.0) + [(np.array([0.0, 1.5], F32), np.array([0.0, 2.0], F32)), (M23, POS)],
+        grad=True),
     Row("MulNoNan", lambda tf, x, y: tf.math.multiply_no_nan(x, y),
         lambda x, y: np.where(y == 0, 0, x * y).astype(x.dtype),
         binary((F32, F64), pairs=(((2, 3), (2, 3)), ((3,), (3,)))) + [(np.array([np.inf, 2.0]), np.array([0.0, 3.0])),
@@ -1812,7 +1820,8 @@ MATHX = [
         lambda x: [np.sort(x, 1)[:, ::-1][:, :2], np.argsort(-x, 1, kind="stable")[:, :2].astype(I32)],
         [(arr((2, 5), F32),)]),
     Row("LeftShift", lambda tf, x, y: tf.bitwise.left_shift(x, y), _shift_ref(np.left_shift),
-        [(np.array([1, -3, 7, 100], d), np.array([2, 9, -1, 3], d)) for d in (np.int8, I32)] + [(np.array([1, 3, 200], U8), np.array([2, 9, 1], U8))]),
+        [(np.array([1, -3, 7, 100], d), np.array([2, 9, -1, 3], d)) for d in (np.int8, I32)]
+        + [(np.array([1, 3, 200], U8), np.array([2, 9, 1], U8))]),
     Row("RightShift", lambda tf, x, y: tf.bitwise.right_shift(x, y), _shift_ref(np.right_shift),
         [(np.array([-128, 100, 7, 64], d), np.array([2, 9, -1, 3], d)) for d in (np.int8, I64)]),
 ]

@@ -8,17 +8,8 @@ from ..errors import InvalidArgumentError
 from .array import reshape, shape
 from .complex import conj, real
 from .math import div_no_nan, exp, greater, less, log, sqrt, square, truediv
-from .reduction import (
-    INDEX,
-    SUMMABLE,
-    _cumsum_shape,
-    _reduce_kernel,
-    _reduce_shape,
-    _reducer,
-    cumsum,
-    reduce_mean,
-    reduced_shape,
-)
+from .reduction import (INDEX, SUMMABLE, _cumsum_shape, _reduce_kernel, _reduce_shape, _reducer, cumsum, reduce_mean,
+                        reduced_shape)
 from .registry import apply_op, op
 from .slicing import where_v2
 

@@ -13,23 +13,8 @@ from ..errors import InternalError
 from .array import reshape, shape
 from .complex import conj
 from .distributions import gamma_sample_der_alpha
-from .math import (
-    FLOAT,
-    FLOAT_COMPLEX,
-    _binary_grad,
-    _divides_by_zero,
-    cast,
-    cos,
-    equal,
-    exp,
-    log,
-    negative,
-    not_equal,
-    reciprocal,
-    sign,
-    sqrt,
-    square,
-)
+from .math import (FLOAT, FLOAT_COMPLEX, _binary_grad, _divides_by_zero, cast, cos, equal, exp, log, negative,
+                   not_equal, reciprocal, sign, sqrt, square)
 from .nn import softplus
 from .reduction import reduce_sum
 from .registry import NO_GRADIENT_DEFINED, apply_op, op
@@ -260,7 +245,8 @@ bessel_i0, bessel_i1 = _wrap("BesselI0", "bessel_i0"), _wrap("BesselI1", "bessel
 bessel_i0e, bessel_i1e = _wrap("BesselI0e", "bessel_i0e"), _wrap("BesselI1e", "bessel_i1e")
 polygamma, zeta = _wrap2("Polygamma", "polygamma"), _wrap2("Zeta", "zeta")
 igamma, igammac = _wrap2("Igamma", "igamma"), _wrap2("Igammac", "igammac")
-xlogy, xdivy, xlog1py = _wrap2("Xlogy", "xlogy"), _wrap2("Xdivy", "xdivy", "xdivy"), _wrap2("Xlog1py", "xlog1py", "xlog1py")
+xlogy = _wrap2("Xlogy", "xlogy")
+xdivy, xlog1py = _wrap2("Xdivy", "xdivy", "xdivy"), _wrap2("Xlog1py", "xlog1py", "xlog1py")
 truncatemod = _wrap2("TruncateMod", "truncatemod")
 
 
