@@ -92,6 +92,16 @@ from .ops.state import assign, assign_add, assign_sub, count_up_to  # noqa: F401
 from .ops.blocks import batch_to_space, batch_to_space_nd, depth_to_space, space_to_batch, space_to_batch_nd, space_to_depth  # noqa: F401,E501
 from .metrics import confusion_matrix  # noqa: F401
 from .ops.reduction import cumsum  # noqa: F401
+# tf.math's functions at the top level (issue 16)
+from .ops.special import (acos, acosh, asin, asinh, atan, atanh, betainc, cosh, digamma, erf, erfc,  # noqa: F401
+                          igamma, igammac, lbeta, lgamma, log_sigmoid, polygamma, sinh, tan, truncatemod, zeta)
+from .ops.complex import angle, complex, conj, imag, real, to_complex128, to_complex64  # noqa: F401,A004
+from .ops.cumulative import cumprod  # noqa: F401
+from .ops.segments import (segment_max, segment_mean, segment_min, segment_prod, unsorted_segment_max,  # noqa: F401
+                           unsorted_segment_mean, unsorted_segment_min, unsorted_segment_prod,
+                           unsorted_segment_sqrt_n)
+from .ops.bincount import bincount  # noqa: F401
+from .ops.math_functions import accumulate_n, floor_div, realdiv, saturate_cast, scalar_mul, to_double  # noqa: F401
 from .ops.slicing import gather_nd, scatter_nd  # noqa: F401
 from .session import (ConfigProto, get_default_session, GPUOptions, GraphOptions, InteractiveSession,  # noqa: F401
                       OptimizerOptions, RunMetadata, RunOptions, Session)
@@ -121,3 +131,5 @@ initializers.variables = variables_initializer
 train.summary_iterator = summary.summary_iterator  # (defined in summary.writer, above tf.train)
 io.write_graph, io.match_filenames_once = train.write_graph, train.match_filenames_once  # (tf.train is above tf.io)
 dtypes.as_string = as_string  # `tf.dtypes.as_string` is the string op, defined above dtypes (ops/strings.py)
+dtypes.complex, dtypes.saturate_cast = complex, saturate_cast  # ops defined above dtypes (ops/complex.py...)
+math.confusion_matrix = confusion_matrix  # defined in metrics.py, above tf.math

@@ -30,10 +30,11 @@ LAYERS = [
     ["ops.shape_fns", "ops.registry"],
     # op families, each importing only the families before it
     ["ops.indexed_slices", "ops.array", "ops.sparse_tensor", "ops.math", "ops.filling", "ops.joining", "ops.slicing", "ops.reduction",
+     "ops.complex", "ops.cumulative", "ops.bincount",
      "ops.sets", "ops.linalg", "ops.matrix", "ops.products", "ops.decompositions",
      "ops.operators", "ops.random", "ops.stateless_random", "ops.candidate_sampling", "ops.control_flow", "ops.tensor_array", "ops.while_loop",
      "ops.control", "ops.nn", "ops.blocks", "ops.conv_fourier", "ops.conv", "ops.pooling", "ops.normalization", "ops.ranking",
-     "ops.nn_impl", "ops.clip", "ops.checks", "ops.replica_losses", "ops.morphology", "ops.state", "ops.scatter", "ops.segments", "ops.sparse_ops", "ops.sparse_math", "ops.sparse_slicing",
+     "ops.nn_impl", "ops.special", "ops.math_functions", "ops.clip", "ops.checks", "ops.replica_losses", "ops.morphology", "ops.state", "ops.scatter", "ops.segments", "ops.sparse_ops", "ops.sparse_math", "ops.sparse_slicing",
      "ops.embedding",
      "ops.io", "ops.image", "ops.color", "ops.boxes", "ops.parsing", "ops.script", "ops.summary", "ops.strings",
      "ops.regexes", "ops.string_joins", "ops.training", "ops.queues", "ops.accumulators",
