@@ -7,6 +7,7 @@ from .ops.matrix import (adjoint, cholesky, cholesky_solve, eye, logdet, matrix_
                          matrix_inverse as inv, matrix_set_diag as set_diag, matrix_solve as solve, matrix_transpose,
                          matrix_triangular_solve as triangular_solve, self_adjoint_eig as eigh,
                          self_adjoint_eigvals as eigvalsh, slogdet, trace)
-from .ops.decompositions import qr  # noqa: F401
+from .ops.decompositions import (lu, lu_matrix_inverse, lu_reconstruct, lu_solve, matrix_rank, pinv, qr,  # noqa: F401
+                                 svd)
 from .ops.products import cross, einsum, matvec, norm, normalize, tensor_diag, tensor_diag_part  # noqa: F401
 from .ops.nn import l2_normalize  # noqa: F401
