@@ -11,3 +11,7 @@ from .ops.decompositions import (lu, lu_matrix_inverse, lu_reconstruct, lu_solve
                                  svd)
 from .ops.products import cross, einsum, matvec, norm, normalize, tensor_diag, tensor_diag_part  # noqa: F401
 from .ops.nn import l2_normalize  # noqa: F401
+from .ops.matrix_functions import (matrix_exponential as expm, matrix_logarithm as logm,  # noqa: F401
+                                   matrix_square_root as sqrtm)
+from .ops.tridiagonal import eigh_tridiagonal, tridiagonal_matmul, tridiagonal_solve  # noqa: F401
+from .ops.least_squares import matrix_solve_ls as lstsq  # noqa: F401

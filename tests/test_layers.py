@@ -31,7 +31,9 @@ LAYERS = [
     # op families, each importing only the families before it
     ["ops.indexed_slices", "ops.array", "ops.sparse_tensor", "ops.math", "ops.filling", "ops.joining", "ops.slicing", "ops.reduction",
      "ops.sets", "ops.linalg", "ops.matrix", "ops.products", "ops.decompositions",
+     "ops.matrix_functions", "ops.tridiagonal",
      "ops.operators", "ops.random", "ops.stateless_random", "ops.candidate_sampling", "ops.control_flow", "ops.tensor_array", "ops.while_loop",
+     "ops.least_squares",
      "ops.control", "ops.nn", "ops.blocks", "ops.conv_fourier", "ops.conv", "ops.pooling", "ops.normalization", "ops.ranking",
      "ops.nn_impl", "ops.clip", "ops.checks", "ops.state", "ops.scatter", "ops.segments", "ops.sparse_ops", "ops.sparse_math", "ops.sparse_slicing",
      "ops.embedding",
