@@ -10,11 +10,10 @@ from ..errors import InvalidArgumentError
 from ..shape import TensorShape, unknown_shape
 from .registry import apply_op, op
 from .array import shape
-from .filling import ones_like
 from .linalg import matmul
 from .math import cast, greater_equal
 from .control_flow import cond
-from .matrix import _matrices, cholesky, cholesky_solve, matrix_diag, matrix_diag_part, matrix_transpose
+from .matrix import _matrices, cholesky, cholesky_solve, eye, matrix_transpose
 from .decompositions import lapack_input
 
 _raw = TensorShape._raw
@@ -60,7 +59,11 @@ def _gramian_cholesky(matrix, l2, tall):
     """cholesky(A^H A + l2 I) when `tall`, else cholesky(A A^H + l2 I)."""
     gram = matmul(matrix, matrix, adjoint_a=tall, adjoint_b=not tall)
     if not (isinstance(l2, (int, float)) and l2 == 0):
-        gram += l2 * matrix_diag(ones_like(matrix_diag_part(gram)))
+        dims = shape(matrix)
+        batch, size = dims[:-2], dims[-1] if tall else dims[-2]
+        identity = eye(size, batch_shape=batch, dtype=matrix.dtype.base_dtype)
+        identity.set_shape(matrix.shape[:-2].concatenate([matrix.shape[-1 if tall else -2]] * 2))
+        gram += l2 * identity
     return cholesky(gram)
 
 

@@ -109,7 +109,7 @@ def _compact(diagonals, diagonals_format):
         matrix = convert_to_tensor(diagonals, name="diagonals")
         d = dims(matrix)
         if d is not None and d[-1] is not None and d[-2] is not None and d[-1] != d[-2]:
-            raise ValueError(f"Expected last two dimensions of diagonals to be same, got {d[-2]} and {d[-1]}")
+            raise ValueError(f"Expected last two dimensions of diagonals to be same, got {d[-1]} and {d[-2]}")
         batch = [[0, 0]] * (len(d) - 2)
         return stack([pad(matrix_diag_part(matrix, k=1), batch + [[0, 1]]), matrix_diag_part(matrix),
                       pad(matrix_diag_part(matrix, k=-1), batch + [[1, 0]])], axis=-2)
@@ -197,7 +197,7 @@ def eigh_tridiagonal(alpha, beta, eigvals_only=True, select="a", select_range=No
     matrix with diagonal `alpha` and off-diagonal `beta`: all ('a'), those with index in select_range ('i'), or
     those in the interval (lo, hi] ('v')."""
     if select not in ("a", "i", "v"):
-        raise ValueError("select must be 'a', 'i', or 'v'.")
+        raise ValueError("'select must have a value in {'a', 'i', 'v'}.")
     with name_scope(name or "eigh_tridiagonal"):
         alpha = convert_to_tensor(alpha, name="alpha")
         beta = _conj(convert_to_tensor(beta, dtype=alpha.dtype.base_dtype, name="beta"))
