@@ -15,3 +15,9 @@ from .ops.matrix_functions import (matrix_exponential as expm, matrix_logarithm 
                                    matrix_square_root as sqrtm)
 from .ops.tridiagonal import eigh_tridiagonal, tridiagonal_matmul, tridiagonal_solve  # noqa: F401
 from .ops.least_squares import matrix_solve_ls as lstsq  # noqa: F401
+from .linear_operator import (LinearOperator, LinearOperatorAdjoint, LinearOperatorBlockDiag,  # noqa: F401
+                              LinearOperatorBlockLowerTriangular, LinearOperatorComposition, LinearOperatorDiag,
+                              LinearOperatorFullMatrix, LinearOperatorHouseholder, LinearOperatorIdentity,
+                              LinearOperatorInversion, LinearOperatorKronecker, LinearOperatorLowerTriangular,
+                              LinearOperatorLowRankUpdate, LinearOperatorPermutation, LinearOperatorScaledIdentity,
+                              LinearOperatorToeplitz, LinearOperatorTridiag, LinearOperatorZeros)

@@ -12,7 +12,7 @@ from ..errors import InvalidArgumentError
 from ..shape import TensorShape, unknown_shape
 from ..tensor import Tensor
 from .registry import apply_op, op
-from .shape_fns import constant_value, dims
+from .shape_fns import broadcast_dims, constant_value, dims
 from .array import expand_dims, reshape, shape, transpose
 from .filling import ones, ones_like, zeros, zeros_like
 from .joining import concat
@@ -428,7 +428,16 @@ def _triangular_solve_grad(op, g):
     return [grad_a, grad_b]
 
 
-op("MatrixTriangularSolve", "matrix:T, rhs:T", kernel=_triangular_solve_kernel, shape=_solve_shape,
+def _triangular_solve_shape(inputs, a):
+    dtype, out = _solve_shape(inputs, a)
+    m, r = dims(inputs[0]), dims(inputs[1])
+    if m is None or r is None or out.ndims is None:
+        return dtype, out
+    batch = broadcast_dims(tuple(m[:-2]), tuple(r[:-2]))  # TF's triangular solve broadcasts batch dimensions
+    return dtype, unknown_shape() if batch is None else _raw(tuple(batch) + tuple(out.as_list()[-2:]))
+
+
+op("MatrixTriangularSolve", "matrix:T, rhs:T", kernel=_triangular_solve_kernel, shape=_triangular_solve_shape,
    grad=_triangular_solve_grad, T="bfloat16 float64 float32 float16 complex64 complex128")
 
 

@@ -81,10 +81,15 @@ def _solve_kernel(a, diagonals, rhs):
     return out
 
 
+def transposed_diagonals(diagonals):
+    """The compact diagonals of the transposed matrix: the sub- and superdiagonals swap places."""
+    return stack([_shifted(diagonals[..., 2, :], -1), diagonals[..., 1, :], _shifted(diagonals[..., 0, :], 1)],
+                 axis=-2)
+
+
 def _solve_grad(op, g):
     diagonals, x = op.inputs[0], op.outputs[0]
-    transposed = stack([_shifted(diagonals[..., 2, :], -1), diagonals[..., 1, :], _shifted(diagonals[..., 0, :], 1)],
-                       axis=-2)
+    transposed = transposed_diagonals(diagonals)
     grad_rhs = apply_op("TridiagonalSolve", [transposed, g], dict(op._attrs))
     gt, xt = matrix_transpose(grad_rhs), matrix_transpose(_conj(x))
     grad_diagonals = stack([reduce_sum(gt * _shifted(xt, -1), -2), reduce_sum(gt * xt, -2),
@@ -95,7 +100,7 @@ def _solve_grad(op, g):
 op("TridiagonalSolve", "diagonals:T, rhs:T", kernel=_solve_kernel, shape=_rhs_shape, grad=_solve_grad, T=_T)
 
 
-def _compact(diagonals, diagonals_format):
+def compact_diagonals(diagonals, diagonals_format):
     if diagonals_format == "compact":
         return convert_to_tensor(diagonals, name="diagonals")
     if diagonals_format == "sequence":
@@ -128,7 +133,7 @@ def _padded(t, m, side, what):
 def tridiagonal_solve(diagonals, rhs, diagonals_format="compact", transpose_rhs=False, conjugate_rhs=False,
                       name=None, partial_pivoting=True, perturb_singular=False):
     """X with A @ X = rhs for tridiagonal A given by its diagonals ('compact', 'sequence' or 'matrix')."""
-    diagonals = _compact(diagonals, diagonals_format)
+    diagonals = compact_diagonals(diagonals, diagonals_format)
     rhs = convert_to_tensor(rhs, name="rhs")
     d, r = dims(diagonals), dims(rhs)
     if d is not None:
@@ -185,7 +190,7 @@ def tridiagonal_matmul(diagonals, rhs, diagonals_format="compact", name=None):
     else:
         if diagonals_format not in ("compact", "matrix"):
             raise ValueError(f"Unrecognized diagonals_format: {diagonals_format}")
-        compact = _compact(diagonals, diagonals_format)
+        compact = compact_diagonals(diagonals, diagonals_format)
         superdiag, maindiag, subdiag = compact[..., 0, :], compact[..., 1, :], compact[..., 2, :]
     rows = [expand_dims(d, -2) for d in (superdiag, maindiag, subdiag)]
     return apply_op("TridiagonalMatMul", rows + [rhs], name=name)
