@@ -1674,7 +1674,7 @@ def _dominant(d):  # tridiagonal diagonals whose main diagonal dominates
     return (d + np.array([0.0, 4.0, 0.0])[:, None]).astype(d.dtype)
 
 
-def _each(fn):
+def _per_matrix(fn):
     return lambda x: np.stack([fn(m) for m in x.reshape((-1,) + x.shape[-2:])]).reshape(x.shape).astype(x.dtype)
 
 
@@ -1687,12 +1687,13 @@ LINALG_MORE = [
         [(arr((3, 3)),), (arr((2, 4, 3)),)], grad=True, grad_tol=1e-5),
     Row("Lu", lambda tf, x: list(tf.linalg.lu(x + 4.0 * np.eye(3))), lambda x: _lu_ref(_well(x)),
         [(arr((3, 3)),), (arr((3, 3), F32),)]),
-    Row("MatrixExponential", lambda tf, x: tf.linalg.expm(x), _each(scipy.linalg.expm),
+    Row("MatrixExponential", lambda tf, x: tf.linalg.expm(x), _per_matrix(scipy.linalg.expm),
         [(arr(s),) for s in SQ] + [(arr((3, 3), F32),)], grad=True, grad_tol=1e-5),
     Row("MatrixLogarithm", lambda tf, x: tf.linalg.logm(x),
-        _each(lambda m: scipy.linalg.logm(m.astype(np.complex128))),
+        _per_matrix(lambda m: scipy.linalg.logm(m.astype(np.complex128))),
         [(_well(arr((3, 3))).astype(np.complex128),), (_well(arr((2, 2, 2))).astype(np.complex64),)]),
-    Row("MatrixSquareRoot", lambda tf, x: tf.linalg.sqrtm(_spd(tf, x)), lambda x: _each(scipy.linalg.sqrtm)(_spd_ref(x)),
+    Row("MatrixSquareRoot", lambda tf, x: tf.linalg.sqrtm(_spd(tf, x)),
+        lambda x: _per_matrix(scipy.linalg.sqrtm)(_spd_ref(x)),
         [(arr(s),) for s in SQ] + [(arr((3, 3), F32),)], grad=True, grad_tol=1e-5),
     Row("MatrixSolveLs", lambda tf, a, b: raw(tf, "MatrixSolveLs", [a, b, 0.5], {"fast": True}),
         lambda a, b: np.linalg.solve(a.T @ a + 0.5 * np.eye(a.shape[1]), a.T @ b).astype(a.dtype),

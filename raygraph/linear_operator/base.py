@@ -20,16 +20,17 @@ from ..ops.checks import assert_less, assert_positive
 from ..ops.joining import concat
 from ..ops.linalg import matmul as dense_matmul
 from ..ops.math import abs as abs_, exp, log
-from ..ops.matrix import (cholesky as dense_cholesky, eye, matrix_band_part, matrix_determinant, matrix_diag_part,
-                          matrix_solve, matrix_transpose, matrix_triangular_solve, self_adjoint_eigvals, slogdet)
+from ..ops.matrix import (cholesky as dense_cholesky, cholesky_solve, eye, matrix_band_part, matrix_determinant,
+                          matrix_diag_part, matrix_solve, matrix_transpose, matrix_triangular_solve,
+                          self_adjoint_eigvals, slogdet)
 from ..ops.reduction import reduce_max, reduce_min, reduce_prod, reduce_sum
 from ..ops.decompositions import svd
 
 
-def static_or_tensor(shape, tensor_fn):
+def static_or_tensor(shape, tensor_fn, name=None):
     """A shape as a constant when it is known, else the tensor `tensor_fn()` makes."""
     if shape.is_fully_defined():
-        return convert_to_tensor(np.array(shape.as_list(), np.int32))
+        return convert_to_tensor(np.array(shape.as_list(), np.int32), name=name)
     return tensor_fn()
 
 
@@ -128,7 +129,7 @@ class LinearOperator:
 
     def batch_shape_tensor(self, name="batch_shape_tensor"):
         with self._method_scope(name):
-            return static_or_tensor(self.batch_shape, lambda: self._shape_tensor()[:-2])
+            return static_or_tensor(self.batch_shape, lambda: self._shape_tensor()[:-2], name="batch_shape")
 
     def tensor_rank_tensor(self, name="tensor_rank_tensor"):
         with self._method_scope(name):
@@ -204,8 +205,13 @@ class LinearOperator:
             self._check_input_dtype(rhs)
             return self._solve(rhs, adjoint=adjoint, adjoint_arg=adjoint_arg)
 
+    def _can_use_cholesky(self):
+        return bool(self.is_self_adjoint and self.is_positive_definite)
+
     def _solve(self, rhs, adjoint=False, adjoint_arg=False):
         rhs = matrix_transpose(rhs, conjugate=True) if adjoint_arg else rhs
+        if self._can_use_cholesky():
+            return cholesky_solve(dense_cholesky(self.to_dense()), rhs)
         matrix, rhs = broadcast_matrices(self.to_dense(), rhs)
         return matrix_solve(matrix, rhs, adjoint=adjoint)
 
@@ -240,6 +246,8 @@ class LinearOperator:
             return self._log_abs_determinant()
 
     def _log_abs_determinant(self):
+        if self._can_use_cholesky():
+            return 2.0 * reduce_sum(log(matrix_diag_part(dense_cholesky(self.to_dense()))), axis=[-1])
         return slogdet(self.to_dense())[1]
 
     def to_dense(self, name="to_dense"):

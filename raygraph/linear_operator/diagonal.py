@@ -64,7 +64,7 @@ class LinearOperatorDiag(LinearOperator):
 
     def _solve(self, rhs, adjoint=False, adjoint_arg=False):
         diag = _conj(self._diag) if adjoint else self._diag
-        return _arg(rhs, adjoint_arg) / expand_dims(diag, -1)
+        return _arg(rhs, adjoint_arg) * expand_dims(1.0 / diag, -1)
 
     def _determinant(self):
         return reduce_prod(self._diag, axis=[-1])

@@ -161,3 +161,18 @@ def case_structured(tf):
                 np.array([[1.0, 0.5, 0.0], [4.0, 3.0, 5.0], [0.0, -1.0, 0.75]])), X),
             summary(tf, tf.linalg.LinearOperatorTridiag(N, diagonals_format="matrix"), X),
             error_text(lambda: tf.linalg.LinearOperatorHouseholder([1.0, 2.0], is_self_adjoint=False))]
+
+
+def case_names(tf):
+    full = tf.linalg.LinearOperatorFullMatrix(M, is_self_adjoint=True, is_positive_definite=True)
+    diag = tf.linalg.LinearOperatorDiag(np.array([2.0, 3.0, 0.5]), name="scales")
+    x = tf.constant(X)
+    outs = [full.matmul(x), full.matvec(x[:, 0]), full.solve(x), full.determinant(), full.log_abs_determinant(),
+            full.to_dense(), full.diag_part(), full.trace(), full.add_to_tensor(x[:, :1]), full.shape_tensor(),
+            full.batch_shape_tensor(), full.eigvals(), full.cond(), full.matmul(x, name="product"),
+            diag.matmul(x), diag.solve(x), diag.to_dense(), diag.determinant(), diag.log_abs_determinant(),
+            diag.diag_part(), diag.trace()]
+    ops = [full.inverse(), full.adjoint(), full.cholesky(), diag.inverse(), diag.adjoint(), full.matmul(diag),
+           tf.linalg.LinearOperatorComposition([full, diag]), tf.linalg.LinearOperatorBlockDiag([full, diag]),
+           tf.linalg.LinearOperatorKronecker([full, diag])]
+    return [[t.name for t in outs], [[type(o).__name__, o.name] for o in ops]]
