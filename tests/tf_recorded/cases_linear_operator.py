@@ -176,3 +176,24 @@ def case_names(tf):
            tf.linalg.LinearOperatorComposition([full, diag]), tf.linalg.LinearOperatorBlockDiag([full, diag]),
            tf.linalg.LinearOperatorKronecker([full, diag])]
     return [[t.name for t in outs], [[type(o).__name__, o.name] for o in ops]]
+
+
+def case_unknown_shapes(tf):
+    m = tf.placeholder(tf.float64, [None, 3, 3])
+    d = tf.placeholder(tf.float64, [None, None])
+    u = tf.placeholder(tf.float64)
+    n = tf.placeholder(tf.int32, [])
+    ops = [tf.linalg.LinearOperatorFullMatrix(m), tf.linalg.LinearOperatorDiag(d),
+           tf.linalg.LinearOperatorFullMatrix(u), tf.linalg.LinearOperatorIdentity(n, dtype=tf.float64),
+           tf.linalg.LinearOperatorScaledIdentity(n, tf.constant([2.0, 3.0], tf.float64)),
+           tf.linalg.LinearOperatorLowerTriangular(m)]
+    facts = [[_dims(o.shape), _dims(o.batch_shape), o.tensor_rank, _value(o.domain_dimension), o.is_square]
+             for o in ops]
+    x = tf.constant(X)
+    outs = []
+    for o in ops:
+        outs += [o.shape_tensor(), o.batch_shape_tensor(), o.matmul(x), o.to_dense(), o.determinant(), o.trace()]
+    feed = {m: np.stack([M, N]), d: np.array([[1.0, 2.0, 3.0], [0.5, -1.0, 4.0]]), u: N, n: 3}
+    with tf.Session() as s:
+        values = s.run(outs, feed)
+    return [facts, [[t.dtype.name, shape_of(t)] for t in outs], values]
