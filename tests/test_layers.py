@@ -41,7 +41,7 @@ LAYERS = [
      "ops.regexes", "ops.string_joins", "ops.training", "ops.queues", "ops.accumulators", "ops"],
     # TF's namespaces over the op families
     ["math", "sparse", "bitwise", "io", "losses", "functional", "debugging",
-     "linear_operator.base", "linear_operator.diagonal", "linear_operator.composite", "linear_operator.structured",
+     "linear_operator.base", "linear_operator.dense", "linear_operator.diagonal", "linear_operator.composite", "linear_operator.structured",
      "linear_operator", "linalg", "queue", "image_core",
      "image_color", "image_geometry", "image", "sets", "strings"],
     # tf.data: dataset recipes (what a device iterates), graph functions, the dataset and iterator ops, the API

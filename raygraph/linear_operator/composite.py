@@ -3,7 +3,6 @@ LinearOperatorBlockLowerTriangular, LinearOperatorKronecker and LinearOperatorLo
 import functools
 
 from ..default_graph import name_scope
-from ..shape import TensorShape
 from ..ops.array import expand_dims, reshape, shape as shape_of
 from ..ops.filling import zeros
 from ..ops.joining import concat, split
@@ -11,7 +10,8 @@ from ..ops.linalg import matmul as dense_matmul
 from ..ops.math import cast
 from ..ops.matrix import matrix_determinant, matrix_inverse, matrix_solve, matrix_transpose, slogdet
 from ..convert import convert_to_tensor
-from .base import LinearOperator, LinearOperatorFullMatrix, broadcast_batch
+from .base import LinearOperator, broadcast_batch
+from .dense import LinearOperatorFullMatrix
 from .diagonal import LinearOperatorDiag, LinearOperatorIdentity
 
 

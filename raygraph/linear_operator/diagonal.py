@@ -14,7 +14,8 @@ from ..ops.math import abs as abs_, cast, log, minimum, sqrt
 from ..ops.matrix import eye, matrix_diag, matrix_diag_part, matrix_set_diag, matrix_transpose
 from ..ops.reduction import reduce_prod, reduce_sum
 from ..ops.shape_fns import constant_value
-from .base import LinearOperator, LinearOperatorLowerTriangular, static_or_tensor
+from .base import LinearOperator, static_or_tensor
+from .dense import LinearOperatorLowerTriangular
 
 
 def _conj(x):
