@@ -144,9 +144,6 @@ class _BaseIdentity(LinearOperator):
         n = self._rows
         return TensorShape([n, n])
 
-    def _n_tensor(self):
-        return self._rows_tensor
-
 
 class LinearOperatorIdentity(_BaseIdentity):
     """The num_rows x num_rows identity (a batch of them when batch_shape is given)."""
@@ -175,10 +172,6 @@ class LinearOperatorIdentity(_BaseIdentity):
         n = self._rows_tensor
         square = convert_to_tensor([n, n]) if self._rows is None else np.array([self._rows] * 2, np.int32)
         return square if self._batch_tensor is None else concat([self._batch_tensor, square], 0)
-
-    def _ones(self, extra=()):
-        return ones(concat([self.batch_shape_tensor(), list(extra)], 0) if extra else self.batch_shape_tensor(),
-                    dtype=self.dtype)
 
     def _broadcast(self, x):
         if self._batch_tensor is None:
