@@ -62,7 +62,9 @@ from .ops.serialization import (decode_compressed, decode_json_example, deserial
                                 parse_tensor, serialize_many_sparse, serialize_sparse, serialize_tensor)
 from .ops.joining import concat, dynamic_partition, dynamic_stitch, pad, split, stack, tile, unstack  # noqa: F401
 from .ops.linalg import matmul, tensordot  # noqa: F401
-from .ops.decompositions import qr  # noqa: F401
+from .ops.decompositions import qr, svd  # noqa: F401
+from .ops.least_squares import matrix_solve_ls  # noqa: F401
+from .ops.matrix_functions import matrix_square_root  # noqa: F401
 from .ops.products import cross, einsum, norm, tensor_diag as diag, tensor_diag_part as diag_part  # noqa: F401
 from .ops.matrix import (cholesky, cholesky_solve, eye, matrix_band_part, matrix_determinant, matrix_diag,  # noqa: F401
                          matrix_diag_part, matrix_inverse, matrix_set_diag, matrix_solve, matrix_transpose,

@@ -8,6 +8,7 @@ which checks that its None gradients are right (the reference's differences are 
 Ops checked by hand (stateful, random, file and control ops) are in op_rows_custom.CUSTOM.
 """
 import numpy as np
+import scipy.linalg
 
 _rng = np.random.RandomState(1234)
 F16, F32, F64 = np.float16, np.float32, np.float64
@@ -1931,3 +1932,67 @@ MATHX = [
 ROWS = ROWS + MATHX
 GRAD_EXEMPT.update({"ApproxTopK": "no float64 kernel: its gradient is checked in float32 by "
                                   "tests/tf_recorded/cases_math_rest.py (approx_top_k_gradient)"})
+# ----- tf.linalg's decompositions, matrix functions, least squares and tridiagonal systems ------------------------
+def _lu_ref(x):
+    p, lower, upper = scipy.linalg.lu(x)
+    return [np.tril(lower, -1) + upper, np.argmax(p, axis=0).astype(I32)]
+
+
+def _tridiag_dense(d):
+    """The dense matrices of compact [..., 3, M] diagonals."""
+    m = d.shape[-1]
+    i = np.arange(m)
+    out = np.zeros(d.shape[:-2] + (m, m), d.dtype)
+    out[..., i, i] = d[..., 1, :]
+    out[..., i[:-1], i[1:]] = d[..., 0, :-1]
+    out[..., i[1:], i[:-1]] = d[..., 2, 1:]
+    return out
+
+
+def _dominant(d):  # tridiagonal diagonals whose main diagonal dominates
+    return (d + np.array([0.0, 4.0, 0.0])[:, None]).astype(d.dtype)
+
+
+def _per_matrix(fn):
+    return lambda x: np.stack([fn(m) for m in x.reshape((-1,) + x.shape[-2:])]).reshape(x.shape).astype(x.dtype)
+
+
+LINALG_MORE = [
+    Row("Svd", lambda tf, x: list(tf.linalg.svd(x)),
+        lambda x: [np.linalg.svd(x)[1], np.linalg.svd(x, full_matrices=False)[0],
+                   np.swapaxes(np.linalg.svd(x, full_matrices=False)[2], -1, -2)],
+        [(arr((3, 3)),), (arr((4, 3)),), (arr((2, 3, 4)),), (arr((3, 2), F32),)], grad=True, grad_tol=1e-5),
+    Row("Svd", lambda tf, x: list(tf.svd(x, full_matrices=True)),
+        lambda x: [np.linalg.svd(x)[1], np.linalg.svd(x)[0], np.swapaxes(np.linalg.svd(x)[2], -1, -2)],
+        [(arr((3, 3)),), (arr((3, 2)),), (arr((2, 3)),)], grad=True, grad_tol=1e-5),
+    Row("Svd", lambda tf, x: tf.svd(x, compute_uv=False), lambda x: np.linalg.svd(x, compute_uv=False),
+        [(arr((3, 3)),), (arr((2, 4, 3)),)], grad=True, grad_tol=1e-5),
+    Row("Lu", lambda tf, x: list(tf.linalg.lu(x + 4.0 * np.eye(3))), lambda x: _lu_ref(_well(x)),
+        [(arr((3, 3)),), (arr((3, 3), F32),)]),
+    Row("MatrixExponential", lambda tf, x: tf.linalg.expm(x), _per_matrix(scipy.linalg.expm),
+        [(arr(s),) for s in SQ] + [(arr((3, 3), F32),)], grad=True, grad_tol=1e-5),
+    Row("MatrixLogarithm", lambda tf, x: tf.linalg.logm(x),
+        _per_matrix(lambda m: scipy.linalg.logm(m.astype(np.complex128))),
+        [(_well(arr((3, 3))).astype(np.complex128),), (_well(arr((2, 2, 2))).astype(np.complex64),)]),
+    Row("MatrixSquareRoot", lambda tf, x: tf.linalg.sqrtm(_spd(tf, x)),
+        lambda x: _per_matrix(scipy.linalg.sqrtm)(_spd_ref(x)),
+        [(arr(s),) for s in SQ] + [(arr((3, 3), F32),)], grad=True, grad_tol=1e-5),
+    Row("MatrixSolveLs", lambda tf, a, b: raw(tf, "MatrixSolveLs", [a, b, 0.5], {"fast": True}),
+        lambda a, b: np.linalg.solve(a.T @ a + 0.5 * np.eye(a.shape[1]), a.T @ b).astype(a.dtype),
+        [(arr((4, 3)), arr((4, 2))), (arr((4, 3), F32), arr((4, 1), F32))], grad=True, grad_inputs=[0, 1],
+        grad_tol=1e-5),
+    Row("MatrixSolveLs", lambda tf, a, b: raw(tf, "MatrixSolveLs", [a, b, 0.0], {"fast": True}),
+        lambda a, b: a.T @ np.linalg.solve(a @ a.T, b), [(arr((2, 4)), arr((2, 3)))], grad=True,
+        grad_inputs=[0, 1], grad_tol=1e-5),
+    Row("MatrixSolveLs", lambda tf, a, b: raw(tf, "MatrixSolveLs", [a, b, 0.0], {"fast": False}),
+        lambda a, b: np.linalg.lstsq(a, b, rcond=None)[0], [(arr((4, 3)), arr((4, 2))), (arr((2, 3)), arr((2, 1)))]),
+    Row("TridiagonalSolve", lambda tf, d, r: tf.linalg.tridiagonal_solve(d + [[0.0], [4.0], [0.0]], r),
+        lambda d, r: np.linalg.solve(_tridiag_dense(_dominant(d)), r),
+        [(arr((3, 4)), arr((4, 2))), (arr((2, 3, 3)), arr((2, 3, 1))), (arr((3, 4), F32), arr((4, 2), F32))],
+        grad=True, grad_tol=1e-5),
+    Row("TridiagonalMatMul", lambda tf, d, r: tf.linalg.tridiagonal_matmul(d, r),
+        lambda d, r: _tridiag_dense(d) @ r,
+        [(arr((3, 4)), arr((4, 2))), (arr((2, 3, 3)), arr((2, 3, 1))), (arr((3, 4), F32), arr((4, 2), F32))],
+        grad=True),
+]
+ROWS = ROWS + LINALG_MORE
