@@ -207,7 +207,9 @@ def _training(tf):
         "ApplyProximalGradientDescent": (T.apply("ApplyProximalGradientDescent", [var, lr, 0.0, 0.5, g]),
                                          lambda v, a, b, c: (v - lr * g) / (1 + lr * 0.5)),
         "ApplyProximalAdagrad": (T.apply("ApplyProximalAdagrad", [var, a, lr, 0.0, 0.5, g]), lambda v, a, b, c: (
-            v - g * lr / np.sqrt(a + g * g)) / (1 + 0.5 * lr / np.sqrt(a + g * g)))}
+            v - g * lr / np.sqrt(a + g * g)) / (1 + 0.5 * lr / np.sqrt(a + g * g))),
+        "ApplyAdagradDA": (T.apply("ApplyAdagradDA", [var, a, b, g, lr, 0.0, 0.5, tf.constant(2, tf.int64)]),
+                           lambda v, a, b, c: -lr * (a + g) / (0.5 * 2 * lr + np.sqrt(b + g * g)))}
     prefix = os.path.join(tempfile.mkdtemp(), "ckpt")
     save = T.save_v2(prefix, ["var"], [""], [var])
     restored = T.restore_v2(prefix, ["var"], [""], [tf.float64])
