@@ -41,8 +41,9 @@ LAYERS = [
     ["math", "sparse", "bitwise", "io", "losses", "functional", "debugging", "linalg", "queue", "image_core",
      "image_color", "image_geometry", "image", "sets", "strings"],
     # tf.data: dataset recipes (what a device iterates), graph functions, the dataset and iterator ops, the API
-    ["data.sources", "data.pipeline", "data.resource", "data.structure", "data.function", "data.ops", "data.iterator",
-     "data.dataset", "data.readers", "data.experimental", "data"],
+    ["data.sources", "data.pipeline", "data.transforms", "data.rows", "data.cardinality", "data.resource",
+     "data.structure", "data.function", "data.ops", "data.iterator", "data.options", "data.specs", "data.dataset",
+     "data.readers", "data.transformations", "data.tables", "data.experimental", "data"],
     # sessions: the graph as plain data for the engine, session targets, running steps
     ["table", "metadata", "engine", "cluster_targets", "targets", "session"],
     # variables, gradients, graph import
