@@ -10,8 +10,8 @@ from ..convert import convert_to_tensor
 from ..ops import math as math_ops
 from ..ops.array import reshape
 from ..ops.filling import zeros
-from ..ops.random import get_seed
-from ..ops.reduction import reduce_min
+from ..ops.random import get_seed, random_uniform
+from ..ops.reduction import reduce_max, reduce_min, reduce_sum
 from ..ops.registry import apply_op
 from ..ops.slicing import gather, where
 from ..ops.stateless_random import stateless_multinomial
@@ -450,3 +450,51 @@ class TFRecordWriter:
                             f"but got a dataset which produces elements with shapes {dataset.output_shapes} and "
                             f"types {dataset.output_types}.")
         return apply_op("DatasetToTFRecord", [dataset._variant_tensor, self._filename, self._compression_type], {})
+
+
+# ----- resampling -------------------------------------------------------------------------------------------------
+def rejection_resample(class_func, target_dist, initial_dist=None, seed=None):
+    """(class, element) pairs whose classes follow `target_dist`: each element is kept with probability
+    (target / initial) / max(target / initial) for its class, `initial_dist` estimated from the classes seen so
+    far when not given. Plain rejection: TF also mixes in unrejected elements to waste fewer, so its orders and
+    rates differ; the target distribution is the same."""
+    target = np.asarray(target_dist, dtype=np.float32)
+    known = None if initial_dist is None else np.asarray(initial_dist, dtype=np.float32)
+    n = len(target)
+
+    def with_class(*x):
+        return class_func(*x), (x[0] if len(x) == 1 else x)
+
+    def apply(dataset):
+        labelled = dataset.map(with_class)
+
+        def accept(counts, pair):
+            cls = math_ops.cast(pair[0], dtypes.int32)
+            counts = counts + math_ops.cast(math_ops.equal(np.arange(n, dtype=np.int32), cls), dtypes.int64)
+            initial = convert_to_tensor(known) if known is not None else \
+                math_ops.cast(counts, dtypes.float32) / math_ops.cast(reduce_sum(counts), dtypes.float32)
+            ratio = math_ops.div_no_nan(convert_to_tensor(target), initial)
+            prob = gather(ratio / reduce_max(ratio), cls)
+            return counts, (random_uniform([], seed=seed) < prob, pair)
+        scanned = labelled.apply(scan(convert_to_tensor(np.zeros(n, np.int64)), accept))
+        return scanned.filter(lambda keep, pair: keep).map(lambda keep, pair: pair)
+    return apply
+
+
+# ----- variants and eager-only names ------------------------------------------------------------------------------
+def to_variant(dataset):
+    """The dataset's variant tensor."""
+    return dataset._variant_tensor
+
+
+def from_variant(variant, structure):
+    """The dataset a variant tensor holds, its elements described by `structure` (TensorSpecs)."""
+    return Dataset(variant, nest.map_structure(lambda s: Spec(s.dtype, s.shape), structure))
+
+
+def enable_debug_mode():
+    raise ValueError("`enable_debug_mode() is only supported in eager mode.")
+
+
+def get_model_proto(iterator):
+    raise ValueError("Only supports `tf.data.Iterator`-typed `iterator`.")

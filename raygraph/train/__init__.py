@@ -41,3 +41,5 @@ from .sync_replicas_optimizer import SyncReplicasOptimizer  # noqa: F401
 from .basic_loops import basic_train_loop  # noqa: F401
 from .server_def import ClusterDef, JobDef, ServerDef  # noqa: F401
 from .warm_starting import VocabInfo, warm_start  # noqa: F401
+from .unsupported import (Checkpoint, CheckpointManager, CheckpointOptions,  # noqa: F401
+                          do_quantize_training_on_graphdef, experimental, sdca_fprint, sdca_optimizer, sdca_shrink_l1)

@@ -369,3 +369,14 @@ def case_tfrecord_writer(tf):
     back_gz = values(tf, tf.data.TFRecordDataset(gz, "GZIP"))
     return [w.type, w.name, back, back_gz, list(tf.python_io.tf_record_iterator(plain)),
             raises(lambda: E.TFRecordWriter(plain).write(D.range(3)))]
+
+
+def case_rejection_resample(tf):
+    """Random which elements are kept (TF also mixes unrejected ones in): types and the classes kept."""
+    E, D = tf.data.experimental, tf.data.Dataset
+    ds = D.range(40).map(lambda x: (x % 2, tf.cast(x, tf.float32)))
+    only0 = ds.apply(E.rejection_resample(lambda c, v: c, [1.0, 0.0], initial_dist=[0.5, 0.5], seed=1))
+    est = D.range(60).apply(E.rejection_resample(lambda x: x % 3, [0.0, 0.5, 0.5], seed=2))
+    got0, got_est = values(tf, only0, 100), values(tf, est, 100)
+    return [types(only0), sorted({int(c) for c, _ in got0[:-1]}), len(got0) > 10, got0[-1], types(est),
+            sorted({int(c) for c, _ in got_est[:-1]}), all(int(x) % 3 == int(c) for c, x in got_est[:-1])]
