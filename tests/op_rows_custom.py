@@ -207,7 +207,9 @@ def _training(tf):
         "ApplyProximalGradientDescent": (T.apply("ApplyProximalGradientDescent", [var, lr, 0.0, 0.5, g]),
                                          lambda v, a, b, c: (v - lr * g) / (1 + lr * 0.5)),
         "ApplyProximalAdagrad": (T.apply("ApplyProximalAdagrad", [var, a, lr, 0.0, 0.5, g]), lambda v, a, b, c: (
-            v - g * lr / np.sqrt(a + g * g)) / (1 + 0.5 * lr / np.sqrt(a + g * g)))}
+            v - g * lr / np.sqrt(a + g * g)) / (1 + 0.5 * lr / np.sqrt(a + g * g))),
+        "ApplyAdagradDA": (T.apply("ApplyAdagradDA", [var, a, b, g, lr, 0.0, 0.5, tf.constant(2, tf.int64)]),
+                           lambda v, a, b, c: -lr * (a + g) / (0.5 * 2 * lr + np.sqrt(b + g * g)))}
     prefix = os.path.join(tempfile.mkdtemp(), "ckpt")
     save = T.save_v2(prefix, ["var"], [""], [var])
     restored = T.restore_v2(prefix, ["var"], [""], [tf.float64])
@@ -302,6 +304,76 @@ def _data(tf):
     checks.update(dict.fromkeys(["IteratorV2", "OneShotIterator", "MakeIterator", "IteratorGetNext",
                                  "IteratorToStringHandle", "IteratorFromStringHandleV2"], check_iterators))
     checks.update(dict.fromkeys(["ParseExampleV2", "DecodeRaw", "DecodeCSV"], check_parsing))
+    return checks
+
+
+def _data_experimental(tf):
+    """tf.data.experimental's dataset ops, each in a pipeline whose elements are checked, and the ops that run a
+    dataset to its end, count it, or hold an optional element."""
+    import os
+    import sqlite3
+    import tempfile
+    D, E = tf.data.Dataset, tf.data.experimental
+    d = tempfile.mkdtemp()
+    csv, db, rec = os.path.join(d, "a.csv"), os.path.join(d, "a.db"), os.path.join(d, "w.tfrecord")
+    with open(csv, "w") as f:
+        f.write("1,x\n2,y\n")
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE t (n INTEGER)")
+    conn.execute("INSERT INTO t VALUES (4)")
+    conn.commit()
+    conn.close()
+    bad = D.from_tensor_slices([1.0, 0.0]).map(lambda x: tf.debugging.check_numerics(1.0 / x, "inf"))
+    pipelines = {
+        "ScanDataset": (D.range(3).apply(E.scan(tf.constant(0, tf.int64), lambda s, x: (s + x, s))), [0, 0, 1]),
+        "TakeWhileDataset": (D.range(5).apply(E.take_while(lambda x: x < 2)), [0, 1]),
+        "UniqueDataset": (D.from_tensor_slices([2, 2, 1]).apply(E.unique()), [2, 1]),
+        "IgnoreErrorsDataset": (bad.apply(E.ignore_errors()), [1.0]),
+        "GroupByWindowDataset": (D.range(4).apply(E.group_by_window(lambda x: x % 2, lambda k, w: w.batch(2), 2)),
+                                 [[0, 2], [1, 3]]),
+        "ExperimentalGroupByReducerDataset": (D.range(4).apply(E.group_by_reducer(lambda x: x % 2, E.Reducer(
+            lambda k: tf.constant(0, tf.int64), lambda s, x: s + x, lambda s: s))), [2, 4]),
+        "DirectedInterleaveDataset": (E.choose_from_datasets([D.range(2), D.range(5, 7)], D.from_tensor_slices(
+            tf.constant([1, 0, 1], tf.int64))), [5, 0, 6]),
+        "RandomDataset": (E.RandomDataset(3).map(lambda x: x * 0 + tf.cast(x < 2 ** 32, tf.int64)).take(2), [1, 1]),
+        "AssertCardinalityDataset": (D.range(2).apply(E.assert_cardinality(2)), [0, 1]),
+        "ListDataset": (E.from_list([3, 4]), [3, 4]),
+        "OptionsDataset": (D.range(2).with_options(tf.data.Options()), [0, 1]),
+        "CSVDatasetV2": (E.CsvDataset(csv, [tf.int32, tf.string]).map(lambda n, s: n), [1, 2]),
+        "SqlDataset": (E.SqlDataset("sqlite", db, "SELECT n FROM t", (tf.int64,)).map(lambda n: n), [4]),
+    }
+    one_shot = {k: tf.data.make_one_shot_iterator(ds).get_next() for k, (ds, _) in pipelines.items()}
+    count = E.cardinality(D.range(7).batch(2))
+    single = E.get_single_element(D.range(3, 4))
+    write = E.TFRecordWriter(rec).write(D.from_tensor_slices(["ab"]))
+    it = tf.data.make_one_shot_iterator(D.range(1))
+    opt = E.get_next_as_optional(it)
+    value = E.Optional.from_value(tf.constant([1.5, 2.5]))
+    empty = E.Optional.empty(E.TensorStructure(tf.int32, []))
+
+    def check_pipelines(s):
+        for key, (_, want) in pipelines.items():
+            got = []
+            while True:
+                try:
+                    got.append(s.run(one_shot[key]))
+                except tf.errors.OutOfRangeError:
+                    break
+            assert [np.asarray(g).tolist() for g in got] == [np.asarray(w).tolist() for w in want], (key, got)
+
+    def check_ends(s):
+        assert s.run(count) == 4 and s.run(single) == 3
+        s.run(write)
+        assert list(tf.python_io.tf_record_iterator(rec)) == [b"ab"]
+
+    def check_optionals(s):
+        assert s.run([opt.has_value(), opt.get_value()]) == [True, 0] and not s.run(opt.has_value())
+        assert s.run(value.get_value()).tolist() == [1.5, 2.5] and s.run(value.has_value())
+        assert not s.run(empty.has_value())
+    checks = dict.fromkeys(pipelines, check_pipelines)
+    checks.update(dict.fromkeys(["DatasetCardinality", "DatasetToSingleElement", "DatasetToTFRecord"], check_ends))
+    checks.update(dict.fromkeys(["OptionalFromValue", "OptionalNone", "OptionalHasValue", "OptionalGetValue",
+                                 "IteratorGetNextAsOptional"], check_optionals))
     return checks
 
 
@@ -501,7 +573,7 @@ def _input_helpers(tf):
 
 
 CUSTOM = [_sources, _random, _files, _control, _loops, _state, _summaries, _training, _sharded_save, _data,
-          _sparse, _samplers, _scatter_add, _queues, _input_helpers, _accumulators]
+          _data_experimental, _sparse, _samplers, _scatter_add, _queues, _input_helpers, _accumulators]
 
 
 def _more_random(tf):

@@ -47,8 +47,9 @@ LAYERS = [
      "linear_operator", "linalg", "queue", "image_core",
      "image_color", "image_geometry", "image", "sets", "strings"],
     # tf.data: dataset recipes (what a device iterates), graph functions, the dataset and iterator ops, the API
-    ["data.sources", "data.pipeline", "data.resource", "data.structure", "data.function", "data.ops", "data.iterator",
-     "data.dataset", "data.readers", "data.csv_dataset", "data.experimental", "data"],
+    ["data.sources", "data.pipeline", "data.transforms", "data.rows", "data.cardinality", "data.resource",
+     "data.structure", "data.function", "data.ops", "data.iterator", "data.options", "data.specs", "data.dataset",
+     "data.readers", "data.transformations", "data.tables", "data.unsupported", "data.experimental", "data"],
     # sessions: the graph as plain data for the engine, session targets, running steps
     ["table", "metadata", "engine", "cluster_targets", "targets", "session"],
     # variables, gradients, graph import
@@ -61,7 +62,7 @@ LAYERS = [
     ["train.device_setter", "train.learning_rate_decay", "train.training_util", "train.optimizer",
      "train.optimizers", "train.checkpoint_management", "train.checkpoint_utils", "train.meta_graph", "train.saver",
      "train.server", "train.coordinator", "train.queue_runner", "train.input",
-     "train.basic_session_run_hooks", "train.monitored_session", "train.session_manager", "train.supervisor", "train.sync_replicas_optimizer", "train", "summary.summaries", "summary.writer", "summary", "saved_model.utils",
+     "train.basic_session_run_hooks", "train.monitored_session", "train.session_manager", "train.supervisor", "train.sync_replicas_optimizer", "train.basic_loops", "train.server_def", "train.warm_starting", "train.unsupported", "train", "summary.summaries", "summary.writer", "summary", "saved_model.utils",
      "saved_model.signature_def_utils", "saved_model.builder", "saved_model.loader", "saved_model"],
     # TF1's tools for tests and frozen graphs
     ["test", "graph_util"],

@@ -16,11 +16,18 @@ from ..ops.shape_fns import constant_value
 from ..shape import TensorShape, as_shape, unknown_shape
 from ..tensor import Tensor
 from . import function, iterator
+from .options import Options
+from .specs import element_spec
 from . import ops as _ops  # noqa: F401 - the dataset ops' table entries
 from . import structure as nest
 from .structure import Spec, Structured
 
 AUTOTUNE = -1
+INFINITE_CARDINALITY = -1
+UNKNOWN_CARDINALITY = -2
+
+
+_INT64_MAX = (1 << 63) - 1
 
 
 def _spec_of(t):
@@ -50,7 +57,36 @@ class Dataset(Structured):
         specs = nest.flatten(structure)
         attrs = {"output_types": [s.dtype for s in specs], "output_shapes": [s.shape for s in specs]}
         attrs.update(extra or {})
-        return Dataset(apply_op(op_type, inputs, attrs, name=name), structure)
+        out = Dataset(apply_op(op_type, inputs, attrs, name=name), structure)
+        out._options = getattr(self, "_options", None)
+        return out
+
+    @property
+    def element_spec(self):
+        return element_spec(self._structure)
+
+    # ----- options and counts ------------------------------------------------------------------------------
+    def options(self):
+        """The options set on this dataset's way (read-only)."""
+        return (getattr(self, "_options", None) or Options())._frozen()
+
+    def with_options(self, options, name=None):
+        """This dataset with `options` merged into its options (an `OptionsDataset`)."""
+        out = self._apply("OptionsDataset", [self._variant_tensor], self._structure,
+                          {"serialized_options": b""}, name=name)
+        out._options = self.options()._merge(options)
+        return out
+
+    def cardinality(self):
+        """The number of elements as an int64 scalar tensor: INFINITE_CARDINALITY (-1) or UNKNOWN (-2) if so."""
+        return apply_op("DatasetCardinality", [self._variant_tensor], {})
+
+    def as_numpy_iterator(self):
+        raise RuntimeError("`tf.data.Dataset.as_numpy_iterator()` is only supported in eager mode.")
+
+    def enumerate(self, start=0):
+        """(index, element) pairs, the index counting from `start`."""
+        return Dataset.zip((Dataset.range(start, _INT64_MAX), self))
 
     # ----- sources -----------------------------------------------------------------------------------------
     @staticmethod
@@ -260,6 +296,13 @@ class Dataset(Structured):
 
 
 DatasetV1 = Dataset
+
+
+class NumpyIterator:
+    """TF's iterator of numpy values over a dataset: eager only, so never usable in a TF1 graph."""
+
+    def __init__(self, dataset):
+        raise RuntimeError("`tf.data.Dataset.as_numpy_iterator()` is only supported in eager mode.")
 
 
 class _Flattener:

@@ -11,7 +11,8 @@ import numpy as np
 from .. import dtypes
 from ..ops.registry import NOT_DIFFERENTIABLE, op
 from ..shape import TensorShape
-from . import pipeline, resource, sources
+from . import pipeline, resource, rows, sources, transforms
+from .cardinality import cardinality
 
 _SCALAR = TensorShape._raw(())
 
@@ -67,8 +68,8 @@ _dataset("PaddedBatchDatasetV2", "input_dataset:variant, batch_size:int64, padde
          "padding_values:+Toutput_types, drop_remainder:bool",
          lambda a, d, n, *rest: pipeline.Batch(d, _int(n), bool(rest[-1]), _padding(a, rest[:-1])))
 _dataset("MapAndBatchDataset", "input_dataset:variant, batch_size:int64, num_parallel_calls:int64, "
-         "drop_remainder:bool", lambda a, d, n, p, drop: pipeline.Batch(pipeline.Map(d, a["f"], _int(p)), _int(n),
-                                                                         bool(drop)))
+         "drop_remainder:bool", lambda a, d, n, p, drop: pipeline.Batch(_preserving(pipeline.Map(d, a["f"], _int(p))),
+                                                                         _int(n), bool(drop)))
 _dataset("ShuffleDataset", "input_dataset:variant, buffer_size:int64, seed:int64, seed2:int64",
          lambda a, d, n, s, s2: pipeline.Shuffle(d, _int(n), _int(s), _int(s2), a["reshuffle_each_iteration"]))
 _dataset("RepeatDataset", "input_dataset:variant, count:int64", lambda a, d, n: pipeline.Repeat(d, n))
@@ -80,6 +81,12 @@ _dataset("PrefetchDataset", "input_dataset:variant, buffer_size:int64",
 _dataset("UnbatchDataset", "input_dataset:variant", lambda a, d: pipeline.Unbatch(d))
 _dataset("WindowDataset", "input_dataset:variant, size:int64, shift:int64, stride:int64, drop_remainder:bool",
          lambda a, d, n, shift, stride, drop: pipeline.Window(d, _int(n), _int(shift), _int(stride), bool(drop)))
+
+
+def _preserving(map_recipe):
+    """A map that keeps its input's cardinality (TF2's map inside map_and_batch; TF1's own map does not)."""
+    map_recipe.preserve_cardinality = True
+    return map_recipe
 
 
 def _padding(a, rest):
@@ -145,3 +152,66 @@ _dataset("FixedLengthRecordDatasetV2", "filenames:string, header_bytes:int64, re
          "footer_bytes:int64, buffer_size:int64, compression_type:string",
          lambda a, f, h, r, t, n, c: sources.FileRecords("fixed", f, c, (_int(h), _int(r), _int(t))))
 
+
+
+# ----- tf.data.experimental ------------------------------------------------------------------------------------
+def _outputs(inputs, a):
+    return [(t, s) for t, s in zip(a["output_types"], a["output_shapes"])]
+
+
+def _one(values):
+    return values[0] if len(values) == 1 else tuple(values)
+
+
+_dataset("ScanDataset", "input_dataset:variant, initial_state:+Tstate",
+         lambda a, d, *state: transforms.Scan(d, a["f"], state, len(state)))
+_dataset("TakeWhileDataset", "input_dataset:variant", lambda a, d: transforms.TakeWhile(d, a["predicate"]))
+_dataset("UniqueDataset", "input_dataset:variant", lambda a, d: transforms.Unique(d))
+_dataset("IgnoreErrorsDataset", "input_dataset:variant", lambda a, d: transforms.IgnoreErrors(d))
+_dataset("GroupByWindowDataset", "input_dataset:variant", lambda a, d: transforms.GroupByWindow(
+    d, a["key_func"], a["reduce_func"], a["window_size_func"]))
+_dataset("ExperimentalGroupByReducerDataset", "input_dataset:variant", lambda a, d: transforms.GroupByReducer(
+    d, a["key_func"], a["init_func"], a["reduce_func"], a["finalize_func"]))
+_dataset("DirectedInterleaveDataset", "selector_input_dataset:variant, data_input_datasets:*variant",
+         lambda a, sel, *ds: transforms.DirectedInterleave(sel, ds, a["stop_on_empty_dataset"]))
+_dataset("RandomDataset", "seed:int64, seed2:int64", lambda a, s, s2: transforms.RandomInts(_int(s), _int(s2)))
+_dataset("AssertCardinalityDataset", "input_dataset:variant, cardinality:int64",
+         lambda a, d, n: transforms.AssertCardinality(d, _int(n)))
+_dataset("ListDataset", "tensors:+Tinput_types", lambda a, *flat: transforms.Elements(
+    tuple(flat[i:i + len(a["output_types"])]) for i in range(0, len(flat), len(a["output_types"]))))
+_dataset("OptionsDataset", "input_dataset:variant", lambda a, d: d)  # options tune nothing here: the same recipe
+_dataset("CSVDatasetV2", "filenames:string, compression_type:string, buffer_size:int64, header:bool, "
+         "field_delim:string, use_quote_delim:bool, na_value:string, select_cols:int64, "
+         "record_defaults:+output_types, exclude_cols:int64", lambda a, f, c, n, h, delim, q, na, sel, *rest: rows.Csv(
+             f, c, h, np.asarray(delim).item(), q, np.asarray(na).item(), np.asarray(sel).ravel().tolist(),
+             _csv_defaults(a, rest[:-1])))
+_dataset("SqlDataset", "driver_name:string, data_source_name:string, query:string", lambda a, drv, src, q: rows.Sql(
+    drv, src, q, [t.as_numpy_dtype or np.object_ for t in a["output_types"]]))
+
+
+def _csv_defaults(a, defaults):
+    out = []
+    for t, d in zip(a["output_types"], defaults):
+        dtype = t.as_numpy_dtype or np.object_
+        d = np.asarray(d, dtype=object if dtype is np.object_ else dtype)
+        out.append((dtype, d.reshape(()) if d.size == 1 else None))
+    return out
+
+
+op("DatasetCardinality", "input_dataset:variant", kernel=lambda a, d: np.int64(cardinality(d)),
+   grad=NOT_DIFFERENTIABLE, shape=lambda i, a: (dtypes.int64, _SCALAR))
+op("DatasetToSingleElement", "dataset:variant", kernel=lambda a, res, d: _one(transforms.single_element(d)),
+   stateful=True, grad=NOT_DIFFERENTIABLE, shape=_outputs)
+op("DatasetToTFRecord", "input_dataset:variant, filename:string, compression_type:string",
+   kernel=lambda a, res, d, f, c: transforms.write_tfrecords(d, sources._text(f), sources._text(c)), stateful=True,
+   grad=NOT_DIFFERENTIABLE, shape=lambda i, a: [])
+
+# Optionals: the variant value is the element's tuple of values, or None for an empty optional.
+op("OptionalFromValue", "components:+Toutput_types", kernel=lambda a, *cs: resource.Optional(cs),
+   grad=NOT_DIFFERENTIABLE, shape=_variant)
+op("OptionalNone", kernel=lambda a: resource.Optional(None), grad=NOT_DIFFERENTIABLE, shape=_variant)
+op("OptionalHasValue", "optional:variant", kernel=lambda a, o: np.bool_(o.value is not None), grad=NOT_DIFFERENTIABLE,
+   shape=lambda i, a: (dtypes.bool_, _SCALAR))
+op("OptionalGetValue", "optional:variant", kernel=lambda a, o: _one(o.get()), grad=NOT_DIFFERENTIABLE, shape=_outputs)
+op("IteratorGetNextAsOptional", "iterator:resource", kernel=lambda a, res, it: it.get_next_as_optional(),
+   stateful=True, grad=NOT_DIFFERENTIABLE, shape=_variant)

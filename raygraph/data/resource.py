@@ -34,8 +34,26 @@ class IteratorResource:
             except StopIteration:
                 raise OutOfRangeError(None, None, "End of sequence") from None
 
+    def get_next_as_optional(self):
+        try:
+            return Optional(self.get_next())
+        except OutOfRangeError:
+            return Optional(None)
+
     def __reduce__(self):
         raise TypeError(f"the iterator {self.name} cannot leave its device")
+
+
+class Optional:
+    """An optional's value (TF's OptionalVariant): an element's tuple of values, or None."""
+
+    def __init__(self, value):
+        self.value = None if value is None else tuple(value)
+
+    def get(self):
+        if self.value is None:
+            raise InvalidArgumentError(None, None, "The optional does not have a value.")
+        return self.value
 
 
 # ----- string handles (feedable iterators) --------------------------------------------------------------------

@@ -173,6 +173,19 @@ _define("ApplyProximalGradientDescent", ["&var", "alpha", "l1", "l2", "delta"], 
 _define("ApplyProximalAdagrad", ["&var", "&accum", "lr", "l1", "l2", "grad"], _proximal_adagrad)
 
 
+def _adagrad_da(a, var, g_acc, gg_acc, grad, lr, l1, l2, step):
+    """Dual averaging: var from the sums of gradients and of their squares (not from its old value)."""
+    g_acc, gg_acc = g_acc + grad, gg_acc + grad * grad
+    shrunk = np.maximum(np.abs(g_acc) - l1 * step, 0) * np.sign(-g_acc) if l1 > 0 else -g_acc
+    return lr * shrunk / (l2 * step * lr + np.sqrt(gg_acc)), g_acc, gg_acc
+
+
+_DA = ["var", "gradient_accumulator", "gradient_squared_accumulator", "grad", "lr", "l1", "l2", "global_step"]
+op("ApplyAdagradDA", ", ".join(f"{n}:&T" for n in _DA[:3]) + ", grad:T, lr:T, l1:T, l2:T, global_step:int64",
+   kernel=_apply_kernel(_DA, 3, 3, _adagrad_da), shape=_apply_shape(3, 3), stateful=True, grad=NOT_DIFFERENTIABLE,
+   T=NUMBERS)
+
+
 # ----- the sparse updates (SparseApply*): the same formulas over the rows `indices` names, in place -----------
 def _sparse_kernel(names, n_refs, update):
     """Like `_apply_kernel`, over rows: the variable's and slots' rows `indices` are updated in place (rows

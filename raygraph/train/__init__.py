@@ -4,11 +4,13 @@ from ..example_pb2 import (BytesList, Example, Feature, FeatureList, FeatureList
                            Int64List, SequenceExample)
 from .device_setter import replica_device_setter  # noqa: F401
 from .meta_graph import export_meta_graph, write_graph  # noqa: F401
-from .learning_rate_decay import (cosine_decay, exponential_decay, inverse_time_decay, natural_exp_decay,  # noqa: F401
-                                  piecewise_constant, polynomial_decay)
+from .learning_rate_decay import (cosine_decay, cosine_decay_restarts, exponential_decay,  # noqa: F401
+                                  inverse_time_decay, linear_cosine_decay, natural_exp_decay,
+                                  noisy_linear_cosine_decay, piecewise_constant, piecewise_constant_decay,
+                                  polynomial_decay)
 from .optimizer import Optimizer  # noqa: F401
 from ..moving_averages import ExponentialMovingAverage  # noqa: F401
-from .optimizers import (AdadeltaOptimizer, AdagradOptimizer, AdamOptimizer, FtrlOptimizer,  # noqa: F401
+from .optimizers import (AdadeltaOptimizer, AdagradDAOptimizer, AdagradOptimizer, AdamOptimizer, FtrlOptimizer,  # noqa: F401
                          GradientDescentOptimizer, MomentumOptimizer, ProximalAdagradOptimizer,
                          ProximalGradientDescentOptimizer, RMSPropOptimizer)
 from .training_util import (assert_global_step, create_global_step, get_global_step,  # noqa: F401
@@ -17,14 +19,14 @@ from .checkpoint_management import (CheckpointState, checkpoint_exists, generate
                                     get_checkpoint_mtimes, get_checkpoint_state, latest_checkpoint,
                                     meta_graph_filename, remove_checkpoint,
                                     update_checkpoint_state)
-from .checkpoint_utils import (CheckpointReader, NewCheckpointReader, init_from_checkpoint,  # noqa: F401
-                               list_variables, load_checkpoint, load_variable)
+from .checkpoint_utils import (CheckpointReader, NewCheckpointReader, checkpoints_iterator,  # noqa: F401
+                               init_from_checkpoint, list_variables, load_checkpoint, load_variable)
 from .saver import Saver, SaverDef, import_meta_graph  # noqa: F401
 from .server import Server  # noqa: F401
 from .coordinator import Coordinator, LooperThread  # noqa: F401
 from .queue_runner import QueueRunner, add_queue_runner, start_queue_runners  # noqa: F401
-from .input import match_filenames_once  # noqa: F401
-from .input import (batch, batch_join, input_producer, limit_epochs, maybe_batch, range_input_producer,  # noqa: F401
+from .input import (batch, batch_join, input_producer, limit_epochs, match_filenames_once, maybe_batch,  # noqa: F401
+                    maybe_batch_join, maybe_shuffle_batch, maybe_shuffle_batch_join, range_input_producer,
                     shuffle_batch, shuffle_batch_join, slice_input_producer, string_input_producer)
 from .basic_session_run_hooks import (CheckpointSaverHook, CheckpointSaverListener, FeedFnHook,  # noqa: F401
                                       FinalOpsHook, GlobalStepWaiterHook, LoggingTensorHook,
@@ -36,3 +38,8 @@ from .monitored_session import (ChiefSessionCreator, MonitoredSession, Monitored
 from .session_manager import SessionManager  # noqa: F401
 from .supervisor import Supervisor  # noqa: F401
 from .sync_replicas_optimizer import SyncReplicasOptimizer  # noqa: F401
+from .basic_loops import basic_train_loop  # noqa: F401
+from .server_def import ClusterDef, JobDef, ServerDef  # noqa: F401
+from .warm_starting import VocabInfo, warm_start  # noqa: F401
+from .unsupported import (Checkpoint, CheckpointManager, CheckpointOptions,  # noqa: F401
+                          do_quantize_training_on_graphdef, experimental, sdca_fprint, sdca_optimizer, sdca_shrink_l1)

@@ -1,6 +1,7 @@
 """Reading checkpoints without a graph (`list_variables`, `load_variable`, `NewCheckpointReader`), and
 `init_from_checkpoint`, which makes variables' initializers read their values from a checkpoint."""
 import os
+import time
 
 from .. import dtypes
 from ..default_graph import device
@@ -118,3 +119,34 @@ def _initialize_from(var, prefix, tensor_name):
     var._initializer_op = assign(var._ref(), value, validate_shape=var.shape.is_fully_defined()).op
     value.set_shape(var.shape)
     var._initial_value = value
+
+
+# ----- waiting for checkpoints ----------------------------------------------------------------------------------
+def wait_for_new_checkpoint(checkpoint_dir, last_checkpoint=None, seconds_to_sleep=1, timeout=None):
+    """The latest checkpoint of `checkpoint_dir` once it differs from `last_checkpoint`; None after `timeout` s."""
+    stop_time = None if timeout is None else time.time() + timeout
+    while True:
+        path = latest_checkpoint(checkpoint_dir)
+        if path is not None and path != last_checkpoint:
+            return path
+        if stop_time is not None and time.time() + seconds_to_sleep > stop_time:
+            return None
+        time.sleep(seconds_to_sleep)
+
+
+def checkpoints_iterator(checkpoint_dir, min_interval_secs=0, timeout=None, timeout_fn=None):
+    """Yields each new checkpoint of `checkpoint_dir` as it appears, at most one per `min_interval_secs`; ends
+    when none comes within `timeout` seconds (and `timeout_fn`, if given, returns True)."""
+    path = None
+    while True:
+        new = wait_for_new_checkpoint(checkpoint_dir, path, timeout=timeout)
+        if new:
+            start, path = time.time(), new
+            yield path
+            wait = start + min_interval_secs - time.time()
+            if wait > 0:
+                time.sleep(wait)
+        elif timeout_fn is None:
+            return
+        if timeout_fn is not None and timeout_fn():
+            return

@@ -227,3 +227,38 @@ def shuffle_batch_join(tensors_list, batch_size, capacity, min_after_dequeue, se
     return _batch(lists, tensors_list[0], batch_size, capacity, enqueue_many, shapes, False,
                   allow_smaller_final_batch, shared_name, name, "shuffle_batch_join",
                   min_after_dequeue=min_after_dequeue, seed=seed)
+
+
+def maybe_batch_join(tensors_list, keep_input, batch_size, capacity=32, enqueue_many=False, shapes=None,
+                     dynamic_pad=False, allow_smaller_final_batch=False, shared_name=None, name=None):
+    """`batch_join`, enqueueing only when the scalar `keep_input` is true."""
+    lists = [_as_tensor_list(t) for t in tensors_list]
+    return _batch(lists, tensors_list[0], batch_size, capacity, enqueue_many, shapes, dynamic_pad,
+                  allow_smaller_final_batch, shared_name, name, "batch_join", keep_input=keep_input)
+
+
+def maybe_shuffle_batch(tensors, batch_size, capacity, min_after_dequeue, keep_input, num_threads=1, seed=None,
+                        enqueue_many=False, shapes=None, allow_smaller_final_batch=False, shared_name=None, name=None):
+    """`shuffle_batch`, enqueueing only when the scalar `keep_input` is true."""
+    tl = _as_tensor_list(tensors)
+    return _batch([tl], tensors, batch_size, capacity, enqueue_many, shapes, False, allow_smaller_final_batch,
+                  shared_name, name, "shuffle_batch", keep_input=keep_input, min_after_dequeue=min_after_dequeue,
+                  seed=seed, threads=num_threads)
+
+
+def maybe_shuffle_batch_join(tensors_list, batch_size, capacity, min_after_dequeue, keep_input, seed=None,
+                             enqueue_many=False, shapes=None, allow_smaller_final_batch=False, shared_name=None,
+                             name=None):
+    """`shuffle_batch_join`, enqueueing only when the scalar `keep_input` is true."""
+    lists = [_as_tensor_list(t) for t in tensors_list]
+    return _batch(lists, tensors_list[0], batch_size, capacity, enqueue_many, shapes, False,
+                  allow_smaller_final_batch, shared_name, name, "shuffle_batch_join", keep_input=keep_input,
+                  min_after_dequeue=min_after_dequeue, seed=seed)
+
+
+def match_filenames_once(pattern, name=None):
+    """A local variable holding the file names matching `pattern` (a glob), read once when initialized."""
+    with name_scope(name, "matching_filenames", [pattern]) as name:
+        matches = apply_op("MatchingFiles", [convert_to_tensor(pattern, dtype=dtypes.string)], {})
+        return Variable(matches, name=name, trainable=False, validate_shape=False,
+                        collections=[GraphKeys.LOCAL_VARIABLES])

@@ -6,6 +6,7 @@ from ..convert import constant, convert_to_tensor
 from ..functional import case
 from ..default_graph import name_scope
 from ..ops import math as math_ops
+from ..ops.random import random_normal
 from ..ops.slicing import where_v2
 
 
@@ -105,3 +106,60 @@ def piecewise_constant(x, boundaries, values, name=None):
         for low, high, v in zip(boundaries[:-1], boundaries[1:], values[1:-1]):
             pairs.append(((x > low) & (x <= high), lambda v=v: v))
         return case(pairs, lambda: values[0], exclusive=True)
+
+
+piecewise_constant_decay = piecewise_constant
+
+
+def _linear_cosine(lr, global_step, decay_steps, num_periods, alpha, beta, noise=None):
+    """(decay_steps - step) / decay_steps (plus `noise(step)`), times a cosine of `num_periods` periods."""
+    lr = convert_to_tensor(lr, name="initial_learning_rate")
+    steps = math_ops.cast(decay_steps, lr.dtype)
+    step = math_ops.minimum(math_ops.cast(global_step, lr.dtype), steps)
+    linear = (steps - step) / steps
+    if noise is not None:
+        linear = linear + noise(step, linear)
+    fraction = 2.0 * math_ops.cast(num_periods, lr.dtype) * step / steps
+    cosine = 0.5 * (1.0 + math_ops.cos(constant(math.pi, lr.dtype) * fraction))
+    return lr, (math_ops.cast(alpha, lr.dtype) + linear) * cosine + math_ops.cast(beta, lr.dtype)
+
+
+def linear_cosine_decay(learning_rate, global_step, decay_steps, num_periods=0.5, alpha=0.0, beta=0.001, name=None):
+    """learning_rate * ((alpha + linear) * cosine + beta), linear falling from 1 to 0 over decay_steps."""
+    with _start(name, "LinearCosineDecay", "linear_cosine_decay", global_step) as scope:
+        lr, decayed = _linear_cosine(learning_rate, global_step, decay_steps, num_periods, alpha, beta)
+        return math_ops.multiply(lr, decayed, name=scope)
+
+
+def noisy_linear_cosine_decay(learning_rate, global_step, decay_steps, initial_variance=1.0, variance_decay=0.55,
+                              num_periods=0.5, alpha=0.0, beta=0.001, name=None):
+    """linear_cosine_decay with Gaussian noise on its linear part, of variance
+    initial_variance / (1 + step) ^ variance_decay."""
+    with _start(name, "NoisyLinearCosineDecay", "noisy_linear_cosine_decay", global_step) as scope:
+        def noise(step, linear):
+            dtype = linear.dtype
+            variance = math_ops.cast(initial_variance, dtype) / math_ops.pow(1.0 + step,
+                                                                               math_ops.cast(variance_decay, dtype))
+            return random_normal(linear.shape, stddev=math_ops.sqrt(variance), dtype=dtype)
+        lr, decayed = _linear_cosine(learning_rate, global_step, decay_steps, num_periods, alpha, beta, noise)
+        return math_ops.multiply(lr, decayed, name=scope)
+
+
+def cosine_decay_restarts(learning_rate, global_step, first_decay_steps, t_mul=2.0, m_mul=1.0, alpha=0.0, name=None):
+    """SGDR: cosine decays restarted after first_decay_steps, each period t_mul times longer and its rate m_mul
+    times smaller."""
+    with _start(name, "SGDRDecay", "cosine_decay_restarts", global_step) as scope:
+        lr = convert_to_tensor(learning_rate, name="initial_learning_rate")
+        dtype = lr.dtype
+        t_mul_t, m_mul_t = math_ops.cast(t_mul, dtype), math_ops.cast(m_mul, dtype)
+        fraction = math_ops.cast(global_step, dtype) / math_ops.cast(first_decay_steps, dtype)
+        if t_mul == 1.0:
+            restart = math_ops.floor(fraction)
+            fraction = fraction - restart
+        else:
+            restart = math_ops.floor(math_ops.log(1.0 - fraction * (1.0 - t_mul_t)) / math_ops.log(t_mul_t))
+            done = (1.0 - math_ops.pow(t_mul_t, restart)) / (1.0 - t_mul_t)
+            fraction = (fraction - done) / math_ops.pow(t_mul_t, restart)
+        cosine = 0.5 * math_ops.pow(m_mul_t, restart) * (1.0 + math_ops.cos(constant(math.pi, dtype) * fraction))
+        alpha_t = math_ops.cast(alpha, dtype)
+        return math_ops.multiply(lr, (1 - alpha_t) * cosine + alpha_t, name=scope)

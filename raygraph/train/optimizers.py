@@ -17,6 +17,7 @@ from ..convert import constant, convert_to_tensor
 from ..ops import training
 from .optimizer import Optimizer
 from ..ops.control import group
+from ..ops.array import identity
 from ..ops.filling import ones
 from ..ops.indexed_slices import IndexedSlices
 from ..ops.math import maximum, sqrt
@@ -45,6 +46,40 @@ class GradientDescentOptimizer(Optimizer):
         delta = IndexedSlices(grad.values * self._cast(self._learning_rate_tensor, var), grad.indices,
                               grad.dense_shape)
         return var.scatter_sub(delta, use_locking=self._use_locking)
+
+
+class AdagradDAOptimizer(Optimizer):
+    """Adagrad dual averaging (slots `gradient_accumulator`, `gradient_squared_accumulator`): each step sets
+    var from the sums of all gradients so far and of their squares, with l1/l2 scaled by global_step + 1."""
+
+    def __init__(self, learning_rate, global_step, initial_gradient_squared_accumulator_value=0.1,
+                 l1_regularization_strength=0.0, l2_regularization_strength=0.0, use_locking=False, name="AdagradDA"):
+        if initial_gradient_squared_accumulator_value <= 0.0:
+            raise ValueError("initial_gradient_squared_accumulator_value must be positive: "
+                             f"{initial_gradient_squared_accumulator_value}")
+        super().__init__(use_locking, name)
+        self._learning_rate, self._global_step = learning_rate, global_step
+        self._initial_gg = initial_gradient_squared_accumulator_value
+        self._l1, self._l2 = l1_regularization_strength, l2_regularization_strength
+
+    def _create_slots(self, var_list):
+        for v in var_list:
+            for slot, value in (("gradient_accumulator", 0.0), ("gradient_squared_accumulator", self._initial_gg)):
+                self._make_slot(v, slot, self._name, lambda shape, dtype, value=value: constant(
+                    value, dtype=dtype, shape=shape))
+
+    def _prepare(self):
+        self._learning_rate_tensor = convert_to_tensor(self._learning_rate, name="learning_rate")
+        with get_default_graph().colocate_with(self._learning_rate_tensor.op):
+            self._step_on_worker = identity(self._global_step) + 1
+
+    def _apply_dense(self, grad, var):
+        with get_default_graph().device(var.device):
+            step = identity(self._step_on_worker)
+        return training.apply("ApplyAdagradDA", [
+            var, self.get_slot(var, "gradient_accumulator"), self.get_slot(var, "gradient_squared_accumulator"),
+            grad, self._cast(self._learning_rate_tensor, var), self._cast(self._l1, var), self._cast(self._l2, var),
+            step], use_locking=self._use_locking).op
 
 
 class MomentumOptimizer(Optimizer):

@@ -1,0 +1,24 @@
+"""`tf.data.experimental` names raygraph does not implement: each raises NotImplementedError naming itself and
+why when called (or instantiated)."""
+
+
+def _missing(name, why):
+    def unsupported(*args, **kwargs):
+        raise NotImplementedError(f"tf.data.experimental.{name} is not implemented in raygraph: {why}")
+    unsupported.__name__ = unsupported.__qualname__ = name
+    return unsupported
+
+
+_SPARSE = "raygraph's datasets hold dense tensors only (no SparseTensor or RaggedTensor elements)."
+_SERVICE = "it needs the tf.data service (dispatcher and worker servers), which raygraph does not run."
+_TABLES = "raygraph's lookup tables cannot be initialized from a dataset."
+dense_to_sparse_batch = _missing("dense_to_sparse_batch", _SPARSE)
+dense_to_ragged_batch = _missing("dense_to_ragged_batch", _SPARSE)
+distributed_save = _missing("distributed_save", _SERVICE)
+service = _missing("service", _SERVICE)
+snapshot = _missing("snapshot", "datasets are not saved to and loaded from snapshot files.")
+make_saveable_from_iterator = _missing("make_saveable_from_iterator", "an iterator's position is not saved in "
+                                       "checkpoints.")
+DatasetInitializer = _missing("DatasetInitializer", _TABLES)
+table_from_dataset = _missing("table_from_dataset", _TABLES)
+index_table_from_dataset = _missing("index_table_from_dataset", _TABLES)
