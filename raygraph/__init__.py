@@ -97,6 +97,17 @@ from .variables import (all_variables, assert_variables_initialized, global_vari
                         initialize_variables, is_variable_initialized, local_variables, local_variables_initializer,
                         model_variables, moving_average_variables, report_uninitialized_variables, trainable_variables,
                         Variable, variables_initializer)
+# issue 16's array ops (helper "arrays")
+from .ops.array import reverse as reverse_v2, shape_n  # noqa: F401
+from .ops.identities import (bitcast, broadcast_static_shape, dimension_at_index, ensure_shape,  # noqa: F401
+                             guarantee_const, identity_n)
+from .ops.scatter import (batch_scatter_update, scatter_nd_add, scatter_nd_sub, scatter_nd_update,  # noqa: F401
+                          tensor_scatter_nd_add, tensor_scatter_nd_max, tensor_scatter_nd_min, tensor_scatter_nd_sub,
+                          tensor_scatter_nd_update, unique_with_counts)
+from .ops.scatter import (tensor_scatter_nd_add as tensor_scatter_add,  # noqa: F401
+                          tensor_scatter_nd_sub as tensor_scatter_sub, tensor_scatter_nd_update as tensor_scatter_update)
+from .ops.sequences import (batch_gather, boolean_mask, linspace, linspace as lin_space, meshgrid, repeat,  # noqa: F401
+                            roll, sequence_mask, unravel_index)
 
 neg = negative
 sub = subtract
