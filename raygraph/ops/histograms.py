@@ -1,0 +1,193 @@
+"""Counting values: `HistogramFixedWidth` (and the composed `histogram_fixed_width_bins`), `DenseBincount`
+(`tf.bincount`) and `DenseCountSparseOutput` (`tf.sparse.bincount`)."""
+import numpy as np
+
+from .. import dtypes
+from ..convert import convert_to_tensor
+from ..default_graph import name_scope
+from ..errors import InvalidArgumentError
+from ..shape import TensorShape
+from .array import reshape, shape
+from .clip import clip_by_value
+from .math import cast, floor, greater, maximum, minimum, truediv
+from .reduction import reduce_max, reduce_prod
+from .registry import NO_GRADIENT_DEFINED, apply_op, op
+from .shape_fns import constant_value, dims, with_rank
+from .sparse_tensor import SparseTensor
+
+_raw = TensorShape._raw
+
+
+def _error(message):
+    return InvalidArgumentError(None, None, message)
+
+
+# ----- HistogramFixedWidth ------------------------------------------------------------------------------------
+def _histogram_kernel(a, values, value_range, nbins):
+    lo, hi, n = value_range[0], value_range[1], int(nbins)
+    if not lo < hi:
+        raise _error(f"value_range should satisfy value_range[0] < value_range[1], but got [{lo:g} {hi:g}]")
+    if n <= 0:
+        raise _error(f"nbins should be a positive number, but got '{n}'")
+    step = (float(hi) - float(lo)) / n  # TF's kernel: bins from doubles, clamped into [0, nbins - 1]
+    at = np.minimum((np.maximum(values, lo) - lo).astype(np.float64) / step, n - 1).astype(np.int32)
+    return np.bincount(at.reshape(-1), minlength=n).astype(a["dtype"].as_numpy_dtype)
+
+
+def _histogram_shape(inputs, a):
+    values, value_range, nbins = inputs
+    with_rank(value_range, 1)
+    with_rank(nbins, 0)
+    r = dims(value_range)
+    if r[0] is not None and r[0] != 2:
+        raise ValueError(f"Dimension must be 2 but is {r[0]}")
+    n = constant_value(nbins)
+    if n is not None and int(n) < 0:
+        raise ValueError(f"nbins should be a positive number, but got '{int(n)}'")
+    return a["dtype"], _raw((None if n is None else int(n),))
+
+
+op("HistogramFixedWidth", "values:T, value_range:T, nbins:int32", kernel=_histogram_kernel, shape=_histogram_shape,
+   T="int32 int64 float32 float64", dtype="int32 int64", grad=NO_GRADIENT_DEFINED)
+
+
+def histogram_fixed_width(values, value_range, nbins=100, dtype=dtypes.int32, name=None):
+    """Counts of `values` in `nbins` equal bins over `value_range` (outside values go to the end bins)."""
+    with name_scope(name, "histogram_fixed_width", [values, value_range, nbins]) as scope:
+        values = convert_to_tensor(values, name="values")
+        value_range = convert_to_tensor(value_range, values.dtype, name="value_range")
+        nbins = convert_to_tensor(nbins, dtypes.int32, name="nbins")
+        return apply_op("HistogramFixedWidth", [values, value_range, nbins], {"dtype": dtypes.as_dtype(dtype)},
+                        name=scope)
+
+
+def histogram_fixed_width_bins(values, value_range, nbins=100, dtype=dtypes.int32, name=None):
+    """Each value's bin among `nbins` equal bins over `value_range` (clipped into [0, nbins - 1])."""
+    with name_scope(name, "histogram_fixed_width_bins", [values, value_range, nbins]):
+        values = convert_to_tensor(values, name="values")
+        full = shape(values)
+        values = reshape(values, [-1])
+        value_range = convert_to_tensor(value_range, name="value_range")
+        nbins = convert_to_tensor(nbins, dtypes.int32, name="nbins")
+        n = cast(nbins, values.dtype)
+        scaled = truediv(values - value_range[0], value_range[1] - value_range[0], name="scaled_values")
+        at = floor(n * scaled, name="indices")
+        return reshape(cast(clip_by_value(at, 0, n - 1), dtype), full)
+
+
+# ----- DenseBincount ------------------------------------------------------------------------------------------
+def _count(rows, size, weights, binary):
+    out = np.zeros((rows.shape[0], size), dtype=weights.dtype)
+    for i, row in enumerate(rows):
+        keep = row < size
+        if binary:
+            out[i, row[keep]] = 1
+        elif weights.size:
+            np.add.at(out[i], row[keep], weights[i][keep])
+        else:
+            np.add.at(out[i], row[keep], 1)
+    return out
+
+
+def _dense_bincount_kernel(a, values, size, weights):
+    size = int(size)
+    if size < 0:
+        raise _error(f"size ({size}) must be non-negative")
+    if np.ndim(values) not in (1, 2):
+        raise _error("Input must be a 1 or 2-dimensional tensor.")
+    if (values < 0).any():
+        raise _error("Input arr must be non-negative!")
+    if weights.size and weights.shape != values.shape:
+        raise _error(f"Input and weights must have the same shape. Input: {list(values.shape)}, weights: "
+                     f"{list(weights.shape)}")
+    rows = values.reshape(-1, values.shape[-1]) if values.ndim == 2 else values.reshape(1, -1)
+    w = weights.reshape(rows.shape) if weights.size else weights
+    out = _count(rows, size, w, a["binary_output"])
+    return out if values.ndim == 2 else out[0]
+
+
+def _dense_bincount_shape(inputs, a):
+    values, size, weights = inputs
+    with_rank(size, 0)
+    d = dims(values)
+    n = constant_value(size)
+    n = None if n is None else int(n)
+    if d is None:
+        return weights.dtype.base_dtype, TensorShape(None)
+    if len(d) > 2:
+        raise ValueError(f"Shape must be at most rank 2 but is rank {len(d)}")
+    return weights.dtype.base_dtype, _raw((n,) if len(d) <= 1 else (d[0], n))
+
+
+op("DenseBincount", "input:Tidx, size:Tidx, weights:T", kernel=_dense_bincount_kernel, shape=_dense_bincount_shape,
+   Tidx="int32 int64", T="int32 int64 float32 float64", grad=NO_GRADIENT_DEFINED)
+
+
+def bincount(arr, weights=None, minlength=None, maxlength=None, dtype=dtypes.int32):
+    """How often each value 0..max(arr) occurs in the non-negative ints `arr` (or the sum of their `weights`)."""
+    with name_scope("bincount"):
+        arr = convert_to_tensor(arr, name="arr")
+        if weights is not None:
+            weights = convert_to_tensor(weights, name="weights")
+        if not arr.dtype.is_integer:
+            arr = cast(arr, dtypes.int32)
+        nonempty = greater(reduce_prod(shape(arr)), 0)
+        size = cast(nonempty, arr.dtype) * (reduce_max(arr) + 1)
+        if minlength is not None:
+            size = maximum(convert_to_tensor(minlength, arr.dtype, name="minlength"), size)
+        if maxlength is not None:
+            size = minimum(convert_to_tensor(maxlength, arr.dtype, name="maxlength"), size)
+        if weights is not None:
+            weights = reshape(weights, [-1])
+        else:
+            weights = convert_to_tensor(np.zeros(0, dtypes.as_dtype(dtype).as_numpy_dtype))
+        arr = reshape(arr, [-1])
+        return apply_op("DenseBincount", [arr, size, weights], {"binary_output": False})
+
+
+# ----- DenseCountSparseOutput (tf.sparse.bincount) ------------------------------------------------------------
+def _count_sparse_kernel(a, values, weights):
+    if (values < 0).any():
+        raise _error("Input values must all be non-negative")
+    rows = values.reshape(1, -1) if values.ndim == 1 else values.reshape(values.shape[0], -1)
+    top = int(rows.max()) + 1 if rows.size else 0
+    size = max(top, a["minlength"]) if a["minlength"] >= 0 else top
+    if a["maxlength"] >= 0:
+        size = min(size, a["maxlength"])
+    w = weights.reshape(rows.shape) if weights.size else np.zeros(0, weights.dtype)
+    counts = _count(rows, size, w, a["binary_output"])
+    at = np.argwhere(counts != 0)
+    indices = at[:, 1:] if values.ndim == 1 else at
+    shape_ = [size] if values.ndim == 1 else [rows.shape[0], size]
+    return indices.astype(np.int64), counts[tuple(at.T)], np.array(shape_, np.int64)
+
+
+def _count_sparse_shape(inputs, a):
+    values, weights = inputs
+    d = dims(values)
+    r = None if d is None else len(d)
+    return [(dtypes.int64, _raw((None, r))), (weights.dtype.base_dtype, _raw((None,))),
+            (dtypes.int64, _raw((r,)))]
+
+
+op("DenseCountSparseOutput", "values:T, weights:output_type", kernel=_count_sparse_kernel, shape=_count_sparse_shape,
+   T="int32 int64", output_type="int32 int64 float32 float64", grad=NO_GRADIENT_DEFINED)
+
+
+def sparse_bincount(values, weights=None, axis=0, minlength=None, maxlength=None, binary_output=False, name=None):
+    """`tf.sparse.bincount` over a dense tensor: the counts as a SparseTensor (per row when `axis=-1`)."""
+    with name_scope(name, "count", [values, weights]):
+        values = convert_to_tensor(values)
+        if axis is None:
+            axis = 0
+        if axis not in (0, -1):
+            raise ValueError(f"Unsupported value for argument axis={axis}. Only 0 and -1 are currently supported.")
+        if axis == 0:
+            values = reshape(values, [-1])
+        if weights is None:
+            weights = convert_to_tensor(np.zeros(0, values.dtype.as_numpy_dtype))
+        else:
+            weights = reshape(convert_to_tensor(weights), [-1]) if axis == 0 else convert_to_tensor(weights)
+        attrs = {"minlength": -1 if minlength is None else int(minlength),
+                 "maxlength": -1 if maxlength is None else int(maxlength), "binary_output": bool(binary_output)}
+        return SparseTensor(*apply_op("DenseCountSparseOutput", [values, weights], attrs))
