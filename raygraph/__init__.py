@@ -100,14 +100,15 @@ from .variables import (all_variables, assert_variables_initialized, global_vari
 # issue 16's array ops (helper "arrays")
 from .ops.array import reverse as reverse_v2, shape_n  # noqa: F401
 from .ops.fft import fft, fft2d, fft3d, fftnd, ifft, ifft2d, ifft3d, ifftnd, irfftnd, rfftnd  # noqa: F401
-from .ops.histograms import bincount, histogram_fixed_width, histogram_fixed_width_bins  # noqa: F401
+from .ops.histograms import bincount, histogram_fixed_width, histogram_fixed_width_bins, unique_with_counts  # noqa: F401,E501
 from .ops.identities import (bitcast, broadcast_static_shape, dimension_at_index, ensure_shape,  # noqa: F401
                              guarantee_const, identity_n)
-from .ops.scatter import (batch_scatter_update, scatter_nd_add, scatter_nd_sub, scatter_nd_update,  # noqa: F401
-                          tensor_scatter_nd_add, tensor_scatter_nd_max, tensor_scatter_nd_min, tensor_scatter_nd_sub,
-                          tensor_scatter_nd_update, unique_with_counts)
-from .ops.scatter import (tensor_scatter_nd_add as tensor_scatter_add,  # noqa: F401
-                          tensor_scatter_nd_sub as tensor_scatter_sub, tensor_scatter_nd_update as tensor_scatter_update)
+from .ops.scatter_nd import (batch_scatter_update, scatter_nd_add, scatter_nd_sub, scatter_nd_update,  # noqa: F401
+                             tensor_scatter_nd_add, tensor_scatter_nd_max, tensor_scatter_nd_min, tensor_scatter_nd_sub,
+                             tensor_scatter_nd_update)
+from .ops.scatter_nd import (tensor_scatter_nd_add as tensor_scatter_add,  # noqa: F401
+                             tensor_scatter_nd_sub as tensor_scatter_sub,
+                             tensor_scatter_nd_update as tensor_scatter_update)
 from .ops.sequences import (batch_gather, boolean_mask, linspace, linspace as lin_space, meshgrid, repeat,  # noqa: F401
                             roll, sequence_mask, unravel_index)
 from .ops.sorting import argsort, searchsorted, sort  # noqa: F401

@@ -50,7 +50,7 @@ def _real(complex_dtype):
 
 
 def _transform(type_, axes):
-    def fn(input, name=None):  # noqa: A002 - TF's name
+    def fn(input, name=None):
         return apply_op(type_, [input], name=name)
     fn.__name__ = type_.lower()
     fn.__doc__ = f"The {'inverse ' if type_.startswith('I') else ''}DFT over the inner {axes} dim(s) (op {type_})."
@@ -82,21 +82,21 @@ op("IRFFTND", "input:Tcomplex, fft_length:int32, axes:int32", kernel=_no_cpu_ker
    shape=lambda i, a: (a["Treal"], i[0].shape), Treal=_REAL, Tcomplex=_COMPLEX, grad=NO_GRADIENT_DEFINED)
 
 
-def fftnd(input, fft_length, axes, name=None):  # noqa: A002 - TF's names
+def fftnd(input, fft_length, axes, name=None):
     """The N-D DFT over `axes` (op FFTND; like TF, no CPU kernel: it fails when run)."""
     return apply_op("FFTND", [input, fft_length, axes], name=name)
 
 
-def ifftnd(input, fft_length, axes, name=None):  # noqa: A002
+def ifftnd(input, fft_length, axes, name=None):
     """The inverse N-D DFT over `axes` (op IFFTND; no CPU kernel, as in TF)."""
     return apply_op("IFFTND", [input, fft_length, axes], name=name)
 
 
-def rfftnd(input, fft_length, axes, Tcomplex=dtypes.complex64, name=None):  # noqa: A002, N803
+def rfftnd(input, fft_length, axes, Tcomplex=dtypes.complex64, name=None):
     """The N-D DFT of a real tensor (op RFFTND; no CPU kernel, as in TF)."""
     return apply_op("RFFTND", [input, fft_length, axes], {"Tcomplex": dtypes.as_dtype(Tcomplex)}, name=name)
 
 
-def irfftnd(input, fft_length, axes, Treal=dtypes.float32, name=None):  # noqa: A002, N803
+def irfftnd(input, fft_length, axes, Treal=dtypes.float32, name=None):
     """The real inverse N-D DFT (op IRFFTND; no CPU kernel, as in TF)."""
     return apply_op("IRFFTND", [input, fft_length, axes], {"Treal": dtypes.as_dtype(Treal)}, name=name)

@@ -1,5 +1,7 @@
-"""Counting values: `HistogramFixedWidth` (and the composed `histogram_fixed_width_bins`), `DenseBincount`
+"""Counting values: `UniqueWithCounts`, `HistogramFixedWidth` (and the composed `histogram_fixed_width_bins`), `DenseBincount`
 (`tf.bincount`) and `DenseCountSparseOutput` (`tf.sparse.bincount`)."""
+import collections
+
 import numpy as np
 
 from .. import dtypes
@@ -16,10 +18,33 @@ from .shape_fns import constant_value, dims, with_rank
 from .sparse_tensor import SparseTensor
 
 _raw = TensorShape._raw
+UniqueWithCounts = collections.namedtuple("UniqueWithCounts", "y idx count")
 
 
 def _error(message):
     return InvalidArgumentError(None, None, message)
+
+
+# ----- UniqueWithCounts ---------------------------------------------------------------------------------------
+def _unique_with_counts_kernel(a, x):
+    if np.ndim(x) != 1:
+        raise _error("unique expects a 1D vector.")
+    values, first, inverse, counts = np.unique(x, return_index=True, return_inverse=True, return_counts=True)
+    order = np.argsort(first, kind="stable")  # TF lists the values in the order they first appear
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.size)
+    out_idx = a["out_idx"].as_numpy_dtype
+    return values[order], rank[inverse.reshape(-1)].astype(out_idx), counts[order].astype(out_idx)
+
+
+op("UniqueWithCounts", "x:T", kernel=_unique_with_counts_kernel, out_idx="int32 int64", grad=NO_GRADIENT_DEFINED,
+   shape=lambda i, a: [(i[0].dtype.base_dtype, _raw((None,))), (a["out_idx"], _raw(tuple(with_rank(i[0], 1)))),
+                       (a["out_idx"], _raw((None,)))])
+
+
+def unique_with_counts(x, out_idx=dtypes.int32, name=None):
+    """The distinct values of the 1-D `x` in order of appearance, each element's value index, and the counts."""
+    return UniqueWithCounts(*apply_op("UniqueWithCounts", [x], {"out_idx": dtypes.as_dtype(out_idx)}, name=name))
 
 
 # ----- HistogramFixedWidth ------------------------------------------------------------------------------------
@@ -35,7 +60,7 @@ def _histogram_kernel(a, values, value_range, nbins):
 
 
 def _histogram_shape(inputs, a):
-    values, value_range, nbins = inputs
+    _values, value_range, nbins = inputs
     with_rank(value_range, 1)
     with_rank(nbins, 0)
     r = dims(value_range)

@@ -20,7 +20,7 @@ op("IdentityN", "input:+T", kernel=lambda a, *xs: list(xs), grad=lambda op, *g: 
    shape=lambda i, a: [(t.dtype.base_dtype, t.shape) for t in i])
 
 
-def identity_n(input, name=None):  # noqa: A002 - TF's name
+def identity_n(input, name=None):
     """Each of `input`'s tensors, passed on as one op (op IdentityN)."""
     out = apply_op("IdentityN", [list(input)], name=name)
     return out if isinstance(out, list) else [out]
@@ -29,7 +29,7 @@ def identity_n(input, name=None):  # noqa: A002 - TF's name
 op("GuaranteeConst", "input:T", kernel=lambda a, x: x, shape=same_shape, grad=NO_GRADIENT_DEFINED)
 
 
-def guarantee_const(input, name=None):  # noqa: A002 - TF's name
+def guarantee_const(input, name=None):
     """`input`, promised constant for the whole run (op GuaranteeConst)."""
     return apply_op("GuaranteeConst", [input], name=name)
 
@@ -101,7 +101,7 @@ def _bitcast_shape(inputs, a):
 op("Bitcast", "input:T", kernel=_bitcast_kernel, shape=_bitcast_shape, grad=NO_GRADIENT_DEFINED, T=_BITCAST_T)
 
 
-def bitcast(input, type, name=None):  # noqa: A002 - TF's names
+def bitcast(input, type, name=None):
     """`input`'s bytes read as `type` (a last dim added or dropped when the sizes differ; op Bitcast)."""
     type = dtypes.as_dtype(type)
     if type.name not in _BITCAST_T.split():  # (the attr is named `type`, so op() cannot list its dtypes)

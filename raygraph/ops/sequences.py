@@ -8,11 +8,12 @@ from ..default_graph import name_scope
 from ..errors import InvalidArgumentError
 from ..shape import TensorShape, unknown_shape
 from .array import expand_dims, reshape, shape, size, squeeze
-from .filling import ones, range as _range
+from .filling import ones
+from .filling import range as _range
 from .joining import concat, tile
 from .math import cast, less, maximum
 from .reduction import reduce_max, reduce_prod
-from .registry import FLOATS, NO_GRADIENT_DEFINED, NOT_DIFFERENTIABLE, apply_op, op
+from .registry import NO_GRADIENT_DEFINED, NOT_DIFFERENTIABLE, apply_op, op
 from .shape_fns import constant_value, dims, same_shape, with_rank
 from .slicing import gather, where
 
@@ -44,7 +45,7 @@ def _lin_space_kernel(a, start, stop, num):
 
 
 def _lin_space_shape(inputs, a):
-    start, stop, num = inputs
+    start, _stop, num = inputs
     for t in inputs:
         with_rank(t, 0)
     n = constant_value(num)
@@ -105,7 +106,7 @@ op("Roll", "input:T, shift:Tshift, axis:Taxis", kernel=_roll_kernel, shape=_roll
    grad=lambda op, g: [roll(g, -op.inputs[1], op.inputs[2]), None, None])
 
 
-def roll(input, shift, axis, name=None):  # noqa: A002 - TF's names
+def roll(input, shift, axis, name=None):
     """`input` with its elements shifted by `shift` along `axis`, wrapping around (op Roll)."""
     return apply_op("Roll", [input, shift, axis], name=name)
 
@@ -149,7 +150,7 @@ def meshgrid(*args, **kwargs):
     """N-D coordinate grids from 1-D vectors; `indexing="xy"` (default) swaps the first two axes."""
     indexing, name = kwargs.pop("indexing", "xy"), kwargs.pop("name", "meshgrid")
     if kwargs:
-        raise TypeError(f"'{list(kwargs)[0]}' is an invalid keyword argument for this function")
+        raise TypeError(f"'{next(iter(kwargs))}' is an invalid keyword argument for this function")
     if indexing not in ("xy", "ij"):
         raise ValueError("Argument `indexing` parameter must be either 'xy' or 'ij'")
     with name_scope(name, "meshgrid", list(args)):
@@ -165,7 +166,7 @@ def meshgrid(*args, **kwargs):
         return [x * grid for x in outputs]
 
 
-def repeat(input, repeats, axis=None, name=None):  # noqa: A002 - TF's names
+def repeat(input, repeats, axis=None, name=None):
     """Each element (slice along `axis`) repeated `repeats` times; `axis=None` repeats the flattened input."""
     with name_scope(name, "Repeat", [input, repeats]):
         data = convert_to_tensor(input, name="input")

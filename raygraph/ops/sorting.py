@@ -8,7 +8,7 @@ from ..default_graph import name_scope
 from ..errors import InvalidArgumentError
 from .array import rank, reshape, shape, transpose
 from .ranking import top_k
-from .registry import NO_GRADIENT_DEFINED, REALS, apply_op, op
+from .registry import NO_GRADIENT_DEFINED, apply_op, op
 from .shape_fns import constant_value, dims
 
 
