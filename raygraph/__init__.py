@@ -100,6 +100,9 @@ from .variables import (all_variables, assert_variables_initialized, global_vari
 # issue 16's array ops (helper "arrays")
 from .ops.array import reverse as reverse_v2, shape_n  # noqa: F401
 from .ops.fft import fft, fft2d, fft3d, fftnd, ifft, ifft2d, ifft3d, ifftnd, irfftnd, rfftnd  # noqa: F401
+from .ops.quantize import (fake_quant_with_min_max_args, fake_quant_with_min_max_args_gradient,  # noqa: F401
+                           fake_quant_with_min_max_vars, fake_quant_with_min_max_vars_gradient,
+                           fake_quant_with_min_max_vars_per_channel, fake_quant_with_min_max_vars_per_channel_gradient)
 from .ops.histograms import bincount, histogram_fixed_width, histogram_fixed_width_bins, unique_with_counts  # noqa: F401,E501
 from .ops.identities import (bitcast, broadcast_static_shape, dimension_at_index, ensure_shape,  # noqa: F401
                              guarantee_const, identity_n)
