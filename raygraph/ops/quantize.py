@@ -147,7 +147,7 @@ def _bits(op_):
     return {"num_bits": op_._attrs["num_bits"], "narrow_range": op_._attrs["narrow_range"]}
 
 
-_ARGS = "min max num_bits narrow_range".split()
+_ARGS = ["min", "max", "num_bits", "narrow_range"]
 op("FakeQuantWithMinMaxArgs", "inputs:float32", kernel=_args_kernel, shape=_input_shape,
    grad=lambda op_, g: [apply_op("FakeQuantWithMinMaxArgsGradient", [g, op_.inputs[0]],
                                  {k: op_._attrs[k] for k in _ARGS})])
@@ -168,14 +168,14 @@ op("FakeQuantWithMinMaxVarsPerChannelGradient", "gradients:float32, inputs:float
 
 
 # ----- the functions ------------------------------------------------------------------------------------------
-def fake_quant_with_min_max_args(inputs, min=-6, max=6, num_bits=8, narrow_range=False, name=None):  # noqa: A002
+def fake_quant_with_min_max_args(inputs, min=-6, max=6, num_bits=8, narrow_range=False, name=None):
     """`inputs` clamped to [min, max] (nudged so 0 is a level) and rounded to 2^num_bits levels."""
     return apply_op("FakeQuantWithMinMaxArgs", [inputs], {"min": float(min), "max": float(max),
                                                           "num_bits": int(num_bits), "narrow_range": bool(narrow_range)},
                     name=name)
 
 
-def fake_quant_with_min_max_args_gradient(gradients, inputs, min=-6, max=6, num_bits=8, narrow_range=False,  # noqa: A002
+def fake_quant_with_min_max_args_gradient(gradients, inputs, min=-6, max=6, num_bits=8, narrow_range=False,
                                           name=None):
     """The gradient of fake_quant_with_min_max_args: `gradients` where `inputs` lies in the nudged range."""
     return apply_op("FakeQuantWithMinMaxArgsGradient", [gradients, inputs],
@@ -183,27 +183,27 @@ def fake_quant_with_min_max_args_gradient(gradients, inputs, min=-6, max=6, num_
                      "narrow_range": bool(narrow_range)}, name=name)
 
 
-def fake_quant_with_min_max_vars(inputs, min, max, num_bits=8, narrow_range=False, name=None):  # noqa: A002
+def fake_quant_with_min_max_vars(inputs, min, max, num_bits=8, narrow_range=False, name=None):
     """Like fake_quant_with_min_max_args, with the range given as scalar tensors."""
     return apply_op("FakeQuantWithMinMaxVars", [inputs, min, max],
                     {"num_bits": int(num_bits), "narrow_range": bool(narrow_range)}, name=name)
 
 
-def fake_quant_with_min_max_vars_gradient(gradients, inputs, min, max, num_bits=8, narrow_range=False,  # noqa: A002
+def fake_quant_with_min_max_vars_gradient(gradients, inputs, min, max, num_bits=8, narrow_range=False,
                                           name=None):
     """The gradients of fake_quant_with_min_max_vars for its input, min and max."""
     return VarsGradient(*apply_op("FakeQuantWithMinMaxVarsGradient", [gradients, inputs, min, max],
                                   {"num_bits": int(num_bits), "narrow_range": bool(narrow_range)}, name=name))
 
 
-def fake_quant_with_min_max_vars_per_channel(inputs, min, max, num_bits=8, narrow_range=False,  # noqa: A002
+def fake_quant_with_min_max_vars_per_channel(inputs, min, max, num_bits=8, narrow_range=False,
                                              name=None):
     """Fake quantization with one range per channel (the last dim)."""
     return apply_op("FakeQuantWithMinMaxVarsPerChannel", [inputs, min, max],
                     {"num_bits": int(num_bits), "narrow_range": bool(narrow_range)}, name=name)
 
 
-def fake_quant_with_min_max_vars_per_channel_gradient(gradients, inputs, min, max, num_bits=8,  # noqa: A002
+def fake_quant_with_min_max_vars_per_channel_gradient(gradients, inputs, min, max, num_bits=8,
                                                       narrow_range=False, name=None):
     """The gradients of fake_quant_with_min_max_vars_per_channel for its input, min and max."""
     return PerChannelGradient(*apply_op("FakeQuantWithMinMaxVarsPerChannelGradient", [gradients, inputs, min, max],
