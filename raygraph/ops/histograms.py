@@ -38,8 +38,7 @@ def _unique_with_counts_kernel(a, x):
 
 
 op("UniqueWithCounts", "x:T", kernel=_unique_with_counts_kernel, out_idx="int32 int64", grad=NO_GRADIENT_DEFINED,
-   shape=lambda i, a: [(i[0].dtype.base_dtype, _raw((None,))), (a["out_idx"], _raw(tuple(with_rank(i[0], 1)))),
-                       (a["out_idx"], _raw((None,)))])
+   shape=lambda i, a: [(i[0].dtype.base_dtype, _raw((None,))), (a["out_idx"], i[0].shape), (a["out_idx"], _raw((None,)))])
 
 
 def unique_with_counts(x, out_idx=dtypes.int32, name=None):

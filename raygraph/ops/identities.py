@@ -53,8 +53,8 @@ def _ensure_shape_shape(inputs, a):
     got, want = dims(x), a["shape"]._dims
     if got is None:
         return x.dtype.base_dtype, a["shape"]
-    if want is None:
-        return x.dtype.base_dtype, x.shape
+    if want is None:  # TF reads an unknown-rank expected shape as rank -1, which no known rank matches
+        raise ValueError(f"Shape must be rank -1 but is rank {len(got)}")
     if len(got) != len(want):
         raise ValueError(f"Shape must be rank {len(want)} but is rank {len(got)}")
     return x.dtype.base_dtype, _raw(merge_dims(got, want))
@@ -87,7 +87,7 @@ def _bitcast_dims(d, src, dst, error):
 
 
 def _bitcast_kernel(a, x):
-    x = np.ascontiguousarray(x)
+    x = np.array(x, order="C")  # (ascontiguousarray would make a scalar 1-D)
     src, dst = a["T"], a["type"]
     shape_ = _bitcast_dims(x.shape, src, dst, lambda m: InvalidArgumentError(None, None, m))
     return x.view(dst.as_numpy_dtype).reshape(shape_)

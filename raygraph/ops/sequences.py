@@ -31,8 +31,10 @@ def _lin_space_kernel(a, start, stop, num):
         which = "start" if np.ndim(start) else "stop" if np.ndim(stop) else "num"
         raise _error(f"{which} must be a scalar, not shape {list(np.shape(locals()[which]))}")
     n = int(num)
-    if n <= 0:
-        raise _error(f"Requires num > 0: {n}")
+    if n < 0:  # (tf.linspace gives nothing for num = 0; the LinSpace op of older TFs refused it)
+        raise _error(f"Requires num >= 0: {n}")
+    if n == 0:
+        return np.zeros(0, np.asarray(start).dtype)
     dt = np.asarray(start).dtype
     out = np.empty(n, dt)
     if n == 1:
@@ -49,8 +51,8 @@ def _lin_space_shape(inputs, a):
     for t in inputs:
         with_rank(t, 0)
     n = constant_value(num)
-    if n is not None and int(n) <= 0:
-        raise ValueError(f"Requires num > 0: {int(n)}")
+    if n is not None and int(n) < 0:
+        raise ValueError(f"Requires num >= 0: {int(n)}")
     return start.dtype.base_dtype, _raw((None if n is None else int(n),))
 
 
@@ -184,11 +186,10 @@ def repeat(input, repeats, axis=None, name=None):
             tiled = tile(expand_dims(data, axis + 1), [1] * (axis + 1) + [repeats] + [1] * (len(rank) - axis - 1))
             data_shape = shape(data)
             return reshape(tiled, concat([data_shape[:axis], [repeats * data_shape[axis]], data_shape[axis + 1:]], 0))
-        # one count per slice: gather each slice's index as often as it repeats
-        most = reduce_max(repeats)
-        index = tile(expand_dims(_range(shape(repeats, out_type=repeats.dtype)[0]), 1), [1, most])
-        picks = boolean_mask(index, sequence_mask(repeats, most))
-        return gather(data, picks, axis=axis)
+        # one count per slice: tile each slice as often as the most repeated one, keep the first `count` copies
+        most = maximum(convert_to_tensor(0, repeats.dtype), reduce_max(repeats))
+        tiled = tile(expand_dims(data, axis + 1), [1] * (axis + 1) + [most] + [1] * (len(rank) - axis - 1))
+        return boolean_mask(tiled, sequence_mask(repeats, most), axis=axis)
 
 
 def sequence_mask(lengths, maxlen=None, dtype=dtypes.bool_, name=None):
