@@ -96,7 +96,7 @@ def histogram_fixed_width_bins(values, value_range, nbins=100, dtype=dtypes.int3
         n = cast(nbins, values.dtype)
         scaled = truediv(values - value_range[0], value_range[1] - value_range[0], name="scaled_values")
         at = floor(n * scaled, name="indices")
-        return reshape(cast(clip_by_value(at, 0, n - 1), dtype), full)
+        return reshape(cast(clip_by_value(at, 0, n - 1), dtypes.int32), full)  # int32 whatever `dtype` says, as TF
 
 
 # ----- DenseBincount ------------------------------------------------------------------------------------------

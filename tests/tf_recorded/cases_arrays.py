@@ -75,7 +75,7 @@ def case_sequence_mask(tf):
 def case_boolean_mask(tf):
     x = tf.constant(X)
     outs = [tf.boolean_mask(x, [True, False, True]), tf.boolean_mask(x, [[True, False, True, False]] * 3),
-            tf.boolean_mask(x, [False, True, True, False], axis=1), tf.boolean_mask(tf.constant([1, 2, 3]), [0 > 1] * 3)]
+            tf.boolean_mask(x, [False, True, True, False], axis=1), tf.boolean_mask(tf.constant([1, 2, 3]), [False] * 3)]
     p = tf.placeholder(tf.float32, [None, 4])
     dyn = [tf.boolean_mask(p, tf.placeholder(tf.bool, [None])), tf.boolean_mask(p, tf.placeholder(tf.bool, [None, 4]))]
     return [[sig(t)[1:] for t in outs + dyn], run(tf, outs), error(lambda: tf.boolean_mask(x, True)),
