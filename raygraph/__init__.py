@@ -99,10 +99,13 @@ from .variables import (all_variables, assert_variables_initialized, global_vari
                         Variable, variables_initializer)
 # issue 16's array ops (helper "arrays")
 from .ops.array import reverse as reverse_v2, shape_n  # noqa: F401
+from .ops.blocks import required_space_to_batch_paddings  # noqa: F401
 from .ops.fft import fft, fft2d, fft3d, fftnd, ifft, ifft2d, ifft3d, ifftnd, irfftnd, rfftnd  # noqa: F401
 from .ops.quantize import (fake_quant_with_min_max_args, fake_quant_with_min_max_args_gradient,  # noqa: F401
                            fake_quant_with_min_max_vars, fake_quant_with_min_max_vars_gradient,
                            fake_quant_with_min_max_vars_per_channel, fake_quant_with_min_max_vars_per_channel_gradient)
+from .ops.permutations import random_index_shuffle  # noqa: F401
+from .ops.sparse_matmul import sparse_matmul  # noqa: F401
 from .ops.histograms import bincount, histogram_fixed_width, histogram_fixed_width_bins, unique_with_counts  # noqa: F401,E501
 from .ops.identities import (bitcast, broadcast_static_shape, dimension_at_index, ensure_shape,  # noqa: F401
                              guarantee_const, identity_n)
@@ -112,9 +115,9 @@ from .ops.scatter_nd import (batch_scatter_update, scatter_nd_add, scatter_nd_su
 from .ops.scatter_nd import (tensor_scatter_nd_add as tensor_scatter_add,  # noqa: F401
                              tensor_scatter_nd_sub as tensor_scatter_sub,
                              tensor_scatter_nd_update as tensor_scatter_update)
-from .ops.sequences import (batch_gather, boolean_mask, linspace, linspace as lin_space, meshgrid, repeat,  # noqa: F401
-                            roll, sequence_mask, unravel_index)
-from .ops.sorting import argsort, searchsorted, sort  # noqa: F401
+from .ops.sequences import (batch_gather, boolean_mask, linspace, linspace as lin_space, meshgrid,  # noqa: F401
+                            parallel_stack, repeat, roll, sequence_mask, unravel_index)
+from .ops.sorting import approx_top_k, argsort, searchsorted, sort  # noqa: F401
 
 neg = negative
 sub = subtract

@@ -1756,3 +1756,18 @@ GRAD_EXEMPT.update({t: "complex input: tests/tf_recorded/cases_arrays.py fft_gra
 GRAD_EXEMPT.update({t: "float32 only: tests/tf_recorded/cases_arrays.py fake_quant_gradients"
                     for t in ("FakeQuantWithMinMaxArgs", "FakeQuantWithMinMaxVars", "FakeQuantWithMinMaxVarsPerChannel")})
 ROWS = ROWS + ARRAY_MORE
+ARRAY_MORE_2 = [
+    Row("ApproxTopK", lambda tf, x: list(tf.approx_top_k(x, 2)),
+        lambda x: [-np.sort(-x, -1)[..., :2], np.argsort(-x, -1, kind="stable")[..., :2].astype(I32)],
+        [(arr((3, 5), F32),), (arr((2, 2, 4), F32),)]),
+    Row("SparseMatMul", lambda tf, a, b: tf.sparse_matmul(a, b, transpose_b=True, a_is_sparse=True),
+        lambda a, b: (a @ b.T).astype(F32), [(arr((2, 3), F32), arr((4, 3), F32))]),
+    Row("ParallelConcat", lambda tf, x, y: tf.parallel_stack([x, y]), lambda x, y: np.stack([x, y]),
+        [(arr((2, 3)), arr((2, 3))), (arr((4,), I32), arr((4,), I32))], dynamic=False),
+    Row("RandomIndexShuffle", lambda tf, i: tf.random_index_shuffle(i, np.array([1, 2, 3], I64), np.array(9, I64)),
+        lambda i: np.array([2, 0, 6, 4, 8, 1, 7, 9, 5, 3], i.dtype)[i],  # recorded from TF: tf_recorded cases_arrays
+        [(np.arange(10, dtype=I64),), (np.array(4, I64),)]),
+]
+GRAD_EXEMPT.update({"ApproxTopK": "float32 at most: tests/tf_recorded/cases_sorting.py approx_top_k",
+                    "SparseMatMul": "float32 only: tests/tf_recorded/cases_arrays.py sparse_matmul"})
+ROWS = ROWS + ARRAY_MORE_2

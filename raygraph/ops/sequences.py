@@ -1,5 +1,5 @@
-"""Evenly spaced and rearranged values: `LinSpace`, `Roll`, `UnravelIndex` and the Python-composed
-`linspace`, `meshgrid`, `repeat`, `sequence_mask`, `boolean_mask`, `batch_gather`."""
+"""Evenly spaced and rearranged values: `LinSpace`, `Roll`, `UnravelIndex`, `ParallelConcat` and the
+Python-composed `linspace`, `meshgrid`, `repeat`, `sequence_mask`, `boolean_mask`, `batch_gather`."""
 import numpy as np
 
 from .. import dtypes
@@ -14,7 +14,7 @@ from .joining import concat, tile
 from .math import cast, less, maximum
 from .reduction import reduce_max, reduce_prod
 from .registry import NO_GRADIENT_DEFINED, NOT_DIFFERENTIABLE, apply_op, op
-from .shape_fns import constant_value, dims, same_shape, with_rank
+from .shape_fns import constant_value, dims, merge_dims, same_shape, with_rank
 from .slicing import gather, where
 
 INDEX = (dtypes.int32, dtypes.int64)
@@ -253,3 +253,40 @@ def batch_gather(params, indices, name=None):
         flat = gather(reshape(params, concat([[-1], p_shape[b + 1:]], 0)),
                       indices + reshape(starts, concat([i_shape[:b], [1]], 0)))
         return reshape(flat, concat([i_shape, p_shape[b + 1:]], 0))
+
+
+# ----- ParallelConcat (tf.parallel_stack) ---------------------------------------------------------------------
+def _parallel_concat_kernel(a, *xs):
+    for i, x in enumerate(xs):
+        if np.ndim(x) < 1 or np.shape(x)[0] != 1 or np.shape(x)[1:] != tuple(a["shape"]._dims[1:]):
+            raise _error(f"Input {i} has shape {list(np.shape(x))}, not [1] + {list(a['shape']._dims[1:])}")
+    return np.concatenate(xs, 0)
+
+
+def _parallel_concat_shape(inputs, a):
+    want = a["shape"]
+    if not want.is_fully_defined():
+        raise ValueError("shape attr must be fully defined.")
+    if want.ndims == 0:
+        raise ValueError("Can't concat scalars: the shape attr must have rank > 0.")
+    for i, x in enumerate(inputs):
+        d = dims(x)
+        if d is not None and (len(d) != want.ndims or d[0] not in (None, 1)):
+            raise ValueError(f"All input shapes must have the first dimension size be 1, and the rank of the shape "
+                             f"attr; input {i} has shape {x.shape}")
+        if d is not None:
+            merge_dims(d[1:], want._dims[1:])
+    return inputs[0].dtype.base_dtype, want
+
+
+op("ParallelConcat", "values:*T", kernel=_parallel_concat_kernel, shape=_parallel_concat_shape,
+   grad=NO_GRADIENT_DEFINED)
+
+
+def parallel_stack(values, name="parallel_stack"):
+    """`stack(values)` as one ParallelConcat, which needs every value's shape known when building."""
+    with name_scope(name):
+        first = convert_to_tensor(values[0])
+        out_shape = TensorShape([len(values)]).concatenate(first.shape)
+        return apply_op("ParallelConcat", [[expand_dims(v, 0) for v in values]],
+                        {"N": len(values), "shape": out_shape})

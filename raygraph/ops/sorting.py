@@ -1,15 +1,24 @@
-"""Sorting (`tf.sort`, `tf.argsort`: TopKV2 over the whole axis, as TF builds them) and binary search
-(`tf.searchsorted`: ops LowerBound and UpperBound)."""
+"""Sorting (`tf.sort`, `tf.argsort`: TopKV2 over the whole axis, as TF builds them), binary search
+(`tf.searchsorted`: ops LowerBound and UpperBound) and `tf.approx_top_k` (op ApproxTopK)."""
+import collections
+
 import numpy as np
 
 from .. import dtypes
 from ..convert import constant, convert_to_tensor
 from ..default_graph import name_scope
 from ..errors import InvalidArgumentError
-from .array import rank, reshape, shape, transpose
+from ..shape import TensorShape
+from .array import broadcast_to, rank, reshape, shape, transpose
+from .filling import range as range_
+from .joining import concat
 from .ranking import top_k
 from .registry import NO_GRADIENT_DEFINED, apply_op, op
-from .shape_fns import constant_value, dims
+from .shape_fns import _dt_name, constant_value, dims
+from .slicing import scatter_nd
+
+_raw = TensorShape._raw
+ApproxTopK = collections.namedtuple("ApproxTopK", "values indices")
 
 
 # ----- sort, argsort ------------------------------------------------------------------------------------------
@@ -106,3 +115,66 @@ def searchsorted(sorted_sequence, values, side="left", out_type=dtypes.int32, na
     out = apply_op("UpperBound" if side == "right" else "LowerBound", [seq_2d, values_2d],
                    {"out_type": dtypes.as_dtype(out_type)}, name=name)
     return reshape(out, shape(values))
+
+
+# ----- ApproxTopK ---------------------------------------------------------------------------------------------
+_APPROX_ATTRS = ("k", "reduction_dimension", "recall_target", "is_max_k", "reduction_input_size_override",
+                 "aggregate_to_topk")
+
+
+def _approx_top_k_kernel(a, x):
+    # TF's CPU kernels exist only for the maximum over the last dim, named -1 (its other kernels are XLA's)
+    if a["reduction_dimension"] != -1 or not a["is_max_k"]:
+        listed = ", ".join(f"{k}={str(a[k]).lower() if isinstance(a[k], bool) else a[k]}" for k in _APPROX_ATTRS)
+        raise InvalidArgumentError(None, None, f"No OpKernel was registered to support Op 'ApproxTopK' with these "
+                                   f"attrs: [{listed}, T={_dt_name(a['T'])}]")
+    if np.ndim(x) < 1:
+        raise InvalidArgumentError(None, None, "input must be at least 1-D")
+    k = a["k"]
+    order = np.argsort(-x.astype(np.float64), axis=-1, kind="stable")[..., :k]
+    return np.take_along_axis(x, order, -1), order.astype(np.int32)
+
+
+def _approx_top_k_shape(inputs, a):
+    x = inputs[0]
+    d = dims(x)
+    if d is None:
+        return [(x.dtype.base_dtype, TensorShape(None)), (dtypes.int32, TensorShape(None))]
+    if not -len(d) <= a["reduction_dimension"] < len(d):
+        raise ValueError(f"Invalid reduction dimension {a['reduction_dimension']} for rank {len(d)}")
+    axis = a["reduction_dimension"] % len(d)
+    if d[axis] is not None and d[axis] < a["k"]:
+        raise ValueError(f"Reduction dimension {axis} has size {d[axis]}, smaller than k = {a['k']}")
+    out = _raw(d[:axis] + ((a["k"] if a["aggregate_to_topk"] else None),) + d[axis + 1:])
+    return [(x.dtype.base_dtype, out), (dtypes.int32, out)]
+
+
+def _approx_top_k_grad(op, g, _):
+    """The values' gradient scattered back to where they came from (TF's rule; it needs static shapes)."""
+    idx = op.outputs[1]
+    shape_ = idx.shape.as_list()
+    rank, n = len(shape_), int(np.prod(shape_))
+    axis = op._attrs["reduction_dimension"] % rank
+    parts = []
+    for d in range(rank):
+        if d == axis:
+            parts.append(reshape(idx, shape_ + [1]))
+        else:
+            steps = reshape(range_(shape_[d]), [1] * d + [shape_[d]] + [1] * (rank - d))
+            parts.append(broadcast_to(steps, shape_ + [1]))
+    where = reshape(concat(parts, rank), [n, rank])
+    return [scatter_nd(where, reshape(g, [n]), op.inputs[0].shape.as_list())]
+
+
+op("ApproxTopK", "input:T", kernel=_approx_top_k_kernel, shape=_approx_top_k_shape, grad=_approx_top_k_grad,
+   T="float16 bfloat16 float32")
+
+
+def approx_top_k(input, k, reduction_dimension=-1, recall_target=0.95, is_max_k=True,  # noqa: A002
+                 reduction_input_size_override=-1, aggregate_to_topk=True, name=None):
+    """The `k` largest values along `reduction_dimension` and their int32 indices (op ApproxTopK; exact here, and
+    like TF's CPU kernels only for the maximum over dimension -1)."""
+    attrs = {"k": int(k), "reduction_dimension": int(reduction_dimension), "recall_target": float(recall_target),
+             "is_max_k": bool(is_max_k), "reduction_input_size_override": int(reduction_input_size_override),
+             "aggregate_to_topk": bool(aggregate_to_topk)}
+    return ApproxTopK(*apply_op("ApproxTopK", [input], attrs, name=name))
