@@ -170,7 +170,7 @@ op("ApproxTopK", "input:T", kernel=_approx_top_k_kernel, shape=_approx_top_k_sha
    T="float16 bfloat16 float32")
 
 
-def approx_top_k(input, k, reduction_dimension=-1, recall_target=0.95, is_max_k=True,  # noqa: A002
+def approx_top_k(input, k, reduction_dimension=-1, recall_target=0.95, is_max_k=True,
                  reduction_input_size_override=-1, aggregate_to_topk=True, name=None):
     """The `k` largest values along `reduction_dimension` and their int32 indices (op ApproxTopK; exact here, and
     like TF's CPU kernels only for the maximum over dimension -1)."""

@@ -152,3 +152,42 @@ def case_static_shape_helpers(tf):
             str(s(tf.TensorShape(None), tf.TensorShape([2]))), error(lambda: s(tf.TensorShape([2]), tf.TensorShape([3]))),
             str(d(tf.TensorShape([2, None]), 0)), str(d(tf.TensorShape([2, None]), 1)), str(d(tf.TensorShape(None), 3)),
             type(d(tf.TensorShape([2]), 0)).__name__]
+
+
+def case_parallel_stack(tf):
+    x = tf.constant(X)
+    outs = [tf.parallel_stack([x, x * 2.0, x]), tf.parallel_stack([tf.constant(1), tf.constant(2)])]
+    return [describe(tf), run(tf, outs), error(lambda: tf.parallel_stack([tf.placeholder(tf.float32, [None])] * 2)),
+            error(lambda: tf.parallel_stack([x, tf.constant([1.0])]))]
+
+
+def case_required_space_to_batch_paddings(tf):
+    outs = list(tf.required_space_to_batch_paddings([5, 7], [2, 3]))
+    outs += list(tf.required_space_to_batch_paddings([4, 9, 10], [2, 3, 4], [[1, 0], [2, 2], [0, 3]]))
+    dyn = tf.required_space_to_batch_paddings(tf.placeholder_with_default([5, 7], [2]), [2, 3], [[1, 0], [2, 2]])
+    return [[sig(t) for t in outs], run(tf, outs + list(dyn)), [sig(t)[1:] for t in dyn],
+            error(lambda: tf.required_space_to_batch_paddings([5], tf.placeholder(tf.int32, [None])))]
+
+
+def case_sparse_matmul(tf):
+    a = tf.constant(X[:2, :3])
+    b = tf.constant(X[:, 1:])
+    outs = [tf.sparse_matmul(a, b), tf.sparse_matmul(b, a, transpose_a=True, transpose_b=True, b_is_sparse=True),
+            tf.sparse_matmul(a, a, transpose_b=True, a_is_sparse=True)]
+    g = tf.gradients(tf.reduce_sum(outs[1] * tf.constant(np.arange(6.0, dtype=np.float32).reshape(3, 2))), [a, b])
+    return [describe(tf)[:5], [sig(t)[1:] for t in outs], run(tf, outs + g),
+            error(lambda: tf.sparse_matmul(a, a)), error(lambda: tf.sparse_matmul(tf.constant([[1.0]], tf.float64), a))]
+
+
+def case_random_index_shuffle(tf):
+    i = tf.constant(np.arange(12, dtype=np.int64))
+    outs = [tf.random_index_shuffle(i, tf.constant([1, 2, 3], tf.int64), tf.constant(11, tf.int64)),
+            tf.random_index_shuffle(tf.constant(np.arange(10, dtype=np.uint32)), tf.constant([7, 0, 42], tf.uint32),
+                                    tf.constant(9, tf.uint32), rounds=6),
+            tf.random_index_shuffle(tf.constant(5), tf.constant([-1, 2, 3]), tf.constant(1000)),
+            tf.random_index_shuffle(tf.constant([3, 70000], tf.int64), tf.constant([[1, 2, 3], [4, 5, 6]], tf.int64),
+                                    tf.constant([10, 100000], tf.int64)),
+            tf.random_index_shuffle(tf.constant(0, tf.uint64), tf.constant([9, 9, 9], tf.uint64), tf.constant(0, tf.uint64)),
+            tf.random_index_shuffle(tf.constant(2 ** 40, tf.int64), tf.constant([5, 6, 7], tf.int64),
+                                    tf.constant(2 ** 41, tf.int64), rounds=8)]
+    return [[sig(t)[1:] for t in outs], run(tf, outs)]

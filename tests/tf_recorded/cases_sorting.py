@@ -83,3 +83,15 @@ def case_sparse_bincount(tf):
     parts = [t for sp in (a, b, c, d) for t in (sp.indices, sp.values, sp.dense_shape)]
     return [[sig(t)[1:] for t in parts], run(tf, parts), run_error(tf, tf.sparse.bincount(tf.constant([1, -1])).values),
             error(lambda: tf.sparse.bincount(tf.constant([[1]]), axis=1))]
+
+
+def case_approx_top_k(tf):
+    x = tf.constant(X)
+    a = tf.approx_top_k(x, 2)
+    b = tf.approx_top_k(tf.constant(np.arange(24.0).reshape(2, 3, 4) % 5, tf.float32), 3)
+    p = tf.approx_top_k(tf.placeholder(tf.float32, [None, 4]), 2)
+    g = tf.gradients(tf.reduce_sum(a.values * tf.constant([[1.0, 2.0]] * 3)), [x])
+    values = run(tf, list(a) + list(b) + g)
+    c = tf.approx_top_k(x, 1, reduction_dimension=0)  # (built after the run: TF cannot run a graph holding it)
+    return [type(a).__name__, list(a._fields), [sig(t)[1:] for t in list(a) + list(b) + list(c) + list(p)],
+            values, run_error(tf, c.values), error(lambda: tf.approx_top_k(tf.constant([1.0], tf.float64), 1))]
