@@ -106,6 +106,7 @@ from .ops.quantize import (fake_quant_with_min_max_args, fake_quant_with_min_max
                            fake_quant_with_min_max_vars_per_channel, fake_quant_with_min_max_vars_per_channel_gradient)
 from .ops.permutations import random_index_shuffle  # noqa: F401
 from .ops.sparse_matmul import sparse_matmul  # noqa: F401
+from .ops.hashing import fingerprint  # noqa: F401
 from .ops.histograms import bincount, histogram_fixed_width, histogram_fixed_width_bins, unique_with_counts  # noqa: F401,E501
 from .ops.identities import (bitcast, broadcast_static_shape, dimension_at_index, ensure_shape,  # noqa: F401
                              guarantee_const, identity_n)

@@ -1771,3 +1771,8 @@ ARRAY_MORE_2 = [
 GRAD_EXEMPT.update({"ApproxTopK": "float32 at most: tests/tf_recorded/cases_sorting.py approx_top_k",
                     "SparseMatMul": "float32 only: tests/tf_recorded/cases_arrays.py sparse_matmul"})
 ROWS = ROWS + ARRAY_MORE_2
+ROWS = ROWS + [  # farmhash64 bytes recorded from TF (tests/tf_recorded/cases_fingerprint.py)
+    Row("Fingerprint", lambda tf, x: tf.fingerprint(x),
+        lambda x: np.array([[87, 121, 159, 150, 87, 134, 150, 254], [193, 253, 87, 90, 128, 159, 72, 43]], U8),
+        [(np.array([[3.0, 1.0, 2.0], [0.0, 5.0, 4.0]], F32),)]),
+]
