@@ -1776,3 +1776,34 @@ ROWS = ROWS + [  # farmhash64 bytes recorded from TF (tests/tf_recorded/cases_fi
         lambda x: np.array([[87, 121, 159, 150, 87, 134, 150, 254], [193, 253, 87, 90, 128, 159, 72, 43]], U8),
         [(np.array([[3.0, 1.0, 2.0], [0.0, 5.0, 4.0]], F32),)]),
 ]
+
+
+def _patches_ref(k, s, r, padding):
+    """Naive loops over output positions and window cells (2-D images, or 3-D volumes with rate 1)."""
+    def ref(x):
+        spatial = x.shape[1:-1]
+        k_eff = [kk + (kk - 1) * (rr - 1) for kk, rr in zip(k, r)]
+        out = [-(-n // ss) if padding == "SAME" else -(-(n - ke + 1) // ss) for n, ke, ss in zip(spatial, k_eff, s)]
+        before = [max((o - 1) * ss + ke - n, 0) // 2 if padding == "SAME" else 0
+                  for o, ss, ke, n in zip(out, s, k_eff, spatial)]
+        res = np.zeros((x.shape[0],) + tuple(out) + (int(np.prod(k)) * x.shape[-1],), x.dtype)
+        for pos in np.ndindex(*out):
+            vals = []
+            for cell in np.ndindex(*k):
+                at = [p * ss + c * rr - b for p, ss, c, rr, b in zip(pos, s, cell, r, before)]
+                inside = all(0 <= a < n for a, n in zip(at, spatial))
+                vals.append(x[(slice(None),) + tuple(at)] if inside else np.zeros((x.shape[0], x.shape[-1]), x.dtype))
+            res[(slice(None),) + pos] = np.concatenate(vals, axis=-1)
+        return res
+    return ref
+
+
+ROWS = ROWS + [
+    Row("ExtractImagePatches", lambda tf, x: tf.extract_image_patches(x, [1, 2, 3, 1], [1, 2, 1, 1], [1, 1, 2, 1], "SAME"),
+        _patches_ref((2, 3), (2, 1), (1, 2), "SAME"), [(arr((2, 5, 6, 2)),), (arr((1, 4, 5, 1), F32),)], grad=True),
+    Row("ExtractImagePatches", lambda tf, x: tf.extract_image_patches(x, [1, 2, 2, 1], [1, 1, 2, 1], [1, 1, 1, 1], "VALID"),
+        _patches_ref((2, 2), (1, 2), (1, 1), "VALID"), [(arr((1, 4, 5, 3)),), (arr((2, 3, 3, 1), I32, -5, 5),)],
+        grad=True),
+    Row("ExtractVolumePatches", lambda tf, x: tf.extract_volume_patches(x, [1, 2, 1, 2, 1], [1, 1, 2, 2, 1], "SAME"),
+        _patches_ref((2, 1, 2), (1, 2, 2), (1, 1, 1), "SAME"), [(arr((1, 3, 4, 3, 2)),)], grad=True),
+]
