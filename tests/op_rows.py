@@ -1807,3 +1807,20 @@ ROWS = ROWS + [
     Row("ExtractVolumePatches", lambda tf, x: tf.extract_volume_patches(x, [1, 2, 1, 2, 1], [1, 1, 2, 2, 1], "SAME"),
         _patches_ref((2, 1, 2), (1, 2, 2), (1, 1, 1), "SAME"), [(arr((1, 3, 4, 3, 2)),)], grad=True),
 ]
+
+
+def _conv_valid_ref(x, w):
+    """A 2-D VALID convolution, stride 1, by loops over the window (channels last, leading batch dims folded)."""
+    lead, x4 = x.shape[:-3], x.reshape((-1,) + x.shape[-3:])
+    kh, kw = w.shape[:2]
+    out = np.zeros((x4.shape[0], x4.shape[1] - kh + 1, x4.shape[2] - kw + 1, w.shape[-1]), x.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            out += np.einsum("nhwc,co->nhwo", x4[:, i:i + out.shape[1], j:j + out.shape[2]], w[i, j]).astype(x.dtype)
+    return out.reshape(lead + out.shape[1:])
+
+
+ROWS = ROWS + [
+    Row("Conv", lambda tf, x, w: tf.conv(x, w, [1, 1, 1, 1], "VALID", batch_dims=x.shape.ndims - 3), _conv_valid_ref,
+        [(arr((2, 4, 5, 3)), arr((2, 3, 3, 2))), (arr((2, 1, 3, 3, 1), F32), arr((2, 2, 1, 2), F32))]),
+]
