@@ -1824,3 +1824,9 @@ ROWS = ROWS + [
     Row("Conv", lambda tf, x, w: tf.conv(x, w, [1, 1, 1, 1], "VALID", batch_dims=x.shape.ndims - 3), _conv_valid_ref,
         [(arr((2, 4, 5, 3)), arr((2, 3, 3, 2))), (arr((2, 1, 3, 3, 1), F32), arr((2, 2, 1, 2), F32))]),
 ]
+ROWS = ROWS + [
+    Row("EditDistance", lambda tf, hv, tv: raw(tf, "EditDistance", [np.array([[0, 0], [0, 1], [1, 0]], I64), hv,
+                                                                  np.array([2, 2], I64), np.array([[0, 0], [1, 0], [1, 1]], I64),
+                                                                  tv, np.array([2, 3], I64)], {"normalize": True}),
+        lambda hv, tv: np.array([1.0, 0.5], F32), [(np.array([1, 2, 3], I32), np.array([1, 3, 4], I32))]),
+]

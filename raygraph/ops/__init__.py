@@ -6,5 +6,5 @@ from . import (array, candidate_sampling, clip, control, control_flow, conv, emb
 from . import accumulators, boxes, color, image, segments, sets, sparse_math, sparse_ops, sparse_slicing, sparse_tensor  # noqa: F401
 from . import stateless_random  # noqa: F401
 from . import regexes, string_joins, strings  # noqa: F401
-from . import conv_general, fft, hashing, histograms, identities, patches, permutations, quantize, scatter_nd, sequences, sorting, sparse_matmul  # noqa: F401
+from . import conv_general, edit_distance, fft, hashing, histograms, identities, patches, permutations, quantize, scatter_nd, sequences, sorting, sparse_matmul  # noqa: F401
 from .registry import REGISTRY, NOT_DIFFERENTIABLE, apply_op, op  # noqa: F401
