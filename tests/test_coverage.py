@@ -12,6 +12,9 @@ import raygraph as tf  # noqa: E402
 COMPLETE = ("debugging", "graph_util", "sets", "strings", "test")
 # Names left out of a namespace otherwise covered, and why.
 LEFT_OUT = {}
+LEFT_OUT["sparse"] = {  # (issue 16, helper "arrays")
+    "cross": "SparseCrossV2 (string crosses of SparseTensor/dense features) is not written yet",
+    "cross_hashed": "SparseCross with FingerprintCat64 hashing is not written yet"}
 
 
 def test_counts_come_from_the_name_list():
