@@ -116,6 +116,31 @@ from .variables import (all_variables, assert_variables_initialized, global_vari
                         initialize_variables, is_variable_initialized, local_variables, local_variables_initializer,
                         model_variables, moving_average_variables, report_uninitialized_variables, trainable_variables,
                         Variable, variables_initializer)
+# issue 16's array ops (helper "arrays")
+from .ops.array import reverse as reverse_v2, shape_n  # noqa: F401
+from .ops.blocks import required_space_to_batch_paddings  # noqa: F401
+from .ops.conv_general import conv, conv2d_backprop_filter_v2, conv2d_backprop_input_v2  # noqa: F401
+from .ops.edit_distance import edit_distance  # noqa: F401
+from .ops.fft import fft, fft2d, fft3d, fftnd, ifft, ifft2d, ifft3d, ifftnd, irfftnd, rfftnd  # noqa: F401
+from .ops.quantize import (fake_quant_with_min_max_args, fake_quant_with_min_max_args_gradient,  # noqa: F401
+                           fake_quant_with_min_max_vars, fake_quant_with_min_max_vars_gradient,
+                           fake_quant_with_min_max_vars_per_channel, fake_quant_with_min_max_vars_per_channel_gradient)
+from .ops.patches import extract_image_patches, extract_volume_patches  # noqa: F401
+from .ops.permutations import random_index_shuffle  # noqa: F401
+from .ops.sparse_matmul import sparse_matmul  # noqa: F401
+from .ops.hashing import fingerprint  # noqa: F401
+from .ops.histograms import histogram_fixed_width, histogram_fixed_width_bins, unique_with_counts  # noqa: F401
+from .ops.identities import (bitcast, broadcast_static_shape, dimension_at_index, ensure_shape,  # noqa: F401
+                             guarantee_const, identity_n)
+from .ops.scatter_nd import (batch_scatter_update, scatter_nd_add, scatter_nd_sub, scatter_nd_update,  # noqa: F401
+                             tensor_scatter_nd_add, tensor_scatter_nd_max, tensor_scatter_nd_min, tensor_scatter_nd_sub,
+                             tensor_scatter_nd_update)
+from .ops.scatter_nd import (tensor_scatter_nd_add as tensor_scatter_add,  # noqa: F401
+                             tensor_scatter_nd_sub as tensor_scatter_sub,
+                             tensor_scatter_nd_update as tensor_scatter_update)
+from .ops.sequences import (batch_gather, boolean_mask, linspace, linspace as lin_space, meshgrid,  # noqa: F401
+                            parallel_stack, repeat, roll, sequence_mask, unravel_index)
+from .ops.sorting import approx_top_k, argsort, searchsorted, sort  # noqa: F401
 
 neg = negative
 sub = subtract

@@ -1,4 +1,6 @@
 """TF1's `tf.sparse` namespace: SparseTensors and the ops over them."""
+from .ops.accumulators import SparseConditionalAccumulator  # noqa: F401
+from .ops.histograms import sparse_bincount as bincount  # noqa: F401
 from .ops.segments import sparse_segment_mean as segment_mean  # noqa: F401
 from .ops.segments import sparse_segment_sqrt_n as segment_sqrt_n  # noqa: F401
 from .ops.segments import sparse_segment_sum as segment_sum  # noqa: F401

@@ -1996,3 +1996,182 @@ LINALG_MORE = [
         grad=True),
 ]
 ROWS = ROWS + LINALG_MORE
+
+
+# ----- issue 16's array ops: sequences, identities, sorting, histograms, FFTs, N-D scatters, fake quantization ------
+def _ts_ref(kind):
+    def ref(x, i, u):
+        out = x.copy()
+        for row, val in zip(i.reshape(-1, i.shape[-1]), u.reshape((-1,) + x.shape[i.shape[-1]:])):
+            at = tuple(row)
+            out[at] = {"Update": val, "Add": out[at] + val, "Sub": out[at] - val, "Max": np.maximum(out[at], val),
+                       "Min": np.minimum(out[at], val)}[kind]
+        return out
+    return ref
+
+
+def _fake_quant_ref(lo, hi, bits=8, narrow=False):
+    """A float64 re-derivation: the range shifted so 0 is a level, values rounded to the nearest level."""
+    qmin, qmax = (1 if narrow else 0), 2 ** bits - 1
+    lo, hi = np.asarray(lo, F64), np.asarray(hi, F64)
+    scale = (hi - lo) / (qmax - qmin)
+    zero = np.clip(np.round(qmin - lo / scale), qmin, qmax)
+    nlo, nhi = (qmin - zero) * scale, (qmax - zero) * scale
+    return lambda x: (np.round((np.clip(x, nlo, nhi) - nlo) / scale) * scale + nlo).astype(F32), nlo, nhi
+
+
+def _fake_quant_grads_ref(lo, hi, axes=None):
+    _, nlo, nhi = _fake_quant_ref(lo, hi)
+    def ref(g, x):
+        return [np.where((x >= nlo) & (x <= nhi), g, 0).astype(F32), np.where(x < nlo, g, 0).sum(axes).astype(F32),
+                np.where(x > nhi, g, 0).sum(axes).astype(F32)]
+    return ref
+
+
+_FQ_X = np.array([[-7.0, -1.0, 0.31], [2.5, 6.1, 1.04]], F32)  # (no value half-way between two levels)
+_CPLX = (arr((2, 3)) + 1j * arr((2, 3))).astype(np.complex64)
+_CPLX3 = arr((2, 2, 3)) + 1j * arr((2, 2, 3))
+ARRAY_MORE = [
+    Row("Roll", lambda tf, x: tf.roll(x, [1, -1], [0, 1]), lambda x: np.roll(x, (1, -1), (0, 1)),
+        [(arr((3, 4)),), (arr((2, 5), I32, -9, 9),)], grad=True),
+    Row("UnravelIndex", lambda tf, i: tf.unravel_index(i, [3, 4]), lambda i: np.array(np.unravel_index(i, (3, 4)),
+                                                                                      i.dtype),
+        [(np.array([0, 5, 11], I32),), (np.array([7, 2], I64),)], dynamic=False),
+    Row("LinSpace", lambda tf, a, b: tf.linspace(a, b, 5), lambda a, b: np.linspace(a, b, 5).astype(a.dtype),
+        [(np.array(0.0, F32), np.array(1.0, F32)), (np.array(-3.0), np.array(5.0))]),
+    Row("IdentityN", lambda tf, x, y: tf.identity_n([x, y]), lambda x, y: [x, y],
+        [(arr((2, 3)), arr((3,), I32))], grad=True),
+    Row("GuaranteeConst", lambda tf, x: tf.guarantee_const(x), lambda x: x, [(arr((2, 3)),)]),
+    Row("EnsureShape", lambda tf, x: tf.ensure_shape(x, [None] * x.shape.ndims), lambda x: x,
+        [(arr((2, 3)),), (arr((4,), F32),)], grad=True),
+    Row("Bitcast", lambda tf, x: tf.bitcast(x, tf.int32 if x.dtype == tf.float32 else tf.uint8),
+        lambda x: x.view(I32) if x.dtype == F32 else x.view(U8).reshape(x.shape + (8,)),
+        [(arr((2, 3), F32),), (arr((3,)),)]),
+    Row("LowerBound", lambda tf, s, v: raw(tf, "LowerBound", [s, v], {"out_type": tf.int32}),
+        lambda s, v: np.stack([np.searchsorted(a, b, "left") for a, b in zip(s, v)]).astype(I32),
+        [(np.sort(arr((2, 5)), 1), arr((2, 3))), (np.array([[1, 2, 2, 4]], I32), np.array([[2, 0, 5]], I32))]),
+    Row("UpperBound", lambda tf, s, v: raw(tf, "UpperBound", [s, v], {"out_type": tf.int64}),
+        lambda s, v: np.stack([np.searchsorted(a, b, "right") for a, b in zip(s, v)]).astype(I64),
+        [(np.array([[1, 2, 2, 4]], I32), np.array([[2, 0, 5]], I32))]),
+    Row("HistogramFixedWidth", lambda tf, x: tf.histogram_fixed_width(x, [0.0, 5.0], nbins=5),
+        lambda x: np.bincount(np.clip(np.floor(x.ravel() / 1.0), 0, 4).astype(int), minlength=5).astype(I32),
+        [(arr((3, 4), F32, -2, 7),), (arr((5,), F64, 0, 5),)]),
+    Row("DenseBincount", lambda tf, x, w: raw(tf, "DenseBincount", [x, 6, w], {"binary_output": False}),
+        lambda x, w: np.bincount(x[x < 6], w[x < 6], minlength=6).astype(w.dtype),
+        [(np.array([1, 3, 2, 3, 7], I32), arr((5,), F32))]),
+    Row("DenseCountSparseOutput", lambda tf, x: raw(tf, "DenseCountSparseOutput", [x, np.zeros(0, I32)],
+                                                    {"minlength": -1, "maxlength": -1, "binary_output": False}),
+        lambda x: [np.array([[1], [2], [5]], I64), np.array([1, 2, 1], I32), np.array([6], I64)],
+        [(np.array([1, 2, 5, 2], I32),)], exact=False),
+    Row("UniqueWithCounts", lambda tf, x: list(tf.unique_with_counts(x)),
+        lambda x: [np.array([4, 1, 7], x.dtype), np.array([0, 1, 0, 2, 1], I32), np.array([2, 2, 1], I32)],
+        [(np.array([4, 1, 4, 7, 1], I64),)], exact=False),
+    Row("FFT", lambda tf, x: tf.fft(x), lambda x: np.fft.fft(x).astype(x.dtype), [(_CPLX,), (_CPLX3,)]),
+    Row("IFFT", lambda tf, x: tf.ifft(x), lambda x: np.fft.ifft(x).astype(x.dtype), [(_CPLX,), (_CPLX3,)]),
+    Row("FFT2D", lambda tf, x: tf.fft2d(x), lambda x: np.fft.fft2(x).astype(x.dtype), [(_CPLX,), (_CPLX3,)]),
+    Row("IFFT2D", lambda tf, x: tf.ifft2d(x), lambda x: np.fft.ifft2(x).astype(x.dtype), [(_CPLX3,)]),
+    Row("FFT3D", lambda tf, x: tf.fft3d(x), lambda x: np.fft.fftn(x, axes=(-3, -2, -1)).astype(x.dtype), [(_CPLX3,)]),
+    Row("IFFT3D", lambda tf, x: tf.ifft3d(x), lambda x: np.fft.ifftn(x, axes=(-3, -2, -1)).astype(x.dtype),
+        [(_CPLX3,)]),
+    Row("FakeQuantWithMinMaxArgs", lambda tf, x: tf.fake_quant_with_min_max_args(x, -1.0, 2.0),
+        _fake_quant_ref(-1.0, 2.0)[0], [(_FQ_X,)]),
+    Row("FakeQuantWithMinMaxArgsGradient",
+        lambda tf, g, x: tf.fake_quant_with_min_max_args_gradient(g, x, -1.0, 2.0),
+        lambda g, x: _fake_quant_grads_ref(-1.0, 2.0)(g, x)[0], [(arr((2, 3), F32), _FQ_X)]),
+    Row("FakeQuantWithMinMaxVars", lambda tf, x: tf.fake_quant_with_min_max_vars(x, -0.5, 1.5),
+        _fake_quant_ref(-0.5, 1.5)[0], [(_FQ_X,)]),
+    Row("FakeQuantWithMinMaxVarsGradient",
+        lambda tf, g, x: list(tf.fake_quant_with_min_max_vars_gradient(g, x, -0.5, 1.5)),
+        _fake_quant_grads_ref(-0.5, 1.5), [(arr((2, 3), F32), _FQ_X)]),
+    Row("FakeQuantWithMinMaxVarsPerChannel",
+        lambda tf, x: tf.fake_quant_with_min_max_vars_per_channel(x, [-0.8, 0.0, -2.0], [1.0, 3.0, 0.5]),
+        _fake_quant_ref([-0.8, 0.0, -2.0], [1.0, 3.0, 0.5])[0], [(_FQ_X,)]),
+    Row("FakeQuantWithMinMaxVarsPerChannelGradient",
+        lambda tf, g, x: list(tf.fake_quant_with_min_max_vars_per_channel_gradient(g, x, [-1.0, 0.0, -2.0],
+                                                                                  [1.0, 3.0, 0.5])),
+        _fake_quant_grads_ref([-0.8, 0.0, -2.0], [1.0, 3.0, 0.5], 0), [(arr((2, 3), F32), _FQ_X)]),
+]
+_TS_CASES = [(M23.copy(), np.array([[0, 2], [1, 0]], I32), np.array([0.25, -0.75])),
+             (arr((3, 2)), np.array([[2], [0]], I64), arr((2, 2))), (arr((3,), I32, -5, 5), np.array([[1]], I32),
+                                                                     np.array([4], I32))]
+ARRAY_MORE += [Row("TensorScatter" + k, lambda tf, x, i, u, k=k: getattr(tf, "tensor_scatter_nd_" + k.lower())(x, i, u),
+                   _ts_ref(k), _TS_CASES, grad=True) for k in ("Update", "Add", "Sub", "Max", "Min")]
+GRAD_EXEMPT.update({t: "complex input: tests/tf_recorded/cases_arrays.py fft_gradients"
+                    for t in ("FFT", "IFFT", "FFT2D", "IFFT2D", "FFT3D", "IFFT3D")})
+GRAD_EXEMPT.update({t: "float32 only: tests/tf_recorded/cases_arrays.py fake_quant_gradients"
+                    for t in ("FakeQuantWithMinMaxArgs", "FakeQuantWithMinMaxVars", "FakeQuantWithMinMaxVarsPerChannel")})
+ROWS = ROWS + ARRAY_MORE
+ARRAY_MORE_2 = [
+    Row("ApproxTopK", lambda tf, x: list(tf.approx_top_k(x, 2)),
+        lambda x: [-np.sort(-x, -1)[..., :2], np.argsort(-x, -1, kind="stable")[..., :2].astype(I32)],
+        [(arr((3, 5), F32),), (arr((2, 2, 4), F32),)]),
+    Row("SparseMatMul", lambda tf, a, b: tf.sparse_matmul(a, b, transpose_b=True, a_is_sparse=True),
+        lambda a, b: (a @ b.T).astype(F32), [(arr((2, 3), F32), arr((4, 3), F32))]),
+    Row("ParallelConcat", lambda tf, x, y: tf.parallel_stack([x, y]), lambda x, y: np.stack([x, y]),
+        [(arr((2, 3)), arr((2, 3))), (arr((4,), I32), arr((4,), I32))], dynamic=False),
+    Row("RandomIndexShuffle", lambda tf, i: tf.random_index_shuffle(i, np.array([1, 2, 3], I64), np.array(9, I64)),
+        lambda i: np.array([2, 0, 6, 4, 8, 1, 7, 9, 5, 3], i.dtype)[i],  # recorded from TF: tf_recorded cases_arrays
+        [(np.arange(10, dtype=I64),), (np.array(4, I64),)]),
+]
+GRAD_EXEMPT.update({"ApproxTopK": "float32 at most: tests/tf_recorded/cases_sorting.py approx_top_k",
+                    "SparseMatMul": "float32 only: tests/tf_recorded/cases_arrays.py sparse_matmul"})
+ROWS = ROWS + ARRAY_MORE_2
+ROWS = ROWS + [  # farmhash64 bytes recorded from TF (tests/tf_recorded/cases_fingerprint.py)
+    Row("Fingerprint", lambda tf, x: tf.fingerprint(x),
+        lambda x: np.array([[87, 121, 159, 150, 87, 134, 150, 254], [193, 253, 87, 90, 128, 159, 72, 43]], U8),
+        [(np.array([[3.0, 1.0, 2.0], [0.0, 5.0, 4.0]], F32),)]),
+]
+
+
+def _patches_ref(k, s, r, padding):
+    """Naive loops over output positions and window cells (2-D images, or 3-D volumes with rate 1)."""
+    def ref(x):
+        spatial = x.shape[1:-1]
+        k_eff = [kk + (kk - 1) * (rr - 1) for kk, rr in zip(k, r)]
+        out = [-(-n // ss) if padding == "SAME" else -(-(n - ke + 1) // ss) for n, ke, ss in zip(spatial, k_eff, s)]
+        before = [max((o - 1) * ss + ke - n, 0) // 2 if padding == "SAME" else 0
+                  for o, ss, ke, n in zip(out, s, k_eff, spatial)]
+        res = np.zeros((x.shape[0],) + tuple(out) + (int(np.prod(k)) * x.shape[-1],), x.dtype)
+        for pos in np.ndindex(*out):
+            vals = []
+            for cell in np.ndindex(*k):
+                at = [p * ss + c * rr - b for p, ss, c, rr, b in zip(pos, s, cell, r, before)]
+                inside = all(0 <= a < n for a, n in zip(at, spatial))
+                vals.append(x[(slice(None),) + tuple(at)] if inside else np.zeros((x.shape[0], x.shape[-1]), x.dtype))
+            res[(slice(None),) + pos] = np.concatenate(vals, axis=-1)
+        return res
+    return ref
+
+
+ROWS = ROWS + [
+    Row("ExtractImagePatches", lambda tf, x: tf.extract_image_patches(x, [1, 2, 3, 1], [1, 2, 1, 1], [1, 1, 2, 1], "SAME"),
+        _patches_ref((2, 3), (2, 1), (1, 2), "SAME"), [(arr((2, 5, 6, 2)),), (arr((1, 4, 5, 1), F32),)], grad=True),
+    Row("ExtractImagePatches", lambda tf, x: tf.extract_image_patches(x, [1, 2, 2, 1], [1, 1, 2, 1], [1, 1, 1, 1], "VALID"),
+        _patches_ref((2, 2), (1, 2), (1, 1), "VALID"), [(arr((1, 4, 5, 3)),), (arr((2, 3, 3, 1), I32, -5, 5),)],
+        grad=True),
+    Row("ExtractVolumePatches", lambda tf, x: tf.extract_volume_patches(x, [1, 2, 1, 2, 1], [1, 1, 2, 2, 1], "SAME"),
+        _patches_ref((2, 1, 2), (1, 2, 2), (1, 1, 1), "SAME"), [(arr((1, 3, 4, 3, 2)),)], grad=True),
+]
+
+
+def _conv_valid_ref(x, w):
+    """A 2-D VALID convolution, stride 1, by loops over the window (channels last, leading batch dims folded)."""
+    lead, x4 = x.shape[:-3], x.reshape((-1,) + x.shape[-3:])
+    kh, kw = w.shape[:2]
+    out = np.zeros((x4.shape[0], x4.shape[1] - kh + 1, x4.shape[2] - kw + 1, w.shape[-1]), x.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            out += np.einsum("nhwc,co->nhwo", x4[:, i:i + out.shape[1], j:j + out.shape[2]], w[i, j]).astype(x.dtype)
+    return out.reshape(lead + out.shape[1:])
+
+
+ROWS = ROWS + [
+    Row("Conv", lambda tf, x, w: tf.conv(x, w, [1, 1, 1, 1], "VALID", batch_dims=x.shape.ndims - 3), _conv_valid_ref,
+        [(arr((2, 4, 5, 3)), arr((2, 3, 3, 2))), (arr((2, 1, 3, 3, 1), F32), arr((2, 2, 1, 2), F32))]),
+]
+ROWS = ROWS + [
+    Row("EditDistance", lambda tf, hv, tv: raw(tf, "EditDistance", [np.array([[0, 0], [0, 1], [1, 0]], I64), hv,
+                                                                  np.array([2, 2], I64), np.array([[0, 0], [1, 0], [1, 1]], I64),
+                                                                  tv, np.array([2, 3], I64)], {"normalize": True}),
+        lambda hv, tv: np.array([1.0, 0.5], F32), [(np.array([1, 2, 3], I32), np.array([1, 3, 4], I32))]),
+]

@@ -731,3 +731,36 @@ def _io_formats(tf):
 
 
 CUSTOM.append(_io_formats)
+
+
+def _arrays_more(tf):
+    """N-D slices of a variable updated in place (ScatterNd*), and the N-D FFT ops, which (as in TF) have no CPU
+    kernel: built with TF's static shapes, an InvalidArgumentError when run."""
+    var = tf.Variable(np.arange(6.0).reshape(3, 2))
+    idx, rows = [[2], [0], [2]], np.array([[1.0, -1.0], [0.5, 0.5], [2.0, 1.0]])
+    updates = {"ScatterNdUpdate": tf.scatter_nd_update(var, idx, rows), "ScatterNdAdd": tf.scatter_nd_add(var, idx, rows),
+               "ScatterNdSub": tf.scatter_nd_sub(var, idx, rows)}
+    want = {"ScatterNdUpdate": [[0.5, 0.5], [2, 3], [2, 1]], "ScatterNdAdd": [[0.5, 1.5], [2, 3], [7, 5]],
+            "ScatterNdSub": [[-0.5, 0.5], [2, 3], [1, 5]]}
+    c = tf.constant(np.ones((2, 3), np.complex64))
+    nd = {"FFTND": tf.fftnd(c, [2, 3], [0, 1]), "IFFTND": tf.ifftnd(c, [2, 3], [0, 1]),
+          "RFFTND": tf.rfftnd(tf.ones([2, 3]), [2, 3], [0, 1]), "IRFFTND": tf.irfftnd(c, [2, 3], [0, 1])}
+    x, w, dy = tf.zeros([1, 2, 3, 1]), tf.ones([2, 2, 1, 1]), tf.ones([1, 1, 2, 1])  # (and the V2 conv backprops)
+    nd["Conv2DBackpropInputV2"] = tf.conv2d_backprop_input_v2(x, w, dy, [1, 1, 1, 1], "VALID")[0, 0]
+    nd["Conv2DBackpropFilterV2"] = tf.reshape(tf.conv2d_backprop_filter_v2(x, w, dy, [1, 1, 1, 1], "VALID"), [2, 2])
+
+    def check(s):
+        for name, update in updates.items():
+            s.run(var.initializer)
+            assert s.run(update).tolist() == want[name], name
+        for name, t in nd.items():
+            assert t.shape.as_list() in ([2, 3], [3, 1], [2, 2]), name
+            try:
+                s.run(t)
+                raise AssertionError(f"{name} ran")
+            except tf.errors.InvalidArgumentError as e:
+                assert f"No OpKernel was registered to support Op '{name}'" in e.message, e.message
+    return dict.fromkeys(list(updates) + list(nd), check)
+
+
+CUSTOM.append(_arrays_more)

@@ -7,4 +7,5 @@ from . import accumulators, boxes, color, image, segments, sets, sparse_math, sp
 from . import morphology, replica_losses, stateless_random  # noqa: F401
 from . import bincount, complex, cumulative, math_functions, special  # noqa: F401
 from . import regexes, string_joins, strings  # noqa: F401
+from . import conv_general, edit_distance, fft, hashing, histograms, identities, patches, permutations, quantize, scatter_nd, sequences, sorting, sparse_matmul  # noqa: F401
 from .registry import REGISTRY, NOT_DIFFERENTIABLE, apply_op, op  # noqa: F401

@@ -1,11 +1,16 @@
 """Moving blocks of spatial positions into depth or batch and back: SpaceToDepth, DepthToSpace, SpaceToBatchND,
 BatchToSpaceND (`tf.space_to_depth`, `tf.space_to_batch_nd`, ...). Each kernel is one reshape and transpose.
+`required_space_to_batch_paddings` computes the paddings a space_to_batch needs.
 """
 import numpy as np
 
 from .. import dtypes
+from ..convert import convert_to_tensor
+from ..default_graph import name_scope
 from ..errors import InvalidArgumentError
 from ..shape import TensorShape
+from .filling import zeros
+from .joining import stack
 from .registry import apply_op, op
 from .shape_fns import constant_value, with_rank
 
@@ -199,3 +204,32 @@ def batch_to_space(input, crops, block_size, name=None, block_shape=None):  # no
     result = batch_to_space_nd(input, np.array([block_size, block_size], np.int64), crops, name=name)
     result.set_shape(result.shape.with_rank(4))
     return result
+
+
+def required_space_to_batch_paddings(input_shape, block_shape, base_paddings=None, name=None):
+    """The paddings (and the crops undoing them) that make `input_shape` plus `base_paddings` divisible by
+    `block_shape`: padding only at the ends. Constants when every input is known while building."""
+    with name_scope(name, "required_space_to_batch_paddings", [input_shape, block_shape]):
+        input_shape = convert_to_tensor(input_shape, dtypes.int32, name="input_shape")
+        block_shape = convert_to_tensor(block_shape, dtypes.int32, name="block_shape")
+        if not block_shape.shape.is_fully_defined():
+            raise ValueError(f"Shape {block_shape.shape} is not fully defined")
+        if block_shape.shape.ndims != 1:
+            raise ValueError(f"Shape {block_shape.shape} must have rank 1")
+        n = block_shape.shape.as_list()[0]
+        if n == 0:
+            return zeros([0, 2], dtypes.int32), zeros([0, 2], dtypes.int32)
+        input_shape.shape.assert_is_compatible_with([n])
+        if base_paddings is not None:
+            base_paddings = convert_to_tensor(base_paddings, dtypes.int32, name="base_paddings")
+            base_paddings.shape.assert_is_compatible_with([n, 2])
+        else:
+            base_paddings = zeros([n, 2], dtypes.int32)
+        known = [constant_value(t) for t in (block_shape, input_shape, base_paddings)]
+        if all(v is not None for v in known):
+            block_shape, input_shape, base_paddings = known
+        start, end = base_paddings[:, 0], base_paddings[:, 1]
+        extra = (block_shape - (input_shape + start + end) % block_shape) % block_shape
+        paddings = stack([[start[i], end[i] + extra[i]] for i in range(n)], name="paddings")
+        crops = stack([[0, extra[i]] for i in range(n)], name="crops")
+        return paddings, crops
