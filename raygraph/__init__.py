@@ -113,3 +113,25 @@ initializers.global_variables, initializers.local_variables = global_variables_i
 initializers.variables = variables_initializer
 train.summary_iterator = summary.summary_iterator  # (defined in summary.writer, above tf.train)
 dtypes.as_string = as_string  # `tf.dtypes.as_string` is the string op, defined above dtypes (ops/strings.py)
+# ----- framework-level names (issue 16): versions, protos, specs, dtypes, misc ---------------------------
+from tensorboard.compat.proto.attr_value_pb2 import NameAttrList  # noqa: E402,F401
+from tensorboard.compat.proto.event_pb2 import LogMessage  # noqa: E402,F401
+from tensorboard.compat.proto.meta_graph_pb2 import MetaGraphDef, TensorInfo  # noqa: E402,F401
+from .summary import Event, HistogramProto, SessionLog, Summary, SummaryMetadata  # noqa: E402,F401
+from .versions import (COMPILER_VERSION, CXX11_ABI_FLAG, CXX_VERSION, GIT_VERSION, GRAPH_DEF_VERSION,  # noqa: E402,F401
+                       GRAPH_DEF_VERSION_MIN_CONSUMER, GRAPH_DEF_VERSION_MIN_PRODUCER, MONOLITHIC_BUILD, VERSION)
+from .dtypes import bfloat16, qint16, qint32, qint8, quint16, quint8, QUANTIZED_DTYPES  # noqa: E402,F401
+from .ops.math import to_bfloat16  # noqa: E402,F401
+from .type_spec import (IndexedSlicesSpec, NoneTensorSpec, OptionalSpec, SparseTensorSpec,  # noqa: E402,F401
+                        TensorArraySpec, TensorSpec, type_spec_from_value, TypeSpec)
+from .ragged import RaggedTensor, ragged_fill_empty_rows, ragged_fill_empty_rows_grad, RaggedTensorSpec  # noqa: E402,F401,E501
+from .native_libraries import load_file_system_library, load_library, load_op_library  # noqa: E402,F401
+from .tensor_util import get_static_value, is_symbolic_tensor, is_tensor, make_ndarray, make_tensor_proto  # noqa: E402,F401,E501
+from .variables import VariableAggregation, VariableSynchronization  # noqa: E402,F401
+from .ops.accumulators import ConditionalAccumulatorBase  # noqa: E402,F401
+from .lookup_tables import initialize_all_tables, tables_initializer  # noqa: E402,F401
+from .variable_scope import no_regularizer  # noqa: E402,F401
+from .default_graph import op_scope  # noqa: E402,F401
+from .initializers import UniformUnitScaling as uniform_unit_scaling_initializer  # noqa: E402,F401
+NoGradient = no_gradient
+dtypes.cast = cast  # `tf.dtypes.cast` is the Cast op (ops/math.py, above dtypes)

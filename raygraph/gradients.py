@@ -91,7 +91,7 @@ class AggregationMethod:
 
 
 def _is_trainable(t):
-    return t.dtype.base_dtype in (dtypes.float16, dtypes.float32, dtypes.float64, dtypes.complex64,
+    return t.dtype.base_dtype in (dtypes.float16, dtypes.bfloat16, dtypes.float32, dtypes.float64, dtypes.complex64,
                                   dtypes.complex128, dtypes.resource, dtypes.variant)
 
 

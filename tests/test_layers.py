@@ -21,7 +21,7 @@ LAYERS = [
      "tensor_bundle_pb2", "tensor_bundle", "checkpoint_io", "ops.philox", "ops.distributions", "ops.fingerprints", "ops.unicode_scripts", "python_io", "example_pb2",
      "summary.records", "saved_model.saved_model_pb2", "saved_model.constants", "saved_model.tag_constants",
      "saved_model.signature_constants", "client.timeline", "client", "compat",
-     "logging", "flags", "app", "gfile"],
+     "logging", "flags", "app", "gfile", "versions", "native_libraries"],
     # the graph: tensors, operations, graphs, the default graph and its scopes
     ["tensor", "operation", "graph", "default_graph"],
     # values to tensors (a Python value becomes a Const op: the op table is imported where that happens)
@@ -39,7 +39,9 @@ LAYERS = [
      "ops.regexes", "ops.string_joins", "ops.training", "ops.queues", "ops.accumulators", "ops"],
     # TF's namespaces over the op families
     ["math", "sparse", "bitwise", "io", "losses", "functional", "debugging", "linalg", "queue", "image_core",
-     "image_color", "image_geometry", "image", "sets", "strings"],
+     "image_color", "image_geometry", "image", "sets", "strings",
+     # framework-level helpers over the op families (specs, tensor protos, ragged's missing names, tables)
+     "type_spec", "ragged", "tensor_util", "lookup_tables"],
     # tf.data: dataset recipes (what a device iterates), graph functions, the dataset and iterator ops, the API
     ["data.sources", "data.pipeline", "data.resource", "data.structure", "data.function", "data.ops", "data.iterator",
      "data.dataset", "data.readers", "data.experimental", "data"],
