@@ -135,3 +135,6 @@ from .default_graph import op_scope  # noqa: E402,F401
 from .initializers import UniformUnitScaling as uniform_unit_scaling_initializer  # noqa: E402,F401
 NoGradient = no_gradient
 dtypes.cast = cast  # `tf.dtypes.cast` is the Cast op (ops/math.py, above dtypes)
+from .custom_gradient import custom_gradient, grad_pass_through  # noqa: E402,F401
+from .gradients import hessians  # noqa: E402,F401
+from .ops.array import identity_n  # noqa: E402,F401
