@@ -138,3 +138,4 @@ dtypes.cast = cast  # `tf.dtypes.cast` is the Cast op (ops/math.py, above dtypes
 from .custom_gradient import custom_gradient, grad_pass_through  # noqa: E402,F401
 from .gradients import hessians  # noqa: E402,F401
 from .ops.array import identity_n  # noqa: E402,F401
+from .ops.printing import print_v2 as print, timestamp  # noqa: E402,F401,A004

@@ -568,3 +568,26 @@ def _more_random(tf):
 
 
 CUSTOM.append(_more_random)
+
+
+def _printing(tf):
+    """PrintV2 appends its scalar string and `end` to a file:// stream; Timestamp is the run's time."""
+    import os
+    import tempfile
+    import time
+    path = os.path.join(tempfile.mkdtemp(), "printed.txt")
+    p = tf.print("x", tf.constant([1, 2]), output_stream="file://" + path, end=";")
+    t = tf.timestamp()
+
+    def check(s):
+        s.run(p)
+        s.run(p)
+        with open(path) as f:
+            assert f.read() == "x [1 2];x [1 2];"
+        before = time.time()
+        v = s.run(t)
+        assert v.dtype == F64 and before - 1 <= v <= time.time() + 1
+    return {"PrintV2": check, "Timestamp": check}
+
+
+CUSTOM.append(_printing)

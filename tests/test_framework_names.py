@@ -25,3 +25,15 @@ def test_version_names_the_tf1_api_and_raygraphs_build():
     assert tf.VERSION == "1.15.0" and tf.VERSION.startswith("1.")
     assert tf.COMPILER_VERSION.startswith("Python ") and tf.CXX11_ABI_FLAG == 0 and tf.MONOLITHIC_BUILD == 0
     assert tf.GRAPH_DEF_VERSION == tf.Graph().as_graph_def().versions.producer
+
+
+def test_tf_print_writes_to_the_clients_stream_before_run_returns(rtf, capsys):
+    tf = rtf
+    err = tf.print("loss:", tf.constant([1.5, 2.0]))
+    out = tf.print({"step": tf.constant(3)}, output_stream=__import__("sys").stdout, end="|")
+    with tf.Session() as s:
+        capsys.readouterr()
+        s.run([err])
+        s.run(out)
+        got = capsys.readouterr()
+    assert got.err == "loss: [1.5 2]\n" and got.out == "{'step': 3}|"
