@@ -54,8 +54,7 @@ def timestamp(name=None):
     return apply_op("Timestamp", [], {}, name=name)
 
 
-_STREAMS = {sys.stdout: "stdout", sys.stderr: "stderr",
-            logging.INFO: "log(info)", logging.WARNING: "log(warning)", logging.ERROR: "log(error)",
+_STREAMS = {logging.INFO: "log(info)", logging.WARNING: "log(warning)", logging.ERROR: "log(error)",
             log_info: "log(info)", logging.info: "log(info)", log_warning: "log(warning)", log_warn: "log(warning)",
             logging.warning: "log(warning)", logging.warn: "log(warning)", log_error: "log(error)",
             logging.error: "log(error)"}
@@ -64,6 +63,8 @@ _STREAMS = {sys.stdout: "stdout", sys.stderr: "stderr",
 def _stream_name(stream):
     if isinstance(stream, str) and stream.startswith("file://"):
         return stream
+    if stream is sys.stdout or stream is sys.stderr:  # the streams of the moment (TF looks them up per call)
+        return "stdout" if stream is sys.stdout else "stderr"
     try:
         name = _STREAMS.get(stream)
     except TypeError:  # an unhashable stream
