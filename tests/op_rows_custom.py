@@ -591,3 +591,25 @@ def _printing(tf):
 
 
 CUSTOM.append(_printing)
+
+
+def _session_handles(tf):
+    """GetSessionHandle keeps a value in the device across runs; GetSessionTensor reads it, DeleteSessionTensor
+    frees it."""
+    h = tf.get_session_handle(tf.constant([1.5, 2.5]) * 2.0)
+
+    def check(s):
+        first = s.run(h)
+        p, x = tf.get_session_tensor(first.handle, tf.float32)
+        d, delete = tf.delete_session_tensor(first.handle)
+        assert np.array_equal(s.run(x, {p: first.handle}), np.array([3.0, 5.0], F32))
+        s.run(delete, {d: first.handle})
+        try:
+            s.run(x, {p: first.handle})
+        except tf.errors.InvalidArgumentError:
+            return
+        raise AssertionError("a deleted handle was still readable")
+    return {"GetSessionHandle": check, "GetSessionTensor": check, "DeleteSessionTensor": check}
+
+
+CUSTOM.append(_session_handles)

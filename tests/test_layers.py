@@ -36,7 +36,7 @@ LAYERS = [
      "ops.nn_impl", "ops.clip", "ops.checks", "ops.state", "ops.scatter", "ops.segments", "ops.sparse_ops", "ops.sparse_math", "ops.sparse_slicing",
      "ops.embedding",
      "ops.io", "ops.image", "ops.color", "ops.boxes", "ops.parsing", "ops.script", "ops.summary", "ops.strings",
-     "ops.regexes", "ops.string_joins", "ops.printing", "ops.training", "ops.queues", "ops.accumulators", "ops"],
+     "ops.regexes", "ops.string_joins", "ops.printing", "ops.session_handles", "ops.training", "ops.queues", "ops.accumulators", "ops"],
     # TF's namespaces over the op families
     ["math", "sparse", "bitwise", "io", "losses", "functional", "debugging", "linalg", "queue", "image_core",
      "image_color", "image_geometry", "image", "sets", "strings",
