@@ -613,3 +613,18 @@ def _session_handles(tf):
 
 
 CUSTOM.append(_session_handles)
+
+
+def _py_function(tf):
+    """EagerPyFunc hands its function arrays with EagerTensor's .numpy()."""
+    a = tf.constant([1.0, 2.0])
+    f = tf.py_function(lambda x, y: (x.numpy() * 2 + y, (x.numpy() + 1).astype(np.int32)), [a, 3.0],
+                       [tf.float32, tf.int32])
+
+    def check(s):
+        got = s.run(f)
+        assert np.array_equal(got[0], np.array([5.0, 7.0], F32)) and got[1].tolist() == [2, 3]
+    return {"EagerPyFunc": check}
+
+
+CUSTOM.append(_py_function)

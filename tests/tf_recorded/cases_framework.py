@@ -196,3 +196,15 @@ def case_small_functions(tf):
 def case_accumulator_base(tf):
     acc = tf.ConditionalAccumulator(tf.float32, shape=[2])
     return [isinstance(acc, tf.ConditionalAccumulatorBase), acc.dtype.name, acc.name]
+
+
+def case_py_function(tf):
+    def f(x, y):
+        return x.numpy() * 2 + y, (x.numpy() + 1).astype("int32")
+    a = tf.constant([1.0, 2.0])
+    b = tf.constant(3.0)
+    o = tf.py_function(f, [a, b], [tf.float32, tf.int32])
+    o1 = tf.py_function(lambda x: x.numpy() * 3, [a], tf.float32, name="single")
+    none = type(tf.py_function(lambda: None, [], [])).__name__
+    with tf.Session() as s:
+        return [[(t.name, t.dtype.name, str(t.shape)) for t in o], o1.name, o1.op.type, none, s.run([o, o1])]
