@@ -141,3 +141,4 @@ from .ops.array import identity_n  # noqa: E402,F401
 from .ops.printing import print_v2 as print, timestamp  # noqa: E402,F401,A004
 from .ops.session_handles import delete_session_tensor, get_session_handle, get_session_tensor  # noqa: E402,F401
 from .ops.script import py_function  # noqa: E402,F401
+from .switch_case import switch_case  # noqa: E402,F401
