@@ -142,3 +142,4 @@ from .ops.printing import print_v2 as print, timestamp  # noqa: E402,F401,A004
 from .ops.session_handles import delete_session_tensor, get_session_handle, get_session_tensor  # noqa: E402,F401
 from .ops.script import py_function  # noqa: E402,F401
 from .switch_case import switch_case  # noqa: E402,F401
+from .templates import make_template  # noqa: E402,F401
