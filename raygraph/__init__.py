@@ -143,3 +143,5 @@ from .ops.session_handles import delete_session_tensor, get_session_handle, get_
 from .ops.script import py_function  # noqa: E402,F401
 from .switch_case import switch_case  # noqa: E402,F401
 from .templates import make_template  # noqa: E402,F401
+from .partitioners import (create_partitioned_variables, fixed_size_partitioner,  # noqa: E402,F401
+                           min_max_variable_partitioner, variable_axis_size_partitioner)
