@@ -145,3 +145,4 @@ from .switch_case import switch_case  # noqa: E402,F401
 from .templates import make_template  # noqa: E402,F401
 from .partitioners import (create_partitioned_variables, fixed_size_partitioner,  # noqa: E402,F401
                            min_max_variable_partitioner, variable_axis_size_partitioner)
+from .batching import nondifferentiable_batch_function  # noqa: E402,F401

@@ -49,7 +49,7 @@ LAYERS = [
     ["table", "metadata", "engine", "cluster_targets", "targets", "session"],
     # variables, gradients, graph import
     ["initializers", "variables", "random_generator", "random", "partitioned_variables", "variable_scope", "slot_creator", "moving_averages", "metrics", "gradients", "importer",
-     "custom_gradient", "switch_case", "templates", "partitioners"],
+     "custom_gradient", "switch_case", "templates", "partitioners", "batching"],
     # TF1's layers
     ["layers.arguments", "layers.base", "layers.core", "layers.convolutional", "layers.pooling", "layers.normalization", "layers",
      # RNN cells and the unrolled RNNs; `nn` (TF's namespace) comes after them since it holds `nn.rnn_cell`

@@ -208,3 +208,22 @@ def case_py_function(tf):
     none = type(tf.py_function(lambda: None, [], [])).__name__
     with tf.Session() as s:
         return [[(t.name, t.dtype.name, str(t.shape)) for t in o], o1.name, o1.op.type, none, s.run([o, o1])]
+
+
+def case_nondifferentiable_batch_function(tf):
+    @tf.nondifferentiable_batch_function(1, 10, 100000)
+    def f(x, y):
+        return x * 2.0 + y, tf.reduce_sum(x, axis=1)
+
+    @tf.nondifferentiable_batch_function(1, 10, 100000)
+    def scalar(x):
+        return tf.reduce_sum(x)
+    x = tf.constant([[1.0, 2.0]])
+    y = tf.constant([[3.0, 4.0]])
+    a, b = f(x, y)
+    c = scalar(x)
+    with tf.Session() as s:
+        vals = s.run([a, b])
+        bad = raises(lambda: s.run(c))
+    return [a.name, b.name, str(a.shape), a.op.type, vals, bad, raises(lambda: tf.gradients(a, x)),
+            raises(lambda: f(1.0, y))]
