@@ -20,6 +20,7 @@ def case_quantized_dtypes(tf):
     out.append(sorted(d.name for d in tf.QUANTIZED_DTYPES))
     out.append(sorted(d.name for d in tf.dtypes.QUANTIZED_DTYPES))
     out.append([tf.as_dtype("qint8_ref").name, tf.as_dtype(13).name, tf.dtypes.qint32.name])
+    out.append([raises(lambda: tf.constant([1], tf.qint8)), str(tf.placeholder(tf.quint8, [2]).dtype)])
     return out
 
 
