@@ -53,9 +53,18 @@ from .ops.filling import fill, one_hot, ones, ones_like, range, zeros, zeros_lik
 from .ops.io import decode_jpeg, decode_png, read_file, write_file  # noqa: F401
 from .ops.parsing import (decode_csv, decode_raw, FixedLenFeature, parse_example, parse_single_example,  # noqa: F401
                           VarLenFeature)
+from .ops.parsing import FixedLenSequenceFeature, SparseFeature  # noqa: F401
+from .ops.io import matching_files  # noqa: F401
+from .ops.readers import (FixedLengthRecordReader, IdentityReader, LMDBReader, ReaderBase,  # noqa: F401
+                          TextLineReader, TFRecordReader, WholeFileReader)
+from .ops.sequence_examples import parse_single_sequence_example  # noqa: F401
+from .ops.serialization import (decode_compressed, decode_json_example, deserialize_many_sparse,  # noqa: F401
+                                parse_tensor, serialize_many_sparse, serialize_sparse, serialize_tensor)
 from .ops.joining import concat, dynamic_partition, dynamic_stitch, pad, split, stack, tile, unstack  # noqa: F401
 from .ops.linalg import matmul, tensordot  # noqa: F401
-from .ops.decompositions import qr  # noqa: F401
+from .ops.decompositions import qr, svd  # noqa: F401
+from .ops.least_squares import matrix_solve_ls  # noqa: F401
+from .ops.matrix_functions import matrix_square_root  # noqa: F401
 from .ops.products import cross, einsum, norm, tensor_diag as diag, tensor_diag_part as diag_part  # noqa: F401
 from .ops.matrix import (cholesky, cholesky_solve, eye, matrix_band_part, matrix_determinant, matrix_diag,  # noqa: F401
                          matrix_diag_part, matrix_inverse, matrix_set_diag, matrix_solve, matrix_transpose,
@@ -85,6 +94,16 @@ from .ops.state import assign, assign_add, assign_sub, count_up_to  # noqa: F401
 from .ops.blocks import batch_to_space, batch_to_space_nd, depth_to_space, space_to_batch, space_to_batch_nd, space_to_depth  # noqa: F401,E501
 from .metrics import confusion_matrix  # noqa: F401
 from .ops.reduction import cumsum  # noqa: F401
+# tf.math's functions at the top level (issue 16)
+from .ops.special import (acos, acosh, asin, asinh, atan, atanh, betainc, cosh, digamma, erf, erfc,  # noqa: F401
+                          igamma, igammac, lbeta, lgamma, log_sigmoid, polygamma, sinh, tan, truncatemod, zeta)
+from .ops.complex import angle, complex, conj, imag, real, to_complex128, to_complex64  # noqa: F401,A004
+from .ops.cumulative import cumprod  # noqa: F401
+from .ops.segments import (segment_max, segment_mean, segment_min, segment_prod, unsorted_segment_max,  # noqa: F401
+                           unsorted_segment_mean, unsorted_segment_min, unsorted_segment_prod,
+                           unsorted_segment_sqrt_n)
+from .ops.bincount import bincount  # noqa: F401
+from .ops.math_functions import accumulate_n, floor_div, realdiv, saturate_cast, scalar_mul, to_double  # noqa: F401
 from .ops.slicing import gather_nd, scatter_nd  # noqa: F401
 from .session import (ConfigProto, get_default_session, GPUOptions, GraphOptions, InteractiveSession,  # noqa: F401
                       OptimizerOptions, RunMetadata, RunOptions, Session)
@@ -112,6 +131,7 @@ def executing_eagerly():
 initializers.global_variables, initializers.local_variables = global_variables_initializer, local_variables_initializer
 initializers.variables = variables_initializer
 train.summary_iterator = summary.summary_iterator  # (defined in summary.writer, above tf.train)
+io.write_graph, io.match_filenames_once = train.write_graph, train.match_filenames_once  # (tf.train is above tf.io)
 dtypes.as_string = as_string  # `tf.dtypes.as_string` is the string op, defined above dtypes (ops/strings.py)
 # ----- framework-level names (issue 16): versions, protos, specs, dtypes, misc ---------------------------
 from tensorboard.compat.proto.attr_value_pb2 import NameAttrList  # noqa: E402,F401
@@ -146,3 +166,5 @@ from .templates import make_template  # noqa: E402,F401
 from .partitioners import (create_partitioned_variables, fixed_size_partitioner,  # noqa: E402,F401
                            min_max_variable_partitioner, variable_axis_size_partitioner)
 from .batching import nondifferentiable_batch_function  # noqa: E402,F401
+dtypes.complex, dtypes.saturate_cast = complex, saturate_cast  # ops defined above dtypes (ops/complex.py...)
+math.confusion_matrix = confusion_matrix  # defined in metrics.py, above tf.math

@@ -13,3 +13,6 @@ from .image_geometry import (crop_and_resize, crop_to_bounding_box, image_gradie
                              resize_image_with_pad, resize_with_crop_or_pad, rot90, sobel_edges, ssim, total_variation)
 from .ops.image import resize_area, resize_bicubic, resize_bilinear, resize_nearest_neighbor  # noqa: F401
 from .ops.io import decode_jpeg, decode_png  # noqa: F401
+from .ops.image_codecs import (decode_and_crop_jpeg, decode_bmp, decode_gif, decode_image, decode_jxl,  # noqa: F401
+                               decode_webp, encode_jpeg, encode_png, extract_jpeg_shape, is_jpeg)
+from .ops.boxes import draw_bounding_boxes, non_max_suppression_overlaps, non_max_suppression_with_scores  # noqa: F401,E501

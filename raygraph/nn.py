@@ -16,8 +16,10 @@ from .ops.pooling import max_pool, max_pool1d, max_pool2d, max_pool3d, max_pool_
 from .ops.pooling import max_pool_with_argmax, pool  # noqa: F401
 from .ops.normalization import batch_normalization, fused_batch_norm, normalize_moments  # noqa: F401
 from .ops.normalization import sufficient_statistics, weighted_moments  # noqa: F401
+from .ops.normalization import batch_norm_with_global_normalization  # noqa: F401
+from .ops.replica_losses import compute_average_loss, scale_regularization_loss  # noqa: F401
 from . import rnn_cell  # noqa: F401
-from .rnn import bidirectional_dynamic_rnn, dynamic_rnn, static_bidirectional_rnn, static_rnn  # noqa: F401
+from .rnn import bidirectional_dynamic_rnn, dynamic_rnn, raw_rnn, static_bidirectional_rnn, static_rnn  # noqa: F401
 from .ops.blocks import depth_to_space, space_to_batch, space_to_depth  # noqa: F401
 from .ops.normalization import local_response_normalization, lrn  # noqa: F401
 from .ops.nn_impl import (crelu, log_poisson_loss, relu_layer, silu, swish,  # noqa: F401
@@ -28,4 +30,6 @@ from .ops.conv import (depthwise_conv2d, depthwise_conv2d_native, depthwise_conv
 depthwise_conv2d_backprop_filter = depthwise_conv2d_native_backprop_filter
 depthwise_conv2d_backprop_input = depthwise_conv2d_native_backprop_input
 from .ops.conv import conv3d, conv3d_backprop_filter_v2, conv3d_transpose  # noqa: F401
+from .ops.conv import atrous_conv2d_transpose, conv1d_transpose, conv_transpose  # noqa: F401
 conv3d_backprop_filter = conv3d_backprop_filter_v2
+from .ops.morphology import dilation2d, erosion2d  # noqa: F401

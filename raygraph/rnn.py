@@ -1,5 +1,6 @@
 """TF1's RNNs (TF's ops/rnn.py): `static_rnn` and `static_bidirectional_rnn` unrolled in Python; `dynamic_rnn`
-and `bidirectional_dynamic_rnn` as a `while_loop` over time reading and writing TensorArrays.
+and `bidirectional_dynamic_rnn` as a `while_loop` over time reading and writing TensorArrays; `raw_rnn`, a
+`while_loop` whose inputs, finishing and emits a user's `loop_fn` decides.
 
 `static_rnn` calls the cell once per input in variable scope `rnn` (its variables are made on the first step
 and reused after). With `sequence_length`, each step past a row's length gives that row zero output and carries
@@ -14,13 +15,15 @@ from .ops.control import Assert
 from .ops.control_flow import cond
 from .ops.filling import range as range_, zeros
 from .ops.joining import concat, stack, unstack
-from .ops.math import cast, equal, maximum, minimum
+from .ops.math import cast, equal, logical_not, logical_or, maximum, minimum
 from .ops.reduction import reduce_all, reduce_max, reduce_min
+from .ops.shape_fns import constant_value
 from .ops.slicing import where
 from .ops.tensor_array import TensorArray
 from .ops.while_loop import while_loop
 from .rnn_cell import _concat_shape, flatten, is_nested, pack_sequence_as
 from .shape import TensorShape, dimension_value
+from .tensor import Tensor
 from .variable_scope import variable_scope
 
 
@@ -316,3 +319,91 @@ def bidirectional_dynamic_rnn(cell_fw, cell_bw, inputs, sequence_length=None, in
                                         parallel_iterations, swap_memory, time_major, scope=bw_scope)
     output_bw = pack_sequence_as(tmp, [flip(x) for x in flatten(tmp)])
     return (output_fw, output_bw), (state_fw, state_bw)
+
+
+def _assert_same_structure(a, b, what):
+    """TF's nest.assert_same_structure for the tuples, lists and namedtuples RNNs use."""
+    def shape(x):
+        return [shape(item) for item in x] if is_nested(x) else None
+    if shape(a) != shape(b):
+        raise ValueError(f"The two structures don't have the same nested structure ({what}).\n\nFirst structure: "
+                         f"{a}\n\nSecond structure: {b}")
+
+
+def _static_shape(size):
+    """A TensorShape for an emit size given as a TensorShape, an int or a (constant) shape tensor."""
+    if isinstance(size, Tensor):
+        value = constant_value(size)
+        return TensorShape(None if value is None else [int(v) for v in value.reshape(-1)])
+    return TensorShape(size)
+
+
+def raw_rnn(cell, loop_fn, parallel_iterations=None, swap_memory=False, scope=None):
+    """TF1's `raw_rnn`: a while loop whose inputs, finishing and emits `loop_fn` decides at each step.
+
+    `loop_fn(time, cell_output, cell_state, loop_state)` -> (elements_finished, next_input, next_cell_state,
+    emit_output, next_loop_state); called once before the loop with the last three arguments None. Returns
+    (emit_ta, final_state, final_loop_state): TensorArrays of the emits (zeros for finished rows), the final
+    cell state (finished rows keep theirs), and the final loop state (None if loop_fn gave none)."""
+    _check_cell("cell", cell)
+    if not callable(loop_fn):
+        raise TypeError(f"Argument `loop_fn` must be a callable. Received: {loop_fn}.")
+    parallel_iterations = parallel_iterations or 32
+    with variable_scope(scope or "rnn"):
+        time = convert_to_tensor(0, dtypes.int32)
+        elements_finished, next_input, initial_state, emit_structure, init_loop_state = loop_fn(time, None, None,
+                                                                                                None)
+        flat_input = [convert_to_tensor(x) for x in flatten(next_input)]
+        next_input = pack_sequence_as(next_input, flat_input)
+        loop_state = init_loop_state if init_loop_state is not None else convert_to_tensor(0, dtypes.int32)
+        shapes = [x.shape for x in flat_input]
+        static_batch = shapes[0].with_rank_at_least(1)[0]
+        for s in shapes:
+            static_batch.assert_is_compatible_with(s.with_rank_at_least(1)[0])
+        const_batch_size = dimension_value(static_batch)
+        batch_size = const_batch_size if const_batch_size is not None else shape_of(flat_input[0])[0]
+        _assert_same_structure(initial_state, cell.state_size, "initial_state and cell.state_size")
+        state = pack_sequence_as(initial_state, [convert_to_tensor(s) for s in flatten(initial_state)])
+        if emit_structure is not None:
+            flat_emit = flatten(emit_structure)
+            flat_emit_size = [e.shape if e.shape.is_fully_defined() else shape_of(e) for e in flat_emit]
+            flat_emit_dtypes = [e.dtype for e in flat_emit]
+        else:
+            emit_structure = cell.output_size
+            flat_emit_size = flatten(emit_structure)
+            flat_emit_dtypes = [flatten(state)[0].dtype] * len(flat_emit_size)
+        emit_ta = pack_sequence_as(emit_structure, [
+            TensorArray(dtype, size=0, dynamic_size=True, name=f"rnn_output_{i}",
+                        element_shape=TensorShape([const_batch_size]).concatenate(_static_shape(size)))
+            for i, (dtype, size) in enumerate(zip(flat_emit_dtypes, flat_emit_size))])
+        zero_emit = pack_sequence_as(emit_structure, [zeros(_concat_shape(batch_size, size), dtype)
+                                                      for size, dtype in zip(flat_emit_size, flat_emit_dtypes)])
+
+        def condition(time, finished, *_):
+            return logical_not(reduce_all(finished))
+
+        def body(time, finished, current_input, emit_ta, state, loop_state):
+            next_output, cell_state = cell(current_input, state)
+            _assert_same_structure(state, cell_state, "state and the cell's new state")
+            _assert_same_structure(cell.output_size, next_output, "cell.output_size and the cell's output")
+            next_time = time + 1
+            next_finished, next_input, next_state, emit_output, next_loop_state = loop_fn(
+                next_time, next_output, cell_state, loop_state)
+            _assert_same_structure(state, next_state, "state and loop_fn's next state")
+            _assert_same_structure(current_input, next_input, "input and loop_fn's next input")
+            _assert_same_structure(emit_ta, emit_output, "emit_ta and loop_fn's emit")
+            loop_state = loop_state if next_loop_state is None else next_loop_state
+
+            def copy_through(current, candidate):  # finished rows keep the current value; scalars pass
+                return pack_sequence_as(candidate, [
+                    cand if isinstance(cur, TensorArray) or cur.shape.ndims == 0 else where(finished, cur, cand)
+                    for cur, cand in zip(flatten(current), flatten(candidate))])
+            emit_output = copy_through(zero_emit, emit_output)
+            next_state = copy_through(state, next_state)
+            emit_ta = pack_sequence_as(emit_ta, [ta.write(time, e) for ta, e in zip(flatten(emit_ta),
+                                                                                   flatten(emit_output))])
+            return next_time, logical_or(finished, next_finished), next_input, emit_ta, next_state, loop_state
+        returned = while_loop(condition, body, [time, elements_finished, next_input, emit_ta, state, loop_state],
+                              parallel_iterations=parallel_iterations, swap_memory=swap_memory)
+        emit_ta, final_state, final_loop_state = returned[-3:]
+        return emit_ta, final_state, (final_loop_state if init_loop_state is not None else None)

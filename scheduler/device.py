@@ -18,7 +18,8 @@ from . import intra_op, socket_dirs
 from .channel import ChannelServer, StepMessage, StepReply
 from .peers import PeerLink
 from .executor import Step, StepError, ThreadedDispatch
-from .resources import DEAD, Resources, VariableRef, write_output
+from .resources import collect_output, DEAD, Resources, running_step, VariableRef, write_output
+from .straight_line import run_in_order
 from .wire import decode, encode
 
 
@@ -35,6 +36,16 @@ class Aborted(Exception):
     """The client cancelled this step (another device failed, or the deadline passed)."""
 
 
+class _Repetitions:
+    """The step that the kernels of a lean repeated step run in, as `resources.step_cancelled` sees it: its
+    `error` is set when the client aborts the repetitions."""
+
+    __slots__ = ("error",)
+
+    def __init__(self):
+        self.error = None
+
+
 class Device:
     """One device's state and step handling (the body of the device actor)."""
 
@@ -46,7 +57,8 @@ class Device:
         self.resources.device = name
         self.partitions = {}     # plan id -> (Partition, {device name: (actor handle, channel info or None)})
         self.links = {}          # (device name, channel info) -> PeerLink, or None where none could be opened
-        self.repeating = {}      # step id of a repeated step -> (Event that stops it, its current repetition's id)
+        self.repeating = {}      # step id of a repeated step -> (Event that stops it, its current repetition's id
+                                 # or, repeated lean, its _Repetitions)
         self.use_links = os.environ.get("RAYGRAPH_DEVICE_LINKS", "1") != "0"  # 0: every tensor as an object ref
         self.steps = {}          # step id -> Step, while running
         self.inbox = {}          # step id -> {key: value} that came before the step
@@ -154,16 +166,23 @@ class Device:
 
     def repeat(self, message):
         """Runs the step of `message` again and again, here, until one fails or the client aborts it (a queue
-        runner's enqueue: no client round trip per element). -> the reply that ended it ("aborted" if stopped)."""
-        stop, n = threading.Event(), 0
+        runner's enqueue: no client round trip per element). -> the reply that ended it ("aborted" if stopped).
+
+        A step of this device alone, untraced and without deadline, repeats in this thread with the in-order
+        runner (no Step table, hand-offs or per-node timing: a repetition costs its kernels); others repeat as
+        whole steps."""
+        part = self.partitions[message.plan_id][0]
+        lean = not (part.signals or part.recvs or message.trace or message.timeout is not None)
+        stop, token, n = threading.Event(), _Repetitions(), 0
         try:
             while True:
                 with self.lock:  # `abort` sees the repetition about to run (or stops the loop before it)
                     if stop.is_set():
                         return StepReply(kind="aborted")
                     inner = f"{message.step_id}/{n}"
-                    self.repeating[message.step_id] = (stop, inner)
-                reply = self._reply(message._replace(kind="run", step_id=inner))
+                    self.repeating[message.step_id] = (stop, token if lean else inner)
+                reply = self._repetition(message, part, token) if lean else \
+                    self._reply(message._replace(kind="run", step_id=inner))
                 n += 1
                 self.runs["repeated"] += 1
                 if reply.kind != "ok":
@@ -173,6 +192,22 @@ class Device:
         finally:
             with self.lock:
                 self.repeating.pop(message.step_id, None)
+
+    def _repetition(self, message, part, token):
+        """One lean repetition (see `repeat`): its reply. A blocking kernel gives up once `token` is aborted."""
+        output = []
+        collect_output(output)  # what stateful kernels print comes back with the reply, as from a step
+        running_step(token)
+        try:
+            run_in_order(part, message.feeds, self.resources.bind)
+        except StepError as e:
+            if token.error is not None:
+                return StepReply(kind="aborted")
+            return StepReply(kind="error", node=e.node_name, error=_portable(e.error))
+        finally:
+            collect_output(None)
+            running_step(None)
+        return StepReply(kind="aborted" if token.error is not None else "ok", values=[], stats=None, output=output)
 
     def run_step(self, plan_id, step_id, feeds, trace, timeout):
         part, peers = self.partitions[plan_id]
@@ -189,7 +224,10 @@ class Device:
             split = len(self.steps) == 1 and self.parallel.split.get(id(part), False)
             intra_op.enable(split)
             step.spread = not split  # kernels that split themselves need no other threads
-            if timeout is None:
+            in_order = split and timeout is None and not trace and send is None and not part.recvs
+            if in_order:
+                self._in_order(step, feeds)  # every node would run in this thread: no executor needed
+            elif timeout is None:
                 self.dispatch(step, part.roots)
             else:  # with a deadline this thread only waits: a slow kernel cannot hold it past the deadline
                 self.starters.submit(self.dispatch, step, part.roots)
@@ -199,7 +237,8 @@ class Device:
             if isinstance(step.error, StepError) and isinstance(step.error.error, Aborted):
                 raise step.error.error
             values = step.results()
-            self.parallel.split[id(part)] = step.peak_heavy <= 1
+            if not in_order:  # (an in-order run counts no heavy nodes: the decision stands)
+                self.parallel.split[id(part)] = step.peak_heavy <= 1
         except BaseException:
             for stream, text in step.output:  # a failed step's printed output is not lost: this device prints it
                 write_output(text, stream)
@@ -214,6 +253,22 @@ class Device:
             stats = [(nodes[i].name, nodes[i].op_type, start + _CLOCK, end + _CLOCK, thread)
                      for i, start, end, thread in step.stats]
         return values, stats, step.output
+
+    def _in_order(self, step, feeds):
+        """Runs a step's partition compiled in order in this thread (straight_line.py), where the executor
+        would keep every node in this thread anyway: kernels that split themselves over the cores, one step
+        at a time. Its results and failure end up in `step`, as after the executor's run."""
+        collect_output(step.output)
+        running_step(step)  # a blocking kernel gives up when the step is aborted
+        try:
+            for slot, value in zip(step.part.fetches, run_in_order(step.part, feeds, self.resources.bind)):
+                step.values[slot] = value
+        except StepError as e:
+            step.fail(None, e)
+        finally:
+            collect_output(None)
+            running_step(None)
+        step.done.set()
 
     def _send(self, peers, part, step_id, key, value):
         """Sends a value (or a control token) to the devices that read `key`: over their links, else as an
@@ -309,7 +364,11 @@ class Device:
             if repeating is not None:
                 repeating[0].set()
         if repeating is not None:
-            self.abort(repeating[1])  # running, or about to start (then it starts aborted: `ended`)
+            current = repeating[1]
+            if isinstance(current, _Repetitions):
+                current.error = Aborted()  # a lean repetition's blocking kernel gives up
+            else:
+                self.abort(current)  # running, or about to start (then it starts aborted: `ended`)
             return
         with self.lock:
             step = self.steps.get(step_id)

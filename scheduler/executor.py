@@ -243,42 +243,6 @@ class ThreadedDispatch:
                 self._share(step, ready, queue)
 
 
-def run_in_order(part, feeds, res_for):
-    """Runs a partition's nodes one after the other in this thread (their order puts producers first), with no
-    waiting counts, locks or per-node timing: for the many small steps of a loop's iterations (frames.py).
-    Returns the fetched values; raises StepError. What stateful kernels print goes to this thread's sink."""
-    values = part.initial_values.copy()
-    slots = part.feeds
-    for key, value in feeds.items():
-        values[slots[key]] = value
-    dead = set()
-    for i, node in enumerate(part.nodes):
-        try:
-            if node.conditional and is_dead(node, values, dead):
-                dead.add(i)
-                outputs = (DEAD,) * len(node.outputs)
-            else:
-                args = [values[s] for s in node.inputs]
-                for p in node.deref:
-                    if isinstance(args[p], VariableRef):
-                        args[p] = args[p].read()
-                out = node.kernel(node.attrs, res_for(node), *args) if node.stateful else node.kernel(node.attrs,
-                                                                                                       *args)
-                n = len(node.outputs)
-                outputs = (out,) if n == 1 else () if n == 0 else out
-        except StepError:
-            raise
-        except Exception as e:  # noqa: BLE001 - every kernel failure is reported with its node
-            raise StepError(node.name, e) from None
-        for slot, value in zip(node.outputs, outputs):
-            values[slot] = value
-    out = [values[s] for s in part.fetches]
-    for p in part.fetch_deref:
-        if isinstance(out[p], VariableRef):
-            out[p] = out[p].read()
-    return out
-
-
 def run_step(part, feeds, res_for, dispatch=run_inline, send=None, trace=False, timeout=None):
     """Runs a partition to completion; returns (fetched values, step). Raises StepError or TimeoutError."""
     step = Step(part, res_for, feeds, send, trace)

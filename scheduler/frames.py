@@ -22,7 +22,7 @@ devices are refused (PlanError) unless soft placement is on.
 """
 from dataclasses import dataclass, replace
 
-from .executor import run_in_order
+from .straight_line import run_in_order
 from .partition import ENTER, EXIT, LOOP_COND, MERGE, NEXT_ITERATION, PASS_THROUGH
 from .resources import Binding
 

@@ -40,18 +40,22 @@ def matmul(x, y):
     if not _enabled or _threads == 1 or max(m, n) < 2 * _threads or m * x.shape[1] * n < MIN_WORK:
         return np.matmul(x, y)
     if n >= m:
-        bounds = np.linspace(0, n, _threads + 1).astype(int)
+        bounds = _bounds(n)
         futures = [_pool.submit(np.matmul, x, y[:, lo:hi]) for lo, hi in zip(bounds[1:-1], bounds[2:])]
         first = np.matmul(x, y[:, :bounds[1]])
         return np.concatenate([first] + [f.result() for f in futures], axis=1)
     out = np.empty((m, n), dtype=np.result_type(x, y))
-    bounds = np.linspace(0, m, _threads + 1).astype(int)
+    bounds = _bounds(m)
     futures = [_pool.submit(np.matmul, x[lo:hi], y, out=out[lo:hi]) for lo, hi in zip(bounds[1:-1], bounds[2:])]
     np.matmul(x[:bounds[1]], y, out=out[:bounds[1]])
     for f in futures:
         f.result()
     return out
 
+
+def _bounds(n):
+    """Where `n` rows or columns are cut into one even share per thread (numpy's linspace costs ~20 µs)."""
+    return [n * k // _threads for k in range(_threads + 1)]
 
 
 def rows(run, inputs, block):

@@ -79,6 +79,7 @@ class Partition:
     readers: list = field(init=False)            # per slot: inputs reading it (NEVER_DROPPED if kept)
     signals: bool = field(init=False)            # whether any node sends to another device
     costs: list = field(init=False)
+    compiled: object = field(init=False)         # its straight-line function, once a device compiled it
 
     def __post_init__(self):
         dependents = [[] for _ in self.nodes]
@@ -93,12 +94,25 @@ class Partition:
                              if not ds and n.kernel is not None],
                    "initial_waiting": [len(ds) for ds in self.deps], "initial_values": values,
                    "readers": _readers(self), "signals": bool(self.sends or self.control_sends),
-                   "costs": [None] * len(self.nodes)}
+                   "costs": [None] * len(self.nodes), "compiled": Compiled()}
         for name, value in derived.items():
             object.__setattr__(self, name, value)
 
     def __str__(self):
         return format_partition(self)
+
+
+class Compiled:
+    """Where a device keeps the function it compiled from a partition (straight_line.py). Never pickled: a
+    partition travels to its device before it is compiled there."""
+
+    __slots__ = ("run",)
+
+    def __init__(self):
+        self.run = None
+
+    def __reduce__(self):
+        return Compiled, ()
 
 
 def _readers(part):

@@ -8,6 +8,7 @@ which checks that its None gradients are right (the reference's differences are 
 Ops checked by hand (stateful, random, file and control ops) are in op_rows_custom.CUSTOM.
 """
 import numpy as np
+import scipy.linalg
 
 _rng = np.random.RandomState(1234)
 F16, F32, F64 = np.float16, np.float32, np.float64
@@ -1657,3 +1658,347 @@ STRING_OPS += [
         _split_ref(lambda s: s.split(b" ", 1)), [(SENTENCES,)], exact=False),
 ]
 ROWS = ROWS + STRING_OPS
+
+
+# ----- grayscale morphology (ops/morphology.py) -------------------------------------------------------------------
+def _dilation_ref(x, f, strides, rates, padding):
+    """Dilation2D by loops over every output cell and filter offset: (output, input grad of dy, filter grad of dy)
+    with each cell's gradient at its first maximum, as TF's kernels."""
+    b, h, w, c = x.shape
+    fh, fw, _ = f.shape
+    (sh, sw), (rh, rw) = strides, rates
+    eh, ew = (fh - 1) * rh + 1, (fw - 1) * rw + 1
+    if padding == "SAME":
+        oh, ow = -(-h // sh), -(-w // sw)
+        top, left = max(0, (oh - 1) * sh + eh - h) // 2, max(0, (ow - 1) * sw + ew - w) // 2
+    else:
+        oh, ow, top, left = (h - eh) // sh + 1, (w - ew) // sw + 1, 0, 0
+    out = np.zeros((b, oh, ow, c), x.dtype)
+    where = {}
+    for n, y, z, k in np.ndindex(b, oh, ow, c):
+        best, at = None, None
+        for i, j in np.ndindex(fh, fw):
+            r, s = y * sh - top + i * rh, z * sw - left + j * rw
+            if 0 <= r < h and 0 <= s < w and (best is None or x[n, r, s, k] + f[i, j, k] > best):
+                best, at = x[n, r, s, k] + f[i, j, k], (r, s, i, j)
+        out[n, y, z, k], where[n, y, z, k] = best, at
+    return out, where
+
+
+def _dilation_grads(x, f, dy, strides, rates, padding):
+    _, where = _dilation_ref(x, f, strides, rates, padding)
+    dx, df = np.zeros_like(x), np.zeros_like(f)
+    for (n, y, z, k), (r, s, i, j) in where.items():
+        dx[n, r, s, k] += dy[n, y, z, k]
+        df[i, j, k] += dy[n, y, z, k]
+    return dx, df
+
+
+_MORPH = ([1, 2, 1, 1], [1, 1, 2, 1], "SAME")
+MORPHOLOGY = [
+    Row("Dilation2D", lambda tf, x, f: tf.nn.dilation2d(x, f, *_MORPH),
+        lambda x, f: _dilation_ref(x, f, (2, 1), (1, 2), "SAME")[0],
+        [(arr((2, 5, 4, 3)), arr((2, 2, 3))), (arr((1, 4, 4, 2), F32), arr((3, 2, 2), F32)),
+         (arr((1, 4, 5, 2), I32, -20, 20), arr((2, 2, 2), I32, -5, 5))], grad=True),
+    Row("Dilation2D", lambda tf, x, f: tf.nn.dilation2d(x, f, [1, 1, 1, 1], [1, 1, 1, 1], "VALID"),
+        lambda x, f: _dilation_ref(x, f, (1, 1), (1, 1), "VALID")[0], [(arr((2, 4, 5, 2)), arr((2, 3, 2)))],
+        grad=True),
+    Row("Dilation2DBackpropInput", lambda tf, x, f, dy: raw(tf, "Dilation2DBackpropInput", [x, f, dy],
+                                                             {"strides": _MORPH[0], "rates": _MORPH[1],
+                                                              "padding": "SAME"}),
+        lambda x, f, dy: _dilation_grads(x, f, dy, (2, 1), (1, 2), "SAME")[0],
+        [(arr((2, 5, 4, 3)), arr((2, 2, 3)), arr((2, 3, 4, 3))),
+         (arr((1, 4, 4, 2), F32), arr((3, 2, 2), F32), arr((1, 2, 4, 2), F32))]),
+    Row("Dilation2DBackpropFilter", lambda tf, x, f, dy: raw(tf, "Dilation2DBackpropFilter", [x, f, dy],
+                                                              {"strides": _MORPH[0], "rates": _MORPH[1],
+                                                               "padding": "SAME"}),
+        lambda x, f, dy: _dilation_grads(x, f, dy, (2, 1), (1, 2), "SAME")[1],
+        [(arr((2, 5, 4, 3)), arr((2, 2, 3)), arr((2, 3, 4, 3)))]),
+]
+ROWS = ROWS + MORPHOLOGY
+
+
+def _draw_ref(images, boxes, colors=None):
+    """The outlines TF's kernel draws, pixel by pixel."""
+    out = images.copy()
+    n, h, w, depth = images.shape
+    table = colors[:, :depth] if colors is not None else None
+    for b in range(n):
+        for k, (y0, x0, y1, x1) in enumerate(boxes[b]):
+            color = table[k % len(table)]
+            t, l_, bo, r = (int(np.float32(v) * np.float32(s - 1)) for v, s in ((y0, h), (x0, w), (y1, h), (x1, w)))
+            for i in range(h):
+                for j in range(w):
+                    on_row = (i == t or i == bo) and l_ <= j <= r
+                    on_col = (j == l_ or j == r) and t <= i <= bo
+                    if on_row or on_col:
+                        out[b, i, j] = color
+    return out
+
+
+_BOXES = np.array([[[0.1, 0.2, 0.7, 0.9], [0.5, 0.0, 1.0, 0.4]], [[0.0, 0.0, 1.0, 1.0], [0.3, 0.3, 0.6, 0.5]]], F32)
+_COLORS = np.array([[1.0, 0.5, 0.25, 1.0], [0.0, 0.75, 1.0, 0.5]], F32)
+ROWS = ROWS + [
+    Row("DrawBoundingBoxesV2", lambda tf, x, b, c: tf.image.draw_bounding_boxes(x, b, colors=c), _draw_ref,
+        [(arr((2, 6, 7, 3), F32), _BOXES, _COLORS), (arr((2, 5, 5, 4), F32), _BOXES, _COLORS)]),
+    Row("DrawBoundingBoxes", lambda tf, x, b: tf.image.draw_bounding_boxes(x, b),
+        lambda x, b: _draw_ref(x, b, np.array([[1, 1, 0, 1], [0, 0, 1, 1]], F32)),
+        [(arr((2, 6, 7, 3), F32), _BOXES)]),
+]
+
+
+def _overlap_nms_ref(overlaps, scores, max_out, threshold):
+    kept = []
+    for i in sorted(range(len(scores)), key=lambda i: (-scores[i], i)):
+        if len(kept) < max_out and all(overlaps[i, j] <= threshold for j in kept):
+            kept.append(i)
+    return np.array(kept, I32)
+
+
+_OVERLAPS = np.array([[1.0, 0.7, 0.2], [0.7, 1.0, 0.6], [0.2, 0.6, 1.0]], F32)
+ROWS = ROWS + [  # hard suppression; Soft-NMS's decayed scores are checked against TF in tf_recorded image_nms
+    Row("NonMaxSuppressionV5", lambda tf, b, s: tf.image.non_max_suppression_with_scores(b, s, 4, 0.5, 0.55),
+        lambda b, s: [_nms_ref(b, s, 4, 0.5, 0.55), s[_nms_ref(b, s, 4, 0.5, 0.55)]], [(NMS_BOXES, NMS_SCORES)],
+        exact=False),
+    Row("NonMaxSuppressionWithOverlaps", lambda tf, o, s: tf.image.non_max_suppression_overlaps(o, s, 3, 0.65),
+        lambda o, s: _overlap_nms_ref(o, s, 3, 0.65), [(_OVERLAPS, np.array([0.6, 0.9, 0.5], F32))], exact=False),
+]
+# ----- issue 16: tf.math's trigonometry, special functions, complex numbers, segments, counting ------------------
+import warnings  # noqa: E402
+
+import scipy.special as _sc  # noqa: E402
+from scipy.stats import qmc as _qmc  # noqa: E402
+
+
+def _sobol_ref(dim, n, skip):
+    engine = _qmc.Sobol(d=dim, scramble=False)
+    engine.fast_forward(1 + skip)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return engine.random(n).astype(F32)
+
+
+def _segments_ref(ufunc, empty, n=None):
+    def ref(d, ids):
+        count = int(ids.max()) + 1 if n is None else n
+        out = np.full((count,) + d.shape[1:], empty, d.dtype)
+        keep = ids >= 0
+        ufunc.at(out, ids[keep], d[keep])
+        if n is None:
+            out[np.bincount(ids, minlength=count) == 0] = 0
+        return out
+    return ref
+
+
+def _segment_mean_ref(d, ids):
+    count = int(ids.max()) + 1
+    out = np.zeros((count,) + d.shape[1:])
+    np.add.at(out, ids, d)
+    return (out / np.maximum(np.bincount(ids, minlength=count), 1).reshape((-1,) + (1,) * (d.ndim - 1))).astype(d.dtype)
+
+
+def _igamma_grad_a_ref(a, x, h=1e-6):
+    return (_sc.gammainc(a + h, x) - _sc.gammainc(a - h, x)) / (2 * h)
+
+
+def _shift_ref(fn):
+    return lambda x, y: fn(x, np.clip(y, 0, x.dtype.itemsize * 8 - 1).astype(x.dtype)).astype(x.dtype)
+
+
+def _scan_ref(fn, identity, exclusive=False, reverse=False, axis=1):
+    def ref(x):
+        y = np.flip(x, axis) if reverse else x
+        out = fn(y, axis=axis).astype(x.dtype)
+        if exclusive:
+            out = np.concatenate([np.full_like(np.take(out, [0], axis), identity), np.delete(out, -1, axis)], axis)
+        return np.flip(out, axis) if reverse else out
+    return ref
+
+
+UNIT = _g.uniform(-0.9, 0.9, (2, 3))
+ABOVE1 = _g.uniform(1.2, 3.0, (2, 3))
+MATHX = [
+    _unary_row("Tan", "tan", np.tan, lo=-1.2, hi=1.2, at=UNIT),
+    _unary_row("Asin", "asin", np.arcsin, lo=-0.9, hi=0.9, at=UNIT),
+    _unary_row("Acos", "acos", np.arccos, lo=-0.9, hi=0.9, at=UNIT),
+    _unary_row("Atan", "atan", np.arctan),
+    _unary_row("Sinh", "sinh", np.sinh),
+    _unary_row("Cosh", "cosh", np.cosh),
+    _unary_row("Asinh", "asinh", np.arcsinh),
+    _unary_row("Acosh", "acosh", np.arccosh, lo=1.2, hi=3.0, at=ABOVE1),
+    _unary_row("Atanh", "atanh", np.arctanh, lo=-0.9, hi=0.9, at=UNIT),
+    _unary_row("Lgamma", "lgamma", _sc.gammaln, (F32, F64), lo=0.2, hi=4.0, at=POS),
+    _unary_row("Digamma", "digamma", _sc.psi, (F32, F64), lo=0.2, hi=4.0, at=POS),
+    _unary_row("Erf", "erf", _sc.erf, (F32, F64)),
+    _unary_row("Erfc", "erfc", _sc.erfc, (F32, F64)),
+    _unary_row("Erfinv", lambda tf, x: tf.math.erfinv(x), _sc.erfinv, (F32, F64), lo=-0.9, hi=0.9, at=UNIT),
+    _unary_row("Ndtri", lambda tf, x: tf.math.ndtri(x), _sc.ndtri, (F32, F64), lo=0.1, hi=0.9, at=POS / 2.5),
+    _unary_row("BesselI0", lambda tf, x: tf.math.bessel_i0(x), _sc.i0, (F32, F64)),
+    _unary_row("BesselI1", lambda tf, x: tf.math.bessel_i1(x), _sc.i1, (F32, F64)),
+    _unary_row("BesselI0e", lambda tf, x: tf.math.bessel_i0e(x), _sc.i0e, (F32, F64)),
+    _unary_row("BesselI1e", lambda tf, x: tf.math.bessel_i1e(x), _sc.i1e, (F32, F64)),
+    Row("Polygamma", lambda tf, n, x: tf.math.polygamma(n, x), lambda n, x: _sc.polygamma(n, x).astype(x.dtype),
+        [(np.array([0.0, 1.0, 2.0], d), arr((2, 3), d, 0.5, 3.0)) for d in (F32, F64)] + [(np.array(1.0), POS)],
+        grad=True, grad_inputs=[1]),
+    Row("Zeta", lambda tf, x, q: tf.math.zeta(x, q), lambda x, q: _sc.zeta(x, q).astype(x.dtype),
+        [(arr((2, 3), d, 1.5, 4.0), arr((3,), d, 0.5, 3.0)) for d in (F32, F64)] + [(POS + 1.2, POS)],
+        grad=True, grad_inputs=[1]),
+    Row("Igamma", lambda tf, a, x: tf.math.igamma(a, x), lambda a, x: _sc.gammainc(a, x).astype(x.dtype),
+        [(arr((2, 3), d, 0.5, 3.0), arr((3,), d, 0.2, 4.0)) for d in (F32, F64)] + [(POS, POS[0])], grad=True,
+        grad_step=1e-5, grad_tol=1e-5),
+    Row("Igammac", lambda tf, a, x: tf.math.igammac(a, x), lambda a, x: _sc.gammaincc(a, x).astype(x.dtype),
+        [(arr((2, 3), d, 0.5, 3.0), arr((2, 3), d, 0.2, 4.0)) for d in (F32, F64)] + [(POS, POS.T.reshape(2, 3))],
+        grad=True, grad_step=1e-5, grad_tol=1e-5),
+    Row("IgammaGradA", lambda tf, a, x: raw(tf, "IgammaGradA", [a, x]),
+        lambda a, x: _igamma_grad_a_ref(a.astype(F64), x.astype(F64)).astype(a.dtype),
+        [(POS.astype(F32), POS.T.reshape(2, 3).astype(F32))]),
+    Row("Betainc", lambda tf, a, b, x: tf.math.betainc(a, b, x), lambda a, b, x: _sc.betainc(a, b, x).astype(x.dtype),
+        [(arr((2, 3), d, 0.5, 3.0), arr((2, 3), d, 0.5, 3.0), arr((2, 3), d, 0.1, 0.9)) for d in (F32, F64)]
+        + [(POS, POS[::-1], POS / 2.5)], grad=True, grad_inputs=[2]),
+    Row("Xlogy", lambda tf, x, y: tf.math.xlogy(x, y), lambda x, y: np.where(x == 0, 0, x * np.log(y)).astype(x.dtype),
+        binary(FLOATS, lo=0.2, hi=3.0) + [(np.array([0.0, 1.5, -2.0], F32), np.array([0.5, 2.0, 1.5], F32)),
+                                          (M23, POS)],
+        grad=True),
+    Row("Xlog1py", lambda tf, x, y: tf.math.xlog1py(x, y),
+        lambda x, y: np.where(x == 0, 0, x * np.log1p(y)).astype(x.dtype),
+        binary(FLOATS, lo=0.2, hi=3.0) + [(M23, POS)],
+        grad=True),
+    Row("Xdivy", lambda tf, x, y: tf.math.xdivy(x, y), lambda x, y: np.where(x == 0, 0, x / y).astype(x.dtype),
+        binary(FLOATS, lo=0.2, hi=3.0) + [(np.array([0.0, 1.5], F32), np.array([0.0, 2.0], F32)), (M23, POS)],
+        grad=True),
+    Row("MulNoNan", lambda tf, x, y: tf.math.multiply_no_nan(x, y),
+        lambda x, y: np.where(y == 0, 0, x * y).astype(x.dtype),
+        binary((F32, F64), pairs=(((2, 3), (2, 3)), ((3,), (3,)))) + [(np.array([np.inf, 2.0]), np.array([0.0, 3.0])),
+                                                                       (M23, POS)], grad=True),
+    Row("NextAfter", lambda tf, x, y: tf.math.nextafter(x, y), lambda x, y: np.nextafter(x, y),
+        binary((F32, F64)) + [(M23, POS)], grad=True, grad_step=1e-3),
+    Row("TruncateMod", lambda tf, x, y: tf.truncatemod(x, y), np.fmod,
+        binary((F32, F64, I32, I64), lo=-9, hi=9, lo2=1, hi2=4)),
+    Row("Complex", lambda tf, x, y: [tf.math.real(tf.complex(x, y) * tf.complex(x, y)),
+                                     tf.math.imag(tf.complex(x, y) * tf.complex(y, y))],
+        lambda x, y: [x * x - y * y, (x + y) * y], binary((F32, F64)) + [(M23, POS)], grad=True),
+    Row("Real", lambda tf, x, y: tf.math.real(tf.complex(x, y)), lambda x, y: x + 0 * y, [(M23, POS)], grad=True),
+    Row("Imag", lambda tf, x, y: tf.math.imag(tf.complex(x, y)), lambda x, y: y + 0 * x, [(M23, POS)], grad=True),
+    Row("Angle", lambda tf, x, y: tf.math.angle(tf.complex(x, y)), lambda x, y: np.arctan2(y, x),
+        [(M23, POS), (arr((3,), F32), arr((3,), F32))], grad=True),
+    Row("ComplexAbs", lambda tf, x, y: tf.abs(tf.complex(x, y)), np.hypot,
+        [(M23, POS), (arr((3,), F32), arr((3,), F32))], grad=True),
+    Row("Conj", lambda tf, x, y: tf.math.real(tf.math.conj(tf.complex(x, y)) * tf.complex(2.0 + 0 * x, 1.0 + 0 * x)),
+        lambda x, y: 2 * x + y, [(M23, POS)], grad=True),
+    Row("Cumprod", lambda tf, x: tf.math.cumprod(x, 1), _scan_ref(np.cumprod, 1), unary(NUMERIC, ((2, 3), (1, 4)))
+        + [(M23,)], grad=True),
+    Row("Cumprod", lambda tf, x: tf.math.cumprod(x, 1, exclusive=True, reverse=True),
+        _scan_ref(np.cumprod, 1, True, True), [(M23,)], grad=True),
+    Row("CumulativeLogsumexp", lambda tf, x: tf.math.cumulative_logsumexp(x, 1), _scan_ref(np.logaddexp.accumulate, 0),
+        unary((F32, F64), ((2, 3),)) + [(M23,)], grad=True),
+    Row("CumulativeLogsumexp", lambda tf, x: tf.math.cumulative_logsumexp(x, 1, exclusive=True, reverse=True),
+        _scan_ref(np.logaddexp.accumulate, -np.inf, True, True), [(M23,)]),
+    Row("EuclideanNorm", lambda tf, x: tf.math.reduce_euclidean_norm(x, 1),
+        lambda x: np.sqrt(np.sum(x * x, 1)).astype(x.dtype), unary((F32, F64), ((2, 3),)) + [(M23,)], grad=True),
+    Row("EuclideanNorm", lambda tf, x: tf.math.reduce_euclidean_norm(x, [0], keepdims=True),
+        lambda x: np.sqrt(np.sum(x * x, 0, keepdims=True)), [(M23,)], grad=True),
+    Row("SegmentMax", lambda tf, d: tf.math.segment_max(d, [0, 0, 2]), lambda d: _segments_ref(np.maximum, -np.inf)(
+        d, np.array([0, 0, 2])), [(arr((3, 2), d),) for d in (F32, F64, I32)] + [(M23.T,)], grad=True, exact=False),
+    Row("SegmentMin", lambda tf, d: tf.math.segment_min(d, [0, 1, 1]), lambda d: _segments_ref(np.minimum, 99)(
+        d, np.array([0, 1, 1])), [(arr((3, 2), d),) for d in (F32, F64, I64)] + [(M23.T,)], grad=True, exact=False),
+    Row("SegmentMean", lambda tf, d: tf.math.segment_mean(d, [0, 2, 2]),
+        lambda d: _segment_mean_ref(d, np.array([0, 2, 2])), [(arr((3, 2), d),) for d in (F32, F64)] + [(M23.T,)],
+        grad=True, exact=False),
+    Row("SegmentProd", lambda tf, d: tf.math.segment_prod(d, [0, 0, 1]), lambda d: _segments_ref(np.multiply, 1)(
+        d, np.array([0, 0, 1])), [(arr((3, 2), d),) for d in (F32, F64, I32)] + [(M23.T,)], grad=True, exact=False),
+    Row("UnsortedSegmentMax", lambda tf, d: tf.math.unsorted_segment_max(d, [2, -1, 2], 4),
+        lambda d: _segments_ref(np.maximum, np.finfo(d.dtype).min if d.dtype.kind == "f" else np.iinfo(d.dtype).min,
+                                4)(d, np.array([2, -1, 2])), [(arr((3, 2), d),) for d in (F32, F64, I32)]),
+    Row("UnsortedSegmentMax", lambda tf, d: tf.math.unsorted_segment_max(d, [1, -1, 0], 2),
+        lambda d: _segments_ref(np.maximum, -np.inf, 2)(d, np.array([1, -1, 0])), [(M23.T,)], grad=True),
+    Row("UnsortedSegmentMin", lambda tf, d: tf.math.unsorted_segment_min(d, [1, 0, 1], 2),
+        lambda d: _segments_ref(np.minimum, np.inf, 2)(d, np.array([1, 0, 1])),
+        [(arr((3, 2), d),) for d in (F32, F64)] + [(M23.T,)], grad=True),
+    Row("UnsortedSegmentProd", lambda tf, d: tf.math.unsorted_segment_prod(d, [1, 0, 1], 3),
+        lambda d: _segments_ref(np.multiply, 1, 3)(d, np.array([1, 0, 1])),
+        [(arr((3, 2), d),) for d in (F32, F64, I32)] + [(M23.T,)], grad=True),
+    Row("DenseBincount", lambda tf, x: tf.math.bincount(x), lambda x: np.bincount(x.ravel()).astype(I32),
+        [(np.array([1, 1, 4, 0], I32),), (np.array([[2, 0], [2, 2]], I32),)], exact=False),
+    Row("DenseBincount", lambda tf, x, w: tf.math.bincount(x, weights=w, minlength=6),
+        lambda x, w: np.bincount(x.ravel(), w.ravel(), minlength=6).astype(w.dtype),
+        [(np.array([1, 1, 4, 0], I32), arr((4,), d)) for d in (F32, F64)], exact=False),
+    Row("Bincount", lambda tf, x, w: raw(tf, "Bincount", [x, 4, w]),
+        lambda x, w: np.bincount(x[x < 4], w[x < 4], minlength=4).astype(w.dtype),
+        [(np.array([3, 1, 5, 3], I32), arr((4,), d)) for d in (F32, I64)]),
+    Row("SobolSample", lambda tf: tf.math.sobol_sample(3, 5, skip=2), lambda: _sobol_ref(3, 5, 2), [()]),
+    Row("ApproxTopK", lambda tf, x: list(tf.math.approx_max_k(x, 2)),
+        lambda x: [np.sort(x, 1)[:, ::-1][:, :2], np.argsort(-x, 1, kind="stable")[:, :2].astype(I32)],
+        [(arr((2, 5), F32),)]),
+    Row("LeftShift", lambda tf, x, y: tf.bitwise.left_shift(x, y), _shift_ref(np.left_shift),
+        [(np.array([1, -3, 7, 100], d), np.array([2, 9, -1, 3], d)) for d in (np.int8, I32)]
+        + [(np.array([1, 3, 200], U8), np.array([2, 9, 1], U8))]),
+    Row("RightShift", lambda tf, x, y: tf.bitwise.right_shift(x, y), _shift_ref(np.right_shift),
+        [(np.array([-128, 100, 7, 64], d), np.array([2, 9, -1, 3], d)) for d in (np.int8, I64)]),
+]
+ROWS = ROWS + MATHX
+GRAD_EXEMPT.update({"ApproxTopK": "no float64 kernel: its gradient is checked in float32 by "
+                                  "tests/tf_recorded/cases_math_rest.py (approx_top_k_gradient)"})
+# ----- tf.linalg's decompositions, matrix functions, least squares and tridiagonal systems ------------------------
+def _lu_ref(x):
+    p, lower, upper = scipy.linalg.lu(x)
+    return [np.tril(lower, -1) + upper, np.argmax(p, axis=0).astype(I32)]
+
+
+def _tridiag_dense(d):
+    """The dense matrices of compact [..., 3, M] diagonals."""
+    m = d.shape[-1]
+    i = np.arange(m)
+    out = np.zeros(d.shape[:-2] + (m, m), d.dtype)
+    out[..., i, i] = d[..., 1, :]
+    out[..., i[:-1], i[1:]] = d[..., 0, :-1]
+    out[..., i[1:], i[:-1]] = d[..., 2, 1:]
+    return out
+
+
+def _dominant(d):  # tridiagonal diagonals whose main diagonal dominates
+    return (d + np.array([0.0, 4.0, 0.0])[:, None]).astype(d.dtype)
+
+
+def _per_matrix(fn):
+    return lambda x: np.stack([fn(m) for m in x.reshape((-1,) + x.shape[-2:])]).reshape(x.shape).astype(x.dtype)
+
+
+LINALG_MORE = [
+    Row("Svd", lambda tf, x: list(tf.linalg.svd(x)),
+        lambda x: [np.linalg.svd(x)[1], np.linalg.svd(x, full_matrices=False)[0],
+                   np.swapaxes(np.linalg.svd(x, full_matrices=False)[2], -1, -2)],
+        [(arr((3, 3)),), (arr((4, 3)),), (arr((2, 3, 4)),), (arr((3, 2), F32),)], grad=True, grad_tol=1e-5),
+    Row("Svd", lambda tf, x: list(tf.svd(x, full_matrices=True)),
+        lambda x: [np.linalg.svd(x)[1], np.linalg.svd(x)[0], np.swapaxes(np.linalg.svd(x)[2], -1, -2)],
+        [(arr((3, 3)),), (arr((3, 2)),), (arr((2, 3)),)], grad=True, grad_tol=1e-5),
+    Row("Svd", lambda tf, x: tf.svd(x, compute_uv=False), lambda x: np.linalg.svd(x, compute_uv=False),
+        [(arr((3, 3)),), (arr((2, 4, 3)),)], grad=True, grad_tol=1e-5),
+    Row("Lu", lambda tf, x: list(tf.linalg.lu(x + 4.0 * np.eye(3))), lambda x: _lu_ref(_well(x)),
+        [(arr((3, 3)),), (arr((3, 3), F32),)]),
+    Row("MatrixExponential", lambda tf, x: tf.linalg.expm(x), _per_matrix(scipy.linalg.expm),
+        [(arr(s),) for s in SQ] + [(arr((3, 3), F32),)], grad=True, grad_tol=1e-5),
+    Row("MatrixLogarithm", lambda tf, x: tf.linalg.logm(x),
+        _per_matrix(lambda m: scipy.linalg.logm(m.astype(np.complex128))),
+        [(_well(arr((3, 3))).astype(np.complex128),), (_well(arr((2, 2, 2))).astype(np.complex64),)]),
+    Row("MatrixSquareRoot", lambda tf, x: tf.linalg.sqrtm(_spd(tf, x)),
+        lambda x: _per_matrix(scipy.linalg.sqrtm)(_spd_ref(x)),
+        [(arr(s),) for s in SQ] + [(arr((3, 3), F32),)], grad=True, grad_tol=1e-5),
+    Row("MatrixSolveLs", lambda tf, a, b: raw(tf, "MatrixSolveLs", [a, b, 0.5], {"fast": True}),
+        lambda a, b: np.linalg.solve(a.T @ a + 0.5 * np.eye(a.shape[1]), a.T @ b).astype(a.dtype),
+        [(arr((4, 3)), arr((4, 2))), (arr((4, 3), F32), arr((4, 1), F32))], grad=True, grad_inputs=[0, 1],
+        grad_tol=1e-5),
+    Row("MatrixSolveLs", lambda tf, a, b: raw(tf, "MatrixSolveLs", [a, b, 0.0], {"fast": True}),
+        lambda a, b: a.T @ np.linalg.solve(a @ a.T, b), [(arr((2, 4)), arr((2, 3)))], grad=True,
+        grad_inputs=[0, 1], grad_tol=1e-5),
+    Row("MatrixSolveLs", lambda tf, a, b: raw(tf, "MatrixSolveLs", [a, b, 0.0], {"fast": False}),
+        lambda a, b: np.linalg.lstsq(a, b, rcond=None)[0], [(arr((4, 3)), arr((4, 2))), (arr((2, 3)), arr((2, 1)))]),
+    Row("TridiagonalSolve", lambda tf, d, r: tf.linalg.tridiagonal_solve(d + [[0.0], [4.0], [0.0]], r),
+        lambda d, r: np.linalg.solve(_tridiag_dense(_dominant(d)), r),
+        [(arr((3, 4)), arr((4, 2))), (arr((2, 3, 3)), arr((2, 3, 1))), (arr((3, 4), F32), arr((4, 2), F32))],
+        grad=True, grad_tol=1e-5),
+    Row("TridiagonalMatMul", lambda tf, d, r: tf.linalg.tridiagonal_matmul(d, r),
+        lambda d, r: _tridiag_dense(d) @ r,
+        [(arr((3, 4)), arr((4, 2))), (arr((2, 3, 3)), arr((2, 3, 1))), (arr((3, 4), F32), arr((4, 2), F32))],
+        grad=True),
+]
+ROWS = ROWS + LINALG_MORE

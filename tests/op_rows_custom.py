@@ -628,3 +628,94 @@ def _py_function(tf):
 
 
 CUSTOM.append(_py_function)
+
+
+def _io_formats(tf):
+    """tf.io's codecs, serializations, SequenceExample parsing, proto codecs and TF1 readers: each op runs and
+    gives back what it was given (their values against TF's are in tests/tf_recorded/cases_io_*.py)."""
+    import io
+    import os
+    import tempfile
+    import zlib
+
+    from PIL import Image
+    img = (np.arange(60).reshape(4, 5, 3) * 4).astype(U8)
+
+    def pillow(fmt, **kw):
+        out = io.BytesIO()
+        Image.fromarray(img).save(out, format=fmt, **kw)
+        return out.getvalue()
+    png = tf.io.encode_png(img)
+    jpg = tf.io.encode_jpeg(img, quality=100, chroma_downsampling=False)
+    images = {"EncodePng": tf.io.decode_png(png), "DecodeBmp": tf.io.decode_bmp(pillow("BMP")),
+              "DecodeGif": tf.io.decode_gif(pillow("GIF"))[0], "DecodeWebP": tf.io.decode_webp(
+                  pillow("WEBP", lossless=True))[0], "DecodeImage": tf.io.decode_image(png)}
+    near = {"EncodeJpeg": tf.io.decode_jpeg(jpg, dct_method="INTEGER_ACCURATE"),
+            "DecodeAndCropJpeg": tf.io.decode_and_crop_jpeg(jpg, [0, 0, 4, 5], dct_method="INTEGER_ACCURATE")}
+    jpeg_shape, jxl = tf.io.extract_jpeg_shape(jpg), tf.io.decode_jxl(b"")
+    st = tf.SparseTensor([[0, 1], [2, 0]], [1.5, 2.5], [3, 4])
+    back = tf.io.deserialize_many_sparse(tf.io.serialize_many_sparse(st), tf.float32)
+    one = tf.io.serialize_sparse(st)
+    tensor = tf.io.parse_tensor(tf.io.serialize_tensor(tf.constant([[1, 2]], tf.int64)), tf.int64)
+    text = tf.io.decode_compressed([zlib.compress(b"abc")], "ZLIB")
+    json_text = '{"features": {"feature": {"a": {"int64List": {"value": ["3"]}}}}}'
+    json_ex = tf.io.parse_single_example(tf.io.decode_json_example(json_text),
+                                         {"a": tf.io.FixedLenFeature([], tf.int64)})
+    seq = tf.train.SequenceExample()
+    seq.feature_lists.feature_list["f"].feature.add().float_list.value.extend([1.0, 2.0])
+    _, lists = tf.io.parse_single_sequence_example(seq.SerializeToString(), sequence_features={
+        "f": tf.io.FixedLenSequenceFeature([2], tf.float32)})
+    proto = tf.io.decode_proto(tf.io.encode_proto([[1]], [[[7]]], ["dtype"], "tensorflow.TensorProto"),
+                               "tensorflow.TensorProto", ["dtype"], [tf.int32])
+    path = os.path.join(tempfile.mkdtemp(), "lines.txt")
+    with open(path, "wb") as f:
+        f.write(b"a\nb\n")
+    q = tf.FIFOQueue(5, tf.string)
+    enqueue, close = q.enqueue_many([[path, path]]), q.close()
+    kinds = (("TextLineReaderV2", tf.TextLineReader), ("TFRecordReaderV2", tf.TFRecordReader),
+             ("WholeFileReaderV2", tf.WholeFileReader), ("IdentityReaderV2", tf.IdentityReader),
+             ("LMDBReader", tf.LMDBReader))
+    readers = {k: cls() for k, cls in kinds}
+    readers["FixedLengthRecordReaderV2"] = tf.FixedLengthRecordReader(2)
+    line = readers["TextLineReaderV2"].read(q)
+    lines = readers["TextLineReaderV2"].read_up_to(q, 5)
+    text_reader = readers["TextLineReaderV2"]
+    counts = [text_reader.num_records_produced(), text_reader.num_work_units_completed()]
+    ident = readers["IdentityReaderV2"]
+    state = ident.serialize_state()
+    lmdb_queue = tf.FIFOQueue(5, tf.string)
+    lmdb_fill, lmdb_read = lmdb_queue.enqueue(path), readers["LMDBReader"].read(lmdb_queue)[0]
+
+    def check(s):
+        for name, got in s.run(images).items():
+            assert np.array_equal(got, img), name
+        for name, got in s.run(near).items():
+            assert np.abs(got.astype(int) - img).max() <= 4, name
+        assert s.run(jpeg_shape).tolist() == [4, 5, 3]
+        v = s.run(back)
+        assert v.indices.tolist() == [[0, 1], [2, 0]] and v.values.tolist() == [1.5, 2.5] and s.run(one).shape == (3,)
+        assert s.run(tensor).tolist() == [[1, 2]] and s.run(text).tolist() == [b"abc"] and s.run(json_ex)["a"] == 3
+        assert s.run(lists["f"]).tolist() == [[1.0, 2.0]] and s.run(proto.values[0]).tolist() == [[7]]
+        s.run(enqueue)
+        s.run(close)
+        assert s.run(line)[1] == b"a" and s.run(lines)[1].tolist() == [b"b"] and s.run(counts) == [2, 1]
+        s.run(readers["TextLineReaderV2"].reset())
+        assert s.run(counts) == [0, 0]
+        s.run(ident.restore_state(b"\x08\x01\x10\x01\x18\x05\x22\x01w"))
+        assert s.run(state) == b"\x08\x01\x10\x01\x18\x05\x22\x01w"
+        s.run(lmdb_fill)
+        for fetch, error in ((jxl, tf.errors.UnimplementedError), (lmdb_read, tf.errors.UnimplementedError)):
+            try:
+                s.run(fetch)
+                raise AssertionError(f"{fetch} ran")
+            except error:
+                pass
+    ops = ["EncodePng", "EncodeJpeg", "DecodeBmp", "DecodeGif", "DecodeWebP", "DecodeImage", "DecodeAndCropJpeg",
+           "ExtractJpegShape", "DecodeJxl", "SerializeSparse", "SerializeManySparse", "DeserializeManySparse",
+           "SerializeTensor", "ParseTensor", "DecodeCompressed", "DecodeJSONExample", "ParseSequenceExampleV2",
+           "DecodeProtoV2", "EncodeProto", "ReaderReadV2", "ReaderReadUpToV2", "ReaderNumRecordsProducedV2",
+           "ReaderNumWorkUnitsCompletedV2", "ReaderSerializeStateV2", "ReaderRestoreStateV2", "ReaderResetV2"]
+    return dict.fromkeys(ops + list(readers), check)
+
+
+CUSTOM.append(_io_formats)

@@ -9,9 +9,13 @@ import pytest  # noqa: E402
 import raygraph as tf  # noqa: E402
 
 # Namespaces raygraph covers whole: a name dropped from one of them fails here.
-COMPLETE = ("debugging", "graph_util", "sets", "strings", "test")
+COMPLETE = ("bitwise", "debugging", "dtypes", "graph_util", "io", "math", "sets", "strings", "test")
 # Names left out of a namespace otherwise covered, and why.
-LEFT_OUT = {}
+LEFT_OUT = {
+    # Circulant operators are defined by the FFT of their spectrum (complex64/128 FFT ops and complex dtypes
+    # throughout), which raygraph does not have yet.
+    "linalg": ["LinearOperatorCirculant", "LinearOperatorCirculant2D", "LinearOperatorCirculant3D"],
+}
 
 
 def test_counts_come_from_the_name_list():

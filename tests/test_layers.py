@@ -30,21 +30,27 @@ LAYERS = [
     ["ops.shape_fns", "ops.registry"],
     # op families, each importing only the families before it
     ["ops.indexed_slices", "ops.array", "ops.sparse_tensor", "ops.math", "ops.filling", "ops.joining", "ops.slicing", "ops.reduction",
+     "ops.complex", "ops.cumulative", "ops.bincount",
      "ops.sets", "ops.linalg", "ops.matrix", "ops.products", "ops.decompositions",
+     "ops.matrix_functions", "ops.tridiagonal",
      "ops.operators", "ops.random", "ops.stateless_random", "ops.candidate_sampling", "ops.control_flow", "ops.tensor_array", "ops.while_loop",
+     "ops.least_squares",
      "ops.control", "ops.nn", "ops.blocks", "ops.conv_fourier", "ops.conv", "ops.pooling", "ops.normalization", "ops.ranking",
-     "ops.nn_impl", "ops.clip", "ops.checks", "ops.state", "ops.scatter", "ops.segments", "ops.sparse_ops", "ops.sparse_math", "ops.sparse_slicing",
+     "ops.nn_impl", "ops.special", "ops.math_functions", "ops.clip", "ops.checks", "ops.replica_losses", "ops.morphology", "ops.state", "ops.scatter", "ops.segments", "ops.sparse_ops", "ops.sparse_math", "ops.sparse_slicing",
      "ops.embedding",
      "ops.io", "ops.image", "ops.color", "ops.boxes", "ops.parsing", "ops.script", "ops.summary", "ops.strings",
-     "ops.regexes", "ops.string_joins", "ops.printing", "ops.session_handles", "ops.training", "ops.queues", "ops.accumulators", "ops"],
+     "ops.regexes", "ops.string_joins", "ops.printing", "ops.session_handles", "ops.training", "ops.queues", "ops.accumulators",
+     "ops.serialization", "ops.image_codecs", "ops.sequence_examples", "ops.proto_codecs", "ops.readers", "ops"],
     # TF's namespaces over the op families
-    ["math", "sparse", "bitwise", "io", "losses", "functional", "debugging", "linalg", "queue", "image_core",
+    ["math", "sparse", "bitwise", "io", "losses", "functional", "debugging",
+     "linear_operator.base", "linear_operator.dense", "linear_operator.diagonal", "linear_operator.composite", "linear_operator.structured",
+     "linear_operator", "linalg", "queue", "image_core",
      "image_color", "image_geometry", "image", "sets", "strings",
      # framework-level helpers over the op families (specs, tensor protos, ragged's missing names, tables)
      "type_spec", "ragged", "tensor_util", "lookup_tables"],
     # tf.data: dataset recipes (what a device iterates), graph functions, the dataset and iterator ops, the API
     ["data.sources", "data.pipeline", "data.resource", "data.structure", "data.function", "data.ops", "data.iterator",
-     "data.dataset", "data.readers", "data.experimental", "data"],
+     "data.dataset", "data.readers", "data.csv_dataset", "data.experimental", "data"],
     # sessions: the graph as plain data for the engine, session targets, running steps
     ["table", "metadata", "engine", "cluster_targets", "targets", "session"],
     # variables, gradients, graph import

@@ -1,7 +1,9 @@
-"""`tf.data.experimental`'s common part: AUTOTUNE, `map_and_batch`, `parallel_interleave`, `shuffle_and_repeat`."""
+"""`tf.data.experimental`'s common part: AUTOTUNE, `map_and_batch`, `parallel_interleave`, `shuffle_and_repeat`,
+`make_csv_dataset`."""
 from .. import dtypes
 from ..shape import TensorShape
 from . import structure as nest
+from .csv_dataset import make_csv_dataset  # noqa: F401
 from .dataset import AUTOTUNE, Dataset, _batch_dim, _const
 from .structure import Spec
 
@@ -32,4 +34,4 @@ def shuffle_and_repeat(buffer_size, count=None, seed=None):
     return lambda dataset: dataset.shuffle(buffer_size, seed).repeat(count)
 
 
-__all__ = ["AUTOTUNE", "Dataset", "map_and_batch", "parallel_interleave", "shuffle_and_repeat"]
+__all__ = ["AUTOTUNE", "Dataset", "make_csv_dataset", "map_and_batch", "parallel_interleave", "shuffle_and_repeat"]

@@ -5,7 +5,6 @@ Functions (map, filter, ...) are `function.Function`s in the op's function attr 
 The iterator ops are stateful: `IteratorV2`/`OneShotIterator` keep an `IteratorResource` in their
 device (their private op state, like a variable's value), and the ops that use it are colocated with them.
 """
-import glob
 
 import numpy as np
 
@@ -146,14 +145,3 @@ _dataset("FixedLengthRecordDatasetV2", "filenames:string, header_bytes:int64, re
          "footer_bytes:int64, buffer_size:int64, compression_type:string",
          lambda a, f, h, r, t, n, c: sources.FileRecords("fixed", f, c, (_int(h), _int(r), _int(t))))
 
-
-
-def _matching_files(a, res, patterns):
-    names = sorted({f for p in np.asarray(patterns, dtype=object).ravel()
-                    for f in glob.glob(p.decode() if isinstance(p, bytes) else str(p))})
-    return np.asarray([f.encode() for f in names], dtype=object).reshape(len(names))
-
-
-# stateful: the file system is read each time it runs (never folded)
-op("MatchingFiles", "pattern:string", kernel=_matching_files, stateful=True, grad=NOT_DIFFERENTIABLE,
-   shape=lambda i, a: (dtypes.string, TensorShape._raw((None,))))

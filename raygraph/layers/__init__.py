@@ -8,3 +8,4 @@ from .pooling import (AveragePooling1D, AveragePooling2D, AveragePooling3D, MaxP
 from .normalization import BatchNormalization, batch_normalization  # noqa: F401
 from .convolutional import SeparableConv1D, SeparableConv2D, separable_conv1d, separable_conv2d  # noqa: F401
 from .convolutional import Conv3D, conv3d  # noqa: F401
+from .convolutional import Conv3DTranspose, conv3d_transpose  # noqa: F401

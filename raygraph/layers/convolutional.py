@@ -1,8 +1,9 @@
-"""`tf.layers` convolutions: Conv1D, Conv2D, Conv2DTranspose (classes and functions), as TF 2.21's legacy layers
-build them on top of `tf.nn.convolution` and `conv2d_transpose`."""
+"""`tf.layers` convolutions: Conv1D/2D/3D, Conv2DTranspose, Conv3DTranspose and the separable ones (classes and
+functions), as TF 2.21's legacy layers build them on top of `tf.nn.convolution` and the transposes."""
 from ..initializers import zeros_initializer
 from ..ops.array import expand_dims, reshape, shape, squeeze, transpose
 from ..ops.conv import conv2d_transpose as nn_conv2d_transpose, convolution, separable_conv2d as nn_separable_conv2d
+from ..ops.conv import conv3d_transpose as nn_conv3d_transpose
 from ..ops.joining import pad, stack
 from ..ops.nn import bias_add
 from ..shape import TensorShape
@@ -224,6 +225,64 @@ class Conv2DTranspose(Conv2D):
         return TensorShape(dims)
 
 
+class Conv3DTranspose(Conv3D):
+    """The transpose of a 3-D convolution: kernel `kernel_size + (filters, input channels)`; output sizes from the
+    input's dynamic shape, as Keras' Conv3DTranspose computes them."""
+
+    def __init__(self, filters, kernel_size, strides=(1, 1, 1), padding="valid", data_format="channels_last",
+                 activation=None, use_bias=True, kernel_initializer=None, bias_initializer=zeros_initializer(),
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
+                 bias_constraint=None, trainable=True, name=None, **kwargs):
+        super().__init__(filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
+                         activation=activation, use_bias=use_bias, kernel_initializer=kernel_initializer,
+                         bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
+                         bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
+                         kernel_constraint=kernel_constraint, bias_constraint=bias_constraint, trainable=trainable,
+                         name=name, **kwargs)
+        self.output_padding = None
+
+    def build(self, input_shape):
+        input_shape = TensorShape(input_shape)
+        if input_shape.ndims != 5:
+            raise ValueError(f"Inputs should have rank 5. Received input_shape={input_shape}.")
+        channel_axis = 1 if self.data_format == "channels_first" else -1
+        channels = input_shape.dims[channel_axis].value
+        if channels is None:
+            raise ValueError(f"The channel dimension of the inputs to `Conv3DTranspose` should be defined. The "
+                             f"input_shape received is {input_shape}, where axis {channel_axis} (0-based) is the "
+                             f"channel dimension, which found to be `None`.")
+        self.input_spec = InputSpec(ndim=5, axes={channel_axis: channels})
+        self._add_weights(self.kernel_size + (self.filters, channels))
+        self.built = True
+
+    def call(self, inputs):
+        inputs_shape = shape(inputs)
+        first = self.data_format == "channels_first"
+        axes = (2, 3, 4) if first else (1, 2, 3)
+        out = [deconv_output_length(inputs_shape[a], k, self.padding, stride=st)
+               for a, k, st in zip(axes, self.kernel_size, self.strides)]
+        if first:
+            output_shape, strides = (inputs_shape[0], self.filters, *out), (1, 1) + self.strides
+        else:
+            output_shape, strides = (inputs_shape[0], *out, self.filters), (1,) + self.strides + (1,)
+        outputs = nn_conv3d_transpose(inputs, self.kernel, stack(output_shape), strides,
+                                      data_format=convert_data_format(self.data_format, 5),
+                                      padding=self.padding.upper())
+        if inputs.shape.ndims:
+            outputs.set_shape(self.compute_output_shape(inputs.shape))
+        if self.use_bias:
+            outputs = bias_add(outputs, self.bias, data_format=convert_data_format(self.data_format, 4))
+        return self.activation(outputs) if self.activation is not None else outputs
+
+    def compute_output_shape(self, input_shape):
+        dims = TensorShape(input_shape).as_list()
+        c, spatial = (1, (2, 3, 4)) if self.data_format == "channels_first" else (4, (1, 2, 3))
+        dims[c] = self.filters
+        for a, k, st in zip(spatial, self.kernel_size, self.strides):
+            dims[a] = deconv_output_length(dims[a], k, self.padding, stride=st)
+        return TensorShape(dims)
+
+
 class _SeparableConv(_Conv):
     """A depthwise convolution (`depth_multiplier` filters per input channel), then a pointwise (1x1) one."""
 
@@ -338,3 +397,4 @@ Convolution1D, Convolution2D, Convolution2DTranspose, Deconvolution2D, Deconv2D 
 convolution1d, convolution2d, convolution2d_transpose = conv1d, conv2d, conv2d_transpose
 SeparableConvolution1D, SeparableConvolution2D = SeparableConv1D, SeparableConv2D
 Convolution3D, convolution3d = Conv3D, conv3d
+conv3d_transpose = _layer_function(Conv3DTranspose, "variables <name or conv3d_transpose_n>/kernel and /bias")

@@ -1,8 +1,11 @@
 """Ops on boxes in images: `CropAndResize` (bilinear or nearest sampling of each box, with its image and box
-gradients) and `NonMaxSuppressionV3` (greedy selection by score, dropping boxes that overlap a kept one).
+gradients), non-max suppression (`NonMaxSuppressionV3`: greedy selection by score, dropping boxes that overlap a
+kept one; `V5` with Soft-NMS and `WithOverlaps`: TF's candidate queue) and `DrawBoundingBoxes`.
 
 Boxes are [y1, x1, y2, x2] in normalized coordinates: y1 maps to row y1 * (height - 1).
 """
+import heapq
+
 import numpy as np
 
 from .. import dtypes
@@ -12,7 +15,7 @@ from ..errors import InvalidArgumentError, OutOfRangeError
 from ..shape import TensorShape
 from .array import shape as shape_of
 from .registry import NO_GRADIENT_DEFINED, apply_op, op
-from .shape_fns import constant_value, with_rank
+from .shape_fns import constant_value, merge_dims, with_rank
 
 _F32 = np.float32
 
@@ -228,3 +231,201 @@ def non_max_suppression(boxes, scores, max_output_size, iou_threshold=0.5, score
         iou_threshold = convert_to_tensor(iou_threshold, name="iou_threshold")
         score_threshold = convert_to_tensor(score_threshold, name="score_threshold")
         return apply_op("NonMaxSuppressionV3", [boxes, scores, max_output_size, iou_threshold, score_threshold], {})
+
+
+# ----- drawing boxes -----------------------------------------------------------------------------------------------
+_DEFAULT_COLORS = np.array([[1, 1, 0, 1], [0, 0, 1, 1], [1, 0, 0, 1], [0, 1, 0, 1], [0.5, 0, 0.5, 1],
+                            [0.5, 0.5, 0, 1], [0.5, 0, 0, 1], [0, 0, 0.5, 1], [0, 1, 1, 1], [1, 0, 1, 1]], _F32)
+
+
+def _draw_boxes_kernel(a, images, boxes, colors=None):
+    if images.ndim != 4:
+        raise InvalidArgumentError(None, None, "The rank of the images should be 4")
+    if boxes.ndim != 3:
+        raise InvalidArgumentError(None, None, "The rank of the boxes tensor should be 3")
+    if images.shape[0] != boxes.shape[0]:
+        raise InvalidArgumentError(None, None, "The batch sizes should be the same")
+    n, height, width, depth = images.shape
+    if depth not in (1, 3, 4):
+        raise InvalidArgumentError(None, None, "Channel depth should be either 1 (GRY), 3 (RGB), or 4 (RGBA)")
+    if boxes.shape[2] != 4:
+        raise InvalidArgumentError(None, None, f"The size of the third dimension of the box must be 4. Received: "
+                                               f"{boxes.shape[2]}")
+    table = None
+    if colors is not None:
+        if colors.ndim != 2:
+            raise InvalidArgumentError(None, None, f"colors must be a 2-D matrix{list(colors.shape)}")
+        if colors.shape[1] < depth:
+            raise InvalidArgumentError(None, None, f"colors must have equal or more channels than the image "
+                                                   f"provided: {list(colors.shape)}")
+        if colors.size:
+            table = colors[:, :depth].astype(_F32)
+    if table is None:
+        table = _DEFAULT_COLORS.copy()
+        if depth == 1:
+            table[:, 0] = 1
+        table = table[:, :depth]
+    canvas = images.copy()
+    table = table.astype(images.dtype)
+    for b in range(n):
+        for k, box in enumerate(boxes[b].astype(_F32)):
+            color = table[k % len(table)]
+            # float32 products truncated toward zero, as the kernel's int conversions
+            top, left, bottom, right = (int(box[0] * _F32(height - 1)), int(box[1] * _F32(width - 1)),
+                                        int(box[2] * _F32(height - 1)), int(box[3] * _F32(width - 1)))
+            if top > bottom or left > right or top >= height or bottom < 0 or left >= width or right < 0:
+                continue  # inverted or wholly outside: not drawn
+            r0, r1, c0, c1 = max(top, 0), min(bottom, height - 1), max(left, 0), min(right, width - 1)
+            if top >= 0:
+                canvas[b, top, c0:c1 + 1] = color
+            if bottom < height:
+                canvas[b, bottom, c0:c1 + 1] = color
+            if left >= 0:
+                canvas[b, r0:r1 + 1, left] = color
+            if right < width:
+                canvas[b, r0:r1 + 1, right] = color
+    return canvas
+
+
+def _draw_boxes_shape(inputs, a):
+    d = with_rank(inputs[0], 4)
+    with_rank(inputs[1], 3)
+    return inputs[0].dtype.base_dtype, TensorShape._raw(d)
+
+
+op("DrawBoundingBoxes", "images:T, boxes:float32", kernel=_draw_boxes_kernel, shape=_draw_boxes_shape,
+   grad=NO_GRADIENT_DEFINED, T="float32 float16")
+op("DrawBoundingBoxesV2", "images:T, boxes:float32, colors:float32", kernel=_draw_boxes_kernel,
+   shape=_draw_boxes_shape, grad=NO_GRADIENT_DEFINED, T="float32 float16")
+
+
+def draw_bounding_boxes(images, boxes, name=None, colors=None):
+    """A copy of `images` with the outline of each box drawn (TF1's tf.image.draw_bounding_boxes): DrawBoundingBoxes,
+    or DrawBoundingBoxesV2 with a table of colors to cycle through."""
+    if colors is None:
+        return apply_op("DrawBoundingBoxes", [images, boxes], {}, name=name)
+    return apply_op("DrawBoundingBoxesV2", [images, boxes, colors], {}, name=name)
+
+
+# ----- non-max suppression with scores (soft-NMS) and with precomputed overlaps -------------------------------------
+def _select(scores, max_output, threshold, score_threshold, sigma, similarity):
+    """TF's candidate-queue suppression (NonMaxSuppressionV5 and WithOverlaps): (indices, scores) selected.
+
+    Candidates come best score first (ties: lower index); each is compared with the boxes selected since it was
+    last looked at, newest first. Hard NMS (sigma 0) drops it on a similarity above `threshold`; soft-NMS scales
+    its score by exp(-sim^2 / (2 sigma)) and puts it back in the queue while it stays above `score_threshold`."""
+    dtype = scores.dtype.type
+    soft = sigma > 0
+    scale = dtype(-0.5) / dtype(sigma) if soft else dtype(0)
+    queue = [(-dtype(s), i, 0) for i, s in enumerate(scores) if s > score_threshold]
+    heapq.heapify(queue)
+    selected, kept_scores = [], []
+    while len(selected) < max_output and queue:
+        neg, i, begin = heapq.heappop(queue)
+        score = original = -neg
+        hard = False
+        for j in range(len(selected) - 1, begin - 1, -1):
+            sim = dtype(similarity(i, selected[j]))
+            weight = dtype(np.exp(scale * sim * sim)) if soft or sim <= threshold else dtype(0)
+            score = dtype(score * weight)
+            if not soft and sim > threshold:
+                hard = True
+                break
+            if score <= score_threshold:
+                break
+        if hard:
+            continue
+        if score == original:
+            selected.append(i)
+            kept_scores.append(score)
+        elif score > score_threshold:
+            heapq.heappush(queue, (-score, i, len(selected)))
+    return selected, kept_scores
+
+
+def _check_boxes(boxes, scores):
+    if np.ndim(boxes) != 2 or np.shape(boxes)[1] != 4:
+        raise InvalidArgumentError(None, None, f"boxes must be 2-D with 4 columns: {list(np.shape(boxes))}")
+    if np.shape(scores) != (np.shape(boxes)[0],):
+        raise InvalidArgumentError(None, None, "scores has incompatible shape")
+
+
+def _nms_v5_kernel(a, boxes, scores, max_output_size, iou_threshold, score_threshold, soft_nms_sigma):
+    _check_boxes(boxes, scores)
+    if not 0 <= iou_threshold <= 1:
+        raise InvalidArgumentError(None, None, "iou_threshold must be in [0, 1]")
+    if soft_nms_sigma < 0:
+        raise InvalidArgumentError(None, None, "soft_nms_sigma must be non-negative")
+    if max_output_size < 0:
+        raise InvalidArgumentError(None, None, "output size must be non-negative")
+    b = boxes.astype(_F32)
+    kept, kept_scores = _select(scores, int(max_output_size), scores.dtype.type(iou_threshold),
+                                scores.dtype.type(score_threshold), scores.dtype.type(soft_nms_sigma),
+                                lambda i, j: _iou(b[i], b[j:j + 1])[0])
+    valid = len(kept)
+    if a["pad_to_max_output_size"]:
+        kept = kept + [0] * (int(max_output_size) - valid)
+        kept_scores = kept_scores + [0] * (int(max_output_size) - valid)
+    return np.array(kept, np.int32), np.array(kept_scores, scores.dtype), np.int32(valid)
+
+
+def _nms_v5_shape(inputs, a):
+    _nms_shape(inputs[:5], a)
+    with_rank(inputs[5], 0)
+    n = None
+    if a["pad_to_max_output_size"]:
+        value = constant_value(inputs[2])
+        n = None if value is None else int(value)
+    out = TensorShape._raw((n,))
+    return [(dtypes.int32, out), (inputs[1].dtype.base_dtype, out), (dtypes.int32, TensorShape._raw(()))]
+
+
+def _nms_overlaps_kernel(a, overlaps, scores, max_output_size, overlap_threshold, score_threshold):
+    if np.ndim(overlaps) != 2 or overlaps.shape[0] != overlaps.shape[1]:
+        raise InvalidArgumentError(None, None, f"overlaps must be square: {list(np.shape(overlaps))}")
+    if np.shape(scores) != (overlaps.shape[0],):
+        raise InvalidArgumentError(None, None, "scores has incompatible shape")
+    if max_output_size < 0:
+        raise InvalidArgumentError(None, None, "output size must be non-negative")
+    kept, _ = _select(scores, int(max_output_size), _F32(overlap_threshold), _F32(score_threshold), _F32(0),
+                      lambda i, j: overlaps[i, j])
+    return np.array(kept, np.int32)
+
+
+def _nms_overlaps_shape(inputs, a):
+    rows, cols = with_rank(inputs[0], 2)
+    n, = with_rank(inputs[1], 1)
+    merge_dims((rows,), (cols,))  # square, and as many boxes as scores
+    merge_dims((rows,), (n,))
+    for t in inputs[2:]:
+        with_rank(t, 0)
+    return dtypes.int32, TensorShape._raw((None,))
+
+
+op("NonMaxSuppressionV5", "boxes:T, scores:T, max_output_size:int32, iou_threshold:T, score_threshold:T, "
+   "soft_nms_sigma:T", kernel=_nms_v5_kernel, shape=_nms_v5_shape, grad=NO_GRADIENT_DEFINED, T="float16 float32")
+op("NonMaxSuppressionWithOverlaps", "overlaps:float32, scores:float32, max_output_size:int32, "
+   "overlap_threshold:float32, score_threshold:float32", kernel=_nms_overlaps_kernel, shape=_nms_overlaps_shape,
+   grad=NO_GRADIENT_DEFINED)
+
+
+def non_max_suppression_with_scores(boxes, scores, max_output_size, iou_threshold=0.5, score_threshold=float("-inf"),
+                                    soft_nms_sigma=0.0, name=None):
+    """(indices, scores) kept by non-max suppression; with soft_nms_sigma > 0, Soft-NMS's decayed scores."""
+    with name_scope(name, "non_max_suppression_with_scores"):
+        iou_threshold = convert_to_tensor(iou_threshold, name="iou_threshold")
+        score_threshold = convert_to_tensor(score_threshold, name="score_threshold")
+        soft_nms_sigma = convert_to_tensor(soft_nms_sigma, name="soft_nms_sigma")
+        indices, kept, _ = apply_op("NonMaxSuppressionV5", [boxes, scores, max_output_size, iou_threshold,
+                                                            score_threshold, soft_nms_sigma],
+                                    {"pad_to_max_output_size": False})
+        return indices, kept
+
+
+def non_max_suppression_overlaps(overlaps, scores, max_output_size, overlap_threshold=0.5,
+                                 score_threshold=float("-inf"), name=None):
+    """Indices kept by non-max suppression over a precomputed overlap matrix."""
+    with name_scope(name, "non_max_suppression_overlaps"):
+        overlap_threshold = convert_to_tensor(overlap_threshold, name="overlap_threshold")
+        return apply_op("NonMaxSuppressionWithOverlaps", [overlaps, scores, max_output_size, overlap_threshold,
+                                                          score_threshold], {})

@@ -22,6 +22,7 @@ from ..shape import TensorShape, unknown_shape
 from ..tensor import Tensor
 from . import conv_fourier
 from .array import expand_dims, reshape, shape, shape_n, squeeze
+from .blocks import batch_to_space, space_to_batch
 from .joining import concat
 from .registry import apply_op, op
 from .shape_fns import constant_value, constant_value_as_shape, with_rank
@@ -673,6 +674,95 @@ def conv1d(value=None, filters=None, stride=None, padding=None, use_cudnn_on_gpu
                 x, filters, strides, padding, None, data_format, dilations,
                 True if use_cudnn_on_gpu is None else use_cudnn_on_gpu), 3, name=name)
         return squeeze(result, [spatial_start_dim])
+
+
+def conv1d_transpose(input, filters, output_shape, strides, padding="SAME", data_format="NWC",  # noqa: A002
+                     dilations=None, name=None):
+    """The transpose of conv1d, built as TF builds it: ExpandDims, Conv2DBackpropInput, Squeeze."""
+    with name_scope(name, "conv1d_transpose", [input, filters, output_shape]) as name:
+        if data_format is None or data_format == "NWC":
+            data_format, spatial_start_dim, channel_index = "NHWC", 1, 2
+        elif data_format == "NCW":
+            data_format, spatial_start_dim, channel_index = "NCHW", 2, 1
+        else:
+            raise ValueError(f"`data_format` must be 'NWC' or 'NCW'. Received: data_format={data_format}")
+        strides = [1] + get_sequence(strides, 1, channel_index, "stride")
+        dilations = [1] + get_sequence(dilations, 1, channel_index, "dilations")
+        input = expand_dims(input, spatial_start_dim)
+        filters = expand_dims(filters, 0)
+        if not isinstance(output_shape, Tensor):
+            output_shape = list(output_shape)
+        output_shape = concat([output_shape[:spatial_start_dim], [1], output_shape[spatial_start_dim:]], 0)
+        padding, explicit = convert_padding(padding)
+        a = _conv_attrs("conv2d_backprop_input", "Conv2DBackpropInput", strides, padding, explicit, data_format,
+                        dilations, ("NHWC", "NCHW"), True)
+        result = apply_op("Conv2DBackpropInput", [output_shape, filters, input], a, name=name)
+        return squeeze(result, [spatial_start_dim])
+
+
+def conv_transpose(input, filters, output_shape, strides, padding="SAME", data_format=None,  # noqa: A002
+                   dilations=None, name=None):
+    """conv1d_transpose, conv2d_transpose or conv3d_transpose, by the length of `output_shape`."""
+    with name_scope(name, "conv_transpose", [input, filters, output_shape]) as name:
+        if isinstance(output_shape, Tensor):
+            n = output_shape.shape.as_list()[0] - 2
+        elif hasattr(output_shape, "__len__"):
+            n = len(output_shape) - 2
+        else:
+            raise ValueError(f"`output_shape` must be a tensor or sized collection. Received: "
+                             f"output_shape={output_shape}")
+        if not 1 <= n <= 3:
+            raise ValueError(f"`output_shape` must be of length 3, 4 or 5. Received: output_shape={output_shape} of "
+                             f"length {n + 2}.")
+        transpose = (conv1d_transpose, conv2d_transpose, conv3d_transpose)[n - 1]
+        if n == 1:
+            return transpose(input, filters, output_shape, strides, padding=padding, data_format=data_format,
+                             dilations=dilations, name=name)
+        return transpose(input, filters, output_shape, strides, padding=padding,
+                         data_format=data_format or ("NHWC" if n == 2 else "NDHWC"), dilations=dilations, name=name)
+
+
+def atrous_conv2d_transpose(value, filters, output_shape, rate, padding, name=None):
+    """The transpose of atrous_conv2d, as TF builds it: SpaceToBatch, a VALID Conv2DBackpropInput, BatchToSpace."""
+    with name_scope(name, "atrous_conv2d_transpose", [value, filters, output_shape]) as name:
+        value = convert_to_tensor(value, name="value")
+        filters = convert_to_tensor(filters, name="filters")
+        if not value.shape.dims[3].is_compatible_with(filters.shape[3]):
+            raise ValueError(f"`value` channel count must be compatible with `filters` input channel count. "
+                             f"Received: value.shape={value.shape} with channel count {value.shape[3]} and "
+                             f"filters.shape={filters.shape} with input channel count {filters.shape[3]}.")
+        if rate < 1:
+            raise ValueError(f"`rate` cannot be less than one. Received: rate={rate}")
+        if rate == 1:
+            return conv2d_transpose(value, filters, output_shape, strides=[1, 1, 1, 1], padding=padding,
+                                    data_format="NHWC")
+        shape_tensor = convert_to_tensor(output_shape, name="output_shape")
+        if not shape_tensor.shape.is_compatible_with(TensorShape([4])):
+            raise ValueError(f"`output_shape` must have shape (4,). Received: output_shape={shape_tensor.shape}")
+        if isinstance(output_shape, tuple):
+            output_shape = list(output_shape)
+        if isinstance(output_shape, (list, np.ndarray)) and \
+                not filters.shape.dims[2].is_compatible_with(output_shape[3]):
+            raise ValueError(f"`output_shape` channel count must be compatible with `filters` output channel count. "
+                             f"Received: output_shape={output_shape} with channel count {output_shape[3]} and "
+                             f"filters.shape={filters.shape} with output channel count {filters.shape[3]}.")
+        if padding == "SAME":
+            k = filters.shape.as_list() if filters.shape.is_fully_defined() else shape(filters)
+            pad_h, pad_w = (k[0] + (k[0] - 1) * (rate - 1)) - 1, (k[1] + (k[1] - 1) * (rate - 1)) - 1
+            top, left = pad_h // 2, pad_w // 2
+            bottom, right = pad_h - top, pad_w - left
+        elif padding == "VALID":
+            top = bottom = left = right = 0
+        else:
+            raise ValueError(f"`padding` must be either 'VALID' or 'SAME'. Received: padding={padding}")
+        in_h, in_w = output_shape[1] + top + bottom, output_shape[2] + left + right
+        extra_h, extra_w = (rate - in_h % rate) % rate, (rate - in_w % rate) % rate
+        value = space_to_batch(value, [[0, extra_h], [0, extra_w]], block_size=rate)
+        sizes = [rate * rate * output_shape[0], (in_h + extra_h) // rate, (in_w + extra_w) // rate, output_shape[3]]
+        value = apply_op("Conv2DBackpropInput", [sizes, filters, value],
+                         _conv_attrs("conv2d_backprop_input", "Conv2DBackpropInput", [1, 1, 1, 1], "VALID", [],
+                                     "NHWC", [1, 1, 1, 1], ("NHWC", "NCHW"), True))
+        return batch_to_space(value, [[top, bottom + extra_h], [left, right + extra_w]], block_size=rate)
 
 
 _CHANNELS_LAST = frozenset({"NWC", "NHC", "NHWC", "NWHC", "NDHWC", "NDWHC", "NHDWC", "NHWDC", "NWDHC", "NWHDC"})

@@ -1,4 +1,5 @@
-"""File and image ops the guide shows: `read_file`, `write_file`, `decode_jpeg` (and PNG)."""
+"""File and image ops the guide shows: `read_file`, `write_file`, `matching_files`, `decode_jpeg` (and PNG)."""
+import glob
 import io as _io
 
 import numpy as np
@@ -56,6 +57,22 @@ def write_file(filename, contents, name=None):
     return apply_op("WriteFile", [filename, contents], {}, name=name)
 
 
+def _matching_files(a, res, patterns):
+    names = sorted({f for p in np.asarray(patterns, dtype=object).ravel()
+                    for f in glob.glob(p.decode() if isinstance(p, bytes) else str(p))})
+    return np.asarray([f.encode() for f in names], dtype=object).reshape(len(names))
+
+
+# stateful: the file system is read each time it runs (never folded)
+op("MatchingFiles", "pattern:string", kernel=_matching_files, stateful=True, grad=NOT_DIFFERENTIABLE,
+   shape=lambda i, a: (dtypes.string, TensorShape._raw((None,))))
+
+
+def matching_files(pattern, name=None):
+    """The sorted names of the files matching a glob pattern (or several), as a string vector."""
+    return apply_op("MatchingFiles", [pattern], {}, name=name)
+
+
 def _open_image(fmt, contents, a):
     """The decoded image. JPEGs go through libjpeg (Pillow) configured as close to TF's flags as Pillow allows:
     Pillow's "draft" decoding is libjpeg's fast integer DCT without fancy upsampling, its normal decoding is the
@@ -67,9 +84,9 @@ def _open_image(fmt, contents, a):
         if fmt == "JPEG" and img.format == "JPEG":
             fast = a.get("dct_method", "") != "INTEGER_ACCURATE"
             gray = a.get("channels", 0) == 1 or img.mode == "L"
-            if fast and (gray or not a.get("fancy_upscaling", True)):
+            if gray or (fast and not a.get("fancy_upscaling", True)):  # libjpeg's own grayscale output: Y
                 img.draft("L" if gray else img.mode, img.size)
-                img.decoderconfig = (1, 1)
+                img.decoderconfig = (1, 1 if fast else 0)
         img.load()
     except Exception as e:  # noqa: BLE001 - any decoder failure is invalid input
         raise InvalidArgumentError(None, None, f"Invalid {fmt} data or crop window, data size "
@@ -86,9 +103,19 @@ def _decode_image(fmt):
         mode = {1: "L", 3: "RGB", 4: "RGBA"}.get(channels)
         if mode is None:
             mode = img.mode if img.mode in ("L", "RGB", "RGBA") else "RGB"
-        arr = np.asarray(img.convert(mode) if img.mode != mode else img, dtype=np.uint8)
-        return arr if arr.ndim == 3 else arr[:, :, None]
+        return converted(img, mode)
     return kernel
+
+
+def converted(img, mode):
+    """A decoded image as uint8 [height, width, channels] of `mode` ("L", "RGB", "RGBA"). Colour to gray as
+    libpng does it for TF (fixed-point 0.299/0.587/0.114, truncated); libjpeg's gray is its own Y (draft)."""
+    if mode == "L" and img.mode in ("RGB", "RGBA", "P"):
+        rgb = np.asarray(img.convert("RGB"), dtype=np.uint32)
+        gray = (rgb[:, :, 0] * 9798 + rgb[:, :, 1] * 19235 + rgb[:, :, 2] * 3735) >> 15
+        return gray.astype(np.uint8)[:, :, None]
+    arr = np.asarray(img.convert(mode) if img.mode != mode else img, dtype=np.uint8)
+    return arr if arr.ndim == 3 else arr[:, :, None]
 
 
 def _image_shape(inputs, a):

@@ -29,6 +29,9 @@ BITS = "int8 int16 int32 int64 uint8 uint16 uint32 uint64"
 
 # ----- gradient helpers ------------------------------------------------------------------------------------
 def _bga_kernel(a, s0, s1):
+    if s0.shape == s1.shape and (s0 == s1).all():  # the common case, in every step of a gradient: nothing to reduce
+        empty = np.empty(0, s0.dtype)
+        return empty, empty
     n = max(len(s0), len(s1))
     p0 = [1] * (n - len(s0)) + list(s0)
     p1 = [1] * (n - len(s1)) + list(s1)
@@ -52,6 +55,11 @@ def _binary_grad(gx, gy):
         return [None if gx is None else sum_to(gx(op, g, x, y), x),
                 None if gy is None else sum_to(gy(op, g, x, y), y)]
     return grad
+
+
+def _conj(t):
+    """TF's gradients conjugate complex factors (conj is Conj, defined in complex.py; a real tensor itself)."""
+    return apply_op("Conj", [t], {}) if t.dtype.is_complex else t
 
 
 def _where_positive_log(x):
@@ -147,9 +155,10 @@ _binary("Add", np.add, "bfloat16 float16 float32 float64 uint8 int8 int16 int32 
         _add_grad)
 _binary("Sub", np.subtract, "bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 int64 complex64 "
         "complex128 uint32 uint64", _binary_grad(lambda op, g, x, y: g, lambda op, g, x, y: -g))
-_binary("Mul", np.multiply, ARITH, _binary_grad(lambda op, g, x, y: apply_op("Mul", [g, y], {}),
-                                                lambda op, g, x, y: apply_op("Mul", [x, g], {})))
-_binary("RealDiv", _realdiv, ARITH, _binary_grad(lambda op, g, x, y: g / y, lambda op, g, x, y: g * ((-x / y) / y)),
+_binary("Mul", np.multiply, ARITH, _binary_grad(lambda op, g, x, y: apply_op("Mul", [g, _conj(y)], {}),
+                                                lambda op, g, x, y: apply_op("Mul", [_conj(x), g], {})))
+_binary("RealDiv", _realdiv, ARITH, _binary_grad(lambda op, g, x, y: g / _conj(y),
+                                                 lambda op, g, x, y: g * ((-_conj(x) / _conj(y)) / _conj(y))),
         no_cpu_kernel="uint8 int8 uint16 int16 int32 uint32 uint64 int64")
 _binary("DivNoNan", lambda x, y: np.where(y == 0, 0, _realdiv(x, np.where(y == 0, 1, y))).astype(x.dtype),
         "float16 float32 bfloat16 float64 complex64 complex128",
@@ -186,6 +195,19 @@ for _type, _fn in (("BitwiseAnd", np.bitwise_and), ("BitwiseOr", np.bitwise_or),
     _binary(_type, _fn, BITS, NOT_DIFFERENTIABLE)
 
 
+def _shift(fn):
+    """TF's shifts clamp the shift to [0, bits - 1]; a left shift wraps around in the type's width."""
+    def shift(x, y):
+        y = np.clip(y, 0, x.dtype.itemsize * 8 - 1).astype(x.dtype)
+        with np.errstate(over="ignore"):
+            return fn(x, y).astype(x.dtype)
+    return shift
+
+
+_binary("LeftShift", _shift(np.left_shift), BITS, NOT_DIFFERENTIABLE)
+_binary("RightShift", _shift(np.right_shift), BITS, NOT_DIFFERENTIABLE)
+
+
 # ----- elementwise unary ------------------------------------------------------------------------------------
 def _unary(type, fn, allowed, grad, no_cpu_kernel=""):
     kernel = lambda a, x: fn(x)  # noqa: E731
@@ -195,7 +217,7 @@ def _unary(type, fn, allowed, grad, no_cpu_kernel=""):
 
 def _square_grad(op, g):
     x = op.inputs[0]
-    return [g * (2.0 * x) if g.dtype.is_floating or g.dtype.is_complex else g * (2 * x)]
+    return [g * (2.0 * _conj(x)) if g.dtype.is_floating or g.dtype.is_complex else g * (2 * x)]
 
 
 _unary("Neg", np.negative, SIGNED, lambda op, g: [-g])
@@ -203,20 +225,20 @@ _unary("Abs", np.abs, FLOAT + " int8 int16 int32 int64", lambda op, g: [g * sign
 _unary("Sign", np.sign, SIGNED, lambda op, g: [apply_op("ZerosLike", [op.inputs[0]], {})])
 _unary("Square", np.square, FLOAT + " int8 int16 int32 int64 uint8 uint16 uint32 uint64 complex64 complex128",
        _square_grad)
-_unary("Sqrt", _quiet(np.sqrt), FLOAT_COMPLEX, lambda op, g: [apply_op("SqrtGrad", [op.outputs[0], g], {})])
+_unary("Sqrt", _quiet(np.sqrt), FLOAT_COMPLEX, lambda op, g: [apply_op("SqrtGrad", [_conj(op.outputs[0]), g], {})])
 _unary("Rsqrt", _quiet(lambda x: (1 / np.sqrt(x)).astype(x.dtype, copy=False)), FLOAT_COMPLEX,
-       lambda op, g: [apply_op("RsqrtGrad", [op.outputs[0], g], {})])
-_unary("Exp", _quiet(np.exp), FLOAT_COMPLEX, lambda op, g: [g * op.outputs[0]])
-_unary("Expm1", _quiet(np.expm1), FLOAT_COMPLEX, lambda op, g: [g * exp(op.inputs[0])])
-_unary("Log", _quiet(np.log), FLOAT_COMPLEX, lambda op, g: [g * reciprocal(op.inputs[0])])
-_unary("Log1p", _quiet(np.log1p), FLOAT_COMPLEX, lambda op, g: [g * reciprocal(1.0 + op.inputs[0])])
-_unary("Tanh", np.tanh, FLOAT_COMPLEX, lambda op, g: [apply_op("TanhGrad", [op.outputs[0], g], {})])
-_unary("Sigmoid", _sigmoid, FLOAT_COMPLEX, lambda op, g: [apply_op("SigmoidGrad", [op.outputs[0], g], {})])
+       lambda op, g: [apply_op("RsqrtGrad", [_conj(op.outputs[0]), g], {})])
+_unary("Exp", _quiet(np.exp), FLOAT_COMPLEX, lambda op, g: [g * _conj(op.outputs[0])])
+_unary("Expm1", _quiet(np.expm1), FLOAT_COMPLEX, lambda op, g: [g * exp(_conj(op.inputs[0]))])
+_unary("Log", _quiet(np.log), FLOAT_COMPLEX, lambda op, g: [g * reciprocal(_conj(op.inputs[0]))])
+_unary("Log1p", _quiet(np.log1p), FLOAT_COMPLEX, lambda op, g: [g * reciprocal(1.0 + _conj(op.inputs[0]))])
+_unary("Tanh", np.tanh, FLOAT_COMPLEX, lambda op, g: [apply_op("TanhGrad", [_conj(op.outputs[0]), g], {})])
+_unary("Sigmoid", _sigmoid, FLOAT_COMPLEX, lambda op, g: [apply_op("SigmoidGrad", [_conj(op.outputs[0]), g], {})])
 _unary("Reciprocal", _quiet(lambda x: np.reciprocal(x) if x.dtype.kind not in "fc" else
                             (1 / x).astype(x.dtype, copy=False)), SIGNED,
-       lambda op, g: [apply_op("ReciprocalGrad", [op.outputs[0], g], {})], no_cpu_kernel="int8 int16 int32 int64")
-_unary("Sin", np.sin, FLOAT_COMPLEX, lambda op, g: [g * cos(op.inputs[0])])
-_unary("Cos", np.cos, FLOAT_COMPLEX, lambda op, g: [-(g * sin(op.inputs[0]))])
+       lambda op, g: [apply_op("ReciprocalGrad", [_conj(op.outputs[0]), g], {})], no_cpu_kernel="int8 int16 int32 int64")
+_unary("Sin", np.sin, FLOAT_COMPLEX, lambda op, g: [g * cos(_conj(op.inputs[0]))])
+_unary("Cos", np.cos, FLOAT_COMPLEX, lambda op, g: [-(g * sin(_conj(op.inputs[0])))])
 _unary("Floor", np.floor, FLOAT, NOT_DIFFERENTIABLE)
 _unary("Ceil", np.ceil, FLOAT, NOT_DIFFERENTIABLE)
 _unary("Round", np.round, SIGNED, NOT_DIFFERENTIABLE, no_cpu_kernel="int8 int16 complex64 complex128")
@@ -309,6 +331,8 @@ def round(x, name=None):  # noqa: A001 - TF's name
 def abs(x, name=None):  # noqa: A001 - TF's name
     with name_scope(name, "Abs", [x]) as scope:
         x = convert_to_tensor(x, name="x")
+        if x.dtype.is_complex:  # ComplexAbs is defined in complex.py
+            return apply_op("ComplexAbs", [x], {"Tout": x.dtype.real_dtype}, name=scope)
         return apply_op("Abs", [x], {}, name=scope)
 
 
@@ -472,3 +496,5 @@ def to_int64(x, name="ToInt64"):
 bitwise_and = _binary_wrap("BitwiseAnd")
 bitwise_or = _binary_wrap("BitwiseOr")
 bitwise_xor = _binary_wrap("BitwiseXor")
+left_shift = _binary_wrap("LeftShift")
+right_shift = _binary_wrap("RightShift")

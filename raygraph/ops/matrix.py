@@ -10,13 +10,14 @@ from ..convert import convert_to_tensor
 from ..default_graph import name_scope
 from ..errors import InvalidArgumentError
 from ..shape import TensorShape, unknown_shape
+from ..tensor import Tensor
 from .registry import apply_op, op
-from .shape_fns import constant_value, dims
+from .shape_fns import broadcast_dims, constant_value, dims
 from .array import expand_dims, reshape, shape, transpose
 from .filling import ones, ones_like, zeros, zeros_like
 from .joining import concat
 from .linalg import matmul
-from .math import log, reciprocal
+from .math import log, minimum, reciprocal
 from .reduction import reduce_sum
 
 _raw = TensorShape._raw
@@ -231,14 +232,24 @@ def trace(x, name=None):
 
 
 def eye(num_rows, num_columns=None, batch_shape=None, dtype=dtypes.float32, name=None):
-    """Identity matrices [*batch_shape, num_rows, num_columns] (statically sized)."""
+    """Identity matrices [*batch_shape, num_rows, num_columns]; the sizes may be tensors."""
     with name_scope(name, "eye", [num_rows, num_columns, batch_shape]):
-        batch = list(batch_shape or [])
-        n = num_rows if num_columns is None else min(num_rows, num_columns)
-        diag = ones(batch + [n], dtype=dtype)
-        if num_columns is None or num_columns == num_rows:
-            return matrix_diag(diag)
-        return matrix_set_diag(zeros(batch + [num_rows, num_columns], dtype=dtype), diag)
+        square = num_columns is None
+        num_columns = num_rows if square else num_columns
+        dynamic = isinstance(num_rows, Tensor) or isinstance(num_columns, Tensor)
+        if dynamic:
+            size = minimum(num_rows, num_columns)
+        else:
+            square, size = num_rows == num_columns, min(num_rows, num_columns)
+        batch = [] if batch_shape is None else batch_shape
+        if dynamic or isinstance(batch, Tensor):
+            batch = convert_to_tensor(batch, dtypes.int32, name="shape")
+            diag = ones(concat([batch, [size]], 0), dtype=dtype)
+            full = None if square else concat([batch, [num_rows, num_columns]], 0)
+        else:
+            diag = ones(list(batch) + [size], dtype=dtype)
+            full = list(batch) + [num_rows, num_columns]
+        return matrix_diag(diag) if square else matrix_set_diag(zeros(full, dtype=dtype), diag)
 
 
 # ----- inverses and determinants --------------------------------------------------------------------------------
@@ -417,7 +428,16 @@ def _triangular_solve_grad(op, g):
     return [grad_a, grad_b]
 
 
-op("MatrixTriangularSolve", "matrix:T, rhs:T", kernel=_triangular_solve_kernel, shape=_solve_shape,
+def _triangular_solve_shape(inputs, a):
+    dtype, out = _solve_shape(inputs, a)
+    m, r = dims(inputs[0]), dims(inputs[1])
+    if m is None or r is None or out.ndims is None:
+        return dtype, out
+    batch = broadcast_dims(tuple(m[:-2]), tuple(r[:-2]))  # TF's triangular solve broadcasts batch dimensions
+    return dtype, unknown_shape() if batch is None else _raw(tuple(batch) + tuple(out.as_list()[-2:]))
+
+
+op("MatrixTriangularSolve", "matrix:T, rhs:T", kernel=_triangular_solve_kernel, shape=_triangular_solve_shape,
    grad=_triangular_solve_grad, T="bfloat16 float64 float32 float16 complex64 complex128")
 
 

@@ -460,7 +460,7 @@ def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
     axis = dim if axis is None else axis
     with name_scope(name, "l2_normalize", [x]) as scope:
         x = convert_to_tensor(x, name="x")
-        square_sum = reduce_sum(x * x, axis, keepdims=True)
+        square_sum = reduce_sum(apply_op("Square", [x], {}), axis, keepdims=True)
         return multiply(x, rsqrt(maximum(square_sum, epsilon)), name=scope)
 
 

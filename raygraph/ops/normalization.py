@@ -27,6 +27,16 @@ def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name
                                                         x.dtype.base_dtype)
 
 
+def batch_norm_with_global_normalization(t=None, m=None, v=None, beta=None, gamma=None, variance_epsilon=None,
+                                        scale_after_normalization=None, name=None, input=None, mean=None,  # noqa: A002
+                                        variance=None):
+    """TF1's batch_norm_with_global_normalization: batch_normalization, scaled by gamma only if asked."""
+    t = input if input is not None else t
+    m = mean if mean is not None else m
+    v = variance if variance is not None else v
+    return batch_normalization(t, m, v, beta, gamma if scale_after_normalization else None, variance_epsilon, name)
+
+
 def sufficient_statistics(x, axes, shift=None, keep_dims=None, name=None, keepdims=None):
     """(count, sum of x - shift, sum of squared (x - shift), shift) over `axes`."""
     axes = list(set(axes))

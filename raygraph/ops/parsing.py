@@ -14,6 +14,7 @@ from ..example_pb2 import Example
 from ..shape import TensorShape, as_shape
 from .array import reshape
 from .registry import NOT_DIFFERENTIABLE, apply_op, op
+from .sparse_ops import sparse_merge
 from .sparse_tensor import SparseTensor
 
 
@@ -26,6 +27,30 @@ class FixedLenFeature(collections.namedtuple("FixedLenFeature", ["shape", "dtype
 
 class VarLenFeature(collections.namedtuple("VarLenFeature", ["dtype"])):
     """A feature of any number of values, parsed into a SparseTensor ([batch, position] -> value)."""
+
+
+class FixedLenSequenceFeature(collections.namedtuple(
+        "FixedLenSequenceFeature", ["shape", "dtype", "allow_missing", "default_value"])):
+    """A feature list of steps of `shape` each, parsed into a dense [steps] + shape tensor (batches padded)."""
+
+    def __new__(cls, shape, dtype, allow_missing=False, default_value=None):
+        return super().__new__(cls, shape, dtype, allow_missing, default_value)
+
+
+class SparseFeature(collections.namedtuple(
+        "SparseFeature", ["index_key", "value_key", "dtype", "size", "already_sorted"])):
+    """A SparseTensor built from an index feature and a value feature (raygraph parses it in `parse_example`)."""
+
+    def __new__(cls, index_key, value_key, dtype, size, already_sorted=False):
+        return super().__new__(cls, index_key, value_key, dtype, size, already_sorted)
+
+
+class RaggedFeature:
+    """TF's RaggedFeature: it parses into a RaggedTensor, which raygraph does not have."""
+
+    def __init__(self, *args, **kwargs):
+        raise NotImplementedError("tf.io.RaggedFeature parses into a RaggedTensor; raygraph has no ragged tensors "
+                                  "(use VarLenFeature for a SparseTensor)")
 
 
 # ----- ParseExampleV2 ------------------------------------------------------------------------------------------
@@ -133,10 +158,39 @@ def parse_single_example(serialized, features, name=None, example_names=None):
 
 
 def _parse_example(serialized, features):
+    features, merges = _without_sparse_features(features)
+    result = _parse_plain(serialized, features)
+    for key, f, extra in merges:
+        ids = [result[k] for k in (f.index_key if isinstance(f.index_key, list) else [f.index_key])]
+        size = f.size if isinstance(f.size, list) else [f.size]
+        result[key] = sparse_merge(ids if len(ids) > 1 else ids[0], result[f.value_key],
+                                   size if len(ids) > 1 else size[0], already_sorted=f.already_sorted)
+    for k in {k for _, _, extra in merges for k in extra}:
+        result.pop(k, None)
+    return result
+
+
+def _without_sparse_features(features):
+    """The features with each SparseFeature replaced by VarLenFeatures of its index and value keys, and
+    (key, SparseFeature, keys added only for it) to merge after parsing."""
+    plain, merges = dict(features), []
+    for key in sorted(features):
+        f = features[key]
+        if isinstance(f, SparseFeature):
+            del plain[key]
+            parts = [(k, dtypes.int64) for k in (f.index_key if isinstance(f.index_key, list) else [f.index_key])]
+            added = [k for k, _ in parts + [(f.value_key, f.dtype)] if k not in features]
+            for k, t in parts + [(f.value_key, f.dtype)]:
+                plain.setdefault(k, VarLenFeature(t))
+            merges.append((key, f, added))
+    return plain, merges
+
+
+def _parse_plain(serialized, features):
     for k in sorted(features):
         if not isinstance(features[k], (FixedLenFeature, VarLenFeature)):
-            raise NotImplementedError(f"raygraph parses FixedLenFeature and VarLenFeature features; {k} is "
-                                      f"{type(features[k]).__name__}")
+            raise NotImplementedError(f"raygraph parses FixedLenFeature, VarLenFeature and SparseFeature "
+                                      f"features; {k} is {type(features[k]).__name__}")
     keys = sorted(k for k in features if isinstance(features[k], FixedLenFeature))
     sparse_keys = sorted(k for k in features if isinstance(features[k], VarLenFeature))
     defaults = []
@@ -225,8 +279,9 @@ def _decode_csv_kernel(a, records, *defaults):
                                                    f"record {row}")
         for c, (field, default, dtype) in enumerate(zip(fields, defaults, types)):
             columns[c].append(_csv_value(field, default, dtype, c, row, a["na_value"]))
-    return [np.asarray(col, dtype=object if t is dtypes.string else t.as_numpy_dtype).reshape(items.shape)
-            for col, t in zip(columns, types)]
+    out = [np.asarray(col, dtype=object if t is dtypes.string else t.as_numpy_dtype).reshape(items.shape)
+           for col, t in zip(columns, types)]
+    return out[0] if len(out) == 1 else out  # one column: the op's one output itself
 
 
 op("DecodeCSV", "records:string, record_defaults:+OUT_TYPE", kernel=_decode_csv_kernel, grad=NOT_DIFFERENTIABLE,

@@ -9,11 +9,11 @@ from ..errors import InvalidArgumentError
 from ..default_graph import name_scope
 from ..shape import TensorShape, unknown_shape
 from .array import identity, rank, reshape, shape
-from .filling import ones, range as range_
+from .filling import ones, ones_like, range as range_, zeros_like
 from .math import cast, equal, exp, log, not_equal, truediv
 from .registry import NO_GRADIENT_DEFINED, NOT_DIFFERENTIABLE, apply_op, op
 from .shape_fns import constant_value, dims, merge_all_dims
-from .joining import dynamic_stitch
+from .joining import concat, dynamic_stitch
 
 _raw = TensorShape._raw
 INDEX = (dtypes.int32, dtypes.int64)
@@ -108,6 +108,8 @@ def _axes(x, axes):
 
 def _reduce_kernel(fn):
     def kernel(a, x, axes):
+        if np.size(axes) == 0 and isinstance(x, np.ndarray):  # reduced over no axis: the input itself, as TF forwards it
+            return x
         return np.asarray(fn(x, _axes(x, axes), a["keep_dims"])).astype(x.dtype, copy=False)
     return kernel
 
@@ -359,12 +361,18 @@ arg_min = _raw_arg("ArgMin")
 
 # ----- segment sums (gather's gradient) ---------------------------------------------------------------------
 def _segment_sum_kernel(a, data, ids, n):
+    return unsorted_segment_reduce(np.add, 0, data, ids, n)
+
+
+def unsorted_segment_reduce(ufunc, empty, data, ids, n):
+    """TF's unsorted segment kernels: rows with a negative id are dropped, an id >= n is an error."""
     n = int(n)
-    if np.any((ids < 0) | (ids >= n)):
-        bad = int(np.ravel(ids[(ids < 0) | (ids >= n)])[0])
+    if np.any(ids >= n):
+        bad = int(np.ravel(ids[ids >= n])[0])
         raise InvalidArgumentError(None, None, f"segment_ids[...] = {bad} is out of range [0, {n})")
-    out = np.zeros((n,) + data.shape[ids.ndim:], dtype=data.dtype)
-    np.add.at(out, ids, data)
+    out = np.full((n,) + data.shape[ids.ndim:], empty, dtype=data.dtype)
+    keep = ids >= 0
+    ufunc.at(out, ids[keep], data[keep])
     return out
 
 
@@ -376,9 +384,22 @@ def _segment_sum_shape(inputs, a):
     return data.dtype.base_dtype, _raw((None if v is None else int(v),) + dims(data)[len(dims(ids)):])
 
 
+def gather_drop_negatives(params, ids, clipped=None, is_positive=None):
+    """TF's _GatherDropNegatives: `params` gathered at `ids`, zero where an id is negative (a dropped row)."""
+    if clipped is None:
+        clipped = apply_op("Maximum", [ids, zeros_like(ids)], {})
+    gathered = apply_op("GatherV2", [params, clipped, 0], {"batch_dims": 0})
+    if is_positive is None:
+        is_positive = apply_op("GreaterEqual", [ids, 0], {})
+        ones_shape = concat([shape(is_positive), ones([rank(gathered) - rank(is_positive)], dtype=dtypes.int32)], 0)
+        is_positive = apply_op("LogicalAnd", [reshape(is_positive, ones_shape),
+                                              ones_like(gathered, dtype=dtypes.bool_)], {})
+    return apply_op("SelectV2", [is_positive, gathered, zeros_like(gathered)], {}), clipped, is_positive
+
+
 op("UnsortedSegmentSum", "data:T, segment_ids:Tindices, num_segments:Tnumsegments=int32",
    kernel=_segment_sum_kernel, shape=_segment_sum_shape, T=SUMMABLE, Tindices="int16 int32 int64",
-   Tnumsegments=INDEX, grad=lambda op, g: [apply_op("GatherV2", [g, op.inputs[1], 0], {"batch_dims": 0}), None, None])
+   Tnumsegments=INDEX, grad=lambda op, g: [gather_drop_negatives(g, op.inputs[1])[0], None, None])
 
 
 def unsorted_segment_sum(data, segment_ids, num_segments, name=None):

@@ -1,4 +1,6 @@
-"""Sorted segment reductions: `SegmentSum` (rows of `data` summed by increasing `segment_ids`) and the sparse
+"""Segment reductions: the sorted `SegmentSum`/`Max`/`Min`/`Mean`/`Prod` (rows of `data` reduced by increasing
+`segment_ids`), the unsorted `UnsortedSegmentMax`/`Min`/`Prod` (and `unsorted_segment_mean`/`sqrt_n` built
+over UnsortedSegmentSum as TF builds them), and the sparse
 ones (`SparseSegmentSum`/`Mean`/`SqrtN`: the rows `data[indices]`, summed by segment, divided by the count
 or its square root), what `embedding_lookup_sparse` combines with.
 
@@ -8,13 +10,20 @@ optimizer updates only the rows a step looked up.
 """
 import numpy as np
 
+from .. import dtypes
+from ..convert import convert_to_tensor
+from ..default_graph import name_scope
 from ..errors import InvalidArgumentError
 from ..shape import TensorShape
-from .array import shape
+from .array import expand_dims, rank, reshape, shape, shape_internal
+from .filling import ones, ones_like, zeros_like
 from .indexed_slices import IndexedSlices
+from .joining import concat
+from .math import cast, equal, greater, logical_and, maximum, sqrt
+from .reduction import _segment_sum_shape, gather_drop_negatives, unsorted_segment_reduce, unsorted_segment_sum
 from .registry import NOT_DIFFERENTIABLE, apply_op, op
 from .shape_fns import dims
-from .slicing import gather
+from .slicing import gather, where_v2
 
 _raw = TensorShape._raw
 _FLOATS = "bfloat16 float16 float32 float64"
@@ -50,6 +59,151 @@ op("SegmentSum", "data:T, segment_ids:Tindices", kernel=_segment_sum_kernel, Tin
 def segment_sum(data, segment_ids, name=None):
     """Sums of the rows of `data` with equal (sorted) `segment_ids`; row k of the result is segment k."""
     return apply_op("SegmentSum", [data, segment_ids], {}, name=name)
+
+
+# ----- sorted SegmentMax / Min / Mean / Prod -------------------------------------------------------------------
+_ORDERED = "float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64"
+_NUMBERS = ("float32 float64 int32 uint8 int16 int8 complex64 int64 bfloat16 uint16 complex128 float16 uint32 "
+            "uint64")
+
+
+def _sorted_kernel(ufunc, empty, mean=False):
+    def kernel(a, data, ids):
+        ids = np.asarray(ids)
+        if ids.ndim != 1 or len(ids) != np.shape(data)[0]:
+            raise _error("segment_ids should be the same size as dimension 0 of input.")
+        n = _segment_count(ids)
+        counts = np.bincount(ids, minlength=n).reshape((n,) + (1,) * (data.ndim - 1))
+        out = np.full((n,) + data.shape[1:], _fill(empty, data.dtype), data.dtype)
+        ufunc.at(out, ids, data)
+        if mean:
+            out = out / np.maximum(counts, 1)
+            out = (np.trunc(out) if data.dtype.kind in "iu" else out).astype(data.dtype)
+        return np.where(counts == 0, np.zeros((), data.dtype), out) if empty != 1 else out
+    return kernel
+
+
+def _fill(empty, dtype):
+    if empty in ("lowest", "highest"):
+        info = np.finfo(dtype) if dtype.kind in "fc" else np.iinfo(dtype)
+        return info.min if empty == "lowest" else info.max
+    return empty
+
+
+def _segment_min_max_grad(op, g):
+    data, ids = op.inputs
+    is_selected = equal(data, gather(op.outputs[0], ids))
+    num_selected = segment_sum(cast(is_selected, g.dtype), ids)
+    gathered = gather(g / num_selected, ids)
+    return [where_v2(is_selected, gathered, zeros_like(data)), None]
+
+
+def _segment_mean_grad(op, g):
+    data, ids = op.inputs
+    ones_shape = concat([shape(ids), ones(expand_dims(rank(data) - 1, 0), dtype=dtypes.int32)], 0)
+    scaled = g / segment_sum(ones(ones_shape, dtype=g.dtype), ids)
+    return [gather(scaled, ids), None]
+
+
+def _prod_grad(data, ids, out, g, gather_, segment_prod_, segment_count):
+    """TF's product gradient: the product of the others, also where one element is zero."""
+    is_zero = equal(data, 0)
+    num_zeros = segment_count(cast(is_zero, dtypes.int32))
+    g = where_v2(greater(num_zeros, 1), zeros_like(g), g)
+    non_zero_data = where_v2(is_zero, ones_like(data), data)
+    partial = where_v2(is_zero, gather_(segment_prod_(non_zero_data)), gather_(out) / non_zero_data)
+    return gather_(g) * partial
+
+
+def _segment_prod_grad(op, g):
+    data, ids = op.inputs
+    return [_prod_grad(data, ids, op.outputs[0], g, lambda t: gather(t, ids),
+                       lambda t: apply_op("SegmentProd", [t, ids], {}), lambda t: segment_sum(t, ids)), None]
+
+
+_SORTED_SHAPE = lambda i, a: (i[0].dtype.base_dtype, _rows_shape(i[0], None))  # noqa: E731
+op("SegmentMax", "data:T, segment_ids:Tindices", kernel=_sorted_kernel(np.maximum, "lowest"), shape=_SORTED_SHAPE,
+   grad=_segment_min_max_grad, T=_ORDERED, Tindices=_INDEX)
+op("SegmentMin", "data:T, segment_ids:Tindices", kernel=_sorted_kernel(np.minimum, "highest"), shape=_SORTED_SHAPE,
+   grad=_segment_min_max_grad, T=_ORDERED, Tindices=_INDEX)
+op("SegmentMean", "data:T, segment_ids:Tindices", kernel=_sorted_kernel(np.add, 0, mean=True), shape=_SORTED_SHAPE,
+   grad=_segment_mean_grad, T=_NUMBERS, Tindices=_INDEX)
+op("SegmentProd", "data:T, segment_ids:Tindices", kernel=_sorted_kernel(np.multiply, 1), shape=_SORTED_SHAPE,
+   grad=_segment_prod_grad, T=_NUMBERS, Tindices=_INDEX)
+
+
+# ----- UnsortedSegmentMax / Min / Prod, unsorted_segment_mean / sqrt_n --------------------------------------------
+def _unsorted_kernel(ufunc, empty):
+    return lambda a, data, ids, n: unsorted_segment_reduce(ufunc, _fill(empty, data.dtype), data, np.asarray(ids), n)
+
+
+def _unsorted_min_max_grad(op, g):
+    data, ids, n = op.inputs
+    gathered, clipped, is_positive = gather_drop_negatives(op.outputs[0], ids)
+    is_selected = logical_and(equal(data, gathered), is_positive)
+    num_selected = unsorted_segment_sum(cast(is_selected, g.dtype), ids, n)
+    grads, _, _ = gather_drop_negatives(g / num_selected, None, clipped, is_positive)
+    return [where_v2(is_selected, grads, zeros_like(grads)), None, None]
+
+
+def _unsorted_prod_grad(op, g):
+    data, ids, n = op.inputs
+    return [_prod_grad(data, ids, op.outputs[0], g, lambda t: gather_drop_negatives(t, ids)[0],
+                       lambda t: apply_op("UnsortedSegmentProd", [t, ids, n], {}),
+                       lambda t: unsorted_segment_sum(t, ids, n)), None, None]
+
+
+for _kind, _fn, _empty, _grad, _t in (("Max", np.maximum, "lowest", _unsorted_min_max_grad, _ORDERED),
+                                      ("Min", np.minimum, "highest", _unsorted_min_max_grad, _ORDERED),
+                                      ("Prod", np.multiply, 1, _unsorted_prod_grad, _NUMBERS)):
+    op(f"UnsortedSegment{_kind}", "data:T, segment_ids:Tindices, num_segments:Tnumsegments=int32",
+       kernel=_unsorted_kernel(_fn, _empty), shape=_segment_sum_shape, grad=_grad, T=_t, Tindices=_INDEX,
+       Tnumsegments=_INDEX)
+
+
+def _sorted_fn(kind):
+    def fn(data, segment_ids, name=None):
+        return apply_op(f"Segment{kind}", [data, segment_ids], {}, name=name)
+    fn.__name__ = f"segment_{kind.lower()}"
+    fn.__doc__ = f"The {kind.lower()} of the rows of `data` with equal (sorted) `segment_ids` (op `Segment{kind}`)."
+    return fn
+
+
+def _unsorted_fn(kind):
+    def fn(data, segment_ids, num_segments, name=None):
+        return apply_op(f"UnsortedSegment{kind}", [data, segment_ids, num_segments], {}, name=name)
+    fn.__name__ = f"unsorted_segment_{kind.lower()}"
+    fn.__doc__ = f"The {kind.lower()} of the rows of `data` by segment id, in any order (op `UnsortedSegment{kind}`)."
+    return fn
+
+
+segment_max, segment_min, segment_mean, segment_prod = (_sorted_fn(k) for k in ("Max", "Min", "Mean", "Prod"))
+unsorted_segment_max, unsorted_segment_min, unsorted_segment_prod = (_unsorted_fn(k) for k in ("Max", "Min", "Prod"))
+
+
+def _unsorted_segment_n(data, segment_ids, num_segments):
+    """Each segment's row count (at least 1), shaped to broadcast against the segment sums."""
+    num_segments = convert_to_tensor(num_segments)
+    n = unsorted_segment_sum(ones(shape_internal(segment_ids), dtype=data.dtype), segment_ids, num_segments)
+    broadcastable = concat([num_segments[None],
+                            ones([rank(data) - rank(segment_ids)], dtype=num_segments.dtype)], axis=0)
+    return maximum(reshape(n, broadcastable), 1)
+
+
+def unsorted_segment_mean(data, segment_ids, num_segments, name=None):
+    """The mean of the rows of `data` by segment id (0 for an empty segment)."""
+    with name_scope(name, "UnsortedSegmentMean"):
+        data, segment_ids = convert_to_tensor(data), convert_to_tensor(segment_ids)
+        n = _unsorted_segment_n(data, segment_ids, num_segments)
+        return unsorted_segment_sum(data, segment_ids, num_segments) / n
+
+
+def unsorted_segment_sqrt_n(data, segment_ids, num_segments, name=None):
+    """The sum of the rows of `data` by segment id, divided by the square root of the segment's row count."""
+    with name_scope(name, "UnsortedSegmentSqrtN"):
+        data, segment_ids = convert_to_tensor(data), convert_to_tensor(segment_ids)
+        n = _unsorted_segment_n(data, segment_ids, num_segments)
+        return unsorted_segment_sum(data, segment_ids, num_segments) / sqrt(n)
 
 
 # ----- SparseSegmentSum / Mean / SqrtN -------------------------------------------------------------------------

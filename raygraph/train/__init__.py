@@ -23,6 +23,7 @@ from .saver import Saver, SaverDef, import_meta_graph  # noqa: F401
 from .server import Server  # noqa: F401
 from .coordinator import Coordinator, LooperThread  # noqa: F401
 from .queue_runner import QueueRunner, add_queue_runner, start_queue_runners  # noqa: F401
+from .input import match_filenames_once  # noqa: F401
 from .input import (batch, batch_join, input_producer, limit_epochs, maybe_batch, range_input_producer,  # noqa: F401
                     shuffle_batch, shuffle_batch_join, slice_input_producer, string_input_producer)
 from .basic_session_run_hooks import (CheckpointSaverHook, CheckpointSaverListener, FeedFnHook,  # noqa: F401

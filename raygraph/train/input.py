@@ -9,6 +9,7 @@ from ..ops.array import identity, shape as shape_of
 from ..ops.control import Assert, no_op
 from ..ops.control_flow import cond
 from ..ops.filling import range as range_
+from ..ops.io import matching_files
 from ..ops.math import cast, greater, maximum
 from ..ops.queues import FIFOQueue, PaddingFIFOQueue, RandomShuffleQueue
 from ..ops.random import random_shuffle
@@ -31,6 +32,13 @@ def _fraction_summary(name, value):
 
 
 # ----- producers ------------------------------------------------------------------------------------------
+def match_filenames_once(pattern, name=None):
+    """A local variable holding the files matching `pattern`, listed once when it is initialized."""
+    with name_scope(name, "matching_filenames", [pattern]) as name:
+        return Variable(matching_files(pattern), name=name, trainable=False, validate_shape=False,
+                        collections=[GraphKeys.LOCAL_VARIABLES])
+
+
 def limit_epochs(tensor, num_epochs=None, name=None):
     """`tensor`, OutOfRangeError after it was produced `num_epochs` times (counted in a local variable)."""
     if num_epochs is None:
@@ -71,7 +79,7 @@ def string_input_producer(string_tensor, num_epochs=None, shuffle=True, seed=Non
                           name=None, cancel_op=None):
     """A queue of the strings (filenames) of `string_tensor`, for a reader."""
     not_null_err = "string_input_producer requires a non-null input tensor"
-    if not isinstance(string_tensor, Tensor) and not len(string_tensor):
+    if not isinstance(string_tensor, (Tensor, Variable)) and not len(string_tensor):  # a Variable: match_filenames_once
         raise ValueError(not_null_err)
     with name_scope(name, "input_producer", [string_tensor]) as name:
         string_tensor = convert_to_tensor(string_tensor, dtype=dtypes.string)

@@ -286,3 +286,21 @@ def case_conv_layer_errors(tf):
             error_text(lambda: layer(tf.placeholder(tf.float32, [None, 8, 8, 4]))),
             error_text(lambda: tf.layers.conv2d(tf.placeholder(tf.float32, [8, 8, 3]), 2, 3)),
             error_text(lambda: tf.layers.conv2d_transpose(tf.placeholder(tf.float32, [None, 4, 4, 4, 3]), 2, 3))]
+
+
+def case_conv3d_transpose_layer(tf):
+    x = tf.placeholder(tf.float32, [None, 2, 3, 3, 2], name="x")
+    a = tf.layers.conv3d_transpose(x, 3, 2, strides=2, kernel_initializer=tf.constant_initializer(0.1),
+                                   activation=tf.nn.relu)
+    layer = tf.layers.Conv3DTranspose(2, (3, 1, 2), padding="same", strides=(1, 2, 1), use_bias=False,
+                                      kernel_initializer=tf.constant_initializer(-0.2), name="up")
+    b = layer(x)
+    first = tf.layers.conv3d_transpose(tf.transpose(x, [0, 4, 1, 2, 3]), 2, 2, data_format="channels_first",
+                                       bias_initializer=tf.constant_initializer(0.5),
+                                       kernel_initializer=tf.constant_initializer(0.3))
+    grads = tf.gradients(tf.reduce_sum(a) + tf.reduce_sum(b * b) + tf.reduce_sum(first), [x] + tf.trainable_variables())
+    errors = [error(lambda: tf.layers.conv3d_transpose(tf.ones([2, 3, 3, 2]), 2, 2)),
+              error(lambda: tf.layers.conv3d_transpose(tf.placeholder(tf.float32, [1, 2, 2, 2, None]), 2, 2))]
+    xs = np.arange(72, dtype=np.float32).reshape(2, 2, 3, 3, 2) / 50.0 - 0.5
+    return [[sig(t) for t in (a, b, first)], _names(tf.global_variables()), layer.name, errors,
+            _init_and_run(tf, [a, b, first, grads], {x: xs})]

@@ -228,3 +228,59 @@ def case_residual_wrapper_shape_mismatch(tf):
     x, xs = _inputs(tf)
     cell = tf.nn.rnn_cell.ResidualWrapper(tf.nn.rnn_cell.BasicRNNCell(3))
     return error(lambda: tf.nn.static_rnn(cell, xs, dtype=tf.float32))
+
+
+def _raw_rnn_docstring_loop(tf, inputs, lengths, cell, emit_twice=False, emit_size=1):
+    """TF's documented raw_rnn example: read time-major inputs from a TensorArray until each row's length."""
+    max_time = 3
+    inputs_ta = tf.TensorArray(tf.float32, size=max_time).unstack(inputs)
+
+    def loop_fn(time, cell_output, cell_state, loop_state):
+        if cell_output is None:  # time == 0
+            next_state = cell.zero_state(2, tf.float32)
+            emit = tf.zeros([emit_size], tf.float32) if emit_twice else None
+            next_loop_state = tf.constant(0.0) if emit_twice else None
+        else:
+            next_state = cell_state
+            emit = tf.reduce_sum(cell_output, 1, keepdims=emit_size == 1) * 2.0 if emit_twice else cell_output
+            next_loop_state = loop_state + tf.reduce_sum(cell_output) if emit_twice else None
+        finished = time >= lengths
+        next_input = tf.cond(tf.reduce_all(finished), lambda: tf.zeros([2, 4], tf.float32),
+                             lambda: inputs_ta.read(time))
+        return finished, next_input, next_state, emit, next_loop_state
+    return tf.nn.raw_rnn(cell, loop_fn)
+
+
+def case_raw_rnn_lstm_with_lengths(tf):
+    x = tf.placeholder(tf.float32, [3, 2, 4], name="x")
+    lengths = tf.constant([3, 2], tf.int32)
+    cell = tf.nn.rnn_cell.BasicLSTMCell(5)
+    emit_ta, final_state, final_loop_state = _raw_rnn_docstring_loop(tf, x, lengths, cell)
+    outputs = emit_ta.stack()
+    info = [sig(outputs), [sig(t) for t in final_state], final_loop_state, _names(tf.global_variables()),
+            type(final_state).__name__]
+    grads = tf.gradients(tf.reduce_sum(outputs) + tf.reduce_sum(final_state.h), tf.trainable_variables() + [x])
+    return [info, _run(tf, [outputs, final_state, grads], {x: np.transpose(X, (1, 0, 2))})]
+
+
+def case_raw_rnn_emit_structure_and_loop_state(tf):
+    x = tf.placeholder(tf.float32, [3, 2, 4], name="x")
+    lengths = tf.constant([1, 3], tf.int32)
+    cell = tf.nn.rnn_cell.GRUCell(3)
+    emit_ta, final_state, final_loop_state = _raw_rnn_docstring_loop(tf, x, lengths, cell, emit_twice=True)
+    outputs = emit_ta.stack()
+    info = [sig(outputs), sig(final_state), sig(final_loop_state), _names(tf.global_variables())]
+    return [info, _run(tf, [outputs, final_state, final_loop_state], {x: np.transpose(X, (1, 0, 2))})]
+
+
+def case_raw_rnn_errors(tf):
+    cell = tf.nn.rnn_cell.BasicRNNCell(2)
+    out = [error(lambda: tf.nn.raw_rnn(cell, "not callable"))]
+    x = tf.placeholder(tf.float32, [3, 2, 4], name="x")  # an emit of another rank than emit_structure's
+    out.append(error(lambda: _raw_rnn_docstring_loop(tf, x, tf.constant([1, 3]), tf.nn.rnn_cell.GRUCell(3),
+                                                     emit_twice=True, emit_size=2)))
+
+    def bad_state(time, cell_output, cell_state, loop_state):
+        return tf.constant([False]), tf.zeros([1, 2]), (tf.zeros([1, 2]), tf.zeros([1, 2])), None, None
+    out.append(error(lambda: tf.nn.raw_rnn(cell, bad_state)))
+    return out
