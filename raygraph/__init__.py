@@ -158,5 +158,38 @@ initializers.variables = variables_initializer
 train.summary_iterator = summary.summary_iterator  # (defined in summary.writer, above tf.train)
 io.write_graph, io.match_filenames_once = train.write_graph, train.match_filenames_once  # (tf.train is above tf.io)
 dtypes.as_string = as_string  # `tf.dtypes.as_string` is the string op, defined above dtypes (ops/strings.py)
+# ----- framework-level names (issue 16): versions, protos, specs, dtypes, misc ---------------------------
+from tensorboard.compat.proto.attr_value_pb2 import NameAttrList  # noqa: E402,F401
+from tensorboard.compat.proto.event_pb2 import LogMessage  # noqa: E402,F401
+from tensorboard.compat.proto.meta_graph_pb2 import MetaGraphDef, TensorInfo  # noqa: E402,F401
+from .summary import Event, HistogramProto, SessionLog, Summary, SummaryMetadata  # noqa: E402,F401
+from .versions import (COMPILER_VERSION, CXX11_ABI_FLAG, CXX_VERSION, GIT_VERSION, GRAPH_DEF_VERSION,  # noqa: E402,F401
+                       GRAPH_DEF_VERSION_MIN_CONSUMER, GRAPH_DEF_VERSION_MIN_PRODUCER, MONOLITHIC_BUILD, VERSION)
+from .dtypes import bfloat16, qint16, qint32, qint8, quint16, quint8, QUANTIZED_DTYPES  # noqa: E402,F401
+from .ops.math import to_bfloat16  # noqa: E402,F401
+from .type_spec import (IndexedSlicesSpec, NoneTensorSpec, OptionalSpec, SparseTensorSpec,  # noqa: E402,F401
+                        TensorArraySpec, TensorSpec, type_spec_from_value, TypeSpec)
+from .ragged import RaggedTensor, ragged_fill_empty_rows, ragged_fill_empty_rows_grad, RaggedTensorSpec  # noqa: E402,F401,E501
+from .native_libraries import load_file_system_library, load_library, load_op_library  # noqa: E402,F401
+from .tensor_util import get_static_value, is_symbolic_tensor, is_tensor, make_ndarray, make_tensor_proto  # noqa: E402,F401,E501
+from .variables import VariableAggregation, VariableSynchronization  # noqa: E402,F401
+from .ops.accumulators import ConditionalAccumulatorBase  # noqa: E402,F401
+from .lookup_tables import initialize_all_tables, tables_initializer  # noqa: E402,F401
+from .variable_scope import no_regularizer  # noqa: E402,F401
+from .default_graph import op_scope  # noqa: E402,F401
+from .initializers import UniformUnitScaling as uniform_unit_scaling_initializer  # noqa: E402,F401
+NoGradient = no_gradient
+dtypes.cast = cast  # `tf.dtypes.cast` is the Cast op (ops/math.py, above dtypes)
+from .custom_gradient import custom_gradient, grad_pass_through  # noqa: E402,F401
+from .gradients import hessians  # noqa: E402,F401
+from .ops.array import identity_n  # noqa: E402,F401
+from .ops.printing import print_v2 as print, timestamp  # noqa: E402,F401,A004
+from .ops.session_handles import delete_session_tensor, get_session_handle, get_session_tensor  # noqa: E402,F401
+from .ops.script import py_function  # noqa: E402,F401
+from .switch_case import switch_case  # noqa: E402,F401
+from .templates import make_template  # noqa: E402,F401
+from .partitioners import (create_partitioned_variables, fixed_size_partitioner,  # noqa: E402,F401
+                           min_max_variable_partitioner, variable_axis_size_partitioner)
+from .batching import nondifferentiable_batch_function  # noqa: E402,F401
 dtypes.complex, dtypes.saturate_cast = complex, saturate_cast  # ops defined above dtypes (ops/complex.py...)
 math.confusion_matrix = confusion_matrix  # defined in metrics.py, above tf.math

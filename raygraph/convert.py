@@ -41,6 +41,8 @@ def _is_ok(dtype, v):
         return isinstance(v, (numbers.Complex, np.number))
     if dtype is dtypes.string:
         return isinstance(v, (str, bytes, np.str_, np.bytes_))
+    if dtype.is_quantized:  # TF takes only its numpy records (tuples) for quantized types
+        return isinstance(v, tuple)
     return True
 
 

@@ -69,6 +69,11 @@ def name_scope(name, default_name=None, values=None):
             stack.pop()
 
 
+def op_scope(values, name, default_name=None):
+    """Deprecated TF1 form of `name_scope(name, default_name, values)`."""
+    return name_scope(name, default_name, values)
+
+
 # ----- module-level forms of the default graph's methods (tf.add_to_collection, tf.device, ...) -------
 def add_to_collection(name, value):
     get_default_graph().add_to_collection(name, value)

@@ -1,6 +1,7 @@
 """TensorFlow's element types (`tf.float32`, ...) with TF1's enum numbers, names and ref types."""
 import builtins
 
+import ml_dtypes
 import numpy as np
 
 
@@ -20,12 +21,12 @@ class DType:
     base_dtype = property(lambda self: _BY_ENUM[self._enum - 100] if self._enum > 100 else self)
     as_numpy_dtype = property(lambda self: self.base_dtype._np)
     is_bool = property(lambda self: self.base_dtype is bool_)
+    is_quantized = property(lambda self: self.base_dtype in _QUANTIZED)
     is_floating = property(lambda self: self.base_dtype in _FLOATS)
     is_complex = property(lambda self: self.base_dtype in (complex64, complex128))
     is_integer = property(lambda self: self.base_dtype in _INTS)
     is_unsigned = property(lambda self: self.base_dtype in (uint8, uint16, uint32, uint64))
     is_numpy_compatible = property(lambda self: self.base_dtype._np is not None)
-    is_quantized = property(lambda self: False)
 
     @property
     def _as_ref(self):
@@ -44,6 +45,10 @@ class DType:
     @property
     def min(self):
         base = self.base_dtype
+        if base in _QUANTIZED:
+            raise TypeError(f"Cannot find minimum value of {self} with quantized type {base}.")
+        if base is bfloat16:
+            return float(ml_dtypes.finfo(base._np).min)
         if base in _FLOATS:
             return float(np.finfo(base._np).min)
         if base in _INTS:
@@ -53,6 +58,10 @@ class DType:
     @property
     def max(self):
         base = self.base_dtype
+        if base in _QUANTIZED:
+            raise TypeError(f"Cannot find maximum value of {self} with quantized type {base}.")
+        if base is bfloat16:
+            return float(ml_dtypes.finfo(base._np).max)
         if base in _FLOATS:
             return float(np.finfo(base._np).max)
         if base in _INTS:
@@ -112,6 +121,13 @@ string = _make(7, "string", np.object_)
 complex64 = _make(8, "complex64", np.complex64)
 int64 = _make(9, "int64", np.int64)
 bool_ = _make(10, "bool", np.bool_)
+# TF's quantized types: numpy records of one integer field, as TF's own numpy types are
+qint8 = _make(11, "qint8", np.dtype([("qint8", np.int8)]))
+quint8 = _make(12, "quint8", np.dtype([("quint8", np.uint8)]))
+qint32 = _make(13, "qint32", np.dtype([("qint32", np.int32)]))
+bfloat16 = _make(14, "bfloat16", ml_dtypes.bfloat16)  # ml_dtypes' bfloat16, TF's own numpy type
+qint16 = _make(15, "qint16", np.dtype([("qint16", np.int16)]))
+quint16 = _make(16, "quint16", np.dtype([("quint16", np.uint16)]))
 uint16 = _make(17, "uint16", np.uint16)
 complex128 = _make(18, "complex128", np.complex128)
 float16 = _make(19, "float16", np.float16)
@@ -122,7 +138,9 @@ uint64 = _make(23, "uint64", np.uint64)
 half = float16
 double = float64
 
-_FLOATS = (float16, float32, float64)
+_FLOATS = (float16, float32, float64, bfloat16)
+_QUANTIZED = (qint8, quint8, qint16, quint16, qint32)
+QUANTIZED_DTYPES = frozenset(_QUANTIZED + tuple(d._as_ref for d in _QUANTIZED))
 _INTS = (int8, int16, int32, int64, uint8, uint16, uint32, uint64)
 
 _BY_NAME = {d.name: d for d in _BY_ENUM.values()}
@@ -138,7 +156,7 @@ def as_dtype(type_value):
     """Converts a DType, enum, name, numpy dtype or Python type to a `DType` (TypeError if impossible)."""
     if type(type_value) is DType:
         return type_value
-    if isinstance(type_value, int) and not isinstance(type_value, bool):
+    if isinstance(type_value, int) and not isinstance(type_value, builtins.bool):
         if type_value in _BY_ENUM:
             return _BY_ENUM[type_value]
         raise TypeError(f"Cannot convert the argument `type_value`: {type_value!r} to a TensorFlow DType.")
@@ -159,3 +177,6 @@ def as_dtype(type_value):
     if np_dtype in _BY_NP:
         return _BY_NP[np_dtype]
     raise TypeError(f"Cannot convert the argument `type_value`: {type_value!r} to a TensorFlow DType.")
+
+
+bool = bool_  # noqa: A001 - TF's name (`tf.dtypes.bool`); the module itself says builtins.bool

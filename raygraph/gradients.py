@@ -25,9 +25,11 @@ from .graph import get_default_graph
 from .ops.registry import NO_GRADIENT_DEFINED, NOT_DIFFERENTIABLE, REGISTRY, apply_op
 from .tensor import Tensor
 from .ops.filling import fill, zeros_like
-from .ops.array import shape
+from .ops.array import reshape, shape, size
+from .ops.joining import concat
+from .ops.tensor_array import TensorArray
 from .ops.control import tuple as tuple_
-from .ops.while_loop import forward_count, gradient_loop
+from .ops.while_loop import forward_count, gradient_loop, while_loop
 from .ops import indexed_slices
 
 _registered = {}  # user gradient functions by name (RegisterGradient), or NOT_DIFFERENTIABLE (NotDifferentiable)
@@ -91,7 +93,7 @@ class AggregationMethod:
 
 
 def _is_trainable(t):
-    return t.dtype.base_dtype in (dtypes.float16, dtypes.float32, dtypes.float64, dtypes.complex64,
+    return t.dtype.base_dtype in (dtypes.float16, dtypes.bfloat16, dtypes.float32, dtypes.float64, dtypes.complex64,
                                   dtypes.complex128, dtypes.resource, dtypes.variant)
 
 
@@ -312,7 +314,7 @@ class _Backprop:
                     # computed from the output itself, so it is dead on the branch not taken (not a constant)
                     out_grads[i] = apply_op("ZerosLike", [op.outputs[i]], {})
                 else:
-                    out_grads[i] = zeros_like(op.outputs[i])
+                    out_grads[i] = apply_op("ZerosLike", [op.outputs[i]], {}, name="zeros_like")  # TF: optimize=False
         with name_scope(op.name + "_grad"):
             in_grads = _as_list(fn(op, *out_grads))
             if len(in_grads) != len(op.inputs):
@@ -426,3 +428,23 @@ def _loop_grads(loop, exit_grads):
                                 loop.name[:-len("while_context")].rstrip("/").split("/")[-1] + "_grad")
     return [(loop.enters[k].op._inputs[0], g) for k, g in zip(float_vars, gs)] + \
         [(t, a) for (t, _), a in zip(outside, accs)]
+
+
+def hessians(ys, xs, name="hessians", colocate_gradients_with_ops=False, gate_gradients=False,
+             aggregation_method=None):
+    """The Hessian of sum(ys) with respect to each x in `xs` (shape x.shape + x.shape), as TF1 builds it:
+    one gradient of each element of the first gradient, in a while loop writing a TensorArray."""
+    del name  # unused, as in TF
+    xs = _as_list(xs)
+    firsts = gradients(ys, xs, colocate_gradients_with_ops=colocate_gradients_with_ops,
+                       gate_gradients=gate_gradients, aggregation_method=aggregation_method)
+    out = []
+    for first, x in zip(firsts, xs):
+        first = reshape(first, [-1])
+        n = size(x)
+        _, rows = while_loop(lambda j, _: j < n,
+                             lambda j, acc: (j + 1, acc.write(j, gradients(first[j], x)[0])),
+                             [constant(0, dtypes.int32), TensorArray(x.dtype, n)])
+        x_shape = shape(x)
+        out.append(reshape(rows.stack(), concat((x_shape, x_shape), 0)))
+    return out

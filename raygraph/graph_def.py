@@ -18,7 +18,7 @@ GRAPH_DEF_VERSION = 1882  # the producer version TF 2.21 writes
 GRAPH_DEF_VERSION_MIN_CONSUMER = 0
 
 _VALUE_FIELDS = {
-    dtypes.float16: "half_val", dtypes.float32: "float_val", dtypes.float64: "double_val",
+    dtypes.float16: "half_val", dtypes.bfloat16: "half_val", dtypes.float32: "float_val", dtypes.float64: "double_val",
     dtypes.int8: "int_val", dtypes.int16: "int_val", dtypes.int32: "int_val", dtypes.uint8: "int_val",
     dtypes.uint16: "int_val", dtypes.int64: "int64_val", dtypes.uint32: "uint32_val",
     dtypes.uint64: "uint64_val", dtypes.bool_: "bool_val", dtypes.complex64: "scomplex_val",
@@ -41,8 +41,8 @@ def tensor_proto(value, dtype=None):
     elif arr.size == 1:
         field = _VALUE_FIELDS[dtype]
         v = arr.reshape(-1)[0]
-        if dtype is dtypes.float16:
-            getattr(proto, field).append(int(np.asarray(v, np.float16).view(np.uint16)))
+        if dtype in (dtypes.float16, dtypes.bfloat16):  # their bits, as uint16
+            getattr(proto, field).append(int(np.asarray(v, dtype.as_numpy_dtype).view(np.uint16)))
         elif dtype.is_complex:
             getattr(proto, field).extend([float(v.real), float(v.imag)])
         else:
@@ -62,8 +62,8 @@ def tensor_value(proto):
         return np.frombuffer(proto.tensor_content, dtype=dtype.as_numpy_dtype).copy().reshape(shape)
     else:
         raw = list(getattr(proto, _VALUE_FIELDS[dtype]))
-        if dtype is dtypes.float16:
-            flat = np.asarray(raw, np.uint16).view(np.float16)
+        if dtype in (dtypes.float16, dtypes.bfloat16):
+            flat = np.asarray(raw, np.uint16).view(dtype.as_numpy_dtype)
         elif dtype.is_complex:
             flat = np.asarray(raw[0::2], np.float64) + 1j * np.asarray(raw[1::2], np.float64)
             flat = flat.astype(dtype.as_numpy_dtype)

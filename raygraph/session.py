@@ -18,6 +18,7 @@ from .graph import _DefaultStack, _default_graph_stack, get_default_graph
 from .operation import Operation
 from .ops.indexed_slices import IndexedSlices, IndexedSlicesValue
 from .ops.sparse_tensor import SparseTensor, SparseTensorValue
+from .ops import session_handles
 from .tensor import Tensor
 from .table import GraphTable
 from .targets import connect, reset
@@ -87,6 +88,8 @@ def _feed_value(tensor, value, key):
         raise TypeError(f"The value of a feed cannot be a tf.Tensor object. Acceptable feed values include Python "
                         f"scalars, strings, lists, numpy ndarrays, or TensorHandles. For reference, the tensor "
                         f"object was {value} which was passed to the argument `feed_dict` with key {key}.")
+    if isinstance(value, session_handles.TensorHandle):  # TF1 feeds a handle as its string
+        value = value.handle
     np_dtype = tensor.dtype.as_numpy_dtype
     if isinstance(value, int) and not isinstance(value, bool) and np.dtype(np_dtype).kind in "iu":
         info = np.iinfo(np_dtype)
@@ -258,6 +261,8 @@ class BaseSession:
             if v is DEAD:
                 raise errors.InvalidArgumentError(None, t.op, f"Retval[{i}] does not have value")
             by_tensor[t] = v if route[0] == "fed" else _fetch_value(v, t.dtype)
+            if session_handles.fetched(t):
+                by_tensor[t] = session_handles.TensorHandle(by_tensor[t], t.op.inputs[0].dtype, self)
         return [by_tensor[e] if type(e) is Tensor else None for e in flat]
 
     def _timeout(self, options):

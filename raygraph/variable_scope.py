@@ -6,12 +6,15 @@ ignored), creates them when allowed and returns the existing one when reuse is o
 """
 import contextlib
 
+import numpy as np
+
 from . import dtypes
 from .default_graph import name_scope
 from .graph import GraphKeys, get_default_graph
 from .shape import as_shape
 from .variables import Variable
 from .initializers import GlorotUniform, Zeros
+from .partitioned_variables import make as make_partitioned, slicing
 
 
 class _ReuseMode:
@@ -91,12 +94,15 @@ class VariableScope:
         initializer = initializer if initializer is not None else self._initializer
         regularizer = regularizer if regularizer is not None else self._regularizer
         caching_device = caching_device if caching_device is not None else self._caching_device
+        partitioner = partitioner if partitioner is not None else self._partitioner
         getter = custom_getter or self._custom_getter
         with name_scope(None):
             store = _store()
             kwargs = dict(shape=shape, dtype=dtype, initializer=initializer, regularizer=regularizer, reuse=reuse,
                           trainable=trainable, collections=collections, caching_device=caching_device,
                           validate_shape=validate_shape, constraint=constraint)
+            if partitioner is not None:
+                kwargs["partitioner"] = partitioner
             if getter is not None:
                 return getter(store.get_variable, full_name, **kwargs)
             return store.get_variable(full_name, **kwargs)
@@ -107,11 +113,18 @@ class _VariableStore:
 
     def __init__(self):
         self.vars = {}
+        self.partitioned = {}  # name -> PartitionedVariable
         self.scope_counts = {}
 
     def get_variable(self, name, shape=None, dtype=dtypes.float32, initializer=None, regularizer=None,
                      reuse=None, trainable=None, collections=None, caching_device=None, validate_shape=True,
-                     constraint=None, **kwargs):
+                     constraint=None, partitioner=None, partition_info=None, **kwargs):
+        if partitioner is not None and not (isinstance(shape, (list, tuple)) and not shape):
+            if not callable(partitioner):
+                raise ValueError(f"Partitioner must be callable, but received: {partitioner}")
+            return self._partitioned(name, partitioner, shape, dtype, initializer, reuse, dict(
+                regularizer=regularizer, trainable=trainable, collections=collections,
+                caching_device=caching_device, validate_shape=validate_shape, constraint=constraint))
         if name in self.vars:
             return self._existing(name, shape, dtype, reuse)
         if reuse is True:
@@ -130,7 +143,8 @@ class _VariableStore:
         else:
             if isinstance(initializer, type):
                 initializer = initializer(dtype=dtype)
-            init_val = (lambda: initializer(shape.as_list(), dtype=dtype))
+            init_val = (lambda: initializer(shape.as_list(), dtype=dtype)) if partition_info is None else \
+                (lambda: initializer(shape.as_list(), dtype=dtype, partition_info=partition_info))
             var_dtype = dtype.base_dtype
         if trainable is None:
             trainable = True
@@ -144,6 +158,39 @@ class _VariableStore:
             if loss is not None:
                 get_default_graph().add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss)
         return v
+
+    def _partitioned(self, name, partitioner, shape, dtype, initializer, reuse, rest):
+        """TF's _get_partitioned_variable: the parts `name/part_<i>`, made or shared."""
+        if name in self.vars:
+            raise ValueError(f"A partitioner was provided, but an unpartitioned version of the variable was found: "
+                             f"{name}.  Perhaps a variable of the same name was already created without "
+                             f"partitioning?")
+        shape = as_shape(shape)
+        partitions = slicing(partitioner, shape, dtype)
+        if name in self.partitioned:
+            existing = self.partitioned[name]
+            if reuse is not True and reuse is not AUTO_REUSE:
+                raise ValueError(f"Partitioned variable with name {name} already exists. Did you mean to set "
+                                 f"reuse=True or reuse=tf.AUTO_REUSE in VarScope?")
+            if not shape.is_compatible_with(existing.get_shape()):
+                raise ValueError(f"Trying to reuse partitioned variable {name}, but specified shape {shape} and "
+                                 f"found shape {existing.get_shape()}.")
+            if existing._get_partitions() != partitions:
+                raise ValueError(f"Trying to reuse partitioned variable {name}, but specified partitions "
+                                 f"{partitions} and found partitions {existing._get_partitions()}.")
+            return existing
+        if reuse is True:
+            raise ValueError(f"PartitionedVariable {name} does not exist, or was not created with tf.get_variable()."
+                             f" Did you mean to set reuse=False or reuse=tf.AUTO_REUSE in VarScope?")
+
+        def part(part_name, part_shape, info):
+            init = initializer
+            if init is not None and not callable(init):  # a value: this part's slice of it
+                init = np.asarray(init)[tuple(slice(o, o + n) for o, n in zip(info.var_offset, part_shape))]
+                return self.get_variable(part_name, None, dtype, init, reuse=reuse, **rest)
+            return self.get_variable(part_name, part_shape, dtype, init, reuse=reuse, partition_info=info, **rest)
+        self.partitioned[name] = made = make_partitioned(name, shape, dtypes.as_dtype(dtype), partitions, part)
+        return made
 
     def _existing(self, name, shape, dtype, reuse):
         v = self.vars[name]
@@ -285,3 +332,8 @@ def _current_name_scope():
 
 
 variable_op_scope = variable_scope
+
+
+def no_regularizer(_):
+    """A regularizer that adds no loss (so get_variable skips the scope's regularizer)."""
+    return None

@@ -3,6 +3,8 @@
 
 The value itself lives in the device that runs `<v>` and persists across `Session.run` calls.
 """
+import enum
+
 from tensorboard.compat.proto import variable_pb2
 
 from . import dtypes
@@ -324,3 +326,19 @@ for _key in (GraphKeys.GLOBAL_VARIABLES, GraphKeys.TRAINABLE_VARIABLES, GraphKey
              GraphKeys.LOCAL_VARIABLES, GraphKeys.MODEL_VARIABLES, GraphKeys.GLOBAL_STEP, GraphKeys.METRIC_VARIABLES):
     register_proto_function(_key, variable_pb2.VariableDef, lambda v, scope: v.to_proto(export_scope=scope),
                             Variable.from_proto)
+
+
+class VariableSynchronization(enum.Enum):
+    """When a distributed variable's copies are synchronized (TF's enum; raygraph keeps one copy per variable)."""
+    AUTO = 0
+    NONE = 1
+    ON_WRITE = 2
+    ON_READ = 3
+
+
+class VariableAggregation(enum.Enum):
+    """How a distributed variable's per-replica updates combine (TF's enum; raygraph keeps one copy)."""
+    NONE = 0
+    SUM = 1
+    MEAN = 2
+    ONLY_FIRST_REPLICA = 3

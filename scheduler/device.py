@@ -54,6 +54,7 @@ class Device:
         atexit.register(_close_at_exit, weakref.ref(self))
         self.name = name
         self.resources = Resources()
+        self.resources.device = name
         self.partitions = {}     # plan id -> (Partition, {device name: (actor handle, channel info or None)})
         self.links = {}          # (device name, channel info) -> PeerLink, or None where none could be opened
         self.repeating = {}      # step id of a repeated step -> (Event that stops it, its current repetition's id
@@ -95,7 +96,7 @@ class Device:
         return self.server.addresses, self.server.authkey, self.server.host
 
     def rename(self, name):
-        self.name = name
+        self.name = self.resources.device = name
 
     def install(self, plan_id, partition, peers):
         self.partitions[plan_id] = (partition, peers)

@@ -39,14 +39,15 @@ class VariableRef:
 class Binding:
     """What a stateful kernel sees: the device's variables, their locks, and a dict of state private to its op."""
 
-    __slots__ = ("name", "variables", "locks", "state", "queues")
+    __slots__ = ("name", "variables", "locks", "state", "queues", "device")
 
-    def __init__(self, name, variables, locks, state, queues=None):
+    def __init__(self, name, variables, locks, state, queues=None, device=""):
         self.name = name
         self.variables = variables
         self.locks = locks
         self.state = state
         self.queues = queues
+        self.device = device  # the device's name (a session handle names where its tensor lives)
 
 
 class Locks(dict):
@@ -63,12 +64,14 @@ class Resources:
         self.variables = {}
         self.locks = Locks()
         self.queues = {}  # (container, shared name) -> a queue (an object with cancel()), shared by every step
+        self.device = ""  # the name of the device holding them
         self._bindings = {}
 
     def bind(self, node):
         b = self._bindings.get(node.name)
         if b is None:
-            b = self._bindings[node.name] = Binding(node.name, self.variables, self.locks, {}, self.queues)
+            b = self._bindings[node.name] = Binding(node.name, self.variables, self.locks, {}, self.queues,
+                                                    self.device)
         return b
 
     def clear(self, containers=None):

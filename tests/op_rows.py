@@ -273,6 +273,10 @@ def _one_hot(i, depth=4, axis=-1):
 
 ARRAY = [
     Row("Identity", lambda tf, x: tf.identity(x), lambda x: x, unary(NUMERIC) + [(M23,)], grad=True),
+    Row("IdentityN", lambda tf, x, y: tf.identity_n([x, y]), lambda x, y: [x, y],
+        [(arr((2, 3)), arr((3,), I32)), (M23, arr((2,)))], grad=True),
+    Row("BatchFunction", lambda tf, x, y: tf.nondifferentiable_batch_function(1, 4, 10)(lambda a, b: [a, b])(x, y),
+        lambda x, y: [x, y], [(arr((2, 3)), arr((3,), I32))], exact=False),
     Row("StopGradient", lambda tf, x: tf.stop_gradient(x), lambda x: x, unary((F32, I32))),
     Row("PreventGradient", lambda tf, x: raw(tf, "PreventGradient", [x], {"message": "no"}), lambda x: x, unary((F32,))),
     Row("Snapshot", lambda tf, x: raw(tf, "Snapshot", [x]), lambda x: x, unary((F64,)) + [(M23,)], grad=True),
@@ -458,6 +462,8 @@ GRAD_EXEMPT.update({name: "a TensorArray handle input: tf_recorded loops (tensor
                           "dynamic_rnn_*, map_scan_fold)"
                     for name in ("TensorArrayReadV3", "TensorArrayWriteV3", "TensorArrayGatherV3",
                                  "TensorArrayScatterV3", "TensorArrayConcatV3", "TensorArraySplitV3")})
+GRAD_EXEMPT.update({name: "only inside a loop body (tf.gradients there, as tf.hessians): tf_recorded "
+                          "custom_gradient:hessians_*" for name in ("Enter", "RefEnter")})
 
 
 # ----- pooling and normalization (ops/pooling.py, ops/normalization.py) ------------------------------------------

@@ -642,6 +642,66 @@ def _more_random(tf):
 CUSTOM.append(_more_random)
 
 
+def _printing(tf):
+    """PrintV2 appends its scalar string and `end` to a file:// stream; Timestamp is the run's time."""
+    import os
+    import tempfile
+    import time
+    path = os.path.join(tempfile.mkdtemp(), "printed.txt")
+    p = tf.print("x", tf.constant([1, 2]), output_stream="file://" + path, end=";")
+    t = tf.timestamp()
+
+    def check(s):
+        s.run(p)
+        s.run(p)
+        with open(path) as f:
+            assert f.read() == "x [1 2];x [1 2];"
+        before = time.time()
+        v = s.run(t)
+        assert v.dtype == F64 and before - 1 <= v <= time.time() + 1
+    return {"PrintV2": check, "Timestamp": check}
+
+
+CUSTOM.append(_printing)
+
+
+def _session_handles(tf):
+    """GetSessionHandle keeps a value in the device across runs; GetSessionTensor reads it, DeleteSessionTensor
+    frees it."""
+    h = tf.get_session_handle(tf.constant([1.5, 2.5]) * 2.0)
+
+    def check(s):
+        first = s.run(h)
+        p, x = tf.get_session_tensor(first.handle, tf.float32)
+        d, delete = tf.delete_session_tensor(first.handle)
+        assert np.array_equal(s.run(x, {p: first.handle}), np.array([3.0, 5.0], F32))
+        s.run(delete, {d: first.handle})
+        try:
+            s.run(x, {p: first.handle})
+        except tf.errors.InvalidArgumentError:
+            return
+        raise AssertionError("a deleted handle was still readable")
+    return {"GetSessionHandle": check, "GetSessionTensor": check, "DeleteSessionTensor": check}
+
+
+CUSTOM.append(_session_handles)
+
+
+def _py_function(tf):
+    """EagerPyFunc hands its function arrays with EagerTensor's .numpy()."""
+    a = tf.constant([1.0, 2.0])
+    f = tf.py_function(lambda x, y: (x.numpy() * 2 + y, (x.numpy() + 1).astype(np.int32)), [a, 3.0],
+                       [tf.float32, tf.int32])
+
+    def check(s):
+        got = s.run(f)
+        assert np.array_equal(got[0], np.array([5.0, 7.0], F32)) and got[1].tolist() == [2, 3]
+    return {"EagerPyFunc": check}
+
+
+CUSTOM.append(_py_function)
+
+
 def _io_formats(tf):
     """tf.io's codecs, serializations, SequenceExample parsing, proto codecs and TF1 readers: each op runs and
     gives back what it was given (their values against TF's are in tests/tf_recorded/cases_io_*.py)."""

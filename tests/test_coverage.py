@@ -9,7 +9,7 @@ import pytest  # noqa: E402
 import raygraph as tf  # noqa: E402
 
 # Namespaces raygraph covers whole: a name dropped from one of them fails here.
-COMPLETE = ("bitwise", "debugging", "graph_util", "io", "math", "sets", "strings", "test")
+COMPLETE = ("bitwise", "debugging", "dtypes", "graph_util", "io", "math", "sets", "strings", "test")
 # Names left out of a namespace otherwise covered, and why.
 LEFT_OUT = {
     # Circulant operators are defined by the FFT of their spectrum (complex64/128 FFT ops and complex dtypes

@@ -21,7 +21,7 @@ LAYERS = [
      "tensor_bundle_pb2", "tensor_bundle", "checkpoint_io", "ops.philox", "ops.distributions", "ops.fingerprints", "ops.unicode_scripts", "python_io", "example_pb2",
      "summary.records", "saved_model.saved_model_pb2", "saved_model.constants", "saved_model.tag_constants",
      "saved_model.signature_constants", "client.timeline", "client", "compat",
-     "logging", "flags", "app", "gfile"],
+     "logging", "flags", "app", "gfile", "versions", "native_libraries"],
     # the graph: tensors, operations, graphs, the default graph and its scopes
     ["tensor", "operation", "graph", "default_graph"],
     # values to tensors (a Python value becomes a Const op: the op table is imported where that happens)
@@ -40,13 +40,15 @@ LAYERS = [
      "ops.embedding",
      "ops.sequences", "ops.identities", "ops.sorting", "ops.histograms", "ops.fft", "ops.scatter_nd", "ops.quantize", "ops.permutations", "ops.sparse_matmul", "ops.hashing", "ops.patches", "ops.conv_general", "ops.edit_distance",
      "ops.io", "ops.image", "ops.color", "ops.boxes", "ops.parsing", "ops.script", "ops.summary", "ops.strings",
-     "ops.regexes", "ops.string_joins", "ops.training", "ops.queues", "ops.accumulators",
+     "ops.regexes", "ops.string_joins", "ops.printing", "ops.session_handles", "ops.training", "ops.queues", "ops.accumulators",
      "ops.serialization", "ops.image_codecs", "ops.sequence_examples", "ops.proto_codecs", "ops.readers", "ops"],
     # TF's namespaces over the op families
     ["math", "sparse", "bitwise", "io", "losses", "functional", "debugging",
      "linear_operator.base", "linear_operator.dense", "linear_operator.diagonal", "linear_operator.composite", "linear_operator.structured",
      "linear_operator", "linalg", "queue", "image_core",
-     "image_color", "image_geometry", "image", "sets", "strings"],
+     "image_color", "image_geometry", "image", "sets", "strings",
+     # framework-level helpers over the op families (specs, tensor protos, ragged's missing names, tables)
+     "type_spec", "ragged", "tensor_util", "lookup_tables"],
     # tf.data: dataset recipes (what a device iterates), graph functions, the dataset and iterator ops, the API
     ["data.sources", "data.pipeline", "data.transforms", "data.rows", "data.cardinality", "data.resource",
      "data.structure", "data.function", "data.ops", "data.iterator", "data.options", "data.specs", "data.dataset",
@@ -54,7 +56,8 @@ LAYERS = [
     # sessions: the graph as plain data for the engine, session targets, running steps
     ["table", "metadata", "engine", "cluster_targets", "targets", "session"],
     # variables, gradients, graph import
-    ["initializers", "variables", "random_generator", "random", "variable_scope", "slot_creator", "moving_averages", "metrics", "gradients", "importer"],
+    ["initializers", "variables", "random_generator", "random", "partitioned_variables", "variable_scope", "slot_creator", "moving_averages", "metrics", "gradients", "importer",
+     "custom_gradient", "switch_case", "templates", "partitioners", "batching"],
     # TF1's layers
     ["layers.arguments", "layers.base", "layers.core", "layers.convolutional", "layers.pooling", "layers.normalization", "layers",
      # RNN cells and the unrolled RNNs; `nn` (TF's namespace) comes after them since it holds `nn.rnn_cell`

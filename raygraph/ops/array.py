@@ -79,6 +79,16 @@ def identity(input, name=None):
     return apply_op("Identity", [input], {}, name=name)
 
 
+op("IdentityN", "input:+T", kernel=lambda a, *xs: xs[0] if len(xs) == 1 else tuple(xs),
+   shape=lambda i, a: [(t.dtype.base_dtype, t.shape) for t in i], grad=lambda op, *gs: list(gs))
+
+
+def identity_n(input, name=None):
+    """The tensors of the list `input`, each the same as its input, all from one op."""
+    out = apply_op("IdentityN", [list(input)], {}, name=name)
+    return [out] if isinstance(out, Tensor) else list(out)
+
+
 def stop_gradient(input, name=None):
     return apply_op("StopGradient", [input], {}, name=name)
 

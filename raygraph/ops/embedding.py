@@ -51,6 +51,8 @@ def embedding_lookup(params, ids, partition_strategy="mod", name=None, validate_
         raise ValueError("params must be specified")
     if isinstance(params, (list, tuple)) and not params:
         raise ValueError("Length of params is currently 0. Need at least one param.")
+    if hasattr(params, "_get_variable_list"):  # a PartitionedVariable: its parts are the partitions (TF's rule)
+        params = params._get_variable_list()
     params = list(params) if isinstance(params, (list, tuple)) else [params]
     with name_scope(name, "embedding_lookup", params + [ids]) as scope:
         params = [p if isinstance(p, IndexedSlices) else convert_to_tensor(p, name=f"params_{i}")

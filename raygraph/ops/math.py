@@ -454,7 +454,7 @@ def _float_to_int(x, to):
 
 
 def _cast_grad(op, g):
-    ok = (dtypes.float16, dtypes.float32, dtypes.float64, dtypes.complex64, dtypes.complex128)
+    ok = (dtypes.float16, dtypes.float32, dtypes.float64, dtypes.bfloat16, dtypes.complex64, dtypes.complex128)
     src = op._attrs["SrcT"]
     if src in ok and op._attrs["DstT"] in ok:
         return [cast(g, src)]
@@ -479,6 +479,10 @@ def cast(x, dtype, name=None):
 
 def to_float(x, name="ToFloat"):
     return cast(x, dtypes.float32, name=name)
+
+
+def to_bfloat16(x, name="ToBFloat16"):
+    return cast(x, dtypes.bfloat16, name=name)
 
 
 def to_int32(x, name="ToInt32"):

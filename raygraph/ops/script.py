@@ -8,7 +8,7 @@ from .. import dtypes
 from ..errors import (InvalidArgumentError, OutOfRangeError, ResourceExhaustedError, UnimplementedError,
                       UnknownError)
 from ..shape import unknown_shape
-from .registry import NOT_DIFFERENTIABLE, apply_op, op
+from .registry import NO_GRADIENT_DEFINED, NOT_DIFFERENTIABLE, apply_op, op
 
 _tokens = itertools.count()
 
@@ -75,3 +75,35 @@ def py_func(func, inp, Tout, stateful=True, name=None):  # noqa: N803 - TF's arg
 
 
 numpy_function = py_func
+
+
+# ----- py_function: TF runs its function eagerly, on EagerTensors ---------------------------------------------
+class EagerValue(np.ndarray):
+    """What a py_function's function receives: the input's array, with EagerTensor's `.numpy()`, `.dtype`-free
+    numpy arithmetic and `.shape`. raygraph has no eager ops: TF ops called on it inside the function fail."""
+
+    def numpy(self):
+        return np.asarray(self)
+
+
+def _eager_kernel(a, res, *inputs):
+    return _py_func_kernel(a, res, *[np.asarray(x).view(EagerValue) for x in inputs])
+
+
+op("EagerPyFunc", "input:+Tin", kernel=_eager_kernel, stateful=True, grad=NO_GRADIENT_DEFINED,
+   shape=lambda i, a: [(d, unknown_shape()) for d in a["Tout"]])
+
+
+def py_function(func=None, inp=None, Tout=None, name=None):  # noqa: N803 - TF's argument name
+    """Wraps a Python function as an op (EagerPyFunc); its arguments have `.numpy()` as TF's EagerTensors do.
+
+    Not differentiable in raygraph: TF differentiates it by running it eagerly under a tape."""
+    if func is None:
+        return lambda f: py_function(f, inp, Tout, name)
+    is_list = isinstance(Tout, (list, tuple))
+    touts = [dtypes.as_dtype(t) for t in (Tout if is_list else [Tout])]
+    attrs = {"Tout": touts, "token": f"pyfunc_{next(_tokens)}", "_func": func, "_list": is_list}
+    out = apply_op("EagerPyFunc", [list(inp or [])], attrs, name=name)
+    if not is_list or not touts:  # no outputs: the op itself, as TF returns it
+        return out
+    return out if isinstance(out, list) else [out]

@@ -34,7 +34,10 @@ for _name, _arg, _role in (("Enter", "data:T", "enter"), ("RefEnter", "data:&T",
                            ("Exit", "data:T", "exit"), ("RefExit", "data:&T", "exit"),
                            ("NextIteration", "data:T", "next_iteration"),
                            ("RefNextIteration", "data:&T", "next_iteration")):
-    op(_name, _arg, kernel=_identity, shape=_same, grad=NO_GRADIENT_DEFINED, role=_role)
+    # an Enter's gradient is reached only outside a loop's own gradient (tf.gradients called inside a loop
+    # body, as tf.hessians does): TF's _EnterGrad passes it through there
+    op(_name, _arg, kernel=_identity, shape=_same, role=_role,
+       grad=(lambda op, g: [g]) if _role == "enter" else NO_GRADIENT_DEFINED)
 op("LoopCond", "input:bool", kernel=_identity, shape=_loop_cond_shape, grad=NO_GRADIENT_DEFINED, role="loop_cond")
 
 
