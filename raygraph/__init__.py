@@ -131,7 +131,7 @@ from .ops.sparse_matmul import sparse_matmul  # noqa: F401
 from .ops.hashing import fingerprint  # noqa: F401
 from .ops.histograms import histogram_fixed_width, histogram_fixed_width_bins, unique_with_counts  # noqa: F401
 from .ops.identities import (bitcast, broadcast_static_shape, dimension_at_index, ensure_shape,  # noqa: F401
-                             guarantee_const, identity_n)
+                             guarantee_const)
 from .ops.scatter_nd import (batch_scatter_update, scatter_nd_add, scatter_nd_sub, scatter_nd_update,  # noqa: F401
                              tensor_scatter_nd_add, tensor_scatter_nd_max, tensor_scatter_nd_min, tensor_scatter_nd_sub,
                              tensor_scatter_nd_update)

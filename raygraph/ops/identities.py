@@ -1,4 +1,4 @@
-"""Ops that pass their input on, checked or reinterpreted: `IdentityN`, `EnsureShape`, `GuaranteeConst`,
+"""Ops that pass their input on, checked or reinterpreted: `EnsureShape`, `GuaranteeConst`,
 `Bitcast`, and the static-shape helpers `broadcast_static_shape`, `dimension_at_index`."""
 import numpy as np
 
@@ -15,17 +15,7 @@ def _text(d):
     return "?" if d is None else "[" + ",".join("?" if x is None else str(x) for x in d) + "]"
 
 
-# ----- IdentityN, GuaranteeConst ----------------------------------------------------------------------------
-op("IdentityN", "input:+T", kernel=lambda a, *xs: list(xs), grad=lambda op, *g: list(g),
-   shape=lambda i, a: [(t.dtype.base_dtype, t.shape) for t in i])
-
-
-def identity_n(input, name=None):
-    """Each of `input`'s tensors, passed on as one op (op IdentityN)."""
-    out = apply_op("IdentityN", [list(input)], name=name)
-    return out if isinstance(out, list) else [out]
-
-
+# ----- GuaranteeConst (IdentityN is in array.py) -------------------------------------------------------------------------
 op("GuaranteeConst", "input:T", kernel=lambda a, x: x, shape=same_shape, grad=NO_GRADIENT_DEFINED)
 
 
