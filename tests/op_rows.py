@@ -2181,3 +2181,17 @@ ROWS = ROWS + [
                                                                   tv, np.array([2, 3], I64)], {"normalize": True}),
         lambda hv, tv: np.array([1.0, 0.5], F32), [(np.array([1, 2, 3], I32), np.array([1, 3, 4], I32))]),
 ]
+
+
+def _cross_ref(dense_a, dense_b):
+    rows = [[x + b"_X_" + y for x in ra for y in rb] for ra, rb in zip(dense_a, dense_b)]
+    return [np.array([[r, k] for r, row in enumerate(rows) for k in range(len(row))], I64).reshape(-1, 2),
+            np.array([c for row in rows for c in row] + [None], object)[:-1],
+            np.array([len(rows), max(map(len, rows))], I64)]
+
+
+ROWS = ROWS + [
+    Row("SparseCrossV2", lambda tf, a, b: (lambda st: [st.indices, st.values, st.dense_shape])(tf.sparse.cross([a, b])),
+        _cross_ref,
+        [(_s("a", "b", "c", "d").reshape(2, 2), _s("x", "y", "z", "w", "v", "u").reshape(2, 3))], exact=False),
+]

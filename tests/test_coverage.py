@@ -15,8 +15,11 @@ LEFT_OUT = {
     # Circulant operators are defined by the FFT of their spectrum (complex64/128 FFT ops and complex dtypes
     # throughout), which raygraph's LinearOperators do not use yet.
     "linalg": ["LinearOperatorCirculant", "LinearOperatorCirculant2D", "LinearOperatorCirculant3D"],
-    "sparse": {"cross": "SparseCrossV2 (string crosses of SparseTensor/dense features) is not written yet",
-               "cross_hashed": "SparseCross with FingerprintCat64 hashing is not written yet"},
+    "sparse": {"cross_hashed": "SparseCross with FingerprintCat64 hashing is not written yet"},
+    "": {"CriticalSection": "needs a mutex resource and function-style execute; not written yet",
+         "check_pinned": "checks CUDA pinned host memory: raygraph's kernels are numpy on the CPU",
+         "dequantize": "the quantize family needs quantized kernels (MIN_COMBINED/MIN_FIRST/SCALED); not written yet",
+         "quantize": "as dequantize", "quantize_v2": "as dequantize", "quantized_concat": "as dequantize"},
 }
 
 
