@@ -182,7 +182,8 @@ def case_errors(tf):
         q3, enq3, close3 = _queue(tf, [good])
         text_state = tf.TextLineReader().serialize_state()
         with tf.Session() as s:
-            s.run([enq, close2, enq2, enq3])
+            s.run([enq, enq2, enq3])
+            s.run(close2)  # after its enqueue: in one run the two would race
             out = []
             for fetch in (read, missing, text_state):
                 try:
