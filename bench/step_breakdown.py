@@ -1,12 +1,14 @@
 """Where a step of `mlp_train` (784-256-10 MLP, batch 128, SGD; bench/workloads.py) goes on raygraph.
 
 Measures, in one process, medians over many steps:
-  numpy         the same step written directly in numpy (forward, backward, SGD update): the arithmetic
-  kernels       the sum of the step's kernel times inside the device (from a traced step's per-op stats)
-  device step   a step run on an in-process Device (the actor's body, without Ray): kernels + executor
-  session.run   the real thing: client, step channel, feed transfer, device actor
-and prints the differences: executor bookkeeping (device step - kernels) and client + channel + feed and
-fetch transfer (session.run - device step).
+  numpy          the same step written directly in numpy (forward, backward, SGD update): the arithmetic
+  in order       the step on an in-process Device (the actor's body, without Ray) as it runs now: the
+                 partition's compiled straight-line function, i.e. its kernels one after another
+  executor       the same step through the dependency-driven executor (what every step used before; a step
+                 with a deadline, sends or receives still does)
+  session.run    the real thing: client, step channel, feed transfer, device actor
+and the differences: the kernels' own overhead over plain numpy (in order - numpy), the executor's
+bookkeeping (executor - in order) and client + channel + feed and fetch transfer (session.run - in order).
 
 Usage: python bench/step_breakdown.py [steps]
 """
@@ -87,14 +89,6 @@ def main(n):
     with tf.Session(graph=g) as s:
         s.run(init)
         run_ms = median_ms(lambda: s.run(train, {x: xs, y: ys}), n)
-        kernel_ms = []
-        for _ in range(20):
-            meta = tf.RunMetadata()
-            s.run(train, {x: xs, y: ys}, options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE),
-                  run_metadata=meta)
-            kernel_ms.append(sum(ns.all_end_rel_micros for d in meta.step_stats.dev_stats
-                                 for ns in d.node_stats) / 1e3)
-        kernels = statistics.median(kernel_ms)
         # The same plans on an in-process Device: the actor's body without Ray, the channel or the client.
         plans = {key[1][0].name: p for key, p in s._plans.items() if key[1] and not key[0]}
         device = Device(next(iter(plans[train.name].partitions)))
@@ -105,11 +99,13 @@ def main(n):
         feeds = {engine._key(x): xs, engine._key(y): ys}
         ids = iter(range(10 ** 9))
         device_ms = median_ms(lambda: device.run_step(plans[train.name].id, next(ids), feeds, False, None), n)
+        executor_ms = median_ms(lambda: device.run_step(plans[train.name].id, next(ids), feeds, False, 60.0), n)
         device.close()
-    rows = [("numpy (the arithmetic, one thread)", numpy_ms), ("kernels inside the device", kernels),
-            ("device step (in-process Device)", device_ms), ("session.run", run_ms),
-            ("  executor bookkeeping = device step - kernels", device_ms - kernels),
-            ("  client + channel + transfers = run - device step", run_ms - device_ms)]
+    rows = [("numpy (the arithmetic, one thread)", numpy_ms), ("device step, in order (in-process)", device_ms),
+            ("device step, through the executor (in-process)", executor_ms), ("session.run", run_ms),
+            ("  kernels' overhead over numpy = in order - numpy", device_ms - numpy_ms),
+            ("  executor bookkeeping = executor - in order", executor_ms - device_ms),
+            ("  client + channel + transfers = run - in order", run_ms - device_ms)]
     for label, ms in rows:
         print(f"{label:52} {ms:7.3f} ms")
 
