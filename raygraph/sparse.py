@@ -32,4 +32,4 @@ from .ops.sparse_slicing import sparse_slice as slice  # noqa: F401
 from .ops.sparse_slicing import sparse_split as split  # noqa: F401
 from .ops.sparse_tensor import SparseTensor  # noqa: F401
 from .ops.sparse_tensor import sparse_placeholder as placeholder  # noqa: F401
-from .ops.sparse_cross import cross  # noqa: F401
+from .ops.sparse_cross import cross, cross_hashed  # noqa: F401

@@ -2195,3 +2195,31 @@ ROWS = ROWS + [
         _cross_ref,
         [(_s("a", "b", "c", "d").reshape(2, 2), _s("x", "y", "z", "w", "v", "u").reshape(2, 3))], exact=False),
 ]
+
+
+def _cross_hashed_ref(a, b):
+    """SparseCross, hashed: TF's FingerprintCat64 chain from the default hash key, written out here."""
+    from raygraph.ops.fingerprints import fingerprint64
+    mask, mul = (1 << 64) - 1, 0xC6A4A7935BD1E995
+
+    def mix(v):
+        return v ^ (v >> 47)
+
+    def cat(x, y):
+        r = x ^ mul
+        r ^= (mix((y * mul) & mask) * mul) & mask
+        r = (mix((r * mul) & mask) * mul) & mask
+        return mix(r)
+    idx, vals = _cross_ref(a, b)[0], []
+    for ra, rb in zip(a, b):
+        for x in ra:
+            for y in rb:
+                vals.append(cat(cat(0xDECAFCAFFE, fingerprint64(x)), fingerprint64(y)) % 50)
+    return [idx, np.array(vals, I64), _cross_ref(a, b)[2]]
+
+
+ROWS = ROWS + [
+    Row("SparseCross", lambda tf, a, b: (lambda st: [st.indices, st.values, st.dense_shape])(
+        tf.sparse.cross_hashed([a, b], num_buckets=50)), _cross_hashed_ref,
+        [(_s("a", "b", "c", "d").reshape(2, 2), _s("x", "y", "z", "w", "v", "u").reshape(2, 3))], exact=False),
+]

@@ -29,3 +29,16 @@ def case_sparse_cross_errors(tf):
     with tf.Session() as s:
         out.append(error(lambda: s.run(tf.sparse.cross([st, tf.constant([["x"], ["y"], ["z"]])]).values)))
     return out
+
+
+def case_sparse_cross_hashed(tf):
+    st = tf.SparseTensor([[0, 0], [1, 0], [1, 1], [3, 0]], ["a", "b", "c", "d"], [4, 2])
+    ints = tf.SparseTensor([[0, 0], [1, 0], [2, 0], [3, 0]], tf.constant([3, -4, 5, 6], tf.int64), [4, 1])
+    dense = tf.constant([["x", "y"], ["z", "w"], ["u", "v"], ["s", "t"]])
+    outs = [tf.sparse.cross_hashed([st, dense]), tf.sparse.cross_hashed([dense, st], num_buckets=1000),
+            tf.sparse.cross_hashed([ints, dense, st], num_buckets=7, hash_key=12345),
+            tf.sparse.cross_hashed([tf.constant([[1, 2], [3, 4], [5, 6], [7, 8]]), ints], name="hashed")]
+    with tf.Session() as s:
+        values = s.run(outs)
+    return [[[sig(t) for t in (o.indices, o.values, o.dense_shape)] for o in outs], values,
+            error(lambda: tf.sparse.cross_hashed(st))]
