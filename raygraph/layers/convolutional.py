@@ -151,6 +151,22 @@ class Conv3D(_Conv):
                          activity_regularizer, kernel_constraint, bias_constraint, trainable, name, **kwargs)
 
 
+def _build_transpose(layer, input_shape, rank):
+    """A transposed convolution's build: kernel `kernel_size + (filters, input channels)`, channels known."""
+    input_shape = TensorShape(input_shape)
+    if input_shape.ndims != rank:
+        raise ValueError(f"Inputs should have rank {rank}. Received input_shape={input_shape}.")
+    channel_axis = 1 if layer.data_format == "channels_first" else -1
+    channels = input_shape.dims[channel_axis].value
+    if channels is None:
+        raise ValueError(f"The channel dimension of the inputs to `{type(layer).__name__}` should be defined. The "
+                         f"input_shape received is {input_shape}, where axis {channel_axis} (0-based) is the "
+                         f"channel dimension, which found to be `None`.")
+    layer.input_spec = InputSpec(ndim=rank, axes={channel_axis: channels})
+    layer._add_weights(layer.kernel_size + (layer.filters, channels))
+    layer.built = True
+
+
 class Conv2DTranspose(Conv2D):
     """The transpose (gradient) of a 2-D convolution: kernel `kernel_size + (filters, input channels)`."""
 
@@ -167,18 +183,7 @@ class Conv2DTranspose(Conv2D):
         self.output_padding = None
 
     def build(self, input_shape):
-        input_shape = TensorShape(input_shape)
-        if input_shape.ndims != 4:
-            raise ValueError(f"Inputs should have rank 4. Received input_shape={input_shape}.")
-        channel_axis = 1 if self.data_format == "channels_first" else -1
-        channels = input_shape.dims[channel_axis].value
-        if channels is None:
-            raise ValueError(f"The channel dimension of the inputs to `Conv2DTranspose` should be defined. The "
-                             f"input_shape received is {input_shape}, where axis {channel_axis} (0-based) is the "
-                             f"channel dimension, which found to be `None`.")
-        self.input_spec = InputSpec(ndim=4, axes={channel_axis: channels})
-        self._add_weights(self.kernel_size + (self.filters, channels))
-        self.built = True
+        _build_transpose(self, input_shape, 4)
 
     def call(self, inputs):
         inputs_shape = shape(inputs)
@@ -242,18 +247,7 @@ class Conv3DTranspose(Conv3D):
         self.output_padding = None
 
     def build(self, input_shape):
-        input_shape = TensorShape(input_shape)
-        if input_shape.ndims != 5:
-            raise ValueError(f"Inputs should have rank 5. Received input_shape={input_shape}.")
-        channel_axis = 1 if self.data_format == "channels_first" else -1
-        channels = input_shape.dims[channel_axis].value
-        if channels is None:
-            raise ValueError(f"The channel dimension of the inputs to `Conv3DTranspose` should be defined. The "
-                             f"input_shape received is {input_shape}, where axis {channel_axis} (0-based) is the "
-                             f"channel dimension, which found to be `None`.")
-        self.input_spec = InputSpec(ndim=5, axes={channel_axis: channels})
-        self._add_weights(self.kernel_size + (self.filters, channels))
-        self.built = True
+        _build_transpose(self, input_shape, 5)
 
     def call(self, inputs):
         inputs_shape = shape(inputs)
