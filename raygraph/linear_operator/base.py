@@ -394,6 +394,18 @@ def broadcast_matrices(a, b):
 
 
 # ----- the views the defaults return -----------------------------------------------------------------------------
+def _init_wrapper(self, operator, name, is_non_singular, is_self_adjoint, is_positive_definite, is_square):
+    """An operator made from one other (adjoint, inverse): each hint not given is the wrapped operator's."""
+    hints = [operator.is_non_singular if is_non_singular is None else is_non_singular,
+             operator.is_self_adjoint if is_self_adjoint is None else is_self_adjoint,
+             operator.is_positive_definite if is_positive_definite is None else is_positive_definite,
+             operator.is_square if is_square is None else is_square]
+    LinearOperator.__init__(self, operator.dtype, None, *hints, name=name,
+                            parameters=dict(operator=operator, is_non_singular=is_non_singular,
+                                            is_self_adjoint=is_self_adjoint, is_positive_definite=is_positive_definite,
+                                            is_square=is_square, name=name))
+
+
 class LinearOperatorAdjoint(LinearOperator):
     """The adjoint (conjugate transpose) of an operator."""
 
@@ -406,14 +418,7 @@ class LinearOperatorAdjoint(LinearOperator):
             if getattr(operator, hint) is not None and value is not None and getattr(operator, hint) != value:
                 raise ValueError(f"An operator is {hint.replace('is_', '').replace('_', '-')} if and only if its "
                                  f"adjoint is {hint.replace('is_', '').replace('_', '-')}.")
-        hints = [operator.is_non_singular if is_non_singular is None else is_non_singular,
-                 operator.is_self_adjoint if is_self_adjoint is None else is_self_adjoint,
-                 operator.is_positive_definite if is_positive_definite is None else is_positive_definite,
-                 operator.is_square if is_square is None else is_square]
-        super().__init__(operator.dtype, None, *hints, name=name,
-                         parameters=dict(operator=operator, is_non_singular=is_non_singular,
-                                         is_self_adjoint=is_self_adjoint, is_positive_definite=is_positive_definite,
-                                         is_square=is_square, name=name))
+        _init_wrapper(self, operator, name, is_non_singular, is_self_adjoint, is_positive_definite, is_square)
 
     operator = property(lambda self: self._operator)
 
@@ -462,14 +467,7 @@ class LinearOperatorInversion(LinearOperator):
                 raise ValueError(f"Argument `{hint}` or argument `operator` must have supplied hint `{hint}` equal "
                                  f"to `True` or `None`. Found `operator.{hint}`: {getattr(operator, hint)}, "
                                  f"`{hint}`: {value}.")
-        hints = [operator.is_non_singular if is_non_singular is None else is_non_singular,
-                 operator.is_self_adjoint if is_self_adjoint is None else is_self_adjoint,
-                 operator.is_positive_definite if is_positive_definite is None else is_positive_definite,
-                 operator.is_square if is_square is None else is_square]
-        super().__init__(operator.dtype, None, *hints, name=name,
-                         parameters=dict(operator=operator, is_non_singular=is_non_singular,
-                                         is_self_adjoint=is_self_adjoint, is_positive_definite=is_positive_definite,
-                                         is_square=is_square, name=name))
+        _init_wrapper(self, operator, name, is_non_singular, is_self_adjoint, is_positive_definite, is_square)
 
     operator = property(lambda self: self._operator)
 
