@@ -13,6 +13,7 @@ from ..shape import unknown_shape
 from ..tensor import Tensor
 from .array import sum_to
 from .registry import NO_GRADIENT_DEFINED, NOT_DIFFERENTIABLE, apply_op, cpu_kernel, op
+from . import wide_rows
 from .shape_fns import bool_broadcast_shape, broadcast_shape, same_shape
 
 INDEX = (dtypes.int32, dtypes.int64)
@@ -149,13 +150,14 @@ def _binary(type, fn, allowed, grad, out=broadcast_shape, no_cpu_kernel=""):
 
 
 _add_grad = _binary_grad(lambda op, g, x, y: g, lambda op, g, x, y: g)
-_binary("AddV2", np.add, "bfloat16 float16 float32 float64 uint8 uint16 uint32 uint64 int8 int16 int32 int64 "
+_wide_add, _wide_sub, _wide_mul = wide_rows.binary(np.add), wide_rows.binary(np.subtract), wide_rows.binary(np.multiply)
+_binary("AddV2", _wide_add, "bfloat16 float16 float32 float64 uint8 uint16 uint32 uint64 int8 int16 int32 int64 "
         "complex64 complex128", _add_grad)
-_binary("Add", np.add, "bfloat16 float16 float32 float64 uint8 int8 int16 int32 int64 complex64 complex128 string",
+_binary("Add", _wide_add, "bfloat16 float16 float32 float64 uint8 int8 int16 int32 int64 complex64 complex128 string",
         _add_grad)
-_binary("Sub", np.subtract, "bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 int64 complex64 "
+_binary("Sub", _wide_sub, "bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 int64 complex64 "
         "complex128 uint32 uint64", _binary_grad(lambda op, g, x, y: g, lambda op, g, x, y: -g))
-_binary("Mul", np.multiply, ARITH, _binary_grad(lambda op, g, x, y: apply_op("Mul", [g, _conj(y)], {}),
+_binary("Mul", _wide_mul, ARITH, _binary_grad(lambda op, g, x, y: apply_op("Mul", [g, _conj(y)], {}),
                                                 lambda op, g, x, y: apply_op("Mul", [_conj(x), g], {})))
 _binary("RealDiv", _realdiv, ARITH, _binary_grad(lambda op, g, x, y: g / _conj(y),
                                                  lambda op, g, x, y: g * ((-_conj(x) / _conj(y)) / _conj(y))),
@@ -170,10 +172,10 @@ _binary("TruncateDiv", _truncatediv, ARITH, NOT_DIFFERENTIABLE, no_cpu_kernel="c
 _binary("Pow", _pow, "bfloat16 float32 float16 float64 int8 int16 int32 int64 complex64 complex128", _binary_grad(
     lambda op, g, x, y: g * y * pow(x, y - 1),
     lambda op, g, x, y: g * op.outputs[0] * _where_positive_log(x)))
-_binary("Maximum", np.maximum, MINMAX, _binary_grad(
+_binary("Maximum", wide_rows.binary(np.maximum, scalars=True), MINMAX, _binary_grad(
     lambda op, g, x, y: g * cast(greater_equal(x, y), g.dtype),
     lambda op, g, x, y: g * cast(less(x, y), g.dtype)))
-_binary("Minimum", np.minimum, MINMAX, _binary_grad(
+_binary("Minimum", wide_rows.binary(np.minimum, scalars=True), MINMAX, _binary_grad(
     lambda op, g, x, y: g * cast(less_equal(x, y), g.dtype),
     lambda op, g, x, y: g * cast(greater(x, y), g.dtype)))
 _binary("SquaredDifference", lambda x, y: np.square(x - y), FLOAT + " int32 int64 complex64 complex128",

@@ -21,6 +21,9 @@ from .slicing import slice as slice_, where
 from ..graph import get_default_graph
 from .control import Assert
 from .random import random_uniform
+from . import wide_rows
+
+_wide_add = wide_rows.binary(np.add)
 
 HALF_UP = "float16 bfloat16 float32 float64"
 RELU_T = "float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64"
@@ -33,7 +36,7 @@ def _unary(type, fn, grad, allowed=HALF_UP):
 
 
 def _relu_grad_kernel(a, g, y):
-    return (g * (y > 0)).astype(g.dtype, copy=False)
+    return wide_rows.relu_grad(g, y)
 
 
 def _softplus(x):
@@ -49,7 +52,7 @@ def _elu(x):
 _SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
 
 
-_unary("Relu", lambda x: np.maximum(x, 0).astype(x.dtype, copy=False),
+_unary("Relu", wide_rows.relu,
        lambda op, g: [apply_op("ReluGrad", [g, op.outputs[0]], {})], RELU_T + " qint8")
 op("ReluGrad", "gradients:T, features:T", kernel=_relu_grad_kernel, shape=same_shape, T=RELU_T, elementwise=True,
    grad=lambda op, g: [apply_op("ReluGrad", [g, op.inputs[1]], {}), apply_op("ZerosLike", [op.inputs[1]], {})])
@@ -400,7 +403,7 @@ def _bias_add_shape(inputs, a):
 def _bias_add_kernel(a, x, b):
     if a.get("data_format", "NHWC") == "NCHW" and np.ndim(x) > 2:
         return x + np.reshape(b, (-1,) + (1,) * (np.ndim(x) - 2))
-    return x + b
+    return _wide_add(x, b)
 
 
 _SUMMABLE = ("float32 float64 int32 uint8 int16 int8 complex64 int64 qint8 quint8 qint32 bfloat16 qint16 quint16 "
