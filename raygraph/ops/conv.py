@@ -11,6 +11,8 @@ LeNet's second convolution), all three kernels run through Fourier transforms in
 """
 from itertools import product
 
+import warnings
+
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from scheduler import intra_op
@@ -822,8 +824,7 @@ def _convolution_internal(input, filters, strides, padding, data_format, dilatio
 
 
 def _dilated_by_space_to_batch(input, filters, strides, padding, data_format, dilations, channel_index, nd, name):
-    """TF's _WithSpaceToBatch: pads and moves each dilation phase into the batch, convolves undilated (VALID), and
-    moves the result back, for static spatial shapes (the paddings and crops are constants)."""
+    """A dilated convolution as TF's _WithSpaceToBatch runs it (see _with_space_to_batch)."""
     strides = strides[2:] if channel_index == 1 else strides[1:-1]
     rate = np.array(dilations[2:] if channel_index == 1 else dilations[1:-1])
     if any(s != 1 for s in strides):
@@ -831,6 +832,16 @@ def _dilated_by_space_to_batch(input, filters, strides, padding, data_format, di
                          f"strides={strides} and dilation_rate={list(rate)}")
     if nd != 2:
         raise NotImplementedError("raygraph: dilated convolutions other than 2-D are not implemented yet")
+    return _with_space_to_batch(
+        input, filters, rate, padding, channel_index, nd, True,
+        lambda moved: _gen_conv2d(moved, filters, [1, 1, 1, 1], "VALID", None, data_format, None, name=name))
+
+
+def _with_space_to_batch(input, filters, rate, padding, channel_index, nd, filter_shape_const, conv):
+    """TF's _WithSpaceToBatch: pads and moves each dilation phase into the batch, runs `conv` undilated (VALID)
+    on it, and moves the result back, for static spatial shapes (the paddings and crops are constants).
+    `filter_shape_const`: the caller passed the filter's static shape (a "filter_shape" constant for SAME),
+    not a Shape op it made itself."""
     start = 2 if channel_index == 1 else 1
     dims = input.shape.as_list() if input.shape.ndims is not None else None
     spatial = None if dims is None else dims[start:start + nd]
@@ -839,7 +850,8 @@ def _dilated_by_space_to_batch(input, filters, strides, padding, data_format, di
         raise NotImplementedError("raygraph: dilated convolution needs static spatial and filter shapes")
     convert_to_tensor(rate.astype(np.int32), name="dilation_rate")
     if padding == "SAME":
-        convert_to_tensor(np.array(filters.shape.as_list(), np.int32), name="filter_shape")
+        if filter_shape_const:
+            convert_to_tensor(np.array(filters.shape.as_list(), np.int32), name="filter_shape")
         extra = (np.array(k) - 1) * rate
         base = np.stack([extra // 2, extra - extra // 2], axis=1).astype(np.int32)
         convert_to_tensor(base, name="stack")
@@ -862,8 +874,7 @@ def _dilated_by_space_to_batch(input, filters, strides, padding, data_format, di
         rate32 = np.concatenate([[1], rate32]).astype(np.int32)
         paddings, crops = (np.concatenate([np.zeros((1, 2), np.int32), v]) for v in (paddings, crops))
     moved = apply_op("SpaceToBatchND", [input, rate32, paddings], {})
-    out = _gen_conv2d(moved, filters, [1, 1, 1, 1], "VALID", None, data_format, None, name=name)
-    result = apply_op("BatchToSpaceND", [out, rate32, crops], {})
+    result = apply_op("BatchToSpaceND", [conv(moved), rate32, crops], {})
     if channel_index == 1 and result.shape.ndims is not None and result.shape.dims[1].value is None:
         result.set_shape(result.shape.as_list()[:1] + [filters.shape.as_list()[-1]] + result.shape.as_list()[2:])
     return result
@@ -1025,41 +1036,47 @@ def depthwise_conv2d_native_backprop_filter(input, filter_sizes, out_backprop, s
     return apply_op("DepthwiseConv2dNativeBackpropFilter", [input, filter_sizes, out_backprop], a, name=name)
 
 
-def _undilated(rate, dilations, fn_name):
-    rate = _lookup("dilations", dilations, "rate", rate)
-    if rate is not None and any(r != 1 for r in np.broadcast_to(rate, (2,))):
-        raise NotImplementedError(f"raygraph: dilated {fn_name} is not implemented yet")
-
-
-def _space_to_batch_prologue(filter):  # noqa: A002
-    """The constants TF's with_space_to_batch makes even when it has nothing to do (rate 1)."""
+def _depthwise_by_space_to_batch(input, filter, strides, padding, rate, data_format, name):  # noqa: A002
+    """TF's depthwise_conv2d body: with_space_to_batch over depthwise_conv2d_native, the filter's shape as a
+    Shape op; a dilation rate of 1 runs the op directly (after the constants TF makes anyway)."""
+    rate = [1, 1] if rate is None else [int(r) for r in np.broadcast_to(rate, (2,))]
+    if any(r > 1 for r in rate) and any(s != 1 for s in strides):
+        warnings.warn(f"When dilation rate is greater than 1, then all values of strides must be 1. Received: "
+                      f"`dilation rate` {rate} and `strides` {strides}")
     shape(filter)
-    convert_to_tensor(np.array([1, 1], np.int32), name="dilation_rate")
+    data_format = data_format or "NHWC"
+    if all(r == 1 for r in rate):
+        convert_to_tensor(np.array(rate, np.int32), name="dilation_rate")
+        return depthwise_conv2d_native(input, filter, strides, padding, data_format, name=name)
+    if any(r < 1 for r in rate):
+        convert_to_tensor(np.array(rate, np.int32), name="dilation_rate")
+        raise ValueError(f"`dilation_rate` must be positive. Received: dilation_rate={np.array(rate)}")
+    return _with_space_to_batch(
+        input, filter, np.array(rate), padding, 1 if data_format == "NCHW" else 3, 2, False,
+        lambda moved: depthwise_conv2d_native(moved, filter, strides, "VALID", data_format, name=name))
 
 
 def depthwise_conv2d(input, filter, strides, padding, rate=None, name=None, data_format=None,  # noqa: A002
                      dilations=None):
-    """`depthwise_conv2d_native` under a `depthwise` name scope (undilated)."""
-    _undilated(rate, dilations, "depthwise_conv2d")
+    """`depthwise_conv2d_native` under a `depthwise` name scope, dilated by space-to-batch as TF does."""
+    rate = _lookup("dilations", dilations, "rate", rate)
     with name_scope(name, "depthwise", [input, filter]) as name:
         input = convert_to_tensor(input, name="tensor_in")
         filter = convert_to_tensor(filter, name="filter_in")
-        _space_to_batch_prologue(filter)
-        return depthwise_conv2d_native(input, filter, strides, padding, data_format or "NHWC", name=name)
+        return _depthwise_by_space_to_batch(input, filter, strides, padding, rate, data_format, name)
 
 
 def separable_conv2d(input, depthwise_filter, pointwise_filter, strides, padding, rate=None, name=None,  # noqa: A002
                      data_format=None, dilations=None):
-    """A depthwise convolution followed by a 1x1 (pointwise) convolution (undilated)."""
-    _undilated(rate, dilations, "separable_conv2d")
+    """A depthwise convolution (dilated by space-to-batch as TF does) followed by a 1x1 (pointwise) one."""
+    rate = _lookup("dilations", dilations, "rate", rate)
     with name_scope(name, "separable_conv2d", [input, depthwise_filter, pointwise_filter]) as name:
         input = convert_to_tensor(input, name="tensor_in")
         depthwise_filter = convert_to_tensor(depthwise_filter, name="depthwise_filter")
         pointwise_filter = convert_to_tensor(pointwise_filter, name="pointwise_filter")
         pointwise_filter.shape.with_rank(4)
-        _space_to_batch_prologue(depthwise_filter)
-        depthwise = depthwise_conv2d_native(input, depthwise_filter, strides, padding, data_format or "NHWC",
-                                            name="depthwise")
+        depthwise = _depthwise_by_space_to_batch(input, depthwise_filter, strides, padding, rate, data_format,
+                                                 "depthwise")
         return _gen_conv2d(depthwise, pointwise_filter, [1, 1, 1, 1], "VALID", None, data_format or "NHWC", None,
                            name=name)
 

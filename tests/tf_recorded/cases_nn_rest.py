@@ -276,6 +276,21 @@ def case_depthwise_and_separable(tf):
             error(lambda: tf.nn.depthwise_conv2d(x, w, [1, 1, 1, 1], "FULL"))]
 
 
+def case_depthwise_and_separable_dilated(tf):
+    x = tf.placeholder(tf.float32, [None, 7, 8, 3], name="x")
+    w = tf.constant(np.cos(np.arange(3 * 3 * 3 * 2)).reshape(3, 3, 3, 2).astype(np.float32))
+    w2 = tf.constant(np.cos(np.arange(2 * 3 * 3 * 1)).reshape(2, 3, 3, 1).astype(np.float32))
+    pw = tf.constant(np.sin(np.arange(6 * 4)).reshape(1, 1, 6, 4).astype(np.float32))
+    y = tf.nn.depthwise_conv2d(x, w, [1, 1, 1, 1], "SAME", rate=[2, 2])
+    y2 = tf.nn.depthwise_conv2d(x, w2, [1, 1, 1, 1], "VALID", rate=[2, 3], name="dw")
+    y3 = tf.nn.separable_conv2d(x, w, pw, [1, 1, 1, 1], "SAME", rate=[3, 2])
+    y4 = tf.nn.depthwise_conv2d(x, w, [1, 1, 1, 1], "SAME", dilations=[1, 1])
+    graph = describe(tf)
+    g = tf.gradients(tf.reduce_sum(y * y) + tf.reduce_sum(y2) + tf.reduce_sum(tf.sin(y3)), [x, w, w2, pw])
+    return [graph, [sig(t) for t in (y, y2, y3, y4)], run(tf, [y, y2, y3, y4] + g, {x: XD}),
+            error(lambda: tf.nn.depthwise_conv2d(x, w, [1, 1, 1, 1], "SAME", rate=[0, 1]))]
+
+
 # ----- tf.initializers' names ------------------------------------------------------------------------------------
 def case_initializers_namespace(tf):
     names = ["he_normal", "he_uniform", "lecun_normal", "lecun_uniform", "glorot_normal", "glorot_uniform",
