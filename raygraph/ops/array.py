@@ -209,11 +209,14 @@ def _known_count(d):
 
 
 def _reshape_kernel(a, x, s):
-    if np.ndim(s) == 1 and np.all(s >= -1):
-        try:
-            return np.reshape(x, s.tolist())  # the common case; TF's checks below only explain failures
-        except ValueError:
-            pass
+    if type(s) is np.ndarray and s.ndim == 1:  # the common case (a list's min: 0.4 us; np.all ~5 us)
+        shape = s.tolist()
+        if not shape or min(shape) >= -1:
+            try:
+                # TF's checks below only explain failures; the method skips np.reshape's dispatch (2.5 -> 0.4 us)
+                return x.reshape(shape) if type(x) is np.ndarray else np.reshape(x, shape)
+            except ValueError:
+                pass
     return _reshape_checked(x, s)
 
 
