@@ -209,9 +209,10 @@ def _known_count(d):
 
 
 def _reshape_kernel(a, x, s):
-    if np.ndim(s) == 1 and np.all(s >= -1):
-        try:
-            return np.reshape(x, s.tolist())  # the common case; TF's checks below only explain failures
+    new = s.tolist() if np.ndim(s) == 1 else None
+    if new is not None and min(new, default=0) >= -1:
+        try:  # the common case, a view: TF's checks below only explain failures
+            return x.reshape(new) if isinstance(x, np.ndarray) else np.reshape(x, new)
         except ValueError:
             pass
     return _reshape_checked(x, s)
