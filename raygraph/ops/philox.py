@@ -74,6 +74,19 @@ def uint64_to_double(x0, x1):
     return ((np.uint64(1023) << np.uint64(52)) | man).view(np.float64) - 1.0
 
 
+def pairs_to_uint64(u):
+    """Rand64 of each (lo, hi) pair of uint32s in the (n, 2) array `u`: lo | hi << 32."""
+    return np.ascontiguousarray(u, "<u4").view("<u8").reshape(-1)
+
+
+def pairs_to_double(u):
+    """uint64_to_double of each (x0, x1) pair in the (n, 2) array `u`, in 4 numpy calls (not 8)."""
+    bits = np.ascontiguousarray(u[:, ::-1], "<u4").view("<u8").reshape(-1)  # a copy holding x1 | x0 << 32
+    bits &= np.uint64(0xFFFFFFFFFFFFF)
+    bits |= np.uint64(1023 << 52)
+    return bits.view(np.float64) - 1.0
+
+
 def uint16_to_half(x):
     bits = (np.uint16(15) << np.uint16(10)) | (x.astype(np.uint16) & np.uint16(0x3FF))
     return bits.view(np.float16) - np.float16(1)
