@@ -301,7 +301,11 @@ def _splitv_kernel(a, x, sizes, axis):
         sizes = _split_sizes(sizes, x.shape[axis], a["num_split"])
     except ValueError as e:
         raise _error(str(e)) from None
-    return _single(np.split(x, np.cumsum(sizes)[:-1], axis=axis))
+    before, start, parts = (slice(None),) * axis, 0, []
+    for size in sizes:  # views, as np.split's, without its Python-level overhead (~4x)
+        parts.append(x[before + (slice(start, start + size),)])
+        start += size
+    return _single(parts)
 
 
 op("SplitV", "value:T, size_splits:Tlen=int64, split_dim:int32", kernel=_splitv_kernel, Tlen="int8 int32 int64",
