@@ -23,8 +23,7 @@ _raw = TensorShape._raw
 # ----- the base distributions ---------------------------------------------------------------------------------
 def _uniform(range_max):
     def draw(u):  # pairs (lo, hi) of uint32s -> Rand64 % range
-        return ((u[:, 0].astype(np.uint64) | (u[:, 1].astype(np.uint64) << np.uint64(32)))
-                % np.uint64(range_max)).astype(np.int64)
+        return (philox.pairs_to_uint64(u) % np.uint64(range_max)).astype(np.int64)
     return draw, lambda values: np.full(np.shape(values), 1.0 / range_max, np.float32)
 
 
@@ -32,8 +31,12 @@ def _log_uniform(range_max):
     log_range = np.log1p(float(range_max))
 
     def draw(u):
-        x = philox.uint64_to_double(u[:, 0], u[:, 1])
-        return (np.exp(x * log_range).astype(np.int64) - 1) % range_max
+        x = philox.pairs_to_double(u)
+        x *= log_range
+        value = np.exp(x, out=x).astype(np.int64)
+        value -= 1
+        value %= range_max
+        return value
 
     def probability(values):
         v = np.asarray(values, np.float64)
@@ -44,14 +47,15 @@ def _log_uniform(range_max):
 _DISTRIBUTIONS = {"UniformCandidateSampler": _uniform, "LogUniformCandidateSampler": _log_uniform}
 
 
-def _sample(draw, key, start, num_sampled, unique):
+def _sample(draw, pairs, num_sampled, unique):
     """TF's RangeSampler::SampleBatchGetExpectedCountAvoid: the draws and how many tries they took (with
-    `unique`, the first `num_sampled` distinct values of the stream of draws, found a batch of draws at a time)."""
+    `unique`, the first `num_sampled` distinct values of the stream of draws, found a batch of draws at a time).
+    `pairs(n)`: the run's first n draws' uint32 pairs."""
     if not unique:
-        return draw(_uint32_pairs(key, start, 0, num_sampled)), num_sampled
+        return draw(pairs(num_sampled)), num_sampled
     n = 2 * num_sampled
     while True:
-        values = draw(_uint32_pairs(key, start, 0, n))
+        values = draw(pairs(n))
         _, first = np.unique(values, return_index=True)
         if first.size >= num_sampled:
             chosen = np.sort(first)[:num_sampled]
@@ -64,6 +68,38 @@ def _uint32_pairs(key, start, first, n):
     lo, hi = 2 * first, 2 * (first + n)
     block = np.arange(lo // 4, (hi + 3) // 4)
     return philox.blocks(key, start, block).reshape(-1)[lo - 4 * (lo // 4):][:hi - lo].reshape(n, 2)
+
+
+class _Stream:
+    """A sampler's Philox generator. A run reserves 512 blocks per sample but mostly reads only its first
+    `num_sampled` blocks (2 * num_sampled draws); those of the next runs are computed with this run's, in one
+    call: Philox costs ~50 numpy calls whatever the number of blocks."""
+
+    def __init__(self, seed, seed2, num_sampled):
+        self.gen = philox.Philox(seed, seed2)
+        self.stride, self.count = 512 * num_sampled, num_sampled
+        self.ahead = {}  # a later run's starting counter -> its first 2 * count draws
+
+    def next_run(self):
+        """Reserves a run's blocks; returns `pairs(n)`, its first n draws' (n, 2) uint32s."""
+        key, start = self.gen.key, self.gen.counter
+        self.gen.counter = (start + self.stride) % 2 ** 128
+        first = self.ahead.pop(start, None)
+        if first is None:
+            runs = max(1, 2048 // max(1, self.count))
+            offsets = np.arange(runs, dtype=np.uint64)[:, None] * np.uint64(self.stride) + np.arange(
+                self.count, dtype=np.uint64)
+            drawn = philox.blocks(key, start, offsets.reshape(-1)).reshape(runs, 2 * self.count, 2)
+            self.ahead = {(start + k * self.stride) % 2 ** 128: drawn[k] for k in range(1, runs)}
+            first = drawn[0]
+        return lambda n: first[:n] if n <= len(first) else _uint32_pairs(key, start, 0, n)
+
+
+def _stream(res, a):
+    stream = res.state.get("philox")
+    if stream is None:
+        stream = res.state["philox"] = _Stream(a["seed"], a["seed2"], a["num_sampled"])
+    return stream.next_run()
 
 
 def _expected(p, num_sampled, tries):
@@ -86,22 +122,18 @@ def _sampler_kernel(op_type):
         if unique and num_sampled > range_max:
             raise InvalidArgumentError(None, None, "Sampler's range is too small.")
         flat = np.asarray(true_classes).reshape(-1)
-        bad = (flat < 0) | (flat >= range_max)
-        if bad.any():
+        if flat.size and (flat.min() < 0 or flat.max() >= range_max):
+            bad = (flat < 0) | (flat >= range_max)
             raise InvalidArgumentError(None, None, f"`true_candidate` out of range [0, {range_max}), received "
                                        f"{int(flat[np.argmax(bad)])}")
-        gen = res.state.get("philox")
-        if gen is None:
-            gen = res.state["philox"] = philox.Philox(a["seed"], a["seed2"])
-        start = gen.counter  # TF reserves 2048 uint32s (512 blocks) per sample and run
-        gen.counter = (gen.counter + 512 * num_sampled) % 2 ** 128
         if op_type == "AllCandidateSampler":  # every class once: expected counts 1
             return (np.arange(num_sampled, dtype=np.int64), np.ones(np.shape(true_classes), np.float32),
                     np.ones(num_sampled, np.float32))
+        pairs = _stream(res, a)  # TF reserves 2048 uint32s (512 blocks) per sample and run
         draw, probability = _DISTRIBUTIONS[op_type](range_max)
-        sampled, tries = _sample(draw, gen.key, start, num_sampled, unique)
-        return (sampled, _expected(probability(true_classes), num_sampled, tries),
-                _expected(probability(sampled), num_sampled, tries))
+        sampled, tries = _sample(draw, pairs, num_sampled, unique)
+        counts = _expected(probability(np.concatenate([flat, sampled])), num_sampled, tries)  # one pass for both
+        return sampled, counts[:flat.size].reshape(np.shape(true_classes)), counts[flat.size:]
     return kernel
 
 
@@ -188,7 +220,7 @@ def _weighted(weights):
     cdf = np.cumsum(weights)
 
     def draw(u):
-        x = philox.uint64_to_double(u[:, 0], u[:, 1]) * cdf[-1]
+        x = philox.pairs_to_double(u) * cdf[-1]
         return np.minimum(np.searchsorted(cdf, x, side="right"), len(cdf) - 1).astype(np.int64)
 
     def probability(values):
@@ -208,13 +240,9 @@ def _unigram_kernel(op_type):
         weights = res.state["weights"]
         if unique and num_sampled > np.count_nonzero(weights):
             raise InvalidArgumentError(None, None, "Sampler's range is too small.")
-        gen = res.state.get("philox")
-        if gen is None:
-            gen = res.state["philox"] = philox.Philox(a["seed"], a["seed2"])
-        start = gen.counter
-        gen.counter = (gen.counter + 512 * num_sampled) % 2 ** 128
+        pairs = _stream(res, a)
         draw, probability = _weighted(weights)
-        sampled, tries = _sample(draw, gen.key, start, num_sampled, unique)
+        sampled, tries = _sample(draw, pairs, num_sampled, unique)
         out = (sampled, _expected(probability(true_classes), num_sampled, tries),
                _expected(probability(sampled), num_sampled, tries))
         if op_type == "LearnedUnigramCandidateSampler":  # TF updates the counts after sampling

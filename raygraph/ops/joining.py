@@ -301,7 +301,11 @@ def _splitv_kernel(a, x, sizes, axis):
         sizes = _split_sizes(sizes, x.shape[axis], a["num_split"])
     except ValueError as e:
         raise _error(str(e)) from None
-    return _single(np.split(x, np.cumsum(sizes)[:-1], axis=axis))
+    before, start, parts = (slice(None),) * axis, 0, []
+    for size in sizes:  # views, as np.split's, without its Python-level overhead (~4x)
+        parts.append(x[before + (slice(start, start + size),)])
+        start += size
+    return _single(parts)
 
 
 op("SplitV", "value:T, size_splits:Tlen=int64, split_dim:int32", kernel=_splitv_kernel, Tlen="int8 int32 int64",
@@ -397,9 +401,21 @@ def _pad_kernel(a, x, p, c=0):
     if np.shape(p) != (np.ndim(x), 2):
         raise _error(f"The first dimension of paddings must be the rank of inputs{_text(np.shape(p))}, "
                      f"{_text(np.shape(x))}")
-    if np.any(np.asarray(p) < 0):
+    pads = np.asarray(p).tolist()
+    if any(n < 0 for pair in pads for n in pair):
         raise _error(f"Paddings must be non-negative: {int(np.min(p))}")
-    return np.pad(x, p, constant_values=c)
+    x = np.asarray(x)
+    if x.dtype.hasobject:
+        return np.pad(x, p, constant_values=c)
+    out = np.empty(tuple(n + lo + hi for n, (lo, hi) in zip(x.shape, pads)), x.dtype)  # np.pad: ~10x slower
+    out[tuple(slice(lo, lo + n) for n, (lo, _) in zip(x.shape, pads))] = x
+    for axis, (lo, hi) in enumerate(pads):  # then only the borders are filled
+        before = (slice(None),) * axis
+        if lo:
+            out[before + (slice(0, lo),)] = c
+        if hi:
+            out[before + (slice(out.shape[axis] - hi, None),)] = c
+    return out
 
 
 def _pad_grad(op, g):

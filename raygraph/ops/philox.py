@@ -11,11 +11,14 @@ values do not depend on how the work is split. Each block is four uint32s; a dis
 into 4 floats (uniform, normal), 2 doubles, or, for the truncated normal, reads blocks one uint32 at a time
 from counter + 256 * g (float) or + 128 * g (double) until it has its group.
 """
+import functools
+
 import numpy as np
 
-_M32 = np.uint64(0xFFFFFFFF)
+_M32, _32 = np.uint64(0xFFFFFFFF), np.uint64(32)
 _MULT = (np.uint64(0xD2511F53), np.uint64(0xCD9E8D57))
 _WEYL = (0x9E3779B9, 0xBB67AE85)
+_MULT_COL = np.array([[0xD2511F53], [0xCD9E8D57]], np.uint64)
 _SAMPLES_PER_OUTPUT = 256
 
 
@@ -40,14 +43,24 @@ def blocks(key, start, offsets):
     offsets = np.asarray(offsets, np.uint64)
     lo = np.uint64(start % 2 ** 64) + offsets  # uint64 arithmetic wraps, as the 128-bit counter's low half
     hi = np.uint64(start >> 64) + (lo < offsets).astype(np.uint64)
-    c = [lo & _M32, lo >> np.uint64(32), hi & _M32, hi >> np.uint64(32)]
+    words = np.stack([lo, hi])
+    even, odd = words & _M32, words >> _32  # rows: words 0 and 2 of each block, words 1 and 3
+    for round_key in _round_keys(key):  # a round, on both halves at once: (c0, c2) * mult -> (hi, lo) pairs
+        p = even * _MULT_COL
+        even = (p >> _32)[::-1] ^ odd  # c0 = hi(p1) ^ c1 ^ k0, c2 = hi(p0) ^ c3 ^ k1
+        even ^= round_key
+        odd = (p & _M32)[::-1]  # c1 = lo(p1), c3 = lo(p0)
+    out = np.empty((len(offsets), 2, 2), np.uint32)
+    out[:, :, 0], out[:, :, 1] = even.T, odd.T
+    return out.reshape(-1, 4)
+
+
+@functools.lru_cache(maxsize=64)
+def _round_keys(key):
+    """The ten rounds' keys (k0, k1), each a column to xor into both halves of a round's output."""
     k0, k1 = key & 0xFFFFFFFF, key >> 32
-    for _ in range(10):
-        p0, p1 = _MULT[0] * c[0], _MULT[1] * c[2]
-        c = [(p1 >> np.uint64(32)) ^ c[1] ^ np.uint64(k0), p1 & _M32,
-             (p0 >> np.uint64(32)) ^ c[3] ^ np.uint64(k1), p0 & _M32]
-        k0, k1 = (k0 + _WEYL[0]) & 0xFFFFFFFF, (k1 + _WEYL[1]) & 0xFFFFFFFF
-    return np.stack(c, axis=-1).astype(np.uint32)
+    return np.array([[[(k0 + r * _WEYL[0]) & 0xFFFFFFFF], [(k1 + r * _WEYL[1]) & 0xFFFFFFFF]] for r in range(10)],
+                    np.uint64)
 
 
 # ----- uint32s -> floats (TF's random_distributions.h) --------------------------------------------------------
@@ -59,6 +72,19 @@ def uint32_to_float(x):
 def uint64_to_double(x0, x1):
     man = ((x0.astype(np.uint64) & np.uint64(0xFFFFF)) << np.uint64(32)) | x1.astype(np.uint64)
     return ((np.uint64(1023) << np.uint64(52)) | man).view(np.float64) - 1.0
+
+
+def pairs_to_uint64(u):
+    """Rand64 of each (lo, hi) pair of uint32s in the (n, 2) array `u`: lo | hi << 32."""
+    return np.ascontiguousarray(u, "<u4").view("<u8").reshape(-1)
+
+
+def pairs_to_double(u):
+    """uint64_to_double of each (x0, x1) pair in the (n, 2) array `u`, in 4 numpy calls (not 8)."""
+    bits = np.ascontiguousarray(u[:, ::-1], "<u4").view("<u8").reshape(-1)  # a copy holding x1 | x0 << 32
+    bits &= np.uint64(0xFFFFFFFFFFFFF)
+    bits |= np.uint64(1023 << 52)
+    return bits.view(np.float64) - 1.0
 
 
 def uint16_to_half(x):

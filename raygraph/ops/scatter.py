@@ -33,30 +33,59 @@ def writable(ref):
 
 def first_bad(idx, n):
     """The position of the first index outside [0, n), or None."""
-    bad = (idx < 0) | (idx >= n)
-    return int(np.argmax(bad)) if bad.any() else None
+    if idx.size == 0 or (idx.min() >= 0 and idx.max() < n):
+        return None
+    return int(np.argmax((idx < 0) | (idx >= n)))
+
+
+def _repeats(idx):
+    """None when no index repeats; else, for the indices that repeat, the positions of their first
+    occurrences, then of their second occurrences, and so on (a list of position arrays)."""
+    order = np.argsort(idx, kind="stable")
+    s = idx[order]
+    repeat = np.flatnonzero(s[1:] == s[:-1])  # sorted position j + 1 repeats position j
+    if repeat.size == 0:
+        return None
+    batches, rank, last = [[]], 0, -2
+    for j in repeat.tolist():  # few in a sparse gradient: grouped in Python
+        rank = rank + 1 if j == last + 1 else 1
+        if rank == 1:
+            batches[0].append(j)
+        if rank == len(batches):
+            batches.append([])
+        batches[rank].append(j + 1)
+        last = j
+    return [order[b] for b in batches]
 
 
 def in_order(idx):
-    """Positions of `idx` in batches whose indices are distinct: first every index's first occurrence, then each
-    repeat alone, in order. Applying the batches one after another updates each row in the order TF's
+    """Positions of `idx` in batches whose indices are distinct: every index's first occurrence, then every
+    second occurrence, and so on. Applying the batches one after another updates each row in the order TF's
     sequential kernels do, with one vectorized step when nothing repeats."""
-    _, first = np.unique(idx, return_index=True)
-    if first.size == idx.size:
+    reps = _repeats(idx)
+    if reps is None:
         return [slice(None)]
-    rest = np.ones(idx.size, bool)
-    rest[first] = False
-    return [np.sort(first)] + [slice(i, i + 1) for i in np.flatnonzero(rest).tolist()]
+    first = np.ones(idx.size, bool)
+    for part in reps[1:]:
+        first[part] = False
+    return [np.flatnonzero(first)] + reps[1:]
 
 
 def add_rows(var, idx, rows, subtract=False):
-    """var[idx] += rows (or -=), repeated indices adding up in order."""
-    for part in in_order(idx):
-        at = idx[part]
-        if subtract:
-            var[at] -= rows[part]
-        else:
-            var[at] += rows[part]
+    """var[idx] += rows (or -=), repeated indices adding up in order: all rows at once, then the rows of the
+    indices that repeat (few in a sparse gradient) are put back and redone one occurrence at a time."""
+    fn = np.subtract if subtract else np.add
+    reps = _repeats(idx)
+    if reps is not None:
+        saved = var[idx[reps[0]]]
+    new = np.take(var, idx, axis=0)
+    fn(new, rows, out=new)
+    var[idx] = new
+    if reps is not None:
+        var[idx[reps[0]]] = saved
+        for part in reps:
+            at = idx[part]
+            var[at] = fn(var[at], rows[part])
 
 
 # ----- the scatter ops ----------------------------------------------------------------------------------------
@@ -81,7 +110,9 @@ def _scatter_kernel(kind):
                                            f"[1:] or updates.shape = [], got updates.shape {list(ushape)}, "
                                            f"indices.shape {list(ishape)}, params.shape {list(shape)}")
             idx = np.asarray(indices).reshape(-1).astype(np.int64, copy=False)
-            rows = np.broadcast_to(np.asarray(updates, var.dtype), (idx.size,) + shape[1:])
+            rows = np.asarray(updates, var.dtype)
+            if rows.shape != (idx.size,) + shape[1:]:
+                rows = np.broadcast_to(rows, (idx.size,) + shape[1:])
             bad = first_bad(idx, shape[0])
             _combine(kind, var, idx[:bad], rows[:bad])  # TF's kernel has applied the rows before a bad index
             if bad is not None:
