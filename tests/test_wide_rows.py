@@ -48,17 +48,3 @@ def test_relu_and_its_gradient():
     g = RNG.standard_normal(x.shape).astype(np.float32)
     np.testing.assert_array_equal(wide_rows.relu_grad(g, x), g * (x > 0))
 
-
-@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64, np.int8, np.int64, np.complex64])
-def test_select_copies_the_chosen_bits(dtype):
-    n = 1 << 15
-    a = (RNG.standard_normal(n) * 100).astype(dtype)
-    b = (RNG.standard_normal(n) * 100).astype(dtype)
-    if np.dtype(dtype).kind == "f":
-        a[:4] = [np.nan, np.inf, -0.0, -np.inf]
-    c = RNG.random(n) < 0.5
-    got = wide_rows.select(c, a, b)
-    assert got.dtype == a.dtype and got.shape == a.shape
-    np.testing.assert_array_equal(got.view(np.uint8), np.where(c, a, b).view(np.uint8))
-    small = wide_rows.select(c[:10], a[:10], b[:10])   # np.where itself
-    np.testing.assert_array_equal(small, np.where(c[:10], a[:10], b[:10]))

@@ -17,7 +17,7 @@ from .shape_fns import broadcast_dims, dims, merge_dims, same_shape, with_rank
 from .filling import range as range_, zeros_like
 from .joining import concat
 from .linalg import matmul
-from .slicing import slice as slice_, where
+from .slicing import choose, slice as slice_, where
 from ..graph import get_default_graph
 from .control import Assert
 from .random import random_uniform
@@ -52,16 +52,16 @@ def _softplus(x):
     with np.errstate(over="ignore", invalid="ignore"):
         e = np.exp(x)
         out = np.log1p(e)
-    for choose, value in ((x > -t, x), (x < t, e)):
-        if choose.any():
-            out = wide_rows.select(choose, value, out)
+    for where_, value in ((x > -t, x), (x < t, e)):
+        if where_.any():
+            out = choose(where_, value, out)
     return out
 
 
 def _elu(x):
     """expm1(x) where x < 0, else x, as TF."""
     with np.errstate(over="ignore"):
-        return wide_rows.select(x < 0, np.expm1(x), x).astype(x.dtype, copy=False)
+        return choose(x < 0, np.expm1(x), x).astype(x.dtype, copy=False)
 
 
 _SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946

@@ -71,23 +71,3 @@ def relu_grad(g, y):
     """g where y > 0, else 0: multiplying by the mask as g's type is 1.8x faster than by the bool mask."""
     return g * (y > 0).astype(g.dtype)
 
-
-_INTS = {1: np.int8, 2: np.int16, 4: np.int32, 8: np.int64}
-
-
-def select(c, a, b):
-    """np.where(c, a, b) for a bool array `c` and arrays `a`, `b` of its shape and one dtype, by bit operations
-    on large arrays: the chosen elements' bits are copied exactly, 4-5x faster than np.where's own loop (1M
-    floats: 4.2 ms against 0.8-1.2 ms)."""
-    it = _INTS.get(a.dtype.itemsize)
-    if (it is None or c.size < MIN_SIZE or not (a.shape == b.shape == c.shape) or a.dtype != b.dtype
-            or c.dtype != np.bool_ or not (a.flags.c_contiguous and b.flags.c_contiguous and c.flags.c_contiguous)):
-        return np.where(c, a, b)
-    bits = a.view(it)
-    other = b.view(it)
-    mask = c.view(np.int8).astype(it)
-    np.negative(mask, out=mask)      # 0 or all ones
-    out = np.bitwise_xor(bits, other)
-    out &= mask
-    out ^= other
-    return out.view(a.dtype)
