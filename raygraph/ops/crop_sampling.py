@@ -33,17 +33,25 @@ class _Draws:
     """TF's SimplePhilox over the blocks at key, start, start + 1, ...: uint32s one at a time."""
 
     def __init__(self, key, start):
-        self.key, self.start, self.next_block, self.buffer = key, start, 0, []
+        self.key, self.start, self.next_block, self.buffer, self.floats = key, start, 0, [], []
+
+    def _refill(self):
+        bits = philox.blocks(self.key, self.start, np.arange(self.next_block, self.next_block + 64)).reshape(-1)
+        self.buffer, self.floats = bits.tolist()[::-1], list(philox.uint32_to_float(bits)[::-1])
+        self.next_block += 64
 
     def rand32(self):
         if not self.buffer:
-            block = philox.blocks(self.key, self.start, np.arange(self.next_block, self.next_block + 64))
-            self.buffer = block.reshape(-1).tolist()[::-1]
-            self.next_block += 64
+            self._refill()
+        self.floats.pop()
         return self.buffer.pop()
 
     def rand_float(self):
-        return philox.uint32_to_float(np.uint32(self.rand32()))
+        """TF's RandFloat: the next uint32 as a float32 in [0, 1)."""
+        if not self.buffer:
+            self._refill()
+        self.buffer.pop()
+        return self.floats.pop()
 
     def uniform(self, n):
         """ExactUniformInt: a power of two masks one draw; else draws below (2^32 - 1) % n + 1 are rejected."""
@@ -93,22 +101,19 @@ def _random_crop(width, height, min_rel, max_rel, aspect, draws):
     return x, y, w, h
 
 
-def _area(x0, y0, x1, y1):
-    return _F((x1 - x0) * (y1 - y0))
-
-
 def _covers(crop, boxes, min_covered):
-    """TF's SatisfiesOverlapConstraints: the crop has pixels and covers enough of one box that has pixels."""
+    """TF's SatisfiesOverlapConstraints: the crop has pixels and covers enough of one box that has pixels (areas
+    are int products made float32, as TF's Rectangle::Area)."""
     x, y, w, h = crop
-    if _area(x, y, x + w, y + h) < 1:
+    if w * h < 1:
         return False
     for bx0, by0, bx1, by1 in boxes:
-        object_area = _area(bx0, by0, bx1, by1)
+        object_area = (bx1 - bx0) * (by1 - by0)
         if object_area < 1:
             continue
         ix0, iy0, ix1, iy1 = max(x, bx0), max(y, by0), min(x + w, bx1), min(y + h, by1)
-        inter = _area(ix0, iy0, ix1, iy1) if ix0 <= ix1 and iy0 <= iy1 else _F(0)
-        if inter / object_area >= min_covered:
+        inter = (ix1 - ix0) * (iy1 - iy0) if ix0 <= ix1 and iy0 <= iy1 else 0
+        if _F(inter) / _F(object_area) >= min_covered:
             return True
     return False
 
