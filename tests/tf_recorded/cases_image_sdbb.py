@@ -57,11 +57,11 @@ def case_no_boxes_use_image(tf):
 
 
 def case_aspect_and_area_ranges(tf):
-    settings = [dict(aspect_ratio_range=(0.5, 2.0), area_range=(0.08, 1.0)),
-                dict(aspect_ratio_range=(3.0, 4.0), area_range=(0.5, 1.0)),  # wider than the image allows
-                dict(aspect_ratio_range=(0.1, 0.2)), dict(area_range=(0.3, 0.3)),
-                dict(area_range=(0.9, 0.2)),  # min > max: every attempt fails, the whole image
-                dict(max_attempts=1), dict(max_attempts=3, area_range=(0.01, 0.02), min_object_covered=0.0)]
+    settings = [{"aspect_ratio_range": (0.5, 2.0), "area_range": (0.08, 1.0)},
+                {"aspect_ratio_range": (3.0, 4.0), "area_range": (0.5, 1.0)},  # wider than the image allows
+                {"aspect_ratio_range": (0.1, 0.2)}, {"area_range": (0.3, 0.3)},
+                {"area_range": (0.9, 0.2)},  # min > max: every attempt fails, the whole image
+                {"max_attempts": 1}, {"max_attempts": 3, "area_range": (0.01, 0.02), "min_object_covered": 0.0}]
     outs = [tf.image.sample_distorted_bounding_box([37, 211, 3], BOXES, seed=21, seed2=i, **kw)
             for i, kw in enumerate(settings)]
     return [describe(tf)[-3:], _runs(tf, outs, 3)]
@@ -119,8 +119,8 @@ def case_run_errors(tf):
              {boxes: np.array([[[0.1, 0.2, 1.5, 0.9]]], np.float32)},
              {boxes: np.array([[[-0.1, 0.2, 0.5, 0.9]]], np.float32)}, {boxes: np.zeros([2, 0, 4], np.float32)}]
     errors = [run_error(tf, fed, {**good, **f}) for f in feeds]
-    attrs = [dict(area_range=(0.0, 1.0)), dict(area_range=(0.1, 1.5)), dict(aspect_ratio_range=(0.0, 1.0)),
-             dict(aspect_ratio_range=(-1.0, 1.0)), dict(max_attempts=0), dict(area_range=(0.1, 0.2, 0.3))]
+    attrs = [{"area_range": (0.0, 1.0)}, {"area_range": (0.1, 1.5)}, {"aspect_ratio_range": (0.0, 1.0)},
+             {"aspect_ratio_range": (-1.0, 1.0)}, {"max_attempts": 0}, {"area_range": (0.1, 0.2, 0.3)}]
     for kw in attrs:
         errors.append(run_error(tf, tf.image.sample_distorted_bounding_box([40, 40, 3], BOX, seed=1, **kw)))
     return errors
