@@ -189,8 +189,8 @@ def _sample(a, key, start, image_size, boxes, min_covered):
     if min_covered < 0:
         raise InvalidArgumentError(None, None, f"Min object covered must be non-negative: {min_covered:g}")
     boxes = _pixel_boxes(boxes, height, width, a["use_image_if_no_bounding_boxes"])
-    (min_area, max_area), (min_aspect, max_aspect) = (_F(v) for v in a["area_range"]), (
-        _F(v) for v in a["aspect_ratio_range"])
+    min_area, max_area = (_F(v) for v in a["area_range"])
+    min_aspect, max_aspect = (_F(v) for v in a["aspect_ratio_range"])
     draws = _Draws(key, start)
     crop = None
     for _ in range(a["max_attempts"]):
@@ -205,7 +205,8 @@ def _sample(a, key, start, image_size, boxes, min_covered):
     if height < h + y:
         raise FailedPreconditionError(None, None, f"height must be >= target_height: height = {height}vs {h} + {y}")
     t = a["T"].as_numpy_dtype
-    bbox = np.array([y, x, y + h, x + w], np.float32) / np.array([height, width, height, width], np.float32)
+    with np.errstate(invalid="ignore", divide="ignore"):  # an empty image: TF's 0 / 0 too
+        bbox = np.array([y, x, y + h, x + w], np.float32) / np.array([height, width, height, width], np.float32)
     return (np.array([y, x, 0]).astype(t), np.array([h, w, -1]).astype(t), bbox.reshape(1, 1, 4))
 
 
