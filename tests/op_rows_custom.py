@@ -476,6 +476,32 @@ def _samplers(tf):
 
 
 
+def _distorted_boxes(tf):
+    """The distorted-crop samplers: TF's crops for these seeds (raw ops; tf.image's function is compared with TF
+    case by case in tests/tf_recorded/cases_image_sdbb.py), the stateful one advancing, the stateless one not."""
+    box = np.array([[[0.1, 0.2, 0.5, 0.9]]], np.float32)
+    attrs = {"aspect_ratio_range": [0.75, 1.33], "area_range": [0.05, 1.0], "max_attempts": 100,
+             "use_image_if_no_bounding_boxes": False}
+    v1 = raw(tf, "SampleDistortedBoundingBox", [[120, 90, 3], box],
+             dict(attrs, seed=3, seed2=4, min_object_covered=0.3))
+    v2 = tf.image.sample_distorted_bounding_box([120, 90, 3], box, seed=3, seed2=4, min_object_covered=0.3)
+    stateless = raw(tf, "StatelessSampleDistortedBoundingBox",
+                    [tf.constant([120, 90, 3], tf.int64), box, 0.3, tf.constant([5, 6])], attrs)
+    crops = {"SampleDistortedBoundingBox": v1, "SampleDistortedBoundingBoxV2": v2,
+             "StatelessSampleDistortedBoundingBox": stateless}
+
+    def check(s):
+        runs = [s.run(crops) for _ in range(2)]
+        for name in ("SampleDistortedBoundingBox", "SampleDistortedBoundingBoxV2"):
+            assert [list(r[name][0]) + list(r[name][1]) for r in runs] == [[37, 1, 0, 66, 70, -1],
+                                                                          [8, 30, 0, 45, 51, -1]], runs
+        for r in runs:
+            begin, size, bbox = r["StatelessSampleDistortedBoundingBox"]
+            assert begin.dtype == I64 and list(begin) + list(size) == [37, 3, 0, 73, 83, -1], r
+            assert np.allclose(bbox, [[[37 / 120, 3 / 90, 110 / 120, 86 / 90]]]) and bbox.dtype == F32
+    return dict.fromkeys(crops, check)
+
+
 def _sharded_save(tf):
     """The ops TF's sharded savers add, as a SavedModel's saver runs them: a temporary prefix, its shard's
     file name, then the shards merged into one bundle."""
@@ -573,7 +599,7 @@ def _input_helpers(tf):
 
 
 CUSTOM = [_sources, _random, _files, _control, _loops, _state, _summaries, _training, _sharded_save, _data,
-          _data_experimental, _sparse, _samplers, _scatter_add, _queues, _input_helpers, _accumulators]
+          _data_experimental, _sparse, _samplers, _distorted_boxes, _scatter_add, _queues, _input_helpers, _accumulators]
 
 
 def _more_random(tf):
