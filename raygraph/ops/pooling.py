@@ -120,20 +120,69 @@ def _lowest(dtype):
 # Reducing over the window offsets (a strided slice of the padded input each) is 3-6x faster than reducing
 # over the window axes of numpy's sliding_window_view, whose inner loops run over the few cells of a window.
 def _window_reduce(xp, g, combine):
+    """The window cells combined in TF's scan order; `g` None: `xp` is _planes' planes."""
     out = None
-    for sl in _offsets(g):
-        out = xp[sl].copy() if out is None else combine(out, xp[sl], out=out)
+    for cells in (xp if g is None else (xp[sl] for sl in _offsets(g))):
+        out = cells.copy() if out is None else combine(out, cells, out=out)
     return out
 
 
-def _first_hits(xp, g, best):
-    """For each window offset, in order: its slice, and where it holds its window's first maximum."""
-    free = np.ones(g.out, bool)
-    for sl in _offsets(g):
-        hit = np.equal(xp[sl], best)
-        hit &= free
-        free ^= hit   # hit is within free
-        yield sl, hit
+def _first_hits(hits):
+    """`hits` (per window offset in order: where its cell equals its window's maximum) narrowed, in place, to
+    each window's first hit. A window whose maximum is NaN has none."""
+    taken = hits[0].copy()
+    for hit in hits[1:]:
+        np.greater(hit, taken, out=hit)   # a hit not taken yet
+        taken |= hit
+    return hits
+
+
+def _hits_at_offsets(xp, g):
+    """Per window offset, in order: its slice, and where it holds its window's first maximum."""
+    best = _window_reduce(xp, g, np.maximum)
+    return zip(_offsets(g), _first_hits([np.equal(xp[sl], best) for sl in _offsets(g)]))
+
+
+# Gradients of windows that do not overlap (2x2/2, ...; each cell in at most one window) take another path:
+# the cells at each window offset are gathered into one contiguous plane, comparisons and products run over
+# whole planes, and the results are scattered back. An op over a strided slice runs its inner loop along the
+# cells after the last pooled axis only (NHWC: a pixel's C channels; 16 are ~3x slower per element than long
+# rows); the copies move each such run of cells as one opaque item, so they are not slowed by it.
+def _disjoint(g):
+    return all(k <= s for k, s in zip(g.ksize, g.strides))
+
+
+def _last_pooled(g):
+    return max((a for a, (k, s) in enumerate(zip(g.ksize, g.strides)) if (k, s) != (1, 1)), default=0)
+
+
+def _runs(a, axis):
+    """C-contiguous `a` viewed with the run of cells after `axis` as one opaque item (writes go to `a`)."""
+    lead = a.shape[:axis + 1]
+    run = np.dtype((np.void, a.size // int(np.prod(lead)) * a.itemsize))
+    return a.reshape(lead + (-1,)).view(run).reshape(lead)
+
+
+def _planes(xp, g):
+    """The cells at each window offset, in TF's row-major scan order: shape (window cells,) + output shape."""
+    last = _last_pooled(g)
+    planes = np.empty((int(np.prod(g.ksize)),) + g.out, xp.dtype)
+    src, dst = _runs(np.ascontiguousarray(xp), last), _runs(planes, last + 1)
+    for i, sl in enumerate(_offsets(g)):
+        dst[i] = src[sl[:last + 1]]
+    return planes
+
+
+def _scattered(planes, g, shape, dtype):
+    """The inverse of _planes for disjoint windows: an array of `shape` with each (contiguous) plane's values
+    at the cells they came from, zero at cells no window covers."""
+    last = _last_pooled(g)
+    tiled = all(k == s and n == o * k for n, k, s, o in zip(shape, g.ksize, g.strides, g.out))
+    out = (np.empty if tiled else np.zeros)(shape, dtype)
+    dst = _runs(out, last)
+    for plane, sl in zip(planes, _offsets(g)):
+        dst[sl[:last + 1]] = _runs(plane, last)
+    return out
 
 
 def _counts(shape, g):
@@ -183,13 +232,15 @@ def _max_pool_grad_kernel(op_type):
         if 0 in g.out or x.size == 0:
             return np.zeros(x.shape, grad.dtype)
         xp = _padded(x, g.pads, _lowest(x.dtype))
-        tiled = all(k == s and n == o * k for n, k, s, o in zip(xp.shape, g.ksize, g.strides, g.out))
-        dxp = (np.empty if tiled else np.zeros)(xp.shape, grad.dtype)
-        for sl, hit in _first_hits(xp, g, _window_reduce(xp, g, np.maximum)):
-            if tiled:   # windows that tile the input write each cell once
-                np.multiply(grad, hit, out=dxp[sl])
-            else:
-                dxp[sl] += grad * hit
+        if _disjoint(g):
+            planes = _planes(xp, g)
+            best = _window_reduce(planes, None, np.maximum)
+            grads = np.multiply(grad, _first_hits(np.equal(planes, best)),
+                                out=planes if planes.dtype == grad.dtype else None)
+            return _cropped(_scattered(grads, g, xp.shape, grad.dtype), g.pads)
+        dxp = np.zeros(xp.shape, grad.dtype)
+        for sl, hit in _hits_at_offsets(xp, g):
+            dxp[sl] += grad * hit
         return _cropped(dxp, g.pads)
     return kernel
 
@@ -203,7 +254,7 @@ def _max_pool_grad_grad_kernel(op_type):
         if 0 in g.out or x.size == 0:
             return out
         xp, gp = _padded(x, g.pads, _lowest(x.dtype)), _padded(grad, g.pads, 0)
-        for sl, hit in _first_hits(xp, g, _window_reduce(xp, g, np.maximum)):
+        for sl, hit in _hits_at_offsets(xp, g):
             out += gp[sl] * hit
         return out
     return kernel
@@ -218,9 +269,13 @@ def _avg_pool_grad_kernel(op_type):
         g = _geometry(op_type, a, shape_)
         _check_grad_shape(grad, g)
         padded = tuple(n + b + e for n, (b, e) in zip(shape_, g.pads))
-        dxp = np.zeros(padded, _accumulator(grad.dtype))
-        if 0 not in g.out and 0 not in shape_:
-            share = grad / _counts(shape_, g)
+        if 0 in g.out or 0 in shape_:
+            return np.zeros(shape_, grad.dtype)
+        share, dtype = grad / _counts(shape_, g), _accumulator(grad.dtype)
+        if _disjoint(g):
+            dxp = _scattered([share.astype(dtype)] * int(np.prod(g.ksize)), g, padded, dtype)
+        else:
+            dxp = np.zeros(padded, dtype)
             for sl in _offsets(g):
                 dxp[sl] += share
         return _cropped(dxp, g.pads).astype(grad.dtype, copy=False)
@@ -244,8 +299,8 @@ def _max_pool_with_argmax_kernel(a, x):
         return np.zeros(g.out, x.dtype), np.zeros(g.out, argmax_type)
     xp = _padded(x, g.pads, _lowest(x.dtype))
     best, index = _window_reduce(xp, g, np.maximum), np.zeros(g.out, np.intp)
-    for i, (_, hit) in enumerate(_first_hits(xp, g, best)):
-        np.copyto(index, i, where=hit)
+    for i, hit in enumerate(_first_hits([np.equal(xp[sl], best) for sl in _offsets(g)])):
+        index += hit * i   # one hit per window (none, leaving 0, where its maximum is NaN)
     flat = _argmax_positions(g, index, x.shape)
     if not a.get("include_batch_in_index", False):
         flat -= (np.arange(x.shape[0]) * (x.size // x.shape[0])).reshape(-1, 1, 1, 1)
