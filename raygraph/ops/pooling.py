@@ -185,6 +185,54 @@ def _scattered(planes, g, shape, dtype):
     return out
 
 
+# The forward maximum is separable: the pooled axes are reduced one at a time. An axis after which the cells
+# run long (in NHWC the rows: W*C cells) is reduced over strided views of those rows; an axis with a short
+# run (W, whose runs are a pixel's C channels) is reduced at every position at once, over the flattened array
+# shifted by one run (a single long loop; positions whose windows would wrap are never used), and all such
+# axes are subsampled together at the end.
+_LONG_RUN = 256
+
+
+def _max_pooled(xp, g):
+    pooled = [a for a, (k, s) in enumerate(zip(g.ksize, g.strides)) if (k, s) != (1, 1)]
+    short = [a for a in pooled if int(np.prod(xp.shape[a + 1:])) < _LONG_RUN]
+    out = xp
+    for axis in pooled:
+        if axis not in short:
+            out = _rows_max(out, axis, g)
+    out = np.ascontiguousarray(out)
+    for axis in short:
+        out = _shifted_max(out, axis, g.ksize[axis])
+    if not short:
+        return out if out is not xp else out.copy()
+    last = short[-1]
+    pooled_out = np.empty(g.out, xp.dtype)
+    starts = tuple(slice(0, g.strides[a] * (g.out[a] - 1) + 1, g.strides[a]) if a in short else slice(None)
+                   for a in range(last + 1))
+    np.copyto(_runs(pooled_out, last), _runs(out, last)[starts])
+    return pooled_out
+
+
+def _rows_max(a, axis, g):
+    k, s, o = g.ksize[axis], g.strides[axis], g.out[axis]
+    rows = [a[(slice(None),) * axis + (slice(i, i + s * (o - 1) + 1, s),)] for i in range(k)]
+    return _window_reduce(rows, None, np.maximum)
+
+
+def _shifted_max(a, axis, k):
+    """At each position along `axis`, the maximum of the k cells from it on (a contiguous array)."""
+    if k == 1:
+        return a
+    run = int(np.prod(a.shape[axis + 1:]))
+    flat, out = a.reshape(-1), np.empty(a.size, a.dtype)
+    n = a.size - (k - 1) * run
+    np.maximum(flat[:n], flat[run:run + n], out=out[:n])
+    for i in range(2, k):
+        np.maximum(out[:n], flat[i * run:i * run + n], out=out[:n])
+    out[n:] = flat[n:]   # positions whose windows wrap into the next row: never used
+    return out.reshape(a.shape)
+
+
 def _counts(shape, g):
     """How many input (not padding) cells each window covers: a product of per-axis counts."""
     count = np.ones((), np.int64)
@@ -205,7 +253,7 @@ def _max_pool_kernel(op_type):
         g = _geometry(op_type, a, x.shape)
         if 0 in g.out or x.size == 0:
             return np.zeros(g.out, x.dtype)
-        return _window_reduce(_padded(x, g.pads, _lowest(x.dtype)), g, np.maximum)
+        return _max_pooled(_padded(x, g.pads, _lowest(x.dtype)), g)
     return kernel
 
 
