@@ -120,7 +120,7 @@ def _lowest(dtype):
 # Reducing over the window offsets (a strided slice of the padded input each) is 3-6x faster than reducing
 # over the window axes of numpy's sliding_window_view, whose inner loops run over the few cells of a window.
 def _window_reduce(xp, g, combine):
-    """The window cells combined in TF's scan order; `g` None: `xp` is _planes' planes."""
+    """The window cells combined in TF's scan order (`g` None: `xp` already holds them per window offset)."""
     out = None
     for cells in (xp if g is None else (xp[sl] for sl in _offsets(g))):
         out = cells.copy() if out is None else combine(out, cells, out=out)
@@ -282,9 +282,10 @@ def _max_pool_grad_kernel(op_type):
         xp = _padded(x, g.pads, _lowest(x.dtype))
         if _disjoint(g):
             planes = _planes(xp, g)
-            best = _window_reduce(planes, None, np.maximum)
-            grads = np.multiply(grad, _first_hits(np.equal(planes, best)),
-                                out=planes if planes.dtype == grad.dtype else None)
+            hits = _first_hits(np.equal(planes, _window_reduce(planes, None, np.maximum)))
+            grads = planes if planes.dtype == grad.dtype else np.empty(planes.shape, grad.dtype)
+            np.copyto(grads, hits)   # as 0/1 numbers: multiplying by them is faster than by bools
+            np.multiply(grads, grad, out=grads)
             return _cropped(_scattered(grads, g, xp.shape, grad.dtype), g.pads)
         dxp = np.zeros(xp.shape, grad.dtype)
         for sl, hit in _hits_at_offsets(xp, g):
