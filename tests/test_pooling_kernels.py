@@ -141,12 +141,19 @@ def test_max_pool_and_its_gradient_match_per_window_loops(fmt, spatial, ksize, s
 
 
 @pytest.mark.parametrize("fmt,spatial,ksize,strides,padding,channels", list(_cases()))
-def test_avg_pool_gradient_matches_per_window_loops(fmt, spatial, ksize, strides, padding, channels):
+def test_avg_pool_and_its_gradient_match_per_window_loops(fmt, spatial, ksize, strides, padding, channels):
     rng = np.random.default_rng(channels)
     shape = _shape(fmt, channels)
     a = _attrs(fmt, spatial, ksize, strides, padding)
     windows, out_shape = _windows(shape, spatial, ksize, strides, padding)
     for dtype in (np.float32, np.float64):
+        x = _input(rng, shape, dtype, "normal")
+        want = np.zeros(out_shape, np.float64)
+        for idx, sl in windows:   # the mean of the window's input cells (padding not counted)
+            want[idx] = x[sl].astype(np.float64).mean()
+        got = get(_type(fmt, "AvgPool")).kernel(a, x)
+        assert got.dtype == dtype
+        np.testing.assert_allclose(got, want, rtol=_RTOL[dtype] * 4, atol=_RTOL[dtype] * 4)   # sums rounded
         grad = _input(rng, out_shape, dtype, "normal")
         got = get(_type(fmt, "AvgPoolGrad")).kernel(a, np.array(shape, np.int32), grad)
         want = _reference_avg_pool_grad(shape, grad, windows)

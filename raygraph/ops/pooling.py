@@ -185,7 +185,7 @@ def _scattered(planes, g, shape, dtype):
     return out
 
 
-# The forward maximum is separable: the pooled axes are reduced one at a time. An axis after which the cells
+# The forward pools are separable (a maximum or a sum): the pooled axes are reduced one at a time. An axis after which the cells
 # run long (in NHWC the rows: W*C cells) is reduced over strided views of those rows; an axis with a short
 # run (W, whose runs are a pixel's C channels) is reduced at every position at once, over the flattened array
 # shifted by one run (a single long loop; positions whose windows would wrap are never used), and all such
@@ -193,16 +193,16 @@ def _scattered(planes, g, shape, dtype):
 _LONG_RUN = 256
 
 
-def _max_pooled(xp, g):
+def _pooled(xp, g, combine):
     pooled = [a for a, (k, s) in enumerate(zip(g.ksize, g.strides)) if (k, s) != (1, 1)]
     short = [a for a in pooled if int(np.prod(xp.shape[a + 1:])) < _LONG_RUN]
     out = xp
     for axis in pooled:
         if axis not in short:
-            out = _rows_max(out, axis, g)
+            out = _rows_combined(out, axis, g, combine)
     out = np.ascontiguousarray(out)
     for axis in short:
-        out = _shifted_max(out, axis, g.ksize[axis])
+        out = _shifted_combined(out, axis, g.ksize[axis], combine)
     if not short:
         return out if out is not xp else out.copy()
     last = short[-1]
@@ -213,22 +213,22 @@ def _max_pooled(xp, g):
     return pooled_out
 
 
-def _rows_max(a, axis, g):
+def _rows_combined(a, axis, g, combine):
     k, s, o = g.ksize[axis], g.strides[axis], g.out[axis]
     rows = [a[(slice(None),) * axis + (slice(i, i + s * (o - 1) + 1, s),)] for i in range(k)]
-    return _window_reduce(rows, None, np.maximum)
+    return _window_reduce(rows, None, combine)
 
 
-def _shifted_max(a, axis, k):
-    """At each position along `axis`, the maximum of the k cells from it on (a contiguous array)."""
+def _shifted_combined(a, axis, k, combine):
+    """At each position along `axis`, the k cells from it on combined (`a`: a contiguous array)."""
     if k == 1:
         return a
     run = int(np.prod(a.shape[axis + 1:]))
     flat, out = a.reshape(-1), np.empty(a.size, a.dtype)
     n = a.size - (k - 1) * run
-    np.maximum(flat[:n], flat[run:run + n], out=out[:n])
+    combine(flat[:n], flat[run:run + n], out=out[:n])
     for i in range(2, k):
-        np.maximum(out[:n], flat[i * run:i * run + n], out=out[:n])
+        combine(out[:n], flat[i * run:i * run + n], out=out[:n])
     out[n:] = flat[n:]   # positions whose windows wrap into the next row: never used
     return out.reshape(a.shape)
 
@@ -253,7 +253,7 @@ def _max_pool_kernel(op_type):
         g = _geometry(op_type, a, x.shape)
         if 0 in g.out or x.size == 0:
             return np.zeros(g.out, x.dtype)
-        return _max_pooled(_padded(x, g.pads, _lowest(x.dtype)), g)
+        return _pooled(_padded(x, g.pads, _lowest(x.dtype)), g, np.maximum)
     return kernel
 
 
@@ -263,7 +263,7 @@ def _avg_pool_kernel(op_type):
         if 0 in g.out or x.size == 0:
             return np.zeros(g.out, x.dtype)
         xp = _padded(x.astype(_accumulator(x.dtype), copy=False), g.pads, 0)
-        return (_window_reduce(xp, g, np.add) / _counts(x.shape, g)).astype(x.dtype, copy=False)
+        return (_pooled(xp, g, np.add) / _counts(x.shape, g)).astype(x.dtype, copy=False)
     return kernel
 
 
