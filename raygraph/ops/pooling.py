@@ -120,20 +120,117 @@ def _lowest(dtype):
 # Reducing over the window offsets (a strided slice of the padded input each) is 3-6x faster than reducing
 # over the window axes of numpy's sliding_window_view, whose inner loops run over the few cells of a window.
 def _window_reduce(xp, g, combine):
+    """The window cells combined in TF's scan order (`g` None: `xp` already holds them per window offset)."""
     out = None
-    for sl in _offsets(g):
-        out = xp[sl].copy() if out is None else combine(out, xp[sl], out=out)
+    for cells in (xp if g is None else (xp[sl] for sl in _offsets(g))):
+        out = cells.copy() if out is None else combine(out, cells, out=out)
     return out
 
 
-def _first_hits(xp, g, best):
-    """For each window offset, in order: its slice, and where it holds its window's first maximum."""
-    free = np.ones(g.out, bool)
-    for sl in _offsets(g):
-        hit = np.equal(xp[sl], best)
-        hit &= free
-        free ^= hit   # hit is within free
-        yield sl, hit
+def _first_hits(hits):
+    """`hits` (per window offset in order: where its cell equals its window's maximum) narrowed, in place, to
+    each window's first hit. A window whose maximum is NaN has none."""
+    taken = hits[0].copy()
+    for hit in hits[1:]:
+        np.greater(hit, taken, out=hit)   # a hit not taken yet
+        taken |= hit
+    return hits
+
+
+def _hits_at_offsets(xp, g):
+    """Per window offset, in order: its slice, and where it holds its window's first maximum."""
+    best = _window_reduce(xp, g, np.maximum)
+    return zip(_offsets(g), _first_hits([np.equal(xp[sl], best) for sl in _offsets(g)]))
+
+
+# Gradients of windows that do not overlap (2x2/2, ...; each cell in at most one window) take another path:
+# the cells at each window offset are gathered into one contiguous plane, comparisons and products run over
+# whole planes, and the results are scattered back. An op over a strided slice runs its inner loop along the
+# cells after the last pooled axis only (NHWC: a pixel's C channels; 16 are ~3x slower per element than long
+# rows); the copies move each such run of cells as one opaque item, so they are not slowed by it.
+def _disjoint(g):
+    return all(k <= s for k, s in zip(g.ksize, g.strides))
+
+
+def _last_pooled(g):
+    return max((a for a, (k, s) in enumerate(zip(g.ksize, g.strides)) if (k, s) != (1, 1)), default=0)
+
+
+def _runs(a, axis):
+    """C-contiguous `a` viewed with the run of cells after `axis` as one opaque item (writes go to `a`)."""
+    lead = a.shape[:axis + 1]
+    run = np.dtype((np.void, a.size // int(np.prod(lead)) * a.itemsize))
+    return a.reshape(lead + (-1,)).view(run).reshape(lead)
+
+
+def _planes(xp, g):
+    """The cells at each window offset, in TF's row-major scan order: shape (window cells,) + output shape."""
+    last = _last_pooled(g)
+    planes = np.empty((int(np.prod(g.ksize)),) + g.out, xp.dtype)
+    src, dst = _runs(np.ascontiguousarray(xp), last), _runs(planes, last + 1)
+    for i, sl in enumerate(_offsets(g)):
+        dst[i] = src[sl[:last + 1]]
+    return planes
+
+
+def _scattered(planes, g, shape, dtype):
+    """The inverse of _planes for disjoint windows: an array of `shape` with each (contiguous) plane's values
+    at the cells they came from, zero at cells no window covers."""
+    last = _last_pooled(g)
+    tiled = all(k == s and n == o * k for n, k, s, o in zip(shape, g.ksize, g.strides, g.out))
+    out = (np.empty if tiled else np.zeros)(shape, dtype)
+    dst = _runs(out, last)
+    for plane, sl in zip(planes, _offsets(g)):
+        dst[sl[:last + 1]] = _runs(plane, last)
+    return out
+
+
+# The forward pools are separable (a maximum or a sum): the pooled axes are reduced one at a time. An axis after which the cells
+# run long (in NHWC the rows: W*C cells) is reduced over strided views of those rows; an axis with a short
+# run (W, whose runs are a pixel's C channels) is reduced at every position at once, over the flattened array
+# shifted by one run (a single long loop; positions whose windows would wrap are never used), and all such
+# axes are subsampled together at the end.
+_LONG_RUN = 256
+
+
+def _pooled(xp, g, combine):
+    pooled = [a for a, (k, s) in enumerate(zip(g.ksize, g.strides)) if (k, s) != (1, 1)]
+    short = [a for a in pooled if int(np.prod(xp.shape[a + 1:])) < _LONG_RUN]
+    out = xp
+    for axis in pooled:
+        if axis not in short:
+            out = _rows_combined(out, axis, g, combine)
+    out = np.ascontiguousarray(out)
+    for axis in short:
+        out = _shifted_combined(out, axis, g.ksize[axis], combine)
+    if not short:
+        return out if out is not xp else out.copy()
+    last = short[-1]
+    pooled_out = np.empty(g.out, xp.dtype)
+    starts = tuple(slice(0, g.strides[a] * (g.out[a] - 1) + 1, g.strides[a]) if a in short else slice(None)
+                   for a in range(last + 1))
+    np.copyto(_runs(pooled_out, last), _runs(out, last)[starts])
+    return pooled_out
+
+
+def _rows_combined(a, axis, g, combine):
+    k, s, o = g.ksize[axis], g.strides[axis], g.out[axis]
+    rows = [a[(slice(None),) * axis + (slice(i, i + s * (o - 1) + 1, s),)] for i in range(k)]
+    return _window_reduce(rows, None, combine)
+
+
+def _shifted_combined(a, axis, k, combine):
+    """At each position along `axis`, the k cells from it on combined (`a`: a contiguous array)."""
+    if k == 1:
+        return a
+    run = int(np.prod(a.shape[axis + 1:]))
+    flat, out = a.reshape(-1), np.empty(a.size, a.dtype)
+    n = a.size - (k - 1) * run
+    combine(flat[:n], flat[run:run + n], out=out[:n])
+    for i in range(2, k):
+        combine(out[:n], flat[i * run:i * run + n], out=out[:n])
+    out[n:] = flat[n:]   # positions whose windows wrap into the next row: never used
+    return out.reshape(a.shape)
 
 
 def _counts(shape, g):
@@ -156,7 +253,7 @@ def _max_pool_kernel(op_type):
         g = _geometry(op_type, a, x.shape)
         if 0 in g.out or x.size == 0:
             return np.zeros(g.out, x.dtype)
-        return _window_reduce(_padded(x, g.pads, _lowest(x.dtype)), g, np.maximum)
+        return _pooled(_padded(x, g.pads, _lowest(x.dtype)), g, np.maximum)
     return kernel
 
 
@@ -166,7 +263,7 @@ def _avg_pool_kernel(op_type):
         if 0 in g.out or x.size == 0:
             return np.zeros(g.out, x.dtype)
         xp = _padded(x.astype(_accumulator(x.dtype), copy=False), g.pads, 0)
-        return (_window_reduce(xp, g, np.add) / _counts(x.shape, g)).astype(x.dtype, copy=False)
+        return (_pooled(xp, g, np.add) / _counts(x.shape, g)).astype(x.dtype, copy=False)
     return kernel
 
 
@@ -183,13 +280,16 @@ def _max_pool_grad_kernel(op_type):
         if 0 in g.out or x.size == 0:
             return np.zeros(x.shape, grad.dtype)
         xp = _padded(x, g.pads, _lowest(x.dtype))
-        tiled = all(k == s and n == o * k for n, k, s, o in zip(xp.shape, g.ksize, g.strides, g.out))
-        dxp = (np.empty if tiled else np.zeros)(xp.shape, grad.dtype)
-        for sl, hit in _first_hits(xp, g, _window_reduce(xp, g, np.maximum)):
-            if tiled:   # windows that tile the input write each cell once
-                np.multiply(grad, hit, out=dxp[sl])
-            else:
-                dxp[sl] += grad * hit
+        if _disjoint(g):
+            planes = _planes(xp, g)
+            hits = _first_hits(np.equal(planes, _window_reduce(planes, None, np.maximum)))
+            grads = planes if planes.dtype == grad.dtype else np.empty(planes.shape, grad.dtype)
+            np.copyto(grads, hits)   # as 0/1 numbers: multiplying by them is faster than by bools
+            np.multiply(grads, grad, out=grads)
+            return _cropped(_scattered(grads, g, xp.shape, grad.dtype), g.pads)
+        dxp = np.zeros(xp.shape, grad.dtype)
+        for sl, hit in _hits_at_offsets(xp, g):
+            dxp[sl] += grad * hit
         return _cropped(dxp, g.pads)
     return kernel
 
@@ -203,7 +303,7 @@ def _max_pool_grad_grad_kernel(op_type):
         if 0 in g.out or x.size == 0:
             return out
         xp, gp = _padded(x, g.pads, _lowest(x.dtype)), _padded(grad, g.pads, 0)
-        for sl, hit in _first_hits(xp, g, _window_reduce(xp, g, np.maximum)):
+        for sl, hit in _hits_at_offsets(xp, g):
             out += gp[sl] * hit
         return out
     return kernel
@@ -218,9 +318,13 @@ def _avg_pool_grad_kernel(op_type):
         g = _geometry(op_type, a, shape_)
         _check_grad_shape(grad, g)
         padded = tuple(n + b + e for n, (b, e) in zip(shape_, g.pads))
-        dxp = np.zeros(padded, _accumulator(grad.dtype))
-        if 0 not in g.out and 0 not in shape_:
-            share = grad / _counts(shape_, g)
+        if 0 in g.out or 0 in shape_:
+            return np.zeros(shape_, grad.dtype)
+        share, dtype = grad / _counts(shape_, g), _accumulator(grad.dtype)
+        if _disjoint(g):
+            dxp = _scattered([share.astype(dtype)] * int(np.prod(g.ksize)), g, padded, dtype)
+        else:
+            dxp = np.zeros(padded, dtype)
             for sl in _offsets(g):
                 dxp[sl] += share
         return _cropped(dxp, g.pads).astype(grad.dtype, copy=False)
@@ -244,8 +348,8 @@ def _max_pool_with_argmax_kernel(a, x):
         return np.zeros(g.out, x.dtype), np.zeros(g.out, argmax_type)
     xp = _padded(x, g.pads, _lowest(x.dtype))
     best, index = _window_reduce(xp, g, np.maximum), np.zeros(g.out, np.intp)
-    for i, (_, hit) in enumerate(_first_hits(xp, g, best)):
-        np.copyto(index, i, where=hit)
+    for i, hit in enumerate(_first_hits([np.equal(xp[sl], best) for sl in _offsets(g)])):
+        index += hit * i   # one hit per window (none, leaving 0, where its maximum is NaN)
     flat = _argmax_positions(g, index, x.shape)
     if not a.get("include_batch_in_index", False):
         flat -= (np.arange(x.shape[0]) * (x.size // x.shape[0])).reshape(-1, 1, 1, 1)

@@ -1,0 +1,178 @@
+"""The pooling kernels (ops/pooling.py) against plain per-window loops, bit for bit, on the cases where their
+fast paths differ from the general one: windows that tile the input or leave gaps (gathered planes), windows
+that overlap, SAME padding at the edges, odd sizes, NCHW and 3-D layouts, tied maxima, NaN and infinities in
+the input and in the incoming gradient, integer and half-precision types.
+
+Semantics checked (TF's CPU kernels, as raygraph had them): a window's maximum is NaN if it holds a NaN; its
+gradient goes to the first cell (row-major order) equal to its maximum, none if that is NaN; a gradient is
+multiplied by 0/1 masks, so a NaN or infinite incoming value spreads NaN over its window's other cells.
+"""
+import itertools
+
+import numpy as np
+import pytest
+
+from raygraph.ops.registry import get
+
+LAYOUTS = {"NHWC": (1, 2), "NCHW": (2, 3), "NDHWC": (1, 2, 3)}
+# (window, stride) per spatial axis: tiling, gaps, overlapping, a 1x1 subsampling, mixed
+_RTOL = {np.float16: 4e-3, np.float32: 1e-6, np.float64: 1e-12}
+GEOMETRIES = [((2, 2), (2, 2)), ((3, 3), (2, 2)), ((2, 3), (3, 1)), ((1, 1), (2, 2)), ((1, 3), (1, 3)),
+              ((3, 2), (1, 2)), ((4, 4), (2, 3))]
+
+
+def _pads(shape, spatial, ksize, strides, padding):
+    """Per axis: (padding before, padding after), as TF's SAME and VALID have them."""
+    pads = [(0, 0)] * len(shape)
+    for axis, k, s in zip(spatial, ksize, strides):
+        total = max((-(-shape[axis] // s) - 1) * s + k - shape[axis], 0) if padding == "SAME" else 0
+        pads[axis] = (total // 2, total - total // 2)
+    return pads
+
+
+def _windows(shape, spatial, ksize, strides, padding):
+    """(output index, input slices of the window, padding excluded), by plain loops; and the output shape."""
+    out, before = list(shape), [b for b, _ in _pads(shape, spatial, ksize, strides, padding)]
+    for axis, k, s in zip(spatial, ksize, strides):
+        n = shape[axis]
+        out[axis] = -(-n // s) if padding == "SAME" else (n - k) // s + 1
+    size = dict(zip(spatial, ksize))
+    step = dict(zip(spatial, strides))
+    windows = []
+    for idx in np.ndindex(*out):
+        sl = tuple(slice(max(i * step[a] - before[a], 0), min(i * step[a] - before[a] + size[a], shape[a]))
+                   if a in size else slice(i, i + 1) for a, i in enumerate(idx))
+        windows.append((idx, sl))
+    return windows, tuple(out)
+
+
+def _first_max(x, sl):
+    """The input index of a window's first maximum (row-major), None where the maximum is NaN."""
+    cells = x[sl]
+    best = cells.max()
+    if cells.dtype.kind == "f" and np.isnan(best):
+        return None
+    flat = int(np.flatnonzero(cells == best)[0])
+    return tuple(s.start + i for s, i in zip(sl, np.unravel_index(flat, cells.shape)))
+
+
+def _reference_max_pool_grad(x, grad, windows):
+    """The gradient at `x`'s cells; `windows` over `x`, which holds any padding (lowest values) itself."""
+    out = np.zeros(x.shape, grad.dtype)
+    for idx, sl in windows:
+        at, hit = _first_max(x, sl), np.zeros(x[sl].shape, grad.dtype)
+        if at is not None:
+            hit[tuple(i - s.start for i, s in zip(at, sl))] = 1
+        with np.errstate(invalid="ignore"):
+            out[sl] += grad[idx] * hit   # a NaN or infinite grad[idx] leaves NaN at the other cells
+    return out
+
+
+def _reference_avg_pool_grad(shape, grad, windows):
+    out = np.zeros(shape, np.float64)
+    for idx, sl in windows:
+        out[sl] += np.float64(grad[idx]) / out[sl].size
+    return out.astype(grad.dtype)
+
+
+def _attrs(fmt, spatial, ksize, strides, padding):
+    rank = len(fmt)
+    k, s = [1] * rank, [1] * rank
+    for axis, kk, ss in zip(spatial, ksize, strides):
+        k[axis], s[axis] = kk, ss
+    return {"ksize": k, "strides": s, "padding": padding, "data_format": fmt, "explicit_paddings": []}
+
+
+def _input(rng, shape, dtype, kind):
+    if kind == "ties":   # few distinct values: most windows hold several maxima (as after a ReLU)
+        return rng.integers(-1, 2, shape).astype(dtype)
+    x = (rng.standard_normal(shape) * 3).astype(dtype)
+    if kind == "special":
+        for value in (np.nan, np.inf, -np.inf):
+            x.flat[rng.integers(0, x.size, max(1, x.size // 15))] = value
+    return x
+
+
+def _cases():
+    for fmt, (ksize, strides), padding in itertools.product(LAYOUTS, GEOMETRIES, ("SAME", "VALID")):
+        spatial = LAYOUTS[fmt]
+        if fmt == "NDHWC":
+            ksize, strides = ksize + (2,), strides + (1,)
+        for channels in (1, 3, 16):
+            yield fmt, spatial, ksize, strides, padding, channels
+
+
+def _shape(fmt, channels):
+    return {"NHWC": (2, 7, 6, channels), "NCHW": (2, channels, 7, 6), "NDHWC": (2, 5, 4, 3, channels)}[fmt]
+
+
+def _type(fmt, name):
+    return name.replace("Pool", "Pool3D") if fmt == "NDHWC" else name
+
+
+@pytest.mark.parametrize("fmt,spatial,ksize,strides,padding,channels", list(_cases()))
+def test_max_pool_and_its_gradient_match_per_window_loops(fmt, spatial, ksize, strides, padding, channels):
+    rng = np.random.default_rng(len(ksize) * 100 + channels)
+    shape = _shape(fmt, channels)
+    a = _attrs(fmt, spatial, ksize, strides, padding)
+    windows, out_shape = _windows(shape, spatial, ksize, strides, padding)
+    for kind, dtype in itertools.product(("normal", "ties", "special"), (np.float32, np.float16, np.float64)):
+        if fmt == "NDHWC" and dtype == np.float64:
+            continue   # MaxPool3D has no float64 kernel
+        x = _input(rng, shape, dtype, kind)
+        y = get(_type(fmt, "MaxPool")).kernel(a, x)
+        want = np.zeros(out_shape, dtype)
+        for idx, sl in windows:
+            want[idx] = np.nan if np.isnan(x[sl]).any() else x[sl].max()
+        np.testing.assert_array_equal(y, want)
+        grad = _input(rng, out_shape, dtype, "special" if kind == "special" else "normal")
+        with np.errstate(invalid="ignore"):
+            got = get(_type(fmt, "MaxPoolGrad")).kernel(a, x, y, grad)
+        # padding cells (-inf) take part: a window whose real cells are all -inf may send its gradient there
+        pads = _pads(shape, spatial, ksize, strides, padding)
+        xp = np.pad(x, pads, constant_values=-np.inf)
+        padded_windows, _ = _windows(xp.shape, spatial, ksize, strides, "VALID")
+        crop = tuple(slice(b, n - e) for (b, e), n in zip(pads, xp.shape))
+        want = _reference_max_pool_grad(xp, grad, padded_windows)[crop]
+        if all(k <= s for k, s in zip(ksize, strides)):   # one window per cell: no sums to round
+            np.testing.assert_array_equal(got, want, err_msg=f"{kind} {np.dtype(dtype).name}")
+        else:   # the kernel sums a cell's windows in another order
+            np.testing.assert_allclose(got, want, rtol=_RTOL[dtype], atol=_RTOL[dtype])
+
+
+@pytest.mark.parametrize("fmt,spatial,ksize,strides,padding,channels", list(_cases()))
+def test_avg_pool_and_its_gradient_match_per_window_loops(fmt, spatial, ksize, strides, padding, channels):
+    rng = np.random.default_rng(channels)
+    shape = _shape(fmt, channels)
+    a = _attrs(fmt, spatial, ksize, strides, padding)
+    windows, out_shape = _windows(shape, spatial, ksize, strides, padding)
+    for dtype in (np.float32, np.float64):
+        x = _input(rng, shape, dtype, "normal")
+        want = np.zeros(out_shape, np.float64)
+        for idx, sl in windows:   # the mean of the window's input cells (padding not counted)
+            want[idx] = x[sl].astype(np.float64).mean()
+        got = get(_type(fmt, "AvgPool")).kernel(a, x)
+        assert got.dtype == dtype
+        np.testing.assert_allclose(got, want, rtol=_RTOL[dtype] * 4, atol=_RTOL[dtype] * 4)   # sums rounded
+        grad = _input(rng, out_shape, dtype, "normal")
+        got = get(_type(fmt, "AvgPoolGrad")).kernel(a, np.array(shape, np.int32), grad)
+        want = _reference_avg_pool_grad(shape, grad, windows)
+        if all(k <= s for k, s in zip(ksize, strides)):   # each cell in one window: one rounding, as here
+            np.testing.assert_array_equal(got, want)
+        else:
+            np.testing.assert_allclose(got, want, rtol=_RTOL[dtype], atol=_RTOL[dtype])
+
+
+def test_max_pool_gradient_of_integers_and_explicit_padding():
+    rng = np.random.default_rng(7)
+    x = rng.integers(-3, 4, (2, 6, 5, 4)).astype(np.int32)
+    a = {"ksize": [1, 2, 2, 1], "strides": [1, 2, 2, 1], "padding": "EXPLICIT", "data_format": "NHWC",
+         "explicit_paddings": [0, 0, 1, 1, 0, 1, 0, 0]}
+    y = get("MaxPool").kernel(a, x)
+    grad = rng.integers(-5, 6, y.shape).astype(np.int32)
+    got = get("MaxPoolGrad").kernel(a, x, y, grad)
+    xp = np.pad(x, [(0, 0), (1, 1), (0, 1), (0, 0)], constant_values=np.iinfo(np.int32).min)
+    windows, out_shape = _windows(xp.shape, (1, 2), (2, 2), (2, 2), "VALID")
+    assert out_shape == y.shape
+    want = _reference_max_pool_grad(xp, grad, windows)[:, 1:-1, :-1]
+    np.testing.assert_array_equal(got, want)
