@@ -6,6 +6,8 @@ The loss runs TF's log-space forward-backward (Graves' thesis, ch. 7) on every b
 entry's label sequence with blanks around its labels (l') is padded to the longest, and one step of the
 recursion is a few numpy ops over [batch, len(l')]; only time is a Python loop.
 """
+import math
+
 import numpy as np
 
 from .. import dtypes
@@ -282,3 +284,138 @@ def ctc_greedy_decoder(inputs, sequence_length, merge_repeated=True, blank_index
                                            {"merge_repeated": bool(merge_repeated),
                                             "blank_index": -1 if blank_index is None else int(blank_index)})
     return [SparseTensor(ix, values, shape)], log_prob
+
+
+# ----- beam search (TF's CTCBeamSearchDecoder with its default scorer) ------------------------------------------
+def _log_sum(a, b):
+    if a == _NEG:
+        return b
+    if b == _NEG:
+        return a
+    return max(a, b) + math.log1p(math.exp(min(a, b) - max(a, b)))
+
+
+class _Beam:
+    """A prefix in the beam search tree: its last label, its parent, and log p(prefix) so far as [total, ending
+    in a blank, ending in its label], for the previous step (`old`) and this one (`new`)."""
+
+    __slots__ = ("parent", "label", "children", "old", "new")
+
+    def __init__(self, parent, label):
+        self.parent, self.label, self.children = parent, label, {}
+        self.old, self.new = [_NEG] * 3, [_NEG] * 3
+
+    def child(self, label):
+        if label not in self.children:
+            self.children[label] = _Beam(self, label)
+        return self.children[label]
+
+    def labels(self, merge_repeated):
+        out, prev, node = [], -1, self
+        while node.parent is not None:
+            if not merge_repeated or node.label != prev:
+                out.append(node.label)
+            prev, node = node.label, node.parent
+        return out[::-1]
+
+
+def _beam_step(leaves, x, width):
+    """One time step over log probabilities `x` (TF's CTCBeamSearchDecoder::Step): extend the surviving
+    prefixes, then grow each by every non-blank label while it beats the beam's worst."""
+    blank = len(x) - 1
+    branches = sorted(leaves, key=lambda e: -e.new[0])
+    for e in branches:
+        e.old = list(e.new)
+    for e in branches:
+        if e.parent is not None:
+            if e.parent.new[0] != _NEG:
+                e.new[2] = _log_sum(e.new[2], e.parent.old[1] if e.label == e.parent.label else e.parent.old[0])
+            e.new[2] += x[e.label]
+        e.new[1] = e.old[0] + x[blank]
+        e.new[0] = _log_sum(e.new[1], e.new[2])
+    leaves = list(branches)
+
+    def candidate(p):
+        return p[0] > _NEG and (len(leaves) < width or p[0] > min(leaf.new[0] for leaf in leaves))
+    for e in branches:
+        if not candidate(e.old):
+            continue
+        for label in range(blank):
+            c = e.child(label)
+            if c.new[0] != _NEG:
+                continue
+            c.new = [x[label] + (e.old[1] if label == e.label else e.old[0]), _NEG, 0.0]
+            c.new[2] = c.new[0]
+            if candidate(c.new):
+                if len(leaves) == width:  # the worst (the last pushed of equals) leaves the beam
+                    worst = min(leaf.new[0] for leaf in leaves)
+                    bottom = [leaf for leaf in leaves if leaf.new[0] == worst][-1]
+                    bottom.new = [_NEG] * 3
+                    leaves.remove(bottom)
+                leaves.append(c)
+            else:
+                c.old, c.new = [_NEG] * 3, [_NEG] * 3
+    return leaves
+
+
+def _beam_search(rows, width, paths, merge_repeated):
+    """The `paths` best label sequences and their log probabilities for one batch entry's logits `rows`."""
+    root = _Beam(None, -1)
+    root.new = [0.0, 0.0, _NEG]
+    leaves = [root]
+    for x in rows:
+        leaves = _beam_step(leaves, x, width)
+    if paths > width:
+        raise _bad("requested more paths than the beam width.")
+    if paths > len(leaves):
+        raise _bad("Less leaves in the beam search than requested.")
+    best = sorted(leaves, key=lambda e: -e.new[0])[:paths]
+    return [e.labels(merge_repeated) for e in best], [e.new[0] for e in best]
+
+
+def _beam_kernel(a, inputs, seq_len):
+    _check_decoder_inputs(inputs, seq_len)
+    paths, batch = a["top_paths"], inputs.shape[1]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        shifted = inputs - inputs.max(2, keepdims=True)
+        log_y = shifted - np.log(np.exp(shifted).sum(2, keepdims=True))
+    found = [_beam_search(log_y[:max(int(seq_len[b]), 0), b].tolist(), a["beam_width"], paths, a["merge_repeated"])
+             for b in range(batch)]
+    out = []
+    for p in range(paths):
+        seqs = [f[0][p] for f in found]
+        emit = np.zeros((batch, max(max(map(len, seqs)), 1)), bool)
+        classes = np.zeros(emit.shape, np.int64)
+        for b, s in enumerate(seqs):
+            emit[b, :len(s)] = True
+            classes[b, :len(s)] = s
+        ix, values, shape = _sparse_paths(emit, classes)
+        out.append((ix, values, shape))
+    log_prob = np.array([f[1] for f in found], inputs.dtype).reshape(batch, paths)
+    return [o[0] for o in out] + [o[1] for o in out] + [o[2] for o in out] + [log_prob]
+
+
+def _beam_shape(inputs, a):
+    for key in ("beam_width", "top_paths"):
+        if a[key] < 1:
+            raise ValueError(f"Attr '{key}' of 'CTCBeamSearchDecoder' Op passed {a[key]} less than minimum 1.")
+    return _decoder_shape(inputs, a, a["top_paths"])
+
+
+op("CTCBeamSearchDecoder", "inputs:T, sequence_length:int32", kernel=_beam_kernel, shape=_beam_shape,
+   grad=NOT_DIFFERENTIABLE, T="float32 float64")
+
+
+def ctc_beam_search_decoder(inputs, sequence_length, beam_width=100, top_paths=1, merge_repeated=True):
+    """TF1's beam search decoding (blank = classes - 1): ([top_paths SparseTensors], [batch, top_paths] log
+    probabilities). With `merge_repeated`, equal consecutive labels of a path are emitted once."""
+    outs = apply_op("CTCBeamSearchDecoder", [inputs, sequence_length],
+                    {"beam_width": int(beam_width), "top_paths": int(top_paths), "merge_repeated": bool(merge_repeated)})
+    ix, values, shapes = outs[:top_paths], outs[top_paths:2 * top_paths], outs[2 * top_paths:3 * top_paths]
+    return [SparseTensor(i, v, s) for i, v, s in zip(ix, values, shapes)], outs[-1]
+
+
+def ctc_beam_search_decoder_v2(inputs, sequence_length, beam_width=100, top_paths=1):
+    """`ctc_beam_search_decoder` without merging repeated labels (TF2's `tf.nn.ctc_beam_search_decoder`)."""
+    return ctc_beam_search_decoder(inputs, sequence_length, beam_width=beam_width, top_paths=top_paths,
+                                   merge_repeated=False)
