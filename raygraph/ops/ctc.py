@@ -160,8 +160,8 @@ def _ctc_loss_kernel(a, inputs, indices, values, seq_len):
         raise _bad(f"sequence_length({b}) <= {steps}")
     for b in np.flatnonzero(seq_len < 0)[:1]:
         raise _bad(f"seq_len({b}) < 0")
-    l_prime, u_len = _l_primes(labels, lengths, seq_len, classes, a["preprocess_collapse_repeated"],
-                               a["ignore_longer_outputs_than_inputs"])
+    l_prime, u_len = _l_primes(labels, lengths, seq_len, classes, a.get("preprocess_collapse_repeated", False),
+                               a.get("ignore_longer_outputs_than_inputs", False))
     # Entries with no time, or (ignored) labels longer than their time, get a zero loss and gradient, as in TF.
     live = (seq_len > 0) & (lengths <= seq_len)
     time = np.where(live, seq_len, 0)
@@ -169,7 +169,7 @@ def _ctc_loss_kernel(a, inputs, indices, values, seq_len):
         e = np.exp(inputs - inputs.max(2, keepdims=True))
         y = e / e.sum(2, keepdims=True)
         log_y = np.log(y)
-        alpha, beta = _forward_backward(log_y, l_prime, u_len, time, a["ctc_merge_repeated"])
+        alpha, beta = _forward_backward(log_y, l_prime, u_len, time, a.get("ctc_merge_repeated", True))
         log_p = np.logaddexp.reduce(alpha[0] + beta[0], axis=1)
         occupancy = np.exp(alpha + beta - log_p[:, None])
     occupancy[~np.isfinite(occupancy)] = 0
@@ -253,14 +253,15 @@ def _sparse_paths(emit, classes_at):
 def _greedy_kernel(a, inputs, seq_len):
     _check_decoder_inputs(inputs, seq_len)
     steps, batch, classes = inputs.shape
-    blank = a["blank_index"] + classes if a["blank_index"] < 0 else a["blank_index"]
+    given = a.get("blank_index", -1)
+    blank = given + classes if given < 0 else given
     if not 0 <= blank < classes:
-        raise _bad(f"blank_index expected to be between {-classes} and {classes - 1} but was {a['blank_index']}")
+        raise _bad(f"blank_index expected to be between {-classes} and {classes - 1} but was {given}")
     best = inputs.argmax(2).T  # [batch, time]: the first of equal maxima, as TF's RowMax
     live = np.arange(steps) < seq_len[:, None]
     log_prob = -np.where(live.T, inputs.max(2), 0).sum(0, dtype=inputs.dtype)
     prev = np.concatenate([np.full((batch, 1), -1), best[:, :-1]], 1)
-    emit = live & (best != blank) & ~(a["merge_repeated"] & (best == prev))
+    emit = live & (best != blank) & ~(a.get("merge_repeated", False) & (best == prev))
     return (*_sparse_paths(emit, best), log_prob[:, None].astype(inputs.dtype))
 
 
@@ -379,7 +380,8 @@ def _beam_kernel(a, inputs, seq_len):
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         shifted = inputs - inputs.max(2, keepdims=True)
         log_y = shifted - np.log(np.exp(shifted).sum(2, keepdims=True))
-    found = [_beam_search(log_y[:max(int(seq_len[b]), 0), b].tolist(), a["beam_width"], paths, a["merge_repeated"])
+    found = [_beam_search(log_y[:max(int(seq_len[b]), 0), b].tolist(), a["beam_width"], paths,
+                          a.get("merge_repeated", True))
              for b in range(batch)]
     out = []
     for p in range(paths):
