@@ -12,10 +12,17 @@ import numpy as np
 
 from .. import dtypes
 from ..convert import convert_to_tensor
+from ..default_graph import name_scope
 from ..errors import FailedPreconditionError, InvalidArgumentError
 from ..shape import TensorShape
-from .array import expand_dims, transpose
-from .math import cast
+from .array import expand_dims, reshape, shape, transpose
+from .filling import ones_like
+from .filling import range as range_
+from .joining import concat
+from .math import cast, logical_and, not_equal
+from .reduction import reduce_max, reduce_sum
+from .sequences import boolean_mask, sequence_mask
+from .slicing import scatter_nd
 from .registry import NOT_DIFFERENTIABLE, apply_op, op
 from .shape_fns import dims, with_rank
 from .sparse_tensor import SparseTensor
@@ -412,7 +419,8 @@ def ctc_beam_search_decoder(inputs, sequence_length, beam_width=100, top_paths=1
     """TF1's beam search decoding (blank = classes - 1): ([top_paths SparseTensors], [batch, top_paths] log
     probabilities). With `merge_repeated`, equal consecutive labels of a path are emitted once."""
     outs = apply_op("CTCBeamSearchDecoder", [inputs, sequence_length],
-                    {"beam_width": int(beam_width), "top_paths": int(top_paths), "merge_repeated": bool(merge_repeated)})
+                    {"beam_width": int(beam_width), "top_paths": int(top_paths),
+                     "merge_repeated": bool(merge_repeated)})
     ix, values, shapes = outs[:top_paths], outs[top_paths:2 * top_paths], outs[2 * top_paths:3 * top_paths]
     return [SparseTensor(i, v, s) for i, v, s in zip(ix, values, shapes)], outs[-1]
 
@@ -421,3 +429,27 @@ def ctc_beam_search_decoder_v2(inputs, sequence_length, beam_width=100, top_path
     """`ctc_beam_search_decoder` without merging repeated labels (TF2's `tf.nn.ctc_beam_search_decoder`)."""
     return ctc_beam_search_decoder(inputs, sequence_length, beam_width=beam_width, top_paths=top_paths,
                                    merge_repeated=False)
+
+
+# ----- dense label helpers -----------------------------------------------------------------------------------
+def _dim(t, i):
+    d = dims(t)
+    return d[i] if d is not None and d[i] is not None else shape(t)[i]
+
+
+def collapse_repeated(labels, seq_length, name=None):
+    """Merges runs of equal labels in each row of `labels` [batch, time] (up to its `seq_length`), left-aligned
+    and padded with 0 to the longest result: ([[1, 1, 2, 2, 1]], [5]) -> ([[1, 2, 1]], [3])."""
+    with name_scope(name, "collapse_repeated_labels", [labels, seq_length]):
+        labels = convert_to_tensor(labels, name="labels")
+        seq_length = convert_to_tensor(seq_length, name="seq_length")
+        label_mask = concat([ones_like(labels[:, :1], dtypes.bool), not_equal(labels[:, 1:], labels[:, :-1])], axis=1)
+        label_mask = logical_and(label_mask, sequence_mask(seq_length, maxlen=_dim(labels, 1)))
+        new_seq_len = reduce_sum(cast(label_mask, dtypes.int32), axis=1)
+        new_maxlen = reduce_max(new_seq_len)
+        flat_idx_mask = reshape(sequence_mask(new_seq_len, maxlen=new_maxlen), [-1])
+        idx = range_(_dim(flat_idx_mask, 0))
+        flat = scatter_nd(indices=expand_dims(boolean_mask(idx, flat_idx_mask), axis=1),
+                          updates=boolean_mask(reshape(labels, [-1]), reshape(label_mask, [-1])),
+                          shape=shape(flat_idx_mask))
+        return reshape(flat, [_dim(labels, 0), new_maxlen]), cast(new_seq_len, seq_length.dtype)

@@ -41,8 +41,8 @@ def case_ctc_loss_options(tf):
             loss = tf.nn.ctc_loss(_labels(tf), x, _SEQ, preprocess_collapse_repeated=collapse, ctc_merge_repeated=merge)
             outs.append(loss)
             names.append(sig(loss))
-    g = tf.gradients(tf.add_n([w * tf.reduce_sum(l * [1.0, 2.0, 0.5, 1.5]) for w, l in zip([1.0, 0.7, 0.3, 1.1], outs)]),
-                     x)[0]
+    total = tf.add_n([w * tf.reduce_sum(l * [1.0, 2.0, 0.5, 1.5]) for w, l in zip([1.0, 0.7, 0.3, 1.1], outs)])
+    g = tf.gradients(total, x)[0]
     ops = [[op.name, op.type] for op in tf.get_default_graph().get_operations() if op.type.startswith("CTC")]
     return [names, ops, run(tf, outs + [g]), sig(g)]
 
@@ -109,7 +109,8 @@ def case_ctc_loss_run_errors(tf):
             _message(tf, loss(ix=[[0, 0], [0, 2], [0, 1]] + _IX[3:])),
             _message(tf, loss(ix=[[0, 0], [0, 0]] + _IX[2:])),
             _message(tf, loss(ix=_IX[:-1] + [[5, 1]])),
-            _message(tf, loss(vals=[1, 1, 2, 3, 3, 3, 0, 2, 2, 5])), _message(tf, loss(vals=[1, 1, 9, 3, 3, 3, 0, 2, 2, 4]))]
+            _message(tf, loss(vals=[1, 1, 2, 3, 3, 3, 0, 2, 2, 5])),
+            _message(tf, loss(vals=[1, 1, 9, 3, 3, 3, 0, 2, 2, 4]))]
 
 
 def case_ctc_second_derivative(tf):
@@ -171,3 +172,12 @@ def case_ctc_beam_search_default_and_errors(tf):
             _message(tf, tf.nn.ctc_beam_search_decoder(x, [7, 5, 0, 3], top_paths=2)[1]),
             _message(tf, tf.nn.ctc_beam_search_decoder(x, [7, 5, 9, 3])[1]),
             error(lambda: tf.gradients(log_prob, x))]
+
+
+def case_collapse_repeated(tf):
+    labels = tf.constant([[1, 1, 2, 2, 1, 3], [4, 4, 4, 4, 4, 4], [5, 6, 6, 7, 7, 0]])
+    collapsed, lengths = tf.nn.collapse_repeated(labels, [6, 3, 4])
+    p = tf.placeholder(tf.int64, [None, None])
+    cp, lp = tf.nn.collapse_repeated(p, tf.placeholder(tf.int32, [None]), name="mine")
+    fed = run(tf, [cp, lp], {p: [[2, 2, 3], [1, 2, 2]], "Placeholder_1:0": [3, 1]})
+    return [sig(collapsed), sig(lengths), sig(cp), sig(lp), run(tf, [collapsed, lengths]), fed]
