@@ -342,27 +342,32 @@ def _beam_step(leaves, x, width):
         e.new[1] = e.old[0] + x[blank]
         e.new[0] = _log_sum(e.new[1], e.new[2])
     leaves = list(branches)
+    logits = np.array(x[:blank])
 
-    def candidate(p):
-        return p[0] > _NEG and (len(leaves) < width or p[0] > min(leaf.new[0] for leaf in leaves))
+    def bound():  # a prefix joins the beam if it beats this: its worst when full (that only rises), else log 0
+        return min(leaf.new[0] for leaf in leaves) if len(leaves) == width else _NEG
     for e in branches:
-        if not candidate(e.old):
+        if not e.old[0] > bound():
             continue
-        for label in range(blank):
+        scores = logits + e.old[0]
+        if 0 <= e.label < blank:  # repeating the last label needs a blank in between
+            scores[e.label] = x[e.label] + e.old[1]
+        # Labels below the bound never join (it only rises); existing children are visited too, since TF clears
+        # the previous probabilities of an inactive child that fails (an evicted branch then grows no more).
+        for label in sorted(set(np.flatnonzero(scores > bound()).tolist()) | set(e.children)):
             c = e.child(label)
             if c.new[0] != _NEG:
                 continue
-            c.new = [x[label] + (e.old[1] if label == e.label else e.old[0]), _NEG, 0.0]
-            c.new[2] = c.new[0]
-            if candidate(c.new):
-                if len(leaves) == width:  # the worst (the last pushed of equals) leaves the beam
-                    worst = min(leaf.new[0] for leaf in leaves)
-                    bottom = [leaf for leaf in leaves if leaf.new[0] == worst][-1]
-                    bottom.new = [_NEG] * 3
-                    leaves.remove(bottom)
-                leaves.append(c)
-            else:
-                c.old, c.new = [_NEG] * 3, [_NEG] * 3
+            if not scores[label] > bound():
+                c.old = [_NEG] * 3
+                continue
+            if len(leaves) == width:  # the worst (the last pushed of equals) leaves the beam
+                worst = bound()
+                bottom = [leaf for leaf in leaves if leaf.new[0] == worst][-1]
+                bottom.new = [_NEG] * 3
+                leaves.remove(bottom)
+            c.new = [float(scores[label]), _NEG, float(scores[label])]
+            leaves.append(c)
     return leaves
 
 
