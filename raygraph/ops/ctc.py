@@ -22,7 +22,7 @@ from .joining import concat
 from .math import cast, logical_and, not_equal
 from .reduction import reduce_max, reduce_sum
 from .sequences import boolean_mask, sequence_mask
-from .slicing import scatter_nd
+from .slicing import scatter_nd, where
 from .registry import NOT_DIFFERENTIABLE, apply_op, op
 from .shape_fns import dims, with_rank
 from .sparse_tensor import SparseTensor
@@ -231,6 +231,27 @@ def ctc_loss(labels, inputs=None, sequence_length=None, preprocess_collapse_repe
                         "ignore_longer_outputs_than_inputs": bool(ignore_longer_outputs_than_inputs)})
     return cast(loss, orig) if orig in (dtypes.float16, dtypes.bfloat16) else loss
 
+
+
+def ctc_loss_v2(labels, logits, label_length, logit_length, logits_time_major=True, unique=None, blank_index=None,
+                name=None):
+    """TF1's `ctc_loss_v2` for SparseTensor labels: `ctc_loss` with the blank moved from `blank_index` to the last
+    class. (Dense labels take TF's separate ctc_loss_dense graph, which raygraph does not build.)"""
+    if not isinstance(labels, SparseTensor):
+        raise NotImplementedError("tf.nn.ctc_loss_v2 with dense labels is not implemented in raygraph: TF builds "
+                                  "them a separate scan-based graph (ctc_loss_dense); pass a SparseTensor")
+    if blank_index is None:
+        raise ValueError("Argument `blank_index` must be provided when labels is a SparseTensor.")
+    logits = convert_to_tensor(logits, name="logits")
+    classes = _dim(logits, 2)
+    if blank_index < 0:
+        blank_index += classes
+    if blank_index != classes - 1:
+        logits = concat([logits[:, :, :blank_index], logits[:, :, blank_index + 1:],
+                         logits[:, :, blank_index:blank_index + 1]], axis=2)
+        labels = SparseTensor(labels.indices, where(labels.values < blank_index, labels.values, labels.values - 1),
+                              labels.dense_shape)
+    return ctc_loss(labels=labels, inputs=logits, sequence_length=logit_length, time_major=logits_time_major)
 
 # ----- decoders ------------------------------------------------------------------------------------------------
 def _check_decoder_inputs(inputs, seq_len):

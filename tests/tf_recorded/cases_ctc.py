@@ -181,3 +181,13 @@ def case_collapse_repeated(tf):
     cp, lp = tf.nn.collapse_repeated(p, tf.placeholder(tf.int32, [None]), name="mine")
     fed = run(tf, [cp, lp], {p: [[2, 2, 3], [1, 2, 2]], "Placeholder_1:0": [3, 1]})
     return [sig(collapsed), sig(lengths), sig(cp), sig(lp), run(tf, [collapsed, lengths]), fed]
+
+
+def case_ctc_loss_v2_sparse(tf):
+    x = tf.constant(_X)
+    lab = tf.SparseTensor(_IX, tf.constant([1, 1, 2, 3, 3, 3, 1, 2, 2, 3], tf.int32), [4, 3])
+    first = tf.nn.ctc_loss_v2(lab, x, None, _SEQ, blank_index=0)
+    last = tf.nn.ctc_loss_v2(lab, x, None, _SEQ, blank_index=-1)
+    mid = tf.nn.ctc_loss_v2(lab, tf.transpose(x, [1, 0, 2]), None, _SEQ, logits_time_major=False, blank_index=2)
+    return [sig(first), sig(last), sig(mid), run(tf, [first, last, mid, tf.gradients(first, x)[0]]),
+            error(lambda: tf.nn.ctc_loss_v2(lab, x, None, _SEQ))]
