@@ -2223,3 +2223,78 @@ ROWS = ROWS + [
         tf.sparse.cross_hashed([a, b], num_buckets=50)), _cross_hashed_ref,
         [(_s("a", "b", "c", "d").reshape(2, 2), _s("x", "y", "z", "w", "v", "u").reshape(2, 3))], exact=False),
 ]
+
+
+# ----- CTC: references by enumerating every alignment (path) of a few steps over a few classes -------------------
+_CTC_IX = np.array([[0, 0], [0, 1], [1, 0]], I64)
+_CTC_LABELS = [[1, 1], [0]]
+
+
+def _ctc_collapse(path, blank):
+    out = [k for i, k in enumerate(path) if k != blank and (i == 0 or k != path[i - 1])]
+    return tuple(out)
+
+
+def _ctc_paths(x, b, steps):
+    """(path, probability) of every path of `steps` steps for batch entry b, under softmax(x)."""
+    import itertools
+    p = _softmax(x[:steps, b])
+    for path in itertools.product(range(x.shape[2]), repeat=steps):
+        yield path, np.prod(p[np.arange(steps), list(path)])
+
+
+def _ctc_loss_ref(x, seq=(4, 3)):
+    """-log p(label) and its gradient w.r.t. the logits (softmax minus each class's share of the label's paths)."""
+    loss, grad = np.zeros(x.shape[1]), np.zeros(x.shape)
+    for b, label in enumerate(_CTC_LABELS):
+        total, share = 0.0, np.zeros((seq[b], x.shape[2]))
+        for path, prob in _ctc_paths(x, b, seq[b]):
+            if _ctc_collapse(path, x.shape[2] - 1) == tuple(label):
+                total += prob
+                share[np.arange(seq[b]), list(path)] += prob
+        loss[b] = -np.log(total)
+        grad[:seq[b], b] = _softmax(x[:seq[b], b]) - share / total
+    return [loss.astype(x.dtype), grad.astype(x.dtype)]
+
+
+def _ctc_sparse(rows, batch):
+    ix = [[b, i] for b, r in enumerate(rows) for i in range(len(r))]
+    return [np.array(ix, I64).reshape(-1, 2), np.array([v for r in rows for v in r], I64),
+            np.array([batch, max(map(len, rows))], I64)]
+
+
+def _ctc_greedy_ref(x, seq=(4, 2)):
+    rows, log_prob = [], np.zeros((x.shape[1], 1), x.dtype)
+    for b in range(x.shape[1]):
+        best = [int(np.argmax(x[t, b])) for t in range(seq[b])]
+        rows.append([k for i, k in enumerate(best) if k != x.shape[2] - 1 and (i == 0 or k != best[i - 1])])
+        log_prob[b, 0] = -sum(x[t, b].max() for t in range(seq[b]))
+    return _ctc_sparse(rows, x.shape[1]) + [log_prob]
+
+
+def _ctc_beam_ref(x, seq=(3, 2), paths=2):
+    """With a beam wider than every prefix the search is exact: the `paths` likeliest labelings."""
+    out, log_probs = [[] for _ in range(paths)], np.zeros((x.shape[1], paths), x.dtype)
+    for b in range(x.shape[1]):
+        totals = {}
+        for path, prob in _ctc_paths(x, b, seq[b]):
+            key = _ctc_collapse(path, x.shape[2] - 1)
+            totals[key] = totals.get(key, 0.0) + prob
+        best = sorted(totals, key=lambda k: -totals[k])[:paths]
+        for p, key in enumerate(best):
+            out[p].append(list(key))
+            log_probs[b, p] = np.log(totals[key])
+    sparse = [_ctc_sparse(rows, x.shape[1]) for rows in out]
+    return [s[0] for s in sparse] + [s[1] for s in sparse] + [s[2] for s in sparse] + [log_probs]
+
+
+ROWS = ROWS + [
+    Row("CTCLoss", lambda tf, x: raw(tf, "CTCLoss", [x, _CTC_IX, np.array([1, 1, 0], I32), np.array([4, 3], I32)]),
+        _ctc_loss_ref, [(arr((4, 2, 3)),), (arr((4, 2, 3), F32),)], grad=True, grad_outputs=(0,), grad_tol=1e-5),
+    Row("CTCGreedyDecoder", lambda tf, x: raw(tf, "CTCGreedyDecoder", [x, np.array([4, 2], I32)],
+                                              {"merge_repeated": True, "blank_index": -1}),
+        _ctc_greedy_ref, [(arr((4, 2, 3)),), (arr((4, 2, 4), F32),)], exact=False),
+    Row("CTCBeamSearchDecoder", lambda tf, x: raw(tf, "CTCBeamSearchDecoder", [x, np.array([3, 2], I32)],
+                                                  {"beam_width": 100, "top_paths": 2, "merge_repeated": False}),
+        _ctc_beam_ref, [(arr((3, 2, 3)),), (arr((3, 2, 4), F32),)], exact=False),
+]

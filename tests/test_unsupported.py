@@ -48,3 +48,9 @@ def test_eager_only_data_names_fail_as_tf_does_in_graph_mode():
     back = tf.data.experimental.from_variant(tf.data.experimental.to_variant(ds), tf.data.experimental.TensorStructure(
         tf.int64, []))
     assert back.output_types == tf.int64 and back.output_shapes.as_list() == []
+
+
+def test_ctc_loss_v2_dense_labels_say_what_is_missing():
+    with pytest.raises(NotImplementedError, match="tf.nn.ctc_loss_v2 with dense labels is not implemented in "
+                                                  "raygraph: "):
+        tf.nn.ctc_loss_v2([[1, 2]], tf.zeros([3, 1, 4]), [2], [3])

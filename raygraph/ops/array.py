@@ -65,7 +65,9 @@ def placeholder_with_default(input, shape, name=None):
 
 # ----- identity-like -----------------------------------------------------------------------------------
 def _prevent_gradient_grad(op, g):
-    raise LookupError(f"Gradient explicitly disabled. Reason: {op._attrs.get('message', '')}")
+    message = op._attrs.get("message", "")  # TF shows the attr's bytes: b'...'
+    message = message.encode() if isinstance(message, str) else message
+    raise LookupError(f"Gradient explicitly disabled. Reason: {message}")
 
 
 op("Identity", "input:T", kernel=lambda a, x: x, shape=same_shape, grad=lambda op, g: [g], role="pass_through")
