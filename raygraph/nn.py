@@ -35,3 +35,4 @@ conv3d_backprop_filter = conv3d_backprop_filter_v2
 from .ops.morphology import dilation2d, erosion2d  # noqa: F401
 from .ops.ctc import (collapse_repeated, ctc_beam_search_decoder, ctc_beam_search_decoder_v2,  # noqa: F401
                       ctc_greedy_decoder, ctc_loss, ctc_loss_v2)
+from .ops.ranking import approx_max_k, approx_min_k  # noqa: F401  (tf.nn has them too)
