@@ -9,27 +9,9 @@ from .array import reshape, shape
 from .complex import conj, real
 from .math import div_no_nan, exp, greater, less, log, sqrt, square, truediv
 from .reduction import (INDEX, SUMMABLE, _cumsum_shape, _reduce_kernel, _reduce_shape, _reducer, cumsum, reduce_mean,
-                        reduced_shape)
+                        reduced_shape, scan_kernel)
 from .registry import apply_op, op
 from .slicing import where_v2
-
-
-def _scan_kernel(accumulate, identity):
-    """A running reduction along `axis`, from the end if `reverse`, each element left out if `exclusive`."""
-    def kernel(a, x, axis):
-        n, ax = np.ndim(x), int(axis)
-        if not -n <= ax < n:
-            raise InvalidArgumentError(None, None, f"ValueError: axis must be in range [{-n}, {n}), but got {ax}")
-        ax %= n
-        if a["reverse"]:
-            x = np.flip(x, ax)
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            out = accumulate(x, axis=ax).astype(x.dtype, copy=False)
-        if a["exclusive"]:
-            first = np.full_like(np.take(out, [0], axis=ax), identity)
-            out = np.concatenate([first, np.delete(out, -1, axis=ax)], axis=ax)
-        return np.flip(out, ax) if a["reverse"] else out
-    return kernel
 
 
 def _cumprod_grad(op, g):
@@ -52,9 +34,9 @@ def _logsumexp_grad(op, g):
     return [pos - neg, None]
 
 
-op("Cumprod", "x:T, axis:Tidx=int32", kernel=_scan_kernel(np.multiply.accumulate, 1), shape=_cumsum_shape,
+op("Cumprod", "x:T, axis:Tidx=int32", kernel=scan_kernel(np.multiply.accumulate, 1), shape=_cumsum_shape,
    T=SUMMABLE, Tidx=INDEX, grad=_cumprod_grad)
-op("CumulativeLogsumexp", "x:T, axis:Tidx=int32", kernel=_scan_kernel(np.logaddexp.accumulate, -np.inf),
+op("CumulativeLogsumexp", "x:T, axis:Tidx=int32", kernel=scan_kernel(np.logaddexp.accumulate, -np.inf),
    shape=_cumsum_shape, T="bfloat16 float16 float32 float64", Tidx=INDEX, grad=_logsumexp_grad)
 
 

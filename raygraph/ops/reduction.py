@@ -406,18 +406,23 @@ def unsorted_segment_sum(data, segment_ids, num_segments, name=None):
     return apply_op("UnsortedSegmentSum", [data, segment_ids, num_segments], {}, name=name)
 
 
-# ----- Cumsum ----------------------------------------------------------------------------------------------------
-def _cumsum_kernel(a, x, axis):
-    n, ax = np.ndim(x), int(axis)
-    if not -n <= ax < n:
-        raise InvalidArgumentError(None, None, f"ValueError: axis must be in range [{-n}, {n}), but got {ax}")
-    ax %= n
-    if a["reverse"]:
-        x = np.flip(x, ax)
-    out = np.cumsum(x, axis=ax, dtype=x.dtype)
-    if a["exclusive"]:
-        out = np.concatenate([np.zeros_like(np.take(out, [0], axis=ax)), np.delete(out, -1, axis=ax)], axis=ax)
-    return np.flip(out, ax) if a["reverse"] else out
+# ----- Running reductions (Cumsum; cumulative.py adds Cumprod, CumulativeLogsumexp) ----------------------------------------------------------------------------------------------------
+def scan_kernel(accumulate, identity):
+    """A running reduction along `axis`, from the end if `reverse`, each element left out if `exclusive`."""
+    def kernel(a, x, axis):
+        n, ax = np.ndim(x), int(axis)
+        if not -n <= ax < n:
+            raise InvalidArgumentError(None, None, f"ValueError: axis must be in range [{-n}, {n}), but got {ax}")
+        ax %= n
+        if a["reverse"]:
+            x = np.flip(x, ax)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            out = accumulate(x, axis=ax).astype(x.dtype, copy=False)
+        if a["exclusive"]:
+            first = np.full_like(np.take(out, [0], axis=ax), identity)
+            out = np.concatenate([first, np.delete(out, -1, axis=ax)], axis=ax)
+        return np.flip(out, ax) if a["reverse"] else out
+    return kernel
 
 
 def _cumsum_shape(inputs, a):
@@ -429,7 +434,7 @@ def _cumsum_shape(inputs, a):
     return x.dtype.base_dtype, x.shape
 
 
-op("Cumsum", "x:T, axis:Tidx=int32", kernel=_cumsum_kernel, shape=_cumsum_shape, T=SUMMABLE, Tidx=INDEX,
+op("Cumsum", "x:T, axis:Tidx=int32", kernel=scan_kernel(np.add.accumulate, 0), shape=_cumsum_shape, T=SUMMABLE, Tidx=INDEX,
    grad=lambda op, g: [cumsum(g, op.inputs[1], exclusive=op._attrs["exclusive"], reverse=not op._attrs["reverse"]),
                        None])
 
