@@ -406,7 +406,7 @@ def unsorted_segment_sum(data, segment_ids, num_segments, name=None):
     return apply_op("UnsortedSegmentSum", [data, segment_ids, num_segments], {}, name=name)
 
 
-# ----- Running reductions (Cumsum; cumulative.py adds Cumprod, CumulativeLogsumexp) ----------------------------------------------------------------------------------------------------
+# ----- Running reductions (Cumsum here; Cumprod, CumulativeLogsumexp in cumulative.py) ----------------------------
 def scan_kernel(accumulate, identity):
     """A running reduction along `axis`, from the end if `reverse`, each element left out if `exclusive`."""
     def kernel(a, x, axis):
@@ -434,7 +434,8 @@ def _cumsum_shape(inputs, a):
     return x.dtype.base_dtype, x.shape
 
 
-op("Cumsum", "x:T, axis:Tidx=int32", kernel=scan_kernel(np.add.accumulate, 0), shape=_cumsum_shape, T=SUMMABLE, Tidx=INDEX,
+op("Cumsum", "x:T, axis:Tidx=int32", kernel=scan_kernel(np.add.accumulate, 0), shape=_cumsum_shape, T=SUMMABLE,
+   Tidx=INDEX,
    grad=lambda op, g: [cumsum(g, op.inputs[1], exclusive=op._attrs["exclusive"], reverse=not op._attrs["reverse"]),
                        None])
 
