@@ -101,12 +101,25 @@ class LinearOperatorComposition(LinearOperator):
         return functools.reduce(lambda a, b: a + b, [o.log_abs_determinant() for o in self._operators])
 
 
-class LinearOperatorBlockDiag(LinearOperator):
+class _DiagonalBlocks:
+    """What a block-diagonal or block-triangular operator takes from its diagonal blocks (`_diagonal`)."""
+
+    def _determinant(self):
+        return functools.reduce(lambda a, b: a * b, [o.determinant() for o in self._diagonal])
+
+    def _log_abs_determinant(self):
+        return functools.reduce(lambda a, b: a + b, [o.log_abs_determinant() for o in self._diagonal])
+
+    def _diag_part(self):
+        return concat([_broadcast_batch(o.diag_part(), self.batch_shape, 1) for o in self._diagonal], axis=-1)
+
+
+class LinearOperatorBlockDiag(_DiagonalBlocks, LinearOperator):
     """The block-diagonal operator with square `operators` on its diagonal."""
 
     def __init__(self, operators, is_non_singular=None, is_self_adjoint=None, is_positive_definite=None,
                  is_square=True, name=None):
-        self._operators = _checked(operators)
+        self._operators = self._diagonal = _checked(operators)
         name = name or "_ds_".join(o.name for o in self._operators)
         if any(o.is_square is False for o in self._operators):
             raise ValueError("Argument operators must be square.")  # TF's BlockDiag takes square blocks only here
@@ -145,15 +158,6 @@ class LinearOperatorBlockDiag(LinearOperator):
     def _to_dense(self):
         return block_matrix([[o if i == j else None for j in range(len(self._operators))]
                              for i, o in enumerate(self._operators)], self._operators, self.dtype)
-
-    def _determinant(self):
-        return functools.reduce(lambda a, b: a * b, [o.determinant() for o in self._operators])
-
-    def _log_abs_determinant(self):
-        return functools.reduce(lambda a, b: a + b, [o.log_abs_determinant() for o in self._operators])
-
-    def _diag_part(self):
-        return concat([_broadcast_batch(o.diag_part(), self.batch_shape, 1) for o in self._operators], axis=-1)
 
     def _trace(self):
         return functools.reduce(lambda a, b: a + b, [o.trace() for o in self._operators])
@@ -196,7 +200,7 @@ def block_matrix(blocks, diagonal, dtype):
     return concat(rows, axis=-2)
 
 
-class LinearOperatorBlockLowerTriangular(LinearOperator):
+class LinearOperatorBlockLowerTriangular(_DiagonalBlocks, LinearOperator):
     """The block lower-triangular operator of `operators`: row i holds i + 1 blocks, the last one square."""
 
     def __init__(self, operators, is_non_singular=None, is_self_adjoint=None, is_positive_definite=None,
@@ -227,15 +231,6 @@ class LinearOperatorBlockLowerTriangular(LinearOperator):
         n = len(self._operators)
         return block_matrix([[row[j] if j < len(row) else None for j in range(n)] for row in self._operators],
                             self._diagonal, self.dtype)
-
-    def _determinant(self):
-        return functools.reduce(lambda a, b: a * b, [o.determinant() for o in self._diagonal])
-
-    def _log_abs_determinant(self):
-        return functools.reduce(lambda a, b: a + b, [o.log_abs_determinant() for o in self._diagonal])
-
-    def _diag_part(self):
-        return concat([_broadcast_batch(o.diag_part(), self.batch_shape, 1) for o in self._diagonal], axis=-1)
 
     def _linop_inverse(self):
         """The block lower-triangular inverse, its blocks cut from the dense inverse."""
