@@ -157,25 +157,7 @@ class Dataset(Structured):
     # ----- functions ---------------------------------------------------------------------------------------
     def _trace(self, fn, kind):
         """Traces `fn` over this dataset's elements: (Function, output structure of Specs, output tensors)."""
-        specs = self._flat_specs()
-        out_structure = []
-
-        def body(args):
-            args = [Dataset(a, s.inner) if s.inner is not None else a for a, s in zip(args, specs)]
-            element = nest.pack(self._structure, args)
-            result = fn(*element) if isinstance(element, tuple) and not hasattr(element, "_fields") else fn(element)
-            if isinstance(result, Dataset):
-                out_structure.append(result)
-                return [result._variant_tensor]
-            if isinstance(result, list):
-                result = tuple(result) if any(isinstance(r, Tensor) for r in result) else convert_to_tensor(result)
-            out_structure.append(result)
-            return nest.flatten(result)
-        f, outputs = function.trace(body, [(s.dtype, s.shape) for s in specs], f"Dataset_{kind}_{getattr(fn, '__name__', 'fn')}")
-        result = out_structure[0]
-        if isinstance(result, Dataset):
-            return f, result, outputs
-        return f, nest.pack(result, [_spec_of(t) for t in outputs]), outputs
+        return trace(fn, [self._structure], f"Dataset_{kind}")
 
     def map(self, map_func, num_parallel_calls=None):
         """Applies `map_func` to each element (`num_parallel_calls` at once)."""
@@ -357,3 +339,30 @@ def _check_dataset(result, kind):
     if not isinstance(result, Dataset):
         raise TypeError(f"The `map_func` argument of `{kind}` must return a `Dataset` object, got {result!r}.")
 
+
+def trace(fn, structures, name):
+    """Traces `fn` over arguments of `structures`: (Function, result structure of Specs or a Dataset, outputs)."""
+    specs = [s for st in structures for s in nest.flatten(st)]
+    results = []
+
+    def body(args):
+        args = [Dataset(a, s.inner) if s.inner is not None else a for a, s in zip(args, specs)]
+        packed, at = [], 0
+        for st in structures:
+            n = len(nest.flatten(st))
+            packed.append(nest.pack(st, args[at:at + n]))
+            at += n
+        lone = len(packed) == 1 and isinstance(packed[0], tuple) and not hasattr(packed[0], "_fields")
+        result = fn(*packed[0]) if lone else fn(*packed)
+        if isinstance(result, Dataset):
+            results.append(result)
+            return [result._variant_tensor]
+        if isinstance(result, list):
+            result = tuple(result) if any(isinstance(r, Tensor) for r in result) else convert_to_tensor(result)
+        results.append(result)
+        return nest.flatten(result)
+    f, outputs = function.trace(body, [(s.dtype, s.shape) for s in specs], f"{name}_{getattr(fn, '__name__', 'fn')}")
+    result = results[0]
+    if isinstance(result, Dataset):
+        return f, result, outputs
+    return f, nest.pack(result, [_spec_of(t) for t in outputs]), outputs

@@ -20,7 +20,7 @@ from ..tensor import Tensor
 from . import function
 from . import structure as nest
 from .dataset import (AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Dataset, _batch_dim, _const,  # noqa: F401
-                      _most_specific, _normalize, _spec_of)
+                      _most_specific, _normalize, _spec_of, trace as _trace)
 from .options import (AutoShardPolicy, AutotuneAlgorithm, AutotuneOptions, DistributeOptions,  # noqa: F401
                       ExternalStatePolicy, OptimizationOptions, Options, ServiceOptions, ThreadingOptions)
 from .specs import (DatasetSpec, OptionalSpec, RaggedTensorStructure, SparseTensorStructure,  # noqa: F401
@@ -31,34 +31,6 @@ SHARD_HINT = -1
 DatasetStructure = DatasetSpec
 OptionalStructure = OptionalSpec
 _KEY = Spec(dtypes.int64, TensorShape([]))
-
-
-def _trace(fn, structures, name):
-    """Traces `fn` over arguments of `structures`: (Function, result structure of Specs or a Dataset, outputs)."""
-    specs = [s for st in structures for s in nest.flatten(st)]
-    results = []
-
-    def body(args):
-        args = [Dataset(a, s.inner) if s.inner is not None else a for a, s in zip(args, specs)]
-        packed, at = [], 0
-        for st in structures:
-            n = len(nest.flatten(st))
-            packed.append(nest.pack(st, args[at:at + n]))
-            at += n
-        lone = len(packed) == 1 and isinstance(packed[0], tuple) and not hasattr(packed[0], "_fields")
-        result = fn(*packed[0]) if lone else fn(*packed)
-        if isinstance(result, Dataset):
-            results.append(result)
-            return [result._variant_tensor]
-        if isinstance(result, list):
-            result = tuple(result) if any(isinstance(r, Tensor) for r in result) else convert_to_tensor(result)
-        results.append(result)
-        return nest.flatten(result)
-    f, outputs = function.trace(body, [(s.dtype, s.shape) for s in specs], f"{name}_{getattr(fn, '__name__', 'fn')}")
-    result = results[0]
-    if isinstance(result, Dataset):
-        return f, result, outputs
-    return f, nest.pack(result, [_spec_of(t) for t in outputs]), outputs
 
 
 def _scalar(outputs, dtype):
