@@ -126,3 +126,12 @@ class raise_exception_on_not_ok_status:  # noqa: N801 - TF's name
 
     def __exit__(self, *exc):
         return False
+
+
+def not_implemented(namespace, name, why):
+    """A stand-in for a TF name raygraph does not implement: calling (or instantiating) it raises
+    NotImplementedError naming it and why."""
+    def unsupported(*args, **kwargs):
+        raise NotImplementedError(f"{namespace}.{name} is not implemented in raygraph: {why}")
+    unsupported.__name__ = unsupported.__qualname__ = name.rsplit(".", 1)[-1]
+    return unsupported

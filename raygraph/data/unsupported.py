@@ -1,12 +1,10 @@
 """`tf.data.experimental` names raygraph does not implement: each raises NotImplementedError naming itself and
 why when called (or instantiated)."""
+from ..errors import not_implemented
 
 
 def _missing(name, why):
-    def unsupported(*args, **kwargs):
-        raise NotImplementedError(f"tf.data.experimental.{name} is not implemented in raygraph: {why}")
-    unsupported.__name__ = unsupported.__qualname__ = name
-    return unsupported
+    return not_implemented("tf.data.experimental", name, why)
 
 
 _SPARSE = "raygraph's datasets hold dense tensors only (no SparseTensor or RaggedTensor elements)."

@@ -1,13 +1,11 @@
 """`tf.train` names raygraph does not implement: each raises NotImplementedError naming itself and why when called
 (or instantiated). `CheckpointOptions`, plain settings, is here too: only the object-based checkpoints it
 configures would read it."""
+from ..errors import not_implemented
 
 
 def _missing(name, why):
-    def unsupported(*args, **kwargs):
-        raise NotImplementedError(f"tf.train.{name} is not implemented in raygraph: {why}")
-    unsupported.__name__ = unsupported.__qualname__ = name.rsplit(".", 1)[-1]
-    return unsupported
+    return not_implemented("tf.train", name, why)
 
 
 _OBJECTS = "TF2's object-based checkpoints (tracked objects and their graph) are not written or read; use tf.train.Saver."
