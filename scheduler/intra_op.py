@@ -7,7 +7,7 @@ slow kernels run one at a time (the device learns which, see device.py).
 """
 import itertools
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 
 import numpy as np
 
@@ -16,6 +16,11 @@ _threads = 1
 _local = threading.local()
 MIN_WORK = 1.6e7   # multiply-adds below which splitting costs more than it saves (a thread hand-off here is
                    # ~50-100 us: measured interleaved, 4M-MAC products took 1.7x longer split, 25M ones 0.87x)
+
+
+MIN_SIDE = 64      # a product whose result is thinner on both sides is mostly its long reduction: each share of
+                   # its rows would stream all of the other factor (LeNet's filter gradient, [25, 50176] @
+                   # [50176, 16], ran 1.4x slower split)
 
 
 def configure(threads):
@@ -34,11 +39,41 @@ def enable(on):
 _enabled = False
 
 
+def _may_split():
+    """Whether a kernel running in this thread may split its work now (not inside a share of another's)."""
+    return _enabled and _threads > 1 and not getattr(_local, "inside", False)
+
+
+def shares(run, n, work):
+    """[run(lo, hi) for one share of range(n) per thread], in order, when this step's kernels may split and
+    `work` (multiply-adds or element operations) pays for the hand-offs; else [run(0, n)]. For kernels whose
+    items (a batch's images) are independent: the caller joins the shares' results. Kernels called inside a
+    share do not split again (the pool's threads are busy with the shares)."""
+    if not _may_split() or n < 2 or work < MIN_WORK:
+        return [run(0, n)]
+    parts = min(_threads, n)
+    bounds = [n * k // parts for k in range(parts + 1)]
+    futures = [_pool.submit(_inside, run, lo, hi) for lo, hi in zip(bounds[1:-1], bounds[2:])]
+    try:
+        first = _inside(run, 0, bounds[1])
+    finally:
+        wait(futures)   # no share is left running (writing) when this returns or raises
+    return [first] + [f.result() for f in futures]
+
+
+def _inside(run, lo, hi):
+    _local.inside = True
+    try:
+        return run(lo, hi)
+    finally:
+        _local.inside = False
+
+
 def matmul(x, y):
     """x @ y for 2-D arrays; in blocks on several threads when large and allowed. The longer side of
     the result is cut: column blocks of y (joined at the end) or row blocks of x (written in place)."""
     m, n = x.shape[0], y.shape[1]
-    if not _enabled or _threads == 1 or max(m, n) < 2 * _threads or m * x.shape[1] * n < MIN_WORK:
+    if not _may_split() or max(m, n) < MIN_SIDE or m * x.shape[1] * n < MIN_WORK:
         return np.matmul(x, y)
     if n >= m:
         bounds = _bounds(n)
@@ -94,7 +129,7 @@ def rows(run, inputs, block):
         for out, s, v in zip(outs, sliced, first):
             if s:
                 out[:bounds[1]] = v
-        threads = _threads if _enabled and _pool is not None else 1
+        threads = _threads if _may_split() else 1
         shares = [pairs[1 + k::threads] for k in range(threads)]
         futures = [_pool.submit(blocks, share) for share in shares[1:] if share]
         blocks(shares[0])

@@ -4,14 +4,15 @@ Kernels work channels-last on any number of spatial dims, as im2col: the padded 
 (a strided view) are copied once into a [positions, window * channels] matrix that meets the filter in one
 large matmul per batch chunk (`intra_op.matmul`, which splits itself over the device's cores). The input's
 backprop is the transposed product followed by col2im, a loop over the kernel's window (never over output
-positions); the filter's backprop is the columns' transposed product with the output gradient. NCHW
+positions); the filter's backprop is the columns' transposed product with the output gradient. Where the
+device lets kernels split, each of the three cuts its batch into one share per intra-op thread. NCHW
 data is transposed to NHWC and back. Grouped convolutions (input depth a multiple of the filter's) run
 one product per group, as TF's CPU kernels do. Where it is much less work (many channels, small planes, like
 LeNet's second convolution), all three kernels run through Fourier transforms instead (conv_fourier.py).
 """
-from itertools import product
-
+import copy
 import warnings
+from itertools import product
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -34,6 +35,9 @@ CONV_T = "float16 bfloat16 float32 float64 int32"
 FLOAT_T = "float16 bfloat16 float32 float64"
 _PADDINGS = ("SAME", "VALID", "EXPLICIT")
 _CHUNK = 1 << 24   # elements of im2col columns built at once (64 MiB of float32): batches are cut to fit
+_SPLIT_WORK = 6.4e7  # multiply-adds from which a kernel's batch is cut into shares over the intra-op threads: two
+                     # shares at once contend for memory here, so LeNet's first convolution (20M, one channel,
+                     # copies and thin products) ran 1.3x slower split, its second (160M) 1.5x faster
 
 
 def _text(shape):
@@ -172,6 +176,17 @@ class _Geometry:
         self.kk = int(np.prod(self.k, dtype=np.int64))
         self.positions = int(np.prod(self.out, dtype=np.int64))
 
+    def with_batch(self, n):
+        """The same convolution over a batch of n (one share of the batch, see _over_batch)."""
+        share = copy.copy(self)
+        share.n = n
+        return share
+
+    @property
+    def work(self):
+        """Multiply-adds of the direct (im2col) product."""
+        return self.n * self.positions * self.kk * self.cf * self.o
+
     def padded(self, x):
         if not any(lo or hi for lo, hi in self.pads):
             return x
@@ -203,7 +218,29 @@ class _Geometry:
         return y[:, g * og:(g + 1) * og]
 
 
+def _over_batch(kernel, geo, batched, other, join):
+    """kernel(*batched, *other, geo) with the batched arrays (batch first) cut into one share of the batch per
+    intra-op thread where the step lets kernels split and the work pays for it (intra_op.shares); the shares'
+    results joined by `join`."""
+    def share(lo, hi):
+        part = geo if (lo, hi) == (0, geo.n) else geo.with_batch(hi - lo)
+        return kernel(*[a[lo:hi] for a in batched], *other, part)
+    results = intra_op.shares(share, geo.n, geo.work if geo.work >= _SPLIT_WORK else 0)
+    return results[0] if len(results) == 1 else join(results)
+
+
+def _summed(parts):
+    total = parts[0]
+    for p in parts[1:]:
+        total += p
+    return total
+
+
 def _forward(x, w, geo):
+    return _over_batch(_forward_share, geo, [x], [w], np.concatenate)
+
+
+def _forward_share(x, w, geo):
     dt = _work_dtype(x.dtype)
     x, w = x.astype(dt, copy=False), w.astype(dt, copy=False)
     y = conv_fourier.forward(x, w, geo)
@@ -244,6 +281,10 @@ def _backprop_input_as_conv(w, dy, geo):
 
 
 def _backprop_input(w, dy, geo):
+    return _over_batch(_backprop_input_share, geo, [dy], [w], np.concatenate)
+
+
+def _backprop_input_share(dy, w, geo):
     """col2im of dy @ filter^T: each kernel offset adds its slab of columns into the padded input gradient."""
     dt = _work_dtype(dy.dtype)
     w, dy = w.astype(dt, copy=False), dy.astype(dt, copy=False)
@@ -276,6 +317,10 @@ def _backprop_input(w, dy, geo):
 
 
 def _backprop_filter(x, dy, geo):
+    return _over_batch(_backprop_filter_share, geo, [x, dy], [], _summed)
+
+
+def _backprop_filter_share(x, dy, geo):
     dt = _work_dtype(x.dtype)
     x, dy = x.astype(dt, copy=False), dy.astype(dt, copy=False)
     dw = conv_fourier.backprop_filter(x, dy.reshape((geo.n,) + geo.out + (geo.o,)), geo)

@@ -19,6 +19,7 @@ not over one window, so errors are ~1e-6 of the plane's scale; a non-finite valu
 So these kernels run only on finite float32/float64 data, with one group, when the estimate says they are at
 least `GAIN` times cheaper; otherwise they return None and the im2col kernels run.
 """
+import math
 from functools import lru_cache
 
 import numpy as np
@@ -62,7 +63,7 @@ def _real_synthesis(size, start, step, count, dtype):
 def _along(z, axis, m):
     """m @ z along `axis` (z is C-contiguous; m is [new, old])."""
     shape = z.shape
-    out = np.matmul(m, z.reshape(int(np.prod(shape[:axis])), shape[axis], -1))
+    out = np.matmul(m, z.reshape(math.prod(shape[:axis]), shape[axis], -1))
     return out.reshape(shape[:axis] + (m.shape[0],) + shape[axis + 1:])
 
 
@@ -108,7 +109,7 @@ def _plan(geo, dtypes, arrays):
     sizes = [max(lo + n, (o - 1) * s + (k - 1) * d - lo + 1)
              for n, (lo, _), o, s, k, d in zip(geo.spatial, geo.pads, geo.out, geo.strides, geo.k, geo.dil)]
     half = _half(sizes, ())
-    work = (4 * int(np.prod(half)) * geo.c * geo.o + _transform_work(geo.spatial, half, geo.c)
+    work = (4 * math.prod(half) * geo.c * geo.o + _transform_work(geo.spatial, half, geo.c)
             + _transform_work(geo.out, half, geo.o))
     if GAIN * work > geo.positions * geo.kk * geo.c * geo.o:
         return None
@@ -121,7 +122,7 @@ def _transform_work(counts, half, channels):
     """Multiply-adds (per batch item) of taking a [*counts, channels] array to its half spectrum or back."""
     dims, work = list(counts), 0
     for d, factor in [(len(counts) - 1, 2)] + [(d, 4) for d in range(len(counts) - 1)]:
-        work += factor * int(np.prod(dims)) * half[d] * channels
+        work += factor * math.prod(dims) * half[d] * channels
         dims[d] = half[d]
     return work
 

@@ -6,6 +6,7 @@ and 3-D inputs share one machinery and differ only in their shape functions. A w
 row-major order (TF's scan order), so a gradient goes to the first maximum of its window, as in TF.
 """
 import collections
+import math
 
 import numpy as np
 
@@ -159,14 +160,14 @@ def _last_pooled(g):
 def _runs(a, axis):
     """C-contiguous `a` viewed with the run of cells after `axis` as one opaque item (writes go to `a`)."""
     lead = a.shape[:axis + 1]
-    run = np.dtype((np.void, a.size // int(np.prod(lead)) * a.itemsize))
+    run = np.dtype((np.void, a.size // math.prod(lead) * a.itemsize))
     return a.reshape(lead + (-1,)).view(run).reshape(lead)
 
 
 def _planes(xp, g):
     """The cells at each window offset, in TF's row-major scan order: shape (window cells,) + output shape."""
     last = _last_pooled(g)
-    planes = np.empty((int(np.prod(g.ksize)),) + g.out, xp.dtype)
+    planes = np.empty((math.prod(g.ksize),) + g.out, xp.dtype)
     src, dst = _runs(np.ascontiguousarray(xp), last), _runs(planes, last + 1)
     for i, sl in enumerate(_offsets(g)):
         dst[i] = src[sl[:last + 1]]
@@ -195,7 +196,7 @@ _LONG_RUN = 256
 
 def _pooled(xp, g, combine):
     pooled = [a for a, (k, s) in enumerate(zip(g.ksize, g.strides)) if (k, s) != (1, 1)]
-    short = [a for a in pooled if int(np.prod(xp.shape[a + 1:])) < _LONG_RUN]
+    short = [a for a in pooled if math.prod(xp.shape[a + 1:]) < _LONG_RUN]
     out = xp
     for axis in pooled:
         if axis not in short:
@@ -223,7 +224,7 @@ def _shifted_combined(a, axis, k, combine):
     """At each position along `axis`, the k cells from it on combined (`a`: a contiguous array)."""
     if k == 1:
         return a
-    run = int(np.prod(a.shape[axis + 1:]))
+    run = math.prod(a.shape[axis + 1:])
     flat, out = a.reshape(-1), np.empty(a.size, a.dtype)
     n = a.size - (k - 1) * run
     combine(flat[:n], flat[run:run + n], out=out[:n])
@@ -322,7 +323,7 @@ def _avg_pool_grad_kernel(op_type):
             return np.zeros(shape_, grad.dtype)
         share, dtype = grad / _counts(shape_, g), _accumulator(grad.dtype)
         if _disjoint(g):
-            dxp = _scattered([share.astype(dtype)] * int(np.prod(g.ksize)), g, padded, dtype)
+            dxp = _scattered([share.astype(dtype)] * math.prod(g.ksize), g, padded, dtype)
         else:
             dxp = np.zeros(padded, dtype)
             for sl in _offsets(g):

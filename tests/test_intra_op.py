@@ -1,0 +1,91 @@
+"""Intra-op parallelism (scheduler/intra_op.py): a kernel's work cut into shares over the device's threads, and
+the convolution kernels that cut their batch that way giving the unsplit results."""
+import threading
+
+import numpy as np
+import pytest
+
+from raygraph.ops import conv
+from raygraph.ops.registry import get
+from scheduler import intra_op
+
+
+@pytest.fixture
+def two_threads():
+    intra_op.configure(2)
+    intra_op.enable(True)
+    yield
+    intra_op.enable(False)
+    intra_op.configure(1)
+
+
+def test_shares_cover_the_range_in_order_on_two_threads(two_threads):
+    seen = []
+
+    def run(lo, hi):
+        seen.append(threading.current_thread().name)
+        return (lo, hi, intra_op._may_split())
+    assert intra_op.shares(run, 7, intra_op.MIN_WORK) == [(0, 3, False), (3, 7, False)]   # no split inside a share
+    assert len(set(seen)) == 2
+    assert intra_op._may_split()   # the calling thread may split again afterwards
+
+
+def test_small_work_or_disabled_runs_whole(two_threads):
+    run = lambda lo, hi: (lo, hi)  # noqa: E731
+    assert intra_op.shares(run, 7, intra_op.MIN_WORK - 1) == [(0, 7)]
+    intra_op.enable(False)
+    assert intra_op.shares(run, 7, intra_op.MIN_WORK) == [(0, 7)]
+
+
+def test_a_failing_share_raises_after_every_share_ended(two_threads):
+    ended = []
+
+    def run(lo, hi):
+        if lo == 0:
+            raise ValueError("first share")
+        threading.Event().wait(0.05)
+        ended.append(hi)
+    with pytest.raises(ValueError, match="first share"):
+        intra_op.shares(run, 4, intra_op.MIN_WORK)
+    assert ended == [4]
+
+
+def test_matmul_inside_a_share_does_not_wait_on_the_busy_pool(two_threads):
+    x = np.ones((512, 256), np.float32)
+    out = intra_op.shares(lambda lo, hi: intra_op.matmul(x[lo:hi], x.T), 512, intra_op.MIN_WORK)
+    np.testing.assert_array_equal(np.concatenate(out), x @ x.T)
+
+
+@pytest.mark.parametrize("shape, filt", [((16, 14, 14, 32), (5, 5, 32, 64)),    # Fourier route
+                                         ((8, 20, 20, 48), (3, 3, 48, 64))])    # im2col route
+def test_convolutions_split_over_the_batch_match_unsplit(monkeypatch, shape, filt):
+    counts, shares = [], intra_op.shares
+
+    def counted(run, n, work):
+        counts.append(len(out := shares(run, n, work)))
+        return out
+    monkeypatch.setattr(intra_op, "shares", counted)
+    rng = np.random.default_rng(0)
+    x, w = rng.standard_normal(shape, dtype=np.float32), rng.standard_normal(filt, dtype=np.float32)
+    a = {"strides": [1, 1, 1, 1], "padding": "SAME", "explicit_paddings": [], "data_format": "NHWC",
+         "dilations": [1, 1, 1, 1]}
+    geo = conv._Geometry(x.shape, w.shape, a, 2, "")
+    assert geo.work >= conv._SPLIT_WORK
+    dy = rng.standard_normal((shape[0],) + geo.out + (filt[-1],), dtype=np.float32)
+
+    def three():
+        return [get("Conv2D").kernel(a, x, w),
+                get("Conv2DBackpropInput").kernel(a, np.array(x.shape, np.int32), w, dy),
+                get("Conv2DBackpropFilter").kernel(a, x, np.array(w.shape, np.int32), dy)]
+    whole = three()
+    intra_op.configure(2)
+    intra_op.enable(True)
+    try:
+        split = three()
+    finally:
+        intra_op.enable(False)
+        intra_op.configure(1)
+    assert counts == [1, 1, 1, 2, 2, 2]   # each kernel ran in two shares once allowed
+    np.testing.assert_array_equal(split[0], whole[0])
+    np.testing.assert_array_equal(split[1], whole[1])
+    np.testing.assert_allclose(split[2], whole[2], rtol=1e-5, atol=1e-5 * np.abs(whole[2]).max())
