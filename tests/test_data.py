@@ -87,6 +87,43 @@ def test_traced_function_runs_without_a_session(tf):
     assert x.tolist() == [3.0, 5.0] and shape.tolist() == [3, 4]
 
 
+def test_which_functions_run_on_rows(tf):
+    def on_rows(fn, specs=((tf.float32, tf.TensorShape([3])),)):
+        return function.trace(fn, list(specs), "f")[0].on_rows
+    assert on_rows(lambda a: [tf.tanh(a[0] * 0.5 + 1.0), a[0]])
+    assert on_rows(lambda a: [tf.cast(a[0], tf.int32) // 2])
+    assert not on_rows(lambda a: [a[0] * tf.constant([1.0, 2.0, 3.0])])       # a non-scalar constant
+    assert not on_rows(lambda a: [a[0] + tf.random_uniform([])])               # stateful
+    assert not on_rows(lambda a: [tf.reduce_sum(a[0])])                        # not elementwise
+    assert not on_rows(lambda a: [a[0], tf.constant(1.0)])                     # an output not from the element
+    assert not on_rows(lambda a: [a[0] * 2.0], [(tf.float32, tf.TensorShape([None]))])   # shape not known
+    assert not on_rows(lambda a: [a[0] + a[1]], [(tf.float32, tf.TensorShape([3])),
+                                                 (tf.float32, tf.TensorShape([]))])   # per-element broadcasting
+
+
+def test_map_then_batch_runs_the_function_once_per_batch(tf, monkeypatch):
+    f, _ = function.trace(lambda a: [a[0] * 2.0 + 1.0], [(tf.float32, tf.TensorShape([2]))], "f")
+    calls = []
+    real = function.Function.__call__
+    monkeypatch.setattr(function.Function, "__call__", lambda self, args: calls.append(1) or real(self, args))
+    data = np.arange(14, dtype=np.float32).reshape(7, 2)
+    batches = _all(pipeline.Batch(pipeline.Map(sources.Slices([data]), f), 3, False))
+    assert batches == [((data[lo:lo + 3] * 2 + 1).tolist(),) for lo in (0, 3, 6)]
+    assert len(calls) == 3
+
+
+def test_map_then_batch_fails_at_the_failing_element_and_goes_on_after_it(tf):
+    f, _ = function.trace(lambda a: [tf.math.floordiv(10, a[0])], [(tf.int32, tf.TensorShape([]))], "f")
+    assert f.on_rows
+    it = pipeline.Batch(pipeline.Map(sources.Slices([np.array([1, 2, 0, 4, 5, 6, 7], np.int32)]), f), 3,
+                        False).iterate()
+    with pytest.raises(InvalidArgumentError, match="Integer division by zero"):
+        next(it)
+    assert [next(it)[0].tolist(), next(it)[0].tolist()] == [[2, 2, 1], [1]]   # as TF: the batch after the element
+    with pytest.raises(StopIteration):
+        next(it)
+
+
 def test_function_cannot_capture_another_graphs_tensor(tf):
     outer = tf.constant(1.0)
     with pytest.raises(ValueError):

@@ -50,9 +50,10 @@ class FunctionNode:
 class Function:
     """A graph function as plain data (see the module docstring); `f(args)` -> tuple of output values."""
 
-    def __init__(self, name, nodes, constants, n_slots, n_args, outputs, conditional):
+    def __init__(self, name, nodes, constants, n_slots, n_args, outputs, conditional, on_rows=False):
         self.name, self.nodes, self.constants = name, nodes, constants
         self.n_slots, self.n_args, self.outputs, self.conditional = n_slots, n_args, outputs, conditional
+        self.on_rows = on_rows  # whether f(stacked elements) is the stack of f(element) (see `_on_rows`)
         self._bindings = None
 
     def as_attr_value(self):
@@ -126,7 +127,34 @@ def build(name, graph, args, outputs):
                                       n_out=len(op.outputs), merge=role == "merge"))
         n += len(op.outputs)
     return Function(f"__inference_{name}_{next(_ids)}", nodes, constants, n, len(args),
-                    tuple(slots[t] for t in outputs), conditional)
+                    tuple(slots[t] for t in outputs), conditional, _on_rows(graph, needed, args, outputs))
+
+
+def _on_rows(graph, needed, args, outputs):
+    """Whether the function may run once on a stack of elements (each argument with a leading axis of rows)
+    instead of once per element, with the same results: every op computed from the arguments is elementwise
+    (its op-table entry says its kernel runs on rows) or a pass-through, meets only values of its own shape
+    (fully known) or scalar constants, and no op is stateful or conditional; every output is computed from
+    the arguments."""
+    derived = set(args)
+    for op in graph.get_operations():
+        if op not in needed or op in {t.op for t in args}:
+            continue
+        entry = op._def
+        if entry.stateful or entry.role in ("switch", "merge"):
+            return False
+        inner = [t for t in op.inputs if t in derived]
+        if not inner:
+            continue
+        if op.control_inputs or not (entry.elementwise or entry.role == "pass_through" and len(op.inputs) == 1):
+            return False
+        shape = inner[0].shape
+        if not shape.is_fully_defined() or any(t.shape != shape for t in inner):
+            return False
+        if any(t not in derived and (t.op._def.role != "constant" or t.shape.ndims != 0) for t in op.inputs):
+            return False
+        derived.update(op.outputs)
+    return all(t in derived for t in outputs)
 
 
 def closure(name, tensors):
