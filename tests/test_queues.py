@@ -53,6 +53,25 @@ def test_fifo_values_close_and_errors(rtf):
             sess.run(q.dequeue())
 
 
+def test_each_enqueue_is_shape_checked_and_a_waiting_dequeue_many_wakes_once_filled(rtf):
+    tf = rtf
+    q = tf.FIFOQueue(5, tf.float32, shapes=[[2]])
+    p = tf.placeholder(tf.float32)
+    enq, dm = q.enqueue([p]), q.dequeue_many(3)
+    with tf.Session() as sess:
+        sess.run(enq, {p: [1.0, 2.0]})
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"Shape mismatch in tuple component 0. Expected "
+                                                                 r"\[2\], got \[3\]"):
+            sess.run(enq, {p: [1.0, 2.0, 3.0]})   # after a fitting element of another shape
+        t, out = _thread(lambda: sess.run(dm))
+        for v in (3.0, 5.0):
+            time.sleep(0.05)
+            assert t.is_alive()                  # two of three: still waiting
+            sess.run(enq, {p: [v, v + 1]})
+        t.join(5)
+        assert out["value"].tolist() == [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]
+
+
 def test_dequeue_many_needs_shapes(rtf):
     tf = rtf
     q = tf.FIFOQueue(3, tf.float32)

@@ -48,6 +48,11 @@ class _Queue:
         self.cond = threading.Condition()
         self.items = collections.deque()
         self.closed = self.cancel_pending = self.cancelled = False
+        # who is blocked: how many dequeues wait for each number of items, how many enqueues for room. An
+        # enqueue wakes the waiting only once the smallest dequeue can go on (each wake-up is a thread switch
+        # and a GIL hand-off: a batch of 128 dequeued behind one-element enqueues woke its step 128 times)
+        self.takers, self.putters = collections.Counter(), collections.Counter()
+        self.fits = set()   # (component, dims) seen to fit the queue's shapes
 
     # the container of items (subclasses change these three)
     def size(self):
@@ -64,37 +69,47 @@ class _Queue:
         return self.size()
 
     # ----- blocking -------------------------------------------------------------------------------------
-    def _wait(self, ready, what):
-        """Waits (holding `cond` between checks) until `ready()`; a step that ended meanwhile gives up first,
-        so a timed-out dequeue never takes an element enqueued after its deadline."""
+    def _wait(self, ready, what, count, key):
+        """Waits (holding `cond` between checks) until `ready()`, counted in count[key] meanwhile; a step that
+        ended meanwhile gives up first, so a timed-out dequeue never takes an element enqueued after its
+        deadline."""
         while True:
             if self.cancelled or step_cancelled():
                 raise CancelledError(None, None, f"{what} operation was cancelled")
             if ready():
                 return
-            self.cond.wait(_POLL)
+            count[key] += 1
+            try:
+                self.cond.wait(_POLL)
+            finally:
+                count[key] -= 1
+                if not count[key]:
+                    del count[key]
 
     def enqueue(self, items):
         with self.cond:
             if self.closed:
                 raise CancelledError(None, None, f"{self.kind} '{self.name}' is closed.")
             for item in items:
-                self._wait(lambda: self.size() < self.capacity or self.cancel_pending, "Enqueue")
+                self._wait(lambda: self.size() < self.capacity or self.cancel_pending, "Enqueue", self.putters,
+                           "room")
                 if self.cancel_pending:
                     raise CancelledError(None, None, "Enqueue operation was cancelled")
                 self._put(item)
-                self.cond.notify_all()
+                if self.takers and self.available() >= min(self.takers):
+                    self.cond.notify_all()
 
     def dequeue(self, n, up_to=False):
         """n items (fewer, at least one, for `up_to` once the queue is closed)."""
         with self.cond:
-            self._wait(lambda: self.available() >= n or self.closed, "Dequeue")
+            self._wait(lambda: self.available() >= n or self.closed, "Dequeue", self.takers, n)
             have = self.available()
             if have < n and (not up_to or have == 0):
                 raise OutOfRangeError(None, None, f"{self.kind} '{self.name}' is closed and has insufficient "
                                                   f"elements (requested {n}, current size {self.size()})")
             out = [self._take() for _ in range(min(n, have))]
-            self.cond.notify_all()
+            if self.putters:
+                self.cond.notify_all()
             return out
 
     def close(self, cancel_pending):
@@ -224,9 +239,11 @@ def _check_element(q, comps, many):
                 raise InvalidArgumentError(None, None, f"Expected batch input tuple component {i} to have "
                                                        f"{n} elements, got {c.shape[0]}")
             n = c.shape[0]
-        if shape is not None and not shape.is_compatible_with(dims):
-            raise InvalidArgumentError(None, None, f"Shape mismatch in tuple component {i}. Expected "
-                                                   f"{_dims(shape)}, got {list(dims)}")
+        if shape is not None and (i, dims) not in q.fits:
+            if not shape.is_compatible_with(dims):
+                raise InvalidArgumentError(None, None, f"Shape mismatch in tuple component {i}. Expected "
+                                                       f"{_dims(shape)}, got {list(dims)}")
+            q.fits.add((i, dims))   # (checked once per shape: TensorShape's check cost ~4 us per element)
     return comps, n
 
 

@@ -319,6 +319,8 @@ def _gather_kernel(a, params, indices, axis):
     if not -np.ndim(params) <= axis < np.ndim(params):
         raise _error(f"Expected axis in the range [{-np.ndim(params)}, {np.ndim(params)}), but got {axis}")
     n, indices = params.shape[axis], np.asarray(indices)
+    if indices.ndim == 0 and indices.dtype.kind in "iu" and 0 <= (i := int(indices)) < n:
+        return params.take(i, axis=axis)   # one index (a queue runner's row): no reductions to check it
     if indices.size and (indices.min() < 0 or indices.max() >= n):
         where = tuple(int(v) for v in np.argwhere((indices < 0) | (indices >= n))[0])
         raise _error(f"indices[{','.join(map(str, where))}] = {int(indices[where])} is not in [0, {n})")
