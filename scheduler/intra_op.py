@@ -3,7 +3,10 @@
 Multi-threaded BLAS on a device that also runs independent kernels at once oversubscribes the cores,
 and its spinning threads made step times swing by half here. So devices run single-threaded BLAS, and
 a large product is cut into blocks computed on `threads` threads, in the steps of partitions whose
-slow kernels run one at a time (the device learns which, see device.py).
+slow kernels run one at a time (the device learns which, see device.py). Kernels whose items are
+independent (a convolution's images) cut them into one share per thread (`shares`); elementwise work runs
+in blocks of rows (`rows`). Only long calls gain: each numpy call hands the GIL over, so kernels made of many
+short calls ran slower split (max-pool gradients: 1.2-2x).
 """
 import itertools
 import threading
@@ -16,8 +19,6 @@ _threads = 1
 _local = threading.local()
 MIN_WORK = 1.6e7   # multiply-adds below which splitting costs more than it saves (a thread hand-off here is
                    # ~50-100 us: measured interleaved, 4M-MAC products took 1.7x longer split, 25M ones 0.87x)
-
-
 MIN_SIDE = 64      # a product whose result is thinner on both sides is mostly its long reduction: each share of
                    # its rows would stream all of the other factor (LeNet's filter gradient, [25, 50176] @
                    # [50176, 16], ran 1.4x slower split)

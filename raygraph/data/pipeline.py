@@ -184,14 +184,7 @@ class _BatchIter(_Iter):
         self.it, self.size, self.drop, self.padded = it, size, drop, padded
 
     def __next__(self):
-        rows = []
-        for _ in range(self.size):
-            try:
-                rows.append(next(self.it))
-            except StopIteration:
-                break
-        if not rows or (self.drop and len(rows) < self.size):
-            raise StopIteration
+        rows = _rows(self.it, self.size, self.drop)
         if self.padded is None:
             return tuple(_stack([r[i] for r in rows]) for i in range(len(rows[0])))
         shapes, values = self.padded
@@ -210,17 +203,7 @@ class _MappedBatchIter(_Iter):
         self.pending = collections.deque()   # elements pulled but not yet batched (after a failing one)
 
     def __next__(self):
-        rows = []
-        while len(rows) < self.size:
-            if self.pending:
-                rows.append(self.pending.popleft())
-                continue
-            try:
-                rows.append(next(self.it))
-            except StopIteration:
-                break
-        if not rows or (self.drop and len(rows) < self.size):
-            raise StopIteration
+        rows = _rows(self.it, self.size, self.drop, self.pending)
         columns = [_stack([r[i] for r in rows]) for i in range(len(rows[0]))]
         try:
             return tuple(self.fn(columns))
@@ -233,6 +216,23 @@ class _MappedBatchIter(_Iter):
                     self.pending.extendleft(reversed(rows[k + 1:]))
                     raise
             return tuple(_stack([m[i] for m in mapped]) for i in range(len(mapped[0])))
+
+
+def _rows(it, size, drop, pending=()):
+    """A batch's elements: up to `size`, first those `pending` (a deque) holds, then from `it`; StopIteration
+    when there are none, or fewer than `size` with `drop`."""
+    rows = []
+    while len(rows) < size:
+        if pending:
+            rows.append(pending.popleft())
+            continue
+        try:
+            rows.append(next(it))
+        except StopIteration:
+            break
+    if not rows or (drop and len(rows) < size):
+        raise StopIteration
+    return rows
 
 
 def _stack(parts):

@@ -200,9 +200,10 @@ class _PriorityQueue(_Queue):
 def _queue_kernel(cls):
     def kernel(a, res):
         key = (a.get("container") or "", a.get("shared_name") or res.name)
-        with res.locks[("queue",) + key]:
-            if key not in res.queues:
-                res.queues[key] = cls(f"_{next(_counter)}_{key[1]}", a)
+        if key not in res.queues:   # (made once: every later run only names it, without the lock)
+            with res.locks[("queue",) + key]:
+                if key not in res.queues:
+                    res.queues[key] = cls(f"_{next(_counter)}_{key[1]}", a)
         return QueueHandle(key)
     return kernel
 
