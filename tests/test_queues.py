@@ -72,6 +72,20 @@ def test_each_enqueue_is_shape_checked_and_a_waiting_dequeue_many_wakes_once_fil
         assert out["value"].tolist() == [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]
 
 
+def test_a_blocked_enqueue_goes_on_after_one_dequeue_of_a_large_full_queue(rtf):
+    tf = rtf
+    q = tf.FIFOQueue(32, tf.int32, shapes=[[]])
+    with tf.Session() as sess:
+        sess.run(q.enqueue_many([list(range(32))]))
+        t, out = _thread(lambda: sess.run(q.enqueue([99])))
+        time.sleep(0.05)
+        assert t.is_alive()                       # full
+        assert sess.run(q.dequeue()) == 0         # one free place (dequeues wake enqueues by eighths, the
+        t.join(5)                                 # blocked enqueue checks again within _POLL anyway)
+        assert not t.is_alive() and "error" not in out
+        assert sess.run(q.dequeue_many(32)).tolist() == list(range(1, 32)) + [99]
+
+
 def test_dequeue_many_needs_shapes(rtf):
     tf = rtf
     q = tf.FIFOQueue(3, tf.float32)

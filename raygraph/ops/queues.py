@@ -52,6 +52,9 @@ class _Queue:
         # enqueue wakes the waiting only once the smallest dequeue can go on (each wake-up is a thread switch
         # and a GIL hand-off: a batch of 128 dequeued behind one-element enqueues woke its step 128 times)
         self.takers, self.putters = collections.Counter(), collections.Counter()
+        # and a dequeue wakes blocked enqueues once an eighth of the queue is free: an index queue of 32 feeding
+        # one-element dequeues woke its producer at every element (a blocked enqueue still checks every _POLL)
+        self.low_water = self.capacity - max(1, self.capacity // 8)
         self.fits = set()   # (component, dims) seen to fit the queue's shapes
 
     # the container of items (subclasses change these three)
@@ -108,7 +111,7 @@ class _Queue:
                 raise OutOfRangeError(None, None, f"{self.kind} '{self.name}' is closed and has insufficient "
                                                   f"elements (requested {n}, current size {self.size()})")
             out = [self._take() for _ in range(min(n, have))]
-            if self.putters:
+            if self.putters and self.size() <= self.low_water:
                 self.cond.notify_all()
             return out
 
