@@ -222,7 +222,7 @@ class Device:
             for key, value in early.items():
                 self.dispatch(step, step.receive(key, value))
             split = len(self.steps) == 1 and self.parallel.split.get(id(part), False)
-            intra_op.enable(split)
+            intra_op.enable(split, busy=len(self.repeating))
             step.spread = not split  # kernels that split themselves need no other threads
             in_order = split and timeout is None and not trace and send is None and not part.recvs
             if in_order:

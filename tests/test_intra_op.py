@@ -37,6 +37,14 @@ def test_small_work_or_disabled_runs_whole(two_threads):
     assert intra_op.shares(run, 7, intra_op.MIN_WORK) == [(0, 7)]
 
 
+def test_threads_busy_with_other_loops_are_not_split_over(two_threads):
+    run = lambda lo, hi: (lo, hi)  # noqa: E731
+    intra_op.enable(True, busy=1)   # a queue runner repeating on the device: one thread left
+    assert intra_op.shares(run, 8, intra_op.MIN_WORK) == [(0, 8)]
+    intra_op.enable(True)
+    assert intra_op.shares(run, 8, intra_op.MIN_WORK) == [(0, 4), (4, 8)]
+
+
 def test_a_failing_share_raises_after_every_share_ended(two_threads):
     ended = []
 
