@@ -55,6 +55,21 @@ def test_ps_worker_training_runs_each_task_on_its_node():
     assert out["w"] == pytest.approx([1.0, -2.0, 0.5], abs=1e-3)
 
 
+def test_sync_replicas_two_workers_average_their_gradients_on_the_ps_task():
+    out = _scenario("sync_replicas.py")
+    assert out["errors"] == []
+    devices = out["devices"]
+    assert devices["sync_token_q"] == devices["w"] == devices["global_step"] == "/job:ps/task:0"
+    assert devices["sync_rep_local_step"] == "/job:worker/task:0"       # each worker's own, as TF1 colocates it
+    accumulators = [d for n, d in devices.items() if "accumulator" in n.lower()]   # w's and b's, and their ops
+    assert len(accumulators) >= 2 and set(accumulators) == {"/job:ps/task:0"}
+    # synchronous: each update averaged one gradient of each of two workers (stale ones are dropped)
+    steps = out["worker_steps"]
+    assert out["global_step"] == 40 and min(steps.values()) >= 20 and sum(steps.values()) >= 2 * 40
+    assert out["loss"] < 1e-3 < out["first_loss"]
+    assert out["w"] == pytest.approx([1.0, -2.0, 0.5], abs=2e-2)
+
+
 def test_losing_a_worker_node_is_unavailable_and_training_resumes_from_checkpoint():
     out = _scenario("node_loss.py")
     assert out["error"] == "UnavailableError"
