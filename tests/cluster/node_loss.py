@@ -1,18 +1,14 @@
 """A worker node dies mid-training: `run` raises UnavailableError naming the task; a new session on a
 replacement node restores the last checkpoint and training continues (run as a script by test_cluster.py).
 """
-import json
 import os
 import sys
 import tempfile
 
 import numpy as np
-import ray
-from ray.cluster_utils import Cluster
+from common import CLUSTER, finish, start
 
 import raygraph as tf
-
-CLUSTER = {"ps": ["ps0:2222"], "worker": ["w0:2222", "w1:2222"]}
 
 
 def build():
@@ -31,11 +27,8 @@ def build():
 
 
 def main():
-    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 2})
-    cluster.add_node(num_cpus=1, resources={"ps:0": 1})
-    cluster.add_node(num_cpus=1, resources={"worker:0": 1})
-    doomed = cluster.add_node(num_cpus=1, resources={"worker:1": 1})
-    ray.init(address=cluster.address, logging_level="ERROR")
+    cluster, nodes = start()
+    doomed = nodes["worker:1"]
     ckpt_dir = tempfile.mkdtemp()
     xs = np.random.default_rng(1).standard_normal((32, 2)).astype(np.float32)
     ys = xs @ np.array([[2.0], [-1.0]], np.float32)
@@ -66,9 +59,7 @@ def main():
             sess2.run(train, {x: xs, y: ys})
         out["final_step"] = int(sess2.run(step))
         out["final_loss"] = float(sess2.run(loss, {x: xs, y: ys}))
-    print("RESULT " + json.dumps(out))
-    ray.shutdown()
-    cluster.shutdown()
+    finish(cluster, out)
 
 
 if __name__ == "__main__":

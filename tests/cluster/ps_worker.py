@@ -4,43 +4,27 @@ Nodes: the head (the clients), a ps node (resource "ps:0") and two worker nodes 
 Two worker clients (between-graph replication, each its own graph and session) train one linear model
 whose variables live on the ps task; prints one JSON line with what the test checks.
 """
-import json
 import sys
 import threading
 
 import numpy as np
 import ray
-from ray.cluster_utils import Cluster
+from common import finish, linear_model, start
 
 import raygraph as tf
 
-CLUSTER = {"ps": ["ps0:2222"], "worker": ["w0:2222", "w1:2222"]}
-
 
 def build(task):
-    g = tf.Graph()
-    with g.as_default():
-        with tf.device(tf.train.replica_device_setter(cluster=CLUSTER, worker_device=f"/job:worker/task:{task}")):
-            x = tf.placeholder(tf.float32, [None, 3], name="x")
-            y = tf.placeholder(tf.float32, [None, 1], name="y")
-            w = tf.get_variable("w", [3, 1], initializer=tf.zeros_initializer())
-            b = tf.get_variable("b", [1], initializer=tf.zeros_initializer())
-            step = tf.train.get_or_create_global_step()
-            pred = tf.matmul(x, w) + b
-            loss = tf.reduce_mean(tf.square(pred - y))
-            train = tf.train.GradientDescentOptimizer(0.1).minimize(loss, global_step=step)
-            where = tf.py_func(lambda: np.array(ray.get_runtime_context().get_node_id(), dtype=object), [],
-                               tf.string, name="where")
-            init = tf.global_variables_initializer()
-    return g, dict(x=x, y=y, w=w, loss=loss, train=train, init=init, step=step, where=where)
+    def more(t):
+        return dict(train=tf.train.GradientDescentOptimizer(0.1).minimize(t["loss"], global_step=t["step"]),
+                    where=tf.py_func(lambda: np.array(ray.get_runtime_context().get_node_id(), dtype=object), [],
+                                     tf.string, name="where"),
+                    init=tf.global_variables_initializer())
+    return linear_model(tf, task, more)
 
 
 def main():
-    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 2})
-    nodes = {"ps:0": cluster.add_node(num_cpus=1, resources={"ps:0": 1}),
-             "worker:0": cluster.add_node(num_cpus=1, resources={"worker:0": 1}),
-             "worker:1": cluster.add_node(num_cpus=1, resources={"worker:1": 1})}
-    ray.init(address=cluster.address, logging_level="ERROR")
+    cluster, nodes = start()
     rng = np.random.default_rng(0)
     true_w = np.array([[1.0], [-2.0], [0.5]], np.float32)
     xs = rng.standard_normal((64, 3)).astype(np.float32)
@@ -72,9 +56,7 @@ def main():
     for s in sessions:
         s.close()
     tf.Session.reset("auto")
-    print("RESULT " + json.dumps(out))
-    ray.shutdown()
-    cluster.shutdown()
+    finish(cluster, out)
 
 
 if __name__ == "__main__":

@@ -6,46 +6,30 @@ clients (between-graph replication, each its own graph and session) train one li
 gradient accumulators and token queue live on the ps task; worker 0 is the chief and runs the queue runner
 that averages each two gradients into one update. Prints one JSON line with what the test checks.
 """
-import json
 import sys
 import threading
 import time
 
 import numpy as np
-import ray
-from ray.cluster_utils import Cluster
+from common import finish, linear_model, start
 
 import raygraph as tf
 
-CLUSTER = {"ps": ["ps0:2222"], "worker": ["w0:2222", "w1:2222"]}
 STEPS = 40   # global steps: each averages one gradient from each of two workers
 
 
 def build(task):
-    g = tf.Graph()
-    with g.as_default():
-        with tf.device(tf.train.replica_device_setter(cluster=CLUSTER, worker_device=f"/job:worker/task:{task}")):
-            x = tf.placeholder(tf.float32, [None, 3], name="x")
-            y = tf.placeholder(tf.float32, [None, 1], name="y")
-            w = tf.get_variable("w", [3, 1], initializer=tf.zeros_initializer())
-            b = tf.get_variable("b", [1], initializer=tf.zeros_initializer())
-            step = tf.train.get_or_create_global_step()
-            loss = tf.reduce_mean(tf.square(tf.matmul(x, w) + b - y))
-            opt = tf.train.SyncReplicasOptimizer(tf.train.GradientDescentOptimizer(0.1), replicas_to_aggregate=2,
-                                                 total_num_replicas=2)
-            train = opt.minimize(loss, global_step=step)
-            init, local_init = tf.global_variables_initializer(), tf.local_variables_initializer()
-            tokens = opt.get_init_tokens_op()
-    return g, dict(x=x, y=y, w=w, loss=loss, train=train, step=step, opt=opt, init=init, local_init=local_init,
-                   tokens=tokens)
+    def more(t):
+        opt = tf.train.SyncReplicasOptimizer(tf.train.GradientDescentOptimizer(0.1), replicas_to_aggregate=2,
+                                             total_num_replicas=2)
+        train = opt.minimize(t["loss"], global_step=t["step"])
+        return dict(opt=opt, train=train, init=tf.global_variables_initializer(),
+                    local_init=tf.local_variables_initializer(), tokens=opt.get_init_tokens_op())
+    return linear_model(tf, task, more)
 
 
 def main():
-    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 2})
-    nodes = {"ps:0": cluster.add_node(num_cpus=1, resources={"ps:0": 1}),
-             "worker:0": cluster.add_node(num_cpus=1, resources={"worker:0": 1}),
-             "worker:1": cluster.add_node(num_cpus=1, resources={"worker:1": 1})}
-    ray.init(address=cluster.address, logging_level="ERROR")
+    cluster, _ = start()
     rng = np.random.default_rng(0)
     xs = rng.standard_normal((64, 3)).astype(np.float32)
     ys = xs @ np.array([[1.0], [-2.0], [0.5]], np.float32) + 0.3
@@ -91,9 +75,7 @@ def main():
     coord.join(runner_threads, stop_grace_period_secs=10)
     [th.join(30) for th in threads]
     tf.Session.reset("auto")
-    print("RESULT " + json.dumps(out))
-    ray.shutdown()
-    cluster.shutdown()
+    finish(cluster, out)
 
 
 if __name__ == "__main__":
