@@ -136,9 +136,9 @@ def _on_rows(graph, needed, args, outputs):
     (its op-table entry says its kernel runs on rows) or a pass-through, meets only values of its own shape
     (fully known) or scalar constants, and no op is stateful or conditional; every output is computed from
     the arguments."""
-    derived = set(args)
+    derived, arg_ops = set(args), {t.op for t in args}
     for op in graph.get_operations():
-        if op not in needed or op in {t.op for t in args}:
+        if op not in needed or op in arg_ops:
             continue
         entry = op._def
         if entry.stateful or entry.role in ("switch", "merge"):
