@@ -4,21 +4,20 @@ inference, forced updates (updates_collections=None), zero-debiased means, NCHW,
 
 Recording needs `pip install tf-slim==1.1.0` in the TF venv (TF 2.21 keeps its legacy layers under tf_keras.src).
 """
+import os
+import sys
+
 import numpy as np
 
-
-def raises(fn):
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001 - the class name is the result
-        return type(e).__name__
-    return "no error"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ops_helpers import error as raises  # noqa: E402
 
 
 def _layers(tf):
     if hasattr(tf, "contrib"):
         return tf.contrib.layers
     import sys
+
     from tensorflow.python.framework import ops, tensor
     from tensorflow.python.ops import cond, control_flow_ops
     ops.Tensor = getattr(ops, "Tensor", tensor.Tensor)  # tf_slim 1.1 still finds these where TF 1 had them

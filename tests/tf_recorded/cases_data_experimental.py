@@ -3,9 +3,13 @@ choose/sample_from_datasets, Counter, enumerate, cardinality, optionals, single 
 CSV and SQL datasets, make_csv_dataset, parsed Examples and the TFRecord writer; values, static types, errors."""
 import os
 import sqlite3
+import sys
 import tempfile
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ops_helpers import error as raises  # noqa: E402
 
 
 def shapes(s):
@@ -46,14 +50,6 @@ def values(tf, ds, limit=60):
     nxt = tf.data.make_one_shot_iterator(ds).get_next()
     with tf.Session() as sess:
         return drain(tf, sess, nxt, limit)
-
-
-def raises(fn):
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001 - the class name is the result
-        return type(e).__name__
-    return "no error"
 
 
 def run(tf, t):

@@ -2,15 +2,13 @@
 row's float order, as bits) and a bad index after good rows, Select's three forms over NaN / -0.0 / ints,
 Pad and Reshape forms and errors, GatherV2's forms and errors, and the candidate samplers' stream over
 many runs."""
+import os
+import sys
+
 import numpy as np
 
-
-def raises(fn):
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001 - the class name is the result
-        return type(e).__name__
-    return "no error"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ops_helpers import error as raises  # noqa: E402
 
 
 def _bits(x):

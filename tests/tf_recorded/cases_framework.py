@@ -1,13 +1,11 @@
 """Framework-level names: dtypes (bfloat16, quantized), type specs, tensor protos, static values, misc."""
+import os
+import sys
+
 import numpy as np
 
-
-def raises(fn):
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001
-        return type(e).__name__
-    return "no error"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ops_helpers import error as raises  # noqa: E402
 
 
 # ----- dtypes ------------------------------------------------------------------------------------------

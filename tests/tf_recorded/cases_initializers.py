@@ -1,13 +1,10 @@
 """tf.initializers.orthogonal / tf.orthogonal_initializer and tf.initializers.identity as TF1 builds them: ops under
 `<var>/Initializer/`, seeded values (orthogonal: Q of a seeded normal sample's QR, signs from R), errors."""
+import os
+import sys
 
-
-def raises(fn):
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001 - the class name is the result
-        return type(e).__name__
-    return "no error"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ops_helpers import error as raises  # noqa: E402
 
 
 def _build(tf, shape, init, dtype=None):

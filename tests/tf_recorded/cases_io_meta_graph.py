@@ -1,12 +1,9 @@
 """MetaGraphDefs: collections as TF serializes them, and `import_meta_graph` rebuilding graph and collections."""
+import os
+import sys
 
-
-def raises(fn):
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001
-        return type(e).__name__
-    return "no error"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ops_helpers import error as raises  # noqa: E402
 
 
 def _model(tf):

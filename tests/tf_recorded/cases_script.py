@@ -4,15 +4,11 @@ import logging
 import os
 import pathlib
 import shutil
+import sys
 import tempfile
 
-
-def raises(fn):
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001
-        return type(e).__name__
-    return "no error"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ops_helpers import error as raises  # noqa: E402
 
 
 def failure(fn, root):

@@ -1,14 +1,12 @@
 """tf.sets over dense and sparse inputs: op types and names, static shapes, the sparse results' values, set sizes,
 the sparse-dense swap, and TF's errors."""
+import os
+import sys
+
 import numpy as np
 
-
-def raises(fn):
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001 - the class name is the result
-        return type(e).__name__
-    return "no error"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ops_helpers import error as raises  # noqa: E402
 
 
 def _desc(t):

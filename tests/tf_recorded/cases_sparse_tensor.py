@@ -1,14 +1,12 @@
 """tf.SparseTensor and the ops over it (tf.sparse, the TF1 top-level sparse_* names), fed and fetched through a
 session; VarLenFeature parsing; embedding_lookup_sparse and the segment reductions it uses; gradients."""
+import os
+import sys
+
 import numpy as np
 
-
-def raises(fn):
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001 - the class name is the result
-        return type(e).__name__
-    return "no error"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ops_helpers import error as raises  # noqa: E402
 
 
 def _run(tf, fetches, feed=None):

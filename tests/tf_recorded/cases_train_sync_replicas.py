@@ -1,15 +1,12 @@
 """tf.train.SyncReplicasOptimizer and the conditional accumulators as TF1 builds and runs them in one client: op
 names, local variables, the chief's queue runner and init ops, training through MonitoredSession with the hook
 (replicas_to_aggregate=1), two workers' gradients averaged (replicas_to_aggregate=2), stale gradients dropped."""
+import os
+import sys
 import time
 
-
-def raises(fn):
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001 - the class name is the result
-        return type(e).__name__
-    return "no error"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ops_helpers import error as raises  # noqa: E402
 
 
 def _model(tf, sparse=False):
