@@ -249,9 +249,10 @@ class Device:
                 self._ended(step_id)
         stats = None
         if trace:
-            nodes = part.nodes
-            stats = [(nodes[i].name, nodes[i].op_type, start + _CLOCK, end + _CLOCK, thread)
-                     for i, start, end, thread in step.stats]
+            nodes = part.nodes  # (a loop that overlaps its iterations adds its body's nodes themselves)
+            stats = [(node.name, node.op_type, start + _CLOCK, end + _CLOCK, thread)
+                     for node, start, end, thread in ((nodes[i] if isinstance(i, int) else i, *times)
+                                                      for i, *times in step.stats)]
         return values, stats, step.output
 
     def _in_order(self, step, feeds):

@@ -12,19 +12,23 @@ the same way). Each iteration runs that sub-partition with the executor, fed wit
 (constant over the loop) and the Merges' values (this iteration's loop variables); it fetches the
 LoopCond value, each NextIteration's input (the next loop variables) and each Exit's input (the loop's
 results, alive once the condition is false: the Switches make the body dead then). An iteration runs its
-nodes in order in the device thread running the loop node (`run_in_order`: small steps, no hand-offs). No
-state outlives an iteration but the loop variables, and no client round trip happens per iteration.
+nodes in order in the device thread running the loop node (`run_in_order`: small steps, no hand-offs), or,
+where the loop allows parallel iterations and its device measured it faster, iterations overlap
+(iterations.py). No state outlives an iteration but the loop variables, and no client round trip happens
+per iteration.
 
 A loop runs on one device: the merged request of its stateful ops (variables, queues, stacks...). Its
 stateless ops pinned elsewhere run there too (their values are the same anywhere; a variable read from
 another device enters the loop as its value at the loop's start). Stateful ops asking for different
 devices are refused (PlanError) unless soft placement is on.
 """
-from dataclasses import dataclass, replace
+import time
+from dataclasses import dataclass, field, replace
 
-from .straight_line import run_in_order
+from .iterations import Pace
 from .partition import ENTER, EXIT, LOOP_COND, MERGE, NEXT_ITERATION, PASS_THROUGH
 from .resources import Binding
+from .straight_line import run_in_order
 
 
 class LoopError(Exception):
@@ -46,31 +50,49 @@ class Loop:
     merge_inputs: tuple   # per loop variable: the loop input its first value comes from
     fetches: tuple        # per fetch of an iteration (cond, nexts..., exits...): ("fed", key) or position
     n_exits: int
+    parallel: int = 1     # parallel_iterations: how many iterations may be in flight at once
+    pace: Pace = field(init=False)  # how it runs its iterations, learnt on its device (iterations.py)
+
+    def __post_init__(self):
+        object.__setattr__(self, "pace", Pace())
 
 
 def run_loop(attrs, binding, *inputs):
     """The loop node's kernel: iterations until the condition is false; returns the Exit values."""
     loop = attrs["loop"]
-    part = loop.part
     bindings = binding.state.setdefault("nodes", {})
+    pace = loop.pace
 
     def bind(node):
         b = bindings.get(node.name)
         if b is None:
-            b = bindings[node.name] = Binding(node.name, binding.variables, binding.locks, {})
+            b = bindings[node.name] = Binding(node.name, binding.variables, binding.locks, {}, binding.queues,
+                                              binding.device)
         return b
-    used = part.feeds
+    used = loop.part.feeds
     feeds = {k: v for k, v in zip(loop.enter_keys, inputs) if k in used}
-    current = [inputs[i] for i in loop.merge_inputs]
+    first = [inputs[i] for i in loop.merge_inputs]
+    overlapped = pace.overlap(loop)
+    start = time.perf_counter()
+    out, iterations = (pace.run if overlapped else _one_by_one)(loop, feeds, first, bind)
+    pace.ran(overlapped, time.perf_counter() - start, iterations)
+    return out
+
+
+def _one_by_one(loop, feeds, current, bind):
+    """Runs the iterations one after another in this thread; returns (exit values, iterations)."""
+    part, used = loop.part, loop.part.feeds
     n_vars = len(current)
+    iterations = 0
     while True:
         for key, value in zip(loop.merge_keys, current):
             if key in used:
                 feeds[key] = value
         values = run_in_order(part, feeds, bind)
+        iterations += 1
         out = [feeds[f[1]] if isinstance(f, tuple) else values[f] for f in loop.fetches]
         if not out[0]:
-            return tuple(out[1 + n_vars:]) if loop.n_exits != 1 else out[1 + n_vars]
+            return (tuple(out[1 + n_vars:]) if loop.n_exits != 1 else out[1 + n_vars]), iterations
         current = out[1:1 + n_vars]
 
 
@@ -154,7 +176,8 @@ def _replace(out, table, frame, enters, levels, plan_sub, soft):
     targets = sorted({c for n in own if table[n].role == NEXT_ITERATION for c in table[n].control})
     part, routes = plan_sub(sub, fetch_keys, list(enter_keys) + merge_keys, ref_feeds, device, targets)
     loop = Loop(name=frame, part=part, enter_keys=enter_keys, merge_keys=tuple(merge_keys),
-                merge_inputs=tuple(merge_inputs), fetches=tuple(routes), n_exits=len(exits))
+                merge_inputs=tuple(merge_inputs), fetches=tuple(routes), n_exits=len(exits),
+                parallel=int(table[enters[0]].attrs.get("parallel_iterations", 1) or 1))
     for name in levels:
         del out[name]
     controls = {c for n in levels for c in table[n].control if c not in levels}

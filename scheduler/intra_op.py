@@ -8,6 +8,7 @@ independent (a convolution's images) cut them into one share per thread (`shares
 in blocks of rows (`rows`). Only long calls gain: each numpy call hands the GIL over, so kernels made of many
 short calls ran slower split (max-pool gradients: 1.2-2x).
 """
+import contextlib
 import itertools
 import threading
 from concurrent.futures import ThreadPoolExecutor, wait
@@ -65,12 +66,33 @@ def shares(run, n, work):
     return [first] + [f.result() for f in futures]
 
 
-def _inside(run, lo, hi):
+def _inside(run, *args):
     _local.inside = True
     try:
-        return run(lo, hi)
+        return run(*args)
     finally:
         _local.inside = False
+
+
+def spare():
+    """How many threads besides this one the kernels of this step may occupy now (0: none)."""
+    return _usable - 1 if _may_split() else 0
+
+
+def beside(run, *args):
+    """Runs run(*args) on another of the device's threads (see `spare`); kernels there do not split."""
+    return _pool.submit(_inside, run, *args)
+
+
+@contextlib.contextmanager
+def alone():
+    """Kernels this thread runs meanwhile do not split (its step runs several of them at once)."""
+    was = getattr(_local, "inside", False)
+    _local.inside = True
+    try:
+        yield
+    finally:
+        _local.inside = was
 
 
 def matmul(x, y):

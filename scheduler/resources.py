@@ -95,6 +95,11 @@ def running_step(step):
     _running.step = step
 
 
+def current_step():
+    """The step whose stateful kernel this thread runs (None if none)."""
+    return getattr(_running, "step", None)
+
+
 def step_cancelled():
     """Whether the step of the kernel running in this thread has ended (failed elsewhere, aborted, past its
     deadline): a kernel that blocks (a queue's dequeue) polls this and gives up."""
@@ -125,6 +130,11 @@ def collect_output(sink):
     """Makes `write_output` (and, in a device process, print()) in this thread append (stream, text) pairs to
     `sink` (a list), or write to the process's streams again (None)."""
     _output.sink = sink
+
+
+def output_sink():
+    """Where `write_output` in this thread appends (None: the process's streams)."""
+    return getattr(_output, "sink", None)
 
 
 class _Routed:
