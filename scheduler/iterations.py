@@ -31,11 +31,12 @@ COND, NEXT = "cond", "next"
 class _Iteration(Step):
     """One iteration's state table; its `error` is also the enclosing step's (an abort reaches its kernels)."""
 
-    def __init__(self, k, outer, *args, **kwargs):
+    def __init__(self, k, outer, part, res_for, feeds, trace):
         self.k = k
         self.outer = outer
         self._error = None
-        super().__init__(*args, **kwargs)
+        super().__init__(part, res_for, feeds, trace=trace)
+        self.feeds_by_key = dict(feeds)  # its fed values (the loop's inputs and its loop variables) by key
         self.nexts = {}      # loop variable -> its next value, once this iteration produced it
         self.seen = 0        # nodes whose end the loop has taken into account
 
@@ -186,13 +187,12 @@ class Overlap:
         """Iteration k with its loop variables `values` (a list, entries None until known); returns its
         ready nodes."""
         shape, part = self.shape, self.part
-        it = _Iteration(k, self.outer, part, self.bind, self.feeds, trace=self.stats is not None)
+        it = _Iteration(k, self.outer, part, self.bind, self.feeds, self.stats is not None)
         if self.stats is not None:
             it.stats = self.stats
         if self.output is not None:
             it.output = self.output
         it.waiting = shape.waiting.copy()
-        it.feeds_by_key = dict(self.feeds)
         for i in shape.stateful:
             if self.progress[i] < k:
                 it.waiting[i] += 1

@@ -64,18 +64,17 @@ def _both(tf, device, monkeypatch, build, targets=()):
 
 
 def _heavy_loop(tf, n=6, size=160, parallel=4):
+    """map_fn (a while loop) over n independent iterations, each a chain of 4 matmuls of size x size."""
     rng = np.random.default_rng(0)
     w = tf.constant((rng.standard_normal((size, size)) / np.sqrt(size)).astype(np.float32))
     x = tf.constant(rng.standard_normal((size, size)).astype(np.float32))
 
-    def body(i, ta):
-        h = x * tf.cast(i + 1, tf.float32)
+    def one(scale):
+        h = x * scale
         for _ in range(4):
             h = tf.tanh(tf.matmul(h, w))
-        return i + 1, ta.write(i, tf.reduce_sum(h))
-    _, ta = tf.while_loop(lambda i, ta: i < n, body, (tf.constant(0), tf.TensorArray(tf.float32, n)),
-                          parallel_iterations=parallel)
-    return ta.stack()
+        return tf.reduce_sum(h)
+    return tf.map_fn(one, tf.range(1.0, n + 1.0), parallel_iterations=parallel)
 
 
 def test_overlapped_iterations_give_the_sequential_values_and_overlap_in_the_trace(tf, device, monkeypatch):
