@@ -22,7 +22,7 @@ import threading
 import time
 
 from .partition import MERGE
-from .resources import DEAD, VariableRef, collect_output, running_step
+from .resources import DEAD, VariableRef, collect_output, current_step, output_sink, running_step
 
 EXPENSIVE = 150e-6  # seconds: nodes slower than this are worth a thread hand-off (and its GIL contention)
 SHARED_CORES = 200e-6  # seconds: nodes this slow, ready together, are better run in parallel than split
@@ -84,13 +84,14 @@ class Step:
             if isinstance(args[p], VariableRef):
                 args[p] = args[p].read()
         if node.stateful:
+            sink, step = output_sink(), current_step()  # (this step may run inside a kernel of another)
             collect_output(self.output)  # a stateful kernel may print (tf.Print): into this step's output
             running_step(self)  # a blocking kernel (a queue's dequeue) gives up when this step ends
             try:
                 out = node.kernel(node.attrs, self.res_for(node), *args)
             finally:
-                collect_output(None)
-                running_step(None)
+                collect_output(sink)
+                running_step(step)
         else:
             out = node.kernel(node.attrs, *args)
         n = len(node.outputs)

@@ -196,3 +196,17 @@ def test_a_loop_keeps_the_faster_way_and_many_short_nodes_never_overlap(tf, devi
     assert learn(slow, slow * 2) == [False, False, True, True, False, False]
     assert learn(iterations.MIN_NODE * n / 2, 0) == [False] * 6
     assert learn(iterations.MIN_ITERATION / 2, 0) == [False] * 6
+
+
+def test_what_kernels_print_after_an_overlapped_loop_stays_in_the_steps_output(tf, device, monkeypatch):
+    monkeypatch.setattr(iterations, "MODE", "always")
+
+    def body(i):
+        return tf.Print(i + 1, [i], message="in body ")
+    out = tf.Print(tf.while_loop(lambda i: i < 3, body, [0], parallel_iterations=2), [7], message="after ")
+    run = _Runner(device, tf.get_default_graph())
+    for _ in range(2):  # (the second step runs in order: the device's own sink around the whole partition)
+        values, reply = run([out])
+        assert values == [3]
+        printed = "".join(text for _, text in reply.output)
+        assert printed.count("in body") == 3 and "after [7]" in printed
