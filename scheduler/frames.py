@@ -12,10 +12,10 @@ the same way). Each iteration runs that sub-partition with the executor, fed wit
 (constant over the loop) and the Merges' values (this iteration's loop variables); it fetches the
 LoopCond value, each NextIteration's input (the next loop variables) and each Exit's input (the loop's
 results, alive once the condition is false: the Switches make the body dead then). An iteration runs its
-nodes in order in the device thread running the loop node (`run_in_order`: small steps, no hand-offs), or,
-where the loop allows parallel iterations and its device measured it faster, iterations overlap
-(iterations.py). No state outlives an iteration but the loop variables, and no client round trip happens
-per iteration.
+nodes in order in the device thread running the loop node (the sub-partition's straight-line function:
+small steps, no hand-offs), or, where the loop allows parallel iterations and its device measured it
+faster, iterations overlap (iterations.py). No state outlives an iteration but the loop variables, and no
+client round trip happens per iteration.
 
 A loop runs on one device: the merged request of its stateful ops (variables, queues, stacks...). Its
 stateless ops pinned elsewhere run there too (their values are the same anywhere; a variable read from
@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from .iterations import Pace
 from .partition import ENTER, EXIT, LOOP_COND, MERGE, NEXT_ITERATION, PASS_THROUGH
 from .resources import Binding
-from .straight_line import run_in_order
+from .straight_line import compiled
 
 
 class LoopError(Exception):
@@ -80,17 +80,24 @@ def run_loop(attrs, binding, *inputs):
 
 
 def _one_by_one(loop, feeds, current, bind):
-    """Runs the iterations one after another in this thread; returns (exit values, iterations)."""
-    part, used = loop.part, loop.part.feeds
+    """Runs the iterations one after another in this thread, each the sub-partition's straight-line function
+    (straight_line.py) over its slots; returns (exit values, iterations)."""
+    part = loop.part
+    run, slots = compiled(part), part.feeds
+    first = part.initial_values.copy()
+    for key, value in feeds.items():
+        first[slots[key]] = value
+    merges = [(slots[key], var) for var, key in enumerate(loop.merge_keys) if key in slots]
+    routes = [(True, slots[f[1]]) if isinstance(f, tuple) else (False, f) for f in loop.fetches]
     n_vars = len(current)
     iterations = 0
     while True:
-        for key, value in zip(loop.merge_keys, current):
-            if key in used:
-                feeds[key] = value
-        values = run_in_order(part, feeds, bind)
+        values = first.copy()
+        for slot, var in merges:
+            values[slot] = current[var]
+        fetched = run(values, bind)
         iterations += 1
-        out = [feeds[f[1]] if isinstance(f, tuple) else values[f] for f in loop.fetches]
+        out = [values[x] if fed else fetched[x] for fed, x in routes]
         if not out[0]:
             return (tuple(out[1 + n_vars:]) if loop.n_exits != 1 else out[1 + n_vars]), iterations
         current = out[1:1 + n_vars]

@@ -29,15 +29,21 @@ from .resources import DEAD, VariableRef
 def run_in_order(part, feeds, res_for):
     """Runs a partition's nodes one after the other in this thread; returns the fetched values (variable refs
     read); raises StepError. What stateful kernels print goes to this thread's sink (resources.py)."""
-    compiled = part.compiled
-    run = compiled.run
-    if run is None:
-        run = compiled.run = compile_partition(part)
+    run = compiled(part)
     values = part.initial_values.copy()
     slots = part.feeds
     for key, value in feeds.items():
         values[slots[key]] = value
     return run(values, res_for)
+
+
+def compiled(part):
+    """The straight-line function of `part`, run(values, res_for) -> fetched values (values: a list per slot,
+    the partition's initial values with the fed slots filled); compiled on first use."""
+    run = part.compiled.run
+    if run is None:
+        run = part.compiled.run = compile_partition(part)
+    return run
 
 
 def compile_partition(part):
