@@ -4,8 +4,9 @@ An elementwise op (its table entry says so: each output element depends only on 
 the same broadcast position) costs the executor a dispatch, a waiting-count update and a timing per run,
 more than the arithmetic of a small tensor. `fuse` gathers connected elementwise nodes of a partition
 into regions and replaces each region of two or more nodes by one `_FusedElementwise` node whose kernel
-(`run_fused`) runs the members' own kernels in order, values passed in a list, each dropped after its
-last use: the same numbers as unfused, one dispatch. Large regions run in blocks of rows, whose
+(`run_fused`) runs the members' own kernels in order, compiled on its device into one straight-line
+function (a member one line, each value dropped after its last use): the same numbers as unfused, one
+dispatch. Large regions run in blocks of rows, whose
 temporaries stay in cache, shared among the device's intra-op threads when the step lets kernels split
 themselves (intra_op.py).
 
@@ -15,11 +16,11 @@ producers only if none of its other producers depends on that region (no cycle t
 node). Members are plain nodes: not stateful, not downstream of a switch, no control sends.
 """
 import heapq
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import intra_op
 from .executor import StepError
-from .partition import Node
+from .partition import Compiled, Node
 
 FUSED_OP = "_FusedElementwise"
 MAX_SEARCH = 4096    # nodes a cycle check may visit before it gives up (and refuses the join)
@@ -41,19 +42,32 @@ class Program:
     members: tuple
     outputs: tuple
     drops: tuple
+    compiled: Compiled = field(init=False, default_factory=Compiled)  # its function, once its device ran it
 
     def run(self, inputs):
-        values = [None] * len(self.members)
-        drops = self.drops
-        j = 0
-        try:
-            for j, (_, kernel, attrs, args) in enumerate(self.members):
-                values[j] = kernel(attrs, *[inputs[a] if a >= 0 else values[~a] for a in args])
-                for k in drops[j]:
-                    values[k] = None
-        except Exception as e:  # noqa: BLE001 - reported as the member's failure, as unfused
-            raise StepError(self.members[j][0], e) from None
-        return tuple(values[j] for j in self.outputs)
+        """The outputs' values (a tuple) for the fused node's `inputs`."""
+        run = self.compiled.run
+        if run is None:
+            run = self.compiled.run = self._compile()
+        return run(inputs)
+
+    def _compile(self):
+        """The program as one straight-line function (a member one line, as straight_line.py does for a
+        partition): run(inputs) -> the outputs' values; a failing member raises StepError naming it."""
+        scope = {"StepError": StepError, "NAMES": [m[0] for m in self.members]}
+        used = sorted({a for m in self.members for a in m[3] if a >= 0})
+        lines = ["def run(inputs):", *(f"    x{a} = inputs[{a}]" for a in used), "    j = 0", "    try:"]
+        for j, (_, kernel, attrs, args) in enumerate(self.members):
+            scope[f"K{j}"], scope[f"A{j}"] = kernel, attrs
+            call = ", ".join([f"A{j}"] + [f"x{a}" if a >= 0 else f"v{~a}" for a in args])
+            lines += [f"        j = {j}", f"        v{j} = K{j}({call})"]
+            if self.drops[j]:
+                lines.append(f"        del {', '.join(f'v{k}' for k in self.drops[j])}")
+        lines += ["    except Exception as e:  # noqa: BLE001 - reported as the member's failure, as unfused",
+                  "        raise StepError(NAMES[j], e) from None",
+                  f"    return ({''.join(f'v{j}, ' for j in self.outputs)})"]
+        exec(compile("\n".join(lines), f"<fused region of {len(self.members)} ops>", "exec"), scope)  # noqa: S102
+        return scope["run"]
 
 
 def run_fused(attrs, *inputs):
