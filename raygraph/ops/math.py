@@ -30,19 +30,21 @@ BITS = "int8 int16 int32 int64 uint8 uint16 uint32 uint64"
 
 # ----- gradient helpers ------------------------------------------------------------------------------------
 def _bga_kernel(a, s0, s1):
-    if s0.shape == s1.shape and (s0 == s1).all():  # the common case, in every step of a gradient: nothing to reduce
-        empty = np.empty(0, s0.dtype)
+    dtype = s0.dtype
+    s0, s1 = s0.tolist(), s1.tolist()  # (short lists: Python compares them faster than numpy, 3.1 -> 0.5 us)
+    if s0 == s1:  # the common case, in every step of a gradient: nothing to reduce
+        empty = np.empty(0, dtype)
         return empty, empty
     n = max(len(s0), len(s1))
-    p0 = [1] * (n - len(s0)) + list(s0)
-    p1 = [1] * (n - len(s1)) + list(s1)
+    p0 = [1] * (n - len(s0)) + s0
+    p1 = [1] * (n - len(s1)) + s1
     for d0, d1 in zip(p0, p1):
         if d0 != d1 and d0 != 1 and d1 != 1:
             raise InvalidArgumentError(None, None, f"Incompatible shapes: [{','.join(map(str, s0))}] vs. "
                                                    f"[{','.join(map(str, s1))}]")
     r0 = [i for i in range(n) if p0[i] == 1 and (p1[i] != 1 or i < n - len(s0))]
     r1 = [i for i in range(n) if p1[i] == 1 and (p0[i] != 1 or i < n - len(s1))]
-    return np.array(r0, s0.dtype), np.array(r1, s1.dtype)
+    return np.array(r0, dtype), np.array(r1, dtype)
 
 
 op("BroadcastGradientArgs", "s0:T=int32, s1:T", kernel=_bga_kernel, T=INDEX, grad=NOT_DIFFERENTIABLE,
