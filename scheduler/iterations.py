@@ -324,8 +324,9 @@ class Pace:
         return self.choice is not False
 
     def ran(self, overlapped, seconds, iterations):
-        if self.choice is None and iterations:
-            self.seconds[overlapped].append(seconds / iterations)
+        timed = self.seconds[overlapped]
+        if self.choice is None and iterations and len(timed) < TRIES:  # (bounded: a loop that never settles,
+            timed.append(seconds / iterations)                            # parallel_iterations=1, times no more)
 
     def run(self, loop, feeds, first, bind):
         """An overlapped run (once `overlap` said so); returns (exit values, iterations)."""

@@ -196,6 +196,11 @@ def test_a_loop_keeps_the_faster_way_and_many_short_nodes_never_overlap(tf, devi
     assert learn(slow, slow * 2) == [False, False, True, True, False, False]
     assert learn(iterations.MIN_NODE * n / 2, 0) == [False] * 6
     assert learn(iterations.MIN_ITERATION / 2, 0) == [False] * 6
+    intra_op.enable(False)  # (no second thread: the loop never settles, and keeps no more timings)
+    pace = iterations.Pace()
+    for _ in range(100):
+        pace.ran(pace.overlap(loop), slow, 1)
+    assert pace.choice is None and len(pace.seconds[False]) == iterations.TRIES
 
 
 def test_what_kernels_print_after_an_overlapped_loop_stays_in_the_steps_output(tf, device, monkeypatch):
