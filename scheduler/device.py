@@ -92,7 +92,8 @@ class Device:
         shared devices of a cluster listen on the node's address."""
         with self.lock:
             if self.server is None:
-                self.server = ChannelServer(self.handle, "127.0.0.1" if local else _node_address())
+                self.server = ChannelServer(self.handle, "127.0.0.1" if local else _node_address(),
+                                            idle=lambda: not (self.steps or self.repeating))
         return self.server.addresses, self.server.authkey, self.server.host
 
     def rename(self, name):

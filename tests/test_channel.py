@@ -2,12 +2,15 @@
 import os
 import socket
 import threading
+import time
 from multiprocessing.connection import Connection
 
 import numpy as np
 import pytest
 
-from scheduler.channel import LARGE, MAX_PENDING, Channel, ChannelClosed, ChannelServer, SharedBuffer, StepMessage, StepReply
+from scheduler import channel
+from scheduler.channel import LARGE, MAX_PENDING, Channel, ChannelClosed, ChannelServer, Readable, SharedBuffer
+from scheduler.channel import StepMessage, StepReply
 from scheduler.channel import receive_message, send_message
 
 
@@ -120,13 +123,74 @@ def test_a_wrong_key_is_refused(server):
 def test_a_device_that_went_away_is_channel_closed(pair):
     left, right = pair
     ch = Channel.__new__(Channel)  # a channel over the socket pair: no server needed
-    ch.conn, ch.shm = left, None
+    ch.conn, ch.shm, ch.readable = left, None, Readable(left.fileno())
     right.close()
     with pytest.raises(ChannelClosed):
         ch.receive(1.0)
     with pytest.raises(ChannelClosed):
         for _ in range(100):  # the first sends may still fit the socket's buffer
             ch.send(_message({"x": np.zeros(LARGE)}))
+
+
+class _CountedPolls:
+    """A poller that counts the polls which do not block (timeout 0)."""
+
+    def __init__(self, poller):
+        self.poller, self.quick_polls = poller, 0
+
+    def poll(self, timeout=None):
+        self.quick_polls += timeout == 0
+        return self.poller.poll(timeout)
+
+
+def test_a_wait_polls_only_while_messages_come_quickly(pair, monkeypatch):
+    monkeypatch.setattr(channel, "SPIN", 0.05)
+    left, right = pair
+    readable = Readable(right.fileno())
+    counted = readable.poller = _CountedPolls(readable.poller)
+    left.send_bytes(b"now")
+    assert readable.wait() and counted.quick_polls >= 1   # found while polling
+    assert right.recv_bytes() == b"now" and readable.quick
+    start = time.perf_counter()
+    assert not readable.wait(0.2)                         # nothing came: the timeout still holds
+    assert 0.2 <= time.perf_counter() - start < 2.0
+    assert not readable.quick                             # a long wait: the next one blocks at once
+    polls = counted.quick_polls
+    threading.Timer(0.1, left.send_bytes, [b"later"]).start()
+    assert readable.wait(5.0) and counted.quick_polls == polls and not readable.quick
+    assert right.recv_bytes() == b"later"
+    left.send_bytes(b"soon")
+    assert readable.wait(5.0) and counted.quick_polls == polls and readable.quick  # short again: polls next time
+    assert right.recv_bytes() == b"soon"
+    left.send_bytes(b"next")
+    assert readable.wait() and counted.quick_polls > polls
+
+
+def test_a_wait_does_not_poll_while_its_process_is_busy(pair, monkeypatch):
+    monkeypatch.setattr(channel, "SPIN", 0.05)
+    left, right = pair
+    busy = [True]
+    readable = Readable(right.fileno(), lambda: not busy[0])
+    counted = readable.poller = _CountedPolls(readable.poller)
+    threading.Timer(0.02, left.send_bytes, [b"x"]).start()
+    assert readable.wait(5.0) and counted.quick_polls == 0 and readable.quick
+    right.recv_bytes()
+    busy[0] = False
+    left.send_bytes(b"y")
+    assert readable.wait(5.0) and counted.quick_polls >= 1
+
+
+def test_a_closed_peer_ends_a_wait_at_once(pair):
+    left, right = pair
+    readable = Readable(right.fileno())
+    readable.quick = False
+    closer = threading.Timer(0.05, left.close)
+    closer.start()
+    start = time.perf_counter()
+    assert readable.wait(10.0) and time.perf_counter() - start < 5.0
+    closer.join()
+    with pytest.raises(EOFError):
+        right.recv_bytes()
 
 
 # ----- connecting never hangs; strangers cannot exhaust the device (issues 19 and 8) -------------------------
