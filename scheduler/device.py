@@ -20,6 +20,7 @@ from .peers import PeerLink
 from .executor import Step, StepError, ThreadedDispatch
 from .resources import collect_output, DEAD, Resources, running_step, VariableRef, write_output
 from .straight_line import run_in_order
+from .trials import Trial
 from .wire import decode, encode
 
 
@@ -222,7 +223,10 @@ class Device:
         try:
             for key, value in early.items():
                 self.dispatch(step, step.receive(key, value))
-            split = len(self.steps) == 1 and self.parallel.split.get(id(part), False)
+            trial = self.parallel.trial(part)
+            alone = len(self.steps) == 1
+            split = alone and trial.way()
+            started = time.perf_counter()
             intra_op.enable(split, busy=len(self.repeating))
             step.spread = not split  # kernels that split themselves need no other threads
             in_order = split and timeout is None and not trace and send is None and not part.recvs
@@ -238,8 +242,8 @@ class Device:
             if isinstance(step.error, StepError) and isinstance(step.error.error, Aborted):
                 raise step.error.error
             values = step.results()
-            if not in_order:  # (an in-order run counts no heavy nodes: the decision stands)
-                self.parallel.split[id(part)] = step.peak_heavy <= 1
+            if alone:  # (a step beside others is slowed by them, whichever way it ran)
+                trial.ran(split, time.perf_counter() - started)
         except BaseException:
             for stream, text in step.output:  # a failed step's printed output is not lost: this device prints it
                 write_output(text, stream)
@@ -411,14 +415,21 @@ def _portable(error):
 class _IntraOp:
     """The device's intra-op parallelism (intra_op_parallelism_threads; default: the node's cores).
 
-    BLAS runs single-threaded (see intra_op.py); large products split over `threads` threads in steps
-    of partitions whose slow kernels ran one at a time (`split`: id(partition) -> allowed)."""
+    BLAS runs single-threaded (see intra_op.py); large products split over `threads` threads in the steps
+    of a partition where that ran faster than independent kernels side by side on the device's threads (a
+    Trial per partition, timing steps that ran alone)."""
 
     def __init__(self, threads):
-        self.split = {}
+        self.trials = {}   # id(partition) -> Trial: True when its kernels may split themselves
         try:
             from threadpoolctl import threadpool_limits
             threadpool_limits(1, user_api="blas")
         except Exception:  # noqa: BLE001 - no BLAS to control
             pass
         intra_op.configure(threads)
+
+    def trial(self, part):
+        trial = self.trials.get(id(part))
+        if trial is None:
+            trial = self.trials[id(part)] = Trial()
+        return trial

@@ -25,7 +25,6 @@ from .partition import MERGE
 from .resources import DEAD, VariableRef, collect_output, current_step, output_sink, running_step
 
 EXPENSIVE = 150e-6  # seconds: nodes slower than this are worth a thread hand-off (and its GIL contention)
-SHARED_CORES = 200e-6  # seconds: nodes this slow, ready together, are better run in parallel than split
 
 
 def is_dead(node, values, dead):
@@ -70,7 +69,6 @@ class Step:
         self.output = []                # what its kernels printed, in the order they printed it
         self.dead = set()
         self.shared = collections.deque()  # expensive ready nodes any dispatching thread may take
-        self.peak_heavy = 0
         self.spread = True  # hand expensive nodes to other threads (off when its kernels split themselves)
         if self.remaining == 0:
             self.done.set()
@@ -197,11 +195,7 @@ def run_inline(step, ready):
 
 
 class ThreadedDispatch:
-    """Runs cheap ready nodes in the current thread and hands expensive ones to a thread pool.
-
-    It also records in `step.peak_heavy` how many very slow nodes became ready together (a device lets
-    kernels split their work over its cores only in partitions where that stays at one).
-    """
+    """Runs cheap ready nodes in the current thread and hands expensive ones to a thread pool."""
 
     def __init__(self, pool):
         self.pool = pool
@@ -214,18 +208,13 @@ class ThreadedDispatch:
         """Keeps cheap nodes (and one expensive one if nothing else) for this thread; the other expensive
         ones go to the step's shared queue, which pool threads (and idle callers) drain."""
         costs = step.costs
-        heavy = 0
         for j in ready:
             cost = costs[j]
-            if cost is not None and cost > SHARED_CORES:
-                heavy += 1
             if step.spread and (cost is None or cost > EXPENSIVE) and (queue or len(ready) > 1 and j != ready[-1]):
                 step.shared.append(j)
                 self.pool.submit(self._work, step, [])
             else:
                 queue.append(j)
-        if heavy > step.peak_heavy:
-            step.peak_heavy = heavy
         return queue
 
     def _work(self, step, queue):

@@ -178,3 +178,33 @@ def test_a_peer_without_a_link_gets_object_refs_and_a_broken_link_fails_the_step
     finally:
         peer.close()
         device.close()
+
+
+
+def _install_timed_by_split(device, plan_id, split_ms, whole_ms, seen):
+    """A partition of one node that sleeps `split_ms` when its kernel may split itself, else `whole_ms`,
+    and records which way each step ran."""
+    import time
+
+    from scheduler import intra_op
+
+    def kernel(at, v):
+        seen.append(intra_op._may_split())
+        time.sleep((split_ms if seen[-1] else whole_ms) / 1e3)
+        return v
+    table = _table(x={"op_type": "Placeholder"}, k={"op_type": "Timed", "kernel": kernel, "inputs": (("x", 0),)})
+    plan = build_plan(table, [("k", 0)], [], [("x", 0)], [CPU0], plan_id=plan_id)
+    device.install(plan.id, plan.partitions[CPU0[0]], {})
+    return plan.partitions[CPU0[0]]
+
+
+@pytest.mark.parametrize("split_ms, whole_ms, settles", [(20, 2, False), (2, 20, True)], ids=["side", "split"])
+def test_a_partition_keeps_the_faster_way_of_using_the_cores(device, split_ms, whole_ms, settles):
+    """Whether a partition's kernels split themselves over the cores is timed both ways (traced steps too,
+    which run as the others), then the faster kept."""
+    seen = []
+    part = _install_timed_by_split(device, "p", split_ms, whole_ms, seen)
+    for k in range(9):
+        assert device.handle(_run(f"p/{k}", {("x", 0): 1}, trace=k == 2)).values == [1]
+    assert seen == [False] + [True, False] * 3 + [settles] * 2   # untimed first, then turns
+    assert device.parallel.trials[id(part)].choice is settles

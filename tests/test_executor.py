@@ -152,7 +152,6 @@ def test_expensive_ready_nodes_go_to_the_shared_queue_and_idle_callers_help():
     assert values == [1] * 8
     assert len({thread for *_, thread in step.stats}) == 2    # the caller and the one pool thread
     assert elapsed < 0.35                                     # 8 x 50 ms over two threads, not one
-    assert step.peak_heavy >= 2
 
 
 def test_kernels_that_split_themselves_stay_in_one_thread():
