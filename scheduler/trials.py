@@ -1,13 +1,13 @@
 """Trials: which of two ways of running the same work is faster, learnt from its first runs.
 
-A device repeats the same steps (and loops) many times, and which way runs them faster on this machine
-(kernels splitting themselves over the cores or independent kernels side by side; iterations one after
-another or overlapped) depends on the work and on the machine: rules of thumb got some wrong (a partition
-whose first step ran before any of its nodes had a measured cost was judged to run its slow kernels one at
-a time: `parallel_branches`' eight independent products then took turns, split, 29-33 ms against 22 ms side
-by side). So after a first run that is not timed (it pays one-off costs: compiling, first touches, the
-executor learning what each node costs), the two ways take turns for TRIES runs each, and the one with the
-lower best time is kept: turns and best times discount warming up and the machine's noise.
+A device repeats the same steps many times, and which way runs them faster on this machine (kernels
+splitting themselves over the cores, or independent kernels side by side on the device's threads) depends
+on the work and on the machine. A rule of thumb got some wrong: a partition whose first step ran before any
+of its nodes had a measured cost was judged to run its slow kernels one at a time, so `parallel_branches`'
+eight independent products took turns, split (29-33 ms), instead of running side by side (22 ms). So after
+a first run that is not timed (it pays one-off costs: compiling, first touches, the executor learning what
+each node costs), the two ways take turns for TRIES runs each, and the one with the lower best time is
+kept: turns and best times discount warming up and the machine's noise.
 """
 TRIES = 3   # runs timed each way before a trial settles
 
