@@ -20,7 +20,6 @@ from .peers import PeerLink
 from .executor import Step, StepError, ThreadedDispatch
 from .resources import collect_output, DEAD, Resources, running_step, VariableRef, write_output
 from .straight_line import run_in_order
-from .trials import Trial
 from .wire import decode, encode
 
 
@@ -223,7 +222,7 @@ class Device:
         try:
             for key, value in early.items():
                 self.dispatch(step, step.receive(key, value))
-            trial = self.parallel.trial(part)
+            trial = part.trial
             alone = len(self.steps) == 1
             split = alone and trial.way()
             started = time.perf_counter()
@@ -416,20 +415,13 @@ class _IntraOp:
     """The device's intra-op parallelism (intra_op_parallelism_threads; default: the node's cores).
 
     BLAS runs single-threaded (see intra_op.py); large products split over `threads` threads in the steps
-    of a partition where that ran faster than independent kernels side by side on the device's threads (a
-    Trial per partition, timing steps that ran alone)."""
+    of a partition where that ran faster than independent kernels side by side on the device's threads (its
+    `trial`, timing steps that ran alone)."""
 
     def __init__(self, threads):
-        self.trials = {}   # id(partition) -> Trial: True when its kernels may split themselves
         try:
             from threadpoolctl import threadpool_limits
             threadpool_limits(1, user_api="blas")
         except Exception:  # noqa: BLE001 - no BLAS to control
             pass
         intra_op.configure(threads)
-
-    def trial(self, part):
-        trial = self.trials.get(id(part))
-        if trial is None:
-            trial = self.trials[id(part)] = Trial()
-        return trial

@@ -14,6 +14,8 @@ per node:
 """
 from dataclasses import dataclass, field
 
+from .trials import Trial
+
 MISSING = object()      # the value of a slot not filled yet
 NEVER_DROPPED = 1 << 30  # reader count that keeps a fetched, sent or constant slot to the step's end
 
@@ -55,8 +57,8 @@ class Node:
 class Partition:
     """A device's share of a plan: nodes (producers first) over `n_slots` slots (see the module docstring).
 
-    The fields after `consts` are derived from the others when it is made; `costs` is the one mutable
-    part: each node's measured seconds per run on the device that runs it (None: not run yet).
+    The fields after `consts` are derived from the others when it is made; what the device that runs it
+    learns is mutable: `costs`, each node's measured seconds per run (None: not run yet), and `trial`.
     """
 
     nodes: tuple
@@ -80,6 +82,7 @@ class Partition:
     signals: bool = field(init=False)            # whether any node sends to another device
     costs: list = field(init=False)
     compiled: object = field(init=False)         # its straight-line function, once a device compiled it
+    trial: Trial = field(init=False)             # whether its kernels split themselves, as its device learns
 
     def __post_init__(self):
         dependents = [[] for _ in self.nodes]
@@ -94,7 +97,7 @@ class Partition:
                              if not ds and n.kernel is not None],
                    "initial_waiting": [len(ds) for ds in self.deps], "initial_values": values,
                    "readers": _readers(self), "signals": bool(self.sends or self.control_sends),
-                   "costs": [None] * len(self.nodes), "compiled": Compiled()}
+                   "costs": [None] * len(self.nodes), "compiled": Compiled(), "trial": Trial()}
         for name, value in derived.items():
             object.__setattr__(self, name, value)
 

@@ -207,4 +207,4 @@ def test_a_partition_keeps_the_faster_way_of_using_the_cores(device, split_ms, w
     for k in range(9):
         assert device.handle(_run(f"p/{k}", {("x", 0): 1}, trace=k == 2)).values == [1]
     assert seen == [False] + [True, False] * 3 + [settles] * 2   # untimed first, then turns
-    assert device.parallel.trials[id(part)].choice is settles
+    assert part.trial.choice is settles
