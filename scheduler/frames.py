@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from .iterations import Pace
 from .partition import ENTER, EXIT, LOOP_COND, MERGE, NEXT_ITERATION, PASS_THROUGH
 from .resources import Binding
-from .straight_line import compiled
+from .straight_line import compiled, filled
 
 
 class LoopError(Exception):
@@ -83,10 +83,7 @@ def _one_by_one(loop, feeds, current, bind):
     """Runs the iterations one after another in this thread, each the sub-partition's straight-line function
     (straight_line.py) over its slots; returns (exit values, iterations)."""
     part = loop.part
-    run, slots = compiled(part), part.feeds
-    first = part.initial_values.copy()
-    for key, value in feeds.items():
-        first[slots[key]] = value
+    run, slots, first = compiled(part), part.feeds, filled(part, feeds)
     merges = [(slots[key], var) for var, key in enumerate(loop.merge_keys) if key in slots]
     routes = [(True, slots[f[1]]) if isinstance(f, tuple) else (False, f) for f in loop.fetches]
     n_vars = len(current)

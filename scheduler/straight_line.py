@@ -29,12 +29,16 @@ from .resources import DEAD, VariableRef
 def run_in_order(part, feeds, res_for):
     """Runs a partition's nodes one after the other in this thread; returns the fetched values (variable refs
     read); raises StepError. What stateful kernels print goes to this thread's sink (resources.py)."""
-    run = compiled(part)
+    return compiled(part)(filled(part, feeds), res_for)
+
+
+def filled(part, feeds):
+    """The values a run of `part` starts from: its initial values with the fed slots filled."""
     values = part.initial_values.copy()
     slots = part.feeds
     for key, value in feeds.items():
         values[slots[key]] = value
-    return run(values, res_for)
+    return values
 
 
 def compiled(part):
