@@ -43,6 +43,7 @@ class Program:
     outputs: tuple
     drops: tuple
     compiled: Compiled = field(init=False, default_factory=Compiled)  # its function, once its device ran it
+    layouts: dict = field(init=False, default_factory=dict)  # its outputs' layout in blocks (intra_op.rows)
 
     def run(self, inputs):
         """The outputs' values (a tuple) for the fused node's `inputs`."""
@@ -73,7 +74,7 @@ class Program:
 def run_fused(attrs, *inputs):
     """The fused node's kernel."""
     program = attrs["program"]
-    out = intra_op.rows(program.run, inputs, max(BLOCK, BLOCK_WORK // len(program.members)))
+    out = intra_op.rows(program.run, inputs, max(BLOCK, BLOCK_WORK // len(program.members)), program.layouts)
     return out if len(program.outputs) > 1 else out[0]
 
 

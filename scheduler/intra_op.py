@@ -120,12 +120,14 @@ def _bounds(n):
     return [n * k // _usable for k in range(_usable + 1)]
 
 
-def rows(run, inputs, block):
+def rows(run, inputs, block, layouts=None):
     """run(inputs) -> tuple of arrays, for an elementwise `run`, computed in blocks of rows (axis 0 of the
     inputs' broadcast shape) of about `block` elements: their temporaries stay in cache, and the blocks
     are shared among the device's threads when its step lets kernels split. Inputs without those rows
     (broadcast along them) go whole to every block; a failing block reruns whole, so that the error is
-    the one the whole run raises."""
+    the one the whole run raises. `layouts`: a dict the caller keeps for this `run`, where the outputs'
+    layout for the inputs' shapes and dtypes is remembered; without it (the first call) the first block
+    runs alone to learn it, and only the others are shared (on 2 threads: 3 blocks' time for 4)."""
     if max(map(np.size, inputs), default=0) < 2 * block:  # small (or grown only by broadcasting): whole
         return run(inputs)
     try:
@@ -140,27 +142,41 @@ def rows(run, inputs, block):
     whole = [not (isinstance(a, np.ndarray) and a.ndim == ndim and a.shape[0] == n) for a in inputs]
     if any(w and np.size(a) >= block for w, a in zip(whole, inputs)):
         return run(inputs)  # a large input broadcast along the rows would be recomputed per block
-    bounds = list(range(0, n, per_block)) + [n]
+    pairs = list(itertools.pairwise(list(range(0, n, per_block)) + [n]))
+    key = tuple((np.shape(a), np.result_type(a)) for a in inputs)
+    layout = layouts.get(key) if layouts is not None else None
     try:
-        first = run([a if w else a[:bounds[1]] for w, a in zip(whole, inputs)])
-        sliced = [np.ndim(v) == ndim and np.shape(v)[0] == bounds[1] for v in first]
-        outs = [np.empty((n,) + np.shape(v)[1:], np.asarray(v).dtype) if s else v for v, s in zip(first, sliced)]
+        if layout is None:   # which outputs have the rows, and their dtypes: from the first block
+            first = run([a if w else a[slice(*pairs[0])] for w, a in zip(whole, inputs)])
+            layout = tuple((np.shape(v)[1:], np.asarray(v).dtype) if np.ndim(v) == ndim and
+                           np.shape(v)[0] == pairs[0][1] else None for v in first)
+            if layouts is not None:
+                layouts.clear()   # one layout kept: a partition's inputs rarely change shape
+                layouts[key] = layout
+        else:
+            first = None
+        outs = [np.empty((n,) + lay[0], lay[1]) if lay else None for lay in layout]
 
-        def blocks(pairs):
-            for lo, hi in pairs:
-                for out, s, v in zip(outs, sliced, run([a if w else a[lo:hi] for w, a in zip(whole, inputs)])):
-                    if s:
+        def blocks(share):
+            values = None
+            for lo, hi in share:
+                values = run([a if w else a[lo:hi] for w, a in zip(whole, inputs)])
+                for out, v in zip(outs, values):
+                    if out is not None:
                         out[lo:hi] = v
-        pairs = list(itertools.pairwise(bounds))
-        for out, s, v in zip(outs, sliced, first):
-            if s:
-                out[:bounds[1]] = v
+            return values
+        if first is not None:
+            for out, v in zip(outs, first):
+                if out is not None:
+                    out[slice(*pairs[0])] = v
+            pairs = pairs[1:]
         threads = _usable if _may_split() else 1
-        shares = [pairs[1 + k::threads] for k in range(threads)]
+        shares = [pairs[k::threads] for k in range(threads)]
         futures = [_pool.submit(blocks, share) for share in shares[1:] if share]
-        blocks(shares[0])
+        last = blocks(shares[0])
         for f in futures:
             f.result()
     except Exception:  # noqa: BLE001 - the whole run raises the error the caller must see
         return run(inputs)
-    return tuple(outs)
+    rowless = first if first is not None else last   # outputs without the rows: the same from every block
+    return tuple(out if out is not None else v for out, v in zip(outs, rowless))

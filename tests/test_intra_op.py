@@ -1,5 +1,6 @@
 """Intra-op parallelism (scheduler/intra_op.py): a kernel's work cut into shares over the device's threads, and
 the convolution kernels that cut their batch that way giving the unsplit results."""
+import collections
 import threading
 
 import numpy as np
@@ -56,6 +57,33 @@ def test_a_failing_share_raises_after_every_share_ended(two_threads):
     with pytest.raises(ValueError, match="first share"):
         intra_op.shares(run, 4, intra_op.MIN_WORK)
     assert ended == [4]
+
+
+def test_rows_share_every_block_once_their_layout_is_known(two_threads):
+    """The first call runs its first block alone to learn which outputs have the rows (4 blocks on 2 threads:
+    3 and 1); with the layout remembered, later calls share all blocks evenly (2 and 2), same values."""
+    x = np.arange(8 * 3, dtype=np.float32).reshape(8, 3)
+    k = np.float32(3)
+    threads = []
+
+    def run(inputs):
+        threads.append(threading.current_thread().name)
+        a, b = inputs
+        return a * b, np.exp(b), (a > 10).astype(np.int8)
+    layouts = {}
+    expected = run([x, k])
+    for call in range(2):
+        threads.clear()
+        out = intra_op.rows(run, [x, k], 6, layouts)
+        assert sorted(collections.Counter(threads).values()) == ([1, 3] if call == 0 else [2, 2])
+        for got, want in zip(out, expected):
+            np.testing.assert_array_equal(got, want)
+            assert got.dtype == want.dtype
+    assert list(layouts.values()) == [(((3,), np.float32), None, ((3,), np.int8))]
+    threads.clear()
+    out = intra_op.rows(run, [x[:4], k], 3, layouts)   # other shapes: learnt again, the old layout dropped
+    assert sorted(collections.Counter(threads).values()) == [2] and len(layouts) == 1
+    np.testing.assert_array_equal(out[0], x[:4] * k)
 
 
 def test_matmul_inside_a_share_does_not_wait_on_the_busy_pool(two_threads):
