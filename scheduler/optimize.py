@@ -75,7 +75,11 @@ def fold_constants(table, names, fed, keep=()):
         except Exception:  # noqa: BLE001, S112 - left to fail when it runs, reported with its node as usual
             continue
         if isinstance(value, (np.ndarray, np.generic)) and value.dtype != object and value.nbytes <= MAX_FOLDED_BYTES:
-            changed[name] = replace(spec, kernel=folded_value, attrs={"value": value}, inputs=(), role=CONSTANT)
+            # the constants' control inputs carry over: inside a cond branch they tie it to its pivot, and
+            # without them the folded value would reach the branch's Merge on both branches (TF's rule too)
+            control = tuple(dict.fromkeys(c for s in sources for c in s.control))
+            changed[name] = replace(spec, kernel=folded_value, attrs={"value": value}, inputs=(), role=CONSTANT,
+                                    control=control)
     return {**table, **changed} if changed else table
 
 

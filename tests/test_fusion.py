@@ -161,6 +161,20 @@ def test_constant_subgraphs_are_folded_but_not_stateful_or_failing_nodes():
     assert "bad" in [n.name for n in bad.partitions[CPU0[0]].nodes]
 
 
+def test_a_folded_node_keeps_its_constants_control_inputs():
+    """Constants inside a cond branch wait for its pivot; a node folded from them must too, or its value
+    would flow (live) out of the branch that was not taken."""
+    t = table(feed("x"), other("pivot", lambda v: v, "x"), const("k1", 2.0, control=("pivot",)),
+              const("k2", 3.0, control=("pivot",)), const("k3", 4.0), ew("sum", np.add, "k1", "k2"),
+              ew("scaled", np.multiply, "sum", "k3"), other("out", np.add, "scaled", "x"))
+    plan = build_plan(t, [("out", 0)], [], [("x", 0)], [CPU0], optimizations=ALL)
+    part = plan.partitions[CPU0[0]]
+    scaled = next(n for n in part.nodes if n.name == "scaled")
+    assert scaled.role == CONSTANT and not scaled.inputs
+    assert part.deps[part.nodes.index(scaled)] == (next(i for i, n in enumerate(part.nodes) if n.name == "pivot"),)
+    assert run(plan, {("x", 0): np.float32(1)})[0] == 21.0
+
+
 def test_a_fed_node_is_not_folded():
     t = table(const("k", 1.0), ew("k2", lambda v: v * 10, "k"), ew("y", lambda v: v + 1, "k2"))
     plan = build_plan(t, [("y", 0)], [], [("k2", 0)], [CPU0], optimizations=ALL)
@@ -261,6 +275,21 @@ def test_a_run_time_error_in_a_fused_op_names_that_op(rtf, monkeypatch):
     c = rtf.exp(rtf.add(a * 2.0, b, name="bad_add"))
     with rtf.Session() as s, pytest.raises(rtf.errors.InvalidArgumentError, match="bad_add"):
         s.run(c, {a: np.ones(3), b: np.ones(4)})
+
+
+@pytest.mark.parametrize("opt_level", [0, -1])   # TF1's L1 (folding on) and L0
+def test_branches_of_constants_give_the_taken_branch(rtf, opt_level):
+    p, q = rtf.placeholder(rtf.bool, []), rtf.placeholder(rtf.bool, [])
+    r = rtf.cond(p, lambda: rtf.constant(1) + rtf.constant(2), lambda: rtf.constant(5) * rtf.constant(3))
+    nested = rtf.cond(p, lambda: rtf.cond(q, lambda: rtf.constant(1.0) * 2.0 + 1.0, lambda: rtf.constant(5.0) - 1.0),
+                      lambda: rtf.square(rtf.constant(3.0)))
+    loop = rtf.while_loop(lambda i: i < 7, lambda i: i + rtf.constant(2) * rtf.constant(1), [rtf.constant(0)])
+    config = rtf.ConfigProto()
+    config.graph_options.optimizer_options.opt_level = opt_level
+    with rtf.Session(config=config) as s:
+        assert (s.run(r, {p: True}), s.run(r, {p: False})) == (3, 15)
+        assert [s.run(nested, {p: a, q: b}) for a in (True, False) for b in (True, False)] == [3.0, 4.0, 9.0, 9.0]
+        assert s.run(loop) == 8
 
 
 def test_constants_are_folded_in_sessions_too(rtf):

@@ -140,6 +140,19 @@ def case_cond_side_effects_only_on_taken_branch(tf):
         return out
 
 
+def case_cond_constant_branches(tf):
+    """Branches computed from constants alone (which constant folding precomputes) still give the taken one."""
+    p = tf.placeholder(tf.bool)
+    q = tf.placeholder(tf.bool)
+    r = tf.cond(p, lambda: tf.constant(1) + tf.constant(2), lambda: tf.constant(5) * tf.constant(3))
+    nested = tf.cond(p, lambda: tf.cond(q, lambda: tf.constant(1.0) * 2.0 + 1.0, lambda: tf.constant(5.0) - 1.0),
+                     lambda: tf.square(tf.constant(3.0)))
+    loop = tf.while_loop(lambda i: i < 7, lambda i: i + tf.constant(2) * tf.constant(1), [tf.constant(0)])
+    with tf.Session() as s:
+        return [s.run(r, {p: True}), s.run(r, {p: False}),
+                [s.run(nested, {p: a, q: b}) for a in (True, False) for b in (True, False)], s.run(loop)]
+
+
 def case_cond_nested_and_tuples(tf):
     p = tf.placeholder(tf.bool)
     q = tf.placeholder(tf.bool)
