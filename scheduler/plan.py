@@ -228,9 +228,12 @@ def build_plan(table, fetches, targets, feeds, devices, soft=False, plan_id="", 
         if table[name].role == MUST_FEED:
             raise PlanError("INVALID_ARGUMENT", table[name].unfed_error or f"You must feed a value for {name}",
                             name)
-    table, names, rename = optimize.rewrite(table, names, fed, [key[0] for key in fetches], opts)
+    rewritten, names, rename = optimize.rewrite(table, names, fed, [key[0] for key in fetches], opts)
     if rename:  # a fetched duplicate is fetched from the node kept in its place
         fetches = [key if key in fed else (rename.get(key[0], key[0]), key[1]) for key in fetches]
+    if rewritten is not table:  # constants that only fed folded nodes are no longer needed (TF removes them too)
+        table = rewritten
+        names = prune(table, fetches, [rename.get(t, t) for t in targets], feeds)
     placement = place(table, names, devices, soft)
     cut = _Cut(table, fed, placement, opts.fuse)
     cut.carrying.update((key, key[0]) for key in ref_feeds)

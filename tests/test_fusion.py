@@ -172,6 +172,7 @@ def test_a_folded_node_keeps_its_constants_control_inputs():
     scaled = next(n for n in part.nodes if n.name == "scaled")
     assert scaled.role == CONSTANT and not scaled.inputs
     assert part.deps[part.nodes.index(scaled)] == (next(i for i, n in enumerate(part.nodes) if n.name == "pivot"),)
+    assert [n.name for n in part.nodes] == ["pivot", "scaled", "out"]   # k1, k2 only fed the folded nodes
     assert run(plan, {("x", 0): np.float32(1)})[0] == 21.0
 
 
