@@ -24,6 +24,7 @@ from .random import random_uniform
 from . import wide_rows
 
 _wide_add = wide_rows.binary(np.add)
+_minimum = wide_rows.binary(np.minimum, scalars=True)
 
 HALF_UP = "float16 bfloat16 float32 float64"
 RELU_T = "float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64"
@@ -63,9 +64,6 @@ def _elu(x):
     keeps x's -0.0 and NaN), 25% faster than selecting between expm1(x) and x (1M floats)."""
     with np.errstate(over="ignore"):
         return np.maximum(np.expm1(_minimum(x, np.zeros((), x.dtype))), x).astype(x.dtype, copy=False)
-
-
-_minimum = wide_rows.binary(np.minimum, scalars=True)
 
 
 _SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
