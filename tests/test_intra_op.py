@@ -122,6 +122,5 @@ def test_convolutions_split_over_the_batch_match_unsplit(monkeypatch, shape, fil
         intra_op.enable(False)
         intra_op.configure(1)
     assert counts == [1, 1, 1, 2, 2, 2]   # each kernel ran in two shares once allowed
-    np.testing.assert_array_equal(split[0], whole[0])
-    np.testing.assert_array_equal(split[1], whole[1])
-    np.testing.assert_allclose(split[2], whole[2], rtol=1e-5, atol=1e-5 * np.abs(whole[2]).max())
+    for got, want in zip(split, whole):   # to float32 rounding: BLAS may round products of other sizes otherwise
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5 * np.abs(want).max())
