@@ -1,0 +1,61 @@
+"""The im2col convolution kernels (ops/conv.py) build the columns of a few images at a time: cut into chunks of
+any size, the batch gives the numbers of one pass over it whole (random geometries: strides, dilations,
+paddings, groups, one channel)."""
+import numpy as np
+import pytest
+
+from raygraph.ops import conv, conv_fourier
+from raygraph.ops.registry import get
+
+
+def _three(a, x, w, dy):
+    return [get("Conv2D").kernel(a, x, w),
+            get("Conv2DBackpropInput").kernel(a, np.array(x.shape, np.int32), w, dy),
+            get("Conv2DBackpropFilter").kernel(a, x, np.array(w.shape, np.int32), dy)]
+
+
+def _case(rng, trial):
+    strides, dil = [int(v) for v in rng.integers(1, 3, 2)], [int(v) for v in rng.integers(1, 3, 2)]
+    if max(strides) > 1:
+        dil = [1, 1]
+    padding = ("SAME", "VALID", "EXPLICIT")[trial % 3]
+    explicit = [0, 0] + [int(v) for v in rng.integers(0, 3, 4)] + [0, 0] if padding == "EXPLICIT" else []
+    a = {"strides": [1, *strides, 1], "padding": padding, "explicit_paddings": explicit, "data_format": "NHWC",
+         "dilations": [1, *dil, 1]}
+    k = [int(v) for v in rng.integers(1, 4, 2)]
+    groups, per_group = (1, 1) if trial % 4 == 0 else (int(rng.integers(1, 3)), int(rng.integers(1, 4)))
+    x = rng.standard_normal((int(rng.integers(2, 6)), *(int(v) for v in rng.integers(6, 12, 2)),
+                             groups * per_group)).astype(np.float32)
+    w = rng.standard_normal((*k, per_group, groups * int(rng.integers(1, 3)))).astype(np.float32)
+    return a, x, w
+
+
+@pytest.mark.parametrize("chunk", [1, 300])
+def test_columns_in_chunks_give_the_whole_batchs_numbers(monkeypatch, chunk):
+    monkeypatch.setattr(conv_fourier, "GAIN", float("inf"))   # im2col only
+    rng = np.random.default_rng(7)
+    for trial in range(40):
+        a, x, w = _case(rng, trial)
+        dy = rng.standard_normal(get("Conv2D").kernel(a, x, w).shape).astype(np.float32)
+        monkeypatch.setattr(conv, "_CHUNK", 1 << 30)
+        monkeypatch.setattr(conv, "_CHUNK_ONE_CHANNEL", 1 << 30)
+        assert len(conv._batches(conv._Geometry(x.shape, w.shape, a, 2, ""))) == 1
+        whole = _three(a, x, w, dy)
+        monkeypatch.setattr(conv, "_CHUNK", chunk)               # 1: an image per chunk; 300: a few
+        monkeypatch.setattr(conv, "_CHUNK_ONE_CHANNEL", chunk)
+        geo = conv._Geometry(x.shape, w.shape, a, 2, "")
+        if chunk == 1:
+            assert conv._batches(geo) == [(i, i + 1) for i in range(x.shape[0])]
+        for got, want in zip(_three(a, x, w, dy), whole):
+            assert got.shape == want.shape and got.dtype == want.dtype
+            np.testing.assert_allclose(got, want, rtol=0, atol=1e-5 * max(1.0, np.abs(want).max()))
+
+
+def test_one_channel_keeps_whole_planes_where_others_are_cut():
+    a = {"strides": [1, 1, 1, 1], "padding": "SAME", "explicit_paddings": [], "data_format": "NHWC",
+         "dilations": [1, 1, 1, 1]}
+    lenet_first = conv._Geometry((64, 28, 28, 1), (5, 5, 1, 16), a, 2, "")
+    lenet_second = conv._Geometry((64, 14, 14, 16), (5, 5, 16, 32), a, 2, "")
+    assert conv._batches(lenet_first) == [(0, 64)]
+    chunks = conv._batches(lenet_second)
+    assert len(chunks) > 1 and chunks[0] == (0, conv._CHUNK // (14 * 14 * 25 * 16)) and chunks[-1][1] == 64
