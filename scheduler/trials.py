@@ -1,42 +1,66 @@
-"""Trials: which of two ways of running the same work is faster, learnt from its first runs.
+"""Trials: which of two ways of running the same work is faster, learnt from its runs.
 
 A device repeats the same steps many times, and which way runs them faster on this machine (kernels
 splitting themselves over the cores, or independent kernels side by side on the device's threads) depends
 on the work and on the machine. A rule of thumb got some wrong: a partition whose first step ran before any
 of its nodes had a measured cost was judged to run its slow kernels one at a time, so `parallel_branches`'
-eight independent products took turns, split (29-33 ms), instead of running side by side (22 ms). So after
-a first run that is not timed (it pays one-off costs: compiling, first touches, the executor learning what
-each node costs), the two ways take turns for TRIES runs each, and the one with the lower best time is
-kept: turns and best times discount warming up and the machine's noise.
+eight independent products took turns, split (29-33 ms), instead of running side by side (22 ms).
+
+So each way's first run is not timed (it pays that way's one-off costs: compiling a partition run in order,
+first touches, the executor learning what each node costs), then the two ways take turns for TRIES runs each,
+and the one with the lower best time is kept: turns and best times discount the machine's noise. A fresh
+device actor warms up for longer than that, though (its first `mlp_train` steps took 1.5-2.4 ms either way,
+its later ones 1.1 ms split and 1.4-1.9 ms not), and a choice made then was wrong in about one trial in four.
+So the settled choice stays on trial: after `gap` runs the other way runs once more, and the faster of the
+two ways' latest TRIES runs is kept. The gap doubles each time the choice holds (up to MAX_GAP: at most one
+run in 512 the slower way) and starts again from FIRST_GAP when it changes.
 """
-TRIES = 3   # runs timed each way before a trial settles
+TRIES = 4        # each way's latest timed runs that are compared
+FIRST_GAP = 16   # runs of the settled way before the other is tried again
+MAX_GAP = 512
 
 
 class Trial:
     """Chooses between two ways, False and True: `way()` says which to run now, `ran(way, seconds)` times it."""
 
-    __slots__ = ("seconds", "choice", "warm")
+    __slots__ = ("seconds", "choice", "warm", "runs", "gap")
 
     def __init__(self):
-        self.seconds = ([], [])   # per way: the times of its timed runs
-        self.choice = None        # the faster way, once settled
-        self.warm = False         # whether the first (untimed) run was made
+        self.seconds = ([], [])     # per way: the times of its latest timed runs (at most TRIES)
+        self.choice = None          # the faster way, once settled
+        self.warm = [False, False]  # per way: whether its first (untimed) run was made
+        self.runs = 0               # runs of the chosen way since the other last ran
+        self.gap = FIRST_GAP
 
     def way(self):
-        """The settled way; else False for the first run, then the way with fewer timed runs (True first)."""
-        if self.choice is not None:
-            return self.choice
-        return self.warm and len(self.seconds[True]) <= len(self.seconds[False])
+        """Before settling: False first, then each way once untimed, then turns (True first). After: the
+        chosen way, or the other once its gap is over."""
+        if self.choice is None:
+            return self.warm[False] and self._runs(True) <= self._runs(False)
+        return self.choice if self.runs < self.gap else not self.choice
+
+    def _runs(self, way):
+        return len(self.seconds[way]) + self.warm[way]
 
     def ran(self, way, seconds):
-        """Times a run made `way` (the first run, runs after the trial settled or beyond TRIES count not)."""
-        if not self.warm:
-            self.warm = True
-            return
-        if self.choice is not None:
+        """Times a run made `way` (its first run not)."""
+        if not self.warm[way]:
+            self.warm[way] = True
             return
         timed = self.seconds[way]
-        if len(timed) < TRIES:
-            timed.append(seconds)
-        if all(len(t) >= TRIES for t in self.seconds):
-            self.choice = min(self.seconds[True]) < min(self.seconds[False])
+        if self.choice is None and len(timed) >= TRIES:
+            return   # (a way asked for out of turn)
+        timed.append(seconds)
+        del timed[:-TRIES]
+        if self.choice is None:
+            if all(len(t) >= TRIES for t in self.seconds):
+                self.choice = self._faster()
+        elif way == self.choice:
+            self.runs += 1
+        else:
+            faster = self._faster()
+            self.gap = min(2 * self.gap, MAX_GAP) if faster == self.choice else FIRST_GAP
+            self.choice, self.runs = faster, 0
+
+    def _faster(self):
+        return min(self.seconds[True]) < min(self.seconds[False])

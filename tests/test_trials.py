@@ -1,12 +1,16 @@
-"""Trials (scheduler/trials.py): each way timed TRIES runs, then the faster one (by its best run) kept."""
-from scheduler.trials import TRIES, Trial
+"""Trials (scheduler/trials.py): each way's first run untimed, then each timed TRIES runs, then the faster one
+(by its best run) kept; the other way tried again after a gap that doubles while the choice holds."""
+from scheduler.trials import FIRST_GAP, MAX_GAP, TRIES, Trial
 
 
 def _settle(times):
     """Runs a trial on the given per-way times; returns it and the ways it asked for."""
     trial, asked = Trial(), []
     assert trial.way() is False
-    trial.ran(False, 100.0)   # the first run is not timed
+    trial.ran(False, 100.0)   # each way's first run is not timed
+    assert trial.way() is True
+    trial.ran(True, 100.0)
+    assert trial.seconds == ([], [])
     runs = {False: iter(times[False]), True: iter(times[True])}
     while trial.choice is None:
         way = trial.way()
@@ -15,23 +19,46 @@ def _settle(times):
     return trial, asked
 
 
+def _run(trial, n, seconds):
+    """Runs `n` steps the way the trial asks, each taking seconds[way]; returns the ways asked for."""
+    asked = []
+    for _ in range(n):
+        asked.append(trial.way())
+        trial.ran(asked[-1], seconds[asked[-1]])
+    return asked
+
+
 def test_each_way_is_timed_then_the_faster_is_kept():
-    trial, asked = _settle({False: [5.0, 3.0, 6.0], True: [4.0, 4.0, 4.0]})
+    trial, asked = _settle({False: [5.0, 3.0, 6.0, 7.0], True: [4.0, 4.0, 4.0, 4.0]})
     assert asked == [True, False] * TRIES                   # the ways take turns
     assert trial.choice is False and trial.way() is False   # 3.0 (its best) beats 4.0
-    assert trial.seconds == ([5.0, 3.0, 6.0], [4.0, 4.0, 4.0])
-    trial, _ = _settle({False: [5.0, 3.0, 3.0], True: [9.0, 2.0, 9.0]})
+    assert trial.seconds == ([5.0, 3.0, 6.0, 7.0], [4.0, 4.0, 4.0, 4.0])
+    trial, _ = _settle({False: [5.0, 3.0, 3.0, 3.0], True: [9.0, 2.0, 9.0, 9.0]})
     assert trial.choice is True and trial.way() is True
 
 
-def test_a_settled_trial_times_no_more():
+def test_the_other_way_is_tried_again_less_often_while_the_choice_holds():
     trial, _ = _settle({False: [1.0] * TRIES, True: [2.0] * TRIES})
-    trial.ran(True, 0.1)
-    assert trial.choice is False and trial.seconds == ([1.0] * TRIES, [2.0] * TRIES)
+    asked = _run(trial, 3 * FIRST_GAP + 3, {False: 1.0, True: 2.0})
+    assert asked == [False] * FIRST_GAP + [True] + [False] * 2 * FIRST_GAP + [True] + [False]
+    assert trial.choice is False and trial.gap == 4 * FIRST_GAP
+    _run(trial, 10 * MAX_GAP, {False: 1.0, True: 2.0})
+    assert trial.gap == MAX_GAP and trial.seconds[True] == [2.0] * TRIES
 
 
-def test_runs_beyond_the_tries_of_a_way_are_not_kept():
+def test_a_choice_made_while_warming_up_is_corrected():
+    """Both ways slow at first, True more so; later True is faster: the trial comes round to it."""
+    trial, _ = _settle({False: [3.0] * TRIES, True: [4.0] * TRIES})
+    assert trial.choice is False
+    asked = _run(trial, FIRST_GAP + 1, {False: 1.5, True: 1.0})
+    assert asked[-1] is True and trial.choice is True and trial.gap == FIRST_GAP and trial.runs == 0
+    assert _run(trial, 4, {False: 1.5, True: 1.0}) == [True] * 4
+
+
+def test_runs_beyond_the_tries_of_a_way_are_not_kept_before_it_settles():
     trial = Trial()
-    for _ in range(TRIES + 3):
+    for _ in range(TRIES + 4):
         trial.ran(False, 1.0)
     assert trial.seconds == ([1.0] * TRIES, []) and trial.choice is None and trial.way() is True
+    trial.ran(True, 5.0)   # True's first run: untimed
+    assert trial.seconds == ([1.0] * TRIES, []) and trial.way() is True
