@@ -147,19 +147,22 @@ def _sigmoid(x):
 # ----- elementwise binary ---------------------------------------------------------------------------------
 def _binary(type, fn, allowed, grad, out=broadcast_shape, no_cpu_kernel=""):
     kernel = lambda a, x, y: fn(x, y)  # noqa: E731
-    op(type, "x:T, y:T", kernel=cpu_kernel(type, kernel, no_cpu_kernel) if no_cpu_kernel else kernel, shape=out,
-       grad=grad, T=allowed, elementwise=True)
+    _binary_op(type, cpu_kernel(type, kernel, no_cpu_kernel) if no_cpu_kernel else kernel, allowed, grad, out)
+
+
+def _binary_op(type, kernel, allowed, grad, out=broadcast_shape):
+    op(type, "x:T, y:T", kernel=kernel, shape=out, grad=grad, T=allowed, elementwise=True)
 
 
 _add_grad = _binary_grad(lambda op, g, x, y: g, lambda op, g, x, y: g)
-_wide_add, _wide_sub, _wide_mul = wide_rows.binary(np.add), wide_rows.binary(np.subtract), wide_rows.binary(np.multiply)
-_binary("AddV2", _wide_add, "bfloat16 float16 float32 float64 uint8 uint16 uint32 uint64 int8 int16 int32 int64 "
+_wide_add, _wide_sub, _wide_mul = (wide_rows.binary_kernel(f) for f in (np.add, np.subtract, np.multiply))
+_binary_op("AddV2", _wide_add, "bfloat16 float16 float32 float64 uint8 uint16 uint32 uint64 int8 int16 int32 int64 "
         "complex64 complex128", _add_grad)
-_binary("Add", _wide_add, "bfloat16 float16 float32 float64 uint8 int8 int16 int32 int64 complex64 complex128 string",
+_binary_op("Add", _wide_add, "bfloat16 float16 float32 float64 uint8 int8 int16 int32 int64 complex64 complex128 string",
         _add_grad)
-_binary("Sub", _wide_sub, "bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 int64 complex64 "
+_binary_op("Sub", _wide_sub, "bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 int64 complex64 "
         "complex128 uint32 uint64", _binary_grad(lambda op, g, x, y: g, lambda op, g, x, y: -g))
-_binary("Mul", _wide_mul, ARITH, _binary_grad(lambda op, g, x, y: apply_op("Mul", [g, _conj(y)], {}),
+_binary_op("Mul", _wide_mul, ARITH, _binary_grad(lambda op, g, x, y: apply_op("Mul", [g, _conj(y)], {}),
                                                 lambda op, g, x, y: apply_op("Mul", [_conj(x), g], {})))
 _binary("RealDiv", _realdiv, ARITH, _binary_grad(lambda op, g, x, y: g / _conj(y),
                                                  lambda op, g, x, y: g * ((-_conj(x) / _conj(y)) / _conj(y))),
@@ -174,10 +177,10 @@ _binary("TruncateDiv", _truncatediv, ARITH, NOT_DIFFERENTIABLE, no_cpu_kernel="c
 _binary("Pow", _pow, "bfloat16 float32 float16 float64 int8 int16 int32 int64 complex64 complex128", _binary_grad(
     lambda op, g, x, y: g * y * pow(x, y - 1),
     lambda op, g, x, y: g * op.outputs[0] * _where_positive_log(x)))
-_binary("Maximum", wide_rows.binary(np.maximum, scalars=True), MINMAX, _binary_grad(
+_binary_op("Maximum", wide_rows.binary_kernel(np.maximum, scalars=True), MINMAX, _binary_grad(
     lambda op, g, x, y: g * cast(greater_equal(x, y), g.dtype),
     lambda op, g, x, y: g * cast(less(x, y), g.dtype)))
-_binary("Minimum", wide_rows.binary(np.minimum, scalars=True), MINMAX, _binary_grad(
+_binary_op("Minimum", wide_rows.binary_kernel(np.minimum, scalars=True), MINMAX, _binary_grad(
     lambda op, g, x, y: g * cast(less_equal(x, y), g.dtype),
     lambda op, g, x, y: g * cast(greater(x, y), g.dtype)))
 _binary("SquaredDifference", lambda x, y: np.square(x - y), FLOAT + " int32 int64 complex64 complex128",

@@ -43,19 +43,39 @@ def binary(fn, scalars=False):
     least = 1 if scalars else 2
 
     def run(x, y):
-        if type(x) is np.ndarray and type(y) is np.ndarray and x.shape != y.shape:
-            big, small = (x, y) if x.size > y.size else (y, x)
-            if big.size >= MIN_SIZE and big.flags.c_contiguous and big.dtype.kind in "biufc":
-                cols = _trailing(small, big)
-                if least <= cols <= SHORT:
-                    rows, fold = widths(big.size, cols)
-                    if fold > 1:
-                        row = np.tile(small.reshape(-1), fold)
-                        wide = big.reshape(rows // fold, fold * cols)
-                        out = fn(wide, row) if big is x else fn(row, wide)
-                        return out.reshape(big.shape)
+        if x.__class__ is np.ndarray and y.__class__ is np.ndarray and (x.size >= MIN_SIZE or y.size >= MIN_SIZE) \
+                and x.shape != y.shape:
+            return _widened(fn, least, x, y)
         return fn(x, y)
     return run
+
+
+def binary_kernel(fn, scalars=False):
+    """binary(fn, scalars) as an op's kernel, kernel(attrs, x, y): small operands cost one Python call and
+    four checks before numpy's (a fused chain of 100 small adds spent 0.55 us per add here, numpy's own 0.30;
+    now 0.41)."""
+    least = 1 if scalars else 2
+
+    def kernel(_, x, y):
+        if x.__class__ is np.ndarray and y.__class__ is np.ndarray and (x.size >= MIN_SIZE or y.size >= MIN_SIZE) \
+                and x.shape != y.shape:
+            return _widened(fn, least, x, y)
+        return fn(x, y)
+    return kernel
+
+
+def _widened(fn, least, x, y):
+    big, small = (x, y) if x.size > y.size else (y, x)
+    if big.size >= MIN_SIZE and big.flags.c_contiguous and big.dtype.kind in "biufc":
+        cols = _trailing(small, big)
+        if least <= cols <= SHORT:
+            rows, fold = widths(big.size, cols)
+            if fold > 1:
+                row = np.tile(small.reshape(-1), fold)
+                wide = big.reshape(rows // fold, fold * cols)
+                out = fn(wide, row) if big is x else fn(row, wide)
+                return out.reshape(big.shape)
+    return fn(x, y)
 
 
 def relu(x):
