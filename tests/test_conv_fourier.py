@@ -6,28 +6,14 @@ import pytest
 from raygraph.ops import conv, conv_fourier
 from raygraph.ops.registry import get
 
-
-def _attrs(rng, trial):
-    strides, dil = [int(v) for v in rng.integers(1, 4, 2)], [int(v) for v in rng.integers(1, 3, 2)]
-    if max(strides) > 1:
-        dil = [1, 1]
-    padding = ("SAME", "VALID", "EXPLICIT")[trial % 3]
-    explicit = [0, 0] + [int(v) for v in rng.integers(0, 4, 4)] + [0, 0] if padding == "EXPLICIT" else []
-    return {"strides": [1] + strides + [1], "padding": padding, "explicit_paddings": explicit, "data_format": "NHWC",
-            "dilations": [1] + dil + [1]}
-
-
-def _three(a, x, w, dy):
-    return [get("Conv2D").kernel(a, x, w),
-            get("Conv2DBackpropInput").kernel(a, np.array(x.shape, np.int32), w, dy),
-            get("Conv2DBackpropFilter").kernel(a, x, np.array(w.shape, np.int32), dy)]
+from conv_kernels import random_attrs, three
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_transforms_match_im2col(monkeypatch, dtype):
     rng = np.random.default_rng(3)
     for trial in range(60):
-        a = _attrs(rng, trial)
+        a = random_attrs(rng, trial, 4, 4)
         k = [int(v) for v in rng.integers(1, 5, 2)]
         window = [(n - 1) * d + 1 for n, d in zip(k, a["dilations"][1:3])]   # inputs at least a window wide
         x = rng.standard_normal((int(rng.integers(1, 3)), *(e + int(rng.integers(0, 6)) for e in window),
@@ -36,9 +22,9 @@ def test_transforms_match_im2col(monkeypatch, dtype):
         monkeypatch.setattr(conv_fourier, "GAIN", float("inf"))   # im2col only
         y = get("Conv2D").kernel(a, x, w)
         dy = rng.standard_normal(y.shape).astype(dtype)
-        want = _three(a, x, w, dy)
+        want = three(a, x, w, dy)
         monkeypatch.setattr(conv_fourier, "GAIN", 0.0)            # transforms wherever they apply
-        got = _three(a, x, w, dy)
+        got = three(a, x, w, dy)
         for g, v in zip(got, want):
             assert g.shape == v.shape and g.dtype == v.dtype
             np.testing.assert_allclose(g, v, rtol=0, atol=(1e-5 if dtype == np.float32 else 1e-12) * np.abs(v).max())

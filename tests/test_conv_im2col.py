@@ -7,21 +7,11 @@ import pytest
 from raygraph.ops import conv, conv_fourier
 from raygraph.ops.registry import get
 
-
-def _three(a, x, w, dy):
-    return [get("Conv2D").kernel(a, x, w),
-            get("Conv2DBackpropInput").kernel(a, np.array(x.shape, np.int32), w, dy),
-            get("Conv2DBackpropFilter").kernel(a, x, np.array(w.shape, np.int32), dy)]
+from conv_kernels import random_attrs, three
 
 
 def _case(rng, trial):
-    strides, dil = [int(v) for v in rng.integers(1, 3, 2)], [int(v) for v in rng.integers(1, 3, 2)]
-    if max(strides) > 1:
-        dil = [1, 1]
-    padding = ("SAME", "VALID", "EXPLICIT")[trial % 3]
-    explicit = [0, 0] + [int(v) for v in rng.integers(0, 3, 4)] + [0, 0] if padding == "EXPLICIT" else []
-    a = {"strides": [1, *strides, 1], "padding": padding, "explicit_paddings": explicit, "data_format": "NHWC",
-         "dilations": [1, *dil, 1]}
+    a = random_attrs(rng, trial, 3, 3)
     k = [int(v) for v in rng.integers(1, 4, 2)]
     groups, per_group = (1, 1) if trial % 4 == 0 else (int(rng.integers(1, 3)), int(rng.integers(1, 4)))
     x = rng.standard_normal((int(rng.integers(2, 6)), *(int(v) for v in rng.integers(6, 12, 2)),
@@ -40,13 +30,13 @@ def test_columns_in_chunks_give_the_whole_batchs_numbers(monkeypatch, chunk):
         monkeypatch.setattr(conv, "_CHUNK", 1 << 30)
         monkeypatch.setattr(conv, "_CHUNK_ONE_CHANNEL", 1 << 30)
         assert len(conv._batches(conv._Geometry(x.shape, w.shape, a, 2, ""))) == 1
-        whole = _three(a, x, w, dy)
+        whole = three(a, x, w, dy)
         monkeypatch.setattr(conv, "_CHUNK", chunk)               # 1: an image per chunk; 300: a few
         monkeypatch.setattr(conv, "_CHUNK_ONE_CHANNEL", chunk)
         geo = conv._Geometry(x.shape, w.shape, a, 2, "")
         if chunk == 1:
             assert conv._batches(geo) == [(i, i + 1) for i in range(x.shape[0])]
-        for got, want in zip(_three(a, x, w, dy), whole):
+        for got, want in zip(three(a, x, w, dy), whole):
             assert got.shape == want.shape and got.dtype == want.dtype
             np.testing.assert_allclose(got, want, rtol=0, atol=1e-5 * max(1.0, np.abs(want).max()))
 
