@@ -200,11 +200,16 @@ def token_head(tmp_path_factory):
 def test_ray_job_submit_as_the_readme_says_succeeds_with_token_auth(token_head):
     home, dash = token_head["home"], f"http://127.0.0.1:{token_head['dashboard']}"
     env = _env(home, RAY_AUTH_MODE="token")  # the README's `RAY_AUTH_MODE=token ray job submit ...`
-    job = subprocess.run(
-        [os.path.join(BIN, "ray"), "job", "submit", f"--address={dash}", "--working-dir", ROOT,
-         "--", "python", "examples/ps_worker_training.py", "--steps", "40"],
-        capture_output=True, text=True, timeout=300, env=env, cwd=ROOT)
-    output = job.stdout + job.stderr
+    deadline = time.monotonic() + 120
+    while True:   # a head just started may not have its job agent yet: Ray says to try again later
+        job = subprocess.run(
+            [os.path.join(BIN, "ray"), "job", "submit", f"--address={dash}", "--working-dir", ROOT,
+             "--", "python", "examples/ps_worker_training.py", "--steps", "40"],
+            capture_output=True, text=True, timeout=300, env=env, cwd=ROOT)
+        output = job.stdout + job.stderr
+        if "No available agent to submit job" not in output or time.monotonic() > deadline:
+            break
+        time.sleep(2)
     assert job.returncode == 0, output[-4000:]
     assert "TRAINED" in output and "NOT TRAINED" not in output, output[-4000:]
     assert "/job:ps/replica:0/task:1" in output and "/job:worker/replica:0/task:1" in output
