@@ -10,7 +10,7 @@ So each way's first run is not timed (it pays that way's one-off costs: compilin
 first touches, the executor learning what each node costs), then the two ways take turns for TRIES runs each,
 and the one with the lower best time is kept: turns and best times discount the machine's noise. A fresh
 device actor warms up for longer than that, though (its first `mlp_train` steps took 1.5-2.4 ms either way,
-its later ones 1.1 ms split and 1.4-1.9 ms not), and a choice made then was wrong in about one trial in four.
+its later ones 1.1 ms split and 1.4-1.9 ms not), and a choice made then was wrong in one trial of four to six here.
 So the settled choice stays on trial: after `gap` runs the other way runs once more, and the faster of the
 two ways' latest TRIES runs is kept. The gap doubles each time the choice holds (up to MAX_GAP: at most one
 run in 512 the slower way) and starts again from FIRST_GAP when it changes.
