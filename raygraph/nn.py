@@ -20,7 +20,7 @@ from .ops.normalization import batch_norm_with_global_normalization  # noqa: F40
 from .ops.replica_losses import compute_average_loss, scale_regularization_loss  # noqa: F401
 from . import rnn_cell  # noqa: F401
 from .rnn import bidirectional_dynamic_rnn, dynamic_rnn, raw_rnn, static_bidirectional_rnn, static_rnn  # noqa: F401
-from .ops.blocks import depth_to_space, space_to_batch, space_to_depth  # noqa: F401
+from .ops.blocks import depth_to_space, space_to_batch, space_to_depth, with_space_to_batch  # noqa: F401
 from .ops.normalization import local_response_normalization, lrn  # noqa: F401
 from .ops.nn_impl import (crelu, log_poisson_loss, relu_layer, silu, swish,  # noqa: F401
                           weighted_cross_entropy_with_logits, xw_plus_b, zero_fraction)
