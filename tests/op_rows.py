@@ -120,7 +120,7 @@ MATH = [
     Row("Minimum", lambda tf, x, y: tf.minimum(x, y), np.minimum, binary(NUMERIC) + [(M23, V3)], grad=True),
     Row("SquaredDifference", lambda tf, x, y: tf.squared_difference(x, y), lambda x, y: (x - y) ** 2,
         binary((F32, F64, I32)) + [(M23, V3)], grad=True),
-    Row("Atan2", lambda tf, x, y: tf.atan2(x, y), np.arctan2, binary((F32, F64))),
+    Row("Atan2", lambda tf, x, y: tf.atan2(x, y), np.arctan2, binary((F32, F64)) + [(M23, V3)], grad=True),
 ] + [Row(t, lambda tf, x, y, t=t: raw(tf, t, [x, y]), fn, binary(NUMERIC + (U8,)))
      for t, fn in (("Less", np.less), ("LessEqual", np.less_equal), ("Greater", np.greater),
                    ("GreaterEqual", np.greater_equal))] + [
@@ -608,6 +608,8 @@ GRAD_EXEMPT.update({  # no float64 kernels: their gradients are checked in float
     "MaxPool3D": "float16/float32 only: tf_recorded nn_pool:pool3d_gradients",
     "MaxPool3DGrad": "float16/float32 only: tf_recorded nn_pool:pool3d_gradients (its own gradient: forward row)",
     "MaxPool3DGradGrad": "its gradient is MaxPool3DGrad, float16/float32 only",
+    "FractionalMaxPool": "random regions: op_rows_custom._fractional_pools, tf_recorded nn_fractional",
+    "FractionalAvgPool": "random regions: op_rows_custom._fractional_pools, tf_recorded nn_fractional",
 })
 
 

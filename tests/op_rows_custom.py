@@ -850,3 +850,51 @@ def _arrays_more(tf):
 
 
 CUSTOM.append(_arrays_more)
+
+
+def _fractional_pools(tf):
+    """FractionalMaxPool/AvgPool and their gradient ops against loops over the regions of the sequences they
+    returned (which must be valid: from 0 to the axis length in steps of k or k + 1); seeded pools draw the
+    same sequences every run, and tf.gradients runs the gradient ops (their values against TF's are in
+    tests/tf_recorded/cases_nn_fractional.py)."""
+    x = np.sin(np.arange(2 * 7 * 8 * 3) * 0.9).reshape(2, 7, 8, 3)
+    ratio = [1.0, 1.6, 1.5, 1.0]
+    pools = {(kind, p, o): getattr(tf.nn, f"fractional_{kind}_pool")(tf.constant(x), ratio, p, o, True, 3, 4)
+             for kind in ("max", "avg") for p in (False, True) for o in (False, True)}
+    w = np.cos(np.arange(2 * 4 * 5 * 3)).reshape(2, 4, 5, 3)
+    grads = {key: tf.gradients(y * w, y.op.inputs[0]) for key, (y, _, _) in pools.items()}
+
+    def regions(seq, n, overlapping):
+        return [range(a, min(b if overlapping else b - 1, n - 1) + 1) for a, b in zip(seq[:-1], seq[1:])]
+
+    def reference(kind, values, rows, cols, overlapping):
+        rs, cs = regions(rows, 7, overlapping), regions(cols, 8, overlapping)
+        y, dx = np.zeros((2, len(rs), len(cs), 3)), np.zeros_like(values)
+        for b, i, j, d in np.ndindex(y.shape):
+            cells = [(r, c) for r in rs[i] for c in cs[j]]
+            got = [values[b, r, c, d] for r, c in cells]
+            if kind == "max":
+                y[b, i, j, d] = max(got)
+                r, c = cells[int(np.argmax(got))]  # the first maximum
+                dx[b, r, c, d] += w[b, i, j, d]
+            else:
+                y[b, i, j, d] = np.mean(got)
+                for r, c in cells:
+                    dx[b, r, c, d] += w[b, i, j, d] / len(cells)
+        return y, dx
+
+    def check(s):
+        for key, (y, rows, cols) in pools.items():
+            kind, _, overlapping = key
+            got_y, got_rows, got_cols = s.run([y, rows, cols])
+            for seq, n, out in ((got_rows, 7, 4), (got_cols, 8, 5)):
+                assert seq[0] == 0 and seq[-1] == n and len(seq) == out + 1 and set(np.diff(seq)) <= {1, 2}, seq
+            assert np.array_equal(s.run(rows), got_rows)  # seeded: the same regions every run
+            want_y, want_dx = reference(kind, x, got_rows, got_cols, overlapping)
+            assert np.allclose(got_y, want_y, rtol=1e-12, atol=0), (kind, overlapping)
+            assert np.allclose(s.run(grads[key])[0], want_dx, rtol=1e-12, atol=0), (kind, overlapping)
+    return {"FractionalMaxPool": check, "FractionalAvgPool": check, "FractionalMaxPoolGrad": check,
+            "FractionalAvgPoolGrad": check}
+
+
+CUSTOM.append(_fractional_pools)

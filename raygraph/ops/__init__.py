@@ -8,5 +8,5 @@ from . import crop_sampling, morphology, replica_losses, sparse_cross, stateless
 from . import bincount, complex, cumulative, math_functions, special  # noqa: F401
 from . import regexes, string_joins, strings  # noqa: F401
 from . import conv_general, edit_distance, fft, hashing, histograms, identities, patches, permutations, quantize, scatter_nd, sequences, sorting, sparse_matmul  # noqa: F401
-from . import ctc  # noqa: F401
+from . import ctc, fractional_pooling  # noqa: F401
 from .registry import REGISTRY, NOT_DIFFERENTIABLE, apply_op, op  # noqa: F401

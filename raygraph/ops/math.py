@@ -8,7 +8,7 @@ import numpy as np
 from .. import dtypes
 from ..convert import convert_to_tensor
 from ..errors import InternalError, InvalidArgumentError, UnimplementedError
-from ..default_graph import name_scope
+from ..default_graph import control_dependencies, name_scope
 from ..shape import unknown_shape
 from ..tensor import Tensor
 from .array import sum_to
@@ -186,7 +186,17 @@ _binary_op("Minimum", wide_rows.binary_kernel(np.minimum, scalars=True), MINMAX,
 _binary("SquaredDifference", lambda x, y: np.square(x - y), FLOAT + " int32 int64 complex64 complex128",
         _binary_grad(lambda op, g, x, y: g * (2.0 * (x - y)) if g.dtype.is_floating else g * 2 * (x - y),
                      lambda op, g, x, y: -(g * (2.0 * (x - y)))))
-_binary("Atan2", np.arctan2, FLOAT, NO_GRADIENT_DEFINED)
+
+
+def _atan2_grad(op, g):
+    """TF's: g * x / (y^2 + x^2) for y, g * -y / (y^2 + x^2) for x, each summed back to its input's shape."""
+    y, x = op.inputs
+    with control_dependencies([g]):
+        inv = g / (square(y) + square(x))
+        return [sum_to(x * inv, y, keep_dims=True), sum_to(-y * inv, x, keep_dims=True)]
+
+
+_binary("Atan2", np.arctan2, FLOAT, _atan2_grad)
 
 for _type, _fn in (("Equal", np.equal), ("NotEqual", np.not_equal)):
     op(_type, "x:T, y:T", kernel=lambda a, x, y, fn=_fn: fn(x, y), shape=bool_broadcast_shape,

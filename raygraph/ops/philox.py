@@ -37,6 +37,14 @@ class Philox:
         self.counter = (self.counter + n_outputs * _SAMPLES_PER_OUTPUT) % 2 ** 128
         return start
 
+    def samples32(self, n):
+        """The next `n` uint32s of the stream, as TF's ReserveSamples32 and a SingleSampleAdapter read them:
+        the words of ceil(n / 4) blocks from the counter, which moves past those blocks."""
+        blocks_needed = (n + 3) // 4
+        start = self.counter
+        self.counter = (self.counter + blocks_needed) % 2 ** 128
+        return blocks(self.key, start, np.arange(blocks_needed)).reshape(-1)[:n]
+
 
 def blocks(key, start, offsets):
     """Philox4x32-10 blocks at counters start + offsets: a (len(offsets), 4) uint32 array."""

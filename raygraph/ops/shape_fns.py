@@ -40,6 +40,17 @@ def _dt_name(d):
     return _DT.get(d) or "DT_" + d.name.upper()
 
 
+def float_text(x):
+    """A float attr as TF writes it in messages: the shortest of 6 or 9 significant digits that reads back
+    as the same float32 (1.0 -> "1", 1.44 -> "1.44")."""
+    text = f"{x:.6g}"
+    return text if np.float32(text) == np.float32(x) else f"{x:.9g}"
+
+
+def _item_text(x):
+    return _dt_name(x) if isinstance(x, dtypes.DType) else float_text(x) if isinstance(x, float) else str(x)
+
+
 def _attr_text(attrs):
     parts = []
     for k in sorted(attrs):
@@ -49,13 +60,13 @@ def _attr_text(attrs):
         elif isinstance(v, bool):
             parts.append(f"{k}={'true' if v else 'false'}")
         elif isinstance(v, (int, float)):
-            parts.append(f"{k}={v}")
+            parts.append(f"{k}={_item_text(v)}")
         elif isinstance(v, str):
             parts.append(f'{k}="{v}"')
         elif isinstance(v, TensorShape):
             parts.append(f"{k}={_dims_text(v._dims)}")
         elif isinstance(v, list):
-            parts.append(f"{k}=[{', '.join(_dt_name(x) if isinstance(x, dtypes.DType) else str(x) for x in v)}]")
+            parts.append(f"{k}=[{', '.join(_item_text(x) for x in v)}]")
     return ", ".join(parts)
 
 

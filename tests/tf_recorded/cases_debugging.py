@@ -6,20 +6,9 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ops_helpers import describe, error, error_text, run, run_error, sig  # noqa: E402
+from ops_helpers import describe, error, error_text, kernel_error, run, sig
 
 A = np.array([[1.5, -2.0, 3.0], [0.25, 4.0, -0.5]], np.float32)
-
-
-def kernel_error(tf, fetch, feed_dict=None):
-    """The class and kernel message of the error running `fetch` raises (TF's node traceback left out)."""
-    out = run_error(tf, fetch, feed_dict, n=100000)
-    if not isinstance(out, list):
-        return out
-    text = out[1]
-    if "Node: '" in text:  # TF 2.21: "Graph execution error: Detected at node ... Node: 'name' <message>"
-        text = text.split("Node: '", 1)[1].split("' ", 1)[1]
-    return [out[0], text]
 
 
 # ----- binary asserts --------------------------------------------------------------------------------------

@@ -74,6 +74,17 @@ def run_error(tf, fetch, feed_dict=None, n=None):
     return out[0] if n is None and isinstance(out, list) else out
 
 
+def kernel_error(tf, fetch, feed_dict=None):
+    """The class and kernel message of the error running `fetch` raises (TF's node traceback left out)."""
+    out = run_error(tf, fetch, feed_dict, n=100000)
+    if not isinstance(out, list):
+        return out
+    text = out[1]
+    if "Node: '" in text:  # TF 2.21: "Graph execution error: Detected at node ... Node: 'name' <message>"
+        text = text.split("Node: '", 1)[1].split("' ", 1)[1]
+    return [out[0], text]
+
+
 def grads(tf, y, xs, feed_dict=None):
     """The op types tf.gradients adds, and the gradient values."""
     before = {op.name for op in tf.get_default_graph().get_operations()}
