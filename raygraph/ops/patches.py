@@ -121,6 +121,11 @@ def extract_image_patches(images, ksizes=None, strides=None, rates=None, padding
                                                       "rates": list(rates), "padding": padding}, name=name)
 
 
+def extract_patches(images, sizes, strides, rates, padding, name=None):
+    """`tf.image.extract_patches`: extract_image_patches with TF2's argument names."""
+    return extract_image_patches(images, strides=strides, rates=rates, padding=padding, name=name, sizes=sizes)
+
+
 def extract_volume_patches(input, ksizes, strides, padding, name=None):
     """The `ksizes` windows of a 5-D NDHWC `input` `strides` apart, each flattened into depth."""
     return apply_op("ExtractVolumePatches", [input], {"ksizes": list(ksizes), "strides": list(strides),

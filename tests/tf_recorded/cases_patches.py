@@ -59,3 +59,13 @@ def case_volume_patches(tf):
     return [describe(tf)[:4], [sig(t)[1:] for t in outs], run(tf, outs + tf.gradients(tf.reduce_sum(y * w), [y.op.inputs[0]])),
             sig(tf.extract_volume_patches(p, [1, 2, 2, 2, 1], [1, 2, 2, 2, 1], "SAME"))[1:],
             error(lambda: tf.extract_volume_patches(x, [1, 2, 2, 1], [1, 1, 1, 1], "VALID"))]
+
+
+def case_image_namespace_patches(tf):
+    """tf.image's names for them: extract_image_patches (TF1's arguments) and extract_patches (TF2's)."""
+    x = tf.constant(np.arange(2 * 4 * 5 * 2, dtype=np.float32).reshape(2, 4, 5, 2))
+    outs = [tf.image.extract_image_patches(x, [1, 2, 2, 1], [1, 1, 2, 1], [1, 1, 1, 1], "VALID"),
+            tf.image.extract_image_patches(x, sizes=[1, 3, 2, 1], strides=[1, 2, 1, 1], rates=[1, 1, 2, 1],
+                                           padding="SAME"),
+            tf.image.extract_patches(x, [1, 2, 3, 1], [1, 2, 2, 1], [1, 1, 1, 1], "SAME", name="p")]
+    return [describe(tf), [sig(t) for t in outs], run(tf, outs)]
