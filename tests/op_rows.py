@@ -356,7 +356,21 @@ ARRAY = [
         unary(NUMERIC, shapes=((2, 3),)) + [(M23,)], grad=True),
     Row("PadV2", lambda tf, x: tf.pad(x, [[0, 1], [2, 0]], constant_values=7), lambda x: np.pad(
         x, [[0, 1], [2, 0]], constant_values=7), unary((F64, I32), shapes=((2, 2),)) + [(M23,)], grad=True),
-]
+] + [Row("MirrorPad", lambda tf, x, m=m: tf.pad(x, [[1, 2], [0, 2]], m),
+         lambda x, m=m: np.pad(x, [[1, 2], [0, 2]], m.lower()), unary(NUMERIC, shapes=((3, 3),)) + [(arr((3, 4)),)],
+         grad=True) for m in ("REFLECT", "SYMMETRIC")] + [
+    Row("MirrorPadGrad", lambda tf, g, m=m: raw(tf, "MirrorPadGrad", [g, [[1, 2], [0, 2]]], {"mode": m}),
+        lambda g, m=m: _mirror_pad_grad_ref(g, [[1, 2], [0, 2]], m), [(arr((6, 5)),), (arr((6, 5), F32),)], grad=True)
+    for m in ("REFLECT", "SYMMETRIC")]
+
+
+def _mirror_pad_grad_ref(g, pads, mode):
+    """Each padded cell's gradient added onto the cell it copies: np.pad of the cells' own indices says which."""
+    shape = tuple(n - lo - hi for n, (lo, hi) in zip(g.shape, pads))
+    source = np.pad(np.arange(int(np.prod(shape))).reshape(shape), pads, mode.lower())
+    out = np.zeros(int(np.prod(shape)), g.dtype)
+    np.add.at(out, source.ravel(), g.ravel())
+    return out.reshape(shape)
 
 SLICING = [
     Row("Slice", lambda tf, x: tf.slice(x, [1, 0, 1], [1, -1, 2]), lambda x: x[1:2, :, 1:3], [(X,), (X.astype(I32),)],

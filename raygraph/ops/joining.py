@@ -3,7 +3,7 @@ import numpy as np
 
 from .. import dtypes
 from ..convert import convert_to_tensor
-from ..errors import InvalidArgumentError
+from ..errors import InvalidArgumentError, UnimplementedError
 from ..default_graph import name_scope
 from ..shape import Dimension, TensorShape, unknown_shape
 from ..tensor import Tensor
@@ -386,15 +386,19 @@ def tile(input, multiples, name=None):
 # ----- Pad --------------------------------------------------------------------------------------------------
 def _pad_shape(inputs, a):
     x, pads = inputs[0], inputs[1]
-    d, p = dims(x), constant_value(pads)
-    pd = dims(pads)
+    d, pd = dims(x), dims(pads)
     if pd is not None and (len(pd) != 2 or pd[1] not in (None, 2)):
         raise ValueError(f"Shape must be rank 2 but is rank {len(pd)}" if len(pd) != 2 else
                          f"Dimension 1 in both shapes must be equal, but are {pd[1]} and 2")
+    if pd is not None and pd[0] is not None:
+        with_rank(x, pd[0])  # as TF: the input's rank from the paddings' shape, before their values are asked for
+    p = constant_value(pads)
     if p is None:
         n = pd[0] if pd is not None else None
         return x.dtype.base_dtype, unknown_shape(len(d) if d is not None else n)
     d = with_rank(x, len(p))
+    if np.any(np.asarray(p) < 0):
+        raise ValueError("Paddings must be non-negative")
     return x.dtype.base_dtype, _raw(tuple(None if n is None else n + int(lo) + int(hi) for n, (lo, hi) in zip(d, p)))
 
 
@@ -432,10 +436,90 @@ op("PadV2", "input:T, paddings:Tpaddings=int32, constant_values:T", kernel=_pad_
    shape=_pad_shape, grad=_pad_grad)
 
 
+# ----- MirrorPad: REFLECT leaves a border's edge out of its mirror image, SYMMETRIC repeats it -----------------
+_MIRROR_MODES = ("REFLECT", "SYMMETRIC")
+_MAX_MIRROR_RANK = 5   # TF's kernels cover ranks 0 to 5
+
+
+def _mirror_pads(a, x, p, grad=False):
+    """The [(before, after)] of a MirrorPad (or, `grad`, MirrorPadGrad) kernel, checked as TF's kernels check them."""
+    if np.ndim(p) != 2 or np.shape(p)[1] != 2:
+        raise _error(f"paddings must be a matrix with 2 columns: {_text(np.shape(p))}")
+    if np.shape(p)[0] != np.ndim(x):
+        raise _error(f"The first dimension of paddings must be the rank of inputs{_text(np.shape(p))}, "
+                     f"{_text(np.shape(x))}")
+    if np.ndim(x) > _MAX_MIRROR_RANK:
+        raise UnimplementedError(None, None, f"inputs rank not in [0,{_MAX_MIRROR_RANK}]: {np.ndim(x)}")
+    pads = [(int(lo), int(hi)) for lo, hi in np.asarray(p)]
+    reflect = a["mode"] == "REFLECT"
+    for n, (lo, hi) in zip(np.shape(x), pads):
+        if lo < 0 or hi < 0:
+            raise _error(f"{'P' if grad else 'p'}addings must be non-negative: {lo}{', ' if grad else ' '}{hi}")
+        if grad:
+            if lo + hi >= n:
+                raise _error(f"Total paddings must be less than the input dimension size: {lo + hi} was not less "
+                             f"than {n}")
+            n -= lo + hi
+        where = "output dimension size" if grad else "dimension size"
+        if reflect and (lo >= n or hi >= n):
+            raise _error(f"paddings must be less than the {where}: {lo}, {hi} not less than {n}")
+        if not reflect and (lo > n or hi > n):
+            raise _error(f"paddings must be no greater than the {where}: {lo}, {hi} greater than {n}")
+    return pads
+
+
+def _mirror_pad_kernel(a, x, p):
+    pads = _mirror_pads(a, x, p)
+    x = np.asarray(x)
+    return np.pad(x, pads, mode=a["mode"].lower()) if x.ndim else x.copy()
+
+
+def _mirror_pad_grad_kernel(a, g, p):
+    """Each padded cell's gradient added back onto the cell it mirrors, one axis at a time."""
+    pads = _mirror_pads(a, g, p, grad=True)
+    edge = 1 if a["mode"] == "REFLECT" else 0   # REFLECT's mirror images start one cell in from the edge
+    out = np.asarray(g)
+    for axis, (lo, hi) in enumerate(pads):
+        n = out.shape[axis] - lo - hi
+        cells = np.moveaxis(out, axis, 0)
+        folded = cells[lo:lo + n].copy()
+        if lo:
+            folded[edge:edge + lo] += cells[lo - 1::-1]
+        if hi:
+            folded[n - edge - hi:n - edge] += cells[lo + n:][::-1]
+        out = np.moveaxis(folded, 0, axis)
+    return np.ascontiguousarray(out)
+
+
+def _mirror_pad_grad_shape(inputs, a):
+    g, pads = inputs[0], inputs[1]
+    p = constant_value(pads)
+    if p is None:
+        pd = dims(pads)
+        return g.dtype.base_dtype, unknown_shape(pd[0] if pd is not None else None)
+    d = with_rank(g, len(p))
+    if np.any(np.asarray(p) < 0):
+        raise ValueError("Paddings must be non-negative")
+    return g.dtype.base_dtype, _raw(tuple(None if n is None else n - int(lo) - int(hi) for n, (lo, hi) in zip(d, p)))
+
+
+op("MirrorPad", "input:T, paddings:Tpaddings=int32", kernel=_mirror_pad_kernel, Tpaddings=INDEX, shape=_pad_shape,
+   choices={"mode": _MIRROR_MODES},
+   grad=lambda op_, g: [apply_op("MirrorPadGrad", [g, op_.inputs[1]], {"mode": op_._attrs["mode"]}), None])
+op("MirrorPadGrad", "input:T, paddings:Tpaddings=int32", kernel=_mirror_pad_grad_kernel, Tpaddings=INDEX,
+   shape=_mirror_pad_grad_shape, choices={"mode": _MIRROR_MODES},
+   grad=lambda op_, g: [apply_op("MirrorPad", [g, op_.inputs[1]], {"mode": op_._attrs["mode"]}), None])
+
+
 def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
-    """Pads with `constant_values` (only the CONSTANT mode is supported)."""
-    if mode.upper() != "CONSTANT":
-        raise NotImplementedError(f"pad mode {mode} is not supported by raygraph yet")
+    """Pads with `constant_values` (mode CONSTANT: ops Pad, PadV2) or with the tensor's mirror images (REFLECT,
+    leaving each edge out, or SYMMETRIC, repeating it: op MirrorPad); mode in any case."""
+    mode = mode.upper() if isinstance(mode, str) else mode
+    if mode in _MIRROR_MODES:
+        return apply_op("MirrorPad", [tensor, paddings], {"mode": mode}, name=name)
+    if mode != "CONSTANT":
+        raise ValueError(f'Value of argument `mode` expected to be one of "CONSTANT", "REFLECT", or "SYMMETRIC". '
+                         f"Received `mode` = {mode}")
     if not isinstance(constant_values, Tensor) and constant_values == 0:
         return apply_op("Pad", [tensor, paddings], {}, name=name)
     return apply_op("PadV2", [tensor, paddings, constant_values], {}, name=name)
