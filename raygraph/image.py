@@ -4,7 +4,8 @@ resize, non-max suppression) and image differences."""
 from .image_color import (adjust_contrast, adjust_gamma, adjust_hue, adjust_saturation, hsv_to_rgb,  # noqa: F401
                           random_contrast, random_hue, random_saturation, rgb_to_hsv, rgb_to_yiq, rgb_to_yuv,
                           yiq_to_rgb, yuv_to_rgb)
-from .image_core import (ResizeMethod, adjust_brightness, central_crop, convert_image_dtype,  # noqa: F401
+from .image_core import (ResizeMethod, adjust_brightness, adjust_jpeg_quality, central_crop,  # noqa: F401
+                         convert_image_dtype, random_jpeg_quality,
                          flip_left_right, flip_up_down, grayscale_to_rgb, per_image_standardization,
                          random_brightness, random_crop, random_flip_left_right, random_flip_up_down, resize,
                          resize_images, rgb_to_grayscale, transpose, transpose_image)

@@ -21,6 +21,7 @@ from .ops.reduction import reduce_all, reduce_mean, reduce_prod
 from .ops.registry import apply_op
 from .ops.shape_fns import constant_value_as_shape
 from .ops.slicing import slice as slice_
+from .tensor import Tensor
 
 
 class ResizeMethod:
@@ -197,6 +198,30 @@ def adjust_brightness(image, delta):
         flt = image if orig_dtype in (dtypes.float16, dtypes.float32) else convert_image_dtype(image, dtypes.float32)
         adjusted = add(flt, cast(delta, flt.dtype), name=name)
         return convert_image_dtype(adjusted, orig_dtype, saturate=True)
+
+
+def adjust_jpeg_quality(image, jpeg_quality, dct_method="", name=None):
+    """`image` encoded as JPEG at `jpeg_quality` (0-100) and decoded again, in its own dtype."""
+    with name_scope(name, "adjust_jpeg_quality", [image]):
+        image = convert_to_tensor(image, name="image")
+        channels = image.shape.as_list()[-1]
+        orig_dtype = image.dtype
+        image = convert_image_dtype(image, dtypes.uint8, saturate=True)
+        if not isinstance(jpeg_quality, Tensor):
+            jpeg_quality = convert_to_tensor(jpeg_quality, dtype=dtypes.int32)
+        encoded = apply_op("EncodeJpegVariableQuality", [image, jpeg_quality], {})
+        image = decode_jpeg(encoded, channels=channels or 0, dct_method=dct_method)
+        return convert_image_dtype(image, orig_dtype, saturate=True)
+
+
+def random_jpeg_quality(image, min_jpeg_quality, max_jpeg_quality, seed=None):
+    """adjust_jpeg_quality at a quality drawn uniformly from [min_jpeg_quality, max_jpeg_quality) each run."""
+    if not (0 <= min_jpeg_quality <= 100 and 0 <= max_jpeg_quality <= 100):
+        raise ValueError("jpeg encoding range must be between 0 and 100.")
+    if min_jpeg_quality >= max_jpeg_quality:
+        raise ValueError("`min_jpeg_quality` must be less than `max_jpeg_quality`.")
+    quality = random_uniform([], min_jpeg_quality, max_jpeg_quality, seed=seed, dtype=dtypes.int32)
+    return adjust_jpeg_quality(image, quality)
 
 
 def rgb_to_grayscale(images, name=None):

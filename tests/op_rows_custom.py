@@ -857,6 +857,7 @@ def _fractional_pools(tf):
     returned (which must be valid: from 0 to the axis length in steps of k or k + 1); seeded pools draw the
     same sequences every run, and tf.gradients runs the gradient ops (their values against TF's are in
     tests/tf_recorded/cases_nn_fractional.py)."""
+    import itertools
     x = np.sin(np.arange(2 * 7 * 8 * 3) * 0.9).reshape(2, 7, 8, 3)
     ratio = [1.0, 1.6, 1.5, 1.0]
     pools = {(kind, p, o): getattr(tf.nn, f"fractional_{kind}_pool")(tf.constant(x), ratio, p, o, True, 3, 4)
@@ -865,7 +866,7 @@ def _fractional_pools(tf):
     grads = {key: tf.gradients(y * w, y.op.inputs[0]) for key, (y, _, _) in pools.items()}
 
     def regions(seq, n, overlapping):
-        return [range(a, min(b if overlapping else b - 1, n - 1) + 1) for a, b in zip(seq[:-1], seq[1:])]
+        return [range(a, min(b if overlapping else b - 1, n - 1) + 1) for a, b in itertools.pairwise(seq)]
 
     def reference(kind, values, rows, cols, overlapping):
         rs, cs = regions(rows, 7, overlapping), regions(cols, 8, overlapping)
@@ -898,3 +899,26 @@ def _fractional_pools(tf):
 
 
 CUSTOM.append(_fractional_pools)
+
+
+def _jpeg_quality(tf):
+    """EncodeJpegVariableQuality: JPEG bytes that decode near the image, smaller at a lower quality, and a
+    quality outside [0, 100] refused (its values against TF's are in tests/tf_recorded/cases_image_jpeg_quality.py)."""
+    img = (np.add.outer(np.arange(16) * 6, np.arange(16) * 4)[:, :, None] + np.array([20, 40, 60])).astype(U8)
+    q = tf.placeholder(tf.int32, [])
+    enc = raw(tf, "EncodeJpegVariableQuality", [tf.constant(img), q])
+    dec = tf.io.decode_jpeg(enc)
+
+    def check(s):
+        (high, high_img), (low, low_img) = (s.run([enc, dec], {q: v}) for v in (95, 5))
+        error = [np.abs(d.astype(int) - img).mean() for d in (high_img, low_img)]
+        assert len(low) < len(high) and error[0] < 3 and error[0] < error[1], (len(low), len(high), error)
+        try:
+            s.run(enc, {q: 101})
+            raise AssertionError("quality 101 was taken")
+        except tf.errors.InvalidArgumentError:
+            pass
+    return {"EncodeJpegVariableQuality": check}
+
+
+CUSTOM.append(_jpeg_quality)

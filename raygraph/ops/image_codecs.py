@@ -172,6 +172,20 @@ def _encode_jpeg(a, image):
     return _encode("JPEG", image, **options)
 
 
+def _encode_jpeg_variable_quality(a, image, quality):
+    """EncodeJpeg's defaults at a quality given as a tensor (adjust_jpeg_quality's encoder)."""
+    if np.ndim(image) != 3:
+        raise InvalidArgumentError(None, None, f"image must be 3-dimensional[{','.join(map(str, np.shape(image)))}]")
+    if np.ndim(quality) != 0:
+        raise InvalidArgumentError(None, None, f"quality must be scalar: [{','.join(map(str, np.shape(quality)))}]")
+    if not 0 <= int(quality) <= 100:
+        raise InvalidArgumentError(None, None, f"quality must be in [0,100], got {int(quality)}")
+    if np.shape(image)[2] not in (1, 3):
+        raise InvalidArgumentError(None, None, f"image must have 1 or 3 channels, got "
+                                               f"[{','.join(map(str, np.shape(image)))}]")
+    return _encode_jpeg({"quality": int(quality)}, image)
+
+
 # ----- shapes -----------------------------------------------------------------------------------------------------
 def _channels_shape(rank, dtype_attr=None):
     def shape(inputs, a):
@@ -217,6 +231,8 @@ op("ExtractJpegShape", "contents:string", kernel=_extract_jpeg_shape, grad=NOT_D
    shape=lambda i, a: _scalar_input(i, "contents") or (a["output_type"], TensorShape([3])))
 op("EncodePng", "image:T", kernel=_encode_png, shape=_encode_shape, grad=NO_GRADIENT_DEFINED, T="uint8 uint16")
 op("EncodeJpeg", "image:uint8", kernel=_encode_jpeg, shape=_encode_shape, grad=NO_GRADIENT_DEFINED)
+op("EncodeJpegVariableQuality", "images:uint8, quality:int32", kernel=_encode_jpeg_variable_quality,
+   shape=_encode_shape, grad=NO_GRADIENT_DEFINED)
 
 
 # ----- the API ----------------------------------------------------------------------------------------------------

@@ -73,11 +73,31 @@ def matching_files(pattern, name=None):
     return apply_op("MatchingFiles", [pattern], {}, name=name)
 
 
+def _turbo_jpeg(contents, a):
+    """A JPEG decoded as TF decodes it, through libjpeg-turbo (simplejpeg) with TF's choice of DCT (the fast one
+    unless INTEGER_ACCURATE) and of upsampling (fancy unless told otherwise): uint8 [height, width, channels],
+    or None where this path does not apply (a scaled decode, 4 channels, CMYK, data it cannot read whole)."""
+    import simplejpeg
+    channels = a.get("channels", 0)
+    if a.get("ratio", 1) != 1 or channels not in (0, 1, 3):
+        return None
+    try:
+        space = simplejpeg.decode_jpeg_header(contents)[2]
+        if space not in ("Gray", "YCbCr", "RGB"):
+            return None
+        gray = channels == 1 or (channels == 0 and space == "Gray")
+        pixels = simplejpeg.decode_jpeg(contents, colorspace="GRAY" if gray else "RGB",
+                                        fastdct=a.get("dct_method", "") != "INTEGER_ACCURATE",
+                                        fastupsample=not a.get("fancy_upscaling", True))
+    except ValueError:
+        return None
+    return pixels if pixels.ndim == 3 else pixels[:, :, None]
+
+
 def _open_image(fmt, contents, a):
-    """The decoded image. JPEGs go through libjpeg (Pillow) configured as close to TF's flags as Pillow allows:
-    Pillow's "draft" decoding is libjpeg's fast integer DCT without fancy upsampling, its normal decoding is the
-    accurate DCT with fancy upsampling. TF's default (fast DCT with fancy upsampling) has no exact equivalent:
-    it is decoded with the accurate DCT, which differs by a few levels."""
+    """The decoded image (PIL). JPEGs go through libjpeg (Pillow) configured as close to TF's flags as Pillow
+    allows: Pillow's "draft" decoding is libjpeg's fast integer DCT without fancy upsampling, its normal
+    decoding is the accurate DCT with fancy upsampling (DecodeJpeg takes _turbo_jpeg's exact path first)."""
     from PIL import Image
     try:
         img = Image.open(_io.BytesIO(contents))
@@ -99,7 +119,11 @@ def _decode_image(fmt):
         channels = a.get("channels", 0)
         if channels not in (0, 1, 3, 4):
             raise InvalidArgumentError(None, None, f"channels must be 0, 1, 3 or 4, got {channels}")
-        img = _open_image(fmt, _scalar_bytes(contents), a)
+        contents = _scalar_bytes(contents)
+        pixels = _turbo_jpeg(contents, a) if fmt == "JPEG" else None
+        if pixels is not None:
+            return pixels
+        img = _open_image(fmt, contents, a)
         mode = {1: "L", 3: "RGB", 4: "RGBA"}.get(channels)
         if mode is None:
             mode = img.mode if img.mode in ("L", "RGB", "RGBA") else "RGB"
