@@ -34,6 +34,6 @@ from .ops.conv import conv3d, conv3d_backprop_filter_v2, conv3d_transpose  # noq
 from .ops.conv import atrous_conv2d_transpose, conv1d_transpose, conv_transpose  # noqa: F401
 conv3d_backprop_filter = conv3d_backprop_filter_v2
 from .ops.morphology import dilation2d, erosion2d  # noqa: F401
-from .ops.ctc import (collapse_repeated, ctc_beam_search_decoder, ctc_beam_search_decoder_v2,  # noqa: F401
+from .ops.ctc import (collapse_repeated, ctc_beam_search_decoder, ctc_beam_search_decoder_v2, ctc_unique_labels,  # noqa: F401,E501
                       ctc_greedy_decoder, ctc_loss, ctc_loss_v2)
 from .ops.ranking import approx_max_k, approx_min_k  # noqa: F401  (tf.nn has them too)

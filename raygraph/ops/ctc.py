@@ -18,7 +18,7 @@ from ..shape import TensorShape
 from .array import expand_dims, reshape, shape, transpose
 from .filling import ones_like
 from .filling import range as range_
-from .joining import concat
+from .joining import concat, pad
 from .math import cast, logical_and, not_equal
 from .reduction import reduce_max, reduce_sum
 from .sequences import boolean_mask, sequence_mask
@@ -479,3 +479,25 @@ def collapse_repeated(labels, seq_length, name=None):
                           updates=boolean_mask(reshape(labels, [-1]), reshape(label_mask, [-1])),
                           shape=shape(flat_idx_mask))
         return reshape(flat, [_dim(labels, 0), new_maxlen]), cast(new_seq_len, seq_length.dtype)
+
+
+def ctc_unique_labels(labels, name=None):
+    """Per row of the dense [batch, max_label_length] `labels`: its distinct labels in first-seen order (int64,
+    zero-padded to the row's length) and each label's index among them (int32), as TF builds it: a map_fn of
+    Unique over the rows."""
+    from ..functional import map_fn  # functional.py sits above the op families
+    from .scatter import unique
+
+    with name_scope(name, "ctc_unique_labels", [labels]):
+        labels = convert_to_tensor(labels, name="labels")
+
+        def row(x):
+            u = unique(x)
+            y = pad(u.y, [[0, _dim(u.idx, 0) - _dim(u.y, 0)]])
+            return [cast(y, dtypes.int64), u.idx]
+        return map_fn(row, labels, dtype=[dtypes.int64, dtypes.int32])
+
+
+def _dim(t, i):
+    """Dim i of t: its static value when known, else read at run time (TF's _get_dim)."""
+    return dims(t)[i] if dims(t) is not None and dims(t)[i] is not None else shape(t)[i]

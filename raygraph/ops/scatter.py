@@ -7,6 +7,8 @@ kernel does: a step that touches 500 rows of a 50,000-row embedding writes those
 read from the variable earlier in the same step, and not yet consumed, sees the update (TF1 has the same
 race); a fetched or sent value is a copy and never changes.
 """
+import collections
+
 import numpy as np
 
 from .. import dtypes
@@ -165,9 +167,13 @@ op("Unique", "x:T", kernel=_unique_kernel, out_idx="int32 int64", grad=NO_GRADIE
                        (a["out_idx"], _raw(tuple(with_rank(i[0], 1))))])
 
 
+Unique = collections.namedtuple("Unique", "y idx")
+
+
 def unique(x, out_idx=dtypes.int32, name=None):
-    """The distinct values of the 1-D `x` in order of appearance, and for each element its value's index."""
-    return apply_op("Unique", [x], {"out_idx": dtypes.as_dtype(out_idx)}, name=name)
+    """The distinct values of the 1-D `x` in order of appearance (.y), and for each element its value's index
+    (.idx): TF's named pair."""
+    return Unique(*apply_op("Unique", [x], {"out_idx": dtypes.as_dtype(out_idx)}, name=name))
 
 
 # ----- SparseToDense ------------------------------------------------------------------------------------------
