@@ -1315,6 +1315,13 @@ SPARSE_OPS = [
         [(arr((3, 2)),), (arr((3,), F32),)], grad=True, exact=False)
     for kind in ("Sum", "Mean", "SqrtN")
 ] + [
+    Row(f"SparseSegment{kind}WithNumSegments", lambda tf, d, kind=kind: raw(
+        tf, f"SparseSegment{kind}WithNumSegments", [d, [0, 2, 2], [0, 0, 2], 4]),
+        lambda d, kind=kind: np.concatenate([_segment_ref(d, np.array([0, 2, 2]), np.array([0, 0, 2]), kind.lower()),
+                                             np.zeros((1,) + d.shape[1:], d.dtype)]),
+        [(arr((3, 2)),), (arr((3,), F32),)], grad=True, exact=False)
+    for kind in ("Sum", "Mean", "SqrtN")
+] + [
     Row(f"SparseSegment{kind}Grad{v2}", lambda tf, g, kind=kind, v2=v2: raw(
         tf, f"SparseSegment{kind}Grad{v2}", [g, [0, 2, 2], [0, 0, 1], 3]),
         lambda g, kind=kind, v2=v2: _segment_grad_ref(g, kind, v2), [(arr((2, 2)),), (arr((2,), F32),)], exact=False)

@@ -22,7 +22,7 @@ from .joining import concat
 from .math import cast, equal, greater, logical_and, maximum, sqrt
 from .reduction import _segment_sum_shape, gather_drop_negatives, unsorted_segment_reduce, unsorted_segment_sum
 from .registry import NOT_DIFFERENTIABLE, apply_op, op
-from .shape_fns import dims
+from .shape_fns import constant_value, dims
 from .slicing import gather, where_v2
 
 _raw = TensorShape._raw
@@ -212,7 +212,7 @@ _NORMS = {"Sum": lambda n: np.ones_like(n), "Mean": lambda n: 1.0 / np.maximum(n
 
 
 def _sparse_segment_kernel(kind):
-    def kernel(a, data, indices, ids):
+    def kernel(a, data, indices, ids, num_segments=None):
         data, indices, ids = np.asarray(data), np.asarray(indices).ravel(), np.asarray(ids).ravel()
         if len(indices) != len(ids):
             raise _error("segment_ids and indices should have same size.")
@@ -220,6 +220,12 @@ def _sparse_segment_kernel(kind):
         if bad.size:
             raise _error(f"Bad: indices[{bad[0]}] == {indices[bad[0]]} out of range [0, {len(data)})")
         n = _segment_count(ids)
+        if num_segments is not None:  # the WithNumSegments ops: that many rows, the ones no id names empty
+            if np.ndim(num_segments) != 0:
+                raise _error(f"num_segments should be a scalar, not shape {list(np.shape(num_segments))}")
+            if int(num_segments) < n:
+                raise _error("segment ids must be < num_segments")
+            n = int(num_segments)
         out = np.zeros((n,) + data.shape[1:], data.dtype)
         np.add.at(out, ids, data[indices])
         scale = _NORMS[kind](np.bincount(ids, minlength=n).astype(np.float64))
@@ -256,13 +262,20 @@ def _grad_v2_kernel(kind):
 
 def _sparse_segment_grad(kind):
     def grad(op, g):
-        data, indices, ids = op.inputs
+        data, indices, ids = op.inputs[:3]
         dim0 = shape(data)[0]
+        rest = [None] * (len(op.inputs) - 1)  # indices, segment ids (and num_segments)
         if op._attrs.get("sparse_gradient"):
             values, unique = apply_op(f"SparseSegment{kind}GradV2", [g, indices, ids, dim0], {})
-            return [IndexedSlices(values, unique, shape(data)), None, None]
-        return [apply_op(f"SparseSegment{kind}Grad", [g, indices, ids, dim0], {}), None, None]
+            return [IndexedSlices(values, unique, shape(data))] + rest
+        return [apply_op(f"SparseSegment{kind}Grad", [g, indices, ids, dim0], {})] + rest
     return grad
+
+
+def _known(t):
+    """A scalar tensor's value when known while building, else None."""
+    value = constant_value(t)
+    return None if value is None else int(value)
 
 
 def _rows_shape(t, first):
@@ -276,6 +289,10 @@ for _kind in ("Sum", "Mean", "SqrtN"):
     op(f"SparseSegment{_kind}", "data:T, indices:Tidx, segment_ids:Tsegmentids=int32",
        kernel=_sparse_segment_kernel(_kind), grad=_sparse_segment_grad(_kind), T=_t, Tidx=_INDEX,
        Tsegmentids=_INDEX, shape=lambda i, a: (i[0].dtype.base_dtype, _rows_shape(i[0], None)))
+    op(f"SparseSegment{_kind}WithNumSegments",
+       "data:T, indices:Tidx, segment_ids:Tsegmentids=int32, num_segments:Tnumsegments=int32",
+       kernel=_sparse_segment_kernel(_kind), grad=_sparse_segment_grad(_kind), T=_t, Tidx=_INDEX,
+       Tsegmentids=_INDEX, Tnumsegments=_INDEX, shape=lambda i, a: (i[0].dtype.base_dtype, _rows_shape(i[0], _known(i[3]))))
     op(f"SparseSegment{_kind}Grad", "grad:T, indices:Tidx, segment_ids:Tsegmentids=int32, output_dim0:int32",
        kernel=_grad_kernel(_kind), grad=NOT_DIFFERENTIABLE, T=_FLOATS, Tidx=_INDEX, Tsegmentids=_INDEX,
        shape=lambda i, a: (i[0].dtype.base_dtype, _rows_shape(i[0], None)))
@@ -286,12 +303,14 @@ for _kind in ("Sum", "Mean", "SqrtN"):
 
 def _sparse_segment(kind):
     def fn(data, indices, segment_ids, name=None, num_segments=None, sparse_gradient=False):
+        attrs = {"sparse_gradient": sparse_gradient}
         if num_segments is not None:
-            raise NotImplementedError("raygraph's sparse segment reductions take no num_segments")
-        return apply_op(f"SparseSegment{kind}", [data, indices, segment_ids], {"sparse_gradient": sparse_gradient},
-                        name=name)
+            return apply_op(f"SparseSegment{kind}WithNumSegments", [data, indices, segment_ids, num_segments], attrs,
+                            name=name)
+        return apply_op(f"SparseSegment{kind}", [data, indices, segment_ids], attrs, name=name)
     fn.__name__ = f"sparse_segment_{kind.lower()}"
-    fn.__doc__ = f"TF's SparseSegment{kind}: the rows `data[indices]` reduced by sorted `segment_ids`."
+    fn.__doc__ = (f"TF's SparseSegment{kind}: the rows `data[indices]` reduced by sorted `segment_ids` (into "
+                  f"`num_segments` rows when given: SparseSegment{kind}WithNumSegments).")
     return fn
 
 
