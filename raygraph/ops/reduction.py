@@ -8,9 +8,9 @@ from ..convert import constant, convert_to_tensor
 from ..errors import InvalidArgumentError
 from ..default_graph import name_scope
 from ..shape import TensorShape, unknown_shape
-from .array import identity, rank, reshape, shape
+from .array import identity, rank, reshape, shape, size
 from .filling import ones, ones_like, range as range_, zeros_like
-from .math import cast, equal, exp, log, not_equal, truediv
+from .math import cast, equal, exp, floordiv, log, maximum, not_equal, truediv
 from .registry import NO_GRADIENT_DEFINED, NOT_DIFFERENTIABLE, apply_op, op
 from .shape_fns import constant_value, dims, merge_all_dims
 from .joining import concat, dynamic_stitch
@@ -162,14 +162,46 @@ def _reduced_grad_shape(op):
 
 
 def reduced_shape(input_shape, axes):
-    """`input_shape` with the `axes` set to 1, built as TF builds it (a DynamicStitch)."""
-    input_rank = apply_op("Size", [input_shape], {"out_type": dtypes.int32})
-    axes = apply_op("FloorMod", [apply_op("AddV2", [axes, input_rank], {}), input_rank], {})
-    return dynamic_stitch([range_(input_rank), axes], [input_shape, ones(shape(axes), dtype=dtypes.int32)])
+    """`input_shape` with the `axes` set to 1, built as TF builds it (a DynamicStitch; the rank and the axes'
+    shape are Consts where known)."""
+    input_shape, axes = convert_to_tensor(input_shape), convert_to_tensor(axes)
+    input_rank = size(input_shape, out_type=axes.dtype)
+    axes = (axes + input_rank) % input_rank
+    axes_shape = shape(axes)
+    return dynamic_stitch([range_(input_rank), axes], [input_shape, ones(axes_shape, dtype=input_shape.dtype)])
 
 
 def _sum_grad(op, g):
-    return [apply_op("BroadcastTo", [reshape(g, _reduced_grad_shape(op)), shape(op.inputs[0])], {}), None]
+    """TF's: with the input's rank and the axes known, the gradient reshaped (reduced axes of 1) and tiled back
+    (by the input's shape when every axis is reduced; by constant multiples when its shape is known, which TF
+    computes once per graph with ops it leaves in the graph); else broadcast to the input's shape."""
+    x, axes = op.inputs
+    xd, picked = dims(x), constant_value(axes)
+    if xd is not None and picked is not None:
+        picked = np.ravel(picked)
+        if np.array_equal(picked, np.arange(len(xd))):
+            g = reshape(g, [1] * len(xd))
+            return [apply_op("Tile", [g, constant(list(xd), dtype=dtypes.int32) if None not in xd else shape(x)], {}),
+                    None]
+        if None not in xd:
+            kept, tiles = _kept_and_tiles(op.graph, tuple(xd), tuple(picked.tolist()))
+            return [apply_op("Tile", [reshape(g, kept), tiles], {}), None]
+    input_shape = shape(x)
+    if not op._attrs.get("keep_dims"):
+        g = reshape(g, reduced_shape(input_shape, axes))
+    return [apply_op("BroadcastTo", [g, input_shape], {}), None]
+
+
+def _kept_and_tiles(graph, dims_, axes):
+    """The reduced shape (axes kept as 1) and the tile multiples undoing it; the first time in a graph for a
+    (shape, axes) pair TF computes the multiples with a Maximum and a FloorDiv, which stay in its graph."""
+    cache = graph.__dict__.setdefault("_reduced_shape_cache", {})
+    if (dims_, axes) not in cache:
+        kept = np.array(dims_, np.int32)
+        kept[list(axes)] = 1
+        floordiv(list(dims_), maximum(kept.tolist(), 1))
+        cache[(dims_, axes)] = kept.tolist(), (np.array(dims_) // np.maximum(kept, 1)).astype(np.int32).tolist()
+    return cache[(dims_, axes)]
 
 
 def _mean_grad(op, g):
@@ -178,9 +210,12 @@ def _mean_grad(op, g):
     xs, ys = x.shape, op.outputs[0].shape
     if xs.is_fully_defined() and ys.is_fully_defined():
         factor = constant(max(xs.num_elements() // max(ys.num_elements(), 1), 1), dtype=g.dtype.base_dtype)
-    else:
-        sizes = [apply_op("Prod", [shape(t), [0]], {"keep_dims": False}) for t in (x, op.outputs[0])]
-        factor = cast(sizes[0] // apply_op("Maximum", [sizes[1], 1], {}), g.dtype.base_dtype)
+    else:  # TF's: the product of the reduced dims, read at run time
+        input_shape = shape(x)
+        input_rank = size(input_shape)
+        axes = (op.inputs[1] + input_rank) % input_rank
+        factor = cast(reduce_prod(apply_op("GatherV2", [input_shape, axes, 0], {"batch_dims": 0})),
+                      g.dtype.base_dtype)
     return [truediv(gsum, factor), None]
 
 

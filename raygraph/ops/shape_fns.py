@@ -280,8 +280,10 @@ def _shape_slice(op, depth):
 
 
 def _partial_shape_slice(op):
-    """A 1-D StridedSlice of a Shape as a partial shape (the dims it selects, known or not)."""
-    d = dims(op.inputs[0].op.inputs[0])
+    """A 1-D StridedSlice of a Shape (or of one output of a ShapeN) as a partial shape (the dims it selects,
+    known or not)."""
+    shape_of = op.inputs[0]
+    d = dims(shape_of.op.inputs[shape_of.value_index])
     parts = [constant_value(x) for x in op.inputs[1:]]
     a = op._attrs
     if d is None or any(p is None for p in parts) or a["ellipsis_mask"] or a["new_axis_mask"] or \
@@ -317,7 +319,7 @@ def constant_value_as_shape(t):
         for x in op.inputs[:-1]:
             out = out.concatenate(constant_value_as_shape(x))
         return out
-    if op.type == "StridedSlice" and op.inputs[0].op.type == "Shape":
+    if op.type == "StridedSlice" and op.inputs[0].op.type in ("Shape", "ShapeN"):
         partial = _partial_shape_slice(op)
         if partial is not None:
             return partial
