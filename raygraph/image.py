@@ -11,7 +11,8 @@ from .image_core import (ResizeMethod, adjust_brightness, adjust_jpeg_quality, c
                          resize_images, rgb_to_grayscale, transpose, transpose_image)
 from .image_geometry import (crop_and_resize, crop_to_bounding_box, image_gradients,  # noqa: F401
                              non_max_suppression, pad_to_bounding_box, psnr, resize_image_with_crop_or_pad,
-                             resize_image_with_pad, resize_with_crop_or_pad, rot90, sobel_edges, ssim, total_variation)
+                             resize_image_with_pad, resize_with_crop_or_pad, rot90, sobel_edges, ssim,
+                             ssim_multiscale, total_variation)
 from .ops.image import resize_area, resize_bicubic, resize_bilinear, resize_nearest_neighbor  # noqa: F401
 from .ops.io import decode_jpeg, decode_png  # noqa: F401
 from .ops.image_codecs import (decode_and_crop_jpeg, decode_bmp, decode_gif, decode_image, decode_jxl,  # noqa: F401

@@ -1,24 +1,40 @@
 """`tf.image`'s geometry (image.py re-exports it): rotations, crops and pads to a bounding box, resizing with crop,
 pad or padding, crops of boxes and non-max suppression, and image differences (total variation, gradients,
-Sobel edges, PSNR), built as TF1's image_ops build them."""
+Sobel edges, PSNR, SSIM and multi-scale SSIM), built as TF1's image_ops build them."""
 import numpy as np
 
 from . import dtypes
 from .convert import constant, convert_to_tensor
-from .default_graph import name_scope
+from .default_graph import control_dependencies, name_scope
 from .functional import case
 from .image_core import ResizeMethod, at_least_3d_checks, convert_image_dtype, resize_images
-from .ops.array import expand_dims, identity, rank, reshape, reverse, shape, squeeze
+from .ops.array import expand_dims, identity, rank, reshape, reverse, shape, shape_n, size, squeeze
 from .ops.array import transpose as _transpose
 from .ops.boxes import crop_and_resize, non_max_suppression  # noqa: F401 - tf.image names
 from .ops.control import Assert, with_dependencies
 from .ops.control_flow import cond
 from .ops.conv import depthwise_conv2d
+from .ops.filling import range as range_
 from .ops.filling import zeros
 from .ops.joining import concat, pad, stack, tile, unstack
 from .ops.math import abs as abs_
-from .ops.math import cast, equal, floor, greater_equal, log, maximum, minimum, squared_difference, subtract
-from .ops.reduction import reduce_all, reduce_mean, reduce_sum
+from .ops.math import (
+    cast,
+    equal,
+    floor,
+    greater_equal,
+    log,
+    maximum,
+    minimum,
+    not_equal,
+    square,
+    squared_difference,
+    subtract,
+)
+from .ops.math import pow as pow_
+from .ops.nn import relu, softmax
+from .ops.pooling import avg_pool
+from .ops.reduction import reduce_all, reduce_any, reduce_mean, reduce_prod, reduce_sum
 from .ops.slicing import slice as slice_
 from .tensor import Tensor
 
@@ -249,38 +265,125 @@ def psnr(a, b, max_val, name=None):
         return identity(value)
 
 
-def _gaussian(size, sigma, dtype):
-    """An size x size Gaussian filter of width sigma, summing to 1, as a [size, size, 1, 1] array."""
-    coords = np.arange(size, dtype=np.float64) - (size - 1) / 2.0
-    g = -0.5 * coords ** 2 / sigma ** 2
-    g = np.exp(g[None, :] + g[:, None])
-    return (g / g.sum()).reshape(size, size, 1, 1).astype(dtype)
+# ----- structural similarity: SSIM and multi-scale SSIM ---------------------------------------------------------
+_MSSSIM_WEIGHTS = (0.0448, 0.2856, 0.3001, 0.2363, 0.1333)  # Wang et al.'s weights, finest scale first
+
+
+def _verify_compatible_image_shapes(img1, img2):
+    """Both shapes as tensors, and Asserts that the images have rank >= 3 and equal [height, width, channels];
+    what the static shapes already contradict raises a ValueError now (TF's _verify_compatible_image_shapes)."""
+    static1 = img1.shape.with_rank_at_least(3)
+    static2 = img2.shape.with_rank_at_least(3)
+    static1[-3:].assert_is_compatible_with(static2[-3:])
+    if static1.ndims is not None and static2.ndims is not None:
+        for d1, d2 in zip(reversed(static1.dims[:-3]), reversed(static2.dims[:-3])):
+            if not (d1 == 1 or d2 == 1 or d1.is_compatible_with(d2)):
+                raise ValueError(f"Two images are not compatible: {static1} and {static2}")
+    shape1, shape2 = shape_n([img1, img2])
+    checks = [Assert(greater_equal(size(shape1), 3), [shape1, shape2], summarize=10),
+              Assert(reduce_all(equal(shape1[-3:], shape2[-3:])), [shape1, shape2], summarize=10)]
+    return shape1, shape2, checks
+
+
+def _gaussian_kernel(n, sigma):
+    """An [n, n, 1, 1] Gaussian window of width sigma summing to 1 (MATLAB's fspecial), built as ops."""
+    coords = cast(range_(n), sigma.dtype)
+    coords -= cast(n - 1, sigma.dtype) / 2.0
+    g = square(coords)
+    g *= -0.5 / square(sigma)
+    g = reshape(g, [1, -1]) + reshape(g, [-1, 1])
+    return reshape(softmax(reshape(g, [1, -1])), [n, n, 1, 1])
+
+
+def _ssim_per_channel(img1, img2, max_val, filter_size, filter_sigma, k1, k2, return_index_map=False):
+    """(SSIM, contrast-structure) per channel of float image batches: their means over height and width,
+    or the local maps for `return_index_map` (TF's _ssim_per_channel and _ssim_helper)."""
+    filter_size = constant(filter_size, dtypes.int32)
+    filter_sigma = constant(filter_sigma, img1.dtype)
+    shape1, shape2 = shape_n([img1, img2])
+    checks = [Assert(reduce_all(greater_equal(s[-3:-1], filter_size)), [s, filter_size], summarize=8)
+              for s in (shape1, shape2)]
+    with control_dependencies(checks):
+        img1 = identity(img1)
+    kernel = tile(_gaussian_kernel(filter_size, filter_sigma), [1, 1, shape1[-1], 1])
+
+    def reducer(x):  # the Gaussian-weighted local mean over each image's height and width
+        s = shape(x)
+        y = depthwise_conv2d(reshape(x, concat([[-1], s[-3:]], 0)), kernel, [1, 1, 1, 1], "VALID")
+        return reshape(y, concat([s[:-3], shape(y)[1:]], 0))
+
+    c1, c2 = (k1 * max_val) ** 2, (k2 * max_val) ** 2
+    mean1, mean2 = reducer(img1), reducer(img2)
+    num0 = mean1 * mean2 * 2.0
+    den0 = square(mean1) + square(mean2)
+    luminance = (num0 + c1) / (den0 + c1)
+    num1 = reducer(img1 * img2) * 2.0
+    den1 = reducer(square(img1) + square(img2))
+    c2 *= 1.0  # TF's compensation factor, kept at 1 as MATLAB's MS-SSIM has it
+    cs = (num1 - num0 + c2) / (den1 - den0 + c2)
+    if return_index_map:
+        return luminance * cs, cs
+    axes = constant([-3, -2], dtypes.int32)
+    return reduce_mean(luminance * cs, axes), reduce_mean(cs, axes)
+
+
+def _checked_float_images(img1, img2, max_val):
+    """Both images (after the checks of _verify_compatible_image_shapes) and max_val in float32, max_val rescaled
+    as the images are; with the images' shape tensors."""
+    img1 = convert_to_tensor(img1, name="img1")
+    img2 = convert_to_tensor(img2, name="img2")
+    shape1, shape2, checks = _verify_compatible_image_shapes(img1, img2)
+    with control_dependencies(checks):
+        img1 = identity(img1)
+    max_val = convert_image_dtype(cast(max_val, img1.dtype), dtypes.float32)
+    img1, img2 = convert_image_dtype(img1, dtypes.float32), convert_image_dtype(img2, dtypes.float32)
+    return img1, img2, max_val, shape1, shape2
 
 
 def ssim(img1, img2, max_val, filter_size=11, filter_sigma=1.5, k1=0.01, k2=0.03, return_index_map=False):
     """Structural similarity of two image batches (per image, averaged over channels), with Wang et al.'s
     Gaussian window; `return_index_map` gives the local map instead of its mean."""
     with name_scope(None, "SSIM", [img1, img2]):
-        img1 = convert_to_tensor(img1, name="img1")
-        img2 = convert_to_tensor(img2, name="img2")
-        max_val = convert_image_dtype(cast(max_val, img1.dtype), dtypes.float32)
-        img1 = convert_image_dtype(img1, dtypes.float32)
-        img2 = convert_image_dtype(img2, dtypes.float32)
-        shape1 = shape(img1)
-        checks = [Assert(reduce_all(greater_equal(shape(t)[-3:-1], filter_size)), [shape(t), filter_size],
-                         summarize=8) for t in (img1, img2)]
-        img1 = with_dependencies(checks, img1)
-        kernel = tile(constant(_gaussian(filter_size, filter_sigma, np.float32)), [1, 1, shape1[-1], 1])
-
-        def reducer(x):
-            s = shape(x)
-            y = depthwise_conv2d(reshape(x, concat([[-1], s[-3:]], 0)), kernel, [1, 1, 1, 1], "VALID")
-            return reshape(y, concat([s[:-3], shape(y)[1:]], 0))
-        c1, c2 = (k1 * max_val) ** 2, (k2 * max_val) ** 2
-        mean0, mean1 = reducer(img1), reducer(img2)
-        num0 = mean0 * mean1 * 2.0
-        den0 = mean0 * mean0 + mean1 * mean1
-        luminance = (num0 + c1) / (den0 + c1)
-        cs = (reducer(img1 * img2) * 2.0 - num0 + c2) / (reducer(img1 * img1 + img2 * img2) - den0 + c2)
-        per_channel = luminance * cs if return_index_map else reduce_mean(luminance * cs, [-3, -2])
+        img1, img2, max_val, _, _ = _checked_float_images(img1, img2, max_val)
+        per_channel, _ = _ssim_per_channel(img1, img2, max_val, filter_size, filter_sigma, k1, k2, return_index_map)
         return reduce_mean(per_channel, [-1])
+
+
+def _halve(imgs, heads, tails, divisor):
+    """Both image batches average-pooled 2 x 2 (an odd height or width first padded by its mirrored last row or
+    column), reshaped back to their batch dims; with their new [height, width, channels]. `divisor` is the
+    tensor [2, 2, 1]."""
+    flat = [reshape(x, concat([[-1], t], 0)) for x, t in zip(imgs, tails)]
+    remainder = tails[0] % divisor
+
+    def pad_ends():
+        paddings = pad(expand_dims(remainder, -1), [[1, 0], [1, 0]])
+        return [pad(x, paddings, mode="SYMMETRIC") for x in flat]
+
+    padded = cond(reduce_any(not_equal(remainder, 0)), pad_ends, lambda: flat)
+    pooled = [avg_pool(x, ksize=[1, 2, 2, 1], strides=[1, 2, 2, 1], padding="VALID") for x in padded]
+    tails = [s[1:] for s in shape_n(pooled)]
+    return [reshape(x, concat([h, t], 0)) for x, h, t in zip(pooled, heads, tails)], tails
+
+
+def ssim_multiscale(img1, img2, max_val, power_factors=_MSSSIM_WEIGHTS, filter_size=11, filter_sigma=1.5, k1=0.01,
+                    k2=0.03):
+    """Multi-scale SSIM of two image batches (per image, averaged over channels): the contrast-structure
+    measures of each halving scale but the coarsest and that scale's SSIM, clipped at 0, raised to
+    `power_factors` (one per scale) and multiplied."""
+    with name_scope(None, "MS-SSIM", [img1, img2]):
+        img1, img2, max_val, shape1, shape2 = _checked_float_images(img1, img2, max_val)
+        imgs = [img1, img2]
+        heads = [s[:-3] for s in (shape1, shape2)]
+        tails = [s[-3:] for s in (shape1, shape2)]
+        divisor = constant([2, 2, 1], dtypes.int32)
+        mcs = []
+        for k in range(len(power_factors)):
+            with name_scope(None, f"Scale{k}", imgs):
+                if k:
+                    imgs, tails = _halve(imgs, heads, tails, divisor)
+                per_channel, cs = _ssim_per_channel(*imgs, max_val, filter_size, filter_sigma, k1, k2)
+                mcs.append(relu(cs))
+        mcs.pop()  # the coarsest scale contributes its whole SSIM (luminance too), not its contrast-structure
+        scores = stack(mcs + [relu(per_channel)], axis=-1)
+        return reduce_mean(reduce_prod(pow_(scores, power_factors), [-1]), [-1])
