@@ -243,7 +243,7 @@ def _fractional(op_type):
                  "overlapping": bool(overlapping), "deterministic": bool(deterministic), "seed": int(seed),
                  "seed2": int(seed2)}
         return tuple(apply_op(op_type, [value], attrs, name=name))
-    pool.__name__ = f"fractional_{_NAMES[op_type][:3]}_pool"
+    pool.__name__ = f"fractional_{op_type[10:13].lower()}_pool"   # FractionalMaxPool -> fractional_max_pool
     pool.__doc__ = (f"Fractional {_NAMES[op_type]} pooling: (output, row_pooling_sequence, col_pooling_sequence), "
                     f"each of the two middle axes pooled by its (non-integer) ratio over random regions.")
     return pool
