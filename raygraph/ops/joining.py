@@ -384,22 +384,30 @@ def tile(input, multiples, name=None):
 
 
 # ----- Pad --------------------------------------------------------------------------------------------------
-def _pad_shape(inputs, a):
-    x, pads = inputs[0], inputs[1]
-    d, pd = dims(x), dims(pads)
-    if pd is not None and (len(pd) != 2 or pd[1] not in (None, 2)):
-        raise ValueError(f"Shape must be rank 2 but is rank {len(pd)}" if len(pd) != 2 else
-                         f"Dimension 1 in both shapes must be equal, but are {pd[1]} and 2")
-    if pd is not None and pd[0] is not None:
-        with_rank(x, pd[0])  # as TF: the input's rank from the paddings' shape, before their values are asked for
-    p = constant_value(pads)
-    if p is None:
-        n = pd[0] if pd is not None else None
-        return x.dtype.base_dtype, unknown_shape(len(d) if d is not None else n)
-    d = with_rank(x, len(p))
-    if np.any(np.asarray(p) < 0):
-        raise ValueError("Paddings must be non-negative")
-    return x.dtype.base_dtype, _raw(tuple(None if n is None else n + int(lo) + int(hi) for n, (lo, hi) in zip(d, p)))
+def _padded_shape(sign):
+    """The shape function of the pads (sign +1: each dim grows by its paddings) and of MirrorPadGrad (-1: it
+    shrinks by them), as TF's: the input's rank from the paddings' shape before their values are asked for."""
+    def shape_fn(inputs, a):
+        x, pads = inputs[0], inputs[1]
+        d, pd = dims(x), dims(pads)
+        if pd is not None and (len(pd) != 2 or pd[1] not in (None, 2)):
+            raise ValueError(f"Shape must be rank 2 but is rank {len(pd)}" if len(pd) != 2 else
+                             f"Dimension 1 in both shapes must be equal, but are {pd[1]} and 2")
+        if pd is not None and pd[0] is not None:
+            with_rank(x, pd[0])
+        p = constant_value(pads)
+        if p is None:
+            n = pd[0] if pd is not None else None
+            return x.dtype.base_dtype, unknown_shape(len(d) if d is not None else n)
+        d = with_rank(x, len(p))
+        if np.any(np.asarray(p) < 0):
+            raise ValueError("Paddings must be non-negative")
+        return x.dtype.base_dtype, _raw(tuple(None if n is None else n + sign * (int(lo) + int(hi))
+                                              for n, (lo, hi) in zip(d, p)))
+    return shape_fn
+
+
+_pad_shape = _padded_shape(1)
 
 
 def _pad_kernel(a, x, p, c=0):
@@ -491,23 +499,11 @@ def _mirror_pad_grad_kernel(a, g, p):
     return np.ascontiguousarray(out)
 
 
-def _mirror_pad_grad_shape(inputs, a):
-    g, pads = inputs[0], inputs[1]
-    p = constant_value(pads)
-    if p is None:
-        pd = dims(pads)
-        return g.dtype.base_dtype, unknown_shape(pd[0] if pd is not None else None)
-    d = with_rank(g, len(p))
-    if np.any(np.asarray(p) < 0):
-        raise ValueError("Paddings must be non-negative")
-    return g.dtype.base_dtype, _raw(tuple(None if n is None else n - int(lo) - int(hi) for n, (lo, hi) in zip(d, p)))
-
-
 op("MirrorPad", "input:T, paddings:Tpaddings=int32", kernel=_mirror_pad_kernel, Tpaddings=INDEX, shape=_pad_shape,
    choices={"mode": _MIRROR_MODES},
    grad=lambda op_, g: [apply_op("MirrorPadGrad", [g, op_.inputs[1]], {"mode": op_._attrs["mode"]}), None])
 op("MirrorPadGrad", "input:T, paddings:Tpaddings=int32", kernel=_mirror_pad_grad_kernel, Tpaddings=INDEX,
-   shape=_mirror_pad_grad_shape, choices={"mode": _MIRROR_MODES},
+   shape=_padded_shape(-1), choices={"mode": _MIRROR_MODES},
    grad=lambda op_, g: [apply_op("MirrorPad", [g, op_.inputs[1]], {"mode": op_._attrs["mode"]}), None])
 
 
