@@ -72,6 +72,8 @@ LAYERS = [
     ["test", "graph_util"],
     # the package: `import raygraph as tf`
     [""],
+    # TF's internal module paths (`tensorflow.python.framework.ops`...), read from the namespaces above
+    ["python"],
 ]
 MAX_LOCAL_IMPORTS = 30
 
