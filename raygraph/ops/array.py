@@ -232,13 +232,17 @@ def _reshape_checked(x, s):
     for i, v in enumerate(s):
         if v < -1:
             raise _error(f"Size {i} must be non-negative, not {v}")
-    known = int(np.prod([v for v in s if v != -1], dtype=np.int64))
-    if unknown:
-        if known == 0 or np.size(x) % known:
-            raise _error(f"Input to reshape is a tensor with {np.size(x)} values, but the requested shape "
+    if unknown:  # TF leaves zero sizes out of both counts, so [0, -1, 1] of a [0, 3] tensor is [0, 3, 1]
+        zero = 0 in s
+        known = int(np.prod([v for v in s if v > 0], dtype=np.int64))
+        count = int(np.prod([n for n in np.shape(x) if n > 0 or not zero], dtype=np.int64))
+        if count % known and not (zero and 0 in np.shape(x)):
+            raise _error(f"Input to reshape is a tensor with {count} values, but the requested shape "
                          f"requires a multiple of {known}")
-    elif known != np.size(x):
-        raise _error(f"Input to reshape is a tensor with {np.size(x)} values, but the requested shape has {known}")
+        s[unknown[0]] = count // known
+    if int(np.prod(s, dtype=np.int64)) != np.size(x):
+        raise _error(f"Input to reshape is a tensor with {np.size(x)} values, but the requested shape has "
+                     f"{int(np.prod(s, dtype=np.int64))}")
     return np.reshape(x, s)
 
 
