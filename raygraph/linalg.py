@@ -16,7 +16,8 @@ from .ops.matrix_functions import (matrix_exponential as expm, matrix_logarithm 
 from .ops.tridiagonal import eigh_tridiagonal, tridiagonal_matmul, tridiagonal_solve  # noqa: F401
 from .ops.least_squares import matrix_solve_ls as lstsq  # noqa: F401
 from .linear_operator import (LinearOperator, LinearOperatorAdjoint, LinearOperatorBlockDiag,  # noqa: F401
-                              LinearOperatorBlockLowerTriangular, LinearOperatorComposition, LinearOperatorDiag,
+                              LinearOperatorBlockLowerTriangular, LinearOperatorCirculant, LinearOperatorCirculant2D,
+                              LinearOperatorCirculant3D, LinearOperatorComposition, LinearOperatorDiag,
                               LinearOperatorFullMatrix, LinearOperatorHouseholder, LinearOperatorIdentity,
                               LinearOperatorInversion, LinearOperatorKronecker, LinearOperatorLowerTriangular,
                               LinearOperatorLowRankUpdate, LinearOperatorPermutation, LinearOperatorScaledIdentity,

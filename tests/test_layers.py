@@ -45,6 +45,7 @@ LAYERS = [
     # TF's namespaces over the op families
     ["math", "sparse", "bitwise", "io", "losses", "functional", "debugging",
      "linear_operator.base", "linear_operator.dense", "linear_operator.diagonal", "linear_operator.composite", "linear_operator.structured",
+     "linear_operator.circulant",
      "linear_operator", "linalg", "queue", "image_core",
      "image_color", "image_geometry", "image", "sets", "strings",
      # framework-level helpers over the op families (specs, tensor protos, ragged's missing names, tables)

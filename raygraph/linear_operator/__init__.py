@@ -5,5 +5,7 @@ from .diagonal import (LinearOperatorDiag, LinearOperatorIdentity, LinearOperato
                        LinearOperatorZeros)
 from .composite import (LinearOperatorBlockDiag, LinearOperatorBlockLowerTriangular,  # noqa: F401
                         LinearOperatorComposition, LinearOperatorKronecker, LinearOperatorLowRankUpdate)
+from .circulant import (LinearOperatorCirculant, LinearOperatorCirculant2D,  # noqa: F401
+                        LinearOperatorCirculant3D)
 from .structured import (LinearOperatorHouseholder, LinearOperatorPermutation, LinearOperatorToeplitz,  # noqa: F401
                          LinearOperatorTridiag)
