@@ -2321,3 +2321,21 @@ ROWS = ROWS + [
                                                   {"beam_width": 100, "top_paths": 2, "merge_repeated": False}),
         _ctc_beam_ref, [(arr((3, 2, 3)),), (arr((3, 2, 4), F32),)], exact=False),
 ]
+
+
+# ----- glimpses (raygraph/ops/glimpse.py): zero noise, every value known (random fills: tf_recorded image_glimpse)
+def _glimpse_ref(shift, size=(2, 3), pad=8):
+    """Each image's `size` window whose corner is trunc(offset - shift), zeros outside the image."""
+    def ref(x, offsets):
+        padded = np.pad(x, ((0, 0), (pad, pad), (pad, pad), (0, 0)))
+        corners = [[int(np.float32(v) - np.float32(s)) + pad for v, s in zip(o, shift)] for o in offsets]
+        return np.stack([img[r:r + size[0], c:c + size[1]] for img, (r, c) in zip(padded, corners)])
+    return ref
+
+
+_GLIMPSE_CASES = [(arr((3, 4, 5, 2), F32), np.array([[1, 1.5], [-0.5, 4.2], [3.9, 2.0]], F32)),
+                  (arr((2, 3, 3, 1), F32), np.array([[5.5, -1.2], [0.0, 0.0]], F32))]
+ROWS = ROWS + [
+    Row(op_type, lambda tf, x, o, op_type=op_type: raw(tf, op_type, [x, [2, 3], o], {
+        "centered": False, "normalized": False, "uniform_noise": False, "noise": "zero"}), _glimpse_ref(shift),
+        _GLIMPSE_CASES) for op_type, shift in (("ExtractGlimpse", (1.0, 1.5)), ("ExtractGlimpseV2", (0.0, 0.0)))]

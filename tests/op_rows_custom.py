@@ -922,3 +922,24 @@ def _jpeg_quality(tf):
 
 
 CUSTOM.append(_jpeg_quality)
+
+
+def _box_proposals(tf):
+    """GenerateBoundingBoxProposals: built with TF's static shapes; running it fails as in TF's CPU build, which
+    has no kernel for it (its graph and errors against TF's are in tests/tf_recorded/cases_image_proposals.py)."""
+    rng = np.random.default_rng(0)
+    rois, probs = tf.image.generate_bounding_box_proposals(
+        rng.uniform(size=(2, 3, 3, 2)).astype(F32), np.zeros((2, 3, 3, 8), F32), np.ones((2, 5), F32),
+        rng.uniform(size=(9, 2, 4)).astype(F32), post_nms_topn=4)
+
+    def check(s):
+        assert rois.shape.as_list() == [2, 4, 4] and probs.shape.as_list() == [2, 4], (rois.shape, probs.shape)
+        try:
+            s.run(rois)
+            raise AssertionError("GenerateBoundingBoxProposals ran on a CPU")
+        except tf.errors.InvalidArgumentError as e:
+            assert "No OpKernel was registered" in e.message, e.message
+    return {"GenerateBoundingBoxProposals": check}
+
+
+CUSTOM.append(_box_proposals)
