@@ -125,6 +125,8 @@ from .ops.fft import fft, fft2d, fft3d, fftnd, ifft, ifft2d, ifft3d, ifftnd, irf
 from .ops.quantize import (fake_quant_with_min_max_args, fake_quant_with_min_max_args_gradient,  # noqa: F401
                            fake_quant_with_min_max_vars, fake_quant_with_min_max_vars_gradient,
                            fake_quant_with_min_max_vars_per_channel, fake_quant_with_min_max_vars_per_channel_gradient)
+from .ops.quantized import dequantize, quantize, quantize_v2, quantized_concat  # noqa: F401
+from . import quantization  # noqa: F401,E402
 from .ops.patches import extract_image_patches, extract_volume_patches  # noqa: F401
 from .ops.permutations import random_index_shuffle  # noqa: F401
 from .ops.sparse_matmul import sparse_matmul  # noqa: F401

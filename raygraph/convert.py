@@ -22,10 +22,10 @@ _NOT_AUTOPACKABLE = (int, float, bool, complex, str, bytes, np.generic, np.ndarr
 
 
 # ----- numpy values with TF's inference ------------------------------------------------------------
-def _leaves(values):
-    if isinstance(values, (list, tuple)):
+def _leaves(values, tuples=True):
+    if isinstance(values, list) or tuples and isinstance(values, tuple):
         for v in values:
-            yield from _leaves(v)
+            yield from _leaves(v, tuples)
     else:
         yield values
 
@@ -47,12 +47,14 @@ def _is_ok(dtype, v):
 
 
 def _check_compatible(values, dtype):
-    for v in _leaves(values):
-        if isinstance(v, Tensor):
-            raise TypeError("Expected any non-tensor type, but got a tensor instead." if dtype is None else
-                            f"Expected {dtype.name}, but got {v} of type '{type(v).__name__}'.")
-        if dtype is not None and not _is_ok(dtype, v):
-            raise TypeError(f"Expected {dtype.name}, but got {v!r} of type '{type(v).__name__}'.")
+    records = dtype is not None and dtype.is_quantized  # a record (tuple) holds ints: each is checked
+    for leaf in _leaves(values, not records):
+        for v in leaf if records and isinstance(leaf, tuple) else (leaf,):
+            if isinstance(v, Tensor):
+                raise TypeError("Expected any non-tensor type, but got a tensor instead." if dtype is None else
+                                f"Expected {dtype.name}, but got {v} of type '{type(v).__name__}'.")
+            if dtype is not None and not _is_ok(dtypes.int32 if v is not leaf else dtype, v):
+                raise TypeError(f"Expected {dtype.name}, but got {v!r} of type '{type(v).__name__}'.")
 
 
 def _to_bytes_array(a):

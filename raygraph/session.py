@@ -115,6 +115,8 @@ def _feed_value(tensor, value, key):
 
 def _fetch_value(value, dtype):
     arr = np.asarray(value, dtype=dtype.as_numpy_dtype)
+    if arr.dtype.names:  # quantized records: TF fetches their plain integers
+        arr = arr[arr.dtype.names[0]]
     return arr[()] if arr.ndim == 0 else arr
 
 

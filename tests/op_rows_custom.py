@@ -943,3 +943,25 @@ def _box_proposals(tf):
 
 
 CUSTOM.append(_box_proposals)
+
+
+def _quantized(tf):
+    """The quantize family on small exact cases (their values against TF's: tests/tf_recorded/cases_quantize.py)."""
+    x = tf.constant([-1.0, -0.5, 0.0, 0.5, 1.0])
+    q = tf.quantize(x, -1.0, 1.0, tf.quint8)
+    levels = np.array([0, 64, 128, 191, 255], U8)
+    c = tf.quantized_concat(0, [q.output, q.output], [q.output_min] * 2, [q.output_max] * 2)
+    y = np.array([-1.0, -0.3, 0.2, 1.0], F32)
+    v2 = tf.quantization.quantize_and_dequantize(tf.constant(y), -1.0, 1.0, range_given=True)
+    v4 = tf.quantization.quantize_and_dequantize_v2(tf.constant(y), -1.0, 1.0, range_given=True)
+    v4_grad = tf.gradients(v4 * 3.0, v4.op.inputs[0])[0]
+    rounded = (np.rint(y * 127) / 127).astype(F32)
+    return {"QuantizeV2": _checks((q.output, None, _equal(levels)), (q[1:], None, _equal([-1.0, 1.0]))),
+            "Dequantize": _checks((tf.dequantize(*q), None, _equal((levels * F32(2 / 255) - 1).astype(F32)))),
+            "QuantizedConcat": _checks((c.output, None, _equal(np.concatenate([levels, levels])))),
+            "QuantizeAndDequantizeV2": _checks((v2, None, _equal(rounded))),
+            "QuantizeAndDequantizeV4": _checks((v4, None, _equal(rounded))),
+            "QuantizeAndDequantizeV4Grad": _checks((v4_grad, None, _equal(np.full(4, 3.0, F32))))}
+
+
+CUSTOM.append(_quantized)
