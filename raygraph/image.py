@@ -18,6 +18,7 @@ from .ops.io import decode_jpeg, decode_png  # noqa: F401
 from .ops.image_codecs import (decode_and_crop_jpeg, decode_bmp, decode_gif, decode_image, decode_jxl,  # noqa: F401
                                decode_webp, encode_jpeg, encode_png, extract_jpeg_shape, is_jpeg)
 from .ops.boxes import draw_bounding_boxes, non_max_suppression_overlaps, non_max_suppression_with_scores  # noqa: F401,E501
+from .ops.box_suppression import combined_non_max_suppression, non_max_suppression_padded  # noqa: F401
 from .ops.crop_sampling import sample_distorted_bounding_box  # noqa: F401
 from .ops.glimpse import extract_glimpse  # noqa: F401
 from .ops.box_proposals import generate_bounding_box_proposals  # noqa: F401

@@ -1786,6 +1786,33 @@ ROWS = ROWS + [  # hard suppression; Soft-NMS's decayed scores are checked again
     Row("NonMaxSuppressionWithOverlaps", lambda tf, o, s: tf.image.non_max_suppression_overlaps(o, s, 3, 0.65),
         lambda o, s: _overlap_nms_ref(o, s, 3, 0.65), [(_OVERLAPS, np.array([0.6, 0.9, 0.5], F32))], exact=False),
 ]
+
+
+def _combined_nms_ref(per_class, total, iou):
+    """Greedy NMS per batch entry and class, then the best `total` kept boxes (clipped to [0, 1]), zero-padded."""
+    def ref(boxes, scores):
+        out = [np.zeros((len(boxes), total, 4), F32), np.zeros((len(boxes), total), F32),
+               np.zeros((len(boxes), total), F32), np.zeros(len(boxes), I32)]
+        for b in range(len(boxes)):
+            kept = []
+            for c in range(scores.shape[2]):
+                cb = boxes[b, :, c if boxes.shape[2] > 1 else 0]
+                kept += [(scores[b, i, c], c, cb[i]) for i in _nms_ref(cb, scores[b, :, c], per_class, iou, -np.inf)]
+            kept = sorted(kept, key=lambda k: -k[0])[:total]
+            out[3][b] = len(kept)
+            for j, (s, c, box) in enumerate(kept):
+                out[0][b, j], out[1][b, j], out[2][b, j] = np.clip(box, 0, 1), s, c
+        return out
+    return ref
+
+
+_CNMS = np.random.default_rng(11)
+_CNMS_BOXES = [np.sort(_CNMS.uniform(-0.2, 1.2, (2, 6, q, 4)).astype(F32).reshape(-1, 2, 2), -1).reshape(2, 6, q, 4)
+               [..., [0, 2, 1, 3]] for q in (1, 3)]
+ROWS = ROWS + [Row("CombinedNonMaxSuppression",
+                   lambda tf, b, s: list(tf.image.combined_non_max_suppression(b, s, 2, 5, 0.3)),
+                   _combined_nms_ref(2, 5, 0.3), [(b, _CNMS.permutation(36).reshape(2, 6, 3).astype(F32) / 36)
+                                                  for b in _CNMS_BOXES])]
 # ----- issue 16: tf.math's trigonometry, special functions, complex numbers, segments, counting ------------------
 import warnings  # noqa: E402
 
