@@ -305,13 +305,18 @@ def _gather_shape(inputs, a):
         if p is None or i is None:
             return params.dtype.base_dtype, unknown_shape()
         return params.dtype.base_dtype, unknown_shape(len(p) + len(i) - 1 - a["batch_dims"])
-    axis = int(axis)
+    axis, batch_dims = int(axis), a["batch_dims"]
     if p is not None and len(p) < (-axis if axis < 0 else axis + 1):
         raise ValueError(f"Shape must be at least rank {-axis if axis < 0 else axis + 1} but is rank {len(p)}")
+    if i is not None and len(i) < abs(batch_dims):
+        raise ValueError(f"Shape must be at least rank {abs(batch_dims)} but is rank {len(i)}")
     if p is None or i is None:
         return params.dtype.base_dtype, unknown_shape()
+    batch_dims += len(i) if batch_dims < 0 else 0
+    if len(p) < batch_dims + 1:
+        raise ValueError(f"Shape must be at least rank {batch_dims + 1} but is rank {len(p)}")
     axis %= len(p)
-    return params.dtype.base_dtype, _raw(p[:axis] + i[a["batch_dims"]:] + p[axis + 1:])
+    return params.dtype.base_dtype, _raw(p[:axis] + i[batch_dims:] + p[axis + 1:])
 
 
 def _gather_kernel(a, params, indices, axis):
@@ -319,12 +324,40 @@ def _gather_kernel(a, params, indices, axis):
     if not -np.ndim(params) <= axis < np.ndim(params):
         raise _error(f"Expected axis in the range [{-np.ndim(params)}, {np.ndim(params)}), but got {axis}")
     n, indices = params.shape[axis], np.asarray(indices)
+    if a.get("batch_dims"):
+        return _batched_gather(params, indices, axis % params.ndim, a["batch_dims"])
     if indices.ndim == 0 and indices.dtype.kind in "iu" and 0 <= (i := int(indices)) < n:
         return params.take(i, axis=axis)   # one index (a queue runner's row): no reductions to check it
     if indices.size and (indices.min() < 0 or indices.max() >= n):
         where = tuple(int(v) for v in np.argwhere((indices < 0) | (indices >= n))[0])
         raise _error(f"indices[{','.join(map(str, where))}] = {int(indices[where])} is not in [0, {n})")
     return params.take(indices, axis=axis, mode="clip")  # the indices are checked: no second check
+
+
+def _batched_gather(params, indices, axis, batch_dims):
+    """GatherV2 with batch_dims: entry k of the leading `batch_dims` dims gathers from params[k] by indices[k]."""
+    if not -indices.ndim <= batch_dims <= indices.ndim:
+        raise _error(f"Expected batch_dims in the range [{-indices.ndim}, {indices.ndim}], but got {batch_dims}")
+    batch_dims += indices.ndim if batch_dims < 0 else 0
+    if batch_dims >= params.ndim:
+        raise _error(f"batch_dims ({batch_dims}) must be less than rank(params) ({params.ndim}).")
+    if axis < batch_dims:
+        raise _error(f"batch_dims ({batch_dims}) must be less than or equal to axis ({axis}).")
+    for k in range(batch_dims):
+        if params.shape[k] != indices.shape[k]:
+            raise _error(f"params.shape[{k}]: {params.shape[k]} should be equal to indices.shape[{k}]: "
+                         f"{indices.shape[k]}")
+    n = params.shape[axis]
+    if indices.size and (indices.min() < 0 or indices.max() >= n):
+        where = tuple(int(v) for v in np.argwhere((indices < 0) | (indices >= n))[0])
+        raise _error(f"indices[{','.join(map(str, where))}] = {int(indices[where])} is not in [0, {n})")
+    # as [batch, outer, n, inner] params and [batch, k] indices: one fancy index picks every row at once
+    size = int(np.prod(params.shape[:batch_dims], dtype=np.int64))
+    outer = int(np.prod(params.shape[batch_dims:axis], dtype=np.int64))
+    p = params.reshape(size, outer, n, -1)
+    i = indices.reshape(size, 1, -1)
+    out = p[np.arange(size)[:, None, None], np.arange(outer)[None, :, None], i]
+    return out.reshape(params.shape[:axis] + indices.shape[batch_dims:] + params.shape[axis + 1:])
 
 
 def _gather_grad(op, g):
@@ -355,8 +388,10 @@ op("GatherV2", "params:Tparams, indices:Tindices, axis:Taxis=int32", kernel=_gat
 
 def gather(params, indices, validate_indices=None, name=None, axis=None, batch_dims=0):
     """The slices of `params` at `indices` along `axis` (0 by default)."""
-    attrs = {"batch_dims": batch_dims} if batch_dims else {"batch_dims": 0}
-    return apply_op("GatherV2", [params, indices, batch_dims if axis is None else axis], attrs, name=name)
+    axis = batch_dims if axis is None else axis
+    if not isinstance(axis, Tensor) and int(axis) == 0 or isinstance(axis, Tensor) and constant_value(axis) == 0:
+        batch_dims = 0   # TF's wrapper passes batch_dims only when the axis is not 0
+    return apply_op("GatherV2", [params, indices, axis], {"batch_dims": batch_dims}, name=name)
 
 
 # ----- Select (TF1's where), SelectV2, Where ------------------------------------------------------------------
