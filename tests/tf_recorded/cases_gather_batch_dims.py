@@ -26,7 +26,7 @@ def case_gather_batch_dims_values(tf):
 
 
 def case_gather_batch_dims_partly_known(tf):
-    p, i3, i2 = _inputs()
+    p, i3, _ = _inputs()
     pp = tf.placeholder(tf.float32, [None, 3, None, 5])
     ii = tf.placeholder(tf.int32, [2, None, None])
     iu = tf.placeholder(tf.int32)
