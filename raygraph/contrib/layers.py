@@ -1,11 +1,11 @@
-"""`tf.contrib.layers`' everyday subset, as TF 1.15 built it: `flatten`, `fully_connected`, `batch_norm`,
-`layer_norm`, `xavier_initializer`, `variance_scaling_initializer`, `l1_regularizer`, `l2_regularizer`,
-`sum_regularizer`, `apply_regularization`.
+"""`tf.contrib.layers`' everyday subset, as TF 1.15 built it: `flatten`, `fully_connected`, `dropout`,
+`one_hot_encoding`, `repeat`, `stack`, `batch_norm`, `layer_norm`, the convolutions and pooling of conv_layers.py,
+`xavier_initializer`, `variance_scaling_initializer`, `l1_regularizer`, `l2_regularizer`, `sum_regularizer`,
+`apply_regularization`. The layers honour `tf.contrib.framework.arg_scope`.
 
-TF 2.21 has no contrib, so these follow TF 1.15's sources (contrib/layers/python/layers/); `flatten` is TF's
-`tf.layers.flatten` inside a `Flatten` name scope, `fully_connected` a `tf.layers.Dense` whose variables are named
-`weights` and `biases` (and are model variables)."""
-import math
+TF 2.21 has no contrib, so these follow TF 1.15's sources (contrib/layers/python/layers/, kept by tf_slim);
+`flatten` is TF's `tf.layers.flatten` inside a `Flatten` name scope, `fully_connected` a `tf.layers.Dense` whose
+variables are named `weights` and `biases` (and are model variables), `dropout` a `tf.layers.Dropout`."""
 import numbers
 
 from .. import dtypes
@@ -13,69 +13,52 @@ from ..convert import constant, convert_to_tensor
 from ..default_graph import add_to_collection, add_to_collections, get_collection, name_scope
 from ..graph import GraphKeys, get_default_graph
 from ..initializers import ones_initializer, zeros_initializer
-from ..layers.core import Dense
+from ..layers.core import Dense, Dropout
 from ..layers.core import flatten as _layers_flatten
 from ..layers.normalization import BatchNormalization, _smart_cond, _static
 from ..moving_averages import assign_moving_average
 from ..ops.array import identity, reshape, shape
-from ..ops.nn import moments
-from ..ops.normalization import batch_normalization as nn_batch_normalization, fused_batch_norm, weighted_moments
-from ..ops.math import abs as abs_, multiply
-from ..ops.nn import l2_loss, relu
-from ..ops.random import random_uniform, truncated_normal
+from ..ops.filling import one_hot
+from ..ops.math import abs as abs_
+from ..ops.math import multiply, to_int64
+from ..ops.nn import dropout as nn_dropout
+from ..ops.nn import l2_loss, moments, relu
+from ..ops.normalization import batch_normalization as nn_batch_normalization
+from ..ops.normalization import fused_batch_norm, weighted_moments
 from ..ops.reduction import add_n, reduce_sum
-from ..variable_scope import get_variable, get_variable_scope, variable_scope
-
-
-def _collect_named_outputs(collections, alias, outputs):
-    """Adds `outputs` to the collections (TF also notes `alias` on the tensor)."""
-    if collections:
-        add_to_collections(collections, outputs)
-    return outputs
-
-
-# ----- initializers -----------------------------------------------------------------------------------------
-def variance_scaling_initializer(factor=2.0, mode="FAN_IN", uniform=False, seed=None, dtype=dtypes.float32):
-    """Values with variance `factor / n` (n: fan in, fan out or their mean): uniform in +-sqrt(3 factor / n), or a
-    truncated normal with stddev sqrt(1.3 factor / n)."""
-    if not dtypes.as_dtype(dtype).is_floating:
-        raise TypeError("Cannot create initializer for non-floating point type.")
-    if mode not in ("FAN_IN", "FAN_OUT", "FAN_AVG"):
-        raise TypeError(f"Unknown mode {mode} [FAN_IN, FAN_OUT, FAN_AVG]")
-
-    def _initializer(shape, dtype=dtype, partition_info=None):
-        dtype = dtypes.as_dtype(dtype)
-        if not dtype.is_floating:
-            raise TypeError("Cannot create initializer for non-floating point type.")
-        shape = list(shape)
-        if shape:
-            fan_in = float(shape[-2]) if len(shape) > 1 else float(shape[-1])
-            fan_out = float(shape[-1])
-        else:
-            fan_in = fan_out = 1.0
-        for dim in shape[:-2]:
-            fan_in *= float(dim)
-            fan_out *= float(dim)
-        n = {"FAN_IN": fan_in, "FAN_OUT": fan_out, "FAN_AVG": (fan_in + fan_out) / 2.0}[mode]
-        if uniform:
-            limit = math.sqrt(3.0 * factor / n)
-            return random_uniform(shape, -limit, limit, dtype, seed=seed)
-        return truncated_normal(shape, 0.0, math.sqrt(1.3 * factor / n), dtype, seed=seed)
-    return _initializer
-
-
-def xavier_initializer(uniform=True, seed=None, dtype=dtypes.float32):
-    """Glorot's initializer: variance scaling with factor 1 over the mean of the fans."""
-    return variance_scaling_initializer(factor=1.0, mode="FAN_AVG", uniform=uniform, seed=seed, dtype=dtype)
-
-
-xavier_initializer_conv2d = xavier_initializer
+from ..variable_scope import get_variable_scope, variable_scope
+from .conv_layers import (  # noqa: F401
+    XAVIER,
+    ZEROS,
+    add_variable_to_collections,
+    avg_pool2d,
+    collect_named_outputs,
+    conv1d,
+    conv2d,
+    conv2d_transpose,
+    conv3d,
+    convolution,
+    convolution1d,
+    convolution2d,
+    convolution2d_transpose,
+    convolution3d,
+    finish,
+    layer_variable_getter,
+    max_pool2d,
+    separable_conv2d,
+    separable_convolution2d,
+    variable_collections,
+    variance_scaling_initializer,
+    xavier_initializer,
+    xavier_initializer_conv2d,
+)
+from .framework import add_arg_scope, model_variable
 
 
 # ----- regularizers -----------------------------------------------------------------------------------------
 def _check_scale(scale):
     if isinstance(scale, numbers.Integral):
-        raise ValueError(f"scale cannot be an integer: {scale}")
+        raise ValueError(f"scale cannot be an integer: {scale}")  # noqa: TRY004 - TF's class
     if isinstance(scale, numbers.Real):
         if scale < 0.0:
             raise ValueError(f"Setting a scale less than 0 on a regularizer: {scale}")
@@ -134,70 +117,112 @@ def apply_regularization(regularizer, weights_list=None):
 
 
 # ----- layers -----------------------------------------------------------------------------------------------
+@add_arg_scope
 def flatten(inputs, outputs_collections=None, scope=None):
     """[batch, ...] -> [batch, everything else]."""
     with name_scope(scope, "Flatten", [inputs]) as sc:
         inputs = convert_to_tensor(inputs)
         outputs = _layers_flatten(inputs)
-        return _collect_named_outputs(outputs_collections, sc, outputs)
+        return collect_named_outputs(outputs_collections, sc, outputs)
 
 
-def _renaming_getter(renames):
-    """A custom getter naming Dense's `kernel`/`bias` as contrib's `weights`/`biases` (and model variables)."""
-    def getter(base_getter, name, **kwargs):
-        prefix, _, short = name.rpartition("/")
-        short = renames.get(short, short)
-        kwargs["collections"] = list(kwargs.get("collections") or [GraphKeys.GLOBAL_VARIABLES]) + [
-            GraphKeys.MODEL_VARIABLES]
-        return base_getter(f"{prefix}/{short}" if prefix else short, **kwargs)
-    return getter
-
-
+@add_arg_scope
 def fully_connected(inputs, num_outputs, activation_fn=relu, normalizer_fn=None, normalizer_params=None,
-                    weights_initializer=None, weights_regularizer=None, biases_initializer=zeros_initializer(),
+                    weights_initializer=XAVIER, weights_regularizer=None, biases_initializer=ZEROS,
                     biases_regularizer=None, reuse=None, variables_collections=None, outputs_collections=None,
                     trainable=True, scope=None):
     """`activation_fn(normalizer_fn(inputs @ weights) or inputs @ weights + biases)` in a `fully_connected`
     variable scope."""
     if not isinstance(num_outputs, int):
-        raise ValueError(f"num_outputs type should be one of {(int,)}, got {type(num_outputs)}.")
-    weights_initializer = weights_initializer or xavier_initializer()
+        raise ValueError(f"num_outputs type should be one of {[int]}, got {type(num_outputs)}.")  # noqa: TRY004
     with variable_scope(scope, "fully_connected", [inputs], reuse=reuse,
-                        custom_getter=_renaming_getter({"kernel": "weights", "bias": "biases"})) as sc:
+                        custom_getter=layer_variable_getter({"kernel": "weights", "bias": "biases"})) as sc:
         inputs = convert_to_tensor(inputs)
-        layer = Dense(units=num_outputs, activation=None,
-                      use_bias=not normalizer_fn and biases_initializer is not None,
+        layer = Dense(units=num_outputs, activation=None, use_bias=not normalizer_fn and biases_initializer,
                       kernel_initializer=weights_initializer, bias_initializer=biases_initializer,
                       kernel_regularizer=weights_regularizer, bias_regularizer=biases_regularizer,
                       trainable=trainable, name=sc.name, dtype=inputs.dtype.base_dtype, _scope=sc, _reuse=reuse)
         outputs = layer.apply(inputs)
-        for variable, key in ((layer.kernel, "weights"), (layer.bias, "biases")):
-            if variable is not None and variables_collections:
-                wanted = variables_collections.get(key) if isinstance(variables_collections, dict) else \
-                    variables_collections
-                for collection in ([wanted] if isinstance(wanted, str) else wanted or []):
-                    if variable not in get_collection(collection):
-                        add_to_collection(collection, variable)
-        if normalizer_fn is not None:
-            outputs = normalizer_fn(outputs, **(normalizer_params or {}))
-        if activation_fn is not None:
-            outputs = activation_fn(outputs)
-        return _collect_named_outputs(outputs_collections, sc.name, outputs)
+        add_variable_to_collections(layer.kernel, variables_collections, "weights")
+        if layer.bias is not None:
+            add_variable_to_collections(layer.bias, variables_collections, "biases")
+        return finish(outputs, normalizer_fn, normalizer_params, activation_fn, outputs_collections, sc.name)
+
+
+class _Dropout(Dropout):
+    """TF 1's Dropout: tf.nn.dropout whenever training, even at rate 0 (where it returns its input itself)."""
+
+    def call(self, inputs, training=False):
+        return _smart_cond(training, lambda: nn_dropout(inputs, rate=self.rate, seed=self.seed,
+                                                        noise_shape=self._get_noise_shape(inputs)),
+                           lambda: identity(inputs))
+
+
+@add_arg_scope
+def dropout(inputs, keep_prob=0.5, noise_shape=None, is_training=True, outputs_collections=None, scope=None,
+            seed=None):
+    """`tf.layers.Dropout` with rate `1 - keep_prob` in a `Dropout` variable scope, applied when `is_training`
+    (a Python bool or a bool tensor)."""
+    with variable_scope(scope, "Dropout", [inputs], custom_getter=layer_variable_getter({})) as sc:
+        inputs = convert_to_tensor(inputs)
+        layer = _Dropout(rate=1 - keep_prob, noise_shape=noise_shape, seed=seed, name=sc.name, _scope=sc)
+        outputs = layer.apply(inputs, training=is_training)
+        return collect_named_outputs(outputs_collections, sc.name, outputs)
+
+
+@add_arg_scope
+def one_hot_encoding(labels, num_classes, on_value=1.0, off_value=0.0, outputs_collections=None, scope=None):
+    """`tf.one_hot` of `labels` (int32 labels cast to int64 first) in a `OneHotEncoding` name scope."""
+    with name_scope(scope, "OneHotEncoding", [labels, num_classes]) as sc:
+        labels = convert_to_tensor(labels)
+        if labels.dtype == dtypes.int32:
+            labels = to_int64(labels)
+        outputs = one_hot(labels, num_classes, on_value=on_value, off_value=off_value)
+        return collect_named_outputs(outputs_collections, sc, outputs)
+
+
+def _layer_name(layer, fallback):
+    if hasattr(layer, "__name__"):
+        return layer.__name__
+    if hasattr(layer, "func") and hasattr(layer.func, "__name__"):  # a functools.partial
+        return layer.func.__name__
+    return fallback
+
+
+def repeat(inputs, repetitions, layer, *args, **kwargs):
+    """`layer` applied `repetitions` times with the same arguments, in scopes `<scope>/<scope>_<i>` (scope: the
+    `scope` argument or the layer's name, inside a `Repeat` variable scope)."""
+    scope = kwargs.pop("scope", None)
+    with variable_scope(scope, "Repeat", [inputs]):
+        outputs = convert_to_tensor(inputs)
+        scope = scope if scope is not None else _layer_name(layer, "repeat")
+        for i in range(repetitions):
+            kwargs["scope"] = f"{scope}_{i + 1}"
+            outputs = layer(outputs, *args, **kwargs)
+        return outputs
+
+
+def stack(inputs, layer, stack_args, **kwargs):
+    """`layer` applied once per entry of `stack_args` (its extra positional arguments), in scopes
+    `<scope>/<scope>_<i>` as `repeat` names them (inside a `Stack` variable scope)."""
+    scope = kwargs.pop("scope", None)
+    if not isinstance(stack_args, (list, tuple)):
+        raise ValueError("stack_args need to be a list or tuple")  # noqa: TRY004 - TF's class
+    with variable_scope(scope, "Stack", [inputs]):
+        outputs = convert_to_tensor(inputs)
+        scope = scope if scope is not None else _layer_name(layer, "stack")
+        for i, layer_args in enumerate(stack_args):
+            kwargs["scope"] = f"{scope}_{i + 1}"
+            outputs = layer(outputs, *(layer_args if isinstance(layer_args, (list, tuple)) else [layer_args]),
+                            **kwargs)
+        return outputs
 
 
 # ----- normalization ----------------------------------------------------------------------------------------
-def _collections_for(variables_collections, name):
-    """contrib's get_variable_collections: a dict maps a variable's short name to its collections."""
-    if isinstance(variables_collections, dict):
-        return variables_collections.get(name)
-    return variables_collections
-
-
 def _model_variable(name, shape, dtype, initializer, collections=None, trainable=True, regularizer=None):
     """A variable of the current variable scope also in MODEL_VARIABLES (contrib's `model_variable`)."""
-    collections = list(dict.fromkeys(list(collections or []) + [GraphKeys.GLOBAL_VARIABLES, GraphKeys.MODEL_VARIABLES]))
-    return get_variable(name, shape=shape, dtype=dtype, initializer=initializer, regularizer=regularizer,
-                        collections=collections, trainable=trainable)
+    return model_variable(name, shape=shape, dtype=dtype, initializer=initializer, regularizer=regularizer,
+                          collections=collections, trainable=trainable)
 
 
 def _norm_params(params_shape, dtype, center, scale, initializers, regularizers, collections, trainable):
@@ -206,17 +231,17 @@ def _norm_params(params_shape, dtype, center, scale, initializers, regularizers,
     beta = gamma = None
     if center:
         beta = _model_variable("beta", params_shape, dtype, initializers.get("beta", zeros_initializer()),
-                               _collections_for(collections, "beta"), trainable, regularizers.get("beta"))
+                               variable_collections(collections, "beta"), trainable, regularizers.get("beta"))
     if scale:
         gamma = _model_variable("gamma", params_shape, dtype, initializers.get("gamma", ones_initializer()),
-                                _collections_for(collections, "gamma"), trainable, regularizers.get("gamma"))
+                                variable_collections(collections, "gamma"), trainable, regularizers.get("gamma"))
     with variable_scope(get_variable_scope()):  # TF1 re-enters the scope here (its name scope BatchNorm/BatchNorm)
         moving_mean = _model_variable("moving_mean", params_shape, dtype,
                                       initializers.get("moving_mean", zeros_initializer()),
-                                      _collections_for(collections, "moving_mean"), trainable=False)
+                                      variable_collections(collections, "moving_mean"), trainable=False)
         moving_variance = _model_variable("moving_variance", params_shape, dtype,
                                           initializers.get("moving_variance", ones_initializer()),
-                                          _collections_for(collections, "moving_variance"), trainable=False)
+                                          variable_collections(collections, "moving_variance"), trainable=False)
     return beta, gamma, moving_mean, moving_variance
 
 
@@ -281,9 +306,10 @@ def _fused_batch_norm(inputs, decay, center, scale, epsilon, activation_fn, para
             outputs = reshape(outputs, dims if dims.count(-1) <= 1 else shape(original_inputs))
         if activation_fn is not None:
             outputs = activation_fn(outputs)
-        return _collect_named_outputs(outputs_collections, sc.name, outputs)
+        return collect_named_outputs(outputs_collections, sc.name, outputs)
 
 
+@add_arg_scope
 def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001, activation_fn=None,
                param_initializers=None, param_regularizers=None, updates_collections=GraphKeys.UPDATE_OPS,
                is_training=True, reuse=None, variables_collections=None, outputs_collections=None, trainable=True,
@@ -305,7 +331,7 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001, act
                                  outputs_collections, trainable, data_format, zero_debias_moving_mean, scope)
     if data_format not in ("NCHW", "NHWC"):
         raise ValueError("data_format has to be either NCHW or NHWC.")
-    with variable_scope(scope, "BatchNorm", [inputs], reuse=reuse, custom_getter=_renaming_getter({})) as sc:
+    with variable_scope(scope, "BatchNorm", [inputs], reuse=reuse, custom_getter=layer_variable_getter({})) as sc:
         inputs = convert_to_tensor(inputs)
         if batch_weights is None and updates_collections is GraphKeys.UPDATE_OPS and not zero_debias_moving_mean:
             inits, regs = param_initializers or {}, param_regularizers or {}
@@ -322,7 +348,7 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001, act
             for variable, key in ((layer.moving_mean, "moving_mean"), (layer.moving_variance, "moving_variance"),
                                   (layer.beta, "beta"), (layer.gamma, "gamma")):
                 if variable is not None:
-                    _add_to_named_collections(variable, _collections_for(variables_collections, key))
+                    add_variable_to_collections(variable, variables_collections, key)
         else:
             if renorm:
                 raise ValueError("renorm is not supported with batch_weights, updates_collections or "
@@ -332,13 +358,7 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001, act
                                           batch_weights, data_format, zero_debias_moving_mean)
         if activation_fn is not None:
             outputs = activation_fn(outputs)
-        return _collect_named_outputs(outputs_collections, sc.name, outputs)
-
-
-def _add_to_named_collections(variable, collections):
-    for collection in ([collections] if isinstance(collections, str) else collections or []):
-        if variable not in get_collection(collection):
-            add_to_collection(collection, variable)
+        return collect_named_outputs(outputs_collections, sc.name, outputs)
 
 
 def _moments_batch_norm(inputs, decay, center, scale, epsilon, param_initializers, updates_collections, is_training,
@@ -389,6 +409,7 @@ def _moments_batch_norm(inputs, decay, center, scale, epsilon, param_initializer
     return outputs
 
 
+@add_arg_scope
 def layer_norm(inputs, center=True, scale=True, activation_fn=None, reuse=None, variables_collections=None,
                outputs_collections=None, trainable=True, begin_norm_axis=1, begin_params_axis=-1, scope=None):
     """Normalizes over the axes from `begin_norm_axis` on by their moments, then scales and shifts by `gamma` and
@@ -412,14 +433,14 @@ def layer_norm(inputs, center=True, scale=True, activation_fn=None, reuse=None, 
         beta = gamma = None
         if center:
             beta = _model_variable("beta", params_shape, dtype, zeros_initializer(),
-                                   _collections_for(variables_collections, "beta"), trainable)
+                                   variable_collections(variables_collections, "beta"), trainable)
         if scale:
             gamma = _model_variable("gamma", params_shape, dtype, ones_initializer(),
-                                    _collections_for(variables_collections, "gamma"), trainable)
+                                    variable_collections(variables_collections, "gamma"), trainable)
         mean, variance = moments(inputs, list(range(begin_norm_axis, rank)), keep_dims=True)
         epsilon = 1e-12 if dtype != dtypes.float16 else 1e-3
         outputs = nn_batch_normalization(inputs, mean, variance, offset=beta, scale=gamma, variance_epsilon=epsilon)
         outputs.set_shape(inputs_shape)
         if activation_fn is not None:
             outputs = activation_fn(outputs)
-        return _collect_named_outputs(outputs_collections, sc.name, outputs)
+        return collect_named_outputs(outputs_collections, sc.name, outputs)

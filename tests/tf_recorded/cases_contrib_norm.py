@@ -10,23 +10,8 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ops_helpers import contrib_layers as _layers  # noqa: E402
 from ops_helpers import error as raises  # noqa: E402
-
-
-def _layers(tf):
-    if hasattr(tf, "contrib"):
-        return tf.contrib.layers
-    import sys
-
-    from tensorflow.python.framework import ops, tensor
-    from tensorflow.python.ops import cond, control_flow_ops
-    ops.Tensor = getattr(ops, "Tensor", tensor.Tensor)  # tf_slim 1.1 still finds these where TF 1 had them
-    control_flow_ops.cond = getattr(control_flow_ops, "cond", cond.cond)
-    for name in ("", ".base", ".core", ".convolutional", ".pooling", ".normalization"):
-        __import__("tf_keras.src.legacy_tf_layers" + name)
-        sys.modules.setdefault("tf_keras.legacy_tf_layers" + name, sys.modules["tf_keras.src.legacy_tf_layers" + name])
-    import tf_slim
-    return tf_slim.layers
 
 
 def _names(xs):

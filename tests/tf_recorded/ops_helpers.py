@@ -92,3 +92,30 @@ def grads(tf, y, xs, feed_dict=None):
     added = [[op.name, op.type] for op in tf.get_default_graph().get_operations() if op.name not in before]
     values = run(tf, [g for g in gs if g is not None], feed_dict)
     return [added, [None if g is None else sig(g) for g in gs], values]
+
+
+def contrib_layers(tf):
+    """`tf.contrib.layers`; when recording, tf_slim's layers (contrib's successor, whose layers.py is contrib's),
+    after the aliases tf_slim 1.1 needs under TF 2.21 (which keeps its legacy layers under tf_keras.src)."""
+    if hasattr(tf, "contrib"):
+        return tf.contrib.layers
+    import sys
+
+    from tensorflow.python.framework import ops, tensor
+    from tensorflow.python.ops import cond, control_flow_ops
+    ops.Tensor = getattr(ops, "Tensor", tensor.Tensor)  # tf_slim 1.1 still finds these where TF 1 had them
+    control_flow_ops.cond = getattr(control_flow_ops, "cond", cond.cond)
+    for name in ("", ".base", ".core", ".convolutional", ".pooling", ".normalization"):
+        __import__("tf_keras.src.legacy_tf_layers" + name)
+        sys.modules.setdefault("tf_keras.legacy_tf_layers" + name, sys.modules["tf_keras.src.legacy_tf_layers" + name])
+    import tf_slim
+    return tf_slim.layers
+
+
+def contrib_framework(tf):
+    """`tf.contrib.framework` (arg scopes, model variables); when recording, tf_slim, which holds the same."""
+    if hasattr(tf, "contrib"):
+        return tf.contrib.framework
+    contrib_layers(tf)
+    import tf_slim
+    return tf_slim
