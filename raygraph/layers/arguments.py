@@ -68,8 +68,11 @@ def deconv_output_length(length, filter_size, padding, output_padding=None, stri
     if length is None:
         return None
     filter_size = filter_size + (filter_size - 1) * (dilation - 1)
-    if output_padding is None:
-        return {"valid": length * stride + max(filter_size - stride, 0),
-                "full": length * stride - (stride + filter_size - 2), "same": length * stride}[padding]
+    if output_padding is None:  # only the padding's own formula: `length` may be a tensor (each is ops)
+        if padding == "valid":
+            return length * stride + max(filter_size - stride, 0)
+        if padding == "full":
+            return length * stride - (stride + filter_size - 2)
+        return length * stride
     pad = {"same": filter_size // 2, "valid": 0, "full": filter_size - 1}[padding]
     return (length - 1) * stride + filter_size - 2 * pad + output_padding

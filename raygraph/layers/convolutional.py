@@ -252,13 +252,13 @@ class Conv3DTranspose(Conv3D):
     def call(self, inputs):
         inputs_shape = shape(inputs)
         first = self.data_format == "channels_first"
-        axes = (2, 3, 4) if first else (1, 2, 3)
-        out = [deconv_output_length(inputs_shape[a], k, self.padding, stride=st)
-               for a, k, st in zip(axes, self.kernel_size, self.strides)]
+        batch, *lengths = [inputs_shape[a] for a in ((0, 2, 3, 4) if first else (0, 1, 2, 3))]  # TF's op order
+        out = [deconv_output_length(n, k, self.padding, stride=st)
+               for n, k, st in zip(lengths, self.kernel_size, self.strides)]
         if first:
-            output_shape, strides = (inputs_shape[0], self.filters, *out), (1, 1) + self.strides
+            output_shape, strides = (batch, self.filters, *out), (1, 1) + self.strides
         else:
-            output_shape, strides = (inputs_shape[0], *out, self.filters), (1,) + self.strides + (1,)
+            output_shape, strides = (batch, *out, self.filters), (1,) + self.strides + (1,)
         outputs = nn_conv3d_transpose(inputs, self.kernel, stack(output_shape), strides,
                                       data_format=convert_data_format(self.data_format, 5),
                                       padding=self.padding.upper())
