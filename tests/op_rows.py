@@ -1935,6 +1935,9 @@ MATHX = [
         [(M23, POS), (arr((3,), F32), arr((3,), F32))], grad=True),
     Row("Conj", lambda tf, x, y: tf.math.real(tf.math.conj(tf.complex(x, y)) * tf.complex(2.0 + 0 * x, 1.0 + 0 * x)),
         lambda x, y: 2 * x + y, [(M23, POS)], grad=True),
+    Row("ConjugateTranspose", lambda tf, x, y: tf.math.real(
+        tf.transpose(tf.complex(x, y), conjugate=True) * tf.constant(2 + 1j, tf.complex128)),
+        lambda x, y: 2 * x.T + y.T, [(M23, POS)], grad=True),
     Row("Cumprod", lambda tf, x: tf.math.cumprod(x, 1), _scan_ref(np.cumprod, 1), unary(NUMERIC, ((2, 3), (1, 4)))
         + [(M23,)], grad=True),
     Row("Cumprod", lambda tf, x: tf.math.cumprod(x, 1, exclusive=True, reverse=True),

@@ -298,6 +298,9 @@ def _transpose_kernel(a, x, p):
 
 op("Transpose", "x:T, perm:Tperm=int32", kernel=_transpose_kernel, Tperm=INDEX, shape=_transpose_shape,
    grad=lambda op, g: [transpose(g, apply_op("InvertPermutation", [op.inputs[1]], {})), None])
+op("ConjugateTranspose", "x:T, perm:Tperm=int32", kernel=lambda a, x, p: np.conj(_transpose_kernel(a, x, p)),
+   Tperm=INDEX, shape=_transpose_shape,
+   grad=lambda op, g: [transpose(g, apply_op("InvertPermutation", [op.inputs[1]], {}), conjugate=True), None])
 op("InvertPermutation", "x:T=int32", kernel=lambda a, p: np.argsort(p).astype(p.dtype), T=INDEX,
    shape=lambda i, a: (i[0].dtype.base_dtype, _raw(with_rank(i[0], 1))), grad=NOT_DIFFERENTIABLE)
 
@@ -316,7 +319,8 @@ def transpose(a, perm=None, name="transpose", conjugate=False):
             r = a.shape.ndims
             perm = (np.arange(r - 1, -1, -1, dtype=np.int32) if r is not None else
                     apply_op("Range", [apply_op("Rank", [a], {}) - 1, -1, -1], {}))
-        return apply_op("Transpose", [a, perm], {}, name=scope)
+        kind = "ConjugateTranspose" if conjugate and a.dtype.is_complex else "Transpose"
+        return apply_op(kind, [a, perm], {}, name=scope)
 
 
 def _expand_dims_shape(inputs, a):

@@ -13,7 +13,7 @@ from ..shape import TensorShape, unknown_shape
 from ..tensor import Tensor
 from .registry import apply_op, op
 from .shape_fns import broadcast_dims, constant_value, dims
-from .array import expand_dims, reshape, shape, transpose
+from .array import expand_dims, rank, reshape, shape, transpose
 from .filling import ones, ones_like, zeros, zeros_like
 from .joining import concat
 from .linalg import matmul
@@ -74,8 +74,10 @@ def matrix_transpose(a, name="matrix_transpose", conjugate=False):
     with name_scope(name, values=[a]):
         a = convert_to_tensor(a, name="a")
         n = a.shape.ndims
-        if n is None:
-            raise NotImplementedError("matrix_transpose of a tensor of unknown rank")
+        if n is None:  # the permutation computed from the rank, as TF builds it
+            r = rank(a)
+            perm = concat((apply_op("Range", [0, r - 2, 1], {}), [r - 1, r - 2]), 0)
+            return transpose(a, perm, conjugate=conjugate)
         if n < 2:
             raise ValueError(f"Argument `a` should be a (batch) matrix with rank >= 2.  Received `a` = {a} with "
                              f"shape: {a.shape}")

@@ -27,7 +27,10 @@ def plain(x):
         return x.decode("utf-8", "replace")
     if isinstance(x, (np.generic, np.ndarray)):
         a = np.asarray(x)
-        if a.dtype.kind in "fc":
+        if a.dtype.kind == "c":  # both parts (recordings older than the "imag" key hold the real part only)
+            return {"f": np.round(a.real.astype(np.float64), 4).tolist(),
+                    "imag": np.round(a.imag.astype(np.float64), 4).tolist(), "shape": list(a.shape)}
+        if a.dtype.kind == "f":
             return {"f": np.round(a.astype(np.float64), 4).tolist(), "shape": list(a.shape)}
         if a.dtype.kind in "SUO":
             return {"s": [v.decode() if isinstance(v, bytes) else str(v) for v in a.ravel().tolist()],
@@ -41,10 +44,10 @@ def plain(x):
 def same(want, got):
     """Structural equality; floats to 1e-3 relative / 1e-4 absolute."""
     if isinstance(want, dict) and "f" in want and isinstance(got, dict) and "f" in got:
-        if want.get("shape") != got.get("shape"):
+        if want.get("shape") != got.get("shape") or ("imag" in want) != ("imag" in got) and "imag" in want:
             return False
-        return bool(np.allclose(np.asarray(want["f"], float), np.asarray(got["f"], float),
-                                rtol=1e-3, atol=1e-4, equal_nan=True))
+        return all(bool(np.allclose(np.asarray(want[k], float), np.asarray(got[k], float), rtol=1e-3, atol=1e-4,
+                                    equal_nan=True)) for k in ("f", "imag") if k in want)
     if isinstance(want, dict) and isinstance(got, dict):
         return want.keys() == got.keys() and all(same(want[k], got[k]) for k in want)
     if isinstance(want, list) and isinstance(got, list):
