@@ -15,6 +15,7 @@ from .ops.pooling import avg_pool, avg_pool1d, avg_pool2d, avg_pool3d, avg_pool_
 from .ops.pooling import max_pool, max_pool1d, max_pool2d, max_pool3d, max_pool_v2  # noqa: F401
 from .ops.pooling import max_pool_with_argmax, pool  # noqa: F401
 from .ops.fractional_pooling import fractional_avg_pool, fractional_max_pool  # noqa: F401
+from .ops.quantized_nn import quantized_avg_pool, quantized_conv2d, quantized_max_pool, quantized_relu_x  # noqa: F401
 from .ops.normalization import batch_normalization, fused_batch_norm, normalize_moments  # noqa: F401
 from .ops.normalization import sufficient_statistics, weighted_moments  # noqa: F401
 from .ops.normalization import batch_norm_with_global_normalization  # noqa: F401

@@ -965,3 +965,28 @@ def _quantized(tf):
 
 
 CUSTOM.append(_quantized)
+
+
+def _quantized_nn(tf):
+    """The quantized tf.nn ops on small exact cases (their values against TF's: cases_quantized_nn.py)."""
+    x = tf.constant(np.array([1, 2, 3, 6], U8).reshape(1, 2, 2, 1), tf.quint8)
+    avg = tf.nn.quantized_avg_pool(x, -1.0, 3.0, [1, 2, 2, 1], [1, 2, 2, 1], "VALID")
+    top = tf.nn.quantized_max_pool(x, -1.0, 3.0, [1, 2, 1, 1], [1, 1, 1, 1], "VALID")
+    w = tf.constant(np.array([1, 1, 2], U8).reshape(1, 1, 3, 1), tf.quint8)
+    pixels = tf.constant(np.array([1, 2, 3, 4, 5, 6], U8).reshape(1, 1, 2, 3), tf.quint8)
+    conv = tf.nn.quantized_conv2d(pixels, w, 0.0, 1.0, 0.0, 1.0, [1, 1, 1, 1], "VALID")  # zero levels are 0
+    relu = tf.nn.quantized_relu_x(x, 6.0, -1.0, 3.0)
+
+    def no_kernel(s):
+        try:
+            s.run(relu.activations)
+            raise AssertionError("QuantizedReluX ran: TF 2.21 has no kernel for it")
+        except tf.errors.InvalidArgumentError as e:
+            assert "No OpKernel was registered" in e.message, e.message
+    return {"QuantizedAvgPool": _checks((avg.output, None, _equal([[[[3]]]])), (avg[1:], None, _equal([-1.0, 3.0]))),
+            "QuantizedMaxPool": _checks((top.output, None, _equal([[[[3], [6]]]]))),
+            "QuantizedConv2D": _checks((conv.output, None, _equal([[[[9], [21]]]]))),
+            "QuantizedReluX": no_kernel}
+
+
+CUSTOM.append(_quantized_nn)
