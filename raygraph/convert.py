@@ -242,7 +242,16 @@ def _autopacking_conversion(value, dtype=None, name=None, as_ref=False):
             break
     if inferred is None:
         return NotImplemented
+    if dtype is not None and dtypes.as_dtype(dtype).base_dtype != inferred:  # TF casts what differs, then packs
+        value = _cast_nested(value, dtypes.as_dtype(dtype).base_dtype)
     return _autopack(value, dtype or inferred, name or "packed")
+
+
+def _cast_nested(value, dtype):
+    from .ops.math import cast
+    if isinstance(value, (list, tuple)):
+        return type(value)(_cast_nested(v, dtype) for v in value)
+    return cast(value, dtype) if isinstance(value, Tensor) and value.dtype.base_dtype != dtype else value
 
 
 def _autopack(values, dtype, name):

@@ -172,6 +172,8 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
 
 def _default_grad_ys(grad_ys, ys, colocate):
     """The given grad_ys, checked, or ones shaped like each y (`gradients/grad_ys_<i>`)."""
+    grad_ys = [gy if gy is None or isinstance(gy, indexed_slices.IndexedSlices) else
+               convert_to_tensor(gy, name=f"grad_y_{i}") for i, gy in enumerate(grad_ys)]  # all first, as TF
     out = []
     for i, (y, gy) in enumerate(zip(ys, grad_ys)):
         with _colocated(y.op, colocate):
@@ -181,11 +183,13 @@ def _default_grad_ys(grad_ys, ys, colocate):
                                     f"{y.dtype.name})")
                 out.append(_ones_like(y, f"grad_ys_{i}"))
                 continue
-            gy = convert_to_tensor(gy, name=f"grad_ys_{i}")
+            if isinstance(gy, indexed_slices.IndexedSlices):
+                out.append(gy)
+                continue
             _check_grad_y_dtype(y, gy)
             if not gy.shape.is_compatible_with(y.shape):
                 raise ValueError("Incompatible shapes between op input and calculated input gradient.")
-            out.append(gy)
+            out.append(apply_op("Identity", [gy], {}, name=f"grad_ys_{i}"))  # TF's: in the gradients' scope
     return out
 
 

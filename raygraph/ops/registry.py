@@ -205,8 +205,14 @@ def _convert_inputs(entry, inputs, attrs):
                 attrs[arg.type_attr] = [t.dtype.base_dtype for t in converted]
                 out.append(converted)
                 continue
-            converted = [_convert_one(entry, arg, v, dtype, attrs, inferred_from, f"{arg.name}_{i}")
-                         for i, v in enumerate(value)]
+            first = None if dtype else next((v.dtype.base_dtype for v in value if isinstance(v, Tensor)), None)
+            try:  # TF converts every element to the type of the list's first tensor (a nested list is cast)
+                converted = [_convert_one(entry, arg, v, dtype or first, attrs, inferred_from, f"{arg.name}_{i}")
+                             for i, v in enumerate(value)]
+            except TypeError:
+                if first is None:
+                    raise
+                converted = [convert_to_tensor(v) for v in value]
             kinds = {t.dtype.base_dtype for t in converted}
             if len(kinds) > 1:
                 raise TypeError(f"Tensors in list passed to '{arg.name}' of '{entry.type}' Op have types "
