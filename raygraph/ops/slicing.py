@@ -16,8 +16,9 @@ from ..shape import Dimension, TensorShape, unknown_shape
 from ..tensor import Tensor
 from .array import expand_dims, rank, reshape, shape, size as array_size, sum_to, transpose
 from .indexed_slices import IndexedSlices
-from .filling import ones_like, zeros_like
-from .joining import concat, stack
+from .filling import ones, ones_like, zeros, zeros_like
+from .filling import range as range_
+from .joining import concat, stack, tile
 from .registry import NO_GRADIENT_DEFINED, apply_op, op
 from .shape_fns import broadcast_dims, constant_value, constant_value_as_shape, dims, merge_dims, with_rank
 from .math import cast
@@ -361,25 +362,70 @@ def _batched_gather(params, indices, axis, batch_dims):
 
 
 def _gather_grad(op, g):
-    """An IndexedSlices along axis 0 (as TF: the output's slices, one per index); otherwise the slices summed
-    into the gathered positions (a dense tensor)."""
-    from .reduction import unsorted_segment_sum
-    params, indices, axis_t = op.inputs
+    """TF's: an IndexedSlices along axis 0 (the output's slices, one per index); otherwise the gathered axis moved
+    next to the batch dims, the slices summed into their rows (offset per batch entry) and moved back."""
+    params, indices, axis = op.inputs
     with op.graph.colocate_with(params.op):  # params can be large: its shape is computed where it lives
         params_shape = shape(params)
-    axis, p, r = constant_value(axis_t), dims(params), dims(indices)
-    if axis is not None and int(axis) == 0 and not op._attrs.get("batch_dims", 0):
-        size = expand_dims(array_size(indices), 0)
-        values = reshape(convert_to_tensor(g), concat([size, params_shape[1:]], 0))
+    batch_dims = op._attrs.get("batch_dims", 0)
+    if batch_dims < 0:
+        if indices.shape.ndims is None:
+            raise ValueError(f"Currently, it is unsupported to take the gradient of tf.gather when batch_dims < 0 and "
+                             f"the rank of the indices is unknown. Please pass a positive batch_dims or use "
+                             f"tf.ensure_shape to update the shape of indices when calling tf.gather. Got "
+                             f"batch_dims={batch_dims} and indices={indices}")
+        batch_dims += indices.shape.ndims
+    g = _dense(g)
+    size = expand_dims(array_size(indices), 0)
+    if constant_value(axis) == 0:
+        values = reshape(g, concat([size, params_shape[1:]], 0))
         return [IndexedSlices(values, reshape(indices, size), params_shape), None, None]
-    if op._attrs.get("batch_dims", 0) or axis is None or p is None or r is None:
-        raise NotImplementedError("GatherV2's gradient needs a constant axis, known ranks and batch_dims=0.")
-    axis, ri = int(axis) % len(p), len(r)
-    rg = len(p) + ri - 1
-    to_front = list(range(axis, axis + ri)) + list(range(axis)) + list(range(axis + ri, rg))
-    summed = unsorted_segment_sum(transpose(g, to_front), indices, params_shape[axis])
-    back = list(range(1, axis + 1)) + [0] + list(range(axis + 1, len(p)))
-    return [transpose(summed, back) if axis else summed, None, None]
+    outer_shape = params_shape[:axis]
+    values_shape = concat([outer_shape, [-1], params_shape[axis:][1:]], 0)
+    values_dims, axis_dims = array_size(values_shape), array_size(outer_shape)
+    outer, batch_axis = range_(batch_dims), range_(batch_dims, axis_dims)
+    inner = range_(axis_dims + 1, values_dims)
+    values = reshape(g, values_shape)
+    to_front = concat([outer, [axis_dims], batch_axis, inner], 0)
+    values = transpose(values, to_front)
+    grad = _batch_gather_grad(gather(params_shape, to_front), values, indices, batch_dims, params_shape[axis])
+    grad = transpose(grad, concat([outer, batch_axis + 1, [batch_dims], inner], 0))
+    return [reshape(grad, shape(params)), None, None]
+
+
+def _dense(g):
+    return convert_to_tensor(g) if not isinstance(g, IndexedSlices) else apply_op(
+        "UnsortedSegmentSum", [g.values, g.indices, g.dense_shape[0]], {})
+
+
+def _batch_gather_grad(params_shape, values, indices, batch_dims, gather_dim_size):
+    """TF's _BatchGatherGrad: the slices summed into rows of the gathered axis, each batch entry's its own."""
+    from .reduction import unsorted_segment_sum
+    size = expand_dims(array_size(indices), 0)
+    if batch_dims:
+        values_shape = shape(values)
+        outer, inner = values_shape[:batch_dims], values_shape[batch_dims:][1:]
+        batch_size = apply_op("Prod", [outer, [0]], {"keep_dims": False})
+        flat_values_shape = concat([[-1], inner], 0)
+        gather_dim_size *= batch_size
+        indices = _batch_indices(params_shape, indices, batch_dims)
+        values = reshape(values, flat_values_shape)
+    grad = unsorted_segment_sum(values, reshape(indices, size), gather_dim_size)
+    return reshape(grad, concat([outer, flat_values_shape], 0)) if batch_dims else grad
+
+
+def _batch_indices(params_shape, indices, batch_dims):
+    """TF's _GetBatchIndices: each index plus its batch entry's offset into the flattened batch dims."""
+    dtype = indices.dtype.base_dtype
+    dims_ = cast(params_shape, dtype)
+    accum = ones((), dtype=dtype)
+    for dim in range(batch_dims, 0, -1):
+        dim_value = dims_[dim - 1]
+        accum *= dims_[dim]
+        dim_indices = range_(zeros((), dtype=dtype), dim_value, ones((), dtype=dtype)) * accum
+        dim_shape = concat([tile([1], [dim - 1]), [dim_value], tile([1], [rank(indices) - dim])], axis=0)
+        indices += reshape(dim_indices, dim_shape)
+    return indices
 
 
 op("GatherV2", "params:Tparams, indices:Tindices, axis:Taxis=int32", kernel=_gather_kernel,
