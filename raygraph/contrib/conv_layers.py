@@ -104,6 +104,15 @@ def finish(outputs, normalizer_fn, normalizer_params, activation_fn, outputs_col
     return collect_named_outputs(outputs_collections, alias, outputs)
 
 
+def finish_layer(layer, outputs, variables_collections, normalizer_fn, normalizer_params, activation_fn,
+                 outputs_collections, alias):
+    """A layer's `weights` (and `biases`) added to `variables_collections`, then `finish`."""
+    add_variable_to_collections(layer.kernel, variables_collections, "weights")
+    if layer.bias is not None:
+        add_variable_to_collections(layer.bias, variables_collections, "biases")
+    return finish(outputs, normalizer_fn, normalizer_params, activation_fn, outputs_collections, alias)
+
+
 def _channels(data_format):
     return "channels_first" if data_format and data_format.startswith("NC") else "channels_last"
 
@@ -139,10 +148,8 @@ def convolution(inputs, num_outputs, kernel_size, stride=1, padding="SAME", data
             bias_regularizer=biases_regularizer, activity_regularizer=None, trainable=trainable, name=sc.name,
             dtype=inputs.dtype.base_dtype, _scope=sc, _reuse=reuse)
         outputs = layer.apply(inputs)
-        add_variable_to_collections(layer.kernel, variables_collections, "weights")
-        if layer.use_bias:
-            add_variable_to_collections(layer.bias, variables_collections, "biases")
-        return finish(outputs, normalizer_fn, normalizer_params, activation_fn, outputs_collections, sc.name)
+        return finish_layer(layer, outputs, variables_collections, normalizer_fn, normalizer_params, activation_fn,
+                            outputs_collections, sc.name)
 
 
 def _fixed_rank(conv_dims, name):
@@ -182,10 +189,8 @@ def convolution2d_transpose(inputs, num_outputs, kernel_size, stride=1, padding=
             kernel_regularizer=weights_regularizer, bias_regularizer=biases_regularizer, activity_regularizer=None,
             trainable=trainable, name=sc.name, dtype=inputs.dtype.base_dtype, _scope=sc, _reuse=reuse)
         outputs = layer.apply(inputs)
-        add_variable_to_collections(layer.kernel, variables_collections, "weights")
-        if layer.bias is not None:
-            add_variable_to_collections(layer.bias, variables_collections, "biases")
-        return finish(outputs, normalizer_fn, normalizer_params, activation_fn, outputs_collections, sc.name)
+        return finish_layer(layer, outputs, variables_collections, normalizer_fn, normalizer_params, activation_fn,
+                            outputs_collections, sc.name)
 
 
 def _two(value):

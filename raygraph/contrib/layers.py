@@ -31,6 +31,7 @@ from .conv_layers import (  # noqa: F401
     XAVIER,
     ZEROS,
     add_variable_to_collections,
+    finish_layer,
     avg_pool2d,
     collect_named_outputs,
     conv1d,
@@ -143,10 +144,8 @@ def fully_connected(inputs, num_outputs, activation_fn=relu, normalizer_fn=None,
                       kernel_regularizer=weights_regularizer, bias_regularizer=biases_regularizer,
                       trainable=trainable, name=sc.name, dtype=inputs.dtype.base_dtype, _scope=sc, _reuse=reuse)
         outputs = layer.apply(inputs)
-        add_variable_to_collections(layer.kernel, variables_collections, "weights")
-        if layer.bias is not None:
-            add_variable_to_collections(layer.bias, variables_collections, "biases")
-        return finish(outputs, normalizer_fn, normalizer_params, activation_fn, outputs_collections, sc.name)
+        return finish_layer(layer, outputs, variables_collections, normalizer_fn, normalizer_params, activation_fn,
+                            outputs_collections, sc.name)
 
 
 class _Dropout(Dropout):

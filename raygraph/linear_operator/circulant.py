@@ -35,8 +35,10 @@ class _BaseLinearOperatorCirculant(LinearOperator):
     """What the three circulant operators share; `block_depth` is how many inner spectrum dims are transformed."""
 
     def __init__(self, spectrum, block_depth, input_output_dtype=dtypes.complex64, is_non_singular=None,
-                 is_self_adjoint=None, is_positive_definite=None, is_square=True, parameters=None,
-                 name="LinearOperatorCirculant"):
+                 is_self_adjoint=None, is_positive_definite=None, is_square=True, name="LinearOperatorCirculant"):
+        parameters = {"spectrum": spectrum, "input_output_dtype": input_output_dtype, "is_non_singular": is_non_singular,
+                      "is_self_adjoint": is_self_adjoint, "is_positive_definite": is_positive_definite,
+                      "is_square": is_square, "name": name}
         if block_depth not in (1, 2, 3):
             raise ValueError(f"Argument `block_depth` must be one of [1, 2, 3]. Received: {block_depth}.")
         self._block_depth = block_depth
@@ -280,11 +282,8 @@ class LinearOperatorCirculant(_BaseLinearOperatorCirculant):
 
     def __init__(self, spectrum, input_output_dtype=dtypes.complex64, is_non_singular=None, is_self_adjoint=None,
                  is_positive_definite=None, is_square=True, name="LinearOperatorCirculant"):
-        parameters = {"spectrum": spectrum, "input_output_dtype": input_output_dtype, "is_non_singular": is_non_singular,
-                      "is_self_adjoint": is_self_adjoint, "is_positive_definite": is_positive_definite,
-                      "is_square": is_square, "name": name}
         super().__init__(spectrum, 1, input_output_dtype, is_non_singular, is_self_adjoint, is_positive_definite,
-                         is_square, parameters, name)
+                         is_square, name)
 
 
 class LinearOperatorCirculant2D(_BaseLinearOperatorCirculant):
@@ -292,11 +291,8 @@ class LinearOperatorCirculant2D(_BaseLinearOperatorCirculant):
 
     def __init__(self, spectrum, input_output_dtype=dtypes.complex64, is_non_singular=None, is_self_adjoint=None,
                  is_positive_definite=None, is_square=True, name="LinearOperatorCirculant2D"):
-        parameters = {"spectrum": spectrum, "input_output_dtype": input_output_dtype, "is_non_singular": is_non_singular,
-                      "is_self_adjoint": is_self_adjoint, "is_positive_definite": is_positive_definite,
-                      "is_square": is_square, "name": name}
         super().__init__(spectrum, 2, input_output_dtype, is_non_singular, is_self_adjoint, is_positive_definite,
-                         is_square, parameters, name)
+                         is_square, name)
 
 
 class LinearOperatorCirculant3D(_BaseLinearOperatorCirculant):
@@ -304,11 +300,8 @@ class LinearOperatorCirculant3D(_BaseLinearOperatorCirculant):
 
     def __init__(self, spectrum, input_output_dtype=dtypes.complex64, is_non_singular=None, is_self_adjoint=None,
                  is_positive_definite=None, is_square=True, name="LinearOperatorCirculant3D"):
-        parameters = {"spectrum": spectrum, "input_output_dtype": input_output_dtype, "is_non_singular": is_non_singular,
-                      "is_self_adjoint": is_self_adjoint, "is_positive_definite": is_positive_definite,
-                      "is_square": is_square, "name": name}
         super().__init__(spectrum, 3, input_output_dtype, is_non_singular, is_self_adjoint, is_positive_definite,
-                         is_square, parameters, name)
+                         is_square, name)
 
 
 # ----- helpers (TF's _to_complex, distribution_util.rotate_transpose, broadcast_matrix_batch_dims, hint rules) --
