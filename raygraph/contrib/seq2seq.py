@@ -1,6 +1,5 @@
 """`tf.contrib.seq2seq`: the sequence loss TF1 programs train their sequence models with (TF 1.15's
 `sequence_loss`); the decoders and attention wrappers of that module are not here."""
-from .. import dtypes
 from ..default_graph import name_scope
 from ..ops.array import reshape, shape
 from ..ops.math import cast, div_no_nan
