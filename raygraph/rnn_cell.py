@@ -16,6 +16,7 @@ from .convert import convert_to_tensor
 from .default_graph import device, name_scope
 from .initializers import constant_initializer, zeros_initializer
 from .layers.base import InputSpec, Layer
+from .nest import flatten, is_nested, map_structure, pack_sequence_as  # noqa: F401 - rnn.py's too
 from .ops.array import expand_dims
 from .ops.clip import clip_by_value
 from .ops.filling import zeros
@@ -32,32 +33,6 @@ from .variable_scope import get_variable_scope, variable_scope
 
 _ACTIVATIONS = {"tanh": tanh, "sigmoid": sigmoid, "relu": relu, "relu6": relu6, "elu": elu, "selu": selu,
                 "softplus": softplus, "softsign": softsign, "linear": lambda x: x}
-
-
-# ----- nested structures (TF's nest, for tuples, lists and namedtuples) ---------------------------------------
-def is_nested(x):
-    return isinstance(x, (list, tuple))
-
-
-def flatten(x):
-    """The leaves of a nested structure, depth first."""
-    return [leaf for item in x for leaf in flatten(item)] if is_nested(x) else [x]
-
-
-def pack_sequence_as(structure, flat):
-    """`flat`'s leaves in the shape of `structure`."""
-    leaves = iter(flat)
-
-    def pack(s):
-        if not is_nested(s):
-            return next(leaves)
-        items = [pack(item) for item in s]
-        return type(s)(*items) if hasattr(s, "_fields") else type(s)(items)
-    return pack(structure)
-
-
-def map_structure(fn, structure):
-    return pack_sequence_as(structure, [fn(leaf) for leaf in flatten(structure)])
 
 
 # ----- the base cell ---------------------------------------------------------------------------------------
