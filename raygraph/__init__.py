@@ -166,6 +166,7 @@ from tensorboard.compat.proto.attr_value_pb2 import NameAttrList  # noqa: E402,F
 from tensorboard.compat.proto.event_pb2 import LogMessage  # noqa: E402,F401
 from tensorboard.compat.proto.meta_graph_pb2 import MetaGraphDef, TensorInfo  # noqa: E402,F401
 from .summary import Event, HistogramProto, SessionLog, Summary, SummaryMetadata  # noqa: E402,F401
+from . import versions as version  # noqa: E402,F401 - tf.version
 from .versions import (COMPILER_VERSION, CXX11_ABI_FLAG, CXX_VERSION, GIT_VERSION, GRAPH_DEF_VERSION,  # noqa: E402,F401
                        GRAPH_DEF_VERSION_MIN_CONSUMER, GRAPH_DEF_VERSION_MIN_PRODUCER, MONOLITHIC_BUILD, VERSION)
 from .dtypes import bfloat16, qint16, qint32, qint8, quint16, quint8, QUANTIZED_DTYPES  # noqa: E402,F401

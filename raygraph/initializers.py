@@ -15,6 +15,7 @@ from .ops.filling import ones as _ones, zeros as _zeros
 from .ops.math import sign as _sign
 from .ops.matrix import eye as _eye, matrix_transpose as _matrix_transpose
 from .ops.products import tensor_diag_part as _diag_part
+from .lookup_tables import tables_initializer  # noqa: F401 - tf.initializers holds it too
 from .ops.random import (random_normal as _random_normal, random_uniform as _random_uniform,
                          truncated_normal as _truncated_normal)
 

@@ -69,7 +69,7 @@ LAYERS = [
      "train.optimizers", "train.checkpoint_management", "train.checkpoint_utils", "train.meta_graph", "train.saver",
      "train.server", "train.coordinator", "train.queue_runner", "train.input",
      "train.basic_session_run_hooks", "train.monitored_session", "train.session_manager", "train.supervisor", "train.sync_replicas_optimizer", "train.basic_loops", "train.server_def", "train.warm_starting", "train.unsupported", "train", "summary.summaries", "summary.writer", "summary", "saved_model.utils",
-     "saved_model.signature_def_utils", "saved_model.builder", "saved_model.loader", "saved_model"],
+     "saved_model.signature_def_utils", "saved_model.builder", "saved_model.loader", "saved_model.main_op", "saved_model"],
     # TF1's tools for tests and frozen graphs
     ["test", "graph_util"],
     # the package: `import raygraph as tf`
