@@ -1,4 +1,9 @@
-"""Layer arguments normalized as Keras' conv_utils does: int-or-tuple sizes, padding and data format names."""
+"""Layer arguments normalized as Keras' conv_utils does: int-or-tuple sizes, padding and data format names; and
+TF1's `tf.layers` utils for a `training` argument that is a Python bool or a tensor (`smart_cond`)."""
+from ..ops.control_flow import cond
+from ..ops.shape_fns import constant_value as _tensor_value
+from ..tensor import Tensor
+from ..variables import Variable
 
 
 def normalize_tuple(value, n, name, allow_zero=False):
@@ -76,3 +81,32 @@ def deconv_output_length(length, filter_size, padding, output_padding=None, stri
         return length * stride
     pad = {"same": filter_size // 2, "valid": 0, "full": filter_size - 1}[padding]
     return (length - 1) * stride + filter_size - 2 * pad + output_padding
+
+
+def constant_value(pred):
+    """TF1 layers.utils': a bool for a Python bool (or 0/1), a constant tensor's value, None when only a run
+    knows it (a tensor that is not constant, a Variable)."""
+    if isinstance(pred, Tensor):
+        return _tensor_value(pred)
+    if isinstance(pred, Variable):
+        return None
+    if pred in {0, 1}:
+        return bool(pred)
+    raise TypeError(f"`pred` must be a Tensor, or a Python bool, or 1 or 0. Found instead: {type(pred)}")
+
+
+def smart_cond(pred, true_fn=None, false_fn=None, name=None):
+    """`true_fn()` or `false_fn()` when `pred` is known while building, else a `tf.cond` of both."""
+    if isinstance(pred, Variable):
+        return cond(pred, true_fn=true_fn, false_fn=false_fn, name=name)
+    if not callable(true_fn):
+        raise TypeError(f"Argument `true_fn` must be callable. Received {true_fn}")
+    if not callable(false_fn):
+        raise TypeError(f"Argument `false_fn` must be callable. Received {false_fn}")
+    if not isinstance(pred, Tensor) and pred not in {0, 1}:
+        raise TypeError(f"Argument `pred` must be a Tensor, or a Python bool, or 1 or 0. Received: pred={pred} of "
+                        f"type {type(pred).__name__}")
+    value = constant_value(pred)
+    if value is None:
+        return cond(pred, true_fn=true_fn, false_fn=false_fn, name=name)
+    return true_fn() if value else false_fn()

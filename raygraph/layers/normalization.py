@@ -11,7 +11,6 @@ from ..convert import constant, convert_to_tensor
 from ..default_graph import colocate_with, name_scope
 from ..initializers import ones_initializer, zeros_initializer
 from ..ops.array import reshape
-from ..ops.control_flow import cond
 from ..ops.math import cast
 from ..ops.nn import moments
 from ..ops.normalization import batch_normalization as nn_batch_normalization, fused_batch_norm
@@ -19,6 +18,7 @@ from ..ops.shape_fns import constant_value
 from ..ops.state import assign_sub
 from ..shape import TensorShape
 from ..tensor import Tensor
+from .arguments import smart_cond
 from .base import InputSpec, Layer
 
 _FUSED_AXES = {(1, 4): "NCHW", (1, 5): "NCDHW", (3, 4): "NHWC", (4, 5): "NDHWC"}
@@ -32,11 +32,7 @@ def _static(pred):
     return bool(pred)
 
 
-def _smart_cond(pred, true_fn, false_fn):
-    value = _static(pred)
-    if value is None:
-        return cond(pred, true_fn, false_fn)
-    return true_fn() if value else false_fn()
+_smart_cond = smart_cond  # contrib's layers use it too
 
 
 class BatchNormalization(Layer):

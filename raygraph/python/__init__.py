@@ -34,7 +34,7 @@ MODULES = {
     "ops.special_math_ops": ("",), "ops.standard_ops": ("",), "ops.template": ("",), "ops.sort_ops": ("",),
     "ops.histogram_ops": ("",), "ops.script_ops": ("",), "ops.confusion_matrix": ("math", ""), "ops.ctc_ops": ("nn",),
     "ops.candidate_sampling_ops": ("nn", "random"), "ops.metrics": ("metrics",), "ops.losses.losses": ("losses",),
-    "summary.summary": ("summary",), "client.session": ("",), "client.timeline": ("client.timeline",),
+    "layers.utils": ("layers.arguments",), "summary.summary": ("summary",), "client.session": ("",), "client.timeline": ("client.timeline",),
     "platform.gfile": ("gfile",), "platform.tf_logging": ("logging",), "platform.flags": ("flags",),
     "platform.app": ("app",), "platform.test": ("test",), "platform.googletest": ("test",),
     "lib.io.tf_record": ("python_io",), "util.compat": ("compat",), "saved_model.saved_model": ("saved_model",),
@@ -47,8 +47,7 @@ MODULES = {
         "queue_runner", "queue_runner_impl", "input", "checkpoint_utils", "checkpoint_management",
         "sync_replicas_optimizer", "device_setter", "server_lib", "session_manager", "supervisor")},
 }
-RENAMED = {"framework.tensor_util": {"MakeNdarray": "make_ndarray", "constant_value": "get_static_value"},
-           "ops.gradients_impl": {"_gradients": "gradients"}}
+RENAMED = {"framework.tensor_util": {"MakeNdarray": "make_ndarray", "constant_value": "get_static_value"}}
 PACKAGES = {path.rsplit(".", i)[0] for path in MODULES for i in range(1, path.count(".") + 1)}
 
 
