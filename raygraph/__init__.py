@@ -1,5 +1,5 @@
 """raygraph: TensorFlow 1's graphs and sessions, run on Ray. `import raygraph as tf`."""
-from . import (app, bitwise, client, compat, contrib, data, debugging, dtypes, errors, flags, gfile,  # noqa: F401
+from . import (app, audio, bitwise, client, compat, contrib, data, debugging, dtypes, errors, flags, gfile,  # noqa: F401
                graph_util, image, initializers, io, layers, linalg, logging, losses, math, metrics, nest, nn, ops,
                python_io,
                queue, random, saved_model, sets, sparse, strings, summary, test, train)

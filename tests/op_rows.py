@@ -1619,6 +1619,12 @@ STRING_OPS = [
         lambda x: _each(lambda s: len(s.decode()), x, I32), [(WORDS,), (_s("é"),)]),
     Row("EncodeBase64", lambda tf, x: tf.encode_base64(x), lambda x: _each(_b64, x), [(WORDS,)]),
     Row("DecodeBase64", lambda tf, x: tf.decode_base64(tf.encode_base64(x)), lambda x: x, [(WORDS,)]),
+    Row("EncodeWav", lambda tf, x: tf.audio.decode_wav(tf.audio.encode_wav(x, 8000)).audio,  # int16 steps, clamped
+        lambda x: (np.clip(np.round(x * 32768), -32768, 32767) / 32768).astype(F32),
+        [(arr((4, 2), F32, -1.2, 1.2),), (arr((3, 1), F32, -1, 1),)], exact=False),
+    Row("DecodeWav", lambda tf, x: tf.audio.decode_wav(tf.audio.encode_wav(x, 8000), 3, 5).audio,  # last channel
+        lambda x: np.pad((np.round(x * 32768) / 32768)[:, [0, 1, 1]], [(0, 2), (0, 0)]).astype(F32),  # repeated
+        [(arr((3, 2), F32, -1, 1),)]),
     Row("StringToHashBucket", lambda tf, x: tf.string_to_hash_bucket(x, 7),
         _hash_ref(lambda f, s: f.hash64(s)), [(WORDS,)]),
     Row("StringToHashBucketFast", lambda tf, x: tf.string_to_hash_bucket_fast(x, 7),

@@ -176,8 +176,16 @@ def _summaries(tf):
     def check(s):
         tags = [v.tag for v in summary_pb2.Summary.FromString(s.run(merged)).value]
         assert tags == ["loss", "h", "img/image/0", "t"], tags
-    return dict.fromkeys(["ScalarSummary", "HistogramSummary", "ImageSummary", "TensorSummaryV2", "MergeSummary"],
-                         check)
+    clips = tf.summary.audio("snd", tf.constant([[0.5, -0.25]]), 8000)  # AudioSummaryV2: WAV clips, the
+    decoded = tf.audio.decode_wav(tf.placeholder(tf.string, name="wav"))  # round trip checked in cases_audio.py
+
+    def check_audio(s):
+        clip = summary_pb2.Summary.FromString(s.run(clips)).value[0]
+        assert (clip.tag, clip.audio.sample_rate, clip.audio.length_frames) == ("snd/audio/0", 8000, 2), clip
+        wav = s.run(decoded, {"wav:0": clip.audio.encoded_audio_string})
+        assert wav.audio.ravel().tolist() == [0.5, -0.25] and wav.sample_rate == 8000, wav
+    return {**dict.fromkeys(["ScalarSummary", "HistogramSummary", "ImageSummary", "TensorSummaryV2", "MergeSummary"],
+                            check), "AudioSummaryV2": check_audio}
 
 
 def _training(tf):

@@ -41,9 +41,9 @@ LAYERS = [
      "ops.sequences", "ops.identities", "ops.sorting", "ops.histograms", "ops.fft", "ops.scatter_nd", "ops.quantize", "ops.permutations", "ops.sparse_matmul", "ops.hashing", "ops.patches", "ops.conv_general", "ops.edit_distance", "ops.ctc",
      "ops.io", "ops.image", "ops.color", "ops.boxes", "ops.box_suppression", "ops.glimpse", "ops.box_proposals", "ops.crop_sampling", "ops.parsing", "ops.script", "ops.summary", "ops.strings",
      "ops.regexes", "ops.string_joins", "ops.printing", "ops.session_handles", "ops.training", "ops.queues", "ops.accumulators",
-     "ops.serialization", "ops.image_codecs", "ops.sequence_examples", "ops.proto_codecs", "ops.readers", "ops", "ops.quantized", "ops.quantized_nn", "quantization"],
+     "ops.serialization", "ops.image_codecs", "ops.sequence_examples", "ops.proto_codecs", "ops.readers", "ops", "ops.quantized", "ops.quantized_nn", "quantization", "ops.audio"],
     # TF's namespaces over the op families
-    ["math", "sparse", "bitwise", "io", "losses", "functional", "debugging",
+    ["audio", "math", "sparse", "bitwise", "io", "losses", "functional", "debugging",
      "linear_operator.base", "linear_operator.dense", "linear_operator.diagonal", "linear_operator.composite", "linear_operator.structured",
      "linear_operator.circulant",
      "linear_operator", "linalg", "queue", "image_core",

@@ -1,32 +1,32 @@
 """Summary ops: each yields a serialized `Summary` protobuf as a scalar string tensor, for a FileWriter.
 
-ScalarSummary, HistogramSummary (TensorFlow's exponential buckets), ImageSummary (PNGs) and
-TensorSummaryV2 make one;
-MergeSummary concatenates several. The Python API (`tf.summary.scalar` ...) is in raygraph/summary.
+ScalarSummary, HistogramSummary (TensorFlow's exponential buckets), ImageSummary (PNGs) and TensorSummaryV2
+make one (AudioSummaryV2, of WAV clips, is in audio.py); MergeSummary concatenates several. The Python API
+(`tf.summary.scalar` ...) is in raygraph/summary.
 """
 import sys
 
 import numpy as np
-from tensorboard.compat.proto import summary_pb2
+from tensorboard.compat.proto import summary_pb2, tensor_pb2
 
 from .. import dtypes
 from ..errors import InvalidArgumentError
+from ..graph_def import shape_proto, tensor_proto
 from ..shape import TensorShape
 from .registry import NOT_DIFFERENTIABLE, REALS, op
-from ..graph_def import tensor_proto
 
 
-def _text(tag):
+def tag_text(tag):
     if isinstance(tag, np.ndarray):
         tag = tag.reshape(-1)[0] if tag.size == 1 else tag
     return tag.decode() if isinstance(tag, bytes) else str(tag)
 
 
-def _string_scalar(inputs, attrs):
+def string_scalar(inputs, attrs):
     return dtypes.string, TensorShape._raw(())
 
 
-def _serialized(summary):
+def serialized_summary(summary):
     return np.array(summary.SerializeToString(), dtype=object)
 
 
@@ -38,11 +38,11 @@ def _scalar_kernel(a, tags, values):
                                    f"{list(values.shape)}")
     summary = summary_pb2.Summary()
     for tag, value in zip(tags.reshape(-1), values.reshape(-1)):
-        summary.value.add(tag=_text(tag), simple_value=float(value))
-    return _serialized(summary)
+        summary.value.add(tag=tag_text(tag), simple_value=float(value))
+    return serialized_summary(summary)
 
 
-op("ScalarSummary", "tags:string, values:T", kernel=_scalar_kernel, shape=_string_scalar, grad=NOT_DIFFERENTIABLE,
+op("ScalarSummary", "tags:string, values:T", kernel=_scalar_kernel, shape=string_scalar, grad=NOT_DIFFERENTIABLE,
    T=REALS)
 
 
@@ -84,15 +84,15 @@ def histogram_proto(values):
 def _histogram_kernel(a, tag, values):
     v = np.asarray(values, dtype=np.float64)
     if np.isnan(v).any():
-        raise InvalidArgumentError(None, None, f"Nan in summary histogram for: {_text(tag)}")
+        raise InvalidArgumentError(None, None, f"Nan in summary histogram for: {tag_text(tag)}")
     if np.isinf(v).any():
-        raise InvalidArgumentError(None, None, f"Infinity in summary histogram for: {_text(tag)}")
+        raise InvalidArgumentError(None, None, f"Infinity in summary histogram for: {tag_text(tag)}")
     summary = summary_pb2.Summary()
-    summary.value.add(tag=_text(tag), histo=histogram_proto(v))
-    return _serialized(summary)
+    summary.value.add(tag=tag_text(tag), histo=histogram_proto(v))
+    return serialized_summary(summary)
 
 
-op("HistogramSummary", "tag:string, values:T", kernel=_histogram_kernel, shape=_string_scalar,
+op("HistogramSummary", "tag:string, values:T", kernel=_histogram_kernel, shape=string_scalar,
    grad=NOT_DIFFERENTIABLE, T=REALS)
 
 
@@ -120,6 +120,7 @@ def _as_uint8(images, bad_color):
 
 def _png(image):
     import io
+
     from PIL import Image
     buffer = io.BytesIO()
     Image.fromarray(image[:, :, 0] if image.shape[-1] == 1 else image).save(buffer, format="PNG")
@@ -131,31 +132,43 @@ def _image_kernel(a, tag, tensor):
     if images.ndim != 4 or images.shape[-1] not in (1, 3, 4):
         raise InvalidArgumentError(None, None, f"Tensor must be 4-D with last dim 1, 3, or 4, not "
                                    f"{list(images.shape)}")
-    max_images, base = a.get("max_images", 3), _text(tag)
+    max_images, base = a.get("max_images", 3), tag_text(tag)
     pixels = _as_uint8(images[:max_images], np.asarray(a.get("bad_color", [255, 0, 0, 255]), np.uint8))
     summary = summary_pb2.Summary()
     for i, image in enumerate(pixels):
         value = summary.value.add(tag=f"{base}/image/{i}" if max_images > 1 else f"{base}/image")
         value.image.height, value.image.width, value.image.colorspace = image.shape
         value.image.encoded_image_string = _png(image)
-    return _serialized(summary)
+    return serialized_summary(summary)
 
 
-op("ImageSummary", "tag:string, tensor:T", kernel=_image_kernel, shape=_string_scalar, grad=NOT_DIFFERENTIABLE,
+op("ImageSummary", "tag:string, tensor:T", kernel=_image_kernel, shape=string_scalar, grad=NOT_DIFFERENTIABLE,
    T=(dtypes.uint8, dtypes.float32, dtypes.float16, dtypes.float64))
 
 
 # ----- tensors (text) and merging ----------------------------------------------------------------------
+def _content_proto(value, dtype):
+    """TF's AsProtoTensorContent: a TensorProto with raw bytes even for one element (strings: string_val)."""
+    if dtype is dtypes.string:
+        return tensor_proto(value, dtype)
+    return tensor_pb2.TensorProto(dtype=dtype.as_datatype_enum, tensor_shape=shape_proto(value.shape),
+                                  tensor_content=np.ascontiguousarray(value, dtype.as_numpy_dtype).tobytes())
+
+
 def _tensor_summary_kernel(a, tag, tensor, serialized_metadata):
+    if np.ndim(tag) != 0:
+        raise InvalidArgumentError(None, None, "tag must be scalar")
+    if np.ndim(serialized_metadata) != 0:
+        raise InvalidArgumentError(None, None, "serialized_summary_metadata must be scalar")
     summary = summary_pb2.Summary()
-    value = summary.value.add(tag=_text(tag))
+    value = summary.value.add(tag=tag_text(tag))
+    value.tensor.CopyFrom(_content_proto(np.asarray(tensor), a["T"]))
     value.metadata.ParseFromString(bytes(np.asarray(serialized_metadata, dtype=object)[()]))
-    value.tensor.CopyFrom(tensor_proto(np.asarray(tensor), a["T"]))
-    return _serialized(summary)
+    return serialized_summary(summary)
 
 
 op("TensorSummaryV2", "tag:string, tensor:T, serialized_summary_metadata:string", kernel=_tensor_summary_kernel,
-   shape=_string_scalar, grad=NOT_DIFFERENTIABLE)
+   shape=string_scalar, grad=NOT_DIFFERENTIABLE)
 
 
 def _merge_kernel(a, *inputs):
@@ -172,7 +185,7 @@ def _merge_kernel(a, *inputs):
                     raise InvalidArgumentError(None, None, f"Duplicate tag {value.tag} found in summary inputs")
                 seen.add(value.tag)
                 merged.value.add().CopyFrom(value)
-    return _serialized(merged)
+    return serialized_summary(merged)
 
 
-op("MergeSummary", "inputs:*string", kernel=_merge_kernel, shape=_string_scalar, grad=NOT_DIFFERENTIABLE)
+op("MergeSummary", "inputs:*string", kernel=_merge_kernel, shape=string_scalar, grad=NOT_DIFFERENTIABLE)

@@ -1,4 +1,5 @@
-"""`tf.summary.scalar`, `histogram`, `image`, `text`, `merge`, `merge_all`: ops yielding Summary protobufs.
+"""`tf.summary.scalar`, `histogram`, `image`, `audio`, `text`, `tensor_summary`, `merge`, `merge_all`: ops
+yielding Summary protobufs; `get_summary_description`, `all_v2_summary_ops` and `initialize`.
 
 Each summary op is named by its (name-scoped, uniquified) scope, which is also its tag, and joins the
 SUMMARIES collection unless `collections` says otherwise.
@@ -6,7 +7,11 @@ SUMMARIES collection unless `collections` says otherwise.
 import contextlib
 import re
 
-from ..convert import constant
+from google.protobuf import json_format
+from tensorboard.compat.proto import summary_pb2
+
+from .. import dtypes
+from ..convert import constant, convert_to_tensor
 from ..default_graph import add_to_collection, get_collection, name_scope
 from ..graph import GraphKeys
 from ..ops.registry import apply_op
@@ -63,16 +68,61 @@ def image(name, tensor, max_outputs=3, collections=None, family=None):
     return val
 
 
+def audio(name, tensor, sample_rate, max_outputs=3, collections=None, family=None):
+    """A Summary with up to `max_outputs` WAV clips of the [batch, frames(, channels)] float32 `tensor` in
+    [-1, 1], tagged `<tag>/audio/<i>` (`<tag>/audio` if max_outputs is 1)."""
+    with summary_scope(name, family, values=[tensor]) as (tag, scope):
+        sample_rate = convert_to_tensor(sample_rate, dtype=dtypes.float32, name="sample_rate")
+        if max_outputs < 1:
+            raise ValueError(f"Attr 'max_outputs' of 'AudioSummaryV2' Op passed {max_outputs} less than minimum 1.")
+        val = apply_op("AudioSummaryV2", [constant(tag, name="tag"), tensor, sample_rate],
+                       {"max_outputs": max_outputs}, name=scope)
+        _collect(val, collections, [GraphKeys.SUMMARIES])
+    return val
+
+
 def text(name, tensor, collections=None):
     """A Summary holding the string `tensor`, for TensorBoard's Text tab."""
-    from tensorboard.compat.proto import summary_pb2
+    if tensor.dtype != dtypes.string:
+        raise ValueError(f"Expected tensor {tensor.name} to have dtype string, got {tensor.dtype}")
     metadata = summary_pb2.SummaryMetadata(plugin_data=summary_pb2.SummaryMetadata.PluginData(plugin_name="text"))
-    with summary_scope(name, values=[tensor]) as (tag, scope):
-        val = apply_op("TensorSummaryV2", [constant(tag, name="tag"), tensor,
-                                           constant(metadata.SerializeToString(), name="serialized_summary_metadata")],
+    return tensor_summary(name, tensor, collections=collections, summary_metadata=metadata)
+
+
+def tensor_summary(name, tensor, summary_description=None, collections=None, summary_metadata=None, family=None,
+                   display_name=None):
+    """A Summary holding `tensor` itself (a TensorProto) and `summary_metadata` (with the description and
+    display name set when given)."""
+    metadata = summary_pb2.SummaryMetadata() if summary_metadata is None else summary_metadata
+    if summary_description is not None:
+        metadata.summary_description = summary_description
+    if display_name is not None:
+        metadata.display_name = display_name
+    with summary_scope(name, family, values=[tensor]) as (tag, scope):
+        val = apply_op("TensorSummaryV2", [constant(tag, name="tag"), tensor, metadata.SerializeToString()],
                        {}, name=scope)
         _collect(val, collections, [GraphKeys.SUMMARIES])
     return val
+
+
+def get_summary_description(node_def):
+    """The SummaryDescription in the `description` attr (JSON) of a TensorSummary op's NodeDef."""
+    if node_def.op != "TensorSummary":
+        raise ValueError(f"Can't get_summary_description on {node_def.op}")
+    description = summary_pb2.SummaryDescription()
+    json_format.Parse(node_def.attr["description"].s.decode(), description)
+    return description
+
+
+def all_v2_summary_ops():
+    """The V2-style summary ops of the default graph (its `_SUMMARY_V2` collection); TF1 summaries are not."""
+    return get_collection("_SUMMARY_V2")
+
+
+def initialize(graph=None, session=None):
+    """TF's initializer of the default V2 summary writer; raygraph has no V2 summary writers, so, like TF without
+    one, it raises RuntimeError."""
+    raise RuntimeError("No default tf.contrib.summary.SummaryWriter found")
 
 
 def merge(inputs, collections=None, name=None):
