@@ -180,6 +180,7 @@ from .variables import VariableAggregation, VariableSynchronization  # noqa: E40
 from .ops.accumulators import ConditionalAccumulatorBase  # noqa: E402,F401
 from .lookup_tables import initialize_all_tables, tables_initializer  # noqa: E402,F401
 from .variable_scope import no_regularizer  # noqa: E402,F401
+from . import lookup  # noqa: E402,F401
 from .default_graph import op_scope  # noqa: E402,F401
 from .initializers import UniformUnitScaling as uniform_unit_scaling_initializer  # noqa: E402,F401
 NoGradient = no_gradient

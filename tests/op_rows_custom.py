@@ -998,3 +998,33 @@ def _quantized_nn(tf):
 
 
 CUSTOM.append(_quantized_nn)
+
+
+def _lookup_tables(tf):
+    """A hash table filled from tensors (LookupTableImportV2, and the raw InitializeTableV2) and from a text file,
+    looked up, sized and exported (their graphs, values and errors against TF's: cases_lookup.py)."""
+    import os
+    import tempfile
+    path = os.path.join(tempfile.mkdtemp(), "vocab.txt")
+    with open(path, "w") as f:
+        f.write("red\ngreen\n")
+    table = tf.lookup.StaticHashTable(tf.lookup.KeyValueTensorInitializer(["a", "b"], tf.constant([1, 2], tf.int64)), -1)
+    text = tf.lookup.StaticHashTable(tf.lookup.TextFileInitializer(path, tf.string, -2, tf.int64, -1), -1)
+    handle = raw(tf, "HashTableV2", [], {"key_dtype": tf.int64, "value_dtype": tf.float32, "shared_name": "t"})
+    init = raw(tf, "InitializeTableV2", [handle, tf.constant([3, 4], tf.int64), tf.constant([0.5, 1.5])])
+    find = raw(tf, "LookupTableFindV2", [handle, tf.constant([[4, 5]], tf.int64), 0.0], {"Tin": tf.int64,
+                                                                                      "Tout": tf.float32})
+    keys, values = table.export()
+
+    def check(s):
+        s.run([tf.tables_initializer(), init])
+        assert s.run(table.lookup(tf.constant([["b", "z"]]))).tolist() == [[2, -1]]
+        assert s.run(text.lookup(tf.constant(["green", "red", "x"]))).tolist() == [1, 0, -1]
+        assert s.run([table.size(), text.size()]) == [2, 2]
+        assert sorted(zip(*s.run([keys, values]))) == [(b"a", 1), (b"b", 2)]
+        assert s.run(find).tolist() == [[1.5, 0.0]]
+    return dict.fromkeys(["HashTableV2", "LookupTableImportV2", "InitializeTableV2", "InitializeTableFromTextFileV2",
+                          "LookupTableFindV2", "LookupTableSizeV2", "LookupTableExportV2"], check)
+
+
+CUSTOM.append(_lookup_tables)
