@@ -198,3 +198,4 @@ from .partitioners import (create_partitioned_variables, fixed_size_partitioner,
 from .batching import nondifferentiable_batch_function  # noqa: E402,F401
 dtypes.complex, dtypes.saturate_cast = complex, saturate_cast  # ops defined above dtypes (ops/complex.py...)
 math.confusion_matrix = confusion_matrix  # defined in metrics.py, above tf.math
+from . import distributions  # noqa: E402,F401

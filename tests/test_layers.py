@@ -49,7 +49,13 @@ LAYERS = [
      "linear_operator", "linalg", "queue", "image_core",
      "image_color", "image_geometry", "image", "sets", "strings",
      # framework-level helpers over the op families (specs, tensor protos, ragged's missing names, tables)
-     "type_spec", "ragged", "tensor_util", "lookup_tables"],
+     "type_spec", "ragged", "tensor_util", "lookup_tables",
+     # tf.distributions (TF1's probability distributions over the op families)
+     "distributions.kullback_leibler", "distributions.util", "distributions.special_math",
+     "distributions.distribution", "distributions.normal", "distributions.uniform", "distributions.bernoulli",
+     "distributions.categorical", "distributions.gamma", "distributions.exponential", "distributions.laplace",
+     "distributions.beta", "distributions.student_t", "distributions.dirichlet", "distributions.multinomial",
+     "distributions.dirichlet_multinomial", "distributions"],
     # tf.data: dataset recipes (what a device iterates), graph functions, the dataset and iterator ops, the API
     ["data.sources", "data.pipeline", "data.transforms", "data.rows", "data.cardinality", "data.resource",
      "data.structure", "data.function", "data.ops", "data.iterator", "data.options", "data.specs", "data.dataset",
