@@ -155,7 +155,7 @@ def assert_greater_equal(x, y, data=None, summarize=None, message=None, name=Non
 
 def assert_near(x, y, rtol=None, atol=None, data=None, summarize=None, message=None, name=None):
     """An op failing the step unless |x - y| < atol + rtol * |y| everywhere (default tolerances 10 eps)."""
-    message = message or ""
+    message = _message_prefix(message)
     with name_scope(name, "assert_near", [x, y, rtol, atol, data]):
         x = convert_to_tensor(x, name="x")
         y = convert_to_tensor(y, name="y", dtype=x.dtype)
