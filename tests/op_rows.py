@@ -2163,6 +2163,20 @@ ARRAY_MORE += [Row("TensorScatter" + k, lambda tf, x, i, u, k=k: getattr(tf, "te
                    _ts_ref(k), _TS_CASES, grad=True) for k in ("Update", "Add", "Sub", "Max", "Min")]
 GRAD_EXEMPT.update({t: "complex input: tests/tf_recorded/cases_arrays.py fft_gradients"
                     for t in ("FFT", "IFFT", "FFT2D", "IFFT2D", "FFT3D", "IFFT3D")})
+_RX, _RX3 = arr((2, 6)), arr((2, 3, 4, 5), F32)  # tf.signal's real-input DFTs (raygraph/ops/signal_ops.py)
+ARRAY_MORE += [
+    Row("RFFT", lambda tf, x: tf.signal.rfft(x, [8]), lambda x: np.fft.rfft(x, 8), [(_RX,)]),
+    Row("IRFFT", lambda tf, x: tf.signal.irfft(x, [7]), lambda x: np.fft.irfft(x, 7), [(np.fft.rfft(_RX),)]),
+    Row("RFFT2D", lambda tf, x: tf.signal.rfft2d(x), lambda x: np.fft.rfft2(x).astype(np.complex64), [(_RX3,)]),
+    Row("IRFFT2D", lambda tf, x: tf.signal.irfft2d(x, [4, 5]), lambda x: np.fft.irfft2(x, (4, 5)).astype(F32),
+        [(np.fft.rfft2(_RX3).astype(np.complex64),)]),
+    Row("RFFT3D", lambda tf, x: tf.signal.rfft3d(x, [3, 4, 6]), lambda x: np.fft.rfftn(x, (3, 4, 6), (1, 2, 3)),
+        [(_RX3.astype(F64),)]),
+    Row("IRFFT3D", lambda tf, x: tf.signal.irfft3d(x), lambda x: np.fft.irfftn(x, (3, 4, 4), (1, 2, 3)),
+        [(np.fft.rfftn(_RX3.astype(F64), axes=(1, 2, 3)),)]),
+]
+GRAD_EXEMPT.update({t: "complex output or input: tests/tf_recorded/cases_signal.py rfft_gradients"
+                    for t in ("RFFT", "IRFFT", "RFFT2D", "IRFFT2D")})
 GRAD_EXEMPT.update({t: "float32 only: tests/tf_recorded/cases_arrays.py fake_quant_gradients"
                     for t in ("FakeQuantWithMinMaxArgs", "FakeQuantWithMinMaxVars", "FakeQuantWithMinMaxVarsPerChannel")})
 GRAD_EXEMPT.update({t: "piecewise constant (no differences to check): op_rows_custom._quantized and tests/tf_recorded/"

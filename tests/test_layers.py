@@ -47,7 +47,7 @@ LAYERS = [
      "linear_operator.base", "linear_operator.dense", "linear_operator.diagonal", "linear_operator.composite", "linear_operator.structured",
      "linear_operator.circulant",
      "linear_operator", "linalg", "queue", "image_core",
-     "image_color", "image_geometry", "image", "sets", "strings",
+     "image_color", "image_geometry", "image", "sets", "strings", "ops.signal_ops", "signal", "spectral",
      # framework-level helpers over the op families (specs, tensor protos, ragged's missing names, tables)
      "type_spec", "ragged", "tensor_util", "lookup_tables",
      # tf.distributions (TF1's probability distributions over the op families)
