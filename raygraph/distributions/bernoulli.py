@@ -1,6 +1,6 @@
 """`tf.distributions.Bernoulli`: 0/1 outcomes with P(1) = probs = sigmoid(logits)."""
 from .. import dtypes
-from ..convert import constant, convert_to_tensor
+from ..convert import convert_to_tensor
 from ..default_graph import name_scope
 from ..ops.array import identity
 from ..ops.array import shape as shape_op
@@ -9,11 +9,10 @@ from ..ops.joining import concat
 from ..ops.math import cast, less, sigmoid
 from ..ops.nn import sigmoid_cross_entropy_with_logits, softplus
 from ..ops.random import random_uniform
-from ..shape import TensorShape
 from . import distribution, kullback_leibler, util
 
 
-class Bernoulli(distribution.Distribution):
+class Bernoulli(distribution.ScalarEvent):
     """Bernoulli(logits or probs); samples and the mode have `dtype` (int32 by default)."""
 
     def __init__(self, logits=None, probs=None, dtype=dtypes.int32, validate_args=False, allow_nan_stats=True,
@@ -39,11 +38,6 @@ class Bernoulli(distribution.Distribution):
     def _batch_shape(self):
         return self._logits.get_shape()
 
-    def _event_shape_tensor(self):
-        return constant([], dtype=dtypes.int32)
-
-    def _event_shape(self):
-        return TensorShape([])
 
     def _sample_n(self, n, seed=None):
         new_shape = concat([[n], self.batch_shape_tensor()], 0)

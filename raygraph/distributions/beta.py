@@ -2,7 +2,7 @@
 import numpy as np
 
 from .. import dtypes
-from ..convert import constant, convert_to_tensor
+from ..convert import convert_to_tensor
 from ..default_graph import name_scope
 from ..ops.array import shape as shape_op
 from ..ops.checks import assert_less, assert_positive, assert_same_float_dtype
@@ -13,11 +13,10 @@ from ..ops.nn import softplus
 from ..ops.random import random_gamma
 from ..ops.slicing import where_v2
 from ..ops.special import betainc, digamma, lgamma, xlogy
-from ..shape import TensorShape
 from . import distribution, kullback_leibler, util
 
 
-class Beta(distribution.Distribution):
+class Beta(distribution.ScalarEvent):
     """Beta with density x**(c1 - 1) (1 - x)**(c0 - 1) / B(c1, c0)."""
 
     def __init__(self, concentration1=None, concentration0=None, validate_args=False, allow_nan_stats=True,
@@ -50,11 +49,6 @@ class Beta(distribution.Distribution):
     def _batch_shape(self):
         return self.total_concentration.get_shape()
 
-    def _event_shape_tensor(self):
-        return constant([], dtype=dtypes.int32)
-
-    def _event_shape(self):
-        return TensorShape([])
 
     def _sample_n(self, n, seed=None):
         expanded_concentration1 = ones_like(self.total_concentration, dtype=self.dtype) * self.concentration1

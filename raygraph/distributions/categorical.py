@@ -35,7 +35,7 @@ def _broadcast_cat_event_and_params(event, params, base_dtype):
     return event, params
 
 
-class Categorical(distribution.Distribution):
+class Categorical(distribution.ScalarEvent):
     """Categorical(logits or probs); samples, cdf argument and mode have `dtype` (int32 by default)."""
 
     def __init__(self, logits=None, probs=None, dtype=dtypes.int32, validate_args=False, allow_nan_stats=True,
@@ -80,11 +80,6 @@ class Categorical(distribution.Distribution):
     def _batch_shape(self):
         return self.logits.get_shape()[:-1]
 
-    def _event_shape_tensor(self):
-        return constant([], dtype=dtypes.int32)
-
-    def _event_shape(self):
-        return TensorShape([])
 
     def _sample_n(self, n, seed=None):
         if self.logits.get_shape().ndims == 2:

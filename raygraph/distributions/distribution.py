@@ -7,10 +7,11 @@ import contextlib
 import numpy as np
 
 from .. import dtypes
-from ..convert import convert_to_tensor
+from ..convert import constant, convert_to_tensor
 from ..default_graph import name_scope
-from ..ops.array import rank, reshape
+from ..ops.array import broadcast_dynamic_shape, rank, reshape
 from ..ops.array import shape as shape_op
+from ..ops.identities import broadcast_static_shape
 from ..ops.joining import concat
 from ..ops.math import equal, exp, log, log1p, sqrt, square
 from ..ops.reduction import reduce_prod
@@ -325,3 +326,29 @@ class Distribution:
         if shape.get_shape().ndims is not None and shape.get_shape().dims[0].value is not None:
             return shape.get_shape().as_list() == [0]
         return equal(shape_op(shape)[0], 0)
+
+
+class ScalarEvent(Distribution):
+    """A distribution over scalars: an empty event shape, and (with `_batch_params`, the names of its parameters)
+    the batch shape broadcast from the parameters' shapes, as TF's scalar distributions each compute them."""
+
+    _batch_params = ()
+
+    def _batch_shape_tensor(self):
+        shapes = [shape_op(getattr(self, p)) for p in self._batch_params]
+        out = shapes[-1]
+        for s in reversed(shapes[:-1]):
+            out = broadcast_dynamic_shape(s, out)
+        return out
+
+    def _batch_shape(self):
+        out = TensorShape(None) if not self._batch_params else getattr(self, self._batch_params[0]).get_shape()
+        for p in self._batch_params[1:]:
+            out = broadcast_static_shape(out, getattr(self, p).get_shape())
+        return out
+
+    def _event_shape_tensor(self):
+        return constant([], dtype=dtypes.int32)
+
+    def _event_shape(self):
+        return TensorShape([])

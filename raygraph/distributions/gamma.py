@@ -2,25 +2,24 @@
 import numpy as np
 
 from .. import dtypes
-from ..convert import constant, convert_to_tensor
+from ..convert import convert_to_tensor
 from ..default_graph import control_dependencies, name_scope
-from ..ops.array import broadcast_dynamic_shape, identity
-from ..ops.array import shape as shape_op
+from ..ops.array import identity
 from ..ops.checks import assert_less, assert_positive, assert_same_float_dtype
 from ..ops.control import with_dependencies
 from ..ops.filling import fill, ones
-from ..ops.identities import broadcast_static_shape
 from ..ops.math import log, sqrt, square
 from ..ops.nn import softplus
 from ..ops.random import random_gamma
 from ..ops.slicing import where_v2
 from ..ops.special import digamma, igamma, lgamma, xlogy
-from ..shape import TensorShape
 from . import distribution, kullback_leibler
 
 
-class Gamma(distribution.Distribution):
+class Gamma(distribution.ScalarEvent):
     """Gamma with density rate**c x**(c - 1) exp(-rate x) / Gamma(c)."""
+
+    _batch_params = ("concentration", "rate")
 
     def __init__(self, concentration, rate, validate_args=False, allow_nan_stats=True, name="Gamma"):
         parameters = dict(locals())
@@ -41,17 +40,7 @@ class Gamma(distribution.Distribution):
     concentration = property(lambda self: self._concentration)
     rate = property(lambda self: self._rate)
 
-    def _batch_shape_tensor(self):
-        return broadcast_dynamic_shape(shape_op(self.concentration), shape_op(self.rate))
 
-    def _batch_shape(self):
-        return broadcast_static_shape(self.concentration.get_shape(), self.rate.get_shape())
-
-    def _event_shape_tensor(self):
-        return constant([], dtype=dtypes.int32)
-
-    def _event_shape(self):
-        return TensorShape([])
 
     def _sample_n(self, n, seed=None):
         return random_gamma(shape=[n], alpha=self.concentration, beta=self.rate, dtype=self.dtype, seed=seed)

@@ -4,24 +4,23 @@ import math
 import numpy as np
 
 from .. import dtypes
-from ..convert import constant, convert_to_tensor
+from ..convert import convert_to_tensor
 from ..default_graph import control_dependencies, name_scope
-from ..ops.array import broadcast_dynamic_shape, identity
-from ..ops.array import shape as shape_op
+from ..ops.array import identity
 from ..ops.checks import assert_positive, assert_same_float_dtype
 from ..ops.filling import zeros_like
-from ..ops.identities import broadcast_static_shape
 from ..ops.joining import concat
 from ..ops.math import abs as abs_op
 from ..ops.math import exp, log, log1p, sign
 from ..ops.nn import softplus
 from ..ops.random import random_uniform
-from ..shape import TensorShape
 from . import distribution, special_math
 
 
-class Laplace(distribution.Distribution):
+class Laplace(distribution.ScalarEvent):
     """Laplace(loc, scale), sampled by inverting the CDF at a uniform draw in (-1, 1)."""
+
+    _batch_params = ("loc", "scale")
 
     def __init__(self, loc, scale, validate_args=False, allow_nan_stats=True, name="Laplace"):
         parameters = dict(locals())
@@ -41,17 +40,7 @@ class Laplace(distribution.Distribution):
     loc = property(lambda self: self._loc)
     scale = property(lambda self: self._scale)
 
-    def _batch_shape_tensor(self):
-        return broadcast_dynamic_shape(shape_op(self.loc), shape_op(self.scale))
 
-    def _batch_shape(self):
-        return broadcast_static_shape(self.loc.get_shape(), self.scale.get_shape())
-
-    def _event_shape_tensor(self):
-        return constant([], dtype=dtypes.int32)
-
-    def _event_shape(self):
-        return TensorShape([])
 
     def _sample_n(self, n, seed=None):
         shape = concat([[n], self.batch_shape_tensor()], 0)

@@ -4,21 +4,20 @@ import math
 from .. import dtypes
 from ..convert import constant, convert_to_tensor
 from ..default_graph import control_dependencies, name_scope
-from ..ops.array import broadcast_dynamic_shape, identity
-from ..ops.array import shape as shape_op
+from ..ops.array import identity
 from ..ops.checks import assert_positive, assert_same_float_dtype
 from ..ops.filling import ones_like
-from ..ops.identities import broadcast_static_shape
 from ..ops.joining import concat
 from ..ops.math import log, square, squared_difference
 from ..ops.nn import softplus
 from ..ops.random import random_normal
-from ..shape import TensorShape
 from . import distribution, kullback_leibler, special_math
 
 
-class Normal(distribution.Distribution):
+class Normal(distribution.ScalarEvent):
     """N(loc, scale**2), sampled as loc + scale * random_normal."""
+
+    _batch_params = ("loc", "scale")
 
     def __init__(self, loc, scale, validate_args=False, allow_nan_stats=True, name="Normal"):
         parameters = dict(locals())
@@ -38,17 +37,7 @@ class Normal(distribution.Distribution):
     loc = property(lambda self: self._loc)
     scale = property(lambda self: self._scale)
 
-    def _batch_shape_tensor(self):
-        return broadcast_dynamic_shape(shape_op(self.loc), shape_op(self.scale))
 
-    def _batch_shape(self):
-        return broadcast_static_shape(self.loc.get_shape(), self.scale.get_shape())
-
-    def _event_shape_tensor(self):
-        return constant([], dtype=dtypes.int32)
-
-    def _event_shape(self):
-        return TensorShape([])
 
     def _sample_n(self, n, seed=None):
         shape = concat([[n], self.batch_shape_tensor()], 0)

@@ -2,14 +2,12 @@
 import numpy as np
 
 from .. import dtypes
-from ..convert import constant, convert_to_tensor
+from ..convert import convert_to_tensor
 from ..default_graph import control_dependencies, name_scope
-from ..ops.array import broadcast_dynamic_shape, identity
-from ..ops.array import shape as shape_op
+from ..ops.array import identity
 from ..ops.checks import assert_less, assert_positive, assert_same_float_dtype
 from ..ops.control import with_dependencies
 from ..ops.filling import fill, ones, ones_like
-from ..ops.identities import broadcast_static_shape
 from ..ops.joining import concat
 from ..ops.math import abs as abs_op
 from ..ops.math import floor, greater, less, log, log1p, rsqrt, square
@@ -17,12 +15,13 @@ from ..ops.nn import softplus
 from ..ops.random import random_gamma, random_normal
 from ..ops.slicing import where_v2
 from ..ops.special import betainc, digamma, lbeta, lgamma
-from ..shape import TensorShape
 from . import distribution, util
 
 
-class StudentT(distribution.Distribution):
+class StudentT(distribution.ScalarEvent):
     """StudentT(df, loc, scale), sampled as loc + scale * normal / sqrt(chi2(df) / df)."""
+
+    _batch_params = ("df", "loc", "scale")
 
     def __init__(self, df, loc, scale, validate_args=False, allow_nan_stats=True, name="StudentT"):
         parameters = dict(locals())
@@ -44,19 +43,7 @@ class StudentT(distribution.Distribution):
     loc = property(lambda self: self._loc)
     scale = property(lambda self: self._scale)
 
-    def _batch_shape_tensor(self):
-        return broadcast_dynamic_shape(shape_op(self.df),
-                                       broadcast_dynamic_shape(shape_op(self.loc), shape_op(self.scale)))
 
-    def _batch_shape(self):
-        return broadcast_static_shape(broadcast_static_shape(self.df.get_shape(), self.loc.get_shape()),
-                                      self.scale.get_shape())
-
-    def _event_shape_tensor(self):
-        return constant([], dtype=dtypes.int32)
-
-    def _event_shape(self):
-        return TensorShape([])
 
     def _sample_n(self, n, seed=None):
         shape = concat([[n], self.batch_shape_tensor()], 0)

@@ -2,23 +2,23 @@
 import math
 
 from .. import dtypes
-from ..convert import constant, convert_to_tensor
+from ..convert import convert_to_tensor
 from ..default_graph import control_dependencies, name_scope
 from ..ops.array import broadcast_dynamic_shape, identity
 from ..ops.array import shape as shape_op
 from ..ops.checks import assert_less, assert_same_float_dtype
 from ..ops.filling import ones, ones_like, zeros, zeros_like
-from ..ops.identities import broadcast_static_shape
 from ..ops.joining import concat
 from ..ops.math import is_nan, log, logical_or, square
 from ..ops.random import random_uniform
 from ..ops.slicing import where_v2
-from ..shape import TensorShape
 from . import distribution
 
 
-class Uniform(distribution.Distribution):
+class Uniform(distribution.ScalarEvent):
     """Uniform(low, high), sampled as low + (high - low) * random_uniform."""
+
+    _batch_params = ("low", "high")
 
     def __init__(self, low=0.0, high=1.0, validate_args=False, allow_nan_stats=True, name="Uniform"):
         parameters = dict(locals())
@@ -44,17 +44,7 @@ class Uniform(distribution.Distribution):
         with self._name_scope(name):
             return self.high - self.low
 
-    def _batch_shape_tensor(self):
-        return broadcast_dynamic_shape(shape_op(self.low), shape_op(self.high))
 
-    def _batch_shape(self):
-        return broadcast_static_shape(self.low.get_shape(), self.high.get_shape())
-
-    def _event_shape_tensor(self):
-        return constant([], dtype=dtypes.int32)
-
-    def _event_shape(self):
-        return TensorShape([])
 
     def _sample_n(self, n, seed=None):
         shape = concat([[n], self.batch_shape_tensor()], 0)
