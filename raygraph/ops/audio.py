@@ -13,7 +13,7 @@ import numpy as np
 from .. import dtypes
 from ..errors import InvalidArgumentError
 from ..shape import TensorShape
-from .registry import NOT_DIFFERENTIABLE, apply_op, op
+from .registry import NOT_DIFFERENTIABLE, apply_op, make_int, op
 from .shape_fns import with_rank
 from .summary import serialized_summary, string_scalar, summary_pb2, tag_text
 
@@ -208,20 +208,11 @@ op("AudioSummaryV2", "tag:string, tensor:float32, sample_rate:float32", kernel=_
 
 
 # ----- the functions (TF's generated wrappers) --------------------------------------------------------------
-def _make_int(value, arg):
-    try:
-        if isinstance(value, str):
-            raise TypeError
-        return int(value)
-    except (TypeError, ValueError):
-        raise TypeError(f"Expected int for argument '{arg}' not {value!r}.") from None
-
-
 def decode_wav(contents, desired_channels=-1, desired_samples=-1, name=None):
     """(audio [samples, channels] float32 in [-1, 1), sample_rate int32) of the 16-bit PCM WAV file `contents`;
     `desired_channels` / `desired_samples` (-1: as in the file) drop or repeat the last channel, crop or zero-pad."""
-    attrs = {"desired_channels": _make_int(desired_channels, "desired_channels"),
-             "desired_samples": _make_int(desired_samples, "desired_samples")}
+    attrs = {"desired_channels": make_int(desired_channels, "desired_channels"),
+             "desired_samples": make_int(desired_samples, "desired_samples")}
     return DecodeWav(*apply_op("DecodeWav", [contents], attrs, name=name))
 
 

@@ -10,7 +10,7 @@ import collections
 from .. import dtypes
 from ..errors import InvalidArgumentError
 from ..shape import TensorShape
-from .registry import NOT_DIFFERENTIABLE, apply_op, op
+from .registry import NOT_DIFFERENTIABLE, apply_op, make_int, op
 from .shape_fns import with_rank
 
 _Proposals = collections.namedtuple("GenerateBoundingBoxProposals", ["rois", "roi_probabilities"])
@@ -46,12 +46,7 @@ def generate_bounding_box_proposals(scores, bbox_deltas, image_info, anchors, nm
                                     min_size=16, post_nms_topn=300, name=None):
     """(rois, roi_probabilities): boxes decoded from `bbox_deltas` over `anchors`, filtered and non-max suppressed
     (GPU-only in TF: building works, running on a CPU raises InvalidArgumentError as TF does)."""
-    try:
-        if isinstance(post_nms_topn, str):
-            raise TypeError
-        topn = int(post_nms_topn)
-    except (ValueError, TypeError):
-        raise TypeError(f"Expected int for argument 'post_nms_topn' not {post_nms_topn!r}.") from None
+    topn = make_int(post_nms_topn, "post_nms_topn")
     return _Proposals(*apply_op("GenerateBoundingBoxProposals", [scores, bbox_deltas, image_info, anchors,
                                                                  nms_threshold, pre_nms_topn, min_size],
                                 {"post_nms_topn": topn}, name=name))

@@ -21,7 +21,7 @@ from ..shape import TensorShape
 from .conv import _output_size
 from .pooling import Geometry, _counts, _padded, _pads, _pooled, _pooled_dims
 from .quantized import F32, QUANTIZED, _error, _ints, _records, _round_away, _text
-from .registry import NO_GRADIENT_DEFINED, apply_op, op
+from .registry import NO_GRADIENT_DEFINED, apply_op, make_int, op
 from .shape_fns import _dt_name, with_rank
 
 _raw = TensorShape._raw
@@ -330,19 +330,10 @@ op("QuantizedConv2D", "input:Tinput, filter:Tfilter, min_input:float32, max_inpu
 
 
 # ----- the functions (TF's generated wrappers: tf.nn.quantized_*) ---------------------------------------------
-def _make_int(value, arg):
-    try:
-        if isinstance(value, str):
-            raise TypeError
-        return int(value)
-    except (TypeError, ValueError):
-        raise TypeError(f"Expected int for argument '{arg}' not {value!r}.") from None
-
-
 def _int_list(value, arg, fn):
     if not isinstance(value, (list, tuple)):
         raise TypeError(f"Expected list for '{arg}' argument to '{fn}' Op, not {value!r}.")
-    return [_make_int(v, arg) for v in value]
+    return [make_int(v, arg) for v in value]
 
 
 def _make_str(value, arg):

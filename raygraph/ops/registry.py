@@ -171,6 +171,16 @@ def apply_op(op_type, inputs, attrs=None, name=None, graph=None, num_outputs=Non
     return outputs[0] if len(outputs) == 1 else outputs
 
 
+def make_int(value, arg):
+    """An int attr as TF's generated wrappers take it (_execute.make_int): whatever int() takes, but a string."""
+    try:
+        if isinstance(value, str):
+            raise TypeError
+        return int(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"Expected int for argument '{arg}' not {value!r}.") from None
+
+
 def _colocated(g, ops, build):
     if not ops:
         return build()
