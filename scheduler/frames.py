@@ -66,7 +66,7 @@ def run_loop(attrs, binding, *inputs):
     def bind(node):
         b = bindings.get(node.name)
         if b is None:
-            b = bindings[node.name] = Binding(node.name, binding.variables, binding.locks, {}, binding.queues,
+            b = bindings[node.name] = Binding(node.name, binding.variables, binding.locks, {}, binding.shared,
                                               binding.device)
         return b
     used = loop.part.feeds

@@ -39,14 +39,14 @@ class VariableRef:
 class Binding:
     """What a stateful kernel sees: the device's variables, their locks, and a dict of state private to its op."""
 
-    __slots__ = ("name", "variables", "locks", "state", "queues", "device")
+    __slots__ = ("name", "variables", "locks", "state", "shared", "device")
 
-    def __init__(self, name, variables, locks, state, queues=None, device=""):
+    def __init__(self, name, variables, locks, state, shared=None, device=""):
         self.name = name
         self.variables = variables
         self.locks = locks
         self.state = state
-        self.queues = queues
+        self.shared = shared  # the device's shared resources (Resources.shared)
         self.device = device  # the device's name (a session handle names where its tensor lives)
 
 
@@ -63,21 +63,23 @@ class Resources:
     def __init__(self):
         self.variables = {}
         self.locks = Locks()
-        self.queues = {}  # (container, shared name) -> a queue (an object with cancel()), shared by every step
+        # (container, shared name[, kind]) -> a resource every step shares: a queue, reader, accumulator or table
+        # (an object with cancel(), which ends the steps blocked on it when the device drops it)
+        self.shared = {}
         self.device = ""  # the name of the device holding them
         self._bindings = {}
 
     def bind(self, node):
         b = self._bindings.get(node.name)
         if b is None:
-            b = self._bindings[node.name] = Binding(node.name, self.variables, self.locks, {}, self.queues,
+            b = self._bindings[node.name] = Binding(node.name, self.variables, self.locks, {}, self.shared,
                                                     self.device)
         return b
 
     def clear(self, containers=None):
         """Drops all state, or only the variables of the given containers."""
-        for key in [k for k in self.queues if containers is None or k[0] in containers]:
-            self.queues.pop(key).cancel()  # steps blocked on it end (CancelledError)
+        for key in [k for k in self.shared if containers is None or k[0] in containers]:
+            self.shared.pop(key).cancel()  # steps blocked on it end (CancelledError)
         if containers is None:
             self.variables.clear()
             self._bindings.clear()

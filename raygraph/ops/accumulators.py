@@ -1,7 +1,7 @@
 """Conditional accumulators (TF1's data_flow_ops): `ConditionalAccumulator` and `SparseConditionalAccumulator`,
 which SyncReplicasOptimizer aggregates the replicas' gradients in.
 
-An accumulator is a resource of its device, like a queue (`Resources.queues`, keyed by (container, shared
+An accumulator is a resource of its device, like a queue (`Resources.shared`, keyed by (container, shared
 name)). State: `step` (its global time step), `count` (gradients taken in since the last take) and the running
 sum (sparse: the sum per row and how many gradients held each row). A gradient whose local step is below `step`
 is stale and silently dropped. A take waits until `count >= num_required`, returns the mean (per row for sparse;
@@ -118,14 +118,14 @@ def _accumulator_kernel(sparse):
     def kernel(a, res):
         key = (a.get("container") or "", a.get("shared_name") or res.name)
         with res.locks[("accumulator",) + key]:
-            if key not in res.queues:
-                res.queues[key] = _Accumulator(key[1], a, sparse)
+            if key not in res.shared:
+                res.shared[key] = _Accumulator(key[1], a, sparse)
         return QueueHandle(key)
     return kernel
 
 
 def _get(res, handle):
-    acc = res.queues.get(handle.key)
+    acc = res.shared.get(handle.key)
     if acc is None:
         raise CancelledError(None, None, f"Accumulator {handle.key[1]} was closed with its session")
     return acc

@@ -1,6 +1,6 @@
 """Lookup tables (TF's lookup_ops): `HashTableV2` and the ops that fill, read, size and export it.
 
-A table is a resource of the device its op runs on, kept with the queues in `Resources.queues` under
+A table is a resource of the device its op runs on, kept in the device's `Resources.shared` (with its queues) under
 (container, shared name, "table"), so every step and every client of that device sees the same one; the
 ops taking its handle run on its device (resource inputs colocate). State of one table: `entries` (a dict
 of Python keys to values, in insertion order) and `initialized`. Once initialized it is read-only: a second
@@ -90,10 +90,10 @@ def _hash_table_kernel(a, res):
     if not name:
         name = res.name if a.get("use_node_name_sharing") else f"_{res.name}"  # "_": private to the op
     key = (a.get("container") or "", name, "table")
-    table = res.queues.get(key)
+    table = res.shared.get(key)
     if table is None:
         with res.locks[key]:
-            table = res.queues.setdefault(key, _Table(a["key_dtype"], a["value_dtype"]))
+            table = res.shared.setdefault(key, _Table(a["key_dtype"], a["value_dtype"]))
     if (table.key_dtype, table.value_dtype) != (a["key_dtype"], a["value_dtype"]):
         raise InvalidArgumentError(
             None, None, f"Conflicting key/value dtypes {_tf_name(a['key_dtype'])}->{_tf_name(a['value_dtype'])} "
@@ -102,7 +102,7 @@ def _hash_table_kernel(a, res):
 
 
 def _table(res, handle):
-    table = res.queues.get(handle.key)
+    table = res.shared.get(handle.key)
     if table is None:
         raise NotFoundError(None, None, f"Resource {handle.key[0] or 'localhost'}/{handle.key[1]}/"
                                         f"N10tensorflow6lookup15LookupInterfaceE does not exist.")

@@ -1,6 +1,6 @@
 """Queues (TF1's data_flow_ops): `FIFOQueue`, `RandomShuffleQueue`, `PaddingFIFOQueue`, `PriorityQueue`.
 
-A queue is a resource of the device its op runs on (`Resources.queues`, keyed by (container, shared
+A queue is a resource of the device its op runs on (`Resources.shared`, keyed by (container, shared
 name)), like a variable: every step and every client of that device sees the same one. The queue op
 yields a handle; enqueue/dequeue ops take it, and the planner puts them on the queue's device. A
 blocking enqueue or dequeue waits on the queue's condition in its step's thread, polling whether its step
@@ -203,10 +203,10 @@ class _PriorityQueue(_Queue):
 def _queue_kernel(cls):
     def kernel(a, res):
         key = (a.get("container") or "", a.get("shared_name") or res.name)
-        if key not in res.queues:   # (made once: every later run only names it, without the lock)
+        if key not in res.shared:   # (made once: every later run only names it, without the lock)
             with res.locks[("queue",) + key]:
-                if key not in res.queues:
-                    res.queues[key] = cls(f"_{next(_counter)}_{key[1]}", a)
+                if key not in res.shared:
+                    res.shared[key] = cls(f"_{next(_counter)}_{key[1]}", a)
         return QueueHandle(key)
     return kernel
 
@@ -224,7 +224,7 @@ class QueueHandle:
 
 
 def _queue(res, handle):
-    q = res.queues.get(handle.key)
+    q = res.shared.get(handle.key)
     if q is None:
         raise CancelledError(None, None, f"Queue {handle.key[1]} was closed with its session")
     return q

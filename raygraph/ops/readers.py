@@ -1,10 +1,10 @@
 """TF1's readers (io_ops.py): `TFRecordReader`, `TextLineReader`, `FixedLengthRecordReader`,
 `WholeFileReader`, `IdentityReader`, `LMDBReader` over `ReaderBase`.
 
-A reader is a resource of the device its op runs on (kept with the device's queues, keyed by (container,
-shared name)), like a queue: every step sees the same one. `read(queue)` takes the next work item (a file
-name) from a queue of that device when it has none, blocking as a dequeue does, and yields the records of
-that work one (key, value) at a time; OutOfRangeError once the queue is closed and drained.
+A reader is a resource of the device its op runs on (in the device's `Resources.shared` with its queues,
+keyed by (container, shared name)), like a queue: every step sees the same one. `read(queue)` takes the next
+work item (a file name) from a queue of that device when it has none, blocking as a dequeue does, and yields
+the records of that work one (key, value) at a time; OutOfRangeError once the queue is closed and drained.
 
 State of one reader: `work` (the current work item, or None), `records` (what is left of its records),
 `produced` and `completed` (TF's num_records_produced and num_work_units_completed), and `started` (the work
@@ -163,8 +163,8 @@ def _reader_kernel(cls):
     def kernel(a, res):
         key = (a.get("container") or "", a.get("shared_name") or res.name)
         with res.locks[("queue",) + key]:
-            if key not in res.queues:
-                res.queues[key] = cls(a)
+            if key not in res.shared:
+                res.shared[key] = cls(a)
         return ReaderHandle(key)
     return kernel
 
