@@ -77,7 +77,9 @@ class InternalModule(types.ModuleType):
         for path in self._namespaces:
             ns = _namespace(path)
             if hasattr(ns, public):
-                return getattr(ns, public)
+                value = getattr(ns, public)
+                setattr(self, name, value)  # found once: later reads are plain attribute reads
+                return value
         raise AttributeError(f"module {self.__name__!r} has no attribute {name!r} (raygraph looked for it in "
                              + ", ".join(f"tf.{n}" if n else "tf" for n in self._namespaces) + ")")
 
