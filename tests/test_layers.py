@@ -71,7 +71,7 @@ LAYERS = [
      "rnn_cell", "rnn", "nn", "contrib.framework", "contrib.conv_layers", "contrib.layers", "contrib.rnn", "contrib.seq2seq",
      "ops.lookup_ops", "lookup", "contrib.lookup",  # lookup tables: their ops, tf.lookup, contrib.lookup
      "contrib.training", "contrib.tensorboard.plugins.projector", "contrib.tensorboard.plugins",
-     "contrib.tensorboard", "contrib"],
+     "contrib.tensorboard", "contrib.learn.preprocessing", "contrib.learn", "contrib"],
     # training, summaries, SavedModels
     ["train.device_setter", "train.learning_rate_decay", "train.training_util", "train.optimizer",
      "train.optimizers", "train.checkpoint_management", "train.checkpoint_utils", "train.meta_graph", "train.saver",
