@@ -492,8 +492,23 @@ def _reverse_sequence_kernel(a, x, lengths):
     return out
 
 
+def _reverse_sequence_shape(inputs, a):
+    """TF's: seq_lengths a vector, both dims inside the input, the batch dim merged with seq_lengths' length."""
+    x, (n,) = inputs[0], with_rank(inputs[1], 1)
+    d = dims(x)
+    if d is None:
+        return x.dtype.base_dtype, unknown_shape()
+    for what, axis in (("batch_dim", a["batch_dim"]), ("seq_dim", a["seq_dim"])):
+        if axis >= len(d):
+            raise ValueError(f"{what} must be < input rank: {axis} vs. {len(d)}")
+    b = d[a["batch_dim"]]
+    if None not in (b, n) and b != n:
+        raise ValueError(f"Dimensions must be equal, but are {b} and {n}")
+    return x.dtype.base_dtype, TensorShape(d[:a["batch_dim"]] + (n if b is None else b,) + d[a["batch_dim"] + 1:])
+
+
 op("ReverseSequence", "input:T, seq_lengths:Tlen=int64", kernel=_reverse_sequence_kernel, Tlen="int32 int64",
-   shape=same_shape,
+   shape=_reverse_sequence_shape,
    grad=lambda op, g: [apply_op("ReverseSequence", [g, op.inputs[1]], {"seq_dim": op._attrs["seq_dim"],
                                                                       "batch_dim": op._attrs["batch_dim"]}), None])
 
