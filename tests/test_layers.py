@@ -78,6 +78,8 @@ LAYERS = [
      "train.server", "train.coordinator", "train.queue_runner", "train.input",
      "train.basic_session_run_hooks", "train.monitored_session", "train.session_manager", "train.supervisor", "train.sync_replicas_optimizer", "train.basic_loops", "train.server_def", "train.warm_starting", "train.unsupported", "train", "summary.summaries", "summary.writer", "summary", "saved_model.utils",
      "saved_model.signature_def_utils", "saved_model.builder", "saved_model.loader", "saved_model.main_op", "saved_model"],
+    # tf.contrib.slim: the contrib layers and variables over tf.train's loop and tf.metrics
+    ["contrib.slim.losses", "contrib.slim.metrics", "contrib.slim.learning", "contrib.slim"],
     # TF1's tools for tests and frozen graphs
     ["test", "graph_util"],
     # the package: `import raygraph as tf`

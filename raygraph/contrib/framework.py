@@ -1,4 +1,4 @@
-"""`tf.contrib.framework`: argument scopes and model variables, as TF 1.15 (and tf_slim after it) had them.
+"""`tf.contrib.framework`: argument scopes and the variable functions, as TF 1.15 (and tf_slim after it) had them.
 
 Argument scopes' state: a stack of scopes, each a dict {function key: {argument: default}}; the top one is
 current. `arg_scope` pushes a copy of the current scope updated with its defaults for the listed functions and
@@ -10,12 +10,17 @@ explicit keyword arguments win over the scope's defaults. A function's key is `s
 """
 import contextlib
 import functools
+import re
 
 from .. import dtypes
 from ..default_graph import add_to_collection, get_collection
 from ..default_graph import device as device_scope
 from ..graph import GraphKeys
-from ..variable_scope import get_variable, get_variable_scope
+from ..logging import warning
+from ..ops.array import placeholder
+from ..ops.control import group
+from ..variable_scope import VariableScope, get_variable, get_variable_scope
+from ..variables import Variable
 
 _ARG_STACK = [{}]
 _DECORATED = {}  # function key -> the names of the arguments arg_scope may set
@@ -127,3 +132,207 @@ def add_model_variable(var):
     """Adds `var` to MODEL_VARIABLES (once)."""
     if var not in get_collection(GraphKeys.MODEL_VARIABLES):
         add_to_collection(GraphKeys.MODEL_VARIABLES, var)
+
+
+def local_variable(initial_value, validate_shape=True, name=None, use_resource=None):
+    """A non-trainable variable in LOCAL_VARIABLES."""
+    return Variable(initial_value, trainable=False, collections=[GraphKeys.LOCAL_VARIABLES],
+                    validate_shape=validate_shape, use_resource=use_resource, name=name)
+
+
+def global_variable(initial_value, validate_shape=True, name=None, use_resource=None):
+    """A non-trainable variable in GLOBAL_VARIABLES."""
+    return Variable(initial_value, trainable=False, collections=[GraphKeys.GLOBAL_VARIABLES],
+                    validate_shape=validate_shape, use_resource=use_resource, name=name)
+
+
+# ----- finding variables ------------------------------------------------------------------------------------
+def get_variables(scope=None, suffix=None, collection=GraphKeys.GLOBAL_VARIABLES):
+    """The variables of `collection` whose names match `scope` (a prefix regex) and, then, end in `suffix`."""
+    if scope and isinstance(scope, VariableScope):
+        scope = scope.name
+    if suffix is not None:
+        if ":" not in suffix:
+            suffix += ":"
+        scope = (scope or "") + ".*" + suffix
+    return get_collection(collection, scope)
+
+
+def get_model_variables(scope=None, suffix=None):
+    return get_variables(scope, suffix, GraphKeys.MODEL_VARIABLES)
+
+
+def get_local_variables(scope=None, suffix=None):
+    return get_variables(scope, suffix, GraphKeys.LOCAL_VARIABLES)
+
+
+def get_trainable_variables(scope=None, suffix=None):
+    return get_variables(scope, suffix, GraphKeys.TRAINABLE_VARIABLES)
+
+
+def get_variables_to_restore(include=None, exclude=None):
+    """The global variables under the `include` scopes (all by default) and under none of the `exclude` scopes."""
+    if include is None:
+        included = get_variables()
+    else:
+        if not isinstance(include, (list, tuple)):
+            raise TypeError("include is provided but is not a list or a tuple.")
+        included = [v for scope in include for v in get_variables(scope)]
+    excluded = set()
+    if exclude is not None:
+        if not isinstance(exclude, (list, tuple)):
+            raise TypeError("exclude is provided but is not a list or a tuple.")
+        for scope in exclude:
+            excluded |= set(get_variables(scope))
+    return [v for v in included if v not in excluded]
+
+
+def get_variables_by_suffix(suffix, scope=None):
+    return get_variables(scope=scope, suffix=suffix)
+
+
+def get_variables_by_name(given_name, scope=None):
+    """The variables named `given_name` inside any scope."""
+    return get_variables(scope=scope, suffix="/" + given_name + ":|^" + given_name + ":")
+
+
+def get_unique_variable(var_op_name):
+    """The global variable whose op is named `var_op_name`."""
+    candidates = get_variables(scope=var_op_name)
+    if not candidates:
+        raise ValueError(f"Couldn't find variable {var_op_name}")
+    for candidate in candidates:
+        if candidate.op.name == var_op_name:
+            return candidate
+    raise ValueError(f"Variable {var_op_name} does not uniquely identify a variable")
+
+
+def get_variable_full_name(var):
+    """The name a checkpoint gives `var`: its op's, or its partitioned variable's for a slice."""
+    if var._save_slice_info:
+        return var._save_slice_info.full_name
+    return var.op.name
+
+
+def filter_variables(var_list, include_patterns=None, exclude_patterns=None, reg_search=True):
+    """The variables whose names match one of `include_patterns` (all if None) and none of `exclude_patterns`."""
+    matches = re.search if reg_search else re.match
+    included = list(var_list) if include_patterns is None else [
+        v for v in var_list if any(matches(p, v.name) for p in include_patterns)]
+    if exclude_patterns is None:
+        return included
+    return [v for v in included if not any(matches(p, v.name) for p in exclude_patterns)]
+
+
+# ----- the global step and assignments ----------------------------------------------------------------------
+def _train():
+    from .. import train  # contrib.framework comes before tf.train, whose forwarders these are
+    return train
+
+
+def assert_global_step(global_step_tensor):
+    _train().assert_global_step(global_step_tensor)
+
+
+def assert_or_get_global_step(graph=None, global_step_tensor=None):
+    if global_step_tensor is None:
+        return get_global_step(graph)
+    assert_global_step(global_step_tensor)
+    return global_step_tensor
+
+
+def get_global_step(graph=None):
+    return _train().get_global_step(graph)
+
+
+def create_global_step(graph=None):
+    return _train().create_global_step(graph)
+
+
+def get_or_create_global_step(graph=None):
+    return _train().get_or_create_global_step(graph)
+
+
+def _assign_placeholder(var, assign_ops):
+    value = placeholder(dtype=var.dtype.base_dtype, shape=var.get_shape(), name="placeholder/" + var.op.name)
+    assign_ops.append(var.assign(value))
+    return value
+
+
+def assign_from_values(var_names_to_values):
+    """(an op assigning each named global variable its value, the feed dict holding the values)."""
+    feed_dict, assign_ops = {}, []
+    for var_name, value in var_names_to_values.items():
+        found = get_collection(GraphKeys.GLOBAL_VARIABLES, var_name)
+        if not found:
+            raise ValueError(f"Variable {var_name} wasn't found")
+        if len(found) > 1:  # the collection's filter matches a prefix: look for the exact name
+            exact = [v for v in found if v.op.name == var_name]
+            if not exact:
+                raise ValueError(f"Variable {var_name} doesn't uniquely identify a variable")
+            found = exact
+        var = found[0]
+        feed_dict[_assign_placeholder(var, assign_ops)] = value.reshape(var.get_shape())
+    return group(*assign_ops), feed_dict
+
+
+def assign_from_values_fn(var_names_to_values):
+    """A function of a session that runs `assign_from_values`' assignments."""
+    assign_op, feed_dict = assign_from_values(var_names_to_values)
+    return lambda session: session.run(assign_op, feed_dict)
+
+
+def assign_from_checkpoint(model_path, var_list, ignore_missing_vars=False):
+    """(an op assigning the variables their values in the checkpoint at `model_path`, the feed dict holding them).
+
+    `var_list`: variables, or a dict {name in the checkpoint: variable or list of variables}."""
+    if isinstance(var_list, (tuple, list)):
+        grouped = {}
+        for var in var_list:
+            grouped.setdefault(get_variable_full_name(var), []).append(var)
+    else:
+        grouped = {k: list(v) if isinstance(v, (tuple, list)) else [v] for k, v in var_list.items()}
+    reader = _train().NewCheckpointReader(model_path)
+    feed_dict, assign_ops = {}, []
+    for ckpt_name, variables in grouped.items():
+        if not reader.has_tensor(ckpt_name):
+            if ignore_missing_vars:
+                warning(f"Checkpoint is missing variable [{ckpt_name}]")
+                continue
+            raise ValueError(f"Checkpoint is missing variable [{ckpt_name}]")
+        ckpt_value = reader.get_tensor(ckpt_name)
+        for var in variables:
+            value = _assign_placeholder(var, assign_ops)
+            info = var._save_slice_info
+            if info:
+                ckpt_slice = tuple(slice(start, start + size) for start, size in zip(info.var_offset, info.var_shape))
+                feed_dict[value] = ckpt_value[ckpt_slice].reshape(info.var_shape)
+                continue
+            if var.get_shape() != ckpt_value.shape:
+                raise ValueError(f"Total size of new array must be unchanged for {ckpt_name} lh_shape: "
+                                 f"[{ckpt_value.shape}], rh_shape: [{var.get_shape()}]")
+            feed_dict[value] = ckpt_value
+    return group(*assign_ops), feed_dict
+
+
+def assign_from_checkpoint_fn(model_path, var_list, ignore_missing_vars=False, reshape_variables=False):
+    """A function of a session that restores `var_list` from the checkpoint at `model_path` (with a Saver); None
+    when `ignore_missing_vars` leaves no variable to restore."""
+    if not var_list:
+        raise ValueError("var_list cannot be empty")
+    train = _train()
+    if ignore_missing_vars:
+        reader = train.NewCheckpointReader(model_path)
+        var_dict = var_list if isinstance(var_list, dict) else {var.op.name: var for var in var_list}
+        var_list = {}
+        for name, var in var_dict.items():
+            if reader.has_tensor(name):
+                var_list[name] = var
+            else:
+                warning(f"Variable {name} missing in checkpoint {model_path}")
+    if not var_list:
+        warning("No Variables to restore")
+        return None
+    saver = train.Saver(var_list, reshape=reshape_variables, write_version=train.SaverDef.V1)
+    return lambda session: saver.restore(session, model_path)
+
