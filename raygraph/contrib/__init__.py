@@ -3,9 +3,13 @@ arg scopes, `contrib.rnn`, `contrib.seq2seq`'s sequence loss)."""
 from . import framework, layers, learn, lookup, rnn, seq2seq, tensorboard, training  # noqa: F401
 
 
+# imported on first use: they stand on tf.train, which comes after tf.contrib (TF 1.15's contrib.losses and
+# contrib.metrics are the modules slim.losses and slim.metrics)
+_LATER = {"slim": ".slim", "losses": ".slim.losses", "metrics": ".slim.metrics"}
+
+
 def __getattr__(name):
-    """`tf.contrib.slim`, imported on first use: it stands on tf.train, which comes after tf.contrib."""
-    if name == "slim":
+    if name in _LATER:
         import importlib
-        return importlib.import_module(".slim", __name__)
+        return importlib.import_module(_LATER[name], __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
