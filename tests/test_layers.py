@@ -69,6 +69,7 @@ LAYERS = [
     ["layers.arguments", "layers.base", "layers.core", "layers.convolutional", "layers.pooling", "layers.normalization", "layers",
      # RNN cells and the unrolled RNNs; `nn` (TF's namespace) comes after them since it holds `nn.rnn_cell`
      "rnn_cell", "rnn", "nn", "contrib.framework", "contrib.conv_layers", "contrib.layers", "contrib.rnn", "contrib.seq2seq",
+     "contrib.crf", "contrib.legacy_seq2seq",
      "ops.lookup_ops", "lookup", "contrib.lookup",  # lookup tables: their ops, tf.lookup, contrib.lookup
      "contrib.training", "contrib.tensorboard.plugins.projector", "contrib.tensorboard.plugins",
      "contrib.tensorboard", "contrib.learn.preprocessing", "contrib.learn", "contrib"],
