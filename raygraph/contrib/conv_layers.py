@@ -1,21 +1,25 @@
 """`tf.contrib.layers`' convolutions and pooling as TF 1.15 built them (`convolution` and its 1-D/2-D/3-D forms,
-`convolution2d_transpose`, `separable_convolution2d`, `max_pool2d`, `avg_pool2d`), with what every contrib layer
-shares: the xavier default initializer, the getter making `tf.layers`' variables model variables under contrib's
-names (`kernel` -> `weights`, `bias` -> `biases`), and the named-output collections.
+`convolution2d_transpose`, `convolution3d_transpose`, `separable_convolution2d`, `convolution2d_in_plane`,
+`max_pool2d`, `avg_pool2d`, `max_pool3d`, `avg_pool3d`, `pool`), with what every contrib layer shares: the xavier
+default initializer, the getter making `tf.layers`' variables model variables under contrib's names (`kernel` ->
+`weights`, `bias` -> `biases`), and the named-output collections.
 
-Each layer is a `tf.layers` object made inside a contrib scope (`Conv`, `Conv2d_transpose`, `SeparableConv2d`: a
-variable scope; `MaxPool2D`, `AvgPool2D`: a name scope); after it come `normalizer_fn` (instead of the biases) and
-`activation_fn`."""
+Most layers are a `tf.layers` object made inside a contrib scope (`Conv`, `Conv2d_transpose`, `Conv3d_transpose`,
+`SeparableConv2d`: a variable scope; `MaxPool2D`, `AvgPool2D`, `MaxPool3D`, `AvgPool3D`: a name scope); after it
+come `normalizer_fn` (instead of the biases) and `activation_fn`. `convolution2d_in_plane` is a tiled depthwise
+convolution (`ConvInPlane`), `pool` is `tf.nn.pool` (`max_pool`/`avg_pool` name scope)."""
 import math
 
 from .. import dtypes
 from ..convert import convert_to_tensor
 from ..default_graph import add_to_collection, add_to_collections, get_collection, name_scope
 from ..initializers import zeros_initializer
-from ..layers.convolutional import Conv1D, Conv2D, Conv2DTranspose, Conv3D, SeparableConv2D
-from ..layers.pooling import AveragePooling2D, MaxPooling2D
+from ..layers.convolutional import Conv1D, Conv2D, Conv2DTranspose, Conv3D, Conv3DTranspose, SeparableConv2D
+from ..layers.pooling import AveragePooling2D, AveragePooling3D, MaxPooling2D, MaxPooling3D
 from ..ops.conv import depthwise_conv2d
+from ..ops.joining import tile
 from ..ops.nn import bias_add, relu
+from ..ops.pooling import pool as nn_pool
 from ..ops.random import random_uniform, truncated_normal
 from ..variable_scope import variable_scope
 from .framework import add_arg_scope, model_variable
@@ -170,27 +174,76 @@ def _fixed_rank(conv_dims, name):
 convolution1d, convolution2d, convolution3d = (_fixed_rank(n, f"convolution{n}d") for n in (1, 2, 3))
 
 
+def _transpose(rank, name, default_scope, formats, layer_class):
+    """contrib's transposed convolution of `rank` spatial dimensions (variables as `convolution`'s)."""
+    def conv_transpose(inputs, num_outputs, kernel_size, stride=1, padding="SAME", data_format=formats[1],
+                       activation_fn=relu, normalizer_fn=None, normalizer_params=None, weights_initializer=XAVIER,
+                       weights_regularizer=None, biases_initializer=ZEROS, biases_regularizer=None, reuse=None,
+                       variables_collections=None, outputs_collections=None, trainable=True, scope=None):
+        with variable_scope(scope, default_scope, [inputs], reuse=reuse,
+                            custom_getter=layer_variable_getter(_WEIGHTS)) as sc:
+            if data_format not in formats:
+                raise ValueError(f"data_format has to be either {formats[0]} or {formats[1]}.")
+            inputs = convert_to_tensor(inputs)
+            layer = layer_class(
+                filters=num_outputs, kernel_size=kernel_size, strides=stride, padding=padding,
+                data_format=_channels(data_format), activation=None,
+                use_bias=not normalizer_fn and biases_initializer, kernel_initializer=weights_initializer,
+                bias_initializer=biases_initializer, kernel_regularizer=weights_regularizer,
+                bias_regularizer=biases_regularizer, activity_regularizer=None, trainable=trainable, name=sc.name,
+                dtype=inputs.dtype.base_dtype, _scope=sc, _reuse=reuse)
+            outputs = layer.apply(inputs)
+            return finish_layer(layer, outputs, variables_collections, normalizer_fn, normalizer_params,
+                                activation_fn, outputs_collections, sc.name)
+    conv_transpose.__name__ = conv_transpose.__qualname__ = name
+    conv_transpose.__doc__ = f"A transposed {rank}-D convolution in a `{default_scope}` variable scope (variables " \
+                             "as `convolution`'s)."
+    return add_arg_scope(conv_transpose)
+
+
+convolution2d_transpose = _transpose(2, "convolution2d_transpose", "Conv2d_transpose", ("NCHW", "NHWC"),
+                                     Conv2DTranspose)
+convolution3d_transpose = _transpose(3, "convolution3d_transpose", "Conv3d_transpose", ("NCDHW", "NDHWC"),
+                                     Conv3DTranspose)
+
+
+def _last_dimension(shape, min_rank=1):
+    """contrib's utils.last_dimension: the known last dimension of a shape of rank >= `min_rank`."""
+    dims = shape.dims
+    if dims is None:
+        raise ValueError("dims of shape must be known but is None")
+    if len(dims) < min_rank:
+        raise ValueError(f"rank of shape must be at least {min_rank} not: {len(dims)}")
+    if dims[-1].value is None:
+        raise ValueError(f"dimension -1 of shape must be known but is None: {shape}")
+    return dims[-1].value
+
+
 @add_arg_scope
-def convolution2d_transpose(inputs, num_outputs, kernel_size, stride=1, padding="SAME", data_format="NHWC",
-                            activation_fn=relu, normalizer_fn=None, normalizer_params=None,
-                            weights_initializer=XAVIER, weights_regularizer=None, biases_initializer=ZEROS,
-                            biases_regularizer=None, reuse=None, variables_collections=None,
-                            outputs_collections=None, trainable=True, scope=None):
-    """A transposed 2-D convolution in a `Conv2d_transpose` variable scope (variables as `convolution`'s)."""
-    with variable_scope(scope, "Conv2d_transpose", [inputs], reuse=reuse,
-                        custom_getter=layer_variable_getter(_WEIGHTS)) as sc:
-        if data_format not in ("NCHW", "NHWC"):
-            raise ValueError("data_format has to be either NCHW or NHWC.")
-        inputs = convert_to_tensor(inputs)
-        layer = Conv2DTranspose(
-            filters=num_outputs, kernel_size=kernel_size, strides=stride, padding=padding,
-            data_format=_channels(data_format), activation=None, use_bias=not normalizer_fn and biases_initializer,
-            kernel_initializer=weights_initializer, bias_initializer=biases_initializer,
-            kernel_regularizer=weights_regularizer, bias_regularizer=biases_regularizer, activity_regularizer=None,
-            trainable=trainable, name=sc.name, dtype=inputs.dtype.base_dtype, _scope=sc, _reuse=reuse)
-        outputs = layer.apply(inputs)
-        return finish_layer(layer, outputs, variables_collections, normalizer_fn, normalizer_params, activation_fn,
-                            outputs_collections, sc.name)
+def convolution2d_in_plane(inputs, kernel_size, stride=1, padding="SAME", activation_fn=relu, normalizer_fn=None,
+                           normalizer_params=None, weights_initializer=XAVIER, weights_regularizer=None,
+                           biases_initializer=ZEROS, biases_regularizer=None, reuse=None, variables_collections=None,
+                           outputs_collections=None, trainable=True, scope=None):
+    """The same [kh, kw] filter (`weights`, [kh, kw, 1, 1], tiled over the channels) convolved with each channel
+    (NHWC) on its own, in a `ConvInPlane` variable scope; then `biases` or normalizer, and activation."""
+    with variable_scope(scope, "ConvInPlane", [inputs], reuse=reuse) as sc:
+        dtype = inputs.dtype.base_dtype
+        kernel_h, kernel_w = _two(kernel_size)
+        stride_h, stride_w = _two(stride)
+        channels = _last_dimension(inputs.shape, min_rank=4)
+        weights = model_variable("weights", shape=[kernel_h, kernel_w, 1, 1], dtype=dtype,
+                                 initializer=weights_initializer, regularizer=weights_regularizer,
+                                 collections=variable_collections(variables_collections, "weights"),
+                                 trainable=trainable)
+        outputs = depthwise_conv2d(inputs, tile(weights, [1, 1, channels, 1]), [1, stride_h, stride_w, 1], padding)
+        if normalizer_fn is not None:
+            outputs = normalizer_fn(outputs, **(normalizer_params or {}))
+        elif biases_initializer is not None:
+            biases = model_variable("biases", shape=[channels], dtype=dtype, initializer=biases_initializer,
+                                    regularizer=biases_regularizer, trainable=trainable,
+                                    collections=variable_collections(variables_collections, "biases"))
+            outputs = bias_add(outputs, biases)
+        return finish(outputs, None, None, activation_fn, outputs_collections, sc.name)
 
 
 def _two(value):
@@ -268,11 +321,11 @@ def _depthwise(inputs, kernel_size, depth_multiplier, stride, padding, data_form
 
 
 # ----- pooling ----------------------------------------------------------------------------------------------
-def _pool2d(name, layer_class, default_scope, doc):
-    def pool(inputs, kernel_size, stride=2, padding="VALID", data_format="NHWC", outputs_collections=None,
+def _pool(name, layer_class, default_scope, doc, formats=("NCHW", "NHWC")):
+    def pool(inputs, kernel_size, stride=2, padding="VALID", data_format=formats[1], outputs_collections=None,
              scope=None):
-        if data_format not in ("NCHW", "NHWC"):
-            raise ValueError("data_format has to be either NCHW or NHWC.")
+        if data_format not in formats:
+            raise ValueError(f"data_format has to be either {formats[0]} or {formats[1]}.")
         with name_scope(scope, default_scope, [inputs]) as sc:
             inputs = convert_to_tensor(inputs)
             layer = layer_class(pool_size=kernel_size, strides=stride, padding=padding,
@@ -283,7 +336,51 @@ def _pool2d(name, layer_class, default_scope, doc):
     return add_arg_scope(pool)
 
 
-max_pool2d = _pool2d("max_pool2d", MaxPooling2D, "MaxPool2D", "2-D max pooling in a `MaxPool2D` name scope (stride 2, VALID).")
-avg_pool2d = _pool2d("avg_pool2d", AveragePooling2D, "AvgPool2D", "2-D average pooling in an `AvgPool2D` name scope.")
+max_pool2d = _pool("max_pool2d", MaxPooling2D, "MaxPool2D", "2-D max pooling in a `MaxPool2D` name scope (stride 2, VALID).")
+avg_pool2d = _pool("avg_pool2d", AveragePooling2D, "AvgPool2D", "2-D average pooling in an `AvgPool2D` name scope.")
+max_pool3d = _pool("max_pool3d", MaxPooling3D, "MaxPool3D", "3-D max pooling in a `MaxPool3D` name scope.",
+                   ("NCDHW", "NDHWC"))
+avg_pool3d = _pool("avg_pool3d", AveragePooling3D, "AvgPool3D", "3-D average pooling in an `AvgPool3D` name scope.",
+                   ("NCDHW", "NDHWC"))
+
+
+def _n_positive_integers(n, value):
+    """contrib's utils.n_positive_integers: an int or a sequence of n ints, each >= 1, as an n-tuple."""
+    try:
+        value = int(value)
+    except (TypeError, ValueError):
+        if len(value) != n:
+            raise ValueError(f"Expected sequence of {n} positive integers, but received {value!r}") from None
+        try:
+            values = tuple(int(x) for x in value)
+        except (TypeError, ValueError):
+            raise ValueError(f"Expected sequence of {n} positive integers, but received {value!r}") from None
+        for x in values:
+            if x < 1:
+                raise ValueError(f"expected positive integer, but received {x}") from None
+        return values
+    if value < 1:
+        raise ValueError(f"expected positive integer, but received {value}")
+    return (value,) * n
+
+
+@add_arg_scope
+def pool(inputs, kernel_size, pooling_type, padding="VALID", data_format=None, dilation_rate=1, stride=1,
+         outputs_collections=None, scope=None):
+    """`tf.nn.pool` over the spatial dimensions, in a `max_pool`/`avg_pool` name scope (the op takes its name)."""
+    with name_scope(scope, f"{pooling_type.lower()}_pool", [inputs]) as sc:
+        inputs = convert_to_tensor(inputs)
+        rank = inputs.shape.ndims
+        if rank is None:
+            raise ValueError("Rank of inputs must be known")
+        if rank < 3:
+            raise ValueError("Rank of inputs must be >= 3")
+        n = rank - 2
+        outputs = nn_pool(inputs, window_shape=_n_positive_integers(n, kernel_size), pooling_type=pooling_type,
+                          padding=padding, data_format=data_format,
+                          dilation_rate=_n_positive_integers(n, dilation_rate),
+                          strides=_n_positive_integers(n, stride), name=sc)
+        return collect_named_outputs(outputs_collections, sc, outputs)
 conv1d, conv2d, conv3d = convolution1d, convolution2d, convolution3d
 conv2d_transpose, separable_conv2d = convolution2d_transpose, separable_convolution2d
+conv3d_transpose, conv2d_in_plane = convolution3d_transpose, convolution2d_in_plane
