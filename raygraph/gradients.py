@@ -73,10 +73,12 @@ def gradient_function(op):
         return None
     if grad is not NO_GRADIENT_DEFINED:
         return grad
-    raise LookupError(f"No gradient defined for operation '{op.name}' (op type: {op.type}). In general every "
+    raise LookupError(f"No gradient defined for operation'{op.name}' (op type: {op.type}). In general every "  # (sic)
                       f"operation must have an associated `@tf.RegisterGradient` for correct autodiff, which this "
                       f"op is lacking. If you want to pretend this operation is a constant in your program, you "
-                      f"may insert `tf.stop_gradient`.")
+                      f"may insert `tf.stop_gradient`. This can be useful to silence the error in cases where you "
+                      f"know gradients are not needed, e.g. the forward pass of tf.custom_gradient. Please see more "
+                      f"details in https://www.tensorflow.org/api_docs/python/tf/custom_gradient.")
 
 
 class UnconnectedGradients:
