@@ -8,11 +8,12 @@ The ops live in ops/lookup_ops.py; a table's handle is a `HashTableV2` op, share
 initializer names its file) within the device holding it.
 """
 import collections
+import types
 import uuid
 
 from . import dtypes
 from .convert import convert_to_tensor
-from .default_graph import add_to_collection, name_scope
+from .default_graph import add_to_collection, colocate_with, name_scope
 from .graph import GraphKeys
 from .ops import lookup_ops as _ops  # noqa: F401 - the table ops' entries
 from .ops.array import size as _size
@@ -23,6 +24,7 @@ from .ops.registry import apply_op
 from .ops.slicing import where_v2
 from .ops.sparse_tensor import SparseTensor
 from .ops.strings import as_string, string_to_hash_bucket, string_to_hash_bucket_fast, string_to_hash_bucket_strong
+from .saveable import SaveableObject
 from .shape import TensorShape
 from .tensor import Tensor
 
@@ -131,6 +133,138 @@ class HashTable(StaticHashTable):
     """TF1's name of StaticHashTable (contrib.lookup.HashTable), with `init`."""
 
     init = property(lambda self: self.initializer)
+
+
+# ----- mutable tables (tf.lookup.experimental) ------------------------------------------------------------
+class _MutableTableBase(LookupInterface):
+    """What MutableHashTable and DenseHashTable share: a table op named `name`, shared by its node name when
+    checkpointed, whose contents a Saver saves as "<name>-keys" and "<name>-values" (SAVEABLE_OBJECTS)."""
+
+    def _setup(self, key_dtype, value_dtype, name, checkpoint, experimental_is_anonymous):
+        if experimental_is_anonymous:
+            raise NotImplementedError("raygraph has no anonymous tables (AnonymousMutableHashTable)")
+        self._value_shape = self._default_value.shape
+        self._checkpoint, self._name = checkpoint, name
+        super().__init__(key_dtype, value_dtype)
+        self._resource_handle = self._create_resource()
+        self._table_name = self._resource_handle.op.name.split("/")[-1]
+        if checkpoint:
+            add_to_collection(GraphKeys.SAVEABLE_OBJECTS, _TableSaveable(self, name))
+
+    def _table_attrs(self):
+        return {"container": "", "shared_name": "", "use_node_name_sharing": bool(self._checkpoint),
+                "key_dtype": self._key_dtype, "value_dtype": self._value_dtype}
+
+    name = property(lambda self: self._table_name)
+    default_value = property(lambda self: self._default_value)
+
+    def size(self, name=None):
+        """The number of entries."""
+        with name_scope(name, f"{self.name}_Size", [self.resource_handle]), colocate_with(self.resource_handle):
+            return apply_op("LookupTableSizeV2", [self.resource_handle], {})
+
+    def _find(self, keys, default, name):
+        with name_scope(name, f"{self.name}_lookup_table_find", (self.resource_handle, keys, self._default_value)):
+            keys = convert_to_tensor(keys, dtype=self._key_dtype, name="keys")
+            with colocate_with(self.resource_handle):
+                return apply_op("LookupTableFindV2", [self.resource_handle, keys, default], {})
+
+    def insert(self, keys, values, name=None):
+        """An op setting the values of `keys` (inserting or overwriting)."""
+        with name_scope(name, f"{self.name}_lookup_table_insert", [self.resource_handle, keys, values]):
+            keys = convert_to_tensor(keys, self._key_dtype, name="keys")
+            values = convert_to_tensor(values, self._value_dtype, name="values")
+            with colocate_with(self.resource_handle):
+                return apply_op("LookupTableInsertV2", [self.resource_handle, keys, values], {})
+
+    def _remove(self, keys, name):
+        with name_scope(name, f"{self.name}_lookup_table_remove", (self.resource_handle, keys, self._default_value)):
+            return apply_op("LookupTableRemoveV2", [self.resource_handle, keys], {})
+
+    def export(self, name=None):
+        """Tensors of the table's keys and values (a DenseHashTable's: all its buckets)."""
+        with name_scope(name, f"{self.name}_lookup_table_export_values", [self.resource_handle]), \
+                colocate_with(self.resource_handle):
+            return tuple(apply_op("LookupTableExportV2", [self.resource_handle],
+                                  {"Tkeys": self._key_dtype, "Tvalues": self._value_dtype}))
+
+
+class MutableHashTable(_MutableTableBase):
+    """A table that `insert` and `remove` change (tf.lookup.experimental.MutableHashTable); values of the
+    default value's shape (MutableHashTableV2 for scalars, else MutableHashTableOfTensorsV2)."""
+
+    def __init__(self, key_dtype, value_dtype, default_value, name="MutableHashTable", checkpoint=True,
+                 experimental_is_anonymous=False):
+        self._default_value = convert_to_tensor(default_value, dtype=value_dtype)
+        self._setup(key_dtype, value_dtype, name, checkpoint, experimental_is_anonymous)
+
+    def _create_resource(self):
+        if self._default_value.shape.ndims == 0:
+            return apply_op("MutableHashTableV2", [], self._table_attrs(), name=self._name)
+        return apply_op("MutableHashTableOfTensorsV2", [], dict(self._table_attrs(), value_shape=self._value_shape),
+                        name=self._name)
+
+    def lookup(self, keys, dynamic_default_values=None, name=None):
+        """The values of `keys`, the default value (or `dynamic_default_values`: one per key) for missing keys."""
+        return self._find(keys, self._default_value if dynamic_default_values is None else dynamic_default_values,
+                          name)
+
+    def remove(self, keys, name=None):
+        """An op removing `keys` (missing keys are ignored)."""
+        if keys.dtype != self._key_dtype:
+            raise TypeError(f"Dtype of argument `keys` must be {self._key_dtype}, received: {keys.dtype}")
+        return self._remove(keys, name)
+
+
+class DenseHashTable(_MutableTableBase):
+    """A mutable table in open-addressed buckets (tf.lookup.experimental.DenseHashTable): `empty_key` marks
+    empty buckets, `deleted_key` removed ones; neither may be used as a key."""
+
+    def __init__(self, key_dtype, value_dtype, default_value, empty_key, deleted_key, initial_num_buckets=None,
+                 name="MutableDenseHashTable", checkpoint=True, experimental_is_anonymous=False):
+        self._default_value = convert_to_tensor(default_value, dtype=value_dtype, name="default_value")
+        self._initial_num_buckets, self._empty_key, self._deleted_key = initial_num_buckets, empty_key, deleted_key
+        self._setup(key_dtype, value_dtype, name, checkpoint, experimental_is_anonymous)
+
+    def _create_resource(self):
+        empty_key = convert_to_tensor(self._empty_key, dtype=self._key_dtype, name="empty_key")
+        deleted_key = convert_to_tensor(self._deleted_key, dtype=self._key_dtype, name="deleted_key")
+        attrs = dict(self._table_attrs(), value_shape=self._value_shape, max_load_factor=0.8,
+                     initial_num_buckets=131072 if self._initial_num_buckets is None else self._initial_num_buckets)
+        del attrs["key_dtype"]   # (inferred from empty_key)
+        return apply_op("MutableDenseHashTableV2", [empty_key, deleted_key], attrs, name=self._name)
+
+    def lookup(self, keys, name=None):
+        """The values of `keys`, the default value for missing keys."""
+        return self._find(keys, self._default_value, name)
+
+    def insert_or_assign(self, keys, values, name=None):
+        return self.insert(keys, values, name)
+
+    def erase(self, keys, name=None):
+        """An op removing `keys` (missing keys are ignored)."""
+        if keys.dtype != self._key_dtype:
+            raise TypeError(f"Signature mismatch. Keys must be dtype {self._key_dtype}, got {keys.dtype}.")
+        return self._remove(keys, name)
+
+    def remove(self, keys, name=None):
+        return self.erase(keys, name)
+
+
+class _TableSaveable(SaveableObject):
+    """TF's table _Saveable: a mutable table's export saved as "<name>-keys" and "<name>-values", restored by
+    LookupTableImportV2 in "<name>_table_restore" on the table's device."""
+
+    def __init__(self, table, name):
+        keys, values = table.export()
+        super().__init__(table, [(name + "-keys", keys), (name + "-values", values)], name)
+
+    def restore(self, restored_tensors):
+        with name_scope(f"{self.name}_table_restore"), colocate_with(self.op.resource_handle):
+            return apply_op("LookupTableImportV2", [self.op.resource_handle, *restored_tensors], {})
+
+
+experimental = types.SimpleNamespace(MutableHashTable=MutableHashTable, DenseHashTable=DenseHashTable)
 
 
 # ----- initializers ---------------------------------------------------------------------------------------

@@ -1028,3 +1028,29 @@ def _lookup_tables(tf):
 
 
 CUSTOM.append(_lookup_tables)
+
+
+def _mutable_lookup_tables(tf):
+    """Mutable tables (scalar and vector values, dense buckets) filled, read, removed from and sized (their
+    graphs, values, bucket layouts, errors and checkpoints against TF's: cases_lookup_mutable.py)."""
+    table = tf.lookup.experimental.MutableHashTable(tf.string, tf.int64, -1)
+    vec = tf.lookup.experimental.MutableHashTable(tf.int64, tf.float32, [0.0, 0.0])
+    dense = tf.lookup.experimental.DenseHashTable(tf.int64, tf.int64, -1, empty_key=0, deleted_key=-1,
+                                                  initial_num_buckets=4)
+    fill = [table.insert(tf.constant(["a", "b"]), tf.constant([1, 2], tf.int64)),
+            vec.insert(tf.constant([7], tf.int64), [[1.0, 2.0]]),
+            dense.insert(tf.constant([5, 9], tf.int64), tf.constant([50, 90], tf.int64))]
+    drop = [table.remove(tf.constant(["a"])), dense.remove(tf.constant([9], tf.int64))]
+
+    def check(s):
+        s.run(fill)
+        s.run(drop)
+        assert s.run(table.lookup(tf.constant(["a", "b"]))).tolist() == [-1, 2]
+        assert s.run(vec.lookup(tf.constant([7, 8], tf.int64))).tolist() == [[1.0, 2.0], [0.0, 0.0]]
+        assert s.run(dense.lookup(tf.constant([5, 9], tf.int64))).tolist() == [50, -1]
+        assert s.run([table.size(), vec.size(), dense.size()]) == [1, 1, 1]
+    return dict.fromkeys(["MutableHashTableV2", "MutableHashTableOfTensorsV2", "MutableDenseHashTableV2",
+                          "LookupTableInsertV2", "LookupTableRemoveV2"], check)
+
+
+CUSTOM.append(_mutable_lookup_tables)

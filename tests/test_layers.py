@@ -63,7 +63,7 @@ LAYERS = [
     # sessions: the graph as plain data for the engine, session targets, running steps
     ["table", "metadata", "engine", "cluster_targets", "targets", "session"],
     # variables, gradients, graph import
-    ["initializers", "variables", "random_generator", "random", "partitioned_variables", "variable_scope", "slot_creator", "moving_averages", "metrics", "gradients", "importer",
+    ["initializers", "saveable", "variables", "random_generator", "random", "partitioned_variables", "variable_scope", "slot_creator", "moving_averages", "metrics", "gradients", "importer",
      "custom_gradient", "switch_case", "templates", "partitioners", "batching"],
     # TF1's layers
     ["layers.arguments", "layers.base", "layers.core", "layers.convolutional", "layers.pooling", "layers.normalization", "layers",

@@ -1,5 +1,6 @@
 """`tf.contrib.lookup`: TF 1.x's lookup tables and their helper functions (raygraph's `lookup` module)."""
 from ..lookup import (  # noqa: F401
+                      DenseHashTable,
                       FastHashSpec,
                       HasherSpec,
                       HashTable,
@@ -7,6 +8,7 @@ from ..lookup import (  # noqa: F401
                       InitializableLookupTableBase,
                       KeyValueTensorInitializer,
                       LookupInterface,
+                      MutableHashTable,
                       StrongHashSpec,
                       TableInitializerBase,
                       TextFileIdTableInitializer,
@@ -18,3 +20,5 @@ from ..lookup import (  # noqa: F401
                       index_to_string_table_from_file,
                       index_to_string_table_from_tensor,
 )
+
+MutableDenseHashTable = DenseHashTable   # (TF 1.x's name of tf.lookup.experimental.DenseHashTable)

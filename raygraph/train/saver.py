@@ -22,33 +22,34 @@ from .. import errors
 from ..convert import constant
 from ..default_graph import name_scope
 from ..graph import GraphKeys, get_default_graph, register_proto_function
-from ..tensor import Tensor
-from ..variables import Variable
-from . import checkpoint_management as management
-from . import meta_graph
 from ..ops.array import identity, placeholder_with_default
 from ..ops.control import group
 from ..ops.state import assign
 from ..ops.training import restore_v2, save_v2
+from ..saveable import SaveableObject
+from ..tensor import Tensor
+from ..variables import Variable
+from . import checkpoint_management as management
+from . import meta_graph
 from .training_util import global_step as step_value
 
 SaverDef = saver_pb2.SaverDef
 
 
 def _named_variables(var_list):
-    """[(checkpoint name, Variable)] sorted by name, as TF1's op_list_to_dict names them."""
+    """[(checkpoint name, Variable or SaveableObject)] sorted by name, as TF1's op_list_to_dict names them."""
     if isinstance(var_list, dict):
         items = []
         for name, v in var_list.items():
             if not isinstance(name, str):
                 raise TypeError(f"names_to_saveables must be a dict mapping string names to Tensors/Variables. "
                                 f"Not a string name: {name}")
-            items.append((name, _as_variable(v)))
+            items.append((name, _as_saveable(v)))
     else:
         items, seen = [], set()
         for v in _flatten(var_list):
-            v = _as_variable(v)
-            name = v.op.name
+            v = _as_saveable(v)
+            name = v.name if isinstance(v, SaveableObject) else v.op.name
             if name in seen:
                 raise ValueError(f"At least two variables have the same name: {name}")
             seen.add(name)
@@ -56,8 +57,8 @@ def _named_variables(var_list):
     return sorted(items, key=lambda kv: kv[0])
 
 
-def _as_variable(v):
-    if isinstance(v, Variable):
+def _as_saveable(v):
+    if isinstance(v, (Variable, SaveableObject)):
         return v
     if isinstance(v, Tensor) and v.dtype.is_ref_dtype:
         return v  # a VariableV2's ref output
@@ -72,15 +73,27 @@ def _flatten(items):
             yield item
 
 
-def _ref(v):
-    return v._ref() if isinstance(v, Variable) else v
+def _specs(name, v):
+    """The (checkpoint name, tensor) pairs that `v` saves."""
+    if isinstance(v, SaveableObject):
+        return v.specs
+    return [(name, v._ref() if isinstance(v, Variable) else v)]
+
+
+def _restore_op(v, values):
+    """What puts `values` (one per spec of `v`) back into `v`."""
+    if isinstance(v, SaveableObject):
+        return v.restore(values)
+    ref = v._ref() if isinstance(v, Variable) else v
+    return assign(ref, values[0], validate_shape=ref.shape.is_fully_defined())
 
 
 def _build_ops(named, name, filename):
     """The save and restore ops for `named`; returns their SaverDef names (see the module docstring)."""
     g = get_default_graph()
-    names = [n for n, _ in named]
-    refs = [_ref(v) for _, v in named]
+    specs = [_specs(n, v) for n, v in named]
+    names = [spec_name for group_ in specs for spec_name, _ in group_]
+    refs = [tensor for group_ in specs for _, tensor in group_]
     with name_scope(name, "save", [r.op for r in refs]):
         prefix = placeholder_with_default(filename or "model", shape=[], name="filename")
         prefix = placeholder_with_default(prefix, shape=[], name="Const")  # TF keeps the name "Const"
@@ -94,8 +107,11 @@ def _build_ops(named, name, filename):
             values = restore_v2(prefix, constant(names, name="tensor_names"),
                                 constant([""] * len(names), name="shape_and_slices"),
                                 [r.dtype.base_dtype for r in refs], shapes=[r.shape for r in refs], name=scope)
-        assigns = [assign(r, value, validate_shape=r.shape.is_fully_defined()) for r, value in zip(refs, values)]
-        restore = group(*assigns, name="restore_all")
+        restores, at = [], 0
+        for (_, v), group_ in zip(named, specs):
+            restores.append(_restore_op(v, values[at:at + len(group_)]))
+            at += len(group_)
+        restore = group(*restores, name="restore_all")
     return prefix.name, saved.name, restore.name
 
 
