@@ -2392,3 +2392,124 @@ ROWS = ROWS + [
     Row(op_type, lambda tf, x, o, op_type=op_type: raw(tf, op_type, [x, [2, 3], o], {
         "centered": False, "normalized": False, "uniform_noise": False, "noise": "zero"}), _glimpse_ref(shift),
         _GLIMPSE_CASES) for op_type, shift in (("ExtractGlimpse", (1.0, 1.5)), ("ExtractGlimpseV2", (0.0, 0.0)))]
+
+
+# ----- fused RNN cells (raygraph/ops/rnn_ops.py): no float64 kernels, so the forward ops' gradients are checked
+# against TF's in tf_recorded contrib_rnn_block, and the Grad ops here against central differences of the forward
+def _lstm_ref(x, cs, h, w, wci, wcf, wco, b, forget_bias=1.0, clip=-1.0, peep=True, ifco=False, dgates=0.0):
+    """LSTMBlockCell's (i, cs, f, o, ci, co, h) in float64; `dgates` is added to the gates [x, h] w + b."""
+    n = cs.shape[1]
+    g = np.concatenate([x, h], 1).astype(F64) @ w + b + dgates
+    gi, gc, gf, go = (g[:, k * n:(k + 1) * n] for k in ((0, 2, 1, 3) if ifco else (0, 1, 2, 3)))
+    i = _sigmoid(gi + peep * cs * wci)
+    ci = np.tanh(gc)
+    f = _sigmoid(gf + forget_bias + peep * cs * wcf)
+    new_cs = i * ci + f * cs
+    new_cs = np.clip(new_cs, -clip, clip) if clip > 0 else new_cs
+    co = np.tanh(new_cs)
+    o = _sigmoid(go + peep * new_cs * wco)
+    return [i, new_cs, f, o, ci, co, o * co]
+
+
+def _block_ref(steps, x, cs, h, w, wci, wcf, wco, b, **kw):
+    """BlockLSTM's outputs [time, batch, cell]: `steps` LSTM steps, zeros after."""
+    outs = np.zeros((7,) + x.shape[:2] + cs.shape[1:])
+    for t in range(steps):
+        outs[:, t] = _lstm_ref(x[t], cs, h, w, wci, wcf, wco, b, **kw)
+        cs, h = outs[1, t], outs[6, t]
+    return list(outs)
+
+
+def _gru_ref(x, h, w_ru, w_c, b_ru, b_c, d_ru=0.0, d_c=0.0):
+    """GRUBlockCell's (r, u, c, h) in float64; d_ru and d_c are added to the gates' and candidate's sums."""
+    n = h.shape[1]
+    ru = _sigmoid(np.concatenate([x, h], 1).astype(F64) @ w_ru + b_ru + d_ru)
+    r, u = ru[:, :n], ru[:, n:]
+    c = np.tanh(np.concatenate([x, h * r], 1) @ w_c + b_c + d_c)
+    return [r, u, c, u * h + (1 - u) * c]
+
+
+def _numgrad(loss, args, k, step=1e-5):
+    """d loss(*args) / d args[k] by central differences."""
+    args = [np.asarray(a, F64) for a in args]
+    g = np.zeros_like(args[k])
+    for idx in np.ndindex(g.shape):
+        for sign in (1, -1):
+            moved = list(args)
+            moved[k] = args[k].copy()
+            moved[k][idx] += sign * step
+            g[idx] += sign * loss(*moved) / (2 * step)
+    return g
+
+
+def _lstm_cell_grad_ref(x, cs, h, w, wci, wcf, wco, b, cs_grad, h_grad):
+    def loss(cs, wci, wcf, wco, dgates):
+        out = _lstm_ref(x, cs, h, w, wci, wcf, wco, b, dgates=dgates)
+        return np.sum(out[1] * cs_grad + out[6] * h_grad)
+    args = [cs, wci, wcf, wco, np.zeros((len(x), len(b)))]
+    return [_numgrad(loss, args, k).astype(F32) for k in (0, 4, 1, 2, 3)]
+
+
+def _block_grad_ref(ifco):
+    def ref(x, cs, h, w, wci, wcf, wco, b, cs_grad, h_grad):
+        def loss(*inputs):
+            out = _block_ref(2, *inputs, forget_bias=0.0 if ifco else 1.0, ifco=ifco)
+            return np.sum(out[1] * cs_grad + out[6] * h_grad)
+        return [_numgrad(loss, [x, cs, h, w, wci, wcf, wco, b], k).astype(F32) for k in range(8)]
+    return ref
+
+
+def _gru_grad_ref(x, h, w_ru, w_c, b_ru, b_c, d_h):
+    def loss(x, h, d_ru, d_c):
+        return np.sum(_gru_ref(x, h, w_ru, w_c, b_ru, b_c, d_ru, d_c)[3] * d_h)
+    args = [x, h, np.zeros((len(x), len(b_ru))), np.zeros((len(x), len(b_c)))]
+    return [_numgrad(loss, args, k).astype(F32) for k in (0, 1, 3, 2)]
+
+
+def _lstm_case(batch, inputs, cell, steps=None, grads=False):
+    x = (steps, batch, inputs) if steps else (batch, inputs)
+    out = [arr(x, F32, -1, 1), arr((batch, cell), F32, -1, 1), arr((batch, cell), F32, -1, 1),
+           arr((inputs + cell, 4 * cell), F32, -1, 1)] + [arr((cell,), F32, -1, 1) for _ in range(3)] + [
+           arr((4 * cell,), F32, -1, 1)]
+    return tuple(out + ([arr(x[:-1] + (cell,), F32, -1, 1) for _ in range(2)] if grads else []))
+
+
+def _gru_case(batch, inputs, cell, grads=False):
+    return tuple(arr(s, F32, -1, 1) for s in [(batch, inputs), (batch, cell), (inputs + cell, 2 * cell),
+                                              (inputs + cell, cell), (2 * cell,), (cell,)] + [(batch, cell)] * grads)
+
+
+_CELL_ATTRS = {"forget_bias": 0.5, "cell_clip": 0.6, "use_peephole": True}
+_BLOCK_ATTRS = {"BlockLSTM": {"forget_bias": 1.0, "cell_clip": -1.0, "use_peephole": True},
+                "BlockLSTMV2": {"cell_clip": 0.0, "use_peephole": True}}
+
+
+def _block_grad_build(fwd, bwd):
+    def build(tf, *a):
+        outs = raw(tf, fwd, [np.int64(2)] + list(a[:8]), _BLOCK_ATTRS[fwd])
+        return raw(tf, bwd, [np.int64(2)] + list(a[:8]) + list(outs) + list(a[8:]), {"use_peephole": True})
+    return build
+
+
+ROWS = ROWS + [
+    Row("LSTMBlockCell", lambda tf, *a: raw(tf, "LSTMBlockCell", a, _CELL_ATTRS),
+        lambda *a: [v.astype(F32) for v in _lstm_ref(*a, forget_bias=0.5, clip=0.6)],
+        [_lstm_case(2, 3, 2), _lstm_case(1, 1, 3)]),
+    Row("LSTMBlockCellGrad", lambda tf, *a: raw(tf, "LSTMBlockCellGrad", list(a[:8]) + list(raw(
+        tf, "LSTMBlockCell", a[:8], {"forget_bias": 1.0, "cell_clip": -1.0, "use_peephole": True}))[:6] + list(a[8:]),
+        {"use_peephole": True}), _lstm_cell_grad_ref, [_lstm_case(2, 2, 2, grads=True)]),
+    *[Row(op_type, lambda tf, *a, op_type=op_type: raw(tf, op_type, [np.int64(2)] + list(a), _BLOCK_ATTRS[op_type]),
+          lambda *a, ifco=op_type == "BlockLSTMV2": [v.astype(F32) for v in _block_ref(
+              2, *a, forget_bias=0.0 if ifco else 1.0, ifco=ifco)], [_lstm_case(2, 2, 3, steps=3)])
+      for op_type in ("BlockLSTM", "BlockLSTMV2")],
+    *[Row(bwd, _block_grad_build(fwd, bwd), _block_grad_ref(fwd == "BlockLSTMV2"),
+          [_lstm_case(2, 2, 2, steps=3, grads=True)])
+      for fwd, bwd in (("BlockLSTM", "BlockLSTMGrad"), ("BlockLSTMV2", "BlockLSTMGradV2"))],
+    Row("GRUBlockCell", lambda tf, *a: raw(tf, "GRUBlockCell", a), lambda *a: [v.astype(F32) for v in _gru_ref(*a)],
+        [_gru_case(2, 3, 2), _gru_case(3, 1, 4)]),
+    Row("GRUBlockCellGrad", lambda tf, *a: raw(tf, "GRUBlockCellGrad", list(a[:6]) + list(
+        raw(tf, "GRUBlockCell", a[:6]))[:3] + [a[6]]), _gru_grad_ref, [_gru_case(2, 2, 3, grads=True)]),
+]
+GRAD_EXEMPT.update({name: "no float64 kernel: its gradient is checked in float32 against TF's by tests/tf_recorded/"
+                          "cases_contrib_rnn_block.py" for name in ("LSTMBlockCell", "BlockLSTM", "BlockLSTMV2",
+                                                                     "GRUBlockCell")})
