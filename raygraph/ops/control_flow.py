@@ -52,10 +52,19 @@ def _switch_grad(op, g_false, g_true):
     return [apply_op("Merge", [[g_false, g_true]], {"N": 2})[0], None]
 
 
+def _branch_pred(t):
+    """The predicate of the cond whose branch produced `t`, a Merge input: a tensor the branch returned from
+    outside comes out of its routing Switch (whose own context is the one around the cond), so read the
+    predicate it was switched on; otherwise the branch's context says it (None when neither applies)."""
+    if t.op.type in ("Switch", "RefSwitch"):
+        return t.op.inputs[1]
+    return t.op._cond_context.pred if t.op._cond_context is not None else None
+
+
 def _merge_grad(op, g, _g_index=None):
     """The gradient of a Merge is switched back to the branch that was taken."""
-    ctx = op.inputs[0].op._cond_context or op.inputs[1].op._cond_context
-    false_g, true_g = apply_op("Switch", [g, ctx.pred], {})
+    pred = _branch_pred(op.inputs[0])
+    false_g, true_g = apply_op("Switch", [g, pred if pred is not None else _branch_pred(op.inputs[1])], {})
     return [false_g, true_g]
 
 
