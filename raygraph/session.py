@@ -13,7 +13,7 @@ from scheduler.optimize import from_config
 from scheduler.resources import DEAD
 from tensorboard.compat.proto import config_pb2
 
-from . import errors
+from . import errors, nest
 from .graph import _DefaultStack, _default_graph_stack, get_default_graph
 from .operation import Operation
 from .ops.indexed_slices import IndexedSlices, IndexedSlicesValue
@@ -120,9 +120,25 @@ def _fetch_value(value, dtype):
     return arr[()] if arr.ndim == 0 else arr
 
 
+def _flatten_feed_dict(feed_dict):
+    """TF's nest.flatten_dict_items: a nested key (a tuple of tensors, an LSTMStateTuple) feeds its leaves
+    from the matching leaves of its value."""
+    flat = {}
+    for key, value in feed_dict.items():
+        keys, values = (nest.flatten(key), nest.flatten(value)) if nest.is_nested(key) else ([key], [value])
+        if len(keys) != len(values):
+            raise ValueError(f"Could not flatten dictionary. Key had {len(keys)} elements, but value had "
+                             f"{len(values)} elements. Key: {keys}, value: {values}.")
+        for k, v in zip(keys, values):
+            if k in flat:
+                raise ValueError(f"Cannot flatten dict because this key is not unique: {k}")
+            flat[k] = v
+    return flat
+
+
 def _sparse_feeds_split(feed_dict):
     """The feeds, a SparseTensor's (indices, values, dense_shape) value fed to its three tensors."""
-    for key, value in feed_dict.items():
+    for key, value in _flatten_feed_dict(feed_dict).items():
         if isinstance(key, SparseTensor):
             yield from zip((key.indices, key.values, key.dense_shape), value)
         else:
