@@ -408,6 +408,7 @@ class Graph:
             if c not in current:
                 ops.append(c)
                 current.add(c)
+                c._set_attr("_has_manual_control_dependencies", True)  # as TF marks manual control inputs
         return self._control_block(ops)
 
     @contextlib.contextmanager

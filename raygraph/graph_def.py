@@ -14,7 +14,7 @@ GraphDef = graph_pb2.GraphDef
 NodeDef = node_def_pb2.NodeDef
 AttrValue = attr_value_pb2.AttrValue
 
-GRAPH_DEF_VERSION = 1882  # the producer version TF 2.21 writes
+GRAPH_DEF_VERSION = 2474  # the producer version TF 2.21 writes (tf.version.GRAPH_DEF_VERSION)
 GRAPH_DEF_VERSION_MIN_CONSUMER = 0
 
 _VALUE_FIELDS = {
@@ -23,6 +23,10 @@ _VALUE_FIELDS = {
     dtypes.uint16: "int_val", dtypes.int64: "int64_val", dtypes.uint32: "uint32_val",
     dtypes.uint64: "uint64_val", dtypes.bool_: "bool_val", dtypes.complex64: "scomplex_val",
     dtypes.complex128: "dcomplex_val", dtypes.string: "string_val"}
+
+
+# dtypes TF's make_tensor_proto leaves out of _TENSOR_CONTENT_TYPES: their arrays go in the typed *_val fields
+_TYPED_FIELD_ONLY = frozenset([dtypes.bool_, dtypes.complex64, dtypes.complex128, dtypes.uint16])
 
 
 def shape_proto(shape):
@@ -36,17 +40,17 @@ def tensor_proto(value, dtype=None):
     proto = tensor_pb2.TensorProto(dtype=dtype.as_datatype_enum, tensor_shape=shape_proto(arr.shape))
     if dtype is dtypes.string:
         proto.string_val.extend(v if isinstance(v, bytes) else str(v).encode() for v in arr.reshape(-1))
-    elif arr.size > 1:
+    elif arr.size > 1 and dtype not in _TYPED_FIELD_ONLY:
         proto.tensor_content = np.ascontiguousarray(arr, dtype=dtype.as_numpy_dtype).tobytes()
-    elif arr.size == 1:
-        field = _VALUE_FIELDS[dtype]
-        v = arr.reshape(-1)[0]
-        if dtype in (dtypes.float16, dtypes.bfloat16):  # their bits, as uint16
-            getattr(proto, field).append(int(np.asarray(v, dtype.as_numpy_dtype).view(np.uint16)))
-        elif dtype.is_complex:
-            getattr(proto, field).extend([float(v.real), float(v.imag)])
-        else:
-            getattr(proto, field).append(v.item())
+    else:  # one value, or a type TF never packs into tensor_content (bool, complex, uint16): typed fields
+        field = getattr(proto, _VALUE_FIELDS[dtype])
+        for v in arr.reshape(-1):
+            if dtype in (dtypes.float16, dtypes.bfloat16):  # their bits, as uint16
+                field.append(int(np.asarray(v, dtype.as_numpy_dtype).view(np.uint16)))
+            elif dtype.is_complex:
+                field.extend([float(v.real), float(v.imag)])
+            else:
+                field.append(v.item())
     return proto
 
 
