@@ -408,7 +408,8 @@ class Graph:
             if c not in current:
                 ops.append(c)
                 current.add(c)
-                c._set_attr("_has_manual_control_dependencies", True)  # as TF marks manual control inputs
+                # TF marks manual control inputs so; a mark only (no plan goes stale, hence not _set_attr)
+                c._attrs["_has_manual_control_dependencies"] = True
         return self._control_block(ops)
 
     @contextlib.contextmanager
