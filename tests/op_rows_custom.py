@@ -202,6 +202,8 @@ def _training(tf):
         "ApplyAdagrad": (T.apply_adagrad(var, a, lr, g), lambda v, a, b, c: v - lr * g / np.sqrt(a + g * g)),
         "ApplyAdam": (T.apply_adam(var, a, b, 0.9, 0.99, lr, 0.9, 0.99, 1e-8, g), lambda v, a, b, c: v - (
             a + (g - a) * 0.1) * lr * np.sqrt(0.01) / 0.1 / (np.sqrt(b + (g * g - b) * 0.01) + 1e-8)),
+        "ApplyAdaMax": (T.apply("ApplyAdaMax", [var, a, b, 0.9, lr, 0.9, 0.99, 1e-8, g]), lambda v, a, b, c: v - lr / (
+            1 - 0.9) * (a + (g - a) * 0.1) / (np.maximum(0.99 * b, np.abs(g)) + 1e-8)),
         "ApplyRMSProp": (T.apply_rms_prop(var, a, b, lr, 0.9, 0.5, 1e-6, g), lambda v, a, b, c: v - (
             b * 0.5 + lr * g / np.sqrt(a + (g * g - a) * 0.1 + 1e-6))),
         "ApplyCenteredRMSProp": (T.apply_centered_rms_prop(var, a, b, c, lr, 0.9, 0.5, 1e-6, g), lambda v, a, b, c: v - (

@@ -80,7 +80,9 @@ LAYERS = [
      "train.basic_session_run_hooks", "train.monitored_session", "train.session_manager", "train.supervisor", "train.sync_replicas_optimizer", "train.basic_loops", "train.server_def", "train.warm_starting", "train.unsupported", "train", "summary.summaries", "summary.writer", "summary", "saved_model.utils",
      "saved_model.signature_def_utils", "saved_model.builder", "saved_model.loader", "saved_model.main_op", "saved_model"],
     # tf.contrib.slim: the contrib layers and variables over tf.train's loop and tf.metrics
-    ["contrib.slim.losses", "contrib.slim.metrics", "contrib.slim.learning", "contrib.slim"],
+    ["contrib.slim.losses", "contrib.slim.metrics", "contrib.slim.learning", "contrib.slim",
+     "contrib.opt.external_optimizer", "contrib.opt.weight_decay_optimizers", "contrib.opt.adam_variants",
+     "contrib.opt.wrappers", "contrib.opt"],
     # TF1's tools for tests and frozen graphs
     ["test", "graph_util"],
     # the package: `import raygraph as tf`

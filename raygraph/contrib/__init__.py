@@ -4,7 +4,7 @@ from . import crf, framework, layers, learn, legacy_seq2seq, lookup, rnn, seq2se
 
 # imported on first use: they stand on tf.train, which comes after tf.contrib (TF 1.15's contrib.losses and
 # contrib.metrics are the modules slim.losses and slim.metrics)
-_LATER = {"slim": ".slim", "losses": ".slim.losses", "metrics": ".slim.metrics"}
+_LATER = {"slim": ".slim", "losses": ".slim.losses", "metrics": ".slim.metrics", "opt": ".opt"}
 
 
 def __getattr__(name):

@@ -173,6 +173,17 @@ _define("ApplyProximalGradientDescent", ["&var", "alpha", "l1", "l2", "delta"], 
 _define("ApplyProximalAdagrad", ["&var", "&accum", "lr", "l1", "l2", "grad"], _proximal_adagrad)
 
 
+def _ada_max(a, var, m, v, beta1_power, lr, beta1, beta2, epsilon, grad):
+    """AdaMax (contrib.opt): Adam with the infinity norm, v = max(beta2 v, |g|)."""
+    one = np.ones((), var.dtype)
+    m = m + (grad - m) * (one - beta1)
+    v = np.maximum(beta2 * v, np.abs(grad))
+    return var - lr / (one - beta1_power) * (m / (v + epsilon)), m, v
+
+
+_define("ApplyAdaMax", ["&var", "&m", "&v", "beta1_power", "lr", "beta1", "beta2", "epsilon", "grad"], _ada_max)
+
+
 def _adagrad_da(a, var, g_acc, gg_acc, grad, lr, l1, l2, step):
     """Dual averaging: var from the sums of gradients and of their squares (not from its old value)."""
     g_acc, gg_acc = g_acc + grad, gg_acc + grad * grad
