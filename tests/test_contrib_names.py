@@ -1,10 +1,9 @@
-"""tf.contrib's modules that stand on tf.train: reachable under TF 1.15's names, imported on first use."""
+"""tf.contrib.losses and tf.contrib.metrics: TF 1.15's modules under their contrib names (slim's, as in TF 1.15)."""
 import numpy as np
 
-import raygraph as tf
 
-
-def test_contrib_losses_and_metrics_are_slims():
+def test_contrib_losses_and_metrics_are_slims(rtf):
+    tf = rtf
     from raygraph.contrib import losses, metrics, slim
     assert losses is tf.contrib.losses is slim.losses
     assert metrics is tf.contrib.metrics is slim.metrics

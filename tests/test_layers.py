@@ -68,21 +68,21 @@ LAYERS = [
     # TF1's layers
     ["layers.arguments", "layers.base", "layers.core", "layers.convolutional", "layers.pooling", "layers.normalization", "layers",
      # RNN cells and the unrolled RNNs; `nn` (TF's namespace) comes after them since it holds `nn.rnn_cell`
-     "rnn_cell", "rnn", "nn", "contrib.framework", "contrib.conv_layers", "contrib.layers", "contrib.rnn", "contrib.seq2seq",
-     "contrib.crf", "contrib.legacy_seq2seq",
-     "ops.lookup_ops", "lookup", "contrib.lookup",  # lookup tables: their ops, tf.lookup, contrib.lookup
-     "contrib.training", "contrib.tensorboard.plugins.projector", "contrib.tensorboard.plugins",
-     "contrib.tensorboard", "contrib.learn.preprocessing", "contrib.learn", "contrib"],
+     "rnn_cell", "rnn", "nn",
+     "ops.lookup_ops", "lookup"],  # lookup tables: their ops and tf.lookup
     # training, summaries, SavedModels
     ["train.device_setter", "train.learning_rate_decay", "train.training_util", "train.optimizer",
      "train.optimizers", "train.checkpoint_management", "train.checkpoint_utils", "train.meta_graph", "train.saver",
      "train.server", "train.coordinator", "train.queue_runner", "train.input",
      "train.basic_session_run_hooks", "train.monitored_session", "train.session_manager", "train.supervisor", "train.sync_replicas_optimizer", "train.basic_loops", "train.server_def", "train.warm_starting", "train.unsupported", "train", "summary.summaries", "summary.writer", "summary", "saved_model.utils",
      "saved_model.signature_def_utils", "saved_model.builder", "saved_model.loader", "saved_model.main_op", "saved_model"],
-    # tf.contrib.slim: the contrib layers and variables over tf.train's loop and tf.metrics
-    ["contrib.slim.losses", "contrib.slim.metrics", "contrib.slim.learning", "contrib.slim",
+    # TF 1.15's tf.contrib, over all of the above (slim's training loop and contrib.opt stand on tf.train)
+    ["contrib.framework", "contrib.conv_layers", "contrib.layers", "contrib.rnn", "contrib.seq2seq", "contrib.crf",
+     "contrib.legacy_seq2seq", "contrib.lookup", "contrib.training", "contrib.tensorboard.plugins.projector",
+     "contrib.tensorboard.plugins", "contrib.tensorboard", "contrib.learn.preprocessing", "contrib.learn",
+     "contrib.slim.losses", "contrib.slim.metrics", "contrib.slim.learning", "contrib.slim",
      "contrib.opt.external_optimizer", "contrib.opt.weight_decay_optimizers", "contrib.opt.adam_variants",
-     "contrib.opt.wrappers", "contrib.opt"],
+     "contrib.opt.wrappers", "contrib.opt", "contrib"],
     # TF1's tools for tests and frozen graphs
     ["test", "graph_util"],
     # the package: `import raygraph as tf`

@@ -12,7 +12,7 @@ import contextlib
 import functools
 import re
 
-from .. import dtypes
+from .. import dtypes, train
 from ..default_graph import add_to_collection, get_collection
 from ..default_graph import device as device_scope
 from ..graph import GraphKeys
@@ -225,13 +225,8 @@ def filter_variables(var_list, include_patterns=None, exclude_patterns=None, reg
 
 
 # ----- the global step and assignments ----------------------------------------------------------------------
-def _train():
-    from .. import train  # contrib.framework comes before tf.train, whose forwarders these are
-    return train
-
-
 def assert_global_step(global_step_tensor):
-    _train().assert_global_step(global_step_tensor)
+    train.assert_global_step(global_step_tensor)
 
 
 def assert_or_get_global_step(graph=None, global_step_tensor=None):
@@ -242,15 +237,15 @@ def assert_or_get_global_step(graph=None, global_step_tensor=None):
 
 
 def get_global_step(graph=None):
-    return _train().get_global_step(graph)
+    return train.get_global_step(graph)
 
 
 def create_global_step(graph=None):
-    return _train().create_global_step(graph)
+    return train.create_global_step(graph)
 
 
 def get_or_create_global_step(graph=None):
-    return _train().get_or_create_global_step(graph)
+    return train.get_or_create_global_step(graph)
 
 
 def _assign_placeholder(var, assign_ops):
@@ -292,7 +287,7 @@ def assign_from_checkpoint(model_path, var_list, ignore_missing_vars=False):
             grouped.setdefault(get_variable_full_name(var), []).append(var)
     else:
         grouped = {k: list(v) if isinstance(v, (tuple, list)) else [v] for k, v in var_list.items()}
-    reader = _train().NewCheckpointReader(model_path)
+    reader = train.NewCheckpointReader(model_path)
     feed_dict, assign_ops = {}, []
     for ckpt_name, variables in grouped.items():
         if not reader.has_tensor(ckpt_name):
@@ -320,7 +315,6 @@ def assign_from_checkpoint_fn(model_path, var_list, ignore_missing_vars=False, r
     when `ignore_missing_vars` leaves no variable to restore."""
     if not var_list:
         raise ValueError("var_list cannot be empty")
-    train = _train()
     if ignore_missing_vars:
         reader = train.NewCheckpointReader(model_path)
         var_dict = var_list if isinstance(var_list, dict) else {var.op.name: var for var in var_list}
