@@ -12,6 +12,7 @@ variables are named `weights` and `biases` (and are model variables), `dropout` 
 (contrib's `summarize_*` helpers are not here: tf.summary sits above this module.)"""
 import functools
 import numbers
+import re
 
 from .. import dtypes
 from ..convert import constant, convert_to_tensor
@@ -32,7 +33,21 @@ from ..ops.joining import concat, tile, unstack
 from ..ops.joining import stack as pack
 from ..ops.linalg import matmul
 from ..ops.math import abs as abs_
-from ..ops.math import div, maximum, minimum, multiply, not_equal, rsqrt, sqrt, square, to_int64
+from ..ops.math import (
+    cast,
+    div,
+    greater,
+    less,
+    maximum,
+    minimum,
+    multiply,
+    not_equal,
+    rsqrt,
+    sqrt,
+    square,
+    to_float,
+    to_int64,
+)
 from ..ops.matrix import eye
 from ..ops.nn import bias_add as nn_bias_add
 from ..ops.nn import dropout as nn_dropout
@@ -43,12 +58,14 @@ from ..ops.nn import relu6 as nn_relu6
 from ..ops.nn import softmax as nn_softmax
 from ..ops.normalization import batch_normalization as nn_batch_normalization
 from ..ops.normalization import fused_batch_norm, normalize_moments, sufficient_statistics, weighted_moments
-from ..ops.reduction import add_n, reduce_max, reduce_prod, reduce_sum
+from ..ops.reduction import add_n, reduce_max, reduce_mean, reduce_prod, reduce_sum
 from ..ops.scatter import unique as _unique
 from ..ops.sequences import linspace, meshgrid
 from ..ops.slicing import gather, gather_nd, strided_slice, where
 from ..ops.sparse_tensor import SparseTensor
 from ..shape import TensorShape
+from ..summary.summaries import histogram as summary_histogram
+from ..summary.summaries import scalar as summary_scalar
 from ..variable_scope import get_variable, get_variable_scope, variable_scope
 from .conv_layers import (  # noqa: F401
     XAVIER,
@@ -916,3 +933,51 @@ def embed_sequence(ids, vocab_size=None, embed_dim=None, unique=False, initializ
         if unique:
             return _embedding_lookup_unique(embeddings, ids)
         return embedding_lookup(embeddings, ids)
+
+
+# ----- summaries (contrib/layers/summaries.py) -------------------------------------------------------------
+def _add_scalar_summary(tensor, tag=None):
+    tensor.get_shape().assert_has_rank(0)
+    return summary_scalar(tag or f"{tensor.op.name}_summary", tensor)
+
+
+def _add_histogram_summary(tensor, tag=None):
+    return summary_histogram(tag or f"{tensor.op.name}_summary", tensor)
+
+
+def summarize_activation(op):
+    """A histogram of an activation, and for ReLU-like ones the fraction of inputs below zero (and above six)."""
+    x = op.op.inputs[0] if op.op.inputs else None
+    if op.op.type in ("Relu", "Softplus", "Relu6"):
+        _add_scalar_summary(reduce_mean(to_float(less(x, cast(0.0, x.dtype)))), f"{op.op.name}/zeros")
+    if op.op.type == "Relu6":
+        _add_scalar_summary(reduce_mean(to_float(greater(x, cast(6.0, x.dtype)))), f"{op.op.name}/sixes")
+    return _add_histogram_summary(op, f"{op.op.name}/activation")
+
+
+def summarize_tensor(tensor, tag=None):
+    """A scalar summary of a scalar, a histogram of anything else; None for string and bool tensors."""
+    if tensor.dtype.base_dtype in (dtypes.string, dtypes.bool_):
+        return None
+    if tensor.get_shape().ndims == 0:
+        return _add_scalar_summary(tensor, tag)
+    return _add_histogram_summary(tensor, tag)
+
+
+def summarize_tensors(tensors, summarizer=summarize_tensor):
+    return [summarizer(t) for t in tensors]
+
+
+def summarize_collection(collection, name_filter=None, summarizer=summarize_tensor):
+    """Summaries of a collection's tensors whose op names match `name_filter` (re.match) if given."""
+    return summarize_tensors([t for t in get_collection(collection)
+                              if name_filter is None or re.match(name_filter, t.op.name)], summarizer)
+
+
+summarize_variables = functools.partial(summarize_collection, GraphKeys.GLOBAL_VARIABLES)
+summarize_weights = functools.partial(summarize_collection, GraphKeys.WEIGHTS)
+summarize_biases = functools.partial(summarize_collection, GraphKeys.BIASES)
+
+
+def summarize_activations(name_filter=None, summarizer=summarize_activation):
+    return summarize_collection(GraphKeys.ACTIVATIONS, name_filter, summarizer)
