@@ -188,6 +188,11 @@ def graph_to_graph_def(graph, from_version=None, add_shapes=False):
             continue
         nd = gd.node.add()
         nd.CopyFrom(node_def(op))
+        if len(op._control_inputs) > 1:   # TF's GraphDef lists control inputs by name (an op's own NodeDef does not)
+            inputs = list(nd.input)
+            split = len(inputs) - len(op._control_inputs)
+            del nd.input[split:]
+            nd.input.extend(sorted(inputs[split:]))
         if add_shapes:
             nd.attr["_output_shapes"].CopyFrom(attr_value_pb2.AttrValue(list=attr_value_pb2.AttrValue.ListValue(
                 shape=[t.shape.as_proto() for t in op._outputs])))

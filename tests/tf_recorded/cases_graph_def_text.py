@@ -17,3 +17,16 @@ def case_graph_def_consts_and_control_marks(tf):
     nodes = {n.name: n for n in gd.node}
     return [gd.versions.producer, [str(nodes[k].attr["value"]) for k in ("b", "c", "u", "f")],
             [[k, " ".join(sorted(n.attr))] for k, n in sorted(nodes.items())]]
+
+
+def case_graph_def_sorts_control_inputs(tf):
+    g = tf.Graph()
+    with g.as_default():
+        a, c, d = tf.constant(1, name="b"), tf.constant(2, name="a"), tf.constant(3, name="c")
+        x = tf.identity(a, name="x")
+        with tf.control_dependencies([a, d, c]):
+            tf.no_op(name="n")
+            tf.add(x, a, name="sum")
+        tf.group(d, a, c, name="m")
+    gd = g.as_graph_def()
+    return [[n.name, list(n.input)] for n in gd.node] + [[op.name, list(op.node_def.input)] for op in g.get_operations()]
