@@ -22,25 +22,14 @@ from ..ops.nn_impl import xw_plus_b
 from ..ops.reduction import add_n, argmax, reduce_sum
 from ..rnn import static_rnn
 from ..variable_scope import get_variable, get_variable_scope, variable_scope
-from .rnn import EmbeddingWrapper, OutputProjectionWrapper, RNNCell
+from .rnn import EmbeddingWrapper, OutputProjectionWrapper, RNNCell, _linear_inputs
 
 
 # ----- contrib's core_rnn_cell._linear (the wrappers are tf.contrib.rnn's) ------------------------------------
 def linear(args, output_size, bias, bias_initializer=None, kernel_initializer=None):
-    """args (a tensor or list of [batch, n] tensors) concatenated, times `kernel`, plus `bias` if asked."""
-    if args is None or (is_nested(args) and not args):
-        raise ValueError("`args` must be specified")
-    if not is_nested(args):
-        args = [args]
-    total_arg_size = 0
-    shapes = [a.get_shape() for a in args]
-    for s in shapes:
-        if s.ndims != 2:
-            raise ValueError(f"linear is expecting 2D arguments: {shapes}")
-        if s.dims[1].value is None:
-            raise ValueError(f"linear expects shape[1] to be provided for shape {s}, but saw {s[1]}")
-        total_arg_size += s.dims[1].value
-    dtype = args[0].dtype
+    """args (a tensor or list of [batch, n] tensors) concatenated, times `kernel`, plus `bias` if asked (its
+    ops made inside the re-entered scope, unlike tf.contrib.rnn's _Linear)."""
+    args, total_arg_size, dtype = _linear_inputs(args)
     with variable_scope(get_variable_scope()) as outer_scope:
         weights = get_variable("kernel", [total_arg_size, output_size], dtype=dtype, initializer=kernel_initializer)
         res = matmul(args[0], weights) if len(args) == 1 else matmul(concat(args, 1), weights)

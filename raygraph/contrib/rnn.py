@@ -42,24 +42,28 @@ from ..variable_scope import get_variable, get_variable_scope, variable_scope
 from .layers import layer_norm
 
 
+def _linear_inputs(args):
+    """core_rnn_cell's checks of a linear map's inputs: `args` (a [batch, n] tensor or a list of them) as a
+    list, their total depth and their dtype."""
+    if args is None or (is_nested(args) and not args):
+        raise ValueError("`args` must be specified")
+    args = list(args) if is_nested(args) else [args]
+    shapes = [a.get_shape() for a in args]
+    for shape in shapes:
+        if shape.ndims != 2:
+            raise ValueError(f"linear is expecting 2D arguments: {shapes}")
+        if shape.dims[1].value is None:
+            raise ValueError(f"linear expects shape[1] to be provided for shape {shape}, but saw {shape[1]}")
+    return args, sum(shape.dims[1].value for shape in shapes), args[0].dtype
+
+
 class _Linear:
     """sum_i(args[i] W[i]) (+ bias): `kernel` [total input depth, output_size] and `bias` made once, in the
     variable scope current when it is built (contrib's core_rnn_cell._Linear)."""
 
     def __init__(self, args, output_size, build_bias, bias_initializer=None, kernel_initializer=None):
-        if args is None or (is_nested(args) and not args):
-            raise ValueError("`args` must be specified")
-        self._is_sequence = is_nested(args)
-        args = list(args) if self._is_sequence else [args]
-        shapes = [a.get_shape() for a in args]
-        total = 0
-        for shape in shapes:
-            if shape.ndims != 2:
-                raise ValueError(f"linear is expecting 2D arguments: {shapes}")
-            if shape.dims[1].value is None:
-                raise ValueError(f"linear expects shape[1] to be provided for shape {shape}, but saw {shape.dims[1]}")
-            total += shape.dims[1].value
-        dtype = args[0].dtype
+        self._is_sequence = args is not None and is_nested(args)
+        _, total, dtype = _linear_inputs(args)
         with variable_scope(get_variable_scope()) as outer:
             self._weights = get_variable("kernel", [total, output_size], dtype=dtype, initializer=kernel_initializer)
             self._biases = None
@@ -227,6 +231,17 @@ def _block_lstm_attrs(forget_bias, cell_clip, use_peephole):
     return {"forget_bias": float(forget_bias), "cell_clip": float(cell_clip), "use_peephole": bool(use_peephole)}
 
 
+def _add_lstm_variables(cell, input_depth):
+    """LSTMCell's variables, as the block cells make them: `kernel` [input_depth + n, 4n], `bias` (zeros) and,
+    with peepholes, `w_i_diag`, `w_f_diag`, `w_o_diag`."""
+    n = cell._num_units
+    cell._kernel = cell.add_variable("kernel", [input_depth + n, n * 4])
+    cell._bias = cell.add_variable("bias", [n * 4], initializer=constant_initializer(0.0))
+    if cell._use_peephole:
+        cell._w_i_diag, cell._w_f_diag, cell._w_o_diag = (cell.add_variable(f"w_{g}_diag", [n]) for g in "ifo")
+    cell.built = True
+
+
 class LSTMBlockCell(LayerRNNCell):
     """An LSTM cell (gates i, ci, f, o) in one `LSTMBlockCell` op; its variables are LSTMCell's (`kernel`,
     `bias`, and `w_i_diag`, `w_f_diag`, `w_o_diag` with peepholes)."""
@@ -244,14 +259,7 @@ class LSTMBlockCell(LayerRNNCell):
     def build(self, inputs_shape):
         if not inputs_shape.dims[1].value:
             raise ValueError(f"Expecting inputs_shape[1] to be set: {inputs_shape}")
-        n = self._num_units
-        self._kernel = self.add_variable("kernel", [inputs_shape.dims[1].value + n, n * 4])
-        self._bias = self.add_variable("bias", [n * 4], initializer=constant_initializer(0.0))
-        if self._use_peephole:
-            self._w_i_diag = self.add_variable("w_i_diag", [n])
-            self._w_f_diag = self.add_variable("w_f_diag", [n])
-            self._w_o_diag = self.add_variable("w_o_diag", [n])
-        self.built = True
+        _add_lstm_variables(self, inputs_shape.dims[1].value)
 
     def call(self, inputs, state):
         if len(state) != 2:
@@ -336,14 +344,7 @@ class LSTMBlockFusedCell(LSTMBlockWrapper):
     num_units = property(lambda self: self._num_units)
 
     def build(self, input_shape):
-        n = self._num_units
-        self._kernel = self.add_variable("kernel", [input_shape.dims[2].value + n, n * 4])
-        self._bias = self.add_variable("bias", [n * 4], initializer=constant_initializer(0.0))
-        if self._use_peephole:
-            self._w_i_diag = self.add_variable("w_i_diag", [n])
-            self._w_f_diag = self.add_variable("w_f_diag", [n])
-            self._w_o_diag = self.add_variable("w_o_diag", [n])
-        self.built = True
+        _add_lstm_variables(self, input_shape.dims[2].value)
 
     def _call_cell(self, inputs, initial_cell_state=None, initial_output=None, dtype=None, sequence_length=None):
         time_len = inputs.get_shape().with_rank(3).dims[0].value
