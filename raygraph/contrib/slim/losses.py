@@ -2,9 +2,9 @@
 `tf.losses`, with their argument order (predictions or logits first) and their weighting: the weighted sum of
 the losses over the number of elements with a nonzero weight, added to the LOSSES collection."""
 from ... import dtypes
+from ... import losses as _tf_losses
 from ...convert import convert_to_tensor
-from ...default_graph import add_to_collection, get_collection, name_scope
-from ...graph import GraphKeys
+from ...default_graph import name_scope
 from ...ops.array import reshape, shape, size, squeeze
 from ...ops.filling import ones, ones_like
 from ...ops.math import abs as abs_
@@ -62,18 +62,8 @@ def compute_weighted_loss(losses, weights=1.0, scope=None):
         return mean_loss
 
 
-@add_arg_scope
-def add_loss(loss, loss_collection=GraphKeys.LOSSES):
-    if loss_collection:
-        add_to_collection(loss_collection, loss)
-
-
-def get_losses(scope=None, loss_collection=GraphKeys.LOSSES):
-    return get_collection(loss_collection, scope)
-
-
-def get_regularization_losses(scope=None):
-    return get_collection(GraphKeys.REGULARIZATION_LOSSES, scope)
+add_loss = add_arg_scope(_tf_losses.add_loss)   # tf.losses' collection functions, contrib's add_loss arg-scoped
+get_losses, get_regularization_losses = _tf_losses.get_losses, _tf_losses.get_regularization_losses
 
 
 def get_total_loss(add_regularization_losses=True, name="total_loss"):
