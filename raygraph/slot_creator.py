@@ -1,11 +1,13 @@
-"""Slots: variables that shadow a primary variable or tensor, named `<primary>/<name>` (made unique) and, for a
-variable, colocated with it. Optimizers keep their accumulators in slots; ExponentialMovingAverage its averages."""
+"""Slots: variables that shadow a primary variable or tensor, named `<variable scope>/<primary>/<name>` (made
+unique) and, for a variable, colocated with it. Optimizers keep their accumulators in slots;
+ExponentialMovingAverage its averages."""
 import contextlib
 
 from .default_graph import name_scope
 from .ops.array import shape
 from .ops.filling import zeros, zeros_like
 from .tensor import Tensor
+from .variable_scope import get_variable_scope
 from .variables import Variable
 
 _VARIABLE_OPS = ("Variable", "VariableV2", "VarHandleOp")
@@ -18,7 +20,8 @@ def create_slot(primary, initializer, op_name, colocate=True):
     shape, dtype = primary.shape, primary.dtype.base_dtype
     with g.control_dependencies(None), name_scope(None):
         with g.colocate_with(primary) if colocate else contextlib.nullcontext():
-            name = g.unique_name(primary.op.name + "/" + op_name, mark_as_used=False)
+            scope = get_variable_scope().name   # TF opens variable_scope(None, "<primary>/<name>") where it is
+            name = g.unique_name(f"{scope}/" * bool(scope) + primary.op.name + "/" + op_name, mark_as_used=False)
             if isinstance(initializer, Tensor):
                 return Variable(initializer, name=name, trainable=False,
                                 validate_shape=initializer.shape.is_fully_defined())
