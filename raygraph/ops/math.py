@@ -233,8 +233,11 @@ def _unary(type, fn, allowed, grad, no_cpu_kernel=""):
 
 
 def _square_grad(op, g):
-    x = op.inputs[0]
-    return [g * (2.0 * _conj(x)) if g.dtype.is_floating or g.dtype.is_complex else g * (2 * x)]
+    """TF's graph: grad * (conj(x) * 2), built after grad (so 2x is not computed early)."""
+    with control_dependencies([g]):
+        x = _conj(op.inputs[0])
+        two = convert_to_tensor(np.array(2, x.dtype.as_numpy_dtype), name="Const")
+        return [apply_op("Mul", [g, apply_op("Mul", [x, two], {})], {})]
 
 
 _unary("Neg", np.negative, SIGNED, lambda op, g: [-g])
