@@ -102,6 +102,7 @@ from .conv_layers import (  # noqa: F401
     xavier_initializer_conv2d,
 )
 from .framework import add_arg_scope, model_variable
+from .optimizers import OPTIMIZER_CLS_NAMES, OPTIMIZER_SUMMARIES, adaptive_clipping_fn, optimize_loss  # noqa: F401
 
 
 # ----- regularizers -----------------------------------------------------------------------------------------
