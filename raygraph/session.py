@@ -122,7 +122,9 @@ def _fetch_value(value, dtype):
 
 def _flatten_feed_dict(feed_dict):
     """TF's nest.flatten_dict_items: a nested key (a tuple of tensors, an LSTMStateTuple) feeds its leaves
-    from the matching leaves of its value."""
+    from the matching leaves of its value. Plain keys (every run's usual feeds) pass as they are."""
+    if not any(nest.is_nested(key) for key in feed_dict):
+        return feed_dict
     flat = {}
     for key, value in feed_dict.items():
         keys, values = (nest.flatten(key), nest.flatten(value)) if nest.is_nested(key) else ([key], [value])
