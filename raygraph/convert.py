@@ -130,14 +130,19 @@ def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
     if dtype is not None:
         dtype = dtypes.as_dtype(dtype)
     arr, dt = to_numpy(value, dtype)
+    given = None   # how many values TF's proto keeps, where fewer than the shape holds (graph_def.tensor_proto)
     if shape is not None and int(np.prod(shape, dtype=np.int64)) == 0:
         arr = np.zeros(tuple(int(d) for d in shape), dtype=arr.dtype)  # TF: an empty tensor of that shape
     elif shape is not None:
+        given = arr.size
         arr = _fit_shape(arr, shape, verify_shape)
+        given = given if given < arr.size else None
     arr.flags.writeable = False
     g = get_default_graph()
     op = Operation(g, "Const", g._op_name(name or "Const"), (), [(dt, TensorShape._raw(arr.shape))],
                    {"value": arr, "dtype": dt}, REGISTRY["Const"])
+    if given is not None:
+        g._given_values[op._name] = given
     return op._outputs[0]
 
 

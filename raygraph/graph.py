@@ -112,6 +112,7 @@ class Graph:
         self._cond_context = None     # the cond branch being built (ops/control_flow.py), if any
         self._cluster_spec = None     # set by replica_device_setter(cluster=...) for cluster sessions
         self._unfetchable = set()
+        self._given_values = {}       # Const op name -> how many values TF's proto of it holds (graph_def.py)
 
     # ----- identity and lifecycle -----------------------------------------------------------------
     @property

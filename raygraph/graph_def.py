@@ -33,18 +33,21 @@ def shape_proto(shape):
     return TensorShape(shape).as_proto()
 
 
-def tensor_proto(value, dtype=None):
-    """A TensorProto holding `value` (TF's layout: raw bytes for numeric arrays, typed fields otherwise)."""
+def tensor_proto(value, dtype=None, given=None):
+    """A TensorProto holding `value` (TF's layout: raw bytes for numeric arrays, typed fields otherwise);
+    `given`: how many of its values were given where a constant repeats the last of fewer values than its
+    shape holds (tf.zeros([16]), tf.constant(2, shape=[2, 2])): TF keeps just those, in the typed field."""
     arr = np.asarray(value)
     dtype = dtypes.as_dtype(arr.dtype) if dtype is None else dtypes.as_dtype(dtype).base_dtype
     proto = tensor_pb2.TensorProto(dtype=dtype.as_datatype_enum, tensor_shape=shape_proto(arr.shape))
+    flat = arr.reshape(-1)[:given]
     if dtype is dtypes.string:
-        proto.string_val.extend(v if isinstance(v, bytes) else str(v).encode() for v in arr.reshape(-1))
-    elif arr.size > 1 and dtype not in _TYPED_FIELD_ONLY:
+        proto.string_val.extend(v if isinstance(v, bytes) else str(v).encode() for v in flat)
+    elif given is None and arr.size > 1 and dtype not in _TYPED_FIELD_ONLY:
         proto.tensor_content = np.ascontiguousarray(arr, dtype=dtype.as_numpy_dtype).tobytes()
-    else:  # one value, or a type TF never packs into tensor_content (bool, complex, uint16): typed fields
+    else:  # one value, a constant's given values, or a type TF never packs into tensor_content: typed fields
         field = getattr(proto, _VALUE_FIELDS[dtype])
-        for v in arr.reshape(-1):
+        for v in flat:
             if dtype in (dtypes.float16, dtypes.bfloat16):  # their bits, as uint16
                 field.append(int(np.asarray(v, dtype.as_numpy_dtype).view(np.uint16)))
             elif dtype.is_complex:
@@ -52,6 +55,21 @@ def tensor_proto(value, dtype=None):
             else:
                 field.append(v.item())
     return proto
+
+
+def given_values(proto):
+    """How many values a TensorProto holds where that is fewer than its shape's (None where it holds all)."""
+    n = int(np.prod([d.size for d in proto.tensor_shape.dim], dtype=np.int64))
+    if proto.tensor_content or n <= 1:
+        return None
+    dtype = dtypes.as_dtype(proto.dtype)
+    held = len(getattr(proto, _VALUE_FIELDS[dtype])) // (2 if dtype.is_complex else 1)
+    return held if held < n else None
+
+
+def const_proto(op):
+    """The `value` attr of a Const op as TF holds it."""
+    return tensor_proto(op._attrs["value"], op._attrs["dtype"], op._graph._given_values.get(op._name))
 
 
 def tensor_value(proto):
@@ -173,7 +191,7 @@ def node_def(op):
         if value is None:
             continue
         if key == "value" and op._type == "Const":
-            nd.attr[key].CopyFrom(attr_value_pb2.AttrValue(tensor=tensor_proto(value, op._attrs["dtype"])))
+            nd.attr[key].CopyFrom(attr_value_pb2.AttrValue(tensor=const_proto(op)))
         else:
             nd.attr[key].CopyFrom(attr_value(value))
     return nd

@@ -10,7 +10,7 @@ from . import dtypes, errors
 from .convert import convert_to_tensor
 from .default_graph import name_scope
 from .graph import get_default_graph
-from .graph_def import attr_python, attr_value, shape_from_proto
+from .graph_def import attr_python, attr_value, given_values, shape_from_proto
 from .operation import Operation
 from .shape import TensorShape
 from .tensor import Tensor
@@ -297,8 +297,12 @@ class _Importer:
         if nd.op == "Const":
             value = attrs["value"]
             value.flags.writeable = False
-            return Operation(self.graph, "Const", self.graph._op_name(name + "/"), (),
-                             [(attrs["dtype"], TensorShape(value.shape))], attrs, entry)
+            op = Operation(self.graph, "Const", self.graph._op_name(name + "/"), (),
+                           [(attrs["dtype"], TensorShape(value.shape))], attrs, entry)
+            given = given_values(nd.attr["value"].tensor)
+            if given is not None:
+                self.graph._given_values[op._name] = given
+            return op
         _check_input_types(entry, nd, name, data, attrs)
         try:
             out = apply_op(nd.op, _group_inputs(entry, data, nd), attrs, name=name + "/", graph=self.graph)

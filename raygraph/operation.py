@@ -2,7 +2,7 @@
 import sys
 
 from .device_spec import DeviceSpec
-from .graph_def import node_def, tensor_proto
+from .graph_def import const_proto, node_def
 from .tensor import Tensor
 
 
@@ -83,7 +83,7 @@ class Operation:
             raise ValueError(f"Operation '{self._name}' has no attr named '{name}'.")
         value = self._attrs[name]
         if name == "value" and self._type == "Const":
-            return tensor_proto(value)
+            return const_proto(self)
         if isinstance(value, str):  # string attrs come back as bytes, as in TF
             return value.encode()
         if isinstance(value, list) and value and isinstance(value[0], str):

@@ -4,7 +4,7 @@ from tensorboard.compat.proto import tensor_pb2
 
 from . import dtypes
 from .convert import _fit_shape, to_numpy
-from .graph_def import _VALUE_FIELDS, shape_proto, tensor_proto, tensor_value
+from .graph_def import tensor_proto, tensor_value
 from .tensor import Tensor
 from .ops.indexed_slices import IndexedSlices
 from .ops.shape_fns import constant_value
@@ -29,12 +29,8 @@ def make_tensor_proto(values, dtype=None, shape=None, verify_shape=False, allow_
     if allow_broadcast and arr.size != 1 and list(arr.shape) != shape:
         arr = np.broadcast_to(arr, shape)
     full = _fit_shape(arr, shape, verify_shape)  # checks the shape and the number of values
-    if arr.size == full.size or dt is dtypes.string:
-        return tensor_proto(full, dt)
     # fewer values than the shape holds: TF keeps just those (a reader repeats the last one)
-    proto = tensor_pb2.TensorProto(dtype=dt.as_datatype_enum, tensor_shape=shape_proto(shape))
-    getattr(proto, _VALUE_FIELDS[dt]).extend(arr.reshape(-1).tolist())
-    return proto
+    return tensor_proto(full, dt, arr.size if arr.size < full.size else None)
 
 
 def make_ndarray(tensor):
