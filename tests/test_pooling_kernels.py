@@ -56,15 +56,17 @@ def _first_max(x, sl):
     return tuple(s.start + i for s, i in zip(sl, np.unravel_index(flat, cells.shape)))
 
 
-def _reference_max_pool_grad(x, grad, windows):
-    """The gradient at `x`'s cells; `windows` over `x`, which holds any padding (lowest values) itself."""
+def _reference_max_pool_grad(x, y, grad, windows, three_d):
+    """The gradient at `x`'s cells; `windows` over `x`, which holds any padding (lowest values) itself. A
+    window's gradient goes to its first maximum; in 3-D (TF's other kernel) to every cell within 1e-5 of its
+    output `y`. The other cells take nothing, even from a NaN or infinite gradient."""
     out = np.zeros(x.shape, grad.dtype)
-    for idx, sl in windows:
-        at, hit = _first_max(x, sl), np.zeros(x[sl].shape, grad.dtype)
-        if at is not None:
-            hit[tuple(i - s.start for i, s in zip(at, sl))] = 1
-        with np.errstate(invalid="ignore"):
-            out[sl] += grad[idx] * hit   # a NaN or infinite grad[idx] leaves NaN at the other cells
+    for idx, sl in sorted(windows, key=lambda w: w[0][::-1]) if three_d else windows:  # TF's 3-D loop order
+        if three_d:
+            with np.errstate(invalid="ignore"):
+                out[sl][np.abs(x[sl] - y[idx]) < x.dtype.type(1e-5)] += grad[idx]
+        elif (at := _first_max(x, sl)) is not None:
+            out[at] += grad[idx]
     return out
 
 
@@ -133,7 +135,7 @@ def test_max_pool_and_its_gradient_match_per_window_loops(fmt, spatial, ksize, s
         xp = np.pad(x, pads, constant_values=-np.inf)
         padded_windows, _ = _windows(xp.shape, spatial, ksize, strides, "VALID")
         crop = tuple(slice(b, n - e) for (b, e), n in zip(pads, xp.shape))
-        want = _reference_max_pool_grad(xp, grad, padded_windows)[crop]
+        want = _reference_max_pool_grad(xp, y, grad, padded_windows, fmt == "NDHWC")[crop]
         if all(k <= s for k, s in zip(ksize, strides)):   # one window per cell: no sums to round
             np.testing.assert_array_equal(got, want, err_msg=f"{kind} {np.dtype(dtype).name}")
         else:   # the kernel sums a cell's windows in another order
@@ -174,5 +176,5 @@ def test_max_pool_gradient_of_integers_and_explicit_padding():
     xp = np.pad(x, [(0, 0), (1, 1), (0, 1), (0, 0)], constant_values=np.iinfo(np.int32).min)
     windows, out_shape = _windows(xp.shape, (1, 2), (2, 2), (2, 2), "VALID")
     assert out_shape == y.shape
-    want = _reference_max_pool_grad(xp, grad, windows)[:, 1:-1, :-1]
+    want = _reference_max_pool_grad(xp, y, grad, windows, False)[:, 1:-1, :-1]
     np.testing.assert_array_equal(got, want)

@@ -274,6 +274,14 @@ def _check_grad_shape(grad, g):
                                                f"[{','.join(map(str, grad.shape))}]")
 
 
+def _where_hit(hit, grad, out=None):
+    """`grad` where `hit`, else 0 (broadcast to hit's shape): the chosen bits, so that a NaN or infinite
+    gradient stays out of the cells that are not its window's first maximum, as in TF's kernel (multiplying
+    by a 0/1 mask made them NaN; a product of the bits by the bools costs the same)."""
+    bits = np.dtype(f"i{grad.dtype.itemsize}")
+    return np.multiply(hit, grad.view(bits), out=None if out is None else out.view(bits)).view(grad.dtype)
+
+
 def _max_pool_grad_kernel(op_type):
     def kernel(a, x, y, grad):
         g = _geometry(op_type, a, x.shape)
@@ -284,15 +292,29 @@ def _max_pool_grad_kernel(op_type):
         if _disjoint(g):
             planes = _planes(xp, g)
             hits = _first_hits(np.equal(planes, _window_reduce(planes, None, np.maximum)))
-            grads = planes if planes.dtype == grad.dtype else np.empty(planes.shape, grad.dtype)
-            np.copyto(grads, hits)   # as 0/1 numbers: multiplying by them is faster than by bools
-            np.multiply(grads, grad, out=grads)
+            grads = _where_hit(hits, grad, planes if planes.dtype == grad.dtype else None)
             return _cropped(_scattered(grads, g, xp.shape, grad.dtype), g.pads)
         dxp = np.zeros(xp.shape, grad.dtype)
         for sl, hit in _hits_at_offsets(xp, g):
-            dxp[sl] += grad * hit
+            dxp[sl] += _where_hit(hit, grad)
         return _cropped(dxp, g.pads)
     return kernel
+
+
+def _max_pool_3d_grad_kernel(a, x, y, grad):
+    """TF's 3-D CPU kernel (pooling_ops_3d.cc) is not the 2-D one: every cell within 1e-5 of its window's
+    given maximum (orig_output) takes the window's gradient, ties included, and overlapping windows add up
+    in TF's loop order (output width outermost, then height, then depth)."""
+    g = _geometry("MaxPool3DGrad", a, x.shape)
+    _check_grad_shape(grad, g)
+    if 0 in g.out or x.size == 0:
+        return np.zeros(x.shape, grad.dtype)
+    xp = _padded(x, g.pads, np.nan)   # padding matches no maximum
+    dxp = np.zeros(xp.shape, grad.dtype)
+    tolerance = x.dtype.type(1e-5)
+    for _, sl in sorted(zip(np.ndindex(*g.ksize), _offsets(g)), key=lambda o: [-i for i in o[0][::-1]]):
+        dxp[sl] += _where_hit(np.abs(xp[sl] - y) < tolerance, grad)
+    return _cropped(dxp, g.pads)
 
 
 def _max_pool_grad_grad_kernel(op_type):
@@ -516,7 +538,7 @@ for _rank, _sfx in ((4, ""), (5, "3D")):
        grad=_max_pool_grad_grad(f"MaxPool{_sfx}Grad"), T=GRAD_T)
 op("MaxPoolGrad", "orig_input:T, orig_output:T, grad:T", kernel=_max_pool_grad_kernel("MaxPoolGrad"),
    shape=_like_input_shape("MaxPoolGrad"), grad=_max_pool_grad_grad("MaxPoolGradGrad"), T=GRAD_T)
-op("MaxPool3DGrad", "orig_input:TInput, orig_output:TInput, grad:T", kernel=_max_pool_grad_kernel("MaxPool3DGrad"),
+op("MaxPool3DGrad", "orig_input:TInput, orig_output:TInput, grad:T", kernel=_max_pool_3d_grad_kernel,
    shape=_like_input_shape("MaxPool3DGrad"), grad=_max_pool_grad_grad("MaxPool3DGradGrad"), T=POOL3D_T,
    TInput=POOL3D_T)
 op("MaxPoolWithArgmax", "input:T", kernel=_max_pool_with_argmax_kernel, shape=_pool_shape("MaxPoolWithArgmax"),

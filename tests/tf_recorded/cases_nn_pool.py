@@ -230,3 +230,36 @@ def case_max_pool_with_argmax_gradient(tf):
     added, sigs, values = grads(tf, v, [x])
     g = tf.gradients(v, x, grad_ys=v)[0]
     return [added, sigs, values, error(lambda: tf.gradients(tf.reduce_sum(g), x))]
+
+
+def case_max_pool_grad_non_finite_gradients(tf):
+    """A window's gradient goes to its first maximum only: the other cells stay 0 even where the incoming
+    gradient is NaN or infinite (disjoint 2x2 windows and overlapping 3x3/2 ones, NHWC and 3-D)."""
+    rng = np.random.default_rng(5)
+    x = tf.constant(rng.integers(0, 3, (2, 6, 6, 3)).astype(np.float32))   # many ties
+    out = []
+    for k, s in ((2, 2), (3, 2), (2, 1)):
+        n = (6 - k) // s + 1
+        g = rng.standard_normal((2, n, n, 3)).astype(np.float32)
+        g[0, 0, 0, 0], g[1, n - 1, 0, 2], g[0, 1, 1, 1] = np.nan, np.inf, -np.inf
+        y = tf.nn.max_pool(x, [1, k, k, 1], [1, s, s, 1], "VALID")
+        out.append(tf.gradients(y, x, grad_ys=g)[0])
+    x3 = tf.constant(rng.integers(0, 2, (1, 4, 4, 4, 2)).astype(np.float32))
+    g3 = np.full((1, 2, 2, 2, 2), np.nan, np.float32)
+    g3[0, 0, 0, 0, 0] = 1.0
+    y3 = tf.nn.max_pool3d(x3, [1, 2, 2, 2, 1], [1, 2, 2, 2, 1], "VALID")
+    return run(tf, out + tf.gradients(y3, x3, grad_ys=g3))
+
+
+def case_max_pool3d_grad_ties_overlapping(tf):
+    """MaxPool3DGrad gives every cell within 1e-5 of the window's maximum the window's gradient (ties all
+    take it), overlapping windows summed in TF's order, SAME padding."""
+    rng = np.random.default_rng(6)
+    out = []
+    x = tf.constant((rng.integers(0, 3, (2, 4, 5, 3, 2)) + rng.integers(0, 2, (2, 4, 5, 3, 2)) * 4e-6)
+                    .astype(np.float32))
+    for k, s, pad in ((2, 1, "VALID"), (3, 2, "SAME"), (3, 1, "SAME")):
+        y = tf.nn.max_pool3d(x, [1, k, k, k, 1], [1, s, s, s, 1], pad)
+        g = tf.constant(rng.standard_normal(y.shape.as_list()).astype(np.float32) * 10)
+        out += tf.gradients(y, x, grad_ys=g)
+    return run(tf, out)
