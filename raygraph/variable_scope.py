@@ -282,7 +282,8 @@ def variable_scope(name_or_scope, default_name=None, values=None, initializer=No
         template = parent
     reuse = True if parent.reuse is True else (reuse if reuse is not None else
                                                 (template.reuse if template is not parent else parent.reuse))
-    scope_cm = name_scope(ns_name, values=values) if auxiliary_name_scope else _current_name_scope()
+    # an empty name (the root scope, "") opens no name scope: ops keep the current one, as in TF
+    scope_cm = name_scope(ns_name, values=values) if auxiliary_name_scope and ns_name else _current_name_scope()
     with scope_cm as entered:
         scope = VariableScope(
             reuse, name, initializer if initializer is not None else template.initializer,

@@ -215,3 +215,27 @@ def case_initializer_ops(tf):
         n = s.run(tf.truncated_normal_initializer(stddev=0.5, seed=2)([1000]))
         out.append(bool(np.all(np.abs(n) <= 1.0)))
     return out
+
+
+def case_reentering_the_root_scope_keeps_the_name_scope(tf):
+    """Multi-tower programs (TF1's cifar10_multi_gpu pattern) re-enter the root variable scope inside each
+    tower's name scope and collect that tower's losses by the name scope: the root scope ("") opens no name
+    scope of its own."""
+    out = []
+    for i in range(2):
+        with tf.name_scope("tower_%d" % i) as scope:
+            with tf.variable_scope(tf.get_variable_scope(), reuse=bool(i)):
+                with tf.variable_scope("layer1"):
+                    w = tf.get_variable("weights", [2, 2])
+                    tf.add_to_collection("losses", tf.nn.l2_loss(w))
+                    y = tf.identity(w, name="y")
+            out.append([y.name, w.name, [t.name for t in tf.get_collection("losses", scope)]])
+    with tf.name_scope("outer"):
+        with tf.variable_scope(""):
+            out.append(tf.identity(1.0, name="z").name)
+        with tf.variable_scope(tf.get_variable_scope(), auxiliary_name_scope=False):
+            out.append(tf.identity(1.0, name="z").name)
+        with tf.variable_scope("inner"):
+            with tf.variable_scope(tf.get_variable_scope()):
+                out.append(tf.identity(1.0, name="z").name)
+    return out
