@@ -123,7 +123,7 @@ from .ops.blocks import required_space_to_batch_paddings  # noqa: F401
 from .ops.conv_general import conv, conv2d_backprop_filter_v2, conv2d_backprop_input_v2  # noqa: F401
 from .ops.edit_distance import edit_distance  # noqa: F401
 from .ops.fft import fft, fft2d, fft3d, fftnd, ifft, ifft2d, ifft3d, ifftnd, irfftnd, rfftnd  # noqa: F401
-from . import signal, spectral  # noqa: F401
+from . import config, signal, spectral  # noqa: F401
 from .ops.quantize import (fake_quant_with_min_max_args, fake_quant_with_min_max_args_gradient,  # noqa: F401
                            fake_quant_with_min_max_vars, fake_quant_with_min_max_vars_gradient,
                            fake_quant_with_min_max_vars_per_channel, fake_quant_with_min_max_vars_per_channel_gradient)

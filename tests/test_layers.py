@@ -21,7 +21,7 @@ LAYERS = [
      "tensor_bundle_pb2", "tensor_bundle", "checkpoint_io", "ops.philox", "ops.wide_rows", "ops.distributions", "ops.fingerprints", "ops.unicode_scripts", "python_io", "example_pb2",
      "summary.records", "saved_model.saved_model_pb2", "saved_model.constants", "saved_model.tag_constants",
      "saved_model.signature_constants", "client.timeline", "client", "compat",
-     "logging", "flags", "app", "gfile", "versions", "native_libraries"],
+     "logging", "flags", "app", "gfile", "versions", "native_libraries", "config"],
     # the graph: tensors, operations, graphs, the default graph and its scopes
     ["tensor", "operation", "graph", "default_graph"],
     # values to tensors (a Python value becomes a Const op: the op table is imported where that happens)
