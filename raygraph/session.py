@@ -298,6 +298,8 @@ class BaseSession:
                 if self._config.log_device_placement:
                     for name, device in plan.placement.items():
                         op = self._graph._ops_by_name[name]
+                        # TF's placer printf()s the line to stdout and also LOG(INFO)s it to stderr
+                        print(f"{name}: ({op.type}): {device}", flush=True)
                         print(f"{name}: ({op.type}): {device}", file=sys.stderr)
                 self._plans[key] = plan
             return plan
