@@ -327,7 +327,7 @@ def _max_pool_grad_grad_kernel(op_type):
             return out
         xp, gp = _padded(x, g.pads, _lowest(x.dtype)), _padded(grad, g.pads, 0)
         for sl, hit in _hits_at_offsets(xp, g):
-            out += gp[sl] * hit
+            out += _where_hit(hit, gp[sl])
         return out
     return kernel
 

@@ -263,3 +263,21 @@ def case_max_pool3d_grad_ties_overlapping(tf):
         g = tf.constant(rng.standard_normal(y.shape.as_list()).astype(np.float32) * 10)
         out += tf.gradients(y, x, grad_ys=g)
     return run(tf, out)
+
+
+def case_max_pool_grad_grad_non_finite(tf):
+    """The second derivative takes each window's first maximum's incoming value only: a NaN or infinite value
+    at another cell stays out (2-D and 3-D)."""
+    rng = np.random.default_rng(8)
+    out = []
+    for shape, pool, k in (((1, 4, 4, 2), tf.nn.max_pool, [1, 2, 2, 1]), ((1, 4, 4, 4, 1), tf.nn.max_pool3d,
+                                                                         [1, 2, 2, 2, 1])):
+        x = tf.constant(rng.standard_normal(shape).astype(np.float32))
+        y = pool(x, k, k, "VALID")
+        g = tf.constant(rng.standard_normal(y.shape.as_list()).astype(np.float32))
+        dx = tf.gradients(y, x, grad_ys=g)[0]
+        h = rng.standard_normal(shape).astype(np.float32)
+        h.flat[::3] = np.nan
+        h.flat[1::5] = np.inf
+        out += tf.gradients(dx, g, grad_ys=tf.constant(h))
+    return run(tf, out)
