@@ -188,9 +188,7 @@ def _default_grad_ys(grad_ys, ys, colocate):
             if isinstance(gy, indexed_slices.IndexedSlices):
                 out.append(gy)
                 continue
-            _check_grad_y_dtype(y, gy)
-            if not gy.shape.is_compatible_with(y.shape):
-                raise ValueError("Incompatible shapes between op input and calculated input gradient.")
+            _check_grad_y_dtype(y, gy)   # (its shape is not checked here: the ops of the gradient check it, as in TF)
             out.append(apply_op("Identity", [gy], {}, name=f"grad_ys_{i}"))  # TF's: in the gradients' scope
     return out
 

@@ -30,7 +30,7 @@ TF_DEFAULTS = {
                    "acceptable_fraction": 1.0, "dct_method": ""},
     "DecodePng": {"channels": 0, "dtype": dtypes.uint8}, "Equal": {"incompatible_shape_error": True},
     "NotEqual": {"incompatible_shape_error": True}, "GatherV2": {"batch_dims": 0},
-    "LeakyRelu": {"alpha": 0.2, "T": dtypes.float32}, "BroadcastGradientArgs": {"T": dtypes.int32},
+    "LeakyRelu": {"alpha": 0.2, "T": dtypes.float32}, "LeakyReluGrad": {"alpha": 0.2, "T": dtypes.float32}, "BroadcastGradientArgs": {"T": dtypes.int32},
     "HistogramSummary": {"T": dtypes.float32}, "ImageSummary": {"T": dtypes.float32}, "Range": {"Tidx": dtypes.int32},
     "MatMul": {"transpose_a": False, "transpose_b": False}, "OneHot": {"axis": -1}, "Pack": {"axis": 0},
     "Unpack": {"axis": 0}, "Placeholder": {"shape": TensorShape(None)}, "PreventGradient": {"message": ""},

@@ -12,7 +12,7 @@ from ..shape import TensorShape, as_shape
 from .array import broadcast_to, expand_dims, rank, reshape, shape, squeeze, stop_gradient, transpose
 from .math import add, cast, equal, exp, log1p, maximum, multiply, rsqrt, squared_difference, subtract
 from .reduction import reduce_all, reduce_mean, reduce_sum
-from .registry import apply_op, op
+from .registry import NO_GRADIENT_DEFINED, apply_op, op
 from .shape_fns import broadcast_dims, dims, merge_dims, same_shape, with_rank
 from .filling import range as range_, zeros_like
 from .joining import concat
@@ -60,10 +60,20 @@ def _softplus(x):
 
 
 def _elu(x):
-    """expm1(x) where x < 0, else x, as TF: max(expm1(min(x, 0)), x) (expm1(x) > x for x < 0; the max
-    keeps x's -0.0 and NaN), 25% faster than selecting between expm1(x) and x (1M floats)."""
+    """TF's formula, exp(x) - 1 where x < 0, else x (so a tiny negative x gives 0, and -0.0 and NaN stay)."""
     with np.errstate(over="ignore"):
-        return np.maximum(np.expm1(_minimum(x, np.zeros((), x.dtype))), x).astype(x.dtype, copy=False)
+        return choose(x < 0, np.exp(_minimum(x, np.zeros((), x.dtype))) - _t(x, 1), x)
+
+
+def _selu(x):
+    """TF's formula: scale_alpha * (exp(x) - 1) where x < 0, else scale * x, the constants in x's type."""
+    with np.errstate(over="ignore"):
+        return choose(x < 0, _t(x, _SELU_SCALE * _SELU_ALPHA) * (np.exp(_minimum(x, np.zeros((), x.dtype))) - _t(x, 1)),
+                      _t(x, _SELU_SCALE) * x)
+
+
+def _t(x, value):
+    return x.dtype.type(value)
 
 
 _SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
@@ -71,20 +81,56 @@ _SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804
 
 _unary("Relu", wide_rows.relu,
        lambda op, g: [apply_op("ReluGrad", [g, op.outputs[0]], {})], RELU_T + " qint8")
-op("ReluGrad", "gradients:T, features:T", kernel=_relu_grad_kernel, shape=same_shape, T=RELU_T, elementwise=True,
-   grad=lambda op, g: [apply_op("ReluGrad", [g, op.inputs[1]], {}), apply_op("ZerosLike", [op.inputs[1]], {})])
 _unary("Relu6", lambda x: np.clip(x, 0, 6).astype(x.dtype, copy=False),
-       lambda op, g: [g * cast((op.inputs[0] > 0) & (op.inputs[0] < 6), g.dtype)], RELU_T)
-_unary("Elu", _elu, lambda op, g: [apply_op("Select", [op.outputs[0] > 0, g, g * (op.outputs[0] + 1.0)], {})])
-_unary("Selu", lambda x: (_SELU_SCALE * np.where(x > 0, x, _SELU_ALPHA * np.expm1(np.minimum(x, 0)))).astype(x.dtype),
-       lambda op, g: [apply_op("Select", [op.outputs[0] > 0, g * _SELU_SCALE,
-                                          g * (op.outputs[0] + _SELU_SCALE * _SELU_ALPHA)], {})])
+       lambda op, g: [apply_op("Relu6Grad", [g, op.outputs[0]], {})], RELU_T)
+_unary("Elu", _elu, lambda op, g: [apply_op("EluGrad", [g, op.outputs[0]], {})])
+_unary("Selu", _selu, lambda op, g: [apply_op("SeluGrad", [g, op.outputs[0]], {})])
 _unary("Softplus", _softplus, lambda op, g: [g * apply_op("Sigmoid", [op.inputs[0]], {})])
 _unary("Softsign", lambda x: (x / (1 + np.abs(x))).astype(x.dtype, copy=False),
-       lambda op, g: [g / apply_op("Square", [1.0 + apply_op("Abs", [op.inputs[0]], {})], {})])
+       lambda op, g: [apply_op("SoftsignGrad", [g, op.inputs[0]], {})])
 op("LeakyRelu", "features:T", kernel=lambda a, x: np.where(x > 0, x, x * np.asarray(a["alpha"], x.dtype)),
    shape=same_shape, T=HALF_UP, elementwise=True,
-   grad=lambda op, g: [apply_op("Select", [op.inputs[0] > 0, g, g * op._attrs["alpha"]], {})])
+   grad=lambda op, g: [apply_op("LeakyReluGrad", [g, op.inputs[0]], {"alpha": op._attrs["alpha"]})])
+
+
+# ----- the activations' gradient ops: TF's kernels (relu_op.h, softsign_op.cc), second derivatives as TF's
+def _activation_grad(type, kernel, allowed=HALF_UP, second=NO_GRADIENT_DEFINED, inputs="gradients:T, features:T"):
+    def checked(a, g, x):
+        if np.shape(g) != np.shape(x):
+            raise InvalidArgumentError(None, None, f"Inputs to operation {{name}} of type {type} must have the same "
+                                                   f"size and shape.  Input 0: {_text(np.shape(g))} != input 1: "
+                                                   f"{_text(np.shape(x))}")
+        return kernel(a, g, x)
+    op(type, inputs, kernel=checked, shape=_both_inputs_shape, T=allowed, elementwise=True, grad=second)
+
+
+def _both_inputs_shape(inputs, a):
+    return inputs[0].dtype.base_dtype, _raw(merge_dims(dims(inputs[0]), dims(inputs[1])))
+
+
+def _below_zero_grad(op_, g):
+    """EluGrad's and SeluGrad's own gradient: again the op for its gradient input, g * gradients where the
+    activation is negative for its activation input."""
+    y = op_.inputs[1]
+    return [apply_op(op_.type, [g, y], {}),
+            where(y < 0, g * op_.inputs[0], zeros_like(y))]
+
+
+_activation_grad("ReluGrad", _relu_grad_kernel, RELU_T,
+                 second=lambda op_, g: [apply_op("ReluGrad", [g, op_.inputs[1]], {}),
+                                        apply_op("ZerosLike", [op_.inputs[1]], {})])
+_activation_grad("EluGrad", lambda a, g, y: choose(y < 0, (y + _t(y, 1)) * g, g), inputs="gradients:T, outputs:T",
+                 second=_below_zero_grad)
+_activation_grad("SeluGrad", lambda a, g, y: choose(y < 0, g * (y + _t(y, _SELU_SCALE * _SELU_ALPHA)),
+                                                    g * _t(g, _SELU_SCALE)),
+                 inputs="gradients:T, outputs:T", second=_below_zero_grad)
+_activation_grad("Relu6Grad", lambda a, g, x: g * ((x > 0) & (x < 6)).astype(g.dtype), RELU_T,
+                 second=lambda op_, g: [apply_op("Relu6Grad", [g, op_.inputs[1]], {}),
+                                        zeros_like(op_.inputs[1])])
+_activation_grad("LeakyReluGrad", lambda a, g, x: choose(x > 0, g, g * _t(g, a["alpha"])),
+                 second=lambda op_, g: [apply_op("LeakyReluGrad", [g, op_.inputs[1]], {"alpha": op_._attrs["alpha"]}),
+                                        zeros_like(op_.inputs[1])])
+_activation_grad("SoftsignGrad", lambda a, g, x: g / np.square(np.abs(x) + _t(x, 1)))
 
 
 def relu(features, name=None):
