@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from ..errors import InvalidArgumentError
+from ..errors import DataLossError, InvalidArgumentError
 from .sources import Recipe, Slices, _Iter
 
 
@@ -257,7 +257,7 @@ def _pad_stack(parts, shape, value):
     out = np.full([len(parts)] + target, value, dtype=parts[0].dtype)
     for i, p in enumerate(parts):
         if any(s > t for s, t in zip(p.shape, target)):
-            raise InvalidArgumentError(None, None, "Attempted to pad to a smaller size than the input element.")
+            raise DataLossError(None, None, "Attempted to pad to a smaller size than the input element.")  # TF's class
         out[(i,) + tuple(slice(0, s) for s in p.shape)] = p
     return out
 
@@ -409,6 +409,9 @@ class Window(Recipe):
     """`window`: each element is a tuple of datasets (one per component) of `size` elements."""
 
     def __init__(self, input, size, shift, stride, drop_remainder):
+        for what, value in (("size", size), ("shift", shift), ("stride", stride)):
+            if value <= 0:
+                raise InvalidArgumentError(None, None, f"Window {what} must be greater than zero.")
         self.input, self.size, self.shift, self.stride, self.drop = input, size, shift, stride, drop_remainder
 
     def iterate(self):

@@ -325,3 +325,35 @@ def case_window_tuple(tf):
     ds = tf.data.Dataset.from_tensor_slices((np.arange(5), np.arange(5) * 10)).window(2)
     ds = ds.flat_map(lambda a, b: tf.data.Dataset.zip((a.batch(2), b.batch(2))))
     return [types(ds), values(tf, ds)]
+
+
+def case_window_arguments_checked_at_run_time(tf):
+    """A window size, shift or stride below 1 (fed) is TF's InvalidArgumentError when the iterator starts (a shift
+    of 0 had looped forever)."""
+    n = tf.placeholder(tf.int64, [])
+    out = []
+    for args in ((n, 1, 1), (2, n, 1), (2, 1, n)):
+        ds = tf.data.Dataset.range(5).window(*args).flat_map(lambda w: w.batch(3))
+        it = tf.data.make_initializable_iterator(ds)
+        with tf.Session() as s:
+            for value in (0, -1):
+                try:
+                    s.run(it.initializer, {n: value})
+                    out.append(s.run(it.get_next()).tolist())
+                except tf.errors.InvalidArgumentError as e:   # (TF 2.21's text starts with the node's traceback)
+                    out.append([line.strip() for line in e.message.splitlines() if "must be" in line])
+    return out
+
+
+def case_padded_batch_element_larger_than_its_padded_shape(tf):
+    """An element longer than its fixed padded shape is TF's DataLossError at run time (its batch, not before)."""
+    ds = tf.data.Dataset.range(1, 4).map(lambda n: tf.range(n)).padded_batch(2, padded_shapes=[2])
+    t = tf.data.make_one_shot_iterator(ds).get_next()
+    out = []
+    with tf.Session() as s:
+        for _ in range(2):
+            try:
+                out.append(s.run(t).tolist())
+            except tf.errors.OpError as e:
+                out.append([type(e).__name__] + [line.strip() for line in e.message.splitlines() if "Attempted" in line])
+    return out
