@@ -78,7 +78,7 @@ LAYERS = [
      "saved_model.signature_def_utils", "saved_model.builder", "saved_model.loader", "saved_model.main_op", "saved_model"],
     # TF 1.15's tf.contrib, over all of the above (slim's training loop and contrib.opt stand on tf.train)
     ["contrib.framework", "contrib.conv_layers", "contrib.optimizers", "contrib.layers", "contrib.rnn", "contrib.seq2seq", "contrib.crf",
-     "contrib.legacy_seq2seq", "contrib.lookup", "contrib.training", "contrib.tensorboard.plugins.projector",
+     "contrib.legacy_seq2seq", "contrib.lookup", "contrib.data", "contrib.training", "contrib.tensorboard.plugins.projector",
      "contrib.tensorboard.plugins", "contrib.tensorboard", "contrib.learn.preprocessing", "contrib.learn",
      "contrib.slim.losses", "contrib.slim.metrics", "contrib.slim.learning", "contrib.slim",
      "contrib.opt.external_optimizer", "contrib.opt.weight_decay_optimizers", "contrib.opt.adam_variants",
