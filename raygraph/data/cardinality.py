@@ -71,6 +71,11 @@ def _window(r):
     return -(-n // r.shift)
 
 
+def _shard(r):
+    n = cardinality(r.input)
+    return n if n < 0 else n // r.num_shards + (n % r.num_shards > r.index)
+
+
 def _same(r):
     return cardinality(r.input)
 
@@ -87,6 +92,7 @@ _RULES = {
     pipeline.Repeat: _repeat,
     pipeline.Take: _take,
     pipeline.Skip: _skip,
+    pipeline.Shard: _shard,
     pipeline.Zip: _zip,
     pipeline.Concatenate: _concatenate,
     pipeline.Window: _window,

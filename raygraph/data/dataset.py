@@ -253,6 +253,12 @@ class Dataset(Structured):
     def skip(self, count):
         return self._count_op("SkipDataset", count)
 
+    def shard(self, num_shards, index, name=None):
+        """Every `num_shards`-th element from position `index` on (one worker's share of the input)."""
+        return self._apply("ShardDataset", [self._variant_tensor, _const(num_shards, dtypes.int64, "num_shards"),
+                                            _const(index, dtypes.int64, "index")], self._structure,
+                           {"require_non_empty": False}, name=name)
+
     def _count_op(self, op_type, count):
         return self._apply(op_type, [self._variant_tensor, _const(count, dtypes.int64, "count")], self._structure)
 

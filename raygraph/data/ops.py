@@ -75,6 +75,8 @@ _dataset("ShuffleDataset", "input_dataset:variant, buffer_size:int64, seed:int64
 _dataset("RepeatDataset", "input_dataset:variant, count:int64", lambda a, d, n: pipeline.Repeat(d, n))
 _dataset("TakeDataset", "input_dataset:variant, count:int64", lambda a, d, n: pipeline.Take(d, n))
 _dataset("SkipDataset", "input_dataset:variant, count:int64", lambda a, d, n: pipeline.Skip(d, n))
+_dataset("ShardDataset", "input_dataset:variant, num_shards:int64, index:int64",
+         lambda a, d, n, i: pipeline.Shard(d, _int(n), _int(i)))
 _dataset("CacheDataset", "input_dataset:variant, filename:string", lambda a, d, f: pipeline.Cache(d))
 _dataset("PrefetchDataset", "input_dataset:variant, buffer_size:int64",
          lambda a, d, n: pipeline.Prefetch(d, _int(n) if _int(n) > 0 else 2))

@@ -1,6 +1,7 @@
 """The dataset transformations (map, batch, shuffle, prefetch...) as recipes over other recipes (see
 sources.py): each `iterate()` makes an iterator class whose `__next__` pulls from its input's iterators."""
 import collections
+import itertools
 import queue
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -368,6 +369,22 @@ class Take(Recipe):
     def iterate(self):
         it = self.input.iterate()
         return it if self.count < 0 else (e for _, e in zip(range(self.count), it))
+
+
+class Shard(Recipe):
+    """`shard`: the elements whose position is `index` modulo `num_shards` (TF's kernel checks, at its start)."""
+
+    def __init__(self, input, num_shards, index):
+        if num_shards <= 0:
+            raise InvalidArgumentError(None, None, f"Number of shards must be greater than zero (currently num_shards "
+                                                   f"= {num_shards}).")
+        if not 0 <= index < num_shards:
+            raise InvalidArgumentError(None, None, f"Index must be between 0 and {num_shards - 1} (currently index = "
+                                                   f"{index}).")
+        self.input, self.num_shards, self.index = input, num_shards, index
+
+    def iterate(self):
+        return itertools.islice(self.input.iterate(), self.index, None, self.num_shards)
 
 
 class Skip(Recipe):

@@ -357,3 +357,27 @@ def case_padded_batch_element_larger_than_its_padded_shape(tf):
             except tf.errors.OpError as e:
                 out.append([type(e).__name__] + [line.strip() for line in e.message.splitlines() if "Attempted" in line])
     return out
+
+
+def case_shard(tf):
+    """`shard` keeps the elements at `index` modulo `num_shards`: values, its graph, cardinality, and the
+    kernel's errors for a bad count or index (fed, so they are run-time errors)."""
+    out = []
+    for n, i in ((3, 0), (3, 2), (1, 0), (4, 3), (10, 7)):
+        ds = tf.data.Dataset.range(8).shard(n, i)
+        with tf.Session() as s:
+            out.append([values(tf, ds), int(s.run(tf.data.experimental.cardinality(ds)))])
+    pair = tf.data.Dataset.from_tensor_slices((np.arange(5), np.arange(5) * 2.0)).shard(2, 1)
+    out.append([types(pair), values(tf, pair)])
+    shard_op = pair._variant_tensor.op
+    out.append([shard_op.type, [t.op.type for t in shard_op.inputs], shard_op.get_attr("require_non_empty")])
+    n, i = tf.placeholder(tf.int64, []), tf.placeholder(tf.int64, [])
+    it = tf.data.make_initializable_iterator(tf.data.Dataset.range(4).shard(n, i))
+    with tf.Session() as s:
+        for feed in ((0, 0), (2, 2), (2, -1), (-3, 0)):
+            try:
+                s.run(it.initializer, {n: feed[0], i: feed[1]})
+                out.append(s.run(it.get_next()).tolist())
+            except tf.errors.InvalidArgumentError as e:
+                out.append([line.strip() for line in e.message.splitlines() if "currently" in line])
+    return out
