@@ -269,6 +269,7 @@ def _data(tf):
         "RepeatDataset": (D.range(1).repeat(2), [0, 0]),
         "TakeDataset": (D.range(5).take(1), [0]),
         "SkipDataset": (D.range(3).skip(2), [2]),
+        "ShardDataset": (D.range(7).shard(3, 1), [1, 4]),
         "CacheDataset": (D.range(2).cache().repeat(2), [0, 1, 0, 1]),
         "PrefetchDataset": (D.range(2).prefetch(1), [0, 1]),
         "UnbatchDataset": (D.from_tensors([4, 5]).unbatch(), [4, 5]),
@@ -1056,3 +1057,14 @@ def _mutable_lookup_tables(tf):
 
 
 CUSTOM.append(_mutable_lookup_tables)
+
+
+def _dataset_reduce(tf):
+    """Dataset.reduce: a sum and a count folded together, and an empty dataset's initial state."""
+    D = tf.data.Dataset
+    total, count = D.range(1, 5).reduce((np.int64(0), np.int64(0)), lambda s, x: (s[0] + x, s[1] + 1))
+    empty = D.range(0).reduce(np.float32(2.5), lambda s, x: s * 0.0)
+    return {"ReduceDataset": _checks(([total, count], None, _equal([10, 4])), (empty, None, _equal(2.5)))}
+
+
+CUSTOM.append(_dataset_reduce)

@@ -275,6 +275,19 @@ class Dataset(Structured):
     def apply(self, transformation_func):
         return transformation_func(self)
 
+    def reduce(self, initial_state, reduce_func):
+        """The state after folding every element into it: reduce_func(state, element) -> new state (a
+        `ReduceDataset` op; its outputs, nested like `initial_state`)."""
+        with name_scope("initial_state"):
+            flat, state = _normalize(initial_state)
+        f, state, _ = trace_state(reduce_func, state, self._structure, "reduce", lambda result: result,
+                                  _check_reduced)
+        specs = nest.flatten(state)
+        out = apply_op("ReduceDataset", [self._variant_tensor, flat, []], {
+            "f": f, "output_types": [s.dtype for s in specs], "output_shapes": [s.shape for s in specs],
+            "use_inter_op_parallelism": True})
+        return nest.pack(state, out if isinstance(out, list) else [out])
+
     # ----- iterators (TF1) ---------------------------------------------------------------------------------
     def make_one_shot_iterator(self):
         return iterator.make_one_shot_iterator(self)
@@ -341,6 +354,14 @@ def _most_specific(a, b):
     return TensorShape([x if x == y else None for x, y in zip(a.as_list(), b.as_list())])
 
 
+def _check_reduced(state, new_state):
+    """TF's check of reduce's new state: its dtypes, leaf by leaf (a leaf count that differs fails at run time)."""
+    if any(a.dtype != b.dtype for a, b in zip(nest.flatten(state), nest.flatten(new_state))):
+        expected, got = (nest.map_structure(lambda s: s.dtype, x) for x in (state, new_state))
+        raise TypeError(f"The element types for the new state must match the initial state. Expected {expected} but "
+                        f"got {got}.")
+
+
 def _check_dataset(result, kind):
     if not isinstance(result, Dataset):
         raise TypeError(f"The `map_func` argument of `{kind}` must return a `Dataset` object, got {result!r}.")
@@ -372,3 +393,20 @@ def trace(fn, structures, name):
     if isinstance(result, Dataset):
         return f, result, outputs
     return f, nest.pack(result, [_spec_of(t) for t in outputs]), outputs
+
+
+def trace_state(fn, state, structure, name, new_state_of, check):
+    """Traces fn(state, element) over a state of Specs until the state's static shapes settle, as TF's scan and
+    reduce do: a dim the function changes becomes unknown (a changed rank, an unknown rank) and fn is traced
+    again. `new_state_of(result)` is the new state in fn's result; `check(state, new_state)` raises TF's errors.
+    Returns (Function, the settled state, fn's result structure)."""
+    while True:
+        f, result, _ = trace(fn, [state, structure], name)
+        new_state = new_state_of(result)
+        check(state, new_state)
+        olds = nest.flatten(state)
+        relaxed = [Spec(a.dtype, _most_specific(a.shape, b.shape)) for a, b in zip(olds, nest.flatten(new_state))]
+        if all(a.shape.ndims is None or r.shape.ndims is not None and r.shape.as_list() == a.shape.as_list()
+               for r, a in zip(relaxed, olds)):
+            return f, state, result
+        state = nest.pack(state, relaxed + olds[len(relaxed):])

@@ -204,6 +204,8 @@ op("DatasetCardinality", "input_dataset:variant", kernel=lambda a, d: np.int64(c
    grad=NOT_DIFFERENTIABLE, shape=lambda i, a: (dtypes.int64, _SCALAR))
 op("DatasetToSingleElement", "dataset:variant", kernel=lambda a, res, d: _one(transforms.single_element(d)),
    stateful=True, grad=NOT_DIFFERENTIABLE, shape=_outputs)
+op("ReduceDataset", "input_dataset:variant, initial_state:+Tstate, other_arguments:+Targuments",
+   kernel=lambda a, d, *state: _one(transforms.reduce(d, a["f"], state)), grad=NOT_DIFFERENTIABLE, shape=_outputs)
 op("DatasetToTFRecord", "input_dataset:variant, filename:string, compression_type:string",
    kernel=lambda a, res, d, f, c: transforms.write_tfrecords(d, sources._text(f), sources._text(c)), stateful=True,
    grad=NOT_DIFFERENTIABLE, shape=lambda i, a: [])

@@ -20,7 +20,7 @@ from ..tensor import Tensor
 from . import function
 from . import structure as nest
 from .dataset import (AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Dataset, _batch_dim, _const,  # noqa: F401
-                      _most_specific, _normalize, _spec_of, trace as _trace)
+                      _most_specific, _normalize, _spec_of, trace as _trace, trace_state)
 from .options import (AutoShardPolicy, AutotuneAlgorithm, AutotuneOptions, DistributeOptions,  # noqa: F401
                       ExternalStatePolicy, OptimizationOptions, Options, ServiceOptions, ThreadingOptions)
 from .specs import (DatasetSpec, OptionalSpec, RaggedTensorStructure, SparseTensorStructure,  # noqa: F401
@@ -48,28 +48,27 @@ def scan(initial_state, scan_func):
     """Carries a state through the elements: scan_func(state, element) -> (new_state, output)."""
     def apply(dataset):
         flat, state = _normalize(initial_state)
-        while True:
-            f, result, _ = _trace(scan_func, [state, dataset._structure], "scan")
-            if not isinstance(result, tuple) or len(result) != 2:
-                raise TypeError(f"Invalid `scan_func`. `scan_func` should return a pair consisting of new state and "
-                                f"the output value but its return type is {result}.")
-            new_state, output = result
-            if not nest.same_structure(state, new_state):
-                raise TypeError(f"Invalid `scan_func`. The element structure of the new state {new_state} does not "
-                                f"match the element structure of the initial state {state}.")
-            olds, news = nest.flatten(state), nest.flatten(new_state)
-            if [s.dtype for s in olds] != [s.dtype for s in news]:
-                raise TypeError(f"Invalid `scan_func`. The element types for the new state must match the initial "
-                                f"state. Expected {[s.dtype.name for s in olds]}; got "
-                                f"{[s.dtype.name for s in news]}.")
-            relaxed = [Spec(a.dtype, _most_specific(a.shape, b.shape)) for a, b in zip(olds, news)]
-            if all(r.shape.as_list() == a.shape.as_list() if a.shape.ndims is not None else r.shape.ndims is None
-                   for r, a in zip(relaxed, olds)):
-                break
-            state = nest.pack(state, relaxed)  # the state's shape changes: trace again with the shape relaxed
+        f, state, (_, output) = trace_state(scan_func, state, dataset._structure, "scan", _scanned, _check_scanned)
         return dataset._apply("ScanDataset", [dataset._variant_tensor, flat], output,
                               {"f": f, "preserve_cardinality": True, "use_default_device": True})
     return apply
+
+
+def _scanned(result):
+    if not isinstance(result, tuple) or len(result) != 2:
+        raise TypeError(f"Invalid `scan_func`. `scan_func` should return a pair consisting of new state and the "
+                        f"output value but its return type is {result}.")
+    return result[0]
+
+
+def _check_scanned(state, new_state):
+    if not nest.same_structure(state, new_state):
+        raise TypeError(f"Invalid `scan_func`. The element structure of the new state {new_state} does not match "
+                        f"the element structure of the initial state {state}.")
+    olds, news = nest.flatten(state), nest.flatten(new_state)
+    if [s.dtype for s in olds] != [s.dtype for s in news]:
+        raise TypeError(f"Invalid `scan_func`. The element types for the new state must match the initial state. "
+                        f"Expected {[s.dtype.name for s in olds]}; got {[s.dtype.name for s in news]}.")
 
 
 def take_while(predicate):

@@ -1,6 +1,6 @@
 """The `tf.data.experimental` transformations as recipes (see sources.py): scan, take_while, unique,
 ignore_errors, group_by_window, group_by_reducer, directed interleave (choose/sample_from_datasets),
-RandomDataset, assert_cardinality, lists of elements, and what runs a dataset to its end (a single element,
+RandomDataset, assert_cardinality, lists of elements, and what runs a dataset to its end (a reduction, a single element,
 a TFRecord file).
 
 Functions are traced graph functions called with a flat list of argument values; they return a tuple."""
@@ -206,6 +206,19 @@ def _elements(n):
 
 
 # ----- running a dataset to its end ---------------------------------------------------------------------------
+def reduce(recipe, fn, state):
+    """The state after folding every element into it: fn(*state, *element) -> new state."""
+    state = tuple(state)
+    for element in recipe.iterate():
+        new_state = fn(list(state) + list(element))
+        if len(new_state) != len(state):
+            raise InvalidArgumentError(None, None, "The number of components of the initial state and the reduce "
+                                       f"function output does not match. (initial_state={len(state)}, "
+                                       f"output={len(new_state)}).")
+        state = new_state
+    return state
+
+
 def single_element(recipe):
     it = recipe.iterate()
     try:
