@@ -235,8 +235,14 @@ def _axis_arg(axis, dim, default=-1):
 
 # ----- cross entropies --------------------------------------------------------------------------------------
 def _log_probs(logits):
+    z, lse = _shifted_lse(logits)
+    return z - lse
+
+
+def _shifted_lse(logits):
+    """(logits - max, log(sum(exp(logits - max)))) along the class axis, as TF's xent kernels compute them."""
     z = logits - np.max(logits, axis=-1, keepdims=True)
-    return z - np.log(np.sum(np.exp(z), axis=-1, keepdims=True))
+    return z, np.log(np.sum(np.exp(z), axis=-1, keepdims=True))
 
 
 def _xent_kernel(a, logits, labels):
@@ -248,8 +254,10 @@ def _xent_kernel(a, logits, labels):
     except ValueError:
         raise InvalidArgumentError(None, None, f"logits and labels must be broadcastable: logits_size="
                                                f"{_text(np.shape(logits))} labels_size={_text(np.shape(labels))}")
-    log_p = _log_probs(logits)
-    loss = -np.sum(labels * log_p, axis=-1)
+    z, lse = _shifted_lse(logits)
+    log_p = z - lse
+    # TF: sum(labels * (lse - z)), not -sum(labels * log_p): a zero loss (one class) is +0.0 there, not -0.0
+    loss = np.sum(labels * (lse - z), axis=-1)
     return loss.astype(logits.dtype, copy=False), (np.exp(log_p) - labels).astype(logits.dtype, copy=False)
 
 
@@ -361,11 +369,13 @@ def _sparse_xent_kernel(a, logits, labels):
         raise InvalidArgumentError(None, None, f"Received a label value of {int(bad.ravel()[0])} which is outside "
                                    f"the valid range of [0, {n}).  Label values: "
                                    + " ".join(str(int(v)) for v in np.ravel(labels)))
-    log_p = _log_probs(logits)
+    z, lse = _shifted_lse(logits)
+    log_p = z - lse
     rows = np.arange(len(labels))
     back = np.exp(log_p)
     back[rows, labels] -= 1
-    return (-log_p[rows, labels]).astype(logits.dtype, copy=False), back.astype(logits.dtype, copy=False)
+    # TF: lse - z[label] (+0.0 for a sure class), not -log_p[label] (-0.0)
+    return (lse[:, 0] - z[rows, labels]).astype(logits.dtype, copy=False), back.astype(logits.dtype, copy=False)
 
 
 def _sparse_xent_shape(inputs, a):

@@ -137,3 +137,18 @@ def case_dropout_errors(tf):
     return [error_text(lambda: tf.nn.dropout(x, rate=1.0)), error_text(lambda: tf.nn.dropout(x)),
             error_text(lambda: tf.nn.dropout(tf.constant([1, 2]), rate=0.5)),
             error(lambda: tf.nn.dropout(x, rate=tf.constant([0.5, 0.5])))]
+
+
+def case_cross_entropy_of_a_sure_class_is_positive_zero(tf):
+    """A loss that is exactly zero (one class, or a label with all the probability) is +0.0 as TF's kernels compute
+    it (log-sum-exp minus the logit), not -0.0, in the dense, v2 and sparse forms."""
+    logits = tf.constant(np.array([[3.0], [-1.5]], np.float32))
+    labels = tf.constant(np.array([[1.0], [1.0]], np.float32))
+    sure = tf.constant(np.array([[0.0, -200.0], [5.0, -300.0]], np.float32))
+    ts = [tf.nn.softmax_cross_entropy_with_logits(labels=labels, logits=logits),
+          tf.nn.softmax_cross_entropy_with_logits_v2(labels=labels, logits=logits),
+          tf.nn.sparse_softmax_cross_entropy_with_logits(labels=tf.constant([0, 0]), logits=logits),
+          tf.nn.sparse_softmax_cross_entropy_with_logits(labels=tf.constant([0, 0]), logits=sure)]
+    with tf.Session() as s:
+        values = s.run(ts)
+    return [[v.tolist(), np.signbit(v).tolist()] for v in values]
