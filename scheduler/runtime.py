@@ -17,6 +17,14 @@ from .resources import route_streams
 
 _lock = threading.RLock()
 _pool = []             # (pool key, DeviceHandle) of idle local device actors
+_exiting = threading.Event()  # set at interpreter exit, before Ray's shutdown takes the device actors away
+
+
+def exiting():
+    """True once the interpreter exits: device actors may be gone, steps then in flight fail by it."""
+    return _exiting.is_set()
+
+
 POOL_SIZE = int(os.environ.get("RAYGRAPH_ACTOR_POOL", "4"))
 # What tf.Print and py_func write in a device reaches the client's streams without Ray's "(Device pid=...)"
 # prefix and colours, as TF1 prints it. Ray reads this when it is first imported, which is after this module
@@ -50,6 +58,7 @@ def ensure_ray(address=None, timeout=30.0, **init_kwargs):
         kwargs.update(init_kwargs)
         ray.init(**kwargs)
         atexit.register(drain_pool)  # runs before ray.init's own shutdown handler (atexit is last-in first-out)
+        atexit.register(_exiting.set)  # runs first of all
 
 
 def node_id():

@@ -1,5 +1,9 @@
 """Queues as device resources: TF1's names, shapes and values, blocking without deadlocking the device,
 deadlines, closing, and cancellation when the session closes."""
+import os
+import subprocess
+import sys
+import textwrap
 import threading
 import time
 
@@ -200,3 +204,24 @@ def test_queue_runners_enqueue_inside_the_device_and_stop_with_the_coordinator(r
     for t in threads:
         t.join(10)
         assert not t.is_alive()
+
+
+def test_queue_runner_threads_end_quietly_when_a_script_exits_with_its_session_open(tmp_path):
+    """A script that starts queue runners without a Coordinator and never closes its session: at exit the
+    devices go with Ray, and the runner threads end without a traceback (TF1's daemon threads end silently)."""
+    script = tmp_path / "runners.py"
+    script.write_text(textwrap.dedent("""\
+        import raygraph as tf
+        q = tf.FIFOQueue(10, tf.int32)
+        tf.train.add_queue_runner(tf.train.QueueRunner(q, [q.enqueue([tf.constant(1)])]))
+        x = q.dequeue()
+        sess = tf.Session()
+        tf.train.start_queue_runners(sess=sess)
+        print(sess.run(x))
+        """))
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
+    env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
+    r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=180)
+    assert r.returncode == 0 and r.stdout == "1\n", r.stderr[-2000:]
+    assert "Traceback" not in r.stderr and "UnavailableError" not in r.stderr, r.stderr[-2000:]

@@ -6,6 +6,8 @@ consumers drain it and then see OutOfRangeError. A coordinator's stop request ca
 """
 import threading
 
+from scheduler.runtime import exiting as _interpreter_exiting
+
 from .. import errors
 from ..graph import GraphKeys, get_default_graph
 from ..session import get_default_session
@@ -64,8 +66,10 @@ class QueueRunner:
                                 pass
                     return
         except Exception as e:  # noqa: BLE001 - reported to the coordinator, as TF1 does
-            if getattr(sess, "_closed", False):
-                return  # the session closed under this thread: nothing to report
+            if getattr(sess, "_closed", False) or _interpreter_exiting():
+                # the session closed under this thread, or the interpreter is exiting and Ray's shutdown took
+                # the devices (TF1's daemon runner threads end silently at exit): nothing to report
+                return
             if coord:
                 coord.request_stop(e)
             else:
