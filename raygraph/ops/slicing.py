@@ -329,10 +329,16 @@ def _gather_kernel(a, params, indices, axis):
         return _batched_gather(params, indices, axis % params.ndim, a["batch_dims"])
     if indices.ndim == 0 and indices.dtype.kind in "iu" and 0 <= (i := int(indices)) < n:
         return params.take(i, axis=axis)   # one index (a queue runner's row): no reductions to check it
+    _check_indices(indices, n)
+    return params.take(indices, axis=axis, mode="clip")  # the indices are checked: no second check
+
+
+def _check_indices(indices, n):
+    """TF's error for the first index outside [0, n), named by its position (none for a scalar index)."""
     if indices.size and (indices.min() < 0 or indices.max() >= n):
         where = tuple(int(v) for v in np.argwhere((indices < 0) | (indices >= n))[0])
-        raise _error(f"indices[{','.join(map(str, where))}] = {int(indices[where])} is not in [0, {n})")
-    return params.take(indices, axis=axis, mode="clip")  # the indices are checked: no second check
+        at = f"[{','.join(map(str, where))}]" if where else ""
+        raise _error(f"indices{at} = {int(indices[where])} is not in [0, {n})")
 
 
 def _batched_gather(params, indices, axis, batch_dims):
@@ -349,9 +355,7 @@ def _batched_gather(params, indices, axis, batch_dims):
             raise _error(f"params.shape[{k}]: {params.shape[k]} should be equal to indices.shape[{k}]: "
                          f"{indices.shape[k]}")
     n = params.shape[axis]
-    if indices.size and (indices.min() < 0 or indices.max() >= n):
-        where = tuple(int(v) for v in np.argwhere((indices < 0) | (indices >= n))[0])
-        raise _error(f"indices[{','.join(map(str, where))}] = {int(indices[where])} is not in [0, {n})")
+    _check_indices(indices, n)
     # as [batch, outer, n, inner] params and [batch, k] indices: one fancy index picks every row at once
     size = int(np.prod(params.shape[:batch_dims], dtype=np.int64))
     outer = int(np.prod(params.shape[batch_dims:axis], dtype=np.int64))

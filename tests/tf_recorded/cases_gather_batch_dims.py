@@ -45,3 +45,11 @@ def case_gather_batch_dims_errors(tf):
     runs = [(tf.gather(pp, ii, axis=1, batch_dims=2), i3), (tf.gather(pp, ii, axis=2, batch_dims=1), i3[:1]),
             (tf.gather(pp, ii, axis=2, batch_dims=2), i3 + 1), (tf.gather(pp, ii, axis=2, batch_dims=-4), i3)]
     return [[error(f) for f in bad], [kernel_error(tf, t, {pp: p, ii: v}) for t, v in runs]]
+
+
+def case_gather_index_out_of_range_message(tf):
+    """The kernel names a bad index by its position, and a scalar index by none ("indices = 3")."""
+    p = tf.constant(np.arange(6, dtype=np.float32).reshape(3, 2))
+    i = tf.placeholder(tf.int32)
+    g = tf.gather(p, i)
+    return [kernel_error(tf, g, {i: v}) for v in (3, -1, [0, 5], [[1, 2], [0, 7]])]
