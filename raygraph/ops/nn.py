@@ -234,11 +234,6 @@ def _axis_arg(axis, dim, default=-1):
 
 
 # ----- cross entropies --------------------------------------------------------------------------------------
-def _log_probs(logits):
-    z, lse = _shifted_lse(logits)
-    return z - lse
-
-
 def _shifted_lse(logits):
     """(logits - max, log(sum(exp(logits - max)))) along the class axis, as TF's xent kernels compute them."""
     z = logits - np.max(logits, axis=-1, keepdims=True)
