@@ -4,6 +4,9 @@
 Functions given to `map`, `filter`, `flat_map`, `interleave` are traced once into graphs of their own
 (`function.trace`) and run by the device that iterates the dataset.
 """
+import copy
+import re
+
 from .. import dtypes
 from ..convert import convert_to_tensor
 from ..default_graph import name_scope
@@ -38,6 +41,23 @@ def _const(value, dtype, name):
     return convert_to_tensor(value, dtype=dtype, name=name)
 
 
+def _class_of(op_type):
+    """TF's Python class for a dataset op, which TF prints a dataset as: "_MapDataset" for MapDataset,
+    "_BatchDataset" for BatchDatasetV2."""
+    return _CLASSES.get(op_type) or "_" + re.sub(r"V\d+$", "", op_type)
+
+
+_CLASSES = {"CacheDataset": "CacheDataset", "GeneratorDataset": "DatasetV1Adapter",
+            "ExperimentalGroupByReducerDataset": "_GroupByReducerDataset"}
+
+
+def shown_as(dataset, name):
+    """A copy of `dataset` that prints as TF's class `name`."""
+    out = copy.copy(dataset)
+    out._shown_as = name
+    return out
+
+
 class Dataset(Structured):
     """A dataset: its variant tensor and its element structure (leaves are `Spec`s)."""
 
@@ -64,6 +84,11 @@ class Dataset(Structured):
     @property
     def element_spec(self):
         return element_spec(self._structure)
+
+    def __repr__(self):
+        return f"<{self._shown_as or _class_of(self._variant_tensor.op.type)} element_spec={self.element_spec}>"
+
+    _shown_as = None  # the class TF prints this dataset as, where not the one of its op (see _class_of)
 
     # ----- options and counts ------------------------------------------------------------------------------
     def options(self):
@@ -136,7 +161,7 @@ class Dataset(Structured):
         ds = Dataset.from_tensor_slices(matches)
         if shuffle is None or shuffle:
             ds = ds.shuffle(count, seed=seed)
-        return ds
+        return shown_as(ds, "DatasetV1Adapter")
 
     @staticmethod
     def zip(datasets):
@@ -189,7 +214,8 @@ class Dataset(Structured):
         cycle = 4 if cycle_length in (None, AUTOTUNE) else cycle_length
         inputs = [self._variant_tensor, _const(cycle, dtypes.int64, "cycle_length"),
                   _const(block_length, dtypes.int64, "block_length")]
-        return self._apply("InterleaveDataset", inputs, inner._structure, {"f": f})
+        out = self._apply("InterleaveDataset", inputs, inner._structure, {"f": f})
+        return out if num_parallel_calls is None else shown_as(out, "_ParallelInterleaveDataset")
 
     # ----- batching ----------------------------------------------------------------------------------------
     def batch(self, batch_size, drop_remainder=False):

@@ -29,6 +29,8 @@ def _reader(op_type, extra):
 class TFRecordDataset(Dataset):
     """The records of TFRecord files (`compression_type` "", "ZLIB" or "GZIP")."""
 
+    _shown_as = "TFRecordDatasetV2"
+
     def __init__(self, filenames, compression_type=None, buffer_size=None, num_parallel_reads=None):
         def extra():
             return [_const(compression_type or "", dtypes.string, "compression_type"),
@@ -40,6 +42,8 @@ class TFRecordDataset(Dataset):
 class TextLineDataset(Dataset):
     """The lines of text files, without their line endings."""
 
+    _shown_as = "TextLineDatasetV2"
+
     def __init__(self, filenames, compression_type=None, buffer_size=None, num_parallel_reads=None):
         def extra():
             return [_const(compression_type or "", dtypes.string, "compression_type"),
@@ -50,6 +54,8 @@ class TextLineDataset(Dataset):
 
 class FixedLengthRecordDataset(Dataset):
     """Records of `record_bytes` bytes from files, after `header_bytes` and before `footer_bytes`."""
+
+    _shown_as = "FixedLengthRecordDatasetV2"
 
     def __init__(self, filenames, record_bytes, header_bytes=None, footer_bytes=None, buffer_size=None,
                  compression_type=None, num_parallel_reads=None):

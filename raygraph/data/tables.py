@@ -39,6 +39,8 @@ def _defaults(record_defaults):
 class CsvDataset(Dataset):
     """The records of CSV files: one scalar per (selected) column, typed by `record_defaults`."""
 
+    _shown_as = "CsvDatasetV2"
+
     def __init__(self, filenames, record_defaults, compression_type=None, buffer_size=None, header=False,
                  field_delim=",", use_quote_delim=True, na_value="", select_cols=None, exclude_cols=None):
         if select_cols and exclude_cols:

@@ -16,11 +16,9 @@ from ..ops.registry import apply_op
 from ..ops.slicing import gather, where
 from ..ops.stateless_random import stateless_multinomial
 from ..shape import TensorShape
-from ..tensor import Tensor
-from . import function
 from . import structure as nest
 from .dataset import (AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Dataset, _batch_dim, _const,  # noqa: F401
-                      _most_specific, _normalize, _spec_of, trace as _trace, trace_state)
+                      _most_specific, _normalize, _spec_of, shown_as, trace as _trace, trace_state)
 from .options import (AutoShardPolicy, AutotuneAlgorithm, AutotuneOptions, DistributeOptions,  # noqa: F401
                       ExternalStatePolicy, OptimizationOptions, Options, ServiceOptions, ThreadingOptions)
 from .specs import (DatasetSpec, OptionalSpec, RaggedTensorStructure, SparseTensorStructure,  # noqa: F401
@@ -98,11 +96,11 @@ def ignore_errors(log_warning=False):
 
 def enumerate_dataset(start=0):
     """(index, element) pairs, counting from `start`."""
-    return lambda dataset: dataset.enumerate(start)
+    return lambda dataset: shown_as(dataset.enumerate(start), "DatasetV1Adapter")
 
 
 def unbatch():
-    return lambda dataset: dataset.unbatch()
+    return lambda dataset: shown_as(dataset.unbatch(), "DatasetV1Adapter")
 
 
 def Counter(start=0, step=1, dtype=dtypes.int64):  # noqa: N802 - TF's name
@@ -135,22 +133,24 @@ map_and_batch_with_legacy_function = map_and_batch
 def parallel_interleave(map_func, cycle_length, block_length=1, sloppy=False, buffer_output_elements=None,
                         prefetch_input_elements=None):
     """`interleave(map_func, cycle_length, block_length)` (in order even if `sloppy`)."""
-    return lambda dataset: dataset.interleave(map_func, cycle_length, block_length)
+    return lambda dataset: shown_as(dataset.interleave(map_func, cycle_length, block_length),
+                                    "ParallelInterleaveDataset")
 
 
 def shuffle_and_repeat(buffer_size, count=None, seed=None):
     """`shuffle(buffer_size, seed)` then `repeat(count)` (as TF 2 builds it)."""
-    return lambda dataset: dataset.shuffle(buffer_size, seed).repeat(count)
+    return lambda dataset: shown_as(dataset.shuffle(buffer_size, seed).repeat(count), "_ShuffleAndRepeatDataset")
 
 
 def copy_to_device(target_device, source_device="/cpu:0"):
     """The same dataset: a raygraph dataset is iterated where its iterator lives, so there is no copy to make."""
-    return lambda dataset: dataset
+    return lambda dataset: shown_as(dataset, "_CopyToDeviceDataset")
 
 
 def prefetch_to_device(device, buffer_size=None):
     """`prefetch(buffer_size)` where the iterator lives (its device)."""
-    return lambda dataset: dataset.prefetch(AUTOTUNE if buffer_size is None else buffer_size)
+    return lambda dataset: shown_as(dataset.prefetch(AUTOTUNE if buffer_size is None else buffer_size),
+                                    "DatasetV1Adapter")
 
 
 # ----- grouping --------------------------------------------------------------------------------------------------
@@ -301,6 +301,8 @@ def sample_from_datasets(datasets, weights=None, seed=None, stop_on_empty_datase
 class RandomDataset(Dataset):
     """Random int64 scalars in [0, 2^32), forever (seeded: the same sequence every run, not TF's)."""
 
+    _shown_as = "RandomDatasetV2"
+
     def __init__(self, seed=None):
         seed1, seed2 = get_seed(seed)
         ds = Dataset(None, None)._apply("RandomDataset", [_const(seed1 or 0, dtypes.int64, "seed"),
@@ -448,7 +450,7 @@ def rejection_resample(class_func, target_dist, initial_dist=None, seed=None):
             prob = gather(ratio / reduce_max(ratio), cls)
             return counts, (random_uniform([], seed=seed) < prob, pair)
         scanned = labelled.apply(scan(convert_to_tensor(np.zeros(n, np.int64)), accept))
-        return scanned.filter(lambda keep, pair: keep).map(lambda keep, pair: pair)
+        return shown_as(scanned.filter(lambda keep, pair: keep).map(lambda keep, pair: pair), "DatasetV1Adapter")
     return apply
 
 
