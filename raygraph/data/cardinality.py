@@ -89,6 +89,7 @@ _RULES = {
     sources.Slices: lambda r: r.n,
     sources.Range: _range,
     pipeline.Batch: _batch,
+    pipeline.DenseToSparseBatch: _batch,
     pipeline.Repeat: _repeat,
     pipeline.Take: _take,
     pipeline.Skip: _skip,

@@ -15,12 +15,14 @@ from ..ops.control import Assert
 from ..ops.math import greater
 from ..ops.random import get_seed
 from ..ops.registry import apply_op
+from ..ops.serialization import serialize_many_sparse
 from ..ops.shape_fns import constant_value
+from ..ops.sparse_tensor import SparseTensor, is_sparse
 from ..shape import TensorShape, as_shape, unknown_shape
 from ..tensor import Tensor
 from . import function, iterator
 from .options import Options
-from .specs import element_spec
+from .specs import TensorSpec, element_spec
 from . import ops as _ops  # noqa: F401 - the dataset ops' table entries
 from . import structure as nest
 from .structure import Spec, Structured
@@ -34,7 +36,7 @@ _INT64_MAX = (1 << 63) - 1
 
 
 def _spec_of(t):
-    return Spec(t.dtype.base_dtype, t.shape)
+    return Spec(t.dtype.base_dtype, t.shape, sparse=isinstance(t, SparseTensor))
 
 
 def _const(value, dtype, name):
@@ -70,12 +72,10 @@ class Dataset(Structured):
         return nest.flatten(self._structure)
 
     def _type_attrs(self):
-        specs = self._flat_specs()
-        return {"output_types": [s.dtype for s in specs], "output_shapes": [s.shape for s in specs]}
+        return nest.type_attrs(self._structure)
 
     def _apply(self, op_type, inputs, structure, extra=None, name=None):
-        specs = nest.flatten(structure)
-        attrs = {"output_types": [s.dtype for s in specs], "output_shapes": [s.shape for s in specs]}
+        attrs = nest.type_attrs(structure)
         attrs.update(extra or {})
         out = Dataset(apply_op(op_type, inputs, attrs, name=name), structure)
         out._options = getattr(self, "_options", None)
@@ -123,8 +123,8 @@ class Dataset(Structured):
     @staticmethod
     def from_tensor_slices(tensors):
         """A dataset of the slices of `tensors` along their first dimension."""
-        flat, structure = _normalize(tensors)
-        sliced = nest.map_structure(lambda s: Spec(s.dtype, _row_shape(s.shape)), structure)
+        flat, structure = _normalize(tensors, batched=True)
+        sliced = nest.map_structure(lambda s: s.with_shape(_row_shape(s.shape)), structure)
         return Dataset(None, None)._apply("TensorSliceDataset", [flat], sliced)
 
     @staticmethod
@@ -175,7 +175,7 @@ class Dataset(Structured):
                 != [s.dtype for s in dataset._flat_specs()]:
             raise TypeError(f"Two datasets to concatenate have different types {self.output_types} and "
                             f"{dataset.output_types}")
-        merged = nest.pack(self._structure, [Spec(a.dtype, _most_specific(a.shape, b.shape)) for a, b in
+        merged = nest.pack(self._structure, [a.with_shape(_most_specific(a.shape, b.shape)) for a, b in
                                              zip(self._flat_specs(), dataset._flat_specs())])
         return self._apply("ConcatenateDataset", [self._variant_tensor, dataset._variant_tensor], merged)
 
@@ -223,7 +223,7 @@ class Dataset(Structured):
         size = _const(batch_size, dtypes.int64, "batch_size")
         drop = _const(drop_remainder, dtypes.bool_, "drop_remainder")
         dim = _batch_dim(size, drop)
-        structure = nest.map_structure(lambda s: Spec(s.dtype, TensorShape([dim]).concatenate(s.shape)),
+        structure = nest.map_structure(lambda s: s.with_shape(TensorShape([dim]).concatenate(s.shape)),
                                        self._structure)
         return self._apply("BatchDatasetV2", [self._variant_tensor, size, drop], structure,
                            {"parallel_copy": False})
@@ -231,6 +231,10 @@ class Dataset(Structured):
     def padded_batch(self, batch_size, padded_shapes=None, padding_values=None, drop_remainder=False):
         """Batches elements padded to `padded_shapes` (None dims: the batch's largest)."""
         specs = self._flat_specs()
+        for spec in nest.flatten(self.element_spec):
+            if not isinstance(spec, TensorSpec):
+                raise TypeError("`padded_batch` is only supported for datasets that produce tensor elements but type "
+                                f"spec of elements in the input dataset is not a subclass of TensorSpec: `{spec!r}`.")
         if padded_shapes is None:
             padded_shapes = nest.map_structure(lambda s: s.shape, self._structure)
         shapes = [as_shape(s) for s in _flatten_like(self._structure, padded_shapes)]
@@ -256,9 +260,16 @@ class Dataset(Structured):
         return self._apply("WindowDataset", inputs, structure)
 
     def unbatch(self):
-        """Splits each element's components along their first dimension."""
-        structure = nest.map_structure(lambda s: Spec(s.dtype, _row_shape(s.shape)), self._structure)
-        return self._apply("UnbatchDataset", [self._variant_tensor], structure)
+        """Splits each element's components along their first dimension (a SparseTensor boxed again as a
+        [rows, 3] stack of its rows first, as TF does)."""
+        structure = nest.map_structure(lambda s: s.with_shape(_row_shape(s.shape)), self._structure)
+        source = self
+        if any(s.sparse for s in self._flat_specs()):
+            f, _, _ = trace(lambda *x: tuple(serialize_many_sparse(t, out_type=dtypes.variant)
+                                             if isinstance(t, SparseTensor) else t for t in nest.flatten(x)),
+                            [self._structure], "Dataset_map")
+            source = self._apply("MapDataset", [self._variant_tensor], self._structure, {"f": f})
+        return source._apply("UnbatchDataset", [source._variant_tensor], structure)
 
     # ----- order and count ---------------------------------------------------------------------------------
     def shuffle(self, buffer_size, seed=None, reshuffle_each_iteration=None):
@@ -308,10 +319,8 @@ class Dataset(Structured):
             flat, state = _normalize(initial_state)
         f, state, _ = trace_state(reduce_func, state, self._structure, "reduce", lambda result: result,
                                   _check_reduced)
-        specs = nest.flatten(state)
         out = apply_op("ReduceDataset", [self._variant_tensor, flat, []], {
-            "f": f, "output_types": [s.dtype for s in specs], "output_shapes": [s.shape for s in specs],
-            "use_inter_op_parallelism": True})
+            "f": f, **nest.type_attrs(state), "use_inter_op_parallelism": True})
         return nest.pack(state, out if isinstance(out, list) else [out])
 
     # ----- iterators (TF1) ---------------------------------------------------------------------------------
@@ -352,13 +361,17 @@ def _flatten_like(structure, value):
     return [value]
 
 
-def _normalize(tensors):
-    """`tensors` as flat tensors (named normalize_element/component_i) and their structure of Specs."""
+def _normalize(tensors, batched=False):
+    """`tensors` as flat tensors (named normalize_element/component_i; a SparseTensor boxed, each row apart if
+    `batched`) and their structure of Specs."""
     leaves = nest.flatten(tensors)
     with name_scope("normalize_element"):
-        flat = [t if isinstance(t, Tensor) else convert_to_tensor(t, name=f"component_{i}")
-                for i, t in enumerate(leaves)]
-    return flat, nest.pack(tensors, [_spec_of(t) for t in flat])
+        flat = [t if isinstance(t, (Tensor, SparseTensor)) else SparseTensor.from_value(t) if is_sparse(t) else
+                convert_to_tensor(t, name=f"component_{i}") for i, t in enumerate(leaves)]
+    structure = nest.pack(tensors, [_spec_of(t) for t in flat])
+    many = batched and any(isinstance(t, SparseTensor) for t in flat)
+    return [serialize_many_sparse(t, out_type=dtypes.variant) if many and isinstance(t, SparseTensor) else
+            nest.box(t) for t in flat], structure
 
 
 def _row_shape(shape):
@@ -399,7 +412,7 @@ def trace(fn, structures, name):
     results = []
 
     def body(args):
-        args = [Dataset(a, s.inner) if s.inner is not None else a for a, s in zip(args, specs)]
+        args = [Dataset(a, s.inner) if s.inner is not None else nest.unbox(a, s) for a, s in zip(args, specs)]
         packed, at = [], 0
         for st in structures:
             n = len(nest.flatten(st))
@@ -413,12 +426,14 @@ def trace(fn, structures, name):
         if isinstance(result, list):
             result = tuple(result) if any(isinstance(r, Tensor) for r in result) else convert_to_tensor(result)
         results.append(result)
-        return nest.flatten(result)
-    f, outputs = function.trace(body, [(s.dtype, s.shape) for s in specs], f"{name}_{getattr(fn, '__name__', 'fn')}")
+        return [nest.box(t) for t in nest.flatten(result)]
+    f, outputs = function.trace(body, [s.flat for s in specs], f"{name}_{getattr(fn, '__name__', 'fn')}")
     result = results[0]
     if isinstance(result, Dataset):
         return f, result, outputs
-    return f, nest.pack(result, [_spec_of(t) for t in outputs]), outputs
+    leaves = nest.flatten(result)
+    return f, nest.pack(result, [_spec_of(t if isinstance(t, SparseTensor) else out)
+                                 for t, out in zip(leaves, outputs)]), outputs
 
 
 def trace_state(fn, state, structure, name, new_state_of, check):
@@ -431,7 +446,7 @@ def trace_state(fn, state, structure, name, new_state_of, check):
         new_state = new_state_of(result)
         check(state, new_state)
         olds = nest.flatten(state)
-        relaxed = [Spec(a.dtype, _most_specific(a.shape, b.shape)) for a, b in zip(olds, nest.flatten(new_state))]
+        relaxed = [a.with_shape(_most_specific(a.shape, b.shape)) for a, b in zip(olds, nest.flatten(new_state))]
         if all(a.shape.ndims is None or r.shape.ndims is not None and r.shape.as_list() == a.shape.as_list()
                for r, a in zip(relaxed, olds)):
             return f, state, result

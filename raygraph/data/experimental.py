@@ -10,14 +10,14 @@ from .tables import (CsvDataset, SqlDataset, make_batched_features_dataset, make
 from .transformations import (AUTOTUNE, INFINITE_CARDINALITY, SHARD_HINT, UNKNOWN_CARDINALITY,  # noqa: F401
                               Counter, DatasetStructure, Optional, OptionalStructure, RandomDataset, Reducer,
                               TFRecordWriter, assert_cardinality, bucket_by_sequence_length, cardinality,
-                              choose_from_datasets, copy_to_device, enumerate_dataset, from_list,
+                              choose_from_datasets, copy_to_device, dense_to_sparse_batch, enumerate_dataset, from_list,
                               get_next_as_optional, get_single_element, get_structure, group_by_reducer,
                               group_by_window, ignore_errors, map_and_batch, map_and_batch_with_legacy_function,
                               pad_to_cardinality, parallel_interleave, prefetch_to_device, rejection_resample,
                               sample_from_datasets,
                               scan, shuffle_and_repeat, take_while, unbatch, unique, to_variant, from_variant,
                               enable_debug_mode, get_model_proto)
-from .unsupported import (DatasetInitializer, dense_to_ragged_batch, dense_to_sparse_batch,  # noqa: F401
+from .unsupported import (DatasetInitializer, dense_to_ragged_batch,  # noqa: F401
                           distributed_save, index_table_from_dataset, make_saveable_from_iterator, service, snapshot,
                           table_from_dataset)
 from .dataset import Dataset  # noqa: F401

@@ -9,6 +9,7 @@ from .. import dtypes
 from ..default_graph import colocate_with, name_scope
 from ..ops.registry import apply_op
 from ..shape import as_shape, unknown_shape
+from ..ops.sparse_tensor import SparseTensor
 from ..tensor import Tensor
 from . import function
 from . import ops as _ops  # noqa: F401 - the iterator ops' table entries
@@ -31,15 +32,14 @@ class Iterator(Structured):
         return self._initializer
 
     def _type_attrs(self):
-        specs = nest.flatten(self._structure)
-        return {"output_types": [s.dtype for s in specs], "output_shapes": [s.shape for s in specs]}
+        return nest.type_attrs(self._structure)
 
     def get_next(self, name=None):
         """The next element, as tensors of an `IteratorGetNext` op."""
         with colocate_with(self._iterator_resource.op):
             out = apply_op("IteratorGetNext", [self._iterator_resource], self._type_attrs(), name=name)
         flat = [] if not isinstance(out, (list, Tensor)) else (out if isinstance(out, list) else [out])
-        return nest.pack(self._structure, flat)
+        return nest.pack(self._structure, [nest.unbox(t, s) for t, s in zip(flat, nest.flatten(self._structure))])
 
     def make_initializer(self, dataset, name=None):
         """An op that (re)starts this iterator on `dataset` (of compatible types and shapes)."""
@@ -47,7 +47,7 @@ class Iterator(Structured):
         if not nest.same_structure(self._structure, dataset._structure) or len(theirs) != len(ours):
             raise TypeError(f"Expected output types {self.output_types} but got dataset with output types "
                             f"{dataset.output_types}.")
-        if [s.dtype for s in theirs] != [s.dtype for s in ours]:
+        if [(s.dtype, s.sparse) for s in theirs] != [(s.dtype, s.sparse) for s in ours]:
             raise TypeError(f"Expected output types {self.output_types} but got dataset with output types "
                             f"{dataset.output_types}.")
         for a, b in zip(ours, theirs):
@@ -69,24 +69,27 @@ class Iterator(Structured):
     @staticmethod
     def from_structure(output_types, output_shapes=None, shared_name=None, output_classes=None):
         """A reinitializable iterator: no dataset yet; `make_initializer(dataset)` starts it."""
-        structure = _structure(output_types, output_shapes)
+        structure = _structure(output_types, output_shapes, output_classes)
         resource = apply_op("IteratorV2", [], _attrs(structure, shared_name))
         return Iterator(resource, None, structure)
 
     @staticmethod
     def from_string_handle(string_handle, output_types, output_shapes=None, output_classes=None):
         """A feedable iterator: whichever iterator's `string_handle()` is fed as `string_handle`."""
-        structure = _structure(output_types, output_shapes)
+        structure = _structure(output_types, output_shapes, output_classes)
         resource = apply_op("IteratorFromStringHandleV2", [string_handle], _attrs(structure, None))
         return Iterator(resource, None, structure)
 
 
-def _structure(output_types, output_shapes):
+def _structure(output_types, output_shapes, output_classes=None):
     if output_shapes is None:
         output_shapes = nest.map_structure(lambda t: unknown_shape(), output_types)
     types = nest.flatten(output_types)
     shapes = _flatten_like(output_types, output_shapes)
-    return nest.pack(output_types, [Spec(dtypes.as_dtype(t), as_shape(s)) for t, s in zip(types, shapes)])
+    sparse = [c is SparseTensor for c in _flatten_like(output_types, output_classes)] if output_classes is not None \
+        else [False] * len(types)
+    return nest.pack(output_types, [Spec(dtypes.as_dtype(t), as_shape(s), sparse=p)
+                                    for t, s, p in zip(types, shapes, sparse)])
 
 
 def _flatten_like(structure, value):
@@ -98,9 +101,7 @@ def _flatten_like(structure, value):
 
 
 def _attrs(structure, shared_name):
-    specs = nest.flatten(structure)
-    return {"container": "", "shared_name": shared_name or "", "output_types": [s.dtype for s in specs],
-            "output_shapes": [s.shape for s in specs]}
+    return {"container": "", "shared_name": shared_name or "", **nest.type_attrs(structure)}
 
 
 def make_one_shot_iterator(dataset):

@@ -64,6 +64,8 @@ _dataset("InterleaveDataset", "input_dataset:variant, cycle_length:int64, block_
          lambda a, d, c, b: pipeline.FlatMap(d, a["f"], _int(c), _int(b)))
 _dataset("BatchDatasetV2", "input_dataset:variant, batch_size:int64, drop_remainder:bool",
          lambda a, d, n, drop: pipeline.Batch(d, _int(n), bool(drop)), _check_scalar("batch_size"))
+_dataset("DenseToSparseBatchDataset", "input_dataset:variant, batch_size:int64, row_shape:int64",
+         lambda a, d, n, shape: pipeline.DenseToSparseBatch(d, _int(n), shape))
 _dataset("PaddedBatchDatasetV2", "input_dataset:variant, batch_size:int64, padded_shapes:*int64, "
          "padding_values:+Toutput_types, drop_remainder:bool",
          lambda a, d, n, *rest: pipeline.Batch(d, _int(n), bool(rest[-1]), _padding(a, rest[:-1])))

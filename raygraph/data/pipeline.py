@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from ..errors import DataLossError, InvalidArgumentError
-from .sources import Recipe, Slices, _Iter
+from .sources import Recipe, Slices, _Iter, row
 
 
 # ----- combinators ---------------------------------------------------------------------------------------
@@ -180,6 +180,44 @@ class Batch(Recipe):
         return _BatchIter(self.input.iterate(), self.size, self.drop, self.padded)
 
 
+class DenseToSparseBatch(Batch):
+    """Up to `size` elements of one component as one boxed SparseTensor of dense shape [n] + row_shape (its -1
+    dims the largest of the batch's) holding every entry of every element (TF's DenseToSparseBatchDataset)."""
+
+    def __init__(self, input, size, row_shape):
+        super().__init__(input, size, False)
+        self.row_shape = [int(d) for d in np.asarray(row_shape).ravel()]
+
+    def iterate(self):
+        it = self.input.iterate()
+        while True:
+            try:
+                rows = _rows(it, self.size, False)
+            except StopIteration:
+                return
+            yield (self._box([np.asarray(r[0]) for r in rows]),)
+
+    def _box(self, parts):
+        dims = [max(d, 0) for d in self.row_shape]
+        want = "[" + ",".join("?" if d == -1 else str(d) for d in self.row_shape) + "]"
+        for p in parts:
+            if p.ndim != len(dims):
+                raise InvalidArgumentError(None, None, f"Input element had shape ({_dims(p.shape)}) that is "
+                                                       f"incompatible with the row shape ({want}).")
+            for j, d in enumerate(self.row_shape):
+                if d == -1:
+                    dims[j] = max(dims[j], p.shape[j])
+                elif p.shape[j] > d:
+                    raise DataLossError(None, None, f"Input element had shape ({_dims(p.shape)}) that is larger "
+                                                    f"than the row shape ({want}).")
+        indices = [np.concatenate([np.full((p.size, 1), i, np.int64), np.argwhere(np.ones(p.shape, bool))], axis=1)
+                   for i, p in enumerate(parts)]
+        out = np.empty(3, dtype=object)
+        out[:] = [np.concatenate(indices).astype(np.int64), np.concatenate([p.ravel() for p in parts]),
+                  np.array([len(parts)] + dims, np.int64)]
+        return out
+
+
 class _BatchIter(_Iter):
     def __init__(self, it, size, drop, padded):
         self.it, self.size, self.drop, self.padded = it, size, drop, padded
@@ -243,6 +281,11 @@ def _stack(parts):
             raise InvalidArgumentError(None, None, "Cannot batch tensors with different shapes in component 0. "
                                                    f"First element had shape {_dims(first.shape)} and element "
                                                    f"{len(parts) - 1} had shape {_dims(np.shape(p))}.")
+    if first.dtype.kind in "SUO":  # strings and boxed values stay Python objects: numpy's bytes drop trailing NULs
+        out = np.empty((len(parts),) + first.shape, dtype=object)
+        for i, p in enumerate(parts):
+            out[i] = p[()] if isinstance(p, np.ndarray) and p.ndim == 0 else p
+        return out
     return np.stack(parts)
 
 
@@ -252,14 +295,16 @@ def _dims(shape):
 
 def _pad_stack(parts, shape, value):
     """Stacks `parts` padded with `value` to `shape` (None dims: the largest in the batch)."""
-    parts = [np.asarray(p) for p in parts]
+    arrays = [np.asarray(p) for p in parts]
+    # strings as Python objects, from the parts themselves (see _stack)
+    parts = [np.asarray(p, dtype=object) for p in parts] if arrays[0].dtype.kind in "SU" else arrays
     rank = parts[0].ndim
     target = [max(p.shape[d] for p in parts) if shape[d] is None else shape[d] for d in range(rank)]
     out = np.full([len(parts)] + target, value, dtype=parts[0].dtype)
     for i, p in enumerate(parts):
         if any(s > t for s, t in zip(p.shape, target)):
             raise DataLossError(None, None, "Attempted to pad to a smaller size than the input element.")  # TF's class
-        out[(i,) + tuple(slice(0, s) for s in p.shape)] = p
+        out[(i,) + tuple(slice(0, s) for s in p.shape)] = p if p.ndim else p[()]
     return out
 
 
@@ -268,7 +313,7 @@ class Unbatch(Recipe):
         self.input = input
 
     def iterate(self):
-        return (tuple(c[i] for c in element) for element in self.input.iterate()
+        return (tuple(row(c, i) for c in element) for element in self.input.iterate()
                 for i in range(_batch_length(element)))
 
 

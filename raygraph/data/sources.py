@@ -49,8 +49,14 @@ class Slices(Recipe):
         cs = self.components
         if len(cs) == 1:
             c = cs[0]
-            return ((c[i],) for i in range(self.n))
-        return (tuple(c[i] for c in cs) for i in range(self.n))
+            return ((row(c, i),) for i in range(self.n))
+        return (tuple(row(c, i) for c in cs) for i in range(self.n))
+
+
+def row(c, i):
+    """Row i of `c`; of strings or boxed values, a 0-d object array (a kernel given Python bytes would make
+    numpy bytes of them, which drop trailing NULs)."""
+    return c[i, ...] if c.dtype == object else c[i]
 
 
 class Range(Recipe):

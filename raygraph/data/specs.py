@@ -95,8 +95,9 @@ class OptionalSpec(Structure):
 
 def element_spec(structure):
     """The specs of a structure of `structure.Spec`s (a dataset's `_structure`)."""
-    return nest.map_structure(lambda s: TensorSpec(s.shape, s.dtype) if s.inner is None else
-                              DatasetSpec(element_spec(s.inner)), structure)
+    return nest.map_structure(lambda s: DatasetSpec(element_spec(s.inner)) if s.inner is not None else
+                              SparseTensorSpec(s.shape, s.dtype) if s.sparse else TensorSpec(s.shape, s.dtype),
+                              structure)
 
 
 # tf.data.experimental's old names: functions of (dtype, shape) in TF's order

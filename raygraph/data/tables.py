@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import dtypes, python_io
 from ..convert import constant, convert_to_tensor
-from ..ops.parsing import FixedLenFeature, parse_example
+from ..ops.parsing import parse_example
 from ..ops.shape_fns import constant_value
 from ..shape import TensorShape
 from ..tensor import Tensor
@@ -235,13 +235,7 @@ make_csv_dataset_v1 = make_csv_dataset
 
 # ----- Examples -----------------------------------------------------------------------------------------------
 def parse_example_dataset(features, num_parallel_calls=1, deterministic=None):
-    """Parses a dataset of serialized `Example` vectors into dicts of features (dense features only)."""
-    for key, f in features.items():
-        if not isinstance(f, FixedLenFeature):
-            raise NotImplementedError(f"tf.data.experimental.parse_example_dataset: feature {key!r} is a "
-                                      f"{type(f).__name__}; raygraph's datasets hold dense tensors only "
-                                      "(FixedLenFeature).")
-
+    """Parses a dataset of serialized `Example` vectors into dicts of features."""
     def apply(dataset):
         spec = dataset._flat_specs()
         if len(spec) != 1 or spec[0].dtype != dtypes.string:

@@ -16,6 +16,7 @@ from ..ops.registry import apply_op
 from ..ops.slicing import gather, where
 from ..ops.stateless_random import stateless_multinomial
 from ..shape import TensorShape
+from ..tensor import Tensor
 from . import structure as nest
 from .dataset import (AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Dataset, _batch_dim, _const,  # noqa: F401
                       _most_specific, _normalize, _spec_of, shown_as, trace as _trace, trace_state)
@@ -97,6 +98,24 @@ def ignore_errors(log_warning=False):
 def enumerate_dataset(start=0):
     """(index, element) pairs, counting from `start`."""
     return lambda dataset: shown_as(dataset.enumerate(start), "DatasetV1Adapter")
+
+
+def dense_to_sparse_batch(batch_size, row_shape):
+    """Batches of up to `batch_size` elements (of one component, each no larger than `row_shape`; its -1 dims
+    the batch's largest) as SparseTensors of shape [batch] + row_shape holding every element's every entry."""
+    def apply(dataset):
+        specs = dataset._flat_specs()
+        if not isinstance(dataset._structure, Spec):
+            raise TypeError(f"`dense_to_sparse_batch` requires an input dataset whose elements have a single "
+                            f"component, but the given dataset has the following component types: "
+                            f"{dataset.output_types}.")
+        shape = TensorShape(row_shape) if not isinstance(row_shape, Tensor) else TensorShape(None)
+        dims = [-1 if d is None else d for d in shape.as_list()] if shape.ndims is not None else row_shape
+        inputs = [dataset._variant_tensor, _const(batch_size, dtypes.int64, "batch_size"),
+                  _const(dims, dtypes.int64, "row_shape")]
+        structure = Spec(specs[0].dtype, TensorShape([None]).concatenate(shape), sparse=True)
+        return dataset._apply("DenseToSparseBatchDataset", inputs, structure)
+    return apply
 
 
 def unbatch():

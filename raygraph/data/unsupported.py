@@ -7,11 +7,10 @@ def _missing(name, why):
     return not_implemented("tf.data.experimental", name, why)
 
 
-_SPARSE = "raygraph's datasets hold dense tensors only (no SparseTensor or RaggedTensor elements)."
+_RAGGED = "raygraph's datasets hold no RaggedTensor elements."
 _SERVICE = "it needs the tf.data service (dispatcher and worker servers), which raygraph does not run."
 _TABLES = "raygraph's lookup tables cannot be initialized from a dataset."
-dense_to_sparse_batch = _missing("dense_to_sparse_batch", _SPARSE)
-dense_to_ragged_batch = _missing("dense_to_ragged_batch", _SPARSE)
+dense_to_ragged_batch = _missing("dense_to_ragged_batch", _RAGGED)
 distributed_save = _missing("distributed_save", _SERVICE)
 service = _missing("service", _SERVICE)
 snapshot = _missing("snapshot", "datasets are not saved to and loaded from snapshot files.")

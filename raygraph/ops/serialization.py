@@ -165,6 +165,84 @@ def _deserialize_many_sparse(a, serialized):
     return np.concatenate(indices), np.concatenate(values).astype(_np_type(a["dtype"])), dense
 
 
+def _deserialize_sparse(a, serialized):
+    """TF's DeserializeSparse: [..., 3] boxed SparseTensors (variants, or serialized TensorProtos) stacked into
+    one, the leading dims in front and each other dim the largest of the parts'."""
+    serialized = np.asarray(serialized, dtype=object)
+    dims = serialized.shape
+    if not dims:
+        raise InvalidArgumentError(None, None, f"Serialized sparse should have non-zero rank {_debug(dims)}")
+    if dims[-1] != 3:
+        raise InvalidArgumentError(None, None, f"Serialized sparse should have 3 as the last dimension "
+                                               f"{_debug(dims)}")
+    lead = dims[:-1]
+    rows = serialized.reshape(-1, 3)
+    if not len(rows):
+        raise InvalidArgumentError(None, None, f"Serialized sparse should have at least 1 serialized tensor, but "
+                                               f"has a zero dimension {_debug(dims)}")
+    parts = [_sparse_parts(row, i, a["dtype"], a["Tserialized"]) for i, row in enumerate(rows)]
+    if not lead:
+        return parts[0]
+    rank = len(parts[0][2])
+    for i, (_, _, shape) in enumerate(parts):
+        if len(shape) != rank:
+            raise InvalidArgumentError(None, None, f"Inconsistent shape across SparseTensors: rank prior to "
+                                                   f"SparseTensor[{i}] was: {rank} but rank of SparseTensor[{i}] "
+                                                   f"is: {len(shape)}")
+    for i, (indices, _, _) in enumerate(parts):
+        if indices.shape[1] != rank:
+            raise InvalidArgumentError(None, None, f"Expected column counts of SparseTensor[{i}].indices to match "
+                                                   f"size of SparseTensor[{i}].shape but they do not: "
+                                                   f"{indices.shape[1]} vs. {rank}")
+    where = np.array(np.unravel_index(np.arange(len(parts)), lead), dtype=np.int64).T
+    indices = np.concatenate([np.concatenate([np.repeat(where[i:i + 1], len(ix), axis=0), ix], axis=1)
+                              for i, (ix, _, _) in enumerate(parts)])
+    values = np.concatenate([v for _, v, _ in parts]).astype(_np_type(a["dtype"]), copy=False)
+    dense = np.concatenate([lead, np.max([s for _, _, s in parts], axis=0)]).astype(np.int64)
+    return indices, values, dense
+
+
+def _debug(dims):
+    return "[" + ",".join(str(d) for d in dims) + "]"
+
+
+def _sparse_parts(row, i, dtype, kind):
+    """(indices [n, rank], values [n], dense shape [rank]) of one boxed SparseTensor, checked as TF does."""
+    if kind is dtypes.variant:
+        (indices, itype), (values, vtype), (shape, stype) = [(np.asarray(x), dtypes.as_dtype(np.asarray(x).dtype))
+                                                             if x is not None else (None, None) for x in row]
+    else:
+        (indices, itype), (values, vtype), (shape, stype) = [_proto_value(bytes(x), "serialized_sparse")
+                                                             for x in row]
+    if stype is not dtypes.int64:
+        raise InvalidArgumentError(None, None, f"Expected serialized_sparse[{i}, 2] to be a vector of DT_INT64 but "
+                                               f"received dtype {_type_name(stype)}")
+    if shape.ndim != 1:
+        raise InvalidArgumentError(None, None, f"Expected serialized_sparse[{i}, 2] to be a shape vector but its "
+                                               f"shape is {_debug(shape.shape)}")
+    if itype is not dtypes.int64:
+        raise InvalidArgumentError(None, None, f"Expected serialized_sparse[{i}, 0] to be a matrix of DT_INT64 but "
+                                               f"received dtype {_type_name(itype)}")
+    if vtype is not dtype:
+        raise InvalidArgumentError(None, None, f"Requested SparseTensor of type {_type_name(dtype)} but "
+                                               f"SparseTensor[{i}].values.dtype() == {_type_name(vtype)}")
+    return indices.reshape(-1, len(shape)) if indices.ndim != 2 else indices, values.reshape(-1), shape
+
+
+def _type_name(dtype):
+    """TF's DataTypeString."""
+    return {dtypes.float32: "float", dtypes.float64: "double", dtypes.float16: "half", None: "invalid"}.get(
+        dtype, getattr(dtype, "name", None))
+
+
+def _deserialize_sparse_shape(inputs, a):
+    shape = inputs[0].shape.with_rank_at_least(1)
+    if shape.ndims is not None and shape[-1].value not in (None, 3):
+        raise ValueError(f"Dimension must be 3 but is {shape[-1].value}")
+    return [(dtypes.int64, TensorShape([None, None])), (a["dtype"], TensorShape([None])),
+            (dtypes.int64, TensorShape([None]))]
+
+
 def _serialize_sparse_shape(many):
     def shape(inputs, a):
         return a["out_type"], TensorShape([None, 3] if many else [3])
@@ -175,6 +253,8 @@ op("SerializeSparse", "sparse_indices:int64, sparse_values:T, sparse_shape:int64
    grad=NOT_DIFFERENTIABLE, shape=_serialize_sparse_shape(False))
 op("SerializeManySparse", "sparse_indices:int64, sparse_values:T, sparse_shape:int64",
    kernel=_serialize_many_sparse, grad=NOT_DIFFERENTIABLE, shape=_serialize_sparse_shape(True))
+op("DeserializeSparse", "serialized_sparse:Tserialized", kernel=_deserialize_sparse, grad=NOT_DIFFERENTIABLE,
+   shape=_deserialize_sparse_shape, Tserialized="string variant")
 op("DeserializeManySparse", "serialized_sparse:string", kernel=_deserialize_many_sparse, grad=NOT_DIFFERENTIABLE,
    shape=lambda i, a: [(dtypes.int64, TensorShape([None, None])), (a["dtype"], TensorShape([None])),
                        (dtypes.int64, TensorShape([None]))])
