@@ -7,6 +7,7 @@ training step that consumes `get_next()` there never ships elements through the 
 """
 from .. import dtypes
 from ..default_graph import colocate_with, name_scope
+from ..ops.random import get_seed
 from ..ops.registry import apply_op
 from ..shape import as_shape, unknown_shape
 from ..ops.sparse_tensor import SparseTensor
@@ -106,6 +107,7 @@ def _attrs(structure, shared_name):
 
 def make_one_shot_iterator(dataset):
     """An iterator that starts itself on `dataset` when first run (no placeholders in the dataset)."""
+    get_seed(None)  # TF draws its dataset factory's graph seed: later ops' default seeds count on
     factory = function.closure("_make_dataset", [dataset._variant_tensor])
     attrs = _attrs(dataset._structure, None)
     attrs["dataset_factory"] = factory

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from ..errors import DataLossError, InvalidArgumentError
+from ..ops import philox
 from .sources import Recipe, Slices, _Iter, row
 
 
@@ -325,55 +326,48 @@ def _batch_length(element):
 
 
 class Shuffle(Recipe):
-    """A buffer of `size` elements; each step yields a random one and refills its place (TF's algorithm).
-
-    Seeded by (seed, seed2) the order is the same in every run; TF's own random order is not reproduced.
-    With `reshuffle` each pass over the input (each `iterate()`, as under `repeat`) draws a new order."""
+    """TF's ShuffleDataset: a buffer of `size` elements; each step yields one drawn by the Philox stream of
+    (seed, seed2) and the next input element takes a place. Each pass over the input (each `iterate()`, as under
+    `repeat`) with `reshuffle` draws its stream's seeds from a stream of (seed, seed2), as TF's seed generator
+    does; without, every pass repeats the same order. Seeds (0, 0): a random stream."""
 
     def __init__(self, input, size, seed, seed2, reshuffle=True):
         if size <= 0:
             raise InvalidArgumentError(None, None, "buffer_size must be greater than zero.")
         self.input, self.size, self.reshuffle = input, int(size), reshuffle
-        self.seeds = None if seed == 0 and seed2 == 0 else (int(seed), int(seed2))
-        self.epoch = 0
+        self.seeds = (int(seed), int(seed2))
+        self.seed_stream = philox.Stream(*self.seeds) if reshuffle else None
 
     def iterate(self):
-        if self.seeds is None:
-            rng = np.random.default_rng()
-        else:
-            rng = np.random.default_rng(self.seeds + (self.epoch,))
-        if self.reshuffle:
-            self.epoch += 1
-        return _ShuffleIter(self.input.iterate(), self.size, rng)
+        seeds = (self.seed_stream(), self.seed_stream()) if self.reshuffle else self.seeds
+        return _ShuffleIter(self.input.iterate(), self.size, philox.Stream(*seeds))
 
 
 class _ShuffleIter(_Iter):
-    def __init__(self, it, size, rng):
-        self.it, self.size, self.rng = it, size, rng
-        self.buffer = []
-        self.exhausted = False
-        self.draws = iter(())
+    """The ring of TF's shuffle buffer: elements at positions [start, end) modulo its size; the one drawn
+    swaps places with the first, which leaves."""
 
-    def _random(self, n):
-        try:
-            return next(self.draws) % n
-        except StopIteration:
-            self.draws = iter(self.rng.integers(0, 1 << 62, 1024).tolist())
-            return next(self.draws) % n
+    def __init__(self, it, size, random32):
+        self.it, self.size, self.random32 = it, size, random32
+        self.buffer = [None] * size
+        self.start = self.end = 0
+        self.exhausted = False
 
     def __next__(self):
-        buf = self.buffer
-        while not self.exhausted and len(buf) < self.size:
+        buf, size = self.buffer, self.size
+        while not self.exhausted and self.end - self.start < size:
             try:
-                buf.append(next(self.it))
+                buf[self.end % size] = next(self.it)
+                self.end += 1
             except StopIteration:
                 self.exhausted = True
-        if not buf:
+        if self.end == self.start:
             raise StopIteration
-        i = self._random(len(buf))
+        first = self.start % size
+        i = (self.start + self.random32() % (self.end - self.start)) % size
         out = buf[i]
-        buf[i] = buf[-1]
-        buf.pop()
+        buf[i], buf[first] = buf[first], None
+        self.start += 1
         return out
 
 

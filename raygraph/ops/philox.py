@@ -46,6 +46,24 @@ class Philox:
         return blocks(self.key, start, np.arange(blocks_needed)).reshape(-1)[:n]
 
 
+class Stream:
+    """TF's SingleSampleAdapter over a PhiloxRandom(seed, seed2): its uint32s one at a time, each block's four
+    words in order (computed 256 blocks at a time)."""
+
+    def __init__(self, seed, seed2):
+        self.gen = Philox(seed, seed2)
+        self.words, self.used = [], 0
+
+    def __call__(self):
+        if self.used == len(self.words):
+            gen = self.gen
+            self.words = blocks(gen.key, gen.counter, np.arange(256)).reshape(-1).tolist()
+            gen.counter = (gen.counter + 256) % 2 ** 128
+            self.used = 0
+        self.used += 1
+        return self.words[self.used - 1]
+
+
 def blocks(key, start, offsets):
     """Philox4x32-10 blocks at counters start + offsets: a (len(offsets), 4) uint32 array."""
     offsets = np.asarray(offsets, np.uint64)

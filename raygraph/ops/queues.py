@@ -141,8 +141,7 @@ class _RandomShuffleQueue(_Queue):
         super().__init__(name, attrs)
         self.items = []
         self.min_after = attrs.get("min_after_dequeue", 0)
-        self.gen = philox.Philox(attrs.get("seed", 0), attrs.get("seed2", 0))
-        self.block, self.used = [], 0
+        self.next32 = philox.Stream(attrs.get("seed", 0), attrs.get("seed2", 0))
 
     def available(self):
         return self.size() if self.closed else max(0, self.size() - self.min_after)
@@ -152,19 +151,10 @@ class _RandomShuffleQueue(_Queue):
 
     def _take(self):  # TF: a uniform index (the Philox stream, one uint32 at a time), swapped with the last
         items = self.items
-        i = int(self._next32()) % len(items)
+        i = self.next32() % len(items)
         item, items[i] = items[i], items[-1]
         items.pop()
         return item
-
-    def _next32(self):
-        """The next uint32 of the queue's Philox stream (computed 256 blocks at a time)."""
-        if self.used == len(self.block):
-            self.block = philox.blocks(self.gen.key, self.gen.counter, np.arange(256)).reshape(-1).tolist()
-            self.gen.counter = (self.gen.counter + 256) % 2 ** 128
-            self.used = 0
-        self.used += 1
-        return self.block[self.used - 1]
 
 
 class _PaddingFIFOQueue(_Queue):
