@@ -1072,19 +1072,24 @@ CUSTOM.append(_dataset_reduce)
 
 def _deserialize_sparse(tf):
     """DeserializeSparse: a dataset's boxed SparseTensors stacked by a batch (the dense shape the largest of
-    the batch's), and one SparseTensor serialized as TensorProtos."""
+    the batch's), and one SparseTensor serialized as TensorProtos; DenseToSparseBatchDataset's every entry."""
     from raygraph.ops.registry import apply_op
     rows = tf.data.Dataset.from_tensor_slices(tf.SparseTensor([[0, 1], [2, 3]], [1.5, 2.5], [3, 5])).batch(3)
     batch = tf.data.make_one_shot_iterator(rows).get_next()
     st = tf.SparseTensor([[0, 1], [2, 0]], [1.5, 2.5], [3, 4])
     parts = apply_op("DeserializeSparse", [tf.io.serialize_sparse(st)], {"dtype": tf.float32})
     expect = [[[0, 1], [2, 3]], [1.5, 2.5], [3, 5]]
+    dense = tf.data.Dataset.from_tensor_slices([[1, 0], [2, 3]]).apply(tf.data.experimental.dense_to_sparse_batch(2, [3]))
+    dense_batch = tf.data.make_one_shot_iterator(dense).get_next()
 
     def check(s):
         got = s.run(batch)
         assert [got.indices.tolist(), got.values.tolist(), got.dense_shape.tolist()] == expect, got
         assert [p.tolist() for p in s.run(parts)] == [[[0, 1], [2, 0]], [1.5, 2.5], [3, 4]]
-    return {"DeserializeSparse": check}
+        got = s.run(dense_batch)
+        assert got.indices.tolist() == [[0, 0], [0, 1], [1, 0], [1, 1]] and got.values.tolist() == [1, 0, 2, 3]
+        assert got.dense_shape.tolist() == [2, 3]
+    return {"DeserializeSparse": check, "DenseToSparseBatchDataset": check}
 
 
 CUSTOM.append(_deserialize_sparse)
