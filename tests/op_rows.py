@@ -2114,7 +2114,7 @@ ARRAY_MORE = [
     Row("UnravelIndex", lambda tf, i: tf.unravel_index(i, [3, 4]), lambda i: np.array(np.unravel_index(i, (3, 4)),
                                                                                       i.dtype),
         [(np.array([0, 5, 11], I32),), (np.array([7, 2], I64),)], dynamic=False),
-    Row("LinSpace", lambda tf, a, b: tf.linspace(a, b, 5), lambda a, b: np.linspace(a, b, 5).astype(a.dtype),
+    Row("LinSpace", lambda tf, a, b: raw(tf, "LinSpace", [a, b, 5]), lambda a, b: np.linspace(a, b, 5).astype(a.dtype),
         [(np.array(0.0, F32), np.array(1.0, F32)), (np.array(-3.0), np.array(5.0))]),
     Row("IdentityN", lambda tf, x, y: tf.identity_n([x, y]), lambda x, y: [x, y],
         [(arr((2, 3)), arr((3,), I32))], grad=True),

@@ -60,7 +60,7 @@ from ..ops.normalization import batch_normalization as nn_batch_normalization
 from ..ops.normalization import fused_batch_norm, normalize_moments, sufficient_statistics, weighted_moments
 from ..ops.reduction import add_n, reduce_max, reduce_mean, reduce_prod, reduce_sum
 from ..ops.scatter import unique as _unique
-from ..ops.sequences import linspace, meshgrid
+from ..ops.sequences import lin_space_op, meshgrid
 from ..ops.slicing import gather, gather_nd, strided_slice, where
 from ..ops.sparse_tensor import SparseTensor
 from ..shape import TensorShape
@@ -795,8 +795,9 @@ def spatial_softmax(features, temperature=None, name=None, variables_collections
             raise ValueError("The num_channels dimension of the inputs to `spatial_softmax` should be defined. "
                              "Found `None`.")
         with name_scope("spatial_softmax_op", "spatial_softmax_op", [features]):
-            pos_x, pos_y = meshgrid(linspace(-1.0, 1.0, height, name="LinSpace"),  # TF 1's math_ops.lin_space: the op
-                                   linspace(-1.0, 1.0, width, name="LinSpace"), indexing="ij")
+            # TF 1's math_ops.lin_space: the op itself
+            pos_x, pos_y = meshgrid(lin_space_op(-1.0, 1.0, height, name="LinSpace"),
+                                    lin_space_op(-1.0, 1.0, width, name="LinSpace"), indexing="ij")
             pos_x, pos_y = reshape(pos_x, [height * width]), reshape(pos_y, [height * width])
             init = ones_initializer() if temperature is None else constant_initializer(temperature)
             collections = variable_collections(variables_collections, "temperature") if trainable else None

@@ -60,14 +60,57 @@ op("LinSpace", "start:T, stop:T, num:Tidx=int32", kernel=_lin_space_kernel, shap
    T="bfloat16 float16 float32 float64", Tidx=INDEX, grad=NOT_DIFFERENTIABLE)
 
 
-def linspace(start, stop, num, name=None, axis=0):
-    """`num` evenly spaced values from `start` to `stop`, both included (op LinSpace)."""
-    if axis != 0:
-        raise NotImplementedError("tf.linspace: raygraph supports scalar start and stop (axis=0) only")
-    with name_scope(name, "linspace", [start, stop]) as scope:
+def lin_space_op(start, stop, num, name=None):
+    """The single LinSpace op (TF 1's `math_ops.lin_space`, today's `tf.raw_ops.LinSpace`)."""
+    with name_scope(name, "LinSpace", [start, stop]) as scope:
         start = convert_to_tensor(start, name="start")
         stop = convert_to_tensor(stop, name="stop", dtype=start.dtype)
         return apply_op("LinSpace", [start, stop, num], name=scope)
+
+
+def linspace(start, stop, num, name=None, axis=0):
+    """`num` evenly spaced values from `start` to `stop`, both included, along `axis`.
+
+    TF 2.x's `tf.compat.v1.linspace` is `math_ops.linspace_nd`, composed of ~70 ops in scope `linspace/` whose
+    result is `linspace/Slice:0` (TF 1.x's single LinSpace op is what `tf.raw_ops.LinSpace` still makes);
+    this builds the same graph, op for op, so programs listing a graph's ops or printing the tensor's name see
+    TensorFlow's names."""
+    from .array import broadcast_dynamic_shape, broadcast_to
+    from .filling import zeros_like
+    from .math import equal
+    from .slicing import slice as _slice, where_v2
+    with name_scope(name, "linspace", [start, stop]):
+        start = convert_to_tensor(start, name="start")
+        stop = convert_to_tensor(stop, name="stop", dtype=start.dtype)
+        num_int = convert_to_tensor(num, name="num", preferred_dtype=dtypes.int32)
+        if not num_int.dtype.is_integer:
+            raise TypeError(f"Argument `tensor` (name: num) must be of type integer. Received `tensor` = {num_int} "
+                            f"of dtype: <dtype: '{num_int.dtype.name}'>")
+        num_int = apply_op("Cast", [num_int], {"DstT": dtypes.int32, "Truncate": False})  # convert_to_int_tensor
+        num = cast(num_int, dtype=start.dtype)  # noqa: F841 - made (and unused) as TF's linspace_nd does
+        broadcast_shape = broadcast_dynamic_shape(shape(start), shape(stop))
+        start = broadcast_to(start, broadcast_shape)
+        stop = broadcast_to(stop, broadcast_shape)
+        expanded_start = expand_dims(start, axis=axis)
+        expanded_stop = expand_dims(stop, axis=axis)
+        shp = shape(expanded_start)
+        ndims = shape(shp)[0]
+        axis = where_v2(axis >= 0, axis, ndims + axis)
+        num_fill = maximum(num_int - 2, 0)
+        n_steps = maximum(num_int - 1, 1)
+        delta = (expanded_stop - expanded_start) / cast(n_steps, expanded_stop.dtype)
+        expanded_start = cast(expanded_start, delta.dtype)
+        expanded_stop = cast(expanded_stop, delta.dtype)
+        range_end = where_v2(num_int >= 0, n_steps, -1)
+        desired_range = cast(_range(1, range_end, dtype=dtypes.int64), delta.dtype)
+        mask = equal(axis, _range(ndims))
+        desired_range_shape = where_v2(mask, num_fill, 1)
+        desired_range = reshape(desired_range, desired_range_shape)
+        res = expanded_start + delta * desired_range
+        concatenated = concat((expanded_start, res, expanded_stop), axis=axis)
+        begin = zeros_like(shp)
+        size_ = concat((shp[0:axis], reshape(num_int, [1]), shp[axis + 1:]), axis=0)
+        return _slice(concatenated, begin, size_)
 
 
 # ----- Roll ---------------------------------------------------------------------------------------------------
