@@ -407,7 +407,10 @@ def _loop_grads(loop, exit_grads):
     if not loop.back_prop:
         return []
     float_vars = [k for k, x in enumerate(loop.exits) if _is_trainable(x)]
-    outside = [(e.op._inputs[0], e) for e in loop.external.values() if _is_trainable(e)]  # (what each Enter reads)
+    # (what each Enter reads); a TensorArray's handle gets no gradient (its gradient flows through the flow
+    # tensor), and TF never makes it an accumulator: a zero of dtype resource is no tensor TF can hold
+    outside = [(e.op._inputs[0], e) for e in loop.external.values() if _is_trainable(e)
+               and not (e.dtype.base_dtype is dtypes.resource and e.op._inputs[0].op.type.startswith("TensorArray"))]
     if not float_vars:
         return []
     count = forward_count(loop)

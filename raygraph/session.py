@@ -381,7 +381,7 @@ def eval_in_session(elements, feed_dict, graph, session, kind):
         if session.graph is not graph:
             raise ValueError(f"Cannot use the default session to {'evaluate tensor' if kind == 'tensor' else 'execute operation'}: the "
                              f"{kind}'s graph is different from the session's graph. Pass an explicit session to "
-                             f"`{'eval' if kind == 'tensor' else 'run'}(session=sess)`.")
+                             f"{'`eval(session=sess)`' if kind == 'tensor' else 'run(session=sess)'}.")  # (TF: no backticks for run)
     elif session.graph is not graph:
         raise ValueError(f"Cannot use the given session to {'evaluate tensor' if kind == 'tensor' else 'execute operation'}: the "
                          f"{kind}'s graph is different from the session's graph.")
