@@ -32,6 +32,9 @@ def local_devices(config):
 def connect(target, config, graph):
     """The Engine for a session target ("" = the local machine)."""
     if target.startswith("grpc://"):
+        from .train.server import ADDRESSES
+        if target[len("grpc://"):] in ADDRESSES:  # a task this process hosts (train.Server)
+            return connect(ADDRESSES[target[len("grpc://"):]], config, graph)
         raise errors.InvalidArgumentError(
             None, None, f"raygraph sessions run on Ray, not on TensorFlow gRPC servers: got target {target!r}. "
             "Use Session() for this machine, Session('auto') or the RAY_ADDRESS environment variable for a "

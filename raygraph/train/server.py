@@ -12,6 +12,10 @@ from ..cluster_spec import ClusterSpec
 from ..cluster_targets import NAMESPACE, SERVER_SCHEME, connect_ray, connect_timeout, publish_cluster
 from ..device_spec import device_string
 
+# "host:port" of each task this process hosts -> its target: `Session("grpc://host:port")` names a task by the
+# address its cluster spec gives it, as TF1 programs that start their servers in-process do
+ADDRESSES = {}
+
 
 class Server:
     """One task of a cluster, hosted on the current Ray node."""
@@ -33,6 +37,7 @@ class Server:
         self._spec, self._job, self._task = spec, job_name, task_index
         self._key = publish_cluster(spec)
         self._target = f"{SERVER_SCHEME}{self._key}/{job_name}/{task_index}"
+        ADDRESSES[spec.task_address(job_name, task_index)] = self._target
         self._config = config
         self._protocol = protocol or "grpc"
         self._handle = None
