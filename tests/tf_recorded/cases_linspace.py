@@ -29,3 +29,11 @@ def case_linspace_values_and_names(tf):
 
 def case_linspace_errors(tf):
     return [error_text(lambda: tf.linspace(0.0, 1.0, 2.5)), error_text(lambda: tf.linspace(0, 1, 3))]
+
+
+def case_linspace_along_an_axis(tf):
+    outs = [tf.linspace([0.0, 10.0], [1.0, 20.0], 3, axis=1), tf.linspace([[0.0], [5.0]], [1.0, 2.0], 4, axis=-1),
+            tf.linspace([0.0, 1.0], 2.0, 3, axis=0)]
+    with tf.Session() as s:
+        values = s.run(outs)
+    return [[sig(t) for t in outs], [np.asarray(v).tolist() for v in values]]
