@@ -22,7 +22,7 @@ from .dataset import (AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Datas
                       _most_specific, _normalize, _spec_of, shown_as, trace as _trace, trace_state)
 from .options import (AutoShardPolicy, AutotuneAlgorithm, AutotuneOptions, DistributeOptions,  # noqa: F401
                       ExternalStatePolicy, OptimizationOptions, Options, ServiceOptions, ThreadingOptions)
-from .specs import (DatasetSpec, OptionalSpec, RaggedTensorStructure, SparseTensorStructure,  # noqa: F401
+from .specs import (DatasetSpec, OptionalSpec, RaggedTensorStructure, SparseTensorSpec, SparseTensorStructure,  # noqa: F401
                     Structure, TensorArrayStructure, TensorSpec, TensorStructure, element_spec)
 from .structure import Spec
 
@@ -141,7 +141,7 @@ def map_and_batch(map_func, batch_size, num_parallel_batches=None, drop_remainde
         n = _const(parallel, dtypes.int64, "num_parallel_calls")
         drop = _const(drop_remainder, dtypes.bool_, "drop_remainder")
         dim = _batch_dim(size, drop)
-        batched = nest.map_structure(lambda s: Spec(s.dtype, TensorShape([dim]).concatenate(s.shape)), structure)
+        batched = nest.map_structure(lambda s: s.with_shape(TensorShape([dim]).concatenate(s.shape)), structure)
         return dataset._apply("MapAndBatchDataset", [dataset._variant_tensor, size, n, drop], batched, {"f": f})
     return apply
 
@@ -281,7 +281,7 @@ def _directed(selector, datasets, stop_on_empty):
                 [s.dtype for s in first._flat_specs()] != [s.dtype for s in d._flat_specs()]:
             raise TypeError(f"Incompatible dataset elements:\n  {first.output_types} vs.  {d.output_types}")
     flat = [list(x) for x in zip(*[d._flat_specs() for d in datasets])]
-    merged = nest.pack(first._structure, [Spec(f[0].dtype, _merge_all([s.shape for s in f])) for f in flat])
+    merged = nest.pack(first._structure, [f[0].with_shape(_merge_all([s.shape for s in f])) for f in flat])
     return selector._apply("DirectedInterleaveDataset", [selector._variant_tensor,
                                                          [d._variant_tensor for d in datasets]], merged,
                            {"stop_on_empty_dataset": bool(stop_on_empty)})
@@ -342,7 +342,7 @@ def from_list(elements, name=None):
                 [a.dtype for a in nest.flatten(s)]:
             raise TypeError(f"Incompatible elements of `from_list`: {elements[0]} and {e}.")
         else:
-            structure = nest.pack(structure, [Spec(a.dtype, _most_specific(a.shape, b.shape))
+            structure = nest.pack(structure, [a.with_shape(_most_specific(a.shape, b.shape))
                                               for a, b in zip(nest.flatten(structure), nest.flatten(s))])
         flats.extend(flat)
     return Dataset(None, None)._apply("ListDataset", [flats], structure, name=name)
@@ -404,7 +404,7 @@ class Optional:
 
     @staticmethod
     def empty(element_spec):
-        structure = nest.map_structure(lambda s: Spec(s.dtype, s.shape), element_spec)
+        structure = nest.map_structure(_spec_of_type_spec, element_spec)
         return Optional(apply_op("OptionalNone", [], {}), structure)
 
     @property
@@ -481,7 +481,11 @@ def to_variant(dataset):
 
 def from_variant(variant, structure):
     """The dataset a variant tensor holds, its elements described by `structure` (TensorSpecs)."""
-    return Dataset(variant, nest.map_structure(lambda s: Spec(s.dtype, s.shape), structure))
+    return Dataset(variant, nest.map_structure(_spec_of_type_spec, structure))
+
+
+def _spec_of_type_spec(spec):
+    return Spec(spec.dtype, spec.shape, sparse=isinstance(spec, SparseTensorSpec))
 
 
 def enable_debug_mode():

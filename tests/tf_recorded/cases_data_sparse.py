@@ -155,3 +155,11 @@ def case_dense_to_sparse_batch(tf):
     with tf.Session() as s:
         out.append(int(s.run(tf.data.experimental.cardinality(fixed))))
     return out
+
+
+def case_sparse_map_and_batch_choose_and_variant(tf):
+    E = tf.data.experimental
+    d = tf.data.Dataset.range(1, 5).apply(E.map_and_batch(lambda n: tf.SparseTensor([[0]], [n], [3]), 2))
+    chosen = E.choose_from_datasets([d, d], tf.data.Dataset.range(2))
+    back = E.from_variant(E.to_variant(d), d.element_spec)
+    return [[_types(x) for x in (d, chosen)], repr(back.element_spec), [_drain(tf, x, 1) for x in (d, chosen, back)]]
