@@ -48,3 +48,12 @@ def case_shuffle_reinitialized_and_graph_seed(tf):
         tf.set_random_seed(3)
         out.append(_drain(tf, tf.data.Dataset.range(8).shuffle(5).shuffle(3, seed=1), 8))
     return out
+
+
+def case_shuffle_and_repeat_order(tf):
+    E = tf.data.experimental
+    R = tf.data.Dataset.range
+    return [_drain(tf, R(5).apply(E.shuffle_and_repeat(3, count=3, seed=7)), 15),
+            _drain(tf, R(5).apply(E.shuffle_and_repeat(10, count=2, seed=7)), 10),
+            _drain(tf, R(4).apply(E.shuffle_and_repeat(2, seed=9)), 20),
+            _drain(tf, R(7).apply(E.shuffle_and_repeat(20, count=4, seed=3)), 28)]
