@@ -312,9 +312,10 @@ class Dataset(Structured):
     def apply(self, transformation_func):
         return transformation_func(self)
 
-    def reduce(self, initial_state, reduce_func):
+    def reduce(self, initial_state, reduce_func, name=None):
         """The state after folding every element into it: reduce_func(state, element) -> new state (a
         `ReduceDataset` op; its outputs, nested like `initial_state`)."""
+        del name  # (TF 2.21 writes it into the op's metadata only)
         with name_scope("initial_state"):
             flat, state = _normalize(initial_state)
         f, state, _ = trace_state(reduce_func, state, self._structure, "reduce", lambda result: result,
