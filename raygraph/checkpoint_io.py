@@ -240,8 +240,8 @@ def read(prefix, names, dtype_list=None, shapes=None):
         if dtype_list is not None:
             want = dtypes.as_dtype(dtype_list[i]).base_dtype
             if want.name != dtype:
-                raise InvalidArgumentError(None, None, f"tensor_name = {name}; expected dtype {_tf_name(want.name)} "
-                                           f"does not equal original dtype {_tf_name(dtype)}")
+                raise InvalidArgumentError(None, None, f"tensor_name = {name}; expected dtype {dtypes.type_string(want)} "
+                                           f"does not equal original dtype {dtypes.type_string(dtype)}")
         if shapes is not None and not TensorShape(shapes[i]).is_compatible_with(shape):
             raise InvalidArgumentError(None, None, f"Assign requires shapes of both tensors to match. lhs shape= "
                                        f"{_shape_text(shapes[i])} rhs shape= {shape} (tensor {name})")
@@ -308,10 +308,6 @@ def _decode(column, entry):
         raise DataLossError(None, None, f"Checksum does not match for tensor {entry['name']}: the checkpoint is "
                             f"corrupted")
     return flat.reshape(entry["shape"])
-
-
-def _tf_name(name):
-    return {"float32": "float", "float64": "double", "float16": "half"}.get(name, name)
 
 
 def _shape_text(shape):

@@ -152,6 +152,13 @@ _BY_NP.update({np.dtype("U"): string, np.dtype("S"): string, np.dtype(object): s
 _PYTHON = {builtins.float: float32, builtins.bool: bool_, builtins.object: string}
 
 
+def type_string(dtype):
+    """TF's DataTypeString, the name TF's messages give a dtype: "float" for float32, "double", "half", else its
+    name."""
+    name = as_dtype(dtype).name
+    return {"float32": "float", "float64": "double", "float16": "half"}.get(name, name)
+
+
 def as_dtype(type_value):
     """Converts a DType, enum, name, numpy dtype or Python type to a `DType` (TypeError if impossible)."""
     if type(type_value) is DType:

@@ -43,7 +43,6 @@ TF_DEFAULTS = {
                          "shrink_axis_mask": 0},
     "VariableV2": {"container": "", "shared_name": ""},
 }
-_TF_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "half"}
 
 
 def strip_default_attrs(graph_def):
@@ -378,7 +377,7 @@ def _check_input_types(entry, nd, name, data, attrs):
         if not isinstance(t, Tensor) or not isinstance(want, dtypes.DType):
             continue
         if t.dtype.base_dtype is not want.base_dtype:
-            got_name = _TF_TYPE_NAMES.get(t.dtype.base_dtype.name, t.dtype.base_dtype.name)
-            want_name = _TF_TYPE_NAMES.get(want.base_dtype.name, want.base_dtype.name)
+            got_name = dtypes.type_string(t.dtype.base_dtype)
+            want_name = dtypes.type_string(want.base_dtype)
             raise ValueError(f"Input {i} of node {name} was passed {got_name} from {t.name} incompatible with "
                              f"expected {want_name}.")

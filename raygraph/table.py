@@ -7,9 +7,8 @@ from scheduler.partition import MUST_FEED
 from scheduler.plan import NodeSpec
 
 from .device_spec import parse_device
-from .dtypes import resource, variant
+from .dtypes import resource, type_string, variant
 
-_TF_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "half"}
 
 
 def spec_of(op):
@@ -46,7 +45,7 @@ def _unfed_error(op):
     """TF's message for running a placeholder that was not fed."""
     dtype, shape = op._attrs["dtype"], op._attrs["shape"]
     text = (f"You must feed a value for placeholder tensor '{op._name}' with dtype "
-            f"{_TF_TYPE_NAMES.get(dtype.name, dtype.name)}")
+            f"{type_string(dtype)}")
     if shape.ndims is not None:
         text += " and shape [" + ",".join("?" if d is None else str(d) for d in shape._dims) + "]"
     return text

@@ -19,7 +19,6 @@ from .shape_fns import constant_value, constant_value_as_shape, dims, merge_dims
 INDEX = (dtypes.int32, dtypes.int64)
 _raw = TensorShape._raw
 # TF's names of dtypes in kernel messages (DataTypeString).
-_TF_NAMES = {dtypes.float32: "float", dtypes.float64: "double", dtypes.float16: "half"}
 
 
 def _text(shape):
@@ -37,7 +36,7 @@ op("Const", kernel=lambda a: a["value"], shape=None, grad=NOT_DIFFERENTIABLE, ro
 
 def _placeholder_kernel(a):
     shape = a["shape"]
-    dtype = _TF_NAMES.get(a["dtype"], a["dtype"].name)
+    dtype = dtypes.type_string(a["dtype"])
     raise _error(f"You must feed a value for placeholder tensor '{{name}}' with dtype {dtype}"
                  + ("" if shape.ndims is None else f" and shape {_text(shape._dims)}"))
 

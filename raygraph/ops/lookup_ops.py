@@ -29,11 +29,6 @@ from .registry import NOT_DIFFERENTIABLE, op
 from .shape_fns import _dt_name, dims, with_rank
 
 
-def _tf_name(dtype):
-    """TF's DataTypeString of a dtype (float32 -> "float")."""
-    return {"float32": "float", "float64": "double", "float16": "half"}.get(dtype.name, dtype.name)
-
-
 def _shape_text(shape):
     return "[" + ",".join(str(d) for d in shape) + "]"
 
@@ -108,8 +103,8 @@ def _hash_table_kernel(a, res, make=None):
                 table = res.shared.setdefault(key, make() if make else _Table(a["key_dtype"], a["value_dtype"]))
     if (table.key_dtype, table.value_dtype) != (a["key_dtype"], a["value_dtype"]):
         raise InvalidArgumentError(
-            None, None, f"Conflicting key/value dtypes {_tf_name(a['key_dtype'])}->{_tf_name(a['value_dtype'])} "
-                        f"with {_tf_name(table.key_dtype)}-{_tf_name(table.value_dtype)} for table {name}")
+            None, None, f"Conflicting key/value dtypes {dtypes.type_string(a['key_dtype'])}->{dtypes.type_string(a['value_dtype'])} "
+                        f"with {dtypes.type_string(table.key_dtype)}-{dtypes.type_string(table.value_dtype)} for table {name}")
     return TableHandle(key)
 
 
@@ -197,10 +192,10 @@ class _MutableBase:
     def check_signature(self, inputs, outputs=()):
         """TF's MatchSignature: the dtypes of an op's inputs (after its handle) and outputs are the table's."""
         table = {"key": self.key_dtype, "value": self.value_dtype}
-        have = ", ".join(["resource"] + [_tf_name(d) for d, _ in inputs]) + "->" + ", ".join(
-            _tf_name(d) for d, _ in outputs)
-        want = ", ".join(["resource"] + [_tf_name(table[w]) for _, w in inputs]) + "->" + ", ".join(
-            _tf_name(table[w]) for _, w in outputs)
+        have = ", ".join(["resource"] + [dtypes.type_string(d) for d, _ in inputs]) + "->" + ", ".join(
+            dtypes.type_string(d) for d, _ in outputs)
+        want = ", ".join(["resource"] + [dtypes.type_string(table[w]) for _, w in inputs]) + "->" + ", ".join(
+            dtypes.type_string(table[w]) for _, w in outputs)
         if have != want:
             raise InvalidArgumentError(None, None, f"Signature mismatch, have: {have} expected: {want}")
 
@@ -447,7 +442,7 @@ _KERNELS = {  # the key:value dtypes of TF's CPU kernels of each table op
 
 
 def _check_kernel(op_type, a):
-    if f"{_tf_name(a['key_dtype'])}:{_tf_name(a['value_dtype'])}" not in _KERNELS[op_type]:
+    if f"{dtypes.type_string(a['key_dtype'])}:{dtypes.type_string(a['value_dtype'])}" not in _KERNELS[op_type]:
         raise InvalidArgumentError(None, None, f"No OpKernel was registered to support Op '{op_type}' with these "
                                                f"attrs: [key_dtype={_dt_name(a['key_dtype'])}, value_dtype="
                                                f"{_dt_name(a['value_dtype'])}]")
@@ -505,9 +500,9 @@ def _field(token, dtype, line_no, offset):
             value = float(token)
             return float(np.float32(value)) if dtype == dtypes.float32 else value
     else:
-        raise InvalidArgumentError(None, None, f"Data type {_tf_name(dtype)} not supported.")
+        raise InvalidArgumentError(None, None, f"Data type {dtypes.type_string(dtype)} not supported.")
     raise InvalidArgumentError(None, None, f"Field {_value_text(token)} in line {line_no} is not a valid "
-                                           f"{_tf_name(dtype)}.")
+                                           f"{dtypes.type_string(dtype)}.")
 
 
 def _lines(data):
@@ -551,16 +546,16 @@ def _check_text_indices(a, key_dtype, value_dtype):
     key_index, value_index = a["key_index"], a["value_index"]
     if key_index == -1 and key_dtype != dtypes.int64:
         raise InvalidArgumentError(None, None, f"Key index for line number requires table key dtype of int64, got "
-                                               f"{_tf_name(key_dtype)}")
+                                               f"{dtypes.type_string(key_dtype)}")
     if key_index == -2 and not key_dtype.is_integer and key_dtype != dtypes.string:
         raise InvalidArgumentError(None, None, f"Key index for whole line requires string or integer table key, "
-                                               f"got {_tf_name(key_dtype)}")
+                                               f"got {dtypes.type_string(key_dtype)}")
     if value_index == -1 and value_dtype != dtypes.int64:
         raise InvalidArgumentError(None, None, f"Value index for line number requires table value dtype of int64, "
-                                               f"got {_tf_name(value_dtype)}")
+                                               f"got {dtypes.type_string(value_dtype)}")
     if value_index == -2 and not value_dtype.is_integer and value_dtype != dtypes.string:
         raise InvalidArgumentError(None, None, f"Value index for whole line requires table value dtype of integer "
-                                               f"or string, got {_tf_name(value_dtype)}")
+                                               f"or string, got {dtypes.type_string(value_dtype)}")
 
 
 def _text_file_kernel(a, res, handle, filename):
@@ -651,7 +646,7 @@ def _find_shape(inputs, a):
     key_dtype, key_shape, value_dtype, value_shape = data
     for have, want in ((key_dtype, a["Tin"]), (value_dtype, a["Tout"])):
         if have != want:
-            raise ValueError(f"Trying to read value with wrong dtype. Expected {_tf_name(have)} got {_tf_name(want)}")
+            raise ValueError(f"Trying to read value with wrong dtype. Expected {dtypes.type_string(have)} got {dtypes.type_string(want)}")
     keys = dims(inputs[1])
     if keys is None or key_shape.ndims is None:
         return a["Tout"], TensorShape(None)

@@ -55,7 +55,6 @@ class RaggedFeature:
 
 # ----- ParseExampleV2 ------------------------------------------------------------------------------------------
 _KINDS = {"int64": "int64_list", "float32": "float_list", "string": "bytes_list"}
-_TF_NAMES = {"float32": "float", "string": "string", "int64": "int64"}
 
 
 def _texts(x):
@@ -74,17 +73,17 @@ def _feature_values(example, key, dtype, default, shape, index):
     kind = feature.WhichOneof("kind") if feature is not None else None
     if kind is None:
         if default.size == 0:
-            raise InvalidArgumentError(None, None, f"Feature: {key} (data type: {_TF_NAMES[dtype.name]}) is required "
+            raise InvalidArgumentError(None, None, f"Feature: {key} (data type: {dtypes.type_string(dtype)}) is required "
                                                    f"but could not be found.")
         return default
     if kind != _KINDS[dtype.name]:
         raise InvalidArgumentError(None, None, f"Name: <unknown>, Key: {key}, Index: {index}.  Data types don't "
-                                               f"match. Expected type: {_TF_NAMES[dtype.name]}")
+                                               f"match. Expected type: {dtypes.type_string(dtype)}")
     values = list(getattr(feature, kind).value)
     size = int(np.prod(shape, dtype=np.int64))
     if len(values) != size:
         raise InvalidArgumentError(None, None, f"Name: <unknown>, Key: {key}, Index: {index}.  Number of "
-                                               f"{_TF_NAMES[dtype.name]} values != expected.  Values size: "
+                                               f"{dtypes.type_string(dtype)} values != expected.  Values size: "
                                                f"{len(values)} but output shape: [{','.join(map(str, shape))}]")
     return np.asarray(values, dtype=object if dtype is dtypes.string else dtype.as_numpy_dtype).reshape(shape)
 
@@ -96,7 +95,7 @@ def _var_len_values(example, key, dtype, index):
         return []
     if kind != _KINDS[dtype.name]:
         raise InvalidArgumentError(None, None, f"Name: <unknown>, Key: {key}, Index: {index}.  Data types don't "
-                                               f"match. Expected type: {_TF_NAMES[dtype.name]}")
+                                               f"match. Expected type: {dtypes.type_string(dtype)}")
     return list(getattr(feature, kind).value)
 
 

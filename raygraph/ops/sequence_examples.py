@@ -15,7 +15,7 @@ from ..errors import InvalidArgumentError
 from ..example_pb2 import SequenceExample
 from ..shape import TensorShape, as_shape
 from .array import reshape
-from .parsing import (_KINDS, _TF_NAMES, FixedLenFeature, FixedLenSequenceFeature, VarLenFeature,
+from .parsing import (_KINDS, FixedLenFeature, FixedLenSequenceFeature, VarLenFeature,
                       _feature_values, _sparse_outputs, _texts)
 from .registry import NOT_DIFFERENTIABLE, apply_op, op
 from .sparse_tensor import SparseTensor
@@ -43,7 +43,7 @@ def _steps(seq, key, dtype):
         if kind is not None and kind != _KINDS[dtype.name]:
             raise InvalidArgumentError(None, None, f"Name: <unknown>, Feature list: {key}, Index: {len(out)}.  "
                                                    f"Data types don't match. Expected type: "
-                                                   f"{_TF_NAMES[dtype.name]}")
+                                                   f"{dtypes.type_string(dtype)}")
         out.append(list(getattr(feature, kind).value) if kind else [])
     return out
 

@@ -230,9 +230,7 @@ def _sparse_parts(row, i, dtype, kind):
 
 
 def _type_name(dtype):
-    """TF's DataTypeString."""
-    return {dtypes.float32: "float", dtypes.float64: "double", dtypes.float16: "half", None: "invalid"}.get(
-        dtype, getattr(dtype, "name", None))
+    return dtypes.type_string(dtype) if dtype is not None else "invalid"
 
 
 def _deserialize_sparse_shape(inputs, a):

@@ -16,7 +16,7 @@ from ..device_spec import DeviceSpec
 from ..errors import InternalError, InvalidArgumentError
 from ..shape import TensorShape
 from ..tensor import Tensor
-from .array import _TF_NAMES, placeholder
+from .array import placeholder
 from .registry import NOT_DIFFERENTIABLE, apply_op, op
 
 _STORE = "__session_tensors__"  # the container of stored tensors in the device's store, by handle
@@ -49,8 +49,8 @@ def _get_tensor_kernel(a, res, h):
     want = a["dtype"]
     got = dtypes.as_dtype(np.asarray(value).dtype)
     if got is not want:
-        raise InternalError(None, None, f"Output 0 of type {_TF_NAMES.get(got, got.name)} does not match declared "
-                                        f"output type {_TF_NAMES.get(want, want.name)} for node {{{{node {res.name}}}}}")
+        raise InternalError(None, None, f"Output 0 of type {dtypes.type_string(got)} does not match declared "
+                                        f"output type {dtypes.type_string(want)} for node {{{{node {res.name}}}}}")
     return value
 
 
