@@ -9,7 +9,10 @@ from .tensor import Tensor
 
 # ----- the graph of some values --------------------------------------------------------------------
 def graph_of(values, graph=None):
-    """The graph that ops over `values` belong to (TF's _get_graph_from_inputs); ValueError if mixed."""
+    """The graph that ops over `values` belong to (TF's _get_graph_from_inputs); ValueError if mixed. While a
+    dataset function is traced, its graph (which captures the others' tensors)."""
+    if graph is None and get_default_graph().capture is not None:
+        return get_default_graph()
     first = None
     for v in values:
         if isinstance(v, (list, tuple)):

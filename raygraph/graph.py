@@ -113,6 +113,7 @@ class Graph:
         self._cluster_spec = None     # set by replica_device_setter(cluster=...) for cluster sessions
         self._unfetchable = set()
         self._given_values = {}       # Const op name -> how many values TF's proto of it holds (graph_def.py)
+        self.capture = None           # while tracing a dataset function: its captures (data/function.py)
 
     # ----- identity and lifecycle -----------------------------------------------------------------
     @property

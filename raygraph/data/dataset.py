@@ -181,16 +181,17 @@ class Dataset(Structured):
 
     # ----- functions ---------------------------------------------------------------------------------------
     def _trace(self, fn, kind):
-        """Traces `fn` over this dataset's elements: (Function, output structure of Specs, output tensors)."""
-        return trace(fn, [self._structure], f"Dataset_{kind}")
+        """Traces `fn` over this dataset's elements: (Function, output structure of Specs, output tensors); the
+        tensors of the outer graph it uses are the Function's `captured`, the op's other_arguments."""
+        return trace(fn, [self._structure], f"Dataset_{kind}", capture=True)
 
     def map(self, map_func, num_parallel_calls=None):
         """Applies `map_func` to each element (`num_parallel_calls` at once)."""
         f, structure, _ = self._trace(map_func, "map")
         if num_parallel_calls is None:
-            return self._apply("MapDataset", [self._variant_tensor], structure, {"f": f})
+            return self._apply("MapDataset", [self._variant_tensor, f.captured], structure, {"f": f})
         n = _const(num_parallel_calls, dtypes.int64, "num_parallel_calls")
-        return self._apply("ParallelMapDatasetV2", [self._variant_tensor, n], structure, {"f": f})
+        return self._apply("ParallelMapDatasetV2", [self._variant_tensor, f.captured, n], structure, {"f": f})
 
     def filter(self, predicate):
         """The elements for which `predicate` is true."""
@@ -199,20 +200,20 @@ class Dataset(Structured):
             spec = outputs[0] if outputs else None
             raise ValueError("Invalid `predicate`. `predicate` must return a `tf.bool` scalar tensor, but its return "
                              f"type was {spec}.")
-        return self._apply("FilterDataset", [self._variant_tensor], self._structure, {"predicate": f})
+        return self._apply("FilterDataset", [self._variant_tensor, f.captured], self._structure, {"predicate": f})
 
     def flat_map(self, map_func):
         """Maps each element to a dataset and flattens them in order."""
         f, inner, _ = self._trace(map_func, "flat_map")
         _check_dataset(inner, "flat_map")
-        return self._apply("FlatMapDataset", [self._variant_tensor], inner._structure, {"f": f})
+        return self._apply("FlatMapDataset", [self._variant_tensor, f.captured], inner._structure, {"f": f})
 
     def interleave(self, map_func, cycle_length=AUTOTUNE, block_length=1, num_parallel_calls=None):
         """Maps each element to a dataset; reads `cycle_length` of them in turn, `block_length` at a time."""
         f, inner, _ = self._trace(map_func, "interleave")
         _check_dataset(inner, "interleave")
         cycle = 4 if cycle_length in (None, AUTOTUNE) else cycle_length
-        inputs = [self._variant_tensor, _const(cycle, dtypes.int64, "cycle_length"),
+        inputs = [self._variant_tensor, f.captured, _const(cycle, dtypes.int64, "cycle_length"),
                   _const(block_length, dtypes.int64, "block_length")]
         out = self._apply("InterleaveDataset", inputs, inner._structure, {"f": f})
         return out if num_parallel_calls is None else shown_as(out, "_ParallelInterleaveDataset")
@@ -268,7 +269,7 @@ class Dataset(Structured):
             f, _, _ = trace(lambda *x: tuple(serialize_many_sparse(t, out_type=dtypes.variant)
                                              if isinstance(t, SparseTensor) else t for t in nest.flatten(x)),
                             [self._structure], "Dataset_map")
-            source = self._apply("MapDataset", [self._variant_tensor], self._structure, {"f": f})
+            source = self._apply("MapDataset", [self._variant_tensor, []], self._structure, {"f": f})
         return source._apply("UnbatchDataset", [source._variant_tensor], structure)
 
     # ----- order and count ---------------------------------------------------------------------------------
@@ -407,8 +408,9 @@ def _check_dataset(result, kind):
         raise TypeError(f"The `map_func` argument of `{kind}` must return a `Dataset` object, got {result!r}.")
 
 
-def trace(fn, structures, name):
-    """Traces `fn` over arguments of `structures`: (Function, result structure of Specs or a Dataset, outputs)."""
+def trace(fn, structures, name, capture=False):
+    """Traces `fn` over arguments of `structures`: (Function, result structure of Specs or a Dataset, outputs);
+    with `capture`, `fn` may use tensors of the outer graph (the Function's `captured`)."""
     specs = [s for st in structures for s in nest.flatten(st)]
     results = []
 
@@ -429,6 +431,14 @@ def trace(fn, structures, name):
         results.append(result)
         return [nest.box(t) for t in nest.flatten(result)]
     f, outputs = function.trace(body, [s.flat for s in specs], f"{name}_{getattr(fn, '__name__', 'fn')}")
+    if f.captured and not capture:
+        raise ValueError(f"The function {name} uses the tensor {f.captured[0].name} of another graph; raygraph's "
+                         f"{name} functions cannot capture tensors: compute them inside the function.")
+    for t in f.captured:
+        if t.dtype.base_dtype == dtypes.resource:
+            raise NotImplementedError(f"The function {name} uses {t.name}, a resource of the outer graph (a lookup "
+                                      f"table's handle): raygraph's dataset functions cannot use the outer graph's "
+                                      f"tables; look the keys up after get_next() instead.")
     result = results[0]
     if isinstance(result, Dataset):
         return f, result, outputs

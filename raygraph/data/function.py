@@ -13,6 +13,7 @@ from tensorboard.compat.proto import attr_value_pb2
 
 from scheduler.resources import DEAD, Binding, Locks
 
+from .. import dtypes
 from ..convert import convert_to_tensor
 from ..graph import Graph, get_default_graph
 from ..ops.array import placeholder
@@ -55,13 +56,14 @@ class Function:
         self.n_slots, self.n_args, self.outputs, self.conditional = n_slots, n_args, outputs, conditional
         self.on_rows = on_rows  # whether f(stacked elements) is the stack of f(element) (see `_on_rows`)
         self._bindings = None
+        self.captured = ()  # the tensors of other graphs whose values its last arguments take (see `trace`)
 
     def as_attr_value(self):
         return _func_attr(self.name)
 
     def __getstate__(self):
         state = dict(self.__dict__)
-        state["_bindings"] = None
+        state["_bindings"], state["captured"] = None, ()
         return state
 
     def _binding(self, node):
@@ -158,23 +160,80 @@ def _on_rows(graph, needed, args, outputs):
 
 
 def closure(name, tensors):
-    """The Function (of no arguments) computing `tensors` in their own graph: a one-shot iterator's dataset."""
+    """The Function (of no arguments) computing `tensors` in their own graph: a one-shot iterator's dataset.
+    A variable or table it would read (a stateful op yielding a ref or a resource) is TF's ValueError."""
+    for op in _needed(tensors):
+        if op._def.stateful and any(t.dtype.is_ref_dtype or t.dtype.base_dtype == dtypes.resource
+                                                for t in op.outputs):
+            raise ValueError(f"Cannot capture a stateful node (name:{op.name}, type:{op.type}) by value.: A likely "
+                             "cause of this error is that the dataset for which you are calling "
+                             "`make_one_shot_iterator()` captures a stateful object, such as a `tf.Variable` or "
+                             "`tf.lookup.StaticHashTable`, which is not supported. Use "
+                             "`make_initializable_iterator()` instead.")
     return build(name, tensors[0].graph, [], list(tensors))
+
+
+class _Captures:
+    """The tensors of other graphs that the traced function's ops use (TF's function captures): each becomes a
+    placeholder of the function's graph, an argument after the function's own, whose value the dataset op
+    that calls the function takes as an input (its `other_arguments`). Installed as the graph's `capture`,
+    which `apply_op` calls on every op's inputs."""
+
+    def __init__(self, graph):
+        self.graph, self.outer, self.inner = graph, [], {}
+
+    def __call__(self, inputs):
+        return [type(x)(self(x)) if isinstance(x, (list, tuple)) and type(x) in (list, tuple) else self.one(x)
+                for x in inputs]
+
+    def one(self, x):
+        t = x
+        if not isinstance(x, Tensor):
+            element = getattr(x, "_as_graph_element", None)
+            t = element() if element is not None and not isinstance(x, type) else None
+        if not isinstance(t, Tensor) or t.graph is self.graph:
+            return x
+        inner = self.inner.get(t)
+        if inner is None:
+            with self.graph.as_default():
+                inner = self.inner[t] = placeholder(t.dtype.base_dtype, t.shape, name=f"captured_{len(self.outer)}")
+            self.outer.append(t)
+        return inner
 
 
 def trace(fn, arg_specs, name):
     """Traces `fn` over placeholders of `arg_specs` [(dtype, shape)] in a graph of its own.
 
     `fn(args) -> outputs` gets the placeholder tensors and returns tensors (or convertibles); returns
-    (Function, output tensors) so the caller can read the outputs' static dtypes and shapes."""
+    (Function, output tensors) so the caller can read the outputs' static dtypes and shapes. Tensors of
+    other graphs that `fn` uses are the Function's `captured` (see _Captures)."""
     outer = get_default_graph()
     g = Graph()
     g.seed = outer.seed
-    with g.as_default():
-        args = [placeholder(dtype, shape, name=f"args_{i}") for i, (dtype, shape) in enumerate(arg_specs)]
-        outputs = [t if isinstance(t, Tensor) else convert_to_tensor(t) for t in fn(args)]
-    for t in outputs:
-        if t.graph is not g:
-            raise ValueError(f"The function {name} uses the tensor {t.name} of another graph; raygraph's dataset "
-                             f"functions cannot capture tensors: compute them inside the function.")
-    return build(name, g, args, outputs), outputs
+    captures = g.capture = _Captures(g)
+    try:
+        with g.as_default():
+            args = [placeholder(dtype, shape, name=f"args_{i}") for i, (dtype, shape) in enumerate(arg_specs)]
+            outputs = [captures.one(t) if isinstance(t, Tensor) else convert_to_tensor(t) for t in fn(args)]
+    finally:
+        g.capture = None
+    f = build(name, g, args + [captures.inner[t] for t in captures.outer], outputs)
+    f.captured = captures.outer
+    f.on_rows = f.on_rows and not captures.outer  # (a captured value is one value, not a row per element)
+    return f, outputs
+
+
+def bound(fn, values):
+    """`fn` called with `values` (its captured tensors' values, a dataset op's other_arguments) after its own
+    arguments."""
+    return fn if not values else _Bound(fn, tuple(values))
+
+
+class _Bound:
+    on_rows = False
+
+    def __init__(self, fn, values):
+        self.fn, self.values = fn, values
+
+    def __call__(self, args):
+        return self.fn(tuple(args) + self.values)

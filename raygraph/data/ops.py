@@ -13,6 +13,7 @@ from ..ops.registry import NOT_DIFFERENTIABLE, op
 from ..shape import TensorShape
 from . import pipeline, resource, rows, sources, transforms
 from .cardinality import cardinality
+from .function import bound
 
 _SCALAR = TensorShape._raw(())
 
@@ -55,13 +56,18 @@ _dataset("GeneratorDataset", "", lambda a: sources.Generator(a["_generator"], [t
 _dataset("ZipDataset", "input_datasets:*variant", lambda a, *ds: pipeline.Zip(ds))
 _dataset("ConcatenateDataset", "input_dataset:variant, another_dataset:variant",
          lambda a, x, y: pipeline.Concatenate(x, y))
-_dataset("MapDataset", "input_dataset:variant", lambda a, d: pipeline.Map(d, a["f"]))
-_dataset("ParallelMapDatasetV2", "input_dataset:variant, num_parallel_calls:int64",
-         lambda a, d, n: pipeline.Map(d, a["f"], _int(n) if _int(n) > 0 else 4))
-_dataset("FilterDataset", "input_dataset:variant", lambda a, d: pipeline.Filter(d, a["predicate"]))
-_dataset("FlatMapDataset", "input_dataset:variant", lambda a, d: pipeline.FlatMap(d, a["f"]))
-_dataset("InterleaveDataset", "input_dataset:variant, cycle_length:int64, block_length:int64",
-         lambda a, d, c, b: pipeline.FlatMap(d, a["f"], _int(c), _int(b)))
+# (other_arguments: the values of the tensors a function captured, its last arguments: function.bound)
+_dataset("MapDataset", "input_dataset:variant, other_arguments:+Targuments",
+         lambda a, d, *other: pipeline.Map(d, bound(a["f"], other)))
+_dataset("ParallelMapDatasetV2", "input_dataset:variant, other_arguments:+Targuments, num_parallel_calls:int64",
+         lambda a, d, *rest: pipeline.Map(d, bound(a["f"], rest[:-1]), _int(rest[-1]) if _int(rest[-1]) > 0 else 4))
+_dataset("FilterDataset", "input_dataset:variant, other_arguments:+Targuments",
+         lambda a, d, *other: pipeline.Filter(d, bound(a["predicate"], other)))
+_dataset("FlatMapDataset", "input_dataset:variant, other_arguments:+Targuments",
+         lambda a, d, *other: pipeline.FlatMap(d, bound(a["f"], other)))
+_dataset("InterleaveDataset", "input_dataset:variant, other_arguments:+Targuments, cycle_length:int64, "
+         "block_length:int64", lambda a, d, *rest: pipeline.FlatMap(d, bound(a["f"], rest[:-2]), _int(rest[-2]),
+                                                                     _int(rest[-1])))
 _dataset("BatchDatasetV2", "input_dataset:variant, batch_size:int64, drop_remainder:bool",
          lambda a, d, n, drop: pipeline.Batch(d, _int(n), bool(drop)), _check_scalar("batch_size"))
 _dataset("DenseToSparseBatchDataset", "input_dataset:variant, batch_size:int64, row_shape:int64",

@@ -10,7 +10,7 @@ Kernels are plain numpy functions `kernel(attrs, *inputs)`; stateful ones are ca
 """
 from .. import dtypes
 from ..convert import convert_to_tensor
-from ..default_graph import graph_of
+from ..default_graph import get_default_graph, graph_of
 from ..errors import InvalidArgumentError
 from ..operation import Operation
 from ..tensor import Tensor
@@ -140,6 +140,9 @@ def apply_op(op_type, inputs, attrs=None, name=None, graph=None, num_outputs=Non
     """
     entry = REGISTRY[op_type]
     attrs = {} if attrs is None else attrs
+    capture = (graph or get_default_graph()).capture  # (tracing a dataset function: data/function.py)
+    if capture is not None:
+        inputs = capture(inputs)
     g = graph_of(inputs, graph)
     old_stack = g._name_stack
     scope = g._scope_for(name or op_type)
