@@ -20,7 +20,7 @@ from .linalg import matmul
 from .slicing import choose, slice as slice_, where
 from ..graph import get_default_graph
 from .control import Assert
-from .random import random_uniform
+from .random import get_seed, random_uniform
 from . import wide_rows
 
 _wide_add = wide_rows.binary(np.add)
@@ -568,6 +568,7 @@ def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None
             raise ValueError(f"`x.dtype` must be a floating point tensor as `x` will be scaled. Received: "
                              f"x_dtype={dtype}")
         if is_number and rate == 0:
+            get_seed(seed)  # TF's dummy_rng_step: the fast path still takes a seed, so later seeded ops agree
             return x
         if not isinstance(rate, Tensor):
             if not is_number:

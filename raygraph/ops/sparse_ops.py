@@ -337,7 +337,9 @@ def sparse_retain(sp_input, to_retain):
     to_retain = convert_to_tensor(to_retain)
     to_retain.shape.assert_has_rank(1)
     if sp_input.values.shape.dims is not None:
-        sp_input.values.shape.dims[0].assert_is_compatible_with(to_retain.shape.dims[0])
+        # TF: dimension_at_index, so a `to_retain` of unknown rank (it passed assert_has_rank) checks nothing
+        sp_input.values.shape.dims[0].assert_is_compatible_with(
+            None if to_retain.shape.dims is None else to_retain.shape.dims[0])
     where_true = reshape(apply_op("Where", [to_retain], {}), [-1])
     return SparseTensor(gather(sp_input.indices, where_true), gather(sp_input.values, where_true),
                         identity(sp_input.dense_shape))

@@ -13,6 +13,7 @@ from .. import dtypes
 from ..convert import convert_to_tensor, register_tensor_conversion_function
 from ..default_graph import name_scope
 from ..shape import as_shape, dimension_value, unknown_shape
+from ..tensor import Tensor
 from .array import placeholder, placeholder_with_default
 from .registry import apply_op
 from .shape_fns import constant_value, constant_value_as_shape
@@ -173,6 +174,10 @@ def sparse_placeholder(dtype, shape=None, name=None):
         rank = None
         dense_shape = placeholder(dtypes.int64, shape=[rank], name=shape_name)
         default = constant_value_as_shape(dense_shape)
+    elif isinstance(shape, Tensor):  # TF: the rank from its static shape, the default from its constant value
+        rank = shape.shape[0]
+        default = constant_value_as_shape(shape)
+        dense_shape = placeholder_with_default(shape, shape=shape.shape, name=shape_name)
     else:
         rank = len(shape)
         default = as_shape([None if d is None or dimension_value(d) in (None, -1) else d for d in shape])
