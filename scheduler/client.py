@@ -234,7 +234,16 @@ class Client:
         if not ray.is_initialized():
             # Ray shut down (at exit, ray.shutdown's atexit hook runs before a garbage collection that may
             # reach an unclosed session) and took this process's actors with it; calling into Ray now would
-            # start a new runtime during interpreter finalization and block forever.
+            # start a new runtime during interpreter finalization and block forever. The step channels are
+            # this process's own (no Ray call): close them, so their shared-memory segments are unlinked
+            # (else Python's resource_tracker warns of leaked shared_memory objects at exit).
+            for h in handles.values():
+                close_channels = getattr(h, "close_channels", None)
+                if close_channels is not None:
+                    try:
+                        close_channels()
+                    except Exception:  # noqa: BLE001 - best effort at exit
+                        pass
             return
         for step_id, device in repeats.items():  # stop steps repeating in devices before letting them go
             try:

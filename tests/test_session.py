@@ -3,6 +3,7 @@ import os
 import signal
 import subprocess
 import sys
+import textwrap
 import threading
 import time
 
@@ -335,3 +336,24 @@ def test_tensors_between_devices_travel_over_links_not_the_object_store(rtf):
     # per step at least `doubled` and the control token of `first`
     assert sum(c["link_sends"] for c in counts) >= 4
     assert sum(c["ref_sends"] for c in counts) == 0
+
+
+def test_an_unclosed_session_leaves_no_shared_memory_at_exit(tmp_path):
+    """A script that feeds a large array through a session it never closes (a GCN program's `sess =
+    tf.Session()`): at exit its step channel's shared-memory segment is unlinked, so Python's resource
+    tracker reports no leaked shared_memory objects."""
+    script = tmp_path / "unclosed.py"
+    script.write_text(textwrap.dedent("""\
+        import numpy as np
+        import raygraph as tf
+        p = tf.placeholder(tf.float32)
+        sess = tf.Session()
+        print(sess.run(tf.reduce_sum(p), {p: np.ones((1000, 1000), np.float32)}))
+        """))
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
+    env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
+    r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=180,
+                       check=False)
+    assert r.returncode == 0 and float(r.stdout) == 1e6, r.stderr[-2000:]
+    assert "leaked shared_memory" not in r.stderr, r.stderr[-2000:]
