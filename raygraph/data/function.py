@@ -163,8 +163,8 @@ def closure(name, tensors):
     """The Function (of no arguments) computing `tensors` in their own graph: a one-shot iterator's dataset.
     A variable or table it would read (a stateful op yielding a ref or a resource) is TF's ValueError."""
     for op in _needed(tensors):
-        if op._def.stateful and any(t.dtype.is_ref_dtype or t.dtype.base_dtype == dtypes.resource
-                                                for t in op.outputs):
+        holds_state = any(t.dtype.is_ref_dtype or t.dtype.base_dtype == dtypes.resource for t in op.outputs)
+        if op._def.stateful and holds_state:
             raise ValueError(f"Cannot capture a stateful node (name:{op.name}, type:{op.type}) by value.: A likely "
                              "cause of this error is that the dataset for which you are calling "
                              "`make_one_shot_iterator()` captures a stateful object, such as a `tf.Variable` or "
@@ -183,8 +183,7 @@ class _Captures:
         self.graph, self.outer, self.inner = graph, [], {}
 
     def __call__(self, inputs):
-        return [type(x)(self(x)) if isinstance(x, (list, tuple)) and type(x) in (list, tuple) else self.one(x)
-                for x in inputs]
+        return [type(x)(self(x)) if type(x) in (list, tuple) else self.one(x) for x in inputs]
 
     def one(self, x):
         t = x
