@@ -7,15 +7,15 @@ from ..convert import convert_to_tensor
 from ..default_graph import name_scope
 from ..errors import InvalidArgumentError
 from ..shape import TensorShape, unknown_shape
-from .array import expand_dims, reshape, shape, size, squeeze
-from .filling import ones
+from .array import broadcast_dynamic_shape, broadcast_to, expand_dims, reshape, shape, size, squeeze
+from .filling import ones, zeros_like
 from .filling import range as _range
 from .joining import concat, tile
-from .math import cast, less, maximum
+from .math import cast, equal, less, maximum
 from .reduction import reduce_max, reduce_prod
 from .registry import NO_GRADIENT_DEFINED, NOT_DIFFERENTIABLE, apply_op, op
 from .shape_fns import constant_value, dims, merge_dims, same_shape, with_rank
-from .slicing import gather, where
+from .slicing import gather, slice as _slice, where, where_v2
 
 INDEX = (dtypes.int32, dtypes.int64)
 _raw = TensorShape._raw
@@ -75,10 +75,6 @@ def linspace(start, stop, num, name=None, axis=0):
     result is `linspace/Slice:0` (TF 1.x's single LinSpace op is what `tf.raw_ops.LinSpace` still makes);
     this builds the same graph, op for op, so programs listing a graph's ops or printing the tensor's name see
     TensorFlow's names."""
-    from .array import broadcast_dynamic_shape, broadcast_to
-    from .filling import zeros_like
-    from .math import equal
-    from .slicing import slice as _slice, where_v2
     with name_scope(name, "linspace", [start, stop]):
         start = convert_to_tensor(start, name="start")
         stop = convert_to_tensor(stop, name="stop", dtype=start.dtype)
@@ -87,7 +83,7 @@ def linspace(start, stop, num, name=None, axis=0):
             raise TypeError(f"Argument `tensor` (name: num) must be of type integer. Received `tensor` = {num_int} "
                             f"of dtype: <dtype: '{num_int.dtype.name}'>")
         num_int = apply_op("Cast", [num_int], {"DstT": dtypes.int32, "Truncate": False})  # convert_to_int_tensor
-        num = cast(num_int, dtype=start.dtype)  # noqa: F841 - made (and unused) as TF's linspace_nd does
+        cast(num_int, dtype=start.dtype)  # made, and unused, as TF's linspace_nd does (its op names count on it)
         broadcast_shape = broadcast_dynamic_shape(shape(start), shape(stop))
         start = broadcast_to(start, broadcast_shape)
         stop = broadcast_to(stop, broadcast_shape)
