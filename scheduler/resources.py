@@ -50,6 +50,29 @@ class Binding:
         self.device = device  # the device's name (a session handle names where its tensor lives)
 
 
+class SharedHandle:
+    """What an op making a shared resource (a queue, reader, accumulator or table) yields: the resource's key in
+    its device's `Resources.shared`, and that dict, so that a kernel run without the device's resources (in a
+    dataset function) still reaches a resource it is handed. Only the key travels to another process, where it
+    names the resource in the resources of the kernel that gets it."""
+
+    __slots__ = ("key", "shared")
+
+    def __init__(self, key, shared=None):
+        self.key, self.shared = key, shared
+
+    def __reduce__(self):
+        return type(self), (self.key,)
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self.key})"
+
+    def resource(self, binding):
+        """The resource, as the kernel holding `binding` sees it (None where it is gone)."""
+        shared = binding.shared if binding.shared is not None else self.shared
+        return None if shared is None else shared.get(self.key)
+
+
 class Locks(dict):
     """A lock per variable key, made on first use (what `use_locking=True` updates hold, as in TF1)."""
 

@@ -120,12 +120,12 @@ def _accumulator_kernel(sparse):
         with res.locks[("accumulator",) + key]:
             if key not in res.shared:
                 res.shared[key] = _Accumulator(key[1], a, sparse)
-        return QueueHandle(key)
+        return QueueHandle(key, res.shared)
     return kernel
 
 
 def _get(res, handle):
-    acc = res.shared.get(handle.key)
+    acc = handle.resource(res)
     if acc is None:
         raise CancelledError(None, None, f"Accumulator {handle.key[1]} was closed with its session")
     return acc

@@ -12,6 +12,7 @@ import re
 import threading
 
 import numpy as np
+from scheduler.resources import SharedHandle
 
 from .. import dtypes
 from ..errors import (
@@ -77,16 +78,8 @@ class _Table:
             self.initialized = True
 
 
-class TableHandle:
+class TableHandle(SharedHandle):
     """What a table op yields: the key of its table in the device's resources."""
-
-    __slots__ = ("key",)
-
-    def __init__(self, key):
-        self.key = key
-
-    def __repr__(self):
-        return f"TableHandle({self.key})"
 
 
 def _hash_table_kernel(a, res, make=None):
@@ -105,11 +98,11 @@ def _hash_table_kernel(a, res, make=None):
         raise InvalidArgumentError(
             None, None, f"Conflicting key/value dtypes {dtypes.type_string(a['key_dtype'])}->{dtypes.type_string(a['value_dtype'])} "
                         f"with {dtypes.type_string(table.key_dtype)}-{dtypes.type_string(table.value_dtype)} for table {name}")
-    return TableHandle(key)
+    return TableHandle(key, res.shared)
 
 
 def _table(res, handle):
-    table = res.shared.get(handle.key)
+    table = handle.resource(res)
     if table is None:
         raise NotFoundError(None, None, f"Resource {handle.key[0] or 'localhost'}/{handle.key[1]}/"
                                         f"N10tensorflow6lookup15LookupInterfaceE does not exist.")

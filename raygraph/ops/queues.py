@@ -17,7 +17,7 @@ import itertools
 import threading
 
 import numpy as np
-from scheduler.resources import step_cancelled
+from scheduler.resources import SharedHandle, step_cancelled
 
 from .. import dtypes
 from ..convert import convert_to_tensor
@@ -197,24 +197,16 @@ def _queue_kernel(cls):
             with res.locks[("queue",) + key]:
                 if key not in res.shared:
                     res.shared[key] = cls(f"_{next(_counter)}_{key[1]}", a)
-        return QueueHandle(key)
+        return QueueHandle(key, res.shared)
     return kernel
 
 
-class QueueHandle:
+class QueueHandle(SharedHandle):
     """What a queue op yields: the key of its queue in the device's resources."""
-
-    __slots__ = ("key",)
-
-    def __init__(self, key):
-        self.key = key
-
-    def __repr__(self):
-        return f"QueueHandle({self.key})"
 
 
 def _queue(res, handle):
-    q = res.shared.get(handle.key)
+    q = handle.resource(res)
     if q is None:
         raise CancelledError(None, None, f"Queue {handle.key[1]} was closed with its session")
     return q

@@ -165,7 +165,7 @@ def _reader_kernel(cls):
         with res.locks[("queue",) + key]:
             if key not in res.shared:
                 res.shared[key] = cls(a)
-        return ReaderHandle(key)
+        return ReaderHandle(key, res.shared)
     return kernel
 
 
