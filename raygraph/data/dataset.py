@@ -183,7 +183,7 @@ class Dataset(Structured):
     def _trace(self, fn, kind):
         """Traces `fn` over this dataset's elements: (Function, output structure of Specs, output tensors); the
         tensors of the outer graph it uses are the Function's `captured`, the op's other_arguments."""
-        return trace(fn, [self._structure], f"Dataset_{kind}", capture=True)
+        return trace(fn, [self._structure], f"Dataset_{kind}")
 
     def map(self, map_func, num_parallel_calls=None):
         """Applies `map_func` to each element (`num_parallel_calls` at once)."""
@@ -321,7 +321,7 @@ class Dataset(Structured):
             flat, state = _normalize(initial_state)
         f, state, _ = trace_state(reduce_func, state, self._structure, "reduce", lambda result: result,
                                   _check_reduced)
-        out = apply_op("ReduceDataset", [self._variant_tensor, flat, []], {
+        out = apply_op("ReduceDataset", [self._variant_tensor, flat, f.captured], {
             "f": f, **nest.type_attrs(state), "use_inter_op_parallelism": True})
         return nest.pack(state, out if isinstance(out, list) else [out])
 
@@ -408,9 +408,9 @@ def _check_dataset(result, kind):
         raise TypeError(f"The `map_func` argument of `{kind}` must return a `Dataset` object, got {result!r}.")
 
 
-def trace(fn, structures, name, capture=False):
+def trace(fn, structures, name):
     """Traces `fn` over arguments of `structures`: (Function, result structure of Specs or a Dataset, outputs);
-    with `capture`, `fn` may use tensors of the outer graph (the Function's `captured`)."""
+    the tensors of the outer graph that `fn` uses are the Function's `captured` (the op's other_arguments)."""
     specs = [s for st in structures for s in nest.flatten(st)]
     results = []
 
@@ -431,14 +431,6 @@ def trace(fn, structures, name, capture=False):
         results.append(result)
         return [nest.box(t) for t in nest.flatten(result)]
     f, outputs = function.trace(body, [s.flat for s in specs], f"{name}_{getattr(fn, '__name__', 'fn')}")
-    if f.captured and not capture:
-        raise ValueError(f"The function {name} uses the tensor {f.captured[0].name} of another graph; raygraph's "
-                         f"{name} functions cannot capture tensors: compute them inside the function.")
-    for t in f.captured:
-        if t.dtype.base_dtype == dtypes.resource:
-            raise NotImplementedError(f"The function {name} uses {t.name}, a resource of the outer graph (a lookup "
-                                      f"table's handle): raygraph's dataset functions cannot use the outer graph's "
-                                      f"tables; look the keys up after get_next() instead.")
     result = results[0]
     if isinstance(result, Dataset):
         return f, result, outputs

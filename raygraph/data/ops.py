@@ -75,9 +75,9 @@ _dataset("DenseToSparseBatchDataset", "input_dataset:variant, batch_size:int64, 
 _dataset("PaddedBatchDatasetV2", "input_dataset:variant, batch_size:int64, padded_shapes:*int64, "
          "padding_values:+Toutput_types, drop_remainder:bool",
          lambda a, d, n, *rest: pipeline.Batch(d, _int(n), bool(rest[-1]), _padding(a, rest[:-1])))
-_dataset("MapAndBatchDataset", "input_dataset:variant, batch_size:int64, num_parallel_calls:int64, "
-         "drop_remainder:bool", lambda a, d, n, p, drop: pipeline.Batch(_preserving(pipeline.Map(d, a["f"], _int(p))),
-                                                                         _int(n), bool(drop)))
+_dataset("MapAndBatchDataset", "input_dataset:variant, other_arguments:+Targuments, batch_size:int64, "
+         "num_parallel_calls:int64, drop_remainder:bool", lambda a, d, *rest: pipeline.Batch(
+             _preserving(pipeline.Map(d, bound(a["f"], rest[:-3]), _int(rest[-2]))), _int(rest[-3]), bool(rest[-1])))
 _dataset("ShuffleDataset", "input_dataset:variant, buffer_size:int64, seed:int64, seed2:int64",
          lambda a, d, n, s, s2: pipeline.Shuffle(d, _int(n), _int(s), _int(s2), a["reshuffle_each_iteration"]))
 _dataset("RepeatDataset", "input_dataset:variant, count:int64", lambda a, d, n: pipeline.Repeat(d, n))
@@ -91,6 +91,22 @@ _dataset("PrefetchDataset", "input_dataset:variant, buffer_size:int64",
 _dataset("UnbatchDataset", "input_dataset:variant", lambda a, d: pipeline.Unbatch(d))
 _dataset("WindowDataset", "input_dataset:variant, size:int64, shift:int64, stride:int64, drop_remainder:bool",
          lambda a, d, n, shift, stride, drop: pipeline.Window(d, _int(n), _int(shift), _int(stride), bool(drop)))
+
+
+def _state_and_function(a, rest):
+    """(`f` bound to its other_arguments, the initial state): a scan's or reduce's inputs after the dataset."""
+    n = len(a["Tstate"])
+    return bound(a["f"], rest[n:]), rest[:n]
+
+
+def _functions(a, other, *names):
+    """The functions `names` bound to their own other_arguments (`other`, each's list in turn: a grouping op)."""
+    out, at = [], 0
+    for name in names:
+        n = len(a.get(f"T{name}_other_arguments") or ())
+        out.append(bound(a[name], other[at:at + n]))
+        at += n
+    return out
 
 
 def _preserving(map_recipe):
@@ -173,15 +189,23 @@ def _one(values):
     return values[0] if len(values) == 1 else tuple(values)
 
 
-_dataset("ScanDataset", "input_dataset:variant, initial_state:+Tstate",
-         lambda a, d, *state: transforms.Scan(d, a["f"], state, len(state)))
-_dataset("TakeWhileDataset", "input_dataset:variant", lambda a, d: transforms.TakeWhile(d, a["predicate"]))
+_dataset("ScanDataset", "input_dataset:variant, initial_state:+Tstate, other_arguments:+Targuments",
+         lambda a, d, *rest: transforms.Scan(d, *_state_and_function(a, rest), len(a["Tstate"])))
+_dataset("TakeWhileDataset", "input_dataset:variant, other_arguments:+Targuments",
+         lambda a, d, *other: transforms.TakeWhile(d, bound(a["predicate"], other)))
 _dataset("UniqueDataset", "input_dataset:variant", lambda a, d: transforms.Unique(d))
 _dataset("IgnoreErrorsDataset", "input_dataset:variant", lambda a, d: transforms.IgnoreErrors(d))
-_dataset("GroupByWindowDataset", "input_dataset:variant", lambda a, d: transforms.GroupByWindow(
-    d, a["key_func"], a["reduce_func"], a["window_size_func"]))
-_dataset("ExperimentalGroupByReducerDataset", "input_dataset:variant", lambda a, d: transforms.GroupByReducer(
-    d, a["key_func"], a["init_func"], a["reduce_func"], a["finalize_func"]))
+_dataset("GroupByWindowDataset", "input_dataset:variant, key_func_other_arguments:+Tkey_func_other_arguments, "
+         "reduce_func_other_arguments:+Treduce_func_other_arguments, "
+         "window_size_func_other_arguments:+Twindow_size_func_other_arguments",
+         lambda a, d, *other: transforms.GroupByWindow(d, *_functions(a, other, "key_func", "reduce_func",
+                                                                      "window_size_func")))
+_dataset("ExperimentalGroupByReducerDataset", "input_dataset:variant, "
+         "key_func_other_arguments:+Tkey_func_other_arguments, init_func_other_arguments:+Tinit_func_other_arguments, "
+         "reduce_func_other_arguments:+Treduce_func_other_arguments, "
+         "finalize_func_other_arguments:+Tfinalize_func_other_arguments",
+         lambda a, d, *other: transforms.GroupByReducer(d, *_functions(a, other, "key_func", "init_func",
+                                                                       "reduce_func", "finalize_func")))
 _dataset("DirectedInterleaveDataset", "selector_input_dataset:variant, data_input_datasets:*variant",
          lambda a, sel, *ds: transforms.DirectedInterleave(sel, ds, a["stop_on_empty_dataset"]))
 _dataset("RandomDataset", "seed:int64, seed2:int64", lambda a, s, s2: transforms.RandomInts(_int(s), _int(s2)))
@@ -213,7 +237,8 @@ op("DatasetCardinality", "input_dataset:variant", kernel=lambda a, d: np.int64(c
 op("DatasetToSingleElement", "dataset:variant", kernel=lambda a, res, d: _one(transforms.single_element(d)),
    stateful=True, grad=NOT_DIFFERENTIABLE, shape=_outputs)
 op("ReduceDataset", "input_dataset:variant, initial_state:+Tstate, other_arguments:+Targuments",
-   kernel=lambda a, d, *state: _one(transforms.reduce(d, a["f"], state)), grad=NOT_DIFFERENTIABLE, shape=_outputs)
+   kernel=lambda a, d, *rest: _one(transforms.reduce(d, *_state_and_function(a, rest))), grad=NOT_DIFFERENTIABLE,
+   shape=_outputs)
 op("DatasetToTFRecord", "input_dataset:variant, filename:string, compression_type:string",
    kernel=lambda a, res, d, f, c: transforms.write_tfrecords(d, sources._text(f), sources._text(c)), stateful=True,
    grad=NOT_DIFFERENTIABLE, shape=lambda i, a: [])

@@ -48,7 +48,7 @@ def scan(initial_state, scan_func):
     def apply(dataset):
         flat, state = _normalize(initial_state)
         f, state, (_, output) = trace_state(scan_func, state, dataset._structure, "scan", _scanned, _check_scanned)
-        return dataset._apply("ScanDataset", [dataset._variant_tensor, flat], output,
+        return dataset._apply("ScanDataset", [dataset._variant_tensor, flat, f.captured], output,
                               {"f": f, "preserve_cardinality": True, "use_default_device": True})
     return apply
 
@@ -75,7 +75,8 @@ def take_while(predicate):
     def apply(dataset):
         f, _, outputs = _trace(predicate, [dataset._structure], "take_while")
         _check_fn(outputs, dtypes.bool_, "predicate", "scalar `tf.bool` tensor")
-        return dataset._apply("TakeWhileDataset", [dataset._variant_tensor], dataset._structure, {"predicate": f})
+        return dataset._apply("TakeWhileDataset", [dataset._variant_tensor, f.captured], dataset._structure,
+                              {"predicate": f})
     return apply
 
 
@@ -142,7 +143,8 @@ def map_and_batch(map_func, batch_size, num_parallel_batches=None, drop_remainde
         drop = _const(drop_remainder, dtypes.bool_, "drop_remainder")
         dim = _batch_dim(size, drop)
         batched = nest.map_structure(lambda s: s.with_shape(TensorShape([dim]).concatenate(s.shape)), structure)
-        return dataset._apply("MapAndBatchDataset", [dataset._variant_tensor, size, n, drop], batched, {"f": f})
+        return dataset._apply("MapAndBatchDataset", [dataset._variant_tensor, f.captured, size, n, drop], batched,
+                              {"f": f})
     return apply
 
 
@@ -190,7 +192,8 @@ def group_by_window(key_func, reduce_func, window_size=None, window_size_func=No
                             f"its return type is {result}.")
         size_f, _, outputs = _trace(size_func, [_KEY], "window_size_func")
         _check_fn(outputs, dtypes.int64, "window_size_func", "scalar `tf.int64` tensor")
-        return dataset._apply("GroupByWindowDataset", [dataset._variant_tensor], result._structure,
+        inputs = [dataset._variant_tensor, key_f.captured, reduce_f.captured, size_f.captured]
+        return dataset._apply("GroupByWindowDataset", inputs, result._structure,
                               {"key_func": key_f, "reduce_func": reduce_f, "window_size_func": size_f})
     return apply
 
@@ -220,7 +223,8 @@ def group_by_reducer(key_func, reducer):
                             f"state. Expected {nest.map_structure(lambda s: s.dtype, state)}; got "
                             f"{nest.map_structure(lambda s: s.dtype, new_state)}.")
         finalize_f, result, _ = _trace(reducer.finalize_func, [state], "finalize_func")
-        return dataset._apply("ExperimentalGroupByReducerDataset", [dataset._variant_tensor], result, {
+        inputs = [dataset._variant_tensor] + [g.captured for g in (key_f, init_f, reduce_f, finalize_f)]
+        return dataset._apply("ExperimentalGroupByReducerDataset", inputs, result, {
             "key_func": key_f, "init_func": init_f, "reduce_func": reduce_f, "finalize_func": finalize_f})
     return apply
 
