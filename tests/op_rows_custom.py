@@ -1033,6 +1033,21 @@ def _lookup_tables(tf):
 CUSTOM.append(_lookup_tables)
 
 
+def _table_from_dataset(tf):
+    """A table filled from a dataset of (key, value) pairs (TF's graphs, values and errors:
+    cases_lookup.py's tables_from_datasets)."""
+    pairs = tf.data.Dataset.range(3).map(lambda x: (x, tf.as_string(x * 2)))
+    table = tf.lookup.StaticHashTable(tf.data.experimental.DatasetInitializer(pairs), "none")
+
+    def check(s):
+        s.run(tf.tables_initializer())
+        assert s.run(table.lookup(tf.constant([2, 0, 7], tf.int64))).tolist() == [b"4", b"0", b"none"]
+    return {"InitializeTableFromDataset": check}
+
+
+CUSTOM.append(_table_from_dataset)
+
+
 def _mutable_lookup_tables(tf):
     """Mutable tables (scalar and vector values, dense buckets) filled, read, removed from and sized (their
     graphs, values, bucket layouts, errors and checkpoints against TF's: cases_lookup_mutable.py)."""

@@ -17,7 +17,7 @@ from .transformations import (AUTOTUNE, INFINITE_CARDINALITY, SHARD_HINT, UNKNOW
                               sample_from_datasets,
                               scan, shuffle_and_repeat, take_while, unbatch, unique, to_variant, from_variant,
                               enable_debug_mode, get_model_proto)
-from .unsupported import (DatasetInitializer, dense_to_ragged_batch,  # noqa: F401
-                          distributed_save, index_table_from_dataset, make_saveable_from_iterator, service, snapshot,
-                          table_from_dataset)
+from .table_initializers import DatasetInitializer, index_table_from_dataset, table_from_dataset  # noqa: F401
+from .unsupported import (dense_to_ragged_batch, distributed_save, make_saveable_from_iterator,  # noqa: F401
+                          service, snapshot)
 from .dataset import Dataset  # noqa: F401

@@ -9,13 +9,9 @@ def _missing(name, why):
 
 _RAGGED = "raygraph's datasets hold no RaggedTensor elements."
 _SERVICE = "it needs the tf.data service (dispatcher and worker servers), which raygraph does not run."
-_TABLES = "raygraph's lookup tables cannot be initialized from a dataset."
 dense_to_ragged_batch = _missing("dense_to_ragged_batch", _RAGGED)
 distributed_save = _missing("distributed_save", _SERVICE)
 service = _missing("service", _SERVICE)
 snapshot = _missing("snapshot", "datasets are not saved to and loaded from snapshot files.")
 make_saveable_from_iterator = _missing("make_saveable_from_iterator", "an iterator's position is not saved in "
                                        "checkpoints.")
-DatasetInitializer = _missing("DatasetInitializer", _TABLES)
-table_from_dataset = _missing("table_from_dataset", _TABLES)
-index_table_from_dataset = _missing("index_table_from_dataset", _TABLES)

@@ -8,6 +8,7 @@ initialization succeeds only when it holds as many entries as the table (TF comp
 else it fails with "Table was already initialized with different data." Before initialization a lookup
 fails with FailedPrecondition "Table not initialized.".
 """
+import itertools
 import re
 import threading
 
@@ -139,6 +140,20 @@ def _initialize_kernel(a, res, handle, keys, values):
         raise InvalidArgumentError(None, None, f"Keys and values must have the same size {keys.size} vs "
                                                f"{values.size}")
     table.initialize(zip(_items(keys), _items(values)), lambda: keys.size)
+
+
+def _dataset_kernel(a, res, handle, dataset):
+    """InitializeTableFromDataset: the (key, value) scalar pairs a dataset yields (`dataset`: what a dataset op
+    makes, iterated here). As in TF, a table already initialized is left as it is, and an empty dataset is an
+    error that leaves the table uninitialized."""
+    table = _table(res, handle)
+    if table.initialized:
+        return
+    pairs = ((_items(k)[0], _items(v)[0]) for k, v in dataset.iterate())
+    first = next(pairs, None)
+    if first is None:
+        raise OutOfRangeError(None, None, "end of iterator")
+    table.initialize(itertools.chain([first], pairs), table.size)
 
 
 def _find_kernel(a, res, handle, keys, default):
@@ -683,6 +698,8 @@ op("InitializeTableV2", "table_handle:resource, keys:Tkey, values:Tval", kernel=
    grad=NOT_DIFFERENTIABLE, shape=_initialize_shape)
 op("InitializeTableFromTextFileV2", "table_handle:resource, filename:string", kernel=_text_file_kernel,
    stateful=True, grad=NOT_DIFFERENTIABLE, shape=_text_file_shape)
+op("InitializeTableFromDataset", "table_handle:resource, dataset:variant", kernel=_dataset_kernel, stateful=True,
+   grad=NOT_DIFFERENTIABLE, shape=lambda inputs, a: _scalar_handle(inputs) or [])
 op("LookupTableFindV2", "table_handle:resource, keys:Tin, default_value:Tout", kernel=_find_kernel, stateful=True,
    grad=NOT_DIFFERENTIABLE, shape=_find_shape)
 op("LookupTableSizeV2", "table_handle:resource", kernel=lambda a, res, h: np.int64(_table(res, h).size()),

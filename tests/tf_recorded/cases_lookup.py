@@ -414,3 +414,46 @@ def case_raw_table_ops(tf):
                  [np.asarray(x) for x in s.run([find, size])],
                  step_error(lambda: s.run(h2))]
     return [sig(find), sig(size), build, steps]
+
+
+def case_tables_from_datasets(tf):
+    ex = tf.data.experimental
+    keys = tf.data.Dataset.range(5)
+    values = keys.map(lambda x: tf.as_string(x * 2))
+    init = ex.DatasetInitializer(tf.data.Dataset.zip((keys, values)))
+    by_key = tf.lookup.StaticHashTable(init, "n/a")
+    by_value = ex.table_from_dataset(tf.data.Dataset.zip((values, keys)), default_value=-7)
+    words = tf.data.Dataset.from_tensor_slices(["a", "b", "c"])
+    bucketed = ex.index_table_from_dataset(words, num_oov_buckets=2)
+    cut = ex.index_table_from_dataset(words, vocab_size=2)
+    inits = [op for op in tf.get_default_graph().get_operations() if op.type == "InitializeTableFromDataset"]
+    out = [[init.key_dtype.name, init.value_dtype.name], [(op.name, [t.name for t in op.inputs]) for op in inits],
+           len(tf.get_collection(tf.GraphKeys.TABLE_INITIALIZERS))]
+    with tf.Session() as s:
+        s.run(tf.tables_initializer())
+        s.run(by_key.initializer)   # again: a table already filled is left as it is
+        out += [s.run(by_key.lookup(tf.constant([0, 3, 9], tf.int64))).tolist(),
+                s.run(by_value.lookup(tf.constant(["4", "5"]))).tolist(),
+                s.run(bucketed.lookup(tf.constant(["a", "c", "zz", "q"]))).tolist(),
+                s.run(cut.lookup(tf.constant(["a", "b", "c"]))).tolist(), int(s.run(bucketed.size())),
+                int(s.run(cut.size()))]
+    return out
+
+
+def case_tables_from_datasets_errors(tf):
+    ex = tf.data.experimental
+    keys = tf.data.Dataset.range(3)
+    build = [error_text(lambda: ex.DatasetInitializer(keys)),
+             error_text(lambda: ex.DatasetInitializer(tf.data.Dataset.from_tensors(([1], [2])))),
+             error_text(lambda: ex.DatasetInitializer(tf.data.Dataset.from_tensors((1, tf.zeros([2]))))),
+             error_text(lambda: ex.table_from_dataset(tf.data.Dataset.zip((keys, keys.map(tf.as_string))))),
+             error_text(lambda: ex.index_table_from_dataset(keys, num_oov_buckets=-1)),
+             error_text(lambda: ex.index_table_from_dataset(keys, vocab_size=0)),
+             error_text(lambda: ex.index_table_from_dataset(keys, key_dtype=tf.float32)),
+             error_text(lambda: tf.lookup.StaticHashTable(ex.DatasetInitializer(
+                 tf.data.Dataset.zip((keys, keys))), "x"))]
+    dup = tf.lookup.StaticHashTable(ex.DatasetInitializer(tf.data.Dataset.from_tensor_slices(([1, 1], [2, 3]))), -1)
+    empty = tf.lookup.StaticHashTable(ex.DatasetInitializer(keys.take(0).map(lambda x: (x, x))), -1)
+    with tf.Session() as s:
+        return build + [kernel_error(tf, dup.initializer), kernel_error(tf, empty.initializer),
+                        int(s.run(empty.size()))]
