@@ -54,7 +54,7 @@ def _check_compatible(values, dtype):
                 raise TypeError("Expected any non-tensor type, but got a tensor instead." if dtype is None else
                                 f"Expected {dtype.name}, but got {v} of type '{type(v).__name__}'.")
             if dtype is not None and not _is_ok(dtypes.int32 if v is not leaf else dtype, v):
-                raise TypeError(f"Expected {dtype.name}, but got {v!r} of type '{type(v).__name__}'.")
+                raise TypeError(f"Expected {dtype.name}, but got {v} of type '{type(v).__name__}'.")
 
 
 def _to_bytes_array(a):
