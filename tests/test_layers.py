@@ -48,8 +48,9 @@ LAYERS = [
      "linear_operator.circulant",
      "linear_operator", "linalg", "queue", "image_core",
      "image_color", "image_geometry", "image", "sets", "strings", "ops.signal_ops", "signal", "spectral",
-     # framework-level helpers over the op families (specs, tensor protos, ragged's missing names, tables)
-     "type_spec", "ragged", "tensor_util", "lookup_tables",
+     # framework-level helpers over the op families (specs, tensor protos, ragged's missing names, tables);
+     # lookup tables: their ops and tf.lookup (before tf.data, whose tables are filled from datasets)
+     "type_spec", "ragged", "tensor_util", "lookup_tables", "saveable", "ops.lookup_ops", "lookup",
      # tf.distributions (TF1's probability distributions over the op families)
      "distributions.kullback_leibler", "distributions.util", "distributions.special_math",
      "distributions.distribution", "distributions.normal", "distributions.uniform", "distributions.bernoulli",
@@ -59,17 +60,16 @@ LAYERS = [
     # tf.data: dataset recipes (what a device iterates), graph functions, the dataset and iterator ops, the API
     ["data.sources", "data.pipeline", "data.transforms", "data.rows", "data.cardinality", "data.resource",
      "data.structure", "data.function", "data.ops", "data.iterator", "data.options", "data.specs", "data.dataset",
-     "data.readers", "data.transformations", "data.tables", "data.unsupported", "data.experimental", "data"],
+     "data.readers", "data.transformations", "data.tables", "data.table_initializers", "data.unsupported", "data.experimental", "data"],
     # sessions: the graph as plain data for the engine, session targets, running steps
     ["table", "metadata", "engine", "cluster_targets", "targets", "session"],
     # variables, gradients, graph import
-    ["initializers", "saveable", "variables", "random_generator", "random", "partitioned_variables", "variable_scope", "slot_creator", "moving_averages", "metrics", "gradients", "importer",
+    ["initializers", "variables", "random_generator", "random", "partitioned_variables", "variable_scope", "slot_creator", "moving_averages", "metrics", "gradients", "importer",
      "custom_gradient", "switch_case", "templates", "partitioners", "batching"],
     # TF1's layers
     ["layers.arguments", "layers.base", "layers.core", "layers.convolutional", "layers.pooling", "layers.normalization", "layers",
      # RNN cells and the unrolled RNNs; `nn` (TF's namespace) comes after them since it holds `nn.rnn_cell`
-     "rnn_cell", "rnn", "nn",
-     "ops.lookup_ops", "lookup"],  # lookup tables: their ops and tf.lookup
+     "rnn_cell", "rnn", "nn"],
     # training, summaries, SavedModels
     ["train.device_setter", "train.learning_rate_decay", "train.training_util", "train.optimizer",
      "train.optimizers", "train.checkpoint_management", "train.checkpoint_utils", "train.meta_graph", "train.saver",
