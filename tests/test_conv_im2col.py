@@ -1,11 +1,12 @@
-"""The im2col convolution kernels (ops/conv.py) build the columns of a few images at a time: cut into chunks of
-any size, the batch gives the numbers of one pass over it whole (random geometries: strides, dilations,
-paddings, groups, one channel)."""
+"""The im2col convolution kernels (ops/conv.py) build the columns of a few images, or of a few output rows of one
+large image, at a time: cut into chunks of any size, the batch gives the numbers of one pass over it whole (random
+geometries: strides, dilations, paddings, groups, one channel)."""
 import numpy as np
 import pytest
 
 from raygraph.ops import conv, conv_fourier
 from raygraph.ops.registry import get
+from scheduler import intra_op
 
 from conv_kernels import random_attrs, three
 
@@ -29,13 +30,13 @@ def test_columns_in_chunks_give_the_whole_batchs_numbers(monkeypatch, chunk):
         dy = rng.standard_normal(get("Conv2D").kernel(a, x, w).shape).astype(np.float32)
         monkeypatch.setattr(conv, "_CHUNK", 1 << 30)
         monkeypatch.setattr(conv, "_CHUNK_ONE_CHANNEL", 1 << 30)
-        assert len(conv._batches(conv._Geometry(x.shape, w.shape, a, 2, ""))) == 1
+        assert len(conv._chunks(conv._Geometry(x.shape, w.shape, a, 2, ""))) == 1
         whole = three(a, x, w, dy)
-        monkeypatch.setattr(conv, "_CHUNK", chunk)               # 1: an image per chunk; 300: a few
+        monkeypatch.setattr(conv, "_CHUNK", chunk)               # 1: an output row per chunk; 300: a few
         monkeypatch.setattr(conv, "_CHUNK_ONE_CHANNEL", chunk)
         geo = conv._Geometry(x.shape, w.shape, a, 2, "")
         if chunk == 1:
-            assert conv._batches(geo) == [(i, i + 1) for i in range(x.shape[0])]
+            assert conv._chunks(geo) == [(i, i + 1, r, r + 1) for i in range(x.shape[0]) for r in range(geo.out[0])]
         for got, want in zip(three(a, x, w, dy), whole):
             assert got.shape == want.shape and got.dtype == want.dtype
             np.testing.assert_allclose(got, want, rtol=0, atol=1e-5 * max(1.0, np.abs(want).max()))
@@ -46,6 +47,48 @@ def test_one_channel_keeps_whole_planes_where_others_are_cut():
          "dilations": [1, 1, 1, 1]}
     lenet_first = conv._Geometry((64, 28, 28, 1), (5, 5, 1, 16), a, 2, "")
     lenet_second = conv._Geometry((64, 14, 14, 16), (5, 5, 16, 32), a, 2, "")
-    assert conv._batches(lenet_first) == [(0, 64)]
-    chunks = conv._batches(lenet_second)
-    assert len(chunks) > 1 and chunks[0] == (0, conv._CHUNK // (14 * 14 * 25 * 16)) and chunks[-1][1] == 64
+    assert conv._chunks(lenet_first) == [(0, 64, 0, 28)]
+    chunks = conv._chunks(lenet_second)
+    assert len(chunks) > 1 and chunks[0] == (0, conv._CHUNK // (14 * 14 * 25 * 16), 0, 14) and chunks[-1][1] == 64
+
+
+def test_a_large_image_is_cut_into_rows():
+    a = {"strides": [1, 2, 2, 1], "padding": "VALID", "explicit_paddings": [], "data_format": "NHWC",
+         "dilations": [1, 1, 1, 1]}
+    unet_like = conv._Geometry((2, 570, 570, 16), (3, 3, 16, 16), a, 2, "")   # 284 rows of 284 * 144 columns
+    chunks = conv._chunks(unet_like)
+    rows = conv._CHUNK // (284 * 144)
+    assert chunks[:2] == [(0, 1, 0, rows), (0, 1, rows, 2 * rows)] and chunks[-1] == (1, 2, 284 // rows * rows, 284)
+    part = unet_like.with_rows(rows, 2 * rows)
+    assert part.out == (rows, 284) and part.positions == rows * 284 and unet_like.row_origin(rows) == 2 * rows
+
+
+def test_rows_of_a_lone_image_split_over_threads_give_its_numbers(monkeypatch):
+    monkeypatch.setattr(conv_fourier, "GAIN", float("inf"))   # im2col only
+    rng = np.random.default_rng(3)
+    intra_op.configure(2)
+    try:
+        for trial in range(12):
+            a, x, w = _case(rng, trial)
+            x = x[:1]
+            dy = rng.standard_normal(get("Conv2D").kernel(a, x, w).shape).astype(np.float32)
+            whole = three(a, x, w, dy)
+            monkeypatch.setattr(conv, "_CHUNK", 1)               # an output row per chunk
+            monkeypatch.setattr(conv, "_CHUNK_ONE_CHANNEL", 1)
+            monkeypatch.setattr(conv, "_SPLIT_WORK", 0)          # any work is split
+            monkeypatch.setattr(intra_op, "MIN_WORK", 0)
+            assert len(conv._chunks(conv._Geometry(x.shape, w.shape, a, 2, ""))) > 1
+            calls = []
+            monkeypatch.setattr(intra_op, "_inside", lambda run, *args: calls.append(args) or run(*args))
+            intra_op.enable(True)
+            split = three(a, x, w, dy)
+            intra_op.enable(False)
+            assert len(calls) >= 2   # (the shares of the rows: a lone image's batch is not cut)
+            for got, want in zip(split, whole):
+                assert got.shape == want.shape and got.dtype == want.dtype
+                np.testing.assert_allclose(got, want, rtol=0, atol=1e-5 * max(1.0, np.abs(want).max()))
+            monkeypatch.undo()
+            monkeypatch.setattr(conv_fourier, "GAIN", float("inf"))
+    finally:
+        intra_op.enable(False)
+        intra_op.configure(1)

@@ -37,8 +37,10 @@ _PADDINGS = ("SAME", "VALID", "EXPLICIT")
 # A kernel builds the im2col columns of a few images at a time and uses them at once, while they are in cache:
 # a product over the whole batch's columns reads them back from memory. Measured single-threaded here, 3x3
 # 64->64 over [32,32,32,64]: forward 46 ms over the whole batch, 28-34 in chunks of 2^19 elements, input
-# gradient 40-46 -> 28-36, filter gradient 37-40 -> 29-36. With one input channel the columns are copied a
-# window offset at a time, whole planes: chunks only add calls (LeNet's first layer 1.1 ms whole, 1.25 cut).
+# gradient 40-46 -> 28-36, filter gradient 37-40 -> 29-36. An image whose columns pass a chunk is cut into rows
+# (U-Net's 3x3 16->16 over one 570x570 image, CPU time: forward 76 -> 39 ms, input gradient 77 -> 48, filter
+# gradient 70 -> 40; 32->32 over 282x282: 40/50/41 -> 27/36/30). With one input channel the columns are copied
+# a window offset at a time, whole planes: chunks only add calls (LeNet's first layer 1.1 ms whole, 1.25 cut).
 _CHUNK = 1 << 19        # elements of columns per chunk (2 MiB of float32, an L2 cache here)
 _CHUNK_ONE_CHANNEL = 1 << 24
 _SPLIT_WORK = 6.4e7  # multiply-adds from which a kernel's batch is cut into shares over the intra-op threads: two
@@ -151,11 +153,17 @@ def _work_dtype(dtype):
     return np.int64 if np.issubdtype(dtype, np.integer) else np.float32
 
 
-def _batches(geo):
-    """Ranges of the batch whose columns make one chunk each."""
+def _chunks(geo):
+    """The parts whose columns are made and used at once, (batch lo, hi, output rows lo, hi): a few whole images,
+    or where one image's columns pass a chunk, a few rows (of the first spatial dim) of one image."""
     per_item = geo.positions * geo.kk * geo.c
-    step = max(1, (_CHUNK_ONE_CHANNEL if geo.c == 1 else _CHUNK) // max(1, per_item))
-    return [(lo, min(geo.n, lo + step)) for lo in range(0, geo.n, step)] or [(0, 0)]
+    limit = _CHUNK_ONE_CHANNEL if geo.c == 1 else _CHUNK
+    rows = geo.out[0]
+    if per_item <= limit or rows < 2:
+        step = max(1, limit // max(1, per_item))
+        return [(lo, min(geo.n, lo + step), 0, rows) for lo in range(0, geo.n, step)] or [(0, 0, 0, rows)]
+    step = max(1, limit * rows // per_item)
+    return [(b, b + 1, r, min(rows, r + step)) for b in range(geo.n) for r in range(0, rows, step)]
 
 
 class _Geometry:
@@ -189,6 +197,20 @@ class _Geometry:
         share = copy.copy(self)
         share.n = n
         return share
+
+    def with_rows(self, lo, hi):
+        """The part of the convolution that computes output rows lo:hi (of the first spatial dim): its windows
+        start at row lo * stride of the padded input (see `columns`)."""
+        if (lo, hi) == (0, self.out[0]):
+            return self
+        part = copy.copy(self)
+        part.out = (hi - lo,) + self.out[1:]
+        part.positions = int(np.prod(part.out, dtype=np.int64))
+        return part
+
+    def row_origin(self, lo):
+        """Where the windows of output row lo start in the padded input's first spatial dim."""
+        return lo * self.strides[0]
 
     @property
     def work(self):
@@ -265,18 +287,41 @@ def _forward_share(x, w, geo):
     y = conv_fourier.forward(x, w, geo)
     if y is not None:
         return y
-    rows = geo.positions
-    chunks = _batches(geo)
+    chunks = _chunks(geo)
     if len(chunks) == 1 and geo.groups == 1:   # the common case: one product, no copy of its result
-        cols = geo.columns(geo.padded(x)).reshape(geo.n * rows, geo.kk * geo.c)
+        cols = geo.columns(geo.padded(x)).reshape(geo.n * geo.positions, geo.kk * geo.c)
         return intra_op.matmul(cols, w.reshape(geo.kk * geo.c, geo.o)).reshape((geo.n,) + geo.out + (geo.o,))
-    y = np.empty((geo.n * geo.positions, geo.o), dt)
-    for lo, hi in chunks:
-        cols = geo.columns(geo.padded(x[lo:hi]))
+    y = np.empty((geo.n,) + geo.out + (geo.o,), dt)
+
+    def chunk(lo, hi, r0, r1, xp):
+        cols = geo.with_rows(r0, r1).columns(xp[:, geo.row_origin(r0):])
+        out = y[lo:hi, r0:r1].reshape(len(cols), geo.o)   # (a view: whole images, or rows of one)
+        if geo.groups == 1:   # (a chunk's product is small: one thread, straight into the output)
+            np.matmul(cols.reshape(len(cols), geo.kk * geo.c), w.reshape(geo.kk * geo.c, geo.o), out=out)
+            return
         for g in range(geo.groups):
             cg = cols[:, :, g, :].reshape(len(cols), geo.kk * geo.cf)
-            geo.group_out(y[lo * rows:hi * rows], g)[...] = intra_op.matmul(cg, geo.group_filter(w, g))
-    return y.reshape((geo.n,) + geo.out + (geo.o,))
+            geo.group_out(out, g)[...] = intra_op.matmul(cg, geo.group_filter(w, g))
+    _each_chunk(geo, x, chunks, chunk)
+    return y
+
+
+def _each_chunk(geo, x, chunks, run):
+    """[run(batch lo, hi, output rows lo, hi, the padded images lo:hi) for each chunk], each image padded once.
+    The rows of a lone image are cut into one share per intra-op thread where the step lets kernels split and
+    the work pays for it (a batch is cut into shares of images before, see _over_batch): `run` must write
+    only what its own chunk owns."""
+    if geo.n == 1 and len(chunks) > 1:
+        xp = geo.padded(x)
+        parts = intra_op.shares(lambda a, b: [run(*c, xp) for c in chunks[a:b]], len(chunks),
+                                geo.work if geo.work >= _SPLIT_WORK else 0)
+        return [r for part in parts for r in part]
+    results, padded_for = [], None
+    for lo, hi, r0, r1 in chunks:
+        if padded_for != (lo, hi):
+            padded_for, xp = (lo, hi), geo.padded(x[lo:hi])
+        results.append(run(lo, hi, r0, r1, xp))
+    return results
 
 
 def _backprop_input_as_conv(w, dy, geo):
@@ -316,20 +361,22 @@ def _backprop_input_share(dy, w, geo):
     size = [max(n + lo + hi, (o - 1) * s + (k - 1) * d + 1) if o > 0 else n + lo + hi
             for n, (lo, hi), o, s, k, d in zip(geo.spatial, geo.pads, geo.out, geo.strides, geo.k, geo.dil)]
     dxp = np.zeros([geo.n] + size + [geo.c], dt)
-    rows = geo.positions
-    for lo_b, hi_b in _batches(geo):
-        m = (hi_b - lo_b) * rows
+    dy = dy.reshape((geo.n,) + geo.out + (geo.o,))
+    for lo_b, hi_b, r0, r1 in _chunks(geo):
+        part = geo.with_rows(r0, r1)
+        m = (hi_b - lo_b) * part.positions
+        dyc = dy[lo_b:hi_b, r0:r1].reshape(m, geo.o)
         cols = np.empty((m, geo.kk, geo.groups, geo.cf), dt)
         for g in range(geo.groups):
-            dyg = geo.group_out(dy[lo_b * rows:hi_b * rows], g)
-            cols[:, :, g, :] = intra_op.matmul(dyg, geo.group_filter(w, g).T).reshape(m, geo.kk, geo.cf)
-        cols = cols.reshape((hi_b - lo_b,) + geo.out + geo.k + (geo.c,))
-        target = dxp[lo_b:hi_b]
+            cols[:, :, g, :] = intra_op.matmul(geo.group_out(dyc, g), geo.group_filter(w, g).T).reshape(
+                m, geo.kk, geo.cf)
+        cols = cols.reshape((hi_b - lo_b,) + part.out + geo.k + (geo.c,))
+        target = dxp[lo_b:hi_b, geo.row_origin(r0):]
         if geo.c == 1:   # one channel: drop it, so numpy's inner loops run along the rows, not over 1 element
             cols, target = cols[..., 0], target[..., 0]
         for offset in product(*[range(k) for k in geo.k]):
             where = tuple(slice(i * d, i * d + s * (o - 1) + 1, s)
-                          for i, d, s, o in zip(offset, geo.dil, geo.strides, geo.out))
+                          for i, d, s, o in zip(offset, geo.dil, geo.strides, part.out))
             target[(slice(None),) + where] += cols[(slice(None),) * (geo.nd + 1) + offset]
     crop = tuple(slice(lo, lo + n) for (lo, _), n in zip(geo.pads, geo.spatial))
     return dxp[(slice(None),) + crop]
@@ -345,15 +392,18 @@ def _backprop_filter_share(x, dy, geo):
     dw = conv_fourier.backprop_filter(x, dy.reshape((geo.n,) + geo.out + (geo.o,)), geo)
     if dw is not None:
         return dw
-    dy = dy.reshape(geo.n * geo.positions, geo.o)
-    dw = np.zeros((geo.kk, geo.cf, geo.o), dt)
-    og, rows = geo.o // geo.groups, geo.positions
-    for lo, hi in _batches(geo):
-        cols = geo.columns(geo.padded(x[lo:hi]))
+    dy = dy.reshape((geo.n,) + geo.out + (geo.o,))
+    og = geo.o // geo.groups
+
+    def chunk(lo, hi, r0, r1, xp):
+        cols = geo.with_rows(r0, r1).columns(xp[:, geo.row_origin(r0):])
+        dyc = dy[lo:hi, r0:r1].reshape(len(cols), geo.o)
+        dw = np.empty((geo.kk, geo.cf, geo.o), dt)
         for g in range(geo.groups):
             cg = cols[:, :, g, :].reshape(len(cols), geo.kk * geo.cf)
-            dyg = geo.group_out(dy[lo * rows:hi * rows], g)
-            dw[:, :, g * og:(g + 1) * og] += intra_op.matmul(cg.T, dyg).reshape(geo.kk, geo.cf, og)
+            dw[:, :, g * og:(g + 1) * og] = intra_op.matmul(cg.T, geo.group_out(dyc, g)).reshape(geo.kk, geo.cf, og)
+        return dw
+    dw = _summed(_each_chunk(geo, x, _chunks(geo), chunk))
     return dw.reshape(geo.k + (geo.cf, geo.o))
 
 
