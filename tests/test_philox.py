@@ -1,0 +1,26 @@
+"""TF's Philox4x32-10 (ops/philox.py) computed a few thousand counters at a time: cut anywhere, the blocks are
+those of one pass over all counters, across the carry of the counter's low 64 bits into its high ones; and
+TF's published test vector."""
+import numpy as np
+
+from raygraph.ops import philox
+
+
+def test_blocks_cut_into_pieces_are_the_blocks_of_one_pass(monkeypatch):
+    rng = np.random.default_rng(0)
+    for trial in range(20):
+        key = int(rng.integers(0, 2 ** 62)) * 3
+        start = (int(rng.integers(0, 2 ** 62)) << 64) | (2 ** 64 - int(rng.integers(1, 300)))   # wraps inside
+        offsets = np.arange(int(rng.integers(1, 600))) if trial % 2 else np.sort(rng.integers(0, 10 ** 6, 500))
+        monkeypatch.setattr(philox, "_BLOCK", 1 << 30)
+        whole = philox.blocks(key, start, offsets)
+        monkeypatch.setattr(philox, "_BLOCK", int(rng.integers(1, 50)))
+        assert np.array_equal(philox.blocks(key, start, offsets), whole)
+
+
+def test_known_answer():
+    # Random123's known-answer test for philox4x32-10 (the generator TF's PhiloxRandom implements): counter
+    # (0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344), key (0xa4093822, 0x299f31d0)
+    counter = (0x03707344 << 96) | (0x13198a2e << 64) | (0x85a308d3 << 32) | 0x243f6a88
+    key = (0x299f31d0 << 32) | 0xa4093822
+    assert philox.blocks(key, counter, [0]).tolist() == [[0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1]]
