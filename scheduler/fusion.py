@@ -75,7 +75,7 @@ def run_fused(attrs, *inputs):
     """The fused node's kernel."""
     program = attrs["program"]
     out = intra_op.rows(program.run, inputs, max(BLOCK, BLOCK_WORK // len(program.members)), program.layouts)
-    return out if len(program.outputs) > 1 else out[0]
+    return out[0] if len(program.outputs) == 1 else out   # (none: a region read only through control edges)
 
 
 def fusable(node):
