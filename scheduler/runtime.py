@@ -8,6 +8,7 @@ actors go back, emptied, to a small warm pool, so a new Session does not wait fo
 import atexit
 import logging
 import os
+import random
 import threading
 
 from . import access
@@ -56,7 +57,11 @@ def ensure_ray(address=None, timeout=30.0, **init_kwargs):
         if address is not None:
             kwargs["address"] = address
         kwargs.update(init_kwargs)
-        ray.init(**kwargs)
+        state = random.getstate()   # ray.init draws from Python's global `random` (a spill directory, ids): a
+        try:                        # program that seeded it before its first Session sees TF's numbers after
+            ray.init(**kwargs)
+        finally:
+            random.setstate(state)
         atexit.register(drain_pool)  # runs before ray.init's own shutdown handler (atexit is last-in first-out)
         atexit.register(_exiting.set)  # runs first of all
 

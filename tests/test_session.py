@@ -357,3 +357,25 @@ def test_an_unclosed_session_leaves_no_shared_memory_at_exit(tmp_path):
                        check=False)
     assert r.returncode == 0 and float(r.stdout) == 1e6, r.stderr[-2000:]
     assert "leaked shared_memory" not in r.stderr, r.stderr[-2000:]
+
+
+def test_starting_the_local_runtime_leaves_pythons_random_state_alone(tmp_path):
+    """A program that seeds Python's `random` and then opens its first Session (MemN2N, NTM) draws the numbers
+    it would under TF: starting the embedded Ray runtime does not advance the global generator."""
+    script = tmp_path / "seeded.py"
+    script.write_text(textwrap.dedent("""\
+        import random
+        import raygraph as tf
+        random.seed(7)
+        with tf.Session() as sess:
+            sess.run(tf.constant(1.0))
+        drawn = random.randrange(10 ** 6)
+        random.seed(7)
+        print(drawn == random.randrange(10 ** 6))
+        """))
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
+    env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
+    r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=180,
+                       check=False)
+    assert r.returncode == 0 and r.stdout.strip() == "True", r.stderr[-2000:]
