@@ -20,8 +20,13 @@ def create_slot(primary, initializer, op_name, colocate=True):
     shape, dtype = primary.shape, primary.dtype.base_dtype
     with g.control_dependencies(None), name_scope(None):
         with g.colocate_with(primary) if colocate else contextlib.nullcontext():
-            scope = get_variable_scope().name   # TF opens variable_scope(None, "<primary>/<name>") where it is
+            var_scope = get_variable_scope()
+            scope = var_scope.name   # TF opens variable_scope(None, "<primary>/<name>") where it is
             name = g.unique_name(f"{scope}/" * bool(scope) + primary.op.name + "/" + op_name, mark_as_used=False)
+            if var_scope.reuse is True:
+                # TF makes the slot with get_variable("") in that scope, which a reusing scope cannot create
+                raise ValueError(f"Variable {name}/ does not exist, or was not created with tf.get_variable(). "
+                                 f"Did you mean to set reuse=tf.AUTO_REUSE in VarScope?")
             if isinstance(initializer, Tensor):
                 return Variable(initializer, name=name, trainable=False,
                                 validate_shape=initializer.shape.is_fully_defined())

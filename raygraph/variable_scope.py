@@ -280,8 +280,9 @@ def variable_scope(name_or_scope, default_name=None, values=None, initializer=No
         ns_name = default_name  # the name scope is uniquified by the graph, the variable scope by the counts
         name = _join(parent.name, _unique_scope_name(parent.name, default_name, counts))
         template = parent
-    reuse = True if parent.reuse is True else (reuse if reuse is not None else
-                                                (template.reuse if template is not parent else parent.reuse))
+    # TF: a scope object re-entered keeps its own flag, a new sub-scope inherits its parent's, unless `reuse`
+    # (True or AUTO_REUSE) is given, which wins even inside a reusing scope
+    reuse = reuse or (name_or_scope.reuse if isinstance(name_or_scope, VariableScope) else parent.reuse)
     # an empty name (the root scope, "") opens no name scope: ops keep the current one, as in TF
     scope_cm = name_scope(ns_name, values=values) if auxiliary_name_scope and ns_name else _current_name_scope()
     with scope_cm as entered:
