@@ -337,11 +337,9 @@ def softmax_cross_entropy_with_logits_v2(labels, logits, axis=None, name=None, d
         return cast(cost, logits.dtype.base_dtype) if half else cost
 
 
-def softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, dim=-1, name=None, axis=None):
-    """TF1's (deprecated) variant: like v2 but no gradient flows into `labels`."""
-    if _sentinel is not None:
-        raise ValueError("Only call `softmax_cross_entropy_with_logits` with named arguments (labels=..., "
-                         "logits=..., ...).")
+def softmax_cross_entropy_with_logits(labels=None, logits=None, dim=-1, name=None, axis=None):
+    """TF1's (deprecated) variant: like v2 but no gradient flows into `labels`. As in TF 2's compat.v1 (no
+    `_sentinel` any more), positional arguments are (labels, logits)."""
     dim = _axis_arg(axis, dim)
     if labels is None or logits is None:
         raise ValueError(f"Both `labels` and `logits` must be provided for softmax_cross_entropy_with_logits"
@@ -388,11 +386,8 @@ op("SparseSoftmaxCrossEntropyWithLogits", "features:T, labels:Tlabels=int64", ke
    grad=lambda op, g_loss, g_bp=None: [_xent_logits_grad(op, g_loss, g_bp), None])
 
 
-def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, name=None):
+def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None):
     """Per-example cross entropy between integer class `labels` and softmax(`logits`)."""
-    if _sentinel is not None:
-        raise ValueError("Only call `sparse_softmax_cross_entropy_with_logits` with named arguments "
-                         "(labels=..., logits=..., ...).")
     if labels is None or logits is None:
         raise ValueError(f"Both `labels` and `logits` must be provided for sparse_softmax_cross_entropy_with_logits"
                          f"Received: labels={labels} and logits={logits}")
@@ -437,7 +432,7 @@ def _sparse_xent_any_rank(labels, labels_shape, logits, precise, half, name):
         return cast(cost, dtypes.float16) if half else cost
 
 
-def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, name=None):
+def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
     """max(x, 0) - x * z + log(1 + exp(-|x|)), per element, with TF's selects (defined gradients at 0)."""
     with name_scope(name, "logistic_loss", [logits, labels]) as scope:
         logits = convert_to_tensor(logits, name="logits")
