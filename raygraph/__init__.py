@@ -146,9 +146,6 @@ from .ops.sequences import (batch_gather, boolean_mask, linspace, linspace as li
                             parallel_stack, repeat, roll, sequence_mask, unravel_index)
 from .ops.sorting import approx_top_k, argsort, searchsorted, sort  # noqa: F401
 
-neg = negative
-sub = subtract
-mul = multiply
 __version__ = "0.1.0"
 def disable_v2_behavior():
     """raygraph only has TF1 behaviour; kept so TF1 programs run unchanged."""
@@ -200,3 +197,4 @@ from .batching import nondifferentiable_batch_function  # noqa: E402,F401
 dtypes.complex, dtypes.saturate_cast = complex, saturate_cast  # ops defined above dtypes (ops/complex.py...)
 math.confusion_matrix = confusion_matrix  # defined in metrics.py, above tf.math
 from . import distributions  # noqa: E402,F401
+from . import python  # noqa: E402,F401 - TF's internal module paths (tensorflow.python..., contrib's) importable
