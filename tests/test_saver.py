@@ -1,6 +1,7 @@
 """Checkpoints: both formats (TensorFlow's, written by default, and raygraph's older Arrow one), atomic commits,
 all-or-nothing restores, and the Saver around them. tests/test_tf_checkpoints.py checks TensorFlow's bytes."""
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -380,3 +381,18 @@ def test_the_mlp_example_resumes_after_a_kill_exactly(tmp_path):
     losses = [float(line.split("loss ")[1].split()[0]) for line in out.splitlines() if "step " in line and "loss" in line]
     assert losses[-1] < 0.5 * losses[0]
     assert out.strip().endswith("True")
+
+
+def test_restore_logs_its_checkpoint_as_tf_does(rtf, tmp_path, caplog):
+    """TF's Saver.restore logs `Restoring parameters from <path>` at INFO on the "tensorflow" logger (what a
+    program run under tf.app or with INFO logging prints before training resumes)."""
+    tf = rtf
+    v = tf.Variable([1.0, 2.0])
+    saver = tf.train.Saver()
+    with tf.Session() as s:
+        s.run(v.initializer)
+        path = saver.save(s, str(tmp_path / "m"), write_meta_graph=False)
+        with caplog.at_level(logging.INFO, logger="tensorflow"):
+            saver.restore(s, path)
+    assert [(r.name, r.levelno, r.getMessage()) for r in caplog.records] == [
+        ("tensorflow", logging.INFO, f"Restoring parameters from {path}")]

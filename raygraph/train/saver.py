@@ -19,6 +19,7 @@ import numpy as np
 from tensorboard.compat.proto import meta_graph_pb2, saver_pb2
 
 from .. import errors
+from .. import logging as tf_logging
 from ..convert import constant
 from ..default_graph import name_scope
 from ..graph import GraphKeys, get_default_graph, register_proto_function
@@ -274,6 +275,7 @@ class Saver:
             return
         if not management.checkpoint_exists(save_path):
             raise ValueError("The passed save_path is not a valid checkpoint: " + save_path)
+        tf_logging.info("Restoring parameters from %s", save_path)
         try:
             sess.run(self.saver_def.restore_op_name, {self.saver_def.filename_tensor_name: _for_devices(save_path)})
         except errors.NotFoundError as e:
