@@ -21,7 +21,10 @@ LAYERS = [
      "tensor_bundle_pb2", "tensor_bundle", "checkpoint_io", "ops.philox", "ops.wide_rows", "ops.distributions", "ops.fingerprints", "ops.unicode_scripts", "python_io", "example_pb2",
      "summary.records", "saved_model.saved_model_pb2", "saved_model.constants", "saved_model.tag_constants",
      "saved_model.signature_constants", "client.timeline", "client", "compat",
-     "logging", "flags", "app", "gfile", "versions", "native_libraries", "config"],
+     "logging", "flags", "app", "gfile", "versions", "native_libraries", "config",
+     # TF's internal module paths (`tensorflow.python.framework.ops`...): their names are read from raygraph's
+     # namespaces when first asked for, so the finder imports nothing of raygraph
+     "python"],
     # the graph: tensors, operations, graphs, the default graph and its scopes
     ["tensor", "operation", "graph", "default_graph"],
     # values to tensors (a Python value becomes a Const op: the op table is imported where that happens)
@@ -80,15 +83,13 @@ LAYERS = [
     ["contrib.framework", "contrib.conv_layers", "contrib.optimizers", "contrib.layers", "contrib.rnn", "contrib.seq2seq", "contrib.crf",
      "contrib.legacy_seq2seq", "contrib.lookup", "contrib.data", "contrib.training", "contrib.tensorboard.plugins.projector",
      "contrib.tensorboard.plugins", "contrib.tensorboard", "contrib.learn.preprocessing", "contrib.learn",
-     "contrib.slim.losses", "contrib.slim.metrics", "contrib.slim.learning", "contrib.slim",
+     "contrib.slim.losses", "contrib.slim.metrics", "contrib.slim.learning", "contrib.slim.model_analyzer", "contrib.slim",
      "contrib.opt.external_optimizer", "contrib.opt.weight_decay_optimizers", "contrib.opt.adam_variants",
      "contrib.opt.wrappers", "contrib.opt", "contrib"],
     # TF1's tools for tests and frozen graphs
     ["test", "graph_util"],
     # the package: `import raygraph as tf`
     [""],
-    # TF's internal module paths (`tensorflow.python.framework.ops`...), read from the namespaces above
-    ["python"],
 ]
 MAX_LOCAL_IMPORTS = 30
 

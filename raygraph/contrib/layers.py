@@ -14,6 +14,8 @@ import functools
 import numbers
 import re
 
+__path__ = []  # TF's internal paths under it (contrib.layers.python.layers...) are found by raygraph/python's finder
+
 from .. import dtypes
 from ..convert import constant, convert_to_tensor
 from ..custom_gradient import custom_gradient

@@ -49,7 +49,12 @@ MODULES = {
         "sync_replicas_optimizer", "device_setter", "server_lib", "session_manager", "supervisor")},
 }
 RENAMED = {"framework.tensor_util": {"MakeNdarray": "make_ndarray", "constant_value": "get_static_value"}}
-PACKAGES = {path.rsplit(".", i)[0] for path in MODULES for i in range(1, path.count(".") + 1)}
+# contrib's internal paths, under `tensorflow` (`from tensorflow.contrib.layers.python.layers import batch_norm`):
+# TF 1.15's contrib.layers re-exports its python/layers modules whole, so each is tf.contrib.layers' namespace
+CONTRIB = {f"contrib.layers.python.layers{m}": ("contrib.layers",) for m in (
+    "", ".layers", ".initializers", ".regularizers", ".optimizers", ".normalization", ".summaries")}
+_ALL = {**{f"python.{path}": namespaces for path, namespaces in MODULES.items()}, **CONTRIB}
+PACKAGES = {path.rsplit(".", i)[0] for path in _ALL for i in range(1, path.count(".") + 1)}
 
 
 def _namespace(path):
@@ -71,6 +76,9 @@ class InternalModule(types.ModuleType):
         self._namespaces, self._renamed = namespaces, renamed
 
     def __getattr__(self, name):
+        inner = f"{self.__name__}.{name}"[len(_Finder.PREFIX):]
+        if inner in _ALL or inner in PACKAGES:   # a submodule, as TF's package __init__s import theirs
+            return importlib.import_module(f"{self.__name__}.{name}")
         if name.startswith("__") or not self._namespaces:
             raise AttributeError(f"module {self.__name__!r} has no attribute {name!r}")
         public = self._renamed.get(name, name)
@@ -88,18 +96,21 @@ class InternalModule(types.ModuleType):
 
 
 class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Makes `raygraph.python.<path>` importable for every path of MODULES and every package above one."""
+    """Makes `raygraph.python.<path>` importable for every path of MODULES, `raygraph.<path>` for every path of
+    CONTRIB, and every package above one (those that are raygraph's own modules are found as they are)."""
+
+    PREFIX = "raygraph."
 
     def find_spec(self, fullname, path=None, target=None):
-        prefix = f"{__name__}."
-        inner = fullname[len(prefix):] if fullname.startswith(prefix) else None
-        if inner in MODULES or inner in PACKAGES:
+        inner = fullname[len(self.PREFIX):] if fullname.startswith(self.PREFIX) else None
+        if inner in _ALL or inner in PACKAGES:
             return importlib.machinery.ModuleSpec(fullname, self, is_package=inner in PACKAGES)
         return None
 
     def create_module(self, spec):
-        inner = spec.name[len(__name__) + 1:]
-        return InternalModule(spec.name, MODULES.get(inner, ()), RENAMED.get(inner, {}))
+        inner = spec.name[len(self.PREFIX):]
+        short = inner.removeprefix("python.")
+        return InternalModule(spec.name, _ALL.get(inner, ()), RENAMED.get(short, {}) if short != inner else {})
 
     def exec_module(self, module):
         pass

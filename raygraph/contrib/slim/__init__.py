@@ -39,7 +39,7 @@ from ..framework import (  # noqa: F401
                          model_variable,
                          variable,
 )
-from . import learning, losses, metrics  # noqa: F401
+from . import learning, losses, metrics, model_analyzer  # noqa: F401
 
 # tf_slim's layer names (tf_slim.layers' public functions and classes)
 _LAYER_NAMES = (
