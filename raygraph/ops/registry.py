@@ -259,7 +259,10 @@ def _convert_one(entry, arg, value, dtype, attrs, inferred_from, name=None):
         raise TypeError(f"Expected {dtype.name} passed to parameter '{arg.name}' of op '{entry.type}', "
                         f"got {value!r} of type '{type(value).__name__}' instead. Error: {e}") from None
     except ValueError:
-        observed = convert_to_tensor(value, as_ref=arg.is_ref).dtype.base_dtype
+        try:
+            observed = convert_to_tensor(value, as_ref=arg.is_ref).dtype.base_dtype
+        except ValueError as e:   # not convertible at all (a partially known TensorShape...)
+            raise ValueError(f"Tried to convert '{arg.name}' to a tensor and failed. Error: {e}") from None
         raise TypeError(_mismatch(entry, arg, observed, dtype, inferred_from)) from None
     if arg.is_ref and not t.dtype.is_ref_dtype:
         raise TypeError(f"'{entry.type}' Op requires that input '{arg.name}' be a mutable tensor "

@@ -162,3 +162,13 @@ def case_reuse_flag_in_reusing_parent(tf):
 def case_pre_1_0_arith_names_absent(tf):
     """tf.mul/tf.sub/tf.neg were removed in TF 1.0 (compat.v1 has none): programs using them fail the same."""
     return [hasattr(tf, n) for n in ("mul", "sub", "neg", "multiply", "subtract", "negative")]
+
+
+def case_op_input_not_convertible_names_the_input(tf):
+    """A partially known TensorShape as an op's input (DCGAN's reshape to a deconvolution's static shape):
+    TF's op builder says which input it tried to convert."""
+    x = tf.placeholder(tf.float32, [None, 2, 2, 8])
+    w = tf.zeros([5, 5, 4, 8])
+    y = tf.nn.conv2d_transpose(x, w, output_shape=[3, 4, 4, 4], strides=[1, 2, 2, 1])
+    return [str(y.shape), error_text(lambda: tf.reshape(y, x.get_shape())),
+            error_text(lambda: tf.fill(x.get_shape(), 1.0)), error_text(lambda: tf.zeros(x.get_shape()))]
