@@ -326,4 +326,4 @@ def test_bring_your_tf1_checkpoint_example(rtf, tmp_path):
                 x = json.loads(sys.argv[2])
                 print(json.dumps(sess.run(sig.outputs["probs"].name, {sig.inputs["x"].name: x}).tolist()))
         """, str(tmp_path / "model"), json.dumps(MLP_INPUT.tolist()))
-        np.testing.assert_allclose(got, want, rtol=1e-6)
+        np.testing.assert_allclose(got, want, rtol=1e-5)   # (two float32 forward passes: 1.002e-6 seen)

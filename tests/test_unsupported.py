@@ -4,8 +4,7 @@ import pytest
 
 import raygraph as tf
 
-DATA = ("DatasetInitializer", "dense_to_ragged_batch", "distributed_save",
-        "index_table_from_dataset", "make_saveable_from_iterator", "service", "snapshot", "table_from_dataset")
+DATA = ("dense_to_ragged_batch", "distributed_save", "make_saveable_from_iterator", "service", "snapshot")
 TRAIN = ("Checkpoint", "CheckpointManager", "sdca_fprint", "sdca_optimizer", "sdca_shrink_l1",
          "do_quantize_training_on_graphdef")
 TRAIN_EXPERIMENTAL = ("DynamicLossScale", "FixedLossScale", "LossScale", "MaxShardSizePolicy",
