@@ -8,9 +8,41 @@ import threading
 
 from scheduler.runtime import exiting as _interpreter_exiting
 
+from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+
 from .. import errors
-from ..graph import GraphKeys, get_default_graph
+from ..graph import GraphKeys, get_default_graph, register_proto_function
 from ..session import get_default_session
+
+
+def _queue_runner_def_class():
+    """TF's `QueueRunnerDef` (tensorflow/core/protobuf/queue_runner.proto), which the tensorboard package does
+    not ship, declared at runtime: the same fields and numbers, so the same bytes (the exception types, an enum
+    of error codes in TF, are their int codes here: the same packed varints)."""
+    pool = descriptor_pool.Default()
+    try:
+        descriptor = pool.FindMessageTypeByName("tensorboard.QueueRunnerDef")
+    except KeyError:
+        proto = descriptor_pb2.FileDescriptorProto(name="raygraph/train/queue_runner.proto", package="tensorboard",
+                                                   syntax="proto3")
+        message = proto.message_type.add(name="QueueRunnerDef")
+        field = descriptor_pb2.FieldDescriptorProto
+        for name, number, kind, label in (("queue_name", 1, field.TYPE_STRING, field.LABEL_OPTIONAL),
+                                          ("enqueue_op_name", 2, field.TYPE_STRING, field.LABEL_REPEATED),
+                                          ("close_op_name", 3, field.TYPE_STRING, field.LABEL_OPTIONAL),
+                                          ("cancel_op_name", 4, field.TYPE_STRING, field.LABEL_OPTIONAL),
+                                          ("queue_closed_exception_types", 5, field.TYPE_INT32, field.LABEL_REPEATED)):
+            message.field.add(name=name, number=number, type=kind, label=label)
+        pool.Add(proto)
+        descriptor = pool.FindMessageTypeByName("tensorboard.QueueRunnerDef")
+    return message_factory.GetMessageClass(descriptor)
+
+
+QueueRunnerDef = _queue_runner_def_class()
+
+
+def _strip_scope(name, scope):
+    return name[len(scope) + 1:] if scope and name.startswith(scope + "/") else name
 
 
 class QueueRunner:
@@ -18,8 +50,14 @@ class QueueRunner:
 
     def __init__(self, queue=None, enqueue_ops=None, close_op=None, cancel_op=None,
                  queue_closed_exception_types=None, queue_runner_def=None, import_scope=None):
+        self._lock = threading.Lock()
+        self._runs_per_session = {}
+        self._exceptions_raised = []
         if queue_runner_def is not None:
-            raise NotImplementedError("QueueRunner from a QueueRunnerDef is not supported")
+            if queue or enqueue_ops:
+                raise ValueError("queue_runner_def and queue are mutually exclusive.")
+            self._init_from_proto(queue_runner_def, import_scope)
+            return
         if not queue or not enqueue_ops:
             raise ValueError("Must provide queue and enqueue_ops.")
         self._queue = queue
@@ -28,9 +66,37 @@ class QueueRunner:
         self._cancel_op = cancel_op if cancel_op is not None else queue.close(cancel_pending_enqueues=True)
         self._queue_closed_exception_types = tuple(queue_closed_exception_types or
                                                    (errors.OutOfRangeError, errors.CancelledError))
-        self._lock = threading.Lock()
-        self._runs_per_session = {}
-        self._exceptions_raised = []
+
+    def _init_from_proto(self, queue_runner_def, import_scope=None):
+        """As TF: the queue, enqueue, close and cancel ops are the graph's elements of those names (the queue
+        an Operation, as in TF)."""
+        g = get_default_graph()
+
+        def element(name):
+            return g.as_graph_element(f"{import_scope}/{name}" if import_scope else name)
+        self._queue = element(queue_runner_def.queue_name)
+        self._enqueue_ops = [element(op) for op in queue_runner_def.enqueue_op_name]
+        self._close_op = element(queue_runner_def.close_op_name)
+        self._cancel_op = element(queue_runner_def.cancel_op_name)
+        codes = list(queue_runner_def.queue_closed_exception_types)
+        self._queue_closed_exception_types = tuple(errors.exception_type_from_error_code(c) for c in codes) \
+            if codes else (errors.OutOfRangeError,)
+
+    def to_proto(self, export_scope=None):
+        """This runner as a `QueueRunnerDef` (op names relative to `export_scope`), or None outside it."""
+        if export_scope is not None and not self._queue.name.startswith(export_scope):
+            return None
+        return QueueRunnerDef(
+            queue_name=_strip_scope(self._queue.name, export_scope),
+            enqueue_op_name=[_strip_scope(op.name, export_scope) for op in self._enqueue_ops],
+            close_op_name=_strip_scope(self._close_op.name, export_scope),
+            cancel_op_name=_strip_scope(self._cancel_op.name, export_scope),
+            queue_closed_exception_types=[errors.error_code_from_exception_type(t)
+                                          for t in self._queue_closed_exception_types])
+
+    @staticmethod
+    def from_proto(queue_runner_def, import_scope=None):
+        return QueueRunner(queue_runner_def=queue_runner_def, import_scope=import_scope)
 
     queue = property(lambda self: self._queue)
     enqueue_ops = property(lambda self: self._enqueue_ops)
@@ -125,3 +191,7 @@ def start_queue_runners(sess=None, coord=None, daemon=True, start=True, collecti
         for qr in sess.graph.get_collection(collection):
             threads.extend(qr.create_threads(sess, coord=coord, daemon=daemon, start=start))
     return threads
+
+
+register_proto_function(GraphKeys.QUEUE_RUNNERS, QueueRunnerDef, lambda qr, scope: qr.to_proto(export_scope=scope),
+                        lambda proto, import_scope=None: QueueRunner.from_proto(proto, import_scope=import_scope))
