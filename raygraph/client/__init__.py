@@ -1,2 +1,2 @@
 """`tf.client`: `timeline`, the Chrome-trace view of a traced step."""
-from . import timeline  # noqa: F401
+from . import device_lib, timeline  # noqa: F401

@@ -36,6 +36,7 @@ MODULES = {
     "ops.candidate_sampling_ops": ("nn", "random"), "ops.lookup_ops": ("lookup", ""),
     "ops.metrics": ("metrics",), "ops.losses.losses": ("losses",),
     "layers.utils": ("layers.arguments",), "summary.summary": ("summary",), "client.session": ("",), "client.timeline": ("client.timeline",),
+    "client.device_lib": ("client.device_lib",),
     "platform.gfile": ("gfile",), "platform.tf_logging": ("logging",), "platform.flags": ("flags",),
     "platform.app": ("app",), "platform.test": ("test",), "platform.googletest": ("test",),
     "lib.io.tf_record": ("python_io",), "util.compat": ("compat",), "saved_model.saved_model": ("saved_model",),
