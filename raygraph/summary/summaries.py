@@ -11,6 +11,7 @@ from google.protobuf import json_format
 from tensorboard.compat.proto import summary_pb2
 
 from .. import dtypes
+from .. import logging as tf_logging
 from ..convert import constant, convert_to_tensor
 from ..default_graph import add_to_collection, get_collection, name_scope
 from ..graph import GraphKeys
@@ -23,7 +24,10 @@ def clean_tag(name):
     """`name` with characters TensorBoard cannot show replaced by '_' and no leading '/'."""
     if name is None:
         return None
-    return _INVALID_TAG_CHARACTERS.sub("_", name).lstrip("/")
+    new_name = _INVALID_TAG_CHARACTERS.sub("_", name).lstrip("/")
+    if new_name != name:  # as TF's summary_op_util._clean_tag
+        tf_logging.info("Summary name %s is illegal; using %s instead." % (name, new_name))
+    return new_name
 
 
 @contextlib.contextmanager

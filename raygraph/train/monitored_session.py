@@ -70,6 +70,7 @@ class Scaffold:
             self._saver = Scaffold.get_or_default("saver", GraphKeys.SAVERS,
                                                   lambda: Saver(sharded=True, allow_empty=True))
         g.finalize()
+        logging.info("Graph was finalized.")
         return self
 
     @staticmethod
@@ -133,7 +134,9 @@ class ChiefSessionCreator(SessionCreator):
                 if s.init_fn:
                     s.init_fn(sess)
             if s.local_init_op is not None:
+                logging.info("Running local_init_op.")
                 sess.run(s.local_init_op, feed_dict=s.local_init_feed_dict)
+                logging.info("Done running local_init_op.")
             _check_ready(sess, s.ready_op)
         except BaseException:
             sess.close()

@@ -57,7 +57,9 @@ class SessionManager:
         ready, msg = _ready(self._ready_for_local_init_op, sess, "Model not ready for local init")
         if not ready:
             return False, msg
+        logging.info("Running local_init_op.")
         sess.run(self._local_init_op, feed_dict=self._local_init_feed_dict, options=self._local_init_run_options)
+        logging.info("Done running local_init_op.")
         return True, None
 
     def _restore_checkpoint(self, master, saver=None, checkpoint_dir=None, checkpoint_filename_with_path=None,
