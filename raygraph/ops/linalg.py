@@ -33,6 +33,12 @@ def _matmul_shape(inputs, a):
     return x.dtype.base_dtype, _raw((m, n))
 
 
+def _half(x):
+    """float16 or bfloat16: numpy multiplies these without BLAS (~100x slower than float32), so the products
+    are computed in float32 and rounded back once, as TF's CPU kernels (which accumulate in float) do."""
+    return x.dtype == np.float16 or x.dtype.name == "bfloat16"
+
+
 def _matmul_kernel(a, x, y):
     for i, v in enumerate((x, y)):
         if np.ndim(v) != 2:
@@ -42,6 +48,8 @@ def _matmul_kernel(a, x, y):
     if x.shape[1] != y.shape[0]:
         raise InvalidArgumentError(None, None, f"Matrix size-incompatible: In[0]: {_text(x.shape)}, In[1]: "
                                                f"{_text(y.shape)}")
+    if _half(x):
+        return intra_op.matmul(x.astype(np.float32), y.astype(np.float32)).astype(x.dtype)
     return intra_op.matmul(x, y)
 
 
@@ -90,6 +98,8 @@ def _batch_matmul_kernel(a, x, y):
         raise InvalidArgumentError(None, None, f"Matrix size-incompatible: In[0]: {_text(x.shape)}, In[1]: "
                                                f"{_text(y.shape)}")
     try:
+        if _half(x):
+            return np.matmul(x.astype(np.float32), y.astype(np.float32)).astype(x.dtype)
         return np.matmul(x, y)
     except ValueError:
         raise InvalidArgumentError(None, None, f"In[0] and In[1] must have compatible batch dimensions: "
