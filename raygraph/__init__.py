@@ -146,7 +146,7 @@ from .ops.sequences import (batch_gather, boolean_mask, linspace, linspace as li
                             parallel_stack, repeat, roll, sequence_mask, unravel_index)
 from .ops.sorting import approx_top_k, argsort, searchsorted, sort  # noqa: F401
 
-__version__ = "0.1.0"
+__version__ = "1.15.0"  # TF 1.15's, as tf.VERSION: TF1 programs compare tf.__version__ (the package: 0.1.0)
 def disable_v2_behavior():
     """raygraph only has TF1 behaviour; kept so TF1 programs run unchanged."""
 disable_eager_execution = disable_v2_behavior

@@ -20,8 +20,8 @@ LAYERS = [
     ["errors", "dtypes", "shape", "nest", "device_spec", "cluster_spec", "graph_def", "atomic_files", "sstable",
      "tensor_bundle_pb2", "tensor_bundle", "checkpoint_io", "ops.philox", "ops.wide_rows", "ops.distributions", "ops.fingerprints", "ops.unicode_scripts", "python_io", "example_pb2",
      "summary.records", "saved_model.saved_model_pb2", "saved_model.constants", "saved_model.tag_constants",
-     "saved_model.signature_constants", "client.timeline", "client", "compat",
-     "logging", "flags", "app", "gfile", "versions", "native_libraries", "config",
+     "saved_model.signature_constants", "client.timeline", "compat",
+     "logging", "flags", "app", "gfile", "versions", "native_libraries", "config", "client.device_lib", "client", "core",
      # TF's internal module paths (`tensorflow.python.framework.ops`...): their names are read from raygraph's
      # namespaces when first asked for, so the finder imports nothing of raygraph
      "python"],
@@ -85,7 +85,7 @@ LAYERS = [
      "contrib.tensorboard.plugins", "contrib.tensorboard", "contrib.learn.preprocessing", "contrib.learn",
      "contrib.slim.losses", "contrib.slim.metrics", "contrib.slim.learning", "contrib.slim.model_analyzer", "contrib.slim",
      "contrib.opt.external_optimizer", "contrib.opt.weight_decay_optimizers", "contrib.opt.adam_variants",
-     "contrib.opt.wrappers", "contrib.opt", "contrib"],
+     "contrib.opt.wrappers", "contrib.opt", "contrib.deprecated", "contrib"],
     # TF1's tools for tests and frozen graphs
     ["test", "graph_util"],
     # the package: `import raygraph as tf`
