@@ -3,41 +3,17 @@
 is the one CPU, as TF 1.15 lists it on a machine without GPUs."""
 import os
 
-from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
-
 from .. import config as _config
+from ..protos import declare
 
 _CPU_MEMORY_LIMIT = 268435456  # what TF's CPU device reports (256 MiB, its allocator's nominal limit)
-
-
-def _declare():
-    """TF's `DeviceLocality` and `DeviceAttributes` (tensorflow/core/framework/device_attributes.proto), which the
-    tensorboard package does not ship, declared at runtime: the same fields and numbers, so the same bytes and
-    text."""
-    pool = descriptor_pool.Default()
-    try:
-        return pool.FindMessageTypeByName("tensorboard.DeviceAttributes")
-    except KeyError:
-        pass
-    proto = descriptor_pb2.FileDescriptorProto(name="raygraph/client/device_attributes.proto", package="tensorboard",
-                                               syntax="proto3")
-    field = descriptor_pb2.FieldDescriptorProto
-    locality = proto.message_type.add(name="DeviceLocality")
-    locality.field.add(name="bus_id", number=1, type=field.TYPE_INT32, label=field.LABEL_OPTIONAL)
-    locality.field.add(name="numa_node", number=2, type=field.TYPE_INT32, label=field.LABEL_OPTIONAL)
-    attrs = proto.message_type.add(name="DeviceAttributes")
-    attrs.field.add(name="name", number=1, type=field.TYPE_STRING, label=field.LABEL_OPTIONAL)
-    attrs.field.add(name="device_type", number=2, type=field.TYPE_STRING, label=field.LABEL_OPTIONAL)
-    attrs.field.add(name="memory_limit", number=4, type=field.TYPE_INT64, label=field.LABEL_OPTIONAL)
-    attrs.field.add(name="locality", number=5, type=field.TYPE_MESSAGE, label=field.LABEL_OPTIONAL,
-                    type_name=".tensorboard.DeviceLocality")
-    attrs.field.add(name="incarnation", number=6, type=field.TYPE_FIXED64, label=field.LABEL_OPTIONAL)
-    attrs.field.add(name="physical_device_desc", number=7, type=field.TYPE_STRING, label=field.LABEL_OPTIONAL)
-    pool.Add(proto)
-    return pool.FindMessageTypeByName("tensorboard.DeviceAttributes")
-
-
-DeviceAttributes = message_factory.GetMessageClass(_declare())
+# TF's DeviceLocality and DeviceAttributes (tensorflow/core/framework/device_attributes.proto; not in the
+# tensorboard package)
+DeviceAttributes = declare("raygraph/client/device_attributes.proto", {
+    "DeviceLocality": [("bus_id", 1, "int32"), ("numa_node", 2, "int32")],
+    "DeviceAttributes": [("name", 1, "string"), ("device_type", 2, "string"), ("memory_limit", 4, "int64"),
+                         ("locality", 5, "DeviceLocality"), ("incarnation", 6, "fixed64"),
+                         ("physical_device_desc", 7, "string")]})["DeviceAttributes"]
 
 
 def list_local_devices(session_config=None):

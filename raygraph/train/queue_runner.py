@@ -8,37 +8,17 @@ import threading
 
 from scheduler.runtime import exiting as _interpreter_exiting
 
-from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
-
 from .. import errors
 from ..graph import GraphKeys, get_default_graph, register_proto_function
+from ..protos import declare
 from ..session import get_default_session
 
 
-def _queue_runner_def_class():
-    """TF's `QueueRunnerDef` (tensorflow/core/protobuf/queue_runner.proto), which the tensorboard package does
-    not ship, declared at runtime: the same fields and numbers, so the same bytes (the exception types, an enum
-    of error codes in TF, are their int codes here: the same packed varints)."""
-    pool = descriptor_pool.Default()
-    try:
-        descriptor = pool.FindMessageTypeByName("tensorboard.QueueRunnerDef")
-    except KeyError:
-        proto = descriptor_pb2.FileDescriptorProto(name="raygraph/train/queue_runner.proto", package="tensorboard",
-                                                   syntax="proto3")
-        message = proto.message_type.add(name="QueueRunnerDef")
-        field = descriptor_pb2.FieldDescriptorProto
-        for name, number, kind, label in (("queue_name", 1, field.TYPE_STRING, field.LABEL_OPTIONAL),
-                                          ("enqueue_op_name", 2, field.TYPE_STRING, field.LABEL_REPEATED),
-                                          ("close_op_name", 3, field.TYPE_STRING, field.LABEL_OPTIONAL),
-                                          ("cancel_op_name", 4, field.TYPE_STRING, field.LABEL_OPTIONAL),
-                                          ("queue_closed_exception_types", 5, field.TYPE_INT32, field.LABEL_REPEATED)):
-            message.field.add(name=name, number=number, type=kind, label=label)
-        pool.Add(proto)
-        descriptor = pool.FindMessageTypeByName("tensorboard.QueueRunnerDef")
-    return message_factory.GetMessageClass(descriptor)
-
-
-QueueRunnerDef = _queue_runner_def_class()
+# TF's QueueRunnerDef (tensorflow/core/protobuf/queue_runner.proto; not in the tensorboard package): its exception
+# types, an enum of error codes in TF, are their int codes here (the same packed varints)
+QueueRunnerDef = declare("raygraph/train/queue_runner.proto", {"QueueRunnerDef": [
+    ("queue_name", 1, "string"), ("enqueue_op_name", 2, "string*"), ("close_op_name", 3, "string"),
+    ("cancel_op_name", 4, "string"), ("queue_closed_exception_types", 5, "int32*")]})["QueueRunnerDef"]
 
 
 def _strip_scope(name, scope):
