@@ -282,7 +282,7 @@ def variable_scope(name_or_scope, default_name=None, values=None, initializer=No
         template = parent
     # TF: a scope object re-entered keeps its own flag, a new sub-scope inherits its parent's, unless `reuse`
     # (True or AUTO_REUSE) is given, which wins even inside a reusing scope
-    reuse = reuse or (name_or_scope.reuse if isinstance(name_or_scope, VariableScope) else parent.reuse)
+    reuse = reuse or template.reuse
     # an empty name (the root scope, "") opens no name scope: ops keep the current one, as in TF
     scope_cm = name_scope(ns_name, values=values) if auxiliary_name_scope and ns_name else _current_name_scope()
     with scope_cm as entered:
