@@ -1,8 +1,9 @@
 """`tf.train.QueueRunner`: threads that keep running a queue's enqueue ops, and `start_queue_runners`.
 
-Each enqueue op gets a thread that runs it until it fails; a queue-closed error (OutOfRangeError from an
-exhausted input, CancelledError) ends the thread quietly, and the last one to end closes the queue so its
-consumers drain it and then see OutOfRangeError. A coordinator's stop request cancels the queue.
+Each enqueue op gets a thread that runs it until it fails; a queue-closed error (by default, as in TF, the
+OutOfRangeError of an exhausted input) ends the thread quietly, and the last one to end closes the queue so its
+consumers drain it and then see OutOfRangeError. A coordinator's stop request cancels the queue: the enqueues it
+cancels report their CancelledError to the coordinator, which has stopped already and keeps its first error.
 """
 import threading
 
@@ -44,8 +45,12 @@ class QueueRunner:
         self._enqueue_ops = list(enqueue_ops)
         self._close_op = close_op if close_op is not None else queue.close()
         self._cancel_op = cancel_op if cancel_op is not None else queue.close(cancel_pending_enqueues=True)
-        self._queue_closed_exception_types = tuple(queue_closed_exception_types or
-                                                   (errors.OutOfRangeError, errors.CancelledError))
+        if queue_closed_exception_types is not None and (
+                not isinstance(queue_closed_exception_types, tuple) or not queue_closed_exception_types
+                or not all(issubclass(t, errors.OpError) for t in queue_closed_exception_types)):
+            raise TypeError("queue_closed_exception_types, when provided, must be a tuple of tf.error types, but "
+                            f"saw: {queue_closed_exception_types}")
+        self._queue_closed_exception_types = queue_closed_exception_types or (errors.OutOfRangeError,)
 
     def _init_from_proto(self, queue_runner_def, import_scope=None):
         """As TF: the queue, enqueue, close and cancel ops are the graph's elements of those names (the queue

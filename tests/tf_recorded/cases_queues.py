@@ -138,3 +138,19 @@ def case_batch_shape_errors(tf):
     p = tf.placeholder(tf.float32, [None])
     return [error_text(lambda: tf.train.batch([p], 2)), error_text(lambda: tf.train.string_input_producer([])),
             error_text(lambda: tf.FIFOQueue(2, tf.float32, shapes=[[2]]).enqueue([[1.0, 2.0, 3.0]]))]
+
+
+def case_queue_runner_exception_types(tf):
+    """By default only OutOfRangeError ends a runner's thread quietly (a cancelled enqueue is reported)."""
+    q = tf.FIFOQueue(3, tf.float32)
+    qr = tf.train.QueueRunner(q, [q.enqueue(1.0)])
+    mine = tf.train.QueueRunner(q, [q.enqueue(2.0)], queue_closed_exception_types=(tf.errors.CancelledError,
+                                                                                 tf.errors.OutOfRangeError))
+    errors = []
+    for bad in ([tf.errors.CancelledError], (ValueError,)):
+        try:
+            tf.train.QueueRunner(q, [q.enqueue(3.0)], queue_closed_exception_types=bad)
+        except TypeError as e:
+            errors.append(str(e).split(" but saw")[0])
+    return [[t.__name__ for t in r.queue_closed_exception_types] for r in (qr, mine)], \
+        [list(r.to_proto().queue_closed_exception_types) for r in (qr, mine)], errors
