@@ -1,12 +1,12 @@
 """raygraph: TensorFlow 1's graphs and sessions, run on Ray. `import raygraph as tf`."""
 from . import (app, audio, bitwise, client, compat, contrib, data, debugging, dtypes, errors, flags, gfile,  # noqa: F401
-               graph_util, image, initializers, io, layers, linalg, logging, losses, math, metrics, nest, nn, ops,
-               python_io,
+               graph_util, image, initializers, io, layers, linalg, logging, losses, manip, math, metrics, nest, nn,
+               ops, python_io,
                queue, random, saved_model, sets, sparse, strings, summary, test, train)
 from .convert import constant, convert_n_to_tensor, convert_to_tensor, register_tensor_conversion_function  # noqa: F401
 from .default_graph import (add_to_collection, add_to_collections, colocate_with, container,  # noqa: F401
                             control_dependencies, device, get_collection, get_collection_ref, get_name_scope,
-                            name_scope)
+                            init_scope, name_scope)
 from .device_spec import DeviceSpec  # noqa: F401
 from .dtypes import (as_dtype, bool_ as bool, complex128, complex64, double, DType, float16, float32,  # noqa: F401
                      float64, half, int16, int32, int64, int8, resource, string, uint16, uint32, uint64, uint8, variant)
@@ -151,6 +151,9 @@ def disable_v2_behavior():
     """raygraph only has TF1 behaviour; kept so TF1 programs run unchanged."""
 disable_eager_execution = disable_v2_behavior
 enable_resource_variables = disable_resource_variables = disable_v2_behavior
+disable_v2_tensorshape = disable_tensor_equality = disable_control_flow_v2 = disable_v2_behavior  # TF1's defaults
+def control_flow_v2_enabled():
+    return False
 def executing_eagerly():
     return False
 # `tf.initializers`' names for the variable initializers (defined above it, in variables.py)

@@ -112,3 +112,11 @@ def container(container_name):
 
 def get_name_scope():
     return get_default_graph().get_name_scope()
+
+
+@contextlib.contextmanager
+def init_scope():
+    """TF's `init_scope` in graph mode: what is built in it has no control inputs and sits outside any cond branch
+    or loop body being built (where TF lifts variable initializers to); the name scope stays."""
+    with get_default_graph().control_dependencies(None):
+        yield

@@ -8,7 +8,9 @@ what it read as UTF-8 and never translates newlines.
 import errno
 import fnmatch
 import os
+import posixpath
 import shutil
+import types
 
 from . import errors
 from .compat import as_bytes, as_str_any, path_to_str
@@ -316,3 +318,50 @@ def Rename(oldname, newname, overwrite=False):  # noqa: N802
         os.rename(src, dst)
     except OSError as e:
         raise _os_error(e, src) from None
+
+
+# ----- tf.io.gfile: the same operations under TF2's names and arguments ------------------------------------
+def walk(top, topdown=True, onerror=None):
+    """As Walk, with `topdown` for in_order; a directory that cannot be listed goes to `onerror` if given."""
+    top = _path(top)
+    try:
+        listing = ListDirectory(top)
+    except errors.NotFoundError as e:
+        if onerror:
+            onerror(e)
+        return
+    subdirs = [n for n in listing if IsDirectory(os.path.join(top, n))]
+    files = [n for n in listing if n not in subdirs]
+    if topdown:
+        yield top, subdirs, files
+    for d in subdirs:
+        yield from walk(os.path.join(top, d), topdown, onerror)
+    if not topdown:
+        yield top, subdirs, files
+
+
+def join(path, *paths):
+    """Joins path components as TF does: a URL-like path ("scheme://...") with "/" (posixpath) on any system."""
+    if "://" in as_str_any(path_to_str(path))[1:]:
+        return posixpath.join(path, *paths)
+    return os.path.join(path, *paths)
+
+
+def copy(src, dst, overwrite=False):
+    Copy(src, dst, overwrite)
+
+
+def rename(src, dst, overwrite=False):
+    Rename(src, dst, overwrite)
+
+
+def get_registered_schemes():
+    """The file-system schemes served: "" (plain local paths) and "file"."""
+    return ["", "file"]
+
+
+io_gfile = types.ModuleType("raygraph.io.gfile", "`tf.io.gfile`: the file API under TF2's names.")
+io_gfile.__dict__.update(
+    GFile=GFile, exists=Exists, isdir=IsDirectory, stat=Stat, listdir=ListDirectory, glob=Glob, mkdir=MkDir,
+    makedirs=MakeDirs, remove=Remove, rmtree=DeleteRecursively, walk=walk, join=join,
+    get_registered_schemes=get_registered_schemes, copy=copy, rename=rename)

@@ -12,3 +12,4 @@ from .ops.serialization import (decode_compressed, decode_json_example, deserial
 from .ops.proto_codecs import decode_proto, encode_proto  # noqa: F401
 from .ops.queues import PaddingFIFOQueue, PriorityQueue, QueueBase, RandomShuffleQueue  # noqa: F401
 from .ops.strings import decode_base64, encode_base64  # noqa: F401
+from .gfile import io_gfile as gfile  # noqa: F401

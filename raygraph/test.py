@@ -10,6 +10,7 @@ import socket
 import tempfile
 import time
 import unittest
+from unittest import mock  # noqa: F401 - TF's tf.test.mock
 
 import numpy as np
 

@@ -50,7 +50,7 @@ LAYERS = [
      "linear_operator.base", "linear_operator.dense", "linear_operator.diagonal", "linear_operator.composite", "linear_operator.structured",
      "linear_operator.circulant",
      "linear_operator", "linalg", "queue", "image_core",
-     "image_color", "image_geometry", "image", "sets", "strings", "ops.signal_ops", "signal", "spectral",
+     "image_color", "image_geometry", "image", "sets", "manip", "strings", "ops.signal_ops", "signal", "spectral",
      # framework-level helpers over the op families (specs, tensor protos, ragged's missing names, tables);
      # lookup tables: their ops and tf.lookup (before tf.data, whose tables are filled from datasets)
      "type_spec", "ragged", "tensor_util", "lookup_tables", "saveable", "ops.lookup_ops", "lookup",

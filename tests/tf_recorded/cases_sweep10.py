@@ -1,0 +1,74 @@
+"""Recorded cases found comparing raygraph's public names with tf.compat.v1's: tf.manip, tf.io.gfile (TF2's
+file API names, as TF 1.13+ has them), tf.init_scope, and the v2-behaviour switches that select TF1's defaults."""
+import os
+import sys
+import tempfile
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ops_helpers import sig  # noqa: E402
+
+
+def case_manip_namespace(tf):
+    x = tf.constant(np.arange(12, dtype=np.float32).reshape(3, 4), name="x")
+    outs = [tf.manip.reshape(x, [4, 3]), tf.manip.reverse(x, [1]), tf.manip.roll(x, 1, 0), tf.manip.tile(x, [1, 2]),
+            tf.manip.gather_nd(x, [[0, 1], [2, 3]]), tf.manip.scatter_nd([[1], [0]], [5.0, 6.0], [3]),
+            tf.manip.space_to_batch_nd(tf.reshape(x, [1, 3, 4, 1]), [1, 2], [[0, 0], [0, 0]]),
+            tf.manip.batch_to_space_nd(tf.reshape(x, [4, 3, 1, 1]), [2, 2], [[0, 0], [0, 0]])]
+    with tf.Session() as s:
+        return [sig(t) for t in outs], [v.tolist() for v in s.run(outs)]
+
+
+def case_io_gfile_names(tf):
+    g = tf.io.gfile
+    root = tempfile.mkdtemp()
+    g.makedirs(g.join(root, "a", "b"))
+    with g.GFile(g.join(root, "a", "f.txt"), "w") as f:
+        f.write("hello")
+    g.copy(g.join(root, "a", "f.txt"), g.join(root, "a", "b", "g.txt"))
+    errors = []
+    for fn in (lambda: g.copy(g.join(root, "a", "f.txt"), g.join(root, "a", "b", "g.txt")),
+               lambda: g.remove(g.join(root, "nope")), lambda: g.listdir(g.join(root, "nope"))):
+        try:
+            fn()
+        except tf.errors.OpError as e:
+            errors.append(type(e).__name__)
+    g.rename(g.join(root, "a", "f.txt"), g.join(root, "a", "h.txt"))
+    walked = [(os.path.relpath(d, root), sorted(sub), sorted(files)) for d, sub, files in g.walk(root)]
+    bottom_up = [os.path.relpath(d, root) for d, _, _ in g.walk(root, topdown=False)]
+    out = [walked, bottom_up, list(g.walk(g.join(root, "nope"))), errors, sorted(g.listdir(g.join(root, "a"))), g.exists(g.join(root, "a")),
+           g.isdir(g.join(root, "a", "h.txt")), g.stat(g.join(root, "a", "h.txt")).length,
+           [os.path.relpath(p, root) for p in g.glob(g.join(root, "a", "*.txt"))],
+           g.join("gs://bucket", "dir", "f"), g.join("x", "y"), "" in g.get_registered_schemes()]
+    g.rmtree(g.join(root, "a"))
+    return out + [g.exists(g.join(root, "a"))]
+
+
+def case_init_scope(tf):
+    x = tf.constant(1.0, name="x")
+    with tf.name_scope("outer"):
+        with tf.control_dependencies([x]):
+            inner = tf.identity(x, name="inner")
+            with tf.init_scope():
+                lifted = tf.identity(x, name="lifted")
+
+    def branch():
+        with tf.init_scope():
+            c = tf.constant(3.0, name="made_in_init_scope")
+        return c + 1.0
+    out = tf.cond(tf.constant(True), branch, lambda: tf.constant(0.0))
+    made = tf.get_default_graph().get_operation_by_name("cond/made_in_init_scope")
+    with tf.Session() as s:
+        return [sig(inner), [o.name for o in inner.op.control_inputs], sig(lifted),
+                [o.name for o in lifted.op.control_inputs], made.name, [i.name for i in made.inputs],
+                [o.name for o in made.control_inputs], s.run(out)]
+
+
+def case_v1_behaviour_switches(tf):
+    tf.disable_v2_tensorshape()
+    tf.disable_tensor_equality()
+    tf.disable_control_flow_v2()
+    x = tf.placeholder(tf.float32, [None, 3])
+    y = tf.identity(x)
+    return [repr(x.shape[1]), tf.control_flow_v2_enabled(), x == y, x == x, hasattr(tf.test.mock, "patch")]
