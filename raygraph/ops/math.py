@@ -102,7 +102,11 @@ def _floordiv(x, y):
 def _floormod(x, y):
     _check_int_divisor(x, y)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.mod(x, y)
+        if _is_int(x):
+            return np.mod(x, y)
+        # TF's fmod-based FloorMod: a zero remainder keeps x's sign (np.mod gives it y's).
+        trunc = np.fmod(x, y)
+        return np.where((trunc != 0) & ((y < 0) != (trunc < 0)), trunc + y, trunc).astype(trunc.dtype)
 
 
 def _truncatediv(x, y):

@@ -283,7 +283,8 @@ def _xent_logits_grad(op, g_loss, g_backprop):
     """TF's gradient for the logits of either cross entropy: through the loss, and (second order) through the
     backprop output, whose derivative is the softmax's."""
     grad = expand_dims(g_loss, -1) * op.outputs[1]
-    if g_backprop is not None:
+    # TF skips this for a zeros gradient (`_is_zeros_tensor`: what tf.gradients fills in for an unused output)
+    if g_backprop is not None and g_backprop.op.type != "ZerosLike":
         softmax = apply_op("Softmax", [op.inputs[0]], {})
         inner = squeeze(matmul(expand_dims(g_backprop, 1), expand_dims(softmax, 2)), axis=1)
         grad += (g_backprop - inner) * softmax

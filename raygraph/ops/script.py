@@ -51,8 +51,12 @@ def _py_func_kernel(a, res, *inputs):
                                                            else strings.item(), dtype=object))
             continue
         if arr.dtype != dtype.as_numpy_dtype and not (arr.dtype == np.float64 and isinstance(value, float)):
-            raise InvalidArgumentError(None, None, f"{i}-th value returned by {a['token']} is {arr.dtype}, but "
-                                       f"expects {dtype.name}")
+            try:  # TF's DataTypeString names: "double", "float", ...
+                got = dtypes.type_string(arr.dtype)
+            except (TypeError, ValueError):
+                got = str(arr.dtype)
+            raise InvalidArgumentError(None, None, f"{i}-th value returned by {a['token']} is {got}, but "
+                                       f"expects {dtypes.type_string(dtype)}")
         results.append(arr.astype(dtype.as_numpy_dtype, copy=False))
     return tuple(results) if len(results) != 1 else results[0]
 

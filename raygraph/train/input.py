@@ -132,6 +132,10 @@ def _as_original_type(tensors, out):
 def _shapes(tensor_lists, shapes, enqueue_many, dynamic_pad=False):
     if shapes is not None:
         return [as_shape(s) for s in shapes]
+    for tensors in tensor_lists:  # TF checks every tensor's rank first
+        for t in tensors:
+            if t.shape.ndims is None:
+                raise ValueError(f"Cannot infer Tensor's rank: {t}")
     out = []
     for i, t in enumerate(tensor_lists[0]):
         shape = t.shape[1:] if enqueue_many else t.shape
