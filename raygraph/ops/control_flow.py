@@ -14,6 +14,7 @@ from ..convert import convert_to_tensor
 from ..default_graph import name_scope
 from ..shape import unknown_shape
 from ..tensor import Tensor
+from .indexed_slices import IndexedSlices
 from .registry import apply_op, op
 
 
@@ -49,7 +50,35 @@ def _switch_grad(op, g_false, g_true):
         return [None, None]
     if len(grads) == 1:
         return [grads[0], None]
-    return [apply_op("Merge", [[g_false, g_true]], {"N": 2})[0], None]
+    if any(isinstance(g, IndexedSlices) for g in grads):
+        with name_scope("cond_grad"):
+            return [_merge_indexed_slices(_as_indexed_slices_list([g_false, g_true])), None]
+    return [apply_op("Merge", [[g_false, g_true]], {"N": 2}, name="cond_grad")[0], None]  # TF's names
+
+
+def _as_indexed_slices_list(grads):
+    """TF's `_as_indexed_slices_list`: a dense gradient as IndexedSlices of all its rows (indices
+    `range(shape[0])`), and int64 indices for all when int32 and int64 mix."""
+    out = []
+    for g in grads:
+        if not isinstance(g, IndexedSlices):
+            g_shape = apply_op("Shape", [g], {"out_type": dtypes.int32})
+            rows = apply_op("Range", [np.int32(0), g_shape[0], np.int32(1)], {}, name="range")
+            g = IndexedSlices(g, rows, g_shape)
+        out.append(g)
+    if len({g.indices.dtype.base_dtype for g in out}) > 1:
+        out = [g if g.indices.dtype.base_dtype is dtypes.int64 else IndexedSlices(
+            g.values, apply_op("Cast", [g.indices], {"DstT": dtypes.int64}), g.dense_shape) for g in out]
+    return out
+
+
+def _merge_indexed_slices(grads):
+    """TF's `merge` of IndexedSlices: their values, indices and dense shapes each through a Merge."""
+    values = apply_op("Merge", [[g.values for g in grads]], {"N": len(grads)})[0]
+    indices = apply_op("Merge", [[g.indices for g in grads]], {"N": len(grads)})[0]
+    shapes = [g.dense_shape for g in grads]
+    dense_shape = None if any(s is None for s in shapes) else apply_op("Merge", [shapes], {"N": len(grads)})[0]
+    return IndexedSlices(values, indices, dense_shape)
 
 
 def _branch_pred(t):
@@ -64,7 +93,8 @@ def _branch_pred(t):
 def _merge_grad(op, g, _g_index=None):
     """The gradient of a Merge is switched back to the branch that was taken."""
     pred = _branch_pred(op.inputs[0])
-    false_g, true_g = apply_op("Switch", [g, pred if pred is not None else _branch_pred(op.inputs[1])], {})
+    false_g, true_g = apply_op("Switch", [g, pred if pred is not None else _branch_pred(op.inputs[1])], {},
+                               name="cond_grad")
     return [false_g, true_g]
 
 

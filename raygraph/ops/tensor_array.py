@@ -23,10 +23,13 @@ from .slicing import strided_slice
 class _Store:
     """A TensorArray's elements on the device."""
 
-    __slots__ = ("values", "dynamic", "dtype", "element_shape", "grads", "accumulate", "clear_after_read", "cleared")
+    __slots__ = ("values", "dynamic", "dtype", "element_shape", "grads", "accumulate", "clear_after_read", "cleared",
+                 "identical")
 
-    def __init__(self, size, dynamic, dtype, element_shape, accumulate=False, clear_after_read=False):
+    def __init__(self, size, dynamic, dtype, element_shape, accumulate=False, clear_after_read=False,
+                 identical=False):
         self.values = [None] * int(size)
+        self.identical = identical  # infer_shape: the first write fixes the element shape (TF's kernel)
         self.clear_after_read = clear_after_read
         self.cleared = set()
         self.dynamic = dynamic
@@ -50,6 +53,8 @@ class _Store:
             raise InvalidArgumentError(None, None, f"Could not write to TensorArray index {index} because it has "
                                                    f"already been written to.")
         value = np.asarray(value)
+        if self.identical and self.element_shape is None:
+            self.element_shape = value.shape
         self.values[index] = value if old is None else old + value
 
     def read(self, index):
@@ -63,11 +68,16 @@ class _Store:
                                                    f"a previous read (perhaps try setting clear_after_read = false?)")
         if self.clear_after_read and value is not None:
             self.cleared.add(index)
-        if value is None:
-            if self.accumulate and self.element_shape is not None:  # a gradient nothing flowed into: zero
+        if value is None:  # TF: an unwritten element reads as zeros once the element shape is fully known
+            if self.element_shape is not None:
                 return np.zeros(self.element_shape, self.dtype)
-            raise InvalidArgumentError(None, None, f"Could not read from TensorArray index {index} because it "
-                                                   f"has not yet been written to.")
+            raise InvalidArgumentError(None, None, f"Could not read from TensorArray index {index}.  Furthermore, "
+                                                   f"the element shape is not fully defined: <unknown>.  It is "
+                                                   f"possible you are working with a resizeable TensorArray and "
+                                                   f"stop_gradients is not allowing the gradients to be written.  If "
+                                                   f"you set the full element_shape property on the forward "
+                                                   f"TensorArray, the proper all-zeros tensor will be returned "
+                                                   f"instead of incurring this error.")
         return value
 
     def grad(self, source):
@@ -76,7 +86,8 @@ class _Store:
             shape = self.element_shape
             if shape is None and any(v is not None for v in self.values):
                 shape = next(v.shape for v in self.values if v is not None)
-            g = self.grads[source] = _Store(len(self.values), self.dynamic, self.dtype, shape, accumulate=True)
+            g = self.grads[source] = _Store(len(self.values), self.dynamic, self.dtype, shape, accumulate=True,
+                                            identical=self.identical)
         return g
 
 
@@ -90,7 +101,7 @@ def _known(shape):
 
 def _create(a, size):
     return _Store(size, a["dynamic_size"], _np(a["dtype"]), _known(a["element_shape"]),
-                  clear_after_read=a["clear_after_read"]), np.float32(0)
+                  clear_after_read=a["clear_after_read"], identical=a["identical_element_shapes"]), np.float32(0)
 
 
 def _stacked(store, indices, element_shape):

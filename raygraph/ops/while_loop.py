@@ -12,6 +12,7 @@ for the pivot, and nested `cond`s and loops route outside tensors through it fir
 from .. import dtypes
 from ..convert import constant, convert_to_tensor
 from ..errors import OutOfRangeError
+from ..nest import assert_same_structure
 from ..default_graph import name_scope
 from ..shape import TensorShape, as_shape
 from .tensor_array import TensorArray
@@ -271,6 +272,9 @@ def _build(g, ctx, cond, body, loop_vars, shape_invariants, return_same_structur
         if not _same_structure(list(packed), list(result)):
             raise ValueError(f"The two structures don't have the same nested structure.\n\nFirst structure: "
                              f"{list(packed)}\n\nSecond structure: {list(result)}")
+        # TF's nest.assert_same_structure checks the kinds too (a list vs a tuple, a namedtuple vs a tuple, below
+        # the top level, which TF makes a list on both sides): TypeError
+        assert_same_structure(list(packed), list(result))
         flat_result = [convert_to_tensor(r) for r in _flows(_flatten(result))]
         if len(flat_result) != len(merges):
             raise ValueError(f"Number of inputs and outputs of 'body' must match 'loop_vars'. Got {len(merges)} "

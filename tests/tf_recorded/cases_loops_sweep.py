@@ -1,0 +1,76 @@
+"""Recorded cases found running seq2seq tutorials and SeqGAN: gradients of gathers inside cond (IndexedSlices
+through TF's merge), the names of cond gradients, TensorArray reads of elements never written (zeros once
+the element shape is known) and while_loop's structure kinds."""
+import os
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ops_helpers import error as raises  # noqa: E402
+
+
+def _kind(tf, g):
+    return "IndexedSlices" if isinstance(g, tf.IndexedSlices) else "Tensor"
+
+
+def case_cond_gather_grad_is_indexed_slices(tf):
+    # TF's _SwitchGrad merges IndexedSlices (values, indices, dense_shape each through a Merge in "cond_grad");
+    # the untaken branch's zero gradient comes as all rows
+    w = tf.Variable(np.arange(12, dtype=np.float32).reshape(4, 3), name="w")
+    p = tf.placeholder(tf.bool, [], name="p")
+    c = tf.cond(p, lambda: tf.gather(w, [0, 2, 2]), lambda: tf.zeros([3, 3]))
+    g = tf.gradients(tf.reduce_sum(c * c), w)[0]
+    out = [_kind(tf, g)]
+    if isinstance(g, tf.IndexedSlices):
+        out.append([g.values.name, g.indices.name, g.dense_shape.name, g.values.shape.as_list()])
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        for pv in (True, False):
+            out.append(s.run([g.values, g.indices, g.dense_shape] if isinstance(g, tf.IndexedSlices) else g, {p: pv}))
+        out.append(s.run(tf.convert_to_tensor(g), {p: True}))
+    return out
+
+
+def case_cond_grad_names(tf):
+    x = tf.Variable(2.0, name="x")
+    p = tf.placeholder(tf.bool, [], name="p")
+    c = tf.cond(p, lambda: x * x, lambda: x + 1.0)
+    tf.gradients(c, x)
+    return sorted([o.name, o.type] for o in tf.get_default_graph().get_operations()
+                  if o.name.startswith("gradients/cond/"))
+
+
+def case_tensor_array_unwritten_reads_zero(tf):
+    def stack(**kw):
+        ta = tf.TensorArray(tf.float32, size=3, **kw).write(1, [1.0, 2.0])
+        return ta
+
+    out = []
+    with tf.Session() as s:
+        out.append(s.run(stack(element_shape=[2]).stack()))
+        out.append(s.run(stack().stack()))                       # shape inferred from the write
+        out.append(s.run(stack(element_shape=[None]).read(0)))
+        out.append(s.run(stack(element_shape=[2]).gather([0, 1])))
+        out.append(s.run(stack(element_shape=[2]).concat()))
+        out.append(raises(lambda: s.run(stack(infer_shape=False).stack())))   # InvalidArgumentError in both
+    return out
+
+
+def case_tensor_array_loop_stops_early(tf):
+    x = tf.Variable([1.0, 2.0], name="x")
+    ta = tf.TensorArray(tf.float32, size=4, element_shape=[2])
+    _, ta = tf.while_loop(lambda i, ta: i < 2,
+                          lambda i, ta: (i + 1, ta.write(i, x * tf.cast(i + 1, tf.float32))), [0, ta])
+    st = ta.stack()
+    g = tf.gradients(tf.reduce_sum(st * st), x)[0]
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        return s.run([st, g])
+
+
+def case_while_maximum_iterations_list_vars_tuple_body(tf):
+    # TF1 wraps the loop vars as (counter, loop_vars) when maximum_iterations is given, so a list of loop
+    # vars and a body returning a tuple no longer have the same structure: TypeError.
+    return raises(lambda: tf.while_loop(lambda i, x: i < 100, lambda i, x: (i + 1, x * 1.5),
+                                        [0, tf.constant(1.0)], maximum_iterations=4))
