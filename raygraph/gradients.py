@@ -23,10 +23,12 @@ from .convert import constant, convert_to_tensor
 from .default_graph import name_scope
 from .graph import get_default_graph
 from .ops.registry import NO_GRADIENT_DEFINED, NOT_DIFFERENTIABLE, REGISTRY, apply_op
+from .shape import TensorShape
 from .tensor import Tensor
 from .ops.filling import fill, zeros_like
 from .ops.array import reshape, shape, size
 from .ops.joining import concat
+from .ops.slicing import sparse_gradient_indices
 from .ops.tensor_array import TensorArray
 from .ops.control import tuple as tuple_
 from .ops.while_loop import forward_count, gradient_loop, while_loop
@@ -415,12 +417,14 @@ def _loop_grads(loop, exit_grads):
         return []
     count = forward_count(loop)
     g_init = [exit_grads[k] if exit_grads[k] is not None else zeros_like(loop.exits[k]) for k in float_vars]
-    acc_init = [zeros_like(t) for t, _ in outside]
-    ys = [loop.nexts[k].op._inputs[0] for k in float_vars]
-    xs = [loop.body_vars[k] for k in float_vars] + [e for _, e in outside]
     own = {op for ctx_ops in (loop.merges, loop.switches, loop.body_vars, loop.exits, loop.enters, loop.nexts)
            for op in (t.op if not isinstance(t, list) else t[0].op for t in ctx_ops)}
     within = {op for op in loop.ops if op not in own} | {t.op for t in loop.body_vars}
+    sparse = [_sparse_uses(e, within) for _, e in outside]
+    acc_init = [zeros_like(t) if kind is None else _rows_accumulator(t, kind)
+                for (t, _), kind in zip(outside, sparse)]
+    ys = [loop.nexts[k].op._inputs[0] for k in float_vars]
+    xs = [loop.body_vars[k] for k in float_vars] + [e for _, e in outside]
 
     def body(n, gs, accs):
         walk = _Backprop(loop.pivot.graph, False, False, AggregationMethod.ADD_N)
@@ -428,13 +432,47 @@ def _loop_grads(loop, exit_grads):
         walk.run(ys, list(gs), xs, [])
         grads = [walk.final_grad(x, "none") for x in xs]
         new_gs = [g if g is not None else apply_op("ZerosLike", [old], {}) for g, old in zip(grads, gs)]
-        new_accs = [a + g if g is not None else a for a, g in zip(accs, grads[len(gs):])]
+        new_accs = [a if g is None else a + g if kind is None else _rows_accumulated(a, g, kind)
+                    for a, g, kind in zip(accs, grads[len(gs):], sparse)]
         return n - 1, new_gs, new_accs
-    invariants = [count.shape, [loop.merges[k].shape for k in float_vars], [t.shape for t, _ in outside]]
+    invariants = [count.shape, [loop.merges[k].shape for k in float_vars],
+                  [t.shape if kind is None else (TensorShape([None]), TensorShape([None]).concatenate(t.shape[1:]),
+                                                 a[2].shape) for (t, _), kind, a in zip(outside, sparse, acc_init)]]
     _, gs, accs = gradient_loop(lambda n, gs, accs: n > 0, body, [count, g_init, acc_init], invariants, loop,
                                 loop.name[:-len("while_context")].rstrip("/").split("/")[-1] + "_grad")
     return [(loop.enters[k].op._inputs[0], g) for k, g in zip(float_vars, gs)] + \
-        [(t, a) for (t, _), a in zip(outside, accs)]
+        [(t, a if kind is None else indexed_slices.IndexedSlices(a[1], a[0], a[2]))
+         for (t, _), a, kind in zip(outside, accs, sparse)]
+
+
+# An outside tensor whose every use in the loop gathers its rows gets IndexedSlices gradients there, and TF
+# accumulates them as such over the iterations (AddBackpropIndexedSlicesAccumulator: indices, values and dense
+# shape as loop variables, starting from one zero row at index 0), not as a dense sum of the whole tensor.
+def _sparse_uses(e, within):
+    """The dtype of the indices of e's IndexedSlices gradient in the loop, or None where it is dense."""
+    kinds = {sparse_gradient_indices(op, i) for op in e.consumers() if op in within
+             for i, t in enumerate(op.inputs) if t is e}
+    if not kinds or None in kinds:
+        return None
+    return kinds.pop() if len(kinds) == 1 else dtypes.int64
+
+
+def _rows_accumulator(t, index_dtype):
+    """(indices, values, dense shape) of TF's first accumulated IndexedSlices: a zero row at index 0."""
+    t_shape = shape(t)
+    return (constant([0], index_dtype), fill(concat([[1], t_shape[1:]], 0), constant(0, t.dtype.base_dtype)),
+            zeros_like(t_shape))
+
+
+def _rows_accumulated(acc, g, index_dtype):
+    """acc with the gradient g's rows appended (g dense, the prediction missed: all its rows)."""
+    if isinstance(g, Tensor):
+        g_shape = shape(g)
+        g = indexed_slices.IndexedSlices(g, apply_op("Range", [0, g_shape[0], 1], {}), g_shape)
+    indices = g.indices if g.indices.dtype.base_dtype is index_dtype else \
+        apply_op("Cast", [g.indices], {"DstT": index_dtype})
+    return (concat([acc[0], indices], 0), concat([acc[1], g.values], 0),
+            apply_op("Maximum", [g.dense_shape, acc[2]], {}))
 
 
 def hessians(ys, xs, name="hessians", colocate_gradients_with_ops=False, gate_gradients=False,

@@ -432,6 +432,14 @@ def _batch_indices(params_shape, indices, batch_dims):
     return indices
 
 
+def sparse_gradient_indices(op_, index):
+    """The dtype of the indices where `op_`'s gradient for its input `index` is IndexedSlices of that input's
+    rows (a gather along axis 0, see _gather_grad), else None: what a loop's gradient accumulates as TF does."""
+    if op_.type == "GatherV2" and index == 0 and constant_value(op_.inputs[2]) == 0:
+        return op_.inputs[1].dtype.base_dtype
+    return None
+
+
 op("GatherV2", "params:Tparams, indices:Tindices, axis:Taxis=int32", kernel=_gather_kernel,
    Tindices="int16 int32 int64", Taxis=INDEX, shape=_gather_shape, grad=_gather_grad)
 

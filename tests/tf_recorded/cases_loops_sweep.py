@@ -74,3 +74,22 @@ def case_while_maximum_iterations_list_vars_tuple_body(tf):
     # vars and a body returning a tuple no longer have the same structure: TypeError.
     return raises(lambda: tf.while_loop(lambda i, x: i < 100, lambda i, x: (i + 1, x * 1.5),
                                         [0, tf.constant(1.0)], maximum_iterations=4))
+
+
+def case_while_gather_grad_is_indexed_slices(tf):
+    # TF's _EnterGrad accumulates an IndexedSlices gradient of a loop-invariant tensor by concatenation
+    # (AddBackpropIndexedSlicesAccumulator, from a zero row at index 0); a dense use too makes it dense
+    w = tf.Variable(np.arange(12, dtype=np.float32).reshape(4, 3), name="w")
+    v = tf.Variable(np.ones([4, 3], np.float32), name="v")
+    _, acc = tf.while_loop(lambda i, a: i < 3,
+                           lambda i, a: (i + 1, a + tf.reduce_sum(tf.gather(w, [i, 1])) +
+                                         tf.reduce_sum(tf.gather(v, tf.cast([i], tf.int64)) * v[1])),
+                           [tf.constant(0), tf.constant(0.0)])
+    gw, gv = tf.gradients(acc, [w, v])
+    train = tf.train.AdamOptimizer(0.1).minimize(acc)
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        out = [_kind(tf, gw), _kind(tf, gv), gw.values.shape.as_list(), gw.indices.dtype.name,
+               s.run([gw.indices, gw.values, gw.dense_shape, gv])]
+        s.run(train)
+        return out + [s.run([w, v])]
