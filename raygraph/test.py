@@ -324,7 +324,11 @@ def compute_gradient_error(x, x_shape, y, y_shape, x_init_value=None, delta=1e-3
     grads = compute_gradient(x, x_shape, y, y_shape, x_init_value, delta, init_targets, extra_feed_dict)
     if isinstance(grads, tuple):
         grads = [grads]
-    return max((float(np.max(np.fabs(t - n))) if t.size else 0.0) for t, n in grads)
+    error = 0  # as TF's: a numpy scalar of the Jacobians' dtype (0 when they are all empty)
+    for t, n in grads:
+        if t.size or n.size:
+            error = np.maximum(error, np.fabs(t - n).max())
+    return error
 
 
 # ----- comparing graphs -------------------------------------------------------------------------------------

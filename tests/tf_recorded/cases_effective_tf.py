@@ -64,3 +64,13 @@ def case_py_func_wrong_dtype_message(tf):
         except Exception as e:  # noqa: BLE001
             out.append([type(e).__name__, str(e).split(" is ", 1)[1].split("\n")[0]])
     return out
+
+
+def case_compute_gradient_error_type(tf):
+    x = tf.constant([1.0, 2.0, 3.0])
+    y = x * x
+    with tf.Session():
+        e = tf.test.compute_gradient_error(x, [3], y, [3])
+        x64 = tf.constant([1.0, 2.0, 3.0], tf.float64)
+        e64 = tf.test.compute_gradient_error(x64, [3], x64 * x64 * 2.0, [3])
+    return [type(e).__name__, bool(e < 1e-2), type(e64).__name__]
