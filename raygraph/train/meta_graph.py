@@ -8,11 +8,11 @@ collections' items through the proto functions their modules registered (graph.r
 """
 import os
 import re
-import tempfile
 
 from google.protobuf import text_format
 from tensorboard.compat.proto import meta_graph_pb2, saver_pb2
 
+from .. import atomic_files
 from .. import logging as tf_logging
 from ..graph import Graph, GraphKeys, get_default_graph, proto_functions
 from ..graph_def import GraphDef
@@ -148,10 +148,8 @@ def write_graph(graph_or_graph_def, logdir, name, as_text=True):
     path = os.path.join(logdir, name)
     data = text_format.MessageToString(proto).encode() if as_text else \
         proto.SerializeToString(deterministic=True)
-    fd, tmp = tempfile.mkstemp(dir=logdir, prefix=f".{name}.tmp")
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-    os.replace(tmp, path)
+    # through atomic_files (open() honours the umask: TF's files are 0666 & ~umask, mkstemp's are 0600)
+    atomic_files.write_atomic(path, lambda f: f.write(data))
     return path
 
 

@@ -1,5 +1,6 @@
 """Recorded cases found comparing raygraph's public names with tf.compat.v1's: tf.manip, tf.io.gfile (TF2's
-file API names, as TF 1.13+ has them), tf.init_scope, and the v2-behaviour switches that select TF1's defaults."""
+file API names, as TF 1.13+ has them), tf.init_scope, and the v2-behaviour switches that select TF1's defaults;
+and from the Hvass-Labs tutorials, the modes of the files a Saver and write_graph make."""
 import os
 import sys
 import tempfile
@@ -72,3 +73,21 @@ def case_v1_behaviour_switches(tf):
     x = tf.placeholder(tf.float32, [None, 3])
     y = tf.identity(x)
     return [repr(x.shape[1]), tf.control_flow_v2_enabled(), x == y, x == x, hasattr(tf.test.mock, "patch")]
+
+
+def case_saver_meta_and_write_graph_file_modes(tf):
+    """Files are 0666 less the umask, as TF writes them (a .meta another user or a server can read)."""
+    import stat
+    d = tempfile.mkdtemp()
+    old = os.umask(0o022)
+    try:
+        tf.Variable(1.0, name="v")
+        saver = tf.train.Saver()
+        with tf.Session() as s:
+            s.run(tf.global_variables_initializer())
+            saver.save(s, os.path.join(d, "model"))
+        tf.train.write_graph(tf.get_default_graph(), d, "g.pbtxt")
+        tf.train.write_graph(tf.get_default_graph(), d, "g.pb", as_text=False)
+    finally:
+        os.umask(old)
+    return sorted((f, oct(stat.S_IMODE(os.stat(os.path.join(d, f)).st_mode))) for f in os.listdir(d))
