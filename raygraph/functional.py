@@ -63,6 +63,7 @@ def map_fn(fn, elems, dtype=None, parallel_iterations=None, back_prop=True, swap
         out_dtypes = flatten(dtype) if dtype is not None else [e.dtype for e in elems_flat]
         n = _length(elems_flat)
         elems_ta = _unstacked(elems_flat, n)
+        i = constant(0)   # (TF's order of creation, which later ops' seeds count on)
         accs = [TensorArray(dtypes.as_dtype(dt), size=n, dynamic_size=False, infer_shape=infer_shape)
                 for dt in out_dtypes]
 
@@ -72,8 +73,9 @@ def map_fn(fn, elems, dtype=None, parallel_iterations=None, back_prop=True, swap
             if len(flat) != len(tas):
                 raise ValueError(f"The two structures don't have the same nested structure: {dtype or elems} and "
                                  f"{values}")
-            return i + 1, [ta.write(i, v) for ta, v in zip(tas, flat)]
-        _, results = while_loop(lambda i, _: i < n, compute, (constant(0), accs),
+            tas = [ta.write(i, v) for ta, v in zip(tas, flat)]
+            return i + 1, tas
+        _, results = while_loop(lambda i, _: i < n, compute, (i, accs),
                                 parallel_iterations=parallel_iterations or 10, back_prop=back_prop,
                                 swap_memory=swap_memory, maximum_iterations=n)
         out = _stacked(results, _static_first(elems_flat))

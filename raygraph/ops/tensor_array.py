@@ -342,7 +342,7 @@ class TensorArray:
     def unstack(self, value, name=None):
         with name_scope(name, "TensorArrayUnstack", [self._handle, value]):
             value = convert_to_tensor(value, self._dtype, name="value")
-            n = strided_slice(shape(value), [0], [1], [1], shrink_axis_mask=1)
+            n = shape(value)[0]
             return self.scatter(range_(0, n), value, name=name)
 
     def scatter(self, indices, value, name=None):

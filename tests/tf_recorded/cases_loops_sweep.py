@@ -93,3 +93,22 @@ def case_while_gather_grad_is_indexed_slices(tf):
                s.run([gw.indices, gw.values, gw.dense_shape, gv])]
         s.run(train)
         return out + [s.run([w, v])]
+
+
+def case_map_fn_op_order_and_seeded_draws(tf):
+    # (from the Hvass-Labs CIFAR-10 tutorial) map_fn creates its ops in TF's order, so the random ops in and
+    # after it get TF's seeds; one iteration at a time, so that TF's own draws are in a fixed order
+    tf.set_random_seed(1234)
+    x = tf.placeholder(tf.float32, [None, 8, 8, 3], name="x")
+
+    def pre(image):
+        image = tf.random_crop(image, size=[6, 6, 3])
+        image = tf.image.random_flip_left_right(image)
+        image = tf.image.random_brightness(image, max_delta=0.2)
+        return tf.maximum(tf.minimum(image, 1.0), 0.0)
+    out = tf.map_fn(pre, x, parallel_iterations=1)
+    after = tf.random_uniform([2])
+    ops = [[o.name, o.type] for o in tf.get_default_graph().get_operations()]
+    xs = np.random.RandomState(0).rand(3, 8, 8, 3).astype(np.float32)
+    with tf.Session() as s:
+        return ops, s.run([out, after], {x: xs})
