@@ -1,7 +1,7 @@
 """raygraph: TensorFlow 1's graphs and sessions, run on Ray. `import raygraph as tf`."""
-from . import (app, audio, bitwise, client, compat, contrib, data, debugging, dtypes, errors, flags, gfile,  # noqa: F401
-               graph_util, image, initializers, io, layers, linalg, logging, losses, manip, math, metrics, nest, nn,
-               ops, python_io,
+from . import (app, audio, bitwise, client, compat, contrib, data, debugging, dtypes, errors,  # noqa: F401
+               feature_column, flags, gfile, graph_util, image, initializers, io, layers, linalg, logging, losses,
+               manip, math, metrics, nest, nn, ops, python_io,
                queue, random, saved_model, sets, sparse, strings, summary, test, train)
 from .convert import constant, convert_n_to_tensor, convert_to_tensor, register_tensor_conversion_function  # noqa: F401
 from .default_graph import (add_to_collection, add_to_collections, colocate_with, container,  # noqa: F401

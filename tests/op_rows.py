@@ -1996,6 +1996,10 @@ MATHX = [
     Row("Bincount", lambda tf, x, w: raw(tf, "Bincount", [x, 4, w]),
         lambda x, w: np.bincount(x[x < 4], w[x < 4], minlength=4).astype(w.dtype),
         [(np.array([3, 1, 5, 3], I32), arr((4,), d)) for d in (F32, I64)]),
+    Row("Bucketize", lambda tf, x: raw(tf, "Bucketize", [x], {"boundaries": [-1.0, 0.0, 2.5]}),
+        lambda x: np.searchsorted(np.array([-1.0, 0.0, 2.5], np.float32), x, side="right").astype(I32),
+        [(np.array([[-2.0, -1.0], [0.0, 2.5], [3.0, 1.0]], d),) for d in (F32, F64)]
+        + [(np.array([-1, 0, 2, 3], d),) for d in (I32, I64)]),
     Row("SobolSample", lambda tf: tf.math.sobol_sample(3, 5, skip=2), lambda: _sobol_ref(3, 5, 2), [()]),
     Row("ApproxTopK", lambda tf, x: list(tf.math.approx_max_k(x, 2)),
         lambda x: [np.sort(x, 1)[:, ::-1][:, :2], np.argsort(-x, 1, kind="stable")[:, :2].astype(I32)],

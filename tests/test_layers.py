@@ -78,7 +78,10 @@ LAYERS = [
      "train.optimizers", "train.checkpoint_management", "train.checkpoint_utils", "train.meta_graph", "train.saver",
      "train.server", "train.coordinator", "train.queue_runner", "train.input",
      "train.basic_session_run_hooks", "train.monitored_session", "train.session_manager", "train.supervisor", "train.sync_replicas_optimizer", "train.basic_loops", "train.server_def", "train.warm_starting", "train.unsupported", "train", "summary.summaries", "summary.writer", "summary", "saved_model.utils",
-     "saved_model.signature_def_utils", "saved_model.builder", "saved_model.loader", "saved_model.main_op", "saved_model"],
+     "saved_model.signature_def_utils", "saved_model.builder", "saved_model.loader", "saved_model.main_op", "saved_model",
+     # tf.feature_column: columns over lookup tables, embeddings and variables (warm-started from checkpoints)
+     "feature_column.base", "feature_column.categorical", "feature_column.dense", "feature_column.models",
+     "feature_column"],
     # TF 1.15's tf.contrib, over all of the above (slim's training loop and contrib.opt stand on tf.train)
     ["contrib.framework", "contrib.conv_layers", "contrib.optimizers", "contrib.layers", "contrib.rnn", "contrib.seq2seq", "contrib.crf",
      "contrib.legacy_seq2seq", "contrib.lookup", "contrib.data", "contrib.training", "contrib.tensorboard.plugins.projector",

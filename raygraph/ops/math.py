@@ -13,6 +13,7 @@ from ..shape import unknown_shape
 from ..tensor import Tensor
 from .array import sum_to
 from .registry import NO_GRADIENT_DEFINED, NOT_DIFFERENTIABLE, apply_op, cpu_kernel, op
+from .sparse_tensor import SparseTensor
 from . import wide_rows
 from .shape_fns import bool_broadcast_shape, broadcast_shape, same_shape
 
@@ -490,11 +491,13 @@ op("Cast", "x:SrcT", kernel=_cast_kernel, shape=lambda i, a: (a["DstT"], i[0].sh
 
 
 def cast(x, dtype, name=None):
-    """`x` as `dtype` (`x` itself if it is a Tensor of that dtype already)."""
+    """`x` as `dtype` (`x` itself if it is a Tensor of that dtype already); a SparseTensor's values cast."""
     base = dtypes.as_dtype(dtype).base_dtype
     if isinstance(x, Tensor) and x.dtype is base:
         return x
     with name_scope(name, "Cast", [x]) as scope:
+        if isinstance(x, SparseTensor):
+            return SparseTensor(x.indices, cast(x.values, base, name=scope), x.dense_shape)
         x = convert_to_tensor(x, name="x")
         if x.dtype is not base:
             x = apply_op("Cast", [x], {"DstT": base, "Truncate": False}, name=scope)

@@ -1,5 +1,6 @@
 """TF1's math functions composed of other ops (math_ops.py's Python): `polyval`, `accumulate_n`, `scalar_mul`,
-`reciprocal_no_nan`, `saturate_cast`, the `to_*` casts, and the raw `realdiv`/`floor_div`."""
+`reciprocal_no_nan`, `saturate_cast`, the `to_*` casts, the raw `realdiv`/`floor_div`, and `Bucketize` (the
+bucket index of each element: how many `boundaries` are <= it, as feature columns bucketize)."""
 import builtins
 
 import numpy as np
@@ -14,10 +15,24 @@ from .filling import zeros_like
 from .indexed_slices import IndexedSlices, convert_to_tensor_or_indexed_slices
 from .math import _binary_wrap, cast, div_no_nan
 from .reduction import add_n
-from .registry import apply_op
+from .registry import NOT_DIFFERENTIABLE, apply_op, op
 
 realdiv = _binary_wrap("RealDiv")
 floor_div = _binary_wrap("FloorDiv")
+
+
+def _bucketize_shape(inputs, attrs):
+    return dtypes.int32, inputs[0]._shape
+
+
+# TF compares each element with the float boundaries (std::upper_bound): a value equal to a boundary goes above it
+op("Bucketize", "input:T", T="int32 int64 float32 float64", shape=_bucketize_shape, grad=NOT_DIFFERENTIABLE,
+   kernel=lambda a, x: np.searchsorted(np.asarray(a["boundaries"], np.float32), x, side="right").astype(np.int32))
+
+
+def bucketize(input, boundaries, name=None):  # noqa: A002 - TF's name (math_ops._bucketize)
+    """The bucket of each element of `input`: 0 below boundaries[0], i where boundaries[i-1] <= x < boundaries[i]."""
+    return apply_op("Bucketize", [input], {"boundaries": [float(b) for b in boundaries]}, name=name)
 
 
 def polyval(coeffs, x, name=None):

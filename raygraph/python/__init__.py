@@ -39,6 +39,8 @@ MODULES = {
     "client.device_lib": ("client.device_lib",),
     "platform.gfile": ("gfile",), "platform.tf_logging": ("logging",), "platform.flags": ("flags",),
     "platform.app": ("app",), "platform.test": ("test",), "platform.googletest": ("test",),
+    **{f"feature_column.{m}": ("feature_column",) for m in (
+        "feature_column", "feature_column_v2", "feature_column_lib", "sequence_feature_column")},
     "lib.io.tf_record": ("python_io",), "util.compat": ("compat",), "saved_model.saved_model": ("saved_model",),
     **{f"saved_model.{m}": (f"saved_model.{m}",) for m in ("builder", "loader", "tag_constants",
                                                           "signature_constants", "signature_def_utils", "utils")},
