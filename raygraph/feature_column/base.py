@@ -174,16 +174,8 @@ def _expanded(t):
     return expand_dims(t, -1)
 
 
-def _shape(t):
-    """The int32 shape of a Tensor or SparseTensor (TF's array_ops.shape takes both; raygraph's only Tensors)."""
-    if isinstance(t, SparseTensor):
-        with name_scope(None, "Shape"):
-            return cast(t.dense_shape, dtypes.int32)
-    return shape_(t)
-
-
 def _batch_size(t):
-    return _shape(t)[0]
+    return shape_(t)[0]
 
 
 def _to_sparse_input(t, ignore_value=None):

@@ -17,7 +17,7 @@ from ..ops.sparse_cross import cross_hashed
 from ..ops.sparse_ops import sparse_reshape
 from ..ops.sparse_tensor import SparseTensor, convert_to_tensor_or_sparse_tensor
 from ..ops.strings import as_string, string_to_hash_bucket_fast
-from .base import (_CategoricalColumn, _check_key, _check_string_or_int, _FeatureColumn, _shape,
+from .base import (_CategoricalColumn, _check_key, _check_string_or_int, _FeatureColumn,
                    _to_sparse_input, IdWeightPair)
 
 
@@ -329,7 +329,7 @@ class SequenceCategoricalColumn(_CategoricalColumn, collections.namedtuple("Sequ
 
     def _get_sparse_tensors(self, inputs, weight_collections=None, trainable=None):
         pair = self.categorical_column._get_sparse_tensors(inputs)
-        dims = _shape(pair.id_tensor)
+        dims = shape_(pair.id_tensor)
         target = [dims[0], dims[1], reduce_prod(dims[2:])]
         weights = pair.weight_tensor
         return IdWeightPair(sparse_reshape(pair.id_tensor, target),

@@ -119,9 +119,21 @@ def shape(input, name=None, out_type=dtypes.int32):
     return shape_internal(input, name, out_type=dtypes.int32 if out_type is None else out_type)
 
 
+# SparseTensor and SparseTensorValue, which ops/sparse_tensor.py (above this module) registers: shape, size and
+# rank read a sparse tensor's dense_shape, as TF's do
+SPARSE_TYPES = []
+
+
+def _sparse(x):
+    return isinstance(x, tuple(SPARSE_TYPES))
+
+
 def shape_internal(input, name=None, optimize=True, out_type=None):
     """TF's shape_internal: with no out_type, a known shape becomes `shape_as_tensor` (int64 if needed)."""
     with name_scope(name, "Shape", [input]) as scope:
+        if _sparse(input):
+            return apply_op("Cast", [input.dense_shape], {"DstT": dtypes.as_dtype(out_type or dtypes.int32),
+                                                           "Truncate": False})
         x = convert_to_tensor(input)
         if optimize and x.shape.is_fully_defined():
             if out_type is None:
@@ -149,6 +161,9 @@ def size(input, name=None, out_type=dtypes.int32):
     """The number of elements of `input` (a Const when known statically)."""
     out_type = dtypes.as_dtype(out_type)
     with name_scope(name, "Size", [input]) as scope:
+        if _sparse(input):
+            dense_shape = apply_op("Cast", [input.dense_shape], {"DstT": out_type, "Truncate": False})
+            return apply_op("Prod", [dense_shape, 0], {"keep_dims": False}, name=scope)
         x = convert_to_tensor(input)
         d = dims(x)
         if d is not None and None not in d:
@@ -161,6 +176,8 @@ def size(input, name=None, out_type=dtypes.int32):
 def rank(input, name=None):
     """The rank of `input` (a Const when the static rank is known, as in TF1)."""
     with name_scope(name, "Rank", [input]) as scope:
+        if _sparse(input):
+            return apply_op("Size", [input.dense_shape], {"out_type": dtypes.int32}, name=scope)
         x = convert_to_tensor(input)
         if x.shape.ndims is not None:
             return constant(x.shape.ndims, dtypes.int32, name=scope)

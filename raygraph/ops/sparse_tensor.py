@@ -14,6 +14,7 @@ from ..convert import convert_to_tensor, register_tensor_conversion_function
 from ..default_graph import name_scope
 from ..shape import as_shape, dimension_value, unknown_shape
 from ..tensor import Tensor
+from . import array
 from .array import placeholder, placeholder_with_default
 from .registry import apply_op
 from .shape_fns import constant_value, constant_value_as_shape
@@ -190,3 +191,4 @@ def sparse_placeholder(dtype, shape=None, name=None):
                           dense_shape=dense_shape)
     result.set_shape(default)
     return result
+array.SPARSE_TYPES += [SparseTensor, SparseTensorValue]   # shape, size and rank read their dense_shape

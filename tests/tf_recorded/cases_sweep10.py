@@ -91,3 +91,14 @@ def case_saver_meta_and_write_graph_file_modes(tf):
     finally:
         os.umask(old)
     return sorted((f, oct(stat.S_IMODE(os.stat(os.path.join(d, f)).st_mode))) for f in os.listdir(d))
+
+
+def case_shape_size_rank_of_sparse_tensors(tf):
+    """tf.shape, tf.size and tf.rank of a SparseTensor (or its value) read its dense_shape, as TF's do."""
+    sp = tf.SparseTensor([[0, 1], [2, 3]], [1.0, 2.0], [3, 5])
+    ph = tf.sparse_placeholder(tf.float32)
+    v = tf.SparseTensorValue([[0, 0]], [1.0], [4, 2, 2])
+    outs = [tf.shape(sp), tf.shape(sp, out_type=tf.int64), tf.size(sp), tf.rank(sp), tf.shape(ph), tf.rank(ph),
+            tf.size(ph, name="sz"), tf.shape(v), tf.rank(v), tf.size(v)]
+    with tf.Session() as s:
+        return [sig(t) for t in outs], s.run(outs, {ph: tf.SparseTensorValue([[0, 0, 0]], [1.0], [2, 3, 4])})
