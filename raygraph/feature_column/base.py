@@ -7,7 +7,7 @@ import collections
 
 from .. import dtypes
 from ..default_graph import control_dependencies, name_scope
-from ..ops.array import expand_dims, rank, shape as shape_, size
+from ..ops.array import expand_dims, rank, shape as shape_
 from ..ops.checks import assert_positive
 from ..ops.control_flow import cond
 from ..ops.math import cast, equal, not_equal
@@ -151,20 +151,8 @@ class _LazyBuilder:
         if ndims is not None:
             return _expanded(t) if ndims == 1 else t
         # rank known only at run time: checked, and the expansion chosen, then
-        with control_dependencies([assert_positive(_rank(t), message=message)]):
-            if not isinstance(t, SparseTensor):
-                return cond(equal(1, _rank(t)), lambda: _expanded(t), lambda: t)
-            # raygraph's cond takes tensors only: a SparseTensor goes through it as its three parts
-            return SparseTensor(*cond(equal(1, _rank(t)), lambda: _parts(_expanded(t)), lambda: _parts(t)))
-
-
-def _rank(t):
-    """The rank of a Tensor or SparseTensor, as a tensor."""
-    return size(t.dense_shape) if isinstance(t, SparseTensor) else rank(t)
-
-
-def _parts(sp):
-    return sp.indices, sp.values, sp.dense_shape
+        with control_dependencies([assert_positive(rank(t), message=message)]):
+            return cond(equal(1, rank(t)), lambda: _expanded(t), lambda: t)
 
 
 def _expanded(t):

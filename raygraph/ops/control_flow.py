@@ -9,12 +9,13 @@ control input on the branch's pivot, so nothing in the branch runs unless the br
 import numpy as np
 from scheduler.resources import DEAD
 
-from .. import dtypes
+from .. import dtypes, nest
 from ..convert import convert_to_tensor
 from ..default_graph import name_scope
 from ..shape import unknown_shape
 from ..tensor import Tensor
 from .indexed_slices import IndexedSlices
+from .sparse_tensor import SparseTensor
 from .registry import apply_op, op
 
 
@@ -174,6 +175,7 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
             g.prevent_fetching(t.op)
         res_t = _build_branch(g, CondContext(pred_id, pivot_t, 1, outer), true_fn)
         res_f = _build_branch(g, CondContext(pred_id, pivot_f, 0, outer), false_fn)
+        nest.assert_same_structure(res_t, res_f, check_types=False)   # (a list against a tuple is fine, as in TF)
         flat_t, flat_f = _flatten(res_t), _flatten(res_f)
         if len(flat_t) != len(flat_f):
             raise ValueError(f"true_fn and false_fn must return the same number of results: {len(flat_t)} vs "
@@ -209,18 +211,27 @@ def _build_branch(g, ctx, fn):
         g._cond_context = saved
 
 
-def _flatten(x):
-    if isinstance(x, (list, tuple)):
-        return [y for item in x for y in _flatten(item)]
+def _components(x):
+    """A branch result's leaf as tensors: a SparseTensor or IndexedSlices as its parts (TF's expand_composites)."""
+    if isinstance(x, SparseTensor):
+        return [x.indices, x.values, x.dense_shape]
+    if isinstance(x, IndexedSlices):
+        return [x.values, x.indices] + ([x.dense_shape] if x.dense_shape is not None else [])
     return [x]
 
 
-def _pack_like(structure, flat):
-    it = iter(flat)
+def _flatten(x):
+    """A branch result (nested lists, tuples, namedtuples, dicts) as a flat list of tensors and ops."""
+    return [c for leaf in nest.flatten(x) for c in _components(leaf)]
 
-    def pack(s):
-        if isinstance(s, (list, tuple)):
-            return type(s)(pack(x) for x in s)
-        return next(it)
-    return pack(structure)
+
+def _pack_like(structure, flat):
+    """The tensors `flat` in the nesting of `structure`, SparseTensors and IndexedSlices rebuilt."""
+    parts = iter(flat)
+
+    def rebuild(leaf):
+        values = [next(parts) for _ in _components(leaf)]
+        return type(leaf)(*values) if isinstance(leaf, (SparseTensor, IndexedSlices)) else values[0]
+    leaves = [rebuild(leaf) for leaf in nest.flatten(structure)]
+    return nest.pack_sequence_as(structure, leaves) if nest.is_nested(structure) else leaves[0]
 

@@ -1,6 +1,7 @@
 """Recorded cases found running seq2seq tutorials and SeqGAN: gradients of gathers inside cond (IndexedSlices
 through TF's merge), the names of cond gradients, TensorArray reads of elements never written (zeros once
 the element shape is known) and while_loop's structure kinds."""
+import collections
 import os
 import sys
 
@@ -112,3 +113,26 @@ def case_map_fn_op_order_and_seeded_draws(tf):
     xs = np.random.RandomState(0).rand(3, 8, 8, 3).astype(np.float32)
     with tf.Session() as s:
         return ops, s.run([out, after], {x: xs})
+
+
+def case_cond_returns_namedtuples_dicts_and_sparse_tensors(tf):
+    # (met building feature columns) cond's branches may return any nest of tensors, namedtuples and dicts
+    # included, and SparseTensors, as TF's expand_composites flattening does; mismatched nests are TF's errors
+    p = tf.placeholder(tf.bool, [])
+    pair = collections.namedtuple("Pair", ["c", "h"])
+    st = tf.cond(p, lambda: pair(tf.constant([1.0]), tf.constant([2.0])),
+                 lambda: pair(tf.constant([3.0]), tf.constant([4.0])))
+    d = tf.cond(p, lambda: {"b": tf.constant(2.0), "a": tf.constant(1)},
+                lambda: {"b": tf.constant(4.0), "a": tf.constant(3)})
+    sp = tf.cond(p, lambda: tf.SparseTensor([[0, 1]], [1.0], [2, 3]),
+                 lambda: tf.SparseTensor([[1, 0], [1, 2]], [5.0, 6.0], [2, 3]))
+    errors = []
+    for t, f in ((lambda: [tf.constant(1)], lambda: (tf.constant(2),)),
+                 (lambda: [tf.constant(1), tf.constant(2)], lambda: [tf.constant(1)])):
+        try:
+            tf.cond(p, t, f)
+        except (TypeError, ValueError) as e:
+            errors.append([type(e).__name__, str(e).split(":")[0]])
+    with tf.Session() as s:
+        return [type(st).__name__, list(d), [sp.indices.name, sp.values.name, sp.dense_shape.name], errors,
+                s.run([st, d, sp], {p: False}), s.run([st, d, sp], {p: True})]
