@@ -229,20 +229,9 @@ def _glob(pattern):
 
 
 def Walk(top, in_order=True):  # noqa: N802
-    """(dirname, subdir names, file names) for top and each directory under it; top-down unless in_order=False."""
-    top = _path(top)
-    try:
-        listing = ListDirectory(top)
-    except errors.NotFoundError:
-        return
-    subdirs = [n for n in listing if IsDirectory(os.path.join(top, n))]
-    files = [n for n in listing if n not in subdirs]
-    if in_order:
-        yield top, subdirs, files
-    for d in subdirs:
-        yield from Walk(os.path.join(top, d), in_order)
-    if not in_order:
-        yield top, subdirs, files
+    """(dirname, subdir names, file names) for top and each directory under it; top-down unless in_order=False
+    (a directory that cannot be listed is skipped)."""
+    yield from walk(top, topdown=in_order)
 
 
 # ----- changing the file system ------------------------------------------------------------------------

@@ -322,3 +322,26 @@ def unknown_shape(rank=None):
 
 def scalar():
     return TensorShape._raw(())
+
+
+def merge_dims(a, b):
+    """TF's Merge of two raw dims tuples (the more known of each dim; None: unknown rank), with the errors of TF's
+    shape inference on conflict."""
+    if a is None:
+        return b
+    if b is None or a == b:
+        return a
+    if len(a) != len(b):
+        raise ValueError(f"Shapes must be equal rank, but are {len(a)} and {len(b)}")
+    out = []
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x is not None and y is not None and x != y:
+            raise ValueError(f"Dimension {i} in both shapes must be equal, but are {x} and {y}. Shapes are "
+                             f"{dims_text(a)} and {dims_text(b)}.")
+        out.append(y if x is None else x)
+    return tuple(out)
+
+
+def dims_text(dims):
+    """Raw dims as TF's shape inference writes them: [2,?,3], or ? for an unknown rank."""
+    return "?" if dims is None else "[" + ",".join("?" if d is None else str(d) for d in dims) + "]"

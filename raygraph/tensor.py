@@ -1,10 +1,6 @@
 """`Tensor`: the symbolic output `<op>:<i>` of an Operation, with its dtype, static shape and operators."""
 from .errors import OperatorNotAllowedInGraphError
-from .shape import TensorShape, as_shape
-
-
-def _text(dims):
-    return "[" + ",".join("?" if d is None else str(d) for d in dims) + "]"
+from .shape import TensorShape, as_shape, merge_dims
 
 
 def _operators():
@@ -44,17 +40,7 @@ class Tensor:
 
     def set_shape(self, shape):
         """Refines the static shape (ValueError, in the words of TF's C shape inference, if incompatible)."""
-        shape = as_shape(shape)
-        mine, other = self._shape.as_list() if self._shape.dims is not None else None, \
-            shape.as_list() if shape.dims is not None else None
-        if mine is not None and other is not None:
-            if len(mine) != len(other):
-                raise ValueError(f"Shapes must be equal rank, but are {len(mine)} and {len(other)}")
-            for i, (a, b) in enumerate(zip(mine, other)):
-                if a is not None and b is not None and a != b:
-                    raise ValueError(f"Dimension {i} in both shapes must be equal, but are {a} and {b}. Shapes "
-                                     f"are {_text(mine)} and {_text(other)}.")
-        self._shape = self._shape.merge_with(shape)
+        self._shape = TensorShape._raw(merge_dims(self._shape._dims, as_shape(shape)._dims))
 
     @property
     def ndim(self):

@@ -7,7 +7,7 @@ from ..default_graph import name_scope
 from ..errors import InvalidArgumentError
 from ..shape import TensorShape, unknown_shape
 from .registry import apply_op, op
-from .shape_fns import dims
+from .shape_fns import dims, merge_dims
 from .array import expand_dims, squeeze
 from .filling import zeros_like
 from .linalg import matmul
@@ -81,10 +81,6 @@ def matvec(a, b, transpose_a=False, adjoint_a=False, a_is_sparse=False, b_is_spa
 _T_DIAG = "bfloat16 float16 float32 float64 int32 int64 complex64 complex128"
 
 
-def _text(d):
-    return "[" + ",".join("?" if v is None else str(v) for v in d) + "]"
-
-
 def _tensor_diag_shape(inputs, a):
     d = dims(inputs[0])
     if d is not None and len(d) == 0:
@@ -139,15 +135,7 @@ def tensor_diag_part(input, name=None):  # noqa: A002
 
 
 def _cross_shape(inputs, a):
-    x, y = dims(inputs[0]), dims(inputs[1])
-    if x is not None and y is not None:
-        if len(x) != len(y):
-            raise ValueError(f"Shapes must be equal rank, but are {len(x)} and {len(y)}")
-        for i, (p, q) in enumerate(zip(x, y)):
-            if p is not None and q is not None and p != q:
-                raise ValueError(f"Dimension {i} in both shapes must be equal, but are {p} and {q}. Shapes are "
-                                 f"{_text(x)} and {_text(y)}.")
-    d = x if x is not None else y
+    d = merge_dims(dims(inputs[0]), dims(inputs[1]))
     if d is not None:
         if not d:
             raise ValueError("Shape must be at least rank 1 but is rank 0")

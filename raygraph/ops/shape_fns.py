@@ -5,7 +5,7 @@ shape function (`shape_error`).
 import numpy as np
 
 from .. import dtypes
-from ..shape import TensorShape, unknown_shape
+from ..shape import TensorShape, dims_text as _dims_text, merge_dims, unknown_shape  # noqa: F401 (merge_dims)
 
 
 # ----- TF's text for a node whose shape function failed ----------------------------------------------
@@ -128,10 +128,6 @@ def _summarize(v):
     return "".join("[" + _summarize(x) + "]" for x in v)
 
 
-def _dims_text(dims):
-    return "?" if dims is None else "[" + ",".join("?" if d is None else str(d) for d in dims) + "]"
-
-
 # ----- shape-function helpers ---------------------------------------------------------------------
 def dims(t):
     """The raw dims tuple of a tensor's static shape (None for unknown rank)."""
@@ -167,23 +163,6 @@ def broadcast_dims(a, b):
             out.append(x)
         else:
             raise ValueError(f"Dimensions must be equal, but are {x} and {y}")
-    return tuple(out)
-
-
-def merge_dims(a, b):
-    """TF's Merge of two raw dims tuples (the more known of each dim), with TF's errors on conflict."""
-    if a is None:
-        return b
-    if b is None or a == b:
-        return a
-    if len(a) != len(b):
-        raise ValueError(f"Shapes must be equal rank, but are {len(a)} and {len(b)}")
-    out = []
-    for i, (x, y) in enumerate(zip(a, b)):
-        if x is not None and y is not None and x != y:
-            raise ValueError(f"Dimension {i} in both shapes must be equal, but are {x} and {y}. Shapes are "
-                             f"{_dims_text(a)} and {_dims_text(b)}.")
-        out.append(y if x is None else x)
     return tuple(out)
 
 
