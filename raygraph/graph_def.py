@@ -188,8 +188,8 @@ def node_def(op):
     inputs = [t._as_node_def_input() for t in op._inputs] + ["^" + c._name for c in op._control_inputs]
     nd = node_def_pb2.NodeDef(name=op._name, op=op._type, input=inputs, device=op._device)
     for key, value in op._attrs.items():
-        if value is None:
-            continue
+        if value is None or (callable(value) and not hasattr(value, "as_attr_value")):
+            continue  # a Python callable kept for the kernel (py_func's `_func`) has no AttrValue
         if key == "value" and op._type == "Const":
             nd.attr[key].CopyFrom(attr_value_pb2.AttrValue(tensor=const_proto(op)))
         else:

@@ -12,7 +12,7 @@ class Tensor:
     """One output of an Operation; a handle for a value computed when a Session runs the graph."""
 
     __slots__ = ("_op", "_value_index", "_dtype", "_shape", "_name", "_consumers", "_unfeedable",
-                 "_explicit_index", "__weakref__")
+                 "_explicit_index", "__weakref__", "__dict__")  # __dict__: TF code sets attributes (`aliases`)
 
     # Make numpy defer to our reflected operators (np.float32(2) * t -> t.__rmul__).
     __array_priority__ = 100

@@ -65,9 +65,21 @@ XAVIER, ZEROS = xavier_initializer(), zeros_initializer()  # the layers' default
 
 
 # ----- what the layers share --------------------------------------------------------------------------------
+def append_tensor_alias(tensor, alias):
+    """Notes `alias` (less a trailing "/") in `tensor.aliases`, as TF's layers utils do."""
+    if alias[-1] == "/":
+        alias = alias[:-1]
+    if hasattr(tensor, "aliases"):
+        tensor.aliases.append(alias)
+    else:
+        tensor.aliases = [alias]
+    return tensor
+
+
 def collect_named_outputs(collections, alias, outputs):
-    """Adds `outputs` to the collections (TF also notes `alias` on the tensor)."""
+    """Adds `outputs` to the collections, noting `alias` on the tensor (`convert_collection_to_dict` reads it)."""
     if collections:
+        append_tensor_alias(outputs, alias)
         add_to_collections(collections, outputs)
     return outputs
 

@@ -8,8 +8,9 @@ import copy
 import re
 
 from .. import dtypes
-from ..convert import convert_to_tensor
+from ..convert import convert_to_tensor, to_numpy
 from ..default_graph import name_scope
+from ..errors import UnimplementedError
 from ..ops.array import identity, size
 from ..ops.control import Assert
 from ..ops.math import greater
@@ -141,9 +142,9 @@ class Dataset(Structured):
         """Elements from a Python generator; it runs in the device that iterates the dataset."""
         if output_shapes is None:
             output_shapes = nest.map_structure(lambda t: unknown_shape(), output_types)
-        types, shapes = nest.flatten(output_types), nest.flatten(output_shapes)
+        types, shapes = nest.flatten(output_types), _flatten_like(output_types, output_shapes)
         structure = nest.pack(output_types, [Spec(dtypes.as_dtype(t), as_shape(s)) for t, s in zip(types, shapes)])
-        call_args = tuple(args or ())
+        call_args = tuple(_generator_arg(a) for a in (args or ()))
         make = (lambda: generator(*call_args)) if call_args else generator
         attrs = {"_generator": function.PythonFunction(make, "generator"),
                  "_flatten": function.PythonFunction(_Flattener(output_types), "flatten")}
@@ -351,6 +352,21 @@ class _Flattener:
 
     def __call__(self, value):
         return _flatten_like(self.output_types, value)
+
+
+def _generator_arg(value):
+    """An argument of from_generator's generator as TF hands it over: made a tensor, then its numpy value (a
+    string a bytes object, an array of strings an object array of bytes, a Python int an np.int32)."""
+    if isinstance(value, Tensor):
+        folded = constant_value(value)
+        if folded is None:
+            raise UnimplementedError(None, None, f"from_generator: an argument must be a Python value or a constant "
+                                                 f"tensor (raygraph hands it over when the dataset is built): {value}")
+        value = folded
+    arr, dtype = to_numpy(value)
+    if arr.ndim == 0:
+        return arr.item() if dtype is dtypes.string else arr[()]
+    return arr
 
 
 def _flatten_like(structure, value):

@@ -90,7 +90,9 @@ class _GeneratorIter(_Iter):
         out = []
         for v, dt in zip(flat, self.dtypes):
             arr = np.asarray(v, dtype=object if dt is np.object_ else None)
-            if dt is not np.object_ and arr.dtype != dt:
+            if dt is np.object_:  # TF's tf.string values are bytes: a yielded str is encoded (UTF-8)
+                arr = _as_bytes(arr)
+            elif arr.dtype != dt:
                 if not np.can_cast(arr.dtype, dt, "same_kind"):
                     raise InvalidArgumentError(None, None, f"TypeError: `generator` yielded an element that could "
                                                            f"not be converted to the expected type. The expected type "
@@ -136,3 +138,11 @@ class FileRecords(Recipe):
 def _text(value):
     value = value.item() if isinstance(value, np.ndarray) else value
     return value.decode() if isinstance(value, bytes) else str(value or "")
+
+
+def _as_bytes(strings):
+    """An object array of the same shape with each str encoded as UTF-8."""
+    out = np.empty(strings.shape, object)
+    for i, v in enumerate(strings.flat):
+        out.flat[i] = v.encode() if isinstance(v, str) else v
+    return out
