@@ -83,7 +83,7 @@ LAYERS = [
      "feature_column.base", "feature_column.categorical", "feature_column.dense", "feature_column.models",
      "feature_column"],
     # TF 1.15's tf.contrib, over all of the above (slim's training loop and contrib.opt stand on tf.train)
-    ["contrib.framework", "contrib.conv_layers", "contrib.optimizers", "contrib.layers", "contrib.rnn", "contrib.seq2seq", "contrib.crf",
+    ["contrib.framework", "contrib.conv_layers", "contrib.optimizers", "contrib.layers", "contrib.layers_utils", "contrib.rnn", "contrib.seq2seq", "contrib.crf",
      "contrib.legacy_seq2seq", "contrib.lookup", "contrib.data", "contrib.training", "contrib.tensorboard.plugins.projector",
      "contrib.tensorboard.plugins", "contrib.tensorboard", "contrib.learn.preprocessing", "contrib.learn",
      "contrib.slim.losses", "contrib.slim.metrics", "contrib.slim.learning", "contrib.slim.model_analyzer", "contrib.slim",

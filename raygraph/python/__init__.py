@@ -56,6 +56,7 @@ RENAMED = {"framework.tensor_util": {"MakeNdarray": "make_ndarray", "constant_va
 # TF 1.15's contrib.layers re-exports its python/layers modules whole, so each is tf.contrib.layers' namespace
 CONTRIB = {f"contrib.layers.python.layers{m}": ("contrib.layers",) for m in (
     "", ".layers", ".initializers", ".regularizers", ".optimizers", ".normalization", ".summaries")}
+CONTRIB["contrib.layers.python.layers.utils"] = ("contrib.layers_utils",)
 _ALL = {**{f"python.{path}": namespaces for path, namespaces in MODULES.items()}, **CONTRIB}
 PACKAGES = {path.rsplit(".", i)[0] for path in _ALL for i in range(1, path.count(".") + 1)}
 

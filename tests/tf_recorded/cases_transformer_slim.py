@@ -45,3 +45,22 @@ def case_outputs_collections_aliases(tf):
     t = tf.constant(1.0)
     t.note = "user attribute"
     return [[(c.name, list(c.aliases)) for c in tf.get_collection("ep")], t.note]
+
+
+def case_slim_utils_end_points(tf):
+    """slim's end_points: the outputs collection made a dict by the aliases layers note (slim.utils)."""
+    if hasattr(tf, "contrib"):
+        utils = tf.contrib.slim.utils
+    else:
+        import importlib
+        utils = importlib.import_module("tf_slim.layers.utils")
+    layers = contrib_layers(tf)
+    x = tf.placeholder(tf.float32, [2, 8, 8, 3])
+    net = layers.conv2d(x, 4, 3, scope="c1", outputs_collections="ep")
+    net = layers.max_pool2d(net, 2, scope="pool/", outputs_collections="ep")
+    tf.add_to_collection("ep", tf.identity(net, name="plain"))
+    end_points = utils.convert_collection_to_dict("ep")
+    out = [[(k, v.name) for k, v in end_points.items()], utils.last_dimension(net.shape),
+           utils.get_tensor_aliases(x), len(tf.get_collection("ep"))]
+    utils.convert_collection_to_dict("ep", clear_collection=True)
+    return out + [len(tf.get_collection("ep"))]

@@ -7,6 +7,7 @@ the subpackages `losses`, `learning` and `metrics`.
 
 Its layer names are those of tf_slim's that `tf.contrib.layers` has (a name it lacks is absent here too)."""
 from .. import layers as layers
+from .. import layers_utils as utils  # noqa: F401 - slim.utils
 from ..framework import (  # noqa: F401
                          add_arg_scope,
                          add_model_variable,
