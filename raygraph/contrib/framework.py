@@ -11,8 +11,10 @@ explicit keyword arguments win over the scope's defaults. A function's key is `s
 import contextlib
 import functools
 import re
+import types
 
 from .. import dtypes, train
+from .. import nest as _nest
 from ..default_graph import add_to_collection, get_collection
 from ..default_graph import device as device_scope
 from ..graph import GraphKeys
@@ -330,3 +332,13 @@ def assign_from_checkpoint_fn(model_path, var_list, ignore_missing_vars=False, r
     saver = train.Saver(var_list, reshape=reshape_variables, write_version=train.SaverDef.V1)
     return lambda session: saver.restore(session, model_path)
 
+
+# TF 1.15's contrib.framework re-exports the checkpoint readers of tf.train, and `nest` (tf.nest, with the older
+# spelling `is_sequence` of `is_nested`)
+list_variables = train.list_variables
+load_checkpoint = train.load_checkpoint
+load_variable = train.load_variable
+init_from_checkpoint = train.init_from_checkpoint
+nest = types.ModuleType(__name__ + ".nest", "TF's nested-structure utilities, as `tf.contrib.framework.nest`.")
+nest.__dict__.update({k: v for k, v in vars(_nest).items() if callable(v) and not k.startswith("_")})
+nest.is_sequence = _nest.is_nested

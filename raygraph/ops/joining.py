@@ -9,6 +9,7 @@ from ..shape import Dimension, TensorShape, unknown_shape
 from ..tensor import Tensor
 from .array import identity, rank, reshape, shape, transpose
 from .filling import zeros_like
+from .indexed_slices import IndexedSlices
 from .registry import REGISTRY, apply_op, op
 from .shape_fns import constant_value, constant_value_as_shape, dims, merge_all_dims, merge_dims, with_rank
 
@@ -90,8 +91,50 @@ def _concat_kernel(a, *xs):
     return np.concatenate(values, axis=axis)
 
 
+def _concat_grad_indexed_slices(values, axis, g):
+    """TF's gradients of a concat whose output gradient is IndexedSlices: IndexedSlices for each input, along axis
+    0 the rows of `g` that fall in that input (indices shifted), along another axis all rows, values sliced."""
+    a = constant_value(axis)
+    if a is None:
+        raise ValueError("Can only compute IndexedSlices gradient with statically-known concat_dim")
+    if a < 0:
+        r = dims(values[0])
+        if r is None:
+            raise ValueError("Can only compute IndexedSlices gradient with negative concat_dim when first value "
+                             "rank is statically-known.")
+        a %= len(r)
+    sizes = [shape(v) for v in values]
+    out = []
+    if a > 0:
+        r = apply_op("Size", [sizes[0]], {"out_type": dtypes.int32})
+        mask = apply_op("OneHot", [a, r, 1, 0], {"axis": -1})
+        begin = apply_op("Fill", [apply_op("ExpandDims", [r, 0], {}), 0], {})
+        for size in sizes:
+            tail = apply_op("Slice", [size, [1], [-1]], {})
+            new_values = apply_op("Slice", [g.values, begin, concat([[-1], tail], 0)], {})
+            out.append(IndexedSlices(new_values, g.indices, size))
+            begin = apply_op("AddV2", [begin, apply_op("Mul", [size, mask], {})], {})
+        return out
+    start = convert_to_tensor(0, dtype=g.indices.dtype)
+    for size in sizes:
+        size_axis = apply_op("GatherV2", [size, 0, 0], {"batch_dims": 0})
+        if size_axis.dtype.base_dtype != g.indices.dtype.base_dtype:
+            size_axis = apply_op("Cast", [size_axis], {"DstT": g.indices.dtype.base_dtype})
+        end = apply_op("AddV2", [start, size_axis], {})
+        inside = apply_op("LogicalAnd", [apply_op("GreaterEqual", [g.indices, start], {}),
+                                         apply_op("Less", [g.indices, end], {})], {})
+        selected = apply_op("Squeeze", [apply_op("Where", [inside], {})], {"squeeze_dims": [1]})
+        new_indices = apply_op("Sub", [apply_op("GatherV2", [g.indices, selected, 0], {"batch_dims": 0}), start], {})
+        new_values = apply_op("GatherV2", [g.values, selected, 0], {"batch_dims": 0})
+        out.append(IndexedSlices(new_values, new_indices, size))
+        start = end
+    return out
+
+
 def _concat_grad(op, g):
     values, axis = op.inputs[:-1], op.inputs[-1]
+    if isinstance(g, IndexedSlices):
+        return _concat_grad_indexed_slices(values, axis, g) + [None]
     r, a = dims(values[0]), constant_value(axis)
     if r is not None and a is not None:
         axis = int(a) % len(r)

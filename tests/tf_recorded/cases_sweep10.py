@@ -102,3 +102,34 @@ def case_shape_size_rank_of_sparse_tensors(tf):
             tf.size(ph, name="sz"), tf.shape(v), tf.rank(v), tf.size(v)]
     with tf.Session() as s:
         return [sig(t) for t in outs], s.run(outs, {ph: tf.SparseTensorValue([[0, 0, 0]], [1.0], [2, 3, 4])})
+
+
+def case_concat_gradient_of_indexed_slices(tf):
+    """(from tensorflow/nmt: a pretrained embedding concatenated with a variable) TF's ConcatV2 gradient keeps
+    IndexedSlices: rows split by input along axis 0, values sliced along axis 1; so global_norm counts rows apart."""
+    v = tf.constant(np.arange(6, dtype=np.float32).reshape(3, 2))
+    w = tf.constant(np.ones([4, 2], np.float32))
+    c0 = tf.concat([v, w], 0)
+    g0 = tf.gradients(tf.reduce_sum(tf.square(tf.gather(c0, [0, 0, 1, 5]))), [v, w])
+    u = tf.constant(np.ones([3, 3], np.float32))
+    c1 = tf.concat([v, u], 1)
+    g1 = tf.gradients(tf.reduce_sum(tf.square(tf.gather(c1, tf.constant([2, 0, 2], tf.int64)))), [v, u])
+    vals = [t for g in g0 + g1 for t in (g.values, g.indices, g.dense_shape)]
+    with tf.Session() as s:
+        return [type(g).__name__ for g in g0 + g1], s.run(vals + [tf.global_norm(g0), tf.global_norm(g1)])
+
+
+def case_contrib_framework_checkpoint_readers_and_mode_keys(tf):
+    if hasattr(tf, "contrib"):
+        fw, mode_keys = tf.contrib.framework, tf.contrib.learn.ModeKeys
+    else:  # TF 1.15's contrib.framework re-exported tf.train's readers; ModeKeys were these strings
+        fw, mode_keys = tf.train, type("ModeKeys", (), {"TRAIN": "train", "EVAL": "eval", "INFER": "infer"})
+    v = tf.Variable([1.0, 2.0], name="v")
+    tf.Variable(3, name="n")
+    d = tempfile.mkdtemp()
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        path = tf.train.Saver().save(s, os.path.join(d, "m"))
+    return [fw.list_variables(path), fw.load_variable(path, "v").tolist(),
+            sorted(fw.load_checkpoint(path).get_variable_to_shape_map().items()), v.op.name,
+            [mode_keys.TRAIN, mode_keys.EVAL, mode_keys.INFER]]
