@@ -11,6 +11,7 @@ from ..ops.array import expand_dims, rank, shape as shape_
 from ..ops.checks import assert_positive
 from ..ops.control_flow import cond
 from ..ops.math import cast, equal, not_equal
+from ..ops.parsing import VarLenFeature
 from ..ops.slicing import gather_nd, where
 from ..ops.sparse_ops import sparse_reshape
 from ..ops.sparse_tensor import SparseTensor, convert_to_tensor_or_sparse_tensor
@@ -54,6 +55,18 @@ class _CategoricalColumn(_FeatureColumn):
 
     def _get_sparse_tensors(self, inputs, weight_collections=None, trainable=None):
         return IdWeightPair(inputs.get(self), None)
+
+
+class _OneFeature:
+    """A column over the one raw feature `key`: named after it, parsed as a VarLenFeature of its dtype."""
+
+    @property
+    def name(self):
+        return self.key
+
+    @property
+    def parse_example_spec(self):
+        return {self.key: VarLenFeature(self.dtype)}
 
 
 # ----- checks ---------------------------------------------------------------------------------------------

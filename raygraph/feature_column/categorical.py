@@ -17,7 +17,7 @@ from ..ops.sparse_cross import cross_hashed
 from ..ops.sparse_ops import sparse_reshape
 from ..ops.sparse_tensor import SparseTensor, convert_to_tensor_or_sparse_tensor
 from ..ops.strings import as_string, string_to_hash_bucket_fast
-from .base import (_CategoricalColumn, _check_key, _check_string_or_int, _FeatureColumn,
+from .base import (_CategoricalColumn, _OneFeature, _check_key, _check_string_or_int, _FeatureColumn,
                    _to_sparse_input, IdWeightPair)
 
 
@@ -28,17 +28,9 @@ def _check_input_dtype(column, t):
     _check_string_or_int(t.dtype, prefix=f"column_name: {column.key} input_tensor")
 
 
-class HashedCategoricalColumn(_CategoricalColumn, collections.namedtuple(
+class HashedCategoricalColumn(_OneFeature, _CategoricalColumn, collections.namedtuple(
         "HashedCategoricalColumn", ("key", "hash_bucket_size", "dtype"))):
     """Each value (ints written in decimal) hashed into `hash_bucket_size` buckets."""
-
-    @property
-    def name(self):
-        return self.key
-
-    @property
-    def parse_example_spec(self):
-        return {self.key: VarLenFeature(self.dtype)}
 
     @property
     def num_buckets(self):
@@ -53,16 +45,8 @@ class HashedCategoricalColumn(_CategoricalColumn, collections.namedtuple(
         return SparseTensor(t.indices, ids, t.dense_shape)
 
 
-class _VocabularyColumn(_CategoricalColumn):
+class _VocabularyColumn(_OneFeature, _CategoricalColumn):
     """Shared by the vocabulary columns: ids from a lookup table named `<key>_lookup`."""
-
-    @property
-    def name(self):
-        return self.key
-
-    @property
-    def parse_example_spec(self):
-        return {self.key: VarLenFeature(self.dtype)}
 
     def _transform_feature(self, inputs):
         t = _to_sparse_input(inputs.get(self.key))
@@ -103,21 +87,17 @@ class VocabularyFileCategoricalColumn(_VocabularyColumn, collections.namedtuple(
                                      key_dtype=key_dtype, name=f"{self.key}_lookup")
 
 
-class IdentityCategoricalColumn(_CategoricalColumn, collections.namedtuple(
+class IdentityCategoricalColumn(_OneFeature, _CategoricalColumn, collections.namedtuple(
         "IdentityCategoricalColumn", ("key", "number_buckets", "default_value"))):
     """Integer values used as ids; out-of-range ones replaced by `default_value` when it is given."""
 
     @property
-    def name(self):
-        return self.key
+    def parse_example_spec(self):
+        return {self.key: VarLenFeature(dtypes.int64)}
 
     @property
     def num_buckets(self):
         return self.number_buckets
-
-    @property
-    def parse_example_spec(self):
-        return {self.key: VarLenFeature(dtypes.int64)}
 
     def _transform_feature(self, inputs):
         t = _to_sparse_input(inputs.get(self.key))

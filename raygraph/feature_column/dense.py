@@ -13,7 +13,7 @@ from ..ops.filling import one_hot, range as range_
 from ..ops.joining import stack, tile
 from ..ops.math import cast
 from ..ops.math_functions import bucketize
-from ..ops.parsing import FixedLenFeature, VarLenFeature
+from ..ops.parsing import FixedLenFeature
 from ..ops.reduction import reduce_sum
 from ..ops.slicing import scatter_nd
 from ..ops.sparse_ops import sparse_merge, sparse_tensor_to_dense
@@ -22,7 +22,7 @@ from ..ops.sparse_tensor import SparseTensor
 from ..shape import TensorShape
 from ..train.checkpoint_utils import init_from_checkpoint
 from ..variable_scope import get_variable
-from .base import (_CategoricalColumn, _check_default_value, _check_key, _check_shape, _DenseColumn,
+from .base import (_CategoricalColumn, _OneFeature, _check_default_value, _check_key, _check_shape, _DenseColumn,
                    IdWeightPair)
 from .categorical import SequenceCategoricalColumn, WeightedCategoricalColumn
 
@@ -318,18 +318,10 @@ def shared_embedding_columns(categorical_columns, dimension, combiner="mean", in
                                    use_safe_embedding_lookup) for c in categorical_columns]
 
 
-class SequenceNumericColumn(collections.namedtuple("SequenceNumericColumn",
+class SequenceNumericColumn(_OneFeature, collections.namedtuple("SequenceNumericColumn",
                                                    ("key", "shape", "default_value", "dtype", "normalizer_fn"))):
     """A real-valued feature over sequences. Like TF's, a v2-only column: TF1's `input_layer`, `linear_model` and
     `make_parse_example_spec` reject it."""
-
-    @property
-    def name(self):
-        return self.key
-
-    @property
-    def parse_example_spec(self):
-        return {self.key: VarLenFeature(self.dtype)}
 
     @property
     def variable_shape(self):
