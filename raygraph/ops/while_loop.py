@@ -15,6 +15,7 @@ from ..errors import OutOfRangeError
 from ..nest import assert_same_structure
 from ..default_graph import name_scope
 from ..shape import TensorShape, as_shape
+from .sparse_tensor import SparseTensor
 from .tensor_array import TensorArray
 from .registry import NO_GRADIENT_DEFINED, NOT_DIFFERENTIABLE, apply_op, op
 
@@ -239,11 +240,12 @@ def gradient_loop(cond, body, loop_vars, shape_invariants, forward, name):
 def _build(g, ctx, cond, body, loop_vars, shape_invariants, return_same_structure):
     flat_orig = _flatten(loop_vars)
     flat = [convert_to_tensor(v) for v in _flows(flat_orig)]
-    invariants = [t.shape for t in flat] if shape_invariants is None else \
+    given = None if shape_invariants is None else \
         [as_shape(s) for s in _flatten_invariants(shape_invariants, loop_vars)]
-    if len(invariants) != len(flat):
+    if given is not None and len(given) != len(flat_orig):
         raise ValueError("The two structures don't have the same number of elements: loop_vars and "
                          "shape_invariants")
+    invariants = _carried_invariants(flat_orig, flat, given)
     outer = ctx.outer
     real = [outer._route(t) if outer is not None else t for t in flat]
     enters = []
@@ -302,16 +304,52 @@ def _build(g, ctx, cond, body, loop_vars, shape_invariants, return_same_structur
     packed_exits = _pack(result, _arrays(_flatten(result), exits))
     if return_same_structure:
         return packed_exits
-    return packed_exits[0] if len(exits) == 1 else packed_exits
+    return packed_exits[0] if len(exits) == 1 else packed_exits   # (a lone SparseTensor's 3 exits: a list, as TF)
 
 
 def _flows(flat):
-    """A TensorArray travels through a loop as its flow."""
-    return [v.flow if isinstance(v, TensorArray) else v for v in flat]
+    """The tensors a loop carries for its variables: a TensorArray's flow, a SparseTensor's three parts."""
+    out = []
+    for v in flat:
+        if isinstance(v, SparseTensor):
+            out += [v.indices, v.values, v.dense_shape]
+        else:
+            out.append(v.flow if isinstance(v, TensorArray) else v)
+    return out
 
 
 def _arrays(originals, tensors):
-    return [o._with_flow(t) if isinstance(o, TensorArray) else t for o, t in zip(originals, tensors)]
+    """The loop variables `originals` made again of the tensors the loop carries for them (see _flows)."""
+    carried = iter(tensors)
+    out = []
+    for o in originals:
+        if isinstance(o, SparseTensor):
+            out.append(SparseTensor(next(carried), next(carried), next(carried)))
+        else:
+            out.append(o._with_flow(next(carried)) if isinstance(o, TensorArray) else next(carried))
+    return out
+
+
+def _carried_invariants(flat_orig, flat, given):
+    """Per carried tensor, its shape invariant: the given one (per loop variable) or its own shape. A SparseTensor's
+    is, as in TF, that of its dense_shape, [r]: its parts get [None, r], [None] and [r] (its values vary in number)."""
+    given = iter(given if given is not None else [None] * len(flat_orig))
+    carried = iter(flat)
+    out = []
+    for o in flat_orig:
+        inv = next(given)
+        if isinstance(o, SparseTensor):
+            if inv is not None and inv.ndims is not None and inv.ndims != 1:
+                raise ValueError(f"Expected a shape with 1 dimension. Obtained: {inv} which has {inv.ndims} "
+                                 f"dimensions.")
+            rank = o.shape.ndims if inv is None else inv[0].value if inv.ndims else None
+            out += [TensorShape([None, rank]), TensorShape([None]), TensorShape([rank])]
+            for _ in range(3):
+                next(carried)
+        else:
+            t = next(carried)
+            out.append(inv if inv is not None else t.shape)
+    return out
 
 
 def _flatten_invariants(invariants, loop_vars):

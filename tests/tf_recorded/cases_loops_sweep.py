@@ -136,3 +136,31 @@ def case_cond_returns_namedtuples_dicts_and_sparse_tensors(tf):
     with tf.Session() as s:
         return [type(st).__name__, list(d), [sp.indices.name, sp.values.name, sp.dense_shape.name], errors,
                 s.run([st, d, sp], {p: False}), s.run([st, d, sp], {p: True})]
+
+
+def case_while_loop_sparse_tensor_variables(tf):
+    # a SparseTensor loop variable travels as its three parts, its indices and values free to grow ([None, r],
+    # [None]) as in TF; alone it comes back in a list (TF counts its three exits); gradients reach its values
+    w = tf.Variable(2.0, name="w")
+    sp = tf.SparseTensor(tf.constant([[0, 0]], tf.int64), tf.constant([1.0]) * w, tf.constant([3, 3], tf.int64))
+
+    def grow(i, s):
+        row = tf.cast(tf.reshape(tf.stack([i + 1, i + 1]), [1, 2]), tf.int64)
+        return i + 1, tf.SparseTensor(tf.concat([s.indices, row], 0), tf.concat([s.values, s.values[-1:] * w], 0),
+                                      s.dense_shape)
+    _, grown = tf.while_loop(lambda i, s: i < 2, grow, [0, sp])
+    alone = tf.while_loop(lambda s: tf.size(s.values) < 3,
+                          lambda s: tf.SparseTensor(tf.concat([s.indices, s.indices[:1]], 0),
+                                                    tf.concat([s.values, [5.0]], 0), s.dense_shape),
+                          [sp], shape_invariants=[tf.TensorShape([2])])[0]
+    try:
+        tf.while_loop(lambda s: tf.size(s.values) < 3, lambda s: s, [sp], shape_invariants=[tf.TensorShape([3, 3])])
+        error = None
+    except ValueError as e:
+        error = str(e)
+    g = tf.gradients(tf.reduce_sum(grown.values), w)[0]
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        return [error, type(grown).__name__, type(alone).__name__, grown.indices.shape.as_list(),
+                grown.values.shape.as_list(), grown.dense_shape.shape.as_list(), alone.values.shape.as_list(),
+                s.run([grown, alone, g])]
