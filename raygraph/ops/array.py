@@ -121,11 +121,11 @@ def shape(input, name=None, out_type=dtypes.int32):
 
 # SparseTensor and SparseTensorValue, which ops/sparse_tensor.py (above this module) registers: shape, size and
 # rank read a sparse tensor's dense_shape, as TF's do
-SPARSE_TYPES = []
+SPARSE_TYPES = ()
 
 
 def _sparse(x):
-    return isinstance(x, tuple(SPARSE_TYPES))
+    return isinstance(x, SPARSE_TYPES)
 
 
 def shape_internal(input, name=None, optimize=True, out_type=None):

@@ -191,4 +191,4 @@ def sparse_placeholder(dtype, shape=None, name=None):
                           dense_shape=dense_shape)
     result.set_shape(default)
     return result
-array.SPARSE_TYPES += [SparseTensor, SparseTensorValue]   # shape, size and rank read their dense_shape
+array.SPARSE_TYPES = (SparseTensor, SparseTensorValue)   # shape, size and rank read their dense_shape
