@@ -144,6 +144,47 @@ def _quiet(fn):
     return run
 
 
+def log1p_kernel(x):
+    """log1p as TF's CPU kernels compute it (Eigen's packet formula): x * log(u) / (u - 1) with u = 1 + x, x
+    itself where u rounds to 1 or is infinite. One log and four cheap passes: numpy's own log1p has no SIMD
+    loop (15 ns per float32 here, this 4), and the formula matches TF's values more often."""
+    if x.dtype.type not in _REAL_FLOATS:
+        return np.log1p(x)
+    one = x.dtype.type(1)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        u = np.add(x, one)
+        log_u = np.log(u)
+        out = np.asarray(np.subtract(u, one))
+        np.divide(log_u, out, out=out)
+        np.multiply(out, x, out=out)
+        keep = (u == one) | (u == log_u)
+    if keep.any():
+        np.copyto(out, x, where=keep)
+    return out
+
+
+def expm1_kernel(x):
+    """expm1 as TF's CPU kernels compute it (Eigen's packet formula, Kahan's): (u - 1) * x / log(u) with
+    u = exp(x); x where u rounds to 1, -1 where u - 1 does, u where it is infinite (numpy's expm1 has no SIMD
+    loop: 15 ns per float32 here, this ~5)."""
+    if x.dtype.type not in _REAL_FLOATS:
+        return np.expm1(x)
+    one = x.dtype.type(1)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        u = np.exp(x)
+        log_u = np.log(u)
+        u_minus_one = np.asarray(np.subtract(u, one))
+        out = np.multiply(u_minus_one, np.divide(x, log_u))
+        fix = (u == one) | (u_minus_one == -one) | (u == log_u)
+    if fix.any():
+        out = np.asarray(out)
+        np.copyto(out, np.where(u == one, x, np.where(u_minus_one == -one, -one, u)), where=fix)
+    return out
+
+
+_REAL_FLOATS = (np.float32, np.float64)
+
+
 def _sigmoid(x):
     with np.errstate(over="ignore"):
         return (1 / (1 + np.exp(-x))).astype(x.dtype, copy=False)
@@ -254,9 +295,9 @@ _unary("Sqrt", _quiet(np.sqrt), FLOAT_COMPLEX, lambda op, g: [apply_op("SqrtGrad
 _unary("Rsqrt", _quiet(lambda x: (1 / np.sqrt(x)).astype(x.dtype, copy=False)), FLOAT_COMPLEX,
        lambda op, g: [apply_op("RsqrtGrad", [_conj(op.outputs[0]), g], {})])
 _unary("Exp", _quiet(np.exp), FLOAT_COMPLEX, lambda op, g: [g * _conj(op.outputs[0])])
-_unary("Expm1", _quiet(np.expm1), FLOAT_COMPLEX, lambda op, g: [g * exp(_conj(op.inputs[0]))])
+_unary("Expm1", _quiet(expm1_kernel), FLOAT_COMPLEX, lambda op, g: [g * exp(_conj(op.inputs[0]))])
 _unary("Log", _quiet(np.log), FLOAT_COMPLEX, lambda op, g: [g * reciprocal(_conj(op.inputs[0]))])
-_unary("Log1p", _quiet(np.log1p), FLOAT_COMPLEX, lambda op, g: [g * reciprocal(1.0 + _conj(op.inputs[0]))])
+_unary("Log1p", _quiet(log1p_kernel), FLOAT_COMPLEX, lambda op, g: [g * reciprocal(1.0 + _conj(op.inputs[0]))])
 _unary("Tanh", np.tanh, FLOAT_COMPLEX, lambda op, g: [apply_op("TanhGrad", [_conj(op.outputs[0]), g], {})])
 _unary("Sigmoid", _sigmoid, FLOAT_COMPLEX, lambda op, g: [apply_op("SigmoidGrad", [_conj(op.outputs[0]), g], {})])
 _unary("Reciprocal", _quiet(lambda x: np.reciprocal(x) if x.dtype.kind not in "fc" else

@@ -10,7 +10,7 @@ from ..errors import InvalidArgumentError
 from ..tensor import Tensor
 from ..shape import TensorShape, as_shape
 from .array import broadcast_to, expand_dims, rank, reshape, shape, squeeze, stop_gradient, transpose
-from .math import add, cast, equal, exp, log1p, maximum, multiply, rsqrt, squared_difference, subtract
+from .math import add, cast, equal, exp, log1p, log1p_kernel, maximum, multiply, rsqrt, squared_difference, subtract
 from .reduction import reduce_all, reduce_mean, reduce_sum
 from .registry import NO_GRADIENT_DEFINED, apply_op, op
 from .shape_fns import broadcast_dims, dims, merge_dims, same_shape, with_rank
@@ -52,7 +52,7 @@ def _softplus(x):
     t = x.dtype.type(np.log(np.finfo(x.dtype).eps)) + x.dtype.type(2)
     with np.errstate(over="ignore", invalid="ignore"):
         e = np.exp(x)
-        out = np.log1p(e)
+        out = log1p_kernel(e)
     for where_, value in ((x > -t, x), (x < t, e)):
         if where_.any():
             out = choose(where_, value, out)

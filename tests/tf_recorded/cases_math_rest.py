@@ -158,3 +158,18 @@ def case_aliases(tf):
             tf.math.top_k(x, 2).values, tf.nn.top_k(x).indices, tf.math.divide_no_nan(x, tf.constant([0.0, 1.0, 2.0])),
             tf.math.confusion_matrix([0, 1, 2], [0, 2, 2])]
     return [describe(tf), [sig(t) for t in outs], run(tf, outs)]
+
+
+def case_log1p_expm1_edges(tf):
+    """Log1p, Expm1 and Softplus at the edges of their formulas (TF's kernels compute log1p as
+    x * log(1 + x) / ((1 + x) - 1) and expm1 as Kahan's (u - 1) * x / log(u)): zeros keep their sign, tiny
+    inputs keep full precision (compared as out / x), -1, infinities and NaN, in float32 and float64."""
+    outs = []
+    for dtype in (np.float32, np.float64):
+        edges = tf.constant(np.array([0.0, -0.0, -1.0, -0.5, 1.0, 1e30, -1e30, 88.0, 89.0, -104.0, np.inf, -np.inf,
+                                      np.nan], dtype))
+        tiny = tf.constant(np.array([1e-30, -1e-30, 1e-12, -1e-9, 3e-8, -6e-8, 1e-4, -1e-4], dtype))
+        outs += [tf.math.log1p(edges), tf.math.expm1(edges), tf.nn.softplus(edges),
+                 tf.math.log1p(tiny) / tiny, tf.math.expm1(tiny) / tiny,
+                 tf.math.sign(tf.math.log1p(edges[:2])), 1.0 / tf.math.expm1(edges[:2])]
+    return run(tf, outs)
