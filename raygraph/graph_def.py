@@ -206,6 +206,9 @@ def graph_to_graph_def(graph, from_version=None, add_shapes=False):
             continue
         nd = gd.node.add()
         nd.CopyFrom(node_def(op))
+        for i, t in enumerate(op._inputs):  # TF's GraphDef names output 0 "op", even where the NodeDef says "op:0"
+            if t._value_index == 0 and t._explicit_index:
+                nd.input[i] = t._op._name
         if len(op._control_inputs) > 1:   # TF's GraphDef lists control inputs by name (an op's own NodeDef does not)
             inputs = list(nd.input)
             split = len(inputs) - len(op._control_inputs)

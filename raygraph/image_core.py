@@ -5,7 +5,7 @@ import numpy as np
 from . import dtypes
 from .convert import convert_to_tensor
 from .default_graph import name_scope
-from .ops.checks import assert_greater_equal, assert_positive
+from .ops.checks import assert_equal, assert_greater_equal, assert_positive
 from .ops.array import expand_dims, identity, rank, reshape, reverse, shape, squeeze, transpose as _transpose
 from .ops.control import Assert, with_dependencies
 from .ops.control_flow import cond
@@ -302,9 +302,13 @@ def grayscale_to_rgb(images, name=None):
             raise ValueError(f"A grayscale image (shape {s}) must be at least two-dimensional.")
         if s.is_fully_defined() and s.as_list()[-1] != 1:
             raise ValueError("Last dimension of a grayscale image should be size 1.")
-        if not s.is_fully_defined():
-            raise NotImplementedError("grayscale_to_rgb needs a fully known static shape")
-        images = with_dependencies([], images)
+        checks = []
+        if not s.is_fully_defined():  # TF's _CheckGrayscaleImage(require_static=False): checked at run time
+            checks = [assert_equal(shape(images)[-1], 1,
+                                   message="Last dimension of a grayscale image should be size 1."),
+                      assert_greater_equal(rank(images), 3,
+                                           message="A grayscale image must be at least two-dimensional.")]
+        images = with_dependencies(checks, images)
         images = convert_to_tensor(images, name="images")
         rank_1 = expand_dims(rank(images) - 1, 0)
         multiples = concat([ones(rank_1, dtype=dtypes.int32), expand_dims(3, 0)], 0)

@@ -477,7 +477,7 @@ def _pad_kernel(a, x, p, c=0):
 def _pad_grad(op, g):
     from .slicing import slice as slice_
     x, pads = op.inputs[:2]
-    begin = reshape(slice_(pads, [0, 0], apply_op("Pack", [[rank(x), 1]], {"axis": 0, "N": 2})), [-1])
+    begin = reshape(slice_(pads, [0, 0], stack([rank(x), 1])), [-1])  # TF's stack: `stack`, `stack/1`
     return [slice_(g, begin, shape(x)), None] + [None] * (len(op.inputs) - 2)
 
 
