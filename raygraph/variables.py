@@ -18,6 +18,8 @@ from .ops.registry import apply_op
 from .ops.control import Assert, group, no_op
 from .ops.reduction import reduce_all
 from .ops.joining import stack
+from .ops.math import logical_not
+from .ops.sequences import boolean_mask
 from .ops.control_flow import cond
 from .ops.indexed_slices import IndexedSlices
 
@@ -314,12 +316,12 @@ def assert_variables_initialized(var_list=None):
 def report_uninitialized_variables(var_list=None, name="report_uninitialized_variables"):
     """A 1-D string tensor naming the variables of `var_list` that are not initialized."""
     var_list = global_variables() + local_variables() if var_list is None else var_list
-    with name_scope(name) as scope:
+    with name_scope(name):
         if not var_list:
-            return constant([], dtype=dtypes.string, name=scope)
-        flags = stack([is_variable_initialized(v) for v in var_list])
-        names = constant([v.op.name for v in var_list])
-        return _apply("ReportUninitialized", [flags, names], name=scope)
+            return constant([], dtype=dtypes.string)  # TF's `<scope>/Const`
+        # TF's composition (a GraphDef TensorFlow imports): the names where the flags are not set
+        mask = logical_not(stack([is_variable_initialized(v) for v in var_list]))
+        return boolean_mask(constant([v.op.name for v in var_list]), mask)
 
 
 for _key in (GraphKeys.GLOBAL_VARIABLES, GraphKeys.TRAINABLE_VARIABLES, GraphKeys.MOVING_AVERAGE_VARIABLES,

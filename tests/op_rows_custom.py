@@ -143,7 +143,7 @@ def _state(tf):
         assert list(s.run(add)) == [2.0, 3.0] and list(s.run(sub)) == [1.5, 2.5]
         assert list(s.run(reset)) == [0.0, 4.0] and list(s.run(f)) == [0.0, 8.0]
     return dict.fromkeys(["VariableV2", "Assign", "AssignAdd", "AssignSub", "IsVariableInitialized",
-                          "ReportUninitialized", "PyFunc"], check)
+                          "PyFunc"], check)
 
 
 def _scatter_add(tf):

@@ -266,9 +266,8 @@ def boolean_mask(tensor, mask, name="boolean_mask", axis=None):
         if axis_value is not None:
             axis = int(axis_value)
             static[axis:axis + n].assert_is_compatible_with(mask.shape)
-        full = shape(tensor)
-        leading = reduce_prod(full[axis:axis + n], [0])
-        tensor = reshape(tensor, concat([full[:axis], [leading], full[axis + n:]], 0))
+        leading = reduce_prod(shape(tensor)[axis:axis + n], [0])  # three Shape ops (Shape, Shape_1, Shape_2), as TF
+        tensor = reshape(tensor, concat([shape(tensor)[:axis], [leading], shape(tensor)[axis + n:]], 0))
         if axis_value is not None and static.ndims is not None:
             tensor.set_shape(static[:axis].concatenate([static[axis:axis + n].num_elements()])
                              .concatenate(static[axis + n:]))

@@ -16,7 +16,7 @@ from scheduler.resources import VariableRef
 from ..errors import FailedPreconditionError, InvalidArgumentError, OutOfRangeError
 from ..shape import TensorShape
 from .registry import NOT_DIFFERENTIABLE, NUMBERS, apply_op, op
-from ..dtypes import bool_, string
+from ..dtypes import bool_
 
 
 class Ref(VariableRef):
@@ -125,18 +125,6 @@ op("IsVariableInitialized", "ref:&dtype", kernel=lambda a, res, ref: np.bool_(re
 
 def _bool():
     return bool_
-
-
-def _report_kernel(a, flags, names):
-    return np.asarray([n for f, n in zip(flags, names) if not f], dtype=object)
-
-
-op("ReportUninitialized", "flags:bool, names:string", kernel=_report_kernel, grad=NOT_DIFFERENTIABLE,
-   shape=lambda i, a: (_string(), TensorShape._raw((None,))))
-
-
-def _string():
-    return string
 
 
 def _apply(op_type, inputs, attrs, name):

@@ -10,7 +10,8 @@ import time
 from .. import errors, logging
 from ..default_graph import name_scope
 from ..graph import GraphKeys, get_default_graph
-from ..ops.control import group
+from ..lookup_tables import tables_initializer
+from ..ops.control import group, no_op
 from ..ops.registry import apply_op
 from ..session import RunMetadata, Session
 from ..variables import global_variables_initializer, local_variables_initializer, report_uninitialized_variables
@@ -63,7 +64,7 @@ class Scaffold:
             self._ready_op = Scaffold.get_or_default("ready_op", GraphKeys.READY_OP, report_uninitialized_variables)
         if self._local_init_op is None:
             self._local_init_op = Scaffold.get_or_default("local_init_op", GraphKeys.LOCAL_INIT_OP,
-                                                          lambda: group(local_variables_initializer()))
+                                                          Scaffold.default_local_init_op)
         if self._summary_op is None:
             self._summary_op = Scaffold.get_or_default("summary_op", GraphKeys.SUMMARY_OP, _merge_all)
         if self._saver is None:
@@ -90,7 +91,8 @@ class Scaffold:
 
     @staticmethod
     def default_local_init_op():
-        return group(local_variables_initializer())
+        # TF's: local variables, tables, and the local resources (none in raygraph: TF's NoOp `init`)
+        return group(local_variables_initializer(), tables_initializer(), no_op(name="init"))
 
 
 def _merge_all():

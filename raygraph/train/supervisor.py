@@ -16,6 +16,7 @@ from tensorboard.compat.proto.summary_pb2 import Summary
 
 from .. import logging
 from ..graph import GraphKeys, get_default_graph
+from ..lookup_tables import tables_initializer
 from ..ops.control import group
 from ..variables import global_variables, global_variables_initializer, local_variables_initializer, \
     report_uninitialized_variables
@@ -46,7 +47,7 @@ class Supervisor:
             self._init_op = self._default(init_op, GraphKeys.INIT_OP, global_variables_initializer)
             self._init_feed_dict, self._init_fn = init_feed_dict, init_fn
             self._local_init_op = self._default(local_init_op, GraphKeys.LOCAL_INIT_OP,
-                                                lambda: group(local_variables_initializer()))
+                                                lambda: group(local_variables_initializer(), tables_initializer()))
             self._saver = self._default(saver, GraphKeys.SAVERS, lambda: Saver() if global_variables() else None)
             self._summary_op = self._default(summary_op, GraphKeys.SUMMARY_OP, _merge_all)
             self._global_step = self._default_global_step(global_step)
