@@ -84,9 +84,10 @@ LAYERS = [
      "feature_column"],
     # TF 1.15's tf.contrib, over all of the above (slim's training loop and contrib.opt stand on tf.train)
     ["contrib.framework", "contrib.conv_layers", "contrib.optimizers", "contrib.layers", "contrib.layers_utils", "contrib.rnn", "contrib.seq2seq", "contrib.crf",
-     "contrib.legacy_seq2seq", "contrib.lookup", "contrib.data", "contrib.training", "contrib.tensorboard.plugins.projector",
+     "contrib.legacy_seq2seq", "contrib.lookup", "contrib.staging", "contrib.data", "contrib.training", "contrib.tensorboard.plugins.projector",
      "contrib.tensorboard.plugins", "contrib.tensorboard", "contrib.learn.preprocessing", "contrib.learn",
-     "contrib.slim.losses", "contrib.slim.metrics", "contrib.slim.learning", "contrib.slim.model_analyzer", "contrib.slim",
+     "contrib.slim.initializers", "contrib.slim.regularizers", "contrib.slim.losses", "contrib.slim.metrics",
+     "contrib.slim.learning", "contrib.slim.model_analyzer", "contrib.slim",
      "contrib.opt.external_optimizer", "contrib.opt.weight_decay_optimizers", "contrib.opt.adam_variants",
      "contrib.opt.wrappers", "contrib.opt", "contrib.deprecated", "contrib"],
     # TF1's tools for tests and frozen graphs

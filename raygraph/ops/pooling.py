@@ -18,7 +18,7 @@ from ..shape import TensorShape
 from .array import expand_dims, shape, squeeze, stop_gradient
 from .conv import convert_padding, get_sequence
 from .filling import zeros_like
-from .registry import NO_GRADIENT_DEFINED, apply_op, op
+from .registry import NO_GRADIENT_DEFINED, apply_op, make_int, op
 from .shape_fns import BareShapeError, constant_value_as_shape, with_rank
 
 _raw = TensorShape._raw
@@ -414,6 +414,7 @@ def _check_attrs(op_type, a):
     for key, value in _DEFAULTS.get(op_type, {}).items():  # a node holds every attr, defaults included
         a.setdefault(key, value() if callable(value) else value)
     for key in ("ksize", "strides"):
+        a[key] = [make_int(v, key) for v in a[key]]  # as TF's op_def_library: Dimensions, numpy ints
         if len(a[key]) < rank:
             raise BareShapeError(f"Attr '{key}' of '{op_type}' Op passed list of length {len(a[key])} less than "
                                  f"minimum {rank}.")

@@ -262,3 +262,22 @@ def case_streaming_metrics(tf):
             s.run(list(updates.values()), feed)
         out["values"] = {k: s.run(v) for k, v in values.items()}
     return out
+
+
+def case_facenet_slim_initializers_and_shape_pool(tf):
+    """facenet's inception_resnet_v1: slim.initializers.xavier_initializer(), slim.regularizers, and
+    slim.avg_pool2d(net, net.get_shape()[1:3]) (a TensorShape's Dimensions as the pooling window)."""
+    slim = _slim(tf)
+    tf.set_random_seed(1)
+    x = tf.constant(np.arange(2 * 3 * 3 * 2, dtype=np.float32).reshape(2, 3, 3, 2))
+    with slim.arg_scope([slim.conv2d], weights_initializer=slim.initializers.xavier_initializer(),
+                        weights_regularizer=slim.regularizers.l2_regularizer(0.1)):
+        net = slim.conv2d(x, 4, 1, scope="c")
+    pool = slim.avg_pool2d(x, x.get_shape()[1:3], padding="VALID", scope="AvgPool")
+    window = tf.nn.max_pool(x, [1, x.get_shape()[1], np.int64(2), 1], [1, 1, 1, 1], "VALID")
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        return {"pool": sig(pool), "pool_v": s.run(pool), "ksize": pool.op.get_attr("ksize"), "net": sig(net),
+                "window": s.run(window), "window_ksize": window.op.get_attr("ksize"),
+                "reg": _names(tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)),
+                "names": sorted(n for n in dir(slim.initializers) if n.endswith("initializer"))}

@@ -37,3 +37,18 @@ def case_weighted_moments(tf):
     b = tf.nn.weighted_moments(x, [1], tf.constant(W[:, :1]), keepdims=True, name="wm")
     c = tf.nn.weighted_moments(tf.constant(X.astype(np.float16)), [2], 1.0)
     return [describe(tf), [sig(t) for t in a + b + c], run(tf, list(a + b + c))]
+
+
+def case_fused_batch_norm_training_moments_precision(tf):
+    """Training-mode FusedBatchNorm's batch moments over a large map far from zero (mean 100, std 0.05 over
+    32x32x32 per channel): TF's float32 sums lose precision (y's mean per channel up to 0.009, not 0) the way
+    numpy's float32 sums taken row after row do; float64 accumulators (tried when facenet's training drifted)
+    are more exact than TF, and differ from it."""
+    rs = np.random.RandomState(0)
+    x = tf.constant((rs.randn(32, 32, 32, 4) * 0.05 + 100.0).astype(np.float32))
+    y, m, v = tf.nn.fused_batch_norm(x, tf.ones([4]), tf.zeros([4]), epsilon=1e-5, is_training=True)
+    dx, dscale, doffset = tf.gradients(y * tf.constant(rs.randn(32, 32, 32, 4).astype(np.float32)), [x, *y.op.inputs[1:3]])
+    with tf.Session() as s:
+        yv, mv, vv, dxv, ds, do = s.run([y, m, v, dx, dscale, doffset])
+        return {"mean": mv - 100.0, "var": vv * 400.0, "y_mean": yv.mean((0, 1, 2)), "y": yv[0, :2, :2],
+                "dscale": ds, "doffset": do, "dx": dxv[0, :2, :2] / 20.0}

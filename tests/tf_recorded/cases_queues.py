@@ -154,3 +154,26 @@ def case_queue_runner_exception_types(tf):
             errors.append(str(e).split(" but saw")[0])
     return [[t.__name__ for t in r.queue_closed_exception_types] for r in (qr, mine)], \
         [list(r.to_proto().queue_closed_exception_types) for r in (qr, mine)], errors
+
+
+def _staging(tf):
+    if hasattr(tf, "contrib"):
+        return tf.contrib.staging.StagingArea
+    from tensorflow.python.ops.data_flow_ops import StagingArea
+    return StagingArea
+
+
+def case_staging_area_her_pattern(tf):
+    """openai/baselines her/ddpg.py: put a tuple of fed batches, get() them back in order inside the train graph."""
+    StagingArea = _staging(tf)
+    st = StagingArea(dtypes=[tf.float32, tf.float32], shapes=[(None, 3), (None, 2)])
+    o, u = tf.placeholder(tf.float32, (None, 3)), tf.placeholder(tf.float32, (None, 2))
+    stage = st.put([o, u])
+    got = st.get()
+    loss = tf.reduce_sum(got[0]) + tf.reduce_sum(got[1] * 2)
+    out = [[str(t.get_shape()) for t in got], len(got)]
+    with tf.Session() as s:
+        for i in range(2):
+            s.run(stage, {o: np.ones((2, 3)) * (i + 1), u: np.ones((2, 2))})
+        out += [int(s.run(st.size())), float(s.run(loss)), float(s.run(loss)), int(s.run(st.size()))]
+    return out

@@ -1,5 +1,5 @@
 """`tf.contrib.slim` (today's tf_slim): the contrib layers, arg scopes and variable functions under one name, and
-the subpackages `losses`, `learning` and `metrics`.
+the subpackages `losses`, `learning`, `metrics`, `initializers` and `regularizers`.
 
     slim = tf.contrib.slim
     with slim.arg_scope([slim.conv2d, slim.fully_connected], weights_regularizer=slim.l2_regularizer(1e-4)):
@@ -40,7 +40,7 @@ from ..framework import (  # noqa: F401
                          model_variable,
                          variable,
 )
-from . import learning, losses, metrics, model_analyzer  # noqa: F401
+from . import initializers, learning, losses, metrics, model_analyzer, regularizers  # noqa: F401
 
 # tf_slim's layer names (tf_slim.layers' public functions and classes)
 _LAYER_NAMES = (
