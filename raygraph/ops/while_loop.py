@@ -162,13 +162,13 @@ class WhileContext:
             g, forward = t.graph, self.forward
             saved = g._cond_context
             try:
-                with g.control_dependencies(None):
+                with g.control_dependencies(None):  # (a gradient's control dependencies stay out of the forward loop)
                     handle = apply_op("StackV2", [-1], {"elem_type": t.dtype.base_dtype, "stack_name": ""},
                                       name="f_acc")
-                g._cond_context = forward
-                push = apply_op("StackPushV2", [handle, t], {"swap_memory": False})
-                _add_control(push.op, forward.body_vars[0].op)  # one push per iteration that runs the body
-                _add_control(forward.nexts[0].op, push.op)
+                    g._cond_context = forward
+                    push = apply_op("StackPushV2", [handle, t], {"swap_memory": False})
+                    _add_control(push.op, forward.body_vars[0].op)  # one push per iteration that runs the body
+                    _add_control(forward.nexts[0].op, push.op)
                 g._cond_context = self
                 popped = apply_op("StackPopV2", [handle], {"elem_type": t.dtype.base_dtype})
                 popped.set_shape(t.shape)
