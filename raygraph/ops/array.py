@@ -443,6 +443,49 @@ def sum_to(grad, x, keep_dims=False):
     return reshape(apply_op("Sum", [grad, rx], {"keep_dims": keep_dims}), shape(x))
 
 
+def reduce_gradient_args(x, y, gx, gy):
+    """TF's _ReduceGradientArgs: a broadcasting binary op's gradients for x and y (None: not wanted), each summed
+    back to its input's shape, over the axes the static shapes show were broadcast (TF 2's
+    SmartBroadcastGradientArgs: BroadcastGradientArgs only where a broadcast is decided at run time), as a Sum
+    keeping the axes and a Reshape to Shape(x) (a Const when known; both shapes are made, as in TF)."""
+    if gx is None and gy is None:
+        return gx, gy
+    xs, ys = dims(x), dims(y)
+    sx, sy = shape(x), shape(y)
+    axes = _broadcast_axes(xs, ys)
+    if axes is None:
+        rx, ry = apply_op("BroadcastGradientArgs", [sx, sy], {})
+        reduce_x = reduce_y = True
+    else:
+        (rx, ry), (nx, ny) = axes, (len(xs), len(ys))
+        reduce_x, reduce_y = bool(rx) or nx < ny, bool(ry) or ny < nx
+    return _summed(gx, sx, rx, reduce_x), _summed(gy, sy, ry, reduce_y)
+
+
+def _broadcast_axes(xs, ys):
+    """TF's _InferGradientReductionAxes: the axes of x and of y that were broadcast, or None when the static
+    shapes leave that to run time."""
+    if xs is None or ys is None:
+        return None
+    n = max(len(xs), len(ys))
+    px, py = [1] * (n - len(xs)) + list(xs), [1] * (n - len(ys)) + list(ys)
+    rx, ry = [], []
+    for axis, (a, b) in enumerate(zip(px, py)):
+        if a == 1 and b != 1:
+            rx.append(axis)
+        elif b == 1 and a != 1:
+            ry.append(axis)
+        elif a is None or b is None:
+            return None
+    return rx, ry
+
+
+def _summed(g, s, axes, needed):
+    if g is None or not needed:
+        return g
+    return reshape(apply_op("Sum", [g, axes], {"keep_dims": True}), s)
+
+
 def _broadcast_to_grad(op, g):
     """TF's _BroadcastToGrad: summed over BroadcastGradientArgs' axes, then reshaped to the input's shape."""
     x, target = op.inputs

@@ -8,7 +8,7 @@ import numpy as np
 from .. import dtypes
 from ..convert import constant, convert_to_tensor
 from ..default_graph import name_scope
-from .array import sum_to
+from .array import reduce_gradient_args
 from .filling import ones_like, zeros_like
 from .math import cast, div_no_nan, less, reciprocal
 from .registry import apply_op, op
@@ -21,7 +21,7 @@ _COMPLEX_OF = {dtypes.float32: dtypes.complex64, dtypes.float64: dtypes.complex1
 
 def _complex_grad(op, g):
     x, y = op.inputs
-    return [sum_to(real(g), x), sum_to(imag(g), y)]
+    return list(reduce_gradient_args(x, y, real(g), imag(g)))
 
 
 def _angle_grad(op, g):

@@ -11,11 +11,11 @@ from ..errors import InternalError, InvalidArgumentError, UnimplementedError
 from ..default_graph import control_dependencies, name_scope
 from ..shape import unknown_shape
 from ..tensor import Tensor
-from .array import sum_to
+from .array import reduce_gradient_args
 from .registry import NO_GRADIENT_DEFINED, NOT_DIFFERENTIABLE, apply_op, cpu_kernel, op
 from .sparse_tensor import SparseTensor
 from . import wide_rows
-from .shape_fns import bool_broadcast_shape, broadcast_shape, same_shape
+from .shape_fns import bool_broadcast_shape, broadcast_shape, dims, same_shape
 
 INDEX = (dtypes.int32, dtypes.int64)
 
@@ -52,13 +52,24 @@ op("BroadcastGradientArgs", "s0:T=int32, s1:T", kernel=_bga_kernel, T=INDEX, gra
    shape=lambda i, a: [(i[0].dtype.base_dtype, unknown_shape(1))] * 2)
 
 
-def _binary_grad(gx, gy):
-    """A broadcasting binary op's gradient from the unreduced gradients for x and y."""
+def _binary_grad(gx, gy, shortcut=()):
+    """A broadcasting binary op's gradient from the unreduced gradients for x and y (TF's _ReduceGradientArgs);
+    `shortcut`: the dtypes for which TF's gradient returns them at once when x, y and the gradient have one
+    fully known shape ("all": any dtype)."""
     def grad(op, g):
         x, y = op.inputs
-        return [None if gx is None else sum_to(gx(op, g, x, y), x),
-                None if gy is None else sum_to(gy(op, g, x, y), y)]
+        ux = None if gx is None else gx(op, g, x, y)
+        uy = None if gy is None else gy(op, g, x, y)
+        if shortcut and (shortcut == "all" or g.dtype.base_dtype.name in shortcut) and _one_full_shape(x, y, g):
+            return [ux, uy]
+        return list(reduce_gradient_args(x, y, ux, uy))
     return grad
+
+
+def _one_full_shape(x, y, g):
+    """TF's _ShapesFullySpecifiedAndEqual."""
+    s = dims(x)
+    return isinstance(g, Tensor) and s is not None and None not in s and s == dims(y) == dims(g)
 
 
 def _conj(t):
@@ -200,18 +211,20 @@ def _binary_op(type, kernel, allowed, grad, out=broadcast_shape):
     op(type, "x:T, y:T", kernel=kernel, shape=out, grad=grad, T=allowed, elementwise=True)
 
 
-_add_grad = _binary_grad(lambda op, g, x, y: g, lambda op, g, x, y: g)
+_add_grad = _binary_grad(lambda op, g, x, y: g, lambda op, g, x, y: g, "all")
 _wide_add, _wide_sub, _wide_mul = (wide_rows.binary_kernel(f) for f in (np.add, np.subtract, np.multiply))
 _binary_op("AddV2", _wide_add, "bfloat16 float16 float32 float64 uint8 uint16 uint32 uint64 int8 int16 int32 int64 "
         "complex64 complex128", _add_grad)
 _binary_op("Add", _wide_add, "bfloat16 float16 float32 float64 uint8 int8 int16 int32 int64 complex64 complex128 string",
         _add_grad)
 _binary_op("Sub", _wide_sub, "bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 int64 complex64 "
-        "complex128 uint32 uint64", _binary_grad(lambda op, g, x, y: g, lambda op, g, x, y: -g))
+        "complex128 uint32 uint64", _binary_grad(lambda op, g, x, y: g, lambda op, g, x, y: -g, "all"))
 _binary_op("Mul", _wide_mul, ARITH, _binary_grad(lambda op, g, x, y: apply_op("Mul", [g, _conj(y)], {}),
-                                                lambda op, g, x, y: apply_op("Mul", [_conj(x), g], {})))
-_binary("RealDiv", _realdiv, ARITH, _binary_grad(lambda op, g, x, y: g / _conj(y),
-                                                 lambda op, g, x, y: g * ((-_conj(x) / _conj(y)) / _conj(y))),
+                                                lambda op, g, x, y: apply_op("Mul", [_conj(x), g], {}),
+                                                ("float32", "int32")))
+_binary("RealDiv", _realdiv, ARITH, _binary_grad(lambda op, g, x, y: _real_div(g, _conj(y)),
+                                                 lambda op, g, x, y: g * _real_div(_real_div(-_conj(x), _conj(y)),
+                                                                                   _conj(y))),
         no_cpu_kernel="uint8 int8 uint16 int16 int32 uint32 uint64 int64")
 _binary("DivNoNan", lambda x, y: np.where(y == 0, 0, _realdiv(x, np.where(y == 0, 1, y))).astype(x.dtype),
         "float16 float32 bfloat16 float64 complex64 complex128",
@@ -223,15 +236,38 @@ _binary("TruncateDiv", _truncatediv, ARITH, NOT_DIFFERENTIABLE, no_cpu_kernel="c
 _binary("Pow", _pow, "bfloat16 float32 float16 float64 int8 int16 int32 int64 complex64 complex128", _binary_grad(
     lambda op, g, x, y: g * y * pow(x, y - 1),
     lambda op, g, x, y: g * op.outputs[0] * _where_positive_log(x)))
-_binary_op("Maximum", wide_rows.binary_kernel(np.maximum, scalars=True), MINMAX, _binary_grad(
-    lambda op, g, x, y: g * cast(greater_equal(x, y), g.dtype),
-    lambda op, g, x, y: g * cast(less(x, y), g.dtype)))
-_binary_op("Minimum", wide_rows.binary_kernel(np.minimum, scalars=True), MINMAX, _binary_grad(
-    lambda op, g, x, y: g * cast(less_equal(x, y), g.dtype),
-    lambda op, g, x, y: g * cast(greater(x, y), g.dtype)))
+def _real_div(x, y):
+    return apply_op("RealDiv", [x, y], {})
+
+
+def _max_min_grad(selector):
+    """TF's _MaximumMinimumGrad: the gradient where the selector picks x, else where it picks y."""
+    def grad(op, g):
+        from .filling import zeros_like  # filling's kernels stand on this module's
+        x, y = op.inputs
+        zeros = zeros_like(g)
+        mask = selector(x, y)
+        return list(reduce_gradient_args(x, y, apply_op("SelectV2", [mask, g, zeros], {}),
+                                          apply_op("SelectV2", [mask, zeros, g], {})))
+    return grad
+
+
+def _squared_difference_grad(op, g):
+    """TF's: 2 * g * (x - y) for x (scalar_mul's `scalar` and Mul, after g), its negation for y."""
+    x, y = op.inputs
+    with control_dependencies([g]):
+        x_grad = apply_op("Mul", [convert_to_tensor(2.0, g.dtype.base_dtype, name="scalar"), g], {}) * (x - y)
+    if _one_full_shape(x, y, g):
+        return [x_grad, -x_grad]
+    return list(reduce_gradient_args(x, y, x_grad, -x_grad))
+
+
+_binary_op("Maximum", wide_rows.binary_kernel(np.maximum, scalars=True), MINMAX,
+           _max_min_grad(lambda x, y: greater_equal(x, y)))
+_binary_op("Minimum", wide_rows.binary_kernel(np.minimum, scalars=True), MINMAX,
+           _max_min_grad(lambda x, y: less_equal(x, y)))
 _binary("SquaredDifference", lambda x, y: np.square(x - y), FLOAT + " int32 int64 complex64 complex128",
-        _binary_grad(lambda op, g, x, y: g * (2.0 * (x - y)) if g.dtype.is_floating else g * 2 * (x - y),
-                     lambda op, g, x, y: -(g * (2.0 * (x - y)))))
+        _squared_difference_grad)
 
 
 def _atan2_grad(op, g):
@@ -239,7 +275,7 @@ def _atan2_grad(op, g):
     y, x = op.inputs
     with control_dependencies([g]):
         inv = g / (square(y) + square(x))
-        return [sum_to(x * inv, y, keep_dims=True), sum_to(-y * inv, x, keep_dims=True)]
+        return list(reduce_gradient_args(y, x, x * inv, -y * inv))
 
 
 _binary("Atan2", np.arctan2, FLOAT, _atan2_grad)

@@ -208,8 +208,14 @@ def _strided_slice_grad_kernel(a, shp, begin, end, strides, dy):
 def _strided_slice_grad(op, g):
     x, begin, end, strides = op.inputs
     attrs = {k: op._attrs[k] for k in _MASKS}
-    return [apply_op("StridedSliceGrad", [shape(x, out_type=begin.dtype.base_dtype), begin, end, strides, g], attrs),
-            None, None, None]
+    # TF's: the constant arguments by value (new Consts in the gradient's scope, none of the forward's ops)
+    args = [_value_or(t) for t in (shape(x, out_type=begin.dtype.base_dtype), begin, end, strides)]
+    return [apply_op("StridedSliceGrad", args + [g], attrs), None, None, None]
+
+
+def _value_or(t):
+    value = constant_value(t)
+    return t if value is None else value
 
 
 def _strided_slice_grad_grad(op, g):

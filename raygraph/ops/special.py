@@ -194,7 +194,7 @@ _binary("Xlog1py", _xlog(np.log1p), SAFE, _x_grad(lambda nz, y: xlog1py(nz, y), 
 _binary("Xdivy", lambda x, y: _zero_where(x == 0, x / y), SAFE,
         _x_grad(lambda nz, y: xdivy(nz, y), lambda x, y: xdivy(negative(x), y ** 2)))
 _binary("MulNoNan", lambda x, y: _zero_where(y == 0, x * y), "bfloat16 float16 float32 float64 complex64 complex128",
-        _binary_grad(lambda op, g, x, y: mul_no_nan(g, y), lambda op, g, x, y: mul_no_nan(x, g)))
+        _binary_grad(lambda op, g, x, y: mul_no_nan(g, y), lambda op, g, x, y: mul_no_nan(x, g), "all"))
 _binary("NextAfter", np.nextafter, "float64 float32", _binary_grad(
     lambda op, g, x, y: apply_op("OnesLike", [x], {}) * g, lambda op, g, x, y: apply_op("ZerosLike", [y], {}) * g),
     names="x1:T=float32, x2:T")

@@ -164,3 +164,19 @@ def case_while_loop_sparse_tensor_variables(tf):
         return [error, type(grown).__name__, type(alone).__name__, grown.indices.shape.as_list(),
                 grown.values.shape.as_list(), grown.dense_shape.shape.as_list(), alone.values.shape.as_list(),
                 s.run([grown, alone, g])]
+
+
+def case_gradient_control_dependencies_inside_loop(tf):
+    """A gradient built under control_dependencies (SquaredDifference's and Atan2's, as TF's) inside a while
+    loop reads forward values through stacks: the forward loop's pushes must not wait for gradient ops
+    (a LayerNormBasicLSTMCell's moments in a dynamic_rnn failed to plan)."""
+    x = tf.constant(np.arange(6, dtype=np.float32).reshape(2, 3))
+
+    def body(i, h):
+        m = tf.reduce_mean(h, 1, keepdims=True)
+        v = tf.reduce_mean(tf.squared_difference(h, tf.stop_gradient(m)), 1, keepdims=True)
+        return i + 1, h * 0.5 + v + 0.1 * tf.atan2(h, m + 1.0)
+    _, out = tf.while_loop(lambda i, h: i < 3, body, [0, x])
+    g = tf.gradients(tf.reduce_sum(out), x)
+    with tf.Session() as s:
+        return s.run(g)

@@ -36,3 +36,42 @@ def case_graph_def_names_rewired_inputs_without_index(tf):
     merge = g.get_operation_by_name("while/Merge")
     gd = {n.name: list(n.input) for n in g.as_graph_def().node}
     return [list(merge.node_def.input), gd["while/Merge"]]
+
+
+def case_broadcast_mul_gradient_graph(tf):
+    """TF 2.21's _MulGrad (SmartBroadcastGradientArgs): Shape and Shape_1 constants, a Sum keeping the reduced
+    axes, then a Reshape to the input's shape."""
+    x = tf.placeholder(tf.float32, [2, 3])
+    s = tf.placeholder(tf.float32, [])
+    v = tf.placeholder(tf.float32, [1, 3])
+    y = s * x * v
+    g = tf.gradients(tf.reduce_sum(y), [s, v])
+    return [describe(tf), [sig(t) for t in g],
+            run(tf, g, {x: np.arange(6, dtype=np.float32).reshape(2, 3), s: 0.5, v: [[1.0, 2.0, 3.0]]})]
+
+
+def case_broadcast_gradients_with_unknown_batch(tf):
+    """Bias adds, scalings and clipping over an unknown batch dimension: the axes a static shape shows were
+    broadcast are summed without BroadcastGradientArgs (only an unknown-vs-unknown pair needs it at run time),
+    as in every dense layer's gradient."""
+    x = tf.placeholder(tf.float32, [None, 3])
+    u = tf.placeholder(tf.float32, [None, None])
+    w = tf.constant(np.arange(6, dtype=np.float32).reshape(3, 2) / 4.0)
+    b = tf.constant([0.5, -1.0])
+    h = tf.matmul(x, w) + b
+    z = tf.maximum(h * 2.0, 0.1) - tf.reduce_mean(h, 0) / tf.constant([[3.0, 4.0]])
+    q = tf.atan2(z, b) + tf.squared_difference(z, tf.constant(1.0)) + tf.complex(z, b)[:, :1].__abs__()
+    total = tf.reduce_sum(q) + tf.reduce_sum(u * tf.reduce_sum(x, 1, keepdims=True))
+    grads = tf.gradients(total, [x, b, w, u])
+    feed = {x: np.arange(12, dtype=np.float32).reshape(4, 3) / 5.0, u: np.ones((4, 2), np.float32)}
+    return [describe(tf), [sig(t) for t in grads], run(tf, grads, feed)]
+
+
+def case_max_min_gradients_static(tf):
+    """TF's _MaximumMinimumGrad over fully known shapes: zeros_like of a known shape is a Const, SelectV2 picks
+    the gradient (an infinite gradient stays out of the other input's share)."""
+    x = tf.constant([[1.0, 5.0, 3.0], [2.0, 2.0, -1.0]])
+    y = tf.constant([3.0, 2.0, 3.0])
+    g = tf.constant([[np.inf, 1.0, 2.0], [3.0, -np.inf, 4.0]])
+    outs = tf.gradients([tf.maximum(x, y), tf.minimum(x, y)], [x, y], grad_ys=[g, g])
+    return [describe(tf), [sig(t) for t in outs], run(tf, outs)]
