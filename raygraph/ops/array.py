@@ -428,19 +428,19 @@ def squeeze(input, axis=None, name=None, squeeze_dims=None):
 
 
 # ----- broadcasting: broadcast_to, and summing a broadcast gradient back -------------------------------
-def sum_to(grad, x, keep_dims=False):
-    """Reduces a broadcast gradient back to the shape of input `x` (a Sum, then a Reshape if needed; with
-    `keep_dims`, TF's newer form: a Sum keeping the reduced axes, then always a Reshape)."""
+def sum_to(grad, x):
+    """Reduces a broadcast gradient back to the shape of input `x` (a Sum, then a Reshape if needed; TF's
+    older form, which its ClipByValue and BatchMatMul gradients keep)."""
     gs, xs = dims(grad), dims(x)
     if gs is not None and gs == xs and None not in gs:
         return grad
     if gs is not None and xs is not None and None not in gs and None not in xs:
         lead = len(gs) - len(xs)
         axes = list(range(lead)) + [lead + i for i, d in enumerate(xs) if d == 1 and gs[lead + i] != 1]
-        out = apply_op("Sum", [grad, axes], {"keep_dims": keep_dims}) if axes else grad
-        return reshape(out, list(xs)) if keep_dims or dims(out) != xs else out
+        out = apply_op("Sum", [grad, axes], {"keep_dims": False}) if axes else grad
+        return reshape(out, list(xs)) if dims(out) != xs else out
     rx, _ = apply_op("BroadcastGradientArgs", [shape(x), shape(grad)], {})
-    return reshape(apply_op("Sum", [grad, rx], {"keep_dims": keep_dims}), shape(x))
+    return reshape(apply_op("Sum", [grad, rx], {"keep_dims": False}), shape(x))
 
 
 def reduce_gradient_args(x, y, gx, gy):

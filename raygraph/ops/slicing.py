@@ -14,7 +14,7 @@ from ..errors import InvalidArgumentError
 from ..default_graph import name_scope
 from ..shape import Dimension, TensorShape, unknown_shape
 from ..tensor import Tensor
-from .array import expand_dims, rank, reshape, shape, size as array_size, sum_to, transpose
+from .array import expand_dims, rank, reduce_gradient_args, reshape, shape, size as array_size, transpose
 from .indexed_slices import IndexedSlices
 from .filling import ones, ones_like, zeros, zeros_like
 from .filling import range as range_
@@ -512,9 +512,12 @@ def _select_grad(op, g):
 
 
 def _select_v2_grad(op, g):
+    """TF's: the gradient where c picks x (y), each summed back against the output's shape."""
     c, x, y = op.inputs
-    z = constant(0, dtype=g.dtype.base_dtype)
-    return [None, sum_to(where_v2(c, g, z), x), sum_to(where_v2(c, z, g), y)]
+    z = constant(0, dtype=g.dtype.base_dtype, name="zeros")
+    gx, gy = where_v2(c, g, z), where_v2(c, z, g)
+    return [None, reduce_gradient_args(x, op.outputs[0], gx, None)[0],
+            reduce_gradient_args(y, op.outputs[0], gy, None)[0]]
 
 
 op("Select", "condition:bool, t:T, e:T", kernel=_select_kernel, shape=_select_shape, grad=_select_grad)

@@ -75,3 +75,15 @@ def case_max_min_gradients_static(tf):
     g = tf.constant([[np.inf, 1.0, 2.0], [3.0, -np.inf, 4.0]])
     outs = tf.gradients([tf.maximum(x, y), tf.minimum(x, y)], [x, y], grad_ys=[g, g])
     return [describe(tf), [sig(t) for t in outs], run(tf, outs)]
+
+
+def case_where_v2_broadcast_gradients(tf):
+    """TF's _SelectGradV2: a `zeros` scalar, and each branch's gradient summed back against the output's
+    shape (a known x of [3], a y of unknown batch)."""
+    c = tf.placeholder(tf.bool, [None, 3])
+    x = tf.constant([1.0, 2.0, 3.0])
+    y = tf.placeholder(tf.float32, [None, 1])
+    out = tf.where_v2(c, x * 2.0, y * 3.0)
+    grads = tf.gradients(tf.reduce_sum(out * tf.constant([[1.0, 2.0, 3.0]])), [x, y])
+    feed = {c: [[True, False, True], [False, False, True]], y: [[1.0], [2.0]]}
+    return [describe(tf), [sig(t) for t in grads], run(tf, grads, feed)]
