@@ -244,7 +244,7 @@ def read(prefix, names, dtype_list=None, shapes=None):
                                            f"does not equal original dtype {dtypes.type_string(dtype)}")
         if shapes is not None and not TensorShape(shapes[i]).is_compatible_with(shape):
             raise InvalidArgumentError(None, None, f"Assign requires shapes of both tensors to match. lhs shape= "
-                                       f"{_shape_text(shapes[i])} rhs shape= {shape} (tensor {name})")
+                                       f"{_shape_text(shapes[i])} rhs shape= {_shape_text(shape)} (tensor {name})")
     if kind == TENSORFLOW:
         return tensor_bundle.read(prefix, index, names)
     return _read_arrow(prefix, index, names)

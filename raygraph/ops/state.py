@@ -14,7 +14,7 @@ import numpy as np
 from scheduler.resources import VariableRef
 
 from ..errors import FailedPreconditionError, InvalidArgumentError, OutOfRangeError
-from ..shape import TensorShape
+from ..shape import TensorShape, dims_text
 from .registry import NOT_DIFFERENTIABLE, NUMBERS, apply_op, op
 from ..dtypes import bool_
 
@@ -74,7 +74,7 @@ def _assign_kernel(a, res, ref, value):
             old = ref.store.get(ref.key)
             if old is not None and np.shape(old) != np.shape(value):
                 raise InvalidArgumentError(None, None, "Assign requires shapes of both tensors to match. lhs "
-                                           f"shape= {list(np.shape(old))} rhs shape= {list(np.shape(value))}")
+                                           f"shape= {dims_text(np.shape(old))} rhs shape= {dims_text(np.shape(value))}")
         ref.write(new)
     return ref
 
