@@ -2112,12 +2112,34 @@ def _fake_quant_grads_ref(lo, hi, axes=None):
 _FQ_X = np.array([[-7.0, -1.0, 0.31], [2.5, 6.1, 1.04]], F32)  # (no value half-way between two levels)
 _CPLX = (arr((2, 3)) + 1j * arr((2, 3))).astype(np.complex64)
 _CPLX3 = arr((2, 2, 3)) + 1j * arr((2, 2, 3))
+def _gather_tree_ref(step_ids, parent_ids, lengths, end=2):
+    """Beams traced back from the last step (TF 1.15's GatherTree), end tokens after a beam's first one."""
+    t_max, batch, width = step_ids.shape
+    out = np.full(step_ids.shape, end, step_ids.dtype)
+    for b in range(batch):
+        n = min(t_max, lengths[b])
+        for j in range(width):
+            beam = j
+            for t in reversed(range(n)):
+                out[t, b, j] = step_ids[t, b, beam]
+                beam = parent_ids[t, b, beam]
+            seen = list(out[:n, b, j]).index(end) if end in out[:n, b, j] else n
+            out[seen + 1:n, b, j] = end
+    return out
+
+
+_GT_STEPS = np.array([[[1, 2, 3], [4, 5, 6]], [[7, 8, 9], [10, 11, 12]], [[5, 2, 4], [3, 3, 3]]], I32)
+_GT_PARENTS = np.array([[[0, 0, 0], [0, 0, 0]], [[2, 1, 0], [1, 1, 0]], [[0, 1, 2], [2, 0, 1]]], I32)
+
+
 ARRAY_MORE = [
     Row("Roll", lambda tf, x: tf.roll(x, [1, -1], [0, 1]), lambda x: np.roll(x, (1, -1), (0, 1)),
         [(arr((3, 4)),), (arr((2, 5), I32, -9, 9),)], grad=True),
     Row("UnravelIndex", lambda tf, i: tf.unravel_index(i, [3, 4]), lambda i: np.array(np.unravel_index(i, (3, 4)),
                                                                                       i.dtype),
         [(np.array([0, 5, 11], I32),), (np.array([7, 2], I64),)], dynamic=False),
+    Row("GatherTree", lambda tf, s, p, n: tf.contrib.seq2seq.gather_tree(s, p, n, 2), _gather_tree_ref,
+        [(_GT_STEPS, _GT_PARENTS, np.array([3, 2], I32)), (_GT_STEPS, _GT_PARENTS, np.array([0, 5], I32))]),
     Row("LinSpace", lambda tf, a, b: raw(tf, "LinSpace", [a, b, 5]), lambda a, b: np.linspace(a, b, 5).astype(a.dtype),
         [(np.array(0.0, F32), np.array(1.0, F32)), (np.array(-3.0), np.array(5.0))]),
     Row("IdentityN", lambda tf, x, y: tf.identity_n([x, y]), lambda x, y: [x, y],

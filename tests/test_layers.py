@@ -41,7 +41,7 @@ LAYERS = [
      "ops.control", "ops.nn", "ops.blocks", "ops.conv_fourier", "ops.conv", "ops.pooling", "ops.fractional_pooling", "ops.normalization", "ops.ranking",
      "ops.nn_impl", "ops.special", "ops.math_functions", "ops.clip", "ops.checks", "ops.replica_losses", "ops.morphology", "ops.state", "ops.scatter", "ops.segments", "ops.sparse_ops", "ops.sparse_math", "ops.sparse_slicing", "ops.sparse_cross",
      "ops.embedding",
-     "ops.sequences", "ops.identities", "ops.sorting", "ops.histograms", "ops.fft", "ops.scatter_nd", "ops.quantize", "ops.permutations", "ops.sparse_matmul", "ops.hashing", "ops.patches", "ops.conv_general", "ops.edit_distance", "ops.ctc", "ops.rnn_ops",
+     "ops.sequences", "ops.identities", "ops.sorting", "ops.histograms", "ops.fft", "ops.scatter_nd", "ops.quantize", "ops.permutations", "ops.sparse_matmul", "ops.hashing", "ops.patches", "ops.conv_general", "ops.edit_distance", "ops.ctc", "ops.rnn_ops", "ops.beam_search",
      "ops.io", "ops.image", "ops.color", "ops.boxes", "ops.box_suppression", "ops.glimpse", "ops.box_proposals", "ops.crop_sampling", "ops.parsing", "ops.script", "ops.summary", "ops.strings",
      "ops.regexes", "ops.string_joins", "ops.printing", "ops.session_handles", "ops.training", "ops.queues", "ops.accumulators",
      "ops.serialization", "ops.image_codecs", "ops.sequence_examples", "ops.proto_codecs", "ops.readers", "ops", "ops.quantized", "ops.quantized_nn", "quantization", "ops.audio"],
@@ -83,7 +83,8 @@ LAYERS = [
      "feature_column.base", "feature_column.categorical", "feature_column.dense", "feature_column.models",
      "feature_column"],
     # TF 1.15's tf.contrib, over all of the above (slim's training loop and contrib.opt stand on tf.train)
-    ["contrib.framework", "contrib.conv_layers", "contrib.optimizers", "contrib.layers", "contrib.layers_utils", "contrib.rnn", "contrib.seq2seq", "contrib.crf",
+    ["contrib.framework", "contrib.conv_layers", "contrib.optimizers", "contrib.layers", "contrib.layers_utils", "contrib.rnn", "contrib.seq2seq.loss", "contrib.seq2seq.helper",
+     "contrib.seq2seq.decoder", "contrib.seq2seq.attention_wrapper", "contrib.seq2seq.beam_search", "contrib.seq2seq", "contrib.crf",
      "contrib.legacy_seq2seq", "contrib.lookup", "contrib.staging", "contrib.data", "contrib.training", "contrib.tensorboard.plugins.projector",
      "contrib.tensorboard.plugins", "contrib.tensorboard", "contrib.learn.preprocessing", "contrib.learn",
      "contrib.slim.initializers", "contrib.slim.regularizers", "contrib.slim.losses", "contrib.slim.metrics",

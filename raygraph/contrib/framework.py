@@ -13,14 +13,20 @@ import functools
 import re
 import types
 
+import numpy as np
+
 from .. import dtypes, train
 from .. import nest as _nest
-from ..default_graph import add_to_collection, get_collection
+from ..convert import convert_to_tensor
+from ..default_graph import add_to_collection, get_collection, name_scope
 from ..default_graph import device as device_scope
-from ..graph import GraphKeys
 from ..logging import warning
-from ..ops.array import placeholder
-from ..ops.control import group
+from ..graph import GraphKeys, get_default_graph
+from ..ops.array import identity, placeholder, rank, reshape, shape, size
+from ..ops.control import Assert, group
+from ..ops.math import equal, logical_and, logical_or
+from ..ops.reduction import reduce_all
+from ..tensor import Tensor
 from ..variable_scope import VariableScope, get_variable, get_variable_scope
 from ..variables import Variable
 
@@ -342,3 +348,67 @@ init_from_checkpoint = train.init_from_checkpoint
 nest = types.ModuleType(__name__ + ".nest", "TF's nested-structure utilities, as `tf.contrib.framework.nest`.")
 nest.__dict__.update({k: v for k, v in vars(_nest).items() if callable(v) and not k.startswith("_")})
 nest.is_sequence = _nest.is_nested
+
+
+# ----- tensor_util's shape checks ---------------------------------------------------------------------------
+def with_shape(expected_shape, tensor):
+    """`tensor`, checked to have `expected_shape` (int32: a list, or a tensor; -1 for any size): at build time when
+    both are known (ValueError), else through an Assert the returned identity depends on."""
+    dynamic = isinstance(expected_shape, Tensor)
+    if dynamic and expected_shape.dtype.base_dtype != dtypes.int32:
+        raise ValueError(f"Invalid dtype {expected_shape.dtype} for shape {expected_shape} expected of tensor "
+                         f"{tensor.name}.")
+    if isinstance(expected_shape, (list, tuple)):
+        given = np.asarray(expected_shape)
+        expected_shape = np.asarray(expected_shape, dtype=np.int32) if not len(expected_shape) or \
+            given.dtype == np.int64 else given
+    if isinstance(expected_shape, np.ndarray):
+        if expected_shape.ndim > 1:
+            raise ValueError(f"Invalid rank {expected_shape.ndim} for shape {expected_shape} expected of tensor "
+                             f"{tensor.name}.")
+        if expected_shape.dtype != np.int32:
+            raise ValueError(f"Invalid dtype {expected_shape.dtype} for shape {expected_shape} expected of tensor "
+                             f"{tensor.name}.")
+    actual_shape = tensor.get_shape()
+    if not actual_shape.is_fully_defined() or dynamic:
+        with name_scope(f"{tensor.op.name}/", values=[tensor]):
+            if not dynamic and len(expected_shape) < 1:
+                return reshape(tensor, [])
+            with get_default_graph().control_dependencies([_assert_shape_op(expected_shape, tensor)]):
+                result = identity(tensor)
+            if not dynamic:
+                result.set_shape(expected_shape)
+            return result
+    if not dynamic and not actual_shape.is_compatible_with(expected_shape):
+        if len(expected_shape) < 1 and actual_shape.is_compatible_with([1]):
+            with name_scope(f"{tensor.op.name}/", values=[tensor]):
+                return reshape(tensor, [])
+        raise ValueError(f"Invalid shape for tensor {tensor.name}, expected {expected_shape}, got {actual_shape}.")
+    return tensor
+
+
+def with_same_shape(expected_tensor, tensor):
+    """`tensor`, checked to have `expected_tensor`'s shape (see `with_shape`)."""
+    with name_scope(f"{tensor.op.name}/", values=[expected_tensor, tensor]):
+        known = expected_tensor.get_shape()
+        expected_shape = known.as_list() if known.is_fully_defined() else \
+            shape(expected_tensor, name="expected_shape")
+        return with_shape(expected_shape, tensor)
+
+
+def _assert_shape_op(expected_shape, actual_tensor):
+    """An Assert that `actual_tensor` has rank len(expected_shape) and the expected sizes (-1: any)."""
+    with name_scope("assert_shape", values=[actual_tensor]) as scope:
+        actual_shape = shape(actual_tensor, name="actual")
+        with name_scope("is_shape", values=[actual_tensor]) as is_shape_scope:
+            expected_rank = size(expected_shape)
+            with name_scope("is_rank", values=[actual_tensor]) as is_rank_scope:
+                is_rank = equal(convert_to_tensor(expected_rank, name="expected"), rank(actual_tensor, name="actual"),
+                                name=is_rank_scope)
+            with name_scope("shape_tensor_equal", values=[expected_shape, actual_shape]) as equal_scope:
+                compatible = reduce_all(logical_or(equal(expected_shape, -1),
+                                                   equal(expected_shape, actual_shape, "equal"),
+                                                   name="exclude_partial_shape"), name=equal_scope)
+            is_shape = logical_and(is_rank, compatible, name=is_shape_scope)
+        return Assert(is_shape, [f"Wrong shape for {actual_tensor.name} [expected] [actual].", expected_shape,
+                                 actual_shape], name=scope)

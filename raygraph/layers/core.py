@@ -11,6 +11,7 @@ from ..ops.control_flow import cond
 from ..ops.linalg import matmul, tensordot
 from ..ops.math import cast
 from ..ops.nn import bias_add, dropout as nn_dropout
+from ..shape import TensorShape, dimension_value
 from ..tensor import Tensor
 from .base import InputSpec, Layer
 
@@ -53,6 +54,12 @@ class Dense(Layer):
                                         regularizer=self.bias_regularizer, constraint=self.bias_constraint,
                                         dtype=self.dtype, trainable=True)
         self.built = True
+
+    def compute_output_shape(self, input_shape):
+        input_shape = TensorShape(input_shape).with_rank_at_least(2)
+        if dimension_value(input_shape[-1]) is None:
+            raise ValueError(f"The innermost dimension of input_shape must be defined, but saw: {input_shape}")
+        return input_shape[:-1].concatenate(self.units)
 
     def call(self, inputs):
         if inputs.dtype.base_dtype != self._dtype:

@@ -1,10 +1,9 @@
-"""`tf.contrib.seq2seq`: the sequence loss TF1 programs train their sequence models with (TF 1.15's
-`sequence_loss`); the decoders and attention wrappers of that module are not here."""
-from ..default_graph import name_scope
-from ..ops.array import reshape, shape
-from ..ops.math import cast, div_no_nan
-from ..ops.nn import sparse_softmax_cross_entropy_with_logits
-from ..ops.reduction import count_nonzero, reduce_sum
+"""`tf.contrib.seq2seq.sequence_loss`: the sequence loss TF1 programs train their sequence models with (TF 1.15's)."""
+from ...default_graph import name_scope
+from ...ops.array import reshape, shape
+from ...ops.math import cast, div_no_nan
+from ...ops.nn import sparse_softmax_cross_entropy_with_logits
+from ...ops.reduction import count_nonzero, reduce_sum
 
 
 def sequence_loss(logits, targets, weights, average_across_timesteps=True, average_across_batch=True,
