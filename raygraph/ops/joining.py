@@ -7,10 +7,10 @@ from ..errors import InvalidArgumentError, UnimplementedError
 from ..default_graph import name_scope
 from ..shape import Dimension, TensorShape, unknown_shape
 from ..tensor import Tensor
-from .array import identity, rank, reshape, shape, transpose
-from .filling import zeros_like
+from .array import identity, rank, reshape, shape, shape_n, transpose
+from .filling import zeros, zeros_like
 from .indexed_slices import IndexedSlices
-from .registry import REGISTRY, apply_op, op
+from .registry import NOT_DIFFERENTIABLE, REGISTRY, apply_op, op
 from .shape_fns import constant_value, constant_value_as_shape, dims, merge_all_dims, merge_dims, with_rank
 
 INDEX = (dtypes.int32, dtypes.int64)
@@ -91,9 +91,65 @@ def _concat_kernel(a, *xs):
     return np.concatenate(values, axis=axis)
 
 
-def _concat_grad_indexed_slices(values, axis, g):
-    """TF's gradients of a concat whose output gradient is IndexedSlices: IndexedSlices for each input, along axis
-    0 the rows of `g` that fall in that input (indices shifted), along another axis all rows, values sliced."""
+def _concat_offset_kernel(a, concat_dim, *shapes):
+    first = shapes[0]
+    n = first.size
+    axis = int(concat_dim) + n if int(concat_dim) < 0 else int(concat_dim)
+    if not 0 <= axis < n:
+        raise _error(f"Concat dim is out of range: {int(concat_dim)} vs. {n}")
+    offsets, at = [], 0
+    for i, s in enumerate(shapes):
+        if s.size != n:
+            raise _error(f"input {i} should contain {n} elements, but got {s.size}")
+        if any(s[j] != first[j] for j in range(n) if j != axis):
+            raise _error(f"All dimensions except {axis} must match. Input {i} has shape [{' '.join(map(str, s))}] "
+                         f"and doesn't match input 0 with shape [{' '.join(map(str, first))}].")
+        offset = np.zeros(n, s.dtype)
+        offset[axis] = at
+        offsets.append(offset)
+        at += s[axis]
+    return _single(offsets)
+
+
+op("ConcatOffset", "concat_dim:int32, shape:*shape_type", kernel=_concat_offset_kernel, grad=NOT_DIFFERENTIABLE,
+   shape=lambda inputs, a: [(x.dtype.base_dtype, x.shape) for x in inputs[1:]], shape_type=INDEX)
+
+
+def _output_context(op_):
+    """The control-flow context an op's outputs live in (an Exit's: the loop's outer one), as TF's GetOutputContext."""
+    ctx = op_._cond_context
+    return getattr(ctx, "outer", None) if op_._def.role == "exit" else ctx
+
+
+def _input_shapes(values):
+    """Their shapes: Consts when all are known, else one ShapeN (TF's _ExtractInputShapes)."""
+    sizes = []
+    for x in values:
+        size = shape(x)
+        if size.op.type != "Const":
+            return list(shape_n(values))
+        sizes.append(size)
+    return sizes
+
+
+def _concat_grad(op, g):
+    """TF's _ConcatGradHelper: each input's slice of `g` (ConcatOffset and Slice; Split past 16 inputs; for an
+    IndexedSlices gradient, IndexedSlices of its rows or columns)."""
+    values, axis = op.inputs[:-1], op.inputs[-1]
+    if len(values) == 1:
+        return [g, None]
+    if not isinstance(g, IndexedSlices):
+        if axis.op.type == "Const" and _output_context(g.op) is not _output_context(axis.op):
+            axis = convert_to_tensor(constant_value(axis), dtype=axis.dtype)  # (not routed in through an Enter)
+        non_neg_axis = axis % rank(values[0])
+        sizes = _input_shapes(values)
+        if len(sizes) > 16:
+            sizes = apply_op("Squeeze", [apply_op("Slice", [stack(sizes, axis=1), [non_neg_axis, 0], [1, -1]], {})],
+                             {"squeeze_dims": []})
+            return list(split(g, sizes, non_neg_axis)) + [None]
+        offsets = apply_op("ConcatOffset", [non_neg_axis, sizes], {"N": len(sizes)})
+        return [apply_op("Slice", [g, begin, size], {}) for begin, size in zip(offsets, sizes)] + [None]
+    non_neg_axis = axis % rank(values[0])
     a = constant_value(axis)
     if a is None:
         raise ValueError("Can only compute IndexedSlices gradient with statically-known concat_dim")
@@ -106,42 +162,29 @@ def _concat_grad_indexed_slices(values, axis, g):
     sizes = [shape(v) for v in values]
     out = []
     if a > 0:
-        r = apply_op("Size", [sizes[0]], {"out_type": dtypes.int32})
-        mask = apply_op("OneHot", [a, r, 1, 0], {"axis": -1})
-        begin = apply_op("Fill", [apply_op("ExpandDims", [r, 0], {}), 0], {})
+        shape_of_shape = shape(sizes[0])
+        mask = concat([zeros(apply_op("ExpandDims", [non_neg_axis, 0], {}), dtype=dtypes.int32), [1],
+                       zeros(shape_of_shape - non_neg_axis - 1, dtype=dtypes.int32)], 0)
+        begin = zeros(shape_of_shape, dtype=dtypes.int32)
         for size in sizes:
             tail = apply_op("Slice", [size, [1], [-1]], {})
             new_values = apply_op("Slice", [g.values, begin, concat([[-1], tail], 0)], {})
             out.append(IndexedSlices(new_values, g.indices, size))
-            begin = apply_op("AddV2", [begin, apply_op("Mul", [size, mask], {})], {})
-        return out
+            begin = apply_op("AddV2", [begin, size * mask], {}, name="Add")
+        return out + [None]
     start = convert_to_tensor(0, dtype=g.indices.dtype)
     for size in sizes:
-        size_axis = apply_op("GatherV2", [size, 0, 0], {"batch_dims": 0})
+        size_axis = apply_op("GatherV2", [size, non_neg_axis, 0], {"batch_dims": 0})
         if size_axis.dtype.base_dtype != g.indices.dtype.base_dtype:
             size_axis = apply_op("Cast", [size_axis], {"DstT": g.indices.dtype.base_dtype})
-        end = apply_op("AddV2", [start, size_axis], {})
-        inside = apply_op("LogicalAnd", [apply_op("GreaterEqual", [g.indices, start], {}),
-                                         apply_op("Less", [g.indices, end], {})], {})
+        end = start + size_axis
+        inside = apply_op("LogicalAnd", [g.indices >= start, g.indices < end], {})
         selected = apply_op("Squeeze", [apply_op("Where", [inside], {})], {"squeeze_dims": [1]})
-        new_indices = apply_op("Sub", [apply_op("GatherV2", [g.indices, selected, 0], {"batch_dims": 0}), start], {})
+        new_indices = apply_op("GatherV2", [g.indices, selected, 0], {"batch_dims": 0}) - start
         new_values = apply_op("GatherV2", [g.values, selected, 0], {"batch_dims": 0})
         out.append(IndexedSlices(new_values, new_indices, size))
         start = end
-    return out
-
-
-def _concat_grad(op, g):
-    values, axis = op.inputs[:-1], op.inputs[-1]
-    if isinstance(g, IndexedSlices):
-        return _concat_grad_indexed_slices(values, axis, g) + [None]
-    r, a = dims(values[0]), constant_value(axis)
-    if r is not None and a is not None:
-        axis = int(a) % len(r)
-    else:
-        axis = apply_op("FloorMod", [axis, rank(values[0])], {})
-    sizes = stack([apply_op("GatherV2", [shape(v), axis, 0], {"batch_dims": 0}) for v in values])
-    return list(split(g, sizes, axis, num=len(values))) + [None]
+    return out + [None]
 
 
 op("ConcatV2", "values:*T, axis:Tidx=int32", kernel=_concat_kernel, Tidx=INDEX, shape=_concat_shape,

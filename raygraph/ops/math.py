@@ -52,17 +52,18 @@ op("BroadcastGradientArgs", "s0:T=int32, s1:T", kernel=_bga_kernel, T=INDEX, gra
    shape=lambda i, a: [(i[0].dtype.base_dtype, unknown_shape(1))] * 2)
 
 
-def _binary_grad(gx, gy, shortcut=()):
+def _binary_grad(gx, gy, shortcut=(), short=None):
     """A broadcasting binary op's gradient from the unreduced gradients for x and y (TF's _ReduceGradientArgs);
     `shortcut`: the dtypes for which TF's gradient returns them at once when x, y and the gradient have one
-    fully known shape ("all": any dtype)."""
+    fully known shape ("all": any dtype), built by `short(op, g, x, y)` where TF builds them otherwise there."""
     def grad(op, g):
         x, y = op.inputs
+        direct = shortcut and (shortcut == "all" or g.dtype.base_dtype.name in shortcut) and _one_full_shape(x, y, g)
+        if direct and short is not None:
+            return short(op, g, x, y)
         ux = None if gx is None else gx(op, g, x, y)
         uy = None if gy is None else gy(op, g, x, y)
-        if shortcut and (shortcut == "all" or g.dtype.base_dtype.name in shortcut) and _one_full_shape(x, y, g):
-            return [ux, uy]
-        return list(reduce_gradient_args(x, y, ux, uy))
+        return [ux, uy] if direct else list(reduce_gradient_args(x, y, ux, uy))
     return grad
 
 
@@ -221,7 +222,9 @@ _binary_op("Sub", _wide_sub, "bfloat16 float16 float32 float64 uint8 int8 uint16
         "complex128 uint32 uint64", _binary_grad(lambda op, g, x, y: g, lambda op, g, x, y: -g, "all"))
 _binary_op("Mul", _wide_mul, ARITH, _binary_grad(lambda op, g, x, y: apply_op("Mul", [g, _conj(y)], {}),
                                                 lambda op, g, x, y: apply_op("Mul", [_conj(x), g], {}),
-                                                ("float32", "int32")))
+                                                ("float32", "int32"),
+                                                lambda op, g, x, y: [apply_op("Mul", [g, y], {}),
+                                                                     apply_op("Mul", [g, x], {})]))
 _binary("RealDiv", _realdiv, ARITH, _binary_grad(lambda op, g, x, y: _real_div(g, _conj(y)),
                                                  lambda op, g, x, y: g * _real_div(_real_div(-_conj(x), _conj(y)),
                                                                                    _conj(y))),
