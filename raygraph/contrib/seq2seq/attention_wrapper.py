@@ -136,6 +136,11 @@ def _luong_score(query, keys, scale):
     return score if scale is None else scale * score
 
 
+def _projection(num_units, name, dtype):
+    """A mechanism's bias-free query or memory layer."""
+    return Dense(num_units, name=name, use_bias=False, dtype=dtype or dtypes.float32)
+
+
 def _probability(probability_fn):
     fn = probability_fn if probability_fn is not None else softmax
     return lambda score, _: fn(score)
@@ -146,9 +151,8 @@ class LuongAttention(_BaseAttentionMechanism):
 
     def __init__(self, num_units, memory, memory_sequence_length=None, scale=False, probability_fn=None,
                  score_mask_value=None, dtype=None, custom_key_value_fn=None, name="LuongAttention"):
-        dtype = dtype or dtypes.float32
         super().__init__(query_layer=None,
-                         memory_layer=Dense(num_units, name="memory_layer", use_bias=False, dtype=dtype),
+                         memory_layer=_projection(num_units, "memory_layer", dtype),
                          memory=memory, probability_fn=_probability(probability_fn),
                          memory_sequence_length=memory_sequence_length, score_mask_value=score_mask_value,
                          custom_key_value_fn=custom_key_value_fn, name=name)
@@ -176,9 +180,8 @@ class BahdanauAttention(_BaseAttentionMechanism):
 
     def __init__(self, num_units, memory, memory_sequence_length=None, normalize=False, probability_fn=None,
                  score_mask_value=None, dtype=None, custom_key_value_fn=None, name="BahdanauAttention"):
-        dtype = dtype or dtypes.float32
-        super().__init__(query_layer=Dense(num_units, name="query_layer", use_bias=False, dtype=dtype),
-                         memory_layer=Dense(num_units, name="memory_layer", use_bias=False, dtype=dtype),
+        super().__init__(query_layer=_projection(num_units, "query_layer", dtype),
+                         memory_layer=_projection(num_units, "memory_layer", dtype),
                          memory=memory, probability_fn=_probability(probability_fn),
                          custom_key_value_fn=custom_key_value_fn, memory_sequence_length=memory_sequence_length,
                          score_mask_value=score_mask_value, name=name)
@@ -259,9 +262,8 @@ class BahdanauMonotonicAttention(_BaseMonotonicAttentionMechanism):
     def __init__(self, num_units, memory, memory_sequence_length=None, normalize=False, score_mask_value=None,
                  sigmoid_noise=0., sigmoid_noise_seed=None, score_bias_init=0., mode="parallel", dtype=None,
                  name="BahdanauMonotonicAttention"):
-        dtype = dtype or dtypes.float32
-        super().__init__(query_layer=Dense(num_units, name="query_layer", use_bias=False, dtype=dtype),
-                         memory_layer=Dense(num_units, name="memory_layer", use_bias=False, dtype=dtype),
+        super().__init__(query_layer=_projection(num_units, "query_layer", dtype),
+                         memory_layer=_projection(num_units, "memory_layer", dtype),
                          memory=memory, probability_fn=_monotonic(sigmoid_noise, mode, sigmoid_noise_seed),
                          memory_sequence_length=memory_sequence_length, score_mask_value=score_mask_value, name=name)
         self._num_units, self._normalize, self._name = num_units, normalize, name
@@ -282,9 +284,8 @@ class LuongMonotonicAttention(_BaseMonotonicAttentionMechanism):
     def __init__(self, num_units, memory, memory_sequence_length=None, scale=False, score_mask_value=None,
                  sigmoid_noise=0., sigmoid_noise_seed=None, score_bias_init=0., mode="parallel", dtype=None,
                  name="LuongMonotonicAttention"):
-        dtype = dtype or dtypes.float32
         super().__init__(query_layer=None,
-                         memory_layer=Dense(num_units, name="memory_layer", use_bias=False, dtype=dtype),
+                         memory_layer=_projection(num_units, "memory_layer", dtype),
                          memory=memory, probability_fn=_monotonic(sigmoid_noise, mode, sigmoid_noise_seed),
                          memory_sequence_length=memory_sequence_length, score_mask_value=score_mask_value, name=name)
         self._num_units, self._scale, self._name = num_units, scale, name

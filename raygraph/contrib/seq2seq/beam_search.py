@@ -35,7 +35,7 @@ from ...rnn import _check_cell
 from ...shape import TensorShape
 from ...tensor import Tensor
 from .attention_wrapper import AttentionWrapperState
-from .decoder import Decoder
+from .decoder import Decoder, rnn_output_size
 
 
 class BeamSearchDecoderState(collections.namedtuple("BeamSearchDecoderState", (
@@ -157,11 +157,7 @@ class BeamSearchDecoder(Decoder):
     tracks_own_finished = property(lambda self: True)
 
     def _rnn_output_size(self):
-        size_ = self._cell.output_size
-        if self._output_layer is None:
-            return size_
-        unknown_batch = map_structure(lambda s: TensorShape([None]).concatenate(s), size_)
-        return map_structure(lambda s: s[1:], self._output_layer.compute_output_shape(unknown_batch))
+        return rnn_output_size(self._cell, self._output_layer)
 
     @property
     def output_size(self):

@@ -121,6 +121,14 @@ def dynamic_decode(decoder, output_time_major=False, impute_finished=False, maxi
     return final_outputs, final_state, final_sequence_lengths
 
 
+def rnn_output_size(cell, output_layer):
+    """The size of a step's output: the cell's, or what `output_layer` makes of it (batch left out)."""
+    if output_layer is None:
+        return cell.output_size
+    unknown_batch = map_structure(lambda s: TensorShape([None]).concatenate(s), cell.output_size)
+    return map_structure(lambda s: s[1:], output_layer.compute_output_shape(unknown_batch))
+
+
 class BasicDecoderOutput(collections.namedtuple("BasicDecoderOutput", ("rnn_output", "sample_id"))):
     pass
 
@@ -142,11 +150,7 @@ class BasicDecoder(Decoder):
         return self._helper.batch_size
 
     def _rnn_output_size(self):
-        size = self._cell.output_size
-        if self._output_layer is None:
-            return size
-        unknown_batch = map_structure(lambda s: TensorShape([None]).concatenate(s), size)
-        return map_structure(lambda s: s[1:], self._output_layer.compute_output_shape(unknown_batch))
+        return rnn_output_size(self._cell, self._output_layer)
 
     @property
     def output_size(self):
