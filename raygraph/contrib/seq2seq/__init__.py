@@ -5,7 +5,7 @@ from .attention_wrapper import (AttentionMechanism, AttentionWrapper, AttentionW
                                 BahdanauAttention, BahdanauMonotonicAttention, LuongAttention,
                                 LuongMonotonicAttention, hardmax, monotonic_attention, safe_cumprod)
 from .beam_search import (BeamSearchDecoder, BeamSearchDecoderOutput, BeamSearchDecoderState,  # noqa: F401
-                          FinalBeamSearchDecoderOutput, gather_tree_from_array, tile_batch)
+                          FinalBeamSearchDecoderOutput, tile_batch)
 from .decoder import BasicDecoder, BasicDecoderOutput, Decoder, dynamic_decode  # noqa: F401
 from .helper import (CustomHelper, GreedyEmbeddingHelper, Helper, InferenceHelper,  # noqa: F401
                      SampleEmbeddingHelper, ScheduledEmbeddingTrainingHelper, ScheduledOutputTrainingHelper,
