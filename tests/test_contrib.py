@@ -75,3 +75,25 @@ def test_fully_connected_variables_reuse_and_values(rtf):
     np.testing.assert_array_equal(vz, va)
     with pytest.raises(ValueError, match="num_outputs"):
         tf.contrib.layers.fully_connected(x, 3.0)
+
+
+def test_gather_tree_shapes_and_errors(rtf):
+    """GatherTree (TF 1.15's contrib op, absent from TF 2.21): its shape function and kernel errors."""
+    tf = rtf
+    gather_tree = tf.contrib.seq2seq.gather_tree
+    steps, parents = tf.placeholder(tf.int32, [None, 2, 3]), tf.placeholder(tf.int32, [4, None, 3])
+    assert gather_tree(steps, parents, tf.placeholder(tf.int32, [None]), 1).shape.as_list() == [4, 2, 3]
+    assert gather_tree(tf.placeholder(tf.int32), parents, tf.placeholder(tf.int32, [5]), 1).shape.as_list() == \
+        [4, 5, 3]
+    with pytest.raises(ValueError, match="Dimensions must be equal, but are 2 and 3 for '{{node GatherTree"):
+        gather_tree(steps, parents, tf.zeros([3], tf.int32), 1)
+    with pytest.raises(ValueError, match="Shape must be rank 3 but is rank 2"):
+        gather_tree(tf.zeros([2, 2], tf.int32), parents, [1, 1], 1)
+    ids = np.array([[[3, 4]], [[5, 6]]], np.int32)
+    bad = gather_tree(ids, np.array([[[0, 0]], [[7, 0]]], np.int32), [2], 1)
+    ok = gather_tree(ids, np.array([[[0, 0]], [[1, 0]]], np.int32), [2], 1)
+    with tf.Session() as s:
+        np.testing.assert_array_equal(s.run(ok), [[[4, 3]], [[5, 6]]])
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"Saw invalid parent id 7 at \(batch, time, beam\) "
+                                                                 r"== \(0, 0, 0\)"):
+            s.run(bad)

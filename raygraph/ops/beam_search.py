@@ -6,6 +6,7 @@ import numpy as np
 from .. import dtypes
 from ..errors import InvalidArgumentError
 from .registry import NOT_DIFFERENTIABLE, apply_op, op
+from ..shape import TensorShape
 from .shape_fns import merge_all_dims, with_rank
 
 
@@ -47,11 +48,16 @@ def _gather_tree_kernel(a, step_ids, parent_ids, max_sequence_lengths, end_token
 
 
 def _gather_tree_shape(inputs, attrs):
+    """[max_time, batch, beam]: step_ids' and parent_ids' shapes merged, the batch also with the lengths'."""
     step_ids, parent_ids, lengths, end_token = inputs
     with_rank(step_ids, 3)
-    with_rank(lengths, 1)
+    with_rank(parent_ids, 3)
+    (batch,) = with_rank(lengths, 1)
     with_rank(end_token, 0)
-    return step_ids.dtype.base_dtype, merge_all_dims([step_ids, parent_ids])
+    time, batch_ids, beam = merge_all_dims([step_ids, parent_ids]) or (None, None, None)
+    if None not in (batch, batch_ids) and batch != batch_ids:
+        raise ValueError(f"Dimensions must be equal, but are {batch_ids} and {batch}")
+    return step_ids.dtype.base_dtype, TensorShape._raw((time, batch_ids if batch is None else batch, beam))
 
 
 op("GatherTree", "step_ids:T, parent_ids:T, max_sequence_lengths:int32, end_token:T", kernel=_gather_tree_kernel,
