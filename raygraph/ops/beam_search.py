@@ -5,8 +5,8 @@ import numpy as np
 
 from .. import dtypes
 from ..errors import InvalidArgumentError
-from .registry import NOT_DIFFERENTIABLE, apply_op, op
 from ..shape import TensorShape
+from .registry import NOT_DIFFERENTIABLE, apply_op, op
 from .shape_fns import merge_all_dims, with_rank
 
 

@@ -133,8 +133,7 @@ def _input_shapes(values):
 
 
 def _concat_grad(op, g):
-    """TF's _ConcatGradHelper: each input's slice of `g` (ConcatOffset and Slice; Split past 16 inputs; for an
-    IndexedSlices gradient, IndexedSlices of its rows or columns)."""
+    """TF's _ConcatGradHelper: each input's slice of `g` (ConcatOffset and Slice; Split past 16 inputs)."""
     values, axis = op.inputs[:-1], op.inputs[-1]
     if len(values) == 1:
         return [g, None]
@@ -149,6 +148,12 @@ def _concat_grad(op, g):
             return list(split(g, sizes, non_neg_axis)) + [None]
         offsets = apply_op("ConcatOffset", [non_neg_axis, sizes], {"N": len(sizes)})
         return [apply_op("Slice", [g, begin, size], {}) for begin, size in zip(offsets, sizes)] + [None]
+    return _concat_grad_indexed_slices(values, axis, g) + [None]
+
+
+def _concat_grad_indexed_slices(values, axis, g):
+    """TF's gradients of a concat whose output gradient is IndexedSlices: IndexedSlices for each input, along axis
+    0 the rows of `g` that fall in that input (indices shifted), along another axis all rows, values sliced."""
     non_neg_axis = axis % rank(values[0])
     a = constant_value(axis)
     if a is None:
@@ -171,7 +176,7 @@ def _concat_grad(op, g):
             new_values = apply_op("Slice", [g.values, begin, concat([[-1], tail], 0)], {})
             out.append(IndexedSlices(new_values, g.indices, size))
             begin = apply_op("AddV2", [begin, size * mask], {}, name="Add")
-        return out + [None]
+        return out
     start = convert_to_tensor(0, dtype=g.indices.dtype)
     for size in sizes:
         size_axis = apply_op("GatherV2", [size, non_neg_axis, 0], {"batch_dims": 0})
@@ -184,7 +189,7 @@ def _concat_grad(op, g):
         new_values = apply_op("GatherV2", [g.values, selected, 0], {"batch_dims": 0})
         out.append(IndexedSlices(new_values, new_indices, size))
         start = end
-    return out + [None]
+    return out
 
 
 op("ConcatV2", "values:*T, axis:Tidx=int32", kernel=_concat_kernel, Tidx=INDEX, shape=_concat_shape,
