@@ -426,10 +426,14 @@ def _loop_grads(loop, exit_grads):
     ys = [loop.nexts[k].op._inputs[0] for k in float_vars]
     xs = [loop.body_vars[k] for k in float_vars] + [e for _, e in outside]
 
+    graph = loop.pivot.graph
+    outer_scope = graph._name_stack + "/" if graph._name_stack else ""
+
     def body(n, gs, accs):
-        walk = _Backprop(loop.pivot.graph, False, False, AggregationMethod.ADD_N)
+        walk = _Backprop(graph, False, False, AggregationMethod.ADD_N)
         walk.within = within
-        walk.run(ys, list(gs), xs, [])
+        with graph.name_scope(outer_scope):  # the body ops' gradients named as TF's: gradients/<op>_grad/...
+            walk.run(ys, list(gs), xs, [])
         grads = [walk.final_grad(x, "none") for x in xs]
         new_gs = [g if g is not None else apply_op("ZerosLike", [old], {}) for g, old in zip(grads, gs)]
         new_accs = [a if g is None else a + g if kind is None else _rows_accumulated(a, g, kind)

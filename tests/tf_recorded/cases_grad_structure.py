@@ -60,3 +60,18 @@ def case_concat_gradient_in_loop(tf):
             [t.name.split("concat_grad/")[1] if "concat_grad/" in t.name else "(outside)" for t in op.inputs]]
            for op in tf.get_default_graph().get_operations() if "concat_grad/" in op.name]
     return [ops, run(tf, [g])]
+
+
+def case_loop_body_gradient_names(tf):
+    """The gradient ops of a dynamic_rnn's body keep TF's names (gradients/rnn/while/<op>_grad/...); the gradient
+    loop's own frame and accumulator ops are left out (raygraph builds those its own way)."""
+    x = tf.placeholder(tf.float32, [None, 5, 3])
+    y = tf.placeholder(tf.int64, [None])
+    out, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.BasicLSTMCell(4), x, dtype=tf.float32)
+    w = tf.Variable(tf.ones([4, 2]))
+    loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=tf.matmul(out[:, -1], w)))
+    tf.gradients(loss, tf.trainable_variables())
+    kinds = {"MatMul", "BiasAddGrad", "TanhGrad", "SigmoidGrad", "Mul", "ConcatOffset", "Slice", "Split", "Sum",
+             "Reshape", "AddN"}
+    return sorted([op.name, op.type] for op in tf.get_default_graph().get_operations()
+                  if op.type in kinds and op.name.startswith("gradients/rnn/while/"))
