@@ -20,7 +20,6 @@ from ...ops.array import expand_dims, reshape, shape, size, transpose
 from ...ops.beam_search import gather_tree
 from ...ops.control import Assert
 from ...ops.control_flow import cond
-from ...ops.embedding import embedding_lookup
 from ...ops.filling import fill, one_hot, ones_like, range as range_, zeros
 from ...ops.joining import concat, stack, tile
 from ...ops.math import cast, div, equal, log, logical_and, logical_not, logical_or, minimum, mod, to_int64
@@ -36,6 +35,7 @@ from ...shape import TensorShape
 from ...tensor import Tensor
 from .attention_wrapper import AttentionWrapperState
 from .decoder import Decoder, rnn_output_size
+from .helper import embedding_fn, start_end_tokens
 
 
 class BeamSearchDecoderState(collections.namedtuple("BeamSearchDecoderState", (
@@ -138,13 +138,8 @@ class BeamSearchDecoder(Decoder):
         self._cell, self._output_layer, self._reorder_tensor_arrays = cell, output_layer, reorder_tensor_arrays
         self._beam_width = beam_width
         self._length_penalty_weight, self._coverage_penalty_weight = length_penalty_weight, coverage_penalty_weight
-        self._embedding_fn = embedding if callable(embedding) else (lambda ids: embedding_lookup(embedding, ids))
-        self._start_tokens = convert_to_tensor(start_tokens, dtype=dtypes.int32, name="start_tokens")
-        if self._start_tokens.shape.ndims != 1:
-            raise ValueError("start_tokens must be a vector")
-        self._end_token = convert_to_tensor(end_token, dtype=dtypes.int32, name="end_token")
-        if self._end_token.shape.ndims != 0:
-            raise ValueError("end_token must be a scalar")
+        self._embedding_fn = embedding_fn(embedding)
+        self._start_tokens, self._end_token = start_end_tokens(start_tokens, end_token)
         self._batch_size = size(start_tokens)
         self._initial_cell_state = map_structure(self._maybe_split_batch_beams, initial_state,
                                                  self._cell.state_size)

@@ -25,8 +25,20 @@ def _unstack_ta(inp):
     return TensorArray(dtype=inp.dtype, size=shape(inp)[0], element_shape=inp.shape[1:]).unstack(inp)
 
 
-def _embedding_fn(embedding):
+def embedding_fn(embedding):
+    """`embedding` itself if callable, else the lookup of ids in it."""
     return embedding if callable(embedding) else (lambda ids: embedding_lookup(embedding, ids))
+
+
+def start_end_tokens(start_tokens, end_token):
+    """The start tokens (an int32 vector) and end token (an int32 scalar) of an inference decoder, checked."""
+    start_tokens = convert_to_tensor(start_tokens, dtype=dtypes.int32, name="start_tokens")
+    end_token = convert_to_tensor(end_token, dtype=dtypes.int32, name="end_token")
+    if start_tokens.shape.ndims != 1:
+        raise ValueError("start_tokens must be a vector")
+    if end_token.shape.ndims != 0:
+        raise ValueError("end_token must be a scalar")
+    return start_tokens, end_token
 
 
 def _argmax_ids(outputs):
@@ -152,7 +164,7 @@ class ScheduledEmbeddingTrainingHelper(TrainingHelper):
     def __init__(self, inputs, sequence_length, embedding, sampling_probability, time_major=False, seed=None,
                  scheduling_seed=None, name=None):
         with name_scope(name, "ScheduledEmbeddingSamplingWrapper", [embedding, sampling_probability]):
-            self._embedding_fn = _embedding_fn(embedding)
+            self._embedding_fn = embedding_fn(embedding)
             self._sampling_probability = convert_to_tensor(sampling_probability, name="sampling_probability")
             _check_probability(self._sampling_probability)
             self._seed, self._scheduling_seed = seed, scheduling_seed
@@ -240,14 +252,9 @@ class GreedyEmbeddingHelper(Helper):
     """Inference: the outputs' argmax, embedded, is the next input; an entry ends at `end_token`."""
 
     def __init__(self, embedding, start_tokens, end_token):
-        self._embedding_fn = _embedding_fn(embedding)
-        self._start_tokens = convert_to_tensor(start_tokens, dtype=dtypes.int32, name="start_tokens")
-        self._end_token = convert_to_tensor(end_token, dtype=dtypes.int32, name="end_token")
-        if self._start_tokens.shape.ndims != 1:
-            raise ValueError("start_tokens must be a vector")
+        self._embedding_fn = embedding_fn(embedding)
+        self._start_tokens, self._end_token = start_end_tokens(start_tokens, end_token)
         self._batch_size = size(start_tokens)
-        if self._end_token.shape.ndims != 0:
-            raise ValueError("end_token must be a scalar")
         self._start_inputs = self._embedding_fn(self._start_tokens)
 
     batch_size = property(lambda self: self._batch_size)
