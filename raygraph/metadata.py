@@ -12,6 +12,9 @@ attr names them, its consumers reading its outputs.
 from tensorboard.compat.proto import (allocation_description_pb2, graph_pb2, step_stats_pb2,
                                       tensor_description_pb2)
 
+from scheduler.optimize import REWRITTEN
+
+from .dtypes import as_dtype
 from .graph_def import GRAPH_DEF_VERSION, attr_value, node_def, tensor_proto
 
 
@@ -102,30 +105,75 @@ def partition_graph(plan, device, graph, edges=None):
             received[key] = _add_recv(gd, key, device, plan, graph, edges)
     fused = [node for node in part.nodes if "fused_ops" in node.attrs]
     held = {name: node for node in fused for name in node.attrs["fused_ops"]}
-    ops = [graph._ops_by_name[name] for node in part.nodes if node.op_type != "_Recv"
-           for name in node.attrs.get("fused_ops", (node.name,))]
+    names = [name for node in part.nodes if node.op_type != "_Recv" for name in node.attrs.get("fused_ops", (node.name,))]
+    ops = [graph._ops_by_name[name] for name in names if name in graph._ops_by_name]
     outputs = _fused_outputs(fused, graph)
     folded = {name: part.consts[slot] for slot, name in part.const_names.items()}
-    for op in _with_local_sources(ops, plan, device, received):
+    slots = _slot_names(part)
+    planned = [node for node in part.nodes if REWRITTEN in node.attrs]   # changed or made by planning
+    sources = _with_local_sources(ops, plan, device, received)
+    present = {op._name for op in sources}
+    fed = {slot: key[0] for key, slot in part.feeds.items()}
+    for node in planned + fused:   # what rewritten and fused nodes read: constants folded when planning, feeds
+        for slot in node.inputs:
+            name = part.const_names.get(slot) or fed.get(slot)
+            if name is None or name in present:
+                continue
+            present.add(name)
+            if name in folded:
+                _add_const(gd, name, folded[name], graph, device)
+            else:
+                gd.node.add().CopyFrom(node_def(graph._ops_by_name[name]))
+                gd.node[-1].device = device
+    for op in sources:
         if op._name in held:
             continue
         nd = gd.node.add()
         if op._name in folded and op._inputs:  # computed when planning: a Const, as TF's constant folding makes
-            nd.name, nd.op = op._name, "Const"
-            dtype = op._outputs[0]._dtype.base_dtype
-            nd.attr["dtype"].CopyFrom(attr_value(dtype))
-            nd.attr["value"].tensor.CopyFrom(tensor_proto(folded[op._name], dtype))
+            _add_const(gd, op._name, folded[op._name], graph, device, nd)
         else:
             nd.CopyFrom(node_def(op))
         nd.device = device
         _rewire(nd, received, outputs)
+    for node in planned:
+        nd = next((n for n in gd.node if n.name == node.name), None) or gd.node.add(name=node.name, device=device)
+        nd.op = node.op_type
+        control = [i for i in nd.input if i.startswith("^")]
+        del nd.input[:]
+        nd.input.extend([slots[s] for s in node.inputs] + control)
+        _rewire(nd, received, outputs)
     for node in fused:
-        nd = _fused_node_def(gd, node, graph, device)
+        nd = _fused_node_def(gd, node, [slots[s] for s in node.inputs], device)
         _rewire(nd, received, outputs)
     for key, targets in sorted(part.send_targets.items()):
         for target in targets:
             _add_send(gd, key, device, target, graph, edges)
     return gd
+
+
+def _slot_names(part):
+    """slot -> the tensor it holds, as a NodeDef input names it."""
+    names = {slot: key[0] if key[1] == 0 else f"{key[0]}:{key[1]}" for key, slot in part.feeds.items()}
+    names.update((slot, key) for key, slot in part.recvs.items() if not key.startswith("^"))
+    names.update(part.const_names)
+    for node in part.nodes:
+        if "fused_ops" in node.attrs:
+            members = node.attrs["fused_ops"]
+            names.update((slot, members[j]) for slot, j in zip(node.outputs, node.attrs["program"].outputs))
+        else:
+            names.update((slot, node.name if j == 0 else f"{node.name}:{j}") for j, slot in enumerate(node.outputs))
+    return names
+
+
+def _add_const(gd, name, value, graph, device, nd=None):
+    """A constant planning computed, as the Const node TF's constant folding makes."""
+    nd = nd if nd is not None else gd.node.add()
+    nd.name, nd.op, nd.device = name, "Const", device
+    op = graph._ops_by_name.get(name)
+    dtype = op._outputs[0]._dtype.base_dtype if op is not None else as_dtype(value.dtype)
+    nd.attr["dtype"].CopyFrom(attr_value(dtype))
+    nd.attr["value"].tensor.CopyFrom(tensor_proto(value, dtype))
+    return nd
 
 
 def _with_local_sources(ops, plan, device, received):
@@ -209,16 +257,8 @@ def _fused_outputs(fused, graph):
     return out
 
 
-def _fused_node_def(gd, node, graph, device):
-    """A fused node's NodeDef: its inputs are those of the ops it holds that come from outside it."""
-    names = node.attrs["fused_ops"]
-    inside = set(names)
-    inputs = []
-    for name in names:
-        for t in graph._ops_by_name[name]._inputs:
-            text = t._as_node_def_input()
-            if t._op._name not in inside and text not in inputs:
-                inputs.append(text)
+def _fused_node_def(gd, node, inputs, device):
+    """A fused node's NodeDef: its inputs are the tensors it reads from outside the ops it holds."""
     nd = gd.node.add(name=node.name, op=node.op_type, device=device, input=inputs)
-    nd.attr["fused_ops"].list.s.extend(name.encode() for name in names)
+    nd.attr["fused_ops"].list.s.extend(name.encode() for name in node.attrs["fused_ops"])
     return nd

@@ -3,11 +3,14 @@
 Specs are made once per op and kept; ops added later are appended on the next lookup. An edit to an
 existing op (a new control input, a new device...) bumps the graph's `_mutations`, which rebuilds it.
 """
+from scheduler.optimize import Algebra
 from scheduler.partition import MUST_FEED
 from scheduler.plan import NodeSpec
 
 from .device_spec import parse_device
-from .dtypes import resource, type_string, variant
+from .dtypes import bfloat16, float16, resource, string, type_string, variant
+from .ops import registry
+from .ops.math import ALGEBRA_FAMILY
 
 
 
@@ -25,7 +28,28 @@ def spec_of(op):
         ref_args=tuple(i for i, a in enumerate(entry.args) if a.is_ref) if entry.has_ref else (),
         ref_outputs=tuple(i for i, t in enumerate(op._outputs) if t._dtype.is_ref_dtype),
         role=entry.role, unfed_error=_unfed_error(op) if entry.role == MUST_FEED else None,
-        elementwise=entry.elementwise, pure=_pure(op))
+        elementwise=entry.elementwise, pure=_pure(op), algebra=entry.algebra and _algebra(op))
+
+
+def _algebra(op):
+    """What planning's arithmetic rewrites must know of an Add/Sub/Mul/RealDiv node (None for strings)."""
+    dtype = op._attrs.get("T")
+    if dtype is None or dtype.base_dtype is string:
+        return None
+    return Algebra(operation=op._def.algebra, floating=dtype.is_floating or dtype.is_complex,
+                   narrow=dtype.base_dtype in (bfloat16, float16), family=_family(),
+                   shapes={(t._op._name, t._value_index): _static_shape(t) for t in op._inputs})
+
+
+def _static_shape(tensor):
+    shape = tensor._shape
+    return None if shape.ndims is None else tuple(shape._dims)
+
+
+def _family(cache={}):  # noqa: B006 - built once, on first use (the op table is complete by then)
+    if not cache:
+        cache.update({operation: (op_type, registry.get(op_type).kernel) for operation, op_type in ALGEBRA_FAMILY.items()})
+    return cache
 
 
 def _pure(op):

@@ -40,6 +40,7 @@ class NodeSpec:
     unfed_error: str | None = None  # for a MUST_FEED node: the error message for running it unfed
     elementwise: bool = False   # its entry says each output element depends only on the inputs' at its position
     pure: bool = False          # its outputs depend on its inputs alone: CSE may merge it, folding precompute it
+    algebra: object = None      # what arithmetic it computes, for grappler's rewrites (optimize.Algebra), or None
 
     def __post_init__(self):
         if self.role not in ROLES:

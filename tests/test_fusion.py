@@ -8,7 +8,8 @@ import pytest
 from scheduler import intra_op
 from scheduler.executor import Step, run_inline, run_step
 from scheduler.fusion import FUSED_OP
-from scheduler.optimize import Optimizations, from_config
+from scheduler.optimize import (MINUS, PLUS, REAL_DIVIDE, RECIPROCAL, REWRITTEN, TIMES, Algebra, Optimizations,
+                                from_config)
 from scheduler.partition import CONSTANT, check_partition
 from scheduler.plan import NodeSpec, build_plan
 
@@ -200,6 +201,80 @@ def test_common_subexpressions_are_computed_once_and_fetched_by_either_name():
     assert (s, a2, st1, st2) == (12, 6, 6, 6) and len(calls) == 3  # a2 merged into a1; stateful nodes kept
 
 
+# grappler's arithmetic rewrites: hand-written Add/Sub/Mul/RealDiv nodes carry their Algebra
+FAMILY = {PLUS: ("Add", lambda a, x, y: np.add(x, y)), MINUS: ("Sub", lambda a, x, y: np.subtract(x, y)),
+          TIMES: ("Mul", lambda a, x, y: np.multiply(x, y)), RECIPROCAL: ("Reciprocal", lambda a, x: 1 / x)}
+KINDS = {PLUS: "AddV2", MINUS: "Sub", TIMES: "Mul", REAL_DIVIDE: "RealDiv"}
+
+
+def arith(name, operation, x, y, shapes=None):
+    op_type, kernel = FAMILY.get(operation, ("RealDiv", lambda a, u, v: np.divide(u, v)))
+    return NodeSpec(name=name, op_type=KINDS[operation], kernel=kernel, inputs=((x, 0), (y, 0)), elementwise=True,
+                    pure=True, algebra=Algebra(operation=operation, family=FAMILY, shapes=shapes or {}))
+
+
+def f32(*values):
+    return np.float32(values[0]) if len(values) == 1 else np.array(values, np.float32)
+
+
+def test_constants_are_pushed_down_a_chain_and_folded_into_one_operation():
+    """((x + 0.1) + 0.2) + 0.3 runs as x + (0.3 + (0.2 + 0.1)): one addition, TF's numbers."""
+    t = table(feed("x"), const("c1", f32(0.1)), const("c2", f32(0.2)), const("c3", f32(0.3)),
+              arith("a1", PLUS, "x", "c1"), arith("a2", PLUS, "a1", "c2"), arith("a3", PLUS, "a2", "c3"))
+    plan = build_plan(t, [("a3", 0)], [], [("x", 0)], [CPU0], optimizations=ALL)
+    assert kernels(plan) == ["AddV2"]   # the op a symmetric push keeps
+    x = f32(1e8, 3.3, -7.1)
+    (got,) = run(plan, {("x", 0): x})
+    np.testing.assert_array_equal(got, x + (f32(0.3) + (f32(0.2) + f32(0.1))))
+    assert not np.array_equal(got, ((x + f32(0.1)) + f32(0.2)) + f32(0.3))   # the unrewritten numbers differ
+
+
+def test_subtractions_keep_each_terms_sign():
+    """(0.3 - x) + 0.7 -> (0.7 + 0.3) - x and (x - 0.1) - 0.7 -> x - (0.7 + 0.1), as grappler turns them."""
+    t = table(feed("x"), const("c1", f32(0.3)), const("c2", f32(0.7)), const("c3", f32(0.1)),
+              arith("s1", MINUS, "c1", "x"), arith("s2", PLUS, "s1", "c2"),
+              arith("d1", MINUS, "x", "c3"), arith("d2", MINUS, "d1", "c2"))
+    plan = build_plan(t, [("s2", 0), ("d2", 0)], [], [("x", 0)], [CPU0], optimizations=ALL)
+    assert sorted(kernels(plan)) == ["Sub", "Sub"]
+    x = np.linspace(-3, 3, 7, dtype=np.float32) * 1e3
+    s2, d2 = run(plan, {("x", 0): x})
+    np.testing.assert_array_equal(s2, (f32(0.7) + f32(0.3)) - x)
+    np.testing.assert_array_equal(d2, x - (f32(0.7) + f32(0.1)))
+
+
+def test_a_division_by_a_constant_multiplies_by_its_reciprocal():
+    t = table(feed("x"), const("c", f32(3.0)), arith("q", REAL_DIVIDE, "x", "c"))
+    plan = build_plan(t, [("q", 0)], [], [("x", 0)], [CPU0], optimizations=ALL)
+    part = plan.partitions[CPU0[0]]
+    assert kernels(plan) == ["Mul"] and "ConstantFolding/q_recip" in part.const_names.values()
+    x = np.arange(1, 50, dtype=np.float32) * 1.7
+    np.testing.assert_array_equal(run(plan, {("x", 0): x})[0], x * (f32(1) / f32(3)))
+
+
+def test_a_fetched_or_shared_intermediate_keeps_its_value():
+    t = table(feed("x"), const("c1", f32(0.1)), const("c2", f32(0.7)), arith("a", MINUS, "x", "c1"),
+              arith("b", MINUS, "a", "c2"), arith("p", MINUS, "x", "c1"), arith("q", MINUS, "p", "c2"),
+              other("r", np.negative, "p"))
+    plan = build_plan(t, [("a", 0), ("b", 0), ("q", 0), ("r", 0)], [], [("x", 0)], [CPU0],
+                      optimizations=Optimizations(eliminate_common=False))
+    x = np.linspace(-3, 3, 7, dtype=np.float32) * 1e3
+    a, b, q, _ = run(plan, {("x", 0): x})
+    np.testing.assert_array_equal(a, x - f32(0.1))
+    np.testing.assert_array_equal(b, a - f32(0.7))   # a is fetched: b reads it as it is
+    np.testing.assert_array_equal(q, a - f32(0.7))   # p has another reader
+
+
+def test_a_larger_constant_is_not_pushed_next_to_an_operand_of_known_smaller_shape():
+    """Grappler's shape guard (feeds' shapes are never trusted: `x`'s here is, through a variable-like node)."""
+    shapes = {("v", 0): (5,), ("w", 0): (5,)}
+    t = table(other("v", lambda: f32(*range(5))), other("w", lambda: f32(*range(5))),
+              const("c", np.ones((3, 5), np.float32)), arith("s", PLUS, "v", "w", shapes),
+              arith("t", PLUS, "s", "c", {("s", 0): (5,), ("c", 0): (3, 5)}))
+    plan = build_plan(t, [("t", 0)], [], [], [CPU0], optimizations=Optimizations(fuse=False))
+    assert plan.partitions[CPU0[0]].nodes[-1].inputs != ()   # t still reads s: nothing pushed
+    assert not any(REWRITTEN in n.attrs for n in plan.partitions[CPU0[0]].nodes)
+
+
 def test_config_options_map_as_in_tf1(monkeypatch):
     monkeypatch.delenv("RAYGRAPH_FUSION", raising=False)
     assert from_config() == Optimizations()                  # L1 (0): folding and CSE on; fusion by default
@@ -302,3 +377,27 @@ def test_constants_are_folded_in_sessions_too(rtf):
         (part,) = plan.partitions.values()
         assert [n.op_type for n in part.nodes] == ["MatMul"]  # fetched: it runs, as TF's folded Const does
         assert any(np.array_equal(v, [[4.0, 7.0]]) for v in part.consts.values())
+
+
+def test_partition_graphs_show_the_arithmetic_rewrites(rtf):
+    """x / 255.0 - 0.5 - 0.25 runs as TF runs it: (x * (1 / 255)) - (0.25 + 0.5), the constants folded."""
+    x = rtf.placeholder(rtf.float32, [None], name="x")
+    y = x / 255.0 - 0.5 - 0.25
+    v = np.arange(0, 256, 7, dtype=np.float32)
+    graphs = {}
+    for fuse in (False, True):
+        meta = rtf.RunMetadata()
+        with rtf.Session(config=_config(rtf, fuse)) as s:
+            got = s.run(y, {x: v}, options=rtf.RunOptions(output_partition_graphs=True), run_metadata=meta)
+        np.testing.assert_array_equal(got, v * (f32(1) / f32(255)) - (f32(0.25) + f32(0.5)))
+        (gd,) = meta.partition_graphs
+        graphs[fuse] = nodes = {n.name: n for n in gd.node}
+        for nd in gd.node:  # every input names a node of the graph
+            assert all(i.lstrip("^").split(":")[0] in nodes for i in nd.input), nd.name
+    nodes = graphs[False]
+    assert (nodes["truediv"].op, list(nodes["truediv"].input)) == ("Mul", ["x", "ConstantFolding/truediv_recip"])
+    assert nodes["ConstantFolding/truediv_recip"].op == "Const"
+    assert (nodes["sub_1"].op, list(nodes["sub_1"].input)) == ("Sub", ["truediv", "sub"])
+    assert nodes["sub"].op == "Const" and nodes["sub"].attr["value"].tensor.float_val == [0.75]
+    fused = graphs[True]["fused/sub_1"]
+    assert list(fused.input) == ["x", "ConstantFolding/truediv_recip", "sub"]

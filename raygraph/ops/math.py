@@ -5,6 +5,8 @@ Reductions, AddN and ArgMax live in reduction.py, MatMul in linalg.py; both are 
 """
 import numpy as np
 
+from scheduler.optimize import MINUS, PLUS, REAL_DIVIDE, RECIPROCAL, TIMES
+
 from .. import dtypes
 from ..convert import convert_to_tensor
 from ..errors import InternalError, InvalidArgumentError, UnimplementedError
@@ -203,32 +205,35 @@ def _sigmoid(x):
 
 
 # ----- elementwise binary ---------------------------------------------------------------------------------
-def _binary(type, fn, allowed, grad, out=broadcast_shape, no_cpu_kernel=""):
+def _binary(type, fn, allowed, grad, out=broadcast_shape, no_cpu_kernel="", algebra=None):
     kernel = lambda a, x, y: fn(x, y)  # noqa: E731
-    _binary_op(type, cpu_kernel(type, kernel, no_cpu_kernel) if no_cpu_kernel else kernel, allowed, grad, out)
+    _binary_op(type, cpu_kernel(type, kernel, no_cpu_kernel) if no_cpu_kernel else kernel, allowed, grad, out,
+               algebra)
 
 
-def _binary_op(type, kernel, allowed, grad, out=broadcast_shape):
-    op(type, "x:T, y:T", kernel=kernel, shape=out, grad=grad, T=allowed, elementwise=True)
+def _binary_op(type, kernel, allowed, grad, out=broadcast_shape, algebra=None):
+    op(type, "x:T, y:T", kernel=kernel, shape=out, grad=grad, T=allowed, elementwise=True, algebra=algebra)
 
 
+# The ops grappler's arithmetic rewrites turn an Add/Sub/Mul/RealDiv node into (TF writes "Add", not "AddV2").
+ALGEBRA_FAMILY = {PLUS: "Add", MINUS: "Sub", TIMES: "Mul", RECIPROCAL: "Reciprocal"}
 _add_grad = _binary_grad(lambda op, g, x, y: g, lambda op, g, x, y: g, "all")
 _wide_add, _wide_sub, _wide_mul = (wide_rows.binary_kernel(f) for f in (np.add, np.subtract, np.multiply))
 _binary_op("AddV2", _wide_add, "bfloat16 float16 float32 float64 uint8 uint16 uint32 uint64 int8 int16 int32 int64 "
-        "complex64 complex128", _add_grad)
+        "complex64 complex128", _add_grad, algebra=PLUS)
 _binary_op("Add", _wide_add, "bfloat16 float16 float32 float64 uint8 int8 int16 int32 int64 complex64 complex128 string",
-        _add_grad)
+        _add_grad, algebra=PLUS)
 _binary_op("Sub", _wide_sub, "bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 int64 complex64 "
-        "complex128 uint32 uint64", _binary_grad(lambda op, g, x, y: g, lambda op, g, x, y: -g, "all"))
+        "complex128 uint32 uint64", _binary_grad(lambda op, g, x, y: g, lambda op, g, x, y: -g, "all"), algebra=MINUS)
 _binary_op("Mul", _wide_mul, ARITH, _binary_grad(lambda op, g, x, y: apply_op("Mul", [g, _conj(y)], {}),
                                                 lambda op, g, x, y: apply_op("Mul", [_conj(x), g], {}),
                                                 ("float32", "int32"),
                                                 lambda op, g, x, y: [apply_op("Mul", [g, y], {}),
-                                                                     apply_op("Mul", [g, x], {})]))
+                                                                     apply_op("Mul", [g, x], {})]), algebra=TIMES)
 _binary("RealDiv", _realdiv, ARITH, _binary_grad(lambda op, g, x, y: _real_div(g, _conj(y)),
                                                  lambda op, g, x, y: g * _real_div(_real_div(-_conj(x), _conj(y)),
                                                                                    _conj(y))),
-        no_cpu_kernel="uint8 int8 uint16 int16 int32 uint32 uint64 int64")
+        no_cpu_kernel="uint8 int8 uint16 int16 int32 uint32 uint64 int64", algebra=REAL_DIVIDE)
 _binary("DivNoNan", lambda x, y: np.where(y == 0, 0, _realdiv(x, np.where(y == 0, 1, y))).astype(x.dtype),
         "float16 float32 bfloat16 float64 complex64 complex128",
         _binary_grad(lambda op, g, x, y: div_no_nan(g, y), lambda op, g, x, y: g * div_no_nan(div_no_nan(-x, y), y)))

@@ -64,10 +64,10 @@ class OpDef:
     """
 
     __slots__ = ("type", "args", "allowed", "kernel", "shape", "grad", "stateful", "has_ref", "attr_checks",
-                 "role", "choices", "elementwise")
+                 "role", "choices", "elementwise", "algebra")
 
     def __init__(self, type, args, allowed, kernel, shape, grad, stateful, role=None, choices=None,
-                 elementwise=False):
+                 elementwise=False, algebra=None):
         self.type = type
         self.args = args
         self.allowed = allowed
@@ -79,6 +79,8 @@ class OpDef:
         self.choices = choices or {}   # string attr -> the values TF's OpDef allows ("padding": SAME, VALID)
         self.elementwise = elementwise  # each output element depends only on the inputs' elements at its
         #                                 (broadcast) position, so planning may fuse it with its neighbours
+        self.algebra = algebra  # the arithmetic it computes (scheduler.optimize's PLUS, MINUS...): planning
+        #                         rewrites around constants as grappler does
         self.has_ref = any(a.is_ref for a in args)
         inferred = {a.type_attr for a in args}
         self.attr_checks = tuple(k for k in allowed if k not in inferred)  # type attrs the caller sets
@@ -88,13 +90,16 @@ class OpDef:
 
 
 def op(type, inputs="", kernel=None, shape=None, grad=_GRAD_REQUIRED, stateful=False, role=None, choices=None,
-       elementwise=False, **allowed):
+       elementwise=False, algebra=None, **allowed):
     """Defines the op `type` (once: a second definition is an error); `inputs` is like "x:T, y:T", "values:*T", "ref:&T".
 
     `choices` maps a string attr to the values it allows, in TF's order, e.g. {"padding": ("SAME", "VALID")}.
 
     `elementwise=True`: the output has the inputs' broadcast shape (rows included: its kernel may run on
     blocks of rows) and each element depends only on the inputs' elements at its position (fusion.py).
+
+    `algebra`: what arithmetic the op computes (scheduler.optimize.PLUS, MINUS, TIMES, REAL_DIVIDE, RECIPROCAL),
+    for the arithmetic rewrites planning does around constants as TF's grappler.
 
     `grad` is required: `fn(op, *output_grads) -> [input_grad, ...]`, NOT_DIFFERENTIABLE or NO_GRADIENT_DEFINED.
 
@@ -107,7 +112,7 @@ def op(type, inputs="", kernel=None, shape=None, grad=_GRAD_REQUIRED, stateful=F
     names = {k: tuple(v.split()) if isinstance(v, str) else tuple(d.name for d in v) for k, v in allowed.items()}
     if type in REGISTRY:
         raise ValueError(f"op {type!r} is defined twice: the op table holds one entry per op type")
-    entry = OpDef(type, args, names, kernel, shape, grad, stateful, role, choices, elementwise)
+    entry = OpDef(type, args, names, kernel, shape, grad, stateful, role, choices, elementwise, algebra)
     REGISTRY[type] = entry
     return entry
 
