@@ -147,12 +147,16 @@ def _sparse_feeds_split(feed_dict):
             yield key, value
 
 
+_REWRITER_OFF = 2   # RewriterConfig.Toggle.OFF
+
+
 def optimizations_of(config):
     """What planning does for a session's ConfigProto: graph_options.optimizer_options (constant folding and
-    CSE) and its global_jit_level (fusion of elementwise ops)."""
-    o = config.graph_options.optimizer_options
+    CSE), its global_jit_level (fusion of elementwise ops) and rewrite_options (grappler's constant folding,
+    whose arithmetic rewrites planning makes: off with constant_folding=OFF or disable_meta_optimizer)."""
+    o, r = config.graph_options.optimizer_options, config.graph_options.rewrite_options
     return from_config(o.opt_level, o.do_constant_folding, o.do_common_subexpression_elimination,
-                       o.global_jit_level)
+                       o.global_jit_level, r.constant_folding != _REWRITER_OFF and not r.disable_meta_optimizer)
 
 
 # ----- the session ---------------------------------------------------------------------------------------------

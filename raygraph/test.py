@@ -427,7 +427,7 @@ def with_eager_op_as_function(cls=None, only_as_function=False):
 
 
 def benchmark_config():
-    """The ConfigProto TF's benchmarks use (grappler off: raygraph has none anyway)."""
+    """The ConfigProto TF's benchmarks use (TF turns grappler's dependency optimization off: raygraph has none)."""
     return ConfigProto()
 
 

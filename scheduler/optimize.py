@@ -55,16 +55,19 @@ class Optimizations:
     fold_constants: bool = True
     eliminate_common: bool = True
     fuse: bool = True       # fuse elementwise regions into one node each (fusion.py)
+    arithmetic: bool = True  # grappler's arithmetic rewrites around constants, with folding
 
 
-def from_config(opt_level=0, do_constant_folding=False, do_cse=False, jit_level=0):
+def from_config(opt_level=0, do_constant_folding=False, do_cse=False, jit_level=0, grappler_folding=True):
     """The Optimizations of TF1's OptimizerOptions (opt_level L1=0 turns folding and CSE on, L0=-1 leaves
-    them to their flags) and global_jit_level (OFF=-1 turns fusion off; DEFAULT=0, ON_1, ON_2 fuse).
-    RAYGRAPH_FUSION=0/1 in the environment overrides fusion (for tests)."""
+    them to their flags), global_jit_level (OFF=-1 turns fusion off; DEFAULT=0, ON_1, ON_2 fuse) and
+    whether grappler's constant folding runs (RewriterConfig's constant_folding not OFF, its meta optimizer
+    not disabled). RAYGRAPH_FUSION=0/1 in the environment overrides fusion (for tests)."""
     on = opt_level >= 0
     forced = os.environ.get("RAYGRAPH_FUSION")
     fuse = forced == "1" if forced in ("0", "1") else jit_level != -1
-    return Optimizations(fold_constants=on or do_constant_folding, eliminate_common=on or do_cse, fuse=fuse)
+    return Optimizations(fold_constants=on or do_constant_folding, eliminate_common=on or do_cse, fuse=fuse,
+                         arithmetic=grappler_folding)
 
 
 def rewrite(table, names, fed, fetched, options):
@@ -76,7 +79,7 @@ def rewrite(table, names, fed, fetched, options):
     if options.fold_constants:
         keep = {rename.get(n, n) for n in fetched}
         table = fold_constants(table, names, fed, keep)
-        for _ in range(MAX_ROUNDS):
+        for _ in range(MAX_ROUNDS if options.arithmetic else 0):
             simpler, names = simplify(table, names, fed, keep)
             if simpler is table:
                 break

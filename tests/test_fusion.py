@@ -281,6 +281,7 @@ def test_config_options_map_as_in_tf1(monkeypatch):
     assert from_config(opt_level=-1) == Optimizations(fold_constants=False, eliminate_common=False)
     assert from_config(opt_level=-1, do_constant_folding=True).fold_constants
     assert not from_config(jit_level=-1).fuse and from_config(jit_level=1).fuse
+    assert from_config().arithmetic and not from_config(grappler_folding=False).arithmetic
     monkeypatch.setenv("RAYGRAPH_FUSION", "0")
     assert not from_config(jit_level=2).fuse
 
@@ -401,3 +402,16 @@ def test_partition_graphs_show_the_arithmetic_rewrites(rtf):
     assert nodes["sub"].op == "Const" and nodes["sub"].attr["value"].tensor.float_val == [0.75]
     fused = graphs[True]["fused/sub_1"]
     assert list(fused.input) == ["x", "ConstantFolding/truediv_recip", "sub"]
+
+
+@pytest.mark.parametrize("switch", ["constant_folding", "disable_meta_optimizer"])
+def test_turning_grappler_constant_folding_off_keeps_the_graph_as_built(rtf, switch):
+    x = rtf.placeholder(rtf.float32, [None])
+    y = (x / 3.0 - 0.1) - 0.7
+    config = rtf.ConfigProto()
+    setattr(config.graph_options.rewrite_options, switch, 2 if switch == "constant_folding" else True)  # OFF
+    v = np.linspace(-3e3, 3e3, 101, dtype=np.float32)
+    with rtf.Session(config=config) as s:
+        np.testing.assert_array_equal(s.run(y, {x: v}), (v / f32(3) - f32(0.1)) - f32(0.7))
+    with rtf.Session() as s:
+        np.testing.assert_array_equal(s.run(y, {x: v}), v * (f32(1) / f32(3)) - (f32(0.7) + f32(0.1)))
