@@ -11,6 +11,7 @@ from ..shape import TensorShape, unknown_shape
 from .array import identity, rank, reshape, shape, size
 from .filling import ones, ones_like, range as range_, zeros_like
 from .math import cast, equal, exp, floordiv, log, maximum, not_equal, truediv
+from .eigen_sums import trailing_sums
 from .registry import NO_GRADIENT_DEFINED, NOT_DIFFERENTIABLE, apply_op, op
 from .shape_fns import constant_value, dims, merge_all_dims
 from .joining import concat, dynamic_stitch
@@ -125,7 +126,8 @@ def _sum(x, axis, keep):
         if fold > 1 and x.flags.c_contiguous:
             total = x.reshape(rows // fold, fold * cols).sum(0).reshape(fold, cols).sum(0)
             return total.reshape((1,) * lead * keep + x.shape[lead:])
-    return np.sum(x, axis=axis, keepdims=keep, dtype=x.dtype)
+    exact = trailing_sums(x, axis, keep)   # innermost axes: in TF's order (eigen_sums.py)
+    return exact if exact is not None else np.sum(x, axis=axis, keepdims=keep, dtype=x.dtype)
 
 
 def _mean(x, axis, keep):
@@ -133,6 +135,9 @@ def _mean(x, axis, keep):
     if x.dtype.kind not in "iu":
         if count == 0:  # 0 / 0, without numpy's warning
             return np.full(np.sum(x, axis=axis, keepdims=keep).shape, np.nan, x.dtype)
+        exact = trailing_sums(x, axis, keep)   # TF's MeanReducer: its sum (in its order) over the count
+        if exact is not None:
+            return exact / x.dtype.type(count)
         return np.mean(x, axis=axis, keepdims=keep, dtype=x.dtype)
     total = np.sum(x, axis=axis, keepdims=keep, dtype=x.dtype)
     if count == 0:
