@@ -11,7 +11,7 @@ from ..shape import TensorShape, unknown_shape
 from .array import identity, rank, reshape, shape, size
 from .filling import ones, ones_like, range as range_, zeros_like
 from .math import cast, equal, exp, floordiv, log, maximum, not_equal, truediv
-from .eigen_sums import trailing_sums
+from .eigen_sums import leading_sums, trailing_sums
 from .registry import NO_GRADIENT_DEFINED, NOT_DIFFERENTIABLE, apply_op, op
 from .shape_fns import constant_value, dims, merge_all_dims
 from .joining import concat, dynamic_stitch
@@ -116,8 +116,14 @@ def _reduce_kernel(fn):
 
 
 def _sum(x, axis, keep):
-    """np.sum. A float array summed over its leading axes (a bias's gradient) is summed as rows `fold` times
-    wider, then folded: numpy sums columns a row at a time, slowly when rows are short (16 channels)."""
+    """np.sum; float32 over innermost or leading axes in TF's order (eigen_sums.py). A float64 array summed over
+    its leading axes (a bias's gradient) is summed as rows `fold` times wider, then folded: numpy sums columns a
+    row at a time, slowly when rows are short (16 channels)."""
+    exact = trailing_sums(x, axis, keep)
+    if exact is None:
+        exact = leading_sums(x, axis, keep)
+    if exact is not None:
+        return exact
     lead = len(axis)
     if x.dtype in (np.float32, np.float64) and 0 < lead < x.ndim and axis == tuple(range(lead)) and x.size:
         cols = int(np.prod(x.shape[lead:]))
@@ -126,8 +132,7 @@ def _sum(x, axis, keep):
         if fold > 1 and x.flags.c_contiguous:
             total = x.reshape(rows // fold, fold * cols).sum(0).reshape(fold, cols).sum(0)
             return total.reshape((1,) * lead * keep + x.shape[lead:])
-    exact = trailing_sums(x, axis, keep)   # innermost axes: in TF's order (eigen_sums.py)
-    return exact if exact is not None else np.sum(x, axis=axis, keepdims=keep, dtype=x.dtype)
+    return np.sum(x, axis=axis, keepdims=keep, dtype=x.dtype)
 
 
 def _mean(x, axis, keep):
@@ -136,6 +141,8 @@ def _mean(x, axis, keep):
         if count == 0:  # 0 / 0, without numpy's warning
             return np.full(np.sum(x, axis=axis, keepdims=keep).shape, np.nan, x.dtype)
         exact = trailing_sums(x, axis, keep)   # TF's MeanReducer: its sum (in its order) over the count
+        if exact is None:
+            exact = leading_sums(x, axis, keep)
         if exact is not None:
             return exact / x.dtype.type(count)
         return np.mean(x, axis=axis, keepdims=keep, dtype=x.dtype)

@@ -45,3 +45,34 @@ def case_a_loss_over_training_steps(tf):
         for _ in range(5):
             losses.append(s.run([loss, step], {x: data, y: target})[0])
     return _bits({"losses": losses})
+
+
+def case_leading_axes(tf):
+    x = tf.placeholder(tf.float32, [None, None])
+    x3 = tf.placeholder(tf.float32, [None, None, None])
+    out = {}
+    with tf.Session() as s:
+        for n in (3, 12, 16, 17, 130, 1001):
+            v = _data((n, 19), n)
+            out[f"sum_{n}"], out[f"mean_{n}"] = s.run([tf.reduce_sum(x, 0), tf.reduce_mean(x, axis=0)], {x: v})
+        out["sum_3d"] = s.run(tf.reduce_sum(x3, [0, 1], keepdims=True), {x3: _data((6, 7, 24), 4)})
+    return _bits(out)
+
+
+def case_bias_gradients_over_training_steps(tf):
+    """Elementwise layers (no matrix product, whose BLAS order differs from TF's): the bias gradients are
+    sums over the batch (BiasAddGrad, and Sum for a broadcast add), the loss a mean."""
+    rng = np.random.default_rng(6)
+    data, target = rng.standard_normal((64, 20)).astype(np.float32), rng.standard_normal((64, 20)).astype(np.float32)
+    x, y = tf.placeholder(tf.float32, [None, 20]), tf.placeholder(tf.float32, [None, 20])
+    w1 = tf.Variable(rng.standard_normal(20).astype(np.float32))
+    b1 = tf.Variable(np.zeros(20, np.float32))
+    w2 = tf.Variable(rng.standard_normal(20).astype(np.float32))
+    b2 = tf.Variable(np.full(20, 0.1, np.float32))
+    hidden = tf.nn.relu(tf.nn.bias_add(x * w1, b1))
+    loss = tf.reduce_mean(tf.square(hidden * w2 + b2 - y))
+    step = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        losses = [s.run([loss, step], {x: data, y: target})[0] for _ in range(5)]
+        return _bits({"losses": losses, "b1": s.run(b1), "b2": s.run(b2), "w1": s.run(w1), "w2": s.run(w2)})
