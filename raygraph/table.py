@@ -8,7 +8,7 @@ from scheduler.partition import MUST_FEED
 from scheduler.plan import NodeSpec
 
 from .device_spec import parse_device
-from .dtypes import bfloat16, float16, resource, string, type_string, variant
+from .dtypes import bfloat16, float16, float32, resource, string, type_string, variant
 from .ops import registry
 from .ops.math import ALGEBRA_FAMILY
 
@@ -28,7 +28,13 @@ def spec_of(op):
         ref_args=tuple(i for i, a in enumerate(entry.args) if a.is_ref) if entry.has_ref else (),
         ref_outputs=tuple(i for i, t in enumerate(op._outputs) if t._dtype.is_ref_dtype),
         role=entry.role, unfed_error=_unfed_error(op) if entry.role == MUST_FEED else None,
-        elementwise=entry.elementwise, pure=_pure(op), algebra=entry.algebra and _algebra(op))
+        elementwise=entry.elementwise, pure=_pure(op), algebra=entry.algebra and _algebra(op),
+        scalar=entry.scalar if entry.scalar is not None and _float32(op) else None)
+
+
+def _float32(op):
+    """Whether every input and output of `op` is float32 (what element formulas compute)."""
+    return all(t._dtype.base_dtype is float32 for t in (*op._inputs, *op._outputs))
 
 
 def _algebra(op):
@@ -48,7 +54,8 @@ def _static_shape(tensor):
 
 def _family(cache={}):  # noqa: B006 - built once, on first use (the op table is complete by then)
     if not cache:
-        cache.update({operation: (op_type, registry.get(op_type).kernel) for operation, op_type in ALGEBRA_FAMILY.items()})
+        cache.update({operation: (op_type, registry.get(op_type).kernel, registry.get(op_type).scalar)
+                      for operation, op_type in ALGEBRA_FAMILY.items()})
     return cache
 
 

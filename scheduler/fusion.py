@@ -18,7 +18,7 @@ node). Members are plain nodes: not stateful, not downstream of a switch, no con
 import heapq
 from dataclasses import dataclass, field
 
-from . import intra_op
+from . import intra_op, jit
 from .executor import StepError
 from .partition import Compiled, Node
 
@@ -37,11 +37,14 @@ BLOCK_WORK = 1 << 23
 class Program:
     """A fused region: its members in order, each (name, kernel, attrs, args); an arg >= 0 is the fused
     node's input of that position, ~j the value of member j. `outputs`: the members whose values leave
-    the region; `drops[j]`: the member values no longer needed once member j ran."""
+    the region; `drops[j]`: the member values no longer needed once member j ran; `formulas`: per member
+    (its element formula or None, args), for the region's compiled loops (jit.py)."""
 
     members: tuple
     outputs: tuple
     drops: tuple
+    formulas: tuple = ()
+    loops: dict = field(init=False, default_factory=dict)   # its compiled loops (jit.loop_for)
     compiled: Compiled = field(init=False, default_factory=Compiled)  # its function, once its device ran it
     layouts: dict = field(init=False, default_factory=dict)  # its outputs' layout in blocks (intra_op.rows)
 
@@ -74,6 +77,9 @@ class Program:
 def run_fused(attrs, *inputs):
     """The fused node's kernel."""
     program = attrs["program"]
+    out = jit.loop_for(program.formulas, program.outputs, inputs, program.loops)
+    if out is not None:
+        return out[0] if len(out) == 1 else tuple(out)
     out = intra_op.rows(program.run, inputs, max(BLOCK, BLOCK_WORK // len(program.members)), program.layouts)
     return out[0] if len(program.outputs) == 1 else out   # (none: a region read only through control edges)
 
@@ -221,7 +227,9 @@ def _fused_node(nodes, members, readers, keep):
         if k not in outputs:
             drops[j].append(k)
     last = nodes[members[-1]]
-    program = Program(members=tuple(specs), outputs=outputs, drops=tuple(tuple(d) for d in drops))
+    formulas = tuple((nodes[i].scalar, spec[3]) for i, spec in zip(members, specs))
+    program = Program(members=tuple(specs), outputs=outputs, drops=tuple(tuple(d) for d in drops),
+                      formulas=formulas if all(f is not None for f, _ in formulas) else ())
     return Node(name=f"fused/{last.name}", op_type=FUSED_OP, kernel=run_fused,
                 attrs={"program": program, "fused_ops": tuple(nodes[i].name for i in members)},
                 inputs=tuple(inputs), deref=tuple(sorted(deref)),

@@ -39,7 +39,7 @@ class Algebra:
     """What the arithmetic rewrites must know of a node: `operation` (PLUS...), whether its dtype is floating
     or complex (`floating`: only those are rewritten across MINUS and DIVIDE) or a 16-bit float (`narrow`:
     never rewritten), its inputs' static shapes as built (`shapes`: input key -> tuple, a dim None if
-    unknown, None if the rank is), and `family`: operation -> (op type, kernel) of the ops a rewrite makes."""
+    unknown, None if the rank is), and `family`: operation -> (op type, kernel, element formula) of the ops a rewrite makes."""
 
     operation: str
     floating: bool = True
@@ -180,8 +180,10 @@ class _Rewrite:
 
     def change(self, spec, inputs, operation=None):
         """`spec` reading `inputs`, computing `operation` (None: its own op still)."""
-        op_type, kernel = spec.algebra.family[operation] if operation else (spec.op_type, spec.kernel)
+        op_type, kernel, scalar = spec.algebra.family[operation] if operation else (spec.op_type, spec.kernel,
+                                                                                     spec.scalar)
         self.table[spec.name] = replace(spec, op_type=op_type, kernel=kernel, inputs=inputs,
+                                        scalar=scalar if spec.scalar is not None else None,
                                         attrs={**spec.attrs, REWRITTEN: True},
                                         algebra=replace(spec.algebra, operation=operation or spec.algebra.operation,
                                                         shapes=None))
@@ -196,8 +198,9 @@ class _Rewrite:
         name = f"ConstantFolding/{node.name}_recip"
         if name in self.table:
             return False
-        op_type, kernel = algebra.family[RECIPROCAL]
+        op_type, kernel, scalar = algebra.family[RECIPROCAL]
         self.table[name] = replace(node, name=name, op_type=op_type, kernel=kernel, inputs=node.inputs[1:],
+                                   scalar=scalar if node.scalar is not None else None,
                                    attrs={**node.attrs, REWRITTEN: True}, control=(), colocate=(node.name,),
                                    algebra=None)
         self.names.append(name)

@@ -48,6 +48,7 @@ class Node:
     controls: tuple = ()          # node indices of its control inputs (a dead one makes it dead)
     role: str | None = None       # one of ROLES
     elementwise: bool = False     # may be fused with its elementwise neighbours (fusion.py)
+    scalar: object = None         # its float32 element formula: a fused region may run as one compiled loop (jit.py)
 
     def __repr__(self):
         return f"<Node {self.name} {self.op_type}>"

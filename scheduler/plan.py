@@ -41,6 +41,7 @@ class NodeSpec:
     elementwise: bool = False   # its entry says each output element depends only on the inputs' at its position
     pure: bool = False          # its outputs depend on its inputs alone: CSE may merge it, folding precompute it
     algebra: object = None      # what arithmetic it computes, for grappler's rewrites (optimize.Algebra), or None
+    scalar: object = None       # its float32 element formula, for compiled loops of fused regions (jit.py), or None
 
     def __post_init__(self):
         if self.role not in ROLES:
@@ -435,7 +436,7 @@ class _PartitionBuilder:
         self.nodes.append(Node(name=spec.name, op_type=spec.op_type, kernel=spec.kernel, attrs=spec.attrs,
                                stateful=spec.stateful, inputs=tuple(inputs), deref=deref, outputs=outputs,
                                conditional=conditional, controls=tuple(controls), role=spec.role,
-                               elementwise=spec.elementwise))
+                               elementwise=spec.elementwise, scalar=spec.scalar))
         self.deps.append(tuple(sorted(deps)))
 
     def fetch(self, key, is_ref):

@@ -202,13 +202,13 @@ def test_common_subexpressions_are_computed_once_and_fetched_by_either_name():
 
 
 # grappler's arithmetic rewrites: hand-written Add/Sub/Mul/RealDiv nodes carry their Algebra
-FAMILY = {PLUS: ("Add", lambda a, x, y: np.add(x, y)), MINUS: ("Sub", lambda a, x, y: np.subtract(x, y)),
-          TIMES: ("Mul", lambda a, x, y: np.multiply(x, y)), RECIPROCAL: ("Reciprocal", lambda a, x: 1 / x)}
+FAMILY = {PLUS: ("Add", lambda a, x, y: np.add(x, y), None), MINUS: ("Sub", lambda a, x, y: np.subtract(x, y), None),
+          TIMES: ("Mul", lambda a, x, y: np.multiply(x, y), None), RECIPROCAL: ("Reciprocal", lambda a, x: 1 / x, None)}
 KINDS = {PLUS: "AddV2", MINUS: "Sub", TIMES: "Mul", REAL_DIVIDE: "RealDiv"}
 
 
 def arith(name, operation, x, y, shapes=None):
-    op_type, kernel = FAMILY.get(operation, ("RealDiv", lambda a, u, v: np.divide(u, v)))
+    op_type, kernel, _ = FAMILY.get(operation, ("RealDiv", lambda a, u, v: np.divide(u, v), None))
     return NodeSpec(name=name, op_type=KINDS[operation], kernel=kernel, inputs=((x, 0), (y, 0)), elementwise=True,
                     pure=True, algebra=Algebra(operation=operation, family=FAMILY, shapes=shapes or {}))
 

@@ -16,7 +16,7 @@ from ..tensor import Tensor
 from .array import reduce_gradient_args
 from .registry import NO_GRADIENT_DEFINED, NOT_DIFFERENTIABLE, apply_op, cpu_kernel, op
 from .sparse_tensor import SparseTensor
-from . import wide_rows
+from . import scalar_math, wide_rows
 from .shape_fns import bool_broadcast_shape, broadcast_shape, dims, same_shape
 
 INDEX = (dtypes.int32, dtypes.int64)
@@ -205,14 +205,15 @@ def _sigmoid(x):
 
 
 # ----- elementwise binary ---------------------------------------------------------------------------------
-def _binary(type, fn, allowed, grad, out=broadcast_shape, no_cpu_kernel="", algebra=None):
+def _binary(type, fn, allowed, grad, out=broadcast_shape, no_cpu_kernel="", algebra=None, scalar=None):
     kernel = lambda a, x, y: fn(x, y)  # noqa: E731
     _binary_op(type, cpu_kernel(type, kernel, no_cpu_kernel) if no_cpu_kernel else kernel, allowed, grad, out,
-               algebra)
+               algebra, scalar)
 
 
-def _binary_op(type, kernel, allowed, grad, out=broadcast_shape, algebra=None):
-    op(type, "x:T, y:T", kernel=kernel, shape=out, grad=grad, T=allowed, elementwise=True, algebra=algebra)
+def _binary_op(type, kernel, allowed, grad, out=broadcast_shape, algebra=None, scalar=None):
+    op(type, "x:T, y:T", kernel=kernel, shape=out, grad=grad, T=allowed, elementwise=True, algebra=algebra,
+       scalar=scalar)
 
 
 # The ops grappler's arithmetic rewrites turn an Add/Sub/Mul/RealDiv node into (TF writes "Add", not "AddV2").
@@ -220,20 +221,22 @@ ALGEBRA_FAMILY = {PLUS: "Add", MINUS: "Sub", TIMES: "Mul", RECIPROCAL: "Reciproc
 _add_grad = _binary_grad(lambda op, g, x, y: g, lambda op, g, x, y: g, "all")
 _wide_add, _wide_sub, _wide_mul = (wide_rows.binary_kernel(f) for f in (np.add, np.subtract, np.multiply))
 _binary_op("AddV2", _wide_add, "bfloat16 float16 float32 float64 uint8 uint16 uint32 uint64 int8 int16 int32 int64 "
-        "complex64 complex128", _add_grad, algebra=PLUS)
+        "complex64 complex128", _add_grad, algebra=PLUS, scalar=scalar_math.add)
 _binary_op("Add", _wide_add, "bfloat16 float16 float32 float64 uint8 int8 int16 int32 int64 complex64 complex128 string",
-        _add_grad, algebra=PLUS)
+        _add_grad, algebra=PLUS, scalar=scalar_math.add)
 _binary_op("Sub", _wide_sub, "bfloat16 float16 float32 float64 uint8 int8 uint16 int16 int32 int64 complex64 "
-        "complex128 uint32 uint64", _binary_grad(lambda op, g, x, y: g, lambda op, g, x, y: -g, "all"), algebra=MINUS)
+        "complex128 uint32 uint64", _binary_grad(lambda op, g, x, y: g, lambda op, g, x, y: -g, "all"), algebra=MINUS,
+           scalar=scalar_math.subtract)
 _binary_op("Mul", _wide_mul, ARITH, _binary_grad(lambda op, g, x, y: apply_op("Mul", [g, _conj(y)], {}),
                                                 lambda op, g, x, y: apply_op("Mul", [_conj(x), g], {}),
                                                 ("float32", "int32"),
                                                 lambda op, g, x, y: [apply_op("Mul", [g, y], {}),
-                                                                     apply_op("Mul", [g, x], {})]), algebra=TIMES)
+                                                                     apply_op("Mul", [g, x], {})]), algebra=TIMES,
+           scalar=scalar_math.multiply)
 _binary("RealDiv", _realdiv, ARITH, _binary_grad(lambda op, g, x, y: _real_div(g, _conj(y)),
                                                  lambda op, g, x, y: g * _real_div(_real_div(-_conj(x), _conj(y)),
                                                                                    _conj(y))),
-        no_cpu_kernel="uint8 int8 uint16 int16 int32 uint32 uint64 int64", algebra=REAL_DIVIDE)
+        no_cpu_kernel="uint8 int8 uint16 int16 int32 uint32 uint64 int64", algebra=REAL_DIVIDE, scalar=scalar_math.divide)
 _binary("DivNoNan", lambda x, y: np.where(y == 0, 0, _realdiv(x, np.where(y == 0, 1, y))).astype(x.dtype),
         "float16 float32 bfloat16 float64 complex64 complex128",
         _binary_grad(lambda op, g, x, y: div_no_nan(g, y), lambda op, g, x, y: g * div_no_nan(div_no_nan(-x, y), y)))
@@ -271,11 +274,11 @@ def _squared_difference_grad(op, g):
 
 
 _binary_op("Maximum", wide_rows.binary_kernel(np.maximum, scalars=True), MINMAX,
-           _max_min_grad(lambda x, y: greater_equal(x, y)))
+           _max_min_grad(lambda x, y: greater_equal(x, y)), scalar=scalar_math.maximum)
 _binary_op("Minimum", wide_rows.binary_kernel(np.minimum, scalars=True), MINMAX,
-           _max_min_grad(lambda x, y: less_equal(x, y)))
+           _max_min_grad(lambda x, y: less_equal(x, y)), scalar=scalar_math.minimum)
 _binary("SquaredDifference", lambda x, y: np.square(x - y), FLOAT + " int32 int64 complex64 complex128",
-        _squared_difference_grad)
+        _squared_difference_grad, scalar=scalar_math.squared_difference)
 
 
 def _atan2_grad(op, g):
@@ -316,10 +319,10 @@ _binary("RightShift", _shift(np.right_shift), BITS, NOT_DIFFERENTIABLE)
 
 
 # ----- elementwise unary ------------------------------------------------------------------------------------
-def _unary(type, fn, allowed, grad, no_cpu_kernel=""):
+def _unary(type, fn, allowed, grad, no_cpu_kernel="", scalar=None):
     kernel = lambda a, x: fn(x)  # noqa: E731
     op(type, "x:T", kernel=cpu_kernel(type, kernel, no_cpu_kernel) if no_cpu_kernel else kernel, shape=same_shape,
-       grad=grad, T=allowed, elementwise=True)
+       grad=grad, T=allowed, elementwise=True, scalar=scalar)
 
 
 def _square_grad(op, g):
@@ -330,23 +333,30 @@ def _square_grad(op, g):
         return [apply_op("Mul", [g, apply_op("Mul", [x, two], {})], {})]
 
 
-_unary("Neg", np.negative, SIGNED, lambda op, g: [-g])
-_unary("Abs", np.abs, FLOAT + " int8 int16 int32 int64", lambda op, g: [g * sign(op.inputs[0])])
+_unary("Neg", np.negative, SIGNED, lambda op, g: [-g], scalar=scalar_math.negative)
+_unary("Abs", np.abs, FLOAT + " int8 int16 int32 int64", lambda op, g: [g * sign(op.inputs[0])],
+       scalar=scalar_math.absolute)
 _unary("Sign", np.sign, SIGNED, lambda op, g: [apply_op("ZerosLike", [op.inputs[0]], {})])
 _unary("Square", np.square, FLOAT + " int8 int16 int32 int64 uint8 uint16 uint32 uint64 complex64 complex128",
-       _square_grad)
-_unary("Sqrt", _quiet(np.sqrt), FLOAT_COMPLEX, lambda op, g: [apply_op("SqrtGrad", [_conj(op.outputs[0]), g], {})])
+       _square_grad, scalar=scalar_math.square)
+_unary("Sqrt", _quiet(np.sqrt), FLOAT_COMPLEX, lambda op, g: [apply_op("SqrtGrad", [_conj(op.outputs[0]), g], {})],
+       scalar=scalar_math.sqrt)
 _unary("Rsqrt", _quiet(lambda x: (1 / np.sqrt(x)).astype(x.dtype, copy=False)), FLOAT_COMPLEX,
-       lambda op, g: [apply_op("RsqrtGrad", [_conj(op.outputs[0]), g], {})])
-_unary("Exp", _quiet(np.exp), FLOAT_COMPLEX, lambda op, g: [g * _conj(op.outputs[0])])
-_unary("Expm1", _quiet(expm1_kernel), FLOAT_COMPLEX, lambda op, g: [g * exp(_conj(op.inputs[0]))])
-_unary("Log", _quiet(np.log), FLOAT_COMPLEX, lambda op, g: [g * reciprocal(_conj(op.inputs[0]))])
-_unary("Log1p", _quiet(log1p_kernel), FLOAT_COMPLEX, lambda op, g: [g * reciprocal(1.0 + _conj(op.inputs[0]))])
-_unary("Tanh", np.tanh, FLOAT_COMPLEX, lambda op, g: [apply_op("TanhGrad", [_conj(op.outputs[0]), g], {})])
-_unary("Sigmoid", _sigmoid, FLOAT_COMPLEX, lambda op, g: [apply_op("SigmoidGrad", [_conj(op.outputs[0]), g], {})])
+       lambda op, g: [apply_op("RsqrtGrad", [_conj(op.outputs[0]), g], {})], scalar=scalar_math.rsqrt)
+_unary("Exp", _quiet(np.exp), FLOAT_COMPLEX, lambda op, g: [g * _conj(op.outputs[0])], scalar=scalar_math.exp)
+_unary("Expm1", _quiet(expm1_kernel), FLOAT_COMPLEX, lambda op, g: [g * exp(_conj(op.inputs[0]))],
+       scalar=scalar_math.expm1)
+_unary("Log", _quiet(np.log), FLOAT_COMPLEX, lambda op, g: [g * reciprocal(_conj(op.inputs[0]))], scalar=scalar_math.log)
+_unary("Log1p", _quiet(log1p_kernel), FLOAT_COMPLEX, lambda op, g: [g * reciprocal(1.0 + _conj(op.inputs[0]))],
+       scalar=scalar_math.log1p)
+_unary("Tanh", np.tanh, FLOAT_COMPLEX, lambda op, g: [apply_op("TanhGrad", [_conj(op.outputs[0]), g], {})],
+       scalar=scalar_math.tanh)
+_unary("Sigmoid", _sigmoid, FLOAT_COMPLEX, lambda op, g: [apply_op("SigmoidGrad", [_conj(op.outputs[0]), g], {})],
+       scalar=scalar_math.sigmoid)
 _unary("Reciprocal", _quiet(lambda x: np.reciprocal(x) if x.dtype.kind not in "fc" else
                             (1 / x).astype(x.dtype, copy=False)), SIGNED,
-       lambda op, g: [apply_op("ReciprocalGrad", [_conj(op.outputs[0]), g], {})], no_cpu_kernel="int8 int16 int32 int64")
+       lambda op, g: [apply_op("ReciprocalGrad", [_conj(op.outputs[0]), g], {})], no_cpu_kernel="int8 int16 int32 int64",
+       scalar=scalar_math.reciprocal)
 _unary("Sin", np.sin, FLOAT_COMPLEX, lambda op, g: [g * cos(_conj(op.inputs[0]))])
 _unary("Cos", np.cos, FLOAT_COMPLEX, lambda op, g: [-(g * sin(_conj(op.inputs[0])))])
 _unary("Floor", np.floor, FLOAT, NOT_DIFFERENTIABLE)
@@ -362,20 +372,20 @@ op("Invert", "x:T", kernel=lambda a, x: np.invert(x), shape=same_shape, grad=NOT
 
 # The gradient kernels TF names in gradient graphs: f(y, dy) with y the op's output; each has its own gradient.
 _GRAD_KERNELS = (
-    ("TanhGrad", lambda y, dy: dy * (1 - y * y),
+    ("TanhGrad", lambda y, dy: dy * (1 - y * y), scalar_math.tanh_grad,
      lambda op, g: [g * -2.0 * op.inputs[1] * op.inputs[0], apply_op("TanhGrad", [op.inputs[0], g], {})]),
-    ("SigmoidGrad", lambda y, dy: dy * y * (1 - y),
+    ("SigmoidGrad", lambda y, dy: dy * y * (1 - y), scalar_math.sigmoid_grad,
      lambda op, g: [g * op.inputs[1] * (1.0 - 2.0 * op.inputs[0]), apply_op("SigmoidGrad", [op.inputs[0], g], {})]),
-    ("SqrtGrad", lambda y, dy: dy * 0.5 / y,
+    ("SqrtGrad", lambda y, dy: dy * 0.5 / y, scalar_math.sqrt_grad,
      lambda op, g: [-g * op.outputs[0] / op.inputs[0], g * 0.5 / op.inputs[0]]),
-    ("RsqrtGrad", lambda y, dy: dy * -0.5 * y * y * y,
+    ("RsqrtGrad", lambda y, dy: dy * -0.5 * y * y * y, scalar_math.rsqrt_grad,
      lambda op, g: [g * -1.5 * op.inputs[1] * square(op.inputs[0]),
                     apply_op("RsqrtGrad", [op.inputs[0], g], {})]),
-    ("ReciprocalGrad", lambda y, dy: -dy * y * y,
+    ("ReciprocalGrad", lambda y, dy: -dy * y * y, scalar_math.reciprocal_grad,
      lambda op, g: [g * -2.0 * op.inputs[1] * op.inputs[0], apply_op("ReciprocalGrad", [op.inputs[0], g], {})]))
-for _t, _fn, _grad in _GRAD_KERNELS:
+for _t, _fn, _scalar, _grad in _GRAD_KERNELS:
     op(_t, "y:T, dy:T", kernel=lambda a, y, dy, fn=_fn: _quiet(lambda _: fn(y, dy))(None).astype(y.dtype, copy=False),
-       shape=same_shape, grad=_grad, T=FLOAT_COMPLEX, elementwise=True)
+       shape=same_shape, grad=_grad, T=FLOAT_COMPLEX, elementwise=True, scalar=_scalar)
 
 
 # ----- named functions --------------------------------------------------------------------------------------

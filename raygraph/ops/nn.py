@@ -21,7 +21,7 @@ from .slicing import choose, slice as slice_, where
 from ..graph import get_default_graph
 from .control import Assert
 from .random import get_seed, random_uniform
-from . import wide_rows
+from . import scalar_math, wide_rows
 
 _wide_add = wide_rows.binary(np.add)
 _minimum = wide_rows.binary(np.minimum, scalars=True)
@@ -32,8 +32,9 @@ RELU_T = "float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 u
 _raw = TensorShape._raw
 
 
-def _unary(type, fn, grad, allowed=HALF_UP):
-    op(type, "features:T", kernel=lambda a, x: fn(x), shape=same_shape, grad=grad, T=allowed, elementwise=True)
+def _unary(type, fn, grad, allowed=HALF_UP, scalar=None):
+    op(type, "features:T", kernel=lambda a, x: fn(x), shape=same_shape, grad=grad, T=allowed, elementwise=True,
+       scalar=scalar)
 
 
 def _relu_grad_kernel(a, g, y):
@@ -80,28 +81,30 @@ _SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804
 
 
 _unary("Relu", wide_rows.relu,
-       lambda op, g: [apply_op("ReluGrad", [g, op.outputs[0]], {})], RELU_T + " qint8")
+       lambda op, g: [apply_op("ReluGrad", [g, op.outputs[0]], {})], RELU_T + " qint8", scalar_math.relu)
 _unary("Relu6", lambda x: np.clip(x, 0, 6).astype(x.dtype, copy=False),
        lambda op, g: [apply_op("Relu6Grad", [g, op.outputs[0]], {})], RELU_T)
-_unary("Elu", _elu, lambda op, g: [apply_op("EluGrad", [g, op.outputs[0]], {})])
-_unary("Selu", _selu, lambda op, g: [apply_op("SeluGrad", [g, op.outputs[0]], {})])
-_unary("Softplus", _softplus, lambda op, g: [g * apply_op("Sigmoid", [op.inputs[0]], {})])
+_unary("Elu", _elu, lambda op, g: [apply_op("EluGrad", [g, op.outputs[0]], {})], scalar=scalar_math.elu)
+_unary("Selu", _selu, lambda op, g: [apply_op("SeluGrad", [g, op.outputs[0]], {})], scalar=scalar_math.selu)
+_unary("Softplus", _softplus, lambda op, g: [g * apply_op("Sigmoid", [op.inputs[0]], {})], scalar=scalar_math.softplus)
 _unary("Softsign", lambda x: (x / (1 + np.abs(x))).astype(x.dtype, copy=False),
-       lambda op, g: [apply_op("SoftsignGrad", [g, op.inputs[0]], {})])
+       lambda op, g: [apply_op("SoftsignGrad", [g, op.inputs[0]], {})], scalar=scalar_math.softsign)
 op("LeakyRelu", "features:T", kernel=lambda a, x: np.where(x > 0, x, x * np.asarray(a["alpha"], x.dtype)),
    shape=same_shape, T=HALF_UP, elementwise=True,
    grad=lambda op, g: [apply_op("LeakyReluGrad", [g, op.inputs[0]], {"alpha": op._attrs["alpha"]})])
 
 
 # ----- the activations' gradient ops: TF's kernels (relu_op.h, softsign_op.cc), second derivatives as TF's
-def _activation_grad(type, kernel, allowed=HALF_UP, second=NO_GRADIENT_DEFINED, inputs="gradients:T, features:T"):
+def _activation_grad(type, kernel, allowed=HALF_UP, second=NO_GRADIENT_DEFINED, inputs="gradients:T, features:T",
+                     scalar=None):
     def checked(a, g, x):
         if np.shape(g) != np.shape(x):
             raise InvalidArgumentError(None, None, f"Inputs to operation {{name}} of type {type} must have the same "
                                                    f"size and shape.  Input 0: {_text(np.shape(g))} != input 1: "
                                                    f"{_text(np.shape(x))}")
         return kernel(a, g, x)
-    op(type, inputs, kernel=checked, shape=_both_inputs_shape, T=allowed, elementwise=True, grad=second)
+    op(type, inputs, kernel=checked, shape=_both_inputs_shape, T=allowed, elementwise=True, grad=second,
+       scalar=scalar)
 
 
 def _both_inputs_shape(inputs, a):
@@ -118,9 +121,10 @@ def _below_zero_grad(op_, g):
 
 _activation_grad("ReluGrad", _relu_grad_kernel, RELU_T,
                  second=lambda op_, g: [apply_op("ReluGrad", [g, op_.inputs[1]], {}),
-                                        apply_op("ZerosLike", [op_.inputs[1]], {})])
+                                        apply_op("ZerosLike", [op_.inputs[1]], {})],
+                 scalar=scalar_math.relu_grad)
 _activation_grad("EluGrad", lambda a, g, y: choose(y < 0, (y + _t(y, 1)) * g, g), inputs="gradients:T, outputs:T",
-                 second=_below_zero_grad)
+                 second=_below_zero_grad, scalar=scalar_math.elu_grad)
 _activation_grad("SeluGrad", lambda a, g, y: choose(y < 0, g * (y + _t(y, _SELU_SCALE * _SELU_ALPHA)),
                                                     g * _t(g, _SELU_SCALE)),
                  inputs="gradients:T, outputs:T", second=_below_zero_grad)

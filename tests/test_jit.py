@@ -1,0 +1,195 @@
+"""Compiled loops (scheduler/jit.py): a fused region of float32 ops with element formulas
+(raygraph/ops/scalar_math.py) runs as one numba loop, with the numpy kernels' values.
+
+The first tests compile formulas directly; the next plan hand-written node tables whose nodes carry the op
+table's kernels and formulas (no Ray); the last runs sessions."""
+import numpy as np
+import pytest
+
+import raygraph  # noqa: F401 - fills the op table
+from raygraph.ops import registry, scalar_math
+from scheduler import intra_op, jit
+from scheduler.executor import Step, run_inline, run_step
+from scheduler.fusion import FUSED_OP
+from scheduler.optimize import Optimizations
+from scheduler.plan import NodeSpec, build_plan
+
+CPU0 = ("/job:localhost/replica:0/task:0/device:CPU:0", ("localhost", 0, 0, "CPU", 0))
+F32 = {"T": raygraph.float32}
+# the formulas built on exp, log and tanh approximate (Eigen's polynomials); the others give numpy's bits
+APPROXIMATE = {"Exp", "Expm1", "Log", "Log1p", "Tanh", "Sigmoid", "Softplus", "Elu", "Selu"}
+SPECIAL = np.array([0.0, -0.0, 1.0, -1.0, np.inf, -np.inf, np.nan, 1e-45, -1e-45, 1e-38, 3e-39, 88.7, 88.73, -87.5,
+                    -103.0, -105.0, 1e-8, -1e-8, 0.5, 2.0, 10.0, -10.0, 100.0, -100.0, 1e30, -1e30, 3.4e38, -3.4e38,
+                    4e-4, -3.9e-4, 7.9, -8.5, 20.0], np.float32)
+
+
+def _inputs(n=1 << 16):
+    rng = np.random.default_rng(0)
+    x = np.concatenate([np.repeat(SPECIAL, SPECIAL.size), rng.standard_normal(n).astype(np.float32) * 5,
+                        rng.uniform(-100, 100, n).astype(np.float32)])
+    y = np.concatenate([np.tile(SPECIAL, SPECIAL.size), rng.standard_normal(2 * n).astype(np.float32) * 5])
+    return x, y
+
+
+def _formulas():
+    return sorted((t, e) for t, e in registry.REGISTRY.items() if e.scalar is not None)
+
+
+def test_every_element_formula_gives_its_kernels_values(monkeypatch):
+    monkeypatch.setenv("RAYGRAPH_JIT", "always")
+    entries = _formulas()
+    assert len(entries) >= 30 and {"AddV2", "Mul", "Tanh", "Exp", "ReluGrad", "Softplus"} <= {t for t, _ in entries}
+    x, y = _inputs()
+    formulas = tuple((e.scalar, (0, 1)[:len(e.args)]) for _, e in entries)
+    got = jit.loop_for(formulas, tuple(range(len(formulas))), [x, y], {})   # one loop, every formula an output
+    assert got is not None and len(got) == len(entries)
+    with np.errstate(all="ignore"):
+        for (op_type, entry), value in zip(entries, got):
+            want = np.asarray(entry.kernel(F32, *(x, y)[:len(entry.args)]))
+            assert value.dtype == np.float32 and value.shape == want.shape, op_type
+            if op_type in APPROXIMATE:   # a few units in the last place (of 1, where exp(x) - 1 cancels)
+                np.testing.assert_allclose(value, want, rtol=5e-7, atol=2.5e-7, err_msg=op_type)
+            else:   # the same bits: signed zeros, infinities and NaNs where the kernel has them
+                np.testing.assert_array_equal(value.view(np.int32)[~np.isnan(want)],
+                                              want.view(np.int32)[~np.isnan(want)], err_msg=op_type)
+                np.testing.assert_array_equal(np.isnan(value), np.isnan(want), err_msg=op_type)
+
+
+def test_formulas_run_as_plain_python_too():
+    """The bit casts and the fused multiply-add have Python versions: a formula is readable and checkable
+    without numba (a few values, against numpy)."""
+    for v in (0.5, -3.0, 20.0):
+        x = np.float32(v)
+        assert scalar_math.exp(x) == pytest.approx(np.exp(v), rel=3e-7)
+        assert scalar_math.tanh(x) == pytest.approx(np.tanh(v), rel=5e-7)
+        assert scalar_math.log(np.float32(abs(v))) == pytest.approx(np.log(abs(v)), rel=3e-7, abs=1e-7)
+    assert jit.float32_from_bits(jit.float32_bits(np.float32(1.5))) == 1.5
+    assert jit.multiply_add(np.float32(2), np.float32(3), np.float32(1)) == 7
+
+
+# ----- fused regions in plans ---------------------------------------------------------------------------
+def op_node(name, op_type, *inputs):
+    entry = registry.get(op_type)
+    return NodeSpec(name=name, op_type=op_type, kernel=entry.kernel, attrs=F32, inputs=tuple((i, 0) for i in inputs),
+                    elementwise=True, pure=True, scalar=entry.scalar)
+
+
+def feed(name):
+    return NodeSpec(name=name, op_type="Placeholder", kernel=None, role="must_feed")
+
+
+def _plan(specs, fetches, feeds, fuse=True):
+    table = {s.name: s for s in specs}
+    return build_plan(table, [(f, 0) for f in fetches], [], [(f, 0) for f in feeds], [CPU0],
+                      optimizations=Optimizations(fuse=fuse))
+
+
+def _run(plan, feeds):
+    values, _ = run_step(plan.partitions[CPU0[0]], feeds, lambda node: None, run_inline)
+    return values
+
+
+def _programs(plan):
+    return [n.attrs["program"] for n in plan.partitions[CPU0[0]].nodes if n.op_type == FUSED_OP]
+
+
+CHAIN = [feed("x"), feed("y"), feed("k"), op_node("a", "Mul", "x", "k"), op_node("b", "Tanh", "a"),
+         op_node("c", "AddV2", "b", "y"), op_node("d", "Sigmoid", "c"), op_node("e", "Maximum", "d", "a"),
+         op_node("f", "SquaredDifference", "e", "y"), op_node("g", "Softplus", "f")]
+
+
+def test_a_region_runs_as_one_loop_with_the_unfused_values_split_or_not(monkeypatch):
+    monkeypatch.delenv("RAYGRAPH_JIT", raising=False)
+    rng = np.random.default_rng(1)
+    feeds = {("x", 0): rng.standard_normal((300, 256)).astype(np.float32),
+             ("y", 0): rng.standard_normal((300, 256)).astype(np.float32), ("k", 0): np.float32(1.5)}
+    fused, plain = _plan(CHAIN, ["g", "c"], ["x", "y", "k"]), _plan(CHAIN, ["g", "c"], ["x", "y", "k"], fuse=False)
+    want = _run(plain, feeds)
+    got = _run(fused, feeds)
+    (program,) = _programs(fused)
+    assert [type(loop).__name__ for loop in program.loops.values()] == ["_Loop"]   # it ran compiled
+    for g, w in zip(got, want):
+        assert g.dtype == np.float32 and g.shape == w.shape
+        np.testing.assert_allclose(g, w, rtol=1e-6, atol=2.5e-7)   # (ulps of unit-sized intermediates)
+    intra_op.configure(2)
+    intra_op.enable(True)
+    try:
+        split = _run(fused, feeds)
+    finally:
+        intra_op.enable(False)
+        intra_op.configure(1)
+    for g, s in zip(got, split):
+        np.testing.assert_array_equal(g, s)
+
+
+def test_small_regions_and_inputs_a_loop_cannot_take_run_the_numpy_way(monkeypatch):
+    monkeypatch.delenv("RAYGRAPH_JIT", raising=False)
+    rng = np.random.default_rng(2)
+    plan = _plan(CHAIN, ["g"], ["x", "y", "k"])
+    bias = rng.standard_normal(256).astype(np.float32)
+    x = rng.standard_normal((300, 256)).astype(np.float32)
+    cases = [{("x", 0): x[:10], ("y", 0): x[:10], ("k", 0): np.float32(2)},       # small
+             {("x", 0): x, ("y", 0): bias, ("k", 0): np.float32(2)},              # a bias broadcast along rows
+             {("x", 0): x.astype(np.float64), ("y", 0): x, ("k", 0): np.float32(2)}]  # not float32
+    plain = _plan(CHAIN, ["g"], ["x", "y", "k"], fuse=False)
+    for feeds in cases:
+        np.testing.assert_array_equal(_run(plan, feeds)[0], _run(plain, feeds)[0])
+    assert not any(isinstance(loop, jit._Loop) for p in _programs(plan) for loop in p.loops.values())
+
+
+def test_an_output_of_single_elements_and_mismatched_activation_gradients_are_left_to_the_kernels(monkeypatch):
+    monkeypatch.setenv("RAYGRAPH_JIT", "always")
+    specs = [feed("y"), feed("k"), op_node("k2", "Mul", "k", "k"), op_node("r", "ReluGrad", "k2", "y"),
+             op_node("out", "AddV2", "r", "k2")]
+    plan = _plan(specs, ["out", "k2"], ["y", "k"])
+    y = np.linspace(-1, 1, 1000).astype(np.float32)
+    step = Step(plan.partitions[CPU0[0]], lambda node: None, {("y", 0): y, ("k", 0): np.float32(3)})
+    run_inline(step, plan.partitions[CPU0[0]].roots)
+    assert step.error is not None and step.error.node_name == "r"   # ReluGrad's own shape error, as unfused
+    assert "must have the same size and shape" in str(step.error.error)
+
+
+def test_a_formula_numba_cannot_compile_leaves_the_region_to_numpy(monkeypatch):
+    def bad(x):
+        return {"not": x}["not"] + object()   # nothing numba can type
+
+    specs = [feed("x"), op_node("a", "Exp", "x"),
+             NodeSpec(name="b", op_type="Odd", kernel=lambda attrs, v: v * 2, attrs=F32, inputs=(("a", 0),),
+                      elementwise=True, pure=True, scalar=bad)]
+    x = np.linspace(-1, 1, 1 << 16).astype(np.float32)
+    monkeypatch.setenv("RAYGRAPH_JIT", "1")
+    np.testing.assert_array_equal(_run(_plan(specs, ["b"], ["x"]), {("x", 0): x})[0], np.exp(x) * 2)
+    monkeypatch.setenv("RAYGRAPH_JIT", "always")   # (tests see the compiler's error)
+    with pytest.raises(Exception, match="(?i)typing|attribute|object"):
+        jit.loop_for(((registry.get("Exp").scalar, (0,)), (bad, (~0,))), (1,), [x], {})
+    monkeypatch.setenv("RAYGRAPH_JIT", "0")
+    assert jit.loop_for(((registry.get("Exp").scalar, (0,)),), (0,), [x], {}) is None
+
+
+# ----- sessions -----------------------------------------------------------------------------------------
+def _model(tf):
+    rng = np.random.default_rng(3)
+    x = tf.placeholder(tf.float32, [None, 64])
+    w = tf.Variable(rng.standard_normal((64, 256)).astype(np.float32) * 0.2)
+    h = tf.nn.relu(tf.matmul(x, w))
+    z = tf.sigmoid(h * 2.0 - 1.0) * tf.tanh(h) + tf.nn.softplus(h - 0.5) - tf.nn.elu(-h)
+    loss = tf.reduce_mean(z)
+    train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+    return x, z, loss, train, rng.standard_normal((512, 64)).astype(np.float32)   # 131,072-element activations
+
+
+def test_a_training_step_with_compiled_regions_agrees_with_the_unfused_one(rtf):
+    out = {}
+    for fuse in (True, False):
+        g = rtf.Graph()
+        with g.as_default():
+            x, z, loss, train, xs = _model(rtf)
+            init = rtf.global_variables_initializer()
+        config = rtf.ConfigProto()
+        config.graph_options.optimizer_options.global_jit_level = 1 if fuse else -1
+        with rtf.Session(graph=g, config=config) as s:
+            s.run(init)
+            losses = [s.run([loss, train], {x: xs})[0] for _ in range(3)]
+            out[fuse] = (losses, s.run(z, {x: xs}))
+    np.testing.assert_allclose(out[True][0], out[False][0], rtol=2e-6)
+    np.testing.assert_allclose(out[True][1], out[False][1], rtol=2e-6, atol=1e-6)
