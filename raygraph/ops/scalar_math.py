@@ -4,7 +4,7 @@ The op table gives an elementwise op its formula (`scalar=`); planning fuses con
 and a fused region whose members all have formulas runs as one compiled loop (scheduler/jit.py, numba).
 Each formula is plain Python over float32 scalars that numba compiles and LLVM vectorizes: no libm calls
 (numba would call scalar libm per element), no Python float64 constants (they would promote the
-arithmetic), branches written as selects.
+arithmetic), choices written as conditional expressions over `|` of comparisons (`or` branches).
 
 The arithmetic formulas compute what the numpy kernels compute, operation for operation, so their bits
 agree (a compiled loop contracts no multiply and add into one: only the polynomials use `fma`, as Eigen's
@@ -47,11 +47,11 @@ def divide(x, y):
 
 def maximum(x, y):
     """numpy's: NaN if either is."""
-    return x if x > y or x != x else y
+    return x if (x > y) | (x != x) else y
 
 
 def minimum(x, y):
-    return x if x < y or x != x else y
+    return x if (x < y) | (x != x) else y
 
 
 def squared_difference(x, y):
@@ -84,7 +84,7 @@ def reciprocal(x):
 
 
 def relu(x):
-    return x if x > F(0) or x != x else F(0)
+    return x if (x > F(0)) | (x != x) else F(0)
 
 
 # ----- exp and log as Eigen evaluates Cephes' polynomials -------------------------------------------------------
@@ -137,7 +137,7 @@ def log(x):
     out = fma(e, _LN2_HI, t + y)
     out = -_INF if x == F(0) else out
     out = x if x == _INF else out
-    return np.float32(np.nan) if x < F(0) or x != x else out
+    return np.float32(np.nan) if (x < F(0)) | (x != x) else out
 
 
 def log1p(x):
@@ -145,7 +145,7 @@ def log1p(x):
     u = x + F(1)
     log_u = log(u)
     out = x * (log_u / (u - F(1)))
-    return x if u == F(1) or u == log_u else out
+    return x if (u == F(1)) | (u == log_u) else out
 
 
 def expm1(x):
@@ -178,7 +178,7 @@ def tanh(x):
     q = fma(q, c2, F(4.89352518554385e-03))
     out = p / q
     out = (F(1) if x > F(0) else F(-1)) if abs(x) > F(9) else out   # (numpy's 1 where it rounds to 1)
-    return x if abs(x) < F(0.0004) or x != x else out
+    return x if (abs(x) < F(0.0004)) | (x != x) else out
 
 
 def sigmoid(x):
