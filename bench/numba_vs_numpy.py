@@ -1,15 +1,17 @@
-"""Why fused regions run numpy kernels and not a numba loop: the 48-op chain of bench/elementwise.py over 1M
-float32, as numba compiles it (one loop, `parallel=True` over the cores, `fastmath`) and as numpy runs it
-op by op, whole and in place in cache-sized blocks on one and two threads (the floor for a fused node).
+"""How a fused region's loop is compiled: the 48-op chain of bench/elementwise.py over 1M float32, as numpy
+runs it op by op, whole and in place in cache-sized blocks on one and two threads (the numpy path of a
+fused node), as numba compiles it with Python's math functions (one loop, `parallel=True`, `fastmath`),
+and as raygraph compiles it (scheduler/jit.py: the op table's element formulas, raygraph/ops/scalar_math.py).
 
-numba's loop vectorizes the arithmetic but calls libm for each exp, tanh, log1p and sqrt: it vectorizes
-those only with Intel's SVML, which pip's llvmlite is not built with (`numba -s`: "SVML Operational: False").
+numba's loop over `math.exp`, `math.tanh`, `math.log1p` calls scalar libm for each element: it vectorizes
+them only with Intel's SVML, which pip's llvmlite is not built with (`numba -s`: "SVML Operational: False").
+raygraph's formulas compute exp, log and tanh as Eigen's polynomials in plain float32 arithmetic, which
+LLVM vectorizes (8 floats per AVX2 instruction).
 
-Usage: pip install numba; python bench/numba_vs_numpy.py   (prints median milliseconds per evaluation)
+Usage: python bench/numba_vs_numpy.py   (prints median milliseconds per evaluation)
 """
 import math
 import statistics
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -100,6 +102,28 @@ def numba_chain():
     return run
 
 
+def compiled_loop():
+    """The chain as raygraph compiles it: the same member formulas a session's fused node uses."""
+    import raygraph  # noqa: F401 - fills the op table
+    from raygraph.ops import registry
+    from scheduler import jit
+    f = {t: registry.get(t).scalar for t in ("Sub", "Mul", "AddV2", "Maximum", "Minimum", "Tanh", "Sigmoid",
+                                             "Square", "Abs", "Sqrt", "Exp", "Neg", "Softplus", "Elu", "Log1p",
+                                             "Rsqrt")}
+    k = [np.float32(c) for c in (0.5, 3.4641016, 1.1, 0.1, 0, 0.01, 0.9, 1e-3, 0.05, 0.95, 0.2, 1)]
+    # (member formula, args): an arg >= 0 is input k[arg - 1] (0 the tensor), ~j member j's value
+    members = [("Sub", 0, 1), ("Mul", ~0, 2), ("Mul", ~1, 3), ("AddV2", ~2, 4), ("Maximum", ~3, 5),
+               ("Minimum", ~3, 5), ("Mul", 6, ~5), ("AddV2", ~4, ~6), ("Tanh", ~7), ("Mul", ~8, 7),
+               ("Sigmoid", ~7), ("Mul", ~10, 4), ("AddV2", ~9, ~11), ("Square", ~12), ("Abs", ~12),
+               ("AddV2", ~13, ~14), ("AddV2", ~15, 8), ("Sqrt", ~16), ("Neg", ~17), ("Exp", ~18),
+               ("Mul", ~19, ~17), ("Maximum", ~20, 9), ("Minimum", ~20, 10), ("Sub", ~21, ~22),
+               ("Softplus", ~23), ("Sub", ~23, 11), ("Elu", ~25), ("Mul", ~24, ~26), ("Abs", ~27),
+               ("Log1p", ~28), ("Mul", ~27, ~27), ("AddV2", ~30, 12), ("Rsqrt", ~31), ("AddV2", ~29, ~32)]
+    formulas = tuple((f[m[0]], m[1:]) for m in members)
+    loops = {}
+    return lambda x: jit.loop_for(formulas, (len(members) - 1,), [x] + k, loops)[0]
+
+
 def median_ms(fn, n=15):
     fn()
     times = []
@@ -123,12 +147,16 @@ def main():
     print(f"numpy, in place, 1 thread:  {median_ms(lambda: in_place(x, out)):6.2f} ms")
     print(f"numpy, in place, 2 threads: {median_ms(two_threads):6.2f} ms")
     np.testing.assert_allclose(out, by_numpy(x), rtol=1e-5, atol=1e-6)
-    try:
-        run = numba_chain()
-    except ImportError:
-        sys.exit("numba is not installed (pip install numba)")
-    print(f"numba, one parallel loop:   {median_ms(lambda: run(x, out)):6.2f} ms")
+    run = numba_chain()
+    print(f"numba, math functions:      {median_ms(lambda: run(x, out)):6.2f} ms")
     np.testing.assert_allclose(out, by_numpy(x), rtol=1e-5, atol=1e-6)
+    from scheduler import intra_op
+    loop = compiled_loop()
+    print(f"raygraph's loop, 1 thread:  {median_ms(lambda: loop(x)):6.2f} ms")
+    np.testing.assert_allclose(loop(x), by_numpy(x), rtol=1e-5, atol=1e-6)
+    intra_op.configure(2)
+    intra_op.enable(True)
+    print(f"raygraph's loop, 2 threads: {median_ms(lambda: loop(x)):6.2f} ms")
 
 
 if __name__ == "__main__":

@@ -1,12 +1,23 @@
 """tools/coverage.py counts raygraph's share of TF 2.21's tf.compat.v1 names from a committed name list."""
+import importlib.util
 import os
-import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools"))
-import coverage as api_coverage  # noqa: E402
-import pytest  # noqa: E402
+import pytest
 
-import raygraph as tf  # noqa: E402
+import raygraph as tf
+
+
+def _load_tool():
+    """tools/coverage.py, under its own name: as `coverage` it would shadow coverage.py's package for the
+    libraries that look for it (numba's compiler asks for `coverage.types`)."""
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools", "coverage.py")
+    spec = importlib.util.spec_from_file_location("raygraph_api_coverage", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+api_coverage = _load_tool()
 
 # Namespaces raygraph covers whole: a name dropped from one of them fails here.
 COMPLETE = ("bitwise", "debugging", "dtypes", "graph_util", "io", "linalg", "math", "sets", "sparse", "strings", "test")
