@@ -28,6 +28,12 @@ F32 = np.dtype(np.float32)
 # a numba call ~3 us; below, numpy's per-op calls cost little). RAYGRAPH_JIT=0 turns compiled loops off,
 # RAYGRAPH_JIT=always compiles every qualifying region (tests).
 MIN_ELEMENTS = 1 << 16
+# A region's loop body is one long chain of dependent operations, too long for the CPU to overlap one
+# iteration with the next: so each iteration works on INTERLEAVE independent vectors (LLVM's interleaving,
+# which its heuristics leave at 1 for long bodies). The 33-member chain of bench/elementwise.py on one core:
+# 15.2 ms at 1, 10.3 at 2, 7.6 at 4, 11.6 at 8 (register spills); unrolling the source instead took 25 s to
+# compile against 5.
+INTERLEAVE = 4
 SPLIT_WORK = 1 << 22   # member-elements from which a loop is cut into one share per intra-op thread
 _lock = threading.Lock()   # held while compiling
 _loops = {}            # (source, formulas) -> compiled function (shared by the regions of a process)
@@ -93,14 +99,23 @@ class _Loop:
 
     def __call__(self, inputs, shape):
         n = int(np.prod(shape))
-        flat = [np.float32(a.item()) if s else np.ascontiguousarray(a).reshape(-1)
-                for a, s in zip(inputs, self.single)]
+        flat = [np.float32(a.item()) if s else _read_only(a) for a, s in zip(inputs, self.single)]
         outs = [np.empty(shape, F32) for _ in range(self.n_outputs)]
         args = flat + [o.reshape(-1) for o in outs]
         whole = [not s for s in self.single] + [True] * len(outs)
         intra_op.shares(lambda lo, hi: self.function(*(a[lo:hi] if w else a for a, w in zip(args, whole))),
                         n, intra_op.MIN_WORK if n * self.work >= SPLIT_WORK else 0)
         return outs
+
+
+def _read_only(a):
+    """A flat read-only view of `a` (or of its contiguous copy): the loop is compiled for read-only inputs
+    (a session's feeds arrive read-only), one signature for all."""
+    flat = np.ascontiguousarray(a).reshape(-1)
+    if flat.flags.writeable:
+        flat = flat.view()
+        flat.flags.writeable = False
+    return flat
 
 
 def _loop(formulas, outputs, single, strict):
@@ -154,8 +169,8 @@ def _build(source, names, single, n_outputs):
     scope = {name: _inline(numba, f) for f, name in names.items()}
     code = compile(source, f"<compiled loop {hashlib.sha1(source.encode()).hexdigest()[:8]}>", "exec")
     exec(code, scope)  # noqa: S102 - our own generated source (member formulas called in order)
-    array = numba.float32[::1]
-    signature = numba.void(*(numba.float32 if s else array for s in single), *([array] * n_outputs))
+    array, read_only = numba.float32[::1], numba.types.Array(numba.float32, 1, "C", readonly=True)
+    signature = numba.void(*(numba.float32 if s else read_only for s in single), *([array] * n_outputs))
     return numba.njit(signature, nogil=True, error_model="numpy")(scope["loop"])
 
 
@@ -181,10 +196,12 @@ _registered = []
 
 
 def _numba():
-    """numba, with the bit casts and the fused multiply-add registered (once per process, under _lock)."""
+    """numba, with the bit casts and the fused multiply-add registered and LLVM told to interleave four
+    vectors per loop iteration (once per process, under _lock)."""
     import numba  # noqa: PLC0415 - imported only when a region first compiles (0.6 s)
     if not _registered:
-        from llvmlite import ir  # noqa: PLC0415
+        from llvmlite import binding, ir  # noqa: PLC0415
+        binding.set_option("raygraph", f"-force-vector-interleave={INTERLEAVE}")
         from numba.extending import intrinsic, overload  # noqa: PLC0415
 
         def cast(to_type, from_type, llvm_type):

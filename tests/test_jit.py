@@ -103,6 +103,7 @@ def test_a_region_runs_as_one_loop_with_the_unfused_values_split_or_not(monkeypa
     rng = np.random.default_rng(1)
     feeds = {("x", 0): rng.standard_normal((300, 256)).astype(np.float32),
              ("y", 0): rng.standard_normal((300, 256)).astype(np.float32), ("k", 0): np.float32(1.5)}
+    feeds[("y", 0)].flags.writeable = False   # (as a session's feeds arrive)
     fused, plain = _plan(CHAIN, ["g", "c"], ["x", "y", "k"]), _plan(CHAIN, ["g", "c"], ["x", "y", "k"], fuse=False)
     want = _run(plain, feeds)
     got = _run(fused, feeds)
