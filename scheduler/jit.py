@@ -15,7 +15,10 @@ no multiply and add contracted into one); exp, log, tanh and what is built on th
 a few units in the last place (they are Eigen's approximations, as TF's CPU kernels compute them).
 """
 import hashlib
+import importlib
+import importlib.util
 import os
+import sys
 import threading
 import types
 
@@ -164,14 +167,56 @@ def _compile(formulas, outputs, single):
 
 
 def _build(source, names, single, n_outputs):
-    """Compiled now (not at its first call, which may come from several threads at once)."""
+    """Compiled now (not at its first call, which may come from several threads at once), or loaded from
+    numba's cache of an earlier process."""
     numba = _numba()
+    array, read_only = numba.float32[::1], numba.types.Array(numba.float32, 1, "C", readonly=True)
+    signature = numba.void(*(numba.float32 if s else read_only for s in single), *([array] * n_outputs))
+    loop = _from_file(numba, source, names)
+    if loop is not None:
+        return numba.njit(signature, nogil=True, error_model="numpy", cache=True)(loop)
     scope = {name: _inline(numba, f) for f, name in names.items()}
     code = compile(source, f"<compiled loop {hashlib.sha1(source.encode()).hexdigest()[:8]}>", "exec")
     exec(code, scope)  # noqa: S102 - our own generated source (member formulas called in order)
-    array, read_only = numba.float32[::1], numba.types.Array(numba.float32, 1, "C", readonly=True)
-    signature = numba.void(*(numba.float32 if s else read_only for s in single), *([array] * n_outputs))
     return numba.njit(signature, nogil=True, error_model="numpy")(scope["loop"])
+
+
+def _from_file(numba, source, names):
+    """The loop, defined in a file of the cache directory ($RAYGRAPH_CACHE_DIR, else ~/.cache/raygraph/loops)
+    named by all it is compiled from (its source, its formulas' modules, this module, numba's version), so
+    that numba keeps the machine code beside it for later processes (a compile takes seconds, a load ~0.1 s);
+    None when a formula is not a module-level function or the directory cannot be written."""
+    if any(f.__globals__.get(f.__name__) is not f for f in names):
+        return None
+    text = "\n".join(["from scheduler.jit import formula", "", *(f'{name} = formula("{f.__module__}", "{f.__name__}")'
+                                                                 for f, name in names.items()), "", "", source, ""])
+    stamp = [text, numba.__version__, *(_source_of(m) for m in sorted({f.__module__ for f in names} | {__name__}))]
+    digest = hashlib.sha1("\0".join(stamp).encode()).hexdigest()[:20]
+    folder = os.environ.get("RAYGRAPH_CACHE_DIR") or os.path.join(os.path.expanduser("~"), ".cache", "raygraph", "loops")
+    path = os.path.join(folder, f"loop_{digest}.py")
+    try:
+        if not os.path.exists(path):
+            os.makedirs(folder, exist_ok=True)
+            with open(f"{path}.{os.getpid()}", "w") as f:
+                f.write(text)
+            os.replace(f"{path}.{os.getpid()}", path)   # (whole, for processes compiling it at once)
+        spec = importlib.util.spec_from_file_location(f"raygraph_loop_{digest}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    except OSError:
+        return None
+    sys.modules[spec.name] = module   # (numba's cache names the module a loop's environment comes from)
+    return module.loop
+
+
+def _source_of(module_name):
+    with open(sys.modules[module_name].__file__, encoding="utf-8") as f:
+        return f.read()
+
+
+def formula(module_name, name):
+    """A module-level element formula compiled to be inlined (what a cached loop's file calls)."""
+    return _inline(_numba(), getattr(importlib.import_module(module_name), name))
 
 
 _modules = {}   # a formulas' module name -> its globals, its functions compiled (they call each other)

@@ -67,6 +67,22 @@ def test_formulas_run_as_plain_python_too():
     assert jit.multiply_add(np.float32(2), np.float32(3), np.float32(1)) == 7
 
 
+def test_compiled_loops_are_kept_on_disk_for_the_next_process(monkeypatch, tmp_path):
+    monkeypatch.setenv("RAYGRAPH_JIT", "always")
+    monkeypatch.setenv("RAYGRAPH_CACHE_DIR", str(tmp_path))
+    formulas = ((registry.get("Softsign").scalar, (0,)), (registry.get("Mul").scalar, (~0, 1)))
+    x = np.linspace(-3, 3, 1000).astype(np.float32)
+    first = jit.loop_for(formulas, (1,), [x, np.float32(2)], {})[0]
+    (source,) = tmp_path.glob("loop_*.py")   # the loop's source, named by what it is compiled from
+    assert 'formula("raygraph.ops.scalar_math", "softsign")' in source.read_text()
+    monkeypatch.setattr(jit, "_loops", {})   # as in a new process: numba loads the machine code it kept
+    again = jit.loop_for(formulas, (1,), [x, np.float32(2)], {})[0]
+    (function,) = jit._loops.values()
+    assert sum(function.stats.cache_hits.values()) == 1 and not function.stats.cache_misses
+    np.testing.assert_array_equal(first, again)
+    np.testing.assert_array_equal(first, x / (1 + np.abs(x)) * 2)
+
+
 # ----- fused regions in plans ---------------------------------------------------------------------------
 def op_node(name, op_type, *inputs):
     entry = registry.get(op_type)
