@@ -192,7 +192,8 @@ def _from_file(numba, source, names):
                                                                  for f, name in names.items()), "", "", source, ""])
     stamp = [text, numba.__version__, *(_source_of(m) for m in sorted({f.__module__ for f in names} | {__name__}))]
     digest = hashlib.sha1("\0".join(stamp).encode()).hexdigest()[:20]
-    folder = os.environ.get("RAYGRAPH_CACHE_DIR") or os.path.join(os.path.expanduser("~"), ".cache", "raygraph", "loops")
+    folder = os.environ.get("RAYGRAPH_CACHE_DIR") or os.path.join(os.path.expanduser("~"), ".cache", "raygraph",
+                                                                   "loops")
     path = os.path.join(folder, f"loop_{digest}.py")
     try:
         if not os.path.exists(path):

@@ -39,7 +39,8 @@ class Algebra:
     """What the arithmetic rewrites must know of a node: `operation` (PLUS...), whether its dtype is floating
     or complex (`floating`: only those are rewritten across MINUS and DIVIDE) or a 16-bit float (`narrow`:
     never rewritten), its inputs' static shapes as built (`shapes`: input key -> tuple, a dim None if
-    unknown, None if the rank is), and `family`: operation -> (op type, kernel, element formula) of the ops a rewrite makes."""
+    unknown, None if the rank is), and `family`: operation -> (op type, kernel, element formula) of the
+    ops a rewrite makes."""
 
     operation: str
     floating: bool = True

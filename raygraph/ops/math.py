@@ -236,7 +236,8 @@ _binary_op("Mul", _wide_mul, ARITH, _binary_grad(lambda op, g, x, y: apply_op("M
 _binary("RealDiv", _realdiv, ARITH, _binary_grad(lambda op, g, x, y: _real_div(g, _conj(y)),
                                                  lambda op, g, x, y: g * _real_div(_real_div(-_conj(x), _conj(y)),
                                                                                    _conj(y))),
-        no_cpu_kernel="uint8 int8 uint16 int16 int32 uint32 uint64 int64", algebra=REAL_DIVIDE, scalar=scalar_math.divide)
+        no_cpu_kernel="uint8 int8 uint16 int16 int32 uint32 uint64 int64", algebra=REAL_DIVIDE,
+        scalar=scalar_math.divide)
 _binary("DivNoNan", lambda x, y: np.where(y == 0, 0, _realdiv(x, np.where(y == 0, 1, y))).astype(x.dtype),
         "float16 float32 bfloat16 float64 complex64 complex128",
         _binary_grad(lambda op, g, x, y: div_no_nan(g, y), lambda op, g, x, y: g * div_no_nan(div_no_nan(-x, y), y)))
@@ -346,7 +347,8 @@ _unary("Rsqrt", _quiet(lambda x: (1 / np.sqrt(x)).astype(x.dtype, copy=False)), 
 _unary("Exp", _quiet(np.exp), FLOAT_COMPLEX, lambda op, g: [g * _conj(op.outputs[0])], scalar=scalar_math.exp)
 _unary("Expm1", _quiet(expm1_kernel), FLOAT_COMPLEX, lambda op, g: [g * exp(_conj(op.inputs[0]))],
        scalar=scalar_math.expm1)
-_unary("Log", _quiet(np.log), FLOAT_COMPLEX, lambda op, g: [g * reciprocal(_conj(op.inputs[0]))], scalar=scalar_math.log)
+_unary("Log", _quiet(np.log), FLOAT_COMPLEX, lambda op, g: [g * reciprocal(_conj(op.inputs[0]))],
+       scalar=scalar_math.log)
 _unary("Log1p", _quiet(log1p_kernel), FLOAT_COMPLEX, lambda op, g: [g * reciprocal(1.0 + _conj(op.inputs[0]))],
        scalar=scalar_math.log1p)
 _unary("Tanh", np.tanh, FLOAT_COMPLEX, lambda op, g: [apply_op("TanhGrad", [_conj(op.outputs[0]), g], {})],
@@ -355,8 +357,8 @@ _unary("Sigmoid", _sigmoid, FLOAT_COMPLEX, lambda op, g: [apply_op("SigmoidGrad"
        scalar=scalar_math.sigmoid)
 _unary("Reciprocal", _quiet(lambda x: np.reciprocal(x) if x.dtype.kind not in "fc" else
                             (1 / x).astype(x.dtype, copy=False)), SIGNED,
-       lambda op, g: [apply_op("ReciprocalGrad", [_conj(op.outputs[0]), g], {})], no_cpu_kernel="int8 int16 int32 int64",
-       scalar=scalar_math.reciprocal)
+       lambda op, g: [apply_op("ReciprocalGrad", [_conj(op.outputs[0]), g], {})],
+       no_cpu_kernel="int8 int16 int32 int64", scalar=scalar_math.reciprocal)
 _unary("Sin", np.sin, FLOAT_COMPLEX, lambda op, g: [g * cos(_conj(op.inputs[0]))])
 _unary("Cos", np.cos, FLOAT_COMPLEX, lambda op, g: [-(g * sin(_conj(op.inputs[0])))])
 _unary("Floor", np.floor, FLOAT, NOT_DIFFERENTIABLE)

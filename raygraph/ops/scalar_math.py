@@ -8,9 +8,10 @@ arithmetic), choices written as conditional expressions over `|` of comparisons 
 
 The arithmetic formulas compute what the numpy kernels compute, operation for operation, so their bits
 agree (a compiled loop contracts no multiply and add into one: only the polynomials use `fma`, as Eigen's
-packet math does where the CPU has it). exp and log are Cephes' polynomials as Eigen's packet math evaluates them (TF's CPU kernels),
-tanh Eigen's rational approximation; log1p, expm1, sigmoid, softplus and elu are the formulas the
-kernels use, over those. They agree with numpy's to a few units in the last place.
+packet math does where the CPU has it). exp and log are Cephes' polynomials as Eigen's packet math
+evaluates them (TF's CPU kernels), tanh Eigen's rational approximation; log1p, expm1, sigmoid, softplus
+and elu are the formulas the kernels use, over those. They agree with numpy's to a few units in the last
+place.
 """
 import numpy as np
 
