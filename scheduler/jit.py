@@ -6,7 +6,8 @@ has an element formula (its op-table entry's `scalar=`, written with `float32_bi
 for the bit tricks of Eigen's polynomial approximations and `multiply_add` for their fused multiply-adds),
 numba compiles the region into one loop whose body calls the formulas in order; LLVM inlines and
 vectorizes it (AVX2: 8 floats per instruction), and the loop runs without the GIL, in one share of the
-elements per intra-op thread. numba is imported only when a region first qualifies, the loop is compiled
+elements per intra-op thread; an input that holds the region's last axes (a bias) makes it a loop over rows
+of that size. numba is imported only when a region first qualifies, the loop is compiled
 once per process for its formulas and pattern of inputs, and a region whose loop cannot be built runs
 the numpy way.
 
@@ -58,56 +59,76 @@ def multiply_add(a, b, c):
     return np.float32(float(a) * float(b) + float(c))
 
 
+FULL, SINGLE, ROWS = 0, 1, 2   # how an input meets the region's shape: all of it, one element, its last axes
+
+
 def loop_for(formulas, outputs, inputs, loops):
     """The outputs of a fused region (a list of float32 arrays) from its compiled loop, or None where no loop
     applies: `formulas` per member (element formula or None, args as fusion.Program's: >= 0 an input, ~j
     member j's value), `outputs` the members whose values leave, `loops` the region's cache of loops by
-    which inputs hold one element. A loop applies when every member has a formula, every input is float32
-    and either of one full shape (of at least MIN_ELEMENTS elements, any under RAYGRAPH_JIT=always) or of
-    one element, and every output depends on a full input."""
+    how its inputs meet its shape (`formulas` empty: some member has none). A loop applies when every
+    member has a formula, every input is float32 and has the region's shape (of at least MIN_ELEMENTS
+    elements, any under RAYGRAPH_JIT=always), one element, or the shape's last axes (a bias: all such
+    inputs of one size), and every output depends on an input of the region's shape."""
     if not formulas:
         return None
     setting = os.environ.get("RAYGRAPH_JIT", "1")
     if setting == "0":
         return None
-    shape, single = (), []
     for a in inputs:
         if not (type(a) is np.ndarray and a.dtype == F32 or type(a) is np.float32):
             return None
-        single.append(a.size == 1)
-        if a.size != 1:
-            if shape and a.shape != shape:
-                return None
-            shape = a.shape
-    if not shape or any(s and a.ndim > len(shape) for s, a in zip(single, inputs)) or (
-            setting != "always" and int(np.prod(shape)) < MIN_ELEMENTS):
+    shape = max(inputs, key=np.size).shape
+    if not shape or (setting != "always" and int(np.prod(shape)) < MIN_ELEMENTS):
         return None
-    single = tuple(single)
-    loop = loops.get(single, _MISSING)
+    kinds, row = [], None
+    for a in inputs:
+        kind = _kind(a, shape)
+        if kind is None or kind == ROWS and row not in (None, a.size):
+            return None
+        row = a.size if kind == ROWS else row
+        kinds.append(kind)
+    kinds = tuple(kinds)
+    loop = loops.get(kinds, _MISSING)
     if loop is _MISSING:
-        loop = loops[single] = _loop(formulas, outputs, single, strict=setting == "always")
-    return None if loop is None else loop(inputs, shape)
+        loop = loops[kinds] = _loop(formulas, outputs, kinds, strict=setting == "always")
+    return None if loop is None else loop(inputs, shape, row)
+
+
+def _kind(a, shape):
+    if a.shape == shape:
+        return FULL
+    if a.ndim > len(shape):
+        return None
+    if a.size == 1:
+        return SINGLE
+    last = a.shape[next((k for k, d in enumerate(a.shape) if d != 1), a.ndim):]   # without leading 1s
+    return ROWS if shape[len(shape) - len(last):] == last else None
 
 
 _MISSING = object()
 
 
 class _Loop:
-    """A compiled loop and how to call it: loop(*inputs, *outputs) over the outputs' elements."""
+    """A compiled loop and how to call it: loop(*inputs, *outputs) over the outputs' elements, or with
+    inputs of the shape's last axes, over rows of their size."""
 
-    __slots__ = ("function", "single", "n_outputs", "work")
+    __slots__ = ("function", "kinds", "n_outputs", "work")
 
-    def __init__(self, function, single, n_outputs, n_members):
-        self.function, self.single, self.n_outputs, self.work = function, single, n_outputs, n_members
+    def __init__(self, function, kinds, n_outputs, n_members):
+        self.function, self.kinds, self.n_outputs, self.work = function, kinds, n_outputs, n_members
 
-    def __call__(self, inputs, shape):
+    def __call__(self, inputs, shape, row):
         n = int(np.prod(shape))
-        flat = [np.float32(a.item()) if s else _read_only(a) for a, s in zip(inputs, self.single)]
+        step = row or 1
+        flat = [np.float32(a.item()) if k == SINGLE else _read_only(a) for a, k in zip(inputs, self.kinds)]
         outs = [np.empty(shape, F32) for _ in range(self.n_outputs)]
         args = flat + [o.reshape(-1) for o in outs]
-        whole = [not s for s in self.single] + [True] * len(outs)
-        intra_op.shares(lambda lo, hi: self.function(*(a[lo:hi] if w else a for a, w in zip(args, whole))),
-                        n, intra_op.MIN_WORK if n * self.work >= SPLIT_WORK else 0)
+        cut = [k == FULL for k in self.kinds] + [True] * len(outs)
+
+        def share(lo, hi):   # rows [lo, hi) of the full inputs and outputs (elements, without row inputs)
+            self.function(*(a[lo * step:hi * step] if c else a for a, c in zip(args, cut)))
+        intra_op.shares(share, n // step, intra_op.MIN_WORK if n * self.work >= SPLIT_WORK else 0)
         return outs
 
 
@@ -121,57 +142,67 @@ def _read_only(a):
     return flat
 
 
-def _loop(formulas, outputs, single, strict):
-    """The region's loop for this pattern of single-element inputs, or None (a member without a formula, an
-    output of single elements, a member that requires equal shapes reading a single element, or a failed
+def _loop(formulas, outputs, kinds, strict):
+    """The region's loop for this pattern of inputs, or None (a member without a formula, an output not
+    of the region's shape, a member that requires equal shapes reading a smaller value, or a failed
     compile: raised when `strict`)."""
-    whole = []
+    full = []
     for f, args in formulas:
         if f is None:
             return None
-        arg_whole = [(not single[a]) if a >= 0 else whole[~a] for a in args]
-        if getattr(f, "same_shapes", False) and not all(arg_whole):
+        arg_full = [kinds[a] == FULL if a >= 0 else full[~a] for a in args]
+        if getattr(f, "same_shapes", False) and not all(arg_full):
             return None
-        whole.append(any(arg_whole))
-    if not all(whole[j] for j in outputs):
+        full.append(any(arg_full))
+    if not all(full[j] for j in outputs):
         return None
     try:
-        return _Loop(_compile(formulas, outputs, single), single, len(outputs), len(formulas))
+        return _Loop(_compile(formulas, outputs, kinds), kinds, len(outputs), len(formulas))
     except Exception:   # noqa: BLE001 - the numpy path runs the region instead
         if strict:
             raise
         return None
 
 
-def _compile(formulas, outputs, single):
+def _compile(formulas, outputs, kinds):
     """The loop as numba compiles it: loop(*inputs, *outputs) over the outputs' elements (a loop over
-    range(lo, hi) vectorized 2.6x worse than one over an array's length)."""
-    n_in = len(single)
+    range(lo, hi) vectorized 2.6x worse than one over an array's length), row by row when some input
+    holds the last axes."""
+    n_in = len(kinds)
     names = {}
     for f, _ in formulas:
         names.setdefault(f, f"f{len(names)}")
     head = [f"x{a}" for a in range(n_in)] + [f"o{k}" for k in range(len(outputs))]
-    lines = [f"def loop({', '.join(head)}):", "    for i in range(o0.shape[0]):"]
-    lines += [f"        a{a} = x{a}[i]" for a in range(n_in) if not single[a]]
-    lines += [f"        a{a} = x{a}" for a in range(n_in) if single[a]]
+    lines = [f"def loop({', '.join(head)}):"]
+    if ROWS in kinds:   # full inputs and outputs as rows, the row inputs whole
+        row = f"x{kinds.index(ROWS)}.shape[0]"
+        lines += [f"    for r in range(0, o0.shape[0], {row}):"]
+        lines += [f"        y{a} = x{a}[r:r + {row}]" for a in range(n_in) if kinds[a] == FULL]
+        lines += [f"        p{k} = o{k}[r:r + {row}]" for k in range(len(outputs))]
+        indent, rows, ins, outs = "            ", "p0", {FULL: "y", ROWS: "x"}, "p"
+    else:
+        indent, rows, ins, outs = "        ", "o0", {FULL: "x"}, "o"
+    lines += [f"{indent[:-4]}for i in range({rows}.shape[0]):"]
+    lines += [f"{indent}a{a} = {ins[kinds[a]]}{a}[i]" if kinds[a] != SINGLE else f"{indent}a{a} = x{a}"
+              for a in range(n_in)]
     for j, (f, args) in enumerate(formulas):
-        lines.append(f"        v{j} = {names[f]}({', '.join(f'a{a}' if a >= 0 else f'v{~a}' for a in args)})")
-    lines += [f"        o{k}[i] = v{j}" for k, j in enumerate(outputs)]
+        lines.append(f"{indent}v{j} = {names[f]}({', '.join(f'a{a}' if a >= 0 else f'v{~a}' for a in args)})")
+    lines += [f"{indent}{outs}{k}[i] = v{j}" for k, j in enumerate(outputs)]
     source = "\n".join(lines)
     key = (source, tuple(names))
     with _lock:
         found = _loops.get(key)
         if found is None:
-            found = _loops[key] = _build(source, names, single, len(outputs))
+            found = _loops[key] = _build(source, names, kinds, len(outputs))
     return found
 
 
-def _build(source, names, single, n_outputs):
+def _build(source, names, kinds, n_outputs):
     """Compiled now (not at its first call, which may come from several threads at once), or loaded from
     numba's cache of an earlier process."""
     numba = _numba()
     array, read_only = numba.float32[::1], numba.types.Array(numba.float32, 1, "C", readonly=True)
-    signature = numba.void(*(numba.float32 if s else read_only for s in single), *([array] * n_outputs))
+    signature = numba.void(*(numba.float32 if k == SINGLE else read_only for k in kinds), *([array] * n_outputs))
     loop = _from_file(numba, source, names)
     if loop is not None:
         return numba.njit(signature, nogil=True, error_model="numpy", cache=True)(loop)

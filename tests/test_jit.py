@@ -146,11 +146,32 @@ def test_small_regions_and_inputs_a_loop_cannot_take_run_the_numpy_way(monkeypat
     bias = rng.standard_normal(256).astype(np.float32)
     x = rng.standard_normal((300, 256)).astype(np.float32)
     cases = [{("x", 0): x[:10], ("y", 0): x[:10], ("k", 0): np.float32(2)},       # small
-             {("x", 0): x, ("y", 0): bias, ("k", 0): np.float32(2)},              # a bias broadcast along rows
+             {("x", 0): x, ("y", 0): x[:, :1], ("k", 0): np.float32(2)},          # broadcast along columns
+             {("x", 0): x.reshape(30, 10, 256), ("y", 0): bias, ("k", 0): x[:10]},  # two row sizes
              {("x", 0): x.astype(np.float64), ("y", 0): x, ("k", 0): np.float32(2)}]  # not float32
     plain = _plan(CHAIN, ["g"], ["x", "y", "k"], fuse=False)
     for feeds in cases:
         np.testing.assert_array_equal(_run(plan, feeds)[0], _run(plain, feeds)[0])
+    assert not any(isinstance(loop, jit._Loop) for p in _programs(plan) for loop in p.loops.values())
+
+
+def test_a_bias_along_the_last_axes_is_read_row_by_row(monkeypatch):
+    monkeypatch.delenv("RAYGRAPH_JIT", raising=False)
+    specs = [feed("x"), feed("b"), op_node("add", "AddV2", "x", "b"), op_node("relu", "Relu", "add"),
+             op_node("scaled", "Mul", "b", "b"), op_node("out", "Mul", "relu", "scaled")]
+    rng = np.random.default_rng(4)
+    for x, b in [(rng.standard_normal((64, 32, 48)), rng.standard_normal(48)),
+                 (rng.standard_normal((64, 32, 48)), rng.standard_normal((1, 32, 48)))]:
+        feeds = {("x", 0): x.astype(np.float32), ("b", 0): b.astype(np.float32)}
+        plan = _plan(specs, ["out", "add"], ["x", "b"])
+        got = _run(plan, feeds)
+        want = _run(_plan(specs, ["out", "add"], ["x", "b"], fuse=False), feeds)
+        assert [type(loop).__name__ for p in _programs(plan) for loop in p.loops.values()] == ["_Loop"]
+        for g, w in zip(got, want):   # arithmetic and relu: numpy's bits
+            np.testing.assert_array_equal(g, w)
+    # a value of the bias's shape leaving the region is left to numpy (the loop writes the region's shape)
+    plan = _plan(specs, ["out", "scaled"], ["x", "b"])
+    np.testing.assert_array_equal(_run(plan, feeds)[1], feeds[("b", 0)] * feeds[("b", 0)])
     assert not any(isinstance(loop, jit._Loop) for p in _programs(plan) for loop in p.loops.values())
 
 
