@@ -5,6 +5,7 @@ tests' own files, those of the processes they start) goes under one directory of
 end; the run fails if a device actor's socket directory is still held there, so no run leaves
 /tmp/raygraph-* behind, and other runs on the machine are never mistaken for this one.
 """
+import contextlib
 import glob
 import os
 import shutil
@@ -34,6 +35,24 @@ def pytest_sessionfinish(session, exitstatus):
     if left:
         print(f"\nsocket directories of device actors still alive after the run: {left}")
         session.exitstatus = 1
+
+
+@pytest.fixture
+def split_kernels():
+    """A context manager: inside it, the kernels of steps run in this thread split their work over two
+    intra-op threads (scheduler/intra_op.py); one thread again after."""
+    from scheduler import intra_op
+
+    @contextlib.contextmanager
+    def split():
+        intra_op.configure(2)
+        intra_op.enable(True)
+        try:
+            yield
+        finally:
+            intra_op.enable(False)
+            intra_op.configure(1)
+    return split
 
 
 @pytest.fixture(scope="session")

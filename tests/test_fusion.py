@@ -5,7 +5,6 @@ that fused and unfused steps give the same numbers, and what traces and partitio
 import numpy as np
 import pytest
 
-from scheduler import intra_op
 from scheduler.executor import Step, run_inline, run_step
 from scheduler.fusion import FUSED_OP
 from scheduler.optimize import (MINUS, PLUS, REAL_DIVIDE, RECIPROCAL, REWRITTEN, TIMES, Algebra, Optimizations,
@@ -128,7 +127,7 @@ def test_stateful_and_non_elementwise_nodes_are_not_fused():
     assert kernels(plan) == ["Ew", "Other", "Ew"]
 
 
-def test_large_regions_split_their_rows_over_threads_with_the_same_values():
+def test_large_regions_split_their_rows_over_threads_with_the_same_values(split_kernels):
     t = table(feed("x"), feed("bias"), ew("a", np.add, "x", "bias"), ew("b", np.tanh, "a"),
               ew("c", lambda v: v * v, "b"))
     plan = build_plan(t, [("c", 0), ("a", 0)], [], [("x", 0), ("bias", 0)], [CPU0], optimizations=ALL)
@@ -136,13 +135,8 @@ def test_large_regions_split_their_rows_over_threads_with_the_same_values():
     feeds = {("x", 0): rng.standard_normal((512, 256)).astype(np.float32),
              ("bias", 0): rng.standard_normal(256).astype(np.float32)}
     whole = run(plan, feeds)
-    intra_op.configure(2)
-    intra_op.enable(True)
-    try:
+    with split_kernels():
         split = run(plan, feeds)
-    finally:
-        intra_op.enable(False)
-        intra_op.configure(1)
     for w, s in zip(whole, split):
         np.testing.assert_array_equal(w, s)
 

@@ -94,7 +94,7 @@ def test_matmul_inside_a_share_does_not_wait_on_the_busy_pool(two_threads):
 
 @pytest.mark.parametrize("shape, filt", [((16, 14, 14, 32), (5, 5, 32, 64)),    # Fourier route
                                          ((8, 20, 20, 48), (3, 3, 48, 64))])    # im2col route
-def test_convolutions_split_over_the_batch_match_unsplit(monkeypatch, shape, filt):
+def test_convolutions_split_over_the_batch_match_unsplit(monkeypatch, shape, filt, split_kernels):
     counts, shares = [], intra_op.shares
 
     def counted(run, n, work):
@@ -114,13 +114,8 @@ def test_convolutions_split_over_the_batch_match_unsplit(monkeypatch, shape, fil
                 get("Conv2DBackpropInput").kernel(a, np.array(x.shape, np.int32), w, dy),
                 get("Conv2DBackpropFilter").kernel(a, x, np.array(w.shape, np.int32), dy)]
     whole = three()
-    intra_op.configure(2)
-    intra_op.enable(True)
-    try:
+    with split_kernels():
         split = three()
-    finally:
-        intra_op.enable(False)
-        intra_op.configure(1)
     assert counts == [1, 1, 1, 2, 2, 2]   # each kernel ran in two shares once allowed
     for got, want in zip(split, whole):   # to float32 rounding: BLAS may round products of other sizes otherwise
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5 * np.abs(want).max())

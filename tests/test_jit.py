@@ -8,7 +8,7 @@ import pytest
 
 import raygraph  # noqa: F401 - fills the op table
 from raygraph.ops import registry, scalar_math
-from scheduler import intra_op, jit
+from scheduler import jit
 from scheduler.executor import Step, run_inline, run_step
 from scheduler.fusion import FUSED_OP
 from scheduler.optimize import Optimizations
@@ -114,7 +114,7 @@ CHAIN = [feed("x"), feed("y"), feed("k"), op_node("a", "Mul", "x", "k"), op_node
          op_node("f", "SquaredDifference", "e", "y"), op_node("g", "Softplus", "f")]
 
 
-def test_a_region_runs_as_one_loop_with_the_unfused_values_split_or_not(monkeypatch):
+def test_a_region_runs_as_one_loop_with_the_unfused_values_split_or_not(monkeypatch, split_kernels):
     monkeypatch.delenv("RAYGRAPH_JIT", raising=False)
     rng = np.random.default_rng(1)
     feeds = {("x", 0): rng.standard_normal((300, 256)).astype(np.float32),
@@ -128,13 +128,8 @@ def test_a_region_runs_as_one_loop_with_the_unfused_values_split_or_not(monkeypa
     for g, w in zip(got, want):
         assert g.dtype == np.float32 and g.shape == w.shape
         np.testing.assert_allclose(g, w, rtol=1e-6, atol=2.5e-7)   # (ulps of unit-sized intermediates)
-    intra_op.configure(2)
-    intra_op.enable(True)
-    try:
+    with split_kernels():
         split = _run(fused, feeds)
-    finally:
-        intra_op.enable(False)
-        intra_op.configure(1)
     for g, s in zip(got, split):
         np.testing.assert_array_equal(g, s)
 
