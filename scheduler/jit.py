@@ -38,6 +38,7 @@ MIN_ELEMENTS = 1 << 16
 # 15.2 ms at 1, 10.3 at 2, 7.6 at 4, 11.6 at 8 (register spills); unrolling the source instead took 25 s to
 # compile against 5.
 INTERLEAVE = 4
+SHORT_ROW = 64         # rows shorter than this (a bias of 16 channels) are read several at once
 SPLIT_WORK = 1 << 22   # member-elements from which a loop is cut into one share per intra-op thread
 _lock = threading.Lock()   # held while compiling
 _loops = {}            # (source, formulas) -> compiled function (shared by the regions of a process)
@@ -120,8 +121,11 @@ class _Loop:
 
     def __call__(self, inputs, shape, row):
         n = int(np.prod(shape))
-        step = row or 1
         flat = [np.float32(a.item()) if k == SINGLE else _read_only(a) for a, k in zip(inputs, self.kinds)]
+        times = _times(n // row, row) if row is not None and row < SHORT_ROW else 1
+        if times > 1:   # short rows (16 channels) read as several at once: the loop's vectors need 32 floats
+            flat = [np.tile(a, times) if k == ROWS else a for a, k in zip(flat, self.kinds)]
+        step = (row or 1) * times
         outs = [np.empty(shape, F32) for _ in range(self.n_outputs)]
         args = flat + [o.reshape(-1) for o in outs]
         cut = [k == FULL for k in self.kinds] + [True] * len(outs)
@@ -130,6 +134,12 @@ class _Loop:
             self.function(*(a[lo * step:hi * step] if c else a for a, c in zip(args, cut)))
         intra_op.shares(share, n // step, intra_op.MIN_WORK if n * self.work >= SPLIT_WORK else 0)
         return outs
+
+
+def _times(n_rows, row):
+    """How many rows of `row` elements to read as one: the most (up to SHORT_ROW * 4 elements) that divide
+    `n_rows`."""
+    return max(t for t in range(1, SHORT_ROW * 4 // row + 1) if n_rows % t == 0)
 
 
 def _read_only(a):
