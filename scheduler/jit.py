@@ -76,11 +76,13 @@ def loop_for(formulas, outputs, inputs, loops):
     setting = os.environ.get("RAYGRAPH_JIT", "1")
     if setting == "0":
         return None
+    shape, size = (), 0   # of the largest input (run on every fused node's call: kept to attribute reads)
     for a in inputs:
         if not (type(a) is np.ndarray and a.dtype == F32 or type(a) is np.float32):
             return None
-    shape = max(inputs, key=np.size).shape
-    if not shape or (setting != "always" and int(np.prod(shape)) < MIN_ELEMENTS):
+        if a.size > size:
+            shape, size = a.shape, a.size
+    if not shape or (setting != "always" and size < MIN_ELEMENTS):
         return None
     kinds, row = [], None
     for a in inputs:
@@ -92,7 +94,7 @@ def loop_for(formulas, outputs, inputs, loops):
     kinds = tuple(kinds)
     loop = loops.get(kinds, _MISSING)
     if loop is _MISSING:
-        loop = loops[kinds] = _loop(formulas, outputs, kinds, strict=setting == "always")
+        loop = loops[kinds] = _make_loop(formulas, outputs, kinds, strict=setting == "always")
     return None if loop is None else loop(inputs, shape, row)
 
 
@@ -152,7 +154,7 @@ def _read_only(a):
     return flat
 
 
-def _loop(formulas, outputs, kinds, strict):
+def _make_loop(formulas, outputs, kinds, strict):
     """The region's loop for this pattern of inputs, or None (a member without a formula, an output not
     of the region's shape, a member that requires equal shapes reading a smaller value, or a failed
     compile: raised when `strict`)."""
