@@ -8,7 +8,9 @@ into regions and replaces each region of two or more nodes by one `_FusedElement
 function (a member one line, each value dropped after its last use): the same numbers as unfused, one
 dispatch. Large regions run in blocks of rows, whose
 temporaries stay in cache, shared among the device's intra-op threads when the step lets kernels split
-themselves (intra_op.py).
+themselves (intra_op.py). An op whose element formula is costly (tanh, exp, sigmoid: numpy runs them at
+3-15 ns per float32) and that joins no region keeps its node, with a kernel that runs the formula as a
+compiled loop where one applies (jit.py): a tanh between two matmuls.
 
 A region never hides a value someone else needs: a member's output read outside the region, sent to
 another device or fetched is an output of the fused node. A node joins the region of one of its
@@ -16,7 +18,7 @@ producers only if none of its other producers depends on that region (no cycle t
 node). Members are plain nodes: not stateful, not downstream of a switch, no control sends.
 """
 import heapq
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import intra_op, jit
 from .executor import StepError
@@ -96,7 +98,7 @@ def fuse(nodes, deps, keep):
     for strict in (False, True):
         regions = _regions(nodes, deps, strict)
         if not regions:
-            return nodes, deps, {i: i for i in range(len(nodes))}
+            return [_alone(node) for node in nodes], deps, {i: i for i in range(len(nodes))}
         member_of = {i: r for r, members in enumerate(regions) for i in members}
         items, waits, order = _order(len(nodes), deps, regions, member_of)
         if order is not None:
@@ -108,12 +110,33 @@ def fuse(nodes, deps, keep):
     fused = [_fused_node(nodes, members, readers, keep) for members in regions]
     # the new list: kept nodes and fused nodes, producers first (a fused node where its last member was)
     position = {item: n for n, item in enumerate(order)}
-    new_nodes = [nodes[x] if kind == "node" else fused[x] for kind, x in order]
+    new_nodes = [_alone(nodes[x]) if kind == "node" else fused[x] for kind, x in order]
     at = {item: n for n, item in enumerate(items)}
     new_deps = [tuple(sorted(position[w] for w in waits[at[item]])) for item in order]
     renumber = {i: position[("fused", member_of[i])] if i in member_of else position[("node", i)]
                 for i in range(len(nodes))}
     return new_nodes, new_deps, renumber
+
+
+def _alone(node):
+    """`node`, or where it is a costly elementwise op outside any region (a tanh between two matmuls), the
+    same node whose kernel runs its formula as a compiled loop when its inputs are large enough."""
+    if node.scalar is None or not getattr(node.scalar, "costly", False) or not fusable(node):
+        return node
+    return replace(node, kernel=_CompiledOp(node.kernel, ((node.scalar, tuple(range(len(node.inputs)))),)))
+
+
+class _CompiledOp:
+    """A kernel that runs its op's formula as a compiled loop where one applies (jit.loop_for), else itself."""
+
+    __slots__ = ("kernel", "formulas", "loops")
+
+    def __init__(self, kernel, formulas):
+        self.kernel, self.formulas, self.loops = kernel, formulas, {}
+
+    def __call__(self, attrs, *inputs):
+        out = jit.loop_for(self.formulas, (0,), inputs, self.loops)
+        return self.kernel(attrs, *inputs) if out is None else out[0]
 
 
 def _order(n, deps, regions, member_of):

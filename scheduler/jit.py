@@ -7,7 +7,8 @@ for the bit tricks of Eigen's polynomial approximations and `multiply_add` for t
 numba compiles the region into one loop whose body calls the formulas in order; LLVM inlines and
 vectorizes it (AVX2: 8 floats per instruction), and the loop runs without the GIL, in one share of the
 elements per intra-op thread; an input that holds the region's last axes (a bias) makes it a loop over rows
-of that size. numba is imported only when a region first qualifies, the loop is compiled
+of that size. A costly op outside any region (fusion.py) is a region of one. numba is imported only when
+a region first qualifies, the loop is compiled
 once per process for its formulas and pattern of inputs, and a region whose loop cannot be built runs
 the numpy way.
 
@@ -15,6 +16,7 @@ The loop's numbers: the arithmetic ops' formulas give numpy's bits (float32 oper
 no multiply and add contracted into one); exp, log, tanh and what is built on them agree with numpy's to
 a few units in the last place (they are Eigen's approximations, as TF's CPU kernels compute them).
 """
+import functools
 import hashlib
 import importlib
 import importlib.util
@@ -32,6 +34,10 @@ F32 = np.dtype(np.float32)
 # a numba call ~3 us; below, numpy's per-op calls cost little). RAYGRAPH_JIT=0 turns compiled loops off,
 # RAYGRAPH_JIT=always compiles every qualifying region (tests).
 MIN_ELEMENTS = 1 << 16
+# ... and the fewest for a region with a costly member (its formula marked `costly`: exp, tanh, sigmoid...,
+# whose numpy loops take 3-15 ns per float32 here, against ~0.5 ns compiled). In-process, one op, loop
+# against numpy: tanh over 8K floats 17 against 35 us, exp 9 against 14; over 32K 33 against 133, 25 against 52.
+MIN_COSTLY = 1 << 13
 # A region's loop body is one long chain of dependent operations, too long for the CPU to overlap one
 # iteration with the next: so each iteration works on INTERLEAVE independent vectors (LLVM's interleaving,
 # which its heuristics leave at 1 for long bodies). The 33-member chain of bench/elementwise.py on one core:
@@ -69,7 +75,7 @@ def loop_for(formulas, outputs, inputs, loops):
     member j's value), `outputs` the members whose values leave, `loops` the region's cache of loops by
     how its inputs meet its shape (`formulas` empty: some member has none). A loop applies when every
     member has a formula, every input is float32 and has the region's shape (of at least MIN_ELEMENTS
-    elements, any under RAYGRAPH_JIT=always), one element, or the shape's last axes (a bias: all such
+    elements, MIN_COSTLY with a costly member, any under RAYGRAPH_JIT=always), one element, or the shape's last axes (a bias: all such
     inputs of one size), and every output depends on an input of the region's shape."""
     if not formulas:
         return None
@@ -82,7 +88,7 @@ def loop_for(formulas, outputs, inputs, loops):
             return None
         if a.size > size:
             shape, size = a.shape, a.size
-    if not shape or (setting != "always" and size < MIN_ELEMENTS):
+    if not shape or setting != "always" and size < MIN_ELEMENTS and (size < MIN_COSTLY or not _costly(formulas)):
         return None
     kinds, row = [], None
     for a in inputs:
@@ -95,7 +101,12 @@ def loop_for(formulas, outputs, inputs, loops):
     loop = loops.get(kinds, _MISSING)
     if loop is _MISSING:
         loop = loops[kinds] = _make_loop(formulas, outputs, kinds, strict=setting == "always")
-    return None if loop is None else loop(inputs, shape, row)
+    return None if loop is None else loop(inputs, shape, size, row)
+
+
+@functools.lru_cache(maxsize=1024)
+def _costly(formulas):
+    return any(getattr(f, "costly", False) for f, _ in formulas)
 
 
 def _kind(a, shape):
@@ -121,20 +132,22 @@ class _Loop:
     def __init__(self, function, kinds, n_outputs, n_members):
         self.function, self.kinds, self.n_outputs, self.work = function, kinds, n_outputs, n_members
 
-    def __call__(self, inputs, shape, row):
-        n = int(np.prod(shape))
+    def __call__(self, inputs, shape, n, row):
         flat = [np.float32(a.item()) if k == SINGLE else _read_only(a) for a, k in zip(inputs, self.kinds)]
         times = _times(n // row, row) if row is not None and row < SHORT_ROW else 1
         if times > 1:   # short rows (16 channels) read as several at once: the loop's vectors need 32 floats
             flat = [np.tile(a, times) if k == ROWS else a for a, k in zip(flat, self.kinds)]
-        step = (row or 1) * times
         outs = [np.empty(shape, F32) for _ in range(self.n_outputs)]
         args = flat + [o.reshape(-1) for o in outs]
+        step = (row or 1) * times
+        if n * self.work < SPLIT_WORK or intra_op.spare() == 0 or n // step < 2:   # one call (~4 us)
+            self.function(*args)
+            return outs
         cut = [k == FULL for k in self.kinds] + [True] * len(outs)
 
         def share(lo, hi):   # rows [lo, hi) of the full inputs and outputs (elements, without row inputs)
             self.function(*(a[lo * step:hi * step] if c else a for a, c in zip(args, cut)))
-        intra_op.shares(share, n // step, intra_op.MIN_WORK if n * self.work >= SPLIT_WORK else 0)
+        intra_op.shares(share, n // step, intra_op.MIN_WORK)
         return outs
 
 
@@ -147,10 +160,8 @@ def _times(n_rows, row):
 def _read_only(a):
     """A flat read-only view of `a` (or of its contiguous copy): the loop is compiled for read-only inputs
     (a session's feeds arrive read-only), one signature for all."""
-    flat = np.ascontiguousarray(a).reshape(-1)
-    if flat.flags.writeable:
-        flat = flat.view()
-        flat.flags.writeable = False
+    flat = (a if a.flags.c_contiguous else np.ascontiguousarray(a)).reshape(-1)   # a new view
+    flat.flags.writeable = False
     return flat
 
 

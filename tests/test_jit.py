@@ -170,6 +170,31 @@ def test_a_bias_along_the_last_axes_is_read_row_by_row(monkeypatch):
     assert not any(isinstance(loop, jit._Loop) for p in _programs(plan) for loop in p.loops.values())
 
 
+def test_costly_ops_run_as_loops_from_fewer_elements_and_alone(monkeypatch):
+    """A region with exp, tanh or sigmoid in it compiles from MIN_COSTLY elements, and such an op between two
+    others that are not elementwise (a tanh between matmuls) runs as its own loop, under its own name."""
+    monkeypatch.delenv("RAYGRAPH_JIT", raising=False)
+    specs = [feed("x"), op_node("t", "Tanh", "x"), op_node("r", "Relu", "x"),
+             op_node("a", "AddV2", "x", "x"), op_node("ar", "Relu", "a"), op_node("m", "Mul", "x", "x"),
+             op_node("s", "Sigmoid", "m")]
+    plan = _plan(specs, ["t", "r", "ar", "s"], ["x"])
+    plain = _plan(specs, ["t", "r", "ar", "s"], ["x"], fuse=False)
+    nodes = {n.name: n for n in plan.partitions[CPU0[0]].nodes}
+    assert nodes["t"].op_type == "Tanh" and nodes["r"].kernel is registry.get("Relu").kernel   # cheap: as it was
+    x = np.random.default_rng(5).standard_normal((64, 128)).astype(np.float32)   # 8K elements
+    for rows in (64, 8):   # at MIN_COSTLY elements, and below
+        feeds = {("x", 0): x[:rows]}
+        got, want = _run(plan, feeds), _run(plain, feeds)
+        for g, w in zip(got, want):
+            np.testing.assert_allclose(g, w, rtol=4e-7, atol=1e-7)
+        if rows == 8:
+            np.testing.assert_array_equal(got[0], np.tanh(x[:8]))   # numpy's kernel
+    assert x.size == jit.MIN_COSTLY < jit.MIN_ELEMENTS
+    assert [type(loop).__name__ for loop in nodes["t"].kernel.loops.values()] == ["_Loop"]
+    compiled = {p.members[-1][0]: [type(loop).__name__ for loop in p.loops.values()] for p in _programs(plan)}
+    assert compiled == {"ar": [], "s": ["_Loop"]}   # add + relu: cheap, left to numpy; add + sigmoid: compiled
+
+
 def test_an_output_of_single_elements_and_mismatched_activation_gradients_are_left_to_the_kernels(monkeypatch):
     monkeypatch.setenv("RAYGRAPH_JIT", "always")
     specs = [feed("y"), feed("k"), op_node("k2", "Mul", "k", "k"), op_node("r", "ReluGrad", "k2", "y"),

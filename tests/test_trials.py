@@ -43,16 +43,35 @@ def test_the_other_way_is_tried_again_less_often_while_the_choice_holds():
     assert asked == [False] * FIRST_GAP + [True] + [False] * 2 * FIRST_GAP + [True] + [False]
     assert trial.choice is False and trial.gap == 4 * FIRST_GAP
     _run(trial, 10 * MAX_GAP, {False: 1.0, True: 2.0})
-    assert trial.gap == MAX_GAP and trial.seconds[True] == [2.0] * TRIES
+    assert trial.gap == MAX_GAP and trial.seconds[True] == [2.0]   # one run in each retry
 
 
 def test_a_choice_made_while_warming_up_is_corrected():
     """Both ways slow at first, True more so; later True is faster: the trial comes round to it."""
     trial, _ = _settle({False: [3.0] * TRIES, True: [4.0] * TRIES})
     assert trial.choice is False
-    asked = _run(trial, FIRST_GAP + 1, {False: 1.5, True: 1.0})
-    assert asked[-1] is True and trial.choice is True and trial.gap == FIRST_GAP and trial.runs == 0
+    asked = _run(trial, FIRST_GAP + TRIES, {False: 1.5, True: 1.0})
+    assert asked[FIRST_GAP:] == [True] * TRIES   # a competitive retry takes TRIES runs in a row
+    assert trial.choice is True and trial.gap == FIRST_GAP and trial.runs == 0
     assert _run(trial, 4, {False: 1.5, True: 1.0}) == [True] * 4
+
+
+def test_a_retry_weighs_fresh_runs_against_the_choices_latest():
+    """The other way's warm-up times are dropped; a noisy fresh run that is competitive but not faster over
+    TRIES runs leaves the choice (and doubles the gap)."""
+    trial, _ = _settle({False: [2.0] * TRIES, True: [9.0, 8.0, 7.0, 2.5]})
+    assert trial.choice is False
+    _run(trial, FIRST_GAP, {False: 1.0, True: 1.5})
+    trial.ran(trial.way(), 0.9)   # the retry's first run: competitive
+    assert trial.retrying and trial.seconds[True] == [0.9]
+    for _ in range(TRIES - 1):
+        assert trial.way() is True
+        trial.ran(True, 1.2)
+    assert trial.choice is True and not trial.retrying   # its best, 0.9, beat False's 1.0
+    trial, _ = _settle({False: [2.0] * TRIES, True: [9.0] * TRIES})
+    _run(trial, FIRST_GAP, {False: 1.0, True: 1.5})
+    asked = _run(trial, TRIES, {False: 1.0, True: 1.0})   # as fast, not faster: the choice holds
+    assert asked == [True] * TRIES and trial.choice is False and trial.gap == 2 * FIRST_GAP
 
 
 def test_runs_beyond_the_tries_of_a_way_are_not_kept_before_it_settles():
