@@ -11,9 +11,13 @@ first touches, the executor learning what each node costs), then the two ways ta
 and the one with the lower best time is kept: turns and best times discount the machine's noise. A fresh
 device actor warms up for longer than that, though (its first `mlp_train` steps took 1.5-2.4 ms either way,
 its later ones 1.1 ms split and 1.4-1.9 ms not), and a choice made then was wrong in one trial of four to six here.
-So the settled choice stays on trial: after `gap` runs the other way runs once more, and the faster of the
-two ways' latest TRIES runs is kept. The gap doubles each time the choice holds (up to MAX_GAP: at most one
-run in 512 the slower way) and starts again from FIRST_GAP when it changes.
+So the settled choice stays on trial: after `gap` runs the other way runs again. Its earlier times are stale
+(the device has warmed up since), so they are dropped: a fresh run slower than each of the chosen way's latest
+TRIES confirms the choice at the cost of one run; one that is not takes TRIES runs in a row, and the faster of
+the two ways' latest TRIES runs is kept (mlp_train's first choice, made while warming up, was wrong, and a
+single run of the other way, weighed against its stale warm-up times, corrected it only sometimes). The gap
+doubles each time the choice holds (up to MAX_GAP: a run in 512 the slower way) and starts again from FIRST_GAP
+when it changes.
 """
 TRIES = 4        # each way's latest timed runs that are compared
 FIRST_GAP = 16   # runs of the settled way before the other is tried again
@@ -23,7 +27,7 @@ MAX_GAP = 512
 class Trial:
     """Chooses between two ways, False and True: `way()` says which to run now, `ran(way, seconds)` times it."""
 
-    __slots__ = ("seconds", "choice", "warm", "runs", "gap")
+    __slots__ = ("seconds", "choice", "warm", "runs", "gap", "retrying")
 
     def __init__(self):
         self.seconds = ([], [])     # per way: the times of its latest timed runs (at most TRIES)
@@ -31,13 +35,14 @@ class Trial:
         self.warm = [False, False]  # per way: whether its first (untimed) run was made
         self.runs = 0               # runs of the chosen way since the other last ran
         self.gap = FIRST_GAP
+        self.retrying = False       # whether the other way is taking its TRIES runs in a row
 
     def way(self):
         """Before settling: False first, then each way once untimed, then turns (True first). After: the
-        chosen way, or the other once its gap is over."""
+        chosen way, or the other once its gap is over (until its retry ends)."""
         if self.choice is None:
             return self.warm[False] and self._runs(True) <= self._runs(False)
-        return self.choice if self.runs < self.gap else not self.choice
+        return self.choice if self.runs < self.gap and not self.retrying else not self.choice
 
     def _runs(self, way):
         return len(self.seconds[way]) + self.warm[way]
@@ -57,10 +62,18 @@ class Trial:
                 self.choice = self._faster()
         elif way == self.choice:
             self.runs += 1
-        else:
-            faster = self._faster()
-            self.gap = min(2 * self.gap, MAX_GAP) if faster == self.choice else FIRST_GAP
-            self.choice, self.runs = faster, 0
+        elif not self.retrying:
+            timed[:] = [seconds]   # its older times are stale (the device has warmed up since)
+            if seconds > max(self.seconds[self.choice]):
+                self._verdict(self.choice)   # slower than each of the choice's latest: it holds
+            else:
+                self.retrying = True
+        elif len(timed) >= TRIES:
+            self._verdict(self._faster())
+
+    def _verdict(self, faster):
+        self.gap = min(2 * self.gap, MAX_GAP) if faster == self.choice else FIRST_GAP
+        self.choice, self.runs, self.retrying = faster, 0, False
 
     def _faster(self):
         return min(self.seconds[True]) < min(self.seconds[False])
