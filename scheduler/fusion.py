@@ -121,8 +121,9 @@ def fuse(nodes, deps, keep):
 def _alone(node):
     """`node`, or where it is a costly elementwise op outside any region (a tanh between two matmuls), the
     same node whose kernel runs its formula as a compiled loop when its inputs are large enough."""
-    if node.scalar is None or not getattr(node.scalar, "costly", False) or not fusable(node):
-        return node
+    if node.scalar is None or not getattr(node.scalar, "costly", False) or node.stateful or node.role is not None \
+            or len(node.outputs) != 1:
+        return node   # (downstream of a switch it may be: the executor, not the kernel, sees dead inputs)
     return replace(node, kernel=_CompiledOp(node.kernel, ((node.scalar, tuple(range(len(node.inputs)))),)))
 
 

@@ -251,3 +251,24 @@ def test_a_training_step_with_compiled_regions_agrees_with_the_unfused_one(rtf):
             out[fuse] = (losses, s.run(z, {x: xs}))
     np.testing.assert_allclose(out[True][0], out[False][0], rtol=2e-6)
     np.testing.assert_allclose(out[True][1], out[False][1], rtol=2e-6, atol=1e-6)
+
+
+def test_a_costly_op_alone_in_a_loop_body_runs_compiled(rtf):
+    """A tanh between matmuls in a while loop's body (downstream of its switches) runs as its own loop: its
+    values are Eigen's tanh, within an ulp or two of numpy's and not all of numpy's bits; unfused, numpy's."""
+    rng = np.random.default_rng(6)
+    xs = rng.standard_normal((128, 64)).astype(np.float32)   # 8K elements
+    ws = (rng.standard_normal((64, 64)) / 8).astype(np.float32)
+    for fuse in (True, False):
+        g = rtf.Graph()
+        with g.as_default():
+            x, w = rtf.constant(xs), rtf.constant(ws)
+            _, h = rtf.while_loop(lambda i, h: i < 1, lambda i, h: (i + 1, rtf.tanh(rtf.matmul(h, w))),
+                                  (rtf.constant(0), x))
+            pre = rtf.matmul(x, w)   # the body's product, outside: the same bits
+        config = rtf.ConfigProto()
+        config.graph_options.optimizer_options.global_jit_level = 1 if fuse else -1
+        with rtf.Session(graph=g, config=config) as s:
+            got, pre_value = s.run([h, pre])
+        np.testing.assert_allclose(got, np.tanh(pre_value), rtol=5e-7, atol=0)   # (a few ulps)
+        assert np.array_equal(got, np.tanh(pre_value)) is not fuse   # fused: Eigen's tanh ran
