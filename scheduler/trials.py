@@ -12,8 +12,8 @@ and the one with the lower best time is kept: turns and best times discount the 
 device actor warms up for longer than that, though (its first `mlp_train` steps took 1.5-2.4 ms either way,
 its later ones 1.1 ms split and 1.4-1.9 ms not), and a choice made then was wrong in one trial of four to six here.
 So the settled choice stays on trial: after `gap` runs the other way runs again. Its earlier times are stale
-(the device has warmed up since), so they are dropped: a fresh run slower than each of the chosen way's latest
-TRIES confirms the choice at the cost of one run; one that is not takes TRIES runs in a row, and the faster of
+(the device has warmed up since), so they are dropped: a fresh run slower than the best of the chosen way's
+latest TRIES confirms the choice at the cost of one run; one that is not takes TRIES runs in a row, and the faster of
 the two ways' latest TRIES runs is kept (mlp_train's first choice, made while warming up, was wrong, and a
 single run of the other way, weighed against its stale warm-up times, corrected it only sometimes). The gap
 doubles each time the choice holds (up to MAX_GAP: a run in 512 the slower way) and starts again from FIRST_GAP
@@ -64,8 +64,8 @@ class Trial:
             self.runs += 1
         elif not self.retrying:
             timed[:] = [seconds]   # its older times are stale (the device has warmed up since)
-            if seconds > max(self.seconds[self.choice]):
-                self._verdict(self.choice)   # slower than each of the choice's latest: it holds
+            if seconds > min(self.seconds[self.choice]):
+                self._verdict(self.choice)   # slower than the best of the choice's latest: it holds
             else:
                 self.retrying = True
         elif len(timed) >= TRIES:
