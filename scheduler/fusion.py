@@ -15,14 +15,16 @@ compiled loop where one applies (jit.py): a tanh between two matmuls.
 A region never hides a value someone else needs: a member's output read outside the region, sent to
 another device or fetched is an output of the fused node. A node joins the region of one of its
 producers only if none of its other producers depends on that region (no cycle through an outside
-node). Members are plain nodes: not stateful, not downstream of a switch, no control sends.
+node). Members are plain nodes: not stateful, no control sends. Downstream of a switch (a loop's body, a
+cond's branch) the fused node is dead when any of its inputs is, so there a region is fused only when each
+value leaving it would die of the same causes (the same switches' predicates) as all of its inputs.
 """
 import heapq
 from dataclasses import dataclass, field, replace
 
 from . import intra_op, jit
 from .executor import StepError
-from .partition import Compiled, Node
+from .partition import CONSTANT, PASS_THROUGH, SWITCH, Compiled, Node
 
 FUSED_OP = "_FusedElementwise"
 MAX_SEARCH = 4096    # nodes a cycle check may visit before it gives up (and refuses the join)
@@ -87,26 +89,29 @@ def run_fused(attrs, *inputs):
 
 
 def fusable(node):
-    return node.elementwise and not node.stateful and not node.conditional and node.role is None \
-        and len(node.outputs) == 1
+    return node.elementwise and not node.stateful and not (node.conditional and node.controls) \
+        and node.role is None and len(node.outputs) == 1
 
 
-def fuse(nodes, deps, keep):
+def fuse(nodes, deps, keep, live=frozenset()):
     """(nodes, deps, renumber) with each elementwise region replaced by one fused node; `keep`: slots
-    read outside the partition (sent, fetched). renumber maps each old index to the new index of the node
-    itself or of the fused node that holds it."""
+    read outside the partition (sent, fetched); `live`: slots filled before the step that are never dead
+    (feeds, folded constants). renumber maps each old index to the new index of the node itself or of the
+    fused node that holds it."""
+    readers = {}
+    for i, node in enumerate(nodes):
+        for s in node.inputs:
+            readers.setdefault(s, set()).add(i)
+    deaths = _deaths(nodes, live) if any(node.conditional for node in nodes) else None
     for strict in (False, True):
-        regions = _regions(nodes, deps, strict)
+        regions = [members for members in _regions(nodes, deps, strict)
+                   if _dies_whole(nodes, members, readers, keep, deaths)]
         if not regions:
             return [_alone(node) for node in nodes], deps, {i: i for i in range(len(nodes))}
         member_of = {i: r for r, members in enumerate(regions) for i in members}
         items, waits, order = _order(len(nodes), deps, regions, member_of)
         if order is not None:
             break
-    readers = {}
-    for i, node in enumerate(nodes):
-        for s in node.inputs:
-            readers.setdefault(s, set()).add(i)
     fused = [_fused_node(nodes, members, readers, keep) for members in regions]
     # the new list: kept nodes and fused nodes, producers first (a fused node where its last member was)
     position = {item: n for n, item in enumerate(order)}
@@ -116,6 +121,49 @@ def fuse(nodes, deps, keep):
     renumber = {i: position[("fused", member_of[i])] if i in member_of else position[("node", i)]
                 for i in range(len(nodes))}
     return new_nodes, new_deps, renumber
+
+
+def _dies_whole(nodes, members, readers, keep, deaths):
+    """Whether a region, run as one node that is dead when any input is (downstream of a switch), lets
+    each value out as dead as it is unfused: always when no member may see a dead value; else when every
+    value that leaves dies of the same causes as the region's inputs together (`deaths`, see `_deaths`: in
+    a while loop's body every value lives or dies with the iteration)."""
+    if not any(nodes[i].conditional for i in members):
+        return True
+    made = {nodes[i].outputs[0]: i for i in members}
+    dies_of = {}
+    for i in members:   # producers first
+        dies_of[i] = frozenset().union(*(dies_of[made[s]] if s in made else deaths(s) for s in nodes[i].inputs))
+    every = frozenset().union(*dies_of.values())
+    inside = set(members)
+    return all(dies_of[i] == every for i in members
+               if nodes[i].outputs[0] in keep or readers.get(nodes[i].outputs[0], set()) - inside)
+
+
+def _deaths(nodes, live):
+    """slot -> what may make its value dead, as a set of causes: a switch's predicate taking the other
+    branch (pred slot, branch: the switches of one loop or cond share it), or a value of unknown deadness
+    (a received slot, a merge's output). A value is dead when any of its causes is; live slots (feeds,
+    folded constants) and the outputs of nodes no switch precedes have none."""
+    death, dead_node = {}, []   # slot -> its causes; node -> the causes of its being dead (as a control input)
+
+    def of(s):
+        return death.get(s, frozenset() if s in live else frozenset([s]))
+    for i, node in enumerate(nodes):
+        if not node.conditional and node.role != SWITCH:
+            dead_node.append(frozenset())
+            death.update((out, frozenset()) for out in node.outputs)
+            continue
+        base = frozenset().union(*(of(s) for s in node.inputs), *(dead_node[c] for c in node.controls))
+        plain = node.role in (None, CONSTANT, PASS_THROUGH)   # dead when an input (or a control input) is
+        dead_node.append(base if plain else frozenset([("node", i)]))
+        for k, out in enumerate(node.outputs):
+            if node.role == SWITCH:
+                pred = node.inputs[1] if len(node.inputs) > 1 else ("node", i)
+                death[out] = base | {(pred, k)}   # (outputs: false, true)
+            else:
+                death[out] = base if plain else frozenset([out])   # a merge, a loop's own nodes: their own rules
+    return of
 
 
 def _alone(node):
@@ -255,6 +303,7 @@ def _fused_node(nodes, members, readers, keep):
     program = Program(members=tuple(specs), outputs=outputs, drops=tuple(tuple(d) for d in drops),
                       formulas=formulas if all(f is not None for f, _ in formulas) else ())
     return Node(name=f"fused/{last.name}", op_type=FUSED_OP, kernel=run_fused,
+                conditional=any(nodes[i].conditional for i in members),
                 attrs={"program": program, "fused_ops": tuple(nodes[i].name for i in members)},
                 inputs=tuple(inputs), deref=tuple(sorted(deref)),
                 outputs=tuple(nodes[members[j]].outputs[0] for j in outputs))

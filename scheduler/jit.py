@@ -8,9 +8,8 @@ numba compiles the region into one loop whose body calls the formulas in order; 
 vectorizes it (AVX2: 8 floats per instruction), and the loop runs without the GIL, in one share of the
 elements per intra-op thread; an input that holds the region's last axes (a bias) makes it a loop over rows
 of that size. A costly op outside any region (fusion.py) is a region of one. numba is imported only when
-a region first qualifies, the loop is compiled
-once per process for its formulas and pattern of inputs, and a region whose loop cannot be built runs
-the numpy way.
+a region first qualifies, the loop is compiled once per process for its formulas and pattern of inputs,
+and a region whose loop cannot be built runs the numpy way.
 
 The loop's numbers: the arithmetic ops' formulas give numpy's bits (float32 operations in the same order,
 no multiply and add contracted into one); exp, log, tanh and what is built on them agree with numpy's to
@@ -75,8 +74,9 @@ def loop_for(formulas, outputs, inputs, loops):
     member j's value), `outputs` the members whose values leave, `loops` the region's cache of loops by
     how its inputs meet its shape (`formulas` empty: some member has none). A loop applies when every
     member has a formula, every input is float32 and has the region's shape (of at least MIN_ELEMENTS
-    elements, MIN_COSTLY with a costly member, any under RAYGRAPH_JIT=always), one element, or the shape's last axes (a bias: all such
-    inputs of one size), and every output depends on an input of the region's shape."""
+    elements, MIN_COSTLY with a costly member, any under RAYGRAPH_JIT=always), one element, or the shape's
+    last axes (a bias: all such inputs of one size), and every output depends on an input of the region's
+    shape."""
     if not formulas:
         return None
     setting = os.environ.get("RAYGRAPH_JIT", "1")

@@ -457,7 +457,8 @@ class _PartitionBuilder:
                  for node in nodes]
         fetches = tuple(alias.get(s, s) for s in self.fetches)
         if self.fuse:
-            nodes, deps, again = fusion.fuse(nodes, deps, set(fetches) | set(self.sends))
+            nodes, deps, again = fusion.fuse(nodes, deps, set(fetches) | set(self.sends),
+                                             live=set(self.feeds.values()) | set(consts))
             renumber = {i: again[j] for i, j in renumber.items()}
             nodes = [replace(node, controls=tuple(again[c] for c in node.controls)) if node.controls else node
                      for node in nodes]

@@ -409,3 +409,31 @@ def test_turning_grappler_constant_folding_off_keeps_the_graph_as_built(rtf, swi
         np.testing.assert_array_equal(s.run(y, {x: v}), (v / f32(3) - f32(0.1)) - f32(0.7))
     with rtf.Session() as s:
         np.testing.assert_array_equal(s.run(y, {x: v}), v * (f32(1) / f32(3)) - (f32(0.7) + f32(0.1)))
+
+
+def test_regions_downstream_of_a_switch_fuse_where_their_values_live_and_die_together(rtf, monkeypatch):
+    """A fused node downstream of a switch is dead when any input is: a loop body's cell is fused (all its
+    values live or die with the iteration), a region mixing a branch's values with a live one is not."""
+    monkeypatch.delenv("RAYGRAPH_FUSION", raising=False)
+    from raygraph.ops.registry import apply_op
+    p, x = rtf.placeholder(rtf.bool, []), rtf.placeholder(rtf.float32, [3])
+    taken_no, taken_yes = apply_op("Switch", [x, p], {})
+    live = x * 3.0 + 1.0   # never dead, fetched, and read by the branch directly (tf.cond would pass it a Switch)
+    r = apply_op("Merge", [[taken_no - 1.0, rtf.tanh(taken_yes * 2.0 + live) * 0.5]], {})[0]
+    _, h = rtf.while_loop(lambda i, h: i < 3, lambda i, h: (i + 1, rtf.sigmoid(h * 0.5 + 1.0) * h - 0.25),
+                          (rtf.constant(0), x))
+    xs = np.array([0.5, -1.0, 2.0], np.float32)
+    want_h = xs
+    for _ in range(3):
+        want_h = (1 / (1 + np.exp(-(want_h * np.float32(0.5) + 1))) * want_h - np.float32(0.25)).astype(np.float32)
+    with rtf.Session() as s:
+        for taken in (True, False):
+            got_r, got_live, got_h = s.run([r, live, h], {p: taken, x: xs})
+            np.testing.assert_allclose(got_live, xs * 3 + 1)
+            np.testing.assert_allclose(got_r, np.tanh(xs * 2 + xs * 3 + 1) * 0.5 if taken else xs - 1, rtol=1e-6)
+            np.testing.assert_allclose(got_h, want_h, rtol=1e-6)
+        plan = next(plan for key, plan in s._plans.items() if any(t is h for t in key[0]))
+    (part,) = plan.partitions.values()
+    (body,) = [n.attrs["loop"].part for n in part.nodes if "loop" in n.attrs]
+    fused = [n for n in body.nodes if n.op_type == FUSED_OP]
+    assert len(fused) == 1 and fused[0].conditional and len(fused[0].attrs["fused_ops"]) == 5
