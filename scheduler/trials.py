@@ -8,7 +8,10 @@ eight independent products took turns, split (29-33 ms), instead of running side
 
 So each way's first run is not timed (it pays that way's one-off costs: compiling a partition run in order,
 first touches, the executor learning what each node costs), then the two ways take turns for TRIES runs each,
-and the one with the lower best time is kept: turns and best times discount the machine's noise. A fresh
+and the one with the lower best time is kept: turns and best times discount the machine's noise. When the
+ways are far apart, each way's first CLEAR runs tell already (every run of one faster than every run of the
+other): `parallel_branches`' split steps took 29-33 ms against 22-24 side by side, and the full trial spent
+five of its first ten steps the slow way (a benchmark timing 16 steps measured 27-30 ms a step). A fresh
 device actor warms up for longer than that, though (its first `mlp_train` steps took 1.5-2.4 ms either way,
 its later ones 1.1 ms split and 1.4-1.9 ms not), and a choice made then was wrong in one trial of four to six here.
 So the settled choice stays on trial: after `gap` runs the other way runs again. Its earlier times are stale
@@ -20,6 +23,7 @@ doubles each time the choice holds (up to MAX_GAP: a run in 512 the slower way) 
 when it changes.
 """
 TRIES = 4        # each way's latest timed runs that are compared
+CLEAR = 2        # each way's timed runs that settle the trial early when they do not overlap
 FIRST_GAP = 16   # runs of the settled way before the other is tried again
 MAX_GAP = 512
 
@@ -58,7 +62,7 @@ class Trial:
         timed.append(seconds)
         del timed[:-TRIES]
         if self.choice is None:
-            if all(len(t) >= TRIES for t in self.seconds):
+            if all(len(t) >= TRIES for t in self.seconds) or self._apart():
                 self.choice = self._faster()
         elif way == self.choice:
             self.runs += 1
@@ -74,6 +78,13 @@ class Trial:
     def _verdict(self, faster):
         self.gap = min(2 * self.gap, MAX_GAP) if faster == self.choice else FIRST_GAP
         self.choice, self.runs, self.retrying = faster, 0, False
+
+    def _apart(self):
+        """Whether each way has CLEAR timed runs and every run of one was faster than every run of the other."""
+        slow, fast = self.seconds
+        if len(slow) < CLEAR or len(fast) < CLEAR:
+            return False
+        return max(slow) < min(fast) or max(fast) < min(slow)
 
     def _faster(self):
         return min(self.seconds[True]) < min(self.seconds[False])

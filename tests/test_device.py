@@ -6,7 +6,7 @@ from scheduler.channel import StepMessage
 from scheduler.device import Device
 from scheduler.partition import Node, Partition
 from scheduler.plan import NodeSpec, build_plan
-from scheduler.trials import TRIES
+from scheduler.trials import CLEAR
 
 CPU0 = ("/job:localhost/replica:0/task:0/device:CPU:0", ("localhost", 0, 0, "CPU", 0))
 
@@ -205,7 +205,7 @@ def test_a_partition_keeps_the_faster_way_of_using_the_cores(device, split_ms, w
     which run as the others), then the faster kept."""
     seen = []
     part = _install_timed_by_split(device, "p", split_ms, whole_ms, seen)
-    for k in range(2 + 2 * TRIES + 2):
+    for k in range(2 + 2 * CLEAR + 2):
         assert device.handle(_run(f"p/{k}", {("x", 0): 1}, trace=k == 2)).values == [1]
-    assert seen == [False, True] + [True, False] * TRIES + [settles] * 2   # each way once untimed, then turns
+    assert seen == [False, True] + [True, False] * CLEAR + [settles] * 2   # each way once untimed, then turns
     assert part.trial.choice is settles

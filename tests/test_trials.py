@@ -1,6 +1,6 @@
-"""Trials (scheduler/trials.py): each way's first run untimed, then each timed TRIES runs, then the faster one
-(by its best run) kept; the other way tried again after a gap that doubles while the choice holds."""
-from scheduler.trials import FIRST_GAP, MAX_GAP, TRIES, Trial
+"""Trials (scheduler/trials.py): each way's first run untimed, then each timed TRIES runs (CLEAR when they do
+not overlap), then the faster one (by its best run) kept; the other way tried again after a gap that doubles while the choice holds."""
+from scheduler.trials import CLEAR, FIRST_GAP, MAX_GAP, TRIES, Trial
 
 
 def _settle(times):
@@ -35,6 +35,16 @@ def test_each_way_is_timed_then_the_faster_is_kept():
     assert trial.seconds == ([5.0, 3.0, 6.0, 7.0], [4.0, 4.0, 4.0, 4.0])
     trial, _ = _settle({False: [5.0, 3.0, 3.0, 3.0], True: [9.0, 2.0, 9.0, 9.0]})
     assert trial.choice is True and trial.way() is True
+
+
+def test_ways_far_apart_settle_after_their_first_clear_runs():
+    """Every run of one way faster than every run of the other: no need for TRIES turns."""
+    trial, asked = _settle({False: [30.0, 31.0], True: [24.0, 25.0]})
+    assert asked == [True, False] * CLEAR and trial.choice is True
+    trial, asked = _settle({False: [2.0, 2.5], True: [3.0, 2.6]})
+    assert asked == [True, False] * CLEAR and trial.choice is False
+    trial, asked = _settle({False: [2.0, 3.0, 2.0, 2.0], True: [2.5, 2.5, 2.5, 2.5]})   # overlapping: all turns
+    assert asked == [True, False] * TRIES and trial.choice is False
 
 
 def test_the_other_way_is_tried_again_less_often_while_the_choice_holds():
