@@ -104,6 +104,37 @@ def test_a_channel_round_trip(server, same_host):
         ch.close()
 
 
+@pytest.mark.parametrize("same_host", [True, False], ids=["unix", "tcp"])
+def test_large_fetched_values_come_back_as_the_clients_own_arrays(same_host, monkeypatch):
+    """Through the device's segment on this machine (reused for the next reply, so the client copies the
+    values out: they stay as they were and writable), as raw frames over TCP and for replies larger than
+    KEEP; a segment that grows is replaced."""
+    # one process is both ends here: the client side must not unregister the server's segment
+    monkeypatch.setattr(channel.resource_tracker, "unregister", lambda name, rtype: None)
+    monkeypatch.setattr(channel, "KEEP", 4 << 20)
+    srv = ChannelServer(lambda m: StepReply(kind="ok", values=[np.full(m.feeds["n"], m.feeds["v"], np.float32)]),
+                        "127.0.0.1")
+    ch = Channel(srv.addresses, srv.authkey, same_host)
+    try:
+        kept, segments = [], []
+        for n, v in [(LARGE, 1.0), (LARGE, 2.0), (3 << 18, 3.0), (2 << 20, 4.0), (3, 5.0)]:
+            ch.send(_message({"n": n, "v": v}))
+            (value,) = ch.receive(5.0).values
+            assert value.shape == (n,) and value.flags.writeable and (value == v).all()
+            kept.append(value)
+            segments.append(list(ch.attached))
+        assert [float(k[0]) for k in kept] == [1.0, 2.0, 3.0, 4.0, 5.0]   # later replies left them alone
+        assert all((k == k[0]).all() for k in kept)
+        if same_host:   # 1 MB into a 2 MB segment, 3 MB into a new one of 4 (KEEP); 8 MB as raw frames
+            assert segments[0] == segments[1] != segments[2] == segments[3] == segments[4] and len(segments[2]) == 1
+        else:
+            assert segments == [[]] * 5
+    finally:
+        ch.close()
+        srv.close()
+    assert ch.attached == {}
+
+
 def test_a_late_reply_is_a_timeout(server):
     ch = Channel(server.addresses, server.authkey, True)
     try:
@@ -123,7 +154,7 @@ def test_a_wrong_key_is_refused(server):
 def test_a_device_that_went_away_is_channel_closed(pair):
     left, right = pair
     ch = Channel.__new__(Channel)  # a channel over the socket pair: no server needed
-    ch.conn, ch.shm, ch.readable = left, None, Readable(left.fileno())
+    ch.conn, ch.shm, ch.readable, ch.attached = left, None, Readable(left.fileno()), {}
     right.close()
     with pytest.raises(ChannelClosed):
         ch.receive(1.0)
