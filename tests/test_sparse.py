@@ -3,7 +3,9 @@ import collections
 import threading
 
 import numpy as np
+import pytest
 
+from raygraph.ops import scatter
 from raygraph.ops.registry import REGISTRY
 from raygraph.ops.state import Ref
 
@@ -21,6 +23,29 @@ def test_scatter_sub_updates_rows_in_place():
     assert store["t"] is table  # the same array, not a new one
     assert np.all(table[7] == -2) and np.all(table[49999] == -1)
     assert np.count_nonzero(table) == 16
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_large_float_row_updates_add_up_in_order_as_the_numpy_way(dtype, monkeypatch):
+    """From LOOP elements float rows are added by a compiled loop, one after another: the same bits as all
+    rows at once with the repeated ones redone in order (which smaller updates take)."""
+    rng = np.random.default_rng(0)
+    table = rng.standard_normal((300, 2, 3)).astype(dtype)
+    idx = rng.integers(0, 300, 100).astype(np.int64)
+    idx[[5, 9, 60]] = idx[7]
+    rows = (rng.standard_normal((100, 2, 3)) * 1e3).astype(dtype)
+    assert rows.size >= scatter.LOOP
+    for subtract in (False, True):
+        looped = table.copy()
+        scatter.add_rows(looped, idx, rows, subtract)
+        monkeypatch.setattr(scatter, "LOOP", rows.size + 1)
+        whole = table.copy()
+        scatter.add_rows(whole, idx, rows, subtract)
+        monkeypatch.undo()
+        assert np.array_equal(looped.view(np.uint8), whole.view(np.uint8))
+        sign = -1 if subtract else 1
+        expected = table[idx[7]] + sign * rows[5] + sign * rows[7] + sign * rows[9] + sign * rows[60]
+        assert np.allclose(looped[idx[7]], expected)
 
 
 def test_sparse_apply_momentum_in_place_and_in_order():

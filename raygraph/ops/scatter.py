@@ -8,6 +8,7 @@ read from the variable earlier in the same step, and not yet consumed, sees the 
 race); a fetched or sent value is a copy and never changes.
 """
 import collections
+import functools
 
 import numpy as np
 
@@ -74,8 +75,15 @@ def in_order(idx):
 
 
 def add_rows(var, idx, rows, subtract=False):
-    """var[idx] += rows (or -=), repeated indices adding up in order: all rows at once, then the rows of the
-    indices that repeat (few in a sparse gradient) are put back and redone one occurrence at a time."""
+    """var[idx] += rows (or -=), repeated indices adding up in order. Floats, from LOOP elements: one row after
+    another in a compiled loop, as TF's kernel (a [512, 128] update of a 50,000-row table: 14 us against
+    numpy's 91 in cache, 60-70 against 126-138 in embedding_train's step); else all rows at once, then the
+    rows of the indices that repeat (few in a sparse gradient) are put back and redone one occurrence at a time."""
+    if var.dtype in _FLOATS and rows.dtype == var.dtype and var.flags.c_contiguous and var.size \
+            and rows.size >= LOOP:
+        _row_loops()[subtract](var.reshape(var.shape[0], -1), idx,
+                               np.ascontiguousarray(rows).reshape(idx.size, -1))
+        return
     fn = np.subtract if subtract else np.add
     reps = _repeats(idx)
     if reps is not None:
@@ -88,6 +96,27 @@ def add_rows(var, idx, rows, subtract=False):
         for part in reps:
             at = idx[part]
             var[at] = fn(var[at], rows[part])
+
+
+_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+LOOP = 512   # updated elements from which numba is worth its import (~0.4 s a process, the loop from its cache)
+
+
+def _add_rows(var, idx, rows):
+    for i in range(idx.shape[0]):
+        var[idx[i]] += rows[i]
+
+
+def _subtract_rows(var, idx, rows):
+    for i in range(idx.shape[0]):
+        var[idx[i]] -= rows[i]
+
+
+@functools.cache
+def _row_loops():
+    """(add, subtract) compiled by numba (imported on the first float row update; kept in numba's cache)."""
+    import numba
+    return tuple(numba.njit(nogil=True, cache=True)(f) for f in (_add_rows, _subtract_rows))
 
 
 # ----- the scatter ops ----------------------------------------------------------------------------------------
