@@ -6,7 +6,7 @@ from scheduler.channel import StepMessage
 from scheduler.device import Device
 from scheduler.partition import Node, Partition
 from scheduler.plan import NodeSpec, build_plan
-from scheduler.trials import CLEAR
+from scheduler.trials import CLEAR, FIRST_GAP
 
 CPU0 = ("/job:localhost/replica:0/task:0/device:CPU:0", ("localhost", 0, 0, "CPU", 0))
 
@@ -202,10 +202,15 @@ def _install_timed_by_split(device, plan_id, split_ms, whole_ms, seen):
 @pytest.mark.parametrize("split_ms, whole_ms, settles", [(20, 2, False), (2, 20, True)], ids=["side", "split"])
 def test_a_partition_keeps_the_faster_way_of_using_the_cores(device, split_ms, whole_ms, settles):
     """Whether a partition's kernels split themselves over the cores is timed both ways (traced steps too,
-    which run as the others), then the faster kept."""
+    which run as the others), then the faster kept; a traced step then runs it, never a retry of the other."""
     seen = []
     part = _install_timed_by_split(device, "p", split_ms, whole_ms, seen)
     for k in range(2 + 2 * CLEAR + 2):
         assert device.handle(_run(f"p/{k}", {("x", 0): 1}, trace=k == 2)).values == [1]
     assert seen == [False, True] + [True, False] * CLEAR + [settles] * 2   # each way once untimed, then turns
     assert part.trial.choice is settles
+    del seen[:]
+    for k in range(FIRST_GAP + 1):   # the other way's retry is due after FIRST_GAP runs: not in a traced one
+        device.handle(_run(f"q/{k}", {("x", 0): 1}, trace=k >= FIRST_GAP - 3))
+    device.handle(_run("q/last", {("x", 0): 1}))
+    assert seen == [settles] * (FIRST_GAP + 1) + [not settles]
