@@ -11,8 +11,8 @@ array buffers (feeds, fetched values) travel beside the pickle, not inside it: f
 same machine through a shared-memory segment it owns (the device reads them in place, read-only, for
 the step; the mapping goes when the connection ends and no array views it), and back through one the
 device owns for the connection, up to KEEP bytes (the client copies the values out before its next message
-lets the device write there again: a 4 MB fetch took 1.6-2.0 ms on the socket, 0.7-1.0 so), otherwise as raw
-frames on the socket. The HMAC challenge of `multiprocessing.connection` (with a per-actor random key handed out
+lets the device write there again: a 4 MB fetch took a median 1.2-1.8 ms on the socket, 1.0-1.2 so), otherwise
+as raw frames on the socket. The HMAC challenge of `multiprocessing.connection` (with a per-actor random key handed out
 through Ray) keeps strangers out.
 
 A process blocked on a socket gives its core back, and on the VMs measured here waking it again costs
@@ -144,7 +144,7 @@ def receive_message(conn, attached):
     """The next object; `attached` caches the sender's shared-memory segments by name."""
     first = conn.recv_bytes()
     kind = first[:1]
-    if kind not in b"SC" and attached:
+    if kind not in (b"S", b"C") and attached:
         _release_large(attached)  # the sender released its large segment
     if kind == b"I":
         return pickle.loads(memoryview(first)[1:])

@@ -1,5 +1,6 @@
 """Trials (scheduler/trials.py): each way's first run untimed, then each timed TRIES runs (CLEAR when they do
-not overlap), then the faster one (by its best run) kept; the other way tried again after a gap that doubles while the choice holds."""
+not overlap), then the faster one (by its best run) kept; the other way tried again after a gap that doubles
+while the choice holds."""
 from scheduler.trials import CLEAR, FIRST_GAP, MAX_GAP, TRIES, Trial
 
 
