@@ -224,8 +224,7 @@ class Device:
                 self.dispatch(step, step.receive(key, value))
             trial = part.trial
             alone = len(self.steps) == 1
-            # a traced step runs the way settled on, not a retry of the other: a profile shows how steps run
-            split = alone and (trial.choice if trace and trial.choice is not None else trial.way())
+            split = alone and trial.way(retry=not trace)
             started = time.perf_counter()
             intra_op.enable(split, busy=len(self.repeating))
             step.spread = not split  # kernels that split themselves need no other threads

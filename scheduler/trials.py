@@ -41,12 +41,13 @@ class Trial:
         self.gap = FIRST_GAP
         self.retrying = False       # whether the other way is taking its TRIES runs in a row
 
-    def way(self):
+    def way(self, retry=True):
         """Before settling: False first, then each way once untimed, then turns (True first). After: the
-        chosen way, or the other once its gap is over (until its retry ends)."""
+        chosen way, or the other once its gap is over (until its retry ends); with `retry` False (a traced
+        step, whose profile should show how steps run) always the chosen way."""
         if self.choice is None:
             return self.warm[False] and self._runs(True) <= self._runs(False)
-        return self.choice if self.runs < self.gap and not self.retrying else not self.choice
+        return self.choice if not retry or self.runs < self.gap and not self.retrying else not self.choice
 
     def _runs(self, way):
         return len(self.seconds[way]) + self.warm[way]
@@ -81,10 +82,10 @@ class Trial:
 
     def _apart(self):
         """Whether each way has CLEAR timed runs and every run of one was faster than every run of the other."""
-        slow, fast = self.seconds
-        if len(slow) < CLEAR or len(fast) < CLEAR:
+        off, on = self.seconds
+        if len(off) < CLEAR or len(on) < CLEAR:
             return False
-        return max(slow) < min(fast) or max(fast) < min(slow)
+        return max(off) < min(on) or max(on) < min(off)
 
     def _faster(self):
         return min(self.seconds[True]) < min(self.seconds[False])
