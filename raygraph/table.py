@@ -17,6 +17,7 @@ from .ops.math import ALGEBRA_FAMILY
 def spec_of(op):
     """The NodeSpec of one Operation."""
     entry = op._def
+    pure = _pure(op)
     return NodeSpec(
         name=op._name, op_type=op._type, kernel=entry.kernel, attrs=op._attrs, stateful=entry.stateful,
         inputs=tuple((t._op._name, t._value_index) for t in op._inputs),
@@ -28,7 +29,8 @@ def spec_of(op):
         ref_args=tuple(i for i, a in enumerate(entry.args) if a.is_ref) if entry.has_ref else (),
         ref_outputs=tuple(i for i, t in enumerate(op._outputs) if t._dtype.is_ref_dtype),
         role=entry.role, unfed_error=_unfed_error(op) if entry.role == MUST_FEED else None,
-        elementwise=entry.elementwise, pure=_pure(op), algebra=entry.algebra and _algebra(op),
+        elementwise=entry.elementwise, pure=pure, shape_only=pure and entry.shape_only,
+        algebra=entry.algebra and _algebra(op),
         scalar=entry.scalar if entry.scalar is not None and _float32(op) else None)
 
 

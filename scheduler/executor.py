@@ -53,6 +53,7 @@ class Step:
         self.nodes = part.nodes
         self.dependents = part.dependents
         self.costs = part.costs
+        self.kept = part.kept
         self.res_for = res_for          # node -> resource binding for stateful kernels
         self.send = send if part.signals else None
         self.values = values = part.initial_values.copy()
@@ -74,8 +75,8 @@ class Step:
             self.done.set()
 
     # ----- the mechanism ---------------------------------------------------------------------------
-    def execute(self, node):
-        """Runs a node's kernel; returns its outputs (a tuple)."""
+    def execute(self, node, kept=None):
+        """Runs a node's kernel (or takes its `kept` outputs: partition.Kept); returns its outputs (a tuple)."""
         values = self.values
         args = [values[s] for s in node.inputs]
         for p in node.deref:
@@ -90,6 +91,8 @@ class Step:
             finally:
                 collect_output(sink)
                 running_step(step)
+        elif kept is not None:
+            out = kept.run(node, args)
         else:
             out = node.kernel(node.attrs, *args)
         n = len(node.outputs)
@@ -158,7 +161,7 @@ class Step:
                 self.dead.add(i)
                 outputs = (DEAD,) * len(node.outputs)
             else:
-                outputs = self.execute(node)
+                outputs = self.execute(node, self.kept[i])
         except Exception as e:  # noqa: BLE001 - every kernel failure is reported with its node
             self.fail(i, e)
             return []

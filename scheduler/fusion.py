@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 
 from . import intra_op, jit
 from .executor import StepError
-from .partition import CONSTANT, PASS_THROUGH, SWITCH, Compiled, Node
+from .partition import CONSTANT, INPUTS, PASS_THROUGH, SWITCH, Compiled, Node
 
 FUSED_OP = "_FusedElementwise"
 MAX_SEARCH = 4096    # nodes a cycle check may visit before it gives up (and refuses the join)
@@ -304,6 +304,7 @@ def _fused_node(nodes, members, readers, keep):
                       formulas=formulas if all(f is not None for f, _ in formulas) else ())
     return Node(name=f"fused/{last.name}", op_type=FUSED_OP, kernel=run_fused,
                 conditional=any(nodes[i].conditional for i in members),
+                keep=INPUTS if all(nodes[i].keep for i in members) else None,
                 attrs={"program": program, "fused_ops": tuple(nodes[i].name for i in members)},
                 inputs=tuple(inputs), deref=tuple(sorted(deref)),
                 outputs=tuple(nodes[members[j]].outputs[0] for j in outputs))

@@ -14,6 +14,8 @@ per node:
 """
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from .trials import Trial
 
 MISSING = object()      # the value of a slot not filled yet
@@ -30,6 +32,10 @@ MUST_FEED = "must_feed"        # cannot run: a step that needs it unfed is an er
 # NextIteration passes a value to the next iteration, LoopCond is the loop's condition.
 ENTER, EXIT, NEXT_ITERATION, LOOP_COND = "enter", "exit", "next_iteration", "loop_cond"
 ROLES = (None, CONSTANT, PASS_THROUGH, SWITCH, MERGE, MUST_FEED, ENTER, EXIT, NEXT_ITERATION, LOOP_COND)
+# What a device may keep of a node's outputs from one run to the next (`Kept`): while its inputs'
+# shapes stay (SHAPES: a Shape or Size op), or while its inputs are the very values of the last run (INPUTS:
+# a node whose outputs depend on its inputs alone).
+SHAPES, INPUTS = "shapes", "inputs"
 
 
 @dataclass(slots=True, frozen=True, kw_only=True, eq=False)
@@ -49,6 +55,7 @@ class Node:
     role: str | None = None       # one of ROLES
     elementwise: bool = False     # may be fused with its elementwise neighbours (fusion.py)
     scalar: object = None         # its float32 element formula: a fused region may run as one compiled loop (jit.py)
+    keep: str | None = None       # SHAPES, INPUTS or None: what its outputs may be kept for
 
     def __repr__(self):
         return f"<Node {self.name} {self.op_type}>"
@@ -59,7 +66,8 @@ class Partition:
     """A device's share of a plan: nodes (producers first) over `n_slots` slots (see the module docstring).
 
     The fields after `consts` are derived from the others when it is made; what the device that runs it
-    learns is mutable: `costs`, each node's measured seconds per run (None: not run yet), and `trial`.
+    learns is mutable: `costs`, each node's measured seconds per run (None: not run yet), `trial` and what
+    `kept` holds.
     """
 
     nodes: tuple
@@ -84,6 +92,7 @@ class Partition:
     costs: list = field(init=False)
     compiled: object = field(init=False)         # its straight-line function, once a device compiled it
     trial: Trial = field(init=False)             # whether its kernels split themselves, as its device learns
+    kept: tuple = field(init=False)              # per node: its Kept outputs from run to run, or None
 
     def __post_init__(self):
         dependents = [[] for _ in self.nodes]
@@ -98,7 +107,8 @@ class Partition:
                              if not ds and n.kernel is not None],
                    "initial_waiting": [len(ds) for ds in self.deps], "initial_values": values,
                    "readers": _readers(self), "signals": bool(self.sends or self.control_sends),
-                   "costs": [None] * len(self.nodes), "compiled": Compiled(), "trial": Trial()}
+                   "costs": [None] * len(self.nodes), "compiled": Compiled(), "trial": Trial(),
+                   "kept": _kept(self)}
         for name, value in derived.items():
             object.__setattr__(self, name, value)
 
@@ -117,6 +127,55 @@ class Compiled:
 
     def __reduce__(self):
         return Compiled, ()
+
+
+class Kept:
+    """A node's outputs kept from one run to the next: a run whose inputs are the last run's (for SHAPES,
+    whose inputs have the last run's shapes) takes them instead of running the kernel again. So the
+    shapes a gradient computes from a batch of unknown size (Shape, Slice, Tile... of softmax's gradient)
+    are computed once per batch size, not once per step."""
+
+    __slots__ = ("by_shape", "last")
+    LARGEST = 10 << 20   # bytes: larger outputs are not kept (TF's limit on a folded constant)
+
+    def __init__(self, by_shape):
+        self.by_shape = by_shape
+        self.last = None  # (key, outputs) of the last run, replaced whole (threads may run the node at once)
+
+    def __reduce__(self):  # a partition travels to its device without what it kept
+        return Kept, (self.by_shape,)
+
+    def run(self, node, args):
+        """node.kernel(node.attrs, *args), or the outputs of the last run with the same key."""
+        last = self.last
+        if self.by_shape:
+            key = tuple(a.shape if isinstance(a, (np.ndarray, np.generic)) else object() for a in args)
+            if last is not None and last[0] == key:
+                return last[1]
+        elif last is not None and all(a is b for a, b in zip(last[0], args)):
+            return last[1]
+        else:
+            key = tuple(args)
+        out = node.kernel(node.attrs, *args)
+        values = out if len(node.outputs) > 1 else (out,)
+        small = all(isinstance(v, (np.ndarray, np.generic)) and v.nbytes <= self.LARGEST for v in values)
+        self.last = (key, out) if small else None
+        return out
+
+
+def _kept(part):
+    """Per node, a Kept for those whose outputs a run may keep for the next: a node that reads only its
+    inputs' shapes, or reads only constants and outputs of kept nodes; None for the others."""
+    stable, kept = set(part.consts), []
+    for node in part.nodes:
+        keep = node.keep
+        if keep is None or node.conditional or node.deref or not node.inputs or not node.outputs or \
+                keep != SHAPES and not all(s in stable for s in node.inputs):
+            kept.append(None)
+            continue
+        kept.append(Kept(keep == SHAPES))
+        stable.update(node.outputs)
+    return tuple(kept)
 
 
 def _readers(part):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 
 from . import frames, fusion, optimize
-from .partition import CONSTANT, MUST_FEED, PASS_THROUGH, ROLES, SWITCH, Node, Partition, PartitionError
+from .partition import CONSTANT, INPUTS, MUST_FEED, PASS_THROUGH, ROLES, SHAPES, SWITCH, Node, Partition, PartitionError
 from .partition import check_partition
 
 _ANY = (None, None, None, None, None)
@@ -40,6 +40,7 @@ class NodeSpec:
     unfed_error: str | None = None  # for a MUST_FEED node: the error message for running it unfed
     elementwise: bool = False   # its entry says each output element depends only on the inputs' at its position
     pure: bool = False          # its outputs depend on its inputs alone: CSE may merge it, folding precompute it
+    shape_only: bool = False    # ... on its inputs' shapes alone (Shape, Size, Rank)
     algebra: object = None      # what arithmetic it computes, for grappler's rewrites (optimize.Algebra), or None
     scalar: object = None       # its float32 element formula, for compiled loops of fused regions (jit.py), or None
 
@@ -436,7 +437,7 @@ class _PartitionBuilder:
         self.nodes.append(Node(name=spec.name, op_type=spec.op_type, kernel=spec.kernel, attrs=spec.attrs,
                                stateful=spec.stateful, inputs=tuple(inputs), deref=deref, outputs=outputs,
                                conditional=conditional, controls=tuple(controls), role=spec.role,
-                               elementwise=spec.elementwise, scalar=spec.scalar))
+                               elementwise=spec.elementwise, scalar=spec.scalar, keep=_keep(spec)))
         self.deps.append(tuple(sorted(deps)))
 
     def fetch(self, key, is_ref):
@@ -502,6 +503,13 @@ class _PartitionBuilder:
         return {i for i, node in enumerate(self.nodes)
                 if node.role == PASS_THROUGH and not node.conditional and node.name not in self.control_sends
                 and not node.deref and not any(s in sent for s in node.outputs)}
+
+
+def _keep(spec):
+    """What a device may keep of a node's outputs between runs (partition.SHAPES, INPUTS or None)."""
+    if spec.role is not None or not spec.pure:
+        return None
+    return SHAPES if spec.shape_only else INPUTS
 
 
 def _add_once(items, item):

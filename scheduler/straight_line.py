@@ -78,6 +78,9 @@ def compile_partition(part):
         if node.stateful:
             args.insert(0, f"R(N{i})")
         call = f"K{i}(A{i}{''.join(', ' + a for a in args)})"
+        if part.kept[i] is not None:
+            scope[f"K{i}"] = part.kept[i]
+            call = f"K{i}.run(N{i}, ({''.join(a + ', ' for a in args)}))"
         outs = [f"s{s}" for s in node.outputs]
         if not outs:
             run = [call]

@@ -379,3 +379,20 @@ def test_starting_the_local_runtime_leaves_pythons_random_state_alone(tmp_path):
     r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=180,
                        check=False)
     assert r.returncode == 0 and r.stdout.strip() == "True", r.stderr[-2000:]
+
+
+def test_shapes_computed_from_a_batch_follow_its_size_from_step_to_step(rtf):
+    """The shapes a gradient computes from a batch of unknown size are kept while the size stays (the
+    device's Kept outputs): batches of 2, 3 and 2 rows still get their own mean's gradient and shapes."""
+    tf = rtf
+    x = tf.placeholder(tf.float32, [None, 3])
+    w = tf.Variable(np.ones((3, 1), np.float32))
+    loss = tf.reduce_mean(tf.matmul(x, w))
+    grad, = tf.gradients(loss, [x])
+    rows = tf.shape(x)[0] * 10
+    with tf.Session() as s:
+        s.run(w.initializer)
+        for n in (2, 3, 3, 2, 5):
+            g, r = s.run([grad, rows], {x: np.ones((n, 3), np.float32)})
+            np.testing.assert_allclose(g, np.full((n, 3), 1 / n, np.float32))
+            assert r == n * 10

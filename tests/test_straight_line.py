@@ -1,11 +1,13 @@
 """The in-order runner (scheduler/straight_line.py): partitions compiled to straight-line functions give
 the threaded executor's results, deadness and errors."""
+import collections
 import pickle
 
+import numpy as np
 import pytest
 
 from scheduler.executor import StepError, run_step
-from scheduler.partition import Node, Partition
+from scheduler.partition import INPUTS, SHAPES, Kept, Node, Partition
 from scheduler.resources import DEAD, VariableRef
 from scheduler.straight_line import compile_partition, run_in_order
 
@@ -74,3 +76,60 @@ def test_a_compiled_partition_pickles_without_its_function():
     nodes_free.compiled.run = compile_partition(nodes_free)
     copy = pickle.loads(pickle.dumps(nodes_free))
     assert copy.compiled.run is None and run_in_order(copy, {"x": 7}, None) == [7]
+
+
+class _Counted:
+    """A kernel that counts its runs in `calls` (picklable, unlike a closure)."""
+
+    def __init__(self, calls, name, fn):
+        self.calls, self.name, self.fn = calls, name, fn
+
+    def __call__(self, at, *xs):
+        self.calls[self.name] += 1
+        return self.fn(*xs)
+
+
+def _shape_of(x):
+    return np.array(x.shape)
+
+
+def _kept_partition(calls):
+    """x -> shape(x) (kept by shape) -> a table of halves of that shape (kept: a shape and a constant) ->
+    x times the table (reads the feed: runs every time)."""
+    nodes = [_node("shape", _Counted(calls, "shape", _shape_of), [0], [1], keep=SHAPES),
+             _node("table", _Counted(calls, "table", np.full), [1, 2], [3], keep=INPUTS),
+             _node("scale", _Counted(calls, "scale", np.multiply), [0, 3], [4], keep=INPUTS)]
+    return Partition(nodes=nodes, deps=[(), (0,), (1,)], n_slots=5, feeds={"x": 0}, fetches=[4, 3],
+                     consts={2: np.float32(0.5)})
+
+
+def test_outputs_are_kept_while_the_shapes_they_come_from_stay():
+    calls = collections.Counter()
+    part = _kept_partition(calls)
+    assert [k is not None for k in part.kept] == [True, True, False]  # `scale` reads the feed
+    for rows in (2, 2, 3, 2):
+        x = np.arange(rows * 3, dtype=np.float32).reshape(rows, 3)
+        scaled, table = run_in_order(part, {"x": x}, None)
+        np.testing.assert_array_equal(scaled, x / 2)
+        np.testing.assert_array_equal(table, np.full((rows, 3), 0.5, np.float32))
+    assert calls == {"shape": 3, "table": 3, "scale": 4}  # the second run of 2 rows kept them
+    got = run_step(part, {"x": np.ones((2, 3), np.float32)}, None)[0]  # the executor keeps them too
+    np.testing.assert_array_equal(got[0], np.full((2, 3), 0.5))
+    assert calls == {"shape": 3, "table": 3, "scale": 5}
+
+
+def test_outputs_larger_than_the_limit_are_not_kept(monkeypatch):
+    monkeypatch.setattr(Kept, "LARGEST", 16)   # bytes: a table of 2 x 3 floats (24) is too large
+    calls = collections.Counter()
+    part = _kept_partition(calls)
+    for _ in range(3):
+        run_in_order(part, {"x": np.ones((2, 3), np.float32)}, None)
+    assert calls == {"shape": 1, "table": 3, "scale": 3}
+
+
+def test_a_partition_travels_without_what_it_kept():
+    part = _kept_partition(collections.Counter())
+    run_in_order(part, {"x": np.ones((2, 3), np.float32)}, None)
+    assert part.kept[0].last is not None
+    copy = pickle.loads(pickle.dumps(part))
+    assert [k.last for k in copy.kept if k is not None] == [None, None]

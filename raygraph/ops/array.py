@@ -99,7 +99,7 @@ def _shape_kernel(a, x):
     return np.array(np.shape(x), dtype=a["out_type"].as_numpy_dtype)
 
 
-op("Shape", "input:T", kernel=_shape_kernel, grad=NOT_DIFFERENTIABLE, out_type=INDEX,
+op("Shape", "input:T", kernel=_shape_kernel, grad=NOT_DIFFERENTIABLE, out_type=INDEX, shape_only=True,
    shape=lambda i, a: (a["out_type"], _raw((None if dims(i[0]) is None else len(dims(i[0])),))))
 def _one_or_tuple(outputs):
     """A multi-output kernel's result: the array itself when there is one output (the executor's rule)."""
@@ -107,10 +107,11 @@ def _one_or_tuple(outputs):
 
 
 op("ShapeN", "input:*T", kernel=lambda a, *xs: _one_or_tuple([_shape_kernel(a, x) for x in xs]), grad=NOT_DIFFERENTIABLE,
-   out_type=INDEX, shape=lambda i, a: [(a["out_type"], _raw((None if dims(x) is None else len(dims(x)),))) for x in i])
+   out_type=INDEX, shape_only=True,
+   shape=lambda i, a: [(a["out_type"], _raw((None if dims(x) is None else len(dims(x)),))) for x in i])
 op("Size", "input:T", kernel=lambda a, x: np.array(np.size(x), a["out_type"].as_numpy_dtype), out_type=INDEX,
-   grad=NOT_DIFFERENTIABLE, shape=lambda i, a: (a["out_type"], _raw(())))
-op("Rank", "input:T", kernel=lambda a, x: np.array(np.ndim(x), np.int32), grad=NOT_DIFFERENTIABLE,
+   grad=NOT_DIFFERENTIABLE, shape_only=True, shape=lambda i, a: (a["out_type"], _raw(())))
+op("Rank", "input:T", kernel=lambda a, x: np.array(np.ndim(x), np.int32), grad=NOT_DIFFERENTIABLE, shape_only=True,
    shape=lambda i, a: (dtypes.int32, _raw(())))
 
 

@@ -64,10 +64,10 @@ class OpDef:
     """
 
     __slots__ = ("type", "args", "allowed", "kernel", "shape", "grad", "stateful", "has_ref", "attr_checks",
-                 "role", "choices", "elementwise", "algebra", "scalar")
+                 "role", "choices", "elementwise", "algebra", "scalar", "shape_only")
 
     def __init__(self, type, args, allowed, kernel, shape, grad, stateful, role=None, choices=None,
-                 elementwise=False, algebra=None, scalar=None):
+                 elementwise=False, algebra=None, scalar=None, shape_only=False):
         self.type = type
         self.args = args
         self.allowed = allowed
@@ -82,6 +82,7 @@ class OpDef:
         self.algebra = algebra  # the arithmetic it computes (scheduler.optimize's PLUS, MINUS...): planning
         #                         rewrites around constants as grappler does
         self.scalar = scalar    # its float32 element formula (scalar_math): fused, it may run as a compiled loop
+        self.shape_only = shape_only  # its outputs depend on its inputs' shapes alone (Shape, Size, Rank)
         self.has_ref = any(a.is_ref for a in args)
         inferred = {a.type_attr for a in args}
         self.attr_checks = tuple(k for k in allowed if k not in inferred)  # type attrs the caller sets
@@ -91,7 +92,7 @@ class OpDef:
 
 
 def op(type, inputs="", kernel=None, shape=None, grad=_GRAD_REQUIRED, stateful=False, role=None, choices=None,
-       elementwise=False, algebra=None, scalar=None, **allowed):
+       elementwise=False, algebra=None, scalar=None, shape_only=False, **allowed):
     """Defines the op `type` (once: a second definition is an error); `inputs` is like "x:T, y:T", "values:*T", "ref:&T".
 
     `choices` maps a string attr to the values it allows, in TF's order, e.g. {"padding": ("SAME", "VALID")}.
@@ -105,6 +106,9 @@ def op(type, inputs="", kernel=None, shape=None, grad=_GRAD_REQUIRED, stateful=F
     `scalar`: for an elementwise op, what it computes for one float32 element (a function of the inputs'
     elements, in scalar_math), so that a fused region of such ops runs as one compiled loop (scheduler/jit.py).
 
+    `shape_only=True`: its outputs depend on its inputs' shapes alone, not their values (Shape, Size, Rank),
+    so a device may keep them from one step to the next while those shapes stay (scheduler/straight_line.py).
+
     `grad` is required: `fn(op, *output_grads) -> [input_grad, ...]`, NOT_DIFFERENTIABLE or NO_GRADIENT_DEFINED.
 
     Each keyword lists the dtypes a type attr allows: DTypes, or a string of TF's names in TF's order
@@ -116,7 +120,8 @@ def op(type, inputs="", kernel=None, shape=None, grad=_GRAD_REQUIRED, stateful=F
     names = {k: tuple(v.split()) if isinstance(v, str) else tuple(d.name for d in v) for k, v in allowed.items()}
     if type in REGISTRY:
         raise ValueError(f"op {type!r} is defined twice: the op table holds one entry per op type")
-    entry = OpDef(type, args, names, kernel, shape, grad, stateful, role, choices, elementwise, algebra, scalar)
+    entry = OpDef(type, args, names, kernel, shape, grad, stateful, role, choices, elementwise, algebra, scalar,
+                  shape_only)
     REGISTRY[type] = entry
     return entry
 
