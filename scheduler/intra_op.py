@@ -10,6 +10,7 @@ short calls ran slower split (max-pool gradients: 1.2-2x).
 """
 import contextlib
 import itertools
+import math
 import threading
 from concurrent.futures import ThreadPoolExecutor, wait
 
@@ -134,7 +135,7 @@ def rows(run, inputs, block, layouts=None):
         shape = np.broadcast_shapes(*(np.shape(a) for a in inputs))
     except ValueError:
         return run(inputs)
-    size = int(np.prod(shape))
+    size = math.prod(shape)
     n, ndim = (shape[0], len(shape)) if shape else (0, 0)
     per_block = max(2, block * n // size) if size else n
     if size < 2 * block or n < 2 * per_block:

@@ -249,7 +249,8 @@ def _xent_kernel(a, logits, labels):
         raise InvalidArgumentError(None, None, "logits and labels must be either 2-dimensional, or broadcasted to "
                                                "be 2-dimensional")
     try:
-        logits, labels = np.broadcast_arrays(logits, labels)
+        if np.shape(logits) != np.shape(labels):
+            logits, labels = np.broadcast_arrays(logits, labels)
     except ValueError:
         raise InvalidArgumentError(None, None, f"logits and labels must be broadcastable: logits_size="
                                                f"{_text(np.shape(logits))} labels_size={_text(np.shape(labels))}")

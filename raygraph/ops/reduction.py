@@ -126,7 +126,7 @@ def _sum(x, axis, keep):
         return exact
     lead = len(axis)
     if x.dtype in (np.float32, np.float64) and 0 < lead < x.ndim and axis == tuple(range(lead)) and x.size:
-        cols = int(np.prod(x.shape[lead:]))
+        cols = math.prod(x.shape[lead:])
         rows = x.size // cols
         fold = math.gcd(rows, 1 << max(0, (4096 // cols).bit_length() - 1))
         if fold > 1 and x.flags.c_contiguous:
@@ -136,7 +136,7 @@ def _sum(x, axis, keep):
 
 
 def _mean(x, axis, keep):
-    count = int(np.prod([x.shape[i] for i in axis]))
+    count = math.prod(x.shape[i] for i in axis)
     if x.dtype.kind not in "iu":
         if count == 0:  # 0 / 0, without numpy's warning
             return np.full(np.sum(x, axis=axis, keepdims=keep).shape, np.nan, x.dtype)
