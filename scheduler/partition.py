@@ -34,7 +34,7 @@ ENTER, EXIT, NEXT_ITERATION, LOOP_COND = "enter", "exit", "next_iteration", "loo
 ROLES = (None, CONSTANT, PASS_THROUGH, SWITCH, MERGE, MUST_FEED, ENTER, EXIT, NEXT_ITERATION, LOOP_COND)
 # What a device may keep of a node's outputs from one run to the next (`Kept`): while its inputs'
 # shapes stay (SHAPES: a Shape or Size op), or while its inputs are the very values of the last run (INPUTS:
-# a node whose outputs depend on its inputs alone).
+# a node whose outputs depend on its inputs alone, reading kept outputs and constants).
 SHAPES, INPUTS = "shapes", "inputs"
 
 
@@ -165,16 +165,20 @@ class Kept:
 
 def _kept(part):
     """Per node, a Kept for those whose outputs a run may keep for the next: a node that reads only its
-    inputs' shapes, or reads only constants and outputs of kept nodes; None for the others."""
+    inputs' shapes, or one that reads the outputs of such nodes and constants; None for the others. (A
+    node on constants alone is left to run: planning folds those it may, and one it did not fold, a fetched
+    `ReadFile` of a constant name, reads again each step, as in TF.)"""
     stable, kept = set(part.consts), []
+    derived = set()   # outputs of kept nodes
     for node in part.nodes:
         keep = node.keep
-        if keep is None or node.conditional or node.deref or not node.inputs or not node.outputs or \
-                keep != SHAPES and not all(s in stable for s in node.inputs):
+        if keep is None or node.conditional or node.deref or not node.inputs or not node.outputs or keep != SHAPES \
+                and not (all(s in stable for s in node.inputs) and any(s in derived for s in node.inputs)):
             kept.append(None)
             continue
         kept.append(Kept(keep == SHAPES))
         stable.update(node.outputs)
+        derived.update(node.outputs)
     return tuple(kept)
 
 

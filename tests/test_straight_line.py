@@ -118,6 +118,16 @@ def test_outputs_are_kept_while_the_shapes_they_come_from_stay():
     assert calls == {"shape": 3, "table": 3, "scale": 5}
 
 
+def test_a_node_on_constants_alone_is_not_kept():
+    """Planning folds what it may; one it left (a fetched read of a file by a constant name) runs each step."""
+    calls = collections.Counter()
+    nodes = [_node("read", _Counted(calls, "read", np.negative), [0], [1], keep=INPUTS)]
+    part = Partition(nodes=nodes, deps=[()], n_slots=2, fetches=[1], consts={0: np.float32(2)})
+    for _ in range(2):
+        assert run_in_order(part, {}, None) == [-2]
+    assert part.kept == (None,) and calls == {"read": 2}
+
+
 def test_outputs_larger_than_the_limit_are_not_kept(monkeypatch):
     monkeypatch.setattr(Kept, "LARGEST", 16)   # bytes: a table of 2 x 3 floats (24) is too large
     calls = collections.Counter()
