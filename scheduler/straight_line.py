@@ -16,6 +16,7 @@ node one line (kernels, attrs and nodes are the function's globals):
         del s2                         # a value is dropped after its last reader
         return [s3]
 
+(a node whose outputs are kept from run to run, partition.Kept, is one line `s4 = K2.run(N2, (s3,))`),
 so a node costs its kernel call and a store, not a pass through an interpreter loop (a while loop's trivial
 iteration went from ~22 to ~8 µs of CPU here). Deadness is TF1's: a node is dead if any data input is
 dead (a merge: all of them) or a control input's node was dead; dead nodes do not run and their outputs

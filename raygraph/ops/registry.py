@@ -107,7 +107,7 @@ def op(type, inputs="", kernel=None, shape=None, grad=_GRAD_REQUIRED, stateful=F
     elements, in scalar_math), so that a fused region of such ops runs as one compiled loop (scheduler/jit.py).
 
     `shape_only=True`: its outputs depend on its inputs' shapes alone, not their values (Shape, Size, Rank),
-    so a device may keep them from one step to the next while those shapes stay (scheduler/straight_line.py).
+    so a device may keep them from one step to the next while those shapes stay (`Kept`, scheduler/partition.py).
 
     `grad` is required: `fn(op, *output_grads) -> [input_grad, ...]`, NOT_DIFFERENTIABLE or NO_GRADIENT_DEFINED.
 
