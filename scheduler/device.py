@@ -36,9 +36,10 @@ class Aborted(Exception):
     """The client cancelled this step (another device failed, or the deadline passed)."""
 
 
-class _Repetitions:
-    """The step that the kernels of a lean repeated step run in, as `resources.step_cancelled` sees it: its
-    `error` is set when the client aborts the repetitions."""
+class _Lean:
+    """The step that the kernels of a lean step (run in order, without the executor's Step table: a step
+    alone, or a repeated step's repetitions) run in, as `resources.step_cancelled` sees it: its `error` is
+    set when the client aborts it."""
 
     __slots__ = ("error",)
 
@@ -58,9 +59,9 @@ class Device:
         self.partitions = {}     # plan id -> (Partition, {device name: (actor handle, channel info or None)})
         self.links = {}          # (device name, channel info) -> PeerLink, or None where none could be opened
         self.repeating = {}      # step id of a repeated step -> (Event that stops it, its current repetition's id
-                                 # or, repeated lean, its _Repetitions)
+                                 # or, repeated lean, its _Lean)
         self.use_links = os.environ.get("RAYGRAPH_DEVICE_LINKS", "1") != "0"  # 0: every tensor as an object ref
-        self.steps = {}          # step id -> Step, while running
+        self.steps = {}          # step id -> Step (or _Lean), while running
         self.inbox = {}          # step id -> {key: value} that came before the step
         self.ended = collections.OrderedDict()  # recently ended step ids: late deliveries are dropped
         self.lock = threading.Lock()
@@ -174,7 +175,7 @@ class Device:
         whole steps."""
         part = self.partitions[message.plan_id][0]
         lean = not (part.signals or part.recvs or message.trace or message.timeout is not None)
-        stop, token, n = threading.Event(), _Repetitions(), 0
+        stop, token, n = threading.Event(), _Lean(), 0
         try:
             while True:
                 with self.lock:  # `abort` sees the repetition about to run (or stops the loop before it)
@@ -197,21 +198,38 @@ class Device:
     def _repetition(self, message, part, token):
         """One lean repetition (see `repeat`): its reply. A blocking kernel gives up once `token` is aborted."""
         output = []
-        collect_output(output)  # what stateful kernels print comes back with the reply, as from a step
+        try:
+            self._lean(part, message.feeds, token, output)
+        except Aborted:
+            return StepReply(kind="aborted")
+        except StepError as e:
+            return StepReply(kind="error", node=e.node_name, error=_portable(e.error))
+        return StepReply(kind="ok", values=[], stats=None, output=output)
+
+    def _lean(self, part, feeds, token, output):
+        """Runs `part` compiled in order in this thread (straight_line.py) as the lean step `token`, what its
+        kernels print going into `output`: -> the fetched values. Raises Aborted once the client aborted it
+        (a blocking kernel gives up then), else StepError for a failing kernel."""
+        collect_output(output)
         running_step(token)
         try:
-            run_in_order(part, message.feeds, self.resources.bind)
+            values = run_in_order(part, feeds, self.resources.bind)
         except StepError as e:
-            if token.error is not None:
-                return StepReply(kind="aborted")
-            return StepReply(kind="error", node=e.node_name, error=_portable(e.error))
+            raise Aborted() if token.error is not None else e from None
         finally:
             collect_output(None)
             running_step(None)
-        return StepReply(kind="aborted" if token.error is not None else "ok", values=[], stats=None, output=output)
+        if token.error is not None:
+            raise Aborted()
+        return values
 
     def run_step(self, plan_id, step_id, feeds, trace, timeout):
         part, peers = self.partitions[plan_id]
+        plain = timeout is None and not trace and not part.send_targets and not part.recvs
+        if plain:   # in order, when it is alone and its trial says so (no Step table needed)
+            lean = self._in_order(part, step_id, feeds)
+            if lean is not None:
+                return lean
         send = (lambda key, value: self._send(peers, part, step_id, key, value)) if part.send_targets else None
         step = Step(part, self.resources.bind, feeds, send, trace)
         with self.lock:
@@ -228,10 +246,7 @@ class Device:
             started = time.perf_counter()
             intra_op.enable(split, busy=len(self.repeating))
             step.spread = not split  # kernels that split themselves need no other threads
-            in_order = split and timeout is None and not trace and send is None and not part.recvs
-            if in_order:
-                self._in_order(step, feeds)  # every node would run in this thread: no executor needed
-            elif timeout is None:
+            if timeout is None:
                 self.dispatch(step, part.roots)
             else:  # with a deadline this thread only waits: a slow kernel cannot hold it past the deadline
                 self.starters.submit(self.dispatch, step, part.roots)
@@ -259,21 +274,33 @@ class Device:
                                                       for i, *times in step.stats)]
         return values, stats, step.output
 
-    def _in_order(self, step, feeds):
-        """Runs a step's partition compiled in order in this thread (straight_line.py), where the executor
-        would keep every node in this thread anyway: kernels that split themselves over the cores, one step
-        at a time. Its results and failure end up in `step`, as after the executor's run."""
-        collect_output(step.output)
-        running_step(step)  # a blocking kernel gives up when the step is aborted
+    def _in_order(self, part, step_id, feeds):
+        """Runs an untraced step without deadline, sends or receives lean (`_lean`), when it is the device's
+        only step and its trial chose kernels that split themselves over the cores (the executor would keep
+        every node in this thread anyway): -> (values, None, output). None (nothing run) when the step should
+        go through the executor instead."""
+        token = _Lean()
+        with self.lock:
+            if step_id in self.ended:
+                raise Aborted()
+            if self.steps or not part.trial.way():
+                return None
+            self.steps[step_id] = token
+        output = []
         try:
-            for slot, value in zip(step.part.fetches, run_in_order(step.part, feeds, self.resources.bind)):
-                step.values[slot] = value
-        except StepError as e:
-            step.fail(None, e)
+            started = time.perf_counter()
+            intra_op.enable(True, busy=len(self.repeating))
+            values = self._lean(part, feeds, token, output)
+            part.trial.ran(True, time.perf_counter() - started)
+        except BaseException:
+            for stream, text in output:  # a failed step's printed output is not lost: this device prints it
+                write_output(text, stream)
+            raise
         finally:
-            collect_output(None)
-            running_step(None)
-        step.done.set()
+            with self.lock:
+                self.steps.pop(step_id, None)
+                self._ended(step_id)
+        return values, None, output
 
     def _send(self, peers, part, step_id, key, value):
         """Sends a value (or a control token) to the devices that read `key`: over their links, else as an
@@ -370,7 +397,7 @@ class Device:
                 repeating[0].set()
         if repeating is not None:
             current = repeating[1]
-            if isinstance(current, _Repetitions):
+            if isinstance(current, _Lean):
                 current.error = Aborted()  # a lean repetition's blocking kernel gives up
             else:
                 self.abort(current)  # running, or about to start (then it starts aborted: `ended`)
@@ -379,7 +406,9 @@ class Device:
             step = self.steps.get(step_id)
             self.inbox.pop(step_id, None)
             self._ended(step_id)
-        if step is not None:
+        if isinstance(step, _Lean):
+            step.error = Aborted()
+        elif step is not None:
             with step.lock:
                 if step.error is None:
                     step.error = StepError(None, Aborted())

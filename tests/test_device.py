@@ -96,6 +96,53 @@ def test_an_aborted_step_is_an_aborted_reply_and_late_deliveries_are_dropped(dev
     assert "w/3" not in device.inbox
 
 
+def _in_order_from_now(device, plan_id):
+    """Makes the trial of an installed partition choose running its steps in order (as a settled trial may)."""
+    trial = device.partitions[plan_id][0].trial
+    trial.choice, trial.gap = True, 10 ** 9
+
+
+def test_a_step_run_in_order_gets_its_values_and_its_failure_names_the_node(device, capsys):
+    from scheduler.resources import write_output
+    _install_square(device)
+    _in_order_from_now(device, "p")
+    assert device.handle(_run("p/1", {("x", 0): np.float32(3)})).values == [9]
+    part = Partition(nodes=[Node(name="say", op_type="Print", stateful=True, outputs=(0,),
+                                 kernel=lambda at, res: write_output("said\n", "stdout") or 1),
+                            Node(name="bad", op_type="Div", kernel=lambda at, x: 1 // (x - 1), inputs=(0,),
+                                 outputs=(1,))], deps=[(), (0,)], n_slots=2, fetches=(1,))
+    device.install("f", part, {})
+    _in_order_from_now(device, "f")
+    reply = device.handle(_run("f/1", plan_id="f"))
+    assert reply.kind == "error" and reply.node == "bad" and isinstance(reply.error, ZeroDivisionError)
+    assert "said" in capsys.readouterr().out   # what it printed before failing is not lost
+    assert not device.steps
+
+
+def test_aborting_a_step_run_in_order_stops_its_blocking_kernel(device):
+    import threading
+    import time
+    from scheduler.resources import step_cancelled
+    started = threading.Event()
+
+    def blocking(at, res):   # gives up once its step is cancelled, as a dequeue does
+        started.set()
+        deadline = time.monotonic() + 10
+        while not step_cancelled() and time.monotonic() < deadline:
+            time.sleep(0.001)
+        raise RuntimeError("gave up")
+    part = Partition(nodes=[Node(name="wait", op_type="QueueDequeueV2", stateful=True, kernel=blocking,
+                                 outputs=(0,))], deps=[()], n_slots=1, fetches=(0,))
+    device.install("b", part, {})
+    _in_order_from_now(device, "b")
+    threading.Timer(0.05, lambda: started.wait(5) and device.abort("b/1")).start()
+    t = time.monotonic()
+    assert device.handle(_run("b/1", plan_id="b")).kind == "aborted"
+    assert time.monotonic() - t < 5 and not device.steps
+    device.abort("b/2")   # aborted before it starts: it does not run
+    assert device.handle(_run("b/2", plan_id="b")).kind == "aborted"
+
+
 def test_control_tokens_and_dead_values_go_to_peers_without_the_object_store(device):
     from scheduler.resources import DEAD
     sent = []
