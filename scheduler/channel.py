@@ -27,6 +27,8 @@ connects with a SYN cookie and dropped their last ACK, leaving clients "connecte
 for the server's challenge forever), both ends bound the handshake in time, and at most `MAX_PENDING`
 unauthenticated connections are held at once (the rest wait in the kernel's queue).
 """
+import copyreg
+import io
 import os
 import pickle
 import select
@@ -38,6 +40,8 @@ import time
 from multiprocessing import resource_tracker, shared_memory
 from multiprocessing.connection import Connection, answer_challenge, deliver_challenge
 from typing import Any, NamedTuple
+
+import numpy as np
 
 LARGE = 1 << 16  # buffers from this size travel beside the pickle
 KEEP = 64 << 20  # shared-memory segments up to this size are kept for reuse; a larger one only while steps need it
@@ -91,7 +95,7 @@ def send_message(conn, obj, shm=None, reused=False):
     """Pickles `obj`; large buffers go into the shared-memory segment `shm` when given, else raw frames.
     `reused`: the sender writes its next message into the same segment, so the reader copies them out."""
     large = []
-    body = pickle.dumps(obj, protocol=5, buffer_callback=lambda b: _keep_small(b, large))
+    body = _pickled(obj, large)
     if not large:
         if shm is not None:
             shm.trim()
@@ -114,6 +118,35 @@ def send_message(conn, obj, shm=None, reused=False):
     conn.send_bytes(body)
 
 
+def _pickled(obj, large):
+    """`obj` pickled (protocol 5); the buffers of LARGE bytes or more go into `large`, out of band."""
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=5, buffer_callback=lambda b: _keep_small(b, large))
+    pickler.dispatch_table = _DISPATCH
+    pickler.dump(obj)
+    return out.getvalue()
+
+
+def _reduce_array(a):
+    """A contiguous array of a built-in dtype as its dtype's code, its shape and its buffer. numpy's own reduce
+    pickles the dtype object and looks up its rebuilding function for every array: a step message with one
+    small feed took 8.3 us to pickle, 6.2 so; a reply with one small value 12.0, 5.8; unpickling 5.7, 3.6."""
+    if a.dtype.isbuiltin != 1 or a.dtype.hasobject or not a.flags.c_contiguous:
+        return a.__reduce_ex__(5)   # (bfloat16 and the other dtypes of other packages, strided arrays)
+    return _array, (a.dtype.str, a.shape, pickle.PickleBuffer(a))
+
+
+def _array(code, shape, buffer):
+    dtype = _DTYPES.get(code)
+    if dtype is None:
+        dtype = _DTYPES[code] = np.dtype(code)
+    return np.frombuffer(buffer, dtype).reshape(shape)
+
+
+_DISPATCH = {**copyreg.dispatch_table, np.ndarray: _reduce_array}   # (subclasses pickle as before)
+_DTYPES = {}
+
+
 def _write_all(fd, view):
     """Writes a whole buffer as one raw frame (its size was sent before it)."""
     while view.nbytes:
@@ -122,7 +155,6 @@ def _write_all(fd, view):
 
 def _read_into(fd, size):
     """Reads one raw frame of `size` bytes straight into a new (uninitialized) array: no intermediate copies."""
-    import numpy as np
     buf = np.empty(size, dtype=np.uint8)
     view, got = memoryview(buf), 0
     while got < size:
@@ -172,7 +204,6 @@ def receive_message(conn, attached):
 
 def _copied(attached, name, sizes):
     """Copies of the buffers the sender wrote into its segment `name` (which it writes again next time)."""
-    import numpy as np
     segment = attached.get(name)
     if segment is None:   # the sender grew its segment: no array views the old one (only copies left it)
         release_attached(attached)

@@ -43,6 +43,25 @@ def test_a_small_step_message_comes_back_as_itself(pair):
     assert out.timeout == 2.5 and out.feeds[("x", 0)] == 3.0
 
 
+def test_arrays_of_every_kind_come_back_equal_with_their_dtype_shape_and_writability(pair):
+    import ml_dtypes
+    values = {"f4": np.arange(6, dtype=np.float32).reshape(2, 3), "big-endian": np.arange(3, dtype=">i4"),
+              "scalar": np.array(2.5), "empty": np.zeros((0, 3), np.int8), "bool": np.array([True, False]),
+              "complex": np.array([1 + 2j], np.complex64), "str": np.array(["ab", "c"]), "bytes": np.array([b"x"]),
+              "time": np.array(["2020-01-01"], "datetime64[ns]"), "bf16": np.ones(2, ml_dtypes.bfloat16),
+              "object": np.array([b"a", None], object), "strided": np.arange(10.0)[::2],
+              "fortran": np.asfortranarray(np.ones((2, 3)))}
+    readonly = np.arange(3.0)
+    readonly.flags.writeable = False
+    values["readonly"] = readonly
+    out = _echo(*pair, _message({(k, 0): v for k, v in values.items()})).feeds
+    for k, v in values.items():
+        got = out[(k, 0)]
+        assert type(got) is np.ndarray and got.dtype == v.dtype and got.shape == v.shape, k
+        assert got.tolist() == v.tolist(), k
+        assert got.flags.writeable == v.flags.writeable, k
+
+
 def test_large_feeds_travel_as_raw_frames(pair):
     big = np.arange(LARGE, dtype=np.float64)
     out = _echo(*pair, _message({("x", 0): big}))
