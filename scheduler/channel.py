@@ -143,7 +143,15 @@ def _array(code, shape, buffer):
     return np.frombuffer(buffer, dtype).reshape(shape)
 
 
-_DISPATCH = {**copyreg.dispatch_table, np.ndarray: _reduce_array}   # (subclasses pickle as before)
+class _Reducers(dict):
+    """A pickler's dispatch table: ours, then copyreg's as it is now (with a table of its own, a pickler
+    consults no other; reducers registered later still count)."""
+
+    def __missing__(self, cls):
+        return copyreg.dispatch_table[cls]
+
+
+_DISPATCH = _Reducers({np.ndarray: _reduce_array})   # (subclasses of ndarray pickle as before)
 _DTYPES = {}
 
 

@@ -62,6 +62,19 @@ def test_arrays_of_every_kind_come_back_equal_with_their_dtype_shape_and_writabi
         assert got.flags.writeable == v.flags.writeable, k
 
 
+def test_reducers_registered_with_copyreg_still_count(pair):
+    import copyreg
+
+    class Point:
+        def __init__(self, x):
+            self.x = x
+    copyreg.pickle(Point, lambda p: (complex, (p.x, 1)))   # (registered after the channel module was imported)
+    try:
+        assert _echo(*pair, _message({("p", 0): Point(2)})).feeds[("p", 0)] == 2 + 1j
+    finally:
+        del copyreg.dispatch_table[Point]
+
+
 def test_large_feeds_travel_as_raw_frames(pair):
     big = np.arange(LARGE, dtype=np.float64)
     out = _echo(*pair, _message({("x", 0): big}))
