@@ -24,9 +24,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .partition import CONSTANT
+from .partition import CONSTANT, MAX_CONSTANT_BYTES
 
-MAX_FOLDED_BYTES = 10 << 20   # TF's limit on a folded constant (ConstantFoldingOptions.max_constant_size)
 MAX_HASHED_BYTES = 1 << 16    # constants larger than this are not compared for CSE
 MAX_ROUNDS = 64               # rounds of folding and simplifying (grappler: until nothing changes)
 # What a node computes, for the arithmetic rewrites (its op's table entry says; `Algebra.operation`):
@@ -111,7 +110,7 @@ def fold_constants(table, names, fed, keep=()):
             value = spec.kernel(spec.attrs, *args)
         except Exception:  # noqa: BLE001, S112 - left to fail when it runs, reported with its node as usual
             continue
-        if isinstance(value, (np.ndarray, np.generic)) and value.dtype != object and value.nbytes <= MAX_FOLDED_BYTES:
+        if isinstance(value, (np.ndarray, np.generic)) and value.dtype != object and value.nbytes <= MAX_CONSTANT_BYTES:
             # the constants' control inputs carry over: inside a cond branch they tie it to its pivot, and
             # without them the folded value would reach the branch's Merge on both branches (TF's rule too)
             control = tuple(dict.fromkeys(c for s in sources for c in s.control))

@@ -36,6 +36,8 @@ ROLES = (None, CONSTANT, PASS_THROUGH, SWITCH, MERGE, MUST_FEED, ENTER, EXIT, NE
 # shapes stay (SHAPES: a Shape or Size op), or while its inputs are the very values of the last run (INPUTS:
 # a node whose outputs depend on its inputs alone, reading kept outputs and constants).
 SHAPES, INPUTS = "shapes", "inputs"
+MAX_CONSTANT_BYTES = 10 << 20   # TF's limit on a folded constant (ConstantFoldingOptions.max_constant_size): the
+                                # largest value planning folds (optimize.py) and a device keeps (`Kept`)
 
 
 @dataclass(slots=True, frozen=True, kw_only=True, eq=False)
@@ -136,7 +138,7 @@ class Kept:
     are computed once per batch size, not once per step."""
 
     __slots__ = ("by_shape", "last")
-    LARGEST = 10 << 20   # bytes: larger outputs are not kept (TF's limit on a folded constant)
+    LARGEST = MAX_CONSTANT_BYTES   # bytes: larger outputs are not kept
 
     def __init__(self, by_shape):
         self.by_shape = by_shape
