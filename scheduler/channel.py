@@ -10,10 +10,11 @@ Each connection is served by its own thread; a message is a pickled `StepMessage
 array buffers (feeds, fetched values) travel beside the pickle, not inside it: from a client on the
 same machine through a shared-memory segment it owns (the device reads them in place, read-only, for
 the step; the mapping goes when the connection ends and no array views it), and back through one the
-device owns for the connection, up to KEEP bytes (the client copies the values out before its next message
-lets the device write there again: a 4 MB fetch took a median 1.2-1.8 ms on the socket, 1.0-1.2 so), otherwise
-as raw frames on the socket. The HMAC challenge of `multiprocessing.connection` (with a per-actor random key handed out
-through Ray) keeps strangers out.
+client offers with its message (ReplySegments: the values the caller gets view it, and it is offered again
+once none does), else through one the device owns for the connection, up to KEEP bytes (the client copies the
+values out before its next message lets the device write there again: a 4 MB fetch took a median 1.2-1.8 ms
+on the socket, 1.0-1.2 so), otherwise as raw frames on the socket. The HMAC challenge of
+`multiprocessing.connection` (with a per-actor random key handed out through Ray) keeps strangers out.
 
 A process blocked on a socket gives its core back, and on the VMs measured here waking it again costs
 ~50-70 us (a socket round trip between two processes: 45-80 us blocking, 7-13 us polling). A step makes two
@@ -34,6 +35,7 @@ import pickle
 import select
 import socket
 import struct
+import sys
 import tempfile
 import threading
 import time
@@ -62,6 +64,7 @@ class StepMessage(NamedTuple):
     feeds: dict
     trace: bool            # whether to return per-node timings
     timeout: Any           # seconds, or None
+    reply_to: Any = None   # the name of a segment of the client's for the reply's large values (ReplySegments)
 
 
 class TensorFrame(NamedTuple):
@@ -90,10 +93,11 @@ class StepReply(NamedTuple):
     output: tuple = ()  # (stream name, text) pairs printed by its kernels, in order
 
 
-# ----- framing: one frame b"I" + pickle, or b"S"/b"C"/b"R" + header then the pickle ----------------------
-def send_message(conn, obj, shm=None, reused=False):
+# ----- framing: one frame b"I" + pickle, or b"S"/b"C"/b"O"/b"R" + header then the pickle --------------------
+def send_message(conn, obj, shm=None, reused=False, into=None):
     """Pickles `obj`; large buffers go into the shared-memory segment `shm` when given, else raw frames.
-    `reused`: the sender writes its next message into the same segment, so the reader copies them out."""
+    `reused`: the sender writes its next message into the same segment, so the reader copies them out.
+    `into`: a segment the reader offered for them (its ReplySegments), used when they fit."""
     large = []
     body = _pickled(obj, large)
     if not large:
@@ -103,12 +107,12 @@ def send_message(conn, obj, shm=None, reused=False):
         return
     views = [b.raw() for b in large]
     sizes = [v.nbytes for v in views]
-    if shm is not None and not (reused and sum(sizes) > KEEP):   # (a huge reply: one copy less as raw frames)
+    if into is not None and sum(sizes) <= into.size:
+        _write_at(into, views, sizes)
+        conn.send_bytes(b"O" + pickle.dumps(sizes))
+    elif shm is not None and not (reused and sum(sizes) > KEEP):   # (a huge reply: one copy less as raw frames)
         segment = shm.reserve(sum(sizes))
-        at = 0
-        for v, n in zip(views, sizes):
-            segment.buf[at:at + n] = v
-            at += n
+        _write_at(segment, views, sizes)
         conn.send_bytes((b"C" if reused else b"S") + pickle.dumps((segment.name, sizes)))
     else:
         conn.send_bytes(b"R" + pickle.dumps(sizes))
@@ -116,6 +120,13 @@ def send_message(conn, obj, shm=None, reused=False):
         for v in views:
             _write_all(fd, v)
     conn.send_bytes(body)
+
+
+def _write_at(segment, views, sizes):
+    at = 0
+    for v, n in zip(views, sizes):
+        segment.buf[at:at + n] = v
+        at += n
 
 
 def _pickled(obj, large):
@@ -180,16 +191,22 @@ def _keep_small(buffer, large):
     return False
 
 
-def receive_message(conn, attached):
-    """The next object; `attached` caches the sender's shared-memory segments by name."""
+def receive_message(conn, attached, offered=None):
+    """The next object; `attached` caches the sender's shared-memory segments by name; `offered`: the
+    ReplySegments whose offered segment the sender may have written into."""
     first = conn.recv_bytes()
     kind = first[:1]
     if kind not in (b"S", b"C") and attached:
         _release_large(attached)  # the sender released its large segment
     if kind == b"I":
         return pickle.loads(memoryview(first)[1:])
+    if kind == b"O":
+        return pickle.loads(conn.recv_bytes(), buffers=offered.views(pickle.loads(memoryview(first)[1:])))
     if kind == b"C":
-        return pickle.loads(conn.recv_bytes(), buffers=_copied(attached, *pickle.loads(memoryview(first)[1:])))
+        name, sizes = pickle.loads(memoryview(first)[1:])
+        if offered is not None:
+            offered.want = sum(sizes)   # (next time, a segment of the client's that fits them)
+        return pickle.loads(conn.recv_bytes(), buffers=_copied(attached, name, sizes))
     if kind == b"S":
         name, sizes = pickle.loads(memoryview(first)[1:])
         segment = attached.get(name)
@@ -234,7 +251,7 @@ def _closed(segment):
 
 
 class _Attached(shared_memory.SharedMemory):
-    """A segment attached from the client; closing it may wait until no array views it."""
+    """A segment that arrays may view after its owner let it go: it closes when the last of them goes."""
 
     def __del__(self):
         try:
@@ -303,6 +320,66 @@ class SharedBuffer:
             self.segment = None
 
 
+class ReplySegments:
+    """A client's shared-memory segments for its device to write a reply's large values into: the values come
+    back as arrays viewing the segment (no copy out; a 4 MB fetch of bench/elementwise.py cost the client
+    0.4-0.5 ms to copy). A segment is offered with a message only while no array views it (the arrays a
+    caller keeps keep theirs; with none free the device's own segment is copied from, as before), and it is
+    sized by the last reply whose values came through segments (the first such reply comes the copying way).
+    """
+
+    COUNT = 2   # segments kept (and attached by the device)
+
+    def __init__(self):
+        self.entries = []   # [segment, a uint8 array over it, the array's reference count when nothing views it]
+        self.want = 0       # bytes of large values in the last reply that had some
+        self.offered = None
+
+    def offer(self):
+        """The name of a segment for the next reply, or None; remembered for `views`."""
+        self.offered = None
+        if not 0 < self.want <= KEEP:
+            return None
+        free = [e for e in self.entries if sys.getrefcount(e[1]) == e[2]]
+        entry = next((e for e in free if e[0].size >= self.want), None)
+        if entry is None:
+            if free:
+                self._drop(free[0])
+            elif len(self.entries) >= self.COUNT:
+                return None   # the caller keeps arrays viewing each of them
+            segment = _Attached(create=True, size=max(self.want, 1 << 20))
+            os.close(segment._fd)   # the mapping is all this needs
+            segment._fd = -1
+            entry = [segment, np.frombuffer(segment.buf, np.uint8), 0]
+            entry[2] = sys.getrefcount(entry[1])
+            self.entries.append(entry)
+        self.offered = entry
+        return entry[0].name
+
+    def views(self, sizes):
+        """The buffers of a reply written into the offered segment: arrays viewing it."""
+        self.want = sum(sizes)
+        base, at, out = self.offered[1], 0, []
+        for n in sizes:
+            out.append(base[at:at + n])
+            at += n
+        return out
+
+    def _drop(self, entry):
+        self.entries.remove(entry)
+        entry[1] = None
+        _closed(entry[0])   # (a segment that arrays still view stays mapped until the last of them goes)
+        try:
+            entry[0].unlink()
+        except FileNotFoundError:
+            pass
+
+    def close(self):
+        for entry in list(self.entries):
+            self._drop(entry)
+        self.offered = None
+
+
 class Readable:
     """Waits for a connection's next message: polls for up to SPIN seconds when the previous wait was that
     short (the messages come quickly one after another) and `may_poll()` allows it, else blocks at once.
@@ -368,7 +445,7 @@ class ChannelServer:
             threading.Thread(target=self._serve, args=(sock,), daemon=True, name="raygraph-channel").start()
 
     def _serve(self, sock):
-        attached = {}
+        attached, offered = {}, {}   # the client's segments: for feeds, for replies (by name)
         replies = SharedBuffer() if sock.family == socket.AF_UNIX else None   # (a client on this machine)
         try:
             try:
@@ -384,16 +461,18 @@ class ChannelServer:
                         readable.may_poll = lambda: False  # a peer's link
                     message = (TensorFrame if raw[0] == "tensor" else StepMessage)._make(raw)
                     del raw
+                    into = _offered(offered, getattr(message, "reply_to", None)) if replies is not None else None
                     reply = self.handler(message)
                     del message  # its feeds may view a segment of `attached`
                     if reply is not None:  # tensor frames are one-way
                         # plain tuples on the wire: a named one pickles its class
-                        send_message(conn, tuple(reply), replies, reused=True)
+                        send_message(conn, tuple(reply), replies, reused=True, into=into)
                         del reply
         except (EOFError, OSError, Exception):  # noqa: BLE001 - a broken, silent or hostile client ends its thread
             pass
         finally:
             release_attached(attached)
+            release_attached(offered)
             if replies is not None:
                 replies.close()
 
@@ -410,6 +489,23 @@ class ChannelServer:
                 os.rmdir(path) if path == self._dir else os.unlink(path)
             except OSError:
                 pass
+
+
+def _offered(offered, name):
+    """The client's segment `name` for a reply (None for none), attached once; the segments of the last
+    ReplySegments.COUNT names stay attached (the client unlinked older ones)."""
+    if name is None:
+        return None
+    segment = offered.pop(name, None)
+    if segment is None:
+        try:
+            segment = _attach(name)
+        except OSError:   # (not the client's to name: the reply goes the other way)
+            return None
+    offered[name] = segment   # (the most recent last)
+    while len(offered) > ReplySegments.COUNT:
+        _closed(offered.pop(next(iter(offered))))
+    return segment
 
 
 def _listen(family, address):
@@ -457,10 +553,13 @@ class Channel:
     def __init__(self, addresses, authkey, same_host, timeout=10.0):
         self.conn, family = connect(addresses, authkey, same_host, timeout)
         self.shm = SharedBuffer() if family == "AF_UNIX" else None
+        self.replies = ReplySegments() if family == "AF_UNIX" else None
         self.readable = Readable(self.conn.fileno())
         self.attached = {}   # the device's segment for large values in replies
 
     def send(self, message):
+        if self.replies is not None and type(message) is StepMessage:
+            message = message._replace(reply_to=self.replies.offer())
         try:
             send_message(self.conn, tuple(message), self.shm)
         except (OSError, EOFError) as e:
@@ -470,7 +569,7 @@ class Channel:
         """The next reply; TimeoutError after `timeout` seconds, ChannelClosed if the device died."""
         try:
             if self.readable.wait(timeout):
-                return StepReply._make(receive_message(self.conn, self.attached))
+                return StepReply._make(receive_message(self.conn, self.attached, self.replies))
         except (OSError, EOFError) as e:
             raise ChannelClosed(str(e)) from None
         raise TimeoutError()  # outside the try: TimeoutError is an OSError, not a closed channel
@@ -487,6 +586,7 @@ class Channel:
             pass
         if self.shm is not None:
             self.shm.close()
+            self.replies.close()
         release_attached(self.attached)
 
 

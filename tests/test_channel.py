@@ -167,6 +167,49 @@ def test_large_fetched_values_come_back_as_the_clients_own_arrays(same_host, mon
     assert ch.attached == {}
 
 
+def test_large_fetched_values_on_this_machine_view_a_segment_of_the_clients_while_the_caller_keeps_them(monkeypatch):
+    """The device writes a reply's large values into a segment the client offered, and the values view it (no
+    copy out); a segment that arrays still view is not offered (a later reply leaves them alone); with none
+    free, or the offered one too small, the reply comes through the device's segment, copied, as before."""
+    monkeypatch.setattr(channel.resource_tracker, "unregister", lambda name, rtype: None)   # both ends here
+    srv = ChannelServer(lambda m: StepReply(kind="ok", values=[np.full(m.feeds["n"], m.feeds["v"], np.float32)]),
+                        "127.0.0.1")
+    ch = Channel(srv.addresses, srv.authkey, True)
+    segments = ch.replies.entries
+
+    def fetch(v, n=LARGE):
+        ch.send(_message({"n": n, "v": v}))
+        (value,) = ch.receive(5.0).values
+        assert value.shape == (n,) and value.flags.writeable and (value == v).all()
+        return value
+
+    def viewed(value):
+        return [k for k, entry in enumerate(segments) if np.shares_memory(value, entry[1])]
+    try:
+        assert viewed(fetch(1.0)) == [] and segments == []     # the first: copied, and its size learned
+        two = fetch(2.0)
+        assert viewed(two) == [0]
+        three = fetch(3.0)
+        assert viewed(three) == [1]
+        four = fetch(4.0)   # both segments viewed: copied
+        assert viewed(four) == [] and len(segments) == 2
+        del two
+        five = fetch(5.0)
+        assert viewed(five) == [0] and float(three[0]) == 3.0 and float(four[0]) == 4.0
+        three[:] = -1.0     # the caller's to write
+        del three
+        big = fetch(6.0, 2 << 20)   # larger than the free segment: copied
+        assert viewed(big) == [] and (fetch(7.0, 2 << 20) == 7.0).all() and len(segments) == 2
+        kept = fetch(8.0, 2 << 20)
+        names = ["/dev/shm/" + entry[0].name for entry in segments]
+        assert viewed(kept) != [] and all(os.path.exists(n) for n in names)
+    finally:
+        ch.close()
+        srv.close()
+    assert (kept == 8.0).all() and (five == 5.0).all()   # the arrays outlive the channel
+    assert ch.replies.entries == [] and not any(os.path.exists(n) for n in names)
+
+
 def test_a_late_reply_is_a_timeout(server):
     ch = Channel(server.addresses, server.authkey, True)
     try:
@@ -186,7 +229,7 @@ def test_a_wrong_key_is_refused(server):
 def test_a_device_that_went_away_is_channel_closed(pair):
     left, right = pair
     ch = Channel.__new__(Channel)  # a channel over the socket pair: no server needed
-    ch.conn, ch.shm, ch.readable, ch.attached = left, None, Readable(left.fileno()), {}
+    ch.conn, ch.shm, ch.replies, ch.readable, ch.attached = left, None, None, Readable(left.fileno()), {}
     right.close()
     with pytest.raises(ChannelClosed):
         ch.receive(1.0)
