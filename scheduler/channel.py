@@ -204,7 +204,7 @@ def receive_message(conn, attached, offered=None):
         return pickle.loads(conn.recv_bytes(), buffers=offered.views(pickle.loads(memoryview(first)[1:])))
     if kind == b"C":
         name, sizes = pickle.loads(memoryview(first)[1:])
-        if offered is not None:
+        if offered is not None and offered.want >= 0:
             offered.want = sum(sizes)   # (next time, a segment of the client's that fits them)
         return pickle.loads(conn.recv_bytes(), buffers=_copied(attached, name, sizes))
     if kind == b"S":
@@ -326,13 +326,15 @@ class ReplySegments:
     0.4-0.5 ms to copy). A segment is offered with a message only while no array views it (the arrays a
     caller keeps keep theirs; with none free the device's own segment is copied from, as before), and it is
     sized by the last reply whose values came through segments (the first such reply comes the copying way).
+    A segment's memory is reserved when it is made: where /dev/shm is full the replies keep coming the copying
+    way (a device writing into a segment whose pages cannot be had would die of SIGBUS).
     """
 
     COUNT = 2   # segments kept (and attached by the device)
 
     def __init__(self):
         self.entries = []   # [segment, a uint8 array over it, the array's reference count when nothing views it]
-        self.want = 0       # bytes of large values in the last reply that had some
+        self.want = 0       # bytes of large values in the last reply that had some (-1: no segments to be had)
         self.offered = None
 
     def offer(self):
@@ -348,6 +350,13 @@ class ReplySegments:
             elif len(self.entries) >= self.COUNT:
                 return None   # the caller keeps arrays viewing each of them
             segment = _Attached(create=True, size=max(self.want, 1 << 20))
+            try:
+                os.posix_fallocate(segment._fd, 0, segment.size)
+            except OSError:
+                segment.close()
+                segment.unlink()
+                self.want = -1
+                return None
             os.close(segment._fd)   # the mapping is all this needs
             segment._fd = -1
             entry = [segment, np.frombuffer(segment.buf, np.uint8), 0]

@@ -210,6 +210,25 @@ def test_large_fetched_values_on_this_machine_view_a_segment_of_the_clients_whil
     assert ch.replies.entries == [] and not any(os.path.exists(n) for n in names)
 
 
+def test_where_shared_memory_is_full_replies_keep_coming_the_copying_way(monkeypatch):
+    monkeypatch.setattr(channel.resource_tracker, "unregister", lambda name, rtype: None)
+
+    def full(fd, offset, size):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(channel.os, "posix_fallocate", full)
+    srv = ChannelServer(lambda m: StepReply(kind="ok", values=[np.full(LARGE, m.feeds["v"], np.float32)]),
+                        "127.0.0.1")
+    ch = Channel(srv.addresses, srv.authkey, True)
+    try:
+        for v in range(4):
+            ch.send(_message({"v": v}))
+            assert (ch.receive(5.0).values[0] == v).all()
+        assert ch.replies.entries == [] and ch.replies.want == -1
+    finally:
+        ch.close()
+        srv.close()
+
+
 def test_a_late_reply_is_a_timeout(server):
     ch = Channel(server.addresses, server.authkey, True)
     try:
