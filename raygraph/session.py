@@ -105,12 +105,17 @@ def _feed_value(tensor, value, key):
             arr = np.vectorize(lambda v: v.encode() if isinstance(v, str) else v, otypes=[object])(arr)
     else:
         arr = np.asarray(value, dtype=np_dtype)
-    if not tensor._shape.is_compatible_with(arr.shape):
+    if not _fits(tensor._shape._dims, arr.shape):
         raise ValueError(f"Cannot feed value of shape {arr.shape!r} for Tensor {tensor.name}, which has shape "
                          f"{tensor._shape}")
     if not tensor.graph.is_feedable(tensor):
         raise ValueError(f"Tensor {tensor} may not be fed.")
     return arr
+
+
+def _fits(dims, shape):
+    """TensorShape.is_compatible_with for a value's `shape` (ints), without building a TensorShape per feed."""
+    return dims is None or len(dims) == len(shape) and all(d is None or d == n for d, n in zip(dims, shape))
 
 
 def _fetch_value(value, dtype):
@@ -233,11 +238,8 @@ class BaseSession:
         their values in the same structure; `feed_dict` substitutes values for tensors."""
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
-        if type(fetches) is Tensor:
-            if fetches.graph is not self._graph:
-                raise ValueError(f"Argument `fetch` = {fetches!r} cannot be interpreted as a Tensor. (Tensor "
-                                 f"{fetches} is not an element of this graph.)")
-            flat, rebuild = [fetches], None
+        if type(fetches) in (Tensor, Operation) and fetches.graph is self._graph and self._graph.is_fetchable(fetches):
+            flat, rebuild = [fetches], None   # (the usual fetch: one tensor or op; the others' errors below)
         else:
             flat = []
             rebuild = _flatten_fetches(self._graph, fetches, flat)

@@ -229,6 +229,27 @@ def test_random_ops_advance_per_run_and_repeat_per_seeded_session(rtf):
     assert np.array_equal(a, c)
 
 
+def test_a_single_fetch_is_checked_as_one_in_a_list(rtf):
+    """One tensor or op fetched alone takes a shorter path than a structure; it must not skip TF's checks:
+    a cond's pivot is not fetchable, and another graph's tensor or op is no fetch of this session."""
+    tf = rtf
+    p = tf.placeholder(tf.bool, [])
+    out = tf.cond(p, lambda: tf.constant(1.0), lambda: tf.constant(2.0))
+    pivot = tf.get_default_graph().get_tensor_by_name("cond/switch_t:0")
+    noop = tf.no_op()
+    other = tf.Graph()
+    with other.as_default():
+        stranger, stranger_op = tf.constant(3.0), tf.no_op()
+    with tf.Session() as s:
+        for fetch in (pivot, [pivot], pivot.op):
+            with pytest.raises(tf.errors.InaccessibleTensorError, match="cond/switch_t has been marked as not"):
+                s.run(fetch, {p: True})
+        for fetch in (stranger, stranger_op):
+            with pytest.raises(ValueError, match="is not an element of this graph"):
+                s.run(fetch)
+        assert s.run(out, {p: True}) == 1.0 and s.run(noop) is None and s.run([out, noop], {p: False}) == [2.0, None]
+
+
 def test_plans_are_cached_per_signature(rtf):
     tf = rtf
     x = tf.placeholder(tf.float32)
