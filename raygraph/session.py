@@ -105,17 +105,12 @@ def _feed_value(tensor, value, key):
             arr = np.vectorize(lambda v: v.encode() if isinstance(v, str) else v, otypes=[object])(arr)
     else:
         arr = np.asarray(value, dtype=np_dtype)
-    if not _fits(tensor._shape._dims, arr.shape):
+    if not tensor._shape.is_compatible_with(arr.shape):
         raise ValueError(f"Cannot feed value of shape {arr.shape!r} for Tensor {tensor.name}, which has shape "
                          f"{tensor._shape}")
     if not tensor.graph.is_feedable(tensor):
         raise ValueError(f"Tensor {tensor} may not be fed.")
     return arr
-
-
-def _fits(dims, shape):
-    """TensorShape.is_compatible_with for a value's `shape` (ints), without building a TensorShape per feed."""
-    return dims is None or len(dims) == len(shape) and all(d is None or d == n for d, n in zip(dims, shape))
 
 
 def _fetch_value(value, dtype):

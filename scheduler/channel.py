@@ -204,8 +204,8 @@ def receive_message(conn, attached, offered=None):
         return pickle.loads(conn.recv_bytes(), buffers=offered.views(pickle.loads(memoryview(first)[1:])))
     if kind == b"C":
         name, sizes = pickle.loads(memoryview(first)[1:])
-        if offered is not None and offered.want >= 0:
-            offered.want = sum(sizes)   # (next time, a segment of the client's that fits them)
+        if offered is not None:
+            offered.remember(sizes)   # (next time, a segment of the client's that fits them)
         return pickle.loads(conn.recv_bytes(), buffers=_copied(attached, name, sizes))
     if kind == b"S":
         name, sizes = pickle.loads(memoryview(first)[1:])
@@ -365,9 +365,14 @@ class ReplySegments:
         self.offered = entry
         return entry[0].name
 
+    def remember(self, sizes):
+        """The sizes of a reply's large values: the next segment offered fits them."""
+        if self.want >= 0:
+            self.want = sum(sizes)
+
     def views(self, sizes):
         """The buffers of a reply written into the offered segment: arrays viewing it."""
-        self.want = sum(sizes)
+        self.remember(sizes)
         base, at, out = self.offered[1], 0, []
         for n in sizes:
             out.append(base[at:at + n])
@@ -595,6 +600,7 @@ class Channel:
             pass
         if self.shm is not None:
             self.shm.close()
+        if self.replies is not None:
             self.replies.close()
         release_attached(self.attached)
 
