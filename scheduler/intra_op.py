@@ -2,15 +2,18 @@
 
 Multi-threaded BLAS on a device that also runs independent kernels at once oversubscribes the cores,
 and its spinning threads made step times swing by half here. So devices run single-threaded BLAS, and
-a large product is cut into blocks computed on `threads` threads, in the steps of partitions whose
-slow kernels run one at a time (the device learns which, see device.py). Kernels whose items are
+a large product runs on `threads` threads only in the steps of partitions whose slow kernels run one at a
+time (the device learns which, see device.py): on OpenBLAS's own threads for that product where they stop
+spinning soon after it (`blas_threads`), else cut into blocks computed on the device's threads. Kernels whose items are
 independent (a convolution's images) cut them into one share per thread (`shares`); elementwise work runs
 in blocks of rows (`rows`). Only long calls gain: each numpy call hands the GIL over, so kernels made of many
 short calls ran slower split (max-pool gradients: 1.2-2x).
 """
 import contextlib
+import ctypes
 import itertools
 import math
+import os
 import threading
 from concurrent.futures import ThreadPoolExecutor, wait
 
@@ -24,13 +27,43 @@ MIN_WORK = 1.6e7   # multiply-adds below which splitting costs more than it save
 MIN_SIDE = 64      # a product whose result is thinner on both sides is mostly its long reduction: each share of
                    # its rows would stream all of the other factor (LeNet's filter gradient, [25, 50176] @
                    # [50176, 16], ran 1.4x slower split)
+# OpenBLAS's worker threads spin for 2^OPENBLAS_THREAD_TIMEOUT cycles after each product before they sleep
+# (its default, 28: ~0.1 s, taking a core from the device's other threads and from its client). The runtime
+# sets SPIN for the device actors it starts (runtime.py): 2^18 cycles, ~0.1 ms here, long enough for a step's
+# next product to find them awake. At or below MAX_SPIN a large product runs on OpenBLAS's threads, which share
+# its packed blocks where the device's threads each pack their own: [128, 784] x [784, 256] on two cores took
+# 0.30 ms against 0.40 cut in two (one thread: 0.56); `mlp_train`'s step in-process 1.08-1.22 ms against
+# 1.28-1.32.
+SPIN, MAX_SPIN = 18, 20
+_blas = []         # set_num_threads of numpy's OpenBLAS where it spins briefly, else empty
 
 
 def configure(threads):
     """Sets this process's intra-op parallelism (1: none)."""
-    global _pool, _threads, _usable
+    global _pool, _threads, _usable, _blas
     _threads = _usable = max(1, int(threads))
     _pool = ThreadPoolExecutor(_threads - 1, thread_name_prefix="raygraph-intra") if _threads > 1 else None
+    _blas = blas_threads() if _threads > 1 else []
+
+
+def blas_threads():
+    """The set_num_threads functions of the process's OpenBLAS libraries (pthreads builds) when their threads
+    spin briefly (OPENBLAS_THREAD_TIMEOUT at most MAX_SPIN, read by OpenBLAS when it loads: so set in the
+    process's environment from its start), else []."""
+    try:
+        if int(os.environ.get("OPENBLAS_THREAD_TIMEOUT", "")) > MAX_SPIN:
+            return []
+        from threadpoolctl import ThreadpoolController  # noqa: PLC0415
+        found = []
+        for lib in ThreadpoolController().select(internal_api="openblas").lib_controllers:
+            if lib.threading_layer == "pthreads":
+                dll = ctypes.CDLL(lib.filepath)
+                found += [getattr(dll, f"{prefix}openblas_set_num_threads{suffix}")
+                          for prefix in ("", "scipy_") for suffix in ("", "64_", "_64")
+                          if hasattr(dll, f"{prefix}openblas_set_num_threads{suffix}")][:1]
+        return found
+    except Exception:  # noqa: BLE001 - unset, not a number, no threadpoolctl: the device's own threads split
+        return []
 
 
 def enable(on, busy=0):
@@ -97,11 +130,20 @@ def alone():
 
 
 def matmul(x, y):
-    """x @ y for 2-D arrays; in blocks on several threads when large and allowed. The longer side of
-    the result is cut: column blocks of y (joined at the end) or row blocks of x (written in place)."""
+    """x @ y for 2-D arrays; on several threads when large and allowed: OpenBLAS's (`_blas`), or the
+    device's, each computing a block. The longer side of the result is cut: column blocks of y (joined at
+    the end) or row blocks of x (written in place)."""
     m, n = x.shape[0], y.shape[1]
     if not _may_split() or max(m, n) < MIN_SIDE or m * x.shape[1] * n < MIN_WORK:
         return np.matmul(x, y)
+    if _blas:
+        for set_threads in _blas:
+            set_threads(_usable)
+        try:
+            return np.matmul(x, y)
+        finally:
+            for set_threads in _blas:
+                set_threads(1)
     if n >= m:
         bounds = _bounds(n)
         futures = [_pool.submit(np.matmul, x, y[:, lo:hi]) for lo, hi in zip(bounds[1:-1], bounds[2:])]

@@ -11,7 +11,7 @@ import os
 import random
 import threading
 
-from . import access
+from . import access, intra_op
 from .channel import Channel, ChannelClosed
 from .device import Device
 from .resources import route_streams
@@ -52,6 +52,9 @@ def ensure_ray(address=None, timeout=30.0, **init_kwargs):
             # Ray starts workers at nice 15; device actors run the user's kernels, at the priority TF1's would
             # have (under load, nice 15 left a device ~1/28 of a competing process's CPU share)
             os.environ.setdefault("RAY_worker_niceness", "0")
+            # device actors inherit it: their OpenBLAS threads sleep ~0.1 ms after a product, not ~0.1 s, and
+            # large products may run on them (intra_op.py); a program's own value is left as it is
+            os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", str(intra_op.SPIN))
         elif address != "local":
             access.prepare(address, timeout)
         if address is not None:

@@ -92,6 +92,54 @@ def test_matmul_inside_a_share_does_not_wait_on_the_busy_pool(two_threads):
     np.testing.assert_array_equal(np.concatenate(out), x @ x.T)
 
 
+@pytest.mark.parametrize("m, n", [(256, 128), (128, 256)])   # rows of x cut, columns of y cut
+def test_without_openblas_threads_a_large_product_is_cut_into_blocks_on_the_devices_threads(two_threads,
+                                                                                            monkeypatch, m, n):
+    monkeypatch.setattr(intra_op, "_blas", [])
+    calls = []
+    monkeypatch.setattr(intra_op.np, "matmul", lambda a, b, **kw: (calls.append(threading.current_thread().name),
+                                                                    np.dot(a, b, **kw))[1])
+    rng = np.random.default_rng(0)
+    x, y = rng.standard_normal((m, 784), np.float32), rng.standard_normal((784, n), np.float32)
+    np.testing.assert_allclose(intra_op.matmul(x, y), np.dot(x, y), rtol=1e-5, atol=1e-4)
+    assert len(calls) == 2 and len(set(calls)) == 2
+
+
+def test_openblas_threads_are_used_only_where_they_spin_briefly(monkeypatch):
+    """OpenBLAS's threads spin 2^OPENBLAS_THREAD_TIMEOUT cycles after a product (by default ~0.1 s of a core):
+    products run on them only where the variable keeps that short."""
+    monkeypatch.delenv("OPENBLAS_THREAD_TIMEOUT", raising=False)
+    assert intra_op.blas_threads() == []
+    for value in (str(intra_op.MAX_SPIN + 1), "28", "short"):
+        monkeypatch.setenv("OPENBLAS_THREAD_TIMEOUT", value)
+        assert intra_op.blas_threads() == []
+    monkeypatch.setenv("OPENBLAS_THREAD_TIMEOUT", str(intra_op.SPIN))
+    assert intra_op.blas_threads()   # numpy's OpenBLAS (pthreads), and any other loaded
+
+
+def test_a_large_product_runs_on_openblas_threads_and_leaves_blas_single_threaded(monkeypatch):
+    from threadpoolctl import threadpool_info
+    monkeypatch.setenv("OPENBLAS_THREAD_TIMEOUT", str(intra_op.SPIN))
+    intra_op.configure(2)
+    try:
+        setters, counts = intra_op._blas, []
+        monkeypatch.setattr(intra_op, "_blas", [lambda n: (counts.append(n), [f(n) for f in setters])])
+        rng = np.random.default_rng(0)
+        x, y = rng.standard_normal((128, 784), np.float32), rng.standard_normal((784, 256), np.float32)
+        np.testing.assert_allclose(intra_op.matmul(x, y), x @ y, rtol=1e-5, atol=1e-4)
+        assert counts == []   # kernels may not split: one thread
+        intra_op.enable(True)
+        np.testing.assert_allclose(intra_op.matmul(x, y), x @ y, rtol=1e-5, atol=1e-4)
+        assert counts == [2, 1]
+        np.testing.assert_array_equal(intra_op.matmul(x[:8], y[:, :8]), x[:8] @ y[:, :8])   # small: not split
+        assert counts == [2, 1]
+        assert {i["num_threads"] for i in threadpool_info() if i["internal_api"] == "openblas"} == {1}
+    finally:
+        intra_op.enable(False)
+        intra_op.configure(1)
+    assert intra_op._blas == []
+
+
 @pytest.mark.parametrize("shape, filt", [((16, 14, 14, 32), (5, 5, 32, 64)),    # Fourier route
                                          ((8, 20, 20, 48), (3, 3, 48, 64))])    # im2col route
 def test_convolutions_split_over_the_batch_match_unsplit(monkeypatch, shape, filt, split_kernels):

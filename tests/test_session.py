@@ -402,6 +402,32 @@ def test_starting_the_local_runtime_leaves_pythons_random_state_alone(tmp_path):
     assert r.returncode == 0 and r.stdout.strip() == "True", r.stderr[-2000:]
 
 
+def test_the_local_runtimes_devices_run_large_products_on_briefly_spinning_openblas_threads(tmp_path):
+    """The embedded runtime's device actors start with OPENBLAS_THREAD_TIMEOUT set (scheduler/intra_op.py):
+    their OpenBLAS threads sleep soon after a product, so large products may run on them."""
+    script = tmp_path / "blas.py"
+    script.write_text(textwrap.dedent("""\
+        import os
+        import numpy as np
+        import raygraph as tf
+
+        def probe(x):
+            from scheduler import intra_op
+            return np.array([len(intra_op._blas), int(os.environ["OPENBLAS_THREAD_TIMEOUT"])], np.int64)
+        with tf.Session() as sess:
+            print(*sess.run(tf.py_func(probe, [tf.constant(1.0)], tf.int64)))
+        """))
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = {k: v for k, v in os.environ.items() if k not in ("RAY_ADDRESS", "OPENBLAS_THREAD_TIMEOUT")}
+    env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
+    r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=180,
+                       check=False)
+    assert r.returncode == 0, r.stderr[-2000:]
+    setters, spin = map(int, r.stdout.split())
+    from scheduler import intra_op
+    assert setters >= 1 and spin == intra_op.SPIN
+
+
 def test_shapes_computed_from_a_batch_follow_its_size_from_step_to_step(rtf):
     """The shapes a gradient computes from a batch of unknown size are kept while the size stays (the
     device's Kept outputs): batches of 2, 3 and 2 rows still get their own mean's gradient and shapes."""
