@@ -76,3 +76,19 @@ def case_bias_gradients_over_training_steps(tf):
         s.run(tf.global_variables_initializer())
         losses = [s.run([loss, step], {x: data, y: target})[0] for _ in range(5)]
         return _bits({"losses": losses, "b1": s.run(b1), "b2": s.run(b2), "w1": s.run(w1), "w2": s.run(w2)})
+
+
+def case_dims_of_one_collapse(tf):
+    """TF drops dimensions of size 1 before it reduces: a column [n, 1] summed over its rows is the whole
+    tensor's sum (Eigen's packet order, not row after row), and summing [1, c] over its one row copies it
+    (-0 stays -0)."""
+    x = tf.placeholder(tf.float32, [None, None])
+    out = {}
+    with tf.Session() as s:
+        for n in (16, 17, 100, 133, 1000, 9000):
+            out[f"column_sum_{n}"], out[f"column_mean_{n}"] = s.run(
+                [tf.reduce_sum(x, 0), tf.reduce_mean(x, axis=0)], {x: _data((n, 1), n)})
+        row = _data((1, 19), 3)
+        row[0, :4] = -0.0
+        out["one_row"], out["one_row_mean"] = s.run([tf.reduce_sum(x, 0), tf.reduce_mean(x, 0)], {x: row})
+    return _bits(out)
