@@ -130,9 +130,9 @@ def alone():
 
 
 def matmul(x, y):
-    """x @ y for 2-D arrays; on several threads when large and allowed: OpenBLAS's (`_blas`), or the
-    device's, each computing a block. The longer side of the result is cut: column blocks of y (joined at
-    the end) or row blocks of x (written in place)."""
+    """x @ y for 2-D arrays; on several threads when large and allowed: OpenBLAS's own (`_blas`), else the
+    device's, each computing a block of the result along its longer side: column blocks of y (joined at the
+    end) or row blocks of x (written in place)."""
     m, n = x.shape[0], y.shape[1]
     if not _may_split() or max(m, n) < MIN_SIDE or m * x.shape[1] * n < MIN_WORK:
         return np.matmul(x, y)

@@ -16,7 +16,8 @@ import pytest
 
 os.environ.setdefault("RAY_DEDUP_LOGS", "0")
 os.environ.setdefault("RAYGRAPH_CHECK_PLANS", "1")  # every partition planned is checked (scheduler/partition.py)
-# as the embedded runtime's device actors run (scheduler/runtime.py): large products on OpenBLAS's threads
+# as the embedded runtime's device actors run (scheduler/runtime.py: intra_op.SPIN), large products on OpenBLAS's
+# threads; set before numpy loads OpenBLAS, which reads it then
 os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "18")
 RUN_TMP = tempfile.mkdtemp(prefix="rg-tests-")
 os.environ["TMPDIR"] = RUN_TMP

@@ -21,7 +21,8 @@ longer than LONGEST: cut into many leaves, TF's order costs Python work per leaf
 
 From COMPILED elements on, the leaves and the column sums run as loops compiled by numba (the same additions
 in the same order, so the same bits; tests/test_eigen_sums.py): numpy's way takes a dozen calls over strided
-views (a [128, 256] bias gradient 30-38 us in `mlp_train`'s step, a [384, 384] tensor's 18 leaves ~60 us).
+views (a [128, 256] bias gradient's column sums 10.5 -> 3.5 us alone, 30-38 us in `mlp_train`'s step before;
+the rows of [64, 512] 42 -> 17 us).
 """
 import functools
 import math
@@ -125,7 +126,6 @@ def _leaf(x):
     quarter = half[:, :2] + half[:, 2:]           # (0+4) + (2+6), (1+5) + (3+7)
     rest = np.add.reduce(x[:, packets:], axis=1)  # under 8 floats: numpy adds them in order, from 0
     return rest + (quarter[:, 0] + quarter[:, 1])
-
 
 
 @functools.cache
