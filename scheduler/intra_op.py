@@ -54,6 +54,7 @@ def blas_threads():
         if int(os.environ.get("OPENBLAS_THREAD_TIMEOUT", "")) > MAX_SPIN:
             return []
         from threadpoolctl import ThreadpoolController  # noqa: PLC0415
+        # (called directly: threadpoolctl's own set_num_threads ignores every thread but the first that used it)
         found = []
         for lib in ThreadpoolController().select(internal_api="openblas").lib_controllers:
             if lib.threading_layer == "pthreads":

@@ -73,7 +73,7 @@ def column_sums(x):
     packed = cols - cols % PACKET if rows >= 4 * UNROLL else 0
     if x.size >= COMPILED:
         out = np.empty(cols, np.float32)
-        _loops()[0](x, packed, out)
+        _loops().columns(x, packed, out)
         return out
     if packed < cols:
         tail = np.add.reduce(x[:, packed:], axis=0)   # row after row
@@ -94,7 +94,7 @@ def row_sums(x):
         return _leaf(x)
     if x.size >= COMPILED:
         out = np.empty(rows, np.float32)
-        _loops()[2](np.ascontiguousarray(x), out)
+        _loops().trees(np.ascontiguousarray(x), out)
         return out
     flat = np.ascontiguousarray(x).reshape(-1)
     return np.array([_tree(flat, r * n, n) for r in range(rows)], np.float32)
@@ -112,7 +112,7 @@ def _leaf(x):
     rows, n = x.shape
     if x.size >= COMPILED:
         out = np.empty(rows, np.float32)
-        _loops()[1](x, out)
+        _loops().leaves(x, out)
         return out
     whole, packets = n - n % (UNROLL * PACKET), n - n % PACKET
     if whole:   # each accumulator in order (numpy reduces a middle axis a slice at a time)
@@ -130,6 +130,6 @@ def _leaf(x):
 
 @functools.cache
 def _loops():
-    """(columns, leaves, trees) compiled by numba (imported on first use; the loops kept in numba's cache)."""
+    """eigen_loops, whose loops numba compiles (imported on first use; the loops kept in numba's cache)."""
     from . import eigen_loops  # noqa: PLC0415
-    return eigen_loops.columns, eigen_loops.leaves, eigen_loops.trees
+    return eigen_loops
