@@ -59,16 +59,17 @@ def _leaf_sum(x, first, n):
     accumulators over the groups of 32, added in order; then the whole packets left; the lanes pairwise; the
     last n % 8 floats in order, first in the sum."""
     whole, packets = n - n % (UNROLL * PACKET), n - n % PACKET
-    acc = np.zeros(PACKET, np.float32)
+    z = np.float32(0)    # (eight scalars, not an array: no allocation per leaf; LLVM keeps them in a register)
+    a0, a1, a2, a3, a4, a5, a6, a7 = z, z, z, z, z, z, z, z
     if whole:
-        for k in range(UNROLL):
-            lanes = _packet_sums(x, first + k * PACKET, first + whole)
-            for lane in range(PACKET):
-                acc[lane] = lanes[lane] if k == 0 else acc[lane] + lanes[lane]
+        a0, a1, a2, a3, a4, a5, a6, a7 = _packet_sums(x, first, first + whole)
+        for k in range(1, UNROLL):
+            l0, l1, l2, l3, l4, l5, l6, l7 = _packet_sums(x, first + k * PACKET, first + whole)
+            a0, a1, a2, a3, a4, a5, a6, a7 = a0 + l0, a1 + l1, a2 + l2, a3 + l3, a4 + l4, a5 + l5, a6 + l6, a7 + l7
     for j in range(first + whole, first + packets, PACKET):
-        for lane in range(PACKET):
-            acc[lane] += x[j + lane]
-    h0, h1, h2, h3 = acc[0] + acc[4], acc[1] + acc[5], acc[2] + acc[6], acc[3] + acc[7]
+        a0, a1, a2, a3 = a0 + x[j], a1 + x[j + 1], a2 + x[j + 2], a3 + x[j + 3]
+        a4, a5, a6, a7 = a4 + x[j + 4], a5 + x[j + 5], a6 + x[j + 6], a7 + x[j + 7]
+    h0, h1, h2, h3 = a0 + a4, a1 + a5, a2 + a6, a3 + a7
     q0, q1 = h0 + h2, h1 + h3
     if packets == n:
         rest = np.float32(0)
@@ -86,12 +87,12 @@ def leaves(x, out):
 
 
 @_jit
-def _tree_sum(flat, first, n):
+def tree_sum(flat, first, n):
     if n <= PACKET * LEAF:
         return _leaf_sum(flat, first, n)
     split = PACKET * -(-(first + -(-n // 2)) // PACKET)
     left = min(split - first, n)
-    return _tree_sum(flat, first, left) + _tree_sum(flat, split, n - left)
+    return tree_sum(flat, first, left) + tree_sum(flat, split, n - left)
 
 
 @_jit
@@ -99,4 +100,4 @@ def trees(x, out):
     flat = x.reshape(-1)
     n = x.shape[1]
     for r in range(x.shape[0]):
-        out[r] = _tree_sum(flat, r * n, n)
+        out[r] = tree_sum(flat, r * n, n)

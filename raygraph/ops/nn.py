@@ -1,4 +1,5 @@
 """Neural-network ops (`tf.nn`): activations, softmax, cross entropies, bias_add, l2_loss."""
+import functools
 import numbers
 
 import numpy as np
@@ -21,7 +22,7 @@ from .slicing import choose, slice as slice_, where
 from ..graph import get_default_graph
 from .control import Assert
 from .random import get_seed, random_uniform
-from . import scalar_math, wide_rows
+from . import eigen_sums, scalar_math, wide_rows
 
 _wide_add = wide_rows.binary(np.add)
 _minimum = wide_rows.binary(np.minimum, scalars=True)
@@ -38,10 +39,30 @@ def _unary(type, fn, grad, allowed=HALF_UP, scalar=None):
 
 
 def _relu_grad_kernel(a, g, y):
+    if _compiled(g, y):
+        out = np.empty_like(g)
+        _loops().relu_grad(g, y, out)
+        return out
     return wide_rows.relu_grad(g, y)
 
 
+def _compiled(x, *others):
+    """Whether nn_loops' loop runs a kernel over `x` and `others`: a float32 array of COMPILED elements or more,
+    C-ordered, and the others alike of its shape and dtype."""
+    return (type(x) is np.ndarray and x.dtype == np.float32 and x.size >= COMPILED and x.flags.c_contiguous
+            and all(type(o) is np.ndarray and o.dtype == x.dtype and o.shape == x.shape and o.flags.c_contiguous
+                    for o in others))
+
+
+@functools.cache
+def _loops():
+    """nn_loops, whose loops numba compiles (imported on first use; the loops kept in numba's cache)."""
+    from . import nn_loops  # noqa: PLC0415
+    return nn_loops
+
+
 _FLOATS = (np.float16, np.float32, np.float64)
+COMPILED = 1 << 9   # elements from which a compiled loop is worth numba's import (~0.4 s once a process)
 
 
 def _softplus(x):
@@ -238,10 +259,16 @@ def _axis_arg(axis, dim, default=-1):
 
 
 # ----- cross entropies --------------------------------------------------------------------------------------
-def _shifted_lse(logits):
-    """(logits - max, log(sum(exp(logits - max)))) along the class axis, as TF's xent kernels compute them."""
+def _shifted_exps(logits):
+    """(z, exp(z), sum(exp(z))) for z = logits - max along the class axis, as TF's xent kernels compute them."""
     z = logits - np.max(logits, axis=-1, keepdims=True)
-    return z, np.log(np.sum(np.exp(z), axis=-1, keepdims=True))
+    e = np.exp(z)
+    return z, e, _class_sums(e)[..., None]
+
+
+def _class_sums(x):
+    """The sums along `x`'s last axis, in TF's order for a float32 [n, c]."""
+    return eigen_sums.row_sums(x) if x.dtype == np.float32 and x.ndim == 2 else np.sum(x, axis=-1)
 
 
 def _xent_kernel(a, logits, labels):
@@ -254,11 +281,14 @@ def _xent_kernel(a, logits, labels):
     except ValueError:
         raise InvalidArgumentError(None, None, f"logits and labels must be broadcastable: logits_size="
                                                f"{_text(np.shape(logits))} labels_size={_text(np.shape(labels))}")
-    z, lse = _shifted_lse(logits)
-    log_p = z - lse
+    if _compiled(logits, labels) and logits.ndim == 2:
+        loss, backprop = np.empty(logits.shape[:1], logits.dtype), np.empty_like(logits)
+        _loops().softmax_xent(logits, labels, loss, backprop)
+        return loss, backprop
+    z, e, s = _shifted_exps(logits)
     # TF: sum(labels * (lse - z)), not -sum(labels * log_p): a zero loss (one class) is +0.0 there, not -0.0
-    loss = np.sum(labels * (lse - z), axis=-1)
-    return loss.astype(logits.dtype, copy=False), (np.exp(log_p) - labels).astype(logits.dtype, copy=False)
+    loss = _class_sums(labels * (np.log(s) - z))
+    return loss.astype(logits.dtype, copy=False), (e / s - labels).astype(logits.dtype, copy=False)
 
 
 def _text(shape):
@@ -363,18 +393,22 @@ def _sparse_xent_kernel(a, logits, labels):
                                                f"shape {_text(np.shape(logits))} and labels shape "
                                                f"{_text(np.shape(labels))}")
     n = logits.shape[-1]
+    if _compiled(logits) and labels.dtype.kind == "i":
+        loss, backprop = np.empty(logits.shape[:1], logits.dtype), np.empty_like(logits)
+        bad = _loops().sparse_softmax_xent(logits, labels, loss, backprop)
+        if bad < 0:
+            return loss, backprop
     if np.any((labels < 0) | (labels >= n)):
         bad = labels[(labels < 0) | (labels >= n)]
         raise InvalidArgumentError(None, None, f"Received a label value of {int(bad.ravel()[0])} which is outside "
                                    f"the valid range of [0, {n}).  Label values: "
                                    + " ".join(str(int(v)) for v in np.ravel(labels)))
-    z, lse = _shifted_lse(logits)
-    log_p = z - lse
+    z, e, s = _shifted_exps(logits)
     rows = np.arange(len(labels))
-    back = np.exp(log_p)
+    back = e / s
     back[rows, labels] -= 1
     # TF: lse - z[label] (+0.0 for a sure class), not -log_p[label] (-0.0)
-    return (lse[:, 0] - z[rows, labels]).astype(logits.dtype, copy=False), back.astype(logits.dtype, copy=False)
+    return (np.log(s)[:, 0] - z[rows, labels]).astype(logits.dtype, copy=False), back.astype(logits.dtype, copy=False)
 
 
 def _sparse_xent_shape(inputs, a):

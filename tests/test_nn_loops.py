@@ -1,0 +1,115 @@
+"""The nn kernels' compiled loops (raygraph/ops/nn_loops.py) against their numpy way: ReluGrad to the bit, the
+cross entropies to float rounding (numba's exp and log are libm's, numpy's its own SIMD loops)."""
+import numpy as np
+import pytest
+
+from raygraph.errors import InvalidArgumentError
+from raygraph.ops import nn
+
+
+def _both(kernel, args, monkeypatch):
+    """kernel({}, *args) the numpy way (COMPILED out of reach) and the compiled way (every size compiled)."""
+    monkeypatch.setattr(nn, "COMPILED", 1 << 62)
+    plain = kernel({}, *args)
+    monkeypatch.setattr(nn, "COMPILED", 0)
+    return plain, kernel({}, *args)
+
+
+def _logits(shape, dtype, seed):
+    x = np.random.default_rng(seed).standard_normal(shape) * 4
+    flat = x.reshape(-1)
+    flat[:2] = [80.0, -80.0][:flat.size]   # far apart: exp underflows there
+    return x.astype(dtype)
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (3, 1), (4, 2), (128, 10), (5, 1000), (2, 9000)])
+def test_softmax_cross_entropy_loop_matches_numpy(shape, monkeypatch):
+    dtype = np.float32
+    rng = np.random.default_rng(shape[1])
+    labels = rng.random(shape).astype(dtype)
+    labels /= labels.sum(axis=1, keepdims=True)
+    (loss, back), (loss_c, back_c) = _both(nn._xent_kernel, (_logits(shape, dtype, 1), labels), monkeypatch)
+    assert loss_c.dtype == dtype and loss_c.shape == shape[:1] and back_c.dtype == dtype and back_c.shape == shape
+    tol = 4 * np.finfo(dtype).eps
+    np.testing.assert_allclose(loss_c, loss, rtol=tol, atol=tol)
+    np.testing.assert_allclose(back_c, back, rtol=tol, atol=tol)
+
+
+def test_softmax_cross_entropy_of_one_class_is_plus_zero_and_nan_spreads_along_its_row(monkeypatch):
+    logits = np.array([[3.0], [-2.0]], np.float32)
+    (_, _), (loss, back) = _both(nn._xent_kernel, (logits, np.ones_like(logits)), monkeypatch)
+    assert np.array_equal(loss, [0, 0]) and not np.signbit(loss).any() and np.array_equal(back, [[0], [0]])
+    logits = np.zeros((2, 3), np.float32)
+    logits[0, 1] = np.nan
+    (loss, back), (loss_c, back_c) = _both(nn._xent_kernel, (logits, np.full_like(logits, 1 / 3)), monkeypatch)
+    assert np.isnan(loss_c[0]) and np.isnan(back_c[0]).all() and not np.isnan(loss_c[1])
+    np.testing.assert_array_equal(np.isnan(back_c), np.isnan(back))
+
+
+@pytest.mark.parametrize("label_type", [np.int32, np.int64])
+@pytest.mark.parametrize("shape", [(1, 1), (4, 2), (64, 10), (3, 1000)])
+def test_sparse_softmax_cross_entropy_loop_matches_numpy(shape, label_type, monkeypatch):
+    dtype = np.float32
+    labels = np.random.default_rng(shape[0]).integers(0, shape[1], shape[0]).astype(label_type)
+    (loss, back), (loss_c, back_c) = _both(nn._sparse_xent_kernel, (_logits(shape, dtype, 2), labels), monkeypatch)
+    assert loss_c.dtype == dtype and loss_c.shape == shape[:1] and back_c.dtype == dtype and back_c.shape == shape
+    tol = 4 * np.finfo(dtype).eps
+    np.testing.assert_allclose(loss_c, loss, rtol=tol, atol=tol)
+    np.testing.assert_allclose(back_c, back, rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("bad", [-1, 10])
+def test_sparse_softmax_cross_entropy_loop_reports_a_label_out_of_range_as_numpy_does(bad, monkeypatch):
+    labels = np.array([1, 2, bad, 3], np.int64)
+    errors = []
+    for compiled in (1 << 62, 0):
+        monkeypatch.setattr(nn, "COMPILED", compiled)
+        with pytest.raises(InvalidArgumentError) as e:
+            nn._sparse_xent_kernel({}, _logits((4, 10), np.float32, 3), labels)
+        errors.append(str(e.value))
+    assert errors[0] == errors[1] and f"Received a label value of {bad} which is outside the valid range of [0, 10)" \
+        in errors[1]
+
+
+def test_relu_grad_loop_gives_numpys_bits(monkeypatch):
+    rng, dtype = np.random.default_rng(4), np.float32
+    g, y = rng.standard_normal((33, 65)).astype(dtype), np.maximum(rng.standard_normal((33, 65)), 0).astype(dtype)
+    g[0, :4], y[0, :4] = [np.nan, -1.0, np.inf, -np.inf], [0, 0, 0, 0]   # NaN stays, -1 * 0 is -0, inf * 0 NaN
+    with np.errstate(invalid="ignore"):
+        plain, compiled = _both(nn._relu_grad_kernel, (g, y), monkeypatch)
+    assert compiled.dtype == dtype and compiled.shape == g.shape
+    np.testing.assert_array_equal(compiled.view(f"i{g.itemsize}"), plain.view(f"i{g.itemsize}"))
+
+
+def test_kernels_keep_numpys_way_for_what_the_loops_do_not_take(monkeypatch):
+    """Broadcast labels, float64, float16, a transposed (not C-ordered) operand: the numpy way, same values."""
+    logits = _logits((8, 4), np.float32, 5)
+    monkeypatch.setattr(nn, "COMPILED", 1 << 62)
+    ref, ref_back = nn._xent_kernel({}, logits, np.full((8, 4), 0.25, np.float32))
+    monkeypatch.setattr(nn, "COMPILED", 0)
+    calls = []
+    monkeypatch.setattr(nn, "_loops", lambda: calls.append(1))   # (None: a loop called would fail the test)
+    loss, back = nn._xent_kernel({}, logits, np.full((1, 4), 0.25, np.float32))
+    np.testing.assert_allclose(loss, ref, rtol=1e-6)
+    np.testing.assert_allclose(back, ref_back, rtol=1e-6, atol=1e-7)
+    g = np.arange(-8, 8, dtype=np.float16).reshape(4, 4)
+    assert nn._relu_grad_kernel({}, g, g).dtype == np.float16
+    t = np.asarray(logits.T)
+    np.testing.assert_array_equal(nn._relu_grad_kernel({}, t, t), t * (t > 0))
+    wide = logits.astype(np.float64)
+    loss, _ = nn._xent_kernel({}, wide, np.full((8, 4), 0.25))
+    np.testing.assert_allclose(loss, ref, rtol=1e-6)
+    assert loss.dtype == np.float64 and not calls
+
+
+def test_kernels_run_their_loops_from_compiled_elements(monkeypatch):
+    calls = []
+    real = nn._loops()
+    monkeypatch.setattr(nn, "_loops", lambda: calls.append(1) or real)
+    logits = _logits((64, 8), np.float32, 6)   # 512 elements: COMPILED
+    nn._xent_kernel({}, logits, np.full_like(logits, 0.125))
+    nn._sparse_xent_kernel({}, logits, np.zeros(64, np.int32))
+    nn._relu_grad_kernel({}, logits, logits)
+    assert len(calls) == 3
+    nn._xent_kernel({}, logits[:63], np.full_like(logits[:63], 0.125))
+    assert len(calls) == 3
