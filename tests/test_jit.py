@@ -195,6 +195,22 @@ def test_costly_ops_run_as_loops_from_fewer_elements_and_alone(monkeypatch):
     assert compiled == {"ar": [], "s": ["_Loop"]}   # add + relu: cheap, left to numpy; add + sigmoid: compiled
 
 
+def test_cheap_regions_compile_from_min_elements_member_elements(monkeypatch):
+    """A bias add + relu (2 members): numpy's way over 16K elements, a loop over 32K, numpy's bits either way."""
+    monkeypatch.delenv("RAYGRAPH_JIT", raising=False)
+    specs = [feed("x"), feed("b"), op_node("a", "AddV2", "x", "b"), op_node("r", "Relu", "a")]
+    plan, plain = _plan(specs, ["r"], ["x", "b"]), _plan(specs, ["r"], ["x", "b"], fuse=False)
+    rng = np.random.default_rng(6)
+    x, b = rng.standard_normal((128, 256)).astype(np.float32), rng.standard_normal(256).astype(np.float32)
+    loops = []
+    for rows in (64, 128):
+        assert rows * 256 * 2 >= jit.MIN_ELEMENTS if rows == 128 else rows * 256 * 2 < jit.MIN_ELEMENTS
+        feeds = {("x", 0): x[:rows], ("b", 0): b}
+        np.testing.assert_array_equal(_run(plan, feeds)[0], _run(plain, feeds)[0])
+        loops.append(sorted(type(loop).__name__ for p in _programs(plan) for loop in p.loops.values()))
+    assert loops == [[], ["_Loop"]]
+
+
 def test_an_output_of_single_elements_and_mismatched_activation_gradients_are_left_to_the_kernels(monkeypatch):
     monkeypatch.setenv("RAYGRAPH_JIT", "always")
     specs = [feed("y"), feed("k"), op_node("k2", "Mul", "k", "k"), op_node("r", "ReluGrad", "k2", "y"),
