@@ -47,7 +47,7 @@ def _relu_grad_kernel(a, g, y):
 
 
 def _compiled(x, *others):
-    """Whether nn_loops' loop runs a kernel over `x` and `others`: a float32 array of COMPILED elements or more,
+    """Whether kernel_loops' loop runs a kernel over `x` and `others`: a float32 array of COMPILED elements or more,
     C-ordered, and the others alike of its shape and dtype."""
     return (type(x) is np.ndarray and x.dtype == np.float32 and x.size >= COMPILED and x.flags.c_contiguous
             and all(type(o) is np.ndarray and o.dtype == x.dtype and o.shape == x.shape and o.flags.c_contiguous
@@ -56,9 +56,9 @@ def _compiled(x, *others):
 
 @functools.cache
 def _loops():
-    """nn_loops, whose loops numba compiles (imported on first use; the loops kept in numba's cache)."""
-    from . import nn_loops  # noqa: PLC0415
-    return nn_loops
+    """kernel_loops, whose loops numba compiles (imported on first use; the loops kept in numba's cache)."""
+    from . import kernel_loops  # noqa: PLC0415
+    return kernel_loops
 
 
 _FLOATS = (np.float16, np.float32, np.float64)

@@ -1,4 +1,4 @@
-"""Loops compiled by numba for nn kernels that numpy runs as many calls over small arrays, each a pass over memory
+"""Loops compiled by numba for kernels that numpy runs as many calls over small arrays, each a pass over memory
 with a temporary: in a training step they follow large products that leave the caches cold, and there a numpy call
 costs 2-3x what it costs alone. mlp_train's step (medians per node, in-process): its [128, 10] softmax cross
 entropy 55-100 us in the step as a dozen numpy calls (30 alone), 35-40 as this loop (16-19 alone); ReluGrad of
@@ -76,3 +76,18 @@ def relu_grad(g, y, out):
     one, zero = np.float32(1), np.float32(0)
     for i in range(gs.size):
         o[i] = gs[i] * (one if ys[i] > zero else zero)
+
+
+@_jit
+def select(c, x, y, out):
+    """Select's bits over [rows, n] arrays of one integer type (the values' bits): out[r, j] = x[r, j] where
+    c[r, j] (c [rows, n]), or where c[r] (c [rows, 1]: a vector condition picks rows), else y[r, j]; as
+    y ^ ((x ^ y) & -c), without a branch per element (LLVM vectorizes it: [512, 65] float32 5.7 us, 27 with
+    the branch)."""
+    rows, n = x.shape
+    whole = c.shape[1] == n
+    for r in range(rows):
+        row_mask = -x.dtype.type(c[r, 0])
+        for j in range(n):
+            mask = -x.dtype.type(c[r, j]) if whole else row_mask
+            out[r, j] = y[r, j] ^ ((x[r, j] ^ y[r, j]) & mask)

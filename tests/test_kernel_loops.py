@@ -1,10 +1,10 @@
-"""The nn kernels' compiled loops (raygraph/ops/nn_loops.py) against their numpy way: ReluGrad to the bit, the
+"""Kernels' compiled loops (raygraph/ops/kernel_loops.py) against their numpy way: ReluGrad and Select to the bit, the
 cross entropies to float rounding (numba's exp and log are libm's, numpy's its own SIMD loops)."""
 import numpy as np
 import pytest
 
 from raygraph.errors import InvalidArgumentError
-from raygraph.ops import nn
+from raygraph.ops import nn, slicing
 
 
 def _both(kernel, args, monkeypatch):
@@ -113,3 +113,41 @@ def test_kernels_run_their_loops_from_compiled_elements(monkeypatch):
     assert len(calls) == 3
     nn._xent_kernel({}, logits[:63], np.full_like(logits[:63], 0.125))
     assert len(calls) == 3
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int32, np.int8, np.bool_, np.float16])
+@pytest.mark.parametrize("per_row", [False, True])
+def test_select_loop_copies_the_chosen_bits(dtype, per_row, monkeypatch):
+    """Select's compiled loop against its numpy way: the same bits (NaN payloads, -0.0), a condition of the
+    values' shape or one per row."""
+    rng = np.random.default_rng(7)
+    x = (rng.standard_normal((40, 3, 7)) * 100).astype(dtype)
+    y = (rng.standard_normal((40, 3, 7)) * 100).astype(dtype)
+    if np.dtype(dtype).kind == "f":
+        x.reshape(-1)[:3] = [np.nan, -0.0, np.inf]
+        y.reshape(-1)[:3] = [-0.0, np.nan, -np.inf]
+    c = rng.random(40) < 0.5 if per_row else rng.random(x.shape) < 0.5
+    results = []
+    for compiled in (1 << 62, 0):
+        monkeypatch.setattr(slicing, "COMPILED", compiled)
+        results.append(slicing._select_kernel({}, c, x, y))
+    plain, looped = results
+    assert looped.dtype == x.dtype and looped.shape == x.shape
+    np.testing.assert_array_equal(looped.view(np.uint8), plain.view(np.uint8))
+    want = np.where(c.reshape(-1, 1, 1) if per_row else c, x, y)
+    np.testing.assert_array_equal(looped.view(np.uint8), want.view(np.uint8))
+
+
+def test_select_loop_leaves_other_conditions_to_numpy(monkeypatch):
+    """A condition broadcast along the last axis, or a transposed (not C-ordered) operand: numpy's way."""
+    monkeypatch.setattr(slicing, "COMPILED", 0)
+    calls = []
+    monkeypatch.setattr(slicing, "_loops", lambda: calls.append(1))
+    x, y = np.arange(24, dtype=np.float32).reshape(4, 6), -np.arange(24, dtype=np.float32).reshape(4, 6)
+    c = np.array([True, False, True, False, True, False])
+    np.testing.assert_array_equal(slicing.choose(c, x, y), np.where(c, x, y))   # along the last axis
+    ct = np.random.default_rng(8).random((6, 4)) < 0.5
+    np.testing.assert_array_equal(slicing.choose(ct, x.T, y.T), np.where(ct, x.T, y.T))   # x.T: not C-ordered
+    wide = np.random.default_rng(9).random((4, 12)) < 0.5
+    np.testing.assert_array_equal(slicing.choose(wide[:, ::2], x, y), np.where(wide[:, ::2], x, y))
+    assert not calls
