@@ -4,14 +4,14 @@ import numpy as np
 import pytest
 
 from raygraph.errors import InvalidArgumentError
-from raygraph.ops import nn, slicing
+from raygraph.ops import compiled, nn, slicing
 
 
 def _both(kernel, args, monkeypatch):
     """kernel({}, *args) the numpy way (COMPILED out of reach) and the compiled way (every size compiled)."""
-    monkeypatch.setattr(nn, "COMPILED", 1 << 62)
+    monkeypatch.setattr(compiled, "COMPILED", 1 << 62)
     plain = kernel({}, *args)
-    monkeypatch.setattr(nn, "COMPILED", 0)
+    monkeypatch.setattr(compiled, "COMPILED", 0)
     return plain, kernel({}, *args)
 
 
@@ -62,8 +62,8 @@ def test_sparse_softmax_cross_entropy_loop_matches_numpy(shape, label_type, monk
 def test_sparse_softmax_cross_entropy_loop_reports_a_label_out_of_range_as_numpy_does(bad, monkeypatch):
     labels = np.array([1, 2, bad, 3], np.int64)
     errors = []
-    for compiled in (1 << 62, 0):
-        monkeypatch.setattr(nn, "COMPILED", compiled)
+    for least in (1 << 62, 0):
+        monkeypatch.setattr(compiled, "COMPILED", least)
         with pytest.raises(InvalidArgumentError) as e:
             nn._sparse_xent_kernel({}, _logits((4, 10), np.float32, 3), labels)
         errors.append(str(e.value))
@@ -84,11 +84,11 @@ def test_relu_grad_loop_gives_numpys_bits(monkeypatch):
 def test_kernels_keep_numpys_way_for_what_the_loops_do_not_take(monkeypatch):
     """Broadcast labels, float64, float16, a transposed (not C-ordered) operand: the numpy way, same values."""
     logits = _logits((8, 4), np.float32, 5)
-    monkeypatch.setattr(nn, "COMPILED", 1 << 62)
+    monkeypatch.setattr(compiled, "COMPILED", 1 << 62)
     ref, ref_back = nn._xent_kernel({}, logits, np.full((8, 4), 0.25, np.float32))
-    monkeypatch.setattr(nn, "COMPILED", 0)
+    monkeypatch.setattr(compiled, "COMPILED", 0)
     calls = []
-    monkeypatch.setattr(nn, "_loops", lambda: calls.append(1))   # (None: a loop called would fail the test)
+    monkeypatch.setattr(compiled, "loops", lambda: calls.append(1))   # (None: a loop called would fail the test)
     loss, back = nn._xent_kernel({}, logits, np.full((1, 4), 0.25, np.float32))
     np.testing.assert_allclose(loss, ref, rtol=1e-6)
     np.testing.assert_allclose(back, ref_back, rtol=1e-6, atol=1e-7)
@@ -104,8 +104,8 @@ def test_kernels_keep_numpys_way_for_what_the_loops_do_not_take(monkeypatch):
 
 def test_kernels_run_their_loops_from_compiled_elements(monkeypatch):
     calls = []
-    real = nn._loops()
-    monkeypatch.setattr(nn, "_loops", lambda: calls.append(1) or real)
+    real = compiled.loops()
+    monkeypatch.setattr(compiled, "loops", lambda: calls.append(1) or real)
     logits = _logits((64, 8), np.float32, 6)   # 512 elements: COMPILED
     nn._xent_kernel({}, logits, np.full_like(logits, 0.125))
     nn._sparse_xent_kernel({}, logits, np.zeros(64, np.int32))
@@ -128,8 +128,8 @@ def test_select_loop_copies_the_chosen_bits(dtype, per_row, monkeypatch):
         y.reshape(-1)[:3] = [-0.0, np.nan, -np.inf]
     c = rng.random(40) < 0.5 if per_row else rng.random(x.shape) < 0.5
     results = []
-    for compiled in (1 << 62, 0):
-        monkeypatch.setattr(slicing, "COMPILED", compiled)
+    for least in (1 << 62, 0):
+        monkeypatch.setattr(compiled, "COMPILED", least)
         results.append(slicing._select_kernel({}, c, x, y))
     plain, looped = results
     assert looped.dtype == x.dtype and looped.shape == x.shape
@@ -140,9 +140,9 @@ def test_select_loop_copies_the_chosen_bits(dtype, per_row, monkeypatch):
 
 def test_select_loop_leaves_other_conditions_to_numpy(monkeypatch):
     """A condition broadcast along the last axis, or a transposed (not C-ordered) operand: numpy's way."""
-    monkeypatch.setattr(slicing, "COMPILED", 0)
+    monkeypatch.setattr(compiled, "COMPILED", 0)
     calls = []
-    monkeypatch.setattr(slicing, "_loops", lambda: calls.append(1))
+    monkeypatch.setattr(compiled, "loops", lambda: calls.append(1))
     x, y = np.arange(24, dtype=np.float32).reshape(4, 6), -np.arange(24, dtype=np.float32).reshape(4, 6)
     c = np.array([True, False, True, False, True, False])
     np.testing.assert_array_equal(slicing.choose(c, x, y), np.where(c, x, y))   # along the last axis

@@ -1,5 +1,4 @@
 """Neural-network ops (`tf.nn`): activations, softmax, cross entropies, bias_add, l2_loss."""
-import functools
 import numbers
 
 import numpy as np
@@ -22,7 +21,7 @@ from .slicing import choose, slice as slice_, where
 from ..graph import get_default_graph
 from .control import Assert
 from .random import get_seed, random_uniform
-from . import eigen_sums, scalar_math, wide_rows
+from . import compiled, eigen_sums, scalar_math, wide_rows
 
 _wide_add = wide_rows.binary(np.add)
 _minimum = wide_rows.binary(np.minimum, scalars=True)
@@ -41,28 +40,20 @@ def _unary(type, fn, grad, allowed=HALF_UP, scalar=None):
 def _relu_grad_kernel(a, g, y):
     if _compiled(g, y):
         out = np.empty_like(g)
-        _loops().relu_grad(g, y, out)
+        compiled.loops().relu_grad(g, y, out)
         return out
     return wide_rows.relu_grad(g, y)
 
 
 def _compiled(x, *others):
-    """Whether kernel_loops' loop runs a kernel over `x` and `others`: a float32 array of COMPILED elements or more,
-    C-ordered, and the others alike of its shape and dtype."""
-    return (type(x) is np.ndarray and x.dtype == np.float32 and x.size >= COMPILED and x.flags.c_contiguous
+    """Whether kernel_loops' loop runs a kernel over `x` and `others`: a float32 array of compiled.COMPILED elements
+    or more, C-ordered, and the others alike of its shape and dtype."""
+    return (type(x) is np.ndarray and x.dtype == np.float32 and x.size >= compiled.COMPILED and x.flags.c_contiguous
             and all(type(o) is np.ndarray and o.dtype == x.dtype and o.shape == x.shape and o.flags.c_contiguous
                     for o in others))
 
 
-@functools.cache
-def _loops():
-    """kernel_loops, whose loops numba compiles (imported on first use; the loops kept in numba's cache)."""
-    from . import kernel_loops  # noqa: PLC0415
-    return kernel_loops
-
-
 _FLOATS = (np.float16, np.float32, np.float64)
-COMPILED = 1 << 9   # elements from which a compiled loop is worth numba's import (~0.4 s once a process)
 
 
 def _softplus(x):
@@ -283,7 +274,7 @@ def _xent_kernel(a, logits, labels):
                                                f"{_text(np.shape(logits))} labels_size={_text(np.shape(labels))}")
     if _compiled(logits, labels) and logits.ndim == 2:
         loss, backprop = np.empty(logits.shape[:1], logits.dtype), np.empty_like(logits)
-        _loops().softmax_xent(logits, labels, loss, backprop)
+        compiled.loops().softmax_xent(logits, labels, loss, backprop)
         return loss, backprop
     z, e, s = _shifted_exps(logits)
     # TF: sum(labels * (lse - z)), not -sum(labels * log_p): a zero loss (one class) is +0.0 there, not -0.0
@@ -395,7 +386,7 @@ def _sparse_xent_kernel(a, logits, labels):
     n = logits.shape[-1]
     if _compiled(logits) and labels.dtype.kind == "i":
         loss, backprop = np.empty(logits.shape[:1], logits.dtype), np.empty_like(logits)
-        bad = _loops().sparse_softmax_xent(logits, labels, loss, backprop)
+        bad = compiled.loops().sparse_softmax_xent(logits, labels, loss, backprop)
         if bad < 0:
             return loss, backprop
     if np.any((labels < 0) | (labels >= n)):

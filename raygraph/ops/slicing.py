@@ -4,7 +4,6 @@ StridedSlice follows TF's ValidateStridedSliceOp: the sparse spec (one entry per
 becomes a dense spec (one entry per input dimension, the ellipsis expanded), which gives both the static
 shape (dims it cannot know are None) and, at run time, the numpy slices to take.
 """
-import functools
 from builtins import slice as _slice
 
 import numpy as np
@@ -21,6 +20,7 @@ from .filling import ones, ones_like, zeros, zeros_like
 from .filling import range as range_
 from .joining import concat, stack, tile
 from .registry import NO_GRADIENT_DEFINED, apply_op, op
+from . import compiled
 from .shape_fns import broadcast_dims, constant_value, constant_value_as_shape, dims, merge_dims, with_rank
 from .math import cast
 
@@ -488,21 +488,13 @@ def _select_kernel(a, c, x, y):
 
 
 _SAME_SIZE_INT = {1: np.int8, 2: np.int16, 4: np.int32, 8: np.int64}
-COMPILED = 1 << 9   # elements from which a Select runs as a compiled loop (worth numba's import, ~0.4 s a process)
-
-
-@functools.cache
-def _loops():
-    """kernel_loops, whose loops numba compiles (imported on first use; the loops kept in numba's cache)."""
-    from . import kernel_loops  # noqa: PLC0415
-    return kernel_loops
 
 
 def choose(c, x, y):
     """`np.where(c, x, y)` in x's dtype. For numbers of one shape it selects bits, y ^ ((x ^ y) * c) on
     same-size ints: exact for every value (NaNs, -0.0), and np.where, which branches per element, is ~1.5x
-    slower (~3x on an unpredictable condition); from COMPILED elements, with a condition of their shape or one
-    per row, in one pass (kernel_loops.select: embedding_train's four Selects of [512, 65] took 53-60 us each in
+    slower (~3x on an unpredictable condition); from compiled.COMPILED elements, with a condition of their shape
+    or one per row, in one pass (kernel_loops.select: embedding_train's four Selects of [512, 65] took 53-60 us each in
     its step as three numpy passes)."""
     c, x, y = np.asarray(c), np.asarray(x), np.asarray(y)
     bits = _SAME_SIZE_INT.get(x.dtype.itemsize) if x.dtype.kind in "biufc" else None
@@ -510,11 +502,11 @@ def choose(c, x, y):
             or c.ndim > x.ndim or any(n not in (1, m) for n, m in zip(c.shape[::-1], x.shape[::-1]))):
         return np.where(c, x, y).astype(x.dtype, copy=False)
     xb, yb = x.view(bits), y.view(bits)
-    if x.size >= COMPILED and x.flags.c_contiguous and y.flags.c_contiguous and c.flags.c_contiguous and (
+    if x.size >= compiled.COMPILED and x.flags.c_contiguous and y.flags.c_contiguous and c.flags.c_contiguous and (
             c.shape == x.shape or c.shape == x.shape[:1] + (1,) * (x.ndim - 1)):
         rows = x.shape[0] if c.shape != x.shape else 1   # (rows: a vector condition picks rows)
         out = np.empty_like(xb)
-        _loops().select(c.reshape(rows, -1), xb.reshape(rows, -1), yb.reshape(rows, -1), out.reshape(rows, -1))
+        compiled.loops().select(c.reshape(rows, -1), xb.reshape(rows, -1), yb.reshape(rows, -1), out.reshape(rows, -1))
         return out.view(x.dtype)
     out = np.bitwise_xor(xb, yb)
     np.multiply(out, c, out=out)
