@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from raygraph.errors import InvalidArgumentError
-from raygraph.ops import compiled, nn, slicing
+from raygraph.ops import candidate_sampling, compiled, nn, slicing
 
 
 def _both(kernel, args, monkeypatch):
@@ -151,3 +151,29 @@ def test_select_loop_leaves_other_conditions_to_numpy(monkeypatch):
     wide = np.random.default_rng(9).random((4, 12)) < 0.5
     np.testing.assert_array_equal(slicing.choose(wide[:, ::2], x, y), np.where(wide[:, ::2], x, y))
     assert not calls
+
+
+class _Resource:
+    def __init__(self):
+        self.state = {}
+
+
+@pytest.mark.parametrize("range_max, num_sampled", [(50000, 64), (100, 90), (7, 7), (1000, 1)])
+def test_log_uniform_unique_loop_draws_numpys_samples(range_max, num_sampled, monkeypatch):
+    """The compiled unique log-uniform draws against the numpy way, run after run of one seeded stream: the same
+    samples, tries and expected counts (a range barely larger than the samples makes many rejections)."""
+    kernel = candidate_sampling._sampler_kernel("LogUniformCandidateSampler")
+    attrs = {"num_true": 2, "num_sampled": num_sampled, "unique": True, "range_max": range_max, "seed": 3,
+             "seed2": 9}
+    true_classes = np.random.default_rng(10).integers(0, range_max, (16, 2))
+    looped, plain = _Resource(), _Resource()
+    numpy_way = candidate_sampling._DISTRIBUTIONS["LogUniformCandidateSampler"]
+    for _ in range(25):
+        got = kernel(attrs, looped, true_classes)
+        with monkeypatch.context() as m:
+            m.setitem(candidate_sampling._DISTRIBUTIONS, "LogUniformCandidateSampler",
+                      lambda r: numpy_way(r)[:2] + (None,))
+            want = kernel(attrs, plain, true_classes)
+        assert got[0].dtype == np.int64 and len(set(got[0].tolist())) == num_sampled
+        for g, w in zip(got, want):
+            np.testing.assert_array_equal(g, w)

@@ -91,3 +91,31 @@ def select(c, x, y, out):
         for j in range(n):
             mask = -x.dtype.type(c[r, j]) if whole else row_mask
             out[r, j] = y[r, j] ^ ((x[r, j] ^ y[r, j]) & mask)
+
+
+@_jit
+def log_uniform_unique(pairs, log_range, range_max, sampled):
+    """candidate_sampling's log-uniform draws with unique=True, as TF's RangeSampler: each (x0, x1) pair of
+    `pairs` a double of [0, 1) (x1 | x0 << 32, its low 52 bits as the mantissa), value = int(exp(double *
+    log_range)) - 1 (mod range_max), a value already taken rejected, until `sampled` is full. -> the tries it
+    took, or -1 when the pairs ran out. (The expected counts stay numpy's: its vector log, log1p and expm1 are
+    several times faster than libm's per element.)"""
+    n = sampled.size
+    word = np.empty(1, np.uint64)
+    as_double = word.view(np.float64)
+    taken = 0
+    for i in range(pairs.shape[0]):
+        word[0] = ((np.uint64(pairs[i, 1]) | (np.uint64(pairs[i, 0]) << np.uint64(32))) & np.uint64(0xFFFFFFFFFFFFF)
+                   | np.uint64(1023 << 52))
+        value = (np.int64(np.exp((as_double[0] - 1.0) * log_range)) - 1) % range_max
+        new = True
+        for j in range(taken):   # (a scan: numba's typed set took longer for a few dozen values)
+            if sampled[j] == value:
+                new = False
+                break
+        if new:
+            sampled[taken] = value
+            taken += 1
+            if taken == n:
+                return i + 1
+    return -1
