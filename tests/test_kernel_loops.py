@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from raygraph.errors import InvalidArgumentError
-from raygraph.ops import candidate_sampling, compiled, nn, slicing
+from raygraph.ops import candidate_sampling, compiled, nn, slicing, training
 
 
 def _both(kernel, args, monkeypatch):
@@ -177,3 +177,15 @@ def test_log_uniform_unique_loop_draws_numpys_samples(range_max, num_sampled, mo
         assert got[0].dtype == np.int64 and len(set(got[0].tolist())) == num_sampled
         for g, w in zip(got, want):
             np.testing.assert_array_equal(g, w)
+
+
+def test_gradient_descent_loop_gives_numpys_bits(monkeypatch):
+    rng = np.random.default_rng(11)
+    var = (rng.standard_normal((33, 17)) * np.exp2(rng.integers(-20, 20, (33, 17)))).astype(np.float32)
+    delta = (rng.standard_normal((33, 17)) * np.exp2(rng.integers(-20, 20, (33, 17)))).astype(np.float32)
+    var.reshape(-1)[:4], delta.reshape(-1)[:4] = [0.0, -0.0, np.inf, 1.0], [-0.0, 0.0, 1.0, np.nan]
+    alpha = np.asarray(0.37, np.float32)
+    with np.errstate(invalid="ignore"):
+        (plain,), (looped,) = _both(training._gradient_descent, (var, alpha, delta), monkeypatch)
+    assert looped.dtype == np.float32 and looped is not var
+    np.testing.assert_array_equal(looped.view(np.int32), plain.view(np.int32))

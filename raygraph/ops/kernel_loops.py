@@ -119,3 +119,12 @@ def log_uniform_unique(pairs, log_range, range_max, sampled):
             if taken == n:
                 return i + 1
     return -1
+
+
+@_jit
+def descend(var, alpha, delta, out):
+    """ApplyGradientDescent's var - alpha * delta over equal-shaped C-ordered arrays, in one pass (the same bits
+    as numpy's delta * -alpha + var: no multiply and add contracted into one)."""
+    v, d, o = var.reshape(-1), delta.reshape(-1), out.reshape(-1)
+    for i in range(v.size):
+        o[i] = v[i] - alpha * d[i]

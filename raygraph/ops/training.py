@@ -12,6 +12,7 @@ import numpy as np
 from .. import checkpoint_io, dtypes, tensor_bundle
 from ..errors import InvalidArgumentError, UnimplementedError
 from ..shape import TensorShape
+from . import compiled
 from .registry import NOT_DIFFERENTIABLE, NUMBERS, apply_op, op
 from .scatter import first_bad, in_order, writable
 from .shape_fns import dims, merge_dims, with_rank
@@ -22,6 +23,11 @@ _raw = TensorShape._raw
 
 # ----- the update formulas (TF1's training_ops.cc), over numpy arrays ------------------------------------
 def _gradient_descent(a, var, alpha, delta):
+    if (var.dtype == np.float32 and var.size >= compiled.COMPILED and var.flags.c_contiguous
+            and delta.flags.c_contiguous and delta.shape == var.shape):   # one pass, not two (mlp_train's
+        new = np.empty_like(var)                                          # [784, 256]: 65-72 -> 52-64 us)
+        compiled.loops().descend(var, var.dtype.type(alpha), delta, new)
+        return (new,)
     new = delta * -alpha  # one fresh array, updated in place: the step's hottest kernel
     new += var
     return (new,)
