@@ -53,7 +53,7 @@ _DISTRIBUTIONS = {"UniformCandidateSampler": _uniform, "LogUniformCandidateSampl
 def _sample(draw, compiled_unique, pairs, num_sampled, unique):
     """TF's RangeSampler::SampleBatchGetExpectedCountAvoid: the draws and how many tries they took (with
     `unique`, the first `num_sampled` distinct values of the stream of draws, found a batch of draws at a time:
-    by `compiled_unique` where the distribution has one, 24 -> 3 us for 64 of 50,000 log-uniform classes).
+    by `compiled_unique` where the distribution has one, 24 -> 4 us for 64 of 50,000 log-uniform classes).
     `pairs(n)`: the run's first n draws' uint32 pairs."""
     if not unique:
         return draw(pairs(num_sampled)), num_sampled
