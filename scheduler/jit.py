@@ -75,9 +75,9 @@ def loop_for(formulas, outputs, inputs, loops):
     member j's value), `outputs` the members whose values leave, `loops` the region's cache of loops by
     how its inputs meet its shape (`formulas` empty: some member has none). A loop applies when every
     member has a formula, every input is float32 and has the region's shape (of at least MIN_ELEMENTS
-    member-elements, MIN_COSTLY elements with a costly member, any under RAYGRAPH_JIT=always), one element, or the shape's
-    last axes (a bias: all such inputs of one size), and every output depends on an input of the region's
-    shape."""
+    member-elements, MIN_COSTLY elements with a costly member, any under RAYGRAPH_JIT=always), one element,
+    or the shape's last axes (a bias: all such inputs of one size), and every output depends on an input of
+    the region's shape."""
     if not formulas:
         return None
     setting = os.environ.get("RAYGRAPH_JIT", "1")

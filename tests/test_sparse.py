@@ -5,7 +5,7 @@ import threading
 import numpy as np
 import pytest
 
-from raygraph.ops import scatter
+from raygraph.ops import compiled, scatter
 from raygraph.ops.registry import REGISTRY
 from raygraph.ops.state import Ref
 
@@ -27,18 +27,18 @@ def test_scatter_sub_updates_rows_in_place():
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_large_float_row_updates_add_up_in_order_as_the_numpy_way(dtype, monkeypatch):
-    """From LOOP elements float rows are added by a compiled loop, one after another: the same bits as all
+    """From compiled.COMPILED elements float rows are added by a compiled loop, one after another: the same bits as all
     rows at once with the repeated ones redone in order (which smaller updates take)."""
     rng = np.random.default_rng(0)
     table = rng.standard_normal((300, 2, 3)).astype(dtype)
     idx = rng.integers(0, 300, 100).astype(np.int64)
     idx[[5, 9, 60]] = idx[7]
     rows = (rng.standard_normal((100, 2, 3)) * 1e3).astype(dtype)
-    assert rows.size >= scatter.LOOP
+    assert rows.size >= compiled.COMPILED
     for subtract in (False, True):
         looped = table.copy()
         scatter.add_rows(looped, idx, rows, subtract)
-        monkeypatch.setattr(scatter, "LOOP", rows.size + 1)
+        monkeypatch.setattr(compiled, "COMPILED", rows.size + 1)
         whole = table.copy()
         scatter.add_rows(whole, idx, rows, subtract)
         monkeypatch.undo()

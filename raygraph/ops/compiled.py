@@ -1,5 +1,6 @@
-"""Where kernels reach their compiled loops (kernel_loops.py): imported on first use, as numba's import costs
-~0.4 s once a process, and a program whose kernels stay small never pays it."""
+"""Where kernels reach their loops compiled by numba (kernel_loops.py; eigen_loops.py for the TF-order sums):
+imported on first use, as numba's import costs ~0.4 s once a process, and a program whose kernels stay small never
+pays it. Each loop is compiled once per machine (numba's cache)."""
 import functools
 
 COMPILED = 1 << 9   # elements from which a kernel runs its compiled loop (below, numpy's calls cost little)
@@ -7,6 +8,13 @@ COMPILED = 1 << 9   # elements from which a kernel runs its compiled loop (below
 
 @functools.cache
 def loops():
-    """kernel_loops, whose loops numba compiles (each once per machine: numba's cache)."""
+    """kernel_loops: the loops of the kernels that numpy runs as several passes over small arrays."""
     from . import kernel_loops  # noqa: PLC0415
     return kernel_loops
+
+
+@functools.cache
+def eigen_loops():
+    """eigen_loops: eigen_sums' sums in TF's order (from eigen_sums.COMPILED elements)."""
+    from . import eigen_loops  # noqa: PLC0415
+    return eigen_loops

@@ -24,10 +24,11 @@ in the same order, so the same bits; tests/test_eigen_sums.py): numpy's way take
 views (a [128, 256] bias gradient's column sums 10.5 -> 3.5 us alone, 30-38 us in `mlp_train`'s step before;
 the rows of [64, 512] 42 -> 17 us).
 """
-import functools
 import math
 
 import numpy as np
+
+from . import compiled
 
 PACKET = 8      # floats per AVX packet
 UNROLL = 4      # packet accumulators
@@ -73,7 +74,7 @@ def column_sums(x):
     packed = cols - cols % PACKET if rows >= 4 * UNROLL else 0
     if x.size >= COMPILED:
         out = np.empty(cols, np.float32)
-        _loops().columns(x, packed, out)
+        compiled.eigen_loops().columns(x, packed, out)
         return out
     if packed < cols:
         tail = np.add.reduce(x[:, packed:], axis=0)   # row after row
@@ -94,7 +95,7 @@ def row_sums(x):
         return _leaf(x)
     if x.size >= COMPILED:
         out = np.empty(rows, np.float32)
-        _loops().trees(np.ascontiguousarray(x), out)
+        compiled.eigen_loops().trees(np.ascontiguousarray(x), out)
         return out
     flat = np.ascontiguousarray(x).reshape(-1)
     return np.array([_tree(flat, r * n, n) for r in range(rows)], np.float32)
@@ -112,7 +113,7 @@ def _leaf(x):
     rows, n = x.shape
     if x.size >= COMPILED:
         out = np.empty(rows, np.float32)
-        _loops().leaves(x, out)
+        compiled.eigen_loops().leaves(x, out)
         return out
     whole, packets = n - n % (UNROLL * PACKET), n - n % PACKET
     if whole:   # each accumulator in order (numpy reduces a middle axis a slice at a time)
@@ -126,10 +127,3 @@ def _leaf(x):
     quarter = half[:, :2] + half[:, 2:]           # (0+4) + (2+6), (1+5) + (3+7)
     rest = np.add.reduce(x[:, packets:], axis=1)  # under 8 floats: numpy adds them in order, from 0
     return rest + (quarter[:, 0] + quarter[:, 1])
-
-
-@functools.cache
-def _loops():
-    """eigen_loops, whose loops numba compiles (imported on first use; the loops kept in numba's cache)."""
-    from . import eigen_loops  # noqa: PLC0415
-    return eigen_loops

@@ -128,3 +128,14 @@ def descend(var, alpha, delta, out):
     v, d, o = var.reshape(-1), delta.reshape(-1), out.reshape(-1)
     for i in range(v.size):
         o[i] = v[i] - alpha * d[i]
+
+
+@_jit
+def add_rows(var, idx, rows, subtract):
+    """scatter.add_rows' var[idx[i]] += rows[i] (or -=) over [n, row] arrays, one row after another in index
+    order, as TF's kernel (repeated indices add up in order)."""
+    for i in range(idx.shape[0]):
+        if subtract:
+            var[idx[i]] -= rows[i]
+        else:
+            var[idx[i]] += rows[i]

@@ -8,13 +8,13 @@ read from the variable earlier in the same step, and not yet consumed, sees the 
 race); a fetched or sent value is a copy and never changes.
 """
 import collections
-import functools
 
 import numpy as np
 
 from .. import dtypes
 from ..errors import InvalidArgumentError
 from ..shape import TensorShape
+from . import compiled
 from .filling import zeros_like
 from .reduction import reduce_sum
 from .registry import NO_GRADIENT_DEFINED, NOT_DIFFERENTIABLE, NUMBERS, REALS, apply_op, op
@@ -75,14 +75,15 @@ def in_order(idx):
 
 
 def add_rows(var, idx, rows, subtract=False):
-    """var[idx] += rows (or -=), repeated indices adding up in order. Floats, from LOOP elements: one row after
-    another in a compiled loop, as TF's kernel (a [512, 128] update of a 50,000-row table: 14 us against
-    numpy's 91 in cache, 60-70 against 126-138 in embedding_train's step); else all rows at once, then the
-    rows of the indices that repeat (few in a sparse gradient) are put back and redone one occurrence at a time."""
+    """var[idx] += rows (or -=), repeated indices adding up in order. Floats, from compiled.COMPILED elements: one
+    row after another in a compiled loop (kernel_loops.add_rows), as TF's kernel (a [512, 128] update of a
+    50,000-row table: 14 us against numpy's 91 in cache, 60-70 against 126-138 in embedding_train's step); else
+    all rows at once, then the rows of the indices that repeat (few in a sparse gradient) are put back and redone
+    one occurrence at a time."""
     if var.dtype in _FLOATS and rows.dtype == var.dtype and var.flags.c_contiguous and var.size \
-            and rows.size >= LOOP:
-        _row_loops()[subtract](var.reshape(var.shape[0], -1), idx,
-                               np.ascontiguousarray(rows).reshape(idx.size, -1))
+            and rows.size >= compiled.COMPILED:
+        rows = np.ascontiguousarray(rows).reshape(idx.size, -1)
+        compiled.loops().add_rows(var.reshape(var.shape[0], -1), idx, rows, subtract)
         return
     fn = np.subtract if subtract else np.add
     reps = _repeats(idx)
@@ -99,24 +100,6 @@ def add_rows(var, idx, rows, subtract=False):
 
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
-LOOP = 512   # updated elements from which numba is worth its import (~0.4 s a process, the loop from its cache)
-
-
-def _add_rows(var, idx, rows):
-    for i in range(idx.shape[0]):
-        var[idx[i]] += rows[i]
-
-
-def _subtract_rows(var, idx, rows):
-    for i in range(idx.shape[0]):
-        var[idx[i]] -= rows[i]
-
-
-@functools.cache
-def _row_loops():
-    """(add, subtract) compiled by numba (imported on the first float row update; kept in numba's cache)."""
-    import numba
-    return tuple(numba.njit(nogil=True, cache=True)(f) for f in (_add_rows, _subtract_rows))
 
 
 # ----- the scatter ops ----------------------------------------------------------------------------------------
