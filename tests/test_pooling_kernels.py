@@ -3,9 +3,11 @@ fast paths differ from the general one: windows that tile the input or leave gap
 that overlap, SAME padding at the edges, odd sizes, NCHW and 3-D layouts, tied maxima, NaN and infinities in
 the input and in the incoming gradient, integer and half-precision types.
 
-Semantics checked (TF's CPU kernels, as raygraph had them): a window's maximum is NaN if it holds a NaN; its
-gradient goes to the first cell (row-major order) equal to its maximum, none if that is NaN; a gradient is
-multiplied by 0/1 masks, so a NaN or infinite incoming value spreads NaN over its window's other cells.
+Semantics checked (TF's CPU kernels): a window's maximum is NaN if it holds a NaN; its gradient goes to the cell
+TF's scan takes (SpatialMaxPoolWithArgMaxHelper, recorded from TF in tests/tf_recorded/cases_nn_pool.py): the
+window's first cell of the input, then each later one greater than the one taken (ties go to the first; a NaN
+only as the first cell), padding never; the other cells take nothing, even from a NaN or infinite gradient.
+MaxPool3DGrad is TF's other kernel: every cell within 1e-5 of the window's output.
 """
 import itertools
 
@@ -46,27 +48,28 @@ def _windows(shape, spatial, ksize, strides, padding):
     return windows, tuple(out)
 
 
-def _first_max(x, sl):
-    """The input index of a window's first maximum (row-major), None where the maximum is NaN."""
-    cells = x[sl]
-    best = cells.max()
-    if cells.dtype.kind == "f" and np.isnan(best):
-        return None
-    flat = int(np.flatnonzero(cells == best)[0])
-    return tuple(s.start + i for s, i in zip(sl, np.unravel_index(flat, cells.shape)))
+def _taken(x, sl):
+    """The input index of the cell TF's scan takes in a window: its first cell, then each later one greater than
+    the one taken."""
+    cells = x[sl].reshape(-1)
+    at = 0
+    for i in range(1, cells.size):
+        if cells[i] > cells[at]:
+            at = i
+    return tuple(s.start + i for s, i in zip(sl, np.unravel_index(at, x[sl].shape)))
 
 
 def _reference_max_pool_grad(x, y, grad, windows, three_d):
-    """The gradient at `x`'s cells; `windows` over `x`, which holds any padding (lowest values) itself. A
-    window's gradient goes to its first maximum; in 3-D (TF's other kernel) to every cell within 1e-5 of its
-    output `y`. The other cells take nothing, even from a NaN or infinite gradient."""
+    """The gradient at `x`'s cells. 2-D: `windows` over the input `x`, each window's gradient to the cell TF's scan
+    takes. 3-D: `windows` over `x` holding any padding (NaN) itself, each window's gradient to every cell within
+    1e-5 of its output `y`. The other cells take nothing, even from a NaN or infinite gradient."""
     out = np.zeros(x.shape, grad.dtype)
-    for idx, sl in sorted(windows, key=lambda w: w[0][::-1]) if three_d else windows:  # TF's 3-D loop order
-        if three_d:
-            with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore"):   # (inf - inf)
+        for idx, sl in sorted(windows, key=lambda w: w[0][::-1]) if three_d else windows:  # TF's 3-D loop order
+            if three_d:
                 out[sl][np.abs(x[sl] - y[idx]) < x.dtype.type(1e-5)] += grad[idx]
-        elif (at := _first_max(x, sl)) is not None:
-            out[at] += grad[idx]
+            else:
+                out[_taken(x, sl)] += grad[idx]
     return out
 
 
@@ -130,12 +133,14 @@ def test_max_pool_and_its_gradient_match_per_window_loops(fmt, spatial, ksize, s
         grad = _input(rng, out_shape, dtype, "special" if kind == "special" else "normal")
         with np.errstate(invalid="ignore"):
             got = get(_type(fmt, "MaxPoolGrad")).kernel(a, x, y, grad)
-        # padding cells (-inf) take part: a window whose real cells are all -inf may send its gradient there
-        pads = _pads(shape, spatial, ksize, strides, padding)
-        xp = np.pad(x, pads, constant_values=-np.inf)
-        padded_windows, _ = _windows(xp.shape, spatial, ksize, strides, "VALID")
-        crop = tuple(slice(b, n - e) for (b, e), n in zip(pads, xp.shape))
-        want = _reference_max_pool_grad(xp, y, grad, padded_windows, fmt == "NDHWC")[crop]
+        if fmt == "NDHWC":
+            pads = _pads(shape, spatial, ksize, strides, padding)
+            xp = np.pad(x, pads, constant_values=np.nan)
+            padded_windows, _ = _windows(xp.shape, spatial, ksize, strides, "VALID")
+            crop = tuple(slice(b, n - e) for (b, e), n in zip(pads, xp.shape))
+            want = _reference_max_pool_grad(xp, y, grad, padded_windows, True)[crop]
+        else:
+            want = _reference_max_pool_grad(x, y, grad, windows, False)
         if all(k <= s for k, s in zip(ksize, strides)):   # one window per cell: no sums to round
             np.testing.assert_array_equal(got, want, err_msg=f"{kind} {np.dtype(dtype).name}")
         else:   # the kernel sums a cell's windows in another order

@@ -130,7 +130,7 @@ def _window_reduce(xp, g, combine):
 
 def _first_hits(hits):
     """`hits` (per window offset in order: where its cell equals its window's maximum) narrowed, in place, to
-    each window's first hit. A window whose maximum is NaN has none."""
+    each window's first hit. A window whose maximum is NaN has none (MaxPoolGradGrad's first cell equal to it)."""
     taken = hits[0].copy()
     for hit in hits[1:]:
         np.greater(hit, taken, out=hit)   # a hit not taken yet
@@ -138,10 +138,37 @@ def _first_hits(hits):
     return hits
 
 
-def _hits_at_offsets(xp, g):
-    """Per window offset, in order: its slice, and where it holds its window's first maximum."""
-    best = _window_reduce(xp, g, np.maximum)
-    return zip(_offsets(g), _first_hits([np.equal(xp[sl], best) for sl in _offsets(g)]))
+def _taken(cells, real):
+    """TF's scan of each window for its maximum (SpatialMaxPoolWithArgMaxHelper, behind MaxPoolGrad and
+    MaxPoolWithArgmax): its first cell of the input (not of padding) is taken, then each later cell greater
+    than the one taken, so ties go to the first, and a NaN is taken only as the first (and then stays).
+    `cells` and `real` per window offset in order: the cells, and where they are the input's (`real` None:
+    everywhere). -> the offset taken per window, and its value."""
+    arg = np.where(real[0], 0, -1) if real is not None else np.zeros(cells[0].shape, np.intp)
+    best = cells[0].copy()
+    for j in range(1, len(cells)):
+        take = np.greater(cells[j], best)
+        if real is not None:
+            take |= arg < 0
+            take &= real[j]
+        np.copyto(best, cells[j], where=take)
+        np.copyto(arg, j, where=take)
+    return arg, best
+
+
+def _taken_hits(x, g, cells, at):
+    """Per window offset in order (`cells`: its cells of the padded input, padding the lowest value; `at(a)`: the
+    same cells of another array `a` of the padded input's shape), where it holds the cell its window takes
+    (_taken), and the windows' taken values. Where no window holds a NaN, nor a maximum that padding equals (the
+    lowest value), that is the first cell equal to the window's maximum, found in a few whole-array passes; the
+    others scan (_taken, ~10x slower)."""
+    best = _window_reduce(cells, None, np.maximum)
+    padding = any(b or e for b, e in g.pads)
+    if not (best.dtype.kind in "fc" and np.isnan(best).any() or padding and (best == _lowest(x.dtype)).any()):
+        return _first_hits([np.equal(c, best) for c in cells]), best
+    real = _padded(np.ones(x.shape, bool), g.pads, False) if padding else None
+    arg, best = _taken(cells, None if real is None else at(real))
+    return [arg == j for j in range(len(cells))], best
 
 
 # Gradients of windows that do not overlap (2x2/2, ...; each cell in at most one window) take another path:
@@ -291,11 +318,12 @@ def _max_pool_grad_kernel(op_type):
         xp = _padded(x, g.pads, _lowest(x.dtype))
         if _disjoint(g):
             planes = _planes(xp, g)
-            hits = _first_hits(np.equal(planes, _window_reduce(planes, None, np.maximum)))
-            grads = _where_hit(hits, grad, planes if planes.dtype == grad.dtype else None)
+            hits, _ = _taken_hits(x, g, planes, lambda a: _planes(a, g))
+            grads = _where_hit(np.asarray(hits), grad, planes if planes.dtype == grad.dtype else None)
             return _cropped(_scattered(grads, g, xp.shape, grad.dtype), g.pads)
         dxp = np.zeros(xp.shape, grad.dtype)
-        for sl, hit in _hits_at_offsets(xp, g):
+        hits, _ = _taken_hits(x, g, [xp[sl] for sl in _offsets(g)], lambda a: [a[sl] for sl in _offsets(g)])
+        for sl, hit in zip(_offsets(g), hits):
             dxp[sl] += _where_hit(hit, grad)
         return _cropped(dxp, g.pads)
     return kernel
@@ -326,7 +354,8 @@ def _max_pool_grad_grad_kernel(op_type):
         if 0 in g.out or x.size == 0:
             return out
         xp, gp = _padded(x, g.pads, _lowest(x.dtype)), _padded(grad, g.pads, 0)
-        for sl, hit in _hits_at_offsets(xp, g):
+        best = _window_reduce(xp, g, np.maximum)
+        for sl, hit in zip(_offsets(g), _first_hits([np.equal(xp[sl], best) for sl in _offsets(g)])):
             out += _where_hit(hit, gp[sl])
         return out
     return kernel
@@ -370,9 +399,10 @@ def _max_pool_with_argmax_kernel(a, x):
     if 0 in g.out or x.size == 0:
         return np.zeros(g.out, x.dtype), np.zeros(g.out, argmax_type)
     xp = _padded(x, g.pads, _lowest(x.dtype))
-    best, index = _window_reduce(xp, g, np.maximum), np.zeros(g.out, np.intp)
-    for i, hit in enumerate(_first_hits([np.equal(xp[sl], best) for sl in _offsets(g)])):
-        index += hit * i   # one hit per window (none, leaving 0, where its maximum is NaN)
+    hits, best = _taken_hits(x, g, [xp[sl] for sl in _offsets(g)], lambda a: [a[sl] for sl in _offsets(g)])
+    index = np.zeros(g.out, np.intp)
+    for i, hit in enumerate(hits):
+        index += hit * i   # one hit per window
     flat = _argmax_positions(g, index, x.shape)
     if not a.get("include_batch_in_index", False):
         flat -= (np.arange(x.shape[0]) * (x.size // x.shape[0])).reshape(-1, 1, 1, 1)

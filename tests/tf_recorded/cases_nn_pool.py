@@ -281,3 +281,35 @@ def case_max_pool_grad_grad_non_finite(tf):
         h.flat[1::5] = np.inf
         out += tf.gradients(dx, g, grad_ys=tf.constant(h))
     return run(tf, out)
+
+
+def case_max_pool_grad_large_inputs(tf):
+    """MaxPoolGrad over inputs of thousands of cells (where a compiled loop runs it): ties, -inf and signed zeros
+    in the input, NaN and -0.0 in the incoming gradient; disjoint, tiling, overlapping and padded windows."""
+    rng = np.random.default_rng(11)
+    out = []
+    for shape, k, s, padding in (((2, 12, 12, 8), 2, 2, "SAME"), ((2, 13, 11, 8), 2, 2, "VALID"),
+                                 ((2, 13, 11, 8), 3, 2, "SAME"), ((2, 9, 9, 8), 3, 1, "SAME"),
+                                 ((2, 12, 12, 8), 3, 3, "VALID")):
+        x = np.round(rng.standard_normal(shape), 1).astype(np.float32)
+        x[0, 1, 2, 3], x[1, :3, :3, :2], x[1, 4, 4, 4] = -np.inf, 0.0, -0.0
+        xt = tf.constant(x)
+        y = tf.nn.max_pool(xt, [1, k, k, 1], [1, s, s, 1], padding)
+        g = rng.standard_normal(y.shape.as_list()).astype(np.float32)
+        g.reshape(-1)[::5], g[0, 0, 0, 0] = -0.0, np.nan
+        out.append(tf.gradients(y, xt, grad_ys=g)[0])
+    return run(tf, out)
+
+
+def case_max_pool_grad_nan_input(tf):
+    """Where a window holds a NaN, which cell its gradient goes to (inputs large enough for the compiled loop), and
+    which cell and value max_pool_with_argmax gives."""
+    x = np.round(np.random.default_rng(12).standard_normal((1, 16, 16, 4)), 1).astype(np.float32)
+    x[0, 0, 0, 0], x[0, 3, 2, 1], x[0, 5, 5, 2], x[0, 8, 9, 3] = np.nan, np.nan, np.nan, np.nan
+    xt = tf.constant(x)
+    out = []
+    for k, s in ((2, 2), (3, 2)):
+        y = tf.nn.max_pool(xt, [1, k, k, 1], [1, s, s, 1], "SAME")
+        out.append(tf.gradients(y, xt, grad_ys=np.ones(y.shape.as_list(), np.float32))[0])
+        out += list(tf.nn.max_pool_with_argmax(xt, [1, k, k, 1], [1, s, s, 1], "SAME"))
+    return run(tf, out)
