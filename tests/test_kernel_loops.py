@@ -1,10 +1,12 @@
-"""Kernels' compiled loops (raygraph/ops/kernel_loops.py) against their numpy way: ReluGrad and Select to the bit, the
-cross entropies to float rounding (numba's exp and log are libm's, numpy's its own SIMD loops)."""
+"""Kernels' compiled loops (raygraph/ops/kernel_loops.py) against their numpy way: ReluGrad, Select and MaxPoolGrad to
+the bit, the cross entropies to float rounding (numba's exp and log are libm's, numpy's its own SIMD loops)."""
+import itertools
+
 import numpy as np
 import pytest
 
 from raygraph.errors import InvalidArgumentError
-from raygraph.ops import candidate_sampling, compiled, nn, slicing, training
+from raygraph.ops import candidate_sampling, compiled, nn, pooling, slicing, training
 
 
 def _both(kernel, args, monkeypatch):
@@ -189,3 +191,46 @@ def test_gradient_descent_loop_gives_numpys_bits(monkeypatch):
         (plain,), (looped,) = _both(training._gradient_descent, (var, alpha, delta), monkeypatch)
     assert looped.dtype == np.float32 and looped is not var
     np.testing.assert_array_equal(looped.view(np.int32), plain.view(np.int32))
+
+
+def _max_pool_grad_case(shape, window, stride, padding, dtype, seed):
+    """MaxPoolGrad's attrs and inputs with ties, NaN, -inf, -0.0 and NaN or -0.0 gradients."""
+    rng = np.random.default_rng(seed)
+    x = np.round(rng.standard_normal(shape), 1).astype(dtype)   # (rounded: ties within windows)
+    x[0, 1, 2, 3], x[1, 2, 3, 4], x[-1, :2, :2, :2], x[-1, 1, 1, 1] = np.nan, -np.inf, 0.0, -0.0
+    attrs = {"ksize": [1, window, window, 1], "strides": [1, stride, stride, 1], "padding": padding,
+             "data_format": "NHWC", "explicit_paddings": []}
+    grad = rng.standard_normal(pooling._geometry("MaxPoolGrad", attrs, shape).out).astype(dtype)
+    grad.reshape(-1)[::7], grad.reshape(-1)[3] = -0.0, np.nan
+    return attrs, x, grad
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_max_pool_grad_loop_gives_numpys_bits(dtype, monkeypatch):
+    """NHWC windows apart, tiling the input, overlapping (their gradients add up at a cell), padded or not."""
+    kernel = pooling._max_pool_grad_kernel("MaxPoolGrad")
+    shapes = [(3, 7, 9, 5), (3, 6, 12, 5)]
+    for seed, (shape, window, stride, padding) in enumerate(itertools.product(shapes, [1, 2, 3], [1, 2, 3],
+                                                                                ["SAME", "VALID"])):
+        attrs, x, grad = _max_pool_grad_case(shape, window, stride, padding, dtype, seed)
+        monkeypatch.setattr(compiled, "COMPILED", 1 << 62)
+        plain = kernel(attrs, x, x, grad)
+        monkeypatch.setattr(compiled, "COMPILED", 0)
+        looped = kernel(attrs, x, x, grad)
+        assert looped.dtype == dtype and looped.shape == shape
+        assert looped.tobytes() == plain.tobytes(), (shape, window, stride, padding)
+
+
+def test_max_pool_grad_loop_splits_the_batch_over_intra_op_threads(split_kernels, monkeypatch):
+    kernel = pooling._max_pool_grad_kernel("MaxPoolGrad")
+    loop, batches = compiled.loops().max_pool_grad, []
+    monkeypatch.setattr(compiled.loops(), "max_pool_grad", lambda x, *args: batches.append(len(x)) or loop(x, *args))
+    for window, stride in [(2, 2), (3, 2)]:
+        attrs, x, grad = _max_pool_grad_case((64, 32, 32, 16), window, stride, "SAME", np.float32, window)
+        monkeypatch.setattr(compiled, "COMPILED", 1 << 62)
+        plain = kernel(attrs, x, x, grad)
+        monkeypatch.setattr(compiled, "COMPILED", 0)
+        with split_kernels():
+            del batches[:]
+            looped = kernel(attrs, x, x, grad)
+        assert batches == [32, 32] and looped.tobytes() == plain.tobytes()

@@ -2,7 +2,8 @@
 with a temporary: in a training step they follow large products that leave the caches cold, and there a numpy call
 costs 2-3x what it costs alone. mlp_train's step (medians per node, in-process): its [128, 10] softmax cross
 entropy 55-100 us in the step as a dozen numpy calls (30 alone), 35-40 as this loop (16-19 alone); ReluGrad of
-[128, 256] 25-38 -> 14-18 (14 -> 6 alone); the sparse cross entropy of [128, 10] 44 -> 16 us alone.
+[128, 256] 25-38 -> 14-18 (14 -> 6 alone); the sparse cross entropy of [128, 10] 44 -> 16 us alone. MaxPoolGrad
+scans each window once where numpy compares whole planes of cells several times (pooling.py has figures).
 
 The cross entropies follow TF's kernels: exp(z) / s (not exp(z - log s)), sums in TF's order (eigen_loops); exp
 and log are libm's (TF's are Eigen's polynomials: an ulp apart at times). Against TF 2.21 on [512, 10] float32,
@@ -139,3 +140,58 @@ def add_rows(var, idx, rows, subtract):
             var[idx[i]] -= rows[i]
         else:
             var[idx[i]] += rows[i]
+
+
+@_jit
+def max_pool_grad(x, grad, ksize, strides, before, disjoint, out):
+    """TF's MaxPoolGrad over [n, h, w, c] `x` (windows over h and w: `ksize`, `strides`, `before` the padding)
+    into `out` (of x's shape; zeros where no window reaches): each window's gradient goes to the cell TF's scan
+    takes (pooling._taken: the first of the largest in row-major order, a NaN only as the window's first cell of
+    the input, padding never). Overlapping windows add up a window offset at a time, in row-major order of the
+    offsets (pooling.py's numpy way, whose sums these bits are); where windows do not overlap, a cell takes its
+    window's gradient as it is (-0.0 stays -0.0, as that way's copy)."""
+    (k1, k2), (s1, s2), (b1, b2) = ksize, strides, before
+    n, h, w, c = x.shape
+    arg = np.empty(grad.shape, np.int32)   # each window's taken cell, where windows overlap
+    best = np.empty(c, x.dtype)
+    first = np.empty(c, np.int32)
+    zero = grad.dtype.type(0)
+    for o0 in range(n):
+        for o1 in range(grad.shape[1]):
+            for o2 in range(grad.shape[2]):
+                first[:] = -1
+                for i1 in range(k1):
+                    p1 = o1 * s1 + i1 - b1
+                    for i2 in range(k2):
+                        p2 = o2 * s2 + i2 - b2
+                        if 0 <= p1 < h and 0 <= p2 < w:
+                            j = i1 * k2 + i2
+                            for o3 in range(c):
+                                v = x[o0, p1, p2, o3]
+                                take = (v > best[o3]) | (first[o3] < 0)
+                                best[o3] = v if take else best[o3]
+                                first[o3] = j if take else first[o3]
+                if not disjoint:
+                    arg[o0, o1, o2] = first
+                    continue
+                for i1 in range(k1):   # each cell of the window, while its gradients are in cache
+                    p1 = o1 * s1 + i1 - b1
+                    for i2 in range(k2):
+                        p2 = o2 * s2 + i2 - b2
+                        if 0 <= p1 < h and 0 <= p2 < w:
+                            j = i1 * k2 + i2
+                            for o3 in range(c):
+                                out[o0, p1, p2, o3] = grad[o0, o1, o2, o3] if first[o3] == j else zero
+    if disjoint:
+        return
+    for i1 in range(k1):   # one window offset at a time
+        for i2 in range(k2):
+            j = i1 * k2 + i2
+            for o0 in range(n):
+                for o1 in range(grad.shape[1]):
+                    p1 = o1 * s1 + i1 - b1
+                    for o2 in range(grad.shape[2]):
+                        p2 = o2 * s2 + i2 - b2
+                        if 0 <= p1 < h and 0 <= p2 < w:
+                            for o3 in range(c):
+                                out[o0, p1, p2, o3] += grad[o0, o1, o2, o3] if arg[o0, o1, o2, o3] == j else zero
