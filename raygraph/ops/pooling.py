@@ -343,7 +343,7 @@ _SPLIT_CELLS = 1 << 22   # window cells from which the loop takes a share of the
 def _compiled_grad(x, grad, g):
     """The numpy way's bits from one compiled loop (kernel_loops.max_pool_grad). Alone (bench/pooling.py): cnn_train's
     [64, 28, 28, 16] under 2x2/2 windows 1.17 -> 1.02 ms, [64, 14, 14, 32] 0.58 -> 0.39, 3x3/2 over
-    [16, 28, 28, 64] 4.5 -> 1.7; in cnn3x3_train's step, [32, 32, 32, 64] under 2x2/2 7.0 -> 1.7-1.9 ms."""
+    [16, 28, 28, 64] 4.5 -> 1.7; in cnn3x3_train's traced steps, [32, 32, 32, 64] under 2x2/2 4.5-5.0 -> 1.5-1.7 ms."""
     loop = compiled.loops().max_pool_grad
     x, grad = np.ascontiguousarray(x), np.ascontiguousarray(grad)
     tiled = all(k == s and n == o * k for n, k, s, o in zip(x.shape, g.ksize, g.strides, g.out))
