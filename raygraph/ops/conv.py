@@ -7,8 +7,10 @@ backprop is the transposed product followed by col2im, a loop over the kernel's 
 positions); the filter's backprop is the columns' transposed product with the output gradient. Where the
 device lets kernels split, each of the three cuts its batch into one share per intra-op thread. NCHW
 data is transposed to NHWC and back. Grouped convolutions (input depth a multiple of the filter's) run
-one product per group, as TF's CPU kernels do. Where it is much less work (many channels, small planes, like
-LeNet's second convolution), all three kernels run through Fourier transforms instead (conv_fourier.py).
+one product per group, as TF's CPU kernels do. 3x3 windows of stride 1, 16 channels or more in and out, run
+all three kernels through Winograd's F(2x2, 3x3) instead (conv_winograd.py); and where it is much less work
+(many channels, small planes, like LeNet's second convolution) the others run through Fourier transforms
+(conv_fourier.py).
 """
 import copy
 import warnings
@@ -23,7 +25,7 @@ from ..default_graph import name_scope
 from ..errors import InvalidArgumentError, UnimplementedError
 from ..shape import TensorShape, unknown_shape
 from ..tensor import Tensor
-from . import conv_fourier
+from . import conv_fourier, conv_winograd
 from .array import expand_dims, reshape, shape, shape_n, squeeze
 from .blocks import batch_to_space, space_to_batch
 from .joining import concat
@@ -266,8 +268,13 @@ def _over_batch(kernel, geo, batched, other, join):
     def share(lo, hi):
         part = geo if (lo, hi) == (0, geo.n) else geo.with_batch(hi - lo)
         return kernel(*[a[lo:hi] for a in batched], *other, part)
-    results = intra_op.shares(share, geo.n, geo.work if geo.work >= _SPLIT_WORK else 0)
+    results = intra_op.shares(share, geo.n, _split(geo))
     return results[0] if len(results) == 1 else join(results)
+
+
+def _split(geo):
+    """The work by which intra_op decides to cut a kernel into shares (none below _SPLIT_WORK)."""
+    return geo.work if geo.work >= _SPLIT_WORK else 0
 
 
 def _summed(parts):
@@ -278,7 +285,8 @@ def _summed(parts):
 
 
 def _forward(x, w, geo):
-    return _over_batch(_forward_share, geo, [x], [w], np.concatenate)
+    y = conv_winograd.forward(x, w, geo, _split(geo))
+    return y if y is not None else _over_batch(_forward_share, geo, [x], [w], np.concatenate)
 
 
 def _forward_share(x, w, geo):
@@ -313,8 +321,7 @@ def _each_chunk(geo, x, chunks, run):
     only what its own chunk owns."""
     if geo.n == 1 and len(chunks) > 1:
         xp = geo.padded(x)
-        parts = intra_op.shares(lambda a, b: [run(*c, xp) for c in chunks[a:b]], len(chunks),
-                                geo.work if geo.work >= _SPLIT_WORK else 0)
+        parts = intra_op.shares(lambda a, b: [run(*c, xp) for c in chunks[a:b]], len(chunks), _split(geo))
         return [r for part in parts for r in part]
     results, padded_for = [], None
     for lo, hi, r0, r1 in chunks:
@@ -328,6 +335,12 @@ def _backprop_input_as_conv(w, dy, geo):
     """Stride 1: the input gradient is dy, padded by what the window reaches past it, correlated with the filter
     flipped in space and transposed in its channels (one im2col product, no col2im); None where it does not
     apply (strides, groups, or explicit padding wider than the window)."""
+    as_conv = _as_conv(w, dy, geo)
+    return None if as_conv is None else _forward(*as_conv)
+
+
+def _as_conv(w, dy, geo):
+    """(dy, filter, geometry) of the forward correlation that is the stride-1 input gradient (see above), or None."""
     if geo.groups != 1 or any(s != 1 for s in geo.strides):
         return None
     pads = []
@@ -341,10 +354,15 @@ def _backprop_input_as_conv(w, dy, geo):
     a = {"strides": [1] * (nd + 2), "padding": "EXPLICIT", "explicit_paddings": [0, 0] + pads + [0, 0],
          "dilations": [1] + list(geo.dil) + [1], "data_format": "NHWC"}
     dyl = dy.reshape((geo.n,) + geo.out + (geo.o,))
-    return _forward(dyl, flipped, _Geometry(dyl.shape, flipped.shape, a, nd, ""))
+    return dyl, flipped, _Geometry(dyl.shape, flipped.shape, a, nd, "")
 
 
 def _backprop_input(w, dy, geo):
+    if conv_winograd.applies(geo, w, dy):   # (3x3 filters of stride 1)
+        as_conv = _as_conv(w, dy, geo)
+        dx = None if as_conv is None else conv_winograd.forward(*as_conv, _split(geo))
+        if dx is not None:
+            return dx
     return _over_batch(_backprop_input_share, geo, [dy], [w], np.concatenate)
 
 
@@ -383,7 +401,8 @@ def _backprop_input_share(dy, w, geo):
 
 
 def _backprop_filter(x, dy, geo):
-    return _over_batch(_backprop_filter_share, geo, [x, dy], [], _summed)
+    dw = conv_winograd.backprop_filter(x, dy, geo, _split(geo))
+    return dw if dw is not None else _over_batch(_backprop_filter_share, geo, [x, dy], [], _summed)
 
 
 def _backprop_filter_share(x, dy, geo):

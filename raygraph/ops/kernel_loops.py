@@ -3,7 +3,8 @@ with a temporary: in a training step they follow large products that leave the c
 costs 2-3x what it costs alone. mlp_train's step (medians per node, in-process): its [128, 10] softmax cross
 entropy 55-100 us in the step as a dozen numpy calls (30 alone), 35-40 as this loop (16-19 alone); ReluGrad of
 [128, 256] 25-38 -> 14-18 (14 -> 6 alone); the sparse cross entropy of [128, 10] 44 -> 16 us alone. MaxPoolGrad
-scans each window once where numpy compares whole planes of cells several times (pooling.py has figures).
+scans each window once where numpy compares whole planes of cells several times (pooling.py has figures). The
+Winograd convolution's transforms (conv_winograd.py) take 16 values of a tile and give 16 (numpy: 32 calls a chunk).
 
 The cross entropies follow TF's kernels: exp(z) / s (not exp(z - log s)), sums in TF's order (eigen_loops); exp
 and log are libm's (TF's are Eigen's polynomials: an ulp apart at times). Against TF 2.21 on [512, 10] float32,
@@ -197,3 +198,101 @@ def max_pool_grad(x, grad, ksize, strides, before, disjoint, out):
                         if 0 <= p1 < h and 0 <= p2 < w:
                             for o3 in range(c):
                                 out[o0, p1, p2, o3] += grad[o0, o1, o2, o3] if arg[o0, o1, o2, o3] == j else zero
+
+
+@_jit
+def winograd_tiles(xp, th, r0, r1, v):
+    """The F(2x2, 3x3) input transform (conv_winograd.py) of the 4x4 tiles at tile rows r0:r1 of the padded
+    [n, 2 th + 2, 2 tw + 2, c] `xp` (row g: image g // th, tile row g % th; every tile of a row), in order, into
+    v [16, tiles, c]: B^T d B, B^T = [[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]]."""
+    c = xp.shape[3]
+    tw = (xp.shape[2] - 2) // 2
+    t = 0
+    for g in range(r0, r1):
+        img = xp[g // th]
+        i0 = 2 * (g % th)
+        x0, x1, x2, x3 = img[i0], img[i0 + 1], img[i0 + 2], img[i0 + 3]
+        for j in range(0, 2 * tw, 2):
+            v0, v1, v2, v3, v4, v5, v6, v7 = v[0, t], v[1, t], v[2, t], v[3, t], v[4, t], v[5, t], v[6, t], v[7, t]
+            v8, v9, v10, v11 = v[8, t], v[9, t], v[10, t], v[11, t]
+            v12, v13, v14, v15 = v[12, t], v[13, t], v[14, t], v[15, t]
+            for k in range(c):   # (rows, then columns, of B^T d B)
+                a0, a1, a2, a3 = x0[j, k] - x2[j, k], x0[j + 1, k] - x2[j + 1, k], x0[j + 2, k] - x2[j + 2, k], \
+                    x0[j + 3, k] - x2[j + 3, k]
+                b0, b1, b2, b3 = x1[j, k] + x2[j, k], x1[j + 1, k] + x2[j + 1, k], x1[j + 2, k] + x2[j + 2, k], \
+                    x1[j + 3, k] + x2[j + 3, k]
+                e0, e1, e2, e3 = x2[j, k] - x1[j, k], x2[j + 1, k] - x1[j + 1, k], x2[j + 2, k] - x1[j + 2, k], \
+                    x2[j + 3, k] - x1[j + 3, k]
+                f0, f1, f2, f3 = x1[j, k] - x3[j, k], x1[j + 1, k] - x3[j + 1, k], x1[j + 2, k] - x3[j + 2, k], \
+                    x1[j + 3, k] - x3[j + 3, k]
+                v0[k], v1[k], v2[k], v3[k] = a0 - a2, a1 + a2, a2 - a1, a1 - a3
+                v4[k], v5[k], v6[k], v7[k] = b0 - b2, b1 + b2, b2 - b1, b1 - b3
+                v8[k], v9[k], v10[k], v11[k] = e0 - e2, e1 + e2, e2 - e1, e1 - e3
+                v12[k], v13[k], v14[k], v15[k] = f0 - f2, f1 + f2, f2 - f1, f1 - f3
+            t += 1
+
+
+@_jit
+def winograd_outputs(m, th, r0, r1, y):
+    """The F(2x2, 3x3) output transform: each tile's 2x2 outputs A^T M A (A^T = [[1, 1, 1, 0], [0, 1, -1, -1]])
+    from m [16, tiles, o] (tiles as winograd_tiles takes them) into y [n, h, w, o]; a tile past an odd edge
+    writes only its outputs inside y. -> whether every value written is finite."""
+    o, h, w = y.shape[3], y.shape[1], y.shape[2]
+    tw = (w + 1) // 2
+    check = np.zeros(o, m.dtype)   # per output channel (a sum per channel, so that the loop over them vectorizes)
+    t = 0
+    for g in range(r0, r1):
+        img = y[g // th]
+        i0 = 2 * (g % th)
+        y0, y1 = img[i0], img[min(i0 + 1, h - 1)]
+        for j0 in range(0, 2 * tw, 2):
+            j1 = min(j0 + 1, w - 1)
+            m0, m1, m2, m3, m4, m5, m6, m7 = m[0, t], m[1, t], m[2, t], m[3, t], m[4, t], m[5, t], m[6, t], m[7, t]
+            m8, m9, m10, m11 = m[8, t], m[9, t], m[10, t], m[11, t]
+            m12, m13, m14, m15 = m[12, t], m[13, t], m[14, t], m[15, t]
+            z00, z01, z10, z11 = y0[j0], y0[j1], y1[j0], y1[j1]
+            for k in range(o):
+                p0, p1 = m0[k] + m4[k] + m8[k], m1[k] + m5[k] + m9[k]
+                p2, p3 = m2[k] + m6[k] + m10[k], m3[k] + m7[k] + m11[k]
+                q0, q1 = m4[k] - m8[k] - m12[k], m5[k] - m9[k] - m13[k]
+                q2, q3 = m6[k] - m10[k] - m14[k], m7[k] - m11[k] - m15[k]
+                s00, s01, s10, s11 = p0 + p1 + p2, p1 - p2 - p3, q0 + q1 + q2, q1 - q2 - q3
+                check[k] += (s00 - s00) + (s01 - s01) + (s10 - s10) + (s11 - s11)   # NaN once one is not finite
+                # past an odd edge a missing row or column is the kept one: written first, then overwritten
+                z11[k] = s11
+                z10[k] = s10
+                z01[k] = s01
+                z00[k] = s00
+            t += 1
+    for k in range(o):
+        if check[k] != 0:
+            return False
+    return True
+
+
+@_jit
+def winograd_gradient_tiles(dyp, th, r0, r1, z):
+    """The F(2x2, 3x3) filter gradient's transform of the output gradient (conv_winograd.backprop_filter): each
+    2x2 tile of the zero-padded [n, 2 th, 2 tw, o] `dyp` at tile rows r0:r1 (as winograd_tiles takes them) as
+    A dy A^T into z [16, tiles, o] (A = [[1, 0], [1, 1], [1, -1], [0, -1]])."""
+    o = dyp.shape[3]
+    tw = dyp.shape[2] // 2
+    t = 0
+    for g in range(r0, r1):
+        img = dyp[g // th]
+        i0 = 2 * (g % th)
+        d0, d1 = img[i0], img[i0 + 1]
+        for j in range(0, 2 * tw, 2):
+            z0, z1, z2, z3, z4, z5, z6, z7 = z[0, t], z[1, t], z[2, t], z[3, t], z[4, t], z[5, t], z[6, t], z[7, t]
+            z8, z9, z10, z11 = z[8, t], z[9, t], z[10, t], z[11, t]
+            z12, z13, z14, z15 = z[12, t], z[13, t], z[14, t], z[15, t]
+            for k in range(o):   # (rows, then columns, of A dy A^T)
+                a0, a1 = d0[j, k], d0[j + 1, k]
+                b0, b1 = d0[j, k] + d1[j, k], d0[j + 1, k] + d1[j + 1, k]
+                e0, e1 = d0[j, k] - d1[j, k], d0[j + 1, k] - d1[j + 1, k]
+                f0, f1 = -d1[j, k], -d1[j + 1, k]
+                z0[k], z1[k], z2[k], z3[k] = a0, a0 + a1, a0 - a1, -a1
+                z4[k], z5[k], z6[k], z7[k] = b0, b0 + b1, b0 - b1, -b1
+                z8[k], z9[k], z10[k], z11[k] = e0, e0 + e1, e0 - e1, -e1
+                z12[k], z13[k], z14[k], z15[k] = f0, f0 + f1, f0 - f1, -f1
+            t += 1
