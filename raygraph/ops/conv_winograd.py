@@ -58,7 +58,7 @@ def forward(x, w, geo, split_work):
     u = np.ascontiguousarray(u.reshape(16, geo.c, geo.o))
     y = np.empty((geo.n,) + geo.out + (geo.o,), np.float32)
     loops = compiled.loops()
-    rows = max(1, TILES // tw)
+    rows = max(1, min(TILES // tw, geo.n * th))   # tile rows per chunk
 
     def share(lo, hi):
         v, m = _planes(rows * tw, geo.c), _planes(rows * tw, geo.o)
@@ -84,17 +84,17 @@ def backprop_filter(x, dy, geo, split_work):
     dyp = np.zeros((geo.n, 2 * th, 2 * tw, geo.o), np.float32)   # zeros past an odd output's last tile
     dyp[:, :geo.out[0], :geo.out[1]] = dy.reshape((geo.n,) + geo.out + (geo.o,))
     loops = compiled.loops()
-    rows = max(1, TILES // tw)
+    rows = max(1, min(TILES // tw, geo.n * th))   # tile rows per chunk
 
     def share(lo, hi):
         v, z = _planes(rows * tw, geo.c), _planes(rows * tw, geo.o)
-        total = np.zeros((16, geo.c, geo.o), np.float32)
+        total, product = np.zeros((16, geo.c, geo.o), np.float32), np.empty((16, geo.c, geo.o), np.float32)
         for r0 in range(lo, hi, rows):
             r1 = min(hi, r0 + rows)
             t = (r1 - r0) * tw
             loops.winograd_tiles(xp, th, r0, r1, v[:, :t])
             loops.winograd_gradient_tiles(dyp, th, r0, r1, z[:, :t])
-            total += np.matmul(v[:, :t].transpose(0, 2, 1), z[:, :t])
+            total += np.matmul(v[:, :t].transpose(0, 2, 1), z[:, :t], out=product)
         return total
     parts = intra_op.shares(share, geo.n * th, split_work)
     total = parts[0]
