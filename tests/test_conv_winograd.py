@@ -22,8 +22,8 @@ def _geometry(x, w, a):
 
 GEOMETRIES = [((2, 7, 9, 16), 17, _attrs()), ((3, 8, 8, 16), 16, _attrs("VALID")),
               ((1, 5, 4, 20), 16, _attrs("EXPLICIT", (0, 0, 2, 0, 1, 2, 0, 0))),
-              ((2, 3, 3, 16), 18, _attrs("EXPLICIT", (0, 0, 0, 1, 1, 0, 0, 0))), ((4, 1, 1, 16), 16, _attrs()),
-              ((2, 33, 31, 24), 40, _attrs()), ((5, 4, 6, 32), 20, _attrs("VALID"))]
+              ((2, 5, 6, 16), 18, _attrs("EXPLICIT", (0, 0, 0, 1, 1, 0, 0, 0))), ((4, 4, 5, 16), 16, _attrs()),
+              ((2, 33, 31, 24), 40, _attrs()), ((5, 6, 7, 32), 20, _attrs("VALID"))]
 
 
 @pytest.mark.parametrize("x_shape, out, a", GEOMETRIES)
@@ -70,6 +70,8 @@ def test_route_taken_where_it_applies(monkeypatch):
     assert conv_winograd.forward(x[..., :3], w[:, :, :3], _geometry(x[..., :3], w[:, :, :3], _attrs()), 0) is None
     assert conv_winograd.forward(x, w[..., :8], _geometry(x, w[..., :8], _attrs()), 0) is None   # 8 out: im2col
     assert conv_winograd.forward(x.astype(np.float64), w.astype(np.float64), _geometry(x, w, _attrs()), 0) is None
+    small = x[:, :3, :5]   # 3 outputs down: im2col
+    assert conv_winograd.forward(small, w, _geometry(small, w, _attrs()), 0) is None
     w5 = rng.standard_normal((5, 5, 16, 24)).astype(np.float32)
     assert conv_winograd.forward(x, w5, _geometry(x, w5, _attrs()), 0) is None
 

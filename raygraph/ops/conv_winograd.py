@@ -16,8 +16,8 @@ route where it took it). Forward: 32x32 planes 16->32 channels 5.5 -> 4.8 ms, 32
 128->128 5.8 -> 5.4; 56x56 planes 64->64 (batch 4) 12.6 -> 7.9. Filter gradient: 32x32 32->64 17.0 -> 14.1 (its
 output gradient's transform writes 16 values per 4 it reads: 3 ms), 16x16 64->64 6.9 -> 5.6. In cnn3x3_train's
 device steps (bench/workloads.py, traced in the actor): 32x32 32->64 forward 11.0 -> 7.6-8.6 ms, input gradient
-15.7 -> 8.0-8.4, filter gradient 10.9 -> 9.3; 16x16 64->64 5.2 -> 3.5-3.8, 5.1 -> 3.4-3.7, 5.3 -> 3.8; the step
-75 -> 58-59 ms. Three input channels make the products too thin (0.7x im2col's speed): from MIN_CHANNELS in and
+15.7 -> 8.0-8.4, filter gradient 10.9 -> 8.6-9.3; 16x16 64->64 5.2 -> 3.5-3.8, 5.1 -> 3.4-3.7, 5.3 -> 3.7-3.8; the step
+75 -> 55-59 ms. Three input channels make the products too thin (0.7x im2col's speed): from MIN_CHANNELS in and
 out only. TILES: chunks of 64-256 tiles ran 2-10% slower.
 
 Rounding: the transforms' coefficients are 0, 1, -1 and 1/2 (exact), but a tile's sums are taken in another
@@ -25,26 +25,34 @@ order than a window's: errors ~1e-6 of the values' scale, as im2col's against TF
 finite would spread NaN over its whole tile (inf - inf): where an output is not finite, the caller computes the
 convolution again its own way.
 """
+import threading
+
 import numpy as np
 from scheduler import intra_op
 
 from . import compiled
 
 MIN_CHANNELS = 16
+# Planes of 1-3 outputs a side (the last stages of small-image nets) took 1.2-2.2x im2col's time (64->64, batch 32:
+# their few tiles pay the transforms' fixed costs, and an odd side computes outputs it drops); from 4: 1.04-1.2x
+# faster over 4x4 planes of 256 channels, 2-2.5x over 7x7 ones of 512.
+MIN_OUTPUT = 4
 TILES = 512   # tiles per chunk (its transformed tiles, 16 x 512 x 64 floats: 2 MB, held by the L3 cache here)
 # A chunk's 16 planes of transformed values are read and written together, one channel run of each at a time:
 # 16 runs a power of two apart fall on the same cache sets and evict each other (the input transform of 32x32
 # planes, 32 channels, took 13.6 ms so, 1.7 with the planes SKEW tiles further apart).
 SKEW = 5
+KEEP = 1 << 20   # floats of a thread's kept buffer (_planes)
+_kept = threading.local()
 _G = np.array([[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]], np.float32)
 
 
 def applies(geo, *arrays):
     """Whether this module takes the convolution: 2-D, 3x3 taps of stride and dilation 1, one group, at least
-    MIN_CHANNELS input and output channels, float32 `arrays`."""
+    MIN_CHANNELS input and output channels and MIN_OUTPUT outputs along each spatial dim, float32 `arrays`."""
     return (geo.nd == 2 and geo.k == (3, 3) and tuple(geo.strides) == tuple(geo.dil) == (1, 1) and geo.groups == 1
-            and all(a.dtype == np.float32 for a in arrays) and min(geo.c, geo.o) >= MIN_CHANNELS and min(geo.out) > 0
-            and geo.n > 0)
+            and all(a.dtype == np.float32 for a in arrays) and min(geo.c, geo.o) >= MIN_CHANNELS
+            and min(geo.out) >= MIN_OUTPUT and geo.n > 0)
 
 
 def forward(x, w, geo, split_work):
@@ -61,7 +69,7 @@ def forward(x, w, geo, split_work):
     rows = max(1, min(TILES // tw, geo.n * th))   # tile rows per chunk
 
     def share(lo, hi):
-        v, m = _planes(rows * tw, geo.c), _planes(rows * tw, geo.o)
+        v, m = _planes("tiles", rows * tw, geo.c), _planes("products", rows * tw, geo.o)
         finite = True
         for r0 in range(lo, hi, rows):
             r1 = min(hi, r0 + rows)
@@ -87,7 +95,7 @@ def backprop_filter(x, dy, geo, split_work):
     rows = max(1, min(TILES // tw, geo.n * th))   # tile rows per chunk
 
     def share(lo, hi):
-        v, z = _planes(rows * tw, geo.c), _planes(rows * tw, geo.o)
+        v, z = _planes("tiles", rows * tw, geo.c), _planes("products", rows * tw, geo.o)
         total, product = np.zeros((16, geo.c, geo.o), np.float32), np.empty((16, geo.c, geo.o), np.float32)
         for r0 in range(lo, hi, rows):
             r1 = min(hi, r0 + rows)
@@ -116,6 +124,14 @@ def _tiled(x, geo):
     return th, tw, xp
 
 
-def _planes(tiles, channels):
-    """A chunk's 16 planes of transformed values, SKEW tiles apart (see SKEW)."""
-    return np.empty((16, tiles + SKEW, channels), np.float32)
+def _planes(slot, tiles, channels):
+    """A chunk's 16 planes of transformed values, SKEW tiles apart (see SKEW): this thread's buffer `slot`, kept from
+    call to call up to KEEP floats (fresh memory pays a fault per page at its first touch: a 32->32 filter gradient
+    over [32, 5, 5] planes took 2.2 ms with fresh buffers, 0.8 with kept ones)."""
+    size = 16 * (tiles + SKEW) * channels
+    buf = getattr(_kept, slot, None)
+    if buf is None or len(buf) < size:
+        buf = np.empty(size, np.float32)
+        if size <= KEEP:
+            setattr(_kept, slot, buf)
+    return buf[:size].reshape(16, tiles + SKEW, channels)
