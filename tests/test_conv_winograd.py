@@ -1,5 +1,5 @@
 """Winograd's F(2x2, 3x3) convolution kernel (ops/conv_winograd.py) against the im2col ones (ops/conv.py) in
-float64, on odd and even sizes and every padding; where it runs (forward and stride-1 input gradient), where it
+float64, on odd and even sizes and every padding; where it runs (all three kernels), where it
 does not, and non-finite values (the im2col kernels' answer)."""
 import numpy as np
 import pytest
