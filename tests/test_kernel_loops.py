@@ -193,6 +193,33 @@ def test_gradient_descent_loop_gives_numpys_bits(monkeypatch):
     np.testing.assert_array_equal(looped.view(np.int32), plain.view(np.int32))
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_adam_loop_gives_numpys_bits(dtype, monkeypatch):
+    """One compiled pass against numpy's ten: var, m and v to the bit, signed
+    zeros, infinities and NaN included; the Nesterov form and other shapes keep numpy's way."""
+    rng = np.random.default_rng(12)
+    shape = (37, 19)
+    var, m, grad = ((rng.standard_normal(shape) * np.exp2(rng.integers(-20, 20, shape))).astype(dtype)
+                    for _ in range(3))
+    v = (rng.random(shape) * np.exp2(rng.integers(-30, 4, shape))).astype(dtype)
+    var.reshape(-1)[:4], grad.reshape(-1)[:4], v.reshape(-1)[4] = [0.0, -0.0, np.inf, 1.0], [-0.0, 0.0, 1.0, np.nan], 0
+    scalars = [np.asarray(s, dtype) for s in (0.9 ** 7, 0.999 ** 7, 1e-3, 0.9, 0.999, 1e-8)]
+    loops, calls = compiled.loops(), []
+    for attrs, passes in (({}, 1), ({"use_nesterov": True}, 0)):
+        with monkeypatch.context() as patch, np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+            patch.setattr(compiled, "COMPILED", 1 << 62)
+            plain = training._adam(attrs, var, m, v, *scalars, grad)
+            patch.setattr(compiled, "COMPILED", 0)
+            patch.setattr(loops, "adam", lambda *args, run=loops.adam: calls.append(run(*args)))
+            looped = training._adam(attrs, var, m, v, *scalars, grad)
+        assert len(calls) == passes
+        calls.clear()
+        bits = np.dtype(f"i{np.dtype(dtype).itemsize}")
+        for got, want in zip(looped, plain):
+            assert got.dtype == dtype and got.shape == shape
+            np.testing.assert_array_equal(np.asarray(got).view(bits), np.asarray(want).view(bits))
+
+
 def _max_pool_grad_case(shape, window, stride, padding, dtype, seed):
     """MaxPoolGrad's attrs and inputs with ties, NaN, -inf, -0.0 and NaN or -0.0 gradients."""
     rng = np.random.default_rng(seed)

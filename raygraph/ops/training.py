@@ -46,9 +46,19 @@ def _adagrad(a, var, accum, lr, grad):
     return var - lr * grad / np.sqrt(accum), accum
 
 
+_LOOPED_T = (np.dtype(np.float32), np.dtype(np.float64))
+
+
 def _adam(a, var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, grad):
     one = np.ones((), var.dtype)
     alpha = lr * np.sqrt(one - beta2_power) / (one - beta1_power)
+    if (not a.get("use_nesterov") and var.dtype in _LOOPED_T and var.size >= compiled.COMPILED
+            and all(t.dtype == var.dtype and t.flags.c_contiguous and t.shape == var.shape for t in (var, m, v, grad))):
+        news = np.empty_like(var), np.empty_like(m), np.empty_like(v)   # one pass, not ten (kernel_loops.adam)
+        scalar = var.dtype.type
+        compiled.loops().adam(var, m, v, grad, scalar(alpha), scalar(one - beta1), scalar(one - beta2),
+                              scalar(epsilon), *news)
+        return news
     m = m + (grad - m) * (one - beta1)
     v = v + (grad * grad - v) * (one - beta2)
     if a.get("use_nesterov"):
