@@ -193,30 +193,44 @@ def test_gradient_descent_loop_gives_numpys_bits(monkeypatch):
     np.testing.assert_array_equal(looped.view(np.int32), plain.view(np.int32))
 
 
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_adam_loop_gives_numpys_bits(dtype, monkeypatch):
-    """One compiled pass against numpy's ten: var, m and v to the bit, signed
-    zeros, infinities and NaN included; the Nesterov form and other shapes keep numpy's way."""
-    rng = np.random.default_rng(12)
+def _update_inputs(dtype, seed, n_arrays):
+    """An update's arrays (float values across 40 binades, signed zeros, an infinity and NaN in the first)."""
+    rng = np.random.default_rng(seed)
     shape = (37, 19)
-    var, m, grad = ((rng.standard_normal(shape) * np.exp2(rng.integers(-20, 20, shape))).astype(dtype)
-                    for _ in range(3))
-    v = (rng.random(shape) * np.exp2(rng.integers(-30, 4, shape))).astype(dtype)
-    var.reshape(-1)[:4], grad.reshape(-1)[:4], v.reshape(-1)[4] = [0.0, -0.0, np.inf, 1.0], [-0.0, 0.0, 1.0, np.nan], 0
-    scalars = [np.asarray(s, dtype) for s in (0.9 ** 7, 0.999 ** 7, 1e-3, 0.9, 0.999, 1e-8)]
+    arrays = [(rng.standard_normal(shape) * np.exp2(rng.integers(-20, 20, shape))).astype(dtype)
+              for _ in range(n_arrays)]
+    arrays[0].reshape(-1)[:4], arrays[-1].reshape(-1)[:4] = [0.0, -0.0, np.inf, 1.0], [-0.0, 0.0, 1.0, np.nan]
+    return arrays
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("update, loop, slots, squares, scalars, runs", [
+    (training._adam, "adam", 2, 1, (0.9 ** 7, 0.999 ** 7, 1e-3, 0.9, 0.999, 1e-8), [True, False]),
+    (training._momentum, "momentum", 1, None, (0.01,), [True, True]),
+    (training._rmsprop, "rmsprop", 2, 0, (1e-3, 0.9, 0.5, 1e-10), [True, True])])
+def test_update_loops_give_numpys_bits(update, loop, slots, squares, scalars, runs, dtype, monkeypatch):
+    """Optimizer updates as one compiled pass against numpy's passes: the variable and every slot to the bit, with
+    and without Nesterov's form (Adam's keeps numpy's way); a slot of squared gradients non-negative, one 0."""
+    var, *rest, grad = _update_inputs(dtype, 12, 2 + slots)
+    if squares is not None:
+        rest[squares] = np.abs(rest[squares])
+        rest[squares].reshape(-1)[4] = 0
+    args = [np.asarray(x, dtype) for x in scalars]
+    args = ([var, *rest, *args, grad] if loop != "momentum" else [var, *rest, args[0], grad, np.asarray(0.9, dtype)])
     loops, calls = compiled.loops(), []
-    for attrs, passes in (({}, 1), ({"use_nesterov": True}, 0)):
+    for attrs, looped_way in zip(({}, {"use_nesterov": True}), runs):
         with monkeypatch.context() as patch, np.errstate(invalid="ignore", over="ignore", divide="ignore"):
             patch.setattr(compiled, "COMPILED", 1 << 62)
-            plain = training._adam(attrs, var, m, v, *scalars, grad)
+            plain = update(attrs, *args)
             patch.setattr(compiled, "COMPILED", 0)
-            patch.setattr(loops, "adam", lambda *args, run=loops.adam: calls.append(run(*args)))
-            looped = training._adam(attrs, var, m, v, *scalars, grad)
-        assert len(calls) == passes
+            patch.setattr(loops, loop, lambda *a, run=getattr(loops, loop): calls.append(run(*a)))
+            looped = update(attrs, *args)
+        assert len(calls) == looped_way
         calls.clear()
         bits = np.dtype(f"i{np.dtype(dtype).itemsize}")
+        assert len(looped) == len(plain) == 1 + slots
         for got, want in zip(looped, plain):
-            assert got.dtype == dtype and got.shape == shape
+            assert got.dtype == dtype and got.shape == var.shape and np.isfinite(got).mean() > 0.9
             np.testing.assert_array_equal(np.asarray(got).view(bits), np.asarray(want).view(bits))
 
 

@@ -152,6 +152,36 @@ def adam(var, m, v, grad, alpha, keep1, keep2, epsilon, new_var, new_m, new_v):
         ox[i] = x[i] - mi * alpha / (np.sqrt(vi) + epsilon)
 
 
+@numba.njit(nogil=True, cache=True, error_model="numpy")
+def momentum(var, accum, grad, lr, momentum, nesterov, new_var, new_accum):
+    """ApplyMomentum's accum * momentum + g, then var - lr * accum (Nesterov: var - (g * lr + accum * momentum *
+    lr)), in one pass, rounded as numpy's passes round it."""
+    x, a, g = var.reshape(-1), accum.reshape(-1), grad.reshape(-1)
+    ox, oa = new_var.reshape(-1), new_accum.reshape(-1)
+    for i in range(x.size):
+        ai = a[i] * momentum + g[i]
+        oa[i] = ai
+        if nesterov:
+            ox[i] = x[i] - (g[i] * lr + ai * momentum * lr)
+        else:
+            ox[i] = x[i] - lr * ai
+
+
+@numba.njit(nogil=True, cache=True, error_model="numpy")
+def rmsprop(var, ms, mom, grad, lr, keep, momentum, epsilon, new_var, new_ms, new_mom):
+    """ApplyRMSProp's ms + (g * g - ms) * keep (keep: one less rho), mom * momentum + lr * g / sqrt(ms + epsilon),
+    var - mom, in one pass, rounded as numpy's passes round it."""
+    x, s, m, g = var.reshape(-1), ms.reshape(-1), mom.reshape(-1), grad.reshape(-1)
+    ox, os_, om = new_var.reshape(-1), new_ms.reshape(-1), new_mom.reshape(-1)
+    for i in range(x.size):
+        gi = g[i]
+        si = s[i] + (gi * gi - s[i]) * keep
+        mi = m[i] * momentum + lr * gi / np.sqrt(si + epsilon)
+        os_[i] = si
+        om[i] = mi
+        ox[i] = x[i] - mi
+
+
 @_jit
 def add_rows(var, idx, rows, subtract):
     """scatter.add_rows' var[idx[i]] += rows[i] (or -=) over [n, row] arrays, one row after another in index

@@ -22,6 +22,16 @@ _raw = TensorShape._raw
 
 
 # ----- the update formulas (TF1's training_ops.cc), over numpy arrays ------------------------------------
+_LOOPED_T = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def _one_pass(var, *others):
+    """Whether an update runs as its compiled loop (kernel_loops: one pass over the arrays where numpy's way makes
+    one per operation, with a temporary each; the same bits): float arrays of one dtype and shape, C-ordered."""
+    return var.dtype in _LOOPED_T and var.size >= compiled.COMPILED and all(
+        t.dtype == var.dtype and t.flags.c_contiguous and t.shape == var.shape for t in (var, *others))
+
+
 def _gradient_descent(a, var, alpha, delta):
     if (var.dtype == np.float32 and var.size >= compiled.COMPILED and var.flags.c_contiguous
             and delta.flags.c_contiguous and delta.shape == var.shape):   # one pass, not two (mlp_train's
@@ -34,6 +44,11 @@ def _gradient_descent(a, var, alpha, delta):
 
 
 def _momentum(a, var, accum, lr, grad, momentum):
+    if _one_pass(var, accum, grad):
+        news = np.empty_like(var), np.empty_like(accum)
+        scalar = var.dtype.type
+        compiled.loops().momentum(var, accum, grad, scalar(lr), scalar(momentum), bool(a.get("use_nesterov")), *news)
+        return news
     accum = accum * momentum + grad
     if a.get("use_nesterov"):
         return var - (grad * lr + accum * momentum * lr), accum
@@ -46,15 +61,11 @@ def _adagrad(a, var, accum, lr, grad):
     return var - lr * grad / np.sqrt(accum), accum
 
 
-_LOOPED_T = (np.dtype(np.float32), np.dtype(np.float64))
-
-
 def _adam(a, var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, grad):
     one = np.ones((), var.dtype)
     alpha = lr * np.sqrt(one - beta2_power) / (one - beta1_power)
-    if (not a.get("use_nesterov") and var.dtype in _LOOPED_T and var.size >= compiled.COMPILED
-            and all(t.dtype == var.dtype and t.flags.c_contiguous and t.shape == var.shape for t in (var, m, v, grad))):
-        news = np.empty_like(var), np.empty_like(m), np.empty_like(v)   # one pass, not ten (kernel_loops.adam)
+    if not a.get("use_nesterov") and _one_pass(var, m, v, grad):
+        news = np.empty_like(var), np.empty_like(m), np.empty_like(v)
         scalar = var.dtype.type
         compiled.loops().adam(var, m, v, grad, scalar(alpha), scalar(one - beta1), scalar(one - beta2),
                               scalar(epsilon), *news)
@@ -68,6 +79,12 @@ def _adam(a, var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, gra
 
 def _rmsprop(a, var, ms, mom, lr, rho, momentum, epsilon, grad):
     one = np.ones((), var.dtype)
+    if _one_pass(var, ms, mom, grad):
+        news = np.empty_like(var), np.empty_like(ms), np.empty_like(mom)
+        scalar = var.dtype.type
+        compiled.loops().rmsprop(var, ms, mom, grad, scalar(lr), scalar(one - rho), scalar(momentum), scalar(epsilon),
+                                 *news)
+        return news
     ms = ms + (grad * grad - ms) * (one - rho)
     mom = mom * momentum + lr * grad / np.sqrt(ms + epsilon)
     return var - mom, ms, mom
