@@ -207,18 +207,21 @@ def _update_inputs(dtype, seed, n_arrays):
 @pytest.mark.parametrize("update, loop, slots, squares, scalars, runs", [
     (training._adam, "adam", 2, 1, (0.9 ** 7, 0.999 ** 7, 1e-3, 0.9, 0.999, 1e-8), [True, False]),
     (training._momentum, "momentum", 1, None, (0.01,), [True, True]),
+    (training._adagrad, "adagrad", 1, 0, (0.01,), [True, True]),
     (training._rmsprop, "rmsprop", 2, 0, (1e-3, 0.9, 0.5, 1e-10), [True, True])])
 def test_update_loops_give_numpys_bits(update, loop, slots, squares, scalars, runs, dtype, monkeypatch):
-    """Optimizer updates as one compiled pass against numpy's passes: the variable and every slot to the bit, with
-    and without Nesterov's form (Adam's keeps numpy's way); a slot of squared gradients non-negative, one 0."""
+    """Optimizer updates as one compiled pass against numpy's passes: the variable and every slot to the bit, in
+    their plain form and with Nesterov's (Adam's keeps numpy's way) or slots left as they are (Adagrad's
+    update_slots=False); a slot of squared gradients non-negative, one 0."""
     var, *rest, grad = _update_inputs(dtype, 12, 2 + slots)
     if squares is not None:
         rest[squares] = np.abs(rest[squares])
         rest[squares].reshape(-1)[4] = 0
     args = [np.asarray(x, dtype) for x in scalars]
-    args = ([var, *rest, *args, grad] if loop != "momentum" else [var, *rest, args[0], grad, np.asarray(0.9, dtype)])
+    args = ([var, *rest, *args, grad] if loop not in ("momentum", "adagrad") else [var, *rest, args[0], grad]
+            + [np.asarray(0.9, dtype)] * (loop == "momentum"))
     loops, calls = compiled.loops(), []
-    for attrs, looped_way in zip(({}, {"use_nesterov": True}), runs):
+    for attrs, looped_way in zip(({}, {"use_nesterov": True, "update_slots": False}), runs):
         with monkeypatch.context() as patch, np.errstate(invalid="ignore", over="ignore", divide="ignore"):
             patch.setattr(compiled, "COMPILED", 1 << 62)
             plain = update(attrs, *args)

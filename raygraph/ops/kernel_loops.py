@@ -168,6 +168,19 @@ def momentum(var, accum, grad, lr, momentum, nesterov, new_var, new_accum):
 
 
 @numba.njit(nogil=True, cache=True, error_model="numpy")
+def adagrad(var, accum, grad, lr, update_slots, new_var, new_accum):
+    """ApplyAdagrad's accum + g * g (unless the slots stay), then var - lr * g / sqrt(accum), in one pass, rounded
+    as numpy's passes round it."""
+    x, a, g = var.reshape(-1), accum.reshape(-1), grad.reshape(-1)
+    ox, oa = new_var.reshape(-1), new_accum.reshape(-1)
+    for i in range(x.size):
+        gi = g[i]
+        ai = a[i] + gi * gi if update_slots else a[i]
+        oa[i] = ai
+        ox[i] = x[i] - lr * gi / np.sqrt(ai)
+
+
+@numba.njit(nogil=True, cache=True, error_model="numpy")
 def rmsprop(var, ms, mom, grad, lr, keep, momentum, epsilon, new_var, new_ms, new_mom):
     """ApplyRMSProp's ms + (g * g - ms) * keep (keep: one less rho), mom * momentum + lr * g / sqrt(ms + epsilon),
     var - mom, in one pass, rounded as numpy's passes round it."""

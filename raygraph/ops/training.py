@@ -56,6 +56,10 @@ def _momentum(a, var, accum, lr, grad, momentum):
 
 
 def _adagrad(a, var, accum, lr, grad):
+    if _one_pass(var, accum, grad):
+        news = np.empty_like(var), np.empty_like(accum)
+        compiled.loops().adagrad(var, accum, grad, var.dtype.type(lr), bool(a.get("update_slots", True)), *news)
+        return news
     if a.get("update_slots", True):
         accum = accum + grad * grad
     return var - lr * grad / np.sqrt(accum), accum
