@@ -15,10 +15,13 @@ five of its first ten steps the slow way (a benchmark timing 16 steps measured 2
 device actor warms up for longer than that, though (its first `mlp_train` steps took 1.5-2.4 ms either way,
 its later ones 1.1 ms split and 1.4-1.9 ms not), and a choice made then was wrong in one trial of four to six here.
 So the settled choice stays on trial: after `gap` runs the other way runs again. Its earlier times are stale
-(the device has warmed up since), so they are dropped: a fresh run slower than the best of the chosen way's
-latest TRIES confirms the choice at the cost of one run; one that is not takes TRIES runs in a row, and the faster of
-the two ways' latest TRIES runs is kept (mlp_train's first choice, made while warming up, was wrong, and a
-single run of the other way, weighed against its stale warm-up times, corrected it only sometimes). The gap
+(the device has warmed up since), so they are dropped, and its first run again is not timed: it pays for the
+switch (on a second machine, `cnn_train`'s first step split after the steps side by side took 9.0-10.6 ms, the next
+ones 6.7-7.1, against 9.3-10.2 side by side, and judging that first run kept the slower way through two retries).
+A fresh run slower than the best of the chosen way's latest TRIES then confirms the choice at the cost of two
+runs; one that is not takes TRIES runs in a row, and the faster of the two ways' latest TRIES runs is kept
+(mlp_train's first choice, made while warming up, was wrong, and a single run of the other way, weighed against
+its stale warm-up times, corrected it only sometimes). The gap
 doubles each time the choice holds (up to MAX_GAP: a run in 512 the slower way) and starts again from FIRST_GAP
 when it changes.
 """
@@ -31,7 +34,7 @@ MAX_GAP = 512
 class Trial:
     """Chooses between two ways, False and True: `way()` says which to run now, `ran(way, seconds)` times it."""
 
-    __slots__ = ("seconds", "choice", "warm", "runs", "gap", "retrying")
+    __slots__ = ("seconds", "choice", "warm", "runs", "gap", "retrying", "switched")
 
     def __init__(self):
         self.seconds = ([], [])     # per way: the times of its latest timed runs (at most TRIES)
@@ -40,6 +43,7 @@ class Trial:
         self.runs = 0               # runs of the chosen way since the other last ran
         self.gap = FIRST_GAP
         self.retrying = False       # whether the other way is taking its TRIES runs in a row
+        self.switched = False       # whether the other way made its retry's first (untimed) run
 
     def way(self, retry=True):
         """Before settling: False first, then each way once untimed, then turns (True first). After: the
@@ -56,6 +60,9 @@ class Trial:
         """Times a run made `way` (its first run not)."""
         if not self.warm[way]:
             self.warm[way] = True
+            return
+        if self.choice is not None and way != self.choice and not self.switched:
+            self.switched = True   # a retry's first run: the switch's cost, not the way's
             return
         timed = self.seconds[way]
         if self.choice is None and len(timed) >= TRIES:
@@ -78,7 +85,7 @@ class Trial:
 
     def _verdict(self, faster):
         self.gap = min(2 * self.gap, MAX_GAP) if faster == self.choice else FIRST_GAP
-        self.choice, self.runs, self.retrying = faster, 0, False
+        self.choice, self.runs, self.retrying, self.switched = faster, 0, False, False
 
     def _apart(self):
         """Whether each way has CLEAR timed runs and every run of one was faster than every run of the other."""

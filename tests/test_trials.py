@@ -1,6 +1,6 @@
 """Trials (scheduler/trials.py): each way's first run untimed, then each timed TRIES runs (CLEAR when they do
 not overlap), then the faster one (by its best run) kept; the other way tried again after a gap that doubles
-while the choice holds."""
+while the choice holds, the first run of each retry untimed."""
 from scheduler.trials import CLEAR, FIRST_GAP, MAX_GAP, TRIES, Trial
 
 
@@ -50,21 +50,32 @@ def test_ways_far_apart_settle_after_their_first_clear_runs():
 
 def test_the_other_way_is_tried_again_less_often_while_the_choice_holds():
     trial, _ = _settle({False: [1.0] * TRIES, True: [2.0] * TRIES})
-    asked = _run(trial, 3 * FIRST_GAP + 3, {False: 1.0, True: 2.0})
-    assert asked == [False] * FIRST_GAP + [True] + [False] * 2 * FIRST_GAP + [True] + [False]
+    asked = _run(trial, 3 * FIRST_GAP + 5, {False: 1.0, True: 2.0})
+    assert asked == [False] * FIRST_GAP + [True] * 2 + [False] * 2 * FIRST_GAP + [True] * 2 + [False]
     assert trial.choice is False and trial.gap == 4 * FIRST_GAP
     _run(trial, 10 * MAX_GAP, {False: 1.0, True: 2.0})
-    assert trial.gap == MAX_GAP and trial.seconds[True] == [2.0]   # one run in each retry
+    assert trial.gap == MAX_GAP and trial.seconds[True] == [2.0]   # one timed run in each retry
 
 
 def test_a_choice_made_while_warming_up_is_corrected():
     """Both ways slow at first, True more so; later True is faster: the trial comes round to it."""
     trial, _ = _settle({False: [3.0] * TRIES, True: [4.0] * TRIES})
     assert trial.choice is False
-    asked = _run(trial, FIRST_GAP + TRIES, {False: 1.5, True: 1.0})
-    assert asked[FIRST_GAP:] == [True] * TRIES   # a competitive retry takes TRIES runs in a row
+    asked = _run(trial, FIRST_GAP + 1 + TRIES, {False: 1.5, True: 1.0})
+    assert asked[FIRST_GAP:] == [True] * (1 + TRIES)   # an untimed run, then a competitive retry's TRIES in a row
     assert trial.choice is True and trial.gap == FIRST_GAP and trial.runs == 0
     assert _run(trial, 4, {False: 1.5, True: 1.0}) == [True] * 4
+
+
+def test_a_retrys_first_run_pays_for_the_switch_and_is_not_judged():
+    """The other way's first run after a gap is slow (the switch), its next ones fast: the choice changes."""
+    trial, _ = _settle({False: [3.0] * TRIES, True: [4.0] * TRIES})
+    _run(trial, FIRST_GAP, {False: 1.5, True: 1.0})
+    assert trial.way() is True
+    trial.ran(True, 2.5)   # slower than False's 1.5: judged, it would have kept False
+    assert trial.choice is False and trial.way() is True
+    assert _run(trial, TRIES, {False: 1.5, True: 1.0}) == [True] * TRIES
+    assert trial.choice is True and trial.seconds[True] == [1.0] * TRIES
 
 
 def test_a_retry_weighs_fresh_runs_against_the_choices_latest():
@@ -73,7 +84,10 @@ def test_a_retry_weighs_fresh_runs_against_the_choices_latest():
     trial, _ = _settle({False: [2.0] * TRIES, True: [9.0, 8.0, 7.0, 2.5]})
     assert trial.choice is False
     _run(trial, FIRST_GAP, {False: 1.0, True: 1.5})
-    trial.ran(trial.way(), 0.9)   # the retry's first run: competitive
+    before = list(trial.seconds[True])
+    trial.ran(trial.way(), 5.0)   # the retry's first run pays for the switch: not timed
+    assert not trial.retrying and trial.seconds[True] == before and trial.way() is True
+    trial.ran(trial.way(), 0.9)   # its first timed run: competitive
     assert trial.retrying and trial.seconds[True] == [0.9]
     for _ in range(TRIES - 1):
         assert trial.way() is True
@@ -81,8 +95,8 @@ def test_a_retry_weighs_fresh_runs_against_the_choices_latest():
     assert trial.choice is True and not trial.retrying   # its best, 0.9, beat False's 1.0
     trial, _ = _settle({False: [2.0] * TRIES, True: [9.0] * TRIES})
     _run(trial, FIRST_GAP, {False: 1.0, True: 1.5})
-    asked = _run(trial, TRIES, {False: 1.0, True: 1.0})   # as fast, not faster: the choice holds
-    assert asked == [True] * TRIES and trial.choice is False and trial.gap == 2 * FIRST_GAP
+    asked = _run(trial, 1 + TRIES, {False: 1.0, True: 1.0})   # as fast, not faster: the choice holds
+    assert asked == [True] * (1 + TRIES) and trial.choice is False and trial.gap == 2 * FIRST_GAP
 
 
 def test_runs_beyond_the_tries_of_a_way_are_not_kept_before_it_settles():
