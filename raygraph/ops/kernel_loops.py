@@ -5,7 +5,9 @@ entropy 55-100 us in the step as a dozen numpy calls (30 alone), 35-40 as this l
 [128, 256] 25-38 -> 14-18 (14 -> 6 alone); the sparse cross entropy of [128, 10] 44 -> 16 us alone. MaxPoolGrad
 scans each window once where numpy compares whole planes of cells several times (pooling.py has figures). The
 Winograd convolution's transforms (conv_winograd.py) turn each tile's 16 values into 16 others in one pass over a
-chunk of tiles, where numpy would make a pass per value.
+chunk of tiles, where numpy would make a pass per value. The optimizers' updates (gradient descent, Momentum,
+Adagrad, RMSProp, Adam) make one pass over the variable, its slots and the gradient, where numpy makes one per
+operation with a temporary each.
 
 The cross entropies follow TF's kernels: exp(z) / s (not exp(z - log s)), sums in TF's order (eigen_loops); exp
 and log are libm's (TF's are Eigen's polynomials: an ulp apart at times). Against TF 2.21 on [512, 10] float32,
