@@ -336,8 +336,10 @@ def _max_pool_grad_kernel(op_type):
 
 
 _COMPILED_T = (np.dtype(np.float32), np.dtype(np.float64))
-_SPLIT_CELLS = 1 << 22   # window cells from which the loop takes a share of the batch per intra-op thread (where the
-                         # step lets kernels split): cnn3x3_train's 8M (2M elements, 2x2 windows) 3.1 -> 2.2-2.5 ms
+_SPLIT_CELLS = 1 << 21   # window cells from which the loop takes a share of the batch per intra-op thread (where the
+                         # step lets kernels split): cnn3x3_train's 8M (2M elements, 2x2 windows) 3.1 -> 2.2-2.5 ms;
+                         # cnn_train's 3.2M in its traced steps (second machine) 0.49-0.62 -> 0.32-0.36 ms, its 1.6M
+                         # 0.12-0.13 ms alone either way (a hand-off costs ~50 us)
 
 
 def _compiled_grad(x, grad, g):
