@@ -209,10 +209,12 @@ def _update_inputs(dtype, seed, n_arrays):
     (training._momentum, "momentum", 1, None, (0.01,), [True, True]),
     (training._adagrad, "adagrad", 1, 0, (0.01,), [True, True]),
     (training._rmsprop, "rmsprop", 2, 0, (1e-3, 0.9, 0.5, 1e-10), [True, True])])
-def test_update_loops_give_numpys_bits(update, loop, slots, squares, scalars, runs, dtype, monkeypatch):
+def test_update_loops_give_numpys_bits(update, loop, slots, squares, scalars, runs, dtype, monkeypatch,
+                                       split_kernels):
     """Optimizer updates as one compiled pass against numpy's passes: the variable and every slot to the bit, in
     their plain form and with Nesterov's (Adam's keeps numpy's way) or slots left as they are (Adagrad's
-    update_slots=False); a slot of squared gradients non-negative, one 0."""
+    update_slots=False), whole and cut into shares over two intra-op threads; a slot of squared gradients
+    non-negative, one 0."""
     var, *rest, grad = _update_inputs(dtype, 12, 2 + slots)
     if squares is not None:
         rest[squares] = np.abs(rest[squares])
@@ -228,13 +230,17 @@ def test_update_loops_give_numpys_bits(update, loop, slots, squares, scalars, ru
             patch.setattr(compiled, "COMPILED", 0)
             patch.setattr(loops, loop, lambda *a, run=getattr(loops, loop): calls.append(run(*a)))
             looped = update(attrs, *args)
-        assert len(calls) == looped_way
+            patch.setattr(training, "_SPLIT_ELEMENTS", 0)
+            with split_kernels():
+                shared = update(attrs, *args)
+        assert len(calls) == 3 * looped_way   # whole, then two shares
         calls.clear()
         bits = np.dtype(f"i{np.dtype(dtype).itemsize}")
-        assert len(looped) == len(plain) == 1 + slots
-        for got, want in zip(looped, plain):
+        assert len(looped) == len(plain) == len(shared) == 1 + slots
+        for got, again, want in zip(looped, shared, plain):
             assert got.dtype == dtype and got.shape == var.shape and np.isfinite(got).mean() > 0.9
             np.testing.assert_array_equal(np.asarray(got).view(bits), np.asarray(want).view(bits))
+            np.testing.assert_array_equal(np.asarray(again).view(bits), np.asarray(want).view(bits))
 
 
 def _max_pool_grad_case(shape, window, stride, padding, dtype, seed):

@@ -8,6 +8,7 @@ output is the variable's ref. One op per variable per step keeps the optimizer's
 """
 
 import numpy as np
+from scheduler import intra_op
 
 from .. import checkpoint_io, dtypes, tensor_bundle
 from ..errors import InvalidArgumentError, UnimplementedError
@@ -23,6 +24,9 @@ _raw = TensorShape._raw
 
 # ----- the update formulas (TF1's training_ops.cc), over numpy arrays ------------------------------------
 _LOOPED_T = (np.dtype(np.float32), np.dtype(np.float64))
+_SPLIT_ELEMENTS = 3 << 18   # elements from which an update's loop takes a share of them per intra-op thread (where
+                            # the step lets kernels split): Adam's, float32, alone on two threads, 512K 0.12 ms
+                            # either way, 768K 0.23-0.24 -> 0.17-0.19, 1M 0.41-0.44 -> 0.22-0.30, 6.4M 8.2 -> 5.0
 
 
 def _one_pass(var, *others):
@@ -30,6 +34,18 @@ def _one_pass(var, *others):
     one per operation, with a temporary each; the same bits): float arrays of one dtype and shape, C-ordered."""
     return var.dtype in _LOOPED_T and var.size >= compiled.COMPILED and all(
         t.dtype == var.dtype and t.flags.c_contiguous and t.shape == var.shape for t in (var, *others))
+
+
+def _looped(name, arrays, scalars):
+    """-> the new arrays (like `arrays`' first len(arrays) - 1) from kernel_loops' `name`(*arrays, *scalars, *news),
+    the elements cut into one share per intra-op thread from _SPLIT_ELEMENTS where the step lets kernels split."""
+    loop, flat = getattr(compiled.loops(), name), [a.reshape(-1) for a in arrays]
+    news = [np.empty_like(a) for a in arrays[:-1]]
+    outs = [a.reshape(-1) for a in news]
+    work = intra_op.MIN_WORK if flat[0].size >= _SPLIT_ELEMENTS else 0
+    intra_op.shares(lambda lo, hi: loop(*[a[lo:hi] for a in flat], *scalars, *[o[lo:hi] for o in outs]),
+                    flat[0].size, work)
+    return news
 
 
 def _gradient_descent(a, var, alpha, delta):
@@ -45,10 +61,8 @@ def _gradient_descent(a, var, alpha, delta):
 
 def _momentum(a, var, accum, lr, grad, momentum):
     if _one_pass(var, accum, grad):
-        news = np.empty_like(var), np.empty_like(accum)
         scalar = var.dtype.type
-        compiled.loops().momentum(var, accum, grad, scalar(lr), scalar(momentum), bool(a.get("use_nesterov")), *news)
-        return news
+        return _looped("momentum", [var, accum, grad], [scalar(lr), scalar(momentum), bool(a.get("use_nesterov"))])
     accum = accum * momentum + grad
     if a.get("use_nesterov"):
         return var - (grad * lr + accum * momentum * lr), accum
@@ -57,9 +71,7 @@ def _momentum(a, var, accum, lr, grad, momentum):
 
 def _adagrad(a, var, accum, lr, grad):
     if _one_pass(var, accum, grad):
-        news = np.empty_like(var), np.empty_like(accum)
-        compiled.loops().adagrad(var, accum, grad, var.dtype.type(lr), bool(a.get("update_slots", True)), *news)
-        return news
+        return _looped("adagrad", [var, accum, grad], [var.dtype.type(lr), bool(a.get("update_slots", True))])
     if a.get("update_slots", True):
         accum = accum + grad * grad
     return var - lr * grad / np.sqrt(accum), accum
@@ -69,11 +81,9 @@ def _adam(a, var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, gra
     one = np.ones((), var.dtype)
     alpha = lr * np.sqrt(one - beta2_power) / (one - beta1_power)
     if not a.get("use_nesterov") and _one_pass(var, m, v, grad):
-        news = np.empty_like(var), np.empty_like(m), np.empty_like(v)
         scalar = var.dtype.type
-        compiled.loops().adam(var, m, v, grad, scalar(alpha), scalar(one - beta1), scalar(one - beta2),
-                              scalar(epsilon), *news)
-        return news
+        return _looped("adam", [var, m, v, grad], [scalar(alpha), scalar(one - beta1), scalar(one - beta2),
+                                                   scalar(epsilon)])
     m = m + (grad - m) * (one - beta1)
     v = v + (grad * grad - v) * (one - beta2)
     if a.get("use_nesterov"):
@@ -84,11 +94,9 @@ def _adam(a, var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, gra
 def _rmsprop(a, var, ms, mom, lr, rho, momentum, epsilon, grad):
     one = np.ones((), var.dtype)
     if _one_pass(var, ms, mom, grad):
-        news = np.empty_like(var), np.empty_like(ms), np.empty_like(mom)
         scalar = var.dtype.type
-        compiled.loops().rmsprop(var, ms, mom, grad, scalar(lr), scalar(one - rho), scalar(momentum), scalar(epsilon),
-                                 *news)
-        return news
+        return _looped("rmsprop", [var, ms, mom, grad], [scalar(lr), scalar(one - rho), scalar(momentum),
+                                                         scalar(epsilon)])
     ms = ms + (grad * grad - ms) * (one - rho)
     mom = mom * momentum + lr * grad / np.sqrt(ms + epsilon)
     return var - mom, ms, mom
