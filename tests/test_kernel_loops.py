@@ -181,16 +181,22 @@ def test_log_uniform_unique_loop_draws_numpys_samples(range_max, num_sampled, mo
             np.testing.assert_array_equal(g, w)
 
 
-def test_gradient_descent_loop_gives_numpys_bits(monkeypatch):
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_gradient_descent_loop_gives_numpys_bits(dtype, monkeypatch, split_kernels):
     rng = np.random.default_rng(11)
-    var = (rng.standard_normal((33, 17)) * np.exp2(rng.integers(-20, 20, (33, 17)))).astype(np.float32)
-    delta = (rng.standard_normal((33, 17)) * np.exp2(rng.integers(-20, 20, (33, 17)))).astype(np.float32)
+    var = (rng.standard_normal((33, 17)) * np.exp2(rng.integers(-20, 20, (33, 17)))).astype(dtype)
+    delta = (rng.standard_normal((33, 17)) * np.exp2(rng.integers(-20, 20, (33, 17)))).astype(dtype)
     var.reshape(-1)[:4], delta.reshape(-1)[:4] = [0.0, -0.0, np.inf, 1.0], [-0.0, 0.0, 1.0, np.nan]
-    alpha = np.asarray(0.37, np.float32)
+    alpha = np.asarray(0.37, dtype)
+    bits = np.dtype(f"i{np.dtype(dtype).itemsize}")
     with np.errstate(invalid="ignore"):
         (plain,), (looped,) = _both(training._gradient_descent, (var, alpha, delta), monkeypatch)
-    assert looped.dtype == np.float32 and looped is not var
-    np.testing.assert_array_equal(looped.view(np.int32), plain.view(np.int32))
+        monkeypatch.setattr(training, "_SPLIT_ELEMENTS", 0)
+        with split_kernels():
+            (shared,) = training._gradient_descent({}, var, alpha, delta)
+    assert looped.dtype == dtype and looped is not var
+    np.testing.assert_array_equal(looped.view(bits), plain.view(bits))
+    np.testing.assert_array_equal(shared.view(bits), plain.view(bits))
 
 
 def _update_inputs(dtype, seed, n_arrays):

@@ -127,7 +127,7 @@ def log_uniform_unique(pairs, log_range, range_max, sampled):
 
 
 @_jit
-def descend(var, alpha, delta, out):
+def descend(var, delta, alpha, out):
     """ApplyGradientDescent's var - alpha * delta over equal-shaped C-ordered arrays, in one pass (the same bits
     as numpy's delta * -alpha + var: no multiply and add contracted into one)."""
     v, d, o = var.reshape(-1), delta.reshape(-1), out.reshape(-1)
