@@ -45,8 +45,9 @@ def one_side(which, python, shared, env):
     return figures
 
 
-def span(values):
-    scale, unit = (1e6, "µs") if max(values) < 1e-4 else (1e3, "ms")
+def span(values, row):
+    """min–max of `values` in the unit that suits the whole row (µs below 0.2 ms, else ms)."""
+    scale, unit = (1e6, "µs") if max(row) < 2e-4 else (1e3, "ms")
     return f"{min(values) * scale:.3g}–{max(values) * scale:.3g} {unit}"
 
 
@@ -74,7 +75,8 @@ def main():
     print("|---" * (len(sides) + 2) + "|")
     for name in SHARED_ROWS + OWN_ROWS + ["elementwise_chain"]:
         tf = results["tf", name]
-        cells = [span(list(results[side, name].values())) if results[side, name] else "-" for side in sides]
+        row = [v for side in sides for v in results[side, name].values()]
+        cells = [span(list(results[side, name].values()), row) if results[side, name] else "-" for side in sides]
         ratios = ["; ".join(f"{results[side, name][r] / tf[r]:.2f}" for r in sorted(results[side, name]) if r in tf)
                   for side in sides if side != "tf"]
         print(f"| `{name}` | " + " | ".join(cells) + " | " + " / ".join(ratios) + " |")
