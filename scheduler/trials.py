@@ -21,9 +21,8 @@ ones 6.7-7.1, against 9.3-10.2 side by side, and judging that first run kept the
 A fresh run slower than the best of the chosen way's latest TRIES then confirms the choice at the cost of two
 runs; one that is not takes TRIES runs in a row, and the faster of the two ways' latest TRIES runs is kept
 (mlp_train's first choice, made while warming up, was wrong, and a single run of the other way, weighed against
-its stale warm-up times, corrected it only sometimes). The gap
-doubles each time the choice holds (up to MAX_GAP: a run in 512 the slower way) and starts again from FIRST_GAP
-when it changes.
+its stale warm-up times, corrected it only sometimes). The gap doubles each time the choice holds (up to MAX_GAP:
+a run in 512 the slower way) and starts again from FIRST_GAP when it changes.
 """
 TRIES = 4        # each way's latest timed runs that are compared
 CLEAR = 2        # each way's timed runs that settle the trial early when they do not overlap
