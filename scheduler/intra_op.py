@@ -35,6 +35,11 @@ MIN_SIDE = 64      # a product whose result is thinner on both sides is mostly i
 # 0.30 ms against 0.40 cut in two (one thread: 0.56); `mlp_train`'s step in-process 1.08-1.22 ms against
 # 1.28-1.32.
 SPIN, MAX_SPIN = 18, 20
+# OpenBLAS's threads, awake, take a product from far less work than the device's: on the second machine (README),
+# AVX2 kernels, dynamic_rnn's [64, 156] x [156, 512] and its gradients' products (5M multiply-adds) in
+# `lstm_train`'s steps, in-process: 12.2-13.0 ms a step from MIN_WORK, 9.4-10.6 from 1M-4M (AVX-512 kernels:
+# within the noise; `cnn_train` either way).
+MIN_BLAS_WORK = 1e6
 _blas = []         # set_num_threads of numpy's OpenBLAS where it spins briefly, else empty
 
 
@@ -135,7 +140,7 @@ def matmul(x, y):
     device's, each computing a block of the result along its longer side: column blocks of y (joined at the
     end) or row blocks of x (written in place)."""
     m, n = x.shape[0], y.shape[1]
-    if not _may_split() or max(m, n) < MIN_SIDE or m * x.shape[1] * n < MIN_WORK:
+    if not _may_split() or max(m, n) < MIN_SIDE or m * x.shape[1] * n < (MIN_BLAS_WORK if _blas else MIN_WORK):
         return np.matmul(x, y)
     if _blas:
         for set_threads in _blas:

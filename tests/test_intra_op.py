@@ -103,6 +103,8 @@ def test_without_openblas_threads_a_large_product_is_cut_into_blocks_on_the_devi
     x, y = rng.standard_normal((m, 784), np.float32), rng.standard_normal((784, n), np.float32)
     np.testing.assert_allclose(intra_op.matmul(x, y), np.dot(x, y), rtol=1e-5, atol=1e-4)
     assert len(calls) == 2 and len(set(calls)) == 2
+    intra_op.matmul(x[:, :156], y[:156])   # 5M multiply-adds: too small to pay for a hand-off between threads
+    assert len(calls) == 3
 
 
 def test_openblas_threads_are_used_only_where_they_spin_briefly(monkeypatch):
@@ -133,6 +135,11 @@ def test_a_large_product_runs_on_openblas_threads_and_leaves_blas_single_threade
         assert counts == [2, 1]
         np.testing.assert_array_equal(intra_op.matmul(x[:8], y[:, :8]), x[:8] @ y[:, :8])   # small: not split
         assert counts == [2, 1]
+        a, b = rng.standard_normal((64, 156), np.float32), rng.standard_normal((156, 512), np.float32)
+        np.testing.assert_allclose(intra_op.matmul(a, b), a @ b, rtol=1e-5, atol=1e-4)   # dynamic_rnn's 5M
+        assert counts == [2, 1, 2, 1]                                       # multiply-adds: on OpenBLAS's threads
+        np.testing.assert_array_equal(intra_op.matmul(a[:, :20], b[:20]), a[:, :20] @ b[:20])   # 655K: not
+        assert counts == [2, 1, 2, 1]
         assert {i["num_threads"] for i in threadpool_info() if i["internal_api"] == "openblas"} == {1}
     finally:
         intra_op.enable(False)
