@@ -183,3 +183,28 @@ def test_max_pool_gradient_of_integers_and_explicit_padding():
     assert out_shape == y.shape
     want = _reference_max_pool_grad(xp, y, grad, windows, False)[:, 1:-1, :-1]
     np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_max_pool_2x2_loop_gives_the_numpy_ways_values(monkeypatch, dtype):
+    """NHWC's 2x2 windows of stride 2 inside the input run one compiled loop (kernel_loops.max_pool_2x2): the same
+    values as the numpy way (NaN and infinities included; where -0.0 and +0.0 tie either may come out, as numpy's
+    own SIMD loops differ there)."""
+    from raygraph.ops import compiled, pooling
+    rng = np.random.default_rng(7)
+    loop, calls = compiled.loops().max_pool_2x2, []
+    monkeypatch.setattr(compiled.loops(), "max_pool_2x2", lambda x, out: (calls.append(x.shape), loop(x, out)))
+    kernel = get("MaxPool").kernel
+    for shape, padding in [((3, 8, 10, 16), "SAME"), ((2, 9, 7, 5), "VALID"), ((1, 28, 28, 32), "VALID")]:
+        a = _attrs("NHWC", (1, 2), (2, 2), (2, 2), padding)
+        x = _input(rng, shape, dtype, "special")
+        x.flat[rng.integers(0, x.size, x.size // 5)] = -0.0
+        x.flat[rng.integers(0, x.size, x.size // 5)] = 0.0
+        for given in (x, x[:, :, ::-1].copy()[:, :, ::-1]):
+            got = kernel(a, given)
+            with monkeypatch.context() as m:
+                m.setattr(pooling, "_COMPILED_T", ())   # the numpy way
+                want = kernel(a, given)
+            np.testing.assert_array_equal(got, want)
+            assert got.dtype == want.dtype and got.shape == want.shape
+    assert calls == [(3, 8, 10, 16), (3, 8, 10, 16), (2, 9, 7, 5), (2, 9, 7, 5), (1, 28, 28, 32), (1, 28, 28, 32)]

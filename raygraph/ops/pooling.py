@@ -284,6 +284,14 @@ def _max_pool_kernel(op_type):
         g = _geometry(op_type, a, x.shape)
         if 0 in g.out or x.size == 0:
             return np.zeros(g.out, x.dtype)
+        # NHWC's 2x2 windows of stride 2 inside the input: one loop (second machine, alone: [64, 28, 28, 16] 155 ->
+        # 51 us, [32, 32, 32, 64] 384 -> 106; in cnn_train's traced steps 244-402 -> 78-230, [64, 14, 14, 32]
+        # 120-193 -> 45-58)
+        if (x.dtype in _COMPILED_T and x.size >= compiled.COMPILED and g.ksize == g.strides == [1, 2, 2, 1]
+                and all(p == (0, 0) for p in g.pads)):
+            out = np.empty(g.out, x.dtype)
+            compiled.loops().max_pool_2x2(np.ascontiguousarray(x), out)
+            return out
         return _pooled(_padded(x, g.pads, _lowest(x.dtype)), g, np.maximum)
     return kernel
 
