@@ -208,3 +208,31 @@ def test_max_pool_2x2_loop_gives_the_numpy_ways_values(monkeypatch, dtype):
             np.testing.assert_array_equal(got, want)
             assert got.dtype == want.dtype and got.shape == want.shape
     assert calls == [(3, 8, 10, 16), (3, 8, 10, 16), (2, 9, 7, 5), (2, 9, 7, 5), (1, 28, 28, 32), (1, 28, 28, 32)]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_max_pool_grad_of_tiling_2x2_windows_runs_two_passes_with_the_general_loops_bits(monkeypatch, dtype):
+    """MaxPoolGrad over NHWC's 2x2 windows of stride 2 that tile the input runs kernel_loops' taken-cell and scatter
+    passes: the per-window loop's values and the general compiled loop's bits (ties, NaN and infinities in
+    the input, NaN, infinities and signed zeros in the gradient)."""
+    from raygraph.ops import compiled
+    rng = np.random.default_rng(11)
+    loops, calls = compiled.loops(), []
+    taken = loops.max_pool_2x2_taken
+    monkeypatch.setattr(loops, "max_pool_2x2_taken", lambda x, t: (calls.append(x.shape), taken(x, t)))
+    kernel = get("MaxPoolGrad").kernel
+    for shape, padding in [((3, 8, 10, 16), "SAME"), ((4, 6, 8, 5), "VALID"), ((1, 28, 28, 32), "VALID")]:
+        a = _attrs("NHWC", (1, 2), (2, 2), (2, 2), padding)
+        windows, out_shape = _windows(shape, (1, 2), (2, 2), (2, 2), padding)
+        for kind in ("normal", "ties", "special"):
+            x = _input(rng, shape, dtype, kind)
+            y = get("MaxPool").kernel(a, x)
+            grad = _input(rng, out_shape, dtype, "special")
+            grad.flat[rng.integers(0, grad.size, grad.size // 5)] = -0.0
+            got = kernel(a, x, y, grad)
+            want = _reference_max_pool_grad(x, y, grad, windows, False)
+            np.testing.assert_array_equal(got, want, err_msg=kind)   # (values: the reference adds -0.0 to +0.0)
+            general = np.zeros(shape, dtype)
+            loops.max_pool_grad(x, grad, (2, 2), (2, 2), (0, 0), True, general)
+            np.testing.assert_array_equal(got.view(f"i{got.itemsize}"), general.view(f"i{got.itemsize}"))
+    assert calls == [(3, 8, 10, 16)] * 3 + [(4, 6, 8, 5)] * 3 + [(1, 28, 28, 32)] * 3

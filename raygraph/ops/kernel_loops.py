@@ -3,8 +3,9 @@ with a temporary: in a training step they follow large products that leave the c
 costs 2-3x what it costs alone. mlp_train's step (medians per node, in-process): its [128, 10] softmax cross
 entropy 55-100 us in the step as a dozen numpy calls (30 alone), 35-40 as this loop (16-19 alone); ReluGrad of
 [128, 256] 25-38 -> 14-18 (14 -> 6 alone); the sparse cross entropy of [128, 10] 44 -> 16 us alone. MaxPoolGrad
-scans each window once where numpy compares whole planes of cells several times, and MaxPool's 2x2 windows of
-stride 2 compare their four cells at once where numpy makes three strided passes (pooling.py has figures). The
+scans each window once where numpy compares whole planes of cells several times (2x2 windows of stride 2 that tile
+the input: the taken cells in one pass, the gradients in a second), and MaxPool's 2x2 windows of stride 2 compare
+their four cells at once where numpy makes three strided passes (pooling.py has figures). The
 Winograd convolution's transforms (conv_winograd.py) turn each tile's 16 values into 16 others in one pass over a
 chunk of tiles, where numpy would make a pass per value. The optimizers' updates (gradient descent, Momentum,
 Adagrad, RMSProp, Adam) make one pass over the variable, its slots and the gradient, where numpy makes one per
@@ -284,6 +285,46 @@ def max_pool_grad(x, grad, ksize, strides, before, disjoint, out):
                         if 0 <= p1 < h and 0 <= p2 < w:
                             for o3 in range(c):
                                 out[o0, p1, p2, o3] += grad[o0, o1, o2, o3] if arg[o0, o1, o2, o3] == j else zero
+
+
+@_jit
+def max_pool_2x2_taken(x, taken):
+    """For MaxPoolGrad over NHWC's 2x2 windows of stride 2 that tile [n, h, w, c] `x`: which cell of each window TF's
+    scan takes (0-3 in row-major order: the first of the largest, a NaN only as the first cell), per channel, into
+    `taken` ([n, h // 2, w // 2, c], int8). One store a pass, as MaxPool's loop: with the four cells' stores in the
+    same pass the compiled loop ran scalar (a run-time overlap check per store), slower than max_pool_grad."""
+    n, h, w, c = taken.shape
+    one, two, three = taken.dtype.type(1), taken.dtype.type(2), taken.dtype.type(3)
+    zero = taken.dtype.type(0)
+    for b in range(n):
+        for i in range(h):
+            for j in range(w):
+                for k in range(c):
+                    m = x[b, 2 * i, 2 * j, k]
+                    v = x[b, 2 * i, 2 * j + 1, k]
+                    right = v > m
+                    m = v if right else m
+                    v = x[b, 2 * i + 1, 2 * j, k]
+                    below = v > m
+                    m = v if below else m
+                    s = one if right else zero
+                    s = two if below else s
+                    taken[b, i, j, k] = three if x[b, 2 * i + 1, 2 * j + 1, k] > m else s
+
+
+@_jit
+def max_pool_2x2_scatter(grad, taken, out):
+    """Each window's gradient to its taken cell (max_pool_2x2_taken), zeros to the other three, over `out` [n, 2 *
+    h, 2 * w, c] from `grad` [n, h, w, c]: both as integers of the floats' size (their bits: a NaN or infinite
+    gradient stays out of the other cells and -0.0 stays -0.0, as max_pool_grad's)."""
+    n, h, w, c = out.shape
+    zero = grad.dtype.type(0)
+    for b in range(n):
+        for r in range(h):
+            for col in range(w):
+                cell = 2 * (r % 2) + col % 2
+                for k in range(c):
+                    out[b, r, col, k] = grad[b, r // 2, col // 2, k] if taken[b, r // 2, col // 2, k] == cell else zero
 
 
 @_jit
