@@ -146,12 +146,14 @@ def test_expensive_ready_nodes_go_to_the_shared_queue_and_idle_callers_help():
     part = Partition(nodes=nodes, deps=[()] * 8, n_slots=9, feeds={"x": 0}, fetches=list(range(1, 9)))
     part.costs[:] = [0.05] * 8  # measured earlier: expensive
     with ThreadPoolExecutor(1) as pool:
-        start = time.perf_counter()
         values, step = run_step(part, {"x": 1}, None, ThreadedDispatch(pool), trace=True, timeout=5)
-        elapsed = time.perf_counter() - start
     assert values == [1] * 8
-    assert len({thread for *_, thread in step.stats}) == 2    # the caller and the one pool thread
-    assert elapsed < 0.35                                     # 8 x 50 ms over two threads, not one
+    spans = {}
+    for _, start, end, thread in step.stats:
+        spans.setdefault(thread, []).append((start, end))
+    caller, helper = spans.values()   # the caller and the one pool thread, each taking several nodes, at once
+    assert len(caller) >= 2 and len(helper) >= 2                  # (not elapsed time: on a loaded machine the
+    assert any(a < d and c < b for a, b in caller for c, d in helper)   # sleeps themselves ran 0.6 s, not 0.2)
 
 
 def test_kernels_that_split_themselves_stay_in_one_thread():
