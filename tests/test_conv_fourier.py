@@ -3,7 +3,7 @@ random geometries (strides, dilations, paddings), with the transform route force
 import numpy as np
 import pytest
 
-from raygraph.ops import conv, conv_fourier
+from raygraph.ops import conv, conv_fourier, derived
 from raygraph.ops.registry import get
 
 from conv_kernels import random_attrs, three
@@ -45,6 +45,71 @@ def test_route_taken_where_it_pays():
     one = rng.standard_normal((8, 28, 28, 1)).astype(np.float32)
     assert conv_fourier.forward(one, w[:, :, :1], _geometry(one.shape, (5, 5, 1, 32))) is None   # one channel
     assert conv_fourier.forward(x.astype(np.int64), w.astype(np.int64), _geometry(x.shape, w.shape)) is None
+    x = x.copy()   # (kept spectra make their arrays read-only)
     x[1, 2, 3, 4] = np.inf   # a non-finite value would spread over its whole plane: the direct route runs
     assert conv_fourier.forward(x, w, _geometry(x.shape, w.shape)) is None
     assert conv_fourier.backprop_filter(x, np.ones((8, 14, 14, 32), np.float32), _geometry(x.shape, w.shape)) is None
+
+
+def test_each_arrays_spectrum_is_taken_once_and_stays_true(monkeypatch):
+    """The forward and the filter gradient share the input's spectrum, the two gradients the output gradient's (the
+    filter's its conjugate), the forward and the input gradient the filter's: the same bits as taken anew; a
+    writable view of memory numpy does not own is not kept."""
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((4, 14, 14, 16)).astype(np.float32)
+    w = rng.standard_normal((5, 5, 16, 32)).astype(np.float32)
+    dy = rng.standard_normal((4, 14, 14, 32)).astype(np.float32)
+    geo = _geometry(x.shape, w.shape)
+    taken, spectrum = [], conv_fourier._spectrum
+    monkeypatch.setattr(conv_fourier, "_spectrum", lambda a, *args: taken.append(a.shape) or spectrum(a, *args))
+
+    def three_kernels(x, dy, x2, dy2):
+        return (conv_fourier.forward(x, w, geo), conv_fourier.backprop_input(w, dy, geo),
+                conv_fourier.backprop_filter(x2, dy2, geo))
+    fresh = three_kernels(x.copy(), dy.copy(), x.copy(), dy.copy())
+    assert taken == [x.shape, dy.shape, x.shape, dy.shape] and derived.count() == 1   # (the filter's)
+    del taken[:]
+    kept = three_kernels(x, dy, x, dy)
+    assert taken == [x.shape, dy.shape]
+    for a, b in zip(kept, fresh):
+        assert a.tobytes() == b.tobytes()
+    assert not x.flags.writeable and not dy.flags.writeable
+    del taken[:]
+    sizes, ctype = conv_fourier._plan(geo, (x.dtype, w.dtype), (x, w))
+    for places in conv_fourier._places(geo):   # the other sign's spectrum: the conjugate (a zero's sign aside)
+        np.testing.assert_array_equal(conv_fourier._spectrum(dy, sizes, places, ctype, +1),
+                                      np.conj(conv_fourier._spectrum(dy, sizes, places, ctype, -1)))
+    del taken[:]
+    buffer = bytearray(x.tobytes())   # memory numpy does not own, writable: taken each time
+    view = np.frombuffer(buffer, np.float32).reshape(x.shape)
+    conv_fourier.forward(view, w, geo), conv_fourier.backprop_filter(view, dy, geo)
+    assert taken == [x.shape, x.shape]
+    del x, dy, kept
+    assert derived.count() == 1
+    del w
+    assert not derived.count()   # dropped with their arrays
+
+
+def test_a_variable_updated_in_place_after_a_convolution_is_convolved_anew(rtf):
+    """A variable's array whose spectrum is kept is read-only: ScatterUpdate copies it before writing, so the next
+    step's convolution sees the new values."""
+    tf = rtf
+    rng = np.random.default_rng(2)
+    start = rng.standard_normal((4, 14, 14, 16)).astype(np.float32)
+    w = rng.standard_normal((5, 5, 16, 32)).astype(np.float32)
+    with tf.Graph().as_default():
+        v = tf.Variable(start)
+        y = tf.nn.conv2d(v, tf.constant(w), [1, 1, 1, 1], "SAME")
+        update = tf.scatter_update(v, [1], tf.ones([1, 14, 14, 16]))
+        with tf.Session() as s:
+            s.run(v.initializer)
+            first = s.run(y)
+            s.run(update)
+            second = s.run(y)
+    changed = start.copy()
+    changed[1] = 1
+    for got, x in ((first, start), (second, changed)):
+        want = get("Conv2D").kernel({"strides": [1, 1, 1, 1], "padding": "SAME", "data_format": "NHWC",
+                                     "dilations": [1, 1, 1, 1]}, x, w)
+        np.testing.assert_allclose(got, want, rtol=0, atol=1e-5 * np.abs(want).max())
+    assert np.abs(second[1] - first[1]).max() > 1

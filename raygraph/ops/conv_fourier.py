@@ -24,6 +24,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from .derived import derived
+
 GAIN = 1.5    # how much less work (estimated multiply-adds) than im2col pays for the transforms' overheads
 
 
@@ -143,13 +145,23 @@ def _batch_first(a):
 
 
 def _by_frequency(a, sizes, places, ctype, sign=-1):
-    """[N, *spatial, C] -> its spectrum as [frequencies, N, C]."""
+    """[N, *spatial, C] -> its spectrum as [frequencies, N, C], taken once per array (derived.py: the forward and
+    the filter gradient take the input's, the two gradients the output gradient's). The other sign's spectrum is
+    its conjugate (so are the DFT matrices: equal values, bit for bit but for the sign of some zeros)."""
+    z = derived(a, ("spectrum", tuple(sizes), tuple(places), ctype), lambda a: _spectrum(a, sizes, places, ctype, -1))
+    return z if sign == -1 else np.conj(z)
+
+
+def _spectrum(a, sizes, places, ctype, sign):
     return spectrum(_spatial_first(a), sizes, places, ctype, sign).reshape(-1, a.shape[0], a.shape[-1])
 
 
 def _filter_spectrum(w, geo, sizes, ctype, sign):
-    """[frequencies, C, O]: the spectrum of the filter taps."""
-    return spectrum(w.reshape(geo.k + (-1,)), sizes, _places(geo)[1], ctype, sign).reshape(-1, geo.c, geo.o)
+    """[frequencies, C, O]: the spectrum of the filter taps, taken once per array (as _by_frequency's)."""
+    places = _places(geo)[1]
+    z = derived(w, ("filter", tuple(sizes), tuple(places), ctype), lambda w: spectrum(
+        w.reshape(geo.k + (-1,)), sizes, places, ctype, -1).reshape(-1, geo.c, geo.o))
+    return z if sign == -1 else np.conj(z)
 
 
 def _half(sizes, rest):
