@@ -292,7 +292,8 @@ def max_pool_2x2_taken(x, taken):
     """For MaxPoolGrad over NHWC's 2x2 windows of stride 2 that tile [n, h, w, c] `x`: which cell of each window TF's
     scan takes (0-3 in row-major order: the first of the largest, a NaN only as the first cell), per channel, into
     `taken` ([n, h // 2, w // 2, c], int8). One store a pass, as MaxPool's loop: with the four cells' stores in the
-    same pass the compiled loop ran scalar (a run-time overlap check per store), slower than max_pool_grad."""
+    same pass the compiled loop ran mostly scalar (its vector path behind run-time overlap checks), slower than
+    max_pool_grad."""
     n, h, w, c = taken.shape
     one, two, three = taken.dtype.type(1), taken.dtype.type(2), taken.dtype.type(3)
     zero = taken.dtype.type(0)
