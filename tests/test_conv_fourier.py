@@ -51,6 +51,32 @@ def test_route_taken_where_it_pays():
     assert conv_fourier.backprop_filter(x, np.ones((8, 14, 14, 32), np.float32), _geometry(x.shape, w.shape)) is None
 
 
+def test_any_non_finite_value_sends_each_kernel_the_direct_route():
+    """A NaN, an infinity, or two opposite infinities anywhere in either operand sends each kernel the direct
+    route (a transform would spread it over its plane): the op's result is im2col's."""
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((3, 14, 14, 16)).astype(np.float32)
+    w = rng.standard_normal((5, 5, 16, 32)).astype(np.float32)
+    dy = rng.standard_normal((3, 14, 14, 32)).astype(np.float32)
+    geo = _geometry(x.shape, w.shape)
+    kernels = [(conv_fourier.forward, (x, w)), (conv_fourier.backprop_input, (w, dy)),
+               (conv_fourier.backprop_filter, (x, dy))]
+    for kernel, args in kernels:
+        assert kernel(*[a.copy() for a in args], geo) is not None
+        for which in range(2):
+            for bad in ([np.nan], [np.inf], [-np.inf], [np.inf, -np.inf]):
+                spoiled = [a.copy() for a in args]
+                flat = spoiled[which].reshape(-1)
+                for value, at in zip(bad, rng.choice(flat.size, len(bad), replace=False)):
+                    flat[at] = value
+                assert kernel(*spoiled, geo) is None, (kernel.__name__, which, bad)
+    a = {"strides": [1, 1, 1, 1], "padding": "SAME", "data_format": "NHWC", "dilations": [1, 1, 1, 1]}
+    x = x.copy()
+    x[2, 5, 6, 7] = np.nan
+    got = get("Conv2D").kernel(a, x, w)
+    assert np.isnan(got[2]).any() and not np.isnan(got[:2]).any()   # im2col's: only the windows over the NaN
+
+
 def test_each_arrays_spectrum_is_taken_once_and_stays_true(monkeypatch):
     """The forward and the filter gradient share the input's spectrum, the two gradients the output gradient's (the
     filter's its conjugate), the forward and the input gradient the filter's: the same bits as taken anew; a
