@@ -139,3 +139,28 @@ def test_a_variable_updated_in_place_after_a_convolution_is_convolved_anew(rtf):
                                      "dilations": [1, 1, 1, 1]}, x, w)
         np.testing.assert_allclose(got, want, rtol=0, atol=1e-5 * np.abs(want).max())
     assert np.abs(second[1] - first[1]).max() > 1
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_compiled_moves_between_layouts_give_numpys_bits(monkeypatch, dtype):
+    """The layouts' moves (batch past the spatial dims and back, real and imaginary parts into complex values and
+    out) run compiled where arrays are large (kernel_loops): the same bits as numpy's copies, 1-3 spatial dims."""
+    rng = np.random.default_rng(9)
+    monkeypatch.setattr(conv_fourier, "GAIN", 0.0)   # transforms wherever they apply
+    for x_shape, w_shape in [((6, 30, 5), (4, 5, 7)), ((4, 14, 14, 16), (5, 5, 16, 32)),
+                             ((2, 5, 6, 7, 3), (2, 3, 3, 3, 4))]:
+        x = rng.standard_normal(x_shape).astype(dtype)
+        w = rng.standard_normal(w_shape).astype(dtype)
+        nd = len(x_shape) - 2
+        a = {"strides": [1] * (nd + 2), "padding": "SAME", "dilations": [1] * (nd + 2)}
+        geo = conv._Geometry(x.shape, w.shape, a, nd, "")
+        dy = rng.standard_normal((x.shape[0], *geo.out, w.shape[-1])).astype(dtype)
+
+        def kernels():
+            return (conv_fourier.forward(x.copy(), w.copy(), geo), conv_fourier.backprop_input(w.copy(), dy.copy(), geo),
+                    conv_fourier.backprop_filter(x.copy(), dy.copy(), geo))
+        monkeypatch.setattr(conv_fourier.compiled, "COMPILED", 1)
+        compiled = kernels()
+        monkeypatch.setattr(conv_fourier.compiled, "COMPILED", 1 << 40)
+        for got, want in zip(compiled, kernels()):
+            assert got is not None and got.dtype == want.dtype and got.tobytes() == want.tobytes()

@@ -9,7 +9,8 @@ their four cells at once where numpy makes three strided passes (pooling.py has 
 Winograd convolution's transforms (conv_winograd.py) turn each tile's 16 values into 16 others in one pass over a
 chunk of tiles, where numpy would make a pass per value. The optimizers' updates (gradient descent, Momentum,
 Adagrad, RMSProp, Adam) make one pass over the variable, its slots and the gradient, where numpy makes one per
-operation with a temporary each.
+operation with a temporary each. The Fourier convolutions' moves between layouts write in their result's order
+(conv_fourier.py has figures).
 
 The cross entropies follow TF's kernels: exp(z) / s (not exp(z - log s)), sums in TF's order (eigen_loops); exp
 and log are libm's (TF's are Eigen's polynomials: an ulp apart at times). Against TF 2.21 on [512, 10] float32,
@@ -424,3 +425,37 @@ def winograd_gradient_tiles(dyp, th, r0, r1, z):
                 z8[k], z9[k], z10[k], z11[k] = e0, e0 + e1, e0 - e1, -e1
                 z12[k], z13[k], z14[k], z15[k] = f0, f0 + f1, f0 - f1, -f1
             t += 1
+
+
+@_jit
+def swap_leading(a, out):
+    """out[i, j, k] = a[j, i, k] (C-order 3-D arrays), written in out's order: the Fourier convolutions' moves of
+    the batch dim past the spatial dims and back (conv_fourier.py), where numpy's copy runs in the input's order."""
+    n1, n0, n2 = out.shape
+    for i in range(n1):
+        for j in range(n0):
+            for k in range(n2):
+                out[i, j, k] = a[j, i, k]
+
+
+@_jit
+def interleave(parts, out):
+    """out[i, f, k] = parts[i, f, k] + 1j * parts[i, half + f, k] (parts [n, 2 * half, m] real, out complex): a
+    half spectrum's real parts over its imaginary parts, made complex in one pass (numpy: two strided ones)."""
+    n, half, m = out.shape
+    for i in range(n):
+        for f in range(half):
+            for k in range(m):
+                out[i, f, k] = complex(parts[i, f, k], parts[i, half + f, k])
+
+
+@_jit
+def deinterleave(z, out):
+    """out[i, f, k] = z[i, f, k].real and out[i, half + f, k] = z[i, f, k].imag (interleave's inverse)."""
+    n, half, m = z.shape
+    for i in range(n):
+        for f in range(half):
+            for k in range(m):
+                v = z[i, f, k]
+                out[i, f, k] = v.real
+                out[i, half + f, k] = v.imag
