@@ -9,10 +9,14 @@ from raygraph.ops.registry import get
 from conv_kernels import random_attrs
 
 
-def _im2col(monkeypatch, a, x, w):
+def _im2col(monkeypatch, a, x, w, dy=None):
     with monkeypatch.context() as m:
         m.setattr(conv_banded, "BLOCKS", ())   # no block size: im2col only
-        return get("Conv2D").kernel(a, x, w)
+        return get("Conv2D").kernel(a, x, w) if dy is None else _filter_gradient(a, x, w, dy)
+
+
+def _filter_gradient(a, x, w, dy):
+    return get("Conv2DBackpropFilter").kernel(a, x, np.array(w.shape, np.int32), dy)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int32])
@@ -29,10 +33,14 @@ def test_band_matches_im2col(monkeypatch, dtype):
         x, w = ((10 * v).astype(dtype) for v in (x, w))
         want = _im2col(monkeypatch, a, x, w)
         got = get("Conv2D").kernel(a, x, w)
-        assert got.shape == want.shape and got.dtype == want.dtype
-        np.testing.assert_allclose(got, want, rtol=0, atol=1e-4 * np.abs(want).max() if dtype == np.float32 else 1e-9)
+        dy = (10 * rng.standard_normal(want.shape)).astype(dtype)
+        for got, want in [(got, want), (_filter_gradient(a, x, w, dy), _im2col(monkeypatch, a, x, w, dy))]:
+            assert got.shape == want.shape and got.dtype == want.dtype
+            np.testing.assert_allclose(got, want, rtol=0,
+                                       atol=1e-4 * np.abs(want).max() if dtype == np.float32 else 1e-9)
         geo = conv._Geometry(x.shape, w.shape, a, 2, "")
-        taken += conv_banded.forward(x.astype(np.float64), w.astype(np.float64), geo) is not None
+        x, w, dy = (v.astype(np.float64) for v in (x, w, dy))
+        taken += conv_banded.forward(x, w, geo) is not None and conv_banded.backprop_filter(x, dy, geo) is not None
     assert taken > 30   # (most last dims have a divisor among the block sizes)
 
 
@@ -43,9 +51,15 @@ def test_one_and_three_spatial_dims_and_chunks_of_images(monkeypatch):
     a = {"strides": [1, 1, 1], "padding": "SAME", "data_format": "NWC", "dilations": [1, 1, 1]}
     geo = conv._Geometry(x.shape, w.shape, a, 1, "")
     banded = conv_banded.forward(x, w, geo)
+    dy = rng.standard_normal(banded.shape).astype(np.float32)
+    dw = conv_banded.backprop_filter(x, dy, geo)
     with monkeypatch.context() as m:
         m.setattr(conv_banded, "CHUNK", 100)   # two images' columns a chunk: three products
         np.testing.assert_allclose(conv_banded.forward(x, w, geo), banded, rtol=1e-6, atol=1e-6)
+        np.testing.assert_allclose(conv_banded.backprop_filter(x, dy, geo), dw, rtol=1e-5, atol=1e-5)
+    direct_dw = np.stack([np.einsum("nj,njo->o", np.pad(x[..., 0], ((0, 0), (1, 1)))[:, t:t + 40], dy)
+                          for t in range(3)])
+    np.testing.assert_allclose(dw[:, 0], direct_dw, rtol=1e-4, atol=1e-4)
     direct = np.stack([np.stack([np.convolve(np.pad(x[n, :, 0], 1), w[::-1, 0, o], "valid") for o in range(6)], -1)
                        for n in range(5)])
     np.testing.assert_allclose(banded, direct, rtol=1e-5, atol=1e-5)
@@ -78,3 +92,6 @@ def test_route_taken_where_it_applies(monkeypatch):
         got = get("Conv2D").kernel(a, spoiled, w)
         np.testing.assert_array_equal(got, _im2col(monkeypatch, a, spoiled, w))
         assert np.isfinite(got[1, :, :14]).all() and not np.isfinite(got[1, 1:6, 18:23]).all()
+        dy = rng.standard_normal(got.shape).astype(np.float32)   # the filter's gradient: the band's kept terms
+        banded, want = _filter_gradient(a, spoiled, w, dy), _im2col(monkeypatch, a, spoiled, w, dy)
+        np.testing.assert_allclose(banded, want, rtol=1e-4, atol=1e-3)   # (NaN where im2col's is)

@@ -10,7 +10,7 @@ data is transposed to NHWC and back. Grouped convolutions (input depth a multipl
 one product per group, as TF's CPU kernels do. 3x3 windows of stride 1, 16 channels or more in and out, run
 all three kernels through Winograd's F(2x2, 3x3) instead (conv_winograd.py); and where it is much less work
 (many channels, small planes, like LeNet's second convolution) the others run through Fourier transforms
-(conv_fourier.py). Forward convolutions of one input channel meet a banded filter matrix (conv_banded.py).
+(conv_fourier.py). Convolutions of one input channel meet a banded filter matrix (conv_banded.py).
 """
 import copy
 import warnings
@@ -410,10 +410,12 @@ def _backprop_filter(x, dy, geo):
 def _backprop_filter_share(x, dy, geo):
     dt = _work_dtype(x.dtype)
     x, dy = x.astype(dt, copy=False), dy.astype(dt, copy=False)
-    dw = conv_fourier.backprop_filter(x, dy.reshape((geo.n,) + geo.out + (geo.o,)), geo)
+    dy = dy.reshape((geo.n,) + geo.out + (geo.o,))
+    dw = conv_fourier.backprop_filter(x, dy, geo)
+    if dw is None:
+        dw = conv_banded.backprop_filter(x, dy, geo)
     if dw is not None:
         return dw
-    dy = dy.reshape((geo.n,) + geo.out + (geo.o,))
     og = geo.o // geo.groups
 
     def chunk(lo, hi, r0, r1, xp):
