@@ -1,6 +1,7 @@
 """Helpers of the convolution kernel tests (test_conv_fourier.py, test_conv_im2col.py)."""
 import numpy as np
 
+from raygraph.ops import conv_banded, conv_fourier
 from raygraph.ops.registry import get
 
 
@@ -21,3 +22,9 @@ def three(a, x, w, dy):
     return [get("Conv2D").kernel(a, x, w),
             get("Conv2DBackpropInput").kernel(a, np.array(x.shape, np.int32), w, dy),
             get("Conv2DBackpropFilter").kernel(a, x, np.array(w.shape, np.int32), dy)]
+
+
+def im2col_only(monkeypatch):
+    """The convolution kernels' other routes off (Fourier transforms, banded columns): im2col only."""
+    monkeypatch.setattr(conv_fourier, "GAIN", float("inf"))
+    monkeypatch.setattr(conv_banded, "BLOCKS", ())

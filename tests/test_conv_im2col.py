@@ -4,11 +4,11 @@ geometries: strides, dilations, paddings, groups, one channel)."""
 import numpy as np
 import pytest
 
-from raygraph.ops import conv, conv_fourier
+from raygraph.ops import conv
 from raygraph.ops.registry import get
 from scheduler import intra_op
 
-from conv_kernels import random_attrs, three
+from conv_kernels import im2col_only, random_attrs, three
 
 
 def _case(rng, trial):
@@ -23,7 +23,7 @@ def _case(rng, trial):
 
 @pytest.mark.parametrize("chunk", [1, 300])
 def test_columns_in_chunks_give_the_whole_batchs_numbers(monkeypatch, chunk):
-    monkeypatch.setattr(conv_fourier, "GAIN", float("inf"))   # im2col only
+    im2col_only(monkeypatch)
     rng = np.random.default_rng(7)
     for trial in range(40):
         a, x, w = _case(rng, trial)
@@ -64,7 +64,7 @@ def test_a_large_image_is_cut_into_rows():
 
 
 def test_rows_of_a_lone_image_split_over_threads_give_its_numbers(monkeypatch):
-    monkeypatch.setattr(conv_fourier, "GAIN", float("inf"))   # im2col only
+    im2col_only(monkeypatch)
     rng = np.random.default_rng(3)
     intra_op.configure(2)
     try:
@@ -88,7 +88,7 @@ def test_rows_of_a_lone_image_split_over_threads_give_its_numbers(monkeypatch):
                 assert got.shape == want.shape and got.dtype == want.dtype
                 np.testing.assert_allclose(got, want, rtol=0, atol=1e-5 * max(1.0, np.abs(want).max()))
             monkeypatch.undo()
-            monkeypatch.setattr(conv_fourier, "GAIN", float("inf"))
+            im2col_only(monkeypatch)
     finally:
         intra_op.enable(False)
         intra_op.configure(1)
