@@ -187,13 +187,17 @@ def test_max_pool_gradient_of_integers_and_explicit_padding():
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_max_pool_2x2_loop_gives_the_numpy_ways_values(monkeypatch, dtype):
-    """NHWC's 2x2 windows of stride 2 inside the input run one compiled loop (kernel_loops.max_pool_2x2): the same
-    values as the numpy way (NaN and infinities included; where -0.0 and +0.0 tie either may come out, as numpy's
-    own SIMD loops differ there)."""
-    from raygraph.ops import compiled, pooling
+    """NHWC's 2x2 windows of stride 2 inside the input run one compiled loop (kernel_loops.max_pool_2x2; where they
+    tile it, max_pool_2x2_and_taken, which keeps the windows' taken cells for the gradient): the same values as the
+    numpy way (NaN and infinities included; where -0.0 and +0.0 tie either may come out, as numpy's own SIMD loops
+    differ there), and the taken cells max_pool_2x2_taken's."""
+    from raygraph.ops import compiled, derived, pooling
     rng = np.random.default_rng(7)
-    loop, calls = compiled.loops().max_pool_2x2, []
-    monkeypatch.setattr(compiled.loops(), "max_pool_2x2", lambda x, out: (calls.append(x.shape), loop(x, out)))
+    loops, calls = compiled.loops(), []
+    for name in ("max_pool_2x2", "max_pool_2x2_and_taken"):
+        loop = getattr(loops, name)
+        monkeypatch.setattr(loops, name, lambda x, *out, loop=loop, name=name: (calls.append((name, x.shape)),
+                                                                       loop(x, *out)))
     kernel = get("MaxPool").kernel
     for shape, padding in [((3, 8, 10, 16), "SAME"), ((2, 9, 7, 5), "VALID"), ((1, 28, 28, 32), "VALID")]:
         a = _attrs("NHWC", (1, 2), (2, 2), (2, 2), padding)
@@ -207,14 +211,23 @@ def test_max_pool_2x2_loop_gives_the_numpy_ways_values(monkeypatch, dtype):
                 want = kernel(a, given)
             np.testing.assert_array_equal(got, want)
             assert got.dtype == want.dtype and got.shape == want.shape
-    assert calls == [(3, 8, 10, 16), (3, 8, 10, 16), (2, 9, 7, 5), (2, 9, 7, 5), (1, 28, 28, 32), (1, 28, 28, 32)]
+            taken = derived.find(given, pooling._TAKEN)
+            if shape[1] % 2 == shape[2] % 2 == 0 and given.flags.c_contiguous:   # (else kept for a contiguous copy)
+                expected = np.empty(got.shape, np.int8)
+                loops.max_pool_2x2_taken(given, expected)
+                np.testing.assert_array_equal(taken, expected)
+            else:
+                assert taken is None
+    both, alone = "max_pool_2x2_and_taken", "max_pool_2x2"
+    assert calls == [(both, (3, 8, 10, 16))] * 2 + [(alone, (2, 9, 7, 5))] * 2 + [(both, (1, 28, 28, 32))] * 2
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_max_pool_grad_of_tiling_2x2_windows_runs_two_passes_with_the_general_loops_bits(monkeypatch, dtype):
     """MaxPoolGrad over NHWC's 2x2 windows of stride 2 that tile the input runs kernel_loops' taken-cell and scatter
-    passes: the per-window loop's values and the general compiled loop's bits (ties, NaN and infinities in
-    the input, NaN, infinities and signed zeros in the gradient)."""
+    passes (the scatter only where MaxPool over the same array kept the taken cells): the per-window loop's values
+    and the general compiled loop's bits (ties, NaN and infinities in the input, NaN, infinities and signed zeros in
+    the gradient)."""
     from raygraph.ops import compiled
     rng = np.random.default_rng(11)
     loops, calls = compiled.loops(), []
@@ -229,10 +242,12 @@ def test_max_pool_grad_of_tiling_2x2_windows_runs_two_passes_with_the_general_lo
             y = get("MaxPool").kernel(a, x)
             grad = _input(rng, out_shape, dtype, "special")
             grad.flat[rng.integers(0, grad.size, grad.size // 5)] = -0.0
-            got = kernel(a, x, y, grad)
+            got = kernel(a, x, y, grad)   # (the forward's taken cells)
+            alone = kernel(a, x.copy(), y, grad)   # (an array MaxPool did not see: its own taken-cell pass)
             want = _reference_max_pool_grad(x, y, grad, windows, False)
             np.testing.assert_array_equal(got, want, err_msg=kind)   # (values: the reference adds -0.0 to +0.0)
             general = np.zeros(shape, dtype)
             loops.max_pool_grad(x, grad, (2, 2), (2, 2), (0, 0), True, general)
-            np.testing.assert_array_equal(got.view(f"i{got.itemsize}"), general.view(f"i{got.itemsize}"))
+            for result in (got, alone):
+                np.testing.assert_array_equal(result.view(f"i{got.itemsize}"), general.view(f"i{got.itemsize}"))
     assert calls == [(3, 8, 10, 16)] * 3 + [(4, 6, 8, 5)] * 3 + [(1, 28, 28, 32)] * 3

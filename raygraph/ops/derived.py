@@ -1,4 +1,5 @@
-"""Values derived from an array, made once and kept while the array lives: a convolution's spectra.
+"""Values derived from an array, made once and kept while the array lives: a convolution's spectra, a max-pool's
+taken cells.
 
 A convolution's kernels derive the same values from the same arrays: through Fourier transforms (conv_fourier.py)
 the forward and the filter gradient transform the input, the two gradients the output gradient. `derived(a, key,
@@ -20,19 +21,32 @@ _kept = {}
 
 def derived(a, key, make):
     """make(a), made once while `a`'s memory lives unchanged (see above); `key` (hashable) names what is made."""
+    value = find(a, key)
+    return keep(a, key, make(a)) if value is None else value
+
+
+def find(a, key):
+    """The value kept for `a` under `key`, or None."""
+    owner, slot = _slot(a, key)
+    kept = _kept.get(slot)
+    return kept[1] if kept is not None and kept[0]() is owner else None
+
+
+def keep(a, key, value):
+    """Keeps `value` for `a` under `key` where `a`'s memory can be kept unchanged (see above) -> value."""
+    owner, slot = _slot(a, key)
+    if owner.flags.owndata or not owner.flags.writeable:
+        owner.flags.writeable = False
+        value.flags.writeable = False
+        _kept[slot] = (weakref.ref(owner, lambda _, slot=slot: _kept.pop(slot, None)), value)
+    return value
+
+
+def _slot(a, key):
     owner = a
     while isinstance(owner.base, np.ndarray):
         owner = owner.base
-    if not owner.flags.owndata and owner.flags.writeable:
-        return make(a)
-    slot = (id(owner), a.__array_interface__["data"][0], a.shape, a.strides, a.dtype, key)
-    kept = _kept.get(slot)
-    if kept is None or kept[0]() is not owner:
-        owner.flags.writeable = False
-        value = make(a)
-        value.flags.writeable = False
-        kept = _kept[slot] = (weakref.ref(owner, lambda _, slot=slot: _kept.pop(slot, None)), value)
-    return kept[1]
+    return owner, (id(owner), a.__array_interface__["data"][0], a.shape, a.strides, a.dtype, key)
 
 
 def count():
