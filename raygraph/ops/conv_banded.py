@@ -6,7 +6,7 @@ back. Here each row of columns serves a block of B outputs along the last spatia
 input the block's windows cover along that dim (B + k - 1 values, not B * k), times the window's other taps, and
 meets a banded matrix that places the filter's taps at each output of the block:
 
-    y[..., j0 + b, o] = sum_{rest, t} x[..., j0 + b + t] w[rest, t, o]  =  sum_{rest, u} cols[..., u] band[rest, u, b, o]
+    y[..., j0 + b, o] = sum_{rest, t} x[..., j0 + b + t] w[rest, t, o] = sum_{rest, u} cols[..., u] band[rest, u, b, o]
     with band[rest, u, b, o] = w[rest, u - b, o] for 0 <= u - b < k, else 0.
 
 LeNet's first layer (28x28, 5x5, 1 -> 16, B = 7): columns 2.2x smaller than im2col's, 2.2x the multiply-adds; in
@@ -16,8 +16,8 @@ cnn_train's steps in-process (blocks of steps alternated, two runs) its forward 
 The filter's gradient is the transposed product: the columns against the output gradient's blocks give each pair
 of a block's input value and output, and each tap sums the pairs it joins (LeNet's first layer in cnn_train's steps
 in-process: 723 -> 669 us, medians of 350 calls). The zeros of the band would turn a non-finite input value into
-NaN at outputs whose windows do not reach it (0 x inf), so only finite inputs take the forward route. Products run in another order than im2col's: rounding differs by ~1e-7
-of the values' scale.
+NaN at outputs whose windows do not reach it (0 x inf), so only finite inputs take the forward route. Products run
+in another order than im2col's: rounding differs by ~1e-7 of the values' scale.
 """
 import math
 

@@ -137,9 +137,15 @@ def _plan(geo, dtypes, arrays):
             + _transform_work(geo.out, half, geo.o))
     if GAIN * work > geo.positions * geo.kk * geo.c * geo.o:
         return None
-    if not all(np.isfinite(a).all() for a in arrays):
+    if not all(_finite(a) for a in arrays):
         return None
     return sizes, np.complex64 if all(t == np.float32 for t in dtypes) else np.complex128
+
+
+def _finite(a):
+    """Whether `a` holds only finite values, found once per array (derived.py): the filter gradient reads neither
+    of its arrays otherwise (their spectra are kept), and a pass over them cost it 60 us a share in cnn_train."""
+    return bool(derived(a, "finite", lambda a: np.array(np.isfinite(a).all())))
 
 
 def _transform_work(counts, half, channels):
