@@ -141,10 +141,21 @@ def test_a_variable_updated_in_place_after_a_convolution_is_convolved_anew(rtf):
     assert np.abs(second[1] - first[1]).max() > 1
 
 
+@pytest.mark.parametrize("threads", [1, 2])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_compiled_moves_between_layouts_give_numpys_bits(monkeypatch, dtype):
-    """The layouts' moves (batch past the spatial dims and back, real and imaginary parts into complex values and
-    out) run compiled where arrays are large (kernel_loops): the same bits as numpy's copies, 1-3 spatial dims."""
+def test_compiled_calls_give_numpys_bits(monkeypatch, dtype, threads):
+    """Where arrays are large the layouts' moves run compiled (kernel_loops), and in two dims the transforms and
+    products as well (fourier_loops, calling numpy's OpenBLAS as numpy does): the same bits as numpy's calls, 1-3
+    spatial dims, OpenBLAS on one thread or two (a version whose calls, loaded from numba's cache, went wrong on
+    two threads passed this test on one)."""
+    from threadpoolctl import threadpool_limits
+    if not conv_fourier.compiled.fourier_loops().FOUND:
+        pytest.skip("numpy's OpenBLAS (scipy-openblas64) not found: fourier_loops does not run")
+    with threadpool_limits(threads, user_api="blas"):
+        _compiled_against_numpy(monkeypatch, dtype)
+
+
+def _compiled_against_numpy(monkeypatch, dtype):
     rng = np.random.default_rng(9)
     monkeypatch.setattr(conv_fourier, "GAIN", 0.0)   # transforms wherever they apply
     for x_shape, w_shape in [((6, 30, 5), (4, 5, 7)), ((4, 14, 14, 16), (5, 5, 16, 32)),
@@ -165,3 +176,30 @@ def test_compiled_moves_between_layouts_give_numpys_bits(monkeypatch, dtype):
         monkeypatch.setattr(conv_fourier.compiled, "COMPILED", 1 << 40)
         for got, want in zip(compiled, kernels()):
             assert got is not None and got.dtype == want.dtype and got.tobytes() == want.tobytes()
+
+
+def test_kernels_cut_into_shares_of_the_batch_give_the_whole_batchs_values(monkeypatch):
+    """Each share of the batch (one per intra-op thread) runs its own compiled calls at once with the other's."""
+    from scheduler import intra_op
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal((8, 14, 14, 16)).astype(np.float32)
+    w = rng.standard_normal((5, 5, 16, 32)).astype(np.float32)
+    dy = rng.standard_normal((8, 14, 14, 32)).astype(np.float32)
+    a = {"strides": [1, 1, 1, 1], "padding": "SAME", "data_format": "NHWC", "dilations": [1, 1, 1, 1]}
+    whole = three(a, x, w, dy)
+    intra_op.configure(2)
+    try:
+        monkeypatch.setattr(conv, "_SPLIT_WORK", 0)
+        monkeypatch.setattr(intra_op, "MIN_WORK", 0)
+        shares = []
+        inside = intra_op._inside
+        monkeypatch.setattr(intra_op, "_inside", lambda run, *args: shares.append(args) or inside(run, *args))
+        intra_op.enable(True)
+        for _ in range(3):
+            split = three(a, *(v.copy() for v in (x, w, dy)))
+            for got, want in zip(split, whole):
+                np.testing.assert_allclose(got, want, rtol=0, atol=1e-5 * np.abs(want).max())
+        assert len(shares) >= 9
+    finally:
+        intra_op.enable(False)
+        intra_op.configure(1)

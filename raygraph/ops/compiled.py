@@ -18,3 +18,10 @@ def eigen_loops():
     """eigen_loops: eigen_sums' sums in TF's order (from eigen_sums.COMPILED elements)."""
     from . import eigen_loops  # noqa: PLC0415
     return eigen_loops
+
+
+@functools.cache
+def fourier_loops():
+    """fourier_loops: the Fourier convolutions' 2-D transforms and products as compiled calls."""
+    from . import fourier_loops  # noqa: PLC0415
+    return fourier_loops

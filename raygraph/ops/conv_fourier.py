@@ -70,13 +70,21 @@ def _along(z, axis, m):
     return out.reshape(shape[:axis] + (m.shape[0],) + shape[axis + 1:])
 
 
+@lru_cache(maxsize=256)
+def _real_analysis(size, start, step, count, sign, dtype):
+    """[2 * (size // 2 + 1), count] real: `_analysis`'s half spectrum's rows, their real parts over their imaginary
+    parts (a real signal's transform along the last dim, as one real product)."""
+    m = _analysis(size, start, step, count, sign, dtype)[:size // 2 + 1]
+    return _frozen(np.concatenate([m.real, m.imag]))
+
+
 def spectrum(a, sizes, places, ctype, sign=-1):
     """a [*spatial, R] (real) at positions places[d] = (start, step) -> [L0, ..., L_last // 2 + 1, R] (complex);
     sign +1 gives the conjugate spectrum."""
     nd = len(sizes)
-    m = _analysis(sizes[-1], *places[-1], a.shape[nd - 1], sign, ctype)[:sizes[-1] // 2 + 1]
-    half = m.shape[0]
-    parts = _along(a, nd - 1, np.concatenate([m.real, m.imag]))   # real parts over imaginary parts
+    m = _real_analysis(sizes[-1], *places[-1], a.shape[nd - 1], sign, ctype)
+    half = m.shape[0] // 2
+    parts = _along(a, nd - 1, m)   # real parts over imaginary parts
     out = np.empty(a.shape[:nd - 1] + (half,) + a.shape[nd:], ctype)
     loops = _loops(parts)
     if loops:
@@ -182,24 +190,56 @@ def _batch_first(a):
     return out
 
 
-def _by_frequency(a, sizes, places, ctype, sign=-1):
+def _by_frequency(a, sizes, places, ctype):
     """[N, *spatial, C] -> its spectrum as [frequencies, N, C], taken once per array (derived.py: the forward and
     the filter gradient take the input's, the two gradients the output gradient's). The other sign's spectrum is
-    its conjugate (so are the DFT matrices: equal values, bit for bit but for the sign of some zeros)."""
-    z = derived(a, ("spectrum", tuple(sizes), tuple(places), ctype), lambda a: _spectrum(a, sizes, places, ctype, -1))
-    return z if sign == -1 else np.conj(z)
+    its conjugate (so are the DFT matrices: equal values, bit for bit but for the sign of some zeros): the
+    products take it so (`_product_inverse`)."""
+    return derived(a, ("spectrum", tuple(sizes), tuple(places), ctype), lambda a: _spectrum(a, sizes, places, ctype, -1))
 
 
 def _spectrum(a, sizes, places, ctype, sign):
-    return spectrum(_spatial_first(a), sizes, places, ctype, sign).reshape(-1, a.shape[0], a.shape[-1])
+    if not (len(sizes) == 2 and a.flags.c_contiguous and _compiled(a)):
+        return spectrum(_spatial_first(a), sizes, places, ctype, sign).reshape(-1, a.shape[0], a.shape[-1])
+    out = np.empty((sizes[0], sizes[1] // 2 + 1, a.shape[0], a.shape[-1]), ctype)
+    compiled.fourier_loops().spectrum(a, _real_analysis(sizes[1], *places[1], a.shape[2], sign, ctype),
+                                      _analysis(sizes[0], *places[0], a.shape[1], sign, ctype), _units(ctype), out)
+    return out.reshape(-1, a.shape[0], a.shape[-1])
 
 
-def _filter_spectrum(w, geo, sizes, ctype, sign):
+def _filter_spectrum(w, geo, sizes, ctype):
     """[frequencies, C, O]: the spectrum of the filter taps, taken once per array (as _by_frequency's)."""
     places = _places(geo)[1]
-    z = derived(w, ("filter", tuple(sizes), tuple(places), ctype), lambda w: spectrum(
+    return derived(w, ("filter", tuple(sizes), tuple(places), ctype), lambda w: spectrum(
         w.reshape(geo.k + (-1,)), sizes, places, ctype, -1).reshape(-1, geo.c, geo.o))
-    return z if sign == -1 else np.conj(z)
+
+
+def _product_inverse(a, trans_a, b, trans_b, conj_b, sizes, places, counts, rtype, batch_first):
+    """The products op(a[f]) @ op(b[f]) of spectra [frequencies, ., .] (transposed, b conjugated, where asked), then
+    the real array at `places` whose half spectrum they are: [m, *counts, n] where `batch_first`, else [*counts, m *
+    n]. In two dims one compiled call (fourier_loops: the same products in the same order as here)."""
+    m, n = a.shape[2 if trans_a else 1], b.shape[1 if trans_b else 2]
+    if len(sizes) == 2 and _compiled(a):
+        out = np.empty((m, *counts, n) if batch_first else (*counts, m * n), rtype)
+        compiled.fourier_loops().product_inverse(
+            a, trans_a, b, trans_b, conj_b, _synthesis(sizes[0], *places[0], counts[0], a.dtype),
+            _real_synthesis(sizes[1], *places[1], counts[1], rtype), _units(a.dtype),
+            out.reshape(m, -1, n) if batch_first else out, batch_first)
+        return out
+    b = np.conj(b) if conj_b else b
+    product = np.matmul(a.transpose(0, 2, 1) if trans_a else a, b.transpose(0, 2, 1) if trans_b else b)
+    planes = inverse(product.reshape(_half(sizes, (m, n))), sizes, places, counts, rtype)
+    return _batch_first(planes) if batch_first else planes.reshape(tuple(counts) + (m * n,))
+
+
+def _compiled(a):
+    """Whether fourier_loops runs the 2-D transforms and products of `a` (large, and numpy's OpenBLAS found)."""
+    return a.size >= compiled.COMPILED and compiled.fourier_loops().FOUND
+
+
+@lru_cache(maxsize=4)
+def _units(ctype):
+    return _frozen(np.array([1, 0], ctype))
 
 
 def _half(sizes, rest):
@@ -213,9 +253,8 @@ def forward(x, w, geo):
         return None
     sizes, ctype = plan
     xs, _, ys = _places(geo)
-    product = np.matmul(_by_frequency(x, sizes, xs, ctype), _filter_spectrum(w, geo, sizes, ctype, +1))
-    y = inverse(product.reshape(_half(sizes, (geo.n, geo.o))), sizes, ys, geo.out, x.dtype)
-    return _batch_first(y)
+    return _product_inverse(_by_frequency(x, sizes, xs, ctype), False, _filter_spectrum(w, geo, sizes, ctype), False,
+                            True, sizes, ys, geo.out, x.dtype, True)
 
 
 def backprop_input(w, dy, geo):
@@ -225,10 +264,8 @@ def backprop_input(w, dy, geo):
         return None
     sizes, ctype = plan
     xs, _, ys = _places(geo)
-    product = np.matmul(_by_frequency(dy, sizes, ys, ctype),
-                        _filter_spectrum(w, geo, sizes, ctype, -1).transpose(0, 2, 1))
-    dx = inverse(product.reshape(_half(sizes, (geo.n, geo.c))), sizes, xs, geo.spatial, dy.dtype)
-    return _batch_first(dx)
+    return _product_inverse(_by_frequency(dy, sizes, ys, ctype), False, _filter_spectrum(w, geo, sizes, ctype), True,
+                            False, sizes, xs, geo.spatial, dy.dtype, True)
 
 
 def backprop_filter(x, dy, geo):
@@ -238,7 +275,6 @@ def backprop_filter(x, dy, geo):
         return None
     sizes, ctype = plan
     xs, ws, ys = _places(geo)
-    product = np.matmul(_by_frequency(x, sizes, xs, ctype).transpose(0, 2, 1),
-                        _by_frequency(dy, sizes, ys, ctype, +1))
-    dw = inverse(product.reshape(_half(sizes, (geo.c * geo.o,))), sizes, ws, geo.k, x.dtype)
+    dw = _product_inverse(_by_frequency(x, sizes, xs, ctype), True, _by_frequency(dy, sizes, ys, ctype), False, True,
+                          sizes, ws, geo.k, x.dtype, False)
     return dw.reshape(geo.k + (geo.c, geo.o))
