@@ -17,7 +17,9 @@ The product costs frequencies * batch * in * out complex multiply-adds against p
 * out for im2col, several times less for 5x5 windows. Rounding differs: a float32 sum over the whole plane,
 not over one window, so errors are ~1e-6 of the plane's scale; a non-finite value would spread over its plane.
 So these kernels run only on finite float32/float64 data, with one group, when the estimate says they are at
-least `GAIN` times cheaper; otherwise they return None and the im2col kernels run.
+least `GAIN` times cheaper; otherwise they return None and the im2col kernels run. In two dims a kernel's
+transforms and products run as compiled calls (fourier_loops.py: the same products in the same order as numpy's
+calls here, holding the GIL only to start each), so the shares of its batch run side by side.
 """
 import math
 from functools import lru_cache
@@ -195,7 +197,8 @@ def _by_frequency(a, sizes, places, ctype):
     the filter gradient take the input's, the two gradients the output gradient's). The other sign's spectrum is
     its conjugate (so are the DFT matrices: equal values, bit for bit but for the sign of some zeros): the
     products take it so (`_product_inverse`)."""
-    return derived(a, ("spectrum", tuple(sizes), tuple(places), ctype), lambda a: _spectrum(a, sizes, places, ctype, -1))
+    key = ("spectrum", tuple(sizes), tuple(places), ctype)
+    return derived(a, key, lambda a: _spectrum(a, sizes, places, ctype, -1))
 
 
 def _spectrum(a, sizes, places, ctype, sign):
@@ -214,7 +217,8 @@ def _filter_spectrum(w, geo, sizes, ctype):
         w.reshape(geo.k + (-1,)), sizes, places, ctype, -1).reshape(-1, geo.c, geo.o))
 
 
-def _product_inverse(a, trans_a, b, trans_b, conj_b, sizes, places, counts, rtype, batch_first):
+def _product_inverse(a, b, sizes, places, counts, rtype, trans_a=False, trans_b=False, conj_b=False,
+                     batch_first=False):
     """The products op(a[f]) @ op(b[f]) of spectra [frequencies, ., .] (transposed, b conjugated, where asked), then
     the real array at `places` whose half spectrum they are: [m, *counts, n] where `batch_first`, else [*counts, m *
     n]. In two dims one compiled call (fourier_loops: the same products in the same order as here)."""
@@ -253,8 +257,8 @@ def forward(x, w, geo):
         return None
     sizes, ctype = plan
     xs, _, ys = _places(geo)
-    return _product_inverse(_by_frequency(x, sizes, xs, ctype), False, _filter_spectrum(w, geo, sizes, ctype), False,
-                            True, sizes, ys, geo.out, x.dtype, True)
+    return _product_inverse(_by_frequency(x, sizes, xs, ctype), _filter_spectrum(w, geo, sizes, ctype), sizes, ys,
+                            geo.out, x.dtype, conj_b=True, batch_first=True)
 
 
 def backprop_input(w, dy, geo):
@@ -264,8 +268,8 @@ def backprop_input(w, dy, geo):
         return None
     sizes, ctype = plan
     xs, _, ys = _places(geo)
-    return _product_inverse(_by_frequency(dy, sizes, ys, ctype), False, _filter_spectrum(w, geo, sizes, ctype), True,
-                            False, sizes, xs, geo.spatial, dy.dtype, True)
+    return _product_inverse(_by_frequency(dy, sizes, ys, ctype), _filter_spectrum(w, geo, sizes, ctype), sizes, xs,
+                            geo.spatial, dy.dtype, trans_b=True, batch_first=True)
 
 
 def backprop_filter(x, dy, geo):
@@ -275,6 +279,6 @@ def backprop_filter(x, dy, geo):
         return None
     sizes, ctype = plan
     xs, ws, ys = _places(geo)
-    dw = _product_inverse(_by_frequency(x, sizes, xs, ctype), True, _by_frequency(dy, sizes, ys, ctype), False, True,
-                          sizes, ws, geo.k, x.dtype, False)
+    dw = _product_inverse(_by_frequency(x, sizes, xs, ctype), _by_frequency(dy, sizes, ys, ctype), sizes, ws, geo.k,
+                          x.dtype, trans_a=True, conj_b=True)
     return dw.reshape(geo.k + (geo.c, geo.o))
