@@ -21,6 +21,8 @@ import numpy as np
 from llvmlite import binding
 from numba import types
 
+from .kernel_loops import deinterleave, interleave, swap_leading
+
 _jit = numba.njit(nogil=True, cache=True)
 _ROW, _NO, _TRANS = 101, 111, 112   # CBLAS's row-major order and transposes
 _NAMES = {"s": "scipy_cblas_sgemm64_", "d": "scipy_cblas_dgemm64_", "c": "scipy_cblas_cgemm64_",
@@ -75,19 +77,12 @@ def spectrum(a, m1, a0, units, out):
     b, h, w, c = a.shape
     half, r = m1.shape[0] // 2, b * c
     moved = np.empty((h, w, b, c), a.dtype)
-    for y in range(h):
-        for x in range(w):
-            for i in range(b):
-                for k in range(c):
-                    moved[y, x, i, k] = a[i, y, x, k]
+    swap_leading(a.reshape(b, h * w, c), moved.reshape(h * w, b, c))
     parts = np.empty((h, 2 * half, r), a.dtype)
     for y in range(h):
         _rgemm(2 * half, r, w, units, m1.ctypes.data, w, moved[y].ctypes.data, r, parts[y].ctypes.data, r)
     joined = np.empty((h, half, r), out.dtype)
-    for y in range(h):
-        for f in range(half):
-            for k in range(r):
-                joined[y, f, k] = complex(parts[y, f, k], parts[y, half + f, k])
+    interleave(parts, joined)
     _xgemm(_NO, _NO, a0.shape[0], half * r, h, units, a0.ctypes.data, h, joined.ctypes.data, half * r,
            out.ctypes.data, half * r)
 
@@ -115,18 +110,9 @@ def product_inverse(a, trans_a, b, trans_b, conj_b, s0, rs, units, out, batch_fi
     _xgemm(_NO, _NO, count0, half * r, l0, units, s0.ctypes.data, l0, products.ctypes.data, half * r,
            rows.ctypes.data, half * r)
     stacked = np.empty((count0, twice, r), rs.dtype)
-    for y in range(count0):
-        for f in range(half):
-            for j in range(r):
-                v = rows[y, f, j]
-                stacked[y, f, j] = v.real
-                stacked[y, half + f, j] = v.imag
+    deinterleave(rows, stacked)
     planes = np.empty((count0, count1, r), rs.dtype) if batch_first else out
     for y in range(count0):
         _rgemm(count1, r, twice, units, rs.ctypes.data, twice, stacked[y].ctypes.data, r, planes[y].ctypes.data, r)
     if batch_first:
-        for i in range(m):
-            for y in range(count0):
-                for x in range(count1):
-                    for j in range(n):
-                        out[i, y * count1 + x, j] = planes[y, x, i * n + j]
+        swap_leading(planes.reshape(count0 * count1, m, n), out)
