@@ -280,7 +280,7 @@ def test_max_pool_grad_loop_gives_numpys_bits(dtype, monkeypatch):
 def test_max_pool_grad_loop_splits_the_batch_over_intra_op_threads(split_kernels, monkeypatch):
     kernel = pooling._max_pool_grad_kernel("MaxPoolGrad")
     loops, batches = compiled.loops(), []
-    for name in ("max_pool_grad", "max_pool_2x2_taken"):   # (2x2 windows of stride 2 that tile: the latter)
+    for name in ("max_pool_grad", "max_pool_2x2_and_taken"):   # (2x2 windows of stride 2 that tile: the latter)
         loop = getattr(loops, name)
         monkeypatch.setattr(loops, name, lambda x, *args, loop=loop: batches.append(len(x)) or loop(x, *args))
     for window, stride in [(2, 2), (3, 2)]:

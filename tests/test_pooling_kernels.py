@@ -190,7 +190,7 @@ def test_max_pool_2x2_loop_gives_the_numpy_ways_values(monkeypatch, dtype):
     """NHWC's 2x2 windows of stride 2 inside the input run one compiled loop (kernel_loops.max_pool_2x2; where they
     tile it, max_pool_2x2_and_taken, which keeps the windows' taken cells for the gradient): the same values as the
     numpy way (NaN and infinities included; where -0.0 and +0.0 tie either may come out, as numpy's own SIMD loops
-    differ there), and the taken cells max_pool_2x2_taken's."""
+    differ there), and the taken cells TF's scan's (the first of the largest, a NaN only as the first cell)."""
     from raygraph.ops import compiled, derived, pooling
     rng = np.random.default_rng(7)
     loops, calls = compiled.loops(), []
@@ -213,13 +213,21 @@ def test_max_pool_2x2_loop_gives_the_numpy_ways_values(monkeypatch, dtype):
             assert got.dtype == want.dtype and got.shape == want.shape
             taken = derived.find(given, pooling._TAKEN)
             if shape[1] % 2 == shape[2] % 2 == 0 and given.flags.c_contiguous:   # (else kept for a contiguous copy)
-                expected = np.empty(got.shape, np.int8)
-                loops.max_pool_2x2_taken(given, expected)
-                np.testing.assert_array_equal(taken, expected)
+                np.testing.assert_array_equal(taken, _scan_taken(given))
             else:
                 assert taken is None
     both, alone = "max_pool_2x2_and_taken", "max_pool_2x2"
     assert calls == [(both, (3, 8, 10, 16))] * 2 + [(alone, (2, 9, 7, 5))] * 2 + [(both, (1, 28, 28, 32))] * 2
+
+
+def _scan_taken(x):
+    """Which cell of each 2x2 window of stride 2 TF's scan takes: a later cell only when greater (so a NaN only first)."""
+    cells = [x[:, r::2, c::2] for r in (0, 1) for c in (0, 1)]
+    best, taken = cells[0], np.zeros(cells[0].shape, np.int8)
+    for index, cell in enumerate(cells[1:], 1):
+        greater = cell > best
+        best, taken = np.where(greater, cell, best), np.where(greater, np.int8(index), taken)
+    return taken
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -231,8 +239,8 @@ def test_max_pool_grad_of_tiling_2x2_windows_runs_two_passes_with_the_general_lo
     from raygraph.ops import compiled
     rng = np.random.default_rng(11)
     loops, calls = compiled.loops(), []
-    taken = loops.max_pool_2x2_taken
-    monkeypatch.setattr(loops, "max_pool_2x2_taken", lambda x, t: (calls.append(x.shape), taken(x, t)))
+    both = loops.max_pool_2x2_and_taken
+    monkeypatch.setattr(loops, "max_pool_2x2_and_taken", lambda x, y, t: (calls.append(x.shape), both(x, y, t)))
     kernel = get("MaxPoolGrad").kernel
     for shape, padding in [((3, 8, 10, 16), "SAME"), ((4, 6, 8, 5), "VALID"), ((1, 28, 28, 32), "VALID")]:
         a = _attrs("NHWC", (1, 2), (2, 2), (2, 2), padding)
@@ -242,12 +250,15 @@ def test_max_pool_grad_of_tiling_2x2_windows_runs_two_passes_with_the_general_lo
             y = get("MaxPool").kernel(a, x)
             grad = _input(rng, out_shape, dtype, "special")
             grad.flat[rng.integers(0, grad.size, grad.size // 5)] = -0.0
+            made = len(calls)
             got = kernel(a, x, y, grad)   # (the forward's taken cells)
+            assert len(calls) == made
             alone = kernel(a, x.copy(), y, grad)   # (an array MaxPool did not see: its own taken-cell pass)
+            assert len(calls) == made + 1
             want = _reference_max_pool_grad(x, y, grad, windows, False)
             np.testing.assert_array_equal(got, want, err_msg=kind)   # (values: the reference adds -0.0 to +0.0)
             general = np.zeros(shape, dtype)
             loops.max_pool_grad(x, grad, (2, 2), (2, 2), (0, 0), True, general)
             for result in (got, alone):
                 np.testing.assert_array_equal(result.view(f"i{got.itemsize}"), general.view(f"i{got.itemsize}"))
-    assert calls == [(3, 8, 10, 16)] * 3 + [(4, 6, 8, 5)] * 3 + [(1, 28, 28, 32)] * 3
+    assert calls == [(3, 8, 10, 16)] * 6 + [(4, 6, 8, 5)] * 6 + [(1, 28, 28, 32)] * 6

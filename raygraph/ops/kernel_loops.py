@@ -288,37 +288,14 @@ def max_pool_grad(x, grad, ksize, strides, before, disjoint, out):
                                 out[o0, p1, p2, o3] += grad[o0, o1, o2, o3] if arg[o0, o1, o2, o3] == j else zero
 
 
-@_jit
-def max_pool_2x2_taken(x, taken):
-    """For MaxPoolGrad over NHWC's 2x2 windows of stride 2 that tile [n, h, w, c] `x`: which cell of each window TF's
-    scan takes (0-3 in row-major order: the first of the largest, a NaN only as the first cell), per channel, into
-    `taken` ([n, h // 2, w // 2, c], int8). One store a pass, as MaxPool's loop: with the four cells' stores in the
-    same pass the compiled loop ran mostly scalar (its vector path behind run-time overlap checks), slower than
-    max_pool_grad."""
-    n, h, w, c = taken.shape
-    one, two, three = taken.dtype.type(1), taken.dtype.type(2), taken.dtype.type(3)
-    zero = taken.dtype.type(0)
-    for b in range(n):
-        for i in range(h):
-            for j in range(w):
-                for k in range(c):
-                    m = x[b, 2 * i, 2 * j, k]
-                    v = x[b, 2 * i, 2 * j + 1, k]
-                    right = v > m
-                    m = v if right else m
-                    v = x[b, 2 * i + 1, 2 * j, k]
-                    below = v > m
-                    m = v if below else m
-                    s = one if right else zero
-                    s = two if below else s
-                    taken[b, i, j, k] = three if x[b, 2 * i + 1, 2 * j + 1, k] > m else s
-
-
 @numba.njit(nogil=True, cache=True, error_model="numpy")
 def max_pool_2x2_and_taken(x, out, taken):
-    """max_pool_2x2 and max_pool_2x2_taken in one pass (each its own rule), for windows that tile x: MaxPool keeps
-    the taken cells for its gradient (pooling.py). The four cells loaded first, then both compared: cold, [64, 28,
-    28, 16] float32 in 137-146 us, where max_pool_2x2 alone took 267-293 and max_pool_2x2_taken 222-242."""
+    """max_pool_2x2's maxima into `out` and, for MaxPoolGrad over NHWC's 2x2 windows of stride 2 that tile [n, h, w,
+    c] `x`, which cell of each window TF's scan takes (0-3 in row-major order: the first of the largest, a NaN only
+    as the first cell) into `taken` ([n, h // 2, w // 2, c], int8), in one pass: MaxPool keeps the taken cells for
+    its gradient (pooling.py), which makes them itself (into a scratch `out`) for an array MaxPool did not see. The
+    four cells loaded first, then compared by both rules: cold, [64, 28, 28, 16] float32 in 137-146 us, where the
+    maxima alone took 267-293 and a loop of the taken cells alone, comparing as it loaded, 222-242."""
     n, h, w, c = out.shape
     one, two, three = taken.dtype.type(1), taken.dtype.type(2), taken.dtype.type(3)
     zero = taken.dtype.type(0)
@@ -344,7 +321,7 @@ def max_pool_2x2_and_taken(x, out, taken):
 
 @_jit
 def max_pool_2x2_scatter(grad, taken, out):
-    """Each window's gradient to its taken cell (max_pool_2x2_taken), zeros to the other three, over `out` [n, 2 *
+    """Each window's gradient to its taken cell (max_pool_2x2_and_taken), zeros to the other three, over `out` [n, 2 *
     h, 2 * w, c] from `grad` [n, h, w, c]: both as integers of the floats' size (their bits: a NaN or infinite
     gradient stays out of the other cells and -0.0 stays -0.0, as max_pool_grad's)."""
     n, h, w, c = out.shape

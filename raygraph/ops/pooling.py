@@ -389,10 +389,12 @@ def _tiled(shape, g):
 
 
 def _tiled_2x2_grad(loops, x, grad, out):
-    """2x2 windows of stride 2 that tile x: the taken cells, then the gradients by their bits (kernel_loops). Alone
-    (second machine, after a pass over 32 MB): [64, 28, 28, 16] 527 -> 305 us, [64, 14, 14, 32] 206 -> 153."""
+    """2x2 windows of stride 2 that tile x: the taken cells (with the maxima, dropped: one pass), then the gradients
+    by their bits (kernel_loops). Alone (second machine, after a pass over 32 MB), two passes against the general
+    loop: [64, 28, 28, 16] 527 -> 305 us, [64, 14, 14, 32] 206 -> 153 (with a taken-cells pass that compared as it
+    loaded, 222-242 us cold for the first, where the pass with the maxima takes 137-146)."""
     taken = np.empty(grad.shape, np.int8)
-    loops.max_pool_2x2_taken(x, taken)
+    loops.max_pool_2x2_and_taken(x, np.empty(grad.shape, x.dtype), taken)
     bits = np.dtype(f"i{grad.dtype.itemsize}")
     loops.max_pool_2x2_scatter(grad.view(bits), taken, out.view(bits))
 
