@@ -83,6 +83,11 @@ def test_route_taken_where_it_applies(monkeypatch):
     assert conv_banded.forward(two, w, conv._Geometry(two.shape, (5, 5, 2, 16), a, 2, "")) is None
     strided = dict(a, strides=[1, 1, 2, 1])
     assert conv_banded.forward(x, w, conv._Geometry(x.shape, w.shape, strided, 2, "")) is None
+    empty = np.zeros((0, 28, 28, 1), np.float32)   # (an empty batch: im2col's zeros)
+    assert conv_banded.backprop_filter(empty, np.zeros((0, 28, 28, 16), np.float32),
+                                       conv._Geometry(empty.shape, w.shape, a, 2, "")) is None
+    np.testing.assert_array_equal(
+        _filter_gradient(a, empty, w, np.zeros((0, 28, 28, 16), np.float32)), np.zeros(w.shape, np.float32))
     odd = x[:, :, :23]   # 23 outputs along the last dim: no block size divides them
     assert conv_banded.forward(odd, w, conv._Geometry(odd.shape, w.shape, a, 2, "")) is None
     for bad in (np.nan, np.inf):   # the band's zeros would spread it (0 x inf): im2col's result

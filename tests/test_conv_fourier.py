@@ -203,3 +203,15 @@ def test_kernels_cut_into_shares_of_the_batch_give_the_whole_batchs_values(monke
     finally:
         intra_op.enable(False)
         intra_op.configure(1)
+
+
+def test_an_empty_batch_through_each_route():
+    """A batch of none gives empty results and a zero filter gradient on every route (Fourier, banded, Winograd,
+    im2col): the Fourier route's spectra of no images raised ValueError before."""
+    a = {"strides": [1, 1, 1, 1], "padding": "SAME", "data_format": "NHWC", "dilations": [1, 1, 1, 1]}
+    for spatial, c, k, o in [(14, 16, 5, 32), (28, 1, 5, 16), (8, 16, 3, 16), (9, 3, 2, 4)]:
+        x = np.zeros((0, spatial, spatial, c), np.float32)
+        w = np.ones((k, k, c, o), np.float32)
+        dy = np.zeros((0, spatial, spatial, o), np.float32)
+        y, dx, dw = three(a, x, w, dy)
+        assert y.shape == dy.shape and dx.shape == x.shape and dw.shape == w.shape and not dw.any()

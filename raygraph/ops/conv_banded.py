@@ -81,7 +81,7 @@ def backprop_filter(x, dy, geo):
 
 
 def _block(geo):
-    if geo.c != 1 or geo.strides[-1] != 1 or geo.dil[-1] != 1 or 0 in geo.out:
+    if geo.c != 1 or geo.strides[-1] != 1 or geo.dil[-1] != 1 or 0 in geo.out or geo.n == 0:
         return None
     return next((b for b in BLOCKS if geo.out[-1] % b == 0), None)
 

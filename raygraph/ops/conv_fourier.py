@@ -136,7 +136,8 @@ def _around(a, axis):
 # ----- the three kernels ---------------------------------------------------------------------------------------
 def _plan(geo, dtypes, arrays):
     """(circle sizes, complex dtype) when the transform route applies and pays, else None."""
-    if geo.groups != 1 or 0 in geo.out or 0 in geo.spatial or any(t not in (np.float32, np.float64) for t in dtypes):
+    if (geo.groups != 1 or geo.n == 0 or 0 in geo.out or 0 in geo.spatial
+            or any(t not in (np.float32, np.float64) for t in dtypes)):
         return None
     # the smallest circle on which no offset that occurs lands on a wanted one (padding cells hold zeros, so
     # they need no place of their own): lo + n for the input's cells, the last output's window past them
