@@ -211,26 +211,6 @@ def add_rows(var, idx, rows, subtract):
             var[idx[i]] += rows[i]
 
 
-@numba.njit(nogil=True, cache=True, error_model="numpy")
-def max_pool_2x2(x, out):
-    """MaxPool of 2x2 windows of stride 2 over the rows and columns of [n, h, w, c] `x` into `out` ([n, h // 2,
-    w // 2, c]: windows inside x), each window's four cells compared at once over the channels (numpy's way makes
-    three passes with a strided temporary each). np.maximum's rule: a NaN wins, of equal values the earlier (numpy's
-    SIMD loops may give the other zero where -0.0 and +0.0 tie: the values agree, not always the zeros' signs)."""
-    n, h, w, c = out.shape
-    for b in range(n):
-        for i in range(h):
-            for j in range(w):
-                for k in range(c):
-                    m = x[b, 2 * i, 2 * j, k]
-                    v = x[b, 2 * i, 2 * j + 1, k]
-                    m = m if m >= v or m != m else v
-                    v = x[b, 2 * i + 1, 2 * j, k]
-                    m = m if m >= v or m != m else v
-                    v = x[b, 2 * i + 1, 2 * j + 1, k]
-                    out[b, i, j, k] = m if m >= v or m != m else v
-
-
 @_jit
 def max_pool_grad(x, grad, ksize, strides, before, disjoint, out):
     """TF's MaxPoolGrad over [n, h, w, c] `x` (windows over h and w: `ksize`, `strides`, `before` the padding)
@@ -290,12 +270,15 @@ def max_pool_grad(x, grad, ksize, strides, before, disjoint, out):
 
 @numba.njit(nogil=True, cache=True, error_model="numpy")
 def max_pool_2x2_and_taken(x, out, taken):
-    """max_pool_2x2's maxima into `out` and, for MaxPoolGrad over NHWC's 2x2 windows of stride 2 that tile [n, h, w,
-    c] `x`, which cell of each window TF's scan takes (0-3 in row-major order: the first of the largest, a NaN only
-    as the first cell) into `taken` ([n, h // 2, w // 2, c], int8), in one pass: MaxPool keeps the taken cells for
-    its gradient (pooling.py), which makes them itself (into a scratch `out`) for an array MaxPool did not see. The
-    four cells loaded first, then compared by both rules: cold, [64, 28, 28, 16] float32 in 137-146 us, where the
-    maxima alone took 267-293 and a loop of the taken cells alone, comparing as it loaded, 222-242."""
+    """MaxPool of 2x2 windows of stride 2 over the rows and columns of [n, h, w, c] `x` into `out` ([n, h // 2,
+    w // 2, c]: windows inside x), and which cell of each window TF's MaxPoolGrad scan takes (0-3 in row-major
+    order: the first of the largest, a NaN only as the first cell) into `taken` (int8), in one pass over the
+    channels (numpy's way makes three passes with a strided temporary each). The maxima follow np.maximum's rule: a
+    NaN wins, of equal values the earlier (numpy's SIMD loops may give the other zero where -0.0 and +0.0 tie: the
+    values agree, not always the zeros' signs). MaxPool keeps the taken cells for its gradient where the windows tile
+    x (pooling.py), which makes them itself (into a scratch `out`) for an array MaxPool did not see. The four cells
+    loaded first, then compared by both rules: cold, [64, 28, 28, 16] float32 in 137-146 us, where a loop of the
+    maxima alone, comparing as it loaded, took 267-293 and one of the taken cells alone 222-242."""
     n, h, w, c = out.shape
     one, two, three = taken.dtype.type(1), taken.dtype.type(2), taken.dtype.type(3)
     zero = taken.dtype.type(0)

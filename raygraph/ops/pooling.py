@@ -289,13 +289,10 @@ def _max_pool_kernel(op_type):
         # 120-193 -> 45-58)
         if (x.dtype in _COMPILED_T and x.size >= compiled.COMPILED and g.ksize == g.strides == [1, 2, 2, 1]
                 and all(p == (0, 0) for p in g.pads)):
-            x, out = np.ascontiguousarray(x), np.empty(g.out, x.dtype)
-            if not _tiled(x.shape, g):
-                compiled.loops().max_pool_2x2(x, out)
-                return out
-            taken = np.empty(g.out, np.int8)   # (kept for MaxPoolGrad over the same array: _compiled_grad)
+            x, out, taken = np.ascontiguousarray(x), np.empty(g.out, x.dtype), np.empty(g.out, np.int8)
             compiled.loops().max_pool_2x2_and_taken(x, out, taken)
-            derived.keep(x, _TAKEN, taken)
+            if _tiled(x.shape, g):   # (kept for MaxPoolGrad over the same array: _compiled_grad)
+                derived.keep(x, _TAKEN, taken)
             return out
         return _pooled(_padded(x, g.pads, _lowest(x.dtype)), g, np.maximum)
     return kernel
