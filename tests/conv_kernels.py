@@ -1,7 +1,7 @@
 """Helpers of the convolution kernel tests (test_conv_fourier.py, test_conv_im2col.py)."""
 import numpy as np
 
-from raygraph.ops import conv_banded, conv_fourier
+from raygraph.ops import conv_fourier, conv_taps
 from raygraph.ops.registry import get
 
 
@@ -25,6 +25,6 @@ def three(a, x, w, dy):
 
 
 def im2col_only(monkeypatch):
-    """The convolution kernels' other routes off (Fourier transforms, banded columns): im2col only."""
+    """The convolution kernels' other routes off (Fourier transforms, one channel's taps): im2col only."""
     monkeypatch.setattr(conv_fourier, "GAIN", float("inf"))
-    monkeypatch.setattr(conv_banded, "BLOCKS", ())
+    monkeypatch.setattr(conv_taps, "MAX_TAPS", 0)

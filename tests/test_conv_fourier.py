@@ -206,7 +206,7 @@ def test_kernels_cut_into_shares_of_the_batch_give_the_whole_batchs_values(monke
 
 
 def test_an_empty_batch_through_each_route():
-    """A batch of none gives empty results and a zero filter gradient on every route (Fourier, banded, Winograd,
+    """A batch of none gives empty results and a zero filter gradient on every route (Fourier, taps, Winograd,
     im2col): the Fourier route's spectra of no images raised ValueError before."""
     a = {"strides": [1, 1, 1, 1], "padding": "SAME", "data_format": "NHWC", "dilations": [1, 1, 1, 1]}
     for spatial, c, k, o in [(14, 16, 5, 32), (28, 1, 5, 16), (8, 16, 3, 16), (9, 3, 2, 4)]:

@@ -38,7 +38,7 @@ LAYERS = [
      "ops.matrix_functions", "ops.tridiagonal",
      "ops.operators", "ops.random", "ops.stateless_random", "ops.candidate_sampling", "ops.control_flow", "ops.tensor_array", "ops.while_loop",
      "ops.least_squares",
-     "ops.control", "ops.nn", "ops.blocks", "ops.conv_fourier", "ops.conv_winograd", "ops.conv_banded", "ops.conv", "ops.pooling", "ops.fractional_pooling", "ops.normalization", "ops.ranking",
+     "ops.control", "ops.nn", "ops.blocks", "ops.conv_fourier", "ops.conv_winograd", "ops.conv_taps", "ops.conv", "ops.pooling", "ops.fractional_pooling", "ops.normalization", "ops.ranking",
      "ops.nn_impl", "ops.special", "ops.math_functions", "ops.clip", "ops.checks", "ops.replica_losses", "ops.morphology", "ops.state", "ops.scatter", "ops.segments", "ops.sparse_ops", "ops.sparse_math", "ops.sparse_slicing", "ops.sparse_cross",
      "ops.embedding",
      "ops.sequences", "ops.identities", "ops.sorting", "ops.histograms", "ops.fft", "ops.scatter_nd", "ops.quantize", "ops.permutations", "ops.sparse_matmul", "ops.hashing", "ops.patches", "ops.conv_general", "ops.edit_distance", "ops.ctc", "ops.rnn_ops", "ops.beam_search",

@@ -10,7 +10,8 @@ data is transposed to NHWC and back. Grouped convolutions (input depth a multipl
 one product per group, as TF's CPU kernels do. 3x3 windows of stride 1, 16 channels or more in and out, run
 all three kernels through Winograd's F(2x2, 3x3) instead (conv_winograd.py); and where it is much less work
 (many channels, small planes, like LeNet's second convolution) the others run through Fourier transforms
-(conv_fourier.py). Convolutions of one input channel meet a banded filter matrix (conv_banded.py).
+(conv_fourier.py). Convolutions of one input channel sum their taps a vector of output channels at a time
+(conv_taps.py).
 """
 import copy
 import warnings
@@ -25,7 +26,7 @@ from ..default_graph import name_scope
 from ..errors import InvalidArgumentError, UnimplementedError
 from ..shape import TensorShape, unknown_shape
 from ..tensor import Tensor
-from . import conv_banded, conv_fourier, conv_winograd
+from . import conv_fourier, conv_taps, conv_winograd
 from .array import expand_dims, reshape, shape, shape_n, squeeze
 from .blocks import batch_to_space, space_to_batch
 from .joining import concat
@@ -294,7 +295,7 @@ def _forward_share(x, w, geo):
     x, w = x.astype(dt, copy=False), w.astype(dt, copy=False)
     y = conv_fourier.forward(x, w, geo)
     if y is None:
-        y = conv_banded.forward(x, w, geo)
+        y = conv_taps.forward(x, w, geo)
     if y is not None:
         return y
     chunks = _chunks(geo)
@@ -413,7 +414,7 @@ def _backprop_filter_share(x, dy, geo):
     dy = dy.reshape((geo.n,) + geo.out + (geo.o,))
     dw = conv_fourier.backprop_filter(x, dy, geo)
     if dw is None:
-        dw = conv_banded.backprop_filter(x, dy, geo)
+        dw = conv_taps.backprop_filter(x, dy, geo)
     if dw is not None:
         return dw
     og = geo.o // geo.groups
