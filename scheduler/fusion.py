@@ -81,7 +81,7 @@ class Program:
 def run_fused(attrs, *inputs):
     """The fused node's kernel."""
     program = attrs["program"]
-    out = jit.loop_for(program.formulas, program.outputs, inputs, program.loops)
+    out = jit.loop_for(program.formulas, program.outputs, inputs, program.loops, attrs.get("into"))
     if out is not None:
         return out[0] if len(out) == 1 else tuple(out)
     out = intra_op.rows(program.run, inputs, max(BLOCK, BLOCK_WORK // len(program.members)), program.layouts)
@@ -103,11 +103,13 @@ def fuse(nodes, deps, keep, live=frozenset()):
         for s in node.inputs:
             readers.setdefault(s, set()).add(i)
     deaths = _deaths(nodes, live) if any(node.conditional for node in nodes) else None
+    made = {s: node for node in nodes for s in node.outputs}
+    lone = {s for s, r in readers.items() if len(r) == 1 and s not in keep and s in made and made[s].fresh}
     for strict in (False, True):
         regions = [members for members in _regions(nodes, deps, strict)
                    if _dies_whole(nodes, members, readers, keep, deaths)]
         if not regions:
-            return [_alone(node) for node in nodes], deps, {i: i for i in range(len(nodes))}
+            return [_alone(node, lone) for node in nodes], deps, {i: i for i in range(len(nodes))}
         member_of = {i: r for r, members in enumerate(regions) for i in members}
         items, waits, order = _order(len(nodes), deps, regions, member_of)
         if order is not None:
@@ -115,7 +117,7 @@ def fuse(nodes, deps, keep, live=frozenset()):
     fused = [_fused_node(nodes, members, readers, keep) for members in regions]
     # the new list: kept nodes and fused nodes, producers first (a fused node where its last member was)
     position = {item: n for n, item in enumerate(order)}
-    new_nodes = [_alone(nodes[x]) if kind == "node" else fused[x] for kind, x in order]
+    new_nodes = [_alone(nodes[x], lone) if kind == "node" else fused[x] for kind, x in order]
     at = {item: n for n, item in enumerate(items)}
     new_deps = [tuple(sorted(position[w] for w in waits[at[item]])) for item in order]
     renumber = {i: position[("fused", member_of[i])] if i in member_of else position[("node", i)]
@@ -166,25 +168,31 @@ def _deaths(nodes, live):
     return of
 
 
-def _alone(node):
-    """`node`, or where it is a costly elementwise op outside any region (a tanh between two matmuls), the
-    same node whose kernel runs its formula as a compiled loop when its inputs are large enough."""
-    if node.scalar is None or not getattr(node.scalar, "costly", False) or node.stateful or node.role is not None \
-            or len(node.outputs) != 1:
+def _alone(node, lone):
+    """`node`, or where it is an elementwise op with an element formula outside any region, the same node whose
+    kernel runs its formula as a compiled loop when its inputs are large enough and the formula is costly (a tanh
+    between two matmuls) or the loop may write into an input's buffer (a ReluGrad of MaxPoolGrad's output): an
+    input in `lone`, made by a `fresh` node and read by this one alone."""
+    if node.scalar is None or node.stateful or node.role is not None or len(node.outputs) != 1 or not (
+            getattr(node.scalar, "costly", False) or any(s in lone for s in node.inputs)):
         return node   # (downstream of a switch it may be: the executor, not the kernel, sees dead inputs)
-    return replace(node, kernel=_CompiledOp(node.kernel, ((node.scalar, tuple(range(len(node.inputs)))),)))
+    return replace(node, kernel=_CompiledOp(node.kernel, ((node.scalar, tuple(range(len(node.inputs)))),)),
+                   reuse=True)
 
 
 class _CompiledOp:
-    """A kernel that runs its op's formula as a compiled loop where one applies (jit.loop_for), else itself."""
+    """A kernel that runs its op's formula as a compiled loop where one applies (jit.loop_for), else itself: a
+    costly formula always, another one where it may write into an input's buffer (attrs["into"])."""
 
-    __slots__ = ("kernel", "formulas", "loops")
+    __slots__ = ("kernel", "formulas", "loops", "costly")
 
     def __init__(self, kernel, formulas):
         self.kernel, self.formulas, self.loops = kernel, formulas, {}
+        self.costly = getattr(formulas[0][0], "costly", False)
 
     def __call__(self, attrs, *inputs):
-        out = jit.loop_for(self.formulas, (0,), inputs, self.loops)
+        into = attrs.get("into")
+        out = jit.loop_for(self.formulas, (0,), inputs, self.loops, into) if self.costly or into is not None else None
         return self.kernel(attrs, *inputs) if out is None else out[0]
 
 
@@ -304,7 +312,7 @@ def _fused_node(nodes, members, readers, keep):
                       formulas=formulas if all(f is not None for f, _ in formulas) else ())
     return Node(name=f"fused/{last.name}", op_type=FUSED_OP, kernel=run_fused,
                 conditional=any(nodes[i].conditional for i in members),
-                keep=INPUTS if all(nodes[i].keep for i in members) else None,
+                keep=INPUTS if all(nodes[i].keep for i in members) else None, reuse=bool(program.formulas),
                 attrs={"program": program, "fused_ops": tuple(nodes[i].name for i in members)},
                 inputs=tuple(inputs), deref=tuple(sorted(deref)),
                 outputs=tuple(nodes[members[j]].outputs[0] for j in outputs))

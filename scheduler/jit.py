@@ -69,11 +69,13 @@ def multiply_add(a, b, c):
 FULL, SINGLE, ROWS = 0, 1, 2   # how an input meets the region's shape: all of it, one element, its last axes
 
 
-def loop_for(formulas, outputs, inputs, loops):
+def loop_for(formulas, outputs, inputs, loops, into=None):
     """The outputs of a fused region (a list of float32 arrays) from its compiled loop, or None where no loop
     applies: `formulas` per member (element formula or None, args as fusion.Program's: >= 0 an input, ~j
     member j's value), `outputs` the members whose values leave, `loops` the region's cache of loops by
-    how its inputs meet its shape (`formulas` empty: some member has none). A loop applies when every
+    how its inputs meet its shape (`formulas` empty: some member has none); `into`: an input that nothing
+    else holds (straight_line.py), where the first output is written when it is a writable contiguous array of
+    the region's shape, instead of into a new array. A loop applies when every
     member has a formula, every input is float32 and has the region's shape (of at least MIN_ELEMENTS
     member-elements, MIN_COSTLY elements with a costly member, any under RAYGRAPH_JIT=always), one element,
     or the shape's last axes (a bias: all such inputs of one size), and every output depends on an input of
@@ -100,9 +102,12 @@ def loop_for(formulas, outputs, inputs, loops):
         row = a.size if kind == ROWS else row
         kinds.append(kind)
     kinds = tuple(kinds)
-    loop = loops.get(kinds, _MISSING)
+    if into is not None and not (kinds[into] == FULL and type(inputs[into]) is np.ndarray
+                                 and inputs[into].flags.c_contiguous and inputs[into].flags.writeable):
+        into = None
+    loop = loops.get((kinds, into), _MISSING)
     if loop is _MISSING:
-        loop = loops[kinds] = _make_loop(formulas, outputs, kinds, strict=setting == "always")
+        loop = loops[kinds, into] = _make_loop(formulas, outputs, kinds, into, strict=setting == "always")
     return None if loop is None else loop(inputs, shape, size, row)
 
 
@@ -129,10 +134,10 @@ class _Loop:
     """A compiled loop and how to call it: loop(*inputs, *outputs) over the outputs' elements, or with
     inputs of the shape's last axes, over rows of their size."""
 
-    __slots__ = ("function", "kinds", "n_outputs", "work")
+    __slots__ = ("function", "kinds", "n_outputs", "work", "into")
 
-    def __init__(self, function, kinds, n_outputs, n_members):
-        self.function, self.kinds, self.n_outputs, self.work = function, kinds, n_outputs, n_members
+    def __init__(self, function, kinds, n_outputs, n_members, into):
+        self.function, self.kinds, self.n_outputs, self.work, self.into = function, kinds, n_outputs, n_members, into
 
     def __call__(self, inputs, shape, n, row):
         flat = [np.float32(a.item()) if k == SINGLE else _read_only(a) for a, k in zip(inputs, self.kinds)]
@@ -140,6 +145,8 @@ class _Loop:
         if times > 1:   # short rows (16 channels) read as several at once: the loop's vectors need 32 floats
             flat = [np.tile(a, times) if k == ROWS else a for a, k in zip(flat, self.kinds)]
         outs = [np.empty(shape, F32) for _ in range(self.n_outputs)]
+        if self.into is not None:   # (the loop reads that input through the output)
+            outs[0] = inputs[self.into]
         args = flat + [o.reshape(-1) for o in outs]
         step = (row or 1) * times
         if n * self.work < SPLIT_WORK or intra_op.spare() == 0 or n // step < 2:   # one call (~4 us)
@@ -167,7 +174,7 @@ def _read_only(a):
     return flat
 
 
-def _make_loop(formulas, outputs, kinds, strict):
+def _make_loop(formulas, outputs, kinds, into, strict):
     """The region's loop for this pattern of inputs, or None (a member without a formula, an output not
     of the region's shape, a member that requires equal shapes reading a smaller value, or a failed
     compile: raised when `strict`)."""
@@ -182,17 +189,18 @@ def _make_loop(formulas, outputs, kinds, strict):
     if not all(full[j] for j in outputs):
         return None
     try:
-        return _Loop(_compile(formulas, outputs, kinds), kinds, len(outputs), len(formulas))
+        return _Loop(_compile(formulas, outputs, kinds, into), kinds, len(outputs), len(formulas), into)
     except Exception:   # noqa: BLE001 - the numpy path runs the region instead
         if strict:
             raise
         return None
 
 
-def _compile(formulas, outputs, kinds):
+def _compile(formulas, outputs, kinds, into=None):
     """The loop as numba compiles it: loop(*inputs, *outputs) over the outputs' elements (a loop over
     range(lo, hi) vectorized 2.6x worse than one over an array's length), row by row when some input
-    holds the last axes."""
+    holds the last axes; input `into`, the first output's own buffer, read through that output (read
+    through its read-only argument, the loop would check the two for overlap and not vectorize)."""
     n_in = len(kinds)
     names = {}
     for f, _ in formulas:
@@ -208,7 +216,8 @@ def _compile(formulas, outputs, kinds):
     else:
         indent, rows, ins, outs = "        ", "o0", {FULL: "x"}, "o"
     lines += [f"{indent[:-4]}for i in range({rows}.shape[0]):"]
-    lines += [f"{indent}a{a} = {ins[kinds[a]]}{a}[i]" if kinds[a] != SINGLE else f"{indent}a{a} = x{a}"
+    lines += [f"{indent}a{a} = {outs}0[i]" if a == into else
+              f"{indent}a{a} = {ins[kinds[a]]}{a}[i]" if kinds[a] != SINGLE else f"{indent}a{a} = x{a}"
               for a in range(n_in)]
     for j, (f, args) in enumerate(formulas):
         lines.append(f"{indent}v{j} = {names[f]}({', '.join(f'a{a}' if a >= 0 else f'v{~a}' for a in args)})")

@@ -58,6 +58,8 @@ class Node:
     elementwise: bool = False     # may be fused with its elementwise neighbours (fusion.py)
     scalar: object = None         # its float32 element formula: a fused region may run as one compiled loop (jit.py)
     keep: str | None = None       # SHAPES, INPUTS or None: what its outputs may be kept for
+    fresh: bool = False           # its kernel's outputs are new arrays nothing else holds
+    reuse: bool = False           # its kernel may write its output into an input given as attrs["into"]
 
     def __repr__(self):
         return f"<Node {self.name} {self.op_type}>"

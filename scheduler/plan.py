@@ -43,6 +43,7 @@ class NodeSpec:
     shape_only: bool = False    # ... on its inputs' shapes alone (Shape, Size, Rank)
     algebra: object = None      # what arithmetic it computes, for grappler's rewrites (optimize.Algebra), or None
     scalar: object = None       # its float32 element formula, for compiled loops of fused regions (jit.py), or None
+    fresh: bool = False         # its kernel's outputs are new arrays nothing else holds
 
     def __post_init__(self):
         if self.role not in ROLES:
@@ -437,7 +438,8 @@ class _PartitionBuilder:
         self.nodes.append(Node(name=spec.name, op_type=spec.op_type, kernel=spec.kernel, attrs=spec.attrs,
                                stateful=spec.stateful, inputs=tuple(inputs), deref=deref, outputs=outputs,
                                conditional=conditional, controls=tuple(controls), role=spec.role,
-                               elementwise=spec.elementwise, scalar=spec.scalar, keep=_keep(spec)))
+                               elementwise=spec.elementwise, scalar=spec.scalar, keep=_keep(spec),
+                               fresh=spec.fresh))
         self.deps.append(tuple(sorted(deps)))
 
     def fetch(self, key, is_ref):

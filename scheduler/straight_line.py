@@ -18,9 +18,10 @@ node one line (kernels, attrs and nodes are the function's globals):
 
 (a node whose outputs are kept from run to run, partition.Kept, is one line `s4 = K2.run(N2, (s3,))`),
 so a node costs its kernel call and a store, not a pass through an interpreter loop (a while loop's trivial
-iteration went from ~22 to ~8 µs of CPU here). Deadness is TF1's: a node is dead if any data input is
-dead (a merge: all of them) or a control input's node was dead; dead nodes do not run and their outputs
-are dead.
+iteration went from ~22 to ~8 µs of CPU here). A node that may write its output into an input's buffer
+(`reuse`) is told which (attrs["into"]) where nothing else holds that input's value (`_donors`). Deadness is
+TF1's: a node is dead if any data input is dead (a merge: all of them) or a control input's node was dead; dead
+nodes do not run and their outputs are dead.
 """
 from .executor import StepError
 from .partition import MERGE
@@ -67,10 +68,13 @@ def compile_partition(part):
     for s, i in last.items():
         if s not in fetched_slots:
             drops.setdefault(i, []).append(f"s{s}")
+    donors = _donors(part)
     for i, node in enumerate(part.nodes):
         if node.kernel is None:
             raise ValueError(f"{node.name}: a partition with receives cannot run in order")
         scope[f"K{i}"], scope[f"A{i}"], scope[f"N{i}"] = node.kernel, node.attrs, node
+        if i in donors:
+            scope[f"A{i}"] = {**node.attrs, "into": donors[i]}
         args = []
         for p, s in enumerate(node.inputs):
             if s not in written:
@@ -119,3 +123,22 @@ def compile_partition(part):
     scope["NAMES"] = [node.name for node in part.nodes]
     exec(compile("\n".join(source), f"<partition of {len(part.nodes)} nodes>", "exec"), scope)  # noqa: S102
     return scope["run"]
+
+
+def _donors(part):
+    """{node index: input position} for nodes that may write their output into an input's buffer (`reuse`, its
+    kernel told by attrs["into"]): an input whose value a `fresh` node made (not one kept from run to run) and
+    that no other node reads and nothing fetches or sends, so that nothing else holds it. In cnn_train's steps
+    in-process (the convolutions' outputs taken by their bias + ReLU, MaxPoolGrad's by ReluGrad; blocks alternated)
+    4.88 -> 4.67 and 4.72 -> 4.34 ms (21 of 22 blocks faster): fewer new arrays of a few MB each step."""
+    made = {s: j for j, node in enumerate(part.nodes) for s in node.outputs}
+    donors = {}
+    for i, node in enumerate(part.nodes):
+        if node.reuse:
+            for p, s in enumerate(node.inputs):
+                j = made.get(s)
+                if j is not None and part.nodes[j].fresh and part.kept[j] is None and part.readers[s] == 1 \
+                        and p not in node.deref:
+                    donors[i] = p
+                    break
+    return donors

@@ -288,3 +288,71 @@ def test_a_costly_op_alone_in_a_loop_body_runs_compiled(rtf):
             got, pre_value = s.run([h, pre])
         np.testing.assert_allclose(got, np.tanh(pre_value), rtol=5e-7, atol=0)   # (a few ulps)
         assert np.array_equal(got, np.tanh(pre_value)) is not fuse   # fused: Eigen's tanh ran
+
+
+def test_a_loop_writes_into_an_input_it_is_given_when_it_may(monkeypatch):
+    """`into`: the first output written into that input's own buffer (a writable contiguous array of the
+    region's shape), with the bits of a loop into a new array; any other input gets a new array."""
+    monkeypatch.delenv("RAYGRAPH_JIT", raising=False)
+    rng = np.random.default_rng(8)
+    x = rng.standard_normal((300, 256)).astype(np.float32)
+    b = rng.standard_normal(256).astype(np.float32)
+    formulas = ((scalar_math.add, (0, 1)), (scalar_math.relu, (~0,)))
+    loops = {}
+    (want,) = jit.loop_for(formulas, (1,), [x, b], loops)
+    for into, buf in [(0, x.copy()), (None, x.copy())]:
+        (got,) = jit.loop_for(formulas, (1,), [buf, b], loops, into)
+        assert (got is buf) is (into == 0) and got.shape == x.shape
+        np.testing.assert_array_equal(got, want)
+    read_only, strided = x.copy(), np.repeat(x, 2, axis=1)[:, ::2]
+    read_only.flags.writeable = False
+    for buf in (read_only, strided):
+        (got,) = jit.loop_for(formulas, (1,), [buf, b], loops, 0)
+        assert got is not buf and not np.shares_memory(got, buf)
+        np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(read_only, x)
+    (got,) = jit.loop_for(formulas, (1,), [b, x], {}, 0)   # (a bias is no buffer for the region's shape)
+    np.testing.assert_array_equal(got, want)
+
+
+def test_a_convolution_and_a_product_hand_their_outputs_to_the_regions_that_alone_read_them(rtf, monkeypatch):
+    """LeNet-like: the convolution's output is read only by a bias + ReLU region, the product's by one that goes on
+    to the loss's square, MaxPoolGrad's by a ReluGrad: each writes its output there. The training step agrees
+    with one that does not (fusion off) and with one that also fetches the convolution's output (then kept)."""
+    monkeypatch.delenv("RAYGRAPH_JIT", raising=False)
+    rng = np.random.default_rng(3)
+    xs = rng.standard_normal((16, 28, 28, 1)).astype(np.float32)
+    from scheduler.straight_line import _donors
+    out = {}
+    for fuse, fetch_conv in [(True, False), (False, False), (True, True)]:
+        g = rtf.Graph()
+        with g.as_default():
+            rtf.set_random_seed(0)
+            x = rtf.placeholder(rtf.float32, [None, 28, 28, 1])
+            w1 = rtf.Variable(rtf.truncated_normal([5, 5, 1, 16], stddev=0.1))
+            b1 = rtf.Variable(rtf.fill([16], 0.1))
+            conv = rtf.nn.conv2d(x, w1, [1, 1, 1, 1], "SAME")
+            h = rtf.nn.max_pool(rtf.nn.relu(conv + b1), [1, 2, 2, 1], [1, 2, 2, 1], "SAME")
+            w2 = rtf.Variable(rtf.truncated_normal([14 * 14 * 16, 32], stddev=0.05))
+            b2 = rtf.Variable(rtf.fill([32], 0.1))
+            d = rtf.nn.relu(rtf.matmul(rtf.reshape(h, [-1, 14 * 14 * 16]), w2) + b2)
+            loss = rtf.reduce_mean(rtf.square(d))
+            train = rtf.train.GradientDescentOptimizer(0.1).minimize(loss)
+            init = rtf.global_variables_initializer()
+        config = rtf.ConfigProto()
+        config.graph_options.optimizer_options.global_jit_level = 1 if fuse else -1
+        with rtf.Session(graph=g, config=config) as s:
+            s.run(init)
+            fetches = [loss, train] + ([conv] if fetch_conv else [])
+            losses = [s.run(fetches, {x: xs})[0] for _ in range(3)]
+            out[fuse, fetch_conv] = losses, s.run([w1, w2, b1])
+            (part,) = [p for key, plan in s._plans.items() if train in key[1] for p in plan.partitions.values()]
+            reusing = sorted(part.nodes[i].name for i in _donors(part))
+        if fuse and not fetch_conv:
+            assert reusing == ["fused/Relu", "fused/Square", "gradients/Relu_grad/ReluGrad"], reusing
+        if fetch_conv:
+            assert "fused/Relu" not in reusing
+    for key in [(False, False), (True, True)]:
+        np.testing.assert_allclose(out[key][0], out[True, False][0], rtol=1e-5)
+        for got, want in zip(out[key][1], out[True, False][1]):
+            np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)

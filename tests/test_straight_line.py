@@ -143,3 +143,29 @@ def test_a_partition_travels_without_what_it_kept():
     assert part.kept[0].last is not None
     copy = pickle.loads(pickle.dumps(part))
     assert [k.last for k in copy.kept if k is not None] == [None, None]
+
+
+def test_a_node_that_may_reuse_an_input_gets_only_one_a_fresh_node_made_and_no_one_else_reads():
+    """`reuse` nodes learn (attrs["into"]) of an input whose value a `fresh` node made, not kept from run to run,
+    read by no other node, not fetched: its buffer may take their output."""
+    from scheduler.straight_line import _donors
+    seen = []
+
+    def reuser(at, a, b):
+        seen.append(at.get("into"))
+        return a + b
+    nodes = [_node("fresh", lambda at, x: x * 2, [0], [1], fresh=True),
+             _node("fresh2", lambda at, x: x * 3, [0], [2], fresh=True),
+             _node("plain", lambda at, x: x + 0, [0], [3]),
+             _node("kept", lambda at, x: x * 5, [0], [8], fresh=True, keep=SHAPES),
+             _node("fetched", lambda at, x: x * 7, [0], [9], fresh=True),
+             _node("r1", reuser, [3, 1], [4], reuse=True),     # slot 1: fresh, read once -> input 1
+             _node("r2", reuser, [3, 2], [5], reuse=True),     # slot 3 is not fresh, slot 2 read twice
+             _node("r3", lambda at, x: -x, [2], [6]),
+             _node("r4", reuser, [8, 9], [7], reuse=True),     # kept from run to run; fetched
+             _node("r5", lambda at, x: -x, [3], [10], fresh=True)]
+    part = Partition(nodes=nodes, deps=[(), (), (), (), (), (0, 2), (1, 2), (1,), (3, 4), (2,)], n_slots=11,
+                     feeds={"x": 0}, fetches=[4, 5, 6, 7, 9, 10])
+    assert _donors(part) == {5: 1}
+    assert run_in_order(part, {"x": 1}, None) == [3, 4, -3, 12, 7, -1]
+    assert seen == [1, None, None]

@@ -626,11 +626,11 @@ _conv2d_backprop_input_grad, _conv2d_backprop_filter_grad = _backprop_grads(
 
 _CHOICES_2D = {"padding": _PADDINGS, "data_format": ("NHWC", "NCHW")}
 op("Conv2D", "input:T, filter:T", kernel=_conv_kernel(2), shape=_conv_shape(2, "Conv2D"), grad=_conv2d_grad,
-   T=CONV_T, choices=_CHOICES_2D)
+   T=CONV_T, choices=_CHOICES_2D, fresh=True)
 op("Conv2DBackpropInput", "input_sizes:int32, filter:T, out_backprop:T",
    kernel=_backprop_input_kernel(2, "Conv2DCustomBackpropInput"),
    shape=_backprop_input_shape(2, "Conv2DBackpropInput"), grad=_conv2d_backprop_input_grad, T=CONV_T,
-   choices=_CHOICES_2D)
+   choices=_CHOICES_2D, fresh=True)
 op("Conv2DBackpropFilter", "input:T, filter_sizes:int32, out_backprop:T",
    kernel=_backprop_filter_kernel(2, "Conv2DCustomBackpropFilter"),
    shape=_backprop_filter_shape(2, "Conv2DBackpropFilter"), grad=_conv2d_backprop_filter_grad, T=FLOAT_T,
@@ -1235,10 +1235,10 @@ _conv3d_input_grad, _conv3d_filter_grad = _backprop_grads("Conv3D", "Conv3DBackp
 
 _CHOICES_3D = {"padding": ("SAME", "VALID"), "data_format": ("NDHWC", "NCDHW")}
 op("Conv3D", "input:T, filter:T", kernel=_conv_kernel(3), shape=_conv_shape(3, "Conv3D"), grad=_conv3d_grad,
-   T=FLOAT_T, choices=_CHOICES_3D)
+   T=FLOAT_T, choices=_CHOICES_3D, fresh=True)
 op("Conv3DBackpropInputV2", "input_sizes:Tshape=int32, filter:T, out_backprop:T",
    kernel=_backprop_input_kernel(3, "Conv3DBackpropInputOp"), shape=_sizes_shape(3, "Conv3DBackpropInputV2"),
-   grad=_conv3d_input_grad, T=FLOAT_T, Tshape="int32 int64", choices=_CHOICES_3D)
+   grad=_conv3d_input_grad, T=FLOAT_T, Tshape="int32 int64", choices=_CHOICES_3D, fresh=True)
 op("Conv3DBackpropFilterV2", "input:T, filter_sizes:int32, out_backprop:T",
    kernel=_backprop_filter_kernel(3, "Conv3DBackpropFilterOp"),
    shape=_backprop_filter_shape(3, "Conv3DBackpropFilterV2"), grad=_conv3d_filter_grad, T=FLOAT_T,

@@ -76,7 +76,8 @@ def _matmul_grad(op, g):
 
 _MATMUL_T = "bfloat16 float16 float32 float64 int32 int64 uint8 uint16 uint32 uint64 complex64 complex128"
 _NO_UNSIGNED = "uint8 uint16 uint32 uint64"
-op("MatMul", "a:T, b:T", kernel=cpu_kernel("MatMul", _matmul_kernel, _NO_UNSIGNED), shape=_matmul_shape, grad=_matmul_grad, T=_MATMUL_T)
+op("MatMul", "a:T, b:T", kernel=cpu_kernel("MatMul", _matmul_kernel, _NO_UNSIGNED), shape=_matmul_shape,
+   grad=_matmul_grad, T=_MATMUL_T, fresh=True)
 
 
 # ----- BatchMatMulV2 ----------------------------------------------------------------------------------------

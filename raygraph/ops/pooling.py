@@ -635,7 +635,7 @@ for _rank, _sfx in ((4, ""), (5, "3D")):
        kernel=_max_pool_grad_grad_kernel(f"MaxPool{_sfx}GradGrad"), shape=_pool_shape(f"MaxPool{_sfx}GradGrad"),
        grad=_max_pool_grad_grad(f"MaxPool{_sfx}Grad"), T=GRAD_T)
 op("MaxPoolGrad", "orig_input:T, orig_output:T, grad:T", kernel=_max_pool_grad_kernel("MaxPoolGrad"),
-   shape=_like_input_shape("MaxPoolGrad"), grad=_max_pool_grad_grad("MaxPoolGradGrad"), T=GRAD_T)
+   shape=_like_input_shape("MaxPoolGrad"), grad=_max_pool_grad_grad("MaxPoolGradGrad"), T=GRAD_T, fresh=True)
 op("MaxPool3DGrad", "orig_input:TInput, orig_output:TInput, grad:T", kernel=_max_pool_3d_grad_kernel,
    shape=_like_input_shape("MaxPool3DGrad"), grad=_max_pool_grad_grad("MaxPool3DGradGrad"), T=POOL3D_T,
    TInput=POOL3D_T)

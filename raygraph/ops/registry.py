@@ -64,10 +64,10 @@ class OpDef:
     """
 
     __slots__ = ("type", "args", "allowed", "kernel", "shape", "grad", "stateful", "has_ref", "attr_checks",
-                 "role", "choices", "elementwise", "algebra", "scalar", "shape_only")
+                 "role", "choices", "elementwise", "algebra", "scalar", "shape_only", "fresh")
 
     def __init__(self, type, args, allowed, kernel, shape, grad, stateful, role=None, choices=None,
-                 elementwise=False, algebra=None, scalar=None, shape_only=False):
+                 elementwise=False, algebra=None, scalar=None, shape_only=False, fresh=False):
         self.type = type
         self.args = args
         self.allowed = allowed
@@ -83,6 +83,7 @@ class OpDef:
         #                         rewrites around constants as grappler does
         self.scalar = scalar    # its float32 element formula (scalar_math): fused, it may run as a compiled loop
         self.shape_only = shape_only  # its outputs depend on its inputs' shapes alone (Shape, Size, Rank)
+        self.fresh = fresh      # its kernel's outputs are new arrays that nothing else holds
         self.has_ref = any(a.is_ref for a in args)
         inferred = {a.type_attr for a in args}
         self.attr_checks = tuple(k for k in allowed if k not in inferred)  # type attrs the caller sets
@@ -92,7 +93,7 @@ class OpDef:
 
 
 def op(type, inputs="", kernel=None, shape=None, grad=_GRAD_REQUIRED, stateful=False, role=None, choices=None,
-       elementwise=False, algebra=None, scalar=None, shape_only=False, **allowed):
+       elementwise=False, algebra=None, scalar=None, shape_only=False, fresh=False, **allowed):
     """Defines the op `type` (once: a second definition is an error); `inputs` is like "x:T, y:T", "values:*T", "ref:&T".
 
     `choices` maps a string attr to the values it allows, in TF's order, e.g. {"padding": ("SAME", "VALID")}.
@@ -109,6 +110,10 @@ def op(type, inputs="", kernel=None, shape=None, grad=_GRAD_REQUIRED, stateful=F
     `shape_only=True`: its outputs depend on its inputs' shapes alone, not their values (Shape, Size, Rank),
     so a device may keep them from one step to the next while those shapes stay (`Kept`, scheduler/partition.py).
 
+    `fresh=True`: its kernel's outputs are always new arrays that nothing else holds (no view of an input, of a
+    variable or of a value a kernel keeps), so the one op that reads such an output may write its own result there
+    (`reuse`, scheduler/straight_line.py).
+
     `grad` is required: `fn(op, *output_grads) -> [input_grad, ...]`, NOT_DIFFERENTIABLE or NO_GRADIENT_DEFINED.
 
     Each keyword lists the dtypes a type attr allows: DTypes, or a string of TF's names in TF's order
@@ -121,7 +126,7 @@ def op(type, inputs="", kernel=None, shape=None, grad=_GRAD_REQUIRED, stateful=F
     if type in REGISTRY:
         raise ValueError(f"op {type!r} is defined twice: the op table holds one entry per op type")
     entry = OpDef(type, args, names, kernel, shape, grad, stateful, role, choices, elementwise, algebra, scalar,
-                  shape_only)
+                  shape_only, fresh)
     REGISTRY[type] = entry
     return entry
 
