@@ -81,7 +81,7 @@ def test_taps_in_groups(monkeypatch, group):
     a = {"strides": [1, 1, 1, 1], "padding": "SAME", "data_format": "NHWC", "dilations": [1, 1, 1, 1]}
     geo = conv._Geometry(x.shape, w.shape, a, 2, "")
     monkeypatch.setattr(conv_taps, "GROUP", group)
-    assert len(conv_taps._groups(geo)) == -(-49 // group)
+    assert len(conv_taps._groups(conv_taps._key(geo))) == -(-49 // group)
     y = conv_taps.forward(x, w, geo)
     _close(y, _im2col(monkeypatch, a, x, w), np.float32)
     dy = rng.standard_normal(y.shape).astype(np.float32)
@@ -159,3 +159,19 @@ def test_shares_of_the_batch_give_the_whole_batchs_values(monkeypatch):
     finally:
         intra_op.enable(False)
         intra_op.configure(1)
+
+
+def test_the_forwards_padded_input_serves_the_filter_gradient(monkeypatch):
+    rng = np.random.default_rng(6)
+    x = rng.standard_normal((4, 28, 28, 1)).astype(np.float32)
+    w = rng.standard_normal((5, 5, 1, 16)).astype(np.float32)
+    geo = conv._Geometry(x.shape, w.shape, {"strides": [1, 1, 1, 1], "padding": "SAME", "data_format": "NHWC",
+                                             "dilations": [1, 1, 1, 1]}, 2, "")
+    padded, pad = [], conv._Geometry.padded
+    monkeypatch.setattr(conv._Geometry, "padded", lambda self, a: padded.append(a.shape) or pad(self, a))
+    y = conv_taps.forward(x, w, geo)
+    dy = rng.standard_normal(y.shape).astype(np.float32)
+    dw = conv_taps.backprop_filter(x, dy, geo)
+    assert padded == [x.shape] and not x.flags.writeable   # (kept while x lives, unchanged)
+    np.testing.assert_array_equal(dw, conv_taps.backprop_filter(x.copy(), dy, geo))
+    assert padded == [x.shape, x.shape]

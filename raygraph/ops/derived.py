@@ -40,7 +40,7 @@ def keep(a, key, value):
     if owner.flags.owndata or not owner.flags.writeable:
         owner.flags.writeable = False
         value.flags.writeable = False
-        _kept[slot] = (weakref.ref(owner, lambda _, slot=slot: _kept.pop(slot, None)), value)
+        _kept[slot] = (weakref.ref(owner, lambda _, slot=slot, kept=_kept: kept.pop(slot, None)), value)
     return value
 
 
