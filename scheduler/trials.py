@@ -7,17 +7,22 @@ of its nodes had a measured cost was judged to run its slow kernels one at a tim
 eight independent products took turns, split (29-33 ms), instead of running side by side (22 ms).
 
 So each way's first run is not timed (it pays that way's one-off costs: compiling a partition run in order,
-first touches, the executor learning what each node costs), then the two ways take turns for TRIES runs each,
-and the one with the lower best time is kept: turns and best times discount the machine's noise. When the
+first touches, the executor learning what each node costs), then the two ways take turns for TRIES timed runs
+each, and the one with the lower best time is kept: turns and best times discount the machine's noise. A run
+that follows a run the other way is not timed either (a turn is two runs): it pays for the switch. On the second
+machine (README) OpenBLAS's worker thread, asleep since the last product it shared (the steps side by side run
+single-threaded products), took 10-15 ms to start on its next one (a [64, 1568] x [1568, 128] product of 0.15
+ms; alone after 1 ms idle 0.14-0.16 ms, after 50 ms 9.8), so `cnn_train`'s split runs, each right after a run
+side by side, took 13-22 ms in a trial of alternate runs and the slower way was kept. When the
 ways are far apart, each way's first CLEAR runs tell already (every run of one faster than every run of the
 other): `parallel_branches`' split steps took 29-33 ms against 22-24 side by side, and the full trial spent
 five of its first ten steps the slow way (a benchmark timing 16 steps measured 27-30 ms a step). A fresh
 device actor warms up for longer than that, though (its first `mlp_train` steps took 1.5-2.4 ms either way,
 its later ones 1.1 ms split and 1.4-1.9 ms not), and a choice made then was wrong in one trial of four to six here.
 So the settled choice stays on trial: after `gap` runs the other way runs again. Its earlier times are stale
-(the device has warmed up since), so they are dropped, and its first run again is not timed: it pays for the
-switch (on a second machine, `cnn_train`'s first step split after the steps side by side took 9.0-10.6 ms, the next
-ones 6.7-7.1, against 9.3-10.2 side by side, and judging that first run kept the slower way through two retries).
+(the device has warmed up since), so they are dropped, and its first run again is not timed (on the second
+machine `cnn_train`'s first step split after the steps side by side took 9.0-10.6 ms, the next ones 6.7-7.1,
+against 9.3-10.2 side by side, and judging that first run kept the slower way through two retries).
 A fresh run slower than the best of the chosen way's latest TRIES then confirms the choice at the cost of two
 runs; one that is not takes TRIES runs in a row, and the faster of the two ways' latest TRIES runs is kept
 (mlp_train's first choice, made while warming up, was wrong, and a single run of the other way, weighed against
@@ -33,7 +38,7 @@ MAX_GAP = 512
 class Trial:
     """Chooses between two ways, False and True: `way()` says which to run now, `ran(way, seconds)` times it."""
 
-    __slots__ = ("seconds", "choice", "warm", "runs", "gap", "retrying", "switched")
+    __slots__ = ("seconds", "choice", "warm", "runs", "gap", "retrying", "last", "again")
 
     def __init__(self):
         self.seconds = ([], [])     # per way: the times of its latest timed runs (at most TRIES)
@@ -42,27 +47,24 @@ class Trial:
         self.runs = 0               # runs of the chosen way since the other last ran
         self.gap = FIRST_GAP
         self.retrying = False       # whether the other way is taking its TRIES runs in a row
-        self.switched = False       # whether the other way made its retry's first (untimed) run
+        self.last = None            # the way of the latest run
+        self.again = False          # whether the latest run was untimed (a first or a switch): its way runs again
 
     def way(self, retry=True):
-        """Before settling: False first, then each way once untimed, then turns (True first). After: the
+        """Before settling: each way in turn (False first), twice a turn, the first of each untimed. After: the
         chosen way, or the other once its gap is over (until its retry ends); with `retry` False (a traced
         step, whose profile should show how steps run) always the chosen way."""
         if self.choice is None:
-            return self.warm[False] and self._runs(True) <= self._runs(False)
+            return self.last if self.again else self.last is False
         return self.choice if not retry or self.runs < self.gap and not self.retrying else not self.choice
 
-    def _runs(self, way):
-        return len(self.seconds[way]) + self.warm[way]
-
     def ran(self, way, seconds):
-        """Times a run made `way` (its first run not)."""
-        if not self.warm[way]:
-            self.warm[way] = True
+        """Times a run made `way`: not its first, nor one that follows a run the other way (it pays the switch)."""
+        switched, self.last = way != self.last, way
+        if not self.warm[way] or switched:
+            self.warm[way] = self.again = True
             return
-        if self.choice is not None and way != self.choice and not self.switched:
-            self.switched = True   # a retry's first run: the switch's cost, not the way's
-            return
+        self.again = False
         timed = self.seconds[way]
         if self.choice is None and len(timed) >= TRIES:
             return   # (a way asked for out of turn)
@@ -84,7 +86,7 @@ class Trial:
 
     def _verdict(self, faster):
         self.gap = min(2 * self.gap, MAX_GAP) if faster == self.choice else FIRST_GAP
-        self.choice, self.runs, self.retrying, self.switched = faster, 0, False, False
+        self.choice, self.runs, self.retrying = faster, 0, False
 
     def _apart(self):
         """Whether each way has CLEAR timed runs and every run of one was faster than every run of the other."""

@@ -252,9 +252,9 @@ def test_a_partition_keeps_the_faster_way_of_using_the_cores(device, split_ms, w
     which run as the others), then the faster kept; a traced step then runs it, never a retry of the other."""
     seen = []
     part = _install_timed_by_split(device, "p", split_ms, whole_ms, seen)
-    for k in range(2 + 2 * CLEAR + 2):
-        assert device.handle(_run(f"p/{k}", {("x", 0): 1}, trace=k == 2)).values == [1]
-    assert seen == [False, True] + [True, False] * CLEAR + [settles] * 2   # each way once untimed, then turns
+    for k in range(4 * CLEAR + 2):
+        assert device.handle(_run(f"p/{k}", {("x", 0): 1}, trace=k == 3)).values == [1]
+    assert seen == [False, False, True, True] * CLEAR + [settles] * 2   # turns of two runs, the first untimed
     assert part.trial.choice is settles
     del seen[:]
     for k in range(FIRST_GAP + 1):   # the other way's retry is due after FIRST_GAP runs: not in a traced one
