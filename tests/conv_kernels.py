@@ -1,4 +1,6 @@
-"""Helpers of the convolution kernel tests (test_conv_fourier.py, test_conv_im2col.py)."""
+"""Helpers of the convolution kernel tests (test_conv_fourier.py, test_conv_im2col.py, test_conv_taps.py)."""
+import contextlib
+
 import numpy as np
 
 from raygraph.ops import conv_fourier, conv_taps
@@ -28,3 +30,21 @@ def im2col_only(monkeypatch):
     """The convolution kernels' other routes off (Fourier transforms, one channel's taps): im2col only."""
     monkeypatch.setattr(conv_fourier, "GAIN", float("inf"))
     monkeypatch.setattr(conv_taps, "MAX_TAPS", 0)
+
+
+@contextlib.contextmanager
+def split_into_shares(monkeypatch):
+    """Kernels that may split cut their batch into shares over two intra-op threads, however small their work;
+    yields the list of the shares run on the other thread (their (lo, hi))."""
+    from scheduler import intra_op  # noqa: PLC0415
+    intra_op.configure(2)
+    try:
+        monkeypatch.setattr(intra_op, "MIN_WORK", 0)
+        shares = []
+        inside = intra_op._inside
+        monkeypatch.setattr(intra_op, "_inside", lambda run, *args: shares.append(args) or inside(run, *args))
+        intra_op.enable(True)
+        yield shares
+    finally:
+        intra_op.enable(False)
+        intra_op.configure(1)

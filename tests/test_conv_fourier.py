@@ -8,7 +8,7 @@ import pytest
 from raygraph.ops import conv, conv_fourier, derived
 from raygraph.ops.registry import get
 
-from conv_kernels import im2col_only, random_attrs, three
+from conv_kernels import im2col_only, random_attrs, split_into_shares, three
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -184,29 +184,19 @@ def _compiled_against_numpy(monkeypatch, dtype):
 
 def test_kernels_cut_into_shares_of_the_batch_give_the_whole_batchs_values(monkeypatch):
     """Each share of the batch (one per intra-op thread) runs its own compiled calls at once with the other's."""
-    from scheduler import intra_op
     rng = np.random.default_rng(4)
     x = rng.standard_normal((8, 14, 14, 16)).astype(np.float32)
     w = rng.standard_normal((5, 5, 16, 32)).astype(np.float32)
     dy = rng.standard_normal((8, 14, 14, 32)).astype(np.float32)
     a = {"strides": [1, 1, 1, 1], "padding": "SAME", "data_format": "NHWC", "dilations": [1, 1, 1, 1]}
     whole = three(a, x, w, dy)
-    intra_op.configure(2)
-    try:
-        monkeypatch.setattr(conv, "_SPLIT_WORK", 0)
-        monkeypatch.setattr(intra_op, "MIN_WORK", 0)
-        shares = []
-        inside = intra_op._inside
-        monkeypatch.setattr(intra_op, "_inside", lambda run, *args: shares.append(args) or inside(run, *args))
-        intra_op.enable(True)
+    monkeypatch.setattr(conv, "_SPLIT_WORK", 0)
+    with split_into_shares(monkeypatch) as shares:
         for _ in range(3):
             split = three(a, *(v.copy() for v in (x, w, dy)))
             for got, want in zip(split, whole):
                 np.testing.assert_allclose(got, want, rtol=0, atol=1e-5 * np.abs(want).max())
         assert len(shares) >= 9
-    finally:
-        intra_op.enable(False)
-        intra_op.configure(1)
 
 
 def test_an_empty_batch_through_each_route():

@@ -7,7 +7,7 @@ import pytest
 from raygraph.ops import conv, conv_taps
 from raygraph.ops.registry import get
 
-from conv_kernels import random_attrs
+from conv_kernels import random_attrs, split_into_shares
 
 
 def _filter_gradient(a, x, w, dy, op="Conv2DBackpropFilter"):
@@ -136,7 +136,6 @@ def test_route_taken_where_it_applies(monkeypatch):
 
 
 def test_shares_of_the_batch_give_the_whole_batchs_values(monkeypatch):
-    from scheduler import intra_op
     rng = np.random.default_rng(4)
     x = rng.standard_normal((9, 28, 28, 1)).astype(np.float32)
     w = rng.standard_normal((5, 5, 1, 16)).astype(np.float32)
@@ -144,22 +143,12 @@ def test_shares_of_the_batch_give_the_whole_batchs_values(monkeypatch):
     geo = conv._Geometry(x.shape, w.shape, {"strides": [1, 1, 1, 1], "padding": "SAME", "data_format": "NHWC",
                                              "dilations": [1, 1, 1, 1]}, 2, "")
     whole = conv_taps.forward(x, w, geo), conv_taps.backprop_filter(x, dy, geo)
-    intra_op.configure(2)
-    try:
-        monkeypatch.setattr(intra_op, "MIN_WORK", 0)
-        shares = []
-        inside = intra_op._inside
-        monkeypatch.setattr(intra_op, "_inside", lambda run, *args: shares.append(args) or inside(run, *args))
-        intra_op.enable(True)
+    with split_into_shares(monkeypatch) as shares:
         for _ in range(3):
             y, dw = conv_taps.forward(x, w, geo), conv_taps.backprop_filter(x, dy, geo)
             np.testing.assert_array_equal(y, whole[0])   # (each position's sum in the same order)
             np.testing.assert_allclose(dw, whole[1], rtol=0, atol=1e-5 * np.abs(whole[1]).max())
         assert len(shares) >= 6
-    finally:
-        intra_op.enable(False)
-        intra_op.configure(1)
-
 
 def test_the_forwards_padded_input_serves_the_filter_gradient(monkeypatch):
     rng = np.random.default_rng(6)
