@@ -18,9 +18,14 @@ on the socket, 1.0-1.2 so), otherwise as raw frames on the socket. The HMAC chal
 
 A process blocked on a socket gives its core back, and on the VMs measured here waking it again costs
 ~50-70 us (a socket round trip between two processes: 45-80 us blocking, 7-13 us polling). A step makes two
-such waits (the device for the message, the client for the reply), so each end first polls its socket for up
-to `SPIN` seconds, and only while its last wait was that short: a cached tiny step's round trip fell from
-0.29-0.45 to 0.12-0.20 ms. A long step's client, or an idle device, blocks at once after one longer wait.
+such waits (the device for the message, the client for the reply), so each end first polls its socket, while
+its last wait took at most MAX_POLL seconds, for as long as that wait took and `SPIN` more: a cached tiny
+step's round trip fell from 0.29-0.45 to 0.12-0.20 ms. Between polls it gives its core to any other thread
+ready to run there (sched_yield): a client polling without yielding through mlp_train's steps took a core from
+the device's kernels (~1.0 ms a step on 2 cores, against ~0.6 polling SPIN and then blocking), yielding it does
+not (client's way alternated in blocks of steps in one session: mlp_train 0.72 -> 0.68 and 0.76 -> 0.66 ms,
+embedding_train 0.97 -> 0.87; a tiny step 39 -> 40 us). Steps of ~5 ms (cnn_train) gained nothing from polling
+through them (blocking 4.76 and 4.73 ms, polling 5.20 and 4.77), so a longer wait makes the next one block at once.
 
 Connecting must never hang and strangers must not exhaust the device: the listen queues are deep
 (a queue of 1 overflowed when a session's threads connected at once; the kernel then answered some TCP
@@ -50,8 +55,10 @@ KEEP = 64 << 20  # shared-memory segments up to this size are kept for reuse; a 
 HANDSHAKE_TIMEOUT = 10.0  # seconds either end waits for the other's part of the handshake
 MAX_PENDING = 16          # unauthenticated connections a device holds at once
 BACKLOG = socket.SOMAXCONN
-SPIN = float(os.environ.get("RAYGRAPH_CHANNEL_SPIN", "5e-4"))  # seconds an end polls before it blocks (0: never);
-# 0.2 ms left chain_100's steps (~0.3 ms) to block, 1 ms gained nothing more than 0.5 ms
+SPIN = float(os.environ.get("RAYGRAPH_CHANNEL_SPIN", "5e-4"))  # seconds an end polls beyond its last wait (0:
+# never polls); 0.2 ms left chain_100's steps (~0.3 ms) to block, 1 ms gained nothing more than 0.5 ms
+MAX_POLL = 0.002  # seconds a wait may have taken for the next one to poll (see above)
+_yield = getattr(os, "sched_yield", lambda: None)
 
 
 # ----- the step protocol -----------------------------------------------------------------------------------
@@ -395,27 +402,34 @@ class ReplySegments:
 
 
 class Readable:
-    """Waits for a connection's next message: polls for up to SPIN seconds when the previous wait was that
-    short (the messages come quickly one after another) and `may_poll()` allows it, else blocks at once.
-    (A polling thread holds its process's GIL between polls: a device polls only while it runs no step.)"""
+    """Waits for a connection's next message: where the previous wait took at most MAX_POLL seconds (the messages
+    come one after another, each about as long after the last) and `may_poll()` allows it, polls for as long as
+    that wait took and SPIN more, yielding its core between polls; else blocks at once. (A polling thread holds
+    its process's GIL between polls: a device polls only while it runs no step.)"""
 
     def __init__(self, fd, may_poll=None):
         self.poller = select.poll()
         self.poller.register(fd, select.POLLIN)
-        self.quick = True
+        self.quick = True   # whether the next wait polls first
+        self.last = 0.0     # seconds the previous wait took
         self.may_poll = may_poll or (lambda: True)
 
     def wait(self, timeout=None):
         """Whether the connection became readable (or closed) within `timeout` seconds (None: forever)."""
         start = time.perf_counter()
         if self.quick:
-            while time.perf_counter() - start < SPIN and self.may_poll():
+            limit = SPIN + self.last if timeout is None else min(SPIN + self.last, timeout)
+            while time.perf_counter() - start < limit and self.may_poll():
                 if self.poller.poll(0):
-                    return True
+                    return self._waited(start, True)
+                _yield()
         left = None if timeout is None else max(0.0, timeout - (time.perf_counter() - start)) * 1e3
-        ready = self.poller.poll(left)
-        self.quick = time.perf_counter() - start < SPIN
-        return bool(ready)
+        return self._waited(start, bool(self.poller.poll(left)))
+
+    def _waited(self, start, ready):
+        self.last = time.perf_counter() - start
+        self.quick = self.last <= MAX_POLL
+        return ready
 
 
 class ChannelServer:

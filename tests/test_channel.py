@@ -258,18 +258,20 @@ def test_a_device_that_went_away_is_channel_closed(pair):
 
 
 class _CountedPolls:
-    """A poller that counts the polls which do not block (timeout 0)."""
+    """A poller that counts the polls which do not block (timeout 0) and those which may."""
 
     def __init__(self, poller):
-        self.poller, self.quick_polls = poller, 0
+        self.poller, self.quick_polls, self.blocking_polls = poller, 0, 0
 
     def poll(self, timeout=None):
         self.quick_polls += timeout == 0
+        self.blocking_polls += timeout != 0
         return self.poller.poll(timeout)
 
 
 def test_a_wait_polls_only_while_messages_come_quickly(pair, monkeypatch):
     monkeypatch.setattr(channel, "SPIN", 0.05)
+    monkeypatch.setattr(channel, "MAX_POLL", 0.05)
     left, right = pair
     readable = Readable(right.fileno())
     counted = readable.poller = _CountedPolls(readable.poller)
@@ -291,8 +293,31 @@ def test_a_wait_polls_only_while_messages_come_quickly(pair, monkeypatch):
     assert readable.wait() and counted.quick_polls > polls
 
 
+def test_a_wait_polls_as_long_as_the_last_one_took_and_yields_its_core(pair, monkeypatch):
+    monkeypatch.setattr(channel, "SPIN", 0.01)
+    monkeypatch.setattr(channel, "MAX_POLL", 5.0)
+    yields = []
+    monkeypatch.setattr(channel, "_yield", lambda: yields.append(1))
+    left, right = pair
+    readable = Readable(right.fileno())
+    counted = readable.poller = _CountedPolls(readable.poller)
+    threading.Timer(0.3, left.send_bytes, [b"step 1"]).start()
+    assert readable.wait(5.0) and counted.blocking_polls == 1   # polled SPIN, then blocked
+    assert right.recv_bytes() == b"step 1" and readable.quick and readable.last >= 0.3
+    threading.Timer(0.2, left.send_bytes, [b"step 2"]).start()
+    polls, waits = counted.quick_polls, len(yields)
+    assert readable.wait(5.0) and counted.blocking_polls == 1   # found while polling: ~0.3 s + SPIN
+    assert len(yields) - waits == counted.quick_polls - polls - 1 > 0   # a yield after each poll that found nothing
+    assert right.recv_bytes() == b"step 2"
+    monkeypatch.setattr(channel, "MAX_POLL", 0.1)
+    start = time.perf_counter()
+    assert not readable.wait(0.15) and 0.15 <= time.perf_counter() - start < 2.0   # the timeout bounds the polling
+    assert not readable.quick                                     # longer than MAX_POLL: the next wait blocks at once
+
+
 def test_a_wait_does_not_poll_while_its_process_is_busy(pair, monkeypatch):
     monkeypatch.setattr(channel, "SPIN", 0.05)
+    monkeypatch.setattr(channel, "MAX_POLL", 5.0)
     left, right = pair
     busy = [True]
     readable = Readable(right.fileno(), lambda: not busy[0])
