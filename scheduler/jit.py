@@ -144,9 +144,8 @@ class _Loop:
         times = _times(n // row, row) if row is not None and row < SHORT_ROW else 1
         if times > 1:   # short rows (16 channels) read as several at once: the loop's vectors need 32 floats
             flat = [np.tile(a, times) if k == ROWS else a for a, k in zip(flat, self.kinds)]
-        outs = [np.empty(shape, F32) for _ in range(self.n_outputs)]
-        if self.into is not None:   # (the loop reads that input through the output)
-            outs[0] = inputs[self.into]
+        into = self.into   # (the loop reads that input through the output)
+        outs = [inputs[into] if k == 0 and into is not None else np.empty(shape, F32) for k in range(self.n_outputs)]
         args = flat + [o.reshape(-1) for o in outs]
         step = (row or 1) * times
         if n * self.work < SPLIT_WORK or intra_op.spare() == 0 or n // step < 2:   # one call (~4 us)
@@ -160,6 +159,7 @@ class _Loop:
         return outs
 
 
+@functools.lru_cache(maxsize=256)
 def _times(n_rows, row):
     """How many rows of `row` elements to read as one: the most (up to SHORT_ROW * 4 elements) that divide
     `n_rows`."""
