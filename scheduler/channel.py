@@ -417,7 +417,7 @@ class Readable:
     def wait(self, timeout=None):
         """Whether the connection became readable (or closed) within `timeout` seconds (None: forever)."""
         start = time.perf_counter()
-        if self.quick:
+        if self.quick and SPIN > 0:
             limit = SPIN + self.last if timeout is None else min(SPIN + self.last, timeout)
             while time.perf_counter() - start < limit and self.may_poll():
                 if self.poller.poll(0):

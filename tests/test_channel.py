@@ -315,6 +315,18 @@ def test_a_wait_polls_as_long_as_the_last_one_took_and_yields_its_core(pair, mon
     assert not readable.quick                                     # longer than MAX_POLL: the next wait blocks at once
 
 
+def test_spin_zero_turns_polling_off(pair, monkeypatch):
+    monkeypatch.setattr(channel, "SPIN", 0.0)
+    monkeypatch.setattr(channel, "MAX_POLL", 5.0)
+    left, right = pair
+    readable = Readable(right.fileno())
+    counted = readable.poller = _CountedPolls(readable.poller)
+    for message in (b"a", b"b"):
+        threading.Timer(0.05, left.send_bytes, [message]).start()
+        assert readable.wait(5.0) and right.recv_bytes() == message and readable.quick
+    assert counted.quick_polls == 0 and counted.blocking_polls == 2   # a quick last wait, and still no polling
+
+
 def test_a_wait_does_not_poll_while_its_process_is_busy(pair, monkeypatch):
     monkeypatch.setattr(channel, "SPIN", 0.05)
     monkeypatch.setattr(channel, "MAX_POLL", 5.0)
