@@ -269,12 +269,18 @@ class _CountedPolls:
         return self.poller.poll(timeout)
 
 
-def test_a_wait_polls_only_while_messages_come_quickly(pair, monkeypatch):
-    monkeypatch.setattr(channel, "SPIN", 0.05)
-    monkeypatch.setattr(channel, "MAX_POLL", 0.05)
+def _counted(monkeypatch, pair, spin, max_poll, may_poll=None):
+    """(left, a Readable on right whose polls are counted) with SPIN and MAX_POLL set for the test."""
+    monkeypatch.setattr(channel, "SPIN", spin)
+    monkeypatch.setattr(channel, "MAX_POLL", max_poll)
     left, right = pair
-    readable = Readable(right.fileno())
-    counted = readable.poller = _CountedPolls(readable.poller)
+    readable = Readable(right.fileno(), may_poll)
+    readable.poller = _CountedPolls(readable.poller)
+    return left, right, readable, readable.poller
+
+
+def test_a_wait_polls_only_while_messages_come_quickly(pair, monkeypatch):
+    left, right, readable, counted = _counted(monkeypatch, pair, 0.05, 0.05)
     left.send_bytes(b"now")
     assert readable.wait() and counted.quick_polls >= 1   # found while polling
     assert right.recv_bytes() == b"now" and readable.quick
@@ -294,13 +300,9 @@ def test_a_wait_polls_only_while_messages_come_quickly(pair, monkeypatch):
 
 
 def test_a_wait_polls_as_long_as_the_last_one_took_and_yields_its_core(pair, monkeypatch):
-    monkeypatch.setattr(channel, "SPIN", 0.01)
-    monkeypatch.setattr(channel, "MAX_POLL", 5.0)
+    left, right, readable, counted = _counted(monkeypatch, pair, 0.01, 5.0)
     yields = []
     monkeypatch.setattr(channel, "_yield", lambda: yields.append(1))
-    left, right = pair
-    readable = Readable(right.fileno())
-    counted = readable.poller = _CountedPolls(readable.poller)
     threading.Timer(0.3, left.send_bytes, [b"step 1"]).start()
     assert readable.wait(5.0) and counted.blocking_polls == 1   # polled SPIN, then blocked
     assert right.recv_bytes() == b"step 1" and readable.quick and readable.last >= 0.3
@@ -316,11 +318,7 @@ def test_a_wait_polls_as_long_as_the_last_one_took_and_yields_its_core(pair, mon
 
 
 def test_spin_zero_turns_polling_off(pair, monkeypatch):
-    monkeypatch.setattr(channel, "SPIN", 0.0)
-    monkeypatch.setattr(channel, "MAX_POLL", 5.0)
-    left, right = pair
-    readable = Readable(right.fileno())
-    counted = readable.poller = _CountedPolls(readable.poller)
+    left, right, readable, counted = _counted(monkeypatch, pair, 0.0, 5.0)
     for message in (b"a", b"b"):
         threading.Timer(0.05, left.send_bytes, [message]).start()
         assert readable.wait(5.0) and right.recv_bytes() == message and readable.quick
@@ -328,12 +326,8 @@ def test_spin_zero_turns_polling_off(pair, monkeypatch):
 
 
 def test_a_wait_does_not_poll_while_its_process_is_busy(pair, monkeypatch):
-    monkeypatch.setattr(channel, "SPIN", 0.05)
-    monkeypatch.setattr(channel, "MAX_POLL", 5.0)
-    left, right = pair
     busy = [True]
-    readable = Readable(right.fileno(), lambda: not busy[0])
-    counted = readable.poller = _CountedPolls(readable.poller)
+    left, right, readable, counted = _counted(monkeypatch, pair, 0.05, 5.0, lambda: not busy[0])
     threading.Timer(0.02, left.send_bytes, [b"x"]).start()
     assert readable.wait(5.0) and counted.quick_polls == 0 and readable.quick
     right.recv_bytes()
