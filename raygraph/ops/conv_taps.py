@@ -13,9 +13,10 @@ LeNet's first layer (64 images of 28x28, 5x5 taps, 1 -> 16 channels, 40M multipl
 forward 272-320 us, filter gradient 286-316 (~70-85% of a core's FMA peak here; the banded columns they replaced,
 on two BLAS threads: 410 and 550-590); in cnn_train's steps in-process forward 517 -> 308, filter gradient 721 ->
 392, then 287 -> 267 and 308 -> 255 with the input padded once for the batch (not per share: the second share
-started 41 us after the first, now 8-16) and once for both kernels (derived.py). Filters with more taps than the vector registers hold (GROUP) run their taps in groups, the forward's later
-groups adding to the output. Products run in another order than im2col's: rounding differs by ~1e-7 of the values'
-scale (the filter's gradient sums each image's positions, then the images).
+started 41 us after the first, now 8-16) and once for both kernels (derived.py). Filters with more taps than the
+vector registers hold (GROUP) run their taps in groups, the forward's later groups adding to the output.
+Products run in another order than im2col's: rounding differs by ~1e-7 of the values' scale (the filter's gradient
+sums each image's positions, then the images).
 """
 import functools
 import math
@@ -83,9 +84,14 @@ def _applies(x, geo):
             and geo.positions > 0)
 
 
+def _padded(geo):
+    """The padded input's spatial dims."""
+    return tuple(n + lo + hi for n, (lo, hi) in zip(geo.spatial, geo.pads))
+
+
 def _key(geo):
     """What the taps' offsets depend on (their cache's key)."""
-    return tuple(n + lo + hi for n, (lo, hi) in zip(geo.spatial, geo.pads)), tuple(geo.k), tuple(geo.dil), GROUP
+    return _padded(geo), tuple(geo.k), tuple(geo.dil), GROUP
 
 
 @functools.lru_cache(maxsize=256)
@@ -112,8 +118,7 @@ def _flat(x, geo):
     gradient, derived.py), and where each output row's first window starts in it (rows: the output positions but
     the last dim's, image by image)."""
     xf = derived.derived(x, ("taps", tuple(geo.pads)), lambda x: np.ascontiguousarray(geo.padded(x)).reshape(-1))
-    padded = tuple(n + lo + hi for n, (lo, hi) in zip(geo.spatial, geo.pads))
-    return xf, _rows(x.shape[0], padded, tuple(geo.strides[:-1]), geo.out[:-1])
+    return xf, _rows(x.shape[0], _padded(geo), tuple(geo.strides[:-1]), geo.out[:-1])
 
 
 @functools.lru_cache(maxsize=64)
