@@ -247,7 +247,7 @@ class Device:
             intra_op.enable(split, busy=len(self.repeating))
             step.spread = not split  # kernels that split themselves need no other threads
             if timeout is None:
-                self.dispatch(step, part.roots)
+                self.dispatch.serve(step, part.roots)
             else:  # with a deadline this thread only waits: a slow kernel cannot hold it past the deadline
                 self.starters.submit(self.dispatch, step, part.roots)
             if not step.done.wait(timeout):
@@ -412,7 +412,7 @@ class Device:
             with step.lock:
                 if step.error is None:
                     step.error = StepError(None, Aborted())
-            step.done.set()
+            step.end()
 
     def counters(self):
         return {"sent_bytes": self.sent_bytes, "link_sends": self.sends["link"], "ref_sends": self.sends["ref"],

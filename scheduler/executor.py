@@ -70,9 +70,16 @@ class Step:
         self.output = []                # what its kernels printed, in the order they printed it
         self.dead = set()
         self.shared = collections.deque()  # expensive ready nodes any dispatching thread may take
+        self.idle = threading.Condition(threading.Lock())  # where the step's caller waits for shared nodes
         self.spread = True  # hand expensive nodes to other threads (off when its kernels split themselves)
         if self.remaining == 0:
             self.done.set()
+
+    def end(self):
+        """Marks the step done (finished, failed or aborted) and wakes its caller if it waits for work."""
+        self.done.set()
+        with self.idle:
+            self.idle.notify_all()
 
     # ----- the mechanism ---------------------------------------------------------------------------
     def execute(self, node, kept=None):
@@ -122,7 +129,7 @@ class Step:
         if self.send is not None:
             self._signal(i, node)
         if last:  # after the sends: a step is done only once its values are on their way to other devices
-            self.done.set()
+            self.end()
         return ready
 
     def _signal(self, i, node):
@@ -138,7 +145,7 @@ class Step:
             if self.error is None:  # a loop node's failing body op is reported as itself (frames.py)
                 self.error = error if isinstance(error, StepError) else \
                     StepError(self.nodes[i].name if i is not None else None, error)
-        self.done.set()
+        self.end()
 
     def receive(self, key, value):
         """A tensor from another device arrived: fill its slot and release what waited for it."""
@@ -215,10 +222,24 @@ class ThreadedDispatch:
             cost = costs[j]
             if step.spread and (cost is None or cost > EXPENSIVE) and (queue or len(ready) > 1 and j != ready[-1]):
                 step.shared.append(j)
+                with step.idle:
+                    step.idle.notify()
                 self.pool.submit(self._work, step, [])
             else:
                 queue.append(j)
         return queue
+
+    def serve(self, step, ready):
+        """Dispatches `ready`, then, until the step is done, takes the shared nodes no other thread has taken yet:
+        the calling thread would only wait for the step, and the pool's threads cannot help each other (a node
+        a busy pool thread shares waits for it to finish the nodes it kept)."""
+        self(step, ready)
+        idle, shared, done = step.idle, step.shared, step.done
+        while not done.is_set():
+            with idle:
+                while not shared and not done.is_set():
+                    idle.wait()
+            self._work(step, [])
 
     def _work(self, step, queue):
         """Runs this thread's nodes, then helps with the shared queue until it is empty."""

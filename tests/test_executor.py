@@ -156,6 +156,40 @@ def test_expensive_ready_nodes_go_to_the_shared_queue_and_idle_callers_help():
     assert any(a < d and c < b for a, b in caller for c, d in helper)   # sleeps themselves ran 0.6 s, not 0.2)
 
 
+def test_the_waiting_caller_takes_what_a_busy_pool_thread_shares():
+    """The pool's one thread runs s1, then shares q and keeps p, which waits for q: the step's caller, out of
+    nodes of its own since s2, takes q (before, it had returned to wait, and q queued behind p on the pool)."""
+    started, s2_done, q_ran = threading.Event(), threading.Event(), threading.Event()
+
+    def s1(at, x):
+        started.set()
+        s2_done.wait(5)
+        time.sleep(0.05)   # the caller is past s2 by now
+        return x
+
+    def s2(at, x):
+        started.wait(5)    # s1 is the pool thread's
+        s2_done.set()
+        return x
+
+    def q(at, x):
+        q_ran.set()
+        return x
+
+    nodes = [_node("s1", s1, [0], [1]), _node("s2", s2, [0], [2]), _node("q", q, [1], [3]),
+             _node("p", lambda at, x: q_ran.wait(5), [1], [4])]
+    part = Partition(nodes=nodes, deps=[(), (), (0,), (0,)], n_slots=5, feeds={"x": 0}, fetches=[2, 3, 4])
+    part.costs[:] = [1.0] * 4
+    with ThreadPoolExecutor(1) as pool:
+        step = Step(part, None, {"x": 1}, trace=True)
+        start = time.perf_counter()
+        ThreadedDispatch(pool).serve(step, part.roots)
+        assert step.done.is_set() and step.results() == [1, 1, True]
+        assert time.perf_counter() - start < 4
+    threads = {part.nodes[i].name: thread for i, _, _, thread in step.stats}
+    assert threads["q"] == threads["s2"] == threading.get_ident() != threads["p"] == threads["s1"]
+
+
 def test_kernels_that_split_themselves_stay_in_one_thread():
     nodes = [_node(f"s{i}", lambda at, x: x, [0], [i + 1]) for i in range(3)]
     part = Partition(nodes=nodes, deps=[()] * 3, n_slots=4, feeds={"x": 0}, fetches=[1, 2, 3])
