@@ -1,6 +1,8 @@
 """The Fourier-transform convolution kernels (ops/conv_fourier.py) against the im2col ones (ops/conv.py), on
 random geometries (strides, dilations, paddings), with the transform route forced; and when the route is taken."""
 import gc
+import threading
+import time
 
 import numpy as np
 import pytest
@@ -118,6 +120,34 @@ def test_each_arrays_spectrum_is_taken_once_and_stays_true(monkeypatch):
     assert derived.count() == before + 2
     del w
     assert derived.count() == before   # dropped with their arrays
+
+
+def test_a_value_asked_for_while_another_thread_makes_it_is_made_once():
+    """Two gradients side by side want the same spectrum: the second waits for the first's (each got its own
+    before); a value that cannot be kept (writable memory numpy does not own) is still made by each."""
+    made, started = [], threading.Event()
+
+    def make(a):
+        made.append(threading.get_ident())
+        started.set()
+        time.sleep(0.2)
+        return a * 2
+
+    def both(a):
+        got = []
+        other = threading.Thread(target=lambda: started.wait(5) and got.append(derived.derived(a, "twice", make)))
+        other.start()
+        got.append(derived.derived(a, "twice", make))
+        other.join(5)
+        return got
+
+    a = np.arange(4.0)
+    first, second = both(a)
+    assert len(made) == 1 and first is second
+    made.clear()
+    started.clear()
+    view = np.frombuffer(bytearray(a.tobytes()), np.float64)
+    assert [list(v) for v in both(view)] == [[0, 2, 4, 6]] * 2 and len(made) == 2
 
 
 def test_a_variable_updated_in_place_after_a_convolution_is_convolved_anew(rtf):

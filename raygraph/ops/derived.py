@@ -14,17 +14,38 @@ the client writes again only for a later step's feeds, as new arrays); the other
 are read-only as well. (im2col's columns are not kept: LeNet's one-channel first layer's, read back by the filter
 gradient from memory, cost what making them again did: 8.05 against 7.98 ms a step.)
 """
+import threading
 import weakref
 
 import numpy as np
 
 _kept = {}
+_making = {}   # slot -> an Event set once the thread making that value is done
+_lock = threading.Lock()
 
 
 def derived(a, key, make):
-    """make(a), made once while `a`'s memory lives unchanged (see above); `key` (hashable) names what is made."""
+    """make(a), made once while `a`'s memory lives unchanged (see above); `key` (hashable) names what is made. A
+    kernel asking while another thread makes the same value waits for it rather than making it again (a convolution's
+    two gradients side by side both transformed the output gradient: 1.4 ms each, against 0.4 and 0.9 in turn)."""
     value = find(a, key)
-    return keep(a, key, make(a)) if value is None else value
+    if value is not None:
+        return value
+    slot = _slot(a, key)[1]
+    with _lock:
+        making = _making.get(slot)
+        if making is None:
+            mine = _making[slot] = threading.Event()
+    if making is not None:
+        making.wait()
+        value = find(a, key)
+        return make(a) if value is None else value   # (not kept: `a` is writable memory numpy does not own)
+    try:
+        return keep(a, key, make(a))
+    finally:
+        with _lock:
+            del _making[slot]
+        mine.set()
 
 
 def find(a, key):
