@@ -292,3 +292,48 @@ def test_max_pool_grad_loop_splits_the_batch_over_intra_op_threads(split_kernels
             del batches[:]
             looped = kernel(attrs, x, x, grad)
         assert batches == [32, 32] and looped.tobytes() == plain.tobytes()
+
+
+_LRN_CASES = [((3, 4, 4, 64), 5, 2.0, 1e-4, 0.75), ((2, 5, 7, 8), 2, 1.0, 0.5, 1.0), ((2, 5, 7, 8), 3, 0.5, 0.3, 0.5),
+              ((4, 3, 3, 8), 9, 1.0, 1.0, 0.6), ((4, 3, 3, 16), 0, 1.5, 0.2, 0.75)]
+
+
+@pytest.mark.parametrize("shape, radius, bias, alpha, beta", _LRN_CASES)
+def test_lrn_loops_agree_with_the_float64_way_to_float32_rounding(shape, radius, bias, alpha, beta, monkeypatch,
+                                                                 split_kernels):
+    """LRN and LRNGrad compiled (float32, TF's order of operations) against numpy's float64 way, rounded; shared
+    over intra-op threads, the same bits as in one piece."""
+    from raygraph.ops import normalization
+    rng = np.random.default_rng(radius)
+    x = (np.maximum(rng.standard_normal(shape), 0) * 3).astype(np.float32)
+    g = rng.standard_normal(shape).astype(np.float32)
+    attrs = {"depth_radius": radius, "bias": bias, "alpha": alpha, "beta": beta}
+    monkeypatch.setattr(compiled, "COMPILED", 1 << 62)
+    y = normalization._lrn_kernel(attrs, x)
+    dx = normalization._lrn_grad_kernel(attrs, g, x, y)
+    monkeypatch.setattr(compiled, "COMPILED", 0)
+    y_c, dx_c = normalization._lrn_kernel(attrs, x), normalization._lrn_grad_kernel(attrs, g, x, y)
+    assert y_c.dtype == dx_c.dtype == np.float32 and y_c.shape == dx_c.shape == shape
+    np.testing.assert_allclose(y_c, y, rtol=4e-7 * 4, atol=0)
+    np.testing.assert_allclose(dx_c, dx, rtol=0, atol=4e-7 * 4 * np.abs(dx).max())
+    assert not np.array_equal(y_c, x)   # (normalized: not the input back)
+    monkeypatch.setattr(normalization.intra_op, "MIN_WORK", 0)
+    with split_kernels():
+        assert normalization._lrn_kernel(attrs, x).tobytes() == y_c.tobytes()
+        assert normalization._lrn_grad_kernel(attrs, g, x, y).tobytes() == dx_c.tobytes()
+
+
+def test_lrn_loops_leave_zero_norms_and_other_dtypes_to_tf_semantics(monkeypatch):
+    """A zero norm (bias 0, x 0) gives NaN both ways, as TF's 0 * inf; float16 keeps numpy's way."""
+    from raygraph.ops import normalization
+    monkeypatch.setattr(compiled, "COMPILED", 0)
+    x = np.zeros((1, 2, 2, 8), np.float32)
+    x[0, 0, 0] = 1.0
+    attrs = {"depth_radius": 2, "bias": 0.0, "alpha": 1.0, "beta": 0.75}
+    with np.errstate(all="ignore"):
+        y = normalization._lrn_kernel(attrs, x)
+        plain = (x / normalization._lrn_norm(attrs, x) ** 0.75).astype(np.float32)
+    np.testing.assert_array_equal(np.isnan(y), np.isnan(plain))
+    assert np.isnan(y).sum() == 3 * 8 and np.isnan(y[0, 0, 0]).sum() == 0
+    half = normalization._lrn_kernel({**attrs, "bias": 1.0}, x.astype(np.float16))
+    assert half.dtype == np.float16

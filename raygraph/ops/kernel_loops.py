@@ -21,10 +21,13 @@ in the same order of operations, for the rest.
 """
 import numba
 import numpy as np
+from scheduler.jit import formula
 
 from .eigen_loops import tree_sum
 
 _jit = numba.njit(nogil=True, cache=True)
+_jit_ieee = numba.njit(nogil=True, cache=True, error_model="numpy")   # x / 0 is inf or NaN, as in TF (no check
+                                                                     # per division: the loops vectorize)
 
 
 @_jit
@@ -447,3 +450,69 @@ def deinterleave(z, out):
                 v = z[i, f, k]
                 out[i, f, k] = v.real
                 out[i, half + f, k] = v.imag
+
+
+# LRN's powers are exp(log(n) * -beta) with Eigen's polynomials (scalar_math.py: TF's forward kernel computes them
+# so), inlined where numba can vectorize them: libm's per element made a loop several times slower.
+_exp = formula("raygraph.ops.scalar_math", "exp")
+_log = formula("raygraph.ops.scalar_math", "log")
+
+
+@_jit_ieee
+def _lrn_norms(xi, r, bias, alpha, padded, n):
+    """n[j] = alpha * (the sum of xi[k]^2 over k in [j - r, j + r], in k's order) + bias, as TF's kernels (padded:
+    len(xi) + 2r zeros, the squares written between the ends; its sums by shifted whole-row adds vectorize)."""
+    d = n.size
+    for k in range(d):
+        padded[r + k] = xi[k] * xi[k]
+    for j in range(d):
+        n[j] = padded[j]
+    for t in range(1, 2 * r + 1):
+        for j in range(d):
+            n[j] += padded[j + t]
+    for j in range(d):
+        n[j] = alpha * n[j] + bias
+
+
+@_jit_ieee
+def lrn(x, r, bias, alpha, beta, out):
+    """TF's LRN over the rows of [rows, depth] float32 x: x / n^beta as TF's CPU kernel writes it, x * (1 / n) for
+    beta 1, x * (1 / sqrt(n)) for 0.5, else x * exp(log(n) * -beta)."""
+    rows, d = x.shape
+    padded, n = np.zeros(d + 2 * r, np.float32), np.empty(d, np.float32)
+    minus_beta, one = -beta, np.float32(1)
+    for i in range(rows):
+        xi, oi = x[i], out[i]
+        _lrn_norms(xi, r, bias, alpha, padded, n)
+        if beta == one:
+            for j in range(d):
+                oi[j] = xi[j] * (one / n[j])
+        elif beta == np.float32(0.5):
+            for j in range(d):
+                oi[j] = xi[j] * (one / np.sqrt(n[j]))
+        else:
+            for j in range(d):
+                oi[j] = xi[j] * _exp(_log(n[j]) * minus_beta)
+
+
+@_jit_ieee
+def lrn_grad(g, x, y, r, bias, alpha, beta, out):
+    """LRNGrad over the rows of [rows, depth] float32 arrays: out[k] = g[k] n[k]^-beta - 2 alpha beta x[k] * (the sum
+    of g[j] y[j] / n[j] over j in [k - r, k + r]), the sum in j's order (TF's loop adds each term to its k in turn:
+    a few units in the last place apart, 1e-7 of the gradient's scale)."""
+    rows, d = x.shape
+    padded, n = np.zeros(d + 2 * r, np.float32), np.empty(d, np.float32)
+    terms, sums = np.zeros(d + 2 * r, np.float32), np.empty(d, np.float32)
+    minus_beta, c = -beta, np.float32(-2) * alpha * beta
+    for i in range(rows):
+        xi, yi, gi, oi = x[i], y[i], g[i], out[i]
+        _lrn_norms(xi, r, bias, alpha, padded, n)
+        for j in range(d):
+            terms[r + j] = gi[j] * yi[j] / n[j]
+        for k in range(d):
+            sums[k] = terms[k]
+        for t in range(1, 2 * r + 1):
+            for k in range(d):
+                sums[k] += terms[k + t]
+        for k in range(d):
+            oi[k] = gi[k] * _exp(_log(n[k]) * minus_beta) + c * xi[k] * sums[k]
