@@ -82,9 +82,9 @@ def test_any_non_finite_value_sends_each_kernel_the_direct_route():
 
 
 def test_each_arrays_spectrum_is_taken_once_and_stays_true(monkeypatch):
-    """The forward and the filter gradient share the input's spectrum, the two gradients the output gradient's (the
-    filter's its conjugate), the forward and the input gradient the filter's: the same bits as taken anew; a
-    writable view of memory numpy does not own is not kept."""
+    """The forward and the filter gradient share the input's spectrum (its conjugate), the two gradients the output
+    gradient's, the forward and the input gradient the filter's: the same bits as taken anew; a writable view of
+    memory numpy does not own is not kept."""
     gc.collect()   # (values other tests' arrays left in reference cycles, dropped with them)
     before = derived.count()
     rng = np.random.default_rng(5)

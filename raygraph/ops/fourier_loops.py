@@ -88,17 +88,14 @@ def spectrum(a, m1, a0, units, out):
 
 
 @_jit
-def product_inverse(a, trans_a, b, trans_b, conj_b, s0, rs, units, out, batch_first):
-    """The products per frequency op(a[f]) @ op(b[f]) ([F, m, n]; op: transposed where asked, b conjugated where
-    asked, as numpy's conj makes it), then conv_fourier.inverse of them as [L0, half, m * n] (s0 [count0, L0]
-    complex, rs [count1, 2 half] real) into out: [m, count0 * count1, n] where `batch_first`, else [count0, count1,
-    m * n]. `units` as spectrum's."""
+def product_inverse(a, trans_a, b, trans_b, s0, rs, units, out, batch_first):
+    """The products per frequency op(a[f]) @ op(b[f]) ([F, m, n]; op: transposed where asked), then
+    conv_fourier.inverse of them as [L0, half, m * n] (s0 [count0, L0] complex, rs [count1, 2 half] real) into out:
+    [m, count0 * count1, n] where `batch_first`, else [count0, count1, m * n]. `units` as spectrum's."""
     freqs = a.shape[0]
     m = a.shape[2] if trans_a else a.shape[1]
     k = a.shape[1] if trans_a else a.shape[2]
     n = b.shape[1] if trans_b else b.shape[2]
-    if conj_b:
-        b = np.conj(b)
     products = np.empty((freqs, m, n), a.dtype)
     for f in range(freqs):
         _xgemm(_TRANS if trans_a else _NO, _TRANS if trans_b else _NO, m, n, k, units, a[f].ctypes.data,
