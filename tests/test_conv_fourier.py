@@ -175,16 +175,19 @@ def test_a_variable_updated_in_place_after_a_convolution_is_convolved_anew(rtf):
     assert np.abs(second[1] - first[1]).max() > 1
 
 
+@pytest.mark.parametrize("products_bytes", [conv_fourier.PRODUCTS_BYTES, 1, 110600, 221184])
 @pytest.mark.parametrize("threads", [1, 2])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_compiled_calls_give_numpys_bits(monkeypatch, dtype, threads):
+def test_compiled_calls_give_numpys_bits(monkeypatch, dtype, threads, products_bytes):
     """Where arrays are large the layouts' moves run compiled (kernel_loops), and in two dims the transforms and
     products as well (fourier_loops, calling numpy's OpenBLAS as numpy does): the same bits as numpy's calls, 1-3
     spatial dims, OpenBLAS on one thread or two (a version whose calls, loaded from numba's cache, went wrong on
-    two threads passed this test on one)."""
+    two threads passed this test on one), the products' rows taken whole or a few at a time (PRODUCTS_BYTES: one
+    (two) rows, or blocks that leave an uneven last one)."""
     from threadpoolctl import threadpool_limits
     if not conv_fourier.compiled.fourier_loops().FOUND:
         pytest.skip("numpy's OpenBLAS (scipy-openblas64) not found: fourier_loops does not run")
+    monkeypatch.setattr(conv_fourier, "PRODUCTS_BYTES", products_bytes)
     with threadpool_limits(threads, user_api="blas"):
         _compiled_against_numpy(monkeypatch, dtype)
 
@@ -210,6 +213,11 @@ def _compiled_against_numpy(monkeypatch, dtype):
         monkeypatch.setattr(conv_fourier.compiled, "COMPILED", 1 << 40)
         for got, want in zip(compiled, kernels()):
             assert got is not None and got.dtype == want.dtype and got.tobytes() == want.tobytes()
+        bytes_now = conv_fourier.PRODUCTS_BYTES
+        monkeypatch.setattr(conv_fourier, "PRODUCTS_BYTES", 1 << 40)   # (all rows at once: the values, rounded)
+        for got, whole in zip(compiled, kernels()):
+            np.testing.assert_allclose(got, whole, rtol=0, atol=50 * np.finfo(dtype).eps * np.abs(whole).max())
+        monkeypatch.setattr(conv_fourier, "PRODUCTS_BYTES", bytes_now)
 
 
 def test_kernels_cut_into_shares_of_the_batch_give_the_whole_batchs_values(monkeypatch):

@@ -30,6 +30,12 @@ from . import compiled
 from .derived import derived
 
 GAIN = 1.5    # how much less work (estimated multiply-adds) than im2col pays for the transforms' overheads
+# The products' rows go through the inverse transforms this many bytes of products at a time: a filter gradient's
+# products are [frequencies, in, out] (AlexNet's second convolution: 435 x 64 x 192, 43 MB), which made whole took
+# its filter gradient 28-30 ms alone (one thread or two; a temporary above glibc's mmap threshold, 32 MB, comes as
+# fresh pages on every call), in blocks of 4-32 MB 10.7-11.6 (8 MB: 10.8 split in two, 12.7 on one thread; its
+# forward, 8 images a share, whole at 8 MB: 8.7 ms, at 4 MB 11.3)
+PRODUCTS_BYTES = 8 << 20
 
 
 # ----- DFT matrices and the transforms along the leading (spatial) dims of [*spatial, rest] arrays -----------------
@@ -230,16 +236,27 @@ def _product_inverse(a, b, sizes, places, counts, rtype, trans_a=False, trans_b=
     cost AlexNet's second convolution (5x5, 64 -> 192 channels over 27x27, a 43 MB spectrum) 30 ms a forward
     against 11."""
     m, n = a.shape[2 if trans_a else 1], b.shape[1 if trans_b else 2]
+    block = max(2, PRODUCTS_BYTES // (a.shape[0] * n * a.itemsize))   # rows of op(a) at a time (see _blocks)
     if len(sizes) == 2 and _compiled(a):
         out = np.empty((m, *counts, n) if batch_first else (*counts, m * n), rtype)
         compiled.fourier_loops().product_inverse(
             a, trans_a, b, trans_b, _synthesis(sizes[0], *places[0], counts[0], a.dtype, conj),
             _real_synthesis(sizes[1], *places[1], counts[1], rtype, conj), _units(a.dtype),
-            out.reshape(m, -1, n) if batch_first else out, batch_first)
+            out.reshape(m, -1, n) if batch_first else out, batch_first, block)
         return out
-    product = np.matmul(a.transpose(0, 2, 1) if trans_a else a, b.transpose(0, 2, 1) if trans_b else b)
-    planes = inverse(product.reshape(_half(sizes, (m, n))), sizes, places, counts, rtype, conj)
-    return _batch_first(planes) if batch_first else planes.reshape(tuple(counts) + (m * n,))
+    a, b = a.transpose(0, 2, 1) if trans_a else a, b.transpose(0, 2, 1) if trans_b else b
+    planes = np.concatenate([inverse(np.matmul(a[:, lo:hi], b).reshape(_half(sizes, (-1, n))), sizes, places, counts,
+                                     rtype, conj).reshape(*counts, -1) for lo, hi in _blocks(m, block)], axis=-1)
+    return _batch_first(planes.reshape(*counts, m, n)) if batch_first else planes
+
+
+def _blocks(m, block):
+    """[(lo, hi)] of `block` rows each, the last one up to block + 1 (a block of one row would take numpy's matmul
+    to its matrix-vector product, whose bits differ from the product's: fourier_loops cuts the same blocks)."""
+    starts = list(range(0, m, block))
+    if len(starts) > 1 and m - starts[-1] == 1:
+        starts.pop()
+    return list(zip(starts, starts[1:] + [m]))
 
 
 def _compiled(a):

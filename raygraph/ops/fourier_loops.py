@@ -88,28 +88,43 @@ def spectrum(a, m1, a0, units, out):
 
 
 @_jit
-def product_inverse(a, trans_a, b, trans_b, s0, rs, units, out, batch_first):
+def product_inverse(a, trans_a, b, trans_b, s0, rs, units, out, batch_first, block):
     """The products per frequency op(a[f]) @ op(b[f]) ([F, m, n]; op: transposed where asked), then
     conv_fourier.inverse of them as [L0, half, m * n] (s0 [count0, L0] complex, rs [count1, 2 half] real) into out:
-    [m, count0 * count1, n] where `batch_first`, else [count0, count1, m * n]. `units` as spectrum's."""
+    [m, count0 * count1, n] where `batch_first`, else [count0, count1, m * n]. `units` as spectrum's. The rows of
+    op(a) go `block` at a time (the last block up to one more) through products and transforms (each output column
+    depends on one row): the temporaries stay that much smaller."""
     freqs = a.shape[0]
     m = a.shape[2] if trans_a else a.shape[1]
     k = a.shape[1] if trans_a else a.shape[2]
     n = b.shape[1] if trans_b else b.shape[2]
-    products = np.empty((freqs, m, n), a.dtype)
-    for f in range(freqs):
-        _xgemm(_TRANS if trans_a else _NO, _TRANS if trans_b else _NO, m, n, k, units, a[f].ctypes.data,
-               a.shape[2], b[f].ctypes.data, b.shape[2], products[f].ctypes.data, n)
     count0, l0 = s0.shape
     count1, twice = rs.shape
-    half, r = twice // 2, m * n
-    rows = np.empty((count0, half, r), a.dtype)
-    _xgemm(_NO, _NO, count0, half * r, l0, units, s0.ctypes.data, l0, products.ctypes.data, half * r,
-           rows.ctypes.data, half * r)
-    stacked = np.empty((count0, twice, r), rs.dtype)
-    deinterleave(rows, stacked)
+    half, r, rows_per = twice // 2, m * n, min(m, block)
+    blocks = (m + rows_per - 1) // rows_per
+    if blocks > 1 and m - (blocks - 1) * rows_per == 1:
+        blocks -= 1   # (no block of one row: conv_fourier._blocks cuts the same)
+    most = max(rows_per, m - (blocks - 1) * rows_per) * n
     planes = np.empty((count0, count1, r), rs.dtype) if batch_first else out
-    for y in range(count0):
-        _rgemm(count1, r, twice, units, rs.ctypes.data, twice, stacked[y].ctypes.data, r, planes[y].ctypes.data, r)
+    products_at = np.empty(freqs * most, a.dtype)
+    rows_at = np.empty(count0 * half * most, a.dtype)
+    stacked_at = np.empty(count0 * twice * most, rs.dtype)
+    step = a.itemsize if trans_a else a.itemsize * a.shape[2]   # (bytes from one row of op(a) to the next)
+    for i in range(blocks):
+        m0 = i * rows_per
+        mb = rows_per if i < blocks - 1 else m - m0
+        rb = mb * n
+        products = products_at[:freqs * rb].reshape(freqs, mb, n)
+        for f in range(freqs):
+            _xgemm(_TRANS if trans_a else _NO, _TRANS if trans_b else _NO, mb, n, k, units,
+                   a[f].ctypes.data + m0 * step, a.shape[2], b[f].ctypes.data, b.shape[2], products[f].ctypes.data, n)
+        rows = rows_at[:count0 * half * rb].reshape(count0, half, rb)
+        _xgemm(_NO, _NO, count0, half * rb, l0, units, s0.ctypes.data, l0, products.ctypes.data, half * rb,
+               rows.ctypes.data, half * rb)
+        stacked = stacked_at[:count0 * twice * rb].reshape(count0, twice, rb)
+        deinterleave(rows, stacked)
+        for y in range(count0):
+            _rgemm(count1, rb, twice, units, rs.ctypes.data, twice, stacked[y].ctypes.data, rb,
+                   planes[y].ctypes.data + m0 * n * planes.itemsize, r)
     if batch_first:
         swap_leading(planes.reshape(count0 * count1, m, n), out)
