@@ -337,3 +337,32 @@ def test_lrn_loops_leave_zero_norms_and_other_dtypes_to_tf_semantics(monkeypatch
     assert np.isnan(y).sum() == 3 * 8 and np.isnan(y[0, 0, 0]).sum() == 0
     half = normalization._lrn_kernel({**attrs, "bias": 1.0}, x.astype(np.float16))
     assert half.dtype == np.float16
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_max_pool_loop_takes_numpys_maxima(dtype, monkeypatch, split_kernels):
+    """MaxPool's compiled windows against numpy's separable way (ties, NaN, -inf, zeros of both signs; windows apart,
+    tiling, overlapping, rectangular, padded or not, and wholly in explicit padding: -inf), equal as values; its
+    batch split over intra-op threads gives the same bits."""
+    kernel = pooling._max_pool_kernel("MaxPool")
+    monkeypatch.setattr(pooling, "_POOL_DEPTH", 1)   # (every depth through the loop)
+    cases = list(itertools.product([(3, 7, 9, 5), (3, 6, 12, 5)], [(1, 1), (2, 2), (3, 3), (2, 3)], [1, 2, 3],
+                                   ["SAME", "VALID"]))
+    cases.append(((2, 4, 6, 5), (2, 2), 2, "EXPLICIT"))
+    for seed, (shape, (k1, k2), stride, padding) in enumerate(cases):
+        attrs, x, _ = _max_pool_grad_case(shape, 1, 1, "VALID", dtype, seed)
+        attrs.update(ksize=[1, k1, k2, 1], strides=[1, stride, stride, 1], padding=padding)
+        if padding == "EXPLICIT":
+            attrs["explicit_paddings"] = [0, 0, 3, 0, 0, 2, 0, 0]   # (whole windows of padding above)
+        monkeypatch.setattr(compiled, "COMPILED", 1 << 62)
+        plain = kernel(attrs, x)
+        monkeypatch.setattr(compiled, "COMPILED", 0)
+        looped = kernel(attrs, x)
+        assert looped.dtype == dtype and looped.shape == plain.shape
+        np.testing.assert_array_equal(looped, plain, err_msg=str((shape, k1, k2, stride, padding)))
+        if padding == "EXPLICIT":
+            assert np.isneginf(looped[:, 0]).all()
+        monkeypatch.setattr(pooling.intra_op, "MIN_WORK", 0)
+        monkeypatch.setattr(pooling, "_SPLIT_CELLS", 0)
+        with split_kernels():
+            assert kernel(attrs, x).tobytes() == looped.tobytes()
