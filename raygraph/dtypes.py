@@ -1,8 +1,9 @@
 """TensorFlow's element types (`tf.float32`, ...) with TF1's enum numbers, names and ref types."""
 import builtins
 
-import ml_dtypes
 import numpy as np
+
+_LAZY = object()   # bfloat16's numpy type until it is first asked for: ml_dtypes costs a process 0.4 s to import
 
 
 class DType:
@@ -19,7 +20,7 @@ class DType:
     as_datatype_enum = property(lambda self: self._enum)
     is_ref_dtype = property(lambda self: self._enum > 100)
     base_dtype = property(lambda self: _BY_ENUM[self._enum - 100] if self._enum > 100 else self)
-    as_numpy_dtype = property(lambda self: self.base_dtype._np)
+    as_numpy_dtype = property(lambda self: _numpy_type(self.base_dtype))
     is_bool = property(lambda self: self.base_dtype is bool_)
     is_quantized = property(lambda self: self.base_dtype in _QUANTIZED)
     is_floating = property(lambda self: self.base_dtype in _FLOATS)
@@ -48,7 +49,7 @@ class DType:
         if base in _QUANTIZED:
             raise TypeError(f"Cannot find minimum value of {self} with quantized type {base}.")
         if base is bfloat16:
-            return float(ml_dtypes.finfo(base._np).min)
+            return float(_ml_dtypes().finfo(base.as_numpy_dtype).min)
         if base in _FLOATS:
             return float(np.finfo(base._np).min)
         if base in _INTS:
@@ -61,7 +62,7 @@ class DType:
         if base in _QUANTIZED:
             raise TypeError(f"Cannot find maximum value of {self} with quantized type {base}.")
         if base is bfloat16:
-            return float(ml_dtypes.finfo(base._np).max)
+            return float(_ml_dtypes().finfo(base.as_numpy_dtype).max)
         if base in _FLOATS:
             return float(np.finfo(base._np).max)
         if base in _INTS:
@@ -102,6 +103,22 @@ class DType:
         return f"<dtype: '{self._name}'>"
 
 
+def _ml_dtypes():
+    import ml_dtypes  # noqa: PLC0415 - see _LAZY
+    return ml_dtypes
+
+
+def _numpy_type(base):
+    """A base DType's numpy type (bfloat16's: ml_dtypes', TF's own numpy type, imported on first use)."""
+    np_type = base._np
+    if np_type is _LAZY:
+        np_type = _ml_dtypes().bfloat16
+        for d in (base, _BY_ENUM[base._enum + 100]):
+            d._np = np_type
+        _BY_NP[np.dtype(np_type)] = base
+    return np_type
+
+
 def _make(enum, name, np_type):
     d = DType(enum, name, np_type)
     _BY_ENUM[enum] = d
@@ -125,7 +142,7 @@ bool_ = _make(10, "bool", np.bool_)
 qint8 = _make(11, "qint8", np.dtype([("qint8", np.int8)]))
 quint8 = _make(12, "quint8", np.dtype([("quint8", np.uint8)]))
 qint32 = _make(13, "qint32", np.dtype([("qint32", np.int32)]))
-bfloat16 = _make(14, "bfloat16", ml_dtypes.bfloat16)  # ml_dtypes' bfloat16, TF's own numpy type
+bfloat16 = _make(14, "bfloat16", _LAZY)  # ml_dtypes' bfloat16, TF's own numpy type (on first use)
 qint16 = _make(15, "qint16", np.dtype([("qint16", np.int16)]))
 quint16 = _make(16, "quint16", np.dtype([("quint16", np.uint16)]))
 uint16 = _make(17, "uint16", np.uint16)
@@ -147,7 +164,7 @@ _BY_NAME = {d.name: d for d in _BY_ENUM.values()}
 _BY_NAME.update({"half": float16, "float": float32, "double": float64, "bool": bool_,
                  "half_ref": float16._as_ref, "float_ref": float32._as_ref,
                  "double_ref": float64._as_ref})
-_BY_NP = {np.dtype(d._np): d for d in _BY_ENUM.values() if d._np is not None and d._enum < 100}
+_BY_NP = {np.dtype(d._np): d for d in _BY_ENUM.values() if d._np not in (None, _LAZY) and d._enum < 100}
 _BY_NP.update({np.dtype("U"): string, np.dtype("S"): string, np.dtype(object): string})
 _PYTHON = {builtins.float: float32, builtins.bool: bool_, builtins.object: string}
 
@@ -183,6 +200,8 @@ def as_dtype(type_value):
         return string
     if np_dtype in _BY_NP:
         return _BY_NP[np_dtype]
+    if np_dtype.name == "bfloat16" and np_dtype == np.dtype(bfloat16.as_numpy_dtype):   # (ml_dtypes': see _LAZY)
+        return bfloat16
     raise TypeError(f"Cannot convert the argument `type_value`: {type_value!r} to a TensorFlow DType.")
 
 

@@ -3,7 +3,6 @@ quasi-random Sobol sequence (Joe and Kuo's direction numbers, the origin left ou
 import warnings
 
 import numpy as np
-from scipy.stats import qmc
 
 from .. import dtypes
 from ..convert import constant, convert_to_tensor
@@ -101,6 +100,7 @@ def _sobol_kernel(a, dim, num_results, skip):
         raise InvalidArgumentError(None, None, f"num_results must be at least one, got {num_results}")
     if skip < 0:
         raise InvalidArgumentError(None, None, f"skip must be non-negative, got {skip}")
+    from scipy.stats import qmc  # noqa: PLC0415 - scipy.stats costs every process 0.3 s to import; few use Sobol
     engine = qmc.Sobol(d=dim, scramble=False)
     engine.fast_forward(1 + skip)
     with warnings.catch_warnings():

@@ -33,14 +33,15 @@ def _matmul_shape(inputs, a):
     return x.dtype.base_dtype, _raw((m, n))
 
 
-_HALVES = (np.dtype(np.float16), np.dtype(dtypes.bfloat16.as_numpy_dtype))
+_FLOAT16 = np.dtype(np.float16)
 
 
 def _half(x):
     """float16 or bfloat16: numpy multiplies these without BLAS (~100x slower than float32), so the products
     are computed in float32 and rounded back once, as TF's CPU kernels (which accumulate in float) do. (A
-    dtype's `name` costs ~3 us: a product's kernel asks on every run.)"""
-    return x.dtype in _HALVES
+    dtype's `name` costs ~3 us: a product's kernel asks on every run, so only of a dtype of no numpy kind.)"""
+    dt = x.dtype
+    return dt == _FLOAT16 or dt.kind == "V" and dt.name == "bfloat16"
 
 
 def _matmul_kernel(a, x, y):
