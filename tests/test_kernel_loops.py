@@ -366,3 +366,48 @@ def test_max_pool_loop_takes_numpys_maxima(dtype, monkeypatch, split_kernels):
         monkeypatch.setattr(pooling, "_SPLIT_CELLS", 0)
         with split_kernels():
             assert kernel(attrs, x).tobytes() == looped.tobytes()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_depthwise_loops_agree_with_numpys_way(dtype, monkeypatch, split_kernels):
+    """DepthwiseConv2dNative and its two gradients compiled against numpy's way (a window offset at a time): channel
+    multipliers 1 and 3, strides, dilations, SAME and VALID, windows reaching past the input; to rounding (the
+    terms summed in another order), and split over intra-op threads alike."""
+    from raygraph.ops import conv
+    rng = np.random.default_rng(3)
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    for (n, h, w, c, m), k, stride, dil, padding in itertools.product(
+            [(2, 9, 11, 5, 1), (3, 8, 7, 4, 3)], [(1, 1), (3, 3), (2, 5)], [1, 2, 3], [1, 2], ["SAME", "VALID"]):
+        if stride > 1 and dil > 1:
+            continue
+        attrs = {"strides": [1, stride, stride, 1], "padding": padding, "dilations": [1, dil, dil, 1],
+                 "data_format": "NHWC", "explicit_paddings": []}
+        x, f = rng.standard_normal((n, h, w, c)).astype(dtype), rng.standard_normal(k + (c, m)).astype(dtype)
+        try:
+            geo = conv._depthwise_geometry(x.shape, f.shape, attrs, "")
+        except InvalidArgumentError:   # (VALID windows wider than the input)
+            continue
+        if 0 in geo.out:
+            continue
+        dy = rng.standard_normal((n,) + geo.out + (c * m,)).astype(dtype)
+        for a in (x, f, dy):
+            a.flags.writeable = False   # (as a step's values arrive)
+
+        def three():
+            return (conv._depthwise_forward(x, f, geo), conv._depthwise_backprop_input(f, dy, geo),
+                    conv._depthwise_backprop_filter(x, dy, geo, list(f.shape)))
+        monkeypatch.setattr(compiled, "COMPILED", 1 << 62)
+        plain = three()
+        monkeypatch.setattr(compiled, "COMPILED", 0)
+        looped = three()
+        for got, want in zip(looped, plain):
+            assert got.dtype == dtype and got.shape == want.shape and got.flags.c_contiguous
+            np.testing.assert_allclose(got, want, rtol=0, atol=tol * np.abs(want).max(),
+                                       err_msg=str(((n, h, w, c, m), k, stride, dil, padding)))
+        monkeypatch.setattr(conv.intra_op, "MIN_WORK", 0)
+        with split_kernels():
+            split = three()
+        for got, want in zip(split[:2], looped[:2]):
+            assert got.tobytes() == want.tobytes()
+        np.testing.assert_allclose(split[2], looped[2], rtol=0, atol=tol * np.abs(looped[2]).max())   # (the
+        # filter's gradient: the shares' sums added, another rounding)

@@ -11,7 +11,7 @@ one product per group, as TF's CPU kernels do. 3x3 windows of stride 1, 16 chann
 all three kernels through Winograd's F(2x2, 3x3) instead (conv_winograd.py); and where it is much less work
 (many channels, small planes, like LeNet's second convolution) the others run through Fourier transforms
 (conv_fourier.py). Convolutions of one input channel sum their taps a vector of output channels at a time
-(conv_taps.py).
+(conv_taps.py). Depthwise convolutions run compiled loops, each tap over a whole output row (kernel_loops.py).
 """
 import copy
 import warnings
@@ -26,7 +26,7 @@ from ..default_graph import name_scope
 from ..errors import InvalidArgumentError, UnimplementedError
 from ..shape import TensorShape, unknown_shape
 from ..tensor import Tensor
-from . import conv_fourier, conv_taps, conv_winograd
+from . import compiled, conv_fourier, conv_taps, conv_winograd
 from .array import expand_dims, reshape, shape, shape_n, squeeze
 from .blocks import batch_to_space, space_to_batch
 from .joining import concat
@@ -1038,8 +1038,35 @@ def _depthwise_slices(geo):
                                              zip(offset, geo.dil, geo.strides, geo.out))
 
 
+def _depthwise_compiled(loop, batched, other, geo, out_shape, join=None):
+    """loop(*batched, *other, strides, dilations, padding before, out) over shares of the batch (intra_op) into a
+    zeroed `out_shape` (per share, added up by `join`, where given: the filter's gradient), where the arrays are
+    float32 or float64 and large enough (compiled.COMPILED), else None (the filter goes as [k1, k2, c * m]). As
+    numpy's calls, one window offset at a time over the whole batch, MobileNet's 3x3 over [32, 56, 56, 64] took 60
+    ms forward, 41 and 32 for its gradients; compiled 7.4, 8.1 and 7.1 on one thread, 3.9, 4.2 and 3.7 on two (TF
+    3.0, 3.6, 3.5)."""
+    dt = batched[0].dtype
+    if dt not in (np.float32, np.float64) or batched[0].size < compiled.COMPILED or geo.nd != 2:
+        return None
+    batched = [np.ascontiguousarray(a, dt) for a in batched]
+    other = [np.ascontiguousarray(a, dt).reshape(a.shape[:2] + (-1,)) for a in other]
+    attrs = (tuple(geo.strides), tuple(geo.dil), tuple(lo for lo, _ in geo.pads))
+    whole = None if join else np.zeros(out_shape, dt)
+
+    def share(lo, hi):
+        part = np.zeros(out_shape, dt) if join else whole[lo:hi]
+        loop(*[a[lo:hi] for a in batched], *other, *attrs, part.reshape(part.shape[:2] + (-1,)) if join else part)
+        return part
+    parts = intra_op.shares(share, geo.n, geo.work)
+    return join(parts) if join else whole
+
+
 def _depthwise_forward(x, w, geo):
     dt = _work_dtype(x.dtype)
+    y = _depthwise_compiled(compiled.loops().depthwise_forward, [x.astype(dt, copy=False)], [w.astype(dt, copy=False)],
+                            geo, (geo.n,) + geo.out + (geo.o,))
+    if y is not None:
+        return y
     xp, w = geo.padded(x.astype(dt, copy=False)), w.astype(dt, copy=False)
     out = np.zeros((geo.n,) + geo.out + w.shape[2:], dt)
     if 0 not in geo.out:
@@ -1050,6 +1077,10 @@ def _depthwise_forward(x, w, geo):
 
 def _depthwise_backprop_input(w, dy, geo):
     dt = _work_dtype(dy.dtype)
+    dx = _depthwise_compiled(compiled.loops().depthwise_backprop_input, [dy.astype(dt, copy=False)],
+                             [w.astype(dt, copy=False)], geo, (geo.n,) + geo.spatial + (geo.c,))
+    if dx is not None:
+        return dx
     w = w.astype(dt, copy=False)
     dy = dy.astype(dt, copy=False).reshape((geo.n,) + geo.out + w.shape[2:])
     size = [n + lo + hi for n, (lo, hi) in zip(geo.spatial, geo.pads)]
@@ -1062,6 +1093,10 @@ def _depthwise_backprop_input(w, dy, geo):
 
 def _depthwise_backprop_filter(x, dy, geo, w_shape):
     dt = _work_dtype(x.dtype)
+    dw = _depthwise_compiled(compiled.loops().depthwise_backprop_filter,
+                             [x.astype(dt, copy=False), dy.astype(dt, copy=False)], [], geo, tuple(w_shape), _summed)
+    if dw is not None:
+        return dw
     xp = geo.padded(x.astype(dt, copy=False))
     dy = dy.astype(dt, copy=False).reshape((geo.n,) + geo.out + tuple(w_shape[2:]))
     dw = np.zeros(tuple(w_shape), dt)

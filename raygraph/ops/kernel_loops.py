@@ -482,13 +482,20 @@ def _lrn_norms(xi, r, bias, alpha, padded, n):
     d = n.size
     for k in range(d):
         padded[r + k] = xi[k] * xi[k]
-    for j in range(d):
-        n[j] = padded[j]
-    for t in range(1, 2 * r + 1):
-        for j in range(d):
-            n[j] += padded[j + t]
+    _window_sums(padded, r, n)
     for j in range(d):
         n[j] = alpha * n[j] + bias
+
+
+@_jit_ieee
+def _window_sums(padded, r, out):
+    """out[j] = the sum of padded[j:j + 2r + 1], in order, by shifted whole-row adds (they vectorize)."""
+    d = out.size
+    for j in range(d):
+        out[j] = padded[j]
+    for t in range(1, 2 * r + 1):
+        for j in range(d):
+            out[j] += padded[j + t]
 
 
 @_jit_ieee
@@ -526,10 +533,113 @@ def lrn_grad(g, x, y, r, bias, alpha, beta, out):
         _lrn_norms(xi, r, bias, alpha, padded, n)
         for j in range(d):
             terms[r + j] = gi[j] * yi[j] / n[j]
-        for k in range(d):
-            sums[k] = terms[k]
-        for t in range(1, 2 * r + 1):
-            for k in range(d):
-                sums[k] += terms[k + t]
+        _window_sums(terms, r, sums)
         for k in range(d):
             oi[k] = gi[k] * _exp(_log(n[k]) * minus_beta) + c * xi[k] * sums[k]
+
+
+# ----- depthwise convolutions (conv.py): each channel with its own taps, NHWC, the padding never read ---------------
+@_jit_ieee
+def _tap_range(o, stride, dil, before, k, size):
+    """The taps t of a window (output o along a dim) that land inside the input: [lo, hi), and its first cell."""
+    start = o * stride - before
+    lo = 0 if start >= 0 else (-start + dil - 1) // dil
+    hi = k if start + (k - 1) * dil < size else (size - 1 - start) // dil + 1
+    return lo, max(lo, hi), start
+
+
+@_jit_ieee
+def _columns(o_count, stride, dil, before, b, size):
+    """The outputs o (along a dim) whose window's tap b lands inside the input: [lo, hi)."""
+    first = before - b * dil   # o * stride >= first
+    lo = 0 if first <= 0 else (first + stride - 1) // stride
+    last = size - 1 + before - b * dil   # o * stride <= last
+    hi = 0 if last < 0 else min(o_count, last // stride + 1)
+    return lo, max(lo, hi)
+
+
+@_jit_ieee
+def depthwise_forward(x, w, strides, dil, before, out):
+    """out[n, i, j, c * m + q] = sum over taps (a, b) of x[n, i s1 + a d1 - b1, j s2 + b d2 - b2, c] w[a, b, c, q]
+    (x [n, h, w, c], w [k1, k2, c * m], out zeroed [n, oh, ow, c * m]); a window's taps in row-major order, each tap
+    over a whole output row (the row stays in cache through its taps). Its gradients below walk the same taps (each
+    loop writes one array only: numba types every branch, and the others' arrays arrive read-only)."""
+    n, h, wd, c = x.shape
+    k1, k2, cm = w.shape
+    m = cm // c
+    for o0 in range(n):
+        for o1 in range(out.shape[1]):
+            a0, a1, r1 = _tap_range(o1, strides[0], dil[0], before[0], k1, h)
+            y = out[o0, o1]
+            for a in range(a0, a1):
+                xrow = x[o0, r1 + a * dil[0]]
+                for b in range(k2):
+                    j0, j1 = _columns(out.shape[2], strides[1], dil[1], before[1], b, wd)
+                    wr = w[a, b]
+                    for o2 in range(j0, j1):
+                        xr, yr = xrow[o2 * strides[1] + b * dil[1] - before[1]], y[o2]
+                        if m == 1:
+                            for ch in range(c):
+                                yr[ch] += xr[ch] * wr[ch]
+                        else:
+                            for ch in range(c):
+                                for q in range(m):
+                                    yr[ch * m + q] += xr[ch] * wr[ch * m + q]
+
+
+@_jit_ieee
+def depthwise_backprop_input(dy, w, strides, dil, before, out):
+    """The input's gradient out [n, h, w, c] (zeroed) of depthwise_forward from dy [n, oh, ow, c * m]: each tap's
+    terms added over a whole output row to the cells it read."""
+    n, h, wd, c = out.shape
+    k1, k2, cm = w.shape
+    m = cm // c
+    for o0 in range(n):
+        for o1 in range(dy.shape[1]):
+            a0, a1, r1 = _tap_range(o1, strides[0], dil[0], before[0], k1, h)
+            g = dy[o0, o1]
+            for a in range(a0, a1):
+                dxrow = out[o0, r1 + a * dil[0]]
+                for b in range(k2):
+                    j0, j1 = _columns(dy.shape[2], strides[1], dil[1], before[1], b, wd)
+                    wr = w[a, b]
+                    for o2 in range(j0, j1):
+                        dx, gr = dxrow[o2 * strides[1] + b * dil[1] - before[1]], g[o2]
+                        if m == 1:
+                            for ch in range(c):
+                                dx[ch] += gr[ch] * wr[ch]
+                        else:
+                            for ch in range(c):
+                                t = dx.dtype.type(0)
+                                for q in range(m):
+                                    t += gr[ch * m + q] * wr[ch * m + q]
+                                dx[ch] += t
+
+
+@_jit_ieee
+def depthwise_backprop_filter(x, dy, strides, dil, before, out):
+    """The filter's gradient out [k1, k2, c * m] (zeroed) of depthwise_forward from x and dy: each output row's terms
+    per tap summed apart, then added (sums over fewer terms per rounding than one running sum over the batch)."""
+    n, h, wd, c = x.shape
+    k1, k2, cm = out.shape
+    m = cm // c
+    row = np.empty(cm, out.dtype)
+    for o0 in range(n):
+        for o1 in range(dy.shape[1]):
+            a0, a1, r1 = _tap_range(o1, strides[0], dil[0], before[0], k1, h)
+            g = dy[o0, o1]
+            for a in range(a0, a1):
+                xrow = x[o0, r1 + a * dil[0]]
+                for b in range(k2):
+                    j0, j1 = _columns(dy.shape[2], strides[1], dil[1], before[1], b, wd)
+                    row[:] = 0
+                    for o2 in range(j0, j1):
+                        xr, gr = xrow[o2 * strides[1] + b * dil[1] - before[1]], g[o2]
+                        if m == 1:
+                            for ch in range(c):
+                                row[ch] += xr[ch] * gr[ch]
+                        else:
+                            for ch in range(c):
+                                for q in range(m):
+                                    row[ch * m + q] += xr[ch] * gr[ch * m + q]
+                    out[a, b] += row
