@@ -296,10 +296,14 @@ def release_attached(attached):
 
 
 class SharedBuffer:
-    """A client's shared-memory segment for one channel, replaced by a bigger one when needed."""
+    """A process's shared-memory segment for one channel, replaced by a bigger one when needed. `tracked`: left to
+    multiprocessing's resource tracker as well (which unlinks it should this process die); a device's are not: Ray
+    ends a worker's child processes, its tracker among them, before the worker's exit handlers unlink its segments,
+    and each unlink then relaunched a tracker that printed a KeyError traceback, in the client's terminal too."""
 
-    def __init__(self):
+    def __init__(self, tracked=True):
         self.segment = None
+        self.tracked = tracked
 
     def reserve(self, size):
         if self.segment is not None and self.segment.size > max(2 * size, KEEP):
@@ -309,6 +313,8 @@ class SharedBuffer:
             # room to grow for segments kept between steps; an exact fit for one larger than KEEP (released after it)
             self.segment = shared_memory.SharedMemory(create=True, size=size if size > KEEP else
                                                       min(max(size, 1 << 20) * 2, KEEP))
+            if not self.tracked:
+                resource_tracker.unregister(self.segment._name, "shared_memory")
         return self.segment
 
     def trim(self):
@@ -321,7 +327,10 @@ class SharedBuffer:
         if self.segment is not None:
             self.segment.close()
             try:
-                self.segment.unlink()
+                if self.tracked:
+                    self.segment.unlink()
+                else:
+                    shared_memory._posixshmem.shm_unlink(self.segment._name)   # (unlink() tells the tracker)
             except FileNotFoundError:
                 pass
             self.segment = None
@@ -474,7 +483,7 @@ class ChannelServer:
 
     def _serve(self, sock):
         attached, offered = {}, {}   # the client's segments: for feeds, for replies (by name)
-        replies = SharedBuffer() if sock.family == socket.AF_UNIX else None   # (a client on this machine)
+        replies = SharedBuffer(tracked=False) if sock.family == socket.AF_UNIX else None   # (a client on this machine)
         try:
             try:
                 conn = _handshake(sock, self.handshake_timeout, deliver_challenge, answer_challenge, self.authkey)

@@ -497,3 +497,19 @@ def test_a_large_shared_segment_lives_only_while_steps_need_it(server, monkeypat
         assert ch.shm.segment is None and not os.path.exists(path)
     finally:
         ch.close()
+
+
+def test_a_devices_reply_segment_is_its_own_to_unlink_not_its_resource_trackers(monkeypatch):
+    """A device's segments are not left to multiprocessing's resource tracker (Ray ends the tracker before the
+    device's exit handlers unlink them, and each unlink relaunched one that printed a KeyError traceback): taken
+    off it when made, unlinked without a word to it; a client's stay with it."""
+    from multiprocessing import resource_tracker
+    told = []
+    monkeypatch.setattr(resource_tracker, "unregister", lambda name, kind: told.append(name))
+    for tracked in (False, True):
+        del told[:]
+        shm = SharedBuffer(tracked=tracked)
+        name = shm.reserve(1000).name
+        assert os.path.exists(f"/dev/shm/{name}") and told == ([] if tracked else [f"/{name}"])
+        shm.close()
+        assert not os.path.exists(f"/dev/shm/{name}") and told == [f"/{name}"]
