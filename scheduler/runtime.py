@@ -65,8 +65,34 @@ def ensure_ray(address=None, timeout=30.0, **init_kwargs):
             ray.init(**kwargs)
         finally:
             random.setstate(state)
+        if kwargs.get("address") == "local":
+            atexit.register(end_runtime, _monitor_process())  # (atexit is last-in first-out: after drain_pool)
         atexit.register(drain_pool)  # runs before ray.init's own shutdown handler (atexit is last-in first-out)
         atexit.register(_exiting.set)  # runs first of all
+
+
+def _monitor_process():
+    """The autoscaler monitor process (a Popen) of the runtime this process has just started, or None."""
+    try:
+        from ray._private import worker
+        infos = worker._global_node.all_processes.get("monitor") or []
+        return infos[0].process if infos else None
+    except (ImportError, AttributeError, TypeError):  # another Ray's internals: its own shutdown as it is
+        return None
+
+
+def end_runtime(monitor):
+    """Ends the runtime this process started, at its exit, before Ray's own exit handler would: that one waits
+    0.5 s first (for late messages from workers: a device's printed output comes back with its steps), then stops
+    the raylet and the GCS, then sends the autoscaler monitor SIGTERM, whose handler reports its end to the GCS,
+    gone by then, until Ray's grace second runs out: every program's exit took 2.3-2.4 s, now 1.0-1.1. Nothing
+    uses the monitor of a runtime without autoscaling: killed first, it reports nothing."""
+    import ray
+    if monitor is not None and monitor.poll() is None:
+        monitor.kill()
+        monitor.wait()
+    if ray.is_initialized():
+        ray.shutdown()
 
 
 def node_id():

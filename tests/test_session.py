@@ -402,6 +402,47 @@ def test_starting_the_local_runtime_leaves_pythons_random_state_alone(tmp_path):
     assert r.returncode == 0 and r.stdout.strip() == "True", r.stderr[-2000:]
 
 
+_MONITOR_AT_EXIT = """
+import raygraph as tf
+from scheduler import runtime
+with tf.Session() as sess:
+    sess.run(tf.constant(1.0))
+monitor = runtime._monitor_process()
+print(monitor.pid if monitor is not None else "none", flush=True)
+"""
+
+
+def test_the_local_runtime_ends_at_exit_with_its_monitor_killed_first():
+    """A program's embedded runtime ends with the program: raygraph finds the runtime's autoscaler monitor (which,
+    sent SIGTERM after the GCS is gone, held every exit for Ray's grace second) and kills it, then shuts Ray
+    down; nothing the program started is left, and nothing reports the monitor's end."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]))
+    env.pop("RAY_ADDRESS", None)
+    proc = subprocess.Popen([sys.executable, "-c", _MONITOR_AT_EXIT], cwd=root, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        line = proc.stdout.readline().strip()
+        assert line.isdigit(), (line, proc.stderr.read()[-2000:])   # the monitor was found while the runtime ran
+        proc.wait(timeout=60)
+        err = proc.stderr.read()
+        assert proc.returncode == 0, err[-2000:]
+        assert "autoscaler" not in err.lower() and "Terminated with signal" not in err, err[-2000:]
+        assert not os.path.exists(f"/proc/{line}") or open(f"/proc/{line}/stat").read().rsplit(")", 1)[1].split()[0] \
+            == "Z"
+        deadline = time.monotonic() + 5
+        while _live_processes_in_group(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _live_processes_in_group(proc.pid), "a Ray process started by the program was left behind"
+    finally:
+        if proc.poll() is None or _live_processes_in_group(proc.pid):
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait()
+
+
 def test_the_local_runtimes_devices_run_large_products_on_briefly_spinning_openblas_threads(tmp_path):
     """The embedded runtime's device actors start with OPENBLAS_THREAD_TIMEOUT set (scheduler/intra_op.py):
     their OpenBLAS threads sleep soon after a product, so large products may run on them."""
