@@ -1,4 +1,5 @@
-"""Where kernels reach their loops compiled by numba (kernel_loops.py; eigen_loops.py for the TF-order sums):
+"""Where kernels reach their loops compiled by numba (kernel_loops.py; eigen_loops.py for the TF-order sums; the
+convolutions' fourier_loops.py and conv_taps.py):
 imported on first use, as numba's import costs ~0.4 s once a process, and a program whose kernels stay small never
 pays it. Each loop is compiled once per machine (numba's cache)."""
 import functools
@@ -25,3 +26,10 @@ def fourier_loops():
     """fourier_loops: the Fourier convolutions' 2-D transforms and products as compiled calls."""
     from . import fourier_loops  # noqa: PLC0415
     return fourier_loops
+
+
+@functools.cache
+def conv_taps():
+    """conv_taps: convolutions of one input channel summed over the filter's taps (loops written as LLVM IR)."""
+    from . import conv_taps  # noqa: PLC0415
+    return conv_taps

@@ -26,7 +26,7 @@ from ..default_graph import name_scope
 from ..errors import InvalidArgumentError, UnimplementedError
 from ..shape import TensorShape, unknown_shape
 from ..tensor import Tensor
-from . import compiled, conv_fourier, conv_taps, conv_winograd
+from . import compiled, conv_fourier, conv_winograd
 from .array import expand_dims, reshape, shape, shape_n, squeeze
 from .blocks import batch_to_space, space_to_batch
 from .joining import concat
@@ -295,7 +295,7 @@ def _forward_share(x, w, geo):
     x, w = x.astype(dt, copy=False), w.astype(dt, copy=False)
     y = conv_fourier.forward(x, w, geo)
     if y is None:
-        y = conv_taps.forward(x, w, geo)
+        y = compiled.conv_taps().forward(x, w, geo)
     if y is not None:
         return y
     chunks = _chunks(geo)
@@ -414,7 +414,7 @@ def _backprop_filter_share(x, dy, geo):
     dy = dy.reshape((geo.n,) + geo.out + (geo.o,))
     dw = conv_fourier.backprop_filter(x, dy, geo)
     if dw is None:
-        dw = conv_taps.backprop_filter(x, dy, geo)
+        dw = compiled.conv_taps().backprop_filter(x, dy, geo)
     if dw is not None:
         return dw
     og = geo.o // geo.groups
