@@ -8,7 +8,7 @@ from raygraph.ops import conv
 from raygraph.ops.registry import get
 from scheduler import intra_op
 
-from conv_kernels import im2col_only, random_attrs, three
+from conv_kernels import im2col_only, random_attrs, split_into_shares, three
 
 
 def _case(rng, trial):
@@ -92,3 +92,29 @@ def test_rows_of_a_lone_image_split_over_threads_give_its_numbers(monkeypatch):
     finally:
         intra_op.enable(False)
         intra_op.configure(1)
+
+
+@pytest.mark.parametrize("chunk", [1, 300, None])
+def test_shares_of_the_batch_land_in_one_result(monkeypatch, chunk):
+    """A batch cut into shares (one per intra-op thread) gives one forward and one input gradient holding each
+    share's images in its place, whichever route a share takes: one product (its own array, copied into its place
+    by its thread), chunks of rows (written in place), groups; one input channel (chunk None: the taps' loops)."""
+    rng = np.random.default_rng(5)
+    for trial in range(8):
+        a, x, w = _case(rng, trial)
+        if chunk is None:
+            x, w = x[..., :1], w[:, :, :1, :]
+        else:
+            im2col_only(monkeypatch)
+            monkeypatch.setattr(conv, "_CHUNK", chunk)
+            monkeypatch.setattr(conv, "_CHUNK_ONE_CHANNEL", chunk)
+        dy = rng.standard_normal(get("Conv2D").kernel(a, x, w).shape).astype(np.float32)
+        whole = three(a, x, w, dy)
+        monkeypatch.setattr(conv, "_SPLIT_WORK", 0)
+        with split_into_shares(monkeypatch) as shares:
+            split = three(a, x, w, dy)
+            assert shares, "the batch was not cut"
+        for got, want in zip(split, whole):
+            assert got.shape == want.shape and got.dtype == want.dtype
+            np.testing.assert_allclose(got, want, rtol=0, atol=1e-5 * max(1.0, np.abs(want).max()))
+        monkeypatch.undo()

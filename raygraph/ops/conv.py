@@ -273,6 +273,23 @@ def _over_batch(kernel, geo, batched, other, join):
     return results[0] if len(results) == 1 else join(results)
 
 
+def _into_batch(kernel, geo, batched, other, shape, dtype):
+    """As _over_batch for kernels whose shares' results stack along the batch into one result of `shape` and
+    `dtype`: each share gets its slice of that result as `out` (the last argument) and writes there, or returns an
+    array of its own that its own thread copies there (concatenating the two shares' results cost cnn_train's
+    second convolution ~30-80 us a kernel, in one thread). One share returns what it made."""
+    out = np.empty(shape, dtype)
+
+    def share(lo, hi):
+        part, dest = (geo, out) if (lo, hi) == (0, geo.n) else (geo.with_batch(hi - lo), out[lo:hi])
+        y = kernel(*[a[lo:hi] for a in batched], *other, part, dest)
+        if y is not dest and part is not geo:
+            dest[...] = y
+        return y
+    results = intra_op.shares(share, geo.n, _split(geo))
+    return results[0] if len(results) == 1 else out
+
+
 def _split(geo):
     """The work by which intra_op decides to cut a kernel into shares (none below _SPLIT_WORK)."""
     return geo.work if geo.work >= _SPLIT_WORK else 0
@@ -287,13 +304,17 @@ def _summed(parts):
 
 def _forward(x, w, geo):
     y = conv_winograd.forward(x, w, geo, _split(geo))
-    return y if y is not None else _over_batch(_forward_share, geo, [x], [w], np.concatenate)
+    if y is not None:
+        return y
+    return _into_batch(_forward_share, geo, [x], [w], (geo.n,) + geo.out + (geo.o,), _work_dtype(x.dtype))
 
 
-def _forward_share(x, w, geo):
+def _forward_share(x, w, geo, out=None):
+    """The forward of a share of the batch: written into `out` where the route can (the Fourier kernels and the
+    row chunks), else a new array."""
     dt = _work_dtype(x.dtype)
     x, w = x.astype(dt, copy=False), w.astype(dt, copy=False)
-    y = conv_fourier.forward(x, w, geo)
+    y = conv_fourier.forward(x, w, geo, out)
     if y is None:
         y = compiled.conv_taps().forward(x, w, geo)
     if y is not None:
@@ -302,7 +323,7 @@ def _forward_share(x, w, geo):
     if len(chunks) == 1 and geo.groups == 1:   # the common case: one product, no copy of its result
         cols = geo.columns(geo.padded(x)).reshape(geo.n * geo.positions, geo.kk * geo.c)
         return intra_op.matmul(cols, w.reshape(geo.kk * geo.c, geo.o)).reshape((geo.n,) + geo.out + (geo.o,))
-    y = np.empty((geo.n,) + geo.out + (geo.o,), dt)
+    y = np.empty((geo.n,) + geo.out + (geo.o,), dt) if out is None else out
 
     def chunk(lo, hi, r0, r1, xp):
         cols = geo.with_rows(r0, r1).columns(xp[:, geo.row_origin(r0):])
@@ -366,14 +387,16 @@ def _backprop_input(w, dy, geo):
         dx = None if as_conv is None else conv_winograd.forward(*as_conv, _split(geo))
         if dx is not None:
             return dx
-    return _over_batch(_backprop_input_share, geo, [dy], [w], np.concatenate)
+    return _into_batch(_backprop_input_share, geo, [dy], [w], (geo.n,) + geo.spatial + (geo.c,),
+                       _work_dtype(dy.dtype))
 
 
-def _backprop_input_share(dy, w, geo):
-    """col2im of dy @ filter^T: each kernel offset adds its slab of columns into the padded input gradient."""
+def _backprop_input_share(dy, w, geo, out=None):
+    """col2im of dy @ filter^T: each kernel offset adds its slab of columns into the padded input gradient (the
+    Fourier kernel writes into `out`; the other routes return a new array)."""
     dt = _work_dtype(dy.dtype)
     w, dy = w.astype(dt, copy=False), dy.astype(dt, copy=False)
-    as_conv = conv_fourier.backprop_input(w, dy.reshape((geo.n,) + geo.out + (geo.o,)), geo)
+    as_conv = conv_fourier.backprop_input(w, dy.reshape((geo.n,) + geo.out + (geo.o,)), geo, out)
     if as_conv is None:
         as_conv = _backprop_input_as_conv(w, dy, geo)
     if as_conv is not None:
