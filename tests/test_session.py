@@ -412,6 +412,14 @@ print(monitor.pid if monitor is not None else "none", flush=True)
 """
 
 
+def _running(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def test_the_local_runtime_ends_at_exit_with_its_monitor_killed_first():
     """A program's embedded runtime ends with the program: raygraph finds the runtime's autoscaler monitor (which,
     sent SIGTERM after the GCS is gone, held every exit for Ray's grace second) and kills it, then shuts Ray
@@ -428,8 +436,7 @@ def test_the_local_runtime_ends_at_exit_with_its_monitor_killed_first():
         err = proc.stderr.read()
         assert proc.returncode == 0, err[-2000:]
         assert "autoscaler" not in err.lower() and "Terminated with signal" not in err, err[-2000:]
-        assert not os.path.exists(f"/proc/{line}") or open(f"/proc/{line}/stat").read().rsplit(")", 1)[1].split()[0] \
-            == "Z"
+        assert not _running(int(line)), "the monitor outlived the program"
         deadline = time.monotonic() + 5
         while _live_processes_in_group(proc.pid) and time.monotonic() < deadline:
             time.sleep(0.1)
