@@ -1,4 +1,5 @@
 """Session on Ray: concurrency seen in traces, devices, threads, errors, deadlines, lifecycle."""
+import contextlib
 import os
 import signal
 import subprocess
@@ -297,15 +298,38 @@ def _live_processes_in_group(pgid):
     return out
 
 
-def test_unclosed_session_in_a_cycle_does_not_block_exit():
-    """A session found by the garbage collector after Ray shut down must not call into Ray (which would
-    start a new runtime during finalization and block forever)."""
+@contextlib.contextmanager
+def _program_in_its_own_group(code):
+    """A Python program (`code`) started in a process group of its own, on this checkout, with no RAY_ADDRESS
+    (its own embedded runtime); whatever of the group is left at the end is killed."""
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]))
     env.pop("RAY_ADDRESS", None)
-    proc = subprocess.Popen([sys.executable, "-c", _CYCLE_AT_EXIT], cwd=root, env=env, stdout=subprocess.PIPE,
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=root, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
+        yield proc
+    finally:
+        if proc.poll() is None or _live_processes_in_group(proc.pid):
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)  # the child's own group: it and the Ray it started
+            except ProcessLookupError:
+                pass
+            proc.wait()
+
+
+def _assert_group_ends(pgid, message):
+    """Nothing of process group `pgid` (an exited program's) is left within 5 s."""
+    deadline = time.monotonic() + 5
+    while _live_processes_in_group(pgid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _live_processes_in_group(pgid), message
+
+
+def test_unclosed_session_in_a_cycle_does_not_block_exit():
+    """A session found by the garbage collector after Ray shut down must not call into Ray (which would
+    start a new runtime during finalization and block forever)."""
+    with _program_in_its_own_group(_CYCLE_AT_EXIT) as proc:
         assert proc.stdout.readline().strip() == "ready", proc.stderr.read()  # bounded by the run's own time
         start = time.monotonic()
         try:
@@ -314,17 +338,7 @@ def test_unclosed_session_in_a_cycle_does_not_block_exit():
             pytest.fail("the process did not exit within 10 s of its last line")
         assert proc.returncode == 0, proc.stderr.read()
         assert time.monotonic() - start < 10
-        deadline = time.monotonic() + 5
-        while _live_processes_in_group(proc.pid) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not _live_processes_in_group(proc.pid), "a Ray runtime started by the process was left behind"
-    finally:
-        if proc.poll() is None or _live_processes_in_group(proc.pid):
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)  # the child's own group: it and the Ray it started
-            except ProcessLookupError:
-                pass
-            proc.wait()
+        _assert_group_ends(proc.pid, "a Ray runtime started by the process was left behind")
 
 
 def test_tensors_between_devices_travel_over_links_not_the_object_store(rtf):
@@ -424,12 +438,7 @@ def test_the_local_runtime_ends_at_exit_with_its_monitor_killed_first():
     """A program's embedded runtime ends with the program: raygraph finds the runtime's autoscaler monitor (which,
     sent SIGTERM after the GCS is gone, held every exit for Ray's grace second) and kills it, then shuts Ray
     down; nothing the program started is left, and nothing reports the monitor's end."""
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]))
-    env.pop("RAY_ADDRESS", None)
-    proc = subprocess.Popen([sys.executable, "-c", _MONITOR_AT_EXIT], cwd=root, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
-    try:
+    with _program_in_its_own_group(_MONITOR_AT_EXIT) as proc:
         line = proc.stdout.readline().strip()
         assert line.isdigit(), (line, proc.stderr.read()[-2000:])   # the monitor was found while the runtime ran
         proc.wait(timeout=60)
@@ -437,17 +446,7 @@ def test_the_local_runtime_ends_at_exit_with_its_monitor_killed_first():
         assert proc.returncode == 0, err[-2000:]
         assert "autoscaler" not in err.lower() and "Terminated with signal" not in err, err[-2000:]
         assert not _running(int(line)), "the monitor outlived the program"
-        deadline = time.monotonic() + 5
-        while _live_processes_in_group(proc.pid) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not _live_processes_in_group(proc.pid), "a Ray process started by the program was left behind"
-    finally:
-        if proc.poll() is None or _live_processes_in_group(proc.pid):
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            proc.wait()
+        _assert_group_ends(proc.pid, "a Ray process started by the program was left behind")
 
 
 def test_the_local_runtimes_devices_run_large_products_on_briefly_spinning_openblas_threads(tmp_path):
