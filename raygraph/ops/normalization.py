@@ -344,7 +344,7 @@ def _lrn_grad_kernel(a, dy, x, y):
 def _compiled_lrn(a, x):
     """Whether LRN over x runs its compiled loops (kernel_loops.lrn, lrn_grad: float32 as TF computes it, where the
     numpy way (float64 windows summed by cumsum, powers by np.power) took AlexNet's first LRN over [16, 56, 56, 64]
-    39 ms, its gradient 91; the loops 5.7 and 10, TF 4.0 and 9.5)."""
+    39 ms, its gradient 91; the loops 6.5 and 9.4, TF 4.0 and 9.5)."""
     return (x.dtype == np.float32 and x.ndim == 4 and x.size >= compiled.COMPILED and x.shape[-1] > 0
             and a["depth_radius"] >= 0)
 
