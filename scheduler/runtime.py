@@ -55,6 +55,7 @@ def ensure_ray(address=None, timeout=30.0, **init_kwargs):
             # device actors inherit it: their OpenBLAS threads sleep ~0.1 ms after a product, not ~0.1 s, and
             # large products may run on them (intra_op.py); a program's own value is left as it is
             os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", str(intra_op.SPIN))
+            retry_connects_sooner(os.environ)
         elif address != "local":
             access.prepare(address, timeout)
         if address is not None:
@@ -69,6 +70,20 @@ def ensure_ray(address=None, timeout=30.0, **init_kwargs):
             atexit.register(end_runtime, _monitor_process())  # (atexit is last-in first-out: after drain_pool)
         atexit.register(drain_pool)  # runs before ray.init's own shutdown handler (atexit is last-in first-out)
         atexit.register(_exiting.set)  # runs first of all
+
+
+# How often and how many times Ray's processes retry connecting to a local socket that is not listening yet: the
+# raylet connects to the object store it has just started (Ray's default, 10 attempts 1 s apart: where the store was
+# not listening yet at the first attempt, ray.init took 3.2-3.5 s here, 10 starts of 23, against 2.3-2.5 s). Every
+# 50 ms, 200 times (the same 10 s in all): ray.init 2.31-2.35 s in 15 starts of 15.
+CONNECT_RETRIES = {"RAY_raylet_client_connect_timeout_milliseconds": "50",
+                   "RAY_raylet_client_num_connect_attempts": "200"}
+
+
+def retry_connects_sooner(environ):
+    """Sets CONNECT_RETRIES in `environ` (read by the runtime's processes as they start) unless it sets either."""
+    if not any(key in environ for key in CONNECT_RETRIES):
+        environ.update(CONNECT_RETRIES)
 
 
 def _monitor_process():

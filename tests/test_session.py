@@ -449,6 +449,38 @@ def test_the_local_runtime_ends_at_exit_with_its_monitor_killed_first():
         _assert_group_ends(proc.pid, "a Ray process started by the program was left behind")
 
 
+_RAYLET_RETRIES = """
+import raygraph as tf
+from ray._private import worker
+with tf.Session() as sess:
+    sess.run(tf.constant(1.0))
+    raylet, = worker._global_node.all_processes["raylet"]
+    with open(f"/proc/{raylet.process.pid}/environ", "rb") as f:
+        env = dict(item.split(b"=", 1) for item in f.read().split(b"\\0") if b"=" in item)
+    print(*(env.get(key, b"-").decode() for key in (b"RAY_raylet_client_connect_timeout_milliseconds",
+                                                    b"RAY_raylet_client_num_connect_attempts")), flush=True)
+"""
+
+
+def test_the_local_runtimes_processes_retry_connecting_to_a_socket_every_50_ms():
+    """The embedded runtime's raylet (and every process it starts) retries a local socket that is not listening yet
+    every 50 ms, 200 times, not every second 10 times (runtime.CONNECT_RETRIES): its object store, just started."""
+    with _program_in_its_own_group(_RAYLET_RETRIES) as proc:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err[-2000:]
+        assert out.split() == ["50", "200"], (out, err[-2000:])
+
+
+def test_a_programs_own_connect_retries_are_kept():
+    from scheduler import runtime
+    env = {"RAY_raylet_client_num_connect_attempts": "7"}
+    runtime.retry_connects_sooner(env)
+    assert env == {"RAY_raylet_client_num_connect_attempts": "7"}
+    env = {}
+    runtime.retry_connects_sooner(env)
+    assert env == runtime.CONNECT_RETRIES
+
+
 def test_the_local_runtimes_devices_run_large_products_on_briefly_spinning_openblas_threads(tmp_path):
     """The embedded runtime's device actors start with OPENBLAS_THREAD_TIMEOUT set (scheduler/intra_op.py):
     their OpenBLAS threads sleep soon after a product, so large products may run on them."""
