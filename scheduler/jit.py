@@ -5,9 +5,9 @@ transcendental loops (exp, tanh, log1p) cost 3-15 ns per float32 here. When ever
 has an element formula (its op-table entry's `scalar=`, written with `float32_bits`/`float32_from_bits`
 for the bit tricks of Eigen's polynomial approximations and `multiply_add` for their fused multiply-adds),
 numba compiles the region into one loop whose body calls the formulas in order; LLVM inlines and
-vectorizes it (AVX2: 8 floats per instruction), and the loop runs without the GIL, in one share of the
-elements per intra-op thread; an input that holds the region's last axes (a bias) makes it a loop over rows
-of that size. A costly op outside any region (fusion.py) is a region of one. numba is imported only when
+vectorizes it (AVX2: 8 floats per instruction; AVX-512: 16, see `wide_vectors`), and the loop runs without
+the GIL, in one share of the elements per intra-op thread; an input that holds the region's last axes (a
+bias) makes it a loop over rows of that size. A costly op outside any region (fusion.py) is a region of one. numba is imported only when
 a region first qualifies, the loop is compiled once per process for its formulas and pattern of inputs,
 and a region whose loop cannot be built runs the numpy way.
 
@@ -306,9 +306,25 @@ def _inline(numba, f):
 _registered = []
 
 
+def wide_vectors():
+    """Called before numba's first import in a process: where the CPU has AVX-512 and the program leaves numba's
+    target alone (NUMBA_CPU_NAME, NUMBA_CPU_FEATURES unset), numba's loops get 512-bit vectors. LLVM's tuning for
+    Intel's cores prefers 256-bit ones (older ones lowered their clocks for 512-bit instructions): on an Intel Xeon
+    VM (README, the third machine) the elementwise chain of bench/elementwise.py took 4.3-4.4 ms a step with
+    256-bit vectors, 3.0-3.2 with 512. TF1's kernels (oneDNN) run AVX-512 there too. Set in the environment, where
+    numba reads it (its config is read again whenever the environment changes)."""
+    if "numba" in sys.modules or "NUMBA_CPU_NAME" in os.environ or "NUMBA_CPU_FEATURES" in os.environ:
+        return
+    from llvmlite import binding  # noqa: PLC0415
+    features = binding.get_host_cpu_features()
+    if features.get("avx512f"):
+        os.environ["NUMBA_CPU_FEATURES"] = features.flatten() + ",-prefer-256-bit"
+
+
 def _numba():
     """numba, with the bit casts and the fused multiply-add registered and LLVM told to interleave four
     vectors per loop iteration (once per process, under _lock)."""
+    wide_vectors()
     import numba  # noqa: PLC0415 - imported only when a region first compiles (0.6 s)
     if not _registered:
         from llvmlite import binding, ir  # noqa: PLC0415

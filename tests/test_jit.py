@@ -3,6 +3,10 @@
 
 The first tests compile formulas directly; the next plan hand-written node tables whose nodes carry the op
 table's kernels and formulas (no Ray); the last runs sessions."""
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -81,6 +85,50 @@ def test_compiled_loops_are_kept_on_disk_for_the_next_process(monkeypatch, tmp_p
     assert sum(function.stats.cache_hits.values()) == 1 and not function.stats.cache_misses
     np.testing.assert_array_equal(first, again)
     np.testing.assert_array_equal(first, x / (1 + np.abs(x)) * 2)
+
+
+_VECTORS = """
+import os
+import numpy as np
+from llvmlite import binding
+from raygraph.ops import compiled
+compiled.loops()   # (raygraph's loops load numba: its cached ones show no machine code, so a new loop is compiled)
+import numba
+@numba.njit
+def scale(x, y):
+    for i in range(x.size):
+        y[i] = x[i] * np.float32(1.5) + np.float32(2)
+x = np.ones(4096, np.float32)
+scale(x, np.empty_like(x))
+asm = scale.inspect_asm(scale.signatures[0])
+print(bool(binding.get_host_cpu_features().get("avx512f")), "zmm" in asm, os.environ.get("NUMBA_CPU_FEATURES", "-"))
+"""
+
+
+def _vectors(env):
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = dict({k: v for k, v in os.environ.items() if not k.startswith("NUMBA_CPU")}, **env,
+               PYTHONPATH=os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]))
+    r = subprocess.run([sys.executable, "-c", _VECTORS], env=env, capture_output=True, text=True, timeout=300,
+                       check=False)
+    assert r.returncode == 0, r.stderr[-2000:]
+    avx512, wide, features = r.stdout.split()
+    return avx512 == "True", wide == "True", features
+
+
+def test_compiled_loops_use_512_bit_vectors_where_the_cpu_has_them():
+    """Where the CPU has AVX-512, numba's loops get 512-bit vectors (LLVM's tuning for Intel's cores would keep
+    them to 256 bits: jit.wide_vectors); elsewhere raygraph leaves numba's target as it is."""
+    avx512, wide, features = _vectors({})
+    assert wide == avx512
+    assert features.endswith(",-prefer-256-bit") if avx512 else features == "-"
+
+
+def test_a_programs_own_numba_target_is_kept():
+    from llvmlite import binding
+    own = binding.get_host_cpu_features().flatten()
+    _, _, features = _vectors({"NUMBA_CPU_FEATURES": own})
+    assert features == own
 
 
 # ----- fused regions in plans ---------------------------------------------------------------------------

@@ -4,12 +4,15 @@ imported on first use, as numba's import costs ~0.4 s once a process, and a prog
 pays it. Each loop is compiled once per machine (numba's cache)."""
 import functools
 
+from scheduler.jit import wide_vectors
+
 COMPILED = 1 << 9   # elements from which a kernel runs its compiled loop (below, numpy's calls cost little)
 
 
 @functools.cache
 def loops():
     """kernel_loops: the loops of the kernels that numpy runs as several passes over small arrays."""
+    wide_vectors()
     from . import kernel_loops  # noqa: PLC0415
     return kernel_loops
 
@@ -17,6 +20,7 @@ def loops():
 @functools.cache
 def eigen_loops():
     """eigen_loops: eigen_sums' sums in TF's order (from eigen_sums.COMPILED elements)."""
+    wide_vectors()
     from . import eigen_loops  # noqa: PLC0415
     return eigen_loops
 
@@ -24,6 +28,7 @@ def eigen_loops():
 @functools.cache
 def fourier_loops():
     """fourier_loops: the Fourier convolutions' 2-D transforms and products as compiled calls."""
+    wide_vectors()
     from . import fourier_loops  # noqa: PLC0415
     return fourier_loops
 
@@ -31,5 +36,6 @@ def fourier_loops():
 @functools.cache
 def conv_taps():
     """conv_taps: convolutions of one input channel summed over the filter's taps (loops written as LLVM IR)."""
+    wide_vectors()
     from . import conv_taps  # noqa: PLC0415
     return conv_taps
