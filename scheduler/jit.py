@@ -7,9 +7,9 @@ for the bit tricks of Eigen's polynomial approximations and `multiply_add` for t
 numba compiles the region into one loop whose body calls the formulas in order; LLVM inlines and
 vectorizes it (AVX2: 8 floats per instruction; AVX-512: 16, see `wide_vectors`), and the loop runs without
 the GIL, in one share of the elements per intra-op thread; an input that holds the region's last axes (a
-bias) makes it a loop over rows of that size. A costly op outside any region (fusion.py) is a region of one. numba is imported only when
-a region first qualifies, the loop is compiled once per process for its formulas and pattern of inputs,
-and a region whose loop cannot be built runs the numpy way.
+bias) makes it a loop over rows of that size. A costly op outside any region (fusion.py) is a region of
+one. numba is imported only when a region first qualifies, the loop is compiled once per process for its
+formulas and pattern of inputs, and a region whose loop cannot be built runs the numpy way.
 
 The loop's numbers: the arithmetic ops' formulas give numpy's bits (float32 operations in the same order,
 no multiply and add contracted into one); exp, log, tanh and what is built on them agree with numpy's to
