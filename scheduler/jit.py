@@ -311,8 +311,8 @@ def wide_vectors():
     target alone (NUMBA_CPU_NAME, NUMBA_CPU_FEATURES unset), numba's loops get 512-bit vectors. LLVM's tuning for
     Intel's cores prefers 256-bit ones (older ones lowered their clocks for 512-bit instructions): on an Intel Xeon
     VM (README, the third machine) the elementwise chain of bench/elementwise.py took 4.3-4.4 ms a step with
-    256-bit vectors, 3.0-3.2 with 512. TF1's kernels (oneDNN) run AVX-512 there too. Set in the environment, where
-    numba reads it (its config is read again whenever the environment changes)."""
+    256-bit vectors, 3.0-3.2 with 512. TF1's kernels (oneDNN) run AVX-512 there too. Set in the environment, which
+    numba reads as it is imported."""
     if "numba" in sys.modules or "NUMBA_CPU_NAME" in os.environ or "NUMBA_CPU_FEATURES" in os.environ:
         return
     from llvmlite import binding  # noqa: PLC0415
