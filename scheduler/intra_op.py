@@ -7,7 +7,8 @@ time (the device learns which, see device.py): on OpenBLAS's own threads for tha
 spinning soon after it (`blas_threads`), else cut into blocks computed on the device's threads. Kernels whose items are
 independent (a convolution's images) cut them into one share per thread (`shares`); elementwise work runs
 in blocks of rows (`rows`). Only long calls gain: each numpy call hands the GIL over, so kernels made of many
-short calls ran slower split (max-pool gradients: 1.2-2x).
+short calls ran slower split (max-pool gradients: 1.2-2x). Products on one thread, and each block of a product cut
+into blocks, run on `blas.matmul` (MKL where installed).
 """
 import contextlib
 import ctypes
@@ -18,6 +19,8 @@ import threading
 from concurrent.futures import ThreadPoolExecutor, wait
 
 import numpy as np
+
+from . import blas
 
 _pool = None
 _threads = 1
@@ -141,7 +144,7 @@ def matmul(x, y):
     end) or row blocks of x (written in place)."""
     m, n = x.shape[0], y.shape[1]
     if not _may_split() or max(m, n) < MIN_SIDE or m * x.shape[1] * n < (MIN_BLAS_WORK if _blas else MIN_WORK):
-        return np.matmul(x, y)
+        return blas.matmul(x, y)
     if _blas:
         for set_threads in _blas:
             set_threads(_usable)
@@ -152,13 +155,13 @@ def matmul(x, y):
                 set_threads(1)
     if n >= m:
         bounds = _bounds(n)
-        futures = [_pool.submit(np.matmul, x, y[:, lo:hi]) for lo, hi in zip(bounds[1:-1], bounds[2:])]
-        first = np.matmul(x, y[:, :bounds[1]])
+        futures = [_pool.submit(blas.matmul, x, y[:, lo:hi]) for lo, hi in zip(bounds[1:-1], bounds[2:])]
+        first = blas.matmul(x, y[:, :bounds[1]])
         return np.concatenate([first] + [f.result() for f in futures], axis=1)
     out = np.empty((m, n), dtype=np.result_type(x, y))
     bounds = _bounds(m)
-    futures = [_pool.submit(np.matmul, x[lo:hi], y, out=out[lo:hi]) for lo, hi in zip(bounds[1:-1], bounds[2:])]
-    np.matmul(x[:bounds[1]], y, out=out[:bounds[1]])
+    futures = [_pool.submit(blas.matmul, x[lo:hi], y, out=out[lo:hi]) for lo, hi in zip(bounds[1:-1], bounds[2:])]
+    blas.matmul(x[:bounds[1]], y, out=out[:bounds[1]])
     for f in futures:
         f.result()
     return out

@@ -1,0 +1,97 @@
+"""The BLAS library that single-threaded matrix products of floats run on: Intel's MKL where the environment has
+it (`pip install 'raygraph[mkl]'`, or conda's MKL), else numpy's own (OpenBLAS in numpy's wheels).
+
+TF1 runs its products with oneDNN. On an AVX-512 Xeon here OpenBLAS's single-threaded sgemm took 1.12-1.25x
+MKL's time (alternated, median of 20 pairs: [384, 384] x [384, 384] 732 against 642 us, [128, 784] x [784, 256]
+389 against 346, [64, 1568] x [1568, 128] 215 against 173); `parallel_branches`, whose products run one a core,
+13.8-13.9 ms a step in-process against 15.2-15.9. MKL runs sequential (its threading layer SEQUENTIAL): the
+device decides how a product is split over its cores, and a product split over OpenBLAS's own threads stays
+OpenBLAS's (intra_op.py: they share packed blocks; `mlp_train`'s step 0.79 ms against 1.09-1.25 split into
+MKL blocks). MKL's results were the same for operands at every offset from an aligned address. MKL is loaded
+with the first product that would use it (~25 ms); `RAYGRAPH_MKL=0` in a process's environment keeps numpy's.
+"""
+import ctypes
+import glob
+import os
+import sys
+
+import numpy as np
+
+MIN_WORK = 2 ** 21   # multiply-adds below which numpy's call costs less than MKL's through ctypes (~5 us more a
+                     # call: [64, 128] x [128, 128] 16.7 us with numpy against 17.7, [64, 256] x [256, 256] 58 and 53)
+_ROW_MAJOR, _NO_TRANS, _TRANS = 101, 111, 112
+_SEQUENTIAL = 1      # MKL_THREADING_SEQUENTIAL
+_gemms = None        # dtype -> MKL's cblas gemm for it ({}: numpy's products); loaded on first use
+
+
+def mkl_path():
+    """Where the environment's MKL single dynamic library is (pip's `mkl` and conda put it in the environment's
+    lib/), or None."""
+    found = sorted(glob.glob(os.path.join(sys.prefix, "lib", "libmkl_rt.so*")) +
+                   glob.glob(os.path.join(sys.prefix, "lib", "libmkl_rt*.dylib")))
+    return found[0] if found else None
+
+
+def _load():
+    """{dtype: MKL's cblas gemm for it}, or {} where MKL is absent, unloadable or turned off."""
+    path = mkl_path() if os.environ.get("RAYGRAPH_MKL", "1") != "0" else None
+    if path is None:
+        return {}
+    try:
+        lib = ctypes.CDLL(path)
+        lib.MKL_Set_Threading_Layer(_SEQUENTIAL)
+    except (OSError, AttributeError):
+        return {}
+    gemms = {}
+    for dtype, name, scalar in ((np.float32, "cblas_sgemm", ctypes.c_float),
+                                (np.float64, "cblas_dgemm", ctypes.c_double)):
+        gemm = getattr(lib, name)
+        gemm.restype = None
+        gemm.argtypes = [ctypes.c_int] * 6 + [scalar, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p, ctypes.c_int,
+                                              scalar, ctypes.c_void_p, ctypes.c_int]
+        gemms[np.dtype(dtype)] = gemm
+    return gemms
+
+
+def _loaded():
+    global _gemms
+    if _gemms is None:
+        _gemms = _load()
+    return _gemms
+
+
+def library():
+    """"mkl" or "numpy": what this process's single-threaded float products run on."""
+    return "mkl" if _loaded() else "numpy"
+
+
+def _layout(a):
+    """(transpose flag, leading dimension) that describe a 2-D array's memory to a row-major gemm, or None
+    where neither its rows nor its columns are of unit stride."""
+    size = a.itemsize
+    s0, s1 = a.strides
+    if s1 == size and s0 % size == 0 and s0 >= size * a.shape[1]:
+        return _NO_TRANS, s0 // size
+    if s0 == size and s1 % size == 0 and s1 >= size * a.shape[0]:
+        return _TRANS, s1 // size
+    return None
+
+
+def matmul(x, y, out=None):
+    """x @ y for 2-D arrays (into `out` where given), on MKL for float32 and float64 operands of one dtype and
+    enough work, else numpy's."""
+    if x.shape[0] * x.shape[1] * y.shape[1] < MIN_WORK or y.dtype != x.dtype:
+        return np.matmul(x, y, out=out)
+    gemm = (_gemms if _gemms is not None else _loaded()).get(x.dtype)
+    if gemm is None:
+        return np.matmul(x, y, out=out)
+    m, n = x.shape[0], y.shape[1]
+    if out is None:
+        out = np.empty((m, n), x.dtype)
+    a, b = _layout(x), _layout(y)
+    c = _layout(out) if out.dtype == x.dtype and out.shape == (m, n) else None
+    if a is None or b is None or c is None or c[0] != _NO_TRANS or max(a[1], b[1], c[1], x.shape[1]) >= 2 ** 31:
+        return np.matmul(x, y, out=out)   # (MKL's LP64 interface takes 32-bit sizes)
+    gemm(_ROW_MAJOR, a[0], b[0], m, n, x.shape[1], 1.0, x.ctypes.data, a[1], y.ctypes.data, b[1], 0.0,
+         out.ctypes.data, c[1])
+    return out

@@ -1,0 +1,107 @@
+"""The BLAS that single-threaded float products run on (scheduler/blas.py): MKL where the environment has it,
+numpy's otherwise; either way numpy's products, in every layout a kernel hands over (transposed operands, column
+blocks of a wider matrix, row blocks of a result written in place)."""
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from scheduler import blas
+
+needs_mkl = pytest.mark.skipif(blas.library() != "mkl", reason="no MKL (pip install 'raygraph[mkl]'), or RAYGRAPH_MKL=0")
+M, K, N = 160, 128, 136   # 2.8M multiply-adds: above blas.MIN_WORK
+
+
+def _operands(layout, dtype):
+    """x, y, out (None: a new result), the buffer `out` is a view of, for one layout of the operands."""
+    rng = np.random.default_rng(0)
+    x, y = rng.standard_normal((M, K)).astype(dtype), rng.standard_normal((K, N)).astype(dtype)
+    if layout == "transposed":        # columns of unit stride: MatMul's transpose_a/b, a gradient's x.T
+        x, y = np.ascontiguousarray(x.T).T, np.ascontiguousarray(y.T).T
+    elif layout == "column block":    # intra_op's column blocks: rows of a wider matrix
+        wide = rng.standard_normal((K, N + 24)).astype(dtype)
+        wide[:, 8:8 + N] = y
+        y = wide[:, 8:8 + N]
+    elif layout == "row block out":   # intra_op's row blocks: written into part of the result
+        whole = np.full((M + 8, N), 7, dtype)
+        return x, y, whole[4:4 + M], whole
+    return x, y, None, None
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("layout", ["rows", "transposed", "column block", "row block out"])
+def test_products_match_numpys_in_every_layout(layout, dtype):
+    x, y, out, whole = _operands(layout, dtype)
+    got = blas.matmul(x, y, out=out)
+    assert got.dtype == dtype and got.shape == (M, N)
+    tol = 1e-4 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(got, x.astype(np.float64) @ y.astype(np.float64), rtol=tol, atol=tol)
+    if out is not None:
+        assert got is out
+        assert (whole[:4] == 7).all() and (whole[4 + M:] == 7).all()   # the rows around the block untouched
+
+
+def test_the_result_does_not_depend_on_what_out_held_and_nans_propagate():
+    x, y, _, _ = _operands("rows", np.float32)
+    out = np.full((M, N), np.nan, np.float32)
+    np.testing.assert_allclose(blas.matmul(x, y, out=out), x @ y, rtol=1e-5, atol=1e-4)
+    x[3, 5] = np.nan
+    y[:, 7] = np.inf
+    y[:, 9] = 0
+    y[5, 9] = np.inf                                   # column 9: x[:, 5] * inf, +-inf by x's sign, nan in row 3
+    with np.errstate(invalid="ignore"):
+        got, ref = blas.matmul(x, y), np.matmul(x.astype(np.float64), y.astype(np.float64))
+    assert np.isnan(got[3]).all() and np.isnan(got[:, 7]).all()   # inf - inf
+    np.testing.assert_array_equal(np.isnan(got), np.isnan(ref))
+    np.testing.assert_array_equal(np.isinf(got), np.isinf(ref))
+    assert np.isinf(got[:, 9]).sum() == M - 1 and (np.sign(got[:, 9]) == np.sign(x[:, 5]))[np.arange(M) != 3].all()
+
+
+def test_other_products_are_numpys_own():
+    rng = np.random.default_rng(1)
+    x, y = rng.standard_normal((M, K)).astype(np.float32), rng.standard_normal((K, N)).astype(np.float32)
+    small = blas.matmul(x[:16], y[:, :16])                       # below MIN_WORK
+    np.testing.assert_array_equal(small, np.matmul(x[:16], y[:, :16]))
+    ints = (x * 10).astype(np.int32), (y * 10).astype(np.int32)
+    np.testing.assert_array_equal(blas.matmul(*ints), np.matmul(*ints))
+    mixed = blas.matmul(x, y.astype(np.float64))                 # numpy's promotion
+    assert mixed.dtype == np.float64
+    np.testing.assert_allclose(mixed, x.astype(np.float64) @ y.astype(np.float64), rtol=1e-12)
+    strided = x[:, ::2], y[::2]                                   # no unit stride either way
+    np.testing.assert_allclose(blas.matmul(*strided), np.matmul(*strided), rtol=1e-5, atol=1e-4)
+    assert blas.matmul(x[:0], y).shape == (0, N)
+    wider = np.empty((M, N), np.float64)                         # a result of another dtype: numpy's casting
+    assert blas.matmul(x, y, out=wider) is wider
+    np.testing.assert_allclose(wider, x @ y, rtol=1e-5, atol=1e-4)
+
+
+@needs_mkl
+def test_products_run_on_mkl_where_it_is_installed(monkeypatch):
+    """Each layout reaches MKL's gemm as a row-major product with the transpose flags and leading dimensions of
+    its memory (the test extra installs MKL on x86-64)."""
+    assert blas.library() == "mkl"
+    calls = []
+    for dtype, gemm in list(blas._gemms.items()):
+        monkeypatch.setitem(blas._gemms, dtype, lambda *a, gemm=gemm: (calls.append(a[:6] + a[8:9] + a[10:11] +
+                                                                                     a[13:]), gemm(*a))[1])
+    for layout in ("rows", "transposed", "column block", "row block out"):
+        x, y, out, _ = _operands(layout, np.float32)
+        blas.matmul(x, y, out=out)
+    assert calls == [(101, 111, 111, M, N, K, K, N, N), (101, 112, 112, M, N, K, M, K, N),
+                     (101, 111, 111, M, N, K, K, N + 24, N), (101, 111, 111, M, N, K, K, N, N)]
+
+
+def _library_in_a_new_process(**env):
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = dict(os.environ, **env, PYTHONPATH=os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]))
+    r = subprocess.run([sys.executable, "-c", "from scheduler import blas; print(blas.library())"], env=env,
+                       capture_output=True, text=True, timeout=120, check=False)
+    assert r.returncode == 0, r.stderr[-2000:]
+    return r.stdout.strip()
+
+
+def test_raygraph_mkl_0_keeps_numpys_products():
+    assert _library_in_a_new_process(RAYGRAPH_MKL="0") == "numpy"
+    assert _library_in_a_new_process(RAYGRAPH_MKL="1") == ("numpy" if blas.mkl_path() is None else "mkl")
