@@ -22,6 +22,7 @@ MIN_WORK = 2 ** 21   # multiply-adds below which numpy's call costs less than MK
 _ROW_MAJOR, _NO_TRANS, _TRANS = 101, 111, 112
 _SEQUENTIAL = 1      # MKL_THREADING_SEQUENTIAL
 _gemms = None        # dtype -> MKL's cblas gemm for it ({}: numpy's products); loaded on first use
+_mkl = None          # the loaded library, where found
 
 
 def mkl_path():
@@ -34,6 +35,7 @@ def mkl_path():
 
 def _load():
     """{dtype: MKL's cblas gemm for it}, or {} where MKL is absent, unloadable or turned off."""
+    global _mkl
     path = mkl_path() if os.environ.get("RAYGRAPH_MKL", "1") != "0" else None
     if path is None:
         return {}
@@ -42,6 +44,7 @@ def _load():
         lib.MKL_Set_Threading_Layer(_SEQUENTIAL)
     except (OSError, AttributeError):
         return {}
+    _mkl = lib
     gemms = {}
     for dtype, name, scalar in ((np.float32, "cblas_sgemm", ctypes.c_float),
                                 (np.float64, "cblas_dgemm", ctypes.c_double)):
@@ -63,6 +66,13 @@ def _loaded():
 def library():
     """"mkl" or "numpy": what this process's single-threaded float products run on."""
     return "mkl" if _loaded() else "numpy"
+
+
+def mkl():
+    """The environment's MKL (a ctypes library, its threading layer SEQUENTIAL) where products run on it, else
+    None: for compiled code that calls its functions (fourier_loops.py)."""
+    _loaded()
+    return _mkl
 
 
 def _layout(a):

@@ -1,6 +1,9 @@
 """The Fourier-transform convolution kernels (ops/conv_fourier.py) against the im2col ones (ops/conv.py), on
 random geometries (strides, dilations, paddings), with the transform route forced; and when the route is taken."""
 import gc
+import os
+import subprocess
+import sys
 import threading
 import time
 
@@ -9,6 +12,7 @@ import pytest
 
 from raygraph.ops import conv, conv_fourier, derived
 from raygraph.ops.registry import get
+from scheduler import blas
 
 from conv_kernels import im2col_only, random_attrs, split_into_shares, three
 
@@ -183,16 +187,27 @@ def test_compiled_calls_give_numpys_bits(monkeypatch, dtype, threads, products_b
     products as well (fourier_loops, calling numpy's OpenBLAS as numpy does): the same bits as numpy's calls, 1-3
     spatial dims, OpenBLAS on one thread or two (a version whose calls, loaded from numba's cache, went wrong on
     two threads passed this test on one), the products' rows taken whole or a few at a time (PRODUCTS_BYTES: one
-    (two) rows, or blocks that leave an uneven last one)."""
+    (two) rows, or blocks that leave an uneven last one). Where products run on MKL (scheduler/blas.py), so do
+    fourier_loops' and the values agree to rounding (numpy's bits: the next test)."""
     from threadpoolctl import threadpool_limits
     if not conv_fourier.compiled.fourier_loops().FOUND:
         pytest.skip("numpy's OpenBLAS (scipy-openblas64) not found: fourier_loops does not run")
     monkeypatch.setattr(conv_fourier, "PRODUCTS_BYTES", products_bytes)
     with threadpool_limits(threads, user_api="blas"):
-        _compiled_against_numpy(monkeypatch, dtype)
+        _compiled_against_numpy(monkeypatch, dtype, exact=blas.library() == "numpy")
 
 
-def _compiled_against_numpy(monkeypatch, dtype):
+@pytest.mark.skipif(blas.library() == "numpy", reason="the test above checks numpy's bits in this process")
+def test_on_numpys_blas_compiled_calls_give_numpys_bits():
+    """With MKL turned off (RAYGRAPH_MKL=0), in a process of its own: the bits of the test above."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    r = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-x",
+                        f"{__file__}::test_compiled_calls_give_numpys_bits"], cwd=root, capture_output=True, text=True,
+                       env=dict(os.environ, RAYGRAPH_MKL="0"), timeout=600, check=False)
+    assert r.returncode == 0 and "16 passed" in r.stdout, r.stdout[-3000:] + r.stderr[-2000:]
+
+
+def _compiled_against_numpy(monkeypatch, dtype, exact=True):
     rng = np.random.default_rng(9)
     monkeypatch.setattr(conv_fourier, "GAIN", 0.0)   # transforms wherever they apply
     for x_shape, w_shape in [((6, 30, 5), (4, 5, 7)), ((4, 14, 14, 16), (5, 5, 16, 32)),
@@ -212,7 +227,11 @@ def _compiled_against_numpy(monkeypatch, dtype):
         compiled = kernels()
         monkeypatch.setattr(conv_fourier.compiled, "COMPILED", 1 << 40)
         for got, want in zip(compiled, kernels()):
-            assert got is not None and got.dtype == want.dtype and got.tobytes() == want.tobytes()
+            assert got is not None and got.dtype == want.dtype
+            if exact:
+                assert got.tobytes() == want.tobytes()
+            else:
+                np.testing.assert_allclose(got, want, rtol=0, atol=50 * np.finfo(dtype).eps * np.abs(want).max())
         bytes_now = conv_fourier.PRODUCTS_BYTES
         monkeypatch.setattr(conv_fourier, "PRODUCTS_BYTES", 1 << 40)   # (all rows at once: the values, rounded)
         for got, whole in zip(compiled, kernels()):
