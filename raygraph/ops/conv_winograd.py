@@ -18,7 +18,8 @@ output gradient's transform writes 16 values per 4 it reads: 3 ms), 16x16 64->64
 device steps (bench/workloads.py, traced in the actor): 32x32 32->64 forward 11.0 -> 7.6-8.6 ms, input gradient
 15.7 -> 8.0-8.4, filter gradient 10.9 -> 8.6-9.3; 16x16 64->64 5.2 -> 3.5-3.8, 5.1 -> 3.4-3.7, 5.3 -> 3.7-3.8; the step
 75 -> 55-59 ms. Three input channels make the products too thin (0.7x im2col's speed): from MIN_CHANNELS in and
-out only. TILES: chunks of 64-256 tiles ran 2-10% slower.
+out only. TILES: chunks of 64-256 tiles ran 2-10% slower. A chunk's 16 products are one call (scheduler/blas.py:
+MKL's batched gemm where products run on MKL, else numpy's matmul over the stack).
 
 Rounding: the transforms' coefficients are 0, 1, -1 and 1/2 (exact), but a tile's sums are taken in another
 order than a window's: errors ~1e-6 of the values' scale, as im2col's against TF's own. A value that is not
@@ -28,7 +29,7 @@ convolution again its own way.
 import threading
 
 import numpy as np
-from scheduler import intra_op
+from scheduler import blas, intra_op
 
 from . import compiled
 
@@ -75,7 +76,7 @@ def forward(x, w, geo, split_work):
             r1 = min(hi, r0 + rows)
             t = (r1 - r0) * tw
             loops.winograd_tiles(xp, th, r0, r1, v[:, :t])
-            np.matmul(v[:, :t], u, out=m[:, :t])
+            blas.matmul_batch(v[:, :t], u, m[:, :t])
             finite &= loops.winograd_outputs(m[:, :t], th, r0, r1, y)
         return finite
     return y if all(intra_op.shares(share, geo.n * th, split_work)) else None
@@ -102,7 +103,7 @@ def backprop_filter(x, dy, geo, split_work):
             t = (r1 - r0) * tw
             loops.winograd_tiles(xp, th, r0, r1, v[:, :t])
             loops.winograd_gradient_tiles(dyp, th, r0, r1, z[:, :t])
-            total += np.matmul(v[:, :t].transpose(0, 2, 1), z[:, :t], out=product)
+            total += blas.matmul_batch(v[:, :t].transpose(0, 2, 1), z[:, :t], product)
         return total
     parts = intra_op.shares(share, geo.n * th, split_work)
     total = parts[0]
