@@ -1,6 +1,6 @@
 """The BLAS that single-threaded float products run on (scheduler/blas.py): MKL where the environment has it,
 numpy's otherwise; either way numpy's products, in every layout a kernel hands over (transposed operands, column
-blocks of a wider matrix, row blocks of a result written in place)."""
+blocks of a wider matrix, row blocks of a result written in place, stacks of Winograd's chunks)."""
 import os
 import subprocess
 import sys
@@ -77,20 +77,67 @@ def test_other_products_are_numpys_own():
     np.testing.assert_allclose(wider, x @ y, rtol=1e-5, atol=1e-4)
 
 
+def _stacks(layout, dtype, batch=16, m=256, k=48, n=40):
+    """x, y, out for a batched product (out a slice of a wider stack where the chunk is one of Winograd's)."""
+    rng = np.random.default_rng(2)
+    x, y = rng.standard_normal((batch, m, k)).astype(dtype), rng.standard_normal((batch, k, n)).astype(dtype)
+    out = np.full((batch, m, n), 7, dtype)
+    if layout == "transposed":        # Winograd's filter gradient: V^T per place of the transform
+        x = np.ascontiguousarray(x.transpose(0, 2, 1)).transpose(0, 2, 1)
+    elif layout == "chunk":           # a chunk of tiles: rows [:t] of wider planes
+        wide_x, wide_out = np.zeros((batch, m + 32, k), dtype), np.full((batch, m + 32, n), 7, dtype)
+        wide_x[:, :m] = x
+        x, out = wide_x[:, :m], wide_out[:, :m]
+    return x, y, out
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("layout", ["stacked", "transposed", "chunk"])
+def test_batched_products_match_numpys(layout, dtype):
+    x, y, out = _stacks(layout, dtype)
+    want = np.matmul(x.astype(np.float64), y.astype(np.float64))
+    assert blas.matmul_batch(x, y, out) is out
+    tol = 1e-4 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(out, want, rtol=tol, atol=tol)
+    if layout == "chunk":
+        assert (out.base[:, 256:] == 7).all()   # the planes' rows past the chunk untouched
+
+
+def test_batched_products_numpy_runs_itself():
+    x, y, out = _stacks("stacked", np.float32)
+    small = np.empty((16, 8, 40), np.float32)                     # below MIN_WORK
+    np.testing.assert_array_equal(blas.matmul_batch(x[:, :8], y, small), np.matmul(x[:, :8], y))
+    broadcast = np.empty_like(out)                                # one filter for every matrix: numpy broadcasts
+    np.testing.assert_allclose(blas.matmul_batch(x, y[:1], broadcast), x @ y[:1], rtol=1e-5, atol=1e-4)
+    square = x[:, :, :40].copy()                                  # written over its own input: numpy copies first
+    want = square @ y[:, :40]
+    np.testing.assert_allclose(blas.matmul_batch(square, y[:, :40], square), want, rtol=1e-5, atol=1e-4)
+    np.testing.assert_array_equal(blas.matmul_batch(x[:0], y[:0], out[:0]), np.empty((0, 256, 40), np.float32))
+
+
 @needs_mkl
 def test_products_run_on_mkl_where_it_is_installed(monkeypatch):
     """Each layout reaches MKL's gemm as a row-major product with the transpose flags and leading dimensions of
     its memory (the test extra installs MKL on x86-64)."""
     assert blas.library() == "mkl"
     calls = []
-    for dtype, gemm in list(blas._gemms.items()):
-        monkeypatch.setitem(blas._gemms, dtype, lambda *a, gemm=gemm: (calls.append(a[:6] + a[8:9] + a[10:11] +
-                                                                                     a[13:]), gemm(*a))[1])
+    for dtype, (gemm, batch) in list(blas._gemms.items()):
+        monkeypatch.setitem(blas._gemms, dtype, (lambda *a, gemm=gemm: (calls.append(a[:6] + a[8:9] + a[10:11] +
+                                                                                      a[13:]), gemm(*a))[1], batch))
     for layout in ("rows", "transposed", "column block", "row block out"):
         x, y, out, _ = _operands(layout, np.float32)
         blas.matmul(x, y, out=out)
     assert calls == [(101, 111, 111, M, N, K, K, N, N), (101, 112, 112, M, N, K, M, K, N),
                      (101, 111, 111, M, N, K, K, N + 24, N), (101, 111, 111, M, N, K, K, N, N)]
+    batches = []
+    for dtype, (gemm, batch) in list(blas._gemms.items()):
+        monkeypatch.setitem(blas._gemms, dtype, (gemm, lambda *a, batch=batch: (batches.append(
+            a[:6] + a[8:10] + a[11:13] + a[15:]), batch(*a))[1]))
+    for layout in ("stacked", "transposed", "chunk"):
+        blas.matmul_batch(*_stacks(layout, np.float32))
+    assert batches == [(101, 111, 111, 256, 40, 48, 48, 256 * 48, 40, 48 * 40, 40, 256 * 40, 16),
+                       (101, 112, 111, 256, 40, 48, 256, 256 * 48, 40, 48 * 40, 40, 256 * 40, 16),
+                       (101, 111, 111, 256, 40, 48, 48, 288 * 48, 40, 48 * 40, 40, 288 * 40, 16)]
 
 
 def _library_in_a_new_process(**env):
@@ -105,3 +152,21 @@ def _library_in_a_new_process(**env):
 def test_raygraph_mkl_0_keeps_numpys_products():
     assert _library_in_a_new_process(RAYGRAPH_MKL="0") == "numpy"
     assert _library_in_a_new_process(RAYGRAPH_MKL="1") == ("numpy" if blas.mkl_path() is None else "mkl")
+
+
+@pytest.mark.parametrize("adj_x, adj_y", [(False, False), (False, True), (True, False)])
+def test_batch_matmul_kernel_runs_stacks_through_blas(monkeypatch, adj_x, adj_y):
+    """BatchMatMulV2's kernel hands stacks of one batch size to matmul_batch (adjoints as transposed views)."""
+    from raygraph.ops.linalg import _batch_matmul_kernel as kernel
+    seen, batch = [], blas.matmul_batch
+    monkeypatch.setattr(blas, "matmul_batch", lambda x, y, out: (seen.append((x.shape, y.shape)), batch(x, y, out))[1])
+    rng = np.random.default_rng(3)
+    x, y = rng.standard_normal((8, 256, 64)).astype(np.float32), rng.standard_normal((8, 64, 128)).astype(np.float32)
+    fx = np.ascontiguousarray(x.transpose(0, 2, 1)) if adj_x else x
+    fy = np.ascontiguousarray(y.transpose(0, 2, 1)) if adj_y else y
+    got = kernel({"adj_x": adj_x, "adj_y": adj_y}, fx, fy)
+    assert got.dtype == np.float32 and got.shape == (8, 256, 128)
+    np.testing.assert_allclose(got, x.astype(np.float64) @ y.astype(np.float64), rtol=1e-4, atol=1e-4)
+    assert seen == [((8, 256, 64), (8, 64, 128))]
+    ints = (x * 10).astype(np.int32), (y * 10).astype(np.int32)
+    np.testing.assert_array_equal(kernel({"adj_x": False, "adj_y": False}, *ints), np.matmul(*ints))
