@@ -78,9 +78,11 @@ def mkl():
 
 def _layout(a):
     """(transpose flag, leading dimension) that describe a 2-D array's memory to a row-major gemm, or None
-    where neither its rows nor its columns are of unit stride."""
+    where neither its rows nor its columns are of unit stride, or its elements are not aligned."""
     size = a.itemsize
     s0, s1 = a.strides
+    if not a.flags.aligned:
+        return None
     if s1 == size and s0 % size == 0 and s0 >= size * a.shape[1]:
         return _NO_TRANS, s0 // size
     if s0 == size and s1 % size == 0 and s1 >= size * a.shape[0]:
@@ -104,7 +106,7 @@ def matmul(x, y, out=None):
         return np.matmul(x, y, out=out)
     if out is None:
         out = np.empty((m, n), x.dtype)
-    elif np.may_share_memory(out, x) or np.may_share_memory(out, y):
+    elif not out.flags.writeable or np.may_share_memory(out, x) or np.may_share_memory(out, y):
         return np.matmul(x, y, out=out)   # (numpy's copies what it overwrites)
     a, b = _layout(x), _layout(y)
     c = _layout(out) if out.dtype == x.dtype and out.shape == (m, n) else None
@@ -126,7 +128,7 @@ def matmul_batch(x, y, out):
     strides = [v.strides[0] // v.itemsize if v.strides[0] % v.itemsize == 0 and v.strides[0] >= 0 else None
                for v in (x, y, out)]
     if functions is None or a is None or b is None or c is None or c[0] != _NO_TRANS or None in strides or \
-            np.may_share_memory(out, x) or np.may_share_memory(out, y):
+            not out.flags.writeable or np.may_share_memory(out, x) or np.may_share_memory(out, y):
         return np.matmul(x, y, out=out)
     functions[1](_ROW_MAJOR, a[0], b[0], m, n, x.shape[2], 1.0, x.ctypes.data, a[1], strides[0], y.ctypes.data,
                  b[1], strides[1], 0.0, out.ctypes.data, c[1], strides[2], batch)

@@ -72,6 +72,16 @@ def test_other_products_are_numpys_own():
     strided = x[:, ::2], y[::2]                                   # no unit stride either way
     np.testing.assert_allclose(blas.matmul(*strided), np.matmul(*strided), rtol=1e-5, atol=1e-4)
     assert blas.matmul(x[:0], y).shape == (0, N)
+    raw = np.zeros(M * K * 4 + 1, np.uint8)[1:]                   # elements off their alignment
+    unaligned = raw.view(np.float32).reshape(M, K)
+    unaligned[...] = x
+    assert not unaligned.flags.aligned
+    np.testing.assert_allclose(blas.matmul(unaligned, y), x @ y, rtol=1e-5, atol=1e-4)
+    frozen = np.zeros((M, N), np.float32)
+    frozen.flags.writeable = False
+    with pytest.raises(ValueError):                               # numpy's error: nothing written
+        blas.matmul(x, y, out=frozen)
+    assert not frozen.any()
     wider = np.empty((M, N), np.float64)                         # a result of another dtype: numpy's casting
     assert blas.matmul(x, y, out=wider) is wider
     np.testing.assert_allclose(wider, x @ y, rtol=1e-5, atol=1e-4)
@@ -113,6 +123,10 @@ def test_batched_products_numpy_runs_itself():
     want = square @ y[:, :40]
     np.testing.assert_allclose(blas.matmul_batch(square, y[:, :40], square), want, rtol=1e-5, atol=1e-4)
     np.testing.assert_array_equal(blas.matmul_batch(x[:0], y[:0], out[:0]), np.empty((0, 256, 40), np.float32))
+    out.flags.writeable = False
+    with pytest.raises(ValueError):                               # numpy's error: nothing written
+        blas.matmul_batch(x, y, out)
+    assert (out == 7).all()
 
 
 @needs_mkl
