@@ -19,7 +19,7 @@ from itertools import product
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
-from scheduler import intra_op
+from scheduler import blas, intra_op
 
 from ..convert import convert_to_tensor
 from ..default_graph import name_scope
@@ -329,7 +329,7 @@ def _forward_share(x, w, geo, out=None):
         cols = geo.with_rows(r0, r1).columns(xp[:, geo.row_origin(r0):])
         out = y[lo:hi, r0:r1].reshape(len(cols), geo.o)   # (a view: whole images, or rows of one)
         if geo.groups == 1:   # (a chunk's product is small: one thread, straight into the output)
-            np.matmul(cols.reshape(len(cols), geo.kk * geo.c), w.reshape(geo.kk * geo.c, geo.o), out=out)
+            blas.matmul(cols.reshape(len(cols), geo.kk * geo.c), w.reshape(geo.kk * geo.c, geo.o), out=out)
             return
         for g in range(geo.groups):
             cg = cols[:, :, g, :].reshape(len(cols), geo.kk * geo.cf)
