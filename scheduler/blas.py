@@ -91,8 +91,9 @@ def _layout(a):
 
 
 def _functions(x, y, work):
-    """MKL's (gemm, batched gemm) for a product of x and y of `work` multiply-adds, or None (numpy's)."""
-    if work < MIN_WORK or y.dtype != x.dtype:
+    """MKL's (gemm, batched gemm) for a product of x and y of `work` multiply-adds, or None (numpy's: it also
+    raises numpy's ValueError where their inner dimensions differ, which gemm would read past)."""
+    if work < MIN_WORK or y.dtype != x.dtype or x.shape[-1] != y.shape[-2]:
         return None
     return (_gemms if _gemms is not None else _loaded()).get(x.dtype)
 
@@ -123,12 +124,13 @@ def matmul_batch(x, y, out):
     [16, 512, 64] x [16, 64, 64] 625 us with numpy's, 472 with MKL's, one thread), else numpy's."""
     batch, m, n = x.shape[0], x.shape[1], y.shape[2]
     functions = _functions(x, y, batch * m * x.shape[2] * n)
-    same = y.shape[0] == batch and out.shape == (batch, m, n) and out.dtype == x.dtype and batch > 0
-    a, b, c = (_layout(v[0]) if same else None for v in (x, y, out))
+    if functions is None or y.shape[0] != batch or out.shape != (batch, m, n) or out.dtype != x.dtype or \
+            batch == 0 or not out.flags.writeable or np.may_share_memory(out, x) or np.may_share_memory(out, y):
+        return np.matmul(x, y, out=out)
+    a, b, c = (_layout(v[0]) for v in (x, y, out))
     strides = [v.strides[0] // v.itemsize if v.strides[0] % v.itemsize == 0 and v.strides[0] >= 0 else None
                for v in (x, y, out)]
-    if functions is None or a is None or b is None or c is None or c[0] != _NO_TRANS or None in strides or \
-            not out.flags.writeable or np.may_share_memory(out, x) or np.may_share_memory(out, y):
+    if a is None or b is None or c is None or c[0] != _NO_TRANS or None in strides:
         return np.matmul(x, y, out=out)
     functions[1](_ROW_MAJOR, a[0], b[0], m, n, x.shape[2], 1.0, x.ctypes.data, a[1], strides[0], y.ctypes.data,
                  b[1], strides[1], 0.0, out.ctypes.data, c[1], strides[2], batch)

@@ -59,6 +59,18 @@ def test_the_result_does_not_depend_on_what_out_held_and_nans_propagate():
     assert np.isinf(got[:, 9]).sum() == M - 1 and (np.sign(got[:, 9]) == np.sign(x[:, 5]))[np.arange(M) != 3].all()
 
 
+def test_mismatched_inner_dimensions_raise_numpys_error():
+    """gemm takes the inner dimension from one operand and would read past the other: numpy's ValueError instead."""
+    x, y = np.ones((300, 3000), np.float32), np.ones((2000, 300), np.float32)   # enough work for MKL
+    with pytest.raises(ValueError):
+        blas.matmul(x, y)
+    with pytest.raises(ValueError):
+        blas.matmul(x, y, out=np.empty((300, 300), np.float32))
+    with pytest.raises(ValueError):
+        blas.matmul_batch(np.ones((4, 300, 3000), np.float32), np.ones((4, 2000, 300), np.float32),
+                          np.empty((4, 300, 300), np.float32))
+
+
 def test_other_products_are_numpys_own():
     rng = np.random.default_rng(1)
     x, y = rng.standard_normal((M, K)).astype(np.float32), rng.standard_normal((K, N)).astype(np.float32)
