@@ -83,6 +83,22 @@ def test_relu_grad_loop_gives_numpys_bits(monkeypatch):
     np.testing.assert_array_equal(compiled.view(f"i{g.itemsize}"), plain.view(f"i{g.itemsize}"))
 
 
+@pytest.mark.parametrize("shape", [(1, 8), (3, 1), (2, 2, 2, 64), (7, 3, 5), (100003, 19), (16, 30, 30, 32)])
+def test_bias_add_grad_loop_gives_numpys_bits(shape, monkeypatch):
+    """Sums over the leading axes, a row after another from +0 as numpy's (and TF's BiasAddGrad): the same bits,
+    signed zeros included (a column of -0 sums to +0)."""
+    rng = np.random.default_rng(len(shape))
+    g = (rng.standard_normal(shape) * 10.0 ** rng.uniform(-4, 4, shape)).astype(np.float32)
+    g.reshape(-1)[::7] = -0.0
+    g[..., 0] = -0.0
+    plain, compiled = _both(nn._bias_add_grad_kernel, (g,), monkeypatch)
+    assert compiled.dtype == np.float32 and compiled.shape == (shape[-1],) and not np.signbit(compiled[0])
+    np.testing.assert_array_equal(compiled.view(np.int32), plain.view(np.int32))
+    nchw = nn._bias_add_grad_kernel({"data_format": "NCHW"}, g) if g.ndim > 2 else None   # (numpy's way there)
+    if nchw is not None:
+        np.testing.assert_array_equal(nchw, np.sum(g, axis=(0,) + tuple(range(2, g.ndim)), dtype=g.dtype))
+
+
 def test_kernels_keep_numpys_way_for_what_the_loops_do_not_take(monkeypatch):
     """Broadcast labels, float64, float16, a transposed (not C-ordered) operand: the numpy way, same values."""
     logits = _logits((8, 4), np.float32, 5)

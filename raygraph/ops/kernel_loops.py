@@ -90,6 +90,19 @@ def relu_grad(g, y, out):
 
 
 @_jit
+def rows_summed(x, out):
+    """The sums of the columns of a [rows, cols] float array into out, from +0 a row after another: numpy's order
+    for a sum over leading axes of a C-ordered array (and TF's BiasAddGrad's), in one pass where numpy makes a call
+    per row (a [460800, 32] bias gradient 17.3 -> 3.3 ms, LeNet's [50176, 16] 0.97 -> 0.16 ms)."""
+    rows, cols = x.shape
+    for j in range(cols):
+        out[j] = 0
+    for r in range(rows):
+        for j in range(cols):
+            out[j] += x[r, j]
+
+
+@_jit
 def select(c, x, y, out):
     """Select's bits over [rows, n] arrays of one integer type (the values' bits): out[r, j] = x[r, j] where
     c[r, j] (c [rows, n]), or where c[r] (c [rows, 1]: a vector condition picks rows), else y[r, j]; as
