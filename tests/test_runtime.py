@@ -46,3 +46,45 @@ def test_a_pooled_device_keeps_no_descriptor_or_shared_memory_of_ended_sessions(
                 break
             time.sleep(0.05)
         assert (shm, maps) == (0, 0) and fds <= before, (pid, before, fds, shm, maps)
+
+
+
+_ALLOCATOR = """
+import sys
+import numpy as np
+from scheduler import runtime
+if sys.argv[1] == "device":
+    runtime._keep_freed_memory()
+def rss():
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) << 10 for line in f if line.startswith("VmRSS:"))
+a = np.ones(25_000_000, np.float32)   # 100 MB
+pin = np.ones(1000, np.float32)       # made after it: the freed array is not at the heap's top
+where, held = a.ctypes.data, rss()
+del a
+freed = held - rss()
+b = np.ones(25_000_000, np.float32)
+again = b.ctypes.data == where
+del b
+held = rss()
+runtime._give_back_memory()
+print(freed, int(again), held - rss())
+"""
+
+
+def test_a_devices_large_arrays_stay_in_its_heap_until_it_gives_memory_back():
+    """A device's malloc keeps a freed 100 MB array for the next one (the same memory, no fresh pages; a default
+    process unmaps it at once and maps new pages for the next), and `_give_back_memory` (a session's end) returns
+    it to the OS."""
+    import subprocess
+    import sys
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    runs = {}
+    for kind in ("device", "default"):
+        out = subprocess.run([sys.executable, "-c", _ALLOCATOR, kind], capture_output=True, text=True, cwd=root,
+                             env={**os.environ, "PYTHONPATH": root}, timeout=120)
+        assert out.returncode == 0, out.stderr
+        runs[kind] = [int(v) for v in out.stdout.split()]
+    (freed, again, returned), (default_freed, _, _) = runs["device"], runs["default"]
+    assert default_freed > 90e6 and freed < 10e6 and again, runs
+    assert returned > 90e6, runs

@@ -10,7 +10,7 @@ Winograd convolution's transforms (conv_winograd.py) turn each tile's 16 values 
 chunk of tiles, where numpy would make a pass per value. The optimizers' updates (gradient descent, Momentum,
 Adagrad, RMSProp, Adam) make one pass over the variable, its slots and the gradient, where numpy makes one per
 operation with a temporary each. The Fourier convolutions' moves between layouts write in their result's order
-(conv_fourier.py has figures).
+(conv_fourier.py has figures). BiasAddGrad sums its rows in one pass where numpy makes a call per row.
 
 The cross entropies follow TF's kernels: exp(z) / s (not exp(z - log s)), sums in TF's order (eigen_loops); exp
 and log are libm's (TF's are Eigen's polynomials: an ulp apart at times). Against TF 2.21 on [512, 10] float32,
