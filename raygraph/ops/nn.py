@@ -514,7 +514,7 @@ def _bias_add_grad_shape(inputs, a):
 
 def _bias_add_grad_kernel(a, g):
     axis = 1 if a.get("data_format") == "NCHW" else np.ndim(g) - 1
-    if axis == np.ndim(g) - 1 and _compiled(g):   # (the same additions in the same order as numpy's)
+    if np.ndim(g) >= 2 and axis == np.ndim(g) - 1 and _compiled(g):   # (numpy's additions, in its order)
         out = np.empty(g.shape[-1], g.dtype)
         compiled.loops().rows_summed(g.reshape(-1, g.shape[-1]), out)
         return out
