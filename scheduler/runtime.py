@@ -6,6 +6,7 @@ device actor: its actor handle, and per client thread one step channel to it. Re
 actors go back, emptied, to a small warm pool, so a new Session does not wait for a new process.
 """
 import atexit
+import ctypes
 import logging
 import os
 import random
@@ -196,7 +197,6 @@ def _keep_freed_memory():
     freed memory at its top, as TF's own allocator keeps its pools, and a device gives back what it holds free
     when its session ends (`_give_back_memory`)."""
     try:
-        import ctypes
         libc = ctypes.CDLL("libc.so.6")
         libc.mallopt(-3, 32 << 20)   # M_MMAP_THRESHOLD
         libc.mallopt(-1, 256 << 20)  # M_TRIM_THRESHOLD
@@ -208,7 +208,6 @@ def _keep_freed_memory():
 def _give_back_memory():
     """Returns the heap's free pages to the OS (glibc's malloc_trim): what a session's steps freed."""
     try:
-        import ctypes
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):
         pass

@@ -67,7 +67,7 @@ def _resize_bilinear_kernel(a, images, size):
     img = images.astype(np.float32, copy=False)
     lx = lx[None, None, :, None]
     upper, lower = np.take(img, y0, axis=1), np.take(img, y1, axis=1)   # (each row gathered once: a 64x64x3
-    top_left, bottom_left = np.take(upper, x0, axis=2), np.take(lower, x0, axis=2)   # image 242 -> ~60 us)
+    top_left, bottom_left = np.take(upper, x0, axis=2), np.take(lower, x0, axis=2)   # image 221 -> 107 us)
     top = top_left + (np.take(upper, x1, axis=2) - top_left) * lx
     bottom = bottom_left + (np.take(lower, x1, axis=2) - bottom_left) * lx
     return top + (bottom - top) * ly[None, :, None, None]
