@@ -1,5 +1,7 @@
 """The device actors of local sessions: what a pooled actor keeps (or not) after its sessions end."""
 import os
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -48,7 +50,6 @@ def test_a_pooled_device_keeps_no_descriptor_or_shared_memory_of_ended_sessions(
         assert (shm, maps) == (0, 0) and fds <= before, (pid, before, fds, shm, maps)
 
 
-
 _ALLOCATOR = """
 import sys
 import numpy as np
@@ -76,8 +77,6 @@ def test_a_devices_large_arrays_stay_in_its_heap_until_it_gives_memory_back():
     """A device's malloc keeps a freed 100 MB array for the next one (the same memory, no fresh pages; a default
     process unmaps it at once and maps new pages for the next), and `_give_back_memory` (a session's end) returns
     it to the OS."""
-    import subprocess
-    import sys
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     runs = {}
     for kind in ("device", "default"):

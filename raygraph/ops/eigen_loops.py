@@ -27,11 +27,13 @@ def columns(x, packed, out):
         for j in range(whole, rows):
             for c in range(packed):
                 out[c] += x[j, c]
-    for c in range(packed, cols):
-        out[c] = x[0, c]
-    for j in range(1, rows):
-        for c in range(packed, cols):
-            out[c] += x[j, c]
+    acc = x[0, packed:].copy()   # (a local accumulator: LLVM vectorizes its adds, not those into `out`: BiasAddGrad's
+    for j in range(1, rows):     # [460800, 32] 13.6 -> 3.7 ms)
+        row = x[j, packed:]
+        for c in range(cols - packed):
+            acc[c] += row[c]
+    for c in range(cols - packed):
+        out[packed + c] = acc[c]
     for c in range(cols):
         out[c] += np.float32(0)
 

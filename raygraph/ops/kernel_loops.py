@@ -10,7 +10,7 @@ Winograd convolution's transforms (conv_winograd.py) turn each tile's 16 values 
 chunk of tiles, where numpy would make a pass per value. The optimizers' updates (gradient descent, Momentum,
 Adagrad, RMSProp, Adam) make one pass over the variable, its slots and the gradient, where numpy makes one per
 operation with a temporary each. The Fourier convolutions' moves between layouts write in their result's order
-(conv_fourier.py has figures). BiasAddGrad sums its rows in one pass where numpy makes a call per row.
+(conv_fourier.py has figures).
 
 The cross entropies follow TF's kernels: exp(z) / s (not exp(z - log s)), sums in TF's order (eigen_loops); exp
 and log are libm's (TF's are Eigen's polynomials: an ulp apart at times). Against TF 2.21 on [512, 10] float32,
@@ -87,19 +87,6 @@ def relu_grad(g, y, out):
     one, zero = np.float32(1), np.float32(0)
     for i in range(gs.size):
         o[i] = gs[i] * (one if ys[i] > zero else zero)
-
-
-@_jit
-def rows_summed(x, out):
-    """The sums of the columns of a [rows, cols] float array into out, from +0 a row after another: numpy's order
-    for a sum over leading axes of a C-ordered array (and TF's BiasAddGrad's), in one pass where numpy makes a call
-    per row (a [460800, 32] bias gradient 17.3 -> 3.3 ms, LeNet's [50176, 16] 0.97 -> 0.16 ms)."""
-    rows, cols = x.shape
-    for j in range(cols):
-        out[j] = 0
-    for r in range(rows):
-        for j in range(cols):
-            out[j] += x[r, j]
 
 
 @_jit
