@@ -54,6 +54,11 @@ def configure(threads):
     _blas = blas_threads() if _threads > 1 else []
 
 
+def threads():
+    """This process's intra-op parallelism (its device's; TF's intra_op_parallelism_threads), 1 where unset."""
+    return _threads
+
+
 def blas_threads():
     """The set_num_threads functions of the process's OpenBLAS libraries (pthreads builds) when their threads
     spin briefly (OPENBLAS_THREAD_TIMEOUT at most MAX_SPIN, read by OpenBLAS when it loads: so set in the

@@ -16,8 +16,8 @@ size 1 before it reduces: summed over its rows, a column [n, 1] is a whole-tenso
 BiasAddGrad sums its rows one after another, as numpy does (checked: 7 shapes).
 
 Checked against TF 2.21 on this machine's CPU for every length 1-200 and 31 longer ones up to 4M, as whole
-tensors and as rows (tests/tf_recorded/cases_reduction_order.py). `trailing_sums` keeps numpy's sums for rows
-longer than LONGEST: cut into many leaves, TF's order costs Python work per leaf (10x numpy's time at 1M).
+tensors and as rows (tests/tf_recorded/cases_reduction_order.py). Rows of any length are summed so: a long row's
+leaves run compiled (a [384, 384] tensor's sum 17 us, numpy's pairwise sum 37).
 
 From COMPILED elements on, the leaves and the column sums run as loops compiled by numba (the same additions
 in the same order, so the same bits; tests/test_eigen_sums.py): numpy's way takes a dozen calls over strided
@@ -27,27 +27,26 @@ the rows of [64, 512] 42 -> 17 us).
 import math
 
 import numpy as np
+from scheduler import intra_op
 
 from . import compiled
 
 PACKET = 8      # floats per AVX packet
 UNROLL = 4      # packet accumulators
 LEAF = 1024     # packets a row may have before it is cut in two
-LONGEST = 1 << 16   # the longest row summed in TF's order (at most 8 leaves)
+COST = 31 / 16       # Eigen's cost of a float in a whole tensor's sum (whole_sum)
 COMPILED = 1 << 10  # elements from which the compiled loops are worth numba's import (~0.4 s once a process)
 
 
 def trailing_sums(x, axis, keep):
     """np.sum(x, axis, keepdims=keep) for a float32 array reduced over its last len(axis) axes (all of them
-    included), in TF's order; None for any other reduction, or rows longer than LONGEST."""
+    included), in TF's order; None for any other reduction."""
     if x.dtype != np.float32 or not axis or sorted(axis) != list(range(x.ndim - len(axis), x.ndim)) or not x.size:
         return None
     kept = x.shape[:x.ndim - len(axis)]
     n = x.size // max(1, math.prod(kept))
-    if n > LONGEST:
-        return None
-    sums = row_sums(np.ascontiguousarray(x).reshape(-1, n))
-    return sums.reshape(kept + (1,) * len(axis) * keep)
+    sums = whole_sum(x) if n == x.size else row_sums(np.ascontiguousarray(x).reshape(-1, n))
+    return np.reshape(sums, kept + (1,) * len(axis) * keep)
 
 
 def leading_sums(x, axis, keep):
@@ -62,10 +61,24 @@ def leading_sums(x, axis, keep):
     if rows == 1:      # TF drops dimensions of 1 first: nothing left to reduce, a copy (-0 stays -0)
         sums = x.reshape(-1).copy()
     elif cols == 1:    # ... a whole-tensor sum, in its order
-        sums = row_sums(x.reshape(1, -1))
+        sums = np.reshape(whole_sum(x), 1)
     else:
         sums = column_sums(np.ascontiguousarray(x).reshape(rows, cols))
     return sums.reshape((1,) * len(axis) * keep + kept)
+
+
+def whole_sum(x):
+    """The sum of all of float32 `x` (a float32 scalar), as TF sums a whole tensor: Eigen's FullReducer cuts it
+    into blocks, one per thread of the intra-op pool, when its cost model gives the sum more than one thread
+    (TensorCostModel::numThreads: int((n * cost - 100,000) / 100,000 + 0.9) threads, at most the pool's), from
+    108,388 floats on two threads. COST, Eigen's cycles per float, was found against TF 2.21: the first length
+    with two blocks (bisected), and the lengths where three and four begin in a pool of four. The pool's size
+    is the device's intra-op parallelism here, as in TF."""
+    flat = np.ascontiguousarray(x).reshape(-1)
+    blocks = min(intra_op.threads(), int((flat.size * COST - 1e5) / 1e5 + 0.9))
+    if blocks < 2:
+        return row_sums(flat.reshape(1, -1))[0]
+    return np.float32(compiled.eigen_loops().blocks_sum(flat, blocks))
 
 
 def column_sums(x):

@@ -23,6 +23,22 @@ def case_whole_tensors_of_many_lengths(tf):
     return _bits(out)
 
 
+def case_whole_tensors_and_rows_longer_than_eight_leaves(tf):
+    """From 258,462 floats (on a pool of two threads) TF sums a whole tensor in blocks, one per thread."""
+    x, rows = tf.placeholder(tf.float32, [None]), tf.placeholder(tf.float32, [None, None])
+    total, mean, row_totals = tf.reduce_sum(x), tf.reduce_mean(x), tf.reduce_sum(rows, 1)
+    column_total = tf.reduce_sum(rows, 0)
+    out = {}
+    with tf.Session(config=tf.ConfigProto(intra_op_parallelism_threads=2)) as s:
+        for n in (65537, 147456, 1 << 20, 4000003):
+            out[f"sum_{n}"], out[f"mean_{n}"] = s.run([total, mean], {x: _data(n, n)})
+        for n, seed in ((258461, 0), (258462, 2)):   # (one block and two differ in the last bit for these)
+            out[f"sum_{n}"], out[f"mean_{n}"] = s.run([total, mean], {x: _data(n, seed)})
+        out["rows_3x100001"] = s.run(row_totals, {rows: _data((3, 100001), 3)})
+        out["column_300001x1"] = s.run(column_total, {rows: _data((300001, 1), 4)})
+    return _bits(out)
+
+
 def case_rows_and_trailing_axes(tf):
     x = tf.placeholder(tf.float32, [None, None, None])
     v = _data((3, 5, 41), 1)
