@@ -3,12 +3,12 @@
 import warnings
 
 import numpy as np
-import scipy.linalg
 
 from .. import dtypes
 from ..convert import convert_to_tensor
 from ..default_graph import name_scope
 from ..errors import InvalidArgumentError
+from ..lazy_modules import Lazy
 from ..shape import TensorShape, unknown_shape
 from .registry import NO_GRADIENT_DEFINED, apply_op, op
 from .array import expand_dims, shape
@@ -20,6 +20,8 @@ from .reduction import reduce_max, reduce_sum
 from .slicing import where_v2
 from .matrix import (_matrices, _safe_reciprocal, _square, matrix_band_part, matrix_diag, matrix_diag_part,
                      matrix_set_diag, matrix_transpose, matrix_triangular_solve)
+
+scipy_linalg = Lazy("scipy.linalg")
 
 _raw = TensorShape._raw
 
@@ -199,8 +201,8 @@ def _lu_kernel(a, x):
     perm = np.empty(x.shape[:-1], a["output_idx_type"].as_numpy_dtype)
     for index in np.ndindex(x.shape[:-2]):
         with warnings.catch_warnings():  # a zero pivot is TF's error, raised below
-            warnings.simplefilter("ignore", scipy.linalg.LinAlgWarning)
-            packed, pivots = scipy.linalg.lu_factor(lapack_input(x[index]), check_finite=False)
+            warnings.simplefilter("ignore", scipy_linalg.LinAlgWarning)
+            packed, pivots = scipy_linalg.lu_factor(lapack_input(x[index]), check_finite=False)
         if np.any(np.diagonal(packed) == 0):
             raise InvalidArgumentError(None, None, "Input is not invertible.")
         rows = np.arange(x.shape[-1])

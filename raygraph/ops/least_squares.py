@@ -1,12 +1,12 @@
 """Linear least squares: `MatrixSolveLs` with TF's gradient, and matrix_solve_ls (tf.linalg.lstsq), which TF builds
 from regularized normal equations solved by Cholesky (the op itself for fast=False or very large batches)."""
 import numpy as np
-import scipy.linalg
 
 from .. import dtypes
 from ..convert import convert_to_tensor
 from ..default_graph import name_scope
 from ..errors import InvalidArgumentError
+from ..lazy_modules import Lazy
 from ..shape import TensorShape, unknown_shape
 from .registry import apply_op, op
 from .array import shape
@@ -15,6 +15,8 @@ from .math import cast, greater_equal
 from .control_flow import cond
 from .matrix import _matrices, cholesky, cholesky_solve, eye, matrix_transpose
 from .decompositions import lapack_input
+
+scipy_linalg = Lazy("scipy.linalg")
 
 _raw = TensorShape._raw
 _CACHE_BYTES = 256000  # TF runs the op instead of the composite when the input is larger and batch-bound
@@ -37,13 +39,13 @@ def _ls_one(a, b, l2, fast):
     tall = a.shape[-2] >= a.shape[-1]
     gram = a.conj().T @ a if tall else a @ a.conj().T
     try:
-        factor = scipy.linalg.cho_factor(gram + l2 * np.eye(len(gram)), lower=True, check_finite=False)
+        factor = scipy_linalg.cho_factor(gram + l2 * np.eye(len(gram)), lower=True, check_finite=False)
     except np.linalg.LinAlgError:
         raise InvalidArgumentError(None, None, "Input matrix was rank deficient or ill-conditioned. Try setting "
                                                "fast=False or provide a larger l2_regularizer > 0.") from None
     if tall:
-        return scipy.linalg.cho_solve(factor, a.conj().T @ b)
-    return a.conj().T @ scipy.linalg.cho_solve(factor, b)
+        return scipy_linalg.cho_solve(factor, a.conj().T @ b)
+    return a.conj().T @ scipy_linalg.cho_solve(factor, b)
 
 
 def _ls_kernel(a, matrix, rhs, l2):

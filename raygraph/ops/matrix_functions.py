@@ -3,10 +3,10 @@ Pade, inverse scaling-and-squaring and Schur methods), with TF's gradients where
 import warnings
 
 import numpy as np
-import scipy.linalg
 
 from ..convert import convert_to_tensor
 from ..default_graph import name_scope
+from ..lazy_modules import Lazy
 from .registry import NO_GRADIENT_DEFINED, apply_op, op
 from .array import expand_dims, reshape, shape
 from .filling import zeros_like
@@ -14,6 +14,8 @@ from .joining import concat
 from .matrix import (_check_square, _same_shape_square, matrix_diag, matrix_diag_part, matrix_solve,
                      matrix_transpose)
 from .decompositions import lapack_input
+
+scipy_linalg = Lazy("scipy.linalg")
 
 _FLOAT_OR_COMPLEX = "float64 float32 float16 complex64 complex128"
 
@@ -28,7 +30,7 @@ def _each_matrix(fn, x):
 # ----- exponential ----------------------------------------------------------------------------------------------
 def _expm_kernel(a, x):
     _check_square(x)
-    return _each_matrix(lambda m: scipy.linalg.expm(lapack_input(m)), x)
+    return _each_matrix(lambda m: scipy_linalg.expm(lapack_input(m)), x)
 
 
 def _expm_grad(op, g):
@@ -57,7 +59,7 @@ def matrix_exponential(input, name=None):  # noqa: A002 - TF's name
 def _logm_one(m):
     with warnings.catch_warnings():  # scipy's estimate of its own error, which TF's kernel does not report
         warnings.simplefilter("ignore", RuntimeWarning)
-        return scipy.linalg.logm(m.astype(np.complex128))
+        return scipy_linalg.logm(m.astype(np.complex128))
 
 
 def _logm_kernel(a, x):
@@ -76,7 +78,7 @@ def matrix_logarithm(input, name=None):  # noqa: A002 - TF's name
 
 # ----- square root ----------------------------------------------------------------------------------------------
 def _sqrtm_one(m):
-    root = scipy.linalg.sqrtm(lapack_input(m))
+    root = scipy_linalg.sqrtm(lapack_input(m))
     if np.iscomplexobj(root) and not np.iscomplexobj(m):  # no real root: TF's real Schur method gives NaNs
         return np.full(m.shape, np.nan, m.dtype)
     return root

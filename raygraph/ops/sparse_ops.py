@@ -9,12 +9,12 @@ Kernels assume what TF's do: indices in row-major order where an op says so (Spa
 the reductions' sparse outputs), and give sorted indices back. Errors are TF's InvalidArgumentError.
 """
 import numpy as np
-import scipy.sparse
 
 from .. import dtypes
 from ..convert import convert_to_tensor
 from ..default_graph import name_scope
 from ..errors import InvalidArgumentError
+from ..lazy_modules import Lazy
 from ..shape import TensorShape, unknown_shape
 from .array import expand_dims, identity, invert_permutation, reshape, shape, transpose
 from .filling import ones, zeros, zeros_like
@@ -27,6 +27,8 @@ from .registry import NOT_DIFFERENTIABLE, NUMBERS, REALS, apply_op, op
 from .shape_fns import constant_value, constant_value_as_shape, dims, with_rank
 from .slicing import gather, gather_nd
 from .sparse_tensor import SparseTensor, SparseTensorValue, is_sparse, static_dense_shape
+
+scipy_sparse = Lazy("scipy.sparse")
 
 _raw = TensorShape._raw
 _I64 = dtypes.int64
@@ -81,7 +83,7 @@ def _matmul_kernel(a, idx, values, a_shape, b):
         # rounding (np.add.at took 10-20x longer; a GCN's epoch ran 20x TF's time)
         order = np.argsort(r, kind="stable") if np.any(r[1:] < r[:-1]) else slice(None)
         indptr = np.concatenate([[0], np.cumsum(np.bincount(r, minlength=out_rows))])
-        m = scipy.sparse.csr_matrix((np.asarray(values, dtype)[order], c[order], indptr), shape=(out_rows, inner))
+        m = scipy_sparse.csr_matrix((np.asarray(values, dtype)[order], c[order], indptr), shape=(out_rows, inner))
         return np.asarray(m @ np.asarray(b, dtype))
     out = np.zeros((out_rows, b.shape[1]), dtype)
     np.add.at(out, r, values[:, None] * b[c])

@@ -5,11 +5,11 @@ kernels compute them) and the "safe" binary ops (Xlogy, Xdivy, Xlog1py, MulNoNan
 Gradients are TF's (math_grad.py): each builds graph ops; complex inputs are conjugated as TF does.
 """
 import numpy as np
-import scipy.special as sc
 
 from ..convert import constant, convert_to_tensor
 from ..default_graph import name_scope
 from ..errors import InternalError
+from ..lazy_modules import Lazy
 from .array import reshape, shape
 from .complex import conj
 from .distributions import gamma_sample_der_alpha
@@ -21,7 +21,13 @@ from .registry import NO_GRADIENT_DEFINED, apply_op, op
 from .shape_fns import broadcast_shape, same_shape
 from .slicing import where_v2
 
+sc = Lazy("scipy.special")
 SAFE = "float16 bfloat16 float32 float64 complex64 complex128"
+
+
+def _scipy(name):
+    """scipy.special's `name` as a kernel's function, looked up at its call (scipy is imported at its first use)."""
+    return lambda *args: getattr(sc, name)(*args)
 
 
 def _same_dtype(fn):
@@ -72,20 +78,20 @@ def _bessel_i1_grad(op, g):
     return [g * dy]
 
 
-_unary("Lgamma", sc.gammaln, FLOAT, lambda op, g: [g * digamma(conj(op.inputs[0]))])
+_unary("Lgamma", _scipy("gammaln"), FLOAT, lambda op, g: [g * digamma(conj(op.inputs[0]))])
 _unary("Digamma", lambda x: np.where((x <= 0) & (x == np.floor(x)), np.nan, sc.psi(x)), FLOAT,
        lambda op, g: [g * polygamma(constant(1, dtype=op.inputs[0].dtype.base_dtype), conj(op.inputs[0]))])
-_unary("Erf", sc.erf, FLOAT,
+_unary("Erf", _scipy("erf"), FLOAT,
        lambda op, g: [g * _c(g, 2 / np.sqrt(np.pi)) * exp(-square(conj(op.inputs[0])))])
-_unary("Erfc", sc.erfc, FLOAT,
+_unary("Erfc", _scipy("erfc"), FLOAT,
        lambda op, g: [g * _c(g, -2 / np.sqrt(np.pi)) * exp(-square(conj(op.inputs[0])))])
-_unary("Erfinv", sc.erfinv, FLOAT, lambda op, g: [g * _c(g, np.sqrt(np.pi) / 2) * exp(square(op.outputs[0]))])
-_unary("Ndtri", sc.ndtri, FLOAT, lambda op, g: [g * _c(g, np.sqrt(2 * np.pi)) * exp(square(op.outputs[0]) / 2.0)])
-_unary("BesselI0", sc.i0, FLOAT, lambda op, g: [g * bessel_i1(op.inputs[0])])
-_unary("BesselI1", sc.i1, FLOAT, _bessel_i1_grad)
-_unary("BesselI0e", sc.i0e, FLOAT,
+_unary("Erfinv", _scipy("erfinv"), FLOAT, lambda op, g: [g * _c(g, np.sqrt(np.pi) / 2) * exp(square(op.outputs[0]))])
+_unary("Ndtri", _scipy("ndtri"), FLOAT, lambda op, g: [g * _c(g, np.sqrt(2 * np.pi)) * exp(square(op.outputs[0]) / 2.0)])
+_unary("BesselI0", _scipy("i0"), FLOAT, lambda op, g: [g * bessel_i1(op.inputs[0])])
+_unary("BesselI1", _scipy("i1"), FLOAT, _bessel_i1_grad)
+_unary("BesselI0e", _scipy("i0e"), FLOAT,
        lambda op, g: [g * (bessel_i1e(op.inputs[0]) - sign(op.inputs[0]) * op.outputs[0])])
-_unary("BesselI1e", sc.i1e, FLOAT, _bessel_i1e_grad)
+_unary("BesselI1e", _scipy("i1e"), FLOAT, _bessel_i1e_grad)
 
 
 # ----- functions of two or three arguments -----------------------------------------------------------------------
@@ -160,11 +166,11 @@ def _binary(type, fn, allowed, grad, names="x:T, y:T", kernel=None):
 
 
 _binary("Polygamma", _polygamma, "float32 float64", _second_grad(lambda n, x: polygamma(n + 1, x)), names="a:T, x:T")
-_binary("Zeta", sc.zeta, "float32 float64", _second_grad(lambda x, q: -x * zeta(x + 1, q)), names="x:T, q:T")
-_binary("Igamma", sc.gammainc, FLOAT, _igamma_grad(1), names="a:T, x:T")
-_binary("Igammac", sc.gammaincc, FLOAT, _igamma_grad(-1), names="a:T, x:T")
+_binary("Zeta", _scipy("zeta"), "float32 float64", _second_grad(lambda x, q: -x * zeta(x + 1, q)), names="x:T, q:T")
+_binary("Igamma", _scipy("gammainc"), FLOAT, _igamma_grad(1), names="a:T, x:T")
+_binary("Igammac", _scipy("gammaincc"), FLOAT, _igamma_grad(-1), names="a:T, x:T")
 _binary("IgammaGradA", _igamma_grad_a, "float32 float64", NO_GRADIENT_DEFINED, names="a:T, x:T")
-op("Betainc", "a:T, b:T, x:T", kernel=_same_dtype(sc.betainc), shape=_three_shape, grad=_betainc_grad,
+op("Betainc", "a:T, b:T, x:T", kernel=_same_dtype(_scipy("betainc")), shape=_three_shape, grad=_betainc_grad,
    T="float32 float64")
 
 

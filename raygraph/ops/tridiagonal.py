@@ -5,11 +5,11 @@ TF's compact format holds the three diagonals of each M x M matrix as [..., 3, M
 element unused), main diagonal, subdiagonal (its first element unused).
 """
 import numpy as np
-import scipy.linalg
 
 from ..convert import convert_to_tensor
 from ..default_graph import name_scope
 from ..errors import InvalidArgumentError
+from ..lazy_modules import Lazy
 from ..shape import TensorShape, unknown_shape
 from .registry import apply_op, op
 from .shape_fns import dims
@@ -21,6 +21,8 @@ from .reduction import reduce_sum
 from .slicing import gather, where
 from .matrix import matrix_diag, matrix_diag_part, matrix_transpose, self_adjoint_eig, self_adjoint_eigvals
 from .decompositions import lapack_input
+
+scipy_linalg = Lazy("scipy.linalg")
 
 _raw = TensorShape._raw
 _T = "float64 float32 complex64 complex128"
@@ -64,7 +66,7 @@ def _solve_one(diagonals, rhs):
     banded = np.zeros(diagonals.shape, diagonals.dtype)
     banded[0, 1:], banded[1], banded[2, :-1] = diagonals[0, :-1], diagonals[1], diagonals[2, 1:]
     try:
-        return scipy.linalg.solve_banded((1, 1), banded, rhs, check_finite=False)
+        return scipy_linalg.solve_banded((1, 1), banded, rhs, check_finite=False)
     except np.linalg.LinAlgError:  # TF's kernel divides by the zero pivot
         return np.full(rhs.shape, np.nan)
 
