@@ -18,7 +18,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LAYERS = [
     # plain values, errors and file formats: no graph
     ["protos", "lazy_modules", "errors", "dtypes", "shape", "nest", "device_spec", "cluster_spec", "graph_def", "atomic_files", "sstable",
-     "tensor_bundle_pb2", "tensor_bundle", "checkpoint_io", "ops.philox", "ops.wide_rows", "ops.compiled", "ops.derived", "ops.eigen_sums", "ops.eigen_loops", "ops.kernel_loops", "ops.fourier_loops", "ops.scalar_math", "ops.distributions", "ops.fingerprints", "ops.unicode_scripts", "python_io", "example_pb2",
+     "tensor_bundle_pb2", "tensor_bundle", "checkpoint_io", "ops.wide_rows", "ops.compiled", "ops.derived", "ops.eigen_sums", "ops.eigen_loops", "ops.kernel_loops", "ops.philox", "ops.fourier_loops", "ops.scalar_math", "ops.distributions", "ops.fingerprints", "ops.unicode_scripts", "python_io", "example_pb2",
      "summary.records", "saved_model.saved_model_pb2", "saved_model.constants", "saved_model.tag_constants",
      "saved_model.signature_constants", "client.timeline", "compat",
      "logging", "flags", "app", "gfile", "versions", "native_libraries", "config", "client.device_lib", "client", "core",

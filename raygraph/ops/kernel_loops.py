@@ -643,3 +643,20 @@ def depthwise_backprop_filter(x, dy, strides, dil, before, out):
                                 for q in range(m):
                                     row[ch * m + q] += xr[ch] * gr[ch * m + q]
                     out[a, b] += row
+
+
+# numba calls the C library's logf, sinf and cosf for np.log, np.sin and np.cos of a float32, as TF's Box-Muller does
+# (checked bit for bit against them through ctypes), unless it vectorizes them with Intel's SVML (where installed)
+LIBM = not numba.config.USING_SVML
+
+
+@_jit
+def libm_float(x, out, which):
+    """The C library's logf (which 0), sinf (1) or cosf (2) of each float32 of the flat `x`."""
+    for i in range(x.shape[0]):
+        if which == 0:
+            out[i] = np.log(x[i])
+        elif which == 1:
+            out[i] = np.sin(x[i])
+        else:
+            out[i] = np.cos(x[i])

@@ -15,6 +15,8 @@ import functools
 
 import numpy as np
 
+from . import compiled
+
 _M32, _32 = np.uint64(0xFFFFFFFF), np.uint64(32)
 _MULT = (np.uint64(0xD2511F53), np.uint64(0xCD9E8D57))
 _WEYL = (0x9E3779B9, 0xBB67AE85)
@@ -152,6 +154,7 @@ def box_muller_double(x0, x1, x2, x3):
 # values are recomputed by calling the C library itself, so the results are TF's bit for bit.
 _RECHECK_ABOVE = {"log": 0.15, "sin": 0.35, "cos": 0.35}  # ulps from exact; glibc was seen to differ from 0.24, 0.44
 _LIBM = []
+_LIBM_NAMES = ("log", "sin", "cos")   # (libm_float's `which`)
 
 
 def _libm():
@@ -169,7 +172,15 @@ def _libm():
 
 
 def _f32(fn, x):
-    """The float32 function `fn` (np.log, np.sin or np.cos) as the C library computes it."""
+    """The float32 function `fn` (np.log, np.sin or np.cos) as the C library computes it: from COMPILED values in a
+    loop numba compiles, which calls the library's own logf, sinf or cosf (a [784, 512] draw's three calls 31 ms
+    each, ~1 ms so: a Python call through ctypes per value near a rounding midpoint took the time); else in float64,
+    rounded, and those values recomputed by the library through ctypes."""
+    if x.size >= compiled.COMPILED and compiled.loops().LIBM:
+        out = np.empty(x.shape, np.float32)
+        compiled.loops().libm_float(np.ascontiguousarray(x, np.float32).reshape(-1), out.reshape(-1),
+                                    _LIBM_NAMES.index(fn.__name__))
+        return out
     exact = fn(x.astype(np.float64))
     out = exact.astype(np.float32)
     lib = _libm()
