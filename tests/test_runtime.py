@@ -87,3 +87,26 @@ def test_a_devices_large_arrays_stay_in_its_heap_until_it_gives_memory_back():
     (freed, again, returned), (default_freed, _, _) = runs["device"], runs["default"]
     assert default_freed > 90e6 and freed < 10e6 and again, runs
     assert returned > 90e6, runs
+
+
+_LEAN_HEAD = """
+import raygraph as tf
+from ray._private import services, utils, worker
+with tf.Session() as s:
+    assert s.run(tf.constant(2.0) + 1.0) == 3.0
+    print(sorted(worker._global_node.all_processes))
+print(services.start_api_server.__name__, utils.get_dashboard_dependency_error.__name__, services.get_node.__name__)
+"""
+
+
+def test_the_embedded_runtime_starts_without_the_dashboards_api_server_and_restores_rays_functions():
+    """A Session's embedded runtime: its head has no dashboard process (ray.init no longer waits for one), its
+    steps run, and the three Ray functions replaced while ray.init ran are Ray's own again."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
+    out = subprocess.run([sys.executable, "-c", _LEAN_HEAD], capture_output=True, text=True, cwd=root,
+                         env={**env, "PYTHONPATH": root}, timeout=120)
+    assert out.returncode == 0, out.stderr
+    processes, functions = out.stdout.strip().splitlines()[-2:]
+    assert "gcs_server" in processes and "raylet" in processes and "dashboard" not in processes, processes
+    assert functions == "start_api_server get_dashboard_dependency_error get_node"
