@@ -1,6 +1,6 @@
 """Convolutions of one input channel summed tap by tap (ops/conv_taps.py) against im2col (ops/conv.py): random
 geometries, one to three spatial dims, groups of taps, output channels beyond a vector, values that are not finite,
-shares of the batch; and when the route is taken."""
+shares of the batch; the filter gradients of a few input channels; and when the route is taken."""
 import numpy as np
 import pytest
 
@@ -86,6 +86,48 @@ def test_taps_in_groups(monkeypatch, group):
     _close(y, _im2col(monkeypatch, a, x, w), np.float32)
     dy = rng.standard_normal(y.shape).astype(np.float32)
     _close(conv_taps.backprop_filter(x, dy, geo), _im2col(monkeypatch, a, x, w, dy), np.float32)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_filter_gradients_of_a_few_channels_match_im2col(monkeypatch, dtype):
+    """Two to four input channels (an RGB image's three): the channels are the window's last dim of taps; the
+    forward of more than one channel stays im2col's, as do output channels past two vectors."""
+    rng = np.random.default_rng(12)
+    lanes = conv_taps.VECTOR_BYTES // np.dtype(dtype).itemsize
+    for trial in range(30):
+        a = random_attrs(rng, trial, 4, 4)
+        k = [int(v) for v in rng.integers(1, 6, 2)]
+        c = int(rng.integers(2, conv_taps.MAX_CHANNELS + 1))
+        x = rng.standard_normal((int(rng.integers(1, 4)), int(rng.integers(k[0] * a["dilations"][1], 20)),
+                                 int(rng.integers(k[1] * a["dilations"][2], 20)), c)).astype(dtype)
+        w = rng.standard_normal((*k, c, int(rng.integers(1, 2 * lanes + 1)))).astype(dtype)
+        y = get("Conv2D").kernel(a, x, w)
+        dy = rng.standard_normal(y.shape).astype(dtype)
+        geo = conv._Geometry(x.shape, w.shape, a, 2, "")
+        got = conv_taps.backprop_filter(x, dy, geo)
+        assert got is not None and conv_taps.forward(x, w, geo) is None
+        _close(_filter_gradient(a, x, w, dy), _im2col(monkeypatch, a, x, w, dy), dtype)
+        _close(got, _im2col(monkeypatch, a, x, w, dy), dtype)
+    wide = np.zeros((3, 3, 3, 2 * lanes + 1), dtype)
+    x = np.zeros((1, 8, 8, 3), dtype)
+    geo = conv._Geometry(x.shape, wide.shape, a | {"padding": "SAME"}, 2, "")
+    assert conv_taps.backprop_filter(x, np.zeros((1, *geo.out, wide.shape[-1]), dtype), geo) is None
+
+
+@pytest.mark.parametrize("block", [1, 7, 1 << 18])
+def test_forward_groups_over_blocks_of_rows_give_the_same_values(monkeypatch, block):
+    """With the taps in groups each call covers a block of output rows (all groups while it is in cache): the
+    same sums in the same order whatever the block."""
+    rng = np.random.default_rng(8)
+    x = rng.standard_normal((3, 23, 17, 1)).astype(np.float32)
+    w = rng.standard_normal((9, 9, 1, 20)).astype(np.float32)
+    a = {"strides": [1, 1, 1, 1], "padding": "SAME", "data_format": "NHWC", "dilations": [1, 1, 1, 1]}
+    geo = conv._Geometry(x.shape, w.shape, a, 2, "")
+    whole = conv_taps.forward(x, w, geo)
+    monkeypatch.setattr(conv_taps, "BLOCK_BYTES", block * 17 * 20 * 4)
+    assert len(conv_taps._groups(conv_taps._key(geo))) == 3
+    np.testing.assert_array_equal(conv_taps.forward(x, w, geo), whole)
+    _close(whole, _im2col(monkeypatch, a, x, w), np.float32)
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf])

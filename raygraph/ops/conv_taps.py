@@ -1,4 +1,5 @@
-"""Convolutions of one input channel as sums over the filter's taps, a vector of output channels at a time.
+"""Convolutions of one input channel (and filter gradients of a few) as sums over the filter's taps, a vector of
+output channels at a time.
 
 With one input channel an output position's values are sum_t x[p + off_t] w[t, :]: each tap's input value (one
 number) times a vector of the output channels. im2col spends its time on moving memory here (a window's worth of
@@ -9,7 +10,7 @@ each tap's input value. The vectors are LLVM's (VECTOR_BYTES: with AVX-512 16 fl
 fewer by a masked load and store), written here as LLVM IR (numba intrinsics): numba's own loops over 16 channels
 kept the accumulators in memory and ran 5-20x slower.
 
-LeNet's first layer (64 images of 28x28, 5x5 taps, 1 -> 16 channels, 40M multiply-adds) alone on one thread:
+LeNet's first layer (64 images of 28x28, 5x5 taps, 1 -> 16 channels, 20M multiply-adds) alone on one thread:
 forward 272-320 us, filter gradient 286-316 (~70-85% of a core's FMA peak here; the banded columns they replaced,
 on two BLAS threads: 410 and 550-590); in cnn_train's steps in-process forward 517 -> 308, filter gradient 721 ->
 392, then 287 -> 267 and 308 -> 255 with the input padded once for the batch (not per share: the second share
@@ -17,6 +18,15 @@ started 41 us after the first, now 8-16) and once for both kernels (derived.py).
 vector registers hold (GROUP) run their taps in groups, the forward's later groups adding to the output.
 Products run in another order than im2col's: rounding differs by ~1e-7 of the values' scale (the filter's gradient
 sums each image's positions, then the images).
+
+A few input channels (an RGB image's three) are the window's last dim: taps (window position, channel), whose
+values lie side by side in the channels-last input. The filter's gradient takes them where the output channels
+fill at most WIDE_OUT vectors: build_an_image_dataset.py's first layer (128 images of 64x64, 5x5 taps, 3 -> 32
+channels, 1.1G multiply-adds) on one thread 42 ms through im2col, 29 so, in its training step (two shares) 24.5 ->
+17.1 ms; 3 -> 64 channels ran as fast as im2col, 4 -> 128 slower. The forward of more than one channel stays
+im2col's (one thread 47 -> 40 ms, but 20.5 -> 26.4 in the step's two shares). Where the taps are in groups the
+forward covers BLOCK_BYTES of output rows a call, every group adding to them while they are in cache (that layer's
+forward, three groups, 48 -> 40.5 ms).
 """
 import functools
 import math
@@ -32,7 +42,11 @@ from scheduler import intra_op
 
 from . import derived
 
-MAX_TAPS = 1024      # taps per filter (0 turns the route off)
+MAX_TAPS = 1024      # taps per filter, window positions times input channels (0 turns the route off)
+MAX_CHANNELS = 4     # input channels of the filter's gradient (RGB images' three; the forward takes one)
+WIDE_OUT = 2         # ... where the output channels fill at most this many vectors (each vector of them is a
+                     # pass over the input and the output gradient: 3 -> 64 channels ran slower than im2col)
+BLOCK_BYTES = 1 << 18   # output bytes a forward call covers where the taps are in groups
 _WIDE = binding.get_host_cpu_features().get("avx512f", False)
 VECTOR_BYTES = 64 if _WIDE else 32   # a vector of output channels: 16 float32 or 8 float64 (AVX-512's registers)
 GROUP = 28 if _WIDE else 12          # taps a loop holds at once, one vector each (of 32 or 16 registers)
@@ -41,47 +55,63 @@ GROUP = 28 if _WIDE else 12          # taps a loop holds at once, one vector eac
 def forward(x, w, geo):
     """The convolution y [N, *out, O] of x [N, *spatial, 1] (channels last), or None where the route does not
     apply (see `_applies`)."""
-    if not _applies(x, geo):
+    if not _applies(x, geo, 1):
         return None
     y = np.empty((geo.n,) + geo.out + (geo.o,), x.dtype)
-    w2 = np.ascontiguousarray(w.reshape(geo.kk, geo.o), x.dtype)
+    w2 = np.ascontiguousarray(w.reshape(geo.kk * geo.c, geo.o), x.dtype)
     xf, rows, groups = *_flat(x, geo), _groups(_key(geo))
-    per_image = len(rows) // geo.n
+    per_image, step = len(rows) // geo.n, geo.strides[-1] * geo.c
+    block = _block(len(groups), geo.out[-1] * geo.o * x.itemsize)
 
     def share(lo, hi):
-        for first, offs in groups:   # (the first group writes y, the others add to it)
-            _forward(xf, rows[lo * per_image:hi * per_image], geo.strides[-1], offs, w2[first:first + len(offs)],
-                     y[lo:hi].reshape(-1), geo.out[-1], first > 0)
+        out = y[lo:hi].reshape(-1)
+        width = geo.out[-1] * geo.o
+        for r0 in range(lo * per_image, hi * per_image, block):
+            r1 = min(r0 + block, hi * per_image)
+            part = out[(r0 - lo * per_image) * width:(r1 - lo * per_image) * width]
+            for first, offs in groups:   # (the first group writes y, the others add to it while it is in cache)
+                _forward(xf, rows[r0:r1], step, offs, w2[first:first + len(offs)], part, geo.out[-1], first > 0)
     intra_op.shares(share, geo.n, geo.work)
     return y
 
 
 def backprop_filter(x, dy, geo):
-    """The filter's gradient [*k, 1, O] from x [N, *spatial, 1] and dy [N, *out, O], or None where the route does
+    """The filter's gradient [*k, C, O] from x [N, *spatial, C] and dy [N, *out, O], or None where the route does
     not apply."""
-    if not _applies(x, geo):
+    if not _applies(x, geo, MAX_CHANNELS):
         return None
     dy = np.ascontiguousarray(dy, x.dtype)
     xf, rows, groups = *_flat(x, geo), _groups(_key(geo))
-    per_image = len(rows) // geo.n
+    per_image, step = len(rows) // geo.n, geo.strides[-1] * geo.c
+    images = 1 if len(groups) > 1 else geo.n   # (several groups: each reads an image's gradient while in cache)
 
     def share(lo, hi):
-        dw = np.zeros((geo.kk, geo.o), x.dtype)
-        for first, offs in groups:
-            _filter(xf, rows[lo * per_image:hi * per_image], geo.strides[-1], offs, dy[lo:hi].reshape(-1),
-                    geo.out[-1], per_image, dw[first:first + len(offs)])
+        dw = np.zeros((geo.kk * geo.c, geo.o), x.dtype)
+        for i0 in range(lo, hi, images):
+            i1 = min(i0 + images, hi)
+            for first, offs in groups:
+                _filter(xf, rows[i0 * per_image:i1 * per_image], step, offs, dy[i0:i1].reshape(-1),
+                        geo.out[-1], per_image, dw[first:first + len(offs)])
         return dw
     parts = intra_op.shares(share, geo.n, geo.work)
     dw = parts[0]
     for part in parts[1:]:
         dw += part
-    return dw.reshape(geo.k + (1, geo.o))
+    return dw.reshape(geo.k + (geo.c, geo.o))
 
 
-def _applies(x, geo):
-    """One input channel, float32 or float64, at most MAX_TAPS taps, and some output."""
-    return (geo.c == 1 and x.dtype in (np.float32, np.float64) and 0 < geo.kk <= MAX_TAPS and geo.n > 0
-            and geo.positions > 0)
+def _applies(x, geo, channels):
+    """One input channel, or at most `channels` (no groups) and output channels in at most WIDE_OUT vectors;
+    float32 or float64, at most MAX_TAPS taps (window positions times channels), and some output."""
+    few = geo.c == 1 or geo.c <= channels and geo.groups == 1 and geo.o * x.itemsize <= WIDE_OUT * VECTOR_BYTES
+    return (few and x.dtype in (np.float32, np.float64)
+            and 0 < geo.kk * geo.c <= MAX_TAPS and geo.n > 0 and geo.positions > 0)
+
+
+def _block(groups, row_bytes):
+    """Output rows a forward call covers: all where the taps are one group, else as many as BLOCK_BYTES hold (the
+    later groups add to them while they are in cache)."""
+    return 1 << 62 if groups == 1 else max(1, BLOCK_BYTES // row_bytes)
 
 
 def _padded(geo):
@@ -90,8 +120,8 @@ def _padded(geo):
 
 
 def _key(geo):
-    """What the taps' offsets depend on (their cache's key)."""
-    return _padded(geo), tuple(geo.k), tuple(geo.dil), GROUP
+    """What the taps' offsets depend on (their cache's key): the channels are the last dim of the window."""
+    return _padded(geo) + (geo.c,), tuple(geo.k) + (geo.c,), tuple(geo.dil) + (1,), GROUP
 
 
 @functools.lru_cache(maxsize=256)
@@ -118,7 +148,7 @@ def _flat(x, geo):
     gradient, derived.py), and where each output row's first window starts in it (rows: the output positions but
     the last dim's, image by image)."""
     xf = derived.derived(x, ("taps", tuple(geo.pads)), lambda x: np.ascontiguousarray(geo.padded(x)).reshape(-1))
-    return xf, _rows(x.shape[0], _padded(geo), tuple(geo.strides[:-1]), geo.out[:-1])
+    return xf, _rows(x.shape[0], _padded(geo) + (geo.c,), tuple(geo.strides[:-1]), geo.out[:-1])
 
 
 @functools.lru_cache(maxsize=64)
