@@ -66,7 +66,7 @@ def ensure_ray(address=None, timeout=30.0, **init_kwargs):
         kwargs.update(init_kwargs)
         state = random.getstate()   # ray.init draws from Python's global `random` (a spill directory, ids): a
         try:                        # program that seeded it before its first Session sees TF's numbers after
-            with _lean_head(kwargs.get("address") == "local"):
+            with _lean_head(kwargs.get("address") == "local"), _one_arena(kwargs.get("address") == "local"):
                 ray.init(**kwargs)
         finally:
             random.setstate(state)
@@ -74,6 +74,21 @@ def ensure_ray(address=None, timeout=30.0, **init_kwargs):
             atexit.register(end_runtime, _monitor_process())  # (atexit is last-in first-out: after drain_pool)
         atexit.register(drain_pool)  # runs before ray.init's own shutdown handler (atexit is last-in first-out)
         atexit.register(_exiting.set)  # runs first of all
+
+
+@contextlib.contextmanager
+def _one_arena(local):
+    """While ray.init starts the embedded runtime's raylet, whose worker processes (the device actors) inherit its
+    environment: MALLOC_ARENA_MAX=1 where the program does not set it (see _keep_freed_memory; the program's own
+    environment is left as it was)."""
+    if not local or "MALLOC_ARENA_MAX" in os.environ:
+        yield
+        return
+    os.environ["MALLOC_ARENA_MAX"] = "1"
+    try:
+        yield
+    finally:
+        os.environ.pop("MALLOC_ARENA_MAX", None)
 
 
 @contextlib.contextmanager
@@ -243,7 +258,13 @@ def _keep_freed_memory():
     first layer, 59 MB each, came as fresh pages every step; its training step, fed, took 0.285-0.369 s, medians
     of six runs, 0.268-0.294 at best, against 0.260-0.339 and 0.232-0.256 so). The heap keeps up to 256 MiB of
     freed memory at its top, as TF's own allocator keeps its pools, and a device gives back what it holds free
-    when its session ends (`_give_back_memory`)."""
+    when its session ends (`_give_back_memory`). That is the main arena's heap: glibc gives every other thread
+    that allocates an arena of its own (kernels run in the step's and the pool's threads), whose heaps it unmaps
+    once they are empty, so a 59 MB array made there came as fresh pages every time (a ReluGrad into a new array
+    17.7 ms, into the same 12.1; build_an_image_dataset.py's device took ~25,000 page faults a second through its
+    training steps, 300-3,000 with one arena). glibc reads its arena limit when a process starts: the embedded
+    runtime's device processes start with MALLOC_ARENA_MAX=1 (`_one_arena`), a cluster's where its `ray start`
+    sets it (cluster.yaml)."""
     try:
         libc = ctypes.CDLL("libc.so.6")
         libc.mallopt(-3, 32 << 20)   # M_MMAP_THRESHOLD

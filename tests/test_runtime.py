@@ -52,6 +52,7 @@ def test_a_pooled_device_keeps_no_descriptor_or_shared_memory_of_ended_sessions(
 
 _ALLOCATOR = """
 import sys
+import threading
 import numpy as np
 from scheduler import runtime
 if sys.argv[1] == "device":
@@ -59,15 +60,20 @@ if sys.argv[1] == "device":
 def rss():
     with open("/proc/self/status") as f:
         return next(int(line.split()[1]) << 10 for line in f if line.startswith("VmRSS:"))
-a = np.ones(25_000_000, np.float32)   # 100 MB
-pin = np.ones(1000, np.float32)       # made after it: the freed array is not at the heap's top
-where, held = a.ctypes.data, rss()
-del a
-freed = held - rss()
-b = np.ones(25_000_000, np.float32)
-again = b.ctypes.data == where
-del b
-held = rss()
+def allocate():
+    global freed, again, held
+    a = np.ones(25_000_000, np.float32)   # 100 MB
+    pin = np.ones(1000, np.float32)       # made after it: the freed array is not at the heap's top
+    where, held = a.ctypes.data, rss()
+    del a
+    freed = held - rss()
+    b = np.ones(25_000_000, np.float32)
+    again = b.ctypes.data == where
+    del b
+    held = rss()
+thread = threading.Thread(target=allocate)
+thread.start()
+thread.join()
 runtime._give_back_memory()
 print(freed, int(again), held - rss())
 """
@@ -75,13 +81,16 @@ print(freed, int(again), held - rss())
 
 def test_a_devices_large_arrays_stay_in_its_heap_until_it_gives_memory_back():
     """A device's malloc keeps a freed 100 MB array for the next one (the same memory, no fresh pages; a default
-    process unmaps it at once and maps new pages for the next), and `_give_back_memory` (a session's end) returns
-    it to the OS."""
+    process unmaps it at once and maps new pages for the next), also where a thread other than the main one
+    allocates it (as kernels do; one arena, as the embedded runtime starts devices), and `_give_back_memory` (a
+    session's end) returns it to the OS."""
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     runs = {}
     for kind in ("device", "default"):
+        env = {k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"}
+        env.update({"MALLOC_ARENA_MAX": "1"} if kind == "device" else {})
         out = subprocess.run([sys.executable, "-c", _ALLOCATOR, kind], capture_output=True, text=True, cwd=root,
-                             env={**os.environ, "PYTHONPATH": root}, timeout=120)
+                             env={**env, "PYTHONPATH": root}, timeout=120)
         assert out.returncode == 0, out.stderr
         runs[kind] = [int(v) for v in out.stdout.split()]
     (freed, again, returned), (default_freed, _, _) = runs["device"], runs["default"]
@@ -90,23 +99,32 @@ def test_a_devices_large_arrays_stay_in_its_heap_until_it_gives_memory_back():
 
 
 _LEAN_HEAD = """
+import os
+import ray
 import raygraph as tf
 from ray._private import services, utils, worker
 with tf.Session() as s:
     assert s.run(tf.constant(2.0) + 1.0) == 3.0
     print(sorted(worker._global_node.all_processes))
+    client = s._runtime.client
+    pid = ray.get(client.handle(client.devices[0][0]).actor.info.remote())["pid"]
+    with open(f"/proc/{pid}/environ", "rb") as f:
+        device_env = dict(v.split(b"=", 1) for v in f.read().split(b"\\0") if b"=" in v)
+    print(device_env.get(b"MALLOC_ARENA_MAX"), os.environ.get("MALLOC_ARENA_MAX"))
 print(services.start_api_server.__name__, utils.get_dashboard_dependency_error.__name__, services.get_node.__name__)
 """
 
 
 def test_the_embedded_runtime_starts_without_the_dashboards_api_server_and_restores_rays_functions():
     """A Session's embedded runtime: its head has no dashboard process (ray.init no longer waits for one), its
-    steps run, and the three Ray functions replaced while ray.init ran are Ray's own again."""
+    steps run, and the three Ray functions replaced while ray.init ran are Ray's own again. Its device processes
+    start with one malloc arena; the program's environment is as it was."""
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
     out = subprocess.run([sys.executable, "-c", _LEAN_HEAD], capture_output=True, text=True, cwd=root,
                          env={**env, "PYTHONPATH": root}, timeout=120)
     assert out.returncode == 0, out.stderr
-    processes, functions = out.stdout.strip().splitlines()[-2:]
+    processes, arenas, functions = out.stdout.strip().splitlines()[-3:]
+    assert arenas == "b'1' None", arenas
     assert "gcs_server" in processes and "raylet" in processes and "dashboard" not in processes, processes
     assert functions == "start_api_server get_dashboard_dependency_error get_node"
