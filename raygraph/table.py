@@ -31,7 +31,8 @@ def spec_of(op):
         role=entry.role, unfed_error=_unfed_error(op) if entry.role == MUST_FEED else None,
         elementwise=entry.elementwise, pure=pure, shape_only=pure and entry.shape_only,
         algebra=entry.algebra and _algebra(op),
-        scalar=entry.scalar if entry.scalar is not None and _float32(op) else None, fresh=entry.fresh)
+        scalar=entry.scalar if entry.scalar is not None and _float32(op) and (
+            entry.scalar_when is None or entry.scalar_when(op._attrs)) else None, fresh=entry.fresh)
 
 
 def _float32(op):

@@ -218,6 +218,30 @@ def test_a_bias_along_the_last_axes_is_read_row_by_row(monkeypatch):
     assert not any(isinstance(loop, jit._Loop) for p in _programs(plan) for loop in p.loops.values())
 
 
+def test_a_layers_bias_add_and_relu_run_as_one_loop_where_the_bias_meets_the_last_axis(monkeypatch):
+    """BiasAdd's formula is Add's for NHWC (tf.layers' bias and activation fuse into one loop, numpy's bits); an
+    NCHW node has none (its bias meets the second axis: the loop would add it along the last, here as long)."""
+    import raygraph as tf  # noqa: PLC0415
+    from raygraph.table import spec_of  # noqa: PLC0415
+    monkeypatch.delenv("RAYGRAPH_JIT", raising=False)
+    g = tf.Graph()
+    with g.as_default():
+        v, b = tf.placeholder(tf.float32, [None, 8, 8, 8]), tf.placeholder(tf.float32, [8])
+        nhwc, nchw = tf.nn.bias_add(v, b), tf.nn.bias_add(v, b, data_format="NCHW")
+        wide = tf.nn.bias_add(tf.cast(v, tf.float64), tf.cast(b, tf.float64))
+    assert spec_of(nhwc.op).scalar is scalar_math.add
+    assert spec_of(nchw.op).scalar is None and spec_of(wide.op).scalar is None
+    specs = [feed("x"), feed("b"), op_node("add", "BiasAdd", "x", "b"), op_node("relu", "Relu", "add")]
+    assert specs[2].scalar is scalar_math.add
+    rng = np.random.default_rng(5)
+    feeds = {("x", 0): rng.standard_normal((64, 30, 30, 32)).astype(np.float32),
+             ("b", 0): rng.standard_normal(32).astype(np.float32)}
+    plan = _plan(specs, ["relu"], ["x", "b"])
+    got = _run(plan, feeds)[0]
+    assert [type(loop).__name__ for p in _programs(plan) for loop in p.loops.values()] == ["_Loop"]
+    np.testing.assert_array_equal(got, np.maximum(feeds[("x", 0)] + feeds[("b", 0)], 0))
+
+
 def test_costly_ops_run_as_loops_from_fewer_elements_and_alone(monkeypatch):
     """A region with exp, tanh or sigmoid in it compiles from MIN_COSTLY elements, and such an op between two
     others that are not elementwise (a tanh between matmuls) runs as its own loop, under its own name."""
@@ -315,6 +339,25 @@ def test_a_training_step_with_compiled_regions_agrees_with_the_unfused_one(rtf):
             out[fuse] = (losses, s.run(z, {x: xs}))
     np.testing.assert_allclose(out[True][0], out[False][0], rtol=2e-6)
     np.testing.assert_allclose(out[True][1], out[False][1], rtol=2e-6, atol=1e-6)
+
+
+def test_bias_add_and_relu_fused_in_a_session_add_the_bias_along_its_data_formats_axis(rtf, monkeypatch):
+    """NCHW over [4, 32, 32, 32]: channels as many as columns, which a loop adding along the last axis would take
+    for the bias's; NHWC's loop gives numpy's bits."""
+    monkeypatch.delenv("RAYGRAPH_JIT", raising=False)
+    rng = np.random.default_rng(9)
+    xs, bs = rng.standard_normal((4, 32, 32, 32)).astype(np.float32), rng.standard_normal(32).astype(np.float32)
+    g = rtf.Graph()
+    with g.as_default():
+        x, b = rtf.placeholder(rtf.float32, xs.shape), rtf.placeholder(rtf.float32, bs.shape)
+        nchw = rtf.nn.relu(rtf.nn.bias_add(x * 2.0, b, data_format="NCHW"))
+        nhwc = rtf.nn.relu(rtf.nn.bias_add(x * 2.0, b))
+    config = rtf.ConfigProto()
+    config.graph_options.optimizer_options.global_jit_level = 1
+    with rtf.Session(graph=g, config=config) as s:
+        got_nchw, got_nhwc = s.run([nchw, nhwc], {x: xs, b: bs})
+    np.testing.assert_array_equal(got_nchw, np.maximum(xs * 2 + bs[:, None, None], 0))
+    np.testing.assert_array_equal(got_nhwc, np.maximum(xs * 2 + bs, 0))
 
 
 def test_a_costly_op_alone_in_a_loop_body_runs_compiled(rtf):

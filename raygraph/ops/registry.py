@@ -64,10 +64,10 @@ class OpDef:
     """
 
     __slots__ = ("type", "args", "allowed", "kernel", "shape", "grad", "stateful", "has_ref", "attr_checks",
-                 "role", "choices", "elementwise", "algebra", "scalar", "shape_only", "fresh")
+                 "role", "choices", "elementwise", "algebra", "scalar", "scalar_when", "shape_only", "fresh")
 
     def __init__(self, type, args, allowed, kernel, shape, grad, stateful, role=None, choices=None,
-                 elementwise=False, algebra=None, scalar=None, shape_only=False, fresh=False):
+                 elementwise=False, algebra=None, scalar=None, shape_only=False, fresh=False, scalar_when=None):
         self.type = type
         self.args = args
         self.allowed = allowed
@@ -82,6 +82,7 @@ class OpDef:
         self.algebra = algebra  # the arithmetic it computes (scheduler.optimize's PLUS, MINUS...): planning
         #                         rewrites around constants as grappler does
         self.scalar = scalar    # its float32 element formula (scalar_math): fused, it may run as a compiled loop
+        self.scalar_when = scalar_when  # attrs -> whether the formula applies to a node (None: always)
         self.shape_only = shape_only  # its outputs depend on its inputs' shapes alone (Shape, Size, Rank)
         self.fresh = fresh      # its kernel's outputs are new arrays that nothing else holds
         self.has_ref = any(a.is_ref for a in args)
@@ -93,7 +94,7 @@ class OpDef:
 
 
 def op(type, inputs="", kernel=None, shape=None, grad=_GRAD_REQUIRED, stateful=False, role=None, choices=None,
-       elementwise=False, algebra=None, scalar=None, shape_only=False, fresh=False, **allowed):
+       elementwise=False, algebra=None, scalar=None, shape_only=False, fresh=False, scalar_when=None, **allowed):
     """Defines the op `type` (once: a second definition is an error); `inputs` is like "x:T, y:T", "values:*T", "ref:&T".
 
     `choices` maps a string attr to the values it allows, in TF's order, e.g. {"padding": ("SAME", "VALID")}.
@@ -105,7 +106,9 @@ def op(type, inputs="", kernel=None, shape=None, grad=_GRAD_REQUIRED, stateful=F
     for the arithmetic rewrites planning does around constants as TF's grappler.
 
     `scalar`: for an elementwise op, what it computes for one float32 element (a function of the inputs'
-    elements, in scalar_math), so that a fused region of such ops runs as one compiled loop (scheduler/jit.py).
+    elements, in scalar_math), so that a fused region of such ops runs as one compiled loop (scheduler/jit.py);
+    `scalar_when(attrs)`: whether it applies to a node with these attrs (BiasAdd's only where its bias meets the
+    value's last axis, as the loop's inputs meet a region).
 
     `shape_only=True`: its outputs depend on its inputs' shapes alone, not their values (Shape, Size, Rank),
     so a device may keep them from one step to the next while those shapes stay (`Kept`, scheduler/partition.py).
@@ -126,7 +129,7 @@ def op(type, inputs="", kernel=None, shape=None, grad=_GRAD_REQUIRED, stateful=F
     if type in REGISTRY:
         raise ValueError(f"op {type!r} is defined twice: the op table holds one entry per op type")
     entry = OpDef(type, args, names, kernel, shape, grad, stateful, role, choices, elementwise, algebra, scalar,
-                  shape_only, fresh)
+                  shape_only, fresh, scalar_when)
     REGISTRY[type] = entry
     return entry
 
