@@ -94,7 +94,8 @@ class OpDef:
 
 
 def op(type, inputs="", kernel=None, shape=None, grad=_GRAD_REQUIRED, stateful=False, role=None, choices=None,
-       elementwise=False, algebra=None, scalar=None, shape_only=False, fresh=False, scalar_when=None, **allowed):
+       elementwise=False, algebra=None, scalar=None, shape_only=False, fresh=False, scalar_when=None,
+       **allowed):
     """Defines the op `type` (once: a second definition is an error); `inputs` is like "x:T, y:T", "values:*T", "ref:&T".
 
     `choices` maps a string attr to the values it allows, in TF's order, e.g. {"padding": ("SAME", "VALID")}.
