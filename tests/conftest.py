@@ -60,11 +60,13 @@ def split_kernels():
 
 @pytest.fixture(scope="session")
 def ray_runtime():
-    """A local Ray runtime with modest resources, shut down at the end (only what we started)."""
+    """The embedded runtime a Session starts (scheduler/runtime.py: its lean head, device processes with one
+    malloc arena), with modest resources, shut down at the end (only what we started)."""
     import ray
+    from scheduler import runtime
     started = not ray.is_initialized()
     if started:
-        ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=True, logging_level="ERROR")
+        runtime.ensure_ray("local", num_cpus=2)
     yield ray
     if started:
         from scheduler.runtime import drain_pool
