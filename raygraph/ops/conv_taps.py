@@ -22,11 +22,11 @@ sums each image's positions, then the images).
 A few input channels (an RGB image's three) are the window's last dim: taps (window position, channel), whose
 values lie side by side in the channels-last input. The filter's gradient takes them where the output channels
 fill at most WIDE_OUT vectors: build_an_image_dataset.py's first layer (128 images of 64x64, 5x5 taps, 3 -> 32
-channels, 1.1G multiply-adds) on one thread 42 ms through im2col, 29 so, in its training step (two shares) 24.5 ->
-17.1 ms; 3 -> 64 channels ran as fast as im2col, 4 -> 128 slower. The forward of more than one channel stays
-im2col's (one thread 47 -> 40 ms, but 20.5 -> 26.4 in the step's two shares). Where the taps are in groups the
-forward covers BLOCK_BYTES of output rows a call, every group adding to them while they are in cache (that layer's
-forward, three groups, 48 -> 40.5 ms).
+channels, 1.1G multiply-adds) on one thread 42-45 ms through im2col, 29-30 so, in its training step (two shares)
+24.4-26.1 -> 17.1-19.3 ms; 3 -> 64 channels ran as fast as im2col, 4 -> 128 slower. The forward of more than one
+channel stays im2col's (one thread 47 -> 40 ms, but 20.5-21.6 -> 24.2-27.0 in the step's two shares). Where the
+taps are in groups the forward covers BLOCK_BYTES of output rows a call, every group adding to them while they are
+in cache (that layer's forward, three groups, 48 -> 40.5 ms).
 """
 import functools
 import math
