@@ -86,7 +86,8 @@ _unary("Erf", _scipy("erf"), FLOAT,
 _unary("Erfc", _scipy("erfc"), FLOAT,
        lambda op, g: [g * _c(g, -2 / np.sqrt(np.pi)) * exp(-square(conj(op.inputs[0])))])
 _unary("Erfinv", _scipy("erfinv"), FLOAT, lambda op, g: [g * _c(g, np.sqrt(np.pi) / 2) * exp(square(op.outputs[0]))])
-_unary("Ndtri", _scipy("ndtri"), FLOAT, lambda op, g: [g * _c(g, np.sqrt(2 * np.pi)) * exp(square(op.outputs[0]) / 2.0)])
+_unary("Ndtri", _scipy("ndtri"), FLOAT,
+       lambda op, g: [g * _c(g, np.sqrt(2 * np.pi)) * exp(square(op.outputs[0]) / 2.0)])
 _unary("BesselI0", _scipy("i0"), FLOAT, lambda op, g: [g * bessel_i1(op.inputs[0])])
 _unary("BesselI1", _scipy("i1"), FLOAT, _bessel_i1_grad)
 _unary("BesselI0e", _scipy("i0e"), FLOAT,
