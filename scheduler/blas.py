@@ -20,6 +20,10 @@ import numpy as np
 MIN_WORK = 2 ** 21   # multiply-adds below which numpy's call costs less than MKL's through ctypes (~5 us more a
                      # call: [64, 128] x [128, 128] 16.7 us with numpy against 17.7, [64, 256] x [256, 256] 58 and 53)
 _ROW_MAJOR, _NO_TRANS, _TRANS = 101, 111, 112
+# Outer products ([m, 1] x [1, n], a matrix-vector product's gradient) run as a broadcast multiply, the same
+# values: numpy's matmul computes them without BLAS (embedding_train's nce_loss gradient, [512, 1] x [1, 128]:
+# 83 us, multiplied 28; [512, 1] x [1, 65] 45 and 16)
+_OUTER = (np.dtype(np.float32), np.dtype(np.float64))
 _SEQUENTIAL = 1      # MKL_THREADING_SEQUENTIAL
 _gemms = None        # dtype -> (MKL's gemm, its batched gemm) for it ({}: numpy's products); loaded on first use
 _mkl = None          # the loaded library, where found
@@ -102,6 +106,8 @@ def matmul(x, y, out=None):
     """x @ y for 2-D arrays (into `out` where given), on MKL for float32 and float64 operands of one dtype and
     enough work, else numpy's."""
     m, n = x.shape[0], y.shape[1]
+    if x.shape[1] == 1 and y.shape[0] == 1 and x.dtype == y.dtype and x.dtype in _OUTER:
+        return np.multiply(x, y, out=out)   # an outer product: one rounded multiply per element, as in gemm
     functions = _functions(x, y, m * x.shape[1] * n)
     if functions is None:
         return np.matmul(x, y, out=out)

@@ -99,6 +99,34 @@ def test_other_products_are_numpys_own():
     np.testing.assert_allclose(wider, x @ y, rtol=1e-5, atol=1e-4)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_outer_products_are_numpys_products_bit_for_bit(monkeypatch, dtype):
+    """[m, 1] x [1, n] (a matrix-vector product's gradient) is one rounded multiply per element: multiplied, not
+    through matmul's loop, with numpy's values, non-finite ones included, in the layouts MatMul hands over."""
+    rng = np.random.default_rng(3)
+    x, col = rng.standard_normal((512, 1)).astype(dtype), rng.standard_normal((128, 1)).astype(dtype)
+    x[7, 0], col[5, 0], col[9, 0] = np.inf, 0, np.nan
+    y = col.T                                                     # transpose_b of a column: a [1, 128] view
+    with np.errstate(invalid="ignore"):
+        ref = np.matmul(x, y)
+        ref_block = np.matmul(x[:100], y)
+        monkeypatch.setattr(np, "matmul", lambda *a, **k: pytest.fail("an outer product went through matmul"))
+        got = blas.matmul(x, y)
+        whole = np.full((108, 128), 7, dtype)
+        into = blas.matmul(x[:100], y, out=whole[4:104])          # a row block of a result, written in place
+    assert got.dtype == dtype and got.shape == (512, 128)
+    np.testing.assert_array_equal(got, ref)
+    assert np.isnan(got[7, 5]) and np.isnan(got[:, 9]).all()      # inf * 0 and nan, as gemm gives
+    assert np.shares_memory(into, whole)
+    np.testing.assert_array_equal(whole[4:104], ref_block)
+    assert (whole[:4] == 7).all() and (whole[104:] == 7).all()
+
+
+def test_outer_product_shapes_that_do_not_meet_raise_numpys_error():
+    with pytest.raises(ValueError):
+        blas.matmul(np.ones((4, 1), np.float32), np.ones((2, 3), np.float32))
+
+
 def _stacks(layout, dtype, batch=16, m=256, k=48, n=40):
     """x, y, out for a batched product (out a slice of a wider stack where the chunk is one of Winograd's)."""
     rng = np.random.default_rng(2)

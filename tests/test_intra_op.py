@@ -107,6 +107,17 @@ def test_without_openblas_threads_a_large_product_is_cut_into_blocks_on_the_devi
     assert len(calls) == 3
 
 
+def test_an_outer_product_is_not_cut_over_threads(two_threads, monkeypatch):
+    """[m, 1] x [1, n] is one multiply per element, memory-bound: whole, on blas.matmul, even where its
+    elements pass the work from which products split."""
+    monkeypatch.setattr(intra_op, "_blas", [lambda n: pytest.fail("an outer product on OpenBLAS's threads")])
+    calls = []
+    monkeypatch.setattr(intra_op.blas, "matmul", lambda a, b, **kw: (calls.append(a.shape), np.multiply(a, b))[1])
+    x, y = np.arange(4096, dtype=np.float32)[:, None], np.arange(1024, dtype=np.float32)[None, :]
+    np.testing.assert_array_equal(intra_op.matmul(x, y), np.outer(x, y))
+    assert calls == [(4096, 1)]
+
+
 def test_openblas_threads_are_used_only_where_they_spin_briefly(monkeypatch):
     """OpenBLAS's threads spin 2^OPENBLAS_THREAD_TIMEOUT cycles after a product (by default ~0.1 s of a core):
     products run on them only where the variable keeps that short."""
