@@ -7,11 +7,13 @@ known), which is what `client.timeline` needs to draw data flowing between devic
 
 A node that planning fused from several elementwise ops (scheduler/fusion.py) is shown as itself: its
 label lists the ops it holds, and in a partition graph it is one `_FusedElementwise` node whose `fused_ops`
-attr names them, its consumers reading its outputs.
+attr names them, its consumers reading its outputs. An op merged with the consumer its entry remaps is the
+consumer's node, of op type `_Fused<op>`, reading the op's inputs (as grappler's fused ops).
 """
 from tensorboard.compat.proto import (allocation_description_pb2, graph_pb2, step_stats_pb2,
                                       tensor_description_pb2)
 
+from scheduler.fusion import REMAPPED_FROM
 from scheduler.optimize import REWRITTEN
 
 from .dtypes import as_dtype
@@ -111,7 +113,8 @@ def partition_graph(plan, device, graph, edges=None):
     folded = {name: part.consts[slot] for slot, name in part.const_names.items()}
     slots = _slot_names(part)
     planned = [node for node in part.nodes if REWRITTEN in node.attrs]   # changed or made by planning
-    sources = _with_local_sources(ops, plan, device, received)
+    merged = {node.attrs[REMAPPED_FROM] for node in part.nodes if REMAPPED_FROM in node.attrs}
+    sources = [op for op in _with_local_sources(ops, plan, device, received) if op._name not in merged]
     present = {op._name for op in sources}
     fed = {slot: key[0] for key, slot in part.feeds.items()}
     for node in planned + fused:   # what rewritten and fused nodes read: constants folded when planning, feeds

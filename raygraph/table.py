@@ -32,7 +32,8 @@ def spec_of(op):
         elementwise=entry.elementwise, pure=pure, shape_only=pure and entry.shape_only,
         algebra=entry.algebra and _algebra(op),
         scalar=entry.scalar if entry.scalar is not None and _float32(op) and (
-            entry.scalar_when is None or entry.scalar_when(op._attrs)) else None, fresh=entry.fresh)
+            entry.scalar_when is None or entry.scalar_when(op._attrs)) else None, fresh=entry.fresh,
+        remaps=entry.remaps)
 
 
 def _float32(op):

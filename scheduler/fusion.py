@@ -1,4 +1,6 @@
-"""Fusing elementwise regions of a partition into one node each, when planning (after gradients are built).
+"""Fusing elementwise regions of a partition into one node each, when planning (after gradients are built), and
+before that merging an op with the consumer its op table entry remaps (`remap`: MaxPoolGrad and the ReluGrad of its
+value, as TF's grappler remaps patterns of ops to fused kernels).
 
 An elementwise op (its table entry says so: each output element depends only on the input elements at
 the same broadcast position) costs the executor a dispatch, a waiting-count update and a timing per run,
@@ -24,9 +26,11 @@ from dataclasses import dataclass, field, replace
 
 from . import intra_op, jit
 from .executor import StepError
+from .optimize import REWRITTEN
 from .partition import CONSTANT, INPUTS, PASS_THROUGH, SWITCH, Compiled, Node
 
 FUSED_OP = "_FusedElementwise"
+REMAPPED_FROM = "_remapped_from"   # an attr of a node merged with its producer (`remap`): the producer's name
 MAX_SEARCH = 4096    # nodes a cycle check may visit before it gives up (and refuses the join)
 # A large region runs in blocks of rows (intra_op.rows) shared among the device's threads only when each
 # block is worth a thread hand-off (~0.1 ms here, and the GIL changes hands at every member's kernel): at
@@ -94,10 +98,101 @@ def fusable(node):
 
 
 def fuse(nodes, deps, keep, live=frozenset()):
-    """(nodes, deps, renumber) with each elementwise region replaced by one fused node; `keep`: slots
-    read outside the partition (sent, fetched); `live`: slots filled before the step that are never dead
-    (feeds, folded constants). renumber maps each old index to the new index of the node itself or of the
-    fused node that holds it."""
+    """(nodes, deps, renumber) with each op merged with the consumer its entry remaps (`remap`) and each
+    elementwise region replaced by one fused node; `keep`: slots read outside the partition (sent, fetched);
+    `live`: slots filled before the step that are never dead (feeds, folded constants). renumber maps each old
+    index to the new index of the node itself or of the node that holds it."""
+    nodes, deps, first = remap(nodes, deps, keep)
+    nodes, deps, then = _fuse_regions(nodes, deps, keep, live)
+    return nodes, deps, {i: then[j] for i, j in first.items()}
+
+
+def remap(nodes, deps, keep):
+    """(nodes, deps, renumber) with each node merged with its consumer where the node's op table entry names
+    that consumer among its `remaps` (registry.Remap, as TF's grappler remaps MaxPoolGrad + ReluGrad...): the
+    consumer reads the node's only output, which it alone reads and nothing fetches or sends, at the rule's
+    input, and its other inputs are the node's own, as the rule says; both are plain nodes (stateless, no role,
+    not downstream of a switch), and nothing else waits for the node before the consumer. The merged node takes
+    the consumer's place, name and outputs, and the node's inputs; its kernel (`run_remapped`) computes the
+    consumer's output from them."""
+    readers = {}
+    for i, node in enumerate(nodes):
+        for s in node.inputs:
+            readers.setdefault(s, []).append(i)
+    waiters = {}
+    for i, waits in enumerate(deps):
+        for d in waits:
+            waiters.setdefault(d, set()).add(i)
+    merged = {}   # consumer -> (producer, rule)
+    for p, node in enumerate(nodes):
+        if not node.remaps or not _plain(node) or len(node.outputs) != 1 or node.outputs[0] in keep:
+            continue
+        users = readers.get(node.outputs[0], ())
+        c = users[0] if len(users) == 1 else None
+        if c is None or c in merged or any(w < c for w in waiters.get(p, ()) if w != c):
+            continue
+        consumer = nodes[c]
+        for rule in node.remaps:
+            ok = (rule.consumer == consumer.op_type and _plain(consumer)
+                  and len(consumer.inputs) == 1 + len(rule.same) and consumer.inputs[rule.at] == node.outputs[0]
+                  and all(consumer.inputs[ci] == node.inputs[pi] for ci, pi in rule.same))
+            if ok:
+                merged[c] = (p, rule)
+                break
+    if not merged:
+        return nodes, deps, {i: i for i in range(len(nodes))}
+    gone = {p for p, _ in merged.values()}
+    position = {i: n for n, i in enumerate(i for i in range(len(nodes)) if i not in gone)}
+    renumber = {**position, **{p: position[c] for c, (p, _) in merged.items()}}
+    new_nodes, new_deps = [], []
+    for i in position:
+        p, rule = merged.get(i, (None, None))
+        waits = set(deps[i]) if p is None else (set(deps[p]) | set(deps[i])) - {p}
+        new_nodes.append(nodes[i] if p is None else _remapped(nodes[p], nodes[i], rule))
+        new_deps.append(tuple(sorted({renumber[d] for d in waits})))
+    return new_nodes, new_deps, renumber
+
+
+def _plain(node):
+    return not node.stateful and node.role is None and not node.conditional
+
+
+def _remapped(producer, consumer, rule):
+    """The node that computes `consumer` from `producer`'s inputs (`remap`); in partition graphs and traces it is
+    the consumer's node, of op type _Fused<producer's>, reading the producer's inputs (as grappler's fused ops)."""
+    return Node(name=consumer.name, op_type="_Fused" + producer.op_type, kernel=run_remapped,
+                attrs={"producer": producer, "consumer": consumer, "remap": rule, REWRITTEN: True,
+                       REMAPPED_FROM: producer.name},
+                inputs=producer.inputs, deref=producer.deref, outputs=consumer.outputs,
+                controls=producer.controls + consumer.controls, fresh=consumer.fresh)
+
+
+def run_remapped(attrs, *inputs):
+    """A merged node's kernel (`remap`): the rule's kernel, or where it does not apply the producer's kernel and
+    the consumer's, each failure reported as that op's."""
+    producer, consumer, rule = attrs["producer"], attrs["consumer"], attrs["remap"]
+    try:
+        out = rule.kernel(producer.attrs, consumer.attrs, *inputs)
+        value = producer.kernel(producer.attrs, *inputs) if out is None else None
+    except StepError:
+        raise
+    except Exception as e:  # noqa: BLE001 - reported as the producer's failure, as unmerged
+        raise StepError(producer.name, e) from None
+    if out is not None:
+        return out
+    args = [None] * len(consumer.inputs)
+    args[rule.at] = value
+    for ci, pi in rule.same:
+        args[ci] = inputs[pi]
+    try:
+        return consumer.kernel(consumer.attrs, *args)
+    except StepError:
+        raise
+    except Exception as e:  # noqa: BLE001 - reported as the consumer's failure, as unmerged
+        raise StepError(consumer.name, e) from None
+
+
+def _fuse_regions(nodes, deps, keep, live):
     readers = {}
     for i, node in enumerate(nodes):
         for s in node.inputs:
@@ -171,7 +266,7 @@ def _deaths(nodes, live):
 def _alone(node, lone):
     """`node`, or where it is an elementwise op with an element formula outside any region, the same node whose
     kernel runs its formula as a compiled loop when its inputs are large enough and the formula is costly (a tanh
-    between two matmuls) or the loop may write into an input's buffer (a ReluGrad of MaxPoolGrad's output): an
+    between two matmuls) or the loop may write into an input's buffer (a ReluGrad of an output not remapped): an
     input in `lone`, made by a `fresh` node and read by this one alone."""
     if node.scalar is None or node.stateful or node.role is not None or len(node.outputs) != 1 or not (
             getattr(node.scalar, "costly", False) or any(s in lone for s in node.inputs)):

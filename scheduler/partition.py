@@ -60,6 +60,7 @@ class Node:
     keep: str | None = None       # SHAPES, INPUTS or None: what its outputs may be kept for
     fresh: bool = False           # its kernel's outputs are new arrays nothing else holds
     reuse: bool = False           # its kernel may write its output into an input given as attrs["into"]
+    remaps: tuple = ()            # consumers its kernel may compute with it as one node (fusion.remap)
 
     def __repr__(self):
         return f"<Node {self.name} {self.op_type}>"

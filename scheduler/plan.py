@@ -44,6 +44,7 @@ class NodeSpec:
     algebra: object = None      # what arithmetic it computes, for grappler's rewrites (optimize.Algebra), or None
     scalar: object = None       # its float32 element formula, for compiled loops of fused regions (jit.py), or None
     fresh: bool = False         # its kernel's outputs are new arrays nothing else holds
+    remaps: tuple = ()          # consumers its kernel may run with as one node (registry.Remap, fusion.py)
 
     def __post_init__(self):
         if self.role not in ROLES:
@@ -439,7 +440,7 @@ class _PartitionBuilder:
                                stateful=spec.stateful, inputs=tuple(inputs), deref=deref, outputs=outputs,
                                conditional=conditional, controls=tuple(controls), role=spec.role,
                                elementwise=spec.elementwise, scalar=spec.scalar, keep=_keep(spec),
-                               fresh=spec.fresh))
+                               fresh=spec.fresh, remaps=spec.remaps))
         self.deps.append(tuple(sorted(deps)))
 
     def fetch(self, key, is_ref):

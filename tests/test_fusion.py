@@ -2,6 +2,8 @@
 
 The first half plans hand-written node tables (no graph, no Ray); the second runs sessions and checks
 that fused and unfused steps give the same numbers, and what traces and partition graphs show."""
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -125,6 +127,69 @@ def test_stateful_and_non_elementwise_nodes_are_not_fused():
               ew("b", np.exp, "st"))
     plan = build_plan(t, [("b", 0)], [], [("x", 0)], [CPU0], optimizations=ALL)
     assert kernels(plan) == ["Ew", "Other", "Ew"]
+
+
+# ----- remapping (an op and the consumer its entry names, one node) ---------------------------------------------
+def _remap_table(rule_kernel, consumer_reads="x", **producer):
+    """x, y fed; p = x * y (whose entry remaps a C reading p and x); c = p - x; d = c + 1."""
+    from raygraph.ops.registry import Remap
+    rule = Remap("C", at=0, same=((1, 0),), kernel=rule_kernel)
+    return table(feed("x"), feed("y"), other("p", lambda x, y: x * y, "x", "y", remaps=(rule,), **producer),
+                 NodeSpec(name="c", op_type="C", kernel=lambda a, v, x: v - x, inputs=(("p", 0), (consumer_reads, 0)),
+                          pure=True),
+                 other("d", lambda v: v + 1, "c"))
+
+
+XY = {("x", 0): np.array([1.0, 2.0, 3.0]), ("y", 0): np.array([4.0, 5.0, 6.0])}
+
+
+@pytest.mark.parametrize("applies", [True, False])
+def test_an_op_and_the_consumer_its_entry_remaps_run_as_one_node(applies):
+    """The merged node has the consumer's name and place and reads the producer's inputs; it runs the rule's
+    kernel, or (where that gives None) the two kernels, with the unmerged values."""
+    calls = []
+    def both(a, consumer_attrs, x, y):
+        calls.append((x.tolist(), y.tolist()))
+        return x * y - x if applies else None
+    t = _remap_table(both)
+    merged = build_plan(t, [("d", 0)], [], [("x", 0), ("y", 0)], [CPU0], optimizations=ALL)
+    plain = build_plan(t, [("d", 0)], [], [("x", 0), ("y", 0)], [CPU0], optimizations=NONE)
+    part = merged.partitions[CPU0[0]]
+    assert kernels(merged) == ["_FusedOther", "Other"] and kernels(plain) == ["Other", "C", "Other"]
+    node = part.nodes[0]
+    assert node.name == "c" and node.attrs[REWRITTEN] and node.inputs == (part.feeds[("x", 0)], part.feeds[("y", 0)])
+    np.testing.assert_array_equal(run(merged, XY)[0], run(plain, XY)[0])
+    np.testing.assert_array_equal(run(merged, XY)[0], [4.0, 9.0, 16.0])
+    assert len(calls) == 2
+
+
+def test_a_remap_needs_the_consumer_alone_reading_the_value_and_the_producers_inputs():
+    unmerged = ["Other", "C", "Other"]
+    t = _remap_table(lambda *args: pytest.fail("not merged"))
+    assert kernels(build_plan(t, [("d", 0), ("p", 0)], [], [("x", 0), ("y", 0)], [CPU0],   # p fetched
+                              optimizations=ALL)) == unmerged
+    t2 = _remap_table(lambda *args: pytest.fail("not merged"), consumer_reads="y")        # c reads y, not x
+    assert kernels(build_plan(t2, [("d", 0)], [], [("x", 0), ("y", 0)], [CPU0], optimizations=ALL)) == unmerged
+    t3 = {**t, "e": other("e", lambda v: -v, "p")}                                        # p read twice
+    assert kernels(build_plan(t3, [("d", 0), ("e", 0)], [], [("x", 0), ("y", 0)], [CPU0],
+                              optimizations=ALL)) == unmerged + ["Other"]
+    t4 = _remap_table(lambda *args: pytest.fail("not merged"), stateful=True)             # a stateful producer
+    t4["p"] = NodeSpec(name="p", op_type="Other", kernel=lambda a, res, x, y: x * y, inputs=(("x", 0), ("y", 0)),
+                       stateful=True, remaps=t["p"].remaps)
+    assert kernels(build_plan(t4, [("d", 0)], [], [("x", 0), ("y", 0)], [CPU0], optimizations=ALL)) == unmerged
+
+
+@pytest.mark.parametrize("which", ["p", "c"])
+def test_a_failure_in_a_merged_node_names_its_op(which):
+    def boom(*args):
+        raise ValueError("bad value")
+    t = _remap_table(lambda *args: None)
+    t[which] = dataclasses.replace(t[which], kernel=boom)
+    plan = build_plan(t, [("d", 0)], [], [("x", 0), ("y", 0)], [CPU0], optimizations=ALL)
+    assert kernels(plan)[0] == "_FusedOther"
+    step = Step(plan.partitions[CPU0[0]], lambda node: None, XY)
+    run_inline(step, plan.partitions[CPU0[0]].roots)
+    assert step.error.node_name == which and "bad value" in str(step.error.error)
 
 
 def test_large_regions_split_their_rows_over_threads_with_the_same_values(split_kernels):
@@ -437,3 +502,44 @@ def test_regions_downstream_of_a_switch_fuse_where_their_values_live_and_die_tog
     (body,) = [n.attrs["loop"].part for n in part.nodes if "loop" in n.attrs]
     fused = [n for n in body.nodes if n.op_type == FUSED_OP]
     assert len(fused) == 1 and fused[0].conditional and len(fused[0].attrs["fused_ops"]) == 5
+
+
+@pytest.mark.parametrize("window", [2, 3])   # 2x2 of stride 2: one pass (kernel_loops); 3x3: the two kernels
+def test_a_relu_gradient_of_a_max_pool_gradient_runs_as_one_node_with_the_same_bits(rtf, window):
+    """ReLU then max-pool (every conv layer's ending): planning merges MaxPoolGrad with the ReluGrad that reads it
+    (MaxPoolGrad's entry remaps it), one node named as the ReluGrad; the gradient has the unmerged bits (ties,
+    zeros, NaN and infinities in the input; NaN, infinities and signed zeros in the gradient), with the pool run in
+    the step (its taken cells kept) or fed."""
+    rng = np.random.default_rng(5)
+    x = rtf.placeholder(rtf.float32, [4, 12, 12, 16])
+    r = rtf.nn.relu(x)
+    m = rtf.nn.max_pool(r, [1, window, window, 1], [1, 2, 2, 1], "VALID")
+    gy = rtf.placeholder(rtf.float32, m.shape)
+    (dx,) = rtf.gradients(m, [x], grad_ys=gy)
+    xs = rng.standard_normal(x.shape.as_list()).astype(np.float32)
+    xs[:, ::3] = np.round(xs[:, ::3])                              # ties, zeros, -0.0
+    xs.flat[rng.integers(0, xs.size, 40)] = -0.0
+    xs.flat[rng.integers(0, xs.size, 20)] = np.nan
+    xs.flat[rng.integers(0, xs.size, 20)] = np.inf
+    g = rng.standard_normal(m.shape.as_list()).astype(np.float32)
+    g.flat[rng.integers(0, g.size, 30)] = -0.0
+    g.flat[rng.integers(0, g.size, 10)] = np.nan
+    g.flat[rng.integers(0, g.size, 10)] = -np.inf
+    results = {}
+    for fuse in (False, True):
+        with rtf.Session(config=_config(rtf, fuse)) as s:
+            ms = s.run(m, {x: xs})
+            meta = rtf.RunMetadata()
+            results[fuse] = [s.run(dx, {x: xs, gy: g}, options=rtf.RunOptions(output_partition_graphs=True),
+                                   run_metadata=meta),
+                             s.run(dx, {x: xs, gy: g, m: ms})]   # the pool's output fed: it does not run
+            nodes = {n.name: n for gd in meta.partition_graphs for n in gd.node}
+        relu_grad = nodes[dx.op.name]
+        if fuse:
+            assert relu_grad.op == "_FusedMaxPoolGrad" and not any(n.op == "MaxPoolGrad" for n in nodes.values())
+            assert [i.split(":")[0] for i in relu_grad.input] == ["Relu", m.op.name, gy.op.name]
+        else:
+            assert relu_grad.op == "ReluGrad"
+    for merged, plain in zip(results[True], results[False]):
+        np.testing.assert_array_equal(merged.view(np.int32), plain.view(np.int32))
+    assert np.isnan(results[True][0]).any() and (results[True][0] != 0).sum() > 100

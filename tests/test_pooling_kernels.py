@@ -210,20 +210,24 @@ def test_max_pool_2x2_loop_gives_the_numpy_ways_values(monkeypatch, dtype):
             assert got.dtype == want.dtype and got.shape == want.shape
             taken = derived.find(given, pooling._TAKEN)
             if shape[1] % 2 == shape[2] % 2 == 0 and given.flags.c_contiguous:   # (else kept for a contiguous copy)
-                np.testing.assert_array_equal(taken, _scan_taken(given))
+                cell, value = _scan_taken(given)
+                np.testing.assert_array_equal(taken & 3, cell)
+                np.testing.assert_array_equal(taken & loops.TAKEN_POSITIVE != 0, value > 0)   # (NaN: not > 0)
+                assert not (taken & ~np.int8(3 | loops.TAKEN_POSITIVE)).any()
             else:
                 assert taken is None
     assert calls == [(3, 8, 10, 16)] * 2 + [(2, 9, 7, 5)] * 2 + [(1, 28, 28, 32)] * 2
 
 
 def _scan_taken(x):
-    """Which cell of each 2x2 window of stride 2 TF's scan takes: a later cell only when greater (so a NaN only first)."""
+    """Which cell of each 2x2 window of stride 2 TF's scan takes (a later cell only when greater, so a NaN only
+    first), and that cell's value."""
     cells = [x[:, r::2, c::2] for r in (0, 1) for c in (0, 1)]
     best, taken = cells[0], np.zeros(cells[0].shape, np.int8)
     for index, cell in enumerate(cells[1:], 1):
         greater = cell > best
         best, taken = np.where(greater, cell, best), np.where(greater, np.int8(index), taken)
-    return taken
+    return taken, best
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

@@ -26,6 +26,7 @@ from scheduler.jit import formula
 from .eigen_loops import tree_sum
 
 _jit = numba.njit(nogil=True, cache=True)
+TAKEN_POSITIVE = 4   # max_pool_2x2_and_taken's flag: the taken cell's value is > 0
 _jit_ieee = numba.njit(nogil=True, cache=True, error_model="numpy")   # x / 0 is inf or NaN, as in TF (no check
                                                                      # per division: the loops vectorize)
 
@@ -292,7 +293,8 @@ def max_pool(x, ksize, strides, before, lowest, out):
 def max_pool_2x2_and_taken(x, out, taken):
     """MaxPool of 2x2 windows of stride 2 over the rows and columns of [n, h, w, c] `x` into `out` ([n, h // 2,
     w // 2, c]: windows inside x), and which cell of each window TF's MaxPoolGrad scan takes (0-3 in row-major
-    order: the first of the largest, a NaN only as the first cell) into `taken` (int8), in one pass over the
+    order: the first of the largest, a NaN only as the first cell) into `taken` (int8), plus TAKEN_POSITIVE where
+    that cell's value is > 0 (what a ReluGrad of the window's gradient keeps), in one pass over the
     channels (numpy's way makes three passes with a strided temporary each). The maxima follow np.maximum's rule: a
     NaN wins, of equal values the earlier (numpy's SIMD loops may give the other zero where -0.0 and +0.0 tie: the
     values agree, not always the zeros' signs). MaxPool keeps the taken cells for its gradient where the windows tile
@@ -301,7 +303,7 @@ def max_pool_2x2_and_taken(x, out, taken):
     maxima alone, comparing as it loaded, took 267-293 and one of the taken cells alone 222-242."""
     n, h, w, c = out.shape
     one, two, three = taken.dtype.type(1), taken.dtype.type(2), taken.dtype.type(3)
-    zero = taken.dtype.type(0)
+    zero, positive = taken.dtype.type(0), taken.dtype.type(TAKEN_POSITIVE)
     for b in range(n):
         for i in range(h):
             for j in range(w):
@@ -319,7 +321,9 @@ def max_pool_2x2_and_taken(x, out, taken):
                     t = a2 if below else t
                     s = one if right else zero
                     s = two if below else s
-                    taken[b, i, j, k] = three if a3 > t else s
+                    last = a3 > t
+                    t = a3 if last else t
+                    taken[b, i, j, k] = (three if last else s) | (positive if t > 0 else zero)
 
 
 @_jit
@@ -328,13 +332,33 @@ def max_pool_2x2_scatter(grad, taken, out):
     h, 2 * w, c] from `grad` [n, h, w, c]: both as integers of the floats' size (their bits: a NaN or infinite
     gradient stays out of the other cells and -0.0 stays -0.0, as max_pool_grad's)."""
     n, h, w, c = out.shape
-    zero = grad.dtype.type(0)
+    zero, cells = grad.dtype.type(0), taken.dtype.type(3)
     for b in range(n):
         for r in range(h):
             for col in range(w):
                 cell = 2 * (r % 2) + col % 2
                 for k in range(c):
-                    out[b, r, col, k] = grad[b, r // 2, col // 2, k] if taken[b, r // 2, col // 2, k] == cell else zero
+                    hit = (taken[b, r // 2, col // 2, k] & cells) == cell
+                    out[b, r, col, k] = grad[b, r // 2, col // 2, k] if hit else zero
+
+
+@_jit
+def max_pool_2x2_scatter_relu(grad, taken, out):
+    """ReluGrad(MaxPoolGrad(x, y, grad), x) of float `grad` [n, h, w, c] into `out` [n, 2 h, 2 w, c] in one pass, x
+    the windows' input (a ReLU's output): each window's gradient times 1 or 0 (whether its taken cell's value is > 0,
+    TAKEN_POSITIVE) to its taken cell, as ReluGrad multiplies (a NaN gradient stays NaN, -0.0 for a negative one
+    masked), +0.0 to the other three (ReluGrad's product of MaxPoolGrad's zeros)."""
+    n, h, w, c = out.shape
+    zero, one, cells = out.dtype.type(0), out.dtype.type(1), taken.dtype.type(3)
+    positive = taken.dtype.type(TAKEN_POSITIVE)
+    for b in range(n):
+        for r in range(h):
+            for col in range(w):
+                cell = 2 * (r % 2) + col % 2
+                for k in range(c):
+                    t = taken[b, r // 2, col // 2, k]
+                    kept = grad[b, r // 2, col // 2, k] * (one if (t & positive) != 0 else zero)
+                    out[b, r, col, k] = kept if (t & cells) == cell else zero
 
 
 @_jit

@@ -64,10 +64,11 @@ class OpDef:
     """
 
     __slots__ = ("type", "args", "allowed", "kernel", "shape", "grad", "stateful", "has_ref", "attr_checks",
-                 "role", "choices", "elementwise", "algebra", "scalar", "scalar_when", "shape_only", "fresh")
+                 "role", "choices", "elementwise", "algebra", "scalar", "scalar_when", "shape_only", "fresh", "remaps")
 
     def __init__(self, type, args, allowed, kernel, shape, grad, stateful, role=None, choices=None,
-                 elementwise=False, algebra=None, scalar=None, shape_only=False, fresh=False, scalar_when=None):
+                 elementwise=False, algebra=None, scalar=None, shape_only=False, fresh=False, scalar_when=None,
+                 remaps=()):
         self.type = type
         self.args = args
         self.allowed = allowed
@@ -85,6 +86,7 @@ class OpDef:
         self.scalar_when = scalar_when  # attrs -> whether the formula applies to a node (None: always)
         self.shape_only = shape_only  # its outputs depend on its inputs' shapes alone (Shape, Size, Rank)
         self.fresh = fresh      # its kernel's outputs are new arrays that nothing else holds
+        self.remaps = tuple(remaps)   # the consumers it may run with as one node (Remap)
         self.has_ref = any(a.is_ref for a in args)
         inferred = {a.type_attr for a in args}
         self.attr_checks = tuple(k for k in allowed if k not in inferred)  # type attrs the caller sets
@@ -93,9 +95,25 @@ class OpDef:
         return f"<OpDef {self.type}>"
 
 
+class Remap:
+    """A consumer an op may run with as one node, as TF's grappler remaps a pattern of ops to one fused kernel:
+    planning merges an op of type `consumer` that alone reads the op's first output, as its input `at`, and whose
+    other inputs are the op's own (`same`: pairs (consumer's input, the op's input)), when both are plain nodes
+    (scheduler/fusion.py). The merged node runs `kernel(attrs, consumer_attrs, *the op's inputs)`, which returns
+    the consumer's output, the bits the two kernels give, or None where it does not apply (the two run then)."""
+
+    __slots__ = ("consumer", "at", "same", "kernel")
+
+    def __init__(self, consumer, at, same, kernel):
+        self.consumer, self.at, self.same, self.kernel = consumer, at, tuple(same), kernel
+
+    def __repr__(self):
+        return f"<Remap {self.consumer}>"
+
+
 def op(type, inputs="", kernel=None, shape=None, grad=_GRAD_REQUIRED, stateful=False, role=None, choices=None,
        elementwise=False, algebra=None, scalar=None, shape_only=False, fresh=False, scalar_when=None,
-       **allowed):
+       remaps=(), **allowed):
     """Defines the op `type` (once: a second definition is an error); `inputs` is like "x:T, y:T", "values:*T", "ref:&T".
 
     `choices` maps a string attr to the values it allows, in TF's order, e.g. {"padding": ("SAME", "VALID")}.
@@ -118,6 +136,8 @@ def op(type, inputs="", kernel=None, shape=None, grad=_GRAD_REQUIRED, stateful=F
     variable or of a value a kernel keeps), so the one op that reads such an output may write its own result there
     (`reuse`, scheduler/straight_line.py).
 
+    `remaps`: `Remap`s, consumers its kernel may compute together with it as one node (scheduler/fusion.py).
+
     `grad` is required: `fn(op, *output_grads) -> [input_grad, ...]`, NOT_DIFFERENTIABLE or NO_GRADIENT_DEFINED.
 
     Each keyword lists the dtypes a type attr allows: DTypes, or a string of TF's names in TF's order
@@ -130,7 +150,7 @@ def op(type, inputs="", kernel=None, shape=None, grad=_GRAD_REQUIRED, stateful=F
     if type in REGISTRY:
         raise ValueError(f"op {type!r} is defined twice: the op table holds one entry per op type")
     entry = OpDef(type, args, names, kernel, shape, grad, stateful, role, choices, elementwise, algebra, scalar,
-                  shape_only, fresh, scalar_when)
+                  shape_only, fresh, scalar_when, remaps)
     REGISTRY[type] = entry
     return entry
 
