@@ -192,6 +192,28 @@ def test_shares_of_the_batch_give_the_whole_batchs_values(monkeypatch):
             np.testing.assert_allclose(dw, whole[1], rtol=0, atol=1e-5 * np.abs(whole[1]).max())
         assert len(shares) >= 6
 
+def test_a_convolutions_shares_write_the_taps_forward_into_its_result(monkeypatch):
+    """Where conv.py cuts a convolution's batch into shares (from its _SPLIT_WORK), each share's taps write its rows
+    of the result in place (no copy of theirs: a 128-image first layer, 1 -> 32 channels, 1.73 -> 1.25 ms)."""
+    rng = np.random.default_rng(6)
+    x = rng.standard_normal((6, 20, 20, 1)).astype(np.float32)
+    w = rng.standard_normal((5, 5, 1, 32)).astype(np.float32)
+    geo = conv._Geometry(x.shape, w.shape, {"strides": [1, 1, 1, 1], "padding": "SAME", "data_format": "NHWC",
+                                             "dilations": [1, 1, 1, 1]}, 2, "")
+    whole = conv_taps.forward(x, w, geo)
+    buf = np.full(whole.shape, np.nan, np.float32)
+    assert conv_taps.forward(x, w, geo, buf) is buf
+    np.testing.assert_array_equal(buf, whole)
+    written = []
+    forward = conv_taps.forward
+    monkeypatch.setattr(conv_taps, "forward", lambda x, w, geo, out=None: written.append(out is not None) or
+                        forward(x, w, geo, out))
+    monkeypatch.setattr(conv, "_SPLIT_WORK", 0)
+    with split_into_shares(monkeypatch) as shares:
+        np.testing.assert_array_equal(conv._forward(x, w, geo), whole)
+        assert shares and written == [True, True]
+
+
 def test_the_forwards_padded_input_serves_the_filter_gradient(monkeypatch):
     rng = np.random.default_rng(6)
     x = rng.standard_normal((4, 28, 28, 1)).astype(np.float32)

@@ -310,13 +310,13 @@ def _forward(x, w, geo):
 
 
 def _forward_share(x, w, geo, out=None):
-    """The forward of a share of the batch: written into `out` where the route can (the Fourier kernels and the
-    row chunks), else a new array."""
+    """The forward of a share of the batch: written into `out` where the route can (the Fourier kernels, the taps
+    and the row chunks), else a new array."""
     dt = _work_dtype(x.dtype)
     x, w = x.astype(dt, copy=False), w.astype(dt, copy=False)
     y = conv_fourier.forward(x, w, geo, out)
     if y is None:
-        y = compiled.conv_taps().forward(x, w, geo)
+        y = compiled.conv_taps().forward(x, w, geo, out if out is not None and out.dtype == dt else None)
     if y is not None:
         return y
     chunks = _chunks(geo)

@@ -52,12 +52,13 @@ VECTOR_BYTES = 64 if _WIDE else 32   # a vector of output channels: 16 float32 o
 GROUP = 28 if _WIDE else 12          # taps a loop holds at once, one vector each (of 32 or 16 registers)
 
 
-def forward(x, w, geo):
-    """The convolution y [N, *out, O] of x [N, *spatial, 1] (channels last), or None where the route does not
-    apply (see `_applies`)."""
+def forward(x, w, geo, out=None):
+    """The convolution y [N, *out, O] of x [N, *spatial, 1] (channels last), written into `out` where given (a
+    C-ordered array of y's shape and dtype: a share's rows of the whole result, conv._into_batch, which else copies
+    them there), or None where the route does not apply (see `_applies`)."""
     if not _applies(x, geo, 1):
         return None
-    y = np.empty((geo.n,) + geo.out + (geo.o,), x.dtype)
+    y = np.empty((geo.n,) + geo.out + (geo.o,), x.dtype) if out is None else out
     w2 = np.ascontiguousarray(w.reshape(geo.kk * geo.c, geo.o), x.dtype)
     xf, rows, groups = *_flat(x, geo), _groups(_key(geo))
     per_image, step = len(rows) // geo.n, geo.strides[-1] * geo.c
