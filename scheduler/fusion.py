@@ -112,7 +112,8 @@ def remap(nodes, deps, keep):
     that consumer among its `remaps` (registry.Remap, as TF's grappler remaps MaxPoolGrad + ReluGrad...): the
     consumer reads the node's only output, which it alone reads and nothing fetches or sends, at the rule's
     input, and its other inputs are the node's own, as the rule says; both are plain nodes (stateless, no role,
-    not downstream of a switch), and nothing else waits for the node before the consumer. The merged node takes
+    not downstream of a switch), the consumer has no control input from the node, and nothing else waits for the
+    node before the consumer (each node in one merge). The merged node takes
     the consumer's place, name and outputs, and the node's inputs; its kernel (`run_remapped`) computes the
     consumer's output from them."""
     readers = {}
@@ -125,11 +126,11 @@ def remap(nodes, deps, keep):
             waiters.setdefault(d, set()).add(i)
     merged = {}   # consumer -> (producer, rule)
     for p, node in enumerate(nodes):
-        if not node.remaps or not _plain(node) or len(node.outputs) != 1 or node.outputs[0] in keep:
-            continue
+        if not node.remaps or not _plain(node) or len(node.outputs) != 1 or node.outputs[0] in keep or p in merged:
+            continue   # (a node merged into its own producer's node merges no further)
         users = readers.get(node.outputs[0], ())
         c = users[0] if len(users) == 1 else None
-        if c is None or c in merged or any(w < c for w in waiters.get(p, ()) if w != c):
+        if c is None or c in merged or p in nodes[c].controls or any(w < c for w in waiters.get(p, ()) if w != c):
             continue
         consumer = nodes[c]
         for rule in node.remaps:

@@ -177,6 +177,8 @@ def test_a_remap_needs_the_consumer_alone_reading_the_value_and_the_producers_in
     t4["p"] = NodeSpec(name="p", op_type="Other", kernel=lambda a, res, x, y: x * y, inputs=(("x", 0), ("y", 0)),
                        stateful=True, remaps=t["p"].remaps)
     assert kernels(build_plan(t4, [("d", 0)], [], [("x", 0), ("y", 0)], [CPU0], optimizations=ALL)) == unmerged
+    t5 = {**t, "c": dataclasses.replace(t["c"], control=("p",))}                          # c also waits on p
+    assert kernels(build_plan(t5, [("d", 0)], [], [("x", 0), ("y", 0)], [CPU0], optimizations=ALL)) == unmerged
 
 
 @pytest.mark.parametrize("which", ["p", "c"])
