@@ -316,7 +316,7 @@ def _forward_share(x, w, geo, out=None):
     x, w = x.astype(dt, copy=False), w.astype(dt, copy=False)
     y = conv_fourier.forward(x, w, geo, out)
     if y is None:
-        y = compiled.conv_taps().forward(x, w, geo, out if out is not None and out.dtype == dt else None)
+        y = compiled.conv_taps().forward(x, w, geo, out)
     if y is not None:
         return y
     chunks = _chunks(geo)
