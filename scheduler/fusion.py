@@ -1,6 +1,7 @@
 """Fusing elementwise regions of a partition into one node each, when planning (after gradients are built), and
 before that merging an op with the consumer its op table entry remaps (`remap`: MaxPoolGrad and the ReluGrad of its
-value, as TF's grappler remaps patterns of ops to fused kernels).
+value, as TF's grappler remaps patterns of ops to fused kernels), after it with the region that alone reads its
+value (a convolution and its bias + ReLU).
 
 An elementwise op (its table entry says so: each output element depends only on the input elements at
 the same broadcast position) costs the executor a dispatch, a waiting-count update and a timing per run,
@@ -104,18 +105,19 @@ def fuse(nodes, deps, keep, live=frozenset()):
     index to the new index of the node itself or of the node that holds it."""
     nodes, deps, first = remap(nodes, deps, keep)
     nodes, deps, then = _fuse_regions(nodes, deps, keep, live)
-    return nodes, deps, {i: then[j] for i, j in first.items()}
+    nodes, deps, last = remap(nodes, deps, keep)   # (an op and the region reading its value: a Remap to REGION)
+    return nodes, deps, {i: last[then[j]] for i, j in first.items()}
 
 
 def remap(nodes, deps, keep):
     """(nodes, deps, renumber) with each node merged with its consumer where the node's op table entry names
     that consumer among its `remaps` (registry.Remap, as TF's grappler remaps MaxPoolGrad + ReluGrad...): the
     consumer reads the node's only output, which it alone reads and nothing fetches or sends, at the rule's
-    input, and its other inputs are the node's own, as the rule says; both are plain nodes (stateless, no role,
-    not downstream of a switch), the consumer has no control input from the node, and nothing else waits for the
-    node before the consumer (each node in one merge). The merged node takes
-    the consumer's place, name and outputs, and the node's inputs; its kernel (`run_remapped`) computes the
-    consumer's output from them."""
+    input, and its other inputs are the node's own, as the rule says (or any, where the rule takes `others`); both
+    are plain nodes (stateless, no role, not downstream of a switch), the consumer has no control input from the
+    node, and nothing else waits for the node before the consumer (each node in one merge). The merged node takes
+    the consumer's place, name and outputs, and the node's inputs followed by the consumer's others; its kernel
+    (`run_remapped`) computes the consumer's outputs from them."""
     readers = {}
     for i, node in enumerate(nodes):
         for s in node.inputs:
@@ -135,7 +137,8 @@ def remap(nodes, deps, keep):
         consumer = nodes[c]
         for rule in node.remaps:
             ok = (rule.consumer == consumer.op_type and _plain(consumer)
-                  and len(consumer.inputs) == 1 + len(rule.same) and consumer.inputs[rule.at] == node.outputs[0]
+                  and (rule.others or len(consumer.inputs) == 1 + len(rule.same))
+                  and rule.at < len(consumer.inputs) and consumer.inputs[rule.at] == node.outputs[0]
                   and all(consumer.inputs[ci] == node.inputs[pi] for ci, pi in rule.same))
             if ok:
                 merged[c] = (p, rule)
@@ -158,23 +161,40 @@ def _plain(node):
     return not node.stateful and node.role is None and not node.conditional
 
 
+def _others(producer, consumer, rule):
+    """The positions of the consumer's inputs that are neither the producer's value nor its inputs (`remap`)."""
+    taken = {rule.at} | {ci for ci, _ in rule.same}
+    return tuple(i for i in range(len(consumer.inputs)) if i not in taken)
+
+
 def _remapped(producer, consumer, rule):
-    """The node that computes `consumer` from `producer`'s inputs (`remap`); in partition graphs and traces it is
-    the consumer's node, of op type _Fused<producer's>, reading the producer's inputs (as grappler's fused ops)."""
-    return Node(name=consumer.name, op_type="_Fused" + producer.op_type, kernel=run_remapped,
-                attrs={"producer": producer, "consumer": consumer, "remap": rule, REWRITTEN: True,
-                       REMAPPED_FROM: producer.name},
-                inputs=producer.inputs, deref=producer.deref, outputs=consumer.outputs,
-                controls=producer.controls + consumer.controls, fresh=consumer.fresh)
+    """The node that computes `consumer` from `producer`'s inputs and the consumer's others (`remap`); in partition
+    graphs and traces it is the consumer's node, of op type _Fused<producer's>, reading those (as grappler's fused
+    ops); a region's node still lists the ops it holds."""
+    others = _others(producer, consumer, rule)
+    attrs = {"producer": producer, "consumer": consumer, "remap": rule, "others": others,
+             REMAPPED_FROM: producer.name,   # (the consumer writes into the value where it may: no one else holds it)
+             "consumer_attrs": {**consumer.attrs, "into": rule.at} if consumer.reuse and producer.fresh
+             else consumer.attrs}
+    if consumer.op_type == FUSED_OP:
+        attrs.update(program=consumer.attrs["program"], fused_ops=consumer.attrs["fused_ops"])
+    else:
+        attrs[REWRITTEN] = True
+    n = len(producer.inputs)
+    return Node(name=consumer.name, op_type="_Fused" + producer.op_type, kernel=run_remapped, attrs=attrs,
+                inputs=producer.inputs + tuple(consumer.inputs[i] for i in others),
+                deref=producer.deref + tuple(n + k for k, i in enumerate(others) if i in consumer.deref),
+                outputs=consumer.outputs, controls=producer.controls + consumer.controls, fresh=consumer.fresh)
 
 
 def run_remapped(attrs, *inputs):
     """A merged node's kernel (`remap`): the rule's kernel, or where it does not apply the producer's kernel and
     the consumer's, each failure reported as that op's."""
     producer, consumer, rule = attrs["producer"], attrs["consumer"], attrs["remap"]
+    n = len(producer.inputs)
     try:
         out = rule.kernel(producer.attrs, consumer.attrs, *inputs)
-        value = producer.kernel(producer.attrs, *inputs) if out is None else None
+        value = producer.kernel(producer.attrs, *inputs[:n]) if out is None else None
     except StepError:
         raise
     except Exception as e:  # noqa: BLE001 - reported as the producer's failure, as unmerged
@@ -185,8 +205,10 @@ def run_remapped(attrs, *inputs):
     args[rule.at] = value
     for ci, pi in rule.same:
         args[ci] = inputs[pi]
+    for i, v in zip(attrs["others"], inputs[n:]):
+        args[i] = v
     try:
-        return consumer.kernel(consumer.attrs, *args)
+        return consumer.kernel(attrs["consumer_attrs"], *args)
     except StepError:
         raise
     except Exception as e:  # noqa: BLE001 - reported as the consumer's failure, as unmerged

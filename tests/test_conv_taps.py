@@ -228,3 +228,43 @@ def test_the_forwards_padded_input_serves_the_filter_gradient(monkeypatch):
     assert padded == [x.shape] and not x.flags.writeable   # (kept while x lives, unchanged)
     np.testing.assert_array_equal(dw, conv_taps.backprop_filter(x.copy(), dy, geo))
     assert padded == [x.shape, x.shape]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_the_forward_adds_a_bias_and_takes_relu_as_it_stores_with_numpys_bits(dtype):
+    """The epilogue of a convolution merged with its bias + ReLU region (conv._bias_relu_of): y + bias, and
+    max(y + bias, 0) (NaN kept, +0.0 for -0.0), bit for bit, over random geometries, taps in one group and in two
+    (49 > GROUP with AVX-512), output channels within a vector and past it, NaN and infinities in x and the bias."""
+    rng = np.random.default_rng(17)
+    for trial in range(12):
+        a = random_attrs(rng, trial, 3, 3)
+        k = [7, 7] if trial % 2 else [int(v) for v in rng.integers(1, 6, 2)]
+        x = rng.standard_normal((int(rng.integers(1, 4)), int(rng.integers(k[0] * a["dilations"][1], 24)),
+                                 int(rng.integers(k[1] * a["dilations"][2], 24)), 1)).astype(dtype)
+        x.flat[rng.integers(0, x.size, 2)] = [np.nan, -np.inf]
+        w = rng.standard_normal((*k, 1, int(rng.integers(1, 40)))).astype(dtype)
+        bias = rng.standard_normal(w.shape[-1]).astype(dtype)
+        bias[rng.integers(0, bias.size)] = np.inf if trial % 3 else -0.0
+        geo = conv._Geometry(x.shape, w.shape, a, 2, "")
+        y = conv_taps.forward(x, w, geo)
+        with np.errstate(invalid="ignore"):
+            for relu in (False, True):
+                want = np.maximum(y + bias, 0) if relu else y + bias
+                got = conv_taps.forward(x, w, geo, bias=bias, relu=relu)
+                assert got.dtype == want.dtype and got.tobytes() == want.tobytes(), (trial, relu)
+    assert np.isnan(got).any() and (got == 0).any() and not np.signbit(got[got == 0]).any()
+
+
+@pytest.mark.parametrize("c, k", [(1, 15), (3, 5)])   # the Fourier route; im2col
+def test_a_share_off_the_taps_takes_the_epilogue_after_with_the_same_bits(c, k):
+    """A share of a merged convolution that the taps do not take (the Fourier route, where that share's values are
+    finite and the batch's are not; im2col) adds the bias and takes ReLU by numpy after: the region's bits."""
+    rng = np.random.default_rng(4)
+    a = {"strides": [1, 1, 1, 1], "padding": "SAME", "data_format": "NHWC", "dilations": [1, 1, 1, 1]}
+    x = rng.standard_normal((2, 32, 32, c)).astype(np.float32)
+    w = rng.standard_normal((k, k, c, 24)).astype(np.float32)
+    bias = rng.standard_normal(24).astype(np.float32)
+    geo = conv._Geometry(x.shape, w.shape, a, 2, "")
+    y = conv._forward_share(x, w, geo)
+    got = conv._forward_share(x, w, geo, np.empty_like(y), (bias, True))
+    assert got.tobytes() == np.maximum(y + bias, 0).tobytes() and (got == 0).any()

@@ -194,6 +194,38 @@ def test_a_failure_in_a_merged_node_names_its_op(which):
     assert step.error.node_name == which and "bad value" in str(step.error.error)
 
 
+@pytest.mark.parametrize("applies", [True, False])
+def test_an_op_and_the_region_that_alone_reads_it_run_as_one_node(applies):
+    """A Remap to REGION with `others`: p = x * y merges with the fused region c = p + z, d = c * c that reads it;
+    the merged node is the region's (name, the ops it holds) of op type _Fused<p's>, reading p's inputs then the
+    region's others; the rule's kernel gets them and the region's program,
+    and where it gives None the two kernels run, with the same values."""
+    from raygraph.ops.registry import REGION, Remap
+    seen = []
+
+    def rule(a, region, x, y, z):
+        seen.append((len(region["program"].members), region["fused_ops"]))
+        return (x * y + z) ** 2 if applies else None
+    made = []
+    t = table(feed("x"), feed("y"), feed("z"),
+              other("p", lambda x, y: made.append(x * y) or made[-1], "x", "y", fresh=True,
+                    remaps=(Remap(REGION, at=0, same=(), kernel=rule, others=True),)),
+              ew("c", np.add, "p", "z"), ew("d", lambda v: v * v, "c"), other("e", np.negative, "d"))
+    feeds = {**XY, ("z", 0): np.array([1.0, -1.0, 0.5])}
+    merged = build_plan(t, [("e", 0)], [], [("x", 0), ("y", 0), ("z", 0)], [CPU0], optimizations=ALL)
+    plain = build_plan(t, [("e", 0)], [], [("x", 0), ("y", 0), ("z", 0)], [CPU0], optimizations=NONE)
+    part = merged.partitions[CPU0[0]]
+    assert kernels(merged) == ["_FusedOther", "Other"] and kernels(plain) == ["Other", "Ew", "Ew", "Other"]
+    node = part.nodes[0]
+    assert node.name == "fused/d" and node.attrs["fused_ops"] == ("c", "d") and node.attrs["program"].outputs == (1,)
+    assert node.inputs == tuple(part.feeds[(v, 0)] for v in "xyz")
+    want = -((feeds["x", 0] * feeds["y", 0] + feeds["z", 0]) ** 2)
+    np.testing.assert_array_equal(run(merged, feeds)[0], want)
+    np.testing.assert_array_equal(run(plain, feeds)[0], want)
+    assert seen == [(2, ("c", "d"))] and len(made) == (1 if applies else 2)   # (p's kernel: unmerged, and merged
+    #                                                                               where the rule gives None)
+
+
 def test_large_regions_split_their_rows_over_threads_with_the_same_values(split_kernels):
     t = table(feed("x"), feed("bias"), ew("a", np.add, "x", "bias"), ew("b", np.tanh, "a"),
               ew("c", lambda v: v * v, "b"))
@@ -545,3 +577,47 @@ def test_a_relu_gradient_of_a_max_pool_gradient_runs_as_one_node_with_the_same_b
     for merged, plain in zip(results[True], results[False]):
         np.testing.assert_array_equal(merged.view(np.int32), plain.view(np.int32))
     assert np.isnan(results[True][0]).any() and (results[True][0] != 0).sum() > 100
+
+
+@pytest.mark.parametrize("layer", ["conv + b", "b + conv", "bias_add", "rgb", "fetched"])
+def test_a_convolution_and_its_bias_relu_region_run_as_one_node_with_the_same_bits(rtf, layer):
+    """conv2d, + bias, relu, max_pool (a layer): planning merges the convolution with the region that alone reads
+    it (Conv2D's entry remaps a bias + ReLU region), one node named and listed as the region, its taps adding the
+    bias and taking ReLU as they store; the layer's value and gradients have the unmerged bits (NaN and infinities
+    in the input and the bias, the bias on either side, BiasAdd). Where the taps do not take the convolution (three
+    input channels) the merged node runs the two kernels; where the convolution is fetched nothing merges."""
+    rng = np.random.default_rng(8)
+    c = 3 if layer == "rgb" else 1
+    x = rtf.placeholder(rtf.float32, [6, 13, 11, c])
+    w = rtf.Variable(rng.standard_normal((5, 5, c, 20)).astype(np.float32))
+    b = rtf.Variable(rng.standard_normal(20).astype(np.float32))
+    conv = rtf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME")
+    pre = b + conv if layer == "b + conv" else rtf.nn.bias_add(conv, b) if layer == "bias_add" else conv + b
+    r = rtf.nn.relu(pre)
+    m = rtf.nn.max_pool(r, [1, 2, 2, 1], [1, 2, 2, 1], "SAME")
+    grads = rtf.gradients(rtf.reduce_sum(m * m), [w, b])
+    fetches = [r, *grads] + ([conv] if layer == "fetched" else [])
+    xs = rng.standard_normal(x.shape.as_list()).astype(np.float32)
+    xs.flat[rng.integers(0, xs.size, 3)] = np.nan
+    xs.flat[rng.integers(0, xs.size, 3)] = -np.inf
+    bs = rng.standard_normal(20).astype(np.float32)
+    bs[[2, 7]] = [np.inf, -np.inf]
+    results = {}
+    for fuse in (False, True):
+        with rtf.Session(config=_config(rtf, fuse)) as s:
+            s.run(rtf.global_variables_initializer())
+            s.run(b.assign(bs))
+            meta = rtf.RunMetadata()
+            results[fuse] = s.run(fetches, {x: xs}, options=rtf.RunOptions(output_partition_graphs=True),
+                                  run_metadata=meta)
+            nodes = {n.name: n for gd in meta.partition_graphs for n in gd.node}
+        layer_node = nodes[f"fused/{r.op.name}"] if fuse else nodes[r.op.name]
+        if fuse and layer != "fetched":
+            assert layer_node.op == "_FusedConv2D" and conv.op.name not in nodes
+            assert [v.decode() for v in layer_node.attr["fused_ops"].list.s] == [pre.op.name, r.op.name]
+            assert sorted(i.split(":")[0] for i in layer_node.input) == sorted([x.op.name, w.op.name, b.op.name])
+        else:
+            assert conv.op.name in nodes and layer_node.op in ("_FusedElementwise", "Relu")
+    for merged, plain in zip(results[True], results[False]):
+        np.testing.assert_array_equal(merged.view(np.int32), plain.view(np.int32))
+    assert np.isnan(results[True][0]).any() and (results[True][0] == 0).any() and np.isinf(results[True][0]).any()

@@ -26,11 +26,11 @@ from ..default_graph import name_scope
 from ..errors import InvalidArgumentError, UnimplementedError
 from ..shape import TensorShape, unknown_shape
 from ..tensor import Tensor
-from . import compiled, conv_fourier, conv_winograd
+from . import compiled, conv_fourier, conv_winograd, scalar_math
 from .array import expand_dims, reshape, shape, shape_n, squeeze
 from .blocks import batch_to_space, space_to_batch
 from .joining import concat
-from .registry import apply_op, op
+from .registry import REGION, Remap, apply_op, op
 from .shape_fns import constant_value, constant_value_as_shape, with_rank
 
 _raw = TensorShape._raw
@@ -309,16 +309,27 @@ def _forward(x, w, geo):
     return _into_batch(_forward_share, geo, [x], [w], (geo.n,) + geo.out + (geo.o,), _work_dtype(x.dtype))
 
 
-def _forward_share(x, w, geo, out=None):
+def _forward_share(x, w, geo, out=None, epilogue=None):
     """The forward of a share of the batch: written into `out` where the route can (the Fourier kernels, the taps
-    and the row chunks), else a new array."""
+    and the row chunks), else a new array; with `epilogue` (bias, relu: `_bias_relu_of`) the bias added, and ReLU
+    taken, as the taps store each vector of outputs (elsewhere by numpy after: numpy's bits either way)."""
     dt = _work_dtype(x.dtype)
     x, w = x.astype(dt, copy=False), w.astype(dt, copy=False)
     y = conv_fourier.forward(x, w, geo, out)
     if y is None:
-        y = compiled.conv_taps().forward(x, w, geo, out)
-    if y is not None:
-        return y
+        y = compiled.conv_taps().forward(x, w, geo, out, *(epilogue or ()))
+        if y is not None:
+            return y
+    y = _columns_forward(x, w, geo, out, dt) if y is None else y
+    if epilogue is not None:
+        np.add(y, epilogue[0], out=y)
+        if epilogue[1]:
+            np.maximum(y, 0, out=y)
+    return y
+
+
+def _columns_forward(x, w, geo, out, dt):
+    """The forward of a share by im2col: one product, or one per chunk of rows."""
     chunks = _chunks(geo)
     if len(chunks) == 1 and geo.groups == 1:   # the common case: one product, no copy of its result
         cols = geo.columns(geo.padded(x)).reshape(geo.n * geo.positions, geo.kk * geo.c)
@@ -494,6 +505,33 @@ def _conv_kernel(nd):
     return kernel
 
 
+def _bias_relu_of(a, region, x, w, *others):
+    """Conv2D, then the fused region that alone reads its value, where that region adds a vector of the output
+    channels to it and takes ReLU (a convolution layer's bias + ReLU, as grappler's _FusedConv2D with BiasAdd and
+    Relu): one node whose taps add the bias and take ReLU in their registers as they store each vector of outputs
+    (the region's own pass over the output, the value's size in and out, saved; Remap in the op table below). Only
+    where the taps take the whole batch (float32/64 NHWC, one input channel, neither Winograd's nor the Fourier
+    route); None elsewhere (the two nodes' kernels run). The region's bits: the same float additions, ReLU keeping
+    NaN and giving +0.0 for -0.0."""
+    program = region["program"]
+    if len(others) != 1 or program.outputs != (1,) or len(program.formulas) != 2:
+        return None
+    (add, add_args), (relu, relu_args) = program.formulas
+    bias = others[0]
+    if (add is not scalar_math.add or sorted(add_args) != [0, 1] or relu is not scalar_math.relu
+            or relu_args != (~0,) or a.get("data_format", "NHWC") != "NHWC" or x.ndim != 4 or w.ndim != 4
+            or not x.dtype == w.dtype == bias.dtype or x.dtype not in (np.float32, np.float64)
+            or bias.shape != w.shape[-1:]):
+        return None
+    _check_run(a, 2, {"input": x.shape, "filter": w.shape})
+    geo = _Geometry(x.shape, w.shape, a, 2, "")
+    if (conv_winograd.applies(geo, x, w) or not compiled.conv_taps().applies(x, geo, 1)
+            or conv_fourier.applies(geo, (x, w))):
+        return None
+    return _into_batch(lambda x, w, geo, out: _forward_share(x, w, geo, out, (bias, True)), geo, [x], [w],
+                       (geo.n,) + geo.out + (geo.o,), x.dtype)
+
+
 def _sizes(input_sizes, a, nd, dy, w, label):
     """input_sizes as a full shape in the op's layout (TF accepts the spatial dims alone too)."""
     s = [int(v) for v in np.ravel(input_sizes)]
@@ -649,7 +687,8 @@ _conv2d_backprop_input_grad, _conv2d_backprop_filter_grad = _backprop_grads(
 
 _CHOICES_2D = {"padding": _PADDINGS, "data_format": ("NHWC", "NCHW")}
 op("Conv2D", "input:T, filter:T", kernel=_conv_kernel(2), shape=_conv_shape(2, "Conv2D"), grad=_conv2d_grad,
-   T=CONV_T, choices=_CHOICES_2D, fresh=True)
+   T=CONV_T, choices=_CHOICES_2D, fresh=True,
+   remaps=tuple(Remap(REGION, at=at, same=(), kernel=_bias_relu_of, others=True) for at in (0, 1)))
 op("Conv2DBackpropInput", "input_sizes:int32, filter:T, out_backprop:T",
    kernel=_backprop_input_kernel(2, "Conv2DCustomBackpropInput"),
    shape=_backprop_input_shape(2, "Conv2DBackpropInput"), grad=_conv2d_backprop_input_grad, T=CONV_T,

@@ -161,6 +161,11 @@ def _plan(geo, dtypes, arrays):
     return sizes, np.complex64 if all(t == np.float32 for t in dtypes) else np.complex128
 
 
+def applies(geo, arrays):
+    """Whether the forward takes the convolution of `arrays` (x, w) whole."""
+    return _plan(geo, tuple(a.dtype for a in arrays), arrays) is not None
+
+
 def _finite(a):
     """Whether `a` holds only finite values, found once per array (derived.py): the filter gradient reads neither
     of its arrays otherwise (their spectra are kept), and a pass over them cost it 60 us a share in cnn_train."""

@@ -52,17 +52,20 @@ VECTOR_BYTES = 64 if _WIDE else 32   # a vector of output channels: 16 float32 o
 GROUP = 28 if _WIDE else 12          # taps a loop holds at once, one vector each (of 32 or 16 registers)
 
 
-def forward(x, w, geo, out=None):
+def forward(x, w, geo, out=None, bias=None, relu=False):
     """The convolution y [N, *out, O] of x [N, *spatial, 1] (channels last), written into `out` where given (a
     C-ordered array of y's shape and dtype: a share's rows of the whole result, conv._into_batch, which else copies
-    them there), or None where the route does not apply (see `_applies`)."""
-    if not _applies(x, geo, 1):
+    them there), or None where the route does not apply (see `applies`). With `bias` ([O]) each vector of outputs
+    gets it added, and with `relu` ReLU taken (NaN stays, -0.0 gives +0.0), as it is stored: numpy's bits."""
+    if not applies(x, geo, 1):
         return None
     y = np.empty((geo.n,) + geo.out + (geo.o,), x.dtype) if out is None else out
     w2 = np.ascontiguousarray(w.reshape(geo.kk * geo.c, geo.o), x.dtype)
     xf, rows, groups = *_flat(x, geo), _groups(_key(geo))
     per_image, step = len(rows) // geo.n, geo.strides[-1] * geo.c
     block = _block(len(groups), geo.out[-1] * geo.o * x.itemsize)
+    b = np.zeros(geo.o, x.dtype) if bias is None else np.ascontiguousarray(bias, x.dtype)
+    mode = 0 if bias is None else 2 if relu else 1
 
     def share(lo, hi):
         out = y[lo:hi].reshape(-1)
@@ -71,7 +74,9 @@ def forward(x, w, geo, out=None):
             r1 = min(r0 + block, hi * per_image)
             part = out[(r0 - lo * per_image) * width:(r1 - lo * per_image) * width]
             for first, offs in groups:   # (the first group writes y, the others add to it while it is in cache)
-                _forward(xf, rows[r0:r1], step, offs, w2[first:first + len(offs)], part, geo.out[-1], first > 0)
+                last = first + len(offs) == len(w2)
+                _forward(xf, rows[r0:r1], step, offs, w2[first:first + len(offs)], part, geo.out[-1], first > 0,
+                         b, mode if last else 0)
     intra_op.shares(share, geo.n, geo.work)
     return y
 
@@ -79,7 +84,7 @@ def forward(x, w, geo, out=None):
 def backprop_filter(x, dy, geo):
     """The filter's gradient [*k, C, O] from x [N, *spatial, C] and dy [N, *out, O], or None where the route does
     not apply."""
-    if not _applies(x, geo, MAX_CHANNELS):
+    if not applies(x, geo, MAX_CHANNELS):
         return None
     dy = np.ascontiguousarray(dy, x.dtype)
     xf, rows, groups = *_flat(x, geo), _groups(_key(geo))
@@ -101,7 +106,7 @@ def backprop_filter(x, dy, geo):
     return dw.reshape(geo.k + (geo.c, geo.o))
 
 
-def _applies(x, geo, channels):
+def applies(x, geo, channels):
     """One input channel, or at most `channels` (no groups) and output channels in at most WIDE_OUT vectors;
     float32 or float64, at most MAX_TAPS taps (window positions times channels), and some output."""
     few = geo.c == 1 or geo.c <= channels and geo.groups == 1 and geo.o * x.itemsize <= WIDE_OUT * VECTOR_BYTES
@@ -206,21 +211,24 @@ def _arrays(context, builder, sig, args):
 
 
 @intrinsic
-def _forward_run(typingctx, y, ybase, ystep, x, xbase, xstep, offs, w, wbase, wstep, lanes, n, add):
+def _forward_run(typingctx, y, ybase, ystep, x, xbase, xstep, offs, w, wbase, wstep, lanes, n, add, bias, mode):
     """For q < n: y[ybase + q ystep + l] (+)= sum_t x[xbase + q xstep + offs[t]] w[wbase + t wstep + l], l < lanes
     (a vector of output channels), t < len(offs) (a tuple: the taps' vectors unrolled); added to y's values where
-    `add`."""
+    `add`; then, with `mode` 1 or 2, bias[wbase + l] added, and with 2 ReLU's max(., 0) (NaN stays)."""
     g = offs.count
 
     def codegen(context, builder, sig, args):
-        y, ybase, ystep, x, xbase, xstep, offs, w, wbase, wstep, lanes, n, add = _arrays(context, builder, sig,
-                                                                                        args)
+        y, ybase, ystep, x, xbase, xstep, offs, w, wbase, wstep, lanes, n, add, bias, mode = _arrays(
+            context, builder, sig, args)
         width, vec, ptr = _vector(builder, sig.args[0].dtype)
         mask, i32, zero = _lanes_mask(builder, width, lanes), ir.IntType(32), ir.Constant(vec, [0.0] * width)
         load, store, fma = _masked(builder, vec, ptr, "load"), _masked(builder, vec, ptr, "store"), _fma(builder, vec)
         align = ir.Constant(i32, sig.args[0].dtype.bitwidth // 8)
         wv = [builder.call(load, [builder.bitcast(builder.gep(w, [builder.add(wbase, builder.mul(
             wstep, ir.Constant(wstep.type, t)))]), ptr), align, mask, zero]) for t in range(g)]
+        bv = builder.call(load, [builder.bitcast(builder.gep(bias, [wbase]), ptr), align, mask, zero])
+        biased = builder.icmp_signed(">", mode, ir.Constant(mode.type, 0))
+        relu = builder.icmp_signed(">", mode, ir.Constant(mode.type, 1))
         starts = [builder.add(xbase, builder.extract_value(offs, t))
                   for t in range(g)]
         with cgutils.for_range(builder, n) as loop:
@@ -230,9 +238,11 @@ def _forward_run(typingctx, y, ybase, ystep, x, xbase, xstep, offs, w, wbase, ws
             for t in range(g):
                 value = builder.load(builder.gep(x, [builder.add(starts[t], at)]))
                 acc = builder.call(fma, [_splat(builder, vec, value), wv[t], acc])
+            acc = builder.select(biased, builder.fadd(acc, bv), acc)
+            acc = builder.select(relu, builder.select(builder.fcmp_unordered(">", acc, zero), acc, zero), acc)
             builder.call(store, [acc, out, align, mask])
         return context.get_dummy_value()
-    return types.void(y, ybase, ystep, x, xbase, xstep, offs, w, wbase, wstep, lanes, n, add), codegen
+    return types.void(y, ybase, ystep, x, xbase, xstep, offs, w, wbase, wstep, lanes, n, add, bias, mode), codegen
 
 
 @intrinsic
@@ -271,7 +281,7 @@ _jit = numba.njit(nogil=True, cache=True)
 
 
 @_jit
-def _forward(xf, rows, xstep, offs, w, y, width, add):
+def _forward(xf, rows, xstep, offs, w, y, width, add, bias, mode):
     """y (flat [rows, width, O]) from the flat padded input: each row's `width` outputs, a vector of channels at
     a time."""
     o, flat = w.shape[1], w.reshape(-1)
@@ -279,7 +289,7 @@ def _forward(xf, rows, xstep, offs, w, y, width, add):
     for r in range(rows.shape[0]):
         for l0 in range(0, o, lanes):
             _forward_run(y, r * width * o + l0, o, xf, rows[r], xstep, offs, flat, l0, o,
-                         min(lanes, o - l0), width, add)
+                         min(lanes, o - l0), width, add, bias, mode)
 
 
 @_jit

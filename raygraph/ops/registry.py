@@ -8,6 +8,8 @@ Kernels are plain numpy functions `kernel(attrs, *inputs)`; stateful ones are ca
 `kernel(attrs, resources, *inputs)` with the device's resource store. Gradients build graph ops:
 `grad(op, *output_grads) -> [input_grad, ...]`.
 """
+from scheduler.fusion import FUSED_OP as REGION  # noqa: F401 - a Remap's consumer: a fused elementwise region
+
 from .. import dtypes
 from ..convert import convert_to_tensor
 from ..default_graph import get_default_graph, graph_of
@@ -98,14 +100,16 @@ class OpDef:
 class Remap:
     """A consumer an op may run with as one node, as TF's grappler remaps a pattern of ops to one fused kernel:
     planning merges an op of type `consumer` that alone reads the op's first output, as its input `at`, and whose
-    other inputs are the op's own (`same`: pairs (consumer's input, the op's input)), when both are plain nodes
-    (scheduler/fusion.py). The merged node runs `kernel(attrs, consumer_attrs, *the op's inputs)`, which returns
-    the consumer's output, the bits the two kernels give, or None where it does not apply (the two run then)."""
+    other inputs are the op's own (`same`: pairs (consumer's input, the op's input)) or, with `others`, any
+    values, when both are plain nodes (scheduler/fusion.py). The merged node runs `kernel(attrs, consumer_attrs,
+    *the op's inputs, *the consumer's other inputs)`, which returns the consumer's outputs, the bits the two
+    kernels give, or None where it does not apply (the two run then). A consumer of type REGION is an elementwise
+    region planning fused (its attrs' "program", scheduler/fusion.Program, says what it computes)."""
 
-    __slots__ = ("consumer", "at", "same", "kernel")
+    __slots__ = ("consumer", "at", "same", "kernel", "others")
 
-    def __init__(self, consumer, at, same, kernel):
-        self.consumer, self.at, self.same, self.kernel = consumer, at, tuple(same), kernel
+    def __init__(self, consumer, at, same, kernel, others=False):
+        self.consumer, self.at, self.same, self.kernel, self.others = consumer, at, tuple(same), kernel, others
 
     def __repr__(self):
         return f"<Remap {self.consumer}>"
