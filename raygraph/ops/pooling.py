@@ -290,7 +290,9 @@ def _max_pool_kernel(op_type):
         if (x.dtype in _COMPILED_T and x.size >= compiled.COMPILED and g.ksize == g.strides == [1, 2, 2, 1]
                 and all(p == (0, 0) for p in g.pads)):
             x, out, taken = np.ascontiguousarray(x), np.empty(g.out, x.dtype), np.empty(g.out, np.int8)
-            compiled.loops().max_pool_2x2_and_taken(x, out, taken)
+            work = intra_op.MIN_WORK if x.size * 4 >= _SPLIT_CELLS else 0   # (see _SPLIT_CELLS)
+            intra_op.shares(lambda lo, hi: compiled.loops().max_pool_2x2_and_taken(x[lo:hi], out[lo:hi], taken[lo:hi]),
+                            x.shape[0], work)
             if _tiled(x.shape, g):   # (kept for MaxPoolGrad over the same array: _compiled_grad)
                 derived.keep(x, _TAKEN, taken)
             return out
@@ -374,7 +376,9 @@ _TAKEN = ("max_pool_2x2_taken",)
 _SPLIT_CELLS = 1 << 21   # window cells from which the loop takes a share of the batch per intra-op thread (where the
                          # step lets kernels split): cnn3x3_train's 8M (2M elements, 2x2 windows) 3.1 -> 2.2-2.5 ms;
                          # cnn_train's 3.2M in its traced steps (second machine) 0.49-0.62 -> 0.32-0.36 ms, its 1.6M
-                         # 0.12-0.13 ms alone either way (a hand-off costs ~50 us)
+                         # 0.12-0.13 ms alone either way (a hand-off costs ~50 us); MaxPool's 2x2 forward over
+                         # that 3.2M, which the taps' shares wrote with their bias + ReLU (conv._bias_relu_of), in its
+                         # traced steps in-process 375-435 -> 338-371 us (each thread reads what its core wrote)
 
 
 def _compiled_grad(x, grad, g):
