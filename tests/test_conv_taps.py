@@ -256,15 +256,19 @@ def test_the_forward_adds_a_bias_and_takes_relu_as_it_stores_with_numpys_bits(dt
 
 
 @pytest.mark.parametrize("c, k", [(1, 15), (3, 5)])   # the Fourier route; im2col
-def test_a_share_off_the_taps_takes_the_epilogue_after_with_the_same_bits(c, k):
-    """A share of a merged convolution that the taps do not take (the Fourier route, where that share's values are
-    finite and the batch's are not; im2col) adds the bias and takes ReLU by numpy after: the region's bits."""
+def test_the_other_routes_add_a_bias_and_take_relu_with_the_same_bits(c, k):
+    """A share of a merged convolution that the taps do not take: the Fourier route adds the bias and takes ReLU as
+    it writes its output (kernel_loops.swap_leading_biased), im2col after (kernel_loops.bias_relu): the region's
+    bits."""
     rng = np.random.default_rng(4)
     a = {"strides": [1, 1, 1, 1], "padding": "SAME", "data_format": "NHWC", "dilations": [1, 1, 1, 1]}
     x = rng.standard_normal((2, 32, 32, c)).astype(np.float32)
     w = rng.standard_normal((k, k, c, 24)).astype(np.float32)
     bias = rng.standard_normal(24).astype(np.float32)
+    bias[:3] = [np.nan, np.inf, -0.0]
     geo = conv._Geometry(x.shape, w.shape, a, 2, "")
     y = conv._forward_share(x, w, geo)
-    got = conv._forward_share(x, w, geo, np.empty_like(y), (bias, True))
-    assert got.tobytes() == np.maximum(y + bias, 0).tobytes() and (got == 0).any()
+    for relu in (False, True):
+        got = conv._forward_share(x, w, geo, np.empty_like(y), (bias, relu))
+        assert got.tobytes() == (np.maximum(y + bias, 0) if relu else y + bias).tobytes()
+    assert (got == 0).any() and not np.signbit(got[got == 0]).any()

@@ -579,15 +579,16 @@ def test_a_relu_gradient_of_a_max_pool_gradient_runs_as_one_node_with_the_same_b
     assert np.isnan(results[True][0]).any() and (results[True][0] != 0).sum() > 100
 
 
-@pytest.mark.parametrize("layer", ["conv + b", "b + conv", "bias_add", "rgb", "fetched"])
+@pytest.mark.parametrize("layer", ["conv + b", "b + conv", "bias_add", "fourier", "rgb", "fetched"])
 def test_a_convolution_and_its_bias_relu_region_run_as_one_node_with_the_same_bits(rtf, layer):
     """conv2d, + bias, relu, max_pool (a layer): planning merges the convolution with the region that alone reads
-    it (Conv2D's entry remaps a bias + ReLU region), one node named and listed as the region, its taps adding the
-    bias and taking ReLU as they store; the layer's value and gradients have the unmerged bits (NaN and infinities
-    in the input and the bias, the bias on either side, BiasAdd). Where the taps do not take the convolution (three
-    input channels) the merged node runs the two kernels; where the convolution is fetched nothing merges."""
+    it (Conv2D's entry remaps a bias + ReLU region), one node named and listed as the region, its taps (one input
+    channel) or its Fourier route (16, the input finite) adding the bias and taking ReLU as they write; the layer's
+    value and gradients have the unmerged bits (NaN and infinities in the input and the bias, the bias on either
+    side, BiasAdd). Where neither takes the convolution (three input channels: im2col) the merged node runs the two
+    kernels; where the convolution is fetched nothing merges."""
     rng = np.random.default_rng(8)
-    c = 3 if layer == "rgb" else 1
+    c = {"rgb": 3, "fourier": 16}.get(layer, 1)
     x = rtf.placeholder(rtf.float32, [6, 13, 11, c])
     w = rtf.Variable(rng.standard_normal((5, 5, c, 20)).astype(np.float32))
     b = rtf.Variable(rng.standard_normal(20).astype(np.float32))
@@ -598,9 +599,11 @@ def test_a_convolution_and_its_bias_relu_region_run_as_one_node_with_the_same_bi
     grads = rtf.gradients(rtf.reduce_sum(m * m), [w, b])
     fetches = [r, *grads] + ([conv] if layer == "fetched" else [])
     xs = rng.standard_normal(x.shape.as_list()).astype(np.float32)
-    xs.flat[rng.integers(0, xs.size, 3)] = np.nan
-    xs.flat[rng.integers(0, xs.size, 3)] = -np.inf
+    if layer != "fourier":   # (the transforms take finite inputs only)
+        xs.flat[rng.integers(0, xs.size, 3)] = np.nan
+        xs.flat[rng.integers(0, xs.size, 3)] = -np.inf
     bs = rng.standard_normal(20).astype(np.float32)
+    bs[3] = np.nan
     bs[[2, 7]] = [np.inf, -np.inf]
     results = {}
     for fuse in (False, True):

@@ -312,19 +312,17 @@ def _forward(x, w, geo):
 def _forward_share(x, w, geo, out=None, epilogue=None):
     """The forward of a share of the batch: written into `out` where the route can (the Fourier kernels, the taps
     and the row chunks), else a new array; with `epilogue` (bias, relu: `_bias_relu_of`) the bias added, and ReLU
-    taken, as the taps store each vector of outputs (elsewhere by numpy after: numpy's bits either way)."""
+    taken, as the Fourier route and the taps write the outputs (after im2col: the region's bits either way)."""
     dt = _work_dtype(x.dtype)
     x, w = x.astype(dt, copy=False), w.astype(dt, copy=False)
-    y = conv_fourier.forward(x, w, geo, out)
+    y = conv_fourier.forward(x, w, geo, out, *(epilogue or ()))
     if y is None:
         y = compiled.conv_taps().forward(x, w, geo, out, *(epilogue or ()))
-        if y is not None:
-            return y
-    y = _columns_forward(x, w, geo, out, dt) if y is None else y
+    if y is not None:
+        return y
+    y = _columns_forward(x, w, geo, out, dt)
     if epilogue is not None:
-        np.add(y, epilogue[0], out=y)
-        if epilogue[1]:
-            np.maximum(y, 0, out=y)
+        compiled.loops().bias_relu(y.reshape(-1, geo.o), *epilogue, dt.type(0))
     return y
 
 
@@ -508,11 +506,11 @@ def _conv_kernel(nd):
 def _bias_relu_of(a, region, x, w, *others):
     """Conv2D, then the fused region that alone reads its value, where that region adds a vector of the output
     channels to it and takes ReLU (a convolution layer's bias + ReLU, as grappler's _FusedConv2D with BiasAdd and
-    Relu): one node whose taps add the bias and take ReLU in their registers as they store each vector of outputs
-    (the region's own pass over the output, the value's size in and out, saved; Remap in the op table below). Only
-    where the taps take the whole batch (float32/64 NHWC, one input channel, neither Winograd's nor the Fourier
-    route); None elsewhere (the two nodes' kernels run). The region's bits: the same float additions, ReLU keeping
-    NaN and giving +0.0 for -0.0."""
+    Relu): one node whose taps add the bias and take ReLU in their registers as they store each vector of outputs,
+    or whose Fourier route does as it writes them out (the region's own pass over the output, the value's size in
+    and out, saved; Remap in the op table below). Only where one of those takes the whole batch (float32/64 NHWC,
+    not Winograd's route); None elsewhere (the two nodes' kernels run). The region's bits: the same float
+    additions, ReLU keeping NaN and giving +0.0 for -0.0."""
     program = region["program"]
     if len(others) != 1 or program.outputs != (1,) or len(program.formulas) != 2:
         return None
@@ -525,8 +523,8 @@ def _bias_relu_of(a, region, x, w, *others):
         return None
     _check_run(a, 2, {"input": x.shape, "filter": w.shape})
     geo = _Geometry(x.shape, w.shape, a, 2, "")
-    if (conv_winograd.applies(geo, x, w) or not compiled.conv_taps().applies(x, geo, 1)
-            or conv_fourier.applies(geo, (x, w))):
+    if conv_winograd.applies(geo, x, w) or not (conv_fourier.applies(geo, (x, w))
+                                                or compiled.conv_taps().applies(x, geo, 1)):
         return None
     return _into_batch(lambda x, w, geo, out: _forward_share(x, w, geo, out, (bias, True)), geo, [x], [w],
                        (geo.n,) + geo.out + (geo.o,), x.dtype)

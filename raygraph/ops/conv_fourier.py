@@ -232,14 +232,15 @@ def _filter_spectrum(w, geo, sizes, ctype):
 
 
 def _product_inverse(a, b, sizes, places, counts, rtype, trans_a=False, trans_b=False, conj=False,
-                     batch_first=False, out=None):
+                     batch_first=False, out=None, bias=None, relu=False):
     """The products op(a[f]) @ op(b[f]) of spectra [frequencies, ., .] (transposed where asked), then the real array
     at `places` whose half spectrum they are (their conjugates are, where `conj`): [m, *counts, n] where
     `batch_first`, else [*counts, m * n], into `out` where given (C-contiguous). In two dims one compiled call
     (fourier_loops: the same products in the same order as here). A kernel whose products take one factor
     conjugated (X conj(W)) takes the other from its conjugate spectrum instead (conj(Xc W)) and synthesizes
     conjugated: a conjugated copy of a filter's spectrum cost AlexNet's second convolution (5x5, 64 -> 192 channels
-    over 27x27, a 43 MB spectrum) 30 ms a forward against 11."""
+    over 27x27, a 43 MB spectrum) 30 ms a forward against 11. With `bias` (batch first) each value gets bias[its
+    last index] added, and ReLU taken where `relu` (conv._bias_relu_of), as it is written out."""
     m, n = a.shape[2 if trans_a else 1], b.shape[1 if trans_b else 2]
     block = max(2, PRODUCTS_BYTES // (a.shape[0] * n * a.itemsize))   # rows of op(a) at a time (see _blocks)
     if len(sizes) == 2 and _compiled(a):
@@ -248,15 +249,19 @@ def _product_inverse(a, b, sizes, places, counts, rtype, trans_a=False, trans_b=
         compiled.fourier_loops().product_inverse(
             a, trans_a, b, trans_b, _synthesis(sizes[0], *places[0], counts[0], a.dtype, conj),
             _real_synthesis(sizes[1], *places[1], counts[1], rtype, conj), _units(a.dtype),
-            out.reshape(m, -1, n) if batch_first else out, batch_first, block)
+            out.reshape(m, -1, n) if batch_first else out, batch_first, block,
+            np.zeros(0, rtype) if bias is None else bias, relu)
         return out
     a, b = a.transpose(0, 2, 1) if trans_a else a, b.transpose(0, 2, 1) if trans_b else b
     planes = np.concatenate([inverse(np.matmul(a[:, lo:hi], b).reshape(_half(sizes, (-1, n))), sizes, places, counts,
                                      rtype, conj).reshape(*counts, -1) for lo, hi in _blocks(m, block)], axis=-1)
     planes = _batch_first(planes.reshape(*counts, m, n)) if batch_first else planes
     if out is None:
-        return planes
-    out[...] = planes
+        out = np.ascontiguousarray(planes) if bias is not None else planes
+    else:
+        out[...] = planes
+    if bias is not None:
+        compiled.loops().bias_relu(out.reshape(-1, n), bias, relu, rtype.type(0))
     return out
 
 
@@ -283,15 +288,17 @@ def _half(sizes, rest):
     return tuple(sizes[:-1]) + (sizes[-1] // 2 + 1,) + rest
 
 
-def forward(x, w, geo, out=None):
-    """The convolution y [N, *out, O] of x [N, *spatial, C] (channels last; into `out` where given), or None."""
+def forward(x, w, geo, out=None, bias=None, relu=False):
+    """The convolution y [N, *out, O] of x [N, *spatial, C] (channels last; into `out` where given), or None; with
+    `bias` ([O]) that added and, with `relu`, ReLU taken as it is written (conv._bias_relu_of)."""
     plan = _plan(geo, (x.dtype, w.dtype), (x, w))
     if plan is None:
         return None
     sizes, ctype = plan
     xs, _, ys = _places(geo)
     return _product_inverse(_by_frequency(x, sizes, xs, ctype, +1), _filter_spectrum(w, geo, sizes, ctype), sizes,
-                            ys, geo.out, x.dtype, conj=True, batch_first=True, out=out)   # (Y = conj(Xc W))
+                            ys, geo.out, x.dtype, conj=True, batch_first=True, out=out,   # (Y = conj(Xc W))
+                            bias=bias, relu=relu)
 
 
 def backprop_input(w, dy, geo, out=None):

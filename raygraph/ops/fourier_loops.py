@@ -25,7 +25,7 @@ from llvmlite import binding
 from numba import types
 from scheduler import blas
 
-from .kernel_loops import deinterleave, interleave, swap_leading
+from .kernel_loops import deinterleave, interleave, swap_leading, swap_leading_biased
 
 _jit = numba.njit(nogil=True, cache=True)
 _ROW, _NO, _TRANS = 101, 111, 112   # CBLAS's row-major order and transposes
@@ -102,10 +102,11 @@ def spectrum(a, m1, a0, units, out):
 
 
 @_jit
-def product_inverse(a, trans_a, b, trans_b, s0, rs, units, out, batch_first, block):
+def product_inverse(a, trans_a, b, trans_b, s0, rs, units, out, batch_first, block, bias, relu):
     """The products per frequency op(a[f]) @ op(b[f]) ([F, m, n]; op: transposed where asked), then
     conv_fourier.inverse of them as [L0, half, m * n] (s0 [count0, L0] complex, rs [count1, 2 half] real) into out:
-    [m, count0 * count1, n] where `batch_first`, else [count0, count1, m * n]. `units` as spectrum's. The rows of
+    [m, count0 * count1, n] where `batch_first`, else [count0, count1, m * n]; where `bias` has n values (batch first
+    only) they are added, and ReLU taken where `relu`, as out is written. `units` as spectrum's. The rows of
     op(a) go `block` at a time (the last block up to one more) through products and transforms (each output column
     depends on one row): the temporaries stay that much smaller."""
     freqs = a.shape[0]
@@ -140,5 +141,7 @@ def product_inverse(a, trans_a, b, trans_b, s0, rs, units, out, batch_first, blo
         for y in range(count0):
             _rgemm(count1, rb, twice, units, rs.ctypes.data, twice, stacked[y].ctypes.data, rb,
                    planes[y].ctypes.data + m0 * n * planes.itemsize, r)
-    if batch_first:
+    if batch_first and bias.shape[0] == n:
+        swap_leading_biased(planes.reshape(count0 * count1, m, n), bias, relu, np.zeros(1, bias.dtype)[0], out)
+    elif batch_first:
         swap_leading(planes.reshape(count0 * count1, m, n), out)

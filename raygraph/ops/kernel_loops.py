@@ -471,6 +471,28 @@ def swap_leading(a, out):
 
 
 @_jit
+def swap_leading_biased(a, bias, relu, zero, out):
+    """swap_leading, each value then given bias[k] and, where `relu`, ReLU (NaN kept, `zero` for the rest, -0.0
+    included): a convolution's bias + ReLU region (conv._bias_relu_of) as the Fourier forward writes its output,
+    the region's bits (its float additions; ReLU as scalar_math's)."""
+    n1, n0, n2 = out.shape
+    for i in range(n1):
+        for j in range(n0):
+            for k in range(n2):
+                v = a[j, i, k] + bias[k]
+                out[i, j, k] = v if not relu or v > zero or v != v else zero
+
+
+@_jit
+def bias_relu(y, bias, relu, zero):
+    """y [rows, n] in place: y + bias and, where `relu`, ReLU, as swap_leading_biased."""
+    for i in range(y.shape[0]):
+        for k in range(y.shape[1]):
+            v = y[i, k] + bias[k]
+            y[i, k] = v if not relu or v > zero or v != v else zero
+
+
+@_jit
 def interleave(parts, out):
     """out[i, f, k] = parts[i, f, k] + 1j * parts[i, half + f, k] (parts [n, 2 * half, m] real, out complex): a
     half spectrum's real parts over its imaginary parts, made complex in one pass (numpy: two strided ones)."""
