@@ -123,3 +123,23 @@ def test_the_filter_gradient_sums_the_shares_of_its_tiles(split_kernels):
     for got in (whole, split):
         assert got.shape == (3, 3, 16, 24) and got.dtype == np.float32
         np.testing.assert_allclose(got, want, rtol=0, atol=2e-6 * np.abs(want).max())
+
+
+@pytest.mark.parametrize("x_shape, out, a", GEOMETRIES[:3] + GEOMETRIES[5:6])
+def test_the_forward_adds_a_bias_and_takes_relu_as_it_writes_with_the_same_bits(x_shape, out, a):
+    """A convolution merged with its bias + ReLU region (conv._bias_relu_of): the output transform adds the bias and
+    takes ReLU as it writes (odd edges' overwritten outputs included), the bits of y + bias and max(., 0); NaN and
+    infinities in the bias; whether the outputs are finite is judged before the bias (an infinite bias keeps the
+    route)."""
+    rng = np.random.default_rng(out)
+    x = rng.standard_normal(x_shape).astype(np.float32)
+    w = rng.standard_normal((3, 3, x_shape[-1], out)).astype(np.float32)
+    bias = rng.standard_normal(out).astype(np.float32)
+    bias[:3] = [np.nan, np.inf, -0.0]
+    geo = _geometry(x, w, a)
+    y = conv_winograd.forward(x, w, geo, 0)
+    with np.errstate(invalid="ignore"):
+        for relu in (False, True):
+            got = conv_winograd.forward(x, w, geo, 0, bias, relu)
+            assert got is not None and got.tobytes() == (np.maximum(y + bias, 0) if relu else y + bias).tobytes()
+    assert (got == 0).any() and not np.signbit(got[got == 0]).any()

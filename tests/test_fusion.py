@@ -579,18 +579,18 @@ def test_a_relu_gradient_of_a_max_pool_gradient_runs_as_one_node_with_the_same_b
     assert np.isnan(results[True][0]).any() and (results[True][0] != 0).sum() > 100
 
 
-@pytest.mark.parametrize("layer", ["conv + b", "b + conv", "bias_add", "fourier", "rgb", "fetched"])
+@pytest.mark.parametrize("layer", ["conv + b", "b + conv", "bias_add", "fourier", "winograd", "rgb", "fetched"])
 def test_a_convolution_and_its_bias_relu_region_run_as_one_node_with_the_same_bits(rtf, layer):
     """conv2d, + bias, relu, max_pool (a layer): planning merges the convolution with the region that alone reads
-    it (Conv2D's entry remaps a bias + ReLU region), one node named and listed as the region, its taps (one input
-    channel) or its Fourier route (16, the input finite) adding the bias and taking ReLU as they write; the layer's
-    value and gradients have the unmerged bits (NaN and infinities in the input and the bias, the bias on either
-    side, BiasAdd). Where neither takes the convolution (three input channels: im2col) the merged node runs the two
-    kernels; where the convolution is fetched nothing merges."""
+    it (Conv2D's entry remaps a bias + ReLU region), one node named and listed as the region, whose route adds the
+    bias and takes ReLU as it writes: the taps (one input channel), the Fourier route (16, the input finite),
+    Winograd's (3x3 taps), im2col (three channels); the layer's value and gradients have the unmerged bits (NaN
+    and infinities in the input and the bias, the bias on either side, BiasAdd). Where the convolution is fetched
+    nothing merges."""
     rng = np.random.default_rng(8)
-    c = {"rgb": 3, "fourier": 16}.get(layer, 1)
+    c, k = {"rgb": 3, "fourier": 16, "winograd": 16}.get(layer, 1), 3 if layer == "winograd" else 5
     x = rtf.placeholder(rtf.float32, [6, 13, 11, c])
-    w = rtf.Variable(rng.standard_normal((5, 5, c, 20)).astype(np.float32))
+    w = rtf.Variable(rng.standard_normal((k, k, c, 20)).astype(np.float32))
     b = rtf.Variable(rng.standard_normal(20).astype(np.float32))
     conv = rtf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME")
     pre = b + conv if layer == "b + conv" else rtf.nn.bias_add(conv, b) if layer == "bias_add" else conv + b
@@ -599,7 +599,7 @@ def test_a_convolution_and_its_bias_relu_region_run_as_one_node_with_the_same_bi
     grads = rtf.gradients(rtf.reduce_sum(m * m), [w, b])
     fetches = [r, *grads] + ([conv] if layer == "fetched" else [])
     xs = rng.standard_normal(x.shape.as_list()).astype(np.float32)
-    if layer != "fourier":   # (the transforms take finite inputs only)
+    if layer not in ("fourier", "winograd"):   # (the transforms take finite inputs only)
         xs.flat[rng.integers(0, xs.size, 3)] = np.nan
         xs.flat[rng.integers(0, xs.size, 3)] = -np.inf
     bs = rng.standard_normal(20).astype(np.float32)

@@ -302,17 +302,20 @@ def _summed(parts):
     return total
 
 
-def _forward(x, w, geo):
-    y = conv_winograd.forward(x, w, geo, _split(geo))
+def _forward(x, w, geo, epilogue=None):
+    """The forward's routes in turn (Winograd's, then per share the Fourier route, the taps, im2col); with
+    `epilogue` (bias, relu: `_bias_relu_of`) each adds the bias, and takes ReLU, as it writes its output."""
+    y = conv_winograd.forward(x, w, geo, _split(geo), *(epilogue or ()))
     if y is not None:
         return y
-    return _into_batch(_forward_share, geo, [x], [w], (geo.n,) + geo.out + (geo.o,), _work_dtype(x.dtype))
+    share = _forward_share if epilogue is None else lambda x, w, geo, out: _forward_share(x, w, geo, out, epilogue)
+    return _into_batch(share, geo, [x], [w], (geo.n,) + geo.out + (geo.o,), _work_dtype(x.dtype))
 
 
 def _forward_share(x, w, geo, out=None, epilogue=None):
     """The forward of a share of the batch: written into `out` where the route can (the Fourier kernels, the taps
     and the row chunks), else a new array; with `epilogue` (bias, relu: `_bias_relu_of`) the bias added, and ReLU
-    taken, as the Fourier route and the taps write the outputs (after im2col: the region's bits either way)."""
+    taken, as the Fourier route and the taps write the outputs (after im2col, a compiled pass over its share)."""
     dt = _work_dtype(x.dtype)
     x, w = x.astype(dt, copy=False), w.astype(dt, copy=False)
     y = conv_fourier.forward(x, w, geo, out, *(epilogue or ()))
@@ -506,11 +509,11 @@ def _conv_kernel(nd):
 def _bias_relu_of(a, region, x, w, *others):
     """Conv2D, then the fused region that alone reads its value, where that region adds a vector of the output
     channels to it and takes ReLU (a convolution layer's bias + ReLU, as grappler's _FusedConv2D with BiasAdd and
-    Relu): one node whose taps add the bias and take ReLU in their registers as they store each vector of outputs,
-    or whose Fourier route does as it writes them out (the region's own pass over the output, the value's size in
-    and out, saved; Remap in the op table below). Only where one of those takes the whole batch (float32/64 NHWC,
-    not Winograd's route); None elsewhere (the two nodes' kernels run). The region's bits: the same float
-    additions, ReLU keeping NaN and giving +0.0 for -0.0."""
+    Relu): one node whose route adds the bias and takes ReLU as it writes its output, the taps in their registers
+    as they store each vector of outputs, the Fourier and Winograd routes in their last pass, im2col's in a
+    compiled pass over each share (the region's own pass over the whole output, the value's size in and out, saved;
+    Remap in the op table below). float32/64 NHWC only; None elsewhere (the two nodes' kernels run). The region's
+    bits: the same float additions, ReLU keeping NaN and giving +0.0 for -0.0."""
     program = region["program"]
     if len(others) != 1 or program.outputs != (1,) or len(program.formulas) != 2:
         return None
@@ -522,12 +525,7 @@ def _bias_relu_of(a, region, x, w, *others):
             or bias.shape != w.shape[-1:]):
         return None
     _check_run(a, 2, {"input": x.shape, "filter": w.shape})
-    geo = _Geometry(x.shape, w.shape, a, 2, "")
-    if conv_winograd.applies(geo, x, w) or not (conv_fourier.applies(geo, (x, w))
-                                                or compiled.conv_taps().applies(x, geo, 1)):
-        return None
-    return _into_batch(lambda x, w, geo, out: _forward_share(x, w, geo, out, (bias, True)), geo, [x], [w],
-                       (geo.n,) + geo.out + (geo.o,), x.dtype)
+    return _forward(x, w, _Geometry(x.shape, w.shape, a, 2, ""), (bias, True))
 
 
 def _sizes(input_sizes, a, nd, dy, w, label):

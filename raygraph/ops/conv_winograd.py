@@ -56,10 +56,11 @@ def applies(geo, *arrays):
             and min(geo.out) >= MIN_OUTPUT and geo.n > 0)
 
 
-def forward(x, w, geo, split_work):
+def forward(x, w, geo, split_work, bias=None, relu=False):
     """The convolution y [N, *out, O] of x [N, *spatial, C] with w [3, 3, C, O] (channels last), or None (not
-    applicable, or an output not finite). The tiles' rows are cut into one share per intra-op thread where the
-    step lets kernels split and `split_work` pays for it."""
+    applicable, or an output not finite); with `bias` ([O]) that added and, with `relu`, ReLU taken as the outputs
+    are written (conv._bias_relu_of). The tiles' rows are cut into one share per intra-op thread where the step lets
+    kernels split and `split_work` pays for it."""
     if not applies(geo, x, w):
         return None
     th, tw, xp = _tiled(x, geo)
@@ -68,6 +69,7 @@ def forward(x, w, geo, split_work):
     y = np.empty((geo.n,) + geo.out + (geo.o,), np.float32)
     loops = compiled.loops()
     rows = max(1, min(TILES // tw, geo.n * th))   # tile rows per chunk
+    b = np.zeros(0, np.float32) if bias is None else np.ascontiguousarray(bias, np.float32)
 
     def share(lo, hi):
         v, m = _planes("tiles", rows * tw, geo.c), _planes("products", rows * tw, geo.o)
@@ -77,7 +79,7 @@ def forward(x, w, geo, split_work):
             t = (r1 - r0) * tw
             loops.winograd_tiles(xp, th, r0, r1, v[:, :t])
             blas.matmul_batch(v[:, :t], u, m[:, :t])
-            finite &= loops.winograd_outputs(m[:, :t], th, r0, r1, y)
+            finite &= loops.winograd_outputs(m[:, :t], th, r0, r1, y, b, relu, np.float32(0))
         return finite
     return y if all(intra_op.shares(share, geo.n * th, split_work)) else None
 

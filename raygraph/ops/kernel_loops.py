@@ -394,13 +394,15 @@ def winograd_tiles(xp, th, r0, r1, v):
 
 
 @_jit
-def winograd_outputs(m, th, r0, r1, y):
+def winograd_outputs(m, th, r0, r1, y, bias, relu, zero):
     """The F(2x2, 3x3) output transform: each tile's 2x2 outputs A^T M A (A^T = [[1, 1, 1, 0], [0, 1, -1, -1]])
     from m [16, tiles, o] (tiles as winograd_tiles takes them) into y [n, h, w, o]; a tile past an odd edge
-    writes only its outputs inside y. -> whether every value written is finite."""
+    writes only its outputs inside y; where `bias` has o values, each output gets its channel's added and, where
+    `relu`, ReLU taken as swap_leading_biased does. -> whether every output (before the bias) is finite."""
     o, h, w = y.shape[3], y.shape[1], y.shape[2]
     tw = (w + 1) // 2
     check = np.zeros(o, m.dtype)   # per output channel (a sum per channel, so that the loop over them vectorizes)
+    biased = bias.shape[0] == o
     t = 0
     for g in range(r0, r1):
         img = y[g // th]
@@ -419,6 +421,14 @@ def winograd_outputs(m, th, r0, r1, y):
                 q2, q3 = m6[k] - m10[k] - m14[k], m7[k] - m11[k] - m15[k]
                 s00, s01, s10, s11 = p0 + p1 + p2, p1 - p2 - p3, q0 + q1 + q2, q1 - q2 - q3
                 check[k] += (s00 - s00) + (s01 - s01) + (s10 - s10) + (s11 - s11)   # NaN once one is not finite
+                if biased:
+                    b = bias[k]
+                    s00, s01, s10, s11 = s00 + b, s01 + b, s10 + b, s11 + b
+                    if relu:
+                        s00 = s00 if s00 > zero or s00 != s00 else zero
+                        s01 = s01 if s01 > zero or s01 != s01 else zero
+                        s10 = s10 if s10 > zero or s10 != s10 else zero
+                        s11 = s11 if s11 > zero or s11 != s11 else zero
                 # past an odd edge a missing row or column is the kept one: written first, then overwritten
                 z11[k] = s11
                 z10[k] = s10
