@@ -143,15 +143,15 @@ def alone():
         _local.inside = was
 
 
-def matmul(x, y):
+def matmul(x, y, constant=False):
     """x @ y for 2-D arrays; on several threads when large and allowed: OpenBLAS's own (`_blas`), else the
     device's, each computing a block of the result along its longer side: column blocks of y (joined at the
     end) or row blocks of x (written in place). Outer products (one inner element) stay whole: `blas.matmul`
-    multiplies them."""
+    multiplies them (`constant`: as blas.matmul's, where the product runs whole)."""
     m, n = x.shape[0], y.shape[1]
     if not _may_split() or max(m, n) < MIN_SIDE or x.shape[1] < 2 or \
             m * x.shape[1] * n < (MIN_BLAS_WORK if _blas else MIN_WORK):
-        return blas.matmul(x, y)
+        return blas.matmul(x, y, constant=constant)
     if _blas:
         for set_threads in _blas:
             set_threads(_usable)

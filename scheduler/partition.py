@@ -32,6 +32,8 @@ MUST_FEED = "must_feed"        # cannot run: a step that needs it unfed is an er
 # NextIteration passes a value to the next iteration, LoopCond is the loop's condition.
 ENTER, EXIT, NEXT_ITERATION, LOOP_COND = "enter", "exit", "next_iteration", "loop_cond"
 ROLES = (None, CONSTANT, PASS_THROUGH, SWITCH, MERGE, MUST_FEED, ENTER, EXIT, NEXT_ITERATION, LOOP_COND)
+CONSTANT_INPUTS = "_constant_inputs"  # a node's attr: its input positions that planning fills with folded constants,
+#                                       the same arrays, unchanged, in every step (a kernel may keep what it derives)
 # What a device may keep of a node's outputs from one run to the next (`Kept`): while its inputs'
 # shapes stay (SHAPES: a Shape or Size op), or while its inputs are the very values of the last run (INPUTS:
 # a node whose outputs depend on its inputs alone, reading kept outputs and constants).

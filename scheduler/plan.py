@@ -13,7 +13,8 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 
 from . import frames, fusion, optimize
-from .partition import CONSTANT, INPUTS, MUST_FEED, PASS_THROUGH, ROLES, SHAPES, SWITCH, Node, Partition, PartitionError
+from .partition import (CONSTANT, CONSTANT_INPUTS, INPUTS, MUST_FEED, PASS_THROUGH, ROLES, SHAPES, SWITCH, Node,
+                        Partition, PartitionError)
 from .partition import check_partition
 
 _ANY = (None, None, None, None, None)
@@ -70,6 +71,12 @@ class Plan:
     fetch_routes: list   # per fetch: ("fed", key) or (device name, position)
     placement: dict      # node name -> device name
     id: str = ""         # the client's name for it (devices keep installed partitions by it)
+
+
+def _with_constant_inputs(node, consts):
+    """`node`, its attrs telling which of its inputs are folded constants (CONSTANT_INPUTS) where some are."""
+    at = tuple(i for i, s in enumerate(node.inputs) if s in consts)
+    return replace(node, attrs={**node.attrs, CONSTANT_INPUTS: at}) if at else node
 
 
 # ----- pruning ------------------------------------------------------------------------------------------
@@ -466,6 +473,7 @@ class _PartitionBuilder:
             renumber = {i: again[j] for i, j in renumber.items()}
             nodes = [replace(node, controls=tuple(again[c] for c in node.controls)) if node.controls else node
                      for node in nodes]
+        nodes = [_with_constant_inputs(node, consts) for node in nodes]
         return Partition(
             nodes=tuple(nodes), deps=tuple(deps), n_slots=self.n_slots, feeds=dict(self.feeds),
             recvs=dict(self.recvs), fetches=fetches,

@@ -224,3 +224,39 @@ def test_batch_matmul_kernel_runs_stacks_through_blas(monkeypatch, adj_x, adj_y)
     assert seen == [((8, 256, 64), (8, 64, 128))]
     ints = (x * 10).astype(np.int32), (y * 10).astype(np.int32)
     np.testing.assert_array_equal(kernel({"adj_x": False, "adj_y": False}, *ints), np.matmul(*ints))
+
+
+@needs_mkl
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("layout", ["rows", "transposed", "column block", "row block out"])
+def test_a_constant_factor_is_packed_once_with_the_same_bits(layout, dtype):
+    """blas.matmul(constant=True): MKL packs y once per layout (gemm_pack) and multiplies the packed form
+    (gemm_compute) with gemm's bits, NaN included; another row count packs it again in its place; the packed form
+    goes with y's memory."""
+    x, y, out, whole = _operands(layout, dtype)
+    x[3, 5] = np.nan
+    want = blas.matmul(x, y)
+    before = len(blas._packs)
+    for _ in range(2):
+        got = blas.matmul(x, y, out=out, constant=True)
+        assert got.tobytes() == want.tobytes()
+    assert len(blas._packs) == before + 1
+    assert blas.matmul(x[:-1], y, constant=True).tobytes() == want[:-1].tobytes()   # other rows: packed again
+    assert len(blas._packs) == before + 1 and blas.matmul(x, y, constant=True).tobytes() == want.tobytes()
+    del y, whole
+    assert len(blas._packs) == before   # (y's memory gone: its packed forms with it)
+
+
+def test_the_product_kernel_packs_only_a_folded_constant(monkeypatch):
+    """MatMul's kernel asks for the packed form only where planning says its right factor is a folded constant
+    (partition.CONSTANT_INPUTS): a variable's array changes in place between steps."""
+    from raygraph.dtypes import float32
+    from raygraph.ops.registry import get
+    from scheduler.partition import CONSTANT_INPUTS
+    seen = []
+    monkeypatch.setattr(blas, "matmul", lambda x, y, out=None, constant=False: seen.append(constant) or x @ y)
+    x, y = np.ones((4, 3), np.float32), np.ones((3, 2), np.float32)
+    attrs = {"transpose_a": False, "transpose_b": False, "T": float32}
+    for marked in [(), (0,), (1,), (0, 1)]:
+        get("MatMul").kernel({**attrs, CONSTANT_INPUTS: marked}, x, y)
+    assert seen == [False, False, True, True]

@@ -624,3 +624,14 @@ def test_a_convolution_and_its_bias_relu_region_run_as_one_node_with_the_same_bi
     for merged, plain in zip(results[True], results[False]):
         np.testing.assert_array_equal(merged.view(np.int32), plain.view(np.int32))
     assert np.isnan(results[True][0]).any() and (results[True][0] == 0).any() and np.isinf(results[True][0]).any()
+
+
+def test_nodes_know_which_inputs_are_folded_constants():
+    """Planning marks the input positions it fills with folded constants (partition.CONSTANT_INPUTS): the same
+    arrays in every step, whose derived forms a kernel may keep (blas' packed factors)."""
+    from scheduler.partition import CONSTANT_INPUTS
+    t = table(feed("x"), const("w", np.ones((2, 2))), other("p", lambda x, w: x @ w, "x", "w"),
+              other("q", lambda p: -p, "p"))
+    plan = build_plan(t, [("q", 0)], [], [("x", 0)], [CPU0], optimizations=ALL)
+    nodes = {n.name: n for n in plan.partitions[CPU0[0]].nodes}
+    assert nodes["p"].attrs[CONSTANT_INPUTS] == (1,) and CONSTANT_INPUTS not in nodes["q"].attrs

@@ -97,8 +97,8 @@ def test_without_openblas_threads_a_large_product_is_cut_into_blocks_on_the_devi
                                                                                             monkeypatch, m, n):
     monkeypatch.setattr(intra_op, "_blas", [])
     calls = []
-    monkeypatch.setattr(intra_op.blas, "matmul", lambda a, b, **kw: (calls.append(threading.current_thread().name),
-                                                                      np.dot(a, b, **kw))[1])
+    monkeypatch.setattr(intra_op.blas, "matmul", lambda a, b, constant=False, **kw: (
+        calls.append(threading.current_thread().name), np.dot(a, b, **kw))[1])
     rng = np.random.default_rng(0)
     x, y = rng.standard_normal((m, 784), np.float32), rng.standard_normal((784, n), np.float32)
     np.testing.assert_allclose(intra_op.matmul(x, y), np.dot(x, y), rtol=1e-5, atol=1e-4)

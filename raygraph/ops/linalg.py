@@ -1,6 +1,7 @@
 """Matrix products: `MatMul` (rank 2, transpose flags) and `BatchMatMulV2` (batched, broadcasting)."""
 import numpy as np
 from scheduler import blas, intra_op
+from scheduler.partition import CONSTANT_INPUTS
 
 from .. import dtypes
 from ..convert import convert_to_tensor
@@ -55,7 +56,7 @@ def _matmul_kernel(a, x, y):
                                                f"{_text(y.shape)}")
     if _half(x):
         return intra_op.matmul(x.astype(np.float32), y.astype(np.float32)).astype(x.dtype)
-    return intra_op.matmul(x, y)
+    return intra_op.matmul(x, y, constant=1 in a.get(CONSTANT_INPUTS, ()))   # (a folded constant: packed once)
 
 
 def _mm(x, y, ta=False, tb=False, which="grad_a"):
