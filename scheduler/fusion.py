@@ -118,6 +118,8 @@ def remap(nodes, deps, keep):
     node, and nothing else waits for the node before the consumer (each node in one merge). The merged node takes
     the consumer's place, name and outputs, and the node's inputs followed by the consumer's others; its kernel
     (`run_remapped`) computes the consumer's outputs from them."""
+    if not any(node.remaps for node in nodes):   # (most partitions: planning runs this twice)
+        return nodes, deps, {i: i for i in range(len(nodes))}
     readers = {}
     for i, node in enumerate(nodes):
         for s in node.inputs:
