@@ -20,6 +20,7 @@ from .peers import PeerLink
 from .executor import Step, StepError, ThreadedDispatch
 from .resources import collect_output, DEAD, Resources, running_step, VariableRef, write_output
 from .straight_line import run_in_order
+from .trials import BALANCED, busy
 from .wire import decode, encode
 
 
@@ -67,6 +68,7 @@ class Device:
         self.lock = threading.Lock()
         # the thread that takes a step's message runs nodes too: the pool adds one thread fewer than cores
         self.threads = threads or max(1, (os.cpu_count() or 1) - 1)
+        self.side_by_side = min(self.threads + 1, os.cpu_count() or 1)  # threads running kernels side by side
         self.pool = ThreadPoolExecutor(self.threads, thread_name_prefix=f"raygraph-{name.split('/')[-1]}")
         # A step with a deadline starts in a thread of its own (its message's thread only waits), never
         # queued behind the pool: a hung kernel there must not make other steps miss their deadlines.
@@ -258,6 +260,7 @@ class Device:
             values = step.results()
             if alone:  # (a step beside others is slowed by them, whichever way it ran)
                 trial.ran(split, time.perf_counter() - started)
+                trial.keep_if(lambda: busy(part.deps, part.dependents, part.costs, self.side_by_side) >= BALANCED)
         except BaseException:
             for stream, text in step.output:  # a failed step's printed output is not lost: this device prints it
                 write_output(text, stream)

@@ -28,11 +28,22 @@ runs; one that is not takes TRIES runs in a row, and the faster of the two ways'
 (mlp_train's first choice, made while warming up, was wrong, and a single run of the other way, weighed against
 its stale warm-up times, corrected it only sometimes). The gap doubles each time the choice holds (up to MAX_GAP:
 a run in 512 the slower way) and starts again from FIRST_GAP when it changes.
+
+Where the nodes' measured costs already say the answer, no trial is run: when the device's threads, running
+the nodes side by side at those costs, would be busy through BALANCED of the step (`busy`), kernels that split
+themselves have nothing to win (only the idle rest, paying their hand-offs), and side by side is kept for good
+after its first timed run. `parallel_branches`' eight chains of products (busy 0.99 on two threads) spent
+steps 3-8 of its trial on split runs of 21-45 ms against 15-16, and two more every retry.
 """
+import collections
+import heapq
+import math
+
 TRIES = 4        # each way's latest timed runs that are compared
 CLEAR = 2        # each way's timed runs that settle the trial early when they do not overlap
 FIRST_GAP = 16   # runs of the settled way before the other is tried again
 MAX_GAP = 512
+BALANCED = 0.95  # the share of the threads' time side by side from which it is kept without a trial
 
 
 class Trial:
@@ -84,6 +95,12 @@ class Trial:
         elif len(timed) >= TRIES:
             self._verdict(self._faster())
 
+    def keep_if(self, balanced):
+        """Before settling, once the way side by side has a timed run: keeps it for good, never tried again,
+        where `balanced()` (a partition's costs say it keeps the threads busy: `busy`)."""
+        if self.choice is None and self.seconds[False] and balanced():
+            self.choice, self.gap = False, math.inf
+
     def _verdict(self, faster):
         self.gap = min(2 * self.gap, MAX_GAP) if faster == self.choice else FIRST_GAP
         self.choice, self.runs, self.retrying = faster, 0, False
@@ -97,3 +114,28 @@ class Trial:
 
     def _faster(self):
         return min(self.seconds[True]) < min(self.seconds[False])
+
+
+def busy(deps, dependents, costs, threads):
+    """The share of `threads` threads' time that a step's nodes (`deps`, `dependents` per node, producers
+    first) would keep busy at their measured `costs` (None: not run, as a branch not taken) side by side, each
+    started on the first thread free once its deps are done."""
+    costs = [cost or 0.0 for cost in costs]
+    total = sum(costs)
+    if not total:
+        return 0.0
+    waiting = [len(ds) for ds in deps]
+    ready = collections.deque(i for i, n in enumerate(waiting) if not n)
+    running, now, free = [], 0.0, threads
+    while ready or running:
+        while ready and free:
+            i = ready.popleft()
+            heapq.heappush(running, (now + costs[i], i))
+            free -= 1
+        now, i = heapq.heappop(running)
+        free += 1
+        for j in dependents[i]:
+            waiting[j] -= 1
+            if not waiting[j]:
+                ready.append(j)
+    return total / (threads * now) if now else 0.0

@@ -261,3 +261,27 @@ def test_a_partition_keeps_the_faster_way_of_using_the_cores(device, split_ms, w
         device.handle(_run(f"q/{k}", {("x", 0): 1}, trace=k >= FIRST_GAP - 3))
     device.handle(_run("q/last", {("x", 0): 1}))
     assert seen == [settles] * (FIRST_GAP + 1) + [not settles]
+
+
+def test_a_partition_whose_kernels_keep_the_threads_busy_side_by_side_is_never_split(device):
+    """Independent kernels, one per thread side by side, of equal cost: after the first timed run side by side
+    their costs say so, and no step is ever run split (no trial, no retry)."""
+    import time
+
+    from scheduler import intra_op
+
+    seen = []
+
+    def kernel(at, v):
+        seen.append(intra_op._may_split())
+        time.sleep(0.003)
+        return v
+    names = [f"k{i}" for i in range(device.side_by_side)]
+    table = _table(x={"op_type": "Placeholder"},
+                   **{k: {"op_type": "Timed", "kernel": kernel, "inputs": (("x", 0),)} for k in names})
+    plan = build_plan(table, [(k, 0) for k in names], [], [("x", 0)], [CPU0], plan_id="b")
+    device.install(plan.id, plan.partitions[CPU0[0]], {})
+    for k in range(2 * FIRST_GAP + 4):
+        assert device.handle(_run(f"b/{k}", {("x", 0): 1}, plan_id="b")).values == [1] * len(names)
+    assert not any(seen)
+    assert plan.partitions[CPU0[0]].trial.choice is False

@@ -1,7 +1,7 @@
 """Trials (scheduler/trials.py): the ways in turns of two runs, the first untimed (a way's first run, a switch),
 until each has TRIES timed runs (CLEAR when they do not overlap), then the faster one (by its best run) kept; the
 other way tried again after a gap that doubles while the choice holds, the first run of each retry untimed."""
-from scheduler.trials import CLEAR, FIRST_GAP, MAX_GAP, TRIES, Trial
+from scheduler.trials import busy, CLEAR, FIRST_GAP, MAX_GAP, TRIES, Trial
 
 
 def _settle(times):
@@ -119,3 +119,39 @@ def test_runs_beyond_the_tries_of_a_way_are_not_kept_before_it_settles():
     assert trial.seconds == ([1.0] * TRIES, []) and trial.choice is None and trial.way() is True
     trial.ran(True, 5.0)   # True's first run: untimed
     assert trial.seconds == ([1.0] * TRIES, []) and trial.way() is True
+
+
+def _busy(deps, costs, threads):
+    dependents = [[j for j, ds in enumerate(deps) if i in ds] for i in range(len(deps))]
+    return busy(deps, dependents, costs, threads)
+
+
+def test_busy_is_the_share_of_the_threads_time_that_nodes_side_by_side_fill():
+    assert _busy([(), ()], [1.0, 1.0], 2) == 1.0                   # two independent nodes on two threads
+    assert _busy([(), (0,)], [1.0, 1.0], 2) == 0.5                 # a chain keeps one thread busy
+    assert _busy([(), (), ()], [1.0, 1.0, 1.0], 2) == 0.75         # the third waits for a free thread
+    assert _busy([(), (), (0, 1)], [1.0, 3.0, 2.0], 2) == 0.6      # the join waits for the slower: 6 / (2 x 5)
+    assert _busy([(), (), (0,), (1,)], [2.0, 2.0, None, 2.0], 2) == 0.75   # not run: free
+    assert _busy([(), ()], [None, None], 2) == 0.0
+    assert _busy([()] * 8, [1.0] * 8, 4) == 1.0
+
+
+def test_a_trial_is_skipped_where_the_costs_say_side_by_side_keeps_the_threads_busy():
+    trial = Trial()
+    trial.ran(trial.way(), 0.01)     # its first run, untimed: nothing is judged before a timed one
+    trial.keep_if(lambda: True)
+    assert trial.choice is None
+    assert trial.way() is False
+    trial.ran(False, 0.01)
+    trial.keep_if(lambda: True)
+    assert trial.choice is False
+    assert set(_run(trial, 4 * MAX_GAP, {False: 2.0, True: 1.0})) == {False}   # never tried again
+
+
+def test_a_trial_runs_where_the_costs_do_not_settle_it():
+    trial, asked = Trial(), []
+    for _ in range(2 * CLEAR + 4):
+        asked.append(trial.way())
+        trial.ran(asked[-1], {False: 2.0, True: 1.0}[asked[-1]])
+        trial.keep_if(lambda: False)
+    assert True in asked and trial.choice is True
