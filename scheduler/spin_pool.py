@@ -13,7 +13,6 @@ import) by the first share submitted in a process, not before (a device that nev
 without it); a spinning thread uses its core, so threads spin only for SPIN after their last work.
 """
 import collections
-import platform
 import threading
 import time
 
@@ -23,7 +22,6 @@ SPIN = 3e-4   # seconds a thread watches for work (or for its share's end) befor
 _spin = None  # the compiled watch: (flags, index, turns) -> whether flags[index] became nonzero
 _turns = 0    # turns of the watch loop in SPIN seconds
 _compiling = threading.Lock()
-_X86 = platform.machine().lower() in ("x86_64", "amd64", "i386", "i686")
 
 
 class Share:
@@ -125,37 +123,10 @@ def _compile():
 
 
 def _compiled():
-    import numba  # noqa: PLC0415 - only devices that split their kernels need it
-    from llvmlite import ir  # noqa: PLC0415
-    from numba import types  # noqa: PLC0415
-    from numba.extending import intrinsic  # noqa: PLC0415
-
-    @intrinsic
-    def load_acquire(typingctx, flags, index):
-        def codegen(context, builder, signature, args):
-            array = context.make_array(signature.args[0])(context, builder, args[0])
-            return builder.load_atomic(builder.gep(array.data, [args[1]]), "acquire", 4)
-        return types.int32(flags, index), codegen
-
-    @intrinsic
-    def pause(typingctx):
-        def codegen(context, builder, signature, args):
-            if _X86:   # (elsewhere the loop only loads)
-                fnty = ir.FunctionType(ir.VoidType(), [])
-                builder.call(builder.module.declare_intrinsic("llvm.x86.sse2.pause", fnty=fnty), [])
-            return context.get_dummy_value()
-        return types.void(), codegen
-
-    @numba.njit(nogil=True, cache=True)
-    def spin(flags, index, turns):
-        for _ in range(turns):
-            if load_acquire(flags, index) != 0:
-                return True
-            pause()
-        return False
+    from . import spin_loop  # noqa: PLC0415 - numba, only for devices that split their kernels
 
     never = np.zeros(1, np.int32)
-    spin(never, 0, 10)
+    spin_loop.spin(never, 0, 10)
     started = time.perf_counter()
-    spin(never, 0, 1 << 16)
-    return spin, max(1, int(SPIN * (1 << 16) / max(time.perf_counter() - started, 1e-9)))
+    spin_loop.spin(never, 0, 1 << 16)
+    return spin_loop.spin, max(1, int(SPIN * (1 << 16) / max(time.perf_counter() - started, 1e-9)))

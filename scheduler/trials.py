@@ -49,7 +49,7 @@ BALANCED = 0.95  # the share of the threads' time side by side from which it is 
 class Trial:
     """Chooses between two ways, False and True: `way()` says which to run now, `ran(way, seconds)` times it."""
 
-    __slots__ = ("seconds", "choice", "warm", "runs", "gap", "retrying", "last", "again")
+    __slots__ = ("seconds", "choice", "warm", "runs", "gap", "retrying", "last", "again", "judged")
 
     def __init__(self):
         self.seconds = ([], [])     # per way: the times of its latest timed runs (at most TRIES)
@@ -60,6 +60,7 @@ class Trial:
         self.retrying = False       # whether the other way is taking its TRIES runs in a row
         self.last = None            # the way of the latest run
         self.again = False          # whether the latest run was untimed (a first or a switch): its way runs again
+        self.judged = False         # whether keep_if asked its partition's costs
 
     def way(self, retry=True):
         """Before settling: each way in turn (False first), twice a turn, the first of each untimed. After: the
@@ -96,10 +97,13 @@ class Trial:
             self._verdict(self._faster())
 
     def keep_if(self, balanced):
-        """Before settling, once the way side by side has a timed run: keeps it for good, never tried again,
-        where `balanced()` (a partition's costs say it keeps the threads busy: `busy`)."""
-        if self.choice is None and self.seconds[False] and balanced():
-            self.choice, self.gap = False, math.inf
+        """Before settling, after the way side by side's first timed run (once: `balanced` may simulate a large
+        partition): keeps it for good, never tried again, where `balanced()` (its costs say it keeps the threads
+        busy: `busy`)."""
+        if self.choice is None and not self.judged and self.seconds[False]:
+            self.judged = True
+            if balanced():
+                self.choice, self.gap = False, math.inf
 
     def _verdict(self, faster):
         self.gap = min(2 * self.gap, MAX_GAP) if faster == self.choice else FIRST_GAP
