@@ -125,7 +125,7 @@ def test_forward_groups_over_blocks_of_rows_give_the_same_values(monkeypatch, bl
     geo = conv._Geometry(x.shape, w.shape, a, 2, "")
     whole = conv_taps.forward(x, w, geo)
     monkeypatch.setattr(conv_taps, "BLOCK_BYTES", block * 17 * 20 * 4)
-    assert len(conv_taps._groups(conv_taps._key(geo))) == 3
+    assert len(conv_taps._groups(conv_taps._key(geo))) == -(-81 // conv_taps.GROUP) > 1   # (3 of 28 or 7 of 12 taps)
     np.testing.assert_array_equal(conv_taps.forward(x, w, geo), whole)
     _close(whole, _im2col(monkeypatch, a, x, w), np.float32)
 
