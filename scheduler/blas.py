@@ -8,7 +8,13 @@ MKL's time (alternated, median of 20 pairs: [384, 384] x [384, 384] 732 against 
 device decides how a product is split over its cores, and a product split over OpenBLAS's own threads stays
 OpenBLAS's (intra_op.py: they share packed blocks; `mlp_train`'s step 0.79 ms against 1.09-1.25 split into
 MKL blocks). MKL's results were the same for operands at every offset from an aligned address. MKL is loaded
-with the first product that would use it (~25 ms); `RAYGRAPH_MKL=0` in a process's environment keeps numpy's.
+with the first product that would use it (~25 ms).
+
+Only on Intel's CPUs: on an AMD EPYC (Zen 3, AVX2) MKL's single-threaded sgemm took 1.03-1.30x OpenBLAS's time
+(alternated, medians of 40: 384^3 1.03-1.08x, [128, 784] x [784, 256] 1.04-1.12x, [784, 128] x [128, 256]
+1.11-1.30x), its packed form 1.07x (and a float64 product of a packed factor there did not always keep gemm's
+bits: tests/test_blas.py fails so with RAYGRAPH_MKL=1). `RAYGRAPH_MKL=1` in a process's environment uses MKL
+wherever it is found, `RAYGRAPH_MKL=0` never.
 """
 import ctypes
 import glob
@@ -41,11 +47,22 @@ def mkl_path():
     return found[0] if found else None
 
 
+def intel(cpuinfo="/proc/cpuinfo"):
+    """Whether this machine's CPU is Intel's, by the vendor Linux reports (False where it reports none)."""
+    try:
+        with open(cpuinfo) as f:
+            return next((line.split(":")[-1].strip() == "GenuineIntel" for line in f
+                         if line.startswith("vendor_id")), False)
+    except OSError:
+        return False
+
+
 def _load():
     """{dtype: (MKL's gemm, gemm_batch_strided)} for float32 and float64, their 64-bit-integer forms (MKL 2023 and
-    later); {} where MKL is absent, older, unloadable or turned off."""
+    later); {} where MKL is absent, older, unloadable or turned off, or (unless asked for) the CPU not Intel's."""
     global _mkl
-    path = mkl_path() if os.environ.get("RAYGRAPH_MKL", "1") != "0" else None
+    choice = os.environ.get("RAYGRAPH_MKL")
+    path = mkl_path() if choice == "1" or (choice != "0" and intel()) else None
     if path is None:
         return {}
     try:

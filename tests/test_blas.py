@@ -10,7 +10,8 @@ import pytest
 
 from scheduler import blas
 
-needs_mkl = pytest.mark.skipif(blas.library() != "mkl", reason="no MKL (pip install 'raygraph[mkl]'), or RAYGRAPH_MKL=0")
+needs_mkl = pytest.mark.skipif(blas.library() != "mkl", reason="products not on MKL here: not installed (pip install "
+                               "'raygraph[mkl]'), RAYGRAPH_MKL=0, or a CPU not Intel's without RAYGRAPH_MKL=1")
 M, K, N = 160, 128, 136   # 2.8M multiply-adds: above blas.MIN_WORK
 
 
@@ -206,6 +207,21 @@ def _library_in_a_new_process(**env):
 def test_raygraph_mkl_0_keeps_numpys_products():
     assert _library_in_a_new_process(RAYGRAPH_MKL="0") == "numpy"
     assert _library_in_a_new_process(RAYGRAPH_MKL="1") == ("numpy" if blas.mkl_path() is None else "mkl")
+
+
+def test_mkl_is_taken_on_intels_cpus_only_unless_asked():
+    """Unset, RAYGRAPH_MKL leaves products on numpy's OpenBLAS on other CPUs (MKL runs slower there)."""
+    want = "mkl" if blas.mkl_path() is not None and blas.intel() else "numpy"
+    assert _library_in_a_new_process(RAYGRAPH_MKL="") == want
+
+
+@pytest.mark.parametrize("text, want", [("vendor_id\t: GenuineIntel\ncpu family\t: 6\n", True),
+                                        ("processor\t: 0\nvendor_id\t: AuthenticAMD\n", False),
+                                        ("processor\t: 0\nCPU implementer\t: 0x41\n", False)])
+def test_intel_reads_the_cpus_vendor(tmp_path, text, want):
+    (tmp_path / "cpuinfo").write_text(text)
+    assert blas.intel(str(tmp_path / "cpuinfo")) is want
+    assert blas.intel(str(tmp_path / "absent")) is False
 
 
 @pytest.mark.parametrize("adj_x, adj_y", [(False, False), (False, True), (True, False)])
