@@ -224,6 +224,7 @@ def _forward_run(typingctx, y, ybase, ystep, x, xbase, xstep, offs, w, wbase, ws
         mask, i32, zero = _lanes_mask(builder, width, lanes), ir.IntType(32), ir.Constant(vec, [0.0] * width)
         load, store, fma = _masked(builder, vec, ptr, "load"), _masked(builder, vec, ptr, "store"), _fma(builder, vec)
         align = ir.Constant(i32, sig.args[0].dtype.bitwidth // 8)
+        whole = builder.icmp_signed("==", lanes, ir.Constant(lanes.type, width))
         wv = [builder.call(load, [builder.bitcast(builder.gep(w, [builder.add(wbase, builder.mul(
             wstep, ir.Constant(wstep.type, t)))]), ptr), align, mask, zero]) for t in range(g)]
         bv = builder.call(load, [builder.bitcast(builder.gep(bias, [wbase]), ptr), align, mask, zero])
@@ -240,7 +241,11 @@ def _forward_run(typingctx, y, ybase, ystep, x, xbase, xstep, offs, w, wbase, ws
                 acc = builder.call(fma, [_splat(builder, vec, value), wv[t], acc])
             acc = builder.select(biased, builder.fadd(acc, bv), acc)
             acc = builder.select(relu, builder.select(builder.fcmp_unordered(">", acc, zero), acc, zero), acc)
-            builder.call(store, [acc, out, align, mask])
+            with builder.if_else(whole) as (plain, masked):   # (a masked store is microcoded on AMD's cores)
+                with plain:
+                    builder.store(acc, out, align=sig.args[0].dtype.bitwidth // 8)
+                with masked:
+                    builder.call(store, [acc, out, align, mask])
         return context.get_dummy_value()
     return types.void(y, ybase, ystep, x, xbase, xstep, offs, w, wbase, wstep, lanes, n, add, bias, mode), codegen
 
