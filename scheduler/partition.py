@@ -91,6 +91,7 @@ class Partition:
     consts: dict = field(default_factory=dict)         # slot -> constant value
     const_names: dict = field(default_factory=dict)    # slot -> the node whose value it holds (folded or Const)
     dependents: tuple = field(init=False)        # per node: the nodes waiting for it
+    levels: tuple = field(init=False)            # per node: the most nodes on a path from it to the end (executor.py)
     roots: list = field(init=False)              # nodes ready at the start (receives are not: they arrive)
     initial_waiting: list = field(init=False)    # per node: len(deps[i])
     initial_values: list = field(init=False)     # per slot: its constant, or MISSING
@@ -109,7 +110,7 @@ class Partition:
         values = [MISSING] * self.n_slots
         for slot, value in self.consts.items():
             values[slot] = value
-        derived = {"dependents": tuple(tuple(ds) for ds in dependents),
+        derived = {"dependents": tuple(tuple(ds) for ds in dependents), "levels": _levels(dependents),
                    "roots": [i for i, (n, ds) in enumerate(zip(self.nodes, self.deps))
                              if not ds and n.kernel is not None],
                    "initial_waiting": [len(ds) for ds in self.deps], "initial_values": values,
@@ -121,6 +122,15 @@ class Partition:
 
     def __str__(self):
         return format_partition(self)
+
+
+def _levels(dependents):
+    """Per node, how many nodes the longest path from it to a node nothing waits for holds (itself included)."""
+    levels = [1] * len(dependents)
+    for i in reversed(range(len(dependents))):   # producers first: a node's dependents come after it
+        if dependents[i]:
+            levels[i] = 1 + max(levels[d] for d in dependents[i])
+    return tuple(levels)
 
 
 class Compiled:

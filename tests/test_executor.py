@@ -190,6 +190,30 @@ def test_the_waiting_caller_takes_what_a_busy_pool_thread_shares():
     assert threads["q"] == threads["s2"] == threading.get_ident() != threads["p"] == threads["s1"]
 
 
+def test_of_the_expensive_ready_nodes_the_longest_path_ahead_runs_first():
+    """Three chains of three slow nodes, one thread (a pool that never helps): it advances the chains side by
+    side, each node's path ahead no longer than the one before (before, it ran c1 c2 c3 a1 a2 a3 b1 b2 b3, so
+    with two threads one could end a chain's remainder before the other)."""
+    class NoHelp:
+        def submit(self, *args):
+            pass
+    nodes, deps = [], []
+    for chain in "abc":
+        for k in range(3):
+            nodes.append(_node(f"{chain}{k + 1}", lambda at, x: x, [len(nodes)], [len(nodes) + 1]))
+            deps.append((len(deps) - 1,) if k else ())
+    for k in (0, 3, 6):   # each chain reads the feed (slot 0) and writes its own slots
+        nodes[k] = _node(nodes[k].name, lambda at, x: x, [0], nodes[k].outputs)
+    part = Partition(nodes=nodes, deps=deps, n_slots=10, feeds={"x": 0}, fetches=[3, 6, 9])
+    assert part.levels == (3, 2, 1) * 3
+    part.costs[:] = [1.0] * 9
+    step = Step(part, None, {"x": 1}, trace=True)
+    ThreadedDispatch(NoHelp()).serve(step, part.roots)
+    assert step.results() == [1, 1, 1]
+    order = [i for i, *_ in step.stats]
+    assert [part.levels[i] for i in order] == [3, 3, 3, 2, 2, 2, 1, 1, 1], [nodes[i].name for i in order]
+
+
 def test_kernels_that_split_themselves_stay_in_one_thread():
     nodes = [_node(f"s{i}", lambda at, x: x, [0], [i + 1]) for i in range(3)]
     part = Partition(nodes=nodes, deps=[()] * 3, n_slots=4, feeds={"x": 0}, fetches=[1, 2, 3])
