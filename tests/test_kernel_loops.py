@@ -1,6 +1,8 @@
 """Kernels' compiled loops (raygraph/ops/kernel_loops.py) against their numpy way: ReluGrad, Select and MaxPoolGrad to
 the bit, the cross entropies to float rounding (numba's exp and log are libm's, numpy's its own SIMD loops)."""
 import itertools
+import platform
+import re
 
 import numpy as np
 import pytest
@@ -427,3 +429,32 @@ def test_depthwise_loops_agree_with_numpys_way(dtype, monkeypatch, split_kernels
             assert got.tobytes() == want.tobytes()
         np.testing.assert_allclose(split[2], looped[2], rtol=0, atol=tol * np.abs(looped[2]).max())   # (the
         # filter's gradient: the shares' sums added, another rounding)
+
+
+@pytest.mark.skipif(platform.machine().lower() not in ("x86_64", "amd64"), reason="x86's masked stores")
+def test_max_pool_loops_store_whole_vectors():
+    """MaxPool's and MaxPoolGrad's loops over overlapping 3x3 windows (64 channels: whole vectors) store every
+    vector they compute: a running maximum kept in place and updated where a cell wins, or a gradient summed with a
+    constant 0 where a cell is not taken, LLVM stored with masked stores (vmaskmovps, or AVX-512's store under a
+    mask), microcoded on AMD's cores (2.6x and 1.7x slower there). Compiled here from their source (numba shows no
+    code it loaded from its cache)."""
+    import numba   # noqa: PLC0415
+    loops = compiled.loops()
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((2, 9, 9, 64)).astype(np.float32)
+    grad = rng.standard_normal((2, 4, 4, 64)).astype(np.float32)
+    forward = numba.njit(nogil=True, error_model="numpy")(loops.max_pool.py_func)
+    backward = numba.njit(nogil=True, error_model="numpy")(loops.max_pool_grad.py_func)
+    y, want_y = np.empty_like(grad), np.empty_like(grad)
+    forward(x, (3, 3), (2, 2), (0, 0), np.float32(-np.inf), y)
+    loops.max_pool(x, (3, 3), (2, 2), (0, 0), np.float32(-np.inf), want_y)
+    dx, want_dx = np.zeros_like(x), np.zeros_like(x)
+    backward(x, grad, (3, 3), (2, 2), (0, 0), False, np.float32(0), dx)
+    loops.max_pool_grad(x, grad, (3, 3), (2, 2), (0, 0), False, np.float32(0), want_dx)
+    np.testing.assert_array_equal(y, want_y)
+    np.testing.assert_array_equal(dx, want_dx)
+    for loop in (forward, backward):
+        asm = "".join(loop.inspect_asm().values())
+        assert re.search(r"vmovu?p[sd]\s+%[xyz]mm\d+, [^%\s]", asm)   # (vector stores: the checks below can fail)
+        assert not re.search(r"vmaskmov\w*\s+%[xy]mm\d+, %[xy]mm\d+, [^%\s]", asm)   # (its loads may be masked)
+        assert not re.search(r"vmov\w*\s+%[xyz]mm\d+, [^\n]*\{%k", asm)

@@ -258,7 +258,7 @@ def test_max_pool_grad_of_tiling_2x2_windows_runs_two_passes_with_the_general_lo
             want = _reference_max_pool_grad(x, y, grad, windows, False)
             np.testing.assert_array_equal(got, want, err_msg=kind)   # (values: the reference adds -0.0 to +0.0)
             general = np.zeros(shape, dtype)
-            loops.max_pool_grad(x, grad, (2, 2), (2, 2), (0, 0), True, general)
+            loops.max_pool_grad(x, grad, (2, 2), (2, 2), (0, 0), True, dtype(0), general)
             for result in (got, alone):
                 np.testing.assert_array_equal(result.view(f"i{got.itemsize}"), general.view(f"i{got.itemsize}"))
     assert calls == [(3, 8, 10, 16)] * 6 + [(4, 6, 8, 5)] * 6 + [(1, 28, 28, 32)] * 6

@@ -399,7 +399,8 @@ def _compiled_grad(x, grad, g):
             intra_op.shares(lambda lo, hi: loops.max_pool_2x2_scatter(grad[lo:hi].view(bits), taken[lo:hi],
                                                                       out[lo:hi].view(bits)), x.shape[0], work)
         return out
-    geometry = (tuple(g.ksize[1:3]), tuple(g.strides[1:3]), tuple(b for b, _ in g.pads[1:3]), _disjoint(g))
+    geometry = (tuple(g.ksize[1:3]), tuple(g.strides[1:3]), tuple(b for b, _ in g.pads[1:3]), _disjoint(g),
+                grad.dtype.type(0))
     intra_op.shares(lambda lo, hi: loops.max_pool_grad(x[lo:hi], grad[lo:hi], *geometry, out[lo:hi]), x.shape[0], work)
     return out
 
