@@ -236,12 +236,19 @@ class ThreadedDispatch:
         return queue
 
     @staticmethod
-    def _offer(step, i):
-        with step.lock:
-            heapq.heappush(step.shared, (-step.levels[i], next(step.order), i))
+    def _rank(step, i):
+        """Where node i goes among the shared nodes: by its path ahead once it has run (its cost measured), else
+        after those, in the order the nodes became ready (a step's first run keeps TF's order: its first failing
+        assert is the one TF reports)."""
+        return -step.levels[i] if step.costs[i] is not None else 0
 
-    @staticmethod
-    def _take(step, i=None):
+    @classmethod
+    def _offer(cls, step, i):
+        with step.lock:
+            heapq.heappush(step.shared, (cls._rank(step, i), next(step.order), i))
+
+    @classmethod
+    def _take(cls, step, i=None):
         """The shared node with the longest path ahead, or None; with `i` (an expensive node this thread kept):
         i unless a shared node's path is longer, which is taken in its place (i shared instead)."""
         shared = step.shared
@@ -250,9 +257,10 @@ class ThreadedDispatch:
                 return i
             if i is None:
                 return heapq.heappop(shared)[2]
-            if -shared[0][0] <= step.levels[i]:
+            rank = cls._rank(step, i)
+            if shared[0][0] >= rank:
                 return i
-            return heapq.heapreplace(shared, (-step.levels[i], next(step.order), i))[2]
+            return heapq.heapreplace(shared, (rank, next(step.order), i))[2]
 
     def serve(self, step, ready):
         """Dispatches `ready`, then, until the step is done, takes the shared nodes no other thread has taken yet:
