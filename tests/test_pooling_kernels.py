@@ -170,6 +170,37 @@ def test_avg_pool_and_its_gradient_match_per_window_loops(fmt, spatial, ksize, s
             np.testing.assert_allclose(got, want, rtol=_RTOL[dtype], atol=_RTOL[dtype])
 
 
+@pytest.mark.parametrize("ksize,strides", GEOMETRIES)
+def test_avg_pool_loops_over_nhwc_give_tfs_bits(ksize, strides, monkeypatch):
+    """AvgPool and AvgPoolGrad over NHWC's rows and columns run compiled loops in TF's order (checked against TF 2.21
+    here: every element equal, where numpy's separable sums left about half of them a bit off): a window's cells
+    added from 0 in row-major order, divided by their count; the gradient, windows in row-major order, each one's
+    times 1 / its count (a double rounded to the dtype) added to its cells."""
+    from raygraph.ops import compiled
+    monkeypatch.setattr(compiled, "COMPILED", 0)   # (every size through the loops)
+    rng = np.random.default_rng(sum(ksize) * 10 + sum(strides))
+    shape = (2, 7, 6, 5)
+    for padding, dtype in itertools.product(("SAME", "VALID"), (np.float32, np.float64)):
+        a = _attrs("NHWC", (1, 2), ksize, strides, padding)
+        windows, out_shape = _windows(shape, (1, 2), ksize, strides, padding)
+        x = _input(rng, shape, dtype, "normal")
+        x.flat[::7] = -0.0
+        want = np.zeros(out_shape, dtype)
+        for idx, sl in windows:
+            total = dtype(0)
+            for v in x[sl].reshape(-1):
+                total = dtype(total + v)
+            want[idx] = total / dtype(x[sl].size)
+        got = get("AvgPool").kernel(a, x)
+        np.testing.assert_array_equal(got, want, err_msg=f"{padding} {np.dtype(dtype).name}")
+        grad = _input(rng, out_shape, dtype, "normal")
+        want = np.zeros(shape, dtype)
+        for idx, sl in windows:
+            want[sl] = want[sl] + grad[idx] * dtype(1.0 / want[sl].size)
+        got = get("AvgPoolGrad").kernel(a, np.array(shape, np.int32), grad)
+        np.testing.assert_array_equal(got, want, err_msg=f"{padding} {np.dtype(dtype).name}")
+
+
 def test_max_pool_gradient_of_integers_and_explicit_padding():
     rng = np.random.default_rng(7)
     x = rng.integers(-3, 4, (2, 6, 5, 4)).astype(np.int32)

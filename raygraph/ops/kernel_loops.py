@@ -304,6 +304,55 @@ def max_pool(x, ksize, strides, before, lowest, out):
                 cell[:] = run
 
 
+@_jit_ieee
+def avg_pool(x, ksize, strides, before, out):
+    """TF's AvgPool over the rows and columns of [n, h, w, c] `x` (windows `ksize`, `strides`, `before` the padding)
+    into `out` [n, oh, ow, c]: each window's cells added from 0 in row-major order, a pixel's channels at a time, and
+    the sums divided by the count of the window's cells in x (TF's bits: Eigen's mean reducer; numpy's separable sums
+    added in another order, about half of the means a bit off)."""
+    (k1, k2), (s1, s2), (b1, b2) = ksize, strides, before
+    n, h, w, c = x.shape
+    acc, counted = np.empty(c, out.dtype), np.empty(1, out.dtype)
+    for o0 in range(n):
+        for o1 in range(out.shape[1]):
+            lo1, hi1 = max(o1 * s1 - b1, 0), min(o1 * s1 - b1 + k1, h)
+            for o2 in range(out.shape[2]):
+                lo2, hi2 = max(o2 * s2 - b2, 0), min(o2 * s2 - b2 + k2, w)
+                acc[:] = 0
+                for p1 in range(lo1, hi1):
+                    for p2 in range(lo2, hi2):
+                        v = x[o0, p1, p2]
+                        for o3 in range(c):
+                            acc[o3] += v[o3]
+                counted[0] = (hi1 - lo1) * (hi2 - lo2)
+                count = counted[0]
+                cell = out[o0, o1, o2]
+                for o3 in range(c):
+                    cell[o3] = acc[o3] / count
+
+
+@_jit_ieee
+def avg_pool_grad(grad, ksize, strides, before, coeff, out):
+    """TF's AvgPoolGrad into `out` [n, h, w, c] (zeros) from `grad` [n, oh, ow, c]: the windows in row-major order,
+    each window's gradient times 1 / its count of cells in `out` (a double rounded to the dtype: `coeff`, a buffer of
+    one) added to each of its cells, a pixel's channels at a time (TF's bits: its CPU kernel's order)."""
+    (k1, k2), (s1, s2), (b1, b2) = ksize, strides, before
+    n, h, w, c = out.shape
+    for o0 in range(n):
+        for o1 in range(grad.shape[1]):
+            lo1, hi1 = max(o1 * s1 - b1, 0), min(o1 * s1 - b1 + k1, h)
+            for o2 in range(grad.shape[2]):
+                lo2, hi2 = max(o2 * s2 - b2, 0), min(o2 * s2 - b2 + k2, w)
+                coeff[0] = 1.0 / max((hi1 - lo1) * (hi2 - lo2), 1)
+                share = coeff[0]
+                g = grad[o0, o1, o2]
+                for p1 in range(lo1, hi1):
+                    for p2 in range(lo2, hi2):
+                        cell = out[o0, p1, p2]
+                        for o3 in range(c):
+                            cell[o3] += g[o3] * share
+
+
 @numba.njit(nogil=True, cache=True, error_model="numpy")
 def max_pool_2x2_and_taken(x, out, taken):
     """MaxPool of 2x2 windows of stride 2 over the rows and columns of [n, h, w, c] `x` into `out` ([n, h // 2,

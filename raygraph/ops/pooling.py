@@ -325,9 +325,21 @@ def _avg_pool_kernel(op_type):
         g = _geometry(op_type, a, x.shape)
         if 0 in g.out or x.size == 0:
             return np.zeros(g.out, x.dtype)
+        if x.dtype in _COMPILED_T and x.size >= compiled.COMPILED and _inner_windows(x.ndim, g):
+            x, out = np.ascontiguousarray(x), np.empty(g.out, x.dtype)
+            geometry = (tuple(g.ksize[1:3]), tuple(g.strides[1:3]), tuple(b for b, _ in g.pads[1:3]))
+            work = intra_op.MIN_WORK if out.size * math.prod(g.ksize) >= _SPLIT_CELLS else 0
+            intra_op.shares(lambda lo, hi: compiled.loops().avg_pool(x[lo:hi], *geometry, out[lo:hi]), x.shape[0], work)
+            return out
         xp = _padded(x.astype(_accumulator(x.dtype), copy=False), g.pads, 0)
         return (_pooled(xp, g, np.add) / _counts(x.shape, g)).astype(x.dtype, copy=False)
     return kernel
+
+
+def _inner_windows(ndim, g):
+    """Whether a 4-D array's windows span its two inner axes of three (NHWC's rows and columns): the compiled
+    loops' (kernel_loops.avg_pool, avg_pool_grad), in TF's order of additions."""
+    return ndim == 4 and all(g.ksize[a] == g.strides[a] == 1 and g.pads[a] == (0, 0) for a in (0, 3))
 
 
 def _check_grad_shape(grad, g):
@@ -490,6 +502,13 @@ def _avg_pool_grad_kernel(op_type):
         padded = tuple(n + b + e for n, (b, e) in zip(shape_, g.pads))
         if 0 in g.out or 0 in shape_:
             return np.zeros(shape_, grad.dtype)
+        if grad.dtype in _COMPILED_T and grad.size >= compiled.COMPILED and _inner_windows(len(shape_), g):
+            grad, out = np.ascontiguousarray(grad), np.zeros(shape_, grad.dtype)
+            geometry = (tuple(g.ksize[1:3]), tuple(g.strides[1:3]), tuple(b for b, _ in g.pads[1:3]))
+            work = intra_op.MIN_WORK if grad.size * math.prod(g.ksize) >= _SPLIT_CELLS else 0
+            intra_op.shares(lambda lo, hi: compiled.loops().avg_pool_grad(
+                grad[lo:hi], *geometry, np.empty(1, grad.dtype), out[lo:hi]), shape_[0], work)
+            return out
         share, dtype = grad / _counts(shape_, g), _accumulator(grad.dtype)
         if _disjoint(g):
             dxp = _scattered([share.astype(dtype)] * math.prod(g.ksize), g, padded, dtype)
