@@ -73,7 +73,7 @@ class Step:
         self.stats = [] if trace else None
         self.output = []                # what its kernels printed, in the order they printed it
         self.dead = set()
-        self.shared = []                # heap of (-level, order, node): expensive ready nodes any thread may take
+        self.shared = []                # heap of (rank, order, node): expensive ready nodes any thread may take
         self.levels = part.levels
         self.order = itertools.count()
         self.idle = threading.Condition(threading.Lock())  # where the step's caller waits for shared nodes
@@ -249,8 +249,8 @@ class ThreadedDispatch:
 
     @classmethod
     def _take(cls, step, i=None):
-        """The shared node with the longest path ahead, or None; with `i` (an expensive node this thread kept):
-        i unless a shared node's path is longer, which is taken in its place (i shared instead)."""
+        """The first shared node by `_rank`, or None; with `i` (an expensive node this thread kept): i unless a
+        shared node ranks before it, which is taken in its place (i shared instead)."""
         shared = step.shared
         with step.lock:
             if not shared:
