@@ -332,12 +332,13 @@ def avg_pool(x, ksize, strides, before, out):
 
 
 @_jit_ieee
-def avg_pool_grad(grad, ksize, strides, before, coeff, out):
+def avg_pool_grad(grad, ksize, strides, before, out):
     """TF's AvgPoolGrad into `out` [n, h, w, c] (zeros) from `grad` [n, oh, ow, c]: the windows in row-major order,
-    each window's gradient times 1 / its count of cells in `out` (a double rounded to the dtype: `coeff`, a buffer of
+    each window's gradient times 1 / its count of cells in `out` (a double rounded to the dtype through a buffer of
     one) added to each of its cells, a pixel's channels at a time (TF's bits: its CPU kernel's order)."""
     (k1, k2), (s1, s2), (b1, b2) = ksize, strides, before
     n, h, w, c = out.shape
+    coeff = np.empty(1, out.dtype)
     for o0 in range(n):
         for o1 in range(grad.shape[1]):
             lo1, hi1 = max(o1 * s1 - b1, 0), min(o1 * s1 - b1 + k1, h)

@@ -296,8 +296,8 @@ def _max_pool_kernel(op_type):
             if _tiled(x.shape, g):   # (kept for MaxPoolGrad over the same array: _compiled_grad)
                 derived.keep(x, _TAKEN, taken)
             return out
-        if (x.dtype in _COMPILED_T and x.size >= compiled.COMPILED and x.ndim == 4 and x.shape[3] >= _POOL_DEPTH
-                and g.ksize[3] == g.strides[3] == 1 and g.pads[3] == (0, 0)):   # (NHWC's windows: _compiled_pool)
+        if (x.dtype in _COMPILED_T and x.size >= compiled.COMPILED and _inner_windows(x.ndim, g)
+                and x.shape[3] >= _POOL_DEPTH):   # (NHWC's windows: _compiled_pool)
             return _compiled_pool(x, g)
         return _pooled(_padded(x, g.pads, _lowest(x.dtype)), g, np.maximum)
     return kernel
@@ -314,7 +314,7 @@ def _compiled_pool(x, g):
     """MaxPool's windows over NHWC's rows and columns as one compiled loop (kernel_loops.max_pool), its batch shared
     over the intra-op threads from _SPLIT_CELLS window cells."""
     x, out = np.ascontiguousarray(x), np.empty(g.out, x.dtype)
-    geometry = (tuple(g.ksize[1:3]), tuple(g.strides[1:3]), tuple(b for b, _ in g.pads[1:3]), x.dtype.type(-np.inf))
+    geometry = _loop_geometry(g) + (x.dtype.type(-np.inf),)
     work = intra_op.MIN_WORK if out.size * math.prod(g.ksize) >= _SPLIT_CELLS else 0
     intra_op.shares(lambda lo, hi: compiled.loops().max_pool(x[lo:hi], *geometry, out[lo:hi]), x.shape[0], work)
     return out
@@ -327,7 +327,7 @@ def _avg_pool_kernel(op_type):
             return np.zeros(g.out, x.dtype)
         if x.dtype in _COMPILED_T and x.size >= compiled.COMPILED and _inner_windows(x.ndim, g):
             x, out = np.ascontiguousarray(x), np.empty(g.out, x.dtype)
-            geometry = (tuple(g.ksize[1:3]), tuple(g.strides[1:3]), tuple(b for b, _ in g.pads[1:3]))
+            geometry = _loop_geometry(g)
             work = intra_op.MIN_WORK if out.size * math.prod(g.ksize) >= _SPLIT_CELLS else 0
             intra_op.shares(lambda lo, hi: compiled.loops().avg_pool(x[lo:hi], *geometry, out[lo:hi]), x.shape[0], work)
             return out
@@ -338,8 +338,13 @@ def _avg_pool_kernel(op_type):
 
 def _inner_windows(ndim, g):
     """Whether a 4-D array's windows span its two inner axes of three (NHWC's rows and columns): the compiled
-    loops' (kernel_loops.avg_pool, avg_pool_grad), in TF's order of additions."""
+    loops' (kernel_loops' max_pool, max_pool_grad, avg_pool, avg_pool_grad)."""
     return ndim == 4 and all(g.ksize[a] == g.strides[a] == 1 and g.pads[a] == (0, 0) for a in (0, 3))
+
+
+def _loop_geometry(g):
+    """Those loops' windows, strides and padding before, over the rows and columns."""
+    return tuple(g.ksize[1:3]), tuple(g.strides[1:3]), tuple(b for b, _ in g.pads[1:3])
 
 
 def _check_grad_shape(grad, g):
@@ -362,8 +367,8 @@ def _max_pool_grad_kernel(op_type):
         _check_grad_shape(grad, g)
         if 0 in g.out or x.size == 0:
             return np.zeros(x.shape, grad.dtype)
-        if (x.dtype == grad.dtype and x.dtype in _COMPILED_T and x.size >= compiled.COMPILED and x.ndim == 4
-                and g.ksize[3] == g.strides[3] == 1 and g.pads[3] == (0, 0)):   # (NHWC's windows)
+        if (x.dtype == grad.dtype and x.dtype in _COMPILED_T and x.size >= compiled.COMPILED
+                and _inner_windows(x.ndim, g)):   # (NHWC's windows)
             return _compiled_grad(x, grad, g)
         xp = _padded(x, g.pads, _lowest(x.dtype))
         if _disjoint(g):
@@ -411,8 +416,7 @@ def _compiled_grad(x, grad, g):
             intra_op.shares(lambda lo, hi: loops.max_pool_2x2_scatter(grad[lo:hi].view(bits), taken[lo:hi],
                                                                       out[lo:hi].view(bits)), x.shape[0], work)
         return out
-    geometry = (tuple(g.ksize[1:3]), tuple(g.strides[1:3]), tuple(b for b, _ in g.pads[1:3]), _disjoint(g),
-                grad.dtype.type(0))
+    geometry = _loop_geometry(g) + (_disjoint(g), grad.dtype.type(0))
     intra_op.shares(lambda lo, hi: loops.max_pool_grad(x[lo:hi], grad[lo:hi], *geometry, out[lo:hi]), x.shape[0], work)
     return out
 
@@ -504,10 +508,10 @@ def _avg_pool_grad_kernel(op_type):
             return np.zeros(shape_, grad.dtype)
         if grad.dtype in _COMPILED_T and grad.size >= compiled.COMPILED and _inner_windows(len(shape_), g):
             grad, out = np.ascontiguousarray(grad), np.zeros(shape_, grad.dtype)
-            geometry = (tuple(g.ksize[1:3]), tuple(g.strides[1:3]), tuple(b for b, _ in g.pads[1:3]))
+            geometry = _loop_geometry(g)
             work = intra_op.MIN_WORK if grad.size * math.prod(g.ksize) >= _SPLIT_CELLS else 0
-            intra_op.shares(lambda lo, hi: compiled.loops().avg_pool_grad(
-                grad[lo:hi], *geometry, np.empty(1, grad.dtype), out[lo:hi]), shape_[0], work)
+            intra_op.shares(lambda lo, hi: compiled.loops().avg_pool_grad(grad[lo:hi], *geometry, out[lo:hi]),
+                            shape_[0], work)
             return out
         share, dtype = grad / _counts(shape_, g), _accumulator(grad.dtype)
         if _disjoint(g):
