@@ -21,7 +21,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 SHARED_ROWS = ["step_overhead", "chain_100", "parallel_branches", "mlp_train", "cnn_train", "lstm_train",
                "embedding_train", "data_mlp_train"]
-OWN_ROWS = ["cnn3x3_train", "queue_mlp_train", "while_10k", "parallel_iterations_4"]
+OWN_ROWS = ["cnn3x3_train", "gan_train", "queue_mlp_train", "while_10k", "parallel_iterations_4"]
 
 
 def run(python, args, cwd, env):
