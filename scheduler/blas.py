@@ -37,6 +37,7 @@ _OUTER = (np.dtype(np.float32), np.dtype(np.float64))
 _SEQUENTIAL = 1      # MKL_THREADING_SEQUENTIAL
 _gemms = None        # dtype -> (MKL's gemm, its batched gemm) for it ({}: numpy's products); loaded on first use
 _mkl = None          # the loaded library, where found
+_openblas = None     # dtype -> the cblas gemm of numpy's own OpenBLAS (64-bit integers), for `accumulate`
 
 
 def mkl_path():
@@ -149,6 +150,61 @@ def matmul(x, y, out=None, constant=False):
     functions[0](_ROW_MAJOR, a[0], b[0], m, n, x.shape[1], 1.0, x.ctypes.data, a[1], y.ctypes.data, b[1], 0.0,
                  out.ctypes.data, c[1])
     return out
+
+
+def accumulate(x, y, c, alpha, beta, openblas=False):
+    """c = alpha * (x @ y) + beta * c in c's own memory, as one gemm call (a product added into an array, with no
+    array for the product): True; False where no gemm applies and nothing was written (`gemm_for`). On MKL where
+    it serves products of this size (`matmul`), else on numpy's OpenBLAS (always with `openblas`: whose threads the
+    caller has set)."""
+    found = gemm_for(x, y, c, openblas)
+    if found is None:
+        return False
+    gemm, a, b, out = found
+    gemm(_ROW_MAJOR, a[0], b[0], c.shape[0], c.shape[1], x.shape[1], alpha, x.ctypes.data, a[1], y.ctypes.data,
+         b[1], beta, c.ctypes.data, out[1])
+    return True
+
+
+def gemm_for(x, y, c, openblas=False):
+    """(gemm, x's, y's and c's layouts) for `accumulate`, or None where none applies: not float32 or float64
+    factors of c's dtype, c not writable with rows of unit stride or sharing memory with x or y, a factor with
+    neither its rows nor its columns of unit stride, an empty product, no BLAS found."""
+    m, n = c.shape
+    k = x.shape[1] if x.ndim == 2 else 0
+    if not m or not n or not k or x.shape[0] != m or y.shape != (k, n) or not x.dtype == y.dtype == c.dtype or \
+            not c.flags.writeable or np.may_share_memory(c, x) or np.may_share_memory(c, y):
+        return None
+    a, b, out = _layout(x), _layout(y), _layout(c)
+    functions = None if openblas else _functions(x, y, m * k * n)
+    gemm = functions[0] if functions is not None else _openblas_gemms().get(c.dtype)
+    if a is None or b is None or out is None or out[0] != _NO_TRANS or gemm is None:
+        return None
+    return gemm, a, b, out
+
+
+def _openblas_gemms():
+    """{dtype: cblas gemm} of numpy's OpenBLAS where it has the 64-bit-integer interface (numpy 2's wheels:
+    scipy_cblas_sgemm64_...; found through threadpoolctl), else {}."""
+    global _openblas
+    if _openblas is None:
+        found = {}
+        try:
+            from threadpoolctl import ThreadpoolController  # noqa: PLC0415
+            for lib in ThreadpoolController().select(internal_api="openblas").lib_controllers:
+                dll = ctypes.CDLL(lib.filepath)
+                i, n, p = ctypes.c_int, ctypes.c_int64, ctypes.c_void_p
+                for k, dtype, scalar in (("s", np.float32, ctypes.c_float), ("d", np.float64, ctypes.c_double)):
+                    gemm = next((getattr(dll, name) for name in (f"scipy_cblas_{k}gemm64_", f"cblas_{k}gemm64_")
+                                 if hasattr(dll, name)), None)
+                    if gemm is not None:
+                        gemm.restype = None
+                        gemm.argtypes = [i, i, i, n, n, n, scalar, p, n, p, n, scalar, p, n]
+                        found.setdefault(np.dtype(dtype), gemm)
+        except Exception:  # noqa: BLE001 - no threadpoolctl, a library that will not load: no such gemm
+            found = {}
+        _openblas = found
+    return _openblas
 
 
 def _packed(y, layout, m):

@@ -179,6 +179,37 @@ def matmul(x, y, constant=False):
     return out
 
 
+def accumulate(x, y, c, alpha, beta):
+    """c = alpha * (x @ y) + beta * c in c's memory (blas.accumulate), split as `matmul` splits x @ y: on
+    OpenBLAS's own threads, else in blocks of c along its longer side on the device's; True, or False where no gemm
+    applies (nothing written)."""
+    m, n = c.shape
+    if not _may_split() or max(m, n) < MIN_SIDE or x.shape[1] < 2 or \
+            m * x.shape[1] * n < (MIN_BLAS_WORK if _blas else MIN_WORK):
+        return blas.accumulate(x, y, c, alpha, beta)
+    if _blas:
+        for set_threads in _blas:
+            set_threads(_usable)
+        try:
+            return blas.accumulate(x, y, c, alpha, beta, openblas=True)
+        finally:
+            for set_threads in _blas:
+                set_threads(1)
+    if blas.gemm_for(x, y, c) is None:
+        return False
+    if n >= m:
+        blocks = [(x, y[:, lo:hi], c[:, lo:hi]) for lo, hi in itertools.pairwise(_bounds(n))]
+    else:
+        blocks = [(x[lo:hi], y, c[lo:hi]) for lo, hi in itertools.pairwise(_bounds(m))]
+    futures = [_pool.submit(blas.accumulate, *block, alpha, beta) for block in blocks[1:]]
+    try:
+        blas.accumulate(*blocks[0], alpha, beta)
+    finally:
+        for f in futures:   # no block is left running (writing) when this returns or raises
+            f.wait()
+    return True
+
+
 def _bounds(n):
     """Where `n` rows or columns are cut into one even share per thread (numpy's linspace costs ~20 µs)."""
     return [n * k // _usable for k in range(_usable + 1)]

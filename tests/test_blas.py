@@ -276,3 +276,49 @@ def test_the_product_kernel_packs_only_a_folded_constant(monkeypatch):
     for marked in [(), (0,), (1,), (0, 1)]:
         get("MatMul").kernel({**attrs, CONSTANT_INPUTS: marked}, x, y)
     assert seen == [False, False, True, True]
+
+
+@pytest.mark.parametrize("openblas", [False, True])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("layout", ["rows", "transposed", "column block", "row block out"])
+def test_accumulate_adds_a_product_into_an_array_in_its_memory(layout, dtype, openblas):
+    """blas.accumulate: c = alpha * x @ y + beta * c in c's own memory, one gemm (an SGD update of a weight by its
+    gradient, alpha = -rate and beta = 1, with no array for the gradient), in every layout `matmul` takes; where c
+    is a block of a larger array, the rest is untouched."""
+    x, y, out, whole = _operands(layout, dtype)
+    if out is None:
+        whole = np.random.default_rng(1).standard_normal((M, N + 6)).astype(dtype)
+        out = whole[:, 3:3 + N] if layout == "column block" else whole[:, :N].copy()
+    before, kept = out.copy(), whole.copy()
+    address = out.ctypes.data
+    assert blas.accumulate(x, y, out, -0.25, 1.0, openblas=openblas)
+    want = -0.25 * (x.astype(np.float64) @ y.astype(np.float64)) + before
+    tol = 1e-4 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(out, want, rtol=tol, atol=tol)
+    assert out.ctypes.data == address
+    if out.base is whole:   # (a block of a larger array: what lies around it is as it was)
+        rows, cols = (slice(4, 4 + M), slice(None)) if layout == "row block out" else (slice(None), slice(3, 3 + N))
+        outside = np.ones(whole.shape, bool)
+        outside[rows, cols] = False
+        np.testing.assert_array_equal(whole[outside], kept[outside])
+    assert blas.accumulate(x, y, out, 2.0, 0.5, openblas=openblas)   # any alpha and beta
+    np.testing.assert_allclose(out, 2.0 * (x.astype(np.float64) @ y.astype(np.float64)) + 0.5 * want, rtol=tol,
+                               atol=tol * 10)
+
+
+def test_accumulate_refuses_what_no_gemm_computes_and_writes_nothing():
+    """False, c untouched: integers, mixed dtypes, c read-only, c column-major, c sharing memory with a factor,
+    shapes that do not meet, an empty product."""
+    rng = np.random.default_rng(2)
+    x, y = rng.standard_normal((70, 30)).astype(np.float32), rng.standard_normal((30, 50)).astype(np.float32)
+    c = np.ones((70, 50), np.float32)
+    read_only = c.copy()
+    read_only.flags.writeable = False
+    shared = np.ones((70, 80), np.float32)
+    cases = [(x.astype(np.int32), y.astype(np.int32), c.astype(np.int32)), (x, y.astype(np.float64), c),
+             (x, y, read_only), (x, y, np.asfortranarray(c)), (shared[:, :30], y, shared[:, 30:]),
+             (x, y[:20], c), (x[:, :0], y[:0], c), (x, y, c.astype(np.float64))]
+    for a, b, out in cases:
+        before = out.copy()
+        assert not blas.accumulate(a, b, out, 1.0, 1.0)
+        np.testing.assert_array_equal(out, before)

@@ -151,6 +151,11 @@ def test_a_large_product_runs_on_openblas_threads_and_leaves_blas_single_threade
         assert counts == [2, 1, 2, 1]                                       # multiply-adds: on OpenBLAS's threads
         np.testing.assert_array_equal(intra_op.matmul(a[:, :20], b[:20]), a[:, :20] @ b[:20])   # 655K: not
         assert counts == [2, 1, 2, 1]
+        c = rng.standard_normal((784, 256)).astype(np.float32)   # a product added into an array: as a product
+        want = c + 0.5 * (x.T @ (x @ y))
+        assert intra_op.accumulate(x.T, x @ y, c, 0.5, 1.0)
+        np.testing.assert_allclose(c, want, rtol=1e-4, atol=1e-3)
+        assert counts == [2, 1, 2, 1, 2, 1]
         assert {i["num_threads"] for i in threadpool_info() if i["internal_api"] == "openblas"} == {1}
     finally:
         intra_op.enable(False)
@@ -185,3 +190,27 @@ def test_convolutions_split_over_the_batch_match_unsplit(monkeypatch, shape, fil
     assert counts == [1, 1, 1, 2, 2, 2]   # each kernel ran in two shares once allowed
     for got, want in zip(split, whole):   # to float32 rounding: BLAS may round products of other sizes otherwise
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5 * np.abs(want).max())
+
+
+@pytest.mark.parametrize("m, n", [(256, 128), (128, 256)])   # rows of c cut, columns of c cut
+def test_a_product_accumulated_into_an_array_is_cut_as_the_product_is(two_threads, monkeypatch, m, n):
+    """intra_op.accumulate (c = alpha x @ y + beta c in place) splits where `matmul` would: without OpenBLAS's
+    threads, into one block of c along its longer side per device thread; small ones whole; False (nothing
+    written) where no gemm applies."""
+    monkeypatch.setattr(intra_op, "_blas", [])
+    calls = []
+    accumulate = intra_op.blas.accumulate
+    monkeypatch.setattr(intra_op.blas, "accumulate", lambda *a, **kw: (
+        calls.append(threading.current_thread().name), accumulate(*a, **kw))[1])
+    rng = np.random.default_rng(0)
+    x, y = rng.standard_normal((784, m), np.float32).T, rng.standard_normal((784, n), np.float32)
+    c = rng.standard_normal((m, n)).astype(np.float32)
+    want = c.astype(np.float64) - 0.1 * (x.astype(np.float64) @ y)
+    assert intra_op.accumulate(x, y, c, -0.1, 1.0)
+    np.testing.assert_allclose(c, want, rtol=1e-5, atol=1e-4)
+    assert len(calls) == 2 and len(set(calls)) == 2
+    assert intra_op.accumulate(x[:, :156], y[:156], c, 1.0, 1.0) and len(calls) == 3   # 5M multiply-adds: whole
+    ints = c.astype(np.int64)
+    assert not intra_op.accumulate(x, y, ints, 1.0, 1.0)
+    np.testing.assert_array_equal(ints, c.astype(np.int64))
+
