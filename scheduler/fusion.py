@@ -114,10 +114,11 @@ def remap(nodes, deps, keep):
     that consumer among its `remaps` (registry.Remap, as TF's grappler remaps MaxPoolGrad + ReluGrad...): the
     consumer reads the node's only output, which it alone reads and nothing fetches or sends, at the rule's
     input, and its other inputs are the node's own, as the rule says (or any, where the rule takes `others`); both
-    are plain nodes (stateless, no role, not downstream of a switch), the consumer has no control input from the
-    node, and nothing else waits for the node before the consumer (each node in one merge). The merged node takes
-    the consumer's place, name and outputs, and the node's inputs followed by the consumer's others; its kernel
-    (`run_remapped`) computes the consumer's outputs from them."""
+    are plain nodes (no role, not downstream of a switch; the node stateless, the consumer may be stateful: an
+    optimizer's update of the product that is its gradient), the consumer has no control input from the node, and
+    nothing else waits for the node before the consumer (each node in one merge). The merged node takes the
+    consumer's place, name, outputs and statefulness, and the node's inputs followed by the consumer's others; its
+    kernel (`run_remapped`) computes the consumer's outputs from them."""
     if not any(node.remaps for node in nodes):   # (most partitions: planning runs this twice)
         return nodes, deps, {i: i for i in range(len(nodes))}
     readers = {}
@@ -138,7 +139,7 @@ def remap(nodes, deps, keep):
             continue
         consumer = nodes[c]
         for rule in node.remaps:
-            ok = (rule.consumer == consumer.op_type and _plain(consumer)
+            ok = (rule.consumer == consumer.op_type and consumer.role is None and not consumer.conditional
                   and (rule.others or len(consumer.inputs) == 1 + len(rule.same))
                   and rule.at < len(consumer.inputs) and consumer.inputs[rule.at] == node.outputs[0]
                   and all(consumer.inputs[ci] == node.inputs[pi] for ci, pi in rule.same))
@@ -183,7 +184,8 @@ def _remapped(producer, consumer, rule):
     else:
         attrs[REWRITTEN] = True
     n = len(producer.inputs)
-    return Node(name=consumer.name, op_type="_Fused" + producer.op_type, kernel=run_remapped, attrs=attrs,
+    return Node(name=consumer.name, op_type="_Fused" + producer.op_type, attrs=attrs, stateful=consumer.stateful,
+                kernel=run_remapped_stateful if consumer.stateful else run_remapped,
                 inputs=producer.inputs + tuple(consumer.inputs[i] for i in others),
                 deref=producer.deref + tuple(n + k for k, i in enumerate(others) if i in consumer.deref),
                 outputs=consumer.outputs, controls=producer.controls + consumer.controls, fresh=consumer.fresh)
@@ -192,6 +194,15 @@ def _remapped(producer, consumer, rule):
 def run_remapped(attrs, *inputs):
     """A merged node's kernel (`remap`): the rule's kernel, or where it does not apply the producer's kernel and
     the consumer's, each failure reported as that op's."""
+    return _run_remapped(attrs, None, inputs)
+
+
+def run_remapped_stateful(attrs, binding, *inputs):
+    """`run_remapped` for a stateful consumer: the consumer's resource binding goes to its kernel."""
+    return _run_remapped(attrs, binding, inputs)
+
+
+def _run_remapped(attrs, binding, inputs):
     producer, consumer, rule = attrs["producer"], attrs["consumer"], attrs["remap"]
     n = len(producer.inputs)
     try:
@@ -210,6 +221,8 @@ def run_remapped(attrs, *inputs):
     for i, v in zip(attrs["others"], inputs[n:]):
         args[i] = v
     try:
+        if consumer.stateful:
+            return consumer.kernel(attrs["consumer_attrs"], binding, *args)
         return consumer.kernel(attrs["consumer_attrs"], *args)
     except StepError:
         raise

@@ -181,6 +181,28 @@ def test_a_remap_needs_the_consumer_alone_reading_the_value_and_the_producers_in
     assert kernels(build_plan(t5, [("d", 0)], [], [("x", 0), ("y", 0)], [CPU0], optimizations=ALL)) == unmerged
 
 
+@pytest.mark.parametrize("applies", [True, False])
+def test_a_stateful_consumer_merges_into_a_stateful_node_that_gets_its_binding(applies):
+    """An update reading a product (an optimizer's apply of its gradient): the merged node is stateful, and both
+    the rule's kernel and (where that gives None) the consumer's own get the consumer's resource binding."""
+    from raygraph.ops.registry import Remap
+    seen = []
+
+    def rule(a, consumer_attrs, x, y):
+        return x * y - x if applies else None
+    t = _remap_table(rule)
+    t["p"] = dataclasses.replace(t["p"], remaps=(Remap("C", at=0, same=((1, 0),), kernel=rule),))
+    t["c"] = NodeSpec(name="c", op_type="C", kernel=lambda a, res, v, x: seen.append(res) or v - x,
+                      inputs=(("p", 0), ("x", 0)), stateful=True)
+    plan = build_plan(t, [("d", 0)], [], [("x", 0), ("y", 0)], [CPU0], optimizations=ALL)
+    node = plan.partitions[CPU0[0]].nodes[0]
+    assert kernels(plan) == ["_FusedOther", "Other"] and node.name == "c" and node.stateful
+    part = plan.partitions[CPU0[0]]
+    values, _ = run_step(part, XY, lambda n: f"binding of {n.name}", run_inline)
+    np.testing.assert_array_equal(values[0], [4.0, 9.0, 16.0])
+    assert seen == ([] if applies else ["binding of c"])
+
+
 @pytest.mark.parametrize("which", ["p", "c"])
 def test_a_failure_in_a_merged_node_names_its_op(which):
     def boom(*args):
@@ -413,6 +435,77 @@ def test_fused_and_unfused_training_agree(rtf, monkeypatch, monkey):
             out[fuse] = (losses, s.run(z, {x: xs}))
     np.testing.assert_allclose(out[True][0], out[False][0], rtol=1e-6)
     np.testing.assert_allclose(out[True][1], out[False][1], rtol=1e-6)
+
+
+@pytest.mark.parametrize("use_locking", [False, True])
+def test_a_dense_layers_gradient_descent_runs_as_one_gemm_into_the_variable(rtf, use_locking):
+    """SGD on a layer fed by a placeholder: planning merges the weight gradient's product with the
+    ApplyGradientDescent that alone reads it (MatMul's entry remaps it), one node named as the update, which adds
+    -rate * x^T dy into the variable's array; the variables after each step agree with the unmerged kernels' to
+    float rounding (one rounding of the update where those round the gradient, then the update)."""
+    rng = np.random.default_rng(3)
+    xs, ts = rng.standard_normal((64, 96)).astype(np.float32), rng.standard_normal((64, 80)).astype(np.float32)
+    out = {}
+    for fuse in (True, False):
+        g = rtf.Graph()
+        with g.as_default():
+            rtf.set_random_seed(0)
+            x = rtf.placeholder(rtf.float32, [None, 96])
+            t = rtf.placeholder(rtf.float32, [None, 80])
+            w = rtf.Variable(rtf.truncated_normal([96, 80], stddev=0.1))
+            b = rtf.Variable(rtf.zeros([80]))
+            loss = rtf.reduce_mean(rtf.square(rtf.nn.relu(rtf.matmul(x, w) + b) - t))
+            train = rtf.train.GradientDescentOptimizer(0.5, use_locking=use_locking).minimize(loss)
+            init = rtf.global_variables_initializer()
+        with rtf.Session(graph=g, config=_config(rtf, fuse)) as s:
+            s.run(init)
+            meta = rtf.RunMetadata()
+            s.run(train, {x: xs, t: ts}, options=rtf.RunOptions(output_partition_graphs=True), run_metadata=meta)
+            out[fuse] = [s.run([w, b])] + [s.run([train, w, b], {x: xs, t: ts})[1:] for _ in range(4)]
+            nodes = {n.name: n for gd in meta.partition_graphs for n in gd.node}
+        update = nodes["GradientDescent/update_Variable/ApplyGradientDescent"]
+        if fuse:
+            assert update.op == "_FusedMatMul" and "gradients/MatMul_grad/MatMul_1" not in nodes
+            assert update.input[0] == x.op.name
+        else:
+            assert update.op == "ApplyGradientDescent" and nodes["gradients/MatMul_grad/MatMul_1"].op == "MatMul"
+    for merged, plain in zip(out[True], out[False]):
+        for a, c in zip(merged, plain):
+            np.testing.assert_allclose(a, c, rtol=1e-5, atol=1e-6)
+    assert not np.allclose(out[True][0][0], out[True][-1][0], atol=1e-3)   # (the weights moved)
+
+
+def test_the_merged_update_writes_the_variables_array_only_where_nothing_else_holds_it():
+    """The merged kernel (linalg._descend_by_product) adds -alpha x y into the variable's own array; it declines
+    (None: the two kernels run) where anything else holds that array, it is a view or read-only, the variable is
+    uninitialized, or of a dtype no gemm takes, leaving the value as it was."""
+    import threading
+
+    from raygraph.ops.linalg import _descend_by_product
+    from raygraph.ops.state import Ref
+    rng = np.random.default_rng(4)
+    x, dy = rng.standard_normal((32, 24)).astype(np.float32), rng.standard_normal((32, 16)).astype(np.float32)
+    attrs, update = {"transpose_a": True, "transpose_b": False}, {"use_locking": True}
+    store, locks = {}, {"w": threading.Lock()}
+    ref = Ref(store, "w", "w", locks)
+    assert _descend_by_product(attrs, update, x, dy, ref, np.float32(0.5)) is None   # uninitialized
+    store["w"] = rng.standard_normal((24, 16)).astype(np.float32)
+    before = store["w"].copy()
+    array_id = id(store["w"])
+    assert _descend_by_product(attrs, update, x, dy, ref, np.float32(0.5)) is ref
+    assert id(store["w"]) == array_id and not locks["w"].locked()
+    np.testing.assert_allclose(store["w"], before - 0.5 * (x.T.astype(np.float64) @ dy), rtol=1e-5, atol=1e-5)
+    held = store["w"]   # (a value of the step read from the variable, a fetch, another step's read)
+    kept = held.copy()
+    assert _descend_by_product(attrs, update, x, dy, ref, np.float32(0.5)) is None
+    np.testing.assert_array_equal(held, kept)
+    del held
+    for value in (np.zeros((48, 16), np.float32)[::2], kept.copy(), kept.astype(np.float16)):
+        if value.base is None and value.dtype == np.float32:
+            value.flags.writeable = False
+        store["w"] = value
+        assert _descend_by_product(attrs, update, x, dy, ref, np.float32(0.5)) is None
+        np.testing.assert_array_equal(store["w"], value)
 
 
 def test_traces_and_partition_graphs_show_the_fused_node(rtf, monkeypatch):

@@ -101,9 +101,10 @@ class Remap:
     """A consumer an op may run with as one node, as TF's grappler remaps a pattern of ops to one fused kernel:
     planning merges an op of type `consumer` that alone reads the op's first output, as its input `at`, and whose
     other inputs are the op's own (`same`: pairs (consumer's input, the op's input)) or, with `others`, any
-    values, when both are plain nodes (scheduler/fusion.py). The merged node runs `kernel(attrs, consumer_attrs,
-    *the op's inputs, *the consumer's other inputs)`, which returns the consumer's outputs, the bits the two
-    kernels give, or None where it does not apply (the two run then). A consumer of type REGION is an elementwise
+    values, when both are plain nodes (scheduler/fusion.py; the consumer may be stateful). The merged node runs
+    `kernel(attrs, consumer_attrs, *the op's inputs, *the consumer's other inputs)`, which returns the consumer's
+    outputs, the bits the two kernels give (MatMul's gradient descent: within one rounding of them), or None where
+    it does not apply (the two run then). A consumer of type REGION is an elementwise
     region planning fused (its attrs' "program", scheduler/fusion.Program, says what it computes)."""
 
     __slots__ = ("consumer", "at", "same", "kernel", "others")
