@@ -1,10 +1,7 @@
 """Matrix products: `MatMul` (rank 2, transpose flags) and `BatchMatMulV2` (batched, broadcasting)."""
-import sys
-
 import numpy as np
 from scheduler import blas, intra_op
 from scheduler.partition import CONSTANT_INPUTS
-from scheduler.resources import VariableRef
 
 from .. import dtypes
 from ..convert import convert_to_tensor
@@ -18,7 +15,7 @@ from .filling import range as range_
 from .joining import concat, stack
 from .reduction import reduce_prod
 from .slicing import gather, where
-from .state import locked
+from .state import Ref, locked, sole_array
 
 _raw = TensorShape._raw
 
@@ -80,31 +77,23 @@ def _matmul_grad(op, g):
     return [_mm(b, g, ta=True, tb=True), _mm(g, a, ta=True, tb=True, which="grad_b")]
 
 
-_HELD = 3   # references to a variable's array while only its store holds it (the store, a local, getrefcount's)
-
-
 def _descend_by_product(a, d, x, y, var, alpha):
     """ApplyGradientDescent of a product nothing else reads (a dense layer's weight gradient; planning merges the
     two, fusion.remap): var -= alpha * (x @ y) as one gemm into the variable's own array, C = -alpha x y + C, with
     no array for the gradient and no second pass over it; gemm rounds the update once where the two kernels round
     the gradient, then the update (within a unit in the last place of their value: 29% of the elements of a
     [784, 256] weight updated by random [128, 784] and [128, 256] factors differ so). None where the array may not be written in place (the
-    two kernels run then, and report what fails): anything besides the variable holds it (a value of this step
-    read from it, another step's: its references counted), it is a view, read-only or of another dtype than the
-    factors, the variable is uninitialized, the shapes do not meet."""
-    if not isinstance(var, VariableRef) or np.ndim(x) != 2 or np.ndim(y) != 2 or np.ndim(alpha) != 0:
+    two kernels run then, and report what fails): anything besides the variable's store holds it
+    (state.sole_array), the variable is uninitialized, of another dtype than the factors, or the shapes do not
+    meet."""
+    if not isinstance(var, Ref) or np.ndim(x) != 2 or np.ndim(y) != 2 or np.ndim(alpha) != 0:
         return None
     x = x.T if a["transpose_a"] else x
     y = y.T if a["transpose_b"] else y
     with locked(d, [var]):
-        try:
-            value = var.read()
-        except Exception:  # noqa: BLE001 - uninitialized: ApplyGradientDescent's kernel says so
-            return None
-        if type(value) is not np.ndarray or value.base is not None or sys.getrefcount(value) > _HELD or \
-                value.shape != (x.shape[0], y.shape[1]):
-            return None
-        if not intra_op.accumulate(x, y, value, -float(np.asarray(alpha, value.dtype)), 1.0):
+        value = sole_array(var)
+        if value is None or value.shape != (x.shape[0], y.shape[1]) or \
+                not intra_op.accumulate(x, y, value, -float(np.asarray(alpha, value.dtype)), 1.0):
             return None
     return var
 

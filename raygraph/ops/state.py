@@ -1,13 +1,17 @@
 """Variable ops (TF1 RefVariables): `VariableV2` yields a ref to a value held by its device; `Assign*`
 write through the ref; any non-ref consumer reads the value (FailedPreconditionError if uninitialized).
 
-Values are never updated in place: a write stores a new array, so a value read earlier in a step (or
-fetched) is never changed under its reader. (The row updates of ops/scatter.py and the SparseApply* ops
-are the exception, as in TF: they write the rows they touch in place.) An update with `use_locking=True`
+A value read earlier in a step (or fetched) is never changed under its reader: a write stores a new array, or
+writes the variable's array in place only where nothing but the variable's store holds it (`sole_array`: the
+merged gradient descent of a product, ops/linalg.py), so that no value read from it sees the write; a step
+reading the variable beside such an update, at that moment, may see it partly done, as TF1's in-place updates
+allow. (The row updates of ops/scatter.py and the SparseApply* ops write the rows they touch in place, as in TF.)
+An update with `use_locking=True`
 holds its variable's lock from its read to its write, so concurrent locked updates are never lost (TF1's
 guarantee); unlocked ones may race and lose updates, as TF1 allows.
 """
 import contextlib
+import sys
 
 import numpy as np
 
@@ -46,6 +50,33 @@ class Ref(VariableRef):
 
     def __reduce__(self):
         raise TypeError(f"the variable ref {self.name} cannot leave its device; read its value instead")
+
+
+def _sole_count():
+    """What `_held` counts for an array only a store holds (the interpreter's own references included: measured,
+    not assumed, as they differ between Python versions)."""
+    store = {"probe": np.zeros(1)}
+    return _held(Ref(store, "probe", "probe", {}))[1]
+
+
+def _held(ref):
+    """(the variable's array or None, the references to it counted here)."""
+    value = ref.store.get(ref.key)
+    return value, sys.getrefcount(value)
+
+
+def sole_array(ref):
+    """The variable's array where nothing but its store holds it, so that an update may write it in place unseen
+    (no value of a step, fetch or kept output is it or a view of it): a writable C-ordered array that owns its
+    memory; else None (uninitialized, held elsewhere, a view, read-only)."""
+    value, count = _held(ref)
+    if count > _SOLE or type(value) is not np.ndarray or value.base is not None or not value.flags.writeable or \
+            not value.flags.c_contiguous:
+        return None
+    return value
+
+
+_SOLE = _sole_count()
 
 
 def locked(a, refs):
