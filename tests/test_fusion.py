@@ -437,51 +437,92 @@ def test_fused_and_unfused_training_agree(rtf, monkeypatch, monkey):
     np.testing.assert_allclose(out[True][1], out[False][1], rtol=1e-6)
 
 
-@pytest.mark.parametrize("use_locking", [False, True])
-def test_a_dense_layers_gradient_descent_runs_as_one_gemm_into_the_variable(rtf, use_locking):
+@pytest.mark.parametrize("variant", ["plain", "use_locking", "float64, rate fed", "transposed weight", "executor"])
+def test_a_dense_layers_gradient_descent_runs_as_one_gemm_into_the_variable(rtf, variant):
     """SGD on a layer fed by a placeholder: planning merges the weight gradient's product with the
     ApplyGradientDescent that alone reads it (MatMul's entry remaps it), one node named as the update, which adds
     -rate * x^T dy into the variable's array; the variables after each step agree with the unmerged kernels' to
-    float rounding (one rounding of the update where those round the gradient, then the update)."""
+    float rounding (one rounding of the update where those round the gradient, then the update): with the
+    variable's lock, in float64 with a fed rate, for x @ w^T, and in steps through the executor (a deadline)."""
+    dtype = rtf.float64 if variant.startswith("float64") else rtf.float32
     rng = np.random.default_rng(3)
+    xs, ts = (rng.standard_normal(shape).astype(dtype.as_numpy_dtype) for shape in ((64, 96), (64, 80)))
+    options = rtf.RunOptions(timeout_in_ms=60000) if variant == "executor" else rtf.RunOptions()
+    out = {}
+    for fuse in (True, False):
+        g = rtf.Graph()
+        with g.as_default():
+            rtf.set_random_seed(0)
+            x, t = rtf.placeholder(dtype, [None, 96]), rtf.placeholder(dtype, [None, 80])
+            rate = rtf.placeholder(dtype, []) if "fed" in variant else 0.5
+            transposed = variant == "transposed weight"
+            w = rtf.Variable(rtf.truncated_normal([80, 96] if transposed else [96, 80], stddev=0.1, dtype=dtype))
+            b = rtf.Variable(rtf.zeros([80], dtype))
+            loss = rtf.reduce_mean(rtf.square(rtf.nn.relu(rtf.matmul(x, w, transpose_b=transposed) + b) - t))
+            train = rtf.train.GradientDescentOptimizer(rate, use_locking=variant == "use_locking").minimize(loss)
+            init = rtf.global_variables_initializer()
+        feeds = {x: xs, t: ts, **({rate: 0.5} if "fed" in variant else {})}
+        with rtf.Session(graph=g, config=_config(rtf, fuse)) as s:
+            s.run(init)
+            meta = rtf.RunMetadata()
+            s.run(train, feeds, options=rtf.RunOptions(output_partition_graphs=True), run_metadata=meta)
+            out[fuse] = [s.run([w, b])] + [s.run([train, w, b], feeds, options=options)[1:] for _ in range(4)]
+            nodes = {n.name: n for gd in meta.partition_graphs for n in gd.node}
+        update = nodes["GradientDescent/update_Variable/ApplyGradientDescent"]
+        if fuse:
+            assert update.op == "_FusedMatMul" and "gradients/MatMul_grad/MatMul_1" not in nodes
+            assert x.op.name in [i.split(":")[0] for i in update.input[:2]]
+        else:
+            assert update.op == "ApplyGradientDescent" and nodes["gradients/MatMul_grad/MatMul_1"].op == "MatMul"
+    tol = 1e-12 if dtype == rtf.float64 else 1e-6
+    for merged, plain in zip(out[True], out[False]):
+        for a, c in zip(merged, plain):
+            np.testing.assert_allclose(a, c, rtol=10 * tol, atol=tol)
+    assert not np.allclose(out[True][0][0], out[True][-1][0], atol=1e-3)   # (the weights moved)
+
+
+@pytest.mark.parametrize("nesterov", [False, True])
+def test_a_dense_layers_momentum_runs_as_one_gemm_into_its_accumulator(rtf, nesterov):
+    """Momentum on a layer fed by a placeholder: the weight gradient's product merges with the ApplyMomentum that
+    alone reads it, which adds it into the accumulator's own array scaled by the momentum (gemm: C = x^T dy +
+    momentum C), then updates the variable: TF's bits where the batch fits in one of gemm's blocks (here 64 rows).
+    Nesterov's update reads the gradient again: it is merged too, and its kernel runs the two kernels."""
+    rng = np.random.default_rng(5)
     xs, ts = rng.standard_normal((64, 96)).astype(np.float32), rng.standard_normal((64, 80)).astype(np.float32)
     out = {}
     for fuse in (True, False):
         g = rtf.Graph()
         with g.as_default():
             rtf.set_random_seed(0)
-            x = rtf.placeholder(rtf.float32, [None, 96])
-            t = rtf.placeholder(rtf.float32, [None, 80])
+            x, t = rtf.placeholder(rtf.float32, [None, 96]), rtf.placeholder(rtf.float32, [None, 80])
             w = rtf.Variable(rtf.truncated_normal([96, 80], stddev=0.1))
-            b = rtf.Variable(rtf.zeros([80]))
-            loss = rtf.reduce_mean(rtf.square(rtf.nn.relu(rtf.matmul(x, w) + b) - t))
-            train = rtf.train.GradientDescentOptimizer(0.5, use_locking=use_locking).minimize(loss)
+            loss = rtf.reduce_mean(rtf.square(rtf.tanh(rtf.matmul(x, w)) - t))
+            opt = rtf.train.MomentumOptimizer(0.3, 0.9, use_nesterov=nesterov)
+            train = opt.minimize(loss)
+            accum = opt.get_slot(w, "momentum")
             init = rtf.global_variables_initializer()
         with rtf.Session(graph=g, config=_config(rtf, fuse)) as s:
             s.run(init)
             meta = rtf.RunMetadata()
             s.run(train, {x: xs, t: ts}, options=rtf.RunOptions(output_partition_graphs=True), run_metadata=meta)
-            out[fuse] = [s.run([w, b])] + [s.run([train, w, b], {x: xs, t: ts})[1:] for _ in range(4)]
+            out[fuse] = [s.run([train, w, accum], {x: xs, t: ts})[1:] for _ in range(4)]
             nodes = {n.name: n for gd in meta.partition_graphs for n in gd.node}
-        update = nodes["GradientDescent/update_Variable/ApplyGradientDescent"]
-        if fuse:
-            assert update.op == "_FusedMatMul" and "gradients/MatMul_grad/MatMul_1" not in nodes
-            assert update.input[0] == x.op.name
-        else:
-            assert update.op == "ApplyGradientDescent" and nodes["gradients/MatMul_grad/MatMul_1"].op == "MatMul"
+        update = nodes["Momentum/update_Variable/ApplyMomentum"]
+        assert update.op == ("_FusedMatMul" if fuse else "ApplyMomentum")
     for merged, plain in zip(out[True], out[False]):
         for a, c in zip(merged, plain):
-            np.testing.assert_allclose(a, c, rtol=1e-5, atol=1e-6)
-    assert not np.allclose(out[True][0][0], out[True][-1][0], atol=1e-3)   # (the weights moved)
+            np.testing.assert_array_equal(a.view(np.int32), c.view(np.int32))
+    assert not np.allclose(out[True][0][0], out[True][-1][0], atol=1e-3)
 
 
 def test_the_merged_update_writes_the_variables_array_only_where_nothing_else_holds_it():
     """The merged kernel (linalg._descend_by_product) adds -alpha x y into the variable's own array; it declines
     (None: the two kernels run) where anything else holds that array, it is a view or read-only, the variable is
-    uninitialized, or of a dtype no gemm takes, leaving the value as it was."""
+    uninitialized, or of a dtype no gemm takes, leaving the value as it was. Momentum's (_momentum_by_product)
+    writes the accumulator's array so, with TF's bits."""
     import threading
 
-    from raygraph.ops.linalg import _descend_by_product
+    from raygraph.ops.linalg import _descend_by_product, _momentum_by_product
     from raygraph.ops.state import Ref
     rng = np.random.default_rng(4)
     x, dy = rng.standard_normal((32, 24)).astype(np.float32), rng.standard_normal((32, 16)).astype(np.float32)
@@ -506,6 +547,18 @@ def test_the_merged_update_writes_the_variables_array_only_where_nothing_else_ho
         store["w"] = value
         assert _descend_by_product(attrs, update, x, dy, ref, np.float32(0.5)) is None
         np.testing.assert_array_equal(store["w"], value)
+    # momentum: the product added into the accumulator's own array (TF's bits: one block of gemm), then the variable
+    store["w"], store["m"] = kept.copy(), rng.standard_normal((24, 16)).astype(np.float32)
+    locks["m"] = threading.Lock()
+    accum = Ref(store, "m", "m", locks)
+    m_id, m_before, w_before = id(store["m"]), store["m"].copy(), store["w"].copy()
+    assert _momentum_by_product(attrs, update, x, dy, ref, accum, np.float32(0.3), np.float32(0.9)) is ref
+    want_m = m_before * np.float32(0.9) + x.T @ dy
+    assert id(store["m"]) == m_id and store["m"].tobytes() == want_m.tobytes()
+    assert store["w"].tobytes() == (w_before - np.float32(0.3) * want_m).tobytes()
+    held = store["m"]
+    assert _momentum_by_product(attrs, update, x, dy, ref, accum, np.float32(0.3), np.float32(0.9)) is None
+    assert held.tobytes() == want_m.tobytes()
 
 
 def test_traces_and_partition_graphs_show_the_fused_node(rtf, monkeypatch):
