@@ -103,7 +103,7 @@ class Remap:
     other inputs are the op's own (`same`: pairs (consumer's input, the op's input)) or, with `others`, any
     values, when both are plain nodes (scheduler/fusion.py; the consumer may be stateful). The merged node runs
     `kernel(attrs, consumer_attrs, *the op's inputs, *the consumer's other inputs)`, which returns the consumer's
-    outputs, the bits the two kernels give (MatMul's gradient descent: within one rounding of them), or None where
+    outputs, the bits the two kernels give (MatMul's gradient descent: to float rounding), or None where
     it does not apply (the two run then). A consumer of type REGION is an elementwise
     region planning fused (its attrs' "program", scheduler/fusion.Program, says what it computes)."""
 

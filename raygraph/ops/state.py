@@ -3,12 +3,12 @@ write through the ref; any non-ref consumer reads the value (FailedPreconditionE
 
 A value read earlier in a step (or fetched) is never changed under its reader: a write stores a new array, or
 writes the variable's array in place only where nothing but the variable's store holds it (`sole_array`: the
-merged gradient descent of a product, ops/linalg.py), so that no value read from it sees the write; a step
-reading the variable beside such an update, at that moment, may see it partly done, as TF1's in-place updates
-allow. (The row updates of ops/scatter.py and the SparseApply* ops write the rows they touch in place, as in TF.)
-An update with `use_locking=True`
-holds its variable's lock from its read to its write, so concurrent locked updates are never lost (TF1's
-guarantee); unlocked ones may race and lose updates, as TF1 allows.
+merged gradient descent and momentum of a product, ops/linalg.py), so that no value read from it sees the
+write; a step reading the variable beside such an update, at that moment, may see it partly done, as TF1's
+in-place updates allow. (The row updates of ops/scatter.py and the SparseApply* ops write the rows they touch in
+place, as in TF.) An update with `use_locking=True` holds its variable's lock from its read to its write, so
+concurrent locked updates are never lost (TF1's guarantee); unlocked ones may race and lose updates, as TF1
+allows.
 """
 import contextlib
 import sys
