@@ -183,8 +183,9 @@ def test_a_remap_needs_the_consumer_alone_reading_the_value_and_the_producers_in
 
 @pytest.mark.parametrize("applies", [True, False])
 def test_a_stateful_consumer_merges_into_a_stateful_node_that_gets_its_binding(applies):
-    """An update reading a product (an optimizer's apply of its gradient): the merged node is stateful, and both
-    the rule's kernel and (where that gives None) the consumer's own get the consumer's resource binding."""
+    """An update reading a product (an optimizer's apply of its gradient): the merged node is stateful; the rule's
+    kernel computes the consumer's value, or where it gives None the consumer's own kernel runs with the consumer's
+    resource binding."""
     from raygraph.ops.registry import Remap
     seen = []
 
