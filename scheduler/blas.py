@@ -183,26 +183,32 @@ def gemm_for(x, y, c, openblas=False):
     return gemm, a, b, out
 
 
+def openblas_libraries():
+    """[(threadpoolctl's controller, the ctypes library)] for each OpenBLAS this process has loaded (numpy's own
+    among them); [] without threadpoolctl."""
+    try:
+        from threadpoolctl import ThreadpoolController  # noqa: PLC0415
+        return [(lib, ctypes.CDLL(lib.filepath))
+                for lib in ThreadpoolController().select(internal_api="openblas").lib_controllers]
+    except Exception:  # noqa: BLE001 - no threadpoolctl, a library that will not load: none found
+        return []
+
+
 def _openblas_gemms():
     """{dtype: cblas gemm} of numpy's OpenBLAS where it has the 64-bit-integer interface (numpy 2's wheels:
-    scipy_cblas_sgemm64_...; found through threadpoolctl), else {}."""
+    scipy_cblas_sgemm64_...), else {}."""
     global _openblas
     if _openblas is None:
         found = {}
-        try:
-            from threadpoolctl import ThreadpoolController  # noqa: PLC0415
-            for lib in ThreadpoolController().select(internal_api="openblas").lib_controllers:
-                dll = ctypes.CDLL(lib.filepath)
-                i, n, p = ctypes.c_int, ctypes.c_int64, ctypes.c_void_p
-                for k, dtype, scalar in (("s", np.float32, ctypes.c_float), ("d", np.float64, ctypes.c_double)):
-                    gemm = next((getattr(dll, name) for name in (f"scipy_cblas_{k}gemm64_", f"cblas_{k}gemm64_")
-                                 if hasattr(dll, name)), None)
-                    if gemm is not None:
-                        gemm.restype = None
-                        gemm.argtypes = [i, i, i, n, n, n, scalar, p, n, p, n, scalar, p, n]
-                        found.setdefault(np.dtype(dtype), gemm)
-        except Exception:  # noqa: BLE001 - no threadpoolctl, a library that will not load: no such gemm
-            found = {}
+        i, n, p = ctypes.c_int, ctypes.c_int64, ctypes.c_void_p
+        for _, dll in openblas_libraries():
+            for k, dtype, scalar in (("s", np.float32, ctypes.c_float), ("d", np.float64, ctypes.c_double)):
+                gemm = next((getattr(dll, name) for name in (f"scipy_cblas_{k}gemm64_", f"cblas_{k}gemm64_")
+                             if hasattr(dll, name)), None)
+                if gemm is not None:
+                    gemm.restype = None
+                    gemm.argtypes = [i, i, i, n, n, n, scalar, p, n, p, n, scalar, p, n]
+                    found.setdefault(np.dtype(dtype), gemm)
         _openblas = found
     return _openblas
 

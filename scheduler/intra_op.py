@@ -13,7 +13,6 @@ pool (spin_pool.py: a hand-off without a futex wake-up while they are busy): `cn
 -> 7.1-7.3 ms, its kernels' single-core time 3.7 -> 3.4-3.5 ms a step.
 """
 import contextlib
-import ctypes
 import itertools
 import math
 import os
@@ -70,18 +69,16 @@ def blas_threads():
     try:
         if int(os.environ.get("OPENBLAS_THREAD_TIMEOUT", "")) > MAX_SPIN:
             return []
-        from threadpoolctl import ThreadpoolController  # noqa: PLC0415
-        # (called directly: threadpoolctl's own set_num_threads ignores every thread but the first that used it)
-        found = []
-        for lib in ThreadpoolController().select(internal_api="openblas").lib_controllers:
-            if lib.threading_layer == "pthreads":
-                dll = ctypes.CDLL(lib.filepath)
-                found += [getattr(dll, f"{prefix}openblas_set_num_threads{suffix}")
-                          for prefix in ("", "scipy_") for suffix in ("", "64_", "_64")
-                          if hasattr(dll, f"{prefix}openblas_set_num_threads{suffix}")][:1]
-        return found
-    except Exception:  # noqa: BLE001 - unset, not a number, no threadpoolctl: the device's own threads split
+    except ValueError:   # unset or not a number: the device's own threads split
         return []
+    # (called directly: threadpoolctl's own set_num_threads ignores every thread but the first that used it)
+    found = []
+    for lib, dll in blas.openblas_libraries():
+        if lib.threading_layer == "pthreads":
+            found += [getattr(dll, f"{prefix}openblas_set_num_threads{suffix}")
+                      for prefix in ("", "scipy_") for suffix in ("", "64_", "_64")
+                      if hasattr(dll, f"{prefix}openblas_set_num_threads{suffix}")][:1]
+    return found
 
 
 def enable(on, busy=0):
@@ -154,17 +151,11 @@ def matmul(x, y, constant=False):
     end) or row blocks of x (written in place). Outer products (one inner element) stay whole: `blas.matmul`
     multiplies them (`constant`: as blas.matmul's, where the product runs whole)."""
     m, n = x.shape[0], y.shape[1]
-    if not _may_split() or max(m, n) < MIN_SIDE or x.shape[1] < 2 or \
-            m * x.shape[1] * n < (MIN_BLAS_WORK if _blas else MIN_WORK):
+    if _whole(m, x.shape[1], n):
         return blas.matmul(x, y, constant=constant)
     if _blas:
-        for set_threads in _blas:
-            set_threads(_usable)
-        try:
+        with _openblas_threads():
             return np.matmul(x, y)
-        finally:
-            for set_threads in _blas:
-                set_threads(1)
     if n >= m:
         bounds = _bounds(n)
         futures = [_pool.submit(blas.matmul, x, y[:, lo:hi]) for lo, hi in zip(bounds[1:-1], bounds[2:])]
@@ -179,22 +170,33 @@ def matmul(x, y, constant=False):
     return out
 
 
+def _whole(m, k, n):
+    """Whether a product of [m, k] and [k, n] runs whole, on one thread (small, or kernels may not split now)."""
+    return not _may_split() or max(m, n) < MIN_SIDE or k < 2 or m * k * n < (MIN_BLAS_WORK if _blas else MIN_WORK)
+
+
+@contextlib.contextmanager
+def _openblas_threads():
+    """OpenBLAS's own threads for the products run meanwhile (single-threaded again after)."""
+    for set_threads in _blas:
+        set_threads(_usable)
+    try:
+        yield
+    finally:
+        for set_threads in _blas:
+            set_threads(1)
+
+
 def accumulate(x, y, c, alpha, beta):
     """c = alpha * (x @ y) + beta * c in c's memory (blas.accumulate), split as `matmul` splits x @ y: on
     OpenBLAS's own threads, else in blocks of c along its longer side on the device's; True, or False where no gemm
     applies (nothing written)."""
     m, n = c.shape
-    if not _may_split() or max(m, n) < MIN_SIDE or x.shape[1] < 2 or \
-            m * x.shape[1] * n < (MIN_BLAS_WORK if _blas else MIN_WORK):
+    if _whole(m, x.shape[1], n):
         return blas.accumulate(x, y, c, alpha, beta)
     if _blas:
-        for set_threads in _blas:
-            set_threads(_usable)
-        try:
+        with _openblas_threads():
             return blas.accumulate(x, y, c, alpha, beta, openblas=True)
-        finally:
-            for set_threads in _blas:
-                set_threads(1)
     if blas.gemm_for(x, y, c) is None:
         return False
     if n >= m:
