@@ -485,17 +485,24 @@ class StubOutForTesting:
         self.CleanUp()
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("localhost", 0))
-        return s.getsockname()[1]
+def _free_ports(n):
+    """n distinct free ports: each socket stays bound until all are picked (one closed at once can come back)."""
+    socks = [socket.socket() for _ in range(n)]
+    try:
+        for s in socks:
+            s.bind(("localhost", 0))
+        return [s.getsockname()[1] for s in socks]
+    finally:
+        for s in socks:
+            s.close()
 
 
 def create_local_cluster(num_workers, num_ps, protocol="grpc", worker_config=None, ps_config=None):
     """(workers, ps_servers): started train.Servers of a local cluster with those many tasks."""
-    spec = {"worker": [f"localhost:{_free_port()}" for _ in range(num_workers)]}
+    ports = [f"localhost:{port}" for port in _free_ports(num_workers + num_ps)]
+    spec = {"worker": ports[:num_workers]}
     if num_ps:
-        spec["ps"] = [f"localhost:{_free_port()}" for _ in range(num_ps)]
+        spec["ps"] = ports[num_workers:]
     workers = [Server(spec, job_name="worker", task_index=i, protocol=protocol, config=worker_config)
                for i in range(num_workers)]
     ps = [Server(spec, job_name="ps", task_index=i, protocol=protocol, config=ps_config) for i in range(num_ps)]

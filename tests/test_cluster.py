@@ -21,6 +21,8 @@ import time
 import pytest
 import yaml
 
+from raygraph.test import _free_ports   # distinct ports, each held bound until all are picked
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 BIN = os.path.dirname(sys.executable)
@@ -128,12 +130,6 @@ def test_gpus_that_ray_reports_become_gpu_devices():
 
 
 # ----- a head started as the README says (`ray start`, token authentication on), and its clients ----------
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _env(home, **extra):
     """This machine's environment for a client or node with HOME=`home` and no Ray address or auth setting
     of its own (these tests decide them), importing this checkout's raygraph."""
@@ -160,8 +156,8 @@ def _pids_under(path):
     return pids
 
 
-def _stop_head(temp):
-    """Ends the head's processes by PID (never `ray stop`), then removes its temp dir."""
+def _kill_under(temp):
+    """Ends the processes of the head under `temp` by PID (never `ray stop`)."""
     for _ in range(3):
         for pid in _pids_under(temp):
             try:
@@ -169,6 +165,11 @@ def _stop_head(temp):
             except OSError:
                 pass
         time.sleep(0.5)
+
+
+def _stop_head(temp):
+    """Ends the head's processes, then removes its temp dir."""
+    _kill_under(temp)
     shutil.rmtree(temp, ignore_errors=True)
 
 
@@ -181,16 +182,21 @@ def token_head(tmp_path_factory):
     home = tmp_path_factory.mktemp("head-home")
     temp = tempfile.mkdtemp(prefix="rg-head-", dir="/tmp")  # short: Ray's socket paths live under it
     env = _env(home, RAY_AUTH_MODE="token", TMPDIR=temp)
-    ports = {"gcs": _free_port(), "dashboard": _free_port(), "client": _free_port()}
     try:
         subprocess.run([os.path.join(BIN, "ray"), "get-auth-token", "--generate"], check=True,
                        capture_output=True, text=True, timeout=60, env=env)
-        subprocess.run(
-            [os.path.join(BIN, "ray"), "start", "--head", "--node-ip-address=127.0.0.1", f"--port={ports['gcs']}",
-             f"--dashboard-port={ports['dashboard']}", "--dashboard-host=127.0.0.1", "--include-dashboard=true",
-             f"--temp-dir={temp}", "--num-cpus=2", "--disable-usage-stats",
-             f"--ray-client-server-port={ports['client']}", f"--dashboard-agent-listen-port={_free_port()}"],
-            check=True, capture_output=True, text=True, timeout=120, env=env, cwd=temp)
+        for _ in range(3):   # a port picked free may be taken before Ray binds it: pick again
+            ports = dict(zip(("gcs", "dashboard", "client", "agent"), _free_ports(4)))
+            start = subprocess.run(
+                [os.path.join(BIN, "ray"), "start", "--head", "--node-ip-address=127.0.0.1",
+                 f"--port={ports['gcs']}", f"--dashboard-port={ports['dashboard']}", "--dashboard-host=127.0.0.1",
+                 "--include-dashboard=true", f"--temp-dir={temp}", "--num-cpus=2", "--disable-usage-stats",
+                 f"--ray-client-server-port={ports['client']}", f"--dashboard-agent-listen-port={ports['agent']}"],
+                capture_output=True, text=True, timeout=120, env=env, cwd=temp)
+            if start.returncode == 0:
+                break
+            _kill_under(temp)   # what the failed start left running
+        assert start.returncode == 0, (start.stdout + start.stderr)[-4000:]
         yield {"home": home, "temp": temp, **ports}
     finally:
         _stop_head(temp)

@@ -21,3 +21,20 @@ def test_a_grpc_address_of_an_in_process_task_reaches_the_cluster(rtf):
         assert sess.run(a) == 1.0  # the same variable: the ps task keeps it between sessions
     with pytest.raises(tf.errors.InvalidArgumentError, match="Session"):
         tf.Session("grpc://127.0.0.1:2399")
+
+
+def test_create_local_cluster_gives_each_task_its_own_port_and_runs_across_them(rtf):
+    """tf.test.create_local_cluster(3, 2): five tasks at five distinct localhost ports (ports picked while all are
+    held, so none is handed out twice), and a step placed across the ps and worker tasks runs."""
+    tf = rtf
+    workers, ps = tf.test.create_local_cluster(3, 2)
+    cluster = workers[0].server_def.cluster
+    addresses = [task for job in cluster.job for task in job.tasks.values()]
+    assert len(addresses) == 5 and len(set(addresses)) == 5
+    with tf.Graph().as_default():
+        with tf.device("/job:ps/task:1"):
+            a = tf.constant(3.0)
+        with tf.device("/job:worker/task:2"):
+            b = a * 2
+        with tf.Session(workers[0].target) as sess:
+            assert sess.run(b) == 6.0
