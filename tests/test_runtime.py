@@ -111,6 +111,7 @@ with tf.Session() as s:
     with open(f"/proc/{pid}/environ", "rb") as f:
         device_env = dict(v.split(b"=", 1) for v in f.read().split(b"\\0") if b"=" in v)
     print(device_env.get(b"MALLOC_ARENA_MAX"), os.environ.get("MALLOC_ARENA_MAX"))
+    print(device_env.get(b"GLIBC_TUNABLES"), os.environ.get("GLIBC_TUNABLES"))
 print(services.start_api_server.__name__, utils.get_dashboard_dependency_error.__name__, services.get_node.__name__)
 """
 
@@ -118,13 +119,18 @@ print(services.start_api_server.__name__, utils.get_dashboard_dependency_error._
 def test_the_embedded_runtime_starts_without_the_dashboards_api_server_and_restores_rays_functions():
     """A Session's embedded runtime: its head has no dashboard process (ray.init no longer waits for one), its
     steps run, and the three Ray functions replaced while ray.init ran are Ray's own again. Its device processes
-    start with one malloc arena; the program's environment is as it was."""
+    start with one malloc arena, and on AMD's CPUs with glibc's memcpy kept from `rep movsb` (runtime.py,
+    device_environment); the program's environment is as it was."""
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
+    env = {k: v for k, v in os.environ.items() if k not in ("RAY_ADDRESS", "MALLOC_ARENA_MAX", "GLIBC_TUNABLES")}
     out = subprocess.run([sys.executable, "-c", _LEAN_HEAD], capture_output=True, text=True, cwd=root,
                          env={**env, "PYTHONPATH": root}, timeout=120)
     assert out.returncode == 0, out.stderr
-    processes, arenas, functions = out.stdout.strip().splitlines()[-3:]
+    processes, arenas, tunables, functions = out.stdout.strip().splitlines()[-4:]
     assert arenas == "b'1' None", arenas
+    with open("/proc/cpuinfo") as f:
+        amd = "AuthenticAMD" in f.read()
+    expected = "b'glibc.cpu.x86_rep_movsb_threshold=0xffffffffffffffff'" if amd else "None"
+    assert tunables == f"{expected} None", tunables
     assert "gcs_server" in processes and "raylet" in processes and "dashboard" not in processes, processes
     assert functions == "start_api_server get_dashboard_dependency_error get_node"
