@@ -5,13 +5,12 @@
 
 Each round runs every workload (or the `--rows` named) on TF1, then on raygraph, the next round raygraph first
 (so a machine slowing down or speeding up within a sitting favours neither side); each side in processes of its
-own: the team's
-`workloads.py` for the rows it has, this directory's `workloads.py` for the others, `elementwise.py` for the fused
-chain). `--own-blas` adds a third run per round, raygraph with OPENBLAS_CORETYPE unset (where the environment pins
-numpy's OpenBLAS to older kernels than the CPU has). The machine is noisy: compare ratios within a round, and
-read the range over rounds. Prints each run's figures as they come, then a table: per workload TF1's and
-raygraph's ranges, the ratio per round and the median ratio. TensorFlow runs only in the processes started with `--tf-python`
-(default $TF_PYTHON); raygraph never imports it.
+own: the team's `workloads.py` for the rows it has, this directory's `workloads.py` for the others,
+`elementwise.py` for the fused chain. `--own-blas` adds a third run per round, raygraph with OPENBLAS_CORETYPE
+unset (where the environment pins numpy's OpenBLAS to older kernels than the CPU has). The machine is noisy:
+compare ratios within a round, and read the range over rounds. Prints each run's figures as they come, then a
+table: per workload TF1's and raygraph's ranges, the ratio per round and the median ratio. TensorFlow runs only
+in the processes started with `--tf-python` (default $TF_PYTHON); raygraph never imports it.
 """
 import argparse
 import collections
