@@ -48,14 +48,18 @@ def mkl_path():
     return found[0] if found else None
 
 
-def intel(cpuinfo="/proc/cpuinfo"):
-    """Whether this machine's CPU is Intel's, by the vendor Linux reports (False where it reports none)."""
+def cpu_vendor(cpuinfo="/proc/cpuinfo"):
+    """The CPU's vendor as Linux reports it ("GenuineIntel", "AuthenticAMD"), or "" where it reports none."""
     try:
         with open(cpuinfo) as f:
-            return next((line.split(":")[-1].strip() == "GenuineIntel" for line in f
-                         if line.startswith("vendor_id")), False)
+            return next((line.split(":")[-1].strip() for line in f if line.startswith("vendor_id")), "")
     except OSError:
-        return False
+        return ""
+
+
+def intel(cpuinfo="/proc/cpuinfo"):
+    """Whether this machine's CPU is Intel's (False where Linux reports no vendor)."""
+    return cpu_vendor(cpuinfo) == "GenuineIntel"
 
 
 def _load():

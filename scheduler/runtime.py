@@ -14,7 +14,7 @@ import random
 import threading
 import time
 
-from . import access, intra_op
+from . import access, blas, intra_op
 from .channel import Channel, ChannelClosed
 from .device import Device
 from .resources import route_streams
@@ -101,18 +101,9 @@ def device_environment():
     1.2); with the tunable 7-8 us at every offset, and no size or offset slower. embedding_train's Pad (the
     gradient of nce_loss's slice, a [512, 128] float32 array into [576, 128]) went from 182 to 60 us in its step."""
     env = {"MALLOC_ARENA_MAX": "1"}
-    if _cpu_vendor() == "AuthenticAMD":
+    if blas.cpu_vendor() == "AuthenticAMD":
         env["GLIBC_TUNABLES"] = f"glibc.cpu.x86_rep_movsb_threshold={(1 << 64) - 1:#x}"
     return env
-
-
-def _cpu_vendor():
-    """/proc/cpuinfo's vendor_id ("GenuineIntel", "AuthenticAMD"), or "" where it has none."""
-    try:
-        with open("/proc/cpuinfo") as f:
-            return next((line.split(":", 1)[1].strip() for line in f if line.startswith("vendor_id")), "")
-    except OSError:
-        return ""
 
 
 @contextlib.contextmanager
