@@ -197,21 +197,50 @@ def _make_loop(formulas, outputs, kinds, into, strict):
 
 
 def _compile(formulas, outputs, kinds, into=None):
-    """The loop as numba compiles it: loop(*inputs, *outputs) over the outputs' elements (a loop over
-    range(lo, hi) vectorized 2.6x worse than one over an array's length), row by row when some input
-    holds the last axes; input `into`, the first output's own buffer, read through that output (read
+    """The loop (`_source`) compiled, or the same loop compiled before in this process."""
+    source, names = _source(formulas, outputs, kinds, into)
+    key = (source, tuple(names))
+    with _lock:
+        found = _loops.get(key)
+        if found is None:
+            found = _loops[key] = _build(source, names, kinds, len(outputs), into is not None)
+    return found
+
+
+def _source(formulas, outputs, kinds, into=None):
+    """(source, {formula: its name there}) of the loop as numba compiles it: loop(*inputs, *outputs) over the
+    outputs' elements (a loop over range(lo, hi) vectorized 2.6x worse than one over an array's length), row by
+    row when some input holds the last axes; input `into`, the first output's own buffer, read through that output (read
     through its read-only argument, the loop would check the two for overlap and not vectorize), its bits
     passed through an xor with `zero`, a last argument (0) whose value LLVM cannot see: a formula may give back
     its input unchanged (tanh below 4e-4, relu above 0...), and LLVM made a loop that stores either that input
     or another value at the input's own place a masked store (`vmaskmovps`), microcoded on AMD's cores: tanh
     over [384, 384] written into its input 190-250 us against 85-135 into a new array on a Zen 3 EPYC (one
-    thread, after the product that made it), 93 with the xor."""
+    thread, after the product that made it), 93 with the xor. A member that reads no input of the region's
+    shape (`_levels`) is computed before the loop, once per element of the row (or once), not once per element
+    of the region: nce_loss's log of its 64 samples' expected counts, taken from its [512, 64] logits, ran 512
+    times per sample in the loop."""
     n_in = len(kinds)
     names = {}
     for f, _ in formulas:
         names.setdefault(f, f"f{len(names)}")
+    level = _levels(formulas, kinds)
     head = [f"x{a}" for a in range(n_in)] + [f"o{k}" for k in range(len(outputs))] + ["zero"] * (into is not None)
     lines = [f"def loop({', '.join(head)}):"]
+
+    def call(j, f, args):
+        return f"v{j} = {names[f]}({', '.join(f'a{a}' if a >= 0 else f'v{~a}' for a in args)})"
+    once = [j for j, lv in enumerate(level) if lv == SINGLE]
+    per_row = [j for j, lv in enumerate(level) if lv == ROWS]
+    lines += [f"    a{a} = x{a}" for a in range(n_in) if kinds[a] == SINGLE and (once or per_row)]
+    lines += [f"    {call(j, *formulas[j])}" for j in once]
+    if per_row:   # (only where an input holds the last axes)
+        row = f"x{kinds.index(ROWS)}.shape[0]"
+        lines += [f"    h{j} = np.empty({row}, np.float32)" for j in per_row]
+        lines += [f"    for i in range({row}):"]
+        lines += [f"        a{a} = x{a}[i]" for a in range(n_in) if kinds[a] == ROWS]
+        for j in per_row:
+            lines += [f"        {call(j, *formulas[j])}", f"        h{j}[i] = v{j}"]
     if ROWS in kinds:   # full inputs and outputs as rows, the row inputs whole
         row = f"x{kinds.index(ROWS)}.shape[0]"
         lines += [f"    for r in range(0, o0.shape[0], {row}):"]
@@ -225,15 +254,22 @@ def _compile(formulas, outputs, kinds, into=None):
               f"{indent}a{a} = {ins[kinds[a]]}{a}[i]" if kinds[a] != SINGLE else f"{indent}a{a} = x{a}"
               for a in range(n_in)]
     for j, (f, args) in enumerate(formulas):
-        lines.append(f"{indent}v{j} = {names[f]}({', '.join(f'a{a}' if a >= 0 else f'v{~a}' for a in args)})")
+        if level[j] == FULL:
+            lines.append(f"{indent}{call(j, f, args)}")
+        elif level[j] == ROWS:
+            lines.append(f"{indent}v{j} = h{j}[i]")
     lines += [f"{indent}{outs}{k}[i] = v{j}" for k, j in enumerate(outputs)]
-    source = "\n".join(lines)
-    key = (source, tuple(names))
-    with _lock:
-        found = _loops.get(key)
-        if found is None:
-            found = _loops[key] = _build(source, names, kinds, len(outputs), into is not None)
-    return found
+    return "\n".join(lines), names
+
+
+def _levels(formulas, kinds):
+    """Per member, what its value varies with: FULL (an input of the region's shape), ROWS (only inputs of its
+    last axes), SINGLE (only one-element inputs: a constant of the loop)."""
+    level = []
+    for _, args in formulas:
+        read = {kinds[a] if a >= 0 else level[~a] for a in args}
+        level.append(FULL if FULL in read else ROWS if ROWS in read else SINGLE)
+    return level
 
 
 def _build(source, names, kinds, n_outputs, zero):
@@ -247,7 +283,7 @@ def _build(source, names, kinds, n_outputs, zero):
     if loop is not None:
         return numba.njit(signature, nogil=True, error_model="numpy", cache=True)(loop)
     scope = {name: _inline(numba, f) for f, name in names.items()} | {"float32_bits": float32_bits,
-                                                                      "float32_from_bits": float32_from_bits}
+                                                                      "float32_from_bits": float32_from_bits, "np": np}
     code = compile(source, f"<compiled loop {hashlib.sha1(source.encode()).hexdigest()[:8]}>", "exec")
     exec(code, scope)  # noqa: S102 - our own generated source (member formulas called in order)
     return numba.njit(signature, nogil=True, error_model="numpy")(scope["loop"])
@@ -260,7 +296,8 @@ def _from_file(numba, source, names):
     None when a formula is not a module-level function or the directory cannot be written."""
     if any(f.__globals__.get(f.__name__) is not f for f in names):
         return None
-    text = "\n".join(["from scheduler.jit import float32_bits, float32_from_bits, formula", "",
+    text = "\n".join(["import numpy as np", "", "from scheduler.jit import float32_bits, float32_from_bits, formula",
+                      "",
                       *(f'{name} = formula("{f.__module__}", "{f.__name__}")' for f, name in names.items()), "", "",
                       source, ""])
     stamp = [text, numba.__version__, *(_source_of(m) for m in sorted({f.__module__ for f in names} | {__name__}))]

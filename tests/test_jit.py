@@ -220,6 +220,36 @@ def test_a_bias_along_the_last_axes_is_read_row_by_row(monkeypatch):
     assert not any(isinstance(loop, jit._Loop) for p in _programs(plan) for loop in p.loops.values())
 
 
+def test_members_that_read_no_input_of_the_regions_shape_run_before_its_loop(monkeypatch, split_kernels):
+    """nce_loss's pattern: logits [n, 64] + bias [64] - log(expected counts [64]). The log (of the row's inputs
+    alone) and exp(k) (of a single element alone) are computed before the loop over the region, once per row
+    element and once, with the bits of computing them at every element of the region (as before), split in shares
+    over two threads or not."""
+    monkeypatch.delenv("RAYGRAPH_JIT", raising=False)
+    specs = [feed("x"), feed("b"), feed("n"), feed("k"), op_node("log", "Log", "n"), op_node("e", "Exp", "k"),
+             op_node("scaled", "Mul", "log", "e"), op_node("add", "AddV2", "x", "b"),
+             op_node("sub", "Sub", "add", "scaled"), op_node("out", "Tanh", "sub")]
+    rng = np.random.default_rng(6)
+    feeds = {("x", 0): rng.standard_normal((16384, 64)).astype(np.float32),   # (6 members: shared from 4M)
+             ("b", 0): rng.standard_normal(64).astype(np.float32),
+             ("n", 0): rng.uniform(0.01, 3, 64).astype(np.float32), ("k", 0): np.float32(0.7)}
+    plan = _plan(specs, ["out"], ["x", "b", "n", "k"])
+    got = _run(plan, feeds)[0]
+    (program,) = _programs(plan)
+    assert [type(loop).__name__ for loop in program.loops.values()] == ["_Loop"]
+    kinds = next(iter(program.loops))[0]
+    source, names = jit._source(program.formulas, program.outputs, kinds)
+    element_loop = source.split("for i in range")[-1]
+    hoisted = {names[scalar_math.log], names[scalar_math.exp]}
+    assert not any(f"{name}(" in element_loop for name in hoisted) and all(f"{name}(" in source for name in hoisted)
+    with split_kernels():
+        np.testing.assert_array_equal(_run(_plan(specs, ["out"], ["x", "b", "n", "k"]), feeds)[0], got)
+    monkeypatch.setattr(jit, "_levels", lambda formulas, kinds: [jit.FULL] * len(formulas))   # every member per element
+    np.testing.assert_array_equal(_run(_plan(specs, ["out"], ["x", "b", "n", "k"]), feeds)[0], got)
+    want = _run(_plan(specs, ["out"], ["x", "b", "n", "k"], fuse=False), feeds)[0]
+    np.testing.assert_allclose(got, want, rtol=1e-6, atol=2.5e-7)   # (Eigen's log, exp and tanh against numpy's)
+
+
 def test_a_layers_bias_add_and_relu_run_as_one_loop_where_the_bias_meets_the_last_axis(monkeypatch):
     """BiasAdd's formula is Add's for NHWC (tf.layers' bias and activation fuse into one loop, numpy's bits); an
     NCHW node has none (its bias meets the second axis: the loop would add it along the last, here as long)."""
