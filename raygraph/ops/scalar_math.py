@@ -7,10 +7,10 @@ Each formula is plain Python over float32 scalars that numba compiles and LLVM v
 arithmetic), choices written as conditional expressions over `|` of comparisons (`or` branches).
 
 The arithmetic formulas compute what the numpy kernels compute, operation for operation, so their bits
-agree (a compiled loop contracts no multiply and add into one: only exp's and log's polynomials use `fma`).
-exp and log are Cephes' polynomials as Eigen's packet math evaluates them (TF's CPU kernels), tanh TF's own
-(Eigen's rational approximation as TF builds it: its bits); log1p, expm1, sigmoid, softplus and elu are the
-formulas the kernels use, over those. They agree with numpy's to a few units in the last place.
+agree (a compiled loop contracts no multiply and add into one: only log's polynomial uses `fma`). exp and tanh
+are TF's own (Eigen's packet math as TF builds it, without fused multiply-adds: its bits), log Cephes' polynomial as
+Eigen's packet math evaluates it; log1p, expm1, sigmoid, softplus and elu are the formulas the kernels use, over
+those. They agree with numpy's to a few units in the last place.
 """
 import numpy as np
 
@@ -20,7 +20,7 @@ from scheduler.jit import multiply_add as fma
 F = np.float32
 I = np.int32
 _LOG2E, _LN2_HI, _LN2_LO = F(1.44269504088896341), F(0.693359375), F(-2.12194440e-4)
-_EXP_HI, _EXP_LO = F(88.7229), F(-104.0)
+_EXP_HI, _EXP_LO = F(88.723), F(-104.0)
 _FLT_MIN, _TWO_23 = F(1.17549435e-38), F(8388608.0)
 _SQRT_HALF = F(0.707106781186547524)
 _SIGN_AND_MANTISSA = I(-0x7F800001)   # the bits 0x807FFFFF
@@ -96,19 +96,20 @@ def _times_pow2(y, m):
 
 
 def exp(x):
-    c = min(max(x, _EXP_LO), _EXP_HI)
+    """TF's float exp (Eigen's pexp_float, built without fused multiply-adds as TF's CPU kernels are): x = m ln2 + r,
+    a degree-6 polynomial in r, times 2^m; 0 below -104 and infinity from 88.723 (NaN stays NaN). TF's bits except
+    where they are denormal, which TF's kernels flush to zero (tests/tf_recorded/cases_elementwise_bits.py)."""
+    c = max(min(x, _EXP_HI), _EXP_LO)
     m = np.floor(c * _LOG2E + F(0.5))
-    r = fma(m, -_LN2_HI, c)
-    r = fma(m, -_LN2_LO, r)
+    r = m * -_LN2_HI + c
+    r = m * -_LN2_LO + r
     r2 = r * r
-    y = F(1.9875691500e-4)
-    y = fma(y, r, F(1.3981999507e-3))
-    y = fma(y, r, F(8.3334519073e-3))
-    y = fma(y, r, F(4.1665795894e-2))
-    y = fma(y, r, F(1.6666665459e-1))
-    y = fma(y, r, F(5.0000001201e-1))
-    y = fma(y, r2, r) + F(1)
-    out = _times_pow2(y, m)
+    even = r2 * F(1.37449637986719608306884765625e-3) + F(4.166965186595916748046875e-2)
+    odd = r2 * F(8.36894474923610687255859375e-3) + F(0.16666518151760101318359375)
+    even = r2 * even + F(0.49999988079071044921875)
+    y = r * odd + even
+    y = r2 * y + (r + F(1))
+    out = _times_pow2(y, m)   # (0 below -104, infinity from 88.723: the clamped powers of two give them)
     return out if x == x else x
 
 
