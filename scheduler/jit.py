@@ -213,10 +213,10 @@ def _source(formulas, outputs, kinds, into=None):
     row when some input holds the last axes; input `into`, the first output's own buffer, read through that output (read
     through its read-only argument, the loop would check the two for overlap and not vectorize), its bits
     passed through an xor with `zero`, a last argument (0) whose value LLVM cannot see: a formula may give back
-    its input unchanged (relu above 0, elu, the tanh raygraph had before below 4e-4...), and LLVM made a loop that stores either that input
-    or another value at the input's own place a masked store (`vmaskmovps`), microcoded on AMD's cores: tanh
-    over [384, 384] written into its input 190-250 us against 85-135 into a new array on a Zen 3 EPYC (one
-    thread, after the product that made it), 93 with the xor. A member that reads no input of the region's
+    its input unchanged (relu above 0, elu, the tanh raygraph had before below 4e-4...), and LLVM made a loop that
+    stores either that input or another value at the input's own place a masked store (`vmaskmovps`), microcoded on
+    AMD's cores: tanh over [384, 384] written into its input 190-250 us against 85-135 into a new array on a Zen 3
+    EPYC (one thread, after the product that made it), 93 with the xor. A member that reads no input of the region's
     shape (`_levels`) is computed before the loop, once per element of the row (or once), not once per element
     of the region: nce_loss's log of its 64 samples' expected counts, taken from its [512, 64] logits, ran 512
     times per sample in the loop."""

@@ -13,7 +13,8 @@ SPECIAL = [0.0, -0.0, 1e-30, 1e-5, 3e-4, 4e-4, 4.1e-4, 0.5, 1.25, 3.9, 7.9, 7.90
 
 def _inputs(n, seed):
     rng = np.random.default_rng(seed)
-    x = np.concatenate([rng.uniform(-10, 10, n // 2), rng.standard_normal(n // 4) * 2, rng.uniform(-1e-3, 1e-3, n // 4)])
+    x = np.concatenate([rng.uniform(-10, 10, n // 2), rng.standard_normal(n // 4) * 2,
+                        rng.uniform(-1e-3, 1e-3, n // 4)])
     return np.concatenate([SPECIAL, -np.asarray(SPECIAL), x]).astype(np.float32)
 
 
